@@ -1,0 +1,3 @@
+module github.com/stmotion/stmotion
+
+go 1.26
