@@ -1,0 +1,204 @@
+package track
+
+// SensorKind tells players from the ball in output rows.
+type SensorKind uint8
+
+const (
+	KindPlayer SensorKind = 1
+	KindBall   SensorKind = 2
+)
+
+func (k SensorKind) String() string {
+	switch k {
+	case KindPlayer:
+		return "player"
+	case KindBall:
+		return "ball"
+	}
+	return "unknown"
+}
+
+// ClockState is the game clock state set by LIVE / PAUSED / FOUL markers.
+type ClockState uint8
+
+const (
+	ClockUnknown ClockState = iota // before any state marker
+	ClockLive
+	ClockPaused
+	ClockFoul
+)
+
+func (c ClockState) String() string {
+	switch c {
+	case ClockLive:
+		return "live"
+	case ClockPaused:
+		return "paused"
+	case ClockFoul:
+		return "foul"
+	}
+	return "unknown"
+}
+
+// Sample is one row of the samples table: one sensor at one tick of the
+// uniform time grid, in the canonical court frame.
+type Sample struct {
+	T_ms        int64 // epoch milliseconds, on the resampling grid
+	SensorID    int64
+	Kind        SensorKind
+	TeamID      int64 // 0 for the ball and for ids not on the roster
+	X_m         float64
+	Y_m         float64
+	Z_m         float64
+	Vx_mps      float64
+	Vy_mps      float64
+	Speed_mps   float64 // horizontal speed
+	Accel_mps2  float64 // signed tangential acceleration (d speed / dt)
+	Heading_rad float64 // direction of travel, atan2(vy, vx) in the court frame
+	Period      int32   // 1-based period (half, quarter or drill); 0 before the first
+	Clock       ClockState
+	InBounds    bool
+	BallHolder  bool // this player holds the ball at T_ms (false for the ball row)
+}
+
+// Sink receives what the engine produces. Files, overlays and message
+// brokers all plug in through it. Slices and pointers passed to a Sink are
+// valid only for the duration of the call: a sink that keeps data copies it.
+// Methods are called from the goroutine that feeds the engine.
+type Sink interface {
+	// Samples receives finished samples in time order per sensor.
+	Samples(batch []Sample) error
+	// Segment receives a finished segment (possession, pass, shot, ...).
+	Segment(s *Segment) error
+	// Close receives the final summary once the input has ended.
+	Close(sum *Summary) error
+}
+
+// SegmentType names the kinds of Segment.
+type SegmentType uint8
+
+const (
+	SegPossession     SegmentType = iota + 1 // a player's possession
+	SegTeamPossession                        // consecutive possessions of one team
+	SegPass
+	SegShot // a shot detected from the ball
+	SegTurnover
+	SegRebound
+	SegFeedShot  // a shot message from the feed, located on the court
+	SegDistCheck // a DIST stat compared with the engine's distance
+	SegMarker    // a game / practice / state marker
+)
+
+var segNames = [...]string{"", "possession", "team_possession", "pass", "shot", "turnover", "rebound", "feed_shot", "dist_check", "marker"}
+
+func (t SegmentType) String() string {
+	if int(t) < len(segNames) {
+		return segNames[t]
+	}
+	return "unknown"
+}
+
+// Segment is one interval or event derived from the stream. Fields that do
+// not apply to a type are zero.
+type Segment struct {
+	Type       SegmentType
+	Start_ms   int64
+	End_ms     int64
+	PlayerID   int64 // holder, passer, shooter, rebounder, ...
+	TeamID     int64
+	ToPlayerID int64 // pass receiver
+	StartX_m   float64
+	StartY_m   float64
+	EndX_m     float64
+	EndY_m     float64
+	Length_m   float64 // pass length
+	Speed_mps  float64 // ball speed of a pass
+	Touches    int32
+	Period     int32
+	Made       bool  // shots
+	Is3Point   bool  // shots
+	Zone       uint8 // shots
+	Label      string
+	// DIST cross-check (SegDistCheck).
+	FeedDist_cm   float64
+	EngineDist_cm float64
+}
+
+// PlayerSummary is one row of the players table.
+type PlayerSummary struct {
+	PlayerID         int64
+	TeamID           int64
+	Name             string
+	Jersey           string
+	Distance_m       float64   // filtered, whole session
+	DistanceLive_m   float64   // filtered, clock live only
+	DistancePeriod_m []float64 // filtered, per period (index 0 = period 1)
+	RawDistance_m    float64   // sum of raw step lengths, no filtering
+	TopSpeed_mps     float64
+	MeanSpeed_mps    float64   // while on court
+	SpeedBand_s      []float64 // seconds in each band of Config.SpeedBands_mps
+	Sprints          int
+	Accels           int
+	Decels           int
+	TimeOnCourt_s    float64
+	Possession_s     float64
+	Touches          int
+	DistStat_m       float64 // the feed's last DIST, converted to m (0 if none)
+	DistRatio        float64 // DistStat_m / Distance_m (0 if either is missing)
+	DistFlag         string  // why the ratio is outside the band, "" when within
+}
+
+// TeamSummary is one team's row.
+type TeamSummary struct {
+	TeamID       int64
+	Name         string
+	Possession_s float64
+}
+
+// BoxScore is one player's final stats from the feed, after corrections.
+type BoxScore struct {
+	PlayerID int64
+	TeamID   int64
+	Version  int64
+	Values   map[string]float64 // by wire abbreviation, e.g. "PTS", "DIST"
+}
+
+// HeatCell is one non-empty cell of a heatmap in long form.
+type HeatCell struct {
+	Scope   string // "player", "team" or "ball"
+	ID      int64
+	IX, IY  int32
+	X_m     float64 // cell centre
+	Y_m     float64
+	Seconds float64
+}
+
+// Quality counts what the engine tolerated in the input.
+type Quality struct {
+	Messages   int64
+	Locations  int64
+	BadLines   int64
+	Unknown    int64 // unknown message types, stats, classifications or markers
+	Duplicates int64
+	Late       int64 // out of order beyond the reorder window
+	Reordered  int64 // out of order but placed within the window
+	Gaps       int64 // track splits at gaps
+	Teleports  int64 // track splits at implausible jumps
+	UnknownIDs int64 // sensor ids not on the roster
+	StaleStats int64 // stats messages with an old or repeated version
+	NoCourt    bool  // the session ran in the sensor frame
+}
+
+// Summary is everything the engine knows at the end of a session.
+type Summary struct {
+	SessionID string
+	Start_ms  int64
+	End_ms    int64
+	Players   []PlayerSummary
+	Teams     []TeamSummary
+	BoxScore  []BoxScore
+	Heatmaps  []HeatCell
+	Quality   Quality
+	// Cross-checks with the feed's own events.
+	ShooterAgreement float64 // fraction of feed shots whose shooter was the last holder
+}
