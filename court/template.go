@@ -1,0 +1,96 @@
+package court
+
+import "strings"
+
+// Template is the size and markings of a kind of court, in metres. Distances
+// along the court are measured from the baseline, across it from the centre
+// line of the court (the long axis).
+type Template struct {
+	Name     string // "nba", "wnba", "ncaa", "hs", "fiba"
+	Title    string // human-readable name
+	Length_m float64
+	Width_m  float64
+
+	HoopFromBaseline_m float64 // baseline to the centre of the rim
+	RimHeight_m        float64
+	RimRadius_m        float64
+
+	ThreePointRadius_m float64 // arc radius, from the rim centre
+	ThreePointCorner_m float64 // corner three distance from the long axis (straight segment)
+
+	KeyWidth_m           float64 // width of the lane (paint)
+	FreeThrowLine_m      float64 // baseline to the free-throw line
+	FreeThrowRadius_m    float64 // free-throw circle radius
+	RestrictedRadius_m   float64 // restricted-area arc radius from the rim centre; 0 if none
+	CenterCircleRadius_m float64
+}
+
+// Templates known to stmotion. Sources: NBA Official Rules (Rule 1), NCAA
+// Men's Basketball Rules (2019+ three-point line), NFHS rules, FIBA Official
+// Basketball Rules (2018+).
+var (
+	NBA = Template{
+		Name: "nba", Title: "NBA", Length_m: 28.65, Width_m: 15.24,
+		HoopFromBaseline_m: 1.6002, RimHeight_m: 3.048, RimRadius_m: 0.2286,
+		ThreePointRadius_m: 7.239, ThreePointCorner_m: 6.706,
+		KeyWidth_m: 4.877, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
+		RestrictedRadius_m: 1.219, CenterCircleRadius_m: 1.829,
+	}
+	WNBA = Template{
+		Name: "wnba", Title: "WNBA", Length_m: 28.65, Width_m: 15.24,
+		HoopFromBaseline_m: 1.6002, RimHeight_m: 3.048, RimRadius_m: 0.2286,
+		ThreePointRadius_m: 6.750, ThreePointCorner_m: 6.706,
+		KeyWidth_m: 4.877, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
+		RestrictedRadius_m: 1.219, CenterCircleRadius_m: 1.829,
+	}
+	NCAA = Template{
+		Name: "ncaa", Title: "NCAA", Length_m: 28.65, Width_m: 15.24,
+		HoopFromBaseline_m: 1.6002, RimHeight_m: 3.048, RimRadius_m: 0.2286,
+		ThreePointRadius_m: 6.750, ThreePointCorner_m: 6.604,
+		KeyWidth_m: 3.658, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
+		RestrictedRadius_m: 1.219, CenterCircleRadius_m: 1.829,
+	}
+	HighSchool = Template{
+		Name: "hs", Title: "High school", Length_m: 25.60, Width_m: 15.24,
+		HoopFromBaseline_m: 1.6002, RimHeight_m: 3.048, RimRadius_m: 0.2286,
+		ThreePointRadius_m: 6.020, ThreePointCorner_m: 6.020,
+		KeyWidth_m: 3.658, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
+		RestrictedRadius_m: 0, CenterCircleRadius_m: 1.829,
+	}
+	FIBA = Template{
+		Name: "fiba", Title: "FIBA", Length_m: 28.0, Width_m: 15.0,
+		HoopFromBaseline_m: 1.575, RimHeight_m: 3.05, RimRadius_m: 0.225,
+		ThreePointRadius_m: 6.75, ThreePointCorner_m: 6.60,
+		KeyWidth_m: 4.9, FreeThrowLine_m: 5.8, FreeThrowRadius_m: 1.8,
+		RestrictedRadius_m: 1.25, CenterCircleRadius_m: 1.8,
+	}
+)
+
+// Templates lists the known templates.
+func Templates() []Template { return []Template{NBA, WNBA, NCAA, HighSchool, FIBA} }
+
+// TemplateByName finds a template by its Name (case-insensitive; "highschool"
+// and "high-school" are accepted for "hs").
+func TemplateByName(name string) (Template, bool) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	switch n {
+	case "highschool", "high-school", "high_school", "nfhs":
+		n = "hs"
+	}
+	for _, t := range Templates() {
+		if t.Name == n {
+			return t, true
+		}
+	}
+	return Template{}, false
+}
+
+// HoopX_m returns the x of the east (+1) or west (-1) hoop in the canonical
+// frame: ±(Length_m/2 − HoopFromBaseline_m).
+func (t Template) HoopX_m(side int) float64 {
+	h := t.Length_m/2 - t.HoopFromBaseline_m
+	if side < 0 {
+		return -h
+	}
+	return h
+}
