@@ -1,0 +1,86 @@
+package live
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Sentinel errors of the REST client. An *APIError wraps the one that
+// matches its status, so callers test with errors.Is(err, live.ErrNotFound).
+var (
+	ErrBadRequest    = errors.New("live: bad request")                 // 400 other than an inactive live id
+	ErrInactive      = errors.New("live: live id is no longer active") // 400 "The live id is no longer active"
+	ErrUnauthorized  = errors.New("live: request not authorized")      // 401: missing, malformed or wrong signature
+	ErrForbidden     = errors.New("live: data type not granted")       // 403 "No access to ... data"
+	ErrNotFound      = errors.New("live: invalid id")                  // 404
+	ErrUnprocessable = errors.New("live: request refused")             // 422: bad time range, notify id not found
+	ErrServer        = errors.New("live: server error")                // 5xx
+	ErrStatus        = errors.New("live: unexpected status")           // any other non-2xx status
+	ErrBadResponse   = errors.New("live: malformed response body")     // a 2xx body that does not decode
+	ErrInvalidRange  = errors.New("live: invalid time range")          // from/to refused before sending
+)
+
+// APIError is an error response of the ShotTracker API: its status, the
+// message and request id of its JSON body, and the request it answered.
+// It unwraps to the sentinel for its status.
+type APIError struct {
+	Method    string // request method
+	Path      string // request path and query, as sent
+	Status    int    // HTTP status code
+	Message   string // the body's "message", or the start of a non-JSON body
+	RequestID string // the body's "shottrackerRequestId" (quote it to ShotTracker support)
+	Err       error  // the sentinel this status maps to
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "live: %s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (shottrackerRequestId ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+// statusSentinel maps a status and message to the sentinel an APIError wraps.
+func statusSentinel(status int, message string) error {
+	switch {
+	case status == http.StatusBadRequest:
+		if strings.Contains(strings.ToLower(message), "no longer active") {
+			return ErrInactive
+		}
+		return ErrBadRequest
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusUnprocessableEntity:
+		return ErrUnprocessable
+	case status >= 500:
+		return ErrServer
+	}
+	return ErrStatus
+}
+
+// RangeError is a from/to time range refused before it was sent.
+type RangeError struct {
+	From_ms, To_ms int64  // epoch milliseconds as given
+	Reason         string // which rule failed
+}
+
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("live: invalid time range from=%d to=%d (epoch ms): %s", e.From_ms, e.To_ms, e.Reason)
+}
+
+func (e *RangeError) Unwrap() error { return ErrInvalidRange }
