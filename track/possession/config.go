@@ -1,0 +1,66 @@
+package possession
+
+import "github.com/stmotion/stmotion/court"
+
+// Config holds the thresholds of the holder rule. All distances are
+// horizontal unless the name says otherwise.
+//
+// The defaults follow what published basketball player-tracking work uses
+// for "who has the ball": a player is the holder when the ball is within
+// roughly 0.6-1 m of him horizontally and low enough to be held or
+// dribbled, confirmed after a few frames, with a wider release radius so
+// that a dribble does not flicker the holder (hysteresis). See e.g.
+// Cervone et al., "POINTWISE: Predicting points and valuing decisions in
+// real time with NBA optical tracking data" (MIT Sloan SAC 2014) and
+// Sicilia et al., "DeepHoops" (KDD 2019), which take the possessor from
+// SportVU ball-player proximity; and the SportVU / Second Spectrum
+// conventions of a touch lasting at least a few frames (~0.2 s).
+type Config struct {
+	Entry_m    float64 // a player becomes the candidate holder when the ball comes this close (default 0.75)
+	Exit_m     float64 // the holder loses the ball once it is farther than this (default 1.2)
+	MinHold_ms int64   // a candidate must keep the ball this long before the possession counts (default 200)
+	MaxBallZ_m float64 // a ball above this height cannot be taken (a lob over a player); default 2.1
+
+	// Shot detection. A released ball is a shot when it rises above
+	// RimHeight_m and then comes within NearRim_m (horizontal) of a hoop
+	// while no lower than RimHeight_m - NearRimDrop_m.
+	HoopX_m       float64 // hoops at (±HoopX_m, 0) in the canonical frame
+	RimHeight_m   float64
+	RimRadius_m   float64
+	NearRim_m     float64 // default 1.0
+	NearRimDrop_m float64 // default 0.6
+
+	// Three-point geometry, to flag detected shots (from the template).
+	ThreePointRadius_m float64
+	ThreePointCorner_m float64
+
+	// LooseSpeed_mps splits a released ball that nobody holds into in
+	// flight (faster) and loose (slower). Default 3 m/s.
+	LooseSpeed_mps float64
+
+	// FeedShotWindow_ms is how far a feed shot message may be from a
+	// detected shot's release to match it (default 3000).
+	FeedShotWindow_ms int64
+}
+
+// DefaultConfig returns the defaults for an NBA court.
+func DefaultConfig() Config { return ConfigFor(court.NBA) }
+
+// ConfigFor returns the default thresholds with the hoops and lines of t.
+func ConfigFor(t court.Template) Config {
+	return Config{
+		Entry_m:            0.75,
+		Exit_m:             1.2,
+		MinHold_ms:         200,
+		MaxBallZ_m:         2.1,
+		HoopX_m:            t.HoopX_m(1),
+		RimHeight_m:        t.RimHeight_m,
+		RimRadius_m:        t.RimRadius_m,
+		NearRim_m:          1.0,
+		NearRimDrop_m:      0.6,
+		ThreePointRadius_m: t.ThreePointRadius_m,
+		ThreePointCorner_m: t.ThreePointCorner_m,
+		LooseSpeed_mps:     3,
+		FeedShotWindow_ms:  3000,
+	}
+}

@@ -1,0 +1,570 @@
+package possession
+
+import (
+	"math"
+	"sort"
+)
+
+// flight is what the ball did since it last left the holder's entry radius.
+type flight struct {
+	rose      bool    // rose above the rim
+	shot      bool    // rose, then came near a hoop: a shot
+	made      bool    // dropped through the rim
+	hoopX_m   float64 // the hoop it went to
+	emitted   bool    // the shot event was sent
+	shooterTm int64
+}
+
+// release is the last player who let the ball go.
+type release struct {
+	valid    bool
+	player   int64
+	team     int64
+	passIn   int64 // passer of the released possession
+	t_ms     int64
+	x_m, y_m float64 // the player's position at release
+}
+
+type recentPoss struct {
+	player   int64
+	start_ms int64
+}
+
+type recentShot struct {
+	shooter  int64
+	passer   int64
+	t_ms     int64
+	matched  bool
+	assisted bool
+}
+
+type feedShot struct {
+	t_ms    int64
+	shooter int64
+	made    bool
+}
+
+const (
+	recentN   = 64 // recent possessions kept to find the holder before a feed shot
+	shotRingN = 32 // recent detected shots kept to match feed shots
+	feedRingN = 32 // feed shots waiting for the detector to pass them
+)
+
+// Detector decides the ball holder sample by sample and emits possession,
+// team possession, pass, shot, turnover and rebound events.
+//
+// Holder rule (hysteresis): the nearest player (horizontal distance) within
+// Entry_m of a ball below MaxBallZ_m becomes the candidate, from the
+// (interpolated) instant the ball crossed Entry_m; a candidate that stays
+// the nearest player within Entry_m with the ball low for MinHold_ms becomes
+// the holder, and the possession is back-dated to the candidate's start.
+// The holder keeps the ball until it is farther than Exit_m or rises above
+// the rim; the possession then ends at the last instant the ball crossed
+// outward through Entry_m (or up through MaxBallZ_m). While the ball is
+// between Entry_m and Exit_m of the holder, another player who holds it
+// within Entry_m for MinHold_ms takes it over (a hand-off or a steal).
+// Ties: among players at exactly the same distance the current candidate
+// or holder wins, otherwise the lower player id.
+//
+// Dead balls (live == false) end the current possession at once; time is
+// only counted while live. A Detector is used by one goroutine. Memory is
+// constant in the length of the input: per-player and per-team totals grow
+// only with the roster.
+type Detector struct {
+	cfg  Config
+	team func(playerID int64) int64
+	emit func(e *Event)
+
+	started  bool
+	prevT_ms int64
+	prevLive bool
+	prevX_m  float64
+	prevY_m  float64
+	prevZ_m  float64
+	state    BallState
+
+	holder      int64
+	holderTeam  int64
+	holdStart   int64
+	holdX_m     float64
+	holdY_m     float64
+	lastX_m     float64 // holder's latest position
+	lastY_m     float64
+	prevHoldD_m float64 // ball-holder distance at the previous sample
+	outT_ms     int64   // last outward crossing of Entry_m (or upward of MaxBallZ_m)
+	outSet      bool
+	passIn      int64 // passer into the current possession
+
+	cand      int64
+	candStart int64
+	candX_m   float64
+	candY_m   float64
+
+	rel       release
+	fl        flight
+	deadSince bool // a dead ball since the last release
+	shotSince bool // a shot was released since the last possession
+
+	runTeam    int64
+	runStart   int64
+	runTouches int32
+	runPasses  int32
+	runLive_ms int64
+
+	players map[int64]*PlayerTotal
+	teams   map[int64]*TeamTotal
+
+	recent  [recentN]recentPoss
+	nRecent int
+	shots   [shotRingN]recentShot
+	nShots  int
+	feed    [feedRingN]feedShot
+	feedLo  int
+	feedN   int
+	check   checkCounts
+	stats   map[int64]FeedCounts
+	ev      Event
+
+	// OutOfOrder counts samples dropped because their time was not after
+	// the previous sample's.
+	OutOfOrder int64
+}
+
+// New returns a Detector. team maps a player id to its team id (0 if
+// unknown); emit receives each finished event, valid only during the call.
+// emit may be nil.
+func New(cfg Config, team func(playerID int64) int64, emit func(e *Event)) *Detector {
+	if team == nil {
+		team = func(int64) int64 { return 0 }
+	}
+	return &Detector{
+		cfg:     cfg,
+		team:    team,
+		emit:    emit,
+		players: make(map[int64]*PlayerTotal),
+		teams:   make(map[int64]*TeamTotal),
+		stats:   make(map[int64]FeedCounts),
+	}
+}
+
+// Holder returns the current holder, if any.
+func (d *Detector) Holder() (playerID int64, ok bool) { return d.holder, d.holder != 0 }
+
+// State returns the ball state at the latest sample.
+func (d *Detector) State() BallState { return d.state }
+
+// Update takes one ball sample at t_ms (canonical frame, metres), the
+// on-court players' positions at the same instant, and whether the game
+// clock is live. Samples come in time order; one not after the previous is
+// counted in OutOfOrder and ignored. players is only read during the call.
+// Update does not allocate once every player and team has been seen.
+func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos, live bool) {
+	if d.started && t_ms <= d.prevT_ms {
+		d.OutOfOrder++
+		return
+	}
+	d.resolveFeed(t_ms)
+	if !live {
+		d.goDead(t_ms)
+		d.remember(t_ms, x_m, y_m, z_m, false)
+		return
+	}
+	if d.started && d.prevLive {
+		dt := t_ms - d.prevT_ms
+		if d.runTeam != 0 {
+			d.teamTotal(d.runTeam).Possession_s += float64(dt) / 1000
+			d.runLive_ms += dt
+		}
+	}
+	ni, nd := d.nearest(players, x_m, y_m)
+	low := z_m < d.cfg.MaxBallZ_m
+
+	if d.holder != 0 {
+		hi := index(players, d.holder)
+		if hi < 0 {
+			// The holder left the court (or its track ended): release now.
+			d.releaseAt(d.endTime(t_ms))
+		} else {
+			p := players[hi]
+			d.lastX_m, d.lastY_m = p.X_m, p.Y_m
+			dh := math.Hypot(x_m-p.X_m, y_m-p.Y_m)
+			if !d.outSet {
+				switch {
+				case dh > d.cfg.Entry_m:
+					d.outSet = true
+					d.outT_ms = crossTime(d.prevT_ms, t_ms, d.prevHoldD_m, dh, d.cfg.Entry_m)
+					d.fl = flight{}
+				case z_m > d.cfg.MaxBallZ_m:
+					d.outSet = true
+					d.outT_ms = crossTime(d.prevT_ms, t_ms, d.prevZ_m, z_m, d.cfg.MaxBallZ_m)
+					d.fl = flight{}
+				}
+			} else if dh <= d.cfg.Entry_m && low {
+				d.outSet = false
+			}
+			d.prevHoldD_m = dh
+			switch {
+			case dh > d.cfg.Exit_m || z_m > d.cfg.RimHeight_m:
+				d.releaseAt(d.endTime(t_ms))
+			case dh > d.cfg.Entry_m && ni >= 0 && players[ni].ID != d.holder && nd <= d.cfg.Entry_m && low:
+				d.challenge(t_ms, players[ni], nd, x_m, y_m)
+			default:
+				d.cand = 0
+			}
+		}
+	}
+	if d.holder == 0 {
+		switch {
+		case ni >= 0 && low && players[ni].ID == d.cand && nd <= d.cfg.Entry_m:
+			if t_ms-d.candStart >= d.cfg.MinHold_ms {
+				d.start(t_ms, d.cand, d.candStart, d.candX_m, d.candY_m, players[ni], x_m, y_m)
+			}
+		case ni >= 0 && low && nd <= d.cfg.Entry_m:
+			d.setCandidate(t_ms, players[ni], nd)
+		default:
+			d.cand = 0
+		}
+	}
+	if d.holder == 0 || d.outSet {
+		d.track(x_m, y_m, z_m)
+	}
+	if d.holder != 0 {
+		d.state = Held
+	} else {
+		d.state = Loose
+		if d.started && d.prevLive {
+			dt := float64(t_ms-d.prevT_ms) / 1000
+			v := math.Sqrt(sq(x_m-d.prevX_m)+sq(y_m-d.prevY_m)+sq(z_m-d.prevZ_m)) / dt
+			if v >= d.cfg.LooseSpeed_mps {
+				d.state = InFlight
+			}
+		}
+	}
+	d.remember(t_ms, x_m, y_m, z_m, true)
+}
+
+func (d *Detector) remember(t_ms int64, x, y, z float64, live bool) {
+	d.started = true
+	d.prevT_ms, d.prevX_m, d.prevY_m, d.prevZ_m, d.prevLive = t_ms, x, y, z, live
+}
+
+// endTime is when the holder's possession ends if it is released at t_ms.
+func (d *Detector) endTime(t_ms int64) int64 {
+	if d.outSet && d.outT_ms >= d.holdStart {
+		return d.outT_ms
+	}
+	return t_ms
+}
+
+// crossTime interpolates when a quantity going from a0 (at t0) to a1 (at t1)
+// crossed level: t0 + (level-a0)/(a1-a0)·(t1-t0), clamped to [t0, t1].
+func crossTime(t0, t1 int64, a0, a1, level float64) int64 {
+	if a1 == a0 || t1 <= t0 {
+		return t1
+	}
+	f := (level - a0) / (a1 - a0)
+	if f <= 0 || math.IsNaN(f) {
+		return t0
+	}
+	if f >= 1 {
+		return t1
+	}
+	return t0 + int64(math.Round(f*float64(t1-t0)))
+}
+
+// nearest returns the index of the nearest player and the horizontal
+// distance, -1 if there is none. Ties go to the current candidate or holder,
+// then to the lower id.
+func (d *Detector) nearest(players []PlayerPos, x, y float64) (int, float64) {
+	best, bd := -1, math.Inf(1)
+	for i := range players {
+		p := &players[i]
+		dd := math.Hypot(x-p.X_m, y-p.Y_m)
+		if best < 0 || dd < bd {
+			best, bd = i, dd
+			continue
+		}
+		if dd == bd {
+			b := players[best].ID
+			switch {
+			case b == d.holder || b == d.cand:
+			case p.ID == d.holder || p.ID == d.cand || p.ID < b:
+				best = i
+			}
+		}
+	}
+	return best, bd
+}
+
+func index(players []PlayerPos, id int64) int {
+	for i := range players {
+		if players[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// entryTime is when the ball crossed into Entry_m of p, interpolated from
+// the previous ball sample (p held still).
+func (d *Detector) entryTime(t_ms int64, p PlayerPos, dist float64) int64 {
+	if !d.started || !d.prevLive {
+		return t_ms
+	}
+	prev := math.Hypot(d.prevX_m-p.X_m, d.prevY_m-p.Y_m)
+	if prev <= d.cfg.Entry_m || d.prevZ_m >= d.cfg.MaxBallZ_m {
+		return t_ms
+	}
+	return crossTime(d.prevT_ms, t_ms, prev, dist, d.cfg.Entry_m)
+}
+
+func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist float64) {
+	if p.ID == d.cand {
+		return
+	}
+	d.cand = p.ID
+	d.candStart = d.entryTime(t_ms, p, dist)
+	d.candX_m, d.candY_m = p.X_m, p.Y_m
+}
+
+// challenge handles another player near a ball its holder is losing.
+func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by float64) {
+	if p.ID != d.cand {
+		d.setCandidate(t_ms, p, dist)
+		return
+	}
+	if t_ms-d.candStart < d.cfg.MinHold_ms {
+		return
+	}
+	s, id, cx, cy := d.candStart, d.cand, d.candX_m, d.candY_m
+	if s < d.holdStart {
+		s = d.holdStart
+	}
+	d.releaseAt(s)
+	d.start(t_ms, id, s, cx, cy, p, bx, by)
+}
+
+// track follows a released ball for shot detection.
+func (d *Detector) track(x, y, z float64) {
+	c := &d.cfg
+	if z > c.RimHeight_m {
+		d.fl.rose = true
+	}
+	if d.fl.rose && !d.fl.shot && z > c.RimHeight_m-c.NearRimDrop_m {
+		for _, h := range [2]float64{c.HoopX_m, -c.HoopX_m} {
+			if math.Hypot(x-h, y) <= c.NearRim_m {
+				d.fl.shot = true
+				d.fl.hoopX_m = h
+			}
+		}
+	}
+	if d.fl.shot && !d.fl.made && d.started && d.prevZ_m >= c.RimHeight_m && z < c.RimHeight_m {
+		// Where the ball crossed the rim plane.
+		f := (d.prevZ_m - c.RimHeight_m) / (d.prevZ_m - z)
+		cx := d.prevX_m + f*(x-d.prevX_m)
+		cy := d.prevY_m + f*(y-d.prevY_m)
+		if math.Hypot(cx-d.fl.hoopX_m, cy) <= c.RimRadius_m+0.15 {
+			d.fl.made = true
+		}
+	}
+}
+
+// releaseAt ends the holder's possession at end_ms.
+func (d *Detector) releaseAt(end_ms int64) {
+	if end_ms < d.holdStart {
+		end_ms = d.holdStart
+	}
+	pt := d.playerTotal(d.holder, d.holderTeam)
+	pt.Possession_s += float64(end_ms-d.holdStart) / 1000
+	d.teamTotal(d.holderTeam).Held_s += float64(end_ms-d.holdStart) / 1000
+	d.ev = Event{
+		Kind: KindPossession, Start_ms: d.holdStart, End_ms: end_ms,
+		PlayerID: d.holder, TeamID: d.holderTeam, FromPlayerID: d.passIn,
+		StartX_m: d.holdX_m, StartY_m: d.holdY_m, EndX_m: d.lastX_m, EndY_m: d.lastY_m,
+		Live_ms: end_ms - d.holdStart, Touches: 1,
+	}
+	d.send()
+	d.rel = release{valid: true, player: d.holder, team: d.holderTeam, passIn: d.passIn,
+		t_ms: end_ms, x_m: d.lastX_m, y_m: d.lastY_m}
+	d.deadSince = false
+	if !d.outSet {
+		d.fl = flight{}
+	}
+	d.holder, d.holderTeam, d.outSet, d.cand, d.passIn = 0, 0, false, 0, 0
+}
+
+// start begins a possession of p (id) back-dated to s_ms, at (sx, sy).
+func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, by float64) {
+	team := d.team(id)
+	d.resolveFlight(s_ms)
+	r := &d.rel
+	passIn := int64(0)
+	if r.valid && !d.deadSince && !d.shotSince {
+		switch {
+		case r.player != id && r.team == team:
+			length := math.Hypot(sx-r.x_m, sy-r.y_m)
+			dur := float64(s_ms-r.t_ms) / 1000
+			d.ev = Event{Kind: KindPass, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: team,
+				ToPlayerID: id, ToTeamID: team, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: sx, EndY_m: sy,
+				Length_m: length}
+			if dur > 0 {
+				d.ev.Speed_mps = length / dur
+			}
+			d.playerTotal(r.player, r.team).Passes++
+			d.runPasses++
+			passIn = r.player
+			d.send()
+		}
+	}
+	if r.valid && d.shotSince && !d.fl.made && !d.deadSince {
+		d.ev = Event{Kind: KindRebound, Start_ms: s_ms, End_ms: s_ms, PlayerID: id, TeamID: team,
+			FromPlayerID: r.player, StartX_m: sx, StartY_m: sy, EndX_m: sx, EndY_m: sy,
+			Offensive: team == r.team}
+		d.playerTotal(id, team).Rebounds++
+		d.send()
+	}
+	if d.runTeam != 0 && team != d.runTeam {
+		if !d.shotSince && r.valid {
+			d.ev = Event{Kind: KindTurnover, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,
+				ToPlayerID: id, ToTeamID: team, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: sx, EndY_m: sy,
+				Steal: !d.deadSince}
+			d.playerTotal(r.player, r.team).Turnovers++
+			if !d.deadSince {
+				d.playerTotal(id, team).Steals++
+			}
+			d.send()
+		}
+		// The live time from s_ms to t_ms was counted for the old team at
+		// the top of Update; it belongs to the new one.
+		back := t_ms - s_ms
+		d.teamTotal(d.runTeam).Possession_s -= float64(back) / 1000
+		d.runLive_ms -= back
+		d.endRun(s_ms)
+	}
+	if d.runTeam == 0 {
+		back := t_ms - s_ms
+		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, s_ms, 0, 0, back
+		tt := d.teamTotal(team)
+		tt.Possession_s += float64(back) / 1000
+		tt.Possessions++
+	}
+	d.runTouches++
+	pt := d.playerTotal(id, team)
+	pt.Touches++
+	d.holder, d.holderTeam, d.holdStart = id, team, s_ms
+	d.holdX_m, d.holdY_m = sx, sy
+	d.lastX_m, d.lastY_m = p.X_m, p.Y_m
+	d.prevHoldD_m = math.Hypot(bx-p.X_m, by-p.Y_m)
+	d.outSet, d.cand, d.passIn = false, 0, passIn
+	d.rel.valid = false
+	d.fl = flight{}
+	d.deadSince, d.shotSince = false, false
+	d.recent[d.nRecent%recentN] = recentPoss{player: id, start_ms: s_ms}
+	d.nRecent++
+}
+
+// resolveFlight emits the shot of the flight that ends at end_ms, if any.
+func (d *Detector) resolveFlight(end_ms int64) {
+	if !d.rel.valid || !d.fl.shot || d.fl.emitted {
+		return
+	}
+	r := &d.rel
+	d.fl.emitted = true
+	d.shotSince = true
+	dist := math.Hypot(r.x_m-d.fl.hoopX_m, r.y_m)
+	three := dist >= d.cfg.ThreePointRadius_m || math.Abs(r.y_m) >= d.cfg.ThreePointCorner_m
+	d.ev = Event{Kind: KindShot, Start_ms: r.t_ms, End_ms: end_ms, PlayerID: r.player, TeamID: r.team,
+		FromPlayerID: r.passIn, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: d.fl.hoopX_m,
+		Length_m: dist, Made: d.fl.made, Is3Point: three}
+	d.playerTotal(r.player, r.team).Shots++
+	d.shots[d.nShots%shotRingN] = recentShot{shooter: r.player, passer: r.passIn, t_ms: r.t_ms}
+	d.nShots++
+	d.send()
+}
+
+func (d *Detector) endRun(end_ms int64) {
+	if d.runTeam == 0 {
+		return
+	}
+	d.ev = Event{Kind: KindTeamPossession, Start_ms: d.runStart, End_ms: end_ms, TeamID: d.runTeam,
+		Touches: d.runTouches, Passes: d.runPasses, Live_ms: d.runLive_ms}
+	d.send()
+	d.runTeam = 0
+}
+
+func (d *Detector) goDead(t_ms int64) {
+	if d.holder != 0 {
+		d.releaseAt(t_ms)
+	}
+	if d.rel.valid && d.fl.shot {
+		d.resolveFlight(t_ms)
+	}
+	d.deadSince = true
+	d.cand = 0
+	d.outSet = false
+	d.state = Dead
+}
+
+// Flush ends everything open at t_ms (the end of input): the current
+// possession, a shot in flight, the team possession, and resolves every
+// waiting feed shot. The Detector can keep going afterwards.
+func (d *Detector) Flush(t_ms int64) {
+	if d.holder != 0 {
+		d.releaseAt(t_ms)
+	}
+	if d.rel.valid && d.fl.shot {
+		d.resolveFlight(t_ms)
+	}
+	d.endRun(t_ms)
+	d.resolveFeed(math.MaxInt64)
+	d.cand = 0
+}
+
+func (d *Detector) send() {
+	if d.emit != nil {
+		d.emit(&d.ev)
+	}
+}
+
+func (d *Detector) playerTotal(id, team int64) *PlayerTotal {
+	p := d.players[id]
+	if p == nil {
+		p = &PlayerTotal{PlayerID: id, TeamID: team}
+		d.players[id] = p
+	}
+	return p
+}
+
+func (d *Detector) teamTotal(team int64) *TeamTotal {
+	t := d.teams[team]
+	if t == nil {
+		t = &TeamTotal{TeamID: team}
+		d.teams[team] = t
+	}
+	return t
+}
+
+// Players appends every player's totals to dst, sorted by id, and returns
+// it. Values are as of the latest Update or Flush.
+func (d *Detector) Players(dst []PlayerTotal) []PlayerTotal {
+	n := len(dst)
+	for _, p := range d.players {
+		dst = append(dst, *p)
+	}
+	s := dst[n:]
+	sort.Slice(s, func(i, j int) bool { return s[i].PlayerID < s[j].PlayerID })
+	return dst
+}
+
+// Teams appends every team's totals to dst, sorted by id, and returns it.
+func (d *Detector) Teams(dst []TeamTotal) []TeamTotal {
+	n := len(dst)
+	for _, t := range d.teams {
+		dst = append(dst, *t)
+	}
+	s := dst[n:]
+	sort.Slice(s, func(i, j int) bool { return s[i].TeamID < s[j].TeamID })
+	return dst
+}
+
+func sq(v float64) float64 { return v * v }

@@ -1,0 +1,400 @@
+package possession
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// scene is a hand-made play sampled at 25 Hz.
+type scene struct {
+	dur_s   float64
+	players func(t float64, dst []PlayerPos) []PlayerPos
+	ball    func(t float64) (x, y, z float64)
+	live    func(t float64) bool // nil: always live
+}
+
+type trace struct {
+	events  []Event
+	holders []int64 // holder after each sample
+	states  []BallState
+	d       *Detector
+}
+
+const t0_ms = 1_700_000_000_000
+
+var teams = map[int64]int64{1: 100, 2: 100, 3: 200, 4: 200, 7: 100}
+
+func play(sc scene) trace {
+	var tr trace
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { tr.events = append(tr.events, *e) })
+	var ps []PlayerPos
+	n := int(sc.dur_s*25 + 0.5)
+	for i := 0; i <= n; i++ {
+		t := float64(i) / 25
+		ps = sc.players(t, ps[:0])
+		x, y, z := sc.ball(t)
+		live := sc.live == nil || sc.live(t)
+		d.Update(t0_ms+int64(i)*40, x, y, z, ps, live)
+		h, _ := d.Holder()
+		tr.holders = append(tr.holders, h)
+		tr.states = append(tr.states, d.State())
+	}
+	d.Flush(t0_ms + int64(n)*40)
+	tr.d = d
+	return tr
+}
+
+func (tr trace) of(k Kind) []Event {
+	var out []Event
+	for _, e := range tr.events {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (tr trace) String() string {
+	var b strings.Builder
+	for _, e := range tr.events {
+		fmt.Fprintf(&b, "  %-15s %6d..%6d ms player %d team %d to %d from %d len %.2f m speed %.1f m/s made %v steal %v\n",
+			e.Kind, e.Start_ms-t0_ms, e.End_ms-t0_ms, e.PlayerID, e.TeamID, e.ToPlayerID, e.FromPlayerID, e.Length_m, e.Speed_mps, e.Made, e.Steal)
+	}
+	return b.String()
+}
+
+func near(a, b int64, tol int64) bool { return a-b <= tol && b-a <= tol }
+
+// dribble returns a ball bouncing between the floor and 1.1 m beside (x, y).
+func dribble(t, x, y float64) (float64, float64, float64) {
+	ph := math.Mod(t*2, 1) // two bounces a second
+	return x + 0.35, y, 1.1 * math.Abs(math.Sin(ph*math.Pi))
+}
+
+func still(pos map[int64][2]float64) func(float64, []PlayerPos) []PlayerPos {
+	return func(_ float64, dst []PlayerPos) []PlayerPos {
+		for _, id := range []int64{1, 2, 3, 4, 7} {
+			if p, ok := pos[id]; ok {
+				dst = append(dst, PlayerPos{ID: id, X_m: p[0], Y_m: p[1]})
+			}
+		}
+		return dst
+	}
+}
+
+// flightPos moves linearly from a to b between t0 and t1 with a parabolic
+// z from za to zb peaking at zPeak.
+func flightPos(t, t0, t1 float64, a, b [2]float64, za, zPeak, zb float64) (float64, float64, float64) {
+	f := (t - t0) / (t1 - t0)
+	x := a[0] + f*(b[0]-a[0])
+	y := a[1] + f*(b[1]-a[1])
+	// z(f) = za + (zb-za) f + 4 h f (1-f), h chosen so the top is about zPeak.
+	h := zPeak - (za+zb)/2
+	return x, y, za + (zb-za)*f + 4*h*f*(1-f)
+}
+
+func TestDribble(t *testing.T) {
+	tr := play(scene{
+		dur_s: 3,
+		players: func(t float64, dst []PlayerPos) []PlayerPos {
+			return append(dst, PlayerPos{ID: 1, X_m: t, Y_m: 0}, PlayerPos{ID: 3, X_m: t + 2, Y_m: 1})
+		},
+		ball: func(t float64) (float64, float64, float64) { return dribble(t, t, 0) },
+	})
+	ps := tr.of(KindPossession)
+	if len(ps) != 1 || ps[0].PlayerID != 1 || ps[0].Start_ms != t0_ms || ps[0].End_ms != t0_ms+3000 {
+		t.Fatalf("dribble: want one possession of player 1 over 0..3000 ms, got\n%s", tr)
+	}
+	if ps[0].EndX_m != 3 {
+		t.Errorf("end x = %v, want 3", ps[0].EndX_m)
+	}
+	for i, h := range tr.holders {
+		if i*40 >= 200 && h != 1 {
+			t.Fatalf("holder at %d ms = %d, want 1", i*40, h)
+		}
+	}
+	if got := tr.d.State(); got != Held {
+		t.Errorf("state = %v, want held", got)
+	}
+	if n := len(tr.of(KindTeamPossession)); n != 1 {
+		t.Errorf("team possessions = %d, want 1\n%s", n, tr)
+	}
+}
+
+// passScene: player 1 dribbles at (0,0) for 1 s, passes to player 2 at
+// (5,0) at 10 m/s (0.44 s flight hand to hand), player 2 dribbles until 3 s.
+// obstacle (id 3, the other team) stands at (2.5, 0); lobZ is the peak of
+// the pass.
+func passScene(lobZ float64) scene {
+	return scene{
+		dur_s:   3,
+		players: still(map[int64][2]float64{1: {0, 0}, 2: {5, 0}, 3: {2.5, 0.2}}),
+		ball: func(t float64) (float64, float64, float64) {
+			switch {
+			case t < 1:
+				x, y, z := dribble(t, 0, 0)
+				if t > 0.75 {
+					z = 1.0 // gathered for the pass
+				}
+				return x, y, z
+			case t < 1.44:
+				return flightPos(t, 1, 1.44, [2]float64{0.3, 0}, [2]float64{4.7, 0}, 1.0, lobZ, 1.0)
+			default:
+				x, y, z := dribble(t-1.44, 5, 0)
+				return x - 0.7, y, z // 0.35 m on the near side
+			}
+		},
+	}
+}
+
+func TestPass(t *testing.T) {
+	tr := play(passScene(1.5))
+	ps := tr.of(KindPossession)
+	passes := tr.of(KindPass)
+	if len(ps) != 2 || len(passes) != 1 {
+		t.Fatalf("want 2 possessions and 1 pass, got\n%s", tr)
+	}
+	// The ball leaves the 0.75 m entry radius 45 ms after release and
+	// crosses into player 2's 40 ms before the catch.
+	if !near(ps[0].End_ms, t0_ms+1045, 20) || !near(ps[1].Start_ms, t0_ms+1400, 20) {
+		t.Errorf("possession bounds: got\n%s want end ~1045 ms, start ~1400 ms", tr)
+	}
+	p := passes[0]
+	if p.PlayerID != 1 || p.ToPlayerID != 2 || math.Abs(p.Length_m-5) > 1e-9 {
+		t.Errorf("pass = %+v, want 1 -> 2 over 5 m", p)
+	}
+	if p.Speed_mps < 12 || p.Speed_mps > 15 {
+		t.Errorf("pass speed %.2f m/s, want 5 m / ~0.355 s ≈ 14", p.Speed_mps)
+	}
+	if n := len(tr.of(KindTurnover)); n != 0 {
+		t.Errorf("turnovers = %d, want 0", n)
+	}
+	// Player 3 stands under a low pass: the ball passes 0.2 m from him for
+	// less than MinHold_ms, so he never holds it.
+	for i, h := range tr.holders {
+		if h == 3 {
+			t.Fatalf("player 3 held the ball at %d ms\n%s", i*40, tr)
+		}
+	}
+	if tr.states[30] != InFlight {
+		t.Errorf("state at 1200 ms = %v, want in_flight", tr.states[30])
+	}
+}
+
+func TestLobAboveHeightLimit(t *testing.T) {
+	// Slow the flight so that the ball hangs over player 3 long enough to
+	// be taken if height were ignored: 1.5 s for 4.4 m, peak 3.0 m (above
+	// MaxBallZ_m but below the rim, so it is not a shot).
+	sc := passScene(3.0)
+	base := sc.ball
+	sc.dur_s = 4
+	sc.ball = func(t float64) (float64, float64, float64) {
+		switch {
+		case t < 1:
+			return base(t)
+		case t < 2.5:
+			return flightPos(t, 1, 2.5, [2]float64{0.3, 0}, [2]float64{4.7, 0}, 1.0, 3.0, 1.0)
+		default:
+			x, y, z := dribble(t-2.5, 5, 0)
+			return x - 0.7, y, z
+		}
+	}
+	tr := play(sc)
+	passes := tr.of(KindPass)
+	if len(passes) != 1 || passes[0].PlayerID != 1 || passes[0].ToPlayerID != 2 {
+		t.Fatalf("want one pass 1 -> 2 over player 3, got\n%s", tr)
+	}
+	if n := len(tr.of(KindTurnover)) + len(tr.of(KindShot)); n != 0 {
+		t.Errorf("want no turnover and no shot, got\n%s", tr)
+	}
+}
+
+func TestLooseBallBetweenTwo(t *testing.T) {
+	tr := play(scene{
+		dur_s:   2,
+		players: still(map[int64][2]float64{1: {-0.9, 0}, 3: {0.9, 0}}),
+		ball:    func(t float64) (float64, float64, float64) { return 0, 0.1 * t, 0.11 },
+	})
+	if len(tr.events) != 0 {
+		t.Fatalf("ball 0.9 m from both players: want no events, got\n%s", tr)
+	}
+	for i, s := range tr.states {
+		if s != Loose || tr.holders[i] != 0 {
+			t.Fatalf("sample %d: state %v holder %d, want loose, none", i, s, tr.holders[i])
+		}
+	}
+}
+
+func TestEqualDistanceTie(t *testing.T) {
+	// Players 7 and 3 exactly 0.5 m either side of the ball: the lower id
+	// wins, whatever order the players come in.
+	for _, order := range [][]int64{{7, 3}, {3, 7}} {
+		tr := play(scene{
+			dur_s: 1,
+			players: func(_ float64, dst []PlayerPos) []PlayerPos {
+				for _, id := range order {
+					x := -0.5
+					if id == 3 {
+						x = 0.5
+					}
+					dst = append(dst, PlayerPos{ID: id, X_m: x})
+				}
+				return dst
+			},
+			ball: func(float64) (float64, float64, float64) { return 0, 0, 1 },
+		})
+		ps := tr.of(KindPossession)
+		if len(ps) != 1 || ps[0].PlayerID != 3 {
+			t.Errorf("order %v: want player 3 to hold, got\n%s", order, tr)
+		}
+	}
+}
+
+func TestMinHold(t *testing.T) {
+	// The ball rolls past player 1 at 5 m/s: 0.3 s inside 0.75 m, but the
+	// ball is moving through... we make it 0.16 s by passing 0.6 m away.
+	tr := play(scene{
+		dur_s:   2,
+		players: still(map[int64][2]float64{1: {0, 0}}),
+		ball:    func(t float64) (float64, float64, float64) { return -5 + 5*t, 0.6, 0.1 },
+	})
+	// Inside 0.75 m for |x| < 0.45: 0.18 s < 0.2 s.
+	if len(tr.events) != 0 {
+		t.Fatalf("want no possession for a 0.18 s brush, got\n%s", tr)
+	}
+}
+
+func TestStealAndDeadBall(t *testing.T) {
+	// Player 1 dribbles at (0,0); at 1 s player 3 (other team) pokes the
+	// ball to (0, 1.0) and holds it there; the clock stops at 2.5 s.
+	tr := play(scene{
+		dur_s:   3,
+		players: still(map[int64][2]float64{1: {0, 0}, 3: {0, 1.3}}),
+		ball: func(t float64) (float64, float64, float64) {
+			if t < 1 {
+				return 0, 0.35, 0.8
+			}
+			return 0, 1.0, 0.8
+		},
+		live: func(t float64) bool { return t < 2.5 },
+	})
+	to := tr.of(KindTurnover)
+	if len(to) != 1 || to[0].PlayerID != 1 || to[0].ToPlayerID != 3 || !to[0].Steal {
+		t.Fatalf("want a steal 1 -> 3, got\n%s", tr)
+	}
+	ps := tr.of(KindPossession)
+	if len(ps) != 2 || ps[1].PlayerID != 3 || ps[1].End_ms != t0_ms+2520 {
+		t.Fatalf("want player 3's possession to end at the dead ball (2520 ms), got\n%s", tr)
+	}
+	if got := tr.d.State(); got != Dead {
+		t.Errorf("state = %v, want dead", got)
+	}
+	teamsGot := tr.d.Teams(nil)
+	// Live time runs from 0 to 2480 ms (the last live sample).
+	if len(teamsGot) != 2 || math.Abs(teamsGot[0].Possession_s+teamsGot[1].Possession_s-2.48) > 1e-9 {
+		t.Errorf("team possession %+v, want a total of 2.48 s", teamsGot)
+	}
+	if n := len(tr.of(KindTeamPossession)); n != 2 {
+		t.Errorf("team possessions = %d, want 2\n%s", n, tr)
+	}
+}
+
+// shotScene: player 1 shoots from 6 m in front of the east hoop at 1 s; the
+// ball reaches the rim at 2 s. made: it drops through the hoop; otherwise it
+// hits the back of the rim and drops 1.2 m out. Player 3 (other team) under
+// the hoop picks it up at 2.6 s.
+func shotScene(made bool) scene {
+	hx := DefaultConfig().HoopX_m
+	return scene{
+		dur_s:   3.5,
+		players: still(map[int64][2]float64{1: {hx - 6, 0}, 3: {hx - 1.5, 0.6}}),
+		ball: func(t float64) (float64, float64, float64) {
+			switch {
+			case t < 1:
+				return hx - 6 + 0.3, 0, 1.2
+			case t < 2:
+				end := [2]float64{hx, 0}
+				return flightPos(t, 1, 2, [2]float64{hx - 5.7, 0}, end, 2.4, 4.6, 3.2)
+			case t < 2.4:
+				if made {
+					return hx, 0, 3.2 - 5*(t-2)
+				}
+				return flightPos(t, 2, 2.4, [2]float64{hx, 0}, [2]float64{hx - 1.2, 0.4}, 3.2, 3.4, 1.0)
+			default:
+				return hx - 1.2, 0.4, 1.0
+			}
+		},
+	}
+}
+
+func TestShot(t *testing.T) {
+	for _, made := range []bool{false, true} {
+		tr := play(shotScene(made))
+		shots := tr.of(KindShot)
+		if len(shots) != 1 || shots[0].PlayerID != 1 || shots[0].Made != made || shots[0].Is3Point {
+			t.Fatalf("made=%v: want one 2-point shot by player 1, got\n%s", made, tr)
+		}
+		if math.Abs(shots[0].Length_m-6) > 1e-9 {
+			t.Errorf("shot distance %.3f, want 6", shots[0].Length_m)
+		}
+		reb := tr.of(KindRebound)
+		if made && len(reb) != 0 || !made && (len(reb) != 1 || reb[0].PlayerID != 3 || reb[0].Offensive) {
+			t.Errorf("made=%v: rebounds wrong\n%s", made, tr)
+		}
+		if n := len(tr.of(KindTurnover)); n != 0 {
+			t.Errorf("made=%v: a shot is not a turnover\n%s", made, tr)
+		}
+	}
+}
+
+func TestFeedShotCheck(t *testing.T) {
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, nil)
+	sc := shotScene(true)
+	var ps []PlayerPos
+	for i := 0; i <= 90; i++ {
+		tt := float64(i) / 25
+		if i == 30 {
+			d.FeedShot(t0_ms+1050, 1, true) // the feed's shooter is right
+			d.FeedShot(t0_ms+1100, 2, true) // wrong shooter, no matching shot
+		}
+		x, y, z := sc.ball(tt)
+		d.Update(t0_ms+int64(i)*40, x, y, z, sc.players(tt, ps[:0]), true)
+	}
+	d.Flush(t0_ms + 3600)
+	c := d.Check()
+	if c.FeedShots != 2 || c.ShooterAgree != 1 || c.MatchedShots != 1 || c.ShooterAgreement != 0.5 {
+		t.Errorf("check = %+v, want 2 feed shots, 1 agreeing, 1 matched", c)
+	}
+}
+
+func TestUpdateNoAllocs(t *testing.T) {
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(*Event) {})
+	sc := passScene(1.5)
+	ps := make([]PlayerPos, 0, 10)
+	i := 0
+	step := func() {
+		tt := math.Mod(float64(i)/25, 3)
+		x, y, z := sc.ball(tt)
+		live := i%400 < 380
+		d.Update(t0_ms+int64(i)*40, x, y, z, sc.players(tt, ps[:0]), live)
+		i++
+	}
+	for range 1000 {
+		step()
+	}
+	if a := testing.AllocsPerRun(2000, step); a != 0 {
+		t.Errorf("Update allocates %.2f times per call, want 0", a)
+	}
+}
+
+func TestOutOfOrderCounted(t *testing.T) {
+	d := New(DefaultConfig(), nil, nil)
+	d.Update(1000, 0, 0, 1, nil, true)
+	d.Update(1000, 0, 0, 1, nil, true)
+	d.Update(960, 0, 0, 1, nil, true)
+	if d.OutOfOrder != 2 {
+		t.Errorf("OutOfOrder = %d, want 2", d.OutOfOrder)
+	}
+}

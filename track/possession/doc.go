@@ -1,0 +1,41 @@
+// Package possession decides, ball sample by ball sample, which player holds
+// the ball, and turns the holder timeline into possession, team
+// possession, pass, shot, turnover and rebound events, per-player and
+// per-team possession totals, and cross-checks with the feed's own shot
+// messages and box score.
+//
+// The engine (package track) feeds a Detector once per ball sample, in time
+// order, with every on-court player's position interpolated at the ball's
+// timestamp and whether the game clock is live; it converts the Events into
+// its own segments. This package does not import track.
+//
+// Holder rule, with hysteresis (see Detector and Config for the numbers):
+// the nearest player within the entry radius of a ball low enough to be
+// held or dribbled, confirmed after a minimum hold and back-dated to when
+// the ball came in; released only when the ball leaves the wider exit
+// radius or rises above the rim. Ties at exactly equal distance go to the
+// current holder or candidate, then to the lower player id.
+//
+// Definitions:
+//   - Player possession time: live time between the ball entering the
+//     entry radius (back-dated start) and leaving it for the last time
+//     before the release. Touches: number of player possessions.
+//   - Team possession time (TeamTotal.Possession_s): live time from a team's
+//     first player possession until the other team's first player
+//     possession; passes, shots in flight and loose balls count for the team
+//     that last held the ball. TeamTotal.Held_s is the sum of its players'
+//     possession time.
+//   - A pass: released by one player, next held by a teammate, with no
+//     dead ball and no shot between. A shot: a released ball that rises above
+//     rim height and then comes within Config.NearRim_m of a hoop; made when
+//     it crosses the rim plane downward within the rim. A rebound: the first
+//     possession after a shot that was not seen made, with no dead ball in
+//     between. A turnover: the other team holds the ball next without a shot
+//     in between (a steal when no dead ball came between).
+//
+// Invariants and lifetimes: an *Event passed to the emit callback is valid
+// only during the call. Update allocates nothing once every player and team
+// has been seen; memory is constant in the length of the input (a few
+// fixed rings plus one entry per player and team). A Detector is not safe
+// for concurrent use.
+package possession

@@ -1,0 +1,128 @@
+package possession
+
+// BallState says what the ball is doing at the latest sample.
+type BallState uint8
+
+const (
+	Dead     BallState = iota // the clock is not live (also before the first sample)
+	Held                      // a player holds or dribbles it
+	InFlight                  // released and moving fast: a pass or a shot
+	Loose                     // nobody holds it and it moves slowly
+)
+
+var stateNames = [...]string{"dead", "held", "in_flight", "loose"}
+
+func (s BallState) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return "unknown"
+}
+
+// Kind names the kinds of Event.
+type Kind uint8
+
+const (
+	KindPossession     Kind = iota + 1 // one player's possession
+	KindTeamPossession                 // consecutive player possessions of one team
+	KindPass                           // a ball released by one player and next held by a teammate
+	KindShot                           // a ball released toward a hoop that rose above the rim
+	KindTurnover                       // the other team next held the ball without a shot in between
+	KindRebound                        // the first possession after a missed detected shot
+)
+
+var kindNames = [...]string{"", "possession", "team_possession", "pass", "shot", "turnover", "rebound"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Event is one finished segment. Fields that do not apply to a Kind are zero.
+//
+//	KindPossession:     PlayerID/TeamID held the ball from Start_ms to End_ms,
+//	                    from (StartX, StartY) to (EndX, EndY) (the player's
+//	                    positions); Touches = 1; FromPlayerID = the passer
+//	                    when it began with a caught pass.
+//	KindTeamPossession: TeamID, Start_ms = its first player possession's
+//	                    start, End_ms = when the other team took the ball (or
+//	                    the end of input); Touches = player possessions;
+//	                    Passes; Live_ms = live time within.
+//	KindPass:           PlayerID passed to ToPlayerID (same TeamID); Start_ms
+//	                    = release, End_ms = catch; positions are the
+//	                    passer's at release and the receiver's at the catch;
+//	                    Length_m, Speed_mps = Length_m / duration.
+//	KindShot:           PlayerID/TeamID released at Start_ms from (StartX,
+//	                    StartY) toward the hoop at (EndX, EndY); End_ms = when
+//	                    the flight ended (next possession or dead ball); Made
+//	                    = the ball was seen dropping through the rim; Is3Point
+//	                    from the release position; FromPlayerID = the passer
+//	                    of the shooter's possession (a potential assist).
+//	KindTurnover:       PlayerID/TeamID lost the ball at Start_ms to
+//	                    ToPlayerID/ToTeamID, who held it from End_ms; Steal =
+//	                    no dead ball in between.
+//	KindRebound:        PlayerID/TeamID held the ball first after a missed
+//	                    shot by FromPlayerID; Offensive = same team.
+type Event struct {
+	Kind         Kind
+	Start_ms     int64
+	End_ms       int64
+	PlayerID     int64
+	TeamID       int64
+	ToPlayerID   int64
+	ToTeamID     int64
+	FromPlayerID int64
+	StartX_m     float64
+	StartY_m     float64
+	EndX_m       float64
+	EndY_m       float64
+	Length_m     float64
+	Speed_mps    float64
+	Live_ms      int64
+	Touches      int32
+	Passes       int32
+	Made         bool
+	Is3Point     bool
+	Steal        bool
+	Offensive    bool
+}
+
+// Duration_ms is End_ms - Start_ms.
+func (e *Event) Duration_ms() int64 { return e.End_ms - e.Start_ms }
+
+// PlayerPos is one on-court player at the ball's timestamp, in the
+// canonical court frame.
+type PlayerPos struct {
+	ID  int64
+	X_m float64
+	Y_m float64
+}
+
+// PlayerTotal is one player's accumulated possession.
+type PlayerTotal struct {
+	PlayerID     int64
+	TeamID       int64
+	Possession_s float64 // live time holding the ball
+	Touches      int     // player possessions
+	Passes       int     // completed passes made
+	Shots        int     // detected shots
+	Turnovers    int     // detected turnovers (lost)
+	Steals       int     // detected live turnovers gained
+	Rebounds     int     // detected rebounds
+	Assists      int     // passes into a possession that ended with a shot the feed says was made
+}
+
+// TeamTotal is one team's accumulated possession.
+type TeamTotal struct {
+	TeamID int64
+	// Possession_s is live time in control: from the start of a player
+	// possession of the team until the other team's first player
+	// possession (or a dead ball), so passes and shots in flight count for
+	// the team that released the ball.
+	Possession_s float64
+	// Held_s is the sum of its players' Possession_s.
+	Held_s      float64
+	Possessions int // team possessions
+}
