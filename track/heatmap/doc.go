@@ -1,0 +1,23 @@
+// Package heatmap accumulates time-weighted occupancy maps (seconds spent
+// in each cell of a regular grid over the canonical court) per player, per
+// team and for the ball while the stream goes by, and collects shot charts
+// from the feed's shot messages and from shots detected from the ball.
+//
+// An Accumulator owns one Grid per (scope, id); every Grid shares one
+// geometry (a geom.Grid covering the court plus a margin, default 0.5 m
+// cells). Each sample adds its duration dt_s to the cell under it; samples
+// outside the grid are counted in Out_s, never lost, so Total_s is exactly
+// the time added. Options choose live time only, and half-court folding: a
+// team attacking west has its positions turned half a turn about center
+// court so that its offence is always the east half (x > 0) and its defence
+// the west half. Which team attacks which way in which period is an input
+// (AttackFunc): the feed does not say it.
+//
+// Cells returns the non-empty cells in long form (scope, id, ix, iy, cell
+// centre x_m/y_m, seconds), the shape of the engine's heatmap table.
+//
+// Memory is constant in the length of the input: one grid per id. Add
+// allocates only when it meets a new id. Grids returned by Grid and Grids
+// are the live accumulators: they change with later Adds. An Accumulator is
+// not safe for concurrent use.
+package heatmap

@@ -1,0 +1,28 @@
+package heatmap_test
+
+import (
+	"fmt"
+
+	"github.com/stmotion/stmotion/track/heatmap"
+)
+
+// A player stands 2 s near the east hoop and 1 s at center court, sampled
+// at 10 Hz; 1 m cells.
+func Example() {
+	a := heatmap.New(heatmap.Options{Cell_m: 1})
+	for i := range 30 {
+		x := 12.5
+		if i >= 20 {
+			x = 0.2
+		}
+		a.AddPlayer(23, 1, 1, x, 0.3, 0.1, true)
+	}
+	for _, c := range a.Cells(nil) {
+		fmt.Printf("%s %d cell (%d,%d) at (%.1f, %.1f) m: %.1f s\n", c.Scope, c.ID, c.IX, c.IY, c.X_m, c.Y_m, c.Seconds)
+	}
+	// Output:
+	// player 23 cell (15,8) at (0.5, 0.5) m: 1.0 s
+	// player 23 cell (27,8) at (12.5, 0.5) m: 2.0 s
+	// team 1 cell (15,8) at (0.5, 0.5) m: 1.0 s
+	// team 1 cell (27,8) at (12.5, 0.5) m: 2.0 s
+}

@@ -1,0 +1,168 @@
+package heatmap
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+)
+
+func TestSumEqualsTimeOnCourt(t *testing.T) {
+	a := New(Options{})
+	// Player 1 runs a lap of an ellipse for 60 s at 25 Hz; some steps go
+	// outside the grid (x up to 16 m > 14.325 + 1).
+	dt := 0.04
+	want := 0.0
+	for i := range 1500 {
+		th := float64(i) * dt / 60 * 2 * math.Pi
+		a.AddPlayer(1, 10, 1, 16*math.Cos(th), 7*math.Sin(th), dt, true)
+		want += dt
+	}
+	g := a.Grid(ScopePlayer, 1)
+	tm := a.Grid(ScopeTeam, 10)
+	if g == nil || tm == nil {
+		t.Fatal("missing player or team grid")
+	}
+	if math.Abs(g.Total_s-want) > 1e-9 || math.Abs(g.Sum()+g.Out_s-want) > 1e-9 {
+		t.Errorf("total %.6f, cells %.6f + outside %.6f, want %.6f", g.Total_s, g.Sum(), g.Out_s, want)
+	}
+	if g.Out_s <= 0 || g.Out_s > want/2 {
+		t.Errorf("outside = %.3f s, want some but not most of the lap", g.Out_s)
+	}
+	if tm.Total_s != g.Total_s {
+		t.Errorf("team total %.6f != player total %.6f", tm.Total_s, g.Total_s)
+	}
+	var sum float64
+	for _, c := range a.Cells(nil) {
+		if c.Scope == ScopePlayer {
+			sum += c.Seconds
+		}
+	}
+	if math.Abs(sum-g.Sum()) > 1e-9 {
+		t.Errorf("long-form cells sum %.6f, grid %.6f", sum, g.Sum())
+	}
+}
+
+func TestLiveOnly(t *testing.T) {
+	a := New(Options{LiveOnly: true})
+	a.AddPlayer(1, 10, 1, 0, 0, 1, true)
+	a.AddPlayer(1, 10, 1, 0, 0, 5, false)
+	a.AddBall(99, 10, 1, 0, 0, 2, false)
+	if g := a.Grid(ScopePlayer, 1); g.Total_s != 1 {
+		t.Errorf("live-only total = %v, want 1", g.Total_s)
+	}
+	if a.Grid(ScopeBall, 99) != nil {
+		t.Error("a dead-ball-only ball grid exists")
+	}
+}
+
+func TestFold(t *testing.T) {
+	// Team 10 attacks west in period 1 and east in period 2; team 20 the
+	// opposite. Each sample must land where the table says.
+	attack := func(team int64, period int32) int {
+		east := period%2 == 0
+		if team == 20 {
+			east = !east
+		}
+		if east {
+			return 1
+		}
+		return -1
+	}
+	cases := []struct {
+		team   int64
+		period int32
+		x, y   float64
+		wx, wy float64
+	}{
+		{10, 1, -10, 3, 10, -3}, // attacking west, deep in its offence: east half
+		{10, 1, 10, 3, -10, -3}, // attacking west, back in defence: west half
+		{10, 2, 10, -3, 10, -3}, // attacking east: unchanged
+		{10, 2, -12, 5, -12, 5}, // attacking east, defending: unchanged
+		{20, 1, 10, -3, 10, -3}, // team 20 attacks east in period 1
+		{20, 2, -10, 3, 10, -3}, // and west in period 2
+		{20, 3, 11, 2, 11, 2},   // period 3 like period 1
+		{30, 1, -10, 3, -10, 3}, // unknown direction (0): unchanged
+		{0, 1, -10, 3, -10, 3},  // no team: unchanged
+	}
+	for _, c := range cases {
+		att := func(team int64, period int32) int {
+			if team == 30 {
+				return 0
+			}
+			return attack(team, period)
+		}
+		a := New(Options{Fold: true, Attack: att})
+		a.AddPlayer(1, c.team, c.period, c.x, c.y, 1, true)
+		cells := a.Grid(ScopePlayer, 1).Cells(nil)
+		wx, wy, _ := a.Geom().Cell(c.wx, c.wy)
+		if len(cells) != 1 || int(cells[0].IX) != wx || int(cells[0].IY) != wy {
+			t.Errorf("team %d period %d at (%v, %v): got %+v, want cell (%d, %d) holding (%v, %v)",
+				c.team, c.period, c.x, c.y, cells, wx, wy, c.wx, c.wy)
+		}
+	}
+}
+
+func TestFoldMapsCellsOntoCells(t *testing.T) {
+	a := New(Options{})
+	g := a.Geom()
+	for ix := 0; ix < g.NX; ix++ {
+		for iy := 0; iy < g.NY; iy++ {
+			x, y := g.Center(ix, iy)
+			fx, fy := Fold(x, y, -1)
+			jx, jy, ok := g.Cell(fx, fy)
+			if !ok || jx != g.NX-1-ix || jy != g.NY-1-iy {
+				t.Fatalf("cell (%d, %d) folds to (%d, %d, %v), want (%d, %d)", ix, iy, jx, jy, ok, g.NX-1-ix, g.NY-1-iy)
+			}
+		}
+	}
+}
+
+func TestFromHoop(t *testing.T) {
+	hx := court.NBA.HoopX_m(1)
+	cases := []struct {
+		hx, hy int32
+		x, y   float64
+	}{
+		{0, 0, hx, 0},                // at the hoop
+		{0, 5000, hx - 5, 0},         // 5 m out toward center court
+		{3000, 0, hx, 3},             // to the right of someone facing center court: north
+		{-6706, 0, hx, -6.706},       // the south corner
+		{685, -475, hx + .475, .685}, // the seed's example (behind the hoop)
+	}
+	for _, c := range cases {
+		x, y := FromHoop(court.NBA, c.hx, c.hy)
+		if math.Abs(x-c.x) > 1e-9 || math.Abs(y-c.y) > 1e-9 {
+			t.Errorf("FromHoop(%d, %d) = (%v, %v), want (%v, %v)", c.hx, c.hy, x, y, c.x, c.y)
+		}
+	}
+}
+
+func TestShotChartZones(t *testing.T) {
+	c := NewShotChart(court.NBA)
+	c.AddFeed(1, 7, 10, 0, 5000, true, false, 3)
+	c.AddFeed(2, 7, 10, 0, 7500, false, true, 9)
+	c.AddFeed(3, 7, 10, 0, 7500, true, true, 9)
+	c.AddDetected(4, 7, 10, -8, 0, -c.Court.HoopX_m(1), true, false)
+	if c.Zones[3] != (ZoneCount{1, 1}) || c.Zones[9] != (ZoneCount{2, 1}) || c.Zones[0] != (ZoneCount{1, 1}) {
+		t.Errorf("zones = %+v", c.Zones)
+	}
+	d := c.Shots[3]
+	if d.X_m != 8 || math.Abs(d.Dist_m-(c.Court.HoopX_m(1)-8)) > 1e-9 {
+		t.Errorf("detected west shot not turned onto the east half: %+v", d)
+	}
+}
+
+func TestAddNoAllocs(t *testing.T) {
+	a := New(Options{Fold: true, Attack: func(int64, int32) int { return -1 }})
+	a.AddPlayer(1, 10, 1, 0, 0, 0.04, true)
+	a.AddBall(99, 10, 1, 0, 0, 0.04, true)
+	x := 0.0
+	if n := testing.AllocsPerRun(1000, func() {
+		x += 0.01
+		a.AddPlayer(1, 10, 1, x, 1, 0.04, true)
+		a.AddBall(99, 10, 1, x, 1, 0.04, true)
+	}); n != 0 {
+		t.Errorf("Add allocates %.1f times, want 0", n)
+	}
+}
