@@ -92,6 +92,12 @@ const (
 	HasIsMake
 	HasIs3Point
 	HasLiveID
+	HasSocketSessionID    // Ack
+	HasAction             // Ack
+	HasMaxInputBufferSize // Ack
+	HasConnectionTimeout  // Ack
+	HasMessage            // APIError
+	HasRequestID          // APIError
 )
 
 // Stats is a box-score update for one player: the newest cumulative value of
@@ -158,13 +164,15 @@ type Ack struct {
 	Action                    Span
 	MaxInputBufferSizeInBytes int64
 	ConnectionTimeout_ms      int64
+	Present                   Present // HasSocketSessionID, HasAction, HasMaxInputBufferSize, HasConnectionTimeout
 }
 
 // APIError is the REST API's error body.
 type APIError struct {
 	Status    int
 	Message   Span
-	RequestID Span // shottrackerRequestId
+	RequestID Span    // shottrackerRequestId
+	Present   Present // HasMessage, HasRequestID
 }
 
 // Message is one decoded websocket message or recording line. It is a

@@ -1,0 +1,524 @@
+package decode
+
+import "math"
+
+// Decoder decodes ShotTracker messages. Its zero value is ready to use. It
+// holds scratch space only (no buffered input and no results), so one
+// Decoder serves a whole stream; it is not safe for concurrent use: give
+// each goroutine its own.
+type Decoder struct {
+	kinds   [maxDepth/64 + 1]uint64 // skipValue's container stack, 1 bit per level
+	scratch [600]byte               // unescaped keys and enum strings (<= 192 raw bytes)
+}
+
+// Decode decodes one JSON message (one websocket frame or one recording
+// line; whitespace around the object is allowed) into m. It allocates
+// nothing unless it returns an error.
+//
+// On success m.Kind says which part of m holds the message; that part is
+// reset and filled, the others are left as they were. Spans in m point into
+// src and are valid as long as src is unchanged. On error m.Kind is
+// KindUnknown, the rest of m is unspecified, and the error is an *Error
+// wrapping ErrSyntax, ErrType, ErrMissing or ErrRange. When the input has
+// both a syntax error and another problem, the syntax error is reported.
+//
+// Inputs of 2 GiB or more are rejected with ErrRange (Span offsets are
+// int32).
+func (d *Decoder) Decode(src []byte, m *Message) error {
+	if d.fastLocation(src, m) {
+		return nil
+	}
+	if len(src) > math.MaxInt32 {
+		m.Kind = KindUnknown
+		return &Error{Offset: math.MaxInt32, Err: ErrRange, Detail: "input longer than 2 GiB"}
+	}
+	p := parser{d: d, src: src, m: m}
+	err := p.message()
+	if err != nil {
+		m.Kind = KindUnknown
+		return err
+	}
+	return nil
+}
+
+// parser is the state of one general (key-by-key) decode.
+type parser struct {
+	d   *Decoder
+	src []byte
+	m   *Message
+}
+
+// Value states of the top-level keys, which are interpreted once the whole
+// object has been read (the "type" may come after "data").
+const (
+	absent = -1
+)
+
+// message decodes the top-level object.
+func (p *parser) message() error {
+	src := p.src
+	i := skipWS(src, 0)
+	objStart := i
+	if at(src, i) != '{' {
+		end, ok := p.d.skipValue(src, i, 0)
+		if !ok {
+			return p.syntax(end)
+		}
+		if j := skipWS(src, end); j < len(src) {
+			return p.syntax(j)
+		}
+		return p.errAt(ErrType, i, "", "want a JSON object, got "+quoteInput(src, i))
+	}
+
+	var (
+		typeOff   = absent // value offset of the last "type"
+		typeSpan  Span
+		typeKind  Kind
+		typeOK    bool // the last "type" was a string
+		dataOff   = absent
+		actionOff = absent
+		statusOff = absent
+		msgOff    = absent
+		reqOff    = absent
+
+		inlineOff  = absent // "data" value decoded while reading, for inlineKind
+		inlineKind Kind
+		inlineErr  error
+	)
+
+	i, more, err := p.objBegin(i)
+	if err != nil {
+		return err
+	}
+	for more {
+		var key []byte
+		var vi int
+		if key, _, vi, err = p.member(i); err != nil {
+			return err
+		}
+		switch string(key) {
+		case "type":
+			typeOff, typeOK = vi, false
+			if at(src, vi) == '"' {
+				end, esc, ok := scanString(src, vi)
+				if !ok {
+					return p.syntax(end)
+				}
+				typeSpan = Span{int32(vi + 1), int32(end - 1)}
+				typeKind = kindOf(p.text(typeSpan, esc))
+				typeOK = true
+				i = end
+			} else if i, err = p.skip(vi, 1); err != nil {
+				return err
+			}
+		case "data":
+			dataOff = vi
+			if typeOK && needsData(typeKind) && at(src, vi) == '{' {
+				inlineOff, inlineKind = vi, typeKind
+				i, inlineErr = p.data(typeKind, vi)
+				if inlineErr != nil {
+					if isSyntax(inlineErr) {
+						return inlineErr
+					}
+					// Keep the first problem, but check the syntax of the
+					// rest of the value first: syntax errors take precedence.
+					if i, err = p.skip(vi, 1); err != nil {
+						return err
+					}
+				}
+			} else if i, err = p.skip(vi, 1); err != nil {
+				return err
+			}
+		default:
+			switch string(key) {
+			case "action":
+				actionOff = vi
+			case "status":
+				statusOff = vi
+			case "message":
+				msgOff = vi
+			case "shottrackerRequestId":
+				reqOff = vi
+			}
+			if i, err = p.skip(vi, 1); err != nil {
+				return err
+			}
+		}
+		if i, more, err = p.objNext(i); err != nil {
+			return err
+		}
+	}
+	if j := skipWS(src, i); j < len(src) {
+		return p.syntax(j)
+	}
+
+	// The whole input is valid JSON; now interpret what was found.
+	m := p.m
+	var kind Kind
+	switch {
+	case typeOK:
+		kind = typeKind
+		m.TypeText = typeSpan
+	case typeOff != absent && !isNull(src, typeOff):
+		return p.errAt(ErrType, typeOff, "type", "want a string, got "+quoteInput(src, typeOff))
+	case statusOff != absent:
+		kind = KindError
+		m.TypeText = Span{}
+	default:
+		return p.errAt(ErrMissing, objStart, "type", "")
+	}
+
+	switch kind {
+	case KindLocation, KindStats, KindShot, KindMarker, KindAck:
+		switch {
+		case dataOff == absent || isNull(src, dataOff):
+			if kind != KindAck {
+				return p.errAt(ErrMissing, objStart, "data", "")
+			}
+			m.Ack = Ack{} // an ack's data is optional
+		case at(src, dataOff) != '{':
+			return p.errAt(ErrType, dataOff, "data", "want an object, got "+quoteInput(src, dataOff))
+		case inlineOff == dataOff && inlineKind == kind:
+			err = inlineErr
+		default:
+			_, err = p.data(kind, dataOff)
+		}
+		if err != nil {
+			return err
+		}
+		if kind == KindAck && actionOff != absent {
+			span, null, err := p.str(actionOff, "action")
+			if err != nil {
+				return err
+			}
+			m.Ack.Action = span
+			m.Ack.Present.set(HasAction, !null)
+		}
+	case KindError:
+		e := &m.Error
+		*e = APIError{}
+		v, _, null, err := p.int(statusOff, math.MinInt, math.MaxInt, "status")
+		if err != nil {
+			return err
+		}
+		if null {
+			return p.errAt(ErrMissing, objStart, "status", "")
+		}
+		e.Status = int(v)
+		if msgOff != absent {
+			span, null, err := p.str(msgOff, "message")
+			if err != nil {
+				return err
+			}
+			e.Message = span
+			e.Present.set(HasMessage, !null)
+		}
+		if reqOff != absent {
+			span, null, err := p.str(reqOff, "shottrackerRequestId")
+			if err != nil {
+				return err
+			}
+			e.RequestID = span
+			e.Present.set(HasRequestID, !null)
+		}
+	}
+	m.Kind = kind
+	return nil
+}
+
+// needsData reports whether kind's "data" is decoded (and so worth decoding
+// while reading, before the rest of the object is known).
+func needsData(k Kind) bool {
+	return k >= KindLocation && k <= KindAck
+}
+
+// data decodes the "data" object at src[i] for kind, resetting that part of
+// the message first.
+func (p *parser) data(kind Kind, i int) (int, error) {
+	switch kind {
+	case KindLocation:
+		return p.location(i)
+	case KindStats:
+		return p.stats(i)
+	case KindShot:
+		return p.shot(i)
+	case KindMarker:
+		return p.marker(i)
+	case KindAck:
+		return p.ack(i)
+	}
+	return p.skip(i, 1)
+}
+
+// kindOf maps a top-level "type" to its Kind.
+func kindOf(b []byte) Kind {
+	switch string(b) {
+	case "location":
+		return KindLocation
+	case "stats":
+		return KindStats
+	case "shot":
+		return KindShot
+	case "marker":
+		return KindMarker
+	case "ack":
+		return KindAck
+	case "pong":
+		return KindPong
+	}
+	return KindUnknown
+}
+
+func (pr *Present) set(bit Present, on bool) {
+	if on {
+		*pr |= bit
+	} else {
+		*pr &^= bit
+	}
+}
+
+// --- object walking and values -------------------------------------------
+
+// objBegin starts reading the object whose '{' is at src[i]. It returns the
+// index of the first key, or past the '}' of an empty object (more false).
+func (p *parser) objBegin(i int) (int, bool, error) {
+	i = skipWS(p.src, i+1)
+	if at(p.src, i) == '}' {
+		return i + 1, false, nil
+	}
+	return i, true, nil
+}
+
+// member reads `"key" :` at src[i] and returns the key (unescaped when it
+// holds escapes; then valid only until the next p.text), the key's raw span
+// and the index of the value.
+func (p *parser) member(i int) ([]byte, Span, int, error) {
+	src := p.src
+	if at(src, i) != '"' {
+		return nil, Span{}, i, p.syntax(i)
+	}
+	end, esc, ok := scanString(src, i)
+	if !ok {
+		return nil, Span{}, end, p.syntax(end)
+	}
+	raw := Span{int32(i + 1), int32(end - 1)}
+	key := src[i+1 : end-1]
+	if esc {
+		key = p.unescape(key)
+	}
+	j := end
+	if at(src, j) != ':' {
+		j = skipWS(src, j)
+		if at(src, j) != ':' {
+			return nil, raw, j, p.syntax(j)
+		}
+	}
+	j++
+	if c := at(src, j); c <= ' ' {
+		j = skipWS(src, j)
+	}
+	return key, raw, j, nil
+}
+
+// objNext steps over the whitespace after a member's value and then the ','
+// (more true, at the next key) or the closing '}'.
+func (p *parser) objNext(i int) (int, bool, error) {
+	src := p.src
+	c := at(src, i)
+	if c <= ' ' {
+		i = skipWS(src, i)
+		c = at(src, i)
+	}
+	switch c {
+	case ',':
+		i = skipWS(src, i+1)
+		return i, true, nil
+	case '}':
+		return i + 1, false, nil
+	}
+	return i, false, p.syntax(i)
+}
+
+// text returns the contents of a string span, unescaped if esc.
+func (p *parser) text(s Span, esc bool) []byte {
+	raw := p.src[s.Start:s.End]
+	if !esc {
+		return raw
+	}
+	return p.unescape(raw)
+}
+
+// unescape decodes raw into the Decoder's scratch. Every name this package
+// matches is ASCII and at most 32 bytes, so a raw string longer than 6×32
+// bytes cannot match one; it decodes to a value that matches nothing.
+func (p *parser) unescape(raw []byte) []byte {
+	if len(raw) > 192 {
+		return p.d.scratch[:1] // a NUL byte: no name contains one
+	}
+	p.d.scratch[0] = 0
+	return appendUnescaped(p.d.scratch[:0], raw)
+}
+
+// skip skips the value at src[i] inside containers depth deep.
+func (p *parser) skip(i, depth int) (int, error) {
+	end, ok := p.d.skipValue(p.src, i, depth)
+	if !ok {
+		return end, p.syntax(end)
+	}
+	return end, nil
+}
+
+// str reads a string or null at src[i].
+func (p *parser) str(i int, field string) (s Span, null bool, err error) {
+	s, _, _, null, err = p.strEsc(i, field)
+	return s, null, err
+}
+
+// strEsc reads a string or null at src[i] and says whether it has escapes.
+func (p *parser) strEsc(i int, field string) (s Span, esc bool, end int, null bool, err error) {
+	src := p.src
+	switch at(src, i) {
+	case '"':
+		end, esc, ok := scanString(src, i)
+		if !ok {
+			return Span{}, false, end, false, p.syntax(end)
+		}
+		return Span{int32(i + 1), int32(end - 1)}, esc, end, false, nil
+	case 'n':
+		end, ok := scanLiteral(src, i, "null")
+		if !ok {
+			return Span{}, false, end, false, p.syntax(end)
+		}
+		return Span{}, false, end, true, nil
+	}
+	return Span{}, false, i, false, p.wrongType(i, field, "a string")
+}
+
+// int reads an integer-valued number in [lo, hi], or null, at src[i].
+func (p *parser) int(i int, lo, hi int64, field string) (v int64, end int, null bool, err error) {
+	src := p.src
+	c := at(src, i)
+	if c == '-' || c-'0' < 10 {
+		n, end, ok := parseNumber(src, i)
+		if !ok {
+			return 0, end, false, p.syntax(end)
+		}
+		v, st := n.toInt(lo, hi)
+		switch st {
+		case intFraction:
+			return 0, end, false, p.errAt(ErrType, i, field, "want an integer, got "+string(src[i:end]))
+		case intRange:
+			return 0, end, false, p.errAt(ErrRange, i, field, string(src[i:end])+" is outside ["+itoa(lo)+", "+itoa(hi)+"]")
+		}
+		return v, end, false, nil
+	}
+	if c == 'n' {
+		end, ok := scanLiteral(src, i, "null")
+		if !ok {
+			return 0, end, false, p.syntax(end)
+		}
+		return 0, end, true, nil
+	}
+	return 0, i, false, p.wrongType(i, field, "an integer")
+}
+
+// float reads a number, or null, at src[i].
+func (p *parser) float(i int, field string) (v float64, end int, null bool, err error) {
+	src := p.src
+	c := at(src, i)
+	if c == '-' || c-'0' < 10 {
+		n, end, ok := parseNumber(src, i)
+		if !ok {
+			return 0, end, false, p.syntax(end)
+		}
+		f, ok := n.toFloat(src[i:end])
+		if !ok {
+			return 0, end, false, p.errAt(ErrRange, i, field, string(src[i:end])+" overflows float64")
+		}
+		return f, end, false, nil
+	}
+	if c == 'n' {
+		end, ok := scanLiteral(src, i, "null")
+		if !ok {
+			return 0, end, false, p.syntax(end)
+		}
+		return 0, end, true, nil
+	}
+	return 0, i, false, p.wrongType(i, field, "a number")
+}
+
+// bool reads true, false or null at src[i].
+func (p *parser) bool(i int, field string) (v bool, end int, null bool, err error) {
+	src := p.src
+	var ok bool
+	switch at(src, i) {
+	case 't':
+		end, ok = scanLiteral(src, i, "true")
+		v = true
+	case 'f':
+		end, ok = scanLiteral(src, i, "false")
+	case 'n':
+		end, ok = scanLiteral(src, i, "null")
+		null = true
+	default:
+		return false, i, false, p.wrongType(i, field, "true or false")
+	}
+	if !ok {
+		return false, end, false, p.syntax(end)
+	}
+	return v, end, null, nil
+}
+
+// --- errors ---------------------------------------------------------------
+
+func (p *parser) syntax(off int) error {
+	detail := "unexpected end of input"
+	if off < len(p.src) {
+		detail = "unexpected " + quoteInput(p.src, off)
+		if off >= 0 && p.src[off] < ' ' && p.src[off] != '\t' && p.src[off] != '\n' && p.src[off] != '\r' {
+			detail = "control character in string or unexpected byte " + quoteInput(p.src, off)
+		}
+	}
+	return &Error{Offset: off, Field: "", Err: ErrSyntax, Detail: detail}
+}
+
+// wrongType reports a value of the wrong JSON type at src[i], unless the
+// value itself is malformed, which is then the error reported.
+func (p *parser) wrongType(i int, field, want string) error {
+	if _, ok := p.d.skipValue(p.src, i, 0); !ok {
+		end, _ := p.d.skipValue(p.src, i, 0)
+		return p.syntax(end)
+	}
+	return p.errAt(ErrType, i, field, "want "+want+", got "+quoteInput(p.src, i))
+}
+
+func (p *parser) errAt(sentinel error, off int, field, detail string) error {
+	return &Error{Offset: off, Field: field, Err: sentinel, Detail: detail}
+}
+
+func isSyntax(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Err == ErrSyntax
+}
+
+func itoa(v int64) string {
+	var b [20]byte
+	i := len(b)
+	u := uint64(v)
+	if v < 0 {
+		u = -u
+	}
+	for {
+		i--
+		b[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	if v < 0 {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
