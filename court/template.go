@@ -23,6 +23,9 @@ type Template struct {
 	FreeThrowRadius_m    float64 // free-throw circle radius
 	RestrictedRadius_m   float64 // restricted-area arc radius from the rim centre; 0 if none
 	CenterCircleRadius_m float64
+
+	BackboardFromBaseline_m float64 // baseline to the face of the backboard
+	BackboardWidth_m        float64
 }
 
 // Templates known to stmotion. Sources: NBA Official Rules (Rule 1), NCAA
@@ -35,6 +38,7 @@ var (
 		ThreePointRadius_m: 7.239, ThreePointCorner_m: 6.706,
 		KeyWidth_m: 4.877, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
 		RestrictedRadius_m: 1.219, CenterCircleRadius_m: 1.829,
+		BackboardFromBaseline_m: 1.219, BackboardWidth_m: 1.829,
 	}
 	WNBA = Template{
 		Name: "wnba", Title: "WNBA", Length_m: 28.65, Width_m: 15.24,
@@ -42,6 +46,7 @@ var (
 		ThreePointRadius_m: 6.750, ThreePointCorner_m: 6.706,
 		KeyWidth_m: 4.877, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
 		RestrictedRadius_m: 1.219, CenterCircleRadius_m: 1.829,
+		BackboardFromBaseline_m: 1.219, BackboardWidth_m: 1.829,
 	}
 	NCAA = Template{
 		Name: "ncaa", Title: "NCAA", Length_m: 28.65, Width_m: 15.24,
@@ -49,6 +54,7 @@ var (
 		ThreePointRadius_m: 6.750, ThreePointCorner_m: 6.604,
 		KeyWidth_m: 3.658, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
 		RestrictedRadius_m: 1.219, CenterCircleRadius_m: 1.829,
+		BackboardFromBaseline_m: 1.219, BackboardWidth_m: 1.829,
 	}
 	HighSchool = Template{
 		Name: "hs", Title: "High school", Length_m: 25.60, Width_m: 15.24,
@@ -56,6 +62,7 @@ var (
 		ThreePointRadius_m: 6.020, ThreePointCorner_m: 6.020,
 		KeyWidth_m: 3.658, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
 		RestrictedRadius_m: 0, CenterCircleRadius_m: 1.829,
+		BackboardFromBaseline_m: 1.219, BackboardWidth_m: 1.829,
 	}
 	FIBA = Template{
 		Name: "fiba", Title: "FIBA", Length_m: 28.0, Width_m: 15.0,
@@ -63,6 +70,7 @@ var (
 		ThreePointRadius_m: 6.75, ThreePointCorner_m: 6.60,
 		KeyWidth_m: 4.9, FreeThrowLine_m: 5.8, FreeThrowRadius_m: 1.8,
 		RestrictedRadius_m: 1.25, CenterCircleRadius_m: 1.8,
+		BackboardFromBaseline_m: 1.2, BackboardWidth_m: 1.8,
 	}
 )
 
@@ -84,6 +92,13 @@ func TemplateByName(name string) (Template, bool) {
 	}
 	return Template{}, false
 }
+
+// Ends of the court: the side argument of HoopX_m and the hoop methods. East
+// is +x (the ne/se corners of /court), West −x.
+const (
+	West = -1
+	East = +1
+)
 
 // HoopX_m returns the x of the east (+1) or west (-1) hoop in the canonical
 // frame: ±(Length_m/2 − HoopFromBaseline_m).

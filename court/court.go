@@ -1,0 +1,387 @@
+package court
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/stmotion/stmotion/geom"
+)
+
+// Default validation tolerances; see Options.
+const (
+	DefaultRectangleTolerance_mm  = 100
+	DefaultSizeTolerance_m        = 0.20
+	DefaultHoopTolerance_mm       = 300
+	DefaultHoopHeightTolerance_mm = 150
+)
+
+// Bounds of the size check: the longer side of any court is within
+// [MinLength_m, MaxLength_m], the shorter within [MinWidth_m, MaxWidth_m].
+// They catch corners given in the wrong unit (cm, m) or garbage such as the
+// seed's example body, long before the rectangle and template checks.
+const (
+	MinLength_m, MaxLength_m = 10.0, 50.0
+	MinWidth_m, MaxWidth_m   = 5.0, 30.0
+)
+
+// Options tunes New. The zero value is the documented defaults.
+type Options struct {
+	// Template forces the template by name ("nba", "fiba", ...); the
+	// measured size must still match it within SizeTolerance_m. Empty: the
+	// template is chosen by size, NBA first among the equal-sized NBA,
+	// WNBA and NCAA courts.
+	Template string
+	// RequireTemplate makes a court whose size matches no template an
+	// error instead of a Custom court.
+	RequireTemplate bool
+	// AllowMirrored accepts corners that run counterclockwise (ne, se, sw,
+	// nw seen from above), treating the sensor frame as left-handed: the
+	// transform then mirrors. Default: such corners are an ErrMirrored error.
+	AllowMirrored bool
+	// IgnoreHoopHeight skips the rim-height check of the hoops' z.
+	IgnoreHoopHeight bool
+
+	RectangleTolerance_mm  float64 // RMS corner distance from the best rectangle; default 100 mm
+	SizeTolerance_m        float64 // |length − template|, |width − template|; default 0.20 m
+	HoopTolerance_mm       float64 // hoop xy from the template's hoop; default 300 mm
+	HoopHeightTolerance_mm float64 // hoop z from the template's rim height; default 150 mm
+}
+
+func (o *Options) defaults() {
+	if o.RectangleTolerance_mm <= 0 {
+		o.RectangleTolerance_mm = DefaultRectangleTolerance_mm
+	}
+	if o.SizeTolerance_m <= 0 {
+		o.SizeTolerance_m = DefaultSizeTolerance_m
+	}
+	if o.HoopTolerance_mm <= 0 {
+		o.HoopTolerance_mm = DefaultHoopTolerance_mm
+	}
+	if o.HoopHeightTolerance_mm <= 0 {
+		o.HoopHeightTolerance_mm = DefaultHoopHeightTolerance_mm
+	}
+}
+
+// Court is a validated map between the sensor frame (mm) and the canonical
+// court frame (metres, origin at center court, +x toward the east baseline
+// ne/se, +y toward the north sideline nw/ne, z up), with the template whose
+// markings the court has. A Court is immutable after New and safe for
+// concurrent use.
+type Court struct {
+	// Template is the matched (or forced) template. For a Custom court it
+	// is the nearest template's markings on the measured Length_m ×
+	// Width_m, named "custom". For SensorFrame it is the zero Template.
+	Template Template
+	Custom   bool     // size matched no template
+	Matches  []string // every template name whose size matched, best first
+	// Residual_mm is the RMS distance of the four corners from the fitted
+	// rectangle.
+	Residual_mm       float64
+	Length_m, Width_m float64 // the fitted rectangle
+	// Rotation_deg is the direction of the court's +x axis in the sensor
+	// frame, counterclockwise from the sensor +x, in (−180, 180].
+	Rotation_deg float64
+	Mirrored     bool        // the sensor frame is left-handed (Options.AllowMirrored)
+	Hoops        []geom.Vec3 // the body's hoops in the court frame, metres
+	// HoopError_mm is the largest floor distance of a body hoop from the
+	// template's hoop at that end; 0 without hoops.
+	HoopError_mm float64
+
+	toCourt  geom.Similarity2 // sensor mm → court m
+	toSensor geom.Similarity2 // court m → sensor mm
+	sensor   bool
+}
+
+// SensorFrame returns the fallback used when there is no court.json:
+// positions are only converted from mm to metres, with no rotation and no
+// shift, so the origin is the sensor system's. IsSensorFrame reports it,
+// and its Template is the zero Template: court geometry (hoops, zones,
+// halves) does not apply.
+func SensorFrame() *Court {
+	m := geom.NewSimilarity2(0.001, 0, geom.Vec2{})
+	return &Court{toCourt: m, toSensor: m.Inverse(), sensor: true, Template: Template{Name: "sensor", Title: "Sensor frame (no court)"}}
+}
+
+// IsSensorFrame reports whether c is the SensorFrame fallback.
+func (c *Court) IsSensorFrame() bool { return c.sensor }
+
+// SensorToCourt returns the plane transform sensor mm → court m (scale
+// 0.001); z maps as z_m = z_mm/1000.
+func (c *Court) SensorToCourt() geom.Similarity2 { return c.toCourt }
+
+// CourtToSensor returns the plane transform court m → sensor mm.
+func (c *Court) CourtToSensor() geom.Similarity2 { return c.toSensor }
+
+// ToCourt maps a sensor position (mm) into the court frame (m). It does not
+// allocate.
+func (c *Court) ToCourt(x_mm, y_mm, z_mm float64) (x_m, y_m, z_m float64) {
+	x_m, y_m = c.toCourt.ApplyXY(x_mm, y_mm)
+	return x_m, y_m, z_mm * 0.001
+}
+
+// ToSensor maps a court position (m) back into the sensor frame (mm).
+func (c *Court) ToSensor(x_m, y_m, z_m float64) (x_mm, y_mm, z_mm float64) {
+	x_mm, y_mm = c.toSensor.ApplyXY(x_m, y_m)
+	return x_mm, y_mm, z_m * 1000
+}
+
+// ToCourtSlices maps every sensor sample (x_mm[i], y_mm[i], z_mm[i]) into
+// the court frame, writing (dstX[i], dstY[i], dstZ[i]):
+//
+//	x_m = A·x − B·y' + tx,  y_m = B·x + A·y' + ty,  z_m = z/1000
+//
+// with y' = y (−y when Mirrored) and A, B, t from SensorToCourt. dst may
+// alias the input. z_mm and dstZ may both be empty to skip z. It panics if
+// the lengths differ and never allocates.
+func (c *Court) ToCourtSlices(dstX, dstY, dstZ, x_mm, y_mm, z_mm []float64) {
+	n := len(x_mm)
+	if len(y_mm) != n || len(dstX) != n || len(dstY) != n || len(dstZ) != len(z_mm) || (len(z_mm) != n && len(z_mm) != 0) {
+		panic("court: ToCourtSlices: slice lengths differ")
+	}
+	c.toCourt.ApplySlices(dstX, dstY, x_mm, y_mm)
+	dstZ = dstZ[:len(z_mm)]
+	for i, z := range z_mm {
+		dstZ[i] = z * 0.001
+	}
+}
+
+// String summarises the court in one line.
+func (c *Court) String() string {
+	if c.sensor {
+		return "sensor frame (no court.json): mm → m only"
+	}
+	s := fmt.Sprintf("%s court %.2f × %.2f m, rotated %.1f°, corner residual %.0f mm", c.Template.Name, c.Length_m, c.Width_m, c.Rotation_deg, c.Residual_mm)
+	if c.Mirrored {
+		s += ", mirrored"
+	}
+	return s
+}
+
+// corner names in Body.Corners order.
+var cornerNames = [4]string{"ne", "se", "sw", "nw"}
+
+// New fits and validates the transform from a /court body. It fits a
+// rectangle of free length and width to all four corners by least squares
+// (rotation and shift; mm → m is fixed), then checks, in order:
+//
+//  1. every value is finite;
+//  2. size: the corners span a court of MinLength_m..MaxLength_m by
+//     MinWidth_m..MaxWidth_m (catches mm/cm/m mix-ups and the seed example);
+//  3. axes: the sidelines (ne–nw, se–sw) are longer than the baselines;
+//  4. mirror: ne, se, sw, nw run clockwise seen from above, as they do on a
+//     court in a right-handed frame (else ErrMirrored, unless AllowMirrored);
+//  5. rectangle: RMS corner residual ≤ RectangleTolerance_mm;
+//  6. template: length and width within SizeTolerance_m of a template (or
+//     the forced one), else Custom (or an error with RequireTemplate);
+//  7. hoops: at most two, one per end, each within HoopTolerance_mm of the
+//     template's hoop on the long axis and HoopHeightTolerance_mm of rim
+//     height.
+//
+// A failed check is a *CheckError naming the check and the amount.
+func New(b *Body, opt Options) (*Court, error) {
+	if b == nil {
+		return nil, fmt.Errorf("court: no /court body: %w", ErrBody)
+	}
+	opt.defaults()
+	if err := checkFinite(b); err != nil {
+		return nil, err
+	}
+	var src [4]geom.Vec2 // sensor corners in metres
+	for i, p := range b.Corners() {
+		src[i] = p.Scale(0.001)
+	}
+	ne, se, sw, nw := src[0], src[1], src[2], src[3]
+	north, south := ne.Dist(nw), se.Dist(sw)
+	east, west := ne.Dist(se), nw.Dist(sw)
+	side, base := (north+south)/2, (east+west)/2
+	long, short := math.Max(side, base), math.Min(side, base)
+	sides := fmt.Sprintf("sidelines ne–nw %.4g m, se–sw %.4g m; baselines ne–se %.4g m, nw–sw %.4g m", north, south, east, west)
+	switch {
+	case long < MinLength_m || long > MaxLength_m:
+		return nil, &CheckError{Check: "size", Got: long, Limit: clamp(long, MinLength_m, MaxLength_m), Unit: "m", Err: ErrSize,
+			Detail: fmt.Sprintf("the court is %.4g m long (%s); a court is %g–%g m long: corners must be in mm of one court", long, sides, MinLength_m, MaxLength_m)}
+	case short < MinWidth_m || short > MaxWidth_m:
+		return nil, &CheckError{Check: "size", Got: short, Limit: clamp(short, MinWidth_m, MaxWidth_m), Unit: "m", Err: ErrSize,
+			Detail: fmt.Sprintf("the court is %.4g m wide (%s); a court is %g–%g m wide: corners must be in mm of one court", short, sides, MinWidth_m, MaxWidth_m)}
+	case base > side:
+		return nil, &CheckError{Check: "axes", Got: base, Limit: side, Unit: "m", Err: ErrAxes,
+			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): the corner labels are turned 90°; ne and se must be the ends of one baseline", base, side, sides)}
+	}
+
+	// Shoelace area of ne→se→sw→nw: negative (clockwise) on a court seen
+	// from above in a right-handed frame.
+	var area float64
+	for i := range src {
+		area += src[i].Cross(src[(i+1)%4])
+	}
+	area /= 2
+	mirrored := area > 0
+	if mirrored && !opt.AllowMirrored {
+		return nil, &CheckError{Check: "mirror", Got: area, Limit: 0, Unit: "m²", Err: ErrMirrored,
+			Detail: fmt.Sprintf("the corners ne, se, sw, nw run counterclockwise (signed area %+.1f m²) but run clockwise on a court seen from above: either the sensor frame is left-handed (set Options.AllowMirrored to mirror it) or north and south (or east and west) are swapped", area)}
+	}
+
+	fit, L, W, err := fitRectangle(src, side, base, mirrored)
+	if err != nil {
+		return nil, err
+	}
+	var dst [4]geom.Vec2
+	rectCorners(&dst, L, W)
+	var ss, worst float64
+	worstAt := 0
+	for i := range src {
+		d := fit.Apply(src[i]).Dist(dst[i]) * 1000
+		ss += d * d
+		if d > worst {
+			worst, worstAt = d, i
+		}
+	}
+	residual := math.Sqrt(ss / 4)
+	if residual > opt.RectangleTolerance_mm {
+		return nil, &CheckError{Check: "rectangle", Got: residual, Limit: opt.RectangleTolerance_mm, Unit: "mm", Err: ErrNotRectangle,
+			Detail: fmt.Sprintf("the corners are %.0f mm RMS from the best %.2f × %.2f m rectangle (tolerance %.0f mm; worst corner %s, %.0f mm off): %s", residual, L, W, opt.RectangleTolerance_mm, cornerNames[worstAt], worst, sides)}
+	}
+
+	c := &Court{Residual_mm: residual, Length_m: L, Width_m: W, Mirrored: fit.Reflect}
+	if err := c.matchTemplate(opt); err != nil {
+		return nil, err
+	}
+	c.toCourt = fit.Compose(geom.NewSimilarity2(0.001, 0, geom.Vec2{}))
+	c.toSensor = c.toCourt.Inverse()
+	c.Rotation_deg = c.toSensor.Angle_rad() * 180 / math.Pi
+	if err := c.checkHoops(b.Hoops, opt); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func clamp(v, lo, hi float64) float64 { return math.Min(math.Max(v, lo), hi) }
+
+func checkFinite(b *Body) error {
+	vals := [8]float64{b.XNE, b.YNE, b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW}
+	keys := [8]string{"xne", "yne", "xse", "yse", "xsw", "ysw", "xnw", "ynw"}
+	for i, v := range vals {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("court: %s is %v: %w", keys[i], v, ErrNotFinite)
+		}
+	}
+	for i, h := range b.Hoops {
+		if !(geom.Vec3{X: h.X, Y: h.Y, Z: h.Z}).Finite() {
+			return fmt.Errorf("court: hoops[%d] is (%v, %v, %v): %w", i, h.X, h.Y, h.Z, ErrNotFinite)
+		}
+	}
+	return nil
+}
+
+// rectCorners writes the canonical corners ne, se, sw, nw of an L × W court.
+func rectCorners(dst *[4]geom.Vec2, L, W float64) {
+	*dst = [4]geom.Vec2{{X: L / 2, Y: W / 2}, {X: L / 2, Y: -W / 2}, {X: -L / 2, Y: -W / 2}, {X: -L / 2, Y: W / 2}}
+}
+
+// fitRectangle finds the rigid map (metres → metres) and the rectangle size
+// L × W minimising Σ|m(src[i]) − corner_i(L, W)|², alternating the closed-
+// form rigid fit for a fixed size with the closed-form size for a fixed map
+// (L = (x_ne + x_se − x_sw − x_nw)/2 of the mapped corners, W alike). It
+// starts from the mean side lengths, which are already within the noise of
+// the optimum, so a few rounds converge.
+func fitRectangle(src [4]geom.Vec2, L, W float64, mirrored bool) (geom.Similarity2, float64, float64, error) {
+	var dst [4]geom.Vec2
+	var m geom.Similarity2
+	for range 4 {
+		rectCorners(&dst, L, W)
+		var err error
+		m, _, err = geom.Fit2(dst[:], src[:], geom.FitOptions{Rigid: true, AllowReflection: mirrored})
+		if err != nil {
+			return m, 0, 0, &CheckError{Check: "rectangle", Unit: "mm", Err: ErrNotRectangle,
+				Detail: fmt.Sprintf("no rotation fits the corners to a court: %v", err)}
+		}
+		var p [4]geom.Vec2
+		for i := range src {
+			p[i] = m.Apply(src[i])
+		}
+		L = (p[0].X + p[1].X - p[2].X - p[3].X) / 2
+		W = (p[0].Y - p[1].Y - p[2].Y + p[3].Y) / 2
+	}
+	return m, L, W, nil
+}
+
+func (c *Court) matchTemplate(opt Options) error {
+	tol := opt.SizeTolerance_m
+	off := func(t Template) float64 {
+		return math.Max(math.Abs(c.Length_m-t.Length_m), math.Abs(c.Width_m-t.Width_m))
+	}
+	if opt.Template != "" {
+		t, ok := TemplateByName(opt.Template)
+		if !ok {
+			names := make([]string, 0, 5)
+			for _, t := range Templates() {
+				names = append(names, t.Name)
+			}
+			return fmt.Errorf("court: unknown template %q (known: %s): %w", opt.Template, strings.Join(names, ", "), ErrTemplate)
+		}
+		if d := off(t); d > tol {
+			return &CheckError{Check: "template", Got: d, Limit: tol, Unit: "m", Err: ErrTemplate,
+				Detail: fmt.Sprintf("the court measures %.2f × %.2f m, the %s template is %.2f × %.2f m: off by %.2f m (tolerance %.2f m)", c.Length_m, c.Width_m, t.Name, t.Length_m, t.Width_m, d, tol)}
+		}
+		c.Template, c.Matches = t, []string{t.Name}
+		return nil
+	}
+	all := Templates()
+	sort.SliceStable(all, func(i, j int) bool { return off(all[i]) < off(all[j]) })
+	for _, t := range all {
+		if off(t) <= tol {
+			c.Matches = append(c.Matches, t.Name)
+		}
+	}
+	if len(c.Matches) > 0 {
+		c.Template = all[0]
+		return nil
+	}
+	near := all[0]
+	if opt.RequireTemplate {
+		return &CheckError{Check: "template", Got: off(near), Limit: tol, Unit: "m", Err: ErrTemplate,
+			Detail: fmt.Sprintf("the court measures %.2f × %.2f m and matches no template; nearest is %s (%.2f × %.2f m), off by %.2f m (tolerance %.2f m)", c.Length_m, c.Width_m, near.Name, near.Length_m, near.Width_m, off(near), tol)}
+	}
+	c.Custom = true
+	c.Template = near
+	c.Template.Name = "custom"
+	c.Template.Title = fmt.Sprintf("Custom %.2f × %.2f m (%s markings)", c.Length_m, c.Width_m, near.Title)
+	c.Template.Length_m, c.Template.Width_m = c.Length_m, c.Width_m
+	return nil
+}
+
+func (c *Court) checkHoops(hoops []Hoop, opt Options) error {
+	if len(hoops) > 2 {
+		return &CheckError{Check: "hoop", Got: float64(len(hoops)), Limit: 2, Unit: "hoops", Err: ErrHoop,
+			Detail: fmt.Sprintf("the body lists %d hoops; a court has one at each end", len(hoops))}
+	}
+	var seen [2]int // hoops per end: west, east
+	t := c.Template
+	for i, h := range hoops {
+		x, y, z := c.ToCourt(h.X, h.Y, h.Z)
+		p := geom.Vec3{X: x, Y: y, Z: z}
+		end, endName := East, "east"
+		if x < 0 {
+			end, endName = West, "west"
+		}
+		seen[(end+1)/2]++
+		if seen[(end+1)/2] > 1 {
+			return &CheckError{Check: "hoop", Got: 2, Limit: 1, Unit: "hoops", Err: ErrHoop,
+				Detail: fmt.Sprintf("hoops[%d] is the second hoop at the %s end (%.2f, %.2f m in the court frame)", i, endName, x, y)}
+		}
+		d := p.XY().Dist(geom.Vec2{X: t.HoopX_m(end)}) * 1000
+		if d > opt.HoopTolerance_mm {
+			return &CheckError{Check: "hoop", Got: d, Limit: opt.HoopTolerance_mm, Unit: "mm", Err: ErrHoop,
+				Detail: fmt.Sprintf("hoops[%d] (%.0f, %.0f mm) is at (%.2f, %.2f) m in the court frame, %.0f mm from the %s %s hoop at (%.2f, 0) m (tolerance %.0f mm)", i, h.X, h.Y, x, y, d, endName, t.Name, t.HoopX_m(end), opt.HoopTolerance_mm)}
+		}
+		if dz := math.Abs(h.Z - t.RimHeight_m*1000); !opt.IgnoreHoopHeight && dz > opt.HoopHeightTolerance_mm {
+			return &CheckError{Check: "hoop-height", Got: dz, Limit: opt.HoopHeightTolerance_mm, Unit: "mm", Err: ErrHoopHeight,
+				Detail: fmt.Sprintf("hoops[%d] has z = %.0f mm but the rim is %.0f mm above the floor: off by %.0f mm (tolerance %.0f mm); z must be mm above the floor (set Options.IgnoreHoopHeight to skip)", i, h.Z, t.RimHeight_m*1000, dz, opt.HoopHeightTolerance_mm)}
+		}
+		c.HoopError_mm = math.Max(c.HoopError_mm, d)
+		c.Hoops = append(c.Hoops, p)
+	}
+	return nil
+}

@@ -1,0 +1,340 @@
+package court
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/geom"
+)
+
+// place returns the map court m → sensor mm that turns the court by
+// theta_deg and puts center court at (tx, ty) mm, mirrored if asked.
+func place(theta_deg, tx_mm, ty_mm float64, mirror bool) geom.Similarity2 {
+	m := geom.NewSimilarity2(1000, theta_deg*math.Pi/180, geom.Vec2{X: tx_mm, Y: ty_mm})
+	m.Reflect = mirror
+	return m
+}
+
+// wire runs a body through JSON as the API would send it.
+func wire(t *testing.T, b Body) *Body {
+	t.Helper()
+	data, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseBody(data)
+	if err != nil {
+		t.Fatalf("ParseBody(%s): %v", data, err)
+	}
+	return got
+}
+
+func TestRoundTripRandomPlacements(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 300 {
+		tmpl := Templates()[i%5]
+		theta := -180 + 360*r.Float64() // all quadrants
+		if i < 8 {
+			theta = float64(i) * 45 // and the exact axes and diagonals
+		}
+		place := place(theta, r.NormFloat64()*20000, r.NormFloat64()*20000, false)
+		b := wire(t, BodyFor(tmpl, place))
+		c, err := New(b, Options{})
+		if err != nil {
+			t.Fatalf("%s at %.2f°: New(%+v): %v", tmpl.Name, theta, b, err)
+		}
+		if c.Custom || c.Template.Length_m != tmpl.Length_m || c.Template.Width_m != tmpl.Width_m {
+			t.Fatalf("%s at %.2f°: matched %+v (custom %v)", tmpl.Name, theta, c.Matches, c.Custom)
+		}
+		if d := math.Remainder(c.Rotation_deg-theta, 360); math.Abs(d) > 0.01 {
+			t.Fatalf("%s: rotation got %.4f want %.4f", tmpl.Name, c.Rotation_deg, theta)
+		}
+		if c.Residual_mm > 1 || c.HoopError_mm > 2 || len(c.Hoops) != 2 {
+			t.Fatalf("%s at %.2f°: residual %.2f mm, hoop error %.2f mm, hoops %v", tmpl.Name, theta, c.Residual_mm, c.HoopError_mm, c.Hoops)
+		}
+		for range 20 {
+			want := geom.Vec3{X: (r.Float64() - 0.5) * 32, Y: (r.Float64() - 0.5) * 18, Z: r.Float64() * 4}
+			s := place.Apply(want.XY())
+			x, y, z := c.ToCourt(s.X, s.Y, want.Z*1000)
+			if got := (geom.Vec3{X: x, Y: y, Z: z}); got.Dist(want) > 0.001 {
+				t.Fatalf("%s at %.2f°: sensor %v → court %v want %v", tmpl.Name, theta, s, got, want)
+			}
+			sx, sy, sz := c.ToSensor(x, y, z)
+			if d := (geom.Vec3{X: sx, Y: sy, Z: sz}).Dist(geom.Vec3{X: s.X, Y: s.Y, Z: want.Z * 1000}); d > 1 {
+				t.Fatalf("round trip off by %.3f mm", d)
+			}
+		}
+	}
+}
+
+func TestMirrored(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range 50 {
+		theta := -180 + 360*r.Float64()
+		place := place(theta, r.NormFloat64()*5000, r.NormFloat64()*5000, true)
+		b := wire(t, BodyFor(NBA, place))
+		_, err := New(b, Options{})
+		var ce *CheckError
+		if !errors.Is(err, ErrMirrored) || !errors.As(err, &ce) || ce.Check != "mirror" || !strings.Contains(err.Error(), "AllowMirrored") {
+			t.Fatalf("mirrored at %.1f°: err %v", theta, err)
+		}
+		c, err := New(b, Options{AllowMirrored: true})
+		if err != nil || !c.Mirrored {
+			t.Fatalf("AllowMirrored at %.1f°: %v, %+v", theta, err, c)
+		}
+		want := geom.Vec2{X: 10, Y: 5}
+		s := place.Apply(want)
+		if x, y, _ := c.ToCourt(s.X, s.Y, 0); (geom.Vec2{X: x, Y: y}).Dist(want) > 0.001 {
+			t.Fatalf("mirrored %d: got (%v, %v) want %v", i, x, y, want)
+		}
+	}
+}
+
+func TestCornerNoise(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := range 200 {
+		tmpl := Templates()[i%5]
+		place := place(-180+360*r.Float64(), r.NormFloat64()*10000, r.NormFloat64()*10000, false)
+		b := BodyFor(tmpl, place)
+		for _, v := range []*float64{&b.XNE, &b.YNE, &b.XSE, &b.YSE, &b.XSW, &b.YSW, &b.XNW, &b.YNW} {
+			*v += math.Round(r.NormFloat64() * 30) // σ = 3 cm
+		}
+		c, err := New(&b, Options{})
+		if err != nil {
+			t.Fatalf("%s with 3 cm noise: %v", tmpl.Name, err)
+		}
+		if c.Template.Length_m != tmpl.Length_m || c.Template.Width_m != tmpl.Width_m {
+			t.Fatalf("%s with noise: matched %v", tmpl.Name, c.Matches)
+		}
+		// Center court and a corner land within a few cm of the truth.
+		for _, want := range []geom.Vec2{{}, {X: tmpl.Length_m / 2, Y: tmpl.Width_m / 2}} {
+			s := place.Apply(want)
+			if x, y, _ := c.ToCourt(s.X, s.Y, 0); (geom.Vec2{X: x, Y: y}).Dist(want) > 0.10 {
+				t.Fatalf("%s: %v maps to (%.3f, %.3f)", tmpl.Name, want, x, y)
+			}
+		}
+	}
+}
+
+func TestTemplates(t *testing.T) {
+	for _, tmpl := range Templates() {
+		c, err := New(new(BodyFor(tmpl, place(30, 1, 2, false))), Options{Template: tmpl.Name})
+		if err != nil || c.Template != tmpl {
+			t.Errorf("forced %s: got %+v, %v", tmpl.Name, c, err)
+		}
+	}
+	want := map[string][]string{"nba": {"nba", "wnba", "ncaa"}, "hs": {"hs"}, "fiba": {"fiba"}}
+	for name, matches := range want {
+		tmpl, _ := TemplateByName(name)
+		c, err := New(new(BodyFor(tmpl, place(-100, 0, 0, false))), Options{})
+		if err != nil || c.Template.Name != name || strings.Join(c.Matches, ",") != strings.Join(matches, ",") {
+			t.Errorf("%s: got template %q matches %v err %v; want %v", name, c.Template.Name, c.Matches, err, matches)
+		}
+	}
+	// A court of no known size is Custom, with the nearest markings.
+	custom := NBA
+	custom.Length_m, custom.Width_m = 26.5, 14.3
+	c, err := New(new(BodyFor(custom, place(10, 0, 0, false))), Options{})
+	if err != nil || !c.Custom || c.Template.Name != "custom" || math.Abs(c.Template.Length_m-26.5) > 0.001 {
+		t.Errorf("custom: got %+v, %v", c, err)
+	}
+}
+
+func TestSensorFrame(t *testing.T) {
+	c := SensorFrame()
+	x, y, z := c.ToCourt(1000, -2500, 3048)
+	if !c.IsSensorFrame() || x != 1 || y != -2.5 || z != 3.048 {
+		t.Errorf("sensor frame: got %v %v %v", x, y, z)
+	}
+	if sx, sy, sz := c.ToSensor(x, y, z); sx != 1000 || sy != -2500 || sz != 3048 {
+		t.Errorf("sensor frame back: got %v %v %v", sx, sy, sz)
+	}
+}
+
+// seedBody is the example of GET /court in the seed.
+const seedBody = `{"xne": 0, "yne": 0, "xse": 2, "yse": 2, "xsw": 4, "ysw": 4, "xnw": 6, "ynw": 6,
+  "hoops": [{"x": 0, "y": 0, "z": 13}, {"x": 10, "y": 10, "z": 23}]}`
+
+func TestValidationFailures(t *testing.T) {
+	good := func() Body { return BodyFor(NBA, place(17, 3000, -9000, false)) }
+	cases := []struct {
+		name  string
+		body  func() Body
+		opt   Options
+		err   error
+		check string
+		words []string // the message must contain each
+	}{
+		{"seed example", func() Body { b, _ := ParseBody([]byte(seedBody)); return *b }, Options{}, ErrSize, "size",
+			[]string{"0.005657 m long", "10–50 m", "mm"}},
+		{"cm not mm", func() Body {
+			b := good()
+			for _, v := range []*float64{&b.XNE, &b.YNE, &b.XSE, &b.YSE, &b.XSW, &b.YSW, &b.XNW, &b.YNW} {
+				*v /= 10
+			}
+			return b
+		}, Options{}, ErrSize, "size", []string{"2.865 m long"}},
+		{"labels turned 90°", func() Body {
+			b := good()
+			b.XNE, b.YNE, b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW = b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW, b.XNE, b.YNE
+			return b
+		}, Options{}, ErrAxes, "axes", []string{"baselines (28.65 m)", "sidelines (15.24 m)"}},
+		{"mirrored", func() Body { return BodyFor(NBA, place(17, 3000, -9000, true)) }, Options{}, ErrMirrored, "mirror",
+			[]string{"counterclockwise", "+436.6 m²", "AllowMirrored"}},
+		{"north and south swapped", func() Body {
+			b := good()
+			b.XNE, b.YNE, b.XSE, b.YSE = b.XSE, b.YSE, b.XNE, b.YNE
+			b.XNW, b.YNW, b.XSW, b.YSW = b.XSW, b.YSW, b.XNW, b.YNW
+			return b
+		}, Options{}, ErrMirrored, "mirror", []string{"north and south"}},
+		{"not a rectangle", func() Body { b := good(); b.XNE += 600; return b }, Options{}, ErrNotRectangle, "rectangle",
+			[]string{"mm RMS", "tolerance 100 mm", "worst corner"}},
+		{"forced template", good, Options{Template: "fiba"}, ErrTemplate, "template",
+			[]string{"28.65 × 15.24 m", "fiba template is 28.00 × 15.00 m", "off by 0.65 m"}},
+		{"unknown template", good, Options{Template: "nbl"}, ErrTemplate, "", []string{`"nbl"`, "nba, wnba"}},
+		{"required template", func() Body {
+			c := NBA
+			c.Length_m, c.Width_m = 26.5, 14.3
+			return BodyFor(c, place(0, 0, 0, false))
+		}, Options{RequireTemplate: true}, ErrTemplate, "template", []string{"26.50 × 14.30 m", "matches no template", "nearest is hs"}},
+		{"hoop off axis", func() Body { b := good(); b.Hoops[1].X += 800; return b }, Options{}, ErrHoop, "hoop",
+			[]string{"hoops[1]", "from the east nba hoop", "tolerance 300 mm"}},
+		{"two hoops at one end", func() Body { b := good(); b.Hoops[0] = b.Hoops[1]; return b }, Options{}, ErrHoop, "hoop",
+			[]string{"second hoop at the east end"}},
+		{"three hoops", func() Body { b := good(); b.Hoops = append(b.Hoops, b.Hoops[0]); return b }, Options{}, ErrHoop, "hoop",
+			[]string{"3 hoops"}},
+		{"hoop z in m", func() Body { b := good(); b.Hoops[0].Z = 3.048; return b }, Options{}, ErrHoopHeight, "hoop-height",
+			[]string{"hoops[0] has z = 3 mm", "off by 3045 mm"}},
+		{"not finite", func() Body { b := good(); b.YSW = math.Inf(-1); return b }, Options{}, ErrNotFinite, "", []string{"ysw is -Inf"}},
+	}
+	for _, c := range cases {
+		b := c.body()
+		_, err := New(&b, c.opt)
+		if !errors.Is(err, c.err) {
+			t.Errorf("%s: body %+v: got err %v, want %v", c.name, b, err, c.err)
+			continue
+		}
+		var ce *CheckError
+		if c.check != "" && (!errors.As(err, &ce) || ce.Check != c.check) {
+			t.Errorf("%s: got %#v, want a %q CheckError", c.name, err, c.check)
+		}
+		if !strings.HasPrefix(err.Error(), "court: ") {
+			t.Errorf("%s: message %q does not start with the package name", c.name, err)
+		}
+		for _, w := range c.words {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: message %q lacks %q", c.name, err, w)
+			}
+		}
+	}
+	// What fails by default passes when told to.
+	b := good()
+	b.Hoops[0].Z = 0
+	if _, err := New(&b, Options{IgnoreHoopHeight: true}); err != nil {
+		t.Errorf("IgnoreHoopHeight: %v", err)
+	}
+	b = good()
+	b.Hoops = nil
+	if c, err := New(&b, Options{}); err != nil || len(c.Hoops) != 0 {
+		t.Errorf("no hoops: %v", err)
+	}
+}
+
+func TestParseBody(t *testing.T) {
+	b, err := ParseBody([]byte(`{"xne": 25944, "yne": 13951.5, "xse": 1, "yse": 2, "xsw": 3, "ysw": 4, "xnw": 5, "ynw": 6,
+		"hoops": [{"x": 1, "y": 2, "z": 3048}], "extra": true}`))
+	if err != nil || b.XNE != 25944 || b.YNE != 13951.5 || b.YNW != 6 || len(b.Hoops) != 1 || b.Hoops[0].Z != 3048 {
+		t.Errorf("got %+v, %v", b, err)
+	}
+	bad := []struct{ in, want string }{
+		{`{"xne": 0}`, `no "yne"`},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0}`, `no "ynw"`},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":null}`, `no "ynw"`},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":[{"x":1,"y":2}]}`, "hoops[0] lacks"},
+		{`{"xne": "12"}`, "decode"},
+		{`[1, 2]`, "decode"},
+		{``, "decode"},
+	}
+	for _, c := range bad {
+		_, err := ParseBody([]byte(c.in))
+		if !errors.Is(err, ErrBody) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ParseBody(%s): got %v, want ErrBody with %q", c.in, err, c.want)
+		}
+	}
+}
+
+func FuzzParseBody(f *testing.F) {
+	f.Add([]byte(seedBody))
+	good, _ := json.Marshal(BodyFor(NBA, place(17, 3000, -9000, false)))
+	f.Add(good)
+	f.Add([]byte(`{"xne":1e308,"yne":-1e308,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseBody(data)
+		if err != nil {
+			if !errors.Is(err, ErrBody) {
+				t.Fatalf("error %v does not wrap ErrBody", err)
+			}
+			return
+		}
+		// A parsed body either fits or says why; it never panics, and a
+		// court it accepts maps its own corners onto the rectangle.
+		c, err := New(b, Options{AllowMirrored: true})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "court: ") {
+				t.Fatalf("bad message %q", err)
+			}
+			return
+		}
+		x, y, _ := c.ToCourt(b.XNE, b.YNE, 0)
+		if math.Abs(x-c.Length_m/2) > 0.5 || math.Abs(y-c.Width_m/2) > 0.5 {
+			t.Fatalf("accepted %+v but ne maps to (%v, %v) on a %v × %v court", b, x, y, c.Length_m, c.Width_m)
+		}
+	})
+}
+
+func TestToCourtSlices(t *testing.T) {
+	c, err := New(new(BodyFor(FIBA, place(-123, 500, 700, false))), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	const n = 37
+	x, y, z := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i], y[i], z[i] = r.NormFloat64()*1e4, r.NormFloat64()*1e4, r.Float64()*3000
+	}
+	dx, dy, dz := make([]float64, n), make([]float64, n), make([]float64, n)
+	c.ToCourtSlices(dx, dy, dz, x, y, z)
+	for i := range x {
+		wx, wy, wz := c.ToCourt(x[i], y[i], z[i])
+		if math.Abs(dx[i]-wx) > 1e-12 || math.Abs(dy[i]-wy) > 1e-12 || dz[i] != wz {
+			t.Fatalf("i=%d: got (%v,%v,%v) want (%v,%v,%v)", i, dx[i], dy[i], dz[i], wx, wy, wz)
+		}
+	}
+	c.ToCourtSlices(dx, dy, nil, x, y, nil) // z may be skipped
+	if a := testing.AllocsPerRun(100, func() { c.ToCourtSlices(dx, dy, dz, x, y, z) }); a != 0 {
+		t.Errorf("ToCourtSlices allocates %v times", a)
+	}
+	var sink float64
+	if a := testing.AllocsPerRun(100, func() { a, b, c := c.ToCourt(x[3], y[3], z[3]); sink += a + b + c }); a != 0 {
+		t.Errorf("ToCourt allocates %v times", a)
+	}
+	for _, bad := range [][6][]float64{
+		{dx[:1], dy, dz, x, y, z},
+		{dx, dy, dz[:3], x, y, z},
+		{dx, dy, nil, x, y, z},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("lengths %d %d %d %d %d %d did not panic", len(bad[0]), len(bad[1]), len(bad[2]), len(bad[3]), len(bad[4]), len(bad[5]))
+				}
+			}()
+			c.ToCourtSlices(bad[0], bad[1], bad[2], bad[3], bad[4], bad[5])
+		}()
+	}
+}

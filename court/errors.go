@@ -1,0 +1,39 @@
+package court
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error from ParseBody and New wraps one of them; the
+// validation errors are a *CheckError that also says by how much the check
+// failed.
+var (
+	ErrBody         = errors.New("bad /court body")
+	ErrNotFinite    = errors.New("coordinate is not finite")
+	ErrSize         = errors.New("court size out of range")
+	ErrAxes         = errors.New("corners labelled 90° off")
+	ErrMirrored     = errors.New("corners are mirrored")
+	ErrNotRectangle = errors.New("corners do not form a rectangle")
+	ErrTemplate     = errors.New("court size matches no template")
+	ErrHoop         = errors.New("hoop not where the court puts it")
+	ErrHoopHeight   = errors.New("hoop not at rim height")
+)
+
+// CheckError is a failed validation check of a /court body: which check,
+// what was measured, the limit, and what to do about it.
+type CheckError struct {
+	Check string  // "size", "axes", "mirror", "rectangle", "template", "hoop", "hoop-height"
+	Got   float64 // the measured quantity, in Unit
+	Limit float64 // the tolerance or bound it broke, in Unit
+	Unit  string  // "mm", "m", ...
+	// Detail is a full sentence for a person: what was wrong and how to fix it.
+	Detail string
+	Err    error // the sentinel
+}
+
+func (e *CheckError) Error() string {
+	return fmt.Sprintf("court: %s check failed: %s", e.Check, e.Detail)
+}
+
+func (e *CheckError) Unwrap() error { return e.Err }
