@@ -1,0 +1,213 @@
+package chart
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+)
+
+// canvas is what a chart draws on, in pixels with y down. The PNG and SVG
+// canvases draw the same primitives so that both formats show the same
+// picture.
+type canvas interface {
+	rect(x0, y0, x1, y1 float64, c color.RGBA)
+	polyline(p []pt, width float64, c color.RGBA)
+	disc(cx, cy, r float64, c color.RGBA)
+	// text draws s with its baseline at y; anchor is 0 (start), 1 (middle)
+	// or 2 (end).
+	text(x, y float64, s string, c color.RGBA, anchor int)
+	finish(w io.Writer) error
+}
+
+const (
+	charW_px = 7  // basicfont.Face7x13 advance
+	charH_px = 13 // its line height
+)
+
+// pngCanvas rasterises with anti-aliased lines and discs (coverage from the
+// pixel centre's distance to the shape).
+type pngCanvas struct{ img *image.RGBA }
+
+func newPNG(w, h int) *pngCanvas {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	return &pngCanvas{img: img}
+}
+
+func (c *pngCanvas) rect(x0, y0, x1, y1 float64, col color.RGBA) {
+	r := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x1)), int(math.Round(y1)))
+	draw.Draw(c.img, r.Intersect(c.img.Bounds()), image.NewUniform(col), image.Point{}, draw.Src)
+}
+
+// blend mixes col into pixel (x, y) with coverage a in [0, 1].
+func (c *pngCanvas) blend(x, y int, col color.RGBA, a float64) {
+	if a <= 0 || !(image.Point{x, y}.In(c.img.Bounds())) {
+		return
+	}
+	if a > 1 {
+		a = 1
+	}
+	i := c.img.PixOffset(x, y)
+	p := c.img.Pix[i : i+4 : i+4]
+	mix := func(d, s uint8) uint8 { return uint8(math.Round(float64(d)*(1-a) + float64(s)*a)) }
+	p[0], p[1], p[2], p[3] = mix(p[0], col.R), mix(p[1], col.G), mix(p[2], col.B), 0xff
+}
+
+func (c *pngCanvas) polyline(p []pt, width float64, col color.RGBA) {
+	if len(p) < 2 {
+		return
+	}
+	// Coverage of each pixel from its distance to the nearest segment, so
+	// joints do not double-blend.
+	h := width / 2
+	for i := 0; i+1 < len(p); i++ {
+		a, b := p[i], p[i+1]
+		x0 := int(math.Floor(math.Min(a.x, b.x) - h - 1))
+		x1 := int(math.Ceil(math.Max(a.x, b.x) + h + 1))
+		y0 := int(math.Floor(math.Min(a.y, b.y) - h - 1))
+		y1 := int(math.Ceil(math.Max(a.y, b.y) + h + 1))
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				q := pt{float64(x) + 0.5, float64(y) + 0.5}
+				d := segDist(q, a, b)
+				cov := h + 0.5 - d
+				if cov <= 0 {
+					continue
+				}
+				// Blend once: only from the first segment (by index) that
+				// is nearest to this pixel.
+				if nearestSeg(q, p, i, d) {
+					c.blend(x, y, col, cov)
+				}
+			}
+		}
+	}
+}
+
+// nearestSeg reports whether segment i is the lowest-index segment of p at
+// distance d (or nearer) from q, among those that cover q.
+func nearestSeg(q pt, p []pt, i int, d float64) bool {
+	// Only neighbours can overlap near a joint for our thin lines; check a
+	// window around i for speed and determinism.
+	for j := max(0, i-3); j+1 < len(p) && j <= i+3; j++ {
+		if j == i {
+			continue
+		}
+		dj := segDist(q, p[j], p[j+1])
+		if dj < d || (dj == d && j < i) {
+			return false
+		}
+	}
+	return true
+}
+
+func segDist(q, a, b pt) float64 {
+	dx, dy := b.x-a.x, b.y-a.y
+	l2 := dx*dx + dy*dy
+	t := 0.0
+	if l2 > 0 {
+		t = ((q.x-a.x)*dx + (q.y-a.y)*dy) / l2
+		t = math.Max(0, math.Min(1, t))
+	}
+	return math.Hypot(q.x-(a.x+t*dx), q.y-(a.y+t*dy))
+}
+
+func (c *pngCanvas) disc(cx, cy, r float64, col color.RGBA) {
+	for y := int(math.Floor(cy - r - 1)); y <= int(math.Ceil(cy+r+1)); y++ {
+		for x := int(math.Floor(cx - r - 1)); x <= int(math.Ceil(cx+r+1)); x++ {
+			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
+			c.blend(x, y, col, r+0.5-d)
+		}
+	}
+}
+
+func (c *pngCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
+	w := float64(len(s) * charW_px)
+	x -= w * float64(anchor) / 2
+	d := font.Drawer{Dst: c.img, Src: image.NewUniform(col), Face: basicfont.Face7x13,
+		Dot: fixed.P(int(math.Round(x)), int(math.Round(y)))}
+	d.DrawString(s)
+}
+
+func (c *pngCanvas) finish(w io.Writer) error {
+	if err := png.Encode(w, c.img); err != nil {
+		return fmt.Errorf("chart: encode png: %w", err)
+	}
+	return nil
+}
+
+// svgCanvas writes hand-made SVG with coordinates rounded to 0.01 px, so
+// the output is byte-for-byte deterministic.
+type svgCanvas struct {
+	w, h int
+	b    strings.Builder
+}
+
+func newSVG(w, h int) *svgCanvas {
+	c := &svgCanvas{w: w, h: h}
+	fmt.Fprintf(&c.b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">`+"\n", w, h, w, h)
+	fmt.Fprintf(&c.b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", w, h)
+	return c
+}
+
+func num(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
+
+func hex(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+
+func (c *svgCanvas) rect(x0, y0, x1, y1 float64, col color.RGBA) {
+	// Same pixel snapping as the PNG, so cells tile without seams.
+	x0, y0, x1, y1 = math.Round(x0), math.Round(y0), math.Round(x1), math.Round(y1)
+	fmt.Fprintf(&c.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", num(x0), num(y0), num(x1-x0), num(y1-y0), hex(col))
+}
+
+func (c *svgCanvas) polyline(p []pt, width float64, col color.RGBA) {
+	if len(p) < 2 {
+		return
+	}
+	c.b.WriteString(`<polyline fill="none" stroke="` + hex(col) + `" stroke-width="` + num(width) + `" stroke-linejoin="round" points="`)
+	for i, q := range p {
+		if i > 0 {
+			c.b.WriteByte(' ')
+		}
+		c.b.WriteString(num(q.x) + "," + num(q.y))
+	}
+	c.b.WriteString("\"/>\n")
+}
+
+func (c *svgCanvas) disc(cx, cy, r float64, col color.RGBA) {
+	fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="%s" fill="%s"/>`+"\n", num(cx), num(cy), num(r), hex(col))
+}
+
+func (c *svgCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
+	a := [...]string{"start", "middle", "end"}[anchor]
+	fmt.Fprintf(&c.b, `<text x="%s" y="%s" font-family="monospace" font-size="12" fill="%s" text-anchor="%s">%s</text>`+"\n",
+		num(x), num(y), hex(col), a, xmlEscape(s))
+}
+
+func xmlEscape(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+	return r.Replace(s)
+}
+
+func (c *svgCanvas) finish(w io.Writer) error {
+	c.b.WriteString("</svg>\n")
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString(c.b.String()); err != nil {
+		return fmt.Errorf("chart: write svg: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("chart: write svg: %w", err)
+	}
+	return nil
+}

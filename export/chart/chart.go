@@ -1,0 +1,277 @@
+package chart
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/track/heatmap"
+)
+
+// Format is an image format.
+type Format uint8
+
+const (
+	PNG Format = iota + 1
+	SVG
+)
+
+// ErrFormat is returned for an unknown format name or value.
+var ErrFormat = errors.New("chart: unknown image format")
+
+// ParseFormat reads "png" or "svg" (case-insensitive).
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "png":
+		return PNG, nil
+	case "svg":
+		return SVG, nil
+	}
+	return 0, fmt.Errorf("%w %q (want png or svg)", ErrFormat, s)
+}
+
+func (f Format) String() string {
+	switch f {
+	case PNG:
+		return "png"
+	case SVG:
+		return "svg"
+	}
+	return "unknown"
+}
+
+// Options set what a chart shows. Zero values take defaults.
+type Options struct {
+	Title   string  // e.g. "Player 23 (Team 461)"; ASCII (the PNG font has no other glyphs)
+	From_ms int64   // time range shown under the title (epoch ms, UTC); 0 and 0 to omit
+	To_ms   int64   //
+	Scale   float64 // pixels per metre; default 24
+	Palette Palette // heatmaps; default Viridis
+	Max_s   float64 // seconds at the top of the colour scale; default the grid's largest cell
+}
+
+func (o *Options) defaults() {
+	if !(o.Scale > 0) {
+		o.Scale = 24
+	}
+}
+
+// subtitle is the time range line.
+func (o *Options) subtitle(extra string) string {
+	var parts []string
+	if o.From_ms != 0 || o.To_ms != 0 {
+		f := time.UnixMilli(o.From_ms).UTC()
+		t := time.UnixMilli(o.To_ms).UTC()
+		parts = append(parts, f.Format("2006-01-02 15:04:05")+" - "+t.Format("15:04:05")+" UTC")
+	}
+	if extra != "" {
+		parts = append(parts, extra)
+	}
+	return strings.Join(parts, " | ")
+}
+
+var (
+	black     = color.RGBA{0x20, 0x20, 0x20, 0xff}
+	white     = color.RGBA{0xff, 0xff, 0xff, 0xff}
+	lineLight = color.RGBA{0xf0, 0xf0, 0xf0, 0xff}
+	floor     = color.RGBA{0xf3, 0xe6, 0xcc, 0xff} // shot chart floor
+	lineDark  = color.RGBA{0x4a, 0x3b, 0x2a, 0xff}
+	madeCol   = color.RGBA{0x1b, 0x7f, 0x3b, 0xff} // made shots (green)
+	missCol   = color.RGBA{0xc0, 0x39, 0x2b, 0xff} // missed shots (red, drawn as a cross: not colour alone)
+)
+
+const (
+	margin_px = 16
+	titleH_px = 44
+	legendW   = 110
+)
+
+func newCanvas(f Format, w, h int) (canvas, error) {
+	switch f {
+	case PNG:
+		return newPNG(w, h), nil
+	case SVG:
+		return newSVG(w, h), nil
+	}
+	return nil, fmt.Errorf("%w %d", ErrFormat, f)
+}
+
+// view maps canonical metres to pixels: x east to the right, y north up.
+type view struct {
+	minX, maxY, scale float64
+	ox, oy            float64 // pixel of (minX, maxY)
+}
+
+func (v view) px(x, y float64) pt {
+	return pt{v.ox + (x-v.minX)*v.scale, v.oy + (v.maxY-y)*v.scale}
+}
+
+func (v view) line(p []pt) []pt {
+	out := make([]pt, len(p))
+	for i, q := range p {
+		out[i] = v.px(q.x, q.y)
+	}
+	return out
+}
+
+// Heatmap draws g (seconds per cell) over the court t, with a colour legend
+// in seconds, as format f on w. The drawn area is g's grid: the court plus
+// its margin. Output is deterministic.
+func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options) error {
+	if g == nil || g.Geom.NX <= 0 || g.Geom.NY <= 0 || len(g.Seconds) != g.Geom.Len() {
+		return errors.New("chart: heatmap: empty or inconsistent grid")
+	}
+	o.defaults()
+	gg := g.Geom
+	wM, hM := float64(gg.NX)*gg.Cell_m, float64(gg.NY)*gg.Cell_m
+	W := int(math.Ceil(wM*o.Scale)) + 2*margin_px + legendW
+	H := int(math.Ceil(hM*o.Scale)) + 2*margin_px + titleH_px
+	c, err := newCanvas(f, W, H)
+	if err != nil {
+		return err
+	}
+	v := view{minX: gg.MinX_m, maxY: gg.MinY_m + hM, scale: o.Scale, ox: margin_px, oy: margin_px + titleH_px}
+	maxS := o.Max_s
+	if !(maxS > 0) {
+		maxS = g.Max()
+	}
+	c.rect(v.ox, v.oy, v.ox+wM*o.Scale, v.oy+hM*o.Scale, o.Palette.At(0))
+	for i, s := range g.Seconds {
+		if s == 0 {
+			continue
+		}
+		ix, iy := gg.CellOf(i)
+		x0, y0 := gg.MinX_m+float64(ix)*gg.Cell_m, gg.MinY_m+float64(iy)*gg.Cell_m
+		a, b := v.px(x0, y0+gg.Cell_m), v.px(x0+gg.Cell_m, y0)
+		val := 0.0
+		if maxS > 0 {
+			val = s / maxS
+		}
+		c.rect(a.x, a.y, b.x, b.y, o.Palette.At(val))
+	}
+	for _, m := range markings(t) {
+		c.polyline(v.line(m), 1.5, lineLight)
+	}
+	title := o.Title
+	if title == "" {
+		title = fmt.Sprintf("%s %d", g.Scope, g.ID)
+	}
+	c.text(margin_px, 20, title, black, 0)
+	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%.1f s on the map, %s %.2f m cells", g.Sum(), t.Title, gg.Cell_m)), black, 0)
+	// Legend: a vertical bar, max at the top.
+	lx := float64(W - legendW + 24)
+	top, bot := v.oy, v.oy+hM*o.Scale
+	const steps = 64
+	for i := range steps {
+		y0 := top + (bot-top)*float64(i)/steps
+		y1 := top + (bot-top)*float64(i+1)/steps
+		c.rect(lx, y0, lx+18, y1, o.Palette.At(1-(float64(i)+0.5)/steps))
+	}
+	c.polyline([]pt{{lx, top}, {lx + 18, top}, {lx + 18, bot}, {lx, bot}, {lx, top}}, 1, black)
+	for i := 0; i <= 4; i++ {
+		y := bot - (bot-top)*float64(i)/4
+		c.polyline([]pt{{lx + 18, y}, {lx + 22, y}}, 1, black)
+		c.text(lx+25, y+4, fmt.Sprintf("%.1f", maxS*float64(i)/4), black, 0)
+	}
+	c.text(lx+9, top-12, "s/cell", black, 1)
+	return c.finish(w)
+}
+
+// ShotChart draws shots (on the east half, as heatmap.ShotChart stores
+// them) over half of court t: made shots as filled discs, missed shots as
+// crosses, with a legend of counts and field-goal percentage.
+func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o Options) error {
+	o.defaults()
+	const pad_m = 1.0
+	minX, maxX := -pad_m, t.Length_m/2+pad_m
+	minY, maxY := -t.Width_m/2-pad_m, t.Width_m/2+pad_m
+	wM, hM := maxX-minX, maxY-minY
+	W := int(math.Ceil(wM*o.Scale)) + 2*margin_px + legendW
+	H := int(math.Ceil(hM*o.Scale)) + 2*margin_px + titleH_px
+	c, err := newCanvas(f, W, H)
+	if err != nil {
+		return err
+	}
+	v := view{minX: minX, maxY: maxY, scale: o.Scale, ox: margin_px, oy: margin_px + titleH_px}
+	a, b := v.px(0, t.Width_m/2), v.px(t.Length_m/2, -t.Width_m/2)
+	c.rect(a.x, a.y, b.x, b.y, floor)
+	for _, m := range markings(t) {
+		// Keep the east half: every marking lies on one side of x = 0
+		// except the boundary, the center line and the center circle,
+		// which are clipped.
+		for _, q := range clipEast(m) {
+			c.polyline(v.line(q), 1.5, lineDark)
+		}
+	}
+	made, att := 0, 0
+	r := 0.18 * o.Scale
+	for _, s := range shots {
+		att++
+		p := v.px(s.X_m, s.Y_m)
+		if s.Made {
+			made++
+			c.disc(p.x, p.y, r, madeCol)
+			continue
+		}
+		c.polyline([]pt{{p.x - r, p.y - r}, {p.x + r, p.y + r}}, 2, missCol)
+		c.polyline([]pt{{p.x - r, p.y + r}, {p.x + r, p.y - r}}, 2, missCol)
+	}
+	title := o.Title
+	if title == "" {
+		title = "Shots"
+	}
+	pct := 0.0
+	if att > 0 {
+		pct = 100 * float64(made) / float64(att)
+	}
+	c.text(margin_px, 20, title, black, 0)
+	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%d/%d made (%.1f%%), %s", made, att, pct, t.Title)), black, 0)
+	lx := float64(W - legendW + 12)
+	ly := v.oy + 20
+	c.disc(lx+6, ly-4, r, madeCol)
+	c.text(lx+20, ly, fmt.Sprintf("made %d", made), black, 0)
+	ly += 24
+	c.polyline([]pt{{lx + 6 - r, ly - 4 - r}, {lx + 6 + r, ly - 4 + r}}, 2, missCol)
+	c.polyline([]pt{{lx + 6 - r, ly - 4 + r}, {lx + 6 + r, ly - 4 - r}}, 2, missCol)
+	c.text(lx+20, ly, fmt.Sprintf("missed %d", att-made), black, 0)
+	return c.finish(w)
+}
+
+// clipEast keeps the parts of a polyline with x >= 0, split where the line
+// leaves the east half.
+func clipEast(p []pt) [][]pt {
+	var out [][]pt
+	var cur []pt
+	for i := 0; i+1 < len(p); i++ {
+		a, b := p[i], p[i+1]
+		if a.x < 0 && b.x < 0 {
+			if len(cur) > 1 {
+				out = append(out, cur)
+			}
+			cur = nil
+			continue
+		}
+		if a.x < 0 {
+			a = pt{0, a.y + (b.y-a.y)*(0-a.x)/(b.x-a.x)}
+		}
+		if b.x < 0 {
+			b = pt{0, a.y + (b.y-a.y)*(0-a.x)/(b.x-a.x)}
+		}
+		if len(cur) == 0 || cur[len(cur)-1] != a {
+			if len(cur) > 1 {
+				out = append(out, cur)
+			}
+			cur = []pt{a}
+		}
+		cur = append(cur, b)
+	}
+	if len(cur) > 1 {
+		out = append(out, cur)
+	}
+	return out
+}

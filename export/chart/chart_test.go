@@ -1,0 +1,157 @@
+package chart
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/track/heatmap"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// sampleGrid is a player who circles the east key for 60 s and crosses
+// to the west half for 20 s, at 10 Hz, 1 m cells.
+func sampleGrid() *heatmap.Grid {
+	a := heatmap.New(heatmap.Options{Cell_m: 1})
+	hx := court.NBA.HoopX_m(1)
+	for i := range 800 {
+		s := float64(i) / 10
+		x, y := hx-4+3*math.Cos(s/3), 4*math.Sin(s/2)
+		if s >= 60 {
+			x, y = 8-1.2*(s-60), 5-0.3*(s-60)
+		}
+		a.AddPlayer(23, 461, 1, x, y, 0.1, true)
+	}
+	return a.Grid(heatmap.ScopePlayer, 23)
+}
+
+func sampleShots() []heatmap.Shot {
+	c := heatmap.NewShotChart(court.NBA)
+	pts := []struct {
+		x, y int32
+		made bool
+	}{
+		{0, 1000, true}, {-2000, 3000, false}, {3500, 4500, true}, {6700, 500, false},
+		{-6700, 800, true}, {0, 7600, false}, {5000, 5500, true}, {-1200, 5800, false},
+	}
+	for i, p := range pts {
+		c.AddFeed(int64(i)*1000, 23, 461, p.x, p.y, p.made, math.Hypot(float64(p.x), float64(p.y)) > 7239, 0)
+	}
+	c.AddDetected(9000, 23, 461, -9, 1, -court.NBA.HoopX_m(1), true, false)
+	return c.Shots
+}
+
+const from_ms, to_ms = 1500571200000, 1500571280000
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./export/chart -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		out := filepath.Join(t.TempDir(), name)
+		_ = os.WriteFile(out, got, 0o644)
+		t.Errorf("%s differs from the golden file (%d vs %d bytes); got written to %s; rerun with -update if the change is intended",
+			name, len(got), len(want), out)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	g := sampleGrid()
+	shots := sampleShots()
+	for _, f := range []Format{PNG, SVG} {
+		var hb, sb bytes.Buffer
+		o := Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}
+		if err := Heatmap(&hb, f, g, court.NBA, o); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "heatmap."+f.String(), hb.Bytes())
+		o.Title = "Shots: player 23 (team 461)"
+		if err := ShotChart(&sb, f, shots, court.NBA, o); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "shots."+f.String(), sb.Bytes())
+		// Deterministic: a second rendering is the same bytes.
+		var again bytes.Buffer
+		if err := Heatmap(&again, f, g, court.NBA, Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(again.Bytes(), hb.Bytes()) {
+			t.Errorf("%s heatmap not deterministic", f)
+		}
+	}
+}
+
+func TestPalette(t *testing.T) {
+	// The ends are the published end colours, and lightness rises
+	// monotonically (what makes the scale readable).
+	cases := []struct {
+		p      Palette
+		lo, hi uint32
+	}{{Viridis, 0x440154, 0xfde725}, {Magma, 0x000004, 0xfcfdbf}}
+	for _, c := range cases {
+		lo, hi := c.p.At(0), c.p.At(1)
+		if got := uint32(lo.R)<<16 | uint32(lo.G)<<8 | uint32(lo.B); got != c.lo {
+			t.Errorf("palette %d at 0 = %06x, want %06x", c.p, got, c.lo)
+		}
+		if got := uint32(hi.R)<<16 | uint32(hi.G)<<8 | uint32(hi.B); got != c.hi {
+			t.Errorf("palette %d at 1 = %06x, want %06x", c.p, got, c.hi)
+		}
+		prev := -1.0
+		for i := 0; i <= 100; i++ {
+			col := c.p.At(float64(i) / 100)
+			l := 0.2126*float64(col.R) + 0.7152*float64(col.G) + 0.0722*float64(col.B)
+			if l < prev-0.5 {
+				t.Errorf("palette %d: luminance falls at %d%%: %.1f after %.1f", c.p, i, l, prev)
+			}
+			prev = l
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	var b bytes.Buffer
+	if err := Heatmap(&b, PNG, nil, court.NBA, Options{}); err == nil {
+		t.Error("nil grid: want an error")
+	}
+	if err := Heatmap(&b, Format(9), sampleGrid(), court.NBA, Options{}); !errors.Is(err, ErrFormat) {
+		t.Errorf("bad format: got %v, want ErrFormat", err)
+	}
+	if _, err := ParseFormat("jpeg"); !errors.Is(err, ErrFormat) {
+		t.Errorf("ParseFormat(jpeg) = %v, want ErrFormat", err)
+	}
+}
+
+func TestClipEast(t *testing.T) {
+	// The center circle splits into one east arc; the boundary keeps its
+	// east three sides as one line.
+	parts := clipEast(arc(pt{0, 0}, 1, 0, 2*math.Pi))
+	if len(parts) != 2 { // 0..π/2 and 3π/2..2π: the start and the end of the loop
+		t.Errorf("circle: %d parts, want 2", len(parts))
+	}
+	for _, p := range parts {
+		for _, q := range p {
+			if q.x < -1e-12 {
+				t.Fatalf("point %v west of x = 0", q)
+			}
+		}
+	}
+	b := clipEast([]pt{{-2, -1}, {2, -1}, {2, 1}, {-2, 1}, {-2, -1}})
+	if len(b) != 1 || len(b[0]) != 4 || b[0][0] != (pt{0, -1}) || b[0][3] != (pt{0, 1}) {
+		t.Errorf("boundary clipped to %v", b)
+	}
+}

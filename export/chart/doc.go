@@ -1,0 +1,18 @@
+// Package chart renders heatmaps and shot charts as PNG (image/png, text in
+// golang.org/x/image's basicfont) and SVG (written by hand), with the court
+// drawn to scale from its template: boundary, center line and circle,
+// lanes, free-throw circles, three-point lines, restricted areas,
+// backboards and rims.
+//
+// Heatmaps colour each cell by seconds with a perceptually uniform scale
+// (viridis by default, magma on request) and show a legend in seconds per
+// cell; shot charts draw one half court with made shots as filled discs and
+// missed shots as crosses (shape, not only colour, tells them apart). A
+// title line and a time-range line head every chart. The PNG font has only
+// ASCII glyphs, so titles should be ASCII.
+//
+// Output is deterministic: the same input gives the same bytes (golden files
+// under testdata, rewritten with go test ./export/chart -update). The
+// package does not import package export or track; it reads
+// track/heatmap's grids and shots.
+package chart

@@ -1,0 +1,145 @@
+package export
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Format is the file format of the tables.
+type Format uint8
+
+const (
+	FormatParquet Format = iota // Parquet, zstd, one row group per record batch
+	FormatArrow                 // Arrow IPC file format, zstd-compressed buffers
+)
+
+func (f Format) String() string {
+	switch f {
+	case FormatParquet:
+		return "parquet"
+	case FormatArrow:
+		return "arrow"
+	}
+	return "unknown"
+}
+
+// Ext is the file name extension of the format, with the dot.
+func (f Format) Ext() string { return "." + f.String() }
+
+// ParseFormat turns "parquet" or "arrow" into a Format.
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "parquet":
+		return FormatParquet, nil
+	case "arrow", "ipc":
+		return FormatArrow, nil
+	}
+	return 0, fmt.Errorf("export: unknown format %q (want parquet or arrow)", s)
+}
+
+// tableFile is one open output file of a table.
+type tableFile interface {
+	write(rec arrow.RecordBatch) error
+	commit() error // finish the file and give it its final name
+	abort()        // remove whatever was written
+}
+
+type parquetFile struct {
+	f  *atomicFile
+	fw *pqarrow.FileWriter
+}
+
+func openParquet(path string, schema *arrow.Schema, cfg *config) (tableFile, error) {
+	f, err := createAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	props := []parquet.WriterProperty{
+		parquet.WithAllocator(cfg.mem),
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithCompressionLevel(cfg.zstdLevel),
+		// Each record batch is one row group (FileWriter.Write); the cap
+		// only matters if a caller sets a larger batch.
+		parquet.WithMaxRowGroupLength(int64(max(cfg.batchRows, 1))),
+		// Floats are high-cardinality: dictionary pages would be built and
+		// thrown away for every column chunk. Strings are low-cardinality
+		// (kind, clock, scope, session id) and gain from them.
+		parquet.WithDictionaryDefault(false),
+		parquet.WithCreatedBy("stmotion"),
+	}
+	for _, fd := range schema.Fields() {
+		if fd.Type.ID() == arrow.STRING {
+			props = append(props, parquet.WithDictionaryFor(fd.Name, true))
+		}
+	}
+	fw, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(props...),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(cfg.mem), pqarrow.WithStoreSchema()))
+	if err != nil {
+		f.Abort()
+		return nil, fmt.Errorf("export: %s: %w", path, err)
+	}
+	return &parquetFile{f: f, fw: fw}, nil
+}
+
+func (p *parquetFile) write(rec arrow.RecordBatch) error {
+	if err := p.fw.Write(rec); err != nil {
+		return fmt.Errorf("export: write %s: %w", p.f.final, err)
+	}
+	return nil
+}
+
+func (p *parquetFile) commit() error {
+	if err := p.fw.Close(); err != nil {
+		p.f.Abort()
+		return fmt.Errorf("export: close %s: %w", p.f.final, err)
+	}
+	return p.f.Commit()
+}
+
+func (p *parquetFile) abort() {
+	p.fw.Close()
+	p.f.Abort()
+}
+
+type arrowFile struct {
+	f *atomicFile
+	w *ipc.FileWriter
+}
+
+func openArrow(path string, schema *arrow.Schema, cfg *config) (tableFile, error) {
+	f, err := createAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(cfg.mem), ipc.WithZstd())
+	if err != nil {
+		f.Abort()
+		return nil, fmt.Errorf("export: %s: %w", path, err)
+	}
+	return &arrowFile{f: f, w: w}, nil
+}
+
+func (a *arrowFile) write(rec arrow.RecordBatch) error {
+	if err := a.w.Write(rec); err != nil {
+		return fmt.Errorf("export: write %s: %w", a.f.final, err)
+	}
+	return nil
+}
+
+func (a *arrowFile) commit() error {
+	if err := a.w.Close(); err != nil {
+		a.f.Abort()
+		return fmt.Errorf("export: close %s: %w", a.f.final, err)
+	}
+	return a.f.Commit()
+}
+
+func (a *arrowFile) abort() {
+	a.w.Close()
+	a.f.Abort()
+}

@@ -1,0 +1,144 @@
+package export
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Table names one output table. The names are stable: they are file and
+// directory names of the output and are documented in docs/schema.md.
+type Table uint8
+
+const (
+	TableSamples     Table = iota // one row per sensor per grid tick
+	TablePlayers                  // per-player summary
+	TablePossessions              // player and team possessions
+	TableEvents                   // passes, detected shots, turnovers, rebounds, markers
+	TableShots                    // feed shots located on the court
+	TableBoxScore                 // final feed stats per player
+	TableDistCheck                // the feed's DIST against the engine's distance
+	TableHeatmaps                 // occupancy heatmaps in long form
+	TableQuality                  // what the engine tolerated in the input
+	numTables
+)
+
+// NumTables is the number of tables a Writer produces.
+const NumTables = int(numTables)
+
+var tableNames = [NumTables]string{"samples", "players", "possessions", "events", "shots", "boxscore", "dist_check", "heatmaps", "quality"}
+
+func (t Table) String() string {
+	if int(t) < NumTables {
+		return tableNames[t]
+	}
+	return "unknown"
+}
+
+// Tables returns every table in a fixed order.
+func Tables() []Table {
+	ts := make([]Table, NumTables)
+	for i := range ts {
+		ts[i] = Table(i)
+	}
+	return ts
+}
+
+// SessionColumn is the name of the column that holds the session id. It is
+// the first column of every table, except in the Hive layout where it is
+// the partition key and lives in the directory name instead.
+const SessionColumn = "session_id"
+
+// boxStats are the feed's stat abbreviations as they appear on the wire and
+// the boxscore column each fills. DIST is the only stat with a unit (cm).
+var boxStats = [...]struct{ wire, col string }{
+	{"PTS", "pts"}, {"FGA", "fga"}, {"FG", "fg"}, {"FGA3", "fga3"}, {"FG3", "fg3"},
+	{"FTA", "fta"}, {"FT", "ft"}, {"AST", "ast"}, {"TO", "to"}, {"STL", "stl"},
+	{"REB", "reb"}, {"OFFENSIVE_REB", "offensive_reb"}, {"DEFENSIVE_REB", "defensive_reb"},
+	{"DIST", "dist_cm"},
+}
+
+var (
+	tsMs  = &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}
+	f64   = arrow.PrimitiveTypes.Float64
+	i64   = arrow.PrimitiveTypes.Int64
+	i32   = arrow.PrimitiveTypes.Int32
+	u8    = arrow.PrimitiveTypes.Uint8
+	str   = arrow.BinaryTypes.String
+	boo   = arrow.FixedWidthTypes.Boolean
+	listF = arrow.ListOf(arrow.PrimitiveTypes.Float64)
+)
+
+func col(name string, t arrow.DataType) arrow.Field {
+	return arrow.Field{Name: name, Type: t}
+}
+
+// tableFields are the columns of each table after the session column.
+// Every name carries its unit; see docs/schema.md.
+var tableFields = [NumTables][]arrow.Field{
+	TableSamples: {
+		col("t", tsMs), col("sensor_id", i64), col("kind", str), col("team_id", i64),
+		col("x_m", f64), col("y_m", f64), col("z_m", f64),
+		col("speed_mps", f64), col("accel_mps2", f64), col("heading_rad", f64),
+		col("period", i32), col("clock", str), col("in_bounds", boo), col("ball_holder", boo),
+	},
+	TablePlayers: {
+		col("player_id", i64), col("team_id", i64), col("name", str), col("jersey", str),
+		col("distance_m", f64), col("distance_live_m", f64), col("distance_period_m", listF),
+		col("raw_distance_m", f64), col("top_speed_mps", f64), col("mean_speed_mps", f64),
+		col("speed_band_s", listF), col("sprints", i64), col("accels", i64), col("decels", i64),
+		col("time_on_court_s", f64), col("possession_s", f64), col("touches", i64),
+		col("dist_stat_m", f64), col("dist_ratio", f64), col("dist_flag", str),
+	},
+	TablePossessions: {
+		col("level", str), col("t_start", tsMs), col("t_end", tsMs), col("duration_s", f64),
+		col("period", i32), col("player_id", i64), col("team_id", i64), col("touches", i32),
+		col("start_x_m", f64), col("start_y_m", f64), col("end_x_m", f64), col("end_y_m", f64),
+		col("label", str),
+	},
+	TableEvents: {
+		col("type", str), col("t", tsMs), col("t_end", tsMs), col("period", i32),
+		col("player_id", i64), col("team_id", i64), col("to_player_id", i64),
+		col("start_x_m", f64), col("start_y_m", f64), col("end_x_m", f64), col("end_y_m", f64),
+		col("length_m", f64), col("speed_mps", f64), col("made", boo), col("is_3point", boo),
+		col("zone", u8), col("label", str),
+	},
+	TableShots: {
+		col("t", tsMs), col("period", i32), col("player_id", i64), col("team_id", i64),
+		col("x_m", f64), col("y_m", f64), col("made", boo), col("is_3point", boo),
+		col("zone", u8), col("label", str),
+	},
+	TableBoxScore: boxScoreFields(),
+	TableDistCheck: {
+		col("t", tsMs), col("player_id", i64), col("team_id", i64),
+		col("feed_dist_m", f64), col("engine_dist_m", f64), col("ratio", f64),
+	},
+	TableHeatmaps: {
+		col("scope", str), col("id", i64), col("ix", i32), col("iy", i32),
+		col("x_m", f64), col("y_m", f64), col("seconds", f64),
+	},
+	TableQuality: {
+		col("t_start", tsMs), col("t_end", tsMs),
+		col("messages", i64), col("locations", i64), col("bad_lines", i64), col("unknown", i64),
+		col("duplicates", i64), col("late", i64), col("reordered", i64), col("gaps", i64),
+		col("teleports", i64), col("unknown_ids", i64), col("stale_stats", i64),
+		col("no_court", boo), col("shooter_agreement", f64),
+	},
+}
+
+func boxScoreFields() []arrow.Field {
+	fs := []arrow.Field{col("player_id", i64), col("team_id", i64), col("version", i64)}
+	for _, s := range boxStats {
+		fs = append(fs, col(s.col, f64))
+	}
+	return fs
+}
+
+// Schema returns the Arrow schema of table t. With session true the first
+// column is session_id (a string); without it the schema is the one of the
+// files of the Hive layout, where the session id is the partition key.
+func Schema(t Table, session bool) *arrow.Schema {
+	fs := tableFields[t]
+	if session {
+		fs = append([]arrow.Field{col(SessionColumn, str)}, fs...)
+	}
+	return arrow.NewSchema(fs, nil)
+}

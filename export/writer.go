@@ -1,0 +1,453 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+// ErrClosed is returned by a Writer used after Close or Abort.
+var ErrClosed = errors.New("export: writer is closed")
+
+// DefaultBatchRows is the number of rows of a record batch, and so of a
+// Parquet row group, when WithBatchRows is not given. With ~100 bytes per
+// samples row it bounds the samples table's buffer to about 13 MB.
+const DefaultBatchRows = 128 << 10
+
+type config struct {
+	mem       memory.Allocator
+	format    Format
+	batchRows int
+	zstdLevel int
+	hive      bool
+	liveOnly  bool
+}
+
+// Option configures a Writer (in the style of pqarrow's writer properties).
+type Option func(*config)
+
+// WithAllocator sets the Arrow allocator of builders and file writers.
+// Tests pass a memory.CheckedAllocator to prove nothing leaks.
+func WithAllocator(mem memory.Allocator) Option { return func(c *config) { c.mem = mem } }
+
+// WithFormat chooses Parquet (the default) or Arrow IPC files.
+func WithFormat(f Format) Option { return func(c *config) { c.format = f } }
+
+// WithBatchRows sets how many rows a table buffers before it writes them
+// as one record batch (one Parquet row group). It bounds the writer's
+// memory whatever the length of the session.
+func WithBatchRows(n int) Option { return func(c *config) { c.batchRows = max(n, 1) } }
+
+// WithCompressionLevel sets the zstd level of Parquet pages (default 1,
+// the fastest; higher levels give files a few percent smaller).
+func WithCompressionLevel(level int) Option { return func(c *config) { c.zstdLevel = level } }
+
+// WithHiveLayout writes <dir>/<table>/session_id=<id>/part-0.<ext> instead
+// of <dir>/<table>.<ext>, so that the outputs of many sessions under one
+// dir read as one dataset partitioned by session_id. The files then have
+// no session_id column: readers take it from the directory name.
+func WithHiveLayout() Option { return func(c *config) { c.hive = true } }
+
+// WithLiveOnly keeps only the samples taken while the game clock runs
+// (clock = live). Summaries and the other tables are not filtered.
+func WithLiveOnly() Option { return func(c *config) { c.liveOnly = true } }
+
+// TablePath is where a Writer with the given layout puts table t of a
+// session under dir.
+func TablePath(dir string, t Table, sessionID string, f Format, hive bool) string {
+	if hive {
+		return filepath.Join(dir, t.String(), SessionColumn+"="+url.PathEscape(sessionID), "part-0"+f.Ext())
+	}
+	return filepath.Join(dir, t.String()+f.Ext())
+}
+
+// Writer writes the engine's output of one session as tables. It
+// implements track.Sink: rows are buffered per table and written as a
+// record batch every WithBatchRows rows, so memory does not grow with the
+// session. Files get their final names only when Close succeeds; Abort
+// (or a failed Close) removes them. A Writer is not safe for concurrent
+// use; like any Sink it is called from the goroutine feeding the engine.
+type Writer struct {
+	cfg     config
+	dir     string
+	session string
+	tables  [NumTables]*tableBuf
+	smp     samplesCols
+	paths   []string
+	closed  bool
+}
+
+var _ track.Sink = (*Writer)(nil)
+
+// NewWriter creates the files of every table for session sessionID under
+// dir (created if needed). The files stay hidden until Close.
+func NewWriter(dir, sessionID string, opts ...Option) (*Writer, error) {
+	cfg := config{mem: memory.DefaultAllocator, batchRows: DefaultBatchRows, zstdLevel: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	w := &Writer{cfg: cfg, dir: dir, session: sessionID}
+	for _, t := range Tables() {
+		path := TablePath(dir, t, sessionID, cfg.format, cfg.hive)
+		tb, err := newTableBuf(t, path, &w.cfg, !cfg.hive, sessionID)
+		if err != nil {
+			w.Abort()
+			return nil, err
+		}
+		w.tables[t] = tb
+		w.paths = append(w.paths, path)
+	}
+	w.smp.bind(w.tables[TableSamples])
+	return w, nil
+}
+
+// Paths returns the final path of every table, in Tables order.
+func (w *Writer) Paths() []string { return w.paths }
+
+// Samples appends a batch of samples. The batch is copied: it may be
+// reused by the caller after the call.
+func (w *Writer) Samples(batch []track.Sample) error {
+	if w.closed {
+		return ErrClosed
+	}
+	tb := w.tables[TableSamples]
+	for i := range batch {
+		s := &batch[i]
+		if w.cfg.liveOnly && s.Clock != track.ClockLive {
+			continue
+		}
+		w.smp.append(s)
+		if err := tb.rowDone(); err != nil {
+			return w.fail(err)
+		}
+	}
+	return nil
+}
+
+// Segment appends one segment to the table of its type: possessions,
+// events, shots (feed shots) or dist_check.
+func (w *Writer) Segment(s *track.Segment) error {
+	if w.closed {
+		return ErrClosed
+	}
+	var t Table
+	switch s.Type {
+	case track.SegPossession, track.SegTeamPossession:
+		t = TablePossessions
+		r := w.tables[t].row()
+		level := "player"
+		if s.Type == track.SegTeamPossession {
+			level = "team"
+		}
+		r.str(level).ts(s.Start_ms).ts(s.End_ms).f64(float64(s.End_ms-s.Start_ms) / 1000).
+			i32(s.Period).i64(s.PlayerID).i64(s.TeamID).i32(s.Touches).
+			f64(s.StartX_m).f64(s.StartY_m).f64(s.EndX_m).f64(s.EndY_m).str(s.Label)
+	case track.SegFeedShot:
+		t = TableShots
+		r := w.tables[t].row()
+		r.ts(s.Start_ms).i32(s.Period).i64(s.PlayerID).i64(s.TeamID).
+			f64(s.StartX_m).f64(s.StartY_m).bool(s.Made).bool(s.Is3Point).u8(s.Zone).str(s.Label)
+	case track.SegDistCheck:
+		t = TableDistCheck
+		r := w.tables[t].row()
+		ratio := 0.0
+		if s.EngineDist_cm > 0 {
+			ratio = s.FeedDist_cm / s.EngineDist_cm
+		}
+		r.ts(s.Start_ms).i64(s.PlayerID).i64(s.TeamID).
+			f64(s.FeedDist_cm / 100).f64(s.EngineDist_cm / 100).f64(ratio)
+	default:
+		// Passes, detected shots, turnovers, rebounds, markers and any
+		// segment type added later: nothing is dropped.
+		t = TableEvents
+		r := w.tables[t].row()
+		r.str(s.Type.String()).ts(s.Start_ms).ts(s.End_ms).i32(s.Period).
+			i64(s.PlayerID).i64(s.TeamID).i64(s.ToPlayerID).
+			f64(s.StartX_m).f64(s.StartY_m).f64(s.EndX_m).f64(s.EndY_m).
+			f64(s.Length_m).f64(s.Speed_mps).bool(s.Made).bool(s.Is3Point).u8(s.Zone).str(s.Label)
+	}
+	if err := w.tables[t].rowDone(); err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+// Close writes the summary tables (players, boxscore, heatmaps, quality),
+// flushes every table and renames the files to their final names. After
+// an error nothing is left on disk. sum may be nil when the engine
+// produced no summary; the summary tables are then empty.
+func (w *Writer) Close(sum *track.Summary) error {
+	if w.closed {
+		return ErrClosed
+	}
+	if sum != nil {
+		if err := w.writeSummary(sum); err != nil {
+			return w.fail(err)
+		}
+	}
+	for _, tb := range w.tables {
+		if err := tb.flush(); err != nil {
+			return w.fail(err)
+		}
+	}
+	var err error
+	for _, tb := range w.tables {
+		if err == nil {
+			err = tb.file.commit()
+		} else {
+			tb.file.abort()
+		}
+		tb.rb.Release()
+	}
+	w.closed = true
+	return err
+}
+
+// Abort removes every file of the writer and releases its memory. It is
+// safe to call after Close (then it does nothing) and more than once.
+func (w *Writer) Abort() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	for _, tb := range w.tables {
+		if tb != nil {
+			tb.file.abort()
+			tb.rb.Release()
+		}
+	}
+}
+
+func (w *Writer) fail(err error) error {
+	w.Abort()
+	return err
+}
+
+func (w *Writer) writeSummary(sum *track.Summary) error {
+	tb := w.tables[TablePlayers]
+	for i := range sum.Players {
+		p := &sum.Players[i]
+		tb.row().i64(p.PlayerID).i64(p.TeamID).str(p.Name).str(p.Jersey).
+			f64(p.Distance_m).f64(p.DistanceLive_m).list(p.DistancePeriod_m).
+			f64(p.RawDistance_m).f64(p.TopSpeed_mps).f64(p.MeanSpeed_mps).
+			list(p.SpeedBand_s).i64(int64(p.Sprints)).i64(int64(p.Accels)).i64(int64(p.Decels)).
+			f64(p.TimeOnCourt_s).f64(p.Possession_s).i64(int64(p.Touches)).
+			f64(p.DistStat_m).f64(p.DistRatio).str(p.DistFlag)
+		if err := tb.rowDone(); err != nil {
+			return err
+		}
+	}
+	tb = w.tables[TableBoxScore]
+	for i := range sum.BoxScore {
+		b := &sum.BoxScore[i]
+		r := tb.row().i64(b.PlayerID).i64(b.TeamID).i64(b.Version)
+		for _, s := range boxStats {
+			r = r.f64(b.Values[s.wire])
+		}
+		if err := tb.rowDone(); err != nil {
+			return err
+		}
+	}
+	tb = w.tables[TableHeatmaps]
+	for i := range sum.Heatmaps {
+		h := &sum.Heatmaps[i]
+		tb.row().str(h.Scope).i64(h.ID).i32(h.IX).i32(h.IY).f64(h.X_m).f64(h.Y_m).f64(h.Seconds)
+		if err := tb.rowDone(); err != nil {
+			return err
+		}
+	}
+	q := &sum.Quality
+	tb = w.tables[TableQuality]
+	tb.row().ts(sum.Start_ms).ts(sum.End_ms).
+		i64(q.Messages).i64(q.Locations).i64(q.BadLines).i64(q.Unknown).
+		i64(q.Duplicates).i64(q.Late).i64(q.Reordered).i64(q.Gaps).
+		i64(q.Teleports).i64(q.UnknownIDs).i64(q.StaleStats).
+		bool(q.NoCourt).f64(sum.ShooterAgreement)
+	return tb.rowDone()
+}
+
+// tableBuf buffers the rows of one table in Arrow builders and writes
+// them as a record batch every batchRows rows.
+type tableBuf struct {
+	rb      *array.RecordBuilder
+	file    tableFile
+	first   int // index of the first data column (1 with a session column)
+	session *array.StringBuilder
+	id      string
+	n       int
+	max     int
+}
+
+func newTableBuf(t Table, path string, cfg *config, session bool, sessionID string) (*tableBuf, error) {
+	schema := Schema(t, session)
+	var f tableFile
+	var err error
+	switch cfg.format {
+	case FormatParquet:
+		f, err = openParquet(path, schema, cfg)
+	case FormatArrow:
+		f, err = openArrow(path, schema, cfg)
+	default:
+		err = fmt.Errorf("export: unknown format %d", cfg.format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tb := &tableBuf{rb: array.NewRecordBuilder(cfg.mem, schema), file: f, id: sessionID, max: cfg.batchRows}
+	if session {
+		tb.session = tb.rb.Field(0).(*array.StringBuilder)
+		tb.first = 1
+	}
+	return tb, nil
+}
+
+// row starts a row: it appends the session column and returns a cursor on
+// the first data column.
+func (tb *tableBuf) row() rowCursor {
+	if tb.session != nil {
+		tb.session.Append(tb.id)
+	}
+	return rowCursor{rb: tb.rb, i: tb.first}
+}
+
+// rowDone counts a finished row and writes a batch when it is full.
+func (tb *tableBuf) rowDone() error {
+	tb.n++
+	if tb.n >= tb.max {
+		return tb.flush()
+	}
+	return nil
+}
+
+// flush writes the buffered rows, if any, as one record batch.
+func (tb *tableBuf) flush() error {
+	if tb.n == 0 {
+		return nil
+	}
+	rec := tb.rb.NewRecordBatch()
+	defer rec.Release()
+	tb.n = 0
+	return tb.file.write(rec)
+}
+
+// rowCursor appends the values of one row, column after column. It is for
+// the small tables; the samples table has typed builders (samplesCols).
+type rowCursor struct {
+	rb *array.RecordBuilder
+	i  int
+}
+
+func (r rowCursor) next() (array.Builder, rowCursor) {
+	b := r.rb.Field(r.i)
+	r.i++
+	return b, r
+}
+
+func (r rowCursor) i64(v int64) rowCursor {
+	b, r := r.next()
+	b.(*array.Int64Builder).Append(v)
+	return r
+}
+
+func (r rowCursor) i32(v int32) rowCursor {
+	b, r := r.next()
+	b.(*array.Int32Builder).Append(v)
+	return r
+}
+
+func (r rowCursor) u8(v uint8) rowCursor {
+	b, r := r.next()
+	b.(*array.Uint8Builder).Append(v)
+	return r
+}
+
+func (r rowCursor) f64(v float64) rowCursor {
+	b, r := r.next()
+	b.(*array.Float64Builder).Append(v)
+	return r
+}
+
+func (r rowCursor) str(v string) rowCursor {
+	b, r := r.next()
+	b.(*array.StringBuilder).Append(v)
+	return r
+}
+
+func (r rowCursor) bool(v bool) rowCursor {
+	b, r := r.next()
+	b.(*array.BooleanBuilder).Append(v)
+	return r
+}
+
+func (r rowCursor) ts(ms int64) rowCursor {
+	b, r := r.next()
+	b.(*array.TimestampBuilder).Append(arrow.Timestamp(ms))
+	return r
+}
+
+func (r rowCursor) list(v []float64) rowCursor {
+	b, r := r.next()
+	lb := b.(*array.ListBuilder)
+	lb.Append(true)
+	lb.ValueBuilder().(*array.Float64Builder).AppendValues(v, nil)
+	return r
+}
+
+// samplesCols holds the typed builders of the samples table: the hot path
+// appends to them directly, without interface dispatch.
+type samplesCols struct {
+	session                        *array.StringBuilder
+	id                             string
+	t                              *array.TimestampBuilder
+	sensor, team                   *array.Int64Builder
+	kind, clock                    *array.StringBuilder
+	x, y, z, speed, accel, heading *array.Float64Builder
+	period                         *array.Int32Builder
+	inBounds, holder               *array.BooleanBuilder
+}
+
+func (c *samplesCols) bind(tb *tableBuf) {
+	c.session, c.id = tb.session, tb.id
+	f := tb.rb.Fields()[tb.first:]
+	c.t = f[0].(*array.TimestampBuilder)
+	c.sensor = f[1].(*array.Int64Builder)
+	c.kind = f[2].(*array.StringBuilder)
+	c.team = f[3].(*array.Int64Builder)
+	c.x = f[4].(*array.Float64Builder)
+	c.y = f[5].(*array.Float64Builder)
+	c.z = f[6].(*array.Float64Builder)
+	c.speed = f[7].(*array.Float64Builder)
+	c.accel = f[8].(*array.Float64Builder)
+	c.heading = f[9].(*array.Float64Builder)
+	c.period = f[10].(*array.Int32Builder)
+	c.clock = f[11].(*array.StringBuilder)
+	c.inBounds = f[12].(*array.BooleanBuilder)
+	c.holder = f[13].(*array.BooleanBuilder)
+}
+
+func (c *samplesCols) append(s *track.Sample) {
+	if c.session != nil {
+		c.session.Append(c.id)
+	}
+	c.t.Append(arrow.Timestamp(s.T_ms))
+	c.sensor.Append(s.SensorID)
+	c.kind.Append(s.Kind.String())
+	c.team.Append(s.TeamID)
+	c.x.Append(s.X_m)
+	c.y.Append(s.Y_m)
+	c.z.Append(s.Z_m)
+	c.speed.Append(s.Speed_mps)
+	c.accel.Append(s.Accel_mps2)
+	c.heading.Append(s.Heading_rad)
+	c.period.Append(s.Period)
+	c.clock.Append(s.Clock.String())
+	c.inBounds.Append(s.InBounds)
+	c.holder.Append(s.BallHolder)
+}

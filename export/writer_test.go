@@ -1,0 +1,316 @@
+package export
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+// fakeSamples returns n samples of two sensors on a 100 ms grid, with
+// values derived from the row index so a reader can check them.
+func fakeSamples(n int) []track.Sample {
+	s := make([]track.Sample, n)
+	for i := range s {
+		kind, team := track.KindPlayer, int64(7)
+		if i%2 == 1 {
+			kind, team = track.KindBall, 0
+		}
+		s[i] = track.Sample{
+			T_ms: 1_700_000_000_000 + int64(i/2)*100, SensorID: int64(100 + i%2), Kind: kind, TeamID: team,
+			X_m: float64(i) * 0.01, Y_m: -float64(i) * 0.02, Z_m: 1, Speed_mps: float64(i % 9),
+			Accel_mps2: 0.5, Heading_rad: math.Pi / 4, Period: int32(1 + i/1000), Clock: track.ClockState(i % 3),
+			InBounds: i%5 != 0, BallHolder: i%4 == 0,
+		}
+	}
+	return s
+}
+
+func fakeSummary() *track.Summary {
+	return &track.Summary{
+		SessionID: "g1", Start_ms: 1_700_000_000_000, End_ms: 1_700_000_600_000,
+		Players: []track.PlayerSummary{
+			{PlayerID: 100, TeamID: 7, Name: "Ann Lee", Jersey: "00", Distance_m: 1234.5, DistanceLive_m: 1000,
+				DistancePeriod_m: []float64{600, 634.5}, RawDistance_m: 1300, TopSpeed_mps: 7.5,
+				SpeedBand_s: []float64{1, 2, 3}, Sprints: 4, Accels: 5, Decels: 6, TimeOnCourt_s: 600,
+				Possession_s: 42, Touches: 9, DistStat_m: 1250, DistRatio: 1250 / 1234.5},
+		},
+		Teams:    []track.TeamSummary{{TeamID: 7, Name: "Owls", Possession_s: 300}},
+		BoxScore: []track.BoxScore{{PlayerID: 100, TeamID: 7, Version: 12, Values: map[string]float64{"PTS": 11, "DIST": 125000}}},
+		Heatmaps: []track.HeatCell{{Scope: "player", ID: 100, IX: 3, IY: 4, X_m: 1.75, Y_m: 2.25, Seconds: 12.5}},
+		Quality:  track.Quality{Messages: 10, Locations: 8, BadLines: 1, Late: 2},
+	}
+}
+
+func fakeSegments() []track.Segment {
+	return []track.Segment{
+		{Type: track.SegPossession, Start_ms: 1_700_000_001_000, End_ms: 1_700_000_003_500, PlayerID: 100, TeamID: 7, Touches: 1, Period: 1},
+		{Type: track.SegTeamPossession, Start_ms: 1_700_000_001_000, End_ms: 1_700_000_009_000, TeamID: 7, Touches: 3, Period: 1},
+		{Type: track.SegPass, Start_ms: 1_700_000_003_500, End_ms: 1_700_000_004_000, PlayerID: 100, ToPlayerID: 101, TeamID: 7, Length_m: 6.5},
+		{Type: track.SegMarker, Start_ms: 1_700_000_000_000, End_ms: 1_700_000_000_000, Label: "LIVE"},
+		{Type: track.SegFeedShot, Start_ms: 1_700_000_005_000, PlayerID: 100, TeamID: 7, StartX_m: 10, StartY_m: 2, Made: true, Zone: 5},
+		{Type: track.SegDistCheck, Start_ms: 1_700_000_006_000, PlayerID: 100, TeamID: 7, FeedDist_cm: 110, EngineDist_cm: 100},
+	}
+}
+
+// writeSession runs a whole fake session through a Writer in batches of 37
+// (not a divisor of the batch size, so batches straddle row groups).
+func writeSession(t *testing.T, dir string, n int, opts ...Option) *Writer {
+	t.Helper()
+	w, err := NewWriter(dir, "g1", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := fakeSamples(n)
+	for i := 0; i < len(s); i += 37 {
+		if err := w.Samples(s[i:min(i+37, len(s))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, seg := range fakeSegments() {
+		if err := w.Segment(&seg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(fakeSummary()); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// readParquet reads a whole Parquet file into one table.
+func readParquet(t *testing.T, mem memory.Allocator, path string) arrow.Table {
+	t.Helper()
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
+func TestWriterParquetRoundTrip(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	const n = 2500
+	w := writeSession(t, dir, n, WithAllocator(mem), WithBatchRows(1000))
+
+	wantRows := map[Table]int64{
+		TableSamples: n, TablePlayers: 1, TablePossessions: 2, TableEvents: 2, TableShots: 1,
+		TableBoxScore: 1, TableDistCheck: 1, TableHeatmaps: 1, TableQuality: 1,
+	}
+	rmem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer rmem.AssertSize(t, 0)
+	for i, tb := range Tables() {
+		path := w.Paths()[i]
+		if path != filepath.Join(dir, tb.String()+".parquet") {
+			t.Errorf("path of %s = %s", tb, path)
+		}
+		tbl := readParquet(t, rmem, path)
+		if got := tbl.NumRows(); got != wantRows[tb] {
+			t.Errorf("%s: rows = %d, want %d", tb, got, wantRows[tb])
+		}
+		if !sameColumns(tbl.Schema(), Schema(tb, true)) {
+			t.Errorf("%s: schema read back\n%s\nwant\n%s", tb, tbl.Schema(), Schema(tb, true))
+		}
+		tbl.Release()
+	}
+
+	// Samples: row groups of 1000 rows, values as written.
+	rdr, err := file.OpenParquetFile(w.Paths()[TableSamples], false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rdr.NumRowGroups(); got != 3 {
+		t.Errorf("samples row groups = %d, want 3 (2500 rows, 1000 per group)", got)
+	}
+	rdr.Close()
+	tbl := readParquet(t, rmem, w.Paths()[TableSamples])
+	defer tbl.Release()
+	want := fakeSamples(n)
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	row := 0
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		ts := rec.Column(1).(*array.Timestamp)
+		xs := rec.Column(5).(*array.Float64)
+		kinds := rec.Column(3).(*array.String)
+		clocks := rec.Column(12).(*array.String)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			s := want[row]
+			if int64(ts.Value(i)) != s.T_ms || xs.Value(i) != s.X_m || kinds.Value(i) != s.Kind.String() || clocks.Value(i) != s.Clock.String() {
+				t.Fatalf("samples row %d: got t=%d x=%v kind=%s clock=%s, want %+v", row, ts.Value(i), xs.Value(i), kinds.Value(i), clocks.Value(i), s)
+			}
+			row++
+		}
+	}
+	if row != n {
+		t.Errorf("read %d sample rows, want %d", row, n)
+	}
+}
+
+func TestWriterArrowIPC(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	w := writeSession(t, dir, 300, WithAllocator(mem), WithFormat(FormatArrow), WithBatchRows(128))
+	path := w.Paths()[TableSamples]
+	if filepath.Ext(path) != ".arrow" {
+		t.Fatalf("arrow path = %s", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if got := r.NumRecords(); got != 3 {
+		t.Errorf("record batches = %d, want 3 (300 rows, 128 per batch)", got)
+	}
+	var rows int64
+	for i := 0; i < r.NumRecords(); i++ {
+		rec, err := r.RecordBatch(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows += rec.NumRows()
+	}
+	if rows != 300 {
+		t.Errorf("rows = %d, want 300", rows)
+	}
+	if !sameColumns(r.Schema(), Schema(TableSamples, true)) {
+		t.Errorf("schema %s", r.Schema())
+	}
+}
+
+func TestWriterHiveLayout(t *testing.T) {
+	dir := t.TempDir()
+	w := writeSession(t, dir, 10, WithHiveLayout())
+	want := filepath.Join(dir, "samples", "session_id=g1", "part-0.parquet")
+	if w.Paths()[TableSamples] != want {
+		t.Fatalf("hive path = %s, want %s", w.Paths()[TableSamples], want)
+	}
+	tbl := readParquet(t, memory.DefaultAllocator, want)
+	defer tbl.Release()
+	if tbl.Schema().HasField(SessionColumn) {
+		t.Errorf("hive file has a %s column; it belongs to the directory name", SessionColumn)
+	}
+	if got := TablePath("o", TableShots, "a/b c", FormatArrow, true); got != filepath.Join("o", "shots", "session_id=a%2Fb%20c", "part-0.arrow") {
+		t.Errorf("escaped hive path = %s", got)
+	}
+}
+
+func TestWriterLiveOnly(t *testing.T) {
+	dir := t.TempDir()
+	w := writeSession(t, dir, 300, WithLiveOnly())
+	tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
+	defer tbl.Release()
+	if tbl.NumRows() != 100 { // clock cycles unknown, live, paused
+		t.Errorf("live-only rows = %d, want 100", tbl.NumRows())
+	}
+}
+
+// listFiles returns every file name under dir, hidden ones included.
+func listFiles(t *testing.T, dir string) []string {
+	var names []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, strings.TrimPrefix(p, dir))
+		}
+		return nil
+	})
+	return names
+}
+
+func TestWriterAtomic(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	w, err := NewWriter(dir, "g1", WithAllocator(mem), WithBatchRows(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Samples(fakeSamples(95)); err != nil {
+		t.Fatal(err)
+	}
+	// Mid-session: only hidden temporary files exist.
+	for _, name := range listFiles(t, dir) {
+		if !strings.HasPrefix(filepath.Base(name), ".") {
+			t.Errorf("visible file %s before Close", name)
+		}
+	}
+	w.Abort()
+	if names := listFiles(t, dir); len(names) != 0 {
+		t.Errorf("files left after Abort: %v", names)
+	}
+	if err := w.Samples(fakeSamples(1)); err != ErrClosed {
+		t.Errorf("Samples after Abort: err = %v, want ErrClosed", err)
+	}
+	w.Abort() // twice is fine
+}
+
+func TestWriterFailedCommitLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Samples(fakeSamples(10)); err != nil {
+		t.Fatal(err)
+	}
+	// A directory where the samples file should go makes its rename fail.
+	if err := os.Mkdir(filepath.Join(dir, "samples.parquet"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "samples.parquet", "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(fakeSummary()); err == nil {
+		t.Fatal("Close succeeded with a directory in the way")
+	}
+	for _, name := range listFiles(t, dir) {
+		if strings.HasPrefix(filepath.Base(name), ".") {
+			t.Errorf("temporary file %s left after a failed Close", name)
+		}
+	}
+}
+
+// sameColumns compares names, types and nullability, not field metadata
+// (the Parquet reader adds field ids).
+func sameColumns(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := range a.Fields() {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Name != fb.Name || fa.Nullable != fb.Nullable || !arrow.TypeEqual(fa.Type, fb.Type) {
+			return false
+		}
+	}
+	return true
+}
