@@ -55,7 +55,7 @@ type Sample struct {
 	Speed_mps   float64 // horizontal speed
 	Accel_mps2  float64 // signed tangential acceleration (d speed / dt)
 	Heading_rad float64 // direction of travel, atan2(vy, vx) in the court frame
-	Period      int32   // 1-based period (half, quarter or drill); 0 before the first
+	Period      int32   // 1-based period (half, quarter or drill); 0 outside any period (before the first, half time, after the end)
 	Clock       ClockState
 	InBounds    bool
 	BallHolder  bool // this player holds the ball at T_ms (false for the ball row)
@@ -132,6 +132,7 @@ type PlayerSummary struct {
 	Jersey           string
 	Distance_m       float64   // filtered, whole session
 	DistanceLive_m   float64   // filtered, clock live only
+	DistanceCourt_m  float64   // filtered, in bounds only
 	DistancePeriod_m []float64 // filtered, per period (index 0 = period 1)
 	RawDistance_m    float64   // sum of raw step lengths, no filtering
 	TopSpeed_mps     float64
@@ -144,7 +145,7 @@ type PlayerSummary struct {
 	Possession_s     float64
 	Touches          int
 	DistStat_m       float64 // the feed's last DIST, converted to m (0 if none)
-	DistRatio        float64 // DistStat_m / Distance_m (0 if either is missing)
+	DistRatio        float64 // the feed's last DIST / the engine's Distance_m at that DIST's timestamp (0 if either is missing)
 	DistFlag         string  // why the ratio is outside the band, "" when within
 }
 
@@ -184,9 +185,15 @@ type Quality struct {
 	Reordered  int64 // out of order but placed within the window
 	Gaps       int64 // track splits at gaps
 	Teleports  int64 // track splits at implausible jumps
+	// Outliers counts single samples dropped because they jumped away from
+	// both neighbours (multipath).
+	Outliers   int64
 	UnknownIDs int64 // sensor ids not on the roster
 	StaleStats int64 // stats messages with an old or repeated version
-	NoCourt    bool  // the session ran in the sensor frame
+	// DroppedSensors counts location samples of sensor ids beyond
+	// Config.MaxSensors (dropped to keep memory bounded).
+	DroppedSensors int64
+	NoCourt        bool // the session ran in the sensor frame
 }
 
 // Summary is everything the engine knows at the end of a session.

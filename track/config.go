@@ -1,0 +1,249 @@
+package track
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// KinConfig holds the kinematic settings of one kind of sensor (players or
+// the ball). See docs/kinematics.md for how the defaults were chosen.
+type KinConfig struct {
+	// Noise_m is the sensor noise σ per axis assumed by the Kalman filter.
+	Noise_m float64
+	// JerkPSD_m2ps5 is the power spectral density q of the white jerk that
+	// drives the constant-acceleration model: larger follows faster changes
+	// of acceleration and lets more noise through.
+	JerkPSD_m2ps5 float64
+	// InitSpeed_mps and InitAccel_mps2 are the prior standard deviations of
+	// velocity and acceleration at the first sample of a track.
+	InitSpeed_mps  float64
+	InitAccel_mps2 float64
+	// MaxSpeed_mps and JumpSlack_m define a teleport: two consecutive raw
+	// samples further apart than MaxSpeed_mps·Δt + JumpSlack_m split the
+	// track (the slack absorbs sensor noise over short Δt).
+	MaxSpeed_mps float64
+	JumpSlack_m  float64
+	// Outlier_m: a raw sample further than this from the straight line
+	// between its neighbours (while the neighbours agree with each other)
+	// is a single-sample jump (multipath) and is dropped.
+	Outlier_m float64
+}
+
+// Config holds every threshold of the engine. Start from DefaultConfig.
+type Config struct {
+	// Rate_Hz is the rate of the output grid; 0 takes the feed's median
+	// sample rate (estimated from the first RateSamples intervals).
+	Rate_Hz     float64
+	RateSamples int
+
+	// ReorderWindow_ms: samples up to this much older than the newest
+	// timestamp seen are still placed in order; older ones are late.
+	ReorderWindow_ms int64
+	// MaxGap_ms: two samples further apart than this are never
+	// interpolated; the track is split there.
+	MaxGap_ms int64
+	// RingSize is the capacity of each sensor's raw sample ring (rounded
+	// up to a power of two). It bounds memory whatever the session length.
+	RingSize int
+	// MaxSensors bounds the number of distinct sensor ids kept; samples of
+	// further ids are dropped and counted (Quality.DroppedSensors).
+	MaxSensors int
+
+	// Causal selects the live estimator: the forward Kalman pass only, so a
+	// sample is emitted as soon as its tick is complete. Otherwise (batch)
+	// a fixed-lag Rauch-Tung-Striebel smoother runs with lag Lag_s.
+	Causal bool
+	Lag_s  float64
+
+	Player KinConfig
+	Ball   KinConfig
+
+	// Still detection (a sensor that does not move must not accrue
+	// distance from noise): the track is "moving" when its smoothed
+	// displacement over StillWindow_s, divided by StillWindow_s, exceeds
+	// MoveOn_mps, and "still" again when it drops below MoveOff_mps.
+	// Distance accrues only while moving.
+	StillWindow_s float64
+	MoveOn_mps    float64
+	MoveOff_mps   float64
+
+	// InBoundsMargin_m widens the court when deciding "on court".
+	InBoundsMargin_m float64
+
+	// SpeedBands_mps are the band edges for PlayerSummary.SpeedBand_s:
+	// band i is [edge[i-1], edge[i]) with edge[-1] = 0 and a last band
+	// [edge[n-1], ∞).
+	SpeedBands_mps []float64
+	// A sprint is speed ≥ Sprint_mps held ≥ SprintMin_s.
+	Sprint_mps  float64
+	SprintMin_s float64
+	// An acceleration (deceleration) is a tangential acceleration ≥
+	// Accel_mps2 (≤ −Accel_mps2) held ≥ AccelMin_s.
+	Accel_mps2 float64
+	AccelMin_s float64
+
+	// DistRatioLo / DistRatioHi bound the accepted feed DIST / engine
+	// distance ratio; outside it a player is flagged.
+	DistRatioLo float64
+	DistRatioHi float64
+
+	// BatchRows is how many Sample rows are collected before they are
+	// handed to the sinks (in causal mode each tick is flushed at once).
+	BatchRows int
+}
+
+// DefaultConfig returns the documented defaults (docs/kinematics.md):
+//
+//   - grid: the feed's median rate; reorder window 250 ms; gaps longer than
+//     1 s are never interpolated.
+//   - players: σ = 50 mm, q = 40 m²/s⁵ (a ≈1.3 Hz zero-phase cut-off at
+//     20 Hz), teleport above 12 m/s (faster than any basketball player;
+//     elite sprinters peak near 12.4 m/s) + 0.5 m of noise slack.
+//   - ball: σ = 50 mm, q = 5e4 m²/s⁵ (passes and bounces change velocity
+//     within one or two samples), teleport above 35 m/s + 1 m.
+//   - single-sample outliers: 0.35 m off the line of their neighbours for
+//     players (7σ of the difference at σ = 50 mm), 1 m for the ball (a
+//     catch bends the ball's path by up to v·Δt/2 between two samples).
+//   - batch smoother lag 2 s; still detection over 1 s with 0.10 / 0.07 m/s.
+//   - speed bands 2, 4, 5.5, 7 m/s; sprint ≥ 7.0 m/s for ≥ 1 s (STATSports'
+//     sprint threshold, 25.2 km/h, with the common 1 s minimum effort
+//     duration); accelerations |a| ≥ 3 m/s² for ≥ 0.5 s (the usual "high
+//     intensity" acceleration zone of STATSports / SciSports style reports).
+//   - DIST ratio band 0.95..1.05.
+func DefaultConfig() Config {
+	return Config{
+		RateSamples:      64,
+		ReorderWindow_ms: 250,
+		MaxGap_ms:        1000,
+		RingSize:         256,
+		MaxSensors:       1024,
+		Lag_s:            2,
+		Player: KinConfig{
+			Noise_m: 0.05, JerkPSD_m2ps5: 40, InitSpeed_mps: 5, InitAccel_mps2: 5,
+			MaxSpeed_mps: 12, JumpSlack_m: 0.5, Outlier_m: 0.35,
+		},
+		Ball: KinConfig{
+			Noise_m: 0.05, JerkPSD_m2ps5: 5e4, InitSpeed_mps: 15, InitAccel_mps2: 20,
+			MaxSpeed_mps: 35, JumpSlack_m: 1, Outlier_m: 1,
+		},
+		StillWindow_s:    1,
+		MoveOn_mps:       0.10,
+		MoveOff_mps:      0.07,
+		InBoundsMargin_m: 0.5,
+		SpeedBands_mps:   []float64{2, 4, 5.5, 7},
+		Sprint_mps:       7,
+		SprintMin_s:      1,
+		Accel_mps2:       3,
+		AccelMin_s:       0.5,
+		DistRatioLo:      0.95,
+		DistRatioHi:      1.05,
+		BatchRows:        1024,
+	}
+}
+
+// ErrConfig says a Config value is out of range.
+var ErrConfig = errors.New("track: invalid config")
+
+// ConfigError names the offending field.
+type ConfigError struct {
+	Field string
+	Value float64
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("track: invalid config: %s = %g", e.Field, e.Value)
+}
+
+func (e *ConfigError) Unwrap() error { return ErrConfig }
+
+func (c *Config) validate() error {
+	bad := func(field string, v float64) error { return &ConfigError{Field: field, Value: v} }
+	pos := func(field string, v float64) error {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return bad(field, v)
+		}
+		return nil
+	}
+	if c.Rate_Hz < 0 || c.Rate_Hz > 1000 || math.IsNaN(c.Rate_Hz) {
+		return bad("Rate_Hz", c.Rate_Hz)
+	}
+	if c.Rate_Hz == 0 && c.RateSamples < 2 {
+		return bad("RateSamples", float64(c.RateSamples))
+	}
+	if c.ReorderWindow_ms < 0 {
+		return bad("ReorderWindow_ms", float64(c.ReorderWindow_ms))
+	}
+	if c.MaxGap_ms <= 0 {
+		return bad("MaxGap_ms", float64(c.MaxGap_ms))
+	}
+	if c.RingSize < 8 || c.RingSize > 1<<20 {
+		return bad("RingSize", float64(c.RingSize))
+	}
+	if c.MaxSensors < 1 {
+		return bad("MaxSensors", float64(c.MaxSensors))
+	}
+	if !c.Causal {
+		if err := pos("Lag_s", c.Lag_s); err != nil {
+			return err
+		}
+	}
+	for _, k := range []struct {
+		name string
+		k    KinConfig
+	}{{"Player", c.Player}, {"Ball", c.Ball}} {
+		for _, f := range []struct {
+			n string
+			v float64
+		}{
+			{".Noise_m", k.k.Noise_m}, {".JerkPSD_m2ps5", k.k.JerkPSD_m2ps5},
+			{".InitSpeed_mps", k.k.InitSpeed_mps}, {".InitAccel_mps2", k.k.InitAccel_mps2},
+			{".MaxSpeed_mps", k.k.MaxSpeed_mps},
+		} {
+			if err := pos(k.name+f.n, f.v); err != nil {
+				return err
+			}
+		}
+		if k.k.JumpSlack_m < 0 {
+			return bad(k.name+".JumpSlack_m", k.k.JumpSlack_m)
+		}
+		if k.k.Outlier_m < 0 {
+			return bad(k.name+".Outlier_m", k.k.Outlier_m)
+		}
+	}
+	for _, f := range []struct {
+		n string
+		v float64
+	}{
+		{"StillWindow_s", c.StillWindow_s}, {"Sprint_mps", c.Sprint_mps}, {"Accel_mps2", c.Accel_mps2},
+		{"DistRatioHi", c.DistRatioHi},
+	} {
+		if err := pos(f.n, f.v); err != nil {
+			return err
+		}
+	}
+	if c.MoveOff_mps < 0 || c.MoveOn_mps < c.MoveOff_mps {
+		return bad("MoveOn_mps", c.MoveOn_mps)
+	}
+	if c.SprintMin_s < 0 {
+		return bad("SprintMin_s", c.SprintMin_s)
+	}
+	if c.AccelMin_s < 0 {
+		return bad("AccelMin_s", c.AccelMin_s)
+	}
+	if c.InBoundsMargin_m < 0 {
+		return bad("InBoundsMargin_m", c.InBoundsMargin_m)
+	}
+	if c.DistRatioLo < 0 || c.DistRatioLo > c.DistRatioHi {
+		return bad("DistRatioLo", c.DistRatioLo)
+	}
+	for i, e := range c.SpeedBands_mps {
+		if !(e > 0) || (i > 0 && e <= c.SpeedBands_mps[i-1]) {
+			return bad(fmt.Sprintf("SpeedBands_mps[%d]", i), e)
+		}
+	}
+	if c.BatchRows < 1 {
+		return bad("BatchRows", float64(c.BatchRows))
+	}
+	return nil
+}

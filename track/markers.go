@@ -1,0 +1,124 @@
+package track
+
+import (
+	"github.com/stmotion/stmotion/decode"
+)
+
+// timeline follows the game / practice / state markers. Markers arrive
+// ahead of the (lagged) sample emission, so they wait in a small queue
+// ordered by time and are applied when the emission reaches their time.
+//
+// Periods: PLAY_START, START_SECOND_HALF and DRILL_START open the next
+// period; END_FIRST_HALF, PLAY_END, DRILL_END and PRACTICE_END close it and
+// stop the clock; PLAY_NEXT and DRILL_NEXT (the session continues under a
+// new live id: a new quarter or drill) close the period and open the next,
+// and a start marker right after them does not open yet another one.
+// Clock: LIVE, PAUSED and FOUL set it.
+type timeline struct {
+	pending []pendingMarker // sorted by time; bounded by maxPendingMarkers
+	period  int32
+	open    bool
+	viaNext bool // the open period was opened by a *_NEXT marker
+	clock   ClockState
+	markers int64
+}
+
+type pendingMarker struct {
+	t   int64
+	typ decode.MarkerType
+}
+
+// maxPendingMarkers bounds the queue; beyond it the oldest marker is
+// applied at once (its timing is then approximate).
+const maxPendingMarkers = 256
+
+func (tl *timeline) init() { tl.pending = make([]pendingMarker, 0, 16) }
+
+// samplePeriod is the period samples are attributed to: 0 outside any
+// period (before the first, at half time, after the end).
+func (tl *timeline) samplePeriod() int32 {
+	if tl.open {
+		return tl.period
+	}
+	return 0
+}
+
+func (tl *timeline) apply(typ decode.MarkerType) {
+	switch typ {
+	case decode.MarkerPlayStart, decode.MarkerStartSecondHalf, decode.MarkerDrillStart:
+		if tl.open && tl.viaNext {
+			tl.viaNext = false
+			return
+		}
+		tl.period++
+		tl.open = true
+		tl.viaNext = false
+	case decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd:
+		tl.open = false
+		tl.viaNext = false
+		tl.clock = ClockPaused
+	case decode.MarkerPlayNext, decode.MarkerDrillNext:
+		tl.period++
+		tl.open = true
+		tl.viaNext = true
+	case decode.MarkerLive:
+		tl.clock = ClockLive
+	case decode.MarkerPaused:
+		tl.clock = ClockPaused
+	case decode.MarkerFoul:
+		tl.clock = ClockFoul
+	}
+}
+
+func (s *Session) marker(m *decode.Marker) error {
+	if m.Type == decode.MarkerUnknown {
+		s.q.Unknown++
+		return nil
+	}
+	tl := &s.timeline
+	if len(tl.pending) == maxPendingMarkers {
+		p := tl.pending[0]
+		tl.pending = append(tl.pending[:0], tl.pending[1:]...)
+		if err := s.applyMarker(p); err != nil {
+			return err
+		}
+	}
+	// Insert in time order (stable for equal times: arrival order).
+	i := len(tl.pending)
+	for i > 0 && tl.pending[i-1].t > m.OccurredAt_ms {
+		i--
+	}
+	tl.pending = append(tl.pending, pendingMarker{})
+	copy(tl.pending[i+1:], tl.pending[i:])
+	tl.pending[i] = pendingMarker{t: m.OccurredAt_ms, typ: m.Type}
+	return nil
+}
+
+func (s *Session) applyMarker(p pendingMarker) error {
+	tl := &s.timeline
+	tl.apply(p.typ)
+	tl.markers++
+	g := &s.seg
+	*g = Segment{Type: SegMarker, Start_ms: p.t, End_ms: p.t, Period: tl.samplePeriod(), Label: p.typ.String()}
+	if g.Period == 0 {
+		g.Period = tl.period
+	}
+	return s.emitSegment(g)
+}
+
+// applyMarkers applies every queued marker at or before T.
+func (s *Session) applyMarkers(T int64) error {
+	tl := &s.timeline
+	k := 0
+	for k < len(tl.pending) && tl.pending[k].t <= T {
+		if err := s.applyMarker(tl.pending[k]); err != nil {
+			tl.pending = append(tl.pending[:0], tl.pending[k+1:]...)
+			return err
+		}
+		k++
+	}
+	if k > 0 {
+		tl.pending = append(tl.pending[:0], tl.pending[k:]...)
+	}
+	return nil
+}

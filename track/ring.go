@@ -1,0 +1,89 @@
+package track
+
+// ring holds one sensor's raw samples in time order, struct-of-arrays, with
+// a fixed power-of-two capacity (prometheus storage/buffer.go style). The
+// oldest sample is the left bracket of the next grid tick; samples are
+// consumed from the front as the grid advances, so the ring only ever holds
+// the reorder window plus the pending gap wait.
+type ring struct {
+	t          []int64
+	x, y, z    []float64
+	head, n    int
+	mask       int
+	lastPopped int64 // timestamp of the newest consumed sample (duplicate check)
+	popped     bool
+}
+
+func newRing(capacity int) ring {
+	c := 8
+	for c < capacity {
+		c <<= 1
+	}
+	return ring{t: make([]int64, c), x: make([]float64, c), y: make([]float64, c), z: make([]float64, c), mask: c - 1}
+}
+
+func (r *ring) full() bool { return r.n == len(r.t) }
+
+// at returns the physical index of logical position i (0 = oldest).
+func (r *ring) at(i int) int { return (r.head + i) & r.mask }
+
+func (r *ring) lastT() int64 { return r.t[r.at(r.n-1)] }
+
+// insertResult says where insert placed a sample.
+type insertResult uint8
+
+const (
+	inserted insertResult = iota
+	insertedOutOfOrder
+	duplicate
+	ringFull
+)
+
+// insert places a sample in time order. Equal timestamps are duplicates.
+// The caller has checked that t is not older than what was consumed.
+func (r *ring) insert(t int64, x, y, z float64) insertResult {
+	if r.popped && t == r.lastPopped {
+		return duplicate
+	}
+	if r.n == 0 || t > r.lastT() {
+		if r.full() {
+			return ringFull
+		}
+		j := r.at(r.n)
+		r.t[j], r.x[j], r.y[j], r.z[j] = t, x, y, z
+		r.n++
+		return inserted
+	}
+	// Find the first position whose time is > t, scanning from the end
+	// (out-of-order samples are nearly always within the last few).
+	pos := r.n
+	for pos > 0 {
+		p := r.at(pos - 1)
+		if r.t[p] == t {
+			return duplicate
+		}
+		if r.t[p] < t {
+			break
+		}
+		pos--
+	}
+	if r.full() {
+		return ringFull
+	}
+	for i := r.n; i > pos; i-- {
+		d, s := r.at(i), r.at(i-1)
+		r.t[d], r.x[d], r.y[d], r.z[d] = r.t[s], r.x[s], r.y[s], r.z[s]
+	}
+	j := r.at(pos)
+	r.t[j], r.x[j], r.y[j], r.z[j] = t, x, y, z
+	r.n++
+	return insertedOutOfOrder
+}
+
+// pop drops the oldest sample.
+func (r *ring) pop() {
+	r.lastPopped = r.t[r.head]
+	r.popped = true
+	r.head = (r.head + 1) & r.mask
+	r.n--
+}

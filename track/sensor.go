@@ -1,0 +1,92 @@
+package track
+
+import "math"
+
+// noSeg marks a tick slot where a sensor has no estimate.
+const noSeg = math.MinInt64
+
+// sensor is everything the engine keeps about one sensor id. Its memory is
+// fixed at creation (raw ring) and at grid start (tick ring): nothing here
+// grows with the session length, except DistPeriod_m by one entry per
+// period.
+type sensor struct {
+	id       int64
+	kind     SensorKind
+	team     int64
+	onRoster bool
+	model    *Model
+	kin      *KinConfig
+
+	raw   ring
+	split bool  // the next estimate starts a new track (gap or teleport behind)
+	lastN int64 // last tick number with an estimate
+
+	// Tick ring, indexed by tick number & mask: the start tick of the track
+	// the slot belongs to (noSeg: no estimate), filtered and smoothed
+	// states per axis.
+	seg        []int64
+	fx, fy, fz []State
+	sx, sy, sz []State
+
+	acc accum
+}
+
+// accum holds one player's running figures.
+type accum struct {
+	moving bool
+
+	dist, distLive, distCourt, distLiveCourt float64
+	distPeriod                               []float64
+	raw                                      float64
+	top                                      float64
+	onCourt                                  int64 // ticks
+	bands                                    []float64
+	sprintRun, accelRun, decelRun            int
+	sprints, accels, decels                  int
+}
+
+func (sn *sensor) allocTicks(capacity int) {
+	sn.seg = make([]int64, capacity)
+	for i := range sn.seg {
+		sn.seg[i] = noSeg
+	}
+	sn.fx, sn.fy, sn.fz = make([]State, capacity), make([]State, capacity), make([]State, capacity)
+	sn.sx, sn.sy, sn.sz = make([]State, capacity), make([]State, capacity), make([]State, capacity)
+	sn.lastN = noSeg
+}
+
+// teleport reports whether two raw samples are too far apart for the
+// sensor's kind to have moved between them.
+func (sn *sensor) teleport(i, j int) bool {
+	r := &sn.raw
+	dt := float64(r.t[j]-r.t[i]) * 1e-3
+	dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+	lim := sn.kin.MaxSpeed_mps*dt + sn.kin.JumpSlack_m
+	return dx*dx+dy*dy > lim*lim
+}
+
+// dropOutlier removes the second-oldest raw sample when it is a single
+// sample jump: further than Outlier_m from the straight line between its
+// neighbours while the neighbours themselves are consistent (no gap, no
+// teleport between them). It reports whether it removed one.
+func (sn *sensor) dropOutlier(maxGap_ms int64) bool {
+	r := &sn.raw
+	if r.n < 3 || sn.kin.Outlier_m <= 0 {
+		return false
+	}
+	i, j, k := r.head, r.at(1), r.at(2)
+	if r.t[k]-r.t[i] > maxGap_ms || sn.teleport(i, k) {
+		return false
+	}
+	w := float64(r.t[j]-r.t[i]) / float64(r.t[k]-r.t[i])
+	dx := r.x[j] - (r.x[i] + w*(r.x[k]-r.x[i]))
+	dy := r.y[j] - (r.y[i] + w*(r.y[k]-r.y[i]))
+	if dx*dx+dy*dy <= sn.kin.Outlier_m*sn.kin.Outlier_m {
+		return false
+	}
+	// Move the oldest into the outlier's slot and drop the old head.
+	r.t[j], r.x[j], r.y[j], r.z[j] = r.t[i], r.x[i], r.y[i], r.z[i]
+	r.head = j
+	r.n--
+	return true
+}

@@ -1,0 +1,813 @@
+package track
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+)
+
+// Meta is what the engine knows about a session before its feed starts.
+type Meta struct {
+	SessionID string
+	Roster    []decode.RosterTeam
+	// Court maps the sensor frame into the canonical court frame. nil: the
+	// session runs in the sensor frame (mm → m only), every sample counts as
+	// on court, and Quality.NoCourt says so.
+	Court *court.Court
+}
+
+// ErrClosed is returned by Feed and Close after Close.
+var ErrClosed = errors.New("track: session closed")
+
+// SinkError is an error returned by a sink or an analyzer, with which one.
+type SinkError struct {
+	Index int    // position in the sinks (or analyzers) given to the session
+	Op    string // "samples", "segment", "close", "frame", "finish"
+	Err   error
+}
+
+func (e *SinkError) Error() string { return fmt.Sprintf("track: %s #%d: %v", e.Op, e.Index, e.Err) }
+func (e *SinkError) Unwrap() error { return e.Err }
+
+type rosterEntry struct {
+	team   int64
+	name   string
+	jersey string
+}
+
+// Session is the streaming engine of one session. Feed it every decoded
+// message in arrival order, then Close it. A Session is not safe for
+// concurrent use; sinks and analyzers are called from the goroutine that
+// calls Feed and Close.
+//
+// Output latency: a sample at time t is emitted once the feed has reached
+// t + ReorderWindow_ms (+ the smoother lag Lag_s and up to one more lag of
+// batching when Config.Causal is false). A sensor in a dropout holds the
+// grid back by at most MaxGap_ms.
+type Session struct {
+	cfg       Config
+	meta      Meta
+	sinks     []Sink
+	analyzers []Analyzer
+	court     *court.Court
+	noCourt   bool
+	started   bool // Feed was called
+	closed    bool
+
+	roster  map[int64]rosterEntry
+	ids     map[int64]int32
+	sensors []*sensor
+	players []int32 // dense indices of player sensors, in order of appearance
+	balls   []int32
+	unknown map[int64]struct{} // player ids not on the roster
+
+	q          Quality
+	firstT     int64
+	lastT      int64
+	maxT       int64 // newest location timestamp
+	haveT      bool
+	haveLocT   bool
+	intervals  []int64 // for the rate estimate
+	period_ms  int64   // grid period; 0 until known
+	dt_s       float64
+	models     [3]*Model // by SensorKind
+	tickCap    int
+	tickMask   int64
+	lagTicks   int64
+	blockTicks int64
+	halfWin    int64 // still window half width, ticks
+	nextTick   int64 // tick number to process next
+	emitNext   int64 // tick number to emit next
+	lastBack   int64 // newest tick at the last backward pass
+	sprintT    int
+	accelT     int
+
+	timeline timeline
+	box      boxScore
+	checks   distQueue
+
+	rows   []Sample
+	frame  Frame
+	emitFn func(*Segment) error
+	seg    Segment
+}
+
+// NewSession validates cfg and prepares a session. Sinks receive the
+// output; analyzers are added with Attach.
+func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg.SpeedBands_mps = slices.Clone(cfg.SpeedBands_mps)
+	s := &Session{
+		cfg:     cfg,
+		meta:    meta,
+		sinks:   sinks,
+		court:   meta.Court,
+		roster:  make(map[int64]rosterEntry),
+		ids:     make(map[int64]int32),
+		unknown: make(map[int64]struct{}),
+		rows:    make([]Sample, 0, cfg.BatchRows+64),
+	}
+	if s.court == nil {
+		s.court = court.SensorFrame()
+	}
+	s.noCourt = s.court.IsSensorFrame()
+	s.q.NoCourt = s.noCourt
+	for _, t := range meta.Roster {
+		for _, p := range t.Players {
+			name := p.DisplayName
+			if name == "" {
+				name = p.FirstName
+				if p.LastName != "" {
+					if name != "" {
+						name += " "
+					}
+					name += p.LastName
+				}
+			}
+			s.roster[p.ID] = rosterEntry{team: t.ID, name: name, jersey: string(p.JerseyNumber)}
+		}
+	}
+	if cfg.Rate_Hz > 0 {
+		s.setPeriod(int64(math.Round(1000 / cfg.Rate_Hz)))
+		if s.period_ms < 1 {
+			s.period_ms = 1
+		}
+	} else {
+		s.intervals = make([]int64, 0, cfg.RateSamples)
+	}
+	s.timeline.init()
+	s.box.init()
+	s.emitFn = s.emitSegment
+	return s, nil
+}
+
+// Attach adds an analyzer. It must be called before the first Feed.
+func (s *Session) Attach(a Analyzer) error {
+	if s.started || s.closed {
+		return fmt.Errorf("track: attach after the feed started")
+	}
+	s.analyzers = append(s.analyzers, a)
+	return nil
+}
+
+// NoteBadLine counts an input line the caller could not decode, so that it
+// shows in Quality.BadLines.
+func (s *Session) NoteBadLine() { s.q.BadLines++ }
+
+// Period_ms returns the grid period (0 until the feed's rate is known).
+func (s *Session) Period_ms() int64 { return s.period_ms }
+
+// Feed consumes one message. Messages must come in arrival order; the
+// message and its input bytes may be reused after Feed returns. Bad or
+// unknown content is counted in Quality, never an error: Feed fails only
+// when a sink or analyzer does, or after Close.
+func (s *Session) Feed(m *decode.Message) error {
+	if s.closed {
+		return ErrClosed
+	}
+	s.started = true
+	s.q.Messages++
+	if t := m.OccurredAt_ms(); t > 0 {
+		if !s.haveT || t < s.firstT {
+			s.firstT = t
+		}
+		if !s.haveT || t > s.lastT {
+			s.lastT = t
+		}
+		s.haveT = true
+	}
+	switch m.Kind {
+	case decode.KindLocation:
+		return s.location(&m.Location)
+	case decode.KindStats:
+		s.stats(&m.Stats)
+	case decode.KindMarker:
+		return s.marker(&m.Marker)
+	case decode.KindShot:
+		return s.shot(&m.Shot)
+	case decode.KindAck, decode.KindPong, decode.KindError:
+	default:
+		s.q.Unknown++
+	}
+	return nil
+}
+
+func (s *Session) location(l *decode.Location) error {
+	s.q.Locations++
+	var kind SensorKind
+	switch l.Sensor {
+	case decode.SensorPlayer:
+		kind = KindPlayer
+	case decode.SensorBall:
+		kind = KindBall
+	default:
+		s.q.Unknown++
+		return nil
+	}
+	idx, ok := s.ids[l.ID]
+	if !ok {
+		if len(s.sensors) >= s.cfg.MaxSensors {
+			s.q.DroppedSensors++
+			return nil
+		}
+		idx = s.newSensor(l.ID, kind)
+	}
+	sn := s.sensors[idx]
+	t := l.OccurredAt_ms
+	x, y, z := s.court.ToCourt(float64(l.X_mm), float64(l.Y_mm), float64(l.Z_mm))
+	if s.gridStarted() && t <= (s.nextTick-1)*s.period_ms {
+		// Its tick is already processed: too late to place.
+		if sn.raw.popped && t == sn.raw.lastPopped || sn.raw.n > 0 && t == sn.raw.t[sn.raw.head] {
+			s.q.Duplicates++
+		} else {
+			s.q.Late++
+		}
+		return nil
+	}
+	var prevLast int64 = -1
+	if sn.raw.n > 0 {
+		prevLast = sn.raw.lastT()
+	}
+	res := sn.raw.insert(t, x, y, z)
+	if res == ringFull {
+		// The grid is held back (a long dropout of another sensor, or the
+		// rate estimate still running): move it on, then retry once.
+		if err := s.forceProgress(); err != nil {
+			return err
+		}
+		res = sn.raw.insert(t, x, y, z)
+	}
+	switch res {
+	case duplicate:
+		s.q.Duplicates++
+		return nil
+	case ringFull:
+		s.q.Late++
+		return nil
+	case insertedOutOfOrder:
+		s.q.Reordered++
+	case inserted:
+		if s.period_ms == 0 && prevLast >= 0 && t > prevLast && len(s.intervals) < cap(s.intervals) {
+			s.intervals = append(s.intervals, t-prevLast)
+		}
+	}
+	if !s.haveLocT || t > s.maxT {
+		s.maxT = t
+		s.haveLocT = true
+	}
+	if s.period_ms == 0 {
+		if len(s.intervals) < cap(s.intervals) && sn.raw.n < len(sn.raw.t)/2 {
+			return nil
+		}
+		s.detectRate()
+	}
+	if !s.gridStarted() {
+		if err := s.startGrid(); err != nil {
+			return err
+		}
+	}
+	return s.advance(false)
+}
+
+func (s *Session) newSensor(id int64, kind SensorKind) int32 {
+	sn := &sensor{id: id, kind: kind, raw: newRing(s.cfg.RingSize), lastN: noSeg}
+	if kind == KindPlayer {
+		sn.kin = &s.cfg.Player
+		if r, ok := s.roster[id]; ok {
+			sn.team, sn.onRoster = r.team, true
+		} else if _, seen := s.unknown[id]; !seen {
+			s.unknown[id] = struct{}{}
+			s.q.UnknownIDs++
+		}
+		sn.acc.bands = make([]float64, len(s.cfg.SpeedBands_mps)+1)
+	} else {
+		sn.kin = &s.cfg.Ball
+	}
+	if s.tickCap > 0 {
+		sn.allocTicks(s.tickCap)
+		sn.model = s.models[kind]
+	}
+	idx := int32(len(s.sensors))
+	s.sensors = append(s.sensors, sn)
+	s.ids[id] = idx
+	if kind == KindPlayer {
+		s.players = append(s.players, idx)
+	} else {
+		s.balls = append(s.balls, idx)
+	}
+	return idx
+}
+
+// detectRate fixes the grid period at the median sample interval seen so
+// far (rounded to a millisecond).
+func (s *Session) detectRate() {
+	if s.period_ms > 0 {
+		return
+	}
+	p := int64(0)
+	if len(s.intervals) > 0 {
+		iv := slices.Clone(s.intervals)
+		slices.Sort(iv)
+		p = iv[len(iv)/2]
+	}
+	if p <= 0 {
+		p = 50 // no two samples of one sensor yet: 20 Hz until told otherwise
+	}
+	s.setPeriod(p)
+}
+
+func (s *Session) setPeriod(p int64) {
+	if p < 1 {
+		p = 1
+	}
+	s.period_ms = p
+	s.dt_s = float64(p) * 1e-3
+	s.intervals = nil
+}
+
+func (s *Session) gridStarted() bool { return s.tickCap > 0 }
+
+// startGrid sizes the tick rings and the gain tables once the grid period
+// is known, and starts the grid at the first tick at or after the oldest
+// sample held.
+func (s *Session) startGrid() error {
+	dt := s.dt_s
+	var err error
+	for _, k := range []SensorKind{KindPlayer, KindBall} {
+		kc := s.cfg.Player
+		if k == KindBall {
+			kc = s.cfg.Ball
+		}
+		s.models[k], err = NewModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
+		if err != nil {
+			return err
+		}
+	}
+	s.halfWin = max(1, int64(math.Round(s.cfg.StillWindow_s/2/dt)))
+	if !s.cfg.Causal {
+		s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
+		s.blockTicks = s.lagTicks
+	}
+	need := 2*s.lagTicks + 2*s.halfWin + 8
+	c := 8
+	for int64(c) < need {
+		c <<= 1
+	}
+	s.tickCap = c
+	s.tickMask = int64(c - 1)
+	s.sprintT = max(1, int(math.Ceil(s.cfg.SprintMin_s/dt-1e-9)))
+	s.accelT = max(1, int(math.Ceil(s.cfg.AccelMin_s/dt-1e-9)))
+	first := int64(math.MaxInt64)
+	for _, sn := range s.sensors {
+		sn.allocTicks(c)
+		sn.model = s.models[sn.kind]
+		if sn.raw.n > 0 && sn.raw.t[sn.raw.head] < first {
+			first = sn.raw.t[sn.raw.head]
+		}
+	}
+	if first == math.MaxInt64 {
+		first = s.maxT
+	}
+	s.nextTick = ceilDiv(first, s.period_ms)
+	s.emitNext = s.nextTick
+	s.lastBack = s.nextTick - 1
+	return nil
+}
+
+func ceilDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a > 0) == (b > 0) {
+		q++
+	}
+	return q
+}
+
+// forceProgress is called when a raw ring is full: it processes the grid
+// as far as the data goes, treating waits for sensors in a dropout as gaps.
+func (s *Session) forceProgress() error {
+	if s.period_ms == 0 {
+		s.detectRate()
+	}
+	if !s.gridStarted() {
+		if err := s.startGrid(); err != nil {
+			return err
+		}
+	}
+	return s.advance(true)
+}
+
+// advance processes every grid tick that is complete: all samples up to
+// the watermark (newest timestamp − reorder window) are in, and no sensor
+// in a short dropout can still bridge it. force ignores the second
+// condition (Close, full rings).
+func (s *Session) advance(force bool) error {
+	wm := s.maxT - s.cfg.ReorderWindow_ms
+	if force {
+		wm = s.maxT
+	}
+	for {
+		T := s.nextTick * s.period_ms
+		if T > wm {
+			return nil
+		}
+		if !force && s.blocked(T, wm) {
+			return nil
+		}
+		if err := s.processTick(s.nextTick, wm, force); err != nil {
+			return err
+		}
+	}
+}
+
+// blocked reports whether some sensor has a track open before T, nothing
+// at or after T yet, and could still bridge to T without exceeding MaxGap.
+func (s *Session) blocked(T, wm int64) bool {
+	for _, sn := range s.sensors {
+		r := &sn.raw
+		if r.n == 0 || r.t[r.head] > T {
+			continue
+		}
+		last := r.lastT()
+		if last < T && wm < last+s.cfg.MaxGap_ms {
+			return true
+		}
+	}
+	return false
+}
+
+// processTick runs the forward filter of every sensor at tick n, then the
+// smoother and the emission when a block is complete.
+func (s *Session) processTick(n, wm int64, force bool) error {
+	T := n * s.period_ms
+	for _, sn := range s.sensors {
+		s.forwardSensor(sn, n, T)
+	}
+	s.nextTick = n + 1
+	if s.cfg.Causal {
+		for _, sn := range s.sensors {
+			i := n & s.tickMask
+			if sn.seg[i] != noSeg {
+				sn.sx[i], sn.sy[i], sn.sz[i] = sn.fx[i], sn.fy[i], sn.fz[i]
+			}
+		}
+		s.emitNext = n + 1
+		return s.emitFrame(n)
+	}
+	if n-s.lastBack >= s.blockTicks {
+		return s.smoothAndEmit(n, n-s.lagTicks)
+	}
+	return nil
+}
+
+// forwardSensor consumes the sensor's raw samples up to T, interpolates its
+// position at T and runs one forward Kalman step (or starts a track).
+func (s *Session) forwardSensor(sn *sensor, n, T int64) {
+	slot := n & s.tickMask
+	r := &sn.raw
+	sn.seg[slot] = noSeg
+	if r.n == 0 || r.t[r.head] > T {
+		return
+	}
+	// Consume: make the newest sample at or before T the left bracket.
+	for {
+		if sn.dropOutlier(s.cfg.MaxGap_ms) {
+			s.q.Outliers++
+			continue
+		}
+		if r.n < 2 || r.t[r.at(1)] > T {
+			break
+		}
+		i, j := r.head, r.at(1)
+		gap := r.t[j]-r.t[i] > s.cfg.MaxGap_ms
+		tele := !gap && sn.teleport(i, j)
+		switch {
+		case gap:
+			s.q.Gaps++
+			sn.split = true
+		case tele:
+			s.q.Teleports++
+			sn.split = true
+		default:
+			if sn.kind == KindPlayer {
+				dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+				sn.acc.raw += math.Sqrt(dx*dx + dy*dy)
+			}
+		}
+		r.pop()
+	}
+	l := r.head
+	var x, y, z float64
+	switch {
+	case r.t[l] == T:
+		x, y, z = r.x[l], r.y[l], r.z[l]
+	case r.n >= 2:
+		rr := r.at(1)
+		if r.t[rr]-r.t[l] > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
+			return // no estimate inside a gap or a jump
+		}
+		w := float64(T-r.t[l]) / float64(r.t[rr]-r.t[l])
+		x = r.x[l] + w*(r.x[rr]-r.x[l])
+		y = r.y[l] + w*(r.y[rr]-r.y[l])
+		z = r.z[l] + w*(r.z[rr]-r.z[l])
+	default:
+		return // nothing after T: a confirmed dropout
+	}
+	m := sn.model
+	if sn.split || sn.lastN != n-1 {
+		sn.seg[slot] = n
+		sn.fx[slot], sn.fy[slot], sn.fz[slot] = m.start(x), m.start(y), m.start(z)
+		sn.split = false
+	} else {
+		p := (n - 1) & s.tickMask
+		seg := sn.seg[p]
+		k := int(n - seg)
+		sn.seg[slot] = seg
+		sn.fx[slot] = m.step(sn.fx[p], x, k)
+		sn.fy[slot] = m.step(sn.fy[p], y, k)
+		sn.fz[slot] = m.step(sn.fz[p], z, k)
+	}
+	sn.lastN = n
+}
+
+// smoothAndEmit runs the RTS backward pass from the newest tick down to
+// the oldest tick not yet emitted, then emits every tick up to upTo.
+func (s *Session) smoothAndEmit(newest, upTo int64) error {
+	mask := s.tickMask
+	for _, sn := range s.sensors {
+		m := sn.model
+		for n := newest; n >= s.emitNext; n-- {
+			i := n & mask
+			seg := sn.seg[i]
+			if seg == noSeg {
+				continue
+			}
+			j := (n + 1) & mask
+			if n == newest || sn.seg[j] != seg {
+				sn.sx[i], sn.sy[i], sn.sz[i] = sn.fx[i], sn.fy[i], sn.fz[i]
+				continue
+			}
+			k := int(n - seg)
+			sn.sx[i] = m.back(sn.fx[i], sn.sx[j], k)
+			sn.sy[i] = m.back(sn.fy[i], sn.sy[j], k)
+			sn.sz[i] = m.back(sn.fz[i], sn.sz[j], k)
+		}
+	}
+	s.lastBack = newest
+	for s.emitNext <= upTo {
+		n := s.emitNext
+		s.emitNext++
+		if err := s.emitFrame(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dispSpeed is the still detector's statistic at tick n: the horizontal
+// displacement of the smoothed track over the still window (centred in
+// batch, trailing in causal mode), divided by the window's duration, with
+// the window clipped to the track.
+func (s *Session) dispSpeed(sn *sensor, n, seg int64) float64 {
+	a, b := n-s.halfWin, n+s.halfWin
+	if s.cfg.Causal {
+		a, b = n-2*s.halfWin, n
+	}
+	if a < seg {
+		a = seg
+	}
+	newest := s.nextTick - 1
+	for b > n && (b > newest || sn.seg[b&s.tickMask] != seg) {
+		b--
+	}
+	if b <= a {
+		return 0
+	}
+	ia, ib := a&s.tickMask, b&s.tickMask
+	dx, dy := sn.sx[ib].X-sn.sx[ia].X, sn.sy[ib].X-sn.sy[ia].X
+	return math.Sqrt(dx*dx+dy*dy) / (float64(b-a) * s.dt_s)
+}
+
+// emitFrame turns tick n into Sample rows, updates the players' figures,
+// calls the analyzers and hands full batches to the sinks.
+func (s *Session) emitFrame(n int64) error {
+	T := n * s.period_ms
+	if err := s.applyMarkers(T); err != nil {
+		return err
+	}
+	period := s.timeline.samplePeriod()
+	clock := s.timeline.clock
+	start := len(s.rows)
+	for _, i := range s.players {
+		s.emitSensor(s.sensors[i], n, T, period, clock)
+	}
+	np := len(s.rows) - start
+	for _, i := range s.balls {
+		s.emitSensor(s.sensors[i], n, T, period, clock)
+	}
+	if len(s.rows) > start && len(s.analyzers) > 0 {
+		f := &s.frame
+		f.T_ms, f.Dt_s, f.Period, f.Clock = T, s.dt_s, period, clock
+		f.Players = s.rows[start : start+np]
+		f.Balls = s.rows[start+np:]
+		for i, a := range s.analyzers {
+			if err := a.Frame(f, s.emitFn); err != nil {
+				return &SinkError{Index: i, Op: "frame", Err: err}
+			}
+		}
+		f.Players, f.Balls = nil, nil
+	}
+	if err := s.resolveChecks(T); err != nil {
+		return err
+	}
+	if s.cfg.Causal || len(s.rows) >= s.cfg.BatchRows {
+		return s.flushRows()
+	}
+	return nil
+}
+
+func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState) {
+	i := n & s.tickMask
+	seg := sn.seg[i]
+	if seg == noSeg {
+		return
+	}
+	px, py, pz := &sn.sx[i], &sn.sy[i], &sn.sz[i]
+	vx, vy := px.V, py.V
+	speed := math.Sqrt(vx*vx + vy*vy)
+	var at float64
+	if speed > 1e-6 {
+		at = (vx*px.A + vy*py.A) / speed
+	}
+	in := s.noCourt || s.court.Template.InBounds(px.X, py.X, s.cfg.InBoundsMargin_m)
+	s.rows = append(s.rows, Sample{
+		T_ms: T, SensorID: sn.id, Kind: sn.kind, TeamID: sn.team,
+		X_m: px.X, Y_m: py.X, Z_m: pz.X, Vx_mps: vx, Vy_mps: vy,
+		Speed_mps: speed, Accel_mps2: at, Heading_rad: math.Atan2(vy, vx),
+		Period: period, Clock: clock, InBounds: in,
+	})
+	if sn.kind != KindPlayer {
+		return
+	}
+	a := &sn.acc
+	d := s.dispSpeed(sn, n, seg)
+	switch {
+	case seg == n:
+		a.moving = d > s.cfg.MoveOn_mps
+	case a.moving && d < s.cfg.MoveOff_mps:
+		a.moving = false
+	case !a.moving && d > s.cfg.MoveOn_mps:
+		a.moving = true
+	}
+	if seg < n && a.moving {
+		p := (n - 1) & s.tickMask
+		dx, dy := px.X-sn.sx[p].X, py.X-sn.sy[p].X
+		step := math.Sqrt(dx*dx + dy*dy)
+		a.dist += step
+		live := clock == ClockLive
+		if live {
+			a.distLive += step
+		}
+		if in {
+			a.distCourt += step
+			if live {
+				a.distLiveCourt += step
+			}
+		}
+		if period > 0 {
+			for int(period) > len(a.distPeriod) {
+				a.distPeriod = append(a.distPeriod, 0)
+			}
+			a.distPeriod[period-1] += step
+		}
+	}
+	if speed > a.top {
+		a.top = speed
+	}
+	if in {
+		a.onCourt++
+		b := len(s.cfg.SpeedBands_mps)
+		for k, e := range s.cfg.SpeedBands_mps {
+			if speed < e {
+				b = k
+				break
+			}
+		}
+		a.bands[b] += s.dt_s
+	}
+	if seg == n {
+		a.sprintRun, a.accelRun, a.decelRun = 0, 0, 0
+	}
+	if speed >= s.cfg.Sprint_mps {
+		a.sprintRun++
+		if a.sprintRun == s.sprintT {
+			a.sprints++
+		}
+	} else {
+		a.sprintRun = 0
+	}
+	if at >= s.cfg.Accel_mps2 {
+		a.accelRun++
+		if a.accelRun == s.accelT {
+			a.accels++
+		}
+	} else {
+		a.accelRun = 0
+	}
+	if at <= -s.cfg.Accel_mps2 {
+		a.decelRun++
+		if a.decelRun == s.accelT {
+			a.decels++
+		}
+	} else {
+		a.decelRun = 0
+	}
+}
+
+func (s *Session) flushRows() error {
+	if len(s.rows) == 0 {
+		return nil
+	}
+	for i, k := range s.sinks {
+		if err := k.Samples(s.rows); err != nil {
+			s.rows = s.rows[:0]
+			return &SinkError{Index: i, Op: "samples", Err: err}
+		}
+	}
+	s.rows = s.rows[:0]
+	return nil
+}
+
+func (s *Session) emitSegment(g *Segment) error {
+	for i, k := range s.sinks {
+		if err := k.Segment(g); err != nil {
+			return &SinkError{Index: i, Op: "segment", Err: err}
+		}
+	}
+	return nil
+}
+
+func (s *Session) shot(sh *decode.Shot) error {
+	g := &s.seg
+	*g = Segment{
+		Type: SegFeedShot, Start_ms: sh.OccurredAt_ms, End_ms: sh.OccurredAt_ms,
+		PlayerID: sh.PlayerID, TeamID: sh.TeamID, Made: sh.IsMake, Is3Point: sh.Is3Point,
+		Zone: sh.Zone, Period: s.timeline.samplePeriod(),
+	}
+	return s.emitSegment(g)
+}
+
+// Close flushes everything: the remaining ticks are processed and smoothed
+// as if the feed's last sample were followed by a long gap, pending DIST
+// checks and markers are resolved, analyzers finish, and every sink's
+// Close receives the summary. The summary stays valid after Close.
+func (s *Session) Close() (*Summary, error) {
+	if s.closed {
+		return nil, ErrClosed
+	}
+	s.closed = true
+	var err error
+	if s.haveLocT {
+		if s.period_ms == 0 {
+			s.detectRate()
+		}
+		if !s.gridStarted() {
+			err = s.startGrid()
+		}
+		if err == nil {
+			err = s.advance(true)
+		}
+		if err == nil && !s.cfg.Causal && s.nextTick-1 >= s.emitNext {
+			err = s.smoothAndEmit(s.nextTick-1, s.nextTick-1)
+		}
+	}
+	if err == nil {
+		err = s.applyMarkers(math.MaxInt64)
+	}
+	if err == nil {
+		err = s.resolveChecks(math.MaxInt64)
+	}
+	if err == nil {
+		err = s.flushRows()
+	}
+	sum := s.summary()
+	for i, a := range s.analyzers {
+		if err != nil {
+			break
+		}
+		if e := a.Finish(sum, s.emitFn); e != nil {
+			err = &SinkError{Index: i, Op: "finish", Err: e}
+		}
+	}
+	for i, k := range s.sinks {
+		if e := k.Close(sum); e != nil && err == nil {
+			err = &SinkError{Index: i, Op: "close", Err: e}
+		}
+	}
+	return sum, err
+}

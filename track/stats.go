@@ -1,0 +1,218 @@
+package track
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// boxScore keeps the newest value of every stat of every player. A stats
+// message carries the current cumulative values of the stats it names
+// (corrections, DELETED_* and UPDATED_*, carry the corrected values), so a
+// value is replaced only by a message with a higher version than the one
+// that set it: duplicates and stale versions change nothing.
+type boxScore struct {
+	players map[int64]*boxEntry
+	order   []int64
+}
+
+type boxEntry struct {
+	team    int64
+	version int64 // newest version applied
+	vals    [decode.NumStats]float64
+	ver     [decode.NumStats]int64
+	has     decode.StatSet
+
+	// The last DIST check: the feed's DIST and the engine's distances
+	// (total, live, on court, live on court, raw) at its timestamp.
+	checked                  bool
+	checkT                   int64
+	feed_m                   float64
+	eng, live, crt, lc, rawm float64
+}
+
+func (b *boxScore) init() { b.players = make(map[int64]*boxEntry) }
+
+func (b *boxScore) entry(id int64) *boxEntry {
+	e := b.players[id]
+	if e == nil {
+		e = &boxEntry{}
+		b.players[id] = e
+		b.order = append(b.order, id)
+	}
+	return e
+}
+
+func (s *Session) stats(st *decode.Stats) {
+	if st.NumUnknown > 0 || (st.Present&decode.HasClassification != 0 && st.Classification == decode.ClassUnknown) {
+		s.q.Unknown++
+	}
+	if st.Present&decode.HasPlayerID == 0 {
+		s.q.Unknown++
+		return
+	}
+	e := s.box.entry(st.PlayerID)
+	if st.Present&decode.HasTeamID != 0 {
+		e.team = st.TeamID
+	}
+	// Without a version the message can only be taken as the newest.
+	v := int64(math.MaxInt64)
+	if st.Present&decode.HasVersion != 0 {
+		v = st.Version
+	}
+	applied := false
+	distNew := false
+	for k := decode.Stat(0); int(k) < decode.NumStats; k++ {
+		if !st.Has.Has(k) {
+			continue
+		}
+		if e.has.Has(k) && v <= e.ver[k] {
+			continue
+		}
+		e.vals[k] = st.Values[k]
+		e.ver[k] = v
+		e.has.Add(k)
+		applied = true
+		if k == decode.StatDIST {
+			distNew = true
+		}
+	}
+	if !applied {
+		s.q.StaleStats++
+		return
+	}
+	if v > e.version && v != math.MaxInt64 {
+		e.version = v
+	}
+	if distNew {
+		s.checks.push(distCheck{t: st.OccurredAt_ms, player: st.PlayerID, feed_cm: st.Values[decode.StatDIST]})
+		if s.checks.overflow() {
+			// Too many checks waiting for the (lagged) emission: resolve the
+			// oldest now, against the distance reached so far.
+			c := s.checks.pop()
+			s.resolveCheck(c)
+		}
+	}
+}
+
+// distQueue holds DIST checks until the emission reaches their time.
+type distQueue struct {
+	q    []distCheck
+	head int
+}
+
+type distCheck struct {
+	t       int64
+	player  int64
+	feed_cm float64
+}
+
+const maxPendingChecks = 1024
+
+func (d *distQueue) push(c distCheck) {
+	if d.head > 0 && d.head == len(d.q) {
+		d.q, d.head = d.q[:0], 0
+	}
+	d.q = append(d.q, c)
+}
+
+func (d *distQueue) overflow() bool { return len(d.q)-d.head > maxPendingChecks }
+func (d *distQueue) empty() bool    { return d.head == len(d.q) }
+func (d *distQueue) peek() distCheck {
+	return d.q[d.head]
+}
+func (d *distQueue) pop() distCheck {
+	c := d.q[d.head]
+	d.head++
+	if d.head == len(d.q) {
+		d.q, d.head = d.q[:0], 0
+	}
+	return c
+}
+
+// resolveChecks compares every DIST update at or before T with the
+// engine's distance of that player so far.
+func (s *Session) resolveChecks(T int64) error {
+	for !s.checks.empty() && s.checks.peek().t <= T {
+		if err := s.resolveCheck(s.checks.pop()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Session) resolveCheck(c distCheck) error {
+	e := s.box.entry(c.player)
+	var a accum
+	if i, ok := s.ids[c.player]; ok {
+		a = s.sensors[i].acc
+	}
+	e.checked = true
+	e.checkT = c.t
+	e.feed_m = c.feed_cm / 100
+	e.eng, e.live, e.crt, e.lc, e.rawm = a.dist, a.distLive, a.distCourt, a.distLiveCourt, a.raw
+	g := &s.seg
+	*g = Segment{
+		Type: SegDistCheck, Start_ms: c.t, End_ms: c.t, PlayerID: c.player, TeamID: e.team,
+		Period: s.timeline.samplePeriod(), FeedDist_cm: c.feed_cm, EngineDist_cm: a.dist * 100,
+	}
+	return s.emitSegment(g)
+}
+
+// distVerdict returns the final ratio of a player's feed DIST to the
+// engine's distance at the same timestamp, and, when it is outside the
+// band, which of the engine's other definitions would explain it.
+func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
+	if !e.checked {
+		return 0, ""
+	}
+	if e.eng <= 0 {
+		if e.feed_m > 0 {
+			return 0, "no location data for this player"
+		}
+		return 0, ""
+	}
+	ratio = e.feed_m / e.eng
+	lo, hi := s.cfg.DistRatioLo, s.cfg.DistRatioHi
+	if ratio >= lo && ratio <= hi {
+		return ratio, ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "ratio %.3f outside %.2f..%.2f", ratio, lo, hi)
+	alts := []struct {
+		name string
+		d    float64
+	}{
+		{"live time only", e.live},
+		{"on court only", e.crt},
+		{"live time on court only", e.lc},
+		{"unfiltered (raw step sum)", e.rawm},
+	}
+	matched := false
+	for _, a := range alts {
+		if a.d <= 0 {
+			continue
+		}
+		r := e.feed_m / a.d
+		if r >= lo && r <= hi {
+			if !matched {
+				b.WriteString("; matches ")
+			} else {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s (ratio %.3f)", a.name, r)
+			matched = true
+		}
+	}
+	if !matched {
+		switch {
+		case ratio < lo:
+			b.WriteString("; feed counts less than any engine definition (less filtering of noise on our side, or the feed skips slow movement)")
+		default:
+			b.WriteString("; feed counts more than any engine definition (the feed may count noise: compare the raw step sum)")
+		}
+	}
+	return ratio, b.String()
+}

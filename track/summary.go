@@ -1,0 +1,110 @@
+package track
+
+import (
+	"slices"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// summary builds the Summary: one PlayerSummary per roster player, per
+// player id seen in the feed and per player in the box score, ordered by
+// team (roster order, unknown team last) and id.
+func (s *Session) summary() *Summary {
+	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q}
+	if s.haveT {
+		sum.Start_ms, sum.End_ms = s.firstT, s.lastT
+	}
+	teamRank := map[int64]int{}
+	for i, t := range s.meta.Roster {
+		if _, ok := teamRank[t.ID]; !ok {
+			teamRank[t.ID] = i
+		}
+		sum.Teams = append(sum.Teams, TeamSummary{TeamID: t.ID, Name: t.Name})
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	add := func(id int64) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, t := range s.meta.Roster {
+		for _, p := range t.Players {
+			add(p.ID)
+		}
+	}
+	for _, i := range s.players {
+		add(s.sensors[i].id)
+	}
+	for _, id := range s.box.order {
+		add(id)
+	}
+	team := func(id int64) int64 {
+		if r, ok := s.roster[id]; ok {
+			return r.team
+		}
+		if e := s.box.players[id]; e != nil {
+			return e.team
+		}
+		return 0
+	}
+	rank := func(id int64) int {
+		if r, ok := teamRank[team(id)]; ok {
+			return r
+		}
+		return len(s.meta.Roster)
+	}
+	slices.SortStableFunc(ids, func(a, b int64) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		switch {
+		case a < b:
+			return -1
+		case a > b:
+			return 1
+		}
+		return 0
+	})
+	for _, id := range ids {
+		p := PlayerSummary{PlayerID: id, TeamID: team(id), SpeedBand_s: make([]float64, len(s.cfg.SpeedBands_mps)+1)}
+		if r, ok := s.roster[id]; ok {
+			p.Name, p.Jersey = r.name, r.jersey
+		}
+		if i, ok := s.ids[id]; ok && s.sensors[i].kind == KindPlayer {
+			a := &s.sensors[i].acc
+			p.Distance_m = a.dist
+			p.DistanceLive_m = a.distLive
+			p.DistanceCourt_m = a.distCourt
+			p.DistancePeriod_m = slices.Clone(a.distPeriod)
+			p.RawDistance_m = a.raw
+			p.TopSpeed_mps = a.top
+			p.TimeOnCourt_s = float64(a.onCourt) * s.dt_s
+			if p.TimeOnCourt_s > 0 {
+				p.MeanSpeed_mps = a.distCourt / p.TimeOnCourt_s
+			}
+			copy(p.SpeedBand_s, a.bands)
+			p.Sprints, p.Accels, p.Decels = a.sprints, a.accels, a.decels
+		}
+		if e := s.box.players[id]; e != nil {
+			if e.has.Has(decode.StatDIST) {
+				p.DistStat_m = e.vals[decode.StatDIST] / 100
+			}
+			p.DistRatio, p.DistFlag = s.distVerdict(e)
+		}
+		sum.Players = append(sum.Players, p)
+	}
+	names := decode.StatNames()
+	for _, id := range s.box.order {
+		e := s.box.players[id]
+		b := BoxScore{PlayerID: id, TeamID: team(id), Version: e.version, Values: map[string]float64{}}
+		for k := decode.Stat(0); int(k) < decode.NumStats; k++ {
+			if e.has.Has(k) {
+				b.Values[names[k]] = e.vals[k]
+			}
+		}
+		sum.BoxScore = append(sum.BoxScore, b)
+	}
+	return sum
+}
