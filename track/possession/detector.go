@@ -105,11 +105,18 @@ type Detector struct {
 	deadSince bool // a dead ball since the last release
 	shotSince bool // a shot was released since the last possession
 
-	runTeam    int64
+	runTeam    int64 // team of the current team possession (segment)
 	runStart   int64
 	runTouches int32
 	runPasses  int32
 	runLive_ms int64
+
+	// Team control for TeamTotal.Possession_s (live time only).
+	ctlTeam     int64
+	deadCum_ms  int64 // non-live time so far (steps whose start was not live)
+	candDead_ms int64 // deadCum_ms when the candidate began
+	holdDead_ms int64 // deadCum_ms when the possession began
+	relDead_ms  int64 // deadCum_ms at the last release
 
 	players map[int64]*PlayerTotal
 	teams   map[int64]*TeamTotal
@@ -164,17 +171,28 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		return
 	}
 	d.resolveFeed(t_ms)
-	if !live {
-		d.goDead(t_ms)
-		d.remember(t_ms, x_m, y_m, z_m, false)
-		return
-	}
-	if d.started && d.prevLive {
+	if d.started {
 		dt := t_ms - d.prevT_ms
-		if d.runTeam != 0 {
-			d.teamTotal(d.runTeam).Possession_s += float64(dt) / 1000
-			d.runLive_ms += dt
+		if d.prevLive {
+			if d.ctlTeam != 0 {
+				d.teamTotal(d.ctlTeam).Possession_s += float64(dt) / 1000
+				if d.ctlTeam == d.runTeam {
+					d.runLive_ms += dt
+				}
+			}
+		} else {
+			d.deadCum_ms += dt
 		}
+	}
+	switch {
+	case !live:
+		if d.prevLive || !d.started {
+			d.clockStopped(t_ms)
+		}
+		d.deadSince = true
+	case d.started && !d.prevLive && d.holder != 0:
+		// The clock starts with the ball in a player's hands.
+		d.ctlTeam = d.holderTeam
 	}
 	ni, nd := d.nearest(players, x_m, y_m)
 	low := z_m < d.cfg.MaxBallZ_m
@@ -226,11 +244,14 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		}
 	}
 	if d.holder == 0 || d.outSet {
-		d.track(x_m, y_m, z_m)
+		d.track(t_ms, x_m, y_m, z_m)
 	}
-	if d.holder != 0 {
+	switch {
+	case !live:
+		d.state = Dead
+	case d.holder != 0:
 		d.state = Held
-	} else {
+	default:
 		d.state = Loose
 		if d.started && d.prevLive {
 			dt := float64(t_ms-d.prevT_ms) / 1000
@@ -240,7 +261,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 			}
 		}
 	}
-	d.remember(t_ms, x_m, y_m, z_m, true)
+	d.remember(t_ms, x_m, y_m, z_m, live)
 }
 
 func (d *Detector) remember(t_ms int64, x, y, z float64, live bool) {
@@ -308,7 +329,7 @@ func index(players []PlayerPos, id int64) int {
 // entryTime is when the ball crossed into Entry_m of p, interpolated from
 // the previous ball sample (p held still).
 func (d *Detector) entryTime(t_ms int64, p PlayerPos, dist float64) int64 {
-	if !d.started || !d.prevLive {
+	if !d.started {
 		return t_ms
 	}
 	prev := math.Hypot(d.prevX_m-p.X_m, d.prevY_m-p.Y_m)
@@ -323,6 +344,7 @@ func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist float64) {
 		return
 	}
 	d.cand = p.ID
+	d.candDead_ms = d.deadCum_ms
 	d.candStart = d.entryTime(t_ms, p, dist)
 	d.candX_m, d.candY_m = p.X_m, p.Y_m
 }
@@ -345,7 +367,7 @@ func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by float64) {
 }
 
 // track follows a released ball for shot detection.
-func (d *Detector) track(x, y, z float64) {
+func (d *Detector) track(t_ms int64, x, y, z float64) {
 	c := &d.cfg
 	if z > c.RimHeight_m {
 		d.fl.rose = true
@@ -355,6 +377,7 @@ func (d *Detector) track(x, y, z float64) {
 			if math.Hypot(x-h, y) <= c.NearRim_m {
 				d.fl.shot = true
 				d.fl.hoopX_m = h
+				d.shotReleased(t_ms)
 			}
 		}
 	}
@@ -374,19 +397,26 @@ func (d *Detector) releaseAt(end_ms int64) {
 	if end_ms < d.holdStart {
 		end_ms = d.holdStart
 	}
+	all := end_ms - d.holdStart
+	live := all - (d.deadCum_ms - d.holdDead_ms)
+	if live < 0 {
+		live = 0
+	}
 	pt := d.playerTotal(d.holder, d.holderTeam)
-	pt.Possession_s += float64(end_ms-d.holdStart) / 1000
-	d.teamTotal(d.holderTeam).Held_s += float64(end_ms-d.holdStart) / 1000
+	pt.Possession_s += float64(live) / 1000
+	pt.PossessionAll_s += float64(all) / 1000
+	d.teamTotal(d.holderTeam).Held_s += float64(live) / 1000
 	d.ev = Event{
 		Kind: KindPossession, Start_ms: d.holdStart, End_ms: end_ms,
 		PlayerID: d.holder, TeamID: d.holderTeam, FromPlayerID: d.passIn,
 		StartX_m: d.holdX_m, StartY_m: d.holdY_m, EndX_m: d.lastX_m, EndY_m: d.lastY_m,
-		Live_ms: end_ms - d.holdStart, Touches: 1,
+		Live_ms: live, Touches: 1,
 	}
 	d.send()
 	d.rel = release{valid: true, player: d.holder, team: d.holderTeam, passIn: d.passIn,
 		t_ms: end_ms, x_m: d.lastX_m, y_m: d.lastY_m}
-	d.deadSince = false
+	d.relDead_ms = d.deadCum_ms
+	d.deadSince = !d.prevLive && d.started
 	if !d.outSet {
 		d.fl = flight{}
 	}
@@ -399,7 +429,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	d.resolveFlight(s_ms)
 	r := &d.rel
 	passIn := int64(0)
-	if r.valid && !d.deadSince && !d.shotSince {
+	if r.valid && !d.shotSince {
 		switch {
 		case r.player != id && r.team == team:
 			length := math.Hypot(sx-r.x_m, sy-r.y_m)
@@ -434,24 +464,30 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 			}
 			d.send()
 		}
-		// The live time from s_ms to t_ms was counted for the old team at
-		// the top of Update; it belongs to the new one.
-		back := t_ms - s_ms
-		d.teamTotal(d.runTeam).Possession_s -= float64(back) / 1000
-		d.runLive_ms -= back
 		d.endRun(s_ms)
 	}
 	if d.runTeam == 0 {
-		back := t_ms - s_ms
-		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, s_ms, 0, 0, back
-		tt := d.teamTotal(team)
-		tt.Possession_s += float64(back) / 1000
-		tt.Possessions++
+		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, s_ms, 0, 0, 0
+		d.teamTotal(team).Possessions++
+	}
+	if d.ctlTeam != team {
+		// The live time since the gain at s_ms was counted for the team in
+		// control (if any) at the top of Update; it belongs to this team.
+		back := (t_ms - s_ms) - (d.deadCum_ms - d.candDead_ms)
+		if back < 0 || !d.prevLive {
+			back = 0
+		}
+		if d.ctlTeam != 0 {
+			d.teamTotal(d.ctlTeam).Possession_s -= float64(back) / 1000
+		}
+		d.teamTotal(team).Possession_s += float64(back) / 1000
+		d.runLive_ms += back
+		d.ctlTeam = team
 	}
 	d.runTouches++
 	pt := d.playerTotal(id, team)
 	pt.Touches++
-	d.holder, d.holderTeam, d.holdStart = id, team, s_ms
+	d.holder, d.holderTeam, d.holdStart, d.holdDead_ms = id, team, s_ms, d.candDead_ms
 	d.holdX_m, d.holdY_m = sx, sy
 	d.lastX_m, d.lastY_m = p.X_m, p.Y_m
 	d.prevHoldD_m = math.Hypot(bx-p.X_m, by-p.Y_m)
@@ -492,17 +528,28 @@ func (d *Detector) endRun(end_ms int64) {
 	d.runTeam = 0
 }
 
-func (d *Detector) goDead(t_ms int64) {
-	if d.holder != 0 {
-		d.releaseAt(t_ms)
-	}
+// clockStopped ends team control; a shot in flight is reported now.
+func (d *Detector) clockStopped(t_ms int64) {
+	d.ctlTeam = 0
 	if d.rel.valid && d.fl.shot {
 		d.resolveFlight(t_ms)
 	}
-	d.deadSince = true
-	d.cand = 0
-	d.outSet = false
-	d.state = Dead
+}
+
+// shotReleased takes the time since the release of a shot, counted as
+// control of the shooting team, back: a shot ends the team's possession.
+func (d *Detector) shotReleased(t_ms int64) {
+	if !d.rel.valid || d.ctlTeam != d.rel.team {
+		return
+	}
+	back := (t_ms - d.rel.t_ms) - (d.deadCum_ms - d.relDead_ms)
+	if back > 0 {
+		d.teamTotal(d.ctlTeam).Possession_s -= float64(back) / 1000
+		if d.ctlTeam == d.runTeam {
+			d.runLive_ms -= back
+		}
+	}
+	d.ctlTeam = 0
 }
 
 // Flush ends everything open at t_ms (the end of input): the current

@@ -284,17 +284,20 @@ func TestStealAndDeadBall(t *testing.T) {
 	if len(to) != 1 || to[0].PlayerID != 1 || to[0].ToPlayerID != 3 || !to[0].Steal {
 		t.Fatalf("want a steal 1 -> 3, got\n%s", tr)
 	}
+	// Holding goes on through the dead ball (it ends at Flush); only its
+	// live part counts as possession time.
 	ps := tr.of(KindPossession)
-	if len(ps) != 2 || ps[1].PlayerID != 3 || ps[1].End_ms != t0_ms+2520 {
-		t.Fatalf("want player 3's possession to end at the dead ball (2520 ms), got\n%s", tr)
+	if len(ps) != 2 || ps[1].PlayerID != 3 || ps[1].End_ms != t0_ms+3000 || ps[1].Live_ms != 2520-(ps[1].Start_ms-t0_ms) {
+		t.Fatalf("want player 3's possession to run to 3000 ms with its live part up to 2520 ms, got\n%s%+v", tr, ps)
 	}
 	if got := tr.d.State(); got != Dead {
 		t.Errorf("state = %v, want dead", got)
 	}
 	teamsGot := tr.d.Teams(nil)
-	// Live time runs from 0 to 2480 ms (the last live sample).
-	if len(teamsGot) != 2 || math.Abs(teamsGot[0].Possession_s+teamsGot[1].Possession_s-2.48) > 1e-9 {
-		t.Errorf("team possession %+v, want a total of 2.48 s", teamsGot)
+	// Steps that start at a live sample: 0..2480 ms, 2.52 s of live time.
+	if len(teamsGot) != 2 || math.Abs(teamsGot[0].Possession_s+teamsGot[1].Possession_s-2.52) > 1e-9 ||
+		math.Abs(teamsGot[1].Possession_s-float64(2520-(ps[1].Start_ms-t0_ms))/1000) > 1e-9 {
+		t.Errorf("team possession %+v, want 2.52 s in all, team 200 from the steal on", teamsGot)
 	}
 	if n := len(tr.of(KindTeamPossession)); n != 2 {
 		t.Errorf("team possessions = %d, want 2\n%s", n, tr)
@@ -345,6 +348,11 @@ func TestShot(t *testing.T) {
 		}
 		if n := len(tr.of(KindTurnover)); n != 0 {
 			t.Errorf("made=%v: a shot is not a turnover\n%s", made, tr)
+		}
+		// The shooting team's possession ends at the release.
+		ts := tr.d.Teams(nil)
+		if want := float64(shots[0].Start_ms-t0_ms) / 1000; len(ts) == 0 || ts[0].TeamID != 100 || math.Abs(ts[0].Possession_s-want) > 1e-9 {
+			t.Errorf("made=%v: team possession %+v, want team 100 with %.3f s", made, ts, want)
 		}
 	}
 }

@@ -17,21 +17,26 @@
 // current holder or candidate, then to the lower player id.
 //
 // Definitions:
-//   - Player possession time: live time between the ball entering the
-//     entry radius (back-dated start) and leaving it for the last time
-//     before the release. Touches: number of player possessions.
-//   - Team possession time (TeamTotal.Possession_s): live time from a team's
-//     first player possession until the other team's first player
-//     possession; passes, shots in flight and loose balls count for the team
-//     that last held the ball. TeamTotal.Held_s is the sum of its players'
-//     possession time.
-//   - A pass: released by one player, next held by a teammate, with no
-//     dead ball and no shot between. A shot: a released ball that rises above
-//     rim height and then comes within Config.NearRim_m of a hoop; made when
-//     it crosses the rim plane downward within the rim. A rebound: the first
-//     possession after a shot that was not seen made, with no dead ball in
-//     between. A turnover: the other team holds the ball next without a shot
-//     in between (a steal when no dead ball came between).
+//   - The holder is decided in every clock state; a dead ball does not end
+//     a possession (an inbounder holds the ball while the clock is stopped).
+//   - Player possession time (PlayerTotal.Possession_s): the live part of
+//     the time between the ball entering the entry radius (back-dated start)
+//     and leaving it for the last time before the release; PossessionAll_s
+//     counts every clock state. Touches: number of player possessions.
+//   - Team possession time (TeamTotal.Possession_s): live time from one of
+//     its players gaining the ball until the ball is shot (release), gained
+//     by the other team, or the clock stops; passes between teammates and
+//     loose balls before the other team gains it stay with the team, shot
+//     and rebound flights belong to nobody. If the clock starts with the
+//     ball held, the holder's team is in control from then. TeamTotal.Held_s
+//     is the sum of its players' Possession_s.
+//   - A pass: released by one player, next held by a teammate, with no shot
+//     between. A shot: a released ball that rises above rim height and then
+//     comes within Config.NearRim_m of a hoop; made when it crosses the rim
+//     plane downward within the rim. A rebound: the first possession after a
+//     shot that was not seen made, with no dead ball in between. A
+//     turnover: the other team holds the ball next without a shot in
+//     between (a steal when no dead ball came between).
 //
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team

@@ -102,27 +102,27 @@ type PlayerPos struct {
 
 // PlayerTotal is one player's accumulated possession.
 type PlayerTotal struct {
-	PlayerID     int64
-	TeamID       int64
-	Possession_s float64 // live time holding the ball
-	Touches      int     // player possessions
-	Passes       int     // completed passes made
-	Shots        int     // detected shots
-	Turnovers    int     // detected turnovers (lost)
-	Steals       int     // detected live turnovers gained
-	Rebounds     int     // detected rebounds
-	Assists      int     // passes into a possession that ended with a shot the feed says was made
+	PlayerID        int64
+	TeamID          int64
+	Possession_s    float64 // live time holding the ball
+	PossessionAll_s float64 // time holding the ball, any clock state
+	Touches         int     // player possessions
+	Passes          int     // completed passes made
+	Shots           int     // detected shots
+	Turnovers       int     // detected turnovers (lost)
+	Steals          int     // detected live turnovers gained
+	Rebounds        int     // detected rebounds
+	Assists         int     // passes into a possession that ended with a shot the feed says was made
 }
 
 // TeamTotal is one team's accumulated possession.
 type TeamTotal struct {
 	TeamID int64
-	// Possession_s is live time in control: from the start of a player
-	// possession of the team until the other team's first player
-	// possession (or a dead ball), so passes and shots in flight count for
-	// the team that released the ball.
+	// Possession_s is live time in control: from a player of the team
+	// gaining the ball until a shot's release, the other team's gain or
+	// the clock stopping (see the package doc).
 	Possession_s float64
 	// Held_s is the sum of its players' Possession_s.
 	Held_s      float64
-	Possessions int // team possessions
+	Possessions int // team possessions (runs of its player possessions)
 }
