@@ -1,0 +1,141 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+// SessionSummary is one session in summary.json: the per-player and
+// per-team figures a reader wants without opening the tables, the quality
+// counts, and where the tables are. Its field names and units are those of
+// the players table (docs/schema.md).
+type SessionSummary struct {
+	SessionID        string            `json:"session_id"`
+	Source           string            `json:"source,omitempty"` // the input it came from
+	Start_ms         int64             `json:"start_ms"`
+	End_ms           int64             `json:"end_ms"`
+	Players          []PlayerSummary   `json:"players"`
+	Teams            []TeamSummary     `json:"teams"`
+	Quality          QualitySummary    `json:"quality"`
+	ShooterAgreement float64           `json:"shooter_agreement"`
+	Tables           map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
+}
+
+// PlayerSummary is one player of a SessionSummary.
+type PlayerSummary struct {
+	PlayerID       int64   `json:"player_id"`
+	TeamID         int64   `json:"team_id"`
+	Name           string  `json:"name"`
+	Jersey         string  `json:"jersey,omitempty"`
+	Distance_m     float64 `json:"distance_m"`
+	DistanceLive_m float64 `json:"distance_live_m"`
+	RawDistance_m  float64 `json:"raw_distance_m"`
+	TopSpeed_mps   float64 `json:"top_speed_mps"`
+	MeanSpeed_mps  float64 `json:"mean_speed_mps"`
+	Sprints        int     `json:"sprints"`
+	Accels         int     `json:"accels"`
+	Decels         int     `json:"decels"`
+	TimeOnCourt_s  float64 `json:"time_on_court_s"`
+	Possession_s   float64 `json:"possession_s"`
+	Touches        int     `json:"touches"`
+	DistStat_m     float64 `json:"dist_stat_m"`
+	DistRatio      float64 `json:"dist_ratio"`
+	DistFlag       string  `json:"dist_flag,omitempty"`
+}
+
+// TeamSummary is one team of a SessionSummary.
+type TeamSummary struct {
+	TeamID       int64   `json:"team_id"`
+	Name         string  `json:"name,omitempty"`
+	Possession_s float64 `json:"possession_s"`
+}
+
+// QualitySummary holds the counts of track.Quality.
+type QualitySummary struct {
+	Messages   int64 `json:"messages"`
+	Locations  int64 `json:"locations"`
+	BadLines   int64 `json:"bad_lines"`
+	Unknown    int64 `json:"unknown"`
+	Duplicates int64 `json:"duplicates"`
+	Late       int64 `json:"late"`
+	Reordered  int64 `json:"reordered"`
+	Gaps       int64 `json:"gaps"`
+	Teleports  int64 `json:"teleports"`
+	UnknownIDs int64 `json:"unknown_ids"`
+	StaleStats int64 `json:"stale_stats"`
+	NoCourt    bool  `json:"no_court"`
+}
+
+// Summarize turns the engine's summary into its summary.json form. It
+// copies what it needs: sum may be reused afterwards. Non-finite numbers
+// (which JSON cannot hold) become 0.
+func Summarize(sum *track.Summary) SessionSummary {
+	s := SessionSummary{
+		SessionID: sum.SessionID, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
+		Players: make([]PlayerSummary, len(sum.Players)), Teams: make([]TeamSummary, len(sum.Teams)),
+		ShooterAgreement: finite(sum.ShooterAgreement),
+	}
+	for i, p := range sum.Players {
+		s.Players[i] = PlayerSummary{
+			PlayerID: p.PlayerID, TeamID: p.TeamID, Name: p.Name, Jersey: p.Jersey,
+			Distance_m: finite(p.Distance_m), DistanceLive_m: finite(p.DistanceLive_m),
+			RawDistance_m: finite(p.RawDistance_m), TopSpeed_mps: finite(p.TopSpeed_mps),
+			MeanSpeed_mps: finite(p.MeanSpeed_mps), Sprints: p.Sprints, Accels: p.Accels, Decels: p.Decels,
+			TimeOnCourt_s: finite(p.TimeOnCourt_s), Possession_s: finite(p.Possession_s), Touches: p.Touches,
+			DistStat_m: finite(p.DistStat_m), DistRatio: finite(p.DistRatio), DistFlag: p.DistFlag,
+		}
+	}
+	for i, t := range sum.Teams {
+		s.Teams[i] = TeamSummary{TeamID: t.TeamID, Name: t.Name, Possession_s: finite(t.Possession_s)}
+	}
+	q := sum.Quality
+	s.Quality = QualitySummary{
+		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, Unknown: q.Unknown,
+		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
+		Teleports: q.Teleports, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats, NoCourt: q.NoCourt,
+	}
+	return s
+}
+
+// SetTables records the paths of a Writer's tables relative to dir.
+func (s *SessionSummary) SetTables(dir string, w *Writer) {
+	s.Tables = make(map[string]string, NumTables)
+	for i, p := range w.Paths() {
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			p = filepath.ToSlash(rel)
+		}
+		s.Tables[Table(i).String()] = p
+	}
+}
+
+func finite(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
+
+// FailedInput is an input that could not be analysed, in summary.json.
+type FailedInput struct {
+	Source string `json:"source"`
+	Error  string `json:"error"`
+}
+
+// MultiSummary is summary.json for several sessions.
+type MultiSummary struct {
+	Sessions []SessionSummary `json:"sessions"`
+	Failed   []FailedInput    `json:"failed,omitempty"`
+}
+
+// WriteJSON writes v as indented JSON to path, atomically.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("export: encode %s: %w", path, err)
+	}
+	return WriteFileAtomic(path, append(b, '\n'))
+}
