@@ -20,6 +20,10 @@ type Config struct {
 	Exit_m     float64 // the holder loses the ball once it is farther than this (default 1.2)
 	MinHold_ms int64   // a candidate must keep the ball this long before the possession counts (default 200)
 	MaxBallZ_m float64 // a ball above this height cannot be taken (a lob over a player); default 2.1
+	// ReleaseSamples is how many consecutive samples the ball must be
+	// beyond Exit_m (or above the rim) before the holder loses it, so that
+	// one wild sample does not split a possession. Default 2.
+	ReleaseSamples int
 
 	// Shot detection. A released ball is a shot when it rises above
 	// RimHeight_m and then comes within NearRim_m (horizontal) of a hoop
@@ -53,6 +57,7 @@ func ConfigFor(t court.Template) Config {
 		Exit_m:             1.2,
 		MinHold_ms:         200,
 		MaxBallZ_m:         2.1,
+		ReleaseSamples:     2,
 		HoopX_m:            t.HoopX_m(1),
 		RimHeight_m:        t.RimHeight_m,
 		RimRadius_m:        t.RimRadius_m,

@@ -93,6 +93,7 @@ type Detector struct {
 	prevHoldD_m float64 // ball-holder distance at the previous sample
 	outT_ms     int64   // last outward crossing of Entry_m (or upward of MaxBallZ_m)
 	outSet      bool
+	outN        int   // consecutive samples beyond Exit_m or above the rim
 	passIn      int64 // passer into the current possession
 
 	cand      int64
@@ -223,11 +224,17 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 			d.prevHoldD_m = dh
 			switch {
 			case dh > d.cfg.Exit_m || z_m > d.cfg.RimHeight_m:
-				d.releaseAt(d.endTime(t_ms))
+				// A single wild sample (multipath) does not take the ball
+				// away: it must stay out for ReleaseSamples samples.
+				d.outN++
+				if d.outN >= d.cfg.ReleaseSamples {
+					d.releaseAt(d.endTime(t_ms))
+				}
 			case dh > d.cfg.Entry_m && ni >= 0 && players[ni].ID != d.holder && nd <= d.cfg.Entry_m && low:
+				d.outN = 0
 				d.challenge(t_ms, players[ni], nd, x_m, y_m)
 			default:
-				d.cand = 0
+				d.outN, d.cand = 0, 0
 			}
 		}
 	}
@@ -420,7 +427,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 	if !d.outSet {
 		d.fl = flight{}
 	}
-	d.holder, d.holderTeam, d.outSet, d.cand, d.passIn = 0, 0, false, 0, 0
+	d.holder, d.holderTeam, d.outSet, d.cand, d.passIn, d.outN = 0, 0, false, 0, 0, 0
 }
 
 // start begins a possession of p (id) back-dated to s_ms, at (sx, sy).

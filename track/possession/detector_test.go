@@ -406,3 +406,84 @@ func TestOutOfOrderCounted(t *testing.T) {
 		t.Errorf("OutOfOrder = %d, want 2", d.OutOfOrder)
 	}
 }
+
+func TestOutlierDoesNotSplit(t *testing.T) {
+	// One ball sample jumps 2 m away (multipath) in the middle of a dribble.
+	tr := play(scene{
+		dur_s:   2,
+		players: still(map[int64][2]float64{1: {0, 0}}),
+		ball: func(t float64) (float64, float64, float64) {
+			x, y, z := dribble(t, 0, 0)
+			if t > 0.99 && t < 1.01 {
+				x += 2
+			}
+			return x, y, z
+		},
+	})
+	if ps := tr.of(KindPossession); len(ps) != 1 {
+		t.Fatalf("want one possession through the outlier, got\n%s", tr)
+	}
+}
+
+// FuzzDetector feeds random scenes: the detector must not panic, events
+// must be well formed and totals must stay within the time fed.
+func FuzzDetector(f *testing.F) {
+	f.Add([]byte{10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120})
+	f.Add([]byte{128, 128, 5, 128, 128, 200, 0, 0, 0, 255, 255, 255, 1, 2, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var bad []string
+		d := New(DefaultConfig(), func(id int64) int64 { return 100 + id%2 }, func(e *Event) {
+			if e.End_ms < e.Start_ms || e.Kind == 0 {
+				bad = append(bad, fmt.Sprintf("%+v", *e))
+			}
+		})
+		ps := make([]PlayerPos, 4)
+		tm := int64(0)
+		for i := 0; i+3 <= len(data); i += 3 {
+			for k := range ps {
+				ps[k] = PlayerPos{ID: int64(k + 1), X_m: float64(int(data[i])%7+k) - 3, Y_m: float64(k) - 1.5}
+			}
+			tm += 40
+			d.Update(tm, float64(data[i])/40-3, float64(data[i+1])/80-1.5, float64(data[i+2])/60, ps, data[i+2]%17 != 0)
+		}
+		d.Flush(tm)
+		if len(bad) > 0 {
+			t.Fatalf("malformed events: %v", bad)
+		}
+		sum := 0.0
+		for _, p := range d.Players(nil) {
+			if p.Possession_s < 0 || p.Possession_s > p.PossessionAll_s+1e-9 {
+				t.Fatalf("player totals %+v", p)
+			}
+			sum += p.PossessionAll_s
+		}
+		for _, tt := range d.Teams(nil) {
+			if tt.Possession_s < -1e-9 || tt.Possession_s > float64(tm)/1000+1e-9 {
+				t.Fatalf("team totals %+v over %d ms", tt, tm)
+			}
+		}
+		if sum > float64(tm)/1000+1e-9 {
+			t.Fatalf("players held the ball %.3f s in %d ms", sum, tm)
+		}
+	})
+}
+
+// BenchmarkUpdate measures one ball sample with ten players on court.
+//
+//	go test ./track/possession -bench Update -benchmem -cpuprofile cpu.out
+func BenchmarkUpdate(b *testing.B) {
+	d := New(DefaultConfig(), func(id int64) int64 { return 100 + id%2 }, func(*Event) {})
+	ps := make([]PlayerPos, 10)
+	for k := range ps {
+		ps[k] = PlayerPos{ID: int64(k + 1), X_m: float64(k*2 - 9), Y_m: float64(k%3 - 1)}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t := float64(i) / 25
+		// The ball travels along the line of players, held by each in turn.
+		x := 9 * math.Sin(t/5)
+		d.Update(int64(i)*40, x, 0.2, 1.0, ps, true)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
