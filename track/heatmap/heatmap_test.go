@@ -166,3 +166,16 @@ func TestAddNoAllocs(t *testing.T) {
 		t.Errorf("Add allocates %.1f times, want 0", n)
 	}
 }
+
+// BenchmarkAddPlayer measures one player sample (player and team grids).
+//
+//	go test ./track/heatmap -bench AddPlayer -benchmem -cpuprofile cpu.out
+func BenchmarkAddPlayer(b *testing.B) {
+	a := New(Options{Fold: true, Attack: func(team int64, period int32) int { return int(team%2)*2 - 1 }})
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		th := float64(i) * 0.001
+		a.AddPlayer(int64(i%10), int64(i%2), 1, 14*math.Cos(th), 7*math.Sin(th), 0.04, true)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
