@@ -82,7 +82,7 @@ var tableFields = [NumTables][]arrow.Field{
 	},
 	TablePlayers: {
 		col("player_id", i64), col("team_id", i64), col("name", str), col("jersey", str),
-		col("distance_m", f64), col("distance_live_m", f64), col("distance_period_m", listF),
+		col("distance_m", f64), col("distance_live_m", f64), col("distance_court_m", f64), col("distance_period_m", listF),
 		col("raw_distance_m", f64), col("top_speed_mps", f64), col("mean_speed_mps", f64),
 		col("speed_band_s", listF), col("sprints", i64), col("accels", i64), col("decels", i64),
 		col("time_on_court_s", f64), col("possession_s", f64), col("touches", i64),
@@ -119,8 +119,8 @@ var tableFields = [NumTables][]arrow.Field{
 		col("t_start", tsMs), col("t_end", tsMs),
 		col("messages", i64), col("locations", i64), col("bad_lines", i64), col("unknown", i64),
 		col("duplicates", i64), col("late", i64), col("reordered", i64), col("gaps", i64),
-		col("teleports", i64), col("unknown_ids", i64), col("stale_stats", i64),
-		col("no_court", boo), col("shooter_agreement", f64),
+		col("teleports", i64), col("outliers", i64), col("unknown_ids", i64), col("stale_stats", i64),
+		col("dropped_sensors", i64), col("no_court", boo), col("shooter_agreement", f64),
 	},
 }
 

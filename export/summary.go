@@ -27,24 +27,25 @@ type SessionSummary struct {
 
 // PlayerSummary is one player of a SessionSummary.
 type PlayerSummary struct {
-	PlayerID       int64   `json:"player_id"`
-	TeamID         int64   `json:"team_id"`
-	Name           string  `json:"name"`
-	Jersey         string  `json:"jersey,omitempty"`
-	Distance_m     float64 `json:"distance_m"`
-	DistanceLive_m float64 `json:"distance_live_m"`
-	RawDistance_m  float64 `json:"raw_distance_m"`
-	TopSpeed_mps   float64 `json:"top_speed_mps"`
-	MeanSpeed_mps  float64 `json:"mean_speed_mps"`
-	Sprints        int     `json:"sprints"`
-	Accels         int     `json:"accels"`
-	Decels         int     `json:"decels"`
-	TimeOnCourt_s  float64 `json:"time_on_court_s"`
-	Possession_s   float64 `json:"possession_s"`
-	Touches        int     `json:"touches"`
-	DistStat_m     float64 `json:"dist_stat_m"`
-	DistRatio      float64 `json:"dist_ratio"`
-	DistFlag       string  `json:"dist_flag,omitempty"`
+	PlayerID        int64   `json:"player_id"`
+	TeamID          int64   `json:"team_id"`
+	Name            string  `json:"name"`
+	Jersey          string  `json:"jersey,omitempty"`
+	Distance_m      float64 `json:"distance_m"`
+	DistanceLive_m  float64 `json:"distance_live_m"`
+	DistanceCourt_m float64 `json:"distance_court_m"`
+	RawDistance_m   float64 `json:"raw_distance_m"`
+	TopSpeed_mps    float64 `json:"top_speed_mps"`
+	MeanSpeed_mps   float64 `json:"mean_speed_mps"`
+	Sprints         int     `json:"sprints"`
+	Accels          int     `json:"accels"`
+	Decels          int     `json:"decels"`
+	TimeOnCourt_s   float64 `json:"time_on_court_s"`
+	Possession_s    float64 `json:"possession_s"`
+	Touches         int     `json:"touches"`
+	DistStat_m      float64 `json:"dist_stat_m"`
+	DistRatio       float64 `json:"dist_ratio"`
+	DistFlag        string  `json:"dist_flag,omitempty"`
 }
 
 // TeamSummary is one team of a SessionSummary.
@@ -56,18 +57,20 @@ type TeamSummary struct {
 
 // QualitySummary holds the counts of track.Quality.
 type QualitySummary struct {
-	Messages   int64 `json:"messages"`
-	Locations  int64 `json:"locations"`
-	BadLines   int64 `json:"bad_lines"`
-	Unknown    int64 `json:"unknown"`
-	Duplicates int64 `json:"duplicates"`
-	Late       int64 `json:"late"`
-	Reordered  int64 `json:"reordered"`
-	Gaps       int64 `json:"gaps"`
-	Teleports  int64 `json:"teleports"`
-	UnknownIDs int64 `json:"unknown_ids"`
-	StaleStats int64 `json:"stale_stats"`
-	NoCourt    bool  `json:"no_court"`
+	Messages       int64 `json:"messages"`
+	Locations      int64 `json:"locations"`
+	BadLines       int64 `json:"bad_lines"`
+	Unknown        int64 `json:"unknown"`
+	Duplicates     int64 `json:"duplicates"`
+	Late           int64 `json:"late"`
+	Reordered      int64 `json:"reordered"`
+	Gaps           int64 `json:"gaps"`
+	Teleports      int64 `json:"teleports"`
+	Outliers       int64 `json:"outliers"`
+	UnknownIDs     int64 `json:"unknown_ids"`
+	StaleStats     int64 `json:"stale_stats"`
+	DroppedSensors int64 `json:"dropped_sensors"`
+	NoCourt        bool  `json:"no_court"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -82,7 +85,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 	for i, p := range sum.Players {
 		s.Players[i] = PlayerSummary{
 			PlayerID: p.PlayerID, TeamID: p.TeamID, Name: p.Name, Jersey: p.Jersey,
-			Distance_m: finite(p.Distance_m), DistanceLive_m: finite(p.DistanceLive_m),
+			Distance_m: finite(p.Distance_m), DistanceLive_m: finite(p.DistanceLive_m), DistanceCourt_m: finite(p.DistanceCourt_m),
 			RawDistance_m: finite(p.RawDistance_m), TopSpeed_mps: finite(p.TopSpeed_mps),
 			MeanSpeed_mps: finite(p.MeanSpeed_mps), Sprints: p.Sprints, Accels: p.Accels, Decels: p.Decels,
 			TimeOnCourt_s: finite(p.TimeOnCourt_s), Possession_s: finite(p.Possession_s), Touches: p.Touches,
@@ -96,7 +99,8 @@ func Summarize(sum *track.Summary) SessionSummary {
 	s.Quality = QualitySummary{
 		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, Unknown: q.Unknown,
 		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
-		Teleports: q.Teleports, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats, NoCourt: q.NoCourt,
+		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats,
+		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt,
 	}
 	return s
 }

@@ -235,7 +235,7 @@ func (w *Writer) writeSummary(sum *track.Summary) error {
 	for i := range sum.Players {
 		p := &sum.Players[i]
 		tb.row().i64(p.PlayerID).i64(p.TeamID).str(p.Name).str(p.Jersey).
-			f64(p.Distance_m).f64(p.DistanceLive_m).list(p.DistancePeriod_m).
+			f64(p.Distance_m).f64(p.DistanceLive_m).f64(p.DistanceCourt_m).list(p.DistancePeriod_m).
 			f64(p.RawDistance_m).f64(p.TopSpeed_mps).f64(p.MeanSpeed_mps).
 			list(p.SpeedBand_s).i64(int64(p.Sprints)).i64(int64(p.Accels)).i64(int64(p.Decels)).
 			f64(p.TimeOnCourt_s).f64(p.Possession_s).i64(int64(p.Touches)).
@@ -268,8 +268,8 @@ func (w *Writer) writeSummary(sum *track.Summary) error {
 	tb.row().ts(sum.Start_ms).ts(sum.End_ms).
 		i64(q.Messages).i64(q.Locations).i64(q.BadLines).i64(q.Unknown).
 		i64(q.Duplicates).i64(q.Late).i64(q.Reordered).i64(q.Gaps).
-		i64(q.Teleports).i64(q.UnknownIDs).i64(q.StaleStats).
-		bool(q.NoCourt).f64(sum.ShooterAgreement)
+		i64(q.Teleports).i64(q.Outliers).i64(q.UnknownIDs).i64(q.StaleStats).
+		i64(q.DroppedSensors).bool(q.NoCourt).f64(sum.ShooterAgreement)
 	return tb.rowDone()
 }
 
