@@ -1,0 +1,263 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	json "github.com/goccy/go-json"
+)
+
+// A session bundle is a directory holding what a client learned from the
+// ShotTracker API plus the raw feed (see ARCHITECTURE.md):
+//
+//	live.json         GET /v1/data/live/{live_id}
+//	subscribe.json    GET /v1/data/live/{live_id}/_subscribe (token redacted)
+//	court.json        GET /v1/data/live/{live_id}/court
+//	stats.json        /stats at join time (optional)
+//	shots.json        /shots at join time (optional)
+//	messages.jsonl    every websocket message, one per line (or .jsonl.gz, .jsonl.zst)
+//	truth.json        simulator bundles only: the noise-free ground truth
+//
+// A bare recording file is accepted wherever a bundle is.
+
+// Bundle file names.
+const (
+	BundleLive      = "live.json"
+	BundleSubscribe = "subscribe.json"
+	BundleCourt     = "court.json"
+	BundleStats     = "stats.json"
+	BundleShots     = "shots.json"
+	BundleMessages  = "messages.jsonl" // also with .gz or .zst appended
+	BundleTruth     = "truth.json"
+)
+
+// maxBundleJSON_bytes bounds the REST bodies read into memory; real ones are
+// a few KiB.
+const maxBundleJSON_bytes = 64 << 20
+
+// ErrNotBundle means a path is neither a bundle directory (one holding a
+// messages.jsonl[.gz|.zst]) nor a recording file.
+var ErrNotBundle = errors.New("not a session bundle or recording")
+
+// Bundle is an opened session bundle. The REST bodies that were present are
+// parsed; absent ones are nil. Nothing of the feed is read yet: open
+// MessagesPath with OpenRecording (or Bundle.OpenMessages).
+type Bundle struct {
+	Path string // what was opened: the directory, or the bare recording file
+	Dir  string // the bundle directory; "" for a bare recording
+
+	Live      *LiveInfo  // live.json
+	Subscribe *Subscribe // subscribe.json
+	Stats     *LiveStats // stats.json
+	Shots     *LiveShots // shots.json
+	// Court is court.json verbatim (package court parses and validates it);
+	// nil when absent, in which case analysis stays in the sensor frame.
+	Court []byte
+
+	MessagesPath string // the recording: messages.jsonl[.gz|.zst] or the bare file
+	TruthPath    string // truth.json, "" when absent (only simulator bundles have it)
+}
+
+// OpenBundle opens a bundle directory or a bare recording file. It parses
+// live.json, subscribe.json, stats.json and shots.json when present, keeps
+// court.json as bytes, and locates the messages and truth files. An error
+// names the file that was wrong; a directory without a messages file wraps
+// ErrNotBundle.
+func OpenBundle(path string) (*Bundle, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("decode: open bundle: %w", err)
+	}
+	if !fi.IsDir() {
+		return &Bundle{Path: path, MessagesPath: path}, nil
+	}
+	b := &Bundle{Path: path, Dir: path}
+	if b.MessagesPath, err = findMessages(path); err != nil {
+		return nil, err
+	}
+	if b.Live, err = readBundleJSON[LiveInfo](path, BundleLive); err != nil {
+		return nil, err
+	}
+	if b.Subscribe, err = readBundleJSON[Subscribe](path, BundleSubscribe); err != nil {
+		return nil, err
+	}
+	if b.Stats, err = readBundleJSON[LiveStats](path, BundleStats); err != nil {
+		return nil, err
+	}
+	if b.Shots, err = readBundleJSON[LiveShots](path, BundleShots); err != nil {
+		return nil, err
+	}
+	if b.Court, err = readBundleFile(path, BundleCourt); err != nil {
+		return nil, err
+	}
+	if b.Court != nil && !json.Valid(b.Court) {
+		return nil, fmt.Errorf("decode: bundle file %s: not valid JSON", filepath.Join(path, BundleCourt))
+	}
+	if _, err := os.Stat(filepath.Join(path, BundleTruth)); err == nil {
+		b.TruthPath = filepath.Join(path, BundleTruth)
+	}
+	return b, nil
+}
+
+// findMessages returns the one messages file of a bundle directory.
+func findMessages(dir string) (string, error) {
+	var found []string
+	for _, ext := range []string{"", ".gz", ".zst"} {
+		p := filepath.Join(dir, BundleMessages+ext)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", fmt.Errorf("decode: bundle %s: no %s, %s.gz or %s.zst: %w", dir, BundleMessages, BundleMessages, BundleMessages, ErrNotBundle)
+	case 1:
+		return found[0], nil
+	}
+	return "", fmt.Errorf("decode: bundle %s: more than one messages file (%s): keep one", dir, strings.Join(found, ", "))
+}
+
+// readBundleFile reads dir/name, or returns nil, nil when it does not exist.
+func readBundleFile(dir, name string) ([]byte, error) {
+	p := filepath.Join(dir, name)
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decode: bundle file %s: %w", p, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("decode: bundle file %s: %w", p, err)
+	}
+	if fi.Size() > maxBundleJSON_bytes {
+		return nil, fmt.Errorf("decode: bundle file %s: %d bytes, more than the %d a REST body may have", p, fi.Size(), maxBundleJSON_bytes)
+	}
+	data := make([]byte, fi.Size())
+	if _, err := f.ReadAt(data, 0); err != nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("decode: bundle file %s: %w", p, err)
+	}
+	return data, nil
+}
+
+// readBundleJSON parses dir/name into a T, or returns nil, nil when the file
+// does not exist.
+func readBundleJSON[T any](dir, name string) (*T, error) {
+	data, err := readBundleFile(dir, name)
+	if data == nil || err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, fmt.Errorf("decode: bundle file %s: %w", filepath.Join(dir, name), err)
+	}
+	return v, nil
+}
+
+// IsRecordingName reports whether a file name looks like a recording:
+// .jsonl or .ndjson, optionally followed by .gz or .zst.
+func IsRecordingName(name string) bool {
+	name = strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".zst")
+	return strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson")
+}
+
+// FindBundles expands paths into the bundles and recordings to analyse, in
+// a stable (sorted) order per argument:
+//   - a file is taken as a recording, whatever its name;
+//   - a directory holding a messages.jsonl[.gz|.zst] is one bundle;
+//   - any other directory is searched recursively for bundle directories
+//     (not descended into) and recording files (IsRecordingName); hidden
+//     entries are skipped.
+//
+// A path that does not exist is an error, and so is a directory holding
+// nothing to analyse (wrapping ErrNotBundle).
+func FindBundles(paths ...string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("decode: find bundles: %w", err)
+		}
+		if !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if q != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if _, err := findMessages(q); err == nil {
+					found = append(found, q)
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if IsRecordingName(d.Name()) {
+				found = append(found, q)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("decode: find bundles under %s: %w", p, err)
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("decode: find bundles: nothing under %s: %w", p, ErrNotBundle)
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// WriteJSONFile writes v as indented JSON (with a final newline) to path
+// atomically: it writes a temporary file in the same directory, syncs it
+// and renames it over path, so a reader never sees half a file and a crash
+// leaves either the old file or the new one. The file gets mode 0644.
+func WriteJSONFile(path string, v any) (err error) {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	data = append(data, '\n')
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("decode: write %s: %w", path, err)
+	}
+	return nil
+}

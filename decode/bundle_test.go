@@ -1,0 +1,236 @@
+package decode
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// writeFiles creates dir/name with content for each entry.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const (
+	testLiveJSON      = `{"teams":[{"id":461,"name":"Home","live":{"started_at":1478800197300,"id":"a1140480","type":"GAME_ROUND","name":"Round 1","facility_name":"Gym","court_name":"Main","location_id":"loc1","is_practice_event":false,"is_game_event":true}}]}`
+	testSubscribeJSON = `{"token":"REDACTED","token_data_types":["location"],"active_state":"LIVE","teams":[{"id":461,"name":"Home","players":[{"id":123,"first_name":"A","last_name":"B","display_name":"A B","jersey_number":"00","position":"G"}]}]}`
+	testStatsJSON     = `{"teams":[{"id":461,"player_stats":[{"id":123,"player_details":{"id":123,"firstname":"A","lastname":"B"},"stats":{"PTS":4.0}}]}]}`
+	testShotsJSON     = `{"teams":[{"id":461,"player_shots":[{"id":123,"player_details":{"id":123,"firstname":"A","lastname":"B"},"shots":[{"occurred_at":1,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":12,"hoop_player_y":3,"status":"RECORDED"}]}]}]}`
+	testCourtJSON     = `{"nw":{"x":0,"y":0},"ne":{"x":28650,"y":0}}`
+	testLine          = `{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}` + "\n"
+)
+
+func TestOpenBundleFull(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		BundleLive: testLiveJSON, BundleSubscribe: testSubscribeJSON, BundleStats: testStatsJSON,
+		BundleShots: testShotsJSON, BundleCourt: testCourtJSON, BundleMessages: testLine, BundleTruth: `{}`,
+	})
+	b, err := OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Dir != dir || b.MessagesPath != filepath.Join(dir, BundleMessages) || b.TruthPath != filepath.Join(dir, BundleTruth) {
+		t.Errorf("paths: got %+v", b)
+	}
+	if b.Live == nil || len(b.Live.Teams) != 1 || b.Live.Teams[0].Live.StartedAt_ms != 1478800197300 || !b.Live.Teams[0].Live.IsGameEvent {
+		t.Errorf("live: got %+v", b.Live)
+	}
+	if b.Subscribe == nil || b.Subscribe.Teams[0].Players[0].JerseyNumber != "00" {
+		t.Errorf("subscribe: got %+v", b.Subscribe)
+	}
+	if b.Stats == nil || b.Stats.Teams[0].PlayerStats[0].Stats["PTS"] != 4 {
+		t.Errorf("stats: got %+v", b.Stats)
+	}
+	if b.Shots == nil || b.Shots.Teams[0].PlayerShots[0].Shots[0].Zone != 3 {
+		t.Errorf("shots: got %+v", b.Shots)
+	}
+	if string(b.Court) != testCourtJSON {
+		t.Errorf("court: got %q want %q", b.Court, testCourtJSON)
+	}
+}
+
+func TestOpenBundleMinimalAndBare(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{BundleMessages + ".zst": "x"})
+	b, err := OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Bundle{Path: dir, Dir: dir, MessagesPath: filepath.Join(dir, BundleMessages+".zst")}
+	if !reflect.DeepEqual(b, want) {
+		t.Errorf("got %+v want %+v", b, want)
+	}
+
+	bare := filepath.Join(dir, "game.jsonl")
+	writeFiles(t, dir, map[string]string{"game.jsonl": testLine})
+	b, err = OpenBundle(bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = &Bundle{Path: bare, MessagesPath: bare}
+	if !reflect.DeepEqual(b, want) {
+		t.Errorf("got %+v want %+v", b, want)
+	}
+}
+
+func TestOpenBundleErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		wantSub string // the error must name this
+		wantIs  error
+	}{
+		{"no messages", map[string]string{BundleLive: testLiveJSON}, BundleMessages, ErrNotBundle},
+		{"two messages files", map[string]string{BundleMessages: testLine, BundleMessages + ".gz": "x"}, "more than one", nil},
+		{"bad live", map[string]string{BundleMessages: testLine, BundleLive: `{"teams":[`}, BundleLive, nil},
+		{"bad subscribe", map[string]string{BundleMessages: testLine, BundleSubscribe: `{"teams":7}`}, BundleSubscribe, nil},
+		{"bad stats", map[string]string{BundleMessages: testLine, BundleStats: `[]`}, BundleStats, nil},
+		{"bad shots", map[string]string{BundleMessages: testLine, BundleShots: `{"teams":[{"id":"x"}]}`}, BundleShots, nil},
+		{"bad court", map[string]string{BundleMessages: testLine, BundleCourt: `{"nw":`}, BundleCourt, nil},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		writeFiles(t, dir, tt.files)
+		b, err := OpenBundle(dir)
+		if err == nil {
+			t.Errorf("%s: files %v: got %+v, want an error", tt.name, tt.files, b)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.wantSub) || !strings.HasPrefix(err.Error(), "decode: ") {
+			t.Errorf("%s: error %q does not start with \"decode: \" and name %q", tt.name, err, tt.wantSub)
+		}
+		if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+			t.Errorf("%s: error %v is not %v", tt.name, err, tt.wantIs)
+		}
+	}
+	if _, err := OpenBundle(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("missing path: want an error")
+	}
+}
+
+func TestFindBundles(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"season/g1/" + BundleMessages:         testLine,
+		"season/g1/" + BundleLive:             testLiveJSON,
+		"season/g1/extra.jsonl":               testLine, // inside a bundle: not a recording of its own
+		"season/g2/" + BundleMessages + ".gz": "x",
+		"season/loose.jsonl.zst":              "x",
+		"season/notes.txt":                    "x",
+		"season/.hidden/" + BundleMessages:    testLine,
+		"season/deep/er/r.ndjson":             testLine,
+		"single/" + BundleMessages:            testLine,
+		"empty/readme.md":                     "x",
+		"plain.txt":                           "x",
+	})
+	j := func(p string) string { return filepath.Join(root, p) }
+	got, err := FindBundles(j("season"), j("single"), j("plain.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{j("season/deep/er/r.ndjson"), j("season/g1"), j("season/g2"), j("season/loose.jsonl.zst"), j("single"), j("plain.txt")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if _, err := FindBundles(j("empty")); !errors.Is(err, ErrNotBundle) {
+		t.Errorf("empty dir: got %v, want ErrNotBundle", err)
+	}
+	if _, err := FindBundles(j("nope")); err == nil {
+		t.Error("missing path: want an error")
+	}
+}
+
+func TestWriteJSONFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, BundleLive)
+	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v := &LiveInfo{Teams: []LiveTeam{{ID: 461, Name: "Home", Live: LiveMeta{StartedAt_ms: 5, ID: "x"}}}}
+	if err := WriteJSONFile(p, v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := OpenBundle(dir + "/") // not a bundle: no messages; read the file directly
+	if err == nil {
+		t.Fatalf("got %+v, want ErrNotBundle", b)
+	}
+	got, err := readBundleJSON[LiveInfo](dir, BundleLive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, v) {
+		t.Errorf("round trip: got %+v want %+v", got, v)
+	}
+	data, _ := os.ReadFile(p)
+	if !strings.HasSuffix(string(data), "}\n") {
+		t.Errorf("want a final newline, got %q", data)
+	}
+	fi, _ := os.Stat(p)
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	if err := WriteJSONFile(p, func() {}); err == nil {
+		t.Error("unencodable value: want an error")
+	}
+	if err := WriteJSONFile(filepath.Join(dir, "no/such/dir/x.json"), v); err == nil {
+		t.Error("missing directory: want an error")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("failed writes left files behind: %v", entries)
+	}
+}
+
+func ExampleOpenBundle() {
+	dir, err := os.MkdirTemp("", "bundle")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	// What a recorder writes: REST bodies atomically, then the feed.
+	live := &LiveInfo{Teams: []LiveTeam{{ID: 461, Name: "Home", Live: LiveMeta{ID: "a1140480", Type: "GAME_ROUND", IsGameEvent: true}}}}
+	if err := WriteJSONFile(filepath.Join(dir, BundleLive), live); err != nil {
+		panic(err)
+	}
+	feed := `{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, BundleMessages), []byte(feed), 0o644); err != nil {
+		panic(err)
+	}
+
+	b, err := OpenBundle(dir)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("live:", b.Live.Teams[0].Live.ID, b.Live.Teams[0].Live.Type)
+	fmt.Println("court.json present:", b.Court != nil)
+	r, err := b.OpenMessages(ReaderOptions{})
+	if err != nil {
+		panic(err)
+	}
+	defer r.Close()
+	var m Message
+	for r.Next(&m) {
+		fmt.Println(m.Kind, m.Location.ID)
+	}
+	// Output:
+	// live: a1140480 GAME_ROUND
+	// court.json present: false
+	// location 123
+}

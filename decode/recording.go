@@ -1,0 +1,423 @@
+package decode
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// DefaultMaxLineBytes is the default longest line a Reader accepts, 1 MiB.
+// Real messages are 50-300 bytes; a longer line is a corrupt file (a lost
+// newline), not a message, and is skipped without being held in memory.
+const DefaultMaxLineBytes = 1 << 20
+
+// DefaultKeepErrors is how many bad-line errors a Reader keeps by default.
+const DefaultKeepErrors = 10
+
+// ErrLineTooLong means a recording line is longer than
+// ReaderOptions.MaxLineBytes. The Reader reports it as an *Error with the
+// line number, skips the line and goes on.
+var ErrLineTooLong = errors.New("line too long")
+
+// Compression is how a recording file is compressed.
+type Compression uint8
+
+const (
+	CompressionNone Compression = iota
+	CompressionGzip
+	CompressionZstd
+)
+
+func (c Compression) String() string {
+	switch c {
+	case CompressionGzip:
+		return "gzip"
+	case CompressionZstd:
+		return "zstd"
+	}
+	return "none"
+}
+
+// Magic numbers at the start of compressed streams.
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+)
+
+// ReaderOptions configures a recording Reader. The zero value is ready to
+// use: 1 MiB lines, bad lines skipped and counted, the first 10 errors kept.
+type ReaderOptions struct {
+	// MaxLineBytes is the longest line accepted, without its line ending
+	// (default DefaultMaxLineBytes). The Reader's memory is about this much
+	// plus the decompressor's window, whatever the size of the file.
+	MaxLineBytes int
+	// StopOnError makes Next stop at the first bad line, which Err then
+	// returns. By default bad lines are counted and skipped.
+	StopOnError bool
+	// KeepErrors is how many bad-line errors BadLines keeps, the first ones
+	// (0 means DefaultKeepErrors, negative keeps none). All are counted.
+	KeepErrors int
+	// OnBadLine, if set, is called for every bad line with its error (Line
+	// set) and the line's bytes, which are valid only during the call (nil
+	// for a line too long to hold).
+	OnBadLine func(err *Error, line []byte)
+	// Name names the input in I/O errors; OpenRecording sets it to the path.
+	Name string
+}
+
+// RecordingStats counts what a Reader has read so far.
+type RecordingStats struct {
+	Lines    int64 // lines read, including blank and bad ones
+	Blank    int64 // lines holding only whitespace
+	Bad      int64 // lines that did not decode, including too-long ones
+	TooLong  int64 // lines longer than MaxLineBytes
+	Messages int64 // lines decoded by Next
+	ByKind   [NumKinds]int64
+	Bytes    int64 // bytes of (decompressed) text read
+}
+
+// Reader reads a recording: JSONL, one ShotTracker message per line, as
+// received, plain or compressed with gzip or zstd (detected from the first
+// bytes, not the file name). It accepts LF and CRLF line endings, blank
+// lines and a last line without a newline, in constant memory.
+//
+// A line that fails to decode is counted, reported (OnBadLine, BadLines)
+// with its 1-based line number in Error.Line, and skipped: the messages
+// around it are all delivered. With StopOnError the Reader stops there.
+//
+// In steady state Next allocates nothing. A Reader is not safe for
+// concurrent use.
+type Reader struct {
+	opt         ReaderOptions
+	compression Compression
+	src         io.Reader
+	closers     []func() error
+
+	buf        []byte // the text is buf[r:w]; buf is reused, grown up to MaxLineBytes+2
+	r, w       int
+	scanned    int   // buf[r:r+scanned] holds no newline
+	eof        bool  // src is exhausted (or failed: see readErr)
+	readErr    error // the error that ended src, other than io.EOF
+	emptyReads int
+
+	line   []byte
+	lineNo int64
+	dec    Decoder
+	stats  RecordingStats
+	bad    []*Error
+	err    error
+	done   bool
+}
+
+// OpenRecording opens a recording file. Close it when done.
+func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("decode: open recording: %w", err)
+	}
+	if opt.Name == "" {
+		opt.Name = path
+	}
+	r, err := NewReader(f, opt)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// A compressed stream is checked against the name, so that a .gz that
+	// is not gzip is not read as text without a word.
+	switch {
+	case strings.HasSuffix(path, ".gz") && r.compression != CompressionGzip:
+		r.Close()
+		f.Close()
+		return nil, fmt.Errorf("decode: recording %s: named .gz but does not start with the gzip magic bytes", path)
+	case strings.HasSuffix(path, ".zst") && r.compression != CompressionZstd:
+		r.Close()
+		f.Close()
+		return nil, fmt.Errorf("decode: recording %s: named .zst but does not start with the zstd magic bytes", path)
+	}
+	r.closers = append(r.closers, f.Close)
+	return r, nil
+}
+
+// NewReader reads a recording from src, decompressing it if it starts with
+// the gzip or zstd magic bytes. Close releases the decompressor (it does
+// not close src).
+func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
+	if opt.MaxLineBytes <= 0 {
+		opt.MaxLineBytes = DefaultMaxLineBytes
+	}
+	if opt.KeepErrors == 0 {
+		opt.KeepErrors = DefaultKeepErrors
+	}
+	if opt.Name == "" {
+		opt.Name = "recording"
+	}
+	r := &Reader{opt: opt}
+	br := bufio.NewReaderSize(src, 64<<10)
+	magic, err := br.Peek(4)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("decode: read %s: %w", opt.Name, err)
+	}
+	switch {
+	case bytes.HasPrefix(magic, gzipMagic):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("decode: read %s: gzip: %w", opt.Name, err)
+		}
+		r.compression, r.src = CompressionGzip, zr
+		r.closers = append(r.closers, zr.Close)
+	case bytes.HasPrefix(magic, zstdMagic):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return nil, fmt.Errorf("decode: read %s: zstd: %w", opt.Name, err)
+		}
+		r.compression, r.src = CompressionZstd, zr
+		r.closers = append(r.closers, func() error { zr.Close(); return nil })
+	default:
+		r.src = br
+	}
+	r.buf = make([]byte, min(64<<10, opt.MaxLineBytes+2))
+	return r, nil
+}
+
+// Compression says how the input was compressed.
+func (r *Reader) Compression() Compression { return r.compression }
+
+// Next decodes the next message into m and reports whether there was one.
+// Blank lines are skipped; bad lines are counted and skipped (or, with
+// StopOnError, end the reading). After Next returns false, Err says why.
+func (r *Reader) Next(m *Message) bool {
+	for !r.done {
+		line, ok := r.nextLine()
+		if !ok {
+			continue
+		}
+		if err := r.dec.Decode(line, m); err != nil {
+			r.badLine(err, line)
+			continue
+		}
+		r.stats.Messages++
+		r.stats.ByKind[m.Kind]++
+		r.line = line
+		return true
+	}
+	r.line = nil
+	return false
+}
+
+// NextLine advances to the next non-blank line without decoding it, for
+// tools that pass lines on verbatim (Line returns it). Too-long lines are
+// counted and skipped as in Next; Messages and ByKind are not counted.
+func (r *Reader) NextLine() bool {
+	for !r.done {
+		if line, ok := r.nextLine(); ok {
+			r.line = line
+			return true
+		}
+	}
+	r.line = nil
+	return false
+}
+
+// nextLine reads one line and does the line-level bookkeeping. It returns
+// ok=false for a blank or too-long line (and at the end, with r.done set).
+func (r *Reader) nextLine() (line []byte, ok bool) {
+	line, n, more := r.readLine()
+	if !more {
+		r.done = true
+		if r.readErr != nil && r.err == nil {
+			hint := ""
+			if errors.Is(r.readErr, io.ErrUnexpectedEOF) {
+				hint = " (the file is truncated)"
+			}
+			r.err = fmt.Errorf("decode: read %s after line %d%s: %w", r.opt.Name, r.lineNo, hint, r.readErr)
+		}
+		return nil, false
+	}
+	r.lineNo++
+	r.stats.Lines++
+	if n > r.opt.MaxLineBytes {
+		r.stats.TooLong++
+		r.badLine(&Error{Offset: r.opt.MaxLineBytes, Err: ErrLineTooLong,
+			Detail: "the line has " + strconv.Itoa(n) + " bytes, more than the limit of " +
+				strconv.Itoa(r.opt.MaxLineBytes) + " (ReaderOptions.MaxLineBytes); it was skipped"}, nil)
+		return nil, false
+	}
+	if isBlank(line) {
+		r.stats.Blank++
+		return nil, false
+	}
+	return line, true
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// badLine counts and reports a line that did not decode.
+func (r *Reader) badLine(err error, line []byte) {
+	r.stats.Bad++
+	e, ok := err.(*Error)
+	if !ok {
+		e = &Error{Err: err}
+	}
+	e.Line = r.lineNo
+	if r.opt.OnBadLine != nil {
+		r.opt.OnBadLine(e, line)
+	}
+	if len(r.bad) < r.opt.KeepErrors {
+		c := *e // Decode's error is ours, but keep a copy the caller cannot change
+		r.bad = append(r.bad, &c)
+	}
+	if r.opt.StopOnError {
+		r.done = true
+		r.err = e
+	}
+}
+
+// readLine returns the next line without its line ending, and its length
+// (which is more than MaxLineBytes for a too-long line, whose bytes are not
+// kept: line is then nil). more is false at the end of the input.
+func (r *Reader) readLine() (line []byte, n int, more bool) {
+	maxLen := r.opt.MaxLineBytes
+	for {
+		if i := bytes.IndexByte(r.buf[r.r+r.scanned:r.w], '\n'); i >= 0 {
+			end := r.r + r.scanned + i
+			line = r.buf[r.r:end]
+			r.r, r.scanned = end+1, 0
+			if len(line) > 0 && line[len(line)-1] == '\r' {
+				line = line[:len(line)-1]
+			}
+			if len(line) > maxLen {
+				return nil, len(line), true
+			}
+			return line, len(line), true
+		}
+		r.scanned = r.w - r.r
+		if r.scanned > maxLen+1 {
+			// No newline within more than max+1 bytes: too long whatever
+			// ends it. Drop it without holding it.
+			return nil, r.skipLine(), true
+		}
+		if r.eof {
+			if r.r == r.w {
+				return nil, 0, false
+			}
+			line = r.buf[r.r:r.w]
+			r.r, r.scanned = r.w, 0
+			if len(line) > 0 && line[len(line)-1] == '\r' {
+				line = line[:len(line)-1]
+			}
+			if len(line) > maxLen {
+				return nil, len(line), true
+			}
+			return line, len(line), true
+		}
+		r.fill()
+	}
+}
+
+// skipLine discards the rest of the current line and returns its length.
+func (r *Reader) skipLine() int {
+	n := 0
+	for {
+		if i := bytes.IndexByte(r.buf[r.r:r.w], '\n'); i >= 0 {
+			n += i
+			r.r += i + 1
+			r.scanned = 0
+			return n
+		}
+		n += r.w - r.r
+		r.r, r.w, r.scanned = 0, 0, 0
+		if r.eof {
+			return n
+		}
+		r.fill()
+	}
+}
+
+// fill reads more input into buf, compacting or growing it first when full.
+func (r *Reader) fill() {
+	if r.w == len(r.buf) {
+		if r.r > 0 {
+			copy(r.buf, r.buf[r.r:r.w])
+			r.w -= r.r
+			r.r = 0
+		}
+		if r.w == len(r.buf) {
+			nb := make([]byte, min(2*len(r.buf), r.opt.MaxLineBytes+2))
+			copy(nb, r.buf[:r.w])
+			r.buf = nb
+		}
+	}
+	n, err := r.src.Read(r.buf[r.w:])
+	r.w += n
+	r.stats.Bytes += int64(n)
+	switch {
+	case err == io.EOF:
+		r.eof = true
+	case err != nil:
+		r.eof, r.readErr = true, err
+	case n == 0:
+		if r.emptyReads++; r.emptyReads > 100 {
+			r.eof, r.readErr = true, io.ErrNoProgress
+		}
+	default:
+		r.emptyReads = 0
+	}
+}
+
+// Line returns the line of the last message Next (or NextLine) returned,
+// without its line ending. It is valid until the next call to Next; Spans
+// in that message refer to it.
+func (r *Reader) Line() []byte { return r.line }
+
+// LineNumber is the 1-based number of the last line read (blank and bad
+// lines count).
+func (r *Reader) LineNumber() int64 { return r.lineNo }
+
+// Err returns the error that ended the reading: an I/O or decompression
+// error (a truncated .gz gives one wrapping io.ErrUnexpectedEOF, after every
+// complete line before it was delivered), or, with StopOnError, the first
+// bad line's *Error. Bad lines skipped in the default mode are not errors
+// here: see Stats and BadLines.
+func (r *Reader) Err() error { return r.err }
+
+// Stats returns the counts so far.
+func (r *Reader) Stats() RecordingStats { return r.stats }
+
+// BadLines returns the first KeepErrors bad-line errors, each an *Error with
+// Line set, wrapping ErrSyntax, ErrType, ErrMissing, ErrRange or
+// ErrLineTooLong. Stats().Bad counts them all.
+func (r *Reader) BadLines() []*Error { return r.bad }
+
+// Close releases the decompressor and, for OpenRecording, the file.
+func (r *Reader) Close() error {
+	var first error
+	for _, c := range r.closers {
+		if err := c(); err != nil && first == nil {
+			first = err
+		}
+	}
+	r.closers = nil
+	r.done = true
+	return first
+}
+
+// OpenMessages opens the bundle's recording.
+func (b *Bundle) OpenMessages(opt ReaderOptions) (*Reader, error) {
+	return OpenRecording(b.MessagesPath, opt)
+}

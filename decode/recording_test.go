@@ -1,0 +1,502 @@
+package decode
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// loc returns a location line with the given timestamp.
+func loc(t int64) string {
+	return fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":2942,"x":2314,"y":-8635,"z":69}}`, t)
+}
+
+// readAll reads r to the end and describes what it delivered, one entry per
+// message ("line:kind:occurred_at") and per bad line ("line:bad:sentinel").
+func readAll(r *Reader) (got []string) {
+	var m Message
+	for r.Next(&m) {
+		got = append(got, fmt.Sprintf("%d:%s:%d", r.LineNumber(), m.Kind, m.OccurredAt_ms()))
+	}
+	return got
+}
+
+func sentinel(err error) string {
+	for _, s := range []error{ErrSyntax, ErrType, ErrMissing, ErrRange, ErrLineTooLong} {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	return "other"
+}
+
+func badLines(r *Reader) (got []string) {
+	for _, e := range r.BadLines() {
+		got = append(got, fmt.Sprintf("%d:%s", e.Line, sentinel(e)))
+	}
+	return got
+}
+
+func TestReaderPathologies(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		max   int
+		want  []string // messages
+		bad   []string // bad lines
+		stats RecordingStats
+	}{
+		{name: "empty", in: ""},
+		{name: "only newlines", in: "\n\r\n\n", stats: RecordingStats{Lines: 3, Blank: 3}},
+		{
+			name: "LF", in: loc(1) + "\n" + loc(2) + "\n",
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{
+			name: "CRLF and no final newline", in: loc(1) + "\r\n" + loc(2) + "\r\n" + loc(3),
+			want:  []string{"1:location:1", "2:location:2", "3:location:3"},
+			stats: RecordingStats{Lines: 3, Messages: 3},
+		},
+		{
+			name: "last line CR without LF", in: loc(1) + "\n" + loc(2) + "\r",
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{
+			name: "blank lines", in: "\n" + loc(1) + "\n  \t\r\n\n" + loc(2) + "\n\n",
+			want:  []string{"2:location:1", "5:location:2"},
+			stats: RecordingStats{Lines: 6, Blank: 4, Messages: 2},
+		},
+		{
+			name:  "bad lines keep their neighbours",
+			in:    loc(1) + "\n{\"type\":\"location\",\n" + loc(3) + "\n[1,2]\n" + `{"type":"location","data":{"occurred_at":5}}` + "\n" + loc(6),
+			want:  []string{"1:location:1", "3:location:3", "6:location:6"},
+			bad:   []string{"2:" + ErrSyntax.Error(), "4:" + ErrType.Error(), "5:" + ErrMissing.Error()},
+			stats: RecordingStats{Lines: 6, Bad: 3, Messages: 3},
+		},
+		{
+			name: "truncated last line is bad", in: loc(1) + "\n" + loc(2)[:40],
+			want:  []string{"1:location:1"},
+			bad:   []string{"2:" + ErrSyntax.Error()},
+			stats: RecordingStats{Lines: 2, Bad: 1, Messages: 1},
+		},
+		{
+			name: "line at the limit", in: loc(1) + "\r\n" + loc(2), max: len(loc(1)),
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{
+			name: "line over the limit", in: loc(1) + "\n" + loc(22) + "\n" + loc(3) + "\n" + loc(444), max: len(loc(1)),
+			want:  []string{"1:location:1", "3:location:3"},
+			bad:   []string{"2:" + ErrLineTooLong.Error(), "4:" + ErrLineTooLong.Error()},
+			stats: RecordingStats{Lines: 4, Bad: 2, TooLong: 2, Messages: 2},
+		},
+		{
+			name: "line far over the limit", in: loc(1) + "\n" + strings.Repeat("x", 10000) + "\n" + loc(3) + "\n" + strings.Repeat("y", 5000), max: 150,
+			want:  []string{"1:location:1", "3:location:3"},
+			bad:   []string{"2:" + ErrLineTooLong.Error(), "4:" + ErrLineTooLong.Error()},
+			stats: RecordingStats{Lines: 4, Bad: 2, TooLong: 2, Messages: 2},
+		},
+		{
+			name: "other kinds", in: `{"type":"pong"}` + "\n" + `{"type":"whatever","data":{}}` + "\n" + `{"type":"marker","data":{"occurred_at":7,"type":"LIVE"}}`,
+			want:  []string{"1:pong:0", "2:unknown:0", "3:marker:7"},
+			stats: RecordingStats{Lines: 3, Messages: 3},
+		},
+	}
+	for _, tt := range tests {
+		for _, mode := range []string{"whole", "one byte at a time"} {
+			var src io.Reader = strings.NewReader(tt.in)
+			if mode != "whole" {
+				src = iotest.OneByteReader(src)
+			}
+			r, err := NewReader(src, ReaderOptions{MaxLineBytes: tt.max})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			got := readAll(r)
+			st := r.Stats()
+			st.ByKind, st.Bytes = [NumKinds]int64{}, 0
+			if !reflect.DeepEqual(got, tt.want) || !reflect.DeepEqual(badLines(r), tt.bad) || st != tt.stats || r.Err() != nil {
+				t.Errorf("%s (%s): input %.300q\n got  %q bad %q stats %+v err %v\n want %q bad %q stats %+v",
+					tt.name, mode, tt.in, got, badLines(r), st, r.Err(), tt.want, tt.bad, tt.stats)
+			}
+			if r.Stats().Bytes != int64(len(tt.in)) {
+				t.Errorf("%s (%s): Bytes %d, want %d", tt.name, mode, r.Stats().Bytes, len(tt.in))
+			}
+		}
+	}
+}
+
+func TestReaderTooLongError(t *testing.T) {
+	in := loc(1) + "\n" + strings.Repeat("z", 3<<20) + "\n" + loc(3) + "\n"
+	r, err := NewReader(strings.NewReader(in), ReaderOptions{}) // default 1 MiB limit
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(r)
+	if want := []string{"1:location:1", "3:location:3"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q want %q", got, want)
+	}
+	if len(r.BadLines()) != 1 {
+		t.Fatalf("bad lines: %v", r.BadLines())
+	}
+	e := r.BadLines()[0]
+	msg := e.Error()
+	if !errors.Is(e, ErrLineTooLong) || e.Line != 2 || !strings.Contains(msg, "3145728 bytes") || !strings.Contains(msg, "1048576") {
+		t.Errorf("error %q (line %d): want ErrLineTooLong on line 2 naming the length and the limit", msg, e.Line)
+	}
+	// The buffer never held the long line.
+	if len(r.buf) > DefaultMaxLineBytes+2 {
+		t.Errorf("buffer grew to %d bytes", len(r.buf))
+	}
+}
+
+func TestReaderStopOnError(t *testing.T) {
+	in := loc(1) + "\n\n{oops}\n" + loc(4) + "\n"
+	var seen []string
+	r, err := NewReader(strings.NewReader(in), ReaderOptions{StopOnError: true, OnBadLine: func(e *Error, line []byte) {
+		seen = append(seen, fmt.Sprintf("%d:%s", e.Line, line))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(r)
+	if want := []string{"1:location:1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q want %q", got, want)
+	}
+	var e *Error
+	if !errors.As(r.Err(), &e) || e.Line != 3 || !errors.Is(r.Err(), ErrSyntax) {
+		t.Errorf("Err() = %v, want a syntax *Error on line 3", r.Err())
+	}
+	if want := []string{"3:{oops}"}; !reflect.DeepEqual(seen, want) {
+		t.Errorf("OnBadLine saw %q want %q", seen, want)
+	}
+	var m Message
+	if r.Next(&m) {
+		t.Error("Next after the stop returned true")
+	}
+}
+
+func TestReaderKeepErrors(t *testing.T) {
+	in := "x\n" + loc(2) + "\nx\nx\nx\nx\n" + loc(7)
+	for _, tt := range []struct{ keep, want int }{{0, 5}, {2, 2}, {-1, 0}} {
+		r, _ := NewReader(strings.NewReader(in), ReaderOptions{KeepErrors: tt.keep})
+		got := readAll(r)
+		if len(got) != 2 || r.Stats().Bad != 5 || len(r.BadLines()) != tt.want {
+			t.Errorf("KeepErrors %d: messages %q, bad %d, kept %d (want 2, 5, %d)", tt.keep, got, r.Stats().Bad, len(r.BadLines()), tt.want)
+		}
+	}
+}
+
+// testRecording is 2000 lines with a bad one and a blank one. Coordinates
+// are pseudo-random so that compressed files span several blocks.
+func testRecording() (text string, want []string) {
+	var b strings.Builder
+	seed := uint32(1)
+	rnd := func() int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % 20000
+	}
+	for i := 1; i <= 2000; i++ {
+		switch i {
+		case 500:
+			b.WriteString("{\"type\":\n")
+		case 501:
+			b.WriteString("\r\n")
+		default:
+			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":2147549498,"x":%d,"y":%d,"z":%d}}`+"\r\n",
+				i, rnd()-10000, rnd()-10000, rnd()/5)
+			want = append(want, fmt.Sprintf("%d:location:%d", i, i))
+		}
+	}
+	return b.String(), want
+}
+
+func gzipBytes(t testing.TB, s string) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func zstdBytes(t testing.TB, s string) []byte {
+	zw, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zw.Close()
+	return zw.EncodeAll([]byte(s), nil)
+}
+
+func TestOpenRecordingCompressed(t *testing.T) {
+	text, want := testRecording()
+	dir := t.TempDir()
+	files := []struct {
+		name string
+		data []byte
+		comp Compression
+	}{
+		{"plain.jsonl", []byte(text), CompressionNone},
+		{"g.jsonl.gz", gzipBytes(t, text), CompressionGzip},
+		{"z.jsonl.zst", zstdBytes(t, text), CompressionZstd},
+		{"gzip-without-extension.jsonl", gzipBytes(t, text), CompressionGzip},
+		{"zstd-without-extension", zstdBytes(t, text), CompressionZstd},
+		{"two-gzip-members.jsonl.gz", append(gzipBytes(t, text[:len(text)/2]), gzipBytes(t, text[len(text)/2:])...), CompressionGzip},
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := OpenRecording(p, ReaderOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", f.name, err)
+			continue
+		}
+		got := readAll(r)
+		if r.Compression() != f.comp || !reflect.DeepEqual(got, want) || r.Err() != nil ||
+			!reflect.DeepEqual(badLines(r), []string{"500:" + ErrSyntax.Error()}) || r.Stats().Blank != 1 {
+			t.Errorf("%s: compression %v (want %v), %d messages (want %d), bad %q, err %v, stats %+v",
+				f.name, r.Compression(), f.comp, len(got), len(want), badLines(r), r.Err(), r.Stats())
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("%s: close: %v", f.name, err)
+		}
+	}
+}
+
+func TestOpenRecordingWrongExtension(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"plain.jsonl.gz", "plain.jsonl.zst"} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(loc(1)+"\n"), 0o644)
+		if r, err := OpenRecording(p, ReaderOptions{}); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: got %v, %v; want an error naming the file", name, r, err)
+		}
+	}
+	if _, err := OpenRecording(filepath.Join(dir, "missing.jsonl"), ReaderOptions{}); err == nil {
+		t.Error("missing file: want an error")
+	}
+}
+
+func TestReaderTruncated(t *testing.T) {
+	text, want := testRecording()
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"gzip", gzipBytes(t, text)},
+		{"zstd", zstdBytes(t, text)},
+	} {
+		cut := tt.data[:len(tt.data)*3/4] // past the first compressed block
+		r, err := NewReader(bytes.NewReader(cut), ReaderOptions{Name: "cut." + tt.name})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got := readAll(r)
+		// Whatever came out is a prefix of the original, except perhaps a
+		// last partial line, which is counted as bad.
+		if len(got) == 0 || len(got) >= len(want) || !reflect.DeepEqual(got, want[:len(got)]) {
+			t.Errorf("%s truncated: %d messages, want a non-empty prefix of the %d", tt.name, len(got), len(want))
+		}
+		if r.Err() == nil || !strings.Contains(r.Err().Error(), "cut."+tt.name) {
+			t.Errorf("%s truncated: Err() = %v, want a read error naming the input", tt.name, r.Err())
+		}
+		if tt.name == "gzip" && !errors.Is(r.Err(), io.ErrUnexpectedEOF) {
+			t.Errorf("gzip truncated: Err() = %v, want io.ErrUnexpectedEOF", r.Err())
+		}
+	}
+}
+
+// failingReader returns its data, then err.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+func TestReaderIOError(t *testing.T) {
+	boom := errors.New("disk on fire")
+	r, _ := NewReader(&failingReader{data: []byte(loc(1) + "\n" + loc(2) + "\n" + loc(3)[:20]), err: boom}, ReaderOptions{})
+	got := readAll(r)
+	if want := []string{"1:location:1", "2:location:2"}; !reflect.DeepEqual(got, want) || !errors.Is(r.Err(), boom) || r.Stats().Bad != 1 {
+		t.Errorf("got %q err %v bad %d; want %q, the I/O error, 1 bad partial line", got, r.Err(), r.Stats().Bad, want)
+	}
+}
+
+func TestReaderNextLine(t *testing.T) {
+	in := "a\n\n" + strings.Repeat("b", 300) + "\r\nc\r\n"
+	r, _ := NewReader(strings.NewReader(in), ReaderOptions{MaxLineBytes: 100})
+	var got []string
+	for r.NextLine() {
+		got = append(got, fmt.Sprintf("%d:%s", r.LineNumber(), r.Line()))
+	}
+	if want := []string{"1:a", "4:c"}; !reflect.DeepEqual(got, want) || r.Stats().TooLong != 1 {
+		t.Errorf("got %q (too long %d), want %q and 1 too long", got, r.Stats().TooLong, want)
+	}
+}
+
+// repeatReader repeats data forever.
+type repeatReader struct {
+	data []byte
+	off  int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], r.data[r.off:])
+		n += c
+		r.off = (r.off + c) % len(r.data)
+	}
+	return n, nil
+}
+
+func TestReaderZeroAllocs(t *testing.T) {
+	var block strings.Builder
+	for i := range 1000 {
+		block.WriteString(loc(int64(i)) + "\n")
+		if i%100 == 0 {
+			block.WriteString(`{"type":"stats","data":{"occurred_at":1,"team_id":461,"player_id":123,"stats":{"FGA":4.0,"DIST":12.5},"classification":"TWO_POINT_MAKE","version":3}}` + "\r\n\n")
+		}
+	}
+	text := block.String()
+	sources := []struct {
+		name string
+		src  func() io.Reader
+	}{
+		{"plain", func() io.Reader { return &repeatReader{data: []byte(text)} }},
+		{"gzip", func() io.Reader {
+			// Many gzip members back to back: a long stream in little memory.
+			return &repeatReader{data: gzipBytes(t, text)}
+		}},
+		{"zstd", func() io.Reader { return &repeatReader{data: zstdBytes(t, text)} }},
+	}
+	for _, s := range sources {
+		r, err := NewReader(s.src(), ReaderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m Message
+		for range 5000 { // warm up: buffers at their size
+			r.Next(&m)
+		}
+		allocs := testing.AllocsPerRun(20000, func() {
+			if !r.Next(&m) {
+				t.Fatalf("%s: reader ended: %v", s.name, r.Err())
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %v allocations per line, want 0", s.name, allocs)
+		}
+	}
+}
+
+func ExampleNewReader() {
+	recording := `{"type":"marker","data":{"occurred_at":1478800197300,"type":"PLAY_START"}}
+{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}
+{"type":"location","data":{"occurred_at":147880019
+{"type":"location","data":{"occurred_at":1478800197342,"type":"BALL","id":2147549498,"x":-10,"y":20,"z":3050}}
+`
+	r, err := NewReader(strings.NewReader(recording), ReaderOptions{})
+	if err != nil {
+		panic(err)
+	}
+	defer r.Close()
+	var m Message
+	for r.Next(&m) {
+		switch m.Kind {
+		case KindMarker:
+			fmt.Printf("line %d: marker %s\n", r.LineNumber(), m.Marker.Type)
+		case KindLocation:
+			l := &m.Location
+			fmt.Printf("line %d: %s %d at (%d, %d, %d) mm\n", r.LineNumber(), l.Sensor, l.ID, l.X_mm, l.Y_mm, l.Z_mm)
+		}
+	}
+	if err := r.Err(); err != nil {
+		panic(err)
+	}
+	for _, e := range r.BadLines() {
+		fmt.Printf("bad line %d, syntax error: %v\n", e.Line, errors.Is(e, ErrSyntax))
+	}
+	st := r.Stats()
+	fmt.Printf("%d lines, %d messages, %d bad\n", st.Lines, st.Messages, st.Bad)
+	// Output:
+	// line 1: marker PLAY_START
+	// line 2: PLAYER 123 at (123, 456, 789) mm
+	// line 4: BALL 2147549498 at (-10, 20, 3050) mm
+	// bad line 3, syntax error: true
+	// 4 lines, 3 messages, 1 bad
+}
+
+// FuzzReader checks the Reader against a reference that splits the input
+// with bytes.Split and decodes each line: same messages, same bad lines.
+//
+//	go test ./decode -run '^$' -fuzz FuzzReader -fuzztime 30s
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(loc(1)+"\r\n\n{x\n"+loc(2)), 40)
+	f.Add([]byte("\n\n"+loc(1)), 200)
+	f.Add([]byte(`{"type":"pong"}`+"\r"), 1)
+	f.Fuzz(func(t *testing.T, in []byte, maxLine int) {
+		maxLine = 1 + int(uint(maxLine)%300)
+		r, err := NewReader(bytes.NewReader(in), ReaderOptions{MaxLineBytes: maxLine, KeepErrors: -1})
+		if err != nil {
+			return // starts with a compression magic and is not a valid stream header
+		}
+		if r.Compression() != CompressionNone {
+			readAll(r) // must not panic; content is the decompressor's business
+			return
+		}
+		got := readAll(r)
+		var want []string
+		var d Decoder
+		var m Message
+		var bad, blank int64
+		lines := bytes.Split(in, []byte("\n"))
+		if len(in) == 0 || in[len(in)-1] == '\n' {
+			lines = lines[:len(lines)-1]
+		}
+		for i, line := range lines {
+			line = bytes.TrimSuffix(line, []byte("\r"))
+			switch {
+			case len(line) > maxLine:
+				bad++
+			case isBlank(line):
+				blank++
+			case d.Decode(line, &m) != nil:
+				bad++
+			default:
+				want = append(want, fmt.Sprintf("%d:%s:%d", i+1, m.Kind, m.OccurredAt_ms()))
+			}
+		}
+		st := r.Stats()
+		if !reflect.DeepEqual(got, want) || st.Bad != bad || st.Blank != blank || st.Lines != int64(len(lines)) || r.Err() != nil {
+			t.Errorf("input %q max %d:\n got  %q bad %d blank %d lines %d err %v\n want %q bad %d blank %d lines %d",
+				in, maxLine, got, st.Bad, st.Blank, st.Lines, r.Err(), want, bad, blank, len(lines))
+		}
+	})
+}
