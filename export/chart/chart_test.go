@@ -43,7 +43,7 @@ func sampleShots() []heatmap.Shot {
 	for i, p := range pts {
 		c.AddFeed(int64(i)*1000, 23, 461, p.x, p.y, p.made, math.Hypot(float64(p.x), float64(p.y)) > 7239, 0)
 	}
-	c.AddDetected(9000, 23, 461, -9, 1, -court.NBA.HoopX_m(1), true, false)
+	c.AddDetected(9000, 23, 461, -9, 1, court.NBA.HoopX_m(court.West), true)
 	return c.Shots
 }
 

@@ -9,49 +9,27 @@ import (
 // pt is a point in metres (canonical frame) or pixels, by context.
 type pt struct{ x, y float64 }
 
-// markings returns the court's lines as polylines in metres (canonical
-// frame): boundary, center line and circle, and at each end the lane, the
-// free-throw circle, the three-point line, the restricted-area arc, the
-// backboard and the rim. Arcs are polylines of ~5 cm chords.
-//
-// TODO(court): replace with court.Markings once package court provides it.
+// markings returns the court's lines (court.Markings) as polylines in
+// metres: arcs and circles become ~5 cm chords, dashed arcs become dashes
+// of ~0.3 m with gaps of the same length.
 func markings(t court.Template) [][]pt {
-	L2, W2 := t.Length_m/2, t.Width_m/2
 	var out [][]pt
-	out = append(out,
-		[]pt{{-L2, -W2}, {L2, -W2}, {L2, W2}, {-L2, W2}, {-L2, -W2}},
-		[]pt{{0, -W2}, {0, W2}},
-		arc(pt{0, 0}, t.CenterCircleRadius_m, 0, 2*math.Pi),
-	)
-	for _, s := range []float64{-1, 1} {
-		base := s * L2
-		hoop := pt{t.HoopX_m(int(s)), 0}
-		ft := base - s*t.FreeThrowLine_m
-		k := t.KeyWidth_m / 2
-		out = append(out,
-			[]pt{{base, -k}, {ft, -k}, {ft, k}, {base, k}},
-			arc(pt{ft, 0}, t.FreeThrowRadius_m, 0, 2*math.Pi),
-			// Backboard: 1.83 m wide, 1.22 m in from the baseline.
-			[]pt{{base - s*1.22, -0.915}, {base - s*1.22, 0.915}},
-			arc(hoop, t.RimRadius_m, 0, 2*math.Pi),
-		)
-		// Three-point line: straight from the baseline at ±corner until it
-		// meets the arc around the hoop.
-		R, C := t.ThreePointRadius_m, t.ThreePointCorner_m
-		if C > R {
-			C = R
-		}
-		phi := math.Asin(C / R)
-		mid := math.Pi // the arc faces center court
-		if s < 0 {
-			mid = 0
-		}
-		a := arc(hoop, R, mid-phi, mid+phi)
-		line := append([]pt{{base, a[0].y}}, a...)
-		line = append(line, pt{base, a[len(a)-1].y})
-		out = append(out, line)
-		if t.RestrictedRadius_m > 0 {
-			out = append(out, arc(hoop, t.RestrictedRadius_m, mid-math.Pi/2, mid+math.Pi/2))
+	for _, s := range court.Markings(t) {
+		c := pt{s.C.X, s.C.Y}
+		switch s.Kind {
+		case court.Line:
+			out = append(out, []pt{{s.P0.X, s.P0.Y}, {s.P1.X, s.P1.Y}})
+		case court.Circle:
+			out = append(out, arc(c, s.R_m, 0, 2*math.Pi))
+		case court.Arc:
+			if !s.Dashed {
+				out = append(out, arc(c, s.R_m, s.From_rad, s.To_rad))
+				continue
+			}
+			step := 0.3 / s.R_m // dash angle
+			for a := s.From_rad; a < s.To_rad; a += 2 * step {
+				out = append(out, arc(c, s.R_m, a, math.Min(a+step, s.To_rad)))
+			}
 		}
 	}
 	return out

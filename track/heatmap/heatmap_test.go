@@ -118,8 +118,8 @@ func TestFoldMapsCellsOntoCells(t *testing.T) {
 	}
 }
 
-func TestFromHoop(t *testing.T) {
-	hx := court.NBA.HoopX_m(1)
+func TestFeedShotPlacement(t *testing.T) {
+	hx := court.NBA.HoopX_m(court.East)
 	cases := []struct {
 		hx, hy int32
 		x, y   float64
@@ -131,9 +131,11 @@ func TestFromHoop(t *testing.T) {
 		{685, -475, hx + .475, .685}, // the seed's example (behind the hoop)
 	}
 	for _, c := range cases {
-		x, y := FromHoop(court.NBA, c.hx, c.hy)
-		if math.Abs(x-c.x) > 1e-9 || math.Abs(y-c.y) > 1e-9 {
-			t.Errorf("FromHoop(%d, %d) = (%v, %v), want (%v, %v)", c.hx, c.hy, x, y, c.x, c.y)
+		ch := NewShotChart(court.NBA)
+		ch.AddFeed(0, 1, 2, c.hx, c.hy, true, false, 1)
+		s := ch.Shots[0]
+		if math.Abs(s.X_m-c.x) > 1e-9 || math.Abs(s.Y_m-c.y) > 1e-9 {
+			t.Errorf("feed shot (%d, %d) at (%v, %v), want (%v, %v)", c.hx, c.hy, s.X_m, s.Y_m, c.x, c.y)
 		}
 	}
 }
@@ -143,13 +145,18 @@ func TestShotChartZones(t *testing.T) {
 	c.AddFeed(1, 7, 10, 0, 5000, true, false, 3)
 	c.AddFeed(2, 7, 10, 0, 7500, false, true, 9)
 	c.AddFeed(3, 7, 10, 0, 7500, true, true, 9)
-	c.AddDetected(4, 7, 10, -8, 0, -c.Court.HoopX_m(1), true, false)
-	if c.Zones[3] != (ZoneCount{1, 1}) || c.Zones[9] != (ZoneCount{2, 1}) || c.Zones[0] != (ZoneCount{1, 1}) {
-		t.Errorf("zones = %+v", c.Zones)
-	}
+	// A detected shot at the west hoop from 2 m north of its lane line's
+	// end: the same spot relative to the east hoop is 2 m south.
+	c.AddDetected(4, 7, 10, -8, 2, c.Court.HoopX_m(court.West), true)
 	d := c.Shots[3]
-	if d.X_m != 8 || math.Abs(d.Dist_m-(c.Court.HoopX_m(1)-8)) > 1e-9 {
+	if math.Abs(d.X_m-8) > 1e-9 || math.Abs(d.Y_m+2) > 1e-9 || math.Abs(d.Dist_m-math.Hypot(c.Court.HoopX_m(court.East)-8, 2)) > 1e-9 {
 		t.Errorf("detected west shot not turned onto the east half: %+v", d)
+	}
+	if d.Zone == 0 || d.Is3Point {
+		t.Errorf("detected shot zone %d three %v, want a two-point zone", d.Zone, d.Is3Point)
+	}
+	if c.Zones[3] != (ZoneCount{1, 1}) || c.Zones[9] != (ZoneCount{2, 1}) || c.Zones[d.Zone].Attempts == 0 {
+		t.Errorf("zones = %+v", c.Zones)
 	}
 }
 

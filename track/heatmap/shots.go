@@ -35,7 +35,7 @@ type Shot struct {
 	Dist_m   float64 // horizontal distance to the hoop
 	Made     bool
 	Is3Point bool
-	Zone     uint8 // the feed's zone 1-14; 0 when unknown
+	Zone     uint8 // 1-14: the feed's zone, or court.StandardZones' for a detected shot; 0 unknown
 	Source   ShotSource
 }
 
@@ -50,37 +50,35 @@ type ZoneCount struct {
 type ShotChart struct {
 	Court court.Template
 	Shots []Shot
-	Zones [15]ZoneCount // by zone 1-14; index 0 holds shots without a zone
+	Zones [court.NumZones + 1]ZoneCount // by zone 1-14; index 0 holds shots without a zone
 }
 
 // NewShotChart returns an empty chart on court t.
 func NewShotChart(t court.Template) *ShotChart { return &ShotChart{Court: t} }
 
-// FromHoop maps a feed shot location (hoop_player_x/y, mm, relative to the
-// hoop: +y from the hoop toward center court, +x to the right of someone at
-// the hoop facing center court) onto the canonical frame with the east hoop
-// attacked: x_m = HoopX − y/1000, y_m = x/1000. The two frames differ by a
-// quarter turn (no mirror): facing center court from the east hoop is
-// facing −x, and the right hand then points to +y.
-func FromHoop(t court.Template, hoopPlayerX_mm, hoopPlayerY_mm int32) (x_m, y_m float64) {
-	return t.HoopX_m(1) - float64(hoopPlayerY_mm)/1000, float64(hoopPlayerX_mm) / 1000
-}
-
-// AddFeed adds a shot message of the feed.
+// AddFeed adds a shot message of the feed: hoop_player_x/y (mm, hoop
+// frame: +y from the hoop toward center court, +x to the right of someone
+// at the hoop facing center court) are placed at the east hoop with
+// court.Template.ShotToCourt. zone is the feed's own zone number.
 func (c *ShotChart) AddFeed(t_ms, playerID, teamID int64, hoopPlayerX_mm, hoopPlayerY_mm int32, made, three bool, zone uint8) {
-	x, y := FromHoop(c.Court, hoopPlayerX_mm, hoopPlayerY_mm)
+	x, y := c.Court.ShotToCourt(court.East, float64(hoopPlayerX_mm), float64(hoopPlayerY_mm))
 	c.add(Shot{T_ms: t_ms, PlayerID: playerID, TeamID: teamID, X_m: x, Y_m: y, Made: made, Is3Point: three,
 		Zone: zone, Source: SourceFeed})
 }
 
 // AddDetected adds a shot detected from the ball, released at (x_m, y_m)
 // (canonical frame) toward the hoop at x = hoopX_m; a shot at the west hoop
-// is turned a half turn onto the east half.
-func (c *ShotChart) AddDetected(t_ms, playerID, teamID int64, x_m, y_m, hoopX_m float64, made, three bool) {
+// is turned a half turn onto the east half (the same place in the hoop
+// frame). Its zone is court.StandardZones' and Is3Point the template's.
+func (c *ShotChart) AddDetected(t_ms, playerID, teamID int64, x_m, y_m, hoopX_m float64, made bool) {
+	end := court.East
 	if hoopX_m < 0 {
-		x_m, y_m = -x_m, -y_m
+		end = court.West
 	}
-	c.add(Shot{T_ms: t_ms, PlayerID: playerID, TeamID: teamID, X_m: x_m, Y_m: y_m, Made: made, Is3Point: three,
+	hx, hy := c.Court.ToHoopFrame(end, x_m, y_m)
+	x_m, y_m = c.Court.FromHoopFrame(court.East, hx, hy)
+	c.add(Shot{T_ms: t_ms, PlayerID: playerID, TeamID: teamID, X_m: x_m, Y_m: y_m, Made: made,
+		Is3Point: c.Court.IsThreeFromHoop(hx, hy), Zone: uint8(court.StandardZones.Zone(c.Court, hx, hy)),
 		Source: SourceDetected})
 }
 

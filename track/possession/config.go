@@ -25,18 +25,16 @@ type Config struct {
 	// one wild sample does not split a possession. Default 2.
 	ReleaseSamples int
 
-	// Shot detection. A released ball is a shot when it rises above
-	// RimHeight_m and then comes within NearRim_m (horizontal) of a hoop
-	// while no lower than RimHeight_m - NearRimDrop_m.
-	HoopX_m       float64 // hoops at (±HoopX_m, 0) in the canonical frame
-	RimHeight_m   float64
-	RimRadius_m   float64
+	// Court gives the hoops (rim centres at (±(L/2 − HoopFromBaseline_m),
+	// 0, RimHeight_m)), the three-point line and the zones of detected
+	// shots. Default court.NBA.
+	Court court.Template
+
+	// Shot detection. A released ball is a shot when it rises above the
+	// rim and then comes within NearRim_m (horizontal) of a hoop while no
+	// lower than RimHeight_m − NearRimDrop_m.
 	NearRim_m     float64 // default 1.0
 	NearRimDrop_m float64 // default 0.6
-
-	// Three-point geometry, to flag detected shots (from the template).
-	ThreePointRadius_m float64
-	ThreePointCorner_m float64
 
 	// LooseSpeed_mps splits a released ball that nobody holds into in
 	// flight (faster) and loose (slower). Default 3 m/s.
@@ -53,19 +51,15 @@ func DefaultConfig() Config { return ConfigFor(court.NBA) }
 // ConfigFor returns the default thresholds with the hoops and lines of t.
 func ConfigFor(t court.Template) Config {
 	return Config{
-		Entry_m:            0.75,
-		Exit_m:             1.2,
-		MinHold_ms:         200,
-		MaxBallZ_m:         2.1,
-		ReleaseSamples:     2,
-		HoopX_m:            t.HoopX_m(1),
-		RimHeight_m:        t.RimHeight_m,
-		RimRadius_m:        t.RimRadius_m,
-		NearRim_m:          1.0,
-		NearRimDrop_m:      0.6,
-		ThreePointRadius_m: t.ThreePointRadius_m,
-		ThreePointCorner_m: t.ThreePointCorner_m,
-		LooseSpeed_mps:     3,
-		FeedShotWindow_ms:  3000,
+		Entry_m:           0.75,
+		Exit_m:            1.2,
+		MinHold_ms:        200,
+		MaxBallZ_m:        2.1,
+		ReleaseSamples:    2,
+		Court:             t,
+		NearRim_m:         1.0,
+		NearRimDrop_m:     0.6,
+		LooseSpeed_mps:    3,
+		FeedShotWindow_ms: 3000,
 	}
 }

@@ -3,6 +3,8 @@ package possession
 import (
 	"math"
 	"sort"
+
+	"github.com/stmotion/stmotion/court"
 )
 
 // flight is what the ball did since it last left the holder's entry radius.
@@ -223,7 +225,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 			}
 			d.prevHoldD_m = dh
 			switch {
-			case dh > d.cfg.Exit_m || z_m > d.cfg.RimHeight_m:
+			case dh > d.cfg.Exit_m || z_m > d.cfg.Court.RimHeight_m:
 				// A single wild sample (multipath) does not take the ball
 				// away: it must stay out for ReleaseSamples samples.
 				d.outN++
@@ -376,11 +378,12 @@ func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by float64) {
 // track follows a released ball for shot detection.
 func (d *Detector) track(t_ms int64, x, y, z float64) {
 	c := &d.cfg
-	if z > c.RimHeight_m {
+	rim := c.Court.RimHeight_m
+	if z > rim {
 		d.fl.rose = true
 	}
-	if d.fl.rose && !d.fl.shot && z > c.RimHeight_m-c.NearRimDrop_m {
-		for _, h := range [2]float64{c.HoopX_m, -c.HoopX_m} {
+	if d.fl.rose && !d.fl.shot && z > rim-c.NearRimDrop_m {
+		for _, h := range [2]float64{c.Court.HoopX_m(court.East), c.Court.HoopX_m(court.West)} {
 			if math.Hypot(x-h, y) <= c.NearRim_m {
 				d.fl.shot = true
 				d.fl.hoopX_m = h
@@ -388,12 +391,12 @@ func (d *Detector) track(t_ms int64, x, y, z float64) {
 			}
 		}
 	}
-	if d.fl.shot && !d.fl.made && d.started && d.prevZ_m >= c.RimHeight_m && z < c.RimHeight_m {
+	if d.fl.shot && !d.fl.made && d.started && d.prevZ_m >= rim && z < rim {
 		// Where the ball crossed the rim plane.
-		f := (d.prevZ_m - c.RimHeight_m) / (d.prevZ_m - z)
+		f := (d.prevZ_m - rim) / (d.prevZ_m - z)
 		cx := d.prevX_m + f*(x-d.prevX_m)
 		cy := d.prevY_m + f*(y-d.prevY_m)
-		if math.Hypot(cx-d.fl.hoopX_m, cy) <= c.RimRadius_m+0.15 {
+		if math.Hypot(cx-d.fl.hoopX_m, cy) <= c.Court.RimRadius_m+0.15 {
 			d.fl.made = true
 		}
 	}
@@ -514,11 +517,16 @@ func (d *Detector) resolveFlight(end_ms int64) {
 	r := &d.rel
 	d.fl.emitted = true
 	d.shotSince = true
-	dist := math.Hypot(r.x_m-d.fl.hoopX_m, r.y_m)
-	three := dist >= d.cfg.ThreePointRadius_m || math.Abs(r.y_m) >= d.cfg.ThreePointCorner_m
+	t := &d.cfg.Court
+	end := court.East
+	if d.fl.hoopX_m < 0 {
+		end = court.West
+	}
+	hx, hy := t.ToHoopFrame(end, r.x_m, r.y_m)
 	d.ev = Event{Kind: KindShot, Start_ms: r.t_ms, End_ms: end_ms, PlayerID: r.player, TeamID: r.team,
 		FromPlayerID: r.passIn, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: d.fl.hoopX_m,
-		Length_m: dist, Made: d.fl.made, Is3Point: three}
+		Length_m: math.Hypot(hx, hy), Made: d.fl.made, Is3Point: t.IsThreeFromHoop(hx, hy),
+		Zone: uint8(court.StandardZones.Zone(*t, hx, hy))}
 	d.playerTotal(r.player, r.team).Shots++
 	d.shots[d.nShots%shotRingN] = recentShot{shooter: r.player, passer: r.passIn, t_ms: r.t_ms}
 	d.nShots++

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/stmotion/stmotion/court"
 )
 
 // scene is a hand-made play sampled at 25 Hz.
@@ -309,7 +311,7 @@ func TestStealAndDeadBall(t *testing.T) {
 // hits the back of the rim and drops 1.2 m out. Player 3 (other team) under
 // the hoop picks it up at 2.6 s.
 func shotScene(made bool) scene {
-	hx := DefaultConfig().HoopX_m
+	hx := DefaultConfig().Court.HoopX_m(court.East)
 	return scene{
 		dur_s:   3.5,
 		players: still(map[int64][2]float64{1: {hx - 6, 0}, 3: {hx - 1.5, 0.6}}),
@@ -339,8 +341,8 @@ func TestShot(t *testing.T) {
 		if len(shots) != 1 || shots[0].PlayerID != 1 || shots[0].Made != made || shots[0].Is3Point {
 			t.Fatalf("made=%v: want one 2-point shot by player 1, got\n%s", made, tr)
 		}
-		if math.Abs(shots[0].Length_m-6) > 1e-9 {
-			t.Errorf("shot distance %.3f, want 6", shots[0].Length_m)
+		if math.Abs(shots[0].Length_m-6) > 1e-9 || court.Zone(shots[0].Zone) != court.ZoneMidTop {
+			t.Errorf("shot distance %.3f zone %v, want 6 m, mid-top", shots[0].Length_m, court.Zone(shots[0].Zone))
 		}
 		reb := tr.of(KindRebound)
 		if made && len(reb) != 0 || !made && (len(reb) != 1 || reb[0].PlayerID != 3 || reb[0].Offensive) {

@@ -58,7 +58,9 @@ func (k Kind) String() string {
 //	                    StartY) toward the hoop at (EndX, EndY); End_ms = when
 //	                    the flight ended (next possession or dead ball); Made
 //	                    = the ball was seen dropping through the rim; Is3Point
-//	                    from the release position; FromPlayerID = the passer
+//	                    and Zone (court.StandardZones) from the release
+//	                    position; Length_m = its distance to the hoop;
+//	                    FromPlayerID = the passer
 //	                    of the shooter's possession (a potential assist).
 //	KindTurnover:       PlayerID/TeamID lost the ball at Start_ms to
 //	                    ToPlayerID/ToTeamID, who held it from End_ms; Steal =
@@ -87,6 +89,7 @@ type Event struct {
 	Is3Point     bool
 	Steal        bool
 	Offensive    bool
+	Zone         uint8 // shots: court.StandardZones zone of the release position
 }
 
 // Duration_ms is End_ms - Start_ms.
