@@ -43,10 +43,23 @@ type Options struct {
 	// IgnoreHoopHeight skips the rim-height check of the hoops' z.
 	IgnoreHoopHeight bool
 
-	RectangleTolerance_mm  float64 // RMS corner distance from the best rectangle; default 100 mm
-	SizeTolerance_m        float64 // |length − template|, |width − template|; default 0.20 m
-	HoopTolerance_mm       float64 // hoop xy from the template's hoop; default 300 mm
-	HoopHeightTolerance_mm float64 // hoop z from the template's rim height; default 150 mm
+	// RectangleTolerance_mm bounds the RMS distance of the corners from the
+	// best-fitting rectangle. Default 100 mm: corner noise of σ = 50 mm per
+	// coordinate passes (1 in 2000 rejected, measured), a parallelogram whose
+	// corners are 0.9° off square (440 mm of shear along an NBA court) fails.
+	RectangleTolerance_mm float64
+	// SizeTolerance_m bounds |length − template| and |width − template|.
+	// Default 0.20 m: lets a court measured to the outside instead of the
+	// inside of its 5 cm lines, plus survey noise, still match, while the
+	// closest templates (FIBA 28 m, NBA 28.65 m long) stay apart.
+	SizeTolerance_m float64
+	// HoopTolerance_mm bounds a hoop's floor distance from the template's
+	// hoop at its end. Default 300 mm: hoops do not drive the fit, they
+	// confirm it; this catches hoops off the long axis, at the wrong end,
+	// in another unit or on a court of another template.
+	HoopTolerance_mm float64
+	// HoopHeightTolerance_mm bounds |z − rim height|. Default 150 mm (6 in).
+	HoopHeightTolerance_mm float64
 }
 
 func (o *Options) defaults() {
@@ -241,7 +254,7 @@ func New(b *Body, opt Options) (*Court, error) {
 	residual := math.Sqrt(ss / 4)
 	if residual > opt.RectangleTolerance_mm {
 		return nil, &CheckError{Check: "rectangle", Got: residual, Limit: opt.RectangleTolerance_mm, Unit: "mm", Err: ErrNotRectangle,
-			Detail: fmt.Sprintf("the corners are %.0f mm RMS from the best %.2f × %.2f m rectangle (tolerance %.0f mm; worst corner %s, %.0f mm off): %s", residual, L, W, opt.RectangleTolerance_mm, cornerNames[worstAt], worst, sides)}
+			Detail: fmt.Sprintf("the corners are %.0f mm RMS from the best %.2f × %.2f m rectangle (tolerance %.0f mm; worst corner %s, %.0f mm off): %s; diagonals ne–sw %.3f m, nw–se %.3f m", residual, L, W, opt.RectangleTolerance_mm, cornerNames[worstAt], worst, sides, ne.Dist(sw), nw.Dist(se))}
 	}
 
 	c := &Court{Residual_mm: residual, Length_m: L, Width_m: W, Mirrored: fit.Reflect}

@@ -193,6 +193,11 @@ func TestValidationFailures(t *testing.T) {
 		}, Options{}, ErrMirrored, "mirror", []string{"north and south"}},
 		{"not a rectangle", func() Body { b := good(); b.XNE += 600; return b }, Options{}, ErrNotRectangle, "rectangle",
 			[]string{"mm RMS", "tolerance 100 mm", "worst corner"}},
+		{"parallelogram", func() Body {
+			b := BodyFor(NBA, place(0, 0, 0, false))
+			b.YNE, b.YSE, b.YSW, b.YNW = b.YNE+300, b.YSE+300, b.YSW-300, b.YNW-300 // 1.2° off square
+			return b
+		}, Options{}, ErrNotRectangle, "rectangle", []string{"141 mm RMS", "diagonals ne–sw 32.737 m, nw–se 32.174 m"}},
 		{"forced template", good, Options{Template: "fiba"}, ErrTemplate, "template",
 			[]string{"28.65 × 15.24 m", "fiba template is 28.00 × 15.00 m", "off by 0.65 m"}},
 		{"unknown template", good, Options{Template: "nbl"}, ErrTemplate, "", []string{`"nbl"`, "nba, wnba"}},
