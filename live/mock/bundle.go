@@ -1,0 +1,337 @@
+package mock
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	json "github.com/goccy/go-json"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// ErrBundle reports a bundle directory the mock cannot serve.
+var ErrBundle = errors.New("mock: bad bundle")
+
+// BundleError says which file of a bundle is wrong and why.
+type BundleError struct {
+	Path string // the file
+	Line int    // 1-based line in messages.jsonl, 0 when not about a line
+	Err  error
+}
+
+func (e *BundleError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("mock: bundle %s line %d: %v", e.Path, e.Line, e.Err)
+	}
+	return fmt.Sprintf("mock: bundle %s: %v", e.Path, e.Err)
+}
+
+func (e *BundleError) Unwrap() []error { return []error{ErrBundle, e.Err} }
+
+// lineKind is the top-level "type" of a feed line, which decides whether a
+// token's data types let it through.
+type lineKind uint8
+
+const (
+	lineOther    lineKind = iota // markers, unknown types, unparsable lines: always sent
+	lineLocation                 // needs LOCATIONS
+	lineStats                    // needs STATS
+	lineShot                     // needs SHOTS
+	lineControl                  // a recorded ack or pong: connection-level, never replayed
+)
+
+// line is one feed line: data[start:end] of the bundle.
+type line struct {
+	start, end int
+	kind       lineKind
+	rel_ms     int64 // replay time: running max of occurred_at, minus the first occurred_at
+}
+
+// statEvent is a stats message, kept for /stats and /stats/details.
+type statEvent struct {
+	idx           int // line index
+	occurredAt_ms int64
+	team, player  int64
+	version       int64
+	stats         map[string]float64
+}
+
+// shotEvent is a shot message, kept for /shots.
+type shotEvent struct {
+	idx          int
+	team, player int64
+	rec          decode.ShotRecord
+}
+
+// bundle is a session bundle loaded into memory. It is immutable after load.
+type bundle struct {
+	dir       string
+	info      decode.LiveInfo
+	liveID    string
+	meta      decode.LiveMeta
+	sub       decode.Subscribe // roster; Token cleared
+	court     []byte           // nil when the bundle has no court.json
+	baseStats *decode.LiveStats
+	baseShots *decode.LiveShots
+	data      []byte // every line, concatenated
+	lines     []line // replayable lines (control lines dropped)
+	stats     []statEvent
+	shots     []shotEvent
+	first_ms  int64 // first occurred_at of the feed
+	last_ms   int64 // largest occurred_at of the feed
+	span_ms   int64 // last_ms - first_ms
+	unparsed  int   // lines that are not JSON objects (replayed as they are)
+	players   map[int64]decode.Player
+	teamNames map[int64]string
+}
+
+// wireLine is what loading needs from a feed line.
+type wireLine struct {
+	Type string `json:"type"`
+	Data struct {
+		OccurredAt_ms  int64              `json:"occurred_at"`
+		TeamID         int64              `json:"team_id"`
+		PlayerID       int64              `json:"player_id"`
+		Stats          map[string]float64 `json:"stats"`
+		Version        int64              `json:"version"`
+		IsMake         bool               `json:"is_make"`
+		Is3Point       bool               `json:"is_3point"`
+		Zone           int                `json:"zone"`
+		HoopPlayerX_mm int64              `json:"hoop_player_x"`
+		HoopPlayerY_mm int64              `json:"hoop_player_y"`
+		Status         string             `json:"status"`
+	} `json:"data"`
+}
+
+// messageFiles are the names a bundle's feed may have, in preference order.
+var messageFiles = []string{"messages.jsonl", "messages.jsonl.gz", "messages.jsonl.zst"}
+
+func loadBundle(dir string) (*bundle, error) {
+	b := &bundle{dir: dir, players: map[int64]decode.Player{}, teamNames: map[int64]string{}}
+	p := filepath.Join(dir, "live.json")
+	if err := readJSON(p, &b.info); err != nil {
+		return nil, err
+	}
+	for _, t := range b.info.Teams {
+		if b.liveID == "" && t.Live.ID != "" {
+			b.liveID, b.meta = t.Live.ID, t.Live
+		}
+		b.teamNames[t.ID] = t.Name
+	}
+	if b.liveID == "" {
+		return nil, &BundleError{Path: p, Err: errors.New("no team has a live id")}
+	}
+	p = filepath.Join(dir, "subscribe.json")
+	if err := readJSON(p, &b.sub); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	b.sub.Token, b.sub.TokenDataTypes = "", nil
+	for _, t := range b.sub.Teams {
+		if _, ok := b.teamNames[t.ID]; !ok || b.teamNames[t.ID] == "" {
+			b.teamNames[t.ID] = t.Name
+		}
+		for _, pl := range t.Players {
+			b.players[pl.ID] = pl
+		}
+	}
+	court, err := os.ReadFile(filepath.Join(dir, "court.json"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, &BundleError{Path: filepath.Join(dir, "court.json"), Err: err}
+	}
+	if err == nil {
+		if !json.Valid(court) {
+			return nil, &BundleError{Path: filepath.Join(dir, "court.json"), Err: errors.New("not valid JSON")}
+		}
+		b.court = bytes.TrimSpace(court)
+	}
+	var st decode.LiveStats
+	if err := readJSON(filepath.Join(dir, "stats.json"), &st); err == nil {
+		b.baseStats = &st
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	var sh decode.LiveShots
+	if err := readJSON(filepath.Join(dir, "shots.json"), &sh); err == nil {
+		b.baseShots = &sh
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := b.loadMessages(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return &BundleError{Path: path, Err: err}
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return &BundleError{Path: path, Err: err}
+	}
+	return nil
+}
+
+// readMessages returns the decompressed feed and the file it came from.
+func readMessages(dir string) ([]byte, string, error) {
+	for _, name := range messageFiles {
+		p := filepath.Join(dir, name)
+		f, err := os.Open(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, p, &BundleError{Path: p, Err: err}
+		}
+		defer f.Close()
+		var r io.Reader = f
+		switch filepath.Ext(name) {
+		case ".gz":
+			zr, err := gzip.NewReader(f)
+			if err != nil {
+				return nil, p, &BundleError{Path: p, Err: err}
+			}
+			defer zr.Close()
+			r = zr
+		case ".zst":
+			zr, err := zstd.NewReader(f)
+			if err != nil {
+				return nil, p, &BundleError{Path: p, Err: err}
+			}
+			defer zr.Close()
+			r = zr
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return nil, p, &BundleError{Path: p, Err: err}
+		}
+		return data, p, nil
+	}
+	return nil, filepath.Join(dir, messageFiles[0]), &BundleError{Path: filepath.Join(dir, messageFiles[0]), Err: fmt.Errorf("no feed (want one of %v): %w", messageFiles, os.ErrNotExist)}
+}
+
+// Lines returns the lines of a feed as the mock replays them: split at
+// '\n', without the line end ("\n" or "\r\n"), blank lines dropped. The
+// slices alias data.
+func Lines(data []byte) [][]byte {
+	var out [][]byte
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+		}
+		l = bytes.TrimSuffix(l, []byte{'\r'})
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func (b *bundle) loadMessages() error {
+	data, path, err := readMessages(b.dir)
+	if err != nil {
+		return err
+	}
+	b.data = data
+	var sched_ms int64
+	lineNo, pos := 0, 0
+	for pos < len(data) {
+		lineNo++
+		start := pos
+		end := bytes.IndexByte(data[pos:], '\n')
+		if end < 0 {
+			end = len(data)
+			pos = len(data)
+		} else {
+			end += pos
+			pos = end + 1
+		}
+		if end > start && data[end-1] == '\r' {
+			end--
+		}
+		if len(bytes.TrimSpace(data[start:end])) == 0 {
+			continue
+		}
+		var w wireLine
+		kind := lineOther
+		if err := json.Unmarshal(data[start:end], &w); err != nil {
+			b.unparsed++
+		} else {
+			switch w.Type {
+			case "location":
+				kind = lineLocation
+			case "stats":
+				kind = lineStats
+			case "shot":
+				kind = lineShot
+			case "ack", "pong":
+				kind = lineControl
+			}
+		}
+		if kind == lineControl {
+			continue
+		}
+		if occ := w.Data.OccurredAt_ms; occ > 0 {
+			if b.first_ms == 0 {
+				b.first_ms = occ
+			}
+			if occ > sched_ms {
+				sched_ms = occ
+			}
+		}
+		idx := len(b.lines)
+		b.lines = append(b.lines, line{start: start, end: end, kind: kind, rel_ms: sched_ms})
+		switch kind {
+		case lineStats:
+			b.stats = append(b.stats, statEvent{idx: idx, occurredAt_ms: w.Data.OccurredAt_ms, team: w.Data.TeamID,
+				player: w.Data.PlayerID, version: w.Data.Version, stats: w.Data.Stats})
+		case lineShot:
+			b.shots = append(b.shots, shotEvent{idx: idx, team: w.Data.TeamID, player: w.Data.PlayerID, rec: decode.ShotRecord{
+				OccurredAt_ms: w.Data.OccurredAt_ms, IsMake: w.Data.IsMake, Is3Point: w.Data.Is3Point, Zone: w.Data.Zone,
+				HoopPlayerX_mm: w.Data.HoopPlayerX_mm, HoopPlayerY_mm: w.Data.HoopPlayerY_mm, Status: w.Data.Status,
+			}})
+		}
+	}
+	if len(b.lines) == 0 {
+		return &BundleError{Path: path, Err: errors.New("the feed has no messages to replay")}
+	}
+	// Lines before the first timestamp replay at time 0.
+	for i := range b.lines {
+		if b.lines[i].rel_ms == 0 {
+			b.lines[i].rel_ms = b.first_ms
+		}
+		b.lines[i].rel_ms -= b.first_ms
+	}
+	b.last_ms = sched_ms
+	b.span_ms = sched_ms - b.first_ms
+	return nil
+}
+
+// line returns the bytes of line i (aliasing the bundle; never modify).
+func (b *bundle) line(i int) []byte { return b.data[b.lines[i].start:b.lines[i].end] }
+
+// countAt returns how many lines have a replay time ≤ off_ms.
+func (b *bundle) countAt(off_ms int64) int {
+	return sort.Search(len(b.lines), func(i int) bool { return b.lines[i].rel_ms > off_ms })
+}
+
+// firstAt returns the index of the first line with a replay time ≥ off_ms.
+func (b *bundle) firstAt(off_ms int64) int {
+	return sort.Search(len(b.lines), func(i int) bool { return b.lines[i].rel_ms >= off_ms })
+}

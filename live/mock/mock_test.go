@@ -1,0 +1,544 @@
+package mock_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/gorilla/websocket"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+var creds = live.Credentials{Username: mock.DefaultUsername, Secret: mock.DefaultSecret}
+
+// tinyDir writes the tiny bundle into a temporary directory.
+func tinyDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func start(t *testing.T, dir string, opts mock.Options) *mock.Server {
+	t.Helper()
+	s, err := mock.New(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); s.Close() })
+	return s
+}
+
+// do sends method uri (path and query) to the mock, signed unless sign is
+// nil, and returns the status and body.
+func do(t *testing.T, s *mock.Server, method, uri string, sign func(*http.Request)) (int, []byte, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL()+uri, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sign != nil {
+		sign(req)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, resp.Header
+}
+
+func signNow(req *http.Request) {
+	if err := creds.Sign(req, time.Now()); err != nil {
+		panic(err)
+	}
+}
+
+func errorBody(t *testing.T, body []byte) decode.ErrorBody {
+	t.Helper()
+	var eb decode.ErrorBody
+	if err := json.Unmarshal(body, &eb); err != nil {
+		t.Fatalf("error body %q: %v", body, err)
+	}
+	if eb.ShottrackerRequestID == "" || eb.Message == "" || eb.Status == 0 {
+		t.Errorf("error body %s lacks status, message or shottrackerRequestId", body)
+	}
+	return eb
+}
+
+func TestAuthRefusals(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{})
+	uri := "/v1/data/live/" + mock.TinyLiveID + "/_subscribe?dt=STATS"
+	tests := []struct {
+		name     string
+		sign     func(*http.Request)
+		want     int
+		wantText string
+	}{
+		{"good signature", signNow, 200, ""},
+		{"skew 4 min behind is fine", func(r *http.Request) { creds.Sign(r, time.Now().Add(-4*time.Minute)) }, 200, ""},
+		{"no Authorization", func(r *http.Request) {}, 401, "missing Authorization"},
+		{"malformed", func(r *http.Request) { r.Header.Set("Authorization", "hmac nonsense") }, 401, "malformed Authorization"},
+		{"wrong scheme", func(r *http.Request) { r.Header.Set("Authorization", "Basic abc") }, 401, "malformed Authorization"},
+		{"wrong secret", func(r *http.Request) {
+			(live.Credentials{Username: mock.DefaultUsername, Secret: "not-the-secret"}).Sign(r, time.Now())
+		}, 401, "signature does not match"},
+		{"wrong username", func(r *http.Request) {
+			(live.Credentials{Username: "someone-else", Secret: mock.DefaultSecret}).Sign(r, time.Now())
+		}, 401, "unknown username"},
+		{"date 6 min behind", func(r *http.Request) { creds.Sign(r, time.Now().Add(-6*time.Minute)) }, 401, "away from the server clock"},
+		{"date 6 min ahead", func(r *http.Request) { creds.Sign(r, time.Now().Add(6*time.Minute)) }, 401, "away from the server clock"},
+		{"query changed after signing", func(r *http.Request) {
+			signNow(r)
+			r.URL.RawQuery = "dt=SHOTS"
+		}, 401, "signature does not match"},
+		{"path changed after signing", func(r *http.Request) {
+			signNow(r)
+			r.URL.Path = "/v1/data/live/" + mock.TinyLiveID + "/stats"
+		}, 401, "signature does not match"},
+		{"date header changed after signing", func(r *http.Request) {
+			signNow(r)
+			r.Header.Set("Date", time.Now().Add(time.Second).UTC().Format(http.TimeFormat))
+		}, 401, "signature does not match"},
+		{"no date", func(r *http.Request) { signNow(r); r.Header.Del("Date") }, 401, "missing date"},
+		{"malformed date", func(r *http.Request) { signNow(r); r.Header.Set("Date", "yesterday") }, 401, "malformed date"},
+		{"sha256 not supported", func(r *http.Request) {
+			signNow(r)
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "hmac-sha1", "hmac-sha256", 1))
+		}, 401, "unsupported algorithm"},
+		{"request line not signed", func(r *http.Request) {
+			signNow(r)
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "date host request-line", "date host", 1))
+		}, 401, "must include date and request-line"},
+	}
+	for _, tc := range tests {
+		status, body, _ := do(t, s, "GET", uri, tc.sign)
+		if status != tc.want {
+			t.Errorf("%s: status %d, want %d (body %s)", tc.name, status, tc.want, body)
+			continue
+		}
+		if tc.want != 200 {
+			eb := errorBody(t, body)
+			if eb.Status != tc.want || !strings.Contains(eb.Message, tc.wantText) {
+				t.Errorf("%s: body %s, want status %d and a message containing %q", tc.name, body, tc.want, tc.wantText)
+			}
+		}
+	}
+}
+
+func TestNoAuth(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{NoAuth: true})
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+mock.TinyLiveID, nil)
+	if status != 200 {
+		t.Fatalf("unsigned request with NoAuth: status %d, body %s", status, body)
+	}
+	var info decode.LiveInfo
+	if err := json.Unmarshal(body, &info); err != nil || len(info.Teams) != 2 || info.Teams[0].Live.ID != mock.TinyLiveID {
+		t.Errorf("live info %s (err %v)", body, err)
+	}
+}
+
+// subscribe gets a token for the data types dts (none: all granted).
+func subscribe(t *testing.T, s *mock.Server, dts ...string) string {
+	t.Helper()
+	q := url.Values{"dt": dts}
+	uri := "/v1/data/live/" + mock.TinyLiveID + "/_subscribe"
+	if len(dts) > 0 {
+		uri += "?" + q.Encode()
+	}
+	status, body, _ := do(t, s, "GET", uri, signNow)
+	if status != 200 {
+		t.Fatalf("subscribe: %d %s", status, body)
+	}
+	var sub decode.Subscribe
+	if err := json.Unmarshal(body, &sub); err != nil || sub.Token == "" {
+		t.Fatalf("subscribe body %s: %v", body, err)
+	}
+	return sub.Token
+}
+
+func dial(t *testing.T, s *mock.Server, tok string) *websocket.Conn {
+	t.Helper()
+	c, resp, err := websocket.DefaultDialer.Dial(s.WSURL()+"?token="+url.QueryEscape(tok), nil)
+	if err != nil {
+		st := 0
+		if resp != nil {
+			st = resp.StatusCode
+		}
+		t.Fatalf("dial: %v (status %d)", err, st)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// readAck reads the first message and checks it is the ack.
+func readAck(t *testing.T, c *websocket.Conn, wantTimeout_ms int64) {
+	t.Helper()
+	_, ack, err := c.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Type, Action string
+		Data         struct {
+			SocketSessionID  string `json:"socketSessionId"`
+			ServerAttributes struct {
+				MaxInputBufferSizeInBytes int   `json:"maxInputBufferSizeInBytes"`
+				ConnectionTimeoutInMs     int64 `json:"connectionTimeoutInMs"`
+			} `json:"serverAttributes"`
+		}
+	}
+	if err := json.Unmarshal(ack, &a); err != nil || a.Type != "ack" || a.Action != "subscribe" || a.Data.SocketSessionID == "" ||
+		a.Data.ServerAttributes.MaxInputBufferSizeInBytes != 8192 || a.Data.ServerAttributes.ConnectionTimeoutInMs != wantTimeout_ms {
+		t.Fatalf("ack %s (err %v), want type ack, maxInputBufferSizeInBytes 8192, connectionTimeoutInMs %d", ack, err, wantTimeout_ms)
+	}
+}
+
+// readAll reads messages until the connection closes, and returns them
+// with the close error.
+func readAll(c *websocket.Conn) ([][]byte, error) {
+	var out [][]byte
+	for {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, m)
+	}
+}
+
+func feedLines(t *testing.T, dir string) [][]byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mock.Lines(data)
+}
+
+func sameLines(t *testing.T, what string, got, want [][]byte) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d messages, want %d", what, len(got), len(want))
+	}
+	for i := range min(len(got), len(want)) {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Errorf("%s: message %d\n got %s\nwant %s", what, i, got[i], want[i])
+			return
+		}
+	}
+}
+
+func TestReplayByteForByte(t *testing.T) {
+	dir := tinyDir(t)
+	want := feedLines(t, dir)
+	for _, format := range []string{"jsonl", "gz", "zst"} {
+		d := dir
+		if format != "jsonl" {
+			d = t.TempDir()
+			if err := mock.WriteTinyBundle(d); err != nil {
+				t.Fatal(err)
+			}
+			compressFeed(t, d, format)
+		}
+		s := start(t, d, mock.Options{})
+		c := dial(t, s, subscribe(t, s))
+		readAck(t, c, 120000)
+		got, err := readAll(c)
+		if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+			t.Errorf("%s: end of feed: err %v, want a normal close", format, err)
+		}
+		sameLines(t, "replay of messages."+format, got, want)
+	}
+}
+
+// compressFeed replaces messages.jsonl in dir by messages.jsonl.gz or .zst.
+func compressFeed(t *testing.T, dir, format string) {
+	t.Helper()
+	p := filepath.Join(dir, "messages.jsonl")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	switch format {
+	case "gz":
+		zw := gzip.NewWriter(&buf)
+		zw.Write(data)
+		zw.Close()
+	case "zst":
+		zw, _ := zstd.NewWriter(&buf)
+		zw.Write(data)
+		zw.Close()
+	}
+	if err := os.WriteFile(p+"."+format, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p)
+}
+
+func TestReplayFilteredByDataType(t *testing.T) {
+	dir := tinyDir(t)
+	all := feedLines(t, dir)
+	for _, dt := range []string{"STATS", "SHOTS", "LOCATIONS"} {
+		wantType := map[string]string{"STATS": `"type":"stats"`, "SHOTS": `"type":"shot"`, "LOCATIONS": `"type":"location"`}[dt]
+		var want [][]byte
+		for _, l := range all {
+			if bytes.HasPrefix(l, []byte(`{`+wantType)) || bytes.HasPrefix(l, []byte(`{"type":"marker"`)) {
+				want = append(want, l)
+			}
+		}
+		s := start(t, dir, mock.Options{})
+		c := dial(t, s, subscribe(t, s, dt))
+		readAck(t, c, 120000)
+		got, _ := readAll(c)
+		sameLines(t, "dt="+dt, got, want)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{})
+	tok := subscribe(t, s)
+	c := dial(t, s, tok)
+	readAck(t, c, 120000)
+	c.Close()
+	tests := []struct {
+		name, token string
+		want        int
+	}{
+		{"reused token", tok, http.StatusForbidden},
+		{"unknown token", "not-a-token", http.StatusUnauthorized},
+		{"no token", "", http.StatusUnauthorized},
+	}
+	for _, tc := range tests {
+		_, resp, err := websocket.DefaultDialer.Dial(s.WSURL()+"?token="+tc.token, nil)
+		if err == nil || resp == nil || resp.StatusCode != tc.want {
+			st := 0
+			if resp != nil {
+				st = resp.StatusCode
+			}
+			t.Errorf("%s: err %v status %d, want refused with %d", tc.name, err, st, tc.want)
+			continue
+		}
+		body, _ := io.ReadAll(resp.Body)
+		errorBody(t, body)
+	}
+	// Each subscribe gives a fresh token that works once.
+	tok2 := subscribe(t, s)
+	if tok2 == tok {
+		t.Errorf("subscribe returned the same token twice: %s", tok)
+	}
+	readAck(t, dial(t, s, tok2), 120000)
+}
+
+func TestPingPongAndIdleTimeout(t *testing.T) {
+	// At this speed the second frame is 100 s away: after the first lines
+	// the feed is silent, so only pings keep the connection open.
+	s := start(t, tinyDir(t), mock.Options{Speed: 0.001, ConnectionTimeout: 300 * time.Millisecond})
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 300)
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"ping"}`)); err != nil {
+		t.Fatal(err)
+	}
+	pong := false
+	var err error
+	for {
+		var m []byte
+		_, m, err = c.ReadMessage()
+		if err != nil {
+			break
+		}
+		if string(m) == `{"type":"pong"}` {
+			pong = true
+		}
+	}
+	if !pong {
+		t.Errorf("no pong answered the ping")
+	}
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway || ce.Text != "idle timeout" {
+		t.Errorf("idle connection ended with %v, want close 1001 idle timeout", err)
+	}
+}
+
+func TestFaultCorrupt(t *testing.T) {
+	dir := tinyDir(t)
+	want := feedLines(t, dir)
+	s := start(t, dir, mock.Options{CorruptEvery: 10})
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	got, _ := readAll(c)
+	if len(got) != len(want) {
+		t.Fatalf("%d messages, want %d", len(got), len(want))
+	}
+	corrupt := 0
+	for i := range got {
+		if (i+1)%10 == 0 {
+			corrupt++
+			if !bytes.Equal(got[i], want[i][:len(want[i])/2]) || json.Valid(got[i]) {
+				t.Errorf("message %d: %s, want the first half of %s", i, got[i], want[i])
+			}
+		} else if !bytes.Equal(got[i], want[i]) {
+			t.Errorf("message %d: %s, want %s", i, got[i], want[i])
+		}
+	}
+	if corrupt == 0 {
+		t.Errorf("nothing corrupted")
+	}
+}
+
+func TestFaultDropAndReconnect(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{Speed: 0.001, DropEvery: 100 * time.Millisecond})
+	for range 2 { // a client reconnecting with a fresh token is dropped again
+		c := dial(t, s, subscribe(t, s))
+		readAck(t, c, 120000)
+		_, err := readAll(c)
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseAbnormalClosure {
+			t.Errorf("dropped connection ended with %v, want an abnormal closure (no close frame)", err)
+		}
+	}
+}
+
+func TestFaultDelay(t *testing.T) {
+	const delay = 20 * time.Millisecond
+	s := start(t, tinyDir(t), mock.Options{Delay: delay})
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	t0 := time.Now()
+	for range 5 {
+		if _, _, err := c.ReadMessage(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A lower bound only: a slow machine makes it longer, never shorter.
+	if el := time.Since(t0); el < 4*delay {
+		t.Errorf("5 messages in %s with a %s delay each", el, delay)
+	}
+}
+
+func TestLoop(t *testing.T) {
+	dir := tinyDir(t)
+	want := feedLines(t, dir)
+	s := start(t, dir, mock.Options{Loop: true})
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	var got [][]byte
+	for range 2*len(want) + 3 {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m)
+	}
+	sameLines(t, "first loop", got[:len(want)], want)
+	sameLines(t, "second loop", got[len(want):2*len(want)], want)
+	sameLines(t, "third loop", got[2*len(want):], want[:3])
+}
+
+func TestSeparateWebsocketListener(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{WSListen: "127.0.0.1:0"})
+	if s.WSURL() == "" || strings.Contains(s.WSURL(), strings.TrimPrefix(s.URL(), "http://")) {
+		t.Fatalf("WSURL %q should be on its own port (REST %s)", s.WSURL(), s.URL())
+	}
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	// "/ws?token=" on the REST listener works too.
+	c2, _, err := websocket.DefaultDialer.Dial(strings.Replace(s.URL(), "http", "ws", 1)+"/ws?token="+subscribe(t, s), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	readAck(t, c2, 120000)
+}
+
+func TestNotifySimulation(t *testing.T) {
+	var mu sync.Mutex
+	var calls []url.Values
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, r.URL.Query())
+		mu.Unlock()
+		if r.Method != http.MethodPut {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+	s := start(t, tinyDir(t), mock.Options{NotifyKey: "k1"})
+	status, body, h := do(t, s, "PUT", "/v1/data/live/notify?url="+url.QueryEscape(hook.URL+"/hook"), signNow)
+	id := h.Get("X-ShotTracker-Notify-Id")
+	if status != 204 || id == "" {
+		t.Fatalf("create notify: %d %s id %q", status, body, id)
+	}
+	if status, body, _ := do(t, s, "PUT", "/mock/wrong/do/live/notify/start", nil); status != 404 {
+		t.Errorf("wrong key: %d %s, want 404", status, body)
+	}
+	// End notifications are off by default: end without url calls nobody.
+	for _, step := range []string{"start", "end"} {
+		if status, body, _ := do(t, s, "PUT", "/mock/k1/do/live/notify/"+step, nil); status != 204 {
+			t.Fatalf("simulate %s: %d %s", step, status, body)
+		}
+	}
+	if status, body, _ := do(t, s, "PUT", "/v1/data/live/notify/"+id+"/_enableEndNotify", signNow); status != 204 {
+		t.Fatalf("enable end notify: %d %s", status, body)
+	}
+	if status, body, _ := do(t, s, "PUT", "/mock/k1/do/live/notify/end?url="+url.QueryEscape(hook.URL+"/hook"), nil); status != 204 {
+		t.Fatalf("simulate end: %d %s", status, body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"START", "END"}
+	if len(calls) != len(want) {
+		t.Fatalf("notify calls %v, want %d", calls, len(want))
+	}
+	for i, q := range calls {
+		if q.Get("notify_id") != id || q.Get("action") != "LIVE" || q.Get("data") != mock.TinyLiveID || q.Get("state") != want[i] {
+			t.Errorf("call %d: %v, want notify_id=%s action=LIVE data=%s state=%s", i, q, id, mock.TinyLiveID, want[i])
+		}
+	}
+}
+
+func TestBundleErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := mock.New(dir, mock.Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("empty dir: err %v, want not exist", err)
+	}
+	dir = tinyDir(t)
+	os.Remove(filepath.Join(dir, "messages.jsonl"))
+	_, err := mock.New(dir, mock.Options{})
+	var be *mock.BundleError
+	if !errors.As(err, &be) || !errors.Is(err, mock.ErrBundle) || !strings.Contains(err.Error(), "messages.jsonl") {
+		t.Errorf("no feed: err %v, want a BundleError naming messages.jsonl", err)
+	}
+	if _, err := mock.New(tinyDir(t), mock.Options{Speed: -1}); err == nil {
+		t.Errorf("negative speed accepted")
+	}
+	if _, err := mock.New(tinyDir(t), mock.Options{DataTypes: []string{"VIDEO"}}); err == nil {
+		t.Errorf("unknown data type accepted")
+	}
+}

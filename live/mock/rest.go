@@ -1,0 +1,572 @@
+package mock
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+func pathUnescape(s string) (string, error) { return url.PathUnescape(s) }
+
+// handleAPI serves everything under /v1/.
+func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	fail := s.failNext > 0
+	if fail {
+		s.failNext--
+	}
+	s.mu.Unlock()
+	if fail {
+		writeError(w, http.StatusInternalServerError, "mock: injected internal error (FailNext)")
+		return
+	}
+	segs := splitPath(r)
+	if len(segs) < 3 || segs[0] != "v1" || segs[1] != "data" {
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+		return
+	}
+	segs = segs[2:]
+	if !s.opts.NoAuth {
+		var err *authError
+		if segs[0] == "user" {
+			err = s.verifyBearer(r)
+		} else {
+			err = s.verifyHMAC(r)
+		}
+		if err != nil {
+			s.log.Info("mock: refused", "method", r.Method, "uri", r.RequestURI, "why", err.msg)
+			writeError(w, http.StatusUnauthorized, err.msg)
+			return
+		}
+	}
+	s.log.Debug("mock: request", "method", r.Method, "uri", r.RequestURI)
+	switch segs[0] {
+	case "live":
+		if len(segs) >= 2 && segs[1] == "notify" {
+			s.routeNotify(w, r, segs[2:])
+			return
+		}
+		s.routeLive(w, r, segs[1:])
+	case "locations":
+		s.routeLocations(w, r, segs[1:])
+	case "user":
+		if len(segs) == 2 && segs[1] == "profile" && method(w, r, http.MethodGet) {
+			writeJSON(w, http.StatusOK, s.opts.User)
+			return
+		}
+		if len(segs) != 2 || segs[1] != "profile" {
+			writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+		}
+	case "teams":
+		s.routeTeams(w, r, segs[1:])
+	default:
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+	}
+}
+
+// method answers 405 and returns false unless r uses m.
+func method(w http.ResponseWriter, r *http.Request, m string) bool {
+	if r.Method == m {
+		return true
+	}
+	w.Header().Set("Allow", m)
+	writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed here: use %s", r.Method, m))
+	return false
+}
+
+func (s *Server) granted(t string) bool { return slices.Contains(s.opts.DataTypes, t) }
+
+// inactive reports a live id the mock answers with 400.
+func (s *Server) inactive(id string) bool {
+	if slices.Contains(s.opts.InactiveIDs, id) {
+		return true
+	}
+	for _, r := range s.b.sub.EventCompletedResults {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// routeLive serves /v1/data/live/{id}[/...].
+func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string) {
+	if len(segs) == 0 {
+		writeError(w, http.StatusNotFound, "Invalid id")
+		return
+	}
+	id, rest := segs[0], strings.Join(segs[1:], "/")
+	switch rest {
+	case "", "_subscribe", "court", "stats", "stats/details", "shots", "video":
+	default:
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+		return
+	}
+	want := http.MethodGet
+	if rest == "video" {
+		want = http.MethodPut
+	}
+	if !method(w, r, want) {
+		return
+	}
+	if s.inactive(id) {
+		writeError(w, http.StatusBadRequest, "The live id is no longer active")
+		return
+	}
+	if id != s.b.liveID {
+		writeError(w, http.StatusNotFound, "Invalid id")
+		return
+	}
+	switch rest {
+	case "":
+		writeJSON(w, http.StatusOK, s.b.info)
+	case "_subscribe":
+		s.subscribe(w, r)
+	case "court":
+		if s.b.court == nil {
+			writeError(w, http.StatusInternalServerError, "mock: the bundle has no court.json")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(s.b.court)
+	case "stats":
+		if !s.granted(DataStats) {
+			writeError(w, http.StatusForbidden, "No access to STATS data")
+			return
+		}
+		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(s.replayed(), 0)})
+	case "stats/details":
+		if !s.granted(DataStats) {
+			writeError(w, http.StatusForbidden, "No access to STATS data")
+			return
+		}
+		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(s.replayed())})
+	case "shots":
+		if !s.granted(DataShots) {
+			writeError(w, http.StatusForbidden, "No access to SHOTS data")
+			return
+		}
+		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(s.replayed(), 0)})
+	case "video":
+		s.video(w, r, id)
+	}
+}
+
+// subscribe issues a one-time token for the requested data types.
+func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
+	dts := r.URL.Query()["dt"]
+	var types []string
+	for _, dt := range dts {
+		for _, t := range strings.Split(dt, ",") {
+			t = strings.ToUpper(strings.TrimSpace(t))
+			if t == "" {
+				continue
+			}
+			if !slices.Contains(allDataTypes, t) {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("Invalid data type %q: want STATS, SHOTS or LOCATIONS", t))
+				return
+			}
+			if !s.granted(t) {
+				writeError(w, http.StatusForbidden, "No access to "+t+" data")
+				return
+			}
+			if !slices.Contains(types, t) {
+				types = append(types, t)
+			}
+		}
+	}
+	if len(types) == 0 {
+		types = slices.Clone(s.opts.DataTypes)
+	}
+	slices.SortFunc(types, func(a, b string) int { return slices.Index(allDataTypes, a) - slices.Index(allDataTypes, b) })
+	tok := newID()
+	s.mu.Lock()
+	now := time.Now()
+	for k, t := range s.tokens { // forget expired tokens
+		if now.Sub(t.issued) > s.opts.TokenTTL {
+			delete(s.tokens, k)
+		}
+	}
+	s.tokens[tok] = &token{types: types, issued: now}
+	s.mu.Unlock()
+	sub := s.b.sub
+	sub.Token, sub.TokenDataTypes = tok, types
+	if sub.ActiveState == "" {
+		sub.ActiveState = "LIVE"
+	}
+	if sub.Teams == nil {
+		sub.Teams = []decode.RosterTeam{}
+	}
+	base := "http://" + r.Host + "/v1/data/live/" + url.PathEscape(s.b.liveID)
+	sub.StatsURL, sub.StatsDetailsURL, sub.ShotsURL = base+"/stats", base+"/stats/details", base+"/shots"
+	writeJSON(w, http.StatusOK, sub)
+}
+
+func (s *Server) video(w http.ResponseWriter, r *http.Request, liveID string) {
+	q := r.URL.Query()
+	id := q.Get("id")
+	if id == "" || len(id) > 255 {
+		writeError(w, http.StatusBadRequest, "id is required and may be at most 255 bytes")
+		return
+	}
+	var at int64
+	if v := q.Get("started_at"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("started_at %q: want epoch milliseconds", v))
+			return
+		}
+		at = n
+	}
+	s.mu.Lock()
+	s.videos = append(s.videos, Video{LiveID: liveID, ID: id, StartedAt_ms: at})
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// routeNotify serves /v1/data/live/notify[/{id}[/_enableEndNotify|_disableEndNotify]].
+func (s *Server) routeNotify(w http.ResponseWriter, r *http.Request, segs []string) {
+	switch len(segs) {
+	case 0:
+		switch r.Method {
+		case http.MethodGet:
+			s.mu.Lock()
+			list := decode.NotifyList{Notifications: []decode.Notify{}}
+			for _, n := range s.notifies {
+				list.Notifications = append(list.Notifications, *n)
+			}
+			s.mu.Unlock()
+			writeJSON(w, http.StatusOK, list)
+		case http.MethodPut:
+			u, ok := notifyURL(w, r)
+			if !ok {
+				return
+			}
+			n := &decode.Notify{ID: newID(), Action: "LIVE", URL: u}
+			s.mu.Lock()
+			s.notifies = append(s.notifies, n)
+			s.mu.Unlock()
+			w.Header().Set("X-ShotTracker-Notify-Id", n.ID)
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			method(w, r, "GET, PUT")
+		}
+		return
+	case 1, 2:
+	default:
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+		return
+	}
+	id := segs[0]
+	var change func(n *decode.Notify)
+	switch {
+	case len(segs) == 1 && r.Method == http.MethodPut:
+		u, ok := notifyURL(w, r)
+		if !ok {
+			return
+		}
+		change = func(n *decode.Notify) { n.URL = u }
+	case len(segs) == 1 && r.Method == http.MethodDelete:
+	case len(segs) == 1:
+		method(w, r, "PUT, DELETE")
+		return
+	case segs[1] == "_enableEndNotify" || segs[1] == "_disableEndNotify":
+		if !method(w, r, http.MethodPut) {
+			return
+		}
+		on := segs[1] == "_enableEndNotify"
+		change = func(n *decode.Notify) { n.EndNotification = on }
+	default:
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+		return
+	}
+	s.mu.Lock()
+	i := slices.IndexFunc(s.notifies, func(n *decode.Notify) bool { return n.ID == id })
+	if i >= 0 {
+		if change != nil {
+			change(s.notifies[i])
+		} else {
+			s.notifies = slices.Delete(s.notifies, i, i+1)
+		}
+	}
+	s.mu.Unlock()
+	if i < 0 {
+		writeError(w, http.StatusUnprocessableEntity, "Notify id not found")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// notifyURL reads the url parameter, answering 400 when it is unusable.
+func notifyURL(w http.ResponseWriter, r *http.Request) (string, bool) {
+	v := r.URL.Query().Get("url")
+	u, err := url.Parse(v)
+	if v == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("url %q: want an absolute http or https URL", v))
+		return "", false
+	}
+	return v, true
+}
+
+// handleSimulate serves the seed's notify simulation:
+// PUT /mock/{key}/do/live/notify/{start|end}?url=... calls url (PUT) with
+// notify_id, action=LIVE, data={live id} and state=START|END. Without url
+// it calls every registered notify (END only those with end notifications
+// enabled). It needs the key, not a signature.
+func (s *Server) handleSimulate(w http.ResponseWriter, r *http.Request) {
+	segs := splitPath(r)
+	if len(segs) != 6 || segs[2] != "do" || segs[3] != "live" || segs[4] != "notify" || (segs[5] != "start" && segs[5] != "end") {
+		writeError(w, http.StatusNotFound, "no such mock endpoint: want PUT /mock/{key}/do/live/notify/start|end?url=...")
+		return
+	}
+	if !method(w, r, http.MethodPut) {
+		return
+	}
+	if s.opts.NotifyKey != "" && segs[1] != s.opts.NotifyKey {
+		writeError(w, http.StatusNotFound, "unknown mock key")
+		return
+	}
+	state := strings.ToUpper(segs[5])
+	type target struct{ id, url string }
+	var targets []target
+	s.mu.Lock()
+	if u := r.URL.Query().Get("url"); u != "" {
+		t := target{url: u}
+		for _, n := range s.notifies {
+			if n.URL == u {
+				t.id = n.ID
+				break
+			}
+		}
+		if t.id == "" {
+			t.id = newID()
+		}
+		targets = append(targets, t)
+	} else {
+		for _, n := range s.notifies {
+			if state == "START" || n.EndNotification {
+				targets = append(targets, target{id: n.ID, url: n.URL})
+			}
+		}
+	}
+	s.mu.Unlock()
+	var failed []string
+	for _, t := range targets {
+		if err := s.callNotify(r.Context(), t.url, t.id, state); err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	if len(failed) > 0 {
+		writeError(w, http.StatusBadGateway, "notify failed: "+strings.Join(failed, "; "))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// callNotify PUTs one notification.
+func (s *Server) callNotify(ctx context.Context, target, id, state string) error {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("%q is not an http URL", target)
+	}
+	q := u.Query()
+	q.Set("notify_id", id)
+	q.Set("action", "LIVE")
+	q.Set("data", s.b.liveID)
+	q.Set("state", state)
+	u.RawQuery = q.Encode()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("PUT %s: %v", target, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("PUT %s: status %d", target, resp.StatusCode)
+	}
+	return nil
+}
+
+// routeLocations serves /v1/data/locations[/nearest/latlong/{lat}/{long}].
+func (s *Server) routeLocations(w http.ResponseWriter, r *http.Request, segs []string) {
+	if !method(w, r, http.MethodGet) {
+		return
+	}
+	facility := decode.Facility{FacilityName: s.b.meta.FacilityName, CourtName: s.b.meta.CourtName, LocationID: s.b.meta.LocationID}
+	switch {
+	case len(segs) == 0:
+		writeJSON(w, http.StatusOK, decode.Locations{Locations: []decode.Facility{facility}})
+	case len(segs) == 4 && segs[0] == "nearest" && segs[1] == "latlong":
+		lat, err1 := strconv.ParseFloat(segs[2], 64)
+		lon, err2 := strconv.ParseFloat(segs[3], 64)
+		q := r.URL.Query()
+		radius, err3 := strconv.ParseFloat(q.Get("radius"), 64)
+		unit := q.Get("unit")
+		if err1 != nil || err2 != nil || math.Abs(lat) > 90 || math.Abs(lon) > 180 {
+			writeError(w, http.StatusBadRequest, "latitude and longitude must be numbers in [-90, 90] and [-180, 180]")
+			return
+		}
+		if err3 != nil || !(radius > 0) {
+			writeError(w, http.StatusBadRequest, "radius is required and must be a number > 0")
+			return
+		}
+		km := 1.0
+		switch unit {
+		case "KILOMETERS":
+		case "MILES":
+			km = 1.609344
+		default:
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("unit %q: want MILES or KILOMETERS", unit))
+			return
+		}
+		d := haversine_km(lat, lon, s.opts.FacilityLatitude_deg, s.opts.FacilityLongitude_deg) / km
+		out := decode.Locations{Locations: []decode.Facility{}}
+		if d <= radius {
+			facility.Distance = &decode.FacilityDistance{Unit: unit, Value: math.Round(d*100) / 100}
+			out.Locations = append(out.Locations, facility)
+		}
+		writeJSON(w, http.StatusOK, out)
+	default:
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+	}
+}
+
+// haversine_km is the great-circle distance on a sphere of radius 6371 km.
+func haversine_km(lat1, lon1, lat2, lon2 float64) float64 {
+	const r_km = 6371.0
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r_km * math.Asin(math.Min(1, math.Sqrt(a)))
+}
+
+// rangeMessage applies the API's from/to rules; "" means the range is good.
+func rangeMessage(q url.Values) (from_ms, to_ms int64, msg string) {
+	from_ms, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
+	to_ms, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
+	switch {
+	case err1 != nil || err2 != nil || from_ms <= 0 || to_ms <= 0:
+		return 0, 0, "Both from and to must be greater than 0"
+	case from_ms >= to_ms:
+		return 0, 0, "from timestamp must be less than to timestamp"
+	case time.UnixMilli(from_ms).UTC().AddDate(0, 8, 0).Before(time.UnixMilli(to_ms).UTC()):
+		return 0, 0, "Request may not exceed more than 8 months"
+	}
+	return from_ms, to_ms, ""
+}
+
+// routeTeams serves /v1/data/teams and the team history endpoints. The
+// bundle's session is the only event: it is returned when it overlaps
+// [from, to] and matches the activity, otherwise the lists are empty.
+func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []string) {
+	if !method(w, r, http.MethodGet) {
+		return
+	}
+	if len(segs) == 0 {
+		writeJSON(w, http.StatusOK, decode.Teams{Teams: s.b.teams()})
+		return
+	}
+	team, err := strconv.ParseInt(segs[0], 10, 64)
+	if err != nil || !s.b.hasTeam(team) {
+		writeError(w, http.StatusNotFound, "Invalid id")
+		return
+	}
+	rest := strings.Join(segs[1:], "/")
+	var what, activity string
+	switch rest {
+	case "events":
+	case "players/practice/stats", "players/practice/scrimmage/stats", "players/practice/shooting/stats", "players/game/stats":
+		what, activity = "stats", strings.TrimSuffix(strings.TrimPrefix(rest, "players/"), "/stats")
+	case "players/practice/shots", "players/practice/scrimmage/shots", "players/practice/shooting/shots", "players/game/shots":
+		what, activity = "shots", strings.TrimSuffix(strings.TrimPrefix(rest, "players/"), "/shots")
+	default:
+		writeError(w, http.StatusNotFound, "Invalid id: no such resource "+r.URL.Path)
+		return
+	}
+	if what == "stats" && !s.granted(DataStats) {
+		writeError(w, http.StatusForbidden, "No access to STATS data")
+		return
+	}
+	if what == "shots" && !s.granted(DataShots) {
+		writeError(w, http.StatusForbidden, "No access to SHOTS data")
+		return
+	}
+	from, to, msg := rangeMessage(r.URL.Query())
+	if msg != "" {
+		writeError(w, http.StatusUnprocessableEntity, msg)
+		return
+	}
+	start, end := s.b.sessionSpan_ms()
+	in := start <= to && end >= from
+	switch what {
+	case "":
+		out := decode.TeamEvents{Events: []decode.TeamEvent{}}
+		if in {
+			out.Events = append(out.Events, s.event(r, start, end))
+		}
+		writeJSON(w, http.StatusOK, out)
+	case "stats":
+		out := decode.TeamPlayerStats{ID: team, PlayerStats: []decode.PlayerStats{}}
+		if in && s.activityMatches(activity) {
+			if ts := s.b.statsAt(len(s.b.lines), team); len(ts) == 1 {
+				out = ts[0]
+			}
+		}
+		writeJSON(w, http.StatusOK, out)
+	case "shots":
+		out := decode.TeamPlayerShots{ID: team, PlayerShots: []decode.PlayerShots{}}
+		if in && s.activityMatches(activity) {
+			if ts := s.b.shotsAt(len(s.b.lines), team); len(ts) == 1 {
+				out = ts[0]
+			}
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+// activityMatches says whether the bundle's session counts as the
+// activity of a team history endpoint.
+func (s *Server) activityMatches(activity string) bool {
+	m := s.b.meta
+	t := strings.ToUpper(m.Type)
+	switch activity {
+	case "practice":
+		return m.IsPracticeEvent
+	case "practice/scrimmage":
+		return m.IsPracticeEvent && strings.Contains(t, "SCRIMMAGE")
+	case "practice/shooting":
+		return m.IsPracticeEvent && strings.Contains(t, "SHOOTING")
+	case "game":
+		return m.IsGameEvent
+	}
+	return false
+}
+
+// event describes the bundle's session as a past team event.
+func (s *Server) event(r *http.Request, start, end int64) decode.TeamEvent {
+	m := s.b.meta
+	ev := decode.TeamEvent{ID: s.b.liveID, Name: m.Name, IsPracticeEvent: m.IsPracticeEvent, IsGameEvent: m.IsGameEvent,
+		StartedAt_ms: start, EndedAt_ms: end}
+	if m.Event != nil {
+		ev.ID, ev.Name = m.Event.ID, m.Event.Name
+	}
+	link := func(id string) string { return "http://" + r.Host + "/v1/data/live/" + url.PathEscape(id) }
+	name := m.Name
+	res := decode.EventResult{ID: s.b.liveID, Type: m.Type, Name: &name, StartedAt_ms: start, EndedAt_ms: end,
+		StatsURL: link(s.b.liveID) + "/stats", StatsDetailsURL: link(s.b.liveID) + "/stats/details", ShotsURL: link(s.b.liveID) + "/shots"}
+	ev.Results = append(slices.Clone(s.b.sub.EventCompletedResults), res)
+	return ev
+}

@@ -1,0 +1,265 @@
+package mock
+
+import (
+	"sort"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// The REST state of a live session is computed from the bundle: the join
+// time bodies (stats.json, shots.json) as a baseline, then every stats and
+// shot message replayed so far. A stats message carries the newest
+// cumulative value of each stat it names, so merging them in order gives
+// the box score at that point.
+
+type playerKey struct{ team, player int64 }
+
+// teamOrder returns the team ids in roster order, then any other team seen
+// in keys by id.
+func (b *bundle) teamOrder(seen map[int64]bool) []int64 {
+	var out []int64
+	done := map[int64]bool{}
+	for _, t := range b.sub.Teams {
+		if seen[t.ID] && !done[t.ID] {
+			out = append(out, t.ID)
+			done[t.ID] = true
+		}
+	}
+	var rest []int64
+	for id := range seen {
+		if !done[id] {
+			rest = append(rest, id)
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
+	return append(out, rest...)
+}
+
+// playerOrder sorts players of a team by roster position, then by id.
+func (b *bundle) playerOrder(team int64, ids []int64) {
+	rank := map[int64]int{}
+	for _, t := range b.sub.Teams {
+		if t.ID == team {
+			for i, p := range t.Players {
+				rank[p.ID] = i + 1
+			}
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		ri, rj := rank[ids[i]], rank[ids[j]]
+		if (ri == 0) != (rj == 0) {
+			return ri != 0
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return ids[i] < ids[j]
+	})
+}
+
+func (b *bundle) details(id int64, fallback decode.PlayerDetails) decode.PlayerDetails {
+	if p, ok := b.players[id]; ok {
+		return decode.PlayerDetails{ID: id, FirstName: p.FirstName, LastName: p.LastName, ProfileImageLink: p.ProfileImageLink}
+	}
+	if fallback.ID == 0 {
+		fallback.ID = id
+	}
+	return fallback
+}
+
+// statsAt is /stats after the first n lines; team limits it to one team
+// when not 0.
+func (b *bundle) statsAt(n int, team int64) []decode.TeamPlayerStats {
+	cur := map[playerKey]*decode.PlayerStats{}
+	seen := map[int64]bool{}
+	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStats {
+		ps := cur[k]
+		if ps == nil {
+			ps = &decode.PlayerStats{ID: k.player, PlayerDetails: b.details(k.player, pd), Stats: map[string]float64{}}
+			cur[k] = ps
+			seen[k.team] = true
+		}
+		return ps
+	}
+	if b.baseStats != nil {
+		for _, t := range b.baseStats.Teams {
+			for _, p := range t.PlayerStats {
+				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
+				ps.Version = p.Version
+				for k, v := range p.Stats {
+					ps.Stats[k] = v
+				}
+			}
+		}
+	}
+	for _, e := range b.stats {
+		if e.idx >= n {
+			break
+		}
+		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
+		if e.version != 0 {
+			ps.Version = e.version
+		}
+		for k, v := range e.stats {
+			ps.Stats[k] = v
+		}
+	}
+	out := []decode.TeamPlayerStats{}
+	for _, tid := range b.teamOrder(seen) {
+		if team != 0 && tid != team {
+			continue
+		}
+		var ids []int64
+		for k := range cur {
+			if k.team == tid {
+				ids = append(ids, k.player)
+			}
+		}
+		b.playerOrder(tid, ids)
+		t := decode.TeamPlayerStats{ID: tid, PlayerStats: []decode.PlayerStats{}}
+		for _, id := range ids {
+			t.PlayerStats = append(t.PlayerStats, *cur[playerKey{tid, id}])
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// detailsAt is /stats/details after the first n lines: every value each
+// stat took, in order. Baseline values (stats.json) are stamped with the
+// session's start time, since the bundle does not say when they changed.
+func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
+	cur := map[playerKey]*decode.PlayerStatsDetails{}
+	seen := map[int64]bool{}
+	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStatsDetails {
+		ps := cur[k]
+		if ps == nil {
+			ps = &decode.PlayerStatsDetails{ID: k.player, PlayerDetails: b.details(k.player, pd), Stats: map[string][]decode.StatChange{}}
+			cur[k] = ps
+			seen[k.team] = true
+		}
+		return ps
+	}
+	if b.baseStats != nil {
+		start_ms := b.meta.StartedAt_ms
+		if start_ms == 0 {
+			start_ms = b.first_ms
+		}
+		for _, t := range b.baseStats.Teams {
+			for _, p := range t.PlayerStats {
+				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
+				for k, v := range p.Stats {
+					ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: start_ms, Value: v})
+				}
+			}
+		}
+	}
+	for _, e := range b.stats {
+		if e.idx >= n {
+			break
+		}
+		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
+		for k, v := range e.stats {
+			ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: e.occurredAt_ms, Value: v})
+		}
+	}
+	out := []decode.TeamPlayerStatsDetails{}
+	for _, tid := range b.teamOrder(seen) {
+		var ids []int64
+		for k := range cur {
+			if k.team == tid {
+				ids = append(ids, k.player)
+			}
+		}
+		b.playerOrder(tid, ids)
+		t := decode.TeamPlayerStatsDetails{ID: tid, PlayerStats: []decode.PlayerStatsDetails{}}
+		for _, id := range ids {
+			t.PlayerStats = append(t.PlayerStats, *cur[playerKey{tid, id}])
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// shotsAt is /shots after the first n lines; team limits it to one team
+// when not 0.
+func (b *bundle) shotsAt(n int, team int64) []decode.TeamPlayerShots {
+	cur := map[playerKey]*decode.PlayerShots{}
+	seen := map[int64]bool{}
+	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerShots {
+		ps := cur[k]
+		if ps == nil {
+			ps = &decode.PlayerShots{ID: k.player, PlayerDetails: b.details(k.player, pd), Shots: []decode.ShotRecord{}}
+			cur[k] = ps
+			seen[k.team] = true
+		}
+		return ps
+	}
+	if b.baseShots != nil {
+		for _, t := range b.baseShots.Teams {
+			for _, p := range t.PlayerShots {
+				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
+				ps.Shots = append(ps.Shots, p.Shots...)
+			}
+		}
+	}
+	for _, e := range b.shots {
+		if e.idx >= n {
+			break
+		}
+		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
+		ps.Shots = append(ps.Shots, e.rec)
+	}
+	out := []decode.TeamPlayerShots{}
+	for _, tid := range b.teamOrder(seen) {
+		if team != 0 && tid != team {
+			continue
+		}
+		var ids []int64
+		for k := range cur {
+			if k.team == tid {
+				ids = append(ids, k.player)
+			}
+		}
+		b.playerOrder(tid, ids)
+		t := decode.TeamPlayerShots{ID: tid, PlayerShots: []decode.PlayerShots{}}
+		for _, id := range ids {
+			t.PlayerShots = append(t.PlayerShots, *cur[playerKey{tid, id}])
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// teams returns every team the bundle names, live.json first.
+func (b *bundle) teams() []decode.TeamRef {
+	out := []decode.TeamRef{}
+	done := map[int64]bool{}
+	add := func(id int64) {
+		if !done[id] {
+			done[id] = true
+			out = append(out, decode.TeamRef{ID: id, Name: b.teamNames[id]})
+		}
+	}
+	for _, t := range b.info.Teams {
+		add(t.ID)
+	}
+	for _, t := range b.sub.Teams {
+		add(t.ID)
+	}
+	return out
+}
+
+func (b *bundle) hasTeam(id int64) bool {
+	_, ok := b.teamNames[id]
+	return ok
+}
+
+// sessionSpan_ms is when the bundle's session started and ended (epoch ms).
+func (b *bundle) sessionSpan_ms() (start, end int64) {
+	start = b.meta.StartedAt_ms
+	if start == 0 || (b.first_ms != 0 && b.first_ms < start) {
+		start = b.first_ms
+	}
+	return start, b.last_ms
+}

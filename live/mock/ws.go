@@ -1,0 +1,292 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/gorilla/websocket"
+)
+
+// writeWait bounds one websocket write.
+const writeWait = 10 * time.Second
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  4096,
+	WriteBufferSize: 16384,
+	// Browsers on any origin may use a local mock.
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+// handleWS takes a websocket connection with a one-time token: a missing
+// or unknown token is refused with 401, a token used before with 403
+// (request a new one from /_subscribe).
+func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	tok := r.URL.Query().Get("token")
+	if tok == "" {
+		writeError(w, http.StatusUnauthorized, "missing token: request one from /v1/data/live/{live_id}/_subscribe and connect with ?token=")
+		return
+	}
+	s.mu.Lock()
+	t := s.tokens[tok]
+	var status int
+	var msg string
+	switch {
+	case t == nil:
+		status, msg = http.StatusUnauthorized, "unknown or expired token: request a new one from /_subscribe"
+	case t.used:
+		status, msg = http.StatusForbidden, "token already used: tokens are one time use, request a new one from /_subscribe"
+	case time.Since(t.issued) > s.opts.TokenTTL:
+		delete(s.tokens, tok)
+		status, msg = http.StatusUnauthorized, "token expired: request a new one from /_subscribe"
+	default:
+		t.used = true
+	}
+	s.mu.Unlock()
+	if status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	c, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	s.mu.Lock()
+	select {
+	case <-s.closed:
+		s.mu.Unlock()
+		c.Close()
+		return
+	default:
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		c.Close()
+		s.wg.Done()
+	}()
+	sess := &session{s: s, c: c, id: newID()[:8], done: make(chan struct{})}
+	for _, dt := range t.types {
+		switch dt {
+		case DataStats:
+			sess.allow[lineStats] = true
+		case DataShots:
+			sess.allow[lineShot] = true
+		case DataLocations:
+			sess.allow[lineLocation] = true
+		}
+	}
+	sess.allow[lineOther] = true
+	sess.run()
+}
+
+// session is one websocket connection.
+type session struct {
+	s     *Server
+	c     *websocket.Conn
+	id    string
+	allow [lineControl + 1]bool
+
+	writeMu  sync.Mutex
+	active   atomic.Int64 // unix ns of the last message either way
+	done     chan struct{}
+	doneOnce sync.Once
+	sent     int // replayed lines, for CorruptEvery (replay goroutine only)
+}
+
+func (ss *session) finish() { ss.doneOnce.Do(func() { close(ss.done) }) }
+
+func (ss *session) touch() { ss.active.Store(time.Now().UnixNano()) }
+
+func (ss *session) write(data []byte) error {
+	ss.writeMu.Lock()
+	defer ss.writeMu.Unlock()
+	ss.c.SetWriteDeadline(time.Now().Add(writeWait))
+	err := ss.c.WriteMessage(websocket.TextMessage, data)
+	if err == nil {
+		ss.touch()
+	}
+	return err
+}
+
+func (ss *session) closeWith(code int, reason string) {
+	ss.writeMu.Lock()
+	ss.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+	ss.writeMu.Unlock()
+}
+
+func (ss *session) run() {
+	s := ss.s
+	log := s.log.With("session", ss.id)
+	ss.touch()
+	ack := fmt.Sprintf(`{"data":{"socketSessionId":%q,"serverAttributes":{"maxInputBufferSizeInBytes":%d,"connectionTimeoutInMs":%d}},"action":"subscribe","type":"ack"}`,
+		ss.id, s.opts.MaxInputBuffer_B, s.opts.ConnectionTimeout.Milliseconds())
+	if err := ss.write([]byte(ack)); err != nil {
+		return
+	}
+	log.Info("mock: websocket open", "remote", ss.c.RemoteAddr().String())
+	ss.c.SetReadLimit(int64(s.opts.MaxInputBuffer_B))
+
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); ss.read() }()
+	go func() { defer wg.Done(); ss.watch() }()
+	reason := ss.replay()
+	switch reason {
+	case endOfFeed:
+		log.Info("mock: end of feed, closing")
+		ss.closeWith(websocket.CloseNormalClosure, "mock: end of feed")
+		// Give the client a moment to answer the close.
+		select {
+		case <-ss.done:
+		case <-time.After(time.Second):
+		}
+	}
+	ss.finish()
+	ss.c.Close()
+	wg.Wait()
+}
+
+// read answers pings and notes activity until the connection fails.
+func (ss *session) read() {
+	defer ss.finish()
+	var msg struct {
+		Action string `json:"action"`
+	}
+	for {
+		_, data, err := ss.c.ReadMessage()
+		if err != nil {
+			return
+		}
+		ss.touch()
+		msg.Action = ""
+		if json.Unmarshal(data, &msg) == nil && msg.Action == "ping" {
+			if err := ss.write([]byte(`{"type":"pong"}`)); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// watch closes the connection when it has been idle for the connection
+// timeout, and drops it every DropEvery.
+func (ss *session) watch() {
+	s := ss.s
+	timeout := s.opts.ConnectionTimeout
+	tick := min(timeout/4, time.Second)
+	tick = max(tick, 5*time.Millisecond)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	var drop <-chan time.Time
+	if s.opts.DropEvery > 0 {
+		dt := time.NewTimer(s.opts.DropEvery)
+		defer dt.Stop()
+		drop = dt.C
+	}
+	for {
+		select {
+		case <-ss.done:
+			return
+		case <-s.closed:
+			ss.closeWith(websocket.CloseGoingAway, "mock: server closing")
+			ss.finish()
+			ss.c.Close()
+			return
+		case <-drop:
+			s.log.Info("mock: dropping connection (fault injection)", "session", ss.id)
+			ss.finish()
+			ss.c.Close() // no close frame: an abrupt drop
+			return
+		case now := <-t.C:
+			if now.Sub(time.Unix(0, ss.active.Load())) > timeout {
+				s.log.Info("mock: closing idle connection", "session", ss.id, "timeout", timeout)
+				ss.closeWith(websocket.CloseGoingAway, "idle timeout")
+				ss.finish()
+				ss.c.Close()
+				return
+			}
+		}
+	}
+}
+
+type endReason uint8
+
+const (
+	stopped   endReason = iota // the connection or the server ended
+	endOfFeed                  // the feed ended and Loop is off
+)
+
+var errStopped = errors.New("mock: stopped")
+
+// replay sends the feed, filtered by the token's data types, at the
+// configured speed. A connection joins the replay clock where it stands;
+// at speed 0 it starts at the first line.
+func (ss *session) replay() endReason {
+	s := ss.s
+	b := s.b
+	var loop int64
+	i := 0
+	if s.opts.Speed > 0 {
+		var off int64
+		loop, off = s.position(time.Now())
+		i = b.firstAt(off)
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	wait := func(d time.Duration) error {
+		if d <= 0 {
+			select {
+			case <-ss.done:
+				return errStopped
+			default:
+				return nil
+			}
+		}
+		timer.Reset(d)
+		select {
+		case <-ss.done:
+			return errStopped
+		case <-timer.C:
+			return nil
+		}
+	}
+	for {
+		if i >= len(b.lines) {
+			if !s.opts.Loop {
+				return endOfFeed
+			}
+			loop, i = loop+1, 0
+		}
+		ln := &b.lines[i]
+		if !ss.allow[ln.kind] {
+			i++
+			continue
+		}
+		if s.opts.Speed > 0 {
+			if err := wait(time.Until(s.due(loop, ln.rel_ms))); err != nil {
+				return stopped
+			}
+		}
+		if err := wait(s.opts.Delay); err != nil {
+			return stopped
+		}
+		data := b.line(i)
+		ss.sent++
+		if s.opts.CorruptEvery > 0 && ss.sent%s.opts.CorruptEvery == 0 {
+			data = data[:len(data)/2]
+		}
+		if err := ss.write(data); err != nil {
+			return stopped
+		}
+		i++
+	}
+}
