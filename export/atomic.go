@@ -37,6 +37,12 @@ func createAtomic(path string) (*atomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
+	// CreateTemp makes the file private (0600); outputs are for sharing.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("export: %w", err)
+	}
 	return &atomicFile{file: f, buf: bufio.NewWriterSize(f, 1<<20), final: path}, nil
 }
 

@@ -1,0 +1,494 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
+)
+
+func init() {
+	register("analyze", "analyse recordings or session bundles into Parquet tables, summary.json and a report", runAnalyze)
+}
+
+const analyzeUsage = `Usage: stmotion analyze [flags] [INPUT...]
+
+Analyses ShotTracker recordings and writes movement analytics.
+
+INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
+subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
+.jsonl.zst; any file is read as a recording), or a directory searched
+recursively for both. Without INPUT the built-in sample game is analysed
+(a deterministic simulated game).
+
+Outputs under --out:
+  one session:   <table>.parquet and summary.json
+  several:       <table>/session_id=<id>/part-0.parquet (a Hive-partitioned
+                 dataset DuckDB, Spark, Trino and pandas read as one) and
+                 summary.json with one entry per session in sessions[]
+  tables:        samples players possessions events shots boxscore
+                 dist_check heatmaps quality (docs/schema.md)
+A short report per team goes to stdout; problems go to stderr, each with its
+file (and line for bad lines). Inputs are independent: a bad one is
+reported and the others still complete. The exit status is 1 when any
+input failed, and the last line says how many succeeded.
+
+Flags:
+`
+
+// analyzeConfig is what the flags of analyze decide.
+type analyzeConfig struct {
+	out       string
+	jobs      int
+	format    export.Format
+	liveOnly  bool
+	cell_m    float64
+	hz        float64
+	strict    bool
+	batchRows int
+	quiet     bool
+}
+
+func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg analyzeConfig
+	var format string
+	fs.StringVar(&cfg.out, "out", "stmotion-out", "output `directory` (created if needed)")
+	fs.IntVar(&cfg.jobs, "jobs", runtime.NumCPU(), "inputs analysed in `parallel`")
+	fs.StringVar(&format, "format", "parquet", "table file `format`: parquet or arrow (Arrow IPC)")
+	fs.BoolVar(&cfg.liveOnly, "live-only", false, "keep only samples and heatmap time with the game clock live")
+	fs.Float64Var(&cfg.cell_m, "cell", 0.5, "heatmap cell `size` in metres")
+	fs.Float64Var(&cfg.hz, "hz", 0, "output grid `rate` in Hz (0: the feed's median sample rate)")
+	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode (default: count, report and skip them)")
+	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
+	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), analyzeUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var err error
+	if cfg.format, err = export.ParseFormat(format); err != nil {
+		return usageError(fs, err)
+	}
+	if cfg.jobs < 1 {
+		return usageError(fs, fmt.Errorf("--jobs %d: want at least 1", cfg.jobs))
+	}
+	if !(cfg.cell_m > 0) {
+		return usageError(fs, fmt.Errorf("--cell %g: want a size > 0 m", cfg.cell_m))
+	}
+	if cfg.hz < 0 {
+		return usageError(fs, fmt.Errorf("--hz %g: want a rate ≥ 0", cfg.hz))
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		dir, err := os.MkdirTemp("", "stmotion-sample-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path, err := writeSample(ctx, dir)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "stmotion analyze: no input given: analysing the built-in sample game")
+		args = []string{path}
+	}
+
+	inputs, failed := planInputs(args)
+	total := len(inputs) + len(failed)
+	results := make([]analyzeResult, len(inputs))
+	hive := len(inputs)+len(failed) > 1
+	progress := newProgress(stderr, len(inputs), cfg.quiet)
+	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {
+		results[i] = analyzeInput(ctx, inputs[i], &cfg, hive)
+		progress.Add(1)
+	})
+	progress.Finish()
+
+	var sums []export.SessionSummary
+	for i, r := range results {
+		for _, w := range r.warnings {
+			fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
+		}
+		if r.err != nil {
+			failed = append(failed, export.FailedInput{Source: inputs[i].path, Error: r.err.Error()})
+			continue
+		}
+		sums = append(sums, r.summary)
+	}
+	for _, f := range failed {
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", f.Error)
+	}
+	if len(sums) > 0 {
+		var doc any = sums[0]
+		if hive {
+			doc = export.MultiSummary{Sessions: sums, Failed: failed}
+		}
+		if err := export.WriteJSON(filepath.Join(cfg.out, "summary.json"), doc); err != nil {
+			return err
+		}
+	}
+	if !cfg.quiet {
+		for i := range sums {
+			writeReport(stdout, &sums[i])
+		}
+	}
+	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s\n", len(sums), total, cfg.out)
+	if len(failed) > 0 {
+		return exitError{code: 1}
+	}
+	return ctx.Err()
+}
+
+func usageError(fs *flag.FlagSet, err error) error {
+	fmt.Fprintf(fs.Output(), "stmotion analyze: %v\n", err)
+	fs.Usage()
+	return exitError{code: 2}
+}
+
+// input is one session to analyse.
+type input struct {
+	path      string // as found: bundle directory or recording file
+	sessionID string
+	bundle    *decode.Bundle
+}
+
+// planInputs expands the arguments into inputs with unique session ids.
+// An argument that cannot be expanded or opened is a failed input; the
+// others go on.
+func planInputs(args []string) ([]input, []export.FailedInput) {
+	var ins []input
+	var failed []export.FailedInput
+	seen := map[string]int{}
+	for _, a := range args {
+		paths, err := decode.FindBundles(a)
+		if err != nil {
+			failed = append(failed, export.FailedInput{Source: a, Error: err.Error()})
+			continue
+		}
+		for _, p := range paths {
+			b, err := decode.OpenBundle(p)
+			if err != nil {
+				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
+				continue
+			}
+			id := sessionID(b)
+			seen[id]++
+			if n := seen[id]; n > 1 {
+				id = fmt.Sprintf("%s-%d", id, n)
+			}
+			ins = append(ins, input{path: p, sessionID: id, bundle: b})
+		}
+	}
+	return ins, failed
+}
+
+// sessionID is the live id of a bundle when live.json has one, otherwise
+// the name of the bundle directory or recording file without extensions.
+func sessionID(b *decode.Bundle) string {
+	if b.Live != nil {
+		for _, t := range b.Live.Teams {
+			if t.Live.ID != "" {
+				return t.Live.ID
+			}
+		}
+	}
+	name := filepath.Base(filepath.Clean(b.Path))
+	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		name = "session"
+	}
+	return name
+}
+
+// analyzeResult is what one input gave.
+type analyzeResult struct {
+	summary  export.SessionSummary
+	warnings []string
+	err      error
+}
+
+// maxReported is how many bad lines of one input are reported one by one.
+const maxReported = 5
+
+// analyzeInput runs one input through decode → engine → tables. Its
+// errors name the file, and the line when one is to blame. On failure no
+// table of the input is left on disk.
+func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) (res analyzeResult) {
+	p, err := openPipeline(in, cfg, hive)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.warnings = p.warnings
+	sum, err := p.run(ctx)
+	res.warnings = append(res.warnings, p.badLineWarnings()...)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.summary = export.Summarize(sum)
+	res.summary.Source = in.path
+	res.summary.SetTables(cfg.out, p.writer)
+	return res
+}
+
+// pipeline is one input wired from its recording to its table writer.
+type pipeline struct {
+	in       input
+	cfg      *analyzeConfig
+	sess     *track.Session
+	writer   *export.Writer
+	reader   *decode.Reader
+	warnings []string
+	bad      []string // the first maxReported bad lines
+	nBad     int64
+}
+
+func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
+	b := in.bundle
+	p := &pipeline{in: in, cfg: cfg}
+	meta := track.Meta{SessionID: in.sessionID}
+	if b.Subscribe != nil {
+		meta.Roster = b.Subscribe.Teams
+	} else {
+		p.warnings = append(p.warnings, fmt.Sprintf("%s: no %s: players have no names or teams", in.path, decode.BundleSubscribe))
+	}
+	if b.Court != nil {
+		courtPath := filepath.Join(b.Dir, decode.BundleCourt)
+		body, err := court.ParseBody(b.Court)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", courtPath, err)
+		}
+		if meta.Court, err = court.New(body, court.Options{}); err != nil {
+			return nil, fmt.Errorf("%s: %w", courtPath, err)
+		}
+	} else {
+		p.warnings = append(p.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame", in.path, decode.BundleCourt))
+	}
+	tcfg := track.DefaultConfig()
+	tcfg.Rate_Hz = cfg.hz
+	opts := []export.Option{export.WithFormat(cfg.format), export.WithBatchRows(cfg.batchRows)}
+	if hive {
+		opts = append(opts, export.WithHiveLayout())
+	}
+	if cfg.liveOnly {
+		opts = append(opts, export.WithLiveOnly())
+	}
+	w, err := export.NewWriter(cfg.out, in.sessionID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	p.writer = w
+	if p.sess, err = track.NewSession(tcfg, meta, w); err != nil {
+		w.Abort()
+		return nil, fmt.Errorf("%s: %w", in.path, err)
+	}
+	ropt := decode.ReaderOptions{
+		KeepErrors: -1,
+		OnBadLine: func(e *decode.Error, _ []byte) {
+			p.nBad++
+			p.sess.NoteBadLine()
+			if len(p.bad) < maxReported {
+				p.bad = append(p.bad, fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, e))
+			}
+		},
+	}
+	if p.reader, err = decode.OpenRecording(b.MessagesPath, ropt); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return p, nil
+}
+
+// errCanceled is wrapped when the context ends an input.
+var errCanceled = errors.New("canceled")
+
+// run feeds the whole recording to the engine and closes it. The
+// writer's files are committed by the engine's Close (the writer is its
+// sink) or removed on any error.
+func (p *pipeline) run(ctx context.Context) (*track.Summary, error) {
+	defer p.reader.Close()
+	var m decode.Message
+	var n int
+	for p.reader.Next(&m) {
+		if err := p.sess.Feed(&m); err != nil {
+			p.writer.Abort()
+			return nil, fmt.Errorf("%s:%d: %w", p.in.bundle.MessagesPath, p.reader.LineNumber(), err)
+		}
+		if n++; n&0xfff == 0 && ctx.Err() != nil {
+			p.writer.Abort()
+			return nil, fmt.Errorf("%s: %w", p.in.path, errCanceled)
+		}
+	}
+	if err := p.reader.Err(); err != nil {
+		p.writer.Abort()
+		return nil, fmt.Errorf("%s: %w", p.in.bundle.MessagesPath, err)
+	}
+	if p.cfg.strict && p.nBad > 0 {
+		p.writer.Abort()
+		return nil, fmt.Errorf("%s: %d lines do not decode (--strict); first: %s", p.in.bundle.MessagesPath, p.nBad, p.bad[0])
+	}
+	if st := p.reader.Stats(); st.Messages == 0 {
+		p.writer.Abort()
+		return nil, fmt.Errorf("%s: no message decoded (%d lines, %d bad)", p.in.bundle.MessagesPath, st.Lines, st.Bad)
+	}
+	sum, err := p.sess.Close()
+	if err != nil {
+		p.writer.Abort()
+		return nil, fmt.Errorf("%s: %w", p.in.path, err)
+	}
+	return sum, nil
+}
+
+// badLineWarnings reports the input's bad lines: the first few with their
+// line, then how many more.
+func (p *pipeline) badLineWarnings() []string {
+	if p.cfg.strict {
+		return nil
+	}
+	ws := append([]string(nil), p.bad...)
+	if more := p.nBad - int64(len(p.bad)); more > 0 {
+		ws = append(ws, fmt.Sprintf("%s: %d more lines do not decode (skipped and counted in quality.bad_lines)", p.in.bundle.MessagesPath, more))
+	}
+	return ws
+}
+
+// runJobs calls do(i) for i in [0, n) on up to jobs goroutines.
+func runJobs(ctx context.Context, jobs, n int, do func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(jobs, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				do(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// progress is a progress bar on stderr when stderr is a terminal, and
+// nothing otherwise.
+type progress struct{ bar *progressbar.ProgressBar }
+
+func newProgress(stderr io.Writer, n int, quiet bool) progress {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) || n < 1 {
+		return progress{}
+	}
+	return progress{bar: progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("analyze"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100_000_000),
+	)}
+}
+
+func (p progress) Add(n int) {
+	if p.bar != nil {
+		p.bar.Add(n)
+	}
+}
+
+func (p progress) Finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}
+
+// writeReport prints one session's players per team: minutes on court,
+// distance, top speed, sprints, possession and the DIST ratio.
+func writeReport(w io.Writer, s *export.SessionSummary) {
+	fmt.Fprintf(w, "\nsession %s (%s)\n", s.SessionID, s.Source)
+	teams := map[int64]string{}
+	var order []int64
+	for _, t := range s.Teams {
+		teams[t.TeamID] = t.Name
+		order = append(order, t.TeamID)
+	}
+	byTeam := map[int64][]export.PlayerSummary{}
+	for _, p := range s.Players {
+		if _, ok := teams[p.TeamID]; !ok {
+			teams[p.TeamID] = ""
+			order = append(order, p.TeamID)
+		}
+		byTeam[p.TeamID] = append(byTeam[p.TeamID], p)
+	}
+	poss := map[int64]float64{}
+	for _, t := range s.Teams {
+		poss[t.TeamID] = t.Possession_s
+	}
+	for _, id := range order {
+		ps := byTeam[id]
+		if len(ps) == 0 {
+			continue
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Distance_m > ps[j].Distance_m })
+		name := teams[id]
+		switch {
+		case id == 0:
+			name = "not on the roster"
+		case name == "":
+			name = fmt.Sprintf("team %d", id)
+		}
+		fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, poss[id])
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "player\tmin\tdist m\ttop m/s\tsprints\tposs s\tDIST ratio\t")
+		for _, p := range ps {
+			player := p.Name
+			if player == "" {
+				player = fmt.Sprint(p.PlayerID)
+			}
+			ratio := "-"
+			if p.DistRatio > 0 {
+				ratio = fmt.Sprintf("%.3f", p.DistRatio)
+			}
+			fmt.Fprintf(tw, "%s\t%.1f\t%.0f\t%.2f\t%d\t%.1f\t%s\t\n", player, p.TimeOnCourt_s/60, p.Distance_m, p.TopSpeed_mps, p.Sprints, p.Possession_s, ratio)
+		}
+		tw.Flush()
+	}
+	q := s.Quality
+	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d unknown ids\n",
+		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.UnknownIDs)
+}
+
+// writeSample writes the built-in sample game (synth.SampleConfig) as a
+// bundle under dir and returns the bundle's path.
+func writeSample(ctx context.Context, dir string) (string, error) {
+	path := filepath.Join(dir, "sample")
+	if _, err := synth.Write(ctx, synth.SampleConfig(), path, nil); err != nil {
+		return "", fmt.Errorf("built-in sample: %w", err)
+	}
+	return path, nil
+}
