@@ -1,0 +1,264 @@
+package bench
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+func TestGameCorpusDeterministic(t *testing.T) {
+	a := GameCorpus(GameOptions{Seed: 7, Duration_s: 30})
+	b := GameCorpus(GameOptions{Seed: 7, Duration_s: 30})
+	c := GameCorpus(GameOptions{Seed: 8, Duration_s: 30})
+	if !bytes.Equal(a.Data, b.Data) {
+		t.Error("same options gave different corpora")
+	}
+	if bytes.Equal(a.Data, c.Data) {
+		t.Error("different seeds gave the same corpus")
+	}
+	if a.Len() != len(a.Starts) || int64(len(a.Data)) != a.MsgBytes+int64(a.Len()) {
+		t.Errorf("%d messages, %d starts, %d data bytes, %d message bytes: inconsistent", a.Len(), len(a.Starts), len(a.Data), a.MsgBytes)
+	}
+}
+
+// TestGameCorpusShape checks the corpus is the feed the issue describes:
+// 10 players and the ball at 25 Hz, about 99% locations of about 110 bytes,
+// stats, shots and markers interleaved, and that every line decodes.
+func TestGameCorpusShape(t *testing.T) {
+	const duration_s = 60
+	c := GameCorpus(GameOptions{Seed: 1, Duration_s: duration_s})
+	var d decode.Decoder
+	var m decode.Message
+	samples := map[int64][]int64{} // sensor id -> occurred_at_ms
+	kinds := map[decode.Kind]int{}
+	var locBytes int
+	for i := range c.Len() {
+		if err := d.Decode(c.Line(i), &m); err != nil {
+			t.Fatalf("line %d %q: %v", i+1, c.Line(i), err)
+		}
+		kinds[m.Kind]++
+		if m.Kind == decode.KindLocation {
+			samples[m.Location.ID] = append(samples[m.Location.ID], m.Location.OccurredAt_ms)
+			locBytes += len(c.Line(i))
+		}
+	}
+	if len(samples) != 11 || samples[GameBallID] == nil {
+		t.Errorf("%d sensors (ball present: %v), want 10 players and the ball", len(samples), samples[GameBallID] != nil)
+	}
+	for id, ts := range samples {
+		rate_Hz := float64(len(ts)-1) / (float64(ts[len(ts)-1]-ts[0]) / 1000)
+		if rate_Hz < 24.5 || rate_Hz > 25.5 {
+			t.Errorf("sensor %d: %.2f Hz, want 25", id, rate_Hz)
+		}
+	}
+	locShare := float64(kinds[decode.KindLocation]) / float64(c.Len())
+	avg := float64(locBytes) / float64(kinds[decode.KindLocation])
+	if locShare < 0.985 || locShare > 0.995 || avg < 100 || avg > 120 || kinds[decode.KindStats] == 0 || kinds[decode.KindShot] == 0 || kinds[decode.KindMarker] < 6 {
+		t.Errorf("kinds %v, location share %.4f, %.1f bytes per location: want ~99%% locations of ~110 bytes with stats, shots and markers", kinds, locShare, avg)
+	}
+}
+
+// TestPeersAgree is the harness's correctness core: on the plain and the
+// shuffled corpus every peer gives the checksum of encoding/json, and the
+// shuffled corpus carries the same values as the plain one.
+func TestPeersAgree(t *testing.T) {
+	var sums []string
+	for _, shuffled := range []bool{false, true} {
+		c := GameCorpus(GameOptions{Seed: 3, Duration_s: 20, Shuffled: shuffled})
+		for _, p := range Peers() {
+			d, err := p.New()
+			if err != nil {
+				t.Logf("%s not available: %v", p.Name, err)
+				continue
+			}
+			s, err := checksumCorpus(d, c)
+			if err != nil {
+				t.Fatalf("%s on %s: %v", p.Name, c.Name, err)
+			}
+			sums = append(sums, fmt.Sprintf("%016x", s))
+			if sums[len(sums)-1] != sums[0] {
+				t.Errorf("%s on %s: checksum %s, want %s", p.Name, c.Name, sums[len(sums)-1], sums[0])
+			}
+		}
+	}
+	if len(sums) < 6 {
+		t.Errorf("only %d decoder runs", len(sums))
+	}
+}
+
+// liar is a decoder that gets one field of one message wrong.
+type liar struct {
+	Decoder
+	n int
+}
+
+func (l *liar) Decode(line []byte, m *decode.Message) error {
+	err := l.Decoder.Decode(line, m)
+	if l.n++; l.n%1000 == 500 && m.Kind == decode.KindLocation {
+		m.Location.Y_mm++
+	}
+	return err
+}
+
+// failer is a decoder that fails on one message.
+type failer struct{ Decoder }
+
+func (f failer) Decode(line []byte, m *decode.Message) error {
+	if bytes.Contains(line, []byte("PLAY_END")) {
+		return errors.New("cannot")
+	}
+	return f.Decoder.Decode(line, m)
+}
+
+func TestMeasureFailsLoudly(t *testing.T) {
+	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 5})
+	ej := Peers()[1]
+	if ej.Name != "encoding/json" {
+		t.Fatalf("Peers()[1] is %s", ej.Name)
+	}
+	tests := []struct {
+		name string
+		wrap func(Decoder) Decoder
+		want string
+	}{
+		{"wrong field", func(d Decoder) Decoder { return &liar{Decoder: d} }, "first difference at message"},
+		{"error", func(d Decoder) Decoder { return failer{d} }, "cannot"},
+	}
+	for _, tt := range tests {
+		bad := Peer{Name: "bad", New: func() (Decoder, error) { d, _ := newStmotion(); return tt.wrap(d), nil }}
+		_, err := Measure(c, Options{Reps: 1, MinTime: time.Millisecond, Peers: []Peer{ej, bad}})
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "bad") {
+			t.Errorf("%s: got %v, want ErrMismatch naming the decoder and %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestMeasure(t *testing.T) {
+	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 5})
+	unavailable := Peer{Name: "nope", New: func() (Decoder, error) { return nil, errors.New("not here") }}
+	peers := append(Peers(), unavailable)
+	rs, err := Measure(c, Options{Reps: 2, MinTime: time.Millisecond, Peers: peers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(peers) {
+		t.Fatalf("%d results for %d peers", len(rs), len(peers))
+	}
+	for i, r := range rs {
+		if r.Decoder != peers[i].Name || r.Msgs != c.Len() || r.Bytes != c.MsgBytes || r.Reps != 2 {
+			t.Errorf("result %d: %+v", i, r)
+		}
+		if !r.Available {
+			if r.Error == "" || r.MB_per_s != 0 {
+				t.Errorf("%s unavailable without a reason, or with figures: %+v", r.Decoder, r)
+			}
+			continue
+		}
+		if r.MB_per_s <= 0 || r.Ns_per_msg <= 0 || r.Msgs_per_s <= 0 || r.Checksum != rs[0].Checksum || r.Passes < 1 {
+			t.Errorf("%s: %+v", r.Decoder, r)
+		}
+		// Consistency of the derived figures (no timing assertion).
+		if got := r.Msgs_per_s * r.Ns_per_msg; got < 0.999e9 || got > 1.001e9 {
+			t.Errorf("%s: msgs/s x ns/msg = %v, want 1e9", r.Decoder, got)
+		}
+	}
+	if rs[1].RatioVsEncodingJSON != 1 {
+		t.Errorf("encoding/json ratio %v, want 1", rs[1].RatioVsEncodingJSON)
+	}
+	if rs[len(rs)-1].Error != "not here" {
+		t.Errorf("unavailable peer: %+v", rs[len(rs)-1])
+	}
+	// encoding/json into a struct with a map allocates for every message;
+	// a result of 0 would mean the counting is broken.
+	if rs[1].Allocs_per_msg < 1 {
+		t.Errorf("encoding/json: %v allocs/msg, want at least 1", rs[1].Allocs_per_msg)
+	}
+}
+
+func TestLoadCorpus(t *testing.T) {
+	g := GameCorpus(GameOptions{Seed: 1, Duration_s: 2})
+	var text bytes.Buffer
+	text.WriteString("\n{not json\n")
+	text.Write(g.Data)
+	text.WriteString(`{"type":"marker","data":{"type":"LIVE"}}` + "\r\n") // stmotion: missing occurred_at
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(text.Bytes())
+	zw.Close()
+	p := filepath.Join(t.TempDir(), "rec.jsonl.gz")
+	if err := os.WriteFile(p, gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCorpus(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(c.Data, g.Data) || c.Skipped != 2 || c.Len() != g.Len() {
+		t.Errorf("loaded %d messages (%d skipped), want the %d generated and 2 skipped", c.Len(), c.Skipped, g.Len())
+	}
+	if _, err := LoadCorpus(filepath.Join(t.TempDir(), "missing.jsonl")); err == nil {
+		t.Error("missing file: want an error")
+	}
+}
+
+var (
+	gameCorpus     = sync.OnceValue(func() *Corpus { return GameCorpus(GameOptions{Seed: 1}) })
+	shuffledCorpus = sync.OnceValue(func() *Corpus { return GameCorpus(GameOptions{Seed: 1, Shuffled: true}) })
+)
+
+// BenchmarkDecode measures every peer on the generated game corpus (10
+// players and the ball at 25 Hz, ~99% locations of ~110 bytes); one op is
+// one message. MB/s uses the mean message length.
+//
+// Profile ours with:
+//
+//	go test ./bench -run '^$' -bench 'Decode/stmotion$' -benchtime 3s -cpuprofile /tmp/cpu.out
+//	go tool pprof -top -nodecount 30 /tmp/cpu.out
+func BenchmarkDecode(b *testing.B) { benchDecode(b, gameCorpus()) }
+
+// BenchmarkDecodeShuffled is BenchmarkDecode with keys in random order and
+// extra whitespace.
+func BenchmarkDecodeShuffled(b *testing.B) { benchDecode(b, shuffledCorpus()) }
+
+func benchDecode(b *testing.B, c *Corpus) {
+	for _, p := range Peers() {
+		b.Run(p.Name, func(b *testing.B) {
+			d, err := p.New()
+			if err != nil {
+				b.Skip(err)
+			}
+			var m decode.Message
+			b.SetBytes((c.MsgBytes + int64(c.Len())/2) / int64(c.Len()))
+			b.ReportAllocs()
+			j := 0
+			for b.Loop() {
+				if err := d.Decode(c.Data[c.Starts[j]:c.Ends[j]], &m); err != nil {
+					b.Fatalf("message %d: %v", j+1, err)
+				}
+				if j++; j == c.Len() {
+					j = 0
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
+
+func ExampleGameCorpus() {
+	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 60})
+	fmt.Println(c.Describe())
+	fmt.Printf("%s\n", c.Line(2))
+	// Output:
+	// game: 16667 msgs, 1.8 MB, 110 bytes/msg, 99.0% location
+	// {"type":"location","data":{"occurred_at":1500571321535,"type":"PLAYER","id":2942,"x":10870,"y":-2198,"z":62}}
+}

@@ -1,0 +1,239 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// ErrMismatch means two decoders disagreed on a corpus: their checksums
+// differ, or one failed on a message another decoded. The harness refuses
+// to print speeds for decoders that do not do the same work.
+var ErrMismatch = errors.New("bench: decoders disagree")
+
+// Options configures Measure.
+type Options struct {
+	// Reps is how many timed repetitions each decoder gets; the best one
+	// is reported (default 5). Decoders take turns within a repetition,
+	// so a noisy neighbour on the machine slows all of them alike.
+	Reps int
+	// MinTime is the least time one repetition of one decoder runs: whole
+	// passes over the corpus are repeated until it is reached (default 200ms).
+	MinTime time.Duration
+	// Peers are the decoders to measure (default Peers()). The ratios are
+	// relative to the one named "encoding/json", which must be among them.
+	Peers []Peer
+}
+
+// Result is one decoder's measurement. The JSON keys are what
+// "stmotion bench decode --json" prints, one object per line.
+type Result struct {
+	Decoder string `json:"decoder"`
+	// Available is false when the decoder cannot run here (see Error);
+	// the figures are then zero.
+	Available           bool    `json:"available"`
+	Error               string  `json:"error,omitempty"`
+	MB_per_s            float64 `json:"mb_per_s"` // 1 MB = 1e6 bytes of message text, newlines excluded
+	Msgs_per_s          float64 `json:"msgs_per_s"`
+	Ns_per_msg          float64 `json:"ns_per_msg"`
+	Allocs_per_msg      float64 `json:"allocs_per_msg"` // over every timed pass
+	RatioVsEncodingJSON float64 `json:"ratio_vs_encoding_json"`
+	Checksum            string  `json:"checksum"`
+	Corpus              string  `json:"corpus"`
+	Msgs                int     `json:"msgs"`
+	Bytes               int64   `json:"bytes"`
+	Reps                int     `json:"reps"`
+	Passes              int     `json:"passes"` // passes over the corpus in the best repetition
+	GOMAXPROCS          int     `json:"gomaxprocs"`
+}
+
+// Measure checks that every available peer decodes c to the same checksum
+// as encoding/json, then times each of them on the calling goroutine,
+// locked to one OS thread, and returns one Result per peer in order.
+//
+// A decoder that returns an error on a message of c, or whose checksum
+// differs, makes Measure fail with an error wrapping ErrMismatch that names
+// the first message where it differs from encoding/json.
+func Measure(c *Corpus, opt Options) ([]Result, error) {
+	if opt.Reps <= 0 {
+		opt.Reps = 5
+	}
+	if opt.MinTime <= 0 {
+		opt.MinTime = 200 * time.Millisecond
+	}
+	if opt.Peers == nil {
+		opt.Peers = Peers()
+	}
+	if c.Len() == 0 {
+		return nil, errors.New("bench: empty corpus")
+	}
+	results := make([]Result, len(opt.Peers))
+	decs := make([]Decoder, len(opt.Peers))
+	ref := -1
+	for i, p := range opt.Peers {
+		results[i] = Result{Decoder: p.Name, Corpus: c.Name, Msgs: c.Len(), Bytes: c.MsgBytes, Reps: opt.Reps, GOMAXPROCS: runtime.GOMAXPROCS(0)}
+		d, err := p.New()
+		if err != nil {
+			results[i].Error = err.Error()
+			continue
+		}
+		decs[i] = d
+		results[i].Available = true
+		if p.Name == "encoding/json" {
+			ref = i
+		}
+	}
+	if ref < 0 {
+		return nil, errors.New("bench: encoding/json must be among the peers: it is the reference")
+	}
+
+	// Verify before timing: all must agree with the reference.
+	sums := make([]uint64, len(decs))
+	for i, d := range decs {
+		if d == nil {
+			continue
+		}
+		s, err := checksumCorpus(d, c)
+		if err != nil {
+			var pe panicError
+			if errors.As(err, &pe) && opt.Peers[i].Name != "stmotion" {
+				// A peer that crashes on this machine is reported, not fatal.
+				results[i].Available, results[i].Error, decs[i] = false, err.Error(), nil
+				continue
+			}
+			return nil, fmt.Errorf("%w: %s: %w", ErrMismatch, opt.Peers[i].Name, err)
+		}
+		sums[i] = s
+		results[i].Checksum = fmt.Sprintf("%016x", s)
+	}
+	for i, d := range decs {
+		if d == nil || sums[i] == sums[ref] {
+			continue
+		}
+		return nil, fmt.Errorf("%w: %s checksum %016x, encoding/json %016x: %s",
+			ErrMismatch, opt.Peers[i].Name, sums[i], sums[ref], firstDifference(decs[ref], d, c))
+	}
+
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	best := make([]time.Duration, len(decs))
+	mallocs := make([]uint64, len(decs))
+	msgs := make([]int64, len(decs))
+	var ms runtime.MemStats
+	var m decode.Message
+	for rep := 0; rep < opt.Reps; rep++ {
+		for k := range decs {
+			i := (k + rep) % len(decs) // rotate who goes first
+			d := decs[i]
+			if d == nil {
+				continue
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			before := ms.Mallocs
+			passes := 0
+			start := time.Now()
+			var elapsed time.Duration
+			for passes == 0 || elapsed < opt.MinTime {
+				for j := range c.Ends {
+					if err := d.Decode(c.Data[c.Starts[j]:c.Ends[j]], &m); err != nil {
+						return nil, fmt.Errorf("%w: %s failed while timed on message %d: %w", ErrMismatch, opt.Peers[i].Name, j+1, err)
+					}
+				}
+				passes++
+				elapsed = time.Since(start)
+			}
+			runtime.ReadMemStats(&ms)
+			mallocs[i] += ms.Mallocs - before
+			msgs[i] += int64(passes) * int64(c.Len())
+			perPass := elapsed / time.Duration(passes)
+			if best[i] == 0 || perPass < best[i] {
+				best[i] = perPass
+				results[i].Passes = passes
+			}
+		}
+	}
+	for i := range results {
+		if decs[i] == nil {
+			continue
+		}
+		r := &results[i]
+		sec := best[i].Seconds()
+		r.MB_per_s = float64(c.MsgBytes) / 1e6 / sec
+		r.Msgs_per_s = float64(c.Len()) / sec
+		r.Ns_per_msg = float64(best[i].Nanoseconds()) / float64(c.Len())
+		r.Allocs_per_msg = float64(mallocs[i]) / float64(msgs[i])
+	}
+	for i := range results {
+		if decs[i] != nil {
+			results[i].RatioVsEncodingJSON = results[ref].Ns_per_msg / results[i].Ns_per_msg
+		}
+	}
+	return results, nil
+}
+
+// panicError is a decoder that panicked (sonic's JIT on an unknown machine).
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return fmt.Sprintf("panicked: %v", p.v) }
+
+// checksumCorpus decodes every message of c with d and folds it in.
+func checksumCorpus(d Decoder, c *Corpus) (sum uint64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicError{r}
+		}
+	}()
+	var cs Checksum
+	var m decode.Message
+	for j := range c.Ends {
+		line := c.Line(j)
+		if err := d.Decode(line, &m); err != nil {
+			return 0, fmt.Errorf("message %d: %w: %.200q", j+1, err, line)
+		}
+		cs.Add(&m, d.LiveID(line, &m))
+	}
+	return cs.Sum(), nil
+}
+
+// firstDifference finds the first message on which a and b disagree.
+func firstDifference(a, b Decoder, c *Corpus) string {
+	var ma, mb decode.Message
+	for j := range c.Ends {
+		line := c.Line(j)
+		ea, eb := a.Decode(line, &ma), b.Decode(line, &mb)
+		if ea != nil || eb != nil {
+			return fmt.Sprintf("message %d %q: errors %v / %v", j+1, line, ea, eb)
+		}
+		var ca, cb Checksum
+		ca.Add(&ma, a.LiveID(line, &ma))
+		cb.Add(&mb, b.LiveID(line, &mb))
+		if ca.Sum() != cb.Sum() {
+			return fmt.Sprintf("first difference at message %d %q:\n  encoding/json: %s\n  other:         %s",
+				j+1, line, describe(&ma), describe(&mb))
+		}
+	}
+	return "no single message differs (order-dependent difference)"
+}
+
+// describe prints the fields the checksum covers for the kind of m.
+func describe(m *decode.Message) string {
+	switch m.Kind {
+	case decode.KindLocation:
+		return fmt.Sprintf("%s %+v", m.Kind, m.Location)
+	case decode.KindStats:
+		return fmt.Sprintf("%s %+v", m.Kind, m.Stats)
+	case decode.KindShot:
+		return fmt.Sprintf("%s %+v", m.Kind, m.Shot)
+	case decode.KindMarker:
+		return fmt.Sprintf("%s %+v", m.Kind, m.Marker)
+	case decode.KindAck:
+		return fmt.Sprintf("%s %+v", m.Kind, m.Ack)
+	case decode.KindError:
+		return fmt.Sprintf("%s %+v", m.Kind, m.Error)
+	}
+	return m.Kind.String()
+}

@@ -1,0 +1,54 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// stmotionDecoder is our decoder, called the way a recording reader or a
+// websocket loop calls it: one reused Decoder, one reused Message.
+type stmotionDecoder struct{ d decode.Decoder }
+
+func newStmotion() (Decoder, error) { return &stmotionDecoder{}, nil }
+
+func (s *stmotionDecoder) Decode(line []byte, m *decode.Message) error { return s.d.Decode(line, m) }
+
+func (s *stmotionDecoder) LiveID(line []byte, m *decode.Message) []byte {
+	return m.Marker.LiveID.Text(line)
+}
+
+// LoadCorpus reads a recording (plain, .gz or .zst) into memory as a corpus.
+// Lines that encoding/json (the reference) or stmotion rejects are left out
+// and counted in Skipped: the harness measures throughput on valid messages,
+// and how decoders treat invalid ones is the fuzz tests' business. Blank and
+// too-long lines are left out too.
+func LoadCorpus(path string) (*Corpus, error) {
+	r, err := decode.OpenRecording(path, decode.ReaderOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	c := &Corpus{Name: path}
+	var w wireMessage
+	var d decode.Decoder
+	var m decode.Message
+	for r.NextLine() {
+		line := r.Line()
+		w = wireMessage{}
+		if json.Unmarshal(line, &w) != nil || d.Decode(line, &m) != nil {
+			c.Skipped++
+			continue
+		}
+		c.add(line)
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	c.Skipped += int(r.Stats().TooLong)
+	if c.Len() == 0 {
+		return nil, fmt.Errorf("bench: %s holds no message that both encoding/json and stmotion decode (%d lines skipped)", path, c.Skipped)
+	}
+	return c, nil
+}
