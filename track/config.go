@@ -68,6 +68,12 @@ type Config struct {
 	MoveOn_mps    float64
 	MoveOff_mps   float64
 
+	// TopSpeedWindow_s: the top speed is the fastest straight-line
+	// displacement of the smoothed track over this window (centred in
+	// batch, trailing in causal mode), so a single noisy velocity cannot set
+	// it: a speed has to be held for the window to count.
+	TopSpeedWindow_s float64
+
 	// InBoundsMargin_m widens the court when deciding "on court".
 	InBoundsMargin_m float64
 
@@ -113,7 +119,7 @@ type Config struct {
 //   - DIST ratio band 0.95..1.05.
 func DefaultConfig() Config {
 	return Config{
-		RateSamples:      64,
+		RateSamples:      256,
 		ReorderWindow_ms: 250,
 		MaxGap_ms:        1000,
 		RingSize:         256,
@@ -128,6 +134,7 @@ func DefaultConfig() Config {
 			MaxSpeed_mps: 35, JumpSlack_m: 1, Outlier_m: 1,
 		},
 		StillWindow_s:    1,
+		TopSpeedWindow_s: 0.5,
 		MoveOn_mps:       0.10,
 		MoveOff_mps:      0.07,
 		InBoundsMargin_m: 0.5,
@@ -215,7 +222,7 @@ func (c *Config) validate() error {
 		n string
 		v float64
 	}{
-		{"StillWindow_s", c.StillWindow_s}, {"Sprint_mps", c.Sprint_mps}, {"Accel_mps2", c.Accel_mps2},
+		{"StillWindow_s", c.StillWindow_s}, {"TopSpeedWindow_s", c.TopSpeedWindow_s}, {"Sprint_mps", c.Sprint_mps}, {"Accel_mps2", c.Accel_mps2},
 		{"DistRatioHi", c.DistRatioHi},
 	} {
 		if err := pos(f.n, f.v); err != nil {

@@ -67,15 +67,15 @@ func (sn *sensor) teleport(i, j int) bool {
 
 // dropOutlier removes the second-oldest raw sample when it is a single
 // sample jump: further than Outlier_m from the straight line between its
-// neighbours while the neighbours themselves are consistent (no gap, no
-// teleport between them). It reports whether it removed one.
-func (sn *sensor) dropOutlier(maxGap_ms int64) bool {
+// neighbours while the neighbours themselves are consistent: close in time
+// (maxSpan_ms, a few grid periods) and no teleport between them. It reports whether it removed one.
+func (sn *sensor) dropOutlier(maxSpan_ms int64) bool {
 	r := &sn.raw
 	if r.n < 3 || sn.kin.Outlier_m <= 0 {
 		return false
 	}
 	i, j, k := r.head, r.at(1), r.at(2)
-	if r.t[k]-r.t[i] > maxGap_ms || sn.teleport(i, k) {
+	if r.t[k]-r.t[i] > maxSpan_ms || sn.teleport(i, k) {
 		return false
 	}
 	w := float64(r.t[j]-r.t[i]) / float64(r.t[k]-r.t[i])

@@ -80,6 +80,7 @@ type Session struct {
 	lagTicks   int64
 	blockTicks int64
 	halfWin    int64 // still window half width, ticks
+	topWin     int64 // top speed window half width, ticks
 	nextTick   int64 // tick number to process next
 	emitNext   int64 // tick number to emit next
 	lastBack   int64 // newest tick at the last backward pass
@@ -304,20 +305,27 @@ func (s *Session) newSensor(id int64, kind SensorKind) int32 {
 	return idx
 }
 
-// detectRate fixes the grid period at the median sample interval seen so
-// far (rounded to a millisecond).
+// detectRate fixes the grid period at the feed's typical sample interval:
+// the median interval (robust to drops), refined by the mean of the
+// intervals within ±25 % of it (so that timestamp jitter averages out
+// instead of tipping a rounded median), rounded to a millisecond.
 func (s *Session) detectRate() {
 	if s.period_ms > 0 {
 		return
 	}
-	p := int64(0)
+	p := int64(50) // no two samples of one sensor yet: 20 Hz
 	if len(s.intervals) > 0 {
 		iv := slices.Clone(s.intervals)
 		slices.Sort(iv)
-		p = iv[len(iv)/2]
-	}
-	if p <= 0 {
-		p = 50 // no two samples of one sensor yet: 20 Hz until told otherwise
+		med := float64(iv[len(iv)/2])
+		sum, n := 0.0, 0
+		for _, v := range iv {
+			if f := float64(v); f >= 0.75*med && f <= 1.25*med {
+				sum += f
+				n++
+			}
+		}
+		p = int64(math.Round(sum / float64(n)))
 	}
 	s.setPeriod(p)
 }
@@ -350,11 +358,12 @@ func (s *Session) startGrid() error {
 		}
 	}
 	s.halfWin = max(1, int64(math.Round(s.cfg.StillWindow_s/2/dt)))
+	s.topWin = max(1, int64(math.Round(s.cfg.TopSpeedWindow_s/2/dt)))
 	if !s.cfg.Causal {
 		s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
 		s.blockTicks = s.lagTicks
 	}
-	need := 2*s.lagTicks + 2*s.halfWin + 8
+	need := 2*s.lagTicks + 2*max(s.halfWin, s.topWin) + 8
 	c := 8
 	for int64(c) < need {
 		c <<= 1
@@ -474,33 +483,7 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) {
 	if r.n == 0 || r.t[r.head] > T {
 		return
 	}
-	// Consume: make the newest sample at or before T the left bracket.
-	for {
-		if sn.dropOutlier(s.cfg.MaxGap_ms) {
-			s.q.Outliers++
-			continue
-		}
-		if r.n < 2 || r.t[r.at(1)] > T {
-			break
-		}
-		i, j := r.head, r.at(1)
-		gap := r.t[j]-r.t[i] > s.cfg.MaxGap_ms
-		tele := !gap && sn.teleport(i, j)
-		switch {
-		case gap:
-			s.q.Gaps++
-			sn.split = true
-		case tele:
-			s.q.Teleports++
-			sn.split = true
-		default:
-			if sn.kind == KindPlayer {
-				dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
-				sn.acc.raw += math.Sqrt(dx*dx + dy*dy)
-			}
-		}
-		r.pop()
-	}
+	s.consume(sn, T)
 	l := r.head
 	var x, y, z float64
 	switch {
@@ -533,6 +516,39 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) {
 		sn.fz[slot] = m.step(sn.fz[p], z, k)
 	}
 	sn.lastN = n
+}
+
+// consume makes the newest raw sample at or before T the left bracket,
+// dropping single-sample outliers, counting gaps and teleports, and adding
+// the raw step lengths in between to the raw path length.
+func (s *Session) consume(sn *sensor, T int64) {
+	r := &sn.raw
+	for {
+		if sn.dropOutlier(3 * s.period_ms) {
+			s.q.Outliers++
+			continue
+		}
+		if r.n < 2 || r.t[r.at(1)] > T {
+			break
+		}
+		i, j := r.head, r.at(1)
+		gap := r.t[j]-r.t[i] > s.cfg.MaxGap_ms
+		tele := !gap && sn.teleport(i, j)
+		switch {
+		case gap:
+			s.q.Gaps++
+			sn.split = true
+		case tele:
+			s.q.Teleports++
+			sn.split = true
+		default:
+			if sn.kind == KindPlayer {
+				dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+				sn.acc.raw += math.Sqrt(dx*dx + dy*dy)
+			}
+		}
+		r.pop()
+	}
 }
 
 // smoothAndEmit runs the RTS backward pass from the newest tick down to
@@ -573,10 +589,10 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 // displacement of the smoothed track over the still window (centred in
 // batch, trailing in causal mode), divided by the window's duration, with
 // the window clipped to the track.
-func (s *Session) dispSpeed(sn *sensor, n, seg int64) float64 {
-	a, b := n-s.halfWin, n+s.halfWin
+func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
+	a, b := n-half, n+half
 	if s.cfg.Causal {
-		a, b = n-2*s.halfWin, n
+		a, b = n-2*half, n
 	}
 	if a < seg {
 		a = seg
@@ -655,7 +671,7 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 		return
 	}
 	a := &sn.acc
-	d := s.dispSpeed(sn, n, seg)
+	d := s.dispSpeed(sn, n, seg, s.halfWin)
 	switch {
 	case seg == n:
 		a.moving = d > s.cfg.MoveOn_mps
@@ -687,7 +703,11 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 		}
 	}
 	if speed > a.top {
-		a.top = speed
+		// Top speed is held over TopSpeedWindow_s: the displacement over
+		// the window, so that one noisy velocity estimate cannot set it.
+		if v := min(speed, s.dispSpeed(sn, n, seg, s.topWin)); v > a.top {
+			a.top = v
+		}
 	}
 	if in {
 		a.onCourt++
@@ -784,6 +804,10 @@ func (s *Session) Close() (*Summary, error) {
 		}
 		if err == nil && !s.cfg.Causal && s.nextTick-1 >= s.emitNext {
 			err = s.smoothAndEmit(s.nextTick-1, s.nextTick-1)
+		}
+		// Samples after the last tick still count in the raw path length.
+		for _, sn := range s.sensors {
+			s.consume(sn, math.MaxInt64)
 		}
 	}
 	if err == nil {

@@ -1,0 +1,610 @@
+package track
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/geom"
+)
+
+const t0 = int64(1_764_151_200_000)
+
+// within checks |got/want − 1| ≤ rel.
+func within(got, want, rel float64) bool { return math.Abs(got/want-1) <= rel }
+
+// TestGeneratedAccuracy runs the engine on closed-form paths with Gaussian
+// noise at the settings: a still sensor, a circle at constant speed
+// and a shuttle run with hard accelerations.
+func TestGeneratedAccuracy(t *testing.T) {
+	const dur = 600.0
+	paths := []struct {
+		id  int64
+		p   path
+		top float64
+	}{
+		{1, still(3, 4), 0},
+		{2, circle(5, 3), 3},
+		{3, shuttle(20, 6, 3), 6},
+		{4, shuttle(25, 8, 4), 8},
+	}
+	for _, c := range []struct {
+		period_ms int64
+		noise_m   float64
+	}{{50, 0.05}, {40, 0.05}, {50, 0.02}} {
+		var ss []genSensor
+		for _, p := range paths {
+			ss = append(ss, genSensor{id: p.id, p: p.p})
+		}
+		msgs := gen(genSpec{start_ms: t0, period_ms: c.period_ms, dur_s: dur, noise_m: c.noise_m, seed: 3, sensors: ss})
+		_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			ps := player(sum, p.id)
+			truth := pathLength(p.p, 0, dur)
+			if truth == 0 {
+				if ps.Distance_m >= 5 {
+					t.Errorf("%d ms σ %.0f mm: still sensor accrued %.2f m in 10 min, want < 5", c.period_ms, c.noise_m*1000, ps.Distance_m)
+				}
+				continue
+			}
+			if !within(ps.Distance_m, truth, 0.01) {
+				t.Errorf("%d ms σ %.0f mm sensor %d: distance %.1f m, truth %.1f m (%+.2f%%)", c.period_ms, c.noise_m*1000, p.id, ps.Distance_m, truth, 100*(ps.Distance_m/truth-1))
+			}
+			if math.Abs(ps.TopSpeed_mps-p.top) > 0.3 {
+				t.Errorf("%d ms σ %.0f mm sensor %d: top speed %.2f, truth %.2f", c.period_ms, c.noise_m*1000, p.id, ps.TopSpeed_mps, p.top)
+			}
+			if ps.RawDistance_m < ps.Distance_m {
+				t.Errorf("sensor %d: raw %.1f < filtered %.1f: noise should lengthen the raw path", p.id, ps.RawDistance_m, ps.Distance_m)
+			}
+		}
+	}
+}
+
+// pathology runs a named transformation of a clean feed and checks what
+// the engine counted and that the distances stay right.
+func TestPathologies(t *testing.T) {
+	base := func() []decode.Message {
+		return gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 300, noise_m: 0.03, seed: 5, sensors: []genSensor{
+			{id: 1, p: still(1, 1)}, {id: 2, p: circle(6, 2.5)}, {id: 3, p: shuttle(20, 5, 3)}, {id: 99, ball: true, p: circle(3, 6)},
+		}})
+	}
+	truth2 := pathLength(circle(6, 2.5), 0, 300)
+	truth3 := pathLength(shuttle(20, 5, 3), 0, 300)
+	type check func(t *testing.T, c *collect, sum *Summary)
+	distOK := func(rel2, rel3 float64) check {
+		return func(t *testing.T, c *collect, sum *Summary) {
+			if d := player(sum, 2).Distance_m; !within(d, truth2, rel2) {
+				t.Errorf("circle distance %.2f, truth %.2f", d, truth2)
+			}
+			if d := player(sum, 3).Distance_m; !within(d, truth3, rel3) {
+				t.Errorf("shuttle distance %.2f, truth %.2f", d, truth3)
+			}
+			if d := player(sum, 1).Distance_m; d > 2 {
+				t.Errorf("still sensor distance %.2f", d)
+			}
+		}
+	}
+	cases := []struct {
+		name  string
+		cfg   func(*Config)
+		meta  Meta
+		feed  func([]decode.Message) []decode.Message
+		check []check
+	}{
+		{name: "clean", check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+			q := sum.Quality
+			if q.Duplicates+q.Late+q.Reordered+q.Gaps+q.Teleports+q.Outliers != 0 {
+				t.Errorf("clean feed counted pathologies: %+v", q)
+			}
+			if !q.NoCourt || q.UnknownIDs != 3 {
+				t.Errorf("quality %+v: want NoCourt and 3 unknown ids (no roster)", q)
+			}
+		}}},
+		{name: "duplicates", feed: func(m []decode.Message) []decode.Message {
+			var out []decode.Message
+			for i := range m {
+				out = append(out, m[i])
+				if i%50 == 0 {
+					out = append(out, m[i])
+				}
+			}
+			return out
+		}, check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+			if want := int64((24004 + 49) / 50); sum.Quality.Duplicates != want {
+				t.Errorf("duplicates %d, want %d", sum.Quality.Duplicates, want)
+			}
+		}}},
+		{name: "reordered within the window", feed: func(m []decode.Message) []decode.Message { return shuffleLate(m, 0.02, 9, 1) },
+			check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+				if sum.Quality.Reordered < 300 || sum.Quality.Late != 0 {
+					t.Errorf("reordered %d late %d: want ~480 reordered, none late", sum.Quality.Reordered, sum.Quality.Late)
+				}
+			}}},
+		{name: "late beyond the window", feed: func(m []decode.Message) []decode.Message { return shuffleLate(m, 0.002, 200, 2) },
+			check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+				if sum.Quality.Late < 20 {
+					t.Errorf("late %d, want ~48", sum.Quality.Late)
+				}
+			}}},
+		{name: "jitter", feed: func(m []decode.Message) []decode.Message {
+			rng := rand.New(rand.NewPCG(4, 4))
+			for i := range m {
+				m[i].Location.OccurredAt_ms += int64(rng.IntN(17)) - 8
+			}
+			return m
+		}, check: []check{distOK(0.015, 0.015), func(t *testing.T, c *collect, sum *Summary) {
+			if len(c.of(2)) < 5990 {
+				t.Errorf("%d samples of sensor 2 on the grid, want ~6000", len(c.of(2)))
+			}
+		}}},
+		{name: "dropouts", feed: func(m []decode.Message) []decode.Message {
+			var out []decode.Message
+			for _, x := range m {
+				tt := x.Location.OccurredAt_ms - t0
+				if x.Location.ID == 2 && (tt > 100_000 && tt < 103_000 || tt > 200_000 && tt < 200_400) {
+					continue
+				}
+				out = append(out, x)
+			}
+			return out
+		}, check: []check{func(t *testing.T, c *collect, sum *Summary) {
+			if sum.Quality.Gaps != 1 {
+				t.Errorf("gaps %d, want 1 (the 3 s dropout; the 0.4 s one is bridged)", sum.Quality.Gaps)
+			}
+			want := truth2 - 3*2.5
+			if d := player(sum, 2).Distance_m; !within(d, want, 0.01) {
+				t.Errorf("distance %.2f, want %.2f (truth without the 3 s dropout)", d, want)
+			}
+			for _, s := range c.of(2) {
+				if tt := s.T_ms - t0; tt > 100_000 && tt < 103_000 {
+					t.Fatalf("a sample at %d ms inside the dropout", tt)
+				}
+			}
+		}}},
+		{name: "sensor from mid-session", feed: func(m []decode.Message) []decode.Message {
+			var out []decode.Message
+			for _, x := range m {
+				if x.Location.ID == 3 && x.Location.OccurredAt_ms-t0 < 150_000 {
+					continue
+				}
+				out = append(out, x)
+			}
+			return out
+		}, check: []check{func(t *testing.T, c *collect, sum *Summary) {
+			want := pathLength(shuttle(20, 5, 3), 150, 300)
+			if d := player(sum, 3).Distance_m; !within(d, want, 0.01) {
+				t.Errorf("late sensor distance %.2f, want %.2f", d, want)
+			}
+			if s := c.of(3); len(s) == 0 || s[0].T_ms < t0+150_000 {
+				t.Errorf("late sensor's first sample at %v", s[0].T_ms-t0)
+			}
+		}}},
+		{name: "roster and unknown ids", meta: Meta{Roster: []decode.RosterTeam{{ID: 7, Name: "Home", Players: []decode.Player{{ID: 1, DisplayName: "One", JerseyNumber: "1"}, {ID: 2, FirstName: "Two", LastName: "Tw"}, {ID: 5}}}}},
+			check: []check{func(t *testing.T, c *collect, sum *Summary) {
+				if sum.Quality.UnknownIDs != 1 {
+					t.Errorf("unknown ids %d, want 1 (sensor 3)", sum.Quality.UnknownIDs)
+				}
+				if p := player(sum, 3); p == nil || p.TeamID != 0 || p.Distance_m == 0 {
+					t.Errorf("unknown id 3 not kept: %+v", p)
+				}
+				if p := player(sum, 2); p.TeamID != 7 || p.Name != "Two Tw" {
+					t.Errorf("roster player 2: %+v", p)
+				}
+				if p := player(sum, 5); p == nil || p.Distance_m != 0 {
+					t.Errorf("roster player without data: %+v", p)
+				}
+				if c.of(1)[0].TeamID != 7 {
+					t.Error("samples do not carry the roster team")
+				}
+			}}},
+		{name: "teleport", feed: func(m []decode.Message) []decode.Message {
+			for i := range m {
+				if m[i].Location.ID == 1 && m[i].Location.OccurredAt_ms-t0 >= 150_000 {
+					m[i].Location.X_mm += 10_000
+				}
+			}
+			return m
+		}, check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+			if sum.Quality.Teleports != 1 {
+				t.Errorf("teleports %d, want 1", sum.Quality.Teleports)
+			}
+			if r := player(sum, 1).RawDistance_m; r > 300*20*0.03*2 {
+				t.Errorf("raw path %.1f includes the 10 m jump?", r)
+			}
+		}}},
+		{name: "outliers", feed: func(m []decode.Message) []decode.Message {
+			for i := range m {
+				if m[i].Location.Sensor == decode.SensorPlayer && i%997 == 0 {
+					m[i].Location.Y_mm += 1500
+				}
+			}
+			return m
+		}, check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+			if sum.Quality.Outliers < 15 {
+				t.Errorf("outliers %d, want ~18", sum.Quality.Outliers)
+			}
+		}}},
+		{name: "unknown sensor types and messages", feed: func(m []decode.Message) []decode.Message {
+			m[10].Location.Sensor = decode.SensorUnknown
+			m = append(m, decode.Message{Kind: decode.KindUnknown}, decode.Message{Kind: decode.KindMarker, Marker: decode.Marker{Type: decode.MarkerUnknown}})
+			return m
+		}, check: []check{func(t *testing.T, c *collect, sum *Summary) {
+			if sum.Quality.Unknown != 3 {
+				t.Errorf("unknown %d, want 3", sum.Quality.Unknown)
+			}
+		}}},
+		{name: "causal (live) mode", cfg: func(c *Config) { c.Causal = true }, check: []check{distOK(0.02, 0.02)}},
+		{name: "fixed 10 Hz grid", cfg: func(c *Config) { c.Rate_Hz = 10 }, check: []check{distOK(0.01, 0.02), func(t *testing.T, c *collect, sum *Summary) {
+			s := c.of(2)
+			if s[1].T_ms-s[0].T_ms != 100 {
+				t.Errorf("grid step %d ms, want 100", s[1].T_ms-s[0].T_ms)
+			}
+		}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			if tc.cfg != nil {
+				tc.cfg(&cfg)
+			}
+			msgs := base()
+			if tc.feed != nil {
+				msgs = tc.feed(msgs)
+			}
+			c, sum, err := run(cfg, tc.meta, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.closed != 1 || c.sum != sum {
+				t.Fatalf("sink closed %d times", c.closed)
+			}
+			// Samples come in time order per sensor, on the grid.
+			last := map[int64]int64{}
+			for _, s := range c.samples {
+				if s.T_ms <= last[s.SensorID] {
+					t.Fatalf("sensor %d: sample at %d after %d", s.SensorID, s.T_ms, last[s.SensorID])
+				}
+				last[s.SensorID] = s.T_ms
+			}
+			for _, f := range tc.check {
+				f(t, c, sum)
+			}
+		})
+	}
+}
+
+// TestCourtFrame: with a court, samples come out in the canonical frame.
+func TestCourtFrame(t *testing.T) {
+	toSensor := geom.NewSimilarity2(1000, 0.6, geom.Vec2{X: 4000, Y: -2500})
+	body := court.BodyFor(court.NBA, toSensor)
+	ct, err := court.New(&body, court.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A player walking along the court's x axis at 1 m/s from (-5, 2),
+	// written in the sensor frame.
+	var msgs []decode.Message
+	for i := 0; i <= 400; i++ {
+		tt := float64(i) * 0.05
+		p := toSensor.Apply(geom.Vec2{X: -5 + tt, Y: 2})
+		msgs = append(msgs, decode.Message{Kind: decode.KindLocation, Location: decode.Location{
+			OccurredAt_ms: t0 + int64(i)*50, Sensor: decode.SensorPlayer, ID: 1,
+			X_mm: int32(math.Round(p.X)), Y_mm: int32(math.Round(p.Y)), Z_mm: 60}})
+	}
+	c, sum, err := run(DefaultConfig(), Meta{Court: ct}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Quality.NoCourt {
+		t.Error("NoCourt with a court")
+	}
+	for _, s := range c.of(1)[40:360] {
+		wx := -5 + float64(s.T_ms-t0)/1000
+		if math.Abs(s.X_m-wx) > 0.01 || math.Abs(s.Y_m-2) > 0.01 || math.Abs(s.Vx_mps-1) > 0.02 || math.Abs(s.Heading_rad) > 0.02 || !s.InBounds {
+			t.Fatalf("sample %+v, want x %.3f y 2 vx 1 heading 0 in bounds", s, wx)
+		}
+	}
+}
+
+func statsMsg(tt, player, version int64, class decode.Classification, kv map[decode.Stat]float64) decode.Message {
+	m := decode.Message{Kind: decode.KindStats}
+	st := &m.Stats
+	st.OccurredAt_ms, st.PlayerID, st.TeamID, st.Version, st.Classification = tt, player, 7, version, class
+	st.Present = decode.HasPlayerID | decode.HasTeamID | decode.HasVersion | decode.HasClassification
+	for k, v := range kv {
+		st.Values[k] = v
+		st.Has.Add(k)
+	}
+	return m
+}
+
+// TestBoxScore: latest version wins per stat, stale and duplicate
+// versions are ignored, corrections carry the corrected values.
+func TestBoxScore(t *testing.T) {
+	P, FGA, FG, AST := decode.StatPTS, decode.StatFGA, decode.StatFG, decode.StatAST
+	msgs := []decode.Message{
+		statsMsg(t0+1000, 10, 1, decode.ClassTwoPointMake, map[decode.Stat]float64{FGA: 1, FG: 1, P: 2}),
+		statsMsg(t0+3000, 10, 3, decode.ClassThreePointMake, map[decode.Stat]float64{FGA: 3, FG: 2, P: 5, decode.StatFGA3: 1, decode.StatFG3: 1}),
+		statsMsg(t0+2000, 10, 2, decode.ClassTwoPointMiss, map[decode.Stat]float64{FGA: 2, FG: 1, P: 2}),   // stale: arrives after 3
+		statsMsg(t0+3000, 10, 3, decode.ClassThreePointMake, map[decode.Stat]float64{FGA: 3, FG: 2, P: 5}), // duplicate
+		statsMsg(t0+2500, 11, 4, decode.ClassAssist, map[decode.Stat]float64{AST: 1}),
+		statsMsg(t0+3000, 10, 5, decode.ClassDeletedThreePointMake, map[decode.Stat]float64{FGA: 2, FG: 1, P: 2, decode.StatFGA3: 0, decode.StatFG3: 0}),
+		statsMsg(t0+2500, 11, 6, decode.ClassDeletedAssist, map[decode.Stat]float64{AST: 0}),
+		statsMsg(t0+4000, 10, 7, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: 12345}),
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Quality.StaleStats != 2 {
+		t.Errorf("stale %d, want 2", sum.Quality.StaleStats)
+	}
+	want := map[int64]map[string]float64{
+		10: {"FGA": 2, "FG": 1, "PTS": 2, "FGA3": 0, "FG3": 0, "DIST": 12345},
+		11: {"AST": 0},
+	}
+	for _, b := range sum.BoxScore {
+		w := want[b.PlayerID]
+		if len(b.Values) != len(w) {
+			t.Errorf("player %d: got %v, want %v", b.PlayerID, b.Values, w)
+		}
+		for k, v := range w {
+			if b.Values[k] != v {
+				t.Errorf("player %d %s: got %v, want %v", b.PlayerID, k, b.Values[k], v)
+			}
+		}
+	}
+	if p := player(sum, 10); p.DistStat_m != 123.45 {
+		t.Errorf("DistStat_m %v", p.DistStat_m)
+	}
+	if sum.BoxScore[0].Version != 7 || sum.BoxScore[1].Version != 6 {
+		t.Errorf("versions %d %d, want 7 6", sum.BoxScore[0].Version, sum.BoxScore[1].Version)
+	}
+}
+
+func markerMsg(tt int64, typ decode.MarkerType) decode.Message {
+	return decode.Message{Kind: decode.KindMarker, Marker: decode.Marker{OccurredAt_ms: tt, Type: typ}}
+}
+
+// merge interleaves extra messages into a feed by time (stable).
+func merge(feed, extra []decode.Message) []decode.Message {
+	var out []decode.Message
+	j := 0
+	for _, m := range feed {
+		for j < len(extra) && extra[j].OccurredAt_ms() <= m.OccurredAt_ms() {
+			out = append(out, extra[j])
+			j++
+		}
+		out = append(out, m)
+	}
+	return append(out, extra[j:]...)
+}
+
+// TestMarkersAndDist: periods and clock follow the markers; the DIST
+// cross-check compares the feed's distance with the engine's at the same
+// time and explains a mismatch.
+func TestMarkersAndDist(t *testing.T) {
+	const speed = 2.0
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 320, noise_m: 0.05, seed: 8, sensors: []genSensor{{id: 1, p: circle(6, speed)}, {id: 2, p: circle(4, speed)}}})
+	sec := func(s float64) int64 { return t0 + int64(s*1000) }
+	marks := []decode.Message{
+		markerMsg(sec(5), decode.MarkerPlayStart), markerMsg(sec(10), decode.MarkerLive),
+		markerMsg(sec(60), decode.MarkerPaused), markerMsg(sec(70), decode.MarkerFoul), markerMsg(sec(80), decode.MarkerLive),
+		markerMsg(sec(105), decode.MarkerEndFirstHalf),
+		markerMsg(sec(200), decode.MarkerStartSecondHalf), markerMsg(sec(200), decode.MarkerLive),
+		markerMsg(sec(300), decode.MarkerPlayEnd),
+	}
+	// Player 1's feed DIST is its whole distance; player 2's only counts
+	// live time (a definition mismatch the flag must explain).
+	var extra []decode.Message
+	live := func(s float64) float64 { // live seconds up to s
+		l := 0.0
+		for _, iv := range [][2]float64{{10, 60}, {80, 105}, {200, 300}} {
+			l += math.Max(0, math.Min(s, iv[1])-iv[0])
+		}
+		return l
+	}
+	v := int64(0)
+	for s := 10.0; s <= 310; s += 10 {
+		v++
+		extra = append(extra, statsMsg(sec(s), 1, v, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: math.Round(100 * speed * s)}))
+		v++
+		extra = append(extra, statsMsg(sec(s), 2, v, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: math.Round(100 * speed * live(s))}))
+	}
+	all := merge(feed, merge(marks, extra))
+	c, sum, err := run(DefaultConfig(), Meta{}, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := player(sum, 1)
+	if len(p.DistancePeriod_m) != 2 || !within(p.DistancePeriod_m[0], speed*100, 0.01) || !within(p.DistancePeriod_m[1], speed*100, 0.01) {
+		t.Errorf("per period %v, want [200 200]", p.DistancePeriod_m)
+	}
+	if !within(p.DistanceLive_m, speed*live(400), 0.01) {
+		t.Errorf("live distance %.1f, want %.1f", p.DistanceLive_m, speed*live(400))
+	}
+	if !within(p.DistRatio, 1, 0.01) || p.DistFlag != "" {
+		t.Errorf("player 1 DIST ratio %.4f flag %q, want 1.00 and no flag", p.DistRatio, p.DistFlag)
+	}
+	p2 := player(sum, 2)
+	if !strings.Contains(p2.DistFlag, "matches live time only") {
+		t.Errorf("player 2 flag %q: want it to name live time", p2.DistFlag)
+	}
+	checks := c.segs(SegDistCheck)
+	if len(checks) != 62 {
+		t.Fatalf("%d DIST checks, want 62", len(checks))
+	}
+	for _, g := range checks {
+		if g.PlayerID == 1 && g.Start_ms > sec(30) && !within(g.EngineDist_cm, g.FeedDist_cm, 0.01) {
+			t.Errorf("check at %d: feed %.0f cm engine %.0f cm", g.Start_ms-t0, g.FeedDist_cm, g.EngineDist_cm)
+		}
+	}
+	if n := len(c.segs(SegMarker)); n != len(marks) {
+		t.Errorf("%d marker segments, want %d", n, len(marks))
+	}
+	// Samples carry the period (0 at half time) and the clock.
+	for _, s := range c.of(1) {
+		tt := float64(s.T_ms-t0) / 1000
+		var wp int32
+		var wc ClockState
+		switch {
+		case tt < 5:
+			wp, wc = 0, ClockUnknown
+		case tt < 10:
+			wp, wc = 1, ClockUnknown
+		case tt < 60:
+			wp, wc = 1, ClockLive
+		case tt < 70:
+			wp, wc = 1, ClockPaused
+		case tt < 80:
+			wp, wc = 1, ClockFoul
+		case tt < 105:
+			wp, wc = 1, ClockLive
+		case tt < 200:
+			wp, wc = 0, ClockPaused
+		case tt < 300:
+			wp, wc = 2, ClockLive
+		default:
+			wp, wc = 0, ClockPaused
+		}
+		if s.Period != wp || s.Clock != wc {
+			t.Fatalf("sample at %.2f s: period %d clock %v, want %d %v", tt, s.Period, s.Clock, wp, wc)
+		}
+	}
+}
+
+func TestPracticeMarkers(t *testing.T) {
+	var tl timeline
+	tl.init()
+	for _, c := range []struct {
+		m    decode.MarkerType
+		want int32
+	}{
+		{decode.MarkerDrillStart, 1}, {decode.MarkerDrillNext, 2}, {decode.MarkerDrillStart, 2},
+		{decode.MarkerDrillEnd, 0}, {decode.MarkerDrillStart, 3}, {decode.MarkerPracticeEnd, 0},
+	} {
+		tl.apply(c.m)
+		if got := tl.samplePeriod(); got != c.want {
+			t.Fatalf("after %v: period %d, want %d", c.m, got, c.want)
+		}
+	}
+}
+
+type failSink struct{ discard }
+
+var errSink = errors.New("disk full")
+
+func (failSink) Samples([]Sample) error { return errSink }
+
+func TestSinkError(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 120, seed: 1, sensors: []genSensor{{id: 1, p: line(1, 0)}}})
+	s, _ := NewSession(DefaultConfig(), Meta{}, &failSink{})
+	var err error
+	for i := range msgs {
+		if err = s.Feed(&msgs[i]); err != nil {
+			break
+		}
+	}
+	var se *SinkError
+	if !errors.Is(err, errSink) || !errors.As(err, &se) || se.Op != "samples" {
+		t.Fatalf("err %v, want a *SinkError wrapping errSink", err)
+	}
+	if _, err := s.Close(); err == nil {
+		t.Log("close after a failed sink")
+	}
+	if err := s.Feed(&msgs[0]); !errors.Is(err, ErrClosed) {
+		t.Fatalf("feed after close: %v", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, f := range []func(*Config){
+		func(c *Config) { c.Rate_Hz = -1 },
+		func(c *Config) { c.MaxGap_ms = 0 },
+		func(c *Config) { c.Player.Noise_m = 0 },
+		func(c *Config) { c.Ball.MaxSpeed_mps = math.Inf(1) },
+		func(c *Config) { c.MoveOn_mps = 0.01 },
+		func(c *Config) { c.SpeedBands_mps = []float64{2, 1} },
+		func(c *Config) { c.DistRatioLo = 2 },
+		func(c *Config) { c.RingSize = 2 },
+	} {
+		cfg := DefaultConfig()
+		f(&cfg)
+		if _, err := NewSession(cfg, Meta{}); !errors.Is(err, ErrConfig) {
+			t.Errorf("config %+v: err %v, want ErrConfig", cfg, err)
+		}
+	}
+}
+
+// TestBoundedMemory: nothing the engine holds grows with the session.
+func TestBoundedMemory(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 900, noise_m: 0.05, seed: 2, sensors: []genSensor{{id: 1, p: circle(5, 3)}, {id: 2, ball: true, p: circle(2, 8)}}})
+	s, _ := NewSession(DefaultConfig(), Meta{}, &discard{})
+	var capRaw, capTick, capRows int
+	for i := range msgs {
+		if err := s.Feed(&msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+		if i == len(msgs)/10 {
+			capRaw, capTick, capRows = len(s.sensors[0].raw.t), len(s.sensors[0].seg), cap(s.rows)
+		}
+	}
+	sn := s.sensors[0]
+	if len(sn.raw.t) != capRaw || len(sn.seg) != capTick || cap(s.rows) != capRows || sn.raw.n > 32 {
+		t.Fatalf("grew: raw %d→%d (holding %d), ticks %d→%d, rows %d→%d", capRaw, len(sn.raw.t), sn.raw.n, capTick, len(sn.seg), capRows, cap(s.rows))
+	}
+}
+
+// TestZeroAllocs: feeding a location sample allocates nothing in steady
+// state (the grid, the filter, the emission and the batching included).
+func TestZeroAllocs(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: 0.05, seed: 2, sensors: []genSensor{
+		{id: 1, p: circle(5, 3)}, {id: 2, p: shuttle(20, 6, 3)}, {id: 3, p: still(1, 2)}, {id: 9, ball: true, p: circle(2, 8)}}})
+	for _, causal := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.Causal = causal
+		s, _ := NewSession(cfg, Meta{}, &discard{})
+		i := 0
+		for ; i < len(msgs)/4; i++ {
+			s.Feed(&msgs[i])
+		}
+		allocs := testing.AllocsPerRun(20000, func() {
+			s.Feed(&msgs[i])
+			i++
+		})
+		if allocs != 0 {
+			t.Errorf("causal=%v: %.3f allocs per sample, want 0", causal, allocs)
+		}
+	}
+}
+
+// TestCausalLatency: in live mode a sample is emitted as soon as the feed
+// is past its time by the reorder window (and a grid period).
+func TestCausalLatency(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, seed: 2, sensors: []genSensor{{id: 1, p: circle(5, 3)}, {id: 2, p: still(1, 1)}}})
+	cfg := DefaultConfig()
+	cfg.Causal = true
+	c := &collect{}
+	s, _ := NewSession(cfg, Meta{}, c)
+	worst := int64(0)
+	for i := range msgs {
+		s.Feed(&msgs[i])
+		if len(c.samples) == 0 {
+			continue
+		}
+		lag := msgs[i].Location.OccurredAt_ms - c.samples[len(c.samples)-1].T_ms
+		if i > 200 && lag > worst {
+			worst = lag
+		}
+	}
+	if max := cfg.ReorderWindow_ms + 2*40; worst > max {
+		t.Fatalf("live output lags the feed by %d ms, want ≤ %d", worst, max)
+	}
+}
