@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/stmotion/stmotion/synth"
+)
+
+func init() {
+	register("synth", "simulate a game or practice and write a session bundle with ground truth", runSynth)
+}
+
+const synthUsage = `Usage: stmotion synth --out DIR [flags]
+
+Simulates a basketball game (or a practice of scrimmage drills) and writes a
+session bundle to DIR: live.json, subscribe.json, court.json, stats.json,
+shots.json, messages.jsonl[.gz|.zst] and truth.json (the noise-free ground
+truth: distances, speeds, possession, shots; see its "definitions").
+The same seed and flags give the same bytes.
+
+Flags:
+`
+
+func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := synth.DefaultConfig()
+	fs := flag.NewFlagSet("synth", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), synthUsage)
+		fs.PrintDefaults()
+	}
+	out := fs.String("out", "", "bundle directory to write (required)")
+	sample := fs.Bool("sample", false, "start from the built-in sample (4-minute game, seed 7) instead of the defaults; other flags still apply")
+	fs.Float64Var(&cfg.Minutes, "minutes", cfg.Minutes, "session length in minutes of wall clock (dead balls included)")
+	fs.Float64Var(&cfg.Hz, "hz", cfg.Hz, "location samples per second per sensor")
+	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
+	fs.Float64Var(&cfg.Noise_mm, "noise-mm", cfg.Noise_mm, "sensor noise sigma per axis, mm")
+	fs.StringVar(&cfg.Court, "court", cfg.Court, "court template: nba, wnba, ncaa, hs, fiba")
+	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice of scrimmage drills (DRILL_* markers) instead of a game")
+	fs.StringVar(&cfg.Compress, "compress", cfg.Compress, `compress the recording: "", gz or zst`)
+	fs.Float64Var(&cfg.Rotation_deg, "rotation-deg", cfg.Rotation_deg, "sensor frame rotation relative to the court, degrees")
+	fs.Float64Var(&cfg.TX_mm, "tx-mm", cfg.TX_mm, "sensor frame translation x, mm")
+	fs.Float64Var(&cfg.TY_mm, "ty-mm", cfg.TY_mm, "sensor frame translation y, mm")
+	fs.Float64Var(&cfg.Jitter_ms, "jitter-ms", cfg.Jitter_ms, "sampling-instant jitter sigma, ms")
+	fs.Float64Var(&cfg.DropRate, "drop-rate", cfg.DropRate, "probability that a sample is lost")
+	fs.Float64Var(&cfg.DropoutsPerMin, "dropouts-per-min", cfg.DropoutsPerMin, "per sensor, dropouts per minute")
+	fs.Float64Var(&cfg.DuplicateRate, "dup-rate", cfg.DuplicateRate, "probability that a line is delivered twice")
+	fs.Float64Var(&cfg.ReorderRate, "reorder-rate", cfg.ReorderRate, "probability that a location line arrives 1-4 lines late")
+	fs.Float64Var(&cfg.OutlierRate, "outlier-rate", cfg.OutlierRate, "probability that a sample jumps 0.5-2.5 m")
+	fs.Float64Var(&cfg.DistInterval_s, "dist-interval-s", cfg.DistInterval_s, "cadence of the cumulative DIST stats, seconds")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("synth: unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		fs.Usage()
+		return errors.New("synth: --out DIR is required")
+	}
+	if *sample {
+		// Flags given explicitly override the sample's values.
+		s := synth.SampleConfig()
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["minutes"] {
+			cfg.Minutes = s.Minutes
+		}
+		if !set["seed"] {
+			cfg.Seed = s.Seed
+		}
+	}
+	var progress func(done, total float64)
+	if isTerminal(stderr) {
+		last := time.Time{}
+		progress = func(done, total float64) {
+			if now := time.Now(); now.Sub(last) > 100*time.Millisecond || done >= total {
+				last = now
+				fmt.Fprintf(stderr, "\rsynth: %5.1f%% (%.0f of %.0f s simulated)", 100*done/total, done, total)
+				if done >= total {
+					fmt.Fprintln(stderr)
+				}
+			}
+		}
+	}
+	t0 := time.Now()
+	tr, err := synth.Write(ctx, cfg, *out, progress)
+	if err != nil {
+		return err
+	}
+	el := time.Since(t0)
+	name := synth.MessagesFile(cfg.Compress)
+	var size int64
+	if st, err := os.Stat(filepath.Join(*out, name)); err == nil {
+		size = st.Size()
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d lines (%d locations, %d stats, %d shots, %d markers), %.1f MB %s in %.2f s\n",
+		*out, tr.Feed.Lines, tr.Feed.Locations, tr.Feed.Stats, tr.Feed.Shots, tr.Feed.Markers,
+		float64(size)/1e6, name, el.Seconds())
+	for _, t := range tr.Teams {
+		fmt.Fprintf(stdout, "  %-20s %3d points, possession %.0f s\n", t.Name, t.Points, t.Possession_s)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

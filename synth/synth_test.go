@@ -1,0 +1,519 @@
+package synth
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+)
+
+// small is a short game with every feature: 3 minutes is long enough for
+// shots, rebounds, a dead ball and substitutions (halves start at 6 minutes).
+func small(seed int64) Config {
+	c := DefaultConfig()
+	c.Minutes = 3
+	c.Seed = seed
+	return c
+}
+
+func messages(t *testing.T, cfg Config) ([]byte, *Truth) {
+	t.Helper()
+	var buf bytes.Buffer
+	tr, err := WriteMessages(context.Background(), cfg, &buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), tr
+}
+
+func TestDeterministic(t *testing.T) {
+	a, _ := messages(t, small(3))
+	b, _ := messages(t, small(3))
+	if !bytes.Equal(a, b) {
+		t.Fatalf("same seed, different bytes (%d vs %d)", len(a), len(b))
+	}
+	c, _ := messages(t, small(4))
+	if bytes.Equal(a, c) {
+		t.Fatal("seeds 3 and 4 gave the same bytes")
+	}
+	// The whole bundle too, compressed or not.
+	for _, comp := range []string{"", "gz"} {
+		d1, d2 := t.TempDir(), t.TempDir()
+		cfg := small(5)
+		cfg.Minutes = 1
+		cfg.Compress = comp
+		for _, d := range []string{d1, d2} {
+			if _, err := Write(context.Background(), cfg, d, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, n := range []string{FileLive, FileSubscribe, FileCourt, FileStats, FileShots, FileTruth, MessagesFile(comp)} {
+			x, err1 := os.ReadFile(filepath.Join(d1, n))
+			y, err2 := os.ReadFile(filepath.Join(d2, n))
+			if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+				t.Errorf("compress %q: %s differs between runs (%v %v)", comp, n, err1, err2)
+			}
+		}
+	}
+}
+
+// decoded is a recording decoded line by line with the project's decoder.
+type decoded struct {
+	locs    map[int64][]decode.Location
+	stats   []decode.Stats
+	shots   []decode.Shot
+	markers []decode.Marker
+	kinds   [decode.NumKinds]int
+}
+
+func decodeAll(t *testing.T, data []byte) *decoded {
+	t.Helper()
+	var d decode.Decoder
+	var m decode.Message
+	out := &decoded{locs: map[int64][]decode.Location{}}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if err := d.Decode(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %d %q: %v", line, sc.Bytes(), err)
+		}
+		out.kinds[m.Kind]++
+		switch m.Kind {
+		case decode.KindLocation:
+			out.locs[m.Location.ID] = append(out.locs[m.Location.ID], m.Location)
+		case decode.KindStats:
+			out.stats = append(out.stats, m.Stats)
+		case decode.KindShot:
+			out.shots = append(out.shots, m.Shot)
+		case decode.KindMarker:
+			out.markers = append(out.markers, m.Marker)
+		default:
+			t.Fatalf("line %d: unexpected kind %v: %s", line, m.Kind, sc.Bytes())
+		}
+	}
+	return out
+}
+
+func TestEveryLineDecodes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  func(*Config)
+	}{
+		{"game", func(c *Config) {}},
+		{"practice", func(c *Config) { c.Practice = true; c.Minutes = 5 }},
+		{"fiba-10hz", func(c *Config) { c.Court = "fiba"; c.Hz = 10 }},
+		{"hs-noiseless", func(c *Config) { c.Court = "hs"; c.Noise_mm = 0; c.Jitter_ms = 0 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := small(11)
+			tc.cfg(&cfg)
+			data, tr := messages(t, cfg)
+			d := decodeAll(t, data)
+			ids := map[int64]bool{BallID: true}
+			for _, p := range tr.Players {
+				ids[p.ID] = true
+			}
+			for id := range d.locs {
+				if !ids[id] {
+					t.Errorf("location of unknown sensor %d", id)
+				}
+			}
+			if len(d.locs) != len(ids) {
+				t.Errorf("%d sensors report, want %d (bench included)", len(d.locs), len(ids))
+			}
+			for _, l := range d.locs[BallID] {
+				if l.Sensor != decode.SensorBall {
+					t.Fatalf("ball sample typed %v", l.Sensor)
+				}
+			}
+			first, last := decode.MarkerPlayStart, decode.MarkerPlayEnd
+			if cfg.Practice {
+				first, last = decode.MarkerDrillStart, decode.MarkerPracticeEnd
+			}
+			if len(d.markers) < 3 || d.markers[0].Type != first || d.markers[len(d.markers)-1].Type != last {
+				t.Fatalf("markers do not run %v … %v: %v", first, last, d.markers)
+			}
+			// Versions increase in arrival order; a repeat is a duplicate delivery.
+			var prev decode.Stats
+			for _, s := range d.stats {
+				dup := s.Version == prev.Version && s.PlayerID == prev.PlayerID && s.Values == prev.Values
+				if s.Classification == decode.ClassUnknown || (s.Version <= prev.Version && !dup) {
+					t.Fatalf("stats class %v version %d after %d", s.Classification, s.Version, prev.Version)
+				}
+				prev = s
+			}
+			if n := int64(d.kinds[decode.KindLocation]); n < tr.Feed.Locations || n > tr.Feed.Locations+tr.Feed.Duplicated {
+				t.Errorf("%d location lines, truth counts %d + %d duplicates", d.kinds[decode.KindLocation], tr.Feed.Locations, tr.Feed.Duplicated)
+			}
+			if int64(len(bytes.Split(bytes.TrimSpace(data), []byte("\n")))) != tr.Feed.Lines {
+				t.Errorf("line count differs from truth.feed.lines %d", tr.Feed.Lines)
+			}
+			if cfg.Practice {
+				next := 0
+				for _, m := range d.markers {
+					if m.Type == decode.MarkerDrillNext {
+						next++
+						if m.LiveID.Len() != 36 {
+							t.Errorf("DRILL_NEXT without a live_id")
+						}
+					}
+				}
+				if next == 0 {
+					t.Errorf("a 5-minute practice has no DRILL_NEXT")
+				}
+			}
+		})
+	}
+}
+
+// TestTruthConsistent checks truth against itself and against the feed:
+// distance is the integral of the noise-free speed, the last DIST stat of
+// every player is the truth distance to the cm, possession fits in the
+// live time, and the final box score of the feed (after corrections)
+// equals the truth box score.
+func TestTruthConsistent(t *testing.T) {
+	cfg := small(21)
+	cfg.Minutes = 7 // halves included
+	var buf bytes.Buffer
+	// Independent integral: trapezoid of |v| at step boundaries.
+	var integ []float64
+	g, err := run(context.Background(), cfg, &buf, nil, func(g *game) {
+		if integ == nil {
+			integ = make([]float64, len(g.ag))
+		}
+		for i := range g.ag {
+			a := &g.ag[i]
+			integ[i] += step_s / 2 * (math.Hypot(a.vx, a.vy) + a.speedAt(step_s))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := g.tr
+	d := decodeAll(t, buf.Bytes())
+	lastDIST := map[int64]float64{}
+	box := map[int64]*[decode.NumStats]float64{}
+	for _, s := range d.stats {
+		if box[s.PlayerID] == nil {
+			box[s.PlayerID] = new([decode.NumStats]float64)
+		}
+		for k := 0; k < decode.NumStats; k++ {
+			if s.Has.Has(decode.Stat(k)) {
+				box[s.PlayerID][k] = s.Values[k]
+			}
+		}
+		if v, ok := s.DIST_cm(); ok {
+			lastDIST[s.PlayerID] = v
+		}
+	}
+	names := decode.StatNames()
+	for i, p := range tr.Players {
+		if math.Abs(p.Distance_m-integ[i]) > 1e-3*math.Max(1, p.Distance_m) {
+			t.Errorf("player %d: distance %.4f m, integral of speed %.4f m", p.ID, p.Distance_m, integ[i])
+		}
+		if p.DIST_cm != int64(math.Round(p.Distance_m*100)) || lastDIST[p.ID] != float64(p.DIST_cm) {
+			t.Errorf("player %d: last DIST %v cm, truth %d cm (%.4f m)", p.ID, lastDIST[p.ID], p.DIST_cm, p.Distance_m)
+		}
+		if p.DistanceLive_m > p.Distance_m+1e-9 || p.PossessionLive_s > p.Possession_s+1e-9 {
+			t.Errorf("player %d: live part exceeds the whole", p.ID)
+		}
+		if p.TopSpeed_mps > 9+1e-9 {
+			t.Errorf("player %d: top speed %.3f", p.ID, p.TopSpeed_mps)
+		}
+		for k, name := range names {
+			want := p.Box[name]
+			got := 0.0
+			if box[p.ID] != nil {
+				got = box[p.ID][k]
+			}
+			if got != want {
+				t.Errorf("player %d %s: feed says %v, truth %v", p.ID, name, got, want)
+			}
+		}
+	}
+	var live, poss float64
+	for _, c := range tr.Clock {
+		if c.State == "LIVE" {
+			live += float64(c.To_ms-c.From_ms) / 1000
+		}
+	}
+	for _, tm := range tr.Teams {
+		poss += tm.Possession_s
+	}
+	if poss > live+0.02 || live > tr.Duration_s {
+		t.Errorf("team possession %.2f s, live %.2f s, duration %.0f s", poss, live, tr.Duration_s)
+	}
+	if poss < 0.5*live {
+		t.Errorf("team possession %.2f s is implausibly small for %.2f s live", poss, live)
+	}
+	// Holds: ordered, disjoint, and summing to each player's possession.
+	sum := map[int64]float64{}
+	var prevTo int64
+	for i, h := range tr.Holds {
+		if h.From_ms < prevTo || h.To_ms < h.From_ms {
+			t.Fatalf("hold %d [%d, %d] overlaps the previous (to %d)", i, h.From_ms, h.To_ms, prevTo)
+		}
+		prevTo = h.To_ms
+		sum[h.PlayerID] += float64(h.To_ms-h.From_ms) / 1000
+	}
+	for _, p := range tr.Players {
+		if math.Abs(sum[p.ID]-p.Possession_s) > 0.02 {
+			t.Errorf("player %d: holds sum to %.3f s, possession_s %.3f", p.ID, sum[p.ID], p.Possession_s)
+		}
+	}
+	// Points: the feed's PTS per team equals the truth score.
+	pts := map[int64]float64{}
+	for _, p := range tr.Players {
+		pts[p.TeamID] += p.Box["PTS"]
+	}
+	for _, tm := range tr.Teams {
+		if pts[tm.TeamID] != float64(tm.Points) {
+			t.Errorf("team %d: PTS sum %v, points %d", tm.TeamID, pts[tm.TeamID], tm.Points)
+		}
+	}
+	if len(tr.Shots) == 0 || len(tr.Passes) == 0 || len(tr.Substitutions) == 0 {
+		t.Errorf("a 7-minute game without shots (%d), passes (%d) or substitutions (%d)", len(tr.Shots), len(tr.Passes), len(tr.Substitutions))
+	}
+}
+
+// TestPhysicalLimits watches the noise-free motion at every step.
+func TestPhysicalLimits(t *testing.T) {
+	cfg := small(31)
+	cfg.Minutes = 4
+	var worstV, worstA, minBallZ float64 = 0, 0, math.Inf(1)
+	_, err := run(context.Background(), cfg, discard{}, nil, func(g *game) {
+		for i := range g.ag {
+			a := &g.ag[i]
+			if v := math.Hypot(a.vx, a.vy); v > worstV {
+				worstV = v
+			}
+			if acc := math.Hypot(a.ax, a.ay); acc > worstA {
+				worstA = acc
+			}
+		}
+		if _, _, z := g.ballPos(g.t); z < minBallZ {
+			minBallZ = z
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if worstV > 9.0+1e-9 || worstV < 5 {
+		t.Errorf("top speed %.3f m/s, want in [5, 9]", worstV)
+	}
+	if worstA > maxAccel+1e-9 || worstA < 2 {
+		t.Errorf("largest acceleration %.3f m/s², want in [2, %v]", worstA, maxAccel)
+	}
+	if minBallZ < ballR_m-0.01 {
+		t.Errorf("ball centre went to %.3f m (floor contact is %v)", minBallZ, ballR_m)
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestShots checks every shot message against the truth and the geometry:
+// hoop_player_x/y is the shooter's release position relative to the
+// attacked hoop, is_3point and zone follow from it, and the shooter's own
+// (noisy) samples around the release are where the shot says.
+func TestShots(t *testing.T) {
+	cfg := small(41)
+	cfg.Minutes = 8
+	data, tr := messages(t, cfg)
+	d := decodeAll(t, data)
+	tpl, _ := court.TemplateByName(cfg.Court)
+	hf := hoopFrame{tpl}
+	if len(d.shots) != len(tr.Shots) || len(d.shots) < 5 {
+		t.Fatalf("%d shot messages, %d shots in truth", len(d.shots), len(tr.Shots))
+	}
+	byTime := map[int64]ShotTruth{}
+	for _, s := range tr.Shots {
+		byTime[s.Released_ms] = s
+	}
+	s2c := (&game{cfg: cfg}).sensorFromCourt()
+	for _, m := range d.shots {
+		s, ok := byTime[m.OccurredAt_ms]
+		if !ok || s.PlayerID != m.PlayerID {
+			t.Fatalf("shot message at %d by %d has no truth", m.OccurredAt_ms, m.PlayerID)
+		}
+		hx := tpl.Length_m/2 - tpl.HoopFromBaseline_m
+		sg := 1.0
+		if s.Hoop == "west" {
+			sg = -1
+		}
+		// +y from the hoop toward center court, +x to the right of an
+		// observer at the hoop facing center court.
+		wantX := sg * s.Y_m * 1000
+		wantY := sg * (hx*sg - s.X_m) * 1000
+		if math.Abs(float64(m.HoopPlayerX_mm)-wantX) > 1 || math.Abs(float64(m.HoopPlayerY_mm)-wantY) > 1 {
+			t.Errorf("shot at %d: hoop_player (%d, %d), want (%.0f, %.0f)", m.OccurredAt_ms, m.HoopPlayerX_mm, m.HoopPlayerY_mm, wantX, wantY)
+		}
+		xh, yh := float64(m.HoopPlayerX_mm)/1000, float64(m.HoopPlayerY_mm)/1000
+		if m.Is3Point != hf.is3(xh, yh) || int(m.Zone) != hf.zone(xh, yh) || m.IsMake != s.Make {
+			t.Errorf("shot at %d: is_3point %v zone %d make %v disagree with position (%.2f, %.2f)", m.OccurredAt_ms, m.Is3Point, m.Zone, m.IsMake, xh, yh)
+		}
+		if m.Is3Point && math.Hypot(xh, yh) < tpl.ThreePointCorner_m-0.01 {
+			t.Errorf("three-pointer from %.2f m", math.Hypot(xh, yh))
+		}
+		// The shooter's samples within 60 ms of the release.
+		sx, sy := s2c.ApplyXY(s.X_m, s.Y_m)
+		for _, l := range d.locs[m.PlayerID] {
+			if dt := l.OccurredAt_ms - m.OccurredAt_ms; dt < -60 || dt > 60 {
+				continue
+			}
+			if e := math.Hypot(float64(l.X_mm)-sx, float64(l.Y_mm)-sy); e > 600 {
+				t.Errorf("shooter sample %.0f mm from the release position", e)
+			}
+		}
+	}
+}
+
+func TestCompressedRecordings(t *testing.T) {
+	cfg := small(51)
+	cfg.Minutes = 0.5
+	plain, _ := messages(t, cfg)
+	for _, comp := range []string{"gz", "zst"} {
+		cfg.Compress = comp
+		dir := t.TempDir()
+		if _, err := Write(context.Background(), cfg, dir, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(filepath.Join(dir, MessagesFile(comp)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if comp == "gz" {
+			zr, err := gzip.NewReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = got.ReadFrom(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			zr, err := zstd.NewReader(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = got.ReadFrom(zr)
+			zr.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.Close()
+		if !bytes.Equal(got.Bytes(), plain) {
+			t.Errorf("%s recording differs from the plain one", comp)
+		}
+		if _, err := ReadTruth(filepath.Join(dir, FileTruth)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestBundleFiles(t *testing.T) {
+	dir := t.TempDir()
+	cfg := small(61)
+	cfg.Minutes = 0.5
+	tr, err := Write(context.Background(), cfg, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, FileCourt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := court.ParseBody(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, _ := court.TemplateByName(cfg.Court)
+	s2c := (&game{cfg: cfg}).sensorFromCourt()
+	ne := s2c.Apply(struct{ X, Y float64 }{tpl.Length_m / 2, tpl.Width_m / 2})
+	if math.Abs(body.XNE-ne.X) > 1 || math.Abs(body.YNE-ne.Y) > 1 {
+		t.Errorf("court.json NE (%v, %v), want (%.0f, %.0f)", body.XNE, body.YNE, ne.X, ne.Y)
+	}
+	if len(body.Hoops) != 2 || body.Hoops[0].Z != 3048 {
+		t.Errorf("hoops %+v", body.Hoops)
+	}
+	sub, err := os.ReadFile(filepath.Join(dir, FileSubscribe))
+	if err != nil || !bytes.Contains(sub, []byte(`"token": "REDACTED"`)) {
+		t.Errorf("subscribe.json token not redacted (%v)", err)
+	}
+	got, err := ReadTruth(filepath.Join(dir, FileTruth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LiveID != tr.LiveID || len(got.Players) != len(tr.Players) || got.Definitions["distance_m"] == "" {
+		t.Errorf("truth.json does not round-trip")
+	}
+	if _, err := ReadTruth(filepath.Join(dir, FileCourt)); !errors.Is(err, ErrTruth) {
+		t.Errorf("ReadTruth(court.json) = %v, want ErrTruth", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		field string
+		mod   func(*Config)
+	}{
+		{"Minutes", func(c *Config) { c.Minutes = 0 }},
+		{"Hz", func(c *Config) { c.Hz = -1 }},
+		{"Court", func(c *Config) { c.Court = "moon" }},
+		{"Compress", func(c *Config) { c.Compress = "xz" }},
+		{"DropRate", func(c *Config) { c.DropRate = 1 }},
+		{"Noise_mm", func(c *Config) { c.Noise_mm = math.NaN() }},
+	} {
+		c := DefaultConfig()
+		tc.mod(&c)
+		err := c.Validate()
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field || !errors.Is(err, ErrConfig) {
+			t.Errorf("%s: Validate() = %v, want a ConfigError on %s", tc.field, err, tc.field)
+		}
+	}
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Errorf("DefaultConfig: %v", err)
+	}
+	if err := SampleConfig().Validate(); err != nil {
+		t.Errorf("SampleConfig: %v", err)
+	}
+}
+
+// TestSampleRate: whatever Hz, each sensor's samples are about 1/Hz apart.
+func TestSampleRate(t *testing.T) {
+	for _, hz := range []float64{10, 25, 60} {
+		cfg := small(71)
+		cfg.Minutes = 0.5
+		cfg.Hz = hz
+		cfg.DropRate, cfg.DropoutsPerMin, cfg.ReorderRate, cfg.DuplicateRate = 0, 0, 0, 0
+		data, tr := messages(t, cfg)
+		d := decodeAll(t, data)
+		l := d.locs[tr.Players[0].ID]
+		gaps := make([]float64, 0, len(l))
+		for i := 1; i < len(l); i++ {
+			gaps = append(gaps, float64(l[i].OccurredAt_ms-l[i-1].OccurredAt_ms))
+		}
+		sort.Float64s(gaps)
+		med := gaps[len(gaps)/2]
+		if math.Abs(med-1000/hz) > 1.5 || gaps[0] <= 0 {
+			t.Errorf("%v Hz: median gap %v ms, smallest %v", hz, med, gaps[0])
+		}
+	}
+}
