@@ -2,16 +2,13 @@ package mock
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 
 	json "github.com/goccy/go-json"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/stmotion/stmotion/decode"
 )
@@ -114,11 +111,20 @@ type wireLine struct {
 var messageFiles = []string{"messages.jsonl", "messages.jsonl.gz", "messages.jsonl.zst"}
 
 func loadBundle(dir string) (*bundle, error) {
-	b := &bundle{dir: dir, players: map[int64]decode.Player{}, teamNames: map[int64]string{}}
-	p := filepath.Join(dir, "live.json")
-	if err := readJSON(p, &b.info); err != nil {
-		return nil, err
+	ob, err := decode.OpenBundle(dir)
+	if err != nil {
+		return nil, &BundleError{Path: dir, Err: err}
 	}
+	if ob.Dir == "" {
+		return nil, &BundleError{Path: dir, Err: errors.New("a bare recording has no live.json: serve a bundle directory")}
+	}
+	b := &bundle{dir: dir, players: map[int64]decode.Player{}, teamNames: map[int64]string{}, court: ob.Court,
+		baseStats: ob.Stats, baseShots: ob.Shots}
+	p := filepath.Join(dir, decode.BundleLive)
+	if ob.Live == nil {
+		return nil, &BundleError{Path: p, Err: os.ErrNotExist}
+	}
+	b.info = *ob.Live
 	for _, t := range b.info.Teams {
 		if b.liveID == "" && t.Live.ID != "" {
 			b.liveID, b.meta = t.Live.ID, t.Live
@@ -128,97 +134,23 @@ func loadBundle(dir string) (*bundle, error) {
 	if b.liveID == "" {
 		return nil, &BundleError{Path: p, Err: errors.New("no team has a live id")}
 	}
-	p = filepath.Join(dir, "subscribe.json")
-	if err := readJSON(p, &b.sub); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+	if ob.Subscribe != nil {
+		b.sub = *ob.Subscribe
 	}
 	b.sub.Token, b.sub.TokenDataTypes = "", nil
 	for _, t := range b.sub.Teams {
-		if _, ok := b.teamNames[t.ID]; !ok || b.teamNames[t.ID] == "" {
+		if b.teamNames[t.ID] == "" {
 			b.teamNames[t.ID] = t.Name
 		}
 		for _, pl := range t.Players {
 			b.players[pl.ID] = pl
 		}
 	}
-	court, err := os.ReadFile(filepath.Join(dir, "court.json"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, &BundleError{Path: filepath.Join(dir, "court.json"), Err: err}
-	}
-	if err == nil {
-		if !json.Valid(court) {
-			return nil, &BundleError{Path: filepath.Join(dir, "court.json"), Err: errors.New("not valid JSON")}
-		}
-		b.court = bytes.TrimSpace(court)
-	}
-	var st decode.LiveStats
-	if err := readJSON(filepath.Join(dir, "stats.json"), &st); err == nil {
-		b.baseStats = &st
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	var sh decode.LiveShots
-	if err := readJSON(filepath.Join(dir, "shots.json"), &sh); err == nil {
-		b.baseShots = &sh
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	if err := b.loadMessages(); err != nil {
+	b.court = bytes.TrimSpace(b.court)
+	if err := b.loadMessages(ob.MessagesPath); err != nil {
 		return nil, err
 	}
 	return b, nil
-}
-
-func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-		return &BundleError{Path: path, Err: err}
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return &BundleError{Path: path, Err: err}
-	}
-	return nil
-}
-
-// readMessages returns the decompressed feed and the file it came from.
-func readMessages(dir string) ([]byte, string, error) {
-	for _, name := range messageFiles {
-		p := filepath.Join(dir, name)
-		f, err := os.Open(p)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, p, &BundleError{Path: p, Err: err}
-		}
-		defer f.Close()
-		var r io.Reader = f
-		switch filepath.Ext(name) {
-		case ".gz":
-			zr, err := gzip.NewReader(f)
-			if err != nil {
-				return nil, p, &BundleError{Path: p, Err: err}
-			}
-			defer zr.Close()
-			r = zr
-		case ".zst":
-			zr, err := zstd.NewReader(f)
-			if err != nil {
-				return nil, p, &BundleError{Path: p, Err: err}
-			}
-			defer zr.Close()
-			r = zr
-		}
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return nil, p, &BundleError{Path: p, Err: err}
-		}
-		return data, p, nil
-	}
-	return nil, filepath.Join(dir, messageFiles[0]), &BundleError{Path: filepath.Join(dir, messageFiles[0]), Err: fmt.Errorf("no feed (want one of %v): %w", messageFiles, os.ErrNotExist)}
 }
 
 // Lines returns the lines of a feed as the mock replays them: split at
@@ -243,34 +175,20 @@ func Lines(data []byte) [][]byte {
 	return out
 }
 
-func (b *bundle) loadMessages() error {
-	data, path, err := readMessages(b.dir)
+func (b *bundle) loadMessages(path string) error {
+	r, err := decode.OpenRecording(path, decode.ReaderOptions{})
 	if err != nil {
-		return err
+		return &BundleError{Path: path, Err: err}
 	}
-	b.data = data
+	defer r.Close()
 	var sched_ms int64
-	lineNo, pos := 0, 0
-	for pos < len(data) {
-		lineNo++
-		start := pos
-		end := bytes.IndexByte(data[pos:], '\n')
-		if end < 0 {
-			end = len(data)
-			pos = len(data)
-		} else {
-			end += pos
-			pos = end + 1
-		}
-		if end > start && data[end-1] == '\r' {
-			end--
-		}
-		if len(bytes.TrimSpace(data[start:end])) == 0 {
-			continue
-		}
+	for r.NextLine() {
+		start := len(b.data)
+		b.data = append(b.data, r.Line()...)
+		end := len(b.data)
 		var w wireLine
 		kind := lineOther
-		if err := json.Unmarshal(data[start:end], &w); err != nil {
+		if err := json.Unmarshal(b.data[start:end], &w); err != nil {
 			b.unparsed++
 		} else {
 			switch w.Type {
@@ -285,6 +203,7 @@ func (b *bundle) loadMessages() error {
 			}
 		}
 		if kind == lineControl {
+			b.data = b.data[:start]
 			continue
 		}
 		if occ := w.Data.OccurredAt_ms; occ > 0 {
@@ -307,6 +226,9 @@ func (b *bundle) loadMessages() error {
 				HoopPlayerX_mm: w.Data.HoopPlayerX_mm, HoopPlayerY_mm: w.Data.HoopPlayerY_mm, Status: w.Data.Status,
 			}})
 		}
+	}
+	if err := r.Err(); err != nil {
+		return &BundleError{Path: path, Err: err}
 	}
 	if len(b.lines) == 0 {
 		return &BundleError{Path: path, Err: errors.New("the feed has no messages to replay")}

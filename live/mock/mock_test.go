@@ -525,8 +525,12 @@ func TestNotifySimulation(t *testing.T) {
 
 func TestBundleErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := mock.New(dir, mock.Options{}); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("empty dir: err %v, want not exist", err)
+	if _, err := mock.New(dir, mock.Options{}); !errors.Is(err, decode.ErrNotBundle) || !errors.Is(err, mock.ErrBundle) {
+		t.Errorf("empty dir: err %v, want ErrBundle and decode.ErrNotBundle", err)
+	}
+	os.WriteFile(filepath.Join(dir, "messages.jsonl"), []byte("{}\n"), 0o644)
+	if _, err := mock.New(dir, mock.Options{}); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "live.json") {
+		t.Errorf("no live.json: err %v, want not exist naming live.json", err)
 	}
 	dir = tinyDir(t)
 	os.Remove(filepath.Join(dir, "messages.jsonl"))
@@ -540,5 +544,60 @@ func TestBundleErrors(t *testing.T) {
 	}
 	if _, err := mock.New(tinyDir(t), mock.Options{DataTypes: []string{"VIDEO"}}); err == nil {
 		t.Errorf("unknown data type accepted")
+	}
+}
+
+func TestErrorResponses(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{InactiveIDs: []string{"old"}, DataTypes: []string{mock.DataStats}})
+	live := "/v1/data/live/" + mock.TinyLiveID
+	const jan1, sep2 = "1735689600000", "1756771200000" // 2025-01-01, 2025-09-02 UTC
+	tests := []struct {
+		method, uri string
+		want        int
+		text        string
+	}{
+		{"GET", "/v1/data/live/old", 400, "no longer active"},
+		{"GET", "/v1/data/live/old/stats", 400, "no longer active"},
+		{"GET", "/v1/data/live/nope", 404, "Invalid id"},
+		{"GET", "/v1/data/live/nope/shots", 404, "Invalid id"},
+		{"GET", live + "/nothing", 404, "no such resource"},
+		{"GET", "/v1/data/nothing", 404, "no such resource"},
+		{"GET", live + "/_subscribe?dt=LOCATIONS", 403, "No access to LOCATIONS data"},
+		{"GET", live + "/_subscribe?dt=VIDEO", 400, "Invalid data type"},
+		{"GET", live + "/shots", 403, "No access to SHOTS data"},
+		{"POST", live, 405, "not allowed"},
+		{"GET", live + "/video?id=x", 405, "not allowed"},
+		{"PUT", live + "/video", 400, "id is required"},
+		{"PUT", "/v1/data/live/notify?url=relative", 400, "absolute http"},
+		{"PUT", "/v1/data/live/notify/unknown", 400, "absolute http"},
+		{"PUT", "/v1/data/live/notify/unknown?url=http://x.test/", 422, "Notify id not found"},
+		{"DELETE", "/v1/data/live/notify/unknown", 422, "Notify id not found"},
+		{"PUT", "/v1/data/live/notify/unknown/_enableEndNotify", 422, "Notify id not found"},
+		{"GET", "/v1/data/teams/461/events?from=0&to=5", 422, "Both from and to must be greater than 0"},
+		{"GET", "/v1/data/teams/461/events?to=5", 422, "Both from and to must be greater than 0"},
+		{"GET", "/v1/data/teams/461/players/game/stats?from=9&to=5", 422, "from timestamp must be less than to timestamp"},
+		{"GET", "/v1/data/teams/461/players/practice/stats?from=" + jan1 + "&to=" + sep2, 422, "may not exceed more than 8 months"},
+		{"GET", "/v1/data/teams/461/players/practice/shots?from=1&to=2", 403, "No access to SHOTS data"},
+		{"GET", "/v1/data/teams/999/events?from=1&to=2", 404, "Invalid id"},
+		{"GET", "/v1/data/locations/nearest/latlong/1/2?radius=5&unit=FEET", 400, "MILES or KILOMETERS"},
+		{"GET", "/v1/data/locations/nearest/latlong/100/2?radius=5&unit=MILES", 400, "latitude"},
+	}
+	for _, tc := range tests {
+		status, body, _ := do(t, s, tc.method, tc.uri, signNow)
+		if status != tc.want {
+			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.uri, status, body, tc.want)
+			continue
+		}
+		if eb := errorBody(t, body); eb.Status != tc.want || !strings.Contains(eb.Message, tc.text) {
+			t.Errorf("%s %s: body %s, want status %d and %q", tc.method, tc.uri, body, tc.want, tc.text)
+		}
+	}
+	s.FailNext(1)
+	status, body, _ := do(t, s, "GET", live, signNow)
+	if eb := errorBody(t, body); status != 500 || eb.Status != 500 {
+		t.Errorf("FailNext: %d %s, want 500", status, body)
+	}
+	if status, body, _ := do(t, s, "GET", live, signNow); status != 200 {
+		t.Errorf("after FailNext(1): %d %s, want 200", status, body)
 	}
 }

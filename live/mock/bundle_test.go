@@ -1,0 +1,155 @@
+package mock
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func tinyBundle(t *testing.T) (string, *bundle) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	b, err := loadBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, b
+}
+
+// A recorded feed has CRLF endings, blank lines, connection-level lines,
+// garbage and timestamps out of order; the replay keeps every data line
+// verbatim and in file order.
+func TestLoadFeedOddities(t *testing.T) {
+	dir, _ := tinyBundle(t)
+	feed := "" +
+		`{"data":{"socketSessionId":"x","serverAttributes":{}},"action":"subscribe","type":"ack"}` + "\r\n" +
+		`{"type":"marker","data":{"occurred_at":1000,"type":"LIVE"}}` + "\r\n" +
+		"\r\n" +
+		`{"type":"location","data":{"occurred_at":1200,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}` + "\n" +
+		`{"type":"location","data":{"occurred_at":1100,"type":"BALL","id":2,"x":1,"y":2,"z":3}}` + "\n" +
+		`{"type":"pong"}` + "\n" +
+		`not json at all` + "\n" +
+		`{"type":"stats","data":{"occurred_at":1300,"team_id":5,"player_id":1,"stats":{"PTS":2.0},"version":7}}` + "\n" +
+		`{"type":"shot","data":{"occurred_at":1400,"team_id":5,"player_id":1,"is_make":true,"zone":3,"hoop_player_x":-10,"hoop_player_y":20,"status":"RECORDED"}}`
+	if err := os.WriteFile(filepath.Join(dir, "messages.jsonl"), []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := loadBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		text string
+		kind lineKind
+		rel  int64
+	}{
+		{`{"type":"marker","data":{"occurred_at":1000,"type":"LIVE"}}`, lineOther, 0},
+		{`{"type":"location","data":{"occurred_at":1200,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}`, lineLocation, 200},
+		{`{"type":"location","data":{"occurred_at":1100,"type":"BALL","id":2,"x":1,"y":2,"z":3}}`, lineLocation, 200}, // late: keeps its place
+		{`not json at all`, lineOther, 200},
+		{`{"type":"stats","data":{"occurred_at":1300,"team_id":5,"player_id":1,"stats":{"PTS":2.0},"version":7}}`, lineStats, 300},
+		{`{"type":"shot","data":{"occurred_at":1400,"team_id":5,"player_id":1,"is_make":true,"zone":3,"hoop_player_x":-10,"hoop_player_y":20,"status":"RECORDED"}}`, lineShot, 400},
+	}
+	if len(b.lines) != len(want) {
+		t.Fatalf("%d lines, want %d", len(b.lines), len(want))
+	}
+	for i, w := range want {
+		if got := b.line(i); !bytes.Equal(got, []byte(w.text)) || b.lines[i].kind != w.kind || b.lines[i].rel_ms != w.rel {
+			t.Errorf("line %d: %q kind %d rel %d ms, want %q kind %d rel %d ms", i, got, b.lines[i].kind, b.lines[i].rel_ms, w.text, w.kind, w.rel)
+		}
+	}
+	if b.unparsed != 1 || b.span_ms != 400 || len(b.stats) != 1 || len(b.shots) != 1 {
+		t.Errorf("unparsed %d span %d ms stats %d shots %d, want 1, 400, 1, 1", b.unparsed, b.span_ms, len(b.stats), len(b.shots))
+	}
+	if sh := b.shots[0].rec; !sh.IsMake || sh.Zone != 3 || sh.HoopPlayerX_mm != -10 || sh.HoopPlayerY_mm != 20 || sh.OccurredAt_ms != 1400 {
+		t.Errorf("shot %+v", sh)
+	}
+}
+
+// /stats and /shots follow the replay position: the baseline first, then
+// each stats and shot line once the clock has passed it.
+func TestStateFollowsReplayPosition(t *testing.T) {
+	_, b := tinyBundle(t)
+	const statsAt_ms = tinyStatsStep * tinyStep_ms
+	stat := func(n int, player int64, name string) (float64, bool) {
+		for _, tm := range b.statsAt(n, 0) {
+			for _, p := range tm.PlayerStats {
+				if p.ID == player {
+					v, ok := p.Stats[name]
+					return v, ok
+				}
+			}
+		}
+		return 0, false
+	}
+	shots := func(n int) int {
+		c := 0
+		for _, tm := range b.shotsAt(n, 0) {
+			for _, p := range tm.PlayerShots {
+				c += len(p.Shots)
+			}
+		}
+		return c
+	}
+	before, after := b.countAt(statsAt_ms-1), b.countAt(statsAt_ms)
+	if v, ok := stat(before, 102, "REB"); !ok || v != 1 {
+		t.Errorf("baseline REB of 102 before any stats line: %g %v, want 1", v, ok)
+	}
+	if _, ok := stat(before, 101, "PTS"); ok {
+		t.Errorf("player 101 has PTS before its stats line at %d ms", statsAt_ms)
+	}
+	if v, ok := stat(after, 101, "PTS"); !ok || v != 2 {
+		t.Errorf("player 101 PTS at %d ms: %g %v, want 2", statsAt_ms, v, ok)
+	}
+	if shots(before) != 0 || shots(after) != 1 || shots(len(b.lines)) != 2 {
+		t.Errorf("shots before/after/end: %d %d %d, want 0 1 2", shots(before), shots(after), shots(len(b.lines)))
+	}
+	if n := b.countAt(b.span_ms); n != len(b.lines) {
+		t.Errorf("countAt(span) = %d, want all %d lines", n, len(b.lines))
+	}
+	if b.firstAt(1) != b.countAt(0) {
+		t.Errorf("firstAt(1) = %d, want the first line after time 0 (%d)", b.firstAt(1), b.countAt(0))
+	}
+}
+
+func TestReplayClock(t *testing.T) {
+	dir, b := tinyBundle(t)
+	s, err := New(dir, Options{Speed: 1000, Loop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Unix(1700000000, 0)
+	s.start = t0
+	period := s.period_ms()
+	if period != b.span_ms+1001 {
+		t.Fatalf("period %d ms, want span %d + gap 1000 + 1", period, b.span_ms)
+	}
+	tests := []struct {
+		wall      time.Duration
+		loop, off int64
+	}{
+		{0, 0, 0},
+		{time.Millisecond, 0, 1000},
+		{2 * time.Millisecond, 0, 2000},
+		{4 * time.Millisecond, 1, 4000 - period},
+		{10 * time.Millisecond, 10000 / period, 10000 % period},
+	}
+	for _, tc := range tests {
+		loop, off := s.position(t0.Add(tc.wall))
+		if loop != tc.loop || off != tc.off {
+			t.Errorf("position(+%s) = loop %d off %d ms, want %d, %d", tc.wall, loop, off, tc.loop, tc.off)
+		}
+		if d := s.due(loop, off); !d.Equal(t0.Add(tc.wall)) {
+			t.Errorf("due(%d, %d) = +%s, want +%s", loop, off, d.Sub(t0), tc.wall)
+		}
+	}
+	s0, _ := New(dir, Options{})
+	if loop, off := s0.position(time.Now()); loop != 0 || off != b.span_ms {
+		t.Errorf("speed 0: position %d, %d; want the end (0, %d)", loop, off, b.span_ms)
+	}
+}
