@@ -20,6 +20,15 @@ type Config struct {
 	Exit_m     float64 // the holder loses the ball once it is farther than this (default 1.2)
 	MinHold_ms int64   // a candidate must keep the ball this long before the possession counts (default 200)
 	MaxBallZ_m float64 // a ball above this height cannot be taken (a lob over a player); default 2.1
+	// Timing only (who holds the ball does not depend on them): a
+	// possession starts when the ball first comes within Hand_m of the
+	// player off the floor (above FloorZ_m), and ends when it last leaves
+	// Hand_m, interpolated between samples; the ball is in the hands about
+	// 0.3 m from a player's sensor. A candidate cannot be confirmed while
+	// the ball lies on the floor. Defaults 0.45 m and 0.3 m.
+	Hand_m   float64
+	FloorZ_m float64
+
 	// ReleaseSamples is how many consecutive samples the ball must be
 	// beyond Exit_m (or above the rim) before the holder loses it, so that
 	// one wild sample does not split a possession. Default 2.
@@ -56,6 +65,8 @@ func ConfigFor(t court.Template) Config {
 		MinHold_ms:        200,
 		MaxBallZ_m:        2.1,
 		ReleaseSamples:    2,
+		Hand_m:            0.45,
+		FloorZ_m:          0.3,
 		Court:             t,
 		NearRim_m:         1.0,
 		NearRimDrop_m:     0.6,

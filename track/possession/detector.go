@@ -78,6 +78,7 @@ type Detector struct {
 	emit func(e *Event)
 
 	started  bool
+	now_ms   int64 // the sample being processed
 	prevT_ms int64
 	prevLive bool
 	prevX_m  float64
@@ -99,9 +100,16 @@ type Detector struct {
 	passIn      int64 // passer into the current possession
 
 	cand      int64
-	candStart int64
+	candEntry int64   // when the ball came within Entry_m: MinHold_ms runs from here
+	candStart int64   // the possession's start if confirmed (see candStep)
+	candHand  bool    // the ball has been within Hand_m off the floor
+	candAir   bool    // the ball has been off the floor since candEntry
+	candPrevD float64 // ball-candidate distance at the previous sample
 	candX_m   float64
 	candY_m   float64
+
+	handOut  bool  // the held ball is beyond Hand_m
+	handOutT int64 // when it last crossed Hand_m outward
 
 	rel       release
 	fl        flight
@@ -173,6 +181,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		d.OutOfOrder++
 		return
 	}
+	d.now_ms = t_ms
 	d.resolveFeed(t_ms)
 	if d.started {
 		dt := t_ms - d.prevT_ms
@@ -209,18 +218,26 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 			p := players[hi]
 			d.lastX_m, d.lastY_m = p.X_m, p.Y_m
 			dh := math.Hypot(x_m-p.X_m, y_m-p.Y_m)
+			rim := d.cfg.Court.RimHeight_m
+			switch {
+			case dh <= d.cfg.Hand_m:
+				d.handOut = false
+			case !d.handOut:
+				d.handOut = true
+				d.handOutT = crossTime(d.prevT_ms, t_ms, d.prevHoldD_m, dh, d.cfg.Hand_m)
+			}
 			if !d.outSet {
 				switch {
 				case dh > d.cfg.Entry_m:
 					d.outSet = true
 					d.outT_ms = crossTime(d.prevT_ms, t_ms, d.prevHoldD_m, dh, d.cfg.Entry_m)
 					d.fl = flight{}
-				case z_m > d.cfg.MaxBallZ_m:
+				case z_m > rim:
 					d.outSet = true
-					d.outT_ms = crossTime(d.prevT_ms, t_ms, d.prevZ_m, z_m, d.cfg.MaxBallZ_m)
+					d.outT_ms = crossTime(d.prevT_ms, t_ms, d.prevZ_m, z_m, rim)
 					d.fl = flight{}
 				}
-			} else if dh <= d.cfg.Entry_m && low {
+			} else if dh <= d.cfg.Entry_m && z_m <= rim {
 				d.outSet = false
 			}
 			d.prevHoldD_m = dh
@@ -234,7 +251,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 				}
 			case dh > d.cfg.Entry_m && ni >= 0 && players[ni].ID != d.holder && nd <= d.cfg.Entry_m && low:
 				d.outN = 0
-				d.challenge(t_ms, players[ni], nd, x_m, y_m)
+				d.challenge(t_ms, players[ni], nd, x_m, y_m, z_m)
 			default:
 				d.outN, d.cand = 0, 0
 			}
@@ -243,11 +260,12 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 	if d.holder == 0 {
 		switch {
 		case ni >= 0 && low && players[ni].ID == d.cand && nd <= d.cfg.Entry_m:
-			if t_ms-d.candStart >= d.cfg.MinHold_ms {
+			d.candStep(t_ms, nd, z_m)
+			if d.candAir && t_ms-d.candEntry >= d.cfg.MinHold_ms {
 				d.start(t_ms, d.cand, d.candStart, d.candX_m, d.candY_m, players[ni], x_m, y_m)
 			}
 		case ni >= 0 && low && nd <= d.cfg.Entry_m:
-			d.setCandidate(t_ms, players[ni], nd)
+			d.setCandidate(t_ms, players[ni], nd, z_m)
 		default:
 			d.cand = 0
 		}
@@ -279,8 +297,13 @@ func (d *Detector) remember(t_ms int64, x, y, z float64, live bool) {
 }
 
 // endTime is when the holder's possession ends if it is released at t_ms.
+// It is the last time the ball crossed Hand_m outward, else when it left
+// Entry_m or rose through the rim height, else t_ms.
 func (d *Detector) endTime(t_ms int64) int64 {
-	if d.outSet && d.outT_ms >= d.holdStart {
+	switch {
+	case d.handOut && d.handOutT >= d.holdStart:
+		return d.handOutT
+	case d.outSet && d.outT_ms >= d.holdStart:
 		return d.outT_ms
 	}
 	return t_ms
@@ -348,23 +371,53 @@ func (d *Detector) entryTime(t_ms int64, p PlayerPos, dist float64) int64 {
 	return crossTime(d.prevT_ms, t_ms, prev, dist, d.cfg.Entry_m)
 }
 
-func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist float64) {
+func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist, z float64) {
 	if p.ID == d.cand {
+		d.candStep(t_ms, dist, z)
 		return
 	}
 	d.cand = p.ID
 	d.candDead_ms = d.deadCum_ms
-	d.candStart = d.entryTime(t_ms, p, dist)
+	d.candEntry = d.entryTime(t_ms, p, dist)
+	d.candStart = d.candEntry
+	d.candHand, d.candAir = false, false
+	d.candPrevD = math.Hypot(d.prevX_m-p.X_m, d.prevY_m-p.Y_m)
+	if !d.started {
+		d.candPrevD = dist
+	}
 	d.candX_m, d.candY_m = p.X_m, p.Y_m
+	d.candStep(t_ms, dist, z)
+}
+
+// candStep refines the candidate's start with the sample at t_ms: a ball on
+// the floor (below FloorZ_m) is not in anyone's hands, so the start moves to
+// when it was lifted through FloorZ_m, then to when it first came within
+// Hand_m (both interpolated), never earlier than the entry.
+func (d *Detector) candStep(t_ms int64, dist, z float64) {
+	c := &d.cfg
+	if z >= c.FloorZ_m && !d.candAir {
+		d.candAir = true
+		if d.started && d.prevZ_m < c.FloorZ_m {
+			d.candStart = max(d.candStart, crossTime(d.prevT_ms, t_ms, d.prevZ_m, z, c.FloorZ_m))
+		}
+	}
+	if d.candAir && !d.candHand && dist <= c.Hand_m {
+		d.candHand = true
+		if d.candPrevD > c.Hand_m {
+			d.candStart = max(d.candStart, crossTime(d.prevT_ms, t_ms, d.candPrevD, dist, c.Hand_m))
+		}
+	}
+	d.candPrevD = dist
 }
 
 // challenge handles another player near a ball its holder is losing.
-func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by float64) {
+func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by, bz float64) {
 	if p.ID != d.cand {
-		d.setCandidate(t_ms, p, dist)
+		d.setCandidate(t_ms, p, dist, bz)
 		return
 	}
-	if t_ms-d.candStart < d.cfg.MinHold_ms {
+	d.candStep(t_ms, dist, bz)
+	if !d.candAir || t_ms-d.candEntry < d.cfg.MinHold_ms {
 		return
 	}
 	s, id, cx, cy := d.candStart, d.cand, d.candX_m, d.candY_m
@@ -387,18 +440,19 @@ func (d *Detector) track(t_ms int64, x, y, z float64) {
 			if math.Hypot(x-h, y) <= c.NearRim_m {
 				d.fl.shot = true
 				d.fl.hoopX_m = h
-				d.shotReleased(t_ms)
+				if d.holder == 0 {
+					d.shotReleased(t_ms)
+				} // else releaseAt does it once the shooter lets go
 			}
 		}
 	}
-	if d.fl.shot && !d.fl.made && d.started && d.prevZ_m >= rim && z < rim {
-		// Where the ball crossed the rim plane.
-		f := (d.prevZ_m - rim) / (d.prevZ_m - z)
-		cx := d.prevX_m + f*(x-d.prevX_m)
-		cy := d.prevY_m + f*(y-d.prevY_m)
-		if math.Hypot(cx-d.fl.hoopX_m, cy) <= c.Court.RimRadius_m+0.15 {
-			d.fl.made = true
-		}
+	// Made: seen under the rim, inside the cylinder of the net (between
+	// 0.25 m and 1 m below the rim, within the rim radius + 0.15 m). A ball
+	// merely touching the rim plane at its centre (a miss that bounces out)
+	// does not count.
+	if d.fl.shot && !d.fl.made && z < rim-0.25 && z > rim-1.0 &&
+		math.Hypot(x-d.fl.hoopX_m, y) <= c.Court.RimRadius_m+0.15 {
+		d.fl.made = true
 	}
 }
 
@@ -427,6 +481,9 @@ func (d *Detector) releaseAt(end_ms int64) {
 		t_ms: end_ms, x_m: d.lastX_m, y_m: d.lastY_m}
 	d.relDead_ms = d.deadCum_ms
 	d.deadSince = !d.prevLive && d.started
+	if d.fl.shot && d.outSet {
+		d.shotReleased(d.now_ms)
+	}
 	if !d.outSet {
 		d.fl = flight{}
 	}
@@ -501,6 +558,8 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	d.holdX_m, d.holdY_m = sx, sy
 	d.lastX_m, d.lastY_m = p.X_m, p.Y_m
 	d.prevHoldD_m = math.Hypot(bx-p.X_m, by-p.Y_m)
+	d.handOut = d.prevHoldD_m > d.cfg.Hand_m
+	d.handOutT = t_ms
 	d.outSet, d.cand, d.passIn = false, 0, passIn
 	d.rel.valid = false
 	d.fl = flight{}

@@ -32,8 +32,9 @@
 //     is the sum of its players' Possession_s.
 //   - A pass: released by one player, next held by a teammate, with no shot
 //     between. A shot: a released ball that rises above rim height and then
-//     comes within Config.NearRim_m of a hoop; made when it crosses the rim
-//     plane downward within the rim. A rebound: the first possession after a
+//     comes within Config.NearRim_m of a hoop; made when it is seen inside
+//     the net (0.25 m to 1 m below the rim, within the rim radius + 0.15 m).
+//     A rebound: the first possession after a
 //     shot that was not seen made, with no dead ball in between. A
 //     turnover: the other team holds the ball next without a shot in
 //     between (a steal when no dead ball came between).

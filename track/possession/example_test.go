@@ -8,7 +8,7 @@ import (
 
 // A player holds the ball for one second and passes it 5 m (11 m/s hand
 // to hand) to a teammate. Possessions end and begin where the ball crosses
-// the 0.75 m entry radius, 41 ms from each hand.
+// Hand_m (0.45 m from the player), 14 ms from each hand.
 func Example() {
 	team := map[int64]int64{11: 1, 12: 1}
 	d := possession.New(possession.DefaultConfig(), func(id int64) int64 { return team[id] },
@@ -38,10 +38,10 @@ func Example() {
 		fmt.Printf("player %d: %.2f s, %d touch\n", p.PlayerID, p.Possession_s, p.Touches)
 	}
 	// Output:
-	// possession player 11: 0..1041 ms
-	// pass 11 -> 12: 5.0 m at 15.7 m/s
-	// possession player 12: 1359..2400 ms
+	// possession player 11: 0..1014 ms
+	// pass 11 -> 12: 5.0 m at 13.4 m/s
+	// possession player 12: 1386..2400 ms
 	// team_possession team 1: 2 touches, 1 passes
-	// player 11: 1.04 s, 1 touch
-	// player 12: 1.04 s, 1 touch
+	// player 11: 1.01 s, 1 touch
+	// player 12: 1.01 s, 1 touch
 }

@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -111,6 +112,9 @@ func TestAgainstSynth(t *testing.T) {
 		t.Skip("simulates a 12-minute game")
 	}
 	dir := t.TempDir()
+	if d := os.Getenv("SYNTH_KEEP"); d != "" {
+		dir = d // keep the bundle for a look
+	}
 	cfg := synth.DefaultConfig()
 	cfg.Noise_mm = 50
 	if v := os.Getenv("SYNTH_SEED"); v != "" {
@@ -179,13 +183,25 @@ func TestAgainstSynth(t *testing.T) {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 
 	counts := map[possession.Kind]int{}
+	var events []possession.Event
 	det := possession.New(possession.DefaultConfig(), func(id int64) int64 { return team[id] },
-		func(e *possession.Event) { counts[e.Kind]++ })
+		func(e *possession.Event) { counts[e.Kind]++; events = append(events, *e) })
+	defer func() {
+		if d := os.Getenv("SYNTH_KEEP"); d != "" {
+			b, _ := json.Marshal(events)
+			os.WriteFile(filepath.Join(d, "events.json"), b, 0o644)
+		}
+	}()
 	for _, p := range truth.Players {
 		b := p.Box
 		det.FeedStats(p.ID, possession.FeedCounts{AST: b["AST"], TO: b["TO"], STL: b["STL"], REB: b["REB"]})
 	}
 	halfW := truth.CourtWidth_m/2 + 1.0 // bench players sit 1.6 m beyond the sideline
+	var dbg *os.File
+	if d := os.Getenv("SYNTH_KEEP"); d != "" {
+		dbg, _ = os.Create(filepath.Join(d, "ticks.txt"))
+		defer dbg.Close()
+	}
 	var ps []possession.PlayerPos
 	live, mi, si := false, 0, 0
 	end := truth.End_ms
@@ -210,6 +226,14 @@ func TestAgainstSynth(t *testing.T) {
 			}
 		}
 		det.Update(tt, b.x, b.y, b.z, ps, live)
+		if dbg != nil {
+			h, _ := det.Holder()
+			fmt.Fprintf(dbg, "%d %v %d", tt, live, h)
+			for _, tm := range det.Teams(nil) {
+				fmt.Fprintf(dbg, " %d %.3f", tm.TeamID, tm.Possession_s)
+			}
+			fmt.Fprintln(dbg)
+		}
 	}
 	for ; si < len(shots); si++ {
 		det.FeedShot(shots[si].t_ms, shots[si].shooter, shots[si].made)
