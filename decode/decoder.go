@@ -43,10 +43,15 @@ func (d *Decoder) Decode(src []byte, m *Message) error {
 
 // parser is the state of one general (key-by-key) decode.
 type parser struct {
-	d   *Decoder
-	src []byte
-	m   *Message
+	d    *Decoder
+	src  []byte
+	m    *Message
+	spec bool // decoding data before knowing its kind: errors are errSpeculation
 }
+
+// errSpeculation stands for any non-syntax error found while decoding data
+// under a guessed kind, so that a wrong guess allocates nothing.
+var errSpeculation = &Error{Err: ErrType, Detail: "speculative decode failed"}
 
 // Value states of the top-level keys, which are interpreted once the whole
 // object has been read (the "type" may come after "data").
@@ -113,9 +118,18 @@ func (p *parser) message() error {
 			}
 		case "data":
 			dataOff = vi
-			if typeOK && needsData(typeKind) && at(src, vi) == '{' {
-				inlineOff, inlineKind = vi, typeKind
-				i, inlineErr = p.data(typeKind, vi)
+			// Decode the data now if the type is known, or guess location
+			// (the bulk of any feed) if it is not: a wrong guess costs one
+			// more pass over the data once the type is known.
+			guess := KindLocation
+			if typeOK {
+				guess = typeKind
+			}
+			if needsData(guess) && at(src, vi) == '{' {
+				inlineOff, inlineKind = vi, guess
+				p.spec = !typeOK
+				i, inlineErr = p.data(guess, vi)
+				p.spec = false
 				if inlineErr != nil {
 					if isSyntax(inlineErr) {
 						return inlineErr
@@ -178,7 +192,7 @@ func (p *parser) message() error {
 			m.Ack = Ack{} // an ack's data is optional
 		case at(src, dataOff) != '{':
 			return p.errAt(ErrType, dataOff, "data", "want an object, got "+quoteInput(src, dataOff))
-		case inlineOff == dataOff && inlineKind == kind:
+		case inlineOff == dataOff && inlineKind == kind && inlineErr != errSpeculation:
 			err = inlineErr
 		default:
 			_, err = p.data(kind, dataOff)
@@ -395,7 +409,54 @@ func (p *parser) strEsc(i int, field string) (s Span, esc bool, end int, null bo
 }
 
 // int reads an integer-valued number in [lo, hi], or null, at src[i].
+// Plain integers of up to 18 digits are parsed inline; everything else
+// (fractions, exponents, long or out-of-range numbers, null, errors) goes
+// through intSlow.
 func (p *parser) int(i int, lo, hi int64, field string) (v int64, end int, null bool, err error) {
+	src := p.src
+	j := i
+	neg := false
+	if j < len(src) && src[j] == '-' {
+		neg = true
+		j++
+	}
+	start := j
+	var u uint64
+	for j < len(src) {
+		d := src[j] - '0'
+		if d > 9 {
+			break
+		}
+		u = u*10 + uint64(d)
+		j++
+	}
+	if n := j - start; n > 0 && n <= 18 && (n == 1 || src[start] != '0') {
+		c := at(src, j)
+		if c == '.' { // 15.0, 15.00: still the integer 15
+			k := j + 1
+			for k < len(src) && src[k] == '0' {
+				k++
+			}
+			if c = at(src, k); k > j+1 && c-'1' >= 9 {
+				j = k
+			} else {
+				c = '.'
+			}
+		}
+		if c != '.' && c != 'e' && c != 'E' {
+			v := int64(u)
+			if neg {
+				v = -v
+			}
+			if v >= lo && v <= hi {
+				return v, j, false, nil
+			}
+		}
+	}
+	return p.intSlow(i, lo, hi, field)
+}
+
+func (p *parser) intSlow(i int, lo, hi int64, field string) (v int64, end int, null bool, err error) {
 	src := p.src
 	c := at(src, i)
 	if c == '-' || c-'0' < 10 {
@@ -404,6 +465,9 @@ func (p *parser) int(i int, lo, hi int64, field string) (v int64, end int, null 
 			return 0, end, false, p.syntax(end)
 		}
 		v, st := n.toInt(lo, hi)
+		if st != intOK && p.spec {
+			return 0, end, false, errSpeculation
+		}
 		switch st {
 		case intFraction:
 			return 0, end, false, p.errAt(ErrType, i, field, "want an integer, got "+string(src[i:end]))
@@ -433,6 +497,9 @@ func (p *parser) float(i int, field string) (v float64, end int, null bool, err 
 		}
 		f, ok := n.toFloat(src[i:end])
 		if !ok {
+			if p.spec {
+				return 0, end, false, errSpeculation
+			}
 			return 0, end, false, p.errAt(ErrRange, i, field, string(src[i:end])+" overflows float64")
 		}
 		return f, end, false, nil
@@ -489,10 +556,16 @@ func (p *parser) wrongType(i int, field, want string) error {
 		end, _ := p.d.skipValue(p.src, i, 0)
 		return p.syntax(end)
 	}
+	if p.spec {
+		return errSpeculation
+	}
 	return p.errAt(ErrType, i, field, "want "+want+", got "+quoteInput(p.src, i))
 }
 
 func (p *parser) errAt(sentinel error, off int, field, detail string) error {
+	if p.spec {
+		return errSpeculation
+	}
 	return &Error{Offset: off, Field: field, Err: sentinel, Detail: detail}
 }
 

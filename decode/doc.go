@@ -6,13 +6,84 @@
 // cumulative DIST in cm and manual corrections), shot, marker (game, practice
 // and clock-state markers), ack, pong, and the REST API's error body.
 //
-// Invariants a caller keeps:
-//   - A Message is reused across calls; Decode resets the part it fills.
+//	var d decode.Decoder // reusable scratch; one per goroutine
+//	var m decode.Message // reusable result
+//	for each line {
+//		if err := d.Decode(line, &m); err != nil { count it, go on }
+//		switch m.Kind { case decode.KindLocation: use m.Location ... }
+//	}
+//
+// # Invariants a caller keeps
+//
+//   - A Message is reused across calls; Decode resets the part it fills
+//     (the one m.Kind names) and leaves the others alone.
 //   - Spans inside a Message point into the input given to Decode and are
-//     valid only while those bytes are unchanged.
-//   - Unknown message types, stat keys, classifications and markers are not
-//     errors: they decode to the Unknown value of their enum, with the text
-//     recoverable through a Span, so callers can count them.
+//     valid only while those bytes are unchanged. Span.Text gives the raw
+//     bytes (escapes as on the wire), Span.AppendUnescaped the decoded text.
+//   - A Decoder is not safe for concurrent use; its zero value is ready.
+//   - Decode allocates nothing for any kind of message (asserted by
+//     TestDecodeAllocs); only a returned error is allocated.
+//
+// # What is accepted
+//
+// One JSON object per call, with any JSON whitespace around and inside it,
+// keys in any order (the top-level "type" may follow "data"), and keys this
+// package does not know, whatever their values (nested objects, arrays,
+// strings with escapes), which are skipped after their syntax is checked.
+// The whole input is checked as JSON (RFC 8259, nesting up to 10000 levels
+// as in encoding/json); strings are not checked for valid UTF-8, as in
+// encoding/json. Keys and enum strings match after unescaping ("\u0074ype"
+// is "type"); matching is exact, not case-insensitive (unlike encoding/json).
+//
+// The top-level "type" selects the Kind: location, stats, shot, marker, ack,
+// pong. Any other string gives KindUnknown with TypeText, and its data is
+// not looked at. An object without "type" (or with "type": null) but with
+// "status" is the API error body (KindError).
+//
+// Required fields; everything else is optional and flagged in a Present bit
+// set when given:
+//
+//	location  data, data.occurred_at, data.type, data.id, data.x, data.y, data.z
+//	stats     data, data.occurred_at
+//	shot      data, data.occurred_at; hoop_player_x and hoop_player_y together or not at all
+//	marker    data, data.occurred_at, data.type (live_id optional, also on PLAY_NEXT / DRILL_NEXT)
+//	ack       nothing (data, action, socketSessionId, serverAttributes optional)
+//	error     status
+//
+// Values:
+//   - null means absent, for every field; for a required field it is ErrMissing.
+//   - Integer fields take any JSON number whose value is an integer:
+//     15, 15.0, 1.5e1, 1500e-2 and -0 are fine; 15.5 is ErrType. Ranges:
+//     occurred_at, ids, version, ack sizes int64; x, y, z and hoop_player_x/y
+//     int32 (mm); zone 1-14; anything outside is ErrRange.
+//   - Stat values are float64 and take any JSON number (exponents included);
+//     a number beyond float64 is ErrRange. They go into Stats.Values indexed
+//     by Stat, with Stats.Has saying which the message carried.
+//   - Unknown stat keys, classifications, sensor types, marker types, shot
+//     statuses and message types are not errors: the enum is its Unknown
+//     value and the Span holds the text; unknown stat keys are counted
+//     (Stats.NumUnknown) and the first few kept (Stats.UnknownKeys).
+//   - A repeated key replaces the earlier value, objects included (a second
+//     "data" replaces the first as a whole, where encoding/json would merge
+//     them); a later null removes an earlier value.
+//
+// # Errors
+//
+// Every error is an *Error with the byte Offset of the problem, the Field
+// path ("data.x"), and one of the sentinels ErrSyntax, ErrType, ErrMissing,
+// ErrRange (test with errors.Is). Recording readers set Error.Line. When an
+// input has a syntax error and another problem, the syntax error wins, so
+// ErrSyntax means exactly "not valid JSON" (json.Valid would say false).
+// Malformed input never panics (FuzzDecode checks this against
+// encoding/json).
+//
+// # Speed
+//
+// A location written the way the feed writes it (the canonical key order,
+// no whitespace) is recognised by a fast path that compares literal pieces
+// and parses the integers in between; anything else goes through a general
+// key-by-key scanner that dispatches on key length and bytes. Both fill the
+// same fields (TestFastPathAgrees, FuzzDecode). See BenchmarkDecode.
 //
 // The hot path imports only the standard library.
 package decode

@@ -52,33 +52,31 @@ func (p *parser) location(i int) (int, error) {
 		}
 		var null bool
 		var v int64
-		switch string(key) {
-		case "occurred_at":
+		// Dispatch on length and first byte: cheaper than a string switch
+		// on this, the hottest loop of the general path.
+		f := locField(key)
+		switch f {
+		case locOccurred:
 			l.OccurredAt_ms, i, null, err = p.int(vi, math.MinInt64, math.MaxInt64, "data.occurred_at")
-			seen = mark(seen, locOccurred, null)
-		case "type":
+		case locType:
 			var esc bool
 			l.SensorText, esc, i, null, err = p.strEsc(vi, "data.type")
 			l.Sensor = sensorOf(p.text(l.SensorText, esc))
-			seen = mark(seen, locType, null)
-		case "id":
+		case locID:
 			l.ID, i, null, err = p.int(vi, math.MinInt64, math.MaxInt64, "data.id")
-			seen = mark(seen, locID, null)
-		case "x":
+		case locX:
 			v, i, null, err = p.int(vi, math.MinInt32, math.MaxInt32, "data.x")
 			l.X_mm = int32(v)
-			seen = mark(seen, locX, null)
-		case "y":
+		case locY:
 			v, i, null, err = p.int(vi, math.MinInt32, math.MaxInt32, "data.y")
 			l.Y_mm = int32(v)
-			seen = mark(seen, locY, null)
-		case "z":
+		case locZ:
 			v, i, null, err = p.int(vi, math.MinInt32, math.MaxInt32, "data.z")
 			l.Z_mm = int32(v)
-			seen = mark(seen, locZ, null)
 		default:
 			i, err = p.skip(vi, 2)
 		}
+		seen = mark(seen, f, null)
 		if err != nil {
 			return i, err
 		}
@@ -90,6 +88,34 @@ func (p *parser) location(i int) (int, error) {
 		return i, p.missing(obj, seen, locAll, locNames)
 	}
 	return i, nil
+}
+
+// locField returns the bit of a location key, 0 for others.
+func locField(key []byte) uint8 {
+	switch len(key) {
+	case 1:
+		switch key[0] {
+		case 'x':
+			return locX
+		case 'y':
+			return locY
+		case 'z':
+			return locZ
+		}
+	case 2:
+		if key[0] == 'i' && key[1] == 'd' {
+			return locID
+		}
+	case 4:
+		if string(key) == "type" {
+			return locType
+		}
+	case 11:
+		if string(key) == "occurred_at" {
+			return locOccurred
+		}
+	}
+	return 0
 }
 
 // stats reads a stats message's data: occurred_at is required.

@@ -141,6 +141,9 @@ var pow10u = func() (t [20]uint64) {
 // toInt returns the number as an integer in [lo, hi].
 func (n *number) toInt(lo, hi int64) (int64, intStatus) {
 	if n.lastNZ == 0 { // zero, however spelled
+		if lo > 0 || hi < 0 {
+			return 0, intRange
+		}
 		return 0, intOK
 	}
 	if n.lastNZ > n.dp {

@@ -1,0 +1,502 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// FuzzDecode is a differential test against encoding/json.
+//
+// The reference decodes the input with encoding/json into structs shaped
+// like the messages (strings as *string, bools as *bool, objects as
+// structs and maps), and interprets what encoding/json cannot express the
+// same way on its own: numbers are json.RawMessage, converted here with
+// math/big (integer fields accept any integer-valued spelling, 15.0 or
+// 1.5e1, as ours does) and strconv.ParseFloat (float fields, as
+// encoding/json does); null is absent; the required fields are those of
+// doc.go. The reference's result is rendered like ours (render) and must
+// match exactly.
+//
+// Where encoding/json's rules differ from ours on purpose, the input is
+// marked ambiguous and only the syntax properties are checked:
+//   - case-insensitive key matching ("TYPE" or "ſtats" fills the type /
+//     stats field there; for us only the exact key, after unescaping, counts);
+//   - repeated keys (encoding/json merges repeated objects and lets null
+//     leave a field unchanged; we let the last value replace the earlier one,
+//     with null removing it).
+//
+// Invalid UTF-8 needs no exception: both accept it inside strings (json.Valid
+// does not check it), and both turn it into U+FFFD when unescaping.
+//
+// The properties, for every input:
+//  1. Decode never panics; errors are *Error with an offset inside the input.
+//  2. Decode reports ErrSyntax exactly when json.Valid rejects the input.
+//  3. Unless ambiguous: Decode succeeds exactly when the reference does, and
+//     then both give the same message.
+//  4. When the fast path accepts, the general decoder gives the same message.
+//
+// Run: go test ./decode -run=^$ -fuzz=FuzzDecode -fuzztime=3m
+func FuzzDecode(f *testing.F) {
+	for _, c := range seedExamples {
+		f.Add([]byte(c.in))
+	}
+	for _, s := range []string{
+		`{"data":{"z":1705,"y":-8833,"x":-6039,"id":2147549498,"type":"BALL","occurred_at":1478800197342},"type":"location"}`,
+		`{"type":"location","data":{"occurred_at":1478800197342.0,"type":"PLAYER","id":1.5e1,"x":-0,"y":15.5,"z":1e400}}`,
+		`{"type":"stats","data":{"occurred_at":5,"stats":{"FGA":1e-3,"DIST":12345.678,"BLK":{"a":[1]},"PTS":null},"classification":"UPDATED_THREE_POINT_MISS_TO_MAKE"}}`,
+		`{"type":"shot","data":{"occurred_at":1,"zone":14,"hoop_player_x":-1,"hoop_player_y":2,"is_make":null}}`,
+		`{"\u0074ype":"marker","data":{"occurred_at":3,"type":"PLAY\u005fNEXT","live_id":"\ud83c\udfc0\ud800"}}`,
+		`{"type":"ack","data":{"serverAttributes":null},"action":null}`,
+		`{"status":404,"message":null}`,
+		`{"TYPE":"pong","Data":{}}`,
+		`{"type":"location","type":"pong"}`,
+		"{\"type\":\"marker\",\"data\":{\"occurred_at\":1,\"type\":\"LIVE\",\"live_id\":\"\xff\"}}",
+	} {
+		f.Add([]byte(s))
+	}
+	var d Decoder
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var m Message
+		err := d.Decode(in, &m)
+
+		// 1. Errors are well formed.
+		var e *Error
+		if err != nil {
+			if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(in) || e.Err == nil {
+				t.Fatalf("Decode(%q): malformed error %#v", in, err)
+			}
+			_ = e.Error()
+		}
+
+		// 2. Syntax errors exactly for invalid JSON.
+		valid := json.Valid(in)
+		if valid == errors.Is(err, ErrSyntax) {
+			t.Fatalf("Decode(%q) = %v, but json.Valid = %v", in, err, valid)
+		}
+
+		// 4. Fast path and general decoder agree.
+		var fast, general Message
+		if d.fastLocation(in, &fast) {
+			p := parser{d: &d, src: in, m: &general}
+			if gerr := p.message(); gerr != nil || fast != general {
+				t.Fatalf("%q:\n fast:    %+v\n general: %+v (%v)", in, fast, general, gerr)
+			}
+		}
+
+		if !valid {
+			return
+		}
+		ambiguous := ambiguousKeys(in)
+		if err == nil && !bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")) {
+			t.Fatalf("Decode(%q) succeeded on a non-object", in)
+		}
+		if ambiguous {
+			return
+		}
+
+		// 3. Agreement with the reference.
+		want, unknown, rerr := reference(in)
+		if (err == nil) != (rerr == nil) {
+			t.Fatalf("Decode(%q)\n ours:      %v %s\n reference: %v %s", in, err, orEmpty(err == nil, render(in, &m)), rerr, want)
+		}
+		if err != nil {
+			return
+		}
+		if got := render(in, &m); got != want {
+			t.Fatalf("Decode(%q)\n got:  %s\n want: %s", in, got, want)
+		}
+		if m.Kind == KindStats {
+			n := min(m.Stats.NumUnknown, len(m.Stats.UnknownKeys))
+			for _, s := range m.Stats.UnknownKeys[:n] {
+				if k := string(s.AppendUnescaped(nil, in)); !unknown[k] {
+					t.Fatalf("Decode(%q): unknown key %q not among the reference's %v", in, k, unknown)
+				}
+			}
+		}
+	})
+}
+
+func orEmpty(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
+}
+
+// Key names at the levels the decoder reads.
+var (
+	topKeys  = []string{"type", "data", "action", "status", "message", "shottrackerRequestId"}
+	dataKeys = []string{"occurred_at", "type", "id", "x", "y", "z", "team_id", "player_id", "version",
+		"classification", "stats", "is_make", "is_3point", "zone", "hoop_player_x", "hoop_player_y",
+		"status", "live_id", "socketSessionId", "serverAttributes"}
+	attrKeys = []string{"maxInputBufferSizeInBytes", "connectionTimeoutInMs"}
+)
+
+// ambiguousKeys reports whether valid JSON in has, at a level the decoder
+// reads, a repeated key or a key that encoding/json would match to a known
+// name case-insensitively.
+func ambiguousKeys(in []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(in))
+	var walk func(level string) bool // reads one value; true if ambiguous
+	walk = func(level string) bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		switch tok {
+		case json.Delim('['):
+			for dec.More() {
+				if walk("") {
+					return true
+				}
+			}
+			_, err := dec.Token()
+			return err != nil
+		case json.Delim('{'):
+		default:
+			return false
+		}
+		var known []string
+		switch level {
+		case "top":
+			known = topKeys
+		case "data":
+			known = dataKeys
+		case "serverAttributes":
+			known = attrKeys
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return true
+			}
+			key := tok.(string)
+			if level != "" && seen[key] {
+				return true
+			}
+			seen[key] = true
+			for _, k := range known {
+				if key != k && strings.EqualFold(key, k) {
+					return true
+				}
+			}
+			next := ""
+			switch {
+			case level == "top" && key == "data":
+				next = "data"
+			case level == "data" && key == "stats":
+				next = "stats"
+			case level == "data" && key == "serverAttributes":
+				next = "serverAttributes"
+			}
+			if walk(next) {
+				return true
+			}
+		}
+		_, err = dec.Token()
+		return err != nil
+	}
+	return walk("top")
+}
+
+type refTop struct {
+	Type    *string         `json:"type"`
+	Data    json.RawMessage `json:"data"`
+	Action  json.RawMessage `json:"action"`
+	Status  json.RawMessage `json:"status"`
+	Message json.RawMessage `json:"message"`
+	ReqID   json.RawMessage `json:"shottrackerRequestId"`
+}
+
+type refLocation struct {
+	OccurredAt json.RawMessage `json:"occurred_at"`
+	Type       *string         `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	X          json.RawMessage `json:"x"`
+	Y          json.RawMessage `json:"y"`
+	Z          json.RawMessage `json:"z"`
+}
+
+type refStats struct {
+	OccurredAt     json.RawMessage            `json:"occurred_at"`
+	TeamID         json.RawMessage            `json:"team_id"`
+	PlayerID       json.RawMessage            `json:"player_id"`
+	Version        json.RawMessage            `json:"version"`
+	Classification *string                    `json:"classification"`
+	Stats          map[string]json.RawMessage `json:"stats"`
+}
+
+type refShot struct {
+	OccurredAt json.RawMessage `json:"occurred_at"`
+	TeamID     json.RawMessage `json:"team_id"`
+	PlayerID   json.RawMessage `json:"player_id"`
+	IsMake     *bool           `json:"is_make"`
+	Is3Point   *bool           `json:"is_3point"`
+	Zone       json.RawMessage `json:"zone"`
+	HoopX      json.RawMessage `json:"hoop_player_x"`
+	HoopY      json.RawMessage `json:"hoop_player_y"`
+	Status     *string         `json:"status"`
+}
+
+type refMarker struct {
+	OccurredAt json.RawMessage `json:"occurred_at"`
+	Type       *string         `json:"type"`
+	LiveID     *string         `json:"live_id"`
+}
+
+type refAck struct {
+	SocketSessionID  *string `json:"socketSessionId"`
+	ServerAttributes *struct {
+		MaxInputBufferSizeInBytes json.RawMessage `json:"maxInputBufferSizeInBytes"`
+		ConnectionTimeoutInMs     json.RawMessage `json:"connectionTimeoutInMs"`
+	} `json:"serverAttributes"`
+}
+
+var errRef = errors.New("reference: rejected")
+
+// refInt converts a raw JSON value to an integer in [lo, hi]: null is
+// absent; any number whose value is an integer is accepted.
+func refInt(raw json.RawMessage, lo, hi int64) (v int64, present bool, err error) {
+	s := string(raw)
+	if raw == nil || s == "null" {
+		return 0, false, nil
+	}
+	if s[0] != '-' && (s[0] < '0' || s[0] > '9') {
+		return 0, false, fmt.Errorf("%w: not a number: %s", errRef, s)
+	}
+	mant, exp := s, 0
+	if k := strings.IndexAny(s, "eE"); k >= 0 {
+		mant = s[:k]
+		e, perr := strconv.Atoi(s[k+1:])
+		if perr != nil { // |exponent| beyond int: only zero survives
+			e = 1 << 40
+			if s[k+1] == '-' {
+				e = -e
+			}
+		}
+		exp = e
+	}
+	if strings.Trim(mant, "-0.") == "" {
+		v = 0
+	} else if exp > len(s)+400 || exp < -len(s)-400 {
+		return 0, false, fmt.Errorf("%w: %s far out of range or not an integer", errRef, s)
+	} else {
+		r, ok := new(big.Rat).SetString(s)
+		if !ok {
+			return 0, false, fmt.Errorf("%w: big.Rat cannot parse %s", errRef, s)
+		}
+		if !r.IsInt() || !r.Num().IsInt64() {
+			return 0, false, fmt.Errorf("%w: %s not an int64", errRef, s)
+		}
+		v = r.Num().Int64()
+	}
+	if v < lo || v > hi {
+		return 0, false, fmt.Errorf("%w: %s outside [%d, %d]", errRef, s, lo, hi)
+	}
+	return v, true, nil
+}
+
+// refString converts a raw JSON value to a string: null is absent.
+func refString(raw json.RawMessage) (s string, present bool, err error) {
+	if raw == nil || string(raw) == "null" {
+		return "", false, nil
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false, err
+	}
+	return s, true, nil
+}
+
+// reference decodes in with encoding/json and renders the result as render
+// does. It also returns the unknown stat keys.
+func reference(in []byte) (string, map[string]bool, error) {
+	var top refTop
+	if !bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")) {
+		return "", nil, fmt.Errorf("%w: not an object", errRef)
+	}
+	if err := json.Unmarshal(in, &top); err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	q := strconv.Quote
+	var kind Kind
+	switch {
+	case top.Type != nil:
+		kind = kindOf([]byte(*top.Type))
+	case top.Status != nil:
+		kind = KindError
+	default:
+		return "", nil, fmt.Errorf("%w: no type", errRef)
+	}
+	b.WriteString(kind.String())
+	dataNull := top.Data == nil || string(top.Data) == "null"
+	if dataNull && kind >= KindLocation && kind <= KindMarker {
+		return "", nil, fmt.Errorf("%w: no data", errRef)
+	}
+	var err error
+	must := func(v int64, present bool, e error) int64 {
+		if e != nil && err == nil {
+			err = e
+		}
+		if !present && err == nil {
+			err = fmt.Errorf("%w: missing", errRef)
+		}
+		return v
+	}
+	opt := func(name string) func(int64, bool, error) {
+		return func(v int64, present bool, e error) {
+			if e != nil && err == nil {
+				err = e
+			}
+			if present {
+				fmt.Fprintf(&b, " %s=%d", name, v)
+			}
+		}
+	}
+	var unknown map[string]bool
+	switch kind {
+	case KindUnknown:
+		fmt.Fprintf(&b, " type=%s", q(*top.Type))
+	case KindLocation:
+		var l refLocation
+		if err := json.Unmarshal(top.Data, &l); err != nil {
+			return "", nil, err
+		}
+		t := must(refInt(l.OccurredAt, -1<<63, 1<<63-1))
+		if l.Type == nil {
+			return "", nil, fmt.Errorf("%w: no sensor type", errRef)
+		}
+		id := must(refInt(l.ID, -1<<63, 1<<63-1))
+		x := must(refInt(l.X, -1<<31, 1<<31-1))
+		y := must(refInt(l.Y, -1<<31, 1<<31-1))
+		z := must(refInt(l.Z, -1<<31, 1<<31-1))
+		fmt.Fprintf(&b, " t=%d sensor=%v%s id=%d x=%d y=%d z=%d", t, sensorOf([]byte(*l.Type)), q(*l.Type), id, x, y, z)
+	case KindStats:
+		var s refStats
+		if err := json.Unmarshal(top.Data, &s); err != nil {
+			return "", nil, err
+		}
+		fmt.Fprintf(&b, " t=%d", must(refInt(s.OccurredAt, -1<<63, 1<<63-1)))
+		opt("team")(refIntMax(s.TeamID))
+		opt("player")(refIntMax(s.PlayerID))
+		opt("version")(refIntMax(s.Version))
+		if s.Classification != nil {
+			fmt.Fprintf(&b, " class=%v%s", classOf([]byte(*s.Classification)), q(*s.Classification))
+		}
+		unknown = map[string]bool{}
+		names := StatNames()
+		for _, name := range names {
+			raw, ok := s.Stats[name]
+			if !ok || string(raw) == "null" {
+				continue
+			}
+			if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+				return "", nil, fmt.Errorf("%w: stat %s not a number", errRef, name)
+			}
+			v, perr := strconv.ParseFloat(string(raw), 64)
+			if perr != nil {
+				return "", nil, perr
+			}
+			fmt.Fprintf(&b, " %s=%s", name, strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		for k := range s.Stats {
+			if _, ok := statOf([]byte(k)); !ok {
+				unknown[k] = true
+			}
+		}
+		fmt.Fprintf(&b, " unknown=%d", len(unknown))
+	case KindShot:
+		var s refShot
+		if err := json.Unmarshal(top.Data, &s); err != nil {
+			return "", nil, err
+		}
+		fmt.Fprintf(&b, " t=%d", must(refInt(s.OccurredAt, -1<<63, 1<<63-1)))
+		opt("team")(refIntMax(s.TeamID))
+		opt("player")(refIntMax(s.PlayerID))
+		if s.IsMake != nil {
+			fmt.Fprintf(&b, " make=%v", *s.IsMake)
+		}
+		if s.Is3Point != nil {
+			fmt.Fprintf(&b, " 3pt=%v", *s.Is3Point)
+		}
+		opt("zone")(refInt(s.Zone, 1, 14))
+		x, xok, xerr := refInt(s.HoopX, -1<<31, 1<<31-1)
+		y, yok, yerr := refInt(s.HoopY, -1<<31, 1<<31-1)
+		switch {
+		case xerr != nil || yerr != nil:
+			return "", nil, errors.Join(xerr, yerr)
+		case xok != yok:
+			return "", nil, fmt.Errorf("%w: hoop x without y", errRef)
+		case xok:
+			fmt.Fprintf(&b, " hoop=%d,%d", x, y)
+		}
+		if s.Status != nil {
+			st := "UNKNOWN"
+			if *s.Status == "RECORDED" {
+				st = "RECORDED"
+			}
+			fmt.Fprintf(&b, " status=%s%s", st, q(*s.Status))
+		}
+	case KindMarker:
+		var mk refMarker
+		if err := json.Unmarshal(top.Data, &mk); err != nil {
+			return "", nil, err
+		}
+		t := must(refInt(mk.OccurredAt, -1<<63, 1<<63-1))
+		if mk.Type == nil {
+			return "", nil, fmt.Errorf("%w: no marker type", errRef)
+		}
+		fmt.Fprintf(&b, " t=%d type=%v%s", t, markerOf([]byte(*mk.Type)), q(*mk.Type))
+		if mk.LiveID != nil {
+			fmt.Fprintf(&b, " live_id=%s", q(*mk.LiveID))
+		}
+	case KindAck:
+		var a refAck
+		if !dataNull {
+			if err := json.Unmarshal(top.Data, &a); err != nil {
+				return "", nil, err
+			}
+		}
+		if a.SocketSessionID != nil {
+			fmt.Fprintf(&b, " session=%s", q(*a.SocketSessionID))
+		}
+		if sa := a.ServerAttributes; sa != nil {
+			opt("maxbuf")(refIntMax(sa.MaxInputBufferSizeInBytes))
+			opt("timeout_ms")(refIntMax(sa.ConnectionTimeoutInMs))
+		}
+		action, ok, aerr := refString(top.Action)
+		if aerr != nil {
+			return "", nil, aerr
+		}
+		if ok {
+			fmt.Fprintf(&b, " action=%s", q(action))
+		}
+	case KindError:
+		fmt.Fprintf(&b, " status=%d", must(refIntMax(top.Status)))
+		for _, f := range []struct {
+			name string
+			raw  json.RawMessage
+		}{{"message", top.Message}, {"request", top.ReqID}} {
+			s, ok, serr := refString(f.raw)
+			if serr != nil {
+				return "", nil, serr
+			}
+			if ok {
+				fmt.Fprintf(&b, " %s=%s", f.name, q(s))
+			}
+		}
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	return b.String(), unknown, nil
+}
+
+func refIntMax(raw json.RawMessage) (int64, bool, error) { return refInt(raw, -1<<63, 1<<63-1) }
