@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -217,10 +218,15 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.closed = true
-	for _, tb := range w.tables {
+	for i, tb := range w.tables {
 		if tb != nil {
 			tb.file.abort()
 			tb.rb.Release()
+			if w.cfg.hive {
+				// The session's partition directory, if now empty: a
+				// failed session must not look like an empty partition.
+				os.Remove(filepath.Dir(w.paths[i]))
+			}
 		}
 	}
 }

@@ -274,6 +274,20 @@ func TestWriterAtomic(t *testing.T) {
 	w.Abort() // twice is fine
 }
 
+func TestWriterAbortHiveRemovesPartition(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, "g1", WithHiveLayout())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Abort()
+	for _, tb := range Tables() {
+		if _, err := os.Stat(filepath.Join(dir, tb.String(), "session_id=g1")); !os.IsNotExist(err) {
+			t.Errorf("%s: partition directory left after Abort (stat err %v)", tb, err)
+		}
+	}
+}
+
 func TestWriterFailedCommitLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	w, err := NewWriter(dir, "g1")

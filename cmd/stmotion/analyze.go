@@ -85,7 +85,10 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2} // the flag package has reported it
 	}
 	var err error
 	if cfg.format, err = export.ParseFormat(format); err != nil {

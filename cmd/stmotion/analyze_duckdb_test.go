@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet/file"
+
+	"github.com/stmotion/stmotion/export"
+)
+
+// The interop test: analyse the built-in sample, then read every table
+// back with a real reader, DuckDB (from npm, @duckdb/node-api, installed by
+// .ci/run), and check what it sees against summary.json and the files.
+//
+// What is comparable, exactly:
+//   - column names and types: export.Schema mapped to DuckDB's types;
+//   - row counts: DuckDB's count(*) equals the Parquet footers' row count,
+//     players has one row per summary.json player, quality one row;
+//   - players and quality columns equal summary.json (same float64);
+//   - from samples, per player: count(in_bounds) · grid period =
+//     time_on_court_s (the engine's definition); top_speed_mps is the
+//     fastest speed held over a short window, so it is at most
+//     max(speed_mps) and, for a player who ran, close to it (within 5%);
+//   - distance: the engine accrues the step between consecutive grid
+//     samples of a track only while the player is moving, so the sum of
+//     all consecutive-tick steps that DuckDB computes from samples is an
+//     upper bound of distance_m, and exceeds it only by the path length of
+//     the smoothed noise while standing: below stillNoise_mps times the
+//     sampled time (the engine's still gate opens at 0.10 m/s);
+//   - boxscore.dist_cm / 100 = players.dist_stat_m (the feed's last DIST).
+
+const duckDBVersion = "1.5.6-r.1"
+
+// stillNoise_mps bounds the speed of the smoothed position of a player
+// standing still (the engine's Config.MoveOn_mps).
+const stillNoise_mps = 0.10
+
+// duckQuery runs queries through testdata/duckdb_query.mjs. It skips the
+// test when node or the npm package is missing.
+func duckQuery(t *testing.T, queries map[string]string) map[string]duckResult {
+	t.Helper()
+	modules := os.Getenv("STMOTION_NODE_MODULES")
+	if modules == "" {
+		modules = filepath.Join(moduleRoot(t), ".ci", "node_modules")
+	}
+	install := fmt.Sprintf("install it with `npm install --prefix .ci --no-save --no-package-lock @duckdb/node-api@%s` from the repository root (.ci/run does)", duckDBVersion)
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skipf("DuckDB interop test skipped: node is not installed; install Node.js, then %s", install)
+	}
+	if _, err := os.Stat(filepath.Join(modules, "@duckdb", "node-api", "package.json")); err != nil {
+		t.Skipf("DuckDB interop test skipped: no @duckdb/node-api in %s; %s", modules, install)
+	}
+	in, _ := json.Marshal(map[string]any{"queries": queries})
+	cmd := exec.Command(node, filepath.Join("testdata", "duckdb_query.mjs"))
+	cmd.Env = append(os.Environ(), "STMOTION_NODE_MODULES="+modules)
+	cmd.Stdin = bytes.NewReader(in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("duckdb_query.mjs: %v\n%s", err, stderr.String())
+	}
+	var out map[string]duckResult
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		t.Fatalf("duckdb_query.mjs output: %v\n%s", err, stdout.String())
+	}
+	for name, r := range out {
+		if r.Error != "" {
+			t.Errorf("DuckDB query %s: %s\nSQL: %s", name, r.Error, queries[name])
+		}
+	}
+	return out
+}
+
+type duckResult struct {
+	Columns []string `json:"columns"`
+	Types   []string `json:"types"`
+	Rows    [][]any  `json:"rows"`
+	Error   string   `json:"error"`
+}
+
+// num reads a DuckDB JSON value (a number, or a string for BIGINT and
+// DECIMAL) as a float64.
+func num(t *testing.T, v any) float64 {
+	t.Helper()
+	switch x := v.(type) {
+	case float64:
+		return x
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			t.Fatalf("not a number: %q", x)
+		}
+		return f
+	case nil:
+		return math.NaN()
+	}
+	t.Fatalf("not a number: %T %v", v, v)
+	return 0
+}
+
+func moduleRoot(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// duckType is how DuckDB names the type of an Arrow column we write.
+func duckType(dt arrow.DataType) string {
+	switch dt.ID() {
+	case arrow.TIMESTAMP:
+		return "TIMESTAMP WITH TIME ZONE"
+	case arrow.INT64:
+		return "BIGINT"
+	case arrow.INT32:
+		return "INTEGER"
+	case arrow.UINT8:
+		return "UTINYINT"
+	case arrow.FLOAT64:
+		return "DOUBLE"
+	case arrow.STRING:
+		return "VARCHAR"
+	case arrow.BOOL:
+		return "BOOLEAN"
+	case arrow.LIST:
+		return duckType(dt.(*arrow.ListType).Elem()) + "[]"
+	}
+	return "unmapped " + dt.String()
+}
+
+func sqlPath(p string) string { return "'" + strings.ReplaceAll(p, "'", "''") + "'" }
+
+func parquetRows(t *testing.T, path string) int64 {
+	r, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	return r.NumRows()
+}
+
+func TestAnalyzeDuckDB(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"analyze", "--out", out, "--quiet"}, &stdout, &stderr); err != nil {
+		t.Fatalf("analyze: %v\nstderr:\n%s", err, stderr.String())
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	if len(sum.Players) == 0 {
+		t.Fatal("summary.json has no players")
+	}
+
+	q := map[string]string{}
+	for _, tb := range export.Tables() {
+		p := sqlPath(filepath.Join(out, sum.Tables[tb.String()]))
+		q["describe_"+tb.String()] = "DESCRIBE SELECT * FROM read_parquet(" + p + ")"
+		q["count_"+tb.String()] = "SELECT count(*) FROM read_parquet(" + p + ")"
+	}
+	tbl := func(name string) string { return "read_parquet(" + sqlPath(filepath.Join(out, sum.Tables[name])) + ")" }
+	q["players"] = "SELECT player_id, team_id, name, distance_m, distance_live_m, raw_distance_m, top_speed_mps, sprints, accels, decels, time_on_court_s, possession_s, touches, dist_stat_m, dist_ratio FROM " + tbl("players") + " ORDER BY player_id"
+	q["grid"] = "SELECT min(dt) FROM (SELECT epoch_ms(t) - lag(epoch_ms(t)) OVER (PARTITION BY sensor_id ORDER BY t) AS dt FROM " + tbl("samples") + ")"
+	q["from_samples"] = `WITH s AS (
+		SELECT sensor_id, speed_mps, in_bounds, clock,
+			epoch_ms(t) - lag(epoch_ms(t)) OVER w AS dt_ms,
+			sqrt(power(x_m - lag(x_m) OVER w, 2) + power(y_m - lag(y_m) OVER w, 2)) AS step_m
+		FROM ` + tbl("samples") + ` WHERE kind = 'player'
+		WINDOW w AS (PARTITION BY sensor_id ORDER BY t))
+	SELECT sensor_id, max(speed_mps), count(*) FILTER (WHERE in_bounds),
+		coalesce(sum(step_m) FILTER (WHERE dt_ms = $grid), 0), count(*)
+	FROM s GROUP BY sensor_id ORDER BY sensor_id`
+	q["boxscore_dist"] = "SELECT b.player_id, b.dist_cm, p.dist_stat_m FROM " + tbl("boxscore") + " b JOIN " + tbl("players") + " p USING (player_id) WHERE b.dist_cm > 0"
+	q["quality"] = "SELECT messages, locations, bad_lines, unknown, duplicates, late, reordered, gaps, teleports, outliers, unknown_ids, stale_stats, dropped_sensors FROM " + tbl("quality")
+
+	// The grid period first: from_samples needs it.
+	grid := duckQuery(t, map[string]string{"grid": q["grid"]})["grid"]
+	delete(q, "grid")
+	period_ms := num(t, grid.Rows[0][0])
+	if !(period_ms > 0) {
+		t.Fatalf("grid period from samples = %v ms", period_ms)
+	}
+	q["from_samples"] = strings.ReplaceAll(q["from_samples"], "$grid", strconv.FormatFloat(period_ms, 'f', -1, 64))
+	res := duckQuery(t, q)
+
+	for _, tb := range export.Tables() {
+		d := res["describe_"+tb.String()]
+		schema := export.Schema(tb, true)
+		if len(d.Rows) != schema.NumFields() {
+			t.Errorf("%s: DuckDB sees %d columns, schema has %d", tb, len(d.Rows), schema.NumFields())
+			continue
+		}
+		for i, f := range schema.Fields() {
+			if got, want := d.Rows[i][0], f.Name; got != want {
+				t.Errorf("%s column %d: DuckDB name %v, want %s", tb, i, got, want)
+			}
+			if got, want := d.Rows[i][1], duckType(f.Type); got != want {
+				t.Errorf("%s.%s: DuckDB type %v, want %s", tb, f.Name, got, want)
+			}
+		}
+		got := int64(num(t, res["count_"+tb.String()].Rows[0][0]))
+		if want := parquetRows(t, filepath.Join(out, sum.Tables[tb.String()])); got != want {
+			t.Errorf("%s: DuckDB counts %d rows, the Parquet footer says %d", tb, got, want)
+		}
+	}
+	if got := len(res["players"].Rows); got != len(sum.Players) {
+		t.Errorf("players: DuckDB reads %d rows, summary.json has %d players", got, len(sum.Players))
+	}
+	if got := num(t, res["count_quality"].Rows[0][0]); got != 1 {
+		t.Errorf("quality: %v rows, want 1", got)
+	}
+	if got := num(t, res["count_samples"].Rows[0][0]); got < 1000 {
+		t.Errorf("samples: %v rows from a whole sample game", got)
+	}
+
+	byID := map[int64]export.PlayerSummary{}
+	for _, p := range sum.Players {
+		byID[p.PlayerID] = p
+	}
+	for _, row := range res["players"].Rows {
+		id := int64(num(t, row[0]))
+		p, ok := byID[id]
+		if !ok {
+			t.Errorf("players: DuckDB has player %d, summary.json does not", id)
+			continue
+		}
+		want := []float64{float64(p.PlayerID), float64(p.TeamID), 0, p.Distance_m, p.DistanceLive_m, p.RawDistance_m, p.TopSpeed_mps,
+			float64(p.Sprints), float64(p.Accels), float64(p.Decels), p.TimeOnCourt_s, p.Possession_s, float64(p.Touches), p.DistStat_m, p.DistRatio}
+		for i, col := range res["players"].Columns {
+			if col == "name" {
+				if row[i] != p.Name {
+					t.Errorf("player %d name: DuckDB %v, summary.json %q", id, row[i], p.Name)
+				}
+				continue
+			}
+			if got := num(t, row[i]); got != want[i] {
+				t.Errorf("player %d %s: DuckDB %v, summary.json %v", id, col, got, want[i])
+			}
+		}
+	}
+
+	dt_s := period_ms / 1000
+	for _, row := range res["from_samples"].Rows {
+		id := int64(num(t, row[0]))
+		p, ok := byID[id]
+		if !ok {
+			continue // a sensor not on the roster has no summary row
+		}
+		if top := num(t, row[1]); p.TopSpeed_mps > top || top > 3 && p.TopSpeed_mps < 0.95*top {
+			t.Errorf("player %d: max(speed_mps) over samples = %v, top_speed_mps = %v: want top_speed_mps ≤ max, and ≥ 0.95·max when max > 3 m/s", id, top, p.TopSpeed_mps)
+		}
+		onCourt := num(t, row[2]) * dt_s
+		if math.Abs(onCourt-p.TimeOnCourt_s) > 1e-6*math.Max(1, onCourt) {
+			t.Errorf("player %d: count(in_bounds)·%g s = %v s, time_on_court_s = %v", id, dt_s, onCourt, p.TimeOnCourt_s)
+		}
+		steps, sampled_s := num(t, row[3]), num(t, row[4])*dt_s
+		if steps < p.Distance_m-1e-6 || steps > p.Distance_m+stillNoise_mps*sampled_s {
+			t.Errorf("player %d: sum of consecutive-tick steps = %.3f m, distance_m = %.3f m, %.0f s of samples: want distance_m ≤ steps ≤ distance_m + %g m/s · %.0f s",
+				id, steps, p.Distance_m, sampled_s, stillNoise_mps, sampled_s)
+		}
+	}
+	if len(res["from_samples"].Rows) == 0 {
+		t.Error("no player rows in samples")
+	}
+
+	for _, row := range res["boxscore_dist"].Rows {
+		if got, want := num(t, row[1])/100, num(t, row[2]); math.Abs(got-want) > 1e-9 {
+			t.Errorf("player %v: boxscore dist_cm/100 = %v m, players.dist_stat_m = %v m", row[0], got, want)
+		}
+	}
+
+	qs := sum.Quality
+	wantQ := []int64{qs.Messages, qs.Locations, qs.BadLines, qs.Unknown, qs.Duplicates, qs.Late, qs.Reordered, qs.Gaps, qs.Teleports, qs.Outliers, qs.UnknownIDs, qs.StaleStats, qs.DroppedSensors}
+	for i, col := range res["quality"].Columns {
+		if got := int64(num(t, res["quality"].Rows[0][i])); got != wantQ[i] {
+			t.Errorf("quality.%s: DuckDB %d, summary.json %d", col, got, wantQ[i])
+		}
+	}
+}
+
+// Several sessions: the Hive layout reads as one dataset partitioned by
+// session_id, with each session's rows where summary.json says.
+func TestAnalyzeDuckDBHive(t *testing.T) {
+	sample := filepath.Join(t.TempDir(), "bundles")
+	path, err := writeSample(context.Background(), sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	// The same bundle twice: two sessions (the second id gets "-2").
+	if err := Run(context.Background(), []string{"analyze", "--out", out, "--quiet", "--jobs", "2", path, path}, &stdout, &stderr); err != nil {
+		t.Fatalf("analyze: %v\nstderr:\n%s", err, stderr.String())
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	if len(multi.Sessions) != 2 {
+		t.Fatalf("summary.json has %d sessions, want 2", len(multi.Sessions))
+	}
+	glob := func(table string) string {
+		return "read_parquet(" + sqlPath(filepath.Join(out, table, "*", "*.parquet")) + ", hive_partitioning = true)"
+	}
+	res := duckQuery(t, map[string]string{
+		"players":  "SELECT session_id::VARCHAR, count(*), sum(distance_m) FROM " + glob("players") + " GROUP BY ALL ORDER BY 1",
+		"samples":  "SELECT session_id::VARCHAR, count(*) FROM " + glob("samples") + " GROUP BY ALL ORDER BY 1",
+		"sessions": "SELECT count(DISTINCT session_id) FROM " + glob("quality"),
+	})
+	if got := num(t, res["sessions"].Rows[0][0]); got != 2 {
+		t.Errorf("quality dataset: %v sessions, want 2", got)
+	}
+	players := map[string][]any{}
+	for _, r := range res["players"].Rows {
+		players[r[0].(string)] = r
+	}
+	for _, s := range multi.Sessions {
+		r, ok := players[s.SessionID]
+		if !ok {
+			t.Errorf("session %s: no players in the dataset (have %v)", s.SessionID, res["players"].Rows)
+			continue
+		}
+		var dist float64
+		for _, p := range s.Players {
+			dist += p.Distance_m
+		}
+		if got := num(t, r[1]); got != float64(len(s.Players)) {
+			t.Errorf("session %s: %v player rows, summary.json has %d", s.SessionID, got, len(s.Players))
+		}
+		if got := num(t, r[2]); math.Abs(got-dist) > 1e-6*dist {
+			t.Errorf("session %s: sum(distance_m) = %v, summary.json sums to %v", s.SessionID, got, dist)
+		}
+	}
+	sr := res["samples"].Rows
+	if len(sr) != 2 || num(t, sr[0][1]) != num(t, sr[1][1]) || num(t, sr[0][1]) == 0 {
+		t.Errorf("samples per session = %v, want two equal non-zero counts (the same bundle twice)", sr)
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}

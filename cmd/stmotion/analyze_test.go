@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
+)
+
+// shortBundle writes a 30-second simulated game bundle under dir/name.
+func shortBundle(t *testing.T, dir, name string) string {
+	t.Helper()
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 0.5
+	path := filepath.Join(dir, name)
+	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runAnalyzeArgs(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var o, e bytes.Buffer
+	err = Run(context.Background(), append([]string{"analyze"}, args...), &o, &e)
+	return o.String(), e.String(), err
+}
+
+func exitCode(err error) int {
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+func TestAnalyzeOneBundle(t *testing.T) {
+	in := shortBundle(t, t.TempDir(), "g1")
+	out := t.TempDir()
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--jobs", "1", in)
+	if err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	for _, tb := range export.Tables() {
+		if _, err := os.Stat(filepath.Join(out, tb.String()+".parquet")); err != nil {
+			t.Errorf("table %s: %v", tb, err)
+		}
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	if sum.Source != in || len(sum.Players) == 0 || len(sum.Teams) != 2 {
+		t.Errorf("summary.json: source %q, %d players, %d teams", sum.Source, len(sum.Players), len(sum.Teams))
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if last := lines[len(lines)-1]; last != "1 of 1 inputs analysed into "+out {
+		t.Errorf("last line = %q", last)
+	}
+	// The report names every team and its players.
+	for _, p := range sum.Players {
+		if p.TimeOnCourt_s > 0 && !strings.Contains(stdout, p.Name) {
+			t.Errorf("report does not name %s:\n%s", p.Name, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "DIST ratio") {
+		t.Errorf("report has no DIST ratio column:\n%s", stdout)
+	}
+	// Nothing hidden (temporary) is left behind.
+	ents, _ := os.ReadDir(out)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left %s in the output", e.Name())
+		}
+	}
+}
+
+// A bad input is reported with its file (and line), the others complete,
+// the exit status is 1 and the last line counts the successes.
+func TestAnalyzeBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	good := shortBundle(t, dir, "good")
+
+	// A bundle whose court is not a rectangle.
+	badCourt := shortBundle(t, dir, "badcourt")
+	if err := os.WriteFile(filepath.Join(badCourt, decode.BundleCourt), []byte(`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A recording of garbage: no line decodes.
+	garbage := filepath.Join(dir, "garbage.jsonl")
+	if err := os.WriteFile(garbage, []byte("not json\n{\"type\":\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.jsonl")
+
+	out := t.TempDir()
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", good, badCourt, garbage, missing)
+	if code := exitCode(err); code != 1 {
+		t.Errorf("exit status %d (err %v), want 1", code, err)
+	}
+	for _, want := range []string{
+		filepath.Join(badCourt, decode.BundleCourt) + ":",
+		garbage + ":",
+		missing,
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stderr, garbage+":1:") {
+		t.Errorf("stderr does not give the bad line as file:line:\n%s", stderr)
+	}
+	if got, want := strings.TrimSpace(stdout), "1 of 4 inputs analysed into "+out; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	if len(multi.Sessions) != 1 || multi.Sessions[0].Source != good || len(multi.Failed) != 3 {
+		t.Errorf("summary.json: %d sessions, %d failed: %+v", len(multi.Sessions), len(multi.Failed), multi.Failed)
+	}
+	// The good session's tables are there; the failed ones left nothing.
+	if _, err := os.Stat(filepath.Join(out, "samples", "session_id="+multi.Sessions[0].SessionID, "part-0.parquet")); err != nil {
+		t.Error(err)
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, "samples", "*"))
+	if len(parts) != 1 {
+		t.Errorf("samples partitions = %v, want only the good session's", parts)
+	}
+}
+
+// Bad lines inside a good recording are skipped, counted and reported
+// with file:line; --strict turns them into a failure.
+func TestAnalyzeBadLines(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	msgs := filepath.Join(b, decode.BundleMessages)
+	data, err := os.ReadFile(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	lines = append(lines[:3], append([]string{"{oops\n"}, lines[3:]...)...) // line 4
+	if err := os.WriteFile(msgs, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out := t.TempDir()
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", b)
+	if err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, msgs+":4:") {
+		t.Errorf("stderr does not report %s:4:\n%s", msgs, stderr)
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	if sum.Quality.BadLines != 1 {
+		t.Errorf("quality.bad_lines = %d, want 1", sum.Quality.BadLines)
+	}
+
+	out2 := t.TempDir()
+	_, stderr, err = runAnalyzeArgs(t, "--out", out2, "--quiet", "--strict", b)
+	if exitCode(err) != 1 || !strings.Contains(stderr, msgs+":4:") {
+		t.Errorf("--strict: err %v, stderr:\n%s", err, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out2, "samples.parquet")); err == nil {
+		t.Error("--strict failure left samples.parquet")
+	}
+}
+
+func TestAnalyzeArrowFormat(t *testing.T) {
+	in := shortBundle(t, t.TempDir(), "g")
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--format", "arrow", "--live-only", "--hz", "10", in); err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	for _, tb := range export.Tables() {
+		if _, err := os.Stat(filepath.Join(out, tb.String()+".arrow")); err != nil {
+			t.Errorf("table %s: %v", tb, err)
+		}
+	}
+}
+
+func TestAnalyzeFlags(t *testing.T) {
+	f := func(args []string, wantCode int, wantErr string) {
+		t.Helper()
+		_, stderr, err := runAnalyzeArgs(t, args...)
+		if code := exitCode(err); code != wantCode || !strings.Contains(stderr, wantErr) {
+			t.Errorf("analyze %v: exit %d, want %d; stderr should contain %q:\n%s", args, code, wantCode, wantErr, stderr)
+		}
+	}
+	f([]string{"-h"}, 0, "Usage: stmotion analyze")
+	f([]string{"--format", "csv", "x"}, 2, `unknown format "csv"`)
+	f([]string{"--jobs", "0", "x"}, 2, "--jobs 0")
+	f([]string{"--cell", "0", "x"}, 2, "--cell 0")
+	f([]string{"--nope"}, 2, "flag provided but not defined")
+}
+
+// Every flag the code defines is described by --help.
+func TestAnalyzeHelpListsFlags(t *testing.T) {
+	_, stderr, _ := runAnalyzeArgs(t, "-h")
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet"} {
+		if !strings.Contains(stderr, "-"+name) {
+			t.Errorf("--help does not describe -%s", name)
+		}
+	}
+}
