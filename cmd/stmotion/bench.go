@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stmotion/stmotion/bench"
+)
+
+// bench has subcommands of its own, each in its own file registering itself
+// with registerBench from an init function (bench.go: "decode").
+var benchCommands = map[string]command{}
+
+func registerBench(name, summary string, run func(ctx context.Context, args []string, stdout, stderr io.Writer) error) {
+	benchCommands[name] = command{summary: summary, run: run}
+}
+
+func init() {
+	register("bench", "measure throughput side by side with peers (bench decode)", runBench)
+	registerBench("decode", "decoder throughput: stmotion vs encoding/json, goccy/go-json, sonic", runBenchDecode)
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		w := stdout
+		if len(args) == 0 {
+			w = stderr
+		}
+		benchUsage(w)
+		if len(args) == 0 {
+			return exitError{code: 2}
+		}
+		return nil
+	}
+	c, ok := benchCommands[args[0]]
+	if !ok {
+		benchUsage(stderr)
+		return fmt.Errorf("bench: unknown benchmark %q", args[0])
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func benchUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: stmotion bench <benchmark> [flags]\n\nBenchmarks:")
+	names := make([]string, 0, len(benchCommands))
+	for n := range benchCommands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, benchCommands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'stmotion bench <benchmark> -h' for its flags.")
+}
+
+const benchDecodeUsage = `Usage: stmotion bench decode [flags]
+
+Measures the decoders side by side in one run, on one core: stmotion's
+zero-allocation decoder, encoding/json, goccy/go-json and bytedance/sonic
+(each of the last three into the natural Go struct plus a switch on
+"type"). Every decoder must produce the same checksum over the corpus as
+encoding/json, or the command fails and names the first message that
+differs. sonic is reported as unavailable where it cannot run.
+
+The corpus is a generated game (10 players and the ball at 25 Hz, ~99%
+location messages of ~110 bytes, stats, shots and markers interleaved),
+the same with keys shuffled and extra whitespace (--shuffled), or a
+recording file (--corpus; lines that encoding/json or stmotion reject are
+left out and counted).
+
+Prints MB/s (1e6 bytes of message text), million msgs/s, ns/msg, allocs/msg
+and the speed ratio to encoding/json. The machine may be shared: compare
+ratios from one run, not absolute figures between runs.
+
+Flags:
+`
+
+func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench decode", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per decoder per line")
+	corpusPath := fs.String("corpus", "", "measure on this recording `file` (.jsonl, .gz, .zst) instead of a generated game")
+	shuffled := fs.Bool("shuffled", false, "generated game with keys in random order and extra whitespace")
+	duration_s := fs.Float64("duration", 600, "length of the generated game in `seconds` (600 s is about 165,000 messages)")
+	seed := fs.Uint64("seed", 1, "seed of the generated game")
+	reps := fs.Int("reps", 5, "timed `repetitions` per decoder; the best is reported")
+	minTime := fs.Duration("min-time", 200*time.Millisecond, "least `time` per repetition per decoder (whole passes over the corpus)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchDecodeUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("bench decode: unexpected arguments %q", fs.Args())
+	}
+	if *corpusPath != "" && *shuffled {
+		return fmt.Errorf("bench decode: --shuffled applies to the generated corpus, not to --corpus")
+	}
+
+	var c *bench.Corpus
+	if *corpusPath != "" {
+		var err error
+		if c, err = bench.LoadCorpus(*corpusPath); err != nil {
+			return err
+		}
+	} else {
+		c = bench.GameCorpus(bench.GameOptions{Seed: *seed, Duration_s: *duration_s, Shuffled: *shuffled})
+	}
+	results, err := bench.Measure(c, bench.Options{Reps: *reps, MinTime: *minTime})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	fmt.Fprintf(stdout, "corpus    %s\n", c.Describe())
+	for _, r := range results {
+		if r.Available {
+			fmt.Fprintf(stdout, "checksum  %s (every available decoder agrees with encoding/json)\n", r.Checksum)
+			break
+		}
+	}
+	fmt.Fprintf(stdout, "timing    one goroutine locked to one OS thread, best of %d repetitions of at least %v, GOMAXPROCS=%d on %d CPUs\n\n",
+		*reps, *minTime, runtime.GOMAXPROCS(0), runtime.NumCPU())
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "decoder\tMB/s\tM msgs/s\tns/msg\tallocs/msg\tvs encoding/json\t")
+	var ours, goccy, sonic *bench.Result
+	for i := range results {
+		r := &results[i]
+		if !r.Available {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%.1f\t%.2f\t%.1fx\t\n", r.Decoder, r.MB_per_s, r.Msgs_per_s/1e6, r.Ns_per_msg, r.Allocs_per_msg, r.RatioVsEncodingJSON)
+		switch r.Decoder {
+		case "stmotion":
+			ours = r
+		case "goccy/go-json":
+			goccy = r
+		case "sonic":
+			sonic = r
+		}
+	}
+	tw.Flush()
+	for _, r := range results {
+		if !r.Available {
+			fmt.Fprintf(stdout, "%s: not measured: %s\n", r.Decoder, r.Error)
+		}
+	}
+	if ours != nil {
+		fmt.Fprintf(stdout, "\nstmotion is %.1fx encoding/json", ours.RatioVsEncodingJSON)
+		for _, p := range []*bench.Result{goccy, sonic} {
+			if p != nil {
+				fmt.Fprintf(stdout, ", %.1fx %s", p.Ns_per_msg/ours.Ns_per_msg, p.Decoder)
+			}
+		}
+		fmt.Fprintln(stdout, " (same run; the machine may be shared, so ratios are what compare)")
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/bench"
+)
+
+// quick keeps the CLI tests short: a few seconds of game, one brief rep.
+var quick = []string{"--duration", "3", "--reps", "1", "--min-time", "1ms"}
+
+func TestBenchDecodeJSON(t *testing.T) {
+	for _, extra := range [][]string{nil, {"--shuffled"}} {
+		var stdout, stderr bytes.Buffer
+		args := append(append([]string{"bench", "decode", "--json"}, quick...), extra...)
+		if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
+			t.Fatalf("%q: %v\nstderr: %s", args, err, stderr.String())
+		}
+		lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+		var names []string
+		var sum string
+		for _, l := range lines {
+			var obj map[string]any
+			if err := json.Unmarshal([]byte(l), &obj); err != nil {
+				t.Fatalf("%q: line %q is not a JSON object: %v", args, l, err)
+			}
+			for _, k := range []string{"decoder", "mb_per_s", "msgs_per_s", "ns_per_msg", "allocs_per_msg", "ratio_vs_encoding_json"} {
+				if _, ok := obj[k]; !ok {
+					t.Errorf("%q: line %q lacks key %q", args, l, k)
+				}
+			}
+			names = append(names, obj["decoder"].(string))
+			if obj["available"] == true {
+				if sum == "" {
+					sum = obj["checksum"].(string)
+				} else if obj["checksum"] != sum {
+					t.Errorf("%q: checksums differ: %s", args, stdout.String())
+				}
+			} else if obj["error"] == "" {
+				t.Errorf("%q: unavailable without a reason: %s", args, l)
+			}
+		}
+		if got := strings.Join(names, ","); got != "stmotion,encoding/json,goccy/go-json,sonic" {
+			t.Errorf("%q: decoders %s", args, got)
+		}
+	}
+}
+
+func TestBenchDecodeText(t *testing.T) {
+	// A recording file as the corpus.
+	c := bench.GameCorpus(bench.GameOptions{Seed: 2, Duration_s: 2})
+	p := filepath.Join(t.TempDir(), "rec.jsonl")
+	if err := os.WriteFile(p, append([]byte("{broken\n"), c.Data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"bench", "decode", "--corpus", p, "--reps", "1", "--min-time", "1ms"}
+	if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("%q: %v\nstderr: %s", args, err, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"corpus    " + p, "1 lines skipped", "checksum  ", "decoder", "MB/s", "allocs/msg", "vs encoding/json",
+		"stmotion ", "encoding/json ", "goccy/go-json ", "stmotion is ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBenchUsage(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	var ee exitError
+	if err := Run(context.Background(), []string{"bench"}, &stdout, &stderr); !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), "decode") {
+		t.Errorf("bench without a benchmark: %v, stderr %q", err, stderr.String())
+	}
+	if err := Run(context.Background(), []string{"bench", "nope"}, &stdout, &stderr); err == nil {
+		t.Error("unknown benchmark: want an error")
+	}
+	if err := Run(context.Background(), []string{"bench", "decode", "--corpus", "x", "--shuffled"}, &stdout, &stderr); err == nil {
+		t.Error("--corpus with --shuffled: want an error")
+	}
+	stdout.Reset()
+	if err := Run(context.Background(), []string{"bench", "decode", "-h"}, &stdout, &stderr); err != nil {
+		t.Errorf("-h: %v", err)
+	}
+}

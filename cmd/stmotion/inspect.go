@@ -1,0 +1,425 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+func init() {
+	register("inspect", "show what recordings or session bundles hold: messages, sensors, rates, markers, bad lines", runInspect)
+}
+
+const inspectUsage = `Usage: stmotion inspect [flags] FILE...
+
+Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
+from the content) or session bundle directory and prints what it holds:
+lines and messages by type, the time span, the sensors (players and balls,
+with ids, sample counts and sample rates from the median interval), the
+markers in order, unknown message types / sensor types / stat keys /
+classifications / markers, and the bad lines with the first few errors
+(FILE:LINE: error). Bad lines are counted and skipped, not fatal.
+
+The exit status is 1 when a file cannot be opened or read to its end (a
+truncated .gz, say); what was read before is still reported.
+
+Flags:
+`
+
+// inspectMaxMarkers bounds the markers kept per file.
+const inspectMaxMarkers = 1000
+
+// inspectHistMax_ms is the largest sample interval the rate histogram
+// holds exactly; longer intervals are gaps and only counted.
+const inspectHistMax_ms = 2048
+
+// sensorKey identifies a sensor: ids are only unique per type.
+type sensorKey struct {
+	sensor decode.SensorType
+	id     int64
+}
+
+// sensorAcc accumulates one sensor's samples in constant memory: the
+// interval distribution is a histogram in whole ms.
+type sensorAcc struct {
+	samples, backwards, gaps int64
+	first_ms, last_ms, prev  int64
+	maxGap_ms                int64
+	hist                     [inspectHistMax_ms]int64
+}
+
+// Report is what inspect finds in one file; it is also the --json output.
+type inspectReport struct {
+	Path        string           `json:"path"`
+	Bundle      *inspectBundle   `json:"bundle,omitempty"`
+	Recording   string           `json:"recording"`
+	Compression string           `json:"compression"`
+	Lines       int64            `json:"lines"`
+	Blank       int64            `json:"blank"`
+	Bad         int64            `json:"bad"`
+	TooLong     int64            `json:"too_long"`
+	Messages    int64            `json:"messages"`
+	ByType      map[string]int64 `json:"by_type"`
+	First_ms    int64            `json:"first_t_ms,omitempty"`
+	Last_ms     int64            `json:"last_t_ms,omitempty"`
+	Span_s      float64          `json:"span_s"`
+	Players     int              `json:"players"`
+	Balls       int              `json:"balls"`
+	Sensors     []inspectSensor  `json:"sensors"`
+	Markers     []inspectMarker  `json:"markers"`
+	MoreMarkers int              `json:"markers_not_listed,omitempty"`
+	Unknown     inspectUnknown   `json:"unknown"`
+	Errors      []inspectError   `json:"errors"`
+	ReadError   string           `json:"read_error,omitempty"`
+}
+
+type inspectBundle struct {
+	Dir   string   `json:"dir"`
+	Files []string `json:"files"`
+	Live  []string `json:"live,omitempty"` // live session ids and names from live.json
+}
+
+type inspectSensor struct {
+	Type              string  `json:"type"`
+	ID                int64   `json:"id"`
+	Samples           int64   `json:"samples"`
+	First_ms          int64   `json:"first_t_ms"`
+	Last_ms           int64   `json:"last_t_ms"`
+	MedianInterval_ms int64   `json:"median_interval_ms"`
+	Rate_Hz           float64 `json:"rate_hz"`
+	MaxGap_ms         int64   `json:"max_gap_ms"`
+	Backwards         int64   `json:"backwards"` // samples older than the one before
+}
+
+type inspectMarker struct {
+	T_ms   int64  `json:"t_ms"`
+	Type   string `json:"type"`
+	LiveID string `json:"live_id,omitempty"`
+	Line   int64  `json:"line"`
+}
+
+type inspectUnknown struct {
+	Types           int64    `json:"types"`
+	TypeTexts       []string `json:"type_texts,omitempty"` // the first few distinct ones
+	SensorTypes     int64    `json:"sensor_types"`
+	StatKeys        int64    `json:"stat_keys"`
+	Classifications int64    `json:"classifications"`
+	Markers         int64    `json:"markers"`
+}
+
+type inspectError struct {
+	Line    int64  `json:"line"`
+	Message string `json:"message"`
+}
+
+func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per file per line")
+	nErrors := fs.Int("errors", 5, "how many bad-line errors to show per file")
+	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, "longest accepted line in `bytes`; longer ones are bad lines")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), inspectUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitError{code: 2}
+	}
+	failed := 0
+	for i, path := range fs.Args() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		keep := *nErrors
+		if keep <= 0 {
+			keep = -1 // none (0 would mean the reader's default)
+		}
+		rep, err := inspectFile(path, decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep})
+		if err != nil {
+			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
+			failed++
+			continue
+		}
+		if rep.ReadError != "" {
+			fmt.Fprintf(stderr, "stmotion inspect: %s: %s\n", path, rep.ReadError)
+			failed++
+		}
+		if *asJSON {
+			if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+				return err
+			}
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		printInspect(stdout, rep)
+	}
+	if failed > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// inspectFile reads one bundle or recording to its end.
+func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) {
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		return nil, err
+	}
+	rep := &inspectReport{Path: path, Recording: b.MessagesPath, ByType: map[string]int64{}, Sensors: []inspectSensor{}, Markers: []inspectMarker{}, Errors: []inspectError{}}
+	if b.Dir != "" {
+		rep.Bundle = &inspectBundle{Dir: b.Dir}
+		entries, _ := os.ReadDir(b.Dir)
+		for _, e := range entries {
+			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				rep.Bundle.Files = append(rep.Bundle.Files, e.Name())
+			}
+		}
+		if b.Live != nil {
+			for _, t := range b.Live.Teams {
+				rep.Bundle.Live = append(rep.Bundle.Live, fmt.Sprintf("%s %s (%s, team %d %s)", t.Live.ID, t.Live.Name, t.Live.Type, t.ID, t.Name))
+			}
+		}
+	}
+	r, err := b.OpenMessages(opt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	rep.Compression = r.Compression().String()
+
+	sensors := map[sensorKey]*sensorAcc{}
+	var m decode.Message
+	for r.Next(&m) {
+		line := r.Line()
+		if t := m.OccurredAt_ms(); t != 0 {
+			if rep.First_ms == 0 || t < rep.First_ms {
+				rep.First_ms = t
+			}
+			rep.Last_ms = max(rep.Last_ms, t)
+		}
+		switch m.Kind {
+		case decode.KindUnknown:
+			rep.Unknown.Types++
+			if txt := string(m.TypeText.Text(line)); len(rep.Unknown.TypeTexts) < 5 && !contains(rep.Unknown.TypeTexts, txt) {
+				rep.Unknown.TypeTexts = append(rep.Unknown.TypeTexts, txt)
+			}
+		case decode.KindLocation:
+			l := &m.Location
+			if l.Sensor == decode.SensorUnknown {
+				rep.Unknown.SensorTypes++
+			}
+			k := sensorKey{l.Sensor, l.ID}
+			s := sensors[k]
+			if s == nil {
+				s = &sensorAcc{first_ms: l.OccurredAt_ms, last_ms: l.OccurredAt_ms, prev: l.OccurredAt_ms}
+				sensors[k] = s
+			} else {
+				dt := l.OccurredAt_ms - s.prev
+				switch {
+				case dt < 0:
+					s.backwards++
+				case dt >= inspectHistMax_ms:
+					s.gaps++
+				default:
+					s.hist[dt]++
+				}
+				if dt > s.maxGap_ms {
+					s.maxGap_ms = dt
+				}
+				s.prev = l.OccurredAt_ms
+			}
+			s.samples++
+			s.first_ms = min(s.first_ms, l.OccurredAt_ms)
+			s.last_ms = max(s.last_ms, l.OccurredAt_ms)
+		case decode.KindStats:
+			rep.Unknown.StatKeys += int64(m.Stats.NumUnknown)
+			if m.Stats.Present&decode.HasClassification != 0 && m.Stats.Classification == decode.ClassUnknown {
+				rep.Unknown.Classifications++
+			}
+		case decode.KindMarker:
+			if m.Marker.Type == decode.MarkerUnknown {
+				rep.Unknown.Markers++
+			}
+			if len(rep.Markers) < inspectMaxMarkers {
+				rep.Markers = append(rep.Markers, inspectMarker{
+					T_ms: m.Marker.OccurredAt_ms, Type: string(m.Marker.TypeText.Text(line)),
+					LiveID: string(m.Marker.LiveID.Text(line)), Line: r.LineNumber(),
+				})
+			} else {
+				rep.MoreMarkers++
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		rep.ReadError = err.Error()
+	}
+	st := r.Stats()
+	rep.Lines, rep.Blank, rep.Bad, rep.TooLong, rep.Messages = st.Lines, st.Blank, st.Bad, st.TooLong, st.Messages
+	for k, n := range st.ByKind {
+		if n > 0 {
+			rep.ByType[decode.Kind(k).String()] = n
+		}
+	}
+	if rep.Last_ms > rep.First_ms {
+		rep.Span_s = float64(rep.Last_ms-rep.First_ms) / 1000
+	}
+	for _, e := range r.BadLines() {
+		msg := *e
+		msg.Line = 0 // the line is printed as FILE:LINE
+		rep.Errors = append(rep.Errors, inspectError{Line: e.Line, Message: msg.Error()})
+	}
+	for k, s := range sensors {
+		med := s.medianInterval_ms()
+		out := inspectSensor{Type: k.sensor.String(), ID: k.id, Samples: s.samples, First_ms: s.first_ms, Last_ms: s.last_ms,
+			MedianInterval_ms: med, MaxGap_ms: s.maxGap_ms, Backwards: s.backwards}
+		if med > 0 {
+			out.Rate_Hz = 1000 / float64(med)
+		}
+		rep.Sensors = append(rep.Sensors, out)
+		switch k.sensor {
+		case decode.SensorPlayer:
+			rep.Players++
+		case decode.SensorBall:
+			rep.Balls++
+		}
+	}
+	// Players, then balls, then unknown sensor types; by id within each.
+	rank := map[string]int{decode.SensorPlayer.String(): 0, decode.SensorBall.String(): 1, decode.SensorUnknown.String(): 2}
+	sort.Slice(rep.Sensors, func(i, j int) bool {
+		a, b := rep.Sensors[i], rep.Sensors[j]
+		if a.Type != b.Type {
+			return rank[a.Type] < rank[b.Type]
+		}
+		return a.ID < b.ID
+	})
+	return rep, nil
+}
+
+// medianInterval_ms is the median of the intervals between consecutive
+// samples that went forward in time (gaps of 2048 ms or more count above
+// every histogram bucket), or 0 without intervals.
+func (s *sensorAcc) medianInterval_ms() int64 {
+	var n int64
+	for _, c := range s.hist {
+		n += c
+	}
+	n += s.gaps
+	if n == 0 {
+		return 0
+	}
+	half := (n + 1) / 2
+	var cum int64
+	for dt, c := range s.hist {
+		if cum += c; cum >= half {
+			return int64(dt)
+		}
+	}
+	return inspectHistMax_ms
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func fmtTime(t_ms int64) string {
+	return time.UnixMilli(t_ms).UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func printInspect(w io.Writer, rep *inspectReport) {
+	fmt.Fprintf(w, "%s\n", rep.Path)
+	if rep.Bundle != nil {
+		fmt.Fprintf(w, "  bundle      %s\n", strings.Join(rep.Bundle.Files, " "))
+		for _, l := range rep.Bundle.Live {
+			fmt.Fprintf(w, "  live        %s\n", l)
+		}
+	}
+	fmt.Fprintf(w, "  recording   %s (compression: %s)\n", filepath.Base(rep.Recording), rep.Compression)
+	fmt.Fprintf(w, "  lines       %d (blank %d, bad %d)\n", rep.Lines, rep.Blank, rep.Bad)
+	types := make([]string, 0, len(rep.ByType))
+	for k := range rep.ByType {
+		types = append(types, k)
+	}
+	sort.Slice(types, func(i, j int) bool {
+		return rep.ByType[types[i]] > rep.ByType[types[j]] || rep.ByType[types[i]] == rep.ByType[types[j]] && types[i] < types[j]
+	})
+	var parts []string
+	for _, k := range types {
+		parts = append(parts, fmt.Sprintf("%s %d", k, rep.ByType[k]))
+	}
+	fmt.Fprintf(w, "  messages    %d: %s\n", rep.Messages, strings.Join(parts, ", "))
+	if rep.First_ms != 0 {
+		fmt.Fprintf(w, "  time span   %s .. %s (%.1f s)\n", fmtTime(rep.First_ms), fmtTime(rep.Last_ms), rep.Span_s)
+	}
+	fmt.Fprintf(w, "  sensors     %s, %s", plural(rep.Players, "player"), plural(rep.Balls, "ball"))
+	if n := len(rep.Sensors) - rep.Players - rep.Balls; n > 0 {
+		fmt.Fprintf(w, ", %d of unknown type", n)
+	}
+	fmt.Fprintln(w)
+	if len(rep.Sensors) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "    type\tid\tsamples\tmedian ms\trate Hz\tmax gap ms\tbackwards\t")
+		for _, s := range rep.Sensors {
+			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(w, "  markers     %d\n", len(rep.Markers)+rep.MoreMarkers)
+	for _, mk := range rep.Markers {
+		live := ""
+		if mk.LiveID != "" {
+			live = " live_id " + mk.LiveID
+		}
+		fmt.Fprintf(w, "    %s  %s%s  (line %d)\n", fmtTime(mk.T_ms), mk.Type, live, mk.Line)
+	}
+	if rep.MoreMarkers > 0 {
+		fmt.Fprintf(w, "    ... and %d more\n", rep.MoreMarkers)
+	}
+	u := rep.Unknown
+	fmt.Fprintf(w, "  unknown     types %d, sensor types %d, stat keys %d, classifications %d, markers %d", u.Types, u.SensorTypes, u.StatKeys, u.Classifications, u.Markers)
+	if len(u.TypeTexts) > 0 {
+		fmt.Fprintf(w, " (types: %s)", strings.Join(u.TypeTexts, ", "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  bad lines   %d", rep.Bad)
+	if rep.TooLong > 0 {
+		fmt.Fprintf(w, " (%d too long)", rep.TooLong)
+	}
+	if len(rep.Errors) > 0 {
+		fmt.Fprintf(w, "; the first %d:", len(rep.Errors))
+	}
+	fmt.Fprintln(w)
+	for _, e := range rep.Errors {
+		fmt.Fprintf(w, "    %s:%d: %s\n", rep.Recording, e.Line, e.Message)
+	}
+	if rep.ReadError != "" {
+		fmt.Fprintf(w, "  read error  %s\n", rep.ReadError)
+	}
+}

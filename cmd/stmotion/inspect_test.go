@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// inspectRecording is 4 s of two players at 25 Hz and a ball at 12.5 Hz
+// with a 1 s dropout, markers, a stats message with an unknown key and an
+// unknown classification, an unknown message type, an unknown sensor type,
+// blank lines, and bad lines on known line numbers.
+func inspectRecording() (text string, badLines []int64) {
+	var b strings.Builder
+	line := int64(0)
+	w := func(s string) {
+		b.WriteString(s + "\n")
+		line++
+	}
+	const t0 = 1500571321000
+	w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_START"}}`, t0))
+	for k := 0; k < 100; k++ {
+		t := int64(t0 + 40*k)
+		w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":60}}`, t, k))
+		w(fmt.Sprintf(`{"type":"location","data":{"y":5,"x":1,"id":9,"type":"PLAYER","z":70,"occurred_at":%d}}`, t+1))
+		if k%2 == 0 && (k < 40 || k >= 65) {
+			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":2147549498,"x":0,"y":0,"z":1000}}`, t+2))
+		}
+		switch k {
+		case 10:
+			w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"a1140480-e1d5","type":"PLAY_NEXT"}}`, t+3))
+		case 20:
+			w(`{"type":"location","data":{"occurred_at":`) // bad: syntax
+			badLines = append(badLines, line)
+		case 30:
+			w(fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"PTS":2.0,"XYZ":1},"classification":"SOMETHING_NEW","version":1}}`, t+3))
+		case 40:
+			w(`{"type":"telemetry","data":{}}`)
+			w("")
+		case 50:
+			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"DRONE","id":1,"x":0,"y":0,"z":0}}`, t+3))
+			w(`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":7,"x":"far","y":0,"z":0}}`) // bad: type
+			badLines = append(badLines, line)
+		case 60:
+			w(`{"type":"marker","data":{"occurred_at":` + strings.Repeat("1", 300) + `}}`) // bad: too long for --max-line 200
+			badLines = append(badLines, line)
+		}
+	}
+	w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_END"}}`, t0+4000))
+	return b.String(), badLines
+}
+
+func gzipped(t *testing.T, s string) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestInspectJSON(t *testing.T) {
+	text, bad := inspectRecording()
+	p := filepath.Join(t.TempDir(), "game.jsonl.gz")
+	if err := os.WriteFile(p, gzipped(t, text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--json", "--max-line", "200", p}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect: %v\nstderr: %s", err, stderr.String())
+	}
+	var rep inspectReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, stdout.String())
+	}
+	wantTypes := map[string]int64{"location": 200 + 37 + 1, "marker": 3, "stats": 1, "unknown": 1}
+	if rep.Compression != "gzip" || rep.Bad != 3 || rep.TooLong != 1 || rep.Blank != 1 || !reflect.DeepEqual(rep.ByType, wantTypes) {
+		t.Errorf("compression %s bad %d too long %d blank %d types %v; want gzip 3 1 1 %v", rep.Compression, rep.Bad, rep.TooLong, rep.Blank, rep.ByType, wantTypes)
+	}
+	if rep.Lines != rep.Messages+rep.Bad+rep.Blank {
+		t.Errorf("lines %d != messages %d + bad %d + blank %d", rep.Lines, rep.Messages, rep.Bad, rep.Blank)
+	}
+	if rep.First_ms != 1500571321000 || rep.Last_ms != 1500571325000 || rep.Span_s != 4 {
+		t.Errorf("time span %d..%d (%v s), want 1500571321000..1500571325000 (4 s)", rep.First_ms, rep.Last_ms, rep.Span_s)
+	}
+	if rep.Players != 2 || rep.Balls != 1 || len(rep.Sensors) != 4 {
+		t.Fatalf("players %d balls %d sensors %+v", rep.Players, rep.Balls, rep.Sensors)
+	}
+	wantSensors := []inspectSensor{
+		{Type: "PLAYER", ID: 7, Samples: 100, First_ms: 1500571321000, Last_ms: 1500571324960, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40},
+		{Type: "PLAYER", ID: 9, Samples: 100, First_ms: 1500571321001, Last_ms: 1500571324961, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40},
+		{Type: "BALL", ID: 2147549498, Samples: 37, First_ms: 1500571321002, Last_ms: 1500571324922, MedianInterval_ms: 80, Rate_Hz: 12.5, MaxGap_ms: 1120},
+		{Type: "UNKNOWN", ID: 1, Samples: 1, First_ms: 1500571323003, Last_ms: 1500571323003},
+	}
+	if !reflect.DeepEqual(rep.Sensors, wantSensors) {
+		t.Errorf("sensors:\n got  %+v\n want %+v", rep.Sensors, wantSensors)
+	}
+	var markers []string
+	for _, m := range rep.Markers {
+		markers = append(markers, m.Type+"/"+m.LiveID)
+	}
+	if want := []string{"PLAY_START/", "PLAY_NEXT/a1140480-e1d5", "PLAY_END/"}; !reflect.DeepEqual(markers, want) {
+		t.Errorf("markers %q, want %q", markers, want)
+	}
+	wantUnknown := inspectUnknown{Types: 1, TypeTexts: []string{"telemetry"}, SensorTypes: 1, StatKeys: 1, Classifications: 1}
+	if !reflect.DeepEqual(rep.Unknown, wantUnknown) {
+		t.Errorf("unknown %+v, want %+v", rep.Unknown, wantUnknown)
+	}
+	var lines []int64
+	for _, e := range rep.Errors {
+		lines = append(lines, e.Line)
+		if !strings.HasPrefix(e.Message, "decode: offset") {
+			t.Errorf("error message %q: want it to start with \"decode: offset\" (the line is separate)", e.Message)
+		}
+	}
+	if !reflect.DeepEqual(lines, bad) {
+		t.Errorf("bad lines %v, want %v", lines, bad)
+	}
+}
+
+func TestInspectText(t *testing.T) {
+	text, bad := inspectRecording()
+	dir := t.TempDir()
+	bundle := filepath.Join(dir, "bundle")
+	os.Mkdir(bundle, 0o755)
+	os.WriteFile(filepath.Join(bundle, "messages.jsonl"), []byte(text), 0o644)
+	os.WriteFile(filepath.Join(bundle, "live.json"), []byte(`{"teams":[{"id":461,"name":"Home","live":{"id":"L1","name":"Round 1","type":"GAME_ROUND"}}]}`), 0o644)
+
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--errors", "2", bundle}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect: %v\nstderr: %s", err, stderr.String())
+	}
+	out := stdout.String()
+	rec := filepath.Join(bundle, "messages.jsonl")
+	for _, want := range []string{
+		"bundle      live.json messages.jsonl",
+		"live        L1 Round 1 (GAME_ROUND, team 461 Home)",
+		"compression: none",
+		"messages    243: location 238, marker 3, stats 1, unknown 1",
+		"2 players, 1 ball, 1 of unknown type",
+		"PLAY_NEXT live_id a1140480-e1d5",
+		"time span   2017-07-20T17:22:01.000Z .. 2017-07-20T17:22:05.000Z (4.0 s)",
+		"unknown     types 1, sensor types 1, stat keys 1, classifications 1, markers 0 (types: telemetry)",
+		"bad lines   3; the first 2:",
+		fmt.Sprintf("%s:%d: decode: offset", rec, bad[0]),
+		fmt.Sprintf("%s:%d: decode: offset", rec, bad[1]),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, fmt.Sprintf("%s:%d:", rec, bad[2])) {
+		t.Errorf("--errors 2 printed a third error:\n%s", out)
+	}
+}
+
+func TestInspectFailures(t *testing.T) {
+	text, _ := inspectRecording()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.jsonl")
+	os.WriteFile(good, []byte(text), 0o644)
+	gz := gzipped(t, text)
+	cut := filepath.Join(dir, "cut.jsonl.gz")
+	os.WriteFile(cut, gz[:len(gz)*3/4], 0o644)
+	missing := filepath.Join(dir, "missing.jsonl")
+
+	var stdout, stderr bytes.Buffer
+	err := Run(context.Background(), []string{"inspect", "--json", missing, cut, good}, &stdout, &stderr)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 1 {
+		t.Errorf("got %v, want exit status 1", err)
+	}
+	for _, want := range []string{missing, cut + ": decode: read " + cut} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	// The truncated file and the good one are still reported.
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 reports, got:\n%s", stdout.String())
+	}
+	var a, b inspectReport
+	json.Unmarshal([]byte(lines[0]), &a)
+	json.Unmarshal([]byte(lines[1]), &b)
+	if a.ReadError == "" || a.Messages == 0 || a.Messages >= b.Messages || b.ReadError != "" {
+		t.Errorf("truncated: %d messages, read error %q; good: %d messages, read error %q", a.Messages, a.ReadError, b.Messages, b.ReadError)
+	}
+
+	if err := Run(context.Background(), []string{"inspect"}, &stdout, &stderr); !errors.As(err, &ee) || ee.code != 2 {
+		t.Errorf("no files: got %v, want exit status 2", err)
+	}
+}
