@@ -29,6 +29,12 @@ type Config struct {
 	Hand_m   float64
 	FloorZ_m float64
 
+	// Gather_ms: a ball coming out of the net after a made shot is not
+	// controlled the instant it reaches a player's hands; the possession
+	// starts this much later (the simulator's pickup takes 0.35 s).
+	// Default 350.
+	Gather_ms int64
+
 	// ReleaseSamples is how many consecutive samples the ball must be
 	// beyond Exit_m (or above the rim) before the holder loses it, so that
 	// one wild sample does not split a possession. Default 2.
@@ -67,6 +73,7 @@ func ConfigFor(t court.Template) Config {
 		ReleaseSamples:    2,
 		Hand_m:            0.45,
 		FloorZ_m:          0.3,
+		Gather_ms:         350,
 		Court:             t,
 		NearRim_m:         1.0,
 		NearRimDrop_m:     0.6,

@@ -128,20 +128,22 @@ type Detector struct {
 	candDead_ms int64 // deadCum_ms when the candidate began
 	holdDead_ms int64 // deadCum_ms when the possession began
 	relDead_ms  int64 // deadCum_ms at the last release
+	relLive     bool  // the clock was live at the last release
 
 	players map[int64]*PlayerTotal
 	teams   map[int64]*TeamTotal
 
-	recent  [recentN]recentPoss
-	nRecent int
-	shots   [shotRingN]recentShot
-	nShots  int
-	feed    [feedRingN]feedShot
-	feedLo  int
-	feedN   int
-	check   checkCounts
-	stats   map[int64]FeedCounts
-	ev      Event
+	recent      [recentN]recentPoss
+	nRecent     int
+	shots       [shotRingN]recentShot
+	nShots      int
+	nFreeThrows int
+	feed        [feedRingN]feedShot
+	feedLo      int
+	feedN       int
+	check       checkCounts
+	stats       map[int64]FeedCounts
+	ev          Event
 
 	// OutOfOrder counts samples dropped because their time was not after
 	// the previous sample's.
@@ -261,8 +263,8 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		switch {
 		case ni >= 0 && low && players[ni].ID == d.cand && nd <= d.cfg.Entry_m:
 			d.candStep(t_ms, nd, z_m)
-			if d.candAir && t_ms-d.candEntry >= d.cfg.MinHold_ms {
-				d.start(t_ms, d.cand, d.candStart, d.candX_m, d.candY_m, players[ni], x_m, y_m)
+			if s, ok := d.confirmed(t_ms); ok {
+				d.start(t_ms, d.cand, s, d.candX_m, d.candY_m, players[ni], x_m, y_m)
 			}
 		case ni >= 0 && low && nd <= d.cfg.Entry_m:
 			d.setCandidate(t_ms, players[ni], nd, z_m)
@@ -410,6 +412,21 @@ func (d *Detector) candStep(t_ms int64, dist, z float64) {
 	d.candPrevD = dist
 }
 
+// confirmed reports whether the candidate has held the ball long enough at
+// t_ms, and when its possession starts: MinHold_ms after the entry, off
+// the floor; a ball coming out of the net after a made shot is gathered
+// first, so that possession starts Gather_ms after it reached the hands.
+func (d *Detector) confirmed(t_ms int64) (start_ms int64, ok bool) {
+	if !d.candAir || t_ms-d.candEntry < d.cfg.MinHold_ms {
+		return 0, false
+	}
+	if d.rel.valid && d.fl.made {
+		s := d.candStart + d.cfg.Gather_ms
+		return s, t_ms >= s
+	}
+	return d.candStart, true
+}
+
 // challenge handles another player near a ball its holder is losing.
 func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by, bz float64) {
 	if p.ID != d.cand {
@@ -417,10 +434,11 @@ func (d *Detector) challenge(t_ms int64, p PlayerPos, dist, bx, by, bz float64) 
 		return
 	}
 	d.candStep(t_ms, dist, bz)
-	if !d.candAir || t_ms-d.candEntry < d.cfg.MinHold_ms {
+	s, ok := d.confirmed(t_ms)
+	if !ok {
 		return
 	}
-	s, id, cx, cy := d.candStart, d.cand, d.candX_m, d.candY_m
+	id, cx, cy := d.cand, d.candX_m, d.candY_m
 	if s < d.holdStart {
 		s = d.holdStart
 	}
@@ -480,6 +498,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 	d.rel = release{valid: true, player: d.holder, team: d.holderTeam, passIn: d.passIn,
 		t_ms: end_ms, x_m: d.lastX_m, y_m: d.lastY_m}
 	d.relDead_ms = d.deadCum_ms
+	d.relLive = d.prevLive || !d.started
 	d.deadSince = !d.prevLive && d.started
 	if d.fl.shot && d.outSet {
 		d.shotReleased(d.now_ms)
@@ -585,7 +604,15 @@ func (d *Detector) resolveFlight(end_ms int64) {
 	d.ev = Event{Kind: KindShot, Start_ms: r.t_ms, End_ms: end_ms, PlayerID: r.player, TeamID: r.team,
 		FromPlayerID: r.passIn, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: d.fl.hoopX_m,
 		Length_m: math.Hypot(hx, hy), Made: d.fl.made, Is3Point: t.IsThreeFromHoop(hx, hy),
-		Zone: uint8(court.StandardZones.Zone(*t, hx, hy))}
+		Zone: uint8(court.StandardZones.Zone(*t, hx, hy)), FreeThrow: !d.relLive}
+	if d.ev.FreeThrow {
+		// Released with the clock stopped: a free throw, not a field goal
+		// attempt (the feed has no shot message for it).
+		d.ev.Is3Point = false
+		d.nFreeThrows++
+		d.send()
+		return
+	}
 	d.playerTotal(r.player, r.team).Shots++
 	d.shots[d.nShots%shotRingN] = recentShot{shooter: r.player, passer: r.passIn, t_ms: r.t_ms}
 	d.nShots++

@@ -60,6 +60,9 @@ func (k Kind) String() string {
 //	                    = the ball was seen dropping through the rim; Is3Point
 //	                    and Zone (court.StandardZones) from the release
 //	                    position; Length_m = its distance to the hoop;
+//	                    FreeThrow when released with the clock stopped
+//	                    (then not a field goal attempt: not in
+//	                    PlayerTotal.Shots nor matched with feed shots);
 //	                    FromPlayerID = the passer
 //	                    of the shooter's possession (a potential assist).
 //	KindTurnover:       PlayerID/TeamID lost the ball at Start_ms to
@@ -89,6 +92,7 @@ type Event struct {
 	Is3Point     bool
 	Steal        bool
 	Offensive    bool
+	FreeThrow    bool  // shots: released while the clock was stopped
 	Zone         uint8 // shots: court.StandardZones zone of the release position
 }
 

@@ -100,8 +100,9 @@ type Check struct {
 	ShooterAgree     int     // ... whose shooter was the last holder before them
 	ShooterAgreement float64 // ShooterAgree / FeedShots (0 when there are none)
 	NoHolder         int     // ... with no holder before them
-	DetectedShots    int
-	MatchedShots     int // feed shots with a detected shot within FeedShotWindow_ms
+	DetectedShots    int     // field goal attempts detected from the ball
+	FreeThrows       int     // shots detected with the clock stopped
+	MatchedShots     int     // feed shots with a detected shot within FeedShotWindow_ms
 	MadeFeedShots    int
 
 	Players []PlayerCheck // sorted by player id
@@ -126,7 +127,7 @@ type PlayerCheck struct {
 func (d *Detector) Check() Check {
 	c := Check{
 		FeedShots: d.check.feedShots, ShooterAgree: d.check.agree, NoHolder: d.check.noHolder,
-		DetectedShots: d.nShots, MatchedShots: d.check.matched, MadeFeedShots: d.check.madeFeedShots,
+		DetectedShots: d.nShots, FreeThrows: d.nFreeThrows, MatchedShots: d.check.matched, MadeFeedShots: d.check.madeFeedShots,
 	}
 	if c.FeedShots > 0 {
 		c.ShooterAgreement = float64(c.ShooterAgree) / float64(c.FeedShots)
