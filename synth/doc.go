@@ -1,3 +1,120 @@
 // Package synth is a deterministic basketball simulator that writes
 // ShotTracker session bundles together with their noise-free ground truth.
+// Every analytics feature of stmotion is tested against the truth it
+// writes, and the built-in sample (SampleConfig) is what `stmotion
+// analyze`, `stmotion mock` and `stmotion live --demo` play without input.
+//
+// # Use
+//
+//	tr, err := synth.Write(ctx, synth.DefaultConfig(), dir, nil) // a bundle directory
+//	tr, err := synth.WriteMessages(ctx, cfg, w, nil)             // only the JSONL recording
+//	tr, err := synth.ReadTruth(filepath.Join(dir, synth.FileTruth))
+//
+// A bundle holds live.json, subscribe.json (token "REDACTED"), court.json
+// (court.BodyFor of the template and the sensor transform), stats.json and
+// shots.json (as a client joining at the start sees them: empty),
+// messages.jsonl[.gz|.zst] and truth.json. The same Config (seed included)
+// gives the same bytes in every file.
+//
+// # The game
+//
+// Two sides of five plus a bench each (Config.BenchPerTeam, seated 1.6 m
+// beyond the south sideline, still, their sensors reporting), and the ball
+// (id BallID). A game opens with a jump ball; the offense brings the ball
+// up, runs a half-court set (passes at 8-15 m/s with an arc, dribbling,
+// cuts, relocations, drives) until a shot, a turnover (steal of a pass or a
+// dribble, a pass out of bounds, a violation) or a foul. Shots fly in an
+// arc to the rim (apex above 3.05 m, higher for longer shots); makes drop
+// through the net and the other side inbounds from the baseline; misses
+// come off the rim to a rebounder who ran to the spot. Fouls stop the clock
+// (FOUL) for a side-line inbound or free throws (players on the lane, the
+// shooter's dribbles, the last miss live). Dead balls (PAUSED) bring
+// substitutions (the player walks to the bench, the substitute walks on)
+// and now and then a timeout with a huddle. Games of 6 minutes or more
+// have halves (END_FIRST_HALF, a break, START_SECOND_HALF, ends switched).
+// With Config.Practice the session is a practice of scrimmage drills of
+// about 2.5 minutes (DRILL_START, DRILL_END, DRILL_NEXT with a new
+// live_id, PRACTICE_END) played by one team split in two.
+//
+// Players move with human limits: top speeds 8.0-9.0 m/s by position,
+// acceleration limits 3.8-4.8 m/s² (never above 5), walking, jogging,
+// running and sprinting gaits toward targets that change with play, paths
+// bent while far from the target, stops, cuts. The ball is dribbled at the
+// side of the dominant hand (centre between 0.12 m, touching the floor,
+// and 1.05 m), held in front, gathered up before a release.
+//
+// # The feed
+//
+// Sensor positions are in a sensor frame rotated by Rotation_deg and
+// translated by (TX_mm, TY_mm) from the court (default -31° and
+// (+4200, +7600) mm), in whole mm, with Gaussian noise (Noise_mm per axis,
+// 30 % of it on a player's z), occasional 0.5-2.5 m outliers. Each sensor
+// is sampled at the nominal ticks k/Hz with a jittered instant (Jitter_ms);
+// occurred_at is that instant and the position is exact there. Samples are
+// dropped singly and in dropouts of 0.2 s to DropoutMax_s; lines are
+// sometimes delivered twice or 1-4 lines late. Stats and shot messages
+// carry the event's occurred_at and arrive 0.2 s to StatsDelayMax_ms
+// later; markers arrive at once. Nothing in the engine may assume 25 Hz:
+// every rate and degradation is a Config field.
+//
+// Stats come as the seed pairs them (TWO_POINT_MAKE with FGA, FG, PTS;
+// THREE_POINT_* with FGA3/FG3; FREE_THROW_* with FTA/FT; rebounds as REB
+// with OFFENSIVE_REB or DEFENSIVE_REB; ASSIST, TURNOVER, STEAL), with
+// versions increasing by one per stats message in arrival order, plus a few
+// manual corrections (UPDATED_*_MAKE_TO_MISS / MISS_TO_MAKE when the
+// automatic record had it backwards, DELETED_ASSIST and DELETED_*_REBOUND
+// when the credit went to the wrong player, followed by the right credit);
+// corrections carry the original event's occurred_at. Every player's
+// cumulative DIST (cm) is sent every DistInterval_s (players in a lineup,
+// and anyone whose distance changed) and for everybody at the end.
+//
+// # Truth definitions
+//
+// truth.json (Truth) carries the same definitions in its "definitions"
+// object. In short:
+//
+//   - frame: canonical court frame, metres, origin at center court, +x
+//     toward the east baseline, +y toward the north sideline. Side 0
+//     attacks east in the first half.
+//   - motion: players are integrated with a fixed 10 ms step with constant
+//     acceleration inside a step, so the noise-free path is piecewise
+//     quadratic with continuous velocity; samples evaluate it exactly.
+//   - distance_m: integral of the noise-free horizontal speed over the
+//     whole session (all clock states, bench included), Simpson's rule per
+//     step. distance_live_m: the part while the clock was LIVE.
+//   - DIST: every DIST stat equals round(100·distance so far); the final
+//     one, dist_cm, is round(100·distance_m). DIST is total distance, not
+//     live-only.
+//   - top_speed_mps: the maximum noise-free speed.
+//   - time_on_court_s: time in the side's five (a substitution takes
+//     effect when both players start walking); time_inside_court_s: time
+//     the noise-free position was inside the court lines.
+//   - possession_s, touches: time holding the ball (dribbling included)
+//     and number of holds; possession_live_s the LIVE part. Team
+//     possession_s: LIVE time from one of its players gaining the ball
+//     until a shot's release, the other side gaining it, or the clock
+//     stopping (passes between teammates included).
+//   - holds, passes, shots, free_throws, turnovers, substitutions,
+//     corrections: the timelines; a shot's hoop_player_x/y is the shooter's
+//     release position relative to the attacked hoop, +y toward center
+//     court, +x to the right of an observer at the hoop facing center
+//     court (x, y, z right-handed). is_3point follows the template's arc
+//     and corner lines; zone follows the rule in the definitions (1
+//     restricted area, 2 key, 3-7 two-point by angle, 8-12 three-point
+//     corner/wing/top, 13 deep, 14 beyond half court).
+//
+// # Speed
+//
+// A 48-minute game at 25 Hz (24 players and the ball, 1.8 million lines,
+// 197 MB of JSONL; 21 MB with zst, 26 MB with gz) takes about 2 s of CPU;
+// measured with `time go run ./cmd/stmotion synth --out /tmp/g48
+// --minutes 48`: 5.2 s wall including the build and writing 197 MB to a
+// busy shared disk (3.3 s with --compress zst). BenchmarkWriteMessages
+// tracks it against plain line formatting.
+//
+// # Lifetimes
+//
+// Write, WriteMessages and ReadTruth return a fresh *Truth owned by the
+// caller. Nothing in the package keeps state between calls; concurrent
+// calls are independent.
 package synth

@@ -90,6 +90,12 @@ func (a *agent) setTarget(x, y, gait, curve float64) {
 func (a *agent) control() {
 	dx, dy := a.tx-a.x, a.ty-a.y
 	d := math.Hypot(dx, dy)
+	if d <= stopBand && math.Abs(a.vx) < 2e-3 && math.Abs(a.vy) < 2e-3 {
+		// Standing: settle exactly (a velocity step of at most 2 mm/s), which
+		// also makes seated bench players free to simulate.
+		a.vx, a.vy, a.ax, a.ay = 0, 0, 0, 0
+		return
+	}
 	var wx, wy float64
 	if d > stopBand {
 		s := math.Min(a.gait, math.Sqrt(2*0.75*a.amax*(d-stopBand*0.5)))
@@ -115,6 +121,9 @@ func (a *agent) speedAt(tau float64) float64 {
 
 // advance integrates one step exactly and updates the facing and gait phase.
 func (a *agent) advance(h float64) {
+	if a.vx == 0 && a.vy == 0 && a.ax == 0 && a.ay == 0 {
+		return
+	}
 	a.x += a.vx*h + 0.5*a.ax*h*h
 	a.y += a.vy*h + 0.5*a.ay*h*h
 	a.vx += a.ax * h

@@ -1143,7 +1143,11 @@ func (g *game) defFormation(def, off int, slow bool) {
 		tx := o.x + ux*gap + shift*(bx-o.x)
 		ty := o.y + uy*gap + shift*(by-o.y)
 		a := &g.ag[d]
-		gait := math.Min(a.vmax, math.Hypot(o.vx, o.vy)+0.8+1.0*dist(a.x, a.y, tx, ty))
+		// Defenders react with a lag: move the aim half-way to the new spot.
+		if dist(a.tx, a.ty, tx, ty) < 3 {
+			tx, ty = a.tx+0.5*(tx-a.tx), a.ty+0.5*(ty-a.ty)
+		}
+		gait := math.Min(a.vmax, math.Hypot(o.vx, o.vy)+0.6+0.8*dist(a.x, a.y, tx, ty))
 		if slow {
 			gait = math.Min(gait, 1.6)
 		}
