@@ -43,10 +43,11 @@ func (d *Decoder) Decode(src []byte, m *Message) error {
 
 // parser is the state of one general (key-by-key) decode.
 type parser struct {
-	d    *Decoder
-	src  []byte
-	m    *Message
-	spec bool // decoding data before knowing its kind: errors are errSpeculation
+	d       *Decoder
+	src     []byte
+	m       *Message
+	spec    bool     // decoding data before knowing its kind: errors are errSpeculation
+	specLoc Location // where that guess decodes to
 }
 
 // errSpeculation stands for any non-syntax error found while decoding data
@@ -88,6 +89,7 @@ func (p *parser) message() error {
 
 		inlineOff  = absent // "data" value decoded while reading, for inlineKind
 		inlineKind Kind
+		inlineSpec bool // ... as a guess, into p.specLoc
 		inlineErr  error
 	)
 
@@ -126,10 +128,16 @@ func (p *parser) message() error {
 				guess = typeKind
 			}
 			if needsData(guess) && at(src, vi) == '{' {
-				inlineOff, inlineKind = vi, guess
-				p.spec = !typeOK
-				i, inlineErr = p.data(guess, vi)
-				p.spec = false
+				inlineOff, inlineKind, inlineSpec = vi, guess, !typeOK
+				if typeOK {
+					i, inlineErr = p.data(guess, vi)
+				} else {
+					// Into a scratch Location: m.Location stays untouched
+					// unless the message turns out to be a location.
+					p.spec = true
+					i, inlineErr = p.location(vi, &p.specLoc)
+					p.spec = false
+				}
 				if inlineErr != nil {
 					if isSyntax(inlineErr) {
 						return inlineErr
@@ -194,6 +202,9 @@ func (p *parser) message() error {
 			return p.errAt(ErrType, dataOff, "data", "want an object, got "+quoteInput(src, dataOff))
 		case inlineOff == dataOff && inlineKind == kind && inlineErr != errSpeculation:
 			err = inlineErr
+			if inlineSpec && err == nil {
+				m.Location = p.specLoc
+			}
 		default:
 			_, err = p.data(kind, dataOff)
 		}
@@ -251,7 +262,7 @@ func needsData(k Kind) bool {
 func (p *parser) data(kind Kind, i int) (int, error) {
 	switch kind {
 	case KindLocation:
-		return p.location(i)
+		return p.location(i, &p.m.Location)
 	case KindStats:
 		return p.stats(i)
 	case KindShot:
@@ -470,9 +481,9 @@ func (p *parser) intSlow(i int, lo, hi int64, field string) (v int64, end int, n
 		}
 		switch st {
 		case intFraction:
-			return 0, end, false, p.errAt(ErrType, i, field, "want an integer, got "+string(src[i:end]))
+			return 0, end, false, p.errAt(ErrType, i, field, "want an integer, got "+snippet(src, i, end))
 		case intRange:
-			return 0, end, false, p.errAt(ErrRange, i, field, string(src[i:end])+" is outside ["+itoa(lo)+", "+itoa(hi)+"]")
+			return 0, end, false, p.errAt(ErrRange, i, field, snippet(src, i, end)+" is outside ["+itoa(lo)+", "+itoa(hi)+"]")
 		}
 		return v, end, false, nil
 	}
@@ -500,7 +511,7 @@ func (p *parser) float(i int, field string) (v float64, end int, null bool, err 
 			if p.spec {
 				return 0, end, false, errSpeculation
 			}
-			return 0, end, false, p.errAt(ErrRange, i, field, string(src[i:end])+" overflows float64")
+			return 0, end, false, p.errAt(ErrRange, i, field, snippet(src, i, end)+" overflows float64")
 		}
 		return f, end, false, nil
 	}

@@ -445,3 +445,30 @@ func TestAppendUnescaped(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherPartsUntouched checks that Decode fills only the part of the
+// Message that Kind selects, also when "data" precedes "type" (where the
+// decoder guesses location while reading).
+func TestOtherPartsUntouched(t *testing.T) {
+	var d Decoder
+	var m Message
+	loc := []byte(`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":7,"x":1,"y":2,"z":3}}`)
+	if err := d.Decode(loc, &m); err != nil {
+		t.Fatal(err)
+	}
+	want := m.Location
+	for _, in := range []string{
+		`{"data":{"occurred_at":9,"type":"BALL","id":9,"x":9,"y":9,"z":9},"type":"marker"}`,
+		`{"data":{"occurred_at":9,"type":"BALL","id":9,"x":9,"y":9,"z":9},"type":"pong"}`,
+		`{"data":{"occurred_at":9,"type":"BALL","id":9,"x":9,"y":9,"z":9},"status":500}`,
+		`{"data":{"occurred_at":9,"stats":{"PTS":2}},"type":"stats"}`,
+		`{"data":{"occurred_at":9,"type":"BALL","id":9,"x":9,"y":9,"z":9},"type":"location","type":"shot"}`,
+	} {
+		if err := d.Decode([]byte(in), &m); err != nil {
+			t.Fatalf("Decode(%s): %v", in, err)
+		}
+		if m.Location != want {
+			t.Errorf("Decode(%s) (%v) changed Location:\n got:  %+v\n want: %+v", in, m.Kind, m.Location, want)
+		}
+	}
+}

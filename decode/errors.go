@@ -86,3 +86,11 @@ func quoteInput(src []byte, off int) string {
 	}
 	return strconv.Quote(string(src[off:end])) + suffix
 }
+
+// snippet returns src[i:end] for an error detail, cut to 24 bytes.
+func snippet(src []byte, i, end int) string {
+	if end-i > 24 {
+		return string(src[i:i+24]) + "..."
+	}
+	return string(src[i:end])
+}

@@ -37,9 +37,8 @@ const (
 
 var locNames = []string{"data.occurred_at", "data.type", "data.id", "data.x", "data.y", "data.z"}
 
-// location reads a location's data: all six fields are required.
-func (p *parser) location(i int) (int, error) {
-	l := &p.m.Location
+// location reads a location's data into l: all six fields are required.
+func (p *parser) location(i int, l *Location) (int, error) {
 	*l = Location{}
 	obj := i
 	var seen uint8
