@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -48,6 +49,32 @@ var ErrModel = errors.New("track: invalid kinematic model")
 // maxGainSteps bounds the gain tables; convergence is normally reached far
 // earlier (see NewModel).
 const maxGainSteps = 4096
+
+var models struct {
+	sync.Mutex
+	m map[[5]float64]*Model
+}
+
+// cachedModel returns NewModel's result for these parameters, computing
+// each set once per process: sessions with the same settings share the
+// (immutable) tables.
+func cachedModel(dt_s, noise_m, q, initV_mps, initA_mps2 float64) (*Model, error) {
+	k := [5]float64{dt_s, noise_m, q, initV_mps, initA_mps2}
+	models.Lock()
+	defer models.Unlock()
+	if m := models.m[k]; m != nil {
+		return m, nil
+	}
+	m, err := NewModel(dt_s, noise_m, q, initV_mps, initA_mps2)
+	if err != nil {
+		return nil, err
+	}
+	if models.m == nil || len(models.m) > 64 {
+		models.m = make(map[[5]float64]*Model)
+	}
+	models.m[k] = m
+	return m, nil
+}
 
 // NewModel computes the gain tables of a constant-acceleration model for a
 // grid period dt_s, measurement noise noise_m (σ per axis) and jerk power

@@ -17,9 +17,10 @@ type sensor struct {
 	model    *Model
 	kin      *KinConfig
 
-	raw   ring
-	split bool  // the next estimate starts a new track (gap or teleport behind)
-	lastN int64 // last tick number with an estimate
+	raw      ring
+	checkedT int64 // the sample already checked by dropOutlier
+	split    bool  // the next estimate starts a new track (gap or teleport behind)
+	lastN    int64 // last tick number with an estimate
 
 	// Tick ring, indexed by tick number & mask: the start tick of the track
 	// the slot belongs to (noSeg: no estimate), filtered and smoothed
@@ -34,6 +35,9 @@ type sensor struct {
 // accum holds one player's running figures.
 type accum struct {
 	moving bool
+	// The last emitted estimate, to bridge gaps.
+	lastN        int64
+	lastX, lastY float64
 
 	dist, distLive, distCourt, distLiveCourt float64
 	distPeriod                               []float64
@@ -53,6 +57,7 @@ func (sn *sensor) allocTicks(capacity int) {
 	sn.fx, sn.fy, sn.fz = make([]State, capacity), make([]State, capacity), make([]State, capacity)
 	sn.sx, sn.sy, sn.sz = make([]State, capacity), make([]State, capacity), make([]State, capacity)
 	sn.lastN = noSeg
+	sn.acc.lastN = noSeg
 }
 
 // teleport reports whether two raw samples are too far apart for the
@@ -75,13 +80,18 @@ func (sn *sensor) dropOutlier(maxSpan_ms int64) bool {
 		return false
 	}
 	i, j, k := r.head, r.at(1), r.at(2)
+	if r.t[j] == sn.checkedT {
+		return false
+	}
 	if r.t[k]-r.t[i] > maxSpan_ms || sn.teleport(i, k) {
+		sn.checkedT = r.t[j]
 		return false
 	}
 	w := float64(r.t[j]-r.t[i]) / float64(r.t[k]-r.t[i])
 	dx := r.x[j] - (r.x[i] + w*(r.x[k]-r.x[i]))
 	dy := r.y[j] - (r.y[i] + w*(r.y[k]-r.y[i]))
 	if dx*dx+dy*dy <= sn.kin.Outlier_m*sn.kin.Outlier_m {
+		sn.checkedT = r.t[j]
 		return false
 	}
 	// Move the oldest into the outlier's slot and drop the old head.
@@ -89,4 +99,54 @@ func (sn *sensor) dropOutlier(maxSpan_ms int64) bool {
 	r.head = j
 	r.n--
 	return true
+}
+
+// idTable maps sensor ids to dense indices: open addressing with linear
+// probing, kept at most half full. A lookup costs a multiply and usually
+// one probe; it allocates only when a new id makes it grow.
+type idTable struct {
+	keys []int64
+	vals []int32 // index + 1; 0 marks an empty slot
+	n    int
+	mask uint64
+}
+
+func (t *idTable) slot(id int64) uint64 {
+	return (uint64(id) * 0x9E3779B97F4A7C15) >> 32 & t.mask
+}
+
+func (t *idTable) get(id int64) (int32, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	for i := t.slot(id); ; i = (i + 1) & t.mask {
+		v := t.vals[i]
+		if v == 0 {
+			return 0, false
+		}
+		if t.keys[i] == id {
+			return v - 1, true
+		}
+	}
+}
+
+func (t *idTable) put(id int64, idx int32) {
+	if 2*(t.n+1) > len(t.keys) {
+		old := *t
+		c := max(16, 2*len(old.keys))
+		*t = idTable{keys: make([]int64, c), vals: make([]int32, c), mask: uint64(c - 1)}
+		for i, v := range old.vals {
+			if v != 0 {
+				t.put(old.keys[i], v-1)
+			}
+		}
+	}
+	i := t.slot(id)
+	for t.vals[i] != 0 && t.keys[i] != id {
+		i = (i + 1) & t.mask
+	}
+	if t.vals[i] == 0 {
+		t.n++
+	}
+	t.keys[i], t.vals[i] = id, idx+1
 }

@@ -59,7 +59,7 @@ type Session struct {
 	closed    bool
 
 	roster  map[int64]rosterEntry
-	ids     map[int64]int32
+	ids     idTable
 	sensors []*sensor
 	players []int32 // dense indices of player sensors, in order of appearance
 	balls   []int32
@@ -87,6 +87,11 @@ type Session struct {
 	sprintT    int
 	accelT     int
 
+	// Period and clock of the ticks in the tick ring (set when a tick's
+	// rows are emitted, read when its figures are accumulated).
+	tickPeriod []int32
+	tickClock  []ClockState
+
 	timeline timeline
 	box      boxScore
 	checks   distQueue
@@ -110,7 +115,6 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		sinks:   sinks,
 		court:   meta.Court,
 		roster:  make(map[int64]rosterEntry),
-		ids:     make(map[int64]int32),
 		unknown: make(map[int64]struct{}),
 		rows:    make([]Sample, 0, cfg.BatchRows+64),
 	}
@@ -211,7 +215,7 @@ func (s *Session) location(l *decode.Location) error {
 		s.q.Unknown++
 		return nil
 	}
-	idx, ok := s.ids[l.ID]
+	idx, ok := s.ids.get(l.ID)
 	if !ok {
 		if len(s.sensors) >= s.cfg.MaxSensors {
 			s.q.DroppedSensors++
@@ -296,7 +300,7 @@ func (s *Session) newSensor(id int64, kind SensorKind) int32 {
 	}
 	idx := int32(len(s.sensors))
 	s.sensors = append(s.sensors, sn)
-	s.ids[id] = idx
+	s.ids.put(id, idx)
 	if kind == KindPlayer {
 		s.players = append(s.players, idx)
 	} else {
@@ -352,24 +356,25 @@ func (s *Session) startGrid() error {
 		if k == KindBall {
 			kc = s.cfg.Ball
 		}
-		s.models[k], err = NewModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
+		s.models[k], err = cachedModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
 		if err != nil {
 			return err
 		}
 	}
 	s.halfWin = max(1, int64(math.Round(s.cfg.StillWindow_s/2/dt)))
 	s.topWin = max(1, int64(math.Round(s.cfg.TopSpeedWindow_s/2/dt)))
-	if !s.cfg.Causal {
-		s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
-		s.blockTicks = s.lagTicks
-	}
-	need := 2*s.lagTicks + 2*max(s.halfWin, s.topWin) + 8
+	s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
+	// Smooth in blocks of two lags: 1.5 backward steps per tick.
+	s.blockTicks = 2 * s.lagTicks
+	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topWin) + 8
 	c := 8
 	for int64(c) < need {
 		c <<= 1
 	}
 	s.tickCap = c
 	s.tickMask = int64(c - 1)
+	s.tickPeriod = make([]int32, c)
+	s.tickClock = make([]ClockState, c)
 	s.sprintT = max(1, int(math.Ceil(s.cfg.SprintMin_s/dt-1e-9)))
 	s.accelT = max(1, int(math.Ceil(s.cfg.AccelMin_s/dt-1e-9)))
 	first := int64(math.MaxInt64)
@@ -459,14 +464,11 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 	}
 	s.nextTick = n + 1
 	if s.cfg.Causal {
-		for _, sn := range s.sensors {
-			i := n & s.tickMask
-			if sn.seg[i] != noSeg {
-				sn.sx[i], sn.sy[i], sn.sz[i] = sn.fx[i], sn.fy[i], sn.fz[i]
-			}
+		// Live: the rows leave now, from the forward estimate; the
+		// figures follow the smoothed track a lag later.
+		if err := s.emitFrame(n, true); err != nil {
+			return err
 		}
-		s.emitNext = n + 1
-		return s.emitFrame(n)
 	}
 	if n-s.lastBack >= s.blockTicks {
 		return s.smoothAndEmit(n, n-s.lagTicks)
@@ -571,14 +573,27 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 			k := int(n - seg)
 			sn.sx[i] = m.back(sn.fx[i], sn.sx[j], k)
 			sn.sy[i] = m.back(sn.fy[i], sn.sy[j], k)
-			sn.sz[i] = m.back(sn.fz[i], sn.sz[j], k)
+			if sn.kind == KindBall {
+				sn.sz[i] = m.back(sn.fz[i], sn.sz[j], k)
+			} else {
+				// A shoe sensor's height needs no smoothing: save the work.
+				sn.sz[i] = sn.fz[i]
+			}
 		}
 	}
 	s.lastBack = newest
 	for s.emitNext <= upTo {
 		n := s.emitNext
 		s.emitNext++
-		if err := s.emitFrame(n); err != nil {
+		if !s.cfg.Causal {
+			if err := s.emitFrame(n, false); err != nil {
+				return err
+			}
+		}
+		for _, i := range s.players {
+			s.accumulate(s.sensors[i], n)
+		}
+		if err := s.resolveChecks(n * s.period_ms); err != nil {
 			return err
 		}
 	}
@@ -586,14 +601,10 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 }
 
 // dispSpeed is the still detector's statistic at tick n: the horizontal
-// displacement of the smoothed track over the still window (centred in
-// batch, trailing in causal mode), divided by the window's duration, with
-// the window clipped to the track.
+// displacement of the smoothed track over the window centred on n, divided
+// by the window's duration, with the window clipped to the track.
 func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
 	a, b := n-half, n+half
-	if s.cfg.Causal {
-		a, b = n-2*half, n
-	}
 	if a < seg {
 		a = seg
 	}
@@ -609,22 +620,26 @@ func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
 	return math.Sqrt(dx*dx+dy*dy) / (float64(b-a) * s.dt_s)
 }
 
-// emitFrame turns tick n into Sample rows, updates the players' figures,
-// calls the analyzers and hands full batches to the sinks.
-func (s *Session) emitFrame(n int64) error {
+// emitFrame turns tick n into Sample rows (from the forward estimate when
+// fwd, else the smoothed one), calls the analyzers and hands full batches
+// to the sinks. It applies the markers up to the tick and records the
+// tick's period and clock for accumulate.
+func (s *Session) emitFrame(n int64, fwd bool) error {
 	T := n * s.period_ms
 	if err := s.applyMarkers(T); err != nil {
 		return err
 	}
 	period := s.timeline.samplePeriod()
 	clock := s.timeline.clock
+	j := n & s.tickMask
+	s.tickPeriod[j], s.tickClock[j] = period, clock
 	start := len(s.rows)
 	for _, i := range s.players {
-		s.emitSensor(s.sensors[i], n, T, period, clock)
+		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
 	}
 	np := len(s.rows) - start
 	for _, i := range s.balls {
-		s.emitSensor(s.sensors[i], n, T, period, clock)
+		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
 	}
 	if len(s.rows) > start && len(s.analyzers) > 0 {
 		f := &s.frame
@@ -638,22 +653,22 @@ func (s *Session) emitFrame(n int64) error {
 		}
 		f.Players, f.Balls = nil, nil
 	}
-	if err := s.resolveChecks(T); err != nil {
-		return err
-	}
 	if s.cfg.Causal || len(s.rows) >= s.cfg.BatchRows {
 		return s.flushRows()
 	}
 	return nil
 }
 
-func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState) {
+// emitSensor appends the sensor's row at tick n, if it has an estimate.
+func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, fwd bool) {
 	i := n & s.tickMask
-	seg := sn.seg[i]
-	if seg == noSeg {
+	if sn.seg[i] == noSeg {
 		return
 	}
 	px, py, pz := &sn.sx[i], &sn.sy[i], &sn.sz[i]
+	if fwd {
+		px, py, pz = &sn.fx[i], &sn.fy[i], &sn.fz[i]
+	}
 	vx, vy := px.V, py.V
 	speed := math.Sqrt(vx*vx + vy*vy)
 	var at float64
@@ -667,9 +682,27 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 		Speed_mps: speed, Accel_mps2: at, Heading_rad: math.Atan2(vy, vx),
 		Period: period, Clock: clock, InBounds: in,
 	})
-	if sn.kind != KindPlayer {
+}
+
+// accumulate adds the smoothed estimate of player sn at tick n to its
+// figures: distance (only while the still detector says moving; gaps up to
+// BridgeGap_ms bridged), top speed, time on court and in speed bands,
+// sprints, accelerations and decelerations.
+func (s *Session) accumulate(sn *sensor, n int64) {
+	i := n & s.tickMask
+	seg := sn.seg[i]
+	if seg == noSeg {
 		return
 	}
+	period, clock := s.tickPeriod[i], s.tickClock[i]
+	px, py := &sn.sx[i], &sn.sy[i]
+	vx, vy := px.V, py.V
+	speed := math.Sqrt(vx*vx + vy*vy)
+	var at float64
+	if speed > 1e-6 {
+		at = (vx*px.A + vy*py.A) / speed
+	}
+	in := s.noCourt || s.court.Template.InBounds(px.X, py.X, s.cfg.InBoundsMargin_m)
 	a := &sn.acc
 	d := s.dispSpeed(sn, n, seg, s.halfWin)
 	switch {
@@ -680,10 +713,25 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	case !a.moving && d > s.cfg.MoveOn_mps:
 		a.moving = true
 	}
-	if seg < n && a.moving {
+	step, counted := 0.0, false
+	switch {
+	case seg < n && a.moving:
 		p := (n - 1) & s.tickMask
 		dx, dy := px.X-sn.sx[p].X, py.X-sn.sy[p].X
-		step := math.Sqrt(dx*dx + dy*dy)
+		step, counted = math.Sqrt(dx*dx+dy*dy), true
+	case seg == n && a.lastN != noSeg && (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
+		// A new track after a gap: the straight line from where the last
+		// one ended is the least the player covered meanwhile (a jump no
+		// player can make is not bridged).
+		dx, dy := px.X-a.lastX, py.X-a.lastY
+		chord := math.Sqrt(dx*dx + dy*dy)
+		gap := float64(n-a.lastN) * s.dt_s
+		if chord <= sn.kin.MaxSpeed_mps*gap && chord > s.cfg.MoveOn_mps*gap {
+			step, counted = chord, true
+		}
+	}
+	a.lastN, a.lastX, a.lastY = n, px.X, py.X
+	if counted {
 		a.dist += step
 		live := clock == ClockLive
 		if live {
@@ -802,7 +850,7 @@ func (s *Session) Close() (*Summary, error) {
 		if err == nil {
 			err = s.advance(true)
 		}
-		if err == nil && !s.cfg.Causal && s.nextTick-1 >= s.emitNext {
+		if err == nil && s.nextTick-1 >= s.emitNext {
 			err = s.smoothAndEmit(s.nextTick-1, s.nextTick-1)
 		}
 		// Samples after the last tick still count in the raw path length.

@@ -146,7 +146,7 @@ func (s *Session) resolveChecks(T int64) error {
 func (s *Session) resolveCheck(c distCheck) error {
 	e := s.box.entry(c.player)
 	var a accum
-	if i, ok := s.ids[c.player]; ok {
+	if i, ok := s.ids.get(c.player); ok {
 		a = s.sensors[i].acc
 	}
 	e.checked = true

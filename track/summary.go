@@ -72,7 +72,7 @@ func (s *Session) summary() *Summary {
 		if r, ok := s.roster[id]; ok {
 			p.Name, p.Jersey = r.name, r.jersey
 		}
-		if i, ok := s.ids[id]; ok && s.sensors[i].kind == KindPlayer {
+		if i, ok := s.ids.get(id); ok && s.sensors[i].kind == KindPlayer {
 			a := &s.sensors[i].acc
 			p.Distance_m = a.dist
 			p.DistanceLive_m = a.distLive

@@ -1,0 +1,173 @@
+package track
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/synth"
+)
+
+// synthResult is the engine's summary of a simulated bundle beside its
+// truth.
+type synthResult struct {
+	truth *synth.Truth
+	sum   *Summary
+}
+
+// runSynth simulates cfg into a temporary bundle and runs the engine on it
+// the way `analyze` does: roster from subscribe.json, court from
+// court.json, messages in arrival order.
+func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
+	t.Helper()
+	dir := t.TempDir()
+	truth, err := synth.Write(context.Background(), sc, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := court.ParseBody(b.Court)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := court.New(body, court.Options{Template: sc.Court})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := Meta{SessionID: truth.LiveID, Court: ct}
+	if b.Subscribe != nil {
+		meta.Roster = b.Subscribe.Teams
+	}
+	s, err := NewSession(cfg, meta, &discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := decode.OpenRecording(b.MessagesPath, decode.ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var m decode.Message
+	for r.Next(&m) {
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return synthResult{truth, sum}
+}
+
+// synthErrors are the worst errors of one run against the truth.
+type synthErrors struct {
+	maxDistErr   float64 // relative, players with ≥ 200 m
+	meanDistErr  float64 // signed mean, same players
+	maxLiveErr   float64 // relative, live distance, players with ≥ 200 m live
+	maxStill     float64 // m per 10 min, players whose truth is < 1 m
+	maxTopErr    float64 // m/s, |engine − truth|, players with ≥ 200 m
+	maxRatioErr  float64 // |DIST ratio − 1|
+	rawOver      float64 // mean raw path overshoot, players with ≥ 200 m
+	players, ran int
+}
+
+func (r synthResult) errors() synthErrors {
+	var e synthErrors
+	for _, tp := range r.truth.Players {
+		p := player(r.sum, tp.ID)
+		if p == nil {
+			continue
+		}
+		e.players++
+		if tp.Distance_m < 1 {
+			e.maxStill = math.Max(e.maxStill, p.Distance_m*600/r.truth.Duration_s)
+		}
+		if tp.Distance_m >= 200 {
+			e.ran++
+			d := p.Distance_m/tp.Distance_m - 1
+			e.meanDistErr += d
+			e.maxDistErr = math.Max(e.maxDistErr, math.Abs(d))
+			e.rawOver += p.RawDistance_m/tp.Distance_m - 1
+			e.maxTopErr = math.Max(e.maxTopErr, math.Abs(p.TopSpeed_mps-tp.TopSpeed_mps))
+		}
+		if tp.DistanceLive_m >= 200 {
+			e.maxLiveErr = math.Max(e.maxLiveErr, math.Abs(p.DistanceLive_m/tp.DistanceLive_m-1))
+		}
+		if p.DistRatio != 0 && tp.Distance_m >= 200 {
+			e.maxRatioErr = math.Max(e.maxRatioErr, math.Abs(p.DistRatio-1))
+		}
+	}
+	if e.ran > 0 {
+		e.meanDistErr /= float64(e.ran)
+		e.rawOver /= float64(e.ran)
+	}
+	return e
+}
+
+func (e synthErrors) String() string {
+	return fmt.Sprintf("| %+.2f%% | %.2f%% | %.2f%% | %.2f m | %.2f m/s | %.3f | %+.1f%% | %d/%d |",
+		100*e.meanDistErr, 100*e.maxDistErr, 100*e.maxLiveErr, e.maxStill, e.maxTopErr, e.maxRatioErr, 100*e.rawOver, e.ran, e.players)
+}
+
+// accuracySettings are the issue's settings: a 12-minute game with noise
+// σ = 50 mm at 20 and 25 Hz and σ = 20 mm, the simulator's other feed
+// degradations (drops, dropouts, duplicates, reordering, outliers, jitter)
+// left at their defaults.
+func accuracySettings() []struct {
+	name string
+	sc   synth.Config
+} {
+	mk := func(hz, noise float64, seed int64) synth.Config {
+		c := synth.DefaultConfig()
+		c.Hz, c.Noise_mm, c.Seed = hz, noise, seed
+		return c
+	}
+	return []struct {
+		name string
+		sc   synth.Config
+	}{
+		{"20 Hz, σ 50 mm", mk(20, 50, 1)},
+		{"25 Hz, σ 50 mm", mk(25, 50, 2)},
+		{"25 Hz, σ 20 mm", mk(25, 20, 3)},
+		{"20 Hz, σ 20 mm", mk(20, 20, 4)},
+	}
+}
+
+// TestSynthAccuracy checks the issue's accuracy targets against the
+// simulator's truth. It prints the table of docs/kinematics.md with -v:
+//
+//	go test ./track -run TestSynthAccuracy -v
+func TestSynthAccuracy(t *testing.T) {
+	settings := accuracySettings()
+	if testing.Short() {
+		settings = settings[:1]
+	}
+	t.Log("| setting | mean distance error | max distance error | max live distance error | still sensor per 10 min | max top speed error | max abs(DIST ratio − 1) | raw step sum overshoot | players ≥ 200 m / all |")
+	for _, st := range settings {
+		r := runSynth(t, st.sc, DefaultConfig())
+		e := r.errors()
+		t.Logf("| %s %s", st.name, e)
+		if e.maxDistErr > 0.01 {
+			t.Errorf("%s: distance error up to %.2f%%, want ≤ 1%%", st.name, 100*e.maxDistErr)
+		}
+		if e.maxStill >= 5 {
+			t.Errorf("%s: a still sensor accrued %.2f m per 10 min, want < 5", st.name, e.maxStill)
+		}
+		if e.maxTopErr > 0.3 {
+			t.Errorf("%s: top speed off by up to %.2f m/s, want ≤ 0.3", st.name, e.maxTopErr)
+		}
+		if e.maxRatioErr > 0.01 {
+			t.Errorf("%s: DIST ratio off by up to %.3f, want ≤ 0.01", st.name, e.maxRatioErr)
+		}
+		if e.ran < 10 {
+			t.Errorf("%s: only %d players ran ≥ 200 m", st.name, e.ran)
+		}
+	}
+}
