@@ -144,12 +144,24 @@ func TestMeasureFailsLoudly(t *testing.T) {
 }
 
 func TestMeasure(t *testing.T) {
+	for _, clock := range []Clock{ClockCPU, ClockWall} {
+		testMeasure(t, clock)
+	}
+	if _, err := Measure(GameCorpus(GameOptions{Duration_s: 1}), Options{Clock: "sundial"}); err == nil {
+		t.Error("unknown clock: want an error")
+	}
+}
+
+func testMeasure(t *testing.T, clock Clock) {
 	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 5})
 	unavailable := Peer{Name: "nope", New: func() (Decoder, error) { return nil, errors.New("not here") }}
 	peers := append(Peers(), unavailable)
-	rs, err := Measure(c, Options{Reps: 2, MinTime: time.Millisecond, Peers: peers})
+	rs, err := Measure(c, Options{Reps: 2, MinTime: time.Millisecond, Peers: peers, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rs[0].Clock != clock {
+		t.Errorf("clock %q, want %q", rs[0].Clock, clock)
 	}
 	if len(rs) != len(peers) {
 		t.Fatalf("%d results for %d peers", len(rs), len(peers))
@@ -164,7 +176,7 @@ func TestMeasure(t *testing.T) {
 			}
 			continue
 		}
-		if r.MB_per_s <= 0 || r.Ns_per_msg <= 0 || r.Msgs_per_s <= 0 || r.Checksum != rs[0].Checksum || r.Passes < 1 {
+		if r.MB_per_s <= 0 || r.WallMB_per_s <= 0 || r.Ns_per_msg <= 0 || r.Msgs_per_s <= 0 || r.Checksum != rs[0].Checksum || r.Passes < 1 {
 			t.Errorf("%s: %+v", r.Decoder, r)
 		}
 		// Consistency of the derived figures (no timing assertion).

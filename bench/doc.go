@@ -33,6 +33,11 @@
 //     best repetition is reported. Decoders take turns within a repetition
 //     so that a noisy neighbour slows all of them alike; compare ratios
 //     from one run, not absolute figures between runs.
+//   - Time is the process's CPU time by default (ClockCPU): on a machine
+//     shared with other work, wall time mostly measures the scheduler. It
+//     includes the garbage collector's threads, so allocating costs what it
+//     costs. Result.WallMB_per_s gives the elapsed-time figure beside it,
+//     and Options.Clock = ClockWall times in wall time throughout.
 //   - Allocations are runtime.MemStats.Mallocs deltas over every timed pass.
 //   - MB/s counts message bytes (1 MB = 1e6 bytes), newlines excluded.
 //

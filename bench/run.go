@@ -26,7 +26,25 @@ type Options struct {
 	// Peers are the decoders to measure (default Peers()). The ratios are
 	// relative to the one named "encoding/json", which must be among them.
 	Peers []Peer
+	// Clock is what a repetition's time is: ClockCPU (the default) or
+	// ClockWall.
+	Clock Clock
 }
+
+// Clock selects how Measure times a repetition.
+type Clock string
+
+const (
+	// ClockCPU is the CPU time of the whole process (user + system, every
+	// thread, so the garbage collector's work on other threads is paid by
+	// the decoder that allocated). On a shared machine it leaves out the
+	// time the kernel gives to other processes, which wall time does not;
+	// cache and memory-bandwidth interference remain. Where the OS gives
+	// no process CPU time, Measure uses ClockWall and says so in Result.Clock.
+	ClockCPU Clock = "cpu"
+	// ClockWall is elapsed time.
+	ClockWall Clock = "wall"
+)
 
 // Result is one decoder's measurement. The JSON keys are what
 // "stmotion bench decode --json" prints, one object per line.
@@ -48,6 +66,10 @@ type Result struct {
 	Reps                int     `json:"reps"`
 	Passes              int     `json:"passes"` // passes over the corpus in the best repetition
 	GOMAXPROCS          int     `json:"gomaxprocs"`
+	Clock               Clock   `json:"clock"` // what the figures above are per: "cpu" or "wall" time
+	// WallMB_per_s is the best repetition's throughput in elapsed time,
+	// whatever Clock is: on a busy machine it is lower than MB_per_s.
+	WallMB_per_s float64 `json:"wall_mb_per_s"`
 }
 
 // Measure checks that every available peer decodes c to the same checksum
@@ -67,6 +89,23 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 	if opt.Peers == nil {
 		opt.Peers = Peers()
 	}
+	switch opt.Clock {
+	case "":
+		opt.Clock = ClockCPU
+	case ClockCPU, ClockWall:
+	default:
+		return nil, fmt.Errorf("bench: unknown clock %q (want cpu or wall)", opt.Clock)
+	}
+	if _, ok := processCPUTime(); !ok {
+		opt.Clock = ClockWall
+	}
+	now := func() time.Duration {
+		if opt.Clock == ClockCPU {
+			t, _ := processCPUTime()
+			return t
+		}
+		return time.Duration(time.Now().UnixNano())
+	}
 	if c.Len() == 0 {
 		return nil, errors.New("bench: empty corpus")
 	}
@@ -74,7 +113,7 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 	decs := make([]Decoder, len(opt.Peers))
 	ref := -1
 	for i, p := range opt.Peers {
-		results[i] = Result{Decoder: p.Name, Corpus: c.Name, Msgs: c.Len(), Bytes: c.MsgBytes, Reps: opt.Reps, GOMAXPROCS: runtime.GOMAXPROCS(0)}
+		results[i] = Result{Decoder: p.Name, Corpus: c.Name, Msgs: c.Len(), Bytes: c.MsgBytes, Reps: opt.Reps, GOMAXPROCS: runtime.GOMAXPROCS(0), Clock: opt.Clock}
 		d, err := p.New()
 		if err != nil {
 			results[i].Error = err.Error()
@@ -120,6 +159,7 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	best := make([]time.Duration, len(decs))
+	bestWall := make([]time.Duration, len(decs))
 	mallocs := make([]uint64, len(decs))
 	msgs := make([]int64, len(decs))
 	var ms runtime.MemStats
@@ -135,17 +175,19 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 			runtime.ReadMemStats(&ms)
 			before := ms.Mallocs
 			passes := 0
-			start := time.Now()
+			wallStart := time.Now()
+			start := now()
 			var elapsed time.Duration
-			for passes == 0 || elapsed < opt.MinTime {
+			for passes == 0 || elapsed < opt.MinTime || elapsed <= 0 {
 				for j := range c.Ends {
 					if err := d.Decode(c.Data[c.Starts[j]:c.Ends[j]], &m); err != nil {
 						return nil, fmt.Errorf("%w: %s failed while timed on message %d: %w", ErrMismatch, opt.Peers[i].Name, j+1, err)
 					}
 				}
 				passes++
-				elapsed = time.Since(start)
+				elapsed = now() - start
 			}
+			wall := time.Since(wallStart)
 			runtime.ReadMemStats(&ms)
 			mallocs[i] += ms.Mallocs - before
 			msgs[i] += int64(passes) * int64(c.Len())
@@ -153,6 +195,9 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 			if best[i] == 0 || perPass < best[i] {
 				best[i] = perPass
 				results[i].Passes = passes
+			}
+			if wallPerPass := wall / time.Duration(passes); bestWall[i] == 0 || wallPerPass < bestWall[i] {
+				bestWall[i] = wallPerPass
 			}
 		}
 	}
@@ -166,6 +211,7 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 		r.Msgs_per_s = float64(c.Len()) / sec
 		r.Ns_per_msg = float64(best[i].Nanoseconds()) / float64(c.Len())
 		r.Allocs_per_msg = float64(mallocs[i]) / float64(msgs[i])
+		r.WallMB_per_s = float64(c.MsgBytes) / 1e6 / bestWall[i].Seconds()
 	}
 	for i := range results {
 		if decs[i] != nil {
