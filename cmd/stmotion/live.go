@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+func init() {
+	register("live", "join a live event: record it, analyse it live, serve overlays (--demo: against the built-in sample)", runLive)
+}
+
+const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
+       stmotion live --demo [flags]
+
+Joins a ShotTracker live event and stays joined (new token and reconnect
+with backoff after any drop, gap recovered from /stats and /shots,
+duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). Everything received
+is recorded under --out/<live_id>/ as a session bundle (messages.jsonl
+flushed every --flush, plus live.json, subscribe.json, court.json,
+stats.json, shots.json) that 'stmotion analyze' re-analyses; the live
+analytics (causal filtering) go to --out/<live_id>/tables/part-NNNNN/
+every --part and summary.json at the end.
+
+Served on --listen (localhost unless told otherwise):
+  /          preview page (court and moving dots)
+  /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball)
+  /metrics   Prometheus metrics
+  /healthz   JSON health
+--nats URL publishes frames and events to stmotion.<live_id>.frames / .events.
+
+Credentials come from --user/--secret or SHOTTRACKER_USER/SHOTTRACKER_SECRET
+(never printed). --demo starts a local mock API on the built-in sample
+game (looping, real time) and joins it: one command to see it work.
+Ctrl-C flushes everything and exits cleanly.
+
+Flags:
+`
+
+func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("live", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		api, liveID, user, secret, listen, out, natsURL, wsURL, dt string
+		rate_Hz, demoSpeed                                         float64
+		queue                                                      int
+		part, flush                                                time.Duration
+		demo, noFollow, verbose                                    bool
+	)
+	fs.StringVar(&api, "api", "", "ShotTracker REST API base `URL`")
+	fs.StringVar(&liveID, "live-id", "", "live `id` to join")
+	fs.StringVar(&user, "user", "", "API `username` (default $SHOTTRACKER_USER)")
+	fs.StringVar(&secret, "secret", "", "API `secret` (default $SHOTTRACKER_SECRET)")
+	fs.StringVar(&listen, "listen", "127.0.0.1:8090", "`address` of the preview, /overlay, /metrics and /healthz (empty: none)")
+	fs.StringVar(&out, "out", "stmotion-live", "output `directory` (bundle and tables per live id)")
+	fs.StringVar(&natsURL, "nats", "", "NATS server `URL` to publish frames and events to")
+	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: the API host, as the mock serves it)")
+	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
+	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
+	fs.IntVar(&queue, "queue", live.DefaultOverlayQueue, "overlay client queue `length` in frames (a slow client loses its oldest)")
+	fs.DurationVar(&part, "part", live.DefaultPartInterval, "close the tables into a new part every `interval`")
+	fs.DurationVar(&flush, "flush", live.DefaultFlushInterval, "flush messages.jsonl at least every `interval`")
+	fs.BoolVar(&demo, "demo", false, "run a local mock on the built-in sample and join it")
+	fs.Float64Var(&demoSpeed, "demo-speed", 1, "replay `speed` of the --demo mock (1 = real time)")
+	fs.BoolVar(&noFollow, "no-follow", false, "stop at PLAY_NEXT / DRILL_NEXT instead of joining the next live id")
+	fs.BoolVar(&verbose, "v", false, "debug logs")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), liveUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	bad := func(format string, a ...any) error {
+		fmt.Fprintf(stderr, "stmotion live: "+format+"\n", a...)
+		fs.Usage()
+		return exitError{code: 2}
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected arguments %q", fs.Args())
+	}
+	var types []live.DataType
+	for _, t := range strings.Split(dt, ",") {
+		switch t = strings.ToUpper(strings.TrimSpace(t)); t {
+		case "":
+		case "STATS", "SHOTS", "LOCATIONS":
+			types = append(types, live.DataType(t))
+		default:
+			return bad("--dt %q: want STATS, SHOTS or LOCATIONS", t)
+		}
+	}
+	if !(rate_Hz > 0) {
+		return bad("--rate %g: want > 0", rate_Hz)
+	}
+	if user == "" {
+		user = os.Getenv("SHOTTRACKER_USER")
+	}
+	if secret == "" {
+		secret = os.Getenv("SHOTTRACKER_SECRET")
+	}
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	if demo {
+		if api != "" || liveID != "" {
+			return bad("--demo runs its own mock: leave out --api and --live-id")
+		}
+		dir, err := os.MkdirTemp("", "stmotion-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		fmt.Fprintln(stderr, "stmotion live: writing the built-in sample game for the demo mock…")
+		path, err := writeSample(ctx, dir)
+		if err != nil {
+			return err
+		}
+		srv, err := mock.New(path, mock.Options{Speed: demoSpeed, Loop: true})
+		if err != nil {
+			return err
+		}
+		if err := srv.Start(ctx); err != nil {
+			return err
+		}
+		defer srv.Close()
+		api, liveID = srv.URL(), srv.LiveID()
+		if user == "" && secret == "" {
+			user, secret = mock.DefaultUsername, mock.DefaultSecret
+		}
+		fmt.Fprintf(stderr, "stmotion live: demo mock at %s (live id %s, speed %g, looping)\n", api, liveID, demoSpeed)
+	}
+	if api == "" || liveID == "" {
+		return bad("--api and --live-id are required (or --demo)")
+	}
+
+	client, err := live.NewClient(live.ClientConfig{BaseURL: api, Credentials: live.Credentials{Username: user, Secret: secret}, Logger: log})
+	if err != nil {
+		return bad("%v", err)
+	}
+	metrics := live.NewMetrics()
+	health := &live.Health{}
+	var pub *live.NATSPublisher
+	if natsURL != "" {
+		if pub, err = live.NewNATSPublisher(natsURL, log); err != nil {
+			return err
+		}
+		defer pub.Close()
+	}
+	ov := live.NewOverlay(live.OverlayOptions{Rate_Hz: rate_Hz, Queue: queue, Metrics: metrics, NATS: pub})
+	defer ov.Close()
+
+	if listen != "" {
+		ln, err := net.Listen("tcp", listen)
+		if err != nil {
+			return fmt.Errorf("live: listen %s: %w", listen, err)
+		}
+		hs := &http.Server{Handler: live.NewHandler(ov, metrics, health), ReadHeaderTimeout: 10 * time.Second}
+		go hs.Serve(ln)
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			ov.Close() // ends the overlay websockets, which Shutdown does not wait for
+			hs.Shutdown(sctx)
+		}()
+		fmt.Fprintf(stderr, "stmotion live: preview http://%s/  overlay ws://%s/overlay  metrics http://%s/metrics\n", ln.Addr(), ln.Addr(), ln.Addr())
+	}
+
+	results, err := live.Join(ctx, live.SessionConfig{
+		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
+		Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow,
+	})
+	for _, r := range results {
+		fmt.Fprintln(stdout, r.String())
+		if r.Dir != "" {
+			fmt.Fprintf(stdout, "  bundle %s (re-analyse: stmotion analyze %s)\n", r.Dir, r.Dir)
+		}
+		if r.Summary != nil {
+			fmt.Fprintf(stdout, "  %d players, %d locations, %d table parts\n", len(r.Summary.Players), r.Summary.Quality.Locations, len(r.Parts))
+		}
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return err
+	}
+	return nil
+}

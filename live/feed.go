@@ -1,0 +1,321 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// Sentinel errors of the websocket feed.
+var (
+	// ErrTokenRefused: the server refused the subscription token (401
+	// unknown or expired, 403 already used). Tokens are one-time: get a
+	// new one from Subscribe.
+	ErrTokenRefused = errors.New("live: feed token refused")
+	// ErrNoAck: the first message of the feed was not the subscription ack.
+	ErrNoAck = errors.New("live: feed did not acknowledge the subscription")
+	// ErrFeedClosed: the server closed the feed normally (close code 1000),
+	// e.g. at the end of the event. It is not a reason to reconnect.
+	ErrFeedClosed = errors.New("live: feed closed by the server")
+	// ErrMessageTooLarge: a message longer than the feed's read limit.
+	ErrMessageTooLarge = errors.New("live: feed message too large")
+)
+
+// FeedError is a failure of the websocket feed with the phase it happened
+// in ("dial", "ack", "read", "ping") and, for a refused dial, the HTTP
+// status and the body's message.
+type FeedError struct {
+	Op      string
+	Status  int
+	Message string
+	Err     error
+}
+
+func (e *FeedError) Error() string {
+	var b strings.Builder
+	b.WriteString("live: feed ")
+	b.WriteString(e.Op)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, ": %d %s", e.Status, http.StatusText(e.Status))
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *FeedError) Unwrap() error { return e.Err }
+
+// FeedOptions configures DialFeed. The zero value works.
+type FeedOptions struct {
+	// AckTimeout bounds the dial and the wait for the ack. Zero means 10 s.
+	AckTimeout time.Duration
+	// PingInterval overrides the keepalive period. Zero means a third of
+	// the ack's connectionTimeoutInMs (capped at 30 s), or 30 s when the
+	// ack does not say.
+	PingInterval time.Duration
+	// ReadLimit_B overrides the largest message accepted. Zero means
+	// DefaultReadLimit(ack's maxInputBufferSizeInBytes).
+	ReadLimit_B int64
+	// Dialer dials the websocket; nil means a dialer with 4 KiB buffers.
+	Dialer *websocket.Dialer
+}
+
+// DefaultReadLimit is the read limit a feed sets from the ack's
+// maxInputBufferSizeInBytes: four times the announced size, and at least
+// 64 KiB. The announced value is the server's input buffer (what a client
+// may send: our pings are 17 bytes and never exceed it); the feed's own
+// messages are about 100-300 bytes. A margin keeps a slightly larger
+// legitimate message from killing the connection, while a runaway frame
+// cannot exhaust memory.
+func DefaultReadLimit(announced_B int64) int64 { return max(4*announced_B, 64<<10) }
+
+// pingMessage is the keepalive the API documents.
+var pingMessage = []byte(`{"action":"ping"}`)
+
+// Feed is one websocket connection to the live feed, after the ack. Read
+// it from one goroutine with Next; a background goroutine sends pings.
+// Close it when done; a Feed is not reused after an error.
+type Feed struct {
+	c       *websocket.Conn
+	ack     decode.Ack
+	ackRaw  []byte
+	session string // socketSessionId
+	limit   int64
+	ping    time.Duration
+	idle    time.Duration // read deadline after each message
+
+	wmu       sync.Mutex // one writer at a time: pings and the close frame
+	done      chan struct{}
+	closeOnce sync.Once
+	pingErr   error
+	wg        sync.WaitGroup
+}
+
+// FeedURL appends the token to the websocket base address ("ws://host/"
+// → "ws://host/?token=T"), keeping any path and query.
+func FeedURL(base, token string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", fmt.Errorf("live: websocket address %q: %w", base, err)
+	}
+	switch u.Scheme {
+	case "ws", "wss":
+	case "http":
+		u.Scheme = "ws"
+	case "https":
+		u.Scheme = "wss"
+	default:
+		return "", fmt.Errorf("live: websocket address %q: want ws:// or wss://", base)
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	q := u.Query()
+	q.Set("token", token)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// DialFeed connects to base with a one-time token and reads the ack. A
+// refused token is a *FeedError wrapping ErrTokenRefused. The ack's
+// raw bytes are kept (AckRaw) so the caller can record them.
+func DialFeed(ctx context.Context, base, token string, opt FeedOptions) (*Feed, error) {
+	addr, err := FeedURL(base, token)
+	if err != nil {
+		return nil, err
+	}
+	if opt.AckTimeout <= 0 {
+		opt.AckTimeout = 10 * time.Second
+	}
+	d := opt.Dialer
+	if d == nil {
+		d = &websocket.Dialer{HandshakeTimeout: opt.AckTimeout, ReadBufferSize: 4096, WriteBufferSize: 1024, Proxy: http.ProxyFromEnvironment}
+	}
+	dctx, cancel := context.WithTimeout(ctx, opt.AckTimeout)
+	defer cancel()
+	c, resp, err := d.DialContext(dctx, addr, nil)
+	if err != nil {
+		fe := &FeedError{Op: "dial", Err: err}
+		if resp != nil {
+			fe.Status = resp.StatusCode
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+			resp.Body.Close()
+			var m decode.Message
+			var dec decode.Decoder
+			if dec.Decode(body, &m) == nil && m.Kind == decode.KindError {
+				fe.Message = string(m.Error.Message.Text(body))
+			}
+			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+				fe.Err = ErrTokenRefused
+			}
+		}
+		return nil, fe
+	}
+	f := &Feed{c: c, done: make(chan struct{})}
+	c.SetReadLimit(64 << 10)
+	c.SetReadDeadline(time.Now().Add(opt.AckTimeout))
+	_, data, err := c.ReadMessage()
+	if err != nil {
+		c.Close()
+		return nil, &FeedError{Op: "ack", Err: err}
+	}
+	var m decode.Message
+	var dec decode.Decoder
+	if err := dec.Decode(data, &m); err != nil || m.Kind != decode.KindAck {
+		c.Close()
+		return nil, &FeedError{Op: "ack", Message: snippet(data), Err: ErrNoAck}
+	}
+	f.ack = m.Ack
+	f.ackRaw = data
+	f.session = string(m.Ack.SocketSessionID.Text(data))
+	f.limit = opt.ReadLimit_B
+	if f.limit <= 0 {
+		f.limit = DefaultReadLimit(m.Ack.MaxInputBufferSizeInBytes)
+	}
+	c.SetReadLimit(f.limit)
+	f.ping = opt.PingInterval
+	timeout := time.Duration(m.Ack.ConnectionTimeout_ms) * time.Millisecond
+	if f.ping <= 0 {
+		f.ping = 30 * time.Second
+		if timeout > 0 {
+			f.ping = min(timeout/3, f.ping)
+		}
+	}
+	// The server answers every ping with a pong, so a connection silent
+	// for two ping periods (and never less than the server's own timeout
+	// when that is shorter) is dead even if TCP has not noticed.
+	f.idle = 2*f.ping + time.Second
+	c.SetReadDeadline(time.Now().Add(f.idle))
+	if int64(len(pingMessage)) > m.Ack.MaxInputBufferSizeInBytes && m.Ack.MaxInputBufferSizeInBytes > 0 {
+		c.Close()
+		return nil, &FeedError{Op: "ack", Err: fmt.Errorf("server input buffer %d B is smaller than a ping", m.Ack.MaxInputBufferSizeInBytes)}
+	}
+	f.wg.Add(1)
+	go f.pinger()
+	return f, nil
+}
+
+// Ack is the decoded ack (its spans point into AckRaw).
+func (f *Feed) Ack() decode.Ack { return f.ack }
+
+// AckRaw is the ack as received.
+func (f *Feed) AckRaw() []byte { return f.ackRaw }
+
+// SessionID is the ack's socketSessionId.
+func (f *Feed) SessionID() string { return f.session }
+
+// PingInterval is the keepalive period in use.
+func (f *Feed) PingInterval() time.Duration { return f.ping }
+
+// ReadLimit_B is the largest message the feed accepts.
+func (f *Feed) ReadLimit_B() int64 { return f.limit }
+
+func (f *Feed) pinger() {
+	defer f.wg.Done()
+	t := time.NewTicker(f.ping)
+	defer t.Stop()
+	for {
+		select {
+		case <-f.done:
+			return
+		case <-t.C:
+			f.wmu.Lock()
+			f.c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			err := f.c.WriteMessage(websocket.TextMessage, pingMessage)
+			if err != nil {
+				f.pingErr = err
+			}
+			f.wmu.Unlock()
+			if err != nil {
+				f.c.Close() // unblocks Next
+				return
+			}
+		}
+	}
+}
+
+// Next reads the next message into buf (grown as needed) and returns it;
+// the result is valid until the next call with the same buf. A normal
+// close by the server is a *FeedError wrapping ErrFeedClosed; anything
+// else that ends the connection is a *FeedError to reconnect after.
+func (f *Feed) Next(buf []byte) ([]byte, error) {
+	for {
+		mt, r, err := f.c.NextReader()
+		if err != nil {
+			return buf[:0], f.readError(err)
+		}
+		buf = buf[:0]
+		for {
+			if len(buf) == cap(buf) {
+				buf = append(buf, 0)[:len(buf)]
+			}
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return buf[:0], f.readError(err)
+			}
+		}
+		f.c.SetReadDeadline(time.Now().Add(f.idle))
+		if mt != websocket.TextMessage && mt != websocket.BinaryMessage {
+			continue
+		}
+		return buf, nil
+	}
+}
+
+func (f *Feed) readError(err error) error {
+	switch {
+	case websocket.IsCloseError(err, websocket.CloseNormalClosure):
+		return &FeedError{Op: "read", Err: ErrFeedClosed, Message: closeText(err)}
+	case errors.Is(err, websocket.ErrReadLimit):
+		return &FeedError{Op: "read", Err: fmt.Errorf("%w (limit %d B)", ErrMessageTooLarge, f.limit)}
+	}
+	f.wmu.Lock()
+	pingErr := f.pingErr
+	f.wmu.Unlock()
+	if pingErr != nil {
+		return &FeedError{Op: "ping", Err: pingErr}
+	}
+	return &FeedError{Op: "read", Err: err}
+}
+
+func closeText(err error) string {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return ce.Text
+	}
+	return ""
+}
+
+// Close sends a close frame (best effort) and closes the connection. It
+// is safe to call more than once and from any goroutine.
+func (f *Feed) Close() error {
+	f.closeOnce.Do(func() {
+		close(f.done)
+		f.wmu.Lock()
+		f.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+		f.wmu.Unlock()
+		f.c.Close()
+	})
+	f.wg.Wait()
+	return nil
+}

@@ -1,0 +1,90 @@
+package live
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the Prometheus metrics of a live session and its overlay
+// server, on a registry of their own (so several sessions can run in one
+// process, as tests do). Serve them with Handler. All fields are safe for
+// concurrent use.
+//
+//	stmotion_live_messages_total{kind}         websocket messages received, by message kind
+//	stmotion_live_decode_errors_total          messages that did not decode (recorded, counted, skipped)
+//	stmotion_live_duplicates_total             messages dropped as already seen (after reconnects)
+//	stmotion_live_gap_filled_total{kind}       stats/shot messages recovered from REST after a reconnect
+//	stmotion_live_reconnects_total             websocket reconnects
+//	stmotion_live_lag_seconds                  wall clock minus occurred_at of the newest message
+//	stmotion_overlay_clients                   connected /overlay websocket clients
+//	stmotion_overlay_frames_total              frames broadcast
+//	stmotion_overlay_dropped_frames_total      frames a slow client lost (oldest first)
+//	stmotion_overlay_latency_seconds           message entering the engine → frame written to a client
+type Metrics struct {
+	reg *prometheus.Registry
+
+	MessagesIn    *prometheus.CounterVec
+	DecodeErrors  prometheus.Counter
+	Duplicates    prometheus.Counter
+	GapFilled     *prometheus.CounterVec
+	Reconnects    prometheus.Counter
+	Lag           prometheus.Gauge
+	Clients       prometheus.Gauge
+	Frames        prometheus.Counter
+	DroppedFrames prometheus.Counter
+	Latency       prometheus.Histogram
+}
+
+// NewMetrics registers the metrics on a new registry (with the Go runtime
+// and process collectors).
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		MessagesIn: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stmotion_live_messages_total", Help: "Websocket messages received, by message kind.",
+		}, []string{"kind"}),
+		DecodeErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_live_decode_errors_total", Help: "Websocket messages that did not decode (recorded verbatim, counted, skipped).",
+		}),
+		Duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_live_duplicates_total", Help: "Messages dropped because they were already received (replays after a reconnect).",
+		}),
+		GapFilled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stmotion_live_gap_filled_total", Help: "Stats and shot messages recovered from the REST API after a reconnect.",
+		}, []string{"kind"}),
+		Reconnects: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_live_reconnects_total", Help: "Websocket reconnects (each with a new one-time token).",
+		}),
+		Lag: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received.",
+		}),
+		Clients: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "stmotion_overlay_clients", Help: "Connected /overlay websocket clients.",
+		}),
+		Frames: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_overlay_frames_total", Help: "Overlay frames broadcast.",
+		}),
+		DroppedFrames: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_overlay_dropped_frames_total", Help: "Overlay frames lost by slow clients (their oldest queued frames).",
+		}),
+		Latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "stmotion_overlay_latency_seconds",
+			Help:    "From the message that completed a frame entering the engine to the frame written to a client.",
+			Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25},
+		}),
+	}
+	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.Lag,
+		m.Clients, m.Frames, m.DroppedFrames, m.Latency,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Registry is the registry the metrics are on, for callers that add their own.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }

@@ -1,0 +1,166 @@
+package live
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+// NATS subjects: stmotion.<live_id>.frames carries every overlay frame
+// (the JSON of AppendFrameJSON, unfiltered) and stmotion.<live_id>.events
+// the engine's segments (possessions, passes, shots, markers, DIST
+// checks, ...) as JSON objects (see AppendSegmentJSON).
+func FramesSubject(liveID string) string { return "stmotion." + subjectToken(liveID) + ".frames" }
+
+// EventsSubject is the events subject of a live id.
+func EventsSubject(liveID string) string { return "stmotion." + subjectToken(liveID) + ".events" }
+
+// subjectToken makes a live id safe as one NATS subject token (no dots,
+// wildcards or whitespace). ShotTracker ids are UUIDs and pass unchanged.
+func subjectToken(id string) string {
+	if id == "" {
+		return "_"
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '.', '*', '>', ' ', '\t', '\r', '\n':
+			return '_'
+		}
+		return r
+	}, id)
+}
+
+// NATSPublisher publishes frames and events to a NATS server. Publishing
+// never blocks the caller on the network: the NATS client buffers, and
+// while it reconnects it buffers up to its reconnect buffer (8 MiB) and
+// then drops (counted in Dropped). It is safe for concurrent use.
+type NATSPublisher struct {
+	nc      *nats.Conn
+	log     *slog.Logger
+	mu      sync.Mutex
+	buf     []byte
+	sent    atomic.Int64
+	dropped atomic.Int64
+}
+
+// NewNATSPublisher connects to url (e.g. nats://127.0.0.1:4222), retrying
+// in the background if the server goes away.
+func NewNATSPublisher(url string, log *slog.Logger) (*NATSPublisher, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	nc, err := nats.Connect(url,
+		nats.Name("stmotion live"),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(500*time.Millisecond),
+		nats.Timeout(5*time.Second),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("live: nats disconnected", "err", err) }),
+		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("live: nats reconnected", "url", c.ConnectedUrl()) }),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("live: nats connect %s: %w", url, err)
+	}
+	return &NATSPublisher{nc: nc, log: log}, nil
+}
+
+// Sent is how many messages were handed to the NATS client.
+func (p *NATSPublisher) Sent() int64 { return p.sent.Load() }
+
+// Dropped is how many publishes the NATS client refused.
+func (p *NATSPublisher) Dropped() int64 { return p.dropped.Load() }
+
+func (p *NATSPublisher) publish(subject string, data []byte) {
+	if err := p.nc.Publish(subject, data); err != nil {
+		p.dropped.Add(1)
+		return
+	}
+	p.sent.Add(1)
+}
+
+// PublishFrame publishes an encoded frame to FramesSubject(liveID). The
+// NATS client copies data before returning.
+func (p *NATSPublisher) PublishFrame(liveID string, data []byte) {
+	p.publish(FramesSubject(liveID), data)
+}
+
+// PublishSegment publishes an engine segment to EventsSubject(liveID).
+func (p *NATSPublisher) PublishSegment(liveID string, g *track.Segment) {
+	p.mu.Lock()
+	p.buf = AppendSegmentJSON(p.buf[:0], liveID, g)
+	p.publish(EventsSubject(liveID), p.buf)
+	p.mu.Unlock()
+}
+
+// PublishEvent publishes a raw JSON event (e.g. "session_start") to
+// EventsSubject(liveID).
+func (p *NATSPublisher) PublishEvent(liveID string, data []byte) {
+	p.publish(EventsSubject(liveID), data)
+}
+
+// Flush waits until the server has received everything published.
+func (p *NATSPublisher) Flush() error { return p.nc.FlushTimeout(5 * time.Second) }
+
+// Close flushes and disconnects.
+func (p *NATSPublisher) Close() error {
+	err := p.nc.Drain()
+	return err
+}
+
+// AppendSegmentJSON appends one event object for segment g:
+//
+//	{"live_id":"…","event":"pass","start_ms":…,"end_ms":…,"player_id":101,
+//	 "team_id":461,"to_player_id":102,"start_x_m":…,"start_y_m":…,
+//	 "end_x_m":…,"end_y_m":…,"length_m":…,"speed_mps":…,"period":1,
+//	 "made":false,"is_3point":false,"zone":0,"label":""}
+//
+// DIST checks add "feed_dist_cm" and "engine_dist_cm".
+func AppendSegmentJSON(dst []byte, liveID string, g *track.Segment) []byte {
+	dst = append(dst, `{"live_id":`...)
+	dst = strconv.AppendQuote(dst, liveID)
+	dst = append(dst, `,"event":"`...)
+	dst = append(dst, g.Type.String()...)
+	dst = append(dst, `","start_ms":`...)
+	dst = strconv.AppendInt(dst, g.Start_ms, 10)
+	dst = append(dst, `,"end_ms":`...)
+	dst = strconv.AppendInt(dst, g.End_ms, 10)
+	dst = append(dst, `,"player_id":`...)
+	dst = strconv.AppendInt(dst, g.PlayerID, 10)
+	dst = append(dst, `,"team_id":`...)
+	dst = strconv.AppendInt(dst, g.TeamID, 10)
+	dst = append(dst, `,"to_player_id":`...)
+	dst = strconv.AppendInt(dst, g.ToPlayerID, 10)
+	for _, f := range []struct {
+		k string
+		v float64
+	}{{"start_x_m", g.StartX_m}, {"start_y_m", g.StartY_m}, {"end_x_m", g.EndX_m}, {"end_y_m", g.EndY_m}, {"length_m", g.Length_m}, {"speed_mps", g.Speed_mps}} {
+		dst = append(dst, `,"`...)
+		dst = append(dst, f.k...)
+		dst = append(dst, `":`...)
+		dst = appendFloat(dst, f.v, 3)
+	}
+	dst = append(dst, `,"period":`...)
+	dst = strconv.AppendInt(dst, int64(g.Period), 10)
+	dst = append(dst, `,"made":`...)
+	dst = strconv.AppendBool(dst, g.Made)
+	dst = append(dst, `,"is_3point":`...)
+	dst = strconv.AppendBool(dst, g.Is3Point)
+	dst = append(dst, `,"zone":`...)
+	dst = strconv.AppendInt(dst, int64(g.Zone), 10)
+	dst = append(dst, `,"label":`...)
+	dst = strconv.AppendQuote(dst, g.Label)
+	if g.Type == track.SegDistCheck {
+		dst = append(dst, `,"feed_dist_cm":`...)
+		dst = appendFloat(dst, g.FeedDist_cm, 1)
+		dst = append(dst, `,"engine_dist_cm":`...)
+		dst = appendFloat(dst, g.EngineDist_cm, 1)
+	}
+	return append(dst, '}')
+}

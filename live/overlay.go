@@ -1,0 +1,767 @@
+package live
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track"
+)
+
+// Overlay defaults.
+const (
+	DefaultOverlayRate_Hz = 25
+	DefaultOverlayQueue   = 8
+	// DefaultStale_ms: a sensor not updated for this long (sensor time) is
+	// left out of frames (a player who left the court, a ball put away).
+	DefaultStale_ms = 1000
+	// InFlightSpeed_mps: an unheld ball faster than this is "in_flight"
+	// in a frame's ball_state, otherwise "loose".
+	InFlightSpeed_mps = 4.0
+)
+
+// OverlayOptions configures an Overlay. The zero value works.
+type OverlayOptions struct {
+	// Rate_Hz caps the frames broadcast per second of wall time; a frame
+	// is sent as soon as the engine completes a tick unless the previous
+	// one went out less than 1/Rate_Hz ago, in which case the newest
+	// frame goes out when the period has passed (older ones are skipped).
+	// Zero means DefaultOverlayRate_Hz.
+	Rate_Hz float64
+	// Queue is each client's queue length in frames. A client that does
+	// not keep up loses its oldest queued frames (counted per client and
+	// in Metrics.DroppedFrames); the engine and other clients never wait
+	// for it. Zero means DefaultOverlayQueue.
+	Queue int
+	// Stale_ms: see DefaultStale_ms. Zero means the default.
+	Stale_ms int64
+	// Metrics, when set, receives the overlay's counters.
+	Metrics *Metrics
+	// NATS, when set, gets every broadcast frame (full, JSON) and the
+	// engine's segments as events.
+	NATS *NATSPublisher
+	// OnSent, when set, is called by each client's writer after a frame is
+	// written, with the time since the message that completed the frame
+	// entered the engine (benchmarks use it).
+	OnSent func(latency time.Duration)
+}
+
+// SensorState is one sensor in a Frame, in the canonical court frame.
+type SensorState struct {
+	ID        int64
+	Kind      track.SensorKind
+	TeamID    int64 // 0 for the ball and players not on the roster
+	Jersey    string
+	X_m       float64
+	Y_m       float64
+	Z_m       float64
+	Speed_mps float64
+	Holder    bool
+	t_ms      int64 // last update, for staleness
+}
+
+// Frame is what the overlay broadcasts: every fresh sensor's state at
+// one engine tick.
+type Frame struct {
+	LiveID    string
+	T_ms      int64 // sensor timestamp (epoch ms) of the tick
+	Period    int32
+	Clock     track.ClockState
+	Holder    int64  // player id holding the ball, 0 when none
+	BallState string // "dead", "held", "in_flight", "loose", or "" without a ball
+	Sensors   []SensorState
+	inputAt   time.Time // when the message that completed the frame entered the engine
+}
+
+// copyFrom makes f a deep copy of g, reusing f's slice.
+func (f *Frame) copyFrom(g *Frame) {
+	s := f.Sensors[:0]
+	*f = *g
+	f.Sensors = append(s, g.Sensors...)
+}
+
+// Overlay fans frames out to websocket clients (see ServeHTTP) and NATS.
+// Engines feed it through the track.Sink returned by Sink. It is safe for
+// concurrent use. Close stops it.
+type Overlay struct {
+	opt    OverlayOptions
+	period time.Duration
+
+	mu      sync.Mutex
+	pending Frame
+	havePen bool
+	clients map[*overlayClient]struct{}
+	frames  atomic.Int64
+	dropped atomic.Int64
+
+	kick chan struct{}
+	stop chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+
+	// broadcaster-only state
+	cur   Frame
+	json  []byte
+	bin   []byte
+	cache map[string]*websocket.PreparedMessage
+}
+
+// NewOverlay starts an overlay's broadcaster.
+func NewOverlay(opt OverlayOptions) *Overlay {
+	if opt.Rate_Hz <= 0 {
+		opt.Rate_Hz = DefaultOverlayRate_Hz
+	}
+	if opt.Queue <= 0 {
+		opt.Queue = DefaultOverlayQueue
+	}
+	if opt.Stale_ms <= 0 {
+		opt.Stale_ms = DefaultStale_ms
+	}
+	o := &Overlay{
+		opt:     opt,
+		period:  time.Duration(float64(time.Second) / opt.Rate_Hz),
+		clients: map[*overlayClient]struct{}{},
+		kick:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		cache:   map[string]*websocket.PreparedMessage{},
+	}
+	o.wg.Add(1)
+	go o.broadcaster()
+	return o
+}
+
+// Frames is how many frames were broadcast.
+func (o *Overlay) Frames() int64 { return o.frames.Load() }
+
+// Dropped is how many frames slow clients lost in total.
+func (o *Overlay) Dropped() int64 { return o.dropped.Load() }
+
+// Clients is the number of connected clients.
+func (o *Overlay) Clients() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.clients)
+}
+
+// Close disconnects every client and stops the broadcaster.
+func (o *Overlay) Close() error {
+	o.once.Do(func() {
+		close(o.stop)
+		o.mu.Lock()
+		for c := range o.clients {
+			c.close()
+		}
+		o.mu.Unlock()
+	})
+	o.wg.Wait()
+	return nil
+}
+
+// offer hands a finished frame to the broadcaster without waiting: a
+// frame not yet sent is replaced by the newer one.
+func (o *Overlay) offer(f *Frame) {
+	o.mu.Lock()
+	o.pending.copyFrom(f)
+	o.havePen = true
+	o.mu.Unlock()
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (o *Overlay) broadcaster() {
+	defer o.wg.Done()
+	var last time.Time
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-o.stop:
+			return
+		case <-o.kick:
+		}
+		if wait := o.period - time.Since(last); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-o.stop:
+				return
+			case <-timer.C:
+			}
+		}
+		o.mu.Lock()
+		if !o.havePen {
+			o.mu.Unlock()
+			continue
+		}
+		o.cur.copyFrom(&o.pending)
+		o.havePen = false
+		clients := make([]*overlayClient, 0, len(o.clients))
+		for c := range o.clients {
+			clients = append(clients, c)
+		}
+		o.mu.Unlock()
+		last = time.Now()
+		o.broadcast(&o.cur, clients)
+	}
+}
+
+// broadcast encodes f once per distinct (format, filter) and queues it to
+// every client.
+func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
+	clear(o.cache)
+	o.frames.Add(1)
+	if m := o.opt.Metrics; m != nil {
+		m.Frames.Inc()
+	}
+	if o.opt.NATS != nil {
+		o.json = AppendFrameJSON(o.json[:0], f, nil)
+		o.opt.NATS.PublishFrame(f.LiveID, o.json)
+	}
+	for _, c := range clients {
+		key := c.key
+		pm := o.cache[key]
+		if pm == nil {
+			var err error
+			if c.binary {
+				o.bin = AppendFrameBinary(o.bin[:0], f, c.filter)
+				pm, err = websocket.NewPreparedMessage(websocket.BinaryMessage, o.bin)
+			} else {
+				o.json = AppendFrameJSON(o.json[:0], f, c.filter)
+				pm, err = websocket.NewPreparedMessage(websocket.TextMessage, o.json)
+			}
+			if err != nil {
+				continue
+			}
+			o.cache[key] = pm
+		}
+		if c.enqueue(outFrame{pm: pm, inputAt: f.inputAt}) {
+			o.dropped.Add(1)
+			if m := o.opt.Metrics; m != nil {
+				m.DroppedFrames.Inc()
+			}
+		}
+	}
+}
+
+// outFrame is one encoded frame in a client's queue.
+type outFrame struct {
+	pm      *websocket.PreparedMessage
+	inputAt time.Time
+}
+
+// overlayClient is one /overlay websocket connection.
+type overlayClient struct {
+	o       *Overlay
+	c       *websocket.Conn
+	q       chan outFrame
+	binary  bool
+	filter  *FrameFilter
+	key     string
+	dropped atomic.Int64
+	done    chan struct{}
+	once    sync.Once
+}
+
+// enqueue adds f, dropping the oldest queued frame when the queue is full.
+// Only the broadcaster calls it. It reports whether a frame was dropped.
+func (c *overlayClient) enqueue(f outFrame) (dropped bool) {
+	for {
+		select {
+		case c.q <- f:
+			return dropped
+		default:
+		}
+		select {
+		case <-c.q:
+			c.dropped.Add(1)
+			dropped = true
+		default:
+		}
+	}
+}
+
+func (c *overlayClient) close() { c.once.Do(func() { close(c.done); c.c.Close() }) }
+
+func (c *overlayClient) writer() {
+	defer c.close()
+	for {
+		select {
+		case <-c.done:
+			return
+		case f := <-c.q:
+			c.c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if err := c.c.WritePreparedMessage(f.pm); err != nil {
+				return
+			}
+			if !f.inputAt.IsZero() {
+				lat := time.Since(f.inputAt)
+				if m := c.o.opt.Metrics; m != nil {
+					m.Latency.Observe(lat.Seconds())
+				}
+				if c.o.opt.OnSent != nil {
+					c.o.opt.OnSent(lat)
+				}
+			}
+		}
+	}
+}
+
+func (c *overlayClient) reader() {
+	defer c.close()
+	c.c.SetReadLimit(4096)
+	for {
+		if _, _, err := c.c.NextReader(); err != nil {
+			return
+		}
+	}
+}
+
+var overlayUpgrader = websocket.Upgrader{
+	ReadBufferSize:  1024,
+	WriteBufferSize: 16 << 10,
+	// The overlay is read-only and binds to localhost by default; any
+	// page (an AR tool, a broadcast graphics page) may read it.
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+// ServeHTTP upgrades a request to an /overlay websocket client. Query
+// parameters:
+//
+//	format=json|binary   frame encoding (default json; binary is documented at AppendFrameBinary)
+//	ids=101,102          only these sensor ids (players or ball)
+//	teams=461            only players of these teams (the ball is kept unless kinds excludes it)
+//	kinds=player,ball    only these sensor kinds
+func (o *Overlay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	filter, err := ParseFrameFilter(q.Get("ids"), q.Get("teams"), q.Get("kinds"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	binary := false
+	switch q.Get("format") {
+	case "", "json":
+	case "binary":
+		binary = true
+	default:
+		http.Error(w, "live: overlay: format must be json or binary", http.StatusBadRequest)
+		return
+	}
+	select {
+	case <-o.stop:
+		http.Error(w, "live: overlay closed", http.StatusServiceUnavailable)
+		return
+	default:
+	}
+	conn, err := overlayUpgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	c := &overlayClient{o: o, c: conn, q: make(chan outFrame, o.opt.Queue), binary: binary, filter: filter, done: make(chan struct{})}
+	c.key = strconv.FormatBool(binary) + "|" + filter.String()
+	o.mu.Lock()
+	o.clients[c] = struct{}{}
+	o.mu.Unlock()
+	if m := o.opt.Metrics; m != nil {
+		m.Clients.Inc()
+	}
+	go c.reader()
+	c.writer()
+	o.mu.Lock()
+	delete(o.clients, c)
+	o.mu.Unlock()
+	if m := o.opt.Metrics; m != nil {
+		m.Clients.Dec()
+	}
+}
+
+// FrameFilter selects the sensors a client receives. A nil filter keeps
+// everything.
+type FrameFilter struct {
+	IDs    []int64 // sorted; empty: any id
+	Teams  []int64 // sorted; empty: any team (players of other teams are dropped, the ball is kept)
+	Player bool    // kinds: players kept
+	Ball   bool    // kinds: the ball kept
+}
+
+// ParseFrameFilter parses the comma-separated ids, teams and kinds query
+// values; all empty gives nil.
+func ParseFrameFilter(ids, teams, kinds string) (*FrameFilter, error) {
+	if ids == "" && teams == "" && kinds == "" {
+		return nil, nil
+	}
+	f := &FrameFilter{Player: true, Ball: true}
+	parse := func(name, s string) ([]int64, error) {
+		var out []int64
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			v, err := strconv.ParseInt(p, 10, 64)
+			if err != nil {
+				return nil, &FilterError{Param: name, Value: p}
+			}
+			out = append(out, v)
+		}
+		slices.Sort(out)
+		return out, nil
+	}
+	var err error
+	if f.IDs, err = parse("ids", ids); err != nil {
+		return nil, err
+	}
+	if f.Teams, err = parse("teams", teams); err != nil {
+		return nil, err
+	}
+	if kinds != "" {
+		f.Player, f.Ball = false, false
+		for _, k := range strings.Split(kinds, ",") {
+			switch strings.TrimSpace(strings.ToLower(k)) {
+			case "player", "players":
+				f.Player = true
+			case "ball":
+				f.Ball = true
+			case "":
+			default:
+				return nil, &FilterError{Param: "kinds", Value: k}
+			}
+		}
+	}
+	return f, nil
+}
+
+// FilterError is a bad /overlay query parameter.
+type FilterError struct{ Param, Value string }
+
+func (e *FilterError) Error() string {
+	return "live: overlay: bad " + e.Param + " value " + strconv.Quote(e.Value) + " (want comma-separated ids, or kinds player,ball)"
+}
+
+// String is a canonical form of the filter (clients with equal strings
+// share one encoding of each frame).
+func (f *FrameFilter) String() string {
+	if f == nil {
+		return ""
+	}
+	var b []byte
+	for _, v := range f.IDs {
+		b = strconv.AppendInt(append(b, ','), v, 10)
+	}
+	b = append(b, '|')
+	for _, v := range f.Teams {
+		b = strconv.AppendInt(append(b, ','), v, 10)
+	}
+	b = append(b, '|')
+	b = strconv.AppendBool(b, f.Player)
+	b = strconv.AppendBool(append(b, '|'), f.Ball)
+	return string(b)
+}
+
+// Keep reports whether the filter keeps sensor s.
+func (f *FrameFilter) Keep(s *SensorState) bool {
+	if f == nil {
+		return true
+	}
+	switch s.Kind {
+	case track.KindBall:
+		if !f.Ball {
+			return false
+		}
+	default:
+		if !f.Player {
+			return false
+		}
+		if len(f.Teams) > 0 {
+			if _, ok := slices.BinarySearch(f.Teams, s.TeamID); !ok {
+				return false
+			}
+		}
+	}
+	if len(f.IDs) > 0 {
+		_, ok := slices.BinarySearch(f.IDs, s.ID)
+		return ok
+	}
+	return true
+}
+
+// AppendFrameJSON appends the JSON encoding of f (sensors kept by filter)
+// to dst:
+//
+//	{"live_id":"…","t_ms":1700000000100,"period":1,"clock":"live",
+//	 "holder":101,"ball_state":"held","sensors":[
+//	  {"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.512,
+//	   "y_m":2.003,"z_m":1.1,"speed_mps":3.41,"holder":true}, …]}
+//
+// Positions are metres in the canonical court frame (mm precision),
+// speed is horizontal m/s (cm/s precision). holder is 0 when nobody holds
+// the ball.
+func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
+	dst = append(dst, `{"live_id":`...)
+	dst = strconv.AppendQuote(dst, f.LiveID)
+	dst = append(dst, `,"t_ms":`...)
+	dst = strconv.AppendInt(dst, f.T_ms, 10)
+	dst = append(dst, `,"period":`...)
+	dst = strconv.AppendInt(dst, int64(f.Period), 10)
+	dst = append(dst, `,"clock":"`...)
+	dst = append(dst, f.Clock.String()...)
+	dst = append(dst, `","holder":`...)
+	dst = strconv.AppendInt(dst, f.Holder, 10)
+	dst = append(dst, `,"ball_state":"`...)
+	dst = append(dst, f.BallState...)
+	dst = append(dst, `","sensors":[`...)
+	first := true
+	for i := range f.Sensors {
+		s := &f.Sensors[i]
+		if !filter.Keep(s) {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, `{"id":`...)
+		dst = strconv.AppendInt(dst, s.ID, 10)
+		dst = append(dst, `,"kind":"`...)
+		dst = append(dst, s.Kind.String()...)
+		dst = append(dst, `","team":`...)
+		dst = strconv.AppendInt(dst, s.TeamID, 10)
+		dst = append(dst, `,"jersey":`...)
+		dst = strconv.AppendQuote(dst, s.Jersey)
+		dst = append(dst, `,"x_m":`...)
+		dst = appendFloat(dst, s.X_m, 3)
+		dst = append(dst, `,"y_m":`...)
+		dst = appendFloat(dst, s.Y_m, 3)
+		dst = append(dst, `,"z_m":`...)
+		dst = appendFloat(dst, s.Z_m, 3)
+		dst = append(dst, `,"speed_mps":`...)
+		dst = appendFloat(dst, s.Speed_mps, 2)
+		dst = append(dst, `,"holder":`...)
+		dst = strconv.AppendBool(dst, s.Holder)
+		dst = append(dst, '}')
+	}
+	return append(dst, "]}"...)
+}
+
+// appendFloat writes v with prec decimals; NaN and ±Inf (never valid
+// JSON) become 0.
+func appendFloat(dst []byte, v float64, prec int) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = 0
+	}
+	return strconv.AppendFloat(dst, v, 'f', prec, 64)
+}
+
+// Binary frame layout (format=binary), all little-endian:
+//
+//	header, 32 bytes:
+//	  0  4  magic "STMF"
+//	  4  1  version (1)
+//	  5  1  clock: 0 unknown, 1 live, 2 paused, 3 foul
+//	  6  1  ball state: 0 none, 1 dead, 2 held, 3 in_flight, 4 loose
+//	  7  1  reserved (0)
+//	  8  8  t_ms int64 (epoch ms, sensor time)
+//	 16  8  holder player id int64 (0: none)
+//	 24  4  period int32
+//	 28  2  sensor count uint16
+//	 30  2  live id length L uint16, followed by L bytes of live id
+//	per sensor, 35 bytes + jersey:
+//	  0  8  id int64
+//	  8  8  team id int64
+//	 16  4  x_m float32      (canonical court frame)
+//	 20  4  y_m float32
+//	 24  4  z_m float32
+//	 28  4  speed_mps float32
+//	 32  1  kind: 1 player, 2 ball
+//	 33  1  flags: bit 0 holds the ball
+//	 34  1  jersey length n, followed by n bytes (UTF-8)
+const (
+	FrameMagic       = "STMF"
+	FrameVersion     = 1
+	FrameHeader_B    = 32
+	FrameSensorMin_B = 35
+)
+
+// BallStateCode is the binary code of a frame's ball_state.
+func BallStateCode(s string) uint8 {
+	switch s {
+	case "dead":
+		return 1
+	case "held":
+		return 2
+	case "in_flight":
+		return 3
+	case "loose":
+		return 4
+	}
+	return 0
+}
+
+// AppendFrameBinary appends the binary encoding of f (see the layout
+// above) to dst.
+func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
+	dst = append(dst, FrameMagic...)
+	dst = append(dst, FrameVersion, uint8(f.Clock), BallStateCode(f.BallState), 0)
+	dst = le64(dst, uint64(f.T_ms))
+	dst = le64(dst, uint64(f.Holder))
+	dst = le32(dst, uint32(f.Period))
+	countAt := len(dst)
+	dst = append(dst, 0, 0)
+	id := f.LiveID
+	if len(id) > math.MaxUint16 {
+		id = id[:math.MaxUint16]
+	}
+	dst = le16(dst, uint16(len(id)))
+	dst = append(dst, id...)
+	n := 0
+	for i := range f.Sensors {
+		s := &f.Sensors[i]
+		if !filter.Keep(s) || n == math.MaxUint16 {
+			continue
+		}
+		n++
+		dst = le64(dst, uint64(s.ID))
+		dst = le64(dst, uint64(s.TeamID))
+		dst = le32(dst, math.Float32bits(float32(s.X_m)))
+		dst = le32(dst, math.Float32bits(float32(s.Y_m)))
+		dst = le32(dst, math.Float32bits(float32(s.Z_m)))
+		dst = le32(dst, math.Float32bits(float32(s.Speed_mps)))
+		var flags uint8
+		if s.Holder {
+			flags = 1
+		}
+		j := s.Jersey
+		if len(j) > 255 {
+			j = j[:255]
+		}
+		dst = append(dst, uint8(s.Kind), flags, uint8(len(j)))
+		dst = append(dst, j...)
+	}
+	dst[countAt], dst[countAt+1] = uint8(n), uint8(n>>8)
+	return dst
+}
+
+func le16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }
+func le32(b []byte, v uint32) []byte {
+	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+}
+func le64(b []byte, v uint64) []byte {
+	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24), byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
+}
+
+// OverlaySink is the track.Sink that turns the engine's samples into
+// overlay frames. Create it with Overlay.Sink; like every sink it is
+// called from the goroutine that feeds the engine.
+type OverlaySink struct {
+	o       *Overlay
+	liveID  string
+	jersey  map[int64]string
+	idx     map[int64]int
+	state   []SensorState
+	frame   Frame
+	lastT   int64
+	inputAt time.Time
+}
+
+var _ track.Sink = (*OverlaySink)(nil)
+
+// Sink returns a sink that feeds this overlay with the engine output of
+// live session liveID; the roster gives jersey numbers.
+func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
+	s := &OverlaySink{o: o, liveID: liveID, jersey: map[int64]string{}, idx: map[int64]int{}}
+	for _, t := range roster {
+		for _, p := range t.Players {
+			s.jersey[p.ID] = string(p.JerseyNumber)
+		}
+	}
+	return s
+}
+
+// NoteInput records when the message about to be fed entered the engine;
+// the frame it completes carries that time for latency measurement.
+func (s *OverlaySink) NoteInput(t time.Time) { s.inputAt = t }
+
+// Samples updates each sensor's state and offers a frame for the newest
+// tick of the batch.
+func (s *OverlaySink) Samples(batch []track.Sample) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	maxT := s.lastT
+	for i := range batch {
+		r := &batch[i]
+		k, ok := s.idx[r.SensorID]
+		if !ok {
+			k = len(s.state)
+			s.idx[r.SensorID] = k
+			s.state = append(s.state, SensorState{ID: r.SensorID, Jersey: s.jersey[r.SensorID]})
+		}
+		st := &s.state[k]
+		if r.T_ms < st.t_ms {
+			continue
+		}
+		st.Kind, st.TeamID = r.Kind, r.TeamID
+		st.X_m, st.Y_m, st.Z_m, st.Speed_mps = r.X_m, r.Y_m, r.Z_m, r.Speed_mps
+		st.Holder = r.BallHolder
+		st.t_ms = r.T_ms
+		if r.T_ms >= maxT {
+			maxT = r.T_ms
+			s.frame.Period, s.frame.Clock = r.Period, r.Clock
+		}
+	}
+	if maxT <= s.lastT {
+		return nil
+	}
+	s.lastT = maxT
+	f := &s.frame
+	f.LiveID, f.T_ms, f.inputAt = s.liveID, maxT, s.inputAt
+	f.Holder, f.BallState = 0, ""
+	f.Sensors = f.Sensors[:0]
+	var ball *SensorState
+	for i := range s.state {
+		st := &s.state[i]
+		if maxT-st.t_ms > s.o.opt.Stale_ms {
+			continue
+		}
+		f.Sensors = append(f.Sensors, *st)
+		if st.Holder && st.t_ms == maxT {
+			f.Holder = st.ID
+		}
+		if st.Kind == track.KindBall && ball == nil {
+			ball = st
+		}
+	}
+	if ball != nil {
+		switch {
+		case f.Clock == track.ClockPaused || f.Clock == track.ClockFoul:
+			f.BallState = "dead"
+		case f.Holder != 0:
+			f.BallState = "held"
+		case ball.Speed_mps >= InFlightSpeed_mps:
+			f.BallState = "in_flight"
+		default:
+			f.BallState = "loose"
+		}
+	}
+	s.o.offer(f)
+	return nil
+}
+
+// Segment forwards the engine's segments to NATS as events.
+func (s *OverlaySink) Segment(g *track.Segment) error {
+	if n := s.o.opt.NATS; n != nil {
+		n.PublishSegment(s.liveID, g)
+	}
+	return nil
+}
+
+// Close does nothing: the overlay outlives one live session.
+func (s *OverlaySink) Close(*track.Summary) error { return nil }

@@ -1,0 +1,252 @@
+package live
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// DefaultFlushInterval is how often a Recorder pushes buffered feed lines
+// to the operating system when RecorderOptions.FlushInterval is zero: a
+// crash of the process loses at most this much of the feed (a crash of
+// the machine also what the OS had not written; Close syncs).
+const DefaultFlushInterval = time.Second
+
+// Files a Recorder adds to the standard session bundle.
+const (
+	// BundleDuplicates holds messages dropped as duplicates (replays after
+	// a reconnect), verbatim, so that nothing received is lost while
+	// messages.jsonl re-analyses to what the live engine saw.
+	BundleDuplicates = "duplicates.jsonl"
+	// BundleGapDir holds the REST /stats and /shots responses fetched to
+	// cover the gap of each reconnect (gap/0001-stats.json, ...).
+	BundleGapDir = "gap"
+)
+
+// RecorderOptions configures a Recorder.
+type RecorderOptions struct {
+	// FlushInterval: buffered feed lines reach the file at least this
+	// often. Zero means DefaultFlushInterval; negative flushes every line.
+	FlushInterval time.Duration
+}
+
+// Recorder writes a session bundle (see decode.OpenBundle) while a live
+// session runs: every websocket message verbatim as one line of
+// messages.jsonl, in arrival order, and the REST responses as JSON files.
+// `stmotion analyze DIR` re-analyses the bundle.
+//
+// Lines are buffered and flushed every FlushInterval by a background
+// goroutine, and on Flush and Close. A message that holds a raw newline
+// (legal JSON whitespace, never sent by ShotTracker) is compacted onto one
+// line so the file stays JSON Lines. A Recorder is safe for concurrent
+// use.
+type Recorder struct {
+	dir string
+
+	mu       sync.Mutex
+	f        *os.File
+	w        *bufio.Writer
+	dups     *os.File
+	dupsW    *bufio.Writer
+	gapSeq   int
+	eachLine bool
+	lines    int64
+	err      error // first write error; later writes return it
+	closed   bool
+	stop     chan struct{}
+	stopped  sync.WaitGroup
+}
+
+// NewRecorder creates dir (and its parents) and opens dir/messages.jsonl
+// for appending, so a session that is re-joined continues its bundle.
+func NewRecorder(dir string, opt RecorderOptions) (*Recorder, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("live: recorder: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, decode.BundleMessages), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("live: recorder: %w", err)
+	}
+	r := &Recorder{dir: dir, f: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{})}
+	every := opt.FlushInterval
+	if every == 0 {
+		every = DefaultFlushInterval
+	}
+	if every > 0 {
+		r.stopped.Add(1)
+		go r.flusher(every)
+	} else {
+		r.eachLine = true
+	}
+	return r, nil
+}
+
+// Dir is the bundle directory.
+func (r *Recorder) Dir() string { return r.dir }
+
+// Lines is how many feed lines were written to messages.jsonl.
+func (r *Recorder) Lines() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lines
+}
+
+func (r *Recorder) flusher(every time.Duration) {
+	defer r.stopped.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-t.C:
+			r.Flush()
+		}
+	}
+}
+
+// Message appends one websocket message to messages.jsonl. msg is not
+// kept after the call.
+func (r *Recorder) Message(msg []byte) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.writeLine(r.w, msg); err != nil {
+		return err
+	}
+	r.lines++
+	if r.eachLine {
+		return r.flushLocked()
+	}
+	return nil
+}
+
+// Duplicate appends a message dropped as a duplicate to duplicates.jsonl.
+func (r *Recorder) Duplicate(msg []byte) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dupsW == nil && r.err == nil && !r.closed {
+		f, err := os.OpenFile(filepath.Join(r.dir, BundleDuplicates), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			r.err = fmt.Errorf("live: recorder: %w", err)
+			return r.err
+		}
+		r.dups, r.dupsW = f, bufio.NewWriterSize(f, 16<<10)
+	}
+	return r.writeLine(r.dupsW, msg)
+}
+
+func (r *Recorder) writeLine(w *bufio.Writer, msg []byte) error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.closed {
+		return errRecorderClosed
+	}
+	msg = bytes.TrimSpace(msg)
+	if bytes.ContainsAny(msg, "\r\n") {
+		var c bytes.Buffer
+		if json.Compact(&c, msg) == nil {
+			msg = c.Bytes()
+		} else {
+			msg = bytes.ReplaceAll(bytes.ReplaceAll(msg, []byte("\r"), []byte(" ")), []byte("\n"), []byte(" "))
+		}
+	}
+	w.Write(msg)
+	if err := w.WriteByte('\n'); err != nil {
+		r.err = fmt.Errorf("live: recorder: %w", err)
+	}
+	return r.err
+}
+
+var errRecorderClosed = errors.New("live: recorder closed")
+
+// WriteJSON writes a REST response as dir/name atomically (for
+// live.json, subscribe.json, court.json, stats.json and shots.json).
+// Raw JSON ([]byte or json.RawMessage) is written as given.
+func (r *Recorder) WriteJSON(name string, v any) error {
+	path := filepath.Join(r.dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("live: recorder: %w", err)
+	}
+	if b, ok := v.([]byte); ok {
+		v = json.RawMessage(b)
+	}
+	return decode.WriteJSONFile(path, v)
+}
+
+// WriteGap writes the REST responses fetched to cover a reconnect's gap
+// as gap/NNNN-stats.json and gap/NNNN-shots.json (nil ones are skipped).
+func (r *Recorder) WriteGap(stats *decode.LiveStats, shots *decode.LiveShots) error {
+	r.mu.Lock()
+	r.gapSeq++
+	n := r.gapSeq
+	r.mu.Unlock()
+	if stats != nil {
+		if err := r.WriteJSON(filepath.Join(BundleGapDir, fmt.Sprintf("%04d-stats.json", n)), stats); err != nil {
+			return err
+		}
+	}
+	if shots != nil {
+		if err := r.WriteJSON(filepath.Join(BundleGapDir, fmt.Sprintf("%04d-shots.json", n)), shots); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Flush pushes buffered lines to the files.
+func (r *Recorder) Flush() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.flushLocked()
+}
+
+func (r *Recorder) flushLocked() error {
+	if r.err != nil || r.closed {
+		return r.err
+	}
+	if err := r.w.Flush(); err != nil {
+		r.err = fmt.Errorf("live: recorder: %w", err)
+		return r.err
+	}
+	if r.dupsW != nil {
+		if err := r.dupsW.Flush(); err != nil {
+			r.err = fmt.Errorf("live: recorder: %w", err)
+		}
+	}
+	return r.err
+}
+
+// Close flushes, syncs and closes the files. It is safe to call twice.
+func (r *Recorder) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return r.err
+	}
+	err := r.flushLocked()
+	r.closed = true
+	close(r.stop)
+	for _, f := range []*os.File{r.f, r.dups} {
+		if f == nil {
+			continue
+		}
+		if e := f.Sync(); e != nil && err == nil {
+			err = fmt.Errorf("live: recorder: %w", e)
+		}
+		if e := f.Close(); e != nil && err == nil {
+			err = fmt.Errorf("live: recorder: %w", e)
+		}
+	}
+	r.mu.Unlock()
+	r.stopped.Wait()
+	return err
+}

@@ -1,0 +1,137 @@
+package live
+
+import (
+	"github.com/stmotion/stmotion/decode"
+)
+
+// dedup recognises messages received twice, as happens when a feed
+// replays after a reconnect, so that nothing is counted twice:
+//
+//   - stats: the same (player, version) (or, without a version, the same
+//     player, occurred_at and classification);
+//   - shots: the same player, occurred_at, make, zone and hoop_player_x/y;
+//   - markers: the same type and occurred_at (and next live id);
+//   - locations: the same sensor, occurred_at and xyz as one of the
+//     sensor's last locRing samples, or a sample older than the sensor's
+//     newest by more than the engine's reorder window (the engine would
+//     drop it as late anyway; dropping it here keeps a replayed feed out
+//     of messages.jsonl).
+//
+// Acks, pongs, errors and unknown types are never duplicates. Memory:
+// one small ring per sensor, one entry per stats/shot/marker message.
+type dedup struct {
+	window_ms int64
+	sensors   map[int64]*locHistory
+	stats     map[statKey]struct{}
+	shots     map[shotKey]struct{}
+	markers   map[markerKey]struct{}
+}
+
+const locRing = 32
+
+type locKey struct {
+	t_ms    int64
+	x, y, z int32
+}
+
+type locHistory struct {
+	newest int64
+	ring   [locRing]locKey
+	n      int
+}
+
+type statKey struct {
+	player, version, t_ms int64
+	class                 decode.Classification
+}
+
+type shotKey struct {
+	player, t_ms int64
+	x, y         int32
+	zone         uint8
+	make         bool
+}
+
+type markerKey struct {
+	t_ms int64
+	typ  decode.MarkerType
+	next string
+}
+
+func newDedup(window_ms int64) *dedup {
+	return &dedup{
+		window_ms: window_ms,
+		sensors:   map[int64]*locHistory{},
+		stats:     map[statKey]struct{}{},
+		shots:     map[shotKey]struct{}{},
+		markers:   map[markerKey]struct{}{},
+	}
+}
+
+// seen reports whether m (decoded from src) was received before, and
+// remembers it otherwise.
+func (d *dedup) seen(m *decode.Message, src []byte) bool {
+	switch m.Kind {
+	case decode.KindLocation:
+		l := &m.Location
+		h := d.sensors[l.ID]
+		if h == nil {
+			h = &locHistory{newest: l.OccurredAt_ms}
+			d.sensors[l.ID] = h
+		}
+		if l.OccurredAt_ms < h.newest-d.window_ms {
+			return true
+		}
+		k := locKey{l.OccurredAt_ms, l.X_mm, l.Y_mm, l.Z_mm}
+		for i := 0; i < min(h.n, locRing); i++ {
+			if h.ring[i] == k {
+				return true
+			}
+		}
+		h.ring[h.n%locRing] = k
+		h.n++
+		h.newest = max(h.newest, l.OccurredAt_ms)
+		return false
+	case decode.KindStats:
+		s := &m.Stats
+		k := statKey{player: s.PlayerID, version: s.Version}
+		if s.Present&decode.HasVersion == 0 {
+			k = statKey{player: s.PlayerID, version: -1, t_ms: s.OccurredAt_ms, class: s.Classification}
+		}
+		return mark(d.stats, k)
+	case decode.KindShot:
+		s := &m.Shot
+		return mark(d.shots, shotKey{s.PlayerID, s.OccurredAt_ms, s.HoopPlayerX_mm, s.HoopPlayerY_mm, s.Zone, s.IsMake})
+	case decode.KindMarker:
+		k := markerKey{t_ms: m.Marker.OccurredAt_ms, typ: m.Marker.Type}
+		if m.Marker.Type == decode.MarkerUnknown || m.Marker.LiveID.Len() > 0 {
+			k.next = string(m.Marker.TypeText.Text(src)) + "|" + string(m.Marker.LiveID.Text(src))
+		}
+		return mark(d.markers, k)
+	}
+	return false
+}
+
+func mark[K comparable](set map[K]struct{}, k K) bool {
+	if _, ok := set[k]; ok {
+		return true
+	}
+	set[k] = struct{}{}
+	return false
+}
+
+// statVersion reports the newest stats version received for player.
+func (d *dedup) statVersion(player int64) (int64, bool) {
+	v, ok := int64(0), false
+	for k := range d.stats {
+		if k.player == player && k.version >= 0 && (!ok || k.version > v) {
+			v, ok = k.version, true
+		}
+	}
+	return v, ok
+}
+
+func (d *dedup) haveShot(k shotKey) bool {
+	_, ok := d.shots[k]
+	return ok
+}
