@@ -22,8 +22,8 @@ type Corpus struct {
 	// Skipped counts lines of a file corpus that were left out: rejected by
 	// encoding/json or stmotion, or too long (see LoadCorpus).
 	Skipped int
-	// KindCounts counts messages by their top-level "type" as the generator
-	// wrote them ("location", "stats", ...); empty for file corpora.
+	// KindCounts counts messages by kind ("location", "stats", ...): as the
+	// generator wrote them, or as stmotion decoded a file corpus.
 	KindCounts map[string]int
 }
 

@@ -30,7 +30,7 @@ func LoadCorpus(path string) (*Corpus, error) {
 		return nil, err
 	}
 	defer r.Close()
-	c := &Corpus{Name: path}
+	c := &Corpus{Name: path, KindCounts: map[string]int{}}
 	var w wireMessage
 	var d decode.Decoder
 	var m decode.Message
@@ -42,6 +42,7 @@ func LoadCorpus(path string) (*Corpus, error) {
 			continue
 		}
 		c.add(line)
+		c.KindCounts[m.Kind.String()]++
 	}
 	if err := r.Err(); err != nil {
 		return nil, err
