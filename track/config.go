@@ -109,7 +109,7 @@ type Config struct {
 // DefaultConfig returns the documented defaults (docs/kinematics.md):
 //
 //   - grid: the feed's median rate; reorder window 250 ms; gaps longer than
-//     1 s are never interpolated; the distance across gaps up to 3 s is
+//     1 s are never interpolated; the distance across gaps up to 10 s is
 //     bridged with a straight line.
 //   - players: σ = 50 mm, q = 40 m²/s⁵ (a ≈1.3 Hz zero-phase cut-off at
 //     20 Hz), teleport above 12 m/s (faster than any basketball player;
@@ -131,7 +131,7 @@ func DefaultConfig() Config {
 		RateSamples:      256,
 		ReorderWindow_ms: 250,
 		MaxGap_ms:        1000,
-		BridgeGap_ms:     3000,
+		BridgeGap_ms:     10000,
 		RingSize:         256,
 		MaxSensors:       1024,
 		Lag_s:            1,

@@ -44,10 +44,11 @@ type rosterEntry struct {
 // concurrent use; sinks and analyzers are called from the goroutine that
 // calls Feed and Close.
 //
-// Output latency: a sample at time t is emitted once the feed has reached
-// t + ReorderWindow_ms (+ the smoother lag Lag_s and up to one more lag of
-// batching when Config.Causal is false). A sensor in a dropout holds the
-// grid back by at most MaxGap_ms.
+// Output latency: in live mode (Config.Causal) the rows of tick t leave
+// once the feed has reached t + ReorderWindow_ms (one grid period more at
+// most); in batch mode Lag_s to 3·Lag_s later. The per-player figures and
+// DIST checks always follow the smoothed track (Lag_s to 3·Lag_s behind).
+// A sensor in a dropout holds the grid back by at most MaxGap_ms.
 type Session struct {
 	cfg       Config
 	meta      Meta
@@ -585,13 +586,12 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 	for s.emitNext <= upTo {
 		n := s.emitNext
 		s.emitNext++
-		if !s.cfg.Causal {
-			if err := s.emitFrame(n, false); err != nil {
-				return err
+		if s.cfg.Causal {
+			for _, i := range s.players {
+				s.accumulate(s.sensors[i], n)
 			}
-		}
-		for _, i := range s.players {
-			s.accumulate(s.sensors[i], n)
+		} else if err := s.emitFrame(n, false); err != nil { // accumulates too
+			return err
 		}
 		if err := s.resolveChecks(n * s.period_ms); err != nil {
 			return err
@@ -682,6 +682,9 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 		Speed_mps: speed, Accel_mps2: at, Heading_rad: math.Atan2(vy, vx),
 		Period: period, Clock: clock, InBounds: in,
 	})
+	if !fwd && sn.kind == KindPlayer {
+		s.accumulateAt(sn, n, sn.seg[i], px.X, py.X, speed, at, in, period, clock)
+	}
 }
 
 // accumulate adds the smoothed estimate of player sn at tick n to its
@@ -703,6 +706,10 @@ func (s *Session) accumulate(sn *sensor, n int64) {
 		at = (vx*px.A + vy*py.A) / speed
 	}
 	in := s.noCourt || s.court.Template.InBounds(px.X, py.X, s.cfg.InBoundsMargin_m)
+	s.accumulateAt(sn, n, seg, px.X, py.X, speed, at, in, period, clock)
+}
+
+func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64, in bool, period int32, clock ClockState) {
 	a := &sn.acc
 	d := s.dispSpeed(sn, n, seg, s.halfWin)
 	switch {
@@ -717,20 +724,20 @@ func (s *Session) accumulate(sn *sensor, n int64) {
 	switch {
 	case seg < n && a.moving:
 		p := (n - 1) & s.tickMask
-		dx, dy := px.X-sn.sx[p].X, py.X-sn.sy[p].X
+		dx, dy := x-sn.sx[p].X, y-sn.sy[p].X
 		step, counted = math.Sqrt(dx*dx+dy*dy), true
 	case seg == n && a.lastN != noSeg && (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
 		// A new track after a gap: the straight line from where the last
 		// one ended is the least the player covered meanwhile (a jump no
 		// player can make is not bridged).
-		dx, dy := px.X-a.lastX, py.X-a.lastY
+		dx, dy := x-a.lastX, y-a.lastY
 		chord := math.Sqrt(dx*dx + dy*dy)
 		gap := float64(n-a.lastN) * s.dt_s
 		if chord <= sn.kin.MaxSpeed_mps*gap && chord > s.cfg.MoveOn_mps*gap {
 			step, counted = chord, true
 		}
 	}
-	a.lastN, a.lastX, a.lastY = n, px.X, py.X
+	a.lastN, a.lastX, a.lastY = n, x, y
 	if counted {
 		a.dist += step
 		live := clock == ClockLive
