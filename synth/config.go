@@ -46,6 +46,7 @@ type Config struct {
 	DuplicateRate    float64 `json:"duplicate_rate"`     // probability that a line is delivered twice
 	ReorderRate      float64 `json:"reorder_rate"`       // probability that a location line is delivered 1-4 lines late
 	OutlierRate      float64 `json:"outlier_rate"`       // probability that a sample jumps 0.5-2.5 m (multipath)
+	FeedGapRate      float64 `json:"feed_gap_rate"`      // probability that a dead ball silences every location sensor for 2-8 s
 	StatsDelayMax_ms int64   `json:"stats_delay_max_ms"` // stats and shot messages arrive 200 ms to this late
 
 	DistInterval_s float64 `json:"dist_interval_s"` // cadence of the cumulative DIST stats
@@ -61,7 +62,7 @@ func DefaultConfig() Config {
 		Rotation_deg: -31, TX_mm: 4200, TY_mm: 7600,
 		Noise_mm: 30, Jitter_ms: 3, DropRate: 0.004,
 		DropoutsPerMin: 0.15, DropoutMax_s: 1.5,
-		DuplicateRate: 0.0008, ReorderRate: 0.002, OutlierRate: 0.0003,
+		DuplicateRate: 0.0008, ReorderRate: 0.002, OutlierRate: 0.0003, FeedGapRate: 0.15,
 		StatsDelayMax_ms: 1500,
 		DistInterval_s:   5, StartTime_ms: 1764151200000, // 2025-11-26T10:00:00Z
 		BenchPerTeam: 7,
@@ -110,6 +111,7 @@ func (c Config) Validate() error {
 		bad("DuplicateRate", c.DuplicateRate, 0, 0.9),
 		bad("ReorderRate", c.ReorderRate, 0, 0.9),
 		bad("OutlierRate", c.OutlierRate, 0, 0.9),
+		bad("FeedGapRate", c.FeedGapRate, 0, 1),
 		bad("StatsDelayMax_ms", float64(c.StatsDelayMax_ms), 0, 60000),
 		bad("DistInterval_s", c.DistInterval_s, 0.1, 3600),
 		bad("BenchPerTeam", float64(c.BenchPerTeam), 0, 15),

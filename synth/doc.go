@@ -98,10 +98,9 @@
 //     corrections: the timelines; a shot's hoop_player_x/y is the shooter's
 //     release position relative to the attacked hoop, +y toward center
 //     court, +x to the right of an observer at the hoop facing center
-//     court (x, y, z right-handed). is_3point follows the template's arc
-//     and corner lines; zone follows the rule in the definitions (1
-//     restricted area, 2 key, 3-7 two-point by angle, 8-12 three-point
-//     corner/wing/top, 13 deep, 14 beyond half court).
+//     court (x, y, z right-handed; the court package's hoop frame).
+//     is_3point is court.Template.IsThreeFromHoop and zone is
+//     court.StandardZones of that position.
 //
 // # Speed
 //

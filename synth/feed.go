@@ -126,6 +126,10 @@ func (f *feed) tick(tk int64) {
 			inst += max(-f.jmax_ms, min(f.jmax_ms, j))
 		}
 		inst = max(0, min(f.end_ms, inst))
+		if inst >= f.g.gapFrom && inst < f.g.gapTo {
+			f.n.GapSamples++
+			continue
+		}
 		if inst < f.dropUntil[s] {
 			f.n.DropoutSamples++
 			continue

@@ -120,6 +120,8 @@ type game struct {
 
 	corr     []correction
 	nextDIST float64
+	gapFrom  int64 // ms since the start: no location samples in [gapFrom, gapTo)
+	gapTo    int64
 
 	em *emitter
 	tr *Truth

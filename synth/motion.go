@@ -18,7 +18,7 @@ const (
 	ballR_m   = 0.12 // ball centre height when it touches the floor
 	holdZ_m   = 1.05 // ball centre height when held (top of a dribble, catches)
 	footZ_m   = 0.06 // player sensor height when the foot is down (shoe sensor)
-	tau_s     = 0.35 // velocity-tracking time constant of the controller
+	tau_s     = 0.5  // velocity-tracking time constant of the controller
 	maxSpd    = 9.0  // no player is given a top speed above this (m/s)
 	maxAccel  = 5.0  // no player is given an acceleration limit above this (m/s²)
 	stopBand  = 0.03 // within this distance of its target a player stands (m)
@@ -98,7 +98,7 @@ func (a *agent) control() {
 	}
 	var wx, wy float64
 	if d > stopBand {
-		s := math.Min(a.gait, math.Sqrt(2*0.75*a.amax*(d-stopBand*0.5)))
+		s := math.Min(a.gait, math.Sqrt(2*0.5*a.amax*(d-stopBand*0.5)))
 		ux, uy := dx/d, dy/d
 		if a.curve != 0 {
 			th := a.curve * math.Min(1, d/4)

@@ -701,6 +701,11 @@ func (g *game) deadBall(cause string, side int, x, y float64, clock decode.Marke
 	sy := sgn(y) * (hw + 0.35)
 	g.setupRestart(side, sx, sy, cause, false)
 	g.rs.ready = g.t + g.uni(6, 12)
+	// Now and then the whole location feed goes quiet for a few seconds.
+	if g.rng.Float64() < g.cfg.FeedGapRate {
+		g.gapFrom = g.rel_ms(g.t + g.uni(0.5, 2))
+		g.gapTo = g.gapFrom + int64(g.uni(2000, 8000))
+	}
 	if n := g.subs(); n > 0 {
 		g.rs.ready += 4
 	}
@@ -1077,16 +1082,16 @@ func (g *game) offFormation() {
 		case omAdvance, omFast:
 			sp := g.spots[g.spotOf[i]]
 			x, y := g.courtXY(side, sp[0], sp[1])
-			gait := g.uni(4.5, 6.5)
+			gait := g.uni(4.5, 7.5)
 			if g.om == omFast {
-				gait = g.uni(6.5, 8.5)
+				gait = g.uni(7, 9)
 			}
 			a.setTarget(x, y, gait, g.uni(-0.25, 0.25))
 			g.reloc[i] = g.t + g.uni(2.5, 4)
 		default:
 			if g.rng.Float64() < 0.15 {
 				x, y := g.courtXY(side, g.uni(-2.5, 2.5), g.uni(0.6, 2.2))
-				a.setTarget(x, y, g.uni(5.5, 8), g.uni(-0.35, 0.35))
+				a.setTarget(x, y, g.uni(6, 8.5), g.uni(-0.35, 0.35))
 				g.reloc[i] = g.t + g.uni(1.8, 3)
 			} else {
 				g.spotOf[i] = g.freeSpot(side, k, i)

@@ -199,6 +199,7 @@ type FeedCounts struct {
 	Duplicated     int64 `json:"duplicated"`
 	Reordered      int64 `json:"reordered"`
 	Outliers       int64 `json:"outliers"`
+	GapSamples     int64 `json:"gap_samples"` // lost in whole-feed gaps during dead balls
 }
 
 // ReadTruth reads a truth.json written by Write.
@@ -246,14 +247,14 @@ func definitions() map[string]string {
 		"team_possession_s":   "team: clock-LIVE time from one of its players gaining the ball until the ball is shot (release), gained by the other team, or the clock stops; passes between teammates stay in the team's possession, shot and rebound flights belong to nobody. The teams' sum is at most the live time.",
 		"holds":               "the possession timeline: each interval one player held the ball, with how it was gained and how it ended.",
 		"passes":              "every ball transfer thrown from a player's hands (kind pass, inbound, or toss in a dead ball); to is who caught it (intercepted when of the other side); out_of_bounds passes are not caught.",
-		"shots":               "field goal attempts; x_m, y_m is the shooter at release; hoop_player_x/y_mm is that position relative to the attacked hoop: +y from the hoop toward center court, +x to the right of an observer standing at the hoop facing center court (so x, y, z is right-handed); is_3point by the template's arc and corner lines; zone as in zone rule; assist_by when the shooter caught a teammate's pass and shot within 4 s.",
+		"shots":               "field goal attempts; x_m, y_m is the shooter at release; hoop_player_x/y_mm is that position relative to the attacked hoop: +y from the hoop toward center court, +x to the right of an observer standing at the hoop facing center court (so x, y, z is right-handed); is_3point and zone as in the \"zone\" definition; assist_by when the shooter caught a teammate's pass and shot within 4 s.",
 		"zone":                zoneRuleDoc,
 		"free_throws":         "free throws are not shot messages; they appear as FTA/FT stats and here.",
 		"clock":               "clock state spans from the LIVE/PAUSED/FOUL markers; the session starts PAUSED until the opening tip (game) or the first inbound (practice).",
 		"box":                 "the player's final true box score (after the feed's manual corrections the feed's cumulative stats equal it).",
 		"corrections":         "manual corrections the feed carries: the automatic record was wrong (a make recorded as a miss or the reverse, an assist or rebound credited to the wrong player) and the correction (UPDATED_*/DELETED_*, then the right credit) restores the truth. Corrections carry the occurred_at of the original event and arrive later.",
 		"stats_timing":        "stats and shot messages carry the event's occurred_at (a shot: its release) and arrive 200 ms to stats_delay_max_ms later (shots after the ball reaches the rim); versions increase by one per stats message in arrival order.",
-		"feed":                "counts of the feed degradations: samples (before any loss), dropped (single-sample drops), dropout_samples (lost in dropouts of 0.2 s to dropout_max_s), duplicated lines, reordered lines (delivered 1-4 lines late), outliers (0.5-2.5 m jumps).",
+		"feed":                "counts of the feed degradations: samples (before any loss), dropped (single-sample drops), dropout_samples (lost in dropouts of 0.2 s to dropout_max_s), duplicated lines, reordered lines (delivered 1-4 lines late), outliers (0.5-2.5 m jumps), gap_samples (lost while the whole location feed was silent for 2-8 s in a dead ball, with probability feed_gap_rate per dead ball).",
 		"player_z":            "player sensors are shoe sensors: z is 60 mm with the foot down and rises with each stride when moving (up to about 0.23 m at a sprint).",
 		"bench":               "bench players sit 1.6 m beyond the south sideline (home west of center, away east), still, and their sensors report like the others.",
 	}
