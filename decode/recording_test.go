@@ -500,3 +500,57 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReader measures reading a recording with Next (line splitting,
+// decompression and decoding), one op per message, against plain decoding
+// of the same lines as the baseline in the same run.
+//
+//	go test ./decode -run '^$' -bench Reader -cpuprofile /tmp/cpu.out && go tool pprof -top /tmp/cpu.out
+func BenchmarkReader(b *testing.B) {
+	all, _ := testRecording()
+	var lines [][]byte
+	var d Decoder
+	var m Message
+	for _, l := range strings.Split(all, "\r\n") {
+		if d.Decode([]byte(l), &m) == nil {
+			lines = append(lines, []byte(l))
+		}
+	}
+	text := string(bytes.Join(lines, []byte("\n"))) + "\n"
+	avg := int64(len(text) / len(lines))
+	b.Run("decode-only", func(b *testing.B) {
+		b.SetBytes(avg)
+		b.ReportAllocs()
+		j := 0
+		for b.Loop() {
+			d.Decode(lines[j], &m)
+			if j++; j == len(lines) {
+				j = 0
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	})
+	for _, src := range []struct {
+		name string
+		data []byte
+	}{
+		{"plain", []byte(text)},
+		{"gzip", gzipBytes(b, text)},
+		{"zstd", zstdBytes(b, text)},
+	} {
+		b.Run(src.name, func(b *testing.B) {
+			r, err := NewReader(&repeatReader{data: src.data}, ReaderOptions{KeepErrors: -1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(avg)
+			b.ReportAllocs()
+			for b.Loop() {
+				if !r.Next(&m) {
+					b.Fatal(r.Err())
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
