@@ -24,6 +24,7 @@ type release struct {
 	team     int64
 	passIn   int64 // passer of the released possession
 	t_ms     int64
+	held_ms  int64   // how long the released possession lasted
 	x_m, y_m float64 // the player's position at release
 }
 
@@ -99,6 +100,7 @@ type Detector struct {
 	outN        int   // consecutive samples beyond Exit_m or above the rim
 	passIn      int64 // passer into the current possession
 
+	barTeam   int64 // a team that cannot take the ball now (it just scored); 0 none
 	cand      int64
 	candEntry int64   // when the ball came within Entry_m: MinHold_ms runs from here
 	candStart int64   // the possession's start if confirmed (see candStep)
@@ -334,6 +336,9 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (int, float64) {
 	best, bd := -1, math.Inf(1)
 	for i := range players {
 		p := &players[i]
+		if d.barTeam != 0 && p.ID != d.holder && d.team(p.ID) == d.barTeam {
+			continue
+		}
 		dd := math.Hypot(x-p.X_m, y-p.Y_m)
 		if best < 0 || dd < bd {
 			best, bd = i, dd
@@ -471,6 +476,12 @@ func (d *Detector) track(t_ms int64, x, y, z float64) {
 	if d.fl.shot && !d.fl.made && z < rim-0.25 && z > rim-1.0 &&
 		math.Hypot(x-d.fl.hoopX_m, y) <= c.Court.RimRadius_m+0.15 {
 		d.fl.made = true
+		if d.rel.valid && d.relLive && d.prevLive {
+			// After a made field goal in live play the other team
+			// inbounds: the scorers near the falling ball do not take it
+			// (until the clock stops: a free throw may follow).
+			d.barTeam = d.rel.team
+		}
 	}
 }
 
@@ -496,7 +507,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 	}
 	d.send()
 	d.rel = release{valid: true, player: d.holder, team: d.holderTeam, passIn: d.passIn,
-		t_ms: end_ms, x_m: d.lastX_m, y_m: d.lastY_m}
+		t_ms: end_ms, held_ms: end_ms - d.holdStart, x_m: d.lastX_m, y_m: d.lastY_m}
 	d.relDead_ms = d.deadCum_ms
 	d.relLive = d.prevLive || !d.started
 	d.deadSince = !d.prevLive && d.started
@@ -517,7 +528,9 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	passIn := int64(0)
 	if r.valid && !d.shotSince {
 		switch {
-		case r.player != id && r.team == team:
+		case r.player != id && r.team == team && r.held_ms >= d.cfg.MinHold_ms:
+			// (A possession shorter than MinHold_ms, cut short by a
+			// challenger, was a touch, not a pass.)
 			length := math.Hypot(sx-r.x_m, sy-r.y_m)
 			dur := float64(s_ms-r.t_ms) / 1000
 			d.ev = Event{Kind: KindPass, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: team,
@@ -582,7 +595,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	d.outSet, d.cand, d.passIn = false, 0, passIn
 	d.rel.valid = false
 	d.fl = flight{}
-	d.deadSince, d.shotSince = false, false
+	d.deadSince, d.shotSince, d.barTeam = false, false, 0
 	d.recent[d.nRecent%recentN] = recentPoss{player: id, start_ms: s_ms}
 	d.nRecent++
 }
@@ -631,7 +644,7 @@ func (d *Detector) endRun(end_ms int64) {
 
 // clockStopped ends team control; a shot in flight is reported now.
 func (d *Detector) clockStopped(t_ms int64) {
-	d.ctlTeam = 0
+	d.ctlTeam, d.barTeam = 0, 0
 	if d.rel.valid && d.fl.shot {
 		d.resolveFlight(t_ms)
 	}

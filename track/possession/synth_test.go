@@ -1,5 +1,3 @@
-//go:build synthtruth
-
 package possession_test
 
 // A test-only driver that runs the Detector over a simulated game and
@@ -10,12 +8,14 @@ package possession_test
 // transform.
 //
 //	go test ./track/possession -run TestAgainstSynth -v
+//
+// SYNTH_SEED=n simulates another game; SYNTH_KEEP=dir keeps the bundle and
+// writes the detected events to dir/events.json for a closer look.
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -197,11 +197,6 @@ func TestAgainstSynth(t *testing.T) {
 		det.FeedStats(p.ID, possession.FeedCounts{AST: b["AST"], TO: b["TO"], STL: b["STL"], REB: b["REB"]})
 	}
 	halfW := truth.CourtWidth_m/2 + 1.0 // bench players sit 1.6 m beyond the sideline
-	var dbg *os.File
-	if d := os.Getenv("SYNTH_KEEP"); d != "" {
-		dbg, _ = os.Create(filepath.Join(d, "ticks.txt"))
-		defer dbg.Close()
-	}
 	var ps []possession.PlayerPos
 	live, mi, si := false, 0, 0
 	end := truth.End_ms
@@ -226,14 +221,6 @@ func TestAgainstSynth(t *testing.T) {
 			}
 		}
 		det.Update(tt, b.x, b.y, b.z, ps, live)
-		if dbg != nil {
-			h, _ := det.Holder()
-			fmt.Fprintf(dbg, "%d %v %d", tt, live, h)
-			for _, tm := range det.Teams(nil) {
-				fmt.Fprintf(dbg, " %d %.3f", tm.TeamID, tm.Possession_s)
-			}
-			fmt.Fprintln(dbg)
-		}
 	}
 	for ; si < len(shots); si++ {
 		det.FeedShot(shots[si].t_ms, shots[si].shooter, shots[si].made)
