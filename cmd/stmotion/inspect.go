@@ -92,6 +92,7 @@ type inspectBundle struct {
 type inspectSensor struct {
 	Type              string  `json:"type"`
 	ID                int64   `json:"id"`
+	Name              string  `json:"name,omitempty"` // from a bundle's roster (subscribe.json)
 	Samples           int64   `json:"samples"`
 	First_ms          int64   `json:"first_t_ms"`
 	Last_ms           int64   `json:"last_t_ms"`
@@ -203,6 +204,21 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 	defer r.Close()
 	rep.Compression = r.Compression().String()
 
+	roster := map[int64]string{}
+	if b.Subscribe != nil {
+		for _, t := range b.Subscribe.Teams {
+			for _, p := range t.Players {
+				name := p.DisplayName
+				if name == "" {
+					name = strings.TrimSpace(p.FirstName + " " + p.LastName)
+				}
+				if p.JerseyNumber != "" {
+					name = "#" + string(p.JerseyNumber) + " " + name
+				}
+				roster[p.ID] = name + " (" + t.Name + ")"
+			}
+		}
+	}
 	sensors := map[sensorKey]*sensorAcc{}
 	var m decode.Message
 	for r.Next(&m) {
@@ -290,6 +306,9 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 			MedianInterval_ms: med, MaxGap_ms: s.maxGap_ms, Backwards: s.backwards}
 		if med > 0 {
 			out.Rate_Hz = 1000 / float64(med)
+		}
+		if k.sensor == decode.SensorPlayer {
+			out.Name = roster[k.id]
 		}
 		rep.Sensors = append(rep.Sensors, out)
 		switch k.sensor {
@@ -387,7 +406,7 @@ func printInspect(w io.Writer, rep *inspectReport) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "    type\tid\tsamples\tmedian ms\trate Hz\tmax gap ms\tbackwards\t")
 		for _, s := range rep.Sensors {
-			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards)
+			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t  %s\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, s.Name)
 		}
 		tw.Flush()
 	}

@@ -135,6 +135,7 @@ func TestInspectText(t *testing.T) {
 	os.Mkdir(bundle, 0o755)
 	os.WriteFile(filepath.Join(bundle, "messages.jsonl"), []byte(text), 0o644)
 	os.WriteFile(filepath.Join(bundle, "live.json"), []byte(`{"teams":[{"id":461,"name":"Home","live":{"id":"L1","name":"Round 1","type":"GAME_ROUND"}}]}`), 0o644)
+	os.WriteFile(filepath.Join(bundle, "subscribe.json"), []byte(`{"token":"REDACTED","teams":[{"id":461,"name":"Home","players":[{"id":7,"first_name":"Ann","last_name":"Lee","jersey_number":"00"}]}]}`), 0o644)
 
 	var stdout, stderr bytes.Buffer
 	if err := Run(context.Background(), []string{"inspect", "--errors", "2", bundle}, &stdout, &stderr); err != nil {
@@ -143,7 +144,8 @@ func TestInspectText(t *testing.T) {
 	out := stdout.String()
 	rec := filepath.Join(bundle, "messages.jsonl")
 	for _, want := range []string{
-		"bundle      live.json messages.jsonl",
+		"bundle      live.json messages.jsonl subscribe.json",
+		"#00 Ann Lee (Home)",
 		"live        L1 Round 1 (GAME_ROUND, team 461 Home)",
 		"compression: none",
 		"messages    243: location 238, marker 3, stats 1, unknown 1",
