@@ -11,13 +11,16 @@
 // team attacking west has its positions turned half a turn about center
 // court so that its offence is always the east half (x > 0) and its defence
 // the west half. Which team attacks which way in which period is an input
-// (AttackFunc): the feed does not say it.
+// (AttackFunc): the feed does not say it. Time is kept per period (and, for
+// the ball, per team holding it) and folded only when results are read, so
+// the directions may be learned as the game goes, e.g. with AttackVotes
+// from the hoops each team's shots went to.
 //
 // Cells returns the non-empty cells in long form (scope, id, ix, iy, cell
 // centre x_m/y_m, seconds), the shape of the engine's heatmap table.
 //
-// Memory is constant in the length of the input: one grid per id. Add
-// allocates only when it meets a new id. Grids returned by Grid and Grids
-// are the live accumulators: they change with later Adds. An Accumulator is
-// not safe for concurrent use.
+// Memory is constant in the length of the input: one grid per id (per
+// period when folding). Add allocates only when it meets a new unit. Grid,
+// Grids and Cells build new values at each call (copies: later Adds do not
+// change them). An Accumulator is not safe for concurrent use.
 package heatmap

@@ -44,7 +44,11 @@ type Options struct {
 	// half turn about center court, (x, y) -> (−x, −y), for a team
 	// attacking west; a whole game then reads as offence (x > 0) and
 	// defence (x < 0). A half turn, not a mirror, keeps the offence's
-	// left and right. Attack must be set when Fold is.
+	// left and right. The ball is folded by the team holding it.
+	//
+	// Time is kept per period (and per team for the ball) and Attack is
+	// asked only when results are read, so the directions may be learned
+	// during the session (AttackVotes). Attack nil or 0: not folded.
 	Fold   bool
 	Attack AttackFunc
 }
@@ -81,18 +85,22 @@ type Cell struct {
 	Seconds float64
 }
 
+// key names one accumulation unit. team and period are 0 unless folding.
 type key struct {
-	scope Scope
-	id    int64
+	scope  Scope
+	id     int64
+	team   int64 // the player's team, or the team holding the ball
+	period int32
 }
 
 // Accumulator builds time-weighted occupancy grids while streaming: one per
-// player, per team and per ball. Memory is one grid per id, whatever the
-// length of the input; Add allocates only the first time it sees an id.
+// player, per team and per ball (per period when folding). Memory depends
+// on the roster and the number of periods, not on the length of the input;
+// Add allocates only the first time it meets a unit.
 type Accumulator struct {
 	opt   Options
 	geom  geom.Grid
-	grids map[key]*Grid
+	parts map[key]*Grid
 }
 
 // New returns an Accumulator with o (zero fields take their defaults).
@@ -103,7 +111,7 @@ func New(o Options) *Accumulator {
 	nx := int(math.Ceil((o.Court.Length_m/2 + o.Margin_m) / o.Cell_m))
 	ny := int(math.Ceil((o.Court.Width_m/2 + o.Margin_m) / o.Cell_m))
 	g := geom.Grid{MinX_m: -float64(nx) * o.Cell_m, MinY_m: -float64(ny) * o.Cell_m, Cell_m: o.Cell_m, NX: 2 * nx, NY: 2 * ny}
-	return &Accumulator{opt: o, geom: g, grids: make(map[key]*Grid)}
+	return &Accumulator{opt: o, geom: g, parts: make(map[key]*Grid)}
 }
 
 // Geom returns the grid geometry every Grid shares.
@@ -120,40 +128,37 @@ func Fold(x_m, y_m float64, attack int) (float64, float64) {
 }
 
 // AddPlayer adds dt_s seconds at (x_m, y_m) to the player's grid and to its
-// team's grid (when teamID ≠ 0). period and teamID choose the fold.
+// team's grid (when teamID ≠ 0).
 func (a *Accumulator) AddPlayer(playerID, teamID int64, period int32, x_m, y_m, dt_s float64, live bool) {
 	if a.opt.LiveOnly && !live {
 		return
 	}
-	x_m, y_m = a.fold(teamID, period, x_m, y_m)
-	a.add(ScopePlayer, playerID, x_m, y_m, dt_s)
+	if !a.opt.Fold {
+		period = 0
+	}
+	a.add(key{ScopePlayer, playerID, teamID, period}, x_m, y_m, dt_s)
 	if teamID != 0 {
-		a.add(ScopeTeam, teamID, x_m, y_m, dt_s)
+		a.add(key{ScopeTeam, teamID, teamID, period}, x_m, y_m, dt_s)
 	}
 }
 
 // AddBall adds dt_s seconds at (x_m, y_m) to the ball's grid. With folding,
-// teamID is the team in possession (0: not folded).
+// teamID is the team holding the ball (0: not folded).
 func (a *Accumulator) AddBall(ballID, teamID int64, period int32, x_m, y_m, dt_s float64, live bool) {
 	if a.opt.LiveOnly && !live {
 		return
 	}
-	x_m, y_m = a.fold(teamID, period, x_m, y_m)
-	a.add(ScopeBall, ballID, x_m, y_m, dt_s)
-}
-
-func (a *Accumulator) fold(teamID int64, period int32, x, y float64) (float64, float64) {
-	if !a.opt.Fold || a.opt.Attack == nil || teamID == 0 {
-		return x, y
+	if !a.opt.Fold {
+		teamID, period = 0, 0
 	}
-	return Fold(x, y, a.opt.Attack(teamID, period))
+	a.add(key{ScopeBall, ballID, teamID, period}, x_m, y_m, dt_s)
 }
 
-func (a *Accumulator) add(s Scope, id int64, x, y, dt float64) {
-	g := a.grids[key{s, id}]
+func (a *Accumulator) add(k key, x, y, dt float64) {
+	g := a.parts[k]
 	if g == nil {
-		g = &Grid{Scope: s, ID: id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
-		a.grids[key{s, id}] = g
+		g = &Grid{Scope: k.scope, ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
+		a.parts[k] = g
 	}
 	g.Total_s += dt
 	if i := a.geom.IndexOf(x, y); i >= 0 {
@@ -163,31 +168,79 @@ func (a *Accumulator) add(s Scope, id int64, x, y, dt float64) {
 	}
 }
 
-// Grid returns the grid of (s, id), or nil if nothing was added to it. The
-// Grid is live: later Adds change it.
-func (a *Accumulator) Grid(s Scope, id int64) *Grid { return a.grids[key{s, id}] }
-
-// Grids appends every grid to dst ordered by scope then id.
-func (a *Accumulator) Grids(dst []*Grid) []*Grid {
-	n := len(dst)
-	for _, g := range a.grids {
-		dst = append(dst, g)
-	}
-	s := dst[n:]
-	sort.Slice(s, func(i, j int) bool {
-		if s[i].Scope != s[j].Scope {
-			return s[i].Scope < s[j].Scope
+// Grid returns a new Grid of (s, id) with every period folded as Options
+// say, or nil if nothing was added to it. It is a copy: later Adds do not
+// change it.
+func (a *Accumulator) Grid(s Scope, id int64) *Grid {
+	var out *Grid
+	for k, p := range a.parts {
+		if k.scope == s && k.id == id {
+			out = a.merge(out, k, p)
 		}
-		return s[i].ID < s[j].ID
+	}
+	return out
+}
+
+// merge adds part p (of unit k) into dst, folded, and returns dst (new if nil).
+func (a *Accumulator) merge(dst *Grid, k key, p *Grid) *Grid {
+	if dst == nil {
+		dst = &Grid{Scope: k.scope, ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
+	}
+	dst.Total_s += p.Total_s
+	dst.Out_s += p.Out_s
+	flip := a.opt.Fold && a.opt.Attack != nil && k.team != 0 && a.opt.Attack(k.team, k.period) < 0
+	n := len(p.Seconds)
+	for i, v := range p.Seconds {
+		if flip {
+			// The half turn maps (ix, iy) to (NX−1−ix, NY−1−iy): flat
+			// index i to n−1−i.
+			dst.Seconds[n-1-i] += v
+		} else {
+			dst.Seconds[i] += v
+		}
+	}
+	return dst
+}
+
+// Grids appends a new Grid for every (scope, id) to dst, ordered by scope
+// then id, folded as Options say. They are copies.
+func (a *Accumulator) Grids(dst []*Grid) []*Grid {
+	keys := make([]key, 0, len(a.parts))
+	for k := range a.parts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		x, y := keys[i], keys[j]
+		switch {
+		case x.scope != y.scope:
+			return x.scope < y.scope
+		case x.id != y.id:
+			return x.id < y.id
+		case x.team != y.team:
+			return x.team < y.team
+		}
+		return x.period < y.period
 	})
+	var cur *Grid
+	for _, k := range keys {
+		if cur == nil || cur.Scope != k.scope || cur.ID != k.id {
+			if cur != nil {
+				dst = append(dst, cur)
+			}
+			cur = nil
+		}
+		cur = a.merge(cur, k, a.parts[k])
+	}
+	if cur != nil {
+		dst = append(dst, cur)
+	}
 	return dst
 }
 
 // Cells appends the non-empty cells of every grid to dst in long form,
 // ordered by scope, id, iy, ix.
 func (a *Accumulator) Cells(dst []Cell) []Cell {
-	var gs [64]*Grid
-	for _, g := range a.Grids(gs[:0]) {
+	for _, g := range a.Grids(nil) {
 		dst = g.Cells(dst)
 	}
 	return dst
@@ -225,4 +278,55 @@ func (g *Grid) Sum() float64 {
 		t += s
 	}
 	return t
+}
+
+// AttackVotes learns which way each team attacks in each period from the
+// hoops its shots went to (detected or feed shots), for Options.Attack.
+// Its memory is one counter per (team, period).
+type AttackVotes struct {
+	votes map[attackKey]int
+}
+
+type attackKey struct {
+	team   int64
+	period int32
+}
+
+// Add records a shot of teamID in period at the hoop at x = hoopX_m.
+func (v *AttackVotes) Add(teamID int64, period int32, hoopX_m float64) {
+	if v.votes == nil {
+		v.votes = make(map[attackKey]int)
+	}
+	switch {
+	case hoopX_m > 0:
+		v.votes[attackKey{teamID, period}]++
+	case hoopX_m < 0:
+		v.votes[attackKey{teamID, period}]--
+	}
+}
+
+// Attack returns +1 (east) or −1 (west) by the majority of teamID's shots
+// in period; without a majority, the opposite of the other teams' majority
+// in that period; else 0. It is an AttackFunc.
+func (v *AttackVotes) Attack(teamID int64, period int32) int {
+	if n := v.votes[attackKey{teamID, period}]; n != 0 {
+		return sign(n)
+	}
+	other := 0
+	for k, n := range v.votes {
+		if k.period == period && k.team != teamID {
+			other += sign(n)
+		}
+	}
+	return -sign(other)
+}
+
+func sign(n int) int {
+	switch {
+	case n > 0:
+		return 1
+	case n < 0:
+		return -1
+	}
+	return 0
 }

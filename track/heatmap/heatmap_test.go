@@ -75,15 +75,15 @@ func TestFold(t *testing.T) {
 		x, y   float64
 		wx, wy float64
 	}{
-		{10, 1, -10, 3, 10, -3}, // attacking west, deep in its offence: east half
-		{10, 1, 10, 3, -10, -3}, // attacking west, back in defence: west half
-		{10, 2, 10, -3, 10, -3}, // attacking east: unchanged
-		{10, 2, -12, 5, -12, 5}, // attacking east, defending: unchanged
-		{20, 1, 10, -3, 10, -3}, // team 20 attacks east in period 1
-		{20, 2, -10, 3, 10, -3}, // and west in period 2
-		{20, 3, 11, 2, 11, 2},   // period 3 like period 1
-		{30, 1, -10, 3, -10, 3}, // unknown direction (0): unchanged
-		{0, 1, -10, 3, -10, 3},  // no team: unchanged
+		{10, 1, -10.2, 3.1, 10.2, -3.1}, // attacking west, deep in its offence: east half
+		{10, 1, 10.2, 3.1, -10.2, -3.1}, // attacking west, back in defence: west half
+		{10, 2, 10.2, -3.1, 10.2, -3.1}, // attacking east: unchanged
+		{10, 2, -12.2, 5.1, -12.2, 5.1}, // attacking east, defending: unchanged
+		{20, 1, 10.2, -3.1, 10.2, -3.1}, // team 20 attacks east in period 1
+		{20, 2, -10.2, 3.1, 10.2, -3.1}, // and west in period 2
+		{20, 3, 11.2, 2.1, 11.2, 2.1},   // period 3 like period 1
+		{30, 1, -10.2, 3.1, -10.2, 3.1}, // unknown direction (0): unchanged
+		{0, 1, -10.2, 3.1, -10.2, 3.1},  // no team: unchanged
 	}
 	for _, c := range cases {
 		att := func(team int64, period int32) int {
@@ -185,4 +185,34 @@ func BenchmarkAddPlayer(b *testing.B) {
 		a.AddPlayer(int64(i%10), int64(i%2), 1, 14*math.Cos(th), 7*math.Sin(th), 0.04, true)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+func TestFoldLearnedAfterwards(t *testing.T) {
+	// The directions are learned from shots only after the positions were
+	// added: folding happens when the grid is read.
+	var votes AttackVotes
+	a := New(Options{Fold: true, Attack: votes.Attack, Cell_m: 1})
+	hx := court.NBA.HoopX_m(court.East)
+	// Team 10 sits 3 m in front of the hoop it attacks, in both halves.
+	a.AddPlayer(1, 10, 1, -(hx - 3), 0.5, 2, true) // period 1: attacks west
+	a.AddPlayer(1, 10, 2, hx-3, -0.5, 3, true)     // period 2: attacks east
+	a.AddBall(99, 10, 1, -(hx - 3), 0.5, 1, true)
+	a.AddBall(99, 20, 1, -(hx - 3), 0.5, 1, true) // held by team 20, attacking east in period 1
+	votes.Add(10, 1, -hx)
+	votes.Add(10, 1, -hx)
+	votes.Add(20, 2, -hx) // team 20 attacks west in period 2: team 10 east
+	if got := votes.Attack(10, 2); got != 1 {
+		t.Fatalf("team 10 period 2 direction = %d, want +1 (opposite of team 20)", got)
+	}
+	if got := votes.Attack(20, 1); got != 1 {
+		t.Fatalf("team 20 period 1 direction = %d, want +1 (opposite of team 10)", got)
+	}
+	cells := a.Grid(ScopePlayer, 1).Cells(nil)
+	if len(cells) != 1 || cells[0].Seconds != 5 || cells[0].X_m <= 0 {
+		t.Errorf("player cells %+v, want one offence cell (x > 0) with 5 s", cells)
+	}
+	ball := a.Grid(ScopeBall, 99).Cells(nil)
+	if len(ball) != 2 || ball[0].X_m != -ball[1].X_m {
+		t.Errorf("ball cells %+v, want team 10's second in offence and team 20's in defence", ball)
+	}
 }
