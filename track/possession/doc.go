@@ -9,6 +9,22 @@
 // timestamp and whether the game clock is live; it converts the Events into
 // its own segments. This package does not import track.
 //
+// The seam, per engine Frame (track.Frame, one grid tick):
+//
+//	d.Update(f.T_ms, ball.X_m, ball.Y_m, ball.Z_m, players, f.Clock == track.ClockLive)
+//	holder, _ := d.Holder()  // → Sample.BallHolder of that player's row
+//
+// with players the on-court players of the frame (PlayerPos{ID, X_m, Y_m});
+// on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
+// end d.Flush(end_ms), then Players → PlayerSummary.Possession_s/Touches,
+// Teams → TeamSummary.Possession_s, Check → Summary.ShooterAgreement (and
+// FeedStats with the final box score before it). Events map one to one:
+// KindPossession → SegPossession, KindTeamPossession → SegTeamPossession,
+// KindPass → SegPass (ToPlayerID, Length_m, Speed_mps), KindShot → SegShot
+// (Made, Is3Point, Zone; Label "free_throw" when FreeThrow), KindTurnover →
+// SegTurnover (ToPlayerID = who gained it; Label "steal" when Steal),
+// KindRebound → SegRebound (Label "offensive"/"defensive").
+//
 // Holder rule, with hysteresis (see Detector and Config for the numbers):
 // the nearest player within the entry radius of a ball low enough to be
 // held or dribbled, confirmed after a minimum hold and back-dated to when
