@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/synth"
+)
+
+func init() {
+	register("mock", "serve a session bundle as a local ShotTracker API (REST + websocket) for development", runMock)
+}
+
+const mockUsage = `Usage: stmotion mock [--bundle DIR] [flags]
+
+Serves a session bundle as a local ShotTracker API: the REST endpoints of the
+API description (HMAC-signed unless --no-auth), one-time subscription
+tokens, and a websocket that replays the bundle's messages verbatim at
+--speed, filtered by the token's data types. Without --bundle it serves the
+built-in sample game, generated into a temporary directory.
+
+The first line on stdout is
+  <base URL> live_id=<id> ws=<websocket URL> auth=<hmac|none>
+Logs go to stderr. Stop with Ctrl-C.
+
+Signed requests use the API description's mock credentials unless
+--username/--secret say otherwise. Fault injection (--drop-every, --delay,
+--corrupt-every) helps harden clients.
+
+Flags:
+`
+
+func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), mockUsage)
+		fs.PrintDefaults()
+	}
+	var opts mock.Options
+	bundle := fs.String("bundle", "", "session bundle directory to serve (default: the built-in sample)")
+	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "REST (and websocket) listen address; port 0 picks a free port")
+	fs.StringVar(&opts.WSListen, "ws-listen", "", "serve the websocket on its own address instead of the REST one")
+	fs.Float64Var(&opts.Speed, "speed", 1, "replay speed: 1 real time, 2 twice as fast, 0 as fast as the client reads")
+	fs.BoolVar(&opts.Loop, "loop", false, "replay the feed continuously, like ShotTracker's mock service")
+	fs.BoolVar(&opts.NoAuth, "no-auth", false, `accept unsigned requests ("No Security Required")`)
+	fs.StringVar(&opts.Username, "username", mock.DefaultUsername, "API username accepted in signatures")
+	fs.StringVar(&opts.Secret, "secret", mock.DefaultSecret, "API secret signatures are checked with")
+	fs.StringVar(&opts.UserToken, "user-token", "", "bearer token accepted by /v1/data/user/profile (default: any)")
+	dataTypes := fs.String("data-types", "STATS,SHOTS,LOCATIONS", "data types the credentials are granted (others get 403)")
+	inactive := fs.String("inactive", "", "comma-separated live ids to answer with 400 (no longer active)")
+	fs.StringVar(&opts.NotifyKey, "notify-key", "", "the {key} of PUT /mock/{key}/do/live/notify/start|end (default: any)")
+	fs.DurationVar(&opts.ConnectionTimeout, "conn-timeout", 120*time.Second, "close websocket connections idle this long (sent in the ack)")
+	fs.DurationVar(&opts.DropEvery, "drop-every", 0, "fault: drop each websocket connection this long after it opened")
+	fs.DurationVar(&opts.Delay, "delay", 0, "fault: extra delay before every websocket message")
+	fs.IntVar(&opts.CorruptEvery, "corrupt-every", 0, "fault: truncate every Nth replayed line of a connection")
+	verbose := fs.Bool("v", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("mock: unexpected argument %q", fs.Arg(0))
+	}
+	if opts.Speed < 0 {
+		return fmt.Errorf("mock: --speed %g: want 0 (as fast as possible) or more", opts.Speed)
+	}
+	opts.DataTypes = splitList(*dataTypes)
+	if len(opts.DataTypes) == 0 {
+		return errors.New("mock: --data-types is empty: grant at least one of STATS, SHOTS, LOCATIONS")
+	}
+	opts.InactiveIDs = splitList(*inactive)
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	dir := *bundle
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "stmotion-mock-")
+		if err != nil {
+			return fmt.Errorf("mock: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = filepath.Join(tmp, "sample")
+		fmt.Fprintln(stderr, "stmotion mock: no --bundle given: generating the built-in sample game")
+		if _, err := synth.Write(ctx, synth.SampleConfig(), dir, nil); err != nil {
+			return fmt.Errorf("mock: built-in sample: %w", err)
+		}
+	}
+	s, err := mock.New(dir, opts)
+	if err != nil {
+		return err
+	}
+	if err := s.Start(ctx); err != nil {
+		return err
+	}
+	defer s.Close()
+	auth := "hmac"
+	if opts.NoAuth {
+		auth = "none"
+	}
+	fmt.Fprintf(stdout, "%s live_id=%s ws=%s auth=%s\n", s.URL(), s.LiveID(), s.WSURL(), auth)
+	fmt.Fprintf(stderr, "stmotion mock: serving %s (%d messages per loop) at speed %g; try\n  curl %s/v1/data/live/%s/_subscribe\n",
+		dir, s.Messages(), opts.Speed, s.URL(), s.LiveID())
+	if !opts.NoAuth {
+		fmt.Fprintln(stderr, "  (with an HMAC signature; add --no-auth to accept unsigned requests)")
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stderr, "stmotion mock: stopping")
+	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.ToUpper(strings.TrimSpace(v)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
