@@ -506,7 +506,7 @@ func (g *game) benchUpdate() {
 		a := &g.ag[i]
 		switch a.mode {
 		case modeToCourt:
-			if math.Abs(a.x) < hl-0.3 && math.Abs(a.y) < hw-0.3 {
+			if math.Abs(a.x) < hl+0.3 && math.Abs(a.y) < hw+0.3 {
 				a.mode = modeCourt
 			}
 		case modeToBench:

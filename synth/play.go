@@ -202,7 +202,7 @@ func (g *game) decide(h int, xh, yh, dh float64) {
 	var pShot float64
 	switch {
 	case dh < 2.2:
-		pShot = 0.45
+		pShot = 0.3
 	case three && dh < R+1.3:
 		pShot = 0.16
 	case dh < 5.5:
@@ -227,9 +227,9 @@ func (g *game) decide(h int, xh, yh, dh float64) {
 		g.turnover(h)
 	case r < pShot+0.05:
 		g.nonShootingFoul(h)
-	case r < pShot+0.16 && dh > 3.5:
+	case r < pShot+0.13 && dh > 3.5:
 		g.om = omDrive
-		g.driveFoul = g.rng.Float64() < 0.2
+		g.driveFoul = g.rng.Float64() < 0.3
 		x, y := g.courtXY(g.off, g.uni(-0.7, 0.7), 0.9)
 		a.setTarget(x, y, g.uni(5.5, 7.5), g.uni(-0.35, 0.35))
 		g.startDribble()
@@ -489,7 +489,7 @@ func (g *game) arrive() {
 	case flySteal:
 		r := b.homing
 		g.startHold(r, "steal")
-		g.startPossession(g.ag[r].side, g.fastOrAdvance(0.45))
+		g.startPossession(g.ag[r].side, g.fastOrAdvance(0.35))
 	default: // pass, inbound, toss
 		g.catchPass()
 	}
@@ -617,7 +617,7 @@ func (g *game) reboundCatch() {
 		g.possSide = a.side
 		return
 	}
-	g.startPossession(a.side, g.fastOrAdvance(0.2))
+	g.startPossession(a.side, g.fastOrAdvance(0.12))
 }
 
 // outOfBounds: an errant pass has landed beyond the sideline.
@@ -1089,7 +1089,7 @@ func (g *game) offFormation() {
 			a.setTarget(x, y, gait, g.uni(-0.25, 0.25))
 			g.reloc[i] = g.t + g.uni(2.5, 4)
 		default:
-			if g.rng.Float64() < 0.15 {
+			if g.rng.Float64() < 0.12 {
 				x, y := g.courtXY(side, g.uni(-2.5, 2.5), g.uni(0.6, 2.2))
 				a.setTarget(x, y, g.uni(6, 8.5), g.uni(-0.35, 0.35))
 				g.reloc[i] = g.t + g.uni(1.8, 3)
@@ -1152,6 +1152,9 @@ func (g *game) defFormation(def, off int, slow bool) {
 		if dist(a.tx, a.ty, tx, ty) < 3 {
 			tx, ty = a.tx+0.5*(tx-a.tx), a.ty+0.5*(ty-a.ty)
 		}
+		// Defenders stay on the floor, even guarding an inbounder.
+		lx, ly := g.tpl.Length_m/2-0.3, g.tpl.Width_m/2-0.3
+		tx, ty = math.Max(-lx, math.Min(lx, tx)), math.Max(-ly, math.Min(ly, ty))
 		gait := math.Min(a.vmax, math.Hypot(o.vx, o.vy)+0.6+0.8*dist(a.x, a.y, tx, ty))
 		if slow {
 			gait = math.Min(gait, 1.6)
