@@ -61,7 +61,9 @@ func TestFormatAllocs(t *testing.T) {
 	}{
 		{"location", func() { buf = appendLocation(buf[:0], 1764151200000, false, 4242, -15000, 8123, 61) }},
 		{"stats", func() { buf = appendStats(buf[:0], &p, 317) }},
-		{"marker", func() { buf = appendMarker(buf[:0], 1764151200000, decode.MarkerDrillNext, "a1e80480-e1d5-4684-a619-402984b5c9ba") }},
+		{"marker", func() {
+			buf = appendMarker(buf[:0], 1764151200000, decode.MarkerDrillNext, "a1e80480-e1d5-4684-a619-402984b5c9ba")
+		}},
 		{"shot", func() { buf = appendShot(buf[:0], &p) }},
 	} {
 		if a := testing.AllocsPerRun(100, tc.f); a != 0 {
