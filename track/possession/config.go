@@ -55,6 +55,11 @@ type Config struct {
 	// flight (faster) and loose (slower). Default 3 m/s.
 	LooseSpeed_mps float64
 
+	// AssistWindow_ms: a pass counts toward an assist when the receiver
+	// shoots (and the feed says the shot was made) within this long of the
+	// catch. Default 4000.
+	AssistWindow_ms int64
+
 	// FeedShotWindow_ms is how far a feed shot message may be from a
 	// detected shot's release to match it (default 3000).
 	FeedShotWindow_ms int64
@@ -79,5 +84,6 @@ func ConfigFor(t court.Template) Config {
 		NearRimDrop_m:     0.6,
 		LooseSpeed_mps:    3,
 		FeedShotWindow_ms: 3000,
+		AssistWindow_ms:   4000,
 	}
 }

@@ -23,6 +23,7 @@ type release struct {
 	player   int64
 	team     int64
 	passIn   int64 // passer of the released possession
+	assistBy int64 // passIn when the release came within AssistWindow_ms of the catch
 	t_ms     int64
 	held_ms  int64   // how long the released possession lasted
 	x_m, y_m float64 // the player's position at release
@@ -510,6 +511,9 @@ func (d *Detector) releaseAt(end_ms int64) {
 		t_ms: end_ms, held_ms: end_ms - d.holdStart, x_m: d.lastX_m, y_m: d.lastY_m}
 	d.relDead_ms = d.deadCum_ms
 	d.relLive = d.prevLive || !d.started
+	if end_ms-d.holdStart <= d.cfg.AssistWindow_ms {
+		d.rel.assistBy = d.passIn
+	}
 	d.deadSince = !d.prevLive && d.started
 	if d.fl.shot && d.outSet {
 		d.shotReleased(d.now_ms)
@@ -627,7 +631,7 @@ func (d *Detector) resolveFlight(end_ms int64) {
 		return
 	}
 	d.playerTotal(r.player, r.team).Shots++
-	d.shots[d.nShots%shotRingN] = recentShot{shooter: r.player, passer: r.passIn, t_ms: r.t_ms}
+	d.shots[d.nShots%shotRingN] = recentShot{shooter: r.player, passer: r.assistBy, t_ms: r.t_ms}
 	d.nShots++
 	d.send()
 }
