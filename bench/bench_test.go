@@ -232,9 +232,9 @@ var (
 // players and the ball at 25 Hz, ~99% locations of ~110 bytes); one op is
 // one message. MB/s uses the mean message length.
 //
-// Profile ours with:
+// Use -cpu 1 for the harness's single-core conditions. Profile ours with:
 //
-//	go test ./bench -run '^$' -bench 'Decode/stmotion$' -benchtime 3s -cpuprofile /tmp/cpu.out
+//	go test ./bench -run '^$' -bench 'Decode/stmotion$' -cpu 1 -benchtime 3s -cpuprofile /tmp/cpu.out
 //	go tool pprof -top -nodecount 30 /tmp/cpu.out
 func BenchmarkDecode(b *testing.B) { benchDecode(b, gameCorpus()) }
 

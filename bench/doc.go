@@ -28,7 +28,8 @@
 //     Checksum (FNV-1a over every decoded field, see Checksum) must equal
 //     encoding/json's; otherwise Measure fails with ErrMismatch naming the
 //     first message that differs. A decoder that skips work cannot win.
-//   - Timing is on one goroutine locked to one OS thread. Each repetition
+//   - Timing is on one goroutine locked to one OS thread, with GOMAXPROCS
+//     at 1 so that the garbage collector works on the same core. Each repetition
 //     runs whole passes over the corpus for at least Options.MinTime; the
 //     best repetition is reported. Decoders take turns within a repetition
 //     so that a noisy neighbour slows all of them alike; compare ratios

@@ -67,9 +67,9 @@ type Result struct {
 	Msgs                int     `json:"msgs"`
 	Bytes               int64   `json:"bytes"`
 	Reps                int     `json:"reps"`
-	Passes              int     `json:"passes"` // passes over the corpus in the best repetition
-	GOMAXPROCS          int     `json:"gomaxprocs"`
-	Clock               Clock   `json:"clock"` // what the figures above are per: "cpu" or "wall" time
+	Passes              int     `json:"passes"`     // passes over the corpus in the best repetition
+	GOMAXPROCS          int     `json:"gomaxprocs"` // during timing: 1
+	Clock               Clock   `json:"clock"`      // what the figures above are per: "cpu" or "wall" time
 	// WallMB_per_s is the best repetition's throughput in elapsed time,
 	// whatever Clock is: on a busy machine it is lower than MB_per_s.
 	WallMB_per_s float64 `json:"wall_mb_per_s"`
@@ -77,7 +77,8 @@ type Result struct {
 
 // Measure checks that every available peer decodes c to the same checksum
 // as encoding/json, then times each of them on the calling goroutine,
-// locked to one OS thread, and returns one Result per peer in order.
+// locked to one OS thread, with GOMAXPROCS set to 1 (restored afterwards),
+// and returns one Result per peer in order.
 //
 // A decoder that returns an error on a message of c, or whose checksum
 // differs, makes Measure fail with an error wrapping ErrMismatch that names
@@ -116,7 +117,7 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 	decs := make([]Decoder, len(opt.Peers))
 	ref := -1
 	for i, p := range opt.Peers {
-		results[i] = Result{Decoder: p.Name, Corpus: c.Name, Msgs: c.Len(), Bytes: c.MsgBytes, Reps: opt.Reps, GOMAXPROCS: runtime.GOMAXPROCS(0), Clock: opt.Clock}
+		results[i] = Result{Decoder: p.Name, Corpus: c.Name, Msgs: c.Len(), Bytes: c.MsgBytes, Reps: opt.Reps, GOMAXPROCS: 1, Clock: opt.Clock}
 		d, err := p.New()
 		if err != nil {
 			results[i].Error = err.Error()
@@ -159,6 +160,9 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 			ErrMismatch, opt.Peers[i].Name, sums[i], sums[ref], firstDifference(decs[ref], d, c))
 	}
 
+	// One core: the garbage collector shares the decoder's core instead of
+	// working for it on another one, so wall time is single-core too.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	best := make([]time.Duration, len(decs))
