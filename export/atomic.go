@@ -10,7 +10,12 @@ import (
 // atomicFile is a file that appears under its final name only once it is
 // complete: it is written to a hidden temporary file in the same directory
 // (so the rename cannot cross file systems) and renamed on Commit. Abort
-// removes the temporary file. Hidden names (leading '.') are skipped by
+// removes the temporary file.
+//
+// Without sync, a process crash still leaves either no file or a complete
+// one; after a power loss the renamed file may be cut short, which Parquet
+// and Arrow readers detect (both formats end with a footer and magic
+// bytes), so it cannot pass for a valid table either. Hidden names (leading '.') are skipped by
 // DuckDB globs, Spark and pyarrow dataset discovery, so a crash leaves
 // nothing that a reader would take for a valid table.
 //
@@ -20,12 +25,13 @@ type atomicFile struct {
 	file  *os.File
 	buf   *bufio.Writer
 	final string
+	sync  bool // fsync before the rename
 	done  bool
 }
 
 func (a *atomicFile) Write(p []byte) (int, error) { return a.buf.Write(p) }
 
-func createAtomic(path string) (*atomicFile, error) {
+func createAtomic(path string, sync bool) (*atomicFile, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -43,7 +49,7 @@ func createAtomic(path string) (*atomicFile, error) {
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	return &atomicFile{file: f, buf: bufio.NewWriterSize(f, 1<<20), final: path}, nil
+	return &atomicFile{file: f, buf: bufio.NewWriterSize(f, 1<<20), final: path, sync: sync}, nil
 }
 
 // Commit flushes, closes and renames the file to its final name.
@@ -54,7 +60,7 @@ func (a *atomicFile) Commit() error {
 	a.done = true
 	tmp := a.file.Name()
 	err := a.buf.Flush()
-	if err == nil {
+	if err == nil && a.sync {
 		err = a.file.Sync()
 	}
 	if cerr := a.file.Close(); err == nil {
@@ -81,9 +87,10 @@ func (a *atomicFile) Abort() {
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so path holds either its old content or data.
+// directory, fsync and a rename, so path holds either its old content or
+// data, even across a power loss.
 func WriteFileAtomic(path string, data []byte) error {
-	f, err := createAtomic(path)
+	f, err := createAtomic(path, true)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ type parquetFile struct {
 }
 
 func openParquet(path string, schema *arrow.Schema, cfg *config) (tableFile, error) {
-	f, err := createAtomic(path)
+	f, err := createAtomic(path, cfg.sync)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ type arrowFile struct {
 }
 
 func openArrow(path string, schema *arrow.Schema, cfg *config) (tableFile, error) {
-	f, err := createAtomic(path)
+	f, err := createAtomic(path, cfg.sync)
 	if err != nil {
 		return nil, err
 	}

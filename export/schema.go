@@ -75,10 +75,10 @@ func col(name string, t arrow.DataType) arrow.Field {
 // Every name carries its unit; see docs/schema.md.
 var tableFields = [NumTables][]arrow.Field{
 	TableSamples: {
-		col("t", tsMs), col("sensor_id", i64), col("kind", str), col("team_id", i64),
+		col("t", tsMs), col("sensor_id", i64), col("kind", dictInt8), col("team_id", i64),
 		col("x_m", f64), col("y_m", f64), col("z_m", f64),
 		col("speed_mps", f64), col("accel_mps2", f64), col("heading_rad", f64),
-		col("period", i32), col("clock", str), col("in_bounds", boo), col("ball_holder", boo),
+		col("period", i32), col("clock", dictInt8), col("in_bounds", boo), col("ball_holder", boo),
 	},
 	TablePlayers: {
 		col("player_id", i64), col("team_id", i64), col("name", str), col("jersey", str),
@@ -135,10 +135,20 @@ func boxScoreFields() []arrow.Field {
 // Schema returns the Arrow schema of table t. With session true the first
 // column is session_id (a string); without it the schema is the one of the
 // files of the Hive layout, where the session id is the partition key.
+//
+// The string columns of samples (session_id, kind, clock) are
+// dictionary<int8, utf8>: a few distinct values over millions of rows.
+// Parquet stores them dictionary-encoded like every string column here,
+// and readers that do not keep Arrow dictionaries (DuckDB) see plain
+// strings.
 func Schema(t Table, session bool) *arrow.Schema {
 	fs := tableFields[t]
 	if session {
-		fs = append([]arrow.Field{col(SessionColumn, str)}, fs...)
+		st := arrow.DataType(str)
+		if t == TableSamples {
+			st = dictInt8
+		}
+		fs = append([]arrow.Field{col(SessionColumn, st)}, fs...)
 	}
 	return arrow.NewSchema(fs, nil)
 }

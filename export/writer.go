@@ -29,6 +29,7 @@ type config struct {
 	zstdLevel int
 	hive      bool
 	liveOnly  bool
+	sync      bool
 }
 
 // Option configures a Writer (in the style of pqarrow's writer properties).
@@ -60,6 +61,12 @@ func WithHiveLayout() Option { return func(c *config) { c.hive = true } }
 // (clock = live). Summaries and the other tables are not filtered.
 func WithLiveOnly() Option { return func(c *config) { c.liveOnly = true } }
 
+// WithSync makes Close fsync each file before renaming it, so that a
+// power loss cannot cut short a file that has its final name. It costs
+// one fsync per table (tens of ms each on a slow disk); without it a
+// process crash still never leaves a partial file under a final name.
+func WithSync() Option { return func(c *config) { c.sync = true } }
+
 // TablePath is where a Writer with the given layout puts table t of a
 // session under dir.
 func TablePath(dir string, t Table, sessionID string, f Format, hive bool) string {
@@ -80,7 +87,7 @@ type Writer struct {
 	dir     string
 	session string
 	tables  [NumTables]*tableBuf
-	smp     samplesCols
+	smp     *samplesBuf
 	paths   []string
 	closed  bool
 }
@@ -105,9 +112,12 @@ func NewWriter(dir, sessionID string, opts ...Option) (*Writer, error) {
 		w.tables[t] = tb
 		w.paths = append(w.paths, path)
 	}
-	w.smp.bind(w.tables[TableSamples])
+	w.smp = w.tables[TableSamples].samples
 	return w, nil
 }
+
+// Rows returns how many rows table t has received so far.
+func (w *Writer) Rows(t Table) int64 { return w.tables[t].total }
 
 // Paths returns the final path of every table, in Tables order.
 func (w *Writer) Paths() []string { return w.paths }
@@ -125,8 +135,11 @@ func (w *Writer) Samples(batch []track.Sample) error {
 			continue
 		}
 		w.smp.append(s)
-		if err := tb.rowDone(); err != nil {
-			return w.fail(err)
+		tb.total++
+		if w.smp.full() {
+			if err := tb.flush(); err != nil {
+				return w.fail(err)
+			}
 		}
 	}
 	return nil
@@ -205,7 +218,7 @@ func (w *Writer) Close(sum *track.Summary) error {
 		} else {
 			tb.file.abort()
 		}
-		tb.rb.Release()
+		tb.release()
 	}
 	w.closed = true
 	return err
@@ -221,7 +234,7 @@ func (w *Writer) Abort() {
 	for i, tb := range w.tables {
 		if tb != nil {
 			tb.file.abort()
-			tb.rb.Release()
+			tb.release()
 			if w.cfg.hive {
 				// The session's partition directory, if now empty: a
 				// failed session must not look like an empty partition.
@@ -282,12 +295,15 @@ func (w *Writer) writeSummary(sum *track.Summary) error {
 // tableBuf buffers the rows of one table in Arrow builders and writes
 // them as a record batch every batchRows rows.
 type tableBuf struct {
+	schema  *arrow.Schema
 	rb      *array.RecordBuilder
+	samples *samplesBuf // the samples table's rows, instead of rb
 	file    tableFile
 	first   int // index of the first data column (1 with a session column)
 	session *array.StringBuilder
 	id      string
-	n       int
+	n       int   // rows buffered
+	total   int64 // rows received
 	max     int
 }
 
@@ -306,12 +322,21 @@ func newTableBuf(t Table, path string, cfg *config, session bool, sessionID stri
 	if err != nil {
 		return nil, err
 	}
-	tb := &tableBuf{rb: array.NewRecordBuilder(cfg.mem, schema), file: f, id: sessionID, max: cfg.batchRows}
-	if session {
+	tb := &tableBuf{schema: schema, rb: array.NewRecordBuilder(cfg.mem, schema), file: f, id: sessionID, max: cfg.batchRows}
+	if t == TableSamples {
+		tb.samples = newSamplesBuf(cfg.mem, cfg.batchRows, session, sessionID)
+	} else if session {
 		tb.session = tb.rb.Field(0).(*array.StringBuilder)
 		tb.first = 1
 	}
 	return tb, nil
+}
+
+func (tb *tableBuf) release() {
+	tb.rb.Release()
+	if tb.samples != nil {
+		tb.samples.release()
+	}
 }
 
 // row starts a row: it appends the session column and returns a cursor on
@@ -326,6 +351,7 @@ func (tb *tableBuf) row() rowCursor {
 // rowDone counts a finished row and writes a batch when it is full.
 func (tb *tableBuf) rowDone() error {
 	tb.n++
+	tb.total++
 	if tb.n >= tb.max {
 		return tb.flush()
 	}
@@ -334,6 +360,15 @@ func (tb *tableBuf) rowDone() error {
 
 // flush writes the buffered rows, if any, as one record batch.
 func (tb *tableBuf) flush() error {
+	if tb.samples != nil {
+		if tb.samples.n == 0 {
+			return nil
+		}
+		rec := tb.samples.record(tb.schema)
+		defer rec.Release()
+		tb.samples.n = 0
+		return tb.file.write(rec)
+	}
 	if tb.n == 0 {
 		return nil
 	}
@@ -404,56 +439,4 @@ func (r rowCursor) list(v []float64) rowCursor {
 	lb.Append(true)
 	lb.ValueBuilder().(*array.Float64Builder).AppendValues(v, nil)
 	return r
-}
-
-// samplesCols holds the typed builders of the samples table: the hot path
-// appends to them directly, without interface dispatch.
-type samplesCols struct {
-	session                        *array.StringBuilder
-	id                             string
-	t                              *array.TimestampBuilder
-	sensor, team                   *array.Int64Builder
-	kind, clock                    *array.StringBuilder
-	x, y, z, speed, accel, heading *array.Float64Builder
-	period                         *array.Int32Builder
-	inBounds, holder               *array.BooleanBuilder
-}
-
-func (c *samplesCols) bind(tb *tableBuf) {
-	c.session, c.id = tb.session, tb.id
-	f := tb.rb.Fields()[tb.first:]
-	c.t = f[0].(*array.TimestampBuilder)
-	c.sensor = f[1].(*array.Int64Builder)
-	c.kind = f[2].(*array.StringBuilder)
-	c.team = f[3].(*array.Int64Builder)
-	c.x = f[4].(*array.Float64Builder)
-	c.y = f[5].(*array.Float64Builder)
-	c.z = f[6].(*array.Float64Builder)
-	c.speed = f[7].(*array.Float64Builder)
-	c.accel = f[8].(*array.Float64Builder)
-	c.heading = f[9].(*array.Float64Builder)
-	c.period = f[10].(*array.Int32Builder)
-	c.clock = f[11].(*array.StringBuilder)
-	c.inBounds = f[12].(*array.BooleanBuilder)
-	c.holder = f[13].(*array.BooleanBuilder)
-}
-
-func (c *samplesCols) append(s *track.Sample) {
-	if c.session != nil {
-		c.session.Append(c.id)
-	}
-	c.t.Append(arrow.Timestamp(s.T_ms))
-	c.sensor.Append(s.SensorID)
-	c.kind.Append(s.Kind.String())
-	c.team.Append(s.TeamID)
-	c.x.Append(s.X_m)
-	c.y.Append(s.Y_m)
-	c.z.Append(s.Z_m)
-	c.speed.Append(s.Speed_mps)
-	c.accel.Append(s.Accel_mps2)
-	c.heading.Append(s.Heading_rad)
-	c.period.Append(s.Period)
-	c.clock.Append(s.Clock.String())
-	c.inBounds.Append(s.InBounds)
-	c.holder.Append(s.BallHolder)
 }

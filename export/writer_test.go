@@ -126,6 +126,9 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 		if path != filepath.Join(dir, tb.String()+".parquet") {
 			t.Errorf("path of %s = %s", tb, path)
 		}
+		if got := w.Rows(tb); got != wantRows[tb] {
+			t.Errorf("%s: Rows = %d, want %d", tb, got, wantRows[tb])
+		}
 		tbl := readParquet(t, rmem, path)
 		if got := tbl.NumRows(); got != wantRows[tb] {
 			t.Errorf("%s: rows = %d, want %d", tb, got, wantRows[tb])
@@ -153,14 +156,28 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 	row := 0
 	for tr.Next() {
 		rec := tr.RecordBatch()
+		sess := dictStrings(t, rec.Column(0))
 		ts := rec.Column(1).(*array.Timestamp)
+		sensors := rec.Column(2).(*array.Int64)
+		kinds := dictStrings(t, rec.Column(3))
+		teams := rec.Column(4).(*array.Int64)
 		xs := rec.Column(5).(*array.Float64)
-		kinds := rec.Column(3).(*array.String)
-		clocks := rec.Column(12).(*array.String)
+		ys := rec.Column(6).(*array.Float64)
+		heads := rec.Column(10).(*array.Float64)
+		periods := rec.Column(11).(*array.Int32)
+		clocks := dictStrings(t, rec.Column(12))
+		inb := rec.Column(13).(*array.Boolean)
+		hold := rec.Column(14).(*array.Boolean)
 		for i := 0; i < int(rec.NumRows()); i++ {
 			s := want[row]
-			if int64(ts.Value(i)) != s.T_ms || xs.Value(i) != s.X_m || kinds.Value(i) != s.Kind.String() || clocks.Value(i) != s.Clock.String() {
-				t.Fatalf("samples row %d: got t=%d x=%v kind=%s clock=%s, want %+v", row, ts.Value(i), xs.Value(i), kinds.Value(i), clocks.Value(i), s)
+			got := track.Sample{T_ms: int64(ts.Value(i)), SensorID: sensors.Value(i), TeamID: teams.Value(i),
+				X_m: xs.Value(i), Y_m: ys.Value(i), Heading_rad: heads.Value(i), Period: periods.Value(i),
+				InBounds: inb.Value(i), BallHolder: hold.Value(i)}
+			w := track.Sample{T_ms: s.T_ms, SensorID: s.SensorID, TeamID: s.TeamID, X_m: s.X_m, Y_m: s.Y_m,
+				Heading_rad: s.Heading_rad, Period: s.Period, InBounds: s.InBounds, BallHolder: s.BallHolder}
+			if got != w || sess[i] != "g1" || kinds[i] != s.Kind.String() || clocks[i] != s.Clock.String() {
+				t.Fatalf("samples row %d: got %+v session=%s kind=%s clock=%s, want %+v kind=%s clock=%s",
+					row, got, sess[i], kinds[i], clocks[i], w, s.Kind, s.Clock)
 			}
 			row++
 		}
@@ -327,4 +344,49 @@ func sameColumns(a, b *arrow.Schema) bool {
 		}
 	}
 	return true
+}
+
+// BenchmarkWriterSamples measures the samples table alone: rows handed to
+// Writer.Samples in engine-sized batches, Parquet zstd on a temp dir.
+//
+//	go test -run - -bench WriterSamples -cpuprofile /tmp/cpu.prof ./export
+func BenchmarkWriterSamples(b *testing.B) {
+	const n = 1 << 18
+	s := fakeSamples(n)
+	for _, f := range []Format{FormatParquet, FormatArrow} {
+		b.Run(f.String(), func(b *testing.B) {
+			b.ReportAllocs()
+			dir := b.TempDir()
+			for b.Loop() {
+				w, err := NewWriter(dir, "g1", WithFormat(f))
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < n; i += 1024 {
+					if err := w.Samples(s[i : i+1024]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := w.Close(nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mrows/s")
+		})
+	}
+}
+
+// dictStrings decodes a dictionary<int8, utf8> column.
+func dictStrings(t *testing.T, a arrow.Array) []string {
+	t.Helper()
+	d, ok := a.(*array.Dictionary)
+	if !ok {
+		t.Fatalf("column is %s, want a dictionary", a.DataType())
+	}
+	vals := d.Dictionary().(*array.String)
+	out := make([]string, d.Len())
+	for i := range out {
+		out[i] = vals.Value(d.GetValueIndex(i))
+	}
+	return out
 }

@@ -64,6 +64,7 @@ type analyzeConfig struct {
 	strict    bool
 	batchRows int
 	quiet     bool
+	fsync     bool
 }
 
 func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -80,6 +81,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode (default: count, report and skip them)")
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
+	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), analyzeUsage)
 		fs.PrintDefaults()
@@ -230,6 +232,7 @@ func sessionID(b *decode.Bundle) string {
 // analyzeResult is what one input gave.
 type analyzeResult struct {
 	summary  export.SessionSummary
+	rows     int64 // samples rows written
 	warnings []string
 	err      error
 }
@@ -256,6 +259,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	res.summary = export.Summarize(sum)
 	res.summary.Source = in.path
 	res.summary.SetTables(cfg.out, p.writer)
+	res.rows = p.writer.Rows(export.TableSamples)
 	return res
 }
 
@@ -272,6 +276,33 @@ type pipeline struct {
 }
 
 func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
+	opts := []export.Option{export.WithFormat(cfg.format), export.WithBatchRows(cfg.batchRows)}
+	if hive {
+		opts = append(opts, export.WithHiveLayout())
+	}
+	if cfg.liveOnly {
+		opts = append(opts, export.WithLiveOnly())
+	}
+	if cfg.fsync {
+		opts = append(opts, export.WithSync())
+	}
+	w, err := export.NewWriter(cfg.out, in.sessionID, opts...)
+	if err != nil {
+		return nil, err
+	}
+	p, err := openEngine(in, cfg, w)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	p.writer = w
+	return p, nil
+}
+
+// openEngine wires an input's recording to a new engine session that
+// feeds sinks: the court and roster of the bundle, the engine settings of
+// the flags, the bad-line accounting. The caller owns the sinks.
+func openEngine(in input, cfg *analyzeConfig, sinks ...track.Sink) (*pipeline, error) {
 	b := in.bundle
 	p := &pipeline{in: in, cfg: cfg}
 	meta := track.Meta{SessionID: in.sessionID}
@@ -294,20 +325,8 @@ func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
 	}
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = cfg.hz
-	opts := []export.Option{export.WithFormat(cfg.format), export.WithBatchRows(cfg.batchRows)}
-	if hive {
-		opts = append(opts, export.WithHiveLayout())
-	}
-	if cfg.liveOnly {
-		opts = append(opts, export.WithLiveOnly())
-	}
-	w, err := export.NewWriter(cfg.out, in.sessionID, opts...)
-	if err != nil {
-		return nil, err
-	}
-	p.writer = w
-	if p.sess, err = track.NewSession(tcfg, meta, w); err != nil {
-		w.Abort()
+	var err error
+	if p.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {
 		return nil, fmt.Errorf("%s: %w", in.path, err)
 	}
 	ropt := decode.ReaderOptions{
@@ -321,7 +340,6 @@ func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
 		},
 	}
 	if p.reader, err = decode.OpenRecording(b.MessagesPath, ropt); err != nil {
-		w.Abort()
 		return nil, err
 	}
 	return p, nil
@@ -334,34 +352,36 @@ var errCanceled = errors.New("canceled")
 // writer's files are committed by the engine's Close (the writer is its
 // sink) or removed on any error.
 func (p *pipeline) run(ctx context.Context) (*track.Summary, error) {
+	sum, err := p.feed(ctx)
+	if err != nil && p.writer != nil {
+		p.writer.Abort()
+	}
+	return sum, err
+}
+
+func (p *pipeline) feed(ctx context.Context) (*track.Summary, error) {
 	defer p.reader.Close()
 	var m decode.Message
 	var n int
 	for p.reader.Next(&m) {
 		if err := p.sess.Feed(&m); err != nil {
-			p.writer.Abort()
 			return nil, fmt.Errorf("%s:%d: %w", p.in.bundle.MessagesPath, p.reader.LineNumber(), err)
 		}
 		if n++; n&0xfff == 0 && ctx.Err() != nil {
-			p.writer.Abort()
 			return nil, fmt.Errorf("%s: %w", p.in.path, errCanceled)
 		}
 	}
 	if err := p.reader.Err(); err != nil {
-		p.writer.Abort()
 		return nil, fmt.Errorf("%s: %w", p.in.bundle.MessagesPath, err)
 	}
 	if p.cfg.strict && p.nBad > 0 {
-		p.writer.Abort()
 		return nil, fmt.Errorf("%s: %d lines do not decode (--strict); first: %s", p.in.bundle.MessagesPath, p.nBad, p.bad[0])
 	}
 	if st := p.reader.Stats(); st.Messages == 0 {
-		p.writer.Abort()
 		return nil, fmt.Errorf("%s: no message decoded (%d lines, %d bad)", p.in.bundle.MessagesPath, st.Lines, st.Bad)
 	}
 	sum, err := p.sess.Close()
 	if err != nil {
-		p.writer.Abort()
 		return nil, fmt.Errorf("%s: %w", p.in.path, err)
 	}
 	return sum, nil

@@ -207,7 +207,7 @@ func TestAnalyzeFlags(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}

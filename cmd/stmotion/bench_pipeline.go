@@ -1,0 +1,348 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
+)
+
+func init() {
+	registerBench("pipeline", "end to end: decode → engine → possession/heatmaps → Parquet, beside decode only", runBenchPipeline)
+}
+
+const benchPipelineUsage = `Usage: stmotion bench pipeline [flags]
+
+Measures what 'stmotion analyze' does, end to end, on a simulated game
+(synth, written once to a temporary directory and read from disk), side by
+side in one run with the stages below it:
+
+  decode     read the recording and decode every line
+  engine     decode → engine (resampling, smoothing, kinematics, analyzers)
+             into a sink that drops the rows
+  pipeline   decode → engine → Parquet tables and summary, as analyze
+
+For each: location samples (input location messages) per second of wall
+time and per CPU second (user+sys, all threads: the GC and Parquet
+compression run beside the main goroutine), output rows, and the peak of
+the Go heap (live objects, sampled every 2 ms with runtime/metrics) above
+the heap before the run. The best of --reps runs is reported.
+
+--scale 4 also runs the pipeline on a game 4x longer and prints both
+peaks: memory must not grow with the length of a recording. --games N
+runs N games with --jobs 1 and with --jobs J and prints the speed-up.
+The machine may be shared: compare ratios from one run.
+
+Flags:
+`
+
+func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench pipeline", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	minutes := fs.Float64("minutes", 12, "length of the simulated game in `minutes`")
+	hz := fs.Float64("hz", 25, "location sample `rate` per sensor of the simulated game")
+	seed := fs.Int64("seed", 1, "seed of the simulated game")
+	reps := fs.Int("reps", 3, "timed `repetitions` per stage; the best is reported")
+	scale := fs.Float64("scale", 0, "also run the pipeline on a game this many `times` longer and compare peak memory (0: skip)")
+	games := fs.Int("games", 0, "also run this many `games` with --jobs 1 and with --jobs (0: skip)")
+	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
+	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline stage's runs to `file` (go tool pprof)")
+	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), benchPipelineUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("bench pipeline: unexpected arguments %q", fs.Args())
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	if *reps < 1 || *jobs < 1 || !(*minutes > 0) {
+		return fmt.Errorf("bench pipeline: --reps, --jobs and --minutes must be positive")
+	}
+	dir := *keep
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "stmotion-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+
+	game := func(name string, minutes float64) (input, error) {
+		cfg := synth.DefaultConfig()
+		cfg.Minutes, cfg.Hz, cfg.Seed = minutes, *hz, *seed
+		path := filepath.Join(dir, name)
+		fmt.Fprintf(stderr, "simulating a %.0f-minute game at %g Hz into %s\n", minutes, *hz, path)
+		if _, err := synth.Write(ctx, cfg, path, nil); err != nil {
+			return input{}, err
+		}
+		b, err := decode.OpenBundle(path)
+		if err != nil {
+			return input{}, err
+		}
+		return input{path: path, sessionID: name, bundle: b}, nil
+	}
+	in, err := game("game", *minutes)
+	if err != nil {
+		return err
+	}
+	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), format: f, cell_m: 0.5, batchRows: export.DefaultBatchRows}
+
+	stages := []struct {
+		name string
+		run  func() (stageCounts, error)
+	}{
+		{"decode", func() (stageCounts, error) { return benchDecodeOnly(in) }},
+		{"engine", func() (stageCounts, error) { return benchEngine(ctx, in, acfg) }},
+		{"pipeline", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
+	}
+	var results []stageResult
+	for _, st := range stages {
+		if st.name == "pipeline" && *cpuProfile != "" {
+			pf, err := os.Create(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			if err := pprof.StartCPUProfile(pf); err != nil {
+				pf.Close()
+				return err
+			}
+			defer pf.Close()
+			defer pprof.StopCPUProfile()
+		}
+		r, err := measureBest(*reps, st.run)
+		if err != nil {
+			return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
+		}
+		r.name = st.name
+		results = append(results, r)
+	}
+
+	fmt.Fprintf(stdout, "game      %s: %.0f min at %g Hz, %d location samples, %.1f MB of messages\n",
+		in.path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
+	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; best of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc/s per CPU s\trows out\tpeak heap MB\tvs decode\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.2f\t%.2f\t%d\t%.1f\t%.2fx\t\n", r.name, r.wall.Seconds(), r.cpu.Seconds(),
+			r.perWall()/1e6, r.perCPU()/1e6, r.rows, float64(r.peakHeap)/1e6, results[0].wall.Seconds()/r.wall.Seconds())
+	}
+	tw.Flush()
+
+	if *scale > 0 {
+		long, err := game("game-long", *minutes**scale)
+		if err != nil {
+			return err
+		}
+		r, err := measureBest(*reps, func() (stageCounts, error) { return benchAnalyze(ctx, long, acfg) })
+		if err != nil {
+			return fmt.Errorf("bench pipeline: scale: %w", err)
+		}
+		base := results[len(results)-1]
+		fmt.Fprintf(stdout, "\nmemory vs length: pipeline peak heap %.1f MB on %.0f min, %.1f MB on %.0f min (%.2fx for %gx the samples); %.2f M loc/s on the long game\n",
+			float64(base.peakHeap)/1e6, *minutes, float64(r.peakHeap)/1e6, *minutes**scale,
+			float64(r.peakHeap)/float64(base.peakHeap), float64(r.locations)/float64(base.locations), r.perWall()/1e6)
+	}
+
+	if *games > 0 {
+		var walls [2]time.Duration
+		var locs int64
+		for k, j := range []int{1, *jobs} {
+			best := time.Duration(1<<63 - 1)
+			for range *reps {
+				runtime.GC()
+				start := time.Now()
+				var mu sync.Mutex
+				var firstErr error
+				var n int64
+				runJobs(ctx, j, *games, func(i int) {
+					c, err := benchAnalyzeAs(ctx, in, acfg, fmt.Sprintf("g%d", i))
+					mu.Lock()
+					defer mu.Unlock()
+					n += c.locations
+					if err != nil && firstErr == nil {
+						firstErr = err
+					}
+				})
+				if firstErr != nil {
+					return fmt.Errorf("bench pipeline: games: %w", firstErr)
+				}
+				best = min(best, time.Since(start))
+				locs = n
+			}
+			walls[k] = best
+		}
+		fmt.Fprintf(stdout, "\n%d games: --jobs 1 %.3f s (%.2f M loc/s), --jobs %d %.3f s (%.2f M loc/s): %.2fx\n",
+			*games, walls[0].Seconds(), float64(locs)/walls[0].Seconds()/1e6, *jobs, walls[1].Seconds(),
+			float64(locs)/walls[1].Seconds()/1e6, walls[0].Seconds()/walls[1].Seconds())
+	}
+	return nil
+}
+
+// stageCounts is what one run of a stage processed.
+type stageCounts struct {
+	locations int64 // input location messages
+	bytes     int64 // input text
+	rows      int64 // output sample rows (0 for decode)
+}
+
+type stageResult struct {
+	stageCounts
+	name     string
+	wall     time.Duration
+	cpu      time.Duration
+	peakHeap uint64 // bytes above the heap before the run
+}
+
+func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }
+func (r stageResult) perCPU() float64  { return float64(r.locations) / r.cpu.Seconds() }
+
+// measureBest runs a stage reps times and keeps the fastest run, with the
+// highest peak heap of all runs (the peak is a bound, not a speed).
+func measureBest(reps int, run func() (stageCounts, error)) (stageResult, error) {
+	var best stageResult
+	for i := range reps {
+		runtime.GC()
+		sampler := startHeapSampler()
+		cpu0 := cpuTime()
+		start := time.Now()
+		c, err := run()
+		wall := time.Since(start)
+		cpu := cpuTime() - cpu0
+		peak := sampler.stop()
+		if err != nil {
+			return best, err
+		}
+		if i == 0 || wall < best.wall {
+			best.stageCounts, best.wall, best.cpu = c, wall, cpu
+		}
+		best.peakHeap = max(best.peakHeap, peak)
+	}
+	return best, nil
+}
+
+// heapSampler samples the bytes of live heap objects (runtime/metrics,
+// no stop-the-world) until stop, and reports the peak above the first
+// sample.
+type heapSampler struct {
+	done chan struct{}
+	peak chan uint64
+}
+
+func startHeapSampler() heapSampler {
+	s := heapSampler{done: make(chan struct{}), peak: make(chan uint64)}
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	base := sample[0].Value.Uint64()
+	go func() {
+		var peak uint64
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > base && v-base > peak {
+				peak = v - base
+			}
+			select {
+			case <-s.done:
+				s.peak <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s heapSampler) stop() uint64 {
+	close(s.done)
+	return <-s.peak
+}
+
+// cpuTime is the process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func benchDecodeOnly(in input) (stageCounts, error) {
+	r, err := decode.OpenRecording(in.bundle.MessagesPath, decode.ReaderOptions{})
+	if err != nil {
+		return stageCounts{}, err
+	}
+	defer r.Close()
+	var m decode.Message
+	var c stageCounts
+	for r.Next(&m) {
+		if m.Kind == decode.KindLocation {
+			c.locations++
+		}
+	}
+	c.bytes = r.Stats().Bytes
+	return c, r.Err()
+}
+
+// countSink counts sample rows and drops them.
+type countSink struct{ rows int64 }
+
+func (s *countSink) Samples(b []track.Sample) error { s.rows += int64(len(b)); return nil }
+func (s *countSink) Segment(*track.Segment) error   { return nil }
+func (s *countSink) Close(*track.Summary) error     { return nil }
+
+func benchEngine(ctx context.Context, in input, cfg *analyzeConfig) (stageCounts, error) {
+	var sink countSink
+	p, err := openEngine(in, cfg, &sink)
+	if err != nil {
+		return stageCounts{}, err
+	}
+	sum, err := p.run(ctx)
+	if err != nil {
+		return stageCounts{}, err
+	}
+	st := p.reader.Stats()
+	return stageCounts{locations: sum.Quality.Locations, bytes: st.Bytes, rows: sink.rows}, nil
+}
+
+func benchAnalyze(ctx context.Context, in input, cfg *analyzeConfig) (stageCounts, error) {
+	return benchAnalyzeAs(ctx, in, cfg, in.sessionID)
+}
+
+// benchAnalyzeAs runs analyze's pipeline on in as session id (so parallel
+// runs of one game write apart), summary.json included, and counts the
+// samples rows through a second sink.
+func benchAnalyzeAs(ctx context.Context, in input, cfg *analyzeConfig, id string) (stageCounts, error) {
+	in.sessionID = id
+	res := analyzeInput(ctx, in, cfg, true)
+	if res.err != nil {
+		return stageCounts{}, res.err
+	}
+	if err := export.WriteJSON(filepath.Join(cfg.out, id+".summary.json"), res.summary); err != nil {
+		return stageCounts{}, err
+	}
+	q := res.summary.Quality
+	return stageCounts{locations: q.Locations, rows: res.rows}, nil
+}

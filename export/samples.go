@@ -1,0 +1,150 @@
+package export
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+// samplesBuf is the samples table's row buffer. It is the hot path (one
+// row per sensor per grid tick, millions per game), so instead of Arrow
+// builders it keeps plain Go columns of a fixed capacity, stored to with
+// no capacity checks, and hands them to the file writer as Arrow arrays
+// that alias them (no copy). The string columns (session_id, kind, clock)
+// are dictionary-encoded: an int8 index per row into a small fixed
+// dictionary, which Parquet writes as its own dictionary page without
+// hashing every value.
+//
+// The columns are reused for every batch: the file writers encode a record
+// completely before Write returns, so nothing aliases them afterwards.
+type samplesBuf struct {
+	n, cap                       int
+	session                      bool
+	t, sensor, team              []int64
+	x, y, z, speed, accel, head  []float64
+	period                       []int32
+	sessionIdx, kindIdx, clockIx []int8
+	inBounds, holder             []byte // bitmaps
+
+	sessionDict, kindDict, clockDict arrow.Array
+}
+
+// Dictionaries of the string columns of samples; the index of a value is
+// its position.
+var (
+	kindValues  = [...]string{"unknown", "player", "ball"}         // by track.SensorKind
+	clockValues = [...]string{"unknown", "live", "paused", "foul"} // by track.ClockState
+	dictInt8    = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+)
+
+func newSamplesBuf(mem memory.Allocator, capacity int, session bool, sessionID string) *samplesBuf {
+	b := &samplesBuf{
+		cap: capacity, session: session,
+		t: make([]int64, capacity), sensor: make([]int64, capacity), team: make([]int64, capacity),
+		x: make([]float64, capacity), y: make([]float64, capacity), z: make([]float64, capacity),
+		speed: make([]float64, capacity), accel: make([]float64, capacity), head: make([]float64, capacity),
+		period: make([]int32, capacity), kindIdx: make([]int8, capacity), clockIx: make([]int8, capacity),
+		inBounds: make([]byte, bitutil.BytesForBits(int64(capacity))), holder: make([]byte, bitutil.BytesForBits(int64(capacity))),
+	}
+	b.kindDict = stringArray(mem, kindValues[:]...)
+	b.clockDict = stringArray(mem, clockValues[:]...)
+	if session {
+		b.sessionIdx = make([]int8, capacity) // all zero: the one value
+		b.sessionDict = stringArray(mem, sessionID)
+	}
+	return b
+}
+
+func stringArray(mem memory.Allocator, vs ...string) arrow.Array {
+	sb := array.NewStringBuilder(mem)
+	defer sb.Release()
+	sb.AppendValues(vs, nil)
+	return sb.NewArray()
+}
+
+// full reports whether the buffer must be flushed before the next row.
+func (b *samplesBuf) full() bool { return b.n == b.cap }
+
+// append stores one sample; the caller flushes when full.
+func (b *samplesBuf) append(s *track.Sample) {
+	i := b.n
+	b.t[i] = s.T_ms
+	b.sensor[i] = s.SensorID
+	b.team[i] = s.TeamID
+	b.x[i] = s.X_m
+	b.y[i] = s.Y_m
+	b.z[i] = s.Z_m
+	b.speed[i] = s.Speed_mps
+	b.accel[i] = s.Accel_mps2
+	b.head[i] = s.Heading_rad
+	b.period[i] = s.Period
+	k := int8(s.Kind)
+	if int(k) >= len(kindValues) {
+		k = 0
+	}
+	b.kindIdx[i] = k
+	c := int8(s.Clock)
+	if int(c) >= len(clockValues) {
+		c = 0
+	}
+	b.clockIx[i] = c
+	bitutil.SetBitTo(b.inBounds, i, s.InBounds)
+	bitutil.SetBitTo(b.holder, i, s.BallHolder)
+	b.n++
+}
+
+// record wraps the buffered rows as a record batch of schema (Schema of
+// TableSamples) that aliases the buffer; release it before the next append.
+func (b *samplesBuf) record(schema *arrow.Schema) arrow.RecordBatch {
+	n := b.n
+	cols := make([]arrow.Array, 0, schema.NumFields())
+	if b.session {
+		cols = append(cols, dictArray(b.sessionIdx[:n], b.sessionDict))
+	}
+	cols = append(cols,
+		fixed(tsMs, n, arrow.Int64Traits.CastToBytes(b.t[:n])),
+		fixed(i64, n, arrow.Int64Traits.CastToBytes(b.sensor[:n])),
+		dictArray(b.kindIdx[:n], b.kindDict),
+		fixed(i64, n, arrow.Int64Traits.CastToBytes(b.team[:n])),
+		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.x[:n])),
+		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.y[:n])),
+		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.z[:n])),
+		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.speed[:n])),
+		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.accel[:n])),
+		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.head[:n])),
+		fixed(i32, n, arrow.Int32Traits.CastToBytes(b.period[:n])),
+		dictArray(b.clockIx[:n], b.clockDict),
+		fixed(boo, n, b.inBounds[:bitutil.BytesForBits(int64(n))]),
+		fixed(boo, n, b.holder[:bitutil.BytesForBits(int64(n))]),
+	)
+	rec := array.NewRecordBatch(schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release() // the record holds its own references
+	}
+	return rec
+}
+
+func (b *samplesBuf) release() {
+	for _, a := range []arrow.Array{b.sessionDict, b.kindDict, b.clockDict} {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
+// fixed is an array of a fixed-width type over data (no validity bitmap:
+// no nulls), aliasing it.
+func fixed(t arrow.DataType, n int, data []byte) arrow.Array {
+	d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(data)}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+func dictArray(idx []int8, dict arrow.Array) arrow.Array {
+	ind := fixed(arrow.PrimitiveTypes.Int8, len(idx), arrow.Int8Traits.CastToBytes(idx))
+	defer ind.Release()
+	return array.NewDictionaryArray(dictInt8, ind, dict)
+}
