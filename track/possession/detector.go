@@ -557,7 +557,8 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		d.send()
 	}
 	if d.runTeam != 0 && team != d.runTeam {
-		if !d.shotSince && r.valid {
+		if !d.shotSince && r.valid && d.relLive {
+			// (A ball handed over during a dead ball is not a turnover.)
 			d.ev = Event{Kind: KindTurnover, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,
 				ToPlayerID: id, ToTeamID: team, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: sx, EndY_m: sy,
 				Steal: !d.deadSince}

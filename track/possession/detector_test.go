@@ -491,3 +491,26 @@ func BenchmarkUpdate(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
 }
+
+func TestDeadBallHandoverIsNoTurnover(t *testing.T) {
+	// Player 1 holds the ball; the clock stops at 1 s; at 2 s the ball is
+	// handed to player 3 (the other team) who inbounds it after the clock
+	// starts at 3 s.
+	tr := play(scene{
+		dur_s:   4,
+		players: still(map[int64][2]float64{1: {0, 0}, 3: {3, 0}}),
+		ball: func(t float64) (float64, float64, float64) {
+			if t < 2 {
+				return 0.3, 0, 1
+			}
+			return 2.7, 0, 1
+		},
+		live: func(t float64) bool { return t < 1 || t >= 3 },
+	})
+	if n := len(tr.of(KindTurnover)); n != 0 {
+		t.Errorf("a dead-ball handover counted as a turnover\n%s", tr)
+	}
+	if ps := tr.of(KindPossession); len(ps) != 2 || ps[1].PlayerID != 3 || ps[1].Live_ms != 1000 {
+		t.Errorf("want player 3 to hold with 1 s of it live, got\n%s%+v", tr, ps)
+	}
+}
