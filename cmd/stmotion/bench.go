@@ -23,7 +23,7 @@ func registerBench(name, summary string, run func(ctx context.Context, args []st
 }
 
 func init() {
-	register("bench", "measure throughput side by side with peers (bench decode)", runBench)
+	register("bench", "measure throughput side by side with peers (decode, pipeline, ...: run 'stmotion bench')", runBench)
 	registerBench("decode", "decoder throughput: stmotion vs encoding/json, goccy/go-json, sonic", runBenchDecode)
 }
 
