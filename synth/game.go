@@ -444,13 +444,17 @@ func (g *game) endHold(ended string) {
 }
 
 // launch starts a flight from the ball's current position. With homing ≥ 0
-// the flight ends in that player's hands at hold height (the end point
-// follows him); otherwise at the fixed point (ex, ey, ez). vz0 is chosen so
+// the flight ends in that player's hands (the end point follows him) at
+// height ez, hold height when ez is 0; otherwise at the fixed point
+// (ex, ey, ez). vz0 is chosen so
 // that the ball is at the end height exactly at T.
 func (g *game) launch(p purpose, T float64, homing int, ex, ey, ez float64) {
+	// Flights last a whole number of steps, so that they end exactly at
+	// the step where their arrival is handled (no overshoot).
+	T = math.Max(1, math.Ceil(T/step_s-1e-6)) * step_s
 	x, y, z := g.ballPos(g.t)
 	b := &g.b
-	if homing >= 0 {
+	if homing >= 0 && ez == 0 {
 		ez = holdZ_m
 	}
 	b.kind, b.t0, b.fly, b.fT, b.homing = ballFlight, g.t, p, T, homing

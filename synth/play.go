@@ -318,33 +318,39 @@ func passKind(p purpose) string {
 
 func (g *game) releasePass(h int, kind purpose, r int) {
 	a, ra := &g.ag[h], &g.ag[r]
-	x, y, _ := g.ballPos(g.t)
-	d := dist(x, y, ra.x, ra.y)
-	speed := math.Min(15, math.Max(8, 6.5+0.6*d)) * g.uni(0.9, 1.08)
-	if kind != flyPass {
-		speed = g.uni(6.5, 8.5)
-	}
-	T := d / speed
-	px, py := ra.x+ra.vx*T, ra.y+ra.vy*T
-	T = math.Max(0.3, dist(x, y, px, py)/speed)
 	homing := r
 	if kind == flyPass && g.rng.Float64() < 0.045 {
 		if di := g.defenderOf(r); di >= 0 && g.ag[di].mode == modeCourt {
-			homing = di
+			homing = di // intercepted: the flight ends in the defender's hands
 		}
 	}
+	hm := &g.ag[homing]
+	x, y, _ := g.ballPos(g.t)
+	d := dist(x, y, hm.x, hm.y)
+	speed := math.Min(15, math.Max(8, 6.5+0.6*d)) * g.uni(0.9, 1.08)
+	switch kind {
+	case flyInbound:
+		speed = g.uni(8, 10.5)
+	case flyToss:
+		speed = g.uni(4.5, 7) // a gentle dead-ball throw
+	}
+	// The receiver slows to a stop 0.4 s ahead (to meet the ball), so he
+	// covers about v·min(T, 0.8)/2 before the catch.
+	T := d / speed
+	k := 0.5 * math.Min(T, 0.8)
+	px, py := hm.x+hm.vx*k, hm.y+hm.vy*k
+	T = math.Max(0.2, dist(x, y, px, py)/speed)
 	g.endHold(passKind(kind))
 	g.launch(kind, T, homing, 0, 0, 0)
 	g.b.passer, g.b.intended = h, r
 	g.tr.Passes = append(g.tr.Passes, Pass{
 		Kind: passKind(kind), From: a.id, Intended: ra.id, Released_ms: g.ms(g.t),
-		Distance_m: round3(dist(x, y, px, py)), AirSpeed_mps: round3(dist(x, y, px, py) / T),
 		LiveClock: g.clock == decode.MarkerLive,
 	})
 	g.passIdx = len(g.tr.Passes) - 1
-	// The receiver eases up to take the ball.
+	// The receiver comes to meet the ball.
 	if kind == flyPass {
-		ra.setTarget(ra.tx, ra.ty, math.Min(ra.gait, 3.5), ra.curve)
+		hm.setTarget(hm.x+hm.vx*0.4, hm.y+hm.vy*0.4, math.Min(hm.gait, 3.5), 0)
 	}
 }
 
@@ -507,7 +513,10 @@ func (g *game) catchPass() {
 	r, from, kind := b.homing, b.passer, b.fly
 	if g.passIdx >= 0 {
 		p := &g.tr.Passes[g.passIdx]
+		x, y, _ := g.ballPos(g.t)
+		d := dist(b.f0x, b.f0y, x, y)
 		p.To, p.Caught_ms = g.ag[r].id, g.ms(g.t)
+		p.Distance_m, p.AirSpeed_mps = round3(d), round3(d/b.fT)
 	}
 	if kind == flyPass && from >= 0 && g.ag[r].side != g.ag[from].side {
 		g.tr.Passes[g.passIdx].Intercepted = true
@@ -565,10 +574,7 @@ func (g *game) rim() {
 	if !s.Make {
 		r := g.rebounder
 		T := math.Max(0.6, dist(g.b.fEndX, g.b.fEndY, g.rebX, g.rebY)/3.5)
-		g.launch(flyRebound, T, r, 0, 0, 0)
-		// catch high: the flight ends at 2.3 m
-		g.b.fEndZ = 2.3
-		g.b.vz0 = (2.3 - g.b.f0z + 0.5*g_mps2*T*T) / T
+		g.launch(flyRebound, T, r, 0, 0, 2.3) // caught high
 		return
 	}
 	g.tr.Teams[a.side].Points += s.Points
@@ -949,9 +955,7 @@ func (g *game) ftRim() {
 	g.ph = phShot
 	g.shotIdx = -1
 	T := math.Max(0.6, dist(g.b.fEndX, g.b.fEndY, g.rebX, g.rebY)/3.5)
-	g.launch(flyRebound, T, g.rebounder, 0, 0, 0)
-	g.b.fEndZ = 2.3
-	g.b.vz0 = (2.3 - g.b.f0z + 0.5*g_mps2*T*T) / T
+	g.launch(flyRebound, T, g.rebounder, 0, 0, 2.3)
 	g.b.passer = s
 }
 

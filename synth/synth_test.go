@@ -259,8 +259,25 @@ func TestTruthConsistent(t *testing.T) {
 	if poss < 0.5*live {
 		t.Errorf("team possession %.2f s is implausibly small for %.2f s live", poss, live)
 	}
-	// Holds: ordered, disjoint, and summing to each player's possession.
+	// Holds: ordered, disjoint, one per touch, summing to each player's possession.
 	sum := map[int64]float64{}
+	touches := map[int64]int{}
+	for _, h := range tr.Holds {
+		touches[h.PlayerID]++
+	}
+	for _, p := range tr.Players {
+		if touches[p.ID] != p.Touches {
+			t.Errorf("player %d: %d holds, %d touches", p.ID, touches[p.ID], p.Touches)
+		}
+	}
+	for _, p := range tr.Passes {
+		if !p.OutOfBounds && (p.Caught_ms <= p.Released_ms || p.Distance_m <= 0) {
+			t.Errorf("pass %+v: not caught after release", p)
+		}
+		if p.Kind == "pass" && !p.OutOfBounds && (p.AirSpeed_mps < 7 || p.AirSpeed_mps > 17) {
+			t.Errorf("pass at %.1f m/s, want about 8-15", p.AirSpeed_mps)
+		}
+	}
 	var prevTo int64
 	for i, h := range tr.Holds {
 		if h.From_ms < prevTo || h.To_ms < h.From_ms {
@@ -294,7 +311,16 @@ func TestPhysicalLimits(t *testing.T) {
 	cfg := small(31)
 	cfg.Minutes = 4
 	var worstV, worstA, minBallZ float64 = 0, 0, math.Inf(1)
+	var bx, by, bz, worstBall float64
+	first := true
 	_, err := run(context.Background(), cfg, discard{}, nil, func(g *game) {
+		// The ball never jumps: its speed between steps stays that of a
+		// hard pass.
+		x, y, z := g.ballPos(g.t)
+		if v := math.Sqrt((x-bx)*(x-bx)+(y-by)*(y-by)+(z-bz)*(z-bz)) / step_s; !first && v > worstBall {
+			worstBall = v
+		}
+		bx, by, bz, first = x, y, z, false
 		for i := range g.ag {
 			a := &g.ag[i]
 			if v := math.Hypot(a.vx, a.vy); v > worstV {
@@ -316,6 +342,9 @@ func TestPhysicalLimits(t *testing.T) {
 	}
 	if worstA > maxAccel+1e-9 || worstA < 2 {
 		t.Errorf("largest acceleration %.3f m/s², want in [2, %v]", worstA, maxAccel)
+	}
+	if worstBall > 18 {
+		t.Errorf("ball moved at %.1f m/s between two steps", worstBall)
 	}
 	if minBallZ < ballR_m-0.01 {
 		t.Errorf("ball centre went to %.3f m (floor contact is %v)", minBallZ, ballR_m)

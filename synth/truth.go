@@ -120,9 +120,9 @@ type Pass struct {
 	Intercepted  bool    `json:"intercepted"`
 	OutOfBounds  bool    `json:"out_of_bounds"`
 	Released_ms  int64   `json:"released_ms"`
-	Caught_ms    int64   `json:"caught_ms"` // 0 when it went out of bounds
-	Distance_m   float64 `json:"distance_m"`
-	AirSpeed_mps float64 `json:"air_speed_mps"`
+	Caught_ms    int64   `json:"caught_ms"`     // 0 when it went out of bounds
+	Distance_m   float64 `json:"distance_m"`    // horizontal, release to catch (or to the landing out of bounds)
+	AirSpeed_mps float64 `json:"air_speed_mps"` // Distance_m over the flight time
 	LiveClock    bool    `json:"live_clock"`
 }
 
@@ -239,7 +239,7 @@ func definitions() map[string]string {
 		"distance_live_m":     "the same integral restricted to time when the clock state was LIVE.",
 		"dist_cm":             "the final DIST stat the feed sends for the player: round(100·distance_m). Every DIST stat equals round(100·distance so far) at its occurred_at, i.e. DIST counts all motion (live and dead ball, bench included), not only live play.",
 		"top_speed_mps":       "maximum of the noise-free horizontal speed |v| over the session (the speed is affine per step, so the maximum is at a step boundary).",
-		"time_on_court_s":     "time the player was one of the side's five (lineup), from the jump ball or the instant a substitution was made (both players start walking then) to the next substitution or the end.",
+		"time_on_court_s":     "time the player was one of the side's five (lineup), from the session start (starters) or the instant a substitution was made (both players start walking then) to the next substitution or the end.",
 		"time_inside_court_s": "time the player's noise-free position was inside the court rectangle (lines included).",
 		"possession_s":        "player: total time holding the ball (dribbling included), from the catch/pickup instant to the release/loss instant, any clock state.",
 		"possession_live_s":   "player: the part of possession_s while the clock was LIVE.",
