@@ -10,6 +10,8 @@ import (
 // the ball). See docs/kinematics.md for how the defaults were chosen.
 type KinConfig struct {
 	// Noise_m is the sensor noise σ per axis assumed by the Kalman filter.
+	// 0 (the default) estimates it from the feed's first samples: the
+	// players' second differences (see Quality.Noise_m).
 	Noise_m float64
 	// JerkPSD_m2ps5 is the power spectral density q of the white jerk that
 	// drives the constant-acceleration model: larger follows faster changes
@@ -70,7 +72,9 @@ type Config struct {
 	// distance from noise): the track is "moving" when its smoothed
 	// displacement over StillWindow_s, divided by StillWindow_s, exceeds
 	// MoveOn_mps, and "still" again when it drops below MoveOff_mps.
-	// Distance accrues only while moving.
+	// Distance accrues only while moving. Both thresholds are given for a
+	// sensor noise of 50 mm and scale with (σ/50 mm)^(5/6), the way the
+	// smoothed position noise does.
 	StillWindow_s float64
 	MoveOn_mps    float64
 	MoveOff_mps   float64
@@ -136,11 +140,11 @@ func DefaultConfig() Config {
 		MaxSensors:       1024,
 		Lag_s:            1,
 		Player: KinConfig{
-			Noise_m: 0.05, JerkPSD_m2ps5: 40, InitSpeed_mps: 5, InitAccel_mps2: 5,
+			JerkPSD_m2ps5: 40, InitSpeed_mps: 5, InitAccel_mps2: 5,
 			MaxSpeed_mps: 12, JumpSlack_m: 0.5, Outlier_m: 0.35,
 		},
 		Ball: KinConfig{
-			Noise_m: 0.05, JerkPSD_m2ps5: 5e4, InitSpeed_mps: 15, InitAccel_mps2: 20,
+			JerkPSD_m2ps5: 5e4, InitSpeed_mps: 15, InitAccel_mps2: 20,
 			MaxSpeed_mps: 35, JumpSlack_m: 1, Outlier_m: 1,
 		},
 		StillWindow_s:    1,
@@ -214,13 +218,16 @@ func (c *Config) validate() error {
 			n string
 			v float64
 		}{
-			{".Noise_m", k.k.Noise_m}, {".JerkPSD_m2ps5", k.k.JerkPSD_m2ps5},
+			{".JerkPSD_m2ps5", k.k.JerkPSD_m2ps5},
 			{".InitSpeed_mps", k.k.InitSpeed_mps}, {".InitAccel_mps2", k.k.InitAccel_mps2},
 			{".MaxSpeed_mps", k.k.MaxSpeed_mps},
 		} {
 			if err := pos(k.name+f.n, f.v); err != nil {
 				return err
 			}
+		}
+		if k.k.Noise_m < 0 || k.k.Noise_m > 10 || math.IsNaN(k.k.Noise_m) {
+			return bad(k.name+".Noise_m", k.k.Noise_m)
 		}
 		if k.k.JumpSlack_m < 0 {
 			return bad(k.name+".JumpSlack_m", k.k.JumpSlack_m)

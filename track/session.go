@@ -72,8 +72,11 @@ type Session struct {
 	maxT       int64 // newest location timestamp
 	haveT      bool
 	haveLocT   bool
-	intervals  []int64 // for the rate estimate
-	period_ms  int64   // grid period; 0 until known
+	intervals  []int64   // for the rate estimate
+	noiseVals  []float64 // for the noise estimate
+	moveOn     float64   // still detector thresholds for the session's noise
+	moveOff    float64
+	period_ms  int64 // grid period; 0 until known
 	dt_s       float64
 	models     [3]*Model // by SensorKind
 	tickCap    int
@@ -146,6 +149,9 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		}
 	} else {
 		s.intervals = make([]int64, 0, cfg.RateSamples)
+	}
+	if s.autoNoise() {
+		s.noiseVals = make([]float64, 0, 2*cfg.RateSamples)
 	}
 	s.timeline.init()
 	s.box.init()
@@ -259,26 +265,70 @@ func (s *Session) location(l *decode.Location) error {
 	case insertedOutOfOrder:
 		s.q.Reordered++
 	case inserted:
-		if s.period_ms == 0 && prevLast >= 0 && t > prevLast && len(s.intervals) < cap(s.intervals) {
-			s.intervals = append(s.intervals, t-prevLast)
+		if !s.gridStarted() {
+			s.learn(sn, prevLast)
 		}
 	}
 	if !s.haveLocT || t > s.maxT {
 		s.maxT = t
 		s.haveLocT = true
 	}
-	if s.period_ms == 0 {
-		if len(s.intervals) < cap(s.intervals) && sn.raw.n < len(sn.raw.t)/2 {
+	if !s.gridStarted() {
+		rateDone := s.period_ms > 0 || len(s.intervals) == cap(s.intervals)
+		noiseDone := !s.autoNoise() || len(s.noiseVals) == cap(s.noiseVals)
+		if !(rateDone && noiseDone) && sn.raw.n < len(sn.raw.t)/2 {
 			return nil
 		}
-		s.detectRate()
-	}
-	if !s.gridStarted() {
 		if err := s.startGrid(); err != nil {
 			return err
 		}
 	}
 	return s.advance(false)
+}
+
+// learn collects, before the grid starts, the sample intervals for the
+// rate estimate and the players' normalised second differences for the
+// noise estimate, from a sample just appended in order.
+func (s *Session) learn(sn *sensor, prevLast int64) {
+	r := &sn.raw
+	t := r.lastT()
+	if s.period_ms == 0 && prevLast >= 0 && t > prevLast && len(s.intervals) < cap(s.intervals) {
+		s.intervals = append(s.intervals, t-prevLast)
+	}
+	if sn.kind != KindPlayer || r.n < 3 || len(s.noiseVals)+2 > cap(s.noiseVals) {
+		return
+	}
+	i0, i1, i2 := r.at(r.n-3), r.at(r.n-2), r.at(r.n-1)
+	d1, d2 := r.t[i1]-r.t[i0], r.t[i2]-r.t[i1]
+	if d1 <= 0 || d2 <= 0 || d1+d2 > 4*max(d1, d2) || d1+d2 > 500 {
+		return
+	}
+	// e = p2 − p1 − (p1 − p0)·d2/d1 has variance (1 + ρ² + (1+ρ)²)·σ²,
+	// ρ = d2/d1, when the motion is locally linear.
+	rho := float64(d2) / float64(d1)
+	norm := 1 / math.Sqrt(1+rho*rho+(1+rho)*(1+rho))
+	ex := r.x[i2] - r.x[i1] - (r.x[i1]-r.x[i0])*rho
+	ey := r.y[i2] - r.y[i1] - (r.y[i1]-r.y[i0])*rho
+	s.noiseVals = append(s.noiseVals, math.Abs(ex)*norm, math.Abs(ey)*norm)
+}
+
+// autoNoise reports whether some kind's noise is to be estimated.
+func (s *Session) autoNoise() bool { return s.cfg.Player.Noise_m == 0 || s.cfg.Ball.Noise_m == 0 }
+
+// Noise bounds of the estimate: below 5 mm the feed is already smoothed
+// (the estimate then mostly measures motion), above 250 mm it is broken.
+const minNoise_m, maxNoise_m = 0.005, 0.25
+
+// detectNoise estimates the players' sensor noise σ per axis as the median
+// absolute normalised second difference / 0.6745 (the median of |N(0, σ²)|
+// is 0.6745σ), which ignores the few large values motion makes.
+func (s *Session) detectNoise() float64 {
+	if len(s.noiseVals) < 16 {
+		return DefaultConfig().Player.Noise_m
+	}
+	v := slices.Clone(s.noiseVals)
+	slices.Sort(v)
+	return min(maxNoise_m, max(minNoise_m, v[len(v)/2]/0.6745))
 }
 
 func (s *Session) newSensor(id int64, kind SensorKind) int32 {
@@ -350,12 +400,28 @@ func (s *Session) gridStarted() bool { return s.tickCap > 0 }
 // is known, and starts the grid at the first tick at or after the oldest
 // sample held.
 func (s *Session) startGrid() error {
+	s.detectRate()
 	dt := s.dt_s
 	var err error
+	est := 0.0
+	if s.autoNoise() {
+		est = s.detectNoise()
+	}
+	s.noiseVals = nil
 	for _, k := range []SensorKind{KindPlayer, KindBall} {
 		kc := s.cfg.Player
 		if k == KindBall {
 			kc = s.cfg.Ball
+		}
+		if kc.Noise_m == 0 {
+			kc.Noise_m = est
+		}
+		if k == KindPlayer {
+			s.q.Noise_m = kc.Noise_m
+			// The still detector's thresholds are set for σ = 50 mm and
+			// follow the smoothed position noise, ∝ σ^(5/6).
+			f := math.Pow(kc.Noise_m/0.05, 5.0/6)
+			s.moveOn, s.moveOff = s.cfg.MoveOn_mps*f, s.cfg.MoveOff_mps*f
 		}
 		s.models[k], err = cachedModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
 		if err != nil {
@@ -406,9 +472,6 @@ func ceilDiv(a, b int64) int64 {
 // forceProgress is called when a raw ring is full: it processes the grid
 // as far as the data goes, treating waits for sensors in a dropout as gaps.
 func (s *Session) forceProgress() error {
-	if s.period_ms == 0 {
-		s.detectRate()
-	}
 	if !s.gridStarted() {
 		if err := s.startGrid(); err != nil {
 			return err
@@ -714,10 +777,10 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 	d := s.dispSpeed(sn, n, seg, s.halfWin)
 	switch {
 	case seg == n:
-		a.moving = d > s.cfg.MoveOn_mps
-	case a.moving && d < s.cfg.MoveOff_mps:
+		a.moving = d > s.moveOn
+	case a.moving && d < s.moveOff:
 		a.moving = false
-	case !a.moving && d > s.cfg.MoveOn_mps:
+	case !a.moving && d > s.moveOn:
 		a.moving = true
 	}
 	step, counted := 0.0, false
@@ -733,7 +796,7 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 		dx, dy := x-a.lastX, y-a.lastY
 		chord := math.Sqrt(dx*dx + dy*dy)
 		gap := float64(n-a.lastN) * s.dt_s
-		if chord <= sn.kin.MaxSpeed_mps*gap && chord > s.cfg.MoveOn_mps*gap {
+		if chord <= sn.kin.MaxSpeed_mps*gap && chord > s.moveOn*gap {
 			step, counted = chord, true
 		}
 	}
@@ -848,9 +911,6 @@ func (s *Session) Close() (*Summary, error) {
 	s.closed = true
 	var err error
 	if s.haveLocT {
-		if s.period_ms == 0 {
-			s.detectRate()
-		}
 		if !s.gridStarted() {
 			err = s.startGrid()
 		}

@@ -540,7 +540,7 @@ func TestConfigValidate(t *testing.T) {
 	for _, f := range []func(*Config){
 		func(c *Config) { c.Rate_Hz = -1 },
 		func(c *Config) { c.MaxGap_ms = 0 },
-		func(c *Config) { c.Player.Noise_m = 0 },
+		func(c *Config) { c.Player.Noise_m = -0.01 },
 		func(c *Config) { c.Ball.MaxSpeed_mps = math.Inf(1) },
 		func(c *Config) { c.MoveOn_mps = 0.01 },
 		func(c *Config) { c.SpeedBands_mps = []float64{2, 1} },

@@ -190,6 +190,9 @@ type Quality struct {
 	Outliers   int64
 	UnknownIDs int64 // sensor ids not on the roster
 	StaleStats int64 // stats messages with an old or repeated version
+	// Noise_m is the players' sensor noise σ per axis the filter used:
+	// estimated from the feed unless configured (Config.Player.Noise_m).
+	Noise_m float64
 	// DroppedSensors counts location samples of sensor ids beyond
 	// Config.MaxSensors (dropped to keep memory bounded).
 	DroppedSensors int64
