@@ -368,12 +368,17 @@ func index(players []PlayerPos, id int64) int {
 
 // entryTime is when the ball crossed into Entry_m of p, interpolated from
 // the previous ball sample (p held still).
-func (d *Detector) entryTime(t_ms int64, p PlayerPos, dist float64) int64 {
+// A ball that came down through MaxBallZ_m (a rebound caught high) enters
+// when it crossed that height.
+func (d *Detector) entryTime(t_ms int64, p PlayerPos, dist, z float64) int64 {
 	if !d.started {
 		return t_ms
 	}
+	if d.prevZ_m >= d.cfg.MaxBallZ_m {
+		return crossTime(d.prevT_ms, t_ms, d.prevZ_m, z, d.cfg.MaxBallZ_m)
+	}
 	prev := math.Hypot(d.prevX_m-p.X_m, d.prevY_m-p.Y_m)
-	if prev <= d.cfg.Entry_m || d.prevZ_m >= d.cfg.MaxBallZ_m {
+	if prev <= d.cfg.Entry_m {
 		return t_ms
 	}
 	return crossTime(d.prevT_ms, t_ms, prev, dist, d.cfg.Entry_m)
@@ -386,7 +391,7 @@ func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist, z float64) {
 	}
 	d.cand = p.ID
 	d.candDead_ms = d.deadCum_ms
-	d.candEntry = d.entryTime(t_ms, p, dist)
+	d.candEntry = d.entryTime(t_ms, p, dist, z)
 	d.candStart = d.candEntry
 	d.candHand, d.candAir = false, false
 	d.candPrevD = math.Hypot(d.prevX_m-p.X_m, d.prevY_m-p.Y_m)
