@@ -420,9 +420,9 @@ func (p *parser) strEsc(i int, field string) (s Span, esc bool, end int, null bo
 }
 
 // int reads an integer-valued number in [lo, hi], or null, at src[i].
-// Plain integers of up to 18 digits are parsed inline; everything else
-// (fractions, exponents, long or out-of-range numbers, null, errors) goes
-// through intSlow.
+// Plain integers of up to 18 digits, also with a zero fraction (15.0), are
+// parsed inline; everything else (exponents, long or out-of-range numbers,
+// null, errors) goes through intSlow.
 func (p *parser) int(i int, lo, hi int64, field string) (v int64, end int, null bool, err error) {
 	src := p.src
 	j := i
@@ -432,16 +432,9 @@ func (p *parser) int(i int, lo, hi int64, field string) (v int64, end int, null 
 		j++
 	}
 	start := j
-	var u uint64
-	for j < len(src) {
-		d := src[j] - '0'
-		if d > 9 {
-			break
-		}
-		u = u*10 + uint64(d)
-		j++
-	}
-	if n := j - start; n > 0 && n <= 18 && (n == 1 || src[start] != '0') {
+	u, n := parseDigits(src, j)
+	j += n
+	if n > 0 && n <= 18 && (n == 1 || src[start] != '0') {
 		c := at(src, j)
 		if c == '.' { // 15.0, 15.00: still the integer 15
 			k := j + 1

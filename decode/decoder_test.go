@@ -368,7 +368,7 @@ func TestFastPathAgrees(t *testing.T) {
 	ins := []string{
 		`{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}`,
 		`{"type":"location","data":{"occurred_at":0,"type":"BALL","id":2147549498,"x":-6039,"y":-8833,"z":-0}}` + "\n",
-		`{"type":"location","data":{"occurred_at":-5,"type":"PLAYER","id":999999999999999999,"x":2147483647,"y":-2147483648,"z":0}}` + " \r\n",
+		`{"type":"location","data":{"occurred_at":-5,"type":"PLAYER","id":9999999999999999,"x":2147483647,"y":-2147483648,"z":0}}` + " \r\n",
 	}
 	for _, in := range ins {
 		var fast, general Message
@@ -395,6 +395,12 @@ func TestFastPathAgrees(t *testing.T) {
 		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":-,"y":1,"z":1}}`,
 		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":1,"x":2}}`,
 		`{"type":"location","data":{"occurred_at":1234567890123456789,"type":"PLAYER","id":1,"x":1,"y":1,"z":1}}`,
+		`{"type":"location","data":{"occurred_at":12345678901234567,"type":"PLAYER","id":1,"x":1,"y":1,"z":1}}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":00000000000000001,"x":1,"y":1,"z":1}}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":01234567,"x":1,"y":1,"z":1}}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":-}}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":1}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":1}}}`,
 	} {
 		var m Message
 		if d.fastLocation([]byte(in), &m) {
@@ -470,5 +476,48 @@ func TestOtherPartsUntouched(t *testing.T) {
 		if m.Location != want {
 			t.Errorf("Decode(%s) (%v) changed Location:\n got:  %+v\n want: %+v", in, m.Kind, m.Location, want)
 		}
+	}
+}
+
+// TestFastPathNumbers puts many number spellings into every number slot of
+// a canonical location line (and varies its end) and checks that Decode,
+// fast path included, gives exactly what the general decoder gives.
+func TestFastPathNumbers(t *testing.T) {
+	nums := []string{"0", "-0", "7", "-7", "00", "01", "-01", "10", "12345678", "-12345678", "123456789",
+		"00000000", "000000001", "1234567890123456", "-1234567890123456", "12345678901234567",
+		"123456789012345678", "1234567890123456789", "99999999999999999999", "2147483647", "2147483648",
+		"-2147483648", "-2147483649", "1.0", "1.5", "1e2", "-", "", "1478800197342", "2147549498"}
+	ends := []string{"", "\n", " \r\n", " x", "}", "\x00"}
+	var d Decoder
+	check := func(in string) {
+		t.Helper()
+		var got, want Message
+		gerr := d.Decode([]byte(in), &got)
+		p := parser{d: &d, src: []byte(in), m: &want}
+		werr := p.message()
+		if werr != nil {
+			want.Kind = KindUnknown
+		}
+		if (gerr == nil) != (werr == nil) || (gerr == nil && got != want) ||
+			(gerr != nil && gerr.Error() != werr.Error()) {
+			t.Errorf("%q:\n Decode:  %v %+v\n general: %v %+v", in, gerr, got.Location, werr, want.Location)
+		}
+	}
+	for slot := 0; slot < 5; slot++ {
+		for _, n := range nums {
+			v := []string{"1478800197342", "2942", "2314", "-8635", "69"}
+			v[slot] = n
+			for _, sensor := range []string{"PLAYER", "BALL"} {
+				for _, end := range ends {
+					check(`{"type":"location","data":{"occurred_at":` + v[0] + `,"type":"` + sensor + `","id":` + v[1] +
+						`,"x":` + v[2] + `,"y":` + v[3] + `,"z":` + v[4] + `}}` + end)
+				}
+			}
+		}
+	}
+	// Every prefix of a canonical line (truncated input) must fail alike.
+	line := `{"type":"location","data":{"occurred_at":1478800197342,"type":"BALL","id":2147549498,"x":-6039,"y":-8833,"z":1705}}`
+	for k := 0; k <= len(line); k++ {
+		check(line[:k])
 	}
 }

@@ -4,12 +4,13 @@ package decode
 //
 //	{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}
 //
-// recognised by comparing literal pieces and parsing the plain integers in
-// between. Anything else (other key order, whitespace inside, fractions,
-// exponents, leading zeros, out-of-range numbers, escapes) makes it give up
-// without touching m, and the general decoder handles the message, so both
-// paths agree by construction: the fast path accepts a strict subset and
-// fills the same fields. TestFastPathAgrees checks it.
+// recognised by comparing literal pieces 8 bytes at a time and parsing the
+// plain integers in between a word at a time (scan_swar.go). Anything else
+// (other key order, whitespace inside, fractions, exponents, leading zeros,
+// out-of-range numbers, escapes) makes it give up without touching m, and
+// the general decoder handles the message, so both paths agree by
+// construction: the fast path accepts a strict subset and fills the same
+// fields. TestFastPathAgrees and FuzzDecode check it.
 
 const (
 	locPrefix = `{"type":"location","data":{"occurred_at":`
@@ -17,81 +18,104 @@ const (
 	locBall   = `,"type":"BALL","id":`
 )
 
-// fastInt parses an optionally negative run of at most 18 digits without a
-// superfluous leading zero at src[i:], returning the index after it.
-func fastInt(src []byte, i int) (int64, int, bool) {
-	neg := false
-	if i < len(src) && src[i] == '-' {
-		neg = true
+// The literal pieces as little-endian words, for comparing with load8.
+var (
+	wPrefix = [5]uint64{word(locPrefix, 0), word(locPrefix, 8), word(locPrefix, 16), word(locPrefix, 24), word(locPrefix, 32)}
+	wPlayer = [3]uint64{word(locPlayer, 0), word(locPlayer, 8), word(locPlayer, 14)}
+	wBall   = [3]uint64{word(locBall, 0), word(locBall, 8), word(locBall, 12)}
+	wX      = word(`,"x":`+"\x00\x00\x00", 0) // 5 bytes, masked
+	wY      = word(`,"y":`+"\x00\x00\x00", 0)
+	wZ      = word(`,"z":`+"\x00\x00\x00", 0)
+)
+
+const mask5 = 1<<40 - 1
+
+func word(s string, i int) uint64 {
+	var w uint64
+	for k := 7; k >= 0; k-- {
+		w = w<<8 | uint64(s[i+k])
+	}
+	return w
+}
+
+// loadPad returns the 8 bytes at src[i:], or the ones left zero-padded
+// (zero is not a digit). It needs len(src) >= 8 and i <= len(src).
+func loadPad(src []byte, i int) uint64 {
+	if len(src)-i >= 8 {
+		return load8(src, i)
+	}
+	return load8(src, len(src)-8) >> (8 * uint(8-(len(src)-i)))
+}
+
+// fastNum parses an optionally negative integer of 1 to 16 digits without
+// a superfluous leading zero at src[i:], returning the index after it.
+func fastNum(src []byte, i int) (int64, int, bool) {
+	neg := src[i] == '-'
+	if neg {
 		i++
 	}
-	start := i
-	var u uint64
-	for i < len(src) {
-		d := src[i] - '0'
-		if d > 9 {
-			break
+	v := loadPad(src, i)
+	n := digitRun(v)
+	u := digits8(v, n)
+	if n == 8 {
+		w := loadPad(src, i+8)
+		m := digitRun(w)
+		if m == 8 && at(src, i+16)-'0' < 10 {
+			return 0, i, false
 		}
-		u = u*10 + uint64(d)
-		i++
+		u = u*pow10u[m] + digits8(w, m)
+		n += m
 	}
-	n := i - start
-	if n == 0 || n > 18 || (n > 1 && src[start] == '0') {
+	if n == 0 || (n > 1 && v&0xFF == '0') {
 		return 0, i, false
 	}
 	if neg {
-		return -int64(u), i, true
+		return -int64(u), i + n, true
 	}
-	return int64(u), i, true
-}
-
-// fastCoord parses an int32 coordinate followed by the byte after.
-func fastCoord(src []byte, i int, after byte) (int32, int, bool) {
-	v, i, ok := fastInt(src, i)
-	if !ok || v != int64(int32(v)) || i >= len(src) || src[i] != after {
-		return 0, i, false
-	}
-	return int32(v), i + 1, true
+	return int64(u), i + n, true
 }
 
 // fastLocation decodes src if it is a canonical location message.
 func (d *Decoder) fastLocation(src []byte, m *Message) bool {
 	const minLen = len(locPrefix) + len(locBall) + len(`0,"x":0,"y":0,"z":0}}`) + 1
-	if len(src) < minLen || len(src) > 1<<20 || string(src[:len(locPrefix)]) != locPrefix {
+	if len(src) < minLen || len(src) > 1<<20 ||
+		load8(src, 0) != wPrefix[0] || load8(src, 8) != wPrefix[1] || load8(src, 16) != wPrefix[2] ||
+		load8(src, 24) != wPrefix[3] || load8(src, 32) != wPrefix[4] || src[40] != ':' {
 		return false
 	}
-	t, i, ok := fastInt(src, len(locPrefix))
-	if !ok {
+	t, i, ok := fastNum(src, len(locPrefix))
+	if !ok || len(src)-i < len(locPlayer)+8 {
 		return false
 	}
 	var sensor SensorType
 	var text Span
-	switch rest := src[i:]; {
-	case len(rest) >= len(locPlayer) && string(rest[:len(locPlayer)]) == locPlayer:
+	switch w := load8(src, i); {
+	case w == wPlayer[0] && load8(src, i+8) == wPlayer[1] && load8(src, i+14) == wPlayer[2]:
 		sensor = SensorPlayer
 		text = Span{int32(i + 9), int32(i + 15)}
 		i += len(locPlayer)
-	case len(rest) >= len(locBall) && string(rest[:len(locBall)]) == locBall:
+	case w == wBall[0] && load8(src, i+8) == wBall[1] && load8(src, i+12) == wBall[2]:
 		sensor = SensorBall
 		text = Span{int32(i + 9), int32(i + 13)}
 		i += len(locBall)
 	default:
 		return false
 	}
-	id, i, ok := fastInt(src, i)
-	if !ok || len(src)-i < 5 || string(src[i:i+5]) != `,"x":` {
+	id, i, ok := fastNum(src, i)
+	if !ok || len(src)-i < 8 || load8(src, i)&mask5 != wX {
 		return false
 	}
-	x, i, ok := fastCoord(src, i+5, ',')
-	if !ok || len(src)-i < 4 || string(src[i:i+4]) != `"y":` {
+	x, i, ok := fastNum(src, i+5)
+	if !ok || x != int64(int32(x)) || len(src)-i < 8 || load8(src, i)&mask5 != wY {
 		return false
 	}
-	y, i, ok := fastCoord(src, i+4, ',')
-	if !ok || len(src)-i < 4 || string(src[i:i+4]) != `"z":` {
+	y, i, ok := fastNum(src, i+5)
+	if !ok || y != int64(int32(y)) || len(src)-i < 7 || loadPad(src, i)&mask5 != wZ {
 		return false
 	}
-	z, i, ok := fastCoord(src, i+4, '}')
-	if !ok || i >= len(src) || src[i] != '}' || skipWS(src, i+1) != len(src) {
+	z, i, ok := fastNum(src, i+5)
+	if !ok || z != int64(int32(z)) || len(src)-i < 2 || src[i] != '}' || src[i+1] != '}' ||
+		(i+2 < len(src) && skipWS(src, i+2) != len(src)) {
 		return false
 	}
 	m.Kind = KindLocation
@@ -101,9 +125,9 @@ func (d *Decoder) fastLocation(src []byte, m *Message) bool {
 		Sensor:        sensor,
 		SensorText:    text,
 		ID:            id,
-		X_mm:          x,
-		Y_mm:          y,
-		Z_mm:          z,
+		X_mm:          int32(x),
+		Y_mm:          int32(y),
+		Z_mm:          int32(z),
 	}
 	return true
 }

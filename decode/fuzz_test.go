@@ -56,6 +56,8 @@ func FuzzDecode(f *testing.F) {
 		`{"status":404,"message":null}`,
 		`{"TYPE":"pong","Data":{}}`,
 		`{"type":"location","type":"pong"}`,
+		"{\"type\":\"location\",\"data\":{\"occurred_at\":1478800197342,\"type\":\"BALL\",\"id\":2147549498,\"x\":-6039,\"y\":-8833,\"z\":1705}}\r\n",
+		`{"type":"location","data":{"occurred_at":12345678901234567,"type":"PLAYER","id":1234567890123456,"x":-0,"y":00,"z":2147483648}}`,
 		"{\"type\":\"marker\",\"data\":{\"occurred_at\":1,\"type\":\"LIVE\",\"live_id\":\"\xff\"}}",
 	} {
 		f.Add([]byte(s))

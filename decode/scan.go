@@ -1,5 +1,7 @@
 package decode
 
+import "math/bits"
+
 // The JSON scanner under Decode: whitespace, strings, number grammar, and
 // skipping whole values. Functions take the input and an index and return
 // the index just past what they read; on failure they return the offset of
@@ -48,7 +50,27 @@ func isHex(c byte) bool {
 // index just past the closing quote and whether the string holds escapes.
 func scanString(src []byte, i int) (end int, esc bool, ok bool) {
 	i++
+	// Common case first: no escapes, 8 bytes at a time up to the quote.
+	for len(src)-i >= 8 {
+		m := stringStop(load8(src, i))
+		if m == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(m) >> 3
+		if src[i] == '"' {
+			return i + 1, false, true
+		}
+		break
+	}
 	for {
+		for len(src)-i >= 8 {
+			if m := stringStop(load8(src, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
 		for i < len(src) && strPlain[src[i]] {
 			i++
 		}
