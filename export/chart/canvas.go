@@ -191,7 +191,7 @@ func (c *svgCanvas) disc(cx, cy, r float64, col color.RGBA) {
 
 func (c *svgCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
 	a := [...]string{"start", "middle", "end"}[anchor]
-	fmt.Fprintf(&c.b, `<text x="%s" y="%s" font-family="monospace" font-size="12" fill="%s" text-anchor="%s">%s</text>`+"\n",
+	fmt.Fprintf(&c.b, `<text x="%s" y="%s" font-family="monospace" font-size="12" fill="%s" text-anchor="%s" xml:space="preserve">%s</text>`+"\n",
 		num(x), num(y), hex(col), a, xmlEscape(s))
 }
 

@@ -89,6 +89,8 @@ const (
 	margin_px = 16
 	titleH_px = 44
 	legendW   = 110
+	// shotLegendW fits a zone table row: 2+1+18+1+5 characters of 7 px.
+	shotLegendW = 220
 )
 
 func newCanvas(f Format, w, h int) (canvas, error) {
@@ -191,7 +193,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	minX, maxX := -pad_m, t.Length_m/2+pad_m
 	minY, maxY := -t.Width_m/2-pad_m, t.Width_m/2+pad_m
 	wM, hM := maxX-minX, maxY-minY
-	W := int(math.Ceil(wM*o.Scale)) + 2*margin_px + legendW
+	W := int(math.Ceil(wM*o.Scale)) + 2*margin_px + shotLegendW
 	H := int(math.Ceil(hM*o.Scale)) + 2*margin_px + titleH_px
 	c, err := newCanvas(f, W, H)
 	if err != nil {
@@ -231,7 +233,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	}
 	c.text(margin_px, 20, title, black, 0)
 	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%d/%d made (%.1f%%), %s", made, att, pct, t.Title)), black, 0)
-	lx := float64(W - legendW + 12)
+	lx := float64(W - shotLegendW + 12)
 	ly := v.oy + 20
 	c.disc(lx+6, ly-4, r, madeCol)
 	c.text(lx+20, ly, fmt.Sprintf("made %d", made), black, 0)
@@ -239,6 +241,32 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	c.polyline([]pt{{lx + 6 - r, ly - 4 - r}, {lx + 6 + r, ly - 4 + r}}, 2, missCol)
 	c.polyline([]pt{{lx + 6 - r, ly - 4 + r}, {lx + 6 + r, ly - 4 - r}}, 2, missCol)
 	c.text(lx+20, ly, fmt.Sprintf("missed %d", att-made), black, 0)
+	// By zone (court.StandardZones names; feed shots carry ShotTracker's
+	// own numbers).
+	var zones [court.NumZones + 1][2]int
+	for _, s := range shots {
+		z := int(s.Zone)
+		if z > court.NumZones {
+			z = 0
+		}
+		zones[z][1]++
+		if s.Made {
+			zones[z][0]++
+		}
+	}
+	ly += 32
+	c.text(lx, ly, "zone          made/att", black, 0)
+	for z := 1; z <= court.NumZones; z++ {
+		if zones[z][1] == 0 {
+			continue
+		}
+		ly += 16
+		c.text(lx, ly, fmt.Sprintf("%2d %-18s %d/%d", z, court.Zone(z).String(), zones[z][0], zones[z][1]), black, 0)
+	}
+	if zones[0][1] > 0 {
+		ly += 16
+		c.text(lx, ly, fmt.Sprintf("   %-18s %d/%d", "no zone", zones[0][0], zones[0][1]), black, 0)
+	}
 	return c.finish(w)
 }
 

@@ -41,7 +41,9 @@ func sampleShots() []heatmap.Shot {
 		{-6700, 800, true}, {0, 7600, false}, {5000, 5500, true}, {-1200, 5800, false},
 	}
 	for i, p := range pts {
-		c.AddFeed(int64(i)*1000, 23, 461, p.x, p.y, p.made, math.Hypot(float64(p.x), float64(p.y)) > 7239, 0)
+		hx, hy := float64(p.x)/1000, float64(p.y)/1000
+		c.AddFeed(int64(i)*1000, 23, 461, p.x, p.y, p.made, court.NBA.IsThreeFromHoop(hx, hy),
+			uint8(court.StandardZones.Zone(court.NBA, hx, hy)))
 	}
 	c.AddDetected(9000, 23, 461, -9, 1, court.NBA.HoopX_m(court.West), true)
 	return c.Shots
