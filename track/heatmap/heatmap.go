@@ -106,12 +106,35 @@ type Accumulator struct {
 // New returns an Accumulator with o (zero fields take their defaults).
 func New(o Options) *Accumulator {
 	o.defaults()
-	// Whole cells either side of both axes, so that center court is a
-	// cell corner and a half turn maps cell (ix, iy) onto (NX−1−ix, NY−1−iy).
+	return &Accumulator{opt: o, geom: GeomFor(o), parts: make(map[key]*Grid)}
+}
+
+// GeomFor returns the grid an Accumulator with o uses: whole cells either
+// side of both axes covering the court plus the margin, so that center
+// court is a cell corner and a half turn maps cell (ix, iy) onto
+// (NX−1−ix, NY−1−iy).
+func GeomFor(o Options) geom.Grid {
+	o.defaults()
 	nx := int(math.Ceil((o.Court.Length_m/2 + o.Margin_m) / o.Cell_m))
 	ny := int(math.Ceil((o.Court.Width_m/2 + o.Margin_m) / o.Cell_m))
-	g := geom.Grid{MinX_m: -float64(nx) * o.Cell_m, MinY_m: -float64(ny) * o.Cell_m, Cell_m: o.Cell_m, NX: 2 * nx, NY: 2 * ny}
-	return &Accumulator{opt: o, geom: g, parts: make(map[key]*Grid)}
+	return geom.Grid{MinX_m: -float64(nx) * o.Cell_m, MinY_m: -float64(ny) * o.Cell_m, Cell_m: o.Cell_m, NX: 2 * nx, NY: 2 * ny}
+}
+
+// GridFromCells rebuilds the Grid of (s, id) on geometry g from long-form
+// cells (e.g. read back from the heatmap table to draw it); cells of other
+// scopes or ids, or outside g, are skipped and counted in skipped.
+func GridFromCells(g geom.Grid, s Scope, id int64, cells []Cell) (out *Grid, skipped int) {
+	out = &Grid{Scope: s, ID: id, Geom: g, Seconds: make([]float64, g.Len())}
+	for _, c := range cells {
+		i := g.Index(int(c.IX), int(c.IY))
+		if c.Scope != s || c.ID != id || i < 0 {
+			skipped++
+			continue
+		}
+		out.Seconds[i] += c.Seconds
+		out.Total_s += c.Seconds
+	}
+	return out, skipped
 }
 
 // Geom returns the grid geometry every Grid shares.

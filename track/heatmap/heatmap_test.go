@@ -216,3 +216,21 @@ func TestFoldLearnedAfterwards(t *testing.T) {
 		t.Errorf("ball cells %+v, want team 10's second in offence and team 20's in defence", ball)
 	}
 }
+
+func TestGridFromCells(t *testing.T) {
+	a := New(Options{})
+	for i := range 200 {
+		a.AddPlayer(7, 1, 1, float64(i%30)-15, float64(i%11)-5, 0.04, true)
+	}
+	want := a.Grid(ScopePlayer, 7)
+	cells := a.Cells(nil) // player 7 and team 1
+	got, skipped := GridFromCells(GeomFor(Options{}), ScopePlayer, 7, cells)
+	if skipped != len(cells)/2 {
+		t.Errorf("skipped %d of %d cells, want the team's half", skipped, len(cells))
+	}
+	for i := range want.Seconds {
+		if got.Seconds[i] != want.Seconds[i] {
+			t.Fatalf("cell %d: %v, want %v", i, got.Seconds[i], want.Seconds[i])
+		}
+	}
+}
