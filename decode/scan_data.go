@@ -38,50 +38,87 @@ const (
 var locNames = []string{"data.occurred_at", "data.type", "data.id", "data.x", "data.y", "data.z"}
 
 // location reads a location's data into l: all six fields are required.
+// This is the general path's hottest loop, so it reads keys and separators
+// itself rather than through member and objNext (same logic, no calls).
 func (p *parser) location(i int, l *Location) (int, error) {
+	src := p.src
 	*l = Location{}
 	obj := i
 	var seen uint8
-	i, more, err := p.objBegin(i)
-	for more {
-		var key []byte
-		var vi int
-		if key, _, vi, err = p.member(i); err != nil {
-			return vi, err
+	i = skipWS(src, i+1)
+	if at(src, i) == '}' {
+		return i + 1, p.missing(obj, seen, locAll, locNames)
+	}
+	for {
+		if at(src, i) != '"' {
+			return i, p.syntax(i)
 		}
+		end, esc, ok := scanString(src, i)
+		if !ok {
+			return end, p.syntax(end)
+		}
+		key := src[i+1 : end-1]
+		if esc {
+			key = p.unescape(key)
+		}
+		i = end
+		if at(src, i) != ':' {
+			if i = skipWS(src, i); at(src, i) != ':' {
+				return i, p.syntax(i)
+			}
+		}
+		i++
+		if at(src, i) <= ' ' {
+			i = skipWS(src, i)
+		}
+
 		var null bool
 		var v int64
-		// Dispatch on length and first byte: cheaper than a string switch
-		// on this, the hottest loop of the general path.
+		var err error
 		f := locField(key)
 		switch f {
 		case locOccurred:
-			l.OccurredAt_ms, i, null, err = p.int(vi, math.MinInt64, math.MaxInt64, "data.occurred_at")
+			l.OccurredAt_ms, i, null, err = p.int(i, math.MinInt64, math.MaxInt64, "data.occurred_at")
 		case locType:
 			var esc bool
-			l.SensorText, esc, i, null, err = p.strEsc(vi, "data.type")
+			l.SensorText, esc, i, null, err = p.strEsc(i, "data.type")
 			l.Sensor = sensorOf(p.text(l.SensorText, esc))
 		case locID:
-			l.ID, i, null, err = p.int(vi, math.MinInt64, math.MaxInt64, "data.id")
+			l.ID, i, null, err = p.int(i, math.MinInt64, math.MaxInt64, "data.id")
 		case locX:
-			v, i, null, err = p.int(vi, math.MinInt32, math.MaxInt32, "data.x")
+			v, i, null, err = p.int(i, math.MinInt32, math.MaxInt32, "data.x")
 			l.X_mm = int32(v)
 		case locY:
-			v, i, null, err = p.int(vi, math.MinInt32, math.MaxInt32, "data.y")
+			v, i, null, err = p.int(i, math.MinInt32, math.MaxInt32, "data.y")
 			l.Y_mm = int32(v)
 		case locZ:
-			v, i, null, err = p.int(vi, math.MinInt32, math.MaxInt32, "data.z")
+			v, i, null, err = p.int(i, math.MinInt32, math.MaxInt32, "data.z")
 			l.Z_mm = int32(v)
 		default:
-			i, err = p.skip(vi, 2)
+			i, err = p.skip(i, 2)
 		}
-		seen = mark(seen, f, null)
 		if err != nil {
 			return i, err
 		}
-		if i, more, err = p.objNext(i); err != nil {
-			return i, err
+		seen = mark(seen, f, null)
+
+		c := at(src, i)
+		if c <= ' ' {
+			i = skipWS(src, i)
+			c = at(src, i)
 		}
+		if c == ',' {
+			i++
+			if at(src, i) <= ' ' {
+				i = skipWS(src, i)
+			}
+			continue
+		}
+		if c != '}' {
+			return i, p.syntax(i)
+		}
+		i++
+		break
 	}
 	if seen != locAll {
 		return i, p.missing(obj, seen, locAll, locNames)
