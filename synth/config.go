@@ -70,13 +70,15 @@ func DefaultConfig() Config {
 }
 
 // SampleConfig is the built-in sample behind `stmotion analyze`, `mock` and
-// `live --demo`: a 4-minute NBA game (seed 7) with the default feed
-// degradations: short, but with passes, shots, rebounds, a dead ball, a
-// substitution and the halves.
+// `live --demo`: a 4-minute NBA game (seed 2, chosen among the first 40
+// for its variety) with the default feed degradations: short, but with
+// both halves, passes, 3-pointers and layups made and missed, offensive and
+// defensive rebounds, assists, a steal, a pass out of bounds, fouls and
+// free throws, substitutions and a stats correction.
 func SampleConfig() Config {
 	c := DefaultConfig()
 	c.Minutes = 4
-	c.Seed = 7
+	c.Seed = 2
 	return c
 }
 

@@ -66,5 +66,5 @@ func ExampleWrite() {
 func ExampleSampleConfig() {
 	c := synth.SampleConfig()
 	fmt.Println(c.Minutes, "minutes at", c.Hz, "Hz, seed", c.Seed, "on", c.Court)
-	// Output: 4 minutes at 25 Hz, seed 7 on nba
+	// Output: 4 minutes at 25 Hz, seed 2 on nba
 }

@@ -180,7 +180,7 @@ func newGame(cfg Config) (*game, error) {
 		nd := math.Max(1, math.Round(g.dur/150))
 		g.drillLen = g.dur / nd
 		g.halfAt = math.Inf(1)
-	} else if g.dur >= 6*60 {
+	} else if g.dur >= 4*60 {
 		g.halfAt = g.dur / 2
 	} else {
 		g.halfAt = math.Inf(1)

@@ -805,7 +805,7 @@ func (g *game) restartPhase() {
 // long are replaced by the rested bench player of the same position.
 func (g *game) subs() int {
 	n := 0
-	thr := math.Max(50, math.Min(480, g.dur/4))
+	thr := math.Max(150, math.Min(480, g.dur/4))
 	for side := 0; side < 2; side++ {
 		made := 0
 		for slot := 0; slot < 5 && made < 2; slot++ {
