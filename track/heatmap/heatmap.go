@@ -86,12 +86,19 @@ type Cell struct {
 }
 
 // key names one accumulation unit. team and period are 0 unless folding.
+// Three plain int64 (no padding) keep the map's hashing cheap.
 type key struct {
-	scope  Scope
-	id     int64
-	team   int64 // the player's team, or the team holding the ball
-	period int32
+	id   int64
+	team int64 // the player's team, or the team holding the ball
+	sp   int64 // scope<<32 | period
 }
+
+func mkey(s Scope, id, team int64, period int32) key {
+	return key{id: id, team: team, sp: int64(s)<<32 | int64(uint32(period))}
+}
+
+func (k key) scope() Scope  { return Scope(k.sp >> 32) }
+func (k key) period() int32 { return int32(uint32(k.sp)) }
 
 // Accumulator builds time-weighted occupancy grids while streaming: one per
 // player, per team and per ball (per period when folding). Memory depends
@@ -159,9 +166,9 @@ func (a *Accumulator) AddPlayer(playerID, teamID int64, period int32, x_m, y_m, 
 	if !a.opt.Fold {
 		period = 0
 	}
-	a.add(key{ScopePlayer, playerID, teamID, period}, x_m, y_m, dt_s)
+	a.add(mkey(ScopePlayer, playerID, teamID, period), x_m, y_m, dt_s)
 	if teamID != 0 {
-		a.add(key{ScopeTeam, teamID, teamID, period}, x_m, y_m, dt_s)
+		a.add(mkey(ScopeTeam, teamID, teamID, period), x_m, y_m, dt_s)
 	}
 }
 
@@ -174,13 +181,13 @@ func (a *Accumulator) AddBall(ballID, teamID int64, period int32, x_m, y_m, dt_s
 	if !a.opt.Fold {
 		teamID, period = 0, 0
 	}
-	a.add(key{ScopeBall, ballID, teamID, period}, x_m, y_m, dt_s)
+	a.add(mkey(ScopeBall, ballID, teamID, period), x_m, y_m, dt_s)
 }
 
 func (a *Accumulator) add(k key, x, y, dt float64) {
 	g := a.parts[k]
 	if g == nil {
-		g = &Grid{Scope: k.scope, ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
+		g = &Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
 		a.parts[k] = g
 	}
 	g.Total_s += dt
@@ -197,7 +204,7 @@ func (a *Accumulator) add(k key, x, y, dt float64) {
 func (a *Accumulator) Grid(s Scope, id int64) *Grid {
 	var out *Grid
 	for k, p := range a.parts {
-		if k.scope == s && k.id == id {
+		if k.scope() == s && k.id == id {
 			out = a.merge(out, k, p)
 		}
 	}
@@ -207,11 +214,11 @@ func (a *Accumulator) Grid(s Scope, id int64) *Grid {
 // merge adds part p (of unit k) into dst, folded, and returns dst (new if nil).
 func (a *Accumulator) merge(dst *Grid, k key, p *Grid) *Grid {
 	if dst == nil {
-		dst = &Grid{Scope: k.scope, ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
+		dst = &Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
 	}
 	dst.Total_s += p.Total_s
 	dst.Out_s += p.Out_s
-	flip := a.opt.Fold && a.opt.Attack != nil && k.team != 0 && a.opt.Attack(k.team, k.period) < 0
+	flip := a.opt.Fold && a.opt.Attack != nil && k.team != 0 && a.opt.Attack(k.team, k.period()) < 0
 	n := len(p.Seconds)
 	for i, v := range p.Seconds {
 		if flip {
@@ -235,18 +242,18 @@ func (a *Accumulator) Grids(dst []*Grid) []*Grid {
 	sort.Slice(keys, func(i, j int) bool {
 		x, y := keys[i], keys[j]
 		switch {
-		case x.scope != y.scope:
-			return x.scope < y.scope
+		case x.scope() != y.scope():
+			return x.scope() < y.scope()
 		case x.id != y.id:
 			return x.id < y.id
 		case x.team != y.team:
 			return x.team < y.team
 		}
-		return x.period < y.period
+		return x.period() < y.period()
 	})
 	var cur *Grid
 	for _, k := range keys {
-		if cur == nil || cur.Scope != k.scope || cur.ID != k.id {
+		if cur == nil || cur.Scope != k.scope() || cur.ID != k.id {
 			if cur != nil {
 				dst = append(dst, cur)
 			}
