@@ -56,6 +56,8 @@ type Session struct {
 	analyzers []Analyzer
 	court     *court.Court
 	noCourt   bool
+	halfL     float64 // half the court length + InBoundsMargin_m
+	halfW     float64
 	started   bool // Feed was called
 	closed    bool
 
@@ -126,6 +128,8 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		s.court = court.SensorFrame()
 	}
 	s.noCourt = s.court.IsSensorFrame()
+	s.halfL = s.court.Template.Length_m/2 + cfg.InBoundsMargin_m
+	s.halfW = s.court.Template.Width_m/2 + cfg.InBoundsMargin_m
 	s.q.NoCourt = s.noCourt
 	for _, t := range meta.Roster {
 		for _, p := range t.Players {
@@ -185,14 +189,8 @@ func (s *Session) Feed(m *decode.Message) error {
 	}
 	s.started = true
 	s.q.Messages++
-	if t := m.OccurredAt_ms(); t > 0 {
-		if !s.haveT || t < s.firstT {
-			s.firstT = t
-		}
-		if !s.haveT || t > s.lastT {
-			s.lastT = t
-		}
-		s.haveT = true
+	if m.Kind != decode.KindLocation {
+		s.seen(m.OccurredAt_ms())
 	}
 	switch m.Kind {
 	case decode.KindLocation:
@@ -210,8 +208,25 @@ func (s *Session) Feed(m *decode.Message) error {
 	return nil
 }
 
+// seen widens the session's time span.
+func (s *Session) seen(t int64) {
+	if t <= 0 {
+		return
+	}
+	if !s.haveT || t < s.firstT {
+		s.firstT = t
+	}
+	if !s.haveT || t > s.lastT {
+		s.lastT = t
+	}
+	s.haveT = true
+}
+
 func (s *Session) location(l *decode.Location) error {
 	s.q.Locations++
+	if t := l.OccurredAt_ms; t > s.lastT || t < s.firstT || !s.haveT {
+		s.seen(t)
+	}
 	var kind SensorKind
 	switch l.Sensor {
 	case decode.SensorPlayer:
@@ -722,6 +737,12 @@ func (s *Session) emitFrame(n int64, fwd bool) error {
 	return nil
 }
 
+// inBounds reports whether a court position is on the court grown by
+// InBoundsMargin_m (always true in the sensor frame).
+func (s *Session) inBounds(x, y float64) bool {
+	return s.noCourt || math.Abs(x) <= s.halfL && math.Abs(y) <= s.halfW
+}
+
 // emitSensor appends the sensor's row at tick n, if it has an estimate.
 func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, fwd bool) {
 	i := n & s.tickMask
@@ -738,13 +759,19 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	if speed > 1e-6 {
 		at = (vx*px.A + vy*py.A) / speed
 	}
-	in := s.noCourt || s.court.Template.InBounds(px.X, py.X, s.cfg.InBoundsMargin_m)
-	s.rows = append(s.rows, Sample{
-		T_ms: T, SensorID: sn.id, Kind: sn.kind, TeamID: sn.team,
-		X_m: px.X, Y_m: py.X, Z_m: pz.X, Vx_mps: vx, Vy_mps: vy,
-		Speed_mps: speed, Accel_mps2: at, Heading_rad: math.Atan2(vy, vx),
-		Period: period, Clock: clock, InBounds: in,
-	})
+	in := s.inBounds(px.X, py.X)
+	// Fill the row in place: no temporary Sample to copy.
+	k := len(s.rows)
+	if k == cap(s.rows) {
+		s.rows = append(s.rows, Sample{})
+	} else {
+		s.rows = s.rows[:k+1]
+	}
+	r := &s.rows[k]
+	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
+	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
+	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, math.Atan2(vy, vx)
+	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
 	if !fwd && sn.kind == KindPlayer {
 		s.accumulateAt(sn, n, sn.seg[i], px.X, py.X, speed, at, in, period, clock)
 	}
@@ -768,7 +795,7 @@ func (s *Session) accumulate(sn *sensor, n int64) {
 	if speed > 1e-6 {
 		at = (vx*px.A + vy*py.A) / speed
 	}
-	in := s.noCourt || s.court.Template.InBounds(px.X, py.X, s.cfg.InBoundsMargin_m)
+	in := s.inBounds(px.X, py.X)
 	s.accumulateAt(sn, n, seg, px.X, py.X, speed, at, in, period, clock)
 }
 
