@@ -97,7 +97,7 @@ type inspectSensor struct {
 	First_ms          int64   `json:"first_t_ms"`
 	Last_ms           int64   `json:"last_t_ms"`
 	MedianInterval_ms int64   `json:"median_interval_ms"`
-	Rate_Hz           float64 `json:"rate_hz"`
+	Rate_Hz           float64 `json:"rate_hz"` // 1000 / (mean interval within 0.5-1.5x the median)
 	MaxGap_ms         int64   `json:"max_gap_ms"`
 	Backwards         int64   `json:"backwards"` // samples older than the one before
 }
@@ -304,9 +304,7 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 		med := s.medianInterval_ms()
 		out := inspectSensor{Type: k.sensor.String(), ID: k.id, Samples: s.samples, First_ms: s.first_ms, Last_ms: s.last_ms,
 			MedianInterval_ms: med, MaxGap_ms: s.maxGap_ms, Backwards: s.backwards}
-		if med > 0 {
-			out.Rate_Hz = 1000 / float64(med)
-		}
+		out.Rate_Hz = s.rate_Hz(med)
 		if k.sensor == decode.SensorPlayer {
 			out.Name = roster[k.id]
 		}
@@ -357,6 +355,25 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// rate_Hz is the sample rate from the intervals near the median,
+//
+//	rate_Hz = 1000 / mean{dt : med/2 <= dt <= 3*med/2}
+//
+// which keeps the median's indifference to gaps and bursts but not its
+// whole-ms rounding: a 30 Hz feed stepping 33, 33, 34 ms reads 30.0 Hz, not
+// 1000/33 = 30.3 Hz. It is 0 without intervals or when the median is 0.
+func (s *sensorAcc) rate_Hz(med int64) float64 {
+	if med <= 0 {
+		return 0
+	}
+	var sum, n int64
+	for dt := (med + 1) / 2; dt <= 3*med/2 && dt < inspectHistMax_ms; dt++ {
+		sum += dt * s.hist[dt]
+		n += s.hist[dt]
+	}
+	return 1000 * float64(n) / float64(sum)
 }
 
 func contains(ss []string, s string) bool {

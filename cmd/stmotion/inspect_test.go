@@ -32,6 +32,10 @@ func inspectRecording() (text string, badLines []int64) {
 		t := int64(t0 + 40*k)
 		w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":60}}`, t, k))
 		w(fmt.Sprintf(`{"type":"location","data":{"y":5,"x":1,"id":9,"type":"PLAYER","z":70,"occurred_at":%d}}`, t+1))
+		// A sensor at 30 Hz: intervals of 33 and 34 ms.
+		for j := k * 30 / 25; j < (k+1)*30/25; j++ {
+			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":11,"x":0,"y":0,"z":60}}`, t0+(int64(j)*1000+15)/30))
+		}
 		if k%2 == 0 && (k < 40 || k >= 65) {
 			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":2147549498,"x":0,"y":0,"z":1000}}`, t+2))
 		}
@@ -83,7 +87,7 @@ func TestInspectJSON(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("output is not one JSON object: %v\n%s", err, stdout.String())
 	}
-	wantTypes := map[string]int64{"location": 200 + 37 + 1, "marker": 3, "stats": 1, "unknown": 1}
+	wantTypes := map[string]int64{"location": 200 + 120 + 37 + 1, "marker": 3, "stats": 1, "unknown": 1}
 	if rep.Compression != "gzip" || rep.Bad != 3 || rep.TooLong != 1 || rep.Blank != 1 || !reflect.DeepEqual(rep.ByType, wantTypes) {
 		t.Errorf("compression %s bad %d too long %d blank %d types %v; want gzip 3 1 1 %v", rep.Compression, rep.Bad, rep.TooLong, rep.Blank, rep.ByType, wantTypes)
 	}
@@ -93,12 +97,13 @@ func TestInspectJSON(t *testing.T) {
 	if rep.First_ms != 1500571321000 || rep.Last_ms != 1500571325000 || rep.Span_s != 4 {
 		t.Errorf("time span %d..%d (%v s), want 1500571321000..1500571325000 (4 s)", rep.First_ms, rep.Last_ms, rep.Span_s)
 	}
-	if rep.Players != 2 || rep.Balls != 1 || len(rep.Sensors) != 4 {
+	if rep.Players != 3 || rep.Balls != 1 || len(rep.Sensors) != 5 {
 		t.Fatalf("players %d balls %d sensors %+v", rep.Players, rep.Balls, rep.Sensors)
 	}
 	wantSensors := []inspectSensor{
 		{Type: "PLAYER", ID: 7, Samples: 100, First_ms: 1500571321000, Last_ms: 1500571324960, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40},
 		{Type: "PLAYER", ID: 9, Samples: 100, First_ms: 1500571321001, Last_ms: 1500571324961, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40},
+		{Type: "PLAYER", ID: 11, Samples: 120, First_ms: 1500571321000, Last_ms: 1500571324967, MedianInterval_ms: 33, Rate_Hz: 1000 * 119 / 3967.0, MaxGap_ms: 34},
 		{Type: "BALL", ID: 2147549498, Samples: 37, First_ms: 1500571321002, Last_ms: 1500571324922, MedianInterval_ms: 80, Rate_Hz: 12.5, MaxGap_ms: 1120},
 		{Type: "UNKNOWN", ID: 1, Samples: 1, First_ms: 1500571323003, Last_ms: 1500571323003},
 	}
@@ -148,8 +153,9 @@ func TestInspectText(t *testing.T) {
 		"#00 Ann Lee (Home)",
 		"live        L1 Round 1 (GAME_ROUND, team 461 Home)",
 		"compression: none",
-		"messages    243: location 238, marker 3, stats 1, unknown 1",
-		"2 players, 1 ball, 1 of unknown type",
+		"messages    363: location 358, marker 3, stats 1, unknown 1",
+		"3 players, 1 ball, 1 of unknown type",
+		"  30.0  ",
 		"PLAY_NEXT live_id a1140480-e1d5",
 		"time span   2017-07-20T17:22:01.000Z .. 2017-07-20T17:22:05.000Z (4.0 s)",
 		"unknown     types 1, sensor types 1, stat keys 1, classifications 1, markers 0 (types: telemetry)",
