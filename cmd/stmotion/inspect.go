@@ -25,7 +25,8 @@ const inspectUsage = `Usage: stmotion inspect [flags] FILE...
 Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
 from the content) or session bundle directory and prints what it holds:
 lines and messages by type, the time span, the sensors (players and balls,
-with ids, sample counts and sample rates from the median interval), the
+with ids, roster names from a bundle, sample counts, the median interval
+and the sample rate from the intervals near it, so gaps do not count), the
 markers in order, unknown message types / sensor types / stat keys /
 classifications / markers, and the bad lines with the first few errors
 (FILE:LINE: error). Bad lines are counted and skipped, not fatal.
