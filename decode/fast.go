@@ -63,8 +63,10 @@ func fastNum(src []byte, i int) (int64, int, bool) {
 		if m == 8 && at(src, i+16)-'0' < 10 {
 			return 0, i, false
 		}
-		u = u*pow10u[m] + digits8(w, m)
-		n += m
+		if m > 0 {
+			u = u*pow10u[m] + digits8(w, m)
+			n += m
+		}
 	}
 	if n == 0 || (n > 1 && v&0xFF == '0') {
 		return 0, i, false

@@ -37,11 +37,12 @@ func digitRun(v uint64) int {
 	return bits.TrailingZeros64(x|y) >> 3
 }
 
-// digits8 returns the value of the first n (1-8) bytes of v, all digits:
+// digits8 returns the value of the first n (1-8) bytes of v, all digits
+// (for n == 0 the result is meaningless):
 // the digits are shifted to the top so that the low bytes read as leading
 // zeros, then combined pairwise (2, 4, 8 digits) with three multiplies.
 func digits8(v uint64, n int) uint64 {
-	v = (v - swarOnes*'0') << (64 - 8*uint(n))
+	v = (v - swarOnes*'0') << ((64 - 8*uint(n)) & 63) // n >= 1: the mask only spares the compiler a >= 64 check
 	v = v*10 + v>>8
 	return ((v&0x000000FF000000FF)*(100+1000000<<32) + (v>>16&0x000000FF000000FF)*(1+10000<<32)) >> 32
 }
