@@ -378,9 +378,9 @@ func (p *parser) text(s Span, esc bool) []byte {
 // bytes cannot match one; it decodes to a value that matches nothing.
 func (p *parser) unescape(raw []byte) []byte {
 	if len(raw) > 192 {
+		p.d.scratch[0] = 0
 		return p.d.scratch[:1] // a NUL byte: no name contains one
 	}
-	p.d.scratch[0] = 0
 	return appendUnescaped(p.d.scratch[:0], raw)
 }
 

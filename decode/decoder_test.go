@@ -192,6 +192,8 @@ func TestDecodeLocation(t *testing.T) {
 			`location t=1 sensor=UNKNOWN"REF" id=7 x=0 y=0 z=0`},
 		{"int32 limits", `{"type":"location","data":{"occurred_at":-1,"type":"PLAYER","id":-9223372036854775808,"x":2147483647,"y":-2147483648,"z":0}}`,
 			`location t=-1 sensor=PLAYER"PLAYER" id=-9223372036854775808 x=2147483647 y=-2147483648 z=0`},
+		{"long escaped key after an escaped x", `{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"\u0078":5,"y":2,"z":3,"x":4,"` + strings.Repeat(`\u0078`, 40) + `":9}}`,
+			`location t=1 sensor=PLAYER"PLAYER" id=1 x=4 y=2 z=3`},
 		{"duplicate key: last wins", `{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3,"x":4}}`,
 			`location t=1 sensor=PLAYER"PLAYER" id=1 x=4 y=2 z=3`},
 		{"duplicate data: last wins", `{"type":"location","data":{"occurred_at":9,"type":"BALL","id":9,"x":9,"y":9,"z":9},"data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}`,
