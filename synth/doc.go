@@ -104,12 +104,15 @@
 //
 // # Speed
 //
-// A 48-minute game at 25 Hz (24 players and the ball, 1.8 million lines,
-// 197 MB of JSONL; 21 MB with zst, 26 MB with gz) takes about 2 s of CPU;
-// measured with `time go run ./cmd/stmotion synth --out /tmp/g48
-// --minutes 48`: 5.2 s wall including the build and writing 197 MB to a
-// busy shared disk (3.3 s with --compress zst). BenchmarkWriteMessages
-// tracks it against plain line formatting.
+// A 48-minute game at 25 Hz (24 players and the ball) is 1.79 million
+// lines: 195 MB of JSONL, 21 MB with --compress zst, 26 MB with gz. Measured
+// on the shared 2-core machine (load average about 16) with
+// `stmotion synth --out DIR --minutes 48`: 1.0 s of CPU and 3.6 s wall to
+// tmpfs, 4.8 s wall to disk, 2.3 s CPU and 3.2 s wall with zst;
+// `time go run ./cmd/stmotion synth --out /tmp/g48 --minutes 48` took 34 s,
+// 29 s of it compiling the CLI. BenchmarkWriteMessages measures the
+// simulator against plain line formatting (BenchmarkAppendLocation) in
+// the same run.
 //
 // # Lifetimes
 //

@@ -546,3 +546,25 @@ func TestSampleRate(t *testing.T) {
 		}
 	}
 }
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cfg := small(81)
+	_, err := WriteMessages(ctx, cfg, discard{}, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err %v, want context.Canceled", err)
+	}
+	var calls int
+	var last float64
+	_, err = WriteMessages(context.Background(), cfg, discard{}, func(done, total float64) {
+		calls++
+		if done < last || done > total || total != cfg.Duration_s() {
+			t.Errorf("progress %v of %v after %v", done, total, last)
+		}
+		last = done
+	})
+	if err != nil || calls < 3 || last != cfg.Duration_s() {
+		t.Errorf("progress called %d times, last %v (err %v)", calls, last, err)
+	}
+}
