@@ -87,10 +87,11 @@ func (a *atomicFile) Abort() {
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// directory, fsync and a rename, so path holds either its old content or
-// data, even across a power loss.
-func WriteFileAtomic(path string, data []byte) error {
-	f, err := createAtomic(path, true)
+// directory and a rename, so path holds either its old content or data.
+// With sync the file is fsynced before the rename, which makes that true
+// across a power loss too.
+func WriteFileAtomic(path string, data []byte, sync bool) error {
+	f, err := createAtomic(path, sync)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ type SessionSummary struct {
 	Quality          QualitySummary    `json:"quality"`
 	ShooterAgreement float64           `json:"shooter_agreement"`
 	Tables           map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
+	Images           []string          `json:"images,omitempty"` // image files, relative to the output dir
 }
 
 // PlayerSummary is one player of a SessionSummary.
@@ -135,11 +136,12 @@ type MultiSummary struct {
 	Failed   []FailedInput    `json:"failed,omitempty"`
 }
 
-// WriteJSON writes v as indented JSON to path, atomically.
+// WriteJSON writes v as indented JSON to path, atomically and fsynced
+// (see WriteFileAtomic).
 func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("export: encode %s: %w", path, err)
 	}
-	return WriteFileAtomic(path, append(b, '\n'))
+	return WriteFileAtomic(path, append(b, '\n'), true)
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,8 +22,10 @@ import (
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/export/chart"
 	"github.com/stmotion/stmotion/synth"
 	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
 )
 
 func init() {
@@ -45,6 +49,8 @@ Outputs under --out:
                  summary.json with one entry per session in sessions[]
   tables:        samples players possessions events shots boxscore
                  dist_check heatmaps quality (docs/schema.md)
+  images:        images/ (several sessions: images/<id>/): heatmaps per
+                 team, player and ball, shot charts, as PNG and SVG
 A short report per team goes to stdout; problems go to stderr, each with its
 file (and line for bad lines). Inputs are independent: a bad one is
 reported and the others still complete. The exit status is 1 when any
@@ -65,6 +71,7 @@ type analyzeConfig struct {
 	batchRows int
 	quiet     bool
 	fsync     bool
+	images    bool
 }
 
 func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -80,6 +87,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Float64Var(&cfg.hz, "hz", 0, "output grid `rate` in Hz (0: the feed's median sample rate)")
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode (default: count, report and skip them)")
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
+	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
 	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
 	fs.Usage = func() {
@@ -260,6 +268,19 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	res.summary.Source = in.path
 	res.summary.SetTables(cfg.out, p.writer)
 	res.rows = p.writer.Rows(export.TableSamples)
+	if cfg.images {
+		dir := imageDir(cfg, in.sessionID, hive)
+		files, err := renderImages(dir, sum, p.shots.chart.Shots, p.template, cfg.cell_m, cfg.fsync)
+		if err != nil {
+			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
+		}
+		for _, f := range files {
+			if rel, err := filepath.Rel(cfg.out, f); err == nil {
+				f = filepath.ToSlash(rel)
+			}
+			res.summary.Images = append(res.summary.Images, f)
+		}
+	}
 	return res
 }
 
@@ -268,7 +289,9 @@ type pipeline struct {
 	in       input
 	cfg      *analyzeConfig
 	sess     *track.Session
+	template court.Template // the court's markings, for images
 	writer   *export.Writer
+	shots    *feedShots // in front of writer
 	reader   *decode.Reader
 	warnings []string
 	bad      []string // the first maxReported bad lines
@@ -290,12 +313,14 @@ func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := openEngine(in, cfg, w)
+	shots := &feedShots{Sink: w}
+	p, err := openEngine(in, cfg, shots)
 	if err != nil {
 		w.Abort()
 		return nil, err
 	}
-	p.writer = w
+	shots.chart = heatmap.NewShotChart(p.template)
+	p.writer, p.shots = w, shots
 	return p, nil
 }
 
@@ -320,7 +345,9 @@ func openEngine(in input, cfg *analyzeConfig, sinks ...track.Sink) (*pipeline, e
 		if meta.Court, err = court.New(body, court.Options{}); err != nil {
 			return nil, fmt.Errorf("%s: %w", courtPath, err)
 		}
+		p.template = meta.Court.Template
 	} else {
+		p.template = court.NBA // for drawing only: the session stays in the sensor frame
 		p.warnings = append(p.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame", in.path, decode.BundleCourt))
 	}
 	tcfg := track.DefaultConfig()
@@ -363,6 +390,9 @@ func (p *pipeline) feed(ctx context.Context) (*track.Summary, error) {
 	defer p.reader.Close()
 	var m decode.Message
 	var n int
+	if p.shots != nil {
+		p.shots.cur = &m
+	}
 	for p.reader.Next(&m) {
 		if err := p.sess.Feed(&m); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", p.in.bundle.MessagesPath, p.reader.LineNumber(), err)
@@ -514,4 +544,187 @@ func writeSample(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("built-in sample: %w", err)
 	}
 	return path, nil
+}
+
+// feedShots sits in front of the table writer. The engine emits a feed
+// shot's segment while it is fed the shot message, without a court
+// position: feedShots places it (the hoop-relative hoop_player_x/y put on
+// the half court whose hoop is east, as shot charts draw it, since the
+// feed does not say which end was attacked) and keeps the shots for the
+// shot charts. Segments that already carry a position pass unchanged.
+type feedShots struct {
+	track.Sink
+	cur   *decode.Message // the message being fed
+	chart *heatmap.ShotChart
+}
+
+func (f *feedShots) Segment(g *track.Segment) error {
+	if g.Type != track.SegFeedShot {
+		return f.Sink.Segment(g)
+	}
+	if g.StartX_m != 0 || g.StartY_m != 0 {
+		f.chart.Shots = append(f.chart.Shots, heatmap.Shot{T_ms: g.Start_ms, PlayerID: g.PlayerID, TeamID: g.TeamID,
+			X_m: g.StartX_m, Y_m: g.StartY_m, Made: g.Made, Is3Point: g.Is3Point, Zone: g.Zone, Source: heatmap.SourceFeed})
+		return f.Sink.Segment(g)
+	}
+	m := f.cur
+	if m == nil || m.Kind != decode.KindShot || m.Shot.Present&decode.HasHoopPlayerXY == 0 || m.Shot.OccurredAt_ms != g.Start_ms {
+		return f.Sink.Segment(g)
+	}
+	sh := &m.Shot
+	f.chart.AddFeed(sh.OccurredAt_ms, sh.PlayerID, sh.TeamID, sh.HoopPlayerX_mm, sh.HoopPlayerY_mm, sh.IsMake, sh.Is3Point, sh.Zone)
+	s := f.chart.Shots[len(f.chart.Shots)-1]
+	c := *g
+	c.StartX_m, c.StartY_m, c.EndX_m, c.EndY_m = s.X_m, s.Y_m, s.X_m, s.Y_m
+	return f.Sink.Segment(&c)
+}
+
+// imageDir is where a session's images go.
+func imageDir(cfg *analyzeConfig, sessionID string, hive bool) string {
+	if hive {
+		return filepath.Join(cfg.out, "images", sessionID)
+	}
+	return filepath.Join(cfg.out, "images")
+}
+
+// renderImages draws the session's heatmaps (each team, each player, the
+// ball) and shot charts (all shots, each team) as PNG and SVG under dir.
+// It returns the files written.
+func renderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, sync bool) ([]string, error) {
+	names := map[string]string{} // "scope/id" -> title
+	for _, t := range sum.Teams {
+		names[fmt.Sprintf("team/%d", t.TeamID)] = t.Name
+	}
+	for _, p := range sum.Players {
+		names[fmt.Sprintf("player/%d", p.PlayerID)] = p.Name
+	}
+	opt := chart.Options{From_ms: sum.Start_ms, To_ms: sum.End_ms}
+	var files []string
+	write := func(base string, draw func(w io.Writer, f chart.Format) error) error {
+		for _, f := range []chart.Format{chart.PNG, chart.SVG} {
+			var buf bytes.Buffer
+			if err := draw(&buf, f); err != nil {
+				return fmt.Errorf("%s: %w", base, err)
+			}
+			path := filepath.Join(dir, base+"."+f.String())
+			if err := export.WriteFileAtomic(path, buf.Bytes(), sync); err != nil {
+				return err
+			}
+			files = append(files, path)
+		}
+		return nil
+	}
+	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
+		o := opt
+		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
+		if err := write(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
+			return chart.Heatmap(w, f, g, tmpl, o)
+		}); err != nil {
+			return files, err
+		}
+	}
+	if len(shots) > 0 {
+		o := opt
+		o.Title = "Shots, all teams"
+		if err := write("shots_all", func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) }); err != nil {
+			return files, err
+		}
+		byTeam := map[int64][]heatmap.Shot{}
+		var teams []int64
+		for _, s := range shots {
+			if _, ok := byTeam[s.TeamID]; !ok {
+				teams = append(teams, s.TeamID)
+			}
+			byTeam[s.TeamID] = append(byTeam[s.TeamID], s)
+		}
+		sort.Slice(teams, func(i, j int) bool { return teams[i] < teams[j] })
+		for _, id := range teams {
+			o := opt
+			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
+			ts := byTeam[id]
+			if err := write(fmt.Sprintf("shots_team_%d", id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) }); err != nil {
+				return files, err
+			}
+		}
+	}
+	return files, nil
+}
+
+// heatGrids rebuilds the engine's heatmaps (long form, one row per
+// non-empty cell) as grids for drawing, in a stable order. The geometry is
+// the heatmap package's for the court and the cell size the cells show
+// (cell_m when a grid has a single column of cells).
+func heatGrids(cells []track.HeatCell, tmpl court.Template, cell_m float64) []*heatmap.Grid {
+	if len(cells) == 0 {
+		return nil
+	}
+	// Cell size and origin from the cells themselves.
+	c0 := cells[0]
+	for _, c := range cells[1:] {
+		if c.IX != c0.IX {
+			cell_m = (c.X_m - c0.X_m) / float64(c.IX-c0.IX)
+			break
+		}
+	}
+	gm := heatmap.New(heatmap.Options{Cell_m: cell_m, Court: tmpl}).Geom()
+	minX, minY := c0.X_m-(float64(c0.IX)+0.5)*cell_m, c0.Y_m-(float64(c0.IY)+0.5)*cell_m
+	var maxIX, maxIY int32
+	for _, c := range cells {
+		maxIX, maxIY = max(maxIX, c.IX), max(maxIY, c.IY)
+	}
+	if math.Abs(gm.MinX_m-minX) > 1e-6 || math.Abs(gm.MinY_m-minY) > 1e-6 || int(maxIX) >= gm.NX || int(maxIY) >= gm.NY {
+		// Not the default geometry (another margin): the cells' own.
+		gm.MinX_m, gm.MinY_m, gm.Cell_m = minX, minY, cell_m
+		gm.NX, gm.NY = max(gm.NX, int(maxIX)+1), max(gm.NY, int(maxIY)+1)
+	}
+	type key struct {
+		scope string
+		id    int64
+	}
+	grids := map[key]*heatmap.Grid{}
+	var order []key
+	for _, c := range cells {
+		k := key{c.Scope, c.ID}
+		g, ok := grids[k]
+		if !ok {
+			g = &heatmap.Grid{Scope: parseScope(c.Scope), ID: c.ID, Geom: gm, Seconds: make([]float64, gm.Len())}
+			grids[k] = g
+			order = append(order, k)
+		}
+		if c.IX >= 0 && c.IY >= 0 {
+			g.Seconds[gm.Index(int(c.IX), int(c.IY))] += c.Seconds
+			g.Total_s += c.Seconds
+		}
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].scope != order[j].scope {
+			return order[i].scope > order[j].scope // team, player, ball
+		}
+		return order[i].id < order[j].id
+	})
+	out := make([]*heatmap.Grid, len(order))
+	for i, k := range order {
+		out[i] = grids[k]
+	}
+	return out
+}
+
+func parseScope(s string) heatmap.Scope {
+	for _, sc := range []heatmap.Scope{heatmap.ScopePlayer, heatmap.ScopeTeam, heatmap.ScopeBall} {
+		if sc.String() == s {
+			return sc
+		}
+	}
+	return 0
+}
+
+// asciiTitle keeps a chart title to the ASCII the PNG font can draw.
+func asciiTitle(s string) string {
+	b := []byte(strings.TrimSpace(s))
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }

@@ -195,6 +195,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		coalesce(sum(step_m) FILTER (WHERE dt_ms <= $bridge), 0), count(*)
 	FROM s GROUP BY sensor_id ORDER BY sensor_id`
 	q["boxscore_dist"] = "SELECT b.player_id, b.dist_cm, p.dist_stat_m FROM " + tbl("boxscore") + " b JOIN " + tbl("players") + " p USING (player_id) WHERE b.dist_cm > 0"
+	q["shots_placed"] = "SELECT count(*), count(*) FILTER (WHERE x_m = 0 AND y_m = 0) FROM " + tbl("shots")
 	q["quality"] = "SELECT messages, locations, bad_lines, unknown, duplicates, late, reordered, gaps, teleports, outliers, unknown_ids, stale_stats, dropped_sensors FROM " + tbl("quality")
 
 	// The grid period first: from_samples needs it.
@@ -291,6 +292,10 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		if got, want := num(t, row[1])/100, num(t, row[2]); math.Abs(got-want) > 1e-9 {
 			t.Errorf("player %v: boxscore dist_cm/100 = %v m, players.dist_stat_m = %v m", row[0], got, want)
 		}
+	}
+
+	if r := res["shots_placed"].Rows[0]; num(t, r[0]) == 0 || num(t, r[1]) != 0 {
+		t.Errorf("shots: %v rows, %v without a court position; want some, all placed", r[0], r[1])
 	}
 
 	qs := sum.Quality

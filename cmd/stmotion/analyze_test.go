@@ -71,6 +71,16 @@ func TestAnalyzeOneBundle(t *testing.T) {
 			t.Errorf("report does not name %s:\n%s", p.Name, stdout)
 		}
 	}
+	// Shot charts as PNG and SVG (heatmaps too once the engine has them).
+	for _, want := range []string{"images/shots_all.png", "images/shots_all.svg"} {
+		found := false
+		for _, f := range sum.Images {
+			found = found || f == want
+		}
+		if _, err := os.Stat(filepath.Join(out, want)); err != nil || !found {
+			t.Errorf("image %s: %v (summary.json images: %v)", want, err, sum.Images)
+		}
+	}
 	if !strings.Contains(stdout, "DIST ratio") {
 		t.Errorf("report has no DIST ratio column:\n%s", stdout)
 	}
@@ -207,7 +217,7 @@ func TestAnalyzeFlags(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}
