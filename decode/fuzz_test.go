@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,65 +64,253 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	var d Decoder
-	f.Fuzz(func(t *testing.T, in []byte) {
-		var m Message
-		err := d.Decode(in, &m)
+	f.Fuzz(func(t *testing.T, in []byte) { checkDifferential(t, &d, in) })
+}
 
-		// 1. Errors are well formed.
-		var e *Error
-		if err != nil {
-			if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(in) || e.Err == nil {
-				t.Fatalf("Decode(%q): malformed error %#v", in, err)
+// checkDifferential checks the properties listed on FuzzDecode for one input.
+func checkDifferential(t *testing.T, d *Decoder, in []byte) {
+	var m Message
+	err := d.Decode(in, &m)
+
+	// 1. Errors are well formed.
+	var e *Error
+	if err != nil {
+		if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(in) || e.Err == nil {
+			t.Fatalf("Decode(%q): malformed error %#v", in, err)
+		}
+		_ = e.Error()
+	}
+
+	// 2. Syntax errors exactly for invalid JSON.
+	valid := json.Valid(in)
+	if valid == errors.Is(err, ErrSyntax) {
+		t.Fatalf("Decode(%q) = %v, but json.Valid = %v", in, err, valid)
+	}
+
+	// 4. Fast path and general decoder agree.
+	var fast, general Message
+	if d.fastLocation(in, &fast) {
+		p := parser{d: d, src: in, m: &general}
+		if gerr := p.message(); gerr != nil || fast != general {
+			t.Fatalf("%q:\n fast:    %+v\n general: %+v (%v)", in, fast, general, gerr)
+		}
+	}
+
+	if !valid {
+		return
+	}
+	if err == nil && !bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")) {
+		t.Fatalf("Decode(%q) succeeded on a non-object", in)
+	}
+	if ambiguousKeys(in) {
+		return
+	}
+
+	// 3. Agreement with the reference.
+	want, unknown, rerr := reference(in)
+	if (err == nil) != (rerr == nil) {
+		t.Fatalf("Decode(%q)\n ours:      %v %s\n reference: %v %s", in, err, orEmpty(err == nil, render(in, &m)), rerr, want)
+	}
+	if err != nil {
+		return
+	}
+	if got := render(in, &m); got != want {
+		t.Fatalf("Decode(%q)\n got:  %s\n want: %s", in, got, want)
+	}
+	if m.Kind == KindStats {
+		n := min(m.Stats.NumUnknown, len(m.Stats.UnknownKeys))
+		for _, s := range m.Stats.UnknownKeys[:n] {
+			if k := string(s.AppendUnescaped(nil, in)); !unknown[k] {
+				t.Fatalf("Decode(%q): unknown key %q not among the reference's %v", in, k, unknown)
 			}
-			_ = e.Error()
 		}
+	}
+}
 
-		// 2. Syntax errors exactly for invalid JSON.
-		valid := json.Valid(in)
-		if valid == errors.Is(err, ErrSyntax) {
-			t.Fatalf("Decode(%q) = %v, but json.Valid = %v", in, err, valid)
-		}
-
-		// 4. Fast path and general decoder agree.
-		var fast, general Message
-		if d.fastLocation(in, &fast) {
-			p := parser{d: &d, src: in, m: &general}
-			if gerr := p.message(); gerr != nil || fast != general {
-				t.Fatalf("%q:\n fast:    %+v\n general: %+v (%v)", in, fast, general, gerr)
-			}
-		}
-
-		if !valid {
-			return
-		}
-		ambiguous := ambiguousKeys(in)
-		if err == nil && !bytes.HasPrefix(bytes.TrimLeft(in, " \t\r\n"), []byte("{")) {
-			t.Fatalf("Decode(%q) succeeded on a non-object", in)
-		}
-		if ambiguous {
-			return
-		}
-
-		// 3. Agreement with the reference.
-		want, unknown, rerr := reference(in)
-		if (err == nil) != (rerr == nil) {
-			t.Fatalf("Decode(%q)\n ours:      %v %s\n reference: %v %s", in, err, orEmpty(err == nil, render(in, &m)), rerr, want)
-		}
-		if err != nil {
-			return
-		}
-		if got := render(in, &m); got != want {
-			t.Fatalf("Decode(%q)\n got:  %s\n want: %s", in, got, want)
-		}
-		if m.Kind == KindStats {
-			n := min(m.Stats.NumUnknown, len(m.Stats.UnknownKeys))
-			for _, s := range m.Stats.UnknownKeys[:n] {
-				if k := string(s.AppendUnescaped(nil, in)); !unknown[k] {
-					t.Fatalf("Decode(%q): unknown key %q not among the reference's %v", in, k, unknown)
-				}
-			}
-		}
+// FuzzDecodeShaped builds well-formed-looking messages from the fuzzer's
+// choices (kind, which fields, null or absent, number spellings, key order,
+// whitespace, escaped keys and strings, unknown keys with nested values) and
+// checks them like FuzzDecode. Byte mutation alone rarely reaches these
+// combinations; this target does on every run.
+//
+// Run: go test ./decode -run=^$ -fuzz=FuzzDecodeShaped -fuzztime=2m
+func FuzzDecodeShaped(f *testing.F) {
+	for k := uint64(0); k < 16; k++ {
+		f.Add(k, k*0x9E3779B97F4A7C15)
+	}
+	var d Decoder
+	f.Fuzz(func(t *testing.T, a, b uint64) {
+		in := shapedMessage(rand.New(rand.NewPCG(a, b)))
+		checkDifferential(t, &d, in)
 	})
+}
+
+// shapedMessage writes one message with random shape choices.
+func shapedMessage(r *rand.Rand) []byte {
+	ws := func() string {
+		if r.IntN(3) > 0 {
+			return ""
+		}
+		return []string{" ", "\t", "\n", "\r\n", "  "}[r.IntN(5)]
+	}
+	str := func(s string) string { // maybe escape some letters
+		var b strings.Builder
+		b.WriteByte('"')
+		for _, c := range []byte(s) {
+			switch r.IntN(12) {
+			case 0:
+				fmt.Fprintf(&b, `\u%04x`, c)
+			case 1:
+				fmt.Fprintf(&b, `\u%04X`, c)
+			default:
+				b.WriteByte(c)
+			}
+		}
+		if r.IntN(30) == 0 {
+			b.WriteString(strings.Repeat(`\u0041`, 30+r.IntN(20))) // long escaped text
+		}
+		b.WriteByte('"')
+		return b.String()
+	}
+	intv := func(lo, hi int64) string {
+		var v int64
+		switch r.IntN(8) {
+		case 0:
+			v = lo
+		case 1:
+			v = hi
+		case 2:
+			v = r.Int64N(21) - 10
+		default:
+			if uint64(hi)-uint64(lo) > 1<<40 {
+				v = r.Int64() >> r.IntN(63)
+				if r.IntN(2) == 0 {
+					v = -v
+				}
+			} else {
+				v = lo + r.Int64N(hi-lo+1)
+			}
+		}
+		switch r.IntN(30) {
+		case 0:
+			return fmt.Sprintf("%d.0", v)
+		case 1:
+			return fmt.Sprintf("%d.000", v)
+		case 2:
+			return fmt.Sprintf("%de0", v)
+		case 3:
+			return fmt.Sprintf("%d00e-2", v)
+		case 4:
+			return fmt.Sprintf("%d.5", v) // not an integer
+		case 5:
+			return fmt.Sprintf("%d", v+1) // maybe out of range
+		case 6:
+			return "null"
+		case 7:
+			return `"` + fmt.Sprint(v) + `"` // wrong type
+		case 8:
+			return fmt.Sprintf("%d", v-1)
+		}
+		return fmt.Sprintf("%d", v)
+	}
+	floatv := func() string {
+		return []string{"15.0", "1e-3", "-2E+2", "0", "-0.0", "123456.789", "1e308", "1e309", "null", `"1"`,
+			"12345678901234567890", "0.1", "4", "1.7976931348623157e308", "5e-324", "2.5e-400"}[r.IntN(16)]
+	}
+	junk := func() string {
+		return []string{`{"a":[1,{"b":null}]}`, `[]`, `"x\"y"`, `true`, `-1.5e-7`, `{"type":"shot"}`, `[[[]]]`, `"\ud83c\udfc0"`}[r.IntN(8)]
+	}
+	type kv struct{ k, v string }
+	obj := func(fields []kv) string {
+		r.Shuffle(len(fields), func(i, j int) { fields[i], fields[j] = fields[j], fields[i] })
+		var b strings.Builder
+		b.WriteString("{" + ws())
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteString("," + ws())
+			}
+			b.WriteString(str(f.k) + ws() + ":" + ws() + f.v + ws())
+		}
+		b.WriteString("}")
+		return b.String()
+	}
+	maybe := func(fields []kv, f kv) []kv { // present, absent or null
+		switch r.IntN(16) {
+		case 0:
+			return fields
+		case 1:
+			f.v = "null"
+		}
+		return append(fields, f)
+	}
+	var data []kv
+	kind := []string{"location", "location", "location", "stats", "shot", "marker", "ack", "pong", "error", "other"}[r.IntN(10)]
+	i64 := func() string { return intv(-1<<63, 1<<63-1) }
+	i32 := func() string { return intv(-1<<31, 1<<31-1) }
+	switch kind {
+	case "location":
+		data = maybe(data, kv{"occurred_at", i64()})
+		data = maybe(data, kv{"type", str([]string{"PLAYER", "BALL", "REF"}[r.IntN(3)])})
+		data = maybe(data, kv{"id", i64()})
+		data = maybe(data, kv{"x", i32()})
+		data = maybe(data, kv{"y", i32()})
+		data = maybe(data, kv{"z", i32()})
+	case "stats":
+		data = maybe(data, kv{"occurred_at", i64()})
+		data = maybe(data, kv{"team_id", i64()})
+		data = maybe(data, kv{"player_id", i64()})
+		data = maybe(data, kv{"version", i64()})
+		names := ClassificationNames()
+		data = maybe(data, kv{"classification", str(names[r.IntN(len(names))])})
+		var stats []kv
+		for n := r.IntN(6); n > 0; n-- {
+			names := StatNames()
+			k := names[r.IntN(len(names))] + []string{"", "", "", "X"}[r.IntN(4)]
+			stats = append(stats, kv{k, floatv()})
+		}
+		data = maybe(data, kv{"stats", obj(stats)})
+	case "shot":
+		data = maybe(data, kv{"occurred_at", i64()})
+		data = maybe(data, kv{"is_make", []string{"true", "false", "1"}[r.IntN(3)]})
+		data = maybe(data, kv{"is_3point", []string{"true", "false"}[r.IntN(2)]})
+		data = maybe(data, kv{"zone", intv(0, 15)})
+		data = maybe(data, kv{"hoop_player_x", i32()})
+		data = maybe(data, kv{"hoop_player_y", i32()})
+		data = maybe(data, kv{"status", str([]string{"RECORDED", "PENDING"}[r.IntN(2)])})
+	case "marker":
+		data = maybe(data, kv{"occurred_at", i64()})
+		names := MarkerTypeNames()
+		data = maybe(data, kv{"type", str(names[r.IntN(len(names))])})
+		data = maybe(data, kv{"live_id", str("a1140480-e1d5-4684")})
+	case "ack":
+		data = maybe(data, kv{"socketSessionId", str("2edbccd1")})
+		data = maybe(data, kv{"serverAttributes", obj([]kv{{"maxInputBufferSizeInBytes", i64()}, {"connectionTimeoutInMs", i64()}})})
+	}
+	for n := r.IntN(3); n > 0; n-- {
+		data = append(data, kv{[]string{"extra", "seq", "t"}[r.IntN(3)] + fmt.Sprint(n), junk()})
+	}
+	var top []kv
+	switch kind {
+	case "error":
+		top = maybe(top, kv{"status", intv(100, 599)})
+		top = maybe(top, kv{"message", str("Invalid id")})
+		top = maybe(top, kv{"shottrackerRequestId", str("f1e80480")})
+	default:
+		top = maybe(top, kv{"type", str(kind)})
+		top = maybe(top, kv{"data", obj(data)})
+		if kind == "ack" {
+			top = maybe(top, kv{"action", str("subscribe")})
+		}
+	}
+	if r.IntN(4) == 0 {
+		top = append(top, kv{"meta", junk()})
+	}
+	out := ws() + obj(top) + ws()
+	if r.IntN(40) == 0 { // a little corruption
+		k := r.IntN(len(out))
+		out = out[:k] + out[k+1:]
+	}
+	return []byte(out)
 }
 
 func orEmpty(ok bool, s string) string {
@@ -502,3 +691,37 @@ func reference(in []byte) (string, map[string]bool, error) {
 }
 
 func refIntMax(raw json.RawMessage) (int64, bool, error) { return refInt(raw, -1<<63, 1<<63-1) }
+
+// TestShapedMessages checks that FuzzDecodeShaped's generator reaches every
+// kind both decodably and not, so the target explores both sides.
+func TestShapedMessages(t *testing.T) {
+	var d Decoder
+	var m Message
+	ok := map[Kind]int{}
+	bad := map[error]int{}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		in := shapedMessage(r)
+		checkDifferential(t, &d, in)
+		if err := d.Decode(in, &m); err != nil {
+			for _, s := range []error{ErrSyntax, ErrType, ErrMissing, ErrRange} {
+				if errors.Is(err, s) {
+					bad[s]++
+				}
+			}
+		} else {
+			ok[m.Kind]++
+		}
+	}
+	for k := KindUnknown; k < numKinds; k++ {
+		if ok[k] == 0 {
+			t.Errorf("no %v message decoded; decoded kinds %v", k, ok)
+		}
+	}
+	for _, s := range []error{ErrSyntax, ErrType, ErrMissing, ErrRange} {
+		if bad[s] == 0 {
+			t.Errorf("no %v produced; errors %v", s, bad)
+		}
+	}
+	t.Logf("decoded %v, errors %v", ok, bad)
+}
