@@ -197,6 +197,11 @@ func (g *game) buildTruth(f *feed) {
 		Rotation_deg: g.cfg.Rotation_deg, TX_mm: g.cfg.TX_mm, TY_mm: g.cfg.TY_mm, Scale_mm_per_m: 1000,
 		Formula: "x_mm = 1000·(cos r·x_m − sin r·y_m) + tx_mm; y_mm = 1000·(sin r·x_m + cos r·y_m) + ty_mm; z_mm = 1000·z_m",
 	}
+	inv := g.sensorFromCourt().Inverse()
+	tr.CourtFromSensor = InverseTransform{
+		Rotation_deg: -g.cfg.Rotation_deg, TX_m: round6(inv.T.X), TY_m: round6(inv.T.Y), Scale_m_per_mm: 0.001,
+		Formula: "x_m = 0.001·(cos r·x_mm − sin r·y_mm) + tx_m; y_m = 0.001·(sin r·x_mm + cos r·y_mm) + ty_m (r = rotation_deg)",
+	}
 	n := len(g.ag) / 2
 	names := decode.StatNames()
 	for i := range g.ag {

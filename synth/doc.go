@@ -30,8 +30,9 @@
 // (FOUL) for a side-line inbound or free throws (players on the lane, the
 // shooter's dribbles, the last miss live). Dead balls (PAUSED) bring
 // substitutions (the player walks to the bench, the substitute walks on)
-// and now and then a timeout with a huddle. Games of 6 minutes or more
-// have halves (END_FIRST_HALF, a break, START_SECOND_HALF, ends switched).
+// and now and then a timeout with a huddle. Games of 4 minutes or more
+// have halves (END_FIRST_HALF, a break, PLAY_NEXT with the second half's
+// live_id, START_SECOND_HALF, ends switched).
 // With Config.Practice the session is a practice of scrimmage drills of
 // about 2.5 minutes (DRILL_START, DRILL_END, DRILL_NEXT with a new
 // live_id, PRACTICE_END) played by one team split in two.

@@ -997,6 +997,8 @@ func (g *game) breakPhase() {
 		g.marker(decode.MarkerDrillStart, "")
 		side = g.drill % 2
 	} else {
+		// As in the seed's list: the second half is a new live round.
+		g.marker(decode.MarkerPlayNext, g.uuid())
 		g.marker(decode.MarkerStartSecondHalf, "")
 	}
 	g.attack[0], g.attack[1] = -g.attack[0], -g.attack[1]

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,8 +19,8 @@ import (
 	"github.com/stmotion/stmotion/decode"
 )
 
-// small is a short game with every feature: 3 minutes is long enough for
-// shots, rebounds, a dead ball and substitutions (halves start at 6 minutes).
+// small is a short game: 3 minutes is long enough for shots, rebounds and
+// dead balls (halves start at 4 minutes).
 func small(seed int64) Config {
 	c := DefaultConfig()
 	c.Minutes = 3
@@ -274,8 +275,14 @@ func TestTruthConsistent(t *testing.T) {
 		if !p.OutOfBounds && (p.Caught_ms <= p.Released_ms || p.Distance_m <= 0) {
 			t.Errorf("pass %+v: not caught after release", p)
 		}
-		if p.Kind == "pass" && !p.OutOfBounds && (p.AirSpeed_mps < 7 || p.AirSpeed_mps > 17) {
-			t.Errorf("pass at %.1f m/s, want about 8-15", p.AirSpeed_mps)
+		// 8-15 m/s as thrown; a receiver running at the ball can shorten a
+		// short pass's flight distance more than the passer expected.
+		lo := 7.0
+		if p.Distance_m < 3 {
+			lo = 4
+		}
+		if p.Kind == "pass" && !p.OutOfBounds && (p.AirSpeed_mps < lo || p.AirSpeed_mps > 17) {
+			t.Errorf("pass at %.1f m/s, want about 8-15: %+v", p.AirSpeed_mps, p)
 		}
 	}
 	var prevTo int64
@@ -300,6 +307,19 @@ func TestTruthConsistent(t *testing.T) {
 		if pts[tm.TeamID] != float64(tm.Points) {
 			t.Errorf("team %d: PTS sum %v, points %d", tm.TeamID, pts[tm.TeamID], tm.Points)
 		}
+	}
+	var seq []string
+	for _, m := range tr.Markers {
+		switch m.Type {
+		case "PLAY_START", "END_FIRST_HALF", "PLAY_NEXT", "START_SECOND_HALF", "PLAY_END":
+			seq = append(seq, m.Type)
+			if m.Type == "PLAY_NEXT" && len(m.LiveID) != 36 {
+				t.Errorf("PLAY_NEXT live_id %q", m.LiveID)
+			}
+		}
+	}
+	if fmt.Sprint(seq) != "[PLAY_START END_FIRST_HALF PLAY_NEXT START_SECOND_HALF PLAY_END]" {
+		t.Errorf("game markers %v", seq)
 	}
 	if len(tr.Shots) == 0 || len(tr.Passes) == 0 || len(tr.Substitutions) == 0 {
 		t.Errorf("a 7-minute game without shots (%d), passes (%d) or substitutions (%d)", len(tr.Shots), len(tr.Passes), len(tr.Substitutions))
@@ -484,6 +504,14 @@ func TestBundleFiles(t *testing.T) {
 	sub, err := os.ReadFile(filepath.Join(dir, FileSubscribe))
 	if err != nil || !bytes.Contains(sub, []byte(`"token": "REDACTED"`)) {
 		t.Errorf("subscribe.json token not redacted (%v)", err)
+	}
+	// court_from_sensor undoes sensor_from_court.
+	cf := tr.CourtFromSensor
+	r := cf.Rotation_deg * math.Pi / 180
+	bx := cf.Scale_m_per_mm*(math.Cos(r)*body.XNE-math.Sin(r)*body.YNE) + cf.TX_m
+	by := cf.Scale_m_per_mm*(math.Sin(r)*body.XNE+math.Cos(r)*body.YNE) + cf.TY_m
+	if math.Abs(bx-tpl.Length_m/2) > 0.001 || math.Abs(by-tpl.Width_m/2) > 0.001 {
+		t.Errorf("court_from_sensor maps NE to (%.4f, %.4f)", bx, by)
 	}
 	got, err := ReadTruth(filepath.Join(dir, FileTruth))
 	if err != nil {

@@ -28,7 +28,8 @@ type Truth struct {
 	Duration_s    float64 `json:"duration_s"`
 	BallID        int64   `json:"ball_id"`
 
-	SensorFromCourt Transform `json:"sensor_from_court"`
+	SensorFromCourt Transform        `json:"sensor_from_court"`
+	CourtFromSensor InverseTransform `json:"court_from_sensor"`
 
 	Teams         []TeamTruth    `json:"teams"`
 	Players       []PlayerTruth  `json:"players"`
@@ -51,6 +52,16 @@ type Transform struct {
 	TX_mm          float64 `json:"tx_mm"`
 	TY_mm          float64 `json:"ty_mm"`
 	Scale_mm_per_m float64 `json:"scale_mm_per_m"`
+	Formula        string  `json:"formula"`
+}
+
+// InverseTransform is the map from the sensor frame (mm) back to the
+// court frame (metres): court = Scale·R(Rotation)·sensor + (TX, TY).
+type InverseTransform struct {
+	Rotation_deg   float64 `json:"rotation_deg"`
+	TX_m           float64 `json:"tx_m"`
+	TY_m           float64 `json:"ty_m"`
+	Scale_m_per_mm float64 `json:"scale_m_per_mm"`
 	Formula        string  `json:"formula"`
 }
 
@@ -233,6 +244,7 @@ func (t *Truth) Player(id int64) *PlayerTruth {
 func definitions() map[string]string {
 	return map[string]string{
 		"frame":               "canonical court frame: metres, origin at center court, +x toward the east baseline (ne/se corners), +y toward the north sideline, z up. Side 0 attacks east in the first half.",
+		"court_from_sensor":   "the inverse map, sensor mm to court metres, for convenience.",
 		"sensor_from_court":   "sensor_mm = Scale·R(rotation_deg)·court_m + (tx_mm, ty_mm), R counter-clockwise; z is the same height in both frames (mm = 1000·m). court.json is this map applied to the template's corners and hoops.",
 		"motion":              "players are integrated with a fixed 10 ms step with constant acceleration inside each step, so the noise-free path is piecewise quadratic with continuous velocity; samples are exact evaluations of it at their occurred_at before noise.",
 		"distance_m":          "path length of the noise-free horizontal (xy) path over the whole session, all clock states, on court or not: the integral of |v(t)| dt (Simpson's rule per 10 ms step, exact to well under 1 mm).",
