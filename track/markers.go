@@ -11,8 +11,10 @@ import (
 // Periods: PLAY_START, START_SECOND_HALF and DRILL_START open the next
 // period; END_FIRST_HALF, PLAY_END, DRILL_END and PRACTICE_END close it and
 // stop the clock; PLAY_NEXT and DRILL_NEXT (the session continues under a
-// new live id: a new quarter or drill) close the period and open the next,
-// and a start marker right after them does not open yet another one.
+// new live id) inside a period close it and open the next (a quarter or
+// drill change), and a start marker right after them does not open yet
+// another one; after an end marker they change nothing (the start marker
+// that follows opens the next period).
 // Clock: LIVE, PAUSED and FOUL set it.
 type timeline struct {
 	pending []pendingMarker // sorted by time; bounded by maxPendingMarkers
@@ -58,9 +60,13 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 		tl.viaNext = false
 		tl.clock = ClockPaused
 	case decode.MarkerPlayNext, decode.MarkerDrillNext:
-		tl.period++
-		tl.open = true
-		tl.viaNext = true
+		// Inside a period the next one starts now (a quarter or drill
+		// change without end marker); after an end marker (half time) it
+		// only announces the next live id: the start marker opens it.
+		if tl.open {
+			tl.period++
+			tl.viaNext = true
+		}
 	case decode.MarkerLive:
 		tl.clock = ClockLive
 	case decode.MarkerPaused:

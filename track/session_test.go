@@ -49,11 +49,13 @@ func TestGeneratedAccuracy(t *testing.T) {
 			ps := player(sum, p.id)
 			truth := pathLength(p.p, 0, dur)
 			if truth == 0 {
+				t.Logf("%d ms σ %.0f mm: still sensor %.2f m in 10 min (raw step sum %.0f m)", c.period_ms, c.noise_m*1000, ps.Distance_m, ps.RawDistance_m)
 				if ps.Distance_m >= 5 {
 					t.Errorf("%d ms σ %.0f mm: still sensor accrued %.2f m in 10 min, want < 5", c.period_ms, c.noise_m*1000, ps.Distance_m)
 				}
 				continue
 			}
+			t.Logf("%d ms σ %.0f mm sensor %d: distance %+.2f%%, top speed %+.2f m/s, raw %+.1f%%", c.period_ms, c.noise_m*1000, p.id, 100*(ps.Distance_m/truth-1), ps.TopSpeed_mps-p.top, 100*(ps.RawDistance_m/truth-1))
 			if !within(ps.Distance_m, truth, 0.01) {
 				t.Errorf("%d ms σ %.0f mm sensor %d: distance %.1f m, truth %.1f m (%+.2f%%)", c.period_ms, c.noise_m*1000, p.id, ps.Distance_m, truth, 100*(ps.Distance_m/truth-1))
 			}
@@ -409,7 +411,7 @@ func TestMarkersAndDist(t *testing.T) {
 	marks := []decode.Message{
 		markerMsg(sec(5), decode.MarkerPlayStart), markerMsg(sec(10), decode.MarkerLive),
 		markerMsg(sec(60), decode.MarkerPaused), markerMsg(sec(70), decode.MarkerFoul), markerMsg(sec(80), decode.MarkerLive),
-		markerMsg(sec(105), decode.MarkerEndFirstHalf),
+		markerMsg(sec(105), decode.MarkerEndFirstHalf), markerMsg(sec(150), decode.MarkerPlayNext),
 		markerMsg(sec(200), decode.MarkerStartSecondHalf), markerMsg(sec(200), decode.MarkerLive),
 		markerMsg(sec(300), decode.MarkerPlayEnd),
 	}
@@ -500,7 +502,13 @@ func TestPracticeMarkers(t *testing.T) {
 		want int32
 	}{
 		{decode.MarkerDrillStart, 1}, {decode.MarkerDrillNext, 2}, {decode.MarkerDrillStart, 2},
-		{decode.MarkerDrillEnd, 0}, {decode.MarkerDrillStart, 3}, {decode.MarkerPracticeEnd, 0},
+		{decode.MarkerDrillEnd, 0}, {decode.MarkerDrillNext, 0}, {decode.MarkerDrillStart, 3},
+		{decode.MarkerPracticeEnd, 0},
+		// A game: the halves with PLAY_NEXT at half time, then quarters
+		// changed by PLAY_NEXT alone.
+		{decode.MarkerPlayStart, 4}, {decode.MarkerEndFirstHalf, 0}, {decode.MarkerPlayNext, 0},
+		{decode.MarkerStartSecondHalf, 5}, {decode.MarkerPlayNext, 6}, {decode.MarkerPlayNext, 7},
+		{decode.MarkerPlayEnd, 0},
 	} {
 		tl.apply(c.m)
 		if got := tl.samplePeriod(); got != c.want {
