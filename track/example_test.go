@@ -2,17 +2,27 @@ package track_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/track"
 )
 
 // printSink prints what the engine emits.
-type printSink struct{ rows int }
+type printSink struct{ rows, holders int }
 
-func (p *printSink) Samples(b []track.Sample) error { p.rows += len(b); return nil }
+func (p *printSink) Samples(b []track.Sample) error {
+	for _, r := range b {
+		if r.BallHolder {
+			p.holders++
+		}
+	}
+	p.rows += len(b)
+	return nil
+}
+
 func (p *printSink) Segment(s *track.Segment) error {
-	fmt.Printf("segment %s at +%d ms: %s\n", s.Type, s.Start_ms-1_764_151_200_000, s.Label)
+	fmt.Printf("segment %s: %s\n", s.Type, s.Label)
 	return nil
 }
 func (p *printSink) Close(*track.Summary) error { return nil }
@@ -44,7 +54,7 @@ func ExampleNewSession() {
 	fmt.Printf("grid %d ms, %d rows, no court: %v\n", s.Period_ms(), out.rows, sum.Quality.NoCourt)
 	fmt.Printf("player %d: %.2f m (%.2f m live), top speed %.2f m/s\n", p.PlayerID, p.Distance_m, p.DistanceLive_m, p.TopSpeed_mps)
 	// Output:
-	// segment marker at +0 ms: LIVE
+	// segment marker: LIVE
 	// grid 40 ms, 501 rows, no court: true
 	// player 7: 30.00 m (30.00 m live), top speed 1.50 m/s
 }
@@ -65,4 +75,58 @@ func ExampleModel_Smooth() {
 	fmt.Printf("t=5 s: x %.3f m, v %.3f m/s, a %.3f m/s²\n", st[125].X, st[125].V, st[125].A)
 	// Output:
 	// t=5 s: x 48.500 m, v 17.000 m/s, a 3.000 m/s²
+}
+
+// nearestHolder is a toy Analyzer: the player nearest the ball, within
+// 1 m, holds it. A real one (track/possession) plugs in the same way.
+type nearestHolder struct{ frames, held int }
+
+func (h *nearestHolder) Frame(f *track.Frame, emit func(*track.Segment) error) error {
+	h.frames++
+	if len(f.Balls) == 0 {
+		return nil
+	}
+	b := f.Balls[0]
+	best, bestD := -1, 1.0
+	for i, p := range f.Players {
+		if d := math.Hypot(p.X_m-b.X_m, p.Y_m-b.Y_m); d < bestD {
+			best, bestD = i, d
+		}
+	}
+	if best >= 0 {
+		f.Players[best].BallHolder = true // reaches the sinks
+		h.held++
+	}
+	return nil
+}
+
+func (h *nearestHolder) Finish(sum *track.Summary, emit func(*track.Segment) error) error {
+	return emit(&track.Segment{Type: track.SegPossession, Label: fmt.Sprintf("held in %d of %d frames", h.held, h.frames)})
+}
+
+// An Analyzer sees one Frame per grid tick: the ball and every player at
+// the same instant.
+func ExampleSession_Attach() {
+	const t0 = 1_764_151_200_000
+	out := &printSink{}
+	s, _ := track.NewSession(track.DefaultConfig(), track.Meta{}, out)
+	h := &nearestHolder{}
+	s.Attach(h)
+	var m decode.Message
+	m.Kind = decode.KindLocation
+	for i := 0; i < 250; i++ { // 10 s at 25 Hz
+		tt := t0 + int64(i)*40
+		// Player 1 dribbles along x at 1 m/s, player 2 stands 5 m away.
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: 1, X_mm: int32(i * 40)}
+		s.Feed(&m)
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: 2, Y_mm: 5000}
+		s.Feed(&m)
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorBall, ID: 99, X_mm: int32(i*40 + 300), Z_mm: 900}
+		s.Feed(&m)
+	}
+	s.Close()
+	fmt.Printf("%d rows, %d of them holding the ball\n", out.rows, out.holders)
+	// Output:
+	// segment possession: held in 250 of 250 frames
+	// 750 rows, 250 of them holding the ball
 }
