@@ -385,8 +385,50 @@ func (g *game) accumulate(h float64) {
 // snapshot at t through stepAt) truth is accumulated and everything moves.
 func (g *game) direct() {
 	g.director()
+	g.separate()
 	for i := range g.ag {
 		g.ag[i].control()
+	}
+}
+
+// Bodies keep apart: two players closer than sepRange_m push each other
+// away with up to sepPush_mps of added velocity (linear in the overlap).
+const (
+	sepRange_m  = 0.8
+	sepPush_mps = 4.0
+)
+
+func (g *game) separate() {
+	for i := range g.ag {
+		g.ag[i].sepX, g.ag[i].sepY = 0, 0
+	}
+	for i := range g.ag {
+		a := &g.ag[i]
+		if a.mode == modeSeated {
+			continue
+		}
+		for j := i + 1; j < len(g.ag); j++ {
+			b := &g.ag[j]
+			if b.mode == modeSeated {
+				continue
+			}
+			dx, dy := a.x-b.x, a.y-b.y
+			if math.Abs(dx) >= sepRange_m || math.Abs(dy) >= sepRange_m {
+				continue
+			}
+			d := math.Hypot(dx, dy)
+			if d >= sepRange_m {
+				continue
+			}
+			if d < 1e-6 {
+				dx, dy, d = 1, 0, 1 // on top of each other: part along x
+			}
+			p := sepPush_mps * (sepRange_m - d) / sepRange_m / d
+			a.sepX += dx * p
+			a.sepY += dy * p
+			b.sepX -= dx * p
+			b.sepY -= dy * p
+		}
 	}
 }
 

@@ -56,6 +56,7 @@ type agent struct {
 	tx, ty               float64 // target
 	gait                 float64 // cruising speed toward the target (m/s)
 	curve                float64 // path bend (rad) while far from the target
+	sepX, sepY           float64 // velocity added to keep bodies apart (m/s)
 	heading              float64 // facing (rad), follows the velocity with a turn-rate limit
 	stride               float64 // gait phase in cycles (foot lift of the shoe sensor)
 
@@ -83,14 +84,15 @@ func (a *agent) setTarget(x, y, gait, curve float64) {
 
 // control chooses the acceleration for the next step: track a desired
 // velocity toward the target (bent by curve while far, slowed so that the
-// player can stop at the target with 75 % of its acceleration limit), with
+// player can stop at the target with half its acceleration limit, plus the
+// separation push, capped at vmax), with
 // a first-order lag tau_s, the whole vector clipped to amax. The new
 // velocity is a convex combination of the old and the desired one, so the
 // speed never exceeds max(current speed, gait) ≤ vmax.
 func (a *agent) control() {
 	dx, dy := a.tx-a.x, a.ty-a.y
 	d := math.Hypot(dx, dy)
-	if d <= stopBand && math.Abs(a.vx) < 2e-3 && math.Abs(a.vy) < 2e-3 {
+	if d <= stopBand && math.Abs(a.vx) < 2e-3 && math.Abs(a.vy) < 2e-3 && a.sepX == 0 && a.sepY == 0 {
 		// Standing: settle exactly (a velocity step of at most 2 mm/s), which
 		// also makes seated bench players free to simulate.
 		a.vx, a.vy, a.ax, a.ay = 0, 0, 0, 0
@@ -106,6 +108,12 @@ func (a *agent) control() {
 			ux, uy = cs*ux-sn*uy, sn*ux+cs*uy
 		}
 		wx, wy = ux*s, uy*s
+	}
+	if a.sepX != 0 || a.sepY != 0 {
+		wx, wy = wx+a.sepX, wy+a.sepY
+		if n := math.Hypot(wx, wy); n > a.vmax {
+			wx, wy = wx*a.vmax/n, wy*a.vmax/n
+		}
 	}
 	ax, ay := (wx-a.vx)/tau_s, (wy-a.vy)/tau_s
 	if n := math.Hypot(ax, ay); n > a.amax {
