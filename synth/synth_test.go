@@ -596,3 +596,30 @@ func TestCancel(t *testing.T) {
 		t.Errorf("progress called %d times, last %v (err %v)", calls, last, err)
 	}
 }
+
+// TestRecordingReader reads every compression of a bundle's recording with
+// the project's recording reader.
+func TestRecordingReader(t *testing.T) {
+	for _, comp := range []string{"", "gz", "zst"} {
+		cfg := small(91)
+		cfg.Minutes = 0.5
+		cfg.Compress = comp
+		dir := t.TempDir()
+		tr, err := Write(context.Background(), cfg, dir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := decode.OpenRecording(filepath.Join(dir, MessagesFile(comp)), decode.ReaderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m decode.Message
+		for r.Next(&m) {
+		}
+		st := r.Stats()
+		r.Close()
+		if r.Err() != nil || st.Bad != 0 || st.Messages != tr.Feed.Lines || st.ByKind[decode.KindShot] != tr.Feed.Shots {
+			t.Errorf("compress %q: err %v, stats %+v, truth lines %d", comp, r.Err(), st, tr.Feed.Lines)
+		}
+	}
+}
