@@ -26,6 +26,7 @@ import (
 	"github.com/stmotion/stmotion/synth"
 	"github.com/stmotion/stmotion/track"
 	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
 )
 
 func init() {
@@ -292,6 +293,7 @@ type pipeline struct {
 	template court.Template // the court's markings, for images
 	writer   *export.Writer
 	shots    *feedShots // in front of writer
+	poss     *possessionAnalyzer
 	reader   *decode.Reader
 	warnings []string
 	bad      []string // the first maxReported bad lines
@@ -356,6 +358,14 @@ func openEngine(in input, cfg *analyzeConfig, sinks ...track.Sink) (*pipeline, e
 	if p.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {
 		return nil, fmt.Errorf("%s: %w", in.path, err)
 	}
+	// Possession first: it marks the ball holder the heatmaps do not need
+	// but the sinks do.
+	p.poss = newPossessionAnalyzer(p.template, meta.Roster)
+	for _, a := range []track.Analyzer{p.poss, newHeatAnalyzer(p.template, cfg)} {
+		if err := p.sess.Attach(a); err != nil {
+			return nil, fmt.Errorf("%s: %w", in.path, err)
+		}
+	}
 	ropt := decode.ReaderOptions{
 		KeepErrors: -1,
 		OnBadLine: func(e *decode.Error, _ []byte) {
@@ -394,6 +404,9 @@ func (p *pipeline) feed(ctx context.Context) (*track.Summary, error) {
 		p.shots.cur = &m
 	}
 	for p.reader.Next(&m) {
+		if m.Kind == decode.KindShot {
+			p.poss.feedShot(&m.Shot)
+		}
 		if err := p.sess.Feed(&m); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", p.in.bundle.MessagesPath, p.reader.LineNumber(), err)
 		}
@@ -727,4 +740,172 @@ func asciiTitle(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// The engine runs analyses that need whole frames through track.Analyzer;
+// possession and heatmaps are written against plain inputs (they do not
+// import track). The two adapters below connect them as the packages'
+// docs describe the seam. They belong beside the engine so that live mode
+// can attach them too; until then analyze and bench pipeline attach them.
+
+// possessionAnalyzer decides the ball holder frame by frame, marks it in
+// the samples (Sample.BallHolder), turns the detector's events into
+// segments and adds possession totals and the shooter cross-check to the
+// summary.
+type possessionAnalyzer struct {
+	d       *possession.Detector
+	players []possession.PlayerPos
+	emit    func(*track.Segment) error
+	period  int32
+	seg     track.Segment
+	err     error // the first error of emit, returned by Frame or Finish
+}
+
+func newPossessionAnalyzer(tmpl court.Template, roster []decode.RosterTeam) *possessionAnalyzer {
+	teamOf := map[int64]int64{}
+	for _, t := range roster {
+		for _, p := range t.Players {
+			teamOf[p.ID] = t.ID
+		}
+	}
+	a := &possessionAnalyzer{}
+	a.d = possession.New(possession.ConfigFor(tmpl), func(id int64) int64 { return teamOf[id] }, a.event)
+	return a
+}
+
+func (a *possessionAnalyzer) Frame(f *track.Frame, emit func(*track.Segment) error) error {
+	a.emit, a.period = emit, f.Period
+	live := f.Clock == track.ClockLive
+	if len(f.Balls) == 0 {
+		a.d.Tick(f.T_ms, live)
+		return a.takeErr()
+	}
+	// Every player with a sample: the detector leaves out players far
+	// from the ball (the bench) by itself.
+	a.players = a.players[:0]
+	for i := range f.Players {
+		p := &f.Players[i]
+		a.players = append(a.players, possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m})
+	}
+	b := &f.Balls[0]
+	a.d.Update(f.T_ms, b.X_m, b.Y_m, b.Z_m, a.players, live)
+	if h, ok := a.d.Holder(); ok {
+		for i := range f.Players {
+			if f.Players[i].SensorID == h {
+				f.Players[i].BallHolder = true
+			}
+		}
+	}
+	return a.takeErr()
+}
+
+// feedShot passes a shot message of the feed to the detector (shooter
+// agreement, assists).
+func (a *possessionAnalyzer) feedShot(s *decode.Shot) {
+	a.d.FeedShot(s.OccurredAt_ms, s.PlayerID, s.IsMake)
+}
+
+func (a *possessionAnalyzer) Finish(sum *track.Summary, emit func(*track.Segment) error) error {
+	a.emit = emit
+	a.d.Flush(sum.End_ms)
+	for _, b := range sum.BoxScore {
+		a.d.FeedStats(b.PlayerID, possession.FeedCounts{AST: b.Values["AST"], TO: b.Values["TO"], STL: b.Values["STL"], REB: b.Values["REB"]})
+	}
+	sum.ShooterAgreement = a.d.Check().ShooterAgreement
+	byPlayer := map[int64]possession.PlayerTotal{}
+	for _, p := range a.d.Players(nil) {
+		byPlayer[p.PlayerID] = p
+	}
+	for i := range sum.Players {
+		p := &sum.Players[i]
+		t := byPlayer[p.PlayerID]
+		p.Possession_s, p.Touches = t.Possession_s, t.Touches
+	}
+	byTeam := map[int64]possession.TeamTotal{}
+	for _, t := range a.d.Teams(nil) {
+		byTeam[t.TeamID] = t
+	}
+	for i := range sum.Teams {
+		sum.Teams[i].Possession_s = byTeam[sum.Teams[i].TeamID].Possession_s
+	}
+	return a.takeErr()
+}
+
+func (a *possessionAnalyzer) takeErr() error {
+	err := a.err
+	a.err = nil
+	return err
+}
+
+// event converts a detector event into the engine's segment (the mapping
+// of the possession package's doc) and emits it.
+func (a *possessionAnalyzer) event(e *possession.Event) {
+	if a.err != nil || a.emit == nil {
+		return
+	}
+	g := &a.seg
+	*g = track.Segment{
+		Start_ms: e.Start_ms, End_ms: e.End_ms, PlayerID: e.PlayerID, TeamID: e.TeamID,
+		StartX_m: e.StartX_m, StartY_m: e.StartY_m, EndX_m: e.EndX_m, EndY_m: e.EndY_m,
+		Touches: e.Touches, Period: a.period,
+	}
+	switch e.Kind {
+	case possession.KindPossession:
+		g.Type = track.SegPossession
+	case possession.KindTeamPossession:
+		g.Type = track.SegTeamPossession
+	case possession.KindPass:
+		g.Type, g.ToPlayerID, g.Length_m, g.Speed_mps = track.SegPass, e.ToPlayerID, e.Length_m, e.Speed_mps
+	case possession.KindShot:
+		g.Type, g.Made, g.Is3Point, g.Zone, g.Length_m = track.SegShot, e.Made, e.Is3Point, e.Zone, e.Length_m
+		if e.FreeThrow {
+			g.Label = "free_throw"
+		}
+	case possession.KindTurnover:
+		g.Type, g.ToPlayerID = track.SegTurnover, e.ToPlayerID
+		if e.Steal {
+			g.Label = "steal"
+		}
+	case possession.KindRebound:
+		g.Type, g.Label = track.SegRebound, "defensive"
+		if e.Offensive {
+			g.Label = "offensive"
+		}
+	default:
+		return
+	}
+	a.err = a.emit(g)
+}
+
+// heatAnalyzer accumulates the time-weighted occupancy heatmaps: each
+// player on the court (in bounds, so a player's map sums to its time on
+// court), each team, and the ball.
+type heatAnalyzer struct {
+	acc *heatmap.Accumulator
+}
+
+func newHeatAnalyzer(tmpl court.Template, cfg *analyzeConfig) *heatAnalyzer {
+	return &heatAnalyzer{acc: heatmap.New(heatmap.Options{Cell_m: cfg.cell_m, Court: tmpl, LiveOnly: cfg.liveOnly})}
+}
+
+func (h *heatAnalyzer) Frame(f *track.Frame, _ func(*track.Segment) error) error {
+	live := f.Clock == track.ClockLive
+	for i := range f.Players {
+		p := &f.Players[i]
+		if p.InBounds {
+			h.acc.AddPlayer(p.SensorID, p.TeamID, f.Period, p.X_m, p.Y_m, f.Dt_s, live)
+		}
+	}
+	for i := range f.Balls {
+		b := &f.Balls[i]
+		h.acc.AddBall(b.SensorID, 0, f.Period, b.X_m, b.Y_m, f.Dt_s, live)
+	}
+	return nil
+}
+
+func (h *heatAnalyzer) Finish(sum *track.Summary, _ func(*track.Segment) error) error {
+	for _, c := range h.acc.Cells(nil) {
+		sum.Heatmaps = append(sum.Heatmaps, track.HeatCell{Scope: c.Scope.String(), ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})
+	}
+	return nil
 }

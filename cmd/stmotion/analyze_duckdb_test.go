@@ -195,6 +195,10 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		coalesce(sum(step_m) FILTER (WHERE dt_ms <= $bridge), 0), count(*)
 	FROM s GROUP BY sensor_id ORDER BY sensor_id`
 	q["boxscore_dist"] = "SELECT b.player_id, b.dist_cm, p.dist_stat_m FROM " + tbl("boxscore") + " b JOIN " + tbl("players") + " p USING (player_id) WHERE b.dist_cm > 0"
+	q["touches"] = "SELECT p.player_id, p.touches, count(s.player_id) FROM " + tbl("players") + " p LEFT JOIN (SELECT * FROM " + tbl("possessions") + " WHERE level = 'player') s USING (player_id) GROUP BY ALL"
+	q["heat"] = "SELECT p.player_id, p.time_on_court_s, coalesce(sum(h.seconds), 0) FROM " + tbl("players") + " p LEFT JOIN (SELECT * FROM " + tbl("heatmaps") + " WHERE scope = 'player') h ON h.id = p.player_id GROUP BY ALL"
+	q["event_types"] = "SELECT type, count(*) FROM " + tbl("events") + " GROUP BY type"
+	q["holders"] = "SELECT count(*) FILTER (WHERE ball_holder), count(DISTINCT sensor_id) FILTER (WHERE ball_holder) FROM " + tbl("samples")
 	q["shots_placed"] = "SELECT count(*), count(*) FILTER (WHERE x_m = 0 AND y_m = 0) FROM " + tbl("shots")
 	q["quality"] = "SELECT messages, locations, bad_lines, unknown, duplicates, late, reordered, gaps, teleports, outliers, unknown_ids, stale_stats, dropped_sensors FROM " + tbl("quality")
 
@@ -292,6 +296,34 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		if got, want := num(t, row[1])/100, num(t, row[2]); math.Abs(got-want) > 1e-9 {
 			t.Errorf("player %v: boxscore dist_cm/100 = %v m, players.dist_stat_m = %v m", row[0], got, want)
 		}
+	}
+
+	// Possession: one possessions row (level player) per touch.
+	for _, r := range res["touches"].Rows {
+		if num(t, r[1]) != num(t, r[2]) {
+			t.Errorf("player %v: touches = %v, player possessions = %v", r[0], r[1], r[2])
+		}
+	}
+	// Heatmaps: a player's cells add up to the time on court, up to the
+	// rows the engine revises after the analyzers saw them (its smoother
+	// runs after the frame): within 1% + 0.5 s.
+	for _, r := range res["heat"].Rows {
+		on, heat := num(t, r[1]), num(t, r[2])
+		if math.Abs(on-heat) > 0.01*on+0.5 {
+			t.Errorf("player %v: heatmap cells sum to %.2f s, time_on_court_s = %.2f s", r[0], heat, on)
+		}
+	}
+	types := map[any]float64{}
+	for _, r := range res["event_types"].Rows {
+		types[r[0]] = num(t, r[1])
+	}
+	for _, typ := range []string{"pass", "shot", "marker"} {
+		if types[typ] == 0 {
+			t.Errorf("events: no %s rows (have %v)", typ, types)
+		}
+	}
+	if r := res["holders"].Rows[0]; num(t, r[0]) == 0 || num(t, r[1]) < 2 {
+		t.Errorf("samples: %v ball_holder rows by %v players", r[0], r[1])
 	}
 
 	if r := res["shots_placed"].Rows[0]; num(t, r[0]) == 0 || num(t, r[1]) != 0 {
