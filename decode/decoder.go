@@ -54,13 +54,14 @@ type parser struct {
 // under a guessed kind, so that a wrong guess allocates nothing.
 var errSpeculation = &Error{Err: ErrType, Detail: "speculative decode failed"}
 
-// Value states of the top-level keys, which are interpreted once the whole
-// object has been read (the "type" may come after "data").
-const (
-	absent = -1
-)
+// absent is the offset of a top-level key not (yet) seen.
+const absent = -1
 
-// message decodes the top-level object.
+// message decodes the top-level object. Its keys are read first and
+// interpreted once the object is closed, because "type" may come after
+// "data"; "data" itself is decoded on the way when the type is known, or
+// speculatively as a location when it is not (the bulk of any feed), and
+// decoded again only if that guess was wrong.
 func (p *parser) message() error {
 	src := p.src
 	i := skipWS(src, 0)
