@@ -53,20 +53,17 @@ type ball struct {
 	ramp1     float64
 
 	// flight
-	fly        purpose
-	f0x, f0y   float64 // start
-	f0z        float64
-	fT         float64 // duration
-	vz0        float64
-	fEndX      float64 // fixed end (when homing < 0)
-	fEndY      float64
-	fEndZ      float64
-	homing     int // agent whose hand the flight ends in, or -1
-	intended   int // flyPass: the intended receiver
-	passer     int
-	oobSide    float64
-	shotIdx    int // index in truth shots for flyShot / flyFT / flyRebound
-	heldBlend0 float64
+	fly      purpose
+	f0x, f0y float64 // start
+	f0z      float64
+	fT       float64 // duration
+	vz0      float64
+	fEndX    float64 // fixed end (when homing < 0)
+	fEndY    float64
+	fEndZ    float64
+	homing   int // agent whose hand the flight ends in, or -1
+	intended int // flyPass: the intended receiver
+	passer   int
 }
 
 // heldZ is the ball height of a held ball at time t.

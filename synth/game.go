@@ -380,9 +380,10 @@ func (g *game) accumulate(h float64) {
 	}
 }
 
-// step advances the whole game by one integration step: the director acts
-// at t, players choose accelerations, then (after the caller has taken its
-// snapshot at t through stepAt) truth is accumulated and everything moves.
+// A step of the game is direct at t (the director acts, bodies are kept
+// apart, players choose their accelerations), then the caller stores the
+// state at t for the feed, then integrate moves everything to t+step_s and
+// adds [t, t+step_s) to the truth.
 func (g *game) direct() {
 	g.director()
 	g.separate()

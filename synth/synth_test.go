@@ -117,6 +117,11 @@ func TestEveryLineDecodes(t *testing.T) {
 		{"practice", func(c *Config) { c.Practice = true; c.Minutes = 5 }},
 		{"fiba-10hz", func(c *Config) { c.Court = "fiba"; c.Hz = 10 }},
 		{"hs-noiseless", func(c *Config) { c.Court = "hs"; c.Noise_mm = 0; c.Jitter_ms = 0 }},
+		{"no-bench-100hz", func(c *Config) { c.BenchPerTeam = 0; c.Hz = 100; c.Minutes = 1 }},
+		{"big-bench-wnba", func(c *Config) { c.BenchPerTeam = 15; c.Court = "wnba"; c.Minutes = 5 }},
+		{"clean", func(c *Config) {
+			c.DropRate, c.DropoutsPerMin, c.DuplicateRate, c.ReorderRate, c.OutlierRate, c.FeedGapRate = 0, 0, 0, 0, 0, 0
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := small(11)
@@ -158,6 +163,10 @@ func TestEveryLineDecodes(t *testing.T) {
 			}
 			if n := int64(d.kinds[decode.KindLocation]); n < tr.Feed.Locations || n > tr.Feed.Locations+tr.Feed.Duplicated {
 				t.Errorf("%d location lines, truth counts %d + %d duplicates", d.kinds[decode.KindLocation], tr.Feed.Locations, tr.Feed.Duplicated)
+			}
+			fc := tr.Feed
+			if fc.Locations+fc.Dropped+fc.DropoutSamples+fc.GapSamples != fc.Samples {
+				t.Errorf("feed counts do not add up: %+v", fc)
 			}
 			if int64(len(bytes.Split(bytes.TrimSpace(data), []byte("\n")))) != tr.Feed.Lines {
 				t.Errorf("line count differs from truth.feed.lines %d", tr.Feed.Lines)
