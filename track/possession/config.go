@@ -29,6 +29,22 @@ type Config struct {
 	Hand_m   float64
 	FloorZ_m float64
 
+	// Challenge_m: while the holder is still within Entry_m, another
+	// player nearer to the ball by this much for MinHold_ms takes it (a
+	// steal from close by). Default 0.3.
+	Challenge_m float64
+
+	// TeamTie_m: when the nearest player is an opponent of the team in
+	// control and one of its players is at most this much farther, the
+	// team in control keeps the ball (a defender glued to the receiver).
+	// Default 0.15 (about twice the noise of a distance at 50 mm per axis).
+	TeamTie_m float64
+
+	// OnCourtMargin_m: players farther than this outside the court lines
+	// (the bench) cannot take the ball, so a caller may pass every
+	// tracked player. An inbounder stands within it. Default 1.0.
+	OnCourtMargin_m float64
+
 	// Gather_ms: a ball coming out of the net after a made shot is not
 	// controlled the instant it reaches a player's hands; the possession
 	// starts this much later (the simulator's pickup takes 0.35 s).
@@ -79,6 +95,9 @@ func ConfigFor(t court.Template) Config {
 		Hand_m:            0.45,
 		FloorZ_m:          0.3,
 		Gather_ms:         350,
+		OnCourtMargin_m:   1.0,
+		Challenge_m:       0.3,
+		TeamTie_m:         0.15,
 		Court:             t,
 		NearRim_m:         1.0,
 		NearRimDrop_m:     0.6,

@@ -66,9 +66,12 @@ const (
 // the rim; the possession then ends at the last instant the ball crossed
 // outward through Entry_m (or up through MaxBallZ_m). While the ball is
 // between Entry_m and Exit_m of the holder, another player who holds it
-// within Entry_m for MinHold_ms takes it over (a hand-off or a steal).
+// within Entry_m for MinHold_ms takes it over (a hand-off or a steal); so
+// does a player closer to the ball than the holder by Challenge_m.
 // Ties: among players at exactly the same distance the current candidate
-// or holder wins, otherwise the lower player id.
+// or holder wins, otherwise the lower player id; a player of the team in
+// control no more than TeamTie_m farther than the nearest opponent wins
+// over him (the tracking noise cannot tell them apart).
 //
 // Dead balls (live == false) end the current possession at once; time is
 // only counted while live. A Detector is used by one goroutine. Memory is
@@ -101,7 +104,7 @@ type Detector struct {
 	outN        int   // consecutive samples beyond Exit_m or above the rim
 	passIn      int64 // passer into the current possession
 
-	barTeam   int64 // a team that cannot take the ball now (it just scored); 0 none
+	barPlayer int64 // a player who cannot take the ball now (he just scored); 0 none
 	cand      int64
 	candEntry int64   // when the ball came within Entry_m: MinHold_ms runs from here
 	candStart int64   // the possession's start if confirmed (see candStep)
@@ -186,31 +189,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		d.OutOfOrder++
 		return
 	}
-	d.now_ms = t_ms
-	d.resolveFeed(t_ms)
-	if d.started {
-		dt := t_ms - d.prevT_ms
-		if d.prevLive {
-			if d.ctlTeam != 0 {
-				d.teamTotal(d.ctlTeam).Possession_s += float64(dt) / 1000
-				if d.ctlTeam == d.runTeam {
-					d.runLive_ms += dt
-				}
-			}
-		} else {
-			d.deadCum_ms += dt
-		}
-	}
-	switch {
-	case !live:
-		if d.prevLive || !d.started {
-			d.clockStopped(t_ms)
-		}
-		d.deadSince = true
-	case d.started && !d.prevLive && d.holder != 0:
-		// The clock starts with the ball in a player's hands.
-		d.ctlTeam = d.holderTeam
-	}
+	d.advance(t_ms, live)
 	ni, nd := d.nearest(players, x_m, y_m)
 	low := z_m < d.cfg.MaxBallZ_m
 
@@ -254,7 +233,8 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 				if d.outN >= d.cfg.ReleaseSamples {
 					d.releaseAt(d.endTime(t_ms))
 				}
-			case dh > d.cfg.Entry_m && ni >= 0 && players[ni].ID != d.holder && nd <= d.cfg.Entry_m && low:
+			case ni >= 0 && players[ni].ID != d.holder && nd <= d.cfg.Entry_m && low &&
+				(dh > d.cfg.Entry_m || nd < dh-d.cfg.Challenge_m):
 				d.outN = 0
 				d.challenge(t_ms, players[ni], nd, x_m, y_m, z_m)
 			default:
@@ -294,6 +274,54 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		}
 	}
 	d.remember(t_ms, x_m, y_m, z_m, live)
+}
+
+// Tick lets time pass without a ball sample (the ball is missing from a
+// frame): the clock state and the team and dead-time counters advance; who
+// holds the ball does not change. Times as for Update.
+func (d *Detector) Tick(t_ms int64, live bool) {
+	if d.started && t_ms <= d.prevT_ms {
+		d.OutOfOrder++
+		return
+	}
+	d.advance(t_ms, live)
+	if !live {
+		d.state = Dead
+	}
+	if !d.started {
+		d.prevX_m, d.prevY_m, d.prevZ_m = math.NaN(), math.NaN(), math.NaN()
+	}
+	d.started, d.prevT_ms, d.prevLive = true, t_ms, live
+}
+
+// advance counts the time since the previous sample and handles a change
+// of the clock state at t_ms.
+func (d *Detector) advance(t_ms int64, live bool) {
+	d.now_ms = t_ms
+	d.resolveFeed(t_ms)
+	if d.started {
+		dt := t_ms - d.prevT_ms
+		if d.prevLive {
+			if d.ctlTeam != 0 {
+				d.teamTotal(d.ctlTeam).Possession_s += float64(dt) / 1000
+				if d.ctlTeam == d.runTeam {
+					d.runLive_ms += dt
+				}
+			}
+		} else {
+			d.deadCum_ms += dt
+		}
+	}
+	switch {
+	case !live:
+		if d.prevLive || !d.started {
+			d.clockStopped(t_ms)
+		}
+		d.deadSince = true
+	case d.started && !d.prevLive && d.holder != 0:
+		// The clock starts with the ball in a player's hands.
+		d.ctlTeam = d.holderTeam
+	}
 }
 
 func (d *Detector) remember(t_ms int64, x, y, z float64, live bool) {
@@ -337,8 +365,11 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (int, float64) {
 	best, bd := -1, math.Inf(1)
 	for i := range players {
 		p := &players[i]
-		if d.barTeam != 0 && p.ID != d.holder && d.team(p.ID) == d.barTeam {
+		if p.ID == d.barPlayer && p.ID != d.holder {
 			continue
+		}
+		if p.ID != d.holder && !d.cfg.Court.InBounds(p.X_m, p.Y_m, d.cfg.OnCourtMargin_m) {
+			continue // on the bench, not on the court
 		}
 		dd := math.Hypot(x-p.X_m, y-p.Y_m)
 		if best < 0 || dd < bd {
@@ -352,6 +383,23 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (int, float64) {
 			case p.ID == d.holder || p.ID == d.cand || p.ID < b:
 				best = i
 			}
+		}
+	}
+	if best >= 0 && d.ctlTeam != 0 && d.cfg.TeamTie_m > 0 && players[best].ID != d.holder && d.team(players[best].ID) != d.ctlTeam {
+		// Two players of both teams about as near (within the tracking
+		// noise): the team in control keeps the ball.
+		alt, ad := -1, bd+d.cfg.TeamTie_m
+		for i := range players {
+			p := &players[i]
+			if p.ID == d.barPlayer || !d.cfg.Court.InBounds(p.X_m, p.Y_m, d.cfg.OnCourtMargin_m) {
+				continue
+			}
+			if dd := math.Hypot(x-p.X_m, y-p.Y_m); dd <= ad && d.team(p.ID) == d.ctlTeam {
+				alt, ad = i, dd
+			}
+		}
+		if alt >= 0 {
+			return alt, ad
 		}
 	}
 	return best, bd
@@ -484,9 +532,11 @@ func (d *Detector) track(t_ms int64, x, y, z float64) {
 		d.fl.made = true
 		if d.rel.valid && d.relLive && d.prevLive {
 			// After a made field goal in live play the other team
-			// inbounds: the scorers near the falling ball do not take it
-			// (until the clock stops: a free throw may follow).
-			d.barTeam = d.rel.team
+			// inbounds: the scorer under the falling ball does not take
+			// it (until the clock stops: a free throw may follow). Only
+			// the scorer: a miss that drops near the rim centre looks made
+			// from the ball alone, and his teammates may then rebound.
+			d.barPlayer = d.rel.player
 		}
 	}
 }
@@ -605,7 +655,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	d.outSet, d.cand, d.passIn = false, 0, passIn
 	d.rel.valid = false
 	d.fl = flight{}
-	d.deadSince, d.shotSince, d.barTeam = false, false, 0
+	d.deadSince, d.shotSince, d.barPlayer = false, false, 0
 	d.recent[d.nRecent%recentN] = recentPoss{player: id, start_ms: s_ms}
 	d.nRecent++
 }
@@ -654,7 +704,7 @@ func (d *Detector) endRun(end_ms int64) {
 
 // clockStopped ends team control; a shot in flight is reported now.
 func (d *Detector) clockStopped(t_ms int64) {
-	d.ctlTeam, d.barTeam = 0, 0
+	d.ctlTeam, d.barPlayer = 0, 0
 	if d.rel.valid && d.fl.shot {
 		d.resolveFlight(t_ms)
 	}

@@ -514,3 +514,41 @@ func TestDeadBallHandoverIsNoTurnover(t *testing.T) {
 		t.Errorf("want player 3 to hold with 1 s of it live, got\n%s%+v", tr, ps)
 	}
 }
+
+func TestBenchPlayerIgnored(t *testing.T) {
+	// A loose ball rolls out of bounds to a bench player sitting 1.6 m
+	// beyond the south sideline: he does not take it.
+	w2 := DefaultConfig().Court.Width_m / 2
+	tr := play(scene{
+		dur_s:   2,
+		players: still(map[int64][2]float64{1: {0, -w2 - 1.6}}),
+		ball:    func(float64) (float64, float64, float64) { return 0.3, -w2 - 1.6, 1 },
+	})
+	if len(tr.events) != 0 {
+		t.Errorf("a bench player took the ball\n%s", tr)
+	}
+}
+
+func TestTickAcrossBallGap(t *testing.T) {
+	// Player 1 holds the ball; the ball's feed stops at 1 s, the clock
+	// stops at 1.5 s (seen through Tick) and the ball comes back at 3 s.
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, nil)
+	ps := []PlayerPos{{ID: 1}}
+	for ms := int64(0); ms <= 4000; ms += 40 {
+		live := ms < 1500
+		if ms > 1000 && ms < 3000 {
+			d.Tick(t0_ms+ms, live)
+			continue
+		}
+		d.Update(t0_ms+ms, 0.3, 0, 1, ps, live)
+	}
+	d.Flush(t0_ms + 4000)
+	p := d.Players(nil)
+	// Live from 0 to the first non-live tick at 1520 ms.
+	if len(p) != 1 || math.Abs(p[0].Possession_s-1.52) > 1e-9 || math.Abs(p[0].PossessionAll_s-4) > 1e-9 {
+		t.Errorf("players %+v, want 1.52 s live of 4 s held", p)
+	}
+	if tm := d.Teams(nil); len(tm) != 1 || math.Abs(tm[0].Possession_s-1.52) > 1e-9 {
+		t.Errorf("teams %+v, want 1.52 s", tm)
+	}
+}
