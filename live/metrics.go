@@ -75,6 +75,12 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25},
 		}),
 	}
+	for _, k := range []string{"location", "stats", "shot", "marker", "ack", "pong"} {
+		m.MessagesIn.WithLabelValues(k) // present (at 0) before the first message
+	}
+	for _, k := range []string{"stats", "shot"} {
+		m.GapFilled.WithLabelValues(k)
+	}
 	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.Lag,
 		m.Clients, m.Frames, m.DroppedFrames, m.Latency,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))

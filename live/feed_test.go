@@ -1,0 +1,137 @@
+package live_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+func TestFeedURL(t *testing.T) {
+	for _, c := range []struct{ base, want string }{
+		{"ws://127.0.0.1:8081/", "ws://127.0.0.1:8081/?token=T"},
+		{"ws://live.shottracker.com", "ws://live.shottracker.com/?token=T"},
+		{"http://127.0.0.1:8080", "ws://127.0.0.1:8080/?token=T"},
+		{"https://h/feed?x=1", "wss://h/feed?token=T&x=1"},
+	} {
+		got, err := live.FeedURL(c.base, "T")
+		if err != nil || got != c.want {
+			t.Errorf("FeedURL(%q) = %q, %v; want %q", c.base, got, err, c.want)
+		}
+	}
+	if _, err := live.FeedURL("ftp://h/", "T"); err == nil {
+		t.Error("FeedURL(ftp://) accepted")
+	}
+}
+
+func TestDefaultReadLimit(t *testing.T) {
+	for _, c := range []struct{ in, want int64 }{{0, 64 << 10}, {8192, 64 << 10}, {32768, 128 << 10}} {
+		if got := live.DefaultReadLimit(c.in); got != c.want {
+			t.Errorf("DefaultReadLimit(%d) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}
+
+func subscribeToken(t *testing.T, c *live.Client, id string) string {
+	t.Helper()
+	sub, err := c.Subscribe(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sub.Token
+}
+
+// TestFeedTokenReuseRefused: a token opens one connection only.
+func TestFeedTokenReuseRefused(t *testing.T) {
+	srv, c := liveMock(t, "", mock.Options{})
+	tok := subscribeToken(t, c, srv.LiveID())
+	f, err := live.DialFeed(context.Background(), srv.WSURL(), tok, live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.SessionID() == "" || f.Ack().MaxInputBufferSizeInBytes != 8192 {
+		t.Errorf("ack session %q max input %d", f.SessionID(), f.Ack().MaxInputBufferSizeInBytes)
+	}
+	f.Close()
+	_, err = live.DialFeed(context.Background(), srv.WSURL(), tok, live.FeedOptions{})
+	var fe *live.FeedError
+	if !errors.Is(err, live.ErrTokenRefused) || !errors.As(err, &fe) || fe.Status != http.StatusForbidden || fe.Message == "" {
+		t.Fatalf("second dial with the same token: %v, want a 403 FeedError wrapping ErrTokenRefused with the server's message", err)
+	}
+	_, err = live.DialFeed(context.Background(), srv.WSURL(), "not-a-token", live.FeedOptions{})
+	if !errors.As(err, &fe) || fe.Status != http.StatusUnauthorized || !errors.Is(err, live.ErrTokenRefused) {
+		t.Fatalf("unknown token: %v, want 401 ErrTokenRefused", err)
+	}
+}
+
+// TestFeedPingsKeepAlive: the mock closes a connection idle for 300 ms;
+// the feed pings every 100 ms (a third of the ack's timeout), so it
+// stays open through a 1 s silence and reads the pongs.
+func TestFeedPingsKeepAlive(t *testing.T) {
+	srv, c := liveMock(t, "", mock.Options{Speed: 0.001, ConnectionTimeout: 300 * time.Millisecond})
+	f, err := live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.PingInterval() != 100*time.Millisecond {
+		t.Errorf("ping interval %v, want 100ms", f.PingInterval())
+	}
+	var dec decode.Decoder
+	var m decode.Message
+	var buf []byte
+	pongs := 0
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) {
+		buf, err = f.Next(buf)
+		if err != nil {
+			t.Fatalf("after %d pongs: %v (the idle timeout closed the connection)", pongs, err)
+		}
+		if dec.Decode(buf, &m) == nil && m.Kind == decode.KindPong {
+			pongs++
+		}
+	}
+	if pongs < 3 {
+		t.Errorf("%d pongs in 1 s, want ≥ 3", pongs)
+	}
+}
+
+// TestFeedReadLimit: a message over the read limit ends the connection
+// with ErrMessageTooLarge; a normal end of feed is ErrFeedClosed.
+func TestFeedReadLimit(t *testing.T) {
+	srv, c := liveMock(t, "", mock.Options{})
+	f, err := live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{ReadLimit_B: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Next(nil)
+	if !errors.Is(err, live.ErrMessageTooLarge) {
+		t.Errorf("Next over the limit: %v, want ErrMessageTooLarge", err)
+	}
+	f.Close()
+
+	f, err = live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.ReadLimit_B() != 64<<10 {
+		t.Errorf("read limit %d, want %d", f.ReadLimit_B(), 64<<10)
+	}
+	n := 0
+	var buf []byte
+	for {
+		if buf, err = f.Next(buf); err != nil {
+			break
+		}
+		n++
+	}
+	if !errors.Is(err, live.ErrFeedClosed) || n != srv.Messages() {
+		t.Errorf("read %d messages then %v; want %d then ErrFeedClosed", n, err, srv.Messages())
+	}
+}

@@ -1,0 +1,275 @@
+package live_test
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/track"
+)
+
+// wireFrame is the JSON frame as a client reads it.
+type wireFrame struct {
+	LiveID    string `json:"live_id"`
+	T_ms      int64  `json:"t_ms"`
+	Period    int32  `json:"period"`
+	Clock     string `json:"clock"`
+	Holder    int64  `json:"holder"`
+	BallState string `json:"ball_state"`
+	Sensors   []struct {
+		ID        int64   `json:"id"`
+		Kind      string  `json:"kind"`
+		Team      int64   `json:"team"`
+		Jersey    string  `json:"jersey"`
+		X_m       float64 `json:"x_m"`
+		Y_m       float64 `json:"y_m"`
+		Z_m       float64 `json:"z_m"`
+		Speed_mps float64 `json:"speed_mps"`
+		Holder    bool    `json:"holder"`
+	} `json:"sensors"`
+}
+
+var testRoster = []decode.RosterTeam{
+	{ID: 461, Players: []decode.Player{{ID: 101, JerseyNumber: "1"}, {ID: 102, JerseyNumber: "00"}}},
+	{ID: 462, Players: []decode.Player{{ID: 201, JerseyNumber: "23"}}},
+}
+
+// tick returns the samples of one tick: three players and the ball, all
+// moving +0.1 m in x per tick; 101 holds the ball.
+func tick(T_ms int64, n int) []track.Sample {
+	dx := 0.1 * float64(n)
+	return []track.Sample{
+		{T_ms: T_ms, SensorID: 101, Kind: track.KindPlayer, TeamID: 461, X_m: -5 + dx, Y_m: 1, Z_m: 1.1, Speed_mps: 2.5, BallHolder: true, Clock: track.ClockLive, Period: 1},
+		{T_ms: T_ms, SensorID: 102, Kind: track.KindPlayer, TeamID: 461, X_m: -3 + dx, Y_m: -2, Z_m: 1.1, Speed_mps: 1, Clock: track.ClockLive, Period: 1},
+		{T_ms: T_ms, SensorID: 201, Kind: track.KindPlayer, TeamID: 462, X_m: 4 + dx, Y_m: 3, Z_m: 1.1, Speed_mps: 0.5, Clock: track.ClockLive, Period: 1},
+		{T_ms: T_ms, SensorID: 2147549498, Kind: track.KindBall, X_m: -5 + dx, Y_m: 1.2, Z_m: 1.0, Speed_mps: 2.5, Clock: track.ClockLive, Period: 1},
+	}
+}
+
+// overlayServer serves an overlay's handler on loopback.
+func overlayServer(t *testing.T, opt live.OverlayOptions) (*live.Overlay, *httptest.Server) {
+	t.Helper()
+	ov := live.NewOverlay(opt)
+	srv := httptest.NewServer(live.NewHandler(ov, opt.Metrics, &live.Health{}))
+	t.Cleanup(func() { ov.Close(); srv.Close() })
+	return ov, srv
+}
+
+func dialOverlay(t *testing.T, srv *httptest.Server, query string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"/overlay"+query, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestOverlayJSONFrames(t *testing.T) {
+	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000})
+	all := dialOverlay(t, srv, "")
+	sub := dialOverlay(t, srv, "?teams=462&kinds=player")
+	waitFor(t, "two clients", func() bool { return ov.Clients() == 2 })
+	sink := ov.Sink("L1", testRoster)
+	if err := sink.Samples(tick(1000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	var f wireFrame
+	all.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := all.ReadJSON(&f); err != nil {
+		t.Fatal(err)
+	}
+	if f.LiveID != "L1" || f.T_ms != 1000 || f.Holder != 101 || f.BallState != "held" || f.Clock != "live" || f.Period != 1 || len(f.Sensors) != 4 {
+		t.Fatalf("frame %+v: want L1 at 1000 ms, holder 101 (held), live, period 1, 4 sensors", f)
+	}
+	s := f.Sensors[0]
+	if s.ID != 101 || s.Kind != "player" || s.Team != 461 || s.Jersey != "1" || s.X_m != -5 || s.Y_m != 1 || s.Z_m != 1.1 || s.Speed_mps != 2.5 || !s.Holder {
+		t.Errorf("sensor 0 = %+v", s)
+	}
+	if b := f.Sensors[3]; b.Kind != "ball" || b.Team != 0 {
+		t.Errorf("sensor 3 = %+v, want the ball", b)
+	}
+	sub.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := sub.ReadJSON(&f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Sensors) != 1 || f.Sensors[0].ID != 201 {
+		t.Errorf("teams=462&kinds=player got %+v, want player 201 only", f.Sensors)
+	}
+}
+
+func TestOverlayBinaryFrames(t *testing.T) {
+	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000})
+	c := dialOverlay(t, srv, "?format=binary&ids=102,2147549498")
+	waitFor(t, "a client", func() bool { return ov.Clients() == 1 })
+	ov.Sink("L1", testRoster).Samples(tick(2000, 3))
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	mt, b, err := c.ReadMessage()
+	if err != nil || mt != websocket.BinaryMessage {
+		t.Fatalf("read: type %d, %v", mt, err)
+	}
+	le := binary.LittleEndian
+	if string(b[:4]) != live.FrameMagic || b[4] != live.FrameVersion || b[5] != uint8(track.ClockLive) || b[6] != live.BallStateCode("held") {
+		t.Fatalf("header % x", b[:8])
+	}
+	if le.Uint64(b[8:]) != 2000 || le.Uint64(b[16:]) != 101 || le.Uint32(b[24:]) != 1 || le.Uint16(b[28:]) != 2 {
+		t.Fatalf("header t=%d holder=%d period=%d n=%d", le.Uint64(b[8:]), le.Uint64(b[16:]), le.Uint32(b[24:]), le.Uint16(b[28:]))
+	}
+	l := int(le.Uint16(b[30:]))
+	if string(b[32:32+l]) != "L1" {
+		t.Fatalf("live id %q", b[32:32+l])
+	}
+	p := b[32+l:]
+	type sensor struct {
+		id, team       int64
+		x, y, z, speed float32
+		kind, flags    uint8
+		jersey         string
+	}
+	var got []sensor
+	for len(p) >= live.FrameSensorMin_B {
+		s := sensor{id: int64(le.Uint64(p)), team: int64(le.Uint64(p[8:])),
+			x: math.Float32frombits(le.Uint32(p[16:])), y: math.Float32frombits(le.Uint32(p[20:])),
+			z: math.Float32frombits(le.Uint32(p[24:])), speed: math.Float32frombits(le.Uint32(p[28:])),
+			kind: p[32], flags: p[33]}
+		n := int(p[34])
+		s.jersey = string(p[35 : 35+n])
+		got = append(got, s)
+		p = p[35+n:]
+	}
+	want := []sensor{
+		{id: 102, team: 461, x: float32(-3 + 0.1*3), y: -2, z: 1.1, speed: 1, kind: 1, jersey: "00"},
+		{id: 2147549498, x: float32(-5 + 0.1*3), y: 1.2, z: 1, speed: 2.5, kind: 2},
+	}
+	if len(p) != 0 || len(got) != len(want) {
+		t.Fatalf("sensors %+v (%d bytes left), want %+v", got, len(p), want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sensor %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestParseFrameFilter(t *testing.T) {
+	for _, c := range []struct {
+		ids, teams, kinds string
+		want              string // String(); "" for nil
+		err               bool
+	}{
+		{"", "", "", "", false},
+		{"3,1,2", "", "", ",1,2,3||true|true", false},
+		{"", "462", "ball", "|,462|false|true", false},
+		{"x", "", "", "", true},
+		{"", "", "referee", "", true},
+	} {
+		f, err := live.ParseFrameFilter(c.ids, c.teams, c.kinds)
+		if (err != nil) != c.err {
+			t.Errorf("ParseFrameFilter(%q, %q, %q) error %v, want error %v", c.ids, c.teams, c.kinds, err, c.err)
+			continue
+		}
+		if got := f.String(); err == nil && got != c.want {
+			t.Errorf("ParseFrameFilter(%q, %q, %q).String() = %q, want %q", c.ids, c.teams, c.kinds, got, c.want)
+		}
+	}
+}
+
+// TestOverlayStalledClient: a client that never reads loses its oldest
+// frames (counted) while a reading client gets the newest frame, and
+// offering frames never waits.
+func TestOverlayStalledClient(t *testing.T) {
+	m := live.NewMetrics()
+	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 100000, Queue: 4, Metrics: m})
+	stalled := dialOverlay(t, srv, "") // never read
+	_ = stalled
+	good := dialOverlay(t, srv, "")
+	waitFor(t, "two clients", func() bool { return ov.Clients() == 2 })
+	var last atomic.Int64
+	go func() {
+		var f wireFrame
+		for {
+			if err := good.ReadJSON(&f); err != nil {
+				return
+			}
+			last.Store(f.T_ms)
+		}
+	}()
+	// Big frames (300 sensors) so that the stalled socket's buffers fill.
+	sink := ov.Sink("L1", nil)
+	rows := make([]track.Sample, 300)
+	// Broadcast frame after frame until the stalled client has lost some
+	// (its socket buffers hold a few MB first), then one more.
+	n := 0
+	send := func() {
+		n++
+		for i := range rows {
+			rows[i] = track.Sample{T_ms: int64(n) * 40, SensorID: int64(i + 1), Kind: track.KindPlayer, X_m: float64(n) / 100, Y_m: float64(i) / 30}
+		}
+		before := ov.Frames()
+		sink.Samples(rows)
+		waitFor(t, "the frame to go out", func() bool { return ov.Frames() > before })
+	}
+	for ov.Dropped() == 0 && n < 20000 {
+		send()
+	}
+	send()
+	ticks := int64(n)
+	waitFor(t, "the reading client to get the last frame", func() bool { return last.Load() == ticks*40 })
+	if ov.Dropped() == 0 {
+		t.Fatalf("no frame dropped after %d frames to a client that never reads", n)
+	}
+	if got := counterValue(t, m, "stmotion_overlay_dropped_frames_total"); got != float64(ov.Dropped()) {
+		t.Errorf("dropped metric %g, Dropped() %d", got, ov.Dropped())
+	}
+	if got := counterValue(t, m, "stmotion_overlay_clients"); got != 2 {
+		t.Errorf("clients metric %g, want 2", got)
+	}
+}
+
+func TestHandlerEndpoints(t *testing.T) {
+	m := live.NewMetrics()
+	_, srv := overlayServer(t, live.OverlayOptions{Metrics: m})
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, page := get("/")
+	if code != 200 || !strings.Contains(page, "<canvas") || !strings.Contains(page, "/overlay") {
+		t.Errorf("GET / = %d, page without canvas or /overlay", code)
+	}
+	if ext := regexp.MustCompile(`(src|href)\s*=\s*["']?(https?:)?//`).FindString(page); ext != "" {
+		t.Errorf("preview page loads an external asset: %q", ext)
+	}
+	code, body := get("/metrics")
+	for _, name := range []string{"stmotion_live_messages_total", "stmotion_live_decode_errors_total", "stmotion_live_reconnects_total",
+		"stmotion_live_lag_seconds", "stmotion_overlay_clients", "stmotion_overlay_dropped_frames_total"} {
+		if code != 200 || !strings.Contains(body, name) {
+			t.Errorf("GET /metrics = %d, no %s", code, name)
+		}
+	}
+	code, body = get("/healthz")
+	var h live.HealthReport
+	if err := json.Unmarshal([]byte(body), &h); err != nil || code != http.StatusServiceUnavailable || h.Status != "connecting" {
+		t.Errorf("GET /healthz before connecting = %d %s, want 503 connecting", code, body)
+	}
+	if code, _ := get("/overlay?format=xml"); code != http.StatusBadRequest {
+		t.Errorf("GET /overlay?format=xml = %d, want 400", code)
+	}
+}
