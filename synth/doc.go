@@ -9,6 +9,7 @@
 //	tr, err := synth.Write(ctx, synth.DefaultConfig(), dir, nil) // a bundle directory
 //	tr, err := synth.WriteMessages(ctx, cfg, w, nil)             // only the JSONL recording
 //	tr, err := synth.ReadTruth(filepath.Join(dir, synth.FileTruth))
+//	tr, err := synth.Simulate(ctx, cfg, w, func(f *synth.Frame) { ... })  // every 10 ms of noise-free motion
 //
 // A bundle holds live.json, subscribe.json (token "REDACTED"), court.json
 // (court.BodyFor of the template and the sensor transform), stats.json and
@@ -117,7 +118,8 @@
 //
 // # Lifetimes
 //
-// Write, WriteMessages and ReadTruth return a fresh *Truth owned by the
-// caller. Nothing in the package keeps state between calls; concurrent
+// Write, WriteMessages, Simulate and ReadTruth return a fresh *Truth owned
+// by the caller. The *Frame given to Simulate's callback is reused: it is
+// valid only during the call. Nothing in the package keeps state between calls; concurrent
 // calls are independent.
 package synth

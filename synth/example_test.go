@@ -68,3 +68,20 @@ func ExampleSampleConfig() {
 	fmt.Println(c.Minutes, "minutes at", c.Hz, "Hz, seed", c.Seed, "on", c.Court)
 	// Output: 4 minutes at 25 Hz, seed 2 on nba
 }
+
+// Simulate hands every 10 ms step of the noise-free motion to a callback,
+// for ground truth the Truth does not hold (speeds at sample times,
+// heatmaps, accelerations).
+func ExampleSimulate() {
+	cfg := synth.DefaultConfig()
+	cfg.Minutes = 1
+	var frames int
+	tr, err := synth.Simulate(context.Background(), cfg, nil, func(f *synth.Frame) {
+		frames++
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(frames, "frames of", synth.StepMs, "ms for", tr.Duration_s, "s;", len(tr.Players), "players each")
+	// Output: 6000 frames of 10 ms for 60 s; 24 players each
+}

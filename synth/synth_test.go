@@ -632,3 +632,61 @@ func TestRecordingReader(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplesExact: without noise and outliers, every location sample is
+// the noise-free path (Simulate's frames) at its occurred_at, mapped to the
+// sensor frame and rounded to the mm; the ball is interpolated between
+// steps.
+func TestSamplesExact(t *testing.T) {
+	cfg := small(101)
+	cfg.Minutes = 0.5
+	cfg.Noise_mm, cfg.OutlierRate = 0, 0
+	type st struct {
+		p    []FramePlayer
+		b    [3]float64
+		t_ms int64
+	}
+	var frames []st
+	var buf bytes.Buffer
+	tr, err := Simulate(context.Background(), cfg, &buf, func(f *Frame) {
+		frames = append(frames, st{append([]FramePlayer(nil), f.Players...), [3]float64{f.BallX_m, f.BallY_m, f.BallZ_m}, f.T_ms})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := map[int64]int{}
+	for i, p := range tr.Players {
+		idx[p.ID] = i
+	}
+	s2c := (&game{cfg: cfg}).sensorFromCourt()
+	d := decodeAll(t, buf.Bytes())
+	checked := 0
+	for id, ls := range d.locs {
+		for _, l := range ls {
+			rel := l.OccurredAt_ms - tr.Start_ms
+			j := int(rel / StepMs)
+			if j >= len(frames)-1 {
+				continue
+			}
+			dt := float64(rel-int64(j)*StepMs) / 1000
+			var x, y float64
+			if id == BallID {
+				u := dt * 1000 / StepMs
+				a, b := frames[j].b, frames[j+1].b
+				x, y = a[0]+u*(b[0]-a[0]), a[1]+u*(b[1]-a[1])
+			} else {
+				p := frames[j].p[idx[id]]
+				x = p.X_m + p.VX_mps*dt + 0.5*p.AX_mps2*dt*dt
+				y = p.Y_m + p.VY_mps*dt + 0.5*p.AY_mps2*dt*dt
+			}
+			X, Y := s2c.ApplyXY(x, y)
+			if math.Abs(float64(l.X_mm)-X) > 0.5+1e-6 || math.Abs(float64(l.Y_mm)-Y) > 0.5+1e-6 {
+				t.Fatalf("sensor %d at %d: sample (%d, %d), path (%.2f, %.2f)", id, l.OccurredAt_ms, l.X_mm, l.Y_mm, X, Y)
+			}
+			checked++
+		}
+	}
+	if checked < 10000 {
+		t.Errorf("only %d samples checked", checked)
+	}
+}
