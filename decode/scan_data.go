@@ -76,26 +76,48 @@ func (p *parser) location(i int, l *Location) (int, error) {
 		var v int64
 		var err error
 		f := locField(key)
+		// Plain integers take fastNum directly; anything else p.int.
+		if f&(locOccurred|locID|locX|locY|locZ) != 0 && i < len(src) && len(src) >= 8 {
+			var j int
+			var ok bool
+			if v, j, ok = fastNum(src, i); ok {
+				if c := at(src, j); c != '.' && c != 'e' && c != 'E' &&
+					(f&(locOccurred|locID) != 0 || v == int64(int32(v))) {
+					i = j
+					goto store
+				}
+			}
+		}
 		switch f {
 		case locOccurred:
-			l.OccurredAt_ms, i, null, err = p.int(i, math.MinInt64, math.MaxInt64, "data.occurred_at")
+			v, i, null, err = p.int(i, math.MinInt64, math.MaxInt64, "data.occurred_at")
 		case locType:
 			var esc bool
 			l.SensorText, esc, i, null, err = p.strEsc(i, "data.type")
 			l.Sensor = sensorOf(p.text(l.SensorText, esc))
 		case locID:
-			l.ID, i, null, err = p.int(i, math.MinInt64, math.MaxInt64, "data.id")
+			v, i, null, err = p.int(i, math.MinInt64, math.MaxInt64, "data.id")
 		case locX:
 			v, i, null, err = p.int(i, math.MinInt32, math.MaxInt32, "data.x")
-			l.X_mm = int32(v)
 		case locY:
 			v, i, null, err = p.int(i, math.MinInt32, math.MaxInt32, "data.y")
-			l.Y_mm = int32(v)
 		case locZ:
 			v, i, null, err = p.int(i, math.MinInt32, math.MaxInt32, "data.z")
-			l.Z_mm = int32(v)
 		default:
 			i, err = p.skip(i, 2)
+		}
+	store:
+		switch f {
+		case locOccurred:
+			l.OccurredAt_ms = v
+		case locID:
+			l.ID = v
+		case locX:
+			l.X_mm = int32(v)
+		case locY:
+			l.Y_mm = int32(v)
+		case locZ:
+			l.Z_mm = int32(v)
 		}
 		if err != nil {
 			return i, err
