@@ -552,3 +552,44 @@ func TestTickAcrossBallGap(t *testing.T) {
 		t.Errorf("teams %+v, want 1.52 s", tm)
 	}
 }
+
+func TestCloseRangeSteal(t *testing.T) {
+	// Player 3 stands 0.6 m from player 1 and takes the ball into his own
+	// hands (0.05 m from him, 0.55 m from player 1: still inside player 1's
+	// entry radius, but 0.5 m nearer to player 3).
+	tr := play(scene{
+		dur_s:   2,
+		players: still(map[int64][2]float64{1: {0, 0}, 3: {0, 0.6}}),
+		ball: func(t float64) (float64, float64, float64) {
+			if t < 1 {
+				return 0, -0.3, 1
+			}
+			return 0, 0.55, 1
+		},
+	})
+	to := tr.of(KindTurnover)
+	if len(to) != 1 || to[0].PlayerID != 1 || to[0].ToPlayerID != 3 || !to[0].Steal {
+		t.Errorf("want a steal 1 -> 3, got\n%s", tr)
+	}
+}
+
+func TestTeamInControlKeepsNearTie(t *testing.T) {
+	// Player 1 passes to player 2 (same team) with defender 3 glued to him,
+	// 0.1 m nearer to the ball: within TeamTie_m the pass is completed.
+	tr := play(scene{
+		dur_s:   3,
+		players: still(map[int64][2]float64{1: {0, 0}, 2: {5, 0}, 3: {4.9, 0.05}}),
+		ball: func(t float64) (float64, float64, float64) {
+			switch {
+			case t < 1:
+				return 0.3, 0, 1
+			case t < 1.44:
+				return flightPos(t, 1, 1.44, [2]float64{0.3, 0}, [2]float64{4.7, 0}, 1.0, 1.5, 1.0)
+			}
+			return 4.7, 0, 1
+		},
+	})
+	if p := tr.of(KindPass); len(p) != 1 || p[0].ToPlayerID != 2 || len(tr.of(KindTurnover)) != 0 {
+		t.Errorf("want a completed pass 1 -> 2, got\n%s", tr)
+	}
+}

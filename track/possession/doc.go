@@ -14,7 +14,10 @@
 //	d.Update(f.T_ms, ball.X_m, ball.Y_m, ball.Z_m, players, f.Clock == track.ClockLive)
 //	holder, _ := d.Holder()  // → Sample.BallHolder of that player's row
 //
-// with players the on-court players of the frame (PlayerPos{ID, X_m, Y_m});
+// with players the players of the frame (PlayerPos{ID, X_m, Y_m}; bench
+// players beyond Config.OnCourtMargin_m are left out by the detector); a
+// frame without a ball sample calls d.Tick(f.T_ms, live) instead, so clock
+// changes inside feed gaps are seen;
 // on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
 // end d.Flush(end_ms), then Players → PlayerSummary.Possession_s/Touches,
 // Teams → TeamSummary.Possession_s, Check → Summary.ShooterAgreement (and
