@@ -176,6 +176,12 @@ func New(cfg Config, team func(playerID int64) int64, emit func(e *Event)) *Dete
 // Holder returns the current holder, if any.
 func (d *Detector) Holder() (playerID int64, ok bool) { return d.holder, d.holder != 0 }
 
+// Control returns the team in control at the latest sample (the team whose
+// TeamTotal.Possession_s is running), if any: it stays with a team through
+// its passes and loose balls, and is cleared by a shot's release or a
+// clock stop. Heatmaps fold the ball by it.
+func (d *Detector) Control() (teamID int64, ok bool) { return d.ctlTeam, d.ctlTeam != 0 }
+
 // State returns the ball state at the latest sample.
 func (d *Detector) State() BallState { return d.state }
 

@@ -353,6 +353,9 @@ func TestShot(t *testing.T) {
 		if n := len(tr.of(KindTurnover)); n != 0 {
 			t.Errorf("made=%v: a shot is not a turnover\n%s", made, tr)
 		}
+		if tm, ok := tr.d.Control(); !ok || tm != 200 {
+			t.Errorf("made=%v: control %d %v once player 3 holds the ball, want team 200", made, tm, ok)
+		}
 		// The shooting team's possession ends at the release.
 		ts := tr.d.Teams(nil)
 		if want := float64(shots[0].Start_ms-t0_ms) / 1000; len(ts) == 0 || ts[0].TeamID != 100 || math.Abs(ts[0].Possession_s-want) > 1e-9 {
