@@ -57,9 +57,11 @@ func (p *parser) location(i int, l *Location) (int, error) {
 		if !ok {
 			return end, p.syntax(end)
 		}
-		key := src[i+1 : end-1]
+		var f uint8
 		if esc {
-			key = p.unescape(key)
+			f = locField(p.unescape(src[i+1 : end-1]))
+		} else {
+			f = locFieldAt(src, i+1, end-1)
 		}
 		i = end
 		if at(src, i) != ':' {
@@ -75,7 +77,6 @@ func (p *parser) location(i int, l *Location) (int, error) {
 		var null bool
 		var v int64
 		var err error
-		f := locField(key)
 		// Plain integers take fastNum directly; anything else p.int.
 		if f&(locOccurred|locID|locX|locY|locZ) != 0 && i < len(src) && len(src) >= 8 {
 			var j int
@@ -146,6 +147,35 @@ func (p *parser) location(i int, l *Location) (int, error) {
 		return i, p.missing(obj, seen, locAll, locNames)
 	}
 	return i, nil
+}
+
+// locFieldAt is locField for the key src[s:e] (0 <= s <= e <= len(src)),
+// without making a slice of it.
+func locFieldAt(src []byte, s, e int) uint8 {
+	switch e - s {
+	case 1:
+		switch src[s] {
+		case 'x':
+			return locX
+		case 'y':
+			return locY
+		case 'z':
+			return locZ
+		}
+	case 2:
+		if src[s] == 'i' && src[s+1] == 'd' {
+			return locID
+		}
+	case 4:
+		if string(src[s:e]) == "type" {
+			return locType
+		}
+	case 11:
+		if string(src[s:e]) == "occurred_at" {
+			return locOccurred
+		}
+	}
+	return 0
 }
 
 // locField returns the bit of a location key, 0 for others.
