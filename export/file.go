@@ -73,8 +73,14 @@ func openParquet(path string, schema *arrow.Schema, cfg *config) (tableFile, err
 		parquet.WithCreatedBy("stmotion"),
 	}
 	for _, fd := range schema.Fields() {
-		if fd.Type.ID() == arrow.STRING {
+		switch fd.Type.ID() {
+		case arrow.STRING:
 			props = append(props, parquet.WithDictionaryFor(fd.Name, true))
+		case arrow.DICTIONARY:
+			// A handful of values (kind, clock, the session): min/max
+			// statistics filter nothing, and pqarrow computes them per
+			// batch with a unique + take over the indices.
+			props = append(props, parquet.WithDictionaryFor(fd.Name, true), parquet.WithStatsFor(fd.Name, false))
 		}
 	}
 	fw, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(props...),
