@@ -125,8 +125,8 @@ func (c Config) Validate() error {
 			return e
 		}
 	}
-	if c.StartTime_ms < 0 {
-		return &ConfigError{"StartTime_ms", "negative"}
+	if c.StartTime_ms < 0 || c.StartTime_ms > 1e15 {
+		return &ConfigError{"StartTime_ms", fmt.Sprintf("%d is outside [0, 1e15]", c.StartTime_ms)}
 	}
 	switch c.Compress {
 	case "", "gz", "zst":

@@ -690,3 +690,31 @@ func TestSamplesExact(t *testing.T) {
 		t.Errorf("only %d samples checked", checked)
 	}
 }
+
+// FuzzConfig: any Config either fails Validate with a ConfigError or
+// simulates without panicking into lines that all decode.
+func FuzzConfig(f *testing.F) {
+	f.Add(0.1, 25.0, int64(1), 30.0, uint8(0), false, 3.0, 0.004, 0.0008, 0.002, -31.0)
+	f.Add(0.2, 7.0, int64(-5), 0.0, uint8(4), true, 0.0, 0.5, 0.5, 0.5, 400.0)
+	f.Add(0.05, 1000.0, int64(99), 500.0, uint8(3), false, 100.0, 0.0, 0.0, 0.9, 0.0)
+	courts := []string{"nba", "wnba", "ncaa", "hs", "fiba", "moon"}
+	f.Fuzz(func(t *testing.T, minutes, hz float64, seed int64, noise float64, court uint8, practice bool,
+		jitter, drop, dup, reorder, rot float64) {
+		cfg := DefaultConfig()
+		cfg.Minutes, cfg.Hz, cfg.Seed, cfg.Noise_mm = minutes, hz, seed, noise
+		cfg.Court, cfg.Practice = courts[int(court)%len(courts)], practice
+		cfg.Jitter_ms, cfg.DropRate, cfg.DuplicateRate, cfg.ReorderRate, cfg.Rotation_deg = jitter, drop, dup, reorder, rot
+		if err := cfg.Validate(); err != nil {
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Validate: %v is not a ConfigError", err)
+			}
+			return
+		}
+		if cfg.Minutes > 0.5 || cfg.Minutes*cfg.Hz > 60*5 { // keep each case small
+			return
+		}
+		data, _ := messages(t, cfg)
+		decodeAll(t, data)
+	})
+}
