@@ -56,6 +56,10 @@ func TestAnalyzeOneBundle(t *testing.T) {
 			t.Errorf("table %s: %v", tb, err)
 		}
 	}
+	if stderr != "" {
+		// Not a terminal: no progress bar; a complete bundle: no warnings.
+		t.Errorf("stderr is not empty:\n%s", stderr)
+	}
 	var sum export.SessionSummary
 	readJSON(t, filepath.Join(out, "summary.json"), &sum)
 	if sum.Source != in || len(sum.Players) == 0 || len(sum.Teams) != 2 {
@@ -220,6 +224,38 @@ func TestAnalyzeHelpListsFlags(t *testing.T) {
 	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
+		}
+	}
+}
+
+// A canceled run fails and leaves no table behind.
+func TestAnalyzeCanceled(t *testing.T) {
+	in := shortBundle(t, t.TempDir(), "g")
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	err := Run(ctx, []string{"analyze", "--out", out, "--quiet", in}, &o, &e)
+	if err == nil {
+		t.Fatalf("analyze with a canceled context succeeded:\n%s", o.String())
+	}
+	ents, _ := os.ReadDir(out)
+	for _, en := range ents {
+		t.Errorf("left %s in the output", en.Name())
+	}
+}
+
+func TestBenchPipelineRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and analyses a game")
+	}
+	var o, e bytes.Buffer
+	if err := Run(context.Background(), []string{"bench", "pipeline", "--minutes", "0.3", "--reps", "1", "--scale", "2", "--games", "2"}, &o, &e); err != nil {
+		t.Fatalf("bench pipeline: %v\n%s", err, e.String())
+	}
+	for _, want := range []string{"decode", "engine", "pipeline", "memory vs length", "2 games: --jobs 1"} {
+		if !strings.Contains(o.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, o.String())
 		}
 	}
 }
