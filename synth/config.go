@@ -40,6 +40,7 @@ type Config struct {
 	// Feed degradations.
 	Noise_mm         float64 `json:"noise_mm"`           // Gaussian sigma per axis of location noise
 	Jitter_ms        float64 `json:"jitter_ms"`          // Gaussian sigma of the sampling instant around the nominal tick (clipped to ±3σ and ±40 % of the period)
+	JitterPerSensor  bool    `json:"jitter_per_sensor"`  // each sensor's instant jitters on its own; by default a tick's samples share one instant, as on real feeds
 	DropRate         float64 `json:"drop_rate"`          // probability that one sample is lost
 	DropoutsPerMin   float64 `json:"dropouts_per_min"`   // per sensor: how often a sensor goes silent for DropoutMax_s at most
 	DropoutMax_s     float64 `json:"dropout_max_s"`      // longest dropout; each lasts uniform [0.2, DropoutMax_s] s

@@ -50,9 +50,11 @@
 // Sensor positions are in a sensor frame rotated by Rotation_deg and
 // translated by (TX_mm, TY_mm) from the court (default -31° and
 // (+4200, +7600) mm), in whole mm, with Gaussian noise (Noise_mm per axis,
-// 30 % of it on a player's z), occasional 0.5-2.5 m outliers. Each sensor
-// is sampled at the nominal ticks k/Hz with a jittered instant (Jitter_ms);
-// occurred_at is that instant and the position is exact there. Samples are
+// 30 % of it on a player's z), occasional 0.5-2.5 m outliers. The sensors
+// are sampled at the nominal ticks k/Hz at a jittered instant (Jitter_ms,
+// one instant per tick as real feeds stamp a frame, or one per sensor with
+// JitterPerSensor); occurred_at is that instant and the position is exact
+// there. Samples are
 // dropped singly and in dropouts of 0.2 s to DropoutMax_s; lines are
 // sometimes delivered twice or 1-4 lines late. Stats and shot messages
 // carry the event's occurred_at and arrive 0.2 s to StatsDelayMax_ms

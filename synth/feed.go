@@ -11,7 +11,9 @@ import (
 
 // The feed turns the noise-free motion into websocket lines: every sensor
 // (the ball, then the roster in order) is sampled once per nominal tick
-// k/Hz at an instant jittered by a few ms; occurred_at is that instant and
+// k/Hz at an instant jittered by a few ms (one instant for the whole tick,
+// as real feeds stamp a frame, or one per sensor with JitterPerSensor);
+// occurred_at is that instant and
 // the position is the exact noise-free position there, mapped to the sensor
 // frame, plus Gaussian noise, rounded to whole mm. Samples are lost singly
 // (DropRate) and in dropouts; lines are sometimes delivered twice or a few
@@ -118,12 +120,19 @@ func (f *feed) tick(tk int64) {
 	cfg := &f.cfg
 	startDrop := cfg.DropoutsPerMin / (60 * cfg.Hz)
 	sigma := cfg.Noise_mm
+	jitter := func() int64 {
+		if cfg.Jitter_ms <= 0 {
+			return 0
+		}
+		j := int64(math.Round(f.rng.NormFloat64() * cfg.Jitter_ms))
+		return max(-f.jmax_ms, min(f.jmax_ms, j))
+	}
+	shared := tk + jitter()
 	for s := range f.ids {
 		f.n.Samples++
-		inst := tk
-		if cfg.Jitter_ms > 0 {
-			j := int64(math.Round(f.rng.NormFloat64() * cfg.Jitter_ms))
-			inst += max(-f.jmax_ms, min(f.jmax_ms, j))
+		inst := shared
+		if cfg.JitterPerSensor {
+			inst = tk + jitter()
 		}
 		inst = max(0, min(f.end_ms, inst))
 		if inst >= f.g.gapFrom && inst < f.g.gapTo {

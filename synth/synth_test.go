@@ -119,6 +119,7 @@ func TestEveryLineDecodes(t *testing.T) {
 		{"hs-noiseless", func(c *Config) { c.Court = "hs"; c.Noise_mm = 0; c.Jitter_ms = 0 }},
 		{"no-bench-100hz", func(c *Config) { c.BenchPerTeam = 0; c.Hz = 100; c.Minutes = 1 }},
 		{"big-bench-wnba", func(c *Config) { c.BenchPerTeam = 15; c.Court = "wnba"; c.Minutes = 5 }},
+		{"jitter-per-sensor", func(c *Config) { c.JitterPerSensor = true; c.Jitter_ms = 8 }},
 		{"clean", func(c *Config) {
 			c.DropRate, c.DropoutsPerMin, c.DuplicateRate, c.ReorderRate, c.OutlierRate, c.FeedGapRate = 0, 0, 0, 0, 0, 0
 		}},
@@ -717,4 +718,33 @@ func FuzzConfig(f *testing.F) {
 		data, _ := messages(t, cfg)
 		decodeAll(t, data)
 	})
+}
+
+// TestFrameStamps: by default the samples of a tick share one occurred_at
+// (as real feeds stamp a frame); with JitterPerSensor they differ.
+func TestFrameStamps(t *testing.T) {
+	for _, per := range []bool{false, true} {
+		cfg := small(111)
+		cfg.Minutes = 0.3
+		cfg.DropRate, cfg.DropoutsPerMin, cfg.DuplicateRate, cfg.ReorderRate, cfg.OutlierRate, cfg.FeedGapRate = 0, 0, 0, 0, 0, 0
+		cfg.JitterPerSensor = per
+		data, _ := messages(t, cfg)
+		var d decode.Decoder
+		var m decode.Message
+		var frameT int64
+		mixed := 0
+		for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+			if d.Decode(line, &m) != nil || m.Kind != decode.KindLocation {
+				continue
+			}
+			if m.Location.Sensor == decode.SensorBall {
+				frameT = m.Location.OccurredAt_ms
+			} else if m.Location.OccurredAt_ms != frameT {
+				mixed++
+			}
+		}
+		if (mixed > 0) != per {
+			t.Errorf("JitterPerSensor %v: %d samples stamped off their frame's time", per, mixed)
+		}
+	}
 }
