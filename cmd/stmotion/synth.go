@@ -49,11 +49,14 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.TX_mm, "tx-mm", cfg.TX_mm, "sensor frame translation x, mm")
 	fs.Float64Var(&cfg.TY_mm, "ty-mm", cfg.TY_mm, "sensor frame translation y, mm")
 	fs.Float64Var(&cfg.Jitter_ms, "jitter-ms", cfg.Jitter_ms, "sampling-instant jitter sigma, ms")
+	fs.BoolVar(&cfg.JitterPerSensor, "jitter-per-sensor", cfg.JitterPerSensor, "jitter each sensor's sampling instant on its own (default: one instant per tick)")
 	fs.Float64Var(&cfg.DropRate, "drop-rate", cfg.DropRate, "probability that a sample is lost")
 	fs.Float64Var(&cfg.DropoutsPerMin, "dropouts-per-min", cfg.DropoutsPerMin, "per sensor, dropouts per minute")
 	fs.Float64Var(&cfg.DuplicateRate, "dup-rate", cfg.DuplicateRate, "probability that a line is delivered twice")
 	fs.Float64Var(&cfg.ReorderRate, "reorder-rate", cfg.ReorderRate, "probability that a location line arrives 1-4 lines late")
 	fs.Float64Var(&cfg.OutlierRate, "outlier-rate", cfg.OutlierRate, "probability that a sample jumps 0.5-2.5 m")
+	fs.Float64Var(&cfg.FeedGapRate, "feed-gap-rate", cfg.FeedGapRate, "probability that a dead ball silences the whole location feed for 2-8 s")
+	fs.Int64Var(&cfg.StartTime_ms, "start-ms", cfg.StartTime_ms, "epoch ms of the first marker")
 	fs.Float64Var(&cfg.DistInterval_s, "dist-interval-s", cfg.DistInterval_s, "cadence of the cumulative DIST stats, seconds")
 	if err := fs.Parse(args); err != nil {
 		return err
