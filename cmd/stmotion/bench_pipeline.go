@@ -61,6 +61,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	games := fs.Int("games", 0, "also run this many `games` with --jobs 1 and with --jobs (0: skip)")
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
+	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group of the pipeline stage")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline stage's runs to `file` (go tool pprof)")
 	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
 	fs.Usage = func() {
@@ -107,7 +108,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), format: f, cell_m: 0.5, batchRows: export.DefaultBatchRows}
+	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), format: f, cell_m: 0.5, batchRows: *batchRows}
 
 	stages := []struct {
 		name string
