@@ -13,18 +13,18 @@ import "math"
 // norm of an affine function, so the error is far below a millimetre per
 // game).
 const (
-	step_s    = 0.01 // integration step
-	g_mps2    = 9.81
-	ballR_m   = 0.12 // ball centre height when it touches the floor
-	holdZ_m   = 1.05 // ball centre height when held (top of a dribble, catches)
-	footZ_m   = 0.06 // player sensor height when the foot is down (shoe sensor)
-	tau_s     = 0.5  // velocity-tracking time constant of the controller
-	maxSpd    = 9.0  // no player is given a top speed above this (m/s)
-	maxAccel  = 5.0  // no player is given an acceleration limit above this (m/s²)
-	stopBand  = 0.03 // within this distance of its target a player stands (m)
-	turnRate  = 7.0  // how fast the facing turns toward the velocity (rad/s)
-	handSide  = 0.32 // dribbling: ball this far to the side of the body (m)
-	handFront = 0.26 // holding: ball this far in front of the body (m)
+	step_s         = 0.01 // integration step
+	g_mps2         = 9.81
+	ballR_m        = 0.12 // ball centre height when it touches the floor
+	holdZ_m        = 1.05 // ball centre height when held (top of a dribble, catches)
+	footZ_m        = 0.06 // player sensor height when the foot is down (shoe sensor)
+	tau_s          = 0.5  // velocity-tracking time constant of the controller
+	maxSpeed_mps   = 9.0  // no player is given a top speed above this (m/s)
+	maxAccel_mps2  = 5.0  // no player is given an acceleration limit above this (m/s²)
+	stopBand_m     = 0.03 // within this distance of its target a player stands (m)
+	turnRate_radps = 7.0  // how fast the facing turns toward the velocity (rad/s)
+	handSide_m     = 0.32 // dribbling: ball this far to the side of the body (m)
+	handFront_m    = 0.26 // holding: ball this far in front of the body (m)
 )
 
 // mode is where a player is in the substitution cycle.
@@ -45,16 +45,16 @@ type agent struct {
 	first     string
 	last      string
 	jersey    int
-	pos       string // G, F or C
-	vmax      float64
-	amax      float64
+	pos       string  // G, F or C
+	vmax_mps  float64 // top speed
+	amax_mps2 float64 // acceleration limit
 	skill     float64 // shooting skill multiplier
 	dribHz    float64 // dribbles per second
 	rightHand bool
 
 	x, y, vx, vy, ax, ay float64 // state at the start of the current step; a holds over the step
 	tx, ty               float64 // target
-	gait                 float64 // cruising speed toward the target (m/s)
+	gait_mps             float64 // cruising speed toward the target
 	curve                float64 // path bend (rad) while far from the target
 	sepX, sepY           float64 // velocity added to keep bodies apart (m/s)
 	heading              float64 // facing (rad), follows the velocity with a turn-rate limit
@@ -79,28 +79,28 @@ type agent struct {
 // setTarget steers the player toward (x, y) at cruising speed gait with a
 // path bend of curve radians (0 for a straight run).
 func (a *agent) setTarget(x, y, gait, curve float64) {
-	a.tx, a.ty, a.gait, a.curve = x, y, math.Min(gait, a.vmax), curve
+	a.tx, a.ty, a.gait_mps, a.curve = x, y, math.Min(gait, a.vmax_mps), curve
 }
 
 // control chooses the acceleration for the next step: track a desired
 // velocity toward the target (bent by curve while far, slowed so that the
 // player can stop at the target with half its acceleration limit, plus the
-// separation push, capped at vmax), with
-// a first-order lag tau_s, the whole vector clipped to amax. The new
+// separation push, capped at vmax_mps), with
+// a first-order lag tau_s, the whole vector clipped to amax_mps2. The new
 // velocity is a convex combination of the old and the desired one, so the
-// speed never exceeds max(current speed, gait) ≤ vmax.
+// speed never exceeds max(current speed, gait) ≤ vmax_mps.
 func (a *agent) control() {
 	dx, dy := a.tx-a.x, a.ty-a.y
 	d := math.Hypot(dx, dy)
-	if d <= stopBand && math.Abs(a.vx) < 2e-3 && math.Abs(a.vy) < 2e-3 && a.sepX == 0 && a.sepY == 0 {
+	if d <= stopBand_m && math.Abs(a.vx) < 2e-3 && math.Abs(a.vy) < 2e-3 && a.sepX == 0 && a.sepY == 0 {
 		// Standing: settle exactly (a velocity step of at most 2 mm/s), which
 		// also makes seated bench players free to simulate.
 		a.vx, a.vy, a.ax, a.ay = 0, 0, 0, 0
 		return
 	}
 	var wx, wy float64
-	if d > stopBand {
-		s := math.Min(a.gait, math.Sqrt(2*0.5*a.amax*(d-stopBand*0.5)))
+	if d > stopBand_m {
+		s := math.Min(a.gait_mps, math.Sqrt(2*0.5*a.amax_mps2*(d-stopBand_m*0.5)))
 		ux, uy := dx/d, dy/d
 		if a.curve != 0 {
 			th := a.curve * math.Min(1, d/4)
@@ -111,13 +111,13 @@ func (a *agent) control() {
 	}
 	if a.sepX != 0 || a.sepY != 0 {
 		wx, wy = wx+a.sepX, wy+a.sepY
-		if n := math.Hypot(wx, wy); n > a.vmax {
-			wx, wy = wx*a.vmax/n, wy*a.vmax/n
+		if n := math.Hypot(wx, wy); n > a.vmax_mps {
+			wx, wy = wx*a.vmax_mps/n, wy*a.vmax_mps/n
 		}
 	}
 	ax, ay := (wx-a.vx)/tau_s, (wy-a.vy)/tau_s
-	if n := math.Hypot(ax, ay); n > a.amax {
-		ax, ay = ax*a.amax/n, ay*a.amax/n
+	if n := math.Hypot(ax, ay); n > a.amax_mps2 {
+		ax, ay = ax*a.amax_mps2/n, ay*a.amax_mps2/n
 	}
 	a.ax, a.ay = ax, ay
 }
@@ -140,7 +140,7 @@ func (a *agent) advance(h float64) {
 	if sp > 0.4 {
 		want := math.Atan2(a.vy, a.vx)
 		d := math.Remainder(want-a.heading, 2*math.Pi)
-		lim := turnRate * h
+		lim := turnRate_radps * h
 		if d > lim {
 			d = lim
 		} else if d < -lim {
@@ -167,7 +167,7 @@ func liftAmp_m(sp float64) float64 {
 	if sp < 0.3 {
 		return 0
 	}
-	return 0.03 + 0.022*math.Min(sp, maxSpd)
+	return 0.03 + 0.022*math.Min(sp, maxSpeed_mps)
 }
 
 // hand returns the ball-centre xy when this player holds the ball: blend 0
@@ -175,12 +175,12 @@ func liftAmp_m(sp float64) float64 {
 // side of the dominant hand.
 func (a *agent) hand(blend float64) (float64, float64) {
 	sn, cs := math.Sincos(a.heading)
-	side := handSide
+	side := handSide_m
 	if !a.rightHand {
 		side = -side
 	}
 	// forward f = (cs, sn); right r = (sn, -cs)
-	fx := (1-blend)*handFront + blend*0.12
+	fx := (1-blend)*handFront_m + blend*0.12
 	rx := blend * side
 	return a.x + fx*cs + rx*sn, a.y + fx*sn - rx*cs
 }

@@ -138,7 +138,7 @@ func (g *game) startDribble() {
 	}
 	a := &g.ag[b.holder]
 	b.dribbling, b.dribT0, b.dribEnd, b.rampDur = true, g.t, math.Inf(1), 0
-	b.dribHz = a.dribHz * (1 + 0.04*math.Min(a.gait, 8))
+	b.dribHz = a.dribHz * (1 + 0.04*math.Min(a.gait_mps, 8))
 }
 
 // prepRelease stops the dribble at its next top, gathers the ball to
@@ -350,7 +350,7 @@ func (g *game) releasePass(h int, kind purpose, r int) {
 	g.passIdx = len(g.tr.Passes) - 1
 	// The receiver comes to meet the ball.
 	if kind == flyPass {
-		hm.setTarget(hm.x+hm.vx*0.4, hm.y+hm.vy*0.4, math.Min(hm.gait, 3.5), 0)
+		hm.setTarget(hm.x+hm.vx*0.4, hm.y+hm.vy*0.4, math.Min(hm.gait_mps, 3.5), 0)
 	}
 }
 
@@ -550,7 +550,7 @@ func (g *game) catchPass() {
 			if g.om == omFast {
 				x, y = g.courtXY(a.side, g.uni(-0.8, 0.8), 1.0)
 			}
-			a.setTarget(x, y, a.gait, 0)
+			a.setTarget(x, y, a.gait_mps, 0)
 		} else {
 			g.om = omHalf
 			g.nextDecide = g.t + g.uni(0.5, 1.8)
@@ -1161,7 +1161,7 @@ func (g *game) defFormation(def, off int, slow bool) {
 		// Defenders stay on the floor, even guarding an inbounder.
 		lx, ly := g.tpl.Length_m/2-0.3, g.tpl.Width_m/2-0.3
 		tx, ty = math.Max(-lx, math.Min(lx, tx)), math.Max(-ly, math.Min(ly, ty))
-		gait := math.Min(a.vmax, math.Hypot(o.vx, o.vy)+0.6+0.8*dist(a.x, a.y, tx, ty))
+		gait := math.Min(a.vmax_mps, math.Hypot(o.vx, o.vy)+0.6+0.8*dist(a.x, a.y, tx, ty))
 		if slow {
 			gait = math.Min(gait, 1.6)
 		}

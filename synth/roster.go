@@ -73,11 +73,11 @@ func newRoster(rng *rand.Rand, cfg Config, t court.Template) []agent {
 			// Top speeds 8.0-9.0 m/s (guards fastest), acceleration limits 3.8-4.8 m/s².
 			switch pos {
 			case "G":
-				a.vmax, a.amax = 8.4+0.6*rng.Float64(), 4.2+0.6*rng.Float64()
+				a.vmax_mps, a.amax_mps2 = 8.4+0.6*rng.Float64(), 4.2+0.6*rng.Float64()
 			case "F":
-				a.vmax, a.amax = 8.2+0.6*rng.Float64(), 4.0+0.6*rng.Float64()
+				a.vmax_mps, a.amax_mps2 = 8.2+0.6*rng.Float64(), 4.0+0.6*rng.Float64()
 			default:
-				a.vmax, a.amax = 8.0+0.5*rng.Float64(), 3.8+0.5*rng.Float64()
+				a.vmax_mps, a.amax_mps2 = 8.0+0.5*rng.Float64(), 3.8+0.5*rng.Float64()
 			}
 			ags = append(ags, a)
 		}

@@ -370,8 +370,8 @@ func TestPhysicalLimits(t *testing.T) {
 	if worstV > 9.0+1e-9 || worstV < 5 {
 		t.Errorf("top speed %.3f m/s, want in [5, 9]", worstV)
 	}
-	if worstA > maxAccel+1e-9 || worstA < 2 {
-		t.Errorf("largest acceleration %.3f m/s², want in [2, %v]", worstA, maxAccel)
+	if worstA > maxAccel_mps2+1e-9 || worstA < 2 {
+		t.Errorf("largest acceleration %.3f m/s², want in [2, %v]", worstA, maxAccel_mps2)
 	}
 	if worstBall > 18 {
 		t.Errorf("ball moved at %.1f m/s between two steps", worstBall)
