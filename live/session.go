@@ -50,6 +50,12 @@ type SessionConfig struct {
 	// track.DefaultConfig(). Causal is always set: live output cannot wait
 	// for the smoother.
 	Track track.Config
+	// Attach, when set, is called with each live id's engine before its
+	// feed starts, to attach the analyzers batch analysis attaches
+	// (possession, heatmaps: the same ones, so live and batch agree). The
+	// function it returns, if not nil, sees every message just before the
+	// engine does (e.g. to pass feed shots to a possession detector).
+	Attach func(sess *track.Session, meta track.Meta) (onMessage func(*decode.Message), err error)
 	// Overlay, NATS, Metrics and Health are optional outputs.
 	Overlay *Overlay
 	NATS    *NATSPublisher
@@ -160,6 +166,7 @@ type liveSession struct {
 	eng   *track.Session
 	ovl   *OverlaySink
 	parts *partSink
+	onMsg func(*decode.Message)
 	dd    *dedup
 	dec   decode.Decoder
 	msg   decode.Message
@@ -257,6 +264,12 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	}
 	if s.eng, err = track.NewSession(s.cfg.Track, meta, sinks...); err != nil {
 		return nil, err
+	}
+	if s.cfg.Attach != nil {
+		if s.onMsg, err = s.cfg.Attach(s.eng, meta); err != nil {
+			s.eng.Close()
+			return nil, err
+		}
 	}
 	s.dd = newDedup(s.cfg.Track.ReorderWindow_ms)
 
@@ -537,6 +550,9 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	}
 	if s.ovl != nil {
 		s.ovl.NoteInput(now)
+	}
+	if s.onMsg != nil {
+		s.onMsg(m)
 	}
 	return s.eng.Feed(m)
 }

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/synth"
+)
+
+// liveSummary is what the comparison reads from summary.json.
+type liveSummary struct {
+	Players []struct {
+		PlayerID     int64   `json:"player_id"`
+		Distance_m   float64 `json:"distance_m"`
+		Possession_s float64 `json:"possession_s"`
+	} `json:"players"`
+	Teams []struct {
+		TeamID       int64   `json:"team_id"`
+		Possession_s float64 `json:"possession_s"`
+	} `json:"teams"`
+	Quality struct {
+		Locations int64 `json:"locations"`
+	} `json:"quality"`
+}
+
+func readSummary(t *testing.T, path string) liveSummary {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s liveSummary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return s
+}
+
+// Causal-vs-batch tolerance of the end-to-end test. The engine computes
+// the per-player totals (distance, possession) from its smoothed track in
+// both modes, so they agree exactly when both see the same messages;
+// causal filtering changes only the per-tick rows (samples table,
+// overlay). The tolerance leaves room for float summation order.
+const (
+	liveDistTol_rel = 0.005 // 0.5 %
+	liveDistTol_m   = 0.05
+	livePossTol_s   = 0.05
+)
+
+// TestLiveMatchesAnalyze is the end-to-end proof that live and batch are
+// one engine: `stmotion live` against the mock (a short simulated game
+// replayed at 20× real time) analyses the feed live and records it;
+// `stmotion analyze` on the recorded bundle gives the same per-player
+// distances and possession.
+func TestLiveMatchesAnalyze(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and replays a game")
+	}
+	ctx := context.Background()
+	sample := filepath.Join(t.TempDir(), "sample")
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 0.5
+	if _, err := synth.Write(ctx, cfg, sample, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mock.New(sample, mock.Options{Speed: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
+		"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
+		"--out", out, "--listen", "", "--part", "300ms", "--flush", "100ms"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), mock.DefaultSecret) || strings.Contains(stdout.String(), mock.DefaultSecret) {
+		t.Error("the secret was printed")
+	}
+	bundle := filepath.Join(out, srv.LiveID())
+	liveSum := readSummary(t, filepath.Join(bundle, "summary.json"))
+
+	// Closed parts, each a complete Parquet file on its own.
+	parts, _ := filepath.Glob(filepath.Join(bundle, "tables", "part-*", "samples.parquet"))
+	if len(parts) < 2 {
+		t.Errorf("%d table parts, want several (one every 300 ms)", len(parts))
+	}
+	for _, p := range parts {
+		data, err := os.ReadFile(p)
+		if err != nil || len(data) < 8 || string(data[:4]) != "PAR1" || string(data[len(data)-4:]) != "PAR1" {
+			t.Errorf("%s is not a complete Parquet file", p)
+		}
+	}
+
+	aout := t.TempDir()
+	stdout.Reset()
+	if err := Run(ctx, []string{"analyze", "--quiet", "--out", aout, bundle}, &stdout, &stderr); err != nil {
+		t.Fatalf("stmotion analyze: %v\n%s", err, stderr.String())
+	}
+	batch := readSummary(t, filepath.Join(aout, "summary.json"))
+
+	if liveSum.Quality.Locations == 0 || liveSum.Quality.Locations != batch.Quality.Locations {
+		t.Fatalf("locations live %d, batch %d", liveSum.Quality.Locations, batch.Quality.Locations)
+	}
+	byID := map[int64]int{}
+	for i, p := range batch.Players {
+		byID[p.PlayerID] = i
+	}
+	moving := 0
+	for _, lp := range liveSum.Players {
+		i, ok := byID[lp.PlayerID]
+		if !ok {
+			t.Errorf("player %d only in the live summary", lp.PlayerID)
+			continue
+		}
+		bp := batch.Players[i]
+		if d := math.Abs(lp.Distance_m - bp.Distance_m); d > liveDistTol_m+liveDistTol_rel*bp.Distance_m {
+			t.Errorf("player %d: distance live %.3f m, batch %.3f m", lp.PlayerID, lp.Distance_m, bp.Distance_m)
+		}
+		if d := math.Abs(lp.Possession_s - bp.Possession_s); d > livePossTol_s {
+			t.Errorf("player %d: possession live %.3f s, batch %.3f s", lp.PlayerID, lp.Possession_s, bp.Possession_s)
+		}
+		if bp.Distance_m > 10 {
+			moving++
+		}
+	}
+	if moving < 10 {
+		t.Errorf("%d players moved more than 10 m, want the 10 on court", moving)
+	}
+	if len(liveSum.Players) != len(batch.Players) || len(liveSum.Teams) != len(batch.Teams) {
+		t.Errorf("players live %d batch %d, teams live %d batch %d", len(liveSum.Players), len(batch.Players), len(liveSum.Teams), len(batch.Teams))
+	}
+	for i := range min(len(liveSum.Teams), len(batch.Teams)) {
+		if d := math.Abs(liveSum.Teams[i].Possession_s - batch.Teams[i].Possession_s); d > livePossTol_s {
+			t.Errorf("team %d: possession live %.3f s, batch %.3f s", batch.Teams[i].TeamID, liveSum.Teams[i].Possession_s, batch.Teams[i].Possession_s)
+		}
+	}
+}
+
+// TestLiveDemo runs `stmotion live --demo` for a few seconds: the mock on
+// the built-in sample, the join, the preview server; cancelling (Ctrl-C)
+// ends it cleanly with the bundle on disk.
+func TestLiveDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates the sample game")
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	if err := Run(ctx, []string{"live", "--demo", "--demo-speed", "10", "--listen", "127.0.0.1:0", "--out", out}, &stdout, &stderr); err != nil {
+		t.Fatalf("stmotion live --demo: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "preview http://127.0.0.1:") || !strings.Contains(stdout.String(), "bundle ") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+	msgs, _ := filepath.Glob(filepath.Join(out, "*", "messages.jsonl"))
+	if len(msgs) != 1 {
+		t.Fatalf("bundles %v, want one", msgs)
+	}
+	if fi, err := os.Stat(msgs[0]); err != nil || fi.Size() == 0 {
+		t.Errorf("messages.jsonl empty after the demo: %v", err)
+	}
+}
+
+func TestLiveUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"live"},
+		{"live", "--api", "http://127.0.0.1:1"},
+		{"live", "--demo", "--api", "http://x"},
+		{"live", "--api", "http://x", "--live-id", "L", "--dt", "VIDEO"},
+		{"live", "--api", "http://x", "--live-id", "L", "--rate", "0"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), args, &stdout, &stderr)
+		var ee exitError
+		if !asExit(err, &ee) || ee.code != 2 {
+			t.Errorf("%q: err %v, want exit status 2\n%s", args, err, stderr.String())
+		}
+	}
+}
+
+func asExit(err error, ee *exitError) bool {
+	e, ok := err.(exitError)
+	if ok {
+		*ee = e
+	}
+	return ok
+}
