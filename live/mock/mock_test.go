@@ -23,6 +23,7 @@ import (
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/synth"
 )
 
 var creds = live.Credentials{Username: mock.DefaultUsername, Secret: mock.DefaultSecret}
@@ -165,7 +166,7 @@ func TestNoAuth(t *testing.T) {
 func subscribe(t *testing.T, s *mock.Server, dts ...string) string {
 	t.Helper()
 	q := url.Values{"dt": dts}
-	uri := "/v1/data/live/" + mock.TinyLiveID + "/_subscribe"
+	uri := "/v1/data/live/" + s.LiveID() + "/_subscribe"
 	if len(dts) > 0 {
 		uri += "?" + q.Encode()
 	}
@@ -600,4 +601,25 @@ func TestErrorResponses(t *testing.T) {
 	if status, body, _ := do(t, s, "GET", live, signNow); status != 200 {
 		t.Errorf("after FailNext(1): %d %s, want 200", status, body)
 	}
+}
+
+// The built-in sample game (about 150k lines from the simulator, with
+// duplicates and reordered lines) replays byte for byte too.
+func TestReplayByteForByteSample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the sample game")
+	}
+	dir := filepath.Join(t.TempDir(), "sample")
+	if _, err := synth.Write(context.Background(), synth.SampleConfig(), dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := feedLines(t, dir)
+	s := start(t, dir, mock.Options{})
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	got, err := readAll(c)
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("end of feed: %v, want a normal close", err)
+	}
+	sameLines(t, "sample replay", got, want)
 }

@@ -1,0 +1,26 @@
+package live
+
+import (
+	"testing"
+	"time"
+)
+
+// Backoff before attempt n+1 is uniform in [d/2, d], d = min(MaxDelay, BaseDelay·2^(n-1)).
+func TestBackoffBounds(t *testing.T) {
+	c, err := NewClient(ClientConfig{BaseURL: "http://x", Retry: RetryPolicy{MaxAttempts: 9, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{100, 200, 400, 800, 1000, 1000}
+	for i, d := range want {
+		d *= time.Millisecond
+		lo, hi := d, time.Duration(0)
+		for range 200 {
+			b := c.backoff(i + 1)
+			lo, hi = min(lo, b), max(hi, b)
+		}
+		if lo < d/2 || hi > d || hi-lo < d/4 {
+			t.Errorf("backoff(%d) in [%s, %s] over 200 draws, want spread within [%s, %s]", i+1, lo, hi, d/2, d)
+		}
+	}
+}
