@@ -34,9 +34,13 @@
 // and now and then a timeout with a huddle. Games of 4 minutes or more
 // have halves (END_FIRST_HALF, a break, PLAY_NEXT with the second half's
 // live_id, START_SECOND_HALF, ends switched).
-// With Config.Practice the session is a practice of scrimmage drills of
-// about 2.5 minutes (DRILL_START, DRILL_END, DRILL_NEXT with a new
-// live_id, PRACTICE_END) played by one team split in two.
+// With Config.Practice the session is a practice of drills of about 2.5
+// minutes (DRILL_START, DRILL_END, DRILL_NEXT with a new live_id,
+// PRACTICE_END) for one team split in two: scrimmages (the game rules)
+// alternating with shooting drills, where a rebounder under one hoop feeds
+// the other nine in turn at spots around the arc and the elbows, each
+// catching and shooting at once (field goals are recorded; no defense,
+// assists or rebound stats; the clock is LIVE).
 //
 // Players move with human limits: top speeds 8.0-9.0 m/s by position,
 // acceleration limits 3.8-4.8 m/s² (never above 5), walking, jogging,

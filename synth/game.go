@@ -19,6 +19,7 @@ const (
 	phRestart              // dead ball or after a basket: ball to the inbounder, to the spot, inbound
 	phFT                   // free throws
 	phBreak                // halftime or between drills
+	phDrill                // a practice's shooting drill
 )
 
 // offMode is how the offense is playing while the ball is live.
@@ -118,6 +119,7 @@ type game struct {
 	lastCatch  float64
 	passIdx    int
 
+	dr       drillState
 	corr     []correction
 	nextDIST float64
 	gapFrom  int64 // ms since the start: no location samples in [gapFrom, gapTo)

@@ -46,6 +46,8 @@ func (g *game) director() {
 		g.ftPhase()
 	case phBreak:
 		g.breakPhase()
+	case phDrill:
+		g.drillPhase()
 	}
 	if g.near(g.nextForm) {
 		g.formation()
@@ -319,7 +321,7 @@ func passKind(p purpose) string {
 func (g *game) releasePass(h int, kind purpose, r int) {
 	a, ra := &g.ag[h], &g.ag[r]
 	homing := r
-	if kind == flyPass && g.rng.Float64() < 0.045 {
+	if kind == flyPass && !g.dr.active && g.rng.Float64() < 0.045 {
 		if di := g.defenderOf(r); di >= 0 && g.ag[di].mode == modeCourt {
 			homing = di // intercepted: the flight ends in the defender's hands
 		}
@@ -433,6 +435,10 @@ func (g *game) releaseShot(h int, layup bool) {
 	if !make {
 		g.planRebound(a.side, d, 0)
 	}
+	if g.dr.active {
+		g.drillShot(h, make)
+		return
+	}
 	// The shooter keeps moving a little after a layup and lands after a jumper.
 	if layup {
 		x, y := g.courtXY(a.side, xh*0.5+g.uni(-1, 1), -0.3)
@@ -518,6 +524,16 @@ func (g *game) catchPass() {
 		p.To, p.Caught_ms = g.ag[r].id, g.ms(g.t)
 		p.Distance_m, p.AirSpeed_mps = round3(d), round3(d/b.fT)
 	}
+	if g.dr.active {
+		if kind != flyPass {
+			g.startHold(r, "toss")
+			return
+		}
+		g.startHold(r, "catch")
+		g.lastPassBy = from
+		g.dr.shootAt = g.t + g.uni(0.35, 0.9)
+		return
+	}
 	if kind == flyPass && from >= 0 && g.ag[r].side != g.ag[from].side {
 		g.tr.Passes[g.passIdx].Intercepted = true
 		g.startHold(r, "steal")
@@ -578,6 +594,12 @@ func (g *game) rim() {
 		return
 	}
 	g.tr.Teams[a.side].Points += s.Points
+	if g.dr.active {
+		// Through the net to the floor; the rebounder collects it.
+		g.loose(0.15*(g.b.fEndX-g.b.f0x)/g.b.fT, 0.15*(g.b.fEndY-g.b.f0y)/g.b.fT, -1.2)
+		g.picker = g.dr.passer
+		return
+	}
 	if g.lastPassBy >= 0 && g.ag[g.lastPassBy].side == a.side && occ-g.lastCatch < 4 && g.holdGained == "catch" {
 		s.AssistBy = g.ag[g.lastPassBy].id
 		g.creditStat(g.lastPassBy, decode.ClassAssist, occ)
@@ -608,6 +630,14 @@ func (g *game) reboundCatch() {
 		if s.ReboundBy == 0 && s.Rim_ms > 0 && !s.Make {
 			s.ReboundBy, s.OffensiveReb = a.id, off
 		}
+	}
+	if g.dr.active {
+		if g.shotIdx >= 0 {
+			g.tr.Shots[g.shotIdx].ReboundBy = 0 // a drill's rebounder is not a rebound
+		}
+		g.rebounder = -1
+		g.ph = phDrill
+		return
 	}
 	c := decode.ClassDefensiveRebound
 	if off {
@@ -962,7 +992,7 @@ func (g *game) ftRim() {
 // ---------------------------------------------------------------- breaks
 
 func (g *game) checkBreak() {
-	if g.ph != phLive || g.act.active || g.holder() < 0 {
+	if (g.ph != phLive && !(g.ph == phDrill && g.holder() == g.dr.passer)) || g.act.active || g.holder() < 0 {
 		return
 	}
 	if g.cfg.Practice {
@@ -978,6 +1008,7 @@ func (g *game) checkBreak() {
 }
 
 func (g *game) startBreak(m decode.MarkerType) {
+	g.dr.active = false
 	g.setClock(decode.MarkerPaused)
 	g.marker(m, "")
 	g.stopDribble()
@@ -1001,7 +1032,13 @@ func (g *game) breakPhase() {
 		g.marker(decode.MarkerPlayNext, g.uuid())
 		g.marker(decode.MarkerStartSecondHalf, "")
 	}
-	g.attack[0], g.attack[1] = -g.attack[0], -g.attack[1]
+	g.attack[0] = -g.attack[0]
+	g.attack[1] = -g.attack[0]
+	if g.cfg.Practice && shootingDrill(g.drill) {
+		g.subs()
+		g.startShootingDrill()
+		return
+	}
 	g.ph = phRestart
 	hw := g.tpl.Width_m / 2
 	g.setupRestart(side, g.uni(-0.5, 0.5), -(hw + 0.35), "period", false)
@@ -1047,6 +1084,8 @@ func (g *game) formation() {
 		g.restartFormation()
 	case phFT:
 		g.ftFormation()
+	case phDrill:
+		g.drillFormation()
 	case phBreak:
 		for s := 0; s < 2; s++ {
 			for k, i := range g.five[s] {

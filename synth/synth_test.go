@@ -748,3 +748,53 @@ func TestFrameStamps(t *testing.T) {
 		}
 	}
 }
+
+// TestPractice: scrimmages alternate with shooting drills; a shooting
+// drill is a stream of catch-and-shoot field goals without rebound or
+// assist stats.
+func TestPractice(t *testing.T) {
+	cfg := small(121)
+	cfg.Minutes = 6
+	cfg.Practice = true
+	data, tr := messages(t, cfg)
+	var drill []int64 // DRILL_START times
+	var ends []int64
+	for _, m := range tr.Markers {
+		switch m.Type {
+		case "DRILL_START":
+			drill = append(drill, m.At_ms)
+		case "DRILL_END":
+			ends = append(ends, m.At_ms)
+		}
+	}
+	if len(drill) < 2 || len(ends) != len(drill) {
+		t.Fatalf("drills start %v end %v", drill, ends)
+	}
+	from, to := drill[1], ends[1] // the second drill shoots
+	shots := 0
+	for _, s := range tr.Shots {
+		if s.Released_ms >= from && s.Released_ms < to {
+			shots++
+			if s.ReboundBy != 0 || s.AssistBy != 0 {
+				t.Errorf("shooting drill shot with a rebound or assist: %+v", s)
+			}
+		}
+	}
+	if shots < 10 {
+		t.Errorf("%d shots in a %.0f s shooting drill", shots, float64(to-from)/1000)
+	}
+	d := decodeAll(t, data)
+	for _, s := range d.stats {
+		if s.OccurredAt_ms >= from && s.OccurredAt_ms < to {
+			switch s.Classification {
+			case decode.ClassAssist, decode.ClassDefensiveRebound, decode.ClassOffensiveRebound, decode.ClassSteal, decode.ClassTurnover:
+				t.Errorf("%v during a shooting drill", s.Classification)
+			}
+		}
+	}
+	for _, p := range tr.Players {
+		if p.TeamID != tr.Teams[0].TeamID {
+			t.Errorf("practice player %d on team %d", p.ID, p.TeamID)
+		}
+	}
+}
