@@ -47,11 +47,11 @@ const duckDBVersion = "1.5.6-r.1"
 // standing still (the engine's Config.MoveOn_mps).
 const stillNoise_mps = 0.10
 
-// duckQuery runs queries through testdata/duckdb_query.mjs. It skips the
-// test when node or the npm package is missing.
-func duckQuery(t *testing.T, queries map[string]string) map[string]duckResult {
+// duckDB returns node and the node_modules holding @duckdb/node-api, or
+// skips the test saying how to install them.
+func duckDB(t *testing.T) (node, modules string) {
 	t.Helper()
-	modules := os.Getenv("STMOTION_NODE_MODULES")
+	modules = os.Getenv("STMOTION_NODE_MODULES")
 	if modules == "" {
 		modules = filepath.Join(moduleRoot(t), ".ci", "node_modules")
 	}
@@ -63,6 +63,13 @@ func duckQuery(t *testing.T, queries map[string]string) map[string]duckResult {
 	if _, err := os.Stat(filepath.Join(modules, "@duckdb", "node-api", "package.json")); err != nil {
 		t.Skipf("DuckDB interop test skipped: no @duckdb/node-api in %s; %s", modules, install)
 	}
+	return node, modules
+}
+
+// duckQuery runs queries through testdata/duckdb_query.mjs (see duckDB).
+func duckQuery(t *testing.T, queries map[string]string) map[string]duckResult {
+	t.Helper()
+	node, modules := duckDB(t)
 	in, _ := json.Marshal(map[string]any{"queries": queries})
 	cmd := exec.Command(node, filepath.Join("testdata", "duckdb_query.mjs"))
 	cmd.Env = append(os.Environ(), "STMOTION_NODE_MODULES="+modules)
@@ -165,6 +172,7 @@ func parquetRows(t *testing.T, path string) int64 {
 }
 
 func TestAnalyzeDuckDB(t *testing.T) {
+	duckDB(t)
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	if err := Run(context.Background(), []string{"analyze", "--out", out, "--quiet"}, &stdout, &stderr); err != nil {
@@ -342,6 +350,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 // Several sessions: the Hive layout reads as one dataset partitioned by
 // session_id, with each session's rows where summary.json says.
 func TestAnalyzeDuckDBHive(t *testing.T) {
+	duckDB(t)
 	sample := filepath.Join(t.TempDir(), "bundles")
 	path, err := writeSample(context.Background(), sample)
 	if err != nil {
