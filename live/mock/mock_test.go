@@ -623,3 +623,30 @@ func TestReplayByteForByteSample(t *testing.T) {
 	}
 	sameLines(t, "sample replay", got, want)
 }
+
+// At a speed above 0 a connection joins the replay clock where it stands
+// and gets the rest of the feed, in order, byte for byte, paced by
+// occurred_at.
+func TestReplayRealTime(t *testing.T) {
+	dir := tinyDir(t)
+	want := feedLines(t, dir)
+	const speed = 10 // the tiny feed's 1.9 s take 190 ms
+	s := start(t, dir, mock.Options{Speed: speed})
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	t0 := time.Now()
+	got, err := readAll(c)
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("end of feed: %v, want a normal close", err)
+	}
+	if len(got) == 0 || len(got) > len(want) {
+		t.Fatalf("%d messages, want 1 to %d", len(got), len(want))
+	}
+	sameLines(t, "real-time replay (the feed's tail)", got, want[len(want)-len(got):])
+	// A lower bound only: the last frame is due (TinySteps-1)·100 ms of feed
+	// time after the first, so it cannot come before a tenth of that minus
+	// what had passed when we connected.
+	if el := time.Since(t0); len(got) == len(want) && el < (mock.TinySteps-1)*100*time.Millisecond/speed/2 {
+		t.Errorf("the whole feed came in %s at speed %d", el, speed)
+	}
+}
