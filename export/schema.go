@@ -1,7 +1,11 @@
 package export
 
 import (
+	"reflect"
+
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/stmotion/stmotion/track"
 )
 
 // Table names one output table. The names are stable: they are file and
@@ -115,13 +119,57 @@ var tableFields = [NumTables][]arrow.Field{
 		col("scope", str), col("id", i64), col("ix", i32), col("iy", i32),
 		col("x_m", f64), col("y_m", f64), col("seconds", f64),
 	},
-	TableQuality: {
-		col("t_start", tsMs), col("t_end", tsMs),
-		col("messages", i64), col("locations", i64), col("bad_lines", i64), col("unknown", i64),
-		col("duplicates", i64), col("late", i64), col("reordered", i64), col("gaps", i64),
-		col("teleports", i64), col("outliers", i64), col("unknown_ids", i64), col("stale_stats", i64),
-		col("dropped_sensors", i64), col("no_court", boo), col("shooter_agreement", f64),
-	},
+	TableQuality: qualityFields(),
+}
+
+// qualityFields are t_start, t_end, one column per field of track.Quality
+// (in its order, named in snake case: BadLines → bad_lines, an int64 count
+// or a bool) and shooter_agreement. Taking the fields from the struct keeps
+// every count the engine adds in the table.
+func qualityFields() []arrow.Field {
+	fs := []arrow.Field{col("t_start", tsMs), col("t_end", tsMs)}
+	qt := reflect.TypeFor[track.Quality]()
+	for i := range qt.NumField() {
+		f := qt.Field(i)
+		switch f.Type.Kind() {
+		case reflect.Int64:
+			fs = append(fs, col(snake(f.Name), i64))
+		case reflect.Bool:
+			fs = append(fs, col(snake(f.Name), boo))
+		}
+	}
+	return append(fs, col("shooter_agreement", f64))
+}
+
+// qualityValues appends the values of q in qualityFields' order.
+func qualityValues(r rowCursor, q *track.Quality) rowCursor {
+	v := reflect.ValueOf(q).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Int64:
+			r = r.i64(f.Int())
+		case reflect.Bool:
+			r = r.bool(f.Bool())
+		}
+	}
+	return r
+}
+
+// snake turns a Go field name into a column name: BadLines → bad_lines,
+// UnknownIDs → unknown_ids.
+func snake(name string) string {
+	var b []byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			if i > 0 && 'a' <= name[i-1] && name[i-1] <= 'z' {
+				b = append(b, '_')
+			}
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 func boxScoreFields() []arrow.Field {

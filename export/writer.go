@@ -284,11 +284,7 @@ func (w *Writer) writeSummary(sum *track.Summary) error {
 	}
 	q := &sum.Quality
 	tb = w.tables[TableQuality]
-	tb.row().ts(sum.Start_ms).ts(sum.End_ms).
-		i64(q.Messages).i64(q.Locations).i64(q.BadLines).i64(q.Unknown).
-		i64(q.Duplicates).i64(q.Late).i64(q.Reordered).i64(q.Gaps).
-		i64(q.Teleports).i64(q.Outliers).i64(q.UnknownIDs).i64(q.StaleStats).
-		i64(q.DroppedSensors).bool(q.NoCourt).f64(sum.ShooterAgreement)
+	qualityValues(tb.row().ts(sum.Start_ms).ts(sum.End_ms), q).f64(sum.ShooterAgreement)
 	return tb.rowDone()
 }
 

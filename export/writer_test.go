@@ -404,3 +404,45 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+func TestSnake(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"BadLines", "bad_lines"}, {"UnknownIDs", "unknown_ids"}, {"NoCourt", "no_court"},
+		{"Messages", "messages"}, {"DroppedSensors", "dropped_sensors"},
+	} {
+		if got := snake(c.in); got != c.want {
+			t.Errorf("snake(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// The quality row holds every field of track.Quality, in order.
+func TestQualityRow(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, "g1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := fakeSummary()
+	sum.Quality = track.Quality{Messages: 1, Locations: 2, BadLines: 3, Late: 4, NoCourt: true}
+	if err := w.Close(sum); err != nil {
+		t.Fatal(err)
+	}
+	tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableQuality])
+	defer tbl.Release()
+	got := map[string]any{}
+	for i, f := range tbl.Schema().Fields() {
+		switch a := tbl.Column(i).Data().Chunk(0).(type) {
+		case *array.Int64:
+			got[f.Name] = a.Value(0)
+		case *array.Boolean:
+			got[f.Name] = a.Value(0)
+		}
+	}
+	want := map[string]any{"messages": int64(1), "locations": int64(2), "bad_lines": int64(3), "late": int64(4), "duplicates": int64(0), "no_court": true}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("quality.%s = %v, want %v (row %v)", k, got[k], v, got)
+		}
+	}
+}
