@@ -84,7 +84,8 @@ func (a *agent) setTarget(x, y, gait, curve float64) {
 
 // control chooses the acceleration for the next step: track a desired
 // velocity toward the target (bent by curve while far, slowed so that the
-// player can stop at the target with half its acceleration limit, plus the
+// player can stop at the target with half its acceleration limit, 80 %
+// out of a sprint, plus the
 // separation push, capped at vmax_mps), with
 // a first-order lag tau_s, the whole vector clipped to amax_mps2. The new
 // velocity is a convex combination of the old and the desired one, so the
@@ -100,7 +101,11 @@ func (a *agent) control() {
 	}
 	var wx, wy float64
 	if d > stopBand_m {
-		s := math.Min(a.gait_mps, math.Sqrt(2*0.5*a.amax_mps2*(d-stopBand_m*0.5)))
+		brake := 0.5 * a.amax_mps2 // easy stops, hard ones out of a sprint
+		if a.gait_mps >= 6 {
+			brake = 0.8 * a.amax_mps2
+		}
+		s := math.Min(a.gait_mps, math.Sqrt(2*brake*(d-stopBand_m*0.5)))
 		ux, uy := dx/d, dy/d
 		if a.curve != 0 {
 			th := a.curve * math.Min(1, d/4)

@@ -1127,9 +1127,9 @@ func (g *game) offFormation() {
 		case omAdvance, omFast:
 			sp := g.spots[g.spotOf[i]]
 			x, y := g.courtXY(side, sp[0], sp[1])
-			gait := g.uni(4.5, 7.5)
+			gait := g.uni(5, 8.5)
 			if g.om == omFast {
-				gait = g.uni(7, 9)
+				gait = g.uni(7.5, 9)
 			}
 			a.setTarget(x, y, gait, g.uni(-0.25, 0.25))
 			g.reloc[i] = g.t + g.uni(2.5, 4)
