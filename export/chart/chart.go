@@ -53,6 +53,27 @@ type Options struct {
 	Scale   float64 // pixels per metre; default 24
 	Palette Palette // heatmaps; default Viridis
 	Max_s   float64 // seconds at the top of the colour scale; default the grid's largest cell
+	// Gamma shapes the colour scale: colour = palette((s/Max_s)^Gamma).
+	// 0 or 1 is linear; 0.5 (square root) brings out the rarely visited
+	// cells of one player's map beside a few hot spots. The legend is
+	// labelled in seconds either way.
+	Gamma float64
+}
+
+// scale maps v = s/Max_s in [0, 1] to the palette position.
+func (o *Options) scale(v float64) float64 {
+	if o.Gamma > 0 && o.Gamma != 1 {
+		return math.Pow(v, o.Gamma)
+	}
+	return v
+}
+
+// unscale is the inverse of scale: the value at palette position u.
+func (o *Options) unscale(u float64) float64 {
+	if o.Gamma > 0 && o.Gamma != 1 {
+		return math.Pow(u, 1/o.Gamma)
+	}
+	return u
 }
 
 func (o *Options) defaults() {
@@ -152,7 +173,7 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 		a, b := v.px(x0, y0+gg.Cell_m), v.px(x0+gg.Cell_m, y0)
 		val := 0.0
 		if maxS > 0 {
-			val = s / maxS
+			val = o.scale(s / maxS)
 		}
 		c.rect(a.x, a.y, b.x, b.y, o.Palette.At(val))
 	}
@@ -178,7 +199,7 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 	for i := 0; i <= 4; i++ {
 		y := bot - (bot-top)*float64(i)/4
 		c.polyline([]pt{{lx + 18, y}, {lx + 22, y}}, 1, black)
-		c.text(lx+25, y+4, fmt.Sprintf("%.1f", maxS*float64(i)/4), black, 0)
+		c.text(lx+25, y+4, fmt.Sprintf("%.1f", maxS*o.unscale(float64(i)/4)), black, 0)
 	}
 	c.text(lx+9, top-12, "s/cell", black, 1)
 	return c.finish(w)

@@ -87,6 +87,11 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden(t, "shots."+f.String(), sb.Bytes())
+		var gb bytes.Buffer
+		if err := Heatmap(&gb, f, g, court.NBA, Options{Title: "Player 23 (team 461), square-root scale", Gamma: 0.5, Palette: Magma}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "heatmap_sqrt."+f.String(), gb.Bytes())
 		// Deterministic: a second rendering is the same bytes.
 		var again bytes.Buffer
 		if err := Heatmap(&again, f, g, court.NBA, Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}); err != nil {
