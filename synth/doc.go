@@ -113,14 +113,14 @@
 // # Speed
 //
 // A 48-minute game at 25 Hz (24 players and the ball) is 1.79 million
-// lines: 195 MB of JSONL, 21 MB with --compress zst, 26 MB with gz. Measured
-// on the shared 2-core machine (load average about 16) with
-// `stmotion synth --out DIR --minutes 48`: 1.0 s of CPU and 3.6 s wall to
-// tmpfs, 4.8 s wall to disk, 2.3 s CPU and 3.2 s wall with zst;
-// `time go run ./cmd/stmotion synth --out /tmp/g48 --minutes 48` took 34 s,
-// 29 s of it compiling the CLI. BenchmarkWriteMessages measures the
-// simulator against plain line formatting (BenchmarkAppendLocation) in
-// the same run.
+// lines: 196 MB of JSONL, 20 MB with --compress zst, 26 MB with gz, and a
+// 0.3 MB truth.json. Measured on the shared 2-core machine at a load
+// average of about 14 with `stmotion synth --out DIR --minutes 48`:
+// 1.2 s of CPU and 3.8-6.0 s wall writing to disk; with zst 2.2 s of CPU
+// and 4.8 s wall. `time go run ./cmd/stmotion synth --out /tmp/g48
+// --minutes 48` took 35 s, about 30 s of it compiling the CLI.
+// BenchmarkWriteMessages measures the simulator against plain line
+// formatting (BenchmarkAppendLocation) in the same run.
 //
 // # Lifetimes
 //
