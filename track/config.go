@@ -46,8 +46,9 @@ type Config struct {
 	// interpolated; the track is split there.
 	MaxGap_ms int64
 	// BridgeGap_ms: when a player's track resumes after a gap no longer
-	// than this, the straight line between the two ends counts toward
-	// distance (samples are still never interpolated across the gap).
+	// than this, the length of the cubic Hermite curve between the two
+	// ends' positions and velocities counts toward distance (samples are
+	// still never interpolated across the gap).
 	BridgeGap_ms int64
 	// RingSize is the capacity of each sensor's raw sample ring (rounded
 	// up to a power of two). It bounds memory whatever the session length.
@@ -114,17 +115,19 @@ type Config struct {
 //
 //   - grid: the feed's median rate; reorder window 250 ms; gaps longer than
 //     1 s are never interpolated; the distance across gaps up to 10 s is
-//     bridged with a straight line.
-//   - players: σ = 50 mm, q = 40 m²/s⁵ (a ≈1.3 Hz zero-phase cut-off at
+//     bridged with a cubic Hermite curve between the two ends.
+//   - sensor noise σ estimated from the feed (Noise_m = 0);
+//   - players: q = 40 m²/s⁵ (a ≈1.3 Hz zero-phase cut-off at σ = 50 mm,
 //     20 Hz), teleport above 12 m/s (faster than any basketball player;
 //     elite sprinters peak near 12.4 m/s) + 0.5 m of noise slack.
-//   - ball: σ = 50 mm, q = 5e4 m²/s⁵ (passes and bounces change velocity
+//   - ball: q = 5e4 m²/s⁵ (passes and bounces change velocity
 //     within one or two samples), teleport above 35 m/s + 1 m.
 //   - single-sample outliers: 0.35 m off the line of their neighbours for
 //     players (7σ of the difference at σ = 50 mm), 1 m for the ball (a
 //     catch bends the ball's path by up to v·Δt/2 between two samples).
 //   - batch smoother lag 1 s (positions within 0.5 mm of the full RTS
-//     smoother at the player settings); still detection over 1 s with 0.10 / 0.07 m/s.
+//     smoother at the player settings); still detection over 1 s with
+//     0.12 / 0.085 m/s at σ = 50 mm.
 //   - speed bands 2, 4, 5.5, 7 m/s; sprint ≥ 7.0 m/s for ≥ 1 s (STATSports'
 //     sprint threshold, 25.2 km/h, with the common 1 s minimum effort
 //     duration); accelerations |a| ≥ 3 m/s² for ≥ 0.5 s (the usual "high
@@ -149,8 +152,8 @@ func DefaultConfig() Config {
 		},
 		StillWindow_s:    1,
 		TopSpeedWindow_s: 0.5,
-		MoveOn_mps:       0.10,
-		MoveOff_mps:      0.07,
+		MoveOn_mps:       0.12,
+		MoveOff_mps:      0.085,
 		InBoundsMargin_m: 0.5,
 		SpeedBands_mps:   []float64{2, 4, 5.5, 7},
 		Sprint_mps:       7,

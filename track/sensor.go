@@ -36,8 +36,9 @@ type sensor struct {
 type accum struct {
 	moving bool
 	// The last emitted estimate, to bridge gaps.
-	lastN        int64
-	lastX, lastY float64
+	lastN          int64
+	lastX, lastY   float64
+	lastVx, lastVy float64
 
 	dist, distLive, distCourt, distLiveCourt float64
 	distPeriod                               []float64

@@ -90,6 +90,7 @@ type Session struct {
 	nextTick   int64 // tick number to process next
 	emitNext   int64 // tick number to emit next
 	lastBack   int64 // newest tick at the last backward pass
+	idle       bool  // the last processed tick had no estimate at all
 	sprintT    int
 	accelT     int
 
@@ -222,8 +223,16 @@ func (s *Session) seen(t int64) {
 	s.haveT = true
 }
 
+// maxEpoch_ms bounds plausible timestamps (year 5138): beyond it grid
+// arithmetic could overflow.
+const maxEpoch_ms = 100_000_000_000_000
+
 func (s *Session) location(l *decode.Location) error {
 	s.q.Locations++
+	if l.OccurredAt_ms <= 0 || l.OccurredAt_ms > maxEpoch_ms {
+		s.q.BadTimes++
+		return nil
+	}
 	if t := l.OccurredAt_ms; t > s.lastT || t < s.firstT || !s.haveT {
 		s.seen(t)
 	}
@@ -332,14 +341,15 @@ func (s *Session) autoNoise() bool { return s.cfg.Player.Noise_m == 0 || s.cfg.B
 
 // Noise bounds of the estimate: below 5 mm the feed is already smoothed
 // (the estimate then mostly measures motion), above 250 mm it is broken.
-const minNoise_m, maxNoise_m = 0.005, 0.25
+// fallbackNoise_m is used when the feed gives too little to estimate from.
+const minNoise_m, maxNoise_m, fallbackNoise_m = 0.005, 0.25, 0.05
 
 // detectNoise estimates the players' sensor noise σ per axis as the median
 // absolute normalised second difference / 0.6745 (the median of |N(0, σ²)|
 // is 0.6745σ), which ignores the few large values motion makes.
 func (s *Session) detectNoise() float64 {
 	if len(s.noiseVals) < 16 {
-		return DefaultConfig().Player.Noise_m
+		return fallbackNoise_m
 	}
 	v := slices.Clone(s.noiseVals)
 	slices.Sort(v)
@@ -400,10 +410,12 @@ func (s *Session) detectRate() {
 	s.setPeriod(p)
 }
 
+// maxPeriod_ms bounds the grid period: a feed slower than 1 Hz is not a
+// tracking feed (and would make the filter's matrices ill-conditioned).
+const maxPeriod_ms = 1000
+
 func (s *Session) setPeriod(p int64) {
-	if p < 1 {
-		p = 1
-	}
+	p = min(max(p, 1), maxPeriod_ms)
 	s.period_ms = p
 	s.dt_s = float64(p) * 1e-3
 	s.intervals = nil
@@ -515,7 +527,67 @@ func (s *Session) advance(force bool) error {
 		if err := s.processTick(s.nextTick, wm, force); err != nil {
 			return err
 		}
+		if s.idle {
+			// Nobody had an estimate: jump over the ticks where nobody can
+			// (a silent feed, a far timestamp) instead of walking them.
+			if next := s.nextActiveTick(wm); next > s.nextTick+1 {
+				if err := s.skipTo(next); err != nil {
+					return err
+				}
+			}
+		}
 	}
+}
+
+// nextActiveTick returns the first tick from nextTick on where some sensor
+// may have an estimate, given what the rings hold, or the first tick past
+// the watermark when every sensor waits for new samples.
+func (s *Session) nextActiveTick(wm int64) int64 {
+	p := s.period_ms
+	T := s.nextTick * p
+	best := wm/p + 1
+	for _, sn := range s.sensors {
+		r := &sn.raw
+		if r.n == 0 {
+			continue
+		}
+		h := r.t[r.head]
+		var c int64
+		switch {
+		case h >= T:
+			c = ceilDiv(h, p)
+		case r.n >= 2:
+			c = ceilDiv(r.t[r.at(1)], p)
+			if r.t[r.at(1)]-h <= s.cfg.MaxGap_ms {
+				return s.nextTick // a track goes on
+			}
+		default:
+			continue
+		}
+		if c < best {
+			best = c
+		}
+	}
+	return max(best, s.nextTick)
+}
+
+// skipTo moves the grid to tick next over ticks where no sensor has an
+// estimate: everything pending is smoothed and emitted first (every track
+// has ended, so that is exact), and the skipped slots are cleared.
+func (s *Session) skipTo(next int64) error {
+	if s.nextTick-1 >= s.emitNext {
+		if err := s.smoothAndEmit(s.nextTick-1, s.nextTick-1); err != nil {
+			return err
+		}
+	}
+	k := min(next-s.nextTick, int64(s.tickCap))
+	for _, sn := range s.sensors {
+		for n := s.nextTick; n < s.nextTick+k; n++ {
+			sn.seg[n&s.tickMask] = noSeg
+		}
+	}
+	s.nextTick, s.emitNext, s.lastBack = next, next, next-1
+	return nil
 }
 
 // blocked reports whether some sensor has a track open before T, nothing
@@ -538,8 +610,11 @@ func (s *Session) blocked(T, wm int64) bool {
 // smoother and the emission when a block is complete.
 func (s *Session) processTick(n, wm int64, force bool) error {
 	T := n * s.period_ms
+	s.idle = true
 	for _, sn := range s.sensors {
-		s.forwardSensor(sn, n, T)
+		if s.forwardSensor(sn, n, T) {
+			s.idle = false
+		}
 	}
 	s.nextTick = n + 1
 	if s.cfg.Causal {
@@ -556,13 +631,14 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 }
 
 // forwardSensor consumes the sensor's raw samples up to T, interpolates its
-// position at T and runs one forward Kalman step (or starts a track).
-func (s *Session) forwardSensor(sn *sensor, n, T int64) {
+// position at T and runs one forward Kalman step (or starts a track). It
+// reports whether the sensor has an estimate at T.
+func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 	slot := n & s.tickMask
 	r := &sn.raw
 	sn.seg[slot] = noSeg
 	if r.n == 0 || r.t[r.head] > T {
-		return
+		return false
 	}
 	s.consume(sn, T)
 	l := r.head
@@ -573,14 +649,14 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) {
 	case r.n >= 2:
 		rr := r.at(1)
 		if r.t[rr]-r.t[l] > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
-			return // no estimate inside a gap or a jump
+			return false // no estimate inside a gap or a jump
 		}
 		w := float64(T-r.t[l]) / float64(r.t[rr]-r.t[l])
 		x = r.x[l] + w*(r.x[rr]-r.x[l])
 		y = r.y[l] + w*(r.y[rr]-r.y[l])
 		z = r.z[l] + w*(r.z[rr]-r.z[l])
 	default:
-		return // nothing after T: a confirmed dropout
+		return false // nothing after T: a confirmed dropout
 	}
 	m := sn.model
 	if sn.split || sn.lastN != n-1 {
@@ -597,6 +673,7 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) {
 		sn.fz[slot] = m.step(sn.fz[p], z, k)
 	}
 	sn.lastN = n
+	return true
 }
 
 // consume makes the newest raw sample at or before T the left bracket,
@@ -817,17 +894,24 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 		dx, dy := x-sn.sx[p].X, y-sn.sy[p].X
 		step, counted = math.Sqrt(dx*dx+dy*dy), true
 	case seg == n && a.lastN != noSeg && (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
-		// A new track after a gap: the straight line from where the last
-		// one ended is the least the player covered meanwhile (a jump no
-		// player can make is not bridged).
+		// A new track after a gap: bridge it with the cubic Hermite curve
+		// between the two ends' positions and velocities (a straight line
+		// when the player stood at both ends; a jump no player can make is
+		// not bridged).
 		dx, dy := x-a.lastX, y-a.lastY
 		chord := math.Sqrt(dx*dx + dy*dy)
 		gap := float64(n-a.lastN) * s.dt_s
-		if chord <= sn.kin.MaxSpeed_mps*gap && chord > s.moveOn*gap {
-			step, counted = chord, true
+		if chord <= sn.kin.MaxSpeed_mps*gap {
+			i := n & s.tickMask
+			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, sn.sx[i].V, sn.sy[i].V, gap)
+			l = min(l, sn.kin.MaxSpeed_mps*gap)
+			if l > s.moveOn*gap {
+				step, counted = l, true
+			}
 		}
 	}
-	a.lastN, a.lastX, a.lastY = n, x, y
+	i := n & s.tickMask
+	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, sn.sx[i].V, sn.sy[i].V
 	if counted {
 		a.dist += step
 		live := clock == ClockLive
@@ -976,4 +1060,27 @@ func (s *Session) Close() (*Summary, error) {
 		}
 	}
 	return sum, err
+}
+
+// hermiteLength is the length of the cubic Hermite curve from (x0, y0) with
+// velocity (vx0, vy0) to (x1, y1) with velocity (vx1, vy1) over T seconds,
+//
+//	p(u) = h00(u)·p0 + h10(u)·T·v0 + h01(u)·p1 + h11(u)·T·v1,  u ∈ [0, 1],
+//
+// summed over 32 chords.
+func hermiteLength(x0, y0, vx0, vy0, x1, y1, vx1, vy1, T float64) float64 {
+	const k = 32
+	px, py := x0, y0
+	l := 0.0
+	for j := 1; j <= k; j++ {
+		u := float64(j) / k
+		u2, u3 := u*u, u*u*u
+		h00, h10 := 2*u3-3*u2+1, u3-2*u2+u
+		h01, h11 := -2*u3+3*u2, u3-u2
+		x := h00*x0 + h10*T*vx0 + h01*x1 + h11*T*vx1
+		y := h00*y0 + h10*T*vy0 + h01*y1 + h11*T*vy1
+		l += math.Hypot(x-px, y-py)
+		px, py = x, y
+	}
+	return l
 }

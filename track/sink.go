@@ -182,6 +182,7 @@ type Quality struct {
 	Unknown    int64 // unknown message types, stats, classifications or markers
 	Duplicates int64
 	Late       int64 // out of order beyond the reorder window
+	BadTimes   int64 // location timestamps ≤ 0 or beyond year 5138, dropped
 	Reordered  int64 // out of order but placed within the window
 	Gaps       int64 // track splits at gaps
 	Teleports  int64 // track splits at implausible jumps
