@@ -236,6 +236,29 @@ func TestPathologies(t *testing.T) {
 				t.Errorf("outliers %d, want ~18", sum.Quality.Outliers)
 			}
 		}}},
+		{name: "an hour of silence and bad timestamps", feed: func(m []decode.Message) []decode.Message {
+			for i := range m {
+				if m[i].Location.OccurredAt_ms-t0 >= 150_000 {
+					m[i].Location.OccurredAt_ms += 3_600_000
+				}
+			}
+			bad := m[100]
+			bad.Location.OccurredAt_ms = -5
+			m = append(m, bad)
+			bad.Location.OccurredAt_ms = math.MaxInt64
+			return append(m, bad)
+		}, check: []check{func(t *testing.T, c *collect, sum *Summary) {
+			if sum.Quality.BadTimes != 2 {
+				t.Errorf("bad times %d, want 2", sum.Quality.BadTimes)
+			}
+			if n := len(c.of(2)); n < 5990 || n > 6010 {
+				t.Errorf("%d samples of sensor 2, want ~6000 (both halves, none in the silence)", n)
+			}
+			// The hour is not bridged (longer than BridgeGap_ms).
+			if d := player(sum, 2).Distance_m; !within(d, truth2, 0.01) {
+				t.Errorf("distance %.2f, want %.2f", d, truth2)
+			}
+		}}},
 		{name: "unknown sensor types and messages", feed: func(m []decode.Message) []decode.Message {
 			m[10].Location.Sensor = decode.SensorUnknown
 			m = append(m, decode.Message{Kind: decode.KindUnknown}, decode.Message{Kind: decode.KindMarker, Marker: decode.Marker{Type: decode.MarkerUnknown}})
