@@ -650,3 +650,17 @@ func TestReplayRealTime(t *testing.T) {
 		t.Errorf("the whole feed came in %s at speed %d", el, speed)
 	}
 }
+
+func TestTokenExpires(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{TokenTTL: 20 * time.Millisecond})
+	tok := subscribe(t, s)
+	time.Sleep(50 * time.Millisecond)
+	_, resp, err := websocket.DefaultDialer.Dial(s.WSURL()+"?token="+tok, nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("expired token: err %v resp %v, want 401", err, resp)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if eb := errorBody(t, body); !strings.Contains(eb.Message, "expired") {
+		t.Errorf("expired token: %s", body)
+	}
+}
