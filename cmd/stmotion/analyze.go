@@ -115,6 +115,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError(fs, fmt.Errorf("--hz %g: want a rate ≥ 0", cfg.hz))
 	}
 	args = fs.Args()
+	sample := ""
 	if len(args) == 0 {
 		dir, err := os.MkdirTemp("", "stmotion-sample-")
 		if err != nil {
@@ -126,10 +127,15 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		fmt.Fprintln(stderr, "stmotion analyze: no input given: analysing the built-in sample game")
-		args = []string{path}
+		args, sample = []string{path}, path
 	}
 
 	inputs, failed := planInputs(args)
+	for i := range inputs {
+		if inputs[i].path == sample {
+			inputs[i].source = sampleSource
+		}
+	}
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
 	hive := len(inputs)+len(failed) > 1
@@ -184,9 +190,14 @@ func usageError(fs *flag.FlagSet, err error) error {
 // input is one session to analyse.
 type input struct {
 	path      string // as found: bundle directory or recording file
+	source    string // what to call it in summary.json and the report, if not path
 	sessionID string
 	bundle    *decode.Bundle
 }
+
+// sampleSource names the built-in sample, which lives in a temporary
+// directory only while analyze runs.
+const sampleSource = "built-in sample (synth.SampleConfig)"
 
 // planInputs expands the arguments into inputs with unique session ids.
 // An argument that cannot be expanded or opened is a failed input; the
@@ -267,6 +278,9 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	}
 	res.summary = export.Summarize(sum)
 	res.summary.Source = in.path
+	if in.source != "" {
+		res.summary.Source = in.source
+	}
 	res.summary.SetTables(cfg.out, p.writer)
 	res.rows = p.writer.Rows(export.TableSamples)
 	if cfg.images {
