@@ -216,7 +216,7 @@ func (g *game) buildTruth(f *feed) {
 			ID: a.id, TeamID: g.teamID[a.side], Side: a.side, Name: a.first + " " + a.last, Jersey: a.jersey,
 			Starter: i%n < 5, Distance_m: round6(a.dist_m), DistanceLive_m: round6(a.distLive_m),
 			TopSpeed_mps: round6(a.top_mps), TimeOnCourt_s: round3(a.onCourt_s), TimeInsideCourt_s: round3(a.inside_s),
-			Possession_s: round3(a.hold_s), PossessionLive_s: round3(a.holdLive_s), Touches: a.touches,
+			Possession_s: round3(a.hold_s), PossessionLive_s: round3(a.holdLive_s), Touches: a.touches, Sprints: a.sprints,
 			DIST_cm: int64(math.Round(a.dist_m * 100)), Box: box,
 		})
 	}
@@ -245,6 +245,9 @@ func (g *game) buildTruth(f *feed) {
 	}
 	if tr.Holds == nil {
 		tr.Holds = []Hold{}
+	}
+	if tr.TeamPossessions == nil {
+		tr.TeamPossessions = []TeamPossession{}
 	}
 }
 

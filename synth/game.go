@@ -120,6 +120,8 @@ type game struct {
 	passIdx    int
 
 	dr       drillState
+	possCur  int     // side in live possession at the last step, -1 none
+	possFrom float64 // since when
 	corr     []correction
 	nextDIST float64
 	gapFrom  int64 // ms since the start: no location samples in [gapFrom, gapTo)
@@ -141,7 +143,7 @@ func newGame(cfg Config) (*game, error) {
 		clock: decode.MarkerPaused, picker: -1, rebounder: -1, lastPassBy: -1, shotIdx: -1, passIdx: -1,
 	}
 	g.liveID = g.uuid()
-	g.possSide = -1
+	g.possSide, g.possCur = -1, -1
 	g.ag = newRoster(g.rng, cfg, tpl)
 	g.reloc = make([]float64, len(g.ag))
 	g.spotOf = make([]int, len(g.ag))
@@ -360,6 +362,14 @@ func (g *game) accumulate(h float64) {
 		if s0 > a.top_mps {
 			a.top_mps = s0
 		}
+		if s0 >= sprint_mps {
+			a.sprintRun_s += h
+			if a.sprintRun_s >= sprintMin_s && a.sprintRun_s-h < sprintMin_s {
+				a.sprints++
+			}
+		} else {
+			a.sprintRun_s = 0
+		}
 		a.dist_m += d
 		if live {
 			a.distLive_m += d
@@ -377,10 +387,37 @@ func (g *game) accumulate(h float64) {
 			}
 		}
 	}
-	if live && g.possSide >= 0 {
-		g.tr.Teams[g.possSide].Possession_s += h
+	cur := -1
+	if live {
+		cur = g.possSide
 	}
+	if cur >= 0 {
+		g.tr.Teams[cur].Possession_s += h
+	}
+	g.teamPossession(cur)
 }
+
+// teamPossession keeps the team possession timeline: side cur has the
+// ball with the clock live from now on (-1: nobody).
+func (g *game) teamPossession(cur int) {
+	if cur == g.possCur {
+		return
+	}
+	if g.possCur >= 0 {
+		g.tr.TeamPossessions = append(g.tr.TeamPossessions, TeamPossession{
+			Side: g.possCur, TeamID: g.teamID[g.possCur], From_ms: g.ms(g.possFrom), To_ms: g.ms(g.t),
+		})
+		g.tr.Teams[g.possCur].Possessions++
+	}
+	g.possCur, g.possFrom = cur, g.t
+}
+
+// A sprint is a noise-free speed of at least sprint_mps held for
+// sprintMin_s (the engine's default definition).
+const (
+	sprint_mps  = 7.0
+	sprintMin_s = 1.0
+)
 
 // A step of the game is direct at t (the director acts, bodies are kept
 // apart, players choose their accelerations), then the caller stores the

@@ -71,6 +71,8 @@ type agent struct {
 	dist_m, distLive_m, top_mps             float64
 	onCourt_s, inside_s, hold_s, holdLive_s float64
 	touches                                 int
+	sprints                                 int
+	sprintRun_s                             float64
 	box                                     [numBox]float64 // the true box score
 	feedBox                                 [numBox]float64 // what the feed has said so far
 	lastDIST_cm                             int64

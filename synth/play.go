@@ -1067,6 +1067,7 @@ func (g *game) finish() {
 		g.marker(decode.MarkerPlayEnd, "")
 	}
 	g.tr.Clock = append(g.tr.Clock, ClockSpan{State: g.clock.String(), From_ms: g.ms(g.clockSince), To_ms: g.ms(g.t)})
+	g.teamPossession(-1)
 	if h := g.holder(); h >= 0 {
 		g.endHold("end")
 	}

@@ -267,6 +267,22 @@ func TestTruthConsistent(t *testing.T) {
 	if poss > live+0.02 || live > tr.Duration_s {
 		t.Errorf("team possession %.2f s, live %.2f s, duration %.0f s", poss, live, tr.Duration_s)
 	}
+	// The team possession timeline: disjoint intervals summing to each
+	// team's possession_s.
+	var tp [2]float64
+	var tpPrev int64
+	for _, p := range tr.TeamPossessions {
+		if p.From_ms < tpPrev || p.To_ms <= p.From_ms {
+			t.Fatalf("team possession %+v overlaps or is empty (previous ended %d)", p, tpPrev)
+		}
+		tpPrev = p.To_ms
+		tp[p.Side] += float64(p.To_ms-p.From_ms) / 1000
+	}
+	for _, tm := range tr.Teams {
+		if math.Abs(tp[tm.Side]-tm.Possession_s) > 0.01 || tm.Possessions < 5 {
+			t.Errorf("team %d: intervals sum to %.3f s, possession_s %.3f, %d possessions", tm.Side, tp[tm.Side], tm.Possession_s, tm.Possessions)
+		}
+	}
 	if poss < 0.5*live {
 		t.Errorf("team possession %.2f s is implausibly small for %.2f s live", poss, live)
 	}
@@ -796,5 +812,41 @@ func TestPractice(t *testing.T) {
 		if p.TeamID != tr.Teams[0].TeamID {
 			t.Errorf("practice player %d on team %d", p.ID, p.TeamID)
 		}
+	}
+}
+
+// TestSprints recounts sprints (7 m/s held 1 s) from Simulate's frames.
+func TestSprints(t *testing.T) {
+	cfg := small(131)
+	cfg.Minutes = 6
+	var run []float64
+	count := map[int64]int{}
+	tr, err := Simulate(context.Background(), cfg, nil, func(f *Frame) {
+		if run == nil {
+			run = make([]float64, len(f.Players))
+		}
+		for i, p := range f.Players {
+			if math.Hypot(p.VX_mps, p.VY_mps) < 7 {
+				run[i] = 0
+				continue
+			}
+			run[i] += float64(StepMs) / 1000
+			if run[i] >= 1-1e-9 && run[i]-float64(StepMs)/1000 < 1-1e-9 {
+				count[p.ID]++
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, p := range tr.Players {
+		total += p.Sprints
+		if p.Sprints != count[p.ID] {
+			t.Errorf("player %d: truth %d sprints, frames %d", p.ID, p.Sprints, count[p.ID])
+		}
+	}
+	if total == 0 {
+		t.Errorf("no sprint in a 6-minute game")
 	}
 }

@@ -31,18 +31,19 @@ type Truth struct {
 	SensorFromCourt Transform        `json:"sensor_from_court"`
 	CourtFromSensor InverseTransform `json:"court_from_sensor"`
 
-	Teams         []TeamTruth    `json:"teams"`
-	Players       []PlayerTruth  `json:"players"`
-	Clock         []ClockSpan    `json:"clock"`
-	Markers       []MarkerTruth  `json:"markers"`
-	Holds         []Hold         `json:"holds"`
-	Passes        []Pass         `json:"passes"`
-	Shots         []ShotTruth    `json:"shots"`
-	FreeThrows    []FreeThrow    `json:"free_throws"`
-	Turnovers     []Turnover     `json:"turnovers"`
-	Substitutions []Substitution `json:"substitutions"`
-	Corrections   []Correction   `json:"corrections"`
-	Feed          FeedCounts     `json:"feed"`
+	Teams           []TeamTruth      `json:"teams"`
+	Players         []PlayerTruth    `json:"players"`
+	Clock           []ClockSpan      `json:"clock"`
+	Markers         []MarkerTruth    `json:"markers"`
+	Holds           []Hold           `json:"holds"`
+	TeamPossessions []TeamPossession `json:"team_possessions"`
+	Passes          []Pass           `json:"passes"`
+	Shots           []ShotTruth      `json:"shots"`
+	FreeThrows      []FreeThrow      `json:"free_throws"`
+	Turnovers       []Turnover       `json:"turnovers"`
+	Substitutions   []Substitution   `json:"substitutions"`
+	Corrections     []Correction     `json:"corrections"`
+	Feed            FeedCounts       `json:"feed"`
 }
 
 // Transform is the map from the canonical court frame (metres) to the
@@ -74,6 +75,15 @@ type TeamTruth struct {
 	AttacksFirstHalf string  `json:"attacks_first_half"` // "east" (+x) or "west"
 	Points           int     `json:"points"`
 	Possession_s     float64 `json:"possession_s"`
+	Possessions      int     `json:"possessions"` // intervals in team_possessions
+}
+
+// TeamPossession is one interval of a team's possession with the clock live.
+type TeamPossession struct {
+	Side    int   `json:"side"`
+	TeamID  int64 `json:"team_id"`
+	From_ms int64 `json:"from_ms"`
+	To_ms   int64 `json:"to_ms"`
 }
 
 // PlayerTruth is one roster player's truth.
@@ -92,6 +102,7 @@ type PlayerTruth struct {
 	Possession_s      float64            `json:"possession_s"`
 	PossessionLive_s  float64            `json:"possession_live_s"`
 	Touches           int                `json:"touches"`
+	Sprints           int                `json:"sprints"`
 	DIST_cm           int64              `json:"dist_cm"`
 	Box               map[string]float64 `json:"box"`
 }
@@ -257,6 +268,8 @@ func definitions() map[string]string {
 		"possession_live_s":   "player: the part of possession_s while the clock was LIVE.",
 		"touches":             "number of holds (catches, pickups, rebounds, steals, inbounds received), any clock state.",
 		"team_possession_s":   "team: clock-LIVE time from one of its players gaining the ball until the ball is shot (release), gained by the other team, or the clock stops; passes between teammates stay in the team's possession, shot and rebound flights belong to nobody. The teams' sum is at most the live time.",
+		"team_possessions":    "the team possession timeline: each interval of team_possession_s (a shot, the other team gaining the ball or the clock stopping ends one; an offensive rebound starts a new one); possessions counts them.",
+		"sprints":             "number of times the noise-free speed reached 7 m/s and stayed at or above it for 1 s (10 ms resolution).",
 		"holds":               "the possession timeline: each interval one player held the ball, with how it was gained and how it ended.",
 		"passes":              "every ball transfer thrown from a player's hands (kind pass, inbound, or toss in a dead ball); to is who caught it (intercepted when of the other side); out_of_bounds passes are not caught.",
 		"shots":               "field goal attempts; x_m, y_m is the shooter at release; hoop_player_x/y_mm is that position relative to the attacked hoop: +y from the hoop toward center court, +x to the right of an observer standing at the hoop facing center court (so x, y, z is right-handed); is_3point and zone as in the \"zone\" definition; assist_by when the shooter caught a teammate's pass and shot within 4 s.",
