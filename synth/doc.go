@@ -93,7 +93,8 @@
 //   - DIST: every DIST stat equals round(100·distance so far); the final
 //     one, dist_cm, is round(100·distance_m). DIST is total distance, not
 //     live-only.
-//   - top_speed_mps: the maximum noise-free speed.
+//   - top_speed_mps: the maximum noise-free speed; sprints: how often it
+//     reached 7 m/s and stayed there for 1 s.
 //   - time_on_court_s: time in the side's five (a substitution takes
 //     effect when both players start walking); time_inside_court_s: time
 //     the noise-free position was inside the court lines.
@@ -101,7 +102,8 @@
 //     and number of holds; possession_live_s the LIVE part. Team
 //     possession_s: LIVE time from one of its players gaining the ball
 //     until a shot's release, the other side gaining it, or the clock
-//     stopping (passes between teammates included).
+//     stopping (passes between teammates included); team_possessions
+//     lists those intervals.
 //   - holds, passes, shots, free_throws, turnovers, substitutions,
 //     corrections: the timelines; a shot's hoop_player_x/y is the shooter's
 //     release position relative to the attacked hoop, +y toward center
