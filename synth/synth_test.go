@@ -850,3 +850,48 @@ func TestSprints(t *testing.T) {
 		t.Errorf("no sprint in a 6-minute game")
 	}
 }
+
+// TestDISTAlongTheWay: every DIST stat is the distance covered up to its
+// occurred_at (integral of the frames' speed), to the cm.
+func TestDISTAlongTheWay(t *testing.T) {
+	cfg := small(141)
+	var cum [][]float64 // per step, per player: distance before the step
+	var run []float64
+	var buf bytes.Buffer
+	tr, err := Simulate(context.Background(), cfg, &buf, func(f *Frame) {
+		if run == nil {
+			run = make([]float64, len(f.Players))
+		}
+		cum = append(cum, append([]float64(nil), run...))
+		h := float64(StepMs) / 1000
+		for i, p := range f.Players {
+			v0 := math.Hypot(p.VX_mps, p.VY_mps)
+			v1 := math.Hypot(p.VX_mps+p.AX_mps2*h, p.VY_mps+p.AY_mps2*h)
+			run[i] += h / 2 * (v0 + v1)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cum = append(cum, run)
+	idx := map[int64]int{}
+	for i, p := range tr.Players {
+		idx[p.ID] = i
+	}
+	n := 0
+	for _, s := range decodeAll(t, buf.Bytes()).stats {
+		v, ok := s.DIST_cm()
+		if !ok {
+			continue
+		}
+		j := int((s.OccurredAt_ms - tr.Start_ms) / StepMs)
+		want := 100 * cum[j][idx[s.PlayerID]]
+		if math.Abs(v-want) > 1.01 {
+			t.Fatalf("player %d DIST %v cm at %d, distance so far %.2f cm", s.PlayerID, v, s.OccurredAt_ms, want)
+		}
+		n++
+	}
+	if n < 100 {
+		t.Errorf("only %d DIST stats", n)
+	}
+}
