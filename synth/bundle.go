@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -275,6 +276,9 @@ func (g *game) liveInfo() decode.LiveInfo {
 	if g.cfg.Practice {
 		typ, name = "SCRIMMAGE", "Practice scrimmage"
 	}
+	// The event id comes from its own stream so that the game stays as it is.
+	seed := uint64(g.cfg.Seed)
+	eventID := uuidFrom(rand.New(rand.NewPCG(seed, seed^0xe7e47)))
 	var li decode.LiveInfo
 	for _, t := range g.rosterTeams() {
 		li.Teams = append(li.Teams, decode.LiveTeam{ID: t.ID, Name: t.Name, Live: decode.LiveMeta{
@@ -282,7 +286,7 @@ func (g *game) liveInfo() decode.LiveInfo {
 			FacilityName: "stmotion Arena", CourtName: "Main Court (" + g.tpl.Title + ")",
 			LocationID:      "/114118d4-2e50-11e6-b4a4-deecc6e6f111/9e4118d4-2e50-11e6-b4a4-deecc6e6f112",
 			IsPracticeEvent: g.cfg.Practice, IsGameEvent: !g.cfg.Practice,
-			Event: &decode.LiveEvent{StartedAt_ms: g.start_ms, ID: g.liveID[:24] + "000000000000", Name: name},
+			Event: &decode.LiveEvent{StartedAt_ms: g.start_ms, ID: eventID, Name: name},
 		}})
 	}
 	return li

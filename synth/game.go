@@ -193,8 +193,10 @@ func newGame(cfg Config) (*game, error) {
 }
 
 // uuid returns a deterministic version-4-looking UUID from the game's rng.
-func (g *game) uuid() string {
-	a, b := g.rng.Uint64(), g.rng.Uint64()
+func (g *game) uuid() string { return uuidFrom(g.rng) }
+
+func uuidFrom(r *rand.Rand) string {
+	a, b := r.Uint64(), r.Uint64()
 	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xfff, (b>>48)&0x3fff|0x8000, b&0xffffffffffff)
 }
 
