@@ -255,6 +255,17 @@ func TestTruthConsistent(t *testing.T) {
 			}
 		}
 	}
+	// Clock spans tile the session.
+	at := tr.Start_ms
+	for _, c := range tr.Clock {
+		if c.From_ms != at || c.To_ms < c.From_ms {
+			t.Fatalf("clock span %+v does not start where the previous ended (%d)", c, at)
+		}
+		at = c.To_ms
+	}
+	if at != tr.End_ms {
+		t.Errorf("clock spans end at %d, session at %d", at, tr.End_ms)
+	}
 	var live, poss float64
 	for _, c := range tr.Clock {
 		if c.State == "LIVE" {
