@@ -664,3 +664,29 @@ func TestTokenExpires(t *testing.T) {
 		t.Errorf("expired token: %s", body)
 	}
 }
+
+// A looping replay whose token lets no line through waits instead of
+// spinning, so the idle timeout and Close still work.
+func TestLoopWithEverythingFiltered(t *testing.T) {
+	dir := tinyDir(t)
+	var feed bytes.Buffer
+	for _, l := range feedLines(t, dir) {
+		if bytes.HasPrefix(l, []byte(`{"type":"location"`)) {
+			feed.Write(l)
+			feed.WriteByte('\n')
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "messages.jsonl"), feed.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, speed := range []float64{0, 1000} {
+		s := start(t, dir, mock.Options{Loop: true, Speed: speed, ConnectionTimeout: 100 * time.Millisecond})
+		c := dial(t, s, subscribe(t, s, "STATS"))
+		readAck(t, c, 100)
+		got, err := readAll(c)
+		if len(got) != 0 || !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+			t.Errorf("speed %g: %d messages, end %v; want none and the idle close", speed, len(got), err)
+		}
+		s.Close()
+	}
+}

@@ -259,18 +259,31 @@ func (ss *session) replay() endReason {
 			return nil
 		}
 	}
+	sentThisPass := false
 	for {
 		if i >= len(b.lines) {
 			if !s.opts.Loop {
 				return endOfFeed
 			}
-			loop, i = loop+1, 0
+			if !sentThisPass {
+				// The token's data types filter out the whole feed: nothing
+				// will ever be sent, so wait (idle) instead of spinning.
+				if s.opts.Speed == 0 {
+					<-ss.done
+					return stopped
+				}
+				if err := wait(time.Until(s.due(loop+1, 0))); err != nil {
+					return stopped
+				}
+			}
+			loop, i, sentThisPass = loop+1, 0, false
 		}
 		ln := &b.lines[i]
 		if !ss.allow[ln.kind] {
 			i++
 			continue
 		}
+		sentThisPass = true
 		if s.opts.Speed > 0 {
 			if err := wait(time.Until(s.due(loop, ln.rel_ms))); err != nil {
 				return stopped
