@@ -17,6 +17,7 @@ import (
 //	stmotion_live_duplicates_total             messages dropped as already seen (after reconnects)
 //	stmotion_live_gap_filled_total{kind}       stats/shot messages recovered from REST after a reconnect
 //	stmotion_live_reconnects_total             websocket reconnects
+//	stmotion_live_reconnect_seconds           from losing the websocket to the next ack
 //	stmotion_live_lag_seconds                  wall clock minus occurred_at of the newest message
 //	stmotion_overlay_clients                   connected /overlay websocket clients
 //	stmotion_overlay_frames_total              frames broadcast
@@ -30,6 +31,7 @@ type Metrics struct {
 	Duplicates    prometheus.Counter
 	GapFilled     *prometheus.CounterVec
 	Reconnects    prometheus.Counter
+	ReconnectTime prometheus.Histogram
 	Lag           prometheus.Gauge
 	Clients       prometheus.Gauge
 	Frames        prometheus.Counter
@@ -57,6 +59,11 @@ func NewMetrics() *Metrics {
 		Reconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "stmotion_live_reconnects_total", Help: "Websocket reconnects (each with a new one-time token).",
 		}),
+		ReconnectTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "stmotion_live_reconnect_seconds",
+			Help:    "Time from losing the websocket to the ack of the next connection.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30},
+		}),
 		Lag: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received.",
 		}),
@@ -81,7 +88,7 @@ func NewMetrics() *Metrics {
 	for _, k := range []string{"stats", "shot"} {
 		m.GapFilled.WithLabelValues(k)
 	}
-	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.Lag,
+	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ReconnectTime, m.Lag,
 		m.Clients, m.Frames, m.DroppedFrames, m.Latency,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m

@@ -293,12 +293,19 @@ func (c *overlayClient) close() { c.once.Do(func() { close(c.done); c.c.Close() 
 
 func (c *overlayClient) writer() {
 	defer c.close()
+	var deadline time.Time
 	for {
 		select {
 		case <-c.done:
 			return
 		case f := <-c.q:
-			c.c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			// A write blocked for 9-10 s ends the client. The deadline is
+			// moved once a second, not per frame (each move re-arms a
+			// runtime timer, which 100 clients at 25 Hz feel).
+			if now := time.Now(); deadline.Sub(now) < 9*time.Second {
+				deadline = now.Add(10 * time.Second)
+				c.c.SetWriteDeadline(deadline)
+			}
 			if err := c.c.WritePreparedMessage(f.pm); err != nil {
 				return
 			}

@@ -91,7 +91,10 @@ type SessionResult struct {
 	DecodeErrors int64
 	GapFilled    int64 // stats and shot messages recovered from REST after reconnects
 	Reconnects   int64
-	Next         string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
+	// Offline is the total time between losing a connection and the ack
+	// of the next one; OfflineMax the longest such gap.
+	Offline, OfflineMax time.Duration
+	Next                string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
 }
 
 // Join joins a live event and stays joined until the feed ends (the
@@ -373,6 +376,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 	var buf []byte
 	attempt := 0
 	first := true
+	var lost time.Time
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -412,6 +416,12 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		}
 		attempt = 0
 		if !first {
+			gap := time.Since(lost)
+			s.res.Offline += gap
+			s.res.OfflineMax = max(s.res.OfflineMax, gap)
+			if m := s.cfg.Metrics; m != nil {
+				m.ReconnectTime.Observe(gap.Seconds())
+			}
 			s.res.Reconnects++
 			if m := s.cfg.Metrics; m != nil {
 				m.Reconnects.Inc()
@@ -442,6 +452,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 		}
 		stop()
+		lost = time.Now()
 		f.Close()
 		s.cfg.Health.set(func(h *Health) { h.connected = false })
 		var fe *FeedError
