@@ -39,6 +39,8 @@ type Config struct {
 
 	// Feed degradations.
 	Noise_mm         float64 `json:"noise_mm"`           // Gaussian sigma per axis of location noise
+	Bias_mm          float64 `json:"bias_mm"`            // sigma per axis of a slowly wandering per-sensor offset (multipath), added to the noise
+	BiasTau_s        float64 `json:"bias_tau_s"`         // correlation time of that offset
 	Jitter_ms        float64 `json:"jitter_ms"`          // Gaussian sigma of the sampling instant around the nominal tick (clipped to ±3σ and ±40 % of the period)
 	JitterPerSensor  bool    `json:"jitter_per_sensor"`  // each sensor's instant jitters on its own; by default a tick's samples share one instant, as on real feeds
 	DropRate         float64 `json:"drop_rate"`          // probability that one sample is lost
@@ -61,7 +63,7 @@ func DefaultConfig() Config {
 	return Config{
 		Minutes: 12, Hz: 25, Seed: 1, Court: "nba",
 		Rotation_deg: -31, TX_mm: 4200, TY_mm: 7600,
-		Noise_mm: 30, Jitter_ms: 3, DropRate: 0.004,
+		Noise_mm: 30, Bias_mm: 20, BiasTau_s: 1.5, Jitter_ms: 3, DropRate: 0.004,
 		DropoutsPerMin: 0.15, DropoutMax_s: 1.5,
 		DuplicateRate: 0.0008, ReorderRate: 0.002, OutlierRate: 0.0003, FeedGapRate: 0.15,
 		StatsDelayMax_ms: 1500,
@@ -107,6 +109,8 @@ func (c Config) Validate() error {
 		bad("Minutes", c.Minutes, 0.05, 24*60),
 		bad("Hz", c.Hz, 0.5, 1000),
 		bad("Noise_mm", c.Noise_mm, 0, 5000),
+		bad("Bias_mm", c.Bias_mm, 0, 5000),
+		bad("BiasTau_s", c.BiasTau_s, 0.01, 3600),
 		bad("Jitter_ms", c.Jitter_ms, 0, 100),
 		bad("DropRate", c.DropRate, 0, 0.9),
 		bad("DropoutsPerMin", c.DropoutsPerMin, 0, 60),

@@ -54,7 +54,9 @@
 // Sensor positions are in a sensor frame rotated by Rotation_deg and
 // translated by (TX_mm, TY_mm) from the court (default -31° and
 // (+4200, +7600) mm), in whole mm, with Gaussian noise (Noise_mm per axis,
-// 30 % of it on a player's z), occasional 0.5-2.5 m outliers. The sensors
+// 30 % of it on a player's z) on top of a slowly wandering offset per
+// sensor (Bias_mm, correlation time BiasTau_s: multipath is not white),
+// and occasional 0.5-2.5 m outliers. The sensors
 // are sampled at the nominal ticks k/Hz at a jittered instant (Jitter_ms,
 // one instant per tick as real feeds stamp a frame, or one per sensor with
 // JitterPerSensor); occurred_at is that instant and the position is exact

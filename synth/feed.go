@@ -54,7 +54,10 @@ type feed struct {
 	period_ms float64
 	jmax_ms   int64
 	end_ms    int64
-	dropUntil []int64 // per sensor: 0 ball, 1+i player i
+	dropUntil []int64      // per sensor: 0 ball, 1+i player i
+	bias      [][2]float64 // per sensor: the wandering offset, mm
+	biasKeep  float64      // exp(-period/tau): how much of the offset survives a tick
+	biasNew   float64      // sigma·sqrt(1-keep²): the fresh part
 	ids       []int64
 	line      []byte
 	held      []heldLine
@@ -75,6 +78,12 @@ func newFeed(cfg Config, g *game, w io.Writer) *feed {
 		f.ring[i].p = make([]pstate, len(g.ag))
 	}
 	f.dropUntil = make([]int64, 1+len(g.ag))
+	f.bias = make([][2]float64, 1+len(g.ag))
+	f.biasKeep = math.Exp(-f.period_ms / 1000 / cfg.BiasTau_s)
+	f.biasNew = cfg.Bias_mm * math.Sqrt(1-f.biasKeep*f.biasKeep)
+	for i := range f.bias {
+		f.bias[i] = [2]float64{f.rng.NormFloat64() * cfg.Bias_mm, f.rng.NormFloat64() * cfg.Bias_mm}
+	}
 	f.ids = make([]int64, 1+len(g.ag))
 	f.ids[0] = BallID
 	for i := range g.ag {
@@ -130,6 +139,13 @@ func (f *feed) tick(tk int64) {
 	shared := tk + jitter()
 	for s := range f.ids {
 		f.n.Samples++
+		if cfg.Bias_mm > 0 {
+			// An Ornstein-Uhlenbeck offset per sensor, advanced every tick
+			// whether or not the sample is delivered.
+			b := &f.bias[s]
+			b[0] = b[0]*f.biasKeep + f.rng.NormFloat64()*f.biasNew
+			b[1] = b[1]*f.biasKeep + f.rng.NormFloat64()*f.biasNew
+		}
 		inst := shared
 		if cfg.JitterPerSensor {
 			inst = tk + jitter()
@@ -162,6 +178,10 @@ func (f *feed) tick(tk int64) {
 		}
 		X, Y := f.s2c.ApplyXY(x, y)
 		Z := z * 1000
+		if cfg.Bias_mm > 0 {
+			X += f.bias[s][0]
+			Y += f.bias[s][1]
+		}
 		if sigma > 0 {
 			X += f.rng.NormFloat64() * sigma
 			Y += f.rng.NormFloat64() * sigma

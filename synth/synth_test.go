@@ -116,7 +116,7 @@ func TestEveryLineDecodes(t *testing.T) {
 		{"game", func(c *Config) {}},
 		{"practice", func(c *Config) { c.Practice = true; c.Minutes = 5 }},
 		{"fiba-10hz", func(c *Config) { c.Court = "fiba"; c.Hz = 10 }},
-		{"hs-noiseless", func(c *Config) { c.Court = "hs"; c.Noise_mm = 0; c.Jitter_ms = 0 }},
+		{"hs-noiseless", func(c *Config) { c.Court = "hs"; c.Noise_mm = 0; c.Bias_mm = 0; c.Jitter_ms = 0 }},
 		{"no-bench-100hz", func(c *Config) { c.BenchPerTeam = 0; c.Hz = 100; c.Minutes = 1 }},
 		{"big-bench-wnba", func(c *Config) { c.BenchPerTeam = 15; c.Court = "wnba"; c.Minutes = 5 }},
 		{"jitter-per-sensor", func(c *Config) { c.JitterPerSensor = true; c.Jitter_ms = 8 }},
@@ -668,7 +668,7 @@ func TestRecordingReader(t *testing.T) {
 func TestSamplesExact(t *testing.T) {
 	cfg := small(101)
 	cfg.Minutes = 0.5
-	cfg.Noise_mm, cfg.OutlierRate = 0, 0
+	cfg.Noise_mm, cfg.Bias_mm, cfg.OutlierRate = 0, 0, 0
 	type st struct {
 		p    []FramePlayer
 		b    [3]float64

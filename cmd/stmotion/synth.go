@@ -42,6 +42,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.Hz, "hz", cfg.Hz, "location samples per second per sensor")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
 	fs.Float64Var(&cfg.Noise_mm, "noise-mm", cfg.Noise_mm, "sensor noise sigma per axis, mm")
+	fs.Float64Var(&cfg.Bias_mm, "bias-mm", cfg.Bias_mm, "sigma per axis of each sensor's slowly wandering offset (multipath), mm")
 	fs.StringVar(&cfg.Court, "court", cfg.Court, "court template: nba, wnba, ncaa, hs, fiba")
 	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice of scrimmage drills (DRILL_* markers) instead of a game")
 	fs.StringVar(&cfg.Compress, "compress", cfg.Compress, `compress the recording: "", gz or zst`)
