@@ -259,3 +259,29 @@ func TestBenchPipelineRuns(t *testing.T) {
 		}
 	}
 }
+
+// A bare recording (no court, no roster) is analysed in the sensor frame,
+// with warnings that say so.
+func TestAnalyzeBareRecording(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	bare := filepath.Join(dir, "game.jsonl")
+	if err := os.Rename(filepath.Join(b, decode.BundleMessages), bare); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", bare)
+	if err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"no court.json", "no subscribe.json"} {
+		if !strings.Contains(stderr, bare+": "+want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	if sum.SessionID != "game" || !sum.Quality.NoCourt || len(sum.Players) == 0 {
+		t.Errorf("summary.json: session %q, no_court %v, %d players", sum.SessionID, sum.Quality.NoCourt, len(sum.Players))
+	}
+}
