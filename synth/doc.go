@@ -15,7 +15,9 @@
 // (court.BodyFor of the template and the sensor transform), stats.json and
 // shots.json (as a client joining at the start sees them: empty),
 // messages.jsonl[.gz|.zst] and truth.json. The same Config (seed included)
-// gives the same bytes in every file.
+// gives the same bytes in every file on a given CPU architecture (another
+// architecture may fuse floating-point operations differently and so play
+// a slightly different game).
 //
 // # The game
 //
