@@ -462,6 +462,12 @@ func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist, z float64) {
 // Hand_m (both interpolated), never earlier than the entry.
 func (d *Detector) candStep(t_ms int64, dist, z float64) {
 	c := &d.cfg
+	if z < c.FloorZ_m && d.candAir && d.rel.valid && d.fl.made {
+		// A ball out of the net that bounces again is still loose: the
+		// gather starts over.
+		d.candAir, d.candHand = false, false
+		d.candEntry, d.candStart = t_ms, t_ms
+	}
 	if z >= c.FloorZ_m && !d.candAir {
 		d.candAir = true
 		if d.started && d.prevZ_m < c.FloorZ_m {
