@@ -121,9 +121,9 @@
 // A 48-minute game at 25 Hz (24 players and the ball) is 1.79 million
 // lines: 196 MB of JSONL, 20 MB with --compress zst, 26 MB with gz, and a
 // 0.3 MB truth.json. Measured on the shared 2-core machine at a load
-// average of about 14 with `stmotion synth --out DIR --minutes 48`:
-// 1.2 s of CPU and 3.8-6.0 s wall writing to disk; with zst 2.2 s of CPU
-// and 4.8 s wall. `time go run ./cmd/stmotion synth --out /tmp/g48
+// average of about 14 (so the wall clock mostly waits for a CPU) with
+// `stmotion synth --out DIR --minutes 48`: 1.0-1.2 s of CPU and 3.8-7.0 s
+// wall writing to disk; with zst 1.9-2.2 s of CPU and 3.1-4.8 s wall. `time go run ./cmd/stmotion synth --out /tmp/g48
 // --minutes 48` took 35 s, about 30 s of it compiling the CLI.
 // BenchmarkWriteMessages measures the simulator against plain line
 // formatting (BenchmarkAppendLocation) in the same run.
