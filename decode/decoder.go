@@ -332,30 +332,25 @@ func (p *parser) member(i int) ([]byte, Span, int, error) {
 	if esc {
 		key = p.unescape(key)
 	}
-	j := end
+	if sep, j, ok := gapSep(src, end); ok && sep == ':' {
+		return key, raw, j, nil
+	}
+	j := skipWS(src, end)
 	if at(src, j) != ':' {
-		j = skipWS(src, j)
-		if at(src, j) != ':' {
-			return nil, raw, j, p.syntax(j)
-		}
+		return nil, raw, j, p.syntax(j)
 	}
-	j++
-	if c := at(src, j); c <= ' ' {
-		j = skipWS(src, j)
-	}
-	return key, raw, j, nil
+	return key, raw, skipWS(src, j+1), nil
 }
 
 // objNext steps over the whitespace after a member's value and then the ','
 // (more true, at the next key) or the closing '}'.
 func (p *parser) objNext(i int) (int, bool, error) {
 	src := p.src
-	c := at(src, i)
-	if c <= ' ' {
-		i = skipWS(src, i)
-		c = at(src, i)
+	if sep, j, ok := gapSep(src, i); ok && sep == ',' {
+		return j, true, nil
 	}
-	switch c {
+	i = skipWS(src, i)
+	switch at(src, i) {
 	case ',':
 		i = skipWS(src, i+1)
 		return i, true, nil

@@ -3,6 +3,8 @@ package decode
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 )
 
@@ -126,6 +128,86 @@ func BenchmarkDecodeMix(b *testing.B) {
 		corpus = append(corpus, []byte(s))
 		total += len(s)
 	}
+	b.Run("stmotion", func(b *testing.B) {
+		var d Decoder
+		var m Message
+		b.SetBytes(int64(total))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, src := range corpus {
+				if err := d.Decode(src, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*len(corpus))/b.Elapsed().Seconds()/1e6, "Mmsgs/s")
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		b.SetBytes(int64(total))
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, src := range corpus {
+				var m jsonMessage
+				if err := json.Unmarshal(src, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*len(corpus))/b.Elapsed().Seconds()/1e6, "Mmsgs/s")
+	})
+}
+
+// shuffledCorpus is a feed like BenchmarkDecodeMix's but with every
+// object's keys in a random order and 0-2 bytes of space or tab in every
+// gap, different per message, so that branch prediction cannot learn one
+// layout (as with a real producer that does not keep key order).
+func shuffledCorpus(n int) ([][]byte, int) {
+	r := rand.New(rand.NewPCG(7, 11))
+	ws := func(b []byte) []byte {
+		for k := r.IntN(3); k > 0; k-- {
+			if r.IntN(3) == 0 {
+				b = append(b, '\t')
+			} else {
+				b = append(b, ' ')
+			}
+		}
+		return b
+	}
+	obj := func(b []byte, kv [][2]string) []byte {
+		r.Shuffle(len(kv), func(i, j int) { kv[i], kv[j] = kv[j], kv[i] })
+		b = ws(append(b, '{'))
+		for i, m := range kv {
+			if i > 0 {
+				b = ws(append(b, ','))
+			}
+			b = ws(append(append(append(b, '"'), m[0]...), '"'))
+			b = ws(append(b, ':'))
+			b = ws(append(b, m[1]...))
+		}
+		return append(b, '}')
+	}
+	var corpus [][]byte
+	total := 0
+	for k := 0; k < n; k++ {
+		sensor, id := `"PLAYER"`, strconv.Itoa(2900+k%10)
+		if k%11 == 10 {
+			sensor, id = `"BALL"`, "2147549498"
+		}
+		data := obj(nil, [][2]string{
+			{"occurred_at", strconv.Itoa(1478800197342 + 4*k)}, {"type", sensor}, {"id", id},
+			{"x", strconv.Itoa(-14000 + (k*7919)%28000)}, {"y", strconv.Itoa(-7500 + (k*104729)%15000)}, {"z", strconv.Itoa(k % 2500)},
+		})
+		line := obj(nil, [][2]string{{"type", `"location"`}, {"data", string(data)}})
+		corpus = append(corpus, line)
+		total += len(line)
+	}
+	return corpus, total
+}
+
+// BenchmarkDecodeShuffled decodes shuffledCorpus: the general path, with
+// "type" after "data" in half of the messages.
+func BenchmarkDecodeShuffled(b *testing.B) {
+	corpus, total := shuffledCorpus(2000)
 	b.Run("stmotion", func(b *testing.B) {
 		var d Decoder
 		var m Message

@@ -523,3 +523,27 @@ func TestFastPathNumbers(t *testing.T) {
 		check(line[:k])
 	}
 }
+
+// TestLocKeyIndex checks the location key table: every key finds its
+// field, near misses find none, and no two keys share a slot.
+func TestLocKeyIndex(t *testing.T) {
+	seen := map[int]string{}
+	for k, name := range []string{"occurred_at", "type", "id", "x", "y", "z"} {
+		h := locKeyHash(len(name), name[0])
+		if other, ok := seen[h]; ok {
+			t.Fatalf("keys %q and %q share slot %d", name, other, h)
+		}
+		seen[h] = name
+		src := []byte(`{"` + name + `":1,"padding":"0123456789"}`)
+		if got := locKeyIndex(src, 2, 2+len(name)); got != k {
+			t.Errorf("locKeyIndex(%q) = %d, want %d", name, got, k)
+		}
+	}
+	for _, name := range []string{"", "X", "xx", "i", "ix", "typ", "typee", "tYpe", "occurred_a", "occurred_atx", "occurred-at",
+		"xccurred_at", "z\x00", "idid", "0123456789abcdef", "0123456789abcdefg"} {
+		src := []byte(`{"` + name + `":1,"padding":"0123456789"}`)
+		if got := locKeyIndex(src, 2, 2+len(name)); got != -1 {
+			t.Errorf("locKeyIndex(%q) = %d, want -1", name, got)
+		}
+	}
+}

@@ -22,7 +22,28 @@ var strPlain = func() (t [256]bool) {
 }()
 
 // skipWS returns the index of the first non-whitespace byte at or after i.
+// Gaps of random length (0, 1, 2 spaces or tabs, as a producer that pads
+// freely writes them) would make a byte loop mispredict its exit; 8 bytes
+// are classified at once instead (wsRun), so short gaps cost no branch.
+// This part is small enough to be inlined; long gaps and the last bytes of
+// the input go to skipWSLong.
 func skipWS(src []byte, i int) int {
+	if len(src)-i >= 8 {
+		if n := wsRun(load8(src, i)); n < 8 {
+			return i + n
+		}
+	}
+	return skipWSLong(src, i)
+}
+
+func skipWSLong(src []byte, i int) int {
+	for len(src)-i >= 8 {
+		n := wsRun(load8(src, i))
+		i += n
+		if n < 8 {
+			return i
+		}
+	}
 	for i < len(src) {
 		c := src[i]
 		if c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t') {

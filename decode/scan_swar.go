@@ -21,6 +21,43 @@ func load8(src []byte, i int) uint64 { return binary.LittleEndian.Uint64(src[i :
 // may be marked too, so only the lowest mark is exact.
 func hasZeroByte(x uint64) uint64 { return (x - swarOnes) & ^x & swarHighs }
 
+// isZeroByte marks (high bit) exactly the zero bytes of x: adding 0x7F to
+// the low 7 bits of a byte cannot carry into the next one.
+func isZeroByte(x uint64) uint64 {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	return ^((x&low7 + low7) | x) & swarHighs
+}
+
+// wsMask marks (high bit) exactly the JSON whitespace bytes of v: space,
+// tab, newline, carriage return. b&^4 == 9 holds for tab and CR only.
+func wsMask(v uint64) uint64 {
+	return isZeroByte(v^(swarOnes*' ')) | isZeroByte(v&^(swarOnes*4)^(swarOnes*'\t')) | isZeroByte(v^(swarOnes*'\n'))
+}
+
+// wsRun returns how many of the 8 bytes in v, from the first, are JSON
+// whitespace: 0-8, without branches.
+func wsRun(v uint64) int {
+	return bits.TrailingZeros64(^wsMask(v)&swarHighs) >> 3
+}
+
+// gapSep reads whitespace, one separator byte and whitespace at src[i:]
+// from a single 8-byte word: the gap around a ':' or ','. It returns the
+// separator and the index after the whitespace that follows it; ok is
+// false when the gap does not fit in the word (or fewer than 8 bytes are
+// left), and the caller then reads it with skipWS.
+func gapSep(src []byte, i int) (sep byte, j int, ok bool) {
+	if len(src)-i < 8 {
+		return 0, i, false
+	}
+	v := load8(src, i)
+	other := ^wsMask(v) & swarHighs
+	n1 := bits.TrailingZeros64(other) >> 3
+	sep = byte(v >> (8 * uint(n1) & 63))
+	n2 := bits.TrailingZeros64(other>>(8*uint(n1)+8)) >> 3 // a shift of 64 gives 0: n2 = 8
+	j = i + n1 + 1 + n2
+	return sep, j, n1+1+n2 < 8
+}
+
 // stringStop marks the bytes that end a plain run inside a JSON string:
 // '"', '\\' and control characters (< 0x20). The lowest mark is exact.
 func stringStop(v uint64) uint64 {

@@ -1,0 +1,206 @@
+package decode
+
+import "math"
+
+// The general path's location loop. Producers that do not keep the key
+// order also vary it (and the padding) from message to message, so the
+// branch predictor cannot learn a layout: what costs here is mispredicted
+// branches, not instructions. The loop therefore finds the field with a
+// table lookup instead of a switch (locKeyIndex), parses plain integers
+// without data-dependent branches (numBF), stores into an array indexed by
+// field, and skips whitespace a word at a time (skipWS). Anything unusual
+// (escapes, null, fractions, unknown keys, errors) takes the slow branch,
+// which holds the same logic as the other kinds' loops.
+
+// Location field indexes; bit k of the seen set is field k (locOccurred is
+// 1<<locIdxOccurred and so on).
+const (
+	locIdxOccurred = iota
+	locIdxType
+	locIdxID
+	locIdxX
+	locIdxY
+	locIdxZ
+	locIdxN
+)
+
+// locLo and locHi are the ranges of the numeric fields.
+var (
+	locLo = [locIdxN]int64{math.MinInt64, 0, math.MinInt64, math.MinInt32, math.MinInt32, math.MinInt32}
+	locHi = [locIdxN]int64{math.MaxInt64, 0, math.MaxInt64, math.MaxInt32, math.MaxInt32, math.MaxInt32}
+)
+
+// locKey is one slot of the key table: the key's bytes as two words.
+type locKey struct {
+	w0, w1 uint64
+	n      int
+	k      int
+}
+
+// locKeyHash spreads the six keys over 16 slots without collisions
+// (TestLocKeyIndex checks it).
+func locKeyHash(n int, first byte) int { return (n*5 + int(first)) & 15 }
+
+var locKeyTab = func() (t [16]locKey) {
+	for i := range t {
+		t[i] = locKey{n: -1, k: -1}
+	}
+	for k, name := range [locIdxN]string{"occurred_at", "type", "id", "x", "y", "z"} {
+		var b [16]byte
+		copy(b[:], name)
+		t[locKeyHash(len(name), name[0])] = locKey{word(string(b[:]), 0), word(string(b[:]), 8), len(name), k}
+	}
+	return t
+}()
+
+// locKeyIndex returns the field index of the key src[s:e] (no escapes), or
+// -1. It needs len(src) >= 16 and e < len(src) (the closing quote).
+func locKeyIndex(src []byte, s, e int) int {
+	n := e - s
+	if n < 1 || n > 16 {
+		return -1
+	}
+	t := &locKeyTab[locKeyHash(n, src[s])]
+	w0 := loadPad(src, s)
+	w1 := loadPad(src, min(s+8, len(src)))
+	lo := min(n, 8)
+	m0 := ^uint64(0) >> ((64 - 8*uint(lo)) & 63)
+	m1 := (^uint64(0) >> ((128 - 8*uint(n)) & 63)) & -b2u(n > 8)
+	if w0&m0 == t.w0 && w1&m1 == t.w1 && n == t.n {
+		return t.k
+	}
+	return -1
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// numBF parses an optionally negative integer of 1 to 15 digits without a
+// superfluous leading zero at src[i:], like fastNum but without branches
+// that depend on the sign or the length (two words are always looked at).
+// It needs len(src) >= 8 and i < len(src).
+func numBF(src []byte, i int) (int64, int, bool) {
+	neg := b2u(src[i] == '-')
+	i += int(neg)
+	v := loadPad(src, min(i, len(src)))
+	n := digitRun(v)
+	u := digits8(v, n)
+	w := loadPad(src, min(i+8, len(src)))
+	m := digitRun(w) & -int(n>>3) // second word only after 8 digits
+	u = u*pow10u[m] + digits8(w, m)&-b2u(m != 0)
+	n += m
+	ok := n >= 1 && m < 8 && (n == 1 || v&0xFF != '0')
+	u = (u ^ -neg) + neg // two's complement negation when neg
+	return int64(u), i + n, ok
+}
+
+// location reads a location's data into l: all six fields are required.
+func (p *parser) location(i int, l *Location) (int, error) {
+	src := p.src
+	*l = Location{}
+	obj := i
+	var seen uint8
+	var vals [locIdxN]int64
+	i = skipWS(src, i+1)
+	if at(src, i) == '}' {
+		return i + 1, p.missing(obj, seen, locAll, locNames)
+	}
+	big := len(src) >= 16
+	for {
+		if at(src, i) != '"' {
+			return i, p.syntax(i)
+		}
+		end, esc, ok := scanString(src, i)
+		if !ok {
+			return end, p.syntax(end)
+		}
+		k := -1
+		switch {
+		case esc:
+			k = locIndexOf(locField(p.unescape(src[i+1 : end-1])))
+		case big && end < len(src):
+			k = locKeyIndex(src, i+1, end-1)
+		default:
+			k = locIndexOf(locFieldAt(src, i+1, end-1))
+		}
+		if sep, j, ok := gapSep(src, end); ok && sep == ':' {
+			i = j
+		} else {
+			i = skipWS(src, end)
+			if at(src, i) != ':' {
+				return i, p.syntax(i)
+			}
+			i = skipWS(src, i+1)
+		}
+
+		if k >= 0 && k != locIdxType && big && i < len(src) {
+			v, j, ok := numBF(src, i)
+			c := at(src, j)
+			if ok && c != '.' && c != 'e' && c != 'E' && v >= locLo[k] && v <= locHi[k] {
+				vals[k] = v
+				seen |= 1 << k
+				i = j
+				goto next
+			}
+		}
+		{ // the slow branch
+			var null bool
+			var err error
+			switch k {
+			case locIdxType:
+				var esc bool
+				l.SensorText, esc, i, null, err = p.strEsc(i, "data.type")
+				l.Sensor = sensorOf(p.text(l.SensorText, esc))
+			case -1:
+				i, err = p.skip(i, 2)
+			default:
+				vals[k], i, null, err = p.int(i, locLo[k], locHi[k], locNames[k])
+			}
+			if err != nil {
+				return i, err
+			}
+			if k >= 0 {
+				seen = mark(seen, 1<<k, null)
+			}
+		}
+	next:
+		if sep, j, ok := gapSep(src, i); ok && sep == ',' {
+			i = j
+			continue
+		}
+		i = skipWS(src, i)
+		c := at(src, i)
+		if c == ',' {
+			i = skipWS(src, i+1)
+			continue
+		}
+		if c != '}' {
+			return i, p.syntax(i)
+		}
+		i++
+		break
+	}
+	l.OccurredAt_ms = vals[locIdxOccurred]
+	l.ID = vals[locIdxID]
+	l.X_mm = int32(vals[locIdxX])
+	l.Y_mm = int32(vals[locIdxY])
+	l.Z_mm = int32(vals[locIdxZ])
+	if seen != locAll {
+		return i, p.missing(obj, seen, locAll, locNames)
+	}
+	return i, nil
+}
+
+// locIndexOf turns a location field bit into its index, -1 for 0.
+func locIndexOf(f uint8) int {
+	for k := 0; k < locIdxN; k++ {
+		if f == 1<<k {
+			return k
+		}
+	}
+	return -1
+}
