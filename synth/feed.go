@@ -13,12 +13,13 @@ import (
 // (the ball, then the roster in order) is sampled once per nominal tick
 // k/Hz at an instant jittered by a few ms (one instant for the whole tick,
 // as real feeds stamp a frame, or one per sensor with JitterPerSensor);
-// occurred_at is that instant and
-// the position is the exact noise-free position there, mapped to the sensor
-// frame, plus Gaussian noise, rounded to whole mm. Samples are lost singly
-// (DropRate) and in dropouts; lines are sometimes delivered twice or a few
-// lines late. Stats, shots and markers are interleaved at their delivery
-// time.
+// occurred_at is that instant and the position is the exact noise-free
+// position there, mapped to the sensor frame, plus a wandering per-sensor
+// offset and Gaussian noise (and rarely an outlier), rounded to whole mm.
+// Samples are lost singly (DropRate), in per-sensor dropouts and in
+// whole-feed gaps during dead balls; lines are sometimes delivered twice or
+// a few lines late. Stats, shots and markers are interleaved at their
+// delivery time. Memory is constant: a ring of the last ringLen steps.
 
 // ringLen snapshots of the motion are kept: samples are evaluated inside the
 // step that contains their instant, which lags the simulation by at most
