@@ -1,0 +1,94 @@
+package live_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+)
+
+func TestRecorder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bundle")
+	r, err := live.NewRecorder(dir, live.RecorderOptions{FlushInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []string{
+		`{"type":"pong"}`,
+		"{\"type\":\n\"pong\"}", // a raw newline: compacted onto one line
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}`,
+		`{"type":"loc`, // truncated: kept verbatim
+	}
+	for _, m := range msgs {
+		if err := r.Message([]byte(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, decode.BundleMessages)
+	if data, _ := os.ReadFile(path); len(data) != 0 {
+		t.Errorf("%d bytes on disk before the flush interval, want 0 (buffered)", len(data))
+	}
+	if err := r.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	want := `{"type":"pong"}` + "\n" + `{"type":"pong"}` + "\n" + msgs[2] + "\n" + msgs[3] + "\n"
+	if string(data) != want {
+		t.Errorf("messages.jsonl =\n%s\nwant\n%s", data, want)
+	}
+	if err := r.Duplicate([]byte(msgs[0])); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteJSON(decode.BundleCourt, []byte(`{"xne":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteJSON(decode.BundleLive, &decode.LiveInfo{Teams: []decode.LiveTeam{{ID: 1, Live: decode.LiveMeta{ID: "L"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteGap(&decode.LiveStats{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Message([]byte(`{}`)); err == nil {
+		t.Error("Message after Close succeeded")
+	}
+	if r.Lines() != 4 {
+		t.Errorf("Lines() = %d, want 4", r.Lines())
+	}
+	dups, _ := os.ReadFile(filepath.Join(dir, live.BundleDuplicates))
+	if string(dups) != msgs[0]+"\n" {
+		t.Errorf("duplicates.jsonl = %q", dups)
+	}
+	if _, err := os.Stat(filepath.Join(dir, live.BundleGapDir, "0001-stats.json")); err != nil {
+		t.Error(err)
+	}
+	b, err := decode.OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Live == nil || b.Live.Teams[0].Live.ID != "L" || !strings.Contains(string(b.Court), `"xne": 1`) {
+		t.Errorf("bundle live %+v court %s", b.Live, b.Court)
+	}
+}
+
+// TestRecorderFlushInterval: lines reach the file within the interval
+// without an explicit Flush.
+func TestRecorderFlushInterval(t *testing.T) {
+	dir := t.TempDir()
+	r, err := live.NewRecorder(dir, live.RecorderOptions{FlushInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.Message([]byte(`{"type":"pong"}`))
+	waitFor(t, "the periodic flush", func() bool {
+		data, _ := os.ReadFile(filepath.Join(dir, decode.BundleMessages))
+		return len(data) > 0
+	})
+}

@@ -1,0 +1,82 @@
+package live
+
+import (
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+func TestDedup(t *testing.T) {
+	loc := func(id, t_ms, x int) string {
+		return `{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"PLAYER","id":` + itoa(id) + `,"x":` + itoa(x) + `,"y":0,"z":0}}`
+	}
+	stats := func(player, version int) string {
+		return `{"type":"stats","data":{"occurred_at":1,"team_id":1,"player_id":` + itoa(player) + `,"stats":{"PTS":2.0},"classification":"TWO_POINT_MAKE","version":` + itoa(version) + `}}`
+	}
+	shot := `{"type":"shot","data":{"occurred_at":5,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":1,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`
+	marker := `{"type":"marker","data":{"occurred_at":9,"type":"LIVE"}}`
+	next := func(id string) string {
+		return `{"type":"marker","data":{"occurred_at":9,"live_id":"` + id + `","type":"PLAY_NEXT"}}`
+	}
+	steps := []struct {
+		line string
+		dup  bool
+	}{
+		{loc(1, 1000, 5), false},
+		{loc(1, 1000, 5), true},    // replayed
+		{loc(1, 1000, 6), false},   // same time, other position: a different sample
+		{loc(2, 1000, 5), false},   // other sensor
+		{loc(1, 1100, 5), false},   // newer
+		{loc(1, 900, 5), false},    // older, within the 250 ms window: a reordered sample
+		{loc(1, 2000, 5), false},   // jump ahead
+		{loc(1, 1100, 5), true},    // older than the window behind 2000: a replay
+		{stats(7, 3), false},       //
+		{stats(7, 3), true},        // same version
+		{stats(7, 4), false},       // a correction
+		{stats(8, 3), false},       // other player, same version
+		{shot, false},              //
+		{shot, true},               //
+		{marker, false},            //
+		{marker, true},             //
+		{next("A"), false},         //
+		{next("B"), false},         // another next live id
+		{`{"type":"pong"}`, false}, // control messages are never duplicates
+		{`{"type":"pong"}`, false},
+	}
+	d := newDedup(250)
+	var dec decode.Decoder
+	var m decode.Message
+	for i, s := range steps {
+		if err := dec.Decode([]byte(s.line), &m); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if got := d.seen(&m, []byte(s.line)); got != s.dup {
+			t.Errorf("step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
+		}
+	}
+	if v, ok := d.statVersion(7); !ok || v != 4 {
+		t.Errorf("statVersion(7) = %d, %v; want 4", v, ok)
+	}
+}
+
+func itoa(v int) string {
+	var b [20]byte
+	i := len(b)
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
