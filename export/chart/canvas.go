@@ -133,11 +133,30 @@ func (c *pngCanvas) disc(cx, cy, r float64, col color.RGBA) {
 }
 
 func (c *pngCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
+	s = asciiOnly(s)
 	w := float64(len(s) * charW_px)
 	x -= w * float64(anchor) / 2
 	d := font.Drawer{Dst: c.img, Src: image.NewUniform(col), Face: basicfont.Face7x13,
 		Dot: fixed.P(int(math.Round(x)), int(math.Round(y)))}
 	d.DrawString(s)
+}
+
+// asciiOnly replaces what basicfont has no glyph for (outside printable
+// ASCII) with '?', so that every character takes one advance.
+func asciiOnly(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			b := make([]byte, 0, len(s))
+			for _, r := range s {
+				if r < 0x20 || r > 0x7e {
+					r = '?'
+				}
+				b = append(b, byte(r))
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func (c *pngCanvas) finish(w io.Writer) error {

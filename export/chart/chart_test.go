@@ -162,3 +162,15 @@ func TestClipEast(t *testing.T) {
 		t.Errorf("boundary clipped to %v", b)
 	}
 }
+
+func TestASCIIOnly(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Player 23", "Player 23"},
+		{"José Núñez", "Jos? N??ez"},
+		{"a\tb", "a?b"},
+	} {
+		if got := asciiOnly(c.in); got != c.want {
+			t.Errorf("asciiOnly(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

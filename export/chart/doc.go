@@ -9,7 +9,8 @@
 // cell; shot charts draw one half court with made shots as filled discs and
 // missed shots as crosses (shape, not only colour, tells them apart). A
 // title line and a time-range line head every chart. The PNG font has only
-// ASCII glyphs, so titles should be ASCII.
+// ASCII glyphs: other characters are drawn as '?' in PNG (SVG keeps them).
+// Options.Gamma 0.5 gives a square-root colour scale for sparse maps.
 //
 // Output is deterministic: the same input gives the same bytes (golden files
 // under testdata, rewritten with go test ./export/chart -update). The
