@@ -1,3 +1,49 @@
 // Package live talks to the ShotTracker API: the signed REST client, the
 // websocket feed, and the live-mode servers that feed overlays.
+//
+// # Live mode
+//
+// Join (what `stmotion live` runs) joins a live event and stays joined:
+// live information, subscription token and roster, court and, when joining
+// mid-event, the current stats and shots; then the websocket (DialFeed):
+// the ack, keepalive pings every third of connectionTimeoutInMs, a read
+// limit derived from maxInputBufferSizeInBytes (DefaultReadLimit). Any
+// drop gets a new one-time token and a reconnect with exponential backoff
+// and jitter (DefaultMinBackoff, DefaultMaxBackoff); after it /stats and
+// /shots recover the stats and shots the gap missed, and messages
+// received twice are dropped (see dedup in session_dedup.go) so nothing
+// counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
+// next live id. Cancelling the context flushes everything.
+//
+// Nothing is lost: a Recorder writes every message verbatim to the
+// session bundle's messages.jsonl (flushed every DefaultFlushInterval),
+// the REST responses as live.json, subscribe.json (token redacted),
+// court.json, stats.json and shots.json, replays dropped as duplicates to
+// duplicates.jsonl, and the gap responses under gap/. `stmotion analyze`
+// re-analyses the bundle.
+//
+// Live analytics run the batch engine (track.Session) with
+// track.Config.Causal set, fed in arrival order. Its rows leave once the
+// feed has reached tick + ReorderWindow_ms (250 ms of sensor time by
+// default); the per-player totals (distance, possession) follow the same
+// smoothed track as in batch, so a live session and `stmotion analyze`
+// of its bundle agree (cmd/stmotion TestLiveMatchesAnalyze). The tables
+// are written incrementally as closed parts (tables/part-NNNNN/, each a
+// complete set of Parquet files) every DefaultPartInterval; the summary
+// tables are in the last part.
+//
+// Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
+// every fresh sensor's canonical x_m, y_m, z_m, speed, team, jersey, the
+// ball holder and a ball state) at up to DefaultOverlayRate_Hz, as JSON
+// (AppendFrameJSON) or binary (AppendFrameBinary), optionally a subset
+// (FrameFilter). Each client has a bounded queue; a slow client loses its
+// oldest frames (counted) and never slows the engine or other clients.
+// GET / is a self-contained preview page; /metrics serves Metrics;
+// /healthz a HealthReport. A NATSPublisher fans frames and events out to
+// stmotion.<live_id>.frames and stmotion.<live_id>.events.
+//
+// Lifetimes: OverlaySink and the engine run on the goroutine that reads
+// the feed; frames are copied before they cross to the broadcaster, and
+// nothing a sink receives is kept after the call. Overlay, Metrics,
+// Health, Recorder and NATSPublisher are safe for concurrent use.
 package live
