@@ -393,14 +393,21 @@ func TestUpdateNoAllocs(t *testing.T) {
 		tt := math.Mod(float64(i)/25, 3)
 		x, y, z := sc.ball(tt)
 		live := i%400 < 380
-		d.Update(t0_ms+int64(i)*40, x, y, z, sc.players(tt, ps[:0]), live)
+		if i%97 == 0 {
+			d.Tick(t0_ms+int64(i)*40, live) // a frame without the ball
+		} else {
+			d.Update(t0_ms+int64(i)*40, x, y, z, sc.players(tt, ps[:0]), live)
+		}
+		if i%500 == 0 {
+			d.FeedShot(t0_ms+int64(i)*40, 1, true)
+		}
 		i++
 	}
 	for range 1000 {
 		step()
 	}
 	if a := testing.AllocsPerRun(2000, step); a != 0 {
-		t.Errorf("Update allocates %.2f times per call, want 0", a)
+		t.Errorf("Update/Tick/FeedShot allocate %.2f times per call, want 0", a)
 	}
 }
 
