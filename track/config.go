@@ -74,8 +74,7 @@ type Config struct {
 	// displacement over StillWindow_s, divided by StillWindow_s, exceeds
 	// MoveOn_mps, and "still" again when it drops below MoveOff_mps.
 	// Distance accrues only while moving. Both thresholds are given for a
-	// sensor noise of 50 mm and scale with (σ/50 mm)^(5/6), the way the
-	// smoothed position noise does.
+	// sensor noise of 50 mm and scale with √(σ/50 mm).
 	StillWindow_s float64
 	MoveOn_mps    float64
 	MoveOff_mps   float64

@@ -446,8 +446,10 @@ func (s *Session) startGrid() error {
 		if k == KindPlayer {
 			s.q.Noise_m = kc.Noise_m
 			// The still detector's thresholds are set for σ = 50 mm and
-			// follow the smoothed position noise, ∝ σ^(5/6).
-			f := math.Pow(kc.Noise_m/0.05, 5.0/6)
+			// scale with √(σ/50 mm): the smoothed white noise alone would
+			// allow σ^(5/6), but the slow wander of real sensors
+			// (multipath) does not shrink with the white noise.
+			f := math.Pow(kc.Noise_m/0.05, 0.5)
 			s.moveOn, s.moveOff = s.cfg.MoveOn_mps*f, s.cfg.MoveOff_mps*f
 		}
 		s.models[k], err = cachedModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
@@ -847,7 +849,7 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	r := &s.rows[k]
 	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
 	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
-	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, math.Atan2(vy, vx)
+	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
 	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
 	if !fwd && sn.kind == KindPlayer {
 		s.accumulateAt(sn, n, sn.seg[i], px.X, py.X, speed, at, in, period, clock)
