@@ -32,16 +32,19 @@
 // the nearest player within the entry radius of a ball low enough to be
 // held or dribbled, confirmed after a minimum hold and back-dated to when
 // the ball came in; released only when the ball leaves the wider exit
-// radius or rises above the rim. Ties at exactly equal distance go to the
-// current holder or candidate, then to the lower player id.
+// radius (for two samples) or rises above the rim. Ties at exactly equal
+// distance go to the current holder or candidate, then to the lower player
+// id; within Config.TeamTie_m the team in control wins.
 //
 // Definitions:
 //   - The holder is decided in every clock state; a dead ball does not end
 //     a possession (an inbounder holds the ball while the clock is stopped).
 //   - Player possession time (PlayerTotal.Possession_s): the live part of
-//     the time between the ball entering the entry radius (back-dated start)
-//     and leaving it for the last time before the release; PossessionAll_s
-//     counts every clock state. Touches: number of player possessions.
+//     the time from the ball first coming within Config.Hand_m of the player
+//     off the floor (interpolated between samples; Gather_ms later for a ball
+//     out of the net) to its last exit from Hand_m before the release;
+//     PossessionAll_s counts every clock state. Touches: number of player
+//     possessions.
 //   - Team possession time (TeamTotal.Possession_s): live time from one of
 //     its players gaining the ball until the ball is shot (release), gained
 //     by the other team, or the clock stops; passes between teammates and
@@ -49,14 +52,15 @@
 //     and rebound flights belong to nobody. If the clock starts with the
 //     ball held, the holder's team is in control from then. TeamTotal.Held_s
 //     is the sum of its players' Possession_s.
-//   - A pass: released by one player, next held by a teammate, with no shot
-//     between. A shot: a released ball that rises above rim height and then
+//   - A pass: released by one player after holding it at least MinHold_ms,
+//     next held by a teammate, with no shot between. A shot: a released ball that rises above rim height and then
 //     comes within Config.NearRim_m of a hoop; made when it is seen inside
 //     the net (0.25 m to 1 m below the rim, within the rim radius + 0.15 m).
 //     A rebound: the first possession after a
 //     shot that was not seen made, with no dead ball in between. A
-//     turnover: the other team holds the ball next without a shot in
-//     between (a steal when no dead ball came between).
+//     turnover: the ball, released in live play, is next held by the other
+//     team without a shot in between (a steal when no dead ball came
+//     between). A shot released with the clock stopped is a free throw.
 //
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team
