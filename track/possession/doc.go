@@ -53,14 +53,14 @@
 //     ball held, the holder's team is in control from then. TeamTotal.Held_s
 //     is the sum of its players' Possession_s.
 //   - A pass: released by one player after holding it at least MinHold_ms,
-//     next held by a teammate, with no shot between. A shot: a released ball that rises above rim height and then
-//     comes within Config.NearRim_m of a hoop; made when it is seen inside
-//     the net (0.25 m to 1 m below the rim, within the rim radius + 0.15 m).
-//     A rebound: the first possession after a
-//     shot that was not seen made, with no dead ball in between. A
-//     turnover: the ball, released in live play, is next held by the other
-//     team without a shot in between (a steal when no dead ball came
-//     between). A shot released with the clock stopped is a free throw.
+//     next held by a teammate, with no shot between. A shot: a released ball
+//     that rises above rim height and then comes within Config.NearRim_m of a
+//     hoop; made when it is seen inside the net (0.25 m to 1 m below the rim,
+//     within the rim radius + 0.15 m). A rebound: the first possession after a
+//     shot that was not seen made, with no dead ball in between. A turnover:
+//     the ball, released in live play, is next held by the other team without
+//     a shot in between (a steal when no dead ball came between). A shot
+//     released with the clock stopped is a free throw.
 //
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team
