@@ -86,10 +86,14 @@ func b2u(b bool) uint64 {
 func numBF(src []byte, i int) (int64, int, bool) {
 	neg := b2u(src[i] == '-')
 	i += int(neg)
-	v := loadPad(src, min(i, len(src)))
+	var v, w uint64
+	if len(src)-i >= 16 {
+		v, w = load8(src, i), load8(src, i+8)
+	} else {
+		v, w = loadPad(src, min(i, len(src))), loadPad(src, min(i+8, len(src)))
+	}
 	n := digitRun(v)
 	u := digits8(v, n)
-	w := loadPad(src, min(i+8, len(src)))
 	m := digitRun(w) & -int(n>>3) // second word only after 8 digits
 	u = u*pow10u[m] + digits8(w, m)&-b2u(m != 0)
 	n += m

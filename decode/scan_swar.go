@@ -28,16 +28,21 @@ func isZeroByte(x uint64) uint64 {
 	return ^((x&low7 + low7) | x) & swarHighs
 }
 
-// wsMask marks (high bit) exactly the JSON whitespace bytes of v: space,
-// tab, newline, carriage return. b&^4 == 9 holds for tab and CR only.
-func wsMask(v uint64) uint64 {
-	return isZeroByte(v^(swarOnes*' ')) | isZeroByte(v&^(swarOnes*4)^(swarOnes*'\t')) | isZeroByte(v^(swarOnes*'\n'))
+// nonWSMask marks (high bit) exactly the bytes of v that are not JSON
+// whitespace: a byte is non-zero after XOR with each whitespace class
+// (x&low7 + low7 | x has the high bit set iff x != 0, with no carry).
+func nonWSMask(v uint64) uint64 {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	a := v ^ (swarOnes * ' ')
+	b := v&^(swarOnes*4) ^ (swarOnes * '\t') // tab and CR
+	c := v ^ (swarOnes * '\n')
+	return (a&low7 + low7 | a) & (b&low7 + low7 | b) & (c&low7 + low7 | c) & swarHighs
 }
 
 // wsRun returns how many of the 8 bytes in v, from the first, are JSON
 // whitespace: 0-8, without branches.
 func wsRun(v uint64) int {
-	return bits.TrailingZeros64(^wsMask(v)&swarHighs) >> 3
+	return bits.TrailingZeros64(nonWSMask(v)) >> 3
 }
 
 // gapSep reads whitespace, one separator byte and whitespace at src[i:]
@@ -50,7 +55,7 @@ func gapSep(src []byte, i int) (sep byte, j int, ok bool) {
 		return 0, i, false
 	}
 	v := load8(src, i)
-	other := ^wsMask(v) & swarHighs
+	other := nonWSMask(v)
 	n1 := bits.TrailingZeros64(other) >> 3
 	sep = byte(v >> (8 * uint(n1) & 63))
 	n2 := bits.TrailingZeros64(other>>(8*uint(n1)+8)) >> 3 // a shift of 64 gives 0: n2 = 8
