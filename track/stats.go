@@ -53,6 +53,11 @@ func (s *Session) stats(st *decode.Stats) {
 		s.q.Unknown++
 		return
 	}
+	if s.box.players[st.PlayerID] == nil && len(s.box.players) >= s.cfg.MaxSensors {
+		// Memory stays bounded whatever ids a feed invents.
+		s.q.Unknown++
+		return
+	}
 	e := s.box.entry(st.PlayerID)
 	if st.Present&decode.HasTeamID != 0 {
 		e.team = st.TeamID
