@@ -32,3 +32,26 @@ func atan2(y, x float64) float64 {
 	}
 	return r
 }
+
+// hermiteLength is the length of the cubic Hermite curve from (x0, y0) with
+// velocity (vx0, vy0) to (x1, y1) with velocity (vx1, vy1) over T seconds,
+//
+//	p(u) = h00(u)·p0 + h10(u)·T·v0 + h01(u)·p1 + h11(u)·T·v1,  u ∈ [0, 1],
+//
+// summed over 32 chords.
+func hermiteLength(x0, y0, vx0, vy0, x1, y1, vx1, vy1, T float64) float64 {
+	const k = 32
+	px, py := x0, y0
+	l := 0.0
+	for j := 1; j <= k; j++ {
+		u := float64(j) / k
+		u2, u3 := u*u, u*u*u
+		h00, h10 := 2*u3-3*u2+1, u3-2*u2+u
+		h01, h11 := -2*u3+3*u2, u3-u2
+		x := h00*x0 + h10*T*vx0 + h01*x1 + h11*T*vx1
+		y := h00*y0 + h10*T*vy0 + h01*y1 + h11*T*vy1
+		l += math.Hypot(x-px, y-py)
+		px, py = x, y
+	}
+	return l
+}

@@ -1,0 +1,228 @@
+package track
+
+import "math"
+
+// Emission: Sample rows, analyzer frames and the players' figures.
+
+// dispSpeed is the still detector's statistic at tick n: the horizontal
+// displacement of the smoothed track over the window centred on n, divided
+// by the window's duration, with the window clipped to the track.
+func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
+	a, b := n-half, n+half
+	if a < seg {
+		a = seg
+	}
+	newest := s.nextTick - 1
+	for b > n && (b > newest || sn.seg[b&s.tickMask] != seg) {
+		b--
+	}
+	if b <= a {
+		return 0
+	}
+	ia, ib := a&s.tickMask, b&s.tickMask
+	dx, dy := sn.sx[ib].X-sn.sx[ia].X, sn.sy[ib].X-sn.sy[ia].X
+	return math.Sqrt(dx*dx+dy*dy) / (float64(b-a) * s.dt_s)
+}
+
+// emitFrame turns tick n into Sample rows (from the forward estimate when
+// fwd, else the smoothed one), calls the analyzers and hands full batches
+// to the sinks. It applies the markers up to the tick and records the
+// tick's period and clock for accumulate.
+func (s *Session) emitFrame(n int64, fwd bool) error {
+	T := n * s.period_ms
+	if err := s.applyMarkers(T); err != nil {
+		return err
+	}
+	period := s.timeline.samplePeriod()
+	clock := s.timeline.clock
+	j := n & s.tickMask
+	s.tickPeriod[j], s.tickClock[j] = period, clock
+	start := len(s.rows)
+	for _, i := range s.players {
+		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
+	}
+	np := len(s.rows) - start
+	for _, i := range s.balls {
+		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
+	}
+	if len(s.rows) > start && len(s.analyzers) > 0 {
+		f := &s.frame
+		f.T_ms, f.Dt_s, f.Period, f.Clock = T, s.dt_s, period, clock
+		f.Players = s.rows[start : start+np]
+		f.Balls = s.rows[start+np:]
+		for i, a := range s.analyzers {
+			if err := a.Frame(f, s.emitFn); err != nil {
+				return &SinkError{Index: i, Op: "frame", Err: err}
+			}
+		}
+		f.Players, f.Balls = nil, nil
+	}
+	if s.cfg.Causal || len(s.rows) >= s.cfg.BatchRows {
+		return s.flushRows()
+	}
+	return nil
+}
+
+// inBounds reports whether a court position is on the court grown by
+// InBoundsMargin_m (always true in the sensor frame).
+func (s *Session) inBounds(x, y float64) bool {
+	return s.noCourt || math.Abs(x) <= s.halfL && math.Abs(y) <= s.halfW
+}
+
+// emitSensor appends the sensor's row at tick n, if it has an estimate.
+func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, fwd bool) {
+	i := n & s.tickMask
+	if sn.seg[i] == noSeg {
+		return
+	}
+	px, py, pz := &sn.sx[i], &sn.sy[i], &sn.sz[i]
+	if fwd {
+		px, py, pz = &sn.fx[i], &sn.fy[i], &sn.fz[i]
+	}
+	vx, vy := px.V, py.V
+	speed := math.Sqrt(vx*vx + vy*vy)
+	var at float64
+	if speed > 1e-6 {
+		at = (vx*px.A + vy*py.A) / speed
+	}
+	in := s.inBounds(px.X, py.X)
+	// Fill the row in place: no temporary Sample to copy.
+	k := len(s.rows)
+	if k == cap(s.rows) {
+		s.rows = append(s.rows, Sample{})
+	} else {
+		s.rows = s.rows[:k+1]
+	}
+	r := &s.rows[k]
+	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
+	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
+	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
+	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
+	if !fwd && sn.kind == KindPlayer {
+		s.accumulateAt(sn, n, sn.seg[i], px.X, py.X, speed, at, in, period, clock)
+	}
+}
+
+// accumulate adds the smoothed estimate of player sn at tick n to its
+// figures: distance (only while the still detector says moving; gaps up to
+// BridgeGap_ms bridged), top speed, time on court and in speed bands,
+// sprints, accelerations and decelerations.
+func (s *Session) accumulate(sn *sensor, n int64) {
+	i := n & s.tickMask
+	seg := sn.seg[i]
+	if seg == noSeg {
+		return
+	}
+	period, clock := s.tickPeriod[i], s.tickClock[i]
+	px, py := &sn.sx[i], &sn.sy[i]
+	vx, vy := px.V, py.V
+	speed := math.Sqrt(vx*vx + vy*vy)
+	var at float64
+	if speed > 1e-6 {
+		at = (vx*px.A + vy*py.A) / speed
+	}
+	in := s.inBounds(px.X, py.X)
+	s.accumulateAt(sn, n, seg, px.X, py.X, speed, at, in, period, clock)
+}
+
+func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64, in bool, period int32, clock ClockState) {
+	a := &sn.acc
+	d := s.dispSpeed(sn, n, seg, s.halfWin)
+	switch {
+	case seg == n:
+		a.moving = d > s.moveOn
+	case a.moving && d < s.moveOff:
+		a.moving = false
+	case !a.moving && d > s.moveOn:
+		a.moving = true
+	}
+	step, counted := 0.0, false
+	switch {
+	case seg < n && a.moving:
+		p := (n - 1) & s.tickMask
+		dx, dy := x-sn.sx[p].X, y-sn.sy[p].X
+		step, counted = math.Sqrt(dx*dx+dy*dy), true
+	case seg == n && a.lastN != noSeg && (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
+		// A new track after a gap: bridge it with the cubic Hermite curve
+		// between the two ends' positions and velocities (a straight line
+		// when the player stood at both ends; a jump no player can make is
+		// not bridged).
+		dx, dy := x-a.lastX, y-a.lastY
+		chord := math.Sqrt(dx*dx + dy*dy)
+		gap := float64(n-a.lastN) * s.dt_s
+		if chord <= sn.kin.MaxSpeed_mps*gap {
+			i := n & s.tickMask
+			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, sn.sx[i].V, sn.sy[i].V, gap)
+			l = min(l, sn.kin.MaxSpeed_mps*gap)
+			if l > s.moveOn*gap {
+				step, counted = l, true
+			}
+		}
+	}
+	i := n & s.tickMask
+	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, sn.sx[i].V, sn.sy[i].V
+	if counted {
+		a.dist += step
+		live := clock == ClockLive
+		if live {
+			a.distLive += step
+		}
+		if in {
+			a.distCourt += step
+			if live {
+				a.distLiveCourt += step
+			}
+		}
+		if period > 0 {
+			for int(period) > len(a.distPeriod) {
+				a.distPeriod = append(a.distPeriod, 0)
+			}
+			a.distPeriod[period-1] += step
+		}
+	}
+	if speed > a.top {
+		// Top speed is held over TopSpeedWindow_s: the displacement over
+		// the window, so that one noisy velocity estimate cannot set it.
+		if v := min(speed, s.dispSpeed(sn, n, seg, s.topWin)); v > a.top {
+			a.top = v
+		}
+	}
+	if in {
+		a.onCourt++
+		b := len(s.cfg.SpeedBands_mps)
+		for k, e := range s.cfg.SpeedBands_mps {
+			if speed < e {
+				b = k
+				break
+			}
+		}
+		a.bands[b] += s.dt_s
+	}
+	if seg == n {
+		a.sprintRun, a.accelRun, a.decelRun = 0, 0, 0
+	}
+	if speed >= s.cfg.Sprint_mps {
+		a.sprintRun++
+		if a.sprintRun == s.sprintT {
+			a.sprints++
+		}
+	} else {
+		a.sprintRun = 0
+	}
+	if at >= s.cfg.Accel_mps2 {
+		a.accelRun++
+		if a.accelRun == s.accelT {
+			a.accels++
+		}
+	} else {
+		a.accelRun = 0
+	}
+	if at <= -s.cfg.Accel_mps2 {
+		a.decelRun++
+		if a.decelRun == s.accelT {
+			a.decels++
+		}
+	} else {
+		a.decelRun = 0
+	}
+}

@@ -1,0 +1,91 @@
+package track
+
+import (
+	"math"
+	"slices"
+)
+
+// The feed's rate and noise, learnt from its first samples before the grid
+// starts.
+
+// learn collects, before the grid starts, the sample intervals for the
+// rate estimate and the players' normalised second differences for the
+// noise estimate, from a sample just appended in order.
+func (s *Session) learn(sn *sensor, prevLast int64) {
+	r := &sn.raw
+	t := r.lastT()
+	if s.period_ms == 0 && prevLast >= 0 && t > prevLast && len(s.intervals) < cap(s.intervals) {
+		s.intervals = append(s.intervals, t-prevLast)
+	}
+	if sn.kind != KindPlayer || r.n < 3 || len(s.noiseVals)+2 > cap(s.noiseVals) {
+		return
+	}
+	i0, i1, i2 := r.at(r.n-3), r.at(r.n-2), r.at(r.n-1)
+	d1, d2 := r.t[i1]-r.t[i0], r.t[i2]-r.t[i1]
+	if d1 <= 0 || d2 <= 0 || d1+d2 > 4*max(d1, d2) || d1+d2 > 500 {
+		return
+	}
+	// e = p2 − p1 − (p1 − p0)·d2/d1 has variance (1 + ρ² + (1+ρ)²)·σ²,
+	// ρ = d2/d1, when the motion is locally linear.
+	rho := float64(d2) / float64(d1)
+	norm := 1 / math.Sqrt(1+rho*rho+(1+rho)*(1+rho))
+	ex := r.x[i2] - r.x[i1] - (r.x[i1]-r.x[i0])*rho
+	ey := r.y[i2] - r.y[i1] - (r.y[i1]-r.y[i0])*rho
+	s.noiseVals = append(s.noiseVals, math.Abs(ex)*norm, math.Abs(ey)*norm)
+}
+
+// autoNoise reports whether some kind's noise is to be estimated.
+func (s *Session) autoNoise() bool { return s.cfg.Player.Noise_m == 0 || s.cfg.Ball.Noise_m == 0 }
+
+// Noise bounds of the estimate: below 5 mm the feed is already smoothed
+// (the estimate then mostly measures motion), above 250 mm it is broken.
+// fallbackNoise_m is used when the feed gives too little to estimate from.
+const minNoise_m, maxNoise_m, fallbackNoise_m = 0.005, 0.25, 0.05
+
+// detectNoise estimates the players' sensor noise σ per axis as the median
+// absolute normalised second difference / 0.6745 (the median of |N(0, σ²)|
+// is 0.6745σ), which ignores the few large values motion makes.
+func (s *Session) detectNoise() float64 {
+	if len(s.noiseVals) < 16 {
+		return fallbackNoise_m
+	}
+	v := slices.Clone(s.noiseVals)
+	slices.Sort(v)
+	return min(maxNoise_m, max(minNoise_m, v[len(v)/2]/0.6745))
+}
+
+// detectRate fixes the grid period at the feed's typical sample interval:
+// the median interval (robust to drops), refined by the mean of the
+// intervals within ±25 % of it (so that timestamp jitter averages out
+// instead of tipping a rounded median), rounded to a millisecond.
+func (s *Session) detectRate() {
+	if s.period_ms > 0 {
+		return
+	}
+	p := int64(50) // no two samples of one sensor yet: 20 Hz
+	if len(s.intervals) > 0 {
+		iv := slices.Clone(s.intervals)
+		slices.Sort(iv)
+		med := float64(iv[len(iv)/2])
+		sum, n := 0.0, 0
+		for _, v := range iv {
+			if f := float64(v); f >= 0.75*med && f <= 1.25*med {
+				sum += f
+				n++
+			}
+		}
+		p = int64(math.Round(sum / float64(n)))
+	}
+	s.setPeriod(p)
+}
+
+// maxPeriod_ms bounds the grid period: a feed slower than 1 Hz is not a
+// tracking feed (and would make the filter's matrices ill-conditioned).
+const maxPeriod_ms = 1000
+
+func (s *Session) setPeriod(p int64) {
+	p = min(max(p, 1), maxPeriod_ms)
+	s.period_ms = p
+	s.dt_s = float64(p) * 1e-3
+	s.intervals = nil
+}

@@ -1,0 +1,342 @@
+package track
+
+import "math"
+
+// The grid: ticks processed in lockstep for all sensors, the forward
+// filter at each tick, and the fixed-lag smoother every block.
+
+func (s *Session) gridStarted() bool { return s.tickCap > 0 }
+
+// startGrid sizes the tick rings and the gain tables once the grid period
+// is known, and starts the grid at the first tick at or after the oldest
+// sample held.
+func (s *Session) startGrid() error {
+	s.detectRate()
+	dt := s.dt_s
+	var err error
+	est := 0.0
+	if s.autoNoise() {
+		est = s.detectNoise()
+	}
+	s.noiseVals = nil
+	for _, k := range []SensorKind{KindPlayer, KindBall} {
+		kc := s.cfg.Player
+		if k == KindBall {
+			kc = s.cfg.Ball
+		}
+		if kc.Noise_m == 0 {
+			kc.Noise_m = est
+		}
+		if k == KindPlayer {
+			s.q.Noise_m = kc.Noise_m
+			// The still detector's thresholds are set for σ = 50 mm and
+			// scale with √(σ/50 mm): the smoothed white noise alone would
+			// allow σ^(5/6), but the slow wander of real sensors
+			// (multipath) does not shrink with the white noise.
+			f := math.Pow(kc.Noise_m/0.05, 0.5)
+			s.moveOn, s.moveOff = s.cfg.MoveOn_mps*f, s.cfg.MoveOff_mps*f
+		}
+		s.models[k], err = cachedModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
+		if err != nil {
+			return err
+		}
+	}
+	s.halfWin = max(1, int64(math.Round(s.cfg.StillWindow_s/2/dt)))
+	s.topWin = max(1, int64(math.Round(s.cfg.TopSpeedWindow_s/2/dt)))
+	s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
+	// Smooth in blocks of two lags: 1.5 backward steps per tick.
+	s.blockTicks = 2 * s.lagTicks
+	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topWin) + 8
+	c := 8
+	for int64(c) < need {
+		c <<= 1
+	}
+	s.tickCap = c
+	s.tickMask = int64(c - 1)
+	s.tickPeriod = make([]int32, c)
+	s.tickClock = make([]ClockState, c)
+	s.sprintT = max(1, int(math.Ceil(s.cfg.SprintMin_s/dt-1e-9)))
+	s.accelT = max(1, int(math.Ceil(s.cfg.AccelMin_s/dt-1e-9)))
+	first := int64(math.MaxInt64)
+	for _, sn := range s.sensors {
+		sn.allocTicks(c)
+		sn.model = s.models[sn.kind]
+		if sn.raw.n > 0 && sn.raw.t[sn.raw.head] < first {
+			first = sn.raw.t[sn.raw.head]
+		}
+	}
+	if first == math.MaxInt64 {
+		first = s.maxT
+	}
+	s.nextTick = ceilDiv(first, s.period_ms)
+	s.emitNext = s.nextTick
+	s.lastBack = s.nextTick - 1
+	return nil
+}
+
+func ceilDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a > 0) == (b > 0) {
+		q++
+	}
+	return q
+}
+
+// forceProgress is called when a raw ring is full: it processes the grid
+// as far as the data goes, treating waits for sensors in a dropout as gaps.
+func (s *Session) forceProgress() error {
+	if !s.gridStarted() {
+		if err := s.startGrid(); err != nil {
+			return err
+		}
+	}
+	return s.advance(true)
+}
+
+// advance processes every grid tick that is complete: all samples up to
+// the watermark (newest timestamp − reorder window) are in, and no sensor
+// in a short dropout can still bridge it. force ignores the second
+// condition (Close, full rings).
+func (s *Session) advance(force bool) error {
+	wm := s.maxT - s.cfg.ReorderWindow_ms
+	if force {
+		wm = s.maxT
+	}
+	for {
+		T := s.nextTick * s.period_ms
+		if T > wm {
+			return nil
+		}
+		if !force && s.blocked(T, wm) {
+			return nil
+		}
+		if err := s.processTick(s.nextTick, wm, force); err != nil {
+			return err
+		}
+		if s.idle {
+			// Nobody had an estimate: jump over the ticks where nobody can
+			// (a silent feed, a far timestamp) instead of walking them.
+			if next := s.nextActiveTick(wm); next > s.nextTick+1 {
+				if err := s.skipTo(next); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// nextActiveTick returns the first tick from nextTick on where some sensor
+// may have an estimate, given what the rings hold, or the first tick past
+// the watermark when every sensor waits for new samples.
+func (s *Session) nextActiveTick(wm int64) int64 {
+	p := s.period_ms
+	T := s.nextTick * p
+	best := wm/p + 1
+	for _, sn := range s.sensors {
+		r := &sn.raw
+		if r.n == 0 {
+			continue
+		}
+		h := r.t[r.head]
+		var c int64
+		switch {
+		case h >= T:
+			c = ceilDiv(h, p)
+		case r.n >= 2:
+			c = ceilDiv(r.t[r.at(1)], p)
+			if r.t[r.at(1)]-h <= s.cfg.MaxGap_ms {
+				return s.nextTick // a track goes on
+			}
+		default:
+			continue
+		}
+		if c < best {
+			best = c
+		}
+	}
+	return max(best, s.nextTick)
+}
+
+// skipTo moves the grid to tick next over ticks where no sensor has an
+// estimate: everything pending is smoothed and emitted first (every track
+// has ended, so that is exact), and the skipped slots are cleared.
+func (s *Session) skipTo(next int64) error {
+	if s.nextTick-1 >= s.emitNext {
+		if err := s.smoothAndEmit(s.nextTick-1, s.nextTick-1); err != nil {
+			return err
+		}
+	}
+	k := min(next-s.nextTick, int64(s.tickCap))
+	for _, sn := range s.sensors {
+		for n := s.nextTick; n < s.nextTick+k; n++ {
+			sn.seg[n&s.tickMask] = noSeg
+		}
+	}
+	s.nextTick, s.emitNext, s.lastBack = next, next, next-1
+	return nil
+}
+
+// blocked reports whether some sensor has a track open before T, nothing
+// at or after T yet, and could still bridge to T without exceeding MaxGap.
+func (s *Session) blocked(T, wm int64) bool {
+	for _, sn := range s.sensors {
+		r := &sn.raw
+		if r.n == 0 || r.t[r.head] > T {
+			continue
+		}
+		last := r.lastT()
+		if last < T && wm < last+s.cfg.MaxGap_ms {
+			return true
+		}
+	}
+	return false
+}
+
+// processTick runs the forward filter of every sensor at tick n, then the
+// smoother and the emission when a block is complete.
+func (s *Session) processTick(n, wm int64, force bool) error {
+	T := n * s.period_ms
+	s.idle = true
+	for _, sn := range s.sensors {
+		if s.forwardSensor(sn, n, T) {
+			s.idle = false
+		}
+	}
+	s.nextTick = n + 1
+	if s.cfg.Causal {
+		// Live: the rows leave now, from the forward estimate; the
+		// figures follow the smoothed track a lag later.
+		if err := s.emitFrame(n, true); err != nil {
+			return err
+		}
+	}
+	if n-s.lastBack >= s.blockTicks {
+		return s.smoothAndEmit(n, n-s.lagTicks)
+	}
+	return nil
+}
+
+// forwardSensor consumes the sensor's raw samples up to T, interpolates its
+// position at T and runs one forward Kalman step (or starts a track). It
+// reports whether the sensor has an estimate at T.
+func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
+	slot := n & s.tickMask
+	r := &sn.raw
+	sn.seg[slot] = noSeg
+	if r.n == 0 || r.t[r.head] > T {
+		return false
+	}
+	s.consume(sn, T)
+	l := r.head
+	var x, y, z float64
+	switch {
+	case r.t[l] == T:
+		x, y, z = r.x[l], r.y[l], r.z[l]
+	case r.n >= 2:
+		rr := r.at(1)
+		if r.t[rr]-r.t[l] > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
+			return false // no estimate inside a gap or a jump
+		}
+		w := float64(T-r.t[l]) / float64(r.t[rr]-r.t[l])
+		x = r.x[l] + w*(r.x[rr]-r.x[l])
+		y = r.y[l] + w*(r.y[rr]-r.y[l])
+		z = r.z[l] + w*(r.z[rr]-r.z[l])
+	default:
+		return false // nothing after T: a confirmed dropout
+	}
+	m := sn.model
+	if sn.split || sn.lastN != n-1 {
+		sn.seg[slot] = n
+		sn.fx[slot], sn.fy[slot], sn.fz[slot] = m.start(x), m.start(y), m.start(z)
+		sn.split = false
+	} else {
+		p := (n - 1) & s.tickMask
+		seg := sn.seg[p]
+		k := int(n - seg)
+		sn.seg[slot] = seg
+		sn.fx[slot] = m.step(sn.fx[p], x, k)
+		sn.fy[slot] = m.step(sn.fy[p], y, k)
+		sn.fz[slot] = m.step(sn.fz[p], z, k)
+	}
+	sn.lastN = n
+	return true
+}
+
+// consume makes the newest raw sample at or before T the left bracket,
+// dropping single-sample outliers, counting gaps and teleports, and adding
+// the raw step lengths in between to the raw path length.
+func (s *Session) consume(sn *sensor, T int64) {
+	r := &sn.raw
+	for {
+		if sn.dropOutlier(3 * s.period_ms) {
+			s.q.Outliers++
+			continue
+		}
+		if r.n < 2 || r.t[r.at(1)] > T {
+			break
+		}
+		i, j := r.head, r.at(1)
+		gap := r.t[j]-r.t[i] > s.cfg.MaxGap_ms
+		tele := !gap && sn.teleport(i, j)
+		switch {
+		case gap:
+			s.q.Gaps++
+			sn.split = true
+		case tele:
+			s.q.Teleports++
+			sn.split = true
+		default:
+			if sn.kind == KindPlayer {
+				dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+				sn.acc.raw += math.Sqrt(dx*dx + dy*dy)
+			}
+		}
+		r.pop()
+	}
+}
+
+// smoothAndEmit runs the RTS backward pass from the newest tick down to
+// the oldest tick not yet emitted, then emits every tick up to upTo.
+func (s *Session) smoothAndEmit(newest, upTo int64) error {
+	mask := s.tickMask
+	for _, sn := range s.sensors {
+		m := sn.model
+		for n := newest; n >= s.emitNext; n-- {
+			i := n & mask
+			seg := sn.seg[i]
+			if seg == noSeg {
+				continue
+			}
+			j := (n + 1) & mask
+			if n == newest || sn.seg[j] != seg {
+				sn.sx[i], sn.sy[i], sn.sz[i] = sn.fx[i], sn.fy[i], sn.fz[i]
+				continue
+			}
+			k := int(n - seg)
+			sn.sx[i] = m.back(sn.fx[i], sn.sx[j], k)
+			sn.sy[i] = m.back(sn.fy[i], sn.sy[j], k)
+			if sn.kind == KindBall {
+				sn.sz[i] = m.back(sn.fz[i], sn.sz[j], k)
+			} else {
+				// A shoe sensor's height needs no smoothing: save the work.
+				sn.sz[i] = sn.fz[i]
+			}
+		}
+	}
+	s.lastBack = newest
+	for s.emitNext <= upTo {
+		n := s.emitNext
+		s.emitNext++
+		if s.cfg.Causal {
+			for _, i := range s.players {
+				s.accumulate(s.sensors[i], n)
+			}
+		} else if err := s.emitFrame(n, false); err != nil { // accumulates too
+			return err
+		}
+		if err := s.resolveChecks(n * s.period_ms); err != nil {
+			return err
+		}
+	}
+	return nil
+}
