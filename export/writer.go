@@ -30,6 +30,7 @@ type config struct {
 	hive      bool
 	liveOnly  bool
 	sync      bool
+	inline    bool
 }
 
 // Option configures a Writer (in the style of pqarrow's writer properties).
@@ -67,6 +68,12 @@ func WithLiveOnly() Option { return func(c *config) { c.liveOnly = true } }
 // process crash still never leaves a partial file under a final name.
 func WithSync() Option { return func(c *config) { c.sync = true } }
 
+// WithForeground writes the samples table's batches on the caller's
+// goroutine. By default a full batch is encoded and written by a
+// background goroutine while the caller fills a second buffer, so the
+// engine and the Parquet encoder use two cores.
+func WithForeground() Option { return func(c *config) { c.inline = true } }
+
 // TablePath is where a Writer with the given layout puts table t of a
 // session under dir.
 func TablePath(dir string, t Table, sessionID string, f Format, hive bool) string {
@@ -90,6 +97,12 @@ type Writer struct {
 	smp     *samplesBuf
 	paths   []string
 	closed  bool
+
+	// Background writing of samples batches: the buffer being written and
+	// its result. At most one batch is in flight.
+	spare    *samplesBuf
+	done     chan error
+	inFlight bool
 }
 
 var _ track.Sink = (*Writer)(nil)
@@ -137,7 +150,7 @@ func (w *Writer) Samples(batch []track.Sample) error {
 		w.smp.append(s)
 		tb.total++
 		if w.smp.full() {
-			if err := tb.flush(); err != nil {
+			if err := w.flushSamples(); err != nil {
 				return w.fail(err)
 			}
 		}
@@ -201,6 +214,9 @@ func (w *Writer) Close(sum *track.Summary) error {
 	if w.closed {
 		return ErrClosed
 	}
+	if err := w.wait(); err != nil {
+		return w.fail(err)
+	}
 	if sum != nil {
 		if err := w.writeSummary(sum); err != nil {
 			return w.fail(err)
@@ -220,8 +236,50 @@ func (w *Writer) Close(sum *track.Summary) error {
 		}
 		tb.release()
 	}
+	if w.spare != nil {
+		w.spare.release()
+	}
 	w.closed = true
 	return err
+}
+
+// flushSamples writes the full samples buffer. In the background mode it
+// swaps in the spare buffer and leaves the encoding and writing of the
+// full one to a goroutine; a flush while one is in flight first waits
+// for it (and returns its error).
+func (w *Writer) flushSamples() error {
+	tb := w.tables[TableSamples]
+	if w.cfg.inline {
+		return tb.flush()
+	}
+	if err := w.wait(); err != nil {
+		return err
+	}
+	if w.spare == nil {
+		w.spare = newSamplesBuf(w.cfg.mem, w.cfg.batchRows, !w.cfg.hive, w.session)
+		w.done = make(chan error, 1)
+	}
+	full := tb.samples
+	tb.samples, w.spare = w.spare, full
+	w.smp = tb.samples
+	w.inFlight = true
+	go func() {
+		rec := full.record(tb.schema)
+		err := tb.file.write(rec)
+		rec.Release()
+		full.n = 0
+		w.done <- err
+	}()
+	return nil
+}
+
+// wait waits for the samples batch in flight, if any.
+func (w *Writer) wait() error {
+	if !w.inFlight {
+		return nil
+	}
+	w.inFlight = false
+	return <-w.done
 }
 
 // Abort removes every file of the writer and releases its memory. It is
@@ -231,6 +289,10 @@ func (w *Writer) Abort() {
 		return
 	}
 	w.closed = true
+	w.wait() // the background write must end before its file goes
+	if w.spare != nil {
+		w.spare.release()
+	}
 	for i, tb := range w.tables {
 		if tb != nil {
 			tb.file.abort()

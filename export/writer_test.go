@@ -188,6 +188,26 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 	}
 }
 
+// The foreground mode writes the same files as the background one.
+func TestWriterForeground(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dirs := [2]string{t.TempDir(), t.TempDir()}
+	writeSession(t, dirs[0], 2500, WithAllocator(mem), WithBatchRows(300))
+	writeSession(t, dirs[1], 2500, WithAllocator(mem), WithBatchRows(300), WithForeground())
+	var sizes [2]int64
+	for i, d := range dirs {
+		fi, err := os.Stat(filepath.Join(d, "samples.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes[i] = fi.Size()
+	}
+	if sizes[0] != sizes[1] {
+		t.Errorf("samples.parquet: %d bytes in the background mode, %d in the foreground one", sizes[0], sizes[1])
+	}
+}
+
 func TestWriterArrowIPC(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -355,30 +375,33 @@ func BenchmarkWriterSamples(b *testing.B) {
 	const n = 1 << 18
 	s := fakeSamples(n)
 	for _, f := range []Format{FormatParquet, FormatArrow} {
-		b.Run(f.String(), func(b *testing.B) {
-			b.ReportAllocs()
-			dir := b.TempDir()
-			cpu0 := cpuTime()
-			for b.Loop() {
-				w, err := NewWriter(dir, "g1", WithFormat(f))
-				if err != nil {
-					b.Fatal(err)
-				}
-				for i := 0; i < n; i += 1024 {
-					if err := w.Samples(s[i : i+1024]); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if err := w.Close(nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mrows/s")
-			// CPU time of the process (all threads) per row: steadier than
-			// wall time on a shared machine.
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/float64(b.N), "cpu-ns/row")
-		})
+		b.Run(f.String(), func(b *testing.B) { benchWriter(b, f, s, n) })
+		b.Run(f.String()+"-foreground", func(b *testing.B) { benchWriter(b, f, s, n, WithForeground()) })
 	}
+}
+
+func benchWriter(b *testing.B, f Format, s []track.Sample, n int, opts ...Option) {
+	b.ReportAllocs()
+	dir := b.TempDir()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		w, err := NewWriter(dir, "g1", append(opts, WithFormat(f))...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < n; i += 1024 {
+			if err := w.Samples(s[i : i+1024]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mrows/s")
+	// CPU time of the process (all threads) per row: steadier than wall
+	// time on a shared machine.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/float64(b.N), "cpu-ns/row")
 }
 
 // dictStrings decodes a dictionary<int8, utf8> column.

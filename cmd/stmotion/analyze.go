@@ -73,6 +73,9 @@ type analyzeConfig struct {
 	quiet     bool
 	fsync     bool
 	images    bool
+	// foreground writes samples batches on the engine's goroutine
+	// (export.WithForeground); bench pipeline compares both ways.
+	foreground bool
 }
 
 func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -324,6 +327,9 @@ func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
 	}
 	if cfg.fsync {
 		opts = append(opts, export.WithSync())
+	}
+	if cfg.foreground {
+		opts = append(opts, export.WithForeground())
 	}
 	w, err := export.NewWriter(cfg.out, in.sessionID, opts...)
 	if err != nil {

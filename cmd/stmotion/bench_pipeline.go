@@ -34,7 +34,10 @@ side in one run with the stages below it:
   decode     read the recording and decode every line
   engine     decode → engine (resampling, smoothing, kinematics, analyzers)
              into a sink that drops the rows
-  pipeline   decode → engine → Parquet tables and summary, as analyze
+  pipeline-1 decode → engine → Parquet tables and summary, all on one
+             goroutine (export.WithForeground)
+  pipeline   the same as analyze runs it: Parquet batches of the samples
+             table encoded on a second goroutine while the engine goes on
 
 For each: location samples (input location messages) per second of wall
 time and per CPU second (user+sys, all threads: the GC and Parquet
@@ -62,7 +65,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
 	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group of the pipeline stage")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline stage's runs to `file` (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline stages' runs to `file` (go tool pprof)")
 	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchPipelineUsage)
@@ -109,6 +112,8 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), format: f, cell_m: 0.5, batchRows: *batchRows}
+	fg := *acfg
+	fg.foreground = true
 
 	stages := []struct {
 		name string
@@ -116,11 +121,12 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	}{
 		{"decode", func() (stageCounts, error) { return benchDecodeOnly(in) }},
 		{"engine", func() (stageCounts, error) { return benchEngine(ctx, in, acfg) }},
+		{"pipeline-1", func() (stageCounts, error) { return benchAnalyze(ctx, in, &fg) }},
 		{"pipeline", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
 	}
 	var results []stageResult
 	for _, st := range stages {
-		if st.name == "pipeline" && *cpuProfile != "" {
+		if st.name == "pipeline-1" && *cpuProfile != "" {
 			pf, err := os.Create(*cpuProfile)
 			if err != nil {
 				return err
