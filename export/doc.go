@@ -11,8 +11,11 @@
 // Invariants:
 //
 //   - Memory does not grow with the session: each table buffers at most
-//     WithBatchRows rows in Arrow builders, then writes them as one record
-//     batch (one Parquet row group, zstd-compressed).
+//     WithBatchRows rows, then writes them as one record batch (one
+//     Parquet row group, zstd-compressed). The samples table, the big one,
+//     keeps its rows in plain Go columns (no Arrow builders) and has two
+//     buffers: while a background goroutine encodes and writes a full
+//     one, the caller fills the other (WithForeground turns this off).
 //   - A file appears under its final name only when Writer.Close has
 //     written it completely; until then it is a hidden temporary file in
 //     the same directory, removed by Writer.Abort or a failed Close. A
@@ -21,6 +24,13 @@
 //     memory.CheckedAllocator).
 //   - Data passed to Samples and Segment is copied: the engine may reuse
 //     its slices as soon as the call returns, as the Sink contract allows.
+//   - A Writer is used from one goroutine (the engine's); its background
+//     writer touches only the samples file and is waited for by the next
+//     flush, Close and Abort.
+//
+// Parquet details: zstd level 1; dictionary encoding for strings;
+// BYTE_STREAM_SPLIT for float64 columns; 256 KiB data pages; the Arrow
+// schema stored in the file metadata.
 //
 // Layouts: one session goes to <dir>/<table>.parquet. Several sessions
 // under one directory use WithHiveLayout:
