@@ -196,6 +196,7 @@ func TestJoinDroppedConnections(t *testing.T) {
 	if r.Reconnects < 2 {
 		t.Fatalf("%d reconnects, want ≥ 2 (a 4 s replay dropped every 300 ms)", r.Reconnects)
 	}
+	t.Logf("%s", r.String())
 	fc := countFeed(readLines(t, filepath.Join(r.Dir, decode.BundleMessages)))
 	for k, n := range fc.locations {
 		if n != 1 {
