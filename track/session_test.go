@@ -651,3 +651,41 @@ func TestCausalLatency(t *testing.T) {
 		t.Fatalf("live output lags the feed by %d ms, want ≤ %d", worst, max)
 	}
 }
+
+// TestRowAccuracy measures the rows themselves against a shuttle run
+// (hard 3 m/s² accelerations, 6 m/s): smoothed (batch) rows and forward
+// (live) rows. With -v it prints the figures of docs/kinematics.md.
+func TestRowAccuracy(t *testing.T) {
+	p := shuttle(20, 6, 3)
+	for _, noise := range []float64{0.02, 0.05} {
+		msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: noise, seed: 9, sensors: []genSensor{{id: 3, p: p}}})
+		for _, causal := range []bool{false, true} {
+			cfg := DefaultConfig()
+			cfg.Causal = causal
+			c, _, err := run(cfg, Meta{}, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var se, pe float64
+			n := 0
+			for _, s := range c.of(3) {
+				tt := float64(s.T_ms-t0) / 1000
+				if tt < 5 || tt > 295 {
+					continue
+				}
+				x0, _ := p(tt - 0.0005)
+				x1, _ := p(tt + 0.0005)
+				x, _ := p(tt)
+				v := math.Abs(x1-x0) / 0.001
+				se += (s.Speed_mps - v) * (s.Speed_mps - v)
+				pe += (s.X_m - x) * (s.X_m - x)
+				n++
+			}
+			rs, rp := math.Sqrt(se/float64(n)), math.Sqrt(pe/float64(n))
+			t.Logf("σ %.0f mm, live=%v: speed RMS error %.3f m/s, position RMS error %.1f mm", noise*1000, causal, rs, 1000*rp)
+			if lim := map[bool]float64{false: 0.15, true: 0.5}[causal]; rs > lim {
+				t.Errorf("σ %.0f mm, live=%v: speed RMS error %.3f m/s, want ≤ %.2f", noise*1000, causal, rs, lim)
+			}
+		}
+	}
+}
