@@ -54,6 +54,14 @@ type parser struct {
 // under a guessed kind, so that a wrong guess allocates nothing.
 var errSpeculation = &Error{Err: ErrType, Detail: "speculative decode failed"}
 
+// Top-level literals as little-endian words (see word).
+var (
+	wTypeKey     = word(`"type"`+"\x00\x00", 0) & (1<<48 - 1)
+	wDataKey     = word(`"data"`+"\x00\x00", 0) & (1<<48 - 1)
+	wLocationVal = word(`"locatio`, 0)
+	wLocationEnd = word(`"locatio`+`n"`, 2) >> 48 // the bytes n" at offsets 8, 9
+)
+
 // absent is the offset of a top-level key not (yet) seen.
 const absent = -1
 
@@ -100,14 +108,29 @@ func (p *parser) message() error {
 	}
 	for more {
 		var key []byte
-		var vi int
-		if key, _, vi, err = p.member(i); err != nil {
-			return err
+		vi := -1
+		// The keys "type" and "data" are recognised as 6-byte words, their
+		// ':' gap from one more word (the usual case; member otherwise).
+		if len(src)-i >= 16 {
+			if w := load8(src, i) & (1<<48 - 1); w == wTypeKey || w == wDataKey {
+				if sep, j, ok := gapSep(src, i+6); ok && sep == ':' {
+					key, vi = src[i+1:i+5], j
+				}
+			}
+		}
+		if vi < 0 {
+			if key, _, vi, err = p.member(i); err != nil {
+				return err
+			}
 		}
 		switch string(key) {
 		case "type":
 			typeOff, typeOK = vi, false
-			if at(src, vi) == '"' {
+			if len(src)-vi >= 16 && load8(src, vi) == wLocationVal && load8(src, vi+2)>>48 == wLocationEnd {
+				// "location", the bulk of any feed
+				typeSpan, typeKind, typeOK = Span{int32(vi + 1), int32(vi + 9)}, KindLocation, true
+				i = vi + 10
+			} else if at(src, vi) == '"' {
 				end, esc, ok := scanString(src, vi)
 				if !ok {
 					return p.syntax(end)

@@ -1,6 +1,9 @@
 package decode
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // The general path's location loop. Producers that do not keep the key
 // order also vary it (and the padding) from message to message, so the
@@ -53,23 +56,26 @@ var locKeyTab = func() (t [16]locKey) {
 	return t
 }()
 
-// locKeyIndex returns the field index of the key src[s:e] (no escapes), or
-// -1. It needs len(src) >= 16 and e < len(src) (the closing quote).
-func locKeyIndex(src []byte, s, e int) int {
-	n := e - s
-	if n < 1 || n > 16 {
-		return -1
+// locKeyScan reads the key string whose opening quote is src[i] and finds
+// its field in one go: the two words loaded to find the closing quote are
+// the ones compared with the key table. It needs len(src)-i >= 17; ok is
+// false for keys with escapes or longer than 15 bytes (use scanString).
+func locKeyScan(src []byte, i int) (k, end int, ok bool) {
+	w0, w1 := load8(src, i+1), load8(src, i+9)
+	p0 := bits.TrailingZeros64(stringStop(w0)) >> 3
+	p1 := bits.TrailingZeros64(stringStop(w1)) >> 3
+	n := p0 + p1&-(p0>>3) // the first '"', '\\' or control byte
+	if n >= 16 || src[i+1+n] != '"' {
+		return -1, i, false
 	}
-	t := &locKeyTab[locKeyHash(n, src[s])]
-	w0 := loadPad(src, s)
-	w1 := loadPad(src, min(s+8, len(src)))
-	lo := min(n, 8)
-	m0 := ^uint64(0) >> ((64 - 8*uint(lo)) & 63)
+	t := &locKeyTab[locKeyHash(n, src[i+1])]
+	m0 := ^uint64(0) >> ((64 - 8*uint(min(n, 8))) & 63) & -b2u(n > 0)
 	m1 := (^uint64(0) >> ((128 - 8*uint(n)) & 63)) & -b2u(n > 8)
+	k = -1
 	if w0&m0 == t.w0 && w1&m1 == t.w1 && n == t.n {
-		return t.k
+		k = t.k
 	}
-	return -1
+	return k, i + n + 2, true
 }
 
 func b2u(b bool) uint64 {
@@ -118,18 +124,21 @@ func (p *parser) location(i int, l *Location) (int, error) {
 		if at(src, i) != '"' {
 			return i, p.syntax(i)
 		}
-		end, esc, ok := scanString(src, i)
-		if !ok {
-			return end, p.syntax(end)
+		k, end, ok := -1, 0, false
+		if len(src)-i >= 17 {
+			k, end, ok = locKeyScan(src, i)
 		}
-		k := -1
-		switch {
-		case esc:
-			k = locIndexOf(locField(p.unescape(src[i+1 : end-1])))
-		case big && end < len(src):
-			k = locKeyIndex(src, i+1, end-1)
-		default:
-			k = locIndexOf(locFieldAt(src, i+1, end-1))
+		if !ok {
+			var esc bool
+			end, esc, ok = scanString(src, i)
+			if !ok {
+				return end, p.syntax(end)
+			}
+			if esc {
+				k = locIndexOf(locField(p.unescape(src[i+1 : end-1])))
+			} else {
+				k = locIndexOf(locFieldAt(src, i+1, end-1))
+			}
 		}
 		if sep, j, ok := gapSep(src, end); ok && sep == ':' {
 			i = j
