@@ -58,7 +58,9 @@ func gapSep(src []byte, i int) (sep byte, j int, ok bool) {
 	other := nonWSMask(v)
 	n1 := bits.TrailingZeros64(other) >> 3
 	sep = byte(v >> (8 * uint(n1) & 63))
-	n2 := bits.TrailingZeros64(other>>(8*uint(n1)+8)) >> 3 // a shift of 64 gives 0: n2 = 8
+	// For n1 >= 7 the masked shift reads garbage, but then n1+1+n2 >= 8
+	// and the gap is not taken anyway.
+	n2 := bits.TrailingZeros64(other>>((8*uint(n1)+8)&63)) >> 3
 	j = i + n1 + 1 + n2
 	return sep, j, n1+1+n2 < 8
 }
