@@ -124,7 +124,7 @@ func (p *NATSPublisher) Close() error {
 // DIST checks add "feed_dist_cm" and "engine_dist_cm".
 func AppendSegmentJSON(dst []byte, liveID string, g *track.Segment) []byte {
 	dst = append(dst, `{"live_id":`...)
-	dst = strconv.AppendQuote(dst, liveID)
+	dst = appendJSONString(dst, liveID)
 	dst = append(dst, `,"event":"`...)
 	dst = append(dst, g.Type.String()...)
 	dst = append(dst, `","start_ms":`...)
@@ -155,7 +155,7 @@ func AppendSegmentJSON(dst []byte, liveID string, g *track.Segment) []byte {
 	dst = append(dst, `,"zone":`...)
 	dst = strconv.AppendInt(dst, int64(g.Zone), 10)
 	dst = append(dst, `,"label":`...)
-	dst = strconv.AppendQuote(dst, g.Label)
+	dst = appendJSONString(dst, g.Label)
 	if g.Type == track.SegDistCheck {
 		dst = append(dst, `,"feed_dist_cm":`...)
 		dst = appendFloat(dst, g.FeedDist_cm, 1)

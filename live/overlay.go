@@ -513,7 +513,7 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 // the ball.
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, `{"live_id":`...)
-	dst = strconv.AppendQuote(dst, f.LiveID)
+	dst = appendJSONString(dst, f.LiveID)
 	dst = append(dst, `,"t_ms":`...)
 	dst = strconv.AppendInt(dst, f.T_ms, 10)
 	dst = append(dst, `,"period":`...)
@@ -542,7 +542,7 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		dst = append(dst, `","team":`...)
 		dst = strconv.AppendInt(dst, s.TeamID, 10)
 		dst = append(dst, `,"jersey":`...)
-		dst = strconv.AppendQuote(dst, s.Jersey)
+		dst = appendJSONString(dst, s.Jersey)
 		dst = append(dst, `,"x_m":`...)
 		dst = appendFloat(dst, s.X_m, 3)
 		dst = append(dst, `,"y_m":`...)

@@ -631,7 +631,7 @@ func (s *liveSession) fillGap(from, to int64) error {
 					b = append(b, `,"hoop_player_y":`...)
 					b = strconv.AppendInt(b, int64(sh.HoopPlayerY_mm), 10)
 					b = append(b, `,"status":`...)
-					b = strconv.AppendQuote(b, orDefault(sh.Status, "RECORDED"))
+					b = appendJSONString(b, orDefault(sh.Status, "RECORDED"))
 					b = append(b, "}}"...)
 					s.synth = b
 					if err := s.inject(b, now, "shot"); err != nil {
@@ -664,7 +664,7 @@ func (s *liveSession) fillGap(from, to int64) error {
 						b = append(b, ',')
 					}
 					first = false
-					b = strconv.AppendQuote(b, k)
+					b = appendJSONString(b, k)
 					b = append(b, ':')
 					b = strconv.AppendFloat(b, p.Stats[k], 'f', -1, 64)
 				}

@@ -1,0 +1,90 @@
+package live
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+func TestAppendJSONString(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"23", `"23"`},
+		{`a"b\c`, `"a\"b\\c"`},
+		{"\x00\n\t\x1f", `"\u0000\n\t\u001f"`},
+		{"\xff", `"\ufffd"`},
+		{"é\u2028", `"é\u2028"`},
+	} {
+		if got := string(appendJSONString(nil, c.in)); got != c.want {
+			t.Errorf("appendJSONString(%q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+// FuzzAppendFrameJSON: whatever the ids, jersey and numbers, a frame is
+// valid JSON that decodes back to the same strings (invalid UTF-8 aside).
+func FuzzAppendFrameJSON(f *testing.F) {
+	f.Add("L1", "23", 1.5, -2.25, int64(101))
+	f.Add("\x00\"\\", "\xff\u2028", math.NaN(), math.Inf(1), int64(-1))
+	f.Fuzz(func(t *testing.T, liveID, jersey string, x, speed float64, id int64) {
+		fr := &Frame{LiveID: liveID, T_ms: 1, Sensors: []SensorState{{ID: id, Kind: track.KindPlayer, Jersey: jersey, X_m: x, Speed_mps: speed}}}
+		b := AppendFrameJSON(nil, fr, nil)
+		var v struct {
+			LiveID  string `json:"live_id"`
+			Sensors []struct {
+				ID     int64  `json:"id"`
+				Jersey string `json:"jersey"`
+			} `json:"sensors"`
+		}
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("invalid JSON %s: %v", b, err)
+		}
+		if len(v.Sensors) != 1 || v.Sensors[0].ID != id {
+			t.Fatalf("round trip %+v", v)
+		}
+		if want := string([]rune(jersey)); v.Sensors[0].Jersey != want {
+			t.Fatalf("jersey %q came back as %q", jersey, v.Sensors[0].Jersey)
+		}
+		seg := &track.Segment{Type: track.SegPass, Label: jersey, Length_m: x}
+		if b := AppendSegmentJSON(nil, liveID, seg); !json.Valid(b) {
+			t.Fatalf("invalid event JSON %s", b)
+		}
+	})
+}
+
+// TestOverlayHotPathAllocs: turning an engine tick into a frame and
+// encoding it allocate nothing once the sensors are known.
+func TestOverlayHotPathAllocs(t *testing.T) {
+	o := NewOverlay(OverlayOptions{Rate_Hz: 1})
+	defer o.Close()
+	s := o.Sink("L1", nil)
+	rows := make([]track.Sample, 11)
+	for i := range rows {
+		rows[i] = track.Sample{SensorID: int64(100 + i), Kind: track.KindPlayer, X_m: float64(i)}
+	}
+	rows[10].Kind = track.KindBall
+	T := int64(0)
+	tick := func() {
+		T += 50
+		for i := range rows {
+			rows[i].T_ms = T
+		}
+		s.NoteInput(time.Time{})
+		s.Samples(rows)
+	}
+	tick()
+	if n := testing.AllocsPerRun(100, tick); n != 0 {
+		t.Errorf("OverlaySink.Samples: %g allocs per tick, want 0", n)
+	}
+	var buf []byte
+	buf = AppendFrameJSON(buf[:0], &s.frame, nil)
+	if n := testing.AllocsPerRun(100, func() { buf = AppendFrameJSON(buf[:0], &s.frame, nil) }); n != 0 {
+		t.Errorf("AppendFrameJSON: %g allocs, want 0", n)
+	}
+	buf = AppendFrameBinary(buf[:0], &s.frame, nil)
+	if n := testing.AllocsPerRun(100, func() { buf = AppendFrameBinary(buf[:0], &s.frame, nil) }); n != 0 {
+		t.Errorf("AppendFrameBinary: %g allocs, want 0", n)
+	}
+}
