@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -51,7 +52,7 @@ Outputs under --out:
                  summary.json with one entry per session in sessions[]
   tables:        samples players possessions events shots boxscore
                  dist_check heatmaps quality (docs/schema.md)
-  images:        images/ (several sessions: images/<id>/): heatmaps per
+  images:        images/ (several sessions: images/session_id=<id>/): heatmaps per
                  team, player and ball, shot charts, as PNG and SVG
 A short report per team goes to stdout; problems go to stderr, each with its
 file (and line for bad lines). Inputs are independent: a bad one is
@@ -624,10 +625,12 @@ func (f *feedShots) Segment(g *track.Segment) error {
 	return f.Sink.Segment(&c)
 }
 
-// imageDir is where a session's images go.
+// imageDir is where a session's images go: images/, or with several
+// sessions images/session_id=<id>/ named as the tables' partitions are
+// (the id URL-escaped: it comes from the input and must not name a path).
 func imageDir(cfg *analyzeConfig, sessionID string, hive bool) string {
 	if hive {
-		return filepath.Join(cfg.out, "images", sessionID)
+		return filepath.Join(cfg.out, "images", export.SessionColumn+"="+url.PathEscape(sessionID))
 	}
 	return filepath.Join(cfg.out, "images")
 }

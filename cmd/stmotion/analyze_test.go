@@ -285,3 +285,14 @@ func TestAnalyzeBareRecording(t *testing.T) {
 		t.Errorf("summary.json: session %q, no_court %v, %d players", sum.SessionID, sum.Quality.NoCourt, len(sum.Players))
 	}
 }
+
+// A session id from the input cannot place files outside --out.
+func TestImageDirEscapes(t *testing.T) {
+	cfg := &analyzeConfig{out: "out"}
+	for _, id := range []string{"../../etc", "a/b", ".."} {
+		d := imageDir(cfg, id, true)
+		if filepath.Dir(d) != filepath.Join("out", "images") {
+			t.Errorf("imageDir(%q) = %s, outside out/images", id, d)
+		}
+	}
+}
