@@ -59,7 +59,6 @@ var (
 	wTypeKey     = word(`"type"`+"\x00\x00", 0) & (1<<48 - 1)
 	wDataKey     = word(`"data"`+"\x00\x00", 0) & (1<<48 - 1)
 	wLocationVal = word(`"locatio`, 0)
-	wLocationEnd = word(`"locatio`+`n"`, 2) >> 48 // the bytes n" at offsets 8, 9
 )
 
 // absent is the offset of a top-level key not (yet) seen.
@@ -126,7 +125,7 @@ func (p *parser) message() error {
 		switch string(key) {
 		case "type":
 			typeOff, typeOK = vi, false
-			if len(src)-vi >= 16 && load8(src, vi) == wLocationVal && load8(src, vi+2)>>48 == wLocationEnd {
+			if len(src)-vi >= 10 && load8(src, vi) == wLocationVal && src[vi+8] == 'n' && src[vi+9] == '"' {
 				// "location", the bulk of any feed
 				typeSpan, typeKind, typeOK = Span{int32(vi + 1), int32(vi + 9)}, KindLocation, true
 				i = vi + 10
