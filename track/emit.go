@@ -13,14 +13,14 @@ func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
 		a = seg
 	}
 	newest := s.nextTick - 1
-	for b > n && (b > newest || sn.seg[b&s.tickMask] != seg) {
+	for b > n && (b > newest || sn.ticks[b&s.tickMask].seg != seg) {
 		b--
 	}
 	if b <= a {
 		return 0
 	}
-	ia, ib := a&s.tickMask, b&s.tickMask
-	dx, dy := sn.sx[ib].X-sn.sx[ia].X, sn.sy[ib].X-sn.sy[ia].X
+	sa, sb := &sn.ticks[a&s.tickMask].s, &sn.ticks[b&s.tickMask].s
+	dx, dy := sb[0].X-sa[0].X, sb[1].X-sa[1].X
 	return math.Sqrt(dx*dx+dy*dy) / (float64(b-a) * s.dt_s)
 }
 
@@ -71,14 +71,15 @@ func (s *Session) inBounds(x, y float64) bool {
 
 // emitSensor appends the sensor's row at tick n, if it has an estimate.
 func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, fwd bool) {
-	i := n & s.tickMask
-	if sn.seg[i] == noSeg {
+	t := &sn.ticks[n&s.tickMask]
+	if t.seg == noSeg {
 		return
 	}
-	px, py, pz := &sn.sx[i], &sn.sy[i], &sn.sz[i]
+	st := &t.s
 	if fwd {
-		px, py, pz = &sn.fx[i], &sn.fy[i], &sn.fz[i]
+		st = &t.f
 	}
+	px, py, pz := &st[0], &st[1], &st[2]
 	vx, vy := px.V, py.V
 	speed := math.Sqrt(vx*vx + vy*vy)
 	var at float64
@@ -99,7 +100,7 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
 	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
 	if !fwd && sn.kind == KindPlayer {
-		s.accumulateAt(sn, n, sn.seg[i], px.X, py.X, speed, at, in, period, clock)
+		s.accumulateAt(sn, n, t.seg, px.X, py.X, speed, at, in, period, clock)
 	}
 }
 
@@ -109,12 +110,13 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 // sprints, accelerations and decelerations.
 func (s *Session) accumulate(sn *sensor, n int64) {
 	i := n & s.tickMask
-	seg := sn.seg[i]
+	t := &sn.ticks[i]
+	seg := t.seg
 	if seg == noSeg {
 		return
 	}
 	period, clock := s.tickPeriod[i], s.tickClock[i]
-	px, py := &sn.sx[i], &sn.sy[i]
+	px, py := &t.s[0], &t.s[1]
 	vx, vy := px.V, py.V
 	speed := math.Sqrt(vx*vx + vy*vy)
 	var at float64
@@ -139,8 +141,8 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 	step, counted := 0.0, false
 	switch {
 	case seg < n && a.moving:
-		p := (n - 1) & s.tickMask
-		dx, dy := x-sn.sx[p].X, y-sn.sy[p].X
+		p := &sn.ticks[(n-1)&s.tickMask].s
+		dx, dy := x-p[0].X, y-p[1].X
 		step, counted = math.Sqrt(dx*dx+dy*dy), true
 	case seg == n && a.lastN != noSeg && (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
 		// A new track after a gap: bridge it with the cubic Hermite curve
@@ -151,16 +153,16 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 		chord := math.Sqrt(dx*dx + dy*dy)
 		gap := float64(n-a.lastN) * s.dt_s
 		if chord <= sn.kin.MaxSpeed_mps*gap {
-			i := n & s.tickMask
-			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, sn.sx[i].V, sn.sy[i].V, gap)
+			t := &sn.ticks[n&s.tickMask].s
+			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, t[0].V, t[1].V, gap)
 			l = min(l, sn.kin.MaxSpeed_mps*gap)
 			if l > s.moveOn*gap {
 				step, counted = l, true
 			}
 		}
 	}
-	i := n & s.tickMask
-	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, sn.sx[i].V, sn.sy[i].V
+	t := &sn.ticks[n&s.tickMask].s
+	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, t[0].V, t[1].V
 	if counted {
 		a.dist += step
 		live := clock == ClockLive

@@ -169,7 +169,7 @@ func (s *Session) skipTo(next int64) error {
 	k := min(next-s.nextTick, int64(s.tickCap))
 	for _, sn := range s.sensors {
 		for n := s.nextTick; n < s.nextTick+k; n++ {
-			sn.seg[n&s.tickMask] = noSeg
+			sn.ticks[n&s.tickMask].seg = noSeg
 		}
 	}
 	s.nextTick, s.emitNext, s.lastBack = next, next, next-1
@@ -220,43 +220,39 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 // position at T and runs one forward Kalman step (or starts a track). It
 // reports whether the sensor has an estimate at T.
 func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
-	slot := n & s.tickMask
+	cur := &sn.ticks[n&s.tickMask]
 	r := &sn.raw
-	sn.seg[slot] = noSeg
+	cur.seg = noSeg
 	if r.n == 0 || r.t[r.head] > T {
 		return false
 	}
 	s.consume(sn, T)
 	l := r.head
-	var x, y, z float64
+	var z [3]float64 // the position at T, x y z
 	switch {
 	case r.t[l] == T:
-		x, y, z = r.x[l], r.y[l], r.z[l]
+		z = [3]float64{r.x[l], r.y[l], r.z[l]}
 	case r.n >= 2:
 		rr := r.at(1)
 		if r.t[rr]-r.t[l] > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
 			return false // no estimate inside a gap or a jump
 		}
 		w := float64(T-r.t[l]) / float64(r.t[rr]-r.t[l])
-		x = r.x[l] + w*(r.x[rr]-r.x[l])
-		y = r.y[l] + w*(r.y[rr]-r.y[l])
-		z = r.z[l] + w*(r.z[rr]-r.z[l])
+		z[0] = r.x[l] + w*(r.x[rr]-r.x[l])
+		z[1] = r.y[l] + w*(r.y[rr]-r.y[l])
+		z[2] = r.z[l] + w*(r.z[rr]-r.z[l])
 	default:
 		return false // nothing after T: a confirmed dropout
 	}
 	m := sn.model
 	if sn.split || sn.lastN != n-1 {
-		sn.seg[slot] = n
-		sn.fx[slot], sn.fy[slot], sn.fz[slot] = m.start(x), m.start(y), m.start(z)
+		cur.seg = n
+		cur.f = axes{m.start(z[0]), m.start(z[1]), m.start(z[2])}
 		sn.split = false
 	} else {
-		p := (n - 1) & s.tickMask
-		seg := sn.seg[p]
-		k := int(n - seg)
-		sn.seg[slot] = seg
-		sn.fx[slot] = m.step(sn.fx[p], x, k)
-		sn.fy[slot] = m.step(sn.fy[p], y, k)
-		sn.fz[slot] = m.step(sn.fz[p], z, k)
+		prev := &sn.ticks[(n-1)&s.tickMask]
+		cur.seg = prev.seg
+		m.stepAxes(&cur.f, &prev.f, &z, int(n-prev.seg))
 	}
 	sn.lastN = n
 	return true
@@ -301,25 +297,25 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 	mask := s.tickMask
 	for _, sn := range s.sensors {
 		m := sn.model
+		// A shoe sensor's height needs no smoothing: save the work.
+		nAxes := 2
+		if sn.kind == KindBall {
+			nAxes = 3
+		}
 		for n := newest; n >= s.emitNext; n-- {
-			i := n & mask
-			seg := sn.seg[i]
+			t := &sn.ticks[n&mask]
+			seg := t.seg
 			if seg == noSeg {
 				continue
 			}
-			j := (n + 1) & mask
-			if n == newest || sn.seg[j] != seg {
-				sn.sx[i], sn.sy[i], sn.sz[i] = sn.fx[i], sn.fy[i], sn.fz[i]
+			next := &sn.ticks[(n+1)&mask]
+			if n == newest || next.seg != seg {
+				t.s = t.f
 				continue
 			}
-			k := int(n - seg)
-			sn.sx[i] = m.back(sn.fx[i], sn.sx[j], k)
-			sn.sy[i] = m.back(sn.fy[i], sn.sy[j], k)
-			if sn.kind == KindBall {
-				sn.sz[i] = m.back(sn.fz[i], sn.sz[j], k)
-			} else {
-				// A shoe sensor's height needs no smoothing: save the work.
-				sn.sz[i] = sn.fz[i]
+			m.backAxes(&t.s, &t.f, &next.s, int(n-seg), nAxes)
+			if nAxes == 2 {
+				t.s[2] = t.f[2]
 			}
 		}
 	}

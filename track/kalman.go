@@ -181,14 +181,34 @@ func (m *Model) start(z float64) State { return State{X: z} }
 //
 //	x⁻ = F x,  x = x⁻ + K_k (z − x⁻_p)
 func (m *Model) step(s State, z float64, k int) State {
+	return predictUpdate(m.gain(k), m.f0, m.f1, s, z)
+}
+
+// gain returns the forward gain row at step index k (the steady state
+// beyond the table).
+func (m *Model) gain(k int) *[3]float64 {
 	if k >= len(m.k) {
 		k = len(m.k) - 1
 	}
-	g := &m.k[k]
-	p := s.X + m.f0*s.V + m.f1*s.A
-	v := s.V + m.f0*s.A
+	return &m.k[k]
+}
+
+// predictUpdate is step with the gain row g and the F entries f0 = dt,
+// f1 = dt²/2 passed in (small enough to inline into the per-tick loop).
+func predictUpdate(g *[3]float64, f0, f1 float64, s State, z float64) State {
+	p := s.X + f0*s.V + f1*s.A
+	v := s.V + f0*s.A
 	e := z - p
 	return State{X: p + g[0]*e, V: v + g[1]*e, A: s.A + g[2]*e}
+}
+
+// stepAxes runs step at index k on the x, y and z axes at once, from prev
+// into dst with the measurements z (one gain lookup for the three axes).
+func (m *Model) stepAxes(dst, prev *axes, z *[3]float64, k int) {
+	g, f0, f1 := m.gain(k), m.f0, m.f1
+	dst[0] = predictUpdate(g, f0, f1, prev[0], z[0])
+	dst[1] = predictUpdate(g, f0, f1, prev[1], z[1])
+	dst[2] = predictUpdate(g, f0, f1, prev[2], z[2])
 }
 
 // back is one RTS step at index k: given the filtered state f at k and the
@@ -199,11 +219,29 @@ func (m *Model) back(f, sn State, k int) State {
 	if k >= len(m.c) {
 		k = len(m.c) - 1
 	}
+	var dst State
+	rts(&dst, &m.c[k], m.f0, m.f1, &f, &sn)
+	return dst
+}
+
+// backAxes runs back at index k on the first n axes (2: x and y, 3: all):
+// dst[a] from the filtered states f and the smoothed states next at k+1.
+func (m *Model) backAxes(dst, f, next *axes, k, n int) {
+	if k >= len(m.c) {
+		k = len(m.c) - 1
+	}
 	c := &m.c[k]
-	d0 := sn.X - (f.X + m.f0*f.V + m.f1*f.A)
-	d1 := sn.V - (f.V + m.f0*f.A)
+	for a := range n {
+		rts(&dst[a], c, m.f0, m.f1, &f[a], &next[a])
+	}
+}
+
+// rts is back with the gain row c (row major) and the F entries passed in.
+func rts(dst *State, c *[9]float64, f0, f1 float64, f, sn *State) {
+	d0 := sn.X - (f.X + f0*f.V + f1*f.A)
+	d1 := sn.V - (f.V + f0*f.A)
 	d2 := sn.A - f.A
-	return State{
+	*dst = State{
 		X: f.X + c[0]*d0 + c[1]*d1 + c[2]*d2,
 		V: f.V + c[3]*d0 + c[4]*d1 + c[5]*d2,
 		A: f.A + c[6]*d0 + c[7]*d1 + c[8]*d2,

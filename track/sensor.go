@@ -22,15 +22,25 @@ type sensor struct {
 	split    bool  // the next estimate starts a new track (gap or teleport behind)
 	lastN    int64 // last tick number with an estimate
 
-	// Tick ring, indexed by tick number & mask: the start tick of the track
-	// the slot belongs to (noSeg: no estimate), filtered and smoothed
-	// states per axis.
-	seg        []int64
-	fx, fy, fz []State
-	sx, sy, sz []State
+	// Tick ring, indexed by tick number & mask. One struct per tick (not
+	// one slice per axis) so that the forward step, the backward pass and
+	// the emission of a tick touch one place in memory.
+	ticks []tickSlot
 
 	acc accum
 }
+
+// tickSlot is one sensor's estimate at one tick: the start tick of the
+// track it belongs to (noSeg: no estimate) and the filtered and smoothed
+// states on the x, y and z axes. A player's z is never smoothed: its
+// smoothed z is the filtered one.
+type tickSlot struct {
+	seg  int64
+	f, s axes
+}
+
+// axes holds one State per axis: x, y, z.
+type axes [3]State
 
 // accum holds one player's running figures.
 type accum struct {
@@ -51,12 +61,10 @@ type accum struct {
 }
 
 func (sn *sensor) allocTicks(capacity int) {
-	sn.seg = make([]int64, capacity)
-	for i := range sn.seg {
-		sn.seg[i] = noSeg
+	sn.ticks = make([]tickSlot, capacity)
+	for i := range sn.ticks {
+		sn.ticks[i].seg = noSeg
 	}
-	sn.fx, sn.fy, sn.fz = make([]State, capacity), make([]State, capacity), make([]State, capacity)
-	sn.sx, sn.sy, sn.sz = make([]State, capacity), make([]State, capacity), make([]State, capacity)
 	sn.lastN = noSeg
 	sn.acc.lastN = noSeg
 }
