@@ -376,6 +376,13 @@ func (o *Overlay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &overlayClient{o: o, c: conn, q: make(chan outFrame, o.opt.Queue), binary: binary, filter: filter, done: make(chan struct{})}
 	c.key = strconv.FormatBool(binary) + "|" + filter.String()
 	o.mu.Lock()
+	select {
+	case <-o.stop: // closed since the check above: Close did not see this client
+		o.mu.Unlock()
+		conn.Close()
+		return
+	default:
+	}
 	o.clients[c] = struct{}{}
 	o.mu.Unlock()
 	if m := o.opt.Metrics; m != nil {

@@ -31,15 +31,14 @@ const DefaultPartInterval = time.Minute
 // package export has no rotation of its own; this sink builds it from
 // one Writer per part.
 type partSink struct {
-	dir      string
-	session  string
-	every    time.Duration
-	opts     []export.Option
-	n        int
-	w        *export.Writer
-	opened   time.Time
-	parts    []string
-	lastRows time.Time
+	dir     string
+	session string
+	every   time.Duration
+	opts    []export.Option
+	n       int
+	w       *export.Writer
+	opened  time.Time
+	parts   []string
 }
 
 var _ track.Sink = (*partSink)(nil)
