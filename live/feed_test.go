@@ -69,24 +69,24 @@ func TestFeedTokenReuseRefused(t *testing.T) {
 	}
 }
 
-// TestFeedPingsKeepAlive: the mock closes a connection idle for 300 ms;
-// the feed pings every 100 ms (a third of the ack's timeout), so it
-// stays open through a 1 s silence and reads the pongs.
+// TestFeedPingsKeepAlive: the mock closes a connection idle for 600 ms;
+// the feed pings every 200 ms (a third of the ack's timeout), so it
+// stays open through a 2 s silence and reads the pongs.
 func TestFeedPingsKeepAlive(t *testing.T) {
-	srv, c := liveMock(t, "", mock.Options{Speed: 0.001, ConnectionTimeout: 300 * time.Millisecond})
+	srv, c := liveMock(t, "", mock.Options{Speed: 0.001, ConnectionTimeout: 600 * time.Millisecond})
 	f, err := live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if f.PingInterval() != 100*time.Millisecond {
-		t.Errorf("ping interval %v, want 100ms", f.PingInterval())
+	if f.PingInterval() != 200*time.Millisecond {
+		t.Errorf("ping interval %v, want 200ms", f.PingInterval())
 	}
 	var dec decode.Decoder
 	var m decode.Message
 	var buf []byte
 	pongs := 0
-	deadline := time.Now().Add(time.Second)
+	deadline := time.Now().Add(2 * time.Second)
 	for time.Now().Before(deadline) {
 		buf, err = f.Next(buf)
 		if err != nil {
@@ -97,7 +97,7 @@ func TestFeedPingsKeepAlive(t *testing.T) {
 		}
 	}
 	if pongs < 3 {
-		t.Errorf("%d pongs in 1 s, want ≥ 3", pongs)
+		t.Errorf("%d pongs in 2 s, want ≥ 3", pongs)
 	}
 }
 
