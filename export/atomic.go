@@ -49,7 +49,7 @@ func createAtomic(path string, sync bool) (*atomicFile, error) {
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	return &atomicFile{file: f, buf: bufio.NewWriterSize(f, 1<<20), final: path, sync: sync}, nil
+	return &atomicFile{file: f, buf: bufio.NewWriterSize(f, 64<<10), final: path, sync: sync}, nil
 }
 
 // Commit flushes, closes and renames the file to its final name.
