@@ -56,7 +56,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var (
 		api, liveID, user, secret, listen, out, natsURL, wsURL, dt string
-		rate_Hz, demoSpeed                                         float64
+		rate_Hz, demoSpeed, grid_Hz                                float64
 		queue                                                      int
 		part, flush                                                time.Duration
 		demo, noFollow, verbose                                    bool
@@ -70,6 +70,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&natsURL, "nats", "", "NATS server `URL` to publish frames and events to")
 	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: the API host, as the mock serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
+	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, as analyze's --hz (0: the feed's median sample rate)")
 	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
 	fs.IntVar(&queue, "queue", live.DefaultOverlayQueue, "overlay client queue `length` in frames (a slow client loses its oldest)")
 	fs.DurationVar(&part, "part", live.DefaultPartInterval, "close the tables into a new part every `interval`")
@@ -106,6 +107,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !(rate_Hz > 0) {
 		return bad("--rate %g: want > 0", rate_Hz)
 	}
+	if grid_Hz < 0 {
+		return bad("--hz %g: want a rate ≥ 0", grid_Hz)
+	}
+	tcfg := track.DefaultConfig()
+	tcfg.Rate_Hz = grid_Hz
 	if user == "" {
 		user = os.Getenv("SHOTTRACKER_USER")
 	}
@@ -184,7 +190,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	results, err := live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
-		Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
+		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
 		FlushInterval: flush, PartInterval: part, NoFollow: noFollow,
 		Attach: attachAnalyzers,
 	})
