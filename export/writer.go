@@ -18,8 +18,9 @@ import (
 var ErrClosed = errors.New("export: writer is closed")
 
 // DefaultBatchRows is the number of rows of a record batch, and so of a
-// Parquet row group, when WithBatchRows is not given. With ~100 bytes per
-// samples row it bounds the samples table's buffer to about 13 MB.
+// Parquet row group, when WithBatchRows is not given (about DuckDB's own
+// 122,880). A samples row takes 78 bytes in its buffer, so each of the
+// samples table's two buffers holds about 10 MB.
 const DefaultBatchRows = 128 << 10
 
 type config struct {
