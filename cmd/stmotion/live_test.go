@@ -45,14 +45,18 @@ func readSummary(t *testing.T, path string) liveSummary {
 }
 
 // Causal-vs-batch tolerance of the end-to-end test. The engine computes
-// the per-player totals (distance, possession) from its smoothed track in
-// both modes, so they agree exactly when both see the same messages;
-// causal filtering changes only the per-tick rows (samples table,
-// overlay). The tolerance leaves room for float summation order.
+// distances from its smoothed track in both modes, so they agree exactly
+// when both see the same messages (float summation aside). Possession is
+// decided frame by frame from the engine's per-tick rows, which are
+// forward-filtered (causal) live and smoothed in batch, so a possession
+// can start or end a tick apart: measured 0.012 s at most per player and
+// 0.013 s per team over a 2-minute simulated game. The bounds leave room
+// for longer games.
 const (
 	liveDistTol_rel = 0.005 // 0.5 %
 	liveDistTol_m   = 0.05
-	livePossTol_s   = 0.05
+	livePossTol_rel = 0.02 // 2 %
+	livePossTol_s   = 0.25
 )
 
 // TestLiveMatchesAnalyze is the end-to-end proof that live and batch are
@@ -121,6 +125,7 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 		byID[p.PlayerID] = i
 	}
 	moving := 0
+	var held_s float64
 	for _, lp := range liveSum.Players {
 		i, ok := byID[lp.PlayerID]
 		if !ok {
@@ -131,12 +136,16 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 		if d := math.Abs(lp.Distance_m - bp.Distance_m); d > liveDistTol_m+liveDistTol_rel*bp.Distance_m {
 			t.Errorf("player %d: distance live %.3f m, batch %.3f m", lp.PlayerID, lp.Distance_m, bp.Distance_m)
 		}
-		if d := math.Abs(lp.Possession_s - bp.Possession_s); d > livePossTol_s {
+		if d := math.Abs(lp.Possession_s - bp.Possession_s); d > livePossTol_s+livePossTol_rel*bp.Possession_s {
 			t.Errorf("player %d: possession live %.3f s, batch %.3f s", lp.PlayerID, lp.Possession_s, bp.Possession_s)
 		}
 		if bp.Distance_m > 10 {
 			moving++
 		}
+		held_s += bp.Possession_s
+	}
+	if held_s < 1 {
+		t.Errorf("players held the ball %.2f s in all: possession was not analysed", held_s)
 	}
 	if moving < 10 {
 		t.Errorf("%d players moved more than 10 m, want the 10 on court", moving)
@@ -145,7 +154,7 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 		t.Errorf("players live %d batch %d, teams live %d batch %d", len(liveSum.Players), len(batch.Players), len(liveSum.Teams), len(batch.Teams))
 	}
 	for i := range min(len(liveSum.Teams), len(batch.Teams)) {
-		if d := math.Abs(liveSum.Teams[i].Possession_s - batch.Teams[i].Possession_s); d > livePossTol_s {
+		if d := math.Abs(liveSum.Teams[i].Possession_s - batch.Teams[i].Possession_s); d > livePossTol_s+livePossTol_rel*batch.Teams[i].Possession_s {
 			t.Errorf("team %d: possession live %.3f s, batch %.3f s", batch.Teams[i].TeamID, liveSum.Teams[i].Possession_s, batch.Teams[i].Possession_s)
 		}
 	}
