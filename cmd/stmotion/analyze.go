@@ -46,16 +46,18 @@ recursively for both. Without INPUT the built-in sample game is analysed
 (a deterministic simulated game).
 
 Outputs under --out:
-  one session:   <table>.parquet and summary.json
+  one session:   <table>.parquet (.arrow with --format arrow) and summary.json
   several:       <table>/session_id=<id>/part-0.parquet (a Hive-partitioned
                  dataset DuckDB, Spark, Trino and pandas read as one) and
                  summary.json with one entry per session in sessions[]
   tables:        samples players possessions events shots boxscore
                  dist_check heatmaps quality (docs/schema.md)
-  images:        images/ (several sessions: images/session_id=<id>/): heatmaps per
-                 team, player and ball, shot charts, as PNG and SVG
+  images:        images/ (several sessions: images/session_id=<id>/):
+                 heatmaps per team, player and ball, shot charts, PNG and SVG
 A short report per team goes to stdout; problems go to stderr, each with its
-file (and line for bad lines). Inputs are independent: a bad one is
+file (and line for bad lines). Lines that do not decode are skipped, counted
+(quality.bad_lines) and reported; --strict fails the input instead. Inputs
+are independent: a bad one (unreadable, invalid court, nothing decodable) is
 reported and the others still complete. The exit status is 1 when any
 input failed, and the last line says how many succeeded.
 
