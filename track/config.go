@@ -113,8 +113,10 @@ type Config struct {
 // DefaultConfig returns the documented defaults (docs/kinematics.md):
 //
 //   - grid: the feed's median rate; reorder window 250 ms; gaps longer than
-//     1 s are never interpolated; the distance across gaps up to 10 s is
-//     bridged with a cubic Hermite curve between the two ends.
+//     1 s are never interpolated; the distance across a sensor dropout of
+//     up to 2 s is bridged with a cubic Hermite curve between the two ends.
+//     Longer silences (dead balls with the feed off) add no distance: what
+//     was not observed is not invented.
 //   - sensor noise σ estimated from the feed (Noise_m = 0);
 //   - players: q = 40 m²/s⁵ (a ≈1.3 Hz zero-phase cut-off at σ = 50 mm,
 //     20 Hz), teleport above 12 m/s (faster than any basketball player;
@@ -137,7 +139,7 @@ func DefaultConfig() Config {
 		RateSamples:      256,
 		ReorderWindow_ms: 250,
 		MaxGap_ms:        1000,
-		BridgeGap_ms:     10000,
+		BridgeGap_ms:     2000,
 		RingSize:         256,
 		MaxSensors:       1024,
 		Lag_s:            1,
