@@ -13,9 +13,14 @@ package live_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -76,11 +81,40 @@ func benchOverlayServer(b *testing.B, opt live.OverlayOptions) (*live.Overlay, s
 // is one tick.
 func BenchmarkOverlayLatency(b *testing.B) {
 	for _, n := range []int{1, 100} {
-		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchOverlayLatency(b, n) })
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchOverlayLatency(b, n, false) })
 	}
+	// The same 100 clients in another process (this test binary re-run as
+	// TestHelperOverlayClients), as overlay clients would be.
+	b.Run("clients=100-other-process", func(b *testing.B) { benchOverlayLatency(b, 100, true) })
 }
 
-func benchOverlayLatency(b *testing.B, clients int) {
+// TestHelperOverlayClients is not a test: BenchmarkOverlayLatency runs the
+// test binary with STMOTION_OVERLAY_CLIENTS=N,URL to hold N reading
+// clients open in a separate process until its stdin closes.
+func TestHelperOverlayClients(t *testing.T) {
+	spec := os.Getenv("STMOTION_OVERLAY_CLIENTS")
+	if spec == "" {
+		t.Skip("helper process for BenchmarkOverlayLatency")
+	}
+	n, url, _ := strings.Cut(spec, ",")
+	count, _ := strconv.Atoi(n)
+	for range count {
+		c, _, err := websocket.DefaultDialer.Dial(url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for {
+				if _, _, err := c.NextReader(); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	io.Copy(io.Discard, os.Stdin)
+}
+
+func benchOverlayLatency(b *testing.B, clients int, external bool) {
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, 1<<16)
 	ov, url, done := benchOverlayServer(b, live.OverlayOptions{OnSent: func(d time.Duration) {
@@ -90,6 +124,20 @@ func benchOverlayLatency(b *testing.B, clients int) {
 	}})
 	defer done()
 	var wg sync.WaitGroup
+	want := clients
+	if external {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOverlayClients$")
+		cmd.Env = append(os.Environ(), fmt.Sprintf("STMOTION_OVERLAY_CLIENTS=%d,%s", clients, url))
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { stdin.Close(); cmd.Wait() }()
+		clients = 0 // none in this process
+	}
 	for range clients {
 		c, _, err := websocket.DefaultDialer.Dial(url, nil)
 		if err != nil {
@@ -106,7 +154,7 @@ func benchOverlayLatency(b *testing.B, clients int) {
 			}
 		}()
 	}
-	for ov.Clients() < clients {
+	for ov.Clients() < want {
 		time.Sleep(time.Millisecond)
 	}
 	// Warm up past the engine's start-up (RateSamples) and reorder window.
