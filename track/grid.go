@@ -264,7 +264,9 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 func (s *Session) consume(sn *sensor, T int64) {
 	r := &sn.raw
 	for {
-		if sn.dropOutlier(3 * s.period_ms) {
+		// The middle sample of the oldest three is checked once: test
+		// that here, not in a call per tick.
+		if r.n >= 3 && r.t[r.at(1)] != sn.checkedT && sn.dropOutlier(3*s.period_ms) {
 			s.q.Outliers++
 			continue
 		}
@@ -272,19 +274,21 @@ func (s *Session) consume(sn *sensor, T int64) {
 			break
 		}
 		i, j := r.head, r.at(1)
-		gap := r.t[j]-r.t[i] > s.cfg.MaxGap_ms
-		tele := !gap && sn.teleport(i, j)
 		switch {
-		case gap:
+		case r.t[j]-r.t[i] > s.cfg.MaxGap_ms:
 			s.q.Gaps++
 			sn.split = true
-		case tele:
-			s.q.Teleports++
-			sn.split = true
 		default:
-			if sn.kind == KindPlayer {
-				dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
-				sn.acc.raw += math.Sqrt(dx*dx + dy*dy)
+			// sensor.teleport, with the step's length kept for the raw
+			// path length.
+			dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+			d2 := dx*dx + dy*dy
+			lim := sn.kin.MaxSpeed_mps*(float64(r.t[j]-r.t[i])*1e-3) + sn.kin.JumpSlack_m
+			if d2 > lim*lim {
+				s.q.Teleports++
+				sn.split = true
+			} else if sn.kind == KindPlayer {
+				sn.acc.raw += math.Sqrt(d2)
 			}
 		}
 		r.pop()
