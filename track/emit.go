@@ -80,6 +80,9 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 		st = &t.f
 	}
 	px, py, pz := &st[0], &st[1], &st[2]
+	if sn.kind == KindPlayer {
+		pz = &t.f[2] // not smoothed (see sensor.smoothBack)
+	}
 	vx, vy := px.V, py.V
 	speed := math.Sqrt(vx*vx + vy*vy)
 	var at float64

@@ -298,30 +298,8 @@ func (s *Session) consume(sn *sensor, T int64) {
 // smoothAndEmit runs the RTS backward pass from the newest tick down to
 // the oldest tick not yet emitted, then emits every tick up to upTo.
 func (s *Session) smoothAndEmit(newest, upTo int64) error {
-	mask := s.tickMask
 	for _, sn := range s.sensors {
-		m := sn.model
-		// A shoe sensor's height needs no smoothing: save the work.
-		nAxes := 2
-		if sn.kind == KindBall {
-			nAxes = 3
-		}
-		for n := newest; n >= s.emitNext; n-- {
-			t := &sn.ticks[n&mask]
-			seg := t.seg
-			if seg == noSeg {
-				continue
-			}
-			next := &sn.ticks[(n+1)&mask]
-			if n == newest || next.seg != seg {
-				t.s = t.f
-				continue
-			}
-			m.backAxes(&t.s, &t.f, &next.s, int(n-seg), nAxes)
-			if nAxes == 2 {
-				t.s[2] = t.f[2]
-			}
-		}
+		sn.smoothBack(newest, s.emitNext, s.tickMask)
 	}
 	s.lastBack = newest
 	for s.emitNext <= upTo {
@@ -339,4 +317,42 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 		}
 	}
 	return nil
+}
+
+// smoothBack runs the RTS backward pass (Model.back, written out here: it
+// is 1.5 steps per tick and sensor) from tick newest down to tick oldest:
+// the smoothed state at the newest tick of a track is its filtered state.
+// A shoe sensor's height needs no smoothing: a player's smoothed z is left
+// unset and read from the filtered state (see emitSensor).
+func (sn *sensor) smoothBack(newest, oldest, mask int64) {
+	m := sn.model
+	f0, f1 := m.f0, m.f1
+	nAxes := 2
+	if sn.kind == KindBall {
+		nAxes = 3
+	}
+	for n := newest; n >= oldest; n-- {
+		t := &sn.ticks[n&mask]
+		seg := t.seg
+		if seg == noSeg {
+			continue
+		}
+		next := &sn.ticks[(n+1)&mask]
+		if n == newest || next.seg != seg {
+			t.s = t.f
+			continue
+		}
+		c := &m.c[min(int(n-seg), len(m.c)-1)]
+		for a := range nAxes {
+			f, ns := &t.f[a], &next.s[a]
+			d0 := ns.X - (f.X + f0*f.V + f1*f.A)
+			d1 := ns.V - (f.V + f0*f.A)
+			d2 := ns.A - f.A
+			t.s[a] = State{
+				X: f.X + c[0]*d0 + c[1]*d1 + c[2]*d2,
+				V: f.V + c[3]*d0 + c[4]*d1 + c[5]*d2,
+				A: f.A + c[6]*d0 + c[7]*d1 + c[8]*d2,
+			}
+		}
+	}
 }

@@ -215,33 +215,18 @@ func (m *Model) stepAxes(dst, prev *axes, z *[3]float64, k int) {
 // smoothed state sn at k+1,
 //
 //	x̂_k = f + C_k (ŝ_{k+1} − F f)
+//
+// (sensor.smoothBack has the same arithmetic written out for the tick
+// ring; TestSmoothBackMatchesBack keeps them equal to the bit.)
 func (m *Model) back(f, sn State, k int) State {
 	if k >= len(m.c) {
 		k = len(m.c) - 1
 	}
-	var dst State
-	rts(&dst, &m.c[k], m.f0, m.f1, &f, &sn)
-	return dst
-}
-
-// backAxes runs back at index k on the first n axes (2: x and y, 3: all):
-// dst[a] from the filtered states f and the smoothed states next at k+1.
-func (m *Model) backAxes(dst, f, next *axes, k, n int) {
-	if k >= len(m.c) {
-		k = len(m.c) - 1
-	}
 	c := &m.c[k]
-	for a := range n {
-		rts(&dst[a], c, m.f0, m.f1, &f[a], &next[a])
-	}
-}
-
-// rts is back with the gain row c (row major) and the F entries passed in.
-func rts(dst *State, c *[9]float64, f0, f1 float64, f, sn *State) {
-	d0 := sn.X - (f.X + f0*f.V + f1*f.A)
-	d1 := sn.V - (f.V + f0*f.A)
+	d0 := sn.X - (f.X + m.f0*f.V + m.f1*f.A)
+	d1 := sn.V - (f.V + m.f0*f.A)
 	d2 := sn.A - f.A
-	*dst = State{
+	return State{
 		X: f.X + c[0]*d0 + c[1]*d1 + c[2]*d2,
 		V: f.V + c[3]*d0 + c[4]*d1 + c[5]*d2,
 		A: f.A + c[6]*d0 + c[7]*d1 + c[8]*d2,

@@ -116,3 +116,59 @@ func TestModelPanicsOnLength(t *testing.T) {
 	}()
 	m.Smooth(make([]State, 2), make([]float64, 3))
 }
+
+// TestSmoothBackMatchesBack: the backward pass written out over the tick
+// ring (sensor.smoothBack) gives Model.back's results to the bit, for a
+// player (x, y) and a ball (x, y, z), across two tracks and a ring wrap.
+func TestSmoothBackMatchesBack(t *testing.T) {
+	m, err := NewModel(0.04, 0.05, 40, 5, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const capacity, mask = 64, 63
+	for _, kind := range []SensorKind{KindPlayer, KindBall} {
+		sn := &sensor{kind: kind, model: m}
+		sn.allocTicks(capacity)
+		// Ticks 100..139: one track from 100 to 119, none at 120, a
+		// second track from 121 on; the ring wraps at 128.
+		const first, newest = 100, 139
+		for n := int64(first); n <= newest; n++ {
+			ts := &sn.ticks[n&mask]
+			switch {
+			case n < 120:
+				ts.seg = first
+			case n == 120:
+				ts.seg = noSeg
+				continue
+			default:
+				ts.seg = 121
+			}
+			for a := range 3 {
+				u := float64(n*3 + int64(a))
+				ts.f[a] = State{X: math.Sin(u), V: math.Cos(1.3 * u), A: math.Sin(0.7 * u)}
+			}
+		}
+		sn.smoothBack(newest, first, mask)
+		axes := 2
+		if kind == KindBall {
+			axes = 3
+		}
+		for a := range axes {
+			var want State
+			for n := int64(newest); n >= first; n-- {
+				ts := &sn.ticks[n&mask]
+				if ts.seg == noSeg {
+					continue
+				}
+				if n == newest || sn.ticks[(n+1)&mask].seg != ts.seg {
+					want = ts.f[a]
+				} else {
+					want = m.back(ts.f[a], want, int(n-ts.seg))
+				}
+				if got := ts.s[a]; got != want {
+					t.Fatalf("kind %v axis %d tick %d: smoothBack %+v, Model.back %+v", kind, a, n, got, want)
+				}
+			}
+		}
+	}
+}

@@ -32,8 +32,8 @@ type sensor struct {
 
 // tickSlot is one sensor's estimate at one tick: the start tick of the
 // track it belongs to (noSeg: no estimate) and the filtered and smoothed
-// states on the x, y and z axes. A player's z is never smoothed: its
-// smoothed z is the filtered one.
+// states on the x, y and z axes. A player's z is never smoothed: s[2] of a
+// player is not kept up to date, its rows take f[2].
 type tickSlot struct {
 	seg  int64
 	f, s axes
