@@ -228,31 +228,35 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 	}
 	s.consume(sn, T)
 	l := r.head
-	var z [3]float64 // the position at T, x y z
+	var x, y, z float64 // the position at T
 	switch {
 	case r.t[l] == T:
-		z = [3]float64{r.x[l], r.y[l], r.z[l]}
+		x, y, z = r.x[l], r.y[l], r.z[l]
 	case r.n >= 2:
 		rr := r.at(1)
 		if r.t[rr]-r.t[l] > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
 			return false // no estimate inside a gap or a jump
 		}
 		w := float64(T-r.t[l]) / float64(r.t[rr]-r.t[l])
-		z[0] = r.x[l] + w*(r.x[rr]-r.x[l])
-		z[1] = r.y[l] + w*(r.y[rr]-r.y[l])
-		z[2] = r.z[l] + w*(r.z[rr]-r.z[l])
+		x = r.x[l] + w*(r.x[rr]-r.x[l])
+		y = r.y[l] + w*(r.y[rr]-r.y[l])
+		z = r.z[l] + w*(r.z[rr]-r.z[l])
 	default:
 		return false // nothing after T: a confirmed dropout
 	}
 	m := sn.model
 	if sn.split || sn.lastN != n-1 {
 		cur.seg = n
-		cur.f = axes{m.start(z[0]), m.start(z[1]), m.start(z[2])}
+		cur.f = axes{m.start(x), m.start(y), m.start(z)}
 		sn.split = false
 	} else {
+		// Model.step on the three axes, one gain lookup.
 		prev := &sn.ticks[(n-1)&s.tickMask]
 		cur.seg = prev.seg
-		m.stepAxes(&cur.f, &prev.f, &z, int(n-prev.seg))
+		g, f0, f1 := m.gain(int(n-prev.seg)), m.f0, m.f1
+		cur.f[0] = predictUpdate(g, f0, f1, prev.f[0], x)
+		cur.f[1] = predictUpdate(g, f0, f1, prev.f[1], y)
+		cur.f[2] = predictUpdate(g, f0, f1, prev.f[2], z)
 	}
 	sn.lastN = n
 	return true

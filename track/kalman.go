@@ -202,15 +202,6 @@ func predictUpdate(g *[3]float64, f0, f1 float64, s State, z float64) State {
 	return State{X: p + g[0]*e, V: v + g[1]*e, A: s.A + g[2]*e}
 }
 
-// stepAxes runs step at index k on the x, y and z axes at once, from prev
-// into dst with the measurements z (one gain lookup for the three axes).
-func (m *Model) stepAxes(dst, prev *axes, z *[3]float64, k int) {
-	g, f0, f1 := m.gain(k), m.f0, m.f1
-	dst[0] = predictUpdate(g, f0, f1, prev[0], z[0])
-	dst[1] = predictUpdate(g, f0, f1, prev[1], z[1])
-	dst[2] = predictUpdate(g, f0, f1, prev[2], z[2])
-}
-
 // back is one RTS step at index k: given the filtered state f at k and the
 // smoothed state sn at k+1,
 //
