@@ -160,12 +160,17 @@ func TestPathologies(t *testing.T) {
 			if sum.Quality.Gaps != 3 {
 				t.Errorf("gaps %d, want 3 (12 s, 1.5 s, 5 s; the 0.4 s dropout is interpolated)", sum.Quality.Gaps)
 			}
-			// The 1.5 s and 5 s gaps are bridged by a curve through both
-			// ends' positions and velocities (nearly the 6 m circle's arc;
-			// the chords would give 2.3 m less), the 12 s one is not.
-			want := truth2 - 12*2.5
+			// The 1.5 s dropout is bridged by a curve through both ends'
+			// positions and velocities (nearly the 6 m circle's arc); the
+			// 5 s and 12 s ones are longer than BridgeGap_ms (2 s), so the
+			// 2.5 m/s run nobody saw during them is not counted.
+			want := truth2 - (12+5)*2.5
 			if d := player(sum, 2).Distance_m; !within(d, want, 0.001) {
-				t.Errorf("distance %.2f, want %.2f (truth without the 12 s dropout)", d, want)
+				t.Errorf("distance %.2f, want %.2f (truth without the 12 s and 5 s dropouts)", d, want)
+			}
+			cfg := DefaultConfig()
+			if cfg.BridgeGap_ms != 2000 {
+				t.Fatalf("BridgeGap_ms %d: this case assumes 2000", cfg.BridgeGap_ms)
 			}
 			for _, s := range c.of(2) {
 				if tt := s.T_ms - t0; tt > 100_000 && tt < 112_000 || tt > 250_000 && tt < 251_500 {
