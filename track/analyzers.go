@@ -1,0 +1,199 @@
+package track
+
+import (
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
+)
+
+// The engine runs analyses that need whole frames through Analyzer;
+// possession and heatmaps are written against plain inputs (they do not
+// import track). The two adapters below connect them to the engine as
+// those packages' docs describe the seam, so that every way into the
+// engine (batch analysis, live mode, benchmarks) attaches the same ones.
+// Attach possession first: it marks the ball holder, which the sinks see.
+
+// PossessionAnalyzer decides the ball holder frame by frame, marks it in
+// the samples (Sample.BallHolder), turns the detector's events into
+// segments (possession, team possession, pass, shot, turnover, rebound)
+// and adds possession totals and the shooter cross-check to the summary
+// (PlayerSummary.Possession_s and Touches, TeamSummary.Possession_s,
+// Summary.ShooterAgreement).
+//
+// A PossessionAnalyzer serves one session; it is not safe for concurrent
+// use (the engine calls it from its own goroutine, and FeedShot must be
+// called from that goroutine too, before the shot message is fed).
+type PossessionAnalyzer struct {
+	d       *possession.Detector
+	players []possession.PlayerPos
+	emit    func(*Segment) error
+	period  int32
+	seg     Segment
+	err     error // the first error of emit, returned by Frame or Finish
+}
+
+// NewPossessionAnalyzer returns a possession analyzer whose players' teams
+// come from roster (a player not on it has team 0). cfg is usually
+// possession.ConfigFor(the court's template).
+func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *PossessionAnalyzer {
+	teamOf := map[int64]int64{}
+	for _, t := range roster {
+		for _, p := range t.Players {
+			teamOf[p.ID] = t.ID
+		}
+	}
+	a := &PossessionAnalyzer{}
+	a.d = possession.New(cfg, func(id int64) int64 { return teamOf[id] }, a.event)
+	return a
+}
+
+// Frame implements Analyzer: it updates the detector with the ball and
+// every player of f and marks the holder's sample.
+func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
+	a.emit, a.period = emit, f.Period
+	live := f.Clock == ClockLive
+	if len(f.Balls) == 0 {
+		a.d.Tick(f.T_ms, live)
+		return a.takeErr()
+	}
+	// Every player with a sample: the detector leaves out players far
+	// from the ball (the bench) by itself.
+	a.players = a.players[:0]
+	for i := range f.Players {
+		p := &f.Players[i]
+		a.players = append(a.players, possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m})
+	}
+	b := &f.Balls[0]
+	a.d.Update(f.T_ms, b.X_m, b.Y_m, b.Z_m, a.players, live)
+	if h, ok := a.d.Holder(); ok {
+		for i := range f.Players {
+			if f.Players[i].SensorID == h {
+				f.Players[i].BallHolder = true
+			}
+		}
+	}
+	return a.takeErr()
+}
+
+// FeedShot passes a shot message of the feed to the detector (shooter
+// agreement, assists).
+func (a *PossessionAnalyzer) FeedShot(s *decode.Shot) {
+	a.d.FeedShot(s.OccurredAt_ms, s.PlayerID, s.IsMake)
+}
+
+// Finish implements Analyzer: it flushes the detector, cross-checks it
+// with the feed's box score and adds the possession totals to sum.
+func (a *PossessionAnalyzer) Finish(sum *Summary, emit func(*Segment) error) error {
+	a.emit = emit
+	a.d.Flush(sum.End_ms)
+	for _, b := range sum.BoxScore {
+		a.d.FeedStats(b.PlayerID, possession.FeedCounts{AST: b.Values["AST"], TO: b.Values["TO"], STL: b.Values["STL"], REB: b.Values["REB"]})
+	}
+	sum.ShooterAgreement = a.d.Check().ShooterAgreement
+	byPlayer := map[int64]possession.PlayerTotal{}
+	for _, p := range a.d.Players(nil) {
+		byPlayer[p.PlayerID] = p
+	}
+	for i := range sum.Players {
+		p := &sum.Players[i]
+		t := byPlayer[p.PlayerID]
+		p.Possession_s, p.Touches = t.Possession_s, t.Touches
+	}
+	byTeam := map[int64]possession.TeamTotal{}
+	for _, t := range a.d.Teams(nil) {
+		byTeam[t.TeamID] = t
+	}
+	for i := range sum.Teams {
+		sum.Teams[i].Possession_s = byTeam[sum.Teams[i].TeamID].Possession_s
+	}
+	return a.takeErr()
+}
+
+func (a *PossessionAnalyzer) takeErr() error {
+	err := a.err
+	a.err = nil
+	return err
+}
+
+// event converts a detector event into the engine's segment (the mapping
+// of the possession package's doc) and emits it.
+func (a *PossessionAnalyzer) event(e *possession.Event) {
+	if a.err != nil || a.emit == nil {
+		return
+	}
+	g := &a.seg
+	*g = Segment{
+		Start_ms: e.Start_ms, End_ms: e.End_ms, PlayerID: e.PlayerID, TeamID: e.TeamID,
+		StartX_m: e.StartX_m, StartY_m: e.StartY_m, EndX_m: e.EndX_m, EndY_m: e.EndY_m,
+		Touches: e.Touches, Period: a.period,
+	}
+	switch e.Kind {
+	case possession.KindPossession:
+		g.Type = SegPossession
+	case possession.KindTeamPossession:
+		g.Type = SegTeamPossession
+	case possession.KindPass:
+		g.Type, g.ToPlayerID, g.Length_m, g.Speed_mps = SegPass, e.ToPlayerID, e.Length_m, e.Speed_mps
+	case possession.KindShot:
+		g.Type, g.Made, g.Is3Point, g.Zone, g.Length_m = SegShot, e.Made, e.Is3Point, e.Zone, e.Length_m
+		if e.FreeThrow {
+			g.Label = "free_throw"
+		}
+	case possession.KindTurnover:
+		g.Type, g.ToPlayerID = SegTurnover, e.ToPlayerID
+		if e.Steal {
+			g.Label = "steal"
+		}
+	case possession.KindRebound:
+		g.Type, g.Label = SegRebound, "defensive"
+		if e.Offensive {
+			g.Label = "offensive"
+		}
+	default:
+		return
+	}
+	a.err = a.emit(g)
+}
+
+// HeatmapAnalyzer accumulates the time-weighted occupancy heatmaps: each
+// player on the court (in bounds, so a player's map sums to its time on
+// court), each team, and the ball. Each sample counts for the frame's
+// grid period (Frame.Dt_s). Finish appends the non-empty cells to
+// Summary.Heatmaps (long form, one HeatCell per cell).
+//
+// A HeatmapAnalyzer serves one session and is not safe for concurrent use.
+type HeatmapAnalyzer struct {
+	acc *heatmap.Accumulator
+}
+
+// NewHeatmapAnalyzer returns a heatmap analyzer with the heatmap
+// package's options (cell size, court template, live time only).
+func NewHeatmapAnalyzer(opt heatmap.Options) *HeatmapAnalyzer {
+	return &HeatmapAnalyzer{acc: heatmap.New(opt)}
+}
+
+// Frame implements Analyzer: it adds f's in-bounds players and its balls
+// for f.Dt_s seconds each.
+func (h *HeatmapAnalyzer) Frame(f *Frame, _ func(*Segment) error) error {
+	live := f.Clock == ClockLive
+	for i := range f.Players {
+		p := &f.Players[i]
+		if p.InBounds {
+			h.acc.AddPlayer(p.SensorID, p.TeamID, f.Period, p.X_m, p.Y_m, f.Dt_s, live)
+		}
+	}
+	for i := range f.Balls {
+		b := &f.Balls[i]
+		h.acc.AddBall(b.SensorID, 0, f.Period, b.X_m, b.Y_m, f.Dt_s, live)
+	}
+	return nil
+}
+
+// Finish implements Analyzer: it appends the accumulated cells to
+// sum.Heatmaps.
+func (h *HeatmapAnalyzer) Finish(sum *Summary, _ func(*Segment) error) error {
+	for _, c := range h.acc.Cells(nil) {
+		sum.Heatmaps = append(sum.Heatmaps, HeatCell{Scope: c.Scope.String(), ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package track_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
+)
+
+// holdingGame feeds s 10 s at 25 Hz: player 1 (team 10) dribbles along x
+// at 1 m/s with the ball 0.3 m ahead, player 2 (team 20) stands 5 m away.
+func holdingGame(s *track.Session) {
+	const t0 = 1_764_151_200_000
+	var m decode.Message
+	m.Kind = decode.KindMarker
+	m.Marker = decode.Marker{OccurredAt_ms: t0, Type: decode.MarkerLive}
+	s.Feed(&m)
+	m.Kind = decode.KindLocation
+	for i := 0; i < 250; i++ {
+		tt := t0 + int64(i)*40
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: 1, X_mm: int32(i * 40)}
+		s.Feed(&m)
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: 2, Y_mm: 5000}
+		s.Feed(&m)
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorBall, ID: 99, X_mm: int32(i*40 + 300), Z_mm: 900}
+		s.Feed(&m)
+	}
+}
+
+var roster = []decode.RosterTeam{
+	{ID: 10, Name: "Home", Players: []decode.Player{{ID: 1}}},
+	{ID: 20, Name: "Away", Players: []decode.Player{{ID: 2}}},
+}
+
+// The possession and heatmap analyzers attached to a session: possession
+// first, so that the holder it marks reaches the heatmaps and the sinks.
+func ExampleNewPossessionAnalyzer() {
+	out := &segmentSink{}
+	s, err := track.NewSession(track.DefaultConfig(), track.Meta{Roster: roster}, out)
+	if err != nil {
+		panic(err)
+	}
+	poss := track.NewPossessionAnalyzer(roster, possession.ConfigFor(court.NBA))
+	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: 1, Court: court.NBA})
+	for _, a := range []track.Analyzer{poss, heat} {
+		if err := s.Attach(a); err != nil {
+			panic(err)
+		}
+	}
+	holdingGame(s)
+	sum, err := s.Close()
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range sum.Players {
+		fmt.Printf("player %d (team %d): possession %.1f s\n", p.PlayerID, p.TeamID, p.Possession_s)
+	}
+	var player1_s float64
+	for _, c := range sum.Heatmaps {
+		if c.Scope == "player" && c.ID == 1 {
+			player1_s += c.Seconds
+		}
+	}
+	fmt.Printf("%d rows holding the ball; player 1's heatmap: %.0f s\n", out.holders, player1_s)
+	// Output:
+	// segment marker LIVE
+	// segment possession
+	// segment team_possession
+	// player 1 (team 10): possession 10.0 s
+	// player 2 (team 20): possession 0.0 s
+	// 245 rows holding the ball; player 1's heatmap: 10 s
+}
+
+// A roster player's team reaches the possession totals.
+func TestPossessionAnalyzerTeams(t *testing.T) {
+	s, err := track.NewSession(track.DefaultConfig(), track.Meta{Roster: roster}, &discardSink{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attach(track.NewPossessionAnalyzer(roster, possession.ConfigFor(court.NBA))); err != nil {
+		t.Fatal(err)
+	}
+	holdingGame(s)
+	sum, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]float64{}
+	for _, tm := range sum.Teams {
+		got[tm.TeamID] = tm.Possession_s
+	}
+	if got[10] < 5 || got[20] != 0 {
+		t.Errorf("team possession = %v, want team 10 holding most of the 10 s, team 20 none", got)
+	}
+}
+
+// An error of a sink on a possession segment is returned by the session,
+// not lost.
+func TestPossessionAnalyzerEmitError(t *testing.T) {
+	errSink := errors.New("sink full")
+	s, err := track.NewSession(track.DefaultConfig(), track.Meta{Roster: roster}, failSegments{errSink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attach(track.NewPossessionAnalyzer(roster, possession.ConfigFor(court.NBA))); err != nil {
+		t.Fatal(err)
+	}
+	holdingGame(s) // the error may surface in Feed or in Close
+	var feedErr error
+	var m decode.Message
+	m.Kind = decode.KindMarker
+	m.Marker = decode.Marker{OccurredAt_ms: 1_764_151_220_000, Type: decode.MarkerLive}
+	feedErr = s.Feed(&m)
+	_, closeErr := s.Close()
+	if !errors.Is(feedErr, errSink) && !errors.Is(closeErr, errSink) {
+		t.Errorf("Feed: %v, Close: %v; want one to wrap %v", feedErr, closeErr, errSink)
+	}
+}
+
+// failSegments fails every possession segment with err.
+type failSegments struct{ err error }
+
+func (failSegments) Samples([]track.Sample) error { return nil }
+func (f failSegments) Segment(g *track.Segment) error {
+	if g.Type == track.SegPossession {
+		return f.err
+	}
+	return nil
+}
+func (failSegments) Close(*track.Summary) error { return nil }
+
+// segmentSink prints the segments' types (and labels) and counts the
+// rows that hold the ball.
+type segmentSink struct{ holders int }
+
+func (p *segmentSink) Samples(b []track.Sample) error {
+	for _, r := range b {
+		if r.BallHolder {
+			p.holders++
+		}
+	}
+	return nil
+}
+
+func (p *segmentSink) Segment(g *track.Segment) error {
+	if g.Label != "" {
+		fmt.Printf("segment %s %s\n", g.Type, g.Label)
+	} else {
+		fmt.Printf("segment %s\n", g.Type)
+	}
+	return nil
+}
+func (p *segmentSink) Close(*track.Summary) error { return nil }
+
+type discardSink struct{}
+
+func (discardSink) Samples([]track.Sample) error { return nil }
+func (discardSink) Segment(*track.Segment) error { return nil }
+func (discardSink) Close(*track.Summary) error   { return nil }
