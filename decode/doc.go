@@ -67,6 +67,23 @@
 //     "data" replaces the first as a whole, where encoding/json would merge
 //     them); a later null removes an earlier value.
 //
+// # Recordings and bundles
+//
+// A recording is JSONL, one message per line as received: OpenRecording and
+// NewReader read plain, gzip and zstd (told apart by their first bytes) in
+// constant memory, with CRLF, blank lines and a last line without newline.
+// A line that does not decode, or is longer than ReaderOptions.MaxLineBytes
+// (ErrLineTooLong), is counted and reported with its line number and reading
+// goes on, unless the caller asked to stop at the first error. Reader.Line
+// and the Spans of the Message filled by Reader.Next are valid until the
+// next call to Next.
+//
+// A session bundle is a directory holding what a client learns from the API
+// (live.json, subscribe.json, court.json, stats.json, shots.json) and the
+// feed (messages.jsonl[.gz|.zst]); OpenBundle reads it (the REST bodies with
+// goccy/go-json into the types of rest.go) and also accepts a bare
+// recording. FindBundles expands directories holding many.
+//
 // # Errors
 //
 // Every error is an *Error with the byte Offset of the problem, the Field

@@ -35,7 +35,7 @@ type Error struct {
 	Offset int
 	Line   int64
 	Field  string
-	Err    error  // one of ErrSyntax, ErrType, ErrMissing, ErrRange
+	Err    error  // one of ErrSyntax, ErrType, ErrMissing, ErrRange; ErrLineTooLong from a recording Reader
 	Detail string // what was found, for people (may quote a few input bytes)
 }
 
