@@ -13,7 +13,7 @@ import (
 )
 
 // holdingGame feeds s 10 s at 25 Hz: player 1 (team 10) dribbles along x
-// at 1 m/s with the ball 0.3 m ahead, player 2 (team 20) stands 5 m away.
+// at 1 m/s with the ball 0.3 m ahead; player 2 (team 20) stands 5 m away.
 func holdingGame(s *track.Session) {
 	const t0 = 1_764_151_200_000
 	var m decode.Message
@@ -21,14 +21,17 @@ func holdingGame(s *track.Session) {
 	m.Marker = decode.Marker{OccurredAt_ms: t0, Type: decode.MarkerLive}
 	s.Feed(&m)
 	m.Kind = decode.KindLocation
-	for i := 0; i < 250; i++ {
-		tt := t0 + int64(i)*40
-		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: 1, X_mm: int32(i * 40)}
-		s.Feed(&m)
-		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: 2, Y_mm: 5000}
-		s.Feed(&m)
-		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorBall, ID: 99, X_mm: int32(i*40 + 300), Z_mm: 900}
-		s.Feed(&m)
+	for i := range 250 {
+		at := t0 + int64(i)*40
+		for _, l := range []decode.Location{
+			{Sensor: decode.SensorPlayer, ID: 1, X_mm: int32(i * 40)},
+			{Sensor: decode.SensorPlayer, ID: 2, Y_mm: 5000},
+			{Sensor: decode.SensorBall, ID: 99, X_mm: int32(i*40 + 300), Z_mm: 900},
+		} {
+			m.Location = l
+			m.Location.OccurredAt_ms = at
+			s.Feed(&m)
+		}
 	}
 }
 
