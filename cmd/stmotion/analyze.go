@@ -1,34 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"text/tabwriter"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
-	"github.com/stmotion/stmotion/export/chart"
-	"github.com/stmotion/stmotion/synth"
-	"github.com/stmotion/stmotion/track"
-	"github.com/stmotion/stmotion/track/heatmap"
-	"github.com/stmotion/stmotion/track/possession"
+	"github.com/stmotion/stmotion/pipeline"
 )
 
 func init() {
@@ -129,7 +121,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		defer os.RemoveAll(dir)
-		path, err := writeSample(ctx, dir)
+		path, err := pipeline.WriteSample(ctx, dir)
 		if err != nil {
 			return err
 		}
@@ -236,7 +228,7 @@ func planInputs(args []string) ([]input, []export.FailedInput) {
 				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
 				continue
 			}
-			id := sessionID(b)
+			id := pipeline.SessionID(b)
 			seen[id]++
 			if n := seen[id]; n > 1 {
 				id = fmt.Sprintf("%s-%d", id, n)
@@ -247,26 +239,6 @@ func planInputs(args []string) ([]input, []export.FailedInput) {
 	return ins, failed
 }
 
-// sessionID is the live id of a bundle when live.json has one, otherwise
-// the name of the bundle directory or recording file without extensions.
-func sessionID(b *decode.Bundle) string {
-	if b.Live != nil {
-		for _, t := range b.Live.Teams {
-			if t.Live.ID != "" {
-				return t.Live.ID
-			}
-		}
-	}
-	name := filepath.Base(filepath.Clean(b.Path))
-	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {
-		name = strings.TrimSuffix(name, ext)
-	}
-	if name == "" || name == "." || name == string(filepath.Separator) {
-		name = "session"
-	}
-	return name
-}
-
 // analyzeResult is what one input gave.
 type analyzeResult struct {
 	summary  export.SessionSummary
@@ -275,21 +247,17 @@ type analyzeResult struct {
 	err      error
 }
 
-// maxReported is how many bad lines of one input are reported one by one.
-const maxReported = 5
-
 // analyzeInput runs one input through decode → engine → tables. Its
 // errors name the file, and the line when one is to blame. On failure no
 // table of the input is left on disk.
 func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) (res analyzeResult) {
-	p, err := openPipeline(in, cfg, hive)
+	r, err := pipeline.Open(in.bundle, in.sessionID, cfg.options(hive))
 	if err != nil {
 		res.err = err
 		return res
 	}
-	res.warnings = p.warnings
-	sum, err := p.run(ctx)
-	res.warnings = append(res.warnings, p.badLineWarnings()...)
+	sum, err := r.Do(ctx)
+	res.warnings = r.Warnings()
 	if err != nil {
 		res.err = err
 		return res
@@ -299,11 +267,11 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	if in.source != "" {
 		res.summary.Source = in.source
 	}
-	res.summary.SetTables(cfg.out, p.writer)
-	res.rows = p.writer.Rows(export.TableSamples)
+	res.summary.SetTables(cfg.out, r.Writer())
+	res.rows = r.Writer().Rows(export.TableSamples)
 	if cfg.images {
 		dir := imageDir(cfg, in.sessionID, hive)
-		files, err := renderImages(dir, sum, p.shots.chart.Shots, p.template, cfg.cell_m, cfg.fsync)
+		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m, cfg.fsync)
 		if err != nil {
 			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
 		}
@@ -317,165 +285,13 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	return res
 }
 
-// pipeline is one input wired from its recording to its table writer.
-type pipeline struct {
-	in       input
-	cfg      *analyzeConfig
-	sess     *track.Session
-	template court.Template // the court's markings, for images
-	writer   *export.Writer
-	shots    *feedShots // in front of writer
-	poss     *possessionAnalyzer
-	reader   *decode.Reader
-	warnings []string
-	bad      []string // the first maxReported bad lines
-	nBad     int64
-}
-
-func openPipeline(in input, cfg *analyzeConfig, hive bool) (*pipeline, error) {
-	opts := []export.Option{export.WithFormat(cfg.format), export.WithBatchRows(cfg.batchRows)}
-	if hive {
-		opts = append(opts, export.WithHiveLayout())
+// options are the pipeline settings of the flags.
+func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
+	return pipeline.Options{
+		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
+		LiveOnly: cfg.liveOnly, Sync: cfg.fsync, Foreground: cfg.foreground,
+		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict,
 	}
-	if cfg.liveOnly {
-		opts = append(opts, export.WithLiveOnly())
-	}
-	if cfg.fsync {
-		opts = append(opts, export.WithSync())
-	}
-	if cfg.foreground {
-		opts = append(opts, export.WithForeground())
-	}
-	w, err := export.NewWriter(cfg.out, in.sessionID, opts...)
-	if err != nil {
-		return nil, err
-	}
-	shots := &feedShots{Sink: w}
-	p, err := openEngine(in, cfg, shots)
-	if err != nil {
-		w.Abort()
-		return nil, err
-	}
-	shots.chart = heatmap.NewShotChart(p.template)
-	p.writer, p.shots = w, shots
-	return p, nil
-}
-
-// openEngine wires an input's recording to a new engine session that
-// feeds sinks: the court and roster of the bundle, the engine settings of
-// the flags, the bad-line accounting. The caller owns the sinks.
-func openEngine(in input, cfg *analyzeConfig, sinks ...track.Sink) (*pipeline, error) {
-	b := in.bundle
-	p := &pipeline{in: in, cfg: cfg}
-	meta := track.Meta{SessionID: in.sessionID}
-	if b.Subscribe != nil {
-		meta.Roster = b.Subscribe.Teams
-	} else {
-		p.warnings = append(p.warnings, fmt.Sprintf("%s: no %s: players have no names or teams", in.path, decode.BundleSubscribe))
-	}
-	if b.Court != nil {
-		courtPath := filepath.Join(b.Dir, decode.BundleCourt)
-		body, err := court.ParseBody(b.Court)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", courtPath, err)
-		}
-		if meta.Court, err = court.New(body, court.Options{}); err != nil {
-			return nil, fmt.Errorf("%s: %w", courtPath, err)
-		}
-		p.template = meta.Court.Template
-	} else {
-		p.template = court.NBA // for drawing only: the session stays in the sensor frame
-		p.warnings = append(p.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame", in.path, decode.BundleCourt))
-	}
-	tcfg := track.DefaultConfig()
-	tcfg.Rate_Hz = cfg.hz
-	var err error
-	if p.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {
-		return nil, fmt.Errorf("%s: %w", in.path, err)
-	}
-	// Possession first: it marks the ball holder the heatmaps do not need
-	// but the sinks do.
-	p.poss = newPossessionAnalyzer(p.template, meta.Roster)
-	for _, a := range []track.Analyzer{p.poss, newHeatAnalyzer(p.template, cfg)} {
-		if err := p.sess.Attach(a); err != nil {
-			return nil, fmt.Errorf("%s: %w", in.path, err)
-		}
-	}
-	ropt := decode.ReaderOptions{
-		KeepErrors: -1,
-		OnBadLine: func(e *decode.Error, _ []byte) {
-			p.nBad++
-			p.sess.NoteBadLine()
-			if len(p.bad) < maxReported {
-				p.bad = append(p.bad, fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, e))
-			}
-		},
-	}
-	if p.reader, err = decode.OpenRecording(b.MessagesPath, ropt); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// errCanceled is wrapped when the context ends an input.
-var errCanceled = errors.New("canceled")
-
-// run feeds the whole recording to the engine and closes it. The
-// writer's files are committed by the engine's Close (the writer is its
-// sink) or removed on any error.
-func (p *pipeline) run(ctx context.Context) (*track.Summary, error) {
-	sum, err := p.feed(ctx)
-	if err != nil && p.writer != nil {
-		p.writer.Abort()
-	}
-	return sum, err
-}
-
-func (p *pipeline) feed(ctx context.Context) (*track.Summary, error) {
-	defer p.reader.Close()
-	var m decode.Message
-	var n int
-	if p.shots != nil {
-		p.shots.cur = &m
-	}
-	for p.reader.Next(&m) {
-		if m.Kind == decode.KindShot {
-			p.poss.feedShot(&m.Shot)
-		}
-		if err := p.sess.Feed(&m); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", p.in.bundle.MessagesPath, p.reader.LineNumber(), err)
-		}
-		if n++; n&0xfff == 0 && ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", p.in.path, errCanceled)
-		}
-	}
-	if err := p.reader.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", p.in.bundle.MessagesPath, err)
-	}
-	if p.cfg.strict && p.nBad > 0 {
-		return nil, fmt.Errorf("%s: %d lines do not decode (--strict); first: %s", p.in.bundle.MessagesPath, p.nBad, p.bad[0])
-	}
-	if st := p.reader.Stats(); st.Messages == 0 {
-		return nil, fmt.Errorf("%s: no message decoded (%d lines, %d bad)", p.in.bundle.MessagesPath, st.Lines, st.Bad)
-	}
-	sum, err := p.sess.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p.in.path, err)
-	}
-	return sum, nil
-}
-
-// badLineWarnings reports the input's bad lines: the first few with their
-// line, then how many more.
-func (p *pipeline) badLineWarnings() []string {
-	if p.cfg.strict {
-		return nil
-	}
-	ws := append([]string(nil), p.bad...)
-	if more := p.nBad - int64(len(p.bad)); more > 0 {
-		ws = append(ws, fmt.Sprintf("%s: %d more lines do not decode (skipped and counted in quality.bad_lines)", p.in.bundle.MessagesPath, more))
-	}
-	return ws
 }
 
 // runJobs calls do(i) for i in [0, n) on up to jobs goroutines.
@@ -584,49 +400,6 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.UnknownIDs)
 }
 
-// writeSample writes the built-in sample game (synth.SampleConfig) as a
-// bundle under dir and returns the bundle's path.
-func writeSample(ctx context.Context, dir string) (string, error) {
-	path := filepath.Join(dir, "sample")
-	if _, err := synth.Write(ctx, synth.SampleConfig(), path, nil); err != nil {
-		return "", fmt.Errorf("built-in sample: %w", err)
-	}
-	return path, nil
-}
-
-// feedShots sits in front of the table writer. The engine emits a feed
-// shot's segment while it is fed the shot message, without a court
-// position: feedShots places it (the hoop-relative hoop_player_x/y put on
-// the half court whose hoop is east, as shot charts draw it, since the
-// feed does not say which end was attacked) and keeps the shots for the
-// shot charts. Segments that already carry a position pass unchanged.
-type feedShots struct {
-	track.Sink
-	cur   *decode.Message // the message being fed
-	chart *heatmap.ShotChart
-}
-
-func (f *feedShots) Segment(g *track.Segment) error {
-	if g.Type != track.SegFeedShot {
-		return f.Sink.Segment(g)
-	}
-	if g.StartX_m != 0 || g.StartY_m != 0 {
-		f.chart.Shots = append(f.chart.Shots, heatmap.Shot{T_ms: g.Start_ms, PlayerID: g.PlayerID, TeamID: g.TeamID,
-			X_m: g.StartX_m, Y_m: g.StartY_m, Made: g.Made, Is3Point: g.Is3Point, Zone: g.Zone, Source: heatmap.SourceFeed})
-		return f.Sink.Segment(g)
-	}
-	m := f.cur
-	if m == nil || m.Kind != decode.KindShot || m.Shot.Present&decode.HasHoopPlayerXY == 0 || m.Shot.OccurredAt_ms != g.Start_ms {
-		return f.Sink.Segment(g)
-	}
-	sh := &m.Shot
-	f.chart.AddFeed(sh.OccurredAt_ms, sh.PlayerID, sh.TeamID, sh.HoopPlayerX_mm, sh.HoopPlayerY_mm, sh.IsMake, sh.Is3Point, sh.Zone)
-	s := f.chart.Shots[len(f.chart.Shots)-1]
-	c := *g
-	c.StartX_m, c.StartY_m, c.EndX_m, c.EndY_m = s.X_m, s.Y_m, s.X_m, s.Y_m
-	return f.Sink.Segment(&c)
-}
-
 // imageDir is where a session's images go: images/, or with several
 // sessions images/session_id=<id>/ named as the tables' partitions are
 // (the id URL-escaped: it comes from the input and must not name a path).
@@ -635,314 +408,4 @@ func imageDir(cfg *analyzeConfig, sessionID string, hive bool) string {
 		return filepath.Join(cfg.out, "images", export.SessionColumn+"="+url.PathEscape(sessionID))
 	}
 	return filepath.Join(cfg.out, "images")
-}
-
-// renderImages draws the session's heatmaps (each team, each player, the
-// ball) and shot charts (all shots, each team) as PNG and SVG under dir.
-// It returns the files written.
-func renderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, sync bool) ([]string, error) {
-	names := map[string]string{} // "scope/id" -> title
-	for _, t := range sum.Teams {
-		names[fmt.Sprintf("team/%d", t.TeamID)] = t.Name
-	}
-	for _, p := range sum.Players {
-		names[fmt.Sprintf("player/%d", p.PlayerID)] = p.Name
-	}
-	opt := chart.Options{From_ms: sum.Start_ms, To_ms: sum.End_ms}
-	var files []string
-	write := func(base string, draw func(w io.Writer, f chart.Format) error) error {
-		for _, f := range []chart.Format{chart.PNG, chart.SVG} {
-			var buf bytes.Buffer
-			if err := draw(&buf, f); err != nil {
-				return fmt.Errorf("%s: %w", base, err)
-			}
-			path := filepath.Join(dir, base+"."+f.String())
-			if err := export.WriteFileAtomic(path, buf.Bytes(), sync); err != nil {
-				return err
-			}
-			files = append(files, path)
-		}
-		return nil
-	}
-	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
-		o := opt
-		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
-		if err := write(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
-			return chart.Heatmap(w, f, g, tmpl, o)
-		}); err != nil {
-			return files, err
-		}
-	}
-	if len(shots) > 0 {
-		o := opt
-		o.Title = "Shots, all teams"
-		if err := write("shots_all", func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) }); err != nil {
-			return files, err
-		}
-		byTeam := map[int64][]heatmap.Shot{}
-		var teams []int64
-		for _, s := range shots {
-			if _, ok := byTeam[s.TeamID]; !ok {
-				teams = append(teams, s.TeamID)
-			}
-			byTeam[s.TeamID] = append(byTeam[s.TeamID], s)
-		}
-		sort.Slice(teams, func(i, j int) bool { return teams[i] < teams[j] })
-		for _, id := range teams {
-			o := opt
-			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
-			ts := byTeam[id]
-			if err := write(fmt.Sprintf("shots_team_%d", id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) }); err != nil {
-				return files, err
-			}
-		}
-	}
-	return files, nil
-}
-
-// heatGrids rebuilds the engine's heatmaps (long form, one row per
-// non-empty cell) as grids for drawing, in a stable order. The geometry is
-// the heatmap package's for the court and the cell size the cells show
-// (cell_m when a grid has a single column of cells).
-func heatGrids(cells []track.HeatCell, tmpl court.Template, cell_m float64) []*heatmap.Grid {
-	if len(cells) == 0 {
-		return nil
-	}
-	// Cell size and origin from the cells themselves.
-	c0 := cells[0]
-	for _, c := range cells[1:] {
-		if c.IX != c0.IX {
-			cell_m = (c.X_m - c0.X_m) / float64(c.IX-c0.IX)
-			break
-		}
-	}
-	gm := heatmap.New(heatmap.Options{Cell_m: cell_m, Court: tmpl}).Geom()
-	minX, minY := c0.X_m-(float64(c0.IX)+0.5)*cell_m, c0.Y_m-(float64(c0.IY)+0.5)*cell_m
-	var maxIX, maxIY int32
-	for _, c := range cells {
-		maxIX, maxIY = max(maxIX, c.IX), max(maxIY, c.IY)
-	}
-	if math.Abs(gm.MinX_m-minX) > 1e-6 || math.Abs(gm.MinY_m-minY) > 1e-6 || int(maxIX) >= gm.NX || int(maxIY) >= gm.NY {
-		// Not the default geometry (another margin): the cells' own.
-		gm.MinX_m, gm.MinY_m, gm.Cell_m = minX, minY, cell_m
-		gm.NX, gm.NY = max(gm.NX, int(maxIX)+1), max(gm.NY, int(maxIY)+1)
-	}
-	type key struct {
-		scope string
-		id    int64
-	}
-	grids := map[key]*heatmap.Grid{}
-	var order []key
-	for _, c := range cells {
-		k := key{c.Scope, c.ID}
-		g, ok := grids[k]
-		if !ok {
-			g = &heatmap.Grid{Scope: parseScope(c.Scope), ID: c.ID, Geom: gm, Seconds: make([]float64, gm.Len())}
-			grids[k] = g
-			order = append(order, k)
-		}
-		if c.IX >= 0 && c.IY >= 0 {
-			g.Seconds[gm.Index(int(c.IX), int(c.IY))] += c.Seconds
-			g.Total_s += c.Seconds
-		}
-	}
-	sort.Slice(order, func(i, j int) bool {
-		if order[i].scope != order[j].scope {
-			return order[i].scope > order[j].scope // team, player, ball
-		}
-		return order[i].id < order[j].id
-	})
-	out := make([]*heatmap.Grid, len(order))
-	for i, k := range order {
-		out[i] = grids[k]
-	}
-	return out
-}
-
-func parseScope(s string) heatmap.Scope {
-	for _, sc := range []heatmap.Scope{heatmap.ScopePlayer, heatmap.ScopeTeam, heatmap.ScopeBall} {
-		if sc.String() == s {
-			return sc
-		}
-	}
-	return 0
-}
-
-// asciiTitle keeps a chart title to the ASCII the PNG font can draw.
-func asciiTitle(s string) string {
-	b := []byte(strings.TrimSpace(s))
-	for i, c := range b {
-		if c < 0x20 || c > 0x7e {
-			b[i] = '?'
-		}
-	}
-	return string(b)
-}
-
-// The engine runs analyses that need whole frames through track.Analyzer;
-// possession and heatmaps are written against plain inputs (they do not
-// import track). The two adapters below connect them as the packages'
-// docs describe the seam. They belong beside the engine so that live mode
-// can attach them too; until then analyze and bench pipeline attach them.
-
-// possessionAnalyzer decides the ball holder frame by frame, marks it in
-// the samples (Sample.BallHolder), turns the detector's events into
-// segments and adds possession totals and the shooter cross-check to the
-// summary.
-type possessionAnalyzer struct {
-	d       *possession.Detector
-	players []possession.PlayerPos
-	emit    func(*track.Segment) error
-	period  int32
-	seg     track.Segment
-	err     error // the first error of emit, returned by Frame or Finish
-}
-
-func newPossessionAnalyzer(tmpl court.Template, roster []decode.RosterTeam) *possessionAnalyzer {
-	teamOf := map[int64]int64{}
-	for _, t := range roster {
-		for _, p := range t.Players {
-			teamOf[p.ID] = t.ID
-		}
-	}
-	a := &possessionAnalyzer{}
-	a.d = possession.New(possession.ConfigFor(tmpl), func(id int64) int64 { return teamOf[id] }, a.event)
-	return a
-}
-
-func (a *possessionAnalyzer) Frame(f *track.Frame, emit func(*track.Segment) error) error {
-	a.emit, a.period = emit, f.Period
-	live := f.Clock == track.ClockLive
-	if len(f.Balls) == 0 {
-		a.d.Tick(f.T_ms, live)
-		return a.takeErr()
-	}
-	// Every player with a sample: the detector leaves out players far
-	// from the ball (the bench) by itself.
-	a.players = a.players[:0]
-	for i := range f.Players {
-		p := &f.Players[i]
-		a.players = append(a.players, possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m})
-	}
-	b := &f.Balls[0]
-	a.d.Update(f.T_ms, b.X_m, b.Y_m, b.Z_m, a.players, live)
-	if h, ok := a.d.Holder(); ok {
-		for i := range f.Players {
-			if f.Players[i].SensorID == h {
-				f.Players[i].BallHolder = true
-			}
-		}
-	}
-	return a.takeErr()
-}
-
-// feedShot passes a shot message of the feed to the detector (shooter
-// agreement, assists).
-func (a *possessionAnalyzer) feedShot(s *decode.Shot) {
-	a.d.FeedShot(s.OccurredAt_ms, s.PlayerID, s.IsMake)
-}
-
-func (a *possessionAnalyzer) Finish(sum *track.Summary, emit func(*track.Segment) error) error {
-	a.emit = emit
-	a.d.Flush(sum.End_ms)
-	for _, b := range sum.BoxScore {
-		a.d.FeedStats(b.PlayerID, possession.FeedCounts{AST: b.Values["AST"], TO: b.Values["TO"], STL: b.Values["STL"], REB: b.Values["REB"]})
-	}
-	sum.ShooterAgreement = a.d.Check().ShooterAgreement
-	byPlayer := map[int64]possession.PlayerTotal{}
-	for _, p := range a.d.Players(nil) {
-		byPlayer[p.PlayerID] = p
-	}
-	for i := range sum.Players {
-		p := &sum.Players[i]
-		t := byPlayer[p.PlayerID]
-		p.Possession_s, p.Touches = t.Possession_s, t.Touches
-	}
-	byTeam := map[int64]possession.TeamTotal{}
-	for _, t := range a.d.Teams(nil) {
-		byTeam[t.TeamID] = t
-	}
-	for i := range sum.Teams {
-		sum.Teams[i].Possession_s = byTeam[sum.Teams[i].TeamID].Possession_s
-	}
-	return a.takeErr()
-}
-
-func (a *possessionAnalyzer) takeErr() error {
-	err := a.err
-	a.err = nil
-	return err
-}
-
-// event converts a detector event into the engine's segment (the mapping
-// of the possession package's doc) and emits it.
-func (a *possessionAnalyzer) event(e *possession.Event) {
-	if a.err != nil || a.emit == nil {
-		return
-	}
-	g := &a.seg
-	*g = track.Segment{
-		Start_ms: e.Start_ms, End_ms: e.End_ms, PlayerID: e.PlayerID, TeamID: e.TeamID,
-		StartX_m: e.StartX_m, StartY_m: e.StartY_m, EndX_m: e.EndX_m, EndY_m: e.EndY_m,
-		Touches: e.Touches, Period: a.period,
-	}
-	switch e.Kind {
-	case possession.KindPossession:
-		g.Type = track.SegPossession
-	case possession.KindTeamPossession:
-		g.Type = track.SegTeamPossession
-	case possession.KindPass:
-		g.Type, g.ToPlayerID, g.Length_m, g.Speed_mps = track.SegPass, e.ToPlayerID, e.Length_m, e.Speed_mps
-	case possession.KindShot:
-		g.Type, g.Made, g.Is3Point, g.Zone, g.Length_m = track.SegShot, e.Made, e.Is3Point, e.Zone, e.Length_m
-		if e.FreeThrow {
-			g.Label = "free_throw"
-		}
-	case possession.KindTurnover:
-		g.Type, g.ToPlayerID = track.SegTurnover, e.ToPlayerID
-		if e.Steal {
-			g.Label = "steal"
-		}
-	case possession.KindRebound:
-		g.Type, g.Label = track.SegRebound, "defensive"
-		if e.Offensive {
-			g.Label = "offensive"
-		}
-	default:
-		return
-	}
-	a.err = a.emit(g)
-}
-
-// heatAnalyzer accumulates the time-weighted occupancy heatmaps: each
-// player on the court (in bounds, so a player's map sums to its time on
-// court), each team, and the ball.
-type heatAnalyzer struct {
-	acc *heatmap.Accumulator
-}
-
-func newHeatAnalyzer(tmpl court.Template, cfg *analyzeConfig) *heatAnalyzer {
-	return &heatAnalyzer{acc: heatmap.New(heatmap.Options{Cell_m: cfg.cell_m, Court: tmpl, LiveOnly: cfg.liveOnly})}
-}
-
-func (h *heatAnalyzer) Frame(f *track.Frame, _ func(*track.Segment) error) error {
-	live := f.Clock == track.ClockLive
-	for i := range f.Players {
-		p := &f.Players[i]
-		if p.InBounds {
-			h.acc.AddPlayer(p.SensorID, p.TeamID, f.Period, p.X_m, p.Y_m, f.Dt_s, live)
-		}
-	}
-	for i := range f.Balls {
-		b := &f.Balls[i]
-		h.acc.AddBall(b.SensorID, 0, f.Period, b.X_m, b.Y_m, f.Dt_s, live)
-	}
-	return nil
-}
-
-func (h *heatAnalyzer) Finish(sum *track.Summary, _ func(*track.Segment) error) error {
-	for _, c := range h.acc.Cells(nil) {
-		sum.Heatmaps = append(sum.Heatmaps, track.HeatCell{Scope: c.Scope.String(), ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})
-	}
-	return nil
 }

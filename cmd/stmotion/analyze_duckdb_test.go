@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -352,7 +353,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 func TestAnalyzeDuckDBHive(t *testing.T) {
 	duckDB(t)
 	sample := filepath.Join(t.TempDir(), "bundles")
-	path, err := writeSample(context.Background(), sample)
+	path, err := pipeline.WriteSample(context.Background(), sample)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/synth"
 	"github.com/stmotion/stmotion/track"
 )
@@ -337,15 +338,15 @@ func (s *countSink) Close(*track.Summary) error     { return nil }
 
 func benchEngine(ctx context.Context, in input, cfg *analyzeConfig) (stageCounts, error) {
 	var sink countSink
-	p, err := openEngine(in, cfg, &sink)
+	r, err := pipeline.OpenEngine(in.bundle, in.sessionID, cfg.options(false), &sink)
 	if err != nil {
 		return stageCounts{}, err
 	}
-	sum, err := p.run(ctx)
+	sum, err := r.Do(ctx)
 	if err != nil {
 		return stageCounts{}, err
 	}
-	st := p.reader.Stats()
+	st := r.Stats()
 	return stageCounts{locations: sum.Quality.Locations, bytes: st.Bytes, rows: sink.rows}, nil
 }
 

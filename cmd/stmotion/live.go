@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -134,7 +134,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		defer os.RemoveAll(dir)
 		fmt.Fprintln(stderr, "stmotion live: writing the built-in sample game for the demo mock…")
-		path, err := writeSample(ctx, dir)
+		path, err := pipeline.WriteSample(ctx, dir)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
 		FlushInterval: flush, PartInterval: part, NoFollow: noFollow,
-		Attach: attachAnalyzers,
+		// The analyzers analyze attaches, with its default settings, so that
+		// a live session and 'stmotion analyze' of its bundle agree.
+		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
+			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: pipeline.DefaultCell_m})
+		},
 	})
 	for _, r := range results {
 		fmt.Fprintln(stdout, r.String())
@@ -211,27 +215,3 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	return nil
 }
-
-// attachAnalyzers attaches to a live engine the analyzers analyze attaches
-// (possession first, then heatmaps, with analyze's default settings), so
-// that a live session and `stmotion analyze` of its bundle agree.
-func attachAnalyzers(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
-	tmpl := court.NBA // for drawing only when the session stays in the sensor frame
-	if meta.Court != nil {
-		tmpl = meta.Court.Template
-	}
-	poss := newPossessionAnalyzer(tmpl, meta.Roster)
-	for _, a := range []track.Analyzer{poss, newHeatAnalyzer(tmpl, &analyzeConfig{cell_m: liveCell_m})} {
-		if err := sess.Attach(a); err != nil {
-			return nil, err
-		}
-	}
-	return func(m *decode.Message) {
-		if m.Kind == decode.KindShot {
-			poss.feedShot(&m.Shot)
-		}
-	}, nil
-}
-
-// liveCell_m is the heatmap cell of live sessions: analyze's --cell default.
-const liveCell_m = 0.5

@@ -1,0 +1,24 @@
+// Package pipeline is the one place that wires a session end to end:
+// decode → court → track (with the possession and heatmap analyzers) →
+// export sinks. Both `stmotion analyze` (Open, Run.Do, RenderImages) and
+// live mode (Attach, through live.SessionConfig.Attach) go through it, so
+// a live session and the batch analysis of its recorded bundle run the
+// same engine with the same analyzers and settings.
+//
+// One input is a decode.Bundle (a bundle directory or a bare recording):
+//
+//   - court.json, when present, is parsed and validated (court.ParseBody,
+//     court.New) and the session runs in the canonical court frame; without
+//     it positions stay in the sensor frame and images are drawn on the NBA
+//     court, with a warning.
+//   - subscribe.json gives the roster (names, teams); without it, a warning.
+//   - Lines of the recording that do not decode are counted
+//     (quality.bad_lines), the first few reported by Run.Warnings with
+//     their file and line, and skipped; Options.Strict fails the input
+//     instead.
+//
+// Errors name the file, and the line when one line is to blame. On any
+// error of Open or Run.Do no table of the input is left on disk: the
+// export writer is aborted. A Run serves one input once and is not safe
+// for concurrent use; separate Runs may run in parallel.
+package pipeline

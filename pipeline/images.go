@@ -1,0 +1,160 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/export/chart"
+	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
+)
+
+// RenderImages draws the session's heatmaps (each team, each player, the
+// ball) and shot charts (all shots, each team) as PNG and SVG under dir.
+// Files are written atomically, fsynced only with sync. It returns the
+// files written, also on error (the ones written before it).
+func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, sync bool) ([]string, error) {
+	names := map[string]string{} // "scope/id" -> title
+	for _, t := range sum.Teams {
+		names[fmt.Sprintf("team/%d", t.TeamID)] = t.Name
+	}
+	for _, p := range sum.Players {
+		names[fmt.Sprintf("player/%d", p.PlayerID)] = p.Name
+	}
+	opt := chart.Options{From_ms: sum.Start_ms, To_ms: sum.End_ms}
+	var files []string
+	write := func(base string, draw func(w io.Writer, f chart.Format) error) error {
+		for _, f := range []chart.Format{chart.PNG, chart.SVG} {
+			var buf bytes.Buffer
+			if err := draw(&buf, f); err != nil {
+				return fmt.Errorf("%s: %w", base, err)
+			}
+			path := filepath.Join(dir, base+"."+f.String())
+			if err := export.WriteFileAtomic(path, buf.Bytes(), sync); err != nil {
+				return err
+			}
+			files = append(files, path)
+		}
+		return nil
+	}
+	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
+		o := opt
+		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
+		if err := write(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
+			return chart.Heatmap(w, f, g, tmpl, o)
+		}); err != nil {
+			return files, err
+		}
+	}
+	if len(shots) > 0 {
+		o := opt
+		o.Title = "Shots, all teams"
+		if err := write("shots_all", func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) }); err != nil {
+			return files, err
+		}
+		byTeam := map[int64][]heatmap.Shot{}
+		var teams []int64
+		for _, s := range shots {
+			if _, ok := byTeam[s.TeamID]; !ok {
+				teams = append(teams, s.TeamID)
+			}
+			byTeam[s.TeamID] = append(byTeam[s.TeamID], s)
+		}
+		sort.Slice(teams, func(i, j int) bool { return teams[i] < teams[j] })
+		for _, id := range teams {
+			o := opt
+			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
+			ts := byTeam[id]
+			if err := write(fmt.Sprintf("shots_team_%d", id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) }); err != nil {
+				return files, err
+			}
+		}
+	}
+	return files, nil
+}
+
+// heatGrids rebuilds the engine's heatmaps (long form, one row per
+// non-empty cell) as grids for drawing, in a stable order. The geometry is
+// the heatmap package's for the court and the cell size the cells show
+// (cell_m when a grid has a single column of cells).
+func heatGrids(cells []track.HeatCell, tmpl court.Template, cell_m float64) []*heatmap.Grid {
+	if len(cells) == 0 {
+		return nil
+	}
+	// Cell size and origin from the cells themselves.
+	c0 := cells[0]
+	for _, c := range cells[1:] {
+		if c.IX != c0.IX {
+			cell_m = (c.X_m - c0.X_m) / float64(c.IX-c0.IX)
+			break
+		}
+	}
+	gm := heatmap.New(heatmap.Options{Cell_m: cell_m, Court: tmpl}).Geom()
+	minX, minY := c0.X_m-(float64(c0.IX)+0.5)*cell_m, c0.Y_m-(float64(c0.IY)+0.5)*cell_m
+	var maxIX, maxIY int32
+	for _, c := range cells {
+		maxIX, maxIY = max(maxIX, c.IX), max(maxIY, c.IY)
+	}
+	if math.Abs(gm.MinX_m-minX) > 1e-6 || math.Abs(gm.MinY_m-minY) > 1e-6 || int(maxIX) >= gm.NX || int(maxIY) >= gm.NY {
+		// Not the default geometry (another margin): the cells' own.
+		gm.MinX_m, gm.MinY_m, gm.Cell_m = minX, minY, cell_m
+		gm.NX, gm.NY = max(gm.NX, int(maxIX)+1), max(gm.NY, int(maxIY)+1)
+	}
+	type key struct {
+		scope string
+		id    int64
+	}
+	grids := map[key]*heatmap.Grid{}
+	var order []key
+	for _, c := range cells {
+		k := key{c.Scope, c.ID}
+		g, ok := grids[k]
+		if !ok {
+			g = &heatmap.Grid{Scope: parseScope(c.Scope), ID: c.ID, Geom: gm, Seconds: make([]float64, gm.Len())}
+			grids[k] = g
+			order = append(order, k)
+		}
+		if c.IX >= 0 && c.IY >= 0 {
+			g.Seconds[gm.Index(int(c.IX), int(c.IY))] += c.Seconds
+			g.Total_s += c.Seconds
+		}
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].scope != order[j].scope {
+			return order[i].scope > order[j].scope // team, player, ball
+		}
+		return order[i].id < order[j].id
+	})
+	out := make([]*heatmap.Grid, len(order))
+	for i, k := range order {
+		out[i] = grids[k]
+	}
+	return out
+}
+
+func parseScope(s string) heatmap.Scope {
+	for _, sc := range []heatmap.Scope{heatmap.ScopePlayer, heatmap.ScopeTeam, heatmap.ScopeBall} {
+		if sc.String() == s {
+			return sc
+		}
+	}
+	return 0
+}
+
+// asciiTitle keeps a chart title to the ASCII the PNG font can draw.
+func asciiTitle(s string) string {
+	b := []byte(strings.TrimSpace(s))
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
+}

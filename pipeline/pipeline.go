@@ -1,0 +1,279 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
+)
+
+// DefaultCell_m is the heatmap cell size used when Options.Cell_m is 0
+// (analyze's --cell default, and live mode's).
+const DefaultCell_m = 0.5
+
+// MaxReported is how many bad lines of one input Run.Warnings reports one
+// by one; the rest are summed up in one more warning.
+const MaxReported = 5
+
+// Options are the settings of a session's pipeline, shared by its inputs.
+type Options struct {
+	Out        string        // directory of the tables (export.NewWriter)
+	Format     export.Format // table file format
+	BatchRows  int           // rows per record batch / Parquet row group (export.WithBatchRows)
+	Hive       bool          // Hive-partitioned layout, for several sessions under Out (export.WithHiveLayout)
+	LiveOnly   bool          // only samples and heatmap time with the game clock live
+	Sync       bool          // fsync every output file (export.WithSync)
+	Foreground bool          // write samples batches on the engine's goroutine (export.WithForeground)
+	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
+	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
+	Strict     bool          // fail an input that has any line that does not decode
+}
+
+func (o *Options) cell_m() float64 {
+	if o.Cell_m == 0 {
+		return DefaultCell_m
+	}
+	return o.Cell_m
+}
+
+func (o *Options) exportOptions() []export.Option {
+	opts := []export.Option{export.WithFormat(o.Format), export.WithBatchRows(o.BatchRows)}
+	if o.Hive {
+		opts = append(opts, export.WithHiveLayout())
+	}
+	if o.LiveOnly {
+		opts = append(opts, export.WithLiveOnly())
+	}
+	if o.Sync {
+		opts = append(opts, export.WithSync())
+	}
+	if o.Foreground {
+		opts = append(opts, export.WithForeground())
+	}
+	return opts
+}
+
+// ErrCanceled is wrapped when the context ends a Run.
+var ErrCanceled = errors.New("canceled")
+
+// Run is one input wired from its recording to its sinks.
+type Run struct {
+	b        *decode.Bundle
+	opt      Options
+	sess     *track.Session
+	template court.Template
+	writer   *export.Writer // nil for OpenEngine
+	shots    *feedShots     // in front of writer; nil for OpenEngine
+	onMsg    func(*decode.Message)
+	reader   *decode.Reader
+	warnings []string
+	bad      []string // the first MaxReported bad lines
+	nBad     int64
+}
+
+// Open wires input b, as session sessionID, to a new export writer of
+// tables under opt.Out (in front of which the feed's shots are placed on
+// the court and kept for the shot charts). Run.Do then analyses it.
+func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
+	w, err := export.NewWriter(opt.Out, sessionID, opt.exportOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	shots := &feedShots{Sink: w}
+	r, err := OpenEngine(b, sessionID, opt, shots)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	shots.chart = heatmap.NewShotChart(r.template)
+	r.writer, r.shots = w, shots
+	return r, nil
+}
+
+// OpenEngine wires input b to a new engine session that feeds sinks and
+// no table writer: the court and roster of the bundle, the engine
+// settings of opt, the analyzers of Attach, the bad-line accounting. The
+// caller owns the sinks; opt's table settings are not used.
+func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.Sink) (*Run, error) {
+	r := &Run{b: b, opt: opt}
+	meta := track.Meta{SessionID: sessionID}
+	if b.Subscribe != nil {
+		meta.Roster = b.Subscribe.Teams
+	} else {
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: players have no names or teams", b.Path, decode.BundleSubscribe))
+	}
+	if b.Court != nil {
+		courtPath := filepath.Join(b.Dir, decode.BundleCourt)
+		body, err := court.ParseBody(b.Court)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", courtPath, err)
+		}
+		if meta.Court, err = court.New(body, court.Options{}); err != nil {
+			return nil, fmt.Errorf("%s: %w", courtPath, err)
+		}
+	} else {
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame", b.Path, decode.BundleCourt))
+	}
+	r.template = template(meta)
+	tcfg := track.DefaultConfig()
+	tcfg.Rate_Hz = opt.Rate_Hz
+	var err error
+	if r.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {
+		return nil, fmt.Errorf("%s: %w", b.Path, err)
+	}
+	if r.onMsg, err = Attach(r.sess, meta, opt); err != nil {
+		return nil, fmt.Errorf("%s: %w", b.Path, err)
+	}
+	ropt := decode.ReaderOptions{
+		KeepErrors: -1,
+		OnBadLine: func(e *decode.Error, _ []byte) {
+			r.nBad++
+			r.sess.NoteBadLine()
+			if len(r.bad) < MaxReported {
+				r.bad = append(r.bad, fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, e))
+			}
+		},
+	}
+	if r.reader, err = decode.OpenRecording(b.MessagesPath, ropt); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// template is the court's markings for possession and images: the NBA
+// court when the session stays in the sensor frame (for drawing only).
+func template(meta track.Meta) court.Template {
+	if meta.Court != nil {
+		return meta.Court.Template
+	}
+	return court.NBA
+}
+
+// Attach attaches to sess the analyzers every session runs: possession
+// first (it marks the ball holder, which the sinks see), then heatmaps
+// (opt.Cell_m, opt.LiveOnly), on meta's court and roster. The returned
+// onMessage must be called with every message before it is fed to sess
+// (it passes the feed's shots to the possession detector). Its signature
+// fits live.SessionConfig.Attach.
+func Attach(sess *track.Session, meta track.Meta, opt Options) (onMessage func(*decode.Message), err error) {
+	tmpl := template(meta)
+	poss := track.NewPossessionAnalyzer(meta.Roster, possession.ConfigFor(tmpl))
+	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly})
+	for _, a := range []track.Analyzer{poss, heat} {
+		if err := sess.Attach(a); err != nil {
+			return nil, err
+		}
+	}
+	return func(m *decode.Message) {
+		if m.Kind == decode.KindShot {
+			poss.FeedShot(&m.Shot)
+		}
+	}, nil
+}
+
+// Do feeds the whole recording to the engine and closes it. The writer's
+// files (Open) are committed by the engine's Close (the writer is its
+// sink) or removed on any error. Do is called once.
+func (r *Run) Do(ctx context.Context) (*track.Summary, error) {
+	sum, err := r.feed(ctx)
+	if err != nil && r.writer != nil {
+		r.writer.Abort()
+	}
+	return sum, err
+}
+
+func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
+	defer r.reader.Close()
+	var m decode.Message
+	var n int
+	if r.shots != nil {
+		r.shots.cur = &m
+	}
+	for r.reader.Next(&m) {
+		r.onMsg(&m)
+		if err := r.sess.Feed(&m); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", r.b.MessagesPath, r.reader.LineNumber(), err)
+		}
+		if n++; n&0xfff == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", r.b.Path, ErrCanceled)
+		}
+	}
+	if err := r.reader.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", r.b.MessagesPath, err)
+	}
+	if r.opt.Strict && r.nBad > 0 {
+		return nil, fmt.Errorf("%s: %d lines do not decode (--strict); first: %s", r.b.MessagesPath, r.nBad, r.bad[0])
+	}
+	if st := r.reader.Stats(); st.Messages == 0 {
+		return nil, fmt.Errorf("%s: no message decoded (%d lines, %d bad)", r.b.MessagesPath, st.Lines, st.Bad)
+	}
+	sum, err := r.sess.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.b.Path, err)
+	}
+	return sum, nil
+}
+
+// Warnings reports what the input lacks (court.json, subscribe.json) and,
+// once Do has run, its bad lines: the first MaxReported with their line,
+// then how many more (none with Options.Strict, which fails instead).
+func (r *Run) Warnings() []string {
+	ws := append([]string(nil), r.warnings...)
+	if r.opt.Strict {
+		return ws
+	}
+	ws = append(ws, r.bad...)
+	if more := r.nBad - int64(len(r.bad)); more > 0 {
+		ws = append(ws, fmt.Sprintf("%s: %d more lines do not decode (skipped and counted in quality.bad_lines)", r.b.MessagesPath, more))
+	}
+	return ws
+}
+
+// Template is the court the images are drawn on: the bundle's, or the
+// NBA court when the session stays in the sensor frame.
+func (r *Run) Template() court.Template { return r.template }
+
+// Writer is the table writer of Open (nil for OpenEngine). After a
+// successful Do its files are complete: see Writer.Rows and
+// export.SessionSummary.SetTables.
+func (r *Run) Writer() *export.Writer { return r.writer }
+
+// Shots are the shots for the shot charts (feed shots placed on the
+// court, and located shots), valid after Do; nil for OpenEngine.
+func (r *Run) Shots() []heatmap.Shot {
+	if r.shots == nil {
+		return nil
+	}
+	return r.shots.chart.Shots
+}
+
+// Stats are the recording's reader counts (lines, bytes, messages, bad).
+func (r *Run) Stats() decode.RecordingStats { return r.reader.Stats() }
+
+// SessionID is the live id of a bundle when live.json has one, otherwise
+// the name of the bundle directory or recording file without extensions.
+func SessionID(b *decode.Bundle) string {
+	if b.Live != nil {
+		for _, t := range b.Live.Teams {
+			if t.Live.ID != "" {
+				return t.Live.ID
+			}
+		}
+	}
+	name := filepath.Base(filepath.Clean(b.Path))
+	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		name = "session"
+	}
+	return name
+}

@@ -1,0 +1,202 @@
+package pipeline
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
+)
+
+// smallBundle writes a 12 s simulated game under dir and returns its path.
+func smallBundle(t *testing.T, dir string) string {
+	t.Helper()
+	cfg := synth.DefaultConfig()
+	cfg.Minutes = 0.2
+	path := filepath.Join(dir, "game")
+	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func options(out string) Options {
+	return Options{Out: out, BatchRows: export.DefaultBatchRows}
+}
+
+// tableFiles lists the files under dir, hidden ones included.
+func tableFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files
+}
+
+func TestSessionID(t *testing.T) {
+	live := &decode.LiveInfo{Teams: []decode.LiveTeam{{ID: 1}, {ID: 2, Live: decode.LiveMeta{ID: "live-7"}}}}
+	for _, c := range []struct {
+		b    decode.Bundle
+		want string
+	}{
+		{decode.Bundle{Path: "games/g1"}, "g1"},
+		{decode.Bundle{Path: "games/g1/"}, "g1"},
+		{decode.Bundle{Path: "rec/game.jsonl.zst"}, "game"},
+		{decode.Bundle{Path: "rec/game.ndjson.gz"}, "game"},
+		{decode.Bundle{Path: "."}, "session"},
+		{decode.Bundle{Path: "games/g1", Live: live}, "live-7"},
+		{decode.Bundle{Path: "games/g1", Live: &decode.LiveInfo{}}, "g1"},
+	} {
+		if got := SessionID(&c.b); got != c.want {
+			t.Errorf("SessionID(Path %q, Live %v) = %q, want %q", c.b.Path, c.b.Live, got, c.want)
+		}
+	}
+}
+
+// A failed input names its file and leaves no table on disk.
+func TestFailedInputLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	good := smallBundle(t, dir)
+	msgs, err := os.ReadFile(filepath.Join(good, decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	badCourt := filepath.Join(dir, "badcourt")
+	os.CopyFS(badCourt, os.DirFS(good))
+	os.WriteFile(filepath.Join(badCourt, decode.BundleCourt), []byte(`{"x":1}`), 0o644)
+	empty := filepath.Join(dir, "empty.jsonl")
+	os.WriteFile(empty, nil, 0o644)
+	badLines := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(badLines, append([]byte("{bad\n"), msgs...), 0o644)
+
+	for _, c := range []struct {
+		path   string
+		strict bool
+		want   string // the error's start
+	}{
+		{badCourt, false, filepath.Join(badCourt, decode.BundleCourt) + ": court: "},
+		{empty, false, empty + ": no message decoded (0 lines, 0 bad)"},
+		{badLines, true, badLines + ": 1 lines do not decode (--strict); first: " + badLines + ":1: "},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		b, err := decode.OpenBundle(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := options(out)
+		opt.Strict = c.strict
+		r, err := Open(b, "s", opt)
+		if err == nil {
+			_, err = r.Do(context.Background())
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s (strict %v): error %v, want it to start with %q", c.path, c.strict, err, c.want)
+		}
+		if files := tableFiles(t, out); len(files) > 0 {
+			t.Errorf("%s: files left after the error: %q", c.path, files)
+		}
+	}
+}
+
+// A bare recording with bad lines: what it lacks and its first bad lines
+// are reported, the rest summed up, and the good lines analysed.
+func TestWarnings(t *testing.T) {
+	dir := t.TempDir()
+	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "rec.jsonl")
+	os.WriteFile(path, append([]byte(strings.Repeat("{bad\n", MaxReported+2)), msgs...), 0o644)
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(b, "rec", options(filepath.Join(dir, "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := r.Warnings()
+	want := []string{
+		path + ": no subscribe.json: players have no names or teams",
+		path + ": no court.json: positions stay in the sensor frame",
+	}
+	for i := 1; i <= MaxReported; i++ {
+		want = append(want, path+":"+string(rune('0'+i))+": decode: line")
+	}
+	want = append(want, path+": 2 more lines do not decode (skipped and counted in quality.bad_lines)")
+	if len(ws) != len(want) {
+		t.Fatalf("warnings:\n%s\nwant %d like:\n%s", strings.Join(ws, "\n"), len(want), strings.Join(want, "\n"))
+	}
+	for i := range ws {
+		if !strings.HasPrefix(ws[i], want[i]) {
+			t.Errorf("warning %d = %q, want it to start with %q", i, ws[i], want[i])
+		}
+	}
+	if sum.Quality.BadLines != MaxReported+2 || !sum.Quality.NoCourt || len(sum.Players) == 0 {
+		t.Errorf("quality: %d bad lines (want %d), no court %v, %d players", sum.Quality.BadLines, MaxReported+2, sum.Quality.NoCourt, len(sum.Players))
+	}
+}
+
+// The heatmaps survive the round trip through the long form: same grids,
+// same seconds per cell, in the order team, player, ball.
+func TestHeatGrids(t *testing.T) {
+	for _, cell_m := range []float64{0.5, 1, 2} {
+		acc := heatmap.New(heatmap.Options{Cell_m: cell_m, Court: court.NBA})
+		for i := range 100 {
+			x, y := -10+0.2*float64(i), -5+0.1*float64(i)
+			acc.AddPlayer(int64(1+i%3), int64(10+i%2), 1, x, y, 0.04, true)
+			acc.AddBall(99, 0, 1, y, x/2, 0.04, true)
+		}
+		var cells []track.HeatCell
+		want := map[string]float64{}
+		for _, c := range acc.Cells(nil) {
+			cells = append(cells, track.HeatCell{Scope: c.Scope.String(), ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})
+			want[c.Scope.String()+string(rune('0'+c.ID%10))] += c.Seconds
+		}
+		grids := heatGrids(cells, court.NBA, 0.5) // cell_m is found from the cells
+		var order []string
+		for _, g := range grids {
+			k := g.Scope.String() + string(rune('0'+g.ID%10))
+			order = append(order, g.Scope.String())
+			if math.Abs(g.Total_s-want[k]) > 1e-9 || g.Geom.Cell_m != cell_m {
+				t.Errorf("cell %g m: grid %s %d: %g s in cells of %g m, want %g s in cells of %g m", cell_m, g.Scope, g.ID, g.Total_s, g.Geom.Cell_m, want[k], cell_m)
+			}
+		}
+		if want := []string{"team", "team", "player", "player", "player", "ball"}; !slices.Equal(order, want) {
+			t.Errorf("cell %g m: grids in order %v, want %v", cell_m, order, want)
+		}
+	}
+	if g := heatGrids(nil, court.NBA, 0.5); g != nil {
+		t.Errorf("heatGrids(no cells) = %v, want nil", g)
+	}
+}
+
+func TestASCIITitle(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"team 1 Lakers", "team 1 Lakers"},
+		{"  player 7 Jokić ", "player 7 Joki??"}, // ć is two bytes
+		{"a\tb", "a?b"},
+	} {
+		if got := asciiTitle(c.in); got != c.want {
+			t.Errorf("asciiTitle(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
