@@ -2,7 +2,6 @@ package decode
 
 import (
 	"math"
-	"math/bits"
 )
 
 // The general path's location loop. Producers that do not keep the key
@@ -33,49 +32,52 @@ var (
 	locHi = [locIdxN]int64{math.MaxInt64, 0, math.MaxInt64, math.MaxInt32, math.MaxInt32, math.MaxInt32}
 )
 
-// locKey is one slot of the key table: the key's bytes as two words.
+// locKey is one entry of the key table: the key's bytes followed by its
+// closing quote, as two masked words.
 type locKey struct {
-	w0, w1 uint64
-	n      int
-	k      int
+	w0, m0 uint64 // the first 8 bytes after the opening quote, and their mask
+	w1, m1 uint64 // the next 8
+	n      int    // the key's length
+	k      int    // its field index
 }
 
-// locKeyHash spreads the six keys over 16 slots without collisions
-// (TestLocKeyIndex checks it).
-func locKeyHash(n int, first byte) int { return (n*5 + int(first)) & 15 }
+// locKeyOf maps the first byte of a key to its entry in locKeys: the six
+// location keys start with six different bytes, so one byte picks the only
+// candidate; entry 0 matches nothing (its mask clears a word that must
+// then equal 1).
+var (
+	locKeyOf [256]uint8
+	locKeys  [locIdxN + 1]locKey
+)
 
-var locKeyTab = func() (t [16]locKey) {
-	for i := range t {
-		t[i] = locKey{n: -1, k: -1}
-	}
+func init() {
+	locKeys[0] = locKey{w0: 1}
 	for k, name := range [locIdxN]string{"occurred_at", "type", "id", "x", "y", "z"} {
 		var b [16]byte
-		copy(b[:], name)
-		t[locKeyHash(len(name), name[0])] = locKey{word(string(b[:]), 0), word(string(b[:]), 8), len(name), k}
+		copy(b[:], name+`"`)
+		n := len(name) + 1
+		m0 := ^uint64(0) >> (64 - 8*min(n, 8))
+		m1 := uint64(0)
+		if n > 8 {
+			m1 = ^uint64(0) >> (128 - 8*n)
+		}
+		locKeys[k+1] = locKey{word(string(b[:]), 0) & m0, m0, word(string(b[:]), 8) & m1, m1, len(name), k}
+		locKeyOf[name[0]] = uint8(k + 1)
 	}
-	return t
-}()
+}
 
-// locKeyScan reads the key string whose opening quote is src[i] and finds
-// its field in one go: the two words loaded to find the closing quote are
-// the ones compared with the key table. It needs len(src)-i >= 17; ok is
-// false for keys with escapes or longer than 15 bytes (use scanString).
+// locKeyScan reads the key string whose opening quote is src[i] if it is
+// one of the location keys, written without escapes: the bytes after the
+// quote are compared, two words at once, with the only key that starts
+// with the same byte. It needs len(src)-i >= 17; ok is false for any other
+// key (the caller then scans it with scanString).
 func locKeyScan(src []byte, i int) (k, end int, ok bool) {
 	w0, w1 := load8(src, i+1), load8(src, i+9)
-	p0 := bits.TrailingZeros64(stringStop(w0)) >> 3
-	p1 := bits.TrailingZeros64(stringStop(w1)) >> 3
-	n := p0 + p1&-(p0>>3) // the first '"', '\\' or control byte
-	if n >= 16 || src[i+1+n] != '"' {
+	t := &locKeys[locKeyOf[byte(w0)]]
+	if w0&t.m0 != t.w0 || w1&t.m1 != t.w1 {
 		return -1, i, false
 	}
-	t := &locKeyTab[locKeyHash(n, src[i+1])]
-	m0 := ^uint64(0) >> ((64 - 8*uint(min(n, 8))) & 63) & -b2u(n > 0)
-	m1 := (^uint64(0) >> ((128 - 8*uint(n)) & 63)) & -b2u(n > 8)
-	k = -1
-	if w0&m0 == t.w0 && w1&m1 == t.w1 && n == t.n {
-		k = t.k
-	}
-	return k, i + n + 2, true
+	return t.k, i + t.n + 2, true
 }
 
 func b2u(b bool) uint64 {
