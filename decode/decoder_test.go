@@ -544,3 +544,25 @@ func TestLocKeyScan(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipWS compares skipWS with a byte loop at every start offset of
+// inputs whose whitespace runs end anywhere, also in the last word (read
+// there from the input's last 8 bytes) and at the end of the input.
+func TestSkipWS(t *testing.T) {
+	naive := func(src []byte, i int) int {
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+			i++
+		}
+		return i
+	}
+	for _, in := range []string{"", " ", "x", " \t\r\n", "{ \t\r\n}", "       x", "        ", "         ",
+		`{"a" :  1 ,	"b":2 }`, "\x00 \x0b \x0c \x1f \xa0 \x20", "0123456789  \t\r\n ", "0123456789  \t\r\n x",
+		"0123456789 \x00 ", "\t\t\t\t\t\t\t\t\t\t\t\t}"} {
+		src := []byte(in)
+		for i := 0; i <= len(src); i++ {
+			if got, want := skipWS(src, i), naive(src, i); got != want {
+				t.Errorf("skipWS(%q, %d) = %d; want %d", in, i, got, want)
+			}
+		}
+	}
+}

@@ -44,6 +44,12 @@ func skipWSLong(src []byte, i int) int {
 			return i
 		}
 	}
+	if len(src) >= 8 && i >= 0 && i < len(src) {
+		// The last 1-7 bytes (the end of most messages), from the last word
+		// of the input shifted down: the zero bytes shifted in are not
+		// whitespace, so the run stops at the end at the latest.
+		return i + wsRun(load8(src, len(src)-8)>>(8*uint(8-(len(src)-i))&63))
+	}
 	for i < len(src) {
 		c := src[i]
 		if c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
