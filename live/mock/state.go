@@ -105,22 +105,8 @@ func (b *bundle) statsAt(n int, team int64) []decode.TeamPlayerStats {
 		}
 	}
 	out := []decode.TeamPlayerStats{}
-	for _, tid := range b.teamOrder(seen) {
-		if team != 0 && tid != team {
-			continue
-		}
-		var ids []int64
-		for k := range cur {
-			if k.team == tid {
-				ids = append(ids, k.player)
-			}
-		}
-		b.playerOrder(tid, ids)
-		t := decode.TeamPlayerStats{ID: tid, PlayerStats: []decode.PlayerStats{}}
-		for _, id := range ids {
-			t.PlayerStats = append(t.PlayerStats, *cur[playerKey{tid, id}])
-		}
-		out = append(out, t)
+	for _, g := range byTeam(b, seen, team, cur) {
+		out = append(out, decode.TeamPlayerStats{ID: g.team, PlayerStats: g.players})
 	}
 	return out
 }
@@ -164,19 +150,8 @@ func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
 		}
 	}
 	out := []decode.TeamPlayerStatsDetails{}
-	for _, tid := range b.teamOrder(seen) {
-		var ids []int64
-		for k := range cur {
-			if k.team == tid {
-				ids = append(ids, k.player)
-			}
-		}
-		b.playerOrder(tid, ids)
-		t := decode.TeamPlayerStatsDetails{ID: tid, PlayerStats: []decode.PlayerStatsDetails{}}
-		for _, id := range ids {
-			t.PlayerStats = append(t.PlayerStats, *cur[playerKey{tid, id}])
-		}
-		out = append(out, t)
+	for _, g := range byTeam(b, seen, 0, cur) {
+		out = append(out, decode.TeamPlayerStatsDetails{ID: g.team, PlayerStats: g.players})
 	}
 	return out
 }
@@ -211,22 +186,8 @@ func (b *bundle) shotsAt(n int, team int64) []decode.TeamPlayerShots {
 		ps.Shots = append(ps.Shots, e.rec)
 	}
 	out := []decode.TeamPlayerShots{}
-	for _, tid := range b.teamOrder(seen) {
-		if team != 0 && tid != team {
-			continue
-		}
-		var ids []int64
-		for k := range cur {
-			if k.team == tid {
-				ids = append(ids, k.player)
-			}
-		}
-		b.playerOrder(tid, ids)
-		t := decode.TeamPlayerShots{ID: tid, PlayerShots: []decode.PlayerShots{}}
-		for _, id := range ids {
-			t.PlayerShots = append(t.PlayerShots, *cur[playerKey{tid, id}])
-		}
-		out = append(out, t)
+	for _, g := range byTeam(b, seen, team, cur) {
+		out = append(out, decode.TeamPlayerShots{ID: g.team, PlayerShots: g.players})
 	}
 	return out
 }
@@ -262,4 +223,35 @@ func (b *bundle) sessionSpan_ms() (start, end int64) {
 		start = b.first_ms
 	}
 	return start, b.last_ms
+}
+
+// teamGroup is one team's players, in roster order.
+type teamGroup[T any] struct {
+	team    int64
+	players []T
+}
+
+// byTeam groups the per-player values of cur by team, teams in the order
+// of teamOrder and players in roster order (playerOrder); team limits it to
+// one team when not 0. The stats, stats details and shots bodies share it.
+func byTeam[T any](b *bundle, seen map[int64]bool, team int64, cur map[playerKey]*T) []teamGroup[T] {
+	out := []teamGroup[T]{}
+	for _, tid := range b.teamOrder(seen) {
+		if team != 0 && tid != team {
+			continue
+		}
+		var ids []int64
+		for k := range cur {
+			if k.team == tid {
+				ids = append(ids, k.player)
+			}
+		}
+		b.playerOrder(tid, ids)
+		g := teamGroup[T]{team: tid, players: []T{}}
+		for _, id := range ids {
+			g.players = append(g.players, *cur[playerKey{tid, id}])
+		}
+		out = append(out, g)
+	}
+	return out
 }
