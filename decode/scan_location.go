@@ -54,8 +54,8 @@ func init() {
 	locKeys[0] = locKey{w0: 1}
 	for k, name := range [locIdxN]string{"occurred_at", "type", "id", "x", "y", "z"} {
 		var b [16]byte
-		copy(b[:], name+`"`)
-		n := len(name) + 1
+		copy(b[:], `"`+name+`"`)
+		n := len(name) + 2
 		m0 := ^uint64(0) >> (64 - 8*min(n, 8))
 		m1 := uint64(0)
 		if n > 8 {
@@ -66,14 +66,14 @@ func init() {
 	}
 }
 
-// locKeyScan reads the key string whose opening quote is src[i] if it is
-// one of the location keys, written without escapes: the bytes after the
-// quote are compared, two words at once, with the only key that starts
-// with the same byte. It needs len(src)-i >= 17; ok is false for any other
-// key (the caller then scans it with scanString).
+// locKeyScan reads the key string at src[i] if it is one of the location
+// keys, written without escapes: its bytes with both quotes are compared,
+// two words at once, with the only key that starts with the same byte. It
+// needs len(src)-i >= 16; ok is false for anything else (the caller then
+// checks for a quote and scans the string with scanString).
 func locKeyScan(src []byte, i int) (k, end int, ok bool) {
-	w0, w1 := load8(src, i+1), load8(src, i+9)
-	t := &locKeys[locKeyOf[byte(w0)]]
+	w0, w1 := load8(src, i), load8(src, i+8)
+	t := &locKeys[locKeyOf[byte(w0>>8)]]
 	if w0&t.m0 != t.w0 || w1&t.m1 != t.w1 {
 		return -1, i, false
 	}
@@ -123,14 +123,14 @@ func (p *parser) location(i int, l *Location) (int, error) {
 	}
 	big := len(src) >= 16
 	for {
-		if at(src, i) != '"' {
-			return i, p.syntax(i)
-		}
 		k, end, ok := -1, 0, false
-		if len(src)-i >= 17 {
+		if len(src)-i >= 16 {
 			k, end, ok = locKeyScan(src, i)
 		}
 		if !ok {
+			if at(src, i) != '"' {
+				return i, p.syntax(i)
+			}
 			var esc bool
 			end, esc, ok = scanString(src, i)
 			if !ok {
@@ -154,12 +154,21 @@ func (p *parser) location(i int, l *Location) (int, error) {
 
 		if k >= 0 && k != locIdxType && big && i < len(src) {
 			v, j, ok := numBF(src, i)
-			c := at(src, j)
-			if ok && c != '.' && c != 'e' && c != 'E' && v >= locLo[k] && v <= locHi[k] {
-				vals[k] = v
-				seen |= 1 << k
-				i = j
-				goto next
+			if ok && v >= locLo[k] && v <= locHi[k] {
+				// A ',' after the whitespace that follows also says that
+				// the number ends here (no fraction or exponent).
+				if sep, j2, ok := gapSep(src, j); ok && sep == ',' {
+					vals[k] = v
+					seen |= 1 << k
+					i = j2
+					continue
+				}
+				if c := at(src, j); c != '.' && c != 'e' && c != 'E' {
+					vals[k] = v
+					seen |= 1 << k
+					i = j
+					goto afterGap
+				}
 			}
 		}
 		{ // the slow branch
@@ -182,11 +191,11 @@ func (p *parser) location(i int, l *Location) (int, error) {
 				seen = mark(seen, 1<<k, null)
 			}
 		}
-	next:
 		if sep, j, ok := gapSep(src, i); ok && sep == ',' {
 			i = j
 			continue
 		}
+	afterGap:
 		i = skipWS(src, i)
 		c := at(src, i)
 		if c == ',' {
