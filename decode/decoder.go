@@ -33,6 +33,9 @@ func (d *Decoder) Decode(src []byte, m *Message) error {
 		return &Error{Offset: math.MaxInt32, Err: ErrRange, Detail: "input longer than 2 GiB"}
 	}
 	p := parser{d: d, src: src, m: m}
+	if p.looseLocation() {
+		return nil
+	}
 	err := p.message()
 	if err != nil {
 		m.Kind = KindUnknown
@@ -48,6 +51,71 @@ type parser struct {
 	m       *Message
 	spec    bool     // decoding data before knowing its kind: errors are errSpeculation
 	specLoc Location // where that guess decodes to
+}
+
+// looseLocation decodes a location message whose top-level object holds
+// just "type":"location" and "data" (in either order, with any whitespace,
+// keys and the type without escapes): what a producer that does not keep
+// the key order sends most. It is message() for that one shape, with few
+// enough live values to stay in registers. On anything else, including
+// any error, it returns false with m untouched, and message() decodes the
+// input from the start.
+func (p *parser) looseLocation() bool {
+	src := p.src
+	i := skipWS(src, 0)
+	if at(src, i) != '{' {
+		return false
+	}
+	i = skipWS(src, i+1)
+	var typeAt int // the "location" string
+	for n := 0; n < 2; n++ {
+		if len(src)-i < 16 {
+			return false
+		}
+		w := load8(src, i) & (1<<48 - 1)
+		sep, j, ok := gapSep(src, i+6)
+		if !ok || sep != ':' {
+			return false
+		}
+		switch {
+		case w == wTypeKey && typeAt == 0:
+			if len(src)-j < 10 || load8(src, j) != wLocationVal || src[j+8] != 'n' || src[j+9] != '"' {
+				return false
+			}
+			typeAt, i = j, j+10
+		case w == wDataKey && (n == 0 || typeAt != 0):
+			if at(src, j) != '{' {
+				return false
+			}
+			var err error
+			p.spec = true // a failure allocates nothing
+			i, err = p.location(j, &p.specLoc)
+			p.spec = false
+			if err != nil {
+				return false
+			}
+		default: // another key, or one of them twice
+			return false
+		}
+		if n == 0 {
+			if sep, j, ok := gapSep(src, i); ok && sep == ',' {
+				i = j
+				continue
+			}
+			if i = skipWS(src, i); at(src, i) != ',' {
+				return false
+			}
+			i = skipWS(src, i+1)
+		}
+	}
+	if i = skipWS(src, i); at(src, i) != '}' || skipWS(src, i+1) != len(src) {
+		return false
+	}
+	m := p.m
+	m.Kind = KindLocation
+	m.TypeText = Span{int32(typeAt + 1), int32(typeAt + 9)}
+	m.Location = p.specLoc
+	return true
 }
 
 // errSpeculation stands for any non-syntax error found while decoding data

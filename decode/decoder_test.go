@@ -566,3 +566,55 @@ func TestSkipWS(t *testing.T) {
 		}
 	}
 }
+
+// TestLooseLocationAgrees checks the shortcut for location messages with
+// any key order and whitespace: what it takes, message() decodes to the
+// same value, and it leaves every other shape (and every error) to
+// message() without touching m.
+func TestLooseLocationAgrees(t *testing.T) {
+	const data = `{ "z" : 69, "id" : 2942,	"x" : 2314, "occurred_at" : 1478800197342, "y" : -8635, "type" : "PLAYER" }`
+	for _, tc := range []struct {
+		in   string
+		take bool
+	}{
+		{`{ "data" : ` + data + `, "type" : "location" }`, true},
+		{`{"type":"location","data":` + data + `}`, true},
+		{" \t{\"type\"\t:\t\"location\"\t,\t\"data\"\t:\t" + data + "\t}\r\n", true},
+		{`{"data":{"occurred_at":1,"type":"BALL","id":2147549498,"x":1.0,"y":1e1,"z":-0}   ,"type":"location"}`, true},
+		{`{"data":` + data + `,"type":"location","type":"location"}`, false},
+		{`{"data":` + data + `,"data":` + data + `}`, false},
+		{`{"type":"location","type":"location","data":` + data + `}`, false},
+		{`{"data":` + data + `,"type":"stats"}`, false},
+		{`{"data":` + data + `,"type":"location","extra":1}`, false},
+		{`{"type":"location","data":` + data + `} x`, false},
+		{`{"type":"location","data":` + data + `,}`, false},
+		{`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1}}`, false},
+		{`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":1.5}}`, false},
+		{`{"type":"location","data":null}`, false},
+		{`{"type":"loc\u0061tion","data":` + data + `}`, false},
+		{`{"typ\u0065":"location","data":` + data + `}`, false},
+	} {
+		var d Decoder
+		var loose, general Message
+		loose.Kind = KindPong // to see that a refusal leaves m alone
+		p := parser{d: &d, src: []byte(tc.in), m: &loose}
+		if got := p.looseLocation(); got != tc.take {
+			t.Errorf("looseLocation(%s) = %v; want %v", tc.in, got, tc.take)
+			continue
+		}
+		if !tc.take {
+			if loose != (Message{Kind: KindPong}) {
+				t.Errorf("looseLocation(%s) refused but changed m: %+v", tc.in, loose)
+			}
+			continue
+		}
+		p = parser{d: &d, src: []byte(tc.in), m: &general}
+		if err := p.message(); err != nil {
+			t.Errorf("message(%s): %v", tc.in, err)
+			continue
+		}
+		if loose != general {
+			t.Errorf("%s\n loose:   %+v\n general: %+v", tc.in, loose, general)
+		}
+	}
+}
