@@ -19,8 +19,10 @@ import (
 // RenderImages draws the session's heatmaps (each team, each player, the
 // ball) and shot charts (all shots, each team) as PNG and SVG under dir.
 // Files are written atomically, fsynced only with sync. It returns the
-// files written, also on error (the ones written before it).
-func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, sync bool) ([]string, error) {
+// files written, also on error (the ones written before it). fold says
+// the heatmaps were folded (Options.Fold): their titles say the offence is
+// on the east (right) half.
+func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
 	names := map[string]string{} // "scope/id" -> title
 	for _, t := range sum.Teams {
 		names[fmt.Sprintf("team/%d", t.TeamID)] = t.Name
@@ -47,6 +49,12 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
 		o := opt
 		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
+		if fold {
+			o.Title += ", folded: offence right, defence left"
+			if g.Scope == heatmap.ScopeBall {
+				o.Title = asciiTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))
+			}
+		}
 		if err := write(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
 			return chart.Heatmap(w, f, g, tmpl, o)
 		}); err != nil {

@@ -35,6 +35,11 @@ type Options struct {
 	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
 	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
 	Strict     bool          // fail an input that has any line that does not decode
+	// Fold draws each team's attacking half on the east (x > 0) in every
+	// period, in the heatmaps table and images: team and player maps by
+	// their team, the ball's by the team in control; the directions are
+	// learned from the detected shots (track.HeatmapAnalyzer).
+	Fold bool
 }
 
 func (o *Options) cell_m() float64 {
@@ -159,14 +164,17 @@ func template(meta track.Meta) court.Template {
 
 // Attach attaches to sess the analyzers every session runs: possession
 // first (it marks the ball holder, which the sinks see), then heatmaps
-// (opt.Cell_m, opt.LiveOnly), on meta's court and roster. The returned
+// (opt.Cell_m, opt.LiveOnly, opt.Fold), on meta's court and roster; the
+// heatmaps learn the teams' attacking directions from the possession
+// analyzer's detected shots. The returned
 // onMessage must be called with every message before it is fed to sess
 // (it passes the feed's shots to the possession detector). Its signature
 // fits live.SessionConfig.Attach.
 func Attach(sess *track.Session, meta track.Meta, opt Options) (onMessage func(*decode.Message), err error) {
 	tmpl := template(meta)
 	poss := track.NewPossessionAnalyzer(meta.Roster, possession.ConfigFor(tmpl))
-	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly})
+	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: opt.Fold})
+	poss.Observe(heat.Segment)
 	for _, a := range []track.Analyzer{poss, heat} {
 		if err := sess.Attach(a); err != nil {
 			return nil, err

@@ -29,7 +29,8 @@ type PossessionAnalyzer struct {
 	emit    func(*Segment) error
 	period  int32
 	seg     Segment
-	err     error // the first error of emit, returned by Frame or Finish
+	observe func(*Segment) // Observe's; nil: none
+	err     error          // the first error of emit, returned by Frame or Finish
 }
 
 // NewPossessionAnalyzer returns a possession analyzer whose players' teams
@@ -74,6 +75,12 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	}
 	return a.takeErr()
 }
+
+// Observe makes a call fn with every segment it emits, just before the
+// sinks get it (e.g. HeatmapAnalyzer.Segment, which learns the teams'
+// attacking directions from the detected shots). The segment is valid
+// only during the call. Observe is called before the session is fed.
+func (a *PossessionAnalyzer) Observe(fn func(*Segment)) { a.observe = fn }
 
 // FeedShot passes a shot message of the feed to the detector (shooter
 // agreement, assists).
@@ -152,6 +159,9 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	default:
 		return
 	}
+	if a.observe != nil {
+		a.observe(g)
+	}
 	a.err = a.emit(g)
 }
 
@@ -161,36 +171,80 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 // grid period (Frame.Dt_s). Finish appends the non-empty cells to
 // Summary.Heatmaps (long form, one HeatCell per cell).
 //
+// With heatmap.Options.Fold, each team's attacking half is mapped onto
+// the east half (x > 0) in every period, by a half turn for a period in
+// which it attacks west; player maps fold with the player's team, the
+// ball's with the team in control (the last team whose player held it in
+// the period: in flight and loose balls count for the team that last had
+// it). Unless Options.Attack is given, the attacking directions are
+// learned from the detected shots passed to Segment (heatmap.AttackVotes:
+// the hoop most of a team's shots of a period went to; a team without
+// shots in a period attacks away from the other team's hoop); a team and
+// period with neither stays unfolded. Directions are applied when Finish
+// reads the grids, so shots late in a period fold its whole time.
+//
 // A HeatmapAnalyzer serves one session and is not safe for concurrent use.
 type HeatmapAnalyzer struct {
-	acc *heatmap.Accumulator
+	acc      *heatmap.Accumulator
+	votes    heatmap.AttackVotes
+	ballTeam int64 // team in control of the ball in ballPeriod (0: none yet)
+	period   int32 // period of ballTeam
 }
 
 // NewHeatmapAnalyzer returns a heatmap analyzer with the heatmap
-// package's options (cell size, court template, live time only).
+// package's options (cell size, court template, live time only, folding).
+// With Fold and no Attack, the directions come from Segment's shots.
 func NewHeatmapAnalyzer(opt heatmap.Options) *HeatmapAnalyzer {
-	return &HeatmapAnalyzer{acc: heatmap.New(opt)}
+	h := &HeatmapAnalyzer{}
+	if opt.Fold && opt.Attack == nil {
+		opt.Attack = h.votes.Attack
+	}
+	h.acc = heatmap.New(opt)
+	return h
+}
+
+// Segment takes evidence of the attacking directions from a segment of
+// the engine: a detected shot (SegShot) of a team votes for the hoop it
+// went to (EndX_m) in its period. Other segments, and shots without a
+// team, are ignored. Pass it to PossessionAnalyzer.Observe.
+func (h *HeatmapAnalyzer) Segment(g *Segment) {
+	if g.Type == SegShot && g.TeamID != 0 {
+		h.votes.Add(g.TeamID, g.Period, g.EndX_m)
+	}
+}
+
+// Attack is the attacking direction learned so far for teamID in period:
+// +1 east, −1 west, 0 unknown (heatmap.AttackVotes.Attack).
+func (h *HeatmapAnalyzer) Attack(teamID int64, period int32) int {
+	return h.votes.Attack(teamID, period)
 }
 
 // Frame implements Analyzer: it adds f's in-bounds players and its balls
-// for f.Dt_s seconds each.
+// for f.Dt_s seconds each. Attach it after the PossessionAnalyzer, whose
+// ball holder gives the ball's team.
 func (h *HeatmapAnalyzer) Frame(f *Frame, _ func(*Segment) error) error {
 	live := f.Clock == ClockLive
+	if f.Period != h.period {
+		h.ballTeam, h.period = 0, f.Period
+	}
 	for i := range f.Players {
 		p := &f.Players[i]
+		if p.BallHolder && p.TeamID != 0 {
+			h.ballTeam = p.TeamID
+		}
 		if p.InBounds {
 			h.acc.AddPlayer(p.SensorID, p.TeamID, f.Period, p.X_m, p.Y_m, f.Dt_s, live)
 		}
 	}
 	for i := range f.Balls {
 		b := &f.Balls[i]
-		h.acc.AddBall(b.SensorID, 0, f.Period, b.X_m, b.Y_m, f.Dt_s, live)
+		h.acc.AddBall(b.SensorID, h.ballTeam, f.Period, b.X_m, b.Y_m, f.Dt_s, live)
 	}
 	return nil
 }
 
 // Finish implements Analyzer: it appends the accumulated cells to
-// sum.Heatmaps.
+// sum.Heatmaps (folded with the directions known at this point).
 func (h *HeatmapAnalyzer) Finish(sum *Summary, _ func(*Segment) error) error {
 	for _, c := range h.acc.Cells(nil) {
 		sum.Heatmaps = append(sum.Heatmaps, HeatCell{Scope: c.Scope.String(), ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})

@@ -3,6 +3,7 @@ package track_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/stmotion/stmotion/court"
@@ -165,3 +166,107 @@ type discardSink struct{}
 func (discardSink) Samples([]track.Sample) error { return nil }
 func (discardSink) Segment(*track.Segment) error { return nil }
 func (discardSink) Close(*track.Summary) error   { return nil }
+
+// foldPos is where a heatmap cell of one map is expected, by its centre.
+type foldPos struct {
+	scope string
+	id    int64
+	x, y  float64
+}
+
+// HeatmapAnalyzer.Segment learns each team's attacking direction per
+// period from detected shots only (other segments do not vote), and with
+// Fold the team, player and ball maps are turned by it when Finish reads
+// them, whenever the shot came.
+func TestHeatmapAnalyzerFoldVotes(t *testing.T) {
+	east := court.NBA.HoopX_m(1)
+	shot := func(team int64, period int32, hoopX float64) track.Segment {
+		return track.Segment{Type: track.SegShot, TeamID: team, Period: period, EndX_m: hoopX}
+	}
+	// Period 1: player 1 (team 7) at (10, 3) holding the ball, player 2
+	// (team 8) at (−10, −3). Period 2: both cross over, player 1 holds,
+	// then the ball is in flight at (−12, 0.5), no player on the grid.
+	frames := []track.Frame{
+		{Period: 1, Dt_s: 1, Clock: track.ClockLive,
+			Players: []track.Sample{{SensorID: 1, TeamID: 7, X_m: 10, Y_m: 3, InBounds: true, BallHolder: true}, {SensorID: 2, TeamID: 8, X_m: -10, Y_m: -3, InBounds: true}},
+			Balls:   []track.Sample{{SensorID: 9, X_m: 10, Y_m: 3}}},
+		{Period: 2, Dt_s: 1, Clock: track.ClockLive,
+			Players: []track.Sample{{SensorID: 1, TeamID: 7, X_m: -10, Y_m: 3, InBounds: true, BallHolder: true}, {SensorID: 2, TeamID: 8, X_m: 10, Y_m: -3, InBounds: true}},
+			Balls:   []track.Sample{{SensorID: 9, X_m: -10, Y_m: 3}}},
+		{Period: 2, Dt_s: 1, Clock: track.ClockLive, Balls: []track.Sample{{SensorID: 9, X_m: -12, Y_m: 0.5}}},
+	}
+	for _, c := range []struct {
+		name   string
+		votes  []track.Segment
+		attack map[[2]int64]int // {team, period} -> direction
+		want   []foldPos        // one cell each map
+	}{
+		{
+			name:   "no shots: not folded",
+			votes:  nil,
+			attack: map[[2]int64]int{{7, 1}: 0, {8, 1}: 0, {7, 2}: 0},
+			want: []foldPos{{"player", 1, 10, 3}, {"player", 1, -10, 3}, {"team", 8, -10, -3}, {"team", 8, 10, -3},
+				{"ball", 9, 10, 3}, {"ball", 9, -10, 3}, {"ball", 9, -12, 0.5}},
+		},
+		{
+			name: "team 7 east in 1, team 8 east in 2; the other team opposite",
+			votes: []track.Segment{shot(7, 1, east), shot(7, 1, east), shot(7, 1, -east), shot(8, 2, east),
+				// Not shots, or no team: no vote.
+				{Type: track.SegPass, TeamID: 8, Period: 1, EndX_m: -east}, {Type: track.SegFeedShot, TeamID: 7, Period: 2, EndX_m: east}, shot(0, 2, -east)},
+			attack: map[[2]int64]int{{7, 1}: 1, {8, 1}: -1, {7, 2}: -1, {8, 2}: 1},
+			want: []foldPos{
+				{"player", 1, 10, 3}, {"player", 1, 10, -3}, // period 2 turned
+				{"team", 7, 10, 3}, {"team", 7, 10, -3},
+				{"player", 2, 10, 3}, {"team", 8, 10, 3}, {"team", 8, 10, -3}, // period 1 turned
+				// By the team in control: 7, attacking west in period 2,
+				// also while the ball is in flight.
+				{"ball", 9, 10, 3}, {"ball", 9, 10, -3}, {"ball", 9, 12, -0.5},
+			},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: 1, Court: court.NBA, Fold: true})
+			for i := range frames {
+				f := frames[i]
+				f.Players = append([]track.Sample(nil), f.Players...)
+				if err := h.Frame(&f, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range c.votes {
+				h.Segment(&c.votes[i])
+			}
+			for k, want := range c.attack {
+				if got := h.Attack(k[0], int32(k[1])); got != want {
+					t.Errorf("votes %+v: Attack(team %d, period %d) = %d, want %d", c.votes, k[0], k[1], got, want)
+				}
+			}
+			var sum track.Summary
+			if err := h.Finish(&sum, nil); err != nil {
+				t.Fatal(err)
+			}
+			got := map[foldPos]float64{}
+			total := map[string]float64{}
+			for _, hc := range sum.Heatmaps {
+				got[foldPos{hc.Scope, hc.ID, hc.X_m, hc.Y_m}] += hc.Seconds
+				total[hc.Scope] += hc.Seconds
+			}
+			for _, w := range c.want {
+				// Cell centres are half a cell from the positions.
+				var s float64
+				for p, v := range got {
+					if p.scope == w.scope && p.id == w.id && math.Abs(p.x-w.x) <= 0.5 && math.Abs(p.y-w.y) <= 0.5 {
+						s += v
+					}
+				}
+				if s != 1 {
+					t.Errorf("%s %d: %.1f s at (%g, %g), want 1 s; cells %v", w.scope, w.id, s, w.x, w.y, got)
+				}
+			}
+			// Folding moves time, never adds or drops it.
+			if total["player"] != 4 || total["team"] != 4 || total["ball"] != 3 {
+				t.Errorf("seconds per scope %v, want player 4, team 4, ball 3", total)
+			}
+		})
+	}
+}

@@ -62,6 +62,7 @@ type analyzeConfig struct {
 	jobs      int
 	format    export.Format
 	liveOnly  bool
+	fold      bool
 	cell_m    float64
 	hz        float64
 	strict    bool
@@ -83,6 +84,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&cfg.jobs, "jobs", runtime.NumCPU(), "inputs analysed in `parallel`")
 	fs.StringVar(&format, "format", "parquet", "table file `format`: parquet or arrow (Arrow IPC)")
 	fs.BoolVar(&cfg.liveOnly, "live-only", false, "keep only samples and heatmap time with the game clock live")
+	fs.BoolVar(&cfg.fold, "fold", false, "fold the heatmaps onto one half court, so a game reads as offence and defence: each\n"+
+		"team's and each player's heatmap is drawn (and written to the heatmaps table) with the\n"+
+		"team's attacking half on the right (east, x > 0) in every period, by a half turn of the\n"+
+		"periods it attacks west; the ball's heatmap is folded by the team in control (the last\n"+
+		"team that held it). Attacking directions are learned from the detected shots; a team\n"+
+		"and period without any (nor shots of the other team) stays unfolded")
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, "heatmap cell `size` in metres")
 	fs.Float64Var(&cfg.hz, "hz", 0, "output grid `rate` in Hz (0: the feed's median sample rate)")
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode (default: count, report and skip them)")
@@ -271,7 +278,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	res.rows = r.Writer().Rows(export.TableSamples)
 	if cfg.images {
 		dir := imageDir(cfg, in.sessionID, hive)
-		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m, cfg.fsync)
+		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m, cfg.fold, cfg.fsync)
 		if err != nil {
 			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
 		}
@@ -289,7 +296,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 	return pipeline.Options{
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
-		LiveOnly: cfg.liveOnly, Sync: cfg.fsync, Foreground: cfg.foreground,
+		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync, Foreground: cfg.foreground,
 		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict,
 	}
 }

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -336,5 +341,108 @@ func BenchmarkPipeline(b *testing.B) {
 			}
 			b.ReportMetric(float64(locs)/b.Elapsed().Seconds()/1e6, "Mloc/s")
 		})
+	}
+}
+
+// heatRow is one row of the heatmaps table.
+type heatRow struct {
+	scope   string
+	id      int64
+	x_m     float64
+	seconds float64
+}
+
+// readHeatmaps reads the heatmaps table of an analyze --format arrow run.
+func readHeatmaps(t *testing.T, path string) []heatRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	col := func(name string) int {
+		is := r.Schema().FieldIndices(name)
+		if len(is) != 1 {
+			t.Fatalf("%s: no column %s in %s", path, name, r.Schema())
+		}
+		return is[0]
+	}
+	scope, id, x, sec := col("scope"), col("id"), col("x_m"), col("seconds")
+	var rows []heatRow
+	for i := 0; i < r.NumRecords(); i++ {
+		rec, err := r.RecordBatch(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, ids := rec.Column(scope).(*array.String), rec.Column(id).(*array.Int64)
+		xs, ss := rec.Column(x).(*array.Float64), rec.Column(sec).(*array.Float64)
+		for j := 0; j < int(rec.NumRows()); j++ {
+			rows = append(rows, heatRow{sc.Value(j), ids.Value(j), xs.Value(j), ss.Value(j)})
+		}
+	}
+	return rows
+}
+
+// analyze --fold keeps every heatmap's time, moves the team maps (the
+// simulated teams change ends at half time) and says so in the images'
+// titles; without --fold nothing says folded.
+func TestAnalyzeFold(t *testing.T) {
+	cfg := synth.SampleConfig() // 4 minutes: two halves
+	in := filepath.Join(t.TempDir(), "game")
+	truth, err := synth.Write(context.Background(), cfg, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		scope string
+		id    int64
+	}
+	sums := map[bool]map[key]float64{}
+	east := map[bool]map[key]float64{}
+	for _, fold := range []bool{false, true} {
+		out := t.TempDir()
+		args := []string{"--out", out, "--format", "arrow", "--jobs", "1", "--quiet"}
+		if fold {
+			args = append(args, "--fold")
+		}
+		if _, stderr, err := runAnalyzeArgs(t, append(args, in)...); err != nil {
+			t.Fatalf("analyze %v: %v\n%s", args, err, stderr)
+		}
+		sums[fold], east[fold] = map[key]float64{}, map[key]float64{}
+		for _, r := range readHeatmaps(t, filepath.Join(out, "heatmaps.arrow")) {
+			k := key{r.scope, r.id}
+			sums[fold][k] += r.seconds
+			if r.x_m > 0 {
+				east[fold][k] += r.seconds
+			}
+		}
+		for _, tt := range truth.Teams {
+			svg, err := os.ReadFile(filepath.Join(out, "images", fmt.Sprintf("heatmap_team_%d.svg", tt.TeamID)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(string(svg), "folded: offence right"); got != fold {
+				t.Errorf("--fold %v: team %d heatmap title says folded: %v", fold, tt.TeamID, got)
+			}
+		}
+	}
+	if len(sums[true]) != len(sums[false]) || len(sums[true]) == 0 {
+		t.Fatalf("%d maps folded, %d unfolded", len(sums[true]), len(sums[false]))
+	}
+	for k, want := range sums[false] {
+		if got := sums[true][k]; math.Abs(got-want) > 1e-6 {
+			t.Errorf("%s %d: %.6f s folded, %.6f s unfolded", k.scope, k.id, got, want)
+		}
+	}
+	for _, tt := range truth.Teams {
+		k := key{"team", tt.TeamID}
+		if math.Abs(east[true][k]-east[false][k]) < 1 {
+			t.Errorf("team %d (ends changed at half time): %.1f s on the east half folded, %.1f s unfolded: not folded", tt.TeamID, east[true][k], east[false][k])
+		}
 	}
 }
