@@ -17,6 +17,11 @@
 //     their file and line, and skipped; Options.Strict fails the input
 //     instead.
 //
+// The heatmap analyzer learns the teams' attacking directions from the
+// possession analyzer's detected shots (PossessionAnalyzer.Observe →
+// HeatmapAnalyzer.Segment); with Options.Fold its team, player and ball
+// maps put each team's offence on the east half in every period.
+//
 // Errors name the file, and the line when one line is to blame. On any
 // error of Open or Run.Do no table of the input is left on disk: the
 // export writer is aborted. A Run serves one input once and is not safe
