@@ -110,6 +110,12 @@ func numBF(src []byte, i int) (int64, int, bool) {
 	return int64(u), i + n, ok
 }
 
+// The sensor types as little-endian words, quotes included.
+var (
+	wPlayerVal = word(`"PLAYER"`, 0)
+	wBallVal   = word(`"BALL"`+"\x00\x00", 0) & (1<<48 - 1)
+)
+
 // location reads a location's data into l: all six fields are required.
 func (p *parser) location(i int, l *Location) (int, error) {
 	src := p.src
@@ -176,6 +182,17 @@ func (p *parser) location(i int, l *Location) (int, error) {
 			var err error
 			switch k {
 			case locIdxType:
+				// "PLAYER" and "BALL" as one word; other values (and
+				// escapes) as any string.
+				if len(src)-i >= 8 {
+					if w := load8(src, i); w == wPlayerVal {
+						l.Sensor, l.SensorText, i = SensorPlayer, Span{int32(i + 1), int32(i + 7)}, i+8
+						break
+					} else if w&(1<<48-1) == wBallVal {
+						l.Sensor, l.SensorText, i = SensorBall, Span{int32(i + 1), int32(i + 5)}, i+6
+						break
+					}
+				}
 				var esc bool
 				l.SensorText, esc, i, null, err = p.strEsc(i, "data.type")
 				l.Sensor = sensorOf(p.text(l.SensorText, esc))
