@@ -71,9 +71,13 @@ func openParquet(path string, schema *arrow.Schema, cfg *config) (tableFile, err
 		// (kind, clock, scope, session id) and gain from them.
 		parquet.WithDictionaryDefault(false),
 		parquet.WithCreatedBy("stmotion"),
-		// Smaller pages than the 1 MiB default: a third less allocation
-		// per row, same CPU.
-		parquet.WithDataPageSize(256 << 10),
+		// Much smaller pages than the 1 MiB default. arrow-go grows each
+		// page's encoding buffers by doubling from a pool that every GC
+		// empties, and byte-stream split copies each page once more into
+		// a fresh buffer: 64 KiB pages stay in small, reused allocations
+		// (40% fewer bytes allocated per row than 256 KiB, 20-25% less
+		// CPU per row; 32 KiB and 16 KiB gain nothing more).
+		parquet.WithDataPageSize(64 << 10),
 	}
 	for _, fd := range schema.Fields() {
 		switch fd.Type.ID() {
