@@ -104,6 +104,11 @@ type Writer struct {
 	spare    *samplesBuf
 	done     chan error
 	inFlight bool
+
+	// rec is the allocator of the builders and file writers: it reuses
+	// the buffers they free, and gives them back to WithAllocator's
+	// allocator on Close or Abort.
+	rec *recycler
 }
 
 var _ track.Sink = (*Writer)(nil)
@@ -115,7 +120,8 @@ func NewWriter(dir, sessionID string, opts ...Option) (*Writer, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	w := &Writer{cfg: cfg, dir: dir, session: sessionID}
+	w := &Writer{cfg: cfg, dir: dir, session: sessionID, rec: newRecycler(cfg.mem)}
+	w.cfg.mem = w.rec
 	for _, t := range Tables() {
 		path := TablePath(dir, t, sessionID, cfg.format, cfg.hive)
 		tb, err := newTableBuf(t, path, &w.cfg, !cfg.hive, sessionID)
@@ -240,6 +246,7 @@ func (w *Writer) Close(sum *track.Summary) error {
 	if w.spare != nil {
 		w.spare.release()
 	}
+	w.rec.release()
 	w.closed = true
 	return err
 }
@@ -305,6 +312,7 @@ func (w *Writer) Abort() {
 			}
 		}
 	}
+	w.rec.release()
 }
 
 func (w *Writer) fail(err error) error {
