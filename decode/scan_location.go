@@ -8,7 +8,8 @@ import (
 // order also vary it (and the padding) from message to message, so the
 // branch predictor cannot learn a layout: what costs here is mispredicted
 // branches, not instructions. The loop therefore finds the field with a
-// table lookup instead of a switch (locKeyIndex), parses plain integers
+// table lookup instead of a switch (locKeyScan: the key's first byte picks
+// the only candidate, compared as two masked words), parses plain integers
 // without data-dependent branches (numBF), stores into an array indexed by
 // field, and skips whitespace a word at a time (skipWS). Anything unusual
 // (escapes, null, fractions, unknown keys, errors) takes the slow branch,
