@@ -23,6 +23,12 @@ var ErrClosed = errors.New("export: writer is closed")
 // samples table's two buffers holds about 10 MB.
 const DefaultBatchRows = 128 << 10
 
+// smallBatchRows caps the record batches of the tables other than samples
+// (written through Arrow builders). Their rows grow with the session too
+// (events, possessions, dist_check; heatmaps with the cells visited): with
+// this cap their builders hold at most about 1 MB each.
+const smallBatchRows = 8 << 10
+
 type config struct {
 	mem       memory.Allocator
 	format    Format
@@ -46,7 +52,8 @@ func WithFormat(f Format) Option { return func(c *config) { c.format = f } }
 
 // WithBatchRows sets how many rows a table buffers before it writes them
 // as one record batch (one Parquet row group). It bounds the writer's
-// memory whatever the length of the session.
+// memory whatever the length of the session. The other tables than
+// samples use at most smallBatchRows.
 func WithBatchRows(n int) Option { return func(c *config) { c.batchRows = max(n, 1) } }
 
 // WithCompressionLevel sets the zstd level of Parquet pages (default 1,
@@ -389,8 +396,9 @@ func newTableBuf(t Table, path string, cfg *config, session bool, sessionID stri
 	if err != nil {
 		return nil, err
 	}
-	tb := &tableBuf{schema: schema, rb: array.NewRecordBuilder(cfg.mem, schema), file: f, id: sessionID, max: cfg.batchRows}
+	tb := &tableBuf{schema: schema, rb: array.NewRecordBuilder(cfg.mem, schema), file: f, id: sessionID, max: min(cfg.batchRows, smallBatchRows)}
 	if t == TableSamples {
+		tb.max = cfg.batchRows
 		tb.samples = newSamplesBuf(cfg.mem, cfg.batchRows, session, sessionID)
 	} else if session {
 		tb.session = tb.rb.Field(0).(*array.StringBuilder)
