@@ -469,3 +469,50 @@ func TestQualityRow(t *testing.T) {
 		}
 	}
 }
+
+// The summary tables are written in row groups of at most smallBatchRows,
+// in order, with nothing lost at the boundaries and nothing leaked.
+func TestWriterSmallTableRowGroups(t *testing.T) {
+	for _, n := range []int{1, smallBatchRows, 2*smallBatchRows + 5} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		dir := t.TempDir()
+		w, err := NewWriter(dir, "g1", WithAllocator(mem))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := fakeSummary()
+		sum.Heatmaps = make([]track.HeatCell, n)
+		for i := range sum.Heatmaps {
+			sum.Heatmaps[i] = track.HeatCell{Scope: "player", ID: 100, IX: int32(i), Seconds: float64(i)}
+		}
+		if err := w.Close(sum); err != nil {
+			t.Fatal(err)
+		}
+		mem.AssertSize(t, 0)
+		path := w.Paths()[TableHeatmaps]
+		rdr, err := file.OpenParquetFile(path, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups := rdr.NumRowGroups()
+		rdr.Close()
+		if want := (n + smallBatchRows - 1) / smallBatchRows; groups != want {
+			t.Errorf("%d heatmap rows: %d row groups, want %d", n, groups, want)
+		}
+		tbl := readParquet(t, memory.DefaultAllocator, path)
+		if tbl.NumRows() != int64(n) {
+			t.Errorf("%d heatmap rows: read %d", n, tbl.NumRows())
+		}
+		ix := tbl.Column(tbl.Schema().FieldIndices("ix")[0]).Data()
+		k := 0
+		for _, c := range ix.Chunks() {
+			for _, v := range c.(*array.Int32).Int32Values() {
+				if int(v) != k {
+					t.Fatalf("%d heatmap rows: row %d has ix %d, want %d", n, k, v, k)
+				}
+				k++
+			}
+		}
+		tbl.Release()
+	}
+}
