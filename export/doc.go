@@ -10,9 +10,12 @@
 //
 // Invariants:
 //
-//   - Memory does not grow with the session: each table buffers at most
-//     WithBatchRows rows, then writes them as one record batch (one
-//     Parquet row group, zstd-compressed). The samples table, the big one,
+//   - Memory does not grow with the session: the samples table buffers at
+//     most WithBatchRows rows, the others at most 8192, then writes them
+//     as one record batch (one Parquet row group, zstd-compressed). The
+//     buffers that the builders and file writers free are kept and reused
+//     by the Writer until Close or Abort, which give them back to the
+//     WithAllocator allocator. The samples table, the big one,
 //     keeps its rows in plain Go columns (no Arrow builders) and has two
 //     buffers: while a background goroutine encodes and writes a full
 //     one, the caller fills the other (WithForeground turns this off).
@@ -29,7 +32,7 @@
 //     flush, Close and Abort.
 //
 // Parquet details: zstd level 1; dictionary encoding for strings;
-// BYTE_STREAM_SPLIT for float64 columns; 256 KiB data pages; the Arrow
+// BYTE_STREAM_SPLIT for float64 columns; 64 KiB data pages; the Arrow
 // schema stored in the file metadata.
 //
 // Layouts: one session goes to <dir>/<table>.parquet. Several sessions
