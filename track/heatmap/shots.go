@@ -1,8 +1,6 @@
 package heatmap
 
 import (
-	"math"
-
 	"github.com/stmotion/stmotion/court"
 )
 
@@ -71,11 +69,7 @@ func (c *ShotChart) AddFeed(t_ms, playerID, teamID int64, hoopPlayerX_mm, hoopPl
 // is turned a half turn onto the east half (the same place in the hoop
 // frame). Its zone is court.StandardZones' and Is3Point the template's.
 func (c *ShotChart) AddDetected(t_ms, playerID, teamID int64, x_m, y_m, hoopX_m float64, made bool) {
-	end := court.East
-	if hoopX_m < 0 {
-		end = court.West
-	}
-	hx, hy := c.Court.ToHoopFrame(end, x_m, y_m)
+	hx, hy := c.Court.ToHoopFrame(c.Court.Half(hoopX_m), x_m, y_m)
 	x_m, y_m = c.Court.FromHoopFrame(court.East, hx, hy)
 	c.add(Shot{T_ms: t_ms, PlayerID: playerID, TeamID: teamID, X_m: x_m, Y_m: y_m, Made: made,
 		Is3Point: c.Court.IsThreeFromHoop(hx, hy), Zone: uint8(court.StandardZones.Zone(c.Court, hx, hy)),
@@ -83,7 +77,7 @@ func (c *ShotChart) AddDetected(t_ms, playerID, teamID int64, x_m, y_m, hoopX_m 
 }
 
 func (c *ShotChart) add(s Shot) {
-	s.Dist_m = math.Hypot(s.X_m-c.Court.HoopX_m(1), s.Y_m)
+	s.Dist_m = c.Court.DistanceToHoop(s.X_m, s.Y_m, court.East)
 	z := int(s.Zone)
 	if z >= len(c.Zones) {
 		z = 0

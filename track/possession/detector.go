@@ -681,11 +681,7 @@ func (d *Detector) resolveFlight(end_ms int64) {
 	d.fl.emitted = true
 	d.shotSince = true
 	t := &d.cfg.Court
-	end := court.East
-	if d.fl.hoopX_m < 0 {
-		end = court.West
-	}
-	hx, hy := t.ToHoopFrame(end, r.x_m, r.y_m)
+	hx, hy := t.ToHoopFrame(t.Half(d.fl.hoopX_m), r.x_m, r.y_m)
 	d.ev = Event{Kind: KindShot, Start_ms: r.t_ms, End_ms: end_ms, PlayerID: r.player, TeamID: r.team,
 		FromPlayerID: r.passIn, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: d.fl.hoopX_m,
 		Length_m: math.Hypot(hx, hy), Made: d.fl.made, Is3Point: t.IsThreeFromHoop(hx, hy),
