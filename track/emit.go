@@ -69,6 +69,17 @@ func (s *Session) inBounds(x, y float64) bool {
 	return s.noCourt || math.Abs(x) <= s.halfL && math.Abs(y) <= s.halfW
 }
 
+// planar returns the horizontal speed |v| = √(vx² + vy²) of the x and y
+// estimates and the tangential acceleration a·v/|v| (0 below 1e-6 m/s).
+func planar(px, py *State) (speed_mps, at_mps2 float64) {
+	vx, vy := px.V, py.V
+	speed_mps = math.Sqrt(vx*vx + vy*vy)
+	if speed_mps > 1e-6 {
+		at_mps2 = (vx*px.A + vy*py.A) / speed_mps
+	}
+	return speed_mps, at_mps2
+}
+
 // emitSensor appends the sensor's row at tick n, if it has an estimate.
 func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, fwd bool) {
 	t := &sn.ticks[n&s.tickMask]
@@ -84,11 +95,7 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 		pz = &t.f[2] // not smoothed (see sensor.smoothBack)
 	}
 	vx, vy := px.V, py.V
-	speed := math.Sqrt(vx*vx + vy*vy)
-	var at float64
-	if speed > 1e-6 {
-		at = (vx*px.A + vy*py.A) / speed
-	}
+	speed, at := planar(px, py)
 	in := s.inBounds(px.X, py.X)
 	// Fill the row in place: no temporary Sample to copy.
 	k := len(s.rows)
@@ -120,12 +127,7 @@ func (s *Session) accumulate(sn *sensor, n int64) {
 	}
 	period, clock := s.tickPeriod[i], s.tickClock[i]
 	px, py := &t.s[0], &t.s[1]
-	vx, vy := px.V, py.V
-	speed := math.Sqrt(vx*vx + vy*vy)
-	var at float64
-	if speed > 1e-6 {
-		at = (vx*px.A + vy*py.A) / speed
-	}
+	speed, at := planar(px, py)
 	in := s.inBounds(px.X, py.X)
 	s.accumulateAt(sn, n, seg, px.X, py.X, speed, at, in, period, clock)
 }
