@@ -226,13 +226,20 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 
 // backoff is the wait after failed attempt n (1-based).
 func (c *Client) backoff(n int) time.Duration {
-	p := c.cfg.Retry
-	d := p.BaseDelay
-	for i := 1; i < n && d < p.MaxDelay; i++ {
+	return jitteredBackoff(c.cfg.Retry.BaseDelay, c.cfg.Retry.MaxDelay, n)
+}
+
+// jitteredBackoff is the wait after failed attempt n (1-based) of the REST
+// client's retries and the session's reconnects: a uniform random time in
+// [d/2, d], d = min(maxDelay, base·2^(n-1)) (no doubling and no cap when
+// maxDelay ≤ 0; 0 when d ≤ 0).
+func jitteredBackoff(base, maxDelay time.Duration, n int) time.Duration {
+	d := base
+	for i := 1; i < n && d < maxDelay; i++ {
 		d *= 2
 	}
-	if p.MaxDelay > 0 && d > p.MaxDelay {
-		d = p.MaxDelay
+	if maxDelay > 0 && d > maxDelay {
+		d = maxDelay
 	}
 	if d <= 0 {
 		return 0

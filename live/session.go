@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"math/rand/v2"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -363,12 +362,7 @@ func (s *liveSession) wsURL() string {
 
 // backoff is the wait before reconnect attempt n (1-based).
 func (s *liveSession) backoff(n int) time.Duration {
-	d := s.cfg.MinBackoff
-	for i := 1; i < n && d < s.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, s.cfg.MaxBackoff)
-	return d/2 + rand.N(d/2+1)
+	return jitteredBackoff(s.cfg.MinBackoff, s.cfg.MaxBackoff, n)
 }
 
 // feedLoop connects, reads until the feed ends, and reconnects after
