@@ -104,7 +104,7 @@ func heatGrids(cells []track.HeatCell, tmpl court.Template, cell_m float64) []*h
 			break
 		}
 	}
-	gm := heatmap.New(heatmap.Options{Cell_m: cell_m, Court: tmpl}).Geom()
+	gm := heatmap.GeomFor(heatmap.Options{Cell_m: cell_m, Court: tmpl})
 	minX, minY := c0.X_m-(float64(c0.IX)+0.5)*cell_m, c0.Y_m-(float64(c0.IY)+0.5)*cell_m
 	var maxIX, maxIY int32
 	for _, c := range cells {
