@@ -229,23 +229,27 @@ func offenseSpots(t court.Template) [][2]float64 {
 // homeSpots are the preferred spots per lineup slot (PG, SG, SF, PF, C).
 var homeSpots = [5][]int{{0, 11, 12}, {1, 2, 11, 12, 3, 4}, {2, 1, 3, 4, 9, 10}, {5, 6, 9, 10, 8, 7}, {7, 8, 5, 6}}
 
+// end is the court end (court.East or court.West) whose hoop side attacks.
+func (g *game) end(side int) int {
+	if g.attack[side] < 0 {
+		return court.West
+	}
+	return court.East
+}
+
 // courtXY maps a hoop-frame point of the hoop side attacks to the court frame.
 func (g *game) courtXY(side int, xh, yh float64) (float64, float64) {
-	s := g.attack[side]
-	hx := s * (g.tpl.Length_m/2 - g.tpl.HoopFromBaseline_m)
-	return hx - s*yh, s * xh
+	return g.tpl.FromHoopFrame(g.end(side), xh, yh)
 }
 
 // hoopXY is the position of the hoop side attacks, in the hoop frame.
 func (g *game) hoopXY(side int, x, y float64) (float64, float64) {
-	s := g.attack[side]
-	hx := s * (g.tpl.Length_m/2 - g.tpl.HoopFromBaseline_m)
-	return s * y, s * (hx - x)
+	return g.tpl.ToHoopFrame(g.end(side), x, y)
 }
 
 // hoop is the court position of the hoop side attacks.
 func (g *game) hoop(side int) (float64, float64) {
-	return g.attack[side] * (g.tpl.Length_m/2 - g.tpl.HoopFromBaseline_m), 0
+	return g.tpl.HoopX_m(g.end(side)), 0
 }
 
 func (g *game) holder() int {
