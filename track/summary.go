@@ -1,6 +1,7 @@
 package track
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/stmotion/stmotion/decode"
@@ -59,13 +60,7 @@ func (s *Session) summary() *Summary {
 		if ra, rb := rank(a), rank(b); ra != rb {
 			return ra - rb
 		}
-		switch {
-		case a < b:
-			return -1
-		case a > b:
-			return 1
-		}
-		return 0
+		return cmp.Compare(a, b)
 	})
 	for _, id := range ids {
 		p := PlayerSummary{PlayerID: id, TeamID: team(id), SpeedBand_s: make([]float64, len(s.cfg.SpeedBands_mps)+1)}
