@@ -130,8 +130,3 @@ func (d *dedup) statVersion(player int64) (int64, bool) {
 	}
 	return v, ok
 }
-
-func (d *dedup) haveShot(k shotKey) bool {
-	_, ok := d.shots[k]
-	return ok
-}
