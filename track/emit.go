@@ -143,6 +143,7 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 	case !a.moving && d > s.moveOn:
 		a.moving = true
 	}
+	cur := &sn.ticks[n&s.tickMask].s
 	step, counted := 0.0, false
 	switch {
 	case seg < n && a.moving:
@@ -158,16 +159,14 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 		chord := math.Sqrt(dx*dx + dy*dy)
 		gap := float64(n-a.lastN) * s.dt_s
 		if chord <= sn.kin.MaxSpeed_mps*gap {
-			t := &sn.ticks[n&s.tickMask].s
-			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, t[0].V, t[1].V, gap)
+			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, cur[0].V, cur[1].V, gap)
 			l = min(l, sn.kin.MaxSpeed_mps*gap)
 			if l > s.moveOn*gap {
 				step, counted = l, true
 			}
 		}
 	}
-	t := &sn.ticks[n&s.tickMask].s
-	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, t[0].V, t[1].V
+	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, cur[0].V, cur[1].V
 	if counted {
 		a.dist += step
 		live := clock == ClockLive
