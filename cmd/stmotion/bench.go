@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sort"
 	"text/tabwriter"
 	"time"
 
@@ -28,7 +27,7 @@ func init() {
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if asksForHelp(args) {
 		w := stdout
 		if len(args) == 0 {
 			w = stderr
@@ -49,14 +48,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func benchUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: stmotion bench <benchmark> [flags]\n\nBenchmarks:")
-	names := make([]string, 0, len(benchCommands))
-	for n := range benchCommands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, benchCommands[n].summary)
-	}
+	listCommands(w, benchCommands)
 	fmt.Fprintln(w, "\nRun 'stmotion bench <benchmark> -h' for its flags.")
 }
 

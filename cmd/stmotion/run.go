@@ -6,7 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // command is one subcommand. Each lives in its own file with its own
@@ -31,7 +32,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // Run runs the stmotion command line with args (without the program name).
 // It is what main calls, and what tests call instead of a subprocess.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if asksForHelp(args) {
 		usage(stdout)
 		if len(args) == 0 {
 			return exitError{code: 2}
@@ -53,13 +54,27 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "stmotion turns ShotTracker player- and ball-tracking feeds into movement analytics.")
 	fmt.Fprintln(w, "\nUsage: stmotion <command> [flags] [args]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
-	}
+	listCommands(w, commands)
 	fmt.Fprintln(w, "\nRun 'stmotion <command> -h' for a command's flags.")
+}
+
+// asksForHelp reports whether a command line (without the program or parent
+// command name) is empty or asks for help.
+func asksForHelp(args []string) bool {
+	if len(args) == 0 {
+		return true
+	}
+	switch args[0] {
+	case "help", "-h", "--help", "-help":
+		return true
+	}
+	return false
+}
+
+// listCommands prints the commands of cmds sorted by name, one a line with
+// its summary.
+func listCommands(w io.Writer, cmds map[string]command) {
+	for _, n := range slices.Sorted(maps.Keys(cmds)) {
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
+	}
 }
