@@ -73,7 +73,6 @@ type ftState struct {
 type game struct {
 	cfg      Config
 	tpl      court.Template
-	hf       hoopFrame
 	rng      *rand.Rand
 	t        float64
 	dur      float64
@@ -138,7 +137,7 @@ func newGame(cfg Config) (*game, error) {
 	tpl, _ := cfg.template()
 	seed := uint64(cfg.Seed)
 	g := &game{
-		cfg: cfg, tpl: tpl, hf: hoopFrame{tpl}, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		cfg: cfg, tpl: tpl, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		dur: cfg.Duration_s(), start_ms: cfg.StartTime_ms, em: &emitter{}, tr: &Truth{},
 		clock: decode.MarkerPaused, picker: -1, rebounder: -1, lastPassBy: -1, shotIdx: -1, passIdx: -1,
 	}

@@ -199,7 +199,7 @@ func (g *game) livePhase() {
 func (g *game) decide(h int, xh, yh, dh float64) {
 	a := &g.ag[h]
 	e := g.t - g.possStart
-	three := g.hf.is3(xh, yh)
+	three := g.tpl.IsThreeFromHoop(xh, yh)
 	R := g.tpl.ThreePointRadius_m
 	var pShot float64
 	switch {
@@ -381,7 +381,7 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 func (g *game) releaseShot(h int, layup bool) {
 	a := &g.ag[h]
 	xh, yh := g.hoopXY(a.side, a.x, a.y)
-	three := g.hf.is3(xh, yh)
+	three := g.tpl.IsThreeFromHoop(xh, yh)
 	d := math.Hypot(xh, yh)
 	var p float64
 	switch {
@@ -410,7 +410,7 @@ func (g *game) releaseShot(h int, layup bool) {
 	st := ShotTruth{
 		PlayerID: a.id, TeamID: g.teamID[a.side], Released_ms: g.ms(g.t), X_m: round6(a.x), Y_m: round6(a.y),
 		Hoop: hoopName, HoopPlayerX_mm: int64(math.Round(xh * 1000)), HoopPlayerY_mm: int64(math.Round(yh * 1000)),
-		Distance_m: round3(d), Is3Point: three, Zone: g.hf.zone(xh, yh), Layup: layup, Make: make,
+		Distance_m: round3(d), Is3Point: three, Zone: zone(g.tpl, xh, yh), Layup: layup, Make: make,
 	}
 	if make {
 		st.Points = pts

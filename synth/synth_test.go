@@ -422,7 +422,6 @@ func TestShots(t *testing.T) {
 	data, tr := messages(t, cfg)
 	d := decodeAll(t, data)
 	tpl, _ := court.TemplateByName(cfg.Court)
-	hf := hoopFrame{tpl}
 	if len(d.shots) != len(tr.Shots) || len(d.shots) < 5 {
 		t.Fatalf("%d shot messages, %d shots in truth", len(d.shots), len(tr.Shots))
 	}
@@ -449,7 +448,7 @@ func TestShots(t *testing.T) {
 			t.Errorf("shot at %d: hoop_player (%d, %d), want (%.0f, %.0f)", m.OccurredAt_ms, m.HoopPlayerX_mm, m.HoopPlayerY_mm, wantX, wantY)
 		}
 		xh, yh := float64(m.HoopPlayerX_mm)/1000, float64(m.HoopPlayerY_mm)/1000
-		if m.Is3Point != hf.is3(xh, yh) || int(m.Zone) != hf.zone(xh, yh) || m.IsMake != s.Make {
+		if m.Is3Point != tpl.IsThreeFromHoop(xh, yh) || int(m.Zone) != zone(tpl, xh, yh) || m.IsMake != s.Make {
 			t.Errorf("shot at %d: is_3point %v zone %d make %v disagree with position (%.2f, %.2f)", m.OccurredAt_ms, m.Is3Point, m.Zone, m.IsMake, xh, yh)
 		}
 		if m.Is3Point && math.Hypot(xh, yh) < tpl.ThreePointCorner_m-0.01 {

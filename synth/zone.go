@@ -11,13 +11,5 @@ const zoneRuleDoc = "zone 1-14 is court.StandardZones of the shooter's hoop-fram
 	"9/13 corner threes x<0/x>0, 10-12 three-point wing x<0, top, wing x>0, 14 beyond the half-court line. " +
 	"is_3point is court.Template.IsThreeFromHoop (a foot on the line is two points)."
 
-// hoopFrame places shots relative to a hoop with the court package's rules.
-type hoopFrame struct {
-	t court.Template
-}
-
-// is3 reports whether a shot from (x, y) (hoop frame, metres) is worth three.
-func (h hoopFrame) is3(x, y float64) bool { return h.t.IsThreeFromHoop(x, y) }
-
-// zone is the shot zone of (x, y) (hoop frame, metres).
-func (h hoopFrame) zone(x, y float64) int { return int(court.StandardZones.Zone(h.t, x, y)) }
+// zone is the shot zone of (x, y) (hoop frame, metres) on t.
+func zone(t court.Template, x, y float64) int { return int(court.StandardZones.Zone(t, x, y)) }
