@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -233,7 +234,7 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 		switch m.Kind {
 		case decode.KindUnknown:
 			rep.Unknown.Types++
-			if txt := string(m.TypeText.Text(line)); len(rep.Unknown.TypeTexts) < 5 && !contains(rep.Unknown.TypeTexts, txt) {
+			if txt := string(m.TypeText.Text(line)); len(rep.Unknown.TypeTexts) < 5 && !slices.Contains(rep.Unknown.TypeTexts, txt) {
 				rep.Unknown.TypeTexts = append(rep.Unknown.TypeTexts, txt)
 			}
 		case decode.KindLocation:
@@ -375,15 +376,6 @@ func (s *sensorAcc) rate_Hz(med int64) float64 {
 		n += s.hist[dt]
 	}
 	return 1000 * float64(n) / float64(sum)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func fmtTime(t_ms int64) string {
