@@ -100,12 +100,12 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 	default:
 		return nil, fmt.Errorf("bench: unknown clock %q (want cpu or wall)", opt.Clock)
 	}
-	if _, ok := processCPUTime(); !ok {
+	if _, ok := ProcessCPUTime(); !ok {
 		opt.Clock = ClockWall
 	}
 	now := func() time.Duration {
 		if opt.Clock == ClockCPU {
-			t, _ := processCPUTime()
+			t, _ := ProcessCPUTime()
 			return t
 		}
 		return time.Duration(time.Now().UnixNano())

@@ -11,10 +11,10 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/stmotion/stmotion/bench"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -303,13 +303,11 @@ func (s heapSampler) stop() [2]uint64 {
 	return <-s.peak
 }
 
-// cpuTime is the process's user+system CPU time.
+// cpuTime is the process's user+system CPU time (bench.ProcessCPUTime), 0
+// where it cannot be read.
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	t, _ := bench.ProcessCPUTime()
+	return t
 }
 
 func benchDecodeOnly(in input) (stageCounts, error) {
