@@ -207,28 +207,20 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 	if seg == n {
 		a.sprintRun, a.accelRun, a.decelRun = 0, 0, 0
 	}
-	if speed >= s.cfg.Sprint_mps {
-		a.sprintRun++
-		if a.sprintRun == s.sprintT {
-			a.sprints++
-		}
-	} else {
-		a.sprintRun = 0
+	held(&a.sprintRun, &a.sprints, speed >= s.cfg.Sprint_mps, s.sprintT)
+	held(&a.accelRun, &a.accels, at >= s.cfg.Accel_mps2, s.accelT)
+	held(&a.decelRun, &a.decels, at <= -s.cfg.Accel_mps2, s.accelT)
+}
+
+// held counts an effort: *run is the number of consecutive ticks with on
+// true, and *count goes up once when the run reaches minTicks.
+func held(run, count *int, on bool, minTicks int) {
+	if !on {
+		*run = 0
+		return
 	}
-	if at >= s.cfg.Accel_mps2 {
-		a.accelRun++
-		if a.accelRun == s.accelT {
-			a.accels++
-		}
-	} else {
-		a.accelRun = 0
-	}
-	if at <= -s.cfg.Accel_mps2 {
-		a.decelRun++
-		if a.decelRun == s.accelT {
-			a.decels++
-		}
-	} else {
-		a.decelRun = 0
+	*run++
+	if *run == minTicks {
+		*count++
 	}
 }
