@@ -30,15 +30,7 @@ func startMock(t *testing.T, opts mock.Options, cfg live.ClientConfig) (*mock.Se
 	if err := mock.WriteTinyBundle(dir); err != nil {
 		t.Fatal(err)
 	}
-	s, err := mock.New(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := s.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); s.Close() })
+	s := serveMock(t, dir, opts)
 	cfg.BaseURL = s.URL()
 	if cfg.Credentials == (live.Credentials{}) {
 		cfg.Credentials = mockCreds

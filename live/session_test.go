@@ -28,6 +28,13 @@ func liveMock(t *testing.T, dir string, opts mock.Options) (*mock.Server, *live.
 			t.Fatal(err)
 		}
 	}
+	s := serveMock(t, dir, opts)
+	return s, liveClient(t, s.URL())
+}
+
+// serveMock starts a mock of the bundle in dir, closed when the test ends.
+func serveMock(t *testing.T, dir string, opts mock.Options) *mock.Server {
+	t.Helper()
 	s, err := mock.New(dir, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +44,7 @@ func liveMock(t *testing.T, dir string, opts mock.Options) (*mock.Server, *live.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); s.Close() })
-	return s, liveClient(t, s.URL())
+	return s
 }
 
 func liveClient(t *testing.T, url string) *live.Client {
