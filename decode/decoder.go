@@ -642,8 +642,7 @@ func (p *parser) syntax(off int) error {
 // wrongType reports a value of the wrong JSON type at src[i], unless the
 // value itself is malformed, which is then the error reported.
 func (p *parser) wrongType(i int, field, want string) error {
-	if _, ok := p.d.skipValue(p.src, i, 0); !ok {
-		end, _ := p.d.skipValue(p.src, i, 0)
+	if end, ok := p.d.skipValue(p.src, i, 0); !ok {
 		return p.syntax(end)
 	}
 	if p.spec {
