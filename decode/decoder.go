@@ -1,6 +1,9 @@
 package decode
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // Decoder decodes ShotTracker messages. Its zero value is ready to use. It
 // holds scratch space only (no buffered input and no results), so one
@@ -562,7 +565,7 @@ func (p *parser) intSlow(i int, lo, hi int64, field string) (v int64, end int, n
 		case intFraction:
 			return 0, end, false, p.errAt(ErrType, i, field, "want an integer, got "+snippet(src, i, end))
 		case intRange:
-			return 0, end, false, p.errAt(ErrRange, i, field, snippet(src, i, end)+" is outside ["+itoa(lo)+", "+itoa(hi)+"]")
+			return 0, end, false, p.errAt(ErrRange, i, field, snippet(src, i, end)+" is outside ["+strconv.FormatInt(lo, 10)+", "+strconv.FormatInt(hi, 10)+"]")
 		}
 		return v, end, false, nil
 	}
@@ -661,26 +664,4 @@ func (p *parser) errAt(sentinel error, off int, field, detail string) error {
 func isSyntax(err error) bool {
 	e, ok := err.(*Error)
 	return ok && e.Err == ErrSyntax
-}
-
-func itoa(v int64) string {
-	var b [20]byte
-	i := len(b)
-	u := uint64(v)
-	if v < 0 {
-		u = -u
-	}
-	for {
-		i--
-		b[i] = byte('0' + u%10)
-		u /= 10
-		if u == 0 {
-			break
-		}
-	}
-	if v < 0 {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
