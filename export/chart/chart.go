@@ -241,8 +241,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 			c.disc(p.x, p.y, r, madeCol)
 			continue
 		}
-		c.polyline([]pt{{p.x - r, p.y - r}, {p.x + r, p.y + r}}, 2, missCol)
-		c.polyline([]pt{{p.x - r, p.y + r}, {p.x + r, p.y - r}}, 2, missCol)
+		missMark(c, p, r)
 	}
 	title := o.Title
 	if title == "" {
@@ -259,8 +258,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	c.disc(lx+6, ly-4, r, madeCol)
 	c.text(lx+20, ly, fmt.Sprintf("made %d", made), black, 0)
 	ly += 24
-	c.polyline([]pt{{lx + 6 - r, ly - 4 - r}, {lx + 6 + r, ly - 4 + r}}, 2, missCol)
-	c.polyline([]pt{{lx + 6 - r, ly - 4 + r}, {lx + 6 + r, ly - 4 - r}}, 2, missCol)
+	missMark(c, pt{lx + 6, ly - 4}, r)
 	c.text(lx+20, ly, fmt.Sprintf("missed %d", att-made), black, 0)
 	// By zone (court.StandardZones names; feed shots carry ShotTracker's
 	// own numbers).
@@ -289,6 +287,12 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 		c.text(lx, ly, fmt.Sprintf("   %-18s %d/%d", "no zone", zones[0][0], zones[0][1]), black, 0)
 	}
 	return c.finish(w)
+}
+
+// missMark draws a missed shot: an X of half-size r pixels centred on p.
+func missMark(c canvas, p pt, r float64) {
+	c.polyline([]pt{{p.x - r, p.y - r}, {p.x + r, p.y + r}}, 2, missCol)
+	c.polyline([]pt{{p.x - r, p.y + r}, {p.x + r, p.y - r}}, 2, missCol)
 }
 
 // clipEast keeps the parts of a polyline with x >= 0, split where the line
