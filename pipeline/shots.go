@@ -11,7 +11,7 @@ import (
 // position: feedShots places it (the hoop-relative hoop_player_x/y put on
 // the half court whose hoop is east, as shot charts draw it, since the
 // feed does not say which end was attacked) and keeps the shots for the
-// shot charts. Segments that already carry a position pass unchanged.
+// shot charts. A feed shot without hoop_player_x/y passes unplaced.
 type feedShots struct {
 	track.Sink
 	cur   *decode.Message // the message being fed
@@ -20,11 +20,6 @@ type feedShots struct {
 
 func (f *feedShots) Segment(g *track.Segment) error {
 	if g.Type != track.SegFeedShot {
-		return f.Sink.Segment(g)
-	}
-	if g.StartX_m != 0 || g.StartY_m != 0 {
-		f.chart.Shots = append(f.chart.Shots, heatmap.Shot{T_ms: g.Start_ms, PlayerID: g.PlayerID, TeamID: g.TeamID,
-			X_m: g.StartX_m, Y_m: g.StartY_m, Made: g.Made, Is3Point: g.Is3Point, Zone: g.Zone, Source: heatmap.SourceFeed})
 		return f.Sink.Segment(g)
 	}
 	m := f.cur
