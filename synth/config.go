@@ -30,7 +30,7 @@ type Config struct {
 	Hz       float64 `json:"hz"`       // nominal location sample rate per sensor
 	Seed     int64   `json:"seed"`     // one seed drives the game; the feed's degradations use a stream derived from it
 	Court    string  `json:"court"`    // court template name (court.TemplateByName): nba, wnba, ncaa, hs, fiba
-	Practice bool    `json:"practice"` // a practice of scrimmage drills (DRILL_* markers) instead of a game
+	Practice bool    `json:"practice"` // a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game
 
 	// Sensor frame: sensor_mm = R(Rotation_deg)·court_m·1000 + (TX_mm, TY_mm); z is shared.
 	Rotation_deg float64 `json:"rotation_deg"`
