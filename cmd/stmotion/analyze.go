@@ -198,8 +198,10 @@ func writeJSON(path string, v any, sync bool) error {
 	return export.WriteFileAtomic(path, append(b, '\n'), sync)
 }
 
+// usageError reports err as "stmotion <command>: err" followed by the
+// command's usage, and returns exit status 2.
 func usageError(fs *flag.FlagSet, err error) error {
-	fmt.Fprintf(fs.Output(), "stmotion analyze: %v\n", err)
+	fmt.Fprintf(fs.Output(), "stmotion %s: %v\n", fs.Name(), err)
 	fs.Usage()
 	return exitError{code: 2}
 }

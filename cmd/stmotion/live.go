@@ -87,9 +87,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	bad := func(format string, a ...any) error {
-		fmt.Fprintf(stderr, "stmotion live: "+format+"\n", a...)
-		fs.Usage()
-		return exitError{code: 2}
+		return usageError(fs, fmt.Errorf(format, a...))
 	}
 	if fs.NArg() > 0 {
 		return bad("unexpected arguments %q", fs.Args())
