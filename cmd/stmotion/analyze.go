@@ -144,7 +144,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
-	hive := len(inputs)+len(failed) > 1
+	hive := total > 1
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
 	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {
 		results[i] = analyzeInput(ctx, inputs[i], &cfg, hive)
