@@ -220,27 +220,19 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		defer s.rec.Close()
 		redacted := *sub
 		redacted.Token = ""
-		files := []struct {
+		type bundleFile struct {
 			name string
 			v    any
-		}{{decode.BundleLive, info}, {decode.BundleSubscribe, &redacted}}
+		}
+		files := []bundleFile{{decode.BundleLive, info}, {decode.BundleSubscribe, &redacted}}
 		if courtBody != nil {
-			files = append(files, struct {
-				name string
-				v    any
-			}{decode.BundleCourt, courtBody})
+			files = append(files, bundleFile{decode.BundleCourt, courtBody})
 		}
 		if stats != nil {
-			files = append(files, struct {
-				name string
-				v    any
-			}{decode.BundleStats, stats})
+			files = append(files, bundleFile{decode.BundleStats, stats})
 		}
 		if shots != nil {
-			files = append(files, struct {
-				name string
-				v    any
-			}{decode.BundleShots, shots})
+			files = append(files, bundleFile{decode.BundleShots, shots})
 		}
 		for _, f := range files {
 			if err := s.rec.WriteJSON(f.name, f.v); err != nil {
