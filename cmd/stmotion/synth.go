@@ -19,7 +19,7 @@ func init() {
 
 const synthUsage = `Usage: stmotion synth --out DIR [flags]
 
-Simulates a basketball game (or a practice of scrimmage drills) and writes a
+Simulates a basketball game (or a practice: scrimmages and shooting drills) and writes a
 session bundle to DIR: live.json, subscribe.json, court.json, stats.json,
 shots.json, messages.jsonl[.gz|.zst] and truth.json (the noise-free ground
 truth: distances, speeds, possession, shots; see its "definitions").
@@ -44,7 +44,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.Noise_mm, "noise-mm", cfg.Noise_mm, "sensor noise sigma per axis, mm")
 	fs.Float64Var(&cfg.Bias_mm, "bias-mm", cfg.Bias_mm, "sigma per axis of each sensor's slowly wandering offset (multipath), mm")
 	fs.StringVar(&cfg.Court, "court", cfg.Court, "court template: nba, wnba, ncaa, hs, fiba")
-	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice of scrimmage drills (DRILL_* markers) instead of a game")
+	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game")
 	fs.StringVar(&cfg.Compress, "compress", cfg.Compress, `compress the recording: "", gz or zst`)
 	fs.Float64Var(&cfg.Rotation_deg, "rotation-deg", cfg.Rotation_deg, "sensor frame rotation relative to the court, degrees")
 	fs.Float64Var(&cfg.TX_mm, "tx-mm", cfg.TX_mm, "sensor frame translation x, mm")
