@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -154,50 +155,6 @@ func TestFindBundles(t *testing.T) {
 	}
 }
 
-func TestWriteJSONFile(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, BundleLive)
-	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	v := &LiveInfo{Teams: []LiveTeam{{ID: 461, Name: "Home", Live: LiveMeta{StartedAt_ms: 5, ID: "x"}}}}
-	if err := WriteJSONFile(p, v); err != nil {
-		t.Fatal(err)
-	}
-	b, err := OpenBundle(dir + "/") // not a bundle: no messages; read the file directly
-	if err == nil {
-		t.Fatalf("got %+v, want ErrNotBundle", b)
-	}
-	got, err := readBundleJSON[LiveInfo](dir, BundleLive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, v) {
-		t.Errorf("round trip: got %+v want %+v", got, v)
-	}
-	data, _ := os.ReadFile(p)
-	if !strings.HasSuffix(string(data), "}\n") {
-		t.Errorf("want a final newline, got %q", data)
-	}
-	fi, _ := os.Stat(p)
-	if fi.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
-	}
-	if err := WriteJSONFile(p, func() {}); err == nil {
-		t.Error("unencodable value: want an error")
-	}
-	if err := WriteJSONFile(filepath.Join(dir, "no/such/dir/x.json"), v); err == nil {
-		t.Error("missing directory: want an error")
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("failed writes left files behind: %v", entries)
-	}
-}
-
 func ExampleOpenBundle() {
 	dir, err := os.MkdirTemp("", "bundle")
 	if err != nil {
@@ -206,7 +163,11 @@ func ExampleOpenBundle() {
 	defer os.RemoveAll(dir)
 	// What a recorder writes: REST bodies atomically, then the feed.
 	live := &LiveInfo{Teams: []LiveTeam{{ID: 461, Name: "Home", Live: LiveMeta{ID: "a1140480", Type: "GAME_ROUND", IsGameEvent: true}}}}
-	if err := WriteJSONFile(filepath.Join(dir, BundleLive), live); err != nil {
+	body, err := json.Marshal(live)
+	if err != nil {
+		panic(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, BundleLive), body, 0o644); err != nil {
 		panic(err)
 	}
 	feed := `{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}` + "\n"

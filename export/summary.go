@@ -136,12 +136,15 @@ type MultiSummary struct {
 	Failed   []FailedInput    `json:"failed,omitempty"`
 }
 
-// WriteJSON writes v as indented JSON to path, atomically and fsynced
-// (see WriteFileAtomic).
-func WriteJSON(path string, v any) error {
+// WriteJSON writes v as indented JSON with a final newline to path,
+// atomically (see WriteFileAtomic: a temporary file in the same directory,
+// renamed over path, mode 0644, missing directories created), fsynced
+// first when sync is true. It is the one JSON file writer of stmotion:
+// summary.json, and the REST bodies live mode records into a bundle.
+func WriteJSON(path string, v any, sync bool) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("export: encode %s: %w", path, err)
 	}
-	return WriteFileAtomic(path, append(b, '\n'), true)
+	return WriteFileAtomic(path, append(b, '\n'), sync)
 }

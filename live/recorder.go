@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
 )
 
 // DefaultFlushInterval is how often a Recorder pushes buffered feed lines
@@ -179,7 +180,7 @@ func (r *Recorder) WriteJSON(name string, v any) error {
 	if b, ok := v.([]byte); ok {
 		v = json.RawMessage(b)
 	}
-	return decode.WriteJSONFile(path, v)
+	return export.WriteJSON(path, v, true)
 }
 
 // WriteGap writes the REST responses fetched to cover a reconnect's gap

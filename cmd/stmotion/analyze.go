@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -171,7 +170,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if hive {
 			doc = export.MultiSummary{Sessions: sums, Failed: failed}
 		}
-		if err := writeJSON(filepath.Join(cfg.out, "summary.json"), doc, cfg.fsync); err != nil {
+		if err := export.WriteJSON(filepath.Join(cfg.out, "summary.json"), doc, cfg.fsync); err != nil {
 			return err
 		}
 	}
@@ -185,17 +184,6 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError{code: 1}
 	}
 	return ctx.Err()
-}
-
-// writeJSON writes v as indented JSON, atomically, fsynced only with sync
-// (an fsync costs a few hundred ms on a busy disk: more than analysing a
-// game).
-func writeJSON(path string, v any, sync bool) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", path, err)
-	}
-	return export.WriteFileAtomic(path, append(b, '\n'), sync)
 }
 
 // usageError reports err as "stmotion <command>: err" followed by the

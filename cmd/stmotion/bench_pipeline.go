@@ -361,7 +361,7 @@ func benchAnalyzeAs(ctx context.Context, in input, cfg *analyzeConfig, id string
 	if res.err != nil {
 		return stageCounts{}, res.err
 	}
-	if err := writeJSON(filepath.Join(cfg.out, id+".summary.json"), res.summary, cfg.fsync); err != nil {
+	if err := export.WriteJSON(filepath.Join(cfg.out, id+".summary.json"), res.summary, cfg.fsync); err != nil {
 		return stageCounts{}, err
 	}
 	q := res.summary.Quality

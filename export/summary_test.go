@@ -1,0 +1,66 @@
+package export
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestWriteJSON(t *testing.T) {
+	type body struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	for _, sync := range []bool{false, true} {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "live.json")
+		if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		v := &body{ID: 461, Name: "Home"}
+		if err := WriteJSON(p, v, sync); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got body
+		if err := json.Unmarshal(data, &got); err != nil || !reflect.DeepEqual(&got, v) {
+			t.Errorf("sync=%v round trip: got %+v (%v), want %+v", sync, got, err, v)
+		}
+		if !strings.HasSuffix(string(data), "}\n") || !strings.Contains(string(data), "\n  \"id\"") {
+			t.Errorf("sync=%v: want indented JSON with a final newline, got %q", sync, data)
+		}
+		if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o644 {
+			t.Errorf("sync=%v: mode %v, want 0644", sync, fi.Mode().Perm())
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("sync=%v: temporary files left behind: %v", sync, entries)
+		}
+
+		// Failures leave the old file and no temporary file behind.
+		if err := WriteJSON(p, func() {}, sync); err == nil {
+			t.Errorf("sync=%v: unencodable value: want an error", sync)
+		}
+		notDir := filepath.Join(dir, "live.json", "x.json") // parent is a file
+		if err := WriteJSON(notDir, v, sync); err == nil {
+			t.Errorf("sync=%v: parent is a file: want an error", sync)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("sync=%v: failed writes left files behind: %v", sync, entries)
+		}
+		if again, _ := os.ReadFile(p); string(again) != string(data) {
+			t.Errorf("sync=%v: a failed write changed the file: %q", sync, again)
+		}
+
+		// Missing directories are created (live mode writes gap/NNNN-*.json).
+		deep := filepath.Join(dir, "gap", "0001-stats.json")
+		if err := WriteJSON(deep, v, sync); err != nil {
+			t.Errorf("sync=%v: missing directory: %v", sync, err)
+		}
+	}
+}
