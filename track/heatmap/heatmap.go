@@ -203,12 +203,35 @@ func (a *Accumulator) add(k key, x, y, dt float64) {
 // change it.
 func (a *Accumulator) Grid(s Scope, id int64) *Grid {
 	var out *Grid
-	for k, p := range a.parts {
+	for _, k := range a.sortedKeys() {
 		if k.scope() == s && k.id == id {
-			out = a.merge(out, k, p)
+			out = a.merge(out, k, a.parts[k])
 		}
 	}
 	return out
+}
+
+// sortedKeys returns the parts' keys ordered by scope, id, team, then
+// period, so that merging sums parts in the same order on every run (float
+// addition is not associative; map order would change the last bits).
+func (a *Accumulator) sortedKeys() []key {
+	keys := make([]key, 0, len(a.parts))
+	for k := range a.parts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		x, y := keys[i], keys[j]
+		switch {
+		case x.scope() != y.scope():
+			return x.scope() < y.scope()
+		case x.id != y.id:
+			return x.id < y.id
+		case x.team != y.team:
+			return x.team < y.team
+		}
+		return x.period() < y.period()
+	})
+	return keys
 }
 
 // merge adds part p (of unit k) into dst, folded, and returns dst (new if nil).
@@ -235,24 +258,8 @@ func (a *Accumulator) merge(dst *Grid, k key, p *Grid) *Grid {
 // Grids appends a new Grid for every (scope, id) to dst, ordered by scope
 // then id, folded as Options say. They are copies.
 func (a *Accumulator) Grids(dst []*Grid) []*Grid {
-	keys := make([]key, 0, len(a.parts))
-	for k := range a.parts {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		x, y := keys[i], keys[j]
-		switch {
-		case x.scope() != y.scope():
-			return x.scope() < y.scope()
-		case x.id != y.id:
-			return x.id < y.id
-		case x.team != y.team:
-			return x.team < y.team
-		}
-		return x.period() < y.period()
-	})
 	var cur *Grid
-	for _, k := range keys {
+	for _, k := range a.sortedKeys() {
 		if cur == nil || cur.Scope != k.scope() || cur.ID != k.id {
 			if cur != nil {
 				dst = append(dst, cur)
