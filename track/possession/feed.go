@@ -150,7 +150,11 @@ func (d *Detector) Check() Check {
 			pc.FeedAST, pc.FeedTO, pc.FeedSTL, pc.FeedREB = f.AST, f.TO, f.STL, f.REB
 		}
 		c.Players = append(c.Players, pc)
-		t := &c.Total
+	}
+	sort.Slice(c.Players, func(i, j int) bool { return c.Players[i].PlayerID < c.Players[j].PlayerID })
+	// Totals in player order, so float sums are the same on every run.
+	t := &c.Total
+	for _, pc := range c.Players {
 		t.FeedAST += pc.FeedAST
 		t.AST += pc.AST
 		t.FeedTO += pc.FeedTO
@@ -162,6 +166,5 @@ func (d *Detector) Check() Check {
 		t.Possession_s += pc.Possession_s
 		t.Shots += pc.Shots
 	}
-	sort.Slice(c.Players, func(i, j int) bool { return c.Players[i].PlayerID < c.Players[j].PlayerID })
 	return c
 }
