@@ -1,7 +1,6 @@
 package live
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -16,7 +15,6 @@ import (
 
 	json "github.com/goccy/go-json"
 
-	"github.com/stmotion/stmotion/decode"
 )
 
 // ClientConfig configures a Client. The zero value of every field but
@@ -291,23 +289,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, u *url.URL, n int) (*res
 		return &response{status: hr.StatusCode, header: hr.Header, body: body}, nil, false
 	}
 	e := &APIError{Method: cl.method, Path: u.RequestURI(), Status: hr.StatusCode}
-	var eb decode.ErrorBody
-	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ShottrackerRequestID != "") {
-		e.Message, e.RequestID = eb.Message, eb.ShottrackerRequestID
-	} else {
-		e.Message = snippet(body)
-	}
+	e.Message, e.RequestID = errorBodyMessage(body)
 	e.Err = statusSentinel(hr.StatusCode, e.Message)
 	return nil, e, hr.StatusCode >= 500
-}
-
-// snippet is the start of a non-JSON error body, on one line.
-func snippet(b []byte) string {
-	b = bytes.TrimSpace(b)
-	if len(b) > 200 {
-		b = b[:200]
-	}
-	return strings.Join(strings.Fields(string(b)), " ")
 }
 
 // getJSON GETs path and decodes the body into v.

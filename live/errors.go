@@ -1,10 +1,15 @@
 package live
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+
+	json "github.com/goccy/go-json"
+
+	"github.com/stmotion/stmotion/decode"
 )
 
 // Sentinel errors of the REST client. An *APIError wraps the one that
@@ -50,6 +55,28 @@ func (e *APIError) Error() string {
 }
 
 func (e *APIError) Unwrap() error { return e.Err }
+
+// errorBodyMessage returns the message and request id of an API error
+// body: the "message" and "shottrackerRequestId" of the JSON body the seed
+// documents, or, for a body that is not that, its start on one line (an
+// HTML page from a proxy, a plain-text 502) and no request id. The REST
+// client and the feed's refused dial both read error bodies with it.
+func errorBodyMessage(body []byte) (message, requestID string) {
+	var eb decode.ErrorBody
+	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ShottrackerRequestID != "") {
+		return eb.Message, eb.ShottrackerRequestID
+	}
+	return snippet(body), ""
+}
+
+// snippet is the start of a non-JSON error body, on one line.
+func snippet(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
+}
 
 // statusSentinel maps a status and message to the sentinel an APIError wraps.
 func statusSentinel(status int, message string) error {

@@ -33,12 +33,14 @@ var (
 
 // FeedError is a failure of the websocket feed with the phase it happened
 // in ("dial", "ack", "read", "ping") and, for a refused dial, the HTTP
-// status and the body's message.
+// status and the body's message and request id (read as the REST client
+// reads them).
 type FeedError struct {
-	Op      string
-	Status  int
-	Message string
-	Err     error
+	Op        string
+	Status    int
+	Message   string
+	RequestID string // the body's "shottrackerRequestId", if any
+	Err       error
 }
 
 func (e *FeedError) Error() string {
@@ -51,6 +53,11 @@ func (e *FeedError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (shottrackerRequestId ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
@@ -156,11 +163,7 @@ func DialFeed(ctx context.Context, base, token string, opt FeedOptions) (*Feed, 
 			fe.Status = resp.StatusCode
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 			resp.Body.Close()
-			var m decode.Message
-			var dec decode.Decoder
-			if dec.Decode(body, &m) == nil && m.Kind == decode.KindError {
-				fe.Message = string(m.Error.Message.Text(body))
-			}
+			fe.Message, fe.RequestID = errorBodyMessage(body)
 			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 				fe.Err = ErrTokenRefused
 			}

@@ -60,8 +60,8 @@ func TestFeedTokenReuseRefused(t *testing.T) {
 	f.Close()
 	_, err = live.DialFeed(context.Background(), srv.WSURL(), tok, live.FeedOptions{})
 	var fe *live.FeedError
-	if !errors.Is(err, live.ErrTokenRefused) || !errors.As(err, &fe) || fe.Status != http.StatusForbidden || fe.Message == "" {
-		t.Fatalf("second dial with the same token: %v, want a 403 FeedError wrapping ErrTokenRefused with the server's message", err)
+	if !errors.Is(err, live.ErrTokenRefused) || !errors.As(err, &fe) || fe.Status != http.StatusForbidden || fe.Message == "" || fe.RequestID == "" {
+		t.Fatalf("second dial with the same token: %v, want a 403 FeedError wrapping ErrTokenRefused with the server's message and request id", err)
 	}
 	_, err = live.DialFeed(context.Background(), srv.WSURL(), "not-a-token", live.FeedOptions{})
 	if !errors.As(err, &fe) || fe.Status != http.StatusUnauthorized || !errors.Is(err, live.ErrTokenRefused) {
