@@ -14,7 +14,6 @@ import (
 	"time"
 
 	json "github.com/goccy/go-json"
-
 )
 
 // ClientConfig configures a Client. The zero value of every field but
