@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stmotion/stmotion/decode"
 )
 
 func tinyBundle(t *testing.T) (string, *bundle) {
@@ -151,5 +153,31 @@ func TestReplayClock(t *testing.T) {
 	s0, _ := New(dir, Options{})
 	if loop, off := s0.position(time.Now()); loop != 0 || off != b.span_ms {
 		t.Errorf("speed 0: position %d, %d; want the end (0, %d)", loop, off, b.span_ms)
+	}
+}
+
+// The base stats of a bundle stand from the session's start, the same
+// start the range endpoints use: the first message when live.json's
+// started_at is later than it (a recording begun before the event).
+func TestDetailsAtBaseStatsStart(t *testing.T) {
+	b := &bundle{
+		meta:     decode.LiveMeta{StartedAt_ms: 2_000},
+		first_ms: 1_000,
+		last_ms:  9_000,
+		baseStats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{
+			ID:          10,
+			PlayerStats: []decode.PlayerStats{{ID: 7, Stats: map[string]float64{"PTS": 4}}},
+		}}},
+		players:   map[int64]decode.Player{},
+		teamNames: map[int64]string{},
+	}
+	start, _ := b.sessionSpan_ms()
+	got := b.detailsAt(0)
+	if len(got) != 1 || len(got[0].PlayerStats) != 1 {
+		t.Fatalf("detailsAt(0) = %+v, want team 10 with player 7", got)
+	}
+	ch := got[0].PlayerStats[0].Stats["PTS"]
+	if len(ch) != 1 || ch[0].OccurredAt_ms != start || start != 1_000 {
+		t.Errorf("base PTS changes %+v, want one at the session start %d (= first message 1000)", ch, start)
 	}
 }

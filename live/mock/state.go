@@ -127,10 +127,9 @@ func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
 		return ps
 	}
 	if b.baseStats != nil {
-		start_ms := b.meta.StartedAt_ms
-		if start_ms == 0 {
-			start_ms = b.first_ms
-		}
+		// The base values stand from the session's start: the same start
+		// as the range endpoints use (never after the first message).
+		start_ms, _ := b.sessionSpan_ms()
 		for _, t := range b.baseStats.Teams {
 			for _, p := range t.PlayerStats {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
