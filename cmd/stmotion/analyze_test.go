@@ -11,8 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -352,7 +355,8 @@ type heatRow struct {
 	seconds float64
 }
 
-// readHeatmaps reads the heatmaps table of an analyze --format arrow run.
+// readHeatmaps reads a heatmaps table: an Arrow IPC file (analyze
+// --format arrow) or a Parquet file (the default, and live's parts).
 func readHeatmaps(t *testing.T, path string) []heatRow {
 	t.Helper()
 	f, err := os.Open(path)
@@ -360,25 +364,50 @@ func readHeatmaps(t *testing.T, path string) []heatRow {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := ipc.NewFileReader(f)
-	if err != nil {
-		t.Fatal(err)
+	var recs []arrow.RecordBatch
+	var schema *arrow.Schema
+	if strings.HasSuffix(path, ".parquet") {
+		tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		defer tbl.Release()
+		tr := array.NewTableReader(tbl, -1)
+		defer tr.Release()
+		for tr.Next() {
+			rec := tr.RecordBatch()
+			rec.Retain()
+			defer rec.Release()
+			recs = append(recs, rec)
+		}
+		schema = tbl.Schema()
+	} else {
+		r, err := ipc.NewFileReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for i := 0; i < r.NumRecords(); i++ {
+			rec, err := r.RecordBatch(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Retain() // the reader releases it at the next RecordBatch
+			defer rec.Release()
+			recs = append(recs, rec)
+		}
+		schema = r.Schema()
 	}
-	defer r.Close()
 	col := func(name string) int {
-		is := r.Schema().FieldIndices(name)
+		is := schema.FieldIndices(name)
 		if len(is) != 1 {
-			t.Fatalf("%s: no column %s in %s", path, name, r.Schema())
+			t.Fatalf("%s: no column %s in %s", path, name, schema)
 		}
 		return is[0]
 	}
 	scope, id, x, sec := col("scope"), col("id"), col("x_m"), col("seconds")
 	var rows []heatRow
-	for i := 0; i < r.NumRecords(); i++ {
-		rec, err := r.RecordBatch(i)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range recs {
 		sc, ids := rec.Column(scope).(*array.String), rec.Column(id).(*array.Int64)
 		xs, ss := rec.Column(x).(*array.Float64), rec.Column(sec).(*array.Float64)
 		for j := 0; j < int(rec.NumRows()); j++ {

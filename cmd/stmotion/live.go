@@ -56,10 +56,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var (
 		api, liveID, user, secret, listen, out, natsURL, wsURL, dt string
-		rate_Hz, demoSpeed, grid_Hz                                float64
+		rate_Hz, demoSpeed, grid_Hz, cell_m                        float64
 		queue                                                      int
 		part, flush                                                time.Duration
-		demo, noFollow, verbose                                    bool
+		demo, noFollow, verbose, fold                              bool
 	)
 	fs.StringVar(&api, "api", "", "ShotTracker REST API base `URL`")
 	fs.StringVar(&liveID, "live-id", "", "live `id` to join")
@@ -71,6 +71,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: the API host, as the mock serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
 	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, as analyze's --hz (0: the feed's median sample rate)")
+	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, "heatmap cell `size` in metres, as analyze's --cell")
+	fs.BoolVar(&fold, "fold", false, "fold the heatmaps onto one half court (each team's offence east), as analyze's --fold")
 	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
 	fs.IntVar(&queue, "queue", live.DefaultOverlayQueue, "overlay client queue `length` in frames (a slow client loses its oldest)")
 	fs.DurationVar(&part, "part", live.DefaultPartInterval, "close the tables into a new part every `interval`")
@@ -104,6 +106,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if !(rate_Hz > 0) {
 		return bad("--rate %g: want > 0", rate_Hz)
+	}
+	if !(cell_m > 0) {
+		return bad("--cell %g: want a size > 0 m", cell_m)
 	}
 	if grid_Hz < 0 {
 		return bad("--hz %g: want a rate ≥ 0", grid_Hz)
@@ -190,10 +195,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
 		FlushInterval: flush, PartInterval: part, NoFollow: noFollow,
-		// The analyzers analyze attaches, with its default settings, so that
+		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
 		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
-			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: pipeline.DefaultCell_m})
+			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: cell_m, Fold: fold})
 		},
 	})
 	for _, r := range results {

@@ -88,7 +88,7 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
 		"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
-		"--out", out, "--listen", "", "--part", "300ms", "--flush", "100ms"}, &stdout, &stderr)
+		"--out", out, "--listen", "", "--part", "300ms", "--flush", "100ms", "--fold", "--cell", "1"}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr.String())
 	}
@@ -112,7 +112,7 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 
 	aout := t.TempDir()
 	stdout.Reset()
-	if err := Run(ctx, []string{"analyze", "--quiet", "--out", aout, bundle}, &stdout, &stderr); err != nil {
+	if err := Run(ctx, []string{"analyze", "--quiet", "--fold", "--cell", "1", "--out", aout, bundle}, &stdout, &stderr); err != nil {
 		t.Fatalf("stmotion analyze: %v\n%s", err, stderr.String())
 	}
 	batch := readSummary(t, filepath.Join(aout, "summary.json"))
@@ -158,6 +158,41 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 			t.Errorf("team %d: possession live %.3f s, batch %.3f s", batch.Teams[i].TeamID, liveSum.Teams[i].Possession_s, batch.Teams[i].Possession_s)
 		}
 	}
+
+	// --fold and --cell reach live's heatmaps as analyze's: the same maps
+	// on the same 1 m grid, with the same time on each half court.
+	lastPart := parts[len(parts)-1]
+	liveHeat := readHeatmaps(t, filepath.Join(filepath.Dir(lastPart), "heatmaps.parquet"))
+	batchHeat := readHeatmaps(t, filepath.Join(aout, "heatmaps.parquet"))
+	if len(liveHeat) == 0 || len(batchHeat) == 0 {
+		t.Fatalf("heatmap rows live %d, batch %d", len(liveHeat), len(batchHeat))
+	}
+	// Only cells with time are rows, so the two differ at the edges of
+	// where players went: compare the time on each half of each map.
+	type half struct {
+		scope string
+		id    int64
+		east  bool
+	}
+	halves := func(rows []heatRow) map[half]float64 {
+		m := map[half]float64{}
+		for _, r := range rows {
+			if math.Abs(r.x_m-math.Round(r.x_m-0.5)-0.5) > 1e-9 {
+				t.Fatalf("cell centre x %.3f m: not on a 1 m grid (--cell 1)", r.x_m)
+			}
+			m[half{r.scope, r.id, r.x_m > 0}] += r.seconds
+		}
+		return m
+	}
+	liveHalf, batchHalf := halves(liveHeat), halves(batchHeat)
+	if len(liveHalf) != len(batchHalf) {
+		t.Errorf("%d half maps live, %d batch", len(liveHalf), len(batchHalf))
+	}
+	for k, want := range batchHalf {
+		if got := liveHalf[k]; math.Abs(got-want) > 0.5+0.02*want {
+			t.Errorf("%s %d east %v: %.2f s live, %.2f s batch", k.scope, k.id, k.east, got, want)
+		}
+	}
 }
 
 // TestLiveDemo runs `stmotion live --demo` for a few seconds: the mock on
@@ -193,6 +228,7 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live", "--demo", "--api", "http://x"},
 		{"live", "--api", "http://x", "--live-id", "L", "--dt", "VIDEO"},
 		{"live", "--api", "http://x", "--live-id", "L", "--rate", "0"},
+		{"live", "--api", "http://x", "--live-id", "L", "--cell", "0"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := Run(context.Background(), args, &stdout, &stderr)
