@@ -1,6 +1,8 @@
 package track
 
 import (
+	"slices"
+
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/track/heatmap"
 	"github.com/stmotion/stmotion/track/possession"
@@ -245,9 +247,18 @@ func (h *HeatmapAnalyzer) Frame(f *Frame, _ func(*Segment) error) error {
 
 // Finish implements Analyzer: it appends the accumulated cells to
 // sum.Heatmaps (folded with the directions known at this point).
+//
+// The grids are read twice (count, then append) so that sum.Heatmaps grows
+// once, and each grid's cells go through one reused buffer.
 func (h *HeatmapAnalyzer) Finish(sum *Summary, _ func(*Segment) error) error {
-	for _, c := range h.acc.Cells(nil) {
-		sum.Heatmaps = append(sum.Heatmaps, HeatCell{Scope: c.Scope.String(), ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})
-	}
+	sum.Heatmaps = slices.Grow(sum.Heatmaps, h.acc.NonEmpty())
+	var cells []heatmap.Cell
+	h.acc.EachGrid(func(g *heatmap.Grid) {
+		cells = g.Cells(cells[:0])
+		scope := g.Scope.String()
+		for _, c := range cells {
+			sum.Heatmaps = append(sum.Heatmaps, HeatCell{Scope: scope, ID: c.ID, IX: c.IX, IY: c.IY, X_m: c.X_m, Y_m: c.Y_m, Seconds: c.Seconds})
+		}
+	})
 	return nil
 }

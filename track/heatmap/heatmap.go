@@ -2,6 +2,8 @@ package heatmap
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 	"sort"
 
 	"github.com/stmotion/stmotion/court"
@@ -85,8 +87,9 @@ type Cell struct {
 	Seconds float64
 }
 
-// key names one accumulation unit. team and period are 0 unless folding.
-// Three plain int64 (no padding) keep the map's hashing cheap.
+// key names one accumulation unit (a part). team and period are 0 unless
+// folding (a player's part keeps its team either way). Three plain int64
+// (no padding) keep hashing and comparing cheap.
 type key struct {
 	id   int64
 	team int64 // the player's team, or the team holding the ball
@@ -107,13 +110,21 @@ func (k key) period() int32 { return int32(uint32(k.sp)) }
 type Accumulator struct {
 	opt   Options
 	geom  geom.Grid
-	parts map[key]*Grid
+	parts partTable
+	// perCell_m is 1/Cell_m when Cell_m is a power of two (then exact),
+	// else 0 (index divides); see index.
+	perCell_m float64
+	scratch   Grid // EachGrid's merged grid, reused
 }
 
 // New returns an Accumulator with o (zero fields take their defaults).
 func New(o Options) *Accumulator {
 	o.defaults()
-	return &Accumulator{opt: o, geom: GeomFor(o), parts: make(map[key]*Grid)}
+	a := &Accumulator{opt: o, geom: GeomFor(o)}
+	if frac, _ := math.Frexp(o.Cell_m); frac == 0.5 {
+		a.perCell_m = 1 / o.Cell_m
+	}
+	return a
 }
 
 // GeomFor returns the grid an Accumulator with o uses: whole cells either
@@ -159,6 +170,10 @@ func Fold(x_m, y_m float64, attack int) (float64, float64) {
 
 // AddPlayer adds dt_s seconds at (x_m, y_m) to the player's grid and to its
 // team's grid (when teamID ≠ 0).
+//
+// The cell index is computed once and added to both grids. This is the
+// engine's busiest analysis call (once per player per grid tick), so the
+// grids are found in a flat hash table rather than a Go map; see partTable.
 func (a *Accumulator) AddPlayer(playerID, teamID int64, period int32, x_m, y_m, dt_s float64, live bool) {
 	if a.opt.LiveOnly && !live {
 		return
@@ -166,9 +181,20 @@ func (a *Accumulator) AddPlayer(playerID, teamID int64, period int32, x_m, y_m, 
 	if !a.opt.Fold {
 		period = 0
 	}
-	a.add(mkey(ScopePlayer, playerID, teamID, period), x_m, y_m, dt_s)
+	i := a.index(x_m, y_m)
+	k := mkey(ScopePlayer, playerID, teamID, period)
+	g := a.parts.get(k)
+	if g == nil {
+		g = a.newPart(k)
+	}
+	g.add(i, dt_s)
 	if teamID != 0 {
-		a.add(mkey(ScopeTeam, teamID, teamID, period), x_m, y_m, dt_s)
+		k = mkey(ScopeTeam, teamID, teamID, period)
+		g = a.parts.get(k)
+		if g == nil {
+			g = a.newPart(k)
+		}
+		g.add(i, dt_s)
 	}
 }
 
@@ -181,21 +207,117 @@ func (a *Accumulator) AddBall(ballID, teamID int64, period int32, x_m, y_m, dt_s
 	if !a.opt.Fold {
 		teamID, period = 0, 0
 	}
-	a.add(mkey(ScopeBall, ballID, teamID, period), x_m, y_m, dt_s)
+	k := mkey(ScopeBall, ballID, teamID, period)
+	g := a.parts.get(k)
+	if g == nil {
+		g = a.newPart(k)
+	}
+	g.add(a.index(x_m, y_m), dt_s)
 }
 
-func (a *Accumulator) add(k key, x, y, dt float64) {
-	g := a.parts[k]
-	if g == nil {
-		g = &Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
-		a.parts[k] = g
+// index returns geom.Grid.IndexOf(x_m, y_m) on a's grid, bit for bit: the
+// flat index iy·NX + ix of cell ix = ⌊(x_m − MinX_m)/Cell_m⌋ (iy likewise),
+// or −1 outside the grid or for NaN. When Cell_m is a power of two (the
+// default 0.5 m) dividing by it and multiplying by its reciprocal give the
+// same float64 (both only change the exponent), so index multiplies: two
+// divisions were the larger part of a sample's cost. Other cell sizes
+// divide as geom does.
+func (a *Accumulator) index(x_m, y_m float64) int {
+	g := &a.geom
+	if a.perCell_m == 0 {
+		return a.indexDiv(x_m, y_m)
 	}
+	fx, fy := (x_m-g.MinX_m)*a.perCell_m, (y_m-g.MinY_m)*a.perCell_m
+	// The negated comparisons also reject NaN.
+	if !(fx >= 0 && fx < float64(g.NX) && fy >= 0 && fy < float64(g.NY)) {
+		return -1
+	}
+	return int(fy)*g.NX + int(fx)
+}
+
+// indexDiv is index for a cell size that is not a power of two.
+//
+//go:noinline
+func (a *Accumulator) indexDiv(x_m, y_m float64) int { return a.geom.IndexOf(x_m, y_m) }
+
+// newPart creates the grid of unit k (not in a.parts yet) and adds it.
+func (a *Accumulator) newPart(k key) *Grid {
+	g := &Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
+	a.parts.put(k, g)
+	return g
+}
+
+// add adds dt seconds to flat cell i (i < 0: outside the grid, Out_s).
+func (g *Grid) add(i int, dt float64) {
 	g.Total_s += dt
-	if i := a.geom.IndexOf(x, y); i >= 0 {
+	if i >= 0 {
 		g.Seconds[i] += dt
 	} else {
 		g.Out_s += dt
 	}
+}
+
+// partTable maps keys to parts: an open-addressing hash table with linear
+// probing, at most half full, whose slots hold the key beside the grid.
+// It replaces a map[key]*Grid on the per-sample path: a lookup is one
+// multiply-shift hash and, nearly always, one slot compare (about 2 ns
+// against about 20 ns for the map with its generic hashing of a 24-byte
+// key). Parts are never removed. Iteration order does not matter: readers
+// sort the keys (sortedKeys).
+type partTable struct {
+	slots []partSlot // len a power of two (or 0); g == nil marks a free slot
+	n     int        // slots in use
+	shift uint       // 64 − log2(len(slots))
+}
+
+type partSlot struct {
+	k key
+	g *Grid
+}
+
+// hash spreads k over the table (Fibonacci hashing: the top bits of a
+// product by odd constants).
+func (t *partTable) hash(k key) uint64 {
+	h := uint64(k.id)*0x9e3779b97f4a7c15 ^ uint64(k.team)*0xc2b2ae3d27d4eb4f ^ uint64(k.sp)*0x165667b19e3779f9
+	return h >> t.shift
+}
+
+// get returns k's grid, or nil.
+func (t *partTable) get(k key) *Grid {
+	if t.n == 0 {
+		return nil
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := t.hash(k); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.g == nil || s.k == k {
+			return s.g
+		}
+	}
+}
+
+// put adds k (not yet in t) with grid g, doubling the table first when it
+// would become more than half full.
+func (t *partTable) put(k key, g *Grid) {
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		size := max(16, 2*len(old))
+		t.slots = make([]partSlot, size)
+		t.shift = uint(64 - bits.TrailingZeros(uint(size)))
+		t.n = 0
+		for _, s := range old {
+			if s.g != nil {
+				t.put(s.k, s.g)
+			}
+		}
+	}
+	mask := uint64(len(t.slots) - 1)
+	i := t.hash(k)
+	for t.slots[i].g != nil {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = partSlot{k, g}
+	t.n++
 }
 
 // Grid returns a new Grid of (s, id) with every period folded as Options
@@ -205,7 +327,10 @@ func (a *Accumulator) Grid(s Scope, id int64) *Grid {
 	var out *Grid
 	for _, k := range a.sortedKeys() {
 		if k.scope() == s && k.id == id {
-			out = a.merge(out, k, a.parts[k])
+			if out == nil {
+				out = &Grid{Scope: s, ID: id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
+			}
+			a.merge(out, k, a.parts.get(k))
 		}
 	}
 	return out
@@ -213,11 +338,13 @@ func (a *Accumulator) Grid(s Scope, id int64) *Grid {
 
 // sortedKeys returns the parts' keys ordered by scope, id, team, then
 // period, so that merging sums parts in the same order on every run (float
-// addition is not associative; map order would change the last bits).
+// addition is not associative; hash order would change the last bits).
 func (a *Accumulator) sortedKeys() []key {
-	keys := make([]key, 0, len(a.parts))
-	for k := range a.parts {
-		keys = append(keys, k)
+	keys := make([]key, 0, a.parts.n)
+	for _, p := range a.parts.slots {
+		if p.g != nil {
+			keys = append(keys, p.k)
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		x, y := keys[i], keys[j]
@@ -234,57 +361,95 @@ func (a *Accumulator) sortedKeys() []key {
 	return keys
 }
 
-// merge adds part p (of unit k) into dst, folded, and returns dst (new if nil).
-func (a *Accumulator) merge(dst *Grid, k key, p *Grid) *Grid {
-	if dst == nil {
-		dst = &Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
-	}
+// merge adds part p (of unit k) into dst, folded.
+func (a *Accumulator) merge(dst *Grid, k key, p *Grid) {
 	dst.Total_s += p.Total_s
 	dst.Out_s += p.Out_s
 	flip := a.opt.Fold && a.opt.Attack != nil && k.team != 0 && a.opt.Attack(k.team, k.period()) < 0
-	n := len(p.Seconds)
-	for i, v := range p.Seconds {
-		if flip {
-			// The half turn maps (ix, iy) to (NX−1−ix, NY−1−iy): flat
-			// index i to n−1−i.
-			dst.Seconds[n-1-i] += v
-		} else {
+	if !flip {
+		for i, v := range p.Seconds {
 			dst.Seconds[i] += v
 		}
+		return
 	}
-	return dst
+	// The half turn maps (ix, iy) to (NX−1−ix, NY−1−iy): flat index i to
+	// n−1−i.
+	n := len(p.Seconds)
+	for i, v := range p.Seconds {
+		dst.Seconds[n-1-i] += v
+	}
+}
+
+// EachGrid calls fn with the Grid of every (scope, id), ordered by scope
+// then id, folded as Options say: the grids Grids returns, without a copy
+// each. The Grid passed to fn is reused: it is valid only during the call.
+// fn must not call a's methods.
+func (a *Accumulator) EachGrid(fn func(g *Grid)) {
+	cur := &a.scratch
+	if cur.Seconds == nil {
+		cur.Seconds = make([]float64, a.geom.Len())
+	}
+	open := false
+	for _, k := range a.sortedKeys() {
+		if open && (cur.Scope != k.scope() || cur.ID != k.id) {
+			fn(cur)
+			open = false
+		}
+		if !open {
+			clear(cur.Seconds)
+			*cur = Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: cur.Seconds}
+			open = true
+		}
+		a.merge(cur, k, a.parts.get(k))
+	}
+	if open {
+		fn(cur)
+	}
 }
 
 // Grids appends a new Grid for every (scope, id) to dst, ordered by scope
 // then id, folded as Options say. They are copies.
 func (a *Accumulator) Grids(dst []*Grid) []*Grid {
-	var cur *Grid
-	for _, k := range a.sortedKeys() {
-		if cur == nil || cur.Scope != k.scope() || cur.ID != k.id {
-			if cur != nil {
-				dst = append(dst, cur)
-			}
-			cur = nil
-		}
-		cur = a.merge(cur, k, a.parts[k])
-	}
-	if cur != nil {
-		dst = append(dst, cur)
-	}
+	a.EachGrid(func(g *Grid) {
+		c := *g
+		c.Seconds = slices.Clone(g.Seconds)
+		dst = append(dst, &c)
+	})
 	return dst
 }
 
 // Cells appends the non-empty cells of every grid to dst in long form,
-// ordered by scope, id, iy, ix.
+// ordered by scope, id, iy, ix. It merges the parts twice, once to count
+// the cells and once to append them: merging is cheaper than growing a
+// long dst step by step.
 func (a *Accumulator) Cells(dst []Cell) []Cell {
-	for _, g := range a.Grids(nil) {
-		dst = g.Cells(dst)
-	}
+	dst = slices.Grow(dst, a.NonEmpty())
+	a.EachGrid(func(g *Grid) { dst = g.Cells(dst) })
 	return dst
+}
+
+// NonEmpty returns the number of non-empty cells of every grid (the rows
+// Cells appends).
+func (a *Accumulator) NonEmpty() int {
+	n := 0
+	a.EachGrid(func(g *Grid) { n += g.NonEmpty() })
+	return n
+}
+
+// NonEmpty returns the number of non-empty cells (the rows Cells appends).
+func (g *Grid) NonEmpty() int {
+	n := 0
+	for _, s := range g.Seconds {
+		if s != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // Cells appends g's non-empty cells to dst, ordered by iy then ix.
 func (g *Grid) Cells(dst []Cell) []Cell {
+	dst = slices.Grow(dst, g.NonEmpty())
 	for i, s := range g.Seconds {
 		if s == 0 {
 			continue

@@ -174,17 +174,48 @@ func TestAddNoAllocs(t *testing.T) {
 	}
 }
 
-// BenchmarkAddPlayer measures one player sample (player and team grids).
+// BenchmarkAddPlayer measures one player sample (player and team grids):
+// ten players of two teams in turn, with folding, at positions computed
+// beforehand so that only AddPlayer is timed.
 //
-//	go test ./track/heatmap -bench AddPlayer -benchmem -cpuprofile cpu.out
+//	go test ./track/heatmap -run '^$' -bench AddPlayer -benchmem -cpuprofile cpu.out
 func BenchmarkAddPlayer(b *testing.B) {
 	a := New(Options{Fold: true, Attack: func(team int64, period int32) int { return int(team%2)*2 - 1 }})
+	const n = 4096 // a power of two: i&(n-1) picks the sample
+	var xs, ys [n]float64
+	for i := range n {
+		th := float64(i) * 0.001
+		xs[i], ys[i] = 14*math.Cos(th), 7*math.Sin(th)
+	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		th := float64(i) * 0.001
-		a.AddPlayer(int64(i%10), int64(i%2), 1, 14*math.Cos(th), 7*math.Sin(th), 0.04, true)
+		a.AddPlayer(int64(i%10), int64(i%2), 1, xs[i&(n-1)], ys[i&(n-1)], 0.04, true)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkCells measures reading a game's heatmaps in long form (what
+// the engine does once per session): 26 players of two teams and a ball,
+// over four periods, folded.
+//
+//	go test ./track/heatmap -run '^$' -bench Cells -benchmem
+func BenchmarkCells(b *testing.B) {
+	a := New(Options{Fold: true, Attack: func(team int64, period int32) int { return int(team+int64(period))%2*2 - 1 }})
+	for i := range 4 * 12 * 60 * 25 { // 48 min at 25 Hz
+		period := int32(1 + i/(12*60*25))
+		th := float64(i) * 0.001
+		for p := range 26 {
+			ph := th + float64(p)
+			a.AddPlayer(int64(100+p), int64(1+p%2), period, 14*math.Cos(ph), 7*math.Sin(ph*1.3), 0.04, true)
+		}
+		a.AddBall(99, int64(1+i/700%2), period, 13*math.Cos(th*3), 7*math.Sin(th*2), 0.04, true)
+	}
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		n = len(a.Cells(nil))
+	}
+	b.ReportMetric(float64(n), "cells")
 }
 
 func TestFoldLearnedAfterwards(t *testing.T) {
@@ -232,5 +263,72 @@ func TestGridFromCells(t *testing.T) {
 		if got.Seconds[i] != want.Seconds[i] {
 			t.Fatalf("cell %d: %v, want %v", i, got.Seconds[i], want.Seconds[i])
 		}
+	}
+}
+
+func TestIndexMatchesGeom(t *testing.T) {
+	// index multiplies by 1/Cell_m when that is exact: it must give the
+	// cell geom.Grid.IndexOf gives, bit for bit, on and around every cell
+	// boundary, for power-of-two and other cell sizes.
+	for _, cell := range []float64{0.5, 0.25, 1, 2, 0.3, 0.7, 0.125} {
+		a := New(Options{Cell_m: cell})
+		g := a.Geom()
+		check := func(x, y float64) {
+			if got, want := a.index(x, y), g.IndexOf(x, y); got != want {
+				t.Fatalf("cell %v: index(%v, %v) = %d, geom.IndexOf = %d", cell, x, y, got, want)
+			}
+		}
+		for ix := -1; ix <= g.NX+1; ix++ {
+			x := g.MinX_m + float64(ix)*cell
+			for iy := -1; iy <= g.NY+1; iy++ {
+				y := g.MinY_m + float64(iy)*cell
+				for _, dx := range []float64{math.Inf(-1), 0, math.Inf(1)} {
+					for _, dy := range []float64{math.Inf(-1), 0, math.Inf(1)} {
+						check(math.Nextafter(x, dx), math.Nextafter(y, dy))
+					}
+				}
+				check(x+cell/3, y+cell/7)
+			}
+		}
+		for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1e300, -1e300, 0} {
+			check(v, 0)
+			check(0, v)
+		}
+	}
+}
+
+func TestManyUnits(t *testing.T) {
+	// Enough units to grow the part table several times; every one keeps
+	// its own time, and EachGrid, Grids and Grid agree.
+	a := New(Options{Fold: true})
+	const n = 300
+	for round := range 3 {
+		for id := range int64(n) {
+			a.AddPlayer(id+1, id%7+1, int32(round%2+1), float64(id%20)-10, float64(id%9)-4, float64(id+1), true)
+		}
+	}
+	grids := a.Grids(nil)
+	if len(grids) != n+7 {
+		t.Fatalf("%d grids, want %d players + 7 teams", len(grids), n)
+	}
+	i := 0
+	a.EachGrid(func(g *Grid) {
+		w := grids[i]
+		i++
+		if g.Scope != w.Scope || g.ID != w.ID || g.Total_s != w.Total_s || g.Sum() != w.Sum() {
+			t.Errorf("EachGrid %v %d total %v sum %v, Grids %v %d total %v sum %v", g.Scope, g.ID, g.Total_s, g.Sum(), w.Scope, w.ID, w.Total_s, w.Sum())
+		}
+	})
+	for id := range int64(n) {
+		g := a.Grid(ScopePlayer, id+1)
+		if want := 3 * float64(id+1); g == nil || g.Total_s != want {
+			t.Fatalf("player %d: grid %v, want total %v", id+1, g, want)
+		}
+	}
+	if a.Grid(ScopePlayer, n+1) != nil {
+		t.Error("a grid for a player never added")
+	}
+	if c := a.Cells(nil); len(c) != a.NonEmpty() {
+		t.Errorf("Cells gives %d rows, NonEmpty says %d", len(c), a.NonEmpty())
 	}
 }
