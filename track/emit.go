@@ -4,10 +4,14 @@ import "math"
 
 // Emission: Sample rows, analyzer frames and the players' figures.
 
-// dispSpeed is the still detector's statistic at tick n: the horizontal
-// displacement of the smoothed track over the window centred on n, divided
-// by the window's duration, with the window clipped to the track.
-func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
+// dispWindow returns the still detector's statistic at tick n in two
+// parts: the squared horizontal displacement d2_m2 of the smoothed track
+// over the window centred on n, with the window clipped to the track, and
+// the window's duration dur_s (0 when the clipped window is empty). The
+// statistic itself is the speed √d2_m2 / dur_s (dispSpeed); the decisions
+// that only compare it with a threshold use dispAbove and dispBelow, which
+// need neither the square root nor the division in nearly every case.
+func (s *Session) dispWindow(sn *sensor, n, seg, half int64) (d2_m2, dur_s float64) {
 	a, b := n-half, n+half
 	if a < seg {
 		a = seg
@@ -17,11 +21,58 @@ func (s *Session) dispSpeed(sn *sensor, n, seg, half int64) float64 {
 		b--
 	}
 	if b <= a {
-		return 0
+		return 0, 0
 	}
 	sa, sb := &sn.ticks[a&s.tickMask].s, &sn.ticks[b&s.tickMask].s
 	dx, dy := sb[0].X-sa[0].X, sb[1].X-sa[1].X
-	return math.Sqrt(dx*dx+dy*dy) / (float64(b-a) * s.dt_s)
+	return dx*dx + dy*dy, float64(b-a) * s.dt_s
+}
+
+// dispSpeed is the speed √d2_m2 / dur_s of a dispWindow (0 for an empty
+// window).
+func dispSpeed(d2_m2, dur_s float64) float64 {
+	if dur_s == 0 {
+		return 0
+	}
+	return math.Sqrt(d2_m2) / dur_s
+}
+
+// dispAbove reports whether dispSpeed(d2_m2, dur_s) > v_mps, bit for bit
+// the same decision. It compares d2_m2 with (v·dur)² first: the rounding
+// of the square root, the division and the squares moves either side by a
+// few parts in 10¹⁶, so when the two differ by more than 10⁻⁹ of their
+// size (nearly always) the answer is known; only closer than that (or near
+// underflow) is dispSpeed computed and compared exactly.
+func dispAbove(d2_m2, dur_s, v_mps float64) bool {
+	if dur_s != 0 {
+		l := v_mps * dur_s
+		if l2 := l * l; l2 > 1e-200 {
+			if d2_m2 > l2*(1+1e-9) {
+				return true
+			}
+			if d2_m2 < l2*(1-1e-9) {
+				return false
+			}
+		}
+	}
+	return dispSpeed(d2_m2, dur_s) > v_mps
+}
+
+// dispBelow reports whether dispSpeed(d2_m2, dur_s) < v_mps, the same way
+// as dispAbove.
+func dispBelow(d2_m2, dur_s, v_mps float64) bool {
+	if dur_s != 0 {
+		l := v_mps * dur_s
+		if l2 := l * l; l2 > 1e-200 {
+			if d2_m2 < l2*(1-1e-9) {
+				return true
+			}
+			if d2_m2 > l2*(1+1e-9) {
+				return false
+			}
+		}
+	}
+	return dispSpeed(d2_m2, dur_s) < v_mps
 }
 
 // emitFrame turns tick n into Sample rows (from the forward estimate when
@@ -134,14 +185,14 @@ func (s *Session) accumulate(sn *sensor, n int64) {
 
 func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64, in bool, period int32, clock ClockState) {
 	a := &sn.acc
-	d := s.dispSpeed(sn, n, seg, s.halfWin)
+	d2, dur := s.dispWindow(sn, n, seg, s.halfWin)
 	switch {
 	case seg == n:
-		a.moving = d > s.moveOn
-	case a.moving && d < s.moveOff:
-		a.moving = false
-	case !a.moving && d > s.moveOn:
-		a.moving = true
+		a.moving = dispAbove(d2, dur, s.moveOn)
+	case a.moving:
+		a.moving = !dispBelow(d2, dur, s.moveOff)
+	default:
+		a.moving = dispAbove(d2, dur, s.moveOn)
 	}
 	cur := &sn.ticks[n&s.tickMask].s
 	step, counted := 0.0, false
@@ -189,8 +240,9 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 	if speed > a.top {
 		// Top speed is held over TopSpeedWindow_s: the displacement over
 		// the window, so that one noisy velocity estimate cannot set it.
-		if v := min(speed, s.dispSpeed(sn, n, seg, s.topWin)); v > a.top {
-			a.top = v
+		// min(speed, disp) > top ⇔ disp > top here.
+		if d2, dur := s.dispWindow(sn, n, seg, s.topWin); dispAbove(d2, dur, a.top) {
+			a.top = min(speed, dispSpeed(d2, dur))
 		}
 	}
 	if in {

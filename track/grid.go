@@ -267,27 +267,34 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 // the raw step lengths in between to the raw path length.
 func (s *Session) consume(sn *sensor, T int64) {
 	r := &sn.raw
-	for {
+	// The ring's columns resliced to one length: one bounds check per
+	// index covers all of them.
+	rt := r.t
+	rx, ry := r.x[:len(rt)], r.y[:len(rt)]
+	for r.n >= 2 {
+		j := r.at(1)
+		tj := rt[j]
 		// The middle sample of the oldest three is checked once: test
 		// that here, not in a call per tick.
-		if r.n >= 3 && r.t[r.at(1)] != sn.checkedT && sn.dropOutlier(3*s.period_ms) {
+		if r.n >= 3 && tj != sn.checkedT && sn.dropOutlier(3*s.period_ms) {
 			s.q.Outliers++
 			continue
 		}
-		if r.n < 2 || r.t[r.at(1)] > T {
+		if tj > T {
 			break
 		}
-		i, j := r.head, r.at(1)
+		i := r.head
+		ti := rt[i]
 		switch {
-		case r.t[j]-r.t[i] > s.cfg.MaxGap_ms:
+		case tj-ti > s.cfg.MaxGap_ms:
 			s.q.Gaps++
 			sn.split = true
 		default:
 			// sensor.teleport, with the step's length kept for the raw
 			// path length.
-			dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+			dx, dy := rx[j]-rx[i], ry[j]-ry[i]
 			d2 := dx*dx + dy*dy
-			lim := sn.kin.MaxSpeed_mps*(float64(r.t[j]-r.t[i])*1e-3) + sn.kin.JumpSlack_m
+			lim := sn.kin.MaxSpeed_mps*(float64(tj-ti)*1e-3) + sn.kin.JumpSlack_m
 			if d2 > lim*lim {
 				s.q.Teleports++
 				sn.split = true
@@ -295,7 +302,10 @@ func (s *Session) consume(sn *sensor, T int64) {
 				sn.acc.raw += math.Sqrt(d2)
 			}
 		}
-		r.pop()
+		// ring.pop
+		r.lastPopped, r.popped = ti, true
+		r.head = j
+		r.n--
 	}
 }
 
@@ -323,40 +333,66 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 	return nil
 }
 
-// smoothBack runs the RTS backward pass (Model.back, written out here: it
-// is 1.5 steps per tick and sensor) from tick newest down to tick oldest:
-// the smoothed state at the newest tick of a track is its filtered state.
-// A shoe sensor's height needs no smoothing: a player's smoothed z is left
-// unset and read from the filtered state (see emitSensor).
+// smoothBack runs the RTS backward pass (Model.back, written out in
+// rtsBack: it is 1.5 steps per tick and sensor) from tick newest down to
+// tick oldest: the smoothed state at the newest tick of a track is its
+// filtered state. A shoe sensor's height needs no smoothing: a player's
+// smoothed z is left unset and read from the filtered state (see
+// emitSensor). The axes are written out, not looped over, so that the
+// steps of the two or three axes interleave.
 func (sn *sensor) smoothBack(newest, oldest, mask int64) {
 	m := sn.model
 	f0, f1 := m.f0, m.f1
-	nAxes := 2
-	if sn.kind == KindBall {
-		nAxes = 3
-	}
+	last := len(m.c) - 1
+	ball := sn.kind == KindBall
+	ticks := sn.ticks
 	for n := newest; n >= oldest; n-- {
-		t := &sn.ticks[n&mask]
+		t := &ticks[n&mask]
 		seg := t.seg
 		if seg == noSeg {
 			continue
 		}
-		next := &sn.ticks[(n+1)&mask]
+		next := &ticks[(n+1)&mask]
 		if n == newest || next.seg != seg {
 			t.s = t.f
 			continue
 		}
-		c := &m.c[min(int(n-seg), len(m.c)-1)]
-		for a := range nAxes {
-			f, ns := &t.f[a], &next.s[a]
-			d0 := ns.X - (f.X + f0*f.V + f1*f.A)
-			d1 := ns.V - (f.V + f0*f.A)
-			d2 := ns.A - f.A
-			t.s[a] = State{
-				X: f.X + c[0]*d0 + c[1]*d1 + c[2]*d2,
-				V: f.V + c[3]*d0 + c[4]*d1 + c[5]*d2,
-				A: f.A + c[6]*d0 + c[7]*d1 + c[8]*d2,
-			}
+		c := &m.c[min(int(n-seg), last)]
+		// rtsBack on x and y, inlined by hand (too large for the
+		// compiler to inline).
+		fx, fy, nx, ny := &t.f[0], &t.f[1], &next.s[0], &next.s[1]
+		dx0 := nx.X - (fx.X + f0*fx.V + f1*fx.A)
+		dy0 := ny.X - (fy.X + f0*fy.V + f1*fy.A)
+		dx1 := nx.V - (fx.V + f0*fx.A)
+		dy1 := ny.V - (fy.V + f0*fy.A)
+		dx2 := nx.A - fx.A
+		dy2 := ny.A - fy.A
+		t.s[0] = State{
+			X: fx.X + c[0]*dx0 + c[1]*dx1 + c[2]*dx2,
+			V: fx.V + c[3]*dx0 + c[4]*dx1 + c[5]*dx2,
+			A: fx.A + c[6]*dx0 + c[7]*dx1 + c[8]*dx2,
 		}
+		t.s[1] = State{
+			X: fy.X + c[0]*dy0 + c[1]*dy1 + c[2]*dy2,
+			V: fy.V + c[3]*dy0 + c[4]*dy1 + c[5]*dy2,
+			A: fy.A + c[6]*dy0 + c[7]*dy1 + c[8]*dy2,
+		}
+		if ball {
+			t.s[2] = rtsBack(c, f0, f1, &t.f[2], &next.s[2])
+		}
+	}
+}
+
+// rtsBack is Model.back with the gain row c and the F entries f0 = dt,
+// f1 = dt²/2 passed in: given the filtered state f at step k and the
+// smoothed state ns at k+1, x̂_k = f + C_k (ŝ_{k+1} − F f).
+func rtsBack(c *[9]float64, f0, f1 float64, f, ns *State) State {
+	d0 := ns.X - (f.X + f0*f.V + f1*f.A)
+	d1 := ns.V - (f.V + f0*f.A)
+	d2 := ns.A - f.A
+	return State{
+		X: f.X + c[0]*d0 + c[1]*d1 + c[2]*d2,
+		V: f.V + c[3]*d0 + c[4]*d1 + c[5]*d2,
+		A: f.A + c[6]*d0 + c[7]*d1 + c[8]*d2,
 	}
 }

@@ -88,23 +88,32 @@ func (sn *sensor) dropOutlier(maxSpan_ms int64) bool {
 	if r.n < 3 || sn.kin.Outlier_m <= 0 {
 		return false
 	}
+	// The ring's columns resliced to one length: one bounds check per
+	// index covers all four.
+	rt := r.t
+	rx, ry, rz := r.x[:len(rt)], r.y[:len(rt)], r.z[:len(rt)]
 	i, j, k := r.head, r.at(1), r.at(2)
-	if r.t[j] == sn.checkedT {
+	ti, tj, tk := rt[i], rt[j], rt[k]
+	if tj == sn.checkedT {
 		return false
 	}
-	if r.t[k]-r.t[i] > maxSpan_ms || sn.teleport(i, k) {
-		sn.checkedT = r.t[j]
+	// sensor.teleport(i, k), written out on the loaded values.
+	dt := float64(tk-ti) * 1e-3
+	ex, ey := rx[k]-rx[i], ry[k]-ry[i]
+	lim := sn.kin.MaxSpeed_mps*dt + sn.kin.JumpSlack_m
+	if tk-ti > maxSpan_ms || ex*ex+ey*ey > lim*lim {
+		sn.checkedT = tj
 		return false
 	}
-	w := float64(r.t[j]-r.t[i]) / float64(r.t[k]-r.t[i])
-	dx := r.x[j] - (r.x[i] + w*(r.x[k]-r.x[i]))
-	dy := r.y[j] - (r.y[i] + w*(r.y[k]-r.y[i]))
+	w := float64(tj-ti) / float64(tk-ti)
+	dx := rx[j] - (rx[i] + w*ex)
+	dy := ry[j] - (ry[i] + w*ey)
 	if dx*dx+dy*dy <= sn.kin.Outlier_m*sn.kin.Outlier_m {
-		sn.checkedT = r.t[j]
+		sn.checkedT = tj
 		return false
 	}
 	// Move the oldest into the outlier's slot and drop the old head.
-	r.t[j], r.x[j], r.y[j], r.z[j] = r.t[i], r.x[i], r.y[i], r.z[i]
+	rt[j], rx[j], ry[j], rz[j] = ti, rx[i], ry[i], rz[i]
 	r.head = j
 	r.n--
 	return true
