@@ -136,8 +136,9 @@ type Detector struct {
 	relDead_ms  int64 // deadCum_ms at the last release
 	relLive     bool  // the clock was live at the last release
 
-	players map[int64]*PlayerTotal
-	teams   map[int64]*TeamTotal
+	players  map[int64]*PlayerTotal
+	teams    map[int64]*TeamTotal
+	lastTeam *TeamTotal // teamTotal's latest result
 
 	recent      [recentN]recentPoss
 	nRecent     int
@@ -196,11 +197,10 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		return
 	}
 	d.advance(t_ms, live)
-	ni, nd := d.nearest(players, x_m, y_m)
+	ni, nd, hi := d.nearest(players, x_m, y_m)
 	low := z_m < d.cfg.MaxBallZ_m
 
 	if d.holder != 0 {
-		hi := index(players, d.holder)
 		if hi < 0 {
 			// The holder left the court (or its track ended): release now.
 			d.releaseAt(d.endTime(t_ms))
@@ -272,9 +272,11 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 	default:
 		d.state = Loose
 		if d.started && d.prevLive {
+			// Speed ≥ LooseSpeed_mps, compared as squared step length
+			// against the squared step at that speed (no square root).
 			dt := float64(t_ms-d.prevT_ms) / 1000
-			v := math.Sqrt(sq(x_m-d.prevX_m)+sq(y_m-d.prevY_m)+sq(z_m-d.prevZ_m)) / dt
-			if v >= d.cfg.LooseSpeed_mps {
+			step_m := d.cfg.LooseSpeed_mps * dt
+			if step_m <= 0 || sq(x_m-d.prevX_m)+sq(y_m-d.prevY_m)+sq(z_m-d.prevZ_m) >= step_m*step_m {
 				d.state = InFlight
 			}
 		}
@@ -365,24 +367,42 @@ func crossTime(t0, t1 int64, a0, a1, level float64) int64 {
 }
 
 // nearest returns the index of the nearest player and the horizontal
-// distance, -1 if there is none. Ties go to the current candidate or holder,
-// then to the lower id.
-func (d *Detector) nearest(players []PlayerPos, x, y float64) (int, float64) {
-	best, bd := -1, math.Inf(1)
+// distance to it, math.Hypot(x − X_m, y − Y_m), −1 if there is none; and
+// the index of the holder in players (−1 if absent or none), found on the
+// way. Ties go to the current candidate or holder, then to the lower id.
+//
+// It runs for every ball sample over every player with a sample (the bench
+// too), so players are compared by squared distance, (x − X_m)² +
+// (y − Y_m)², and only the chosen player's distance is computed: Hypot,
+// which guards against overflow the court never reaches, was most of a
+// frame's cost. Squares order players as distances do; the two can only
+// disagree, through rounding, for two distances equal to about 1e-16 of
+// their size.
+func (d *Detector) nearest(players []PlayerPos, x, y float64) (best int, dist float64, holder int) {
+	best, holder = -1, -1
+	bd2 := math.Inf(1)
+	// court.Template.InBounds(X_m, Y_m, OnCourtMargin_m), with its bounds
+	// computed once (the same expressions, so the same values).
+	t, m := &d.cfg.Court, d.cfg.OnCourtMargin_m
+	maxX_m, maxY_m := t.Length_m/2+m, t.Width_m/2+m
+	onCourt := func(p *PlayerPos) bool { return math.Abs(p.X_m) <= maxX_m && math.Abs(p.Y_m) <= maxY_m }
 	for i := range players {
 		p := &players[i]
+		if p.ID == d.holder && holder < 0 {
+			holder = i
+		}
 		if p.ID == d.barPlayer && p.ID != d.holder {
 			continue
 		}
-		if p.ID != d.holder && !d.cfg.Court.InBounds(p.X_m, p.Y_m, d.cfg.OnCourtMargin_m) {
+		if p.ID != d.holder && !onCourt(p) {
 			continue // on the bench, not on the court
 		}
-		dd := math.Hypot(x-p.X_m, y-p.Y_m)
-		if best < 0 || dd < bd {
-			best, bd = i, dd
+		dd2 := sq(x-p.X_m) + sq(y-p.Y_m)
+		if best < 0 || dd2 < bd2 {
+			best, bd2 = i, dd2
 			continue
 		}
-		if dd == bd {
+		if dd2 == bd2 {
 			b := players[best].ID
 			switch {
 			case b == d.holder || b == d.cand:
@@ -391,33 +411,33 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (int, float64) {
 			}
 		}
 	}
-	if best >= 0 && d.ctlTeam != 0 && d.cfg.TeamTie_m > 0 && players[best].ID != d.holder && d.team(players[best].ID) != d.ctlTeam {
+	if d.holder == 0 {
+		holder = -1
+	}
+	if best < 0 {
+		return best, math.Inf(1), holder
+	}
+	bd := math.Hypot(x-players[best].X_m, y-players[best].Y_m)
+	if d.ctlTeam != 0 && d.cfg.TeamTie_m > 0 && players[best].ID != d.holder && d.team(players[best].ID) != d.ctlTeam {
 		// Two players of both teams about as near (within the tracking
-		// noise): the team in control keeps the ball.
-		alt, ad := -1, bd+d.cfg.TeamTie_m
+		// noise): the team in control keeps the ball. The last of its
+		// players within bd + TeamTie_m that is no farther than the
+		// previous one found wins (squared distances again).
+		alt, ad2 := -1, sq(bd+d.cfg.TeamTie_m)
 		for i := range players {
 			p := &players[i]
-			if p.ID == d.barPlayer || !d.cfg.Court.InBounds(p.X_m, p.Y_m, d.cfg.OnCourtMargin_m) {
+			if p.ID == d.barPlayer || !onCourt(p) {
 				continue
 			}
-			if dd := math.Hypot(x-p.X_m, y-p.Y_m); dd <= ad && d.team(p.ID) == d.ctlTeam {
-				alt, ad = i, dd
+			if dd2 := sq(x-p.X_m) + sq(y-p.Y_m); dd2 <= ad2 && d.team(p.ID) == d.ctlTeam {
+				alt, ad2 = i, dd2
 			}
 		}
 		if alt >= 0 {
-			return alt, ad
+			return alt, math.Hypot(x-players[alt].X_m, y-players[alt].Y_m), holder
 		}
 	}
-	return best, bd
-}
-
-func index(players []PlayerPos, id int64) int {
-	for i := range players {
-		if players[i].ID == id {
-			return i
-		}
-	}
-	return -1
+	return best, bd, holder
 }
 
 // entryTime is when the ball crossed into Entry_m of p, interpolated from
@@ -764,12 +784,19 @@ func (d *Detector) playerTotal(id, team int64) *PlayerTotal {
 	return p
 }
 
+// teamTotal returns team's totals, created on first use. The last one
+// found is remembered: the team in control is charged at every ball
+// sample, and it seldom changes.
 func (d *Detector) teamTotal(team int64) *TeamTotal {
+	if t := d.lastTeam; t != nil && t.TeamID == team {
+		return t
+	}
 	t := d.teams[team]
 	if t == nil {
 		t = &TeamTotal{TeamID: team}
 		d.teams[team] = t
 	}
+	d.lastTeam = t
 	return t
 }
 
