@@ -120,7 +120,7 @@ type Accumulator struct {
 // New returns an Accumulator with o (zero fields take their defaults).
 func New(o Options) *Accumulator {
 	o.defaults()
-	a := &Accumulator{opt: o, geom: GeomFor(o)}
+	a := &Accumulator{opt: o, geom: GeomFor(o), parts: newPartTable()}
 	if frac, _ := math.Frexp(o.Cell_m); frac == 0.5 {
 		a.perCell_m = 1 / o.Cell_m
 	}
@@ -171,9 +171,11 @@ func Fold(x_m, y_m float64, attack int) (float64, float64) {
 // AddPlayer adds dt_s seconds at (x_m, y_m) to the player's grid and to its
 // team's grid (when teamID ≠ 0).
 //
-// The cell index is computed once and added to both grids. This is the
-// engine's busiest analysis call (once per player per grid tick), so the
-// grids are found in a flat hash table rather than a Go map; see partTable.
+// This is the engine's busiest analysis call (once per player per grid
+// tick), so it does the least it can: the cell index is computed once and
+// added to both grids, and a single lookup in a flat hash table (see
+// partTable) finds the player's part, whose slot also points to the team's
+// part of the same period.
 func (a *Accumulator) AddPlayer(playerID, teamID int64, period int32, x_m, y_m, dt_s float64, live bool) {
 	if a.opt.LiveOnly && !live {
 		return
@@ -183,19 +185,32 @@ func (a *Accumulator) AddPlayer(playerID, teamID int64, period int32, x_m, y_m, 
 	}
 	i := a.index(x_m, y_m)
 	k := mkey(ScopePlayer, playerID, teamID, period)
-	g := a.parts.get(k)
-	if g == nil {
-		g = a.newPart(k)
+	s := a.parts.slot(k)
+	if s == nil {
+		s = a.newPlayerPart(k)
 	}
-	g.add(i, dt_s)
-	if teamID != 0 {
-		k = mkey(ScopeTeam, teamID, teamID, period)
-		g = a.parts.get(k)
-		if g == nil {
-			g = a.newPart(k)
+	s.g.add(i, dt_s)
+	if s.team != nil {
+		s.team.add(i, dt_s)
+	}
+}
+
+// newPlayerPart creates the player's part of unit k (not in a.parts yet)
+// and, unless the team is 0, finds or creates its team's part of the same
+// period, and returns the player's slot.
+func (a *Accumulator) newPlayerPart(k key) *partSlot {
+	var team *Grid
+	if k.team != 0 {
+		tk := mkey(ScopeTeam, k.team, k.team, k.period())
+		if s := a.parts.slot(tk); s != nil {
+			team = s.g
+		} else {
+			team = a.newPart(tk).g
 		}
-		g.add(i, dt_s)
 	}
+	s := a.newPart(k)
+	s.team = team
+	return s
 }
 
 // AddBall adds dt_s seconds at (x_m, y_m) to the ball's grid. With folding,
@@ -208,11 +223,11 @@ func (a *Accumulator) AddBall(ballID, teamID int64, period int32, x_m, y_m, dt_s
 		teamID, period = 0, 0
 	}
 	k := mkey(ScopeBall, ballID, teamID, period)
-	g := a.parts.get(k)
-	if g == nil {
-		g = a.newPart(k)
+	s := a.parts.slot(k)
+	if s == nil {
+		s = a.newPart(k)
 	}
-	g.add(a.index(x_m, y_m), dt_s)
+	s.g.add(a.index(x_m, y_m), dt_s)
 }
 
 // index returns geom.Grid.IndexOf(x_m, y_m) on a's grid, bit for bit: the
@@ -240,11 +255,11 @@ func (a *Accumulator) index(x_m, y_m float64) int {
 //go:noinline
 func (a *Accumulator) indexDiv(x_m, y_m float64) int { return a.geom.IndexOf(x_m, y_m) }
 
-// newPart creates the grid of unit k (not in a.parts yet) and adds it.
-func (a *Accumulator) newPart(k key) *Grid {
+// newPart creates the grid of unit k (not in a.parts yet), adds it and
+// returns its slot.
+func (a *Accumulator) newPart(k key) *partSlot {
 	g := &Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: make([]float64, a.geom.Len())}
-	a.parts.put(k, g)
-	return g
+	return a.parts.put(k, g)
 }
 
 // add adds dt seconds to flat cell i (i < 0: outside the grid, Out_s).
@@ -260,19 +275,26 @@ func (g *Grid) add(i int, dt float64) {
 // partTable maps keys to parts: an open-addressing hash table with linear
 // probing, at most half full, whose slots hold the key beside the grid.
 // It replaces a map[key]*Grid on the per-sample path: a lookup is one
-// multiply-shift hash and, nearly always, one slot compare (about 2 ns
-// against about 20 ns for the map with its generic hashing of a 24-byte
-// key). Parts are never removed. Iteration order does not matter: readers
-// sort the keys (sortedKeys).
+// multiply-shift hash and, nearly always, one slot compare, inlined into
+// the caller, where the map hashed its 24-byte key generically in a call.
+// A player's slot also holds its team's grid (partSlot.team), so a player
+// sample costs one lookup. Parts are never removed. Iteration order does
+// not matter: readers sort the keys (sortedKeys).
 type partTable struct {
-	slots []partSlot // len a power of two (or 0); g == nil marks a free slot
+	slots []partSlot // len a power of two; g == nil marks a free slot
 	n     int        // slots in use
 	shift uint       // 64 − log2(len(slots))
 }
 
+// newPartTable returns an empty table (16 free slots).
+func newPartTable() partTable {
+	return partTable{slots: make([]partSlot, 16), shift: 64 - 4}
+}
+
 type partSlot struct {
-	k key
-	g *Grid
+	k    key
+	g    *Grid
+	team *Grid // for a player's part: its team's part of the same period (nil: team 0)
 }
 
 // hash spreads k over the table (Fibonacci hashing: the top bits of a
@@ -282,32 +304,42 @@ func (t *partTable) hash(k key) uint64 {
 	return h >> t.shift
 }
 
-// get returns k's grid, or nil.
-func (t *partTable) get(k key) *Grid {
-	if t.n == 0 {
-		return nil
-	}
+// slot returns k's slot, or nil. The pointer is valid until the next put.
+// (A free slot's key is zero, which no real key is: its scope is ≥ 1.)
+func (t *partTable) slot(k key) *partSlot {
 	mask := uint64(len(t.slots) - 1)
 	for i := t.hash(k); ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.g == nil || s.k == k {
-			return s.g
+		if s.k == k {
+			return s
+		}
+		if s.g == nil {
+			return nil
 		}
 	}
 }
 
+// get returns k's grid, or nil.
+func (t *partTable) get(k key) *Grid {
+	if s := t.slot(k); s != nil {
+		return s.g
+	}
+	return nil
+}
+
 // put adds k (not yet in t) with grid g, doubling the table first when it
-// would become more than half full.
-func (t *partTable) put(k key, g *Grid) {
+// would become more than half full, and returns k's slot (valid until the
+// next put).
+func (t *partTable) put(k key, g *Grid) *partSlot {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
-		size := max(16, 2*len(old))
+		size := 2 * len(old)
 		t.slots = make([]partSlot, size)
 		t.shift = uint(64 - bits.TrailingZeros(uint(size)))
 		t.n = 0
 		for _, s := range old {
 			if s.g != nil {
-				t.put(s.k, s.g)
+				t.put(s.k, s.g).team = s.team
 			}
 		}
 	}
@@ -316,8 +348,9 @@ func (t *partTable) put(k key, g *Grid) {
 	for t.slots[i].g != nil {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = partSlot{k, g}
+	t.slots[i] = partSlot{k: k, g: g}
 	t.n++
+	return &t.slots[i]
 }
 
 // Grid returns a new Grid of (s, id) with every period folded as Options

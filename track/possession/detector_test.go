@@ -482,26 +482,6 @@ func FuzzDetector(f *testing.F) {
 	})
 }
 
-// BenchmarkUpdate measures one ball sample with ten players on court.
-//
-//	go test ./track/possession -bench Update -benchmem -cpuprofile cpu.out
-func BenchmarkUpdate(b *testing.B) {
-	d := New(DefaultConfig(), func(id int64) int64 { return 100 + id%2 }, func(*Event) {})
-	ps := make([]PlayerPos, 10)
-	for k := range ps {
-		ps[k] = PlayerPos{ID: int64(k + 1), X_m: float64(k*2 - 9), Y_m: float64(k%3 - 1)}
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		t := float64(i) / 25
-		// The ball travels along the line of players, held by each in turn.
-		x := 9 * math.Sin(t/5)
-		d.Update(int64(i)*40, x, 0.2, 1.0, ps, true)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
-}
-
 func TestDeadBallHandoverIsNoTurnover(t *testing.T) {
 	// Player 1 holds the ball; the clock stops at 1 s; at 2 s the ball is
 	// handed to player 3 (the other team) who inbounds it after the clock
