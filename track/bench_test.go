@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"syscall"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
@@ -68,6 +69,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportAllocs()
 	var d decode.Decoder
 	var m decode.Message
+	cpu0 := cpuTime_ns()
 	for b.Loop() {
 		for _, l := range lines {
 			if err := d.Decode(l, &m); err != nil {
@@ -75,7 +77,7 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	}
-	report(b, len(lines))
+	report(b, len(lines), cpu0)
 }
 
 func BenchmarkEngine(b *testing.B) {
@@ -98,6 +100,7 @@ func BenchmarkEngine(b *testing.B) {
 			cfg.Causal = causal
 			b.SetBytes(corpusBytes(lines))
 			b.ReportAllocs()
+			cpu0 := cpuTime_ns()
 			for b.Loop() {
 				s, _ := NewSession(cfg, Meta{}, &discard{})
 				for i := range locs {
@@ -108,7 +111,7 @@ func BenchmarkEngine(b *testing.B) {
 				}
 				s.Close()
 			}
-			report(b, len(lines))
+			report(b, len(lines), cpu0)
 		})
 	}
 }
@@ -119,6 +122,7 @@ func BenchmarkDecodeEngine(b *testing.B) {
 	b.ReportAllocs()
 	var d decode.Decoder
 	var m decode.Message
+	cpu0 := cpuTime_ns()
 	for b.Loop() {
 		s, _ := NewSession(DefaultConfig(), Meta{}, &discard{})
 		for _, l := range lines {
@@ -131,11 +135,25 @@ func BenchmarkDecodeEngine(b *testing.B) {
 		}
 		s.Close()
 	}
-	report(b, len(lines))
+	report(b, len(lines), cpu0)
 }
 
-func report(b *testing.B, samples int) {
+// report adds the per-sample figures: wall time (ns/sample, samples/s)
+// and the process's CPU time since cpu0 (cpu-ns/sample), which a loaded
+// machine disturbs less than wall time: time spent waiting for a core is
+// not counted.
+func report(b *testing.B, samples int, cpu0 int64) {
 	ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(samples)
 	b.ReportMetric(ns, "ns/sample")
 	b.ReportMetric(1e9/ns, "samples/s")
+	b.ReportMetric(float64(cpuTime_ns()-cpu0)/float64(b.N)/float64(samples), "cpu-ns/sample")
+}
+
+// cpuTime_ns is the user + system CPU time of the process so far.
+func cpuTime_ns() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }

@@ -137,13 +137,12 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	if t.seg == noSeg {
 		return
 	}
-	st := &t.s
+	// A player's z is never smoothed (see sensor.smoothBack).
+	px, py, pz := &t.s[0], &t.s[1], &t.f[2]
 	if fwd {
-		st = &t.f
-	}
-	px, py, pz := &st[0], &st[1], &st[2]
-	if sn.kind == KindPlayer {
-		pz = &t.f[2] // not smoothed (see sensor.smoothBack)
+		px, py = &t.f[0], &t.f[1]
+	} else if sn.sz != nil {
+		pz = &sn.sz[n&s.tickMask]
 	}
 	vx, vy := px.V, py.V
 	speed, at := planar(px, py)
@@ -161,7 +160,7 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
 	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
 	if !fwd && sn.kind == KindPlayer {
-		s.accumulateAt(sn, n, t.seg, px.X, py.X, speed, at, in, period, clock)
+		s.accumulateAt(sn, t, n, speed, at, in, period, clock)
 	}
 }
 
@@ -180,11 +179,16 @@ func (s *Session) accumulate(sn *sensor, n int64) {
 	px, py := &t.s[0], &t.s[1]
 	speed, at := planar(px, py)
 	in := s.inBounds(px.X, py.X)
-	s.accumulateAt(sn, n, seg, px.X, py.X, speed, at, in, period, clock)
+	s.accumulateAt(sn, t, n, speed, at, in, period, clock)
 }
 
-func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64, in bool, period int32, clock ClockState) {
+// accumulateAt is accumulate with the tick's slot t (holding an estimate)
+// and its row's figures already computed.
+func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float64, in bool, period int32, clock ClockState) {
 	a := &sn.acc
+	seg := t.seg
+	cur := &t.s
+	x, y := cur[0].X, cur[1].X
 	d2, dur := s.dispWindow(sn, n, seg, s.halfWin)
 	switch {
 	case seg == n:
@@ -194,7 +198,6 @@ func (s *Session) accumulateAt(sn *sensor, n, seg int64, x, y, speed, at float64
 	default:
 		a.moving = dispAbove(d2, dur, s.moveOn)
 	}
-	cur := &sn.ticks[n&s.tickMask].s
 	step, counted := 0.0, false
 	switch {
 	case seg < n && a.moving:

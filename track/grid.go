@@ -265,26 +265,52 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 // consume makes the newest raw sample at or before T the left bracket,
 // dropping single-sample outliers, counting gaps and teleports, and adding
 // the raw step lengths in between to the raw path length.
+//
+// A single-sample outlier is the second-oldest raw sample when it is
+// further than Outlier_m from the straight line between its neighbours
+// while the neighbours themselves are consistent: close in time (three
+// grid periods) and no teleport between them. Each middle sample is
+// checked once (sensor.checkedT). The check is written out here, in the
+// one loop every tick of every sensor runs, rather than called.
 func (s *Session) consume(sn *sensor, T int64) {
 	r := &sn.raw
 	// The ring's columns resliced to one length: one bounds check per
 	// index covers all of them.
 	rt := r.t
-	rx, ry := r.x[:len(rt)], r.y[:len(rt)]
+	rx, ry, rz := r.x[:len(rt)], r.y[:len(rt)], r.z[:len(rt)]
+	kin := sn.kin
 	for r.n >= 2 {
-		j := r.at(1)
-		tj := rt[j]
-		// The middle sample of the oldest three is checked once: test
-		// that here, not in a call per tick.
-		if r.n >= 3 && tj != sn.checkedT && sn.dropOutlier(3*s.period_ms) {
-			s.q.Outliers++
-			continue
+		i, j := r.head, r.at(1)
+		ti, tj := rt[i], rt[j]
+		if r.n >= 3 && tj != sn.checkedT && kin.Outlier_m > 0 {
+			k := r.at(2)
+			tk := rt[k]
+			// sensor.teleport(i, k), written out.
+			dt := float64(tk-ti) * 1e-3
+			ex, ey := rx[k]-rx[i], ry[k]-ry[i]
+			lim := kin.MaxSpeed_mps*dt + kin.JumpSlack_m
+			if tk-ti > 3*s.period_ms || ex*ex+ey*ey > lim*lim {
+				sn.checkedT = tj
+			} else {
+				w := float64(tj-ti) / float64(tk-ti)
+				dx := rx[j] - (rx[i] + w*ex)
+				dy := ry[j] - (ry[i] + w*ey)
+				if dx*dx+dy*dy <= kin.Outlier_m*kin.Outlier_m {
+					sn.checkedT = tj
+				} else {
+					// Move the oldest into the outlier's slot and drop
+					// the old head.
+					rt[j], rx[j], ry[j], rz[j] = ti, rx[i], ry[i], rz[i]
+					r.head = j
+					r.n--
+					s.q.Outliers++
+					continue
+				}
+			}
 		}
 		if tj > T {
 			break
 		}
-		i := r.head
-		ti := rt[i]
 		switch {
 		case tj-ti > s.cfg.MaxGap_ms:
 			s.q.Gaps++
@@ -294,7 +320,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 			// path length.
 			dx, dy := rx[j]-rx[i], ry[j]-ry[i]
 			d2 := dx*dx + dy*dy
-			lim := sn.kin.MaxSpeed_mps*(float64(tj-ti)*1e-3) + sn.kin.JumpSlack_m
+			lim := kin.MaxSpeed_mps*(float64(tj-ti)*1e-3) + kin.JumpSlack_m
 			if d2 > lim*lim {
 				s.q.Teleports++
 				sn.split = true
@@ -336,16 +362,15 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 // smoothBack runs the RTS backward pass (Model.back, written out in
 // rtsBack: it is 1.5 steps per tick and sensor) from tick newest down to
 // tick oldest: the smoothed state at the newest tick of a track is its
-// filtered state. A shoe sensor's height needs no smoothing: a player's
-// smoothed z is left unset and read from the filtered state (see
-// emitSensor). The axes are written out, not looped over, so that the
+// filtered state. A shoe sensor's height needs no smoothing: a player has
+// no smoothed z, its rows take the filtered one (see emitSensor). The axes are written out, not looped over, so that the
 // steps of the two or three axes interleave.
 func (sn *sensor) smoothBack(newest, oldest, mask int64) {
 	m := sn.model
 	f0, f1 := m.f0, m.f1
 	last := len(m.c) - 1
-	ball := sn.kind == KindBall
-	ticks := sn.ticks
+	ticks, sz := sn.ticks, sn.sz
+	ball := sz != nil
 	for n := newest; n >= oldest; n-- {
 		t := &ticks[n&mask]
 		seg := t.seg
@@ -354,7 +379,10 @@ func (sn *sensor) smoothBack(newest, oldest, mask int64) {
 		}
 		next := &ticks[(n+1)&mask]
 		if n == newest || next.seg != seg {
-			t.s = t.f
+			t.s = [2]State{t.f[0], t.f[1]}
+			if ball {
+				sz[n&mask] = t.f[2]
+			}
 			continue
 		}
 		c := &m.c[min(int(n-seg), last)]
@@ -378,7 +406,7 @@ func (sn *sensor) smoothBack(newest, oldest, mask int64) {
 			A: fy.A + c[6]*dy0 + c[7]*dy1 + c[8]*dy2,
 		}
 		if ball {
-			t.s[2] = rtsBack(c, f0, f1, &t.f[2], &next.s[2])
+			sz[n&mask] = rtsBack(c, f0, f1, &t.f[2], &sz[(n+1)&mask])
 		}
 	}
 }

@@ -39,6 +39,19 @@ const (
 	ringFull
 )
 
+// push appends a sample newer than every one held when the ring holds
+// some and has room, and reports whether it did: the common case of insert
+// (which handles every case), small enough to inline into the caller.
+func (r *ring) push(t int64, x, y, z float64) bool {
+	if r.n == 0 || r.n == len(r.t) || t <= r.lastT() {
+		return false
+	}
+	j := r.at(r.n)
+	r.t[j], r.x[j], r.y[j], r.z[j] = t, x, y, z
+	r.n++
+	return true
+}
+
 // insert places a sample in time order. Equal timestamps are duplicates.
 // The caller has checked that t is not older than what was consumed.
 func (r *ring) insert(t int64, x, y, z float64) insertResult {

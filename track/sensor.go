@@ -18,7 +18,7 @@ type sensor struct {
 	kin      *KinConfig
 
 	raw      ring
-	checkedT int64 // the sample already checked by dropOutlier
+	checkedT int64 // the middle sample already checked for an outlier (consume)
 	split    bool  // the next estimate starts a new track (gap or teleport behind)
 	lastN    int64 // last tick number with an estimate
 
@@ -26,17 +26,22 @@ type sensor struct {
 	// one slice per axis) so that the forward step, the backward pass and
 	// the emission of a tick touch one place in memory.
 	ticks []tickSlot
+	// sz is the ball's smoothed height by tick slot, beside the tick ring
+	// so that a tickSlot is 128 bytes (two cache lines); nil for a player,
+	// whose height is never smoothed.
+	sz []State
 
 	acc accum
 }
 
 // tickSlot is one sensor's estimate at one tick: the start tick of the
-// track it belongs to (noSeg: no estimate) and the filtered and smoothed
-// states on the x, y and z axes. A player's z is never smoothed: s[2] of a
-// player is not kept up to date, its rows take f[2].
+// track it belongs to (noSeg: no estimate), the filtered states on the x,
+// y and z axes and the smoothed states on x and y (the ball's smoothed z
+// is in sensor.sz; a player's rows take the filtered z).
 type tickSlot struct {
-	seg  int64
-	f, s axes
+	seg int64
+	f   axes
+	s   [2]State
 }
 
 // axes holds one State per axis: x, y, z.
@@ -62,6 +67,9 @@ type accum struct {
 
 func (sn *sensor) allocTicks(capacity int) {
 	sn.ticks = make([]tickSlot, capacity)
+	if sn.kind == KindBall {
+		sn.sz = make([]State, capacity)
+	}
 	for i := range sn.ticks {
 		sn.ticks[i].seg = noSeg
 	}
@@ -77,46 +85,6 @@ func (sn *sensor) teleport(i, j int) bool {
 	dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
 	lim := sn.kin.MaxSpeed_mps*dt + sn.kin.JumpSlack_m
 	return dx*dx+dy*dy > lim*lim
-}
-
-// dropOutlier removes the second-oldest raw sample when it is a single
-// sample jump: further than Outlier_m from the straight line between its
-// neighbours while the neighbours themselves are consistent: close in time
-// (maxSpan_ms, a few grid periods) and no teleport between them. It reports whether it removed one.
-func (sn *sensor) dropOutlier(maxSpan_ms int64) bool {
-	r := &sn.raw
-	if r.n < 3 || sn.kin.Outlier_m <= 0 {
-		return false
-	}
-	// The ring's columns resliced to one length: one bounds check per
-	// index covers all four.
-	rt := r.t
-	rx, ry, rz := r.x[:len(rt)], r.y[:len(rt)], r.z[:len(rt)]
-	i, j, k := r.head, r.at(1), r.at(2)
-	ti, tj, tk := rt[i], rt[j], rt[k]
-	if tj == sn.checkedT {
-		return false
-	}
-	// sensor.teleport(i, k), written out on the loaded values.
-	dt := float64(tk-ti) * 1e-3
-	ex, ey := rx[k]-rx[i], ry[k]-ry[i]
-	lim := sn.kin.MaxSpeed_mps*dt + sn.kin.JumpSlack_m
-	if tk-ti > maxSpan_ms || ex*ex+ey*ey > lim*lim {
-		sn.checkedT = tj
-		return false
-	}
-	w := float64(tj-ti) / float64(tk-ti)
-	dx := rx[j] - (rx[i] + w*ex)
-	dy := ry[j] - (ry[i] + w*ey)
-	if dx*dx+dy*dy <= sn.kin.Outlier_m*sn.kin.Outlier_m {
-		sn.checkedT = tj
-		return false
-	}
-	// Move the oldest into the outlier's slot and drop the old head.
-	rt[j], rx[j], ry[j], rz[j] = ti, rx[i], ry[i], rz[i]
-	r.head = j
-	r.n--
-	return true
 }
 
 // idTable maps sensor ids to dense indices: open addressing with linear

@@ -269,11 +269,14 @@ func (s *Session) location(l *decode.Location) error {
 		}
 		return nil
 	}
-	var prevLast int64 = -1
-	if sn.raw.n > 0 {
+	var prevLast int64 = -1 // for learn, before the grid starts
+	if sn.raw.n > 0 && !s.gridStarted() {
 		prevLast = sn.raw.lastT()
 	}
-	res := sn.raw.insert(t, x, y, z)
+	res := inserted
+	if !sn.raw.push(t, x, y, z) {
+		res = sn.raw.insert(t, x, y, z)
+	}
 	if res == ringFull {
 		// The grid is held back (a long dropout of another sensor, or the
 		// rate estimate still running): move it on, then retry once.
@@ -309,6 +312,9 @@ func (s *Session) location(l *decode.Location) error {
 		if err := s.startGrid(); err != nil {
 			return err
 		}
+	}
+	if s.nextTick*s.period_ms > s.maxT-s.cfg.ReorderWindow_ms {
+		return nil // advance would find no complete tick: spare the call
 	}
 	return s.advance(false)
 }
