@@ -61,10 +61,10 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	}
 	// Every player with a sample: the detector leaves out players far
 	// from the ball (the bench) by itself.
-	a.players = a.players[:0]
+	a.players = slices.Grow(a.players[:0], len(f.Players))[:len(f.Players)]
 	for i := range f.Players {
 		p := &f.Players[i]
-		a.players = append(a.players, possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m})
+		a.players[i] = possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m}
 	}
 	b := &f.Balls[0]
 	a.d.Update(f.T_ms, b.X_m, b.Y_m, b.Z_m, a.players, live)

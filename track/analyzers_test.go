@@ -270,3 +270,52 @@ func TestHeatmapAnalyzerFoldVotes(t *testing.T) {
 		})
 	}
 }
+
+// Once every player, team and period has been met, the analyzers' Frame
+// does not allocate (the engine calls both at every grid tick).
+func TestAnalyzersFrameNoAllocs(t *testing.T) {
+	roster := []decode.RosterTeam{
+		{ID: 10, Players: []decode.Player{{ID: 1}, {ID: 2}}},
+		{ID: 20, Players: []decode.Player{{ID: 3}, {ID: 4}}},
+	}
+	for _, fold := range []bool{false, true} {
+		poss := track.NewPossessionAnalyzer(roster, possession.ConfigFor(court.NBA))
+		heat := track.NewHeatmapAnalyzer(heatmap.Options{Court: court.NBA, Fold: fold})
+		f := track.Frame{Dt_s: 0.04, Period: 1, Clock: track.ClockLive,
+			Players: make([]track.Sample, 5), Balls: make([]track.Sample, 1)}
+		var segs [256]int // by SegmentType
+		emit := func(g *track.Segment) error { segs[g.Type]++; return nil }
+		i := 0
+		step := func() {
+			i++
+			f.T_ms = int64(i) * 40
+			// Players 1-4 on court, one on the bench; the ball goes from
+			// one player's hands to the next every 2 s (passes, possessions,
+			// turnovers).
+			for k := range 5 {
+				x := float64(k*4 - 8)
+				if k == 4 {
+					x = 20 // the bench
+				}
+				f.Players[k] = track.Sample{SensorID: int64(k + 1), TeamID: int64(10 + 10*(k/2)), X_m: x + 0.1*math.Sin(float64(i)/7), Y_m: 1, InBounds: k < 4}
+			}
+			h := (i / 50) % 4
+			f.Balls[0] = track.Sample{SensorID: 99, X_m: float64(h*4-8) + 0.3, Y_m: 1, Z_m: 1}
+			if err := poss.Frame(&f, emit); err != nil {
+				t.Fatal(err)
+			}
+			if err := heat.Frame(&f, emit); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 1000 { // meet everyone (and every team in control)
+			step()
+		}
+		if segs[track.SegPossession] == 0 || segs[track.SegPass] == 0 || segs[track.SegTurnover] == 0 {
+			t.Fatalf("fold %v: segments %v, want possessions, passes and turnovers", fold, segs)
+		}
+		if n := testing.AllocsPerRun(500, step); n != 0 {
+			t.Errorf("fold %v: Frame allocates %.2f times per frame, want 0", fold, n)
+		}
+	}
+}
