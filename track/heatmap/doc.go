@@ -20,7 +20,12 @@
 // centre x_m/y_m, seconds), the shape of the engine's heatmap table.
 //
 // Memory is constant in the length of the input: one grid per id (per
-// period when folding). Add allocates only when it meets a new unit. Grid,
-// Grids and Cells build new values at each call (copies: later Adds do not
-// change them). An Accumulator is not safe for concurrent use.
+// period when folding). Add allocates only when it meets a new unit; a
+// player sample costs one cell index and one lookup in a flat hash table
+// (the player's entry also points to its team's grid). Grid, Grids and
+// Cells build new values at each call (copies: later Adds do not change
+// them); EachGrid passes each map in a grid it reuses, valid only during
+// the call. Reading merges a unit's parts in one fixed order (sorted by
+// key), so results are bit-identical from run to run. An Accumulator is
+// not safe for concurrent use.
 package heatmap

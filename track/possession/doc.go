@@ -65,6 +65,8 @@
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team
 // has been seen; memory is constant in the length of the input (a few
-// fixed rings plus one entry per player and team). A Detector is not safe
-// for concurrent use.
+// fixed rings plus one entry per player and team). Its cost per ball
+// sample is one pass over the players comparing squared distances (the
+// square root is taken for the nearest player only). A Detector is not
+// safe for concurrent use.
 package possession
