@@ -394,12 +394,17 @@ func (a *Accumulator) sortedKeys() []key {
 	return keys
 }
 
+// flip reports whether part k is read turned half a turn (folding, and
+// its team attacks west in its period).
+func (a *Accumulator) flip(k key) bool {
+	return a.opt.Fold && a.opt.Attack != nil && k.team != 0 && a.opt.Attack(k.team, k.period()) < 0
+}
+
 // merge adds part p (of unit k) into dst, folded.
 func (a *Accumulator) merge(dst *Grid, k key, p *Grid) {
 	dst.Total_s += p.Total_s
 	dst.Out_s += p.Out_s
-	flip := a.opt.Fold && a.opt.Attack != nil && k.team != 0 && a.opt.Attack(k.team, k.period()) < 0
-	if !flip {
+	if !a.flip(k) {
 		for i, v := range p.Seconds {
 			dst.Seconds[i] += v
 		}
@@ -415,27 +420,34 @@ func (a *Accumulator) merge(dst *Grid, k key, p *Grid) {
 
 // EachGrid calls fn with the Grid of every (scope, id), ordered by scope
 // then id, folded as Options say: the grids Grids returns, without a copy
-// each. The Grid passed to fn is reused: it is valid only during the call.
-// fn must not call a's methods.
+// each. The Grid passed to fn is valid only during the call and must not
+// be modified: it is a reused buffer, or a's own part when the unit has
+// only one part to read unturned (without folding, every unit). Passing
+// the part is exact: merging it alone would add its values to zeros, and
+// x + 0 is x for every value a part can hold (parts start at +0, so they
+// never hold −0). fn must not call a's methods.
 func (a *Accumulator) EachGrid(fn func(g *Grid)) {
+	keys := a.sortedKeys()
 	cur := &a.scratch
-	if cur.Seconds == nil {
-		cur.Seconds = make([]float64, a.geom.Len())
-	}
-	open := false
-	for _, k := range a.sortedKeys() {
-		if open && (cur.Scope != k.scope() || cur.ID != k.id) {
-			fn(cur)
-			open = false
+	for lo := 0; lo < len(keys); {
+		k := keys[lo]
+		hi := lo + 1
+		for hi < len(keys) && keys[hi].sp>>32 == k.sp>>32 && keys[hi].id == k.id {
+			hi++
 		}
-		if !open {
-			clear(cur.Seconds)
-			*cur = Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: cur.Seconds}
-			open = true
+		if hi == lo+1 && !a.flip(k) {
+			fn(a.parts.get(k))
+			lo = hi
+			continue
 		}
-		a.merge(cur, k, a.parts.get(k))
-	}
-	if open {
+		if cur.Seconds == nil {
+			cur.Seconds = make([]float64, a.geom.Len())
+		}
+		clear(cur.Seconds)
+		*cur = Grid{Scope: k.scope(), ID: k.id, Geom: a.geom, Seconds: cur.Seconds}
+		for ; lo < hi; lo++ {
+			a.merge(cur, keys[lo], a.parts.get(keys[lo]))
+		}
 		fn(cur)
 	}
 }

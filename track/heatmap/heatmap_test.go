@@ -255,36 +255,48 @@ func TestIndexMatchesGeom(t *testing.T) {
 
 func TestManyUnits(t *testing.T) {
 	// Enough units to grow the part table several times; every one keeps
-	// its own time, and EachGrid, Grids and Grid agree.
-	a := New(Options{Fold: true})
-	const n = 300
-	for round := range 3 {
+	// its own time, and EachGrid, Grids and Grid agree bit for bit, whether
+	// EachGrid merges (folding: two periods, one of them turned) or passes
+	// a unit's only part.
+	for _, fold := range []bool{false, true} {
+		a := New(Options{Fold: fold, Attack: func(team int64, period int32) int { return int(period%2)*2 - 1 }})
+		const n = 300
+		for round := range 3 {
+			for id := range int64(n) {
+				a.AddPlayer(id+1, id%7+1, int32(round%2+1), float64(id%20)-10+0.1*float64(round), float64(id%9)-4, 0.1*float64(id+1), true)
+			}
+		}
+		grids := a.Grids(nil)
+		if len(grids) != n+7 {
+			t.Fatalf("fold %v: %d grids, want %d players + 7 teams", fold, len(grids), n)
+		}
+		i := 0
+		a.EachGrid(func(g *Grid) {
+			w := grids[i]
+			i++
+			one := a.Grid(g.Scope, g.ID)
+			for _, o := range []*Grid{w, one} {
+				if g.Scope != o.Scope || g.ID != o.ID || math.Float64bits(g.Total_s) != math.Float64bits(o.Total_s) || g.Out_s != o.Out_s {
+					t.Fatalf("fold %v: EachGrid %v %d total %v, Grids/Grid %v %d total %v", fold, g.Scope, g.ID, g.Total_s, o.Scope, o.ID, o.Total_s)
+				}
+				for c := range g.Seconds {
+					if math.Float64bits(g.Seconds[c]) != math.Float64bits(o.Seconds[c]) {
+						t.Fatalf("fold %v: %v %d cell %d: EachGrid %v, Grids/Grid %v", fold, g.Scope, g.ID, c, g.Seconds[c], o.Seconds[c])
+					}
+				}
+			}
+		})
 		for id := range int64(n) {
-			a.AddPlayer(id+1, id%7+1, int32(round%2+1), float64(id%20)-10, float64(id%9)-4, float64(id+1), true)
+			g := a.Grid(ScopePlayer, id+1)
+			if want := 0.1 * float64(id+1); g == nil || math.Abs(g.Total_s-3*want) > 1e-9 {
+				t.Fatalf("fold %v: player %d: grid %v, want total %v", fold, id+1, g, 3*want)
+			}
 		}
-	}
-	grids := a.Grids(nil)
-	if len(grids) != n+7 {
-		t.Fatalf("%d grids, want %d players + 7 teams", len(grids), n)
-	}
-	i := 0
-	a.EachGrid(func(g *Grid) {
-		w := grids[i]
-		i++
-		if g.Scope != w.Scope || g.ID != w.ID || g.Total_s != w.Total_s || g.Sum() != w.Sum() {
-			t.Errorf("EachGrid %v %d total %v sum %v, Grids %v %d total %v sum %v", g.Scope, g.ID, g.Total_s, g.Sum(), w.Scope, w.ID, w.Total_s, w.Sum())
+		if a.Grid(ScopePlayer, n+1) != nil {
+			t.Errorf("fold %v: a grid for a player never added", fold)
 		}
-	})
-	for id := range int64(n) {
-		g := a.Grid(ScopePlayer, id+1)
-		if want := 3 * float64(id+1); g == nil || g.Total_s != want {
-			t.Fatalf("player %d: grid %v, want total %v", id+1, g, want)
+		if c := a.Cells(nil); len(c) != a.NonEmpty() {
+			t.Errorf("fold %v: Cells gives %d rows, NonEmpty says %d", fold, len(c), a.NonEmpty())
 		}
-	}
-	if a.Grid(ScopePlayer, n+1) != nil {
-		t.Error("a grid for a player never added")
-	}
-	if c := a.Cells(nil); len(c) != a.NonEmpty() {
-		t.Errorf("Cells gives %d rows, NonEmpty says %d", len(c), a.NonEmpty())
 	}
 }
