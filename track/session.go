@@ -88,6 +88,7 @@ type Session struct {
 	tickMask   int64
 	lagTicks   int64
 	blockTicks int64
+	minLast    int64 // ≤ the newest sample of every non-empty raw ring (see blocked)
 	halfWin    int64 // still window half width, ticks
 	topWin     int64 // top speed window half width, ticks
 	nextTick   int64 // tick number to process next
@@ -275,6 +276,11 @@ func (s *Session) location(l *decode.Location) error {
 	}
 	res := inserted
 	if !sn.raw.push(t, x, y, z) {
+		if sn.raw.n == 0 {
+			// A ring that was empty gets a newest sample: keep blocked's
+			// bound a lower bound (whatever insert does with it).
+			s.minLast = min(s.minLast, t)
+		}
 		res = sn.raw.insert(t, x, y, z)
 	}
 	if res == ringFull {
