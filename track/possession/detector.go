@@ -391,13 +391,13 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (best int, dist fl
 		if p.ID == d.holder && holder < 0 {
 			holder = i
 		}
-		if p.ID == d.barPlayer && p.ID != d.holder {
-			continue
-		}
-		if p.ID != d.holder && !onCourt(p) {
-			continue // on the bench, not on the court
-		}
 		dd2 := sq(x-p.X_m) + sq(y-p.Y_m)
+		if best >= 0 && dd2 > bd2 {
+			continue // can neither win nor tie: no need to ask why it would not count
+		}
+		if p.ID != d.holder && (p.ID == d.barPlayer || !onCourt(p)) {
+			continue // barred (he just scored), or on the bench, not on the court
+		}
 		if best < 0 || dd2 < bd2 {
 			best, bd2 = i, dd2
 			continue
@@ -426,10 +426,7 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (best int, dist fl
 		alt, ad2 := -1, sq(bd+d.cfg.TeamTie_m)
 		for i := range players {
 			p := &players[i]
-			if p.ID == d.barPlayer || !onCourt(p) {
-				continue
-			}
-			if dd2 := sq(x-p.X_m) + sq(y-p.Y_m); dd2 <= ad2 && d.team(p.ID) == d.ctlTeam {
+			if dd2 := sq(x-p.X_m) + sq(y-p.Y_m); dd2 <= ad2 && p.ID != d.barPlayer && onCourt(p) && d.team(p.ID) == d.ctlTeam {
 				alt, ad2 = i, dd2
 			}
 		}
