@@ -54,7 +54,15 @@ type parquetFile struct {
 	fw *pqarrow.FileWriter
 }
 
-func openParquet(path string, schema *arrow.Schema, cfg *config) (tableFile, error) {
+// samplesDelta are the integer columns of samples written with the
+// DELTA_BINARY_PACKED encoding: t grows by one grid step every few rows,
+// sensor_id and team_id repeat the same short cycle of ids every tick.
+// Delta coding packs them into a few bits per row before zstd sees them,
+// instead of 8 bytes that zstd must match again and again (a quarter of
+// the bytes it was given). DuckDB, pyarrow and parquet-mr read it.
+var samplesDelta = map[string]bool{"t": true, "sensor_id": true, "team_id": true}
+
+func openParquet(path string, schema *arrow.Schema, cfg *config, t Table) (tableFile, error) {
 	f, err := createAtomic(path, cfg.sync)
 	if err != nil {
 		return nil, err
@@ -89,6 +97,17 @@ func openParquet(path string, schema *arrow.Schema, cfg *config) (tableFile, err
 			// third less CPU, for a 13% smaller samples file. DuckDB,
 			// pyarrow and parquet-mr ≥ 1.12 (Spark 3) read it.
 			props = append(props, parquet.WithEncodingFor(fd.Name, parquet.Encodings.ByteStreamSplit))
+			if t == TableSamples {
+				// Every row group of samples spans the whole court and
+				// every speed, heading and height of a game: min/max
+				// would filter nothing, and computing them took a tenth
+				// of the writer's CPU. The small tables keep theirs.
+				props = append(props, parquet.WithStatsFor(fd.Name, false))
+			}
+		case arrow.INT64, arrow.TIMESTAMP:
+			if t == TableSamples && samplesDelta[fd.Name] {
+				props = append(props, parquet.WithEncodingFor(fd.Name, parquet.Encodings.DeltaBinaryPacked))
+			}
 		case arrow.DICTIONARY:
 			// A handful of values (kind, clock, the session): min/max
 			// statistics filter nothing, and pqarrow computes them per

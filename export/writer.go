@@ -387,7 +387,7 @@ func newTableBuf(t Table, path string, cfg *config, session bool, sessionID stri
 	var err error
 	switch cfg.format {
 	case FormatParquet:
-		f, err = openParquet(path, schema, cfg)
+		f, err = openParquet(path, schema, cfg, t)
 	case FormatArrow:
 		f, err = openArrow(path, schema, cfg)
 	default:
