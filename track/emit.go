@@ -189,7 +189,16 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	seg := t.seg
 	cur := &t.s
 	x, y := cur[0].X, cur[1].X
-	d2, dur := s.dispWindow(sn, n, seg, s.halfWin)
+	var d2, dur float64
+	if h := s.halfWin; n-h >= seg && n+h < s.nextTick && sn.ticks[(n+h)&s.tickMask].seg == seg {
+		// dispWindow's common case written out (it is too large to
+		// inline): the whole window lies within the track.
+		pa, pb := &sn.ticks[(n-h)&s.tickMask].s, &sn.ticks[(n+h)&s.tickMask].s
+		dx, dy := pb[0].X-pa[0].X, pb[1].X-pa[1].X
+		d2, dur = dx*dx+dy*dy, float64(2*h)*s.dt_s
+	} else {
+		d2, dur = s.dispWindow(sn, n, seg, h)
+	}
 	switch {
 	case seg == n:
 		a.moving = dispAbove(d2, dur, s.moveOn)
