@@ -1,6 +1,9 @@
 package track
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Emission: Sample rows, analyzer frames and the players' figures.
 
@@ -89,6 +92,11 @@ func (s *Session) emitFrame(n int64, fwd bool) error {
 	j := n & s.tickMask
 	s.tickPeriod[j], s.tickClock[j] = period, clock
 	start := len(s.rows)
+	if len(s.rows)+len(s.sensors) > cap(s.rows) {
+		// Room for every sensor's row, so that emitSensor never grows
+		// the batch (and keeps its registers: no call on its path).
+		s.rows = slices.Grow(s.rows, len(s.sensors))
+	}
 	for _, i := range s.players {
 		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
 	}
@@ -147,13 +155,10 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	vx, vy := px.V, py.V
 	speed, at := planar(px, py)
 	in := s.inBounds(px.X, py.X)
-	// Fill the row in place: no temporary Sample to copy.
+	// Fill the row in place (emitFrame made room): no temporary Sample
+	// to copy.
 	k := len(s.rows)
-	if k == cap(s.rows) {
-		s.rows = append(s.rows, Sample{})
-	} else {
-		s.rows = s.rows[:k+1]
-	}
+	s.rows = s.rows[:k+1]
 	r := &s.rows[k]
 	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
 	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
