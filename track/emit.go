@@ -254,14 +254,6 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 			a.distPeriod[period-1] += step
 		}
 	}
-	if speed > a.top {
-		// Top speed is held over TopSpeedWindow_s: the displacement over
-		// the window, so that one noisy velocity estimate cannot set it.
-		// min(speed, disp) > top ⇔ disp > top here.
-		if d2, dur := s.dispWindow(sn, n, seg, s.topWin); dispAbove(d2, dur, a.top) {
-			a.top = min(speed, dispSpeed(d2, dur))
-		}
-	}
 	if in {
 		a.onCourt++
 		b := len(s.cfg.SpeedBands_mps)
@@ -279,6 +271,15 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	held(&a.sprintRun, &a.sprints, speed >= s.cfg.Sprint_mps, s.sprintT)
 	held(&a.accelRun, &a.accels, at >= s.cfg.Accel_mps2, s.accelT)
 	held(&a.decelRun, &a.decels, at <= -s.cfg.Accel_mps2, s.accelT)
+	// Last, so that few values are live across the call.
+	if speed > a.top {
+		// Top speed is held over TopSpeedWindow_s: the displacement over
+		// the window, so that one noisy velocity estimate cannot set it.
+		// min(speed, disp) > top ⇔ disp > top here.
+		if d2, dur := s.dispWindow(sn, n, seg, s.topWin); dispAbove(d2, dur, a.top) {
+			a.top = min(speed, dispSpeed(d2, dur))
+		}
+	}
 }
 
 // held counts an effort: *run is the number of consecutive ticks with on
