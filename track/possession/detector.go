@@ -373,11 +373,12 @@ func crossTime(t0, t1 int64, a0, a1, level float64) int64 {
 //
 // It runs for every ball sample over every player with a sample (the bench
 // too), so players are compared by squared distance, (x − X_m)² +
-// (y − Y_m)², and only the chosen player's distance is computed: Hypot,
-// which guards against overflow the court never reaches, was most of a
-// frame's cost. Squares order players as distances do; the two can only
-// disagree, through rounding, for two distances equal to about 1e-16 of
-// their size.
+// (y − Y_m)², and only the chosen player's distance is computed: Hypot
+// (which guards against an overflow the court never reaches) for every
+// player was the largest part of BenchmarkUpdate's profile. The on-court
+// and barred tests run only for a player who could win or tie. Squares
+// order players as distances do; the two can only disagree, through
+// rounding, for two distances equal to about 1e-16 of their size.
 func (d *Detector) nearest(players []PlayerPos, x, y float64) (best int, dist float64, holder int) {
 	best, holder = -1, -1
 	bd2 := math.Inf(1)
