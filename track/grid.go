@@ -236,13 +236,14 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 // position at T and runs one forward Kalman step (or starts a track). It
 // reports whether the sensor has an estimate at T.
 func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
-	cur := &sn.ticks[n&s.tickMask]
 	r := &sn.raw
-	cur.seg = noSeg
 	if r.n == 0 || r.t[r.head] > T {
+		sn.ticks[n&s.tickMask].seg = noSeg
 		return false
 	}
 	s.consume(sn, T)
+	cur := &sn.ticks[n&s.tickMask]
+	cur.seg = noSeg
 	l := r.head
 	var x, y, z float64 // the position at T
 	switch {

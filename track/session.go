@@ -194,12 +194,11 @@ func (s *Session) Feed(m *decode.Message) error {
 	}
 	s.started = true
 	s.q.Messages++
-	if m.Kind != decode.KindLocation {
-		s.seen(m.OccurredAt_ms())
+	if m.Kind == decode.KindLocation {
+		return s.location(&m.Location) // nearly every message
 	}
+	s.seen(m.OccurredAt_ms())
 	switch m.Kind {
-	case decode.KindLocation:
-		return s.location(&m.Location)
 	case decode.KindStats:
 		s.stats(&m.Stats)
 	case decode.KindMarker:
