@@ -14,12 +14,18 @@ type ring struct {
 	popped     bool
 }
 
-func newRing(capacity int) ring {
+// newRing returns an empty ring of at least the given capacity whose
+// first sample goes to physical index start & mask. Sensors fed in
+// lockstep sit at the same logical positions, and the columns of every
+// ring have the same alignment: starting each sensor's ring one cache line
+// (8 values) further on keeps their samples of one tick out of each
+// other's L1 cache sets.
+func newRing(capacity, start int) ring {
 	c := 8
 	for c < capacity {
 		c <<= 1
 	}
-	return ring{t: make([]int64, c), x: make([]float64, c), y: make([]float64, c), z: make([]float64, c), mask: c - 1}
+	return ring{t: make([]int64, c), x: make([]float64, c), y: make([]float64, c), z: make([]float64, c), mask: c - 1, head: start & (c - 1)}
 }
 
 func (r *ring) full() bool { return r.n == len(r.t) }

@@ -11,6 +11,7 @@ const noSeg = math.MinInt64
 // period.
 type sensor struct {
 	id       int64
+	index    int32 // dense index in Session.sensors
 	kind     SensorKind
 	team     int64
 	onRoster bool
@@ -65,8 +66,15 @@ type accum struct {
 	sprints, accels, decels                  int
 }
 
+// allocTicks sizes the tick ring. The per-tick loops touch the same slot
+// of every sensor in turn, and large allocations start on a page boundary:
+// without an offset, slot n of every sensor would map to the same L1 cache
+// sets (addresses 4 KiB apart share a set), and more sensors than the
+// cache has ways would evict each other on every tick. So each sensor's
+// ring starts index mod 32 slots into its allocation.
 func (sn *sensor) allocTicks(capacity int) {
-	sn.ticks = make([]tickSlot, capacity)
+	off := int(sn.index % 32)
+	sn.ticks = make([]tickSlot, capacity+off)[off : off+capacity : off+capacity]
 	if sn.kind == KindBall {
 		sn.sz = make([]State, capacity)
 	}

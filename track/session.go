@@ -325,7 +325,7 @@ func (s *Session) location(l *decode.Location) error {
 }
 
 func (s *Session) newSensor(id int64, kind SensorKind) int32 {
-	sn := &sensor{id: id, kind: kind, raw: newRing(s.cfg.RingSize), lastN: noSeg}
+	sn := &sensor{id: id, index: int32(len(s.sensors)), kind: kind, raw: newRing(s.cfg.RingSize, 8*len(s.sensors)), lastN: noSeg}
 	if kind == KindPlayer {
 		sn.kin = &s.cfg.Player
 		if r, ok := s.roster[id]; ok {
