@@ -1,6 +1,8 @@
 package export
 
 import (
+	"sync"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -21,15 +23,72 @@ import (
 // The columns are reused for every batch: the file writers encode a record
 // completely before Write returns, so nothing aliases them afterwards.
 type samplesBuf struct {
-	n, cap                       int
-	session                      bool
+	n       int
+	session bool
+	*sampleCols
+
+	sessionDict, kindDict, clockDict arrow.Array
+}
+
+// sampleCols are the columns of a samplesBuf: 78 bytes per row, about
+// 10 MB at DefaultBatchRows. They are plain Go memory, not Arrow's, and
+// are reused from Writer to Writer (freeCols): allocating and clearing
+// two such buffers for each session cost more than writing a short
+// session's rows, and drove the GC.
+type sampleCols struct {
+	cap                          int
 	t, sensor, team              []int64
 	x, y, z, speed, accel, head  []float64
 	period                       []int32
-	sessionIdx, kindIdx, clockIx []int8
+	sessionIdx, kindIdx, clockIx []int8 // sessionIdx is all zero: the one value
 	inBounds, holder             []byte // bitmaps
+}
 
-	sessionDict, kindDict, clockDict arrow.Array
+// freeCols holds the columns of closed Writers for the next ones (analyze
+// runs one Writer per input, live one per part), at most maxFreeCols of
+// them. The rows left in them are garbage: a samplesBuf writes every row
+// before it reads it.
+var freeCols struct {
+	sync.Mutex
+	l []*sampleCols
+}
+
+// maxFreeCols bounds the memory kept by freeCols: the two buffers of each
+// of two Writers writing at once (analyze --jobs 2 on this 2-core
+// machine), 40 MB at DefaultBatchRows. More Writers at once allocate the
+// rest as before.
+const maxFreeCols = 4
+
+func getCols(capacity int) *sampleCols {
+	freeCols.Lock()
+	for i, c := range freeCols.l {
+		if c.cap == capacity {
+			last := len(freeCols.l) - 1
+			freeCols.l[i] = freeCols.l[last]
+			freeCols.l[last] = nil
+			freeCols.l = freeCols.l[:last]
+			freeCols.Unlock()
+			return c
+		}
+	}
+	freeCols.Unlock()
+	return &sampleCols{
+		cap: capacity,
+		t:   make([]int64, capacity), sensor: make([]int64, capacity), team: make([]int64, capacity),
+		x: make([]float64, capacity), y: make([]float64, capacity), z: make([]float64, capacity),
+		speed: make([]float64, capacity), accel: make([]float64, capacity), head: make([]float64, capacity),
+		period: make([]int32, capacity), sessionIdx: make([]int8, capacity),
+		kindIdx: make([]int8, capacity), clockIx: make([]int8, capacity),
+		inBounds: make([]byte, bitutil.BytesForBits(int64(capacity))), holder: make([]byte, bitutil.BytesForBits(int64(capacity))),
+	}
+}
+
+func putCols(c *sampleCols) {
+	freeCols.Lock()
+	defer freeCols.Unlock()
+	if len(freeCols.l) < maxFreeCols {
+		freeCols.l = append(freeCols.l, c)
+	}
 }
 
 // Dictionaries of the string columns of samples; the index of a value is
@@ -41,18 +100,10 @@ var (
 )
 
 func newSamplesBuf(mem memory.Allocator, capacity int, session bool, sessionID string) *samplesBuf {
-	b := &samplesBuf{
-		cap: capacity, session: session,
-		t: make([]int64, capacity), sensor: make([]int64, capacity), team: make([]int64, capacity),
-		x: make([]float64, capacity), y: make([]float64, capacity), z: make([]float64, capacity),
-		speed: make([]float64, capacity), accel: make([]float64, capacity), head: make([]float64, capacity),
-		period: make([]int32, capacity), kindIdx: make([]int8, capacity), clockIx: make([]int8, capacity),
-		inBounds: make([]byte, bitutil.BytesForBits(int64(capacity))), holder: make([]byte, bitutil.BytesForBits(int64(capacity))),
-	}
+	b := &samplesBuf{session: session, sampleCols: getCols(capacity)}
 	b.kindDict = stringArray(mem, kindValues[:]...)
 	b.clockDict = stringArray(mem, clockValues[:]...)
 	if session {
-		b.sessionIdx = make([]int8, capacity) // all zero: the one value
 		b.sessionDict = stringArray(mem, sessionID)
 	}
 	return b
@@ -127,11 +178,17 @@ func (b *samplesBuf) record(schema *arrow.Schema) arrow.RecordBatch {
 	return rec
 }
 
+// release releases the dictionaries and gives the columns to the next
+// Writer; b must not be used afterwards.
 func (b *samplesBuf) release() {
 	for _, a := range []arrow.Array{b.sessionDict, b.kindDict, b.clockDict} {
 		if a != nil {
 			a.Release()
 		}
+	}
+	if b.sampleCols != nil {
+		putCols(b.sampleCols)
+		b.sampleCols = nil
 	}
 }
 

@@ -311,6 +311,60 @@ func TestWriterGameRoundTrip(t *testing.T) {
 	}
 }
 
+// A Writer that gets the sample columns of a closed one (stale rows,
+// bitmaps with bits set) writes only its own rows.
+func TestWriterReusedColumns(t *testing.T) {
+	first := gameSamples(2500)
+	for i := range first {
+		first[i].InBounds, first[i].BallHolder = true, true
+	}
+	w, err := NewWriter(t.TempDir(), "g1", WithBatchRows(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Samples(first); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	want := fakeSamples(700)
+	w, err = NewWriter(dir, "g2", WithBatchRows(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Samples(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
+	defer tbl.Release()
+	if tbl.NumRows() != int64(len(want)) {
+		t.Fatalf("rows = %d, want %d", tbl.NumRows(), len(want))
+	}
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	row := 0
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		sess := dictStrings(t, rec.Column(0))
+		xs := rec.Column(5).(*array.Float64)
+		inb := rec.Column(13).(*array.Boolean)
+		hold := rec.Column(14).(*array.Boolean)
+		for i := 0; i < int(rec.NumRows()); i++ {
+			s := &want[row]
+			if sess[i] != "g2" || xs.Value(i) != s.X_m || inb.Value(i) != s.InBounds || hold.Value(i) != s.BallHolder {
+				t.Fatalf("row %d: session %s x_m %v in_bounds %v ball_holder %v, want g2 %v %v %v",
+					row, sess[i], xs.Value(i), inb.Value(i), hold.Value(i), s.X_m, s.InBounds, s.BallHolder)
+			}
+			row++
+		}
+	}
+}
+
 // The foreground mode writes the same files as the background one.
 func TestWriterForeground(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
