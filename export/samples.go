@@ -147,6 +147,66 @@ func (b *samplesBuf) append(s *track.Sample) {
 	b.n++
 }
 
+// appendRows stores as many rows of batch as fit (all unless the buffer
+// fills) and returns how many; the caller flushes when full. It is
+// append's loop turned inside out, one column at a time: each loop
+// reslices its destination and the batch to the same length, so the
+// compiler drops the bounds checks, and the batch (the engine's, hot in
+// cache) is read once per column. It takes about a third fewer
+// instructions per row than calling append for each row (93 against 145,
+// callgrind on BenchmarkWriterSamples/game). append stays for
+// WithLiveOnly, which skips rows.
+func (b *samplesBuf) appendRows(batch []track.Sample) int {
+	n := b.n
+	k := min(len(batch), b.cap-n)
+	batch = batch[:k]
+	{
+		dst := b.t[n : n+k]
+		for i := range dst {
+			dst[i] = batch[i].T_ms
+		}
+	}
+	{
+		sensor, team := b.sensor[n:n+k], b.team[n:n+k]
+		for i := range sensor {
+			sensor[i], team[i] = batch[i].SensorID, batch[i].TeamID
+		}
+	}
+	{
+		x, y, z := b.x[n:n+k], b.y[n:n+k], b.z[n:n+k]
+		for i := range x {
+			x[i], y[i], z[i] = batch[i].X_m, batch[i].Y_m, batch[i].Z_m
+		}
+	}
+	{
+		speed, accel, head := b.speed[n:n+k], b.accel[n:n+k], b.head[n:n+k]
+		for i := range speed {
+			speed[i], accel[i], head[i] = batch[i].Speed_mps, batch[i].Accel_mps2, batch[i].Heading_rad
+		}
+	}
+	{
+		period, kind, clock := b.period[n:n+k], b.kindIdx[n:n+k], b.clockIx[n:n+k]
+		for i := range period {
+			s := &batch[i]
+			period[i] = s.Period
+			kind[i] = int8(s.Kind)
+			if int(s.Kind) >= len(kindValues) {
+				kind[i] = 0
+			}
+			clock[i] = int8(s.Clock)
+			if int(s.Clock) >= len(clockValues) {
+				clock[i] = 0
+			}
+		}
+	}
+	for i := range batch {
+		bitutil.SetBitTo(b.inBounds, n+i, batch[i].InBounds)
+		bitutil.SetBitTo(b.holder, n+i, batch[i].BallHolder)
+	}
+	b.n += k
+	return k
+}
+
 // record wraps the buffered rows as a record batch of schema (Schema of
 // TableSamples) that aliases the buffer; release it before the next append.
 func (b *samplesBuf) record(schema *arrow.Schema) arrow.RecordBatch {

@@ -156,13 +156,26 @@ func (w *Writer) Samples(batch []track.Sample) error {
 		return ErrClosed
 	}
 	tb := w.tables[TableSamples]
-	for i := range batch {
-		s := &batch[i]
-		if w.cfg.liveOnly && s.Clock != track.ClockLive {
-			continue
+	if w.cfg.liveOnly {
+		for i := range batch {
+			s := &batch[i]
+			if s.Clock != track.ClockLive {
+				continue
+			}
+			w.smp.append(s)
+			tb.total++
+			if w.smp.full() {
+				if err := w.flushSamples(); err != nil {
+					return w.fail(err)
+				}
+			}
 		}
-		w.smp.append(s)
-		tb.total++
+		return nil
+	}
+	for len(batch) > 0 {
+		k := w.smp.appendRows(batch)
+		batch = batch[k:]
+		tb.total += int64(k)
 		if w.smp.full() {
 			if err := w.flushSamples(); err != nil {
 				return w.fail(err)
