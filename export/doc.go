@@ -34,8 +34,8 @@
 //     flush, Close and Abort.
 //
 // Parquet details: zstd level 1 (through this package's codec, see
-// pageZstd: 8 KiB blocks, no frame checksum; standard zstd); dictionary
-// encoding for strings; BYTE_STREAM_SPLIT for float64 columns;
+// pageZstd: 8 KiB blocks, raw literals, no frame checksum; standard zstd);
+// dictionary encoding for strings; BYTE_STREAM_SPLIT for float64 columns;
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they
 // would filter nothing); 64 KiB data pages; the Arrow schema stored in
