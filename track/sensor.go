@@ -96,52 +96,58 @@ func (sn *sensor) teleport(i, j int) bool {
 	return dx*dx+dy*dy > lim*lim
 }
 
-// idTable maps sensor ids to dense indices: open addressing with linear
+// idTable maps sensor ids to their sensors: open addressing with linear
 // probing, kept at most half full. A lookup costs a multiply and usually
-// one probe; it allocates only when a new id makes it grow.
+// one probe, whose id and sensor sit side by side in one 16-byte entry (one
+// cache line, no second array or index to follow); it allocates only when
+// a new id makes it grow.
 type idTable struct {
-	keys []int64
-	vals []int32 // index + 1; 0 marks an empty slot
+	e    []idEntry
 	n    int
 	mask uint64
+}
+
+// idEntry is one slot of an idTable; sn == nil marks an empty slot.
+type idEntry struct {
+	id int64
+	sn *sensor
 }
 
 func (t *idTable) slot(id int64) uint64 {
 	return (uint64(id) * 0x9E3779B97F4A7C15) >> 32 & t.mask
 }
 
-func (t *idTable) get(id int64) (int32, bool) {
+// get returns the sensor of id, or nil.
+func (t *idTable) get(id int64) *sensor {
 	if t.n == 0 {
-		return 0, false
+		return nil
 	}
+	e := t.e
 	for i := t.slot(id); ; i = (i + 1) & t.mask {
-		v := t.vals[i]
-		if v == 0 {
-			return 0, false
-		}
-		if t.keys[i] == id {
-			return v - 1, true
+		en := &e[i]
+		if en.sn == nil || en.id == id {
+			return en.sn
 		}
 	}
 }
 
-func (t *idTable) put(id int64, idx int32) {
-	if 2*(t.n+1) > len(t.keys) {
-		old := *t
-		c := max(16, 2*len(old.keys))
-		*t = idTable{keys: make([]int64, c), vals: make([]int32, c), mask: uint64(c - 1)}
-		for i, v := range old.vals {
-			if v != 0 {
-				t.put(old.keys[i], v-1)
+func (t *idTable) put(id int64, sn *sensor) {
+	if 2*(t.n+1) > len(t.e) {
+		old := t.e
+		c := max(16, 2*len(old))
+		*t = idTable{e: make([]idEntry, c), mask: uint64(c - 1)}
+		for _, en := range old {
+			if en.sn != nil {
+				t.put(en.id, en.sn)
 			}
 		}
 	}
 	i := t.slot(id)
-	for t.vals[i] != 0 && t.keys[i] != id {
+	for t.e[i].sn != nil && t.e[i].id != id {
 		i = (i + 1) & t.mask
 	}
-	if t.vals[i] == 0 {
+	if t.e[i].sn == nil {
 		t.n++
 	}
-	t.keys[i], t.vals[i] = id, idx+1
+	t.e[i] = idEntry{id, sn}
 }

@@ -232,34 +232,53 @@ const maxEpoch_ms = 100_000_000_000_000
 
 func (s *Session) location(l *decode.Location) error {
 	s.q.Locations++
-	if l.OccurredAt_ms <= 0 || l.OccurredAt_ms > maxEpoch_ms {
+	t := l.OccurredAt_ms
+	if t <= 0 || t > maxEpoch_ms {
 		s.q.BadTimes++
 		return nil
 	}
-	if t := l.OccurredAt_ms; t > s.lastT || t < s.firstT || !s.haveT {
+	if t > s.lastT || t < s.firstT || !s.haveT {
 		s.seen(t)
 	}
-	var kind SensorKind
-	switch l.Sensor {
-	case decode.SensorPlayer:
-		kind = KindPlayer
-	case decode.SensorBall:
-		kind = KindBall
-	default:
+	if l.Sensor != decode.SensorPlayer && l.Sensor != decode.SensorBall {
 		s.q.Unknown++
 		return nil
 	}
-	idx, ok := s.ids.get(l.ID)
-	if !ok {
+	sn := s.ids.get(l.ID)
+	if sn == nil {
 		if len(s.sensors) >= s.cfg.MaxSensors {
 			s.q.DroppedSensors++
 			return nil
 		}
-		idx = s.newSensor(l.ID, kind)
+		kind := KindPlayer
+		if l.Sensor == decode.SensorBall {
+			kind = KindBall
+		}
+		sn = s.newSensor(l.ID, kind)
 	}
-	sn := s.sensors[idx]
-	t := l.OccurredAt_ms
 	x, y, z := s.court.ToCourt(float64(l.X_mm), float64(l.Y_mm), float64(l.Z_mm))
+	if s.gridStarted() {
+		// The steady state, nearly every sample: the grid runs and the
+		// sample is newer than every one its sensor's ring holds. place
+		// does the same checks in full for every other case.
+		nextT := s.nextTick * s.period_ms
+		if t > nextT-s.period_ms && sn.raw.push(t, x, y, z) {
+			// The grid runs, so an earlier sample set maxT (haveLocT).
+			s.maxT = max(s.maxT, t)
+			if nextT > s.maxT-s.cfg.ReorderWindow_ms {
+				return nil // advance would find no complete tick: spare the call
+			}
+			return s.advance(false)
+		}
+	}
+	return s.place(sn, t, x, y, z)
+}
+
+// place puts a sample (court frame) into its sensor's raw ring: it is
+// location's general path, for samples too late to place, duplicates,
+// reordered samples, full rings and the samples before the grid starts
+// (which the rate and noise estimates learn from).
+func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 	if s.gridStarted() && t <= (s.nextTick-1)*s.period_ms {
 		// Its tick is already processed: too late to place.
 		if sn.raw.popped && t == sn.raw.lastPopped || sn.raw.n > 0 && t == sn.raw.t[sn.raw.head] {
@@ -324,7 +343,7 @@ func (s *Session) location(l *decode.Location) error {
 	return s.advance(false)
 }
 
-func (s *Session) newSensor(id int64, kind SensorKind) int32 {
+func (s *Session) newSensor(id int64, kind SensorKind) *sensor {
 	sn := &sensor{id: id, index: int32(len(s.sensors)), kind: kind, raw: newRing(s.cfg.RingSize, 8*len(s.sensors)), lastN: noSeg}
 	if kind == KindPlayer {
 		sn.kin = &s.cfg.Player
@@ -344,13 +363,13 @@ func (s *Session) newSensor(id int64, kind SensorKind) int32 {
 	}
 	idx := int32(len(s.sensors))
 	s.sensors = append(s.sensors, sn)
-	s.ids.put(id, idx)
+	s.ids.put(id, sn)
 	if kind == KindPlayer {
 		s.players = append(s.players, idx)
 	} else {
 		s.balls = append(s.balls, idx)
 	}
-	return idx
+	return sn
 }
 
 func (s *Session) flushRows() error {

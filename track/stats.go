@@ -151,8 +151,8 @@ func (s *Session) resolveChecks(T int64) error {
 func (s *Session) resolveCheck(c distCheck) error {
 	e := s.box.entry(c.player)
 	var a accum
-	if i, ok := s.ids.get(c.player); ok {
-		a = s.sensors[i].acc
+	if sn := s.ids.get(c.player); sn != nil {
+		a = sn.acc
 	}
 	e.checked = true
 	e.checkT = c.t

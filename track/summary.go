@@ -67,8 +67,8 @@ func (s *Session) summary() *Summary {
 		if r, ok := s.roster[id]; ok {
 			p.Name, p.Jersey = r.name, r.jersey
 		}
-		if i, ok := s.ids.get(id); ok && s.sensors[i].kind == KindPlayer {
-			a := &s.sensors[i].acc
+		if sn := s.ids.get(id); sn != nil && sn.kind == KindPlayer {
+			a := &sn.acc
 			p.Distance_m = a.dist
 			p.DistanceLive_m = a.distLive
 			p.DistanceCourt_m = a.distCourt
