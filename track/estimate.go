@@ -20,8 +20,8 @@ func (s *Session) learn(sn *sensor, prevLast int64) {
 	if sn.kind != KindPlayer || r.n < 3 || len(s.noiseVals)+2 > cap(s.noiseVals) {
 		return
 	}
-	i0, i1, i2 := r.at(r.n-3), r.at(r.n-2), r.at(r.n-1)
-	d1, d2 := r.t[i1]-r.t[i0], r.t[i2]-r.t[i1]
+	p0, p1, p2 := &r.s[r.at(r.n-3)], &r.s[r.at(r.n-2)], &r.s[r.at(r.n-1)]
+	d1, d2 := p1.t-p0.t, p2.t-p1.t
 	if d1 <= 0 || d2 <= 0 || d1+d2 > 4*max(d1, d2) || d1+d2 > 500 {
 		return
 	}
@@ -29,8 +29,8 @@ func (s *Session) learn(sn *sensor, prevLast int64) {
 	// ρ = d2/d1, when the motion is locally linear.
 	rho := float64(d2) / float64(d1)
 	norm := 1 / math.Sqrt(1+rho*rho+(1+rho)*(1+rho))
-	ex := r.x[i2] - r.x[i1] - (r.x[i1]-r.x[i0])*rho
-	ey := r.y[i2] - r.y[i1] - (r.y[i1]-r.y[i0])*rho
+	ex := p2.x - p1.x - (p1.x-p0.x)*rho
+	ey := p2.y - p1.y - (p1.y-p0.y)*rho
 	s.noiseVals = append(s.noiseVals, math.Abs(ex)*norm, math.Abs(ey)*norm)
 }
 

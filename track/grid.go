@@ -61,8 +61,8 @@ func (s *Session) startGrid() error {
 	for _, sn := range s.sensors {
 		sn.allocTicks(c)
 		sn.model = s.models[sn.kind]
-		if sn.raw.n > 0 && sn.raw.t[sn.raw.head] < first {
-			first = sn.raw.t[sn.raw.head]
+		if sn.raw.n > 0 && sn.raw.s[sn.raw.head].t < first {
+			first = sn.raw.s[sn.raw.head].t
 		}
 	}
 	if first == math.MaxInt64 {
@@ -137,14 +137,14 @@ func (s *Session) nextActiveTick(wm int64) int64 {
 		if r.n == 0 {
 			continue
 		}
-		h := r.t[r.head]
+		h := r.s[r.head].t
 		var c int64
 		switch {
 		case h >= T:
 			c = ceilDiv(h, p)
 		case r.n >= 2:
-			c = ceilDiv(r.t[r.at(1)], p)
-			if r.t[r.at(1)]-h <= s.cfg.MaxGap_ms {
+			c = ceilDiv(r.s[r.at(1)].t, p)
+			if r.s[r.at(1)].t-h <= s.cfg.MaxGap_ms {
 				return s.nextTick // a track goes on
 			}
 		default:
@@ -197,7 +197,7 @@ func (s *Session) blocked(T, wm int64) bool {
 		}
 		last := r.lastT()
 		low = min(low, last)
-		if r.t[r.head] > T {
+		if r.s[r.head].t > T {
 			continue
 		}
 		if last < T && wm < last+s.cfg.MaxGap_ms {
@@ -237,27 +237,27 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 // reports whether the sensor has an estimate at T.
 func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 	r := &sn.raw
-	if r.n == 0 || r.t[r.head] > T {
+	if r.n == 0 || r.s[r.head].t > T {
 		sn.ticks[n&s.tickMask].seg = noSeg
 		return false
 	}
 	s.consume(sn, T)
 	cur := &sn.ticks[n&s.tickMask]
 	cur.seg = noSeg
-	l := r.head
+	l := &r.s[r.head]
 	var x, y, z float64 // the position at T
 	switch {
-	case r.t[l] == T:
-		x, y, z = r.x[l], r.y[l], r.z[l]
+	case l.t == T:
+		x, y, z = l.x, l.y, l.z
 	case r.n >= 2:
-		rr := r.at(1)
-		if r.t[rr]-r.t[l] > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
+		rr := &r.s[r.at(1)]
+		if rr.t-l.t > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
 			return false // no estimate inside a gap or a jump
 		}
-		w := float64(T-r.t[l]) / float64(r.t[rr]-r.t[l])
-		x = r.x[l] + w*(r.x[rr]-r.x[l])
-		y = r.y[l] + w*(r.y[rr]-r.y[l])
-		z = r.z[l] + w*(r.z[rr]-r.z[l])
+		w := float64(T-l.t) / float64(rr.t-l.t)
+		x = l.x + w*(rr.x-l.x)
+		y = l.y + w*(rr.y-l.y)
+		z = l.z + w*(rr.z-l.z)
 	default:
 		return false // nothing after T: a confirmed dropout
 	}
@@ -291,33 +291,31 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 // one loop every tick of every sensor runs, rather than called.
 func (s *Session) consume(sn *sensor, T int64) {
 	r := &sn.raw
-	// The ring's columns resliced to one length: one bounds check per
-	// index covers all of them.
-	rt := r.t
-	rx, ry, rz := r.x[:len(rt)], r.y[:len(rt)], r.z[:len(rt)]
+	rs := r.s
 	kin := sn.kin
 	for r.n >= 2 {
 		i, j := r.head, r.at(1)
-		ti, tj := rt[i], rt[j]
+		si, sj := &rs[i], &rs[j]
+		ti, tj := si.t, sj.t
 		if r.n >= 3 && tj != sn.checkedT && kin.Outlier_m > 0 {
-			k := r.at(2)
-			tk := rt[k]
+			sk := &rs[r.at(2)]
+			tk := sk.t
 			// sensor.teleport(i, k), written out.
 			dt := float64(tk-ti) * 1e-3
-			ex, ey := rx[k]-rx[i], ry[k]-ry[i]
+			ex, ey := sk.x-si.x, sk.y-si.y
 			lim := kin.MaxSpeed_mps*dt + kin.JumpSlack_m
 			if tk-ti > 3*s.period_ms || ex*ex+ey*ey > lim*lim {
 				sn.checkedT = tj
 			} else {
 				w := float64(tj-ti) / float64(tk-ti)
-				dx := rx[j] - (rx[i] + w*ex)
-				dy := ry[j] - (ry[i] + w*ey)
+				dx := sj.x - (si.x + w*ex)
+				dy := sj.y - (si.y + w*ey)
 				if dx*dx+dy*dy <= kin.Outlier_m*kin.Outlier_m {
 					sn.checkedT = tj
 				} else {
 					// Move the oldest into the outlier's slot and drop
 					// the old head.
-					rt[j], rx[j], ry[j], rz[j] = ti, rx[i], ry[i], rz[i]
+					*sj = *si
 					r.head = j
 					r.n--
 					s.q.Outliers++
@@ -335,7 +333,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 		default:
 			// sensor.teleport, with the step's length kept for the raw
 			// path length.
-			dx, dy := rx[j]-rx[i], ry[j]-ry[i]
+			dx, dy := sj.x-si.x, sj.y-si.y
 			d2 := dx*dx + dy*dy
 			lim := kin.MaxSpeed_mps*(float64(tj-ti)*1e-3) + kin.JumpSlack_m
 			if d2 > lim*lim {

@@ -1,39 +1,50 @@
 package track
 
-// ring holds one sensor's raw samples in time order, struct-of-arrays, with
-// a fixed power-of-two capacity (prometheus storage/buffer.go style). The
-// oldest sample is the left bracket of the next grid tick; samples are
-// consumed from the front as the grid advances, so the ring only ever holds
-// the reorder window plus the pending gap wait.
+// ring holds one sensor's raw samples in time order, with a fixed
+// power-of-two capacity (prometheus storage/buffer.go style). The oldest
+// sample is the left bracket of the next grid tick; samples are consumed
+// from the front as the grid advances, so the ring only ever holds the
+// reorder window plus the pending gap wait.
+//
+// The samples are stored as structs (time and position side by side), not
+// as one slice per field: every access reads or writes a sample's time
+// with its position (the push of location, the brackets and the outlier
+// check of consume and forwardSensor), so one cache line serves two whole
+// samples and one bounds check covers a sample's four fields.
 type ring struct {
-	t          []int64
-	x, y, z    []float64
+	s          []rawSample
 	head, n    int
 	mask       int
 	lastPopped int64 // timestamp of the newest consumed sample (duplicate check)
 	popped     bool
 }
 
+// rawSample is one raw sample in the court frame: time (ms) and position (m).
+type rawSample struct {
+	t       int64
+	x, y, z float64
+}
+
 // newRing returns an empty ring of at least the given capacity whose
 // first sample goes to physical index start & mask. Sensors fed in
-// lockstep sit at the same logical positions, and the columns of every
-// ring have the same alignment: starting each sensor's ring one cache line
-// (8 values) further on keeps their samples of one tick out of each
-// other's L1 cache sets.
+// lockstep sit at the same logical positions, and rings of one size have
+// the same alignment: starting each sensor's ring one cache line (two
+// samples) further on keeps their samples of one tick out of each other's
+// L1 cache sets.
 func newRing(capacity, start int) ring {
 	c := 8
 	for c < capacity {
 		c <<= 1
 	}
-	return ring{t: make([]int64, c), x: make([]float64, c), y: make([]float64, c), z: make([]float64, c), mask: c - 1, head: start & (c - 1)}
+	return ring{s: make([]rawSample, c), mask: c - 1, head: start & (c - 1)}
 }
 
-func (r *ring) full() bool { return r.n == len(r.t) }
+func (r *ring) full() bool { return r.n == len(r.s) }
 
 // at returns the physical index of logical position i (0 = oldest).
 func (r *ring) at(i int) int { return (r.head + i) & r.mask }
 
-func (r *ring) lastT() int64 { return r.t[r.at(r.n-1)] }
+func (r *ring) lastT() int64 { return r.s[r.at(r.n-1)].t }
 
 // insertResult says where insert placed a sample.
 type insertResult uint8
@@ -49,11 +60,10 @@ const (
 // some and has room, and reports whether it did: the common case of insert
 // (which handles every case), small enough to inline into the caller.
 func (r *ring) push(t int64, x, y, z float64) bool {
-	if r.n == 0 || r.n == len(r.t) || t <= r.lastT() {
+	if r.n == 0 || r.n == len(r.s) || t <= r.lastT() {
 		return false
 	}
-	j := r.at(r.n)
-	r.t[j], r.x[j], r.y[j], r.z[j] = t, x, y, z
+	r.s[r.at(r.n)] = rawSample{t, x, y, z}
 	r.n++
 	return true
 }
@@ -68,8 +78,7 @@ func (r *ring) insert(t int64, x, y, z float64) insertResult {
 		if r.full() {
 			return ringFull
 		}
-		j := r.at(r.n)
-		r.t[j], r.x[j], r.y[j], r.z[j] = t, x, y, z
+		r.s[r.at(r.n)] = rawSample{t, x, y, z}
 		r.n++
 		return inserted
 	}
@@ -78,10 +87,10 @@ func (r *ring) insert(t int64, x, y, z float64) insertResult {
 	pos := r.n
 	for pos > 0 {
 		p := r.at(pos - 1)
-		if r.t[p] == t {
+		if r.s[p].t == t {
 			return duplicate
 		}
-		if r.t[p] < t {
+		if r.s[p].t < t {
 			break
 		}
 		pos--
@@ -90,18 +99,16 @@ func (r *ring) insert(t int64, x, y, z float64) insertResult {
 		return ringFull
 	}
 	for i := r.n; i > pos; i-- {
-		d, s := r.at(i), r.at(i-1)
-		r.t[d], r.x[d], r.y[d], r.z[d] = r.t[s], r.x[s], r.y[s], r.z[s]
+		r.s[r.at(i)] = r.s[r.at(i-1)]
 	}
-	j := r.at(pos)
-	r.t[j], r.x[j], r.y[j], r.z[j] = t, x, y, z
+	r.s[r.at(pos)] = rawSample{t, x, y, z}
 	r.n++
 	return insertedOutOfOrder
 }
 
 // pop drops the oldest sample.
 func (r *ring) pop() {
-	r.lastPopped = r.t[r.head]
+	r.lastPopped = r.s[r.head].t
 	r.popped = true
 	r.head = (r.head + 1) & r.mask
 	r.n--

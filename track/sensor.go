@@ -88,10 +88,9 @@ func (sn *sensor) allocTicks(capacity int) {
 
 // teleport reports whether two raw samples are too far apart for the
 // sensor's kind to have moved between them.
-func (sn *sensor) teleport(i, j int) bool {
-	r := &sn.raw
-	dt := float64(r.t[j]-r.t[i]) * 1e-3
-	dx, dy := r.x[j]-r.x[i], r.y[j]-r.y[i]
+func (sn *sensor) teleport(a, b *rawSample) bool {
+	dt := float64(b.t-a.t) * 1e-3
+	dx, dy := b.x-a.x, b.y-a.y
 	lim := sn.kin.MaxSpeed_mps*dt + sn.kin.JumpSlack_m
 	return dx*dx+dy*dy > lim*lim
 }

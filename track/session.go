@@ -281,7 +281,7 @@ func (s *Session) location(l *decode.Location) error {
 func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 	if s.gridStarted() && t <= (s.nextTick-1)*s.period_ms {
 		// Its tick is already processed: too late to place.
-		if sn.raw.popped && t == sn.raw.lastPopped || sn.raw.n > 0 && t == sn.raw.t[sn.raw.head] {
+		if sn.raw.popped && t == sn.raw.lastPopped || sn.raw.n > 0 && t == sn.raw.s[sn.raw.head].t {
 			s.q.Duplicates++
 		} else {
 			s.q.Late++
@@ -330,7 +330,7 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 	if !s.gridStarted() {
 		rateDone := s.period_ms > 0 || len(s.intervals) == cap(s.intervals)
 		noiseDone := !s.autoNoise() || len(s.noiseVals) == cap(s.noiseVals)
-		if !(rateDone && noiseDone) && sn.raw.n < len(sn.raw.t)/2 {
+		if !(rateDone && noiseDone) && sn.raw.n < len(sn.raw.s)/2 {
 			return nil
 		}
 		if err := s.startGrid(); err != nil {
@@ -344,7 +344,7 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 }
 
 func (s *Session) newSensor(id int64, kind SensorKind) *sensor {
-	sn := &sensor{id: id, index: int32(len(s.sensors)), kind: kind, raw: newRing(s.cfg.RingSize, 8*len(s.sensors)), lastN: noSeg}
+	sn := &sensor{id: id, index: int32(len(s.sensors)), kind: kind, raw: newRing(s.cfg.RingSize, 2*len(s.sensors)), lastN: noSeg}
 	if kind == KindPlayer {
 		sn.kin = &s.cfg.Player
 		if r, ok := s.roster[id]; ok {

@@ -601,12 +601,12 @@ func TestBoundedMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		if i == len(msgs)/10 {
-			capRaw, capTick, capRows = len(s.sensors[0].raw.t), len(s.sensors[0].ticks), cap(s.rows)
+			capRaw, capTick, capRows = len(s.sensors[0].raw.s), len(s.sensors[0].ticks), cap(s.rows)
 		}
 	}
 	sn := s.sensors[0]
-	if len(sn.raw.t) != capRaw || len(sn.ticks) != capTick || cap(s.rows) != capRows || sn.raw.n > 32 {
-		t.Fatalf("grew: raw %d→%d (holding %d), ticks %d→%d, rows %d→%d", capRaw, len(sn.raw.t), sn.raw.n, capTick, len(sn.ticks), capRows, cap(s.rows))
+	if len(sn.raw.s) != capRaw || len(sn.ticks) != capTick || cap(s.rows) != capRows || sn.raw.n > 32 {
+		t.Fatalf("grew: raw %d→%d (holding %d), ticks %d→%d, rows %d→%d", capRaw, len(sn.raw.s), sn.raw.n, capTick, len(sn.ticks), capRows, cap(s.rows))
 	}
 }
 
