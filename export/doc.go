@@ -20,7 +20,8 @@
 //     buffers: while a background goroutine encodes and writes a full
 //     one, the caller fills the other (WithForeground turns this off).
 //     Close and Abort keep up to four such buffers (about 40 MB) for the
-//     next Writers of the process instead of freeing them.
+//     next Writers of the process instead of freeing them;
+//     ReleaseBuffers drops them.
 //   - A file appears under its final name only when Writer.Close has
 //     written it completely; until then it is a hidden temporary file in
 //     the same directory, removed by Writer.Abort or a failed Close. A

@@ -54,10 +54,22 @@ var freeCols struct {
 }
 
 // maxFreeCols bounds the memory kept by freeCols: the two buffers of each
-// of two Writers writing at once (analyze --jobs 2 on this 2-core
-// machine), 40 MB at DefaultBatchRows. More Writers at once allocate the
-// rest as before.
+// of two Writers writing at once (analyze --jobs 2), 40 MB at
+// DefaultBatchRows. More Writers at once allocate the rest as before.
 const maxFreeCols = 4
+
+// ReleaseBuffers drops the samples column buffers that closed Writers keep
+// for the next Writers of the process (up to about 40 MB at
+// DefaultBatchRows), so that the garbage collector can return them. A
+// long-running program calls it when it has no more sessions to write for
+// a while; the next Writer allocates its buffers again. Benchmarks call
+// it to measure a Writer as a single run of analyze sees it.
+func ReleaseBuffers() {
+	freeCols.Lock()
+	defer freeCols.Unlock()
+	clear(freeCols.l)
+	freeCols.l = freeCols.l[:0]
+}
 
 func getCols(capacity int) *sampleCols {
 	freeCols.Lock()

@@ -365,6 +365,43 @@ func TestWriterReusedColumns(t *testing.T) {
 	}
 }
 
+// Closed Writers keep their samples columns for the next ones, at most
+// maxFreeCols; ReleaseBuffers drops them all.
+func TestReleaseBuffers(t *testing.T) {
+	ReleaseBuffers()
+	for range 3 { // two Writers at once, then one more: 2+2 kept, not 6
+		var ws []*Writer
+		for range 3 {
+			w, err := NewWriter(t.TempDir(), "g", WithBatchRows(64))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Samples(fakeSamples(200)); err != nil { // both buffers in use
+				t.Fatal(err)
+			}
+			ws = append(ws, w)
+		}
+		for _, w := range ws {
+			if err := w.Close(nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	freeCols.Lock()
+	kept := len(freeCols.l)
+	freeCols.Unlock()
+	if kept != maxFreeCols {
+		t.Errorf("%d column buffers kept after closing Writers, want %d", kept, maxFreeCols)
+	}
+	ReleaseBuffers()
+	freeCols.Lock()
+	kept = len(freeCols.l)
+	freeCols.Unlock()
+	if kept != 0 {
+		t.Errorf("%d column buffers kept after ReleaseBuffers, want 0", kept)
+	}
+}
+
 // The foreground mode writes the same files as the background one.
 func TestWriterForeground(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())

@@ -45,8 +45,10 @@ time and per CPU second (user+sys, all threads: the GC and Parquet
 compression run beside the main goroutine), output rows, and two peaks of
 the Go heap above the heap before the run, sampled every 2 ms with
 runtime/metrics: all heap objects (garbage not yet collected included,
-so it moves with GC timing) and the live heap marked by the GC. The best
-of --reps runs is reported (the highest peaks).
+so it moves with GC timing) and the live heap marked by the GC. Every run
+starts as a lone 'stmotion analyze' does, without the samples buffers an
+earlier Writer of the process kept (export.ReleaseBuffers). The best of
+--reps runs is reported (the highest peaks).
 
 --scale 4 also runs the pipeline on a game 4x longer and prints both
 peaks: memory must not grow with the length of a recording. --games N
@@ -238,6 +240,9 @@ func (r stageResult) perCPU() float64  { return float64(r.locations) / r.cpu.Sec
 func measureBest(reps int, run func() (stageCounts, error)) (stageResult, error) {
 	var best stageResult
 	for i := range reps {
+		// Each run starts as a lone 'stmotion analyze' does: without the
+		// column buffers an earlier run's Writer left for reuse.
+		export.ReleaseBuffers()
 		runtime.GC()
 		sampler := startHeapSampler()
 		cpu0 := cpuTime()
