@@ -1,13 +1,18 @@
 package track
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"syscall"
 	"testing"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
 )
 
 // benchLines is a realistic location corpus: ten players and a ball at
@@ -163,6 +168,147 @@ func BenchmarkDecodeEngine(b *testing.B) {
 		s.Close()
 	}
 	report(b, len(lines), cpu0)
+}
+
+// gameCorpus is a simulated game (synth.SampleConfig: 4 minutes, 24
+// players of whom 10 on court, a ball, 25 Hz, court.json, markers, stats
+// and the feed's degradations) as `analyze` sees it: its meta, its
+// decoded locations, and its other lines (a few hundred) with the number
+// of locations before each.
+type gameCorpus struct {
+	meta   Meta
+	lines  [][]byte // every line, for the decode baseline
+	locs   []decode.Location
+	others []gameLine
+}
+
+type gameLine struct {
+	at   int // index in locs of the location after it
+	line []byte
+}
+
+func loadGame(b *testing.B) *gameCorpus {
+	dir := b.TempDir()
+	if _, err := synth.Write(context.Background(), synth.SampleConfig(), dir, nil); err != nil {
+		b.Fatal(err)
+	}
+	bd, err := decode.OpenBundle(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := court.ParseBody(bd.Court)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ct, err := court.New(body, court.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := &gameCorpus{meta: Meta{Court: ct}}
+	if bd.Subscribe != nil {
+		g.meta.Roster = bd.Subscribe.Teams
+	}
+	r, err := decode.OpenRecording(bd.MessagesPath, decode.ReaderOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	var m decode.Message
+	for r.Next(&m) {
+		line := append([]byte(nil), r.Line()...)
+		g.lines = append(g.lines, line)
+		if m.Kind == decode.KindLocation {
+			g.locs = append(g.locs, m.Location)
+		} else {
+			g.others = append(g.others, gameLine{at: len(g.locs), line: line})
+		}
+	}
+	if err := r.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return g
+}
+
+// BenchmarkGame runs the engine on a simulated game, per location sample,
+// beside decoding the same game's lines (the baseline, from the same run):
+//
+//	decode      every line decoded, nothing else
+//	locations   the engine on the decoded locations only (court frame)
+//	messages    the same with the markers, stats and shots in their places
+//	analyzers   the same with the possession and heatmap analyzers, as
+//	            `analyze` runs it (without the Parquet sink)
+//
+//	go test ./track -run '^$' -bench 'Game|Engine' -cpu 1 -count 6
+func BenchmarkGame(b *testing.B) {
+	g := loadGame(b)
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		var d decode.Decoder
+		var m decode.Message
+		cpu0 := cpuTime_ns()
+		for b.Loop() {
+			for _, l := range g.lines {
+				if err := d.Decode(l, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		report(b, len(g.locs), cpu0)
+	})
+	for _, v := range []struct {
+		name           string
+		others, attach bool
+	}{
+		{"locations", false, false},
+		{"messages", true, false},
+		{"analyzers", true, true},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var d decode.Decoder
+			var m decode.Message
+			cpu0 := cpuTime_ns()
+			for b.Loop() {
+				s, err := NewSession(DefaultConfig(), g.meta, &discard{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if v.attach {
+					tmpl := g.meta.Court.Template
+					poss := NewPossessionAnalyzer(g.meta.Roster, possession.ConfigFor(tmpl))
+					heat := NewHeatmapAnalyzer(heatmap.Options{Cell_m: 0.5, Court: tmpl})
+					poss.Observe(heat.Segment)
+					if err := s.Attach(poss); err != nil {
+						b.Fatal(err)
+					}
+					if err := s.Attach(heat); err != nil {
+						b.Fatal(err)
+					}
+				}
+				o := 0
+				for i := range g.locs {
+					for v.others && o < len(g.others) && g.others[o].at == i {
+						if err := d.Decode(g.others[o].line, &m); err != nil {
+							b.Fatal(err)
+						}
+						if err := s.Feed(&m); err != nil {
+							b.Fatal(err)
+						}
+						o++
+					}
+					m.Kind = decode.KindLocation
+					m.Location = g.locs[i]
+					if err := s.Feed(&m); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			report(b, len(g.locs), cpu0)
+		})
+	}
 }
 
 // report adds the per-sample figures: wall time (ns/sample, samples/s)
