@@ -18,14 +18,15 @@ import "math"
 // branches.
 func atan2(y, x float64) float64 {
 	ax, ay := math.Abs(x), math.Abs(y)
-	hi, lo := max(ax, ay), min(ax, ay) // neither is NaN or −0
+	steep := ay > ax
+	hi, lo := pick(steep, ay, ax), pick(steep, ax, ay)
 	if hi == 0 {
 		return 0
 	}
 	t := lo / hi
 	t2 := t * t
 	r := t * (0.99997726 + t2*(-0.33262347+t2*(0.19354346+t2*(-0.11643287+t2*(0.05265332+t2*(-0.01172120))))))
-	r = pick(ay > ax, math.Pi/2-r, r)
+	r = pick(steep, math.Pi/2-r, r)
 	r = pick(x < 0, math.Pi-r, r)
 	return math.Float64frombits(math.Float64bits(r) ^ b2u(y < 0)<<63)
 }
