@@ -7,43 +7,30 @@ import "math"
 //
 //	atan(t) ≈ t·(c0 + c1·t² + c2·t⁴ + c3·t⁶ + c4·t⁸ + c5·t¹⁰)
 //
-// and undo the octant: r → π/2 − r when |y| > |x|, r → π − r when x < 0,
-// r → −r when y < 0. atan2(0, 0) = 0 like math.Atan2; NaN in, NaN out.
+// and undo the octant. atan2(0, 0) = 0 like math.Atan2; NaN in, NaN out.
 // Inputs here are finite (positions are int32 mm).
-//
-// The octant is undone without branches (pick selects by bit mask, the
-// sign flips by XOR): the signs of a velocity are as good as random from
-// one row to the next, and branches on them were mispredicted more than
-// once per row. pick and the XOR give bit for bit the result of the
-// branches.
 func atan2(y, x float64) float64 {
 	ax, ay := math.Abs(x), math.Abs(y)
-	steep := ay > ax
-	hi, lo := pick(steep, ay, ax), pick(steep, ax, ay)
+	hi, lo := ax, ay
+	if ay > ax {
+		hi, lo = ay, ax
+	}
 	if hi == 0 {
 		return 0
 	}
 	t := lo / hi
 	t2 := t * t
 	r := t * (0.99997726 + t2*(-0.33262347+t2*(0.19354346+t2*(-0.11643287+t2*(0.05265332+t2*(-0.01172120))))))
-	r = pick(steep, math.Pi/2-r, r)
-	r = pick(x < 0, math.Pi-r, r)
-	return math.Float64frombits(math.Float64bits(r) ^ b2u(y < 0)<<63)
-}
-
-// pick returns a if c, else b, without a branch.
-func pick(c bool, a, b float64) float64 {
-	m := -b2u(c) // all ones if c
-	return math.Float64frombits(math.Float64bits(a)&m | math.Float64bits(b)&^m)
-}
-
-// b2u is 1 for true, 0 for false (a SETcc, no branch).
-func b2u(c bool) uint64 {
-	var u uint64
-	if c {
-		u = 1
+	if ay > ax {
+		r = math.Pi/2 - r
 	}
-	return u
+	if x < 0 {
+		r = math.Pi - r
+	}
+	if y < 0 {
+		r = -r
+	}
+	return r
 }
 
 // hermiteLength is the length of the cubic Hermite curve from (x0, y0) with
