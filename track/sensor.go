@@ -1,9 +1,6 @@
 package track
 
-import (
-	"math"
-	"math/bits"
-)
+import "math"
 
 // noSeg marks a tick slot where a sensor has no estimate.
 const noSeg = math.MinInt64
@@ -99,23 +96,14 @@ func (sn *sensor) teleport(a, b *rawSample) bool {
 }
 
 // idTable maps sensor ids to their sensors: open addressing with linear
-// probing, at most half full. A lookup costs a multiply and one probe,
-// whose id and sensor sit side by side in one 16-byte entry (no second
-// array or index to follow).
-//
-// One probe, because put keeps every id in its home slot whenever it can:
-// when a new id collides, the table is rebuilt with another multiplier
-// (eight per size) and, failing that, twice the size, up to eight slots
-// per id; only past that do ids share probe runs (still correct, slower).
-// With real feeds' ids, probe runs of varying length made the lookup's
-// loop exit mispredicted on about one sample in two. It allocates only
-// when a new id is put.
+// probing, kept at most half full. A lookup costs a multiply and usually
+// one probe, whose id and sensor sit side by side in one 16-byte entry (one
+// cache line, no second array or index to follow); it allocates only when
+// a new id makes it grow.
 type idTable struct {
-	e     []idEntry
-	n     int
-	mask  uint64
-	mul   uint64 // odd multiplier of the hash
-	shift uint8  // 64 − log2(len(e)): the slot is the product's top bits
+	e    []idEntry
+	n    int
+	mask uint64
 }
 
 // idEntry is one slot of an idTable; sn == nil marks an empty slot.
@@ -124,10 +112,8 @@ type idEntry struct {
 	sn *sensor
 }
 
-// slot is id's home slot: the top bits of id·mul (Fibonacci hashing; every
-// bit of id moves them).
 func (t *idTable) slot(id int64) uint64 {
-	return uint64(id) * t.mul >> t.shift
+	return (uint64(id) * 0x9E3779B97F4A7C15) >> 32 & t.mask
 }
 
 // get returns the sensor of id, or nil.
@@ -144,73 +130,23 @@ func (t *idTable) get(id int64) *sensor {
 	}
 }
 
-// put adds id (or replaces its sensor).
 func (t *idTable) put(id int64, sn *sensor) {
-	if 2*(t.n+1) <= len(t.e) && t.insert(id, sn) {
-		return
-	}
-	all := make([]idEntry, 0, t.n+1)
-	known := false
-	for _, en := range t.e {
-		if en.sn != nil {
-			if en.id == id {
-				en.sn, known = sn, true
-			}
-			all = append(all, en)
-		}
-	}
-	if !known {
-		all = append(all, idEntry{id, sn})
-	}
-	c := max(16, len(t.e))
-	for c < 2*len(all) {
-		c *= 2
-	}
-	for {
-		for try := range uint64(8) {
-			if t.build(all, c, idMultiplier(try)) || try == 7 && c >= 8*len(all) {
-				return
+	if 2*(t.n+1) > len(t.e) {
+		old := t.e
+		c := max(16, 2*len(old))
+		*t = idTable{e: make([]idEntry, c), mask: uint64(c - 1)}
+		for _, en := range old {
+			if en.sn != nil {
+				t.put(en.id, en.sn)
 			}
 		}
-		c *= 2
 	}
-}
-
-// insert puts id into the table, which has room, and reports whether it
-// sits in its home slot.
-func (t *idTable) insert(id int64, sn *sensor) bool {
 	i := t.slot(id)
-	home := true
 	for t.e[i].sn != nil && t.e[i].id != id {
 		i = (i + 1) & t.mask
-		home = false
 	}
 	if t.e[i].sn == nil {
 		t.n++
 	}
 	t.e[i] = idEntry{id, sn}
-	return home
-}
-
-// build refills the table with c slots and multiplier mul and reports
-// whether every id sits in its home slot.
-func (t *idTable) build(all []idEntry, c int, mul uint64) bool {
-	*t = idTable{e: make([]idEntry, c), mask: uint64(c - 1), mul: mul, shift: uint8(64 - bits.TrailingZeros(uint(c)))}
-	ok := true
-	for _, en := range all {
-		ok = t.insert(en.id, en.sn) && ok
-	}
-	return ok
-}
-
-// idMultiplier is the try-th odd multiplier for idTable's hash: the
-// golden-ratio constant first, then splitmix64 values of try.
-func idMultiplier(try uint64) uint64 {
-	if try == 0 {
-		return 0x9E3779B97F4A7C15
-	}
-	z := try * 0x9E3779B97F4A7C15
-	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
-	z = (z ^ z>>27) * 0x94D049BB133111EB
-	return (z ^ z>>31) | 1
 }

@@ -6,9 +6,8 @@ import (
 )
 
 // TestIDTable puts sets of ids (sequential, random, multiples of a power
-// of two, which share the hash's low bits) one by one and checks, after
-// each put, that every id put finds its sensor and that ids never put are
-// absent; and that a feed's handful of ids each sit in their home slot.
+// of two) one by one and checks, after each put, that every id put finds
+// its sensor and that ids never put are absent.
 func TestIDTable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	sets := map[string][]int64{}
@@ -42,13 +41,6 @@ func TestIDTable(t *testing.T) {
 		}
 		if tb.n != len(ids) || 2*tb.n > len(tb.e) {
 			t.Fatalf("%s: %d ids in %d slots, want %d ids in at least twice as many", name, tb.n, len(tb.e), len(ids))
-		}
-		if len(ids) <= 25 {
-			for _, id := range ids {
-				if en := tb.e[tb.slot(id)]; en.id != id || en.sn == nil {
-					t.Errorf("%s: id %d not in its home slot", name, id)
-				}
-			}
 		}
 	}
 }
