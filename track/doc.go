@@ -20,7 +20,7 @@
 //
 // Per sensor (dense index, hash lookup by id):
 //
-//  1. raw ring: samples in time order (struct-of-arrays, fixed capacity);
+//  1. raw ring: samples in time order (one struct per sample, fixed capacity);
 //     duplicates (same timestamp) dropped, samples up to ReorderWindow_ms
 //     late placed in order, later ones counted as late; single-sample
 //     jumps (multipath) dropped as outliers;
