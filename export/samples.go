@@ -30,7 +30,7 @@ type samplesBuf struct {
 	sessionDict, kindDict, clockDict arrow.Array
 }
 
-// sampleCols are the columns of a samplesBuf: 78 bytes per row, about
+// sampleCols are the columns of a samplesBuf: about 79 bytes per row,
 // 10 MB at DefaultBatchRows. They are plain Go memory, not Arrow's, and
 // are reused from Writer to Writer (freeCols): allocating and clearing
 // two such buffers for each session cost more than writing a short
@@ -54,7 +54,7 @@ var freeCols struct {
 }
 
 // maxFreeCols bounds the memory kept by freeCols: the two buffers of each
-// of two Writers writing at once (analyze --jobs 2), 40 MB at
+// of two Writers writing at once (e.g. analyze --jobs 2), about 40 MB at
 // DefaultBatchRows. More Writers at once allocate the rest as before.
 const maxFreeCols = 4
 

@@ -369,7 +369,10 @@ func TestWriterReusedColumns(t *testing.T) {
 // maxFreeCols; ReleaseBuffers drops them all.
 func TestReleaseBuffers(t *testing.T) {
 	ReleaseBuffers()
-	for range 3 { // two Writers at once, then one more: 2+2 kept, not 6
+	// Three Writers open at once, each filling both of its buffers, give
+	// back six buffers on Close: maxFreeCols are kept. Three rounds: the
+	// kept ones are taken again, not added to.
+	for range 3 {
 		var ws []*Writer
 		for range 3 {
 			w, err := NewWriter(t.TempDir(), "g", WithBatchRows(64))
