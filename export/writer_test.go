@@ -480,6 +480,58 @@ func TestWriterHiveLayout(t *testing.T) {
 	}
 }
 
+// A kind or clock state the dictionaries do not know is written as
+// "unknown", by both ways rows are stored (whole batches, and row by row
+// for WithLiveOnly), not as an index past the dictionary.
+func TestWriterUnknownEnums(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  []Option
+		clock track.ClockState
+		want  string // the clock column
+	}{
+		{"batch", nil, track.ClockState(200), "unknown"},
+		{"live-only", []Option{WithLiveOnly()}, track.ClockLive, "live"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := fakeSamples(5)
+			for i := range s {
+				s[i].Kind, s[i].Clock = track.SensorKind(100+i), tc.clock
+			}
+			w, err := NewWriter(t.TempDir(), "g1", tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Samples(s); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(nil); err != nil {
+				t.Fatal(err)
+			}
+			tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
+			defer tbl.Release()
+			tr := array.NewTableReader(tbl, -1)
+			defer tr.Release()
+			rows := 0
+			for tr.Next() {
+				rec := tr.RecordBatch()
+				kinds := dictStrings(t, rec.Column(rec.Schema().FieldIndices("kind")[0]))
+				clocks := dictStrings(t, rec.Column(rec.Schema().FieldIndices("clock")[0]))
+				for i := range kinds {
+					if kinds[i] != "unknown" || clocks[i] != tc.want {
+						t.Errorf("row %d (kind %d, clock %d): kind %q clock %q, want \"unknown\" %q",
+							rows+i, s[rows+i].Kind, s[rows+i].Clock, kinds[i], clocks[i], tc.want)
+					}
+				}
+				rows += len(kinds)
+			}
+			if rows != len(s) {
+				t.Errorf("%d rows, want %d", rows, len(s))
+			}
+		})
+	}
+}
+
 func TestWriterLiveOnly(t *testing.T) {
 	dir := t.TempDir()
 	w := writeSession(t, dir, 300, WithLiveOnly())
