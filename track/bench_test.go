@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 
 	"github.com/stmotion/stmotion/court"
@@ -373,13 +372,4 @@ func report(b *testing.B, samples int, cpu0 int64) {
 	b.ReportMetric(ns, "ns/sample")
 	b.ReportMetric(1e9/ns, "samples/s")
 	b.ReportMetric(float64(cpuTime_ns()-cpu0)/float64(b.N)/float64(samples), "cpu-ns/sample")
-}
-
-// cpuTime_ns is the user + system CPU time of the process so far.
-func cpuTime_ns() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
