@@ -1,0 +1,115 @@
+package export
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/klauspost/compress/zstd"
+)
+
+// bssPage returns n float64 values of a noisy track laid out as a
+// BYTE_STREAM_SPLIT page: byte k of every value, then byte k+1, and so on.
+func bssPage(n int) []byte {
+	rng := rand.New(rand.NewPCG(5, 6))
+	page := make([]byte, 8*n)
+	for i := range n {
+		v := math.Float64bits(3*math.Sin(float64(i)/500) + rng.NormFloat64()*0.003)
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], v)
+		for k := range b {
+			page[k*n+i] = b[k]
+		}
+	}
+	return page
+}
+
+// The registered zstd codec is pageZstd, and its frames are what its doc
+// comment says: no checksum, a zstdWindow window for pages longer than
+// one block, and they decode back to the page with arrow-go's decoder.
+// (DuckDB reading the files is TestAnalyzeDuckDB in cmd/stmotion.)
+func TestPageZstd(t *testing.T) {
+	c, err := compress.GetCodec(compress.Codecs.Zstd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pz, ok := c.(*pageZstd)
+	if !ok {
+		t.Fatalf("zstd codec is %T, want *pageZstd", c)
+	}
+	for _, src := range [][]byte{bssPage(8192), bssPage(100), bytes.Repeat([]byte("stmotion"), 4000), {}} {
+		for _, level := range []int{1, 3, compress.DefaultCompressionLevel} {
+			enc := pz.EncodeLevel(nil, src, level)
+			var h zstd.Header
+			if err := h.Decode(enc); err != nil {
+				t.Fatalf("%d bytes, level %d: frame header: %v", len(src), level, err)
+			}
+			if h.HasCheckSum {
+				t.Errorf("%d bytes, level %d: frame has a checksum", len(src), level)
+			}
+			if len(src) > zstdWindow && (h.SingleSegment || h.WindowSize != zstdWindow) {
+				t.Errorf("%d bytes, level %d: single segment %v, window %d B, want a %d B window",
+					len(src), level, h.SingleSegment, h.WindowSize, zstdWindow)
+			}
+			dec, err := compress.Decode(c, nil, enc)
+			if err != nil {
+				t.Fatalf("%d bytes, level %d: decode: %v", len(src), level, err)
+			}
+			if !bytes.Equal(dec, src) {
+				t.Fatalf("%d bytes, level %d: decoded %d bytes, not the page", len(src), level, len(dec))
+			}
+		}
+	}
+}
+
+// Pages compressed from several goroutines at once (one per Writer) each
+// decode to their own page: the encoders' free list hands an encoder to
+// one caller at a time, and keeps no more than were in use at once.
+func TestPageZstdConcurrent(t *testing.T) {
+	c, err := compress.GetCodec(compress.Codecs.Zstd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pz := c.(*pageZstd)
+	// The free list never drops an encoder: it holds as many as were ever
+	// in use at once, by earlier tests' Writers or by these goroutines.
+	pz.mu.Lock()
+	before := len(pz.free[1])
+	pz.mu.Unlock()
+	const workers = 4
+	pages := make([][]byte, workers)
+	for w := range pages {
+		pages[w] = bssPage(1000 + 2000*w)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, workers)
+	for w := range workers {
+		wg.Go(func() {
+			dst := make([]byte, 0, 1<<10)
+			for range 50 {
+				dst = pz.EncodeLevel(dst, pages[w], 1)
+				dec, err := compress.Decode(c, nil, dst)
+				if err != nil || !bytes.Equal(dec, pages[w]) {
+					errs <- fmt.Sprintf("worker %d: page of %d bytes does not decode to itself (err %v)", w, len(pages[w]), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	pz.mu.Lock()
+	kept := len(pz.free[1])
+	pz.mu.Unlock()
+	if want := max(before, workers); kept < 1 || kept > want {
+		t.Errorf("%d level-1 encoders kept after %d goroutines (%d before), want 1 to %d", kept, workers, before, want)
+	}
+}
