@@ -314,6 +314,9 @@ func TestWriterGameRoundTrip(t *testing.T) {
 // A Writer that gets the sample columns of a closed one (stale rows,
 // bitmaps with bits set) writes only its own rows.
 func TestWriterReusedColumns(t *testing.T) {
+	// Buffers of other sizes, left by earlier tests, could fill the free
+	// list and keep the first Writer's columns out of it.
+	ReleaseBuffers()
 	first := gameSamples(2500)
 	for i := range first {
 		first[i].InBounds, first[i].BallHolder = true, true
@@ -328,11 +331,20 @@ func TestWriterReusedColumns(t *testing.T) {
 	if err := w.Close(nil); err != nil {
 		t.Fatal(err)
 	}
+	freeCols.Lock()
+	kept := map[*sampleCols]bool{}
+	for _, c := range freeCols.l {
+		kept[c] = true
+	}
+	freeCols.Unlock()
 	dir := t.TempDir()
 	want := fakeSamples(700)
 	w, err = NewWriter(dir, "g2", WithBatchRows(1000))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !kept[w.smp.sampleCols] {
+		t.Fatalf("the second Writer's columns are new, not one of the %d the first one left", len(kept))
 	}
 	if err := w.Samples(want); err != nil {
 		t.Fatal(err)
