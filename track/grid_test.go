@@ -1,0 +1,70 @@
+package track
+
+import (
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// TestBlockedNewSensor: a sensor that first reports mid-session, with a
+// sample behind the newest one (inside the reorder window, so not late),
+// and then drops out for less than MaxGap_ms must hold the grid back
+// (blocked) until its next sample brackets the ticks in between, so that
+// its track goes on through the dropout. blocked skips its scan below a
+// lower bound of every ring's newest sample; a new sensor's ring must
+// lower that bound, or the ticks up to the stale bound are processed
+// without waiting and the sensor has no estimate there. The first sample
+// comes at several phases of the grid, so that some fall below a bound
+// set by an earlier scan.
+func TestBlockedNewSensor(t *testing.T) {
+	const (
+		start_ms  = 1_000_000
+		period_ms = 40
+		end_ms    = start_ms + 12_000
+		drop_ms   = 600 // the new sensor's dropout, < MaxGap_ms
+	)
+	cfg := DefaultConfig()
+	cfg.Rate_Hz = 1000 / period_ms
+	loc := func(tt, id int64, x, y int32) decode.Message {
+		var m decode.Message
+		m.Kind = decode.KindLocation
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: id, X_mm: x, Y_mm: y, Z_mm: 60}
+		return m
+	}
+	for _, behind_ms := range []int64{130, 170, 210, 245} {
+		for k := range int64(10) {
+			arrive_ms := start_ms + 6_000 + k*period_ms // when C's first sample arrives
+			first_ms := arrive_ms - behind_ms           // its timestamp
+			var msgs []decode.Message
+			for tt := int64(start_ms); tt <= end_ms; tt += period_ms {
+				msgs = append(msgs, loc(tt, 1, 0, 0), loc(tt, 2, 5000, 0))
+				if tt == arrive_ms {
+					msgs = append(msgs, loc(first_ms, 3, 2000, 2000))
+				}
+				// C again from first_ms + drop_ms on, in time order.
+				for c := first_ms + drop_ms; c > tt-period_ms && c <= tt; c += period_ms {
+					msgs = append(msgs, loc(c, 3, 2000, 2000))
+				}
+			}
+			c, sum, err := run(cfg, Meta{}, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q := sum.Quality; q.Late != 0 || q.Gaps != 0 {
+				t.Fatalf("behind %d ms, first sample at %d: %d late, %d gaps, want none", behind_ms, first_ms, q.Late, q.Gaps)
+			}
+			// A row at every tick from the first sample's on, none missing
+			// in the dropout.
+			want := ceilDiv(first_ms, period_ms) * period_ms
+			for _, r := range c.of(3) {
+				if r.T_ms != want {
+					t.Fatalf("behind %d ms, first sample at %d, dropout to %d: row at %d, want %d (ticks missing)", behind_ms, first_ms, first_ms+drop_ms, r.T_ms, want)
+				}
+				want += period_ms
+			}
+			if want <= first_ms+drop_ms {
+				t.Fatalf("behind %d ms, first sample at %d: rows end at %d", behind_ms, first_ms, want-period_ms)
+			}
+		}
+	}
+}
