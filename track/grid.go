@@ -343,7 +343,8 @@ func (s *Session) consume(sn *sensor, T int64) {
 				sn.acc.raw += math.Sqrt(d2)
 			}
 		}
-		// ring.pop
+		// Drop the oldest sample (place's duplicate check reads
+		// lastPopped).
 		r.lastPopped, r.popped = ti, true
 		r.head = j
 		r.n--
@@ -378,8 +379,9 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 // rtsBack: it is 1.5 steps per tick and sensor) from tick newest down to
 // tick oldest: the smoothed state at the newest tick of a track is its
 // filtered state. A shoe sensor's height needs no smoothing: a player has
-// no smoothed z, its rows take the filtered one (see emitSensor). The axes are written out, not looped over, so that the
-// steps of the two or three axes interleave.
+// no smoothed z, its rows take the filtered one (see emitSensor). The axes
+// are written out, not looped over, so that the steps of the two or three
+// axes interleave.
 func (sn *sensor) smoothBack(newest, oldest, mask int64) {
 	m := sn.model
 	f0, f1 := m.f0, m.f1

@@ -105,11 +105,3 @@ func (r *ring) insert(t int64, x, y, z float64) insertResult {
 	r.n++
 	return insertedOutOfOrder
 }
-
-// pop drops the oldest sample.
-func (r *ring) pop() {
-	r.lastPopped = r.s[r.head].t
-	r.popped = true
-	r.head = (r.head + 1) & r.mask
-	r.n--
-}
