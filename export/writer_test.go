@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -718,15 +717,6 @@ func dictStrings(t *testing.T, a arrow.Array) []string {
 		out[i] = vals.Value(d.GetValueIndex(i))
 	}
 	return out
-}
-
-// cpuTime is the process's user+system CPU time in ns.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func TestSnake(t *testing.T) {

@@ -2,7 +2,6 @@ package heatmap
 
 import (
 	"math"
-	"syscall"
 	"testing"
 )
 
@@ -61,14 +60,4 @@ func BenchmarkCells(b *testing.B) {
 			b.ReportMetric(float64(n), "cells")
 		})
 	}
-}
-
-// cpuTime_ns is the user + system CPU time of the process so far: time
-// spent waiting for a core is not counted.
-func cpuTime_ns() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }

@@ -2,7 +2,6 @@ package possession
 
 import (
 	"math"
-	"syscall"
 	"testing"
 )
 
@@ -27,14 +26,4 @@ func BenchmarkUpdate(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime_ns()-cpu0)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "samples/s")
-}
-
-// cpuTime_ns is the user + system CPU time of the process so far: time
-// spent waiting for a core is not counted.
-func cpuTime_ns() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
