@@ -182,9 +182,10 @@ func (s *Session) skipTo(next int64) error {
 // Only a sensor whose newest sample is older than T can block, so the scan
 // over every sensor is skipped while T ≤ minLast, a lower bound of the
 // newest sample of every non-empty ring: a ring's newest sample only ever
-// gets newer, except when an empty ring receives one (location lowers the
-// bound then). Each scan that finds nothing sets the bound to the exact
-// minimum; in a steady feed that is one scan in several ticks.
+// gets newer (consume always leaves one sample), except when an empty
+// ring receives its first (place lowers the bound then). Each scan that
+// finds nothing sets the bound to the exact minimum; in a steady feed that
+// is one scan in several ticks.
 func (s *Session) blocked(T, wm int64) bool {
 	if T <= s.minLast {
 		return false

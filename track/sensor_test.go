@@ -1,6 +1,7 @@
 package track
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -18,9 +19,9 @@ func TestIDTable(t *testing.T) {
 			rnd = append(rnd, rng.Int64()-rng.Int64())
 			pow = append(pow, int64(i)<<40)
 		}
-		sets[string(rune('a'+n%26))+"seq"] = seq
-		sets[string(rune('a'+n%26))+"rnd"] = rnd
-		sets[string(rune('a'+n%26))+"pow"] = pow
+		sets[fmt.Sprintf("seq%d", n)] = seq
+		sets[fmt.Sprintf("rnd%d", n)] = rnd
+		sets[fmt.Sprintf("pow%d", n)] = pow
 	}
 	for name, ids := range sets {
 		var tb idTable
