@@ -34,8 +34,9 @@
 //     writer touches only the samples file and is waited for by the next
 //     flush, Close and Abort.
 //
-// Parquet details: zstd level 1 (through this package's codec, see
-// pageZstd: 8 KiB blocks, raw literals, no frame checksum; standard zstd);
+// Parquet details: zstd level 1 (this package's own page encoder, in
+// zstd.go: 8 KiB blocks, raw literals, no frame checksum; standard zstd
+// frames that every reader decodes);
 // dictionary encoding for strings; BYTE_STREAM_SPLIT for float64 columns;
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they
