@@ -68,3 +68,50 @@ func TestBlockedNewSensor(t *testing.T) {
 		}
 	}
 }
+
+// TestLateAtLastTick: a sample of a sensor in a dropout stamped exactly at
+// the newest processed tick is late (its tick has its rows), one a
+// millisecond after it is placed. The steady-state path of location and
+// place must agree on that boundary.
+func TestLateAtLastTick(t *testing.T) {
+	const start_ms, period_ms = 1_000_000, 40
+	cfg := DefaultConfig()
+	cfg.Rate_Hz = 1000 / period_ms
+	cfg.Player.Noise_m, cfg.Ball.Noise_m = 0.05, 0.05 // the grid starts at once
+	s, err := NewSession(cfg, Meta{}, &discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := func(tt, id int64) {
+		var m decode.Message
+		m.Kind = decode.KindLocation
+		m.Location = decode.Location{OccurredAt_ms: tt, Sensor: decode.SensorPlayer, ID: id, X_mm: 1000 * int32(id), Z_mm: 60}
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Sensor 2 stops after a second; sensor 1 goes on for five, so the
+	// grid runs past 2's newest sample (a confirmed dropout).
+	for tt := int64(start_ms); tt <= start_ms+5000; tt += period_ms {
+		feed(tt, 1)
+		if tt <= start_ms+1000 {
+			feed(tt, 2)
+		}
+	}
+	last := (s.nextTick - 1) * period_ms
+	if last < start_ms+2000 {
+		t.Fatalf("grid at %d, want past %d", last, start_ms+2000)
+	}
+	for _, c := range []struct {
+		t_ms       int64
+		late, held int64 // Quality.Late and sensor 2's raw samples after it
+	}{
+		{last, 1, 1},
+		{last + 1, 1, 2},
+	} {
+		feed(c.t_ms, 2)
+		if got, held := s.q.Late, int64(s.ids.get(2).raw.n); got != c.late || held != c.held {
+			t.Fatalf("sample at %d (newest tick %d): late %d, sensor holds %d, want %d and %d", c.t_ms, last, got, held, c.late, c.held)
+		}
+	}
+}
