@@ -1,6 +1,8 @@
 package track
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
@@ -113,5 +115,53 @@ func TestLateAtLastTick(t *testing.T) {
 		if got, held := s.q.Late, int64(s.ids.get(2).raw.n); got != c.late || held != c.held {
 			t.Fatalf("sample at %d (newest tick %d): late %d, sensor holds %d, want %d and %d", c.t_ms, last, got, held, c.late, c.held)
 		}
+	}
+}
+
+// TestBallHeightSmoothed: the ball's height is smoothed like its x and y
+// (sensor.sz, beside the tick ring), and the smoothed rows carry it: with
+// noise on z, their height error is well below the forward (live) rows'.
+func TestBallHeightSmoothed(t *testing.T) {
+	const start_ms, period_ms = 1_000_000, 40
+	rng := rand.New(rand.NewPCG(3, 4))
+	height := func(t_s float64) float64 { return 1.5 + math.Sin(t_s) } // m
+	var msgs []decode.Message
+	for i := range 60 * 1000 / period_ms {
+		t_s := float64(i*period_ms) / 1000
+		var m decode.Message
+		m.Kind = decode.KindLocation
+		m.Location = decode.Location{
+			OccurredAt_ms: start_ms + int64(i*period_ms), Sensor: decode.SensorBall, ID: 9,
+			X_mm: int32(math.Round(1000 * (t_s/10 + 0.05*rng.NormFloat64()))),
+			Y_mm: int32(math.Round(1000 * 0.05 * rng.NormFloat64())),
+			Z_mm: int32(math.Round(1000 * (height(t_s) + 0.05*rng.NormFloat64()))),
+		}
+		msgs = append(msgs, m)
+	}
+	rmsZ := map[bool]float64{}
+	for _, causal := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.Causal = causal
+		c, _, err := run(cfg, Meta{}, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var se float64
+		n := 0
+		for _, r := range c.of(9) {
+			if t_s := float64(r.T_ms-start_ms) / 1000; t_s >= 2 && t_s <= 58 {
+				e := r.Z_m - height(t_s)
+				se += e * e
+				n++
+			}
+		}
+		if n < 1000 {
+			t.Fatalf("live=%v: %d ball rows, want ~1400", causal, n)
+		}
+		rmsZ[causal] = math.Sqrt(se / float64(n))
+	}
+	t.Logf("ball height RMS error: smoothed %.1f mm, forward %.1f mm", 1000*rmsZ[false], 1000*rmsZ[true])
+	if rmsZ[false] > 0.8*rmsZ[true] {
+		t.Errorf("smoothed rows' height RMS error %.1f mm, want below 0.8× the forward rows' %.1f mm", 1000*rmsZ[false], 1000*rmsZ[true])
 	}
 }
