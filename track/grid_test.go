@@ -165,3 +165,53 @@ func TestBallHeightSmoothed(t *testing.T) {
 		t.Errorf("smoothed rows' height RMS error %.1f mm, want below 0.8× the forward rows' %.1f mm", 1000*rmsZ[false], 1000*rmsZ[true])
 	}
 }
+
+// TestStillThreshold: the still detector's statistic is the displacement
+// over StillWindow_s divided by the window's duration, compared with
+// MoveOn_mps to start moving and MoveOff_mps to stop. A player who
+// stands, then walks a little faster than MoveOn_mps starts moving and
+// his path counts; a little slower, none of it counts. A player who walks
+// briskly, then slows down to a little more than MoveOff_mps stays moving
+// and all his path counts; a little less, he stops and the slow part does
+// not count. A window of the wrong length moves these decisions.
+func TestStillThreshold(t *testing.T) {
+	const start_ms, period_ms, stand_s, brisk_s, ramp_s, dur_s = 1_000_000, 40, 5, 10, 2, 60
+	cfg := DefaultConfig()
+	cfg.Rate_Hz = 1000 / period_ms
+	cfg.Player.Noise_m, cfg.Ball.Noise_m = 0.05, 0.05 // thresholds as configured
+	on, off := cfg.MoveOn_mps, cfg.MoveOff_mps
+	for _, c := range []struct {
+		brisk_mps, slow_mps float64 // speeds from stand_s and from stand_s + brisk_s on
+		counted             bool    // whether the slow part counts
+	}{
+		{1.03 * on, 1.03 * on, true},
+		{0.97 * on, 0.97 * on, false},
+		{0.5, 1.03 * off, true},
+		{0.5, 0.97 * off, false},
+	} {
+		// Stand, brisk, then slow down evenly over ramp_s (no jolt for
+		// the smoother to overshoot), then slow.
+		walk := func(t_s float64) (x, y float64) {
+			b := min(max(0, t_s-stand_s), brisk_s)
+			u := min(max(0, t_s-stand_s-brisk_s), ramp_s)
+			return c.brisk_mps*b + c.brisk_mps*u - (c.brisk_mps-c.slow_mps)*u*u/(2*ramp_s) +
+				c.slow_mps*max(0, t_s-stand_s-brisk_s-ramp_s), 0
+		}
+		msgs := gen(genSpec{start_ms: start_ms, period_ms: period_ms, dur_s: dur_s, sensors: []genSensor{{id: 3, p: walk}}})
+		_, sum, err := run(cfg, Meta{}, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow := c.slow_mps * (dur_s - stand_s - brisk_s - ramp_s)
+		want := 0.0
+		if c.brisk_mps > on {
+			want = c.brisk_mps*brisk_s + (c.brisk_mps+c.slow_mps)*ramp_s/2
+		}
+		if c.counted {
+			want += slow
+		}
+		if got := player(sum, 3).Distance_m; math.Abs(got-want) > 0.05*slow {
+			t.Errorf("%.4f m/s for %d s, then %.4f m/s (MoveOn %.3f, MoveOff %.3f): distance %.3f m, want %.3f", c.brisk_mps, brisk_s, c.slow_mps, on, off, got, want)
+		}
+	}
+}
