@@ -45,7 +45,9 @@ func dispSpeed(d2_m2, dur_s float64) float64 {
 // of the square root, the division and the squares moves either side by a
 // few parts in 10¹⁶, so when the two differ by more than 10⁻⁹ of their
 // size (nearly always) the answer is known; only closer than that (or near
-// underflow) is dispSpeed computed and compared exactly.
+// underflow) is dispSpeed computed and compared exactly. The shortcut
+// needs v_mps ≥ 0 (a negative one has the same square as its opposite):
+// the still thresholds are (Config.validate) and so is a top speed.
 func dispAbove(d2_m2, dur_s, v_mps float64) bool {
 	if dur_s != 0 {
 		l := v_mps * dur_s
