@@ -1,0 +1,177 @@
+//go:build amd64 && !amd64.v3
+
+package track_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"hash"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
+)
+
+var updateDigest = flag.Bool("update-digest", false, "rewrite testdata/digest.golden (only for a change meant to move the engine's output)")
+
+// TestOutputDigest pins what the engine and its analyzers produce on a
+// simulated game to the bit: every Sample row, every Segment and the
+// Summary, hashed, in batch and live mode and with folded heatmaps. A
+// performance change must leave these digests alone; a change meant to
+// move the figures rewrites them (go test ./track -run OutputDigest
+// -update-digest) and says why in its commit.
+//
+// The game has its feed degraded more than the default (duplicates,
+// reordering, outliers, dropouts, feed silences), so the paths for bad
+// samples are pinned too. amd64 only, below GOAMD64=v3: other targets may
+// fuse multiply-adds (FMA), which changes the last bits legitimately.
+func TestOutputDigest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a game")
+	}
+	sc := synth.DefaultConfig()
+	sc.Minutes, sc.Seed = 1.5, 7
+	sc.DuplicateRate, sc.ReorderRate, sc.OutlierRate = 0.01, 0.02, 0.005
+	sc.DropoutsPerMin, sc.FeedGapRate = 2, 1
+	dir := t.TempDir()
+	if _, err := synth.Write(context.Background(), sc, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name         string
+		causal, fold bool
+	}{
+		{"batch", false, false},
+		{"live", true, false},
+		{"batch-fold", false, true},
+	}
+	var got []string
+	for _, c := range cases {
+		got = append(got, c.name+" "+digestRun(t, dir, sc, c.causal, c.fold))
+	}
+	path := filepath.Join("testdata", "digest.golden")
+	if *updateDigest {
+		if err := os.WriteFile(path, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with -update-digest)", err)
+	}
+	want := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(want) != len(got) {
+		t.Fatalf("%s has %d lines, want %d", path, len(want), len(got))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("output changed:\n got  %s\n want %s", got[i], want[i])
+		}
+	}
+}
+
+// digestRun runs the engine on the bundle in dir as pipeline.Attach wires
+// it and returns "rows segments sha256".
+func digestRun(t *testing.T, dir string, sc synth.Config, causal, fold bool) string {
+	t.Helper()
+	b, err := decode.OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := court.ParseBody(b.Court)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := court.New(body, court.Options{Template: sc.Court})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := track.Meta{SessionID: "digest", Court: ct, Roster: b.Subscribe.Teams}
+	cfg := track.DefaultConfig()
+	cfg.Causal = causal
+	sink := &digestSink{h: sha256.New()}
+	sink.w = bufio.NewWriter(sink.h)
+	s, err := track.NewSession(cfg, meta, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := ct.Template
+	poss := track.NewPossessionAnalyzer(meta.Roster, possession.ConfigFor(tmpl))
+	heat := track.NewHeatmapAnalyzer(heatmap.Options{Court: tmpl, Fold: fold})
+	poss.Observe(heat.Segment)
+	for _, a := range []track.Analyzer{poss, heat} {
+		if err := s.Attach(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := decode.OpenRecording(b.MessagesPath, decode.ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var m decode.Message
+	for r.Next(&m) {
+		if m.Kind == decode.KindShot {
+			poss.FeedShot(&m.Shot)
+		}
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sink.err != nil {
+		t.Fatal(sink.err)
+	}
+	if sink.rows == 0 || sink.segs == 0 {
+		t.Fatalf("%d rows, %d segments: the game produced nothing to pin", sink.rows, sink.segs)
+	}
+	return fmt.Sprintf("%d %d %x", sink.rows, sink.segs, sink.h.Sum(nil))
+}
+
+// digestSink hashes what it receives. %v prints a float64 in the shortest
+// form that reads back to the same bits, so the text is exact.
+type digestSink struct {
+	h          hash.Hash
+	w          *bufio.Writer
+	rows, segs int
+	err        error
+}
+
+func (d *digestSink) Samples(b []track.Sample) error {
+	for i := range b {
+		fmt.Fprintf(d.w, "%+v\n", b[i])
+	}
+	d.rows += len(b)
+	return nil
+}
+
+func (d *digestSink) Segment(s *track.Segment) error {
+	fmt.Fprintf(d.w, "%+v\n", *s)
+	d.segs++
+	return nil
+}
+
+func (d *digestSink) Close(sum *track.Summary) error {
+	js, err := json.Marshal(sum)
+	if err != nil {
+		d.err = fmt.Errorf("summary: %w", err)
+		return nil
+	}
+	d.w.Write(js)
+	d.err = d.w.Flush()
+	return nil
+}
