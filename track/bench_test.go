@@ -293,7 +293,11 @@ func loadGame(b *testing.B) *gameCorpus {
 //	go test ./track -run '^$' -bench 'Game|Engine' -cpu 1 -count 6
 func BenchmarkGame(b *testing.B) {
 	g := loadGame(b)
+	// MB/s are of the whole recording, in every variant (locations skips
+	// the other lines but they were read to get its samples).
+	recBytes := corpusBytes(g.lines)
 	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(recBytes)
 		b.ReportAllocs()
 		var d decode.Decoder
 		var m decode.Message
@@ -316,6 +320,7 @@ func BenchmarkGame(b *testing.B) {
 		{"analyzers", true, true},
 	} {
 		b.Run(v.name, func(b *testing.B) {
+			b.SetBytes(recBytes)
 			b.ReportAllocs()
 			var d decode.Decoder
 			var m decode.Message
