@@ -1,17 +1,13 @@
 package track
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/synth"
-	"github.com/stmotion/stmotion/track/heatmap"
-	"github.com/stmotion/stmotion/track/possession"
 )
 
 // benchLines is a realistic location corpus: ten players and a ball at
@@ -240,27 +236,9 @@ type gameLine struct {
 }
 
 func loadGame(b *testing.B) *gameCorpus {
-	dir := b.TempDir()
-	if _, err := synth.Write(context.Background(), synth.SampleConfig(), dir, nil); err != nil {
-		b.Fatal(err)
-	}
-	bd, err := decode.OpenBundle(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	body, err := court.ParseBody(bd.Court)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ct, err := court.New(body, court.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	g := &gameCorpus{meta: Meta{Court: ct}}
-	if bd.Subscribe != nil {
-		g.meta.Roster = bd.Subscribe.Teams
-	}
-	r, err := decode.OpenRecording(bd.MessagesPath, decode.ReaderOptions{})
+	_, meta, messages := synthBundle(b, synth.SampleConfig())
+	g := &gameCorpus{meta: meta}
+	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -331,16 +309,7 @@ func BenchmarkGame(b *testing.B) {
 					b.Fatal(err)
 				}
 				if v.attach {
-					tmpl := g.meta.Court.Template
-					poss := NewPossessionAnalyzer(g.meta.Roster, possession.ConfigFor(tmpl))
-					heat := NewHeatmapAnalyzer(heatmap.Options{Cell_m: 0.5, Court: tmpl})
-					poss.Observe(heat.Segment)
-					if err := s.Attach(poss); err != nil {
-						b.Fatal(err)
-					}
-					if err := s.Attach(heat); err != nil {
-						b.Fatal(err)
-					}
+					attachAnalyzers(b, s, g.meta, false)
 				}
 				o := 0
 				for i := range g.locs {

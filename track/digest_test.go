@@ -1,10 +1,9 @@
 //go:build amd64 && !amd64.v3
 
-package track_test
+package track
 
 import (
 	"bufio"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"flag"
@@ -15,12 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/synth"
-	"github.com/stmotion/stmotion/track"
-	"github.com/stmotion/stmotion/track/heatmap"
-	"github.com/stmotion/stmotion/track/possession"
 )
 
 var updateDigest = flag.Bool("update-digest", false, "rewrite testdata/digest.golden (only for a change meant to move the engine's output)")
@@ -44,10 +39,8 @@ func TestOutputDigest(t *testing.T) {
 	sc.Minutes, sc.Seed = 1.5, 7
 	sc.DuplicateRate, sc.ReorderRate, sc.OutlierRate = 0.01, 0.02, 0.005
 	sc.DropoutsPerMin, sc.FeedGapRate = 2, 1
-	dir := t.TempDir()
-	if _, err := synth.Write(context.Background(), sc, dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, meta, messages := synthBundle(t, sc)
+	meta.SessionID = "digest"
 	cases := []struct {
 		name         string
 		causal, fold bool
@@ -58,7 +51,7 @@ func TestOutputDigest(t *testing.T) {
 	}
 	var got []string
 	for _, c := range cases {
-		got = append(got, c.name+" "+digestRun(t, dir, sc, c.causal, c.fold))
+		got = append(got, c.name+" "+digestRun(t, meta, messages, c.causal, c.fold))
 	}
 	path := filepath.Join("testdata", "digest.golden")
 	if *updateDigest {
@@ -82,41 +75,20 @@ func TestOutputDigest(t *testing.T) {
 	}
 }
 
-// digestRun runs the engine on the bundle in dir as pipeline.Attach wires
-// it and returns "rows segments sha256".
-func digestRun(t *testing.T, dir string, sc synth.Config, causal, fold bool) string {
+// digestRun runs the engine on the messages as pipeline.Attach wires it
+// and returns "rows segments sha256".
+func digestRun(t *testing.T, meta Meta, messages string, causal, fold bool) string {
 	t.Helper()
-	b, err := decode.OpenBundle(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := court.ParseBody(b.Court)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ct, err := court.New(body, court.Options{Template: sc.Court})
-	if err != nil {
-		t.Fatal(err)
-	}
-	meta := track.Meta{SessionID: "digest", Court: ct, Roster: b.Subscribe.Teams}
-	cfg := track.DefaultConfig()
+	cfg := DefaultConfig()
 	cfg.Causal = causal
 	sink := &digestSink{h: sha256.New()}
 	sink.w = bufio.NewWriter(sink.h)
-	s, err := track.NewSession(cfg, meta, sink)
+	s, err := NewSession(cfg, meta, sink)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := ct.Template
-	poss := track.NewPossessionAnalyzer(meta.Roster, possession.ConfigFor(tmpl))
-	heat := track.NewHeatmapAnalyzer(heatmap.Options{Court: tmpl, Fold: fold})
-	poss.Observe(heat.Segment)
-	for _, a := range []track.Analyzer{poss, heat} {
-		if err := s.Attach(a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := decode.OpenRecording(b.MessagesPath, decode.ReaderOptions{})
+	poss := attachAnalyzers(t, s, meta, fold)
+	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +123,7 @@ type digestSink struct {
 	err        error
 }
 
-func (d *digestSink) Samples(b []track.Sample) error {
+func (d *digestSink) Samples(b []Sample) error {
 	for i := range b {
 		fmt.Fprintf(d.w, "%+v\n", b[i])
 	}
@@ -159,13 +131,13 @@ func (d *digestSink) Samples(b []track.Sample) error {
 	return nil
 }
 
-func (d *digestSink) Segment(s *track.Segment) error {
+func (d *digestSink) Segment(s *Segment) error {
 	fmt.Fprintf(d.w, "%+v\n", *s)
 	d.segs++
 	return nil
 }
 
-func (d *digestSink) Close(sum *track.Summary) error {
+func (d *digestSink) Close(sum *Summary) error {
 	js, err := json.Marshal(sum)
 	if err != nil {
 		d.err = fmt.Errorf("summary: %w", err)

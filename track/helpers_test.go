@@ -4,9 +4,29 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"testing"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track/heatmap"
+	"github.com/stmotion/stmotion/track/possession"
 )
+
+// attachAnalyzers attaches the possession and heatmap analyzers to s as
+// pipeline.Attach does (default cell, folded or not) and returns the
+// possession analyzer, which takes the feed's shots (FeedShot).
+func attachAnalyzers(tb testing.TB, s *Session, meta Meta, fold bool) *PossessionAnalyzer {
+	tb.Helper()
+	tmpl := meta.Court.Template
+	poss := NewPossessionAnalyzer(meta.Roster, possession.ConfigFor(tmpl))
+	heat := NewHeatmapAnalyzer(heatmap.Options{Court: tmpl, Fold: fold})
+	poss.Observe(heat.Segment)
+	for _, a := range []Analyzer{poss, heat} {
+		if err := s.Attach(a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return poss
+}
 
 // collect is a Sink that keeps copies of everything.
 type collect struct {

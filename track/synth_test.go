@@ -18,37 +18,47 @@ type synthResult struct {
 	sum   *Summary
 }
 
-// runSynth simulates cfg into a temporary bundle and runs the engine on it
-// the way `analyze` does: roster from subscribe.json, court from
-// court.json, messages in arrival order.
-func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
-	t.Helper()
-	dir := t.TempDir()
+// synthBundle simulates sc into a temporary bundle and opens it the way
+// `analyze` does: the court from court.json on sc's template, the roster
+// from subscribe.json. It returns the truth, the engine's Meta and the
+// path of the messages.
+func synthBundle(tb testing.TB, sc synth.Config) (*synth.Truth, Meta, string) {
+	tb.Helper()
+	dir := tb.TempDir()
 	truth, err := synth.Write(context.Background(), sc, dir, nil)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	b, err := decode.OpenBundle(dir)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	body, err := court.ParseBody(b.Court)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	ct, err := court.New(body, court.Options{Template: sc.Court})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	meta := Meta{SessionID: truth.LiveID, Court: ct}
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 	}
+	return truth, meta, b.MessagesPath
+}
+
+// runSynth simulates cfg into a temporary bundle and runs the engine on it
+// the way `analyze` does: roster from subscribe.json, court from
+// court.json, messages in arrival order.
+func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
+	t.Helper()
+	truth, meta, messages := synthBundle(t, sc)
 	s, err := NewSession(cfg, meta, &discard{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := decode.OpenRecording(b.MessagesPath, decode.ReaderOptions{})
+	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
