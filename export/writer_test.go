@@ -135,6 +135,23 @@ func writeSession(t *testing.T, dir string, n int, opts ...Option) *Writer {
 	return w
 }
 
+// writeSamples writes rows as one session's samples (in one call) and
+// closes the Writer; the other tables stay empty.
+func writeSamples(t *testing.T, dir, session string, rows []track.Sample, opts ...Option) *Writer {
+	t.Helper()
+	w, err := NewWriter(dir, session, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Samples(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 // readParquet reads a whole Parquet file into one table.
 func readParquet(t *testing.T, mem memory.Allocator, path string) arrow.Table {
 	t.Helper()
@@ -250,16 +267,7 @@ func TestWriterGameRoundTrip(t *testing.T) {
 	const n = 50_000
 	dir := t.TempDir()
 	want := gameSamples(n)
-	w, err := NewWriter(dir, "g1", WithBatchRows(12_345))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Samples(want); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(nil); err != nil {
-		t.Fatal(err)
-	}
+	w := writeSamples(t, dir, "g1", want, WithBatchRows(12_345))
 	tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
 	defer tbl.Release()
 	tr := array.NewTableReader(tbl, -1)
@@ -320,16 +328,7 @@ func TestWriterReusedColumns(t *testing.T) {
 	for i := range first {
 		first[i].InBounds, first[i].BallHolder = true, true
 	}
-	w, err := NewWriter(t.TempDir(), "g1", WithBatchRows(1000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Samples(first); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(nil); err != nil {
-		t.Fatal(err)
-	}
+	writeSamples(t, t.TempDir(), "g1", first, WithBatchRows(1000))
 	freeCols.Lock()
 	kept := map[*sampleCols]bool{}
 	for _, c := range freeCols.l {
@@ -338,7 +337,7 @@ func TestWriterReusedColumns(t *testing.T) {
 	freeCols.Unlock()
 	dir := t.TempDir()
 	want := fakeSamples(700)
-	w, err = NewWriter(dir, "g2", WithBatchRows(1000))
+	w, err := NewWriter(dir, "g2", WithBatchRows(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,16 +508,7 @@ func TestWriterUnknownEnums(t *testing.T) {
 			for i := range s {
 				s[i].Kind, s[i].Clock = track.SensorKind(100+i), tc.clock
 			}
-			w, err := NewWriter(t.TempDir(), "g1", tc.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Samples(s); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Close(nil); err != nil {
-				t.Fatal(err)
-			}
+			w := writeSamples(t, t.TempDir(), "g1", s, tc.opts...)
 			tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
 			defer tbl.Release()
 			tr := array.NewTableReader(tbl, -1)
