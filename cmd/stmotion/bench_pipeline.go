@@ -50,6 +50,10 @@ starts as a lone 'stmotion analyze' does, without the samples buffers an
 earlier Writer of the process kept (export.ReleaseBuffers). The best of
 --reps runs is reported (the highest peaks).
 
+A last line turns the CPU times into what each stage adds per location
+sample, as a multiple of decoding's cost (the engine's target is at most
+1x), and the single-goroutine pipeline's samples per CPU second.
+
 --scale 4 also runs the pipeline on a game 4x longer and prints both
 peaks: memory must not grow with the length of a recording. --games N
 runs N games with --jobs 1 and with --jobs J and prints the speed-up.
@@ -161,6 +165,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			r.perWall()/1e6, r.perCPU()/1e6, r.rows, float64(r.peakHeap)/1e6, float64(r.peakLive)/1e6)
 	}
 	tw.Flush()
+	fmt.Fprintln(stdout, "\n"+stageCosts(results))
 
 	if *scale > 0 {
 		long, err := game("game-long", *minutes**scale)
@@ -230,6 +235,18 @@ type stageResult struct {
 	cpu      time.Duration
 	peakHeap uint64 // bytes of heap objects above those before the run
 	peakLive uint64 // bytes of live heap (as of the last GC) above those before the run
+}
+
+// stageCosts says what each stage adds per location sample in CPU time,
+// beside decoding's cost (the project's targets: the engine at most 1x
+// decode; the whole pipeline at least 4 M location samples per CPU
+// second). results are decode, engine, pipeline-1, pipeline in that order.
+func stageCosts(results []stageResult) string {
+	perLoc := func(r stageResult) float64 { return float64(r.cpu.Nanoseconds()) / float64(max(r.locations, 1)) }
+	dec, eng, all := perLoc(results[0]), perLoc(results[1]), perLoc(results[2])
+	return fmt.Sprintf("CPU per location sample: decode %.0f ns; the engine (+ possession, heatmaps) adds %.0f ns (%.2fx decode); "+
+		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M/s per CPU second",
+		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all)
 }
 
 func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }
