@@ -131,6 +131,23 @@ func stringArray(mem memory.Allocator, vs ...string) arrow.Array {
 // full reports whether the buffer must be flushed before the next row.
 func (b *samplesBuf) full() bool { return b.n == b.cap }
 
+// kindIndex is k's index in kindValues; a kind this package does not
+// know is written as "unknown".
+func kindIndex(k track.SensorKind) int8 {
+	if int(k) >= len(kindValues) {
+		return 0
+	}
+	return int8(k)
+}
+
+// clockIndex is c's index in clockValues; an unknown state is "unknown".
+func clockIndex(c track.ClockState) int8 {
+	if int(c) >= len(clockValues) {
+		return 0
+	}
+	return int8(c)
+}
+
 // append stores one sample; the caller flushes when full.
 func (b *samplesBuf) append(s *track.Sample) {
 	i := b.n
@@ -144,16 +161,8 @@ func (b *samplesBuf) append(s *track.Sample) {
 	b.accel[i] = s.Accel_mps2
 	b.head[i] = s.Heading_rad
 	b.period[i] = s.Period
-	k := int8(s.Kind)
-	if int(k) >= len(kindValues) {
-		k = 0
-	}
-	b.kindIdx[i] = k
-	c := int8(s.Clock)
-	if int(c) >= len(clockValues) {
-		c = 0
-	}
-	b.clockIx[i] = c
+	b.kindIdx[i] = kindIndex(s.Kind)
+	b.clockIx[i] = clockIndex(s.Clock)
 	bitutil.SetBitTo(b.inBounds, i, s.InBounds)
 	bitutil.SetBitTo(b.holder, i, s.BallHolder)
 	b.n++
@@ -201,14 +210,7 @@ func (b *samplesBuf) appendRows(batch []track.Sample) int {
 		for i := range period {
 			s := &batch[i]
 			period[i] = s.Period
-			kind[i] = int8(s.Kind)
-			if int(s.Kind) >= len(kindValues) {
-				kind[i] = 0
-			}
-			clock[i] = int8(s.Clock)
-			if int(s.Clock) >= len(clockValues) {
-				clock[i] = 0
-			}
+			kind[i], clock[i] = kindIndex(s.Kind), clockIndex(s.Clock)
 		}
 	}
 	for i := range batch {
