@@ -44,9 +44,15 @@ func ParseFormat(s string) (Format, error) {
 
 // tableFile is one open output file of a table.
 type tableFile interface {
-	write(rec arrow.RecordBatch) error
 	commit() error // finish the file and give it its final name
 	abort()        // remove whatever was written
+}
+
+// recordFile is a tableFile written record batch by record batch: every
+// table in Arrow IPC, and every table but samples in Parquet.
+type recordFile interface {
+	tableFile
+	write(rec arrow.RecordBatch) error
 }
 
 type parquetFile struct {
@@ -62,11 +68,25 @@ type parquetFile struct {
 // the bytes it was given). DuckDB, pyarrow and parquet-mr read it.
 var samplesDelta = map[string]bool{"t": true, "sensor_id": true, "team_id": true}
 
-func openParquet(path string, schema *arrow.Schema, cfg *config, t Table) (tableFile, error) {
+func openParquet(path string, schema *arrow.Schema, cfg *config, t Table) (recordFile, error) {
 	f, err := createAtomic(path, cfg.sync)
 	if err != nil {
 		return nil, err
 	}
+	fw, err := pqarrow.NewFileWriter(schema, f, parquetProps(schema, cfg, t),
+		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(cfg.mem), pqarrow.WithStoreSchema()))
+	if err != nil {
+		f.Abort()
+		return nil, fmt.Errorf("export: %s: %w", path, err)
+	}
+	return &parquetFile{f: f, fw: fw}, nil
+}
+
+// parquetProps are the Parquet writer properties of table t (of the given
+// schema): compression, row group and page sizes, and the encoding and
+// statistics of each column. The samples table's own writer
+// (samplesParquet) uses them as pqarrow does.
+func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterProperties {
 	props := []parquet.WriterProperty{
 		parquet.WithAllocator(cfg.mem),
 		parquet.WithCompression(compress.Codecs.Zstd),
@@ -115,13 +135,7 @@ func openParquet(path string, schema *arrow.Schema, cfg *config, t Table) (table
 			props = append(props, parquet.WithDictionaryFor(fd.Name, true), parquet.WithStatsFor(fd.Name, false))
 		}
 	}
-	fw, err := pqarrow.NewFileWriter(schema, f, parquet.NewWriterProperties(props...),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(cfg.mem), pqarrow.WithStoreSchema()))
-	if err != nil {
-		f.Abort()
-		return nil, fmt.Errorf("export: %s: %w", path, err)
-	}
-	return &parquetFile{f: f, fw: fw}, nil
+	return parquet.NewWriterProperties(props...)
 }
 
 func (p *parquetFile) write(rec arrow.RecordBatch) error {
@@ -149,7 +163,7 @@ type arrowFile struct {
 	w *ipc.FileWriter
 }
 
-func openArrow(path string, schema *arrow.Schema, cfg *config) (tableFile, error) {
+func openArrow(path string, schema *arrow.Schema, cfg *config) (recordFile, error) {
 	f, err := createAtomic(path, cfg.sync)
 	if err != nil {
 		return nil, err

@@ -292,9 +292,7 @@ func (w *Writer) flushSamples() error {
 	w.smp = tb.samples
 	w.inFlight = true
 	go func() {
-		rec := full.record(tb.schema)
-		err := tb.file.write(rec)
-		rec.Release()
+		err := tb.writeSamples(full)
 		full.n = 0
 		w.done <- err
 	}()
@@ -398,10 +396,12 @@ func newTableBuf(t Table, path string, cfg *config, session bool, sessionID stri
 	schema := Schema(t, session)
 	var f tableFile
 	var err error
-	switch cfg.format {
-	case FormatParquet:
+	switch {
+	case cfg.format == FormatParquet && t == TableSamples:
+		f, err = openSamplesParquet(path, schema, session, cfg)
+	case cfg.format == FormatParquet:
 		f, err = openParquet(path, schema, cfg, t)
-	case FormatArrow:
+	case cfg.format == FormatArrow:
 		f, err = openArrow(path, schema, cfg)
 	default:
 		err = fmt.Errorf("export: unknown format %d", cfg.format)
@@ -452,10 +452,9 @@ func (tb *tableBuf) flush() error {
 		if tb.samples.n == 0 {
 			return nil
 		}
-		rec := tb.samples.record(tb.schema)
-		defer rec.Release()
+		err := tb.writeSamples(tb.samples)
 		tb.samples.n = 0
-		return tb.file.write(rec)
+		return err
 	}
 	if tb.n == 0 {
 		return nil
@@ -463,7 +462,25 @@ func (tb *tableBuf) flush() error {
 	rec := tb.rb.NewRecordBatch()
 	defer rec.Release()
 	tb.n = 0
-	return tb.file.write(rec)
+	return tb.file.(recordFile).write(rec)
+}
+
+// samplesFile is the samples table's Parquet file: it takes the columns
+// of a samplesBuf as they are (samplesParquet).
+type samplesFile interface {
+	tableFile
+	writeSamples(b *samplesBuf) error
+}
+
+// writeSamples writes the rows of b, a buffer of the samples table, as one
+// record batch or row group. b may be overwritten when it returns.
+func (tb *tableBuf) writeSamples(b *samplesBuf) error {
+	if f, ok := tb.file.(samplesFile); ok {
+		return f.writeSamples(b)
+	}
+	rec := b.record(tb.schema)
+	defer rec.Release()
+	return tb.file.(recordFile).write(rec)
 }
 
 // rowCursor appends the values of one row, column after column. It is for

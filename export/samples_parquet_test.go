@@ -1,0 +1,181 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+
+	"github.com/stmotion/stmotion/track"
+)
+
+// pqarrowSamples writes rows as a samples file the way the Writer did
+// before samplesParquet: samplesBuf records through pqarrow.FileWriter
+// (openParquet), batchRows rows per record batch. It is the reference the
+// samples writer is compared with.
+func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample, batchRows int) {
+	t.Helper()
+	cfg := config{mem: memory.DefaultAllocator, batchRows: batchRows, zstdLevel: 1}
+	schema := Schema(TableSamples, session)
+	f, err := openParquet(path, schema, &cfg, TableSamples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newSamplesBuf(cfg.mem, batchRows, session, "g1")
+	defer b.release()
+	write := func() {
+		rec := b.record(schema)
+		defer rec.Release()
+		b.n = 0
+		if err := f.write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for len(rows) > 0 {
+		k := b.appendRows(rows)
+		rows = rows[k:]
+		if b.full() {
+			write()
+		}
+	}
+	if b.n > 0 {
+		write()
+	}
+	if err := f.commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// chunkSummary is what a reader learns from the footer about one column
+// chunk, without the byte offsets and sizes (which depend on how each
+// page compresses).
+func chunkSummary(t *testing.T, c *metadata.ColumnChunkMetaData) string {
+	t.Helper()
+	stats := "no stats"
+	if set, err := c.StatsSet(); err != nil {
+		t.Fatal(err)
+	} else if set {
+		s, err := c.Statistics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stats = fmt.Sprintf("stats min %x max %x nulls %d (set %v) distinct set %v signed %v",
+			enc.Min, enc.Max, enc.NullCount, enc.HasNullCount, enc.HasDistinctCount, enc.Signed)
+	}
+	var pages []string
+	for _, e := range c.EncodingStats() {
+		pages = append(pages, fmt.Sprintf("%v/%v", e.PageType, e.Encoding))
+	}
+	slices.Sort(pages)
+	pages = slices.Compact(pages) // page counts may differ; their kinds may not
+	return fmt.Sprintf("%s %v %v %v values %d dict page %v pages %v %s",
+		c.PathInSchema(), c.Type(), c.Encodings(), c.Compression(), c.NumValues(),
+		c.HasDictionaryPage(), pages, stats)
+}
+
+// footerSummary lists everything of a Parquet footer that readers act on:
+// schema, key-value metadata (ARROW:schema), writer, row groups and each
+// column chunk's types, encodings, codec, value count and statistics.
+func footerSummary(t *testing.T, path string) []string {
+	t.Helper()
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	md := rdr.MetaData()
+	var out []string
+	var schemaText bytes.Buffer
+	schemaText.WriteString(md.Schema.String())
+	out = append(out, "schema "+schemaText.String(),
+		fmt.Sprintf("version %v created by %s rows %d row groups %d", md.Version(), md.GetCreatedBy(), md.NumRows, md.NumRowGroups()))
+	kv := md.KeyValueMetadata()
+	for i, k := range kv.Keys() {
+		out = append(out, fmt.Sprintf("kv %s = %s", k, kv.Values()[i]))
+	}
+	for i := range md.NumRowGroups() {
+		rg := md.RowGroup(i)
+		out = append(out, fmt.Sprintf("row group %d: %d rows, %d columns", i, rg.NumRows(), rg.NumColumns()))
+		for j := range rg.NumColumns() {
+			c, err := rg.ColumnChunk(j)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("row group %d column %d: %s", i, j, chunkSummary(t, c)))
+		}
+	}
+	return out
+}
+
+// The samples writer's files are the ones pqarrow writes for the same rows
+// in everything but page bytes: same footer (schema, stored Arrow schema,
+// row groups, encodings, codec, statistics) and same values read back by
+// pqarrow's reader, column for column. Cases: both schemas (session column
+// or Hive layout), one and several row groups with a short last one,
+// game-like and fake rows.
+func TestSamplesParquetSameAsPqarrow(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		rows      []track.Sample
+		batchRows int
+		hive      bool
+	}{
+		{"game/one-group", gameSamples(5000), DefaultBatchRows, false},
+		{"game/groups", gameSamples(70_000), 30_000, false},
+		{"game/hive", gameSamples(70_000), 30_000, true},
+		{"fake/groups", fakeSamples(9000), 4096, false},
+		{"fake/one-row", fakeSamples(1), 1000, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			opts := []Option{WithBatchRows(tc.batchRows), WithForeground()}
+			if tc.hive {
+				opts = append(opts, WithHiveLayout())
+			}
+			got := writeSamples(t, dir, "g1", tc.rows, opts...).Paths()[TableSamples]
+			want := filepath.Join(dir, "pqarrow.parquet")
+			pqarrowSamples(t, want, !tc.hive, tc.rows, tc.batchRows)
+
+			gs, ws := footerSummary(t, got), footerSummary(t, want)
+			for i := range max(len(gs), len(ws)) {
+				var g, w string
+				if i < len(gs) {
+					g = gs[i]
+				}
+				if i < len(ws) {
+					w = ws[i]
+				}
+				if g != w {
+					t.Errorf("footer line %d:\n got  %s\n want %s", i, g, w)
+				}
+			}
+
+			gt := readParquet(t, memory.DefaultAllocator, got)
+			defer gt.Release()
+			wt := readParquet(t, memory.DefaultAllocator, want)
+			defer wt.Release()
+			if !gt.Schema().Equal(wt.Schema()) {
+				t.Fatalf("schema read back:\n%s\nwant\n%s", gt.Schema(), wt.Schema())
+			}
+			if gt.NumRows() != int64(len(tc.rows)) || wt.NumRows() != int64(len(tc.rows)) {
+				t.Fatalf("rows read back: %d, pqarrow's %d, want %d", gt.NumRows(), wt.NumRows(), len(tc.rows))
+			}
+			for i := range int(gt.NumCols()) {
+				gc, wc := gt.Column(i).Data(), wt.Column(i).Data()
+				if !array.ChunkedEqual(gc, wc) {
+					t.Errorf("column %s differs from pqarrow's file", gt.Schema().Field(i).Name)
+				}
+			}
+		})
+	}
+}
