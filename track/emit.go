@@ -80,11 +80,11 @@ func dispBelow(d2_m2, dur_s, v_mps float64) bool {
 	return dispSpeed(d2_m2, dur_s) < v_mps
 }
 
-// emitFrame turns tick n into Sample rows (from the forward estimate when
-// fwd, else the smoothed one), calls the analyzers and hands full batches
-// to the sinks. It applies the markers up to the tick and records the
-// tick's period and clock for accumulate.
-func (s *Session) emitFrame(n int64, fwd bool) error {
+// emitFrame turns tick n into Sample rows from the forward estimate (live
+// mode), calls the analyzers and hands the rows to the sinks. It applies
+// the markers up to the tick and records the tick's period and clock for
+// accumulate.
+func (s *Session) emitFrame(n int64) error {
 	T := n * s.period_ms
 	if err := s.applyMarkers(T); err != nil {
 		return err
@@ -95,33 +95,116 @@ func (s *Session) emitFrame(n int64, fwd bool) error {
 	s.tickPeriod[j], s.tickClock[j] = period, clock
 	start := len(s.rows)
 	if len(s.rows)+len(s.sensors) > cap(s.rows) {
-		// Room for every sensor's row, so that emitSensor never grows
-		// the batch (and keeps its registers: no call on its path).
 		s.rows = slices.Grow(s.rows, len(s.sensors))
 	}
 	for _, i := range s.players {
-		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
+		s.emitSensor(s.sensors[i], n, T, period, clock)
 	}
 	np := len(s.rows) - start
 	for _, i := range s.balls {
-		s.emitSensor(s.sensors[i], n, T, period, clock, fwd)
+		s.emitSensor(s.sensors[i], n, T, period, clock)
 	}
-	if len(s.rows) > start && len(s.analyzers) > 0 {
-		f := &s.frame
-		f.T_ms, f.Dt_s, f.Period, f.Clock = T, s.dt_s, period, clock
-		f.Players = s.rows[start : start+np]
-		f.Balls = s.rows[start+np:]
-		for i, a := range s.analyzers {
-			if err := a.Frame(f, s.emitFn); err != nil {
-				return &SinkError{Index: i, Op: "frame", Err: err}
+	if err := s.callAnalyzers(T, period, clock, s.rows[start:start+np], s.rows[start+np:]); err != nil {
+		return err
+	}
+	return s.flushRows()
+}
+
+// emitBlockFrame is emitFrame for tick n of a smoothed block starting at
+// tick from, whose rows emitTrack has written: it applies the markers up
+// to the tick and calls the analyzers. It returns the end of the tick's
+// rows in s.rows.
+func (s *Session) emitBlockFrame(n, from int64) (end int, err error) {
+	T := n * s.period_ms
+	if err := s.applyMarkers(T); err != nil {
+		return 0, err
+	}
+	b := &s.block[n-from]
+	start, np := b.start, int(b.players)
+	end = start + int(b.rows)
+	return end, s.callAnalyzers(T, b.period, b.clock, s.rows[start:start+np], s.rows[start+np:end])
+}
+
+// callAnalyzers calls the analyzers on a tick's rows, if it has any.
+func (s *Session) callAnalyzers(T int64, period int32, clock ClockState, players, balls []Sample) error {
+	if len(players)+len(balls) == 0 || len(s.analyzers) == 0 {
+		return nil
+	}
+	f := &s.frame
+	f.T_ms, f.Dt_s, f.Period, f.Clock = T, s.dt_s, period, clock
+	f.Players, f.Balls = players, balls
+	for i, a := range s.analyzers {
+		if err := a.Frame(f, s.emitFn); err != nil {
+			f.Players, f.Balls = nil, nil
+			return &SinkError{Index: i, Op: "frame", Err: err}
+		}
+	}
+	f.Players, f.Balls = nil, nil
+	return nil
+}
+
+// emitTrack is smoothAndEmit's per-sensor part for ticks from..upTo,
+// right after the sensor's backward pass. In batch mode it writes the
+// sensor's smoothed rows into their slots (planBlock) and adds a player's
+// rows to its figures; in live mode (rows already sent from the forward
+// estimate) it only adds the figures. At a tick where a DIST check of this
+// sensor will be resolved (planChecks), it copies the figures.
+func (s *Session) emitTrack(sn *sensor, from, upTo int64, batch bool) {
+	player := sn.kind == KindPlayer
+	snaps, c := s.snaps, 0
+	if !batch {
+		for n := from; n <= upTo; n++ {
+			if player {
+				s.accumulate(sn, n)
+			}
+			for ; c < len(snaps) && snaps[c].n == n; c++ {
+				if snaps[c].sn == sn {
+					snaps[c].acc = sn.acc
+				}
 			}
 		}
-		f.Players, f.Balls = nil, nil
+		return
 	}
-	if s.cfg.Causal || len(s.rows) >= s.cfg.BatchRows {
-		return s.flushRows()
+	rows, ticks, mask := s.rows, sn.ticks, s.tickMask
+	nextSnap := int64(math.MaxInt64) // the tick of snaps[c]
+	if len(snaps) > 0 {
+		nextSnap = snaps[0].n
 	}
-	return nil
+	for off := range s.block {
+		b := &s.block[off]
+		n := from + int64(off)
+		j := n & mask
+		if t := &ticks[j]; t.seg != noSeg {
+			// fillRow, written out (a call per row costs more than its
+			// body's few stores).
+			px, py, pz := &t.s[0], &t.s[1], &t.f[2] // a player's z is never smoothed (sensor.smoothBack)
+			if sn.sz != nil {
+				pz = &sn.sz[j]
+			}
+			vx, vy := px.V, py.V
+			speed, at := planar(px, py)
+			in := s.inBounds(px.X, py.X)
+			r := &rows[b.start+int(b.rows)]
+			b.rows++
+			r.T_ms, r.SensorID, r.Kind, r.TeamID = n*s.period_ms, sn.id, sn.kind, sn.team
+			r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
+			r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
+			r.Period, r.Clock, r.InBounds, r.BallHolder = b.period, b.clock, in, false
+			if player {
+				s.accumulateAt(sn, t, n, speed, at, in, b.period, b.clock)
+			}
+		}
+		if n == nextSnap {
+			for ; c < len(snaps) && snaps[c].n == n; c++ {
+				if snaps[c].sn == sn {
+					snaps[c].acc = sn.acc
+				}
+			}
+			if c < len(snaps) {
+				nextSnap = snaps[c].n
+			}
+		}
+	}
 }
 
 // inBounds reports whether a court position is on the court grown by
@@ -141,34 +224,31 @@ func planar(px, py *State) (speed_mps, at_mps2 float64) {
 	return speed_mps, at_mps2
 }
 
-// emitSensor appends the sensor's row at tick n, if it has an estimate.
-func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, fwd bool) {
+// emitSensor appends the sensor's forward row at tick n, if it has an
+// estimate.
+func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState) {
 	t := &sn.ticks[n&s.tickMask]
 	if t.seg == noSeg {
 		return
 	}
-	// A player's z is never smoothed (see sensor.smoothBack).
-	px, py, pz := &t.s[0], &t.s[1], &t.f[2]
-	if fwd {
-		px, py = &t.f[0], &t.f[1]
-	} else if sn.sz != nil {
-		pz = &sn.sz[n&s.tickMask]
-	}
-	vx, vy := px.V, py.V
-	speed, at := planar(px, py)
-	in := s.inBounds(px.X, py.X)
-	// Fill the row in place (emitFrame made room): no temporary Sample
-	// to copy.
 	k := len(s.rows)
 	s.rows = s.rows[:k+1]
-	r := &s.rows[k]
+	s.fillRow(&s.rows[k], sn, T, period, clock, &t.f[0], &t.f[1], &t.f[2])
+}
+
+// fillRow writes the row of sensor sn at time T into r from its states
+// px, py, pz on the three axes (smoothed or forward), and returns the
+// figures accumulateAt needs. Every field of r is set: r may hold an old
+// row.
+func (s *Session) fillRow(r *Sample, sn *sensor, T int64, period int32, clock ClockState, px, py, pz *State) (speed, at float64, in bool) {
+	vx, vy := px.V, py.V
+	speed, at = planar(px, py)
+	in = s.inBounds(px.X, py.X)
 	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
 	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
 	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
 	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
-	if !fwd && sn.kind == KindPlayer {
-		s.accumulateAt(sn, t, n, speed, at, in, period, clock)
-	}
+	return speed, at, in
 }
 
 // accumulate adds the smoothed estimate of player sn at tick n to its

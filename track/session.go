@@ -102,6 +102,15 @@ type Session struct {
 	// rows are emitted, read when its figures are accumulated).
 	tickPeriod []int32
 	tickClock  []ClockState
+	tickRows   []int32 // rows (sensors with an estimate) by tick slot
+
+	// The block smoothAndEmit is emitting (batch mode), by tick offset
+	// from its first tick (a slice of blockBuf), and the DIST checks it
+	// resolves.
+	block    []blockTick
+	blockBuf []blockTick
+	snaps    []checkSnap
+	snapNext int
 
 	timeline timeline
 	box      boxScore
@@ -373,16 +382,21 @@ func (s *Session) newSensor(id int64, kind SensorKind) *sensor {
 }
 
 func (s *Session) flushRows() error {
-	if len(s.rows) == 0 {
+	err := s.flushBatch(s.rows)
+	s.rows = s.rows[:0]
+	return err
+}
+
+// flushBatch hands a batch of rows to every sink.
+func (s *Session) flushBatch(b []Sample) error {
+	if len(b) == 0 {
 		return nil
 	}
 	for i, k := range s.sinks {
-		if err := k.Samples(s.rows); err != nil {
-			s.rows = s.rows[:0]
+		if err := k.Samples(b); err != nil {
 			return &SinkError{Index: i, Op: "samples", Err: err}
 		}
 	}
-	s.rows = s.rows[:0]
 	return nil
 }
 

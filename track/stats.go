@@ -97,7 +97,11 @@ func (s *Session) stats(st *decode.Stats) {
 			// Too many checks waiting for the (lagged) emission: resolve the
 			// oldest now, against the distance reached so far.
 			c := s.checks.pop()
-			s.resolveCheck(c)
+			var a accum
+			if sn := s.ids.get(c.player); sn != nil {
+				a = sn.acc
+			}
+			s.resolveCheck(c, &a)
 		}
 	}
 }
@@ -139,21 +143,36 @@ func (d *distQueue) pop() distCheck {
 
 // resolveChecks compares every DIST update at or before T with the
 // engine's distance of that player so far.
+// While smoothAndEmit emits a block, the figures are those copied at the
+// check's tick (s.snaps, planChecks); otherwise the current ones.
 func (s *Session) resolveChecks(T int64) error {
 	for !s.checks.empty() && s.checks.peek().t <= T {
-		if err := s.resolveCheck(s.checks.pop()); err != nil {
+		c := s.checks.pop()
+		var a accum
+		if s.snapNext < len(s.snaps) {
+			a = s.snaps[s.snapNext].acc
+			s.snapNext++
+		} else if sn := s.ids.get(c.player); sn != nil {
+			a = sn.acc
+		}
+		if err := s.resolveCheck(c, &a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Session) resolveCheck(c distCheck) error {
+// checkSnap is a player's figures (acc) as of tick n, for a DIST check
+// resolved after that tick (sn nil: the id has no sensor).
+type checkSnap struct {
+	n   int64
+	sn  *sensor
+	acc accum
+}
+
+// resolveCheck records DIST check c against the engine's figures a.
+func (s *Session) resolveCheck(c distCheck, a *accum) error {
 	e := s.box.entry(c.player)
-	var a accum
-	if sn := s.ids.get(c.player); sn != nil {
-		a = sn.acc
-	}
 	e.checked = true
 	e.checkT = c.t
 	e.feed_m = c.feed_cm / 100
