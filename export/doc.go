@@ -41,7 +41,11 @@
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they
 // would filter nothing); 64 KiB data pages; the Arrow schema stored in
-// the file metadata.
+// the file metadata. The samples table's pages are encoded by this
+// package (pqencode.go, samples_parquet.go) from its plain columns, and
+// its files are those pqarrow would write for the same rows but for the
+// bytes inside pages (same schema, stored Arrow schema, encodings,
+// statistics and row groups); the other tables go through pqarrow.
 //
 // Importing this package replaces arrow-go's zstd encoder for Parquet
 // pages process-wide (arrow-go has one codec registry); decoding is

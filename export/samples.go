@@ -14,20 +14,22 @@ import (
 // samplesBuf is the samples table's row buffer. It is the hot path (one
 // row per sensor per grid tick, millions per game), so instead of Arrow
 // builders it keeps plain Go columns of a fixed capacity, stored to with
-// no capacity checks, and hands them to the file writer as Arrow arrays
-// that alias them (no copy). The string columns (session_id, kind, clock)
-// are dictionary-encoded: an int8 index per row into a small fixed
-// dictionary, which Parquet writes as its own dictionary page without
+// no capacity checks. The Parquet writer (samplesParquet) encodes pages
+// straight from them; the Arrow IPC writer gets them as Arrow arrays that
+// alias them (record, no copy). The string columns (session_id, kind,
+// clock) are dictionary-encoded: an int8 index per row into a small fixed
+// dictionary, written as the column chunk's dictionary page without
 // hashing every value.
 //
-// The columns are reused for every batch: the file writers encode a record
-// completely before Write returns, so nothing aliases them afterwards.
+// The columns are reused for every batch: both writers encode a batch
+// completely before they return, so nothing aliases them afterwards.
 type samplesBuf struct {
 	n       int
 	session bool
 	*sampleCols
 
-	sessionDict, kindDict, clockDict arrow.Array
+	sessionDict, kindDict, clockDict arrow.Array // for Arrow records
+	sessionValues                    []string    // the session column's dictionary
 }
 
 // sampleCols are the columns of a samplesBuf: about 79 bytes per row,
@@ -117,6 +119,7 @@ func newSamplesBuf(mem memory.Allocator, capacity int, session bool, sessionID s
 	b.clockDict = stringArray(mem, clockValues[:]...)
 	if session {
 		b.sessionDict = stringArray(mem, sessionID)
+		b.sessionValues = []string{sessionID}
 	}
 	return b
 }

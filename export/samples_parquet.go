@@ -1,8 +1,10 @@
 package export
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -15,33 +17,67 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
-// samplesParquet writes the samples table to Parquet straight from the
-// plain Go columns of a samplesBuf, with arrow-go's column chunk writers
-// (file.Writer), instead of wrapping them as an Arrow record for
-// pqarrow.FileWriter. The file is the one pqarrow writes for the same
-// rows: the same Parquet schema (pqarrow.ToParquet of Schema(TableSamples)),
-// the same ARROW:schema key-value metadata (so that Arrow readers get
-// timestamp[ms, UTC] and dictionary columns back), the same properties
-// (parquetProps: encodings, statistics, page and row group sizes) and the
-// same calls to the column writers that pqarrow makes for each Arrow type;
-// TestSamplesParquetSameAsPqarrow compares the two files' metadata.
+// samplesParquet writes the samples table's Parquet file from the plain Go
+// columns of a samplesBuf. It encodes the data pages itself (pqencode.go:
+// BYTE_STREAM_SPLIT floats, DELTA_BINARY_PACKED integers, RLE dictionary
+// indices, PLAIN int32 and booleans) and leaves everything else to
+// arrow-go's public building blocks: compression and page headers
+// (file.PageWriter, with the registered zstd codec), column chunk, row
+// group and file metadata (metadata builders), statistics
+// (metadata.TypedStatistics).
 //
-// What it saves is pqarrow's work around those calls for every record:
-// the schema check, the Arrow arrays and chunked columns, the level
-// computation of each column, and the unique/take pass pqarrow runs over
-// dictionary indices for statistics that samples does not keep.
+// Why: the samples rows are few columns of known shape (no nulls, no
+// nesting, a fixed dictionary per string column), and arrow-go's generic
+// column writers cost more than the encoding itself: per 1024-value batch
+// level handling and page-size checks, encoders that grow pooled buffers
+// and copy every page again, a delta encoder that handles one value at a
+// time, dictionary indices widened to int32 and hashed on the way.
+//
+// The file is what pqarrow writes for the same rows, but for the bytes
+// inside pages: the same Parquet schema (pqarrow.ToParquet of
+// Schema(TableSamples)) and ARROW:schema key-value metadata (so Arrow
+// readers get timestamp[ms, UTC] and dictionary columns back), the same
+// properties (parquetProps: codec, encodings, statistics, page and row
+// group sizes), one row group per batch, and the same statistics.
+// TestSamplesParquetSameAsPqarrow compares the footers of the two and the
+// values read back; the DuckDB test of cmd/stmotion reads it too.
 type samplesParquet struct {
-	f  *atomicFile
-	fw *file.Writer
+	f     *atomicFile
+	sink  tellWriter
+	props *parquet.WriterProperties
+	meta  *metadata.FileMetaDataBuilder
+	ngrp  int16 // row groups written
+
+	raw  []byte       // a page's encoded values
+	body []byte       // the blocks of a DELTA_BINARY_PACKED page
+	zip  bytes.Buffer // the page compressed
 }
 
-// samplesLayout is the Parquet schema and key-value metadata of a samples
+// tellWriter counts the bytes written through it, for the offsets that
+// the page writers and the footer record.
+type tellWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (t *tellWriter) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	t.n += int64(n)
+	return n, err
+}
+
+func (t *tellWriter) Tell() int64 { return t.n }
+
+// parquetMagic starts and ends every Parquet file.
+var parquetMagic = []byte("PAR1")
+
+// samplesLayout is the Parquet schema and ARROW:schema value of a samples
 // file, computed once per process for each of the two schemas (with and
 // without the session column).
 type samplesLayout struct {
-	root *schema.GroupNode
-	meta metadata.KeyValueMetadata
-	err  error
+	schema      *schema.Schema
+	arrowSchema string // base64 of the IPC-serialised Arrow schema
+	err         error
 }
 
 var samplesLayouts [2]struct {
@@ -49,11 +85,11 @@ var samplesLayouts [2]struct {
 	samplesLayout
 }
 
-// layoutOf returns the layout of the samples schema, as pqarrow.NewFileWriter
-// derives it with pqarrow.WithStoreSchema. props only matter for the
-// Parquet types of Arrow types that samples does not use (e.g. unsigned
-// integers under format version 1.0), so the first file's props serve for
-// all.
+// layoutOf returns the layout of the samples schema as
+// pqarrow.NewFileWriter derives it with pqarrow.WithStoreSchema. props
+// only matter for the Parquet types of Arrow types that samples does not
+// use (e.g. unsigned integers under format version 1.0), so the first
+// file's props serve for all.
 func layoutOf(arrowSchema *arrow.Schema, session bool, props *parquet.WriterProperties) samplesLayout {
 	i := 0
 	if session {
@@ -61,16 +97,10 @@ func layoutOf(arrowSchema *arrow.Schema, session bool, props *parquet.WriterProp
 	}
 	l := &samplesLayouts[i]
 	l.once.Do(func() {
-		sc, err := pqarrow.ToParquet(arrowSchema, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-		if err != nil {
-			l.err = err
-			return
-		}
-		l.root = sc.Root()
-		l.meta = metadata.KeyValueMetadata{}
+		l.schema, l.err = pqarrow.ToParquet(arrowSchema, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		// samples has no list columns: pqarrow's normalisation of list
-		// element names leaves its schema as it is.
-		l.meta.Append("ARROW:schema", base64.StdEncoding.EncodeToString(flight.SerializeSchema(arrowSchema, memory.DefaultAllocator)))
+		// element names would leave its schema as it is.
+		l.arrowSchema = base64.StdEncoding.EncodeToString(flight.SerializeSchema(arrowSchema, memory.DefaultAllocator))
 	})
 	return l.samplesLayout
 }
@@ -85,17 +115,19 @@ func openSamplesParquet(path string, arrowSchema *arrow.Schema, session bool, cf
 	if err != nil {
 		return nil, err
 	}
-	fw, err := file.NewParquetWriterWithError(f, l.root, file.WithWriterProps(props), file.WithWriteMetadata(l.meta))
-	if err != nil {
+	var kv metadata.KeyValueMetadata
+	kv.Append("ARROW:schema", l.arrowSchema)
+	p := &samplesParquet{f: f, sink: tellWriter{w: f}, props: props, meta: metadata.NewFileMetadataBuilder(l.schema, props, kv)}
+	if _, err := p.sink.Write(parquetMagic); err != nil {
 		f.Abort()
 		return nil, fmt.Errorf("export: %s: %w", path, err)
 	}
-	return &samplesParquet{f: f, fw: fw}, nil
+	return p, nil
 }
 
-// writeSamples writes the rows of b as one row group. The column writers
-// encode and compress every page before it returns (the row group is
-// closed), so b's columns may then be overwritten.
+// writeSamples writes the rows of b as one row group. Every page is
+// compressed and written before it returns, so b's columns may then be
+// overwritten.
 func (p *samplesParquet) writeSamples(b *samplesBuf) error {
 	if err := p.writeRowGroup(b); err != nil {
 		return fmt.Errorf("export: write %s: %w", p.f.final, err)
@@ -104,18 +136,15 @@ func (p *samplesParquet) writeSamples(b *samplesBuf) error {
 }
 
 func (p *samplesParquet) writeRowGroup(b *samplesBuf) error {
-	rg, err := p.fw.AppendRowGroupChecked()
-	if err != nil {
-		return err
-	}
+	rg := p.meta.AppendRowGroup()
 	n := b.n
-	c := columnSeq{rg: rg}
+	c := columnSeq{p: p, rg: rg}
 	if b.session {
-		c.dict(b.sessionIdx[:n], b.sessionDict)
+		c.dict(b.sessionIdx[:n], b.sessionValues)
 	}
 	c.int64s(b.t[:n])
 	c.int64s(b.sensor[:n])
-	c.dict(b.kindIdx[:n], b.kindDict)
+	c.dict(b.kindIdx[:n], kindValues[:])
 	c.int64s(b.team[:n])
 	c.float64s(b.x[:n])
 	c.float64s(b.y[:n])
@@ -124,118 +153,261 @@ func (p *samplesParquet) writeRowGroup(b *samplesBuf) error {
 	c.float64s(b.accel[:n])
 	c.float64s(b.head[:n])
 	c.int32s(b.period[:n])
-	c.dict(b.clockIx[:n], b.clockDict)
+	c.dict(b.clockIx[:n], clockValues[:])
 	c.bools(b.inBounds, n)
 	c.bools(b.holder, n)
 	if c.err != nil {
 		return c.err
 	}
-	return rg.Close()
+	rg.SetNumRows(n)
+	if err := rg.Finish(c.written, p.ngrp); err != nil {
+		return err
+	}
+	p.ngrp++
+	return nil
 }
 
-// columnSeq writes the columns of a row group in order; after the first
-// error it writes nothing and keeps that error.
+// columnSeq writes the column chunks of a row group in schema order; after
+// the first error it writes nothing and keeps that error.
 type columnSeq struct {
-	rg  file.SerialRowGroupWriter
-	err error
+	p       *samplesParquet
+	rg      *metadata.RowGroupMetaDataBuilder
+	col     int16
+	written int64 // bytes of pages written, headers included
+	err     error
 }
 
-func (c *columnSeq) next() file.ColumnChunkWriter {
+// chunk is one column chunk being written.
+type chunk struct {
+	*columnSeq
+	cb    *metadata.ColumnChunkMetaDataBuilder
+	descr *schema.Column
+	pager file.PageWriter
+	enc   parquet.Encoding
+	// Statistics of the page being written and of the chunk, as arrow-go's
+	// column writer keeps them; nil when the column has none.
+	page, all metadata.TypedStatistics
+	rows      int64 // rows written in earlier pages
+}
+
+// next starts the next column chunk, or returns nil after an error.
+func (c *columnSeq) next() *chunk {
 	if c.err != nil {
 		return nil
 	}
-	cw, err := c.rg.NextColumn()
+	props := c.p.props
+	cb := c.rg.NextColumnChunk()
+	descr := cb.Descr()
+	path := descr.Path()
+	pager, err := file.NewPageWriter(&c.p.sink, props.CompressionFor(path), props.CompressionLevelFor(path),
+		cb, c.p.ngrp, c.col, props.Allocator(), false, nil, nil)
 	if err != nil {
 		c.err = err
 		return nil
 	}
-	return cw
+	c.col++
+	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path)}
+	if props.StatisticsEnabledFor(path) && descr.SortOrder() != schema.SortUNKNOWN {
+		ch.page = metadata.NewStatistics(descr, props.Allocator())
+		ch.all = metadata.NewStatistics(descr, props.Allocator())
+	}
+	return ch
 }
 
-// writer returns the next column's writer as a W, or records an error if
-// the column has another physical type (a schema out of step with
-// writeRowGroup).
-func writerAs[W file.ColumnChunkWriter](c *columnSeq) (W, bool) {
-	var w W
-	cw := c.next()
-	if cw == nil {
-		return w, false
+// statsOf encodes s for a page header or the column chunk's metadata as
+// arrow-go's column writer does.
+func (ch *chunk) statsOf(s metadata.TypedStatistics) (metadata.EncodedStatistics, error) {
+	var enc metadata.EncodedStatistics
+	if s != nil {
+		var err error
+		if enc, err = s.Encode(); err != nil {
+			return enc, err
+		}
 	}
-	w, ok := cw.(W)
-	if !ok {
-		c.err = fmt.Errorf("samples column %s is %s, not %T", cw.Descr().Name(), cw.Type(), w)
-	}
-	return w, ok
+	enc.ApplyStatSizeLimits(int(ch.p.props.MaxStatsSizeFor(ch.descr.Path())))
+	enc.Signed = ch.descr.SortOrder() == schema.SortSIGNED
+	return enc, nil
 }
 
-func (c *columnSeq) int64s(v []int64) {
-	if w, ok := writerAs[*file.Int64ColumnChunkWriter](c); ok {
-		_, c.err = w.WriteBatch(v, nil, nil)
+// writePage compresses and writes the page of n values whose encoded
+// bytes are in ch.p.raw, with the statistics gathered in ch.page.
+func (ch *chunk) writePage(n int, enc parquet.Encoding) error {
+	st, err := ch.statsOf(ch.page)
+	if err != nil {
+		return err
 	}
+	if ch.page != nil {
+		ch.all.Merge(ch.page)
+		ch.page.Reset()
+	}
+	raw := ch.p.raw
+	ch.p.zip.Reset()
+	data := ch.pager.Compress(&ch.p.zip, raw)
+	pg := file.NewDataPageV1WithConfig(memory.NewBufferBytes(data), parquet.Encodings.RLE, parquet.Encodings.RLE, file.DataPageConfig{
+		Num: int32(n), Encoding: enc, UncompressedSize: int32(len(raw)), Stats: st, FirstRowIndex: ch.rows,
+	})
+	defer pg.Release()
+	written, err := ch.pager.WriteDataPage(pg)
+	ch.written += written
+	ch.rows += int64(n)
+	return err
 }
 
-func (c *columnSeq) int32s(v []int32) {
-	if w, ok := writerAs[*file.Int32ColumnChunkWriter](c); ok {
-		_, c.err = w.WriteBatch(v, nil, nil)
+// close writes the chunk's statistics and metadata.
+func (ch *chunk) close(hasDict bool) error {
+	if ch.all != nil && ch.rows > 0 {
+		st, err := ch.statsOf(ch.all)
+		if err != nil {
+			return err
+		}
+		if st.IsSet() {
+			ch.cb.SetStats(st)
+		}
+	}
+	return ch.pager.Close(hasDict, false)
+}
+
+// pageRows is how many values of bits bits each a page holds: arrow-go
+// checks the page size after every WriteBatchSize values and ends the
+// page once it reaches DataPageSize, and so does this writer.
+func (c *columnSeq) pageRows(bits int64) int {
+	batch := c.p.props.WriteBatchSize()
+	batches := (8*c.p.props.DataPageSize() + batch*bits - 1) / (batch * bits)
+	return int(max(batches, 1) * batch)
+}
+
+// fixedPages writes v in pages of pageRows values, each encoded by enc
+// and counted in the page statistics by stat.
+func fixedPages[T any](c *columnSeq, v []T, bits int64, enc func([]byte, []T) []byte, stat func(metadata.TypedStatistics, []T)) {
+	ch := c.next()
+	if ch == nil {
+		return
+	}
+	per := c.pageRows(bits)
+	for i := 0; i < len(v) && c.err == nil; i += per {
+		page := v[i:min(i+per, len(v))]
+		c.p.raw = enc(c.p.raw[:0], page)
+		if ch.page != nil {
+			stat(ch.page, page)
+		}
+		c.err = ch.writePage(len(page), ch.enc)
+	}
+	if c.err == nil {
+		c.err = ch.close(false)
 	}
 }
 
 func (c *columnSeq) float64s(v []float64) {
-	if w, ok := writerAs[*file.Float64ColumnChunkWriter](c); ok {
-		_, c.err = w.WriteBatch(v, nil, nil)
+	fixedPages(c, v, 64, appendByteStreamSplit64, func(s metadata.TypedStatistics, v []float64) {
+		s.(*metadata.Float64Statistics).Update(v, 0)
+	})
+}
+
+func (c *columnSeq) int32s(v []int32) {
+	fixedPages(c, v, 32, appendPlainInt32, func(s metadata.TypedStatistics, v []int32) {
+		s.(*metadata.Int32Statistics).Update(v, 0)
+	})
+}
+
+// int64s writes a DELTA_BINARY_PACKED column. Like arrow-go's, its pages
+// end at the first multiple of deltaBatch values whose encoding reaches
+// DataPageSize; the blocks of each batch are appended to the page's as
+// they come (a batch is a whole number of blocks, so the page is what one
+// encoding of all its values gives).
+func (c *columnSeq) int64s(v []int64) {
+	ch := c.next()
+	if ch == nil {
+		return
+	}
+	limit := int(c.p.props.DataPageSize())
+	for i := 0; i < len(v) && c.err == nil; {
+		end := i + 1
+		c.p.body = c.p.body[:0]
+		for end < len(v) && len(c.p.body)+deltaHeaderMax < limit {
+			next := min(end+deltaBatch, len(v))
+			c.p.body = appendDeltaBlocks(c.p.body, v[end-1:next])
+			end = next
+		}
+		c.p.raw = appendDeltaHeader(c.p.raw[:0], end-i, v[i])
+		c.p.raw = append(c.p.raw, c.p.body...)
+		if ch.page != nil {
+			ch.page.(*metadata.Int64Statistics).Update(v[i:end], 0)
+		}
+		c.err = ch.writePage(end-i, ch.enc)
+		i = end
+	}
+	if c.err == nil {
+		c.err = ch.close(false)
 	}
 }
 
 // bools writes the first n bits of bitmap (Arrow's bit order, which is
-// also Parquet's PLAIN boolean encoding).
+// also Parquet's PLAIN encoding of booleans).
 func (c *columnSeq) bools(bitmap []byte, n int) {
-	if w, ok := writerAs[*file.BooleanColumnChunkWriter](c); ok {
-		_, c.err = w.WriteBitmapBatch(bitmap, 0, n, nil, nil)
+	ch := c.next()
+	if ch == nil {
+		return
+	}
+	per := c.pageRows(1)
+	for i := 0; i < n && c.err == nil; i += per {
+		k := min(per, n-i)
+		c.p.raw = appendPlainBools(c.p.raw[:0], bitmap, i, k)
+		if ch.page != nil {
+			ch.page.(*metadata.BooleanStatistics).UpdateFromBitmap(bitmap, int64(i), int64(k), 0)
+		}
+		c.err = ch.writePage(k, ch.enc)
+	}
+	if c.err == nil {
+		c.err = ch.close(false)
 	}
 }
 
-// dictEncoder is the part of arrow-go's dictionary encoder (internal to
-// arrow-go) that pqarrow uses to write a dictionary array as it is.
-type dictEncoder interface {
-	PutDictionary(values arrow.Array) error
-	NumEntries() int
-}
-
-// dict writes a dictionary column as pqarrow writes a dictionary<int8,
-// utf8> array when dictionary encoding is on: the whole dictionary goes
-// into the column chunk's dictionary page, in order, so that the indices
-// are written as they are, with no hashing of values.
-func (c *columnSeq) dict(idx []int8, values arrow.Array) {
-	cw := c.next()
-	if cw == nil {
+// dict writes a dictionary column as arrow-go writes a dictionary array
+// whose dictionary is the column chunk's: the dictionary page (values,
+// PLAIN) and then all indices in one RLE_DICTIONARY data page (arrow-go's
+// writer does not split a page of indices written as they are).
+func (c *columnSeq) dict(idx []int8, values []string) {
+	ch := c.next()
+	if ch == nil {
 		return
 	}
-	enc, ok := cw.CurrentEncoder().(dictEncoder)
-	if !ok {
-		c.err = fmt.Errorf("samples column %s is not dictionary-encoded (%s)", cw.Descr().Name(), cw.CurrentEncoder().Encoding())
+	c.p.raw = appendPlainByteArrays(c.p.raw[:0], values)
+	dp := file.NewDictionaryPage(memory.NewBufferBytes(c.p.raw), int32(len(values)), c.p.props.DictionaryPageEncoding())
+	written, err := ch.pager.WriteDictionaryPage(dp)
+	dp.Release()
+	c.written += written
+	if c.err = err; err != nil {
 		return
 	}
-	if c.err = enc.PutDictionary(values); c.err != nil {
-		return
+	c.p.raw = appendDictIndices(c.p.raw[:0], idx, dictIndexWidth(len(values)))
+	if c.err = ch.writePage(len(idx), c.p.props.DictionaryIndexEncoding()); c.err == nil {
+		c.err = ch.close(true)
 	}
-	if enc.NumEntries() != values.Len() {
-		c.err = fmt.Errorf("samples column %s: dictionary of %d values has duplicates", cw.Descr().Name(), values.Len())
-		return
-	}
-	ind := fixed(arrow.PrimitiveTypes.Int8, len(idx), arrow.Int8Traits.CastToBytes(idx))
-	defer ind.Release()
-	c.err = cw.WriteDictIndices(ind, nil, nil)
 }
 
 func (p *samplesParquet) commit() error {
-	if err := p.fw.Close(); err != nil {
+	if err := p.finish(); err != nil {
 		p.f.Abort()
 		return fmt.Errorf("export: close %s: %w", p.f.final, err)
 	}
 	return p.f.Commit()
 }
 
-func (p *samplesParquet) abort() {
-	p.fw.Close()
-	p.f.Abort()
+// finish writes the footer: the file metadata, its length and the magic.
+func (p *samplesParquet) finish() error {
+	md, err := p.meta.Finish()
+	if err != nil {
+		return err
+	}
+	n, err := md.WriteTo(&p.sink, nil)
+	if err != nil {
+		return err
+	}
+	var tail [8]byte
+	tail[0], tail[1], tail[2], tail[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+	copy(tail[4:], parquetMagic)
+	_, err = p.sink.Write(tail[:])
+	return err
 }
+
+func (p *samplesParquet) abort() { p.f.Abort() }

@@ -3,6 +3,8 @@ package export
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -50,6 +52,46 @@ func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample
 	if err := f.commit(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// edgeSamples returns n rows that stress the page encodings: integers
+// whose deltas overflow int64 (bit width 64) next to stretches of equal
+// values, floats of every class but NaN (-0, ±Inf, subnormals, extremes),
+// dictionary values in runs of every length from 1 to 20 (RLE and
+// bit-packed runs, padded groups), unknown kinds and clocks, and random
+// booleans. Deterministic.
+func edgeSamples(n int) []track.Sample {
+	rng := rand.New(rand.NewPCG(3, 4))
+	floats := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64,
+		math.SmallestNonzeroFloat64, 1e-310, 1, -1.5}
+	ints := []int64{math.MinInt64, math.MaxInt64, 0, -1, 1}
+	s := make([]track.Sample, n)
+	kind, clock, left := track.SensorKind(0), track.ClockState(0), 0
+	for i := range s {
+		if left == 0 {
+			kind, clock, left = track.SensorKind(rng.IntN(5)), track.ClockState(rng.IntN(6)), 1+rng.IntN(20)
+		}
+		left--
+		f := func() float64 {
+			if rng.IntN(3) == 0 {
+				return floats[rng.IntN(len(floats))]
+			}
+			return rng.NormFloat64() * 1e3
+		}
+		var t, id, team int64
+		switch (i / 300) % 3 {
+		case 0: // extremes: deltas wrap around
+			t, id, team = ints[rng.IntN(len(ints))], ints[rng.IntN(len(ints))], int64(rng.Uint64())
+		case 1: // constant: width 0
+			t, id, team = 42, -7, 0
+		default: // small steps
+			t, id, team = int64(i)*39, int64(1000+rng.IntN(25)), int64(rng.IntN(3))
+		}
+		s[i] = track.Sample{T_ms: t, SensorID: id, Kind: kind, TeamID: team,
+			X_m: f(), Y_m: f(), Z_m: f(), Speed_mps: f(), Accel_mps2: f(), Heading_rad: f(),
+			Period: int32(rng.Uint32()), Clock: clock, InBounds: rng.IntN(2) == 0, BallHolder: rng.IntN(7) == 0}
+	}
+	return s
 }
 
 // chunkSummary is what a reader learns from the footer about one column
@@ -135,6 +177,10 @@ func TestSamplesParquetSameAsPqarrow(t *testing.T) {
 		{"game/hive", gameSamples(70_000), 30_000, true},
 		{"fake/groups", fakeSamples(9000), 4096, false},
 		{"fake/one-row", fakeSamples(1), 1000, true},
+		{"edge/groups", edgeSamples(20_000), 3000, false},
+		{"edge/short", edgeSamples(1029), 1029, true},
+		{"edge/tiny-groups", edgeSamples(300), 7, false},
+		{"game/delta-pages", gameSamples(300_000), DefaultBatchRows, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -1,0 +1,308 @@
+package export
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+)
+
+// The Parquet value encodings of the samples table's pages, written here
+// instead of by arrow-go's encoders (see samplesParquet for why). Each
+// function appends the encoded values of one data page to dst and follows
+// the Parquet format specification (parquet-format Encodings.md); the
+// tests decode their output with arrow-go's readers. None allocates when
+// dst has room.
+
+// appendByteStreamSplit64 appends v in the BYTE_STREAM_SPLIT encoding:
+// byte k of every value's little-endian bits, then byte k+1, for k = 0..7:
+//
+//	out[k*len(v) + i] = byte(Float64bits(v[i]) >> (8*k))
+//
+// Eight values at a time are an 8×8 byte matrix (row i = value i, byte k
+// of the row at bits 8k..8k+7) transposed in registers, so that each
+// stream receives one 8-byte store instead of eight single-byte ones.
+// Three rounds swap the off-diagonal 4×4, 2×2 and 1×1 blocks (the classic
+// recursive transpose, as xor swaps under masks); after them word k holds
+// byte k of the eight values. It is written out in full: a helper taking
+// the words as an array was not inlined and cost twice as much. A byte
+// loop does the last len(v) % 8 values.
+func appendByteStreamSplit64(dst []byte, v []float64) []byte {
+	n := len(v)
+	start := len(dst)
+	dst = grow(dst, 8*n)
+	out := dst[start : start+8*n]
+	s0, s1, s2, s3 := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:4*n]
+	s4, s5, s6, s7 := out[4*n:5*n], out[5*n:6*n], out[6*n:7*n], out[7*n:8*n]
+	const m32, m16, m8 = 0x00000000ffffffff, 0x0000ffff0000ffff, 0x00ff00ff00ff00ff
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x := v[i : i+8 : i+8]
+		w0, w1, w2, w3 := math.Float64bits(x[0]), math.Float64bits(x[1]), math.Float64bits(x[2]), math.Float64bits(x[3])
+		w4, w5, w6, w7 := math.Float64bits(x[4]), math.Float64bits(x[5]), math.Float64bits(x[6]), math.Float64bits(x[7])
+		var t uint64
+		t = (w0>>32 ^ w4) & m32
+		w0, w4 = w0^t<<32, w4^t
+		t = (w1>>32 ^ w5) & m32
+		w1, w5 = w1^t<<32, w5^t
+		t = (w2>>32 ^ w6) & m32
+		w2, w6 = w2^t<<32, w6^t
+		t = (w3>>32 ^ w7) & m32
+		w3, w7 = w3^t<<32, w7^t
+		t = (w0>>16 ^ w2) & m16
+		w0, w2 = w0^t<<16, w2^t
+		t = (w1>>16 ^ w3) & m16
+		w1, w3 = w1^t<<16, w3^t
+		t = (w4>>16 ^ w6) & m16
+		w4, w6 = w4^t<<16, w6^t
+		t = (w5>>16 ^ w7) & m16
+		w5, w7 = w5^t<<16, w7^t
+		t = (w0>>8 ^ w1) & m8
+		w0, w1 = w0^t<<8, w1^t
+		t = (w2>>8 ^ w3) & m8
+		w2, w3 = w2^t<<8, w3^t
+		t = (w4>>8 ^ w5) & m8
+		w4, w5 = w4^t<<8, w5^t
+		t = (w6>>8 ^ w7) & m8
+		w6, w7 = w6^t<<8, w7^t
+		binary.LittleEndian.PutUint64(s0[i:], w0)
+		binary.LittleEndian.PutUint64(s1[i:], w1)
+		binary.LittleEndian.PutUint64(s2[i:], w2)
+		binary.LittleEndian.PutUint64(s3[i:], w3)
+		binary.LittleEndian.PutUint64(s4[i:], w4)
+		binary.LittleEndian.PutUint64(s5[i:], w5)
+		binary.LittleEndian.PutUint64(s6[i:], w6)
+		binary.LittleEndian.PutUint64(s7[i:], w7)
+	}
+	for ; i < n; i++ {
+		u := math.Float64bits(v[i])
+		s0[i], s1[i], s2[i], s3[i] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
+		s4[i], s5[i], s6[i], s7[i] = byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56)
+	}
+	return dst
+}
+
+// grow extends dst by n bytes (their values are unspecified).
+func grow(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) < n {
+		d := make([]byte, len(dst), 2*cap(dst)+n)
+		copy(d, dst)
+		dst = d
+	}
+	return dst[:len(dst)+n]
+}
+
+// DELTA_BINARY_PACKED layout, as arrow-go and parquet-mr write it: blocks
+// of 128 deltas, each in 4 miniblocks of 32 bit-packed values.
+const (
+	deltaBlock      = 128
+	deltaMiniblocks = 4
+	deltaMini       = deltaBlock / deltaMiniblocks
+)
+
+// deltaBatch is how many values a DELTA_BINARY_PACKED page grows by
+// between two checks of its size: WriteBatchSize, arrow-go's default, as
+// whole blocks.
+const deltaBatch = 8 * deltaBlock
+
+// deltaHeaderMax bounds the length of a DELTA_BINARY_PACKED header.
+const deltaHeaderMax = 4 * binary.MaxVarintLen64
+
+// appendDeltaHeader appends the header of a DELTA_BINARY_PACKED page of n
+// values starting with first: block size, miniblocks per block and n as
+// ULEB128, first as a zigzag varint. The page is the header and then
+// appendDeltaBlocks of its values.
+func appendDeltaHeader(dst []byte, n int, first int64) []byte {
+	dst = binary.AppendUvarint(dst, deltaBlock)
+	dst = binary.AppendUvarint(dst, deltaMiniblocks)
+	dst = binary.AppendUvarint(dst, uint64(n))
+	return binary.AppendVarint(dst, first)
+}
+
+// appendDeltaBlocks appends the blocks of the DELTA_BINARY_PACKED
+// encoding of the deltas d[i] = v[i+1] - v[i] (two's complement,
+// wrapping), 128 per block: the smallest delta min as a zigzag varint, one
+// bit width per miniblock of 32, and each miniblock's d - min bit-packed in
+// that width (the last miniblock padded with zeros to 32 values; unused
+// miniblocks of the last block have width 0 and no bytes). Only the last
+// block of a page may be short: a page's blocks are appended in calls
+// that each but the last cover a multiple of 128 deltas.
+func appendDeltaBlocks(dst []byte, v []int64) []byte {
+	var d [deltaBlock]int64
+	for i := 1; i < len(v); i += deltaBlock {
+		prev := v[i-1 : min(i+deltaBlock, len(v))] // the previous value, then the block's values
+		m := len(prev) - 1
+		// One pass for the deltas, their minimum and each miniblock's
+		// maximum: d - min is then below 2^width with width =
+		// Len64(max - min), computed without a pass over d - min.
+		minD := int64(math.MaxInt64)
+		maxD := [deltaMiniblocks]int64{math.MinInt64, math.MinInt64, math.MinInt64, math.MinInt64}
+		for j := range m {
+			dj := prev[j+1] - prev[j]
+			d[j] = dj
+			minD = min(minD, dj)
+			maxD[j/deltaMini] = max(maxD[j/deltaMini], dj)
+		}
+		for j := m; j < deltaBlock; j++ {
+			d[j] = minD // padding, packed as zeros
+		}
+		dst = binary.AppendVarint(dst, minD)
+		widths := len(dst)
+		dst = append(dst, 0, 0, 0, 0)
+		for mb := 0; mb*deltaMini < m; mb++ {
+			w := uint(bits.Len64(uint64(maxD[mb] - minD)))
+			dst[widths+mb] = byte(w)
+			dst = appendBitPackedDeltas(dst, (*[deltaMini]int64)(d[mb*deltaMini:]), minD, w)
+		}
+	}
+	return dst
+}
+
+// appendBitPackedDeltas appends the 32 values d[j] - base (each < 2^w) of a
+// miniblock packed w bits each, least significant bit first.
+func appendBitPackedDeltas(dst []byte, d *[deltaMini]int64, base int64, w uint) []byte {
+	if w == 0 {
+		return dst
+	}
+	var acc uint64 // bits not yet written, from bit 0
+	var n uint     // how many
+	for _, dj := range d {
+		x := uint64(dj - base)
+		acc |= x << n // Go shifts by ≥ 64 give 0
+		if n+w < 64 {
+			n += w
+			continue
+		}
+		dst = binary.LittleEndian.AppendUint64(dst, acc)
+		acc = x >> (64 - n) // the bits of x that did not fit (none when n = 0)
+		n = n + w - 64
+	}
+	for ; n > 0; n -= 8 { // 32 values: n is 0 or 32
+		dst = append(dst, byte(acc))
+		acc >>= 8
+	}
+	return dst
+}
+
+// appendBitPacked appends vals (each < 2^w; len(vals)*w a multiple of 8)
+// packed w bits each, least significant bit first, as Parquet's
+// bit-packed runs and delta miniblocks store them.
+func appendBitPacked(dst []byte, vals []uint64, w uint) []byte {
+	if w == 0 {
+		return dst
+	}
+	var acc uint64 // bits not yet written, from bit 0
+	var n uint     // how many
+	for _, x := range vals {
+		acc |= x << n // Go shifts by ≥ 64 give 0
+		if n+w < 64 {
+			n += w
+			continue
+		}
+		dst = binary.LittleEndian.AppendUint64(dst, acc)
+		acc = x >> (64 - n) // the bits of x that did not fit (none when n = 0)
+		n = n + w - 64
+	}
+	for ; n > 0; n -= 8 {
+		dst = append(dst, byte(acc))
+		acc >>= 8
+	}
+	return dst
+}
+
+// dictIndexWidth is the bit width of the indices into a dictionary of n
+// values, as arrow-go writes it in the first byte of an RLE_DICTIONARY page.
+func dictIndexWidth(n int) uint {
+	if n <= 1 {
+		return uint(n)
+	}
+	return uint(bits.Len(uint(n - 1)))
+}
+
+// appendDictIndices appends the data of an RLE_DICTIONARY page: the bit
+// width w (w ≤ 8), then idx in the RLE / bit-packing hybrid. A value
+// repeated 8 times or more is an RLE run; everything between runs goes into
+// bit-packed runs of groups of 8 values, each first filled up to a whole
+// group with values of the run that follows it (the last one is padded
+// with zeros, which readers ignore: the page header gives the count).
+func appendDictIndices(dst []byte, idx []int8, w uint) []byte {
+	dst = append(dst, byte(w))
+	lit := 0 // start of the values not yet written
+	for i := 0; i < len(idx); {
+		j := i + 1
+		for j < len(idx) && idx[j] == idx[i] {
+			j++
+		}
+		r := j - i
+		if r < 8 {
+			i = j
+			continue
+		}
+		pad := (8 - (i-lit)%8) % 8
+		i += pad
+		r -= pad
+		if i > lit {
+			dst = appendLiteralRun(dst, idx[lit:i], w)
+		}
+		lit = i
+		if r >= 8 {
+			dst = binary.AppendUvarint(dst, uint64(r)<<1)
+			dst = append(dst, byte(idx[i]))
+			lit = i + r
+		}
+		i += r
+	}
+	if lit < len(idx) {
+		dst = appendLiteralRun(dst, idx[lit:], w)
+	}
+	return dst
+}
+
+// appendLiteralRun appends a bit-packed run of vals, padded with zeros to
+// a multiple of 8 values.
+func appendLiteralRun(dst []byte, vals []int8, w uint) []byte {
+	groups := (len(vals) + 7) / 8
+	dst = binary.AppendUvarint(dst, uint64(groups)<<1|1)
+	var g [8]uint64
+	for k := 0; k < len(vals); k += 8 {
+		clear(g[:])
+		for j, x := range vals[k:min(k+8, len(vals))] {
+			g[j] = uint64(uint8(x))
+		}
+		dst = appendBitPacked(dst, g[:], w)
+	}
+	return dst
+}
+
+// appendPlainByteArrays appends vs in the PLAIN encoding of BYTE_ARRAY
+// values (a dictionary page): each as a 4-byte little-endian length and
+// its bytes.
+func appendPlainByteArrays(dst []byte, vs []string) []byte {
+	for _, s := range vs {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(s)))
+		dst = append(dst, s...)
+	}
+	return dst
+}
+
+// appendPlainInt32 appends v in the PLAIN encoding: 4 bytes little endian
+// each.
+func appendPlainInt32(dst []byte, v []int32) []byte {
+	start := len(dst)
+	dst = grow(dst, 4*len(v))
+	out := dst[start:]
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(out[4*i:], uint32(x))
+	}
+	return dst
+}
+
+// appendPlainBools appends n bits of bitmap from bit off (a multiple of 8)
+// in the PLAIN encoding of booleans, which is the Arrow bitmap's: LSB
+// first, the unused high bits of the last byte cleared.
+func appendPlainBools(dst []byte, bitmap []byte, off, n int) []byte {
+	dst = append(dst, bitmap[off/8:(off+n+7)/8]...)
+	if r := n % 8; r != 0 {
+		dst[len(dst)-1] &= byte(1)<<r - 1
+	}
+	return dst
+}
