@@ -36,7 +36,9 @@
 //
 // Parquet details: zstd level 1 (this package's own page encoder, in
 // zstd.go: 8 KiB blocks, raw literals, no frame checksum; standard zstd
-// frames that every reader decodes);
+// frames that every reader decodes; in the samples table's float pages
+// the byte streams zstd found to be noise are stored raw without
+// searching them again);
 // dictionary encoding for strings; BYTE_STREAM_SPLIT for float64 columns;
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they

@@ -5,12 +5,14 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -48,9 +50,43 @@ type samplesParquet struct {
 	meta  *metadata.FileMetaDataBuilder
 	ngrp  int16 // row groups written
 
-	raw  []byte       // a page's encoded values
-	body []byte       // the blocks of a DELTA_BINARY_PACKED page
-	zip  bytes.Buffer // the page compressed
+	raw     []byte       // a page's encoded values
+	body    []byte       // the blocks of a DELTA_BINARY_PACKED page
+	zip     bytes.Buffer // the page compressed
+	frame   []byte       // a float page compressed by compressFloats
+	scratch []byte       // compressFloats' encoder output
+
+	streams []streamState // by column: what zstd made of each float column's byte streams
+}
+
+// streamState is what the writer has learned about the eight byte streams
+// of a float column's BYTE_STREAM_SPLIT pages (see compressFloats).
+type streamState struct {
+	raw   uint8 // bit k: zstd stored stream k raw the last time it was tried
+	pages int   // full pages compressed
+}
+
+// streamProbe is how often (in full pages of a column) compressFloats
+// tries to compress every stream again, in case the data changed.
+const streamProbe = 8
+
+// compressFloats compresses a full float page (8 streams of zstdWindow
+// values' bytes) with pageCodec.appendStreamsFrame: the leading streams
+// that zstd stored raw last time (the noise of the low mantissa bytes)
+// are stored raw without a search for matches, and every streamProbe-th
+// page tries them all. The file is a few bytes larger than with
+// EncodeLevel at most (frame headers) and the values are the same; zstd
+// spent half its time on streams it then stored raw.
+func (p *samplesParquet) compressFloats(st *streamState, page []byte, level int) []byte {
+	first := bits.TrailingZeros8(^st.raw)
+	if st.pages%streamProbe == 0 {
+		first = 0
+	}
+	var raw uint8
+	p.frame, p.scratch, raw = pageCodec.appendStreamsFrame(p.frame[:0], p.scratch, page, level, first)
+	st.raw = st.raw&(1<<first-1) | raw
+	st.pages++
+	return p.frame
 }
 
 // tellWriter counts the bytes written through it, for the offsets that
@@ -187,7 +223,9 @@ type chunk struct {
 	// Statistics of the page being written and of the chunk, as arrow-go's
 	// column writer keeps them; nil when the column has none.
 	page, all metadata.TypedStatistics
-	rows      int64 // rows written in earlier pages
+	rows      int64        // rows written in earlier pages
+	streams   *streamState // for float columns compressed with zstd
+	level     int          // compression level
 }
 
 // next starts the next column chunk, or returns nil after an error.
@@ -206,7 +244,14 @@ func (c *columnSeq) next() *chunk {
 		return nil
 	}
 	c.col++
-	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path)}
+	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path), level: props.CompressionLevelFor(path)}
+	if descr.PhysicalType() == parquet.Types.Double && ch.enc == parquet.Encodings.ByteStreamSplit &&
+		props.CompressionFor(path) == compress.Codecs.Zstd && pageCodec != nil {
+		if c.p.streams == nil {
+			c.p.streams = make([]streamState, c.rg.NumColumns())
+		}
+		ch.streams = &c.p.streams[c.col-1]
+	}
 	if props.StatisticsEnabledFor(path) && descr.SortOrder() != schema.SortUNKNOWN {
 		ch.page = metadata.NewStatistics(descr, props.Allocator())
 		ch.all = metadata.NewStatistics(descr, props.Allocator())
@@ -241,8 +286,13 @@ func (ch *chunk) writePage(n int, enc parquet.Encoding) error {
 		ch.page.Reset()
 	}
 	raw := ch.p.raw
-	ch.p.zip.Reset()
-	data := ch.pager.Compress(&ch.p.zip, raw)
+	var data []byte
+	if ch.streams != nil && n == zstdWindow {
+		data = ch.p.compressFloats(ch.streams, raw, ch.level)
+	} else {
+		ch.p.zip.Reset()
+		data = ch.pager.Compress(&ch.p.zip, raw)
+	}
 	pg := file.NewDataPageV1WithConfig(memory.NewBufferBytes(data), parquet.Encodings.RLE, parquet.Encodings.RLE, file.DataPageConfig{
 		Num: int32(n), Encoding: enc, UncompressedSize: int32(len(raw)), Stats: st, FirstRowIndex: ch.rows,
 	})

@@ -1,8 +1,10 @@
 package export
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -61,17 +63,20 @@ func init() {
 	if err != nil {
 		panic(fmt.Sprintf("export: arrow-go has no zstd codec: %v", err))
 	}
-	compress.RegisterCodec(compress.Codecs.Zstd, &pageZstd{Codec: c, free: map[int][]*zstd.Encoder{}})
+	pageCodec = &pageZstd{Codec: c, free: map[int][]*zstd.Encoder{}}
+	compress.RegisterCodec(compress.Codecs.Zstd, pageCodec)
 }
+
+// pageCodec is the registered codec, which the samples writer also calls
+// directly (appendStreamsFrame).
+var pageCodec *pageZstd
 
 // EncodeLevel compresses src as one zstd frame at the zstd level, into dst
 // when it is large enough.
 func (c *pageZstd) EncodeLevel(dst, src []byte, level int) []byte {
 	e := c.get(level)
 	dst = e.EncodeAll(src, dst[:0])
-	c.mu.Lock()
-	c.free[level] = append(c.free[level], e)
-	c.mu.Unlock()
+	c.put(level, e)
 	return dst
 }
 
@@ -120,4 +125,102 @@ func (c *pageZstd) NewWriter(w io.Writer) io.WriteCloser {
 
 func (c *pageZstd) NewWriterLevel(w io.Writer, level int) (io.WriteCloser, error) {
 	return c.Codec.(compress.StreamingCodec).NewWriterLevel(w, level)
+}
+
+// appendStreamsFrame compresses page, a full BYTE_STREAM_SPLIT page of
+// float64 (8 streams of zstdWindow bytes: byte k of 8192 values each), at
+// the zstd level into one zstd frame appended to dst. The streams before
+// first are stored as raw blocks without trying to compress them; the
+// others are compressed as EncodeLevel would (a block per stream). It
+// also returns, for each stream from first on, whether zstd stored it raw
+// (bit k of raw set): it did not compress.
+//
+// Why: in a page of sensor positions, speeds or angles the low mantissa
+// bytes are noise. zstd stores them raw anyway, but only after searching
+// them for matches, which was half of its time. The samples writer learns
+// from raw which streams of a column are noise and skips them
+// (samplesParquet.compressFloats).
+//
+// The frame is standard: a header with the page's size, the raw blocks,
+// then the blocks of the encoder's own frame for page[first*zstdWindow:]
+// without its header. That is valid because the raw blocks change no
+// decoder state (repeat offsets and entropy tables only change in
+// compressed blocks), so the compressed blocks decode as they did at the
+// start of their own frame; and their matches reach back only within
+// their own input.
+//
+// scratch is a buffer for the encoder's frame, returned for reuse.
+func (c *pageZstd) appendStreamsFrame(dst, scratch, page []byte, level, first int) (out, scratchOut []byte, raw uint8) {
+	const streams = 8
+	if len(page) != streams*zstdWindow || first < 0 || first > streams {
+		panic(fmt.Sprintf("export: zstd stream frame of %d bytes from stream %d", len(page), first))
+	}
+	// Frame header: magic, descriptor (4-byte content size, window
+	// descriptor present, no checksum, no dictionary), window, size.
+	dst = append(dst, 0x28, 0xb5, 0x2f, 0xfd, 2<<6, byte(bits.Len32(zstdWindow-1)-10)<<3)
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(page)))
+	for k := range first {
+		last := uint32(0)
+		if k == streams-1 {
+			last = 1
+		}
+		h := uint32(zstdWindow)<<3 | last // block type 0: raw
+		dst = append(dst, byte(h), byte(h>>8), byte(h>>16))
+		dst = append(dst, page[k*zstdWindow:(k+1)*zstdWindow]...)
+	}
+	if first == streams {
+		return dst, scratch, 0
+	}
+	e := c.get(level)
+	scratch = e.EncodeAll(page[first*zstdWindow:], scratch[:0])
+	c.put(level, e)
+	blocks, ok := frameBlocks(scratch)
+	if !ok {
+		panic("export: zstd encoder wrote a frame with a checksum or dictionary")
+	}
+	// Which blocks were stored raw: one block per stream.
+	for k, b := 0, blocks; len(b) >= 3; k++ {
+		h := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+		size := int(h >> 3)
+		switch h >> 1 & 3 {
+		case 0: // raw
+			raw |= 1 << (first + k)
+		case 1: // RLE: one byte
+			size = 1
+		}
+		b = b[min(3+size, len(b)):]
+	}
+	return append(dst, blocks...), scratch, raw
+}
+
+// frameBlocks returns the blocks of the zstd frame f (what follows its
+// header), or false if the frame has a checksum or a dictionary id.
+func frameBlocks(f []byte) ([]byte, bool) {
+	if len(f) < 5 {
+		return nil, false
+	}
+	fhd := f[4]
+	single := fhd>>5&1 == 1
+	if fhd>>2&1 == 1 || fhd&3 != 0 {
+		return nil, false
+	}
+	pos := 5
+	if !single {
+		pos++ // window descriptor
+	}
+	fcs := [4]int{0, 2, 4, 8}[fhd>>6]
+	if fcs == 0 && single {
+		fcs = 1
+	}
+	pos += fcs
+	if pos > len(f) {
+		return nil, false
+	}
+	return f[pos:], true
+}
+
+func (c *pageZstd) put(level int, e *zstd.Encoder) {
+	c.mu.Lock()
+	c.free[level] = append(c.free[level], e)
+	c.mu.Unlock()
 }
