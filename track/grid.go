@@ -509,27 +509,35 @@ func (s *Session) planChecks(from, upTo int64) {
 // no smoothed z, its rows take the filtered one (see emitSensor). The axes
 // are written out, not looped over, so that the steps of the two or three
 // axes interleave.
+//
+// The loop keeps the slot of tick n+1 (next) from the step before, and
+// takes the steady-state gain row unless the step is among a track's
+// first few: that is most of the loop's bookkeeping.
 func (sn *sensor) smoothBack(newest, oldest, mask int64) {
 	m := sn.model
 	f0, f1 := m.f0, m.f1
-	last := len(m.c) - 1
+	last := int64(len(m.c) - 1)
+	steady := &m.c[last]
 	ticks, sz := sn.ticks, sn.sz
 	ball := sz != nil
-	for n := newest; n >= oldest; n-- {
-		t := &ticks[n&mask]
+	var t, next *tickSlot // the slots of ticks n and n+1 (nil at newest)
+	for n := newest; n >= oldest; n, next = n-1, t {
+		t = &ticks[n&mask]
 		seg := t.seg
 		if seg == noSeg {
 			continue
 		}
-		next := &ticks[(n+1)&mask]
-		if n == newest || next.seg != seg {
+		if next == nil || next.seg != seg {
 			t.s = [2]State{t.f[0], t.f[1]}
 			if ball {
 				sz[n&mask] = t.f[2]
 			}
 			continue
 		}
-		c := &m.c[min(int(n-seg), last)]
+		c := steady
+		if k := n - seg; k < last {
+			c = &m.c[k]
+		}
 		// rtsBack on x and y, inlined by hand (too large for the
 		// compiler to inline).
 		fx, fy, nx, ny := t.f[0], t.f[1], next.s[0], next.s[1] // copies: no aliasing with the stores
