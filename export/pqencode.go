@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // The Parquet value encodings of the samples table's pages, written here
@@ -127,82 +129,71 @@ func appendDeltaHeader(dst []byte, n int, first int64) []byte {
 // block of a page may be short: a page's blocks are appended in calls
 // that each but the last cover a multiple of 128 deltas.
 func appendDeltaBlocks(dst []byte, v []int64) []byte {
-	var d [deltaBlock]int64
+	var u [deltaBlock]uint64
 	for i := 1; i < len(v); i += deltaBlock {
-		prev := v[i-1 : min(i+deltaBlock, len(v))] // the previous value, then the block's values
-		m := len(prev) - 1
-		// One pass for the deltas, their minimum and each miniblock's
-		// maximum: d - min is then below 2^width with width =
-		// Len64(max - min), computed without a pass over d - min.
+		block := v[i-1 : min(i+deltaBlock, len(v))] // the previous value, then the block's values
+		m := len(block) - 1
+		d := u[:m]
 		minD := int64(math.MaxInt64)
-		maxD := [deltaMiniblocks]int64{math.MinInt64, math.MinInt64, math.MinInt64, math.MinInt64}
-		for j := range m {
-			dj := prev[j+1] - prev[j]
-			d[j] = dj
+		prev := block[0]
+		for j := range d {
+			dj := block[j+1] - prev
+			prev = block[j+1]
+			d[j] = uint64(dj)
 			minD = min(minD, dj)
-			maxD[j/deltaMini] = max(maxD[j/deltaMini], dj)
-		}
-		for j := m; j < deltaBlock; j++ {
-			d[j] = minD // padding, packed as zeros
 		}
 		dst = binary.AppendVarint(dst, minD)
 		widths := len(dst)
 		dst = append(dst, 0, 0, 0, 0)
 		for mb := 0; mb*deltaMini < m; mb++ {
-			w := uint(bits.Len64(uint64(maxD[mb] - minD)))
+			vals := (*[deltaMini]uint64)(u[mb*deltaMini:])
+			k := min(deltaMini, m-mb*deltaMini)
+			var or uint64
+			for j := range vals[:k] {
+				vals[j] -= uint64(minD)
+				or |= vals[j]
+			}
+			clear(vals[k:]) // padding, packed as zeros
+			w := uint(bits.Len64(or))
 			dst[widths+mb] = byte(w)
-			dst = appendBitPackedDeltas(dst, (*[deltaMini]int64)(d[mb*deltaMini:]), minD, w)
+			dst = appendMiniblock(dst, vals, w)
 		}
 	}
 	return dst
 }
 
-// appendBitPackedDeltas appends the 32 values d[j] - base (each < 2^w) of a
-// miniblock packed w bits each, least significant bit first.
-func appendBitPackedDeltas(dst []byte, d *[deltaMini]int64, base int64, w uint) []byte {
+// appendMiniblock appends the 32 values of a miniblock (each < 2^w) packed
+// w bits each, least significant bit first. Values are first gathered in
+// groups of g, the largest power of two with g·w ≤ 64 (at most 32), so that the
+// accumulator that cuts the stream into 64-bit words works per group.
+func appendMiniblock(dst []byte, vals *[deltaMini]uint64, w uint) []byte {
 	if w == 0 {
 		return dst
 	}
+	g := min(1<<(bits.Len(uint(64/w))-1), deltaMini)
+	gw := uint(g) * w
 	var acc uint64 // bits not yet written, from bit 0
-	var n uint     // how many
-	for _, dj := range d {
-		x := uint64(dj - base)
-		acc |= x << n // Go shifts by ≥ 64 give 0
-		if n+w < 64 {
-			n += w
+	var n uint     // how many (< 64)
+	for j := 0; j < deltaMini; j += g {
+		y := vals[j]
+		s := w
+		for _, x := range vals[j+1 : j+g] {
+			y |= x << (s & 63)
+			s += w
+		}
+		acc |= y << (n & 63)
+		if n+gw < 64 {
+			n += gw
 			continue
 		}
 		dst = binary.LittleEndian.AppendUint64(dst, acc)
-		acc = x >> (64 - n) // the bits of x that did not fit (none when n = 0)
-		n = n + w - 64
-	}
-	for ; n > 0; n -= 8 { // 32 values: n is 0 or 32
-		dst = append(dst, byte(acc))
-		acc >>= 8
-	}
-	return dst
-}
-
-// appendBitPacked appends vals (each < 2^w; len(vals)*w a multiple of 8)
-// packed w bits each, least significant bit first, as Parquet's
-// bit-packed runs and delta miniblocks store them.
-func appendBitPacked(dst []byte, vals []uint64, w uint) []byte {
-	if w == 0 {
-		return dst
-	}
-	var acc uint64 // bits not yet written, from bit 0
-	var n uint     // how many
-	for _, x := range vals {
-		acc |= x << n // Go shifts by ≥ 64 give 0
-		if n+w < 64 {
-			n += w
-			continue
+		n = n + gw - 64 // bits of y left over
+		acc = 0
+		if n > 0 {
+			acc = y >> ((gw - n) & 63)
 		}
-		dst = binary.LittleEndian.AppendUint64(dst, acc)
-		acc = x >> (64 - n) // the bits of x that did not fit (none when n = 0)
-		n = n + w - 64
 	}
-	for ; n > 0; n -= 8 {
+	for ; n > 0; n -= 8 { // 32w bits in all: n is 0 or 32
 		dst = append(dst, byte(acc))
 		acc >>= 8
 	}
@@ -228,11 +219,8 @@ func appendDictIndices(dst []byte, idx []int8, w uint) []byte {
 	dst = append(dst, byte(w))
 	lit := 0 // start of the values not yet written
 	for i := 0; i < len(idx); {
-		j := i + 1
-		for j < len(idx) && idx[j] == idx[i] {
-			j++
-		}
-		r := j - i
+		r := runLen(idx, i)
+		j := i + r
 		if r < 8 {
 			i = j
 			continue
@@ -257,18 +245,39 @@ func appendDictIndices(dst []byte, idx []int8, w uint) []byte {
 	return dst
 }
 
-// appendLiteralRun appends a bit-packed run of vals, padded with zeros to
-// a multiple of 8 values.
+// runLen is the length of the run of equal values that starts at idx[i].
+// It compares eight values at a time: their bytes xor eight copies of
+// idx[i] are zero as long as the run goes on.
+func runLen(idx []int8, i int) int {
+	v := idx[i]
+	rep := uint64(uint8(v)) * 0x0101010101010101
+	j := i + 1
+	for ; j+8 <= len(idx); j += 8 {
+		x := (*[8]int8)(idx[j:])
+		word := uint64(uint8(x[0])) | uint64(uint8(x[1]))<<8 | uint64(uint8(x[2]))<<16 | uint64(uint8(x[3]))<<24 |
+			uint64(uint8(x[4]))<<32 | uint64(uint8(x[5]))<<40 | uint64(uint8(x[6]))<<48 | uint64(uint8(x[7]))<<56
+		if diff := word ^ rep; diff != 0 {
+			return j + bits.TrailingZeros64(diff)/8 - i
+		}
+	}
+	for j < len(idx) && idx[j] == v {
+		j++
+	}
+	return j - i
+}
+
+// appendLiteralRun appends a bit-packed run of vals (each < 2^w, w ≤ 8),
+// padded with zeros to a multiple of 8 values: each group of 8 is built
+// in a 64-bit word and its w bytes appended.
 func appendLiteralRun(dst []byte, vals []int8, w uint) []byte {
 	groups := (len(vals) + 7) / 8
 	dst = binary.AppendUvarint(dst, uint64(groups)<<1|1)
-	var g [8]uint64
 	for k := 0; k < len(vals); k += 8 {
-		clear(g[:])
+		var g uint64
 		for j, x := range vals[k:min(k+8, len(vals))] {
-			g[j] = uint64(uint8(x))
+			g |= uint64(uint8(x)) << (uint(j) * w & 63)
 		}
-		dst = appendBitPacked(dst, g[:], w)
+		dst = binary.LittleEndian.AppendUint64(dst, g)[:len(dst)+int(w)]
 	}
 	return dst
 }
@@ -285,8 +294,11 @@ func appendPlainByteArrays(dst []byte, vs []string) []byte {
 }
 
 // appendPlainInt32 appends v in the PLAIN encoding: 4 bytes little endian
-// each.
+// each. On a little-endian machine that is v's memory, copied at once.
 func appendPlainInt32(dst []byte, v []int32) []byte {
+	if nativeLittleEndian {
+		return append(dst, arrow.Int32Traits.CastToBytes(v)...)
+	}
 	start := len(dst)
 	dst = grow(dst, 4*len(v))
 	out := dst[start:]
@@ -295,6 +307,10 @@ func appendPlainInt32(dst []byte, v []int32) []byte {
 	}
 	return dst
 }
+
+// nativeLittleEndian reports whether the machine stores integers least
+// significant byte first, as Parquet's PLAIN encoding does.
+var nativeLittleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
 // appendPlainBools appends n bits of bitmap from bit off (a multiple of 8)
 // in the PLAIN encoding of booleans, which is the Arrow bitmap's: LSB

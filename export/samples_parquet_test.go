@@ -56,7 +56,7 @@ func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample
 
 // edgeSamples returns n rows that stress the page encodings: integers
 // whose deltas overflow int64 (bit width 64) next to stretches of equal
-// values, floats of every class but NaN (-0, ±Inf, subnormals, extremes),
+// values and random ones of every bit width, floats of every class but NaN (-0, ±Inf, subnormals, extremes),
 // dictionary values in runs of every length from 1 to 20 (RLE and
 // bit-packed runs, padded groups), unknown kinds and clocks, and random
 // booleans. Deterministic.
@@ -79,13 +79,16 @@ func edgeSamples(n int) []track.Sample {
 			return rng.NormFloat64() * 1e3
 		}
 		var t, id, team int64
-		switch (i / 300) % 3 {
+		switch (i / 300) % 4 {
 		case 0: // extremes: deltas wrap around
 			t, id, team = ints[rng.IntN(len(ints))], ints[rng.IntN(len(ints))], int64(rng.Uint64())
 		case 1: // constant: width 0
 			t, id, team = 42, -7, 0
-		default: // small steps
+		case 2: // small steps
 			t, id, team = int64(i)*39, int64(1000+rng.IntN(25)), int64(rng.IntN(3))
+		default: // random within 2^k, k by block of 128: every bit width
+			k := (i / 128) % 63
+			t, id, team = rng.Int64N(1<<k+1), -rng.Int64N(1<<k+1), rng.Int64N(1<<k+1)
 		}
 		s[i] = track.Sample{T_ms: t, SensorID: id, Kind: kind, TeamID: team,
 			X_m: f(), Y_m: f(), Z_m: f(), Speed_mps: f(), Accel_mps2: f(), Heading_rad: f(),
