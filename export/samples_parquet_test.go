@@ -174,16 +174,19 @@ func TestSamplesParquetSameAsPqarrow(t *testing.T) {
 		rows      []track.Sample
 		batchRows int
 		hive      bool
+		liveOnly  bool // WithLiveOnly; pqarrow gets the live rows
 	}{
-		{"game/one-group", gameSamples(5000), DefaultBatchRows, false},
-		{"game/groups", gameSamples(70_000), 30_000, false},
-		{"game/hive", gameSamples(70_000), 30_000, true},
-		{"fake/groups", fakeSamples(9000), 4096, false},
-		{"fake/one-row", fakeSamples(1), 1000, true},
-		{"edge/groups", edgeSamples(20_000), 3000, false},
-		{"edge/short", edgeSamples(1029), 1029, true},
-		{"edge/tiny-groups", edgeSamples(300), 7, false},
-		{"game/delta-pages", gameSamples(300_000), DefaultBatchRows, true},
+		{"game/one-group", gameSamples(5000), DefaultBatchRows, false, false},
+		{"game/groups", gameSamples(70_000), 30_000, false, false},
+		{"game/hive", gameSamples(70_000), 30_000, true, false},
+		{"fake/groups", fakeSamples(9000), 4096, false, false},
+		{"fake/one-row", fakeSamples(1), 1000, true, false},
+		{"edge/groups", edgeSamples(20_000), 3000, false, false},
+		{"edge/short", edgeSamples(1029), 1029, true, false},
+		{"edge/tiny-groups", edgeSamples(300), 7, false, false},
+		{"game/delta-pages", gameSamples(300_000), DefaultBatchRows, true, false},
+		{"game/live-only", gameSamples(70_000), 10_000, false, true},
+		{"edge/live-only", edgeSamples(5000), 700, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -191,9 +194,19 @@ func TestSamplesParquetSameAsPqarrow(t *testing.T) {
 			if tc.hive {
 				opts = append(opts, WithHiveLayout())
 			}
+			rows := tc.rows
+			if tc.liveOnly {
+				opts = append(opts, WithLiveOnly())
+				rows = nil
+				for _, s := range tc.rows {
+					if s.Clock == track.ClockLive {
+						rows = append(rows, s)
+					}
+				}
+			}
 			got := writeSamples(t, dir, "g1", tc.rows, opts...).Paths()[TableSamples]
 			want := filepath.Join(dir, "pqarrow.parquet")
-			pqarrowSamples(t, want, !tc.hive, tc.rows, tc.batchRows)
+			pqarrowSamples(t, want, !tc.hive, rows, tc.batchRows)
 
 			gs, ws := footerSummary(t, got), footerSummary(t, want)
 			for i := range max(len(gs), len(ws)) {
@@ -216,8 +229,8 @@ func TestSamplesParquetSameAsPqarrow(t *testing.T) {
 			if !gt.Schema().Equal(wt.Schema()) {
 				t.Fatalf("schema read back:\n%s\nwant\n%s", gt.Schema(), wt.Schema())
 			}
-			if gt.NumRows() != int64(len(tc.rows)) || wt.NumRows() != int64(len(tc.rows)) {
-				t.Fatalf("rows read back: %d, pqarrow's %d, want %d", gt.NumRows(), wt.NumRows(), len(tc.rows))
+			if gt.NumRows() != int64(len(rows)) || wt.NumRows() != int64(len(rows)) || len(rows) == 0 {
+				t.Fatalf("rows read back: %d, pqarrow's %d, want %d (> 0)", gt.NumRows(), wt.NumRows(), len(rows))
 			}
 			for i := range int(gt.NumCols()) {
 				gc, wc := gt.Column(i).Data(), wt.Column(i).Data()
@@ -226,5 +239,28 @@ func TestSamplesParquetSameAsPqarrow(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The samples writer releases all the Arrow memory it takes (page writers,
+// statistics, dictionaries) with full float pages, several row groups and
+// the background writer, on Close and on Abort.
+func TestSamplesParquetNoLeak(t *testing.T) {
+	rows := gameSamples(3*zstdWindow + 5)
+	for _, abort := range []bool{false, true} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		w, err := NewWriter(t.TempDir(), "g1", WithAllocator(mem), WithBatchRows(2*zstdWindow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Samples(rows); err != nil {
+			t.Fatal(err)
+		}
+		if abort {
+			w.Abort()
+		} else if err := w.Close(nil); err != nil {
+			t.Fatal(err)
+		}
+		mem.AssertSize(t, 0)
 	}
 }

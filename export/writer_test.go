@@ -650,10 +650,11 @@ func sameColumns(a, b *arrow.Schema) bool {
 // (valgrind counts user space only: no syscalls, no page faults):
 //
 //	go test -c -o /tmp/export.test ./export
-//	GOMAXPROCS=1 valgrind --tool=callgrind /tmp/export.test -test.run - \
+//	GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind /tmp/export.test -test.run - \
 //		-test.bench 'WriterSamples/game/parquet-foreground' -test.benchtime 4x
 //
-// minus the same with -test.benchtime 1x, divided by 3 × 262144 rows.
+// minus the same with -test.benchtime 1x, divided by 3 × 262144 rows
+// (asyncpreemptoff: callgrind 3.19 aborts on the preemption signal).
 func BenchmarkWriterSamples(b *testing.B) {
 	const n = 1 << 18
 	for _, data := range []struct {
