@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -263,4 +264,58 @@ func TestSamplesParquetNoLeak(t *testing.T) {
 		}
 		mem.AssertSize(t, 0)
 	}
+}
+
+// FuzzSamplesParquet writes rows built from the fuzzer's bytes with the
+// samples writer and with pqarrow, and wants the same values back from
+// both (every column, bit for bit for the floats).
+//
+//	go test ./export -run - -fuzz FuzzSamplesParquet -fuzztime 30s
+func FuzzSamplesParquet(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, uint16(5))
+	f.Add(make([]byte, 4000), uint16(64))
+	seed := make([]byte, 9000)
+	for i := range seed {
+		seed[i] = byte(i * 7 % 251)
+	}
+	f.Add(seed, uint16(1000))
+	f.Fuzz(func(t *testing.T, data []byte, batch uint16) {
+		const rowBytes = 12
+		n := len(data) / rowBytes
+		if n == 0 || n > 20_000 {
+			return
+		}
+		rows := make([]track.Sample, n)
+		word := func(b []byte) int64 { // 4 bytes, scaled so deltas reach every width
+			return int64(int32(binary.LittleEndian.Uint32(b))) << (b[0] % 33)
+		}
+		for i := range rows {
+			b := data[i*rowBytes : (i+1)*rowBytes]
+			fl := math.Float64frombits(binary.LittleEndian.Uint64(b[4:]))
+			if math.IsNaN(fl) {
+				fl = 0 // NaN != NaN would fail the comparison, not the writer
+			}
+			rows[i] = track.Sample{T_ms: word(b), SensorID: word(b[2:]), TeamID: int64(b[1]),
+				Kind: track.SensorKind(b[0] % 4), Clock: track.ClockState(b[1] % 5),
+				X_m: fl, Y_m: -fl, Z_m: float64(b[3]), Speed_mps: fl * 3, Accel_mps2: float64(int8(b[5])), Heading_rad: fl / 7,
+				Period: int32(b[2]), InBounds: b[6]&1 == 1, BallHolder: b[7]&2 == 2}
+		}
+		batchRows := 1 + int(batch)%3000
+		dir := t.TempDir()
+		got := writeSamples(t, dir, "g1", rows, WithBatchRows(batchRows), WithForeground()).Paths()[TableSamples]
+		want := filepath.Join(dir, "pqarrow.parquet")
+		pqarrowSamples(t, want, true, rows, batchRows)
+		gt := readParquet(t, memory.DefaultAllocator, got)
+		defer gt.Release()
+		wt := readParquet(t, memory.DefaultAllocator, want)
+		defer wt.Release()
+		if gt.NumRows() != int64(n) || wt.NumRows() != int64(n) {
+			t.Fatalf("rows %d, pqarrow's %d, want %d", gt.NumRows(), wt.NumRows(), n)
+		}
+		for i := range int(gt.NumCols()) {
+			if !array.ChunkedEqual(gt.Column(i).Data(), wt.Column(i).Data()) {
+				t.Fatalf("column %s differs from pqarrow's (%d rows, batch %d)", gt.Schema().Field(i).Name, n, batchRows)
+			}
+		}
+	})
 }
