@@ -359,11 +359,12 @@ func (c *columnSeq) int32s(v []int32) {
 	})
 }
 
-// int64s writes a DELTA_BINARY_PACKED column. Like arrow-go's, its pages
-// end at the first multiple of deltaBatch values whose encoding reaches
-// DataPageSize; the blocks of each batch are appended to the page's as
-// they come (a batch is a whole number of blocks, so the page is what one
-// encoding of all its values gives).
+// int64s writes a DELTA_BINARY_PACKED column. Like arrow-go's, a page
+// grows a batch at a time and ends once its encoding reaches
+// DataPageSize: a page is its first value and then batches of deltaBatch
+// deltas (the last one shorter), whose blocks are appended as they come.
+// A batch is a whole number of blocks, so the page is what one encoding of
+// all its values gives.
 func (c *columnSeq) int64s(v []int64) {
 	ch := c.next()
 	if ch == nil {
