@@ -71,78 +71,53 @@ func corpusBytes(lines [][]byte) int64 {
 //	  -test.bench '^BenchmarkEngine$/^smoothed$' -test.cpu 1 -test.benchtime ${n}x; done
 //	callgrind_annotate --auto=no /tmp/cg.13   # minus /tmp/cg.3, per function
 //
-// Measured on the shared 2-core EPYC, before (commit 1d0bfa9) and after the
-// second performance pass (squared still-detector and top-speed
-// comparisons, 128-byte tick slots, outlier check inside consume, blocked's
-// lower bound, fewer calls on the per-row path, rings staggered across
-// cache sets); outputs identical to the bit:
+// Measured on the shared 2-core EPYC before (a712992) and after the fourth
+// performance pass (5ea7fc4), outputs identical to the bit (TestOutputDigest;
+// analyze's tables and summary.json byte-compared). Instructions and
+// simulated D1 misses per location sample: cachegrind (--cache-sim=yes,
+// otherwise as above; Game: 3 minus 1 iterations of 149 260 samples).
+// cpu-ns/sample: minimum over 36 interleaved -benchtime 20x runs of each
+// binary (the machine was loaded: medians moved by ±15 %):
 //
-//	                  instructions/sample   min cpu-ns/sample, 12 interleaved rounds
-//	                   before    after        before    after
-//	Decode                766      766          54.4     54.9
-//	Engine/smoothed      1404     1200         131.1    108.1   (2.41× → 1.97× decode)
-//	Engine/causal        1474     1275         136.9    114.4
-//	DecodeEngine         2151     1947         195.4    178.8   (5.1 → 5.6 M samples/s)
+//	                  instructions    D1 misses    min cpu-ns/sample
+//	                  before after   before after   before  after
+//	Decode               766   767      2.2   2.2     54.0   53.5
+//	Engine/smoothed     1132  1136     13.4  10.2     99.5   99.6  (1.84× → 1.86× decode)
+//	Engine/causal       1207  1195     11.5   7.8    103.5  100.3
+//	DecodeEngine        1877  1883     15.1  11.9    169.0  173.1
+//	Game/decode            -     -        -     -     56.0   56.3
+//	Game/locations      1195  1185     16.7  12.0    115.9  105.4  (2.07× → 1.87× decode)
+//	Game/messages          -     -        -     -    118.3  106.2
+//	Game/analyzers         -     -        -     -    143.0  126.7  (2.55× → 2.25× decode)
 //
-// Third pass (commits 83e6af1..6bdae40): location's steady-state path
-// inline (an in-order sample of a known sensor while the grid runs: late
-// check, ring push, maxT, advance check; everything else goes to place),
-// id table entries holding the *sensor, raw rings of one struct per sample
-// instead of one slice per field. Outputs identical to the bit (analyze's
-// tables and summary.json byte-compared, TestSynthAccuracy's tables
-// diffed). Instructions and simulated D1 misses per location sample
-// (cachegrind, same method as above; Game: 3 minus 1 iterations of
-// 149 260 samples); cpu-ns/sample are medians of one -count 6 run of each
-// binary, one after the other:
+// The pass: smoothAndEmit goes sensor by sensor (backward pass, then that
+// sensor's rows and figures while its 75 smoothed slots are still in L1),
+// then tick by tick for what needs whole ticks in order (markers, frames,
+// sink batches, DIST checks); before, every tick's emission read its slots
+// of every sensor back from L2. That pays where sensors are many (the
+// game's 25: -9 % time, -4.7 D1 misses; `go test ./cmd/stmotion -bench
+// 'Pipeline/(decode|engine)$'`, the game from disk through decode, engine
+// and analyzers: 2.92 → 3.12 Mloc/s median, 3.77 → 4.08 best of 8), little
+// on the 11-sensor corpus, and costs ~17 instructions of bookkeeping;
+// smoothBack's loop bookkeeping gave 14 back. DecodeEngine's minimum moved
+// by +1 to +2.5 % over four runs (medians both ways): its rows are now
+// written sensor by sensor, scattered over a block's 550 rows, not in
+// sequence.
 //
-//	go test ./track -run '^$' -bench 'Decode|Engine|Game' -cpu 1 -count 6 -benchtime 10x
-//
-//	                  instructions     D1 misses     median cpu-ns/sample
-//	                  before  after   before after    before   after
-//	Decode               765    766      2.1   2.2      54.8    54.5
-//	Engine/smoothed     1201   1132     13.5  13.4     110.8   100.5  (2.02× → 1.84× decode)
-//	Engine/causal       1276   1206     11.9  11.6     116.6   105.6
-//	DecodeEngine        1948   1878     15.2  15.2     175.2   166.9
-//	Game/decode            -      -        -     -      57.9    56.7
-//	Game/locations      1292   1189     20.5  16.6     129.8   117.3  (2.24× → 2.07× decode)
-//	Game/messages          -      -        -     -     128.8   125.7
-//	Game/analyzers      1529   1428     25.0  20.2     150.6   137.9
-//
-// The real game's gap. `go test ./cmd/stmotion -bench 'Pipeline/(decode|
-// engine)$'` once showed the engine at 245-280 ns per location sample
-// against ~108 here: that was the shared machine under load, which moves
-// every figure together (this benchmark too read ~200 cpu-ns/sample in
-// such periods). Unloaded, the pipeline's engine stage adds ~150-160 ns
-// to its decode stage (~86 ns, which also reads the file and decodes the
-// non-location lines: 971 instructions per location against 766 here).
-// In instructions (cachegrind) the engine stage is decode + 1531 per
-// location against the micro's 1201, and BenchmarkGame splits that up:
-//
-//   - the game's locations themselves: +90 instructions (25 sensors, 24
-//     of them players, against 11; jittered timestamps, so every tick is
-//     interpolated) and +7 D1 misses per sample (20.5 against 13.5): 25
-//     sensors' tick rings (128 slots of 128 B = 16 KiB each) and raw rings
-//     no longer stay in L1 between a tick's passes. Varying the sensor
-//     count on the micro corpus (11, 25, 41) moved cpu-ns/sample by 5 to
-//     10 %: the misses hit L2 and mostly overlap. Measured: +17 % time.
-//   - markers, stats and shots: ~+1 %.
-//   - the possession and heatmap analyzers (with the messages): +240
-//     instructions, +4.5 D1 misses, +16 % time (theirs, not this
-//     package's).
-//   - the pipeline's reader loop and sink: ~40 instructions.
-//
-// So on a real game the engine is ~2.1× decode (2.4× with the analyzers),
-// against ~1.85× on the micro corpus; the issue's target (at most 1×) is
-// not met. The struct-per-sample raw ring took 4 of the game's 7 extra D1
-// misses. Tried and dropped, because simulated mispredictions fell but time did not
-// (interleaved runs): a branch-free atan2 (the predictor follows velocity
-// signs well; the selects made Engine/smoothed 8-10 % slower) and an id
-// table that keeps every id in its home slot (no change on the game).
-// What remains is spread thin: the RTS backward pass (~210 instructions
-// per sample), the players' figures (~170), consume (~150), the Sample
-// row with its heading (~160), the forward step (~160); Feed to the ring
-// push is now ~158 (was ~215: id lookup 30 → 22, push 41 → 29, the
-// location checks 99 → 65, the court transform 28 → 25; Feed 17).
+// What remains (callgrind, Engine/smoothed, instructions per sample): the
+// RTS backward pass 200 (1.5 steps per tick, mostly the arithmetic), the
+// players' figures (accumulateAt) 167, the rows (with the block loop and
+// planar speed) 144 and their heading (atan2) 48, consume 151, the forward
+// step 158, Feed to the ring push ~155, processTick 23, this benchmark's
+// loop 25. On the small corpus, 3.2 fewer D1 misses barely moved the time:
+// there it follows the instruction count, and no part is large enough that
+// trimming it brings 1136 near decode's 766 with the same outputs. Tried and dropped: a branch-free atan2 (8-10 %
+// slower), an id table that keeps every id in its home slot (no change),
+// the headings in a loop of their own per tick (slower on the game: the
+// rows are read back), longer smoothing blocks (not run: at 25 Hz any
+// block over two lags needs more than the 128-slot tick ring, lag + block
+// + 2·13 + 8, so the ring doubles for at most 0.25 backward steps, ~35
+// instructions, less per sample, and the figures move).
 func BenchmarkDecode(b *testing.B) {
 	lines := benchLines()
 	b.SetBytes(corpusBytes(lines))
