@@ -106,9 +106,6 @@ const (
 // whole blocks.
 const deltaBatch = 8 * deltaBlock
 
-// deltaHeaderMax bounds the length of a DELTA_BINARY_PACKED header.
-const deltaHeaderMax = 4 * binary.MaxVarintLen64
-
 // appendDeltaHeader appends the header of a DELTA_BINARY_PACKED page of n
 // values starting with first: block size, miniblocks per block and n as
 // ULEB128, first as a zigzag varint. The page is the header and then

@@ -359,26 +359,40 @@ func (c *columnSeq) int32s(v []int32) {
 	})
 }
 
-// int64s writes a DELTA_BINARY_PACKED column. Like arrow-go's, a page
-// grows a batch at a time and ends once its encoding reaches
-// DataPageSize: a page is its first value and then batches of deltaBatch
-// deltas (the last one shorter), whose blocks are appended as they come.
-// A batch is a whole number of blocks, so the page is what one encoding of
-// all its values gives.
+// int64s writes a DELTA_BINARY_PACKED column, cut into pages where
+// arrow-go's column writer cuts them: it hands the encoder WriteBatchSize
+// values at a time (from the start of the column chunk, so every page
+// starts at a multiple of it) and ends the page once the encoder's
+// EstimatedDataEncodedSize, the bytes of its completed blocks of 128
+// deltas, reaches DataPageSize. A page's first value goes in its header,
+// so after k batches its blocks hold k·batch - 1 deltas: the last,
+// incomplete block is not counted, and is appended only once the page
+// ends. Appending whole blocks as they complete gives what one encoding
+// of all the page's values gives.
 func (c *columnSeq) int64s(v []int64) {
 	ch := c.next()
 	if ch == nil {
 		return
 	}
-	limit := int(c.p.props.DataPageSize())
+	limit := c.p.props.DataPageSize()
+	batch := int(c.p.props.WriteBatchSize())
 	for i := 0; i < len(v) && c.err == nil; {
-		end := i + 1
 		c.p.body = c.p.body[:0]
-		for end < len(v) && len(c.p.body)+deltaHeaderMax < limit {
-			next := min(end+deltaBatch, len(v))
-			c.p.body = appendDeltaBlocks(c.p.body, v[end-1:next])
-			end = next
+		done := i + 1 // values i+1 .. done-1 have their deltas in body
+		end := i
+		for {
+			end = min(end+batch, len(v))
+			if end == len(v) {
+				break
+			}
+			full := i + 1 + (end-1-i)/deltaBlock*deltaBlock // deltas up to here fill whole blocks
+			c.p.body = appendDeltaBlocks(c.p.body, v[done-1:full])
+			done = full
+			if int64(len(c.p.body)) >= limit {
+				break
+			}
 		}
+		c.p.body = appendDeltaBlocks(c.p.body, v[done-1:end])
 		c.p.raw = appendDeltaHeader(c.p.raw[:0], end-i, v[i])
 		c.p.raw = append(c.p.raw, c.p.body...)
 		if ch.page != nil {
