@@ -104,7 +104,7 @@ func (s *Session) emitFrame(n int64) error {
 	for _, i := range s.balls {
 		s.emitSensor(s.sensors[i], n, T, period, clock)
 	}
-	if err := s.callAnalyzers(T, period, clock, s.rows[start:start+np], s.rows[start+np:]); err != nil {
+	if err := s.callAnalyzers(T, period, clock, s.rows[start:start+np:start+np], s.rows[start+np:]); err != nil {
 		return err
 	}
 	return s.flushRows()
@@ -113,7 +113,7 @@ func (s *Session) emitFrame(n int64) error {
 // emitBlockFrame is emitFrame for tick n of a smoothed block starting at
 // tick from, whose rows emitTrack has written: it applies the markers up
 // to the tick and calls the analyzers. It returns the end of the tick's
-// rows in s.rows.
+// rows in s.rows (0 when the markers failed, before the analyzers).
 func (s *Session) emitBlockFrame(n, from int64) (end int, err error) {
 	T := n * s.period_ms
 	if err := s.applyMarkers(T); err != nil {
@@ -122,7 +122,9 @@ func (s *Session) emitBlockFrame(n, from int64) (end int, err error) {
 	b := &s.block[n-from]
 	start, np := b.start, int(b.players)
 	end = start + int(b.rows)
-	return end, s.callAnalyzers(T, b.period, b.clock, s.rows[start:start+np], s.rows[start+np:end])
+	// Capacity capped: an analyzer appending to the slices it was given
+	// must not overwrite the next tick's rows.
+	return end, s.callAnalyzers(T, b.period, b.clock, s.rows[start:start+np:start+np], s.rows[start+np:end:end])
 }
 
 // callAnalyzers calls the analyzers on a tick's rows, if it has any.

@@ -423,32 +423,41 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 // and figures are in: markers, analyzer frames and sink batches (batch
 // mode), and DIST checks, for every tick from..upTo.
 func (s *Session) emitTicks(from, upTo int64, batch bool) error {
-	flushed := 0 // s.rows before it went to the sinks
+	// s.rows[:flushed] went to the sinks; s.rows[:done] are the rows of
+	// the ticks whose frames the analyzers saw. On an error the rows in
+	// between stay for a later flush, as when emitting tick by tick, and
+	// the others go: none may reach the sinks twice.
+	flushed, done := 0, 0
+	fail := func(err error) error {
+		if batch {
+			s.rows = s.rows[:copy(s.rows, s.rows[flushed:done])]
+		}
+		return err
+	}
 	for n := from; n <= upTo; n++ {
 		s.emitNext = n + 1
 		if batch {
 			end, err := s.emitBlockFrame(n, from)
+			if end > 0 {
+				done = end
+			}
 			if err != nil {
-				s.rows = s.rows[:0]
-				return err
+				return fail(err)
 			}
 			if end-flushed >= s.cfg.BatchRows {
-				if err := s.flushBatch(s.rows[flushed:end]); err != nil {
-					s.rows = s.rows[:0]
-					return err
-				}
+				err := s.flushBatch(s.rows[flushed:end:end])
 				flushed = end
+				if err != nil {
+					return fail(err)
+				}
 			}
 		}
 		if err := s.resolveChecks(n * s.period_ms); err != nil {
-			return err
+			return fail(err)
 		}
 	}
-	if batch {
-		// Keep the rows not yet flushed (fewer than BatchRows) at the front.
-		s.rows = s.rows[:copy(s.rows, s.rows[flushed:])]
-	}
-	return nil
+	// Keep the rows not yet flushed (fewer than BatchRows) at the front.
+	return fail(nil)
 }
 
 // blockTick is what smoothAndEmit keeps about one tick of the block it

@@ -3,6 +3,7 @@ package track
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/stmotion/stmotion/decode"
@@ -120,11 +121,19 @@ type distCheck struct {
 
 const maxPendingChecks = 1024
 
+// push queues c in time order (after the checks of the same time): DIST
+// updates may arrive out of time order, and resolveChecks stops at the
+// first check that is not due, so one arriving behind a later one would
+// otherwise wait for it and read a later distance.
 func (d *distQueue) push(c distCheck) {
 	if d.head > 0 && d.head == len(d.q) {
 		d.q, d.head = d.q[:0], 0
 	}
-	d.q = append(d.q, c)
+	i := len(d.q)
+	for i > d.head && d.q[i-1].t > c.t {
+		i--
+	}
+	d.q = slices.Insert(d.q, i, c)
 }
 
 func (d *distQueue) overflow() bool { return len(d.q)-d.head > maxPendingChecks }
