@@ -5,9 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/stmotion/stmotion/track"
 )
 
 // A session without samples still gets a valid samples file: the magic,
@@ -116,5 +120,60 @@ func TestSamplesParquetWriteError(t *testing.T) {
 			w.Abort() // a no-op now
 			mem.AssertSize(t, 0)
 		}
+	}
+}
+
+// Several Writers at once, each with its background writer, share the
+// zstd encoders' free list while each keeps its own stream state: every
+// file holds its own rows (compared with pqarrow's file of the same
+// rows). Run with -race.
+func TestSamplesParquetConcurrentWriters(t *testing.T) {
+	const writers = 3
+	rows := make([][]track.Sample, writers)
+	paths := make([]string, writers)
+	dirs := make([]string, writers)
+	for w := range writers {
+		rows[w] = gameSamples(4*zstdWindow + 100*w)
+		for i := range rows[w] {
+			rows[w][i].X_m += float64(w) * 0.37
+			rows[w][i].Speed_mps *= float64(w + 1)
+		}
+		dirs[w] = t.TempDir()
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for w := range writers {
+		wg.Go(func() {
+			wr, err := NewWriter(dirs[w], "g1", WithBatchRows(zstdWindow+3))
+			if err != nil {
+				errs[w] = err
+				return
+			}
+			for i := 0; i < len(rows[w]) && err == nil; i += 999 {
+				err = wr.Samples(rows[w][i:min(i+999, len(rows[w]))])
+			}
+			if err == nil {
+				err = wr.Close(nil)
+			}
+			errs[w] = err
+			paths[w] = wr.Paths()[TableSamples]
+		})
+	}
+	wg.Wait()
+	for w := range writers {
+		if errs[w] != nil {
+			t.Fatalf("writer %d: %v", w, errs[w])
+		}
+		want := filepath.Join(dirs[w], "pqarrow.parquet")
+		pqarrowSamples(t, want, true, rows[w], zstdWindow+3)
+		gt := readParquet(t, memory.DefaultAllocator, paths[w])
+		wt := readParquet(t, memory.DefaultAllocator, want)
+		for i := range int(gt.NumCols()) {
+			if !array.ChunkedEqual(gt.Column(i).Data(), wt.Column(i).Data()) {
+				t.Errorf("writer %d: column %s differs from pqarrow's file of its rows", w, gt.Schema().Field(i).Name)
+			}
+		}
+		gt.Release()
+		wt.Release()
 	}
 }

@@ -127,6 +127,8 @@ func TestSamplesParquetPagesSameAsPqarrow(t *testing.T) {
 		{"game/odd-groups", gameSamples(20_001), 8193, false},
 		{"edge/tiny-groups", edgeSamples(50), 9, true},
 		{"edge/one-row", edgeSamples(1), 1, false},
+		{"edge/batch-1", edgeSamples(20), 1, true},
+		{"game/big-group", gameSamples(600_000), 1 << 20, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
