@@ -101,9 +101,9 @@ const (
 	deltaMini       = deltaBlock / deltaMiniblocks
 )
 
-// deltaBatch is how many values a DELTA_BINARY_PACKED page grows by
-// between two checks of its size: WriteBatchSize, arrow-go's default, as
-// whole blocks.
+// deltaBatch is arrow-go's default WriteBatchSize as whole blocks of
+// deltas: the unit BenchmarkDeltaBinaryPacked encodes. (Pages grow by
+// WriteBatchSize values, see columnSeq.int64s.)
 const deltaBatch = 8 * deltaBlock
 
 // appendDeltaHeader appends the header of a DELTA_BINARY_PACKED page of n
