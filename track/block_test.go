@@ -619,3 +619,30 @@ func TestAppendToBatch(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBlockEmission runs TestBlockEmission's checks on the degraded feed
+// of a fuzzed seed, with a fuzzed BatchRows against BatchRows 4096, in
+// batch or live mode.
+//
+//	go test ./track -run '^$' -fuzz FuzzBlockEmission -fuzztime 60s
+func FuzzBlockEmission(f *testing.F) {
+	f.Add(uint64(1), uint16(1), false)
+	f.Add(uint64(2), uint16(7), true)
+	f.Fuzz(func(t *testing.T, seed uint64, batchRows uint16, causal bool) {
+		d := degradedFeed(seed)
+		cfg := d.cfg
+		cfg.Causal = causal
+		cfg.BatchRows = 4096
+		ref := runRecorded(t, d, cfg)
+		cfg.BatchRows = 1 + int(batchRows%64)
+		r := runRecorded(t, d, cfg)
+		where := fmt.Sprintf("%s, causal %v, BatchRows %d", d.desc, causal, cfg.BatchRows)
+		if !slices.Equal(r.rows(), ref.rows()) || !slices.Equal(r.segments, ref.segments) {
+			t.Fatalf("%s: rows or segments differ from BatchRows 4096's", where)
+		}
+		if !causal {
+			checkBatches(t, where, r, cfg.BatchRows)
+		}
+		checkFrames(t, where, r)
+	})
+}
