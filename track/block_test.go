@@ -646,3 +646,101 @@ func FuzzBlockEmission(f *testing.F) {
 		checkFrames(t, where, r)
 	})
 }
+
+// TestMarkersAtTicks: each row's and frame's period and clock are the
+// timeline's with every marker at or before the row's time applied, for
+// markers on every one of the first ticks (block edges included), several
+// at one tick, and period markers, delivered all ahead of the feed or each
+// with the samples of its time; in batch mode with BatchRows 1 and 4096,
+// and in live mode.
+func TestMarkersAtTicks(t *testing.T) {
+	const per = 50
+	start := t0 - t0%per
+	feed := gen(genSpec{start_ms: start, period_ms: per, dur_s: 12, noise_m: 0.05, seed: 3, sensors: []genSensor{
+		{id: 1, p: circle(5, 2)}, {id: 2, p: line(0.5, 0.2), from: 1.3}, {id: 9, ball: true, p: circle(3, 6)}}})
+	clocks := []decode.MarkerType{decode.MarkerLive, decode.MarkerPaused, decode.MarkerFoul}
+	periods := []decode.MarkerType{decode.MarkerPlayStart, decode.MarkerPlayNext, decode.MarkerEndFirstHalf, decode.MarkerStartSecondHalf, decode.MarkerPlayNext, decode.MarkerPlayEnd}
+	var marks []decode.Message
+	for i := int64(0); i < 240; i++ {
+		T := start + i*per
+		if i < 60 || i%7 == 0 {
+			marks = append(marks, markerMsg(T, clocks[i%3]))
+		}
+		if i%5 == 0 {
+			marks = append(marks, markerMsg(T, clocks[(i+1)%3])) // a second one at the tick
+		}
+		if i%23 == 0 {
+			marks = append(marks, markerMsg(T, periods[int(i/23)%len(periods)]))
+		}
+	}
+	want := func(T int64) (int32, ClockState) {
+		var tl timeline
+		for _, m := range marks {
+			if m.Marker.OccurredAt_ms <= T {
+				tl.apply(m.Marker.Type)
+			}
+		}
+		return tl.samplePeriod(), tl.clock
+	}
+	for _, delivery := range []string{"ahead", "with the samples"} {
+		msgs := append(slices.Clone(marks), feed...)
+		if delivery != "ahead" {
+			msgs = merge(feed, marks)
+		}
+		for _, mode := range []struct {
+			causal    bool
+			batchRows int
+		}{{false, 1}, {false, 4096}, {true, 1}} {
+			cfg := DefaultConfig()
+			cfg.Rate_Hz, cfg.Lag_s = 1000/per, 0.3
+			cfg.Causal, cfg.BatchRows = mode.causal, mode.batchRows
+			r := runRecorded(t, degraded{msgs: msgs, desc: "markers " + delivery}, cfg)
+			rows := r.rows()
+			if len(rows) < 400 {
+				t.Fatalf("%s, %+v: %d rows", delivery, mode, len(rows))
+			}
+			for _, row := range rows {
+				if p, c := want(row.T_ms); row.Period != p || row.Clock != c {
+					t.Fatalf("%s, %+v: row of %d at tick %d: period %d clock %v, want %d %v", delivery, mode, row.SensorID, (row.T_ms-start)/per, row.Period, row.Clock, p, c)
+				}
+			}
+			checkFrames(t, delivery, r)
+		}
+	}
+}
+
+// TestLiveBatchFigures: the figures and the DIST checks follow the
+// smoothed track in both modes, so a player's distance, top speed and
+// sprints, and each DIST check's engine distance, are the same in batch
+// mode (figures added as each sensor's rows are written) and live mode
+// (figures added tick by tick from the smoothed slots), to the bit.
+func TestLiveBatchFigures(t *testing.T) {
+	type check struct {
+		t, player    int64
+		feed, engine float64
+	}
+	checks := func(r *recorder) []check {
+		var out []check
+		for _, g := range r.segsOf(SegDistCheck) {
+			out = append(out, check{g.Start_ms, g.PlayerID, g.FeedDist_cm, g.EngineDist_cm})
+		}
+		return out
+	}
+	for seed := range uint64(20) {
+		d := degradedFeed(400 + seed)
+		cfg := d.cfg
+		cfg.BatchRows = 7
+		batch := runRecorded(t, d, cfg)
+		cfg.Causal = true
+		live := runRecorded(t, d, cfg)
+		if b, l := checks(batch), checks(live); !slices.Equal(b, l) {
+			t.Fatalf("%s: DIST checks\n batch %+v\n live  %+v", d.desc, b, l)
+		}
+		for i, b := range batch.sum.Players {
+			l := live.sum.Players[i]
+			if b.PlayerID != l.PlayerID || b.Distance_m != l.Distance_m || b.RawDistance_m != l.RawDistance_m || b.TopSpeed_mps != l.TopSpeed_mps || b.Sprints != l.Sprints {
+				t.Fatalf("%s: player %d: batch %+v, live %+v", d.desc, b.PlayerID, b, l)
+			}
+		}
+	}
+}
