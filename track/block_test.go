@@ -744,3 +744,32 @@ func TestLiveBatchFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestDistOverflowError: when more DIST checks wait than the queue holds,
+// the oldest is resolved at once; a sink failing on that check's segment
+// fails the Feed that caused it, as every other sink failure does.
+func TestDistOverflowError(t *testing.T) {
+	f := &failAt{op: "dist_check", k: 1}
+	s, err := NewSession(DefaultConfig(), Meta{}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failedAt = -1
+	for i := range maxPendingChecks + 10 {
+		var m decode.Message
+		m.Kind = decode.KindStats
+		m.Stats = decode.Stats{OccurredAt_ms: t0 + int64(i), PlayerID: 7, Version: int64(i + 1), Present: decode.HasPlayerID | decode.HasVersion}
+		m.Stats.Values[decode.StatDIST] = float64(i)
+		m.Stats.Has.Add(decode.StatDIST)
+		if err := s.Feed(&m); err != nil {
+			if !errors.Is(err, errFailAt) {
+				t.Fatalf("stats %d: %v", i, err)
+			}
+			failedAt = i
+			break
+		}
+	}
+	if failedAt != maxPendingChecks {
+		t.Fatalf("the failed check's Feed returned an error at stats message %d, want %d", failedAt, maxPendingChecks)
+	}
+}

@@ -209,7 +209,7 @@ func (s *Session) Feed(m *decode.Message) error {
 	s.seen(m.OccurredAt_ms())
 	switch m.Kind {
 	case decode.KindStats:
-		s.stats(&m.Stats)
+		return s.stats(&m.Stats)
 	case decode.KindMarker:
 		return s.marker(&m.Marker)
 	case decode.KindShot:

@@ -46,18 +46,20 @@ func (b *boxScore) entry(id int64) *boxEntry {
 	return e
 }
 
-func (s *Session) stats(st *decode.Stats) {
+// stats applies a stats message to the box score and queues a DIST check.
+// It fails only when a sink fails on a check resolved early (overflow).
+func (s *Session) stats(st *decode.Stats) error {
 	if st.NumUnknown > 0 || (st.Present&decode.HasClassification != 0 && st.Classification == decode.ClassUnknown) {
 		s.q.Unknown++
 	}
 	if st.Present&decode.HasPlayerID == 0 {
 		s.q.Unknown++
-		return
+		return nil
 	}
 	if s.box.players[st.PlayerID] == nil && len(s.box.players) >= s.cfg.MaxSensors {
 		// Memory stays bounded whatever ids a feed invents.
 		s.q.Unknown++
-		return
+		return nil
 	}
 	e := s.box.entry(st.PlayerID)
 	if st.Present&decode.HasTeamID != 0 {
@@ -87,7 +89,7 @@ func (s *Session) stats(st *decode.Stats) {
 	}
 	if !applied {
 		s.q.StaleStats++
-		return
+		return nil
 	}
 	if v > e.version && v != math.MaxInt64 {
 		e.version = v
@@ -102,9 +104,10 @@ func (s *Session) stats(st *decode.Stats) {
 			if sn := s.ids.get(c.player); sn != nil {
 				a = sn.acc
 			}
-			s.resolveCheck(c, &a)
+			return s.resolveCheck(c, &a)
 		}
 	}
+	return nil
 }
 
 // distQueue holds DIST checks until the emission reaches their time.
