@@ -467,7 +467,8 @@ type failAt struct {
 	k     int
 	calls int
 	rows  []Sample
-	atErr int // len(rows) at the failure
+	atErr int               // len(rows) at the failure
+	seen  map[[2]int64]bool // the rows of the frames it was given
 }
 
 var errFailAt = errors.New("failAt")
@@ -499,8 +500,16 @@ func (f *failAt) Segment(s *Segment) error {
 	}
 	return f.fail("segment")
 }
-func (f *failAt) Close(*Summary) error                        { return nil }
-func (f *failAt) Frame(*Frame, func(*Segment) error) error    { return f.fail("frame") }
+func (f *failAt) Close(*Summary) error { return nil }
+func (f *failAt) Frame(fr *Frame, _ func(*Segment) error) error {
+	if f.seen == nil {
+		f.seen = map[[2]int64]bool{}
+	}
+	for _, r := range append(slices.Clone(fr.Players), fr.Balls...) {
+		f.seen[[2]int64{r.SensorID, r.T_ms}] = true
+	}
+	return f.fail("frame")
+}
 func (f *failAt) Finish(*Summary, func(*Segment) error) error { return nil }
 
 // TestEmitErrors: when a sink or an analyzer fails in the middle of a
@@ -508,7 +517,9 @@ func (f *failAt) Finish(*Summary, func(*Segment) error) error { return nil }
 // no row reaches the sinks twice nor out of time order, and the rows
 // before the failure are those of the session without it. (After it they
 // may differ: the message whose Feed failed may be lost, e.g. the sample
-// that made a full ring force the grid on.)
+// that made a full ring force the grid on.) Unless a Samples call failed
+// or the failure came in Close (which then flushes nothing more), every
+// row whose frame the analyzers saw reaches the sinks.
 func TestEmitErrors(t *testing.T) {
 	seeds := 16
 	if testing.Short() {
@@ -544,6 +555,7 @@ func TestEmitErrors(t *testing.T) {
 							failed = true
 						}
 					}
+					inFeed := failed
 					if _, err := s.Close(); err != nil && !errors.Is(err, errFailAt) {
 						t.Fatalf("%s: close: %v", where, err)
 					} else if err != nil {
@@ -561,6 +573,10 @@ func TestEmitErrors(t *testing.T) {
 						if w, ok := want[[2]int64{row.SensorID, row.T_ms}]; (!failed || i < f.atErr) && (!ok || w != row) {
 							t.Fatalf("%s: row %d: %+v, want %+v (%v)", where, i, row, w, ok)
 						}
+						delete(f.seen, [2]int64{row.SensorID, row.T_ms})
+					}
+					if op != "samples" && (inFeed || !failed) && len(f.seen) > 0 {
+						t.Fatalf("%s: %d rows seen by the analyzers never reached the sinks", where, len(f.seen))
 					}
 				}
 			}

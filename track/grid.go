@@ -424,10 +424,14 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 // mode), and DIST checks, for every tick from..upTo.
 func (s *Session) emitTicks(from, upTo int64, batch bool) error {
 	// s.rows[:flushed] went to the sinks; s.rows[:done] are the rows of
-	// the ticks whose frames the analyzers saw. On an error the rows in
-	// between stay for a later flush, as when emitting tick by tick, and
-	// the others go: none may reach the sinks twice.
+	// the ticks whose frames the analyzers saw (from earlier blocks at
+	// first). On an error the rows in between stay for a later flush, as
+	// when emitting tick by tick, and the others go: none may reach the
+	// sinks twice.
 	flushed, done := 0, 0
+	if batch {
+		done = s.block[0].start
+	}
 	fail := func(err error) error {
 		if batch {
 			s.rows = s.rows[:copy(s.rows, s.rows[flushed:done])]
