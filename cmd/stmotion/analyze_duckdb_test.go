@@ -52,38 +52,61 @@ const stillNoise_mps = 0.10
 // skips the test saying how to install them.
 func duckDB(t *testing.T) (node, modules string) {
 	t.Helper()
+	return npmPackages(t, "DuckDB interop test", "@duckdb/node-api@"+duckDBVersion)
+}
+
+// npmPackages returns node and the node_modules directory (the one in
+// STMOTION_NODE_MODULES, else .ci/node_modules) holding every package of
+// pkgs (name@version), or skips the test, named by what, saying how to
+// install them (.ci/run does).
+func npmPackages(t *testing.T, what string, pkgs ...string) (node, modules string) {
+	t.Helper()
 	modules = os.Getenv("STMOTION_NODE_MODULES")
 	if modules == "" {
 		modules = filepath.Join(moduleRoot(t), ".ci", "node_modules")
 	}
-	install := fmt.Sprintf("install it with `npm install --prefix .ci --no-save --no-package-lock @duckdb/node-api@%s` from the repository root (.ci/run does)", duckDBVersion)
+	install := fmt.Sprintf("install them with `npm install --prefix .ci --no-save --no-package-lock %s` from the repository root (.ci/run does)", strings.Join(pkgs, " "))
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skipf("DuckDB interop test skipped: node is not installed; install Node.js, then %s", install)
+		t.Skipf("%s skipped: node is not installed; install Node.js, then %s", what, install)
 	}
-	if _, err := os.Stat(filepath.Join(modules, "@duckdb", "node-api", "package.json")); err != nil {
-		t.Skipf("DuckDB interop test skipped: no @duckdb/node-api in %s; %s", modules, install)
+	for _, p := range pkgs {
+		name := p[:strings.LastIndex(p, "@")]
+		if _, err := os.Stat(filepath.Join(modules, name, "package.json")); err != nil {
+			t.Skipf("%s skipped: no %s in %s; %s", what, name, modules, install)
+		}
 	}
 	return node, modules
+}
+
+// runNode runs testdata/script with node, finding its packages in
+// modules: in goes to its standard input as JSON, and its standard output
+// is decoded as JSON into out.
+func runNode(t *testing.T, node, modules, script string, in, out any) {
+	t.Helper()
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, filepath.Join("testdata", script))
+	cmd.Env = append(os.Environ(), "STMOTION_NODE_MODULES="+modules)
+	cmd.Stdin = bytes.NewReader(b)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
+	}
+	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
+		t.Fatalf("%s output: %v\n%.2000s", script, err, stdout.String())
+	}
 }
 
 // duckQuery runs queries through testdata/duckdb_query.mjs (see duckDB).
 func duckQuery(t *testing.T, queries map[string]string) map[string]duckResult {
 	t.Helper()
 	node, modules := duckDB(t)
-	in, _ := json.Marshal(map[string]any{"queries": queries})
-	cmd := exec.Command(node, filepath.Join("testdata", "duckdb_query.mjs"))
-	cmd.Env = append(os.Environ(), "STMOTION_NODE_MODULES="+modules)
-	cmd.Stdin = bytes.NewReader(in)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("duckdb_query.mjs: %v\n%s", err, stderr.String())
-	}
 	var out map[string]duckResult
-	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		t.Fatalf("duckdb_query.mjs output: %v\n%s", err, stdout.String())
-	}
+	runNode(t, node, modules, "duckdb_query.mjs", map[string]any{"queries": queries}, &out)
 	for name, r := range out {
 		if r.Error != "" {
 			t.Errorf("DuckDB query %s: %s\nSQL: %s", name, r.Error, queries[name])

@@ -5,11 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -39,37 +35,7 @@ import (
 // Go side).
 
 // The npm packages the test needs, at the versions .ci/run installs.
-var readerPackages = []struct{ name, version string }{
-	{"parquet-wasm", "0.8.0"},
-	{"apache-arrow", "21.2.0"},
-	{"hyparquet", "1.33.0"},
-	{"hyparquet-compressors", "1.1.2"},
-}
-
-// parquetReaders returns node and the node_modules holding the readers, or
-// skips the test saying how to install them.
-func parquetReaders(t *testing.T) (node, modules string) {
-	t.Helper()
-	modules = os.Getenv("STMOTION_NODE_MODULES")
-	if modules == "" {
-		modules = filepath.Join(moduleRoot(t), ".ci", "node_modules")
-	}
-	var pkgs []string
-	for _, p := range readerPackages {
-		pkgs = append(pkgs, p.name+"@"+p.version)
-	}
-	install := fmt.Sprintf("install them with `npm install --prefix .ci --no-save --no-package-lock %s` from the repository root (.ci/run does)", strings.Join(pkgs, " "))
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skipf("Parquet readers test skipped: node is not installed; install Node.js, then %s", install)
-	}
-	for _, p := range readerPackages {
-		if _, err := os.Stat(filepath.Join(modules, p.name, "package.json")); err != nil {
-			t.Skipf("Parquet readers test skipped: no %s in %s; %s", p.name, modules, install)
-		}
-	}
-	return node, modules
-}
+var readerPackages = []string{"parquet-wasm@0.8.0", "apache-arrow@21.2.0", "hyparquet@1.33.0", "hyparquet-compressors@1.1.2"}
 
 // readerResult is what parquet_readers.mjs reports for one file and reader.
 type readerResult struct {
@@ -84,7 +50,7 @@ type columnDigest struct {
 }
 
 func TestAnalyzeParquetReaders(t *testing.T) {
-	node, modules := parquetReaders(t)
+	node, modules := npmPackages(t, "Parquet readers test", readerPackages...)
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	if err := Run(context.Background(), []string{"analyze", "--out", out, "--quiet", "--batch-rows", "20000"}, &stdout, &stderr); err != nil {
@@ -95,19 +61,8 @@ func TestAnalyzeParquetReaders(t *testing.T) {
 		t.Fatalf("no Parquet files in %s (%v)", out, err)
 	}
 
-	in, _ := json.Marshal(map[string]any{"files": files})
-	cmd := exec.Command(node, filepath.Join("testdata", "parquet_readers.mjs"))
-	cmd.Env = append(os.Environ(), "STMOTION_NODE_MODULES="+modules)
-	cmd.Stdin = bytes.NewReader(in)
-	var jsOut, jsErr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &jsOut, &jsErr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("parquet_readers.mjs: %v\n%s", err, jsErr.String())
-	}
 	var got map[string]map[string]readerResult
-	if err := json.Unmarshal(jsOut.Bytes(), &got); err != nil {
-		t.Fatalf("parquet_readers.mjs output: %v\n%s", err, jsOut.String())
-	}
+	runNode(t, node, modules, "parquet_readers.mjs", map[string]any{"files": files}, &got)
 
 	values := int64(0)
 	for _, path := range files {
