@@ -177,8 +177,8 @@ func (s *Session) emitTrack(sn *sensor, from, upTo int64, batch bool) {
 		n := from + int64(off)
 		j := n & mask
 		if t := &ticks[j]; t.seg != noSeg {
-			// fillRow, written out (a call per row costs more than its
-			// body's few stores).
+			// The row as emitSensor writes it, from the smoothed states
+			// (written out: a call per row costs more than its stores).
 			px, py, pz := &t.s[0], &t.s[1], &t.f[2] // a player's z is never smoothed (sensor.smoothBack)
 			if sn.sz != nil {
 				pz = &sn.sz[j]
@@ -227,30 +227,22 @@ func planar(px, py *State) (speed_mps, at_mps2 float64) {
 }
 
 // emitSensor appends the sensor's forward row at tick n, if it has an
-// estimate.
+// estimate (live mode; emitTrack writes the smoothed rows the same way).
 func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState) {
 	t := &sn.ticks[n&s.tickMask]
 	if t.seg == noSeg {
 		return
 	}
+	px, py, pz := &t.f[0], &t.f[1], &t.f[2]
+	vx, vy := px.V, py.V
+	speed, at := planar(px, py)
 	k := len(s.rows)
 	s.rows = s.rows[:k+1]
-	s.fillRow(&s.rows[k], sn, T, period, clock, &t.f[0], &t.f[1], &t.f[2])
-}
-
-// fillRow writes the row of sensor sn at time T into r from its states
-// px, py, pz on the three axes (smoothed or forward), and returns the
-// figures accumulateAt needs. Every field of r is set: r may hold an old
-// row.
-func (s *Session) fillRow(r *Sample, sn *sensor, T int64, period int32, clock ClockState, px, py, pz *State) (speed, at float64, in bool) {
-	vx, vy := px.V, py.V
-	speed, at = planar(px, py)
-	in = s.inBounds(px.X, py.X)
+	r := &s.rows[k]
 	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
 	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
 	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
-	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, in, false
-	return speed, at, in
+	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, s.inBounds(px.X, py.X), false
 }
 
 // accumulate adds the smoothed estimate of player sn at tick n to its
