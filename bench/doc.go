@@ -42,5 +42,12 @@
 //   - Allocations are runtime.MemStats.Mallocs deltas over every timed pass.
 //   - MB/s counts message bytes (1 MB = 1e6 bytes), newlines excluded.
 //
+// # Process measures
+//
+// ProcessCPUTime is the CPU time of the whole process (all threads).
+// ResetPeakRSS and PeakRSS measure the peak resident set size of what runs
+// between them (Linux; false elsewhere): "stmotion bench pipeline" uses
+// them to compare the memory a short and a long recording need.
+//
 // A Corpus is read-only once built; a Decoder serves one goroutine.
 package bench

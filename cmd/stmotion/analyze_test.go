@@ -261,7 +261,7 @@ func TestBenchPipelineRuns(t *testing.T) {
 	if err := Run(context.Background(), []string{"bench", "pipeline", "--minutes", "0.3", "--reps", "1", "--scale", "2", "--games", "2"}, &o, &e); err != nil {
 		t.Fatalf("bench pipeline: %v\n%s", err, e.String())
 	}
-	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "memory vs length", "GOGC=10 (dense marking)", "2 games: --jobs 1"} {
+	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "memory vs length", "GOGC=10 (dense marking)", "peak RSS MB", "2 games: --jobs 1"} {
 		if !strings.Contains(o.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, o.String())
 		}

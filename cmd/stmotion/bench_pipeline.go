@@ -46,7 +46,10 @@ time and per CPU second (user+sys, all threads: the GC and Parquet
 compression run beside the main goroutine), output rows, and two peaks of
 the Go heap above the heap before the run, sampled every 2 ms with
 runtime/metrics: all heap objects (garbage not yet collected included,
-so it moves with GC timing) and the live heap marked by the GC. Every run
+so it moves with GC timing) and the live heap marked by the GC, and the
+peak resident set size of the whole process (Linux: the kernel's VmHWM,
+reset before each run with the freed heap returned to the system; "-"
+elsewhere): what a lone run needs from the machine. Every run
 starts as a lone 'stmotion analyze' does, without the samples buffers an
 earlier Writer of the process kept (export.ReleaseBuffers). The best of
 --reps runs is reported (the highest peaks).
@@ -55,14 +58,16 @@ A last line turns the CPU times into what each stage adds per location
 sample, as a multiple of decoding's cost (the engine's target is at most
 1x), and the single-goroutine pipeline's samples per CPU second.
 
---scale 4 also runs the pipeline on a game 4x longer and prints both
-peaks: memory must not grow with the length of a recording. The peaks are
-maxima over the heaps the GC marked, and with little garbage per sample it
-marks rarely: a longer run marks more often and is likelier to catch a
-transient high. So both games run again with GOGC=10, which marks at every
-10 % of heap growth, and a second line compares those peaks. --games N
-runs N games with --jobs 1 and with --jobs J and prints the speed-up.
-The machine may be shared: compare ratios from one run.
+--scale 4 also runs the pipeline on a game 4x longer and prints its
+peaks beside the first game's: memory must not grow with the length of a
+recording. The heap peaks are maxima over the heaps the GC marked, and
+with little garbage per sample it marks rarely: a longer run marks more
+often and is likelier to catch a transient high. So both games run again
+with GOGC=10, which marks at every 10 % of heap growth, and a last line
+compares those peaks.
+
+--games N runs N games with --jobs 1 and with --jobs J and prints the
+speed-up. The machine may be shared: compare ratios from one run.
 
 Flags:
 `
@@ -164,10 +169,10 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		in.path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
 	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; best of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc/s per CPU s\trows out\tpeak heap MB\tpeak live MB\t")
+	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc/s per CPU s\trows out\tpeak heap MB\tpeak live MB\tpeak RSS MB\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.2f\t%.2f\t%d\t%.1f\t%.1f\t\n", r.name, r.wall.Seconds(), r.cpu.Seconds(),
-			r.perWall()/1e6, r.perCPU()/1e6, r.rows, float64(r.peakHeap)/1e6, float64(r.peakLive)/1e6)
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.2f\t%.2f\t%d\t%.1f\t%.1f\t%s\t\n", r.name, r.wall.Seconds(), r.cpu.Seconds(),
+			r.perWall()/1e6, r.perCPU()/1e6, r.rows, float64(r.peakHeap)/1e6, float64(r.peakLive)/1e6, rssMB(r.peakRSS))
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
@@ -187,6 +192,10 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			*minutes**scale, float64(r.peakHeap)/1e6, float64(r.peakHeap)/float64(base.peakHeap),
 			float64(r.peakLive)/1e6, float64(r.peakLive)/float64(base.peakLive),
 			float64(r.locations)/float64(base.locations), r.perWall()/1e6)
+		if base.peakRSS > 0 && r.peakRSS > 0 {
+			fmt.Fprintf(stdout, "memory vs length, peak RSS of the process (reset before each run): %.0f min: %.1f MB; %.0f min: %.1f MB (%.2fx)\n",
+				*minutes, float64(base.peakRSS)/1e6, *minutes**scale, float64(r.peakRSS)/1e6, float64(r.peakRSS)/float64(base.peakRSS))
+		}
 
 		// The peaks above are maxima over what the GC happened to mark:
 		// with little garbage per sample it marks rarely, and a 4x longer
@@ -261,6 +270,7 @@ type stageResult struct {
 	cpu      time.Duration
 	peakHeap uint64 // bytes of heap objects above those before the run
 	peakLive uint64 // bytes of live heap (as of the last GC) above those before the run
+	peakRSS  int64  // peak resident set size of the process during the run, in bytes (0: not measurable here)
 }
 
 // stageCosts says what each stage adds per location sample in CPU time,
@@ -278,6 +288,14 @@ func stageCosts(results []stageResult) string {
 func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }
 func (r stageResult) perCPU() float64  { return float64(r.locations) / r.cpu.Seconds() }
 
+// rssMB formats a peak RSS in MB, or "-" where it was not measured.
+func rssMB(peak_bytes int64) string {
+	if peak_bytes <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", float64(peak_bytes)/1e6)
+}
+
 // denseGCPercent is the GOGC of --scale's second comparison.
 const denseGCPercent = 10
 
@@ -290,6 +308,7 @@ func measureBest(reps int, run func() (stageCounts, error)) (stageResult, error)
 		// column buffers an earlier run's Writer left for reuse.
 		export.ReleaseBuffers()
 		runtime.GC()
+		rss := bench.ResetPeakRSS()
 		sampler := startHeapSampler()
 		cpu0 := cpuTime()
 		start := time.Now()
@@ -305,6 +324,9 @@ func measureBest(reps int, run func() (stageCounts, error)) (stageResult, error)
 		}
 		best.peakHeap = max(best.peakHeap, peak[0])
 		best.peakLive = max(best.peakLive, peak[1])
+		if p, ok := bench.PeakRSS(); ok && rss {
+			best.peakRSS = max(best.peakRSS, p)
+		}
 	}
 	return best, nil
 }
