@@ -131,15 +131,8 @@ func TestAppendStreamsFrame(t *testing.T) {
 		if err != nil || !bytes.Equal(got, page) {
 			t.Fatalf("first %d: arrow-go decodes to %d bytes (equal %v), err %v", first, len(got), bytes.Equal(got, page), err)
 		}
-		d, err := zstd.NewReader(bytes.NewReader(frame), zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		_, err = buf.ReadFrom(d)
-		d.Close()
-		if err != nil || !bytes.Equal(buf.Bytes(), page) {
-			t.Fatalf("first %d: streaming decoder: %d bytes, err %v", first, buf.Len(), err)
+		if got, err := streamDecode(frame); err != nil || !bytes.Equal(got, page) {
+			t.Fatalf("first %d: streaming decoder: %d bytes, err %v", first, len(got), err)
 		}
 		// Bytes 0-4 of the values are sensor noise, byte 7 (sign and
 		// exponent) almost constant.
@@ -156,4 +149,17 @@ func TestAppendStreamsFrame(t *testing.T) {
 			t.Errorf("first %d: streams before first reported in mask %08b", first, raw)
 		}
 	}
+}
+
+// streamDecode decodes frame with klauspost's streaming zstd decoder, on
+// one goroutine, with opts added.
+func streamDecode(frame []byte, opts ...zstd.DOption) ([]byte, error) {
+	d, err := zstd.NewReader(bytes.NewReader(frame), append([]zstd.DOption{zstd.WithDecoderConcurrency(1)}, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(d)
+	return buf.Bytes(), err
 }
