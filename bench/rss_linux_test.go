@@ -2,7 +2,10 @@
 
 package bench
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 func TestPeakRSS(t *testing.T) {
 	if !ResetPeakRSS() {
@@ -18,7 +21,12 @@ func TestPeakRSS(t *testing.T) {
 		b[i] = 1 // touch every page, so that it is resident
 	}
 	peak, _ := PeakRSS()
-	if peak-before < size {
+	runtime.KeepAlive(b)
+	// The buffer's pages need not all be new to the process: the heap may
+	// place it partly on pages that are still resident, and the kernel may
+	// reclaim other pages meanwhile (CI saw 99.3 % of the buffer). Half of
+	// it is still far above anything else this test allocates.
+	if peak-before < size/2 {
 		t.Errorf("peak RSS grew by %d bytes over a %d-byte buffer (before %d, peak %d)", peak-before, size, before, peak)
 	}
 	b = nil
