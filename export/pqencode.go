@@ -83,6 +83,54 @@ func appendByteStreamSplit64(dst []byte, v []float64) []byte {
 	return dst
 }
 
+// appendByteStreamSplit32 appends v in the BYTE_STREAM_SPLIT encoding of
+// FLOAT (float32) values: byte k of every value's little-endian bits, then
+// byte k+1, for k = 0..3:
+//
+//	out[k*len(v) + i] = byte(Float32bits(v[i]) >> (8*k))
+//
+// It is appendByteStreamSplit64's transpose for four bytes a value: eight
+// values at a time are two 4×4 byte matrices side by side in four 64-bit
+// words (word k holds value k in its low half and value k+4 in its high
+// half), transposed in registers by two rounds that swap the off-diagonal
+// 2×2 and 1×1 blocks of both halves at once. Word k then holds byte k of
+// values 0..3 and then of values 4..7, in order: one 8-byte store per
+// stream. A byte loop does the last len(v) % 8 values.
+func appendByteStreamSplit32(dst []byte, v []float32) []byte {
+	n := len(v)
+	start := len(dst)
+	dst = grow(dst, 4*n)
+	out := dst[start : start+4*n]
+	s0, s1, s2, s3 := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:4*n]
+	const m16, m8 = 0x0000ffff0000ffff, 0x00ff00ff00ff00ff
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x := v[i : i+8 : i+8]
+		w0 := uint64(math.Float32bits(x[0])) | uint64(math.Float32bits(x[4]))<<32
+		w1 := uint64(math.Float32bits(x[1])) | uint64(math.Float32bits(x[5]))<<32
+		w2 := uint64(math.Float32bits(x[2])) | uint64(math.Float32bits(x[6]))<<32
+		w3 := uint64(math.Float32bits(x[3])) | uint64(math.Float32bits(x[7]))<<32
+		var t uint64
+		t = (w0>>16 ^ w2) & m16
+		w0, w2 = w0^t<<16, w2^t
+		t = (w1>>16 ^ w3) & m16
+		w1, w3 = w1^t<<16, w3^t
+		t = (w0>>8 ^ w1) & m8
+		w0, w1 = w0^t<<8, w1^t
+		t = (w2>>8 ^ w3) & m8
+		w2, w3 = w2^t<<8, w3^t
+		binary.LittleEndian.PutUint64(s0[i:], w0)
+		binary.LittleEndian.PutUint64(s1[i:], w1)
+		binary.LittleEndian.PutUint64(s2[i:], w2)
+		binary.LittleEndian.PutUint64(s3[i:], w3)
+	}
+	for ; i < n; i++ {
+		u := math.Float32bits(v[i])
+		s0[i], s1[i], s2[i], s3[i] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
+	}
+	return dst
+}
+
 // grow extends dst by n bytes (their values are unspecified).
 func grow(dst []byte, n int) []byte {
 	if cap(dst)-len(dst) < n {

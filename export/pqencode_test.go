@@ -1,6 +1,8 @@
 package export
 
 import (
+	"bytes"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -60,6 +62,44 @@ func TestRunLen(t *testing.T) {
 				t.Fatalf("runLen(%v, %d) = %d, want %d", idx, i, got, want)
 			}
 		}
+	}
+}
+
+// appendByteStreamSplit32 lays out byte k of value i at k·n + i, for
+// every length around the 8-value blocks, after bytes already in dst,
+// with the bits of every class of float32 (NaN payloads included).
+func TestByteStreamSplit32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for n := range 40 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = math.Float32frombits(rng.Uint32())
+		}
+		got := appendByteStreamSplit32([]byte{0xee, 0xdd}, v)
+		want := make([]byte, 2+4*n)
+		want[0], want[1] = 0xee, 0xdd
+		for i, x := range v {
+			u := math.Float32bits(x)
+			for k := range 4 {
+				want[2+k*n+i] = byte(u >> (8 * k))
+			}
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%d values %x:\n got  %x\n want %x", n, v, got, want)
+		}
+	}
+}
+
+func BenchmarkByteStreamSplit32(b *testing.B) {
+	rows := gameSamples(16384)
+	v := make([]float32, len(rows))
+	for i := range rows {
+		v[i] = float32(rows[i].X_m)
+	}
+	buf := make([]byte, 0, 4*len(v))
+	b.SetBytes(int64(4 * len(v)))
+	for b.Loop() {
+		buf = appendByteStreamSplit32(buf[:0], v)
 	}
 }
 

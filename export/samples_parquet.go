@@ -59,8 +59,9 @@ type samplesParquet struct {
 	streams []streamState // by column: what zstd made of each float column's byte streams
 }
 
-// streamState is what the writer has learned about the eight byte streams
-// of a float column's BYTE_STREAM_SPLIT pages (see compressFloats).
+// streamState is what the writer has learned about the byte streams (8
+// for DOUBLE, 4 for FLOAT) of a float column's BYTE_STREAM_SPLIT pages
+// (see compressFloats).
 type streamState struct {
 	raw   uint8 // bit k: zstd stored stream k raw the last time it was tried
 	pages int   // full pages compressed
@@ -70,20 +71,20 @@ type streamState struct {
 // tries to compress every stream again, in case the data changed.
 const streamProbe = 8
 
-// compressFloats compresses a full float page (8 streams of zstdWindow
-// values' bytes) with pageCodec.appendStreamsFrame: the leading streams
-// that zstd stored raw last time (the noise of the low mantissa bytes)
-// are stored raw without a search for matches, and every streamProbe-th
-// page tries them all. The file is a few bytes larger than with
+// compressFloats compresses a full float page (streams byte streams, each
+// a whole number of zstdWindow bytes) with pageCodec.appendStreamsFrame:
+// the leading streams that zstd stored raw last time (the noise of the
+// low mantissa bytes) are stored raw without a search for matches, and
+// every streamProbe-th page tries them all. The file is a few bytes larger than with
 // EncodeLevel at most (frame headers) and the values are the same; zstd
 // spent half its time on streams it then stored raw.
-func (p *samplesParquet) compressFloats(st *streamState, page []byte, level int) []byte {
+func (p *samplesParquet) compressFloats(st *streamState, page []byte, streams, level int) []byte {
 	first := bits.TrailingZeros8(^st.raw)
 	if st.pages%streamProbe == 0 {
 		first = 0
 	}
 	var raw uint8
-	p.frame, p.scratch, raw = pageCodec.appendStreamsFrame(p.frame[:0], p.scratch, page, level, first)
+	p.frame, p.scratch, raw = pageCodec.appendStreamsFrame(p.frame[:0], p.scratch, page, streams, level, first)
 	st.raw = st.raw&(1<<first-1) | raw
 	st.pages++
 	return p.frame
@@ -225,6 +226,8 @@ type chunk struct {
 	page, all metadata.TypedStatistics
 	rows      int64        // rows written in earlier pages
 	streams   *streamState // for float columns compressed with zstd
+	width     int          // bytes per float value (the byte streams of a page)
+	full      int          // bytes of a full float page, when compressFloats takes it
 	level     int          // compression level
 }
 
@@ -245,12 +248,23 @@ func (c *columnSeq) next() *chunk {
 	}
 	c.col++
 	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path), level: props.CompressionLevelFor(path)}
-	if descr.PhysicalType() == parquet.Types.Double && ch.enc == parquet.Encodings.ByteStreamSplit &&
-		props.CompressionFor(path) == compress.Codecs.Zstd && pageCodec != nil {
-		if c.p.streams == nil {
-			c.p.streams = make([]streamState, c.rg.NumColumns())
+	switch descr.PhysicalType() {
+	case parquet.Types.Double:
+		ch.width = 8
+	case parquet.Types.Float:
+		ch.width = 4
+	}
+	// Full pages whose byte streams are whole zstd blocks go to
+	// compressFloats; with 64 KiB pages, all of them (8 streams of 8 KiB
+	// for DOUBLE, 4 of 16 KiB for FLOAT).
+	if ch.width > 0 && ch.enc == parquet.Encodings.ByteStreamSplit && props.CompressionFor(path) == compress.Codecs.Zstd && pageCodec != nil {
+		if full := c.pageRows(8*int64(ch.width)) * ch.width; full%(ch.width*zstdWindow) == 0 {
+			if c.p.streams == nil {
+				c.p.streams = make([]streamState, c.rg.NumColumns())
+			}
+			ch.streams = &c.p.streams[c.col-1]
+			ch.full = full
 		}
-		ch.streams = &c.p.streams[c.col-1]
 	}
 	if props.StatisticsEnabledFor(path) && descr.SortOrder() != schema.SortUNKNOWN {
 		ch.page = metadata.NewStatistics(descr, props.Allocator())
@@ -287,8 +301,8 @@ func (ch *chunk) writePage(n int, enc parquet.Encoding) error {
 	}
 	raw := ch.p.raw
 	var data []byte
-	if ch.streams != nil && n == zstdWindow {
-		data = ch.p.compressFloats(ch.streams, raw, ch.level)
+	if ch.streams != nil && len(raw) == ch.full {
+		data = ch.p.compressFloats(ch.streams, raw, ch.width, ch.level)
 	} else {
 		ch.p.zip.Reset()
 		data = ch.pager.Compress(&ch.p.zip, raw)

@@ -19,15 +19,15 @@ import (
 //
 // arrow-go compresses each page as one zstd block of up to 128 KiB with
 // Huffman-coded literals forced on, and an xxhash checksum. That fits
-// text, not the samples table: its float64 pages are byte-stream split,
-// 8 streams of 8192 bytes each (64 KiB pages), of which the five low
-// mantissa bytes are noise from the sensors and the exponent bytes are
-// nearly constant. One Huffman table over the whole page gains almost
-// nothing (the float columns came out at 7.3-8 bytes per value of 8) and
-// costs a third of the writer's CPU. So pageZstd
+// text, not the samples table: its float pages are byte-stream split,
+// 64 KiB pages of 8 streams of 8192 bytes (float64) or 4 of 16384 bytes
+// (float32), of which the low mantissa bytes are noise from the sensors
+// and the exponent bytes are nearly constant. One Huffman table over the
+// whole page gains almost nothing (float64 columns came out at 7.3-8
+// bytes per value of 8) and costs a third of the writer's CPU. So pageZstd
 //
-//   - uses zstdWindow-byte blocks: a block per byte stream, each with its
-//     own choice of literal coding. The exponent streams compress to a few
+//   - uses zstdWindow-byte blocks, each within one byte stream and with
+//     its own choice of literal coding. The exponent streams compress to a few
 //     percent, the noise streams are stored raw;
 //   - stores literals raw, without Huffman coding: what is left after the
 //     matches is mostly noise, and coding the rest saved 0.9% of the
@@ -55,7 +55,8 @@ type pageZstd struct {
 }
 
 // zstdWindow is the window and block size of pageZstd: the size of one
-// byte stream of a 64 KiB byte-stream-split page of float64 values.
+// byte stream of a 64 KiB byte-stream-split page of float64 values, half
+// of one of float32 values.
 const zstdWindow = 8 << 10
 
 func init() {
@@ -127,13 +128,17 @@ func (c *pageZstd) NewWriterLevel(w io.Writer, level int) (io.WriteCloser, error
 	return c.Codec.(compress.StreamingCodec).NewWriterLevel(w, level)
 }
 
-// appendStreamsFrame compresses page, a full BYTE_STREAM_SPLIT page of
-// float64 (8 streams of zstdWindow bytes: byte k of 8192 values each), at
-// the zstd level into one zstd frame appended to dst. The streams before
-// first are stored as raw blocks without trying to compress them; the
-// others are compressed as EncodeLevel would (a block per stream). It
-// also returns, for each stream from first on, whether zstd stored it raw
-// (bit k of raw set): it did not compress.
+// appendStreamsFrame compresses page, a BYTE_STREAM_SPLIT page of
+// streams byte streams (8 for float64, 4 for float32: byte k of every
+// value in stream k) each a whole number of zstdWindow blocks long, at the
+// zstd level into one zstd frame appended to dst. A full page of the
+// samples table is 64 KiB either way: 8 streams of 8192 bytes (one block
+// each) for float64, 4 of 16384 (two blocks each) for float32. The
+// streams before first are stored as raw blocks without trying to
+// compress them; the others are compressed as EncodeLevel would (a block
+// per zstdWindow bytes). It also returns, for each stream from first on,
+// whether zstd stored it raw (bit k of raw set: every block of stream k
+// was stored raw): it did not compress.
 //
 // Why: in a page of sensor positions, speeds or angles the low mantissa
 // bytes are noise. zstd stores them raw anyway, but only after searching
@@ -141,8 +146,9 @@ func (c *pageZstd) NewWriterLevel(w io.Writer, level int) (io.WriteCloser, error
 // from raw which streams of a column are noise and skips them
 // (samplesParquet.compressFloats).
 //
-// The frame is standard: a header with the page's size, the raw blocks,
-// then the blocks of the encoder's own frame for page[first*zstdWindow:]
+// The frame is standard: a header with the page's size, the raw blocks
+// (at most zstdWindow bytes each, the largest block the window allows),
+// then the blocks of the encoder's own frame for page[first*stream:]
 // without its header. That is valid because the raw blocks change no
 // decoder state (repeat offsets and entropy tables only change in
 // compressed blocks), so the compressed blocks decode as they did at the
@@ -150,45 +156,55 @@ func (c *pageZstd) NewWriterLevel(w io.Writer, level int) (io.WriteCloser, error
 // their own input.
 //
 // scratch is a buffer for the encoder's frame, returned for reuse.
-func (c *pageZstd) appendStreamsFrame(dst, scratch, page []byte, level, first int) (out, scratchOut []byte, raw uint8) {
-	const streams = 8
-	if len(page) != streams*zstdWindow || first < 0 || first > streams {
-		panic(fmt.Sprintf("export: zstd stream frame of %d bytes from stream %d", len(page), first))
+func (c *pageZstd) appendStreamsFrame(dst, scratch, page []byte, streams, level, first int) (out, scratchOut []byte, raw uint8) {
+	if streams < 1 || streams > 8 || len(page) == 0 || len(page)%(streams*zstdWindow) != 0 || first < 0 || first > streams {
+		panic(fmt.Sprintf("export: zstd stream frame of %d bytes in %d streams from stream %d", len(page), streams, first))
 	}
+	stream := len(page) / streams
+	perStream := stream / zstdWindow // blocks per stream
 	// Frame header: magic, descriptor (4-byte content size, window
 	// descriptor present, no checksum, no dictionary), window, size.
 	dst = append(dst, 0x28, 0xb5, 0x2f, 0xfd, 2<<6, byte(bits.Len32(zstdWindow-1)-10)<<3)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(page)))
-	for k := range first {
+	for off := 0; off < first*stream; off += zstdWindow {
 		last := uint32(0)
-		if k == streams-1 {
+		if off+zstdWindow == len(page) {
 			last = 1
 		}
 		h := uint32(zstdWindow)<<3 | last // block type 0: raw
 		dst = append(dst, byte(h), byte(h>>8), byte(h>>16))
-		dst = append(dst, page[k*zstdWindow:(k+1)*zstdWindow]...)
+		dst = append(dst, page[off:off+zstdWindow]...)
 	}
 	if first == streams {
 		return dst, scratch, 0
 	}
 	e := c.get(level)
-	scratch = e.EncodeAll(page[first*zstdWindow:], scratch[:0])
+	scratch = e.EncodeAll(page[first*stream:], scratch[:0])
 	c.put(level, e)
 	blocks, ok := frameBlocks(scratch)
 	if !ok {
 		panic("export: zstd encoder wrote a frame with a checksum or dictionary")
 	}
-	// Which blocks were stored raw: one block per stream.
+	// Which streams were stored raw: the encoder writes a block per
+	// zstdWindow bytes of its input, perStream blocks per stream.
+	var rawBlocks [8]int
 	for k, b := 0, blocks; len(b) >= 3; k++ {
 		h := uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
 		size := int(h >> 3)
 		switch h >> 1 & 3 {
 		case 0: // raw
-			raw |= 1 << (first + k)
+			if s := first + k/perStream; s < streams {
+				rawBlocks[s]++
+			}
 		case 1: // RLE: one byte
 			size = 1
 		}
 		b = b[min(3+size, len(b)):]
+	}
+	for s := first; s < streams; s++ {
+		if rawBlocks[s] == perStream {
+			raw |= 1 << s
+		}
 	}
 	return append(dst, blocks...), scratch, raw
 }

@@ -29,6 +29,19 @@ func bssPage(n int) []byte {
 	return page
 }
 
+// bssPage32 is bssPage for n float32 values: 4 streams of n bytes.
+func bssPage32(n int) []byte {
+	rng := rand.New(rand.NewPCG(5, 6))
+	page := make([]byte, 4*n)
+	for i := range n {
+		v := math.Float32bits(float32(3*math.Sin(float64(i)/500) + rng.NormFloat64()*0.003))
+		for k := range 4 {
+			page[k*n+i] = byte(v >> (8 * k))
+		}
+	}
+	return page
+}
+
 // The registered zstd codec is pageZstd, and its frames are what its doc
 // comment says: no checksum, a zstdWindow window for pages longer than
 // one block, and they decode back to the page with arrow-go's decoder.
@@ -115,38 +128,47 @@ func TestPageZstdConcurrent(t *testing.T) {
 }
 
 // appendStreamsFrame writes one standard zstd frame, whatever the number
-// of leading streams stored raw: arrow-go's decoder and klauspost's
-// (through a fresh reader, one frame expected) give the page back; the
-// streams it compressed that are noise are reported raw, the smooth ones
-// are not.
+// of leading streams stored raw, for full float64 pages (8 streams of one
+// block) and float32 pages (4 streams of two blocks): arrow-go's decoder
+// and klauspost's (through a fresh reader, one frame expected) give the
+// page back; the streams it compressed that are noise are reported raw,
+// the smooth ones are not.
 func TestAppendStreamsFrame(t *testing.T) {
 	c, err := compress.GetCodec(compress.Codecs.Zstd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := bssPage(zstdWindow)
-	for first := 0; first <= 8; first++ {
-		frame, _, raw := pageCodec.appendStreamsFrame(nil, nil, page, 1, first)
-		got, err := compress.Decode(c, make([]byte, len(page)), frame)
-		if err != nil || !bytes.Equal(got, page) {
-			t.Fatalf("first %d: arrow-go decodes to %d bytes (equal %v), err %v", first, len(got), bytes.Equal(got, page), err)
-		}
-		if got, err := streamDecode(frame); err != nil || !bytes.Equal(got, page) {
-			t.Fatalf("first %d: streaming decoder: %d bytes, err %v", first, len(got), err)
-		}
-		// Bytes 0-4 of the values are sensor noise, byte 7 (sign and
-		// exponent) almost constant.
-		for k := first; k < 8; k++ {
-			want := k <= 4
-			if k == 5 || k == 6 {
-				continue // depends on the data
+	for _, tc := range []struct {
+		name    string
+		page    []byte
+		streams int
+		// Streams that must be reported raw (the noise of the low
+		// mantissa bytes) and that must not (sign and exponent); the
+		// others depend on the data.
+		noise, smooth uint8
+	}{
+		{"float64", bssPage(zstdWindow), 8, 0b00011111, 0b10000000},
+		{"float32", bssPage32(2 * zstdWindow), 4, 0b0001, 0b1000},
+	} {
+		page := tc.page
+		for first := 0; first <= tc.streams; first++ {
+			frame, _, raw := pageCodec.appendStreamsFrame(nil, nil, page, tc.streams, 1, first)
+			got, err := compress.Decode(c, make([]byte, len(page)), frame)
+			if err != nil || !bytes.Equal(got, page) {
+				t.Fatalf("%s first %d: arrow-go decodes to %d bytes (equal %v), err %v", tc.name, first, len(got), bytes.Equal(got, page), err)
 			}
-			if got := raw>>k&1 == 1; got != want {
-				t.Errorf("first %d: stream %d reported raw=%v, want %v (mask %08b)", first, k, got, want, raw)
+			if got, err := streamDecode(frame); err != nil || !bytes.Equal(got, page) {
+				t.Fatalf("%s first %d: streaming decoder: %d bytes, err %v", tc.name, first, len(got), err)
 			}
-		}
-		if raw&(1<<first-1) != 0 {
-			t.Errorf("first %d: streams before first reported in mask %08b", first, raw)
+			for k := first; k < tc.streams; k++ {
+				got := raw>>k&1 == 1
+				if tc.noise>>k&1 == 1 && !got || tc.smooth>>k&1 == 1 && got {
+					t.Errorf("%s first %d: stream %d reported raw=%v (mask %08b)", tc.name, first, k, got, raw)
+				}
+			}
+			if raw&(1<<first-1) != 0 || raw>>tc.streams != 0 {
+				t.Errorf("%s first %d: streams before first or past the last reported in mask %08b", tc.name, first, raw)
+			}
 		}
 	}
 }
