@@ -111,11 +111,12 @@ func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterPro
 		switch fd.Type.ID() {
 		case arrow.STRING:
 			props = append(props, parquet.WithDictionaryFor(fd.Name, true))
-		case arrow.FLOAT64:
+		case arrow.FLOAT64, arrow.FLOAT32:
 			// Byte-stream split puts the sign/exponent bytes of all
 			// values together: zstd then finds long runs and spends a
-			// third less CPU, for a 13% smaller samples file. DuckDB,
-			// pyarrow and parquet-mr ≥ 1.12 (Spark 3) read it.
+			// third less CPU, for a 13% smaller samples file (measured
+			// with float64). DuckDB, pyarrow and parquet-mr ≥ 1.12
+			// (Spark 3) read it, for DOUBLE and FLOAT.
 			props = append(props, parquet.WithEncodingFor(fd.Name, parquet.Encodings.ByteStreamSplit))
 			if t == TableSamples {
 				// Every row group of samples spans the whole court and

@@ -103,19 +103,6 @@ func BenchmarkByteStreamSplit32(b *testing.B) {
 	}
 }
 
-func BenchmarkByteStreamSplit64(b *testing.B) {
-	rows := gameSamples(8192)
-	v := make([]float64, len(rows))
-	for i := range rows {
-		v[i] = rows[i].X_m
-	}
-	buf := make([]byte, 0, 8*len(v))
-	b.SetBytes(int64(8 * len(v)))
-	for b.Loop() {
-		buf = appendByteStreamSplit64(buf[:0], v)
-	}
-}
-
 // benchColumns are the samples columns of a game's 131072 rows that the
 // encoder benchmarks encode.
 func benchColumns() (ints [3][]int64, kinds []int8) {

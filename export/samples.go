@@ -32,15 +32,15 @@ type samplesBuf struct {
 	sessionValues                    []string    // the session column's dictionary
 }
 
-// sampleCols are the columns of a samplesBuf: about 79 bytes per row,
-// 10 MB at DefaultBatchRows. They are plain Go memory, not Arrow's, and
+// sampleCols are the columns of a samplesBuf: about 55 bytes per row,
+// 7 MB at DefaultBatchRows. They are plain Go memory, not Arrow's, and
 // are reused from Writer to Writer (freeCols): allocating and clearing
 // two such buffers for each session cost more than writing a short
 // session's rows, and drove the GC.
 type sampleCols struct {
 	cap                          int
 	t, sensor, team              []int64
-	x, y, z, speed, accel, head  []float64
+	x, y, z, speed, accel, head  []float32 // the engine's float64 rounded (see tableFields)
 	period                       []int32
 	sessionIdx, kindIdx, clockIx []int8 // sessionIdx is all zero: the one value
 	inBounds, holder             []byte // bitmaps
@@ -56,12 +56,12 @@ var freeCols struct {
 }
 
 // maxFreeCols bounds the memory kept by freeCols: the two buffers of each
-// of two Writers writing at once (e.g. analyze --jobs 2), about 40 MB at
+// of two Writers writing at once (e.g. analyze --jobs 2), about 29 MB at
 // DefaultBatchRows. More Writers at once allocate the rest as before.
 const maxFreeCols = 4
 
 // ReleaseBuffers drops the samples column buffers that closed Writers keep
-// for the next Writers of the process (up to about 40 MB at
+// for the next Writers of the process (up to about 29 MB at
 // DefaultBatchRows), so that the garbage collector can return them. A
 // long-running program calls it when it has no more sessions to write for
 // a while; the next Writer allocates its buffers again. Benchmarks call
@@ -89,8 +89,8 @@ func getCols(capacity int) *sampleCols {
 	return &sampleCols{
 		cap: capacity,
 		t:   make([]int64, capacity), sensor: make([]int64, capacity), team: make([]int64, capacity),
-		x: make([]float64, capacity), y: make([]float64, capacity), z: make([]float64, capacity),
-		speed: make([]float64, capacity), accel: make([]float64, capacity), head: make([]float64, capacity),
+		x: make([]float32, capacity), y: make([]float32, capacity), z: make([]float32, capacity),
+		speed: make([]float32, capacity), accel: make([]float32, capacity), head: make([]float32, capacity),
 		period: make([]int32, capacity), sessionIdx: make([]int8, capacity),
 		kindIdx: make([]int8, capacity), clockIx: make([]int8, capacity),
 		inBounds: make([]byte, bitutil.BytesForBits(int64(capacity))), holder: make([]byte, bitutil.BytesForBits(int64(capacity))),
@@ -157,12 +157,12 @@ func (b *samplesBuf) append(s *track.Sample) {
 	b.t[i] = s.T_ms
 	b.sensor[i] = s.SensorID
 	b.team[i] = s.TeamID
-	b.x[i] = s.X_m
-	b.y[i] = s.Y_m
-	b.z[i] = s.Z_m
-	b.speed[i] = s.Speed_mps
-	b.accel[i] = s.Accel_mps2
-	b.head[i] = s.Heading_rad
+	b.x[i] = float32(s.X_m)
+	b.y[i] = float32(s.Y_m)
+	b.z[i] = float32(s.Z_m)
+	b.speed[i] = float32(s.Speed_mps)
+	b.accel[i] = float32(s.Accel_mps2)
+	b.head[i] = float32(s.Heading_rad)
 	b.period[i] = s.Period
 	b.kindIdx[i] = kindIndex(s.Kind)
 	b.clockIx[i] = clockIndex(s.Clock)
@@ -199,13 +199,13 @@ func (b *samplesBuf) appendRows(batch []track.Sample) int {
 	{
 		x, y, z := b.x[n:n+k], b.y[n:n+k], b.z[n:n+k]
 		for i := range x {
-			x[i], y[i], z[i] = batch[i].X_m, batch[i].Y_m, batch[i].Z_m
+			x[i], y[i], z[i] = float32(batch[i].X_m), float32(batch[i].Y_m), float32(batch[i].Z_m)
 		}
 	}
 	{
 		speed, accel, head := b.speed[n:n+k], b.accel[n:n+k], b.head[n:n+k]
 		for i := range speed {
-			speed[i], accel[i], head[i] = batch[i].Speed_mps, batch[i].Accel_mps2, batch[i].Heading_rad
+			speed[i], accel[i], head[i] = float32(batch[i].Speed_mps), float32(batch[i].Accel_mps2), float32(batch[i].Heading_rad)
 		}
 	}
 	{
@@ -266,12 +266,12 @@ func (b *samplesBuf) record(schema *arrow.Schema) arrow.RecordBatch {
 		fixed(i64, n, arrow.Int64Traits.CastToBytes(b.sensor[:n])),
 		dictArray(b.kindIdx[:n], b.kindDict),
 		fixed(i64, n, arrow.Int64Traits.CastToBytes(b.team[:n])),
-		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.x[:n])),
-		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.y[:n])),
-		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.z[:n])),
-		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.speed[:n])),
-		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.accel[:n])),
-		fixed(f64, n, arrow.Float64Traits.CastToBytes(b.head[:n])),
+		fixed(f32, n, arrow.Float32Traits.CastToBytes(b.x[:n])),
+		fixed(f32, n, arrow.Float32Traits.CastToBytes(b.y[:n])),
+		fixed(f32, n, arrow.Float32Traits.CastToBytes(b.z[:n])),
+		fixed(f32, n, arrow.Float32Traits.CastToBytes(b.speed[:n])),
+		fixed(f32, n, arrow.Float32Traits.CastToBytes(b.accel[:n])),
+		fixed(f32, n, arrow.Float32Traits.CastToBytes(b.head[:n])),
 		fixed(i32, n, arrow.Int32Traits.CastToBytes(b.period[:n])),
 		dictArray(b.clockIx[:n], b.clockDict),
 		fixed(boo, n, b.inBounds[:bitutil.BytesForBits(int64(n))]),

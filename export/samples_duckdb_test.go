@@ -150,21 +150,22 @@ func TestSamplesParquetDuckDB(t *testing.T) {
 			want := []string{"g1", strconv.FormatInt(s.T_ms, 10), strconv.FormatInt(s.SensorID, 10), kindValues[kindIndex(s.Kind)],
 				strconv.FormatInt(s.TeamID, 10)}
 			for _, f := range []float64{s.X_m, s.Y_m, s.Z_m, s.Speed_mps, s.Accel_mps2, s.Heading_rad} {
-				want = append(want, fmt.Sprint(math.Float64bits(f)))
+				want = append(want, fmt.Sprint(math.Float32bits(float32(f))))
 			}
 			want = append(want, strconv.Itoa(int(s.Period)), clockValues[clockIndex(s.Clock)], strconv.FormatBool(s.InBounds), strconv.FormatBool(s.BallHolder))
 			var have []string
 			for j, v := range rows[i] {
 				x := fmt.Sprint(v)
-				if j >= 5 && j <= 10 { // doubles as DuckDB's text: compare their bits
-					f, err := strconv.ParseFloat(x, 64)
+				if j >= 5 && j <= 10 { // FLOATs as DuckDB's text (shortest for float32): compare their bits
+					f, err := strconv.ParseFloat(x, 32)
 					if err != nil && !math.IsInf(f, 0) {
 						t.Fatalf("%s row %d column %d: %q: %v", tc.name, i, j, x, err)
 					}
+					f32 := float32(f)
 					if math.IsNaN(f) {
-						f = math.Float64frombits(math.Float64bits(s.Heading_rad)) // DuckDB's text loses NaN payloads
+						f32 = float32(s.Heading_rad) // DuckDB's text loses NaN payloads
 					}
-					x = fmt.Sprint(math.Float64bits(f))
+					x = fmt.Sprint(math.Float32bits(f32))
 				}
 				have = append(have, x)
 			}

@@ -21,7 +21,7 @@ import (
 
 // samplesParquet writes the samples table's Parquet file from the plain Go
 // columns of a samplesBuf. It encodes the data pages itself (pqencode.go:
-// BYTE_STREAM_SPLIT floats, DELTA_BINARY_PACKED integers, RLE dictionary
+// BYTE_STREAM_SPLIT float32s, DELTA_BINARY_PACKED integers, RLE dictionary
 // indices, PLAIN int32 and booleans) and leaves everything else to
 // arrow-go's public building blocks: compression and page headers
 // (file.PageWriter, with the registered zstd codec), column chunk, row
@@ -183,12 +183,12 @@ func (p *samplesParquet) writeRowGroup(b *samplesBuf) error {
 	c.int64s(b.sensor[:n])
 	c.dict(b.kindIdx[:n], kindValues[:])
 	c.int64s(b.team[:n])
-	c.float64s(b.x[:n])
-	c.float64s(b.y[:n])
-	c.float64s(b.z[:n])
-	c.float64s(b.speed[:n])
-	c.float64s(b.accel[:n])
-	c.float64s(b.head[:n])
+	c.float32s(b.x[:n])
+	c.float32s(b.y[:n])
+	c.float32s(b.z[:n])
+	c.float32s(b.speed[:n])
+	c.float32s(b.accel[:n])
+	c.float32s(b.head[:n])
 	c.int32s(b.period[:n])
 	c.dict(b.clockIx[:n], clockValues[:])
 	c.bools(b.inBounds, n)
@@ -361,9 +361,9 @@ func fixedPages[T any](c *columnSeq, v []T, bits int64, enc func([]byte, []T) []
 	}
 }
 
-func (c *columnSeq) float64s(v []float64) {
-	fixedPages(c, v, 64, appendByteStreamSplit64, func(s metadata.TypedStatistics, v []float64) {
-		s.(*metadata.Float64Statistics).Update(v, 0)
+func (c *columnSeq) float32s(v []float32) {
+	fixedPages(c, v, 32, appendByteStreamSplit32, func(s metadata.TypedStatistics, v []float32) {
+		s.(*metadata.Float32Statistics).Update(v, 0)
 	})
 }
 

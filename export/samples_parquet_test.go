@@ -57,14 +57,17 @@ func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample
 
 // edgeSamples returns n rows that stress the page encodings: integers
 // whose deltas overflow int64 (bit width 64) next to stretches of equal
-// values and random ones of every bit width, floats of every class but NaN (-0, ±Inf, subnormals, extremes),
+// values and random ones of every bit width, floats of every class but
+// NaN (-0, ±Inf, float32 subnormals and extremes, float64 ones that round
+// to 0 or ±Inf in float32),
 // dictionary values in runs of every length from 1 to 20 (RLE and
 // bit-packed runs, padded groups), unknown kinds and clocks, and random
 // booleans. Deterministic.
 func edgeSamples(n int) []track.Sample {
 	rng := rand.New(rand.NewPCG(3, 4))
 	floats := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.MaxFloat64, -math.MaxFloat64,
-		math.SmallestNonzeroFloat64, 1e-310, 1, -1.5}
+		math.SmallestNonzeroFloat64, 1e-310, 1, -1.5, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32,
+		1e-40, 3.4028235677973366e38 /* rounds to +Inf */, 1.0000000596046448 /* halfway: rounds to even */}
 	ints := []int64{math.MinInt64, math.MaxInt64, 0, -1, 1}
 	s := make([]track.Sample, n)
 	kind, clock, left := track.SensorKind(0), track.ClockState(0), 0
@@ -268,7 +271,8 @@ func TestSamplesParquetNoLeak(t *testing.T) {
 
 // FuzzSamplesParquet writes rows built from the fuzzer's bytes with the
 // samples writer and with pqarrow, and wants the same values back from
-// both (every column, bit for bit for the floats).
+// both (every column, bit for bit for the floats, which both get rounded
+// to float32 by samplesBuf).
 //
 //	go test ./export -run - -fuzz FuzzSamplesParquet -fuzztime 30s
 func FuzzSamplesParquet(f *testing.F) {
@@ -291,13 +295,19 @@ func FuzzSamplesParquet(f *testing.F) {
 		}
 		for i := range rows {
 			b := data[i*rowBytes : (i+1)*rowBytes]
+			// Any float64 (most round to 0 or ±Inf in float32) and any
+			// float32 (exact).
 			fl := math.Float64frombits(binary.LittleEndian.Uint64(b[4:]))
+			fl32 := float64(math.Float32frombits(binary.LittleEndian.Uint32(b[8:])))
 			if math.IsNaN(fl) {
 				fl = 0 // NaN != NaN would fail the comparison, not the writer
 			}
+			if math.IsNaN(fl32) {
+				fl32 = 0
+			}
 			rows[i] = track.Sample{T_ms: word(b), SensorID: word(b[2:]), TeamID: int64(b[1]),
 				Kind: track.SensorKind(b[0] % 4), Clock: track.ClockState(b[1] % 5),
-				X_m: fl, Y_m: -fl, Z_m: float64(b[3]), Speed_mps: fl * 3, Accel_mps2: float64(int8(b[5])), Heading_rad: fl / 7,
+				X_m: fl32, Y_m: -fl, Z_m: float64(b[3]), Speed_mps: fl32 * 3, Accel_mps2: float64(int8(b[5])), Heading_rad: fl / 7,
 				Period: int32(b[2]), InBounds: b[6]&1 == 1, BallHolder: b[7]&2 == 2}
 		}
 		batchRows := 1 + int(batch)%3000

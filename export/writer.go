@@ -19,8 +19,8 @@ var ErrClosed = errors.New("export: writer is closed")
 
 // DefaultBatchRows is the number of rows of a record batch, and so of a
 // Parquet row group, when WithBatchRows is not given (about DuckDB's own
-// 122,880). A samples row takes 78 bytes in its buffer, so each of the
-// samples table's two buffers holds about 10 MB.
+// 122,880). A samples row takes 55 bytes in its buffer, so each of the
+// samples table's two buffers holds about 7 MB.
 const DefaultBatchRows = 128 << 10
 
 // smallBatchRows caps the record batches of the tables other than samples

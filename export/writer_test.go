@@ -234,9 +234,9 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 		sensors := rec.Column(2).(*array.Int64)
 		kinds := dictStrings(t, rec.Column(3))
 		teams := rec.Column(4).(*array.Int64)
-		xs := rec.Column(5).(*array.Float64)
-		ys := rec.Column(6).(*array.Float64)
-		heads := rec.Column(10).(*array.Float64)
+		xs := rec.Column(5).(*array.Float32)
+		ys := rec.Column(6).(*array.Float32)
+		heads := rec.Column(10).(*array.Float32)
 		periods := rec.Column(11).(*array.Int32)
 		clocks := dictStrings(t, rec.Column(12))
 		inb := rec.Column(13).(*array.Boolean)
@@ -244,10 +244,10 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 		for i := 0; i < int(rec.NumRows()); i++ {
 			s := want[row]
 			got := track.Sample{T_ms: int64(ts.Value(i)), SensorID: sensors.Value(i), TeamID: teams.Value(i),
-				X_m: xs.Value(i), Y_m: ys.Value(i), Heading_rad: heads.Value(i), Period: periods.Value(i),
+				X_m: float64(xs.Value(i)), Y_m: float64(ys.Value(i)), Heading_rad: float64(heads.Value(i)), Period: periods.Value(i),
 				InBounds: inb.Value(i), BallHolder: hold.Value(i)}
-			w := track.Sample{T_ms: s.T_ms, SensorID: s.SensorID, TeamID: s.TeamID, X_m: s.X_m, Y_m: s.Y_m,
-				Heading_rad: s.Heading_rad, Period: s.Period, InBounds: s.InBounds, BallHolder: s.BallHolder}
+			w := track.Sample{T_ms: s.T_ms, SensorID: s.SensorID, TeamID: s.TeamID, X_m: stored(s.X_m), Y_m: stored(s.Y_m),
+				Heading_rad: stored(s.Heading_rad), Period: s.Period, InBounds: s.InBounds, BallHolder: s.BallHolder}
 			if got != w || sess[i] != "g1" || kinds[i] != s.Kind.String() || clocks[i] != s.Clock.String() {
 				t.Fatalf("samples row %d: got %+v session=%s kind=%s clock=%s, want %+v kind=%s clock=%s",
 					row, got, sess[i], kinds[i], clocks[i], w, s.Kind, s.Clock)
@@ -261,8 +261,9 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 }
 
 // Samples shaped like a game's (full-precision floats, cyclic ids) read
-// back bit for bit: the zstd codec and the encodings of samples lose
-// nothing, over row groups and pages of every length.
+// back bit for bit, the float columns as the float32 the Writer rounds
+// them to: the zstd codec and the encodings of samples lose nothing, over
+// row groups and pages of every length.
 func TestWriterGameRoundTrip(t *testing.T) {
 	const n = 50_000
 	dir := t.TempDir()
@@ -279,12 +280,12 @@ func TestWriterGameRoundTrip(t *testing.T) {
 		{"t", func(s *track.Sample) uint64 { return uint64(s.T_ms) }},
 		{"sensor_id", func(s *track.Sample) uint64 { return uint64(s.SensorID) }},
 		{"team_id", func(s *track.Sample) uint64 { return uint64(s.TeamID) }},
-		{"x_m", func(s *track.Sample) uint64 { return math.Float64bits(s.X_m) }},
-		{"y_m", func(s *track.Sample) uint64 { return math.Float64bits(s.Y_m) }},
-		{"z_m", func(s *track.Sample) uint64 { return math.Float64bits(s.Z_m) }},
-		{"speed_mps", func(s *track.Sample) uint64 { return math.Float64bits(s.Speed_mps) }},
-		{"accel_mps2", func(s *track.Sample) uint64 { return math.Float64bits(s.Accel_mps2) }},
-		{"heading_rad", func(s *track.Sample) uint64 { return math.Float64bits(s.Heading_rad) }},
+		{"x_m", func(s *track.Sample) uint64 { return uint64(math.Float32bits(float32(s.X_m))) }},
+		{"y_m", func(s *track.Sample) uint64 { return uint64(math.Float32bits(float32(s.Y_m))) }},
+		{"z_m", func(s *track.Sample) uint64 { return uint64(math.Float32bits(float32(s.Z_m))) }},
+		{"speed_mps", func(s *track.Sample) uint64 { return uint64(math.Float32bits(float32(s.Speed_mps))) }},
+		{"accel_mps2", func(s *track.Sample) uint64 { return uint64(math.Float32bits(float32(s.Accel_mps2))) }},
+		{"heading_rad", func(s *track.Sample) uint64 { return uint64(math.Float32bits(float32(s.Heading_rad))) }},
 		{"period", func(s *track.Sample) uint64 { return uint64(s.Period) }},
 	}
 	row := 0
@@ -301,8 +302,8 @@ func TestWriterGameRoundTrip(t *testing.T) {
 					got = uint64(a.Value(i))
 				case *array.Int32:
 					got = uint64(a.Value(i))
-				case *array.Float64:
-					got = math.Float64bits(a.Value(i))
+				case *array.Float32:
+					got = uint64(math.Float32bits(a.Value(i)))
 				default:
 					t.Fatalf("%s: unexpected array %T", c.name, a)
 				}
@@ -361,12 +362,12 @@ func TestWriterReusedColumns(t *testing.T) {
 	for tr.Next() {
 		rec := tr.RecordBatch()
 		sess := dictStrings(t, rec.Column(0))
-		xs := rec.Column(5).(*array.Float64)
+		xs := rec.Column(5).(*array.Float32)
 		inb := rec.Column(13).(*array.Boolean)
 		hold := rec.Column(14).(*array.Boolean)
 		for i := 0; i < int(rec.NumRows()); i++ {
 			s := &want[row]
-			if sess[i] != "g2" || xs.Value(i) != s.X_m || inb.Value(i) != s.InBounds || hold.Value(i) != s.BallHolder {
+			if sess[i] != "g2" || xs.Value(i) != float32(s.X_m) || inb.Value(i) != s.InBounds || hold.Value(i) != s.BallHolder {
 				t.Fatalf("row %d: session %s x_m %v in_bounds %v ball_holder %v, want g2 %v %v %v",
 					row, sess[i], xs.Value(i), inb.Value(i), hold.Value(i), s.X_m, s.InBounds, s.BallHolder)
 			}
@@ -694,6 +695,9 @@ func benchWriter(b *testing.B, f Format, s []track.Sample, n int, opts ...Option
 	// time on a shared machine.
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/float64(b.N), "cpu-ns/row")
 }
+
+// stored is v as the samples table stores it (float32), widened back.
+func stored(v float64) float64 { return float64(float32(v)) }
 
 // dictStrings decodes a dictionary<int8, utf8> column.
 func dictStrings(t *testing.T, a arrow.Array) []string {

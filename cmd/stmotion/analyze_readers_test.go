@@ -164,6 +164,8 @@ func canonValue(t *testing.T, a arrow.Array, i int) string {
 		return f(float64(a.Value(i)))
 	case *array.Float64:
 		return f(a.Value(i))
+	case *array.Float32:
+		return f(float64(a.Value(i))) // exact in a binary64
 	case *array.Timestamp:
 		if u := a.DataType().(*arrow.TimestampType).Unit; u != arrow.Millisecond {
 			t.Fatalf("timestamp in %s, the canonical form is for ms", u)

@@ -13,8 +13,8 @@
 // (canonValue) produces too, and each column's values are hashed in row
 // order: null; true/false; "i" and the decimal digits of a 64-bit integer
 // (BigInt here); "f" and the decimal bits of the IEEE 754 binary64 of any
-// other number (floats, 32-bit and 8-bit integers and timestamps in ms, all
-// exact in a binary64), "NaN" for NaN; "s" and a string; a list as
+// other number (float64s, float32s, 32-bit and 8-bit integers and
+// timestamps in ms, all exact in a binary64), "NaN" for NaN; "s" and a string; a list as
 // "[v,v,...]". head holds the first values, to show what differs.
 //
 // The packages are loaded from the directory in STMOTION_NODE_MODULES
