@@ -31,10 +31,11 @@ Joins a ShotTracker live event and stays joined (new token and reconnect
 with backoff after any drop, gap recovered from /stats and /shots,
 duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). Everything received
 is recorded under --out/<live_id>/ as a session bundle (messages.jsonl
-flushed every --flush, plus live.json, subscribe.json, court.json,
-stats.json, shots.json) that 'stmotion analyze' re-analyses; the live
-analytics (causal filtering) go to --out/<live_id>/tables/part-NNNNN/
-every --part and summary.json at the end.
+flushed every --flush, plus live.json, subscribe.json (token redacted),
+court.json, stats.json, shots.json, the replays dropped as duplicates in
+duplicates.jsonl and the gap responses under gap/) that 'stmotion analyze'
+re-analyses; the live analytics (causal filtering) go to
+--out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
