@@ -80,7 +80,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&flush, "flush", live.DefaultFlushInterval, "flush messages.jsonl at least every `interval`")
 	fs.BoolVar(&demo, "demo", false, "run a local mock on the built-in sample and join it")
 	fs.Float64Var(&demoSpeed, "demo-speed", 1, "replay `speed` of the --demo mock (1 = real time)")
-	fs.BoolVar(&noFollow, "no-follow", false, "stop at PLAY_NEXT / DRILL_NEXT instead of joining the next live id")
+	fs.BoolVar(&noFollow, "no-follow", false, "do not join the live id a PLAY_NEXT / DRILL_NEXT marker names: keep reading this live id's feed")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), liveUsage)
