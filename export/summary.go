@@ -61,6 +61,7 @@ type QualitySummary struct {
 	Messages       int64 `json:"messages"`
 	Locations      int64 `json:"locations"`
 	BadLines       int64 `json:"bad_lines"`
+	BadTimes       int64 `json:"bad_times"`
 	Unknown        int64 `json:"unknown"`
 	Duplicates     int64 `json:"duplicates"`
 	Late           int64 `json:"late"`
@@ -98,7 +99,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 	}
 	q := sum.Quality
 	s.Quality = QualitySummary{
-		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, Unknown: q.Unknown,
+		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, BadTimes: q.BadTimes, Unknown: q.Unknown,
 		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
 		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats,
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt,

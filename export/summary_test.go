@@ -64,3 +64,39 @@ func TestWriteJSON(t *testing.T) {
 		}
 	}
 }
+
+// summary.json's quality holds every count of track.Quality under the
+// quality table's column name, with its value: a count added to the engine
+// cannot be left out of one of them again (bad_times was).
+func TestSummarizeQualityHasEveryCount(t *testing.T) {
+	sum := fakeSummary()
+	q := reflect.ValueOf(&sum.Quality).Elem()
+	want := map[string]any{}
+	for i := range q.NumField() {
+		f := q.Field(i)
+		switch f.Kind() {
+		case reflect.Int64:
+			f.SetInt(int64(100 + i))
+			want[snake(q.Type().Field(i).Name)] = float64(100 + i)
+		case reflect.Bool:
+			f.SetBool(true)
+			want[snake(q.Type().Field(i).Name)] = true
+		}
+	}
+	b, err := json.Marshal(Summarize(sum).Quality)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("summary.json quality.%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("summary.json quality has %d keys, track.Quality %d counts: %v", len(got), len(want), got)
+	}
+}
