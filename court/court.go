@@ -233,7 +233,7 @@ func New(b *Body, opt Options) (*Court, error) {
 	mirrored := area > 0
 	if mirrored && !opt.AllowMirrored {
 		return nil, &CheckError{Check: "mirror", Got: area, Limit: 0, Unit: "m²", Err: ErrMirrored,
-			Detail: fmt.Sprintf("the corners ne, se, sw, nw run counterclockwise (signed area %+.1f m²) but run clockwise on a court seen from above: either the sensor frame is left-handed (set Options.AllowMirrored to mirror it) or north and south (or east and west) are swapped", area)}
+			Detail: fmt.Sprintf("the corners ne, se, sw, nw run counterclockwise (signed area %+.1f m²) but run clockwise on a court seen from above: either the sensor frame is left-handed (Options.AllowMirrored mirrors it) or north and south (or east and west) are swapped", area)}
 	}
 
 	fit, L, W, err := fitRectangle(src, side, base, mirrored)

@@ -35,6 +35,10 @@ type Options struct {
 	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
 	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
 	Strict     bool          // fail an input that has any line that does not decode
+	// AllowMirrored accepts a court.json whose corners run
+	// counterclockwise: the sensor frame is taken to be left-handed and
+	// positions are mirrored into the court frame (court.Options).
+	AllowMirrored bool
 	// Fold draws each team's attacking half on the east (x > 0) in every
 	// period, in the heatmaps table and images: team and player maps by
 	// their team, the ball's by the team in control; the directions are
@@ -121,7 +125,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", courtPath, err)
 		}
-		if meta.Court, err = court.New(body, court.Options{}); err != nil {
+		if meta.Court, err = court.New(body, court.Options{AllowMirrored: opt.AllowMirrored}); err != nil {
 			return nil, fmt.Errorf("%s: %w", courtPath, err)
 		}
 	} else {
@@ -218,7 +222,7 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		return nil, fmt.Errorf("%s: %w", r.b.MessagesPath, err)
 	}
 	if r.opt.Strict && r.nBad > 0 {
-		return nil, fmt.Errorf("%s: %d lines do not decode (--strict); first: %s", r.b.MessagesPath, r.nBad, r.bad[0])
+		return nil, fmt.Errorf("%s: %s (--strict); first: %s", r.b.MessagesPath, linesNotDecoding(r.nBad, ""), r.bad[0])
 	}
 	if st := r.reader.Stats(); st.Messages == 0 {
 		return nil, fmt.Errorf("%s: no message decoded (%d lines, %d bad)", r.b.MessagesPath, st.Lines, st.Bad)
@@ -240,9 +244,17 @@ func (r *Run) Warnings() []string {
 	}
 	ws = append(ws, r.bad...)
 	if more := r.nBad - int64(len(r.bad)); more > 0 {
-		ws = append(ws, fmt.Sprintf("%s: %d more lines do not decode (skipped and counted in quality.bad_lines)", r.b.MessagesPath, more))
+		ws = append(ws, fmt.Sprintf("%s: %s (skipped and counted in quality.bad_lines)", r.b.MessagesPath, linesNotDecoding(more, "more ")))
 	}
 	return ws
+}
+
+// linesNotDecoding says that n (more) lines do not decode, in English.
+func linesNotDecoding(n int64, more string) string {
+	if n == 1 {
+		return "1 " + more + "line does not decode"
+	}
+	return fmt.Sprintf("%d %slines do not decode", n, more)
 }
 
 // Template is the court the images are drawn on: the bundle's, or the

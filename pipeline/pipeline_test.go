@@ -89,7 +89,7 @@ func TestFailedInputLeavesNothing(t *testing.T) {
 	}{
 		{badCourt, false, filepath.Join(badCourt, decode.BundleCourt) + ": court: "},
 		{empty, false, empty + ": no message decoded (0 lines, 0 bad)"},
-		{badLines, true, badLines + ": 1 lines do not decode (--strict); first: " + badLines + ":1: "},
+		{badLines, true, badLines + ": 1 line does not decode (--strict); first: " + badLines + ":1: "},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		b, err := decode.OpenBundle(c.path)

@@ -17,6 +17,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -65,6 +66,7 @@ type analyzeConfig struct {
 	cell_m    float64
 	hz        float64
 	strict    bool
+	mirrored  bool
 	batchRows int
 	quiet     bool
 	fsync     bool
@@ -92,6 +94,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, "heatmap cell `size` in metres")
 	fs.Float64Var(&cfg.hz, "hz", 0, "output grid `rate` in Hz (0: the feed's median sample rate)")
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode (default: count, report and skip them)")
+	fs.BoolVar(&cfg.mirrored, "allow-mirrored", false, "accept a court.json whose corners ne, se, sw, nw run counterclockwise: the sensor\n"+
+		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
+		"(default: such a court fails its input, since swapped corners look the same)")
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
 	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
@@ -250,6 +255,9 @@ type analyzeResult struct {
 func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) (res analyzeResult) {
 	r, err := pipeline.Open(in.bundle, in.sessionID, cfg.options(hive))
 	if err != nil {
+		if errors.Is(err, court.ErrMirrored) {
+			err = fmt.Errorf("%w; if the sensor frame is left-handed, --allow-mirrored accepts it", err)
+		}
 		res.err = err
 		return res
 	}
@@ -287,7 +295,7 @@ func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 	return pipeline.Options{
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
 		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync, Foreground: cfg.foreground,
-		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict,
+		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored,
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -472,6 +473,70 @@ func TestAnalyzeFold(t *testing.T) {
 		k := key{"team", tt.TeamID}
 		if math.Abs(east[true][k]-east[false][k]) < 1 {
 			t.Errorf("team %d (ends changed at half time): %.1f s on the east half folded, %.1f s unfolded: not folded", tt.TeamID, east[true][k], east[false][k])
+		}
+	}
+}
+
+// A court.json whose corners run counterclockwise (here: north and south
+// swapped) fails its input with a message naming --allow-mirrored; with
+// the flag, the session runs mirrored, and its distances are those of the
+// correct court (a mirror keeps lengths).
+func TestAnalyzeMirroredCourt(t *testing.T) {
+	dir := t.TempDir()
+	in := shortBundle(t, dir, "g1")
+	courtPath := filepath.Join(in, decode.BundleCourt)
+	raw, err := os.ReadFile(courtPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"x", "y"} {
+		c[k+"ne"], c[k+"se"] = c[k+"se"], c[k+"ne"]
+		c[k+"nw"], c[k+"sw"] = c[k+"sw"], c[k+"nw"]
+	}
+	mirrored := filepath.Join(dir, "mirrored")
+	if err := os.CopyFS(mirrored, os.DirFS(in)); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(c)
+	if err := os.WriteFile(filepath.Join(mirrored, decode.BundleCourt), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, stderr, err := runAnalyzeArgs(t, "--out", t.TempDir(), "--quiet", "--images=false", mirrored)
+	if exitCode(err) != 1 || !strings.Contains(stderr, "counterclockwise") || !strings.Contains(stderr, "--allow-mirrored") {
+		t.Fatalf("mirrored court: exit %d, stderr:\n%s", exitCode(err), stderr)
+	}
+
+	distances := func(args ...string) map[int64]float64 {
+		out := t.TempDir()
+		if _, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...); err != nil {
+			t.Fatalf("analyze %v: %v\n%s", args, err, stderr)
+		}
+		var sum export.SessionSummary
+		b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &sum); err != nil {
+			t.Fatal(err)
+		}
+		d := map[int64]float64{}
+		for _, p := range sum.Players {
+			d[p.PlayerID] = p.Distance_m
+		}
+		return d
+	}
+	want, got := distances(in), distances("--allow-mirrored", mirrored)
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("%d players with the mirrored court, %d with the correct one", len(got), len(want))
+	}
+	for id, w := range want {
+		if g := got[id]; math.Abs(g-w) > 1e-6*max(1, w) {
+			t.Errorf("player %d: %.6f m with the mirrored court, %.6f m with the correct one", id, g, w)
 		}
 	}
 }
