@@ -2,11 +2,14 @@ package mock
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 
 	json "github.com/goccy/go-json"
 
@@ -48,7 +51,37 @@ const (
 type line struct {
 	start, end int
 	kind       lineKind
+	marker     bool  // a "marker" line (sent first to a connection joining its round late)
 	rel_ms     int64 // replay time: running max of occurred_at, minus the first occurred_at
+	e0, e1     int32 // the line's edits: bundle.edits[e0:e1]
+}
+
+// editKind says what a later pass changes in a line (see Server.appendLine).
+type editKind uint8
+
+const (
+	editTime    editKind = iota // an occurred_at number: + the pass's time shift
+	editVersion                 // a stats version number: + the pass's version shift
+	editLiveID                  // a PLAY_NEXT / DRILL_NEXT live_id string: the pass's id of the round it names
+)
+
+// edit is a span of a line (offsets from the line's start) that differs
+// from pass to pass.
+type edit struct {
+	off, end int32
+	kind     editKind
+	round    int32 // editLiveID: the round named, -1 when the id is not a round of the feed (left as it is)
+}
+
+// round is the part of the feed served under one live id: the first
+// round under live.json's id, each later one under the id of the
+// PLAY_NEXT / DRILL_NEXT marker that ends the round before it.
+type round struct {
+	first int    // index of its first line
+	id    string // its live id in the first pass
+	// startedAt_ms is the live information's started_at: live.json's for
+	// the first round, the first line's occurred_at for the others.
+	startedAt_ms int64
 }
 
 // statEvent is a stats message, kept for /stats and /stats/details.
@@ -79,14 +112,20 @@ type bundle struct {
 	baseShots *decode.LiveShots
 	data      []byte // every line, concatenated
 	lines     []line // replayable lines (control lines dropped)
-	stats     []statEvent
-	shots     []shotEvent
-	first_ms  int64 // first occurred_at of the feed
-	last_ms   int64 // largest occurred_at of the feed
-	span_ms   int64 // last_ms - first_ms
-	unparsed  int   // lines that are not JSON objects (replayed as they are)
-	players   map[int64]decode.Player
-	teamNames map[int64]string
+	edits     []edit
+	rounds    []round // at least one
+	// maxVersion is the largest stats version (feed and stats.json): a
+	// pass adds pass·maxVersion to every version, so that each pass's
+	// versions are newer than the last pass's.
+	maxVersion int64
+	stats      []statEvent
+	shots      []shotEvent
+	first_ms   int64 // first occurred_at of the feed
+	last_ms    int64 // largest occurred_at of the feed
+	span_ms    int64 // last_ms - first_ms
+	unparsed   int   // lines that are not JSON objects (replayed as they are)
+	players    map[int64]decode.Player
+	teamNames  map[int64]string
 }
 
 // wireLine is what loading needs from a feed line.
@@ -104,6 +143,8 @@ type wireLine struct {
 		HoopPlayerX_mm int64              `json:"hoop_player_x"`
 		HoopPlayerY_mm int64              `json:"hoop_player_y"`
 		Status         string             `json:"status"`
+		MarkerType     string             `json:"type"`
+		LiveID         string             `json:"live_id"`
 	} `json:"data"`
 }
 
@@ -182,6 +223,11 @@ func (b *bundle) loadMessages(path string) error {
 	}
 	defer r.Close()
 	var sched_ms int64
+	type nextMarker struct {
+		line int
+		id   string
+	}
+	var nextIDs []nextMarker
 	for r.NextLine() {
 		start := len(b.data)
 		b.data = append(b.data, r.Line()...)
@@ -215,7 +261,20 @@ func (b *bundle) loadMessages(path string) error {
 			}
 		}
 		idx := len(b.lines)
-		b.lines = append(b.lines, line{start: start, end: end, kind: kind, rel_ms: sched_ms})
+		ln := line{start: start, end: end, kind: kind, rel_ms: sched_ms, marker: w.Type == "marker"}
+		ln.e0 = int32(len(b.edits))
+		b.edits = appendEdits(b.edits, b.data[start:end], `"occurred_at"`, editTime, -1)
+		if kind == lineStats && w.Data.Version != 0 {
+			b.edits = appendEdits(b.edits, b.data[start:end], `"version"`, editVersion, w.Data.Version)
+			b.maxVersion = max(b.maxVersion, w.Data.Version)
+		}
+		if ln.marker && (w.Data.MarkerType == "PLAY_NEXT" || w.Data.MarkerType == "DRILL_NEXT") && w.Data.LiveID != "" {
+			nextIDs = append(nextIDs, nextMarker{line: idx, id: w.Data.LiveID})
+			b.edits = appendEdits(b.edits, b.data[start:end], `"live_id"`, editLiveID, -1) // round set below
+		}
+		ln.e1 = int32(len(b.edits))
+		slices.SortFunc(b.edits[ln.e0:], func(x, y edit) int { return cmp.Compare(x.off, y.off) })
+		b.lines = append(b.lines, ln)
 		switch kind {
 		case lineStats:
 			b.stats = append(b.stats, statEvent{idx: idx, occurredAt_ms: w.Data.OccurredAt_ms, team: w.Data.TeamID,
@@ -242,8 +301,102 @@ func (b *bundle) loadMessages(path string) error {
 	}
 	b.last_ms = sched_ms
 	b.span_ms = sched_ms - b.first_ms
+	if b.baseStats != nil {
+		for _, t := range b.baseStats.Teams {
+			for _, p := range t.PlayerStats {
+				b.maxVersion = max(b.maxVersion, p.Version)
+			}
+		}
+	}
+	// Rounds: a PLAY_NEXT / DRILL_NEXT marker followed by more lines
+	// starts a round under the live id it names (the second half of a
+	// game, the next drill), as the API serves it; the marker ends the
+	// round before. A marker naming a known round or ending the feed only
+	// announces a live id this feed does not hold.
+	b.rounds = []round{{first: 0, id: b.liveID, startedAt_ms: b.meta.StartedAt_ms}}
+	for _, nm := range nextIDs {
+		if nm.line+1 >= len(b.lines) || slices.ContainsFunc(b.rounds, func(r round) bool { return r.id == nm.id }) {
+			continue
+		}
+		k := int32(len(b.rounds))
+		first := nm.line + 1
+		b.rounds = append(b.rounds, round{first: first, id: nm.id, startedAt_ms: b.first_ms + b.lines[first].rel_ms})
+		ln := b.lines[nm.line]
+		for j := ln.e0; j < ln.e1; j++ {
+			if b.edits[j].kind == editLiveID {
+				b.edits[j].round = k
+			}
+		}
+	}
 	return nil
 }
+
+// roundOf returns the round line i belongs to.
+func (b *bundle) roundOf(i int) int {
+	return sort.Search(len(b.rounds), func(k int) bool { return b.rounds[k].first > i }) - 1
+}
+
+// appendEdits appends an edit for each value of key in the JSON object
+// line: a number (editTime; editVersion only when it equals want) or a
+// string's contents (editLiveID). A key inside a string value cannot
+// match: its quotes are escaped there.
+func appendEdits(edits []edit, l []byte, key string, kind editKind, want int64) []edit {
+	from := 0
+	for {
+		i := bytes.Index(l[from:], []byte(key))
+		if i < 0 {
+			return edits
+		}
+		j := from + i + len(key)
+		from = j
+		for j < len(l) && isSpace(l[j]) {
+			j++
+		}
+		if j >= len(l) || l[j] != ':' {
+			continue
+		}
+		j++
+		for j < len(l) && isSpace(l[j]) {
+			j++
+		}
+		start := j
+		if kind == editLiveID {
+			if j >= len(l) || l[j] != '"' {
+				continue
+			}
+			start = j + 1
+			end := start
+			for end < len(l) && l[end] != '"' {
+				if l[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			if end >= len(l) {
+				continue
+			}
+			edits = append(edits, edit{off: int32(start), end: int32(end), kind: kind, round: -1})
+			continue
+		}
+		for j < len(l) && l[j] >= '0' && l[j] <= '9' {
+			j++
+		}
+		if j == start || j-start > 18 || (j < len(l) && (l[j] == '.' || l[j] == 'e' || l[j] == 'E')) {
+			continue // not an integer (that int64 holds)
+		}
+		if kind == editTime && string(l[start:j]) == "0" {
+			continue // no time: stays none
+		}
+		if kind == editVersion {
+			if v, err := strconv.ParseInt(string(l[start:j]), 10, 64); err != nil || v != want {
+				continue
+			}
+		}
+		edits = append(edits, edit{off: int32(start), end: int32(j), kind: kind})
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // line returns the bytes of line i (aliasing the bundle; never modify).
 func (b *bundle) line(i int) []byte { return b.data[b.lines[i].start:b.lines[i].end] }

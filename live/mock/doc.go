@@ -19,16 +19,37 @@
 //     and a replay of the bundle's messages.jsonl lines verbatim, filtered
 //     by the token's data types (markers and unknown types always pass).
 //
+// Rounds: the feed is served as the API serves the rounds of an event.
+// Its first part is live.json's live id; each PLAY_NEXT / DRILL_NEXT
+// marker followed by more lines starts a round under the live id it names
+// (a game's second half, the next drill), with its own live information
+// (that id, started at the round's first line), subscription, court,
+// and stats and shots (the game's so far, as for the first round). A connection starts at its round's first line; it is
+// not closed at the round's end (the later rounds follow, so a client
+// that does not follow the marker keeps the whole feed).
+//
 // The replay clock starts at Start. At Speed s > 0, feed time advances s
 // ms per wall ms (by occurred_at: its running maximum, so lines stay in
-// file order); a connection joins where the clock stands, and /stats and
+// file order); a connection that comes after its round's start joins
+// where the clock stands, after the markers of the round the clock is in
+// (so the client knows the period and clock state), and /stats and
 // /shots are computed from the stats.json / shots.json baseline plus every
 // stats and shot line the clock has passed. At Speed 0 each connection
-// replays the whole feed from its first line as fast as the client reads,
-// and the REST state is that of the end. With Loop the feed restarts after
-// Options.LoopGap, forever; without it a connection that reaches the end
-// is closed with a normal close frame. Recorded ack and pong lines are
-// connection-level and not replayed.
+// replays the feed from its round's first line as fast as the client
+// reads, and the REST state is that of the end. With Loop the feed
+// restarts after Options.LoopGap, forever; without it a connection that
+// reaches the end is closed with a normal close frame. Recorded ack and
+// pong lines are connection-level and not replayed.
+//
+// Passes: at Speed > 0 every loop is a new stretch of time, as a client
+// that follows the feed needs it (a replay of the same times would be
+// dropped as duplicates): pass p adds p·(span + LoopGap + 1 ms) to every
+// occurred_at and p times the largest stats version to every version, its
+// rounds have new live ids (made when first named; the first pass keeps
+// the bundle's, byte for byte), and a PLAY_NEXT (DRILL_NEXT in a practice)
+// after its last line names the next pass's first live id. At Speed 0
+// there is no clock: each loop is the bundle's lines verbatim, which is
+// what a client's de-duplication is tested with.
 //
 // Fault injection (Options.DropEvery, Delay, CorruptEvery, and
 // Server.FailNext for 500s) lets clients test reconnects, slow feeds,

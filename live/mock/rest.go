@@ -121,15 +121,17 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 		writeError(w, http.StatusBadRequest, "The live id is no longer active")
 		return
 	}
-	if id != s.b.liveID {
+	ref, ok := s.lookup(id)
+	if !ok {
 		writeError(w, http.StatusNotFound, "Invalid id")
 		return
 	}
+	sh := s.shiftOf(ref.pass)
 	switch rest {
 	case "":
-		writeJSON(w, http.StatusOK, s.b.info)
+		writeJSON(w, http.StatusOK, s.liveInfo(ref, id))
 	case "_subscribe":
-		s.subscribe(w, r)
+		s.subscribe(w, r, id, ref)
 	case "court":
 		if s.b.court == nil {
 			writeError(w, http.StatusInternalServerError, "mock: the bundle has no court.json")
@@ -142,26 +144,27 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 			writeError(w, http.StatusForbidden, "No access to STATS data")
 			return
 		}
-		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(s.replayed(), 0)})
+		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(s.replayedFor(ref.pass), 0, sh)})
 	case "stats/details":
 		if !s.granted(DataStats) {
 			writeError(w, http.StatusForbidden, "No access to STATS data")
 			return
 		}
-		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(s.replayed())})
+		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(s.replayedFor(ref.pass), sh)})
 	case "shots":
 		if !s.granted(DataShots) {
 			writeError(w, http.StatusForbidden, "No access to SHOTS data")
 			return
 		}
-		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(s.replayed(), 0)})
+		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(s.replayedFor(ref.pass), 0, sh)})
 	case "video":
 		s.video(w, r, id)
 	}
 }
 
-// subscribe issues a one-time token for the requested data types.
-func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
+// subscribe issues a one-time token for the requested data types, to the
+// feed of live id id (round ref).
+func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, id string, ref roundRef) {
 	dts := r.URL.Query()["dt"]
 	var types []string
 	for _, dt := range dts {
@@ -195,7 +198,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 			delete(s.tokens, k)
 		}
 	}
-	s.tokens[tok] = &token{types: types, issued: now}
+	s.tokens[tok] = &token{types: types, issued: now, ref: ref}
 	s.mu.Unlock()
 	sub := s.b.sub
 	sub.Token, sub.TokenDataTypes = tok, types
@@ -205,7 +208,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request) {
 	if sub.Teams == nil {
 		sub.Teams = []decode.RosterTeam{}
 	}
-	base := "http://" + r.Host + "/v1/data/live/" + url.PathEscape(s.b.liveID)
+	base := "http://" + r.Host + "/v1/data/live/" + url.PathEscape(id)
 	sub.StatsURL, sub.StatsDetailsURL, sub.ShotsURL = base+"/stats", base+"/stats/details", base+"/shots"
 	writeJSON(w, http.StatusOK, sub)
 }
@@ -521,7 +524,7 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 	case "stats":
 		out := decode.TeamPlayerStats{ID: team, PlayerStats: []decode.PlayerStats{}}
 		if in && s.activityMatches(activity) {
-			if ts := s.b.statsAt(len(s.b.lines), team); len(ts) == 1 {
+			if ts := s.b.statsAt(len(s.b.lines), team, shift{}); len(ts) == 1 {
 				out = ts[0]
 			}
 		}
@@ -529,7 +532,7 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 	case "shots":
 		out := decode.TeamPlayerShots{ID: team, PlayerShots: []decode.PlayerShots{}}
 		if in && s.activityMatches(activity) {
-			if ts := s.b.shotsAt(len(s.b.lines), team); len(ts) == 1 {
+			if ts := s.b.shotsAt(len(s.b.lines), team, shift{}); len(ts) == 1 {
 				out = ts[0]
 			}
 		}

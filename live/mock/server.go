@@ -65,7 +65,9 @@ type Options struct {
 	// from the start of the feed, and the REST state is the end state.
 	Speed float64
 	// Loop replays the feed continuously, like ShotTracker's mock service;
-	// otherwise a connection that reaches the end is closed normally.
+	// otherwise a connection that reaches the end is closed normally. At
+	// Speed > 0 each loop is a new pass in time under new live ids (see
+	// the package doc); at Speed 0 the lines repeat verbatim.
 	Loop bool
 	// LoopGap is the pause between the end of the feed and its restart.
 	// Zero means 1 s.
@@ -124,7 +126,9 @@ type Server struct {
 	notifies  []*decode.Notify
 	videos    []Video
 	failNext  int
-	start     time.Time // replay clock origin, set by Start
+	start     time.Time           // replay clock origin, set by Start
+	passIDs   map[roundRef]string // live ids of the rounds of later passes (see rounds.go)
+	idRefs    map[string]roundRef
 	conns     map[*websocket.Conn]struct{}
 	listeners []net.Listener
 	servers   []*http.Server
@@ -149,6 +153,7 @@ type token struct {
 	issued  time.Time
 	used    bool
 	session string
+	ref     roundRef // the round (live id) it was issued for
 }
 
 // New loads the bundle in dir and checks opts. The Server does not listen
@@ -203,7 +208,8 @@ func New(dir string, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, b: b, log: opts.Logger, now: opts.Now,
-		tokens: map[string]*token{}, conns: map[*websocket.Conn]struct{}{}, closed: make(chan struct{})}
+		tokens: map[string]*token{}, conns: map[*websocket.Conn]struct{}{}, closed: make(chan struct{}),
+		passIDs: map[roundRef]string{}, idRefs: map[string]roundRef{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -300,8 +306,20 @@ func (s *Server) URL() string { return s.restURL }
 // "ws://127.0.0.1:8080/". Empty before Start.
 func (s *Server) WSURL() string { return s.wsURL }
 
-// LiveID is the live id the bundle is served under.
+// LiveID is the live id the bundle is served under (its first round,
+// in the first pass).
 func (s *Server) LiveID() string { return s.b.liveID }
+
+// RoundIDs are the live ids of the feed's rounds in the first pass: the
+// bundle's, then each one a PLAY_NEXT / DRILL_NEXT marker names and
+// starts (see package doc).
+func (s *Server) RoundIDs() []string {
+	ids := make([]string, len(s.b.rounds))
+	for i, r := range s.b.rounds {
+		ids[i] = r.id
+	}
+	return ids
+}
 
 // Messages returns how many feed lines the mock replays per loop.
 func (s *Server) Messages() int { return len(s.b.lines) }
@@ -347,12 +365,6 @@ func (s *Server) due(loop, off_ms int64) time.Time {
 	s.mu.Unlock()
 	t_ms := float64(loop*s.period_ms()+off_ms) / s.opts.Speed
 	return start.Add(time.Duration(t_ms * float64(time.Millisecond)))
-}
-
-// replayed is how many lines of the current loop the REST state includes.
-func (s *Server) replayed() int {
-	_, off := s.position(time.Now())
-	return s.b.countAt(off)
 }
 
 // newID returns a random UUID (version 4) string.

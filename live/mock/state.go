@@ -68,8 +68,8 @@ func (b *bundle) details(id int64, fallback decode.PlayerDetails) decode.PlayerD
 }
 
 // statsAt is /stats after the first n lines; team limits it to one team
-// when not 0.
-func (b *bundle) statsAt(n int, team int64) []decode.TeamPlayerStats {
+// when not 0; sh is the pass's shift of versions.
+func (b *bundle) statsAt(n int, team int64, sh shift) []decode.TeamPlayerStats {
 	cur := map[playerKey]*decode.PlayerStats{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStats {
@@ -85,7 +85,7 @@ func (b *bundle) statsAt(n int, team int64) []decode.TeamPlayerStats {
 		for _, t := range b.baseStats.Teams {
 			for _, p := range t.PlayerStats {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
-				ps.Version = p.Version
+				ps.Version = shiftVersion(p.Version, sh)
 				for k, v := range p.Stats {
 					ps.Stats[k] = v
 				}
@@ -98,7 +98,7 @@ func (b *bundle) statsAt(n int, team int64) []decode.TeamPlayerStats {
 		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
 		if e.version != 0 {
-			ps.Version = e.version
+			ps.Version = e.version + sh.version
 		}
 		for k, v := range e.stats {
 			ps.Stats[k] = v
@@ -114,7 +114,8 @@ func (b *bundle) statsAt(n int, team int64) []decode.TeamPlayerStats {
 // detailsAt is /stats/details after the first n lines: every value each
 // stat took, in order. Baseline values (stats.json) are stamped with the
 // session's start time, since the bundle does not say when they changed.
-func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
+// sh is the pass's shift of times.
+func (b *bundle) detailsAt(n int, sh shift) []decode.TeamPlayerStatsDetails {
 	cur := map[playerKey]*decode.PlayerStatsDetails{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStatsDetails {
@@ -130,6 +131,7 @@ func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
 		// The base values stand from the session's start: the same start
 		// as the range endpoints use (never after the first message).
 		start_ms, _ := b.sessionSpan_ms()
+		start_ms += sh.t_ms
 		for _, t := range b.baseStats.Teams {
 			for _, p := range t.PlayerStats {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
@@ -145,7 +147,7 @@ func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
 		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
 		for k, v := range e.stats {
-			ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: e.occurredAt_ms, Value: v})
+			ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: shiftTime(e.occurredAt_ms, sh), Value: v})
 		}
 	}
 	out := []decode.TeamPlayerStatsDetails{}
@@ -156,8 +158,8 @@ func (b *bundle) detailsAt(n int) []decode.TeamPlayerStatsDetails {
 }
 
 // shotsAt is /shots after the first n lines; team limits it to one team
-// when not 0.
-func (b *bundle) shotsAt(n int, team int64) []decode.TeamPlayerShots {
+// when not 0; sh is the pass's shift of times.
+func (b *bundle) shotsAt(n int, team int64, sh shift) []decode.TeamPlayerShots {
 	cur := map[playerKey]*decode.PlayerShots{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerShots {
@@ -173,7 +175,10 @@ func (b *bundle) shotsAt(n int, team int64) []decode.TeamPlayerShots {
 		for _, t := range b.baseShots.Teams {
 			for _, p := range t.PlayerShots {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
-				ps.Shots = append(ps.Shots, p.Shots...)
+				for _, rec := range p.Shots {
+					rec.OccurredAt_ms = shiftTime(rec.OccurredAt_ms, sh)
+					ps.Shots = append(ps.Shots, rec)
+				}
 			}
 		}
 	}
@@ -182,13 +187,31 @@ func (b *bundle) shotsAt(n int, team int64) []decode.TeamPlayerShots {
 			break
 		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
-		ps.Shots = append(ps.Shots, e.rec)
+		rec := e.rec
+		rec.OccurredAt_ms = shiftTime(rec.OccurredAt_ms, sh)
+		ps.Shots = append(ps.Shots, rec)
 	}
 	out := []decode.TeamPlayerShots{}
 	for _, g := range byTeam(b, seen, team, cur) {
 		out = append(out, decode.TeamPlayerShots{ID: g.team, PlayerShots: g.players})
 	}
 	return out
+}
+
+// shiftTime and shiftVersion apply a pass's shift to a value the feed
+// has (0, none, stays 0).
+func shiftTime(t_ms int64, sh shift) int64 {
+	if t_ms == 0 {
+		return 0
+	}
+	return t_ms + sh.t_ms
+}
+
+func shiftVersion(v int64, sh shift) int64 {
+	if v == 0 {
+		return 0
+	}
+	return v + sh.version
 }
 
 // teams returns every team the bundle names, live.json first.

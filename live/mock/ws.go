@@ -85,7 +85,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sess.allow[lineOther] = true
-	sess.run()
+	sess.run(t.ref)
 }
 
 // session is one websocket connection.
@@ -123,7 +123,7 @@ func (ss *session) closeWith(code int, reason string) {
 	ss.writeMu.Unlock()
 }
 
-func (ss *session) run() {
+func (ss *session) run(ref roundRef) {
 	s := ss.s
 	log := s.log.With("session", ss.id)
 	ss.touch()
@@ -139,7 +139,7 @@ func (ss *session) run() {
 	wg.Add(2)
 	go func() { defer wg.Done(); ss.read() }()
 	go func() { defer wg.Done(); ss.watch() }()
-	reason := ss.replay()
+	reason := ss.replay(ref)
 	switch reason {
 	case endOfFeed:
 		log.Info("mock: end of feed, closing")
@@ -226,19 +226,18 @@ const (
 
 var errStopped = errors.New("mock: stopped")
 
-// replay sends the feed, filtered by the token's data types, at the
-// configured speed. A connection joins the replay clock where it stands;
-// at speed 0 it starts at the first line.
-func (ss *session) replay() endReason {
+// replay sends the feed from round ref on, filtered by the token's data
+// types, at the configured speed. A connection starts at its round's
+// first line, or where the replay clock stands when that is later: then
+// the markers of the round the clock is in go first, so that the client
+// knows the period and clock state. It is not closed at the round's end:
+// the later rounds follow (a client that does not follow PLAY_NEXT keeps
+// the whole feed). At speed 0 it starts at its round's first line.
+func (ss *session) replay(ref roundRef) endReason {
 	s := ss.s
 	b := s.b
-	var loop int64
-	i := 0
-	if s.opts.Speed > 0 {
-		var off int64
-		loop, off = s.position(time.Now())
-		i = b.firstAt(off)
-	}
+	loop := ref.pass
+	i := b.rounds[ref.round].first
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
@@ -259,11 +258,59 @@ func (ss *session) replay() endReason {
 			return nil
 		}
 	}
+	pass := func() int64 {
+		if s.newPasses() {
+			return loop
+		}
+		return 0
+	}
+	var buf []byte
+	lineData := func(j int) []byte { // the bundle's bytes in the first pass: no copy
+		if p := pass(); p != 0 {
+			buf = s.appendLine(buf[:0], j, p)
+			return buf
+		}
+		return b.line(j)
+	}
+	send := func(data []byte) error {
+		if err := wait(s.opts.Delay); err != nil {
+			return err
+		}
+		ss.sent++
+		if s.opts.CorruptEvery > 0 && ss.sent%s.opts.CorruptEvery == 0 {
+			data = data[:len(data)/2]
+		}
+		return ss.write(data)
+	}
 	sentThisPass := false
+	if s.opts.Speed > 0 {
+		cl, off := s.position(time.Now())
+		if ci := b.firstAt(off); cl > loop || (cl == loop && ci > i) {
+			loop, i = cl, ci
+			for j := b.rounds[b.roundOf(min(i, len(b.lines)-1))].first; j < i; j++ {
+				if ln := &b.lines[j]; ln.marker && ss.allow[ln.kind] {
+					if err := send(lineData(j)); err != nil {
+						return stopped
+					}
+					sentThisPass = true
+				}
+			}
+		}
+	}
 	for {
 		if i >= len(b.lines) {
 			if !s.opts.Loop {
 				return endOfFeed
+			}
+			if sentThisPass && s.newPasses() {
+				// The next pass is a new round: say where it goes on.
+				if err := wait(time.Until(s.due(loop, b.span_ms))); err != nil {
+					return stopped
+				}
+				buf = s.appendPassEnd(buf[:0], loop)
+				if err := send(buf); err != nil {
+					return stopped
+				}
 			}
 			if !sentThisPass {
 				// The token's data types filter out the whole feed: nothing
@@ -289,15 +336,7 @@ func (ss *session) replay() endReason {
 				return stopped
 			}
 		}
-		if err := wait(s.opts.Delay); err != nil {
-			return stopped
-		}
-		data := b.line(i)
-		ss.sent++
-		if s.opts.CorruptEvery > 0 && ss.sent%s.opts.CorruptEvery == 0 {
-			data = data[:len(data)/2]
-		}
-		if err := ss.write(data); err != nil {
+		if err := send(lineData(i)); err != nil {
 			return stopped
 		}
 		i++

@@ -1,0 +1,168 @@
+package mock
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// Rounds and passes. The feed is cut into rounds at its PLAY_NEXT /
+// DRILL_NEXT markers (bundle.rounds), each served under its own live id
+// as the API serves the rounds of an event: the second half of a game
+// under the id the half-time PLAY_NEXT names. With Loop and a running
+// replay clock (Speed > 0) every pass of the feed is a new stretch of
+// time: pass p is the feed with p·period_ms added to every occurred_at,
+// p·maxVersion to every stats version, and live ids of its own (fresh
+// ones, made when first named); a PLAY_NEXT (DRILL_NEXT in a practice)
+// after its last line names the first live id of pass p+1. At Speed 0
+// there is no clock: each connection replays the feed verbatim.
+
+// roundRef names one round of one pass.
+type roundRef struct {
+	pass  int64
+	round int
+}
+
+// newPasses reports whether each loop is a new pass in time (see above).
+func (s *Server) newPasses() bool { return s.opts.Loop && s.opts.Speed > 0 }
+
+// roundID returns the live id of round k in pass p: the bundle's in the
+// first pass, a fresh one (made on first use) in later passes.
+func (s *Server) roundID(p int64, k int) string {
+	if p == 0 {
+		return s.b.rounds[k].id
+	}
+	ref := roundRef{p, k}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok := s.passIDs[ref]; ok {
+		return id
+	}
+	id := newID()
+	s.passIDs[ref] = id
+	s.idRefs[id] = ref
+	return id
+}
+
+// lookup returns the round a live id names.
+func (s *Server) lookup(id string) (roundRef, bool) {
+	for k, r := range s.b.rounds {
+		if r.id == id {
+			return roundRef{0, k}, true
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ref, ok := s.idRefs[id]
+	return ref, ok
+}
+
+// shift is what pass p adds to times and stats versions.
+type shift struct{ t_ms, version int64 }
+
+func (s *Server) shiftOf(p int64) shift {
+	if p == 0 {
+		return shift{}
+	}
+	return shift{p * s.period_ms(), p * s.b.maxVersion}
+}
+
+// appendLine appends line i as pass p sends it: the bundle's bytes in the
+// first pass, with the pass's times, versions and live ids in later ones.
+func (s *Server) appendLine(dst []byte, i int, p int64) []byte {
+	l := s.b.line(i)
+	ln := &s.b.lines[i]
+	if p == 0 || ln.e0 == ln.e1 {
+		return append(dst, l...)
+	}
+	sh := s.shiftOf(p)
+	at := int32(0)
+	for _, e := range s.b.edits[ln.e0:ln.e1] {
+		dst = append(dst, l[at:e.off]...)
+		switch e.kind {
+		case editTime, editVersion:
+			d := sh.t_ms
+			if e.kind == editVersion {
+				d = sh.version
+			}
+			var v int64 // the span is digits only (appendEdits)
+			for _, c := range l[e.off:e.end] {
+				v = v*10 + int64(c-'0')
+			}
+			dst = strconv.AppendInt(dst, v+d, 10)
+		case editLiveID:
+			if e.round < 0 {
+				dst = append(dst, l[e.off:e.end]...)
+			} else {
+				dst = append(dst, s.roundID(p, int(e.round))...)
+			}
+		}
+		at = e.end
+	}
+	return append(dst, l[at:]...)
+}
+
+// appendPassEnd appends the marker that ends pass p: PLAY_NEXT (DRILL_NEXT
+// in a practice) at the pass's last time, naming pass p+1's first live id.
+func (s *Server) appendPassEnd(dst []byte, p int64) []byte {
+	typ := "PLAY_NEXT"
+	if s.b.meta.IsPracticeEvent {
+		typ = "DRILL_NEXT"
+	}
+	dst = append(dst, `{"type":"marker","data":{"occurred_at":`...)
+	dst = strconv.AppendInt(dst, s.b.last_ms+s.shiftOf(p).t_ms, 10)
+	dst = append(dst, `,"live_id":"`...)
+	dst = append(dst, s.roundID(p+1, 0)...)
+	dst = append(dst, `","type":"`...)
+	dst = append(dst, typ...)
+	return append(dst, `"}}`...)
+}
+
+// replayedFor is how many lines of pass p the REST state of its live ids
+// includes: those the clock has passed (all once the pass is over, none
+// before it starts; all at Speed 0).
+func (s *Server) replayedFor(p int64) int {
+	if s.opts.Speed == 0 {
+		return len(s.b.lines)
+	}
+	cp, off := s.position(time.Now())
+	switch {
+	case cp > p:
+		return len(s.b.lines)
+	case cp < p:
+		return 0
+	}
+	return s.b.countAt(off)
+}
+
+// liveInfo is GET /v1/data/live/{id} for round ref: live.json with the
+// round's id and start.
+func (s *Server) liveInfo(ref roundRef, id string) decode.LiveInfo {
+	if ref == (roundRef{}) {
+		return s.b.info
+	}
+	sh := s.shiftOf(ref.pass)
+	info := s.b.info
+	info.Teams = slices.Clone(info.Teams)
+	for i := range info.Teams {
+		t := &info.Teams[i]
+		if t.Live.ID != s.b.liveID {
+			continue
+		}
+		t.Live.ID = id
+		if ref.round > 0 {
+			t.Live.StartedAt_ms = s.b.rounds[ref.round].startedAt_ms
+		}
+		if t.Live.StartedAt_ms != 0 {
+			t.Live.StartedAt_ms += sh.t_ms
+		}
+		if t.Live.Event != nil && sh.t_ms != 0 {
+			ev := *t.Live.Event
+			ev.StartedAt_ms += sh.t_ms
+			t.Live.Event = &ev
+		}
+	}
+	return info
+}

@@ -1,0 +1,204 @@
+package mock_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/gorilla/websocket"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+// tinyHalvesID is the second round of tinyHalves.
+const tinyHalvesID = "7d3c1a52-5e0f-4c1a-9b7e-0000000000b2"
+
+// tinyHalves writes the tiny bundle with a PLAY_NEXT naming tinyHalvesID
+// after its first second (steps 0-9), as a game's half time has one.
+func tinyHalves(t *testing.T) string {
+	t.Helper()
+	dir := tinyDir(t)
+	var feed bytes.Buffer
+	next := fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`, mock.TinyStart_ms+900, tinyHalvesID)
+	at := []byte(fmt.Sprintf(`"occurred_at":%d,`, mock.TinyStart_ms+1000))
+	for _, l := range feedLines(t, dir) {
+		if next != "" && bytes.Contains(l, at) {
+			feed.WriteString(next + "\n")
+			next = ""
+		}
+		feed.Write(l)
+		feed.WriteByte('\n')
+	}
+	if err := os.WriteFile(filepath.Join(dir, "messages.jsonl"), feed.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// subscribeTo requests a token for live id.
+func subscribeTo(t *testing.T, s *mock.Server, id string) string {
+	t.Helper()
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+url.PathEscape(id)+"/_subscribe", signNow)
+	if status != 200 {
+		t.Fatalf("subscribe %s: %d %s", id, status, body)
+	}
+	var sub decode.Subscribe
+	if err := json.Unmarshal(body, &sub); err != nil || sub.Token == "" {
+		t.Fatalf("subscribe body %s: %v", body, err)
+	}
+	return sub.Token
+}
+
+// The live id a PLAY_NEXT names is served as a live id of its own: its
+// information, subscription and stats answer, and its feed starts at the
+// line after the marker.
+func TestNextLiveIDServed(t *testing.T) {
+	dir := tinyHalves(t)
+	want := feedLines(t, dir)
+	s := start(t, dir, mock.Options{})
+	if ids := s.RoundIDs(); len(ids) != 2 || ids[0] != mock.TinyLiveID || ids[1] != tinyHalvesID {
+		t.Fatalf("round ids %v, want the bundle's and the PLAY_NEXT's", ids)
+	}
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+tinyHalvesID, signNow)
+	var info decode.LiveInfo
+	if status != 200 || json.Unmarshal(body, &info) != nil || len(info.Teams) == 0 || info.Teams[0].Live.ID != tinyHalvesID ||
+		info.Teams[0].Live.StartedAt_ms != mock.TinyStart_ms+1000 {
+		t.Fatalf("GET second half: %d %s", status, body)
+	}
+	for _, p := range []string{"/court", "/stats", "/shots"} {
+		if status, body, _ := do(t, s, "GET", "/v1/data/live/"+tinyHalvesID+p, signNow); status != 200 {
+			t.Errorf("GET second half %s: %d %s", p, status, body)
+		}
+	}
+	if status, _, _ := do(t, s, "GET", "/v1/data/live/7d3c1a52-5e0f-4c1a-9b7e-0000000000ff", signNow); status != 404 {
+		t.Errorf("unknown live id: %d, want 404", status)
+	}
+	c := dial(t, s, subscribeTo(t, s, tinyHalvesID))
+	readAck(t, c, 120000)
+	got, err := readAll(c)
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("end of feed: %v, want a normal close", err)
+	}
+	first := 0
+	for i, l := range want {
+		if bytes.Contains(l, []byte(`"PLAY_NEXT"`)) {
+			first = i + 1
+		}
+	}
+	sameLines(t, "second half's feed", got, want[first:])
+}
+
+var (
+	reTime    = regexp.MustCompile(`"occurred_at":(\d+)`)
+	reVersion = regexp.MustCompile(`"version":(\d+)`)
+	reLiveID  = regexp.MustCompile(`"live_id":"([^"]*)"`)
+)
+
+func firstInt(re *regexp.Regexp, l []byte) int64 {
+	m := re.FindSubmatch(l)
+	if m == nil {
+		return -1
+	}
+	v, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	return v
+}
+
+// With Loop at a speed above 0 each pass is a new stretch of time under
+// live ids of its own: times move on by whole periods, stats versions by
+// the largest version, the half-time PLAY_NEXT names the pass's own second
+// half, and a DRILL_NEXT (PLAY_NEXT in a game) after the last line names
+// the next pass.
+func TestLoopPassesAreNew(t *testing.T) {
+	dir := tinyHalves(t)
+	want := feedLines(t, dir)
+	const gap = 100 * time.Millisecond
+	s := start(t, dir, mock.Options{Loop: true, Speed: 100, LoopGap: gap})
+	const span_ms = int64(mock.TinySteps * 100) // the last line, PLAY_END, is 2 s after the first
+	period_ms := span_ms + gap.Milliseconds() + 1
+	const maxVersion = 4 // the tiny feed's largest stats version
+
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	// Read up to the end of a pass, then one whole pass and its end.
+	var ends []int
+	var got [][]byte
+	for len(ends) < 2 {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The tiny bundle is a practice: DRILL_NEXT.
+		if bytes.Contains(m, []byte(`"DRILL_NEXT"`)) && (firstInt(reTime, m)-mock.TinyStart_ms)%period_ms == span_ms {
+			ends = append(ends, len(got))
+		}
+		got = append(got, m)
+	}
+	pass := got[ends[0]+1 : ends[1]]
+	end0, end1 := got[ends[0]], got[ends[1]]
+	p := (firstInt(reTime, pass[0]) - mock.TinyStart_ms) / period_ms
+	if p < 1 {
+		t.Fatalf("first line after a pass end %s: pass %d", pass[0], p)
+	}
+	if at := firstInt(reTime, end0); at != mock.TinyStart_ms+span_ms+(p-1)*period_ms {
+		t.Errorf("pass end marker %s: at %d, want the last time of pass %d", end0, at, p-1)
+	}
+	if at := firstInt(reTime, end1); at != mock.TinyStart_ms+span_ms+p*period_ms {
+		t.Errorf("pass end marker %s: at %d, want the last time of pass %d", end1, at, p)
+	}
+	// The pass's first live id is the one the marker before it named, and
+	// the mock serves it.
+	id := string(reLiveID.FindSubmatch(end0)[1])
+	if id == mock.TinyLiveID || id == tinyHalvesID {
+		t.Errorf("pass %d reuses the live id %s", p, id)
+	}
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+id, signNow)
+	var info decode.LiveInfo
+	if status != 200 || json.Unmarshal(body, &info) != nil || info.Teams[0].Live.ID != id {
+		t.Errorf("GET pass %d's live id: %d %s", p, status, body)
+	}
+	if len(pass) != len(want) {
+		t.Fatalf("pass %d has %d lines, want %d", p, len(pass), len(want))
+	}
+	var half string
+	for i, l := range want {
+		w := reTime.ReplaceAllFunc(l, func(b []byte) []byte {
+			return []byte(`"occurred_at":` + strconv.FormatInt(firstInt(reTime, b)+p*period_ms, 10))
+		})
+		w = reVersion.ReplaceAllFunc(w, func(b []byte) []byte {
+			return []byte(`"version":` + strconv.FormatInt(firstInt(reVersion, b)+p*maxVersion, 10))
+		})
+		if m := reLiveID.FindSubmatch(pass[i]); m != nil {
+			half = string(m[1])
+			w = reLiveID.ReplaceAll(w, []byte(`"live_id":"`+half+`"`))
+		}
+		if !bytes.Equal(pass[i], w) {
+			t.Fatalf("pass %d line %d\n got %s\nwant %s", p, i, pass[i], w)
+		}
+	}
+	if half == "" || half == tinyHalvesID || half == id {
+		t.Errorf("pass %d's half time names %q, want a live id of its own", p, half)
+	}
+	// The second half's REST state is the pass's: shots at its times.
+	status, body, _ = do(t, s, "GET", "/v1/data/live/"+half+"/shots", signNow)
+	var shots decode.LiveShots
+	if status != 200 || json.Unmarshal(body, &shots) != nil {
+		t.Fatalf("GET pass %d's second half shots: %d %s", p, status, body)
+	}
+	for _, tm := range shots.Teams {
+		for _, pl := range tm.PlayerShots {
+			for _, sh := range pl.Shots {
+				if sh.OccurredAt_ms < mock.TinyStart_ms+p*period_ms {
+					t.Errorf("pass %d shot at %d: before the pass", p, sh.OccurredAt_ms)
+				}
+			}
+		}
+	}
+}

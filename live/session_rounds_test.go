@@ -1,0 +1,131 @@
+package live_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+// tinyHalfID is the second round of tinyHalves.
+const tinyHalfID = "7d3c1a52-5e0f-4c1a-9b7e-0000000000b2"
+
+// tinyHalves writes the tiny bundle with a PLAY_NEXT naming tinyHalfID
+// after its first second (steps 0-9), as a game's half time has one (the
+// built-in sample game has one too).
+func tinyHalves(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, decode.BundleMessages)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, mock.TinyStart_ms+1000))
+	i := bytes.Index(data, at)
+	if i < 0 {
+		t.Fatal("tiny bundle: no location at 1 s")
+	}
+	next := fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", mock.TinyStart_ms+900, tinyHalfID)
+	data = append(data[:i:i], append([]byte(next), data[i:]...)...)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// locationTimes returns the smallest and largest occurred_at of the
+// locations in a bundle's messages.jsonl.
+func locationTimes(t *testing.T, dir string) (lo, hi int64, n int) {
+	t.Helper()
+	var dec decode.Decoder
+	var m decode.Message
+	for _, l := range readLines(t, filepath.Join(dir, decode.BundleMessages)) {
+		if dec.Decode(l, &m) != nil || m.Kind != decode.KindLocation {
+			continue
+		}
+		if n == 0 || m.Location.OccurredAt_ms < lo {
+			lo = m.Location.OccurredAt_ms
+		}
+		hi = max(hi, m.Location.OccurredAt_ms)
+		n++
+	}
+	return lo, hi, n
+}
+
+// TestJoinFollowsHalvesAndPasses: a looping mock as `stmotion live --demo`
+// runs it (a game with a half-time PLAY_NEXT, sped up): Join follows the
+// PLAY_NEXT to the second half's live id, which the mock serves, and at
+// the end of the pass to the next pass's first live id, whose locations
+// are new ones (later than the first pass's; none dropped as duplicates).
+func TestJoinFollowsHalvesAndPasses(t *testing.T) {
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 5, LoopGap: 2 * time.Second})
+	out := t.TempDir()
+	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out, MaxFollow: 2})
+	if err != nil {
+		t.Fatalf("Join: %v (results %+v)", err, res)
+	}
+	if len(res) != 3 {
+		t.Fatalf("%d results, want the first half, the second, and the next pass's first", len(res))
+	}
+	if res[0].LiveID != mock.TinyLiveID || res[0].Next != tinyHalfID || res[1].LiveID != tinyHalfID ||
+		res[1].Next == "" || res[2].LiveID != res[1].Next || res[2].LiveID == mock.TinyLiveID || res[2].Next == "" {
+		t.Fatalf("live ids %s→%s, %s→%s, %s→%s: want the bundle's, its second half's, then new ones",
+			res[0].LiveID, res[0].Next, res[1].LiveID, res[1].Next, res[2].LiveID, res[2].Next)
+	}
+	var firstPass_ms int64
+	for i, r := range res {
+		if r.Duplicates != 0 || r.DecodeErrors != 0 {
+			t.Errorf("%s: %s; want no duplicates", r.LiveID, r.String())
+		}
+		if r.Summary == nil || r.Summary.Quality.Locations == 0 {
+			t.Fatalf("%s: no locations analysed (summary %+v)", r.LiveID, r.Summary)
+		}
+		lo, hi, n := locationTimes(t, r.Dir)
+		if int64(n) != r.Summary.Quality.Locations {
+			t.Errorf("%s: %d locations recorded, %d analysed", r.LiveID, n, r.Summary.Quality.Locations)
+		}
+		if i < 2 {
+			firstPass_ms = max(firstPass_ms, hi)
+		} else if lo <= firstPass_ms {
+			t.Errorf("next pass's locations from %d ms: not after the first pass's (up to %d ms)", lo, firstPass_ms)
+		}
+	}
+}
+
+// TestJoinNoFollowLoops: without following, a session keeps reading its
+// live id's feed through the half-time PLAY_NEXT and the looping mock's
+// passes; each pass is new in time, so nothing is dropped as a duplicate
+// and the engine takes every pass's locations.
+func TestJoinNoFollowLoops(t *testing.T) {
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 20, LoopGap: 100 * time.Millisecond})
+	m := live.NewMetrics()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	perPass := float64(srv.Messages())
+	go func() {
+		waitFor(t, "three passes", func() bool { return counterValue(t, m, "stmotion_live_messages_total") >= 3*perPass })
+		cancel()
+	}()
+	r := joinOne(t, ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: t.TempDir(), Metrics: m, NoFollow: true})
+	if r.Duplicates != 0 {
+		t.Errorf("%s: want no duplicates", r.String())
+	}
+	if r.Summary == nil || r.Summary.Quality.Locations < 2*mock.TinySteps*5 {
+		t.Fatalf("engine took %+v locations, want those of two passes or more (%d each)", r.Summary, mock.TinySteps*5)
+	}
+	fc := countFeed(readLines(t, filepath.Join(r.Dir, decode.BundleMessages)))
+	if len(fc.locations) != fc.kinds[decode.KindLocation] {
+		t.Errorf("%d locations recorded, %d distinct", fc.kinds[decode.KindLocation], len(fc.locations))
+	}
+}
