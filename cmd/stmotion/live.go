@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -46,7 +47,12 @@ Served on --listen (localhost unless told otherwise):
 
 Credentials come from --user/--secret or SHOTTRACKER_USER/SHOTTRACKER_SECRET
 (never printed). --demo starts a local mock API on the built-in sample
-game (looping, real time) and joins it: one command to see it work.
+game (looping, real time) and joins it: one command to see it work. As in
+a real game the second half is a live id of its own (named by the
+half-time PLAY_NEXT), and each loop is a new pass in time under new live
+ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
+them until Ctrl-C, one bundle under --out per half. With --no-follow it
+stays on the first live id, whose feed goes on through every pass.
 Ctrl-C flushes everything and exits cleanly.
 
 Flags:
@@ -159,6 +165,12 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if api == "" || liveID == "" {
 		return bad("--api and --live-id are required (or --demo)")
 	}
+	maxFollow := 0 // Join's default
+	if demo {
+		// The looping mock announces every pass's live ids: follow them
+		// until Ctrl-C.
+		maxFollow = math.MaxInt32
+	}
 
 	client, err := live.NewClient(live.ClientConfig{BaseURL: api, Credentials: live.Credentials{Username: user, Secret: secret}, Logger: log})
 	if err != nil {
@@ -195,7 +207,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	results, err := live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
-		FlushInterval: flush, PartInterval: part, NoFollow: noFollow,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
 		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -218,6 +219,67 @@ func TestLiveDemo(t *testing.T) {
 	}
 	if fi, err := os.Stat(msgs[0]); err != nil || fi.Size() == 0 {
 		t.Errorf("messages.jsonl empty after the demo: %v", err)
+	}
+}
+
+// TestLiveDemoHalvesAndPasses runs `stmotion live --demo` sped up until it
+// has followed the sample game's half-time PLAY_NEXT to the second half
+// and the end of the pass to the next pass: no error, one bundle per half,
+// and the next pass's locations are analysed, not dropped as duplicates
+// (the sample has a few real ones: synth's --dup-rate).
+func TestLiveDemoHalvesAndPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates the sample game")
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// Three finished sessions: the first half, the second, and the
+		// next pass's first half (a summary is written when a session ends).
+		deadline := time.Now().Add(2 * time.Minute)
+		for time.Now().Before(deadline) && ctx.Err() == nil {
+			if sums, _ := filepath.Glob(filepath.Join(out, "*", "summary.json")); len(sums) >= 3 {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+	}()
+	var stdout, stderr bytes.Buffer
+	err := Run(ctx, []string{"live", "--demo", "--demo-speed", "200", "--listen", "127.0.0.1:0", "--out", out, "--flush", "100ms"}, &stdout, &stderr)
+	cancel()
+	<-done
+	if err != nil {
+		t.Fatalf("stmotion live --demo: %v\n%s", err, stderr.String())
+	}
+	var results []string
+	var locations []int64
+	for _, l := range strings.Split(stdout.String(), "\n") {
+		var id string
+		var msgs, dups, n int64
+		if _, err := fmt.Sscanf(l, "live %s %d messages, %d duplicates dropped", &id, &msgs, &dups); err == nil {
+			results = append(results, l)
+			if dups*100 > msgs {
+				t.Errorf("%s: more than 1%% dropped as duplicates", l)
+			}
+		}
+		if _, err := fmt.Sscanf(l, "  %d players, %d locations", new(int), &n); err == nil {
+			locations = append(locations, n)
+		}
+	}
+	if len(results) < 3 || len(locations) < 3 {
+		t.Fatalf("%d sessions (%d summaries), want three or more\nstdout:\n%s\nstderr:\n%s", len(results), len(locations), stdout.String(), stderr.String())
+	}
+	for i, n := range locations[:3] {
+		if n < 10000 {
+			t.Errorf("session %d (%s): %d locations analysed, want a half's", i+1, results[i], n)
+		}
+	}
+	if !strings.Contains(stderr.String(), "following to the next live id") {
+		t.Errorf("no PLAY_NEXT followed:\n%s", stderr.String())
 	}
 }
 

@@ -25,8 +25,10 @@ const mockUsage = `Usage: stmotion mock [--bundle DIR] [flags]
 Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
 tokens, and a websocket that replays the bundle's messages verbatim at
---speed, filtered by the token's data types. Without --bundle it serves the
-built-in sample game, generated into a temporary directory.
+--speed, filtered by the token's data types. Each live id a PLAY_NEXT /
+DRILL_NEXT marker names (a game's second half) is served too, its feed
+starting after the marker. Without --bundle it serves the built-in sample
+game, generated into a temporary directory.
 
 The first line on stdout is
   <base URL> live_id=<id> ws=<websocket URL> auth=<hmac|none>
@@ -51,7 +53,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "REST (and websocket) listen address; port 0 picks a free port")
 	fs.StringVar(&opts.WSListen, "ws-listen", "", "serve the websocket on its own address instead of the REST one")
 	fs.Float64Var(&opts.Speed, "speed", 1, "replay speed: 1 real time, 2 twice as fast, 0 as fast as the client reads")
-	fs.BoolVar(&opts.Loop, "loop", false, "replay the feed continuously, like ShotTracker's mock service")
+	fs.BoolVar(&opts.Loop, "loop", false, "replay the feed continuously, like ShotTracker's mock service (at --speed > 0 each loop is a new pass in time under new live ids, announced by a PLAY_NEXT)")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, `accept unsigned requests ("No Security Required")`)
 	fs.StringVar(&opts.Username, "username", mock.DefaultUsername, "API username accepted in signatures")
 	fs.StringVar(&opts.Secret, "secret", mock.DefaultSecret, "API secret signatures are checked with")
