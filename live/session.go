@@ -79,6 +79,10 @@ type SessionConfig struct {
 	NoFollow bool
 	// MaxFollow bounds how many next live ids are followed (0: 100).
 	MaxFollow int
+	// AllowMirrored accepts a court whose corners run counterclockwise,
+	// taking the sensor frame as left-handed (court.Options); without it
+	// such a court is not used and positions stay in the sensor frame.
+	AllowMirrored bool
 }
 
 // SessionResult is what one live id of a Join gave.
@@ -245,7 +249,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	if courtBody != nil {
 		if body, err := court.ParseBody(courtBody); err != nil {
 			s.log.Warn("live: court does not parse: positions stay in the sensor frame", "err", err)
-		} else if meta.Court, err = court.New(body, court.Options{}); err != nil {
+		} else if meta.Court, err = court.New(body, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {
 			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", err)
 		}
 	}

@@ -66,7 +66,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		rate_Hz, demoSpeed, grid_Hz, cell_m                        float64
 		queue                                                      int
 		part, flush                                                time.Duration
-		demo, noFollow, verbose, fold                              bool
+		demo, noFollow, verbose, fold, mirrored                    bool
 	)
 	fs.StringVar(&api, "api", "", "ShotTracker REST API base `URL`")
 	fs.StringVar(&liveID, "live-id", "", "live `id` to join")
@@ -87,6 +87,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&demo, "demo", false, "run a local mock on the built-in sample and join it")
 	fs.Float64Var(&demoSpeed, "demo-speed", 1, "replay `speed` of the --demo mock (1 = real time)")
 	fs.BoolVar(&noFollow, "no-follow", false, "do not join the live id a PLAY_NEXT / DRILL_NEXT marker names: keep reading this live id's feed")
+	fs.BoolVar(&mirrored, "allow-mirrored", false, "accept a court whose corners run counterclockwise (a left-handed sensor frame), as analyze's\n"+
+		"--allow-mirrored (default: such a court is not used and positions stay in the sensor frame)")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), liveUsage)
@@ -207,7 +209,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	results, err := live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
-		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
 		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
