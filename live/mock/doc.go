@@ -47,7 +47,10 @@
 // occurred_at and p times the largest stats version to every version, its
 // rounds have new live ids (made when first named; the first pass keeps
 // the bundle's, byte for byte), and a PLAY_NEXT (DRILL_NEXT in a practice)
-// after its last line names the next pass's first live id. At Speed 0
+// after its last line names the next pass's first live id. A live id
+// whose pass is over (the bundle's, say, later on) is served the pass the
+// clock is in: its websocket joins the clock, and its /stats, /stats/details
+// and /shots are that pass's state, times and versions. At Speed 0
 // there is no clock: each loop is the bundle's lines verbatim, which is
 // what a client's de-duplication is tested with.
 //

@@ -126,7 +126,6 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 		writeError(w, http.StatusNotFound, "Invalid id")
 		return
 	}
-	sh := s.shiftOf(ref.pass)
 	switch rest {
 	case "":
 		writeJSON(w, http.StatusOK, s.liveInfo(ref, id))
@@ -144,19 +143,22 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 			writeError(w, http.StatusForbidden, "No access to STATS data")
 			return
 		}
-		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(s.replayedFor(ref.pass), 0, sh)})
+		p, n := s.restState(ref.pass)
+		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(n, 0, s.shiftOf(p))})
 	case "stats/details":
 		if !s.granted(DataStats) {
 			writeError(w, http.StatusForbidden, "No access to STATS data")
 			return
 		}
-		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(s.replayedFor(ref.pass), sh)})
+		p, n := s.restState(ref.pass)
+		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(n, s.shiftOf(p))})
 	case "shots":
 		if !s.granted(DataShots) {
 			writeError(w, http.StatusForbidden, "No access to SHOTS data")
 			return
 		}
-		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(s.replayedFor(ref.pass), 0, sh)})
+		p, n := s.restState(ref.pass)
+		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(n, 0, s.shiftOf(p))})
 	case "video":
 		s.video(w, r, id)
 	}

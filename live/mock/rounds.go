@@ -120,21 +120,21 @@ func (s *Server) appendPassEnd(dst []byte, p int64) []byte {
 	return append(dst, `"}}`...)
 }
 
-// replayedFor is how many lines of pass p the REST state of its live ids
-// includes: those the clock has passed (all once the pass is over, none
-// before it starts; all at Speed 0).
-func (s *Server) replayedFor(p int64) int {
+// restState is what the REST state (/stats, /stats/details, /shots) of a
+// live id of pass p includes: the pass and how many of its lines, those
+// the clock has passed (none before the pass starts; all at Speed 0).
+// Once pass p is over it is the pass the clock is in, as a websocket
+// connection to that live id joins the clock there (session.replay): the
+// client's baseline and gap recovery then match what its feed sends.
+func (s *Server) restState(p int64) (pass int64, n int) {
 	if s.opts.Speed == 0 {
-		return len(s.b.lines)
+		return p, len(s.b.lines)
 	}
 	cp, off := s.position(time.Now())
-	switch {
-	case cp > p:
-		return len(s.b.lines)
-	case cp < p:
-		return 0
+	if cp < p {
+		return p, 0
 	}
-	return s.b.countAt(off)
+	return cp, s.b.countAt(off)
 }
 
 // liveInfo is GET /v1/data/live/{id} for round ref: live.json with the

@@ -202,3 +202,68 @@ func TestLoopPassesAreNew(t *testing.T) {
 		}
 	}
 }
+
+// A live id whose pass is over (the bundle's own, which `stmotion mock
+// --loop` prints, once the first pass has ended) is fed the pass the clock
+// is in: its /stats and /shots must be that pass's state too (its times
+// and versions), or a client joining it takes the end of the first pass
+// as its baseline and its gap recovery finds nothing to fill.
+func TestPastPassRESTFollowsTheClock(t *testing.T) {
+	const gap = 100 * time.Millisecond
+	const speed = 4
+	s := start(t, tinyDir(t), mock.Options{Loop: true, Speed: speed, LoopGap: gap})
+	const span_ms = int64(mock.TinySteps * 100)
+	period_ms := span_ms + gap.Milliseconds() + 1
+	const maxVersion = 4
+	// Into the second pass, past its first shot (step 5).
+	time.Sleep(time.Duration(float64(period_ms+700)/speed) * time.Millisecond)
+
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	var p int64 = -1
+	for p < 0 {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at := firstInt(reTime, m); at > 0 {
+			p = (at - mock.TinyStart_ms) / period_ms
+		}
+	}
+	if p < 1 {
+		t.Fatalf("the websocket of the bundle's live id serves pass %d, want a later one", p)
+	}
+	passStart_ms := mock.TinyStart_ms + p*period_ms
+
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+mock.TinyLiveID+"/shots", signNow)
+	var shots decode.LiveShots
+	if status != 200 || json.Unmarshal(body, &shots) != nil {
+		t.Fatalf("GET shots: %d %s", status, body)
+	}
+	n := 0
+	for _, tm := range shots.Teams {
+		for _, pl := range tm.PlayerShots {
+			for _, sh := range pl.Shots {
+				n++
+				if sh.OccurredAt_ms < passStart_ms {
+					t.Errorf("shot at %d: before pass %d (from %d), which the websocket serves", sh.OccurredAt_ms, p, passStart_ms)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Errorf("no shots: %s", body)
+	}
+	status, body, _ = do(t, s, "GET", "/v1/data/live/"+mock.TinyLiveID+"/stats", signNow)
+	var stats decode.LiveStats
+	if status != 200 || json.Unmarshal(body, &stats) != nil {
+		t.Fatalf("GET stats: %d %s", status, body)
+	}
+	for _, tm := range stats.Teams {
+		for _, pl := range tm.PlayerStats {
+			if pl.Version != 0 && pl.Version <= p*maxVersion {
+				t.Errorf("player %d: version %d, not newer than pass %d's versions (> %d)", pl.ID, pl.Version, p-1, p*maxVersion)
+			}
+		}
+	}
+}
