@@ -177,9 +177,11 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 		}
 		c.rect(a.x, a.y, b.x, b.y, o.Palette.At(val))
 	}
+	var lines [][]pt
 	for _, m := range markings(t) {
-		c.polyline(v.line(m), 1.5, lineLight)
+		lines = append(lines, v.line(m))
 	}
+	c.polylines(lines, 1.5, lineLight)
 	title := o.Title
 	if title == "" {
 		title = fmt.Sprintf("%s %d", g.Scope, g.ID)
@@ -223,14 +225,16 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	v := view{minX: minX, maxY: maxY, scale: o.Scale, ox: margin_px, oy: margin_px + titleH_px}
 	a, b := v.px(0, t.Width_m/2), v.px(t.Length_m/2, -t.Width_m/2)
 	c.rect(a.x, a.y, b.x, b.y, floor)
+	var lines [][]pt
 	for _, m := range markings(t) {
 		// Keep the east half: every marking lies on one side of x = 0
 		// except the boundary, the center line and the center circle,
 		// which are clipped.
 		for _, q := range clipEast(m) {
-			c.polyline(v.line(q), 1.5, lineDark)
+			lines = append(lines, v.line(q))
 		}
 	}
+	c.polylines(lines, 1.5, lineDark)
 	made, att := 0, 0
 	r := 0.18 * o.Scale
 	for _, s := range shots {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stmotion/stmotion/court"
@@ -67,9 +70,31 @@ func golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		out := filepath.Join(t.TempDir(), name)
 		_ = os.WriteFile(out, got, 0o644)
-		t.Errorf("%s differs from the golden file (%d vs %d bytes); got written to %s; rerun with -update if the change is intended",
-			name, len(got), len(want), out)
+		t.Errorf("%s differs from the golden file (%d vs %d bytes%s); got written to %s; rerun with -update if the change is intended",
+			name, len(got), len(want), samePixels(got, want), out)
 	}
+}
+
+// samePixels says, for two PNG files that differ, whether their pixels do
+// too: a change of the PNG encoder's settings changes the bytes only.
+func samePixels(a, b []byte) string {
+	ia, err := png.Decode(bytes.NewReader(a))
+	if err != nil {
+		return ""
+	}
+	ib, err := png.Decode(bytes.NewReader(b))
+	if err != nil || ia.Bounds() != ib.Bounds() {
+		return ""
+	}
+	r := ia.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if ia.At(x, y) != ib.At(x, y) {
+				return fmt.Sprintf(", pixel (%d, %d) differs", x, y)
+			}
+		}
+	}
+	return ", same pixels: only the encoding differs"
 }
 
 func TestGolden(t *testing.T) {
@@ -171,6 +196,82 @@ func TestASCIIOnly(t *testing.T) {
 	} {
 		if got := asciiOnly(c.in); got != c.want {
 			t.Errorf("asciiOnly(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// BenchmarkCharts measures one chart of each kind in each format, as
+// analyze draws about 30 heatmaps and 3 shot charts per game:
+//
+//	go test ./export/chart -run '^$' -bench Charts -benchmem
+func BenchmarkCharts(b *testing.B) {
+	g := sampleGrid()
+	shots := sampleShots()
+	o := Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}
+	for _, f := range []Format{PNG, SVG} {
+		b.Run("heatmap/"+f.String(), func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := Heatmap(&buf, f, g, court.NBA, o); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/chart")
+		})
+		b.Run("shots/"+f.String(), func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := ShotChart(&buf, f, shots, court.NBA, o); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/chart")
+		})
+	}
+}
+
+// Charts drawn on several goroutines at once (analyze --jobs, and
+// pipeline's parallel rendering) are the bytes drawn alone: the PNG
+// canvases share a cache of court lines and a pool of pixels.
+func TestChartsConcurrent(t *testing.T) {
+	g, shots := sampleGrid(), sampleShots()
+	draw := func(i int) ([]byte, error) {
+		var b bytes.Buffer
+		o := Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}
+		var err error
+		switch i % 3 {
+		case 0:
+			err = Heatmap(&b, PNG, g, court.NBA, o)
+		case 1:
+			err = ShotChart(&b, PNG, shots, court.NBA, o)
+		default:
+			o.Scale = 20 // another size: another cache entry
+			err = Heatmap(&b, PNG, g, court.NBA, o)
+		}
+		return b.Bytes(), err
+	}
+	var want [3][]byte
+	for i := range want {
+		var err error
+		if want[i], err = draw(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 24
+	got := make([][]byte, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { got[i], errs[i] = draw(i) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || !bytes.Equal(got[i], want[i%3]) {
+			t.Errorf("chart %d drawn concurrently: %d bytes (err %v), alone %d bytes%s", i, len(got[i]), errs[i], len(want[i%3]), samePixels(got[i], want[i%3]))
 		}
 	}
 }
