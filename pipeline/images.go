@@ -6,8 +6,10 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	gosync "sync"
 
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/export"
@@ -19,7 +21,8 @@ import (
 // RenderImages draws the session's heatmaps (each team, each player, the
 // ball) and shot charts (all shots, each team) as PNG and SVG under dir.
 // Files are written atomically, fsynced only with sync. It returns the
-// files written, also on error (the ones written before it). fold says
+// files written, also on error (a chart that fails does not stop the
+// others; the error is the first failing chart's). fold says
 // the heatmaps were folded (Options.Fold): their titles say the offence is
 // on the east (right) half.
 func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
@@ -31,20 +34,9 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 		names[fmt.Sprintf("player/%d", p.PlayerID)] = p.Name
 	}
 	opt := chart.Options{From_ms: sum.Start_ms, To_ms: sum.End_ms}
-	var files []string
-	write := func(base string, draw func(w io.Writer, f chart.Format) error) error {
-		for _, f := range []chart.Format{chart.PNG, chart.SVG} {
-			var buf bytes.Buffer
-			if err := draw(&buf, f); err != nil {
-				return fmt.Errorf("%s: %w", base, err)
-			}
-			path := filepath.Join(dir, base+"."+f.String())
-			if err := export.WriteFileAtomic(path, buf.Bytes(), sync); err != nil {
-				return err
-			}
-			files = append(files, path)
-		}
-		return nil
+	var charts []chartJob
+	add := func(base string, draw func(w io.Writer, f chart.Format) error) {
+		charts = append(charts, chartJob{base: base, draw: draw})
 	}
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
 		o := opt
@@ -55,18 +47,14 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 				o.Title = asciiTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))
 			}
 		}
-		if err := write(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
+		add(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
 			return chart.Heatmap(w, f, g, tmpl, o)
-		}); err != nil {
-			return files, err
-		}
+		})
 	}
 	if len(shots) > 0 {
 		o := opt
 		o.Title = "Shots, all teams"
-		if err := write("shots_all", func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) }); err != nil {
-			return files, err
-		}
+		add("shots_all", func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) })
 		byTeam := map[int64][]heatmap.Shot{}
 		var teams []int64
 		for _, s := range shots {
@@ -80,12 +68,63 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 			o := opt
 			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
 			ts := byTeam[id]
-			if err := write(fmt.Sprintf("shots_team_%d", id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) }); err != nil {
-				return files, err
-			}
+			add(fmt.Sprintf("shots_team_%d", id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) })
 		}
 	}
-	return files, nil
+	return renderCharts(dir, charts, sync)
+}
+
+// chartJob is one chart RenderImages draws, in both formats.
+type chartJob struct {
+	base  string // file name without extension
+	draw  func(w io.Writer, f chart.Format) error
+	files []string // written
+	err   error
+}
+
+var chartFormats = [2]chart.Format{chart.PNG, chart.SVG}
+
+// renderCharts draws and writes the charts on up to GOMAXPROCS goroutines
+// (a game has about thirty, and encoding a PNG takes most of a chart's
+// time), each chart as PNG then SVG. It returns the files written, in the
+// order of charts, and the error of the first chart that failed to draw or
+// write, if any (the others are still written).
+func renderCharts(dir string, charts []chartJob, sync bool) ([]string, error) {
+	next := make(chan *chartJob)
+	var wg gosync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(charts)) {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			for c := range next {
+				for _, f := range chartFormats {
+					buf.Reset()
+					if c.err = c.draw(&buf, f); c.err != nil {
+						c.err = fmt.Errorf("%s: %w", c.base, c.err)
+						break
+					}
+					path := filepath.Join(dir, c.base+"."+f.String())
+					if c.err = export.WriteFileAtomic(path, buf.Bytes(), sync); c.err != nil {
+						break
+					}
+					c.files = append(c.files, path)
+				}
+			}
+		})
+	}
+	for i := range charts {
+		next <- &charts[i]
+	}
+	close(next)
+	wg.Wait()
+	var files []string
+	var err error
+	for _, c := range charts {
+		files = append(files, c.files...)
+		if err == nil {
+			err = c.err
+		}
+	}
+	return files, err
 }
 
 // heatGrids rebuilds the engine's heatmaps (long form, one row per
