@@ -79,6 +79,11 @@ type SessionConfig struct {
 	NoFollow bool
 	// MaxFollow bounds how many next live ids are followed (0: 100).
 	MaxFollow int
+	// OnResult, when set, is given each live id's result as that live id
+	// ends, and Join keeps none of them (it returns none): for a Join
+	// that follows without end, whose results (summaries with their
+	// heatmaps) would otherwise pile up until it returns.
+	OnResult func(SessionResult)
 	// AllowMirrored accepts a court whose corners run counterclockwise,
 	// taking the sensor frame as left-handed (court.Options); without it
 	// such a court is not used and positions stay in the sensor frame.
@@ -107,7 +112,8 @@ type SessionResult struct {
 // cancelled (Ctrl-C: everything is flushed and Join returns the results
 // with a nil error), or an error that reconnecting cannot fix (the live id
 // is unknown, the credentials are refused). It follows PLAY_NEXT /
-// DRILL_NEXT markers to the next live id, one SessionResult each.
+// DRILL_NEXT markers to the next live id, one SessionResult each (given
+// to OnResult as each live id ends, when set, instead of returned).
 //
 // Per live id: GET the live information, subscribe (one-time token and
 // roster), GET the court and, when joining mid-event, the current stats
@@ -146,7 +152,11 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id)}
 		res, err := s.run(ctx)
 		if res != nil {
-			results = append(results, *res)
+			if cfg.OnResult != nil {
+				cfg.OnResult(*res)
+			} else {
+				results = append(results, *res)
+			}
 		}
 		if err != nil {
 			return results, err

@@ -129,3 +129,23 @@ func TestJoinNoFollowLoops(t *testing.T) {
 		t.Errorf("%d locations recorded, %d distinct", fc.kinds[decode.KindLocation], len(fc.locations))
 	}
 }
+
+// TestJoinOnResult: with OnResult, each followed live id's result is
+// given as that live id ends, in order, and Join keeps none.
+func TestJoinOnResult(t *testing.T) {
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 20, LoopGap: 100 * time.Millisecond})
+	var got []live.SessionResult
+	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2,
+		OnResult: func(r live.SessionResult) { got = append(got, r) }})
+	if err != nil || res != nil {
+		t.Fatalf("Join: %v, %d results returned; want none (OnResult has them)", err, len(res))
+	}
+	if len(got) != 3 || got[0].LiveID != srv.LiveID() || got[1].LiveID != got[0].Next || got[2].LiveID != got[1].Next {
+		t.Fatalf("OnResult got %+v, want the three live ids in follow order", got)
+	}
+	for _, r := range got {
+		if r.Summary == nil || r.Summary.Quality.Locations == 0 {
+			t.Errorf("%s: no summary", r.String())
+		}
+	}
+}

@@ -206,17 +206,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stderr, "stmotion live: preview http://%s/  overlay ws://%s/overlay  metrics http://%s/metrics\n", ln.Addr(), ln.Addr(), ln.Addr())
 	}
 
-	results, err := live.Join(ctx, live.SessionConfig{
-		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
-		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
-		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored,
-		// The analyzers analyze attaches, with the same settings, so that
-		// a live session and 'stmotion analyze' of its bundle agree.
-		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
-			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: cell_m, Fold: fold})
-		},
-	})
-	for _, r := range results {
+	// Each live id's result is printed as it ends: the demo follows until
+	// Ctrl-C, and kept results would grow with every half it has seen.
+	printResult := func(r live.SessionResult) {
 		fmt.Fprintln(stdout, r.String())
 		if r.Dir != "" {
 			fmt.Fprintf(stdout, "  bundle %s (re-analyse: stmotion analyze %s)\n", r.Dir, r.Dir)
@@ -225,6 +217,17 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stdout, "  %d players, %d locations, %d table parts\n", len(r.Summary.Players), r.Summary.Quality.Locations, len(r.Parts))
 		}
 	}
+	_, err = live.Join(ctx, live.SessionConfig{
+		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
+		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored,
+		OnResult: printResult,
+		// The analyzers analyze attaches, with the same settings, so that
+		// a live session and 'stmotion analyze' of its bundle agree.
+		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
+			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: cell_m, Fold: fold})
+		},
+	})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil

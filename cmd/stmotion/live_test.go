@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,6 +281,60 @@ func TestLiveDemoHalvesAndPasses(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "following to the next live id") {
 		t.Errorf("no PLAY_NEXT followed:\n%s", stderr.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a test may read while Run writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestLiveDemoPrintsEachHalf: the demo follows its looping mock until
+// Ctrl-C, so each live id's result is printed when that live id ends, not
+// all kept (summaries, heatmaps and all) to be printed at Ctrl-C: a demo
+// left running would otherwise grow by every half it has seen.
+func TestLiveDemoPrintsEachHalf(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates the sample game")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	errc := make(chan error, 1)
+	go func() {
+		errc <- Run(ctx, []string{"live", "--demo", "--demo-speed", "200", "--listen", "", "--out", t.TempDir(), "--flush", "100ms"}, &stdout, &stderr)
+	}()
+	deadline := time.After(2 * time.Minute)
+	for strings.Count(stdout.String(), "\n  bundle ") < 2 {
+		select {
+		case err := <-errc:
+			t.Fatalf("stmotion live --demo ended before Ctrl-C: %v\n%s", err, stderr.String())
+		case <-deadline:
+			cancel()
+			<-errc
+			t.Fatalf("no result printed while the demo ran (two halves or more); stdout after Ctrl-C:\n%.2000s", stdout.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("stmotion live --demo: %v\n%s", err, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\n  bundle "); n < 3 {
+		t.Errorf("%d results after Ctrl-C, want the two printed and the interrupted one:\n%s", n, stdout.String())
 	}
 }
 
