@@ -149,3 +149,33 @@ func TestJoinOnResult(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinFollowsTrailingNext: a bundle that ends with the PLAY_NEXT it
+// was left by (what `stmotion live` records of a first half), served
+// looping: Join follows that PLAY_NEXT (the mock serves its live id) and
+// then the mock's to the next pass, instead of failing on a 404.
+func TestJoinFollowsTrailingNext(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, decode.BundleMessages), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, `{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", mock.TinyStart_ms+mock.TinySteps*100, tinyHalfID)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 20, LoopGap: 2 * time.Second})
+	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2})
+	if err != nil {
+		t.Fatalf("Join: %v (results %+v)", err, res)
+	}
+	if len(res) != 3 || res[0].Next != tinyHalfID || res[1].LiveID != tinyHalfID || res[1].Next == "" || res[2].LiveID != res[1].Next {
+		t.Fatalf("results %+v: want the bundle's live id, the one its PLAY_NEXT names, then the next pass's", res)
+	}
+	if res[2].Summary == nil || res[2].Summary.Quality.Locations == 0 || res[2].Duplicates != 0 {
+		t.Errorf("next pass: %s, summary %+v; want its locations, no duplicates", res[2].String(), res[2].Summary)
+	}
+}

@@ -308,19 +308,22 @@ func (b *bundle) loadMessages(path string) error {
 			}
 		}
 	}
-	// Rounds: a PLAY_NEXT / DRILL_NEXT marker followed by more lines
-	// starts a round under the live id it names (the second half of a
-	// game, the next drill), as the API serves it; the marker ends the
-	// round before. A marker naming a known round or ending the feed only
-	// announces a live id this feed does not hold.
+	// Rounds: a PLAY_NEXT / DRILL_NEXT marker starts a round under the
+	// live id it names (the second half of a game, the next drill), as
+	// the API serves it; the marker ends the round before. One that ends
+	// the feed (a bundle `stmotion live` recorded ends so) starts a round
+	// with no lines, started at the marker: a client that follows it is
+	// told where the feed goes on, not 404. A marker naming a known round
+	// only announces it again.
 	b.rounds = []round{{first: 0, id: b.liveID, startedAt_ms: b.meta.StartedAt_ms}}
 	for _, nm := range nextIDs {
-		if nm.line+1 >= len(b.lines) || slices.ContainsFunc(b.rounds, func(r round) bool { return r.id == nm.id }) {
+		if slices.ContainsFunc(b.rounds, func(r round) bool { return r.id == nm.id }) {
 			continue
 		}
 		k := int32(len(b.rounds))
 		first := nm.line + 1
-		b.rounds = append(b.rounds, round{first: first, id: nm.id, startedAt_ms: b.first_ms + b.lines[first].rel_ms})
+		at := b.lines[min(first, len(b.lines)-1)].rel_ms
+		b.rounds = append(b.rounds, round{first: first, id: nm.id, startedAt_ms: b.first_ms + at})
 		ln := b.lines[nm.line]
 		for j := ln.e0; j < ln.e1; j++ {
 			if b.edits[j].kind == editLiveID {

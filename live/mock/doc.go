@@ -21,12 +21,17 @@
 //
 // Rounds: the feed is served as the API serves the rounds of an event.
 // Its first part is live.json's live id; each PLAY_NEXT / DRILL_NEXT
-// marker followed by more lines starts a round under the live id it names
-// (a game's second half, the next drill), with its own live information
-// (that id, started at the round's first line), subscription, court,
+// marker starts a round under the live id it names (a game's second
+// half, the next drill), with its own live information (that id, started
+// at the round's first line), subscription, court,
 // and stats and shots (the game's so far, as for the first round). A connection starts at its round's first line; it is
 // not closed at the round's end (the later rounds follow, so a client
-// that does not follow the marker keeps the whole feed).
+// that does not follow the marker keeps the whole feed). A marker that
+// ends the feed (a bundle `stmotion live` recorded of a half ends so)
+// names a round with no lines, started at the marker: its connection
+// gets where the feed goes on (with Loop at Speed > 0 the marker naming
+// the next pass, at Speed 0 the feed again from its start), without Loop
+// a normal close.
 //
 // The replay clock starts at Start. At Speed s > 0, feed time advances s
 // ms per wall ms (by occurred_at: its running maximum, so lines stay in

@@ -267,3 +267,77 @@ func TestPastPassRESTFollowsTheClock(t *testing.T) {
 		}
 	}
 }
+
+// tinyTrailID is the live id the DRILL_NEXT ending tinyTrailing names.
+const tinyTrailID = "7d3c1a52-5e0f-4c1a-9b7e-0000000000c3"
+
+// tinyTrailing writes the tiny bundle ending with a DRILL_NEXT naming
+// tinyTrailID, as a bundle `stmotion live` recorded of one drill or half
+// ends (it records the marker, then follows it).
+func tinyTrailing(t *testing.T) string {
+	t.Helper()
+	dir := tinyDir(t)
+	f, err := os.OpenFile(filepath.Join(dir, "messages.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, `{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"DRILL_NEXT"}}`+"\n", mock.TinyStart_ms+mock.TinySteps*100, tinyTrailID)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// The live id a DRILL_NEXT ending the feed names is served too (a client
+// that follows it must not get 404): its round has no lines, so its
+// connection ends normally without Loop, and with Loop at a speed above 0
+// it is told where the feed goes on, the next pass.
+func TestTrailingNextLiveIDServed(t *testing.T) {
+	dir := tinyTrailing(t)
+	s := start(t, dir, mock.Options{})
+	if ids := s.RoundIDs(); len(ids) != 2 || ids[1] != tinyTrailID {
+		t.Fatalf("round ids %v, want the bundle's and the trailing DRILL_NEXT's", ids)
+	}
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+tinyTrailID, signNow)
+	var info decode.LiveInfo
+	if status != 200 || json.Unmarshal(body, &info) != nil || info.Teams[0].Live.ID != tinyTrailID ||
+		info.Teams[0].Live.StartedAt_ms != mock.TinyStart_ms+mock.TinySteps*100 {
+		t.Fatalf("GET the trailing DRILL_NEXT's live id: %d %s", status, body)
+	}
+	c := dial(t, s, subscribeTo(t, s, tinyTrailID))
+	readAck(t, c, 120000)
+	if got, err := readAll(c); len(got) != 0 || !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("trailing round's feed: %d lines, end %v; want none and a normal close", len(got), err)
+	}
+	s.Close()
+
+	// Looping at speed: the pass's trailing DRILL_NEXT names its own
+	// empty round, whose connection gets the pass end (the LoopGap of
+	// 30 s feed time is 300 ms of wall time to follow in).
+	s = start(t, dir, mock.Options{Loop: true, Speed: 100, LoopGap: 30 * time.Second})
+	c = dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	var named []string
+	for len(named) < 2 {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(m, []byte(`"DRILL_NEXT"`)) {
+			named = append(named, string(reLiveID.FindSubmatch(m)[1]))
+		}
+	}
+	c.Close()
+	if named[0] != tinyTrailID || named[1] == tinyTrailID || named[1] == mock.TinyLiveID {
+		t.Fatalf("the pass ends with DRILL_NEXTs naming %v, want the trailing round's, then the next pass's", named)
+	}
+	c = dial(t, s, subscribeTo(t, s, named[0]))
+	readAck(t, c, 120000)
+	_, m, err := c.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(m, []byte(`"DRILL_NEXT"`)) || string(reLiveID.FindSubmatch(m)[1]) != named[1] {
+		t.Errorf("the trailing round's first message %s, want the DRILL_NEXT naming the next pass's %s", m, named[1])
+	}
+}

@@ -282,7 +282,11 @@ func (ss *session) replay(ref roundRef) endReason {
 		}
 		return ss.write(data)
 	}
-	sentThisPass := false
+	// A connection to the round a marker ending the feed names starts at
+	// the end: it has nothing to be sent but where the feed goes on (the
+	// next pass's marker, the next loop), which the guard against a feed
+	// filtered out whole must not hold back.
+	sentThisPass := i >= len(b.lines)
 	if s.opts.Speed > 0 {
 		cl, off := s.position(time.Now())
 		if ci := b.firstAt(off); cl > loop || (cl == loop && ci > i) {
