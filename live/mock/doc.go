@@ -36,8 +36,10 @@
 // The replay clock starts at Start. At Speed s > 0, feed time advances s
 // ms per wall ms (by occurred_at: its running maximum, so lines stay in
 // file order); a connection that comes after its round's start joins
-// where the clock stands, after the markers of the round the clock is in
-// (so the client knows the period and clock state), and /stats and
+// where the clock stands, after the markers since its round's start (so
+// the client knows the period and clock state, and gets the PLAY_NEXT
+// that ended its round if the clock has passed it; in a later pass, the
+// markers of the round the clock is in), and /stats and
 // /shots are computed from the stats.json / shots.json baseline plus every
 // stats and shot line the clock has passed. At Speed 0 each connection
 // replays the feed from its round's first line as fast as the client

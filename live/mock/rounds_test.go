@@ -341,3 +341,32 @@ func TestTrailingNextLiveIDServed(t *testing.T) {
 		t.Errorf("the trailing round's first message %s, want the DRILL_NEXT naming the next pass's %s", m, named[1])
 	}
 }
+
+// A connection to a round the clock has passed (a client reconnecting to
+// the first half after half time) joins the clock in the later round,
+// but first gets the markers since its round's start, the PLAY_NEXT
+// ending its round among them: a following client moves on to the
+// second half's live id instead of recording the second half under the
+// first half's.
+func TestLateConnectionGetsItsRoundsNext(t *testing.T) {
+	const speed = 2
+	s := start(t, tinyHalves(t), mock.Options{Speed: speed})
+	time.Sleep(1400 / speed * time.Millisecond) // the second half starts at 1000 ms
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	for {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(m, []byte(`"PLAY_NEXT"`)) {
+			if id := string(reLiveID.FindSubmatch(m)[1]); id != tinyHalvesID {
+				t.Errorf("PLAY_NEXT %s, want the one naming %s", m, tinyHalvesID)
+			}
+			return
+		}
+		if !bytes.Contains(m, []byte(`"marker"`)) {
+			t.Fatalf("first line after the markers %s: no PLAY_NEXT to the round the clock is in", m)
+		}
+	}
+}

@@ -229,8 +229,10 @@ var errStopped = errors.New("mock: stopped")
 // replay sends the feed from round ref on, filtered by the token's data
 // types, at the configured speed. A connection starts at its round's
 // first line, or where the replay clock stands when that is later: then
-// the markers of the round the clock is in go first, so that the client
-// knows the period and clock state. It is not closed at the round's end:
+// the markers since its round's start go first (since the start of the
+// round the clock is in when its pass is over), so that the client knows
+// the period and clock state, and a following client the PLAY_NEXT that
+// ended its round. It is not closed at the round's end:
 // the later rounds follow (a client that does not follow PLAY_NEXT keeps
 // the whole feed). At speed 0 it starts at its round's first line.
 func (ss *session) replay(ref roundRef) endReason {
@@ -290,8 +292,15 @@ func (ss *session) replay(ref roundRef) endReason {
 	if s.opts.Speed > 0 {
 		cl, off := s.position(time.Now())
 		if ci := b.firstAt(off); cl > loop || (cl == loop && ci > i) {
+			// The markers since its round's start, the PLAY_NEXT ending
+			// it when the clock has passed it; in a later pass, those of
+			// the round the clock is in.
+			from := i
+			if cl > loop {
+				from = b.rounds[b.roundOf(min(ci, len(b.lines)-1))].first
+			}
 			loop, i = cl, ci
-			for j := b.rounds[b.roundOf(min(i, len(b.lines)-1))].first; j < i; j++ {
+			for j := from; j < i; j++ {
 				if ln := &b.lines[j]; ln.marker && ss.allow[ln.kind] {
 					if err := send(lineData(j)); err != nil {
 						return stopped
