@@ -62,7 +62,8 @@ type Options struct {
 
 	// Speed is the replay rate: 1 is real time (by occurred_at), 2 twice
 	// as fast. 0 replays as fast as the client reads, every connection
-	// from the start of the feed, and the REST state is the end state.
+	// from the first line of its live id's round (the start of the feed
+	// for the bundle's live id), and the REST state is the end state.
 	Speed float64
 	// Loop replays the feed continuously, like ShotTracker's mock service;
 	// otherwise a connection that reaches the end is closed normally. At
