@@ -147,7 +147,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	var results []SessionResult
 	visited := map[string]bool{}
 	id := cfg.LiveID
-	for range cfg.MaxFollow + 1 {
+	for follows := 0; ; follows++ {
 		visited[id] = true
 		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id)}
 		res, err := s.run(ctx)
@@ -168,10 +168,13 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 			cfg.Logger.Warn("live: next live id already joined; stopping", "next", res.Next)
 			return results, nil
 		}
+		if follows == cfg.MaxFollow {
+			cfg.Logger.Warn("live: followed MaxFollow live ids; stopping", "max_follow", cfg.MaxFollow, "next", res.Next)
+			return results, nil
+		}
 		cfg.Logger.Info("live: following to the next live id", "from", id, "next", res.Next)
 		id = res.Next
 	}
-	return results, nil
 }
 
 // liveSession is one live id of a Join.

@@ -171,7 +171,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if demo {
 		// The looping mock announces every pass's live ids: follow them
 		// until Ctrl-C.
-		maxFollow = math.MaxInt32
+		maxFollow = math.MaxInt
 	}
 
 	client, err := live.NewClient(live.ClientConfig{BaseURL: api, Credentials: live.Credentials{Username: user, Secret: secret}, Logger: log})
