@@ -208,29 +208,27 @@ func BenchmarkCharts(b *testing.B) {
 	g := sampleGrid()
 	shots := sampleShots()
 	o := Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}
+	charts := []struct {
+		name string
+		draw func(w *bytes.Buffer, f Format) error
+	}{
+		{"heatmap", func(w *bytes.Buffer, f Format) error { return Heatmap(w, f, g, court.NBA, o) }},
+		{"shots", func(w *bytes.Buffer, f Format) error { return ShotChart(w, f, shots, court.NBA, o) }},
+	}
 	for _, f := range []Format{PNG, SVG} {
-		b.Run("heatmap/"+f.String(), func(b *testing.B) {
-			var buf bytes.Buffer
-			b.ReportAllocs()
-			for b.Loop() {
-				buf.Reset()
-				if err := Heatmap(&buf, f, g, court.NBA, o); err != nil {
-					b.Fatal(err)
+		for _, c := range charts {
+			b.Run(c.name+"/"+f.String(), func(b *testing.B) {
+				var buf bytes.Buffer
+				b.ReportAllocs()
+				for b.Loop() {
+					buf.Reset()
+					if err := c.draw(&buf, f); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(buf.Len()), "bytes/chart")
-		})
-		b.Run("shots/"+f.String(), func(b *testing.B) {
-			var buf bytes.Buffer
-			b.ReportAllocs()
-			for b.Loop() {
-				buf.Reset()
-				if err := ShotChart(&buf, f, shots, court.NBA, o); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(buf.Len()), "bytes/chart")
-		})
+				b.ReportMetric(float64(buf.Len()), "bytes/chart")
+			})
+		}
 	}
 }
 
