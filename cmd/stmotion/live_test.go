@@ -333,8 +333,11 @@ func TestLiveDemoPrintsEachHalf(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatalf("stmotion live --demo: %v\n%s", err, stderr.String())
 	}
-	if n := strings.Count(stdout.String(), "\n  bundle "); n < 3 {
-		t.Errorf("%d results after Ctrl-C, want the two printed and the interrupted one:\n%s", n, stdout.String())
+	// The live id being read at Ctrl-C is printed too when its session
+	// had begun; Ctrl-C can also fall between two live ids, so only the
+	// two printed before are sure.
+	if n := strings.Count(stdout.String(), "\n  bundle "); n < 2 {
+		t.Errorf("%d results after Ctrl-C, want at least the two printed before:\n%s", n, stdout.String())
 	}
 }
 
