@@ -53,7 +53,9 @@ half-time PLAY_NEXT), and each loop is a new pass in time under new live
 ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
 them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
-Ctrl-C flushes everything and exits cleanly.
+As each live id ends, a line with its counts (messages, duplicates,
+gap-filled, reconnects) and its bundle goes to stdout. Ctrl-C flushes
+everything and exits cleanly.
 
 Flags:
 `
