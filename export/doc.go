@@ -43,7 +43,8 @@
 // frames that every reader decodes; in the samples table's float pages
 // the byte streams zstd found to be noise are stored raw without
 // searching them again);
-// dictionary encoding for strings; BYTE_STREAM_SPLIT for float columns
+// dictionary encoding for the samples table's dictionary columns only
+// (other strings are PLAIN, without statistics); BYTE_STREAM_SPLIT for float columns
 // (DOUBLE, and FLOAT in samples);
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they
