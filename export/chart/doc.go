@@ -1,5 +1,6 @@
-// Package chart renders heatmaps and shot charts as PNG (image/png, text in
-// golang.org/x/image's basicfont) and SVG (written by hand), with the court
+// Package chart renders heatmaps and shot charts as PNG (8-bit RGB with the
+// Up filter and zlib, written by pngenc.go; text in golang.org/x/image's
+// basicfont) and SVG (written by hand), with the court
 // drawn to scale from its template: boundary, center line and circle,
 // lanes, free-throw circles, three-point lines, restricted areas,
 // backboards and rims.
