@@ -69,7 +69,7 @@ func (e *pngWriter) encode(w io.Writer, img *image.RGBA) (bool, error) {
 		e.row = make([]byte, n+2) // upRow stores 8 bytes for the last 6
 	}
 	row := e.row[:n+2]
-	row[0] = 2 // Up
+	row[0] = 2                 // Up
 	prev := e.zeros(4 * width) // Up takes the row above the first as zeros
 	for y := range height {
 		cur := img.Pix[img.PixOffset(b.Min.X, b.Min.Y+y):][:4*width]
