@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -107,6 +108,19 @@ func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 	return r, nil
 }
 
+// besideHint explains, for a bare recording with a bundle file called name
+// in its directory, why that file was not read: only a bundle's files are.
+func besideHint(b *decode.Bundle, name string) string {
+	if b.Dir != "" {
+		return ""
+	}
+	if fi, err := os.Stat(filepath.Join(filepath.Dir(b.Path), name)); err != nil || fi.IsDir() {
+		return ""
+	}
+	return fmt.Sprintf(" (the %s beside it is read only from a session bundle, a directory whose recording is named %s, %s.gz or %s.zst)",
+		name, decode.BundleMessages, decode.BundleMessages, decode.BundleMessages)
+}
+
 // OpenEngine wires input b to a new engine session that feeds sinks and
 // no table writer: the court and roster of the bundle, the engine
 // settings of opt, the analyzers of Attach, the bad-line accounting. The
@@ -117,7 +131,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 	} else {
-		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: players have no names or teams", b.Path, decode.BundleSubscribe))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: players have no names or teams%s", b.Path, decode.BundleSubscribe, besideHint(b, decode.BundleSubscribe)))
 	}
 	if b.Court != nil {
 		courtPath := filepath.Join(b.Dir, decode.BundleCourt)
@@ -129,7 +143,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 			return nil, fmt.Errorf("%s: %w", courtPath, err)
 		}
 	} else {
-		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame", b.Path, decode.BundleCourt))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame%s", b.Path, decode.BundleCourt, besideHint(b, decode.BundleCourt)))
 	}
 	r.template = template(meta)
 	tcfg := track.DefaultConfig()

@@ -155,6 +155,45 @@ func TestWarnings(t *testing.T) {
 	}
 }
 
+// A bare recording beside a court.json and a subscribe.json (a bundle
+// whose recording is not named messages.jsonl) is analysed without them,
+// and the warnings say why; a bare recording alone gets no such hint.
+func TestWarningsBesideBundleFiles(t *testing.T) {
+	dir := t.TempDir()
+	game := smallBundle(t, dir)
+	path := filepath.Join(game, "stream.jsonl")
+	if err := os.Rename(filepath.Join(game, decode.BundleMessages), path); err != nil {
+		t.Fatal(err)
+	}
+	lone := filepath.Join(dir, "lone.jsonl")
+	if err := os.Link(path, lone); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		hint bool
+	}{{path, true}, {lone, false}} {
+		b, err := decode.OpenBundle(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := OpenEngine(b, "rec", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := r.Warnings()
+		if len(ws) != 2 {
+			t.Fatalf("%s: warnings %q, want 2", c.path, ws)
+		}
+		for i, name := range []string{decode.BundleSubscribe, decode.BundleCourt} {
+			hint := "(the " + name + " beside it is read only from a session bundle, a directory whose recording is named messages.jsonl"
+			if got := strings.Contains(ws[i], hint); got != c.hint {
+				t.Errorf("%s: warning %q: hint %v, want %v", c.path, ws[i], got, c.hint)
+			}
+		}
+	}
+}
+
 // The heatmaps survive the round trip through the long form: same grids,
 // same seconds per cell, in the order team, player, ball.
 func TestHeatGrids(t *testing.T) {
