@@ -91,3 +91,41 @@ func TestEncodePNGAllocs(t *testing.T) {
 		t.Errorf("encodePNG allocates %.1f times per image, want 0", allocs)
 	}
 }
+
+// FuzzEncodePNG: any opaque image round-trips through encodePNG and
+// image/png's decoder with the same pixels.
+func FuzzEncodePNG(f *testing.F) {
+	f.Add(uint8(1), []byte{1, 2, 3})
+	f.Add(uint8(3), []byte("a chart is large areas of one colour"))
+	f.Fuzz(func(t *testing.T, width uint8, pix []byte) {
+		w := int(width%64) + 1
+		h := len(pix)/(3*w) + 1
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for i := range w * h {
+			p := img.Pix[4*i : 4*i+4]
+			for k := range 3 {
+				if j := 3*i + k; j < len(pix) {
+					p[k] = pix[j]
+				}
+			}
+			p[3] = 0xff
+		}
+		var b bytes.Buffer
+		if err := encodePNG(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&b)
+		if err != nil {
+			t.Fatalf("image/png cannot decode it: %v", err)
+		}
+		for y := range h {
+			for x := range w {
+				r, g, bl, a := got.At(x, y).RGBA()
+				want := img.RGBAAt(x, y)
+				if [4]uint32{r >> 8, g >> 8, bl >> 8, a >> 8} != [4]uint32{uint32(want.R), uint32(want.G), uint32(want.B), 0xff} {
+					t.Fatalf("%dx%d: pixel (%d, %d) is %v, want %v", w, h, x, y, got.At(x, y), want)
+				}
+			}
+		}
+	})
+}
