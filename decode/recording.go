@@ -376,8 +376,9 @@ func (r *Reader) skipLine() int {
 // quarter is free, and growing it when it is full of one partial line.
 func (r *Reader) fill() {
 	// Compact before the free space at the end gets small (a read of a
-	// few bytes is a whole system call), not only when none is left.
-	if len(r.buf)-r.w < len(r.buf)/4 {
+	// few bytes is a whole system call), not only when none is left (a
+	// buffer under 4 bytes, for a MaxLineBytes of 1, has no quarter).
+	if free := len(r.buf) - r.w; free == 0 || free < len(r.buf)/4 {
 		if r.r > 0 {
 			copy(r.buf, r.buf[r.r:r.w])
 			r.w -= r.r
