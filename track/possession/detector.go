@@ -113,6 +113,13 @@ type Detector struct {
 	candPrevD float64 // ball-candidate distance at the previous sample
 	candX_m   float64
 	candY_m   float64
+	// The live time advance credited to each team in control since
+	// candStart (at most candCredits teams; in practice one or two), for
+	// start to move exactly that to the team of a gain back-dated to it:
+	// the team in control may have changed in between (a dead ball, a
+	// shot), so it cannot be taken from whoever is in control at the end.
+	candCred  [candCredits]teamCredit
+	nCandCred int
 
 	handOut  bool  // the held ball is beyond Hand_m
 	handOutT int64 // when it last crossed Hand_m outward
@@ -315,6 +322,7 @@ func (d *Detector) advance(t_ms int64, live bool) {
 				if d.ctlTeam == d.runTeam {
 					d.runLive_ms += dt
 				}
+				d.creditCandidate(d.ctlTeam, dt)
 			}
 		} else {
 			d.deadCum_ms += dt
@@ -438,6 +446,49 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (best int, dist fl
 	return best, bd, holder
 }
 
+// teamCredit is live time credited to a team.
+type teamCredit struct{ team, ms int64 }
+
+// candCredits bounds the teams whose credit since candStart is kept (a
+// game has two).
+const candCredits = 4
+
+// anchorCandidate restarts the candidate's credits at candStart, a time in
+// the step that ends at t_ms, which advance has already credited: the part
+// after candStart went to the team in control, if the step was live.
+func (d *Detector) anchorCandidate(t_ms int64) {
+	d.nCandCred = 0
+	if d.started && d.prevLive && d.ctlTeam != 0 && t_ms > d.candStart {
+		d.creditCandidate(d.ctlTeam, t_ms-d.candStart)
+	}
+}
+
+// creditCandidate notes ms of live time credited to team since candStart
+// (negative: taken back).
+func (d *Detector) creditCandidate(team, ms int64) {
+	for i := range d.candCred[:d.nCandCred] {
+		if c := &d.candCred[i]; c.team == team {
+			c.ms = max(c.ms+ms, 0)
+			return
+		}
+	}
+	if ms > 0 && d.nCandCred < len(d.candCred) {
+		d.candCred[d.nCandCred] = teamCredit{team, ms}
+		d.nCandCred++
+	}
+}
+
+// creditedOthers reports whether teams other than team were credited live
+// time since candStart.
+func (d *Detector) creditedOthers(team int64) bool {
+	for _, c := range d.candCred[:d.nCandCred] {
+		if c.team != team && c.ms > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // entryTime is when the ball crossed into Entry_m of p, interpolated from
 // the previous ball sample (p held still).
 // A ball that came down through MaxBallZ_m (a rebound caught high) enters
@@ -472,6 +523,7 @@ func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist, z float64) {
 	}
 	d.candX_m, d.candY_m = p.X_m, p.Y_m
 	d.candStep(t_ms, dist, z)
+	d.anchorCandidate(t_ms)
 }
 
 // candStep refines the candidate's start with the sample at t_ms: a ball on
@@ -480,6 +532,7 @@ func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist, z float64) {
 // Hand_m (both interpolated), never earlier than the entry.
 func (d *Detector) candStep(t_ms int64, dist, z float64) {
 	c := &d.cfg
+	start := d.candStart
 	if z < c.FloorZ_m && d.candAir && d.rel.valid && d.fl.made {
 		// A ball out of the net that bounces again is still loose: the
 		// gather starts over.
@@ -499,6 +552,9 @@ func (d *Detector) candStep(t_ms int64, dist, z float64) {
 		}
 	}
 	d.candPrevD = dist
+	if d.candStart != start {
+		d.anchorCandidate(t_ms)
+	}
 }
 
 // confirmed reports whether the candidate has held the ball long enough at
@@ -655,22 +711,45 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		}
 		d.endRun(s_ms)
 	}
-	if d.runTeam == 0 {
+	newRun := d.runTeam == 0
+	if newRun {
 		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, s_ms, 0, 0, 0
 		d.teamTotal(team).Possessions++
 	}
-	if d.ctlTeam != team {
-		// The live time since the gain at s_ms was counted for the team in
-		// control (if any) at the top of Update; it belongs to this team.
+	if d.ctlTeam != team || d.creditedOthers(team) {
+		// The live time since the gain at s_ms belongs to this team. advance
+		// credited it, step by step, to the team in control then, if any
+		// (candCred): move that to this team, and give it the rest.
 		back := (t_ms - s_ms) - (d.deadCum_ms - d.candDead_ms)
 		if back < 0 || !d.prevLive {
 			back = 0
 		}
-		if d.ctlTeam != 0 {
-			d.teamTotal(d.ctlTeam).Possession_s -= float64(back) / 1000
+		var own, all int64
+		for _, c := range d.candCred[:d.nCandCred] {
+			all += c.ms
+			if c.team == team {
+				own += c.ms
+			}
 		}
-		d.teamTotal(team).Possession_s += float64(back) / 1000
-		d.runLive_ms += back
+		gain := max(back-all, 0) // credited to no team
+		budget := max(back-own, 0)
+		for _, c := range d.candCred[:d.nCandCred] {
+			if c.team == team {
+				continue
+			}
+			move := min(c.ms, budget-gain)
+			if move <= 0 {
+				break
+			}
+			d.teamTotal(c.team).Possession_s -= float64(move) / 1000
+			gain += move
+		}
+		d.teamTotal(team).Possession_s += float64(gain) / 1000
+		if newRun {
+			d.runLive_ms += back
+		} else {
+			d.runLive_ms += gain
+		}
 		d.ctlTeam = team
 	}
 	d.runTouches++
@@ -745,6 +824,7 @@ func (d *Detector) shotReleased(t_ms int64) {
 	back := (t_ms - d.rel.t_ms) - (d.deadCum_ms - d.relDead_ms)
 	if back > 0 {
 		d.teamTotal(d.ctlTeam).Possession_s -= float64(back) / 1000
+		d.creditCandidate(d.ctlTeam, -back)
 		if d.ctlTeam == d.runTeam {
 			d.runLive_ms -= back
 		}

@@ -583,3 +583,45 @@ func TestTeamInControlKeepsNearTie(t *testing.T) {
 		t.Errorf("want a completed pass 1 -> 2, got\n%s", tr)
 	}
 }
+
+// A possession that ends, then a gain by the same player that is pending
+// (a candidate) while the clock stops and starts again, and is back-dated
+// to before the stop when confirmed: the team was in control for the live
+// time before the stop already, and must not be credited it twice (found
+// by FuzzDetector: 600 ms of control in a 520 ms sample).
+func TestBackDatedGainAcrossDeadBall(t *testing.T) {
+	var events []Event
+	d := New(DefaultConfig(), func(id int64) int64 { return 100 + id%2 }, func(e *Event) { events = append(events, *e) })
+	ps := make([]PlayerPos, 4)
+	var dead_ms int64
+	for i := 1; i <= 14; i++ {
+		// Players 1-4 (teams 101, 100, 101, 100) in a diagonal line, player
+		// 1 0.65 m from the ball; at the 7th and 8th samples they are all 5
+		// m further east, and the holder loses the ball.
+		x0, x, z, live := -2.0, -1.75, 0.8, true
+		if i == 7 || i == 8 {
+			x0, x = 3, -1.8
+		}
+		if i == 12 {
+			z, live = 0.567, false
+			dead_ms = 40 // the step from this sample on is dead
+		}
+		for k := range ps {
+			ps[k] = PlayerPos{ID: int64(k + 1), X_m: x0 + float64(k), Y_m: float64(k) - 1.5}
+		}
+		d.Update(int64(40*i), x, -0.9, z, ps, live)
+	}
+	d.Flush(560)
+	teams := d.Teams(nil)
+	// Team 101 (player 1) holds or controls the ball from the first
+	// sample on (the gain is back-dated to it): all live time is its.
+	want := float64(560-40-dead_ms) / 1000
+	if len(teams) != 1 || teams[0].TeamID != 101 || math.Abs(teams[0].Possession_s-want) > 1e-9 {
+		t.Errorf("team totals %+v, want team 101 with %.3f s", teams, want)
+	}
+	for _, e := range events {
+		if e.Kind == KindTeamPossession && e.Live_ms != 560-40-dead_ms {
+			t.Errorf("team possession %d..%d ms live %d ms, want %d", e.Start_ms, e.End_ms, e.Live_ms, 560-40-dead_ms)
+		}
+	}
+}

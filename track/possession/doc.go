@@ -50,8 +50,12 @@
 //     by the other team, or the clock stops; passes between teammates and
 //     loose balls before the other team gains it stay with the team, shot
 //     and rebound flights belong to nobody. If the clock starts with the
-//     ball held, the holder's team is in control from then. TeamTotal.Held_s
-//     is the sum of its players' Possession_s.
+//     ball held, the holder's team is in control from then. A gain is
+//     confirmed after it began (back-dated): the live time in between moves
+//     to the gaining team from the team it was counted for, so that every
+//     live moment counts for one team at most, even when a dead ball or a
+//     shot changed the team in control meanwhile. TeamTotal.Held_s is the
+//     sum of its players' Possession_s.
 //   - A pass: released by one player after holding it at least MinHold_ms,
 //     next held by a teammate, with no shot between. A shot: a released ball
 //     that rises above rim height and then comes within Config.NearRim_m of a
