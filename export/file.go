@@ -117,10 +117,10 @@ func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterPro
 			// every value, and its string statistics compare every value:
 			// on a 12-minute game (16 000 heatmap rows) the two were a
 			// third of the instructions of writing the tables other than
-			// samples (83 M → 54 M per game: NewWriter, the segments and Close,
-			// callgrind), for files that
-			// came out 0.4 % larger (heatmaps) to 7 % smaller (players).
-			// zstd removes the repeats; row groups of a few thousand
+			// samples (83 M → 54 M per game for NewWriter, the segments
+			// and Close; pipeline's BenchmarkSmallTables under callgrind),
+			// for files 0.4 % larger (heatmaps) to 7 % smaller (players):
+			// zstd removes the repeats, and row groups of a few thousand
 			// rows gain nothing from statistics.
 			props = append(props, parquet.WithStatsFor(fd.Name, false))
 		case arrow.FLOAT64, arrow.FLOAT32:
