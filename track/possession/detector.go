@@ -478,17 +478,6 @@ func (d *Detector) creditCandidate(team, ms int64) {
 	}
 }
 
-// creditedOthers reports whether teams other than team were credited live
-// time since candStart.
-func (d *Detector) creditedOthers(team int64) bool {
-	for _, c := range d.candCred[:d.nCandCred] {
-		if c.team != team && c.ms > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // entryTime is when the ball crossed into Entry_m of p, interpolated from
 // the previous ball sample (p held still).
 // A ball that came down through MaxBallZ_m (a rebound caught high) enters
@@ -716,20 +705,20 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, s_ms, 0, 0, 0
 		d.teamTotal(team).Possessions++
 	}
-	if d.ctlTeam != team || d.creditedOthers(team) {
+	var own, all int64 // credited since candStart: to this team, to any
+	for _, c := range d.candCred[:d.nCandCred] {
+		all += c.ms
+		if c.team == team {
+			own += c.ms
+		}
+	}
+	if d.ctlTeam != team || all > own {
 		// The live time since the gain at s_ms belongs to this team. advance
 		// credited it, step by step, to the team in control then, if any
 		// (candCred): move that to this team, and give it the rest.
 		back := (t_ms - s_ms) - (d.deadCum_ms - d.candDead_ms)
 		if back < 0 || !d.prevLive {
 			back = 0
-		}
-		var own, all int64
-		for _, c := range d.candCred[:d.nCandCred] {
-			all += c.ms
-			if c.team == team {
-				own += c.ms
-			}
 		}
 		gain := max(back-all, 0) // credited to no team
 		budget := max(back-own, 0)
