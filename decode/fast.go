@@ -79,15 +79,25 @@ func fastNum(src []byte, i int) (int64, int, bool) {
 
 // fastLocation decodes src if it is a canonical location message.
 func (d *Decoder) fastLocation(src []byte, m *Message) bool {
+	_, ok := fastLocationEnd(src, m, false)
+	return ok
+}
+
+// fastLocationEnd decodes the canonical location message at the start of
+// src. With line false, src must hold the message and nothing but
+// whitespace after it. With line true, src is the rest of a recording's
+// text: the message must end its line, with "\n" or "\r\n", and end is
+// the index of that "\n". m is written only when ok.
+func fastLocationEnd(src []byte, m *Message, line bool) (end int, ok bool) {
 	const minLen = len(locPrefix) + len(locBall) + len(`0,"x":0,"y":0,"z":0}}`) + 1
 	if len(src) < minLen || len(src) > 1<<20 ||
 		load8(src, 0) != wPrefix[0] || load8(src, 8) != wPrefix[1] || load8(src, 16) != wPrefix[2] ||
 		load8(src, 24) != wPrefix[3] || load8(src, 32) != wPrefix[4] || src[40] != ':' {
-		return false
+		return 0, false
 	}
 	t, i, ok := fastNum(src, len(locPrefix))
 	if !ok || len(src)-i < len(locPlayer)+8 {
-		return false
+		return 0, false
 	}
 	var sensor SensorType
 	var text Span
@@ -101,24 +111,35 @@ func (d *Decoder) fastLocation(src []byte, m *Message) bool {
 		text = Span{int32(i + 9), int32(i + 13)}
 		i += len(locBall)
 	default:
-		return false
+		return 0, false
 	}
 	id, i, ok := fastNum(src, i)
 	if !ok || len(src)-i < 8 || load8(src, i)&mask5 != wX {
-		return false
+		return 0, false
 	}
 	x, i, ok := fastNum(src, i+5)
 	if !ok || x != int64(int32(x)) || len(src)-i < 8 || load8(src, i)&mask5 != wY {
-		return false
+		return 0, false
 	}
 	y, i, ok := fastNum(src, i+5)
 	if !ok || y != int64(int32(y)) || len(src)-i < 7 || loadPad(src, i)&mask5 != wZ {
-		return false
+		return 0, false
 	}
 	z, i, ok := fastNum(src, i+5)
-	if !ok || z != int64(int32(z)) || len(src)-i < 2 || src[i] != '}' || src[i+1] != '}' ||
-		(i+2 < len(src) && skipWS(src, i+2) != len(src)) {
-		return false
+	if !ok || z != int64(int32(z)) || len(src)-i < 2 || src[i] != '}' || src[i+1] != '}' {
+		return 0, false
+	}
+	end = i + 2
+	switch {
+	case !line:
+		if end < len(src) && skipWS(src, end) != len(src) {
+			return 0, false
+		}
+	case at(src, end) == '\n':
+	case at(src, end) == '\r' && at(src, end+1) == '\n':
+		end++
+	default:
+		return 0, false
 	}
 	m.Kind = KindLocation
 	m.TypeText = Span{9, 17}
@@ -131,5 +152,5 @@ func (d *Decoder) fastLocation(src []byte, m *Message) bool {
 		Y_mm:          int32(y),
 		Z_mm:          int32(z),
 	}
-	return true
+	return end, true
 }

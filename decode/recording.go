@@ -219,6 +219,9 @@ func (r *Reader) Compression() Compression { return r.compression }
 // StopOnError, end the reading). After Next returns false, Err says why.
 func (r *Reader) Next(m *Message) bool {
 	for !r.done {
+		if r.fastLine(m) {
+			return true
+		}
 		line, ok := r.nextLine()
 		if !ok {
 			continue
@@ -248,6 +251,37 @@ func (r *Reader) NextLine() bool {
 	}
 	r.line = nil
 	return false
+}
+
+// fastLine decodes the next line where it lies in the buffer if it is a
+// canonical location message (the fast path of Decode) ending in "\n" or
+// "\r\n": most lines of a recording, read without first searching for
+// their end. Anything else, including a line not yet wholly in the
+// buffer, is left to nextLine and Decode, which give the same message.
+func (r *Reader) fastLine(m *Message) bool {
+	src := r.buf[r.r:r.w]
+	if lim := min(r.opt.MaxLineBytes+2, 1<<20); len(src) > lim {
+		src = src[:lim] // the line and its ending, within what fastLocationEnd takes
+	}
+	nl, ok := fastLocationEnd(src, m, true)
+	if !ok {
+		return false
+	}
+	line := src[:nl]
+	if line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	if len(line) > r.opt.MaxLineBytes {
+		return false // nextLine counts it as too long; m is scratch until Next returns true
+	}
+	r.r += nl + 1
+	r.scanned = 0
+	r.lineNo++
+	r.stats.Lines++
+	r.stats.Messages++
+	r.stats.ByKind[KindLocation]++
+	r.line = line
+	return true
 }
 
 // nextLine reads one line and does the line-level bookkeeping. It returns

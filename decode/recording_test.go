@@ -97,6 +97,22 @@ func TestReaderPathologies(t *testing.T) {
 			stats: RecordingStats{Lines: 2, Messages: 2},
 		},
 		{
+			name: "CRLF line at the limit", in: loc(1) + "\r\n" + loc(2) + "\r\n", max: len(loc(1)),
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{
+			name: "one over the limit", in: loc(1) + "\r\n" + loc(2) + "\n" + loc(3), max: len(loc(1)) - 1,
+			bad:   []string{"1:" + ErrLineTooLong.Error(), "2:" + ErrLineTooLong.Error(), "3:" + ErrLineTooLong.Error()},
+			stats: RecordingStats{Lines: 3, Bad: 3, TooLong: 3},
+		},
+		{
+			name: "whitespace and CR after a location", in: loc(1) + " \n" + loc(2) + "\r\r\n" + loc(3) + "\t\r\n" + loc(4) + "x\n" + loc(5) + "\r",
+			want:  []string{"1:location:1", "2:location:2", "3:location:3", "5:location:5"},
+			bad:   []string{"4:" + ErrSyntax.Error()},
+			stats: RecordingStats{Lines: 5, Bad: 1, Messages: 4},
+		},
+		{
 			name: "line over the limit", in: loc(1) + "\n" + loc(22) + "\n" + loc(3) + "\n" + loc(444), max: len(loc(1)),
 			want:  []string{"1:location:1", "3:location:3"},
 			bad:   []string{"2:" + ErrLineTooLong.Error(), "4:" + ErrLineTooLong.Error()},
