@@ -32,7 +32,17 @@ game, generated into a temporary directory.
 
 The first line on stdout is
   <base URL> live_id=<id> ws=<websocket URL> auth=<hmac|none>
+then, at --speed > 0, a line for each round as the replay clock starts it
+(the first, a game's second half, and with --loop every pass's rounds under
+their new live ids):
+  round pass=<n> index=<k> live_id=<id> started_at=<epoch ms>
 Logs go to stderr. Stop with Ctrl-C.
+
+Live notifies registered with PUT /v1/data/live/notify are called only
+through the simulation endpoints (PUT /mock/{key}/do/live/notify/start|end,
+naming the round the clock is in), as on ShotTracker's mock service; with
+--auto-notify the mock also calls them itself, START and END for each
+round, as the real service does.
 
 Signed requests use the API description's mock credentials unless
 --username/--secret say otherwise. Fault injection (--drop-every, --delay,
@@ -65,6 +75,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&opts.DropEvery, "drop-every", 0, "fault: drop each websocket connection this long after it opened")
 	fs.DurationVar(&opts.Delay, "delay", 0, "fault: extra delay before every websocket message")
 	fs.IntVar(&opts.CorruptEvery, "corrupt-every", 0, "fault: truncate every Nth replayed line of a connection")
+	fs.BoolVar(&opts.AutoNotify, "auto-notify", false, "call the registered live notifies at the start and end of each round (needs --speed > 0)")
 	verbose := fs.Bool("v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -75,6 +86,19 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if opts.Speed < 0 {
 		return fmt.Errorf("mock: --speed %g: want 0 (as fast as possible) or more", opts.Speed)
+	}
+	if opts.AutoNotify && opts.Speed == 0 {
+		return errors.New("mock: --auto-notify needs a replay clock: --speed > 0")
+	}
+	// Rounds are printed by this goroutine, after the first line.
+	rounds := make(chan mock.Round, 64)
+	if opts.Speed > 0 {
+		opts.OnRound = func(r mock.Round) {
+			select {
+			case rounds <- r:
+			case <-ctx.Done():
+			}
+		}
 	}
 	opts.DataTypes = splitList(*dataTypes)
 	if len(opts.DataTypes) == 0 {
@@ -118,9 +142,15 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !opts.NoAuth {
 		fmt.Fprintln(stderr, "  (with an HMAC signature; add --no-auth to accept unsigned requests)")
 	}
-	<-ctx.Done()
-	fmt.Fprintln(stderr, "stmotion mock: stopping")
-	return nil
+	for {
+		select {
+		case r := <-rounds:
+			fmt.Fprintf(stdout, "round pass=%d index=%d live_id=%s started_at=%d\n", r.Pass, r.Index, r.LiveID, r.StartedAt_ms)
+		case <-ctx.Done():
+			fmt.Fprintln(stderr, "stmotion mock: stopping")
+			return nil
+		}
+	}
 }
 
 // splitList splits a comma-separated flag value, dropping blanks.

@@ -3,8 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +19,14 @@ import (
 // line, and a stop function that ends it and returns Run's error.
 func runMockCLI(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
+	first, _, stop := runMockCLILines(t, args...)
+	return first, stop
+}
+
+// runMockCLILines is runMockCLI that also returns the next stdout lines
+// (up to 100 are kept until read).
+func runMockCLILines(t *testing.T, args ...string) (string, <-chan string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -24,23 +35,34 @@ func runMockCLI(t *testing.T, args ...string) (string, func() error) {
 		pw.CloseWithError(io.EOF)
 		done <- err
 	}()
-	first, err := bufio.NewReader(pr).ReadString('\n')
+	rd := bufio.NewReader(pr)
+	first, err := rd.ReadString('\n')
 	if err != nil {
 		cancel()
 		t.Fatalf("stmotion mock %v: no first line: %v (Run: %v)", args, err, <-done)
 	}
-	go io.Copy(io.Discard, pr)
-	stop := func() error {
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(rd)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			default:
+			}
+		}
+		io.Copy(io.Discard, rd)
+	}()
+	stop := sync.OnceValue(func() error { // callable again, e.g. deferred
 		cancel()
 		select {
 		case err := <-done:
 			return err
 		case <-time.After(10 * time.Second):
-			t.Fatal("stmotion mock did not stop after cancel")
+			t.Error("stmotion mock did not stop after cancel")
 			return nil
 		}
-	}
-	return strings.TrimSpace(first), stop
+	})
+	return strings.TrimSpace(first), lines, stop
 }
 
 // parseFirstLine splits "<url> live_id=<id> ws=<ws url> auth=<mode>".
@@ -56,6 +78,41 @@ func parseFirstLine(t *testing.T, line string) (base, liveID, ws, auth string) {
 		kv[k] = v
 	}
 	return f[0], kv["live_id"], kv["ws"], kv["auth"]
+}
+
+// At --speed > 0, each round the replay clock starts is a line on stdout:
+// with --loop, every pass's under new live ids.
+func TestMockCommandRounds(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	// The tiny feed lasts 2 s, the loop gap 1 s: 150 ms a pass at 20x.
+	first, lines, stop := runMockCLILines(t, "--bundle", dir, "--listen", "127.0.0.1:0", "--speed", "20", "--loop")
+	defer stop()
+	_, id, _, _ := parseFirstLine(t, first)
+	var ids []string
+	for pass := 0; pass < 3; pass++ {
+		var line string
+		select {
+		case line = <-lines:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no line for pass %d", pass)
+		}
+		var p, k int
+		var liveID string
+		var at int64
+		if n, err := fmt.Sscanf(line, "round pass=%d index=%d live_id=%s started_at=%d", &p, &k, &liveID, &at); n != 4 || err != nil || p != pass || k != 0 {
+			t.Fatalf("line %q: want round pass=%d index=0 live_id=... started_at=...", line, pass)
+		}
+		if (pass == 0) != (liveID == id) || slices.Contains(ids, liveID) {
+			t.Errorf("pass %d: live id %s (first line's %s; earlier passes' %v)", pass, liveID, id, ids)
+		}
+		ids = append(ids, liveID)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
 }
 
 func TestMockCommand(t *testing.T) {
@@ -103,6 +160,7 @@ func TestMockCommandSample(t *testing.T) {
 func TestMockCommandBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--speed", "-1"},
+		{"--speed", "0", "--auto-notify"},
 		{"--data-types", " , "},
 		{"--bundle", t.TempDir()},
 		{"extra"},

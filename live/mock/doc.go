@@ -61,6 +61,14 @@
 // there is no clock: each loop is the bundle's lines verbatim, which is
 // what a client's de-duplication is tested with.
 //
+// Announcements: as the replay clock (Speed > 0) reaches each round of
+// each pass, Options.OnRound is called with its pass, index and live id
+// (how `stmotion mock` prints them). Live notifies registered with PUT
+// /v1/data/live/notify are called by the simulation endpoints, naming the
+// live id of the round the clock is in, as ShotTracker's mock does; with
+// Options.AutoNotify the mock also calls them itself, START at each
+// round's start and END at its end, as the real service does.
+//
 // Fault injection (Options.DropEvery, Delay, CorruptEvery, and
 // Server.FailNext for 500s) lets clients test reconnects, slow feeds,
 // corrupt lines and retries.

@@ -80,3 +80,29 @@ func Example() {
 	// {"type":"stats","data":{"occurred_at":1700000000500,"team_id":461,"pla...
 	// {"type":"stats","data":{"occurred_at":1700000001200,"team_id":462,"pla...
 }
+
+// Follow the rounds as the replay clock starts them (here the tiny
+// bundle's one round, at 10x real time).
+func ExampleOptions_onRound() {
+	dir, _ := os.MkdirTemp("", "example-bundle-")
+	defer os.RemoveAll(dir)
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rounds := make(chan mock.Round, 1)
+	srv, err := mock.New(dir, mock.Options{Speed: 10, OnRound: func(r mock.Round) { rounds <- r }})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	r := <-rounds
+	fmt.Println("pass", r.Pass, "round", r.Index, "live id", r.LiveID == mock.TinyLiveID, "started at", r.StartedAt_ms)
+	// Output:
+	// pass 0 round 0 live id true started at 1699999940000
+}

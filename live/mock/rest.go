@@ -340,44 +340,80 @@ func (s *Server) handleSimulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	state := strings.ToUpper(segs[5])
-	type target struct{ id, url string }
-	var targets []target
-	s.mu.Lock()
+	var targets []notifyTarget
 	if u := r.URL.Query().Get("url"); u != "" {
-		t := target{url: u}
+		t := notifyTarget{url: u}
+		s.mu.Lock()
 		for _, n := range s.notifies {
 			if n.URL == u {
 				t.id = n.ID
 				break
 			}
 		}
+		s.mu.Unlock()
 		if t.id == "" {
 			t.id = newID()
 		}
 		targets = append(targets, t)
 	} else {
-		for _, n := range s.notifies {
-			if state == "START" || n.EndNotification {
-				targets = append(targets, target{id: n.ID, url: n.URL})
-			}
-		}
+		targets = s.notifyTargets(state)
 	}
-	s.mu.Unlock()
-	var failed []string
-	for _, t := range targets {
-		if err := s.callNotify(r.Context(), t.url, t.id, state); err != nil {
-			failed = append(failed, err.Error())
-		}
-	}
-	if len(failed) > 0 {
+	if failed := s.callNotifies(r.Context(), targets, state, s.currentLiveID()); len(failed) > 0 {
 		writeError(w, http.StatusBadGateway, "notify failed: "+strings.Join(failed, "; "))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// notifyTarget is a notify to call: its id and URL.
+type notifyTarget struct{ id, url string }
+
+// notifyTargets returns the registered notifies that a notification of
+// state (START or END) goes to: all for START, those with end
+// notifications enabled for END.
+func (s *Server) notifyTargets(state string) []notifyTarget {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var targets []notifyTarget
+	for _, n := range s.notifies {
+		if state == "START" || n.EndNotification {
+			targets = append(targets, notifyTarget{id: n.ID, url: n.URL})
+		}
+	}
+	return targets
+}
+
+// callNotifies calls each target with the notification of state for live
+// id liveID and returns the failures.
+func (s *Server) callNotifies(ctx context.Context, targets []notifyTarget, state, liveID string) (failed []string) {
+	for _, t := range targets {
+		if err := s.callNotify(ctx, t.url, t.id, state, liveID); err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	return failed
+}
+
+// notifyAll calls the registered notifies with a notification of state
+// for live id liveID (AutoNotify), logging the failures. It gives up on
+// a call when the Server closes.
+func (s *Server) notifyAll(state, liveID string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	for _, f := range s.callNotifies(ctx, s.notifyTargets(state), state, liveID) {
+		s.log.Warn("mock: live notify", "state", state, "live_id", liveID, "err", f)
+	}
+}
+
 // callNotify PUTs one notification.
-func (s *Server) callNotify(ctx context.Context, target, id, state string) error {
+func (s *Server) callNotify(ctx context.Context, target, id, state, liveID string) error {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return fmt.Errorf("%q is not an http URL", target)
@@ -385,7 +421,7 @@ func (s *Server) callNotify(ctx context.Context, target, id, state string) error
 	q := u.Query()
 	q.Set("notify_id", id)
 	q.Set("action", "LIVE")
-	q.Set("data", s.b.liveID)
+	q.Set("data", liveID)
 	q.Set("state", state)
 	u.RawQuery = q.Encode()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

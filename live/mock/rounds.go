@@ -25,6 +25,105 @@ type roundRef struct {
 	round int
 }
 
+// Round is a round of the feed (a game half, a drill) as the replay clock
+// starts it (Options.OnRound).
+type Round struct {
+	Pass         int64  // 0 for the feed as recorded; with Loop, 1, 2, ... for each later pass
+	Index        int    // the round within the feed, from 0
+	LiveID       string // its live id in this pass
+	StartedAt_ms int64  // when it started, in feed time (occurred_at, shifted for the pass); 0 if unknown
+}
+
+// announceRounds calls Options.OnRound and, with AutoNotify, the
+// notifies as the replay clock reaches each round's start and end, until
+// Close (or the end of the feed without Loop).
+func (s *Server) announceRounds() {
+	defer s.wg.Done()
+	var cur *Round // the round the clock is in
+	for p, k := s.clockRound(); ; {
+		if !s.sleepUntil(s.due(p, s.roundStart_ms(k))) {
+			return
+		}
+		if cur != nil {
+			s.roundEnded(*cur)
+		}
+		r := Round{Pass: p, Index: k, LiveID: s.roundID(p, k), StartedAt_ms: s.b.rounds[k].startedAt_ms}
+		if r.StartedAt_ms != 0 {
+			r.StartedAt_ms += s.shiftOf(p).t_ms
+		}
+		s.roundStarted(r)
+		cur = &r
+		if k++; k < len(s.b.rounds) {
+			continue
+		}
+		// The pass ends at its last line.
+		if !s.sleepUntil(s.due(p, s.b.span_ms)) {
+			return
+		}
+		s.roundEnded(r)
+		cur = nil
+		if !s.opts.Loop {
+			return
+		}
+		p, k = p+1, 0
+	}
+}
+
+// clockRound returns the round the replay clock is in now, to start the
+// announcements there (at Start: the first round of the first pass).
+func (s *Server) clockRound() (pass int64, round int) {
+	p, off := s.position(time.Now())
+	return p, s.b.roundOf(max(s.b.countAt(off)-1, 0))
+}
+
+// roundStart_ms is the feed time (from the first line) at which round k
+// starts: its first line's.
+func (s *Server) roundStart_ms(k int) int64 {
+	if k == 0 {
+		return 0
+	}
+	return s.b.lines[min(s.b.rounds[k].first, len(s.b.lines)-1)].rel_ms
+}
+
+// sleepUntil waits until t, and reports false if the Server closed first.
+func (s *Server) sleepUntil(t time.Time) bool {
+	tm := time.NewTimer(time.Until(t))
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return true
+	case <-s.closed:
+		return false
+	}
+}
+
+func (s *Server) roundStarted(r Round) {
+	s.log.Info("mock: round started", "pass", r.Pass, "round", r.Index, "live_id", r.LiveID)
+	if s.opts.OnRound != nil {
+		s.opts.OnRound(r)
+	}
+	if s.opts.AutoNotify {
+		s.notifyAll("START", r.LiveID)
+	}
+}
+
+func (s *Server) roundEnded(r Round) {
+	s.log.Info("mock: round ended", "pass", r.Pass, "round", r.Index, "live_id", r.LiveID)
+	if s.opts.AutoNotify {
+		s.notifyAll("END", r.LiveID)
+	}
+}
+
+// currentLiveID is the live id of the round the replay clock is in (the
+// bundle's at Speed 0, where there is no clock), which the simulated
+// notifications name.
+func (s *Server) currentLiveID() string {
+	if s.opts.Speed == 0 {
+		return s.b.liveID
+	}
+	return s.roundID(s.clockRound())
+}
+
 // newPasses reports whether each loop is a new pass in time (see above).
 func (s *Server) newPasses() bool { return s.opts.Loop && s.opts.Speed > 0 }
 

@@ -3,11 +3,15 @@ package mock_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -368,5 +372,120 @@ func TestLateConnectionGetsItsRoundsNext(t *testing.T) {
 		if !bytes.Contains(m, []byte(`"marker"`)) {
 			t.Fatalf("first line after the markers %s: no PLAY_NEXT to the round the clock is in", m)
 		}
+	}
+}
+
+// notifyHook is an HTTP server that records the live notifications it is
+// sent.
+type notifyHook struct {
+	*httptest.Server
+	mu    sync.Mutex
+	calls []url.Values
+}
+
+func newNotifyHook(t *testing.T) *notifyHook {
+	h := &notifyHook{}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.calls = append(h.calls, r.URL.Query())
+		h.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+// seen returns the notifications so far as "STATE live_id".
+func (h *notifyHook) seen() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, q := range h.calls {
+		out = append(out, q.Get("state")+" "+q.Get("data"))
+	}
+	return out
+}
+
+// With Loop, every round of every pass is announced as the replay clock
+// reaches it (OnRound), under the live ids the feed names, and with
+// AutoNotify the registered notifies get START and END for each one.
+func TestRoundsAnnouncedAndNotified(t *testing.T) {
+	rounds := make(chan mock.Round, 16)
+	const speed = 4 // a round of 1 s of feed time lasts 250 ms
+	s := start(t, tinyHalves(t), mock.Options{Loop: true, Speed: speed, LoopGap: 100 * time.Millisecond, AutoNotify: true,
+		OnRound: func(r mock.Round) { rounds <- r }})
+	hook := newNotifyHook(t)
+	if status, body, h := do(t, s, "PUT", "/v1/data/live/notify?url="+url.QueryEscape(hook.URL), signNow); status != 204 {
+		t.Fatalf("create notify: %d %s", status, body)
+	} else if status, body, _ := do(t, s, "PUT", "/v1/data/live/notify/"+h.Get("X-ShotTracker-Notify-Id")+"/_enableEndNotify", signNow); status != 204 {
+		t.Fatalf("enable end notify: %d %s", status, body)
+	}
+	const period_ms = mock.TinySteps*100 + 100 + 1 // span + LoopGap + 1 ms of feed time
+	var got []mock.Round
+	for len(got) < 5 { // both rounds of passes 0 and 1, and pass 2's first
+		select {
+		case r := <-rounds:
+			got = append(got, r)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("rounds announced: %+v; no more", got)
+		}
+	}
+	for i, r := range got {
+		if r.Pass != int64(i/2) || r.Index != i%2 {
+			t.Errorf("round %d announced as pass %d round %d", i, r.Pass, r.Index)
+		}
+		want_ms := mock.TinyStart_ms - 60000 // live.json's started_at, for the first round
+		if r.Index == 1 {
+			want_ms = mock.TinyStart_ms + 1000 // the second half's first line
+		}
+		if want_ms += r.Pass * period_ms; r.StartedAt_ms != want_ms {
+			t.Errorf("pass %d round %d started at %d, want %d", r.Pass, r.Index, r.StartedAt_ms, want_ms)
+		}
+	}
+	if got[0].LiveID != mock.TinyLiveID || got[1].LiveID != tinyHalvesID {
+		t.Errorf("the first pass's rounds are %s and %s, want the bundle's %s and %s", got[0].LiveID, got[1].LiveID, mock.TinyLiveID, tinyHalvesID)
+	}
+	ids := map[string]bool{}
+	for _, r := range got {
+		if ids[r.LiveID] {
+			t.Errorf("live id %s announced twice", r.LiveID)
+		}
+		ids[r.LiveID] = true
+		if status, body, _ := do(t, s, "GET", "/v1/data/live/"+r.LiveID, signNow); status != 200 {
+			t.Errorf("GET announced live id %s: %d %s", r.LiveID, status, body)
+		}
+	}
+	// Pass 2 started, so pass 1 ended: its notifications are all in, in
+	// order (the first pass's first START may have come before the notify
+	// was registered).
+	want := []string{"START " + got[2].LiveID, "END " + got[2].LiveID, "START " + got[3].LiveID, "END " + got[3].LiveID}
+	seen := hook.seen()
+	i := slices.Index(seen, want[0])
+	if i < 0 || !slices.Equal(seen[i:min(i+4, len(seen))], want) {
+		t.Errorf("notifications %q, want %q in a row", seen, want)
+	}
+	if i >= 2 && !slices.Equal(seen[i-2:i], []string{"START " + got[1].LiveID, "END " + got[1].LiveID}) {
+		t.Errorf("notifications %q: the first pass's second round is not just before the second pass", seen)
+	}
+}
+
+// The simulated notifications name the live id of the round the replay
+// clock is in.
+func TestSimulatedNotifyNamesTheCurrentRound(t *testing.T) {
+	rounds := make(chan mock.Round, 4)
+	s := start(t, tinyHalves(t), mock.Options{Speed: 2, OnRound: func(r mock.Round) { rounds <- r }}) // the second round lasts 500 ms
+	hook := newNotifyHook(t)
+	for {
+		r := <-rounds
+		if r.Index == 0 {
+			continue
+		}
+		if status, body, _ := do(t, s, "PUT", "/mock/any/do/live/notify/start?url="+url.QueryEscape(hook.URL), nil); status != 204 {
+			t.Fatalf("simulate start: %d %s", status, body)
+		}
+		if seen := hook.seen(); !slices.Equal(seen, []string{"START " + tinyHalvesID}) {
+			t.Errorf("notifications %q during the second round, want START %s", seen, tinyHalvesID)
+		}
+		return
 	}
 }

@@ -73,6 +73,18 @@ type Options struct {
 	// LoopGap is the pause between the end of the feed and its restart.
 	// Zero means 1 s.
 	LoopGap time.Duration
+	// OnRound, if set, is called as the replay clock (Speed > 0) reaches
+	// the start of each round: the bundle's first, each one a PLAY_NEXT /
+	// DRILL_NEXT marker starts and, with Loop, those of every later pass
+	// under their new live ids. It is called from one goroutine of the
+	// Server, in order, and must return quickly.
+	OnRound func(Round)
+	// AutoNotify makes the mock call the registered live notifies as the
+	// real (non-mock) service does: START with a round's live id when the
+	// replay clock reaches it, END to the notifies with end notifications
+	// enabled when it ends. It needs Speed > 0. The simulation endpoints
+	// (PUT /mock/{key}/do/live/notify/start|end) work either way.
+	AutoNotify bool
 
 	// DataTypes are the data types the credentials are granted; nil
 	// means all three. A request for another gets 403.
@@ -268,6 +280,10 @@ func (s *Server) Start(ctx context.Context) error {
 				s.log.Error("mock: serve", "addr", l.Addr().String(), "err", err)
 			}
 		}()
+	}
+	if s.opts.Speed > 0 && (s.opts.OnRound != nil || s.opts.AutoNotify) {
+		s.wg.Add(1)
+		go s.announceRounds()
 	}
 	s.mu.Unlock()
 	go func() {
