@@ -203,6 +203,12 @@ func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
 // is smaller): large reads, so that the read system calls and the
 // compaction of a partial line at the end of the buffer cost little per
 // line (about 2,400 lines of 110 bytes per read).
+//
+// Mapping the file instead (mmap) saves read's copy: 77-81 instead of
+// 86-91 CPU ns per message of a 49 MB game file (minimum of 20 alternating
+// passes). But a file truncated while mapped raises SIGBUS, which crashes
+// the process unless every Next runs under debug.SetPanicOnFault with a
+// deferred recover, and that cost 89-91 ns: no gain, so files are read.
 const readBufBytes = 256 << 10
 
 // bufferedBytes returns what br holds, without reading more.
