@@ -52,7 +52,8 @@
 // that follows the feed needs it (a replay of the same times would be
 // dropped as duplicates): pass p adds p·(span + LoopGap + 1 ms) to every
 // occurred_at and p times the largest stats version to every version, its
-// rounds have new live ids (made when first named; the first pass keeps
+// rounds have new live ids (random UUIDs per Server that carry the pass
+// and round, so no state grows with the passes; the first pass keeps
 // the bundle's, byte for byte), and a PLAY_NEXT (DRILL_NEXT in a practice)
 // after its last line names the next pass's first live id. A live id
 // whose pass is over (the bundle's, say, later on) is served the pass the

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"time"
@@ -14,8 +15,8 @@ import (
 // under the id the half-time PLAY_NEXT names. With Loop and a running
 // replay clock (Speed > 0) every pass of the feed is a new stretch of
 // time: pass p is the feed with p·period_ms added to every occurred_at,
-// p·maxVersion to every stats version, and live ids of its own (fresh
-// ones, made when first named); a PLAY_NEXT (DRILL_NEXT in a practice)
+// p·maxVersion to every stats version, and live ids of its own (UUIDs
+// that carry p and the round, see roundID); a PLAY_NEXT (DRILL_NEXT in a practice)
 // after its last line names the first live id of pass p+1. At Speed 0
 // there is no clock: each connection replays the feed verbatim.
 
@@ -128,21 +129,17 @@ func (s *Server) currentLiveID() string {
 func (s *Server) newPasses() bool { return s.opts.Loop && s.opts.Speed > 0 }
 
 // roundID returns the live id of round k in pass p: the bundle's in the
-// first pass, a fresh one (made on first use) in later passes.
+// first pass; in later passes, the Server's random idBase with p and k in
+// its last 6 bytes, so that lookup reads them back and no id is stored
+// (a mock that loops for days keeps no state per pass).
 func (s *Server) roundID(p int64, k int) string {
 	if p == 0 {
 		return s.b.rounds[k].id
 	}
-	ref := roundRef{p, k}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if id, ok := s.passIDs[ref]; ok {
-		return id
-	}
-	id := newID()
-	s.passIDs[ref] = id
-	s.idRefs[id] = ref
-	return id
+	u := s.idBase
+	binary.BigEndian.PutUint32(u[10:], uint32(p))
+	binary.BigEndian.PutUint16(u[14:], uint16(k))
+	return formatUUID(u)
 }
 
 // lookup returns the round a live id names.
@@ -152,10 +149,16 @@ func (s *Server) lookup(id string) (roundRef, bool) {
 			return roundRef{0, k}, true
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ref, ok := s.idRefs[id]
-	return ref, ok
+	u, ok := parseUUID(id)
+	if !ok || [10]byte(u[:10]) != [10]byte(s.idBase[:10]) {
+		return roundRef{}, false
+	}
+	p := int64(binary.BigEndian.Uint32(u[10:]))
+	k := int(binary.BigEndian.Uint16(u[14:]))
+	if p == 0 || k >= len(s.b.rounds) || formatUUID(u) != id {
+		return roundRef{}, false
+	}
+	return roundRef{p, k}, true
 }
 
 // shift is what pass p adds to times and stats versions.

@@ -139,9 +139,8 @@ type Server struct {
 	notifies  []*decode.Notify
 	videos    []Video
 	failNext  int
-	start     time.Time           // replay clock origin, set by Start
-	passIDs   map[roundRef]string // live ids of the rounds of later passes (see rounds.go)
-	idRefs    map[string]roundRef
+	start     time.Time // replay clock origin, set by Start
+	idBase    [16]byte  // the live ids of later passes (roundID): random, with p and k in the last 6 bytes
 	conns     map[*websocket.Conn]struct{}
 	listeners []net.Listener
 	servers   []*http.Server
@@ -222,7 +221,10 @@ func New(dir string, opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, b: b, log: opts.Logger, now: opts.Now,
 		tokens: map[string]*token{}, conns: map[*websocket.Conn]struct{}{}, closed: make(chan struct{}),
-		passIDs: map[roundRef]string{}, idRefs: map[string]roundRef{}}
+	}
+	rand.Read(s.idBase[:])
+	s.idBase[6] = s.idBase[6]&0x0f | 0x40 // version 4
+	s.idBase[8] = s.idBase[8]&0x3f | 0x80 // RFC 4122 variant
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -390,8 +392,25 @@ func newID() string {
 	rand.Read(u[:])
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
+	return formatUUID(u)
+}
+
+// formatUUID writes u in the 8-4-4-4-12 hex form.
+func formatUUID(u [16]byte) string {
 	h := hex.EncodeToString(u[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// parseUUID reads a UUID in the 8-4-4-4-12 hex form (either case).
+func parseUUID(s string) (u [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	h := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
+	if _, err := hex.Decode(u[:], []byte(h)); err != nil {
+		return u, false
+	}
+	return u, true
 }
 
 // writeJSON writes v as the 200 (or status) JSON body.
