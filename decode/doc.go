@@ -106,7 +106,11 @@
 // table, parses integers without sign- or length-dependent branches, and
 // reads each ':' or ',' gap with its whitespace from one word. Both paths
 // fill the same fields (TestFastPathAgrees, TestFastPathNumbers,
-// FuzzDecode). See BenchmarkDecode, BenchmarkDecodeShuffled, and
+// FuzzDecode). A Reader runs the fast path on its buffer before looking
+// for the end of the line: a canonical location that ends its line is
+// decoded in place, without the newline search (FuzzReader compares the
+// Reader with splitting and decoding line by line). See BenchmarkDecode,
+// BenchmarkDecodeShuffled, BenchmarkReader, and
 // `stmotion bench decode [--shuffled]` for the feed-level figures.
 //
 // The hot path imports only the standard library.
