@@ -16,9 +16,9 @@ import (
 // replay clock (Speed > 0) every pass of the feed is a new stretch of
 // time: pass p is the feed with p·period_ms added to every occurred_at,
 // p·maxVersion to every stats version, and live ids of its own (UUIDs
-// that carry p and the round, see roundID); a PLAY_NEXT (DRILL_NEXT in a practice)
-// after its last line names the first live id of pass p+1. At Speed 0
-// there is no clock: each connection replays the feed verbatim.
+// that carry p and the round, see roundID); a PLAY_NEXT (DRILL_NEXT in a
+// practice) after its last line names the first live id of pass p+1. At
+// Speed 0 there is no clock: each connection replays the feed verbatim.
 
 // roundRef names one round of one pass.
 type roundRef struct {
@@ -130,8 +130,8 @@ func (s *Server) newPasses() bool { return s.opts.Loop && s.opts.Speed > 0 }
 
 // roundID returns the live id of round k in pass p: the bundle's in the
 // first pass; in later passes, the Server's random idBase with p and k in
-// its last 6 bytes, so that lookup reads them back and no id is stored
-// (a mock that loops for days keeps no state per pass).
+// its last 6 bytes (p < 2³², k < 2¹⁶), so that lookup reads them back and
+// no id is stored (a mock that loops for days keeps no state per pass).
 func (s *Server) roundID(p int64, k int) string {
 	if p == 0 {
 		return s.b.rounds[k].id
