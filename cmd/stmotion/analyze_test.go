@@ -259,8 +259,13 @@ func TestBenchPipelineRuns(t *testing.T) {
 		t.Skip("simulates and analyses a game")
 	}
 	var o, e bytes.Buffer
-	if err := Run(context.Background(), []string{"bench", "pipeline", "--minutes", "0.3", "--reps", "1", "--scale", "2", "--games", "2"}, &o, &e); err != nil {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	if err := Run(context.Background(), []string{"bench", "pipeline", "--minutes", "0.3", "--reps", "2", "--scale", "2", "--games", "2", "--cpuprofile", prof}, &o, &e); err != nil {
 		t.Fatalf("bench pipeline: %v\n%s", err, e.String())
+	}
+	// A pprof profile is gzip-compressed protobuf.
+	if data, err := os.ReadFile(prof); err != nil || !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		t.Errorf("--cpuprofile %s: %v, %d bytes, not a profile", prof, err, len(data))
 	}
 	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "memory vs length", "GOGC=10 (dense marking)", "peak RSS MB", "2 games: --jobs 1"} {
 		if !strings.Contains(o.String(), want) {

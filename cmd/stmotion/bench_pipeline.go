@@ -51,8 +51,11 @@ peak resident set size of the whole process (Linux: the kernel's VmHWM,
 reset before each run with the freed heap returned to the system; "-"
 elsewhere): what a lone run needs from the machine. Every run
 starts as a lone 'stmotion analyze' does, without the samples buffers an
-earlier Writer of the process kept (export.ReleaseBuffers). The best of
---reps runs is reported (the highest peaks).
+earlier Writer of the process kept (export.ReleaseBuffers). The stages
+take turns (--reps rounds of one run each), so that other load on a
+shared machine falls on all of them alike; the fastest of each stage's
+runs is reported, with the highest heap peaks of its runs and the peak
+RSS of its first run (later ones start from what the stages before left).
 
 A last line turns the CPU times into what each stage adds per location
 sample, as a multiple of decoding's cost (the engine's target is at most
@@ -84,7 +87,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
 	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group of the pipeline stage")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the pipeline stages' runs to `file` (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of one more run of each pipeline stage, after the timed runs, to `file` (go tool pprof)")
 	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchPipelineUsage)
@@ -143,26 +146,41 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		{"pipeline-1", func() (stageCounts, error) { return benchAnalyze(ctx, in, &fg) }},
 		{"pipeline", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
 	}
-	var results []stageResult
-	for _, st := range stages {
-		if st.name == "pipeline-1" && *cpuProfile != "" {
-			pf, err := os.Create(*cpuProfile)
-			if err != nil {
-				return err
+	// The stages take turns, one run each per round, so that a burst of
+	// other load on a shared machine slows every stage's runs alike
+	// instead of all of one stage's. Peak RSS is the first round's: in
+	// later rounds a stage would start from the RSS the pipeline stages
+	// before it left (heap the runtime keeps for reuse).
+	results := make([]stageResult, len(stages))
+	for rep := range *reps {
+		for i, st := range stages {
+			if err := measureRun(&results[i], rep == 0, rep == 0, st.run); err != nil {
+				return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
 			}
-			if err := pprof.StartCPUProfile(pf); err != nil {
-				pf.Close()
-				return err
-			}
-			defer pf.Close()
-			defer pprof.StopCPUProfile()
+			results[i].name = st.name
 		}
-		r, err := measureBest(*reps, st.run)
+	}
+	if *cpuProfile != "" {
+		// One more run of each pipeline stage, untimed, under the profiler.
+		pf, err := os.Create(*cpuProfile)
 		if err != nil {
-			return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
+			return err
 		}
-		r.name = st.name
-		results = append(results, r)
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			pf.Close()
+			return err
+		}
+		for _, st := range stages[2:] {
+			if _, err := st.run(); err != nil {
+				pprof.StopCPUProfile()
+				pf.Close()
+				return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
+			}
+		}
+		pprof.StopCPUProfile()
+		if err := pf.Close(); err != nil {
+			return err
+		}
 	}
 
 	fmt.Fprintf(stdout, "game      %s: %.0f min at %g Hz, %d location samples, %.1f MB of messages\n",
@@ -300,35 +318,45 @@ func rssMB(peak_bytes int64) string {
 const denseGCPercent = 10
 
 // measureBest runs a stage reps times and keeps the fastest run, with the
-// highest peak heap of all runs (the peak is a bound, not a speed).
+// highest peaks of all runs.
 func measureBest(reps int, run func() (stageCounts, error)) (stageResult, error) {
 	var best stageResult
 	for i := range reps {
-		// Each run starts as a lone 'stmotion analyze' does: without the
-		// column buffers an earlier run's Writer left for reuse.
-		export.ReleaseBuffers()
-		runtime.GC()
-		rss := bench.ResetPeakRSS()
-		sampler := startHeapSampler()
-		cpu0 := cpuTime()
-		start := time.Now()
-		c, err := run()
-		wall := time.Since(start)
-		cpu := cpuTime() - cpu0
-		peak := sampler.stop()
-		if err != nil {
+		if err := measureRun(&best, i == 0, true, run); err != nil {
 			return best, err
-		}
-		if i == 0 || wall < best.wall {
-			best.stageCounts, best.wall, best.cpu = c, wall, cpu
-		}
-		best.peakHeap = max(best.peakHeap, peak[0])
-		best.peakLive = max(best.peakLive, peak[1])
-		if p, ok := bench.PeakRSS(); ok && rss {
-			best.peakRSS = max(best.peakRSS, p)
 		}
 	}
 	return best, nil
+}
+
+// measureRun runs a stage once and folds the run into best: its counts and
+// times if it is the first or the fastest so far, and its peaks if higher
+// (peak RSS only with withRSS).
+func measureRun(best *stageResult, first, withRSS bool, run func() (stageCounts, error)) error {
+	// Each run starts as a lone 'stmotion analyze' does: without the
+	// column buffers an earlier run's Writer left for reuse.
+	export.ReleaseBuffers()
+	runtime.GC()
+	rss := bench.ResetPeakRSS()
+	sampler := startHeapSampler()
+	cpu0 := cpuTime()
+	start := time.Now()
+	c, err := run()
+	wall := time.Since(start)
+	cpu := cpuTime() - cpu0
+	peak := sampler.stop()
+	if err != nil {
+		return err
+	}
+	if first || wall < best.wall {
+		best.stageCounts, best.wall, best.cpu = c, wall, cpu
+	}
+	best.peakHeap = max(best.peakHeap, peak[0])
+	best.peakLive = max(best.peakLive, peak[1])
+	if p, ok := bench.PeakRSS(); ok && rss && withRSS {
+		best.peakRSS = max(best.peakRSS, p)
+	}
+	return nil
 }
 
 // heapSampler samples the Go heap every 2 ms until stop (runtime/metrics,
