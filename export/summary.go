@@ -73,6 +73,7 @@ type QualitySummary struct {
 	StaleStats     int64 `json:"stale_stats"`
 	DroppedSensors int64 `json:"dropped_sensors"`
 	NoCourt        bool  `json:"no_court"`
+	Truncated      bool  `json:"truncated"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -102,7 +103,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, BadTimes: q.BadTimes, Unknown: q.Unknown,
 		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
 		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats,
-		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt,
+		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 	}
 	return s
 }

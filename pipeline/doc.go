@@ -16,6 +16,10 @@
 //     (quality.bad_lines), the first few reported by Run.Warnings with
 //     their file and line, and skipped; Options.Strict fails the input
 //     instead.
+//   - A compressed recording cut short (an interrupted copy or recorder)
+//     is analysed up to the break, with a warning that says after which
+//     line, and quality.truncated set; Options.Strict fails it. Any other
+//     read or decompression error fails the input.
 //
 // The heatmap analyzer learns the teams' attacking directions from the
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →

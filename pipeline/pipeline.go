@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ type Options struct {
 	Foreground bool          // write samples batches on the engine's goroutine (export.WithForeground)
 	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
 	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
-	Strict     bool          // fail an input that has any line that does not decode
+	Strict     bool          // fail an input that has any line that does not decode, or is cut short
 	// AllowMirrored accepts a court.json whose corners run
 	// counterclockwise: the sensor frame is taken to be left-handed and
 	// positions are mirrored into the court frame (court.Options).
@@ -87,6 +88,9 @@ type Run struct {
 	warnings []string
 	bad      []string // the first MaxReported bad lines
 	nBad     int64
+	// truncated is the warning for a compressed recording cut short
+	// (analysed up to the break); empty otherwise.
+	truncated string
 }
 
 // Open wires input b, as session sessionID, to a new export writer of
@@ -233,7 +237,13 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		}
 	}
 	if err := r.reader.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", r.b.MessagesPath, err)
+		if r.opt.Strict || !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("%s: %w", r.b.MessagesPath, err)
+		}
+		// A compressed recording cut short (an interrupted copy or
+		// recorder): what was read is analysed, as bad lines are skipped.
+		r.sess.NoteTruncated()
+		r.truncated = fmt.Sprintf("%s: %v; what came before was analysed (quality.truncated)", r.b.MessagesPath, err)
 	}
 	if r.opt.Strict && r.nBad > 0 {
 		return nil, fmt.Errorf("%s: %s (--strict); first: %s", r.b.MessagesPath, linesNotDecoding(r.nBad, ""), r.bad[0])
@@ -259,6 +269,9 @@ func (r *Run) Warnings() []string {
 	ws = append(ws, r.bad...)
 	if more := r.nBad - int64(len(r.bad)); more > 0 {
 		ws = append(ws, fmt.Sprintf("%s: %s (skipped and counted in quality.bad_lines)", r.b.MessagesPath, linesNotDecoding(more, "more ")))
+	}
+	if r.truncated != "" {
+		ws = append(ws, r.truncated)
 	}
 	return ws
 }

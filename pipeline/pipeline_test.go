@@ -1,13 +1,19 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
@@ -237,5 +243,84 @@ func TestASCIITitle(t *testing.T) {
 		if got := asciiTitle(c.in); got != c.want {
 			t.Errorf("asciiTitle(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// A compressed recording cut short (an interrupted copy) is analysed up to
+// the break, with a warning and quality.truncated; --strict fails it, and
+// a corrupt stream still fails the input.
+func TestTruncatedRecording(t *testing.T) {
+	dir := t.TempDir()
+	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(msgs)
+	zw.Close()
+	zst, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := map[string][]byte{".jsonl.gz": gz.Bytes(), ".jsonl.zst": zst.EncodeAll(msgs, nil)}
+	for ext, data := range compressed {
+		path := filepath.Join(dir, "cut"+ext)
+		os.WriteFile(path, data[:len(data)/2], 0o644)
+		for _, strict := range []bool{false, true} {
+			out := filepath.Join(t.TempDir(), "out")
+			b, err := decode.OpenBundle(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := options(out)
+			opt.Strict = strict
+			r, err := Open(b, "cut", opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := r.Do(context.Background())
+			if strict {
+				if err == nil || !strings.Contains(err.Error(), "the file is truncated") || !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Errorf("%s --strict: error %v, want the truncation", ext, err)
+				}
+				if files := tableFiles(t, out); len(files) > 0 {
+					t.Errorf("%s --strict: files left after the error: %q", ext, files)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", ext, err)
+			}
+			q := sum.Quality
+			if !q.Truncated || q.Locations == 0 || q.Messages >= int64(bytes.Count(msgs, []byte("\n"))) {
+				t.Errorf("%s: quality %+v: want truncated, some of the messages", ext, q)
+			}
+			ws := r.Warnings()
+			if last := ws[len(ws)-1]; !strings.HasPrefix(last, path+": decode: read "+path+" after line ") || !strings.Contains(last, "quality.truncated") {
+				t.Errorf("%s: warnings %q: want the truncation last", ext, ws)
+			}
+			if files := tableFiles(t, out); len(files) != export.NumTables {
+				t.Errorf("%s: %d files written, want the %d tables: %q", ext, len(files), export.NumTables, files)
+			}
+		}
+	}
+	// A corrupt stream is not a truncation: the input fails.
+	bad := bytes.Clone(gz.Bytes())
+	for i := len(bad) / 3; i < len(bad)/3+64; i++ {
+		bad[i] ^= 0x5a
+	}
+	path := filepath.Join(dir, "corrupt.jsonl.gz")
+	os.WriteFile(path, bad, 0o644)
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(b, "corrupt", options(filepath.Join(t.TempDir(), "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(context.Background()); err == nil {
+		t.Error("a corrupt gzip stream was analysed")
 	}
 }

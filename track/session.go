@@ -190,6 +190,10 @@ func (s *Session) Attach(a Analyzer) error {
 // shows in Quality.BadLines.
 func (s *Session) NoteBadLine() { s.q.BadLines++ }
 
+// NoteTruncated records that the caller's input ended early (a compressed
+// recording cut short), so that it shows in Quality.Truncated.
+func (s *Session) NoteTruncated() { s.q.Truncated = true }
+
 // Period_ms returns the grid period (0 until the feed's rate is known).
 func (s *Session) Period_ms() int64 { return s.period_ms }
 

@@ -198,6 +198,9 @@ type Quality struct {
 	// Config.MaxSensors (dropped to keep memory bounded).
 	DroppedSensors int64
 	NoCourt        bool // the session ran in the sensor frame
+	// Truncated: the input ended in the middle of its compressed stream
+	// (a copy or a recording cut short); what came before was analysed.
+	Truncated bool
 }
 
 // Summary is everything the engine knows at the end of a session.

@@ -48,10 +48,12 @@ Outputs under --out:
                  heatmaps per team, player and ball, shot charts, PNG and SVG
 A short report per team goes to stdout; problems go to stderr, each with its
 file (and line for bad lines). Lines that do not decode are skipped, counted
-(quality.bad_lines) and reported; --strict fails the input instead. Inputs
-are independent: a bad one (unreadable, invalid court, nothing decodable) is
-reported and the others still complete. The exit status is 1 when any
-input failed, and the last line says how many succeeded.
+(quality.bad_lines) and reported, and a compressed recording cut short is
+analysed up to the break (quality.truncated); --strict fails the input
+instead. Inputs are independent: a bad one (unreadable, invalid court,
+nothing decodable) is reported and the others still complete. The exit
+status is 1 when any input failed, and the last line says how many
+succeeded.
 
 Flags:
 `
@@ -93,7 +95,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"and period without any (nor shots of the other team) stays unfolded")
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, "heatmap cell `size` in metres")
 	fs.Float64Var(&cfg.hz, "hz", 0, "output grid `rate` in Hz (0: the feed's median sample rate)")
-	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode (default: count, report and skip them)")
+	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode or is cut short (default: count, report and skip them)")
 	fs.BoolVar(&cfg.mirrored, "allow-mirrored", false, "accept a court.json whose corners ne, se, sw, nw run counterclockwise: the sensor\n"+
 		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
 		"(default: such a court fails its input, since swapped corners look the same)")
