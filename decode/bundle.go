@@ -171,7 +171,8 @@ func IsRecordingName(name string) bool {
 // FindBundles expands paths into the bundles and recordings to analyse, in
 // a stable (sorted) order per argument:
 //   - a file is taken as a recording, whatever its name;
-//   - a directory holding a messages.jsonl[.gz|.zst] is one bundle;
+//   - a directory holding a messages.jsonl[.gz|.zst] is one bundle (with
+//     more than one of them, OpenBundle fails and says which to keep);
 //   - any other directory is searched recursively for bundle directories
 //     (not descended into) and recording files (IsRecordingName); hidden
 //     entries are skipped.
@@ -201,7 +202,11 @@ func FindBundles(paths ...string) ([]string, error) {
 				return nil
 			}
 			if d.IsDir() {
-				if _, err := findMessages(q); err == nil {
+				// A bundle, or a directory that means to be one but holds
+				// several messages files: OpenBundle then says which to
+				// keep, rather than each being read as a bare recording
+				// without the bundle's court and roster.
+				if _, err := findMessages(q); err == nil || !errors.Is(err, ErrNotBundle) {
 					found = append(found, q)
 					return filepath.SkipDir
 				}

@@ -130,6 +130,8 @@ func TestFindBundles(t *testing.T) {
 		"season/g1/" + BundleLive:             testLiveJSON,
 		"season/g1/extra.jsonl":               testLine, // inside a bundle: not a recording of its own
 		"season/g2/" + BundleMessages + ".gz": "x",
+		"season/g3/" + BundleMessages:         testLine, // two messages files: a bundle that
+		"season/g3/" + BundleMessages + ".gz": "x",      // fails to open, not two recordings
 		"season/loose.jsonl.zst":              "x",
 		"season/notes.txt":                    "x",
 		"season/.hidden/" + BundleMessages:    testLine,
@@ -143,9 +145,12 @@ func TestFindBundles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{j("season/deep/er/r.ndjson"), j("season/g1"), j("season/g2"), j("season/loose.jsonl.zst"), j("single"), j("plain.txt")}
+	want := []string{j("season/deep/er/r.ndjson"), j("season/g1"), j("season/g2"), j("season/g3"), j("season/loose.jsonl.zst"), j("single"), j("plain.txt")}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if _, err := OpenBundle(j("season/g3")); err == nil || !strings.Contains(err.Error(), "more than one messages file") {
+		t.Errorf("OpenBundle of a directory with two messages files: %v", err)
 	}
 	if _, err := FindBundles(j("empty")); !errors.Is(err, ErrNotBundle) {
 		t.Errorf("empty dir: got %v, want ErrNotBundle", err)
