@@ -126,6 +126,11 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.hz < 0 {
 		return usageError(fs, fmt.Errorf("--hz %g: want a rate ≥ 0", cfg.hz))
 	}
+	// An --out that cannot be a directory fails every input alike: say it
+	// once, before any work.
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return fmt.Errorf("analyze: --out: %w", err)
+	}
 	args = fs.Args()
 	sample := ""
 	if len(args) == 0 {

@@ -53,6 +53,21 @@ func exitCode(err error) int {
 	return 0
 }
 
+// An --out that cannot be a directory is one error before any input is
+// read, not one per input.
+func TestAnalyzeBadOut(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(out, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "missing-input-never-read")
+	_, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, in)
+	if err == nil || !strings.Contains(err.Error(), "--out") || exitCode(err) != 1 || strings.Contains(stderr, in) {
+		t.Errorf("--out a file: error %v (exit %d), stderr %q", err, exitCode(err), stderr)
+	}
+}
+
 func TestAnalyzeOneBundle(t *testing.T) {
 	in := shortBundle(t, t.TempDir(), "g1")
 	out := t.TempDir()
