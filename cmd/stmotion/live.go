@@ -169,6 +169,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if api == "" || liveID == "" {
 		return bad("--api and --live-id are required (or --demo)")
 	}
+	if user == "" || secret == "" {
+		// Every REST request is signed (live.Credentials.Sign): without
+		// both, the first one would fail after the servers had started.
+		return bad("--user and --secret (or $SHOTTRACKER_USER and $SHOTTRACKER_SECRET) are required: every API request is HMAC-signed")
+	}
 	maxFollow := 0 // Join's default
 	if demo {
 		// The looping mock announces every pass's live ids: follow them

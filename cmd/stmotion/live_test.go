@@ -342,6 +342,8 @@ func TestLiveDemoPrintsEachHalf(t *testing.T) {
 }
 
 func TestLiveUsageErrors(t *testing.T) {
+	t.Setenv("SHOTTRACKER_USER", "")
+	t.Setenv("SHOTTRACKER_SECRET", "")
 	for _, args := range [][]string{
 		{"live"},
 		{"live", "--api", "http://127.0.0.1:1"},
@@ -349,6 +351,8 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live", "--api", "http://x", "--live-id", "L", "--dt", "VIDEO"},
 		{"live", "--api", "http://x", "--live-id", "L", "--rate", "0"},
 		{"live", "--api", "http://x", "--live-id", "L", "--cell", "0"},
+		{"live", "--api", "http://x", "--live-id", "L"},                // no credentials
+		{"live", "--api", "http://x", "--live-id", "L", "--user", "u"}, // no secret
 	} {
 		var stdout, stderr bytes.Buffer
 		err := Run(context.Background(), args, &stdout, &stderr)
