@@ -40,6 +40,12 @@ const (
 // a few KiB.
 const maxBundleJSON_bytes = 64 << 20
 
+// Stdin is the path that names standard input: OpenBundle takes it as a
+// bare recording, OpenRecording reads it (plain, gzip or zstd, told apart
+// by the first bytes as for files) and does not close it, and FindBundles
+// passes it through.
+const Stdin = "-"
+
 // ErrNotBundle means a path is neither a bundle directory (one holding a
 // messages.jsonl[.gz|.zst]) nor a recording file.
 var ErrNotBundle = errors.New("not a session bundle or recording")
@@ -69,6 +75,9 @@ type Bundle struct {
 // names the file that was wrong; a directory without a messages file wraps
 // ErrNotBundle.
 func OpenBundle(path string) (*Bundle, error) {
+	if path == Stdin {
+		return &Bundle{Path: path, MessagesPath: path}, nil
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("decode: open bundle: %w", err)
@@ -170,7 +179,7 @@ func IsRecordingName(name string) bool {
 
 // FindBundles expands paths into the bundles and recordings to analyse, in
 // a stable (sorted) order per argument:
-//   - a file is taken as a recording, whatever its name;
+//   - a file is taken as a recording, whatever its name, and so is Stdin;
 //   - a directory holding a messages.jsonl[.gz|.zst] is one bundle (with
 //     more than one of them, OpenBundle fails and says which to keep);
 //   - any other directory is searched recursively for bundle directories
@@ -182,6 +191,10 @@ func IsRecordingName(name string) bool {
 func FindBundles(paths ...string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
+		if p == Stdin {
+			out = append(out, p)
+			continue
+		}
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("decode: find bundles: %w", err)

@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,4 +201,59 @@ func ExampleOpenBundle() {
 	// live: a1140480 GAME_ROUND
 	// court.json present: false
 	// location 123
+}
+
+// withStdin makes os.Stdin read data for the rest of the test.
+func withStdin(t *testing.T, data string) *os.File {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "stdin")
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = f
+	t.Cleanup(func() { os.Stdin = old; f.Close() })
+	return f
+}
+
+// "-" is standard input: a bare recording, read plain or compressed and
+// left open.
+func TestStdin(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(testLine + "\n" + testLine + "\n"))
+	zw.Close()
+	for name, data := range map[string]string{"plain": testLine + "\n" + testLine + "\n", "gzip": gz.String()} {
+		f := withStdin(t, data)
+		paths, err := FindBundles(Stdin)
+		if err != nil || !reflect.DeepEqual(paths, []string{Stdin}) {
+			t.Fatalf("%s: FindBundles(-) = %q, %v", name, paths, err)
+		}
+		b, err := OpenBundle(Stdin)
+		if err != nil || b.Dir != "" || b.MessagesPath != Stdin {
+			t.Fatalf("%s: OpenBundle(-) = %+v, %v", name, b, err)
+		}
+		r, err := b.OpenMessages(ReaderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m Message
+		n := 0
+		for r.Next(&m) {
+			n++
+		}
+		if n != 2 || r.Err() != nil {
+			t.Errorf("%s: %d messages, err %v; want 2", name, n, r.Err())
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Stat(); err != nil {
+			t.Errorf("%s: standard input closed by Close: %v", name, err)
+		}
+	}
 }

@@ -117,8 +117,15 @@ type Reader struct {
 	done   bool
 }
 
-// OpenRecording opens a recording file. Close it when done.
+// OpenRecording opens a recording file, or standard input for Stdin ("-").
+// Close it when done.
 func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
+	if path == Stdin {
+		if opt.Name == "" {
+			opt.Name = "standard input"
+		}
+		return NewReader(os.Stdin, opt) // Close leaves standard input open
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("decode: open recording: %w", err)

@@ -115,7 +115,7 @@ func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 // besideHint explains, for a bare recording with a bundle file called name
 // in its directory, why that file was not read: only a bundle's files are.
 func besideHint(b *decode.Bundle, name string) string {
-	if b.Dir != "" {
+	if b.Dir != "" || b.Path == decode.Stdin {
 		return ""
 	}
 	if fi, err := os.Stat(filepath.Join(filepath.Dir(b.Path), name)); err != nil || fi.IsDir() {
@@ -306,7 +306,8 @@ func (r *Run) Shots() []heatmap.Shot {
 func (r *Run) Stats() decode.RecordingStats { return r.reader.Stats() }
 
 // SessionID is the live id of a bundle when live.json has one, otherwise
-// the name of the bundle directory or recording file without extensions.
+// the name of the bundle directory or recording file without extensions
+// ("stdin" for decode.Stdin).
 func SessionID(b *decode.Bundle) string {
 	if b.Live != nil {
 		for _, t := range b.Live.Teams {
@@ -314,6 +315,9 @@ func SessionID(b *decode.Bundle) string {
 				return t.Live.ID
 			}
 		}
+	}
+	if b.Path == decode.Stdin {
+		return "stdin"
 	}
 	name := filepath.Base(filepath.Clean(b.Path))
 	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {

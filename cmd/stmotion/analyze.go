@@ -33,9 +33,10 @@ Analyses ShotTracker recordings and writes movement analytics.
 
 INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
 subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
-.jsonl.zst; any file is read as a recording), or a directory searched
-recursively for both. Without INPUT the built-in sample game is analysed
-(a deterministic simulated game).
+.jsonl.zst; any file is read as a recording; - reads one from standard
+input, session id "stdin"), or a directory searched recursively for both.
+Without INPUT the built-in sample game is analysed (a deterministic
+simulated game).
 
 Outputs under --out:
   one session:   <table>.parquet (.arrow with --format arrow) and summary.json
@@ -225,7 +226,15 @@ func planInputs(args []string) ([]input, []export.FailedInput) {
 	var ins []input
 	var failed []export.FailedInput
 	seen := map[string]int{}
+	stdin := false
 	for _, a := range args {
+		if a == decode.Stdin {
+			if stdin {
+				failed = append(failed, export.FailedInput{Source: a, Error: "standard input (-) given more than once: it can be read only once"})
+				continue
+			}
+			stdin = true
+		}
 		paths, err := decode.FindBundles(a)
 		if err != nil {
 			failed = append(failed, export.FailedInput{Source: a, Error: err.Error()})

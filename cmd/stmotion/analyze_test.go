@@ -53,6 +53,35 @@ func exitCode(err error) int {
 	return 0
 }
 
+// "-" reads a recording from standard input (session id "stdin"), once.
+func TestAnalyzeStdin(t *testing.T) {
+	b := shortBundle(t, t.TempDir(), "g")
+	f, err := os.Open(filepath.Join(b, decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	old := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = old }()
+	out := t.TempDir()
+	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, "-", "-")
+	if exitCode(err) != 1 || !strings.Contains(stderr, "standard input (-) given more than once") || !strings.Contains(stdout, "1 of 2 inputs analysed") {
+		t.Fatalf("analyze - -: %v (exit %d)\n%s", err, exitCode(err), stderr)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	if len(multi.Sessions) != 1 || len(multi.Failed) != 1 {
+		t.Fatalf("summary.json: %d sessions, %d failed; want 1 and 1", len(multi.Sessions), len(multi.Failed))
+	}
+	if sum := multi.Sessions[0]; sum.SessionID != "stdin" || sum.Source != "-" || sum.Quality.Locations == 0 {
+		t.Errorf("summary.json of -: session %q, source %q, %d locations", sum.SessionID, sum.Source, sum.Quality.Locations)
+	}
+	if strings.Contains(stderr, "beside it") {
+		t.Errorf("stderr speaks of files beside standard input:\n%s", stderr)
+	}
+}
+
 // An --out that cannot be a directory is one error before any input is
 // read, not one per input.
 func TestAnalyzeBadOut(t *testing.T) {

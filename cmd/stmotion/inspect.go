@@ -24,7 +24,8 @@ func init() {
 const inspectUsage = `Usage: stmotion inspect [flags] FILE...
 
 Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
-from the content) or session bundle directory and prints what it holds:
+from the content; - is standard input) or session bundle directory and
+prints what it holds:
 lines and messages by type, the time span, the sensors (players and balls,
 with ids, roster names from a bundle, sample counts, the median interval
 and the sample rate from the intervals near it, so gaps do not count), the

@@ -133,6 +133,39 @@ func TestInspectJSON(t *testing.T) {
 	}
 }
 
+// "-" inspects standard input: the same report as for the file.
+func TestInspectStdin(t *testing.T) {
+	text, _ := inspectRecording()
+	p := filepath.Join(t.TempDir(), "game.jsonl.gz")
+	if err := os.WriteFile(p, gzipped(t, text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := func(arg string) inspectReport {
+		var stdout, stderr bytes.Buffer
+		if err := Run(context.Background(), []string{"inspect", "--json", arg}, &stdout, &stderr); err != nil {
+			t.Fatalf("inspect %s: %v\nstderr: %s", arg, err, stderr.String())
+		}
+		var rep inspectReport
+		if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+			t.Fatalf("inspect %s: %v\n%s", arg, err, stdout.String())
+		}
+		return rep
+	}
+	want := report(p)
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	old := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = old }()
+	got := report("-")
+	if got.Messages != want.Messages || got.Compression != "gzip" || !reflect.DeepEqual(got.ByType, want.ByType) || !reflect.DeepEqual(got.Sensors, want.Sensors) {
+		t.Errorf("inspect -: %d messages (%s) %v; the file's: %d %v", got.Messages, got.Compression, got.ByType, want.Messages, want.ByType)
+	}
+}
+
 func TestInspectText(t *testing.T) {
 	text, bad := inspectRecording()
 	dir := t.TempDir()
