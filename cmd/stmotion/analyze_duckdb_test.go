@@ -86,11 +86,23 @@ func npmPackages(t *testing.T, what string, pkgs ...string) (node, modules strin
 // is decoded as JSON into out.
 func runNode(t *testing.T, node, modules, script string, in, out any) {
 	t.Helper()
+	runNodeIn(t, "", node, modules, script, in, out)
+}
+
+// runNodeIn is runNode with the script's working directory dir ("" for
+// the test's).
+func runNodeIn(t *testing.T, dir, node, modules, script string, in, out any) {
+	t.Helper()
 	b, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, filepath.Join("testdata", script))
+	scriptPath, err := filepath.Abs(filepath.Join("testdata", script))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, scriptPath)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "STMOTION_NODE_MODULES="+modules)
 	cmd.Stdin = bytes.NewReader(b)
 	var stdout, stderr bytes.Buffer
@@ -440,6 +452,62 @@ func TestAnalyzeDuckDBHive(t *testing.T) {
 	sr := res["samples"].Rows
 	if len(sr) != 2 || num(t, sr[0][1]) != num(t, sr[1][1]) || num(t, sr[0][1]) == 0 {
 		t.Errorf("samples per session = %v, want two equal non-zero counts (the same bundle twice)", sr)
+	}
+}
+
+// The SQL in docs/querying.md runs as written: every statement of its
+// sql blocks, in DuckDB started inside an output directory as the doc
+// says (a one-session one for most, a two-session one for the blocks that
+// read the Hive layout), without an error, and every SELECT gives rows.
+func TestQueryingDocSQL(t *testing.T) {
+	node, modules := duckDB(t)
+	doc, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "querying.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := pipeline.WriteSample(context.Background(), filepath.Join(t.TempDir(), "bundles"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := t.TempDir(), t.TempDir()
+	for _, run := range [][]string{{"--out", one, path}, {"--out", two, path, path}} {
+		var stdout, stderr bytes.Buffer
+		if err := Run(context.Background(), append([]string{"analyze", "--quiet", "--images=false"}, run...), &stdout, &stderr); err != nil {
+			t.Fatalf("analyze %v: %v\n%s", run, err, stderr.String())
+		}
+	}
+	queries := map[string]map[string]string{one: {}, two: {}}
+	n := 0
+	for _, block := range strings.Split(string(doc), "```sql\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		dir := one
+		if strings.Contains(block, "*/*.parquet") {
+			dir = two
+		}
+		for _, stmt := range strings.Split(block, ";") {
+			if stmt = strings.TrimSpace(stmt); stmt != "" {
+				n++
+				queries[dir][fmt.Sprintf("%03d", n)] = stmt // the script runs them in name order on one connection
+			}
+		}
+	}
+	if n < 8 {
+		t.Fatalf("found %d SQL statements in docs/querying.md; the extraction is broken", n)
+	}
+	for dir, qs := range queries {
+		var out map[string]duckResult
+		runNodeIn(t, dir, node, modules, "duckdb_query.mjs", map[string]any{"queries": qs}, &out)
+		for name, sql := range qs {
+			r, ok := out[name]
+			switch {
+			case !ok:
+				t.Errorf("no result for %s", sql)
+			case r.Error != "":
+				t.Errorf("docs/querying.md statement fails: %s\nSQL: %s", r.Error, sql)
+			case strings.HasPrefix(strings.ToUpper(sql), "SELECT") && len(r.Rows) == 0:
+				t.Errorf("docs/querying.md query gives no rows: %s", sql)
+			}
+		}
 	}
 }
 
