@@ -53,17 +53,21 @@ func exitCode(err error) int {
 	return 0
 }
 
-// "-" reads a recording from standard input (session id "stdin"), once.
-func TestAnalyzeStdin(t *testing.T) {
-	b := shortBundle(t, t.TempDir(), "g")
-	f, err := os.Open(filepath.Join(b, decode.BundleMessages))
+// stdinFrom makes os.Stdin read the file at path until the test ends.
+func stdinFrom(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	old := os.Stdin
 	os.Stdin = f
-	defer func() { os.Stdin = old }()
+	t.Cleanup(func() { os.Stdin = old; f.Close() })
+}
+
+// "-" reads a recording from standard input (session id "stdin"), once.
+func TestAnalyzeStdin(t *testing.T) {
+	stdinFrom(t, filepath.Join(shortBundle(t, t.TempDir(), "g"), decode.BundleMessages))
 	out := t.TempDir()
 	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, "-", "-")
 	if exitCode(err) != 1 || !strings.Contains(stderr, "standard input (-) given more than once") || !strings.Contains(stdout, "1 of 2 inputs analysed") {

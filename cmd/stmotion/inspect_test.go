@@ -152,14 +152,7 @@ func TestInspectStdin(t *testing.T) {
 		return rep
 	}
 	want := report(p)
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	old := os.Stdin
-	os.Stdin = f
-	defer func() { os.Stdin = old }()
+	stdinFrom(t, p)
 	got := report("-")
 	if got.Messages != want.Messages || got.Compression != "gzip" || !reflect.DeepEqual(got.ByType, want.ByType) || !reflect.DeepEqual(got.Sensors, want.Sensors) {
 		t.Errorf("inspect -: %d messages (%s) %v; the file's: %d %v", got.Messages, got.Compression, got.ByType, want.Messages, want.ByType)
