@@ -20,7 +20,7 @@ func init() {
 	register("mock", "serve a session bundle as a local ShotTracker API (REST + websocket) for development", runMock)
 }
 
-const mockUsage = `Usage: stmotion mock [--bundle DIR] [flags]
+const mockUsage = `Usage: stmotion mock [--bundle PATH] [flags]
 
 Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
@@ -28,7 +28,9 @@ tokens, and a websocket that replays the bundle's messages verbatim at
 --speed, filtered by the token's data types. Each live id a PLAY_NEXT /
 DRILL_NEXT marker names (a game's second half) is served too, its feed
 starting after the marker. Without --bundle it serves the built-in sample
-game, generated into a temporary directory.
+game, generated into a temporary directory. A bundle without live.json, or
+a bare recording, is served under made-up live information (a live id
+derived from its path, the same in every run).
 
 The first line on stdout is
   <base URL> live_id=<id> ws=<websocket URL> auth=<hmac|none>
@@ -59,7 +61,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.PrintDefaults()
 	}
 	var opts mock.Options
-	bundle := fs.String("bundle", "", "session bundle directory to serve (default: the built-in sample)")
+	bundle := fs.String("bundle", "", "session bundle directory or recording to serve (default: the built-in sample)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "REST (and websocket) listen address; port 0 picks a free port")
 	fs.StringVar(&opts.WSListen, "ws-listen", "", "serve the websocket on its own address instead of the REST one")
 	fs.Float64Var(&opts.Speed, "speed", 1, "replay speed: 1 real time, 2 twice as fast, 0 as fast as the client reads")

@@ -3,13 +3,14 @@ package mock
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	json "github.com/goccy/go-json"
 
@@ -105,6 +106,7 @@ type bundle struct {
 	dir       string
 	info      decode.LiveInfo
 	liveID    string
+	madeUp    bool // no live.json: info was made up (madeUpLiveInfo)
 	meta      decode.LiveMeta
 	sub       decode.Subscribe // roster; Token cleared
 	court     []byte           // nil when the bundle has no court.json
@@ -156,16 +158,16 @@ func loadBundle(dir string) (*bundle, error) {
 	if err != nil {
 		return nil, &BundleError{Path: dir, Err: err}
 	}
-	if ob.Dir == "" {
-		return nil, &BundleError{Path: dir, Err: errors.New("a bare recording has no live.json: serve a bundle directory")}
-	}
 	b := &bundle{dir: dir, players: map[int64]decode.Player{}, teamNames: map[int64]string{}, court: ob.Court,
 		baseStats: ob.Stats, baseShots: ob.Shots}
 	p := filepath.Join(dir, decode.BundleLive)
-	if ob.Live == nil {
-		return nil, &BundleError{Path: p, Err: os.ErrNotExist}
+	if ob.Live != nil {
+		b.info = *ob.Live
+	} else {
+		// A bundle recorded without live.json, or a bare recording:
+		// served under live information made up from what there is.
+		b.info, b.madeUp = madeUpLiveInfo(dir, ob.Subscribe), true
 	}
-	b.info = *ob.Live
 	for _, t := range b.info.Teams {
 		if b.liveID == "" && t.Live.ID != "" {
 			b.liveID, b.meta = t.Live.ID, t.Live
@@ -191,7 +193,45 @@ func loadBundle(dir string) (*bundle, error) {
 	if err := b.loadMessages(ob.MessagesPath); err != nil {
 		return nil, err
 	}
+	if b.madeUp {
+		// The made-up session starts with the feed.
+		b.meta.StartedAt_ms, b.rounds[0].startedAt_ms = b.first_ms, b.first_ms
+		for i := range b.info.Teams {
+			b.info.Teams[i].Live.StartedAt_ms = b.first_ms
+		}
+	}
 	return b, nil
+}
+
+// madeUpLiveInfo is the live information of a feed without live.json: a
+// game session under a live id derived from the bundle's absolute path (so
+// the same bundle gets the same id in every run), named after it, for
+// subscribe.json's teams (or one team 0 without it). Its start is set
+// once the feed is read.
+func madeUpLiveInfo(path string, sub *decode.Subscribe) decode.LiveInfo {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	h := sha256.Sum256([]byte("stmotion mock live id\x00" + abs))
+	u := [16]byte(h[:16])
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	name := filepath.Base(abs)
+	for _, ext := range []string{".gz", ".zst", ".jsonl"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	meta := decode.LiveMeta{ID: formatUUID(u), Type: "GAME_ROUND", Name: name, IsGameEvent: true}
+	var info decode.LiveInfo
+	if sub != nil {
+		for _, t := range sub.Teams {
+			info.Teams = append(info.Teams, decode.LiveTeam{ID: t.ID, Name: t.Name, Live: meta})
+		}
+	}
+	if len(info.Teams) == 0 {
+		info.Teams = []decode.LiveTeam{{Live: meta}}
+	}
+	return info
 }
 
 // Lines returns the lines of a feed as the mock replays them: split at

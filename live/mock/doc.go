@@ -1,6 +1,9 @@
 // Package mock is a local ShotTracker API that serves one session bundle,
 // for developing and testing against before (or instead of) the real
-// service. It follows the seed's description of ShotTracker's own mock:
+// service. A bundle without live.json, or a bare recording, is served
+// under made-up live information: a live id derived from its path (the
+// same in every run), subscribe.json's teams, the feed's start. It
+// follows the seed's description of ShotTracker's own mock:
 //
 //   - REST: /v1/data/live/{id} and its /_subscribe, /court, /stats,
 //     /stats/details, /shots and /video; the LIVE notify endpoints; the

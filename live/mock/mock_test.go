@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -530,8 +531,8 @@ func TestBundleErrors(t *testing.T) {
 		t.Errorf("empty dir: err %v, want ErrBundle and decode.ErrNotBundle", err)
 	}
 	os.WriteFile(filepath.Join(dir, "messages.jsonl"), []byte("{}\n"), 0o644)
-	if _, err := mock.New(dir, mock.Options{}); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "live.json") {
-		t.Errorf("no live.json: err %v, want not exist naming live.json", err)
+	if s, err := mock.New(dir, mock.Options{}); err != nil || len(s.LiveID()) != 36 {
+		t.Errorf("no live.json: err %v, want it served under a made-up live id (TestMadeUpLiveInfo)", err)
 	}
 	dir = tinyDir(t)
 	os.Remove(filepath.Join(dir, "messages.jsonl"))
@@ -545,6 +546,56 @@ func TestBundleErrors(t *testing.T) {
 	}
 	if _, err := mock.New(tinyDir(t), mock.Options{DataTypes: []string{"VIDEO"}}); err == nil {
 		t.Errorf("unknown data type accepted")
+	}
+}
+
+// A bundle without live.json, or a bare recording, is served under made-up
+// live information: a live id from its path (the same in every run), its
+// roster's teams, the feed's start.
+func TestMadeUpLiveInfo(t *testing.T) {
+	noLive := tinyDir(t)
+	os.Remove(filepath.Join(noLive, "live.json"))
+	bare := filepath.Join(t.TempDir(), "rec.jsonl")
+	data, err := os.ReadFile(filepath.Join(noLive, "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(bare, data, 0o644)
+	ids := map[string]bool{}
+	for _, c := range []struct {
+		path  string
+		teams []int64
+	}{{noLive, []int64{mock.TinyHomeTeam, mock.TinyAwayTeam}}, {bare, []int64{0}}} {
+		again, err := mock.New(c.path, mock.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := start(t, c.path, mock.Options{})
+		id := s.LiveID()
+		if id != again.LiveID() || ids[id] || id == mock.TinyLiveID || len(id) != 36 {
+			t.Errorf("%s: live id %q (again %q; others %v): want one of its own, the same in every run", c.path, id, again.LiveID(), ids)
+		}
+		ids[id] = true
+		status, body, _ := do(t, s, "GET", "/v1/data/live/"+id, signNow)
+		var info decode.LiveInfo
+		if status != 200 || json.Unmarshal(body, &info) != nil {
+			t.Fatalf("%s: GET live info: %d %s", c.path, status, body)
+		}
+		var teams []int64
+		for _, tm := range info.Teams {
+			teams = append(teams, tm.ID)
+			if tm.Live.ID != id || tm.Live.StartedAt_ms != mock.TinyStart_ms || !tm.Live.IsGameEvent {
+				t.Errorf("%s: team %d live %+v, want id %s started at %d, a game", c.path, tm.ID, tm.Live, id, mock.TinyStart_ms)
+			}
+		}
+		if !slices.Equal(teams, c.teams) {
+			t.Errorf("%s: teams %v, want %v", c.path, teams, c.teams)
+		}
+		c := dial(t, s, subscribe(t, s))
+		readAck(t, c, 120000)
+		if _, m, err := c.ReadMessage(); err != nil || !bytes.Contains(m, []byte(`"LIVE"`)) {
+			t.Errorf("first line replayed: %s %v", m, err)
+		}
 	}
 }
 
