@@ -83,6 +83,9 @@ type round struct {
 	// startedAt_ms is the live information's started_at: live.json's for
 	// the first round, the first line's occurred_at for the others.
 	startedAt_ms int64
+	// start_ms is when the replay reaches it: its first line's replay
+	// time (0 for the first round).
+	start_ms int64
 }
 
 // statEvent is a stats message, kept for /stats and /stats/details.
@@ -363,7 +366,7 @@ func (b *bundle) loadMessages(path string) error {
 		k := int32(len(b.rounds))
 		first := nm.line + 1
 		at := b.lines[min(first, len(b.lines)-1)].rel_ms
-		b.rounds = append(b.rounds, round{first: first, id: nm.id, startedAt_ms: b.first_ms + at})
+		b.rounds = append(b.rounds, round{first: first, id: nm.id, startedAt_ms: b.first_ms + at, start_ms: at})
 		ln := b.lines[nm.line]
 		for j := ln.e0; j < ln.e1; j++ {
 			if b.edits[j].kind == editLiveID {

@@ -42,7 +42,7 @@ func (s *Server) announceRounds() {
 	defer s.wg.Done()
 	var cur *Round // the round the clock is in
 	for p, k := s.clockRound(); ; {
-		if !s.sleepUntil(s.due(p, s.roundStart_ms(k))) {
+		if !s.sleepUntil(s.due(p, s.b.rounds[k].start_ms)) {
 			return
 		}
 		if cur != nil {
@@ -75,15 +75,6 @@ func (s *Server) announceRounds() {
 func (s *Server) clockRound() (pass int64, round int) {
 	p, off := s.position(time.Now())
 	return p, s.b.roundOf(max(s.b.countAt(off)-1, 0))
-}
-
-// roundStart_ms is the feed time (from the first line) at which round k
-// starts: its first line's.
-func (s *Server) roundStart_ms(k int) int64 {
-	if k == 0 {
-		return 0
-	}
-	return s.b.lines[min(s.b.rounds[k].first, len(s.b.lines)-1)].rel_ms
 }
 
 // sleepUntil waits until t, and reports false if the Server closed first.
