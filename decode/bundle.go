@@ -177,6 +177,17 @@ func IsRecordingName(name string) bool {
 	return strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson")
 }
 
+// RecordingBase returns the last element of path without a recording's
+// extensions (.gz, .zst, then .jsonl, .ndjson or .json): "game" for
+// "/x/game.jsonl.gz", and a bundle directory's name as it is.
+func RecordingBase(path string) string {
+	name := filepath.Base(filepath.Clean(path))
+	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	return name
+}
+
 // FindBundles expands paths into the bundles and recordings to analyse, in
 // a stable (sorted) order per argument:
 //   - a file is taken as a recording, whatever its name, and so is Stdin;

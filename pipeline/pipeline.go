@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
@@ -319,10 +318,7 @@ func SessionID(b *decode.Bundle) string {
 	if b.Path == decode.Stdin {
 		return "stdin"
 	}
-	name := filepath.Base(filepath.Clean(b.Path))
-	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {
-		name = strings.TrimSuffix(name, ext)
-	}
+	name := decode.RecordingBase(b.Path)
 	if name == "" || name == "." || name == string(filepath.Separator) {
 		name = "session"
 	}

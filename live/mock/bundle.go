@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	json "github.com/goccy/go-json"
 
@@ -220,11 +219,7 @@ func madeUpLiveInfo(path string, sub *decode.Subscribe) decode.LiveInfo {
 	u := [16]byte(h[:16])
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
-	name := filepath.Base(abs)
-	for _, ext := range []string{".gz", ".zst", ".jsonl"} {
-		name = strings.TrimSuffix(name, ext)
-	}
-	meta := decode.LiveMeta{ID: formatUUID(u), Type: "GAME_ROUND", Name: name, IsGameEvent: true}
+	meta := decode.LiveMeta{ID: formatUUID(u), Type: "GAME_ROUND", Name: decode.RecordingBase(abs), IsGameEvent: true}
 	var info decode.LiveInfo
 	if sub != nil {
 		for _, t := range sub.Teams {
