@@ -40,20 +40,21 @@
 //
 // Parquet details: zstd level 1 (this package's own page encoder, in
 // zstd.go: 8 KiB blocks, raw literals, no frame checksum; standard zstd
-// frames that every reader decodes; in the samples table's float pages
-// the byte streams zstd found to be noise are stored raw without
-// searching them again);
+// frames that every reader decodes; in full float pages the byte
+// streams zstd found to be noise are stored raw without searching them
+// again);
 // dictionary encoding for the samples table's dictionary columns only
 // (other strings are PLAIN, without statistics); BYTE_STREAM_SPLIT for float columns
 // (DOUBLE, and FLOAT in samples);
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they
 // would filter nothing); 64 KiB data pages; the Arrow schema stored in
-// the file metadata. The samples table's pages are encoded by this
-// package (pqencode.go, samples_parquet.go) from its plain columns, and
-// its files are those pqarrow would write for the same rows but for the
-// bytes inside pages (same schema, stored Arrow schema, encodings,
-// statistics and row groups); the other tables go through pqarrow.
+// the file metadata. The pages of the samples and heatmaps tables, the
+// two that grow with the session, are encoded by this package
+// (pqencode.go, direct_parquet.go) from plain columns, and their files are
+// those pqarrow would write for the same rows but for the bytes inside
+// pages (same schema, stored Arrow schema, encodings, statistics and row
+// groups); the other tables go through Arrow builders and pqarrow.
 //
 // Importing this package replaces arrow-go's zstd encoder for Parquet
 // pages process-wide (arrow-go has one codec registry); decoding is

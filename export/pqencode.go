@@ -8,12 +8,81 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// The Parquet value encodings of the samples table's pages, written here
-// instead of by arrow-go's encoders (see samplesParquet for why). Each
-// function appends the encoded values of one data page to dst and follows
-// the Parquet format specification (parquet-format Encodings.md); the
-// tests decode their output with arrow-go's readers. None allocates when
-// dst has room.
+// The Parquet value encodings of the samples and heatmaps tables' pages,
+// written here instead of by arrow-go's encoders (see directParquet for
+// why). Each function appends the encoded values of one data page to dst
+// and follows the Parquet format specification (parquet-format
+// Encodings.md); the tests decode their output with arrow-go's readers.
+// None allocates when dst has room.
+
+// appendByteStreamSplit64 appends v in the BYTE_STREAM_SPLIT encoding of
+// DOUBLE values (the heatmaps table's): byte k of every value's
+// little-endian bits, then byte k+1, for k = 0..7:
+//
+//	out[k*len(v) + i] = byte(Float64bits(v[i]) >> (8*k))
+//
+// Eight values at a time are an 8×8 byte matrix (row i = value i, byte k
+// of the row at bits 8k..8k+7) transposed in registers, so that each
+// stream receives one 8-byte store instead of eight single-byte ones.
+// Three rounds swap the off-diagonal 4×4, 2×2 and 1×1 blocks (the classic
+// recursive transpose, as xor swaps under masks); after them word k holds
+// byte k of the eight values. It is written out in full: a helper taking
+// the words as an array was not inlined and cost twice as much. A byte
+// loop does the last len(v) % 8 values.
+func appendByteStreamSplit64(dst []byte, v []float64) []byte {
+	n := len(v)
+	start := len(dst)
+	dst = grow(dst, 8*n)
+	out := dst[start : start+8*n]
+	s0, s1, s2, s3 := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:4*n]
+	s4, s5, s6, s7 := out[4*n:5*n], out[5*n:6*n], out[6*n:7*n], out[7*n:8*n]
+	const m32, m16, m8 = 0x00000000ffffffff, 0x0000ffff0000ffff, 0x00ff00ff00ff00ff
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x := v[i : i+8 : i+8]
+		w0, w1, w2, w3 := math.Float64bits(x[0]), math.Float64bits(x[1]), math.Float64bits(x[2]), math.Float64bits(x[3])
+		w4, w5, w6, w7 := math.Float64bits(x[4]), math.Float64bits(x[5]), math.Float64bits(x[6]), math.Float64bits(x[7])
+		var t uint64
+		t = (w0>>32 ^ w4) & m32
+		w0, w4 = w0^t<<32, w4^t
+		t = (w1>>32 ^ w5) & m32
+		w1, w5 = w1^t<<32, w5^t
+		t = (w2>>32 ^ w6) & m32
+		w2, w6 = w2^t<<32, w6^t
+		t = (w3>>32 ^ w7) & m32
+		w3, w7 = w3^t<<32, w7^t
+		t = (w0>>16 ^ w2) & m16
+		w0, w2 = w0^t<<16, w2^t
+		t = (w1>>16 ^ w3) & m16
+		w1, w3 = w1^t<<16, w3^t
+		t = (w4>>16 ^ w6) & m16
+		w4, w6 = w4^t<<16, w6^t
+		t = (w5>>16 ^ w7) & m16
+		w5, w7 = w5^t<<16, w7^t
+		t = (w0>>8 ^ w1) & m8
+		w0, w1 = w0^t<<8, w1^t
+		t = (w2>>8 ^ w3) & m8
+		w2, w3 = w2^t<<8, w3^t
+		t = (w4>>8 ^ w5) & m8
+		w4, w5 = w4^t<<8, w5^t
+		t = (w6>>8 ^ w7) & m8
+		w6, w7 = w6^t<<8, w7^t
+		binary.LittleEndian.PutUint64(s0[i:], w0)
+		binary.LittleEndian.PutUint64(s1[i:], w1)
+		binary.LittleEndian.PutUint64(s2[i:], w2)
+		binary.LittleEndian.PutUint64(s3[i:], w3)
+		binary.LittleEndian.PutUint64(s4[i:], w4)
+		binary.LittleEndian.PutUint64(s5[i:], w5)
+		binary.LittleEndian.PutUint64(s6[i:], w6)
+		binary.LittleEndian.PutUint64(s7[i:], w7)
+	}
+	for ; i < n; i++ {
+		u := math.Float64bits(v[i])
+		s0[i], s1[i], s2[i], s3[i] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
+		s4[i], s5[i], s6[i], s7[i] = byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56)
+	}
+	return dst
+}
 
 // appendByteStreamSplit32 appends v in the BYTE_STREAM_SPLIT encoding of
 // FLOAT (float32) values: byte k of every value's little-endian bits, then
@@ -264,7 +333,7 @@ func appendLiteralRun(dst []byte, vals []int8, w uint) []byte {
 }
 
 // appendPlainByteArrays appends vs in the PLAIN encoding of BYTE_ARRAY
-// values (a dictionary page): each as a 4-byte little-endian length and
+// values (a dictionary page, or a page of strings): each as a 4-byte little-endian length and
 // its bytes.
 func appendPlainByteArrays(dst []byte, vs []string) []byte {
 	for _, s := range vs {
@@ -285,6 +354,21 @@ func appendPlainInt32(dst []byte, v []int32) []byte {
 	out := dst[start:]
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(out[4*i:], uint32(x))
+	}
+	return dst
+}
+
+// appendPlainInt64 appends v in the PLAIN encoding: 8 bytes little endian
+// each.
+func appendPlainInt64(dst []byte, v []int64) []byte {
+	if nativeLittleEndian {
+		return append(dst, arrow.Int64Traits.CastToBytes(v)...)
+	}
+	start := len(dst)
+	dst = grow(dst, 8*len(v))
+	out := dst[start:]
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(out[8*i:], uint64(x))
 	}
 	return dst
 }

@@ -65,27 +65,36 @@ func TestRunLen(t *testing.T) {
 	}
 }
 
-// appendByteStreamSplit32 lays out byte k of value i at k·n + i, for
-// every length around the 8-value blocks, after bytes already in dst,
-// with the bits of every class of float32 (NaN payloads included).
-func TestByteStreamSplit32(t *testing.T) {
+// appendByteStreamSplit32 and appendByteStreamSplit64 lay out byte k of
+// value i at k·n + i, for every length around the 8-value blocks, after
+// bytes already in dst, with the bits of every class of float (NaN
+// payloads included).
+func TestByteStreamSplit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for n := range 40 {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = math.Float32frombits(rng.Uint32())
+		u := make([]uint64, n)
+		v32, v64 := make([]float32, n), make([]float64, n)
+		for i := range u {
+			u[i] = rng.Uint64()
+			v32[i], v64[i] = math.Float32frombits(uint32(u[i])), math.Float64frombits(u[i])
 		}
-		got := appendByteStreamSplit32([]byte{0xee, 0xdd}, v)
-		want := make([]byte, 2+4*n)
-		want[0], want[1] = 0xee, 0xdd
-		for i, x := range v {
-			u := math.Float32bits(x)
-			for k := range 4 {
-				want[2+k*n+i] = byte(u >> (8 * k))
+		for _, c := range []struct {
+			width int
+			got   []byte
+		}{
+			{4, appendByteStreamSplit32([]byte{0xee, 0xdd}, v32)},
+			{8, appendByteStreamSplit64([]byte{0xee, 0xdd}, v64)},
+		} {
+			want := make([]byte, 2+c.width*n)
+			want[0], want[1] = 0xee, 0xdd
+			for i, x := range u {
+				for k := range c.width {
+					want[2+k*n+i] = byte(x >> (8 * k))
+				}
 			}
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("%d values %x:\n got  %x\n want %x", n, v, got, want)
+			if !bytes.Equal(c.got, want) {
+				t.Fatalf("%d values of %d bytes %x:\n got  %x\n want %x", n, c.width, u, c.got, want)
+			}
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // samplesBuf is the samples table's row buffer. It is the hot path (one
 // row per sensor per grid tick, millions per game), so instead of Arrow
 // builders it keeps plain Go columns of a fixed capacity, stored to with
-// no capacity checks. The Parquet writer (samplesParquet) encodes pages
+// no capacity checks. The Parquet writer (directParquet) encodes pages
 // straight from them; the Arrow IPC writer gets them as Arrow arrays that
 // alias them (record, no copy). The string columns (session_id, kind,
 // clock) are dictionary-encoded: an int8 index per row into a small fixed

@@ -100,7 +100,7 @@ func TestSamplesParquetWriteError(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := w.tables[TableSamples].file.(*samplesParquet)
+			p := w.tables[TableSamples].file.(*directParquet)
 			p.sink.w = &failWriter{w: p.sink.w, left: left}
 			err = nil
 			for i := 0; i < len(rows) && err == nil; i += 1000 {

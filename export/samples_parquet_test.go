@@ -19,7 +19,7 @@ import (
 )
 
 // pqarrowSamples writes rows as a samples file the way the Writer did
-// before samplesParquet: samplesBuf records through pqarrow.FileWriter
+// before directParquet: samplesBuf records through pqarrow.FileWriter
 // (openParquet), batchRows rows per record batch. It is the reference the
 // samples writer is compared with.
 func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample, batchRows int) {
@@ -211,38 +211,47 @@ func TestSamplesParquetSameAsPqarrow(t *testing.T) {
 			got := writeSamples(t, dir, "g1", tc.rows, opts...).Paths()[TableSamples]
 			want := filepath.Join(dir, "pqarrow.parquet")
 			pqarrowSamples(t, want, !tc.hive, rows, tc.batchRows)
-
-			gs, ws := footerSummary(t, got), footerSummary(t, want)
-			for i := range max(len(gs), len(ws)) {
-				var g, w string
-				if i < len(gs) {
-					g = gs[i]
-				}
-				if i < len(ws) {
-					w = ws[i]
-				}
-				if g != w {
-					t.Errorf("footer line %d:\n got  %s\n want %s", i, g, w)
-				}
+			if len(rows) == 0 {
+				t.Fatal("the case has no rows to compare")
 			}
-
-			gt := readParquet(t, memory.DefaultAllocator, got)
-			defer gt.Release()
-			wt := readParquet(t, memory.DefaultAllocator, want)
-			defer wt.Release()
-			if !gt.Schema().Equal(wt.Schema()) {
-				t.Fatalf("schema read back:\n%s\nwant\n%s", gt.Schema(), wt.Schema())
-			}
-			if gt.NumRows() != int64(len(rows)) || wt.NumRows() != int64(len(rows)) || len(rows) == 0 {
-				t.Fatalf("rows read back: %d, pqarrow's %d, want %d (> 0)", gt.NumRows(), wt.NumRows(), len(rows))
-			}
-			for i := range int(gt.NumCols()) {
-				gc, wc := gt.Column(i).Data(), wt.Column(i).Data()
-				if !array.ChunkedEqual(gc, wc) {
-					t.Errorf("column %s differs from pqarrow's file", gt.Schema().Field(i).Name)
-				}
-			}
+			samePqarrowFile(t, got, want, len(rows))
 		})
+	}
+}
+
+// samePqarrowFile fails t unless the Parquet file got has the footer of the
+// file want (footerSummary) and the same values, column for column, and
+// both have rows rows.
+func samePqarrowFile(t *testing.T, got, want string, rows int) {
+	t.Helper()
+	gs, ws := footerSummary(t, got), footerSummary(t, want)
+	for i := range max(len(gs), len(ws)) {
+		var g, w string
+		if i < len(gs) {
+			g = gs[i]
+		}
+		if i < len(ws) {
+			w = ws[i]
+		}
+		if g != w {
+			t.Errorf("footer line %d:\n got  %s\n want %s", i, g, w)
+		}
+	}
+	gt := readParquet(t, memory.DefaultAllocator, got)
+	defer gt.Release()
+	wt := readParquet(t, memory.DefaultAllocator, want)
+	defer wt.Release()
+	if !gt.Schema().Equal(wt.Schema()) {
+		t.Fatalf("schema read back:\n%s\nwant\n%s", gt.Schema(), wt.Schema())
+	}
+	if gt.NumRows() != int64(rows) || wt.NumRows() != int64(rows) {
+		t.Fatalf("rows read back: %d, pqarrow's %d, want %d", gt.NumRows(), wt.NumRows(), rows)
+	}
+	for i := range int(gt.NumCols()) {
+		gc, wc := gt.Column(i).Data(), wt.Column(i).Data()
+		if !array.ChunkedEqual(gc, wc) {
+			t.Errorf("column %s differs from pqarrow's file", gt.Schema().Field(i).Name)
+		}
 	}
 }
 

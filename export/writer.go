@@ -364,11 +364,20 @@ func (w *Writer) writeSummary(sum *track.Summary) error {
 		}
 	}
 	tb = w.tables[TableHeatmaps]
-	for i := range sum.Heatmaps {
-		h := &sum.Heatmaps[i]
-		tb.row().str(h.Scope).i64(h.ID).i32(h.IX).i32(h.IY).f64(h.X_m).f64(h.Y_m).f64(h.Seconds)
-		if err := tb.rowDone(); err != nil {
+	if f, ok := tb.file.(heatmapsFile); ok {
+		// Parquet: the cells go to the file as they are, in the row
+		// groups the builders' batches would make.
+		if err := f.writeHeatmaps(sum.Heatmaps, tb.id, tb.max); err != nil {
 			return err
+		}
+		tb.total += int64(len(sum.Heatmaps))
+	} else {
+		for i := range sum.Heatmaps {
+			h := &sum.Heatmaps[i]
+			tb.row().str(h.Scope).i64(h.ID).i32(h.IX).i32(h.IY).f64(h.X_m).f64(h.Y_m).f64(h.Seconds)
+			if err := tb.rowDone(); err != nil {
+				return err
+			}
 		}
 	}
 	q := &sum.Quality
@@ -397,8 +406,8 @@ func newTableBuf(t Table, path string, cfg *config, session bool, sessionID stri
 	var f tableFile
 	var err error
 	switch {
-	case cfg.format == FormatParquet && t == TableSamples:
-		f, err = openSamplesParquet(path, schema, session, cfg)
+	case cfg.format == FormatParquet && directTable(t):
+		f, err = openDirectParquet(path, t, schema, session, cfg)
 	case cfg.format == FormatParquet:
 		f, err = openParquet(path, schema, cfg, t)
 	case cfg.format == FormatArrow:
@@ -466,10 +475,17 @@ func (tb *tableBuf) flush() error {
 }
 
 // samplesFile is the samples table's Parquet file: it takes the columns
-// of a samplesBuf as they are (samplesParquet).
+// of a samplesBuf as they are (directParquet).
 type samplesFile interface {
 	tableFile
 	writeSamples(b *samplesBuf) error
+}
+
+// heatmapsFile is the heatmaps table's Parquet file: it takes the cells of
+// a summary as they are (directParquet).
+type heatmapsFile interface {
+	tableFile
+	writeHeatmaps(cells []track.HeatCell, sessionID string, groupRows int) error
 }
 
 // writeSamples writes the rows of b, a buffer of the samples table, as one

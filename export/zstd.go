@@ -144,7 +144,7 @@ func (c *pageZstd) NewWriterLevel(w io.Writer, level int) (io.WriteCloser, error
 // bytes are noise. zstd stores them raw anyway, but only after searching
 // them for matches, which was half of its time. The samples writer learns
 // from raw which streams of a column are noise and skips them
-// (samplesParquet.compressFloats).
+// (directParquet.compressFloats).
 //
 // The frame is standard: a header with the page's size, the raw blocks
 // (at most zstdWindow bytes each, the largest block the window allows),

@@ -17,38 +17,49 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+
+	"github.com/stmotion/stmotion/track"
 )
 
-// samplesParquet writes the samples table's Parquet file from the plain Go
-// columns of a samplesBuf. It encodes the data pages itself (pqencode.go:
-// BYTE_STREAM_SPLIT float32s, DELTA_BINARY_PACKED integers, RLE dictionary
-// indices, PLAIN int32 and booleans) and leaves everything else to
-// arrow-go's public building blocks: compression and page headers
+// directParquet writes a Parquet file of the samples or the heatmaps
+// table from plain Go columns: a samplesBuf's, or the heatmap cells of a
+// summary. It encodes the data pages itself (pqencode.go:
+// BYTE_STREAM_SPLIT floats, DELTA_BINARY_PACKED and PLAIN integers, RLE
+// dictionary indices, PLAIN strings and booleans) and leaves everything
+// else to arrow-go's public building blocks: compression and page headers
 // (file.PageWriter, with the registered zstd codec), column chunk, row
 // group and file metadata (metadata builders), statistics
 // (metadata.TypedStatistics).
 //
-// Why: the samples rows are few columns of known shape (no nulls, no
-// nesting, a fixed dictionary per string column), and arrow-go's generic
-// column writers cost more than the encoding itself: per 1024-value batch
-// level handling and page-size checks, encoders that grow pooled buffers
-// and copy every page again, a delta encoder that handles one value at a
-// time, dictionary indices widened to int32 and hashed on the way.
+// Why: these tables' rows are few columns of known shape (no nulls, no
+// nesting, a fixed dictionary per dictionary column), and arrow-go's
+// generic column writers cost more than the encoding itself: per
+// 1024-value batch level handling and page-size checks, encoders that grow
+// pooled buffers and copy every page again, a delta encoder that handles
+// one value at a time, dictionary indices widened to int32 and hashed on
+// the way. The heatmaps table, the largest of the summary tables (16 000
+// rows for a 12-minute game), went through Arrow builders and pqarrow
+// before, and that was half the CPU of writing the tables other than
+// samples.
 //
 // The file is what pqarrow writes for the same rows, but for the bytes
-// inside pages: the same Parquet schema (pqarrow.ToParquet of
-// Schema(TableSamples)) and ARROW:schema key-value metadata (so Arrow
-// readers get timestamp[ms, UTC] and dictionary columns back), the same
-// properties (parquetProps: codec, encodings, statistics, page and row
-// group sizes), one row group per batch, and the same statistics.
-// TestSamplesParquetSameAsPqarrow compares the footers of the two and the
-// values read back; the DuckDB test of cmd/stmotion reads it too.
-type samplesParquet struct {
-	f     *atomicFile
-	sink  tellWriter
-	props *parquet.WriterProperties
-	meta  *metadata.FileMetaDataBuilder
-	ngrp  int16 // row groups written
+// inside pages: the same Parquet schema (pqarrow.ToParquet of the table's
+// Schema) and ARROW:schema key-value metadata (so Arrow readers get
+// timestamp[ms, UTC] and dictionary columns back), the same properties
+// (parquetProps: codec, encodings, statistics, page and row group sizes),
+// the same row groups, and the same statistics.
+// TestSamplesParquetSameAsPqarrow and TestHeatmapsParquetSameAsPqarrow
+// compare the footers of the two and the values read back; the DuckDB test
+// of cmd/stmotion reads both tables too.
+type directParquet struct {
+	f       *atomicFile
+	sink    tellWriter
+	props   *parquet.WriterProperties
+	meta    *metadata.FileMetaDataBuilder
+	ngrp    int16 // row groups written
+	session bool  // the schema starts with the session column
+
+	heat *heatCols // the heatmaps table's columns of a row group
 
 	raw     []byte       // a page's encoded values
 	body    []byte       // the blocks of a DELTA_BINARY_PACKED page
@@ -78,7 +89,7 @@ const streamProbe = 8
 // every streamProbe-th page tries them all. The file is a few bytes larger than with
 // EncodeLevel at most (frame headers) and the values are the same; zstd
 // spent half its time on streams it then stored raw.
-func (p *samplesParquet) compressFloats(st *streamState, page []byte, streams, level int) []byte {
+func (p *directParquet) compressFloats(st *streamState, page []byte, streams, level int) []byte {
 	first := bits.TrailingZeros8(^st.raw)
 	if st.pages%streamProbe == 0 {
 		first = 0
@@ -108,43 +119,47 @@ func (t *tellWriter) Tell() int64 { return t.n }
 // parquetMagic starts and ends every Parquet file.
 var parquetMagic = []byte("PAR1")
 
-// samplesLayout is the Parquet schema and ARROW:schema value of a samples
-// file, computed once per process for each of the two schemas (with and
-// without the session column).
-type samplesLayout struct {
+// directLayout is the Parquet schema and ARROW:schema value of a table
+// that directParquet writes, computed once per process for each table and
+// each of its two schemas (with and without the session column).
+type directLayout struct {
 	schema      *schema.Schema
 	arrowSchema string // base64 of the IPC-serialised Arrow schema
 	err         error
 }
 
-var samplesLayouts [2]struct {
+var directLayouts [NumTables][2]struct {
 	once sync.Once
-	samplesLayout
+	directLayout
 }
 
-// layoutOf returns the layout of the samples schema as
-// pqarrow.NewFileWriter derives it with pqarrow.WithStoreSchema. props
-// only matter for the Parquet types of Arrow types that samples does not
-// use (e.g. unsigned integers under format version 1.0), so the first
-// file's props serve for all.
-func layoutOf(arrowSchema *arrow.Schema, session bool, props *parquet.WriterProperties) samplesLayout {
+// layoutOf returns the layout of table t's schema as pqarrow.NewFileWriter
+// derives it with pqarrow.WithStoreSchema. props only matter for the
+// Parquet types of Arrow types that these tables do not use (e.g.
+// unsigned integers under format version 1.0), so the first file's props
+// serve for all.
+func layoutOf(t Table, arrowSchema *arrow.Schema, session bool, props *parquet.WriterProperties) directLayout {
 	i := 0
 	if session {
 		i = 1
 	}
-	l := &samplesLayouts[i]
+	l := &directLayouts[t][i]
 	l.once.Do(func() {
 		l.schema, l.err = pqarrow.ToParquet(arrowSchema, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-		// samples has no list columns: pqarrow's normalisation of list
-		// element names would leave its schema as it is.
+		// No list columns: pqarrow's normalisation of list element names
+		// would leave the schema as it is.
 		l.arrowSchema = base64.StdEncoding.EncodeToString(flight.SerializeSchema(arrowSchema, memory.DefaultAllocator))
 	})
-	return l.samplesLayout
+	return l.directLayout
 }
 
-func openSamplesParquet(path string, arrowSchema *arrow.Schema, session bool, cfg *config) (*samplesParquet, error) {
-	props := parquetProps(arrowSchema, cfg, TableSamples)
-	l := layoutOf(arrowSchema, session, props)
+// directTable reports whether directParquet writes table t's Parquet
+// files.
+func directTable(t Table) bool { return t == TableSamples || t == TableHeatmaps }
+
+func openDirectParquet(path string, t Table, arrowSchema *arrow.Schema, session bool, cfg *config) (*directParquet, error) {
+	props := parquetProps(arrowSchema, cfg, t)
+	l := layoutOf(t, arrowSchema, session, props)
 	if l.err != nil {
 		return nil, fmt.Errorf("export: %s: %w", path, l.err)
 	}
@@ -154,7 +169,7 @@ func openSamplesParquet(path string, arrowSchema *arrow.Schema, session bool, cf
 	}
 	var kv metadata.KeyValueMetadata
 	kv.Append("ARROW:schema", l.arrowSchema)
-	p := &samplesParquet{f: f, sink: tellWriter{w: f}, props: props, meta: metadata.NewFileMetadataBuilder(l.schema, props, kv)}
+	p := &directParquet{f: f, sink: tellWriter{w: f}, props: props, meta: metadata.NewFileMetadataBuilder(l.schema, props, kv), session: session}
 	if _, err := p.sink.Write(parquetMagic); err != nil {
 		f.Abort()
 		return nil, fmt.Errorf("export: %s: %w", path, err)
@@ -165,14 +180,14 @@ func openSamplesParquet(path string, arrowSchema *arrow.Schema, session bool, cf
 // writeSamples writes the rows of b as one row group. Every page is
 // compressed and written before it returns, so b's columns may then be
 // overwritten.
-func (p *samplesParquet) writeSamples(b *samplesBuf) error {
+func (p *directParquet) writeSamples(b *samplesBuf) error {
 	if err := p.writeRowGroup(b); err != nil {
 		return fmt.Errorf("export: write %s: %w", p.f.final, err)
 	}
 	return nil
 }
 
-func (p *samplesParquet) writeRowGroup(b *samplesBuf) error {
+func (p *directParquet) writeRowGroup(b *samplesBuf) error {
 	rg := p.meta.AppendRowGroup()
 	n := b.n
 	c := columnSeq{p: p, rg: rg}
@@ -204,10 +219,78 @@ func (p *samplesParquet) writeRowGroup(b *samplesBuf) error {
 	return nil
 }
 
+// heatCols are the columns of a row group of the heatmaps table.
+type heatCols struct {
+	session, scope []string
+	id             []int64
+	ix, iy         []int32
+	x, y, seconds  []float64
+}
+
+// writeHeatmaps writes cells (the heatmaps table's rows) in row groups of
+// at most groupRows rows, the record batches of the other small tables,
+// with sessionID in the session column if the file has one.
+func (p *directParquet) writeHeatmaps(cells []track.HeatCell, sessionID string, groupRows int) error {
+	for len(cells) > 0 {
+		k := min(len(cells), groupRows)
+		if err := p.writeHeatGroup(cells[:k], sessionID); err != nil {
+			return fmt.Errorf("export: write %s: %w", p.f.final, err)
+		}
+		cells = cells[k:]
+	}
+	return nil
+}
+
+func (p *directParquet) writeHeatGroup(cells []track.HeatCell, sessionID string) error {
+	n := len(cells)
+	h := p.heat
+	if h == nil || cap(h.id) < n {
+		// Sized once for the first (largest) group: the columns are
+		// filled by index, not grown.
+		h = &heatCols{
+			session: make([]string, n), scope: make([]string, n), id: make([]int64, n),
+			ix: make([]int32, n), iy: make([]int32, n), x: make([]float64, n), y: make([]float64, n), seconds: make([]float64, n),
+		}
+		p.heat = h
+	}
+	scope, id, ix, iy := h.scope[:n], h.id[:n], h.ix[:n], h.iy[:n]
+	x, y, seconds := h.x[:n], h.y[:n], h.seconds[:n]
+	for i := range cells {
+		c := &cells[i]
+		scope[i], id[i], ix[i], iy[i] = c.Scope, c.ID, c.IX, c.IY
+		x[i], y[i], seconds[i] = c.X_m, c.Y_m, c.Seconds
+	}
+	rg := p.meta.AppendRowGroup()
+	c := columnSeq{p: p, rg: rg}
+	if p.session {
+		session := h.session[:n]
+		for i := range session {
+			session[i] = sessionID
+		}
+		c.byteArrays(session)
+	}
+	c.byteArrays(scope)
+	c.plainInt64s(id)
+	c.int32s(ix)
+	c.int32s(iy)
+	c.float64s(x)
+	c.float64s(y)
+	c.float64s(seconds)
+	if c.err != nil {
+		return c.err
+	}
+	rg.SetNumRows(n)
+	if err := rg.Finish(c.written, p.ngrp); err != nil {
+		return err
+	}
+	p.ngrp++
+	return nil
+}
+
 // columnSeq writes the column chunks of a row group in schema order; after
 // the first error it writes nothing and keeps that error.
 type columnSeq struct {
-	p       *samplesParquet
+	p       *directParquet
 	rg      *metadata.RowGroupMetaDataBuilder
 	col     int16
 	written int64 // bytes of pages written, headers included
@@ -231,8 +314,11 @@ type chunk struct {
 	level     int          // compression level
 }
 
-// next starts the next column chunk, or returns nil after an error.
-func (c *columnSeq) next() *chunk {
+// next starts the next column chunk, or returns nil after an error. enc
+// is the encoding its caller writes: the column's encoding in the writer
+// properties must be the same (dictionary columns pass -1: their data
+// pages take the dictionary index encoding).
+func (c *columnSeq) next(enc parquet.Encoding) *chunk {
 	if c.err != nil {
 		return nil
 	}
@@ -248,6 +334,11 @@ func (c *columnSeq) next() *chunk {
 	}
 	c.col++
 	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path), level: props.CompressionLevelFor(path)}
+	if enc >= 0 && ch.enc != enc {
+		// A change of parquetProps that this writer does not follow.
+		c.err = fmt.Errorf("column %s: the properties want %v pages, the writer has %v", path, ch.enc, enc)
+		return nil
+	}
 	switch descr.PhysicalType() {
 	case parquet.Types.Double:
 		ch.width = 8
@@ -342,8 +433,8 @@ func (c *columnSeq) pageRows(bits int64) int {
 
 // fixedPages writes v in pages of pageRows values, each encoded by enc
 // and counted in the page statistics by stat.
-func fixedPages[T any](c *columnSeq, v []T, bits int64, enc func([]byte, []T) []byte, stat func(metadata.TypedStatistics, []T)) {
-	ch := c.next()
+func fixedPages[T any](c *columnSeq, v []T, bits int64, kind parquet.Encoding, enc func([]byte, []T) []byte, stat func(metadata.TypedStatistics, []T)) {
+	ch := c.next(kind)
 	if ch == nil {
 		return
 	}
@@ -362,15 +453,59 @@ func fixedPages[T any](c *columnSeq, v []T, bits int64, enc func([]byte, []T) []
 }
 
 func (c *columnSeq) float32s(v []float32) {
-	fixedPages(c, v, 32, appendByteStreamSplit32, func(s metadata.TypedStatistics, v []float32) {
+	fixedPages(c, v, 32, parquet.Encodings.ByteStreamSplit, appendByteStreamSplit32, func(s metadata.TypedStatistics, v []float32) {
 		s.(*metadata.Float32Statistics).Update(v, 0)
 	})
 }
 
 func (c *columnSeq) int32s(v []int32) {
-	fixedPages(c, v, 32, appendPlainInt32, func(s metadata.TypedStatistics, v []int32) {
+	fixedPages(c, v, 32, parquet.Encodings.Plain, appendPlainInt32, func(s metadata.TypedStatistics, v []int32) {
 		s.(*metadata.Int32Statistics).Update(v, 0)
 	})
+}
+
+func (c *columnSeq) float64s(v []float64) {
+	fixedPages(c, v, 64, parquet.Encodings.ByteStreamSplit, appendByteStreamSplit64, func(s metadata.TypedStatistics, v []float64) {
+		s.(*metadata.Float64Statistics).Update(v, 0)
+	})
+}
+
+// plainInt64s writes a PLAIN INT64 column.
+func (c *columnSeq) plainInt64s(v []int64) {
+	fixedPages(c, v, 64, parquet.Encodings.Plain, appendPlainInt64, func(s metadata.TypedStatistics, v []int64) {
+		s.(*metadata.Int64Statistics).Update(v, 0)
+	})
+}
+
+// byteArrays writes a PLAIN BYTE_ARRAY (utf8) column without statistics
+// (parquetProps turns them off for strings), in pages cut as arrow-go cuts
+// them: after every WriteBatchSize values, once the page holds
+// DataPageSize bytes.
+func (c *columnSeq) byteArrays(vs []string) {
+	ch := c.next(parquet.Encodings.Plain)
+	if ch == nil {
+		return
+	}
+	if ch.page != nil {
+		c.err = fmt.Errorf("column %s: this writer writes no statistics of strings", ch.descr.Path())
+		return
+	}
+	limit := c.p.props.DataPageSize()
+	batch := int(c.p.props.WriteBatchSize())
+	for i := 0; i < len(vs) && c.err == nil; {
+		c.p.raw = c.p.raw[:0]
+		end := i
+		for end < len(vs) && int64(len(c.p.raw)) < limit {
+			k := min(end+batch, len(vs))
+			c.p.raw = appendPlainByteArrays(c.p.raw, vs[end:k])
+			end = k
+		}
+		c.err = ch.writePage(end-i, ch.enc)
+		i = end
+	}
+	if c.err == nil {
+		c.err = ch.close(false)
+	}
 }
 
 // int64s writes a DELTA_BINARY_PACKED column, cut into pages where
@@ -384,7 +519,7 @@ func (c *columnSeq) int32s(v []int32) {
 // ends. Appending whole blocks as they complete gives what one encoding
 // of all the page's values gives.
 func (c *columnSeq) int64s(v []int64) {
-	ch := c.next()
+	ch := c.next(parquet.Encodings.DeltaBinaryPacked)
 	if ch == nil {
 		return
 	}
@@ -423,7 +558,7 @@ func (c *columnSeq) int64s(v []int64) {
 // bools writes the first n bits of bitmap (Arrow's bit order, which is
 // also Parquet's PLAIN encoding of booleans).
 func (c *columnSeq) bools(bitmap []byte, n int) {
-	ch := c.next()
+	ch := c.next(parquet.Encodings.Plain)
 	if ch == nil {
 		return
 	}
@@ -446,7 +581,7 @@ func (c *columnSeq) bools(bitmap []byte, n int) {
 // PLAIN) and then all indices in one RLE_DICTIONARY data page (arrow-go's
 // writer does not split a page of indices written as they are).
 func (c *columnSeq) dict(idx []int8, values []string) {
-	ch := c.next()
+	ch := c.next(-1)
 	if ch == nil {
 		return
 	}
@@ -464,7 +599,7 @@ func (c *columnSeq) dict(idx []int8, values []string) {
 	}
 }
 
-func (p *samplesParquet) commit() error {
+func (p *directParquet) commit() error {
 	if err := p.finish(); err != nil {
 		p.f.Abort()
 		return fmt.Errorf("export: close %s: %w", p.f.final, err)
@@ -473,7 +608,7 @@ func (p *samplesParquet) commit() error {
 }
 
 // finish writes the footer: the file metadata, its length and the magic.
-func (p *samplesParquet) finish() error {
+func (p *directParquet) finish() error {
 	md, err := p.meta.Finish()
 	if err != nil {
 		return err
@@ -489,4 +624,4 @@ func (p *samplesParquet) finish() error {
 	return err
 }
 
-func (p *samplesParquet) abort() { p.f.Abort() }
+func (p *directParquet) abort() { p.f.Abort() }
