@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/flight"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -21,15 +22,16 @@ import (
 	"github.com/stmotion/stmotion/track"
 )
 
-// directParquet writes a Parquet file of the samples or the heatmaps
-// table from plain Go columns: a samplesBuf's, or the heatmap cells of a
-// summary. It encodes the data pages itself (pqencode.go:
-// BYTE_STREAM_SPLIT floats, DELTA_BINARY_PACKED and PLAIN integers, RLE
-// dictionary indices, PLAIN strings and booleans) and leaves everything
-// else to arrow-go's public building blocks: compression and page headers
-// (file.PageWriter, with the registered zstd codec), column chunk, row
-// group and file metadata (metadata builders), statistics
-// (metadata.TypedStatistics).
+// directParquet writes the Parquet file of a table without list columns
+// (every table but players): the samples table from a samplesBuf's plain
+// Go columns, the heatmaps table from the cells of a summary, the others
+// from the record batches of their Arrow builders. It encodes the data
+// pages itself (pqencode.go: BYTE_STREAM_SPLIT floats, DELTA_BINARY_PACKED
+// and PLAIN integers, RLE dictionary indices, PLAIN strings and booleans)
+// and leaves everything else to arrow-go's public building blocks:
+// compression and page headers (file.PageWriter, with the registered zstd
+// codec), column chunk, row group and file metadata (metadata builders),
+// statistics (metadata.TypedStatistics).
 //
 // Why: these tables' rows are few columns of known shape (no nulls, no
 // nesting, a fixed dictionary per dictionary column), and arrow-go's
@@ -37,10 +39,11 @@ import (
 // 1024-value batch level handling and page-size checks, encoders that grow
 // pooled buffers and copy every page again, a delta encoder that handles
 // one value at a time, dictionary indices widened to int32 and hashed on
-// the way. The heatmaps table, the largest of the summary tables (16 000
-// rows for a 12-minute game), went through Arrow builders and pqarrow
-// before, and that was half the CPU of writing the tables other than
-// samples.
+// the way, and per column chunk a writer with its own pooled buffers,
+// encoders and statistics to set up. The small tables are a fixed cost per
+// game that way: through pqarrow they took 14.7 ms of CPU for a 12-minute
+// game, 10.2 ms this way (pipeline's BenchmarkSmallTables), half of it
+// saved on the heatmaps table (16 000 rows).
 //
 // The file is what pqarrow writes for the same rows, but for the bytes
 // inside pages: the same Parquet schema (pqarrow.ToParquet of the table's
@@ -48,9 +51,10 @@ import (
 // timestamp[ms, UTC] and dictionary columns back), the same properties
 // (parquetProps: codec, encodings, statistics, page and row group sizes),
 // the same row groups, and the same statistics.
-// TestSamplesParquetSameAsPqarrow and TestHeatmapsParquetSameAsPqarrow
-// compare the footers of the two and the values read back; the DuckDB test
-// of cmd/stmotion reads both tables too.
+// TestSamplesParquetSameAsPqarrow, TestHeatmapsParquetSameAsPqarrow and
+// TestTablesParquetSameAsPqarrow compare the footers of the two and the
+// values read back; the DuckDB and Parquet readers tests of cmd/stmotion
+// read every table too.
 type directParquet struct {
 	f       *atomicFile
 	sink    tellWriter
@@ -60,6 +64,8 @@ type directParquet struct {
 	session bool  // the schema starts with the session column
 
 	heat *heatCols // the heatmaps table's columns of a row group
+	i32s []int32   // a uint8 column widened (write)
+	strs []string  // a string column's values (write)
 
 	raw     []byte       // a page's encoded values
 	body    []byte       // the blocks of a DELTA_BINARY_PACKED page
@@ -154,8 +160,15 @@ func layoutOf(t Table, arrowSchema *arrow.Schema, session bool, props *parquet.W
 }
 
 // directTable reports whether directParquet writes table t's Parquet
-// files.
-func directTable(t Table) bool { return t == TableSamples || t == TableHeatmaps }
+// files: every table without list columns (all but players).
+func directTable(t Table) bool {
+	for _, f := range tableFields[t] {
+		if f.Type.ID() == arrow.LIST {
+			return false
+		}
+	}
+	return true
+}
 
 func openDirectParquet(path string, t Table, arrowSchema *arrow.Schema, session bool, cfg *config) (*directParquet, error) {
 	props := parquetProps(arrowSchema, cfg, t)
@@ -217,6 +230,79 @@ func (p *directParquet) writeRowGroup(b *samplesBuf) error {
 	}
 	p.ngrp++
 	return nil
+}
+
+// write writes rec, a record batch of one of the small tables (Arrow
+// builders' output: no nulls, no offsets), as one row group, as pqarrow's
+// FileWriter.Write does. Every column type of those tables but lists is
+// written: int64, timestamp, int32, uint8, float64, boolean and string.
+func (p *directParquet) write(rec arrow.RecordBatch) error {
+	if err := p.writeRecord(rec); err != nil {
+		return fmt.Errorf("export: write %s: %w", p.f.final, err)
+	}
+	return nil
+}
+
+func (p *directParquet) writeRecord(rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	rg := p.meta.AppendRowGroup()
+	c := columnSeq{p: p, rg: rg}
+	for i, col := range rec.Columns() {
+		if col.NullN() != 0 || col.Data().Offset() != 0 {
+			return fmt.Errorf("column %s: nulls or an offset, which this writer does not write", rec.ColumnName(i))
+		}
+		switch a := col.(type) {
+		case *array.Int64:
+			c.plainInt64s(a.Int64Values())
+		case *array.Timestamp:
+			c.plainInt64s(arrow.Int64Traits.CastFromBytes(a.Data().Buffers()[1].Bytes())[:n])
+		case *array.Int32:
+			c.int32s(a.Int32Values())
+		case *array.Uint8:
+			// INT32 in Parquet, with an unsigned 8-bit logical type.
+			v := p.int32Scratch(n)
+			for j, x := range a.Uint8Values() {
+				v[j] = int32(x)
+			}
+			c.int32s(v)
+		case *array.Float64:
+			c.float64s(a.Float64Values())
+		case *array.Boolean:
+			c.bools(a.Data().Buffers()[1].Bytes(), n)
+		case *array.String:
+			v := p.stringScratch(n)
+			for j := range v {
+				v[j] = a.Value(j)
+			}
+			c.byteArrays(v)
+			clear(v) // the record's memory goes back to the allocator
+		default:
+			return fmt.Errorf("column %s: type %s, which this writer does not write", rec.ColumnName(i), col.DataType())
+		}
+	}
+	if c.err != nil {
+		return c.err
+	}
+	rg.SetNumRows(n)
+	if err := rg.Finish(c.written, p.ngrp); err != nil {
+		return err
+	}
+	p.ngrp++
+	return nil
+}
+
+func (p *directParquet) int32Scratch(n int) []int32 {
+	if cap(p.i32s) < n {
+		p.i32s = make([]int32, n)
+	}
+	return p.i32s[:n]
+}
+
+func (p *directParquet) stringScratch(n int) []string {
+	if cap(p.strs) < n {
+		p.strs = make([]string, n)
+	}
+	return p.strs[:n]
 }
 
 // heatCols are the columns of a row group of the heatmaps table.

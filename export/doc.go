@@ -49,12 +49,13 @@
 // DELTA_BINARY_PACKED for the samples table's t, sensor_id and team_id;
 // no min/max statistics for the samples table's float columns (they
 // would filter nothing); 64 KiB data pages; the Arrow schema stored in
-// the file metadata. The pages of the samples and heatmaps tables, the
-// two that grow with the session, are encoded by this package
-// (pqencode.go, direct_parquet.go) from plain columns, and their files are
-// those pqarrow would write for the same rows but for the bytes inside
-// pages (same schema, stored Arrow schema, encodings, statistics and row
-// groups); the other tables go through Arrow builders and pqarrow.
+// the file metadata. The pages of every table but players are encoded by
+// this package (pqencode.go, direct_parquet.go): samples' and heatmaps'
+// from plain columns, the other small tables' from the record batches of
+// their Arrow builders. Their files are those pqarrow would write for the
+// same rows but for the bytes inside pages (same schema, stored Arrow
+// schema, encodings, statistics and row groups). The players table, whose
+// list columns need repetition levels, goes through pqarrow.
 //
 // Importing this package replaces arrow-go's zstd encoder for Parquet
 // pages process-wide (arrow-go has one codec registry); decoding is
