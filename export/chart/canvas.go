@@ -134,8 +134,9 @@ type coverEntry struct {
 }
 
 // maxCoverEntries is how many sets of lines lineCache keeps: the heatmaps'
-// and the shot charts' courts of a template or two.
-const maxCoverEntries = 4
+// courts and legend frames and the shot charts' courts of a template or
+// two.
+const maxCoverEntries = 6
 
 func (cc *coverCache) get(b image.Rectangle, ps [][]pt, width float64) []blendOp {
 	cc.mu.Lock()

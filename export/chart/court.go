@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"sync"
 
 	"github.com/stmotion/stmotion/court"
 )
@@ -11,8 +12,38 @@ type pt struct{ x, y float64 }
 
 // markings returns the court's lines (court.Markings) as polylines in
 // metres: arcs and circles become ~5 cm chords, dashed arcs become dashes
-// of ~0.3 m with gaps of the same length.
+// of ~0.3 m with gaps of the same length. The polylines are shared by
+// every chart of the template (markingsMemo): read only.
 func markings(t court.Template) [][]pt {
+	markingsMemo.mu.Lock()
+	defer markingsMemo.mu.Unlock()
+	m := &markingsMemo
+	for i, mt := range m.t {
+		if mt == t {
+			return m.lines[i]
+		}
+	}
+	lines := drawMarkings(t)
+	if len(m.t) == maxMarkingsMemo {
+		m.t, m.lines = m.t[1:], m.lines[1:]
+	}
+	m.t, m.lines = append(m.t, t), append(m.lines, lines)
+	return lines
+}
+
+// markingsMemo holds the markings of the last few templates drawn: a game
+// draws about thirty charts of one template, and computing the arcs'
+// points took a twentieth of a heatmap's time.
+var markingsMemo struct {
+	mu    sync.Mutex
+	t     []court.Template
+	lines [][][]pt
+}
+
+const maxMarkingsMemo = 4
+
+// drawMarkings computes markings(t).
+func drawMarkings(t court.Template) [][]pt {
 	var out [][]pt
 	for _, s := range court.Markings(t) {
 		c := pt{s.C.X, s.C.Y}

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"image"
 	"io"
+	"math/bits"
 	"sync"
 
 	"github.com/klauspost/compress/zlib"
@@ -132,22 +133,30 @@ func (e *pngWriter) zeros(n int) []byte {
 // cur is opaque. out has room for 3 bytes per pixel and 2 more. It works
 // on two pixels at a time in a uint64, subtracting byte by byte without
 // borrows between bytes (Hacker's Delight, "multibyte subtract").
+//
+// Each pair's 8-byte store leaves garbage in its last 2 bytes, which the
+// next pair's store (or the slack) overwrites: when they were known to be
+// zero (masked, or shifted in), the compiler split the store into four,
+// and the loop ran at a third of the speed; the rotation keeps the top
+// byte unknown to it. The slices shrink as the loop goes, so that it needs no
+// bounds checks.
 func upRow(out, cur, prev []byte) bool {
 	const hi = 0x8080808080808080
 	alpha := ^uint64(0)
-	n := len(cur) / 8 // pixel pairs
-	for i := range n {
-		p := binary.LittleEndian.Uint64(cur[8*i:])
-		q := binary.LittleEndian.Uint64(prev[8*i:])
+	prev = prev[:len(cur)]
+	for len(cur) >= 8 && len(prev) >= 8 && len(out) >= 8 {
+		p := binary.LittleEndian.Uint64(cur)
+		q := binary.LittleEndian.Uint64(prev)
 		d := ((p | hi) - (q &^ hi)) ^ ((p ^ ^q) & hi)
 		alpha &= p
 		// Bytes 0-2 and 4-6 of d are the two pixels' RGB.
-		binary.LittleEndian.PutUint64(out[6*i:], d&0xffffff|d>>8&0xffffff000000)
+		binary.LittleEndian.PutUint64(out, d&0xffffff|bits.RotateLeft64(d, -8)&^0xffffff)
+		cur, prev, out = cur[8:], prev[8:], out[6:]
 	}
-	if len(cur)%8 != 0 { // an odd width: the last pixel
-		c, q, o := cur[8*n:8*n+4], prev[8*n:8*n+4], out[6*n:6*n+3]
-		o[0], o[1], o[2] = c[0]-q[0], c[1]-q[1], c[2]-q[2]
-		if c[3] != 0xff {
+	if len(cur) >= 4 { // an odd width: the last pixel
+		o := out[:3]
+		o[0], o[1], o[2] = cur[0]-prev[0], cur[1]-prev[1], cur[2]-prev[2]
+		if cur[3] != 0xff {
 			return false
 		}
 	}
