@@ -10,7 +10,7 @@ import (
 	"math/bits"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 )
 
 // encodePNG writes img as a PNG file: 8-bit RGB when every pixel is opaque
@@ -38,22 +38,31 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 }
 
 // pngWriter is encodePNG's reusable state: the filtered row, a row of
-// zeros, the zlib stream and its compressor.
+// zeros, the zlib stream and its deflate compressor.
+//
+// The zlib stream (RFC 1950) is written here around the deflate one, with
+// the header compress/zlib writes at BestSpeed, so that its checksum is
+// updateAdler32's: the bytes are the same as zlib.Writer's.
 type pngWriter struct {
 	row  []byte
 	zero []byte
 	z    bytes.Buffer
-	zw   *zlib.Writer
+	zw   *flate.Writer
 	buf  [8 + 8 + 13 + 4]byte // the signature and IHDR chunk; chunk headers
 }
 
 var pngWriters = sync.Pool{New: func() any {
-	zw, err := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	zw, err := flate.NewWriter(nil, flate.BestSpeed)
 	if err != nil {
-		panic(fmt.Sprintf("chart: zlib level: %v", err)) // the level is a constant
+		panic(fmt.Sprintf("chart: deflate level: %v", err)) // the level is a constant
 	}
 	return &pngWriter{zw: zw}
 }}
+
+// zlibHeader is the header of a zlib stream of deflate data with a 32 KiB
+// window compressed at the fastest level (FLEVEL 0), as compress/zlib
+// writes it at BestSpeed.
+var zlibHeader = []byte{0x78, 0x01}
 
 // encode writes img as an RGB PNG with the Up filter on every row. It
 // returns false, having written nothing, if a pixel is not opaque.
@@ -64,7 +73,9 @@ func (e *pngWriter) encode(w io.Writer, img *image.RGBA) (bool, error) {
 		return false, nil // image/png reports the error
 	}
 	e.z.Reset()
+	e.z.Write(zlibHeader)
 	e.zw.Reset(&e.z)
+	adler := uint32(1)
 	n := 1 + 3*width
 	if cap(e.row) < n+2 {
 		e.row = make([]byte, n+2) // upRow stores 8 bytes for the last 6
@@ -80,11 +91,13 @@ func (e *pngWriter) encode(w io.Writer, img *image.RGBA) (bool, error) {
 		if _, err := e.zw.Write(row[:n]); err != nil {
 			return false, err
 		}
+		adler = updateAdler32(adler, row[:n])
 		prev = cur
 	}
 	if err := e.zw.Close(); err != nil {
 		return false, err
 	}
+	e.z.Write(binary.BigEndian.AppendUint32(e.buf[:0], adler))
 
 	h := e.buf[:0]
 	h = append(h, "\x89PNG\r\n\x1a\n"...)
