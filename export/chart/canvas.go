@@ -1,7 +1,7 @@
 package chart
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -162,6 +162,46 @@ func (cc *coverCache) put(b image.Rectangle, ps [][]pt, width float64, ops []ble
 	cc.entries = append(cc.entries, coverEntry{b, width, cp, ops})
 }
 
+// svgLineCache holds the SVG text of the last few sets of lines written,
+// by points (compared exactly), width and colour.
+var svgLineCache = &textCache{}
+
+type textCache struct {
+	mu      sync.Mutex
+	entries []textEntry // newest last
+}
+
+type textEntry struct {
+	width float64
+	col   color.RGBA
+	ps    [][]pt
+	text  []byte
+}
+
+func (tc *textCache) get(ps [][]pt, width float64, col color.RGBA) []byte {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	for _, e := range tc.entries {
+		if e.width == width && e.col == col && slices.EqualFunc(e.ps, ps, slices.Equal[[]pt]) {
+			return e.text
+		}
+	}
+	return nil
+}
+
+func (tc *textCache) put(ps [][]pt, width float64, col color.RGBA, text []byte) {
+	cp := make([][]pt, len(ps))
+	for i, p := range ps {
+		cp[i] = slices.Clone(p)
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if len(tc.entries) == maxCoverEntries {
+		tc.entries = append(tc.entries[:0], tc.entries[1:]...)
+	}
+	tc.entries = append(tc.entries, textEntry{width, col, cp, bytes.Clone(text)})
+}
+
 // cover calls blend with the coverage of each pixel near the polyline p of
 // the given width, from the pixel centre's distance to the nearest segment.
 func (c *pngCanvas) cover(p []pt, width float64, blend func(x, y int, cov float64)) {
@@ -289,10 +329,12 @@ func (c *pngCanvas) finish(w io.Writer) error {
 }
 
 // svgCanvas writes hand-made SVG with coordinates rounded to 0.01 px, so
-// the output is byte-for-byte deterministic.
+// the output is byte-for-byte deterministic. Numbers are appended to the
+// buffer (appendNum), not formatted into strings: a heatmap's court lines
+// are some two thousand points.
 type svgCanvas struct {
 	w, h int
-	b    strings.Builder
+	b    bytes.Buffer
 }
 
 func newSVG(w, h int) *svgCanvas {
@@ -302,38 +344,110 @@ func newSVG(w, h int) *svgCanvas {
 	return c
 }
 
-func num(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64) }
+// num formats v rounded to 0.01 as strconv.FormatFloat(v', 'f', -1, 64)
+// does for the rounded value v' (shortest form: no trailing zeros).
+func num(v float64) string { return string(appendNum(nil, v)) }
 
-func hex(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+// appendNum appends num(v) to dst. Below 10¹³ in magnitude the rounded
+// value is an integer number of hundredths k whose shortest decimal form
+// is k's digits with the point two places from the right: no shorter
+// decimal is within a float64 spacing of it. It is written from k
+// directly; everything else (0, whose sign FormatFloat keeps, and huge,
+// infinite or NaN values) goes to strconv.
+func appendNum(dst []byte, v float64) []byte {
+	r := math.Round(v * 100)
+	if r == 0 || !(math.Abs(r) < 1e15) {
+		return strconv.AppendFloat(dst, r/100, 'f', -1, 64)
+	}
+	k := int64(r)
+	if k < 0 {
+		dst = append(dst, '-')
+		k = -k
+	}
+	dst = strconv.AppendInt(dst, k/100, 10)
+	if f := k % 100; f != 0 {
+		dst = append(dst, '.', byte('0'+f/10))
+		if f%10 != 0 {
+			dst = append(dst, byte('0'+f%10))
+		}
+	}
+	return dst
+}
+
+func hex(c color.RGBA) string { return string(appendHex(nil, c)) }
+
+func appendHex(dst []byte, c color.RGBA) []byte {
+	const digits = "0123456789abcdef"
+	return append(dst, '#', digits[c.R>>4], digits[c.R&15], digits[c.G>>4], digits[c.G&15], digits[c.B>>4], digits[c.B&15])
+}
+
+// attr appends ` name="v"` with v as num formats it.
+func (c *svgCanvas) attr(name string, v float64) {
+	c.b.WriteString(name)
+	c.b.WriteString(`="`)
+	c.b.Write(appendNum(c.b.AvailableBuffer(), v))
+	c.b.WriteByte('"')
+}
+
+func (c *svgCanvas) fill(col color.RGBA) {
+	c.b.WriteString(` fill="`)
+	c.b.Write(appendHex(c.b.AvailableBuffer(), col))
+	c.b.WriteString(`"/>` + "\n")
+}
 
 func (c *svgCanvas) rect(x0, y0, x1, y1 float64, col color.RGBA) {
 	// Same pixel snapping as the PNG, so cells tile without seams.
 	x0, y0, x1, y1 = math.Round(x0), math.Round(y0), math.Round(x1), math.Round(y1)
-	fmt.Fprintf(&c.b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n", num(x0), num(y0), num(x1-x0), num(y1-y0), hex(col))
+	c.b.WriteString("<rect")
+	c.attr(" x", x0)
+	c.attr(" y", y0)
+	c.attr(" width", x1-x0)
+	c.attr(" height", y1-y0)
+	c.fill(col)
 }
 
+// polylines writes ps as polyline does, from a cache of the last few sets
+// written (svgLineCache): the court's lines are the same in every chart of
+// a template and size.
 func (c *svgCanvas) polylines(ps [][]pt, width float64, col color.RGBA) {
+	if text := svgLineCache.get(ps, width, col); text != nil {
+		c.b.Write(text)
+		return
+	}
+	start := c.b.Len()
 	for _, p := range ps {
 		c.polyline(p, width, col)
 	}
+	svgLineCache.put(ps, width, col, c.b.Bytes()[start:])
 }
 
 func (c *svgCanvas) polyline(p []pt, width float64, col color.RGBA) {
 	if len(p) < 2 {
 		return
 	}
-	c.b.WriteString(`<polyline fill="none" stroke="` + hex(col) + `" stroke-width="` + num(width) + `" stroke-linejoin="round" points="`)
+	c.b.WriteString(`<polyline fill="none" stroke="`)
+	c.b.Write(appendHex(c.b.AvailableBuffer(), col))
+	c.b.WriteByte('"')
+	c.attr(" stroke-width", width)
+	c.b.WriteString(` stroke-linejoin="round" points="`)
 	for i, q := range p {
+		buf := c.b.AvailableBuffer()
 		if i > 0 {
-			c.b.WriteByte(' ')
+			buf = append(buf, ' ')
 		}
-		c.b.WriteString(num(q.x) + "," + num(q.y))
+		buf = appendNum(buf, q.x)
+		buf = append(buf, ',')
+		c.b.Write(appendNum(buf, q.y))
 	}
 	c.b.WriteString("\"/>\n")
 }
 
 func (c *svgCanvas) disc(cx, cy, r float64, col color.RGBA) {
-	fmt.Fprintf(&c.b, `<circle cx="%s" cy="%s" r="%s" fill="%s"/>`+"\n", num(cx), num(cy), num(r), hex(col))
+	c.b.WriteString("<circle")
+	c.attr(" cx", cx)
+	c.attr(" cy", cy)
+	c.attr(" r", r)
+	c.fill(col)
 }
 
 func (c *svgCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
@@ -349,11 +463,7 @@ func xmlEscape(s string) string {
 
 func (c *svgCanvas) finish(w io.Writer) error {
 	c.b.WriteString("</svg>\n")
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(c.b.String()); err != nil {
-		return fmt.Errorf("chart: write svg: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
+	if _, err := w.Write(c.b.Bytes()); err != nil {
 		return fmt.Errorf("chart: write svg: %w", err)
 	}
 	return nil
