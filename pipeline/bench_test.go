@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stmotion/stmotion/bench"
@@ -80,4 +81,51 @@ func BenchmarkSmallTables(b *testing.B) {
 		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "cpu-µs/game")
 	}
 	b.ReportMetric(float64(len(sum.Heatmaps)), "heatmap-rows")
+}
+
+// BenchmarkRenderImages measures what analyze's images cost per game:
+// RenderImages (every heatmap and shot chart of a simulated 12-minute
+// game, PNG and SVG, on every CPU) after the engine has run once, outside
+// the timing. Like the small tables, a fixed cost per game beside the
+// per-sample ones of `stmotion bench pipeline`; its analyze stage
+// includes them.
+func BenchmarkRenderImages(b *testing.B) {
+	cfg := synth.DefaultConfig()
+	cfg.Minutes = 12
+	path := filepath.Join(b.TempDir(), "game")
+	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
+		b.Fatal(err)
+	}
+	bd, err := decode.OpenBundle(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := OpenEngine(bd, "game", Options{}, &segmentSink{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := b.TempDir()
+	b.ReportAllocs()
+	cpu0, _ := bench.ProcessCPUTime()
+	var files []string
+	n := 0
+	for b.Loop() {
+		// A new directory each time, as a lone analyze run writes: files
+		// replaced again and again make ext4 look past recently freed
+		// inodes at every file created (0.3 ms each on the project's
+		// machine).
+		n++
+		if files, err = RenderImages(filepath.Join(out, strconv.Itoa(n)), sum, r.Shots(), r.Template(), 0.5, false, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu1, ok := bench.ProcessCPUTime()
+	if ok {
+		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "cpu-µs/game")
+	}
+	b.ReportMetric(float64(len(files)), "files")
 }

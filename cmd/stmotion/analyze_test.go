@@ -315,7 +315,7 @@ func TestBenchPipelineRuns(t *testing.T) {
 	if data, err := os.ReadFile(prof); err != nil || !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 		t.Errorf("--cpuprofile %s: %v, %d bytes, not a profile", prof, err, len(data))
 	}
-	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "memory vs length", "GOGC=10 (dense marking)", "peak RSS MB", "2 games: --jobs 1"} {
+	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "analyze's images add", "memory vs length", "GOGC=10 (dense marking)", "peak RSS MB", "2 games: --jobs 1"} {
 		if !strings.Contains(o.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, o.String())
 		}

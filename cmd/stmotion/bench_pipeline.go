@@ -38,8 +38,11 @@ side in one run with the stages below it:
              into a sink that drops the rows
   pipeline-1 decode → engine → Parquet tables and summary, all on one
              goroutine (export.WithForeground)
-  pipeline   the same as analyze runs it: Parquet batches of the samples
-             table encoded on a second goroutine while the engine goes on
+  pipeline   the same as analyze runs it with --images=false: Parquet
+             batches of the samples table encoded on a second goroutine
+             while the engine goes on
+  analyze    the pipeline, then the heatmap and shot-chart images (PNG and
+             SVG, drawn on every CPU) that analyze draws by default
 
 For each: location samples (input location messages) per second of wall
 time and per CPU second (user+sys, all threads: the GC and Parquet
@@ -59,7 +62,8 @@ RSS of its first run (later ones start from what the stages before left).
 
 A last line turns the CPU times into what each stage adds per location
 sample, as a multiple of decoding's cost (the engine's target is at most
-1x), and the single-goroutine pipeline's samples per CPU second.
+1x), the single-goroutine pipeline's samples per CPU second, and what
+the images add.
 
 --scale 4 also runs the pipeline on a game 4x longer and prints its
 peaks beside the first game's: memory must not grow with the length of a
@@ -136,6 +140,8 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), format: f, cell_m: 0.5, batchRows: *batchRows}
 	fg := *acfg
 	fg.foreground = true
+	img := *acfg
+	img.images = true
 
 	stages := []struct {
 		name string
@@ -145,6 +151,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		{"engine", func() (stageCounts, error) { return benchEngine(ctx, in, acfg) }},
 		{"pipeline-1", func() (stageCounts, error) { return benchAnalyze(ctx, in, &fg) }},
 		{"pipeline", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
+		{"analyze", func() (stageCounts, error) { return benchAnalyze(ctx, in, &img) }},
 	}
 	// The stages take turns, one run each per round, so that a burst of
 	// other load on a shared machine slows every stage's runs alike
@@ -294,13 +301,15 @@ type stageResult struct {
 // stageCosts says what each stage adds per location sample in CPU time,
 // beside decoding's cost (the project's targets: the engine at most 1x
 // decode; the whole pipeline at least 4 M location samples per CPU
-// second). results are decode, engine, pipeline-1, pipeline in that order.
+// second). results are decode, engine, pipeline-1, pipeline, analyze in
+// that order.
 func stageCosts(results []stageResult) string {
 	perLoc := func(r stageResult) float64 { return float64(r.cpu.Nanoseconds()) / float64(max(r.locations, 1)) }
 	dec, eng, all := perLoc(results[0]), perLoc(results[1]), perLoc(results[2])
 	return fmt.Sprintf("CPU per location sample: decode %.0f ns; the engine (+ possession, heatmaps) adds %.0f ns (%.2fx decode); "+
-		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M/s per CPU second",
-		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all)
+		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M/s per CPU second; "+
+		"analyze's images add %.0f ns to the pipeline's %.0f ns",
+		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all, perLoc(results[4])-perLoc(results[3]), perLoc(results[3]))
 }
 
 func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,19 +47,47 @@ type pngCanvas struct{ img *image.RGBA }
 
 func newPNG(w, h int) *pngCanvas {
 	n := 4 * w * h
-	pix, _ := pixPool.Get().(*[]byte)
-	if pix == nil || cap(*pix) < n {
-		b := make([]byte, n)
-		pix = &b
+	pix, _ := pixPool.get()
+	if cap(pix) < n {
+		pix = make([]byte, n)
 	}
-	img := &image.RGBA{Pix: (*pix)[:n], Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+	img := &image.RGBA{Pix: pix[:n], Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
 	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	return &pngCanvas{img: img}
 }
 
 // pixPool holds the pixels of finished PNG canvases for the next: a chart
-// is 1.5 MB of them, and analyze draws thirty per game.
-var pixPool sync.Pool
+// is 1.5 MB of them, and analyze draws thirty per game, on every CPU.
+var pixPool freeList[[]byte]
+
+// freeList keeps values for reuse, at most one per CPU (GOMAXPROCS, as
+// many as charts drawn at once). Unlike a sync.Pool, which every garbage
+// collection empties, it keeps them: analyze allocates enough meanwhile
+// for a collection to fall between two charts, and a new canvas then cost
+// 1.5 MB of fresh pages, each faulted in and cleared by the kernel.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []T
+}
+
+func (f *freeList[T]) get() (x T, ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) == 0 {
+		return x, false
+	}
+	x = f.items[len(f.items)-1]
+	f.items = f.items[:len(f.items)-1]
+	return x, true
+}
+
+func (f *freeList[T]) put(x T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) < runtime.GOMAXPROCS(0) {
+		f.items = append(f.items, x)
+	}
+}
 
 func (c *pngCanvas) rect(x0, y0, x1, y1 float64, col color.RGBA) {
 	r := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x1)), int(math.Round(y1)))
@@ -94,8 +123,7 @@ func (c *pngCanvas) polyline(p []pt, width float64, col color.RGBA) {
 // keeps every blend in order.
 func (c *pngCanvas) polylines(ps [][]pt, width float64, col color.RGBA) {
 	b := c.img.Bounds()
-	ops := lineCache.get(b, ps, width)
-	if ops == nil {
+	ops := lineCache.get(b, ps, width, func() (ops []blendOp) {
 		for _, p := range ps {
 			c.cover(p, width, func(x, y int, cov float64) {
 				if cov > 0 && (image.Point{x, y}).In(b) {
@@ -103,8 +131,8 @@ func (c *pngCanvas) polylines(ps [][]pt, width float64, col color.RGBA) {
 				}
 			})
 		}
-		lineCache.put(b, ps, width, ops)
-	}
+		return ops
+	})
 	for _, o := range ops {
 		c.blendAt(int(o.off), col, o.cov)
 	}
@@ -138,7 +166,12 @@ type coverEntry struct {
 // two.
 const maxCoverEntries = 6
 
-func (cc *coverCache) get(b image.Rectangle, ps [][]pt, width float64) []blendOp {
+// get returns the blends of lines ps drawn with width on an image of
+// bounds b, from the cache or else from compute. It computes under the
+// cache's lock, so that charts drawn at once on several goroutines wait
+// for the first one's coverage instead of each computing it again (a few
+// ms for a court).
+func (cc *coverCache) get(b image.Rectangle, ps [][]pt, width float64, compute func() []blendOp) []blendOp {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	for _, e := range cc.entries {
@@ -146,20 +179,16 @@ func (cc *coverCache) get(b image.Rectangle, ps [][]pt, width float64) []blendOp
 			return e.ops
 		}
 	}
-	return nil
-}
-
-func (cc *coverCache) put(b image.Rectangle, ps [][]pt, width float64, ops []blendOp) {
+	ops := compute()
 	cp := make([][]pt, len(ps))
 	for i, p := range ps {
 		cp[i] = slices.Clone(p)
 	}
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
 	if len(cc.entries) == maxCoverEntries {
 		cc.entries = append(cc.entries[:0], cc.entries[1:]...)
 	}
 	cc.entries = append(cc.entries, coverEntry{b, width, cp, ops})
+	return ops
 }
 
 // svgLineCache holds the SVG text of the last few sets of lines written,
@@ -320,7 +349,7 @@ func (c *pngCanvas) finish(w io.Writer) error {
 	defer func() {
 		pix := c.img.Pix
 		c.img = nil
-		pixPool.Put(&pix)
+		pixPool.put(pix)
 	}()
 	if err := encodePNG(w, c.img); err != nil {
 		return fmt.Errorf("chart: encode png: %w", err)

@@ -8,7 +8,6 @@ import (
 	"image"
 	"io"
 	"math/bits"
-	"sync"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -25,8 +24,15 @@ import (
 // fixed filter and the standard library's zlib, in twice the time). The
 // pixels are the same; every PNG reader supports the Up filter.
 func encodePNG(w io.Writer, img *image.RGBA) error {
-	e := pngWriters.Get().(*pngWriter)
-	defer pngWriters.Put(e)
+	e, ok := pngWriters.get()
+	if !ok {
+		zw, err := flate.NewWriter(nil, flate.BestSpeed)
+		if err != nil {
+			return fmt.Errorf("chart: deflate level: %w", err) // the level is a constant
+		}
+		e = &pngWriter{zw: zw}
+	}
+	defer pngWriters.put(e)
 	ok, err := e.encode(w, img)
 	if err != nil {
 		return err
@@ -51,13 +57,9 @@ type pngWriter struct {
 	buf  [8 + 8 + 13 + 4]byte // the signature and IHDR chunk; chunk headers
 }
 
-var pngWriters = sync.Pool{New: func() any {
-	zw, err := flate.NewWriter(nil, flate.BestSpeed)
-	if err != nil {
-		panic(fmt.Sprintf("chart: deflate level: %v", err)) // the level is a constant
-	}
-	return &pngWriter{zw: zw}
-}}
+// pngWriters keeps pngWriters for reuse, one per CPU at most: a deflate
+// compressor is 0.9 MB of tables and window (allocated by its first use).
+var pngWriters freeList[*pngWriter]
 
 // zlibHeader is the header of a zlib stream of deflate data with a 32 KiB
 // window compressed at the fastest level (FLEVEL 0), as compress/zlib
