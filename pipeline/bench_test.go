@@ -62,8 +62,10 @@ func BenchmarkSmallTables(b *testing.B) {
 	out := b.TempDir()
 	b.ReportAllocs()
 	cpu0, _ := bench.ProcessCPUTime()
+	n := 0
 	for b.Loop() {
-		w, err := export.NewWriter(out, "game")
+		n++ // a new directory each time, as for BenchmarkRenderImages
+		w, err := export.NewWriter(filepath.Join(out, strconv.Itoa(n)), "game")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -114,10 +116,11 @@ func BenchmarkRenderImages(b *testing.B) {
 	var files []string
 	n := 0
 	for b.Loop() {
-		// A new directory each time, as a lone analyze run writes: files
-		// replaced again and again make ext4 look past recently freed
-		// inodes at every file created (0.3 ms each on the project's
-		// machine).
+		// A new directory each time, as a lone analyze run writes, and
+		// nothing removed until the end: while recently freed inodes
+		// abound, ext4 looks past them at every file it creates (up to
+		// 1 ms of CPU per file on the project's machine, see
+		// docs/performance.md).
 		n++
 		if files, err = RenderImages(filepath.Join(out, strconv.Itoa(n)), sum, r.Shots(), r.Template(), 0.5, false, false); err != nil {
 			b.Fatal(err)

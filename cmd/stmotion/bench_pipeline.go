@@ -12,6 +12,7 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
@@ -52,11 +53,14 @@ runtime/metrics: all heap objects (garbage not yet collected included,
 so it moves with GC timing) and the live heap marked by the GC, and the
 peak resident set size of the whole process (Linux: the kernel's VmHWM,
 reset before each run with the freed heap returned to the system; "-"
-elsewhere): what a lone run needs from the machine. Every run
-starts as a lone 'stmotion analyze' does, without the samples buffers an
-earlier Writer of the process kept (export.ReleaseBuffers). The stages
-take turns (--reps rounds of one run each), so that other load on a
-shared machine falls on all of them alike; the fastest of each stage's
+elsewhere): what a lone run needs from the machine. Every run starts as
+a lone 'stmotion analyze' does, without the samples buffers an earlier
+Writer of the process kept (export.ReleaseBuffers), and writes to a new
+directory: no output is replaced or removed until the end (on ext4,
+creating files costs far more while recently freed inodes abound; the
+outputs take about 12 MB per run of a 12-minute game). The
+stages take turns (--reps rounds of one run each), so that other load on
+a shared machine falls on all of them alike; the fastest of each stage's
 runs is reported, with the highest heap peaks of its runs and the peak
 RSS of its first run (later ones start from what the stages before left).
 
@@ -462,10 +466,25 @@ func benchAnalyze(ctx context.Context, in input, cfg *analyzeConfig) (stageCount
 	return benchAnalyzeAs(ctx, in, cfg, in.sessionID)
 }
 
+// benchRun numbers the runs of benchAnalyzeAs, which each write to a
+// directory of their own.
+var benchRun atomic.Int64
+
 // benchAnalyzeAs runs analyze's pipeline on in as session id (so parallel
 // runs of one game write apart), summary.json included, and counts the
 // samples rows through a second sink.
+//
+// Each run writes under a new directory of cfg.out, as a lone analyze run
+// into a fresh --out does, and nothing is removed until the benchmark
+// ends: runs that replace or remove the files of the run before make ext4
+// look past the inodes freed in the last half minute at every file it
+// creates, which cost up to 1 ms of CPU per file on the project's machine
+// (some 60 per run with the images), against 20-40 µs on a quiet file
+// system.
 func benchAnalyzeAs(ctx context.Context, in input, cfg *analyzeConfig, id string) (stageCounts, error) {
+	own := *cfg
+	own.out = filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1)))
+	cfg = &own
 	in.sessionID = id
 	res := analyzeInput(ctx, in, cfg, true)
 	if res.err != nil {
