@@ -147,6 +147,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	img := *acfg
 	img.images = true
 
+	// In the order of the stage constants (stageDecode, ...).
 	stages := []struct {
 		name string
 		run  func() (stageCounts, error)
@@ -181,7 +182,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			pf.Close()
 			return err
 		}
-		for _, st := range stages[2:] {
+		for _, st := range stages[stagePipeline1:] {
 			if _, err := st.run(); err != nil {
 				pprof.StopCPUProfile()
 				pf.Close()
@@ -215,7 +216,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("bench pipeline: scale: %w", err)
 		}
-		base := results[len(results)-1]
+		base := results[stagePipeline] // the same stage on the short game
 		fmt.Fprintf(stdout, "\nmemory vs length (pipeline): %.0f min: peak heap %.1f MB, live %.1f MB; %.0f min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
 			*minutes, float64(base.peakHeap)/1e6, float64(base.peakLive)/1e6,
 			*minutes**scale, float64(r.peakHeap)/1e6, float64(r.peakHeap)/float64(base.peakHeap),
@@ -285,6 +286,15 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	return nil
 }
 
+// The stages of bench pipeline, in their order in the table.
+const (
+	stageDecode = iota
+	stageEngine
+	stagePipeline1
+	stagePipeline
+	stageAnalyze
+)
+
 // stageCounts is what one run of a stage processed.
 type stageCounts struct {
 	locations int64 // input location messages
@@ -305,15 +315,15 @@ type stageResult struct {
 // stageCosts says what each stage adds per location sample in CPU time,
 // beside decoding's cost (the project's targets: the engine at most 1x
 // decode; the whole pipeline at least 4 M location samples per CPU
-// second). results are decode, engine, pipeline-1, pipeline, analyze in
-// that order.
+// second). results are the stages in their order (stageDecode, ...).
 func stageCosts(results []stageResult) string {
 	perLoc := func(r stageResult) float64 { return float64(r.cpu.Nanoseconds()) / float64(max(r.locations, 1)) }
-	dec, eng, all := perLoc(results[0]), perLoc(results[1]), perLoc(results[2])
+	dec, eng, all := perLoc(results[stageDecode]), perLoc(results[stageEngine]), perLoc(results[stagePipeline1])
 	return fmt.Sprintf("CPU per location sample: decode %.0f ns; the engine (+ possession, heatmaps) adds %.0f ns (%.2fx decode); "+
 		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M/s per CPU second; "+
 		"analyze's images add %.0f ns to the pipeline's %.0f ns",
-		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all, perLoc(results[4])-perLoc(results[3]), perLoc(results[3]))
+		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all,
+		perLoc(results[stageAnalyze])-perLoc(results[stagePipeline]), perLoc(results[stagePipeline]))
 }
 
 func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }
