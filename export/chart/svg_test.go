@@ -46,3 +46,24 @@ func FuzzAppendNum(f *testing.F) {
 		}
 	})
 }
+
+// blendByte rounds as math.Round does, for every pair of bytes at
+// coverages spread over [0, 1] and at the ones whose mix lands on or next
+// to a half.
+func TestBlendByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	as := []float64{0, 1, 0.5, 0.25, 1.0 / 3, math.Nextafter(0.5, 0), math.Nextafter(0.5, 1)}
+	for range 200 {
+		as = append(as, rng.Float64())
+	}
+	for _, a := range as {
+		for d := range 256 {
+			for s := range 256 {
+				want := uint8(math.Round(float64(d)*(1-a) + float64(s)*a))
+				if got := blendByte(uint8(d), uint8(s), a); got != want {
+					t.Fatalf("blendByte(%d, %d, %v) = %d, want %d", d, s, a, got, want)
+				}
+			}
+		}
+	}
+}
