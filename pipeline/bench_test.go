@@ -24,6 +24,30 @@ func (s *segmentSink) Segment(g *track.Segment) error {
 }
 func (s *segmentSink) Close(*track.Summary) error { return nil }
 
+// benchGame runs the engine (with sink) once on a simulated 12-minute
+// game, outside the timing of the benchmarks that use its output.
+func benchGame(b *testing.B, sink track.Sink) (*Run, *track.Summary) {
+	cfg := synth.DefaultConfig()
+	cfg.Minutes = 12
+	path := filepath.Join(b.TempDir(), "game")
+	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
+		b.Fatal(err)
+	}
+	bd, err := decode.OpenBundle(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := OpenEngine(bd, "game", Options{}, sink)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r, sum
+}
+
 // BenchmarkSmallTables measures what writing the tables other than samples
 // costs per game: export.NewWriter, the engine's segments (possessions,
 // events, shots, DIST checks) and Writer.Close with the summary (players,
@@ -40,25 +64,8 @@ func (s *segmentSink) Close(*track.Summary) error { return nil }
 //
 // minus the same with -test.benchtime 2x, divided by 5 (PROGRAM TOTALS).
 func BenchmarkSmallTables(b *testing.B) {
-	cfg := synth.DefaultConfig()
-	cfg.Minutes = 12
-	path := filepath.Join(b.TempDir(), "game")
-	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
-		b.Fatal(err)
-	}
-	bd, err := decode.OpenBundle(path)
-	if err != nil {
-		b.Fatal(err)
-	}
 	sink := &segmentSink{}
-	r, err := OpenEngine(bd, "game", Options{}, sink)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sum, err := r.Do(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, sum := benchGame(b, sink)
 	out := b.TempDir()
 	b.ReportAllocs()
 	cpu0, _ := bench.ProcessCPUTime()
@@ -92,28 +99,12 @@ func BenchmarkSmallTables(b *testing.B) {
 // per-sample ones of `stmotion bench pipeline`; its analyze stage
 // includes them.
 func BenchmarkRenderImages(b *testing.B) {
-	cfg := synth.DefaultConfig()
-	cfg.Minutes = 12
-	path := filepath.Join(b.TempDir(), "game")
-	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
-		b.Fatal(err)
-	}
-	bd, err := decode.OpenBundle(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := OpenEngine(bd, "game", Options{}, &segmentSink{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	sum, err := r.Do(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
+	r, sum := benchGame(b, &segmentSink{})
 	out := b.TempDir()
 	b.ReportAllocs()
 	cpu0, _ := bench.ProcessCPUTime()
 	var files []string
+	var err error
 	n := 0
 	for b.Loop() {
 		// A new directory each time, as a lone analyze run writes, and

@@ -136,7 +136,7 @@ func (c *pngCanvas) polyline(p []pt, width float64, col color.RGBA) {
 // keeps every blend in order.
 func (c *pngCanvas) polylines(ps [][]pt, width float64, col color.RGBA) {
 	b := c.img.Bounds()
-	ops := lineCache.get(b, ps, width, func() (ops []blendOp) {
+	ops := lineCache.get(coverKey{b, width}, ps, func() (ops []blendOp) {
 		for _, p := range ps {
 			c.cover(p, width, func(x, y int, cov float64) {
 				if cov > 0 && (image.Point{x, y}).In(b) {
@@ -160,88 +160,62 @@ type blendOp struct {
 // lineCache holds the blends of the last few sets of lines drawn, by image
 // bounds, width and points (compared exactly). Charts are drawn on several
 // goroutines at once (analyze --jobs).
-var lineCache = &coverCache{}
+var lineCache = &setCache[coverKey, []blendOp]{}
 
-type coverCache struct {
-	mu      sync.Mutex
-	entries []coverEntry // newest last
-}
-
-type coverEntry struct {
+type coverKey struct {
 	b     image.Rectangle
 	width float64
-	ps    [][]pt
-	ops   []blendOp
-}
-
-// maxCoverEntries is how many sets of lines lineCache keeps: the heatmaps'
-// courts and legend frames and the shot charts' courts of a template or
-// two.
-const maxCoverEntries = 6
-
-// get returns the blends of lines ps drawn with width on an image of
-// bounds b, from the cache or else from compute. It computes under the
-// cache's lock, so that charts drawn at once on several goroutines wait
-// for the first one's coverage instead of each computing it again (a few
-// ms for a court).
-func (cc *coverCache) get(b image.Rectangle, ps [][]pt, width float64, compute func() []blendOp) []blendOp {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	for _, e := range cc.entries {
-		if e.b == b && e.width == width && slices.EqualFunc(e.ps, ps, slices.Equal[[]pt]) {
-			return e.ops
-		}
-	}
-	ops := compute()
-	cp := make([][]pt, len(ps))
-	for i, p := range ps {
-		cp[i] = slices.Clone(p)
-	}
-	if len(cc.entries) == maxCoverEntries {
-		cc.entries = append(cc.entries[:0], cc.entries[1:]...)
-	}
-	cc.entries = append(cc.entries, coverEntry{b, width, cp, ops})
-	return ops
 }
 
 // svgLineCache holds the SVG text of the last few sets of lines written,
-// by points (compared exactly), width and colour.
-var svgLineCache = &textCache{}
+// by width, colour and points.
+var svgLineCache = &setCache[svgLineKey, []byte]{}
 
-type textCache struct {
-	mu      sync.Mutex
-	entries []textEntry // newest last
-}
-
-type textEntry struct {
+type svgLineKey struct {
 	width float64
 	col   color.RGBA
-	ps    [][]pt
-	text  []byte
 }
 
-func (tc *textCache) get(ps [][]pt, width float64, col color.RGBA) []byte {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	for _, e := range tc.entries {
-		if e.width == width && e.col == col && slices.EqualFunc(e.ps, ps, slices.Equal[[]pt]) {
-			return e.text
+// setCache holds what was computed for the last few sets of lines, by the
+// other inputs (K) and the lines' points, compared exactly.
+type setCache[K comparable, V any] struct {
+	mu      sync.Mutex
+	entries []setEntry[K, V] // newest last
+}
+
+type setEntry[K comparable, V any] struct {
+	k  K
+	ps [][]pt
+	v  V
+}
+
+// maxCoverEntries is how many sets of lines a setCache keeps: the
+// heatmaps' courts and legend frames and the shot charts' courts of a
+// template or two.
+const maxCoverEntries = 6
+
+// get returns the value for k and lines ps, from the cache or else from
+// compute. It computes under the cache's lock, so that charts drawn at
+// once on several goroutines wait for the first one's value instead of
+// each computing it again (a few ms for a court's coverage).
+func (sc *setCache[K, V]) get(k K, ps [][]pt, compute func() V) V {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, e := range sc.entries {
+		if e.k == k && slices.EqualFunc(e.ps, ps, slices.Equal[[]pt]) {
+			return e.v
 		}
 	}
-	return nil
-}
-
-func (tc *textCache) put(ps [][]pt, width float64, col color.RGBA, text []byte) {
+	v := compute()
 	cp := make([][]pt, len(ps))
 	for i, p := range ps {
 		cp[i] = slices.Clone(p)
 	}
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if len(tc.entries) == maxCoverEntries {
-		tc.entries = append(tc.entries[:0], tc.entries[1:]...)
+	if len(sc.entries) == maxCoverEntries {
+		sc.entries = append(sc.entries[:0], sc.entries[1:]...)
 	}
-	tc.entries = append(tc.entries, textEntry{width, col, cp, bytes.Clone(text)})
+	sc.entries = append(sc.entries, setEntry[K, V]{k, cp, v})
+	return v
 }
 
 // cover calls blend with the coverage of each pixel near the polyline p of
@@ -452,15 +426,13 @@ func (c *svgCanvas) rect(x0, y0, x1, y1 float64, col color.RGBA) {
 // written (svgLineCache): the court's lines are the same in every chart of
 // a template and size.
 func (c *svgCanvas) polylines(ps [][]pt, width float64, col color.RGBA) {
-	if text := svgLineCache.get(ps, width, col); text != nil {
-		c.b.Write(text)
-		return
-	}
-	start := c.b.Len()
-	for _, p := range ps {
-		c.polyline(p, width, col)
-	}
-	svgLineCache.put(ps, width, col, c.b.Bytes()[start:])
+	c.b.Write(svgLineCache.get(svgLineKey{width, col}, ps, func() []byte {
+		var t svgCanvas
+		for _, p := range ps {
+			t.polyline(p, width, col)
+		}
+		return t.b.Bytes()
+	}))
 }
 
 func (c *svgCanvas) polyline(p []pt, width float64, col color.RGBA) {
