@@ -84,8 +84,8 @@ func openParquet(path string, schema *arrow.Schema, cfg *config, t Table) (recor
 
 // parquetProps are the Parquet writer properties of table t (of the given
 // schema): compression, row group and page sizes, and the encoding and
-// statistics of each column. The samples and heatmaps tables' own writer
-// (directParquet) uses them as pqarrow does.
+// statistics of each column. directParquet, the writer of every table but
+// players, uses them as pqarrow does.
 func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterProperties {
 	props := []parquet.WriterProperty{
 		parquet.WithAllocator(cfg.mem),
