@@ -154,13 +154,30 @@ func (e *pngWriter) zeros(n int) []byte {
 // zero (masked, or shifted in), the compiler split the store into four,
 // and the loop ran at a third of the speed; the rotation keeps the top
 // byte unknown to it. The slices shrink as the loop goes, so that it needs
-// no bounds checks. A pair equal to the one above (most of a chart: areas
-// of one colour, cut by a few lines) stores zeros without the arithmetic:
-// 10 % less time for a heatmap PNG (BenchmarkCharts).
+// no bounds checks. Pairs equal to the ones above (most of a chart: areas
+// of one colour, cut by a few lines) store zeros without the arithmetic:
+// 10 % less time for a heatmap PNG (BenchmarkCharts). Two pairs go per
+// iteration, which halves the slices' bookkeeping (a third of upRow's
+// instructions); an odd pair and an odd pixel finish the row.
 func upRow(out, cur, prev []byte) bool {
 	const hi = 0x8080808080808080
 	alpha := ^uint64(0)
 	prev = prev[:len(cur)]
+	for len(cur) >= 16 && len(prev) >= 16 && len(out) >= 14 {
+		p0, p1 := binary.LittleEndian.Uint64(cur), binary.LittleEndian.Uint64(cur[8:])
+		q0, q1 := binary.LittleEndian.Uint64(prev), binary.LittleEndian.Uint64(prev[8:])
+		alpha &= p0 & p1
+		if p0 == q0 && p1 == q1 {
+			binary.LittleEndian.PutUint64(out, 0)
+			binary.LittleEndian.PutUint64(out[6:], 0)
+		} else {
+			d0 := ((p0 | hi) - (q0 &^ hi)) ^ ((p0 ^ ^q0) & hi)
+			d1 := ((p1 | hi) - (q1 &^ hi)) ^ ((p1 ^ ^q1) & hi)
+			binary.LittleEndian.PutUint64(out, d0&0xffffff|bits.RotateLeft64(d0, -8)&^0xffffff)
+			binary.LittleEndian.PutUint64(out[6:], d1&0xffffff|bits.RotateLeft64(d1, -8)&^0xffffff)
+		}
+		cur, prev, out = cur[16:], prev[16:], out[12:]
+	}
 	for len(cur) >= 8 && len(prev) >= 8 && len(out) >= 8 {
 		p := binary.LittleEndian.Uint64(cur)
 		q := binary.LittleEndian.Uint64(prev)
