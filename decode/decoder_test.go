@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -409,6 +410,84 @@ func TestFastPathAgrees(t *testing.T) {
 			t.Errorf("fast path accepted %s", in)
 		}
 	}
+}
+
+// The fast path reads through a window: the text itself when it holds
+// at least a window's bytes, else a zero-padded copy. Both give the same
+// answer for every canonical or nearly canonical message, whatever
+// follows it: a recording's next lines (line mode), or whitespace and
+// anything after it (a single message).
+func TestFastWindowAgrees(t *testing.T) {
+	msgs := []string{
+		`{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}`,
+		`{"type":"location","data":{"occurred_at":-1234567890123456,"type":"BALL","id":-1234567890123456,"x":-2147483648,"y":-2147483648,"z":-2147483648}}`,
+		`{"type":"location","data":{"occurred_at":1234567890123456,"type":"PLAYER","id":1234567890123456,"x":2147483647,"y":2147483647,"z":2147483647}}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":1}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":12345678901234567}}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"BALL","id":1,"x":1,"y":1,"z":"1"}}`,
+	}
+	tails := []string{"", "\n", "\r\n", "\r", " ", "\n" + strings.Repeat("x", 300), "\r\n" + strings.Repeat("\n", 300),
+		strings.Repeat(" ", 300), strings.Repeat(" ", 300) + "x", "}" + strings.Repeat(" ", 300)}
+	for _, msg := range msgs {
+		for _, tail := range tails {
+			src := []byte(msg + tail)
+			for _, line := range []bool{false, true} {
+				var short, win Message
+				e1, ok1 := fastLocationShort(src, &short, line)
+				// The same bytes at the start of a text at least a window long.
+				long := append(append([]byte(nil), src...), make([]byte, len(window{}))...)
+				for i := len(src); i < len(long); i++ {
+					long[i] = "\n x,"[i%4]
+				}
+				e2, ok2 := fastLocationWin((*window)(long), src, &win, line)
+				if ok1 != ok2 || e1 != e2 || short != win {
+					t.Errorf("line %v: %.60q...%q:\n short:  %v %d %+v\n window: %v %d %+v", line, msg, tail, ok1, e1, short, ok2, e2, win)
+				}
+				if len(src) >= len(window{}) {
+					var m Message
+					e3, ok3 := fastLocationEnd(src, &m, line)
+					if ok3 != ok1 || e3 != e1 || m != short {
+						t.Errorf("line %v: fastLocationEnd(%.60q...%q) = %v %d, short path %v %d", line, msg, tail, ok3, e3, ok1, e1)
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzFastWindow checks the fast path through a window of the text
+// itself against its zero-padded copy and the general decoder, for
+// anything the fuzzer puts at the start of a recording's buffer.
+//
+//	go test ./decode -run '^$' -fuzz FuzzFastWindow -fuzztime 60s
+func FuzzFastWindow(f *testing.F) {
+	f.Add([]byte(`{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}`+"\r\n"), byte(1))
+	f.Add([]byte(`{"type":"location","data":{"occurred_at":-5,"type":"BALL","id":9999999999999999,"x":-0,"y":00,"z":2147483648}}`), byte(0))
+	var d Decoder
+	f.Fuzz(func(t *testing.T, in []byte, filler byte) {
+		long := append(append([]byte(nil), in...), bytes.Repeat([]byte{filler}, len(window{}))...)
+		src := long[:len(in)]
+		for _, line := range []bool{false, true} {
+			var short, win Message
+			e1, ok1 := fastLocationShort(src, &short, line)
+			e2, ok2 := fastLocationWin((*window)(long), src, &win, line)
+			if ok1 != ok2 || e1 != e2 || short != win {
+				t.Fatalf("line %v: %q (then %q):\n short:  %v %d %+v\n window: %v %d %+v", line, in, filler, ok1, e1, short, ok2, e2, win)
+			}
+			if !ok2 {
+				continue
+			}
+			msg := src[:e2]
+			if line {
+				msg = bytes.TrimSuffix(msg, []byte("\r"))
+			}
+			var general Message
+			p := parser{d: &d, src: msg, m: &general}
+			if err := p.message(); err != nil || general != win {
+				t.Fatalf("line %v: %q:\n fast:    %+v\n general: %+v (%v)", line, msg, win, general, err)
+			}
+		}
+	})
 }
 
 func TestDecodeAllocs(t *testing.T) {

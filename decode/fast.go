@@ -1,5 +1,7 @@
 package decode
 
+import "encoding/binary"
+
 // The fast path: a location message exactly as the feed writes it,
 //
 //	{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}
@@ -10,7 +12,10 @@ package decode
 // out-of-range numbers, escapes) makes it give up without touching m, and
 // the general decoder handles the message, so both paths agree by
 // construction: the fast path accepts a strict subset and fills the same
-// fields. TestFastPathAgrees and FuzzDecode check it.
+// fields. TestFastPathAgrees and FuzzDecode check it. Its reads go
+// through a fixed-size window (fastWin), without bounds checks;
+// TestFastWindowAgrees and FuzzFastWindow check that the window over a
+// recording's buffer and a padded copy of a short text agree.
 
 const (
 	locPrefix = `{"type":"location","data":{"occurred_at":`
@@ -18,7 +23,7 @@ const (
 	locBall   = `,"type":"BALL","id":`
 )
 
-// The literal pieces as little-endian words, for comparing with load8.
+// The literal pieces as little-endian words, for comparing with wload.
 var (
 	wPrefix = [5]uint64{word(locPrefix, 0), word(locPrefix, 8), word(locPrefix, 16), word(locPrefix, 24), word(locPrefix, 32)}
 	wPlayer = [3]uint64{word(locPlayer, 0), word(locPlayer, 8), word(locPlayer, 14)}
@@ -47,20 +52,41 @@ func loadPad(src []byte, i int) uint64 {
 	return load8(src, len(src)-8) >> (8 * uint(8-(len(src)-i)))
 }
 
+// fastWin is where the canonical location message must end: its longest
+// form (every number at its 16-digit limit, with a sign where one is
+// allowed) ends before byte 170, and fastLocationEnd reads nothing at or
+// past fastWin+8. Its reads go through a window of that many bytes,
+// indexed below fastWin: the compiler proves every index in range, and
+// the parse needs no bounds check and no test of how many bytes are left.
+const fastWin = 256
+
+// window is the start of the text fastLocationEnd parses: the text
+// itself when it is that long (a recording's buffer nearly always is),
+// else a zero-padded copy (zero is not a digit, not a quote and not a
+// line ending, so the parse fails where the text ends).
+type window = [fastWin + 8]byte
+
+// wload returns the 8 bytes at p[i:] (i < fastWin).
+func wload(p *window, i int) uint64 {
+	i &= fastWin - 1 // a no-op for the indices used here (< 170); it bounds i for the compiler
+	return binary.LittleEndian.Uint64(p[i : i+8 : i+8])
+}
+
 // fastNum parses an optionally negative integer of 1 to 16 digits without
-// a superfluous leading zero at src[i:], returning the index after it.
-func fastNum(src []byte, i int) (int64, int, bool) {
-	neg := src[i] == '-'
+// a superfluous leading zero at p[i:] (i < 150), returning the index after
+// it.
+func fastNum(p *window, i int) (int64, int, bool) {
+	neg := p[i&(fastWin-1)] == '-'
 	if neg {
 		i++
 	}
-	v := loadPad(src, i)
+	v := wload(p, i)
 	n := digitRun(v)
 	u := digits8(v, n)
 	if n == 8 {
-		w := loadPad(src, i+8)
+		w := wload(p, i+8)
 		m := digitRun(w)
-		if m == 8 && at(src, i+16)-'0' < 10 {
+		if m == 8 && p[(i+16)&(fastWin-1)]-'0' < 10 {
 			return 0, i, false
 		}
 		if m > 0 {
@@ -89,44 +115,66 @@ func (d *Decoder) fastLocation(src []byte, m *Message) bool {
 // text: the message must end its line, with "\n" or "\r\n", and end is
 // the index of that "\n". m is written only when ok.
 func fastLocationEnd(src []byte, m *Message, line bool) (end int, ok bool) {
-	const minLen = len(locPrefix) + len(locBall) + len(`0,"x":0,"y":0,"z":0}}`) + 1
-	if len(src) < minLen || len(src) > 1<<20 ||
-		load8(src, 0) != wPrefix[0] || load8(src, 8) != wPrefix[1] || load8(src, 16) != wPrefix[2] ||
-		load8(src, 24) != wPrefix[3] || load8(src, 32) != wPrefix[4] || src[40] != ':' {
+	if len(src) >= len(window{}) {
+		if !line && len(src) > 1<<20 {
+			return 0, false // whitespace to skip beyond reason: the general decoder says so
+		}
+		return fastLocationWin((*window)(src), src, m, line)
+	}
+	return fastLocationShort(src, m, line)
+}
+
+// fastLocationShort is fastLocationEnd for a src shorter than a window:
+// a single message (Decoder.Decode), or the last lines of a recording.
+func fastLocationShort(src []byte, m *Message, line bool) (end int, ok bool) {
+	const minLen = len(locPrefix) + len(locBall) + len(`0,"x":0,"y":0,"z":0}}`)
+	if len(src) < minLen {
 		return 0, false
 	}
-	t, i, ok := fastNum(src, len(locPrefix))
-	if !ok || len(src)-i < len(locPlayer)+8 {
+	var p window
+	copy(p[:], src)
+	return fastLocationWin(&p, src, m, line)
+}
+
+// fastLocationWin is fastLocationEnd on p, the start of src (or a
+// zero-padded copy of all of it).
+func fastLocationWin(p *window, src []byte, m *Message, line bool) (end int, ok bool) {
+	if wload(p, 0) != wPrefix[0] || wload(p, 8) != wPrefix[1] || wload(p, 16) != wPrefix[2] ||
+		wload(p, 24) != wPrefix[3] || wload(p, 32) != wPrefix[4] || p[40] != ':' {
+		return 0, false
+	}
+	t, i, ok := fastNum(p, len(locPrefix))
+	if !ok {
 		return 0, false
 	}
 	var sensor SensorType
 	var text Span
-	switch w := load8(src, i); {
-	case w == wPlayer[0] && load8(src, i+8) == wPlayer[1] && load8(src, i+14) == wPlayer[2]:
+	switch w := wload(p, i); {
+	case w == wPlayer[0] && wload(p, i+8) == wPlayer[1] && wload(p, i+14) == wPlayer[2]:
 		sensor = SensorPlayer
 		text = Span{int32(i + 9), int32(i + 15)}
 		i += len(locPlayer)
-	case w == wBall[0] && load8(src, i+8) == wBall[1] && load8(src, i+12) == wBall[2]:
+	case w == wBall[0] && wload(p, i+8) == wBall[1] && wload(p, i+12) == wBall[2]:
 		sensor = SensorBall
 		text = Span{int32(i + 9), int32(i + 13)}
 		i += len(locBall)
 	default:
 		return 0, false
 	}
-	id, i, ok := fastNum(src, i)
-	if !ok || len(src)-i < 8 || load8(src, i)&mask5 != wX {
+	id, i, ok := fastNum(p, i)
+	if !ok || wload(p, i)&mask5 != wX {
 		return 0, false
 	}
-	x, i, ok := fastNum(src, i+5)
-	if !ok || x != int64(int32(x)) || len(src)-i < 8 || load8(src, i)&mask5 != wY {
+	x, i, ok := fastNum(p, i+5)
+	if !ok || x != int64(int32(x)) || wload(p, i)&mask5 != wY {
 		return 0, false
 	}
-	y, i, ok := fastNum(src, i+5)
-	if !ok || y != int64(int32(y)) || len(src)-i < 7 || loadPad(src, i)&mask5 != wZ {
+	y, i, ok := fastNum(p, i+5)
+	if !ok || y != int64(int32(y)) || wload(p, i)&mask5 != wZ {
 		return 0, false
 	}
-	z, i, ok := fastNum(src, i+5)
-	if !ok || z != int64(int32(z)) || len(src)-i < 2 || src[i] != '}' || src[i+1] != '}' {
+	z, i, ok := fastNum(p, i+5)
+	if !ok || z != int64(int32(z)) || p[i&(fastWin-1)] != '}' || p[(i+1)&(fastWin-1)] != '}' {
 		return 0, false
 	}
 	end = i + 2
