@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -410,111 +409,6 @@ func TestFastPathAgrees(t *testing.T) {
 			t.Errorf("fast path accepted %s", in)
 		}
 	}
-}
-
-// The fast path reads a text of at least a window's bytes through a
-// window (fastLocationWin), a shorter one with bounds checks
-// (fastLocationSlice). Both give the same answer for every cut of
-// canonical or nearly canonical messages and what follows them (a
-// recording's next lines, whitespace and anything after it), whatever
-// the window holds past the cut: garbage, or the rest of the very text.
-func TestFastWindowAgrees(t *testing.T) {
-	msgs := []string{
-		`{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}`,
-		`{"type":"location","data":{"occurred_at":-1234567890123456,"type":"BALL","id":-1234567890123456,"x":-2147483648,"y":-2147483648,"z":-2147483648}}`,
-		`{"type":"location","data":{"occurred_at":1234567890123456,"type":"PLAYER","id":1234567890123456,"x":2147483647,"y":2147483647,"z":2147483647}}`,
-		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":1}`,
-		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":1,"z":12345678901234567}}`,
-		`{"type":"location","data":{"occurred_at":1,"type":"BALL","id":1,"x":1,"y":1,"z":"1"}}`,
-	}
-	tails := []string{"", "\n", "\r\n", "\r", " ", "\n" + strings.Repeat("x", 300), "\r\n" + strings.Repeat("\n", 300),
-		strings.Repeat(" ", 300), strings.Repeat(" ", 300) + "x", "}" + strings.Repeat(" ", 300)}
-	for _, msg := range msgs {
-		for _, tail := range tails {
-			full := msg + tail + "\n" + msg + "\n"
-			// Every cut of the text.
-			for k := 0; k <= len(full); k++ {
-				src := []byte(full[:k])
-				for _, line := range []bool{false, true} {
-					var short, win, rest, general Message
-					e1, ok1 := fastLocationSlice(src, &short, line)
-					// The same bytes at the start of a window, then garbage,
-					// or then the rest of the text.
-					long := append(append([]byte(nil), src...), make([]byte, len(window{}))...)
-					for i := len(src); i < len(long); i++ {
-						long[i] = "\n x,"[i%4]
-					}
-					e2, ok2 := fastLocationWin((*window)(long), src, &win, line)
-					more := append([]byte(full), make([]byte, len(window{}))...)
-					e3, ok3 := fastLocationWin((*window)(more), src, &rest, line)
-					if len(src) < len(window{}) && (ok1 != ok2 || e1 != e2 || short != win) {
-						t.Fatalf("line %v: %q:\n slice:  %v %d %+v\n window: %v %d %+v", line, src, ok1, e1, short, ok2, e2, win)
-					}
-					if ok3 != ok2 || e3 != e2 || rest != win {
-						t.Fatalf("line %v: %q: with garbage after %v %d, with the text's rest %v %d", line, src, ok2, e2, ok3, e3)
-					}
-					if !ok2 {
-						continue
-					}
-					text := bytes.TrimSuffix(src[:e2], []byte("\r"))
-					p := parser{d: &Decoder{}, src: text, m: &general}
-					if err := p.message(); err != nil || general != win {
-						t.Fatalf("line %v: %q accepted as %+v; general decoder %+v (%v)", line, text, win, general, err)
-					}
-					if len(src) >= len(window{}) {
-						var m Message
-						e4, ok4 := fastLocationEnd(src, &m, line)
-						if ok4 != ok2 || e4 != e2 || m != win {
-							t.Errorf("line %v: fastLocationEnd(%.60q...) = %v %d, window %v %d", line, src, ok4, e4, ok2, e2)
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// FuzzFastWindow checks the fast path through a window (the text, then
-// whatever the fuzzer puts after it) against the one with bounds checks
-// on the text alone, and against the general decoder.
-//
-//	go test ./decode -run '^$' -fuzz FuzzFastWindow -fuzztime 60s
-func FuzzFastWindow(f *testing.F) {
-	f.Add([]byte(`{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}`+"\r\n"), []byte("}}\n"))
-	f.Add([]byte(`{"type":"location","data":{"occurred_at":-5,"type":"BALL","id":9999999999999999,"x":-0,"y":00,"z":2147483648}}`), []byte(" "))
-	f.Fuzz(func(t *testing.T, in, after []byte) {
-		if len(after) == 0 {
-			after = []byte{0}
-		}
-		long := append([]byte(nil), in...)
-		for len(long) < len(in)+len(window{}) {
-			long = append(long, after...)
-		}
-		src := long[:len(in)]
-		if len(src) > 1<<20 {
-			return // fastLocationSlice refuses; fastLocationEnd does not call the window path
-		}
-		for _, line := range []bool{false, true} {
-			var short, win Message
-			e1, ok1 := fastLocationSlice(src, &short, line)
-			e2, ok2 := fastLocationWin((*window)(long), src, &win, line)
-			if ok1 != ok2 || e1 != e2 || short != win {
-				t.Fatalf("line %v: %q (then %q):\n slice:  %v %d %+v\n window: %v %d %+v", line, in, after, ok1, e1, short, ok2, e2, win)
-			}
-			if !ok2 {
-				continue
-			}
-			msg := src[:e2]
-			if line {
-				msg = bytes.TrimSuffix(msg, []byte("\r"))
-			}
-			var general Message
-			p := parser{d: &Decoder{}, src: msg, m: &general}
-			if err := p.message(); err != nil || general != win {
-				t.Fatalf("line %v: %q:\n fast:    %+v\n general: %+v (%v)", line, msg, win, general, err)
-			}
-		}
-	})
 }
 
 func TestDecodeAllocs(t *testing.T) {

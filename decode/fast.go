@@ -1,7 +1,5 @@
 package decode
 
-import "encoding/binary"
-
 // The fast path: a location message exactly as the feed writes it,
 //
 //	{"type":"location","data":{"occurred_at":1478800197342,"type":"PLAYER","id":123,"x":123,"y":456,"z":789}}
@@ -12,10 +10,7 @@ import "encoding/binary"
 // out-of-range numbers, escapes) makes it give up without touching m, and
 // the general decoder handles the message, so both paths agree by
 // construction: the fast path accepts a strict subset and fills the same
-// fields. TestFastPathAgrees and FuzzDecode check it. Its reads go
-// through a fixed-size window (fastWin), without bounds checks;
-// TestFastWindowAgrees and FuzzFastWindow check that the window over a
-// recording's buffer and a padded copy of a short text agree.
+// fields. TestFastPathAgrees and FuzzDecode check it.
 
 const (
 	locPrefix = `{"type":"location","data":{"occurred_at":`
@@ -23,7 +18,7 @@ const (
 	locBall   = `,"type":"BALL","id":`
 )
 
-// The literal pieces as little-endian words, for comparing with wload.
+// The literal pieces as little-endian words, for comparing with load8.
 var (
 	wPrefix = [5]uint64{word(locPrefix, 0), word(locPrefix, 8), word(locPrefix, 16), word(locPrefix, 24), word(locPrefix, 32)}
 	wPlayer = [3]uint64{word(locPlayer, 0), word(locPlayer, 8), word(locPlayer, 14)}
@@ -52,160 +47,9 @@ func loadPad(src []byte, i int) uint64 {
 	return load8(src, len(src)-8) >> (8 * uint(8-(len(src)-i)))
 }
 
-// fastWin is where the canonical location message must end: its longest
-// form (every number at its 16-digit limit, with a sign where one is
-// allowed) ends before byte 170, and fastLocationEnd reads nothing at or
-// past fastWin+8. Its reads go through a window of that many bytes,
-// indexed below fastWin: the compiler proves every index in range, and
-// the parse needs no bounds check and no test of how many bytes are left.
-const fastWin = 256
-
-// window is the start of the text fastLocationWin parses. The parse is
-// strict: every byte it bases a decision on lies before the end it
-// returns (the byte after each number is a comma or a brace of the
-// message), and it accepts only an end within the text, so what the
-// window holds past the text does not matter.
-type window = [fastWin + 8]byte
-
-// wload returns the 8 bytes at p[i:] (i < fastWin).
-func wload(p *window, i int) uint64 {
-	i &= fastWin - 1 // a no-op for the indices used here (< 170); it bounds i for the compiler
-	return binary.LittleEndian.Uint64(p[i : i+8 : i+8])
-}
-
 // fastNum parses an optionally negative integer of 1 to 16 digits without
-// a superfluous leading zero at p[i:] (i < 150), returning the index after
-// it.
-func fastNum(p *window, i int) (int64, int, bool) {
-	neg := p[i&(fastWin-1)] == '-'
-	if neg {
-		i++
-	}
-	v := wload(p, i)
-	n := digitRun(v)
-	u := digits8(v, n)
-	if n == 8 {
-		w := wload(p, i+8)
-		m := digitRun(w)
-		if m == 8 && p[(i+16)&(fastWin-1)]-'0' < 10 {
-			return 0, i, false
-		}
-		if m > 0 {
-			u = u*pow10u[m] + digits8(w, m)
-			n += m
-		}
-	}
-	if n == 0 || (n > 1 && v&0xFF == '0') {
-		return 0, i, false
-	}
-	if neg {
-		return -int64(u), i + n, true
-	}
-	return int64(u), i + n, true
-}
-
-// fastLocation decodes src if it is a canonical location message.
-func (d *Decoder) fastLocation(src []byte, m *Message) bool {
-	_, ok := fastLocationEnd(src, m, false)
-	return ok
-}
-
-// fastLocationEnd decodes the canonical location message at the start of
-// src. With line false, src must hold the message and nothing but
-// whitespace after it. With line true, src is the rest of a recording's
-// text: the message must end its line, with "\n" or "\r\n", and end is
-// the index of that "\n". m is written only when ok.
-//
-// A src of at least a window (a recording's buffer nearly always) is read
-// through one, without bounds checks: fastLocationWin. A shorter one (a
-// single message: Decoder.Decode, or the last lines of a recording) is
-// read with them: fastLocationSlice. Copying it into a window instead
-// made Decode a third slower, though it ran fewer instructions: the
-// 8-byte loads at any offset of the bytes just copied wait for the
-// copy's stores, which cannot forward to a load that straddles them.
-// TestFastWindowAgrees and FuzzFastWindow check that the two agree.
-func fastLocationEnd(src []byte, m *Message, line bool) (end int, ok bool) {
-	if len(src) < len(window{}) {
-		return fastLocationSlice(src, m, line)
-	}
-	if !line && len(src) > 1<<20 {
-		return 0, false // whitespace to skip beyond reason: the general decoder says so
-	}
-	return fastLocationWin((*window)(src), src, m, line)
-}
-
-// fastLocationWin is fastLocationEnd on p, which holds the start of src
-// and then anything (see window).
-func fastLocationWin(p *window, src []byte, m *Message, line bool) (end int, ok bool) {
-	if wload(p, 0) != wPrefix[0] || wload(p, 8) != wPrefix[1] || wload(p, 16) != wPrefix[2] ||
-		wload(p, 24) != wPrefix[3] || wload(p, 32) != wPrefix[4] || p[40] != ':' {
-		return 0, false
-	}
-	t, i, ok := fastNum(p, len(locPrefix))
-	if !ok {
-		return 0, false
-	}
-	var sensor SensorType
-	var text Span
-	switch w := wload(p, i); {
-	case w == wPlayer[0] && wload(p, i+8) == wPlayer[1] && wload(p, i+14) == wPlayer[2]:
-		sensor = SensorPlayer
-		text = Span{int32(i + 9), int32(i + 15)}
-		i += len(locPlayer)
-	case w == wBall[0] && wload(p, i+8) == wBall[1] && wload(p, i+12) == wBall[2]:
-		sensor = SensorBall
-		text = Span{int32(i + 9), int32(i + 13)}
-		i += len(locBall)
-	default:
-		return 0, false
-	}
-	id, i, ok := fastNum(p, i)
-	if !ok || wload(p, i)&mask5 != wX {
-		return 0, false
-	}
-	x, i, ok := fastNum(p, i+5)
-	if !ok || x != int64(int32(x)) || wload(p, i)&mask5 != wY {
-		return 0, false
-	}
-	y, i, ok := fastNum(p, i+5)
-	if !ok || y != int64(int32(y)) || wload(p, i)&mask5 != wZ {
-		return 0, false
-	}
-	z, i, ok := fastNum(p, i+5)
-	if !ok || z != int64(int32(z)) || p[i&(fastWin-1)] != '}' || p[(i+1)&(fastWin-1)] != '}' {
-		return 0, false
-	}
-	end = i + 2
-	switch {
-	case end > len(src):
-		return 0, false // read past the text, in what followed it in p
-	case !line:
-		if end < len(src) && skipWS(src, end) != len(src) {
-			return 0, false
-		}
-	case at(src, end) == '\n':
-	case at(src, end) == '\r' && at(src, end+1) == '\n':
-		end++
-	default:
-		return 0, false
-	}
-	m.Kind = KindLocation
-	m.TypeText = Span{9, 17}
-	m.Location = Location{
-		OccurredAt_ms: t,
-		Sensor:        sensor,
-		SensorText:    text,
-		ID:            id,
-		X_mm:          int32(x),
-		Y_mm:          int32(y),
-		Z_mm:          int32(z),
-	}
-	return end, true
-}
-
-// fastNumSlice is fastNum on a slice, with its bounds checked: it parses an optionally negative integer of 1 to 16 digits without
 // a superfluous leading zero at src[i:], returning the index after it.
-func fastNumSlice(src []byte, i int) (int64, int, bool) {
+func fastNum(src []byte, i int) (int64, int, bool) {
 	neg := src[i] == '-'
 	if neg {
 		i++
@@ -233,16 +77,25 @@ func fastNumSlice(src []byte, i int) (int64, int, bool) {
 	return int64(u), i + n, true
 }
 
-// fastLocationSlice is fastLocationEnd on a src shorter than a window,
-// with its bounds checked.
-func fastLocationSlice(src []byte, m *Message, line bool) (end int, ok bool) {
+// fastLocation decodes src if it is a canonical location message.
+func (d *Decoder) fastLocation(src []byte, m *Message) bool {
+	_, ok := fastLocationEnd(src, m, false)
+	return ok
+}
+
+// fastLocationEnd decodes the canonical location message at the start of
+// src. With line false, src must hold the message and nothing but
+// whitespace after it. With line true, src is the rest of a recording's
+// text: the message must end its line, with "\n" or "\r\n", and end is
+// the index of that "\n". m is written only when ok.
+func fastLocationEnd(src []byte, m *Message, line bool) (end int, ok bool) {
 	const minLen = len(locPrefix) + len(locBall) + len(`0,"x":0,"y":0,"z":0}}`) + 1
 	if len(src) < minLen || len(src) > 1<<20 ||
 		load8(src, 0) != wPrefix[0] || load8(src, 8) != wPrefix[1] || load8(src, 16) != wPrefix[2] ||
 		load8(src, 24) != wPrefix[3] || load8(src, 32) != wPrefix[4] || src[40] != ':' {
 		return 0, false
 	}
-	t, i, ok := fastNumSlice(src, len(locPrefix))
+	t, i, ok := fastNum(src, len(locPrefix))
 	if !ok || len(src)-i < len(locPlayer)+8 {
 		return 0, false
 	}
@@ -260,19 +113,19 @@ func fastLocationSlice(src []byte, m *Message, line bool) (end int, ok bool) {
 	default:
 		return 0, false
 	}
-	id, i, ok := fastNumSlice(src, i)
+	id, i, ok := fastNum(src, i)
 	if !ok || len(src)-i < 8 || load8(src, i)&mask5 != wX {
 		return 0, false
 	}
-	x, i, ok := fastNumSlice(src, i+5)
+	x, i, ok := fastNum(src, i+5)
 	if !ok || x != int64(int32(x)) || len(src)-i < 8 || load8(src, i)&mask5 != wY {
 		return 0, false
 	}
-	y, i, ok := fastNumSlice(src, i+5)
+	y, i, ok := fastNum(src, i+5)
 	if !ok || y != int64(int32(y)) || len(src)-i < 7 || loadPad(src, i)&mask5 != wZ {
 		return 0, false
 	}
-	z, i, ok := fastNumSlice(src, i+5)
+	z, i, ok := fastNum(src, i+5)
 	if !ok || z != int64(int32(z)) || len(src)-i < 2 || src[i] != '}' || src[i+1] != '}' {
 		return 0, false
 	}

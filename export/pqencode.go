@@ -213,41 +213,41 @@ func appendDeltaBlocks(dst []byte, v []int64) []byte {
 }
 
 // appendMiniblock appends the 32 values of a miniblock (each < 2^w) packed
-// w bits each, least significant bit first: 4w bytes.
+// w bits each, least significant bit first. Values are first gathered in
+// groups of g, the largest power of two with g·w ≤ 64 (at most 32), so that the
+// accumulator that cuts the stream into 64-bit words works per group.
 func appendMiniblock(dst []byte, vals *[deltaMini]uint64, w uint) []byte {
 	if w == 0 {
 		return dst
 	}
-	start, size := len(dst), 4*int(w)
-	dst = grow(dst, 8*deltaMini+8)
-	packMiniblock((*[8*deltaMini + 8]byte)(dst[start:]), vals, w)
-	return dst[:start+size]
-}
-
-// packMiniblock packs vals w bits each into out (4w bytes, then garbage).
-// Each value goes into a 64-bit accumulator at bit n, which is stored as
-// a word whenever it fills, the value's bits that did not fit starting
-// the next one. It is apart from appendMiniblock so that growing the
-// slice does not make the loop keep its values on the stack, and its
-// indices are masked so that the compiler proves them in range.
-func packMiniblock(out *[8*deltaMini + 8]byte, vals *[deltaMini]uint64, w uint) {
-	var acc uint64
-	n, k := uint(0), uint(0) // bits in acc (< 64), bytes stored (< 8·deltaMini before each store)
-	for _, x := range vals {
-		acc |= x << (n & 63)
-		n += w
-		if n >= 64 {
-			k &= 8*deltaMini - 1
-			binary.LittleEndian.PutUint64(out[k:k+8:k+8], acc)
-			k += 8
-			n -= 64
-			acc = x >> ((w - n) & 127) // the bits of x past the word (none when n == 0: a shift by w = 64 gives 0)
+	g := min(1<<(bits.Len(uint(64/w))-1), deltaMini)
+	gw := uint(g) * w
+	var acc uint64 // bits not yet written, from bit 0
+	var n uint     // how many (< 64)
+	for j := 0; j < deltaMini; j += g {
+		y := vals[j]
+		s := w
+		for _, x := range vals[j+1 : j+g] {
+			y |= x << (s & 63)
+			s += w
+		}
+		acc |= y << (n & 63)
+		if n+gw < 64 {
+			n += gw
+			continue
+		}
+		dst = binary.LittleEndian.AppendUint64(dst, acc)
+		n = n + gw - 64 // bits of y left over
+		acc = 0
+		if n > 0 {
+			acc = y >> ((gw - n) & 63)
 		}
 	}
-	if n > 0 {
-		k &= 8*deltaMini - 1 // w is odd: k < 4w ≤ 252
-		binary.LittleEndian.PutUint64(out[k:k+8:k+8], acc)
+	for ; n > 0; n -= 8 { // 32w bits in all: n is 0 or 32
+		dst = append(dst, byte(acc))
+		acc >>= 8
 	}
+	return dst
 }
 
 // dictIndexWidth is the bit width of the indices into a dictionary of n
