@@ -33,9 +33,8 @@ type samplesBuf struct {
 }
 
 // sampleCols are the columns of a samplesBuf: about 55 bytes per row,
-// 7 MB at DefaultBatchRows, carved from one allocation (columnArena:
-// huge pages where the system has them). They are plain Go memory, not
-// Arrow's, and are reused from Writer to Writer (freeCols): allocating and clearing
+// 7 MB at DefaultBatchRows. They are plain Go memory, not Arrow's, and
+// are reused from Writer to Writer (freeCols): allocating and clearing
 // two such buffers for each session cost more than writing a short
 // session's rows, and drove the GC.
 type sampleCols struct {
@@ -87,18 +86,14 @@ func getCols(capacity int) *sampleCols {
 		}
 	}
 	freeCols.Unlock()
-	nb := int(bitutil.BytesForBits(int64(capacity)))
-	// The columns in one arena, each on a cache line: 15 columns round
-	// up by less than 64 bytes each.
-	arena := columnArena(capacity*(3*8+6*4+4+3*1) + 2*nb + 15*64)
 	return &sampleCols{
 		cap: capacity,
-		t:   carve[int64](&arena, capacity), sensor: carve[int64](&arena, capacity), team: carve[int64](&arena, capacity),
-		x: carve[float32](&arena, capacity), y: carve[float32](&arena, capacity), z: carve[float32](&arena, capacity),
-		speed: carve[float32](&arena, capacity), accel: carve[float32](&arena, capacity), head: carve[float32](&arena, capacity),
-		period: carve[int32](&arena, capacity), sessionIdx: carve[int8](&arena, capacity),
-		kindIdx: carve[int8](&arena, capacity), clockIx: carve[int8](&arena, capacity),
-		inBounds: carve[byte](&arena, nb), holder: carve[byte](&arena, nb),
+		t:   make([]int64, capacity), sensor: make([]int64, capacity), team: make([]int64, capacity),
+		x: make([]float32, capacity), y: make([]float32, capacity), z: make([]float32, capacity),
+		speed: make([]float32, capacity), accel: make([]float32, capacity), head: make([]float32, capacity),
+		period: make([]int32, capacity), sessionIdx: make([]int8, capacity),
+		kindIdx: make([]int8, capacity), clockIx: make([]int8, capacity),
+		inBounds: make([]byte, bitutil.BytesForBits(int64(capacity))), holder: make([]byte, bitutil.BytesForBits(int64(capacity))),
 	}
 }
 
