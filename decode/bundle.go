@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,7 +24,9 @@ import (
 //	messages.jsonl    every websocket message, one per line (or .jsonl.gz, .jsonl.zst)
 //	truth.json        simulator bundles only: the noise-free ground truth
 //
-// A bare recording file is accepted wherever a bundle is.
+// A bare recording file is accepted wherever a bundle is; Bundle.Supply
+// gives it (or a bundle that lacks them) a court and a roster read from
+// files of any name (ReadCourt, ReadRoster).
 
 // Bundle file names.
 const (
@@ -65,6 +68,11 @@ type Bundle struct {
 	// nil when absent, in which case analysis stays in the sensor frame.
 	Court []byte
 
+	// CourtPath and SubscribePath name the files Court and Subscribe were
+	// read from: the bundle's own, or those given to Supply; "" when
+	// absent.
+	CourtPath, SubscribePath string
+
 	MessagesPath string // the recording: messages.jsonl[.gz|.zst] or the bare file
 	TruthPath    string // truth.json, "" when absent (only simulator bundles have it)
 }
@@ -95,6 +103,9 @@ func OpenBundle(path string) (*Bundle, error) {
 	if b.Subscribe, err = readBundleJSON[Subscribe](path, BundleSubscribe); err != nil {
 		return nil, err
 	}
+	if b.Subscribe != nil {
+		b.SubscribePath = filepath.Join(path, BundleSubscribe)
+	}
 	if b.Stats, err = readBundleJSON[LiveStats](path, BundleStats); err != nil {
 		return nil, err
 	}
@@ -104,8 +115,11 @@ func OpenBundle(path string) (*Bundle, error) {
 	if b.Court, err = readBundleFile(path, BundleCourt); err != nil {
 		return nil, err
 	}
-	if b.Court != nil && !json.Valid(b.Court) {
-		return nil, fmt.Errorf("decode: bundle file %s: not valid JSON", filepath.Join(path, BundleCourt))
+	if b.Court != nil {
+		b.CourtPath = filepath.Join(path, BundleCourt)
+		if !json.Valid(b.Court) {
+			return nil, fmt.Errorf("decode: bundle file %s: not valid JSON", b.CourtPath)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(path, BundleTruth)); err == nil {
 		b.TruthPath = filepath.Join(path, BundleTruth)
@@ -134,26 +148,49 @@ func findMessages(dir string) (string, error) {
 // readBundleFile reads dir/name, or returns nil, nil when it does not exist.
 func readBundleFile(dir, name string) ([]byte, error) {
 	p := filepath.Join(dir, name)
-	f, err := os.Open(p)
+	data, err := readBody(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("decode: bundle file %s: %w", p, err)
+		return nil, fmt.Errorf("decode: bundle file %w", err)
+	}
+	return data, nil
+}
+
+// readBody reads a REST body from the file at p (at most
+// maxBundleJSON_bytes); its errors start with p.
+func readBody(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("decode: bundle file %s: %w", p, err)
+		return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", p)
 	}
 	if fi.Size() > maxBundleJSON_bytes {
-		return nil, fmt.Errorf("decode: bundle file %s: %d bytes, more than the %d a REST body may have", p, fi.Size(), maxBundleJSON_bytes)
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d a REST body may have", p, fi.Size(), maxBundleJSON_bytes)
 	}
 	data := make([]byte, fi.Size())
 	if _, err := f.ReadAt(data, 0); err != nil && fi.Size() > 0 {
-		return nil, fmt.Errorf("decode: bundle file %s: %w", p, err)
+		return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
 	}
 	return data, nil
+}
+
+// unwrapPath drops the *fs.PathError around err (its path is already in
+// the message), keeping what errors.Is matches.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
 }
 
 // readBundleJSON parses dir/name into a T, or returns nil, nil when the file
@@ -168,6 +205,57 @@ func readBundleJSON[T any](dir, name string) (*T, error) {
 		return nil, fmt.Errorf("decode: bundle file %s: %w", filepath.Join(dir, name), err)
 	}
 	return v, nil
+}
+
+// ReadCourt reads a /court body (a court.json) from the file at path, for
+// inputs that have none of their own (Bundle.Supply). It checks that the
+// body is JSON; package court parses and validates it.
+func ReadCourt(path string) ([]byte, error) {
+	data, err := readBody(path)
+	if err != nil {
+		return nil, fmt.Errorf("decode: court file %w", err)
+	}
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("decode: court file %s: not valid JSON", path)
+	}
+	return data, nil
+}
+
+// ReadRoster reads a roster from the file at path, for inputs that have
+// none of their own (Bundle.Supply): a /_subscribe body (a subscribe.json,
+// of which the teams are what analysis uses) or a bare JSON array of teams
+// as in its "teams". A file that has no team is an error.
+func ReadRoster(path string) (*Subscribe, error) {
+	data, err := readBody(path)
+	if err != nil {
+		return nil, fmt.Errorf("decode: roster file %w", err)
+	}
+	sub := new(Subscribe)
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		err = json.Unmarshal(data, &sub.Teams)
+	} else {
+		err = json.Unmarshal(data, sub)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("decode: roster file %s: %w", path, err)
+	}
+	if len(sub.Teams) == 0 {
+		return nil, fmt.Errorf("decode: roster file %s: no teams (want a subscribe.json, or a JSON array of teams with their players)", path)
+	}
+	return sub, nil
+}
+
+// Supply gives b the court and roster it lacks: court (the body read from
+// courtPath, see ReadCourt) when b has no court.json, and sub (read from
+// subPath, see ReadRoster) when it has no subscribe.json. What b has of
+// its own stays; nil arguments supply nothing.
+func (b *Bundle) Supply(courtPath string, court []byte, subPath string, sub *Subscribe) {
+	if b.Court == nil && court != nil {
+		b.Court, b.CourtPath = court, courtPath
+	}
+	if b.Subscribe == nil && sub != nil {
+		b.Subscribe, b.SubscribePath = sub, subPath
+	}
 }
 
 // IsRecordingName reports whether a file name looks like a recording:

@@ -125,6 +125,74 @@ func TestOpenBundleErrors(t *testing.T) {
 	}
 }
 
+// A court and a roster read from files of any name fill in what a bundle
+// lacks, and nothing it has: analyze's --court and --roster.
+func TestReadCourtRosterSupply(t *testing.T) {
+	dir := t.TempDir()
+	teams := testSubscribeJSON[strings.Index(testSubscribeJSON, `[{"id":461`) : len(testSubscribeJSON)-1]
+	writeFiles(t, dir, map[string]string{
+		"court-main.json":          testCourtJSON,
+		"players.json":             `{"gameid":"g","teams":` + teams + `}`,
+		"teams.json":               " \n" + teams,
+		"subscribe.json":           testSubscribeJSON,
+		"bad.json":                 `{"nw":`,
+		"no-teams.json":            `{"xne":1}`,
+		"empty-array.json":         `[]`,
+		"game.jsonl":               testLine,
+		"bundle/" + BundleMessages: testLine,
+		"bundle/" + BundleCourt:    `{"own":1}`,
+	})
+	p := func(name string) string { return filepath.Join(dir, name) }
+	court, err := ReadCourt(p("court-main.json"))
+	if err != nil || string(court) != testCourtJSON {
+		t.Fatalf("ReadCourt: %q, %v", court, err)
+	}
+	for _, name := range []string{"players.json", "teams.json", "subscribe.json"} {
+		sub, err := ReadRoster(p(name))
+		if err != nil || len(sub.Teams) != 1 || sub.Teams[0].ID != 461 || sub.Teams[0].Players[0].DisplayName != "A B" {
+			t.Errorf("ReadRoster(%s): %+v, %v", name, sub, err)
+		}
+	}
+	for _, c := range []struct {
+		read func(string) error
+		name string
+		want string
+	}{
+		{func(p string) error { _, err := ReadCourt(p); return err }, "bad.json", "not valid JSON"},
+		{func(p string) error { _, err := ReadCourt(p); return err }, "missing.json", "no such file"},
+		{func(p string) error { _, err := ReadCourt(p); return err }, "bundle", "is a directory"},
+		{func(p string) error { _, err := ReadRoster(p); return err }, "bad.json", "roster file"},
+		{func(p string) error { _, err := ReadRoster(p); return err }, "no-teams.json", "no teams"},
+		{func(p string) error { _, err := ReadRoster(p); return err }, "empty-array.json", "no teams"},
+	} {
+		err := c.read(p(c.name))
+		if err == nil || !strings.HasPrefix(err.Error(), "decode: ") || !strings.Contains(err.Error(), p(c.name)) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming the file and %q", c.name, err, c.want)
+		}
+	}
+
+	sub, _ := ReadRoster(p("players.json"))
+	bare, err := OpenBundle(p("game.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare.Supply(p("court-main.json"), court, p("players.json"), sub)
+	if string(bare.Court) != testCourtJSON || bare.CourtPath != p("court-main.json") || bare.Subscribe != sub || bare.SubscribePath != p("players.json") {
+		t.Errorf("bare recording after Supply: %+v", bare)
+	}
+	own, err := OpenBundle(p("bundle"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Supply(p("court-main.json"), court, p("players.json"), sub)
+	if string(own.Court) != `{"own":1}` || own.CourtPath != filepath.Join(p("bundle"), BundleCourt) {
+		t.Errorf("a bundle's own court.json was replaced: %q from %s", own.Court, own.CourtPath)
+	}
+	if own.Subscribe != sub || own.SubscribePath != p("players.json") {
+		t.Errorf("a bundle without subscribe.json did not get the roster: %+v", own)
+	}
+}
+
 func TestFindBundles(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{

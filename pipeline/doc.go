@@ -12,6 +12,9 @@
 //     it positions stay in the sensor frame and images are drawn on the NBA
 //     court, with a warning.
 //   - subscribe.json gives the roster (names, teams); without it, a warning.
+//   - Either may come from elsewhere for an input without its own
+//     (decode.Bundle.Supply: analyze's --court and --roster); errors then
+//     name that file.
 //   - Lines of the recording that do not decode are counted
 //     (quality.bad_lines), the first few reported by Run.Warnings with
 //     their file and line, and skipped; Options.Strict fails the input

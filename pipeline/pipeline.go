@@ -112,16 +112,22 @@ func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 }
 
 // besideHint explains, for a bare recording with a bundle file called name
-// in its directory, why that file was not read: only a bundle's files are.
+// in its directory, why that file was not read (only a bundle's files are)
+// and how to give it (analyze --court, --roster).
 func besideHint(b *decode.Bundle, name string) string {
 	if b.Dir != "" || b.Path == decode.Stdin {
 		return ""
 	}
-	if fi, err := os.Stat(filepath.Join(filepath.Dir(b.Path), name)); err != nil || fi.IsDir() {
+	beside := filepath.Join(filepath.Dir(b.Path), name)
+	if fi, err := os.Stat(beside); err != nil || fi.IsDir() {
 		return ""
 	}
-	return fmt.Sprintf(" (the %s beside it is read only from a session bundle, a directory whose recording is named %s, %s.gz or %s.zst)",
-		name, decode.BundleMessages, decode.BundleMessages, decode.BundleMessages)
+	flag := "--court " + beside
+	if name == decode.BundleSubscribe {
+		flag = "--roster " + beside
+	}
+	return fmt.Sprintf(" (the %s beside it is read only from a session bundle, a directory whose recording is named %s, %s.gz or %s.zst; give it with analyze %s)",
+		name, decode.BundleMessages, decode.BundleMessages, decode.BundleMessages, flag)
 }
 
 // OpenEngine wires input b to a new engine session that feeds sinks and
@@ -137,7 +143,10 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: players have no names or teams%s", b.Path, decode.BundleSubscribe, besideHint(b, decode.BundleSubscribe)))
 	}
 	if b.Court != nil {
-		courtPath := filepath.Join(b.Dir, decode.BundleCourt)
+		courtPath := b.CourtPath
+		if courtPath == "" { // a Bundle built by hand
+			courtPath = filepath.Join(b.Dir, decode.BundleCourt)
+		}
 		body, err := court.ParseBody(b.Court)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", courtPath, err)

@@ -196,6 +196,9 @@ func TestWarningsBesideBundleFiles(t *testing.T) {
 			if got := strings.Contains(ws[i], hint); got != c.hint {
 				t.Errorf("%s: warning %q: hint %v, want %v", c.path, ws[i], got, c.hint)
 			}
+			if flag := []string{"--roster", "--court"}[i]; c.hint && !strings.Contains(ws[i], "give it with analyze "+flag+" "+filepath.Join(filepath.Dir(c.path), name)+")") {
+				t.Errorf("%s: warning %q does not name %s", c.path, ws[i], flag)
+			}
 		}
 	}
 }

@@ -35,6 +35,8 @@ INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
 subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
 .jsonl.zst; any file is read as a recording; - reads one from standard
 input, session id "stdin"), or a directory searched recursively for both.
+A bare recording has no court and no roster: it stays in the sensor frame,
+its players without names or teams, unless --court and --roster give them.
 Without INPUT the built-in sample game is analysed (a deterministic
 simulated game).
 
@@ -77,6 +79,11 @@ type analyzeConfig struct {
 	// foreground writes samples batches on the engine's goroutine
 	// (export.WithForeground); bench pipeline compares both ways.
 	foreground bool
+	// court and roster are what --court and --roster read, for the
+	// inputs without their own (decode.Bundle.Supply); nil without the flag.
+	courtPath, rosterPath string
+	court                 []byte
+	roster                *decode.Subscribe
 }
 
 func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -100,6 +107,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.BoolVar(&cfg.mirrored, "allow-mirrored", false, "accept a court.json whose corners ne, se, sw, nw run counterclockwise: the sensor\n"+
 		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
 		"(default: such a court fails its input, since swapped corners look the same)")
+	fs.StringVar(&cfg.courtPath, "court", "", "court.json `file` (the /court body) for every input without one of its own, such as\n"+
+		"bare recordings: their positions then go into the court frame (a bundle's own court.json\n"+
+		"is used for that bundle)")
+	fs.StringVar(&cfg.rosterPath, "roster", "", "roster `file` for every input without one of its own: a subscribe.json, or a JSON\n"+
+		"array of teams with their players, for the players' names and teams (a bundle's own\n"+
+		"subscribe.json is used for that bundle)")
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
 	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
@@ -127,6 +140,26 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.hz < 0 {
 		return usageError(fs, fmt.Errorf("--hz %g: want a rate ≥ 0", cfg.hz))
 	}
+	// A --court or --roster that cannot be read, or a court that is not
+	// valid, would fail every input without its own: say it once, before
+	// any work.
+	if cfg.courtPath != "" {
+		if cfg.court, err = decode.ReadCourt(cfg.courtPath); err != nil {
+			return fmt.Errorf("analyze: --court: %w", err)
+		}
+		body, err := court.ParseBody(cfg.court)
+		if err == nil {
+			_, err = court.New(body, court.Options{AllowMirrored: cfg.mirrored})
+		}
+		if err != nil {
+			return fmt.Errorf("analyze: --court %s: %w", cfg.courtPath, err)
+		}
+	}
+	if cfg.rosterPath != "" {
+		if cfg.roster, err = decode.ReadRoster(cfg.rosterPath); err != nil {
+			return fmt.Errorf("analyze: --roster: %w", err)
+		}
+	}
 	// An --out that cannot be a directory fails every input alike: say it
 	// once, before any work.
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
@@ -149,6 +182,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 
 	inputs, failed := planInputs(args)
+	for i := range inputs {
+		inputs[i].bundle.Supply(cfg.courtPath, cfg.court, cfg.rosterPath, cfg.roster)
+	}
 	for i := range inputs {
 		if inputs[i].path == sample {
 			inputs[i].source = sampleSource

@@ -278,7 +278,7 @@ func TestAnalyzeFlags(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}
@@ -345,6 +345,110 @@ func TestAnalyzeBareRecording(t *testing.T) {
 	readJSON(t, filepath.Join(out, "summary.json"), &sum)
 	if sum.SessionID != "game" || !sum.Quality.NoCourt || len(sum.Players) == 0 {
 		t.Errorf("summary.json: session %q, no_court %v, %d players", sum.SessionID, sum.Quality.NoCourt, len(sum.Players))
+	}
+}
+
+// --court and --roster give a bare recording what its bundle had: the
+// same analysis, without warnings. They fill in only what an input lacks:
+// a bundle keeps its own court.json. A court or roster that cannot be used
+// fails the run before any input is read.
+func TestAnalyzeCourtRosterFlags(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	// Named as the bundle, and the bundle without the live.json that would
+	// name its session, for the same session id in the tables.
+	if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(dir, "bare", "g.jsonl")
+	if err := os.Mkdir(filepath.Dir(bare), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(filepath.Join(b, decode.BundleMessages), bare); err != nil {
+		t.Fatal(err)
+	}
+	// The roster as a bare array of teams, as some exports have it.
+	sub, err := decode.ReadRoster(filepath.Join(b, decode.BundleSubscribe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	teams, _ := json.Marshal(sub.Teams)
+	roster := filepath.Join(dir, "players.json")
+	if err := os.WriteFile(roster, teams, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	courtPath := filepath.Join(b, decode.BundleCourt)
+	// The same court moved 2 m along the sensor's x axis.
+	raw, err := os.ReadFile(courtPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"xne", "xse", "xsw", "xnw"} {
+		c[k] = c[k].(float64) + 2000
+	}
+	for _, h := range c["hoops"].([]any) {
+		h.(map[string]any)["x"] = h.(map[string]any)["x"].(float64) + 2000
+	}
+	moved := filepath.Join(dir, "moved-court.json")
+	data, _ := json.Marshal(c)
+	if err := os.WriteFile(moved, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	type result struct {
+		sum     export.SessionSummary
+		samples []byte
+	}
+	analyze := func(args ...string) result {
+		t.Helper()
+		out := t.TempDir()
+		_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...)
+		if err != nil || stderr != "" {
+			t.Fatalf("analyze %v: %v; want no error and no warning:\n%s", args, err, stderr)
+		}
+		var r result
+		readJSON(t, filepath.Join(out, "summary.json"), &r.sum)
+		if r.samples, err = os.ReadFile(filepath.Join(out, "samples.parquet")); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	want := analyze(b)
+	got := analyze("--court", courtPath, "--roster", roster, bare)
+	if got.sum.Quality.NoCourt || !bytes.Equal(got.samples, want.samples) {
+		t.Errorf("bare recording with --court and --roster: no_court %v, samples.parquet the bundle's: %v", got.sum.Quality.NoCourt, bytes.Equal(got.samples, want.samples))
+	}
+	if len(got.sum.Players) != len(want.sum.Players) || len(got.sum.Teams) != 2 {
+		t.Fatalf("%d players and %d teams, want %d and 2", len(got.sum.Players), len(got.sum.Teams), len(want.sum.Players))
+	}
+	for i, p := range got.sum.Players {
+		if w := want.sum.Players[i]; p.Name == "" || p.Name != w.Name || p.TeamID != w.TeamID || p.Distance_m != w.Distance_m {
+			t.Errorf("player %d: %q of team %d, %.3f m; the bundle's: %q of team %d, %.3f m", p.PlayerID, p.Name, p.TeamID, p.Distance_m, w.Name, w.TeamID, w.Distance_m)
+		}
+	}
+	if own := analyze("--court", moved, b); !bytes.Equal(own.samples, want.samples) {
+		t.Error("--court replaced a bundle's own court.json")
+	}
+	if m := analyze("--court", moved, "--roster", roster, bare); bytes.Equal(m.samples, want.samples) || m.sum.Quality.NoCourt {
+		t.Error("--court with another court gave the same samples: the flag is not used")
+	}
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--court", filepath.Join(dir, "missing.json")}, "--court: decode: court file"},
+		{[]string{"--court", roster}, "--court " + roster + ": court:"},
+		{[]string{"--roster", courtPath}, "--roster: decode: roster file " + courtPath + ": no teams"},
+	} {
+		_, stderr, err := runAnalyzeArgs(t, append(append([]string{"--out", t.TempDir(), "--quiet"}, c.args...), bare)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(stderr, bare) {
+			t.Errorf("analyze %v: error %v, stderr %q; want an error with %q before any input", c.args, err, stderr, c.want)
+		}
 	}
 }
 
