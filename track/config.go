@@ -30,6 +30,10 @@ type KinConfig struct {
 	// between its neighbours (while the neighbours agree with each other)
 	// is a single-sample jump (multipath) and is dropped.
 	Outlier_m float64
+	// MaxGap_ms: two samples of this kind further apart than this are
+	// never interpolated; the track is split there. 0 takes
+	// Config.MaxGap_ms.
+	MaxGap_ms int64
 }
 
 // Config holds every threshold of the engine. Start from DefaultConfig.
@@ -43,7 +47,8 @@ type Config struct {
 	// timestamp seen are still placed in order; older ones are late.
 	ReorderWindow_ms int64
 	// MaxGap_ms: two samples further apart than this are never
-	// interpolated; the track is split there.
+	// interpolated; the track is split there. A kind's own
+	// KinConfig.MaxGap_ms, when set, takes its place (the ball's default).
 	MaxGap_ms int64
 	// BridgeGap_ms: when a player's track resumes after a gap no longer
 	// than this, the length of the cubic Hermite curve between the two
@@ -122,7 +127,11 @@ type Config struct {
 //     20 Hz), teleport above 12 m/s (faster than any basketball player;
 //     elite sprinters peak near 12.4 m/s) + 0.5 m of noise slack.
 //   - ball: q = 5e4 m²/s⁵ (passes and bounces change velocity
-//     within one or two samples), teleport above 35 m/s + 1 m.
+//     within one or two samples), teleport above 35 m/s + 1 m; gaps longer
+//     than 0.4 s are never interpolated (over 0.4 s a ball in free flight
+//     leaves the chord by g·Δt²/8 = 0.2 m, near its own diameter, and a
+//     longer gap may hide a bounce, a catch or a pass, which a straight
+//     line would turn into one fast flight).
 //   - single-sample outliers: 0.35 m off the line of their neighbours for
 //     players (7σ of the difference at σ = 50 mm), 1 m for the ball (a
 //     catch bends the ball's path by up to v·Δt/2 between two samples).
@@ -149,7 +158,7 @@ func DefaultConfig() Config {
 		},
 		Ball: KinConfig{
 			JerkPSD_m2ps5: 5e4, InitSpeed_mps: 15, InitAccel_mps2: 20,
-			MaxSpeed_mps: 35, JumpSlack_m: 1, Outlier_m: 1,
+			MaxSpeed_mps: 35, JumpSlack_m: 1, Outlier_m: 1, MaxGap_ms: 400,
 		},
 		StillWindow_s:    1,
 		TopSpeedWindow_s: 0.5,
@@ -238,6 +247,9 @@ func (c *Config) validate() error {
 		}
 		if k.k.Outlier_m < 0 {
 			return bad(k.name+".Outlier_m", k.k.Outlier_m)
+		}
+		if k.k.MaxGap_ms < 0 {
+			return bad(k.name+".MaxGap_ms", float64(k.k.MaxGap_ms))
 		}
 	}
 	for _, f := range []struct {

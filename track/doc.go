@@ -26,8 +26,8 @@
 //     jumps (multipath) dropped as outliers;
 //  2. grid: linear interpolation at the ticks of a uniform grid (default
 //     period: the feed's typical interval), never across a gap longer than
-//     MaxGap_ms or a jump faster than the kind's MaxSpeed_mps: the track is
-//     split there;
+//     the kind's MaxGap_ms (players 1 s, the ball 0.4 s) or a jump faster
+//     than the kind's MaxSpeed_mps: the track is split there;
 //  3. forward pass of a constant-acceleration Kalman filter per axis, with
 //     gains precomputed per step index (see Model);
 //  4. batch: a fixed-lag Rauch-Tung-Striebel backward pass every

@@ -149,7 +149,7 @@ func (s *Session) nextActiveTick(wm int64) int64 {
 			c = ceilDiv(h, p)
 		case r.n >= 2:
 			c = ceilDiv(r.s[r.at(1)].t, p)
-			if r.s[r.at(1)].t-h <= s.cfg.MaxGap_ms {
+			if r.s[r.at(1)].t-h <= sn.kin.MaxGap_ms {
 				return s.nextTick // a track goes on
 			}
 		default:
@@ -185,7 +185,8 @@ func (s *Session) skipTo(next int64) error {
 }
 
 // blocked reports whether some sensor has a track open before T, nothing
-// at or after T yet, and could still bridge to T without exceeding MaxGap.
+// at or after T yet, and could still bridge to T without exceeding its
+// kind's MaxGap_ms.
 //
 // Only a sensor whose newest sample is older than T can block, so the scan
 // over every sensor is skipped while T ≤ minLast, a lower bound of the
@@ -209,7 +210,7 @@ func (s *Session) blocked(T, wm int64) bool {
 		if r.s[r.head].t > T {
 			continue
 		}
-		if last < T && wm < last+s.cfg.MaxGap_ms {
+		if last < T && wm < last+sn.kin.MaxGap_ms {
 			return true
 		}
 	}
@@ -262,7 +263,7 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 		x, y, z = l.x, l.y, l.z
 	case r.n >= 2:
 		rr := &r.s[r.at(1)]
-		if rr.t-l.t > s.cfg.MaxGap_ms || sn.teleport(l, rr) {
+		if rr.t-l.t > sn.kin.MaxGap_ms || sn.teleport(l, rr) {
 			return false // no estimate inside a gap or a jump
 		}
 		w := float64(T-l.t) / float64(rr.t-l.t)
@@ -338,7 +339,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 			break
 		}
 		switch {
-		case tj-ti > s.cfg.MaxGap_ms:
+		case tj-ti > kin.MaxGap_ms:
 			s.q.Gaps++
 			sn.split = true
 		default:

@@ -48,7 +48,8 @@ type rosterEntry struct {
 // once the feed has reached t + ReorderWindow_ms (one grid period more at
 // most); in batch mode Lag_s to 3·Lag_s later. The per-player figures and
 // DIST checks always follow the smoothed track (Lag_s to 3·Lag_s behind).
-// A sensor in a dropout holds the grid back by at most MaxGap_ms. The very
+// A sensor in a dropout holds the grid back by at most its kind's
+// MaxGap_ms. The very
 // first rows also wait until the feed's rate and noise are learnt (256
 // sample intervals and 512 second differences, or one sensor's ring half
 // full: well under a second of a game's feed, about 5 s of a lone sensor).
@@ -129,6 +130,11 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		return nil, err
 	}
 	cfg.SpeedBands_mps = slices.Clone(cfg.SpeedBands_mps)
+	for _, k := range []*KinConfig{&cfg.Player, &cfg.Ball} {
+		if k.MaxGap_ms == 0 {
+			k.MaxGap_ms = cfg.MaxGap_ms
+		}
+	}
 	s := &Session{
 		cfg:     cfg,
 		meta:    meta,

@@ -178,6 +178,48 @@ func TestPathologies(t *testing.T) {
 				}
 			}
 		}}},
+		{name: "ball dropout", feed: func(m []decode.Message) []decode.Message {
+			// The ball is lost for 0.65 s and found 15 m away, as real
+			// optical tracking does (the SportVU fragment: 18.9 m after
+			// 0.64 s); a player's sensor drops out for as long.
+			var out []decode.Message
+			for _, x := range m {
+				tt := x.Location.OccurredAt_ms - t0
+				if x.Location.ID == 99 && tt > 100_000 && tt < 100_650 || x.Location.ID == 2 && tt > 200_000 && tt < 200_650 {
+					continue
+				}
+				if x.Location.ID == 99 && tt >= 100_650 {
+					x.Location.X_mm += 15_000
+				}
+				out = append(out, x)
+			}
+			return out
+		}, check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+			// The ball's gap is longer than its MaxGap_ms (0.4 s): the
+			// track is split, not crossed at 23 m/s; the player's is not.
+			if sum.Quality.Gaps != 1 || sum.Quality.Teleports != 0 {
+				t.Errorf("gaps %d, teleports %d: want the ball's dropout as the one gap", sum.Quality.Gaps, sum.Quality.Teleports)
+			}
+			top := 0.0
+			for _, s := range c.of(99) {
+				top = max(top, s.Speed_mps)
+				if tt := s.T_ms - t0; tt > 100_000 && tt < 100_650 {
+					t.Fatalf("a ball sample at %d ms inside its dropout", tt)
+				}
+			}
+			if top > 8 {
+				t.Errorf("ball top speed %.1f m/s, want about its 6 m/s (nothing across the dropout)", top)
+			}
+			inside := 0
+			for _, s := range c.of(2) {
+				if tt := s.T_ms - t0; tt > 200_000 && tt < 200_650 {
+					inside++
+				}
+			}
+			if inside != 12 {
+				t.Errorf("%d samples of player 2 inside its 0.65 s dropout, want 12 (interpolated)", inside)
+			}
+		}}},
 		{name: "sensor from mid-session", feed: func(m []decode.Message) []decode.Message {
 			var out []decode.Message
 			for _, x := range m {
@@ -576,6 +618,7 @@ func TestConfigValidate(t *testing.T) {
 	for _, f := range []func(*Config){
 		func(c *Config) { c.Rate_Hz = -1 },
 		func(c *Config) { c.MaxGap_ms = 0 },
+		func(c *Config) { c.Ball.MaxGap_ms = -1 },
 		func(c *Config) { c.Player.Noise_m = -0.01 },
 		func(c *Config) { c.Ball.MaxSpeed_mps = math.Inf(1) },
 		func(c *Config) { c.MoveOn_mps = 0.01 },
