@@ -25,13 +25,13 @@ const inspectUsage = `Usage: stmotion inspect [flags] FILE...
 
 Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
 from the content; - is standard input) or session bundle directory and
-prints what it holds:
-lines and messages by type, the time span, the sensors (players and balls,
-with ids, roster names from a bundle, sample counts, the median interval
-and the sample rate from the intervals near it, so gaps do not count), the
-markers in order, unknown message types / sensor types / stat keys /
-classifications / markers, and the bad lines with the first few errors
-(FILE:LINE: error). Bad lines are counted and skipped, not fatal.
+prints what it holds: lines and messages by type, the time span, the
+sensors (players and balls, with ids, roster names from a bundle or from
+--roster, sample counts, the median interval and the sample rate from the
+intervals near it, so gaps do not count), the markers in order, unknown
+message types / sensor types / stat keys / classifications / markers, and
+the bad lines with the first few errors (FILE:LINE: error). Bad lines are
+counted and skipped, not fatal.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say); what was read before is still reported.
@@ -132,6 +132,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	asJSON := fs.Bool("json", false, "print one JSON object per file per line")
 	nErrors := fs.Int("errors", 5, "how many bad-line errors to show per file")
 	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, "longest accepted line in `bytes`; longer ones are bad lines")
+	rosterPath := fs.String("roster", "", "roster `file` for the sensors' names where an input has none of its own (a bare\n"+
+		"recording): a subscribe.json, or a JSON array of teams with their players")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), inspectUsage)
 		fs.PrintDefaults()
@@ -143,6 +145,13 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return exitError{code: 2}
 	}
+	var roster *decode.Subscribe
+	if *rosterPath != "" {
+		var err error
+		if roster, err = decode.ReadRoster(*rosterPath); err != nil {
+			return fmt.Errorf("inspect: --roster: %w", err)
+		}
+	}
 	failed := 0
 	for i, path := range fs.Args() {
 		if err := ctx.Err(); err != nil {
@@ -152,7 +161,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if keep <= 0 {
 			keep = -1 // none (0 would mean the reader's default)
 		}
-		rep, err := inspectFile(path, decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep})
+		rep, err := inspectFile(path, roster, decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep})
 		if err != nil {
 			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
 			failed++
@@ -179,12 +188,14 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// inspectFile reads one bundle or recording to its end.
-func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) {
+// inspectFile reads one bundle or recording to its end; roster (nil:
+// none) names the sensors of an input without its own.
+func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions) (*inspectReport, error) {
 	b, err := decode.OpenBundle(path)
 	if err != nil {
 		return nil, err
 	}
+	b.Supply("", nil, "", roster)
 	rep := &inspectReport{Path: path, Recording: b.MessagesPath, ByType: map[string]int64{}, Sensors: []inspectSensor{}, Markers: []inspectMarker{}, Errors: []inspectError{}}
 	if b.Dir != "" {
 		rep.Bundle = &inspectBundle{Dir: b.Dir}
@@ -207,7 +218,7 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 	defer r.Close()
 	rep.Compression = r.Compression().String()
 
-	roster := map[int64]string{}
+	names := map[int64]string{}
 	if b.Subscribe != nil {
 		for _, t := range b.Subscribe.Teams {
 			for _, p := range t.Players {
@@ -218,7 +229,7 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 				if p.JerseyNumber != "" {
 					name = "#" + string(p.JerseyNumber) + " " + name
 				}
-				roster[p.ID] = name + " (" + t.Name + ")"
+				names[p.ID] = name + " (" + t.Name + ")"
 			}
 		}
 	}
@@ -309,7 +320,7 @@ func inspectFile(path string, opt decode.ReaderOptions) (*inspectReport, error) 
 			MedianInterval_ms: med, MaxGap_ms: s.maxGap_ms, Backwards: s.backwards}
 		out.Rate_Hz = s.rate_Hz(med)
 		if k.sensor == decode.SensorPlayer {
-			out.Name = roster[k.id]
+			out.Name = names[k.id]
 		}
 		rep.Sensors = append(rep.Sensors, out)
 		switch k.sensor {
@@ -417,7 +428,11 @@ func printInspect(w io.Writer, rep *inspectReport) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "    type\tid\tsamples\tmedian ms\trate Hz\tmax gap ms\tbackwards\t")
 		for _, s := range rep.Sensors {
-			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t  %s\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, s.Name)
+			name := s.Name
+			if name != "" {
+				name = "  " + name // no trailing blanks without one
+			}
+			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t%s\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, name)
 		}
 		tw.Flush()
 	}

@@ -196,6 +196,39 @@ func TestInspectText(t *testing.T) {
 	if strings.Contains(out, fmt.Sprintf("%s:%d:", rec, bad[2])) {
 		t.Errorf("--errors 2 printed a third error:\n%s", out)
 	}
+	for i, line := range strings.Split(out, "\n") {
+		if strings.TrimRight(line, " \t") != line {
+			t.Errorf("line %d ends in blanks: %q", i+1, line)
+		}
+	}
+}
+
+// --roster names the sensors of a bare recording; a bundle keeps its own.
+func TestInspectRoster(t *testing.T) {
+	text, _ := inspectRecording()
+	dir := t.TempDir()
+	bare := filepath.Join(dir, "game.jsonl")
+	os.WriteFile(bare, []byte(text), 0o644)
+	roster := filepath.Join(dir, "players.json")
+	os.WriteFile(roster, []byte(`[{"id":461,"name":"Home","players":[{"id":7,"display_name":"Ann Lee","jersey_number":4}]}]`), 0o644)
+	bundle := filepath.Join(dir, "bundle")
+	os.Mkdir(bundle, 0o755)
+	os.WriteFile(filepath.Join(bundle, "messages.jsonl"), []byte(text), 0o644)
+	os.WriteFile(filepath.Join(bundle, "subscribe.json"), []byte(`{"teams":[{"id":461,"name":"Own","players":[{"id":7,"display_name":"Bo Kim"}]}]}`), 0o644)
+
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--roster", roster, bare, bundle}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect: %v\n%s", err, stderr.String())
+	}
+	reports := strings.SplitN(stdout.String(), "\n\n", 2)
+	if len(reports) != 2 || !strings.Contains(reports[0], "#4 Ann Lee (Home)") || !strings.Contains(reports[1], "Bo Kim (Own)") || strings.Contains(reports[1], "Ann Lee") {
+		t.Errorf("names: want Ann Lee for the bare recording, the bundle's own Bo Kim for the bundle:\n%s", stdout.String())
+	}
+	stdout.Reset()
+	err := Run(context.Background(), []string{"inspect", "--roster", filepath.Join(dir, "game.jsonl"), bare}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "--roster: decode: roster file") || stdout.Len() != 0 {
+		t.Errorf("a recording as --roster: %v, output %q; want an error before any input", err, stdout.String())
+	}
 }
 
 func TestInspectFailures(t *testing.T) {
