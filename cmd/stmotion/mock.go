@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live/mock"
 	"github.com/stmotion/stmotion/synth"
 )
@@ -30,7 +31,8 @@ DRILL_NEXT marker names (a game's second half) is served too, its feed
 starting after the marker. Without --bundle it serves the built-in sample
 game, generated into a temporary directory. A bundle without live.json, or
 a bare recording, is served under made-up live information (a live id
-derived from its path, the same in every run).
+derived from its path, the same in every run); --court and --roster give it
+the /court body and roster it lacks.
 
 The first line on stdout is
   <base URL> live_id=<id> ws=<websocket URL> auth=<hmac|none>
@@ -62,6 +64,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var opts mock.Options
 	bundle := fs.String("bundle", "", "session bundle directory or recording to serve (default: the built-in sample)")
+	courtPath := fs.String("court", "", "court.json `file` to serve as /court when the bundle has none of its own (a bare recording)")
+	rosterPath := fs.String("roster", "", "roster `file` (a subscribe.json, or a JSON array of teams with their players) to serve\n"+
+		"when the bundle has no subscribe.json of its own (a bare recording)")
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "REST (and websocket) listen address; port 0 picks a free port")
 	fs.StringVar(&opts.WSListen, "ws-listen", "", "serve the websocket on its own address instead of the REST one")
 	fs.Float64Var(&opts.Speed, "speed", 1, "replay speed: 1 real time, 2 twice as fast, 0 as fast as the client reads")
@@ -107,6 +112,18 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("mock: --data-types is empty: grant at least one of STATS, SHOTS, LOCATIONS")
 	}
 	opts.InactiveIDs = splitList(*inactive)
+	if *courtPath != "" {
+		var err error
+		if opts.Court, err = decode.ReadCourt(*courtPath); err != nil {
+			return fmt.Errorf("mock: --court: %w", err)
+		}
+	}
+	if *rosterPath != "" {
+		var err error
+		if opts.Roster, err = decode.ReadRoster(*rosterPath); err != nil {
+			return fmt.Errorf("mock: --roster: %w", err)
+		}
+	}
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -135,6 +138,36 @@ func TestMockCommand(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Errorf("stop: %v", err)
+	}
+}
+
+// --court and --roster give a bare recording the /court body and roster
+// it lacks.
+func TestMockCommandCourtRoster(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(t.TempDir(), "rec.jsonl")
+	if err := os.Rename(filepath.Join(dir, "messages.jsonl"), bare); err != nil {
+		t.Fatal(err)
+	}
+	courtPath, rosterPath := filepath.Join(dir, "court.json"), filepath.Join(dir, "subscribe.json")
+	line, stop := runMockCLI(t, "--bundle", bare, "--court", courtPath, "--roster", rosterPath, "--listen", "127.0.0.1:0", "--speed", "0", "--no-auth")
+	base, id, _, _ := parseFirstLine(t, line)
+	c, _ := live.NewClient(live.ClientConfig{BaseURL: base, Credentials: live.Credentials{Username: "any", Secret: "any"}})
+	want, _ := os.ReadFile(courtPath)
+	if got, err := c.Court(context.Background(), id); err != nil || !bytes.Equal(got, bytes.TrimSpace(want)) {
+		t.Errorf("Court: %s %v, want the --court file", got, err)
+	}
+	if sub, err := c.Subscribe(context.Background(), id, live.DataLocations); err != nil || len(sub.Teams) != 2 {
+		t.Errorf("Subscribe: %+v %v, want the --roster's two teams", sub, err)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	if err := Run(context.Background(), []string{"mock", "--listen", "127.0.0.1:0", "--bundle", bare, "--roster", courtPath}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "--roster") {
+		t.Errorf("a court as --roster: %v", err)
 	}
 }
 

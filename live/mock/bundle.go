@@ -155,11 +155,14 @@ type wireLine struct {
 // messageFiles are the names a bundle's feed may have, in preference order.
 var messageFiles = []string{"messages.jsonl", "messages.jsonl.gz", "messages.jsonl.zst"}
 
-func loadBundle(dir string) (*bundle, error) {
+// loadBundle reads the bundle (or bare recording) at dir; court and sub,
+// when not nil, stand in for a court.json or subscribe.json it lacks.
+func loadBundle(dir string, court []byte, sub *decode.Subscribe) (*bundle, error) {
 	ob, err := decode.OpenBundle(dir)
 	if err != nil {
 		return nil, &BundleError{Path: dir, Err: err}
 	}
+	ob.Supply("", court, "", sub)
 	b := &bundle{dir: dir, players: map[int64]decode.Player{}, teamNames: map[int64]string{}, court: ob.Court,
 		baseStats: ob.Stats, baseShots: ob.Shots}
 	p := filepath.Join(dir, decode.BundleLive)

@@ -16,7 +16,7 @@ func tinyBundle(t *testing.T) (string, *bundle) {
 	if err := WriteTinyBundle(dir); err != nil {
 		t.Fatal(err)
 	}
-	b, err := loadBundle(dir)
+	b, err := loadBundle(dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestLoadFeedOddities(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "messages.jsonl"), []byte(feed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, err := loadBundle(dir)
+	b, err := loadBundle(dir, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

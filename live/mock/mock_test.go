@@ -599,6 +599,47 @@ func TestMadeUpLiveInfo(t *testing.T) {
 	}
 }
 
+// Options.Court and Options.Roster stand in for what a bare recording
+// lacks: /court serves the court, the made-up live information has the
+// roster's teams. A bundle's own files are served instead.
+func TestCourtRosterOptions(t *testing.T) {
+	dir := tinyDir(t)
+	court, err := decode.ReadCourt(filepath.Join(dir, "court.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := decode.ReadRoster(filepath.Join(dir, "subscribe.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(t.TempDir(), "rec.jsonl")
+	data, err := os.ReadFile(filepath.Join(dir, "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(bare, data, 0o644)
+	other := []byte(`{"other":"court"}`)
+
+	s := start(t, bare, mock.Options{Court: court, Roster: sub})
+	id := s.LiveID()
+	if status, body, _ := do(t, s, "GET", "/v1/data/live/"+id+"/court", signNow); status != 200 || !bytes.Equal(body, bytes.TrimSpace(court)) {
+		t.Errorf("bare recording with Options.Court: GET court %d %s", status, body)
+	}
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+id, signNow)
+	var info decode.LiveInfo
+	if status != 200 || json.Unmarshal(body, &info) != nil || len(info.Teams) != 2 || info.Teams[0].ID != mock.TinyHomeTeam {
+		t.Errorf("bare recording with Options.Roster: live info %d %s, want the roster's two teams", status, body)
+	}
+	if status, body, _ := do(t, start(t, bare, mock.Options{}), "GET", "/v1/data/live/"+id+"/court", signNow); status != 500 {
+		t.Errorf("bare recording without Options.Court: GET court %d %s, want 500", status, body)
+	}
+
+	own := start(t, dir, mock.Options{Court: other})
+	if status, body, _ := do(t, own, "GET", "/v1/data/live/"+own.LiveID()+"/court", signNow); status != 200 || !bytes.Equal(body, bytes.TrimSpace(court)) {
+		t.Errorf("bundle with its own court.json and Options.Court: GET court %d %s, want its own", status, body)
+	}
+}
+
 func TestErrorResponses(t *testing.T) {
 	s := start(t, tinyDir(t), mock.Options{InactiveIDs: []string{"old"}, DataTypes: []string{mock.DataStats}})
 	live := "/v1/data/live/" + mock.TinyLiveID

@@ -95,6 +95,14 @@ type Options struct {
 	// NotifyKey is the {key} of the notify simulation endpoints; empty
 	// accepts any key.
 	NotifyKey string
+	// Court and Roster are served for a bundle without its own court.json
+	// or subscribe.json (a bare recording): a /court body (see
+	// decode.ReadCourt) and a roster (decode.ReadRoster), which also names
+	// the teams of made-up live information. Nil serves none; what the
+	// bundle has of its own is served instead (decode.Bundle.Supply).
+	Court  []byte
+	Roster *decode.Subscribe
+
 	// FacilityLatitude_deg, FacilityLongitude_deg place the bundle's court
 	// for the nearest-locations endpoint. Both zero means Kansas City.
 	FacilityLatitude_deg, FacilityLongitude_deg float64
@@ -215,7 +223,7 @@ func New(dir string, opts Options) (*Server, error) {
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 5 * time.Minute
 	}
-	b, err := loadBundle(dir)
+	b, err := loadBundle(dir, opts.Court, opts.Roster)
 	if err != nil {
 		return nil, err
 	}
