@@ -39,7 +39,9 @@ type KinConfig struct {
 // Config holds every threshold of the engine. Start from DefaultConfig.
 type Config struct {
 	// Rate_Hz is the rate of the output grid; 0 takes the feed's median
-	// sample rate (estimated from the first RateSamples intervals).
+	// sample rate (estimated from the first RateSamples intervals, over
+	// all sensors; see Session.detectRate). The noise estimate takes at
+	// most 2·RateSamples values.
 	Rate_Hz     float64
 	RateSamples int
 
@@ -145,7 +147,7 @@ type Config struct {
 //   - DIST ratio band 0.95..1.05.
 func DefaultConfig() Config {
 	return Config{
-		RateSamples:      256,
+		RateSamples:      1024,
 		ReorderWindow_ms: 250,
 		MaxGap_ms:        1000,
 		BridgeGap_ms:     2000,

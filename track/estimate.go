@@ -42,6 +42,11 @@ func (s *Session) autoNoise() bool { return s.cfg.Player.Noise_m == 0 || s.cfg.B
 // fallbackNoise_m is used when the feed gives too little to estimate from.
 const minNoise_m, maxNoise_m, fallbackNoise_m = 0.005, 0.25, 0.05
 
+// noiseValues is how many normalised second differences (two per player
+// sample) the noise estimate takes; fewer (2·RateSamples) when RateSamples
+// is set lower, for a quicker start.
+const noiseValues = 512
+
 // detectNoise estimates the players' sensor noise σ per axis as the median
 // absolute normalised second difference / 0.6745 (the median of |N(0, σ²)|
 // is 0.6745σ), which ignores the few large values motion makes.
@@ -56,8 +61,16 @@ func (s *Session) detectNoise() float64 {
 
 // detectRate fixes the grid period at the feed's typical sample interval:
 // the median interval (robust to drops), refined by the mean of the
-// intervals within ±25 % of it (so that timestamp jitter averages out
+// intervals within ±50 % of it (so that timestamp jitter averages out
 // instead of tipping a rounded median), rounded to a millisecond.
+//
+// Feeds stamp a whole frame with one instant, so the intervals of one
+// frame step are the same for every sensor: the mean is only as good as
+// the number of frames the intervals span, hence RateSamples' default of
+// 1024 (40 frames of a 25-sensor game, 90 of ten players and a ball). The
+// window keeps the jitter's tails (a dropped sample, twice the period, is
+// still out): with ±25 %, cutting two long steps of 51 ms out of 40 frames
+// of a 40 ms feed moved the mean to 39.2 ms.
 func (s *Session) detectRate() {
 	if s.period_ms > 0 {
 		return
@@ -69,7 +82,7 @@ func (s *Session) detectRate() {
 		med := float64(iv[len(iv)/2])
 		sum, n := 0.0, 0
 		for _, v := range iv {
-			if f := float64(v); f >= 0.75*med && f <= 1.25*med {
+			if f := float64(v); f >= 0.5*med && f <= 1.5*med {
 				sum += f
 				n++
 			}

@@ -49,10 +49,10 @@ type rosterEntry struct {
 // most); in batch mode Lag_s to 3·Lag_s later. The per-player figures and
 // DIST checks always follow the smoothed track (Lag_s to 3·Lag_s behind).
 // A sensor in a dropout holds the grid back by at most its kind's
-// MaxGap_ms. The very
-// first rows also wait until the feed's rate and noise are learnt (256
-// sample intervals and 512 second differences, or one sensor's ring half
-// full: well under a second of a game's feed, about 5 s of a lone sensor).
+// MaxGap_ms. The very first rows also wait until the feed's rate and noise
+// are learnt (1024 sample intervals and 512 second differences, or one
+// sensor's ring half full: 1.6 s of a 25-sensor game's feed at 25 Hz, 3.7 s
+// of ten players and a ball, 5 s of a lone sensor).
 type Session struct {
 	cfg       Config
 	meta      Meta
@@ -175,7 +175,7 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		s.intervals = make([]int64, 0, cfg.RateSamples)
 	}
 	if s.autoNoise() {
-		s.noiseVals = make([]float64, 0, 2*cfg.RateSamples)
+		s.noiseVals = make([]float64, 0, min(noiseValues, 2*cfg.RateSamples))
 	}
 	s.timeline.init()
 	s.box.init()
