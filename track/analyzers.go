@@ -1,6 +1,7 @@
 package track
 
 import (
+	"math"
 	"slices"
 
 	"github.com/stmotion/stmotion/decode"
@@ -22,11 +23,17 @@ import (
 // (PlayerSummary.Possession_s and Touches, TeamSummary.Possession_s,
 // Summary.ShooterAgreement).
 //
+// It follows one ball, the game ball. When a frame holds several (a spare
+// ball at the scorer's table, a practice's other balls), the ball in play
+// is the one that moves on the court: see gameBall. A practice drill with
+// several balls in play gets the possessions of the most active one.
+//
 // A PossessionAnalyzer serves one session; it is not safe for concurrent
 // use (the engine calls it from its own goroutine, and FeedShot must be
 // called from that goroutine too, before the shot message is fed).
 type PossessionAnalyzer struct {
 	d       *possession.Detector
+	ball    gameBall
 	players []possession.PlayerPos
 	emit    func(*Segment) error
 	period  int32
@@ -55,7 +62,9 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	a.emit, a.period = emit, f.Period
 	live := f.Clock == ClockLive
-	if len(f.Balls) == 0 {
+	bi := a.ball.pick(f.Balls, f.T_ms)
+	if bi < 0 {
+		// No ball, or the game ball is missing from this frame.
 		a.d.Tick(f.T_ms, live)
 		return a.takeErr()
 	}
@@ -66,7 +75,7 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 		p := &f.Players[i]
 		a.players[i] = possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m}
 	}
-	b := &f.Balls[0]
+	b := &f.Balls[bi]
 	a.d.Update(f.T_ms, b.X_m, b.Y_m, b.Z_m, a.players, live)
 	if h, ok := a.d.Holder(); ok {
 		for i := range f.Players {
@@ -76,6 +85,113 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 		}
 	}
 	return a.takeErr()
+}
+
+// gameBall picks, frame by frame, the ball the possession detector
+// follows. The ball in play is the one that moves on the court: each
+// ball's activity is an exponential moving average, with time constant
+// gameBallTau_s, of its speed while in bounds (0 out of bounds). The
+// followed ball changes only when another's activity exceeds twice its
+// own plus gameBallMargin_mps: a ball held still (a free throw) is not
+// dropped for a spare ball at rest, two balls in play do not swap at every
+// pass, and a game ball that goes missing for a few frames is waited for
+// (the detector sees no ball) rather than replaced. At the first frame
+// with balls it takes the first in bounds (else the first); a game ball
+// that starts elsewhere takes over as soon as it moves.
+//
+// With one ball, as in a game, pick returns it at every frame.
+type gameBall struct {
+	cur   int64 // the sensor id followed; 0: none yet
+	balls []ballActivity
+	// alpha is the EMA weight kept per frame for a frame step of dt_ms.
+	dt_ms int64
+	alpha float64
+}
+
+// ballActivity is one ball's activity (m/s) as of its last sample t_ms.
+type ballActivity struct {
+	id    int64
+	t_ms  int64
+	act   float64
+	valid bool // act holds a sample
+}
+
+const (
+	gameBallTau_s      = 2.0
+	gameBallMargin_mps = 1.0
+)
+
+// pick updates the activities with the frame's balls at t_ms and returns
+// the index in balls of the ball to follow, or -1 when it is not in this
+// frame (or there is none).
+func (g *gameBall) pick(balls []Sample, t_ms int64) int {
+	cur, best := -1, -1
+	bestAct := 0.0
+	for i := range balls {
+		b := &balls[i]
+		a := g.activity(b.SensorID)
+		v := 0.0
+		if b.InBounds {
+			v = b.Speed_mps
+		}
+		if !a.valid {
+			a.act, a.valid = v, true
+		} else {
+			w := g.weight(t_ms - a.t_ms)
+			a.act = w*a.act + (1-w)*v
+		}
+		a.t_ms = t_ms
+		switch {
+		case b.SensorID == g.cur:
+			cur = i
+		case best < 0 || a.act > bestAct:
+			best, bestAct = i, a.act
+		}
+	}
+	switch {
+	case best < 0:
+		return cur
+	case g.cur == 0:
+		first := 0
+		for i := range balls {
+			if balls[i].InBounds {
+				first = i
+				break
+			}
+		}
+		g.cur = balls[first].SensorID
+		return first
+	}
+	curAct := 0.0
+	if a := g.activity(g.cur); a.t_ms == t_ms {
+		curAct = a.act
+	} else {
+		curAct = a.act * math.Exp(-float64(t_ms-a.t_ms)/(1000*gameBallTau_s)) // decayed while missing
+	}
+	if bestAct > 2*curAct+gameBallMargin_mps {
+		g.cur = balls[best].SensorID
+		return best
+	}
+	return cur
+}
+
+// weight is the EMA weight of the old value after dt_ms: exp(−dt/τ).
+func (g *gameBall) weight(dt_ms int64) float64 {
+	if dt_ms != g.dt_ms {
+		g.dt_ms, g.alpha = dt_ms, math.Exp(-float64(dt_ms)/(1000*gameBallTau_s))
+	}
+	return g.alpha
+}
+
+// activity returns the entry of ball id, adding it if new.
+func (g *gameBall) activity(id int64) *ballActivity {
+	for i := range g.balls {
+		if g.balls[i].id == id {
+			return &g.balls[i]
+		}
+	}
+	g.balls = append(g.balls, ballActivity{id: id})
+	return &g.balls[len(g.balls)-1]
 }
 
 // Observe makes a call fn with every segment it emits, just before the
