@@ -17,7 +17,9 @@
 // with players the players of the frame (PlayerPos{ID, X_m, Y_m}; bench
 // players beyond Config.OnCourtMargin_m are left out by the detector); a
 // frame without a ball sample calls d.Tick(f.T_ms, live) instead, so clock
-// changes inside feed gaps are seen;
+// changes inside feed gaps are seen. A Detector follows one ball: with
+// several in a frame, the engine passes the game ball (the one moving on
+// the court, see track.PossessionAnalyzer) and ticks while it is missing;
 // on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
 // end d.Flush(end_ms), then Players → PlayerSummary.Possession_s/Touches,
 // Teams → TeamSummary.Possession_s, Check → Summary.ShooterAgreement (and
