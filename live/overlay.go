@@ -678,7 +678,7 @@ type OverlaySink struct {
 	o       *Overlay
 	liveID  string
 	jersey  map[int64]string
-	idx     map[int64]int
+	idx     map[sensorKey]int // index in state
 	state   []SensorState
 	frame   Frame
 	lastT   int64
@@ -687,10 +687,17 @@ type OverlaySink struct {
 
 var _ track.Sink = (*OverlaySink)(nil)
 
+// sensorKey names a sensor: ids are unique per kind only (a ball may have
+// a player's id).
+type sensorKey struct {
+	kind track.SensorKind
+	id   int64
+}
+
 // Sink returns a sink that feeds this overlay with the engine output of
 // live session liveID; the roster gives jersey numbers.
 func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
-	s := &OverlaySink{o: o, liveID: liveID, jersey: map[int64]string{}, idx: map[int64]int{}}
+	s := &OverlaySink{o: o, liveID: liveID, jersey: map[int64]string{}, idx: map[sensorKey]int{}}
 	for _, t := range roster {
 		for _, p := range t.Players {
 			s.jersey[p.ID] = string(p.JerseyNumber)
@@ -712,11 +719,16 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 	maxT := s.lastT
 	for i := range batch {
 		r := &batch[i]
-		k, ok := s.idx[r.SensorID]
+		key := sensorKey{r.Kind, r.SensorID}
+		k, ok := s.idx[key]
 		if !ok {
 			k = len(s.state)
-			s.idx[r.SensorID] = k
-			s.state = append(s.state, SensorState{ID: r.SensorID, Jersey: s.jersey[r.SensorID]})
+			s.idx[key] = k
+			jersey := ""
+			if r.Kind == track.KindPlayer {
+				jersey = s.jersey[r.SensorID]
+			}
+			s.state = append(s.state, SensorState{ID: r.SensorID, Kind: r.Kind, Jersey: jersey})
 		}
 		st := &s.state[k]
 		if r.T_ms < st.t_ms {

@@ -110,6 +110,31 @@ func TestOverlayJSONFrames(t *testing.T) {
 	}
 }
 
+// A ball with a player's id is a sensor of its own in the frames (ids are
+// unique per sensor type only), without the player's jersey.
+func TestOverlayBallWithPlayerID(t *testing.T) {
+	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000})
+	c := dialOverlay(t, srv, "")
+	waitFor(t, "a client", func() bool { return ov.Clients() == 1 })
+	samples := tick(1000, 0)
+	samples[3].SensorID = 101
+	if err := ov.Sink("L1", testRoster).Samples(samples); err != nil {
+		t.Fatal(err)
+	}
+	var f wireFrame
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := c.ReadJSON(&f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Sensors) != 4 {
+		t.Fatalf("%d sensors, want 4 (player 101 and ball 101 apart): %+v", len(f.Sensors), f.Sensors)
+	}
+	p, b := f.Sensors[0], f.Sensors[3]
+	if p.ID != 101 || p.Kind != "player" || p.X_m != -5 || p.Jersey != "1" || b.ID != 101 || b.Kind != "ball" || b.Y_m != 1.2 || b.Jersey != "" {
+		t.Errorf("player %+v, ball %+v", p, b)
+	}
+}
+
 func TestOverlayBinaryFrames(t *testing.T) {
 	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000})
 	c := dialOverlay(t, srv, "?format=binary&ids=102,2147549498")

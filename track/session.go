@@ -66,7 +66,8 @@ type Session struct {
 	closed    bool
 
 	roster  map[int64]rosterEntry
-	ids     idTable
+	ids     idTable // player sensors by id
+	ballIDs idTable // ball sensors by id: ids are unique per sensor type only
 	sensors []*sensor
 	players []int32 // dense indices of player sensors, in order of appearance
 	balls   []int32
@@ -263,7 +264,11 @@ func (s *Session) location(l *decode.Location) error {
 		s.q.Unknown++
 		return nil
 	}
-	sn := s.ids.get(l.ID)
+	ids := &s.ids
+	if l.Sensor == decode.SensorBall {
+		ids = &s.ballIDs
+	}
+	sn := ids.get(l.ID)
 	if sn == nil {
 		if len(s.sensors) >= s.cfg.MaxSensors {
 			s.q.DroppedSensors++
@@ -382,10 +387,11 @@ func (s *Session) newSensor(id int64, kind SensorKind) *sensor {
 	}
 	idx := int32(len(s.sensors))
 	s.sensors = append(s.sensors, sn)
-	s.ids.put(id, sn)
 	if kind == KindPlayer {
+		s.ids.put(id, sn)
 		s.players = append(s.players, idx)
 	} else {
+		s.ballIDs.put(id, sn)
 		s.balls = append(s.balls, idx)
 	}
 	return sn

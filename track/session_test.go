@@ -220,6 +220,31 @@ func TestPathologies(t *testing.T) {
 				t.Errorf("%d samples of player 2 inside its 0.65 s dropout, want 12 (interpolated)", inside)
 			}
 		}}},
+		{name: "a ball with a player's id", feed: func(m []decode.Message) []decode.Message {
+			// Ids are unique per sensor type only: ball 99 reports as
+			// ball 2, the id of the player on the 6 m circle.
+			for i := range m {
+				if m[i].Location.ID == 99 {
+					m[i].Location.ID = 2
+				}
+			}
+			return m
+		}, check: []check{distOK(0.01, 0.01), func(t *testing.T, c *collect, sum *Summary) {
+			var player, ball int
+			for _, s := range c.samples {
+				if s.SensorID == 2 {
+					switch s.Kind {
+					case KindPlayer:
+						player++
+					case KindBall:
+						ball++
+					}
+				}
+			}
+			if player < 5990 || ball < 5990 || sum.Quality.Teleports+sum.Quality.Outliers != 0 {
+				t.Errorf("id 2: %d player rows, %d ball rows (want ~6000 each), %d teleports, %d outliers: the two sensors were mixed", player, ball, sum.Quality.Teleports, sum.Quality.Outliers)
+			}
+		}}},
 		{name: "sensor from mid-session", feed: func(m []decode.Message) []decode.Message {
 			var out []decode.Message
 			for _, x := range m {
@@ -349,13 +374,19 @@ func TestPathologies(t *testing.T) {
 			if c.closed != 1 || c.sum != sum {
 				t.Fatalf("sink closed %d times", c.closed)
 			}
-			// Samples come in time order per sensor, on the grid.
-			last := map[int64]int64{}
+			// Samples come in time order per sensor (kind and id), on the
+			// grid.
+			type key struct {
+				kind SensorKind
+				id   int64
+			}
+			last := map[key]int64{}
 			for _, s := range c.samples {
-				if s.T_ms <= last[s.SensorID] {
-					t.Fatalf("sensor %d: sample at %d after %d", s.SensorID, s.T_ms, last[s.SensorID])
+				k := key{s.Kind, s.SensorID}
+				if s.T_ms <= last[k] {
+					t.Fatalf("sensor %v %d: sample at %d after %d", s.Kind, s.SensorID, s.T_ms, last[k])
 				}
-				last[s.SensorID] = s.T_ms
+				last[k] = s.T_ms
 			}
 			for _, f := range tc.check {
 				f(t, c, sum)

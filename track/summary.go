@@ -67,7 +67,7 @@ func (s *Session) summary() *Summary {
 		if r, ok := s.roster[id]; ok {
 			p.Name, p.Jersey = r.name, r.jersey
 		}
-		if sn := s.ids.get(id); sn != nil && sn.kind == KindPlayer {
+		if sn := s.ids.get(id); sn != nil {
 			a := &sn.acc
 			p.Distance_m = a.dist
 			p.DistanceLive_m = a.distLive
