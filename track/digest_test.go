@@ -14,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/synth"
 )
 
@@ -87,21 +86,7 @@ func digestRun(t *testing.T, meta Meta, messages string, causal, fold bool) stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	poss := attachAnalyzers(t, s, meta, fold)
-	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var m decode.Message
-	for r.Next(&m) {
-		if m.Kind == decode.KindShot {
-			poss.FeedShot(&m.Shot)
-		}
-		if err := s.Feed(&m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	feedRecording(t, s, messages, attachAnalyzers(t, s, meta, fold), nil)
 	if _, err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

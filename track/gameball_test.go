@@ -24,16 +24,13 @@ func runPossession(t *testing.T, spare *[2]float64) ([]Segment, *Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	poss := attachAnalyzers(t, s, meta, false)
-	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var m decode.Message
-	for r.Next(&m) {
-		if spare != nil && m.Kind == decode.KindLocation && m.Location.Sensor == decode.SensorBall {
-			x, y, _ := meta.Court.ToSensor(spare[0], spare[1], 0)
+	var before func(*decode.Message)
+	if spare != nil {
+		x, y, _ := meta.Court.ToSensor(spare[0], spare[1], 0)
+		before = func(m *decode.Message) {
+			if m.Kind != decode.KindLocation || m.Location.Sensor != decode.SensorBall {
+				return
+			}
 			sm := decode.Message{Kind: decode.KindLocation, Location: decode.Location{
 				OccurredAt_ms: m.Location.OccurredAt_ms, Sensor: decode.SensorBall, ID: spareBallID,
 				X_mm: int32(x), Y_mm: int32(y), Z_mm: 120,
@@ -42,13 +39,8 @@ func runPossession(t *testing.T, spare *[2]float64) ([]Segment, *Summary) {
 				t.Fatal(err)
 			}
 		}
-		if m.Kind == decode.KindShot {
-			poss.FeedShot(&m.Shot)
-		}
-		if err := s.Feed(&m); err != nil {
-			t.Fatal(err)
-		}
 	}
+	feedRecording(t, s, messages, attachAnalyzers(t, s, meta, false), before)
 	sum, err := s.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -58,17 +58,7 @@ func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	var m decode.Message
-	for r.Next(&m) {
-		if err := s.Feed(&m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	feedRecording(t, s, messages, nil, nil)
 	sum, err := s.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,29 @@ func shortBundle(t *testing.T, dir, name string) string {
 	return path
 }
 
+// editCourt writes to dst the court.json at src changed by edit (which
+// gets its fields as JSON decodes them) and returns dst.
+func editCourt(t *testing.T, src, dst string, edit func(c map[string]any)) string {
+	t.Helper()
+	raw, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	edit(c)
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 func runAnalyzeArgs(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var o, e bytes.Buffer
@@ -379,25 +402,14 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 	}
 	courtPath := filepath.Join(b, decode.BundleCourt)
 	// The same court moved 2 m along the sensor's x axis.
-	raw, err := os.ReadFile(courtPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c map[string]any
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"xne", "xse", "xsw", "xnw"} {
-		c[k] = c[k].(float64) + 2000
-	}
-	for _, h := range c["hoops"].([]any) {
-		h.(map[string]any)["x"] = h.(map[string]any)["x"].(float64) + 2000
-	}
-	moved := filepath.Join(dir, "moved-court.json")
-	data, _ := json.Marshal(c)
-	if err := os.WriteFile(moved, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	moved := editCourt(t, courtPath, filepath.Join(dir, "moved-court.json"), func(c map[string]any) {
+		for _, k := range []string{"xne", "xse", "xsw", "xnw"} {
+			c[k] = c[k].(float64) + 2000
+		}
+		for _, h := range c["hoops"].([]any) {
+			h.(map[string]any)["x"] = h.(map[string]any)["x"].(float64) + 2000
+		}
+	})
 
 	type result struct {
 		sum     export.SessionSummary
@@ -641,27 +653,16 @@ func TestAnalyzeFold(t *testing.T) {
 func TestAnalyzeMirroredCourt(t *testing.T) {
 	dir := t.TempDir()
 	in := shortBundle(t, dir, "g1")
-	courtPath := filepath.Join(in, decode.BundleCourt)
-	raw, err := os.ReadFile(courtPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c map[string]any
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"x", "y"} {
-		c[k+"ne"], c[k+"se"] = c[k+"se"], c[k+"ne"]
-		c[k+"nw"], c[k+"sw"] = c[k+"sw"], c[k+"nw"]
-	}
 	mirrored := filepath.Join(dir, "mirrored")
 	if err := os.CopyFS(mirrored, os.DirFS(in)); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(c)
-	if err := os.WriteFile(filepath.Join(mirrored, decode.BundleCourt), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editCourt(t, filepath.Join(in, decode.BundleCourt), filepath.Join(mirrored, decode.BundleCourt), func(c map[string]any) {
+		for _, k := range []string{"x", "y"} {
+			c[k+"ne"], c[k+"se"] = c[k+"se"], c[k+"ne"]
+			c[k+"nw"], c[k+"sw"] = c[k+"sw"], c[k+"nw"]
+		}
+	})
 
 	_, stderr, err := runAnalyzeArgs(t, "--out", t.TempDir(), "--quiet", "--images=false", mirrored)
 	if exitCode(err) != 1 || !strings.Contains(stderr, "counterclockwise") || !strings.Contains(stderr, "--allow-mirrored") {
