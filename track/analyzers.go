@@ -90,30 +90,33 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 // gameBall picks, frame by frame, the ball the possession detector
 // follows. The ball in play is the one that moves on the court: each
 // ball's activity is an exponential moving average, with time constant
-// gameBallTau_s, of its speed while in bounds (0 out of bounds). The
-// followed ball changes only when another's activity exceeds twice its
-// own plus gameBallMargin_mps: a ball held still (a free throw) is not
-// dropped for a spare ball at rest, two balls in play do not swap at every
-// pass, and a game ball that goes missing for a few frames is waited for
-// (the detector sees no ball) rather than replaced. At the first frame
-// with balls it takes the first in bounds (else the first); a game ball
-// that starts elsewhere takes over as soon as it moves.
+// gameBallTau_s, of its speed while in bounds (0 out of bounds), from 0
+// when the ball first appears. The followed ball changes only when
+// another's activity exceeds twice its own plus gameBallMargin_mps: a
+// ball held still (a free throw) is not dropped for a spare ball at rest,
+// two balls in play do not swap at every pass, and a game ball that goes
+// missing for a few frames is waited for (the detector sees no ball)
+// rather than replaced. At the first frame with balls it takes the first
+// in bounds (else the first); a game ball that starts elsewhere takes
+// over once it moves (after 0.45 s at 5 m/s).
 //
 // With one ball, as in a game, pick returns it at every frame.
 type gameBall struct {
-	cur   int64 // the sensor id followed; 0: none yet
+	cur   int64 // the sensor id followed, once have
+	have  bool
 	balls []ballActivity
-	// alpha is the EMA weight kept per frame for a frame step of dt_ms.
+	// alpha is the EMA weight of the old value for a step of dt_ms, kept
+	// for the next frame (the grid's step, nearly always).
 	dt_ms int64
 	alpha float64
 }
 
-// ballActivity is one ball's activity (m/s) as of its last sample t_ms.
+// ballActivity is one ball's activity (m/s) as of its last sample t_ms
+// (0: none yet).
 type ballActivity struct {
-	id    int64
-	t_ms  int64
-	act   float64
-	valid bool // act holds a sample
+	id   int64
+	t_ms int64
+	act  float64
 }
 
 const (
@@ -130,19 +133,17 @@ func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 	for i := range balls {
 		b := &balls[i]
 		a := g.activity(b.SensorID)
-		v := 0.0
-		if b.InBounds {
-			v = b.Speed_mps
-		}
-		if !a.valid {
-			a.act, a.valid = v, true
-		} else {
+		if a.t_ms != 0 {
+			v := 0.0
+			if b.InBounds {
+				v = b.Speed_mps
+			}
 			w := g.weight(t_ms - a.t_ms)
 			a.act = w*a.act + (1-w)*v
 		}
 		a.t_ms = t_ms
 		switch {
-		case b.SensorID == g.cur:
+		case g.have && b.SensorID == g.cur:
 			cur = i
 		case best < 0 || a.act > bestAct:
 			best, bestAct = i, a.act
@@ -151,7 +152,7 @@ func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 	switch {
 	case best < 0:
 		return cur
-	case g.cur == 0:
+	case !g.have:
 		first := 0
 		for i := range balls {
 			if balls[i].InBounds {
@@ -159,14 +160,13 @@ func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 				break
 			}
 		}
-		g.cur = balls[first].SensorID
+		g.cur, g.have = balls[first].SensorID, true
 		return first
 	}
-	curAct := 0.0
-	if a := g.activity(g.cur); a.t_ms == t_ms {
-		curAct = a.act
-	} else {
-		curAct = a.act * math.Exp(-float64(t_ms-a.t_ms)/(1000*gameBallTau_s)) // decayed while missing
+	a := g.activity(g.cur)
+	curAct := a.act
+	if a.t_ms != t_ms {
+		curAct *= math.Exp(-float64(t_ms-a.t_ms) / (1000 * gameBallTau_s)) // decayed while missing
 	}
 	if bestAct > 2*curAct+gameBallMargin_mps {
 		g.cur = balls[best].SensorID

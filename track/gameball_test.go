@@ -110,13 +110,14 @@ func TestGameBallPick(t *testing.T) {
 	type step struct {
 		frames int
 		balls  []Sample
-		want   int64 // the followed ball's id (0: the followed ball is not in the frame)
+		want   int64 // the followed ball's id (-1: the followed ball is not in the frame)
 	}
 	cases := []struct {
 		name  string
 		steps []step
 	}{
-		{"one ball", []step{{100, []Sample{ball(1, 5, true)}, 1}, {50, nil, 0}, {10, []Sample{ball(1, 0, false)}, 1}}},
+		{"one ball", []step{{100, []Sample{ball(1, 5, true)}, 1}, {50, nil, -1}, {10, []Sample{ball(1, 0, false)}, 1}}},
+		{"a ball with id 0", []step{{10, []Sample{ball(0, 3, true), ball(5, 0, true)}, 0}}},
 		{"the first in bounds", []step{{1, []Sample{ball(9, 0, false), ball(1, 0, true)}, 1}}},
 		{"a held ball is kept beside a still spare", []step{
 			{250, []Sample{ball(1, 4, true), ball(9, 0, true)}, 1},
@@ -124,7 +125,7 @@ func TestGameBallPick(t *testing.T) {
 		}},
 		{"a missing game ball is waited for", []step{
 			{250, []Sample{ball(1, 4, true), ball(9, 0, false)}, 1},
-			{50, []Sample{ball(9, 0, false)}, 0},
+			{50, []Sample{ball(9, 0, false)}, -1},
 			{1, []Sample{ball(1, 4, true), ball(9, 0, false)}, 1},
 		}},
 		{"a ball moving out of bounds never takes over", []step{
@@ -137,6 +138,11 @@ func TestGameBallPick(t *testing.T) {
 			{40, []Sample{ball(9, 0, true), ball(1, 5, true)}, 1},
 			{250, []Sample{ball(9, 3, true), ball(1, 3, true)}, 1},
 		}},
+		{"a ball that appears moving takes over only after a while", []step{
+			{250, []Sample{ball(1, 0, true)}, 1},
+			{5, []Sample{ball(1, 0, true), ball(9, 5, true)}, 1},
+			{20, []Sample{ball(1, 0, true), ball(9, 5, true)}, 9},
+		}},
 	}
 	for _, tc := range cases {
 		var g gameBall
@@ -144,7 +150,7 @@ func TestGameBallPick(t *testing.T) {
 		for si, st := range tc.steps {
 			for k := 0; k < st.frames; k++ {
 				i := g.pick(st.balls, t_ms)
-				got := int64(0)
+				got := int64(-1)
 				if i >= 0 {
 					got = st.balls[i].SensorID
 				}
