@@ -132,6 +132,10 @@ type FailedInput struct {
 	Error  string `json:"error"`
 }
 
+// SummaryFile is the summary's file name beside the tables (analyze's
+// --out, a live session's directory).
+const SummaryFile = "summary.json"
+
 // MultiSummary is summary.json for several sessions.
 type MultiSummary struct {
 	Sessions []SessionSummary `json:"sessions"`

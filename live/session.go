@@ -300,7 +300,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			cerr = err
 		}
 		if sum != nil && cerr == nil {
-			if err := export.WriteJSON(filepath.Join(s.res.Dir, "summary.json"), export.Summarize(sum), true); err != nil {
+			if err := export.WriteJSON(filepath.Join(s.res.Dir, export.SummaryFile), export.Summarize(sum), true); err != nil {
 				cerr = err
 			}
 		}

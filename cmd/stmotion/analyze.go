@@ -49,6 +49,10 @@ Outputs under --out:
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
                  heatmaps per team, player and ball, shot charts, PNG and SVG
+A run replaces the outputs of its own sessions. An --out holding tables it
+would not replace (other sessions' partitions, one-session tables of another
+session) is refused before any work, as readers would take them for part of
+its output; --overwrite removes them first.
 A short report per team goes to stdout; problems go to stderr, each with its
 file (and line for bad lines). Lines that do not decode are skipped, counted
 (quality.bad_lines) and reported, and a compressed recording cut short is
@@ -79,6 +83,7 @@ type analyzeConfig struct {
 	// foreground writes samples batches on the engine's goroutine
 	// (export.WithForeground); bench pipeline compares both ways.
 	foreground bool
+	overwrite  bool
 	// court and roster are what --court and --roster read, for the
 	// inputs without their own (decode.Bundle.Supply); nil without the flag.
 	courtPath, rosterPath string
@@ -116,6 +121,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
 	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
+	fs.BoolVar(&cfg.overwrite, "overwrite", false, "remove the tables, images and summary.json an earlier run left under --out before writing\n"+
+		"(nothing else there is touched); without it, a --out holding tables of sessions this run\n"+
+		"would not replace is refused, since readers would take them for part of its output")
 	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), analyzeUsage)
@@ -193,6 +201,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
 	hive := total > 1
+	if err := prepareOut(&cfg, inputs, hive); err != nil {
+		return err
+	}
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
 	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {
 		results[i] = analyzeInput(ctx, inputs[i], &cfg, hive)
@@ -219,7 +230,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if hive {
 			doc = export.MultiSummary{Sessions: sums, Failed: failed}
 		}
-		if err := export.WriteJSON(filepath.Join(cfg.out, "summary.json"), doc, cfg.fsync); err != nil {
+		if err := export.WriteJSON(filepath.Join(cfg.out, export.SummaryFile), doc, cfg.fsync); err != nil {
 			return err
 		}
 	}
@@ -233,6 +244,41 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError{code: 1}
 	}
 	return ctx.Err()
+}
+
+// prepareOut makes --out ready for the outputs of inputs: with
+// --overwrite it removes what an earlier run left there; otherwise it
+// refuses an --out holding tables this run would not replace (other
+// sessions' partitions, or one-session tables of another session or
+// layout), which readers of the directory would take for part of its
+// dataset, as DuckDB's COPY refuses a non-empty directory.
+func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) error {
+	if cfg.overwrite {
+		if err := export.RemoveOutputs(cfg.out); err != nil {
+			return fmt.Errorf("analyze: --overwrite: %w", err)
+		}
+		for _, p := range []string{filepath.Join(cfg.out, "images"), filepath.Join(cfg.out, export.SummaryFile)} {
+			if err := os.RemoveAll(p); err != nil {
+				return fmt.Errorf("analyze: --overwrite: %w", err)
+			}
+		}
+		return nil
+	}
+	if len(inputs) == 0 {
+		return nil // nothing will be written
+	}
+	prev, err := export.FindOutputs(cfg.out)
+	if err != nil {
+		return fmt.Errorf("analyze: --out: %w", err)
+	}
+	ids := make([]string, len(inputs))
+	for i, in := range inputs {
+		ids[i] = in.sessionID
+	}
+	if f := prev.Foreign(ids, hive); f != "" {
+		return fmt.Errorf("analyze: --out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there first", cfg.out, f)
+	}
+	return nil
 }
 
 // usageError reports err as "stmotion <command>: err" followed by the

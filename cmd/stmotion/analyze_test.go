@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -301,7 +302,7 @@ func TestAnalyzeFlags(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}
@@ -461,6 +462,60 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(stderr, bare) {
 			t.Errorf("analyze %v: error %v, stderr %q; want an error with %q before any input", c.args, err, stderr, c.want)
 		}
+	}
+}
+
+// An --out holding tables this run would not replace is refused before
+// any work (readers would take them for part of its dataset); the same
+// sessions again replace their own; --overwrite clears the way.
+func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2, g3 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2"), shortBundle(t, dir, "g3")
+	for _, b := range []string{g1, g2, g3} {
+		// The same simulated game each time: without live.json, each
+		// session is named after its directory.
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...)
+		return stderr, err
+	}
+	if stderr, err := run(g1, g2); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	if stderr, err := run(g2, g1); err != nil {
+		t.Fatalf("the same sessions again: %v\n%s", err, stderr)
+	}
+	sessions := func() []string {
+		o, err := export.FindOutputs(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(o.Sessions, o.Flat...)
+	}
+	before := sessions()
+	for _, args := range [][]string{{g1, g3}, {g3}, {g1}} {
+		_, err := run(args...)
+		if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "other session(s)") || !strings.Contains(err.Error(), "--overwrite") {
+			t.Errorf("analyze %v into the outputs of g1 and g2: %v, want a refusal naming --overwrite", args, err)
+		}
+		if got := sessions(); !slices.Equal(got, before) {
+			t.Errorf("analyze %v was refused but changed the outputs: %v, before %v", args, got, before)
+		}
+	}
+	if stderr, err := run("--overwrite", g3); err != nil {
+		t.Fatalf("--overwrite: %v\n%s", err, stderr)
+	}
+	o, err := export.FindOutputs(out)
+	if err != nil || len(o.Sessions) != 0 || len(o.Flat) != export.NumTables || o.FlatSession == "" {
+		t.Errorf("after --overwrite with g3: %+v, %v; want g3's one-session tables only", o, err)
+	}
+	if _, err := run(g1, g2); err == nil || !strings.Contains(err.Error(), "one-session tables of session "+o.FlatSession) {
+		t.Errorf("two sessions into g3's one-session tables: %v, want a refusal", err)
 	}
 }
 

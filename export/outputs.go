@@ -1,0 +1,119 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	json "github.com/goccy/go-json"
+)
+
+// Outputs are the tables an earlier run left under a directory, as
+// FindOutputs finds them. A run that writes there replaces only the files
+// of its own sessions: readers of the directory would take the others for
+// part of its dataset.
+type Outputs struct {
+	// Flat are the one-session table files (<table>.parquet, <table>.arrow)
+	// and FlatSession their session as the directory's summary.json names
+	// it ("" when it does not say).
+	Flat        []string
+	FlatSession string
+	// Sessions are the session ids of the Hive partitions
+	// (<table>/session_id=<id>/), sorted, each once.
+	Sessions []string
+}
+
+// Empty reports whether no table output was found.
+func (o *Outputs) Empty() bool { return len(o.Flat) == 0 && len(o.Sessions) == 0 }
+
+// Foreign returns what of o a run of the given sessions would not replace,
+// in words ("" when it would replace everything): with hive, the one-session
+// files and the partitions of other sessions; without (one session), the
+// partitions and the one-session files of another session.
+func (o *Outputs) Foreign(sessions []string, hive bool) string {
+	var parts []string
+	if len(o.Flat) > 0 && (hive || len(sessions) != 1 || o.FlatSession != sessions[0]) {
+		who := "of a session summary.json does not name"
+		if o.FlatSession != "" {
+			who = "of session " + o.FlatSession
+		}
+		parts = append(parts, fmt.Sprintf("the one-session tables %s (%s)", who, filepath.Base(o.Flat[0])))
+	}
+	var other []string
+	for _, id := range o.Sessions {
+		if !hive || !slices.Contains(sessions, id) {
+			other = append(other, id)
+		}
+	}
+	if len(other) > 0 {
+		list := strings.Join(other[:min(len(other), 3)], ", ")
+		if len(other) > 3 {
+			list += fmt.Sprintf(" and %d more", len(other)-3)
+		}
+		parts = append(parts, fmt.Sprintf("the partitions of %d other session(s) (%s)", len(other), list))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// FindOutputs lists the table outputs under dir: the one-session files and
+// the sessions of the Hive partitions of every table (nothing when dir does
+// not exist).
+func FindOutputs(dir string) (Outputs, error) {
+	var o Outputs
+	for _, t := range Tables() {
+		for _, f := range []Format{FormatParquet, FormatArrow} {
+			p := filepath.Join(dir, t.String()+f.Ext())
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+				o.Flat = append(o.Flat, p)
+			}
+		}
+		ents, err := os.ReadDir(filepath.Join(dir, t.String()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return o, fmt.Errorf("export: find outputs: %w", err)
+		}
+		for _, e := range ents {
+			v, ok := strings.CutPrefix(e.Name(), SessionColumn+"=")
+			if !ok || !e.IsDir() {
+				continue
+			}
+			if id, err := url.PathUnescape(v); err == nil && !slices.Contains(o.Sessions, id) {
+				o.Sessions = append(o.Sessions, id)
+			}
+		}
+	}
+	slices.Sort(o.Sessions)
+	if len(o.Flat) > 0 {
+		var sum struct {
+			SessionID string `json:"session_id"`
+		}
+		if data, err := os.ReadFile(filepath.Join(dir, SummaryFile)); err == nil && json.Unmarshal(data, &sum) == nil {
+			o.FlatSession = sum.SessionID
+		}
+	}
+	return o, nil
+}
+
+// RemoveOutputs removes every table output under dir: the one-session
+// files and the tables' directories (samples/, players/, ...) with all they
+// hold. Nothing else under dir is touched.
+func RemoveOutputs(dir string) error {
+	for _, t := range Tables() {
+		for _, f := range []Format{FormatParquet, FormatArrow} {
+			if err := os.Remove(filepath.Join(dir, t.String()+f.Ext())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("export: remove outputs: %w", err)
+			}
+		}
+		if err := os.RemoveAll(filepath.Join(dir, t.String())); err != nil {
+			return fmt.Errorf("export: remove outputs: %w", err)
+		}
+	}
+	return nil
+}
