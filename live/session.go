@@ -88,6 +88,11 @@ type SessionConfig struct {
 	// taking the sensor frame as left-handed (court.Options); without it
 	// such a court is not used and positions stay in the sensor frame.
 	AllowMirrored bool
+	// Court is the /court body to use when GET court fails, e.g. read
+	// from a court.json of the venue (decode.ReadCourt); it is recorded in
+	// the bundle as the API's would be. Nil: such a session stays in the
+	// sensor frame.
+	Court []byte
 }
 
 // SessionResult is what one live id of a Join gave.
@@ -224,8 +229,15 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		s.log.Warn("live: no court: positions stay in the sensor frame", "err", err)
 		courtBody = nil
+		if s.cfg.Court != nil {
+			s.log.Warn("live: no court from the API: using the one given (--court)", "err", err)
+		} else {
+			s.log.Warn("live: no court: positions stay in the sensor frame", "err", err)
+		}
+	}
+	if courtBody == nil && s.cfg.Court != nil {
+		courtBody = s.cfg.Court
 	}
 	stats, shots := s.fetchState(ctx, sub)
 

@@ -1,7 +1,9 @@
 package live_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,6 +33,37 @@ func TestJoinMirroredCourt(t *testing.T) {
 		}
 		if q := res[0].Summary.Quality; q.NoCourt == allow || q.Locations == 0 {
 			t.Errorf("allow %v: no_court %v with %d locations, want no_court %v", allow, q.NoCourt, q.Locations, !allow)
+		}
+	}
+}
+
+// SessionConfig.Court stands in for the court the API does not serve (GET
+// court fails): the session runs in the court frame and records it in the
+// bundle. Without it the session stays in the sensor frame.
+func TestJoinCourtFallback(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	body, err := decode.ReadCourt(filepath.Join(dir, decode.BundleCourt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, decode.BundleCourt)); err != nil {
+		t.Fatal(err)
+	}
+	for _, given := range [][]byte{nil, body} {
+		srv, c := liveMock(t, dir, mock.Options{})
+		res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), NoFollow: true, Out: t.TempDir(), Court: given})
+		if err != nil || len(res) != 1 || res[0].Summary == nil {
+			t.Fatalf("court given %v: Join: %v (results %+v)", given != nil, err, res)
+		}
+		if q := res[0].Summary.Quality; q.NoCourt != (given == nil) || q.Locations == 0 {
+			t.Errorf("court given %v: no_court %v with %d locations", given != nil, q.NoCourt, q.Locations)
+		}
+		recorded, err := os.ReadFile(filepath.Join(res[0].Dir, decode.BundleCourt))
+		if given == nil && err == nil || given != nil && (err != nil || !json.Valid(recorded) || !bytes.Contains(recorded, []byte(`"xne"`))) {
+			t.Errorf("court given %v: the bundle's court.json: %q, %v", given != nil, recorded, err)
 		}
 	}
 }

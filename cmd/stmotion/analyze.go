@@ -151,17 +151,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// A --court or --roster that cannot be read, or a court that is not
 	// valid, would fail every input without its own: say it once, before
 	// any work.
-	if cfg.courtPath != "" {
-		if cfg.court, err = decode.ReadCourt(cfg.courtPath); err != nil {
-			return fmt.Errorf("analyze: --court: %w", err)
-		}
-		body, err := court.ParseBody(cfg.court)
-		if err == nil {
-			_, err = court.New(body, court.Options{AllowMirrored: cfg.mirrored})
-		}
-		if err != nil {
-			return fmt.Errorf("analyze: --court %s: %w", cfg.courtPath, err)
-		}
+	if cfg.court, err = readCourtFlag("analyze", cfg.courtPath, cfg.mirrored); err != nil {
+		return err
 	}
 	if cfg.rosterPath != "" {
 		if cfg.roster, err = decode.ReadRoster(cfg.rosterPath); err != nil {
@@ -279,6 +270,27 @@ func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) error {
 		return fmt.Errorf("analyze: --out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there first", cfg.out, f)
 	}
 	return nil
+}
+
+// readCourtFlag reads and checks the court.json of command's --court
+// (nil when path is ""): a court that cannot be used fails the command
+// once, before any work.
+func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := decode.ReadCourt(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: --court: %w", command, err)
+	}
+	body, err := court.ParseBody(data)
+	if err == nil {
+		_, err = court.New(body, court.Options{AllowMirrored: mirrored})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: --court %s: %w", command, path, err)
+	}
+	return data, nil
 }
 
 // usageError reports err as "stmotion <command>: err" followed by the

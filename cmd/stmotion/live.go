@@ -65,6 +65,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var (
 		api, liveID, user, secret, listen, out, natsURL, wsURL, dt string
+		courtPath                                                  string
 		rate_Hz, demoSpeed, grid_Hz, cell_m                        float64
 		queue                                                      int
 		part, flush                                                time.Duration
@@ -91,6 +92,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&noFollow, "no-follow", false, "do not join the live id a PLAY_NEXT / DRILL_NEXT marker names: keep reading this live id's feed")
 	fs.BoolVar(&mirrored, "allow-mirrored", false, "accept a court whose corners run counterclockwise (a left-handed sensor frame), as analyze's\n"+
 		"--allow-mirrored (default: such a court is not used and positions stay in the sensor frame)")
+	fs.StringVar(&courtPath, "court", "", "court.json `file` to use when the API serves no court (GET court fails), e.g. the venue's;\n"+
+		"recorded in the bundle as the API's would be (default: such a session stays in the sensor frame)")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), liveUsage)
@@ -123,6 +126,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if grid_Hz < 0 {
 		return bad("--hz %g: want a rate ≥ 0", grid_Hz)
+	}
+	courtBody, err := readCourtFlag("live", courtPath, mirrored)
+	if err != nil {
+		return err
 	}
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = grid_Hz
@@ -227,7 +234,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	_, err = live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
-		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored, Court: courtBody,
 		OnResult: printResult,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.

@@ -363,6 +363,25 @@ func TestLiveUsageErrors(t *testing.T) {
 	}
 }
 
+// A --court that cannot be used fails before anything is started.
+func TestLiveBadCourt(t *testing.T) {
+	dir := t.TempDir()
+	notCourt := filepath.Join(dir, "players.json")
+	if err := os.WriteFile(notCourt, []byte(`{"teams":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing.json"), "live: --court: decode: court file"},
+		{notCourt, "live: --court " + notCourt + ": court:"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), []string{"live", "--demo", "--listen", "", "--court", c.path}, &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) || stdout.Len() != 0 {
+			t.Errorf("--court %s: %v, stdout %q; want an error with %q before anything runs", c.path, err, stdout.String(), c.want)
+		}
+	}
+}
+
 func asExit(err error, ee *exitError) bool {
 	e, ok := err.(exitError)
 	if ok {
