@@ -229,15 +229,12 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		courtBody = nil
-		if s.cfg.Court != nil {
+		courtBody = s.cfg.Court
+		if courtBody != nil {
 			s.log.Warn("live: no court from the API: using the one given (--court)", "err", err)
 		} else {
 			s.log.Warn("live: no court: positions stay in the sensor frame", "err", err)
 		}
-	}
-	if courtBody == nil && s.cfg.Court != nil {
-		courtBody = s.cfg.Court
 	}
 	stats, shots := s.fetchState(ctx, sub)
 
