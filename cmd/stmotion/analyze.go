@@ -154,10 +154,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.court, err = readCourtFlag("analyze", cfg.courtPath, cfg.mirrored); err != nil {
 		return err
 	}
-	if cfg.rosterPath != "" {
-		if cfg.roster, err = decode.ReadRoster(cfg.rosterPath); err != nil {
-			return fmt.Errorf("analyze: --roster: %w", err)
-		}
+	if cfg.roster, err = readRosterFlag("analyze", cfg.rosterPath); err != nil {
+		return err
 	}
 	// An --out that cannot be a directory fails every input alike: say it
 	// once, before any work.
@@ -291,6 +289,19 @@ func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
 		return nil, fmt.Errorf("%s: --court %s: %w", command, path, err)
 	}
 	return data, nil
+}
+
+// readRosterFlag reads the roster file of command's --roster (nil when
+// path is "").
+func readRosterFlag(command, path string) (*decode.Subscribe, error) {
+	if path == "" {
+		return nil, nil
+	}
+	sub, err := decode.ReadRoster(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: --roster: %w", command, err)
+	}
+	return sub, nil
 }
 
 // usageError reports err as "stmotion <command>: err" followed by the

@@ -145,12 +145,9 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return exitError{code: 2}
 	}
-	var roster *decode.Subscribe
-	if *rosterPath != "" {
-		var err error
-		if roster, err = decode.ReadRoster(*rosterPath); err != nil {
-			return fmt.Errorf("inspect: --roster: %w", err)
-		}
+	roster, err := readRosterFlag("inspect", *rosterPath)
+	if err != nil {
+		return err
 	}
 	failed := 0
 	for i, path := range fs.Args() {

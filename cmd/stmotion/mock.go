@@ -112,17 +112,15 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("mock: --data-types is empty: grant at least one of STATS, SHOTS, LOCATIONS")
 	}
 	opts.InactiveIDs = splitList(*inactive)
+	var err error
 	if *courtPath != "" {
-		var err error
+		// Served as it is, as an API would: only its JSON is checked.
 		if opts.Court, err = decode.ReadCourt(*courtPath); err != nil {
 			return fmt.Errorf("mock: --court: %w", err)
 		}
 	}
-	if *rosterPath != "" {
-		var err error
-		if opts.Roster, err = decode.ReadRoster(*rosterPath); err != nil {
-			return fmt.Errorf("mock: --roster: %w", err)
-		}
+	if opts.Roster, err = readRosterFlag("mock", *rosterPath); err != nil {
+		return err
 	}
 	level := slog.LevelInfo
 	if *verbose {
