@@ -53,6 +53,7 @@ A run replaces the outputs of its own sessions. An --out holding tables it
 would not replace (other sessions' partitions, one-session tables of another
 session) is refused before any work, as readers would take them for part of
 its output; --overwrite removes them first.
+
 A short report per team goes to stdout; problems go to stderr, each with its
 file (and line for bad lines). Lines that do not decode are skipped, counted
 (quality.bad_lines) and reported, and a compressed recording cut short is
