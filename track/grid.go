@@ -322,7 +322,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 				w := float64(tj-ti) / float64(tk-ti)
 				dx := sj.x - (si.x + w*ex)
 				dy := sj.y - (si.y + w*ey)
-				if dx*dx+dy*dy <= kin.Outlier_m*kin.Outlier_m {
+				if d2 := dx*dx + dy*dy; d2 <= kin.Outlier_m*kin.Outlier_m || s.nextWorse(sn, d2) {
 					sn.checkedT = tj
 				} else {
 					// Move the oldest into the outlier's slot and drop
@@ -361,6 +361,31 @@ func (s *Session) consume(sn *sensor, T int64) {
 		r.head = j
 		r.n--
 	}
+}
+
+// nextWorse reports, for a middle sample (the ring's second) that lies
+// d2_m2 (squared) off the line between its neighbours, whether the third
+// sample lies further off the line between the second and the fourth: then
+// the third is the outlier, which pulled the first line off the second,
+// and the second stays (the third is checked next). A jump of D metres
+// puts its neighbour about D/2 off such a line, and the neighbours'
+// teleport bound (MaxSpeed_mps·Δt + JumpSlack_m over two sample periods)
+// does not tell them apart when D is under it: 2.4 m at 12.5 Hz. It needs
+// a fourth sample close enough in time; without one the second is the
+// outlier, as before.
+func (s *Session) nextWorse(sn *sensor, d2_m2 float64) bool {
+	r := &sn.raw
+	if r.n < 4 {
+		return false
+	}
+	sj, sk, sl := &r.s[r.at(1)], &r.s[r.at(2)], &r.s[r.at(3)]
+	if sl.t-sj.t > 3*s.period_ms || sn.teleport(sj, sl) {
+		return false
+	}
+	w := float64(sk.t-sj.t) / float64(sl.t-sj.t)
+	dx := sk.x - (sj.x + w*(sl.x-sj.x))
+	dy := sk.y - (sj.y + w*(sl.y-sj.y))
+	return dx*dx+dy*dy > d2_m2
 }
 
 // smoothAndEmit runs the RTS backward pass from the newest tick down to
