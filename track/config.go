@@ -29,6 +29,10 @@ type KinConfig struct {
 	// Outlier_m: a raw sample further than this from the straight line
 	// between its neighbours (while the neighbours agree with each other)
 	// is a single-sample jump (multipath) and is dropped.
+	//
+	// JumpSlack_m and Outlier_m are given for a sensor noise σ of 50 mm;
+	// with a noisier feed (Noise_m, set or estimated) both grow by
+	// σ/50 mm.
 	Outlier_m float64
 	// MaxGap_ms: two samples of this kind further apart than this are
 	// never interpolated; the track is split there. 0 takes

@@ -42,6 +42,10 @@ func (s *Session) autoNoise() bool { return s.cfg.Player.Noise_m == 0 || s.cfg.B
 // fallbackNoise_m is used when the feed gives too little to estimate from.
 const minNoise_m, maxNoise_m, fallbackNoise_m = 0.005, 0.25, 0.05
 
+// refNoise_m is the sensor noise σ the noise-dependent defaults are given
+// for: the still detector's thresholds and the outlier distance.
+const refNoise_m = 0.05
+
 // noiseValues is how many normalised second differences (two per player
 // sample) the noise estimate takes; fewer (2·RateSamples) when RateSamples
 // is set lower, for a quicker start.

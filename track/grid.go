@@ -23,12 +23,20 @@ func (s *Session) startGrid() error {
 	}
 	s.noiseVals = nil
 	for _, k := range []SensorKind{KindPlayer, KindBall} {
-		kc := s.cfg.Player
+		kin := &s.cfg.Player
 		if k == KindBall {
-			kc = s.cfg.Ball
+			kin = &s.cfg.Ball
 		}
+		kc := *kin
 		if kc.Noise_m == 0 {
 			kc.Noise_m = est
+		}
+		// Outlier_m and JumpSlack_m are given for σ = 50 mm and grow with
+		// a noisier feed: white noise alone puts a sample 0.35 m off its
+		// neighbours' line once in 60 at σ = 100 mm. (The sensors' kin
+		// points here.)
+		if f := kc.Noise_m / refNoise_m; f > 1 {
+			kin.Outlier_m, kin.JumpSlack_m = kc.Outlier_m*f, kc.JumpSlack_m*f
 		}
 		if k == KindPlayer {
 			s.q.Noise_m = kc.Noise_m
@@ -36,7 +44,7 @@ func (s *Session) startGrid() error {
 			// scale with √(σ/50 mm): the smoothed white noise alone would
 			// allow σ^(5/6), but the slow wander of real sensors
 			// (multipath) does not shrink with the white noise.
-			f := math.Pow(kc.Noise_m/0.05, 0.5)
+			f := math.Pow(kc.Noise_m/refNoise_m, 0.5)
 			s.moveOn, s.moveOff = s.cfg.MoveOn_mps*f, s.cfg.MoveOff_mps*f
 		}
 		s.models[k], err = cachedModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)

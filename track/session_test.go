@@ -445,6 +445,36 @@ func TestOutlierAfterGoodSample(t *testing.T) {
 	}
 }
 
+// The outlier distance and the teleport slack grow with the feed's noise:
+// at σ = 120 mm, 0.35 m off the neighbours' line is white noise for one
+// sample in 20, and they were all dropped as outliers.
+func TestNoisyFeedOutliers(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 300, noise_m: 0.12, seed: 12, sensors: []genSensor{
+		{id: 1, p: still(1, 1)}, {id: 2, p: circle(6, 2.5)},
+	}})
+	jumps := 0
+	for i := range msgs {
+		if i%701 == 0 && i > 0 && i < len(msgs)-2 {
+			msgs[i].Location.Y_mm += 4000
+			jumps++
+		}
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sum.Quality
+	if q.Noise_m < 0.1 || q.Noise_m > 0.14 {
+		t.Fatalf("noise estimated at %.3f m, want about 0.12", q.Noise_m)
+	}
+	if q.Outliers < int64(jumps)-2 || q.Outliers > int64(jumps)+5 || q.Teleports != 0 {
+		t.Errorf("outliers %d, teleports %d: want about the %d jumps, none of the noise", q.Outliers, q.Teleports, jumps)
+	}
+	if d, truth := player(sum, 2).Distance_m, pathLength(circle(6, 2.5), 0, 300); !within(d, truth, 0.01) {
+		t.Errorf("distance %.1f m, truth %.1f m", d, truth)
+	}
+}
+
 // TestCourtFrame: with a court, samples come out in the canonical frame.
 func TestCourtFrame(t *testing.T) {
 	toSensor := geom.NewSimilarity2(1000, 0.6, geom.Vec2{X: 4000, Y: -2500})
