@@ -445,6 +445,42 @@ func TestOutlierAfterGoodSample(t *testing.T) {
 	}
 }
 
+// A jump right after dropped samples has neighbours too far apart in time
+// for the line test; it is still a jump when it is a teleport from them
+// while they agree (a fifth of a simulated game's samples dropped let one
+// set a player's top speed 1.3 m/s too high).
+func TestJumpBetweenDrops(t *testing.T) {
+	in := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 120, noise_m: 0.03, seed: 13, sensors: []genSensor{
+		{id: 1, p: line(3, 0)},
+	}})
+	var msgs []decode.Message
+	jumps := 0
+	for i, m := range in {
+		switch {
+		case i%100 == 98 || i%100 == 99:
+			continue // two samples dropped before each jump
+		case i%100 == 0 && i > 0 && i < len(in)-2:
+			m.Location.Y_mm += 2400
+			jumps++
+		}
+		msgs = append(msgs, m)
+	}
+	c, sum, err := run(DefaultConfig(), Meta{}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := sum.Quality; q.Outliers != int64(jumps) || q.Teleports != 0 {
+		t.Errorf("outliers %d, teleports %d; want the %d jumps as outliers", q.Outliers, q.Teleports, jumps)
+	}
+	top := 0.0
+	for _, s := range c.of(1) {
+		top = max(top, s.Speed_mps)
+	}
+	if top > 3.5 {
+		t.Errorf("rows' top speed %.2f m/s, want 3: a jump got through", top)
+	}
+}
+
 // The outlier distance and the teleport slack grow with the feed's noise:
 // at σ = 120 mm, 0.35 m off the neighbours' line is white noise for one
 // sample in 20, and they were all dropped as outliers.
