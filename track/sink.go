@@ -112,7 +112,7 @@ type Segment struct {
 	EndX_m     float64
 	EndY_m     float64
 	Length_m   float64 // pass length
-	Speed_mps  float64 // ball speed of a pass
+	Speed_mps  float64 // ball speed of a pass: the median of the ball's speed in flight (PossessionAnalyzer)
 	Touches    int32
 	Period     int32
 	Made       bool  // shots

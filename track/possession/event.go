@@ -53,7 +53,9 @@ func (k Kind) String() string {
 //	KindPass:           PlayerID passed to ToPlayerID (same TeamID); Start_ms
 //	                    = release, End_ms = catch; positions are the
 //	                    passer's at release and the receiver's at the catch;
-//	                    Length_m, Speed_mps = Length_m / duration.
+//	                    Length_m, Speed_mps = Length_m / duration (the
+//	                    engine replaces it with the ball's own speed in
+//	                    flight, see track.PossessionAnalyzer).
 //	KindShot:           PlayerID/TeamID released at Start_ms from (StartX,
 //	                    StartY) toward the hoop at (EndX, EndY); End_ms = when
 //	                    the flight ended (next possession or dead ball); Made
