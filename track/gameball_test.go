@@ -200,6 +200,7 @@ func TestPassSpeedAgainstTruth(t *testing.T) {
 	}
 	slices.Sort(errs)
 	med, lo, hi := errs[len(errs)/2], errs[len(errs)/10], errs[9*len(errs)/10]
+	t.Logf("pass speed error over %d passes: median %+.2f m/s, 10th to 90th percentile %+.2f to %+.2f", len(errs), med, lo, hi)
 	if math.Abs(med) > 0.15 || lo < -0.5 || hi > 0.5 {
 		t.Errorf("pass speed error over %d passes: median %+.2f m/s, 10th to 90th percentile %+.2f to %+.2f; want the median within 0.15 and both within 0.5", len(errs), med, lo, hi)
 	}
