@@ -325,3 +325,29 @@ func TestStdin(t *testing.T) {
 		}
 	}
 }
+
+// ReadRoster and ReadCourt take any file: whatever its bytes, they return
+// an error or what they promise (a roster with teams; JSON), never panic.
+func FuzzReadRosterCourt(f *testing.F) {
+	f.Add([]byte(testSubscribeJSON))
+	f.Add([]byte(`[{"id":1,"players":[{"id":2,"jersey_number":7}]}]`))
+	f.Add([]byte(testCourtJSON))
+	f.Add([]byte(` [ `))
+	f.Add([]byte(`{"teams":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "f.json")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if sub, err := ReadRoster(p); err == nil && (sub == nil || len(sub.Teams) == 0) {
+			t.Errorf("ReadRoster(%q) = %+v without an error, want teams", data, sub)
+		} else if err != nil && !strings.Contains(err.Error(), p) {
+			t.Errorf("ReadRoster error %q does not name the file", err)
+		}
+		if court, err := ReadCourt(p); err == nil && !json.Valid(court) {
+			t.Errorf("ReadCourt(%q) = %q without an error, not JSON", data, court)
+		} else if err != nil && !strings.Contains(err.Error(), p) {
+			t.Errorf("ReadCourt error %q does not name the file", err)
+		}
+	})
+}
