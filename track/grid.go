@@ -338,9 +338,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 				d2 := dx*dx + dy*dy
 				jump = d2 > kin.Outlier_m*kin.Outlier_m && !s.nextWorse(sn, d2)
 			}
-			if !jump {
-				sn.checkedT = tj
-			} else {
+			if jump {
 				// Move the oldest into the outlier's slot and drop the
 				// old head.
 				*sj = *si
@@ -349,6 +347,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 				s.q.Outliers++
 				continue
 			}
+			sn.checkedT = tj
 		}
 		if tj > T {
 			break
