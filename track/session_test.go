@@ -410,6 +410,26 @@ func TestPathologies(t *testing.T) {
 	}
 }
 
+// runJumps runs the engine on msgs, whose sensor 1 has jumps single-sample
+// jumps, checks that exactly those were dropped as outliers and nothing
+// split the track, and returns the summary and the top speed of sensor
+// 1's rows.
+func runJumps(t *testing.T, msgs []decode.Message, jumps int) (*Summary, float64) {
+	t.Helper()
+	c, sum, err := run(DefaultConfig(), Meta{}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := sum.Quality; q.Outliers != int64(jumps) || q.Teleports != 0 {
+		t.Errorf("outliers %d, teleports %d; want the %d jumps as outliers and nothing else", q.Outliers, q.Teleports, jumps)
+	}
+	top := 0.0
+	for _, s := range c.of(1) {
+		top = max(top, s.Speed_mps)
+	}
+	return sum, top
+}
+
 // At 12.5 Hz a 2.3 m single-sample jump is within the teleport bound of
 // the samples two periods apart around the one before it, which then lies
 // 1.15 m off their line: taken for the outlier, it was dropped, and with
@@ -429,17 +449,7 @@ func TestOutlierAfterGoodSample(t *testing.T) {
 			jumps++
 		}
 	}
-	c, sum, err := run(DefaultConfig(), Meta{}, msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if q := sum.Quality; q.Outliers != int64(jumps) || q.Teleports != 0 {
-		t.Errorf("outliers %d, teleports %d; want the %d jumps as outliers and nothing else", q.Outliers, q.Teleports, jumps)
-	}
-	top := 0.0
-	for _, s := range c.of(1) {
-		top = max(top, s.Speed_mps)
-	}
+	sum, top := runJumps(t, msgs, jumps)
 	if p := player(sum, 1); top > 5.5 || math.Abs(p.TopSpeed_mps-5) > 0.2 {
 		t.Errorf("rows' top speed %.2f m/s, summary's %.2f m/s; want 5", top, p.TopSpeed_mps)
 	}
@@ -465,17 +475,7 @@ func TestJumpBetweenDrops(t *testing.T) {
 		}
 		msgs = append(msgs, m)
 	}
-	c, sum, err := run(DefaultConfig(), Meta{}, msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if q := sum.Quality; q.Outliers != int64(jumps) || q.Teleports != 0 {
-		t.Errorf("outliers %d, teleports %d; want the %d jumps as outliers", q.Outliers, q.Teleports, jumps)
-	}
-	top := 0.0
-	for _, s := range c.of(1) {
-		top = max(top, s.Speed_mps)
-	}
+	_, top := runJumps(t, msgs, jumps)
 	if top > 3.5 {
 		t.Errorf("rows' top speed %.2f m/s, want 3: a jump got through", top)
 	}
