@@ -43,9 +43,10 @@ type KinConfig struct {
 // Config holds every threshold of the engine. Start from DefaultConfig.
 type Config struct {
 	// Rate_Hz is the rate of the output grid; 0 takes the feed's median
-	// sample rate (estimated from the first RateSamples intervals, over
-	// all sensors; see Session.detectRate). The noise estimate takes at
-	// most 2·RateSamples values.
+	// sample rate, estimated from the first sample intervals of all
+	// sensors: at most RateSamples of them, fewer once they span 40 frames
+	// (see Session.rateLearnt). The noise estimate takes at most
+	// 2·RateSamples values.
 	Rate_Hz     float64
 	RateSamples int
 

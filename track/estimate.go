@@ -16,6 +16,9 @@ func (s *Session) learn(sn *sensor, prevLast int64) {
 	t := r.lastT()
 	if s.period_ms == 0 && prevLast >= 0 && t > prevLast && len(s.intervals) < cap(s.intervals) {
 		s.intervals = append(s.intervals, t-prevLast)
+		if !s.haveLocT || t > s.maxT {
+			s.rateFrames++ // a new frame instant (maxT is updated after learn)
+		}
 	}
 	if sn.kind != KindPlayer || r.n < 3 || len(s.noiseVals)+2 > cap(s.noiseVals) {
 		return
@@ -63,6 +66,25 @@ func (s *Session) detectNoise() float64 {
 	return min(maxNoise_m, max(minNoise_m, v[len(v)/2]/0.6745))
 }
 
+// rateLearnt reports whether the rate estimate has enough intervals: all
+// RateSamples of them, or at least minRateIntervals spanning rateFrames
+// frame instants. Feeds that stamp a whole frame with one instant give one
+// interval per sensor and frame step, so the count of intervals alone
+// waited 1024/11 = 93 frames (3.7 s at 25 Hz) for ten players and a ball
+// where 40 frames (1.6 s) give the mean to 0.1 ms; feeds whose sensors
+// keep their own instants give a new instant with nearly every sample,
+// and then minRateIntervals independent intervals do.
+func (s *Session) rateLearnt() bool {
+	n := len(s.intervals)
+	return n == cap(s.intervals) || n >= minRateIntervals && s.rateFrames >= rateFrames
+}
+
+// The rate estimate's stopping rule (rateLearnt).
+const (
+	minRateIntervals = 256
+	rateFrames       = 40
+)
+
 // detectRate fixes the grid period at the feed's typical sample interval:
 // the median interval (robust to drops), refined by the mean of the
 // intervals within ±50 % of it (so that timestamp jitter averages out
@@ -70,8 +92,9 @@ func (s *Session) detectNoise() float64 {
 //
 // Feeds stamp a whole frame with one instant, so the intervals of one
 // frame step are the same for every sensor: the mean is only as good as
-// the number of frames the intervals span, hence RateSamples' default of
-// 1024 (40 frames of a 25-sensor game, 90 of ten players and a ball). The
+// the number of frames the intervals span, hence rateLearnt's 40 frames
+// (and RateSamples' default of 1024 intervals, 40 frames of a 25-sensor
+// game). The
 // window keeps the jitter's tails (a dropped sample, twice the period, is
 // still out): with ±25 %, cutting two long steps of 51 ms out of 40 frames
 // of a 40 ms feed moved the mean to 39.2 ms.

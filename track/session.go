@@ -50,9 +50,9 @@ type rosterEntry struct {
 // DIST checks always follow the smoothed track (Lag_s to 3·Lag_s behind).
 // A sensor in a dropout holds the grid back by at most its kind's
 // MaxGap_ms. The very first rows also wait until the feed's rate and noise
-// are learnt (1024 sample intervals and 512 second differences, or one
-// sensor's ring half full: 1.6 s of a 25-sensor game's feed at 25 Hz, 3.7 s
-// of ten players and a ball, 5 s of a lone sensor).
+// are learnt (sample intervals over 40 frames, see rateLearnt, and 512
+// second differences, or one sensor's ring half full: 1.6 s of a 25 Hz
+// game's feed, 5 s of a lone sensor).
 type Session struct {
 	cfg       Config
 	meta      Meta
@@ -80,6 +80,7 @@ type Session struct {
 	haveT      bool
 	haveLocT   bool
 	intervals  []int64   // for the rate estimate
+	rateFrames int       // frame instants the intervals span (rateLearnt)
 	noiseVals  []float64 // for the noise estimate
 	moveOn     float64   // still detector thresholds for the session's noise
 	moveOff    float64
@@ -352,7 +353,7 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 		s.haveLocT = true
 	}
 	if !s.gridStarted() {
-		rateDone := s.period_ms > 0 || len(s.intervals) == cap(s.intervals)
+		rateDone := s.period_ms > 0 || s.rateLearnt()
 		noiseDone := !s.autoNoise() || len(s.noiseVals) == cap(s.noiseVals)
 		if !(rateDone && noiseDone) && sn.raw.n < len(sn.raw.s)/2 {
 			return nil

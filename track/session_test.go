@@ -511,6 +511,44 @@ func TestNoisyFeedOutliers(t *testing.T) {
 	}
 }
 
+// The grid's rate is learnt over 40 frames, whatever the number of
+// sensors: ten players and a ball at 25 Hz, each frame stamped with one
+// jittered instant, start the grid after 1.6 s of feed (with 1024
+// intervals alone it was 3.7 s), at the feed's 40 ms.
+func TestRateLearntOverFrames(t *testing.T) {
+	for _, n := range []int{11, 25} {
+		var sensors []genSensor
+		for i := range n {
+			sensors = append(sensors, genSensor{id: int64(i + 1), p: circle(3+float64(i), 2)})
+		}
+		msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 10, noise_m: 0.03, seed: 3, sensors: sensors})
+		rng := rand.New(rand.NewPCG(5, 5))
+		jitter := int64(0)
+		for i := range msgs {
+			if i%n == 0 {
+				jitter = int64(rng.IntN(13)) - 6 // one instant per frame
+			}
+			msgs[i].Location.OccurredAt_ms += jitter
+		}
+		s, err := NewSession(DefaultConfig(), Meta{}, &discard{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := int64(-1)
+		for i := range msgs {
+			if err := s.Feed(&msgs[i]); err != nil {
+				t.Fatal(err)
+			}
+			if start < 0 && s.gridStarted() {
+				start = msgs[i].Location.OccurredAt_ms - t0
+			}
+		}
+		if start < 0 || start > 2000 || s.Period_ms() != 40 {
+			t.Errorf("%d sensors: grid started after %d ms of feed at %d ms; want within 2 s, at 40 ms", n, start, s.Period_ms())
+		}
+	}
+}
+
 // TestCourtFrame: with a court, samples come out in the canonical frame.
 func TestCourtFrame(t *testing.T) {
 	toSensor := geom.NewSimilarity2(1000, 0.6, geom.Vec2{X: 4000, Y: -2500})
