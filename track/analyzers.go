@@ -161,9 +161,9 @@ type gameBall struct {
 // ballActivity is one ball's activity (m/s) as of its last sample t_ms
 // (0: none yet).
 type ballActivity struct {
-	id   int64
-	t_ms int64
-	act  float64
+	id      int64
+	t_ms    int64
+	act_mps float64
 }
 
 const (
@@ -176,24 +176,24 @@ const (
 // frame (or there is none).
 func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 	cur, best := -1, -1
-	bestAct := 0.0
+	bestAct_mps := 0.0
 	for i := range balls {
 		b := &balls[i]
 		a := g.activity(b.SensorID)
 		if a.t_ms != 0 {
-			v := 0.0
+			v_mps := 0.0
 			if b.InBounds {
-				v = b.Speed_mps
+				v_mps = b.Speed_mps
 			}
 			w := g.weight(t_ms - a.t_ms)
-			a.act = w*a.act + (1-w)*v
+			a.act_mps = w*a.act_mps + (1-w)*v_mps
 		}
 		a.t_ms = t_ms
 		switch {
 		case g.have && b.SensorID == g.cur:
 			cur = i
-		case best < 0 || a.act > bestAct:
-			best, bestAct = i, a.act
+		case best < 0 || a.act_mps > bestAct_mps:
+			best, bestAct_mps = i, a.act_mps
 		}
 	}
 	switch {
@@ -211,11 +211,11 @@ func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 		return first
 	}
 	a := g.activity(g.cur)
-	curAct := a.act
+	curAct_mps := a.act_mps
 	if a.t_ms != t_ms {
-		curAct *= math.Exp(-float64(t_ms-a.t_ms) / (1000 * gameBallTau_s)) // decayed while missing
+		curAct_mps *= math.Exp(-float64(t_ms-a.t_ms) / (1000 * gameBallTau_s)) // decayed while missing
 	}
-	if bestAct > 2*curAct+gameBallMargin_mps {
+	if bestAct_mps > 2*curAct_mps+gameBallMargin_mps {
 		g.cur = balls[best].SensorID
 		return best
 	}
