@@ -23,6 +23,9 @@
 //     is analysed up to the break, with a warning that says after which
 //     line, and quality.truncated set; Options.Strict fails it. Any other
 //     read or decompression error fails the input.
+//   - More than 1 % of the location samples dropped for their timestamps
+//     (quality.late, quality.bad_times: a clock that jumped back, lines
+//     far out of order) gets a warning too.
 //
 // The heatmap analyzer learns the teams' attacking directions from the
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →

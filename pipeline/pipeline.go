@@ -90,6 +90,9 @@ type Run struct {
 	// truncated is the warning for a compressed recording cut short
 	// (analysed up to the break); empty otherwise.
 	truncated string
+	// dropped is the warning for location samples dropped in bulk for
+	// their timestamps (see droppedWarning); empty otherwise.
+	dropped string
 }
 
 // Open wires input b, as session sessionID, to a new export writer of
@@ -263,6 +266,7 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.b.Path, err)
 	}
+	r.dropped = droppedWarning(r.b.MessagesPath, &sum.Quality)
 	return sum, nil
 }
 
@@ -281,7 +285,24 @@ func (r *Run) Warnings() []string {
 	if r.truncated != "" {
 		ws = append(ws, r.truncated)
 	}
+	if r.dropped != "" {
+		ws = append(ws, r.dropped)
+	}
 	return ws
+}
+
+// droppedWarning says, when more than 1 % of a recording's location samples
+// were dropped for their timestamps (late beyond the reorder window, or
+// impossible), how many and what may cause it: they are counted in the
+// quality table, but a feed whose clock jumped back loses everything after
+// the jump, which a count alone does not make plain.
+func droppedWarning(path string, q *track.Quality) string {
+	n := q.Late + q.BadTimes
+	if q.Locations == 0 || n*100 <= q.Locations {
+		return ""
+	}
+	return fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",
+		path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes)
 }
 
 // linesNotDecoding says that n (more) lines do not decode, in English.

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -252,6 +255,60 @@ func TestASCIITitle(t *testing.T) {
 // A compressed recording cut short (an interrupted copy) is analysed up to
 // the break, with a warning and quality.truncated; --strict fails it, and
 // a corrupt stream still fails the input.
+// A recording whose clock jumps back loses everything after the jump as
+// late samples: counted in the quality table, and said in a warning. A
+// clean recording gets none.
+func TestWarningDroppedForTimestamps(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	// The last third an hour earlier.
+	re := regexp.MustCompile(`"occurred_at":(\d+)`)
+	for i := 2 * len(lines) / 3; i < len(lines); i++ {
+		lines[i] = re.ReplaceAllFunc(lines[i], func(m []byte) []byte {
+			v, _ := strconv.ParseInt(string(m[len(`"occurred_at":`):]), 10, 64)
+			return fmt.Appendf(nil, `"occurred_at":%d`, v-3_600_000)
+		})
+	}
+	jumped := filepath.Join(dir, "jumped.jsonl")
+	if err := os.WriteFile(jumped, bytes.Join(lines, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clean := filepath.Join(dir, "clean.jsonl")
+	if err := os.WriteFile(clean, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want bool
+	}{{jumped, true}, {clean, false}} {
+		b, err := decode.OpenBundle(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, w := range r.Warnings() {
+			if strings.Contains(w, "dropped for their timestamps") {
+				got = w
+			}
+		}
+		if (got != "") != c.want || c.want && (!strings.HasPrefix(got, c.path+": ") || sum.Quality.Late*4 < sum.Quality.Locations) {
+			t.Errorf("%s: warning %q, late %d of %d; want a warning %v", c.path, got, sum.Quality.Late, sum.Quality.Locations, c.want)
+		}
+	}
+}
+
 func TestTruncatedRecording(t *testing.T) {
 	dir := t.TempDir()
 	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))

@@ -58,7 +58,9 @@ A short report per team goes to stdout; problems go to stderr, each with its
 file (and line for bad lines). Lines that do not decode are skipped, counted
 (quality.bad_lines) and reported, and a compressed recording cut short is
 analysed up to the break (quality.truncated); --strict fails the input
-instead. Inputs are independent: a bad one (unreadable, invalid court,
+instead. More than 1 % of the location samples dropped for their timestamps
+(quality.late: a clock that jumped back) is reported too. Inputs are
+independent: a bad one (unreadable, invalid court,
 nothing decodable) is reported and the others still complete. The exit
 status is 1 when any input failed, and the last line says how many
 succeeded.
