@@ -60,10 +60,9 @@ file (and line for bad lines). Lines that do not decode are skipped, counted
 analysed up to the break (quality.truncated); --strict fails the input
 instead. More than 1 % of the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too. Inputs are
-independent: a bad one (unreadable, invalid court,
-nothing decodable) is reported and the others still complete. The exit
-status is 1 when any input failed, and the last line says how many
-succeeded.
+independent: a bad one (unreadable, invalid court, nothing decodable) is
+reported and the others still complete. The exit status is 1 when any input
+failed, and the last line says how many succeeded.
 
 Flags:
 `
