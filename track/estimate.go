@@ -46,7 +46,8 @@ func (s *Session) autoNoise() bool { return s.cfg.Player.Noise_m == 0 || s.cfg.B
 const minNoise_m, maxNoise_m, fallbackNoise_m = 0.005, 0.25, 0.05
 
 // refNoise_m is the sensor noise σ the noise-dependent defaults are given
-// for: the still detector's thresholds and the outlier distance.
+// for: the still detector's thresholds, the outlier distance and the
+// teleport slack.
 const refNoise_m = 0.05
 
 // noiseValues is how many normalised second differences (two per player
@@ -94,10 +95,9 @@ const (
 // frame step are the same for every sensor: the mean is only as good as
 // the number of frames the intervals span, hence rateLearnt's 40 frames
 // (and RateSamples' default of 1024 intervals, 40 frames of a 25-sensor
-// game). The
-// window keeps the jitter's tails (a dropped sample, twice the period, is
-// still out): with ±25 %, cutting two long steps of 51 ms out of 40 frames
-// of a 40 ms feed moved the mean to 39.2 ms.
+// game). The window keeps the jitter's tails (a dropped sample, twice the
+// period, is still out): with ±25 %, cutting two long steps of 51 ms out
+// of 40 frames of a 40 ms feed moved the mean to 39.2 ms.
 func (s *Session) detectRate() {
 	if s.period_ms > 0 {
 		return
