@@ -248,7 +248,7 @@ func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) error {
 		if err := export.RemoveOutputs(cfg.out); err != nil {
 			return fmt.Errorf("analyze: --overwrite: %w", err)
 		}
-		for _, p := range []string{filepath.Join(cfg.out, "images"), filepath.Join(cfg.out, export.SummaryFile)} {
+		for _, p := range []string{imageDir(cfg, "", false), filepath.Join(cfg.out, export.SummaryFile)} {
 			if err := os.RemoveAll(p); err != nil {
 				return fmt.Errorf("analyze: --overwrite: %w", err)
 			}
@@ -531,6 +531,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 // imageDir is where a session's images go: images/, or with several
 // sessions images/session_id=<id>/ named as the tables' partitions are
 // (the id URL-escaped: it comes from the input and must not name a path).
+// Without hive it is the images root, which --overwrite removes.
 func imageDir(cfg *analyzeConfig, sessionID string, hive bool) string {
 	if hive {
 		return filepath.Join(cfg.out, "images", export.SessionColumn+"="+url.PathEscape(sessionID))
