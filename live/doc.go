@@ -24,15 +24,16 @@
 //
 // Live analytics run the batch engine (track.Session) with
 // track.Config.Causal set, fed in arrival order. Its rows leave once the
-// feed has reached tick + ReorderWindow_ms (250 ms of sensor time by
-// default). Distances follow the same smoothed track as in batch and
-// agree exactly with `stmotion analyze` of the recorded bundle;
-// possession is decided from the forward-filtered rows, so a possession
-// may start or end a tick apart (measured ≤ 0.012 s per player over a
-// 2-minute game; cmd/stmotion TestLiveMatchesAnalyze bounds it). The tables
-// are written incrementally as closed parts (tables/part-NNNNN/, each a
-// complete set of Parquet files) every DefaultPartInterval; the summary
-// tables are in the last part.
+// feed has reached tick + the engine's reorder window (250 ms of sensor
+// time by default, 3.5 grid periods below 14 Hz). Distances follow the
+// same smoothed track as in batch and agree exactly with `stmotion
+// analyze` of the recorded bundle; possession is decided from the
+// forward-filtered rows, so a possession may start or end a tick apart
+// (measured ≤ 0.012 s per player over a 2-minute game; cmd/stmotion
+// TestLiveMatchesAnalyze bounds it). The tables are written incrementally
+// as closed parts (tables/part-NNNNN/, each a complete set of Parquet
+// files) every DefaultPartInterval; the summary tables are in the last
+// part.
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // every fresh sensor's canonical x_m, y_m, z_m, speed, team, jersey, the

@@ -293,7 +293,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			return nil, err
 		}
 	}
-	s.dd = newDedup(s.cfg.Track.ReorderWindow_ms)
+	s.dd = newDedup(s.eng.Window_ms())
 
 	ferr := s.feedLoop(ctx, sub.Token)
 	sum, cerr := s.eng.Close()
@@ -526,7 +526,7 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 		s.eng.NoteBadLine()
 		return nil
 	}
-	if s.dd.seen(m, data) {
+	if s.seen(m, data) {
 		s.res.Duplicates++
 		if mt := s.cfg.Metrics; mt != nil {
 			mt.Duplicates.Inc()
@@ -695,6 +695,13 @@ func (s *liveSession) fillGap(from, to int64) error {
 	return nil
 }
 
+// seen reports whether m (whose bytes are b) was received before, or is a
+// location older than the engine's reorder window (see dedup).
+func (s *liveSession) seen(m *decode.Message, b []byte) bool {
+	s.dd.window_ms = s.eng.Window_ms()
+	return s.dd.seen(m, b)
+}
+
 // inject feeds a synthesised message unless it is a duplicate.
 func (s *liveSession) inject(b []byte, now time.Time, kind string) error {
 	m := &s.msg
@@ -702,7 +709,7 @@ func (s *liveSession) inject(b []byte, now time.Time, kind string) error {
 		s.log.Warn("live: gap: synthesised message does not decode", "err", err)
 		return nil
 	}
-	if s.dd.seen(m, b) {
+	if s.seen(m, b) {
 		return nil
 	}
 	s.res.GapFilled++

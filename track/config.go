@@ -51,7 +51,10 @@ type Config struct {
 	RateSamples int
 
 	// ReorderWindow_ms: samples up to this much older than the newest
-	// timestamp seen are still placed in order; older ones are late.
+	// timestamp seen are still placed in order; older ones are late. The
+	// engine holds at least 3.5 grid periods all the same, which its
+	// outlier test needs (Session.Window_ms): below 14 Hz that is longer
+	// than the default.
 	ReorderWindow_ms int64
 	// MaxGap_ms: two samples further apart than this are never
 	// interpolated; the track is split there. A kind's own

@@ -22,7 +22,7 @@
 //
 //  1. raw ring: samples in time order (one struct per sample, fixed capacity);
 //     duplicates (same timestamp) dropped, samples up to ReorderWindow_ms
-//     late placed in order, later ones counted as late; single-sample
+//     (at least 3.5 grid periods) late placed in order, later ones counted as late; single-sample
 //     jumps (multipath) dropped as outliers;
 //  2. grid: linear interpolation at the ticks of a uniform grid (default
 //     period: the feed's typical interval), never across a gap longer than

@@ -16,6 +16,11 @@ func (s *Session) gridStarted() bool { return s.tickCap > 0 }
 func (s *Session) startGrid() error {
 	s.detectRate()
 	dt := s.dt_s
+	// The outlier test of a tick's right bracket needs the two samples
+	// after it (nextWorse): a window of 3.5 periods holds them. At 10 Hz
+	// the default 250 ms held only one, and a jump next to a good sample
+	// had the good one dropped in its place.
+	s.window_ms = max(s.cfg.ReorderWindow_ms, (7*s.period_ms+1)/2)
 	var err error
 	est := 0.0
 	if s.autoNoise() {
@@ -111,7 +116,7 @@ func (s *Session) forceProgress() error {
 // in a short dropout can still bridge it. force ignores the second
 // condition (Close, full rings).
 func (s *Session) advance(force bool) error {
-	wm := s.maxT - s.cfg.ReorderWindow_ms
+	wm := s.maxT - s.window_ms
 	if force {
 		wm = s.maxT
 	}

@@ -45,7 +45,7 @@ type rosterEntry struct {
 // calls Feed and Close.
 //
 // Output latency: in live mode (Config.Causal) the rows of tick t leave
-// once the feed has reached t + ReorderWindow_ms (one grid period more at
+// once the feed has reached t + Window_ms (one grid period more at
 // most); in batch mode Lag_s to 3·Lag_s later. The per-player figures and
 // DIST checks always follow the smoothed track (Lag_s to 3·Lag_s behind).
 // A sensor in a dropout holds the grid back by at most its kind's
@@ -85,6 +85,7 @@ type Session struct {
 	moveOn     float64   // still detector thresholds for the session's noise
 	moveOff    float64
 	period_ms  int64 // grid period; 0 until known
+	window_ms  int64 // the reorder window in force (see startGrid)
 	dt_s       float64
 	models     [3]*Model // by SensorKind
 	tickCap    int
@@ -205,6 +206,17 @@ func (s *Session) NoteTruncated() { s.q.Truncated = true }
 // Period_ms returns the grid period (0 until the feed's rate is known).
 func (s *Session) Period_ms() int64 { return s.period_ms }
 
+// Window_ms returns the reorder window in force: Config.ReorderWindow_ms,
+// or 3.5 grid periods once the period is known when that is longer (the
+// outlier test looks two samples past a tick; 350 ms at 10 Hz). A sample
+// older than the newest timestamp by more than this is late.
+func (s *Session) Window_ms() int64 {
+	if s.window_ms > 0 {
+		return s.window_ms
+	}
+	return s.cfg.ReorderWindow_ms
+}
+
 // Feed consumes one message. Messages must come in arrival order; the
 // message and its input bytes may be reused after Feed returns. Bad or
 // unknown content is counted in Quality, never an error: Feed fails only
@@ -290,7 +302,7 @@ func (s *Session) location(l *decode.Location) error {
 		if t > nextT-s.period_ms && sn.raw.push(t, x, y, z) {
 			// The grid runs, so an earlier sample set maxT (haveLocT).
 			s.maxT = max(s.maxT, t)
-			if nextT > s.maxT-s.cfg.ReorderWindow_ms {
+			if nextT > s.maxT-s.window_ms {
 				return nil // advance would find no complete tick: spare the call
 			}
 			return s.advance(false)
@@ -362,7 +374,7 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 			return err
 		}
 	}
-	if s.nextTick*s.period_ms > s.maxT-s.cfg.ReorderWindow_ms {
+	if s.nextTick*s.period_ms > s.maxT-s.window_ms {
 		return nil // advance would find no complete tick: spare the call
 	}
 	return s.advance(false)
