@@ -131,9 +131,9 @@ var tableFields = [NumTables][]arrow.Field{
 }
 
 // qualityFields are t_start, t_end, one column per field of track.Quality
-// (in its order, named in snake case: BadLines → bad_lines, an int64 count
-// or a bool) and shooter_agreement. Taking the fields from the struct keeps
-// every count the engine adds in the table.
+// (in its order, named in snake case: BadLines → bad_lines; an int64, a
+// float64 or a bool) and shooter_agreement. Taking the fields from the
+// struct keeps every count the engine adds in the table.
 func qualityFields() []arrow.Field {
 	fs := []arrow.Field{col("t_start", tsMs), col("t_end", tsMs)}
 	qt := reflect.TypeFor[track.Quality]()
@@ -142,6 +142,8 @@ func qualityFields() []arrow.Field {
 		switch f.Type.Kind() {
 		case reflect.Int64:
 			fs = append(fs, col(snake(f.Name), i64))
+		case reflect.Float64:
+			fs = append(fs, col(snake(f.Name), f64))
 		case reflect.Bool:
 			fs = append(fs, col(snake(f.Name), boo))
 		}
@@ -156,6 +158,8 @@ func qualityValues(r rowCursor, q *track.Quality) rowCursor {
 		switch f := v.Field(i); f.Kind() {
 		case reflect.Int64:
 			r = r.i64(f.Int())
+		case reflect.Float64:
+			r = r.f64(f.Float())
 		case reflect.Bool:
 			r = r.bool(f.Bool())
 		}

@@ -58,22 +58,25 @@ type TeamSummary struct {
 
 // QualitySummary holds the counts of track.Quality.
 type QualitySummary struct {
-	Messages       int64 `json:"messages"`
-	Locations      int64 `json:"locations"`
-	BadLines       int64 `json:"bad_lines"`
-	BadTimes       int64 `json:"bad_times"`
-	Unknown        int64 `json:"unknown"`
-	Duplicates     int64 `json:"duplicates"`
-	Late           int64 `json:"late"`
-	Reordered      int64 `json:"reordered"`
-	Gaps           int64 `json:"gaps"`
-	Teleports      int64 `json:"teleports"`
-	Outliers       int64 `json:"outliers"`
-	UnknownIDs     int64 `json:"unknown_ids"`
-	StaleStats     int64 `json:"stale_stats"`
-	DroppedSensors int64 `json:"dropped_sensors"`
-	NoCourt        bool  `json:"no_court"`
-	Truncated      bool  `json:"truncated"`
+	Messages   int64 `json:"messages"`
+	Locations  int64 `json:"locations"`
+	BadLines   int64 `json:"bad_lines"`
+	BadTimes   int64 `json:"bad_times"`
+	Unknown    int64 `json:"unknown"`
+	Duplicates int64 `json:"duplicates"`
+	Late       int64 `json:"late"`
+	Reordered  int64 `json:"reordered"`
+	Gaps       int64 `json:"gaps"`
+	Teleports  int64 `json:"teleports"`
+	Outliers   int64 `json:"outliers"`
+	UnknownIDs int64 `json:"unknown_ids"`
+	StaleStats int64 `json:"stale_stats"`
+	// The grid period and the players' noise σ the engine ran with.
+	GridPeriod_ms  int64   `json:"grid_period_ms"`
+	Noise_m        float64 `json:"noise_m"`
+	DroppedSensors int64   `json:"dropped_sensors"`
+	NoCourt        bool    `json:"no_court"`
+	Truncated      bool    `json:"truncated"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -103,6 +106,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, BadTimes: q.BadTimes, Unknown: q.Unknown,
 		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
 		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats,
+		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 	}
 	return s

@@ -65,7 +65,7 @@ func TestWriteJSON(t *testing.T) {
 	}
 }
 
-// summary.json's quality holds every count of track.Quality under the
+// summary.json's quality holds every field of track.Quality under the
 // quality table's column name, with its value: a count added to the engine
 // cannot be left out of one of them again (bad_times was).
 func TestSummarizeQualityHasEveryCount(t *testing.T) {
@@ -78,6 +78,9 @@ func TestSummarizeQualityHasEveryCount(t *testing.T) {
 		case reflect.Int64:
 			f.SetInt(int64(100 + i))
 			want[snake(q.Type().Field(i).Name)] = float64(100 + i)
+		case reflect.Float64:
+			f.SetFloat(float64(100+i) + 0.5)
+			want[snake(q.Type().Field(i).Name)] = float64(100+i) + 0.5
 		case reflect.Bool:
 			f.SetBool(true)
 			want[snake(q.Type().Field(i).Name)] = true

@@ -191,6 +191,10 @@ type Quality struct {
 	Outliers   int64
 	UnknownIDs int64 // sensor ids not on the roster
 	StaleStats int64 // stats messages with an old or repeated version
+	// GridPeriod_ms is the period of the grid the tracks were resampled
+	// on: the feed's own rate unless configured (Config.Rate_Hz); 0 when
+	// the session had no location sample.
+	GridPeriod_ms int64
 	// Noise_m is the players' sensor noise σ per axis the filter used:
 	// estimated from the feed unless configured (Config.Player.Noise_m).
 	Noise_m float64

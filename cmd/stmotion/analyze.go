@@ -54,7 +54,8 @@ would not replace (other sessions' partitions, one-session tables of another
 session) is refused before any work, as readers would take them for part of
 its output; --overwrite removes them first.
 
-A short report per team goes to stdout; problems go to stderr, each with its
+A short report per team, the quality counts and the grid rate and sensor
+noise the engine ran with go to stdout; problems go to stderr, each with its
 file (and line for bad lines). Lines that do not decode are skipped, counted
 (quality.bad_lines) and reported, and a compressed recording cut short is
 analysed up to the break (quality.truncated); --strict fails the input
@@ -524,8 +525,11 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		tw.Flush()
 	}
 	q := s.Quality
-	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d unknown ids\n",
-		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.UnknownIDs)
+	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids\n",
+		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs)
+	if q.GridPeriod_ms > 0 {
+		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
+	}
 }
 
 // imageDir is where a session's images go: images/, or with several

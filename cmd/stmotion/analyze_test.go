@@ -150,6 +150,14 @@ func TestAnalyzeOneBundle(t *testing.T) {
 	if last := lines[len(lines)-1]; last != "1 of 1 inputs analysed into "+out {
 		t.Errorf("last line = %q", last)
 	}
+	// The grid and the noise the engine ran with, in summary.json and in
+	// the report (the sample game is 25 Hz).
+	if q := sum.Quality; q.GridPeriod_ms != 40 || q.Noise_m < 0.01 || q.Noise_m > 0.06 {
+		t.Errorf("summary.json quality: grid %d ms, noise %.3f m; want 40 ms and about 0.03 m", q.GridPeriod_ms, q.Noise_m)
+	}
+	if !strings.Contains(stdout, "\ngrid: 40 ms (25 Hz), sensor noise σ ") {
+		t.Errorf("report does not give the grid:\n%s", stdout)
+	}
 	// The report names every team and its players.
 	for _, p := range sum.Players {
 		if p.TimeOnCourt_s > 0 && !strings.Contains(stdout, p.Name) {
