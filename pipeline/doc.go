@@ -25,7 +25,8 @@
 //     read or decompression error fails the input.
 //   - More than 1 % of the location samples dropped for their timestamps
 //     (quality.late, quality.bad_times: a clock that jumped back, lines
-//     far out of order) gets a warning too.
+//     far out of order) gets a warning too, as does a recording without
+//     any location message.
 //
 // The heatmap analyzer learns the teams' attacking directions from the
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →

@@ -291,14 +291,19 @@ func (r *Run) Warnings() []string {
 	return ws
 }
 
-// droppedWarning says, when more than 1 % of a recording's location samples
+// droppedWarning says when a recording has no location message at all
+// (the tables built from positions are then empty: a subscription without
+// the location data type) or when more than 1 % of its location samples
 // were dropped for their timestamps (late beyond the reorder window, or
-// impossible), how many and what may cause it: they are counted in the
+// impossible): how many and what may cause it. They are counted in the
 // quality table, but a feed whose clock jumped back loses everything after
 // the jump, which a count alone does not make plain.
 func droppedWarning(path string, q *track.Quality) string {
+	if q.Locations == 0 {
+		return path + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers (a recording of stats and shots only?)"
+	}
 	n := q.Late + q.BadTimes
-	if q.Locations == 0 || n*100 <= q.Locations {
+	if n*100 <= q.Locations {
 		return ""
 	}
 	return fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",

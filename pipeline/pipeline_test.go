@@ -252,9 +252,6 @@ func TestASCIITitle(t *testing.T) {
 	}
 }
 
-// A compressed recording cut short (an interrupted copy) is analysed up to
-// the break, with a warning and quality.truncated; --strict fails it, and
-// a corrupt stream still fails the input.
 // A recording whose clock jumps back loses everything after the jump as
 // late samples: counted in the quality table, and said in a warning. A
 // clean recording gets none.
@@ -309,6 +306,53 @@ func TestWarningDroppedForTimestamps(t *testing.T) {
 	}
 }
 
+// A recording without a location message (a subscription to stats and
+// shots only) is analysed, with a warning that the tables built from
+// positions are empty.
+func TestWarningNoLocations(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []byte
+	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
+		if !bytes.Contains(l, []byte(`"type":"location"`)) {
+			kept = append(kept, l...)
+		}
+	}
+	path := filepath.Join(dir, "stats-only.jsonl")
+	if err := os.WriteFile(path, kept, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Quality.Locations != 0 || sum.Quality.Messages == 0 || len(sum.BoxScore) == 0 {
+		t.Fatalf("%d locations, %d messages, %d box score rows: want the stats without locations", sum.Quality.Locations, sum.Quality.Messages, len(sum.BoxScore))
+	}
+	want := path + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers"
+	found := false
+	for _, w := range r.Warnings() {
+		found = found || strings.HasPrefix(w, want)
+	}
+	if !found {
+		t.Errorf("warnings %q; want one starting %q", r.Warnings(), want)
+	}
+}
+
+// A compressed recording cut short (an interrupted copy) is analysed up to
+// the break, with a warning and quality.truncated; --strict fails it, and
+// a corrupt stream still fails the input.
 func TestTruncatedRecording(t *testing.T) {
 	dir := t.TempDir()
 	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
