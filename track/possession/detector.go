@@ -140,8 +140,16 @@ type Detector struct {
 	deadCum_ms  int64 // non-live time so far (steps whose start was not live)
 	candDead_ms int64 // deadCum_ms when the candidate began
 	holdDead_ms int64 // deadCum_ms when the possession began
-	relDead_ms  int64 // deadCum_ms at the last release
+	relDead_ms  int64 // deadCum_ms at the last release (deadAt: releases are back-dated)
 	relLive     bool  // the clock was live at the last release
+	// stateSince_ms is when the clock took the state prevLive holds: the
+	// sample at which it last changed (see deadAt).
+	stateSince_ms int64
+	// The team in control when the clock last stopped, and when: a shot
+	// found after a whistle during its flight (a shooting foul) still
+	// takes back its team's live time since the release (shotReleased).
+	stopTeam int64
+	stop_ms  int64
 
 	players  map[int64]*PlayerTotal
 	teams    map[int64]*TeamTotal
@@ -306,7 +314,8 @@ func (d *Detector) Tick(t_ms int64, live bool) {
 	if !d.started {
 		d.prevX_m, d.prevY_m, d.prevZ_m = math.NaN(), math.NaN(), math.NaN()
 	}
-	d.started, d.prevT_ms, d.prevLive = true, t_ms, live
+	d.setState(t_ms, live)
+	d.started, d.prevT_ms = true, t_ms
 }
 
 // advance counts the time since the previous sample and handles a change
@@ -341,8 +350,36 @@ func (d *Detector) advance(t_ms int64, live bool) {
 }
 
 func (d *Detector) remember(t_ms int64, x, y, z float64, live bool) {
+	d.setState(t_ms, live)
 	d.started = true
-	d.prevT_ms, d.prevX_m, d.prevY_m, d.prevZ_m, d.prevLive = t_ms, x, y, z, live
+	d.prevT_ms, d.prevX_m, d.prevY_m, d.prevZ_m = t_ms, x, y, z
+}
+
+// setState records the clock state of the sample at t_ms, which holds for
+// the step that starts there.
+func (d *Detector) setState(t_ms int64, live bool) {
+	if !d.started || live != d.prevLive {
+		d.stateSince_ms = t_ms
+	}
+	d.prevLive = live
+}
+
+// deadAt returns deadCum_ms as it stood at t_ms, a moment before now_ms (a
+// release back-dated to when the ball left the hand), for the steps
+// advance has counted up to now_ms: the state prevLive has held since
+// stateSince_ms, and the other one before it (the clock does not change
+// twice within a release's back-dating).
+func (d *Detector) deadAt(t_ms int64) int64 {
+	if !d.started || t_ms >= d.now_ms {
+		return d.deadCum_ms
+	}
+	var dead int64 // dead time counted in [t_ms, now_ms]
+	if !d.prevLive {
+		dead = d.now_ms - max(t_ms, d.stateSince_ms)
+	} else if d.stateSince_ms > t_ms {
+		dead = d.stateSince_ms - t_ms
+	}
+	return d.deadCum_ms - dead
 }
 
 // endTime is when the holder's possession ends if it is released at t_ms.
@@ -639,7 +676,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 	d.send()
 	d.rel = release{valid: true, player: d.holder, team: d.holderTeam, passIn: d.passIn,
 		t_ms: end_ms, held_ms: end_ms - d.holdStart, x_m: d.lastX_m, y_m: d.lastY_m}
-	d.relDead_ms = d.deadCum_ms
+	d.relDead_ms = d.deadAt(end_ms)
 	d.relLive = d.prevLive || !d.started
 	if end_ms-d.holdStart <= d.cfg.AssistWindow_ms {
 		d.rel.assistBy = d.passIn
@@ -798,6 +835,7 @@ func (d *Detector) endRun(end_ms int64) {
 
 // clockStopped ends team control; a shot in flight is reported now.
 func (d *Detector) clockStopped(t_ms int64) {
+	d.stopTeam, d.stop_ms = d.ctlTeam, t_ms
 	d.ctlTeam, d.barPlayer = 0, 0
 	if d.rel.valid && d.fl.shot {
 		d.resolveFlight(t_ms)
@@ -806,15 +844,22 @@ func (d *Detector) clockStopped(t_ms int64) {
 
 // shotReleased takes the time since the release of a shot, counted as
 // control of the shooting team, back: a shot ends the team's possession.
+// When the clock stopped during the flight and is still stopped (a
+// shooting foul), the live time up to the whistle is taken back from the
+// team in control then.
 func (d *Detector) shotReleased(t_ms int64) {
-	if !d.rel.valid || d.ctlTeam != d.rel.team {
+	team := d.ctlTeam
+	if team == 0 && d.started && !d.prevLive && d.stop_ms >= d.rel.t_ms {
+		team = d.stopTeam
+	}
+	if !d.rel.valid || team == 0 || team != d.rel.team {
 		return
 	}
 	back := (t_ms - d.rel.t_ms) - (d.deadCum_ms - d.relDead_ms)
 	if back > 0 {
-		d.teamTotal(d.ctlTeam).Possession_s -= float64(back) / 1000
-		d.creditCandidate(d.ctlTeam, -back)
-		if d.ctlTeam == d.runTeam {
+		d.teamTotal(team).Possession_s -= float64(back) / 1000
+		d.creditCandidate(team, -back)
+		if team == d.runTeam {
 			d.runLive_ms -= back
 		}
 	}

@@ -364,6 +364,36 @@ func TestShot(t *testing.T) {
 	}
 }
 
+// A shot released with the clock stopped (a free throw, or a feed without
+// clock markers) takes back no team possession: none was counted. The
+// release is back-dated to when the ball left the hand, and the dead time
+// since was taken for live time: team 100 ended at −0.2 s, and a recording
+// without markers had both teams negative.
+func TestShotWithClockStopped(t *testing.T) {
+	sc := shotScene(false)
+	sc.live = func(float64) bool { return false }
+	tr := play(sc)
+	if len(tr.of(KindShot)) != 1 {
+		t.Fatalf("want one shot, got\n%s", tr)
+	}
+	for _, tm := range tr.d.Teams(nil) {
+		if tm.Possession_s != 0 {
+			t.Errorf("team %d: possession %.3f s with the clock never live, want 0", tm.TeamID, tm.Possession_s)
+		}
+	}
+	// Live until just after the release: the shooting team keeps exactly
+	// the live time up to the release.
+	sc = shotScene(false)
+	shot := tr.of(KindShot)[0]
+	stop := float64(shot.Start_ms-t0_ms)/1000 + 0.1
+	sc.live = func(t float64) bool { return t < stop }
+	tr = play(sc)
+	ts := tr.d.Teams(nil)
+	if want := float64(shot.Start_ms-t0_ms) / 1000; len(ts) == 0 || ts[0].TeamID != 100 || math.Abs(ts[0].Possession_s-want) > 1e-9 {
+		t.Errorf("team possession %+v, want team 100 with %.3f s", ts, want)
+	}
+}
+
 func TestFeedShotCheck(t *testing.T) {
 	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, nil)
 	sc := shotScene(true)
