@@ -90,9 +90,9 @@ type Run struct {
 	// truncated is the warning for a compressed recording cut short
 	// (analysed up to the break); empty otherwise.
 	truncated string
-	// dropped is the warning for location samples dropped in bulk for
-	// their timestamps (see droppedWarning); empty otherwise.
-	dropped string
+	// after are the warnings about what the analysis found (see
+	// summaryWarnings).
+	after []string
 }
 
 // Open wires input b, as session sessionID, to a new export writer of
@@ -266,7 +266,7 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.b.Path, err)
 	}
-	r.dropped = droppedWarning(r.b.MessagesPath, &sum.Quality)
+	r.after = summaryWarnings(r.b.MessagesPath, sum)
 	return sum, nil
 }
 
@@ -285,29 +285,41 @@ func (r *Run) Warnings() []string {
 	if r.truncated != "" {
 		ws = append(ws, r.truncated)
 	}
-	if r.dropped != "" {
-		ws = append(ws, r.dropped)
-	}
+	ws = append(ws, r.after...)
 	return ws
 }
 
-// droppedWarning says when a recording has no location message at all
-// (the tables built from positions are then empty: a subscription without
-// the location data type) or when more than 1 % of its location samples
-// were dropped for their timestamps (late beyond the reorder window, or
-// impossible): how many and what may cause it. They are counted in the
-// quality table, but a feed whose clock jumped back loses everything after
-// the jump, which a count alone does not make plain.
-func droppedWarning(path string, q *track.Quality) string {
+// summaryWarnings says what an analysed recording lacks that makes figures
+// empty or misleading without failing it:
+//
+//   - no location message at all (the tables built from positions are
+//     then empty: a subscription without the location data type);
+//   - more than 1 % of its location samples dropped for their timestamps
+//     (late beyond the reorder window, or impossible): how many and what
+//     may cause it. They are counted in the quality table, but a feed
+//     whose clock jumped back loses everything after the jump, which a
+//     count alone does not make plain;
+//   - players who moved, none of them with the clock live (no LIVE
+//     marker): every live-only figure is then 0.
+func summaryWarnings(path string, sum *track.Summary) []string {
+	q := &sum.Quality
 	if q.Locations == 0 {
-		return path + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers (a recording of stats and shots only?)"
+		return []string{path + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers (a recording of stats and shots only?)"}
 	}
-	n := q.Late + q.BadTimes
-	if n*100 <= q.Locations {
-		return ""
+	var ws []string
+	if n := q.Late + q.BadTimes; n*100 > q.Locations {
+		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",
+			path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes))
 	}
-	return fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",
-		path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes)
+	moved, live := false, false
+	for _, p := range sum.Players {
+		moved = moved || p.Distance_m > 0
+		live = live || p.DistanceLive_m > 0
+	}
+	if moved && !live {
+		ws = append(ws, path+": the clock was never live (no LIVE marker): distance_live_m, possession_s and every other live-only figure are 0")
+	}
+	return ws
 }
 
 // linesNotDecoding says that n (more) lines do not decode, in English.

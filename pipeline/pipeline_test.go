@@ -350,6 +350,46 @@ func TestWarningNoLocations(t *testing.T) {
 	}
 }
 
+// A recording without clock markers is never live: its live-only figures
+// are 0, which a warning says (a complete bundle gets none:
+// cmd/stmotion's TestAnalyzeOneBundle).
+func TestWarningNeverLive(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []byte
+	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
+		if !bytes.Contains(l, []byte(`"type":"marker"`)) {
+			kept = append(kept, l...)
+		}
+	}
+	path := filepath.Join(dir, "no-markers.jsonl")
+	if err := os.WriteFile(path, kept, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := path + ": the clock was never live (no LIVE marker)"
+	found := false
+	for _, w := range r.Warnings() {
+		found = found || strings.HasPrefix(w, want)
+	}
+	if !found {
+		t.Errorf("warnings %q; want one starting %q", r.Warnings(), want)
+	}
+}
+
 // A compressed recording cut short (an interrupted copy) is analysed up to
 // the break, with a warning and quality.truncated; --strict fails it, and
 // a corrupt stream still fails the input.
