@@ -70,7 +70,10 @@ type QualitySummary struct {
 	Teleports  int64 `json:"teleports"`
 	Outliers   int64 `json:"outliers"`
 	UnknownIDs int64 `json:"unknown_ids"`
-	StaleStats int64 `json:"stale_stats"`
+	// The distinct sensors of each kind that sent a location.
+	PlayerSensors int64 `json:"player_sensors"`
+	BallSensors   int64 `json:"ball_sensors"`
+	StaleStats    int64 `json:"stale_stats"`
 	// The grid period and the players' noise σ the engine ran with.
 	GridPeriod_ms  int64   `json:"grid_period_ms"`
 	Noise_m        float64 `json:"noise_m"`
@@ -105,7 +108,8 @@ func Summarize(sum *track.Summary) SessionSummary {
 	s.Quality = QualitySummary{
 		Messages: q.Messages, Locations: q.Locations, BadLines: q.BadLines, BadTimes: q.BadTimes, Unknown: q.Unknown,
 		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
-		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs, StaleStats: q.StaleStats,
+		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs,
+		PlayerSensors: q.PlayerSensors, BallSensors: q.BallSensors, StaleStats: q.StaleStats,
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 	}

@@ -299,6 +299,8 @@ func (r *Run) Warnings() []string {
 //     may cause it. They are counted in the quality table, but a feed
 //     whose clock jumped back loses everything after the jump, which a
 //     count alone does not make plain;
+//   - no ball sensor: no possession, pass, shot, turnover or rebound is
+//     detected;
 //   - players who moved, none of them with the clock live (no LIVE
 //     marker): every live-only figure is then 0.
 func summaryWarnings(path string, sum *track.Summary) []string {
@@ -310,6 +312,9 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 	if n := q.Late + q.BadTimes; n*100 > q.Locations {
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",
 			path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes))
+	}
+	if q.BallSensors == 0 {
+		ws = append(ws, path+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
 	}
 	moved, live := false, false
 	for _, p := range sum.Players {

@@ -350,6 +350,49 @@ func TestWarningNoLocations(t *testing.T) {
 	}
 }
 
+// A recording without a ball sensor gets a warning that nothing of
+// possession is found, and quality.ball_sensors says so.
+func TestWarningNoBall(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []byte
+	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
+		if !bytes.Contains(l, []byte(`"type":"BALL"`)) {
+			kept = append(kept, l...)
+		}
+	}
+	path := filepath.Join(dir, "no-ball.jsonl")
+	if err := os.WriteFile(path, kept, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := sum.Quality; q.BallSensors != 0 || q.PlayerSensors < 10 {
+		t.Errorf("%d ball sensors, %d player sensors; want 0 and the players", q.BallSensors, q.PlayerSensors)
+	}
+	want := path + ": no ball sensor sent a location"
+	found := false
+	for _, w := range r.Warnings() {
+		found = found || strings.HasPrefix(w, want)
+	}
+	if !found {
+		t.Errorf("warnings %q; want one starting %q", r.Warnings(), want)
+	}
+}
+
 // A recording without clock markers is never live: its live-only figures
 // are 0, which a warning says (a complete bundle gets none:
 // cmd/stmotion's TestAnalyzeOneBundle).

@@ -190,7 +190,12 @@ type Quality struct {
 	// both neighbours (multipath).
 	Outliers   int64
 	UnknownIDs int64 // sensor ids not on the roster
-	StaleStats int64 // stats messages with an old or repeated version
+	// PlayerSensors and BallSensors count the distinct sensors of each
+	// kind that sent a location (a spare ball beside the court is a
+	// second ball sensor; without one, nothing of possession is found).
+	PlayerSensors int64
+	BallSensors   int64
+	StaleStats    int64 // stats messages with an old or repeated version
 	// GridPeriod_ms is the period of the grid the tracks were resampled
 	// on: the feed's own rate unless configured (Config.Rate_Hz); 0 when
 	// the session had no location sample.

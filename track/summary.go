@@ -12,6 +12,7 @@ import (
 // team (roster order, unknown team last) and id.
 func (s *Session) summary() *Summary {
 	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q}
+	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
 	if s.haveT {
 		sum.Start_ms, sum.End_ms = s.firstT, s.lastT
 	}
