@@ -197,6 +197,12 @@ func TestSynthAccuracy(t *testing.T) {
 		ab.f(&cfg)
 		t.Logf("| %s, %s %s", settings[0].name, ab.name, runSynth(t, settings[0].sc, cfg).errors())
 	}
+	// Slower feeds (informational: the targets are set at 20 and 25 Hz).
+	for _, hz := range []float64{12.5, 10, 8} {
+		sc := settings[0].sc
+		sc.Hz = hz
+		t.Logf("| %g Hz, σ 50 mm %s", hz, runSynth(t, sc, DefaultConfig()).errors())
+	}
 	// The simulator's default feed also goes silent for 2-8 s in some dead
 	// balls: the distance covered meanwhile is bridged, not observed.
 	for _, st := range settings {
