@@ -306,10 +306,11 @@ func TestWarningDroppedForTimestamps(t *testing.T) {
 	}
 }
 
-// A recording without a location message (a subscription to stats and
-// shots only) is analysed, with a warning that the tables built from
-// positions are empty.
-func TestWarningNoLocations(t *testing.T) {
+// runWithout analyses the small bundle's recording without the lines that
+// contain drop, as the bare recording name, and returns the run, its
+// summary and the recording's path.
+func runWithout(t *testing.T, name, drop string) (*Run, *track.Summary, string) {
+	t.Helper()
 	dir := t.TempDir()
 	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
 	if err != nil {
@@ -317,11 +318,11 @@ func TestWarningNoLocations(t *testing.T) {
 	}
 	var kept []byte
 	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
-		if !bytes.Contains(l, []byte(`"type":"location"`)) {
+		if !bytes.Contains(l, []byte(drop)) {
 			kept = append(kept, l...)
 		}
 	}
-	path := filepath.Join(dir, "stats-only.jsonl")
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, kept, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -337,100 +338,47 @@ func TestWarningNoLocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r, sum, path
+}
+
+// checkWarned fails t unless one of r's warnings starts with prefix.
+func checkWarned(t *testing.T, r *Run, prefix string) {
+	t.Helper()
+	for _, w := range r.Warnings() {
+		if strings.HasPrefix(w, prefix) {
+			return
+		}
+	}
+	t.Errorf("warnings %q; want one starting %q", r.Warnings(), prefix)
+}
+
+// A recording without a location message (a subscription to stats and
+// shots only) is analysed, with a warning that the tables built from
+// positions are empty.
+func TestWarningNoLocations(t *testing.T) {
+	r, sum, path := runWithout(t, "stats-only.jsonl", `"type":"location"`)
 	if sum.Quality.Locations != 0 || sum.Quality.Messages == 0 || len(sum.BoxScore) == 0 {
 		t.Fatalf("%d locations, %d messages, %d box score rows: want the stats without locations", sum.Quality.Locations, sum.Quality.Messages, len(sum.BoxScore))
 	}
-	want := path + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers"
-	found := false
-	for _, w := range r.Warnings() {
-		found = found || strings.HasPrefix(w, want)
-	}
-	if !found {
-		t.Errorf("warnings %q; want one starting %q", r.Warnings(), want)
-	}
+	checkWarned(t, r, path+": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers")
 }
 
 // A recording without a ball sensor gets a warning that nothing of
 // possession is found, and quality.ball_sensors says so.
 func TestWarningNoBall(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kept []byte
-	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
-		if !bytes.Contains(l, []byte(`"type":"BALL"`)) {
-			kept = append(kept, l...)
-		}
-	}
-	path := filepath.Join(dir, "no-ball.jsonl")
-	if err := os.WriteFile(path, kept, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b, err := decode.OpenBundle(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := r.Do(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, sum, path := runWithout(t, "no-ball.jsonl", `"type":"BALL"`)
 	if q := sum.Quality; q.BallSensors != 0 || q.PlayerSensors < 10 {
 		t.Errorf("%d ball sensors, %d player sensors; want 0 and the players", q.BallSensors, q.PlayerSensors)
 	}
-	want := path + ": no ball sensor sent a location"
-	found := false
-	for _, w := range r.Warnings() {
-		found = found || strings.HasPrefix(w, want)
-	}
-	if !found {
-		t.Errorf("warnings %q; want one starting %q", r.Warnings(), want)
-	}
+	checkWarned(t, r, path+": no ball sensor sent a location")
 }
 
 // A recording without clock markers is never live: its live-only figures
 // are 0, which a warning says (a complete bundle gets none:
 // cmd/stmotion's TestAnalyzeOneBundle).
 func TestWarningNeverLive(t *testing.T) {
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kept []byte
-	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
-		if !bytes.Contains(l, []byte(`"type":"marker"`)) {
-			kept = append(kept, l...)
-		}
-	}
-	path := filepath.Join(dir, "no-markers.jsonl")
-	if err := os.WriteFile(path, kept, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	b, err := decode.OpenBundle(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Do(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	want := path + ": the clock was never live (no LIVE marker)"
-	found := false
-	for _, w := range r.Warnings() {
-		found = found || strings.HasPrefix(w, want)
-	}
-	if !found {
-		t.Errorf("warnings %q; want one starting %q", r.Warnings(), want)
-	}
+	r, _, path := runWithout(t, "no-markers.jsonl", `"type":"marker"`)
+	checkWarned(t, r, path+": the clock was never live (no LIVE marker)")
 }
 
 // A compressed recording cut short (an interrupted copy) is analysed up to
