@@ -282,18 +282,7 @@ func TestWarningDroppedForTimestamps(t *testing.T) {
 		path string
 		want bool
 	}{{jumped, true}, {clean, false}} {
-		b, err := decode.OpenBundle(c.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum, err := r.Do(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, sum := runPath(t, c.path)
 		var got string
 		for _, w := range r.Warnings() {
 			if strings.Contains(w, "dropped for their timestamps") {
@@ -326,6 +315,13 @@ func runWithout(t *testing.T, name, drop string) (*Run, *track.Summary, string) 
 	if err := os.WriteFile(path, kept, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	r, sum := runPath(t, path)
+	return r, sum, path
+}
+
+// runPath analyses the input at path into a temporary directory.
+func runPath(t *testing.T, path string) (*Run, *track.Summary) {
+	t.Helper()
 	b, err := decode.OpenBundle(path)
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +334,7 @@ func runWithout(t *testing.T, name, drop string) (*Run, *track.Summary, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, sum, path
+	return r, sum
 }
 
 // checkWarned fails t unless one of r's warnings starts with prefix.
