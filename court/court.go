@@ -270,6 +270,17 @@ func New(b *Body, opt Options) (*Court, error) {
 	return c, nil
 }
 
+// Parse is ParseBody then New: the court of a /court response (a
+// court.json), or the first error of either (wrapping ErrBody, or a
+// *CheckError).
+func Parse(data []byte, opt Options) (*Court, error) {
+	b, err := ParseBody(data)
+	if err != nil {
+		return nil, err
+	}
+	return New(b, opt)
+}
+
 func clamp(v, lo, hi float64) float64 { return math.Min(math.Max(v, lo), hi) }
 
 func checkFinite(b *Body) error {

@@ -34,6 +34,25 @@ func Example() {
 	// ne corner → (14.33, 7.62, 1.00) m
 }
 
+// Parse reads a court.json in one step; its errors say which key is
+// missing or which check failed.
+func ExampleParse() {
+	for _, body := range []string{
+		`{"xne": 14326, "yne": 7620, "xse": 14326, "yse": -7620, "xsw": -14326, "ysw": -7620, "xnw": -14326}`,
+		`{"xne": 14326, "yne": 7620, "xse": 14326, "yse": -7620, "xsw": -14326, "ysw": -7620, "xnw": -14326, "ynw": 7620}`,
+	} {
+		c, err := court.Parse([]byte(body), court.Options{})
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(c)
+	}
+	// Output:
+	// court: /court body has no "ynw" (need xne, yne, xse, yse, xsw, ysw, xnw, ynw in mm): bad /court body
+	// nba court 28.65 × 15.24 m, rotated 0.0°, corner residual 0 mm
+}
+
 // The seed's own example body is not a court.
 func ExampleNew_seedExample() {
 	b, _ := court.ParseBody([]byte(`{"xne": 0, "yne": 0, "xse": 2, "yse": 2, "xsw": 4, "ysw": 4,

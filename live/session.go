@@ -269,9 +269,8 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 
 	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams}
 	if courtBody != nil {
-		if body, err := court.ParseBody(courtBody); err != nil {
-			s.log.Warn("live: court does not parse: positions stay in the sensor frame", "err", err)
-		} else if meta.Court, err = court.New(body, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {
+		var err error
+		if meta.Court, err = court.Parse(courtBody, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {
 			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", err)
 		}
 	}

@@ -7,10 +7,10 @@
 //
 // One input is a decode.Bundle (a bundle directory or a bare recording):
 //
-//   - court.json, when present, is parsed and validated (court.ParseBody,
-//     court.New) and the session runs in the canonical court frame; without
-//     it positions stay in the sensor frame and images are drawn on the NBA
-//     court, with a warning.
+//   - court.json, when present, is parsed and validated (court.Parse) and
+//     the session runs in the canonical court frame; without it positions
+//     stay in the sensor frame and images are drawn on the NBA court, with
+//     a warning.
 //   - subscribe.json gives the roster (names, teams); without it, a warning.
 //   - Either may come from elsewhere for an input without its own
 //     (decode.Bundle.Supply: analyze's --court and --roster); errors then

@@ -150,11 +150,8 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		if courtPath == "" { // a Bundle built by hand
 			courtPath = filepath.Join(b.Dir, decode.BundleCourt)
 		}
-		body, err := court.ParseBody(b.Court)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", courtPath, err)
-		}
-		if meta.Court, err = court.New(body, court.Options{AllowMirrored: opt.AllowMirrored}); err != nil {
+		var err error
+		if meta.Court, err = court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored}); err != nil {
 			return nil, fmt.Errorf("%s: %w", courtPath, err)
 		}
 	} else {

@@ -286,11 +286,7 @@ func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: --court: %w", command, err)
 	}
-	body, err := court.ParseBody(data)
-	if err == nil {
-		_, err = court.New(body, court.Options{AllowMirrored: mirrored})
-	}
-	if err != nil {
+	if _, err := court.Parse(data, court.Options{AllowMirrored: mirrored}); err != nil {
 		return nil, fmt.Errorf("%s: --court %s: %w", command, path, err)
 	}
 	return data, nil
