@@ -33,11 +33,7 @@ func synthBundle(tb testing.TB, sc synth.Config) (*synth.Truth, Meta, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	body, err := court.ParseBody(b.Court)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ct, err := court.New(body, court.Options{Template: sc.Court})
+	ct, err := court.Parse(b.Court, court.Options{Template: sc.Court})
 	if err != nil {
 		tb.Fatal(err)
 	}
