@@ -42,16 +42,22 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "live: %s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
-	if e.Message != "" {
+	writeServerDetail(&b, e.Message, e.RequestID)
+	return b.String()
+}
+
+// writeServerDetail appends what the server said about a failure: its
+// message and its request id (for ShotTracker's support), when given.
+func writeServerDetail(b *strings.Builder, message, requestID string) {
+	if message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(message)
 	}
-	if e.RequestID != "" {
+	if requestID != "" {
 		b.WriteString(" (shottrackerRequestId ")
-		b.WriteString(e.RequestID)
+		b.WriteString(requestID)
 		b.WriteString(")")
 	}
-	return b.String()
 }
 
 func (e *APIError) Unwrap() error { return e.Err }

@@ -50,15 +50,7 @@ func (e *FeedError) Error() string {
 	if e.Status != 0 {
 		fmt.Fprintf(&b, ": %d %s", e.Status, http.StatusText(e.Status))
 	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (shottrackerRequestId ")
-		b.WriteString(e.RequestID)
-		b.WriteString(")")
-	}
+	writeServerDetail(&b, e.Message, e.RequestID)
 	if e.Err != nil {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
