@@ -206,7 +206,8 @@ func (s *Session) skipTo(next int64) error {
 // over every sensor is skipped while T ≤ minLast, a lower bound of the
 // newest sample of every non-empty ring: a ring's newest sample only ever
 // gets newer (consume always leaves one sample), except when an empty
-// ring receives its first (place lowers the bound then). Each scan that
+// ring receives its first (place lowers the bound then) and when consume
+// drops a newest sample as a jump (dropNewest lowers it). Each scan that
 // finds nothing sets the bound to the exact minimum; in a steady feed that
 // is one scan in several ticks.
 func (s *Session) blocked(T, wm int64) bool {
@@ -314,9 +315,13 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 // while the neighbours themselves are consistent: close in time (three
 // grid periods) and no teleport between them (see nextWorse for which of
 // two samples is the jump); with the neighbours further apart in time, it
-// is one when it is a teleport from either of them (jumpOut). Each middle
-// sample is checked once (sensor.checkedT). The check is written out here, in the
-// one loop every tick of every sensor runs, rather than called.
+// is one when it is a teleport from either of them (jumpOut). A track's
+// first sample, with no neighbour before it (the sensor's first, or the
+// first after a gap), is checked against its next two samples instead
+// (edgeJump). Each middle sample is checked once (sensor.checkedT), when
+// the samples the check needs are in or when the sample is due. The check
+// is written out here, in the one loop every tick of every sensor runs,
+// rather than called.
 func (s *Session) consume(sn *sensor, T int64) {
 	r := &sn.raw
 	rs := r.s
@@ -325,6 +330,16 @@ func (s *Session) consume(sn *sensor, T int64) {
 		i, j := r.head, r.at(1)
 		si, sj := &rs[i], &rs[j]
 		ti, tj := si.t, sj.t
+		if !r.popped && r.n >= 3 && sn.checkedT == 0 && kin.Outlier_m > 0 {
+			// The sensor's first sample.
+			sn.checkedT = ti
+			if edgeJump(sn, si, sj, &rs[r.at(2)], 3*s.period_ms) {
+				r.head = j
+				r.n--
+				s.q.Outliers++
+				continue
+			}
+		}
 		if r.n >= 3 && tj != sn.checkedT && kin.Outlier_m > 0 {
 			sk := &rs[r.at(2)]
 			tk := sk.t
@@ -335,14 +350,34 @@ func (s *Session) consume(sn *sensor, T int64) {
 			jump := false
 			switch {
 			case ex*ex+ey*ey > lim*lim:
+				if r.n == 3 && edgeJump(sn, sk, sj, si, 3*s.period_ms) {
+					// The newest sample, a track's last (none after it
+					// in the window), jumped off the two before it.
+					s.dropNewest(r)
+					continue
+				}
 			case tk-ti > 3*s.period_ms:
-				jump = jumpOut(sn)
+				if r.n < 4 && tj > T {
+					// Not due yet: decide once the fourth sample is in
+					// (after a gap, the next tick may be far off).
+					return
+				}
+				jump = jumpOut(sn) || tj-ti > kin.MaxGap_ms && r.n >= 4 &&
+					edgeJump(sn, sj, sk, &rs[r.at(3)], 3*s.period_ms)
 			default:
 				w := float64(tj-ti) / float64(tk-ti)
 				dx := sj.x - (si.x + w*ex)
 				dy := sj.y - (si.y + w*ey)
 				d2 := dx*dx + dy*dy
-				jump = d2 > kin.Outlier_m*kin.Outlier_m && !s.nextWorse(sn, d2)
+				if d2 > kin.Outlier_m*kin.Outlier_m {
+					if r.n == 3 && edgeJump(sn, sk, sj, si, 3*s.period_ms) {
+						// The newest sample, a track's last, is off the
+						// line of the two before it: it is the jump.
+						s.dropNewest(r)
+						continue
+					}
+					jump = !s.nextWorse(sn, d2)
+				}
 			}
 			if jump {
 				// Move the oldest into the outlier's slot and drop the
@@ -398,6 +433,37 @@ func jumpOut(sn *sensor) bool {
 	}
 	si, sj, sk, sl := &r.s[r.head], &r.s[r.at(1)], &r.s[r.at(2)], &r.s[r.at(3)]
 	return (sn.teleport(si, sj) || sn.teleport(sj, sk)) && !sn.teleport(sk, sl)
+}
+
+// dropNewest drops the newest sample of r as an outlier, keeping blocked's
+// bound on the rings' newest samples a lower bound.
+func (s *Session) dropNewest(r *ring) {
+	r.n--
+	s.minLast = min(s.minLast, r.lastT())
+	s.q.Outliers++
+}
+
+// edgeJump reports whether sample a, at an end of a track (no sample on
+// one side to test it against), is a jump: further than 2·Outlier_m from
+// where the line through its two nearest samples b and c (b the nearer)
+// puts it at a's time, while b and c agree (no teleport) and lie within
+// maxDt_ms of a. Extrapolating from two samples takes their noise along
+// (σ·√6 for equal steps), hence twice the line test's distance. At 10 Hz a
+// first sample 1.5 m off went through (rows at 9.7 m/s for a player at
+// 2 m/s), and at 25 Hz it became a track of one row 1.5 m off.
+func edgeJump(sn *sensor, a, b, c *rawSample, maxDt_ms int64) bool {
+	if c.t < b.t {
+		if sn.teleport(c, b) || a.t-c.t > maxDt_ms {
+			return false
+		}
+	} else if sn.teleport(b, c) || c.t-a.t > maxDt_ms {
+		return false
+	}
+	w := float64(a.t-b.t) / float64(c.t-b.t)
+	dx := a.x - (b.x + w*(c.x-b.x))
+	dy := a.y - (b.y + w*(c.y-b.y))
+	lim := 2 * sn.kin.Outlier_m
+	return dx*dx+dy*dy > lim*lim
 }
 
 // nextWorse reports, for a middle sample (the ring's second) that lies

@@ -488,6 +488,57 @@ func TestOutlierLookAheadAt10Hz(t *testing.T) {
 	}
 }
 
+// A jump at either end of a track has no neighbour on one side for the
+// line test. Before edgeJump, at 25 Hz it split off as a track of one row
+// 1.5 m off the path; at 10 Hz (under the teleport bound) the good sample
+// next to it was dropped instead and the rows ran at up to 9.7 m/s for a
+// player walking at 2 m/s.
+func TestJumpAtTrackEnds(t *testing.T) {
+	for _, period := range []int64{40, 100} {
+		for _, where := range []string{"sensor's first", "first after a gap", "last before a gap", "sensor's last"} {
+			in := gen(genSpec{start_ms: t0, period_ms: period, dur_s: 60, noise_m: 0.02, seed: 3, sensors: []genSensor{
+				{id: 1, p: line(2, 0)},
+				{id: 2, p: still(3, 4)},
+			}})
+			const gapFrom, gapTo = t0 + 30_000, t0 + 32_000 // sensor 1 silent
+			var msgs []decode.Message
+			at := map[string]int{}
+			for _, m := range in {
+				if m.Location.ID == 1 {
+					tt := m.Location.OccurredAt_ms
+					if tt >= gapFrom && tt < gapTo {
+						continue
+					}
+					if _, ok := at["sensor's first"]; !ok {
+						at["sensor's first"] = len(msgs)
+					}
+					if _, ok := at["first after a gap"]; !ok && tt >= gapTo {
+						at["first after a gap"] = len(msgs)
+					}
+					if tt < gapFrom {
+						at["last before a gap"] = len(msgs)
+					}
+					at["sensor's last"] = len(msgs)
+				}
+				msgs = append(msgs, m)
+			}
+			msgs[at[where]].Location.Y_mm += 1500
+			c, sum, err := run(DefaultConfig(), Meta{}, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			top, off := 0.0, 0.0
+			for _, s := range c.of(1) {
+				top, off = max(top, s.Speed_mps), max(off, math.Abs(s.Y_m))
+			}
+			if q := sum.Quality; q.Outliers != 1 || q.Teleports != 0 || top > 2.5 || off > 0.1 {
+				t.Errorf("%d ms, jump on the %s sample: %d outliers, %d teleports, rows up to %.2f m/s and %.2f m off the path; want the jump alone dropped",
+					period, where, q.Outliers, q.Teleports, top, off)
+			}
+		}
+	}
+}
+
 // A jump right after dropped samples has neighbours too far apart in time
 // for the line test; it is still a jump when it is a teleport from them
 // while they agree (a fifth of a simulated game's samples dropped let one
