@@ -459,11 +459,8 @@ func edgeJump(sn *sensor, a, b, c *rawSample, maxDt_ms int64) bool {
 	} else if sn.teleport(b, c) || c.t-a.t > maxDt_ms {
 		return false
 	}
-	w := float64(a.t-b.t) / float64(c.t-b.t)
-	dx := a.x - (b.x + w*(c.x-b.x))
-	dy := a.y - (b.y + w*(c.y-b.y))
 	lim := 2 * sn.kin.Outlier_m
-	return dx*dx+dy*dy > lim*lim
+	return offLine2(a, b, c) > lim*lim
 }
 
 // nextWorse reports, for a middle sample (the ring's second) that lies
@@ -485,10 +482,17 @@ func (s *Session) nextWorse(sn *sensor, d2_m2 float64) bool {
 	if sl.t-sj.t > 3*s.period_ms || sn.teleport(sj, sl) {
 		return false
 	}
-	w := float64(sk.t-sj.t) / float64(sl.t-sj.t)
-	dx := sk.x - (sj.x + w*(sl.x-sj.x))
-	dy := sk.y - (sj.y + w*(sl.y-sj.y))
-	return dx*dx+dy*dy > d2_m2
+	return offLine2(sk, sj, sl) > d2_m2
+}
+
+// offLine2 is the squared horizontal distance of sample a from where the
+// line through samples b and c puts it at a's time (between them, or
+// extended beyond them).
+func offLine2(a, b, c *rawSample) float64 {
+	w := float64(a.t-b.t) / float64(c.t-b.t)
+	dx := a.x - (b.x + w*(c.x-b.x))
+	dy := a.y - (b.y + w*(c.y-b.y))
+	return dx*dx + dy*dy
 }
 
 // smoothAndEmit runs the RTS backward pass from the newest tick down to
