@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
@@ -296,6 +297,10 @@ func (r *Run) Warnings() []string {
 //     may cause it. They are counted in the quality table, but a feed
 //     whose clock jumped back loses everything after the jump, which a
 //     count alone does not make plain;
+//   - timestamps before 2000 (occurred_at in seconds, read as
+//     milliseconds, falls in January 1970), or more than a tenth of the
+//     location samples repeating their sensor's timestamp (a feed recorded
+//     twice, or timestamps coarser than the samples);
 //   - no ball sensor: no possession, pass, shot, turnover or rebound is
 //     detected;
 //   - players who moved, none of them with the clock live (no LIVE
@@ -310,6 +315,14 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",
 			path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes))
 	}
+	if sum.Start_ms > 0 && sum.Start_ms < y2000_ms {
+		ws = append(ws, fmt.Sprintf("%s: the timestamps start at %s: occurred_at must be epoch milliseconds (seconds would give this)",
+			path, time.UnixMilli(sum.Start_ms).UTC().Format(time.RFC3339)))
+	}
+	if q.Duplicates*10 > q.Locations {
+		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) repeat their sensor's timestamp and were dropped as duplicates (quality.duplicates): a feed recorded twice, or timestamps coarser than the samples?",
+			path, q.Duplicates, q.Locations, 100*float64(q.Duplicates)/float64(q.Locations)))
+	}
 	if q.BallSensors == 0 {
 		ws = append(ws, path+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
 	}
@@ -323,6 +336,9 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 	}
 	return ws
 }
+
+// y2000_ms is 2000-01-01T00:00:00Z in epoch milliseconds.
+const y2000_ms = 946_684_800_000
 
 // linesNotDecoding says that n (more) lines do not decode, in English.
 func linesNotDecoding(n int64, more string) string {

@@ -295,10 +295,10 @@ func TestWarningDroppedForTimestamps(t *testing.T) {
 	}
 }
 
-// runWithout analyses the small bundle's recording without the lines that
-// contain drop, as the bare recording name, and returns the run, its
-// summary and the recording's path.
-func runWithout(t *testing.T, name, drop string) (*Run, *track.Summary, string) {
+// runEdited analyses the small bundle's recording with every line passed
+// through edit (nil drops it), as the bare recording name, and returns the
+// run, its summary and the recording's path.
+func runEdited(t *testing.T, name string, edit func(line []byte) []byte) (*Run, *track.Summary, string) {
 	t.Helper()
 	dir := t.TempDir()
 	data, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
@@ -307,9 +307,7 @@ func runWithout(t *testing.T, name, drop string) (*Run, *track.Summary, string) 
 	}
 	var kept []byte
 	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
-		if !bytes.Contains(l, []byte(drop)) {
-			kept = append(kept, l...)
-		}
+		kept = append(kept, edit(l)...)
 	}
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, kept, 0o644); err != nil {
@@ -317,6 +315,16 @@ func runWithout(t *testing.T, name, drop string) (*Run, *track.Summary, string) 
 	}
 	r, sum := runPath(t, path)
 	return r, sum, path
+}
+
+// without is a runEdited edit that drops the lines containing s.
+func without(s string) func([]byte) []byte {
+	return func(l []byte) []byte {
+		if bytes.Contains(l, []byte(s)) {
+			return nil
+		}
+		return l
+	}
 }
 
 // runPath analyses the input at path into a temporary directory.
@@ -337,22 +345,30 @@ func runPath(t *testing.T, path string) (*Run, *track.Summary) {
 	return r, sum
 }
 
-// checkWarned fails t unless one of r's warnings starts with prefix.
-func checkWarned(t *testing.T, r *Run, prefix string) {
+// checkWarned fails t unless one of r's warnings starts with prefix and
+// contains each of parts.
+func checkWarned(t *testing.T, r *Run, prefix string, parts ...string) {
 	t.Helper()
+next:
 	for _, w := range r.Warnings() {
-		if strings.HasPrefix(w, prefix) {
-			return
+		if !strings.HasPrefix(w, prefix) {
+			continue
 		}
+		for _, p := range parts {
+			if !strings.Contains(w, p) {
+				continue next
+			}
+		}
+		return
 	}
-	t.Errorf("warnings %q; want one starting %q", r.Warnings(), prefix)
+	t.Errorf("warnings %q; want one starting %q and containing %q", r.Warnings(), prefix, parts)
 }
 
 // A recording without a location message (a subscription to stats and
 // shots only) is analysed, with a warning that the tables built from
 // positions are empty.
 func TestWarningNoLocations(t *testing.T) {
-	r, sum, path := runWithout(t, "stats-only.jsonl", `"type":"location"`)
+	r, sum, path := runEdited(t, "stats-only.jsonl", without(`"type":"location"`))
 	if sum.Quality.Locations != 0 || sum.Quality.Messages == 0 || len(sum.BoxScore) == 0 {
 		t.Fatalf("%d locations, %d messages, %d box score rows: want the stats without locations", sum.Quality.Locations, sum.Quality.Messages, len(sum.BoxScore))
 	}
@@ -362,7 +378,7 @@ func TestWarningNoLocations(t *testing.T) {
 // A recording without a ball sensor gets a warning that nothing of
 // possession is found, and quality.ball_sensors says so.
 func TestWarningNoBall(t *testing.T) {
-	r, sum, path := runWithout(t, "no-ball.jsonl", `"type":"BALL"`)
+	r, sum, path := runEdited(t, "no-ball.jsonl", without(`"type":"BALL"`))
 	if q := sum.Quality; q.BallSensors != 0 || q.PlayerSensors < 10 {
 		t.Errorf("%d ball sensors, %d player sensors; want 0 and the players", q.BallSensors, q.PlayerSensors)
 	}
@@ -373,8 +389,25 @@ func TestWarningNoBall(t *testing.T) {
 // are 0, which a warning says (a complete bundle gets none:
 // cmd/stmotion's TestAnalyzeOneBundle).
 func TestWarningNeverLive(t *testing.T) {
-	r, _, path := runWithout(t, "no-markers.jsonl", `"type":"marker"`)
+	r, _, path := runEdited(t, "no-markers.jsonl", without(`"type":"marker"`))
 	checkWarned(t, r, path+": the clock was never live (no LIVE marker)")
+}
+
+// A recording whose occurred_at is in seconds reads as a feed of January
+// 1970 at 1000 Hz whose samples nearly all repeat: two warnings say so.
+func TestWarningTimestampsInSeconds(t *testing.T) {
+	re := regexp.MustCompile(`"occurred_at":(\d+)`)
+	r, sum, path := runEdited(t, "seconds.jsonl", func(l []byte) []byte {
+		return re.ReplaceAllFunc(l, func(m []byte) []byte {
+			v, _ := strconv.ParseInt(string(m[len(`"occurred_at":`):]), 10, 64)
+			return fmt.Appendf(nil, `"occurred_at":%d`, v/1000)
+		})
+	})
+	if q := sum.Quality; q.Duplicates*2 < q.Locations {
+		t.Fatalf("%d duplicates of %d locations: the edit did not take", q.Duplicates, q.Locations)
+	}
+	checkWarned(t, r, path+": the timestamps start at 1970-01-")
+	checkWarned(t, r, path+": ", "repeat their sensor's timestamp and were dropped as duplicates")
 }
 
 // A compressed recording cut short (an interrupted copy) is analysed up to
