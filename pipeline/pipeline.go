@@ -312,8 +312,12 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 	}
 	var ws []string
 	if n := q.Late + q.BadTimes; n*100 > q.Locations {
-		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): the feed's clock may have jumped back, or its lines are far out of order",
-			path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes))
+		why := "the feed's clock may have jumped back, or its lines are far out of order"
+		if q.BadTimes > q.Late {
+			why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (microseconds would give this)"
+		}
+		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): %s",
+			path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, why))
 	}
 	if sum.Start_ms > 0 && sum.Start_ms < y2000_ms {
 		ws = append(ws, fmt.Sprintf("%s: the timestamps start at %s: occurred_at must be epoch milliseconds (seconds would give this)",

@@ -410,6 +410,19 @@ func TestWarningTimestampsInSeconds(t *testing.T) {
 	checkWarned(t, r, path+": ", "repeat their sensor's timestamp and were dropped as duplicates")
 }
 
+// Timestamps in microseconds lie beyond year 5138: every location is
+// dropped as a bad time, and the warning names the unit.
+func TestWarningTimestampsInMicroseconds(t *testing.T) {
+	re := regexp.MustCompile(`"occurred_at":(\d+)`)
+	r, sum, path := runEdited(t, "micros.jsonl", func(l []byte) []byte {
+		return re.ReplaceAll(l, []byte(`"occurred_at":${1}000`))
+	})
+	if q := sum.Quality; q.BadTimes != q.Locations || q.Locations == 0 {
+		t.Fatalf("%d bad times of %d locations: want all", q.BadTimes, q.Locations)
+	}
+	checkWarned(t, r, path+": ", "were dropped for their timestamps", "microseconds would give this")
+}
+
 // A compressed recording cut short (an interrupted copy) is analysed up to
 // the break, with a warning and quality.truncated; --strict fails it, and
 // a corrupt stream still fails the input.
