@@ -187,7 +187,8 @@ type Quality struct {
 	Gaps       int64 // track splits at gaps
 	Teleports  int64 // track splits at implausible jumps
 	// Outliers counts single samples dropped because they jumped away from
-	// both neighbours (multipath).
+	// both neighbours, or at a track's end from the line through its two
+	// nearest samples (multipath).
 	Outliers   int64
 	UnknownIDs int64 // sensor ids not on the roster
 	// PlayerSensors and BallSensors count the distinct sensors of each
