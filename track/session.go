@@ -79,10 +79,10 @@ type Session struct {
 	maxT       int64 // newest location timestamp
 	haveT      bool
 	haveLocT   bool
-	intervals  []int64   // for the rate estimate
-	rateFrames int       // frame instants the intervals span (rateLearnt)
-	noiseVals  []float64 // for the noise estimate
-	moveOn     float64   // still detector thresholds for the session's noise
+	intervals  []interval // for the rate estimate
+	rateFrames int        // frame instants the intervals span (rateLearnt)
+	noiseVals  []float64  // for the noise estimate
+	moveOn     float64    // still detector thresholds for the session's noise
 	moveOff    float64
 	period_ms  int64 // grid period; 0 until known
 	window_ms  int64 // the reorder window in force (see startGrid)
@@ -175,7 +175,7 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 			s.period_ms = 1
 		}
 	} else {
-		s.intervals = make([]int64, 0, cfg.RateSamples)
+		s.intervals = make([]interval, 0, cfg.RateSamples)
 	}
 	if s.autoNoise() {
 		s.noiseVals = make([]float64, 0, min(noiseValues, 2*cfg.RateSamples))

@@ -1,9 +1,11 @@
 package track
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -629,6 +631,36 @@ func TestRateLearntOverFrames(t *testing.T) {
 		}
 		if start < 0 || start > 2000 || s.Period_ms() != 40 {
 			t.Errorf("%d sensors: grid started after %d ms of feed at %d ms; want within 2 s, at 40 ms", n, start, s.Period_ms())
+		}
+	}
+}
+
+// A ball reporting at twice the players' rate does not pull the grid
+// between the two: the grid takes the typical sensor's rate. One median
+// over all the intervals, refined by their mean within ±50 %, made a grid
+// of 37 ms for players at 40 ms and a ball at 20 ms, and 73 ms for 80 and
+// 40 ms.
+func TestRateWithBallAtItsOwnRate(t *testing.T) {
+	for _, c := range []struct{ player, ball int64 }{{40, 20}, {80, 40}, {100, 20}} {
+		var sensors []genSensor
+		for i := range 10 {
+			sensors = append(sensors, genSensor{id: int64(i + 1), p: circle(3+float64(i), 2)})
+		}
+		players := gen(genSpec{start_ms: t0, period_ms: c.player, dur_s: 20, noise_m: 0.03, seed: 3, sensors: sensors})
+		ball := gen(genSpec{start_ms: t0, period_ms: c.ball, dur_s: 20, noise_m: 0.03, seed: 4, sensors: []genSensor{{id: 99, ball: true, p: circle(5, 8)}}})
+		msgs := append(players, ball...)
+		slices.SortStableFunc(msgs, func(a, b decode.Message) int {
+			return cmp.Compare(a.Location.OccurredAt_ms, b.Location.OccurredAt_ms)
+		})
+		c2, sum, err := run(DefaultConfig(), Meta{}, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := sum.Quality.GridPeriod_ms; g != c.player {
+			t.Errorf("players at %d ms, ball at %d ms: grid %d ms, want the players' %d ms", c.player, c.ball, g, c.player)
+		}
+		if len(c2.of(99)) == 0 {
+			t.Errorf("players at %d ms, ball at %d ms: no ball rows", c.player, c.ball)
 		}
 	}
 }
