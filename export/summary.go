@@ -56,7 +56,8 @@ type TeamSummary struct {
 	Possession_s float64 `json:"possession_s"`
 }
 
-// QualitySummary holds the counts of track.Quality.
+// QualitySummary holds the fields of track.Quality: its counts, and the
+// grid period and noise the engine ran with.
 type QualitySummary struct {
 	Messages   int64 `json:"messages"`
 	Locations  int64 `json:"locations"`
