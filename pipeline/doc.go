@@ -26,8 +26,9 @@
 //   - More than 1 % of the location samples dropped for their timestamps
 //     (quality.late, quality.bad_times: a clock that jumped back, lines
 //     far out of order) gets a warning too, as do a recording without any
-//     location message, one without a ball sensor, one whose clock was
-//     never live (no LIVE marker: every live-only figure is 0), one whose
+//     location message, one without a ball sensor, one whose roster
+//     misses half its player sensors or more, one whose clock was never
+//     live (no LIVE marker: every live-only figure is 0), one whose
 //     timestamps fall before 2000 (seconds, not milliseconds) and one with
 //     more than 10 % duplicate samples.
 //

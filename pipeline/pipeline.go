@@ -303,6 +303,9 @@ func (r *Run) Warnings() []string {
 //     twice, or timestamps coarser than the samples);
 //   - no ball sensor: no possession, pass, shot, turnover or rebound is
 //     detected;
+//   - a roster that misses half the player sensors or more (the wrong
+//     roster, or ids of another kind): those players have no name or
+//     team, and possession cannot tell their teams apart;
 //   - players who moved, none of them with the clock live (no LIVE
 //     marker): every live-only figure is then 0.
 func summaryWarnings(path string, sum *track.Summary) []string {
@@ -329,6 +332,10 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 	}
 	if q.BallSensors == 0 {
 		ws = append(ws, path+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
+	}
+	if len(sum.Teams) > 0 && q.UnknownIDs > 0 && q.UnknownIDs*2 >= q.PlayerSensors {
+		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name or team, and possession cannot tell their teams apart; is it this session's roster?",
+			path, q.UnknownIDs, q.PlayerSensors))
 	}
 	moved, live := false, false
 	for _, p := range sum.Players {

@@ -385,6 +385,33 @@ func TestWarningNoBall(t *testing.T) {
 	checkWarned(t, r, path+": no ball sensor sent a location")
 }
 
+// A roster whose ids match none of the player sensors gets a warning.
+func TestWarningRosterMismatch(t *testing.T) {
+	dir := t.TempDir()
+	b, err := decode.OpenBundle(smallBundle(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range b.Subscribe.Teams {
+		for j := range b.Subscribe.Teams[i].Players {
+			b.Subscribe.Teams[i].Players[j].ID += 1_000_000
+		}
+	}
+	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sum.Quality
+	checkWarned(t, r, b.MessagesPath+": ", fmt.Sprintf("%d of %d player sensors are not on the roster", q.UnknownIDs, q.PlayerSensors))
+	if q.UnknownIDs != q.PlayerSensors {
+		t.Errorf("%d unknown ids of %d player sensors", q.UnknownIDs, q.PlayerSensors)
+	}
+}
+
 // A recording without clock markers is never live: its live-only figures
 // are 0, which a warning says (a complete bundle gets none:
 // cmd/stmotion's TestAnalyzeOneBundle).
