@@ -92,7 +92,7 @@ type Run struct {
 	// (analysed up to the break); empty otherwise.
 	truncated string
 	// after are the warnings about what the analysis found (see
-	// summaryWarnings).
+	// SummaryWarnings).
 	after []string
 }
 
@@ -264,7 +264,7 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.b.Path, err)
 	}
-	r.after = summaryWarnings(r.b.MessagesPath, sum)
+	r.after = SummaryWarnings(r.b.MessagesPath, sum)
 	return sum, nil
 }
 
@@ -287,8 +287,9 @@ func (r *Run) Warnings() []string {
 	return ws
 }
 
-// summaryWarnings says what an analysed recording lacks that makes figures
-// empty or misleading without failing it:
+// SummaryWarnings says what an analysed session lacks that makes figures
+// empty or misleading without failing it, each warning starting with
+// name (Run.Warnings names the recording; live mode, the live id):
 //
 //   - no location message at all (the tables built from positions are
 //     then empty: a subscription without the location data type);
@@ -308,10 +309,10 @@ func (r *Run) Warnings() []string {
 //     team, and possession cannot tell their teams apart;
 //   - players who moved, none of them with the clock live (no LIVE
 //     marker): every live-only figure is then 0.
-func summaryWarnings(path string, sum *track.Summary) []string {
+func SummaryWarnings(name string, sum *track.Summary) []string {
 	q := &sum.Quality
 	if q.Locations == 0 {
-		return []string{path + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers (a recording of stats and shots only?)"}
+		return []string{name + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers (stats and shots only: a subscription without locations?)"}
 	}
 	var ws []string
 	if n := q.Late + q.BadTimes; n*100 > q.Locations {
@@ -320,22 +321,22 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 			why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (microseconds would give this)"
 		}
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): %s",
-			path, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, why))
+			name, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, why))
 	}
 	if sum.Start_ms > 0 && sum.Start_ms < y2000_ms {
 		ws = append(ws, fmt.Sprintf("%s: the timestamps start at %s: occurred_at must be epoch milliseconds (seconds would give this)",
-			path, time.UnixMilli(sum.Start_ms).UTC().Format(time.RFC3339)))
+			name, time.UnixMilli(sum.Start_ms).UTC().Format(time.RFC3339)))
 	}
 	if q.Duplicates*10 > q.Locations {
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) repeat their sensor's timestamp and were dropped as duplicates (quality.duplicates): a feed recorded twice, or timestamps coarser than the samples?",
-			path, q.Duplicates, q.Locations, 100*float64(q.Duplicates)/float64(q.Locations)))
+			name, q.Duplicates, q.Locations, 100*float64(q.Duplicates)/float64(q.Locations)))
 	}
 	if q.BallSensors == 0 {
-		ws = append(ws, path+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
+		ws = append(ws, name+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
 	}
 	if len(sum.Teams) > 0 && q.UnknownIDs > 0 && q.UnknownIDs*2 >= q.PlayerSensors {
 		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name or team, and possession cannot tell their teams apart; is it this session's roster?",
-			path, q.UnknownIDs, q.PlayerSensors))
+			name, q.UnknownIDs, q.PlayerSensors))
 	}
 	moved, live := false, false
 	for _, p := range sum.Players {
@@ -343,7 +344,7 @@ func summaryWarnings(path string, sum *track.Summary) []string {
 		live = live || p.DistanceLive_m > 0
 	}
 	if moved && !live {
-		ws = append(ws, path+": the clock was never live (no LIVE marker): distance_live_m, possession_s and every other live-only figure are 0")
+		ws = append(ws, name+": the clock was never live (no LIVE marker): distance_live_m, possession_s and every other live-only figure are 0")
 	}
 	return ws
 }

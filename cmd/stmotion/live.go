@@ -54,8 +54,10 @@ ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
 them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
 As each live id ends, a line with its counts (messages, duplicates,
-gap-filled, reconnects) and its bundle goes to stdout. Ctrl-C flushes
-everything and exits cleanly.
+gap-filled, reconnects) and its bundle goes to stdout, and to stderr the
+warnings analyze would give about what the feed lacked (no locations, no
+ball, a roster that misses the sensors, a clock never live). Ctrl-C
+flushes everything and exits cleanly.
 
 Flags:
 `
@@ -229,6 +231,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		if r.Summary != nil {
 			fmt.Fprintf(stdout, "  %d players, %d locations, %d table parts\n", len(r.Summary.Players), r.Summary.Quality.Locations, len(r.Parts))
+			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
+				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w)
+			}
 		}
 	}
 	_, err = live.Join(ctx, live.SessionConfig{

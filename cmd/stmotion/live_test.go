@@ -97,6 +97,9 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 	if strings.Contains(stderr.String(), mock.DefaultSecret) || strings.Contains(stdout.String(), mock.DefaultSecret) {
 		t.Error("the secret was printed")
 	}
+	if strings.Contains(stderr.String(), "warning:") {
+		t.Errorf("warnings about a complete feed:\n%s", stderr.String())
+	}
 	bundle := filepath.Join(out, srv.LiveID())
 	liveSum := readSummary(t, filepath.Join(bundle, "summary.json"))
 
@@ -194,6 +197,39 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 		if got := liveHalf[k]; math.Abs(got-want) > 0.5+0.02*want {
 			t.Errorf("%s %d east %v: %.2f s live, %.2f s batch", k.scope, k.id, k.east, got, want)
 		}
+	}
+}
+
+// A live session subscribed without locations ends with the warning
+// analyze gives a recording of stats and shots only.
+func TestLiveWarnsWithoutLocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and replays a game")
+	}
+	ctx := context.Background()
+	sample := filepath.Join(t.TempDir(), "sample")
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 0.25
+	if _, err := synth.Write(ctx, cfg, sample, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mock.New(sample, mock.Options{Speed: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
+		"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret, "--dt", "STATS,SHOTS",
+		"--out", t.TempDir(), "--listen", ""}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr.String())
+	}
+	if want := "stmotion live: warning: live " + srv.LiveID() + ": no location messages"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
 	}
 }
 
