@@ -334,15 +334,23 @@ func runPath(t *testing.T, path string) (*Run, *track.Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r, sum, err := runBundle(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, sum
+}
+
+// runBundle opens b into a temporary directory and runs it, returning
+// Do's error.
+func runBundle(t *testing.T, b *decode.Bundle) (*Run, *track.Summary, error) {
+	t.Helper()
 	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum, err := r.Do(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r, sum
+	return r, sum, err
 }
 
 // checkWarned fails t unless one of r's warnings starts with prefix and
@@ -397,11 +405,7 @@ func TestWarningRosterMismatch(t *testing.T) {
 			b.Subscribe.Teams[i].Players[j].ID += 1_000_000
 		}
 	}
-	r, err := Open(b, "g", options(filepath.Join(t.TempDir(), "out")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := r.Do(context.Background())
+	r, sum, err := runBundle(t, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,11 +524,7 @@ func TestTruncatedRecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(b, "corrupt", options(filepath.Join(t.TempDir(), "out")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Do(context.Background()); err == nil {
+	if _, _, err := runBundle(t, b); err == nil {
 		t.Error("a corrupt gzip stream was analysed")
 	}
 }

@@ -61,6 +61,27 @@ const (
 	livePossTol_s   = 0.25
 )
 
+// startMock serves a simulated sample game of the given length, replayed
+// at 20× real time, until the test ends.
+func startMock(t *testing.T, minutes float64) *mock.Server {
+	t.Helper()
+	sample := filepath.Join(t.TempDir(), "sample")
+	cfg := synth.SampleConfig()
+	cfg.Minutes = minutes
+	if _, err := synth.Write(context.Background(), cfg, sample, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := mock.New(sample, mock.Options{Speed: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
 // TestLiveMatchesAnalyze is the end-to-end proof that live and batch are
 // one engine: `stmotion live` against the mock (a short simulated game
 // replayed at 20× real time) analyses the feed live and records it;
@@ -71,24 +92,10 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 		t.Skip("simulates and replays a game")
 	}
 	ctx := context.Background()
-	sample := filepath.Join(t.TempDir(), "sample")
-	cfg := synth.SampleConfig()
-	cfg.Minutes = 0.5
-	if _, err := synth.Write(ctx, cfg, sample, nil); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(sample, mock.Options{Speed: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-
+	srv := startMock(t, 0.5)
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
+	err := Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
 		"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
 		"--out", out, "--listen", "", "--part", "300ms", "--flush", "100ms", "--fold", "--cell", "1"}, &stdout, &stderr)
 	if err != nil {
@@ -206,23 +213,9 @@ func TestLiveWarnsWithoutLocations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates and replays a game")
 	}
-	ctx := context.Background()
-	sample := filepath.Join(t.TempDir(), "sample")
-	cfg := synth.SampleConfig()
-	cfg.Minutes = 0.25
-	if _, err := synth.Write(ctx, cfg, sample, nil); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := mock.New(sample, mock.Options{Speed: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startMock(t, 0.25)
 	var stdout, stderr bytes.Buffer
-	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
+	err := Run(context.Background(), []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
 		"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret, "--dt", "STATS,SHOTS",
 		"--out", t.TempDir(), "--listen", ""}, &stdout, &stderr)
 	if err != nil {
