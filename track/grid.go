@@ -16,7 +16,6 @@ func (s *Session) gridStarted() bool { return s.tickCap > 0 }
 func (s *Session) startGrid() error {
 	s.detectRate()
 	dt := s.dt_s
-	s.q.GridPeriod_ms = s.period_ms
 	// The outlier test of a tick's right bracket needs the two samples
 	// after it (nextWorse): a window of 3.5 periods holds them. At 10 Hz
 	// the default 250 ms held only one, and a jump next to a good sample

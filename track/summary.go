@@ -13,6 +13,9 @@ import (
 func (s *Session) summary() *Summary {
 	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q}
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
+	if s.gridStarted() {
+		sum.Quality.GridPeriod_ms = s.period_ms
+	}
 	if s.haveT {
 		sum.Start_ms, sum.End_ms = s.firstT, s.lastT
 	}
