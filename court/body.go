@@ -3,7 +3,9 @@ package court
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/stmotion/stmotion/geom"
@@ -37,43 +39,120 @@ func (b *Body) Corners() [4]geom.Vec2 {
 	return [4]geom.Vec2{{X: b.XNE, Y: b.YNE}, {X: b.XSE, Y: b.YSE}, {X: b.XSW, Y: b.YSW}, {X: b.XNW, Y: b.YNW}}
 }
 
-// ParseBody decodes a /court response. Every corner key must be present
-// and a number; hoops may be absent (then nothing about them is checked),
-// but each listed hoop needs x, y and z. Unknown keys are ignored. Errors
-// wrap ErrBody and name the key.
+// ParseBody decodes a /court response: one JSON object and nothing after
+// it. Every corner key must be present and a number; hoops may be absent
+// (then nothing about them is checked), but each listed hoop needs x, y
+// and z. Keys match as the wire spells them (lower case, exactly); a key
+// given twice takes its last value; unknown keys are ignored. Errors wrap
+// ErrBody and name the key (hoops[i].z for a hoop's) or, for text that is
+// not JSON, the byte offset.
 func ParseBody(data []byte) (*Body, error) {
-	var raw struct {
-		XNE, YNE, XSE, YSE, XSW, YSW, XNW, YNW *float64
-		Hoops                                  []struct{ X, Y, Z *float64 }
+	var raw map[string]json.RawMessage
+	if err := decodeOne(data, &raw); err != nil {
+		return nil, err
 	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	if err := d.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("court: decode /court body: %v: %w", err, ErrBody)
+	if raw == nil {
+		return nil, fmt.Errorf("court: /court body is null, want an object: %w", ErrBody)
 	}
-	// encoding/json matches keys case-insensitively; the wire uses xne etc.
 	b := &Body{}
 	for _, f := range []struct {
 		key string
-		src *float64
 		dst *float64
 	}{
-		{"xne", raw.XNE, &b.XNE}, {"yne", raw.YNE, &b.YNE},
-		{"xse", raw.XSE, &b.XSE}, {"yse", raw.YSE, &b.YSE},
-		{"xsw", raw.XSW, &b.XSW}, {"ysw", raw.YSW, &b.YSW},
-		{"xnw", raw.XNW, &b.XNW}, {"ynw", raw.YNW, &b.YNW},
+		{"xne", &b.XNE}, {"yne", &b.YNE},
+		{"xse", &b.XSE}, {"yse", &b.YSE},
+		{"xsw", &b.XSW}, {"ysw", &b.YSW},
+		{"xnw", &b.XNW}, {"ynw", &b.YNW},
 	} {
-		if f.src == nil {
+		v, ok := raw[f.key]
+		if !ok {
 			return nil, fmt.Errorf("court: /court body has no %q (need xne, yne, xse, yse, xsw, ysw, xnw, ynw in mm): %w", f.key, ErrBody)
 		}
-		*f.dst = *f.src
-	}
-	for i, h := range raw.Hoops {
-		if h.X == nil || h.Y == nil || h.Z == nil {
-			return nil, fmt.Errorf("court: /court body hoops[%d] lacks x, y or z: %w", i, ErrBody)
+		if err := bodyNumber(v, f.key, f.dst); err != nil {
+			return nil, err
 		}
-		b.Hoops = append(b.Hoops, Hoop{X: *h.X, Y: *h.Y, Z: *h.Z})
+	}
+	hoops, ok := raw["hoops"]
+	if !ok || string(hoops) == "null" {
+		return b, nil
+	}
+	var list []map[string]json.RawMessage
+	if err := json.Unmarshal(hoops, &list); err != nil {
+		return nil, fmt.Errorf("court: /court body \"hoops\" is %s, want an array of {x, y, z} objects: %w", jsonKind(hoops), ErrBody)
+	}
+	for i, h := range list {
+		var hp Hoop
+		for _, f := range []struct {
+			key string
+			dst *float64
+		}{{"x", &hp.X}, {"y", &hp.Y}, {"z", &hp.Z}} {
+			key := fmt.Sprintf("hoops[%d].%s", i, f.key)
+			v, ok := h[f.key]
+			if !ok {
+				return nil, fmt.Errorf("court: /court body has no %q (each hoop needs x, y and z in mm): %w", key, ErrBody)
+			}
+			if err := bodyNumber(v, key, f.dst); err != nil {
+				return nil, err
+			}
+		}
+		b.Hoops = append(b.Hoops, hp)
 	}
 	return b, nil
+}
+
+// decodeOne decodes data, which must hold exactly one JSON value, into v.
+// A syntax error gives its byte offset.
+func decodeOne(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	err := d.Decode(v)
+	if err == nil {
+		if _, terr := d.Token(); terr != io.EOF {
+			return fmt.Errorf("court: /court body has more after its object, at offset %d: %w", d.InputOffset(), ErrBody)
+		}
+		return nil
+	}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Errorf("court: /court body is not JSON at offset %d: %v: %w", syn.Offset, err, ErrBody)
+	case errors.As(err, &typ):
+		return fmt.Errorf("court: /court body is a JSON %s, want an object: %w", typ.Value, ErrBody)
+	case err == io.EOF:
+		return fmt.Errorf("court: /court body is empty: %w", ErrBody)
+	}
+	return fmt.Errorf("court: decode /court body: %v: %w", err, ErrBody)
+}
+
+// bodyNumber stores the JSON number v of key in dst.
+func bodyNumber(v json.RawMessage, key string, dst *float64) error {
+	var p *float64
+	if err := json.Unmarshal(v, &p); err != nil || p == nil {
+		return fmt.Errorf("court: /court body %q is %s, want a number in mm: %w", key, jsonKind(v), ErrBody)
+	}
+	*dst = *p
+	return nil
+}
+
+// jsonKind names the kind of the JSON value v, for errors.
+func jsonKind(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "empty"
+	}
+	switch v[0] {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	case '"':
+		return "a string"
+	case '[':
+		return "an array"
+	case '{':
+		return "an object"
+	}
+	return "a number out of range"
 }
 
 // BodyFor returns the /court body that a sensor system would report for a

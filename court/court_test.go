@@ -255,14 +255,33 @@ func TestParseBody(t *testing.T) {
 	if err != nil || b.XNE != 25944 || b.YNE != 13951.5 || b.YNW != 6 || len(b.Hoops) != 1 || b.Hoops[0].Z != 3048 {
 		t.Errorf("got %+v, %v", b, err)
 	}
+	// A key given twice takes its last value, as in the decode package; a
+	// key in other case is another key, ignored.
+	b, err = ParseBody([]byte(`{"xne": 1, "xne": 7, "XNE": 0, "yne": 0, "xse": 0, "yse": 0, "xsw": 0, "ysw": 0, "xnw": 0, "ynw": 0,
+		"hoops": [{"x": 1, "y": 2, "z": 3048, "Z": 0}]}`))
+	if err != nil || b.XNE != 7 || b.Hoops[0].Z != 3048 {
+		t.Errorf("repeated and upper-case keys: got %+v, %v", b, err)
+	}
 	bad := []struct{ in, want string }{
 		{`{"xne": 0}`, `no "yne"`},
 		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0}`, `no "ynw"`},
-		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":null}`, `no "ynw"`},
-		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":[{"x":1,"y":2}]}`, "hoops[0] lacks"},
-		{`{"xne": "12"}`, "decode"},
-		{`[1, 2]`, "decode"},
-		{``, "decode"},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":null}`, `"ynw" is null, want a number`},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":[{"x":1,"y":2}]}`, `no "hoops[0].z"`},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":[{"x":1,"y":2,"z":3},{"x":1,"y":"2","z":3}]}`,
+			`"hoops[1].y" is a string`},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":{"x":1}}`, `"hoops" is an object, want an array`},
+		{`{"xne":1e400,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0}`, `"xne" is a number out of range`},
+		{`{"xne": "12"}`, `"xne" is a string, want a number`},
+		// The wire's keys are lower case: encoding/json's case-insensitive
+		// match must not take XNE for xne.
+		{`{"XNE":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0}`, `no "xne"`},
+		{`[1, 2]`, "a JSON array, want an object"},
+		{`null`, "null, want an object"},
+		{`{"xne": 1, x}`, "not JSON at offset 12"},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0} garbage`, "more after its object"},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0}]`, "more after its object"},
+		{`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0}{"xne":1}`, "more after its object"},
+		{``, "empty"},
 	}
 	for _, c := range bad {
 		_, err := ParseBody([]byte(c.in))
