@@ -107,11 +107,12 @@ type Config struct {
 	// band i is [edge[i-1], edge[i]) with edge[-1] = 0 and a last band
 	// [edge[n-1], ∞).
 	SpeedBands_mps []float64
-	// A sprint is speed ≥ Sprint_mps held ≥ SprintMin_s.
+	// A sprint is speed ≥ Sprint_mps held ≥ SprintMin_s, timed between
+	// the crossings of Sprint_mps interpolated between ticks.
 	Sprint_mps  float64
 	SprintMin_s float64
 	// An acceleration (deceleration) is a tangential acceleration ≥
-	// Accel_mps2 (≤ −Accel_mps2) held ≥ AccelMin_s.
+	// Accel_mps2 (≤ −Accel_mps2) held ≥ AccelMin_s, timed the same way.
 	Accel_mps2 float64
 	AccelMin_s float64
 

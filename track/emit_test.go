@@ -51,3 +51,61 @@ func TestDispAboveBelow(t *testing.T) {
 		}
 	}
 }
+
+// TestEffortDuration: a run above the threshold counts when it lasts at
+// least the minimum time, measured between the interpolated crossings,
+// whatever the grid's rate and phase. The speed is a trapezoid (ramps of
+// 0.2 s from 5 to 9 m/s, so linear between ticks but for the corners)
+// crossing 7 m/s for exactly d seconds; counting ticks (the old rule)
+// counted runs of 0.96 s at 25 Hz and 0.9 s at 10 Hz.
+func TestEffortDuration(t *testing.T) {
+	speed := func(t_s, d_s float64) float64 {
+		// Crosses 7 m/s upward at 0 and downward at d_s.
+		switch {
+		case t_s < -0.1:
+			return 5
+		case t_s < 0.1:
+			return 7 + 20*t_s
+		case t_s < d_s-0.1:
+			return 9
+		case t_s < d_s+0.1:
+			return 7 - 20*(t_s-d_s)
+		}
+		return 5
+	}
+	for _, hz := range []float64{25, 20, 12.5, 10} {
+		dt := 1 / hz
+		for _, c := range []struct {
+			d_s  float64
+			want int
+		}{{0.9, 0}, {0.97, 0}, {0.99, 0}, {1.01, 1}, {1.04, 1}, {1.5, 1}} {
+			for phase := 0.0; phase < 1; phase += 0.125 {
+				var e effort
+				n := 0
+				for k := 0; k < int(3*hz); k++ {
+					t_s := float64(k)*dt - 1 + phase*dt
+					e.step(speed(t_s, c.d_s), 7, 1/dt, k == 0, &n)
+				}
+				if n != c.want {
+					t.Errorf("%v Hz, phase %v: a run of %v s counted %d times, want %d", hz, phase, c.d_s, n, c.want)
+				}
+			}
+		}
+	}
+	// A track that starts above the threshold counts from its first tick;
+	// a new track restarts the run.
+	var e effort
+	n := 0
+	for k := range 30 {
+		e.step(9, 7, 25, k == 0 || k == 20, &n)
+	}
+	if n != 0 {
+		t.Errorf("runs of 20 and 10 ticks split by a new track: counted %d, want 0", n)
+	}
+	for k := range 26 {
+		e.step(9, 7, 25, k == 0, &n)
+	}
+	if n != 1 {
+		t.Errorf("a run of 26 ticks from a track's start: counted %d, want 1", n)
+	}
+}

@@ -73,8 +73,8 @@ func (s *Session) startGrid() error {
 	s.tickClock = make([]ClockState, c)
 	s.tickRows = make([]int32, c)
 	s.blockBuf = make([]blockTick, c)
-	s.sprintT = max(1, int(math.Ceil(s.cfg.SprintMin_s/dt-1e-9)))
-	s.accelT = max(1, int(math.Ceil(s.cfg.AccelMin_s/dt-1e-9)))
+	s.sprintT = s.cfg.SprintMin_s / dt
+	s.accelT = s.cfg.AccelMin_s / dt
 	first := int64(math.MaxInt64)
 	for _, sn := range s.sensors {
 		sn.allocTicks(c)

@@ -62,7 +62,7 @@ type accum struct {
 	top                                      float64
 	onCourt                                  int64 // ticks
 	bands                                    []float64
-	sprintRun, accelRun, decelRun            int
+	sprint, accel, decel                     effort
 	sprints, accels, decels                  int
 }
 

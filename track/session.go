@@ -92,15 +92,15 @@ type Session struct {
 	tickMask   int64
 	lagTicks   int64
 	blockTicks int64
-	minLast    int64 // ≤ the newest sample of every non-empty raw ring (see blocked)
-	halfWin    int64 // still window half width, ticks
-	topWin     int64 // top speed window half width, ticks
-	nextTick   int64 // tick number to process next
-	emitNext   int64 // tick number to emit next
-	lastBack   int64 // newest tick at the last backward pass
-	idle       bool  // the last processed tick had no estimate at all
-	sprintT    int
-	accelT     int
+	minLast    int64   // ≤ the newest sample of every non-empty raw ring (see blocked)
+	halfWin    int64   // still window half width, ticks
+	topWin     int64   // top speed window half width, ticks
+	nextTick   int64   // tick number to process next
+	emitNext   int64   // tick number to emit next
+	lastBack   int64   // newest tick at the last backward pass
+	idle       bool    // the last processed tick had no estimate at all
+	sprintT    float64 // SprintMin_s in grid periods
+	accelT     float64 // AccelMin_s in grid periods
 
 	// Period and clock of the ticks in the tick ring (set when a tick's
 	// rows are emitted, read when its figures are accumulated).
