@@ -27,5 +27,5 @@ func ExampleHeatmap() {
 	sc.Scan()
 	fmt.Println(sc.Text())
 	// Output:
-	// <svg xmlns="http://www.w3.org/2000/svg" width="838" height="460" viewBox="0 0 838 460">
+	// <svg xmlns="http://www.w3.org/2000/svg" width="886" height="508" viewBox="0 0 886 508">
 }

@@ -21,10 +21,10 @@ func Example() {
 		fmt.Printf("%s %d cell (%d,%d) at (%.1f, %.1f) m: %.1f s\n", c.Scope, c.ID, c.IX, c.IY, c.X_m, c.Y_m, c.Seconds)
 	}
 	// Output:
-	// player 23 cell (15,8) at (0.5, 0.5) m: 1.0 s
-	// player 23 cell (27,8) at (12.5, 0.5) m: 2.0 s
-	// team 1 cell (15,8) at (0.5, 0.5) m: 1.0 s
-	// team 1 cell (27,8) at (12.5, 0.5) m: 2.0 s
+	// player 23 cell (16,9) at (0.5, 0.5) m: 1.0 s
+	// player 23 cell (28,9) at (12.5, 0.5) m: 2.0 s
+	// team 1 cell (16,9) at (0.5, 0.5) m: 1.0 s
+	// team 1 cell (28,9) at (12.5, 0.5) m: 2.0 s
 }
 
 // EachGrid reads every map without copying it: here the seconds each map

@@ -37,7 +37,7 @@ type AttackFunc func(teamID int64, period int32) int
 // Options configure an Accumulator.
 type Options struct {
 	Cell_m   float64 // cell side; default 0.5
-	Margin_m float64 // the grid covers the court plus this much on each side; default 1
+	Margin_m float64 // the grid covers the court plus this much on each side; 0: the default, 1; negative: none
 	// Court gives the size of the grid (default NBA).
 	Court court.Template
 	// LiveOnly drops samples taken while the clock is not live.
@@ -59,8 +59,8 @@ func (o *Options) defaults() {
 	if !(o.Cell_m > 0) {
 		o.Cell_m = 0.5
 	}
-	if !(o.Margin_m >= 0) {
-		o.Margin_m = 1
+	if o.Margin_m == 0 || math.IsNaN(o.Margin_m) {
+		o.Margin_m = 1 // a negative margin stays: GeomFor reads it as none
 	}
 	if o.Court.Length_m == 0 {
 		o.Court = court.NBA
@@ -133,8 +133,9 @@ func New(o Options) *Accumulator {
 // (NX−1−ix, NY−1−iy).
 func GeomFor(o Options) geom.Grid {
 	o.defaults()
-	nx := int(math.Ceil((o.Court.Length_m/2 + o.Margin_m) / o.Cell_m))
-	ny := int(math.Ceil((o.Court.Width_m/2 + o.Margin_m) / o.Cell_m))
+	m := max(o.Margin_m, 0)
+	nx := int(math.Ceil((o.Court.Length_m/2 + m) / o.Cell_m))
+	ny := int(math.Ceil((o.Court.Width_m/2 + m) / o.Cell_m))
 	return geom.Grid{MinX_m: -float64(nx) * o.Cell_m, MinY_m: -float64(ny) * o.Cell_m, Cell_m: o.Cell_m, NX: 2 * nx, NY: 2 * ny}
 }
 

@@ -300,3 +300,23 @@ func TestManyUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultMargin: the default grid covers the court plus 1 m on each
+// side, so an inbounder behind the baseline is on the map (the zero
+// Options once left the margin at 0 and dropped such time); a negative
+// margin asks for none.
+func TestDefaultMargin(t *testing.T) {
+	for _, c := range []struct {
+		margin_m float64
+		wantOut  bool
+	}{{0, false}, {1, false}, {-1, true}} {
+		a := New(Options{Margin_m: c.margin_m})
+		hl := court.NBA.Length_m / 2
+		a.AddPlayer(1, 10, 1, hl+0.8, 2, 1, true)
+		a.AddPlayer(1, 10, 1, 0, -court.NBA.Width_m/2-0.8, 1, true)
+		g := a.Grid(ScopePlayer, 1)
+		if out := g.Out_s > 0; out != c.wantOut {
+			t.Errorf("Margin_m %v: %.1f s outside the grid (outside: %v, want %v)", c.margin_m, g.Out_s, out, c.wantOut)
+		}
+	}
+}
