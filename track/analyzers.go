@@ -37,8 +37,17 @@ type PossessionAnalyzer struct {
 	speeds  ballSpeeds
 	players []possession.PlayerPos
 	emit    func(*Segment) error
-	period  int32
 	seg     Segment
+	// The clock's changes between live and not live since the last
+	// frame (Clock), for the detector to count each step of time in the
+	// state it was in (see Clock).
+	changes []clockChange
+	live    bool  // live as of the last change
+	lastT   int64 // time of the last frame given to the detector
+	// The periods from the markers, oldest first (at most periodHist):
+	// an event takes the period of its start, not of the frame in which
+	// the detector decides it.
+	periods []periodFrom
 	observe func(*Segment) // Observe's; nil: none
 	err     error          // the first error of emit, returned by Frame or Finish
 }
@@ -58,10 +67,73 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 	return a
 }
 
+// clockChange is a change of the clock between live and not live.
+type clockChange struct {
+	t_ms int64
+	live bool
+}
+
+// periodFrom is a period and when it began.
+type periodFrom struct {
+	t_ms   int64
+	period int32
+}
+
+// periodHist bounds the periods kept: far more than an event can reach
+// back (a team possession spans a period at most).
+const periodHist = 16
+
+// Clock implements ClockObserver. The detector counts each step between
+// two ball samples in the clock state of its start; when the whole feed
+// falls silent for seconds, and the clock stops during the silence, the
+// next frame comes seconds later, and the whole silence would count as
+// live (possession time beyond the live time). So the changes are handed
+// to the detector at their own instants, before the next frame.
+func (a *PossessionAnalyzer) Clock(t_ms int64, period int32, clock ClockState) {
+	if live := clock == ClockLive; live != a.live {
+		a.changes = append(a.changes, clockChange{t_ms, live})
+		a.live = live
+	}
+	if n := len(a.periods); n == 0 || a.periods[n-1].period != period {
+		if n == periodHist {
+			a.periods = append(a.periods[:0], a.periods[1:]...)
+		}
+		a.periods = append(a.periods, periodFrom{t_ms, period})
+	}
+}
+
+// catchUp gives the detector the clock changes before t_ms (the next
+// frame's time, which carries the state from then on). A change at or
+// before the last frame (a marker that arrived late) is left to the frames.
+func (a *PossessionAnalyzer) catchUp(t_ms int64) {
+	for _, c := range a.changes {
+		if c.t_ms > a.lastT && c.t_ms < t_ms {
+			a.d.Tick(c.t_ms, c.live)
+			a.lastT = c.t_ms
+		}
+	}
+	a.changes = a.changes[:0]
+}
+
+// periodAt returns the period at t_ms (0 before the first).
+func (a *PossessionAnalyzer) periodAt(t_ms int64) int32 {
+	for i := len(a.periods) - 1; i >= 0; i-- {
+		if a.periods[i].t_ms <= t_ms {
+			return a.periods[i].period
+		}
+	}
+	if len(a.periods) == periodHist {
+		return a.periods[0].period
+	}
+	return 0
+}
+
 // Frame implements Analyzer: it updates the detector with the ball and
 // every player of f and marks the holder's sample.
 func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
-	a.emit, a.period = emit, f.Period
+	a.emit = emit
+	a.catchUp(f.T_ms)
+	a.lastT = f.T_ms
 	live := f.Clock == ClockLive
 	bi := a.ball.pick(f.Balls, f.T_ms)
 	if bi < 0 {
@@ -257,6 +329,7 @@ func (a *PossessionAnalyzer) FeedShot(s *decode.Shot) {
 // with the feed's box score and adds the possession totals to sum.
 func (a *PossessionAnalyzer) Finish(sum *Summary, emit func(*Segment) error) error {
 	a.emit = emit
+	a.catchUp(sum.End_ms)
 	a.d.Flush(sum.End_ms)
 	for _, b := range sum.BoxScore {
 		a.d.FeedStats(b.PlayerID, possession.FeedCounts{AST: b.Values["AST"], TO: b.Values["TO"], STL: b.Values["STL"], REB: b.Values["REB"]})
@@ -297,7 +370,7 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	*g = Segment{
 		Start_ms: e.Start_ms, End_ms: e.End_ms, PlayerID: e.PlayerID, TeamID: e.TeamID,
 		StartX_m: e.StartX_m, StartY_m: e.StartY_m, EndX_m: e.EndX_m, EndY_m: e.EndY_m,
-		Touches: e.Touches, Period: a.period,
+		Touches: e.Touches, Period: a.periodAt(e.Start_ms),
 	}
 	switch e.Kind {
 	case possession.KindPossession:

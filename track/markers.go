@@ -104,6 +104,9 @@ func (s *Session) applyMarker(p pendingMarker) error {
 	tl := &s.timeline
 	tl.apply(p.typ)
 	tl.markers++
+	for _, o := range s.clockObs {
+		o.Clock(p.t, tl.samplePeriod(), tl.clock)
+	}
 	g := &s.seg
 	*g = Segment{Type: SegMarker, Start_ms: p.t, End_ms: p.t, Period: tl.samplePeriod(), Label: p.typ.String()}
 	if g.Period == 0 {

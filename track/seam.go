@@ -28,3 +28,15 @@ type Analyzer interface {
 	Frame(f *Frame, emit func(*Segment) error) error
 	Finish(sum *Summary, emit func(*Segment) error) error
 }
+
+// ClockObserver is implemented by an Analyzer that needs the instants at
+// which the period or the clock state changed, not only the state of the
+// ticks that have samples: during a silence of the whole feed (a dead ball
+// with the sensors off) no frame comes, and the first frame after it may
+// already be in another state. Clock is called with each marker as the
+// engine applies it, in time order, with the period (as Frame.Period) and
+// clock state from t_ms on: before the Frame of the first tick at or after
+// t_ms, or before Finish for markers after the last tick.
+type ClockObserver interface {
+	Clock(t_ms int64, period int32, clock ClockState)
+}

@@ -58,6 +58,7 @@ type Session struct {
 	meta      Meta
 	sinks     []Sink
 	analyzers []Analyzer
+	clockObs  []ClockObserver // the analyzers that are ClockObservers
 	court     *court.Court
 	noCourt   bool
 	halfL     float64 // half the court length + InBoundsMargin_m
@@ -192,6 +193,9 @@ func (s *Session) Attach(a Analyzer) error {
 		return fmt.Errorf("track: attach after the feed started")
 	}
 	s.analyzers = append(s.analyzers, a)
+	if o, ok := a.(ClockObserver); ok {
+		s.clockObs = append(s.clockObs, o)
+	}
 	return nil
 }
 

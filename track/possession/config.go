@@ -51,6 +51,15 @@ type Config struct {
 	// Default 350.
 	Gather_ms int64
 
+	// LostBall_ms: when the ball comes back after being unseen for
+	// longer than this (the engine does not bridge the ball's gaps beyond
+	// 400 ms) away from its holder, beyond Exit_m, the holder lost it when
+	// it was last seen, and whoever has it now gets it without a pass,
+	// turnover or rebound being inferred from a flight nobody saw (a ball
+	// that left the tracked area and came back with an inbounder).
+	// Default 400.
+	LostBall_ms int64
+
 	// ReleaseSamples is how many consecutive samples the ball must be
 	// beyond Exit_m (or above the rim) before the holder loses it, so that
 	// one wild sample does not split a possession. Default 2.
@@ -92,6 +101,7 @@ func ConfigFor(t court.Template) Config {
 		MinHold_ms:        200,
 		MaxBallZ_m:        2.1,
 		ReleaseSamples:    2,
+		LostBall_ms:       400,
 		Hand_m:            0.45,
 		FloorZ_m:          0.3,
 		Gather_ms:         350,

@@ -90,6 +90,8 @@ type Detector struct {
 	prevY_m  float64
 	prevZ_m  float64
 	state    BallState
+	ballT_ms int64 // the last ball sample (Update)
+	haveBall bool  // a ball sample has come
 
 	holder      int64
 	holderTeam  int64
@@ -214,6 +216,11 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 	d.advance(t_ms, live)
 	ni, nd, hi := d.nearest(players, x_m, y_m)
 	low := z_m < d.cfg.MaxBallZ_m
+	if d.holder != 0 && d.haveBall && t_ms-d.ballT_ms > d.cfg.LostBall_ms &&
+		(hi < 0 || math.Hypot(x_m-players[hi].X_m, y_m-players[hi].Y_m) > d.cfg.Exit_m) {
+		d.lostBall()
+		hi = -1
+	}
 
 	if d.holder != 0 {
 		if hi < 0 {
@@ -297,6 +304,19 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		}
 	}
 	d.remember(t_ms, x_m, y_m, z_m, live)
+	d.ballT_ms, d.haveBall = t_ms, true
+}
+
+// lostBall ends the holder's possession when the ball was last seen (or
+// when it last left his hand before that): the ball was unseen for longer
+// than LostBall_ms and came back away from him. What it did meanwhile was
+// not observed, so no pass, turnover or rebound is inferred from this
+// release.
+func (d *Detector) lostBall() {
+	d.releaseAt(d.endTime(d.ballT_ms))
+	d.rel.valid = false
+	d.fl = flight{}
+	d.outSet, d.outN, d.handOut, d.cand = false, 0, false, 0
 }
 
 // Tick lets time pass without a ball sample (the ball is missing from a
@@ -659,7 +679,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 		end_ms = d.holdStart
 	}
 	all := end_ms - d.holdStart
-	live := all - (d.deadCum_ms - d.holdDead_ms)
+	live := all - (d.deadAt(end_ms) - d.holdDead_ms)
 	if live < 0 {
 		live = 0
 	}

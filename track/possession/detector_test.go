@@ -573,6 +573,42 @@ func TestTickAcrossBallGap(t *testing.T) {
 	}
 }
 
+// TestBallLostAwayFromHolder: player 1 holds the ball at center court;
+// the ball goes unseen for 640 ms and comes back 19 m away in the hands
+// of player 2, his teammate (a ball that left the tracked area and came
+// back with an inbounder, as in the SportVU fragment). Player 1's
+// possession ends when the ball was last seen, and no pass is made up
+// across the unseen flight. A ball unseen for as long but back in the
+// holder's hands (TestTickAcrossBallGap) stays his.
+func TestBallLostAwayFromHolder(t *testing.T) {
+	var events []Event
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { events = append(events, *e) })
+	ps := []PlayerPos{{ID: 1}, {ID: 2, X_m: 14.8, Y_m: -7}}
+	for ms := int64(0); ms <= 3000; ms += 40 {
+		switch {
+		case ms > 1000 && ms < 1640:
+			d.Tick(t0_ms+ms, true)
+		case ms <= 1000:
+			d.Update(t0_ms+ms, 0.3, 0, 1, ps, true)
+		default:
+			d.Update(t0_ms+ms, 14.8, -6.7, 1, ps, true)
+		}
+	}
+	d.Flush(t0_ms + 3000)
+	var poss []Event
+	for _, e := range events {
+		switch e.Kind {
+		case KindPass, KindTurnover:
+			t.Errorf("a %v inferred across the unseen ball: %+v", e.Kind, e)
+		case KindPossession:
+			poss = append(poss, e)
+		}
+	}
+	if len(poss) != 2 || poss[0].PlayerID != 1 || poss[0].End_ms != t0_ms+1000 || poss[1].PlayerID != 2 {
+		t.Errorf("want player 1 to hold until the ball was last seen at 1000 ms, then player 2; got %+v", poss)
+	}
+}
+
 func TestCloseRangeSteal(t *testing.T) {
 	// Player 3 stands 0.6 m from player 1 and takes the ball into his own
 	// hands (0.05 m from him, 0.55 m from player 1: still inside player 1's

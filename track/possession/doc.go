@@ -17,7 +17,10 @@
 // with players the players of the frame (PlayerPos{ID, X_m, Y_m}; bench
 // players beyond Config.OnCourtMargin_m are left out by the detector); a
 // frame without a ball sample calls d.Tick(f.T_ms, live) instead, so clock
-// changes inside feed gaps are seen. A Detector follows one ball: with
+// changes inside feed gaps are seen; and each change of the clock between
+// two frames is passed at its own instant with d.Tick(t_ms, live) (through
+// track.ClockObserver), so that a silence of the whole feed across a clock
+// stop is not counted as live. A Detector follows one ball: with
 // several in a frame, the engine passes the game ball (the one moving on
 // the court, see track.PossessionAnalyzer) and ticks while it is missing;
 // on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
@@ -67,6 +70,9 @@
 //     the ball, released in live play, is next held by the other team without
 //     a shot in between (a steal when no dead ball came between). A shot
 //     released with the clock stopped is a free throw.
+//   - A lost ball: unseen for longer than Config.LostBall_ms and back away
+//     from its holder. His possession ends when it was last seen, and no
+//     pass, turnover or rebound is inferred from the unseen flight.
 //
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team

@@ -1,0 +1,149 @@
+package track
+
+import (
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/synth"
+)
+
+// runGameWithout runs the simulated game sc through the engine with the
+// possession and heatmap analyzers, as analyze does, leaving out the
+// messages for which skip is true (nil: none). It returns the sink's
+// copies and the summary.
+func runGameWithout(t *testing.T, sc synth.Config, skip func(*decode.Message) bool) *collect {
+	t.Helper()
+	_, meta, messages := synthBundle(t, sc)
+	var c collect
+	s, err := NewSession(DefaultConfig(), meta, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poss := attachAnalyzers(t, s, meta, false)
+	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var m decode.Message
+	for r.Next(&m) {
+		if skip != nil && skip(&m) {
+			continue
+		}
+		if m.Kind == decode.KindShot {
+			poss.FeedShot(&m.Shot)
+		}
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &c
+}
+
+// clockStops returns the times at which the clock stopped (PAUSED or FOUL
+// after LIVE) in the markers of c.
+func clockStops(c *collect) []int64 {
+	var stops []int64
+	live := false
+	for _, g := range c.segments {
+		if g.Type != SegMarker {
+			continue
+		}
+		switch g.Label {
+		case "LIVE":
+			live = true
+		case "PAUSED", "FOUL":
+			if live {
+				stops = append(stops, g.Start_ms)
+			}
+			live = false
+		}
+	}
+	return stops
+}
+
+// TestPossessionAcrossFeedSilence: the whole feed falls silent 40 ms
+// before the clock stops and stays silent for 7 s (as in the SportVU
+// fragment). The frames resume in another state, seconds later; the time
+// in between must be counted in the clock state of each part of it, not
+// all as live. Before the markers reached the detector at their own
+// instants, each such silence added up to 7 s to the team in control
+// (the fragment's teams held 42.2 s of possession in 38.7 s of live time).
+func TestPossessionAcrossFeedSilence(t *testing.T) {
+	sc := synth.SampleConfig()
+	full := runGameWithout(t, sc, nil)
+	stops := clockStops(full)
+	if len(stops) < 2 {
+		t.Fatalf("the sample game has %d clock stops, want at least 2", len(stops))
+	}
+	silent := func(m *decode.Message) bool {
+		if m.Kind != decode.KindLocation {
+			return false
+		}
+		for _, tc := range stops {
+			if t := m.Location.OccurredAt_ms; t >= tc-40 && t < tc+7000 {
+				return true
+			}
+		}
+		return false
+	}
+	cut := runGameWithout(t, sc, silent)
+	for i, tm := range full.sum.Teams {
+		got := cut.sum.Teams[i]
+		// The silences take the ball away for 7 s after each stop, which
+		// moves a few possessions; they must not add time.
+		if got.Possession_s > tm.Possession_s+0.5 {
+			t.Errorf("team %d: %.2f s of possession with %d silences at the clock stops, %.2f s without",
+				tm.TeamID, got.Possession_s, len(stops), tm.Possession_s)
+		}
+	}
+	for i, p := range full.sum.Players {
+		if got := cut.sum.Players[i]; got.Possession_s > p.Possession_s+0.5 {
+			t.Errorf("player %d: %.2f s of possession with the silences, %.2f s without", p.PlayerID, got.Possession_s, p.Possession_s)
+		}
+	}
+}
+
+// TestEventPeriods: an event takes the period of its start, not the
+// period in force when the detector decides it. The detector decides a
+// possession when it ends and a shot when its flight ends, so the last
+// ones of a period were labelled with the next period, or with 0 after
+// the period's end marker (a shot released 1.6 s before END_FIRST_HALF in
+// this game), and the heatmaps' attacking directions took such shots for
+// the wrong period.
+func TestEventPeriods(t *testing.T) {
+	sc := synth.DefaultConfig()
+	sc.Seed = 1
+	c := runGameWithout(t, sc, nil)
+	// The period of the first row at or after each time, from the samples.
+	periodAt := func(t_ms int64) int32 {
+		for _, r := range c.samples {
+			if r.T_ms >= t_ms {
+				return r.Period
+			}
+		}
+		return -1
+	}
+	checked := map[SegmentType]int{}
+	for _, g := range c.segments {
+		switch g.Type {
+		case SegPossession, SegTeamPossession, SegPass, SegShot, SegTurnover, SegRebound:
+		default:
+			continue
+		}
+		checked[g.Type]++
+		if want := periodAt(g.Start_ms); g.Period != want {
+			t.Errorf("%v %d..%d ms (player %d, team %d): period %d, want %d, the period of its start",
+				g.Type, g.Start_ms-c.sum.Start_ms, g.End_ms-c.sum.Start_ms, g.PlayerID, g.TeamID, g.Period, want)
+		}
+	}
+	if checked[SegShot] == 0 || checked[SegPossession] == 0 {
+		t.Fatalf("checked %v: the game has no shots or possessions", checked)
+	}
+}
