@@ -10,7 +10,10 @@
 //   - court.json, when present, is parsed and validated (court.Parse) and
 //     the session runs in the canonical court frame; without it positions
 //     stay in the sensor frame and images are drawn on the NBA court, with
-//     a warning.
+//     a warning. There, possession takes every tracked player into account
+//     (no bench is known) and detects no shots from the ball (no hoops),
+//     and the heatmaps keep only what falls within an NBA court's extent
+//     (+1 m) around the sensor origin.
 //   - subscribe.json gives the roster (names, teams); without it, a warning.
 //   - Either may come from elsewhere for an input without its own
 //     (decode.Bundle.Supply: analyze's --court and --roster); errors then

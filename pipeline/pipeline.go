@@ -156,7 +156,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 			return nil, fmt.Errorf("%s: %w", courtPath, err)
 		}
 	} else {
-		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame%s", b.Path, decode.BundleCourt, besideHint(b, decode.BundleCourt)))
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame (no shots detected from the ball; heatmaps only within an NBA court's extent around the sensor origin)%s", b.Path, decode.BundleCourt, besideHint(b, decode.BundleCourt)))
 	}
 	r.template = template(meta)
 	tcfg := track.DefaultConfig()
@@ -193,6 +193,17 @@ func template(meta track.Meta) court.Template {
 	return court.NBA
 }
 
+// possessionConfig is the possession detector's configuration on meta's
+// court. In the sensor frame (no court) the positions say nothing about
+// where the bench or the hoops are: every tracked player may take the
+// ball, and no shot (nor rebound) is detected from the ball; the feed's
+// own shot messages still fill the shots table.
+func possessionConfig(meta track.Meta) possession.Config {
+	cfg := possession.ConfigFor(template(meta))
+	cfg.SensorFrame = meta.Court == nil
+	return cfg
+}
+
 // Attach attaches to sess the analyzers every session runs: possession
 // first (it marks the ball holder, which the sinks see), then heatmaps
 // (opt.Cell_m, opt.LiveOnly, opt.Fold), on meta's court and roster; the
@@ -203,7 +214,7 @@ func template(meta track.Meta) court.Template {
 // fits live.SessionConfig.Attach.
 func Attach(sess *track.Session, meta track.Meta, opt Options) (onMessage func(*decode.Message), err error) {
 	tmpl := template(meta)
-	poss := track.NewPossessionAnalyzer(meta.Roster, possession.ConfigFor(tmpl))
+	poss := track.NewPossessionAnalyzer(meta.Roster, possessionConfig(meta))
 	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: opt.Fold})
 	poss.Observe(heat.Segment)
 	for _, a := range []track.Analyzer{poss, heat} {

@@ -528,3 +528,37 @@ func TestTruncatedRecording(t *testing.T) {
 		t.Error("a corrupt gzip stream was analysed")
 	}
 }
+
+// TestPossessionWithoutCourt: without court.json the positions stay in the
+// sensor frame, where the court's bounds mean nothing. The possession
+// detector once kept only players within an NBA court (+1 m) around the
+// sensor origin, and lost every possession beyond it (on the SportVU
+// fragment 25.8 s of 36.4 s); nor can it tell where the hoops are, so it
+// detects no shots there.
+func TestPossessionWithoutCourt(t *testing.T) {
+	dir := t.TempDir()
+	cfg := synth.DefaultConfig()
+	cfg.Minutes = 2
+	game := filepath.Join(dir, "game")
+	if _, err := synth.Write(context.Background(), cfg, game, nil); err != nil {
+		t.Fatal(err)
+	}
+	held := func(sum *track.Summary) (s float64) {
+		for _, p := range sum.Players {
+			s += p.Possession_s
+		}
+		return s
+	}
+	_, withCourt := runPath(t, game)
+	if err := os.Remove(filepath.Join(game, decode.BundleCourt)); err != nil {
+		t.Fatal(err)
+	}
+	r, noCourt := runPath(t, game)
+	checkWarned(t, r, filepath.Join(dir, "game")+": no court.json: positions stay in the sensor frame", "no shots detected")
+	if w, n := held(withCourt), held(noCourt); w == 0 || math.Abs(n-w) > 0.05*w {
+		t.Errorf("players held the ball %.1f s in the sensor frame, %.1f s on the court", n, w)
+	}
+	if noCourt.Quality.NoCourt != true {
+		t.Errorf("quality.no_court not set")
+	}
+}

@@ -45,6 +45,13 @@ type Config struct {
 	// tracked player. An inbounder stands within it. Default 1.0.
 	OnCourtMargin_m float64
 
+	// SensorFrame: positions are in the sensor frame, not the court's
+	// (a session without a court): nothing tells where the bench or the
+	// hoops are, so OnCourtMargin_m does not apply (every player passed
+	// may take the ball) and no shot, hence no rebound, is detected from
+	// the ball.
+	SensorFrame bool
+
 	// Gather_ms: a ball coming out of the net after a made shot is not
 	// controlled the instant it reaches a player's hands; the possession
 	// starts this much later (the simulator's pickup takes 0.35 s).

@@ -450,6 +450,9 @@ func (d *Detector) nearest(players []PlayerPos, x, y float64) (best int, dist fl
 	// court.Template.InBounds(X_m, Y_m, OnCourtMargin_m), with its bounds
 	// computed once (the same expressions, so the same values).
 	t, m := &d.cfg.Court, d.cfg.OnCourtMargin_m
+	if d.cfg.SensorFrame {
+		m = math.Inf(1)
+	}
 	maxX_m, maxY_m := t.Length_m/2+m, t.Width_m/2+m
 	onCourt := func(p *PlayerPos) bool { return math.Abs(p.X_m) <= maxX_m && math.Abs(p.Y_m) <= maxY_m }
 	for i := range players {
@@ -644,7 +647,7 @@ func (d *Detector) track(t_ms int64, x, y, z float64) {
 	if z > rim {
 		d.fl.rose = true
 	}
-	if d.fl.rose && !d.fl.shot && z > rim-c.NearRimDrop_m {
+	if d.fl.rose && !d.fl.shot && z > rim-c.NearRimDrop_m && !c.SensorFrame {
 		for _, h := range [2]float64{c.Court.HoopX_m(court.East), c.Court.HoopX_m(court.West)} {
 			if math.Hypot(x-h, y) <= c.NearRim_m {
 				d.fl.shot = true
