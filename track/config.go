@@ -120,6 +120,12 @@ type Config struct {
 	// distance ratio; outside it a player is flagged.
 	DistRatioLo float64
 	DistRatioHi float64
+	// DistFlagMin_m: a player whose feed DIST and engine distance are
+	// both shorter than this is not flagged, whatever their ratio: the
+	// ratio of a few centimetres of smoothed noise to a DIST of 0 (a
+	// player who stayed on the bench) says nothing about definitions.
+	// Default 10.
+	DistFlagMin_m float64
 
 	// BatchRows is how many Sample rows are collected before they are
 	// handed to the sinks (in causal mode each tick is flushed at once).
@@ -183,6 +189,7 @@ func DefaultConfig() Config {
 		AccelMin_s:       0.5,
 		DistRatioLo:      0.95,
 		DistRatioHi:      1.05,
+		DistFlagMin_m:    10,
 		BatchRows:        256,
 	}
 }
@@ -288,6 +295,9 @@ func (c *Config) validate() error {
 	}
 	if c.DistRatioLo < 0 || c.DistRatioLo > c.DistRatioHi {
 		return bad("DistRatioLo", c.DistRatioLo)
+	}
+	if c.DistFlagMin_m < 0 {
+		return bad("DistFlagMin_m", c.DistFlagMin_m)
 	}
 	for i, e := range c.SpeedBands_mps {
 		if !(e > 0) || (i > 0 && e <= c.SpeedBands_mps[i-1]) {

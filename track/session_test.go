@@ -1038,3 +1038,30 @@ func TestRowAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// TestDistFlagIgnoresIdlePlayers: a player who stays on the bench has a
+// feed DIST of 0 and a few centimetres of smoothed noise in the engine;
+// their ratio, 0, must not flag him (every idle player of every game was
+// flagged). A player who ran while the feed says 0 still is.
+func TestDistFlagIgnoresIdlePlayers(t *testing.T) {
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, noise_m: 0.05, seed: 3,
+		sensors: []genSensor{{id: 3, p: still(5, 5)}, {id: 4, p: circle(5, 2)}}})
+	var extra []decode.Message
+	v := int64(0)
+	for s := int64(10); s <= 60; s += 10 {
+		for _, id := range []int64{3, 4} {
+			v++
+			extra = append(extra, statsMsg(t0+s*1000, id, v, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: 0}))
+		}
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, merge(feed, extra))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := player(sum, 3); p.DistFlag != "" {
+		t.Errorf("idle player (%.2f m, DIST 0) flagged: %q", p.Distance_m, p.DistFlag)
+	}
+	if p := player(sum, 4); !strings.Contains(p.DistFlag, "outside") {
+		t.Errorf("player who ran %.0f m with DIST 0 not flagged (%q)", p.Distance_m, p.DistFlag)
+	}
+}

@@ -199,7 +199,8 @@ func (s *Session) resolveCheck(c distCheck, a *accum) error {
 
 // distVerdict returns the final ratio of a player's feed DIST to the
 // engine's distance at the same timestamp, and, when it is outside the
-// band, which of the engine's other definitions would explain it.
+// band (for a player who moved at least DistFlagMin_m by either count),
+// which of the engine's other definitions would explain it.
 func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
 	if !e.checked {
 		return 0, ""
@@ -212,7 +213,7 @@ func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
 	}
 	ratio = e.feed_m / e.eng
 	lo, hi := s.cfg.DistRatioLo, s.cfg.DistRatioHi
-	if ratio >= lo && ratio <= hi {
+	if ratio >= lo && ratio <= hi || max(e.feed_m, e.eng) < s.cfg.DistFlagMin_m {
 		return ratio, ""
 	}
 	var b strings.Builder
