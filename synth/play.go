@@ -421,8 +421,10 @@ func (g *game) releaseShot(h int, layup bool) {
 	g.possSide = -1
 	ex, ey := hx, hy
 	if !make {
+		// A miss hits the rim: its centre 0.3 m from the hoop's, beyond
+		// the rim's radius (0.23 m) by about the ball's.
 		ang := g.uni(0, 2*math.Pi)
-		ex, ey = hx+0.2*math.Cos(ang), hy+0.2*math.Sin(ang)
+		ex, ey = hx+0.3*math.Cos(ang), hy+0.3*math.Sin(ang)
 	}
 	apex := 0.9 + 0.13*d
 	if layup {
@@ -944,8 +946,10 @@ func (g *game) releaseFT(h int) {
 	hx, hy := g.hoop(a.side)
 	ex, ey := hx, hy
 	if !make {
+		// A miss hits the rim: its centre 0.3 m from the hoop's, beyond
+		// the rim's radius (0.23 m) by about the ball's.
 		ang := g.uni(0, 2*math.Pi)
-		ex, ey = hx+0.2*math.Cos(ang), hy+0.2*math.Sin(ang)
+		ex, ey = hx+0.3*math.Cos(ang), hy+0.3*math.Sin(ang)
 	}
 	g.tr.FreeThrows = append(g.tr.FreeThrows, FreeThrow{PlayerID: a.id, TeamID: g.teamID[a.side], Released_ms: g.ms(g.t), Make: make})
 	g.endHold("free_throw")
@@ -971,7 +975,17 @@ func (g *game) ftRim() {
 	g.stat(s, c, occ, g.statDelay())
 	f.k++
 	if f.k < f.n || ftr.Make {
-		g.loose(g.uni(-0.4, 0.4), g.uni(-0.4, 0.4), -1.0)
+		vx, vy, vz := g.uni(-0.4, 0.4), g.uni(-0.4, 0.4), -1.0
+		if !ftr.Make {
+			// Off the rim, outward and up: a miss that dropped under the
+			// rim, as it once did, looked made.
+			hx, hy := g.hoop(a.side)
+			d := dist(g.b.fEndX, g.b.fEndY, hx, hy)
+			vx += 2 * (g.b.fEndX - hx) / d
+			vy += 2 * (g.b.fEndY - hy) / d
+			vz = 1
+		}
+		g.loose(vx, vy, vz)
 		if f.k < f.n {
 			f.returnAt = g.t + g.uni(1.2, 1.8)
 			f.next = g.t + g.uni(3.5, 5)
