@@ -67,10 +67,12 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 	return a
 }
 
-// clockChange is a change of the clock between live and not live.
+// clockChange is a change of the clock between live and not live, or of
+// the period (which ends the team possession).
 type clockChange struct {
-	t_ms int64
-	live bool
+	t_ms      int64
+	live      bool
+	periodEnd bool
 }
 
 // periodFrom is a period and when it began.
@@ -88,13 +90,16 @@ const periodHist = 16
 // falls silent for seconds, and the clock stops during the silence, the
 // next frame comes seconds later, and the whole silence would count as
 // live (possession time beyond the live time). So the changes are handed
-// to the detector at their own instants, before the next frame.
+// to the detector at their own instants, before the next frame; a change
+// of period also ends the team possession there (EndPeriod).
 func (a *PossessionAnalyzer) Clock(t_ms int64, period int32, clock ClockState) {
-	if live := clock == ClockLive; live != a.live {
-		a.changes = append(a.changes, clockChange{t_ms, live})
+	live := clock == ClockLive
+	if live != a.live {
+		a.changes = append(a.changes, clockChange{t_ms: t_ms, live: live})
 		a.live = live
 	}
 	if n := len(a.periods); n == 0 || a.periods[n-1].period != period {
+		a.changes = append(a.changes, clockChange{t_ms: t_ms, live: live, periodEnd: true})
 		if n == periodHist {
 			a.periods = append(a.periods[:0], a.periods[1:]...)
 		}
@@ -110,6 +115,9 @@ func (a *PossessionAnalyzer) catchUp(t_ms int64) {
 		if c.t_ms > a.lastT && c.t_ms < t_ms {
 			a.d.Tick(c.t_ms, c.live)
 			a.lastT = c.t_ms
+		}
+		if c.periodEnd && c.t_ms <= t_ms {
+			a.d.EndPeriod(max(c.t_ms, a.lastT))
 		}
 	}
 	a.changes = a.changes[:0]

@@ -111,7 +111,8 @@ func TestPossessionAcrossFeedSilence(t *testing.T) {
 }
 
 // TestEventPeriods: an event takes the period of its start, not the
-// period in force when the detector decides it. The detector decides a
+// period in force when the detector decides it, and a team possession
+// ends with its period (one ran through half time). The detector decides a
 // possession when it ends and a shot when its flight ends, so the last
 // ones of a period were labelled with the next period, or with 0 after
 // the period's end marker (a shot released 1.6 s before END_FIRST_HALF in
@@ -130,6 +131,16 @@ func TestEventPeriods(t *testing.T) {
 		}
 		return -1
 	}
+	// The period of the last row before a time.
+	periodBefore := func(t_ms int64) int32 {
+		p := int32(-1)
+		for _, r := range c.samples {
+			if r.T_ms < t_ms {
+				p = r.Period
+			}
+		}
+		return p
+	}
 	checked := map[SegmentType]int{}
 	for _, g := range c.segments {
 		switch g.Type {
@@ -138,6 +149,10 @@ func TestEventPeriods(t *testing.T) {
 			continue
 		}
 		checked[g.Type]++
+		if g.Type == SegTeamPossession && g.End_ms > g.Start_ms && periodBefore(g.End_ms) != periodAt(g.Start_ms) {
+			t.Errorf("team possession %d..%d ms (team %d) runs from period %d into %d",
+				g.Start_ms-c.sum.Start_ms, g.End_ms-c.sum.Start_ms, g.TeamID, periodAt(g.Start_ms), periodBefore(g.End_ms))
+		}
 		if want := periodAt(g.Start_ms); g.Period != want {
 			t.Errorf("%v %d..%d ms (player %d, team %d): period %d, want %d, the period of its start",
 				g.Type, g.Start_ms-c.sum.Start_ms, g.End_ms-c.sum.Start_ms, g.PlayerID, g.TeamID, g.Period, want)

@@ -136,6 +136,9 @@ type Detector struct {
 	runTouches int32
 	runPasses  int32
 	runLive_ms int64
+	// periodEnd_ms is the last EndPeriod's time: no team possession
+	// starts before it.
+	periodEnd_ms int64
 
 	// Team control for TeamTotal.Possession_s (live time only).
 	ctlTeam     int64
@@ -336,6 +339,16 @@ func (d *Detector) Tick(t_ms int64, live bool) {
 	}
 	d.setState(t_ms, live)
 	d.started, d.prevT_ms = true, t_ms
+}
+
+// EndPeriod ends the team possession at t_ms, a period's end (or start):
+// a team's run of possessions does not go on across half time. Call it
+// in time order with Update and Tick (after a Tick at t_ms, or before the
+// next sample); the holder keeps the ball, and the next player possession
+// starts a new team possession.
+func (d *Detector) EndPeriod(t_ms int64) {
+	d.endRun(t_ms)
+	d.periodEnd_ms = t_ms
 }
 
 // advance counts the time since the previous sample and handles a change
@@ -762,7 +775,9 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	}
 	newRun := d.runTeam == 0
 	if newRun {
-		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, s_ms, 0, 0, 0
+		// A possession back-dated across a period's end starts the team's
+		// run at that end.
+		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, max(s_ms, d.periodEnd_ms), 0, 0, 0
 		d.teamTotal(team).Possessions++
 	}
 	var own, all int64 // credited since candStart: to this team, to any

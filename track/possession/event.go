@@ -47,8 +47,9 @@ func (k Kind) String() string {
 //	                    positions); Touches = 1; FromPlayerID = the passer
 //	                    when it began with a caught pass.
 //	KindTeamPossession: TeamID, Start_ms = its first player possession's
-//	                    start, End_ms = when the other team took the ball (or
-//	                    the end of input); Touches = player possessions;
+//	                    start, End_ms = when the other team took the ball,
+//	                    the period ended (EndPeriod) or the input ended;
+//	                    Touches = player possessions;
 //	                    Passes; Live_ms = live time within.
 //	KindPass:           PlayerID passed to ToPlayerID (same TeamID); Start_ms
 //	                    = release, End_ms = catch; positions are the
