@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -80,11 +79,7 @@ func FindOutputs(dir string) (Outputs, error) {
 			return o, fmt.Errorf("export: find outputs: %w", err)
 		}
 		for _, e := range ents {
-			v, ok := strings.CutPrefix(e.Name(), SessionColumn+"=")
-			if !ok || !e.IsDir() {
-				continue
-			}
-			if id, err := url.PathUnescape(v); err == nil && !slices.Contains(o.Sessions, id) {
+			if id, ok := PartitionSession(e.Name()); ok && e.IsDir() && !slices.Contains(o.Sessions, id) {
 				o.Sessions = append(o.Sessions, id)
 			}
 		}

@@ -93,3 +93,28 @@ func TestFindOutputs(t *testing.T) {
 		}
 	}
 }
+
+// A partition's name has one '=', the one after session_id, whatever the
+// id holds (DuckDB refuses a dataset with "session_id=a=b"), and gives the
+// id back.
+func TestPartitionDir(t *testing.T) {
+	for _, c := range []struct{ id, want string }{
+		{"g1", "session_id=g1"},
+		{"a=b", "session_id=a%3Db"},
+		{"a/b", "session_id=a%2Fb"},
+		{"50%", "session_id=50%25"},
+		{"x y=z", "session_id=x%20y%3Dz"},
+		{"..", "session_id=.."},
+	} {
+		got := PartitionDir(c.id)
+		if got != c.want {
+			t.Errorf("PartitionDir(%q) = %q, want %q", c.id, got, c.want)
+		}
+		if id, ok := PartitionSession(got); !ok || id != c.id {
+			t.Errorf("PartitionSession(%q) = %q, %v; want %q", got, id, ok, c.id)
+		}
+	}
+	if _, ok := PartitionSession("images"); ok {
+		t.Error("PartitionSession(images) is a partition")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -86,9 +87,30 @@ func WithForeground() Option { return func(c *config) { c.inline = true } }
 // session under dir.
 func TablePath(dir string, t Table, sessionID string, f Format, hive bool) string {
 	if hive {
-		return filepath.Join(dir, t.String(), SessionColumn+"="+url.PathEscape(sessionID), "part-0"+f.Ext())
+		return filepath.Join(dir, t.String(), PartitionDir(sessionID), "part-0"+f.Ext())
 	}
 	return filepath.Join(dir, t.String()+f.Ext())
+}
+
+// PartitionDir is the name of a session's directory in the Hive layout,
+// session_id=<id>. The id is escaped as a path segment (url.PathEscape:
+// '/', '%', spaces, ...) and '=' too, as %3D: Hive and Spark escape it so,
+// and DuckDB refuses a whole dataset one of whose directory names holds a
+// second '=' ("Hive partition mismatch"). DuckDB, Spark, Trino and pyarrow
+// unescape the value; PartitionSession is the inverse.
+func PartitionDir(sessionID string) string {
+	return SessionColumn + "=" + strings.ReplaceAll(url.PathEscape(sessionID), "=", "%3D")
+}
+
+// PartitionSession returns the session id of a Hive partition directory
+// named name (PartitionDir), and false when name is not one.
+func PartitionSession(name string) (string, bool) {
+	v, ok := strings.CutPrefix(name, SessionColumn+"=")
+	if !ok {
+		return "", false
+	}
+	id, err := url.PathUnescape(v)
+	return id, err == nil
 }
 
 // Writer writes the engine's output of one session as tables. It

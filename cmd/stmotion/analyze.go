@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -534,11 +533,11 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 
 // imageDir is where a session's images go: images/, or with several
 // sessions images/session_id=<id>/ named as the tables' partitions are
-// (the id URL-escaped: it comes from the input and must not name a path).
-// Without hive it is the images root, which --overwrite removes.
+// (export.PartitionDir: the id escaped, as it comes from the input and
+// must not name a path).
 func imageDir(cfg *analyzeConfig, sessionID string, hive bool) string {
 	if hive {
-		return filepath.Join(cfg.out, "images", export.SessionColumn+"="+url.PathEscape(sessionID))
+		return filepath.Join(cfg.out, "images", export.PartitionDir(sessionID))
 	}
 	return filepath.Join(cfg.out, "images")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/parquet/file"
 
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/track"
@@ -398,7 +399,9 @@ func TestAnalyzeDuckDB(t *testing.T) {
 }
 
 // Several sessions: the Hive layout reads as one dataset partitioned by
-// session_id, with each session's rows where summary.json says.
+// session_id, with each session's rows where summary.json says, and a
+// session id holding '=' (escaped in the directory name) reads back as it
+// is.
 func TestAnalyzeDuckDBHive(t *testing.T) {
 	duckDB(t)
 	sample := filepath.Join(t.TempDir(), "bundles")
@@ -406,16 +409,25 @@ func TestAnalyzeDuckDBHive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same game again, named by its directory (no live.json): session
+	// "a=b", a name DuckDB refused whole datasets over when the '=' was
+	// left in session_id=a=b.
+	eq := copyBundle(t, path, filepath.Join(sample, "a=b"))
+	if err := os.Remove(filepath.Join(eq, decode.BundleLive)); err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	// The same bundle twice: two sessions (the second id gets "-2").
-	if err := Run(context.Background(), []string{"analyze", "--out", out, "--quiet", "--jobs", "2", path, path}, &stdout, &stderr); err != nil {
+	if err := Run(context.Background(), []string{"analyze", "--out", out, "--quiet", "--jobs", "2", path, eq}, &stdout, &stderr); err != nil {
 		t.Fatalf("analyze: %v\nstderr:\n%s", err, stderr.String())
 	}
 	var multi export.MultiSummary
 	readJSON(t, filepath.Join(out, "summary.json"), &multi)
 	if len(multi.Sessions) != 2 {
 		t.Fatalf("summary.json has %d sessions, want 2", len(multi.Sessions))
+	}
+	if id := multi.Sessions[1].SessionID; id != "a=b" {
+		t.Fatalf("session of %s: %q, want a=b", eq, id)
 	}
 	glob := func(table string) string {
 		return "read_parquet(" + sqlPath(filepath.Join(out, table, "*", "*.parquet")) + ", hive_partitioning = true)"
@@ -425,8 +437,8 @@ func TestAnalyzeDuckDBHive(t *testing.T) {
 		"samples":  "SELECT session_id::VARCHAR, count(*) FROM " + glob("samples") + " GROUP BY ALL ORDER BY 1",
 		"sessions": "SELECT count(DISTINCT session_id) FROM " + glob("quality"),
 	})
-	if got := num(t, res["sessions"].Rows[0][0]); got != 2 {
-		t.Errorf("quality dataset: %v sessions, want 2", got)
+	if r := res["sessions"].Rows; len(r) != 1 || num(t, r[0][0]) != 2 {
+		t.Errorf("quality dataset: %v sessions, want 2", r)
 	}
 	players := map[string][]any{}
 	for _, r := range res["players"].Rows {
@@ -451,7 +463,7 @@ func TestAnalyzeDuckDBHive(t *testing.T) {
 	}
 	sr := res["samples"].Rows
 	if len(sr) != 2 || num(t, sr[0][1]) != num(t, sr[1][1]) || num(t, sr[0][1]) == 0 {
-		t.Errorf("samples per session = %v, want two equal non-zero counts (the same bundle twice)", sr)
+		t.Errorf("samples per session = %v, want two equal non-zero counts (the same game twice)", sr)
 	}
 }
 
@@ -469,8 +481,11 @@ func TestQueryingDocSQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A copy of the bundle: the same live id, so the second session is
+	// "<id>-2".
+	again := copyBundle(t, path, filepath.Join(t.TempDir(), "again"))
 	one, two := t.TempDir(), t.TempDir()
-	for _, run := range [][]string{{"--out", one, path}, {"--out", two, path, path}} {
+	for _, run := range [][]string{{"--out", one, path}, {"--out", two, path, again}} {
 		var stdout, stderr bytes.Buffer
 		if err := Run(context.Background(), append([]string{"analyze", "--quiet", "--images=false"}, run...), &stdout, &stderr); err != nil {
 			t.Fatalf("analyze %v: %v\n%s", run, err, stderr.String())

@@ -36,6 +36,15 @@ func shortBundle(t *testing.T, dir, name string) string {
 	return path
 }
 
+// copyBundle copies the bundle directory src to dst and returns dst.
+func copyBundle(t *testing.T, src, dst string) string {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
 // editCourt writes to dst the court.json at src changed by edit (which
 // gets its fields as JSON decodes them) and returns dst.
 func editCourt(t *testing.T, src, dst string, edit func(c map[string]any)) string {
@@ -527,13 +536,19 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 	}
 }
 
-// A session id from the input cannot place files outside --out.
+// A session id from the input cannot place files outside --out, and
+// names its images' directory as it names the tables' partitions, with one
+// '=' (readers split the name there).
 func TestImageDirEscapes(t *testing.T) {
 	cfg := &analyzeConfig{out: "out"}
-	for _, id := range []string{"../../etc", "a/b", ".."} {
+	for _, id := range []string{"../../etc", "a/b", "..", "a=b"} {
 		d := imageDir(cfg, id, true)
 		if filepath.Dir(d) != filepath.Join("out", "images") {
 			t.Errorf("imageDir(%q) = %s, outside out/images", id, d)
+		}
+		part := filepath.Base(filepath.Dir(export.TablePath("out", export.TableSamples, id, export.FormatParquet, true)))
+		if base := filepath.Base(d); base != part || strings.Count(base, "=") != 1 {
+			t.Errorf("imageDir(%q) = %s, the tables' partition %s; want the same name, with one '='", id, d, part)
 		}
 	}
 }
