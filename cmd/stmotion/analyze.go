@@ -37,7 +37,10 @@ input, session id "stdin"), or a directory searched recursively for both.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
 Without INPUT the built-in sample game is analysed (a deterministic
-simulated game).
+simulated game). Each input is a session, its id the live id of its
+live.json or else its name; inputs with the same id get <id>-2, <id>-3, ...
+(never the id of another input). A path given twice, or also found under
+a directory given, is analysed once.
 
 Outputs under --out:
   one session:   <table>.parquet (.arrow with --format arrow) and summary.json
@@ -184,7 +187,10 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		args, sample = []string{path}, path
 	}
 
-	inputs, failed := planInputs(args)
+	inputs, failed, warnings := planInputs(args)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
+	}
 	for i := range inputs {
 		inputs[i].bundle.Supply(cfg.courtPath, cfg.court, cfg.rosterPath, cfg.roster)
 	}
@@ -328,11 +334,17 @@ const sampleSource = "built-in sample (synth.SampleConfig)"
 
 // planInputs expands the arguments into inputs with unique session ids.
 // An argument that cannot be expanded or opened is a failed input; the
-// others go on.
-func planInputs(args []string) ([]input, []export.FailedInput) {
-	var ins []input
-	var failed []export.FailedInput
-	seen := map[string]int{}
+// others go on. A path met again (the same cleaned absolute path, given
+// twice or also found under a directory given) is analysed once, with a
+// warning: twice, it would put the same game in the dataset twice.
+//
+// Session ids come from the inputs (pipeline.SessionID) and may repeat:
+// the first input keeps its id and each later one gets the first free
+// <id>-N, N ≥ 2, that no other input has as its own id or was given
+// before. Two sessions with one id would share their partitions, one
+// overwriting the other's tables.
+func planInputs(args []string) (ins []input, failed []export.FailedInput, warnings []string) {
+	given := map[string]string{} // cleaned absolute path → as first met
 	stdin := false
 	for _, a := range args {
 		if a == decode.Stdin {
@@ -348,20 +360,44 @@ func planInputs(args []string) ([]input, []export.FailedInput) {
 			continue
 		}
 		for _, p := range paths {
+			key := p
+			if p != decode.Stdin {
+				if abs, err := filepath.Abs(p); err == nil {
+					key = abs
+				}
+			}
+			if first, ok := given[key]; ok {
+				warnings = append(warnings, fmt.Sprintf("%s: given more than once (first as %s): analysed once", p, first))
+				continue
+			}
+			given[key] = p
 			b, err := decode.OpenBundle(p)
 			if err != nil {
 				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
 				continue
 			}
-			id := pipeline.SessionID(b)
-			seen[id]++
-			if n := seen[id]; n > 1 {
-				id = fmt.Sprintf("%s-%d", id, n)
-			}
-			ins = append(ins, input{path: p, sessionID: id, bundle: b})
+			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b})
 		}
 	}
-	return ins, failed
+	taken := make(map[string]bool, len(ins))
+	for _, in := range ins {
+		taken[in.sessionID] = true
+	}
+	seen := make(map[string]int, len(ins))
+	for i := range ins {
+		id := ins[i].sessionID
+		seen[id]++
+		if seen[id] == 1 {
+			continue
+		}
+		n := seen[id]
+		for taken[fmt.Sprintf("%s-%d", id, n)] {
+			n++
+		}
+		ins[i].sessionID = fmt.Sprintf("%s-%d", id, n)
+		taken[ins[i].sessionID] = true
+	}
+	return ins, failed, warnings
 }
 
 // analyzeResult is what one input gave.

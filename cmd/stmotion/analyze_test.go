@@ -363,6 +363,58 @@ func TestBenchPipelineRuns(t *testing.T) {
 	}
 }
 
+// Session ids are unique whatever the inputs are called: a renamed
+// duplicate never takes another input's id (coll/a/game.jsonl and
+// coll/b/game.jsonl beside coll/game-2.jsonl), and a path met twice (here
+// under its directory and again by another spelling) is analysed once.
+func TestAnalyzeSessionIDs(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(shortBundle(t, dir, "g"), decode.BundleMessages)
+	coll := filepath.Join(dir, "coll")
+	for _, p := range []string{"a/game.jsonl", "b/game.jsonl", "game-2.jsonl"} {
+		p = filepath.Join(coll, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Link(rec, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again := filepath.Join(coll, "b", "..", "a", "game.jsonl")
+	out := t.TempDir()
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", coll, again)
+	if err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	if want := "3 of 3 inputs analysed"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout %q, want %q", stdout, want)
+	}
+	if want := again + ": given more than once (first as " + filepath.Join(coll, "a", "game.jsonl") + "): analysed once"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	got := map[string]string{}
+	for _, s := range multi.Sessions {
+		if prev, ok := got[s.SessionID]; ok {
+			t.Errorf("session %s twice: %s and %s", s.SessionID, prev, s.Source)
+		}
+		got[s.SessionID] = s.Source
+	}
+	want := map[string]string{
+		"game":   filepath.Join(coll, "a", "game.jsonl"),
+		"game-3": filepath.Join(coll, "b", "game.jsonl"),
+		"game-2": filepath.Join(coll, "game-2.jsonl"),
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("sessions (id: source) %v, want %v", got, want)
+	}
+	o, err := export.FindOutputs(out)
+	if err != nil || !slices.Equal(o.Sessions, []string{"game", "game-2", "game-3"}) {
+		t.Errorf("partitions of %v (%v), want game, game-2, game-3", o.Sessions, err)
+	}
+}
+
 // A bare recording (no court, no roster) is analysed in the sensor frame,
 // with warnings that say so.
 func TestAnalyzeBareRecording(t *testing.T) {
