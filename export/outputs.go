@@ -96,18 +96,68 @@ func FindOutputs(dir string) (Outputs, error) {
 	return o, nil
 }
 
-// RemoveOutputs removes every table output under dir: the one-session
-// files and the tables' directories (samples/, players/, ...) with all they
-// hold. Nothing else under dir is touched.
-func RemoveOutputs(dir string) error {
+// TableFile is a table file a Writer wrote under a directory, as
+// ListTables finds it.
+type TableFile struct {
+	Path string
+	// SessionID is the session of a Hive partition's file (from its
+	// directory's name); "" for a one-session file, whose session only
+	// the summary.json beside it names (Outputs.FlatSession).
+	SessionID string
+	Hive      bool
+}
+
+// ListTables lists the table files under dir that a Writer writes, and
+// only those: <table>.parquet and <table>.arrow, and part-0.parquet and
+// part-0.arrow in each <table>/session_id=<id>/ (nothing when dir does not
+// exist). Other files there, a user's own, are not stmotion's outputs and
+// are not listed.
+func ListTables(dir string) ([]TableFile, error) {
+	var files []TableFile
+	isFile := func(p string) bool {
+		fi, err := os.Stat(p)
+		return err == nil && fi.Mode().IsRegular()
+	}
 	for _, t := range Tables() {
 		for _, f := range []Format{FormatParquet, FormatArrow} {
-			if err := os.Remove(filepath.Join(dir, t.String()+f.Ext())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("export: remove outputs: %w", err)
+			if p := TablePath(dir, t, "", f, false); isFile(p) {
+				files = append(files, TableFile{Path: p})
 			}
 		}
-		if err := os.RemoveAll(filepath.Join(dir, t.String())); err != nil {
-			return fmt.Errorf("export: remove outputs: %w", err)
+		ents, err := os.ReadDir(filepath.Join(dir, t.String()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("export: list tables: %w", err)
+		}
+		for _, e := range ents {
+			id, ok := PartitionSession(e.Name())
+			if !ok || !e.IsDir() {
+				continue
+			}
+			for _, f := range []Format{FormatParquet, FormatArrow} {
+				if p := filepath.Join(dir, t.String(), e.Name(), "part-0"+f.Ext()); isFile(p) {
+					files = append(files, TableFile{Path: p, SessionID: id, Hive: true})
+				}
+			}
+		}
+	}
+	return files, nil
+}
+
+// RemoveTableFile removes f and then, for a partition's file, its
+// partition directory and its table directory if that left them empty (an
+// empty partition would look like a session without rows). A file already
+// gone is not an error; a directory that still holds something stays.
+func RemoveTableFile(f TableFile) error {
+	if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("export: remove table: %w", err)
+	}
+	if f.Hive {
+		part := filepath.Dir(f.Path)
+		if os.Remove(part) == nil {
+			os.Remove(filepath.Dir(part))
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -75,22 +76,72 @@ func TestFindOutputs(t *testing.T) {
 		}
 	}
 
-	if err := RemoveOutputs(flat); err != nil {
-		t.Fatal(err)
-	}
-	if err := RemoveOutputs(dir); err != nil {
-		t.Fatal(err)
-	}
+	// ListTables lists the files a Writer writes, and nothing else:
+	// RemoveTableFile on each leaves what is not a table (a user's
+	// notes.txt, other/part-0.parquet, my-data.parquet, the images) and the
+	// directories that hold it.
+	touch(t, dir, "players/session_id=g2/notes.txt")
 	for _, d := range []string{flat, dir} {
-		if o, err := FindOutputs(d); err != nil || !o.Empty() {
-			t.Errorf("after RemoveOutputs: %+v, %v", o, err)
+		files, err := ListTables(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if err := RemoveTableFile(f); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	// What is not a table stays.
-	for _, p := range []string{filepath.Join(flat, "notes.md"), filepath.Join(flat, "images/heatmap_team_1.png"), filepath.Join(dir, "my-data.parquet")} {
+	if got, want := len(mustList(t, dir))+len(mustList(t, flat)), 0; got != want {
+		t.Errorf("after RemoveTableFile: %d table files, want %d", got, want)
+	}
+	for _, p := range []string{
+		filepath.Join(flat, "notes.md"), filepath.Join(flat, "images/heatmap_team_1.png"), filepath.Join(flat, SummaryFile),
+		filepath.Join(dir, "my-data.parquet"), filepath.Join(dir, "samples/notes.txt"), filepath.Join(dir, "samples/other/part-0.parquet"),
+		filepath.Join(dir, "images/x.png"), filepath.Join(dir, "players/session_id=g2/notes.txt"),
+	} {
 		if _, err := os.Stat(p); err != nil {
-			t.Errorf("RemoveOutputs removed %s", p)
+			t.Errorf("removing the tables removed %s", p)
 		}
+	}
+	// Emptied partitions and table directories go; those holding something
+	// else stay.
+	for _, p := range []string{"samples/session_id=g2", "samples/session_id=a%2Fb", "quality"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("%s left, empty", p)
+		}
+	}
+}
+
+// mustList is ListTables, or the test fails.
+func mustList(t *testing.T, dir string) []TableFile {
+	t.Helper()
+	files, err := ListTables(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestListTables(t *testing.T) {
+	dir := t.TempDir()
+	touch(t, dir, "samples.parquet", "players.arrow", "samples/session_id=a%3Db/part-0.parquet",
+		"samples/session_id=a%3Db/part-1.parquet", "quality/session_id=g1/part-0.arrow", "nota/session_id=g1/part-0.arrow",
+		"samples/session_id=g3/.part-0.parquet.tmp-1")
+	var got []string
+	for _, f := range mustList(t, dir) {
+		rel, _ := filepath.Rel(dir, f.Path)
+		got = append(got, fmt.Sprintf("%s %q %v", filepath.ToSlash(rel), f.SessionID, f.Hive))
+	}
+	want := []string{
+		`samples.parquet "" false`, `samples/session_id=a%3Db/part-0.parquet "a=b" true`,
+		`players.arrow "" false`, `quality/session_id=g1/part-0.arrow "g1" true`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ListTables:\n got %q\nwant %q", got, want)
+	}
+	if files, err := ListTables(filepath.Join(dir, "missing")); err != nil || len(files) != 0 {
+		t.Errorf("a missing directory: %v, %v", files, err)
 	}
 }
 

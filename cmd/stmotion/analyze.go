@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"sync"
@@ -51,10 +53,13 @@ Outputs under --out:
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
                  heatmaps per team, player and ball, shot charts, PNG and SVG
-A run replaces the outputs of its own sessions. An --out holding tables it
-would not replace (other sessions' partitions, one-session tables of another
-session) is refused before any work, as readers would take them for part of
-its output; --overwrite removes them first.
+A run replaces the outputs of its own sessions: what a session does not
+write again (tables of the other --format, images of players no longer
+there) is removed. An --out holding tables it would not replace (other
+sessions' partitions, one-session tables of another session) is refused
+before any work, as readers would take them for part of its output; with
+--overwrite they are removed once an input has been analysed. Only files
+analyze writes are removed: a user's own files under --out stay.
 
 A short report per team, the quality counts and the grid rate and sensor
 noise the engine ran with go to stdout; problems go to stderr, each with its
@@ -130,9 +135,11 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group")
 	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
-	fs.BoolVar(&cfg.overwrite, "overwrite", false, "remove the tables, images and summary.json an earlier run left under --out before writing\n"+
-		"(nothing else there is touched); without it, a --out holding tables of sessions this run\n"+
-		"would not replace is refused, since readers would take them for part of its output")
+	fs.BoolVar(&cfg.overwrite, "overwrite", false, "once an input has been analysed, remove the tables, images and summary.json that earlier\n"+
+		"runs wrote under --out and this run did not (only files analyze writes: nothing else there\n"+
+		"is touched; a run that analyses no input removes nothing); without it, a --out holding\n"+
+		"tables of sessions this run would not replace is refused, since readers would take them\n"+
+		"for part of its output")
 	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), analyzeUsage)
@@ -202,7 +209,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
 	hive := total > 1
-	if err := prepareOut(&cfg, inputs, hive); err != nil {
+	prev, err := prepareOut(&cfg, inputs, hive)
+	if err != nil {
 		return err
 	}
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
@@ -223,9 +231,6 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		sums = append(sums, r.summary)
 	}
-	for _, f := range failed {
-		fmt.Fprintf(stderr, "stmotion analyze: %s\n", f.Error)
-	}
 	if len(sums) > 0 {
 		var doc any = sums[0]
 		if hive {
@@ -234,6 +239,15 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err := export.WriteJSON(filepath.Join(cfg.out, export.SummaryFile), doc, cfg.fsync); err != nil {
 			return err
 		}
+	}
+	if err := tidyOut(&cfg, prev, hive, inputs, results, len(sums) > 0); err != nil {
+		return err
+	}
+	for _, f := range failed {
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", f.Error)
+	}
+	if cfg.overwrite && len(inputs) > 0 && len(sums) == 0 {
+		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays\n", cfg.out)
 	}
 	if !cfg.quiet {
 		for i := range sums {
@@ -247,38 +261,161 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return ctx.Err()
 }
 
-// prepareOut makes --out ready for the outputs of inputs: with
-// --overwrite it removes what an earlier run left there; otherwise it
-// refuses an --out holding tables this run would not replace (other
-// sessions' partitions, or one-session tables of another session or
-// layout), which readers of the directory would take for part of its
-// dataset, as DuckDB's COPY refuses a non-empty directory.
-func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) error {
-	if cfg.overwrite {
-		if err := export.RemoveOutputs(cfg.out); err != nil {
-			return fmt.Errorf("analyze: --overwrite: %w", err)
-		}
-		for _, p := range []string{imageDir(cfg, "", false), filepath.Join(cfg.out, export.SummaryFile)} {
-			if err := os.RemoveAll(p); err != nil {
-				return fmt.Errorf("analyze: --overwrite: %w", err)
-			}
-		}
-		return nil
-	}
+// prepareOut makes --out ready for the outputs of inputs and returns what
+// earlier runs left there (for tidyOut). Without --overwrite it refuses an
+// --out holding tables this run would not replace (other sessions'
+// partitions, or one-session tables of another session or layout), which
+// readers of the directory would take for part of its dataset, as DuckDB's
+// COPY refuses a non-empty directory. With --overwrite nothing is removed
+// yet: only once an input has been analysed (tidyOut), so that a run with
+// nothing to write leaves an earlier one's outputs in place.
+func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) (export.Outputs, error) {
 	if len(inputs) == 0 {
-		return nil // nothing will be written
+		return export.Outputs{}, nil // nothing will be written
 	}
 	prev, err := export.FindOutputs(cfg.out)
 	if err != nil {
-		return fmt.Errorf("analyze: --out: %w", err)
+		return prev, fmt.Errorf("analyze: --out: %w", err)
+	}
+	if cfg.overwrite {
+		return prev, nil
 	}
 	ids := make([]string, len(inputs))
 	for i, in := range inputs {
 		ids[i] = in.sessionID
 	}
 	if f := prev.Foreign(ids, hive); f != "" {
-		return fmt.Errorf("analyze: --out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there first", cfg.out, f)
+		return prev, fmt.Errorf("analyze: --out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there once an input is analysed", cfg.out, f)
 	}
+	return prev, nil
+}
+
+// tidyOut removes, once the inputs have run, what earlier runs wrote under
+// --out that would misdescribe this run, and only files stmotion writes
+// (export.ListTables, listImages, summary.json); a user's own files and the
+// directories holding them stay.
+//
+//   - A session of this run that succeeded loses what it did not write
+//     this time: its tables of the other --format, its images of players
+//     no longer there (or all of them with --images=false).
+//   - With --overwrite and at least one session analysed, every other
+//     output goes too: other sessions' partitions and images, one-session
+//     tables of another layout, the earlier summary.json.
+//
+// The one-session files (<table>.parquet, images/*.png, ...) are the
+// session's that the earlier summary.json names (prev.FlatSession), and
+// those of this run's one session when it is a one-session run without
+// --overwrite (prepareOut refused any other session's).
+func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input, results []analyzeResult, wroteSummary bool) error {
+	keep := map[string]bool{}
+	ok := map[string]bool{} // this run's sessions analysed
+	for i, r := range results {
+		ok[inputs[i].sessionID] = r.err == nil
+		for _, f := range r.files {
+			keep[filepath.Clean(f)] = true
+		}
+	}
+	summary := filepath.Join(cfg.out, export.SummaryFile)
+	if wroteSummary {
+		keep[filepath.Clean(summary)] = true
+	}
+	all := cfg.overwrite && wroteSummary
+	flat := prev.FlatSession
+	if !hive && !cfg.overwrite && len(inputs) == 1 {
+		flat = inputs[0].sessionID
+	}
+	drop := func(path, id string) bool {
+		return !keep[filepath.Clean(path)] && (all || id != "" && ok[id])
+	}
+	tables, err := export.ListTables(cfg.out)
+	if err != nil {
+		return fmt.Errorf("analyze: --out: %w", err)
+	}
+	for _, f := range tables {
+		id := f.SessionID
+		if !f.Hive {
+			id = flat
+		}
+		if drop(f.Path, id) {
+			if err := export.RemoveTableFile(f); err != nil {
+				return fmt.Errorf("analyze: --out: %w", err)
+			}
+		}
+	}
+	images, err := listImages(cfg.out)
+	if err != nil {
+		return fmt.Errorf("analyze: --out: %w", err)
+	}
+	for _, f := range images {
+		id := f.sessionID
+		if !f.hive {
+			id = flat
+		}
+		if drop(f.path, id) {
+			if err := removeImage(cfg.out, f); err != nil {
+				return fmt.Errorf("analyze: --out: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// chartName matches the names of the images analyze draws
+// (pipeline.RenderImages): heatmap_<scope>_<id> and shots_all,
+// shots_team_<id>, as PNG and SVG. Only those are analyze's to remove.
+var chartName = regexp.MustCompile(`^(heatmap_(player|team|ball)_-?[0-9]+|shots_all|shots_team_-?[0-9]+)\.(png|svg)$`)
+
+// imageFile is an image analyze drew under --out, as listImages finds it.
+type imageFile struct {
+	path      string
+	sessionID string // of its images/session_id=<id>/; "" under images/
+	hive      bool
+}
+
+// listImages lists the images analyze draws under out (chartName): in
+// images/ (one session) and in images/session_id=<id>/ (several).
+func listImages(out string) ([]imageFile, error) {
+	root := imageDir(&analyzeConfig{out: out}, "", false)
+	ents, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var files []imageFile
+	for _, e := range ents {
+		if e.Type().IsRegular() && chartName.MatchString(e.Name()) {
+			files = append(files, imageFile{path: filepath.Join(root, e.Name())})
+			continue
+		}
+		id, ok := export.PartitionSession(e.Name())
+		if !ok || !e.IsDir() {
+			continue
+		}
+		sub, err := os.ReadDir(filepath.Join(root, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range sub {
+			if f.Type().IsRegular() && chartName.MatchString(f.Name()) {
+				files = append(files, imageFile{path: filepath.Join(root, e.Name(), f.Name()), sessionID: id, hive: true})
+			}
+		}
+	}
+	return files, nil
+}
+
+// removeImage removes f, then its session's directory and images/ if
+// that left them empty.
+func removeImage(out string, f imageFile) error {
+	if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if f.hive {
+		os.Remove(filepath.Dir(f.path))
+	}
+	os.Remove(imageDir(&analyzeConfig{out: out}, "", false))
 	return nil
 }
 
@@ -403,7 +540,8 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 // analyzeResult is what one input gave.
 type analyzeResult struct {
 	summary  export.SessionSummary
-	rows     int64 // samples rows written
+	rows     int64    // samples rows written
+	files    []string // the tables and images written, under --out
 	warnings []string
 	err      error
 }
@@ -432,6 +570,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 		res.summary.Source = in.source
 	}
 	res.summary.SetTables(cfg.out, r.Writer())
+	res.files = append(res.files, r.Writer().Paths()...)
 	res.rows = r.Writer().Rows(export.TableSamples)
 	if cfg.images {
 		dir := imageDir(cfg, in.sessionID, hive)
@@ -439,6 +578,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 		if err != nil {
 			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
 		}
+		res.files = append(res.files, files...)
 		for _, f := range files {
 			if rel, err := filepath.Rel(cfg.out, f); err == nil {
 				f = filepath.ToSlash(rel)

@@ -588,6 +588,113 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 	}
 }
 
+// listFiles lists the files under dir, relative to it, sorted.
+func listFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	return files
+}
+
+// userFiles are files of a user's own under an --out, where analyze
+// writes tables and images: it must never remove them.
+var userFiles = []string{"notes.md", "samples/mine/keep.txt", "images/keep.png"}
+
+// diffFiles says which of got and want (sorted) are only in one of them,
+// or "" when they are the same.
+func diffFiles(got, want []string) string {
+	var d []string
+	for _, f := range got {
+		if _, ok := slices.BinarySearch(want, f); !ok {
+			d = append(d, "+"+f)
+		}
+	}
+	for _, f := range want {
+		if _, ok := slices.BinarySearch(got, f); !ok {
+			d = append(d, "-"+f)
+		}
+	}
+	return strings.Join(d, " ")
+}
+
+// touchFiles creates files (and their directories) under dir.
+func touchFiles(t *testing.T, dir string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// --overwrite removes only what analyze writes (tables, its images,
+// summary.json), and only once an input has been analysed: a run with
+// nothing to write leaves the earlier outputs as they were.
+func TestAnalyzeOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2, g3 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2"), shortBundle(t, dir, "g3")
+	for _, b := range []string{g1, g2, g3} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	garbage := filepath.Join(dir, "garbage.jsonl")
+	if err := os.WriteFile(garbage, []byte("not json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", g1, g2); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	// A partition of a session of the user's own, too: --overwrite
+	// removes no file it did not write, and so leaves it.
+	mine := append(slices.Clone(userFiles), "players/session_id=x/README")
+	touchFiles(t, out, mine...)
+	before := listFiles(t, out)
+
+	for _, in := range []string{filepath.Join(dir, "missing.jsonl"), garbage} {
+		stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--overwrite", in)
+		if exitCode(err) != 1 || !strings.Contains(stdout, "0 of 1 inputs analysed") {
+			t.Errorf("--overwrite %s: exit %d, stdout %q; want 1 and 0 of 1", in, exitCode(err), stdout)
+		}
+		if d := diffFiles(listFiles(t, out), before); d != "" {
+			t.Errorf("--overwrite %s analysed nothing but changed --out: %s\n%s", in, d, stderr)
+		}
+	}
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--overwrite", g3)
+	if err != nil {
+		t.Fatalf("--overwrite g3: %v\n%s", err, stderr)
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	want := append([]string{"summary.json"}, mine...)
+	for _, tb := range export.Tables() {
+		want = append(want, tb.String()+".parquet")
+	}
+	want = append(want, sum.Images...)
+	slices.Sort(want)
+	if d := diffFiles(listFiles(t, out), want); d != "" {
+		t.Errorf("after --overwrite g3, --out differs from g3's outputs and the user's files: %s", d)
+	}
+}
+
 // A session id from the input cannot place files outside --out, and
 // names its images' directory as it names the tables' partitions, with one
 // '=' (readers split the name there).
