@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"text/tabwriter"
@@ -55,11 +57,14 @@ Outputs under --out:
                  heatmaps per team, player and ball, shot charts, PNG and SVG
 A run replaces the outputs of its own sessions: what a session does not
 write again (tables of the other --format, images of players no longer
-there) is removed. An --out holding tables it would not replace (other
-sessions' partitions, one-session tables of another session) is refused
-before any work, as readers would take them for part of its output; with
---overwrite they are removed once an input has been analysed. Only files
-analyze writes are removed: a user's own files under --out stay.
+there) is removed, and a session that fails loses all its earlier outputs
+(tables, images, a summary.json naming it), which would read as this
+run's; its failure message says so. An --out holding tables it would not
+replace (other sessions' partitions, one-session tables of another
+session) is refused before any work, as readers would take them for part
+of its output; with --overwrite they are removed once an input has been
+analysed. Only files analyze writes are removed: a user's own files under
+--out stay.
 
 A short report per team, the quality counts and the grid rate and sensor
 noise the engine ran with go to stdout; problems go to stderr, each with its
@@ -221,12 +226,14 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	progress.Finish()
 
 	var sums []export.SessionSummary
+	failedIDs := make([]string, len(failed)) // of each failure; "" before it had one
 	for i, r := range results {
 		for _, w := range r.warnings {
 			fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
 		}
 		if r.err != nil {
 			failed = append(failed, export.FailedInput{Source: inputs[i].path, Error: r.err.Error()})
+			failedIDs = append(failedIDs, inputs[i].sessionID)
 			continue
 		}
 		sums = append(sums, r.summary)
@@ -240,14 +247,19 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	if err := tidyOut(&cfg, prev, hive, inputs, results, len(sums) > 0); err != nil {
+	removed, err := tidyOut(&cfg, prev, hive, inputs, results, len(sums) > 0)
+	if err != nil {
 		return err
 	}
-	for _, f := range failed {
-		fmt.Fprintf(stderr, "stmotion analyze: %s\n", f.Error)
+	for i, f := range failed {
+		msg := f.Error
+		if id := failedIDs[i]; id != "" && removed[id] > 0 {
+			msg += fmt.Sprintf(" (removed from %s the %s an earlier run wrote for session %s: a failed session keeps no outputs)", cfg.out, plural(removed[id], "file"), id)
+		}
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", msg)
 	}
 	if cfg.overwrite && len(inputs) > 0 && len(sums) == 0 {
-		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays\n", cfg.out)
+		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays (but for the failed sessions' own outputs)\n", cfg.out)
 	}
 	if !cfg.quiet {
 		for i := range sums {
@@ -293,11 +305,16 @@ func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) (export.Outputs, 
 // tidyOut removes, once the inputs have run, what earlier runs wrote under
 // --out that would misdescribe this run, and only files stmotion writes
 // (export.ListTables, listImages, summary.json); a user's own files and the
-// directories holding them stay.
+// directories holding them stay. It returns the number of files removed per
+// session id.
 //
 //   - A session of this run that succeeded loses what it did not write
 //     this time: its tables of the other --format, its images of players
 //     no longer there (or all of them with --images=false).
+//   - A session that failed loses all of its earlier outputs: readers would
+//     take its old tables for this run's, while the summary lists it as
+//     failed. So does summary.json when no input succeeded (none is
+//     written then) and it names a failed session.
 //   - With --overwrite and at least one session analysed, every other
 //     output goes too: other sessions' partitions and images, one-session
 //     tables of another layout, the earlier summary.json.
@@ -306,11 +323,15 @@ func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) (export.Outputs, 
 // session's that the earlier summary.json names (prev.FlatSession), and
 // those of this run's one session when it is a one-session run without
 // --overwrite (prepareOut refused any other session's).
-func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input, results []analyzeResult, wroteSummary bool) error {
+func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input, results []analyzeResult, wroteSummary bool) (map[string]int, error) {
 	keep := map[string]bool{}
-	ok := map[string]bool{} // this run's sessions analysed
+	ok := map[string]bool{} // this run's sessions: true when analysed
+	var failedIDs []string
 	for i, r := range results {
 		ok[inputs[i].sessionID] = r.err == nil
+		if r.err != nil {
+			failedIDs = append(failedIDs, inputs[i].sessionID)
+		}
 		for _, f := range r.files {
 			keep[filepath.Clean(f)] = true
 		}
@@ -324,12 +345,20 @@ func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input,
 	if !hive && !cfg.overwrite && len(inputs) == 1 {
 		flat = inputs[0].sessionID
 	}
+	removed := map[string]int{}
 	drop := func(path, id string) bool {
-		return !keep[filepath.Clean(path)] && (all || id != "" && ok[id])
+		if keep[filepath.Clean(path)] {
+			return false
+		}
+		if _, ours := ok[id]; !all && (id == "" || !ours) {
+			return false
+		}
+		removed[id]++
+		return true
 	}
 	tables, err := export.ListTables(cfg.out)
 	if err != nil {
-		return fmt.Errorf("analyze: --out: %w", err)
+		return nil, fmt.Errorf("analyze: --out: %w", err)
 	}
 	for _, f := range tables {
 		id := f.SessionID
@@ -338,13 +367,13 @@ func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input,
 		}
 		if drop(f.Path, id) {
 			if err := export.RemoveTableFile(f); err != nil {
-				return fmt.Errorf("analyze: --out: %w", err)
+				return nil, fmt.Errorf("analyze: --out: %w", err)
 			}
 		}
 	}
 	images, err := listImages(cfg.out)
 	if err != nil {
-		return fmt.Errorf("analyze: --out: %w", err)
+		return nil, fmt.Errorf("analyze: --out: %w", err)
 	}
 	for _, f := range images {
 		id := f.sessionID
@@ -353,11 +382,48 @@ func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input,
 		}
 		if drop(f.path, id) {
 			if err := removeImage(cfg.out, f); err != nil {
-				return fmt.Errorf("analyze: --out: %w", err)
+				return nil, fmt.Errorf("analyze: --out: %w", err)
 			}
 		}
 	}
-	return nil
+	if !wroteSummary && len(failedIDs) > 0 {
+		if id := summaryNames(summary, failedIDs); id != "" {
+			if err := os.Remove(summary); err != nil {
+				return nil, fmt.Errorf("analyze: --out: %w", err)
+			}
+			removed[id]++
+		}
+	}
+	return removed, nil
+}
+
+// summaryNames returns the first of ids that the summary.json at path
+// names as a session (its session_id, or one of its sessions[]), or ""
+// (also when there is no such file or it does not parse).
+func summaryNames(path string, ids []string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var sum struct {
+		SessionID string `json:"session_id"`
+		Sessions  []struct {
+			SessionID string `json:"session_id"`
+		} `json:"sessions"`
+	}
+	if json.Unmarshal(data, &sum) != nil {
+		return ""
+	}
+	named := []string{sum.SessionID}
+	for _, s := range sum.Sessions {
+		named = append(named, s.SessionID)
+	}
+	for _, id := range ids {
+		if slices.Contains(named, id) {
+			return id
+		}
+	}
+	return ""
 }
 
 // chartName matches the names of the images analyze draws

@@ -695,6 +695,69 @@ func TestAnalyzeOverwrite(t *testing.T) {
 	}
 }
 
+// A session that fails keeps none of the outputs an earlier run wrote
+// for it (its old tables would read as this run's, while the summary lists
+// it as failed), and says so; one that succeeds keeps only what it wrote
+// this time (not its tables of another --format). A user's files stay.
+func TestAnalyzeFailedRerun(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	for _, b := range []string{g1, g2} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spoil := func(b string) {
+		t.Helper()
+		f, err := os.OpenFile(filepath.Join(b, decode.BundleMessages), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString("{oops\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hive, one := t.TempDir(), t.TempDir()
+	for _, run := range [][]string{{"--out", hive, "--format", "arrow", g1, g2}, {"--out", one, g2}} {
+		if _, stderr, err := runAnalyzeArgs(t, append([]string{"--quiet"}, run...)...); err != nil {
+			t.Fatalf("analyze %v: %v\n%s", run, err, stderr)
+		}
+		touchFiles(t, run[1], userFiles...)
+	}
+	spoil(g2)
+
+	// Several sessions: g2 fails, g1 is analysed again as Parquet.
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", hive, "--quiet", "--strict", g1, g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") {
+		t.Fatalf("--strict g1 g2: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	if !strings.Contains(stderr, "an earlier run wrote for session g2: a failed session keeps no outputs") {
+		t.Errorf("stderr does not say g2's earlier outputs were removed:\n%s", stderr)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(hive, "summary.json"), &multi)
+	want := append([]string{"summary.json"}, userFiles...)
+	for _, tb := range export.Tables() {
+		want = append(want, tb.String()+"/session_id=g1/part-0.parquet")
+	}
+	want = append(want, multi.Sessions[0].Images...)
+	slices.Sort(want)
+	if d := diffFiles(listFiles(t, hive), want); d != "" {
+		t.Errorf("after g2 failed, --out differs from g1's outputs and the user's files: %s", d)
+	}
+
+	// One session: its tables, images and summary.json go.
+	stdout, stderr, err = runAnalyzeArgs(t, "--out", one, "--quiet", "--strict", g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "0 of 1 inputs analysed") || !strings.Contains(stderr, "a failed session keeps no outputs") {
+		t.Fatalf("--strict g2: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	want = slices.Sorted(slices.Values(userFiles))
+	if d := diffFiles(listFiles(t, one), want); d != "" {
+		t.Errorf("after the one session failed, --out differs from the user's files: %s", d)
+	}
+}
+
 // A session id from the input cannot place files outside --out, and
 // names its images' directory as it names the tables' partitions, with one
 // '=' (readers split the name there).
