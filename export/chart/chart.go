@@ -24,6 +24,16 @@ const (
 // ErrFormat is returned for an unknown format name or value.
 var ErrFormat = errors.New("chart: unknown image format")
 
+// ErrTooLarge is returned for a chart of more than MaxPixels pixels.
+var ErrTooLarge = errors.New("chart: image too large")
+
+// MaxPixels bounds a chart's width × height in pixels: 16 Mpx (64 MiB of
+// RGBA), about 40 times a heatmap of the default 1 m margin at the default
+// scale (878 × 490 px). Only a cell size or scale no one means gets there,
+// a 1000 m cell drawing a 24 000 px square, and drawing it would take
+// gigabytes or overflow the canvas's pixel offsets.
+const MaxPixels = 1 << 24
+
 // ParseFormat reads "png" or "svg" (case-insensitive).
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -114,6 +124,19 @@ const (
 	shotLegendW = 220
 )
 
+// canvasSize is the size in pixels of a chart (what, for the error)
+// showing wM × hM metres at scale px/m, plus extraW × extraH px of margins
+// and legend; an error wrapping ErrTooLarge when that is more than
+// MaxPixels or not finite. It computes in float64, which cannot overflow.
+func canvasSize(what string, wM, hM, scale float64, extraW, extraH int) (w, h int, err error) {
+	fw := math.Ceil(wM*scale) + float64(extraW)
+	fh := math.Ceil(hM*scale) + float64(extraH)
+	if !(fw >= 1 && fh >= 1 && fw*fh <= MaxPixels) {
+		return 0, 0, fmt.Errorf("%w: %s, %.4g × %.4g px (%.4g × %.4g m at %.4g px/m), at most %d px", ErrTooLarge, what, fw, fh, wM, hM, scale, MaxPixels)
+	}
+	return int(fw), int(fh), nil
+}
+
 func newCanvas(f Format, w, h int) (canvas, error) {
 	switch f {
 	case PNG:
@@ -152,8 +175,10 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 	o.defaults()
 	gg := g.Geom
 	wM, hM := float64(gg.NX)*gg.Cell_m, float64(gg.NY)*gg.Cell_m
-	W := int(math.Ceil(wM*o.Scale)) + 2*margin_px + legendW
-	H := int(math.Ceil(hM*o.Scale)) + 2*margin_px + titleH_px
+	W, H, err := canvasSize(fmt.Sprintf("heatmap of %d × %d cells of %g m", gg.NX, gg.NY, gg.Cell_m), wM, hM, o.Scale, 2*margin_px+legendW, 2*margin_px+titleH_px)
+	if err != nil {
+		return err
+	}
 	c, err := newCanvas(f, W, H)
 	if err != nil {
 		return err
@@ -223,8 +248,10 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	minX, maxX := -pad_m, t.Length_m/2+pad_m
 	minY, maxY := -t.Width_m/2-pad_m, t.Width_m/2+pad_m
 	wM, hM := maxX-minX, maxY-minY
-	W := int(math.Ceil(wM*o.Scale)) + 2*margin_px + shotLegendW
-	H := int(math.Ceil(hM*o.Scale)) + 2*margin_px + titleH_px
+	W, H, err := canvasSize("shot chart", wM, hM, o.Scale, 2*margin_px+shotLegendW, 2*margin_px+titleH_px)
+	if err != nil {
+		return err
+	}
 	c, err := newCanvas(f, W, H)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/geom"
 	"github.com/stmotion/stmotion/track/heatmap"
 )
 
@@ -165,6 +166,37 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := ParseFormat("jpeg"); !errors.Is(err, ErrFormat) {
 		t.Errorf("ParseFormat(jpeg) = %v, want ErrFormat", err)
+	}
+}
+
+// A chart too large to draw (a cell size or scale no one means) is an
+// error, in both formats, not a panic or gigabytes of pixels; the largest
+// allowed one is drawn.
+func TestTooLarge(t *testing.T) {
+	one := func(cell_m float64) *heatmap.Grid {
+		return &heatmap.Grid{Scope: heatmap.ScopePlayer, ID: 23, Geom: geom.Grid{MinX_m: -cell_m / 2, MinY_m: -cell_m / 2, Cell_m: cell_m, NX: 1, NY: 1}, Seconds: []float64{1}}
+	}
+	for _, f := range []Format{PNG, SVG} {
+		for _, c := range []struct {
+			name string
+			draw func(w *bytes.Buffer) error
+		}{
+			{"1000 m cell", func(w *bytes.Buffer) error { return Heatmap(w, f, one(1000), court.NBA, Options{}) }},
+			{"1e6 m cell", func(w *bytes.Buffer) error { return Heatmap(w, f, one(1e6), court.NBA, Options{}) }},
+			{"infinite cell", func(w *bytes.Buffer) error { return Heatmap(w, f, one(math.Inf(1)), court.NBA, Options{}) }},
+			{"1e9 px/m heatmap", func(w *bytes.Buffer) error { return Heatmap(w, f, sampleGrid(), court.NBA, Options{Scale: 1e9}) }},
+			{"1e9 px/m shot chart", func(w *bytes.Buffer) error { return ShotChart(w, f, sampleShots(), court.NBA, Options{Scale: 1e9}) }},
+		} {
+			var b bytes.Buffer
+			if err := c.draw(&b); !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%s %s: error %v, want ErrTooLarge", f, c.name, err)
+			}
+		}
+	}
+	// A 1 × 1 grid of 160 m cells is just under MaxPixels at 24 px/m.
+	var b bytes.Buffer
+	if err := Heatmap(&b, PNG, one(160), court.NBA, Options{}); err != nil {
+		t.Errorf("160 m cell: %v", err)
 	}
 }
 
