@@ -318,10 +318,15 @@ func TestAnalyzeFlags(t *testing.T) {
 	for _, c := range []string{"0.049", "0.002", "10.01", "1000", "1e6", "-1", "NaN", "+Inf"} {
 		f([]string{"--cell", c, "x"}, 2, ": want a size from 0.05 to 10 m")
 	}
+	// --batch-rows: 1024 to 2 Mi. 0 and below were one row a group (a
+	// 200 MB samples file, 50 s); far above, buffers of gigabytes.
+	for _, n := range []string{"0", "-1", "1023", "2097153", "1000000000"} {
+		f([]string{"--batch-rows", n, "x"}, 2, "--batch-rows "+n+": want 1024 to 2097152 rows")
+	}
 	// Accepted: the run goes on to the input, which fails.
 	missing := filepath.Join(t.TempDir(), "missing.jsonl")
-	for _, c := range []string{"0.05", "10"} {
-		f([]string{"--out", t.TempDir(), "--cell", c, missing}, 1, "missing.jsonl: no such file")
+	for _, args := range [][]string{{"--cell", "0.05"}, {"--cell", "10"}, {"--batch-rows", "1024"}, {"--batch-rows", "2097152"}} {
+		f(append(args, "--out", t.TempDir(), missing), 1, "missing.jsonl: no such file")
 	}
 	f([]string{"--nope"}, 2, "flag provided but not defined")
 }
