@@ -126,7 +126,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"team that held it). Attacking directions are learned from the detected shots; a team\n"+
 		"and period without any (nor shots of the other team) stays unfolded")
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", minCell_m, maxCell_m))
-	fs.Float64Var(&cfg.hz, "hz", 0, "output grid `rate` in Hz (0: the feed's median sample rate)")
+	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
+		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode or is cut short (default: count, report and skip them)")
 	fs.BoolVar(&cfg.mirrored, "allow-mirrored", false, "accept a court.json whose corners ne, se, sw, nw run counterclockwise: the sensor\n"+
 		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
@@ -169,8 +170,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.batchRows < minBatchRows || cfg.batchRows > maxBatchRows {
 		return usageError(fs, fmt.Errorf("--batch-rows %d: want %d to %d rows", cfg.batchRows, minBatchRows, maxBatchRows))
 	}
-	if cfg.hz < 0 {
-		return usageError(fs, fmt.Errorf("--hz %g: want a rate ≥ 0", cfg.hz))
+	if err := checkGridRate(cfg.hz); err != nil {
+		return usageError(fs, err)
 	}
 	// A --court or --roster that cannot be read, or a court that is not
 	// valid, would fail every input without its own: say it once, before
@@ -512,6 +513,22 @@ func checkCell(cell_m float64) error {
 // samples table holds two buffers of that many rows, 55 bytes a row: at
 // the top, 230 MB.
 const minBatchRows, maxBatchRows = 1 << 10, 1 << 21
+
+// minRate_Hz and maxRate_Hz bound --hz as the engine does:
+// track.Config.Rate_Hz above 1000 Hz is an invalid config, which failed
+// every input one by one, and below 1 Hz the grid period is clamped to
+// 1000 ms (track/estimate.go, maxPeriod_ms), so a slower rate was silently
+// run at 1 Hz. TestGridRateBounds checks these against the engine.
+const minRate_Hz, maxRate_Hz float64 = 1, 1000
+
+// checkGridRate is the check of an --hz flag (analyze's, and live's, which
+// is "as analyze's --hz"): 0 (the feed's rate) or a rate the engine runs.
+func checkGridRate(hz float64) error {
+	if !(hz == 0 || hz >= minRate_Hz && hz <= maxRate_Hz) {
+		return fmt.Errorf("--hz %g: want a rate from %g to %g Hz, or 0 for the feed's own", hz, minRate_Hz, maxRate_Hz)
+	}
+	return nil
+}
 
 // readCourtFlag reads and checks the court.json of command's --court
 // (nil when path is ""): a court that cannot be used fails the command

@@ -22,6 +22,7 @@ import (
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
 )
 
 // shortBundle writes a 30-second simulated game bundle under dir/name.
@@ -323,12 +324,51 @@ func TestAnalyzeFlags(t *testing.T) {
 	for _, n := range []string{"0", "-1", "1023", "2097153", "1000000000"} {
 		f([]string{"--batch-rows", n, "x"}, 2, "--batch-rows "+n+": want 1024 to 2097152 rows")
 	}
+	// --hz: 0, or 1 to 1000 Hz as the engine runs. Below 1 Hz ran
+	// silently at 1 Hz; above 1000, every input failed with "track:
+	// invalid config".
+	for _, hz := range []string{"0.5", "0.001", "1000.5", "1e9", "-1", "NaN"} {
+		f([]string{"--hz", hz, "x"}, 2, ": want a rate from 1 to 1000 Hz, or 0 for the feed's own")
+	}
 	// Accepted: the run goes on to the input, which fails.
 	missing := filepath.Join(t.TempDir(), "missing.jsonl")
-	for _, args := range [][]string{{"--cell", "0.05"}, {"--cell", "10"}, {"--batch-rows", "1024"}, {"--batch-rows", "2097152"}} {
+	for _, args := range [][]string{
+		{"--cell", "0.05"}, {"--cell", "10"}, {"--batch-rows", "1024"}, {"--batch-rows", "2097152"},
+		{"--hz", "0"}, {"--hz", "1"}, {"--hz", "1000"},
+	} {
 		f(append(args, "--out", t.TempDir(), missing), 1, "missing.jsonl: no such file")
 	}
 	f([]string{"--nope"}, 2, "flag provided but not defined")
+}
+
+// --hz's bounds are the engine's: it runs minRate_Hz and maxRate_Hz as
+// asked (a grid of 1000 and 1 ms), refuses a rate above maxRate_Hz, and
+// runs a rate below minRate_Hz at minRate_Hz, which is why --hz refuses it.
+func TestGridRateBounds(t *testing.T) {
+	period := func(hz float64) (int64, error) {
+		cfg := track.DefaultConfig()
+		cfg.Rate_Hz = hz
+		s, err := track.NewSession(cfg, track.Meta{})
+		if err != nil {
+			return 0, err
+		}
+		return s.Period_ms(), nil
+	}
+	for _, c := range []struct {
+		hz       float64
+		period   int64
+		rejected bool
+	}{
+		{minRate_Hz, 1000, false},
+		{maxRate_Hz, 1, false},
+		{math.Nextafter(maxRate_Hz, math.Inf(1)), 0, true},
+		{minRate_Hz / 2, 1000, false}, // clamped: not the rate asked
+	} {
+		p, err := period(c.hz)
+		if rejected := errors.Is(err, track.ErrConfig); rejected != c.rejected || !c.rejected && (err != nil || p != c.period) {
+			t.Errorf("engine at %g Hz: period %d ms, error %v; want %d ms, rejected %v", c.hz, p, err, c.period, c.rejected)
+		}
+	}
 }
 
 // Every flag the code defines is described by --help.
