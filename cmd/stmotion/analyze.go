@@ -79,7 +79,12 @@ LIVE marker: live-only figures are 0), and timestamps that look wrong
 (before 2000: seconds, not milliseconds; more than 10 % duplicates).
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
-1 when any input failed, and the last line says how many succeeded.
+0 when every input was analysed and 1 when any failed; either way the last
+line of stdout says how many were. It is 2, without that line and before
+any input is analysed or output written, when the command line cannot be
+carried out: a bad flag, a --court or --roster that cannot be used, an
+--out that cannot be a directory or that holds tables this run would not
+replace (see above).
 
 Flags:
 `
@@ -177,27 +182,27 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// valid, would fail every input without its own: say it once, before
 	// any work.
 	if cfg.court, err = readCourtFlag("analyze", cfg.courtPath, cfg.mirrored); err != nil {
-		return err
+		return setupError(stderr, err)
 	}
 	if cfg.roster, err = readRosterFlag("analyze", cfg.rosterPath); err != nil {
-		return err
+		return setupError(stderr, err)
 	}
 	// An --out that cannot be a directory fails every input alike: say it
 	// once, before any work.
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return fmt.Errorf("analyze: --out: %w", err)
+		return setupError(stderr, fmt.Errorf("analyze: --out: %w", err))
 	}
 	args = fs.Args()
 	sample := ""
 	if len(args) == 0 {
 		dir, err := os.MkdirTemp("", "stmotion-sample-")
 		if err != nil {
-			return err
+			return setupError(stderr, fmt.Errorf("analyze: built-in sample: %w", err))
 		}
 		defer os.RemoveAll(dir)
 		path, err := pipeline.WriteSample(ctx, dir)
 		if err != nil {
-			return err
+			return setupError(stderr, fmt.Errorf("analyze: built-in sample: %w", err))
 		}
 		fmt.Fprintln(stderr, "stmotion analyze: no input given: analysing the built-in sample game")
 		args, sample = []string{path}, path
@@ -220,7 +225,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	hive := total > 1
 	prev, err := prepareOut(&cfg, inputs, hive)
 	if err != nil {
-		return err
+		return setupError(stderr, err)
 	}
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
 	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {
@@ -242,19 +247,20 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		sums = append(sums, r.summary)
 	}
+	// From here on the run ends with its count line, also when writing
+	// summary.json or tidying --out fails (exit status 1).
+	var outErr error
+	wroteSummary := false
 	if len(sums) > 0 {
 		var doc any = sums[0]
 		if hive {
 			doc = export.MultiSummary{Sessions: sums, Failed: failed}
 		}
-		if err := export.WriteJSON(filepath.Join(cfg.out, export.SummaryFile), doc, cfg.fsync); err != nil {
-			return err
-		}
+		outErr = export.WriteJSON(filepath.Join(cfg.out, export.SummaryFile), doc, cfg.fsync)
+		wroteSummary = outErr == nil
 	}
-	removed, err := tidyOut(&cfg, prev, hive, inputs, results, len(sums) > 0)
-	if err != nil {
-		return err
-	}
+	removed, err := tidyOut(&cfg, prev, hive, inputs, results, wroteSummary)
+	outErr = errors.Join(outErr, err)
 	for i, f := range failed {
 		msg := f.Error
 		if id := failedIDs[i]; id != "" && removed[id] > 0 {
@@ -270,8 +276,11 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			writeReport(stdout, &sums[i])
 		}
 	}
+	if outErr != nil {
+		fmt.Fprintf(stderr, "stmotion analyze: %v\n", outErr)
+	}
 	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s\n", len(sums), total, cfg.out)
-	if len(failed) > 0 {
+	if len(failed) > 0 || outErr != nil {
 		return exitError{code: 1}
 	}
 	return ctx.Err()
@@ -558,6 +567,14 @@ func readRosterFlag(command, path string) (*decode.Subscribe, error) {
 		return nil, fmt.Errorf("%s: --roster: %w", command, err)
 	}
 	return sub, nil
+}
+
+// setupError reports err (which starts "analyze: ") on stderr and returns
+// exit status 2: the command line could not be carried out, before any
+// input was analysed (see the usage's last paragraph).
+func setupError(stderr io.Writer, err error) error {
+	fmt.Fprintf(stderr, "stmotion %v\n", err)
+	return exitError{code: 2}
 }
 
 // usageError reports err as "stmotion <command>: err" followed by the

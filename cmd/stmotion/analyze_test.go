@@ -121,7 +121,8 @@ func TestAnalyzeStdin(t *testing.T) {
 }
 
 // An --out that cannot be a directory is one error before any input is
-// read, not one per input.
+// read, not one per input: a command line that cannot be carried out,
+// exit status 2 and no count line, as the help says.
 func TestAnalyzeBadOut(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "a-file")
@@ -129,9 +130,32 @@ func TestAnalyzeBadOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := filepath.Join(dir, "missing-input-never-read")
-	_, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, in)
-	if err == nil || !strings.Contains(err.Error(), "--out") || exitCode(err) != 1 || strings.Contains(stderr, in) {
-		t.Errorf("--out a file: error %v (exit %d), stderr %q", err, exitCode(err), stderr)
+	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, in)
+	if exitCode(err) != 2 || !strings.Contains(stderr, "stmotion analyze: --out: mkdir "+out+": not a directory") || strings.Contains(stderr, in) || stdout != "" {
+		t.Errorf("--out a file: exit %d, stdout %q, stderr %q; want 2, no count line and the --out error only", exitCode(err), stdout, stderr)
+	}
+}
+
+// The help says how the run ends: exit 0 or 1 with a count line when
+// inputs were analysed, 2 without one when the command line could not be
+// carried out. A summary.json that cannot be written fails the run (1) but
+// still ends with the count.
+func TestAnalyzeExitStatus(t *testing.T) {
+	_, help, _ := runAnalyzeArgs(t, "-h")
+	for _, want := range []string{"The exit status is\n0 when every input was analysed and 1 when any failed", "It is 2, without that line"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("--help lacks %q", want)
+		}
+	}
+	in := shortBundle(t, t.TempDir(), "g")
+	out := t.TempDir()
+	// summary.json a directory: it cannot be written over.
+	if err := os.MkdirAll(filepath.Join(out, "summary.json", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--images=false", "--out", out, in)
+	if exitCode(err) != 1 || !strings.HasSuffix(stdout, "1 of 1 inputs analysed into "+out+"\n") || !strings.Contains(stderr, "summary.json") {
+		t.Errorf("summary.json not writable: exit %d, stdout %q, stderr %q; want 1 and the count line", exitCode(err), stdout, stderr)
 	}
 }
 
@@ -582,9 +606,9 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 		{[]string{"--court", roster}, "--court " + roster + ": court:"},
 		{[]string{"--roster", courtPath}, "--roster: decode: roster file " + courtPath + ": no teams"},
 	} {
-		_, stderr, err := runAnalyzeArgs(t, append(append([]string{"--out", t.TempDir(), "--quiet"}, c.args...), bare)...)
-		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(stderr, bare) {
-			t.Errorf("analyze %v: error %v, stderr %q; want an error with %q before any input", c.args, err, stderr, c.want)
+		stdout, stderr, err := runAnalyzeArgs(t, append(append([]string{"--out", t.TempDir(), "--quiet"}, c.args...), bare)...)
+		if exitCode(err) != 2 || !strings.Contains(stderr, "stmotion analyze: "+c.want) || strings.Contains(stderr, bare) || stdout != "" {
+			t.Errorf("analyze %v: exit %d, stderr %q; want 2 and an error with %q before any input", c.args, exitCode(err), stderr, c.want)
 		}
 	}
 }
@@ -623,9 +647,9 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 	}
 	before := sessions()
 	for _, args := range [][]string{{g1, g3}, {g3}, {g1}} {
-		_, err := run(args...)
-		if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "other session(s)") || !strings.Contains(err.Error(), "--overwrite") {
-			t.Errorf("analyze %v into the outputs of g1 and g2: %v, want a refusal naming --overwrite", args, err)
+		stderr, err := run(args...)
+		if exitCode(err) != 2 || !strings.Contains(stderr, "other session(s)") || !strings.Contains(stderr, "--overwrite") {
+			t.Errorf("analyze %v into the outputs of g1 and g2: exit %d, %s; want 2 and a refusal naming --overwrite", args, exitCode(err), stderr)
 		}
 		if got := sessions(); !slices.Equal(got, before) {
 			t.Errorf("analyze %v was refused but changed the outputs: %v, before %v", args, got, before)
@@ -638,8 +662,8 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 	if err != nil || len(o.Sessions) != 0 || len(o.Flat) != export.NumTables || o.FlatSession == "" {
 		t.Errorf("after --overwrite with g3: %+v, %v; want g3's one-session tables only", o, err)
 	}
-	if _, err := run(g1, g2); err == nil || !strings.Contains(err.Error(), "one-session tables of session "+o.FlatSession) {
-		t.Errorf("two sessions into g3's one-session tables: %v, want a refusal", err)
+	if stderr, err := run(g1, g2); exitCode(err) != 2 || !strings.Contains(stderr, "one-session tables of session "+o.FlatSession) {
+		t.Errorf("two sessions into g3's one-session tables: exit %d, %s; want 2 and a refusal", exitCode(err), stderr)
 	}
 }
 
