@@ -31,7 +31,11 @@ sensors (players and balls, with ids, roster names from a bundle or from
 intervals near it, so gaps do not count), the markers in order, unknown
 message types / sensor types / stat keys / classifications / markers, and
 the bad lines with the first few errors (FILE:LINE: error). Bad lines are
-counted and skipped, not fatal.
+counted and skipped, not fatal. Location samples whose timestamp is
+impossible (occurred_at ≤ 0 or after year 5138), which analyze drops
+(quality.bad_times), are counted as bad times and kept out of the sensors,
+the time span and the gaps, and so are other messages' impossible
+timestamps out of the time span.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say); what was read before is still reported.
@@ -41,6 +45,15 @@ Flags:
 
 // inspectMaxMarkers bounds the markers kept per file.
 const inspectMaxMarkers = 1000
+
+// inspectMaxEpoch_ms bounds plausible timestamps (year 5138) as the engine
+// does (track/session.go, maxEpoch_ms): a location sample at or before 0
+// or after it is dropped by analyze and counted in quality.bad_times.
+// TestInspectBadTimesAsEngine holds the two to the same bound.
+const inspectMaxEpoch_ms = 100_000_000_000_000
+
+// plausibleTime reports whether t_ms is a timestamp analyze would keep.
+func plausibleTime(t_ms int64) bool { return t_ms > 0 && t_ms <= inspectMaxEpoch_ms }
 
 // inspectHistMax_ms is the largest sample interval the rate histogram
 // holds exactly; longer intervals are gaps and only counted.
@@ -73,17 +86,21 @@ type inspectReport struct {
 	TooLong     int64            `json:"too_long"`
 	Messages    int64            `json:"messages"`
 	ByType      map[string]int64 `json:"by_type"`
-	First_ms    int64            `json:"first_t_ms,omitempty"`
-	Last_ms     int64            `json:"last_t_ms,omitempty"`
-	Span_s      float64          `json:"span_s"`
-	Players     int              `json:"players"`
-	Balls       int              `json:"balls"`
-	Sensors     []inspectSensor  `json:"sensors"`
-	Markers     []inspectMarker  `json:"markers"`
-	MoreMarkers int              `json:"markers_not_listed,omitempty"`
-	Unknown     inspectUnknown   `json:"unknown"`
-	Errors      []inspectError   `json:"errors"`
-	ReadError   string           `json:"read_error,omitempty"`
+	// BadTimes are the location samples with an impossible timestamp
+	// (plausibleTime), as analyze counts them in quality.bad_times: not in
+	// Sensors, the time span or the gaps.
+	BadTimes    int64           `json:"bad_times"`
+	First_ms    int64           `json:"first_t_ms,omitempty"`
+	Last_ms     int64           `json:"last_t_ms,omitempty"`
+	Span_s      float64         `json:"span_s"`
+	Players     int             `json:"players"`
+	Balls       int             `json:"balls"`
+	Sensors     []inspectSensor `json:"sensors"`
+	Markers     []inspectMarker `json:"markers"`
+	MoreMarkers int             `json:"markers_not_listed,omitempty"`
+	Unknown     inspectUnknown  `json:"unknown"`
+	Errors      []inspectError  `json:"errors"`
+	ReadError   string          `json:"read_error,omitempty"`
 }
 
 type inspectBundle struct {
@@ -234,7 +251,13 @@ func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions
 	var m decode.Message
 	for r.Next(&m) {
 		line := r.Line()
-		if t := m.OccurredAt_ms(); t != 0 {
+		t := m.OccurredAt_ms()
+		if !plausibleTime(t) {
+			if m.Kind == decode.KindLocation {
+				rep.BadTimes++
+				continue // as the engine drops it
+			}
+		} else {
 			if rep.First_ms == 0 || t < rep.First_ms {
 				rep.First_ms = t
 			}
@@ -413,6 +436,9 @@ func printInspect(w io.Writer, rep *inspectReport) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, rep.ByType[k]))
 	}
 	fmt.Fprintf(w, "  messages    %d: %s\n", rep.Messages, strings.Join(parts, ", "))
+	if rep.BadTimes > 0 {
+		fmt.Fprintf(w, "  bad times   %s at or before 1970 or after year 5138: analyze drops them; not in the sensors, time span or gaps\n", plural(int(rep.BadTimes), "location sample"))
+	}
 	if rep.First_ms != 0 {
 		fmt.Fprintf(w, "  time span   %s .. %s (%.1f s)\n", fmtTime(rep.First_ms), fmtTime(rep.Last_ms), rep.Span_s)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,10 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/track"
 )
 
 // inspectRecording is 4 s of two players at 25 Hz and a ball at 12.5 Hz
@@ -266,5 +271,101 @@ func TestInspectFailures(t *testing.T) {
 
 	if err := Run(context.Background(), []string{"inspect"}, &stdout, &stderr); !errors.As(err, &ee) || ee.code != 2 {
 		t.Errorf("no files: got %v, want exit status 2", err)
+	}
+}
+
+// Location samples with impossible timestamps, which analyze drops
+// (quality.bad_times), are counted as bad times and kept out of the
+// sensors, the time span and the gaps: a sample at -5 ms made the span
+// start in 1969 and the max gap 1764151248125 ms. A marker's impossible
+// time stays out of the span too.
+func TestInspectBadTimes(t *testing.T) {
+	text, _ := inspectRecording()
+	text += `{"type":"location","data":{"occurred_at":-5,"type":"PLAYER","id":7,"x":0,"y":0,"z":60}}` + "\n" +
+		`{"type":"location","data":{"occurred_at":0,"type":"BALL","id":2147549498,"x":0,"y":0,"z":60}}` + "\n" +
+		`{"type":"location","data":{"occurred_at":100000000000001,"type":"PLAYER","id":9,"x":0,"y":0,"z":60}}` + "\n" +
+		`{"type":"marker","data":{"occurred_at":-5,"type":"PLAY_END"}}` + "\n"
+	p := filepath.Join(t.TempDir(), "game.jsonl")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--json", p}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect: %v\n%s", err, stderr.String())
+	}
+	var rep inspectReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.BadTimes != 3 || rep.First_ms != 1500571321000 || rep.Last_ms != 1500571325000 {
+		t.Errorf("bad times %d, span %d..%d; want 3 and 1500571321000..1500571325000", rep.BadTimes, rep.First_ms, rep.Last_ms)
+	}
+	for _, s := range rep.Sensors {
+		if s.ID == 7 && (s.Samples != 100 || s.First_ms != 1500571321000 || s.MaxGap_ms != 40 || s.Backwards != 0) {
+			t.Errorf("player 7: %+v; want its 100 good samples only", s)
+		}
+	}
+	stdout.Reset()
+	if err := Run(context.Background(), []string{"inspect", p}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"time span   2017-07-20T17:22:01.000Z .. 2017-07-20T17:22:05.000Z", "bad times   3 location samples"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+// inspect's bad times are analyze's quality.bad_times: the same count on
+// the same recording, and the same bound at both ends (the engine's
+// maxEpoch_ms, which track keeps unexported).
+func TestInspectBadTimesAsEngine(t *testing.T) {
+	for _, t_ms := range []int64{-5, 0, 1, inspectMaxEpoch_ms, inspectMaxEpoch_ms + 1, math.MaxInt64} {
+		s, err := track.NewSession(track.DefaultConfig(), track.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := decode.Message{Kind: decode.KindLocation, Location: decode.Location{OccurredAt_ms: t_ms, Sensor: decode.SensorPlayer, ID: 7}}
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if engine := sum.Quality.BadTimes == 1; engine == plausibleTime(t_ms) {
+			t.Errorf("t = %d ms: the engine drops it %v, inspect finds it plausible %v", t_ms, engine, plausibleTime(t_ms))
+		}
+	}
+
+	dir := t.TempDir()
+	rec := filepath.Join(shortBundle(t, dir, "g"), decode.BundleMessages)
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(dir, "game.jsonl")
+	data = append(data, `{"type":"location","data":{"occurred_at":-5,"type":"PLAYER","id":7,"x":0,"y":0,"z":60}}
+{"type":"location","data":{"occurred_at":100000000000001,"type":"BALL","id":2147549498,"x":0,"y":0,"z":60}}
+`...)
+	if err := os.WriteFile(bare, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", bare); err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--json", bare}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect: %v\n%s", err, stderr.String())
+	}
+	var rep inspectReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.BadTimes != 2 || rep.BadTimes != sum.Quality.BadTimes || rep.First_ms != sum.Start_ms || rep.Last_ms != sum.End_ms {
+		t.Errorf("inspect: %d bad times, span %d..%d; analyze: %d, %d..%d; want 2 and the same", rep.BadTimes, rep.First_ms, rep.Last_ms, sum.Quality.BadTimes, sum.Start_ms, sum.End_ms)
 	}
 }
