@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,10 +39,15 @@ the time span and the gaps, and so are other messages' impossible
 timestamps out of the time span.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
-truncated .gz, say); what was read before is still reported.
+truncated .gz, say); what was read before is still reported. It is 2 for a
+bad command line (no FILE, an unknown flag or a value out of range).
 
 Flags:
 `
+
+// inspectMaxLineMax bounds --max-line: 1 GiB, a thousand times the
+// default, is the most a line may take of the reader's memory.
+const inspectMaxLineMax = 1 << 30
 
 // inspectMaxMarkers bounds the markers kept per file.
 const inspectMaxMarkers = 1000
@@ -148,7 +154,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file per line")
 	nErrors := fs.Int("errors", 5, "how many bad-line errors to show per file")
-	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, "longest accepted line in `bytes`; longer ones are bad lines")
+	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest accepted line in `bytes`, 1 to %d; longer ones are bad lines", inspectMaxLineMax))
 	rosterPath := fs.String("roster", "", "roster `file` for the sensors' names where an input has none of its own (a bare\n"+
 		"recording): a subscribe.json, or a JSON array of teams with their players")
 	fs.Usage = func() {
@@ -156,11 +162,20 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2} // the flag package has reported it
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return exitError{code: 2}
+	}
+	// decode takes 0 or less for its default, which would make
+	// --max-line 0 mean 1 MiB; the reader's buffer grows to the limit, and
+	// near MaxInt its size overflowed.
+	if *maxLine < 1 || *maxLine > inspectMaxLineMax {
+		return usageError(fs, fmt.Errorf("--max-line %d: want 1 to %d bytes", *maxLine, inspectMaxLineMax))
 	}
 	roster, err := readRosterFlag("inspect", *rosterPath)
 	if err != nil {

@@ -274,6 +274,31 @@ func TestInspectFailures(t *testing.T) {
 	}
 }
 
+// A bad command line is a usage error (exit status 2) before any file is
+// read: --max-line 0 and -1 were silently the 1 MiB default, and near
+// MaxInt the reader panicked.
+func TestInspectFlags(t *testing.T) {
+	text, _ := inspectRecording()
+	p := filepath.Join(t.TempDir(), "game.jsonl")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := func(args []string, wantCode int, wantErr string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), append(append([]string{"inspect"}, args...), p), &stdout, &stderr)
+		if code := exitCode(err); code != wantCode || !strings.Contains(stderr.String(), wantErr) || wantCode == 2 && stdout.Len() != 0 {
+			t.Errorf("inspect %v: exit %d, want %d; stderr should contain %q:\n%s", args, code, wantCode, wantErr, stderr.String())
+		}
+	}
+	for _, n := range []string{"0", "-1", "1073741825", "9223372036854775807"} {
+		f([]string{"--max-line", n}, 2, "--max-line "+n+": want 1 to 1073741824 bytes")
+	}
+	f([]string{"--nope"}, 2, "flag provided but not defined")
+	f([]string{"--max-line", "1"}, 0, "")
+	f([]string{"--max-line", "1073741824"}, 0, "")
+}
+
 // Location samples with impossible timestamps, which analyze drops
 // (quality.bad_times), are counted as bad times and kept out of the
 // sensors, the time span and the gaps: a sample at -5 ms made the span
