@@ -64,5 +64,10 @@
 // Layouts: one session goes to <dir>/<table>.parquet. Several sessions
 // under one directory use WithHiveLayout:
 // <dir>/<table>/session_id=<id>/part-0.parquet, which DuckDB, Spark, Trino
-// and pyarrow read as one dataset partitioned by session_id.
+// and pyarrow read as one dataset partitioned by session_id. A session's
+// images go beside its tables, in images/ or images/session_id=<id>/
+// (ImageDir), under the names this package gives them (HeatmapImage,
+// AllShotsImage, ShotsImage; drawn by pipeline.RenderImages). ListTables
+// and ListImages find these files again, and only these: a user's own
+// files in the same directory are never taken for stmotion's.
 package export

@@ -19,7 +19,10 @@ import (
 )
 
 // RenderImages draws the session's heatmaps (each team, each player, the
-// ball) and shot charts (all shots, each team) as PNG and SVG under dir.
+// ball) and shot charts (all shots, each team) as PNG and SVG under dir
+// (export.ImageDir), with the names export gives them (export.HeatmapImage,
+// export.AllShotsImage, export.ShotsImage), which are those
+// export.ListImages finds again.
 // Files are written atomically, fsynced only with sync. It returns the
 // files written, also on error (a chart that fails does not stop the
 // others; the error is the first failing chart's). fold says
@@ -47,14 +50,14 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 				o.Title = asciiTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))
 			}
 		}
-		add(fmt.Sprintf("heatmap_%s_%d", g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
+		add(export.HeatmapImage(g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
 			return chart.Heatmap(w, f, g, tmpl, o)
 		})
 	}
 	if len(shots) > 0 {
 		o := opt
 		o.Title = "Shots, all teams"
-		add("shots_all", func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) })
+		add(export.AllShotsImage, func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) })
 		byTeam := map[int64][]heatmap.Shot{}
 		var teams []int64
 		for _, s := range shots {
@@ -68,7 +71,7 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 			o := opt
 			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
 			ts := byTeam[id]
-			add(fmt.Sprintf("shots_team_%d", id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) })
+			add(export.ShotsImage(id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) })
 		}
 	}
 	return renderCharts(dir, charts, sync)
@@ -82,7 +85,21 @@ type chartJob struct {
 	err   error
 }
 
-var chartFormats = [2]chart.Format{chart.PNG, chart.SVG}
+// chartFormats are the formats of export.ImageExts, in that order: the
+// images' extensions are named once, in export, beside their names.
+var chartFormats = func() []chart.Format {
+	var fs []chart.Format
+	for _, ext := range export.ImageExts() {
+		f, err := chart.ParseFormat(ext)
+		if err != nil {
+			// export names an image format chart cannot draw: a
+			// programming error, which any test of this package shows.
+			panic(err)
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}()
 
 // renderCharts draws and writes the charts on up to GOMAXPROCS goroutines
 // (a game has about thirty, and encoding a PNG takes most of a chart's

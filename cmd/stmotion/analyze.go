@@ -7,10 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -317,7 +315,7 @@ func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) (export.Outputs, 
 
 // tidyOut removes, once the inputs have run, what earlier runs wrote under
 // --out that would misdescribe this run, and only files stmotion writes
-// (export.ListTables, listImages, summary.json); a user's own files and the
+// (export.ListTables, export.ListImages, summary.json); a user's own files and the
 // directories holding them stay. It returns the number of files removed per
 // session id.
 //
@@ -384,17 +382,17 @@ func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input,
 			}
 		}
 	}
-	images, err := listImages(cfg.out)
+	images, err := export.ListImages(cfg.out)
 	if err != nil {
 		return nil, fmt.Errorf("analyze: --out: %w", err)
 	}
 	for _, f := range images {
-		id := f.sessionID
-		if !f.hive {
+		id := f.SessionID
+		if !f.Hive {
 			id = flat
 		}
-		if drop(f.path, id) {
-			if err := removeImage(cfg.out, f); err != nil {
+		if drop(f.Path, id) {
+			if err := export.RemoveImageFile(f); err != nil {
 				return nil, fmt.Errorf("analyze: --out: %w", err)
 			}
 		}
@@ -437,65 +435,6 @@ func summaryNames(path string, ids []string) string {
 		}
 	}
 	return ""
-}
-
-// chartName matches the names of the images analyze draws
-// (pipeline.RenderImages): heatmap_<scope>_<id> and shots_all,
-// shots_team_<id>, as PNG and SVG. Only those are analyze's to remove.
-var chartName = regexp.MustCompile(`^(heatmap_(player|team|ball)_-?[0-9]+|shots_all|shots_team_-?[0-9]+)\.(png|svg)$`)
-
-// imageFile is an image analyze drew under --out, as listImages finds it.
-type imageFile struct {
-	path      string
-	sessionID string // of its images/session_id=<id>/; "" under images/
-	hive      bool
-}
-
-// listImages lists the images analyze draws under out (chartName): in
-// images/ (one session) and in images/session_id=<id>/ (several).
-func listImages(out string) ([]imageFile, error) {
-	root := imageDir(&analyzeConfig{out: out}, "", false)
-	ents, err := os.ReadDir(root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var files []imageFile
-	for _, e := range ents {
-		if e.Type().IsRegular() && chartName.MatchString(e.Name()) {
-			files = append(files, imageFile{path: filepath.Join(root, e.Name())})
-			continue
-		}
-		id, ok := export.PartitionSession(e.Name())
-		if !ok || !e.IsDir() {
-			continue
-		}
-		sub, err := os.ReadDir(filepath.Join(root, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range sub {
-			if f.Type().IsRegular() && chartName.MatchString(f.Name()) {
-				files = append(files, imageFile{path: filepath.Join(root, e.Name(), f.Name()), sessionID: id, hive: true})
-			}
-		}
-	}
-	return files, nil
-}
-
-// removeImage removes f, then its session's directory and images/ if
-// that left them empty.
-func removeImage(out string, f imageFile) error {
-	if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if f.hive {
-		os.Remove(filepath.Dir(f.path))
-	}
-	os.Remove(imageDir(&analyzeConfig{out: out}, "", false))
-	return nil
 }
 
 // minCell_m and maxCell_m bound --cell. A cell finer than the sensors'
@@ -701,7 +640,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	res.files = append(res.files, r.Writer().Paths()...)
 	res.rows = r.Writer().Rows(export.TableSamples)
 	if cfg.images {
-		dir := imageDir(cfg, in.sessionID, hive)
+		dir := export.ImageDir(cfg.out, in.sessionID, hive)
 		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m, cfg.fold, cfg.fsync)
 		if err != nil {
 			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
@@ -833,15 +772,4 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 	if q.GridPeriod_ms > 0 {
 		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
 	}
-}
-
-// imageDir is where a session's images go: images/, or with several
-// sessions images/session_id=<id>/ named as the tables' partitions are
-// (export.PartitionDir: the id escaped, as it comes from the input and
-// must not name a path).
-func imageDir(cfg *analyzeConfig, sessionID string, hive bool) string {
-	if hive {
-		return filepath.Join(cfg.out, "images", export.PartitionDir(sessionID))
-	}
-	return filepath.Join(cfg.out, "images")
 }

@@ -837,23 +837,6 @@ func TestAnalyzeFailedRerun(t *testing.T) {
 	}
 }
 
-// A session id from the input cannot place files outside --out, and
-// names its images' directory as it names the tables' partitions, with one
-// '=' (readers split the name there).
-func TestImageDirEscapes(t *testing.T) {
-	cfg := &analyzeConfig{out: "out"}
-	for _, id := range []string{"../../etc", "a/b", "..", "a=b"} {
-		d := imageDir(cfg, id, true)
-		if filepath.Dir(d) != filepath.Join("out", "images") {
-			t.Errorf("imageDir(%q) = %s, outside out/images", id, d)
-		}
-		part := filepath.Base(filepath.Dir(export.TablePath("out", export.TableSamples, id, export.FormatParquet, true)))
-		if base := filepath.Base(d); base != part || strings.Count(base, "=") != 1 {
-			t.Errorf("imageDir(%q) = %s, the tables' partition %s; want the same name, with one '='", id, d, part)
-		}
-	}
-}
-
 // BenchmarkPipeline measures what bench pipeline prints, as Go
 // benchmarks on one simulated 4-minute game read from disk: decode only,
 // decode → engine (with possession and heatmaps), and the whole analyze
