@@ -70,4 +70,12 @@
 // AllShotsImage, ShotsImage; drawn by pipeline.RenderImages). ListTables
 // and ListImages find these files again, and only these: a user's own
 // files in the same directory are never taken for stmotion's.
+//
+// A run of several sessions into one directory (analyze's --out) goes
+// through an OutDir: PrepareOutDir refuses a directory holding tables
+// the run would not replace (readers would take them for part of its
+// dataset), and OutDir.Tidy, after the run, removes what earlier runs
+// wrote that would misdescribe it: a session's files it did not write
+// again, a failed session's outputs, and with Overwrite everything else
+// of stmotion's there.
 package export

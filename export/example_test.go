@@ -1,12 +1,15 @@
 package export_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
 )
 
 // A Writer is a track.Sink: hand it to track.NewSession, or call it
@@ -54,6 +57,16 @@ func ExampleTablePath() {
 	// out/samples/session_id=g1/part-0.parquet
 }
 
+// A session's images go beside its tables, one directory per session in
+// the Hive layout, named by what they show.
+func ExampleImageDir() {
+	fmt.Println(filepath.Join(export.ImageDir("out", "g1", true), export.HeatmapImage(heatmap.ScopePlayer, 23)+".png"))
+	fmt.Println(filepath.Join(export.ImageDir("out", "g1", false), export.ShotsImage(461)+".svg"))
+	// Output:
+	// out/images/session_id=g1/heatmap_player_23.png
+	// out/images/shots_team_461.svg
+}
+
 // Schema gives each table's Arrow schema; with session=false it is the
 // schema of the Hive layout's files.
 func ExampleSchema() {
@@ -70,4 +83,68 @@ func ExampleSchema() {
 	// x_m float64
 	// y_m float64
 	// seconds float64
+}
+
+// A run of sessions g1 and g3 into a directory where an earlier run left
+// g1 and g2. PrepareOutDir refuses it, as readers would take g2's tables
+// for part of this run's dataset; with Overwrite, Tidy removes them once
+// the run has written its own (and a user's notes stay).
+func ExamplePrepareOutDir() {
+	dir, _ := os.MkdirTemp("", "stmotion-example")
+	defer os.RemoveAll(dir)
+	write := func(paths ...string) {
+		for _, p := range paths {
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			os.WriteFile(p, []byte("x"), 0o644)
+		}
+	}
+	table := func(id string) string {
+		return export.TablePath(dir, export.TableSamples, id, export.FormatParquet, true)
+	}
+	image := func(id string) string {
+		return filepath.Join(export.ImageDir(dir, id, true), export.AllShotsImage+".png")
+	}
+	write(table("g1"), table("g2"), image("g1"), image("g2"), filepath.Join(dir, "notes.txt"))
+
+	sessions := []string{"g1", "g3"}
+	_, err := export.PrepareOutDir(dir, sessions, export.OutDirOptions{Hive: true})
+	var fe *export.ForeignOutputsError
+	if errors.As(err, &fe) {
+		fmt.Println("refused:", fe.What)
+	}
+
+	out, err := export.PrepareOutDir(dir, sessions, export.OutDirOptions{Hive: true, Overwrite: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The run: g1 writes its table again, without images this time; g3
+	// fails.
+	write(table("g1"))
+	if err := out.WriteSummary(export.MultiSummary{Sessions: []export.SessionSummary{{SessionID: "g1"}}}, false); err != nil {
+		fmt.Println(err)
+		return
+	}
+	removed, err := out.Tidy([]export.SessionFiles{
+		{SessionID: "g1", Files: []string{table("g1")}},
+		{SessionID: "g3", Failed: true},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("removed:", removed)
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			fmt.Println(filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	// Output:
+	// refused: the partitions of 1 other session(s) (g2)
+	// removed: map[g1:1 g2:2]
+	// notes.txt
+	// samples/session_id=g1/part-0.parquet
+	// summary.json
 }

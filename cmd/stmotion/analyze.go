@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"sync"
 	"text/tabwriter"
@@ -221,9 +219,20 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
 	hive := total > 1
-	prev, err := prepareOut(&cfg, inputs, hive)
+	ids := make([]string, len(inputs))
+	for i, in := range inputs {
+		ids[i] = in.sessionID
+	}
+	out, err := export.PrepareOutDir(cfg.out, ids, export.OutDirOptions{Hive: hive, Overwrite: cfg.overwrite})
 	if err != nil {
-		return setupError(stderr, err)
+		// Refused: say it in the flags' words.
+		var fe *export.ForeignOutputsError
+		if errors.As(err, &fe) {
+			err = fmt.Errorf("--out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there once an input is analysed", cfg.out, fe.What)
+		} else {
+			err = fmt.Errorf("--out: %w", err)
+		}
+		return setupError(stderr, fmt.Errorf("analyze: %w", err))
 	}
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
 	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {
@@ -248,17 +257,21 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// From here on the run ends with its count line, also when writing
 	// summary.json or tidying --out fails (exit status 1).
 	var outErr error
-	wroteSummary := false
 	if len(sums) > 0 {
 		var doc any = sums[0]
 		if hive {
 			doc = export.MultiSummary{Sessions: sums, Failed: failed}
 		}
-		outErr = export.WriteJSON(filepath.Join(cfg.out, export.SummaryFile), doc, cfg.fsync)
-		wroteSummary = outErr == nil
+		outErr = out.WriteSummary(doc, cfg.fsync)
 	}
-	removed, err := tidyOut(&cfg, prev, hive, inputs, results, wroteSummary)
-	outErr = errors.Join(outErr, err)
+	done := make([]export.SessionFiles, len(results))
+	for i, r := range results {
+		done[i] = export.SessionFiles{SessionID: inputs[i].sessionID, Failed: r.err != nil, Files: r.files}
+	}
+	removed, err := out.Tidy(done)
+	if err != nil {
+		outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
+	}
 	for i, f := range failed {
 		msg := f.Error
 		if id := failedIDs[i]; id != "" && removed[id] > 0 {
@@ -282,159 +295,6 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError{code: 1}
 	}
 	return ctx.Err()
-}
-
-// prepareOut makes --out ready for the outputs of inputs and returns what
-// earlier runs left there (for tidyOut). Without --overwrite it refuses an
-// --out holding tables this run would not replace (other sessions'
-// partitions, or one-session tables of another session or layout), which
-// readers of the directory would take for part of its dataset, as DuckDB's
-// COPY refuses a non-empty directory. With --overwrite nothing is removed
-// yet: only once an input has been analysed (tidyOut), so that a run with
-// nothing to write leaves an earlier one's outputs in place.
-func prepareOut(cfg *analyzeConfig, inputs []input, hive bool) (export.Outputs, error) {
-	if len(inputs) == 0 {
-		return export.Outputs{}, nil // nothing will be written
-	}
-	prev, err := export.FindOutputs(cfg.out)
-	if err != nil {
-		return prev, fmt.Errorf("analyze: --out: %w", err)
-	}
-	if cfg.overwrite {
-		return prev, nil
-	}
-	ids := make([]string, len(inputs))
-	for i, in := range inputs {
-		ids[i] = in.sessionID
-	}
-	if f := prev.Foreign(ids, hive); f != "" {
-		return prev, fmt.Errorf("analyze: --out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there once an input is analysed", cfg.out, f)
-	}
-	return prev, nil
-}
-
-// tidyOut removes, once the inputs have run, what earlier runs wrote under
-// --out that would misdescribe this run, and only files stmotion writes
-// (export.ListTables, export.ListImages, summary.json); a user's own files and the
-// directories holding them stay. It returns the number of files removed per
-// session id.
-//
-//   - A session of this run that succeeded loses what it did not write
-//     this time: its tables of the other --format, its images of players
-//     no longer there (or all of them with --images=false).
-//   - A session that failed loses all of its earlier outputs: readers would
-//     take its old tables for this run's, while the summary lists it as
-//     failed. So does summary.json when no input succeeded (none is
-//     written then) and it names a failed session.
-//   - With --overwrite and at least one session analysed, every other
-//     output goes too: other sessions' partitions and images, one-session
-//     tables of another layout, the earlier summary.json.
-//
-// The one-session files (<table>.parquet, images/*.png, ...) are the
-// session's that the earlier summary.json names (prev.FlatSession), and
-// those of this run's one session when it is a one-session run without
-// --overwrite (prepareOut refused any other session's).
-func tidyOut(cfg *analyzeConfig, prev export.Outputs, hive bool, inputs []input, results []analyzeResult, wroteSummary bool) (map[string]int, error) {
-	keep := map[string]bool{}
-	ok := map[string]bool{} // this run's sessions: true when analysed
-	var failedIDs []string
-	for i, r := range results {
-		ok[inputs[i].sessionID] = r.err == nil
-		if r.err != nil {
-			failedIDs = append(failedIDs, inputs[i].sessionID)
-		}
-		for _, f := range r.files {
-			keep[filepath.Clean(f)] = true
-		}
-	}
-	summary := filepath.Join(cfg.out, export.SummaryFile)
-	if wroteSummary {
-		keep[filepath.Clean(summary)] = true
-	}
-	all := cfg.overwrite && wroteSummary
-	flat := prev.FlatSession
-	if !hive && !cfg.overwrite && len(inputs) == 1 {
-		flat = inputs[0].sessionID
-	}
-	removed := map[string]int{}
-	drop := func(path, id string) bool {
-		if keep[filepath.Clean(path)] {
-			return false
-		}
-		if _, ours := ok[id]; !all && (id == "" || !ours) {
-			return false
-		}
-		removed[id]++
-		return true
-	}
-	tables, err := export.ListTables(cfg.out)
-	if err != nil {
-		return nil, fmt.Errorf("analyze: --out: %w", err)
-	}
-	for _, f := range tables {
-		id := f.SessionID
-		if !f.Hive {
-			id = flat
-		}
-		if drop(f.Path, id) {
-			if err := export.RemoveTableFile(f); err != nil {
-				return nil, fmt.Errorf("analyze: --out: %w", err)
-			}
-		}
-	}
-	images, err := export.ListImages(cfg.out)
-	if err != nil {
-		return nil, fmt.Errorf("analyze: --out: %w", err)
-	}
-	for _, f := range images {
-		id := f.SessionID
-		if !f.Hive {
-			id = flat
-		}
-		if drop(f.Path, id) {
-			if err := export.RemoveImageFile(f); err != nil {
-				return nil, fmt.Errorf("analyze: --out: %w", err)
-			}
-		}
-	}
-	if !wroteSummary && len(failedIDs) > 0 {
-		if id := summaryNames(summary, failedIDs); id != "" {
-			if err := os.Remove(summary); err != nil {
-				return nil, fmt.Errorf("analyze: --out: %w", err)
-			}
-			removed[id]++
-		}
-	}
-	return removed, nil
-}
-
-// summaryNames returns the first of ids that the summary.json at path
-// names as a session (its session_id, or one of its sessions[]), or ""
-// (also when there is no such file or it does not parse).
-func summaryNames(path string, ids []string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	var sum struct {
-		SessionID string `json:"session_id"`
-		Sessions  []struct {
-			SessionID string `json:"session_id"`
-		} `json:"sessions"`
-	}
-	if json.Unmarshal(data, &sum) != nil {
-		return ""
-	}
-	named := []string{sum.SessionID}
-	for _, s := range sum.Sessions {
-		named = append(named, s.SessionID)
-	}
-	for _, id := range ids {
-		if slices.Contains(named, id) {
-			return id
-		}
-	}
-	return ""
 }
 
 // minCell_m and maxCell_m bound --cell. A cell finer than the sensors'

@@ -1,0 +1,241 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	json "github.com/goccy/go-json"
+)
+
+// ErrForeignOutputs is wrapped by PrepareOutDir's error for a directory
+// holding outputs the run would not replace.
+var ErrForeignOutputs = errors.New("export: outputs a run would not replace")
+
+// ForeignOutputsError is PrepareOutDir's refusal of a directory: Dir holds
+// What (in words, as Outputs.Foreign gives them), which the run would not
+// replace and readers of Dir would take for part of its output.
+type ForeignOutputsError struct {
+	Dir  string
+	What string
+}
+
+func (e *ForeignOutputsError) Error() string {
+	return fmt.Sprintf("export: %s holds %s, which this run would not replace and readers would take for part of its output", e.Dir, e.What)
+}
+
+func (e *ForeignOutputsError) Unwrap() error { return ErrForeignOutputs }
+
+// OutDirOptions say how a run uses its output directory.
+type OutDirOptions struct {
+	// Hive: the run writes its sessions in the Hive layout
+	// (WithHiveLayout, ImageDir), as analyze does for several inputs.
+	Hive bool
+	// Overwrite: what earlier runs left that this run would not replace
+	// (other sessions' partitions and images, one-session files of
+	// another session or layout, the earlier summary.json) is not refused
+	// by PrepareOutDir but removed by Tidy, once a session has succeeded.
+	Overwrite bool
+}
+
+// OutDir is the output directory of one run of several sessions (as
+// `stmotion analyze` makes of its inputs), from before the run writes
+// anything to after its last session has ended. A run replaces the
+// outputs of its own sessions and nothing else, as readers of the
+// directory take every table there for part of one dataset:
+//
+//  1. PrepareOutDir, before any session runs, finds what earlier runs
+//     left (FindOutputs) and refuses, unless Overwrite, a directory
+//     holding tables the run would not replace.
+//  2. The sessions write their tables (Writer: TablePath) and images
+//     (ImageDir), and WriteSummary the run's summary.json.
+//  3. Tidy removes what earlier runs left that would now misdescribe the
+//     run, and only files this package names (ListTables, ListImages,
+//     SummaryFile): a user's own files there stay.
+//
+// An OutDir is used from one goroutine.
+type OutDir struct {
+	dir          string
+	opt          OutDirOptions
+	prev         Outputs
+	wroteSummary bool
+}
+
+// PrepareOutDir readies dir for a run of sessions (their ids, each once;
+// none for a run that will write nothing). Without opt.Overwrite it
+// refuses, with a *ForeignOutputsError, a dir holding tables this run would
+// not replace: other sessions' partitions, or one-session tables of
+// another session or layout (Outputs.Foreign), as DuckDB's COPY refuses a
+// non-empty directory. Nothing is removed yet, also with opt.Overwrite:
+// only by Tidy, once a session has succeeded, so that a run with nothing
+// to write leaves an earlier one's outputs in place. dir is not created.
+func PrepareOutDir(dir string, sessions []string, opt OutDirOptions) (*OutDir, error) {
+	d := &OutDir{dir: dir, opt: opt}
+	if len(sessions) == 0 {
+		return d, nil // nothing will be written, nothing to look at
+	}
+	prev, err := FindOutputs(dir)
+	if err != nil {
+		return nil, err
+	}
+	d.prev = prev
+	if opt.Overwrite {
+		return d, nil
+	}
+	if f := prev.Foreign(sessions, opt.Hive); f != "" {
+		return nil, &ForeignOutputsError{Dir: dir, What: f}
+	}
+	return d, nil
+}
+
+// Dir is the directory.
+func (d *OutDir) Dir() string { return d.dir }
+
+// WriteSummary writes v, the run's summary (a SessionSummary, or a
+// MultiSummary for several sessions), as the directory's summary.json
+// (WriteJSON, fsynced with sync). Tidy keeps the file once written; it
+// does not write one when no session succeeded, so that an earlier run's
+// stays unless it names a failed session.
+func (d *OutDir) WriteSummary(v any, sync bool) error {
+	err := WriteJSON(filepath.Join(d.dir, SummaryFile), v, sync)
+	d.wroteSummary = d.wroteSummary || err == nil
+	return err
+}
+
+// SessionFiles is what one session of the run left, for Tidy.
+type SessionFiles struct {
+	SessionID string
+	// Failed says the session did not complete: it keeps no outputs.
+	Failed bool
+	// Files are the tables and images the session wrote under the
+	// directory this time (Writer.Paths and the images' paths).
+	Files []string
+}
+
+// Tidy removes, once the run's sessions (every one given to
+// PrepareOutDir, in any order) have ended, what earlier runs wrote under
+// the directory that would misdescribe this run, and only files this
+// package names (ListTables, ListImages, SummaryFile); a user's own files
+// and the directories holding them stay. It returns the number of files
+// removed per session id ("" for one-session files of a session no
+// summary.json named, removed with Overwrite).
+//
+//   - A session that succeeded loses what it did not write this time:
+//     its tables of the other Format, its images of players no longer
+//     there (or all of them, when it drew none).
+//   - A session that failed loses all of its earlier outputs: readers
+//     would take its old tables for this run's, while the summary lists
+//     it as failed. So does summary.json when WriteSummary did not write
+//     it (no session succeeded) and it names a failed session.
+//   - With Overwrite and a summary written, every other output goes too:
+//     other sessions' partitions and images, one-session tables of
+//     another layout.
+//
+// The one-session files (<table>.parquet, images/*.png, ...) are the
+// session's that the earlier summary.json names (Outputs.FlatSession),
+// and those of the run's one session when it is a one-session run
+// without Overwrite (PrepareOutDir refused any other session's).
+func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err error) {
+	keep := map[string]bool{}
+	ok := map[string]bool{} // this run's sessions: true when it succeeded
+	var failed []string
+	for _, s := range sessions {
+		ok[s.SessionID] = !s.Failed
+		if s.Failed {
+			failed = append(failed, s.SessionID)
+		}
+		for _, f := range s.Files {
+			keep[filepath.Clean(f)] = true
+		}
+	}
+	summary := filepath.Join(d.dir, SummaryFile)
+	if d.wroteSummary {
+		keep[filepath.Clean(summary)] = true
+	}
+	all := d.opt.Overwrite && d.wroteSummary
+	flat := d.prev.FlatSession
+	if !d.opt.Hive && !d.opt.Overwrite && len(sessions) == 1 {
+		flat = sessions[0].SessionID
+	}
+	removed = map[string]int{}
+	drop := func(path, id string) bool {
+		if keep[filepath.Clean(path)] {
+			return false
+		}
+		if _, ours := ok[id]; !all && (id == "" || !ours) {
+			return false
+		}
+		removed[id]++
+		return true
+	}
+	tables, err := ListTables(d.dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range tables {
+		id := f.SessionID
+		if !f.Hive {
+			id = flat
+		}
+		if drop(f.Path, id) {
+			if err := RemoveTableFile(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	images, err := ListImages(d.dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range images {
+		id := f.SessionID
+		if !f.Hive {
+			id = flat
+		}
+		if drop(f.Path, id) {
+			if err := RemoveImageFile(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !d.wroteSummary && len(failed) > 0 {
+		if id := summaryNames(summary, failed); id != "" {
+			if err := os.Remove(summary); err != nil {
+				return nil, fmt.Errorf("export: remove summary: %w", err)
+			}
+			removed[id]++
+		}
+	}
+	return removed, nil
+}
+
+// summaryNames returns the first of ids that the summary.json at path
+// names as a session (its session_id, or one of its sessions[]), or ""
+// (also when there is no such file or it does not parse).
+func summaryNames(path string, ids []string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	var sum struct {
+		SessionID string `json:"session_id"`
+		Sessions  []struct {
+			SessionID string `json:"session_id"`
+		} `json:"sessions"`
+	}
+	if json.Unmarshal(data, &sum) != nil {
+		return ""
+	}
+	named := []string{sum.SessionID}
+	for _, s := range sum.Sessions {
+		named = append(named, s.SessionID)
+	}
+	for _, id := range ids {
+		if slices.Contains(named, id) {
+			return id
+		}
+	}
+	return ""
+}
