@@ -35,6 +35,11 @@
 //     timestamps fall before 2000 (seconds, not milliseconds) and one with
 //     more than 10 % duplicate samples.
 //
+// A session's id is SessionID of its bundle (the live id, or the file's
+// name); the inputs of one run get ids of their own with
+// UniqueSessionIDs, as the ids name their partitions and images
+// (export.TablePath, export.ImageDir).
+//
 // The heatmap analyzer learns the teams' attacking directions from the
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →
 // HeatmapAnalyzer.Segment); with Options.Fold its team, player and ball

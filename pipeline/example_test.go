@@ -56,3 +56,12 @@ func Example() {
 	// samples.parquet
 	// players.parquet
 }
+
+// Two recordings named game.jsonl and one named game-2.jsonl, analysed
+// together: each session gets an id of its own, so that none overwrites
+// another's partitions.
+func ExampleUniqueSessionIDs() {
+	fmt.Println(pipeline.UniqueSessionIDs([]string{"game", "game", "game-2"}))
+	// Output:
+	// [game game-3 game-2]
+}

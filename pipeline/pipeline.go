@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/stmotion/stmotion/court"
@@ -411,4 +412,34 @@ func SessionID(b *decode.Bundle) string {
 		name = "session"
 	}
 	return name
+}
+
+// UniqueSessionIDs returns the session ids of one run's inputs (SessionID
+// of each, in order) made unique, in a new slice: ids come from the inputs
+// and may repeat (two recordings named game.jsonl), and two sessions with
+// one id would share their partitions under one directory, one
+// overwriting the other's tables (export.TablePath). The first input with
+// an id keeps it; the k-th, k ≥ 2, gets <id>-k, or the first <id>-N
+// after it that is free: that no input has as its own id and no earlier
+// input was given.
+func UniqueSessionIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	taken := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		taken[id] = true
+	}
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		seen[id]++
+		if seen[id] == 1 {
+			continue
+		}
+		n := seen[id]
+		for taken[fmt.Sprintf("%s-%d", id, n)] {
+			n++
+		}
+		out[i] = fmt.Sprintf("%s-%d", id, n)
+		taken[out[i]] = true
+	}
+	return out
 }

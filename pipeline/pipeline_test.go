@@ -75,6 +75,31 @@ func TestSessionID(t *testing.T) {
 	}
 }
 
+func TestUniqueSessionIDs(t *testing.T) {
+	f := func(ids, want []string) {
+		t.Helper()
+		in := slices.Clone(ids)
+		got := UniqueSessionIDs(ids)
+		if !slices.Equal(got, want) {
+			t.Errorf("UniqueSessionIDs(%q) = %q, want %q", ids, got, want)
+		}
+		if !slices.Equal(ids, in) {
+			t.Errorf("UniqueSessionIDs(%q) changed its argument to %q", in, ids)
+		}
+	}
+	f(nil, nil)
+	f([]string{"g1", "g2"}, []string{"g1", "g2"})
+	f([]string{"g", "g", "g"}, []string{"g", "g-2", "g-3"})
+	// An input's own id is never given to another.
+	f([]string{"g", "g", "g-2"}, []string{"g", "g-3", "g-2"})
+	f([]string{"g-2", "g", "g"}, []string{"g-2", "g", "g-3"})
+	f([]string{"g", "g-3", "g", "g", "g"}, []string{"g", "g-3", "g-2", "g-4", "g-5"})
+	// Nor one given before.
+	f([]string{"g", "g", "g-2", "g-2"}, []string{"g", "g-3", "g-2", "g-2-2"})
+	f([]string{"g", "g-2", "g", "g-3", "g"}, []string{"g", "g-2", "g-4", "g-3", "g-5"})
+	f([]string{"", ""}, []string{"", "-2"})
+}
+
 // A failed input names its file and leaves no table on disk.
 func TestFailedInputLeavesNothing(t *testing.T) {
 	dir := t.TempDir()

@@ -404,9 +404,7 @@ const sampleSource = "built-in sample (synth.SampleConfig)"
 //
 // Session ids come from the inputs (pipeline.SessionID) and may repeat:
 // the first input keeps its id and each later one gets the first free
-// <id>-N, N ≥ 2, that no other input has as its own id or was given
-// before. Two sessions with one id would share their partitions, one
-// overwriting the other's tables.
+// <id>-N, N ≥ 2 (pipeline.UniqueSessionIDs).
 func planInputs(args []string) (ins []input, failed []export.FailedInput, warnings []string) {
 	given := map[string]string{} // cleaned absolute path → as first met
 	stdin := false
@@ -443,23 +441,12 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b})
 		}
 	}
-	taken := make(map[string]bool, len(ins))
-	for _, in := range ins {
-		taken[in.sessionID] = true
+	ids := make([]string, len(ins))
+	for i, in := range ins {
+		ids[i] = in.sessionID
 	}
-	seen := make(map[string]int, len(ins))
-	for i := range ins {
-		id := ins[i].sessionID
-		seen[id]++
-		if seen[id] == 1 {
-			continue
-		}
-		n := seen[id]
-		for taken[fmt.Sprintf("%s-%d", id, n)] {
-			n++
-		}
-		ins[i].sessionID = fmt.Sprintf("%s-%d", id, n)
-		taken[ins[i].sessionID] = true
+	for i, id := range pipeline.UniqueSessionIDs(ids) {
+		ins[i].sessionID = id
 	}
 	return ins, failed, warnings
 }
