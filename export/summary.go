@@ -128,6 +128,18 @@ func (s *SessionSummary) SetTables(dir string, w *Writer) {
 	}
 }
 
+// SetImages records the paths of the session's images (ImageDir) relative
+// to dir, with '/' as in SetTables.
+func (s *SessionSummary) SetImages(dir string, paths []string) {
+	s.Images = nil
+	for _, p := range paths {
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			p = filepath.ToSlash(rel)
+		}
+		s.Images = append(s.Images, p)
+	}
+}
+
 func finite(v float64) float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0

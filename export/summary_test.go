@@ -103,3 +103,16 @@ func TestSummarizeQualityHasEveryCount(t *testing.T) {
 		t.Errorf("summary.json quality has %d keys, track.Quality %d counts: %v", len(got), len(want), got)
 	}
 }
+
+func TestSetImages(t *testing.T) {
+	var s SessionSummary
+	dir := filepath.Join("out", "x")
+	s.SetImages(dir, []string{filepath.Join(ImageDir(dir, "g/1", true), "shots_all.png"), filepath.Join(ImageDir(dir, "", false), "shots_all.svg")})
+	if want := []string{"images/session_id=g%2F1/shots_all.png", "images/shots_all.svg"}; !reflect.DeepEqual(s.Images, want) {
+		t.Errorf("SetImages: %q, want %q", s.Images, want)
+	}
+	s.SetImages(dir, nil)
+	if b, _ := json.Marshal(&s); strings.Contains(string(b), `"images"`) {
+		t.Errorf("no images, yet summary.json says %s", b)
+	}
+}

@@ -493,12 +493,7 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
 		}
 		res.files = append(res.files, files...)
-		for _, f := range files {
-			if rel, err := filepath.Rel(cfg.out, f); err == nil {
-				f = filepath.ToSlash(rel)
-			}
-			res.summary.Images = append(res.summary.Images, f)
-		}
+		res.summary.SetImages(cfg.out, files)
 	}
 	return res
 }
