@@ -94,7 +94,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	games := fs.Int("games", 0, "also run this many `games` with --jobs 1 and with --jobs (0: skip)")
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
-	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, "rows per record batch / Parquet row group of the pipeline stage")
+	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, fmt.Sprintf("rows per record batch / Parquet row group of the pipeline stage, %d to %d", minBatchRows, maxBatchRows))
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of one more run of each pipeline stage, after the timed runs, to `file` (go tool pprof)")
 	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
 	fs.Usage = func() {
@@ -114,6 +114,9 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	if *reps < 1 || *jobs < 1 || !(*minutes > 0) {
 		return fmt.Errorf("bench pipeline: --reps, --jobs and --minutes must be positive")
+	}
+	if *batchRows < minBatchRows || *batchRows > maxBatchRows {
+		return fmt.Errorf("bench pipeline: --batch-rows %d: want %d to %d rows", *batchRows, minBatchRows, maxBatchRows)
 	}
 	dir := *keep
 	if dir == "" {

@@ -88,6 +88,13 @@ func TestBenchUsage(t *testing.T) {
 	if err := Run(context.Background(), []string{"bench", "decode", "--corpus", "x", "--shuffled"}, &stdout, &stderr); err == nil {
 		t.Error("--corpus with --shuffled: want an error")
 	}
+	// Checked before the game is simulated: one row per row group would
+	// run for minutes.
+	for _, rows := range []string{"0", "-5", "9999999"} {
+		if err := Run(context.Background(), []string{"bench", "pipeline", "--batch-rows", rows}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "--batch-rows") {
+			t.Errorf("bench pipeline --batch-rows %s: %v, want an error naming the flag", rows, err)
+		}
+	}
 	stdout.Reset()
 	if err := Run(context.Background(), []string{"bench", "decode", "-h"}, &stdout, &stderr); err != nil {
 		t.Errorf("-h: %v", err)
