@@ -75,26 +75,59 @@ type Player struct {
 }
 
 // Jersey is a jersey number. The seed sends it as a number; real rosters
-// also send strings such as "00" or "26", so both are accepted and kept as text.
+// also send strings such as "00" or "26", so both are accepted and kept as
+// text: a string as JSON decodes it, an integer as written.
 type Jersey string
 
-// UnmarshalJSON accepts a JSON number or string.
+// UnmarshalJSON accepts a JSON string (decoded by JSON's rules: "1\/2" is
+// 1/2, "\ud83c\udfc0" one rune), an integer (23 is "23"), or null (no
+// jersey). Any other value, an object, an array, true or a number with a
+// fraction or an exponent, is an error naming the key: it is not a jersey,
+// and keeping its JSON text as one would print "{"a":1}" as a number.
 func (j *Jersey) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		s, err := strconv.Unquote(string(b))
-		if err != nil {
-			return err
-		}
-		*j = Jersey(s)
-		return nil
-	}
-	if string(b) == "null" {
+	b = trimWS(b)
+	switch {
+	case string(b) == "null":
 		*j = ""
 		return nil
+	case at(b, 0) == '"':
+		if end, _, ok := scanString(b, 0); ok && end == len(b) {
+			*j = Jersey(appendUnescaped(nil, b[1:end-1]))
+			return nil
+		}
+	case isInteger(b):
+		*j = Jersey(b)
+		return nil
 	}
-	*j = Jersey(b)
-	return nil
+	return &jerseyError{raw: string(b)}
+}
+
+// jerseyError is a jersey_number that is neither a string nor an integer.
+type jerseyError struct {
+	raw string // the value as found
+}
+
+func (e *jerseyError) Error() string { return "decode: jersey_number: " + e.detail() }
+
+// detail says what was wrong, without the key.
+func (e *jerseyError) detail() string {
+	return "want a string or an integer, got " + snippet([]byte(e.raw), 0, len(e.raw))
+}
+
+// trimWS removes JSON whitespace around b.
+func trimWS(b []byte) []byte {
+	b = b[skipWS(b, 0):]
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// isInteger reports whether b is exactly a JSON number without a fraction
+// or an exponent.
+func isInteger(b []byte) bool {
+	end, ok := scanNumber(b, 0)
+	return ok && end == len(b) && bytes.IndexAny(b, ".eE") < 0
 }
 
 // MarshalJSON writes a jersey that is all digits without leading zeros as a
