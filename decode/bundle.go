@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	json "github.com/goccy/go-json"
 )
 
 // A session bundle is a directory holding what a client learned from the
@@ -80,7 +78,10 @@ type Bundle struct {
 // OpenBundle opens a bundle directory or a bare recording file. It parses
 // live.json, subscribe.json, stats.json and shots.json when present, keeps
 // court.json as bytes, and locates the messages and truth files. An error
-// names the file that was wrong; a directory without a messages file wraps
+// names the file that was wrong and, for a JSON file, where in it: the
+// byte offset (with line and column) and, for a value that is not what
+// its field wants, the value's key path ("teams.0.players.1.id"). A
+// syntax error wraps ErrSyntax; a directory without a messages file wraps
 // ErrNotBundle.
 func OpenBundle(path string) (*Bundle, error) {
 	if path == Stdin {
@@ -117,8 +118,8 @@ func OpenBundle(path string) (*Bundle, error) {
 	}
 	if b.Court != nil {
 		b.CourtPath = filepath.Join(path, BundleCourt)
-		if !json.Valid(b.Court) {
-			return nil, fmt.Errorf("decode: bundle file %s: not valid JSON", b.CourtPath)
+		if err := checkSyntax(b.Court); err != nil {
+			return nil, fmt.Errorf("decode: bundle file %s: not valid JSON: %w", b.CourtPath, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(path, BundleTruth)); err == nil {
@@ -201,7 +202,7 @@ func readBundleJSON[T any](dir, name string) (*T, error) {
 		return nil, err
 	}
 	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := unmarshalBody(data, v); err != nil {
 		return nil, fmt.Errorf("decode: bundle file %s: %w", filepath.Join(dir, name), err)
 	}
 	return v, nil
@@ -215,8 +216,8 @@ func ReadCourt(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode: court file %w", err)
 	}
-	if !json.Valid(data) {
-		return nil, fmt.Errorf("decode: court file %s: not valid JSON", path)
+	if err := checkSyntax(data); err != nil {
+		return nil, fmt.Errorf("decode: court file %s: not valid JSON: %w", path, err)
 	}
 	return data, nil
 }
@@ -232,9 +233,9 @@ func ReadRoster(path string) (*Subscribe, error) {
 	}
 	sub := new(Subscribe)
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
-		err = json.Unmarshal(data, &sub.Teams)
+		err = unmarshalBody(data, &sub.Teams)
 	} else {
-		err = json.Unmarshal(data, sub)
+		err = unmarshalBody(data, sub)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("decode: roster file %s: %w", path, err)

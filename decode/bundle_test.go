@@ -125,6 +125,46 @@ func TestOpenBundleErrors(t *testing.T) {
 	}
 }
 
+// An error in a bundle's JSON file says where: the offset (with line and
+// column) of the offending byte or of the value, and the value's key path.
+// Valid JSON escapes in a jersey are not errors.
+func TestOpenBundleJSONErrors(t *testing.T) {
+	sub := func(jersey string) string {
+		return "{\"teams\":[{\"id\":461,\"players\":[{\"id\":1,\"jersey_number\":7},\n  {\"id\":2,\"jersey_number\":" + jersey + "}]}]}"
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{BundleMessages: testLine, BundleSubscribe: sub(`"0\/0"`)})
+	if b, err := OpenBundle(dir); err != nil || b.Subscribe.Teams[0].Players[1].JerseyNumber != "0/0" {
+		t.Errorf("jersey \"0\\/0\": got %+v, %v; want jersey 0/0", b, err)
+	}
+
+	for _, c := range []struct {
+		name, file, body string
+		want             string // the error must end with this
+	}{
+		{"jersey object", BundleSubscribe, sub(`{"a":1}`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got {"a":1}`},
+		{"jersey true", BundleSubscribe, sub(`true`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got true`},
+		{"jersey exponent", BundleSubscribe, sub(`1.5e1`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got 1.5e1`},
+		{"jersey bad escape", BundleSubscribe, sub(`"0\x"`), `offset 88 (line 2, column 30): syntax error: unexpected "x\"}]}]}"`},
+		{"player id string", BundleShots, `{"teams":[{"id":461,"player_shots":[{"id":"7"}]}]}`, `offset 42 (line 1, column 43): teams.0.player_shots.0.id: want int64, got string`},
+		{"teams a number", BundleLive, `{"teams":7}`, `offset 9 (line 1, column 10): teams: want []decode.LiveTeam, got number`},
+		{"truncated", BundleStats, `{"teams":[`, `offset 10 (line 1, column 11): syntax error: unexpected end of input`},
+		{"trailing text", BundleLive, `{"teams":[]} x`, `offset 13 (line 1, column 14): syntax error: unexpected "x"`},
+		{"court", BundleCourt, `{"nw":{"x":0,}}`, `not valid JSON: offset 13 (line 1, column 14): syntax error: unexpected "}}"`},
+	} {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{BundleMessages: testLine, c.file: c.body})
+		_, err := OpenBundle(dir)
+		prefix := "decode: bundle file " + filepath.Join(dir, c.file) + ": "
+		if err == nil || !strings.HasPrefix(err.Error(), prefix) || !strings.HasSuffix(err.Error(), c.want) {
+			t.Errorf("%s: %s %s:\n got:  %v\n want: %s...%s", c.name, c.file, c.body, err, prefix, c.want)
+		}
+		if strings.Contains(c.want, "syntax error") && !errors.Is(err, ErrSyntax) {
+			t.Errorf("%s: %v does not wrap ErrSyntax", c.name, err)
+		}
+	}
+}
+
 // A court and a roster read from files of any name fill in what a bundle
 // lacks, and nothing it has: analyze's --court and --roster.
 func TestReadCourtRosterSupply(t *testing.T) {
