@@ -12,6 +12,7 @@ import (
 type Decoder struct {
 	kinds   [maxDepth/64 + 1]uint64 // skipValue's container stack, 1 bit per level
 	scratch [600]byte               // unescaped keys and enum strings (<= 192 raw bytes)
+	kept    Message                 // parts of the caller's Message before "data" went into them (parser.keep)
 }
 
 // Decode decodes one JSON message (one websocket frame or one recording
@@ -54,6 +55,7 @@ type parser struct {
 	m       *Message
 	spec    bool     // decoding data before knowing its kind: errors are errSpeculation
 	specLoc Location // where that guess decodes to
+	kept    uint8    // bit k: m's part for Kind k is in d.kept (parser.keep)
 }
 
 // looseLocation decodes a location message whose top-level object holds
@@ -137,9 +139,11 @@ const absent = -1
 
 // message decodes the top-level object. Its keys are read first and
 // interpreted once the object is closed, because "type" may come after
-// "data"; "data" itself is decoded on the way when the type is known, or
-// speculatively as a location when it is not (the bulk of any feed), and
-// decoded again only if that guess was wrong.
+// "data"; "data" itself is decoded on the way when the type is known
+// (into m's part, kept aside first in case a repeated "type" names
+// another kind: keep, restore), or speculatively as a location when it is
+// not (the bulk of any feed), and decoded again only if that guess was
+// wrong.
 func (p *parser) message() error {
 	src := p.src
 	i := skipWS(src, 0)
@@ -224,6 +228,7 @@ func (p *parser) message() error {
 			if needsData(guess) && at(src, vi) == '{' {
 				inlineOff, inlineKind, inlineSpec = vi, guess, !typeOK
 				if typeOK {
+					p.keep(guess)
 					i, inlineErr = p.data(guess, vi)
 				} else {
 					// Into a scratch Location: m.Location stays untouched
@@ -341,8 +346,61 @@ func (p *parser) message() error {
 			e.Present.set(HasRequestID, !null)
 		}
 	}
+	if p.kept&^(1<<kind) != 0 {
+		p.restore(kind)
+	}
 	m.Kind = kind
 	return nil
+}
+
+// keep copies m's part for kind into the Decoder (once per message)
+// before "data" is decoded into it under the "type" read so far: a later,
+// repeated "type" may name another kind, and the part of a kind that is
+// not the result must be left as it was (restore). Decoding into m
+// directly and copying the part aside costs one copy of it (48 bytes for
+// a location) on the general path; the fast path and looseLocation, which
+// read exactly one "type", need neither.
+func (p *parser) keep(kind Kind) {
+	if p.kept&(1<<kind) != 0 {
+		return
+	}
+	p.kept |= 1 << kind
+	m, k := p.m, &p.d.kept
+	switch kind {
+	case KindLocation:
+		k.Location = m.Location
+	case KindStats:
+		k.Stats = m.Stats
+	case KindShot:
+		k.Shot = m.Shot
+	case KindMarker:
+		k.Marker = m.Marker
+	case KindAck:
+		k.Ack = m.Ack
+	}
+}
+
+// restore puts back the parts kept for kinds other than the result's: a
+// repeated "type" replaced the one their data was decoded under.
+func (p *parser) restore(result Kind) {
+	m, k := p.m, &p.d.kept
+	for kind := KindLocation; kind <= KindAck; kind++ {
+		if kind == result || p.kept&(1<<kind) == 0 {
+			continue
+		}
+		switch kind {
+		case KindLocation:
+			m.Location = k.Location
+		case KindStats:
+			m.Stats = k.Stats
+		case KindShot:
+			m.Shot = k.Shot
+		case KindMarker:
+			m.Marker = k.Marker
+		case KindAck:
+			m.Ack = k.Ack
+		}
+	}
 }
 
 // needsData reports whether kind's "data" is decoded (and so worth decoding

@@ -274,6 +274,75 @@ func TestDecodeShotMarkerAckError(t *testing.T) {
 	})
 }
 
+// untouched fills every part of a Message with values no input here
+// decodes to, so that a part Decode should leave alone shows when it was
+// written (TestDecodeLeavesOtherParts, FuzzDecode).
+var untouched = Message{
+	Kind:     KindPong,
+	TypeText: Span{1, 2},
+	Location: Location{OccurredAt_ms: 777, Sensor: SensorBall, SensorText: Span{3, 4}, ID: 777, X_mm: 7, Y_mm: 77, Z_mm: 777},
+	Stats: Stats{OccurredAt_ms: 778, TeamID: 1, PlayerID: 2, Version: 3, Present: HasTeamID | HasVersion,
+		Classification: ClassSteal, ClassText: Span{5, 6}, Values: [NumStats]float64{1, 2, 3}, Has: 7,
+		NumUnknown: 1, UnknownKeys: [4]Span{{1, 2}}},
+	Shot:   Shot{OccurredAt_ms: 779, TeamID: 4, IsMake: true, Zone: 3, HoopPlayerX_mm: 1, HoopPlayerY_mm: 2, Status: ShotStatusRecorded, StatusText: Span{5, 6}, Present: HasZone},
+	Marker: Marker{OccurredAt_ms: 780, Type: MarkerFoul, TypeText: Span{7, 8}, LiveID: Span{9, 10}, Present: HasLiveID},
+	Ack:    Ack{SocketSessionID: Span{9, 10}, Action: Span{1, 2}, MaxInputBufferSizeInBytes: 8192, ConnectionTimeout_ms: 5, Present: HasAction},
+	Error:  APIError{Status: 599, Message: Span{11, 12}, Present: HasMessage},
+}
+
+// otherPartsChanged says which parts of m, besides the one m.Kind names,
+// differ from untouched ("" when none).
+func otherPartsChanged(m *Message) string {
+	var changed []string
+	for _, p := range []struct {
+		kind Kind
+		same bool
+	}{
+		{KindLocation, m.Location == untouched.Location},
+		{KindStats, m.Stats == untouched.Stats},
+		{KindShot, m.Shot == untouched.Shot},
+		{KindMarker, m.Marker == untouched.Marker},
+		{KindAck, m.Ack == untouched.Ack},
+		{KindError, m.Error == untouched.Error},
+	} {
+		if p.kind != m.Kind && !p.same {
+			changed = append(changed, p.kind.String())
+		}
+	}
+	return strings.Join(changed, ", ")
+}
+
+// Decode fills only the part of the Message its result's kind names, also
+// when a repeated "type" replaces the one "data" was first decoded under.
+func TestDecodeLeavesOtherParts(t *testing.T) {
+	const loc = `{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}`
+	var d Decoder
+	for _, c := range []okCase{
+		{"location then stats", `{"type":"location","data":` + loc + `,"type":"stats"}`, `stats t=1 unknown=0`},
+		{"stats then shot", `{"type":"stats","data":{"occurred_at":5,"stats":{"PTS":2}},"type":"shot"}`, `shot t=5`},
+		{"marker then pong", `{"type":"marker","data":{"occurred_at":1,"type":"LIVE"},"type":"pong"}`, `pong`},
+		{"ack then unknown", `{"type":"ack","data":{"socketSessionId":"s"},"type":"score"}`, `unknown type="score"`},
+		{"stats then null type: error body", `{"type":"stats","data":{"occurred_at":1},"type":null,"status":500}`, `error status=500`},
+		{"shot, location, shot", `{"type":"shot","data":{"occurred_at":1},"type":"location","data":` + loc + `,"type":"shot"}`, `shot t=1`},
+		{"location, stats, location", `{"type":"location","data":` + loc + `,"type":"stats","data":{"occurred_at":2},"type":"location","data":` + loc + `}`,
+			`location t=1 sensor=PLAYER"PLAYER" id=1 x=1 y=2 z=3`},
+		{"type after data", `{"data":` + loc + `,"type":"stats"}`, `stats t=1 unknown=0`},
+		{"canonical location", `{"type":"location","data":` + loc + `}`, `location t=1 sensor=PLAYER"PLAYER" id=1 x=1 y=2 z=3`},
+	} {
+		m := untouched
+		if err := d.Decode([]byte(c.in), &m); err != nil {
+			t.Errorf("%s: Decode(%s): %v; want %s", c.name, c.in, err, c.want)
+			continue
+		}
+		if got := render([]byte(c.in), &m); got != c.want {
+			t.Errorf("%s: Decode(%s)\n got:  %s\n want: %s", c.name, c.in, got, c.want)
+		}
+		if changed := otherPartsChanged(&m); changed != "" {
+			t.Errorf("%s: Decode(%s) = %v, but changed the %s part", c.name, c.in, m.Kind, changed)
+		}
+	}
+}
+
 type errCase struct {
 	name   string
 	in     string

@@ -65,7 +65,11 @@
 //     (Stats.NumUnknown) and the first few kept (Stats.UnknownKeys).
 //   - A repeated key replaces the earlier value, objects included (a second
 //     "data" replaces the first as a whole, where encoding/json would merge
-//     them); a later null removes an earlier value.
+//     them); a later null removes an earlier value. A repeated top-level
+//     "type" is no exception: the last one gives the Kind, and the part
+//     "data" was decoded into under an earlier one is put back as it was
+//     (the general path copies a part aside before decoding "data" into
+//     it, a few ns per message; the location fast paths need no copy).
 //
 // # Recordings and bundles
 //

@@ -25,7 +25,8 @@ import (
 // match exactly.
 //
 // Where encoding/json's rules differ from ours on purpose, the input is
-// marked ambiguous and only the syntax properties are checked:
+// marked ambiguous and the result is not compared with the reference (the
+// other properties are checked):
 //   - case-insensitive key matching ("TYPE" or "ſtats" fills the type /
 //     stats field there; for us only the exact key, after unescaping, counts);
 //   - repeated keys (encoding/json merges repeated objects and lets null
@@ -41,6 +42,9 @@ import (
 //  3. Unless ambiguous: Decode succeeds exactly when the reference does, and
 //     then both give the same message.
 //  4. When the fast path accepts, the general decoder gives the same message.
+//  5. On success, every part of the Message but the one m.Kind names is as
+//     it was before Decode (doc.go), repeated keys included: a second
+//     "type" must not leave the data decoded under the first in its part.
 //
 // Run: go test ./decode -run=^$ -fuzz=FuzzDecode -fuzztime=3m
 func FuzzDecode(f *testing.F) {
@@ -57,6 +61,8 @@ func FuzzDecode(f *testing.F) {
 		`{"status":404,"message":null}`,
 		`{"TYPE":"pong","Data":{}}`,
 		`{"type":"location","type":"pong"}`,
+		`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3},"type":"stats"}`,
+		`{"type":"stats","data":{"occurred_at":1,"stats":{"PTS":2}},"type":null,"status":500}`,
 		"{\"type\":\"location\",\"data\":{\"occurred_at\":1478800197342,\"type\":\"BALL\",\"id\":2147549498,\"x\":-6039,\"y\":-8833,\"z\":1705}}\r\n",
 		`{"type":"location","data":{"occurred_at":12345678901234567,"type":"PLAYER","id":1234567890123456,"x":-0,"y":00,"z":2147483648}}`,
 		"{\"type\":\"marker\",\"data\":{\"occurred_at\":1,\"type\":\"LIVE\",\"live_id\":\"\xff\"}}",
@@ -69,7 +75,7 @@ func FuzzDecode(f *testing.F) {
 
 // checkDifferential checks the properties listed on FuzzDecode for one input.
 func checkDifferential(t *testing.T, d *Decoder, in []byte) {
-	var m Message
+	m := untouched
 	err := d.Decode(in, &m)
 
 	// 1. Errors are well formed.
@@ -93,6 +99,13 @@ func checkDifferential(t *testing.T, d *Decoder, in []byte) {
 		p := parser{d: d, src: in, m: &general}
 		if gerr := p.message(); gerr != nil || fast != general {
 			t.Fatalf("%q:\n fast:    %+v\n general: %+v (%v)", in, fast, general, gerr)
+		}
+	}
+
+	// 5. Only the result's part is written.
+	if err == nil {
+		if changed := otherPartsChanged(&m); changed != "" {
+			t.Fatalf("Decode(%q) = %v, but changed the %s part:\n got:  %+v\n want: %+v", in, m.Kind, changed, m, untouched)
 		}
 	}
 
@@ -304,6 +317,9 @@ func shapedMessage(r *rand.Rand) []byte {
 	}
 	if r.IntN(4) == 0 {
 		top = append(top, kv{"meta", junk()})
+	}
+	if r.IntN(10) == 0 { // a repeated "type", naming any kind (checks property 5)
+		top = append(top, kv{"type", str([]string{"location", "stats", "shot", "marker", "ack", "pong", "other"}[r.IntN(7)])})
 	}
 	out := ws() + obj(top) + ws()
 	if r.IntN(40) == 0 { // a little corruption
