@@ -697,7 +697,7 @@ func (p *parser) syntax(off int) error {
 			detail = "control character in string or unexpected byte " + quoteInput(p.src, off)
 		}
 	}
-	return &Error{Offset: off, Field: "", Err: ErrSyntax, Detail: detail}
+	return &Error{Offset: off, Field: syntaxField(p.src, off), Err: ErrSyntax, Detail: detail}
 }
 
 // wrongType reports a value of the wrong JSON type at src[i], unless the

@@ -357,12 +357,26 @@ func TestDecodeErrors(t *testing.T) {
 	cases := []errCase{
 		{"empty", ``, ErrSyntax, 0, ""},
 		{"spaces", `   `, ErrSyntax, 3, ""},
-		{"truncated", `{"type":"location","data":{"occurred_at":1`, ErrSyntax, 42, ""},
+		{"truncated", `{"type":"location","data":{"occurred_at":1`, ErrSyntax, 42, "data"},
 		{"trailing garbage", `{"type":"pong"} x`, ErrSyntax, 16, ""},
 		{"two objects", `{"type":"pong"}{"type":"pong"}`, ErrSyntax, 15, ""},
-		{"leading zero", loc(`"occurred_at":01`), ErrSyntax, 42, ""},
-		{"bad escape", `{"type":"po\x"}`, ErrSyntax, 12, ""},
-		{"control char in string", "{\"type\":\"po\x01ng\"}", ErrSyntax, 11, ""},
+		{"leading zero", loc(`"occurred_at":01`), ErrSyntax, 42, "data"}, // "0" ended; the '1' is between members
+		{"bad escape", `{"type":"po\x"}`, ErrSyntax, 12, "type"},
+		{"control char in string", "{\"type\":\"po\x01ng\"}", ErrSyntax, 11, "type"},
+		{"fraction without digits", loc(`"occurred_at":1,"type":"PLAYER","id":1,"x":1.,"y":1,"z":1`), ErrSyntax, 72, "data.x"},
+		{"bad literal in int", loc(`"occurred_at":1,"type":"PLAYER","id":1,"x":tru,"y":1,"z":1`), ErrSyntax, 73, "data.x"},
+		{"exponent without digits", `{"type":"stats","data":{"occurred_at":1,"stats":{"FGA":1e}}}`, ErrSyntax, 57, "data.stats.FGA"},
+		{"no value", loc(`"occurred_at":1,"x":`), ErrSyntax, 47, "data.x"},
+		{"data before type", `{"data":{"occurred_at":1,"x":1.},"type":"location"}`, ErrSyntax, 31, "data.x"},
+		{"after a type error", loc(`"occurred_at":"1","y":-}`), ErrSyntax, 50, "data.y"},
+		{"escaped key", loc(`"\u0078":1.`), ErrSyntax, 38, "data.x"},
+		{"inside an array value", `{"type":"shot","data":{"zone":[1,tru]}}`, ErrSyntax, 36, "data.zone"},
+		{"unknown data key", loc(`"w":[1,]`), ErrSyntax, 34, "data"},
+		{"between data members", loc(`"occurred_at":1,`), ErrSyntax, 43, "data"},
+		{"unknown stat", `{"type":"stats","data":{"occurred_at":1,"stats":{"BLK":tru}}}`, ErrSyntax, 58, "data.stats"},
+		{"server attribute", `{"type":"ack","data":{"serverAttributes":{"connectionTimeoutInMs":1.}}}`, ErrSyntax, 68, "data.serverAttributes.connectionTimeoutInMs"},
+		{"error message", `{"status":500,"message":"a\q"}`, ErrSyntax, 27, "message"},
+		{"after data", `{"type":"pong","data":{},}`, ErrSyntax, 25, ""},
 		{"missing colon", `{"type" "pong"}`, ErrSyntax, 8, ""},
 		{"trailing comma", `{"type":"pong",}`, ErrSyntax, 15, ""},
 		{"bad literal", `{"type":"pong","x":nul}`, ErrSyntax, 22, ""},
@@ -414,6 +428,52 @@ func TestDecodeErrors(t *testing.T) {
 			t.Errorf("%s: Decode(%.80q)\n got:  %v (offset %d, field %q, kind %v)\n want: %v at offset %d, field %q", c.name, c.in, err, e.Offset, e.Field, m.Kind, c.err, c.offset, c.field)
 		}
 	}
+}
+
+// A syntax error in the value of a field has the Field that a value of
+// the wrong type there has, for every field of every kind.
+func TestSyntaxErrorField(t *testing.T) {
+	var tmpl []string // %s is the value
+	add := func(format string, keys ...string) {
+		for _, k := range keys {
+			tmpl = append(tmpl, strings.ReplaceAll(format, "KEY", k))
+		}
+	}
+	add(`{"type":"location","data":{"KEY":%s}}`, "occurred_at", "type", "id", "x", "y", "z")
+	add(`{"type":"stats","data":{"KEY":%s}}`, "occurred_at", "team_id", "player_id", "version", "classification", "stats")
+	add(`{"type":"stats","data":{"stats":{"KEY":%s}}}`, statNamesSlice()...)
+	add(`{"type":"shot","data":{"KEY":%s}}`, "occurred_at", "team_id", "player_id", "is_make", "is_3point", "zone", "hoop_player_x", "hoop_player_y", "status")
+	add(`{"type":"marker","data":{"KEY":%s}}`, "occurred_at", "type", "live_id")
+	add(`{"type":"ack","data":{"KEY":%s}}`, "socketSessionId", "serverAttributes")
+	add(`{"type":"ack","data":{"serverAttributes":{"KEY":%s}}}`, "maxInputBufferSizeInBytes", "connectionTimeoutInMs")
+	add(`{"type":"ack","KEY":%s}`, "action")
+	add(`{"status":500,"KEY":%s}`, "message", "shottrackerRequestId")
+	add(`{"KEY":%s}`, "type", "status")
+	add(`{"type":"location","KEY":%s}`, "data")
+	var d Decoder
+	var m Message
+	for _, f := range tmpl {
+		in := fmt.Sprintf(f, `[]`)
+		var want *Error
+		if err := d.Decode([]byte(in), &m); !errors.As(err, &want) || want.Err != ErrType || want.Field == "" {
+			t.Errorf("Decode(%s) = %v; want a wrong type error with a Field", in, err)
+			continue
+		}
+		for _, v := range []string{`tru`, `1.`, `-`, `"\x"`, "\"\x01\"", `[1,]`, `{"a":}`, `}`} {
+			in := fmt.Sprintf(f, v)
+			var e *Error
+			if err := d.Decode([]byte(in), &m); !errors.As(err, &e) || e.Err != ErrSyntax || e.Field != want.Field {
+				t.Errorf("Decode(%s) = %v (field %q); want a syntax error in field %q", in, err, fieldOf(e), want.Field)
+			}
+		}
+	}
+}
+
+func fieldOf(e *Error) string {
+	if e == nil {
+		return "<nil>"
+	}
+	return e.Field
 }
 
 func TestErrorString(t *testing.T) {
@@ -686,4 +746,9 @@ func TestLooseLocationAgrees(t *testing.T) {
 			t.Errorf("%s\n loose:   %+v\n general: %+v", tc.in, loose, general)
 		}
 	}
+}
+
+func statNamesSlice() []string {
+	names := StatNames()
+	return names[:]
 }

@@ -30,7 +30,10 @@ var (
 // the opening brace of the object that lacks the field for ErrMissing. Line
 // is 0 from Decode; a recording reader sets it to the 1-based line number.
 // Field is the JSON key path ("data.x", "data.stats.FGA"), empty when the
-// problem is not inside a known field.
+// problem is not inside a known field. For ErrSyntax it is the innermost
+// field, among those this package reads for any kind, whose value holds
+// the offending byte ("x":1., is data.x; a stray ',' between the members
+// of "data" is data), whatever the order of the keys.
 type Error struct {
 	Offset int
 	Line   int64
@@ -93,4 +96,159 @@ func snippet(src []byte, i, end int) string {
 		return string(src[i:i+24]) + "..."
 	}
 	return string(src[i:end])
+}
+
+// syntaxField returns the Field of a syntax error at src[off]: the path of
+// the innermost field this package reads whose value holds the offending
+// byte, or "" when it is not inside one. A byte where a field's value
+// should start belongs to that field ("x":} is data.x); a byte between
+// members belongs to the object's field ({"x":1,} is data). Fields are
+// known whatever the message's kind (data.x in a stats message too), so
+// that the answer does not depend on the order of the keys, which
+// decides whether the kind is known when the error is found.
+//
+// It runs only on the error path, walking src again from the start: the
+// decoder reports the first offending byte, so src[:off] is a valid JSON
+// prefix, and its own scanner functions find the same end for the value
+// that holds the byte. Containers unknown keys open are walked but only
+// counted.
+func syntaxField(src []byte, off int) string {
+	off = min(max(off, 0), len(src))
+	type level struct {
+		obj   bool
+		kind  fieldKind // what its keys mean
+		field string    // the field whose value it is
+	}
+	var stackBuf [8]level
+	stack := append(stackBuf[:0], level{kind: fieldTop}) // a pseudo-level for the document
+	const (
+		stValue = iota // a value starts at i
+		stKey          // a key or '}' starts at i
+		stColon        // the ':' after a key
+		stAfter        // after a value: ',' or the closing bracket
+	)
+	st := stValue
+	vKind, vField := fieldTop, "" // of the value that starts at i
+	i := skipWS(src, 0)
+	for i < off {
+		top := &stack[len(stack)-1]
+		switch st {
+		case stValue:
+			switch c := src[i]; c {
+			case '{', '[':
+				stack = append(stack, level{obj: c == '{', kind: vKind, field: vField})
+				if c == '{' {
+					st = stKey
+				} else {
+					vKind = fieldOther // elements belong to the array's field
+				}
+				i = skipWS(src, i+1)
+			case ']': // of an empty array
+				if len(stack) == 1 {
+					return "" // not a valid prefix: not from the decoder
+				}
+				stack = stack[:len(stack)-1]
+				st, i = stAfter, i+1
+			default:
+				end, ok := skipScalar(src, i)
+				if !ok || end > off {
+					return vField
+				}
+				st, i = stAfter, end
+			}
+		case stKey:
+			if src[i] == '}' { // of an empty object
+				stack = stack[:len(stack)-1]
+				st, i = stAfter, i+1
+				continue
+			}
+			end, esc, ok := scanString(src, i)
+			if !ok || end > off {
+				return top.field
+			}
+			key := src[i+1 : end-1]
+			if esc {
+				key = appendUnescaped(nil, key)
+			}
+			vKind, vField = childField(top.kind, top.field, key)
+			st, i = stColon, skipWS(src, end)
+		case stColon:
+			st, i = stValue, skipWS(src, i+1)
+		case stAfter:
+			if len(stack) == 1 { // after the document: trailing bytes
+				return ""
+			}
+			switch src[i] {
+			case ',':
+				if top.obj {
+					st = stKey
+				} else {
+					st, vKind, vField = stValue, fieldOther, top.field
+				}
+			default: // '}' or ']'
+				stack = stack[:len(stack)-1]
+			}
+			i = skipWS(src, i+1)
+		}
+	}
+	if st == stValue {
+		return vField
+	}
+	return stack[len(stack)-1].field
+}
+
+// fieldKind says what the keys of an object mean, for syntaxField.
+type fieldKind uint8
+
+const (
+	fieldOther fieldKind = iota // no key is a field: values belong to the container's field
+	fieldTop                    // the message
+	fieldData                   // "data", of any kind
+	fieldStats                  // "data.stats"
+	fieldAttrs                  // "data.serverAttributes"
+)
+
+// dataFieldNames are the keys of "data" that some kind reads.
+var dataFieldNames = []string{
+	"occurred_at", "type", "id", "x", "y", "z", // location (and marker: occurred_at, type)
+	"team_id", "player_id", "version", "classification", "stats", // stats
+	"is_make", "is_3point", "zone", "hoop_player_x", "hoop_player_y", "status", // shot
+	"live_id",                             // marker
+	"socketSessionId", "serverAttributes", // ack
+}
+
+// childField returns the kind and Field of the value of key in an object
+// of kind k whose own field is field.
+func childField(k fieldKind, field string, key []byte) (fieldKind, string) {
+	switch k {
+	case fieldTop:
+		switch string(key) {
+		case "data":
+			return fieldData, "data"
+		case "type", "action", "status", "message", "shottrackerRequestId":
+			return fieldOther, string(key)
+		}
+	case fieldData:
+		switch string(key) {
+		case "stats":
+			return fieldStats, "data.stats"
+		case "serverAttributes":
+			return fieldAttrs, "data.serverAttributes"
+		}
+		for _, name := range dataFieldNames {
+			if string(key) == name {
+				return fieldOther, "data." + name
+			}
+		}
+	case fieldStats:
+		if st, ok := statOf(key); ok {
+			return fieldOther, statFields[st]
+		}
+	case fieldAttrs:
+		switch string(key) {
+		case "maxInputBufferSizeInBytes", "connectionTimeoutInMs":
+			return fieldOther, "data.serverAttributes." + string(key)
+		}
+	}
+	return fieldOther, field
 }

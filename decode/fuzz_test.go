@@ -86,6 +86,11 @@ func checkDifferential(t *testing.T, d *Decoder, in []byte) {
 		}
 		_ = e.Error()
 	}
+	// syntaxField is only called at the decoder's syntax errors, but must
+	// not panic at any offset.
+	for _, k := range []int{len(in) / 3, len(in) / 2, len(in)} {
+		_ = syntaxField(in, k)
+	}
 
 	// 2. Syntax errors exactly for invalid JSON.
 	valid := json.Valid(in)
