@@ -690,14 +690,38 @@ func (p *parser) bool(i int, field string) (v bool, end int, null bool, err erro
 // --- errors ---------------------------------------------------------------
 
 func (p *parser) syntax(off int) error {
+	field, inString := syntaxAt(p.src, off)
 	detail := "unexpected end of input"
 	if off < len(p.src) {
 		detail = "unexpected " + quoteInput(p.src, off)
-		if off >= 0 && p.src[off] < ' ' && p.src[off] != '\t' && p.src[off] != '\n' && p.src[off] != '\r' {
-			detail = "control character in string or unexpected byte " + quoteInput(p.src, off)
+		if c := p.src[off]; inString && c < ' ' {
+			detail = "control character " + controlName(c) + " in string (write it as " + controlEscape(c) + ")"
 		}
 	}
-	return &Error{Offset: off, Field: syntaxField(p.src, off), Err: ErrSyntax, Detail: detail}
+	return &Error{Offset: off, Field: field, Err: ErrSyntax, Detail: detail}
+}
+
+// controlName names the control character c as U+000A.
+func controlName(c byte) string {
+	const hex = "0123456789ABCDEF"
+	return "U+00" + string([]byte{hex[c>>4], hex[c&15]})
+}
+
+// controlEscape is how JSON writes the control character c in a string.
+func controlEscape(c byte) string {
+	switch c {
+	case '\b':
+		return `\b`
+	case '\f':
+		return `\f`
+	case '\n':
+		return `\n`
+	case '\r':
+		return `\r`
+	case '\t':
+		return `\t`
+	}
+	return `\u00` + controlName(c)[4:]
 }
 
 // wrongType reports a value of the wrong JSON type at src[i], unless the

@@ -469,6 +469,35 @@ func TestSyntaxErrorField(t *testing.T) {
 	}
 }
 
+// A raw control character in a string, tab, newline and CR included, is
+// reported as one, with its escape; outside strings a control character is
+// just unexpected.
+func TestSyntaxErrorControlCharacter(t *testing.T) {
+	marker := func(liveID string) string {
+		return `{"type":"marker","data":{"occurred_at":1,"type":"LIVE","live_id":"` + liveID + `"}}`
+	}
+	for _, c := range []struct{ in, detail string }{
+		{marker("a\nb"), `control character U+000A in string (write it as \n)`},
+		{marker("a\tb"), `control character U+0009 in string (write it as \t)`},
+		{marker("a\rb"), `control character U+000D in string (write it as \r)`},
+		{marker("a\x01b"), `control character U+0001 in string (write it as \u0001)`},
+		{marker("a\x1fb"), `control character U+001F in string (write it as \u001F)`},
+		{marker("a\x08b"), `control character U+0008 in string (write it as \b)`},
+		{"{\"type\":\"pong\",\"x\ty\":1}", `control character U+0009 in string (write it as \t)`},             // in a key
+		{"{\"type\":\"pong\",\"x\":[{\"y\":\"\n\"}]}", `control character U+000A in string (write it as \n)`}, // nested, unknown key
+		{"{\"type\":\"pong\",\"x\":1.\n}", `unexpected "\n}"`},
+		{"{\"type\":\"pong\",\"x\":\x01}", `unexpected "\x01}"`},
+		{"{\"type\":\"pong\"}\x01", `unexpected "\x01"`},
+	} {
+		var d Decoder
+		var m Message
+		var e *Error
+		if err := d.Decode([]byte(c.in), &m); !errors.As(err, &e) || e.Err != ErrSyntax || e.Detail != c.detail {
+			t.Errorf("Decode(%q) = %v; want a syntax error: %s", c.in, err, c.detail)
+		}
+	}
+}
+
 func fieldOf(e *Error) string {
 	if e == nil {
 		return "<nil>"

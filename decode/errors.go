@@ -98,21 +98,22 @@ func snippet(src []byte, i, end int) string {
 	return string(src[i:end])
 }
 
-// syntaxField returns the Field of a syntax error at src[off]: the path of
+// syntaxAt returns the Field of a syntax error at src[off]: the path of
 // the innermost field this package reads whose value holds the offending
-// byte, or "" when it is not inside one. A byte where a field's value
-// should start belongs to that field ("x":} is data.x); a byte between
-// members belongs to the object's field ({"x":1,} is data). Fields are
-// known whatever the message's kind (data.x in a stats message too), so
-// that the answer does not depend on the order of the keys, which
-// decides whether the kind is known when the error is found.
+// byte, or "" when it is not inside one; and whether that byte is inside
+// a string (a key or a value). A byte where a field's value should start
+// belongs to that field ("x":} is data.x); a byte between members belongs
+// to the object's field ({"x":1,} is data). Fields are known whatever the
+// message's kind (data.x in a stats message too), so that the answer does
+// not depend on the order of the keys, which decides whether the kind is
+// known when the error is found.
 //
 // It runs only on the error path, walking src again from the start: the
 // decoder reports the first offending byte, so src[:off] is a valid JSON
 // prefix, and its own scanner functions find the same end for the value
 // that holds the byte. Containers unknown keys open are walked but only
 // counted.
-func syntaxField(src []byte, off int) string {
+func syntaxAt(src []byte, off int) (field string, inString bool) {
 	off = min(max(off, 0), len(src))
 	type level struct {
 		obj   bool
@@ -145,14 +146,14 @@ func syntaxField(src []byte, off int) string {
 				i = skipWS(src, i+1)
 			case ']': // of an empty array
 				if len(stack) == 1 {
-					return "" // not a valid prefix: not from the decoder
+					return "", false // not a valid prefix: not from the decoder
 				}
 				stack = stack[:len(stack)-1]
 				st, i = stAfter, i+1
 			default:
 				end, ok := skipScalar(src, i)
 				if !ok || end > off {
-					return vField
+					return vField, c == '"'
 				}
 				st, i = stAfter, end
 			}
@@ -164,7 +165,7 @@ func syntaxField(src []byte, off int) string {
 			}
 			end, esc, ok := scanString(src, i)
 			if !ok || end > off {
-				return top.field
+				return top.field, true
 			}
 			key := src[i+1 : end-1]
 			if esc {
@@ -176,7 +177,7 @@ func syntaxField(src []byte, off int) string {
 			st, i = stValue, skipWS(src, i+1)
 		case stAfter:
 			if len(stack) == 1 { // after the document: trailing bytes
-				return ""
+				return "", false
 			}
 			switch src[i] {
 			case ',':
@@ -192,12 +193,12 @@ func syntaxField(src []byte, off int) string {
 		}
 	}
 	if st == stValue {
-		return vField
+		return vField, false
 	}
-	return stack[len(stack)-1].field
+	return stack[len(stack)-1].field, false
 }
 
-// fieldKind says what the keys of an object mean, for syntaxField.
+// fieldKind says what the keys of an object mean, for syntaxAt.
 type fieldKind uint8
 
 const (

@@ -86,10 +86,10 @@ func checkDifferential(t *testing.T, d *Decoder, in []byte) {
 		}
 		_ = e.Error()
 	}
-	// syntaxField is only called at the decoder's syntax errors, but must
+	// syntaxAt is only called at the decoder's syntax errors, but must
 	// not panic at any offset.
 	for _, k := range []int{len(in) / 3, len(in) / 2, len(in)} {
-		_ = syntaxField(in, k)
+		_, _ = syntaxAt(in, k)
 	}
 
 	// 2. Syntax errors exactly for invalid JSON.
