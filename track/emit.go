@@ -375,6 +375,15 @@ type effort struct {
 // when the current run, in ticks, reaches minTicks (the minimum time over
 // the grid period).
 func (e *effort) step(v, threshold, minTicks float64, fresh bool, count *int) {
+	if v < threshold && e.run == 0 {
+		e.prev = v // nearly every tick: no run, none starting (inlined)
+		return
+	}
+	e.run1(v, threshold, minTicks, fresh, count)
+}
+
+// run1 is step for a tick in or ending a run, or starting one.
+func (e *effort) run1(v, threshold, minTicks float64, fresh bool, count *int) {
 	if fresh {
 		e.run = 0
 	}
