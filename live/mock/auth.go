@@ -80,9 +80,19 @@ func (s *Server) verifyHMAC(r *http.Request) *authError {
 	if !strings.EqualFold(p["algorithm"], "hmac-sha1") {
 		return refuse("unsupported algorithm %q: want hmac-sha1", p["algorithm"])
 	}
+	// The API's Authentication section names date and host as "needed
+	// for signing and required", beside the request line: a signature
+	// that leaves one out does not bind the request to this server or
+	// this time.
 	names := strings.Fields(strings.ToLower(p["headers"]))
-	if !contains(names, "date") || !contains(names, "request-line") {
-		return refuse(`the signed headers %q must include date and request-line (the API signs "date host request-line")`, p["headers"])
+	var missing []string
+	for _, n := range []string{"date", "host", "request-line"} {
+		if !contains(names, n) {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return refuse(`the signed headers %q lack %s: sign "date host request-line" (the API requires date and host in the signature)`, p["headers"], strings.Join(missing, " and "))
 	}
 	d := r.Header.Get("Date")
 	if d == "" {

@@ -9,7 +9,8 @@
 //     /stats/details, /shots and /video; the LIVE notify endpoints; the
 //     locations, user profile and team history endpoints; and the notify
 //     simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
-//   - Security: every /v1 request must carry a valid HMAC signature (the
+//   - Security: every /v1 request must carry a valid HMAC signature over
+//     at least date, host and the request line, as the API requires (the
 //     seed's mock username and secret by default; date within 5 minutes;
 //     constant-time comparison), or none with Options.NoAuth. Refusals are
 //     401 with a message saying what to fix. The user profile takes a

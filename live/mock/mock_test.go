@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -134,7 +137,17 @@ func TestAuthRefusals(t *testing.T) {
 		{"request line not signed", func(r *http.Request) {
 			signNow(r)
 			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "date host request-line", "date host", 1))
-		}, 401, "must include date and request-line"},
+		}, 401, "lack request-line"},
+		// A signature that is right for what it names, but names no host:
+		// the API requires host in the signature.
+		{"host not signed", func(r *http.Request) {
+			date := time.Now().UTC().Format(http.TimeFormat)
+			m := hmac.New(sha1.New, []byte(mock.DefaultSecret))
+			m.Write([]byte("date: " + date + "\n" + live.RequestLine(r)))
+			r.Header.Set("Date", date)
+			r.Header.Set("Authorization", `hmac username="`+mock.DefaultUsername+`",algorithm="hmac-sha1",headers="date request-line",signature="`+
+				base64.StdEncoding.EncodeToString(m.Sum(nil))+`"`)
+		}, 401, "lack host"},
 	}
 	for _, tc := range tests {
 		status, body, _ := do(t, s, "GET", uri, tc.sign)
