@@ -47,7 +47,8 @@ Served on --listen (localhost unless told otherwise):
 
 Credentials come from --user/--secret or SHOTTRACKER_USER/SHOTTRACKER_SECRET
 (never printed). --demo starts a local mock API on the built-in sample
-game (looping, real time) and joins it: one command to see it work. As in
+game (looping, real time) and joins it with the mock's own credentials
+(the environment's are not used): one command to see it work. As in
 a real game the second half is a live id of its own (named by the
 half-time PLAY_NEXT), and each loop is a new pass in time under new live
 ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
@@ -135,12 +136,6 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = grid_Hz
-	if user == "" {
-		user = os.Getenv("SHOTTRACKER_USER")
-	}
-	if secret == "" {
-		secret = os.Getenv("SHOTTRACKER_SECRET")
-	}
 	level := slog.LevelInfo
 	if verbose {
 		level = slog.LevelDebug
@@ -150,6 +145,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if demo {
 		if api != "" || liveID != "" {
 			return bad("--demo runs its own mock: leave out --api and --live-id")
+		}
+		if user != "" || secret != "" {
+			return bad("--demo runs its own mock with its own credentials: leave out --user and --secret")
 		}
 		dir, err := os.MkdirTemp("", "stmotion-demo-")
 		if err != nil {
@@ -169,14 +167,21 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		defer srv.Close()
+		// The mock's own credentials, whatever $SHOTTRACKER_USER and
+		// $SHOTTRACKER_SECRET say: those are for the real API, and the
+		// mock would refuse them (401).
 		api, liveID = srv.URL(), srv.LiveID()
-		if user == "" && secret == "" {
-			user, secret = mock.DefaultUsername, mock.DefaultSecret
-		}
+		user, secret = mock.DefaultUsername, mock.DefaultSecret
 		fmt.Fprintf(stderr, "stmotion live: demo mock at %s (live id %s, speed %g, looping)\n", api, liveID, demoSpeed)
 	}
 	if api == "" || liveID == "" {
 		return bad("--api and --live-id are required (or --demo)")
+	}
+	if user == "" {
+		user = os.Getenv("SHOTTRACKER_USER")
+	}
+	if secret == "" {
+		secret = os.Getenv("SHOTTRACKER_SECRET")
 	}
 	if user == "" || secret == "" {
 		// Every REST request is signed (live.Credentials.Sign): without

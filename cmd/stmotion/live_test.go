@@ -252,6 +252,44 @@ func TestLiveDemo(t *testing.T) {
 	}
 }
 
+// TestLiveDemoIgnoresEnvCredentials: credentials for the real API in the
+// environment do not reach the demo's mock (which would refuse them with
+// 401): the demo signs with the mock's own and runs until Ctrl-C.
+func TestLiveDemoIgnoresEnvCredentials(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates the sample game")
+	}
+	t.Setenv("SHOTTRACKER_USER", "real-api-user")
+	t.Setenv("SHOTTRACKER_SECRET", "real-api-secret")
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	var stdout, stderr lockedBuffer
+	go func() {
+		errc <- Run(ctx, []string{"live", "--demo", "--demo-speed", "10", "--listen", "", "--out", out, "--flush", "50ms"}, &stdout, &stderr)
+	}()
+	deadline := time.After(2 * time.Minute)
+	for {
+		if msgs, _ := filepath.Glob(filepath.Join(out, "*", "messages.jsonl")); len(msgs) > 0 {
+			if fi, err := os.Stat(msgs[0]); err == nil && fi.Size() > 0 {
+				break
+			}
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("stmotion live --demo ended before Ctrl-C: %v\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("nothing recorded by the demo\n%s", stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("stmotion live --demo: %v\n%s", err, stderr.String())
+	}
+}
+
 // TestLiveDemoHalvesAndPasses runs `stmotion live --demo` sped up until it
 // has followed the sample game's half-time PLAY_NEXT to the second half
 // and the end of the pass to the next pass: no error, one bundle per half,
@@ -377,6 +415,7 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live"},
 		{"live", "--api", "http://127.0.0.1:1"},
 		{"live", "--demo", "--api", "http://x"},
+		{"live", "--demo", "--user", "u", "--secret", "s"}, // the demo signs with the mock's credentials
 		{"live", "--api", "http://x", "--live-id", "L", "--dt", "VIDEO"},
 		{"live", "--api", "http://x", "--live-id", "L", "--rate", "0"},
 		{"live", "--api", "http://x", "--live-id", "L", "--cell", "0"},
