@@ -197,7 +197,10 @@ type liveSession struct {
 	dec   decode.Decoder
 	msg   decode.Message
 	res   SessionResult
-	types []DataType
+	types []DataType // requested (SessionConfig.DataTypes); nil: all granted
+	// tokenTypes are the data types the newest token grants
+	// (token_data_types); nil when the server did not say.
+	tokenTypes []string
 
 	lastT_ms int64 // newest occurred_at received
 	// gap recovery after a reconnect: REST state fetched after the ack,
@@ -236,7 +239,8 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			s.log.Warn("live: no court: positions stay in the sensor frame", "err", err)
 		}
 	}
-	stats, shots := s.fetchState(ctx, sub)
+	s.tokenTypes = sub.TokenDataTypes
+	stats, shots := s.fetchState(ctx)
 
 	if s.cfg.Out != "" {
 		s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
@@ -327,29 +331,32 @@ func dirName(id string) string {
 	return url.PathEscape(id)
 }
 
-// fetchState gets /stats and /shots for the data types the token grants;
-// a refusal is logged and skipped (it only means a thinner baseline).
-func (s *liveSession) fetchState(ctx context.Context, sub *decode.Subscribe) (*decode.LiveStats, *decode.LiveShots) {
-	granted := func(t DataType) bool {
-		if len(sub.TokenDataTypes) == 0 {
-			return true
-		}
-		for _, g := range sub.TokenDataTypes {
-			if g == string(t) {
-				return true
-			}
-		}
+// subscribed reports whether the session receives data type t: it was
+// requested (SessionConfig.DataTypes, all when empty) and the token
+// grants it (token_data_types, all when the server does not say). The
+// REST state of a type the session does not receive is neither fetched
+// (credentials without it get a 403) nor fed (it would put stats into a
+// session subscribed to locations only).
+func (s *liveSession) subscribed(t DataType) bool {
+	if len(s.types) > 0 && !slices.Contains(s.types, t) {
 		return false
 	}
+	return len(s.tokenTypes) == 0 || slices.Contains(s.tokenTypes, string(t))
+}
+
+// fetchState gets /stats and /shots for the data types the session
+// receives (subscribed); a refusal is logged and skipped (it only means a
+// thinner baseline).
+func (s *liveSession) fetchState(ctx context.Context) (*decode.LiveStats, *decode.LiveShots) {
 	var stats *decode.LiveStats
 	var shots *decode.LiveShots
 	var err error
-	if granted(DataStats) {
+	if s.subscribed(DataStats) {
 		if stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
 			s.log.Warn("live: stats not fetched", "err", err)
 		}
 	}
-	if granted(DataShots) {
+	if s.subscribed(DataShots) {
 		if shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
 			s.log.Warn("live: shots not fetched", "err", err)
 		}
@@ -412,7 +419,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 				}
 				continue
 			}
-			token = sub.Token
+			token, s.tokenTypes = sub.Token, sub.TokenDataTypes
 		}
 		f, err := DialFeed(ctx, s.wsURL(), token, s.cfg.Feed)
 		token = "" // one-time: never offered again
@@ -581,19 +588,24 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	return s.eng.Feed(m)
 }
 
-// armGap fetches /stats and /shots after a reconnect; the next
-// timestamped message applies them (fillGap).
+// armGap fetches /stats and /shots after a reconnect, each only when the
+// session receives that data type (subscribed); the next timestamped
+// message applies them (fillGap).
 func (s *liveSession) armGap(ctx context.Context) {
 	var stats *decode.LiveStats
 	var shots *decode.LiveShots
 	var err error
-	if stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
-		s.log.Warn("live: gap: stats not fetched", "err", err)
-		stats = nil
+	if s.subscribed(DataStats) {
+		if stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
+			s.log.Warn("live: gap: stats not fetched", "err", err)
+			stats = nil
+		}
 	}
-	if shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
-		s.log.Warn("live: gap: shots not fetched", "err", err)
-		shots = nil
+	if s.subscribed(DataShots) {
+		if shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
+			s.log.Warn("live: gap: shots not fetched", "err", err)
+			shots = nil
+		}
 	}
 	if s.rec != nil && (stats != nil || shots != nil) {
 		if err := s.rec.WriteGap(stats, shots); err != nil {
