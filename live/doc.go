@@ -33,7 +33,13 @@
 // TestLiveMatchesAnalyze bounds it). The tables are written incrementally
 // as closed parts (tables/part-NNNNN/, each a complete set of Parquet
 // files) every DefaultPartInterval; the summary tables are in the last
-// part.
+// part. Joining a live id again into the same Out continues its bundle:
+// messages.jsonl is appended to, and table parts and gap files are
+// numbered on after the highest already there. The new join's summary
+// covers what it received; it replaces the earlier one in summary.json
+// and, once written, the earlier parts' summary tables are emptied, so
+// the union of tables/part-*/ holds one summary (`stmotion analyze` of
+// the bundle summarises the whole recording).
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // every fresh sensor's canonical x_m, y_m, z_m, speed, team, jersey, the

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,16 +70,21 @@ type Recorder struct {
 }
 
 // NewRecorder creates dir (and its parents) and opens dir/messages.jsonl
-// for appending, so a session that is re-joined continues its bundle.
+// for appending, so a session that is re-joined continues its bundle; its
+// gap files are numbered on after the highest already in dir/gap.
 func NewRecorder(dir string, opt RecorderOptions) (*Recorder, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("live: recorder: %w", err)
+	}
+	seq, err := lastSeq(filepath.Join(dir, BundleGapDir), "", "-")
+	if err != nil {
 		return nil, fmt.Errorf("live: recorder: %w", err)
 	}
 	f, err := os.OpenFile(filepath.Join(dir, decode.BundleMessages), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("live: recorder: %w", err)
 	}
-	r := &Recorder{dir: dir, f: f, w: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{})}
+	r := &Recorder{dir: dir, f: f, w: bufio.NewWriterSize(f, 64<<10), gapSeq: seq, stop: make(chan struct{})}
 	every := opt.FlushInterval
 	if every == 0 {
 		every = DefaultFlushInterval
@@ -183,8 +191,39 @@ func (r *Recorder) WriteJSON(name string, v any) error {
 	return export.WriteJSON(path, v, true)
 }
 
+// lastSeq returns the highest sequence number n among the names in dir
+// of the form prefix + n + sep... (0 when dir does not exist or has
+// none): re-joins number their gap files and table parts on after it
+// instead of overwriting what an earlier join of the bundle wrote.
+func lastSeq(dir, prefix, sep string) (int, error) {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok {
+			continue
+		}
+		if sep != "" {
+			if rest, _, ok = strings.Cut(rest, sep); !ok {
+				continue
+			}
+		}
+		if v, err := strconv.Atoi(rest); err == nil && v > n {
+			n = v
+		}
+	}
+	return n, nil
+}
+
 // WriteGap writes the REST responses fetched to cover a reconnect's gap
-// as gap/NNNN-stats.json and gap/NNNN-shots.json (nil ones are skipped).
+// as gap/NNNN-stats.json and gap/NNNN-shots.json (nil ones are skipped),
+// NNNN counting on from the highest in the bundle.
 func (r *Recorder) WriteGap(stats *decode.LiveStats, shots *decode.LiveShots) error {
 	r.mu.Lock()
 	r.gapSeq++

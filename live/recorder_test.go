@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,4 +92,26 @@ func TestRecorderFlushInterval(t *testing.T) {
 		data, _ := os.ReadFile(filepath.Join(dir, decode.BundleMessages))
 		return len(data) > 0
 	})
+}
+
+// A Recorder opened on a bundle that has gap files (a re-join) numbers
+// its own after them instead of overwriting them.
+func TestRecorderGapNumberingContinues(t *testing.T) {
+	dir := t.TempDir()
+	for want := 1; want <= 3; want++ {
+		r, err := live.NewRecorder(dir, live.RecorderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.WriteGap(&decode.LiveStats{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := filepath.Glob(filepath.Join(dir, live.BundleGapDir, "*-stats.json"))
+		if len(got) != want || filepath.Base(got[want-1]) != fmt.Sprintf("%04d-stats.json", want) {
+			t.Fatalf("after recorder %d: gap files %v, want 0001 to %04d", want, got, want)
+		}
+	}
 }

@@ -45,7 +45,8 @@ type SessionConfig struct {
 	DataTypes []DataType
 	// Out is the root directory: each live id gets Out/<live_id>/ with the
 	// bundle (messages.jsonl, live.json, ...), the tables under tables/
-	// and summary.json. Empty records nothing.
+	// and summary.json. A live id joined again continues its directory
+	// (see the package doc). Empty records nothing.
 	Out string
 	// Track is the engine configuration; the zero value means
 	// track.DefaultConfig(). Causal is always set: live output cannot wait
@@ -284,7 +285,14 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		sinks = append(sinks, s.ovl)
 	}
 	if s.cfg.Out != "" && !s.cfg.NoTables {
-		s.parts = newPartSink(filepath.Join(s.res.Dir, "tables"), s.liveID, s.cfg.PartInterval)
+		if s.parts, err = newPartSink(filepath.Join(s.res.Dir, "tables"), s.liveID, s.cfg.PartInterval); err != nil {
+			return nil, err
+		}
+		if s.parts.earlier > 0 {
+			s.log.Info("live: re-joining into an existing bundle: messages.jsonl is appended to and the table parts numbered on; "+
+				"the summary will cover this join (stmotion analyze of the bundle gives the whole recording's)",
+				"dir", s.res.Dir, "parts_before", s.parts.earlier)
+		}
 		sinks = append(sinks, s.parts)
 	}
 	if s.eng, err = track.NewSession(s.cfg.Track, meta, sinks...); err != nil {
@@ -306,6 +314,13 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.res.Summary = sum
 	if s.parts != nil {
 		s.res.Parts = s.parts.Parts()
+		if sum != nil && cerr == nil {
+			// This join's summary is in its last part now: an earlier
+			// join's must not be read beside it.
+			if err := s.parts.clearEarlierSummaries(); err != nil {
+				s.log.Warn("live: the summary tables of an earlier join are left in its parts", "err", err)
+			}
+		}
 	}
 	if s.rec != nil {
 		if err := s.rec.Close(); err != nil && cerr == nil {

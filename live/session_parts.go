@@ -1,8 +1,13 @@
 package live
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/stmotion/stmotion/export"
@@ -28,6 +33,16 @@ const DefaultPartInterval = time.Minute
 // and empty in the others. A reader takes the union of the parts
 // (DuckDB: read_parquet('<dir>/part-*/samples.parquet')).
 //
+// A live id re-joined into the same directory (messages.jsonl is
+// appended) numbers its parts on after the highest one there, so the
+// earlier join's parts stay and the union is the whole recording. The
+// new join's engine starts afresh, so its summary covers what it
+// received; once it is written, clearEarlierSummaries empties the
+// summary tables of the earlier parts, so that the union still has one
+// summary (the newest, the one summary.json holds) and a reader of
+// part-*/players.parquet counts no player twice. `stmotion analyze` of
+// the bundle gives the summary of the whole recording.
+//
 // package export has no rotation of its own; this sink builds it from
 // one Writer per part.
 type partSink struct {
@@ -36,6 +51,7 @@ type partSink struct {
 	every   time.Duration
 	opts    []export.Option
 	n       int
+	earlier int // the highest part number an earlier join left in dir
 	w       *export.Writer
 	opened  time.Time
 	parts   []string
@@ -43,12 +59,19 @@ type partSink struct {
 
 var _ track.Sink = (*partSink)(nil)
 
-func newPartSink(dir, session string, every time.Duration, opts ...export.Option) *partSink {
+func newPartSink(dir, session string, every time.Duration, opts ...export.Option) (*partSink, error) {
 	if every == 0 {
 		every = DefaultPartInterval
 	}
-	return &partSink{dir: dir, session: session, every: every, opts: opts}
+	n, err := lastSeq(dir, "part-", "")
+	if err != nil {
+		return nil, fmt.Errorf("live: table parts: %w", err)
+	}
+	return &partSink{dir: dir, session: session, every: every, opts: opts, n: n, earlier: n}, nil
 }
+
+// partName is the directory of part n.
+func (p *partSink) partName(n int) string { return filepath.Join(p.dir, fmt.Sprintf("part-%05d", n)) }
 
 // Parts is the directory of every closed part.
 func (p *partSink) Parts() []string { return p.parts }
@@ -58,8 +81,7 @@ func (p *partSink) writer() (*export.Writer, error) {
 		return p.w, nil
 	}
 	p.n++
-	dir := filepath.Join(p.dir, fmt.Sprintf("part-%05d", p.n))
-	w, err := export.NewWriter(dir, p.session, p.opts...)
+	w, err := export.NewWriter(p.partName(p.n), p.session, p.opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +102,7 @@ func (p *partSink) rotate(final *track.Summary, force bool) error {
 	if err := w.Close(final); err != nil {
 		return err
 	}
-	p.parts = append(p.parts, filepath.Join(p.dir, fmt.Sprintf("part-%05d", p.n)))
+	p.parts = append(p.parts, p.partName(p.n))
 	return nil
 }
 
@@ -116,4 +138,64 @@ func (p *partSink) abort() {
 		p.w.Abort()
 		p.w = nil
 	}
+}
+
+// summaryTables are the tables only a closed engine fills (see partSink).
+var summaryTables = []export.Table{export.TablePlayers, export.TableBoxScore, export.TableHeatmaps, export.TableQuality}
+
+// clearEarlierSummaries replaces the summary tables of the parts an
+// earlier join of the bundle left (1 to earlier) by empty ones, unless
+// they are empty already; call it once this join's last part holds its
+// summary. Files are replaced by rename, so a reader never sees half of
+// one.
+func (p *partSink) clearEarlierSummaries() error {
+	if p.earlier == 0 {
+		return nil
+	}
+	// Empty tables as this sink writes them: those of a Writer closed
+	// without a summary.
+	tmp, err := os.MkdirTemp(p.dir, ".empty-")
+	if err != nil {
+		return fmt.Errorf("live: table parts: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	w, err := export.NewWriter(tmp, p.session, p.opts...)
+	if err != nil {
+		return err
+	}
+	if err := w.Close(nil); err != nil {
+		return err
+	}
+	empty := map[string][]byte{}
+	for _, path := range w.Paths() {
+		name := filepath.Base(path)
+		for _, t := range summaryTables {
+			if strings.HasPrefix(name, t.String()+".") {
+				if empty[name], err = os.ReadFile(path); err != nil {
+					return fmt.Errorf("live: table parts: %w", err)
+				}
+			}
+		}
+	}
+	for n := 1; n <= p.earlier; n++ {
+		dir := p.partName(n)
+		for name, want := range empty {
+			path := filepath.Join(dir, name)
+			got, err := os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) || bytes.Equal(got, want) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("live: table parts: %w", err)
+			}
+			if err := os.WriteFile(path+".tmp", want, 0o644); err != nil {
+				return fmt.Errorf("live: table parts: %w", err)
+			}
+			if err := os.Rename(path+".tmp", path); err != nil {
+				os.Remove(path + ".tmp")
+				return fmt.Errorf("live: table parts: %w", err)
+			}
+		}
+	}
+	return nil
 }

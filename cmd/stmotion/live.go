@@ -36,7 +36,14 @@ flushed every --flush, plus live.json, subscribe.json (token redacted),
 court.json, stats.json, shots.json, the replays dropped as duplicates in
 duplicates.jsonl and the gap responses under gap/) that 'stmotion analyze'
 re-analyses; the live analytics (causal filtering) go to
---out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end.
+--out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
+(the summary tables, players, boxscore, heatmaps and quality, are filled in
+the last part only, so tables/part-*/<table>.parquet reads as one table).
+Joining the same live id again into the same --out continues its bundle:
+messages.jsonl is appended to, parts and gap files are numbered on, and the
+new join's summary (of what it received) replaces the earlier one, whose
+summary tables are then emptied; 'stmotion analyze' of the bundle gives the
+whole recording's.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
