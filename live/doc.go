@@ -4,10 +4,15 @@
 // # Live mode
 //
 // Join (what `stmotion live` runs) joins a live event and stays joined:
-// live information, subscription token and roster, court and, when joining
-// mid-event, the current stats and shots; then the websocket (DialFeed):
-// the ack, keepalive pings every third of connectionTimeoutInMs, a read
-// limit derived from maxInputBufferSizeInBytes (DefaultReadLimit). Any
+// live information, subscription token and roster, court; then the
+// websocket (DialFeed): the ack, keepalive pings every third of
+// connectionTimeoutInMs, a read limit derived from
+// maxInputBufferSizeInBytes (DefaultReadLimit). Once the first
+// connection is acknowledged, the current stats (with /stats/details)
+// and shots are fetched and fed to the engine just before the feed's
+// first data message, as stats and shot messages: each stats message
+// names only the stats it changes, so a join mid-event would otherwise
+// miss every value set before it (see applyJoin). Any
 // drop gets a new one-time token and a reconnect with exponential backoff
 // and jitter (DefaultMinBackoff, DefaultMaxBackoff); after it /stats and
 // /shots recover the stats and shots the gap missed, and messages
@@ -18,9 +23,12 @@
 // Nothing is lost: a Recorder writes every message verbatim to the
 // session bundle's messages.jsonl (flushed every DefaultFlushInterval),
 // the REST responses as live.json, subscribe.json (token redacted),
-// court.json, stats.json and shots.json, replays dropped as duplicates to
-// duplicates.jsonl, and the gap responses under gap/. `stmotion analyze`
-// re-analyses the bundle.
+// court.json, stats.json, stats_details.json and shots.json, replays
+// dropped as duplicates to duplicates.jsonl, and the gap responses under
+// gap/. The messages made from REST state (at the join and after
+// reconnects) are recorded in messages.jsonl where they were fed, marked
+// "stmotion_source":"rest_join" or "rest_gap", so that `stmotion
+// analyze`, which re-analyses the bundle, gets the same figures.
 //
 // Live analytics run the batch engine (track.Session) with
 // track.Config.Causal set, fed in arrival order. Its rows leave once the

@@ -33,6 +33,9 @@ const (
 	// BundleGapDir holds the REST /stats and /shots responses fetched to
 	// cover the gap of each reconnect (gap/0001-stats.json, ...).
 	BundleGapDir = "gap"
+	// BundleStatsDetails is /stats/details at join time, which says when
+	// each stat of the join's box scores changed.
+	BundleStatsDetails = "stats_details.json"
 )
 
 // RecorderOptions configures a Recorder.

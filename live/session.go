@@ -1,12 +1,17 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
+	"math"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -106,7 +111,11 @@ type SessionResult struct {
 	Duplicates   int64
 	DecodeErrors int64
 	GapFilled    int64 // stats and shot messages recovered from REST after reconnects
-	Reconnects   int64
+	// JoinFilled counts the stats and shot messages fed from the REST
+	// state fetched at the join: what the event had before the feed
+	// started (see applyJoin).
+	JoinFilled int64
+	Reconnects int64
 	// Offline is the total time between losing a connection and the ack
 	// of the next one; OfflineMax the longest such gap.
 	Offline, OfflineMax time.Duration
@@ -122,9 +131,10 @@ type SessionResult struct {
 // to OnResult as each live id ends, when set, instead of returned).
 //
 // Per live id: GET the live information, subscribe (one-time token and
-// roster), GET the court and, when joining mid-event, the current stats
-// and shots; then the websocket: ack, keepalive pings, every message
-// recorded verbatim, decoded, de-duplicated and fed to the engine
+// roster), GET the court; then the websocket: ack, the current stats and
+// shots (GET after the first ack, fed before the first data message:
+// applyJoin), keepalive pings, every message recorded verbatim,
+// decoded, de-duplicated and fed to the engine
 // (track.Session in causal mode) whose sinks are the overlay and the
 // table parts. On a dropped connection it subscribes again for a new
 // token and reconnects with exponential backoff and jitter, then fetches
@@ -204,6 +214,12 @@ type liveSession struct {
 	tokenTypes []string
 
 	lastT_ms int64 // newest occurred_at received
+	// join is the REST state fetched at the join, until the first data
+	// message shows where the feed starts (applyJoin); nil once applied.
+	join *restState
+	// joinFrom_ms is the newest occurred_at of the bundle before this
+	// join (a re-join of a recorded live id); 0 for a new bundle.
+	joinFrom_ms int64
 	// gap recovery after a reconnect: REST state fetched after the ack,
 	// applied once the first timestamped message shows where the feed
 	// resumed.
@@ -241,10 +257,14 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		}
 	}
 	s.tokenTypes = sub.TokenDataTypes
-	stats, shots := s.fetchState(ctx)
 
 	if s.cfg.Out != "" {
 		s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
+		// A re-join: the bundle has the feed up to its newest message,
+		// and only what came after it is the join's to recover.
+		if s.joinFrom_ms, err = newestRecorded_ms(filepath.Join(s.res.Dir, decode.BundleMessages)); err != nil {
+			return nil, err
+		}
 		if s.rec, err = NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: s.cfg.FlushInterval}); err != nil {
 			return nil, err
 		}
@@ -258,12 +278,6 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		files := []bundleFile{{decode.BundleLive, info}, {decode.BundleSubscribe, &redacted}}
 		if courtBody != nil {
 			files = append(files, bundleFile{decode.BundleCourt, courtBody})
-		}
-		if stats != nil {
-			files = append(files, bundleFile{decode.BundleStats, stats})
-		}
-		if shots != nil {
-			files = append(files, bundleFile{decode.BundleShots, shots})
 		}
 		for _, f := range files {
 			if err := s.rec.WriteJSON(f.name, f.v); err != nil {
@@ -307,6 +321,11 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.dd = newDedup(s.eng.Window_ms())
 
 	ferr := s.feedLoop(ctx, sub.Token)
+	if s.join != nil && ferr == nil {
+		// The feed gave no data message to place the join's state
+		// before (it ended, or was cancelled, first): feed it now.
+		ferr = s.applyJoin(math.MaxInt64)
+	}
 	sum, cerr := s.eng.Close()
 	if cerr != nil && s.parts != nil {
 		s.parts.abort()
@@ -359,24 +378,79 @@ func (s *liveSession) subscribed(t DataType) bool {
 	return len(s.tokenTypes) == 0 || slices.Contains(s.tokenTypes, string(t))
 }
 
-// fetchState gets /stats and /shots for the data types the session
-// receives (subscribed); a refusal is logged and skipped (it only means a
-// thinner baseline).
-func (s *liveSession) fetchState(ctx context.Context) (*decode.LiveStats, *decode.LiveShots) {
-	var stats *decode.LiveStats
-	var shots *decode.LiveShots
+// restState is the REST state of the event at the join: the current box
+// scores (/stats), when each stat changed (/stats/details) and the shots
+// so far (/shots); nil when not fetched.
+type restState struct {
+	stats   *decode.LiveStats
+	details *decode.LiveStatsDetails
+	shots   *decode.LiveShots
+	// from_ms is the newest occurred_at the bundle had before this join
+	// (a re-join of a recorded live id); 0 for a new bundle.
+	from_ms int64
+}
+
+// fetchState gets /stats and /shots (and /stats/details with withDetails)
+// for the data types the session receives (subscribed); a refusal is
+// logged and skipped (it only means a thinner baseline).
+func (s *liveSession) fetchState(ctx context.Context, withDetails bool) *restState {
+	st := &restState{}
 	var err error
 	if s.subscribed(DataStats) {
-		if stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
+		if st.stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
 			s.log.Warn("live: stats not fetched", "err", err)
+			st.stats = nil
+		}
+		if st.stats != nil && withDetails {
+			if st.details, err = s.cfg.Client.StatsDetails(ctx, s.liveID); err != nil {
+				s.log.Warn("live: stats details not fetched: the join's box scores are taken as they are now", "err", err)
+				st.details = nil
+			}
 		}
 	}
 	if s.subscribed(DataShots) {
-		if shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
+		if st.shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
 			s.log.Warn("live: shots not fetched", "err", err)
+			st.shots = nil
 		}
 	}
-	return stats, shots
+	return st
+}
+
+// newestRecorded_ms is the newest occurred_at among the last lines of a
+// bundle's messages.jsonl (0 when there is none): where the feed an
+// earlier join recorded stops. Only the file's end is read: the feed is
+// recorded in arrival order, and its last lines are its newest.
+func newestRecorded_ms(path string) (int64, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("live: reading the bundle's end: %w", err)
+	}
+	defer f.Close()
+	const tail_B = 64 << 10
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("live: reading the bundle's end: %w", err)
+	}
+	off := max(fi.Size()-tail_B, 0)
+	buf := make([]byte, fi.Size()-off)
+	if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
+		return 0, fmt.Errorf("live: reading the bundle's end: %w", err)
+	}
+	var dec decode.Decoder
+	var m decode.Message
+	var newest int64
+	for line := range bytes.Lines(buf) {
+		// The first line may be cut by the window and the last by a
+		// crash: they do not decode and are skipped.
+		if dec.Decode(line, &m) == nil {
+			newest = max(newest, m.OccurredAt_ms())
+		}
+	}
+	return newest, nil
 }
 
 func (s *liveSession) wsURL() string {
@@ -463,6 +537,12 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 			s.cfg.Health.set(func(h *Health) { h.reconnects++ })
 			s.armGap(ctx)
+		}
+		if first {
+			if err := s.armJoin(ctx); err != nil {
+				f.Close()
+				return err
+			}
 		}
 		first = false
 		s.cfg.Health.set(func(h *Health) { h.connected = true })
@@ -558,6 +638,18 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 		return nil
 	}
 	t := m.OccurredAt_ms()
+	if t > 0 && s.join != nil && (m.Kind == decode.KindLocation || m.Kind == decode.KindStats || m.Kind == decode.KindShot) {
+		// The first data message: the feed starts here, and the REST
+		// state of the join holds what came before. (Markers do not
+		// say: a server may resend the period's markers on connect.)
+		if err := s.applyJoin(t); err != nil {
+			return err
+		}
+		m = &s.msg
+		if err := s.dec.Decode(data, m); err != nil { // applyJoin reused s.msg
+			return err
+		}
+	}
 	if t > 0 && s.gapArmed {
 		// The first timestamped message after a reconnect: what the
 		// REST state has between the last message before the drop and
@@ -603,10 +695,51 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	return s.eng.Feed(m)
 }
 
+// armJoin fetches the event's REST state once the first connection is
+// acknowledged, records it (stats.json, stats_details.json, shots.json)
+// and leaves it for applyJoin. Fetched after the ack rather than before
+// the dial, it leaves no window in which a stat or shot is neither in
+// the REST state nor in the feed; what is in both is sorted out by
+// applyJoin and the duplicate check.
+func (s *liveSession) armJoin(ctx context.Context) error {
+	st := s.fetchState(ctx, true)
+	st.from_ms = s.joinFrom_ms
+	s.join = st
+	if s.rec == nil {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		v    any
+		ok   bool
+	}{{decode.BundleStats, st.stats, st.stats != nil}, {BundleStatsDetails, st.details, st.details != nil}, {decode.BundleShots, st.shots, st.shots != nil}} {
+		if f.ok {
+			if err := s.rec.WriteJSON(f.name, f.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // armGap fetches /stats and /shots after a reconnect, each only when the
 // session receives that data type (subscribed); the next timestamped
 // message applies them (fillGap).
 func (s *liveSession) armGap(ctx context.Context) {
+	if s.join != nil {
+		// Dropped before any data message: the join's state is still to
+		// be applied; what it lacks is what happened since it was
+		// fetched, so fetch it again.
+		from := s.join.from_ms
+		s.join = s.fetchState(ctx, true)
+		s.join.from_ms = from
+		if s.rec != nil && (s.join.stats != nil || s.join.shots != nil) {
+			if err := s.rec.WriteGap(s.join.stats, s.join.shots); err != nil {
+				s.log.Warn("live: gap: not recorded", "err", err)
+			}
+		}
+		return
+	}
 	var stats *decode.LiveStats
 	var shots *decode.LiveShots
 	var err error
@@ -646,79 +779,198 @@ func (s *liveSession) fillGap(from, to int64) error {
 		return nil
 	}
 	now := time.Now()
-	if shots != nil {
-		for _, t := range shots.Teams {
-			for _, p := range t.PlayerShots {
-				for _, sh := range p.Shots {
-					if sh.OccurredAt_ms <= from || sh.OccurredAt_ms > to {
-						continue
-					}
-					b := s.synth[:0]
-					b = append(b, `{"type":"shot","stmotion_source":"rest_gap","data":{"occurred_at":`...)
-					b = strconv.AppendInt(b, sh.OccurredAt_ms, 10)
-					b = append(b, `,"team_id":`...)
-					b = strconv.AppendInt(b, t.ID, 10)
-					b = append(b, `,"player_id":`...)
-					b = strconv.AppendInt(b, p.ID, 10)
-					b = append(b, `,"is_make":`...)
-					b = strconv.AppendBool(b, sh.IsMake)
-					b = append(b, `,"is_3point":`...)
-					b = strconv.AppendBool(b, sh.Is3Point)
-					b = append(b, `,"zone":`...)
-					b = strconv.AppendInt(b, int64(sh.Zone), 10)
-					b = append(b, `,"hoop_player_x":`...)
-					b = strconv.AppendInt(b, int64(sh.HoopPlayerX_mm), 10)
-					b = append(b, `,"hoop_player_y":`...)
-					b = strconv.AppendInt(b, int64(sh.HoopPlayerY_mm), 10)
-					b = append(b, `,"status":`...)
-					b = appendJSONString(b, orDefault(sh.Status, "RECORDED"))
-					b = append(b, "}}"...)
-					s.synth = b
-					if err := s.inject(b, now, "shot"); err != nil {
-						return err
-					}
-				}
+	if err := s.injectShots(shots, from, to, sourceGap, now); err != nil {
+		return err
+	}
+	if stats == nil {
+		return nil
+	}
+	for _, t := range stats.Teams {
+		for _, p := range t.PlayerStats {
+			if v, ok := s.dd.statVersion(p.ID); ok && p.Version <= v {
+				continue
+			}
+			if err := s.injectStats(t.ID, &p, p.Stats, p.Version, to, sourceGap, now); err != nil {
+				return err
 			}
 		}
 	}
-	if stats != nil {
-		for _, t := range stats.Teams {
+	return nil
+}
+
+// applyJoin feeds the REST state fetched at the join (s.join) before the
+// first data message, at occurred_at to: each stats message names only
+// the stats it changes, so without it every value set before the join
+// would be missing from the box score, and every shot before it from the
+// shots table. It does for the join what fillGap does after a reconnect:
+//
+//   - the shots with from < occurred_at ≤ to, from being where an earlier
+//     join of the bundle stopped (none: every shot up to to); the feed
+//     delivers the later ones;
+//   - each player's box score, at occurred_at to with the REST version,
+//     unless a stats message as new was received. When /stats/details
+//     says some of its stats changed after to, the feed is behind the
+//     REST state (a replay, as a mock at speed 0 serves it, whose REST
+//     state is the end's) and will deliver those changes itself: only
+//     the stats last changed at or before to are fed, with version 0 so
+//     that any version the feed delivers replaces them.
+//
+// Nothing is fed when the feed starts at or before where an earlier join
+// stopped (it replays what the bundle has). The messages have the wire
+// shape plus "stmotion_source":"rest_join", and are recorded like
+// received ones before the first data message, so that `stmotion
+// analyze` of the bundle agrees. Duplicates are dropped as for received
+// messages (a shot the feed then delivers too, a box score version it
+// sends again). to is math.MaxInt64 when the feed ended before any data
+// message: then everything is fed, at the newest time known.
+func (s *liveSession) applyJoin(to int64) error {
+	j := s.join
+	s.join = nil
+	if j.from_ms > 0 && to <= j.from_ms {
+		return nil
+	}
+	now := time.Now()
+	if err := s.injectShots(j.shots, j.from_ms, to, sourceJoin, now); err != nil {
+		return err
+	}
+	if j.stats == nil {
+		return nil
+	}
+	changed := map[int64]map[string]int64{} // player → stat → its last change, epoch ms
+	at := to
+	if to == math.MaxInt64 {
+		at = s.lastT_ms
+	}
+	if j.details != nil {
+		for _, t := range j.details.Teams {
 			for _, p := range t.PlayerStats {
-				if v, ok := s.dd.statVersion(p.ID); ok && p.Version <= v {
-					continue
+				last := map[string]int64{}
+				for k, ch := range p.Stats {
+					for _, c := range ch {
+						last[k] = max(last[k], c.OccurredAt_ms)
+						if to == math.MaxInt64 {
+							at = max(at, c.OccurredAt_ms)
+						}
+					}
 				}
-				if len(p.Stats) == 0 {
+				changed[p.ID] = last
+			}
+		}
+	}
+	if at <= 0 {
+		s.log.Warn("live: the join's box scores are not fed: no time to give them (no message and no stats details)")
+		return nil
+	}
+	for _, t := range j.stats.Teams {
+		for _, p := range t.PlayerStats {
+			if v, ok := s.dd.statVersion(p.ID); ok && p.Version <= v {
+				continue
+			}
+			vals, version := p.Stats, p.Version
+			if last, ok := changed[p.ID]; ok {
+				var before map[string]float64
+				for k, v := range p.Stats {
+					if last[k] > to {
+						continue
+					}
+					if before == nil {
+						before = map[string]float64{}
+					}
+					before[k] = v
+				}
+				if len(before) < len(p.Stats) {
+					vals, version = before, 0
+				}
+			}
+			if err := s.injectStats(t.ID, &p, vals, version, at, sourceJoin, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Values of "stmotion_source": where a message fed from the REST state
+// came from.
+const (
+	sourceGap  = "rest_gap"
+	sourceJoin = "rest_join"
+)
+
+// injectShots feeds the shots of the REST state with from < occurred_at
+// ≤ to as shot messages (see fillGap and applyJoin).
+func (s *liveSession) injectShots(shots *decode.LiveShots, from, to int64, source string, now time.Time) error {
+	if shots == nil {
+		return nil
+	}
+	for _, t := range shots.Teams {
+		for _, p := range t.PlayerShots {
+			for _, sh := range p.Shots {
+				if sh.OccurredAt_ms <= from || sh.OccurredAt_ms > to {
 					continue
 				}
 				b := s.synth[:0]
-				b = append(b, `{"type":"stats","stmotion_source":"rest_gap","data":{"occurred_at":`...)
-				b = strconv.AppendInt(b, to, 10)
+				b = append(b, `{"type":"shot","stmotion_source":"`...)
+				b = append(b, source...)
+				b = append(b, `","data":{"occurred_at":`...)
+				b = strconv.AppendInt(b, sh.OccurredAt_ms, 10)
 				b = append(b, `,"team_id":`...)
 				b = strconv.AppendInt(b, t.ID, 10)
 				b = append(b, `,"player_id":`...)
 				b = strconv.AppendInt(b, p.ID, 10)
-				b = append(b, `,"stats":{`...)
-				first := true
-				for _, k := range sortedKeys(p.Stats) {
-					if !first {
-						b = append(b, ',')
-					}
-					first = false
-					b = appendJSONString(b, k)
-					b = append(b, ':')
-					b = strconv.AppendFloat(b, p.Stats[k], 'f', -1, 64)
-				}
-				b = append(b, `},"version":`...)
-				b = strconv.AppendInt(b, p.Version, 10)
+				b = append(b, `,"is_make":`...)
+				b = strconv.AppendBool(b, sh.IsMake)
+				b = append(b, `,"is_3point":`...)
+				b = strconv.AppendBool(b, sh.Is3Point)
+				b = append(b, `,"zone":`...)
+				b = strconv.AppendInt(b, int64(sh.Zone), 10)
+				b = append(b, `,"hoop_player_x":`...)
+				b = strconv.AppendInt(b, int64(sh.HoopPlayerX_mm), 10)
+				b = append(b, `,"hoop_player_y":`...)
+				b = strconv.AppendInt(b, int64(sh.HoopPlayerY_mm), 10)
+				b = append(b, `,"status":`...)
+				b = appendJSONString(b, orDefault(sh.Status, "RECORDED"))
 				b = append(b, "}}"...)
 				s.synth = b
-				if err := s.inject(b, now, "stats"); err != nil {
+				if err := s.inject(b, now, "shot", source); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// injectStats feeds player p's stats vals (of team team) as one stats
+// message at occurred_at t_ms with the given version (see fillGap and
+// applyJoin). Nothing is fed for no stats.
+func (s *liveSession) injectStats(team int64, p *decode.PlayerStats, vals map[string]float64, version, t_ms int64, source string, now time.Time) error {
+	if len(vals) == 0 {
+		return nil
+	}
+	b := s.synth[:0]
+	b = append(b, `{"type":"stats","stmotion_source":"`...)
+	b = append(b, source...)
+	b = append(b, `","data":{"occurred_at":`...)
+	b = strconv.AppendInt(b, t_ms, 10)
+	b = append(b, `,"team_id":`...)
+	b = strconv.AppendInt(b, team, 10)
+	b = append(b, `,"player_id":`...)
+	b = strconv.AppendInt(b, p.ID, 10)
+	b = append(b, `,"stats":{`...)
+	for i, k := range sortedKeys(vals) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = strconv.AppendFloat(b, vals[k], 'f', -1, 64)
+	}
+	b = append(b, `},"version":`...)
+	b = strconv.AppendInt(b, version, 10)
+	b = append(b, "}}"...)
+	s.synth = b
+	return s.inject(b, now, "stats", source)
 }
 
 // seen reports whether m (whose bytes are b) was received before, or is a
@@ -728,19 +980,24 @@ func (s *liveSession) seen(m *decode.Message, b []byte) bool {
 	return s.dd.seen(m, b)
 }
 
-// inject feeds a synthesised message unless it is a duplicate.
-func (s *liveSession) inject(b []byte, now time.Time, kind string) error {
+// inject feeds a synthesised message of the given kind and source unless
+// it is a duplicate.
+func (s *liveSession) inject(b []byte, now time.Time, kind, source string) error {
 	m := &s.msg
 	if err := s.dec.Decode(b, m); err != nil {
-		s.log.Warn("live: gap: synthesised message does not decode", "err", err)
+		s.log.Warn("live: synthesised message does not decode", "source", source, "err", err)
 		return nil
 	}
 	if s.seen(m, b) {
 		return nil
 	}
-	s.res.GapFilled++
-	if mt := s.cfg.Metrics; mt != nil {
-		mt.GapFilled.WithLabelValues(kind).Inc()
+	if source == sourceJoin {
+		s.res.JoinFilled++
+	} else {
+		s.res.GapFilled++
+		if mt := s.cfg.Metrics; mt != nil {
+			mt.GapFilled.WithLabelValues(kind).Inc()
+		}
 	}
 	return s.feed(b, m, now)
 }
@@ -758,6 +1015,6 @@ func sortedKeys(m map[string]float64) []string {
 
 // String describes the result in one line (for logs and the CLI).
 func (r *SessionResult) String() string {
-	return fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects",
-		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects)
+	return fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects, %d from the join's REST state",
+		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
 }

@@ -2,9 +2,11 @@ package live
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,3 +93,114 @@ func TestFillGap(t *testing.T) {
 }
 
 var testNow = time.Unix(1700000000, 0)
+
+// TestApplyJoin: the REST state fetched at the join is fed before the
+// first data message (not before a marker): the shots after where the
+// bundle stopped (a re-join) up to that message; each box score with its
+// REST version, or, for a player whose /stats/details has changes after
+// that message (the feed is behind the REST state), only the stats last
+// changed before it, with version 0. What the feed then delivers again
+// is dropped as a duplicate, or replaces the partial box score.
+func TestApplyJoin(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := NewRecorder(dir, RecorderOptions{FlushInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	eng, err := track.NewSession(track.DefaultConfig(), track.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &liveSession{cfg: &SessionConfig{}, eng: eng, rec: rec, dd: newDedup(250), log: slog.New(slog.DiscardHandler)}
+	feed := func(line string) {
+		t.Helper()
+		if err := s.handle([]byte(line), testNow); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shot := func(t_ms int64) decode.ShotRecord {
+		return decode.ShotRecord{OccurredAt_ms: t_ms, IsMake: true, Zone: 3, HoopPlayerX_mm: 10, HoopPlayerY_mm: 20, Status: "RECORDED"}
+	}
+	s.join = &restState{
+		from_ms: 1000, // an earlier join recorded the feed up to 1000
+		stats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
+			{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 4, "FG": 2}},
+			{ID: 8, Version: 5, Stats: map[string]float64{"REB": 3, "DIST": 900}},
+		}}}},
+		details: &decode.LiveStatsDetails{Teams: []decode.TeamPlayerStatsDetails{{ID: 1, PlayerStats: []decode.PlayerStatsDetails{
+			{ID: 7, Stats: map[string][]decode.StatChange{"PTS": {{OccurredAt_ms: 1800, Value: 4}}, "FG": {{OccurredAt_ms: 1800, Value: 2}}}},
+			{ID: 8, Stats: map[string][]decode.StatChange{"REB": {{OccurredAt_ms: 500, Value: 3}}, "DIST": {{OccurredAt_ms: 2500, Value: 900}}}},
+		}}}},
+		shots: &decode.LiveShots{Teams: []decode.TeamPlayerShots{{ID: 1, PlayerShots: []decode.PlayerShots{
+			{ID: 7, Shots: []decode.ShotRecord{shot(900), shot(1800), shot(2500)}},
+		}}}},
+	}
+	// A marker resent on connect does not place the join's state.
+	feed(`{"type":"marker","data":{"occurred_at":100,"type":"LIVE"}}`)
+	if s.join == nil || s.res.JoinFilled != 0 {
+		t.Fatalf("join state applied at a marker (%d fed)", s.res.JoinFilled)
+	}
+	feed(`{"type":"location","data":{"occurred_at":2000,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
+	// The feed goes on: the shot at 2500 and player 8's DIST change.
+	feed(`{"type":"shot","data":{"occurred_at":2500,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`)
+	feed(`{"type":"stats","data":{"occurred_at":2500,"team_id":1,"player_id":8,"stats":{"DIST":900.0},"classification":"DISTANCE","version":5}}`)
+	// A replay of player 7's last stats, which the join fed.
+	feed(`{"type":"stats","data":{"occurred_at":1800,"team_id":1,"player_id":7,"stats":{"PTS":4.0,"FG":2.0},"classification":"TWO_POINT_MAKE","version":9}}`)
+
+	if s.res.JoinFilled != 3 || s.res.Duplicates != 1 {
+		t.Errorf("%s: want 3 fed from the join (the shot at 1800, player 7's box score, player 8's rebound) and 1 duplicate", s.res.String())
+	}
+	rec.Flush()
+	data, _ := os.ReadFile(filepath.Join(dir, decode.BundleMessages))
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	var got []string
+	for _, l := range lines {
+		if bytes.Contains(l, []byte(`"stmotion_source":"rest_join"`)) {
+			got = append(got, string(l))
+		}
+	}
+	want := []string{
+		`{"type":"shot","stmotion_source":"rest_join","data":{"occurred_at":1800,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"FG":2,"PTS":4},"version":9}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":8,"stats":{"REB":3},"version":0}}`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fed from the join:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The join's lines come right after the marker, before the location.
+	if len(lines) != 7 || !bytes.Contains(lines[4], []byte(`"type":"location"`)) {
+		t.Errorf("recorded:\n%s\nwant the marker, the join's 3 lines, then the feed's 3", data)
+	}
+	sum, err := eng.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range sum.BoxScore {
+		if b.PlayerID == 8 && (b.Values["REB"] != 3 || b.Values["DIST"] != 900 || b.Version != 5) {
+			t.Errorf("player 8's box score %+v, want REB 3 (join) and DIST 900 version 5 (feed)", b)
+		}
+	}
+}
+
+// newestRecorded_ms reads where a bundle's feed stops from its last lines,
+// skipping a line cut short by a crash.
+func TestNewestRecorded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), decode.BundleMessages)
+	if n, err := newestRecorded_ms(path); n != 0 || err != nil {
+		t.Errorf("no file: %d, %v; want 0, nil", n, err)
+	}
+	var b strings.Builder
+	for i := range 2000 { // more than the 64 KiB read
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`+"\n", 1000+i)
+	}
+	b.WriteString(`{"type":"marker","data":{"occurred_at":5000,"type":"PLAY_END"}}` + "\n")
+	b.WriteString(`{"type":"pong"}` + "\n")
+	b.WriteString(`{"type":"location","data":{"occurred_at":9`) // cut
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := newestRecorded_ms(path); n != 5000 || err != nil {
+		t.Errorf("newest recorded %d, %v; want 5000", n, err)
+	}
+}

@@ -127,17 +127,20 @@ func TestJoinRecordsBundle(t *testing.T) {
 	defer cancel()
 	r := joinOne(t, ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out, FlushInterval: -1})
 
-	// The whole tiny feed (ack first), once each, verbatim.
+	// The whole tiny feed (ack first), once each, verbatim, and the
+	// join's REST state: player 102's rebound of stats.json, from before
+	// the feed (the other box scores /stats has changed later, in the
+	// feed, which a mock at speed 0 replays from its start).
 	lines := readLines(t, filepath.Join(r.Dir, decode.BundleMessages))
-	if got, want := len(lines), srv.Messages()+1; got != want {
-		t.Fatalf("messages.jsonl has %d lines, want %d (ack + %d feed lines)", got, want, srv.Messages())
+	if got, want := len(lines), srv.Messages()+2; got != want {
+		t.Fatalf("messages.jsonl has %d lines, want %d (ack + the join's box score + %d feed lines)", got, want, srv.Messages())
 	}
 	fc := countFeed(lines)
 	if fc.kinds[decode.KindAck] != 1 || fc.kinds[decode.KindLocation] != mock.TinySteps*5 || fc.kinds[decode.KindShot] != 2 || fc.bad != 0 {
 		t.Errorf("recorded kinds %v (bad %d), want 1 ack, %d locations, 2 shots", fc.kinds, fc.bad, mock.TinySteps*5)
 	}
-	if r.Messages != int64(len(lines)) || r.Duplicates != 0 || r.Reconnects != 0 {
-		t.Errorf("result %s, want %d messages, no duplicates, no reconnects", r.String(), len(lines))
+	if r.Messages != int64(len(lines))-1 || r.JoinFilled != 1 || r.Duplicates != 0 || r.Reconnects != 0 {
+		t.Errorf("result %s, want %d messages, 1 from the join, no duplicates, no reconnects", r.String(), len(lines)-1)
 	}
 
 	// The bundle opens as one, with its REST files, and the token is redacted.
@@ -249,8 +252,8 @@ func TestJoinReplayDuplicatesDropped(t *testing.T) {
 	if len(fc.locations) != mock.TinySteps*5 || fc.kinds[decode.KindLocation] != mock.TinySteps*5 {
 		t.Errorf("recorded %d locations (%d distinct), want each of %d once", fc.kinds[decode.KindLocation], len(fc.locations), mock.TinySteps*5)
 	}
-	if fc.kinds[decode.KindShot] != 2 || fc.kinds[decode.KindStats] != 3 {
-		t.Errorf("recorded %d shots, %d stats; want 2 and 3", fc.kinds[decode.KindShot], fc.kinds[decode.KindStats])
+	if fc.kinds[decode.KindShot] != 2 || fc.kinds[decode.KindStats] != 4 {
+		t.Errorf("recorded %d shots, %d stats; want 2 and 4 (the feed's 3 and the join's box score of player 102)", fc.kinds[decode.KindShot], fc.kinds[decode.KindStats])
 	}
 	dups := readLines(t, filepath.Join(r.Dir, live.BundleDuplicates))
 	if int64(len(dups)) != r.Duplicates {
@@ -274,8 +277,8 @@ func TestJoinCorruptLines(t *testing.T) {
 	}
 	lines := readLines(t, filepath.Join(r.Dir, decode.BundleMessages))
 	fc := countFeed(lines)
-	if fc.bad != want || len(lines) != srv.Messages()+1 {
-		t.Errorf("recorded %d lines with %d bad; want %d with %d bad", len(lines), fc.bad, srv.Messages()+1, want)
+	if fc.bad != want || int64(len(lines)) != int64(srv.Messages()+1)+r.JoinFilled {
+		t.Errorf("recorded %d lines with %d bad; want %d with %d bad", len(lines), fc.bad, int64(srv.Messages()+1)+r.JoinFilled, want)
 	}
 	if r.Summary.Quality.BadLines != int64(want) {
 		t.Errorf("engine BadLines %d, want %d", r.Summary.Quality.BadLines, want)
@@ -359,7 +362,7 @@ func TestJoinCancelFlushes(t *testing.T) {
 	}()
 	r := joinOne(t, ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out, Health: health, FlushInterval: time.Hour})
 	lines := readLines(t, filepath.Join(r.Dir, decode.BundleMessages))
-	if int64(len(lines)) != r.Messages-r.Duplicates || len(lines) < 20 {
+	if int64(len(lines)) != r.Messages-r.Duplicates+r.JoinFilled || len(lines) < 20 {
 		t.Errorf("%d lines on disk after cancel, result %s", len(lines), r.String())
 	}
 	if r.Summary == nil {

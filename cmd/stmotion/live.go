@@ -33,9 +33,12 @@ with backoff after any drop, gap recovered from /stats and /shots,
 duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). Everything received
 is recorded under --out/<live_id>/ as a session bundle (messages.jsonl
 flushed every --flush, plus live.json, subscribe.json (token redacted),
-court.json, stats.json, shots.json, the replays dropped as duplicates in
-duplicates.jsonl and the gap responses under gap/) that 'stmotion analyze'
-re-analyses; the live analytics (causal filtering) go to
+court.json, stats.json, stats_details.json, shots.json, the replays dropped
+as duplicates in duplicates.jsonl and the gap responses under gap/) that
+'stmotion analyze' re-analyses. Joining mid-event, the stats and shots the
+event had before the feed come from the REST state: they are fed as
+messages before the first one of the feed, and recorded in messages.jsonl
+(marked "stmotion_source":"rest_join"), so that analyze agrees; the live analytics (causal filtering) go to
 --out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
 (the summary tables, players, boxscore, heatmaps and quality, are filled in
 the last part only, so tables/part-*/<table>.parquet reads as one table).
