@@ -60,6 +60,26 @@ func (e *FeedError) Error() string {
 
 func (e *FeedError) Unwrap() error { return e.Err }
 
+// Permanent reports whether the server answered the dial with an HTTP
+// status that another attempt, even with a new token, cannot change:
+// every status but 401 and 403 (the token: a new one may pass), 408 and
+// 429 (come back later) and 5xx (the server's trouble). A 404, a 400, a
+// redirect or a 200 without the upgrade mean the address is not a feed
+// (or not this client's), and network errors, which have no status, are
+// worth retrying.
+func (e *FeedError) Permanent() bool {
+	if e.Op != "dial" || e.Status == 0 {
+		return false
+	}
+	switch {
+	case e.Status == http.StatusUnauthorized, e.Status == http.StatusForbidden,
+		e.Status == http.StatusRequestTimeout, e.Status == http.StatusTooManyRequests,
+		e.Status >= 500:
+		return false
+	}
+	return true
+}
+
 // FeedOptions configures DialFeed. The zero value works.
 type FeedOptions struct {
 	// AckTimeout bounds the dial and the wait for the ack. Zero means 10 s.

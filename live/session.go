@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/stmotion/stmotion/court"
@@ -38,9 +39,7 @@ type SessionConfig struct {
 	Client *Client
 	LiveID string
 	// WSURL is the websocket base address (the token is appended as
-	// ?token=). Empty means the REST base URL's host with ws:// and path
-	// "/", which is where `stmotion mock` serves it; the production API
-	// serves it elsewhere (ws://live.shottracker.com), so set it there.
+	// ?token=). Empty means DefaultWSURL of the REST base URL.
 	WSURL string
 	// WSURLFor, when set, overrides WSURL per live id (followed sessions
 	// may live on other hosts).
@@ -159,6 +158,14 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 		cfg.Track = track.DefaultConfig()
 	}
 	cfg.Track.Causal = true
+	if cfg.WSURL == "" && cfg.WSURLFor == nil {
+		if u, err := url.Parse(cfg.Client.cfg.BaseURL); err == nil && strings.HasSuffix(u.Hostname(), ".shottracker.com") {
+			if _, ok := knownFeeds[canonicalHost(u)]; !ok {
+				cfg.Logger.Warn("live: no known websocket host for this ShotTracker API host: trying the API host itself; set SessionConfig.WSURL (--ws) if that fails",
+					"api", u.Host, "ws", DefaultWSURL(cfg.Client.cfg.BaseURL))
+			}
+		}
+	}
 	defer cfg.Health.set(func(h *Health) { h.done, h.connected = true, false })
 	var results []SessionResult
 	visited := map[string]bool{}
@@ -462,9 +469,42 @@ func (s *liveSession) wsURL() string {
 	if s.cfg.WSURL != "" {
 		return s.cfg.WSURL
 	}
-	u, err := url.Parse(s.cfg.Client.cfg.BaseURL)
+	return DefaultWSURL(s.cfg.Client.cfg.BaseURL)
+}
+
+// canonicalHost is u's host in lower case, without the scheme's default port.
+func canonicalHost(u *url.URL) string {
+	if p := u.Port(); p == "443" && u.Scheme == "https" || p == "80" && u.Scheme == "http" {
+		return strings.ToLower(u.Hostname())
+	}
+	return strings.ToLower(u.Host)
+}
+
+// knownFeeds are the websocket addresses the API description gives for
+// ShotTracker's REST hosts: the live feed is served from a host of its
+// own ("All live data is delivered over a websocket
+// (ws://live.shottracker.com)"; the mock service's quickstart connects to
+// ws://mocklive.shottracker.com:8081/).
+var knownFeeds = map[string]string{
+	"api.shottracker.com":          "ws://live.shottracker.com/",
+	"mockapi.shottracker.com:8080": "ws://mocklive.shottracker.com:8081/",
+}
+
+// DefaultWSURL is the websocket base address Join uses for the REST base
+// URL apiURL when SessionConfig.WSURL is empty: the feed host the API
+// description gives for ShotTracker's production API
+// (ws://live.shottracker.com/) and mock service
+// (ws://mocklive.shottracker.com:8081/); for any other host, that host
+// with ws:// (wss:// for https) and path "/", where `stmotion mock`
+// serves it. Another ShotTracker environment (devapi...) has no known
+// feed host: give it explicitly.
+func DefaultWSURL(apiURL string) string {
+	u, err := url.Parse(apiURL)
 	if err != nil {
 		return ""
+	}
+	if ws, ok := knownFeeds[canonicalHost(u)]; ok {
+		return ws
 	}
 	scheme := "ws"
 	if u.Scheme == "https" {
@@ -510,11 +550,16 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 			token, s.tokenTypes = sub.Token, sub.TokenDataTypes
 		}
-		f, err := DialFeed(ctx, s.wsURL(), token, s.cfg.Feed)
+		base := s.wsURL()
+		f, err := DialFeed(ctx, base, token, s.cfg.Feed)
 		token = "" // one-time: never offered again
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
+			}
+			if fe := (*FeedError)(nil); errors.As(err, &fe) && fe.Permanent() {
+				return fmt.Errorf("live: websocket %s refused the connection with a status reconnecting cannot change "+
+					"(is it the live feed's address? ShotTracker serves the feed apart from the REST API: see SessionConfig.WSURL, stmotion live --ws): %w", base, err)
 			}
 			attempt++
 			s.log.Warn("live: websocket connect failed; retrying with a new token", "attempt", attempt, "err", err)

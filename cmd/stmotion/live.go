@@ -91,7 +91,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&listen, "listen", "127.0.0.1:8090", "`address` of the preview, /overlay, /metrics and /healthz (empty: none)")
 	fs.StringVar(&out, "out", "stmotion-live", "output `directory` (bundle and tables per live id)")
 	fs.StringVar(&natsURL, "nats", "", "NATS server `URL` to publish frames and events to")
-	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: the API host, as the mock serves it)")
+	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: ws://live.shottracker.com/ for the API at api.shottracker.com,\n"+
+		"ws://mocklive.shottracker.com:8081/ for ShotTracker's mock service at mockapi.shottracker.com:8080, as the API\n"+
+		"description gives them; for any other --api its own host, as 'stmotion mock' serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
 	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, as analyze's --hz (0: the feed's median sample rate)")
 	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, "heatmap cell `size` in metres, as analyze's --cell")
