@@ -47,18 +47,23 @@ type ClientConfig struct {
 	UserAgent string
 }
 
-// RetryPolicy retries idempotent GET requests after network errors and 5xx
-// responses (never after a 4xx) with exponential backoff and full jitter:
-// before attempt n+1 it waits a uniform random time in
-// [d/2, d], d = min(MaxDelay, BaseDelay·2^(n-1)).
+// RetryPolicy retries idempotent GET requests after network errors, 5xx
+// and 429 Too Many Requests responses (never after another 4xx) with
+// exponential backoff and full jitter: before attempt n+1 it waits a
+// uniform random time in [d/2, d], d = min(MaxDelay, BaseDelay·2^(n-1)),
+// or the response's Retry-After when that is longer.
 type RetryPolicy struct {
 	MaxAttempts int           // total attempts including the first
 	BaseDelay   time.Duration // backoff before the second attempt (upper bound)
 	MaxDelay    time.Duration // cap on one backoff
+	// MaxRetryAfter bounds the Retry-After a retry waits for: a server
+	// asking for longer ends the retries at once, with its APIError
+	// (RetryAfter says how long it asked for). Zero means 30 s.
+	MaxRetryAfter time.Duration
 }
 
 // DefaultRetry is the RetryPolicy a zero ClientConfig.Retry stands for.
-var DefaultRetry = RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 4 * time.Second}
+var DefaultRetry = RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 4 * time.Second, MaxRetryAfter: 30 * time.Second}
 
 // String prints the configuration with the secret and token redacted.
 func (c ClientConfig) String() string {
@@ -112,6 +117,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	if cfg.Retry.MaxAttempts < 1 {
 		cfg.Retry.MaxAttempts = 1
+	}
+	if cfg.Retry.MaxRetryAfter <= 0 {
+		cfg.Retry.MaxRetryAfter = DefaultRetry.MaxRetryAfter
 	}
 	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, log: cfg.Logger, now: cfg.Now}
 	if c.hc == nil {
@@ -211,7 +219,15 @@ func (c *Client) do(ctx context.Context, cl *call) (*response, error) {
 		if !retry || n >= attempts || ctx.Err() != nil {
 			return nil, lastErr
 		}
-		t := time.NewTimer(c.backoff(n))
+		wait := c.backoff(n)
+		var ae *APIError
+		if errors.As(err, &ae) && ae.RetryAfter > 0 {
+			if ae.RetryAfter > c.cfg.Retry.MaxRetryAfter {
+				return nil, lastErr // not worth holding the caller that long
+			}
+			wait = max(wait, ae.RetryAfter)
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -245,7 +261,7 @@ func jitteredBackoff(base, maxDelay time.Duration, n int) time.Duration {
 }
 
 // attempt sends one request. retry says whether the failure is worth
-// another attempt (a network error or a 5xx).
+// another attempt (a network error, a 5xx or a 429).
 func (c *Client) attempt(ctx context.Context, cl *call, u *url.URL, n int) (*response, error, bool) {
 	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), nil)
 	if err != nil {
@@ -290,7 +306,8 @@ func (c *Client) attempt(ctx context.Context, cl *call, u *url.URL, n int) (*res
 	e := &APIError{Method: cl.method, Path: u.RequestURI(), Status: hr.StatusCode}
 	e.Message, e.RequestID = errorBodyMessage(body)
 	e.Err = statusSentinel(hr.StatusCode, e.Message)
-	return nil, e, hr.StatusCode >= 500
+	e.RetryAfter = parseRetryAfter(hr.Header.Get("Retry-After"), c.now())
+	return nil, e, hr.StatusCode >= 500 || hr.StatusCode == http.StatusTooManyRequests
 }
 
 // getJSON GETs path and decodes the body into v.

@@ -572,3 +572,46 @@ func TestNewClientRejects(t *testing.T) {
 		}
 	}
 }
+
+// A 429 is retried after the Retry-After it gives (when within
+// MaxRetryAfter; a longer one ends the retries at once, saying how long
+// the server asked for), as a 5xx is; other 4xx are not retried.
+func TestRetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		retryAfter string
+		wantHits   int32
+		wantErr    bool
+	}{
+		{"1", 2, false},
+		{"", 2, false},
+		{"3600", 1, true},
+	} {
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			if n.Add(1) == 1 {
+				if tc.retryAfter != "" {
+					w.Header().Set("Retry-After", tc.retryAfter)
+				}
+				w.WriteHeader(http.StatusTooManyRequests)
+				w.Write([]byte(`{"status":429,"message":"slow down","shottrackerRequestId":"r"}`))
+				return
+			}
+			w.Write([]byte(`{"teams":[{"id":1,"name":"T"}]}`))
+		}))
+		c, err := live.NewClient(live.ClientConfig{BaseURL: srv.URL, Credentials: mockCreds,
+			Retry: live.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond, MaxRetryAfter: 5 * time.Second}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Teams(context.Background())
+		srv.Close()
+		if n.Load() != tc.wantHits || (err != nil) != tc.wantErr {
+			t.Errorf("Retry-After %q: %d requests, err %v; want %d requests, error %v", tc.retryAfter, n.Load(), err, tc.wantHits, tc.wantErr)
+		}
+		var ae *live.APIError
+		if tc.wantErr && (!errors.As(err, &ae) || !errors.Is(err, live.ErrRateLimited) || ae.RetryAfter != time.Hour || !strings.Contains(err.Error(), "retry after 1h0m0s")) {
+			t.Errorf("Retry-After %q: err %#v, want a 429 APIError wrapping ErrRateLimited that says to retry after 1h", tc.retryAfter, err)
+		}
+	}
+}

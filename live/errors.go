@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	json "github.com/goccy/go-json"
 
@@ -21,6 +23,7 @@ var (
 	ErrForbidden     = errors.New("live: data type not granted")       // 403 "No access to ... data"
 	ErrNotFound      = errors.New("live: invalid id")                  // 404
 	ErrUnprocessable = errors.New("live: request refused")             // 422: bad time range, notify id not found
+	ErrRateLimited   = errors.New("live: too many requests")           // 429: come back later (APIError.RetryAfter)
 	ErrServer        = errors.New("live: server error")                // 5xx
 	ErrStatus        = errors.New("live: unexpected status")           // any other non-2xx status
 	ErrBadResponse   = errors.New("live: malformed response body")     // a 2xx body that does not decode
@@ -36,13 +39,20 @@ type APIError struct {
 	Status    int    // HTTP status code
 	Message   string // the body's "message", or the start of a non-JSON body
 	RequestID string // the body's "shottrackerRequestId" (quote it to ShotTracker support)
-	Err       error  // the sentinel this status maps to
+	// RetryAfter is how long the server asked the client to wait before
+	// trying again (the Retry-After header of a 429 or 503); 0 when it
+	// did not say.
+	RetryAfter time.Duration
+	Err        error // the sentinel this status maps to
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "live: %s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
 	writeServerDetail(&b, e.Message, e.RequestID)
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
 	return b.String()
 }
 
@@ -100,10 +110,32 @@ func statusSentinel(status int, message string) error {
 		return ErrNotFound
 	case status == http.StatusUnprocessableEntity:
 		return ErrUnprocessable
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
 	case status >= 500:
 		return ErrServer
 	}
 	return ErrStatus
+}
+
+// parseRetryAfter reads a Retry-After header at time now: delay-seconds
+// or an HTTP date (RFC 9110 §10.2.3). It returns 0 for none, a past date
+// or a value that is neither.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, int64(24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 // RangeError is a from/to time range refused before it was sent.

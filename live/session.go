@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,6 +33,11 @@ const (
 	DefaultMinBackoff = 100 * time.Millisecond
 	DefaultMaxBackoff = 5 * time.Second
 )
+
+// DefaultStartupRetry is how long a live id's first requests (its live
+// information and subscription) are retried after server errors (5xx),
+// 429s and network errors when SessionConfig.StartupRetry is zero.
+const DefaultStartupRetry = 2 * time.Minute
 
 // SessionConfig configures Join. Client and LiveID are required; every
 // other zero field has a working default.
@@ -75,8 +81,17 @@ type SessionConfig struct {
 	PartInterval time.Duration
 	// NoTables turns the table output off (the bundle is still written).
 	NoTables bool
-	// MinBackoff and MaxBackoff bound the reconnect backoff.
+	// MinBackoff and MaxBackoff bound the reconnect backoff, and the
+	// backoff between a live id's first requests (see StartupRetry).
 	MinBackoff, MaxBackoff time.Duration
+	// StartupRetry is how long a live id's first requests (GET its live
+	// information, subscribe) are retried, on top of the client's own
+	// retries, after a 5xx, a 429 (waiting its Retry-After) or a network
+	// error: an API having a bad minute should not end a join that a
+	// restart by hand would make. 400, 401, 403 and 404 end it at once.
+	// Zero means DefaultStartupRetry; negative, no retry beyond the
+	// client's.
+	StartupRetry time.Duration
 	// Feed configures each websocket connection.
 	Feed FeedOptions
 	// NoFollow stops at PLAY_NEXT / DRILL_NEXT instead of joining the
@@ -153,6 +168,9 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}
 	if cfg.MaxFollow <= 0 {
 		cfg.MaxFollow = 100
+	}
+	if cfg.StartupRetry == 0 {
+		cfg.StartupRetry = DefaultStartupRetry
 	}
 	if cfg.Track.RingSize == 0 {
 		cfg.Track = track.DefaultConfig()
@@ -243,11 +261,11 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.types = s.cfg.DataTypes
 	s.cfg.Health.set(func(h *Health) { h.liveID, h.connected = s.liveID, false })
 
-	info, err := c.LiveInfo(ctx, s.liveID)
+	info, err := startup(ctx, s, "live information", func() (*decode.LiveInfo, error) { return c.LiveInfo(ctx, s.liveID) })
 	if err != nil {
 		return nil, err
 	}
-	sub, err := c.Subscribe(ctx, s.liveID, s.types...)
+	sub, err := startup(ctx, s, "subscribe", func() (*decode.Subscribe, error) { return c.Subscribe(ctx, s.liveID, s.types...) })
 	if err != nil {
 		return nil, err
 	}
@@ -362,6 +380,45 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		ferr = cerr
 	}
 	return &s.res, ferr
+}
+
+// startup makes one of a live id's first requests with f, and tries
+// again while it fails in a way that may pass (transient) and
+// StartupRetry allows, waiting the reconnect backoff or a 429's
+// Retry-After, whichever is longer. what names the request in logs.
+func startup[T any](ctx context.Context, s *liveSession, what string, f func() (T, error)) (T, error) {
+	budget := s.cfg.StartupRetry
+	giveUp := time.Now().Add(budget)
+	for n := 1; ; n++ {
+		v, err := f()
+		if err == nil || budget < 0 || ctx.Err() != nil || !transient(err) {
+			return v, err
+		}
+		wait := s.backoff(n)
+		var ae *APIError
+		if errors.As(err, &ae) {
+			wait = max(wait, ae.RetryAfter)
+		}
+		if time.Now().Add(wait).After(giveUp) {
+			return v, fmt.Errorf("%w (still failing after retrying %s for %s)", err, what, budget)
+		}
+		s.log.Warn("live: "+what+" failed; retrying", "attempt", n, "wait", wait, "err", err)
+		if !sleepCtx(ctx, wait) {
+			return v, fmt.Errorf("%w (gave up waiting to retry: %w)", err, ctx.Err())
+		}
+	}
+}
+
+// transient reports whether a failed request may pass when made again:
+// a 5xx, a 429, or an error with no response (the network, a timeout);
+// not a 4xx that says what is wrong (the live id, the credentials, the
+// grant), a malformed body or missing credentials.
+func transient(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Status >= 500 || ae.Status == http.StatusTooManyRequests
+	}
+	return !errors.Is(err, ErrBadResponse) && !errors.Is(err, ErrNoCredentials) && !errors.Is(err, ErrInvalidRange)
 }
 
 // dirName makes a live id safe as a directory name.

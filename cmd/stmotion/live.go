@@ -30,7 +30,10 @@ const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
 
 Joins a ShotTracker live event and stays joined (new token and reconnect
 with backoff after any drop, gap recovered from /stats and /shots,
-duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). Everything received
+duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). At the start, server
+errors (5xx), 429s (after their Retry-After) and network errors are retried
+for up to 2 minutes; refused credentials, an unknown or ended live id fail
+at once. Everything received
 is recorded under --out/<live_id>/ as a session bundle (messages.jsonl
 flushed every --flush, plus live.json, subscribe.json (token redacted),
 court.json, stats.json, stats_details.json, shots.json, the replays dropped

@@ -1,0 +1,65 @@
+package live_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+// TestJoinStartupRetries: a live id's first requests outlast temporary
+// trouble beyond the client's own retries (2 attempts here): a run of
+// 500s, or 429s with a Retry-After; credentials the API refuses (401)
+// end Join at once, after one request.
+func TestJoinStartupRetries(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cfg := func(c *live.Client, id string) live.SessionConfig {
+		return live.SessionConfig{Client: c, LiveID: id, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}
+	}
+
+	t.Run("500s", func(t *testing.T) {
+		srv, c := liveMock(t, "", mock.Options{})
+		srv.FailNext(7) // LiveInfo: 3 rounds of the client's 2 attempts fail, and one more
+		joinOne(t, ctx, cfg(c, srv.LiveID()))
+	})
+
+	t.Run("429s", func(t *testing.T) {
+		srv, _ := liveMock(t, "", mock.Options{})
+		u, _ := url.Parse(srv.URL())
+		proxy := httputil.NewSingleHostReverseProxy(u)
+		var n atomic.Int32
+		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) <= 5 {
+				w.Header().Set("Retry-After", "0")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				w.Write([]byte(`{"status":429,"message":"Too many requests","shottrackerRequestId":"r"}`))
+				return
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		defer front.Close()
+		// The websocket is the mock's own; the REST API is behind the front.
+		c := cfg(liveClient(t, front.URL), srv.LiveID())
+		c.WSURL = srv.WSURL()
+		joinOne(t, ctx, c)
+	})
+
+	t.Run("401 fails fast", func(t *testing.T) {
+		srv, _ := liveMock(t, "", mock.Options{Username: "someone-else"})
+		c, pc := countingClient(t, srv.URL())
+		_, err := live.Join(ctx, cfg(c, srv.LiveID()))
+		if !errors.Is(err, live.ErrUnauthorized) || pc.count(srv.LiveID()) != 1 {
+			t.Errorf("Join with refused credentials: %v after %d requests; want ErrUnauthorized after 1", err, pc.count(srv.LiveID()))
+		}
+	})
+}
