@@ -18,7 +18,12 @@
 // /shots recover the stats and shots the gap missed, and messages
 // received twice are dropped (see dedup in session_dedup.go) so nothing
 // counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
-// next live id. Cancelling the context flushes everything.
+// next live id. The session ends when the server closes the feed
+// normally, or when the live id is no longer active: a server may keep
+// the socket open after PLAY_END / PRACTICE_END, so once the feed has
+// been quiet for SessionConfig.EndCheck after such a marker (8 times as
+// long without one) Join asks the live information, and ends on its 400
+// "no longer active". Cancelling the context flushes everything.
 //
 // Nothing is lost: a Recorder writes every message verbatim to the
 // session bundle's messages.jsonl (flushed every DefaultFlushInterval),

@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stmotion/stmotion/court"
@@ -33,6 +35,11 @@ const (
 	DefaultMinBackoff = 100 * time.Millisecond
 	DefaultMaxBackoff = 5 * time.Second
 )
+
+// DefaultEndCheck is how long the feed must be quiet after an end marker
+// before Join asks whether the live id is still active, when
+// SessionConfig.EndCheck is zero.
+const DefaultEndCheck = 15 * time.Second
 
 // DefaultStartupRetry is how long a live id's first requests (its live
 // information and subscription) are retried after server errors (5xx),
@@ -97,6 +104,14 @@ type SessionConfig struct {
 	// NoFollow stops at PLAY_NEXT / DRILL_NEXT instead of joining the
 	// live id they name.
 	NoFollow bool
+	// EndCheck detects an event that ends while its socket stays open:
+	// once the feed has been quiet (no location, stats or shot) for
+	// EndCheck after a PLAY_END or PRACTICE_END marker, or for 8·EndCheck
+	// without one, the live information is asked whether the live id is
+	// still active, and again after each such quiet interval; a 400 "no
+	// longer active" (or a 404) ends the session as a normal close would.
+	// Zero means DefaultEndCheck; negative, never ask.
+	EndCheck time.Duration
 	// MaxFollow bounds how many next live ids are followed (0: 100).
 	MaxFollow int
 	// OnResult, when set, is given each live id's result as that live id
@@ -137,7 +152,8 @@ type SessionResult struct {
 }
 
 // Join joins a live event and stays joined until the feed ends (the
-// server closes it normally or the live id becomes inactive), ctx is
+// server closes it normally or the live id becomes inactive: see
+// SessionConfig.EndCheck), ctx is
 // cancelled (Ctrl-C: everything is flushed and Join returns the results
 // with a nil error), or an error that reconnecting cannot fix (the live id
 // is unknown, the credentials are refused). It follows PLAY_NEXT /
@@ -171,6 +187,9 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}
 	if cfg.StartupRetry == 0 {
 		cfg.StartupRetry = DefaultStartupRetry
+	}
+	if cfg.EndCheck == 0 {
+		cfg.EndCheck = DefaultEndCheck
 	}
 	if cfg.Track.RingSize == 0 {
 		cfg.Track = track.DefaultConfig()
@@ -245,6 +264,13 @@ type liveSession struct {
 	// joinFrom_ms is the newest occurred_at of the bundle before this
 	// join (a re-join of a recorded live id); 0 for a new bundle.
 	joinFrom_ms int64
+
+	// End detection (watchEnd), shared with the feed's reader: when the
+	// last location, stats or shot arrived (unix ns), whether an end
+	// marker was received, and whether the API said the live id ended.
+	lastData_ns atomic.Int64
+	endSeen     atomic.Bool
+	ended       atomic.Bool
 	// gap recovery after a reconnect: REST state fetched after the ack,
 	// applied once the first timestamped message shows where the feed
 	// resumed.
@@ -654,6 +680,16 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			return err
 		}
 		stop := context.AfterFunc(ctx, func() { f.Close() })
+		s.lastData_ns.Store(time.Now().UnixNano())
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		var watching sync.WaitGroup
+		if s.cfg.EndCheck > 0 {
+			watching.Add(1)
+			go func() {
+				defer watching.Done()
+				s.watchEnd(watchCtx, f)
+			}()
+		}
 		var next bool
 		for {
 			buf, err = f.Next(buf)
@@ -669,6 +705,8 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 		}
 		stop()
+		stopWatch()
+		watching.Wait()
 		lost = time.Now()
 		f.Close()
 		s.cfg.Health.set(func(h *Health) { h.connected = false })
@@ -678,6 +716,8 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			return nil
 		case ctx.Err() != nil:
 			return nil
+		case s.ended.Load():
+			return nil // watchEnd closed the feed: the live id is no longer active
 		case errors.Is(err, ErrFeedClosed):
 			s.log.Info("live: the server closed the feed; session finished", "err", err)
 			return nil
@@ -688,6 +728,54 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		attempt++
 		if !sleepCtx(ctx, s.backoff(attempt)) {
 			return nil
+		}
+	}
+}
+
+// watchEnd runs beside the reader of feed f until ctx ends. Once the
+// feed has been quiet for SessionConfig.EndCheck after an end marker (8
+// times as long without one), and again after each such interval, it
+// asks the live information whether the live id is still active: a
+// server may keep the socket open after PLAY_END, and Join must not ping
+// it forever. When the API says the live id is no longer active (400) or
+// does not know it (404), it marks the session ended and closes f, which
+// ends the reader's loop.
+func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
+	t := time.NewTicker(min(s.cfg.EndCheck/4, time.Second))
+	defer t.Stop()
+	var asked time.Time
+	for {
+		var now time.Time
+		select {
+		case <-ctx.Done():
+			return
+		case now = <-t.C:
+		}
+		quiet := s.cfg.EndCheck
+		if !s.endSeen.Load() {
+			quiet *= 8
+		}
+		since := time.Unix(0, s.lastData_ns.Load())
+		if asked.After(since) {
+			since = asked
+		}
+		if now.Sub(since) < quiet {
+			continue
+		}
+		asked = now
+		_, err := s.cfg.Client.LiveInfo(ctx, s.liveID)
+		switch {
+		case err == nil:
+			s.log.Debug("live: the feed is quiet, and the live id still active", "end_marker", s.endSeen.Load())
+		case errors.Is(err, ErrInactive), errors.Is(err, ErrNotFound):
+			s.log.Info("live: the feed is quiet and the live id no longer active; session finished", "err", err)
+			s.ended.Store(true)
+			f.Close()
+			return
+		case ctx.Err() != nil:
+			return
+		default:
+			s.log.Warn("live: could not ask whether the live id is still active", "err", err)
 		}
 	}
 }
@@ -766,6 +854,14 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 	}
 	if err := s.feed(data, m, now); err != nil {
 		return err
+	}
+	switch m.Kind {
+	case decode.KindLocation, decode.KindStats, decode.KindShot:
+		s.lastData_ns.Store(now.UnixNano())
+	case decode.KindMarker:
+		if m.Marker.Type == decode.MarkerPlayEnd || m.Marker.Type == decode.MarkerPracticeEnd {
+			s.endSeen.Store(true)
+		}
 	}
 	if m.Kind == decode.KindMarker && (m.Marker.Type == decode.MarkerPlayNext || m.Marker.Type == decode.MarkerDrillNext) {
 		if next := string(m.Marker.LiveID.Text(data)); next != "" && next != s.liveID {

@@ -33,7 +33,10 @@ with backoff after any drop, gap recovered from /stats and /shots,
 duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). At the start, server
 errors (5xx), 429s (after their Retry-After) and network errors are retried
 for up to 2 minutes; refused credentials, an unknown or ended live id fail
-at once. Everything received
+at once. A live id ends when the server closes its feed, or when the API
+says it is no longer active: asked once the feed has been quiet for 15 s
+after PLAY_END / PRACTICE_END (2 min without one), as a server may keep the
+socket open after the end. Everything received
 is recorded under --out/<live_id>/ as a session bundle (messages.jsonl
 flushed every --flush, plus live.json, subscribe.json (token redacted),
 court.json, stats.json, stats_details.json, shots.json, the replays dropped

@@ -49,8 +49,10 @@
 // replays the feed from its round's first line as fast as the client
 // reads, and the REST state is that of the end. With Loop the feed
 // restarts after Options.LoopGap, forever; without it a connection that
-// reaches the end is closed with a normal close frame. Recorded ack and
-// pong lines are connection-level and not replayed.
+// reaches the end is closed with a normal close frame, or, with
+// Options.EndOpen, kept open as a real server may after PLAY_END, its
+// live ids answering 400 "The live id is no longer active" from then
+// on. Recorded ack and pong lines are connection-level and not replayed.
 //
 // Passes: at Speed > 0 every loop is a new stretch of time, as a client
 // that follows the feed needs it (a replay of the same times would be

@@ -290,6 +290,43 @@ func TestReplayByteForByte(t *testing.T) {
 	}
 }
 
+// TestEndOpen: with EndOpen the connection outlives the end of the feed
+// (it still answers pings), and the event has ended: its live id answers
+// 400 "The live id is no longer active", as the API's does.
+func TestEndOpen(t *testing.T) {
+	dir := tinyDir(t)
+	s := start(t, dir, mock.Options{EndOpen: true})
+	info := "/v1/data/live/" + s.LiveID()
+	if status, body, _ := do(t, s, "GET", info, signNow); status != 200 {
+		t.Fatalf("live info before the end: %d %s", status, body)
+	}
+	c := dial(t, s, subscribe(t, s))
+	readAck(t, c, 120000)
+	want := feedLines(t, dir)
+	var got [][]byte
+	for range want {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatalf("after %d messages: %v", len(got), err)
+		}
+		got = append(got, m)
+	}
+	sameLines(t, "replay", got, want)
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"ping"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, m, err := c.ReadMessage(); err != nil || string(m) != `{"type":"pong"}` {
+		t.Fatalf("after the end of the feed: %s, %v; want a pong on the open connection", m, err)
+	}
+	status, body, _ := do(t, s, "GET", info, signNow)
+	if eb := errorBody(t, body); status != 400 || eb.Message != "The live id is no longer active" {
+		t.Errorf("live info after the end: %d %s, want 400 no longer active", status, body)
+	}
+	if _, err := mock.New(dir, mock.Options{EndOpen: true, Loop: true}); err == nil {
+		t.Error("EndOpen with Loop accepted; a looping feed has no end")
+	}
+}
+
 // compressFeed replaces messages.jsonl in dir by messages.jsonl.gz or .zst.
 func compressFeed(t *testing.T, dir, format string) {
 	t.Helper()

@@ -89,6 +89,11 @@ func (s *Server) inactive(id string) bool {
 	if slices.Contains(s.opts.InactiveIDs, id) {
 		return true
 	}
+	if s.feedEnded() {
+		if _, ok := s.lookup(id); ok {
+			return true
+		}
+	}
 	for _, r := range s.b.sub.EventCompletedResults {
 		if r.ID == id {
 			return true

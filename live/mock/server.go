@@ -73,6 +73,13 @@ type Options struct {
 	// LoopGap is the pause between the end of the feed and its restart.
 	// Zero means 1 s.
 	LoopGap time.Duration
+	// EndOpen (without Loop) keeps a connection that reaches the end of
+	// the feed open, answering pings, instead of closing it normally: a
+	// real server may leave the socket open after PLAY_END. The event has
+	// ended, though: from then on (at Speed > 0, once the replay clock is
+	// past the feed's end) its live ids answer 400 "The live id is no
+	// longer active", as the API's do.
+	EndOpen bool
 	// OnRound, if set, is called as the replay clock (Speed > 0) reaches
 	// the start of each round: the bundle's first, each one a PLAY_NEXT /
 	// DRILL_NEXT marker starts and, with Loop, those of every later pass
@@ -147,6 +154,7 @@ type Server struct {
 	notifies  []*decode.Notify
 	videos    []Video
 	failNext  int
+	ended     bool      // EndOpen: a connection reached the end of the feed
 	start     time.Time // replay clock origin, set by Start
 	idBase    [16]byte  // the live ids of later passes (roundID): random, with p and k in the last 6 bytes
 	conns     map[*websocket.Conn]struct{}
@@ -181,6 +189,9 @@ type token struct {
 func New(dir string, opts Options) (*Server, error) {
 	if opts.Speed < 0 {
 		return nil, fmt.Errorf("mock: speed %g is negative", opts.Speed)
+	}
+	if opts.EndOpen && opts.Loop {
+		return nil, errors.New("mock: EndOpen and Loop exclude each other: a looping feed has no end")
 	}
 	if opts.CorruptEvery < 0 || opts.DropEvery < 0 || opts.Delay < 0 {
 		return nil, errors.New("mock: fault injection settings must not be negative")

@@ -88,6 +88,23 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	sess.run(t.ref)
 }
 
+// feedEnded reports whether the event has ended with EndOpen: a
+// connection reached the end of the feed, or (at Speed > 0) the replay
+// clock is past it.
+func (s *Server) feedEnded() bool {
+	if !s.opts.EndOpen {
+		return false
+	}
+	s.mu.Lock()
+	ended := s.ended
+	s.mu.Unlock()
+	if ended {
+		return true
+	}
+	_, off := s.position(time.Now())
+	return s.opts.Speed > 0 && off > s.b.span_ms
+}
+
 // session is one websocket connection.
 type session struct {
 	s     *Server
@@ -140,8 +157,14 @@ func (ss *session) run(ref roundRef) {
 	go func() { defer wg.Done(); ss.read() }()
 	go func() { defer wg.Done(); ss.watch() }()
 	reason := ss.replay(ref)
-	switch reason {
-	case endOfFeed:
+	switch {
+	case reason == endOfFeed && s.opts.EndOpen:
+		s.mu.Lock()
+		s.ended = true
+		s.mu.Unlock()
+		log.Info("mock: end of feed; the event has ended, the connection stays open")
+		<-ss.done // the client closes, goes idle, or the server closes
+	case reason == endOfFeed:
 		log.Info("mock: end of feed, closing")
 		ss.closeWith(websocket.CloseNormalClosure, "mock: end of feed")
 		// Give the client a moment to answer the close.
