@@ -18,7 +18,9 @@
 // /shots recover the stats and shots the gap missed, and messages
 // received twice are dropped (see dedup in session_dedup.go) so nothing
 // counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
-// next live id. The session ends when the server closes the feed
+// next live id; the old feed is read on until the new one is up, and
+// what it delivers meanwhile goes to the new live id (see handoff), so
+// the handover loses nothing. The session ends when the server closes the feed
 // normally, or when the live id is no longer active: a server may keep
 // the socket open after PLAY_END / PRACTICE_END, so once the feed has
 // been quiet for SessionConfig.EndCheck after such a marker (8 times as

@@ -207,10 +207,19 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	var results []SessionResult
 	visited := map[string]bool{}
 	id := cfg.LiveID
+	// prev is the feed of the live id just left, still read until the
+	// next one's feed is up (see handoff).
+	var prev *handoff
+	defer func() {
+		if prev != nil {
+			prev.stop()
+		}
+	}()
 	for follows := 0; ; follows++ {
 		visited[id] = true
-		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id)}
+		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev}
 		res, err := s.run(ctx)
+		prev = s.handover
 		if res != nil {
 			if cfg.OnResult != nil {
 				cfg.OnResult(*res)
@@ -258,6 +267,10 @@ type liveSession struct {
 	tokenTypes []string
 
 	lastT_ms int64 // newest occurred_at received
+	// prev is the previous live id's feed, read on until this one's is
+	// acknowledged; handover is this one's, once a PLAY_NEXT / DRILL_NEXT
+	// is followed (see handoff).
+	prev, handover *handoff
 	// join is the REST state fetched at the join, until the first data
 	// message shows where the feed starts (applyJoin); nil once applied.
 	join *restState
@@ -282,6 +295,12 @@ type liveSession struct {
 }
 
 func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
+	defer func() {
+		if s.prev != nil { // this session never got its feed up
+			s.prev.stop()
+			s.prev = nil
+		}
+	}()
 	c := s.cfg.Client
 	s.res.LiveID = s.liveID
 	s.types = s.cfg.DataTypes
@@ -667,9 +686,28 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			s.armGap(ctx)
 		}
 		if first {
+			// This feed is up: the previous live id's may go (at once,
+			// so that the two overlap little), and what it delivered
+			// meanwhile is this live id's (the messages both delivered
+			// are dropped as duplicates).
+			var handed [][]byte
+			if s.prev != nil {
+				var dropped int
+				handed, dropped = s.prev.stop()
+				s.prev = nil
+				if dropped > 0 {
+					s.log.Warn("live: messages of the previous feed lost at the handover (buffer full)", "dropped", dropped)
+				}
+			}
 			if err := s.armJoin(ctx); err != nil {
 				f.Close()
 				return err
+			}
+			for _, m := range handed {
+				if err := s.handle(m, time.Now()); err != nil {
+					f.Close()
+					return err
+				}
 			}
 		}
 		first = false
@@ -690,8 +728,8 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 				s.watchEnd(watchCtx, f)
 			}()
 		}
-		var next bool
-		for {
+		next := s.res.Next != "" && !s.cfg.NoFollow // the previous feed's messages named one
+		for !next {
 			buf, err = f.Next(buf)
 			if err != nil {
 				break
@@ -707,6 +745,13 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		stop()
 		stopWatch()
 		watching.Wait()
+		if next && ctx.Err() == nil {
+			// Read on until the next live id's feed is up, which
+			// closes this one (Join passes it on).
+			s.handover = startHandoff(ctx, f)
+			s.cfg.Health.set(func(h *Health) { h.connected = false })
+			return nil
+		}
 		lost = time.Now()
 		f.Close()
 		s.cfg.Health.set(func(h *Health) { h.connected = false })
@@ -778,6 +823,58 @@ func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
 			s.log.Warn("live: could not ask whether the live id is still active", "err", err)
 		}
 	}
+}
+
+// handoff reads a live id's feed on after the PLAY_NEXT / DRILL_NEXT
+// that Join follows, until the next live id's feed is acknowledged: the
+// next live id's setup (live information, subscription, court, dial)
+// takes a while, and the old feed goes on delivering the event (a mock
+// serves the next round on it). What it delivers is kept, up to
+// maxHandoff_B, and handled by the next live id's session before its own
+// feed, whose first messages, delivered by both, are dropped as
+// duplicates there.
+type handoff struct {
+	f       *Feed
+	msgs    [][]byte
+	size_B  int
+	dropped int
+	done    chan struct{}
+	unhook  func() bool
+}
+
+// maxHandoff_B bounds what a handoff keeps: seconds of a full feed take
+// a few MB.
+const maxHandoff_B = 64 << 20
+
+func startHandoff(ctx context.Context, f *Feed) *handoff {
+	h := &handoff{f: f, done: make(chan struct{})}
+	h.unhook = context.AfterFunc(ctx, func() { f.Close() })
+	go func() {
+		defer close(h.done)
+		var buf []byte
+		for {
+			var err error
+			if buf, err = f.Next(buf); err != nil {
+				return
+			}
+			if h.size_B+len(buf) > maxHandoff_B {
+				h.dropped++
+				continue
+			}
+			h.msgs = append(h.msgs, bytes.Clone(buf))
+			h.size_B += len(buf)
+		}
+	}()
+	return h
+}
+
+// stop closes the old feed and returns what it delivered since the
+// marker, and how many messages did not fit.
+func (h *handoff) stop() (msgs [][]byte, dropped int) {
+	h.f.Close()
+	<-h.done
+	h.unhook()
+	return h.msgs, h.dropped
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -44,6 +48,32 @@ func tinyHalves(t *testing.T) string {
 	return dir
 }
 
+// onlyRepeats checks that every message a session dropped as a duplicate
+// is one its bundle holds: received twice (the feed left at a PLAY_NEXT
+// is read until the next one's is up, and both deliver their overlap),
+// never a new one taken for an old one.
+func onlyRepeats(t *testing.T, r live.SessionResult) {
+	t.Helper()
+	kept := map[string]bool{}
+	for _, l := range readLines(t, filepath.Join(r.Dir, decode.BundleMessages)) {
+		kept[string(l)] = true
+	}
+	dups, err := os.ReadFile(filepath.Join(r.Dir, live.BundleDuplicates))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range mock.Lines(dups) {
+		n++
+		if !kept[string(l)] {
+			t.Errorf("%s: dropped as a duplicate but never recorded: %s", r.LiveID, l)
+		}
+	}
+	if int64(n) != r.Duplicates {
+		t.Errorf("%s: %d lines in %s, result says %d duplicates", r.LiveID, n, live.BundleDuplicates, r.Duplicates)
+	}
+}
+
 // locationTimes returns the smallest and largest occurred_at of the
 // locations in a bundle's messages.jsonl.
 func locationTimes(t *testing.T, dir string) (lo, hi int64, n int) {
@@ -67,7 +97,9 @@ func locationTimes(t *testing.T, dir string) (lo, hi int64, n int) {
 // runs it (a game with a half-time PLAY_NEXT, sped up): Join follows the
 // PLAY_NEXT to the second half's live id, which the mock serves, and at
 // the end of the pass to the next pass's first live id, whose locations
-// are new ones (later than the first pass's; none dropped as duplicates).
+// are new ones (later than the first pass's; none dropped as a duplicate
+// of another: only those both the old and the new feed delivered at a
+// handover).
 func TestJoinFollowsHalvesAndPasses(t *testing.T) {
 	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 5, LoopGap: 2 * time.Second})
 	out := t.TempDir()
@@ -85,9 +117,10 @@ func TestJoinFollowsHalvesAndPasses(t *testing.T) {
 	}
 	var firstPass_ms int64
 	for i, r := range res {
-		if r.Duplicates != 0 || r.DecodeErrors != 0 {
-			t.Errorf("%s: %s; want no duplicates", r.LiveID, r.String())
+		if r.DecodeErrors != 0 {
+			t.Errorf("%s: %s; want no undecodable message", r.LiveID, r.String())
 		}
+		onlyRepeats(t, r)
 		if r.Summary == nil || r.Summary.Quality.Locations == 0 {
 			t.Fatalf("%s: no locations analysed (summary %+v)", r.LiveID, r.Summary)
 		}
@@ -168,14 +201,50 @@ func TestJoinFollowsTrailingNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 20, LoopGap: 2 * time.Second})
-	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2})
+	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2, Out: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Join: %v (results %+v)", err, res)
 	}
 	if len(res) != 3 || res[0].Next != tinyHalfID || res[1].LiveID != tinyHalfID || res[1].Next == "" || res[2].LiveID != res[1].Next {
 		t.Fatalf("results %+v: want the bundle's live id, the one its PLAY_NEXT names, then the next pass's", res)
 	}
-	if res[2].Summary == nil || res[2].Summary.Quality.Locations == 0 || res[2].Duplicates != 0 {
-		t.Errorf("next pass: %s, summary %+v; want its locations, no duplicates", res[2].String(), res[2].Summary)
+	if res[2].Summary == nil || res[2].Summary.Quality.Locations == 0 {
+		t.Errorf("next pass: %s, summary %+v; want its locations", res[2].String(), res[2].Summary)
 	}
+	onlyRepeats(t, res[2])
+}
+
+// TestJoinHandoverLosesNothing: following a PLAY_NEXT, the old feed is
+// read on until the next live id's feed is up, so what the event
+// delivered meanwhile reaches the next live id's bundle and engine. The
+// next live id's setup is slowed down here (300 ms on its live
+// information, 600 ms of a feed replayed at twice real time): every one
+// of the second half's locations is recorded and analysed once.
+func TestJoinHandoverLosesNothing(t *testing.T) {
+	srv, _ := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
+	u, _ := url.Parse(srv.URL())
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/data/live/"+tinyHalfID {
+			time.Sleep(300 * time.Millisecond)
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir()})
+	if err != nil || len(res) != 2 || res[1].LiveID != tinyHalfID {
+		t.Fatalf("Join: %v, results %+v; want both halves", err, res)
+	}
+	second := res[1]
+	fc := countFeed(readLines(t, filepath.Join(second.Dir, decode.BundleMessages)))
+	const want = mock.TinySteps / 2 * 5 // steps 10 to 19, after the PLAY_NEXT
+	if len(fc.locations) != want || fc.kinds[decode.KindLocation] != want {
+		t.Errorf("second half: %d locations recorded (%d distinct), want each of %d once", fc.kinds[decode.KindLocation], len(fc.locations), want)
+	}
+	if second.Summary == nil || second.Summary.Quality.Locations != want {
+		t.Errorf("second half: engine took %+v locations, want %d", second.Summary, want)
+	}
+	onlyRepeats(t, second)
 }

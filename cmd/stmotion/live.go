@@ -30,7 +30,8 @@ const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
 
 Joins a ShotTracker live event and stays joined (new token and reconnect
 with backoff after any drop, gap recovered from /stats and /shots,
-duplicates dropped, PLAY_NEXT / DRILL_NEXT followed). At the start, server
+duplicates dropped, PLAY_NEXT / DRILL_NEXT followed: the old feed is read
+until the next live id's is up, so nothing is lost at the handover). At the start, server
 errors (5xx), 429s (after their Retry-After) and network errors are retried
 for up to 2 minutes; refused credentials, an unknown or ended live id fail
 at once. A live id ends when the server closes its feed, or when the API
