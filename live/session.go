@@ -499,10 +499,10 @@ type restState struct {
 	from_ms int64
 }
 
-// fetchState gets /stats and /shots (and /stats/details with withDetails)
-// for the data types the session receives (subscribed); a refusal is
-// logged and skipped (it only means a thinner baseline).
-func (s *liveSession) fetchState(ctx context.Context, withDetails bool) *restState {
+// fetchState gets /stats with /stats/details, and /shots, for the data
+// types the session receives (subscribed); a refusal is logged and
+// skipped (it only means a thinner baseline).
+func (s *liveSession) fetchState(ctx context.Context) *restState {
 	st := &restState{}
 	var err error
 	if s.subscribed(DataStats) {
@@ -510,7 +510,7 @@ func (s *liveSession) fetchState(ctx context.Context, withDetails bool) *restSta
 			s.log.Warn("live: stats not fetched", "err", err)
 			st.stats = nil
 		}
-		if st.stats != nil && withDetails {
+		if st.stats != nil {
 			if st.details, err = s.cfg.Client.StatsDetails(ctx, s.liveID); err != nil {
 				s.log.Warn("live: stats details not fetched: the join's box scores are taken as they are now", "err", err)
 				st.details = nil
@@ -997,7 +997,7 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 // the REST state nor in the feed; what is in both is sorted out by
 // applyJoin and the duplicate check.
 func (s *liveSession) armJoin(ctx context.Context) error {
-	st := s.fetchState(ctx, true)
+	st := s.fetchState(ctx)
 	st.from_ms = s.joinFrom_ms
 	s.join = st
 	if s.rec == nil {
@@ -1026,7 +1026,7 @@ func (s *liveSession) armGap(ctx context.Context) {
 		// be applied; what it lacks is what happened since it was
 		// fetched, so fetch it again.
 		from := s.join.from_ms
-		s.join = s.fetchState(ctx, true)
+		s.join = s.fetchState(ctx)
 		s.join.from_ms = from
 		if s.rec != nil && (s.join.stats != nil || s.join.shots != nil) {
 			if err := s.rec.WriteGap(s.join.stats, s.join.shots); err != nil {
