@@ -57,7 +57,7 @@
 //
 //	go test ./cmd/stmotion -run 'TestLiveMatchesAnalyze$' -count 5 -v -args -live-minutes 2
 //
-// which logs them (the test bounds them at 0.25 s + 2 %). The tables are
+// which logs them (the test bounds them at 0.45 s + 2 %). The tables are
 // written incrementally as closed parts (tables/part-NNNNN/, each a
 // complete set of Parquet files) every DefaultPartInterval; the summary
 // tables are in the last part. Joining a live id again into the same Out continues its bundle:
