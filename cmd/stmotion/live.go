@@ -102,8 +102,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"ws://mocklive.shottracker.com:8081/ for ShotTracker's mock service at mockapi.shottracker.com:8080, as the API\n"+
 		"description gives them; for any other --api its own host, as 'stmotion mock' serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
-	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, as analyze's --hz (0: the feed's median sample rate)")
-	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, "heatmap cell `size` in metres, as analyze's --cell")
+	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, 1 to 1000, as analyze's --hz (0: the feed's median sample rate)")
+	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, "heatmap cell `size` in metres, 0.05 to 10, as analyze's --cell")
 	fs.BoolVar(&fold, "fold", false, "fold the heatmaps onto one half court (each team's offence east), as analyze's --fold")
 	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
 	fs.IntVar(&queue, "queue", live.DefaultOverlayQueue, "overlay client queue `length` in frames (a slow client loses its oldest)")
@@ -143,11 +143,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !(rate_Hz > 0) {
 		return bad("--rate %g: want > 0", rate_Hz)
 	}
-	if !(cell_m > 0) {
-		return bad("--cell %g: want a size > 0 m", cell_m)
+	if err := checkCell(cell_m); err != nil {
+		return usageError(fs, err)
 	}
-	if grid_Hz < 0 {
-		return bad("--hz %g: want a rate ≥ 0", grid_Hz)
+	if err := checkGridRate(grid_Hz); err != nil {
+		return usageError(fs, err)
 	}
 	courtBody, err := readCourtFlag("live", courtPath, mirrored)
 	if err != nil {

@@ -466,6 +466,9 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live", "--api", "http://x", "--live-id", "L", "--dt", "VIDEO"},
 		{"live", "--api", "http://x", "--live-id", "L", "--rate", "0"},
 		{"live", "--api", "http://x", "--live-id", "L", "--cell", "0"},
+		{"live", "--api", "http://x", "--live-id", "L", "--cell", "1000"}, // as analyze: 0.05 to 10 m
+		{"live", "--api", "http://x", "--live-id", "L", "--hz", "0.5"},    // as analyze: 1 to 1000 Hz
+		{"live", "--api", "http://x", "--live-id", "L", "--hz", "1e9"},
 		{"live", "--api", "http://x", "--live-id", "L"},                // no credentials
 		{"live", "--api", "http://x", "--live-id", "L", "--user", "u"}, // no secret
 	} {
