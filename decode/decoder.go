@@ -365,41 +365,32 @@ func (p *parser) keep(kind Kind) {
 		return
 	}
 	p.kept |= 1 << kind
-	m, k := p.m, &p.d.kept
-	switch kind {
-	case KindLocation:
-		k.Location = m.Location
-	case KindStats:
-		k.Stats = m.Stats
-	case KindShot:
-		k.Shot = m.Shot
-	case KindMarker:
-		k.Marker = m.Marker
-	case KindAck:
-		k.Ack = m.Ack
-	}
+	copyPart(&p.d.kept, p.m, kind)
 }
 
 // restore puts back the parts kept for kinds other than the result's: a
 // repeated "type" replaced the one their data was decoded under.
 func (p *parser) restore(result Kind) {
-	m, k := p.m, &p.d.kept
 	for kind := KindLocation; kind <= KindAck; kind++ {
-		if kind == result || p.kept&(1<<kind) == 0 {
-			continue
+		if kind != result && p.kept&(1<<kind) != 0 {
+			copyPart(p.m, &p.d.kept, kind)
 		}
-		switch kind {
-		case KindLocation:
-			m.Location = k.Location
-		case KindStats:
-			m.Stats = k.Stats
-		case KindShot:
-			m.Shot = k.Shot
-		case KindMarker:
-			m.Marker = k.Marker
-		case KindAck:
-			m.Ack = k.Ack
-		}
+	}
+}
+
+// copyPart copies src's part for kind into dst.
+func copyPart(dst, src *Message, kind Kind) {
+	switch kind {
+	case KindLocation:
+		dst.Location = src.Location
+	case KindStats:
+		dst.Stats = src.Stats
+	case KindShot:
+		dst.Shot = src.Shot
+	case KindMarker:
+		dst.Marker = src.Marker
+	case KindAck:
+		dst.Ack = src.Ack
 	}
 }
 

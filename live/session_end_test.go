@@ -20,15 +20,7 @@ import (
 // after (the live id is still active during the pause).
 func tinyWithPause(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := mock.WriteTinyBundle(dir); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, decode.BundleMessages)
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, p, data := tinyMessages(t)
 	const pause_ms = 1500
 	at := regexp.MustCompile(`"occurred_at":(\d+)`)
 	var out []byte

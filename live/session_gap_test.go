@@ -20,23 +20,7 @@ import (
 // messages; a feed that resumes before where it stopped (a replay) gets
 // nothing.
 func TestFillGap(t *testing.T) {
-	dir := t.TempDir()
-	rec, err := NewRecorder(dir, RecorderOptions{FlushInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rec.Close()
-	eng, err := track.NewSession(track.DefaultConfig(), track.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &liveSession{cfg: &SessionConfig{}, eng: eng, rec: rec, dd: newDedup(250), log: slog.New(slog.DiscardHandler)}
-	feed := func(line string) {
-		t.Helper()
-		if err := s.handle([]byte(line), testNow); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, dir, feed := newHandleSession(t)
 	feed(`{"type":"location","data":{"occurred_at":1000,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
 	feed(`{"type":"stats","data":{"occurred_at":1200,"team_id":1,"player_id":8,"stats":{"PTS":2.0},"classification":"TWO_POINT_MAKE","version":2}}`)
 	feed(`{"type":"shot","data":{"occurred_at":1500,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":1,"hoop_player_x":1,"hoop_player_y":2,"status":"RECORDED"}}`)
@@ -67,7 +51,7 @@ func TestFillGap(t *testing.T) {
 	if s.res.GapFilled != 2 {
 		t.Errorf("gap filled %d after a replay, want still 2", s.res.GapFilled)
 	}
-	rec.Flush()
+	s.rec.Flush()
 	data, _ := os.ReadFile(filepath.Join(dir, decode.BundleMessages))
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 	var dec decode.Decoder
@@ -102,23 +86,7 @@ var testNow = time.Unix(1700000000, 0)
 // changed before it, with version 0. What the feed then delivers again
 // is dropped as a duplicate, or replaces the partial box score.
 func TestApplyJoin(t *testing.T) {
-	dir := t.TempDir()
-	rec, err := NewRecorder(dir, RecorderOptions{FlushInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rec.Close()
-	eng, err := track.NewSession(track.DefaultConfig(), track.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &liveSession{cfg: &SessionConfig{}, eng: eng, rec: rec, dd: newDedup(250), log: slog.New(slog.DiscardHandler)}
-	feed := func(line string) {
-		t.Helper()
-		if err := s.handle([]byte(line), testNow); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, dir, feed := newHandleSession(t)
 	shot := func(t_ms int64) decode.ShotRecord {
 		return decode.ShotRecord{OccurredAt_ms: t_ms, IsMake: true, Zone: 3, HoopPlayerX_mm: 10, HoopPlayerY_mm: 20, Status: "RECORDED"}
 	}
@@ -151,7 +119,7 @@ func TestApplyJoin(t *testing.T) {
 	if s.res.JoinFilled != 3 || s.res.Duplicates != 1 {
 		t.Errorf("%s: want 3 fed from the join (the shot at 1800, player 7's box score, player 8's rebound) and 1 duplicate", s.res.String())
 	}
-	rec.Flush()
+	s.rec.Flush()
 	data, _ := os.ReadFile(filepath.Join(dir, decode.BundleMessages))
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 	var got []string
@@ -172,7 +140,7 @@ func TestApplyJoin(t *testing.T) {
 	if len(lines) != 7 || !bytes.Contains(lines[4], []byte(`"type":"location"`)) {
 		t.Errorf("recorded:\n%s\nwant the marker, the join's 3 lines, then the feed's 3", data)
 	}
-	sum, err := eng.Close()
+	sum, err := s.eng.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,5 +170,29 @@ func TestNewestRecorded(t *testing.T) {
 	}
 	if n, err := newestRecorded_ms(path); n != 5000 || err != nil {
 		t.Errorf("newest recorded %d, %v; want 5000", n, err)
+	}
+}
+
+// newHandleSession returns a live session with a recorder in a temporary
+// directory (also returned) and an engine without analyzers, for tests of
+// what handle does with messages, and a function that hands it one line.
+func newHandleSession(t *testing.T) (s *liveSession, dir string, feed func(line string)) {
+	t.Helper()
+	dir = t.TempDir()
+	rec, err := NewRecorder(dir, RecorderOptions{FlushInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rec.Close() })
+	eng, err := track.NewSession(track.DefaultConfig(), track.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = &liveSession{cfg: &SessionConfig{}, eng: eng, rec: rec, dd: newDedup(250), log: slog.New(slog.DiscardHandler)}
+	return s, dir, func(line string) {
+		t.Helper()
+		if err := s.handle([]byte(line), testNow); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

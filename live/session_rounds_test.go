@@ -26,15 +26,7 @@ const tinyHalfID = "7d3c1a52-5e0f-4c1a-9b7e-0000000000b2"
 // built-in sample game has one too).
 func tinyHalves(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := mock.WriteTinyBundle(dir); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, decode.BundleMessages)
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, p, data := tinyMessages(t)
 	at := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, mock.TinyStart_ms+1000))
 	i := bytes.Index(data, at)
 	if i < 0 {
@@ -247,4 +239,21 @@ func TestJoinHandoverLosesNothing(t *testing.T) {
 		t.Errorf("second half: engine took %+v locations, want %d", second.Summary, want)
 	}
 	onlyRepeats(t, second)
+}
+
+// tinyMessages writes the tiny bundle into a temporary directory and
+// returns the directory, the path of its messages and their text, for a
+// test to edit the feed.
+func tinyMessages(t *testing.T) (dir, path string, data []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(dir, decode.BundleMessages)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, path, data
 }
