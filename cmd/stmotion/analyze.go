@@ -268,9 +268,17 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for i, r := range results {
 		done[i] = export.SessionFiles{SessionID: inputs[i].sessionID, Failed: r.err != nil, Files: r.files}
 	}
-	removed, err := out.Tidy(done)
-	if err != nil {
-		outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
+	var removed map[string]int
+	if ctx.Err() == nil {
+		removed, err = out.Tidy(done)
+		if err != nil {
+			outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
+		}
+	} else {
+		// Interrupted: the inputs cut short did not fail on their own, so
+		// what earlier runs wrote for them (and, with --overwrite, for
+		// other sessions) stays.
+		fmt.Fprintf(stderr, "stmotion analyze: interrupted: the earlier outputs under %s are left as they were, but for the sessions analysed\n", cfg.out)
 	}
 	for i, f := range failed {
 		msg := f.Error

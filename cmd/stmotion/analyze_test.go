@@ -1060,3 +1060,34 @@ func TestAnalyzeMirroredCourt(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeInterruptedKeepsOutputs: an interrupted run (Ctrl-C cancels
+// the context) cuts its inputs short, and they fail with "canceled"; that
+// is not their failure, so what an earlier run wrote for them stays, also
+// with --overwrite. Such a run once removed every interrupted session's
+// earlier tables and images as those of failed sessions.
+func TestAnalyzeInterruptedKeepsOutputs(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, g1, g2); err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	before := listFiles(t, out)
+	for _, overwrite := range []bool{false, true} {
+		args := []string{"analyze", "--quiet", "--out", out, g1, g2}
+		if overwrite {
+			args = append(args, "--overwrite")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var o, e bytes.Buffer
+		err := Run(ctx, args, &o, &e)
+		if err == nil || !strings.Contains(e.String(), "interrupted") {
+			t.Errorf("overwrite %v: an interrupted run: err %v, stderr %q", overwrite, err, e.String())
+		}
+		if d := diffFiles(listFiles(t, out), before); d != "" {
+			t.Errorf("overwrite %v: an interrupted run changed --out: %s", overwrite, d)
+		}
+	}
+}
