@@ -61,27 +61,22 @@ func (o *Outputs) Foreign(sessions []string, hive bool) string {
 
 // FindOutputs lists the table outputs under dir: the one-session files and
 // the sessions of the Hive partitions of every table (nothing when dir does
-// not exist).
+// not exist). It reads what ListTables lists, so a partition counts only
+// when it holds a table file: a directory left empty, or holding only the
+// temporary file of a write that never finished (a killed process), is no
+// session's output.
 func FindOutputs(dir string) (Outputs, error) {
 	var o Outputs
-	for _, t := range Tables() {
-		for _, f := range []Format{FormatParquet, FormatArrow} {
-			p := filepath.Join(dir, t.String()+f.Ext())
-			if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-				o.Flat = append(o.Flat, p)
-			}
-		}
-		ents, err := os.ReadDir(filepath.Join(dir, t.String()))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return o, fmt.Errorf("export: find outputs: %w", err)
-		}
-		for _, e := range ents {
-			if id, ok := PartitionSession(e.Name()); ok && e.IsDir() && !slices.Contains(o.Sessions, id) {
-				o.Sessions = append(o.Sessions, id)
-			}
+	files, err := ListTables(dir)
+	if err != nil {
+		return o, fmt.Errorf("export: find outputs: %w", err)
+	}
+	for _, f := range files {
+		switch {
+		case !f.Hive:
+			o.Flat = append(o.Flat, f.Path)
+		case !slices.Contains(o.Sessions, f.SessionID):
+			o.Sessions = append(o.Sessions, f.SessionID)
 		}
 	}
 	slices.Sort(o.Sessions)

@@ -32,7 +32,15 @@ func TestFindOutputs(t *testing.T) {
 	touch(t, dir,
 		"samples/session_id=g2/part-0.parquet", "players/session_id=g2/part-0.parquet",
 		"samples/session_id=a%2Fb/part-0.parquet", "quality/session_id=g1/part-0.arrow",
-		"samples/notes.txt", "samples/other/part-0.parquet", "images/x.png", "my-data.parquet")
+		"samples/notes.txt", "samples/other/part-0.parquet", "images/x.png", "my-data.parquet",
+		// A killed writer's temporary file, alone in its partition, and
+		// an empty partition are no session's outputs: counting them
+		// refused the --out for good (--overwrite removes table files
+		// only).
+		"samples/session_id=g9/.part-0.parquet.tmp-123")
+	if err := os.MkdirAll(filepath.Join(dir, "events", "session_id=g8"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	o, err := FindOutputs(dir)
 	if err != nil {
 		t.Fatal(err)
