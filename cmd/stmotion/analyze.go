@@ -140,11 +140,13 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"array of teams with their players, for the players' names and teams (a bundle's own\n"+
 		"subscribe.json is used for that bundle)")
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, fmt.Sprintf("rows per record batch / Parquet row group of the samples table, %d to %d", minBatchRows, maxBatchRows))
-	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images")
+	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images; with\n"+
+		"--images=false the images an earlier run drew for these sessions are removed")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "no report on stdout and no progress bar")
 	fs.BoolVar(&cfg.overwrite, "overwrite", false, "once an input has been analysed, remove the tables, images and summary.json that earlier\n"+
 		"runs wrote under --out and this run did not (only files analyze writes: nothing else there\n"+
-		"is touched; a run that analyses no input removes nothing); without it, a --out holding\n"+
+		"is touched; a run that analyses no input removes nothing but the failed sessions' own\n"+
+		"outputs, as any run does); without it, a --out holding\n"+
 		"tables of sessions this run would not replace is refused, since readers would take them\n"+
 		"for part of its output")
 	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
