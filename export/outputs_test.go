@@ -160,6 +160,7 @@ func TestPartitionDir(t *testing.T) {
 	for _, c := range []struct{ id, want string }{
 		{"g1", "session_id=g1"},
 		{"a=b", "session_id=a%3Db"},
+		{"12:30", "session_id=12%3A30"}, // no ':' in a Windows file name
 		{"a/b", "session_id=a%2Fb"},
 		{"50%", "session_id=50%25"},
 		{"x y=z", "session_id=x%20y%3Dz"},

@@ -94,13 +94,18 @@ func TablePath(dir string, t Table, sessionID string, f Format, hive bool) strin
 
 // PartitionDir is the name of a session's directory in the Hive layout,
 // session_id=<id>. The id is escaped as a path segment (url.PathEscape:
-// '/', '%', spaces, ...) and '=' too, as %3D: Hive and Spark escape it so,
-// and DuckDB refuses a whole dataset one of whose directory names holds a
-// second '=' ("Hive partition mismatch"). DuckDB, Spark, Trino and pyarrow
+// '/', '%', spaces, ...), and '=' and ':' too, as %3D and %3A: Hive and
+// Spark escape them so; DuckDB refuses a whole dataset one of whose
+// directory names holds a second '=' ("Hive partition mismatch"), and ':'
+// cannot be in a file name on Windows. DuckDB, Spark, Trino and pyarrow
 // unescape the value; PartitionSession is the inverse.
 func PartitionDir(sessionID string) string {
-	return SessionColumn + "=" + strings.ReplaceAll(url.PathEscape(sessionID), "=", "%3D")
+	return SessionColumn + "=" + partitionEscaper.Replace(url.PathEscape(sessionID))
 }
+
+// partitionEscaper escapes what url.PathEscape leaves in a path segment
+// but a Hive partition value must not hold.
+var partitionEscaper = strings.NewReplacer("=", "%3D", ":", "%3A")
 
 // PartitionSession returns the session id of a Hive partition directory
 // named name (PartitionDir), and false when name is not one.
