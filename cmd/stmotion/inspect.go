@@ -40,7 +40,8 @@ timestamps out of the time span.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say); what was read before is still reported. It is 2 for a
-bad command line (no FILE, an unknown flag or a value out of range).
+bad command line (no FILE, an unknown flag or a value out of range) and
+for a --roster that cannot be used, before any FILE is read.
 
 Flags:
 `
@@ -179,7 +180,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	roster, err := readRosterFlag("inspect", *rosterPath)
 	if err != nil {
-		return err
+		return setupError(stderr, err)
 	}
 	failed := 0
 	for i, path := range fs.Args() {

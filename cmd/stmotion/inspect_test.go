@@ -230,9 +230,11 @@ func TestInspectRoster(t *testing.T) {
 		t.Errorf("names: want Ann Lee for the bare recording, the bundle's own Bo Kim for the bundle:\n%s", stdout.String())
 	}
 	stdout.Reset()
+	stderr.Reset()
 	err := Run(context.Background(), []string{"inspect", "--roster", filepath.Join(dir, "game.jsonl"), bare}, &stdout, &stderr)
-	if err == nil || !strings.Contains(err.Error(), "--roster: decode: roster file") || stdout.Len() != 0 {
-		t.Errorf("a recording as --roster: %v, output %q; want an error before any input", err, stdout.String())
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), "stmotion inspect: --roster: decode: roster file") || stdout.Len() != 0 {
+		t.Errorf("a recording as --roster: %v, stderr %q, output %q; want exit status 2 and the error before any input", err, stderr.String(), stdout.String())
 	}
 }
 
