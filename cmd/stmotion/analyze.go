@@ -55,7 +55,11 @@ A run replaces the outputs of its own sessions: what a session does not
 write again (tables of the other --format, images of players no longer
 there) is removed, and a session that fails loses all its earlier outputs
 (tables, images, a summary.json naming it), which would read as this
-run's; its failure message says so. An --out holding tables it would not
+run's; its failure message says so. (An input that cannot even be opened
+— no recording in it, a bundle file that is not JSON — has no session id
+yet: its earlier outputs stay, and with other inputs its earlier
+partition reads as another session's, so the run is refused until it is
+mended or removed.) An --out holding tables it would not
 replace (other sessions' partitions, one-session tables of another
 session) is refused before any work, as readers would take them for part
 of its output; with --overwrite they are removed once an input has been
