@@ -268,9 +268,13 @@ func (f *Feed) pinger() {
 // Next reads the next message into buf (grown as needed) and returns it;
 // the result is valid until the next call with the same buf. A normal
 // close by the server is a *FeedError wrapping ErrFeedClosed; anything
-// else that ends the connection is a *FeedError to reconnect after.
+// else that ends the connection is a *FeedError to reconnect after. The
+// connection is dead when it stays silent for two ping periods while Next
+// waits: time the caller spends between two calls (fetching the REST
+// state at a join) does not count.
 func (f *Feed) Next(buf []byte) ([]byte, error) {
 	for {
+		f.c.SetReadDeadline(time.Now().Add(f.idle))
 		mt, r, err := f.c.NextReader()
 		if err != nil {
 			return buf[:0], f.readError(err)
@@ -289,7 +293,6 @@ func (f *Feed) Next(buf []byte) ([]byte, error) {
 				return buf[:0], f.readError(err)
 			}
 		}
-		f.c.SetReadDeadline(time.Now().Add(f.idle))
 		if mt != websocket.TextMessage && mt != websocket.BinaryMessage {
 			continue
 		}

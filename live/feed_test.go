@@ -135,3 +135,35 @@ func TestFeedReadLimit(t *testing.T) {
 		t.Errorf("read %d messages then %v; want %d then ErrFeedClosed", n, err, srv.Messages())
 	}
 }
+
+// TestFeedCallerBusy: a caller that spends longer than the idle timeout
+// between two calls of Next (the REST state fetched at a join, slowed by
+// a rate limit) finds the connection alive: only silence while Next waits
+// counts. The deadline once ran from the last message, and such a caller
+// found the connection timed out and reconnected.
+func TestFeedCallerBusy(t *testing.T) {
+	srv, c := liveMock(t, "", mock.Options{Speed: 0.001, ConnectionTimeout: 600 * time.Millisecond})
+	f, err := live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Read up to a pong, which comes alone, once the feed's first burst
+	// is read: nothing is left in the connection's buffer, so the next
+	// Next reads the socket.
+	var dec decode.Decoder
+	var m decode.Message
+	var buf []byte
+	for {
+		if buf, err = f.Next(buf); err != nil {
+			t.Fatal(err)
+		}
+		if dec.Decode(buf, &m) == nil && m.Kind == decode.KindPong {
+			break
+		}
+	}
+	time.Sleep(2*f.PingInterval() + 1500*time.Millisecond) // beyond the idle timeout (2 pings + 1 s)
+	if _, err = f.Next(buf); err != nil {
+		t.Errorf("Next after a busy caller: %v", err)
+	}
+}
