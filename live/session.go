@@ -659,7 +659,11 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if fe := (*FeedError)(nil); errors.As(err, &fe) && fe.Permanent() {
+			// A status no retry changes is fatal only before this address
+			// has served the feed once: later (a deploy's load balancer,
+			// an event that just ended) the loop retries, and a live id
+			// that ended finishes the session at the next subscribe.
+			if fe := (*FeedError)(nil); first && errors.As(err, &fe) && fe.Permanent() {
 				return fmt.Errorf("live: websocket %s refused the connection with a status reconnecting cannot change "+
 					"(is it the live feed's address? ShotTracker serves the feed apart from the REST API: see SessionConfig.WSURL, stmotion live --ws): %w", base, err)
 			}
@@ -786,7 +790,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 // does not know it (404), it marks the session ended and closes f, which
 // ends the reader's loop.
 func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
-	t := time.NewTicker(min(s.cfg.EndCheck/4, time.Second))
+	t := time.NewTicker(max(min(s.cfg.EndCheck/4, time.Second), time.Millisecond))
 	defer t.Stop()
 	var asked time.Time
 	for {
