@@ -581,10 +581,11 @@ func TestRetryAfter(t *testing.T) {
 		retryAfter string
 		wantHits   int32
 		wantErr    bool
+		minWait    time.Duration // the retry waited at least this long
 	}{
-		{"1", 2, false},
-		{"", 2, false},
-		{"3600", 1, true},
+		{"1", 2, false, time.Second},
+		{"", 2, false, 0},
+		{"3600", 1, true, 0},
 	} {
 		var n atomic.Int32
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -604,8 +605,12 @@ func TestRetryAfter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		start := time.Now()
 		_, err = c.Teams(context.Background())
 		srv.Close()
+		if took := time.Since(start); took < tc.minWait {
+			t.Errorf("Retry-After %q: retried after %v, want at least %v (the server's wait)", tc.retryAfter, took, tc.minWait)
+		}
 		if n.Load() != tc.wantHits || (err != nil) != tc.wantErr {
 			t.Errorf("Retry-After %q: %d requests, err %v; want %d requests, error %v", tc.retryAfter, n.Load(), err, tc.wantHits, tc.wantErr)
 		}

@@ -17,7 +17,7 @@ import (
 
 // TestJoinStartupRetries: a live id's first requests outlast temporary
 // trouble beyond the client's own retries (2 attempts here): a run of
-// 500s, or 429s with a Retry-After; credentials the API refuses (401)
+// 500s, or 429s, waiting as their Retry-After asks; credentials the API refuses (401)
 // end Join at once, after one request.
 func TestJoinStartupRetries(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -38,8 +38,8 @@ func TestJoinStartupRetries(t *testing.T) {
 		proxy := httputil.NewSingleHostReverseProxy(u)
 		var n atomic.Int32
 		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if n.Add(1) <= 5 {
-				w.Header().Set("Retry-After", "0")
+			if n.Add(1) <= 3 {
+				w.Header().Set("Retry-After", "1")
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(http.StatusTooManyRequests)
 				w.Write([]byte(`{"status":429,"message":"Too many requests","shottrackerRequestId":"r"}`))
@@ -51,7 +51,14 @@ func TestJoinStartupRetries(t *testing.T) {
 		// The websocket is the mock's own; the REST API is behind the front.
 		c := cfg(liveClient(t, front.URL), srv.LiveID())
 		c.WSURL = srv.WSURL()
+		start := time.Now()
 		joinOne(t, ctx, c)
+		// Three 429s, each asking for 1 s: the client waits after the
+		// first and third, and the startup loop after the second (the
+		// client's two attempts used up).
+		if took := time.Since(start); took < 3*time.Second {
+			t.Errorf("joined %v after three 429s with Retry-After: 1, want at least 3 s", took)
+		}
 	})
 
 	t.Run("401 fails fast", func(t *testing.T) {
