@@ -38,9 +38,10 @@ type PossessionAnalyzer struct {
 	players []possession.PlayerPos
 	emit    func(*Segment) error
 	seg     Segment
-	// The clock's changes between live and not live since the last
-	// frame (Clock), for the detector to count each step of time in the
-	// state it was in (see Clock).
+	// The changes of the clock between live and not live, and of the
+	// period, since the last frame (Clock), for the detector to count
+	// each step of time in the state it was in and to end the team
+	// possession with its period (see Clock).
 	changes []clockChange
 	live    bool  // live as of the last change
 	lastT   int64 // time of the last frame given to the detector
