@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stmotion/stmotion/court"
@@ -421,25 +422,28 @@ func SessionID(b *decode.Bundle) string {
 // overwriting the other's tables (export.TablePath). The first input with
 // an id keeps it; the k-th, k ≥ 2, gets <id>-k, or the first <id>-N
 // after it that is free: that no input has as its own id and no earlier
-// input was given.
+// input was given. Ids that differ only in case count as the same: on a
+// case-insensitive file system (macOS, Windows) Game and game name one
+// partition directory.
 func UniqueSessionIDs(ids []string) []string {
 	out := slices.Clone(ids)
+	key := strings.ToLower
 	taken := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		taken[id] = true
+		taken[key(id)] = true
 	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
-		seen[id]++
-		if seen[id] == 1 {
+		seen[key(id)]++
+		n := seen[key(id)]
+		if n == 1 {
 			continue
 		}
-		n := seen[id]
-		for taken[fmt.Sprintf("%s-%d", id, n)] {
+		for taken[key(fmt.Sprintf("%s-%d", id, n))] {
 			n++
 		}
 		out[i] = fmt.Sprintf("%s-%d", id, n)
-		taken[out[i]] = true
+		taken[key(out[i])] = true
 	}
 	return out
 }

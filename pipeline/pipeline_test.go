@@ -98,6 +98,8 @@ func TestUniqueSessionIDs(t *testing.T) {
 	f([]string{"g", "g", "g-2", "g-2"}, []string{"g", "g-3", "g-2", "g-2-2"})
 	f([]string{"g", "g-2", "g", "g-3", "g"}, []string{"g", "g-2", "g-4", "g-3", "g-5"})
 	f([]string{"", ""}, []string{"", "-2"})
+	// Case apart, the same id: one directory on macOS and Windows.
+	f([]string{"Game", "game", "GAME-2"}, []string{"Game", "game-3", "GAME-2"})
 }
 
 // A failed input names its file and leaves no table on disk.
