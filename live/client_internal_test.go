@@ -1,6 +1,10 @@
 package live
 
 import (
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/url"
 	"testing"
 	"time"
 )
@@ -39,6 +43,30 @@ func TestParseRetryAfter(t *testing.T) {
 	} {
 		if got := parseRetryAfter(v, now); got != want {
 			t.Errorf("parseRetryAfter(%q) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// TestTransient: the errors a live id's first requests retry for the
+// startup budget, and those they report at once. A host name that does
+// not resolve (a mistyped --api) was retried for two minutes.
+func TestTransient(t *testing.T) {
+	wrap := func(err error) error { return &url.Error{Op: "Get", URL: "http://x", Err: err} }
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&APIError{Status: 503}, true},
+		{&APIError{Status: 429}, true},
+		{&APIError{Status: 404}, false},
+		{wrap(&net.DNSError{Err: "no such host", Name: "apii.shottracker.com", IsNotFound: true}), false},
+		{wrap(&net.DNSError{Err: "i/o timeout", Name: "api.shottracker.com", IsTimeout: true}), true},
+		{wrap(&tls.CertificateVerificationError{Err: errors.New("x509: certificate signed by unknown authority")}), false},
+		{wrap(&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), true},
+		{ErrBadResponse, false},
+	} {
+		if got := transient(c.err); got != c.want {
+			t.Errorf("transient(%v) = %v, want %v", c.err, got, c.want)
 		}
 	}
 }

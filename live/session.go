@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -457,11 +459,19 @@ func startup[T any](ctx context.Context, s *liveSession, what string, f func() (
 // transient reports whether a failed request may pass when made again:
 // a 5xx, a 429, or an error with no response (the network, a timeout);
 // not a 4xx that says what is wrong (the live id, the credentials, the
-// grant), a malformed body or missing credentials.
+// grant), a malformed body or missing credentials, nor a host name that
+// does not resolve or a certificate that does not verify (a mistyped
+// --api: retrying it for the startup budget only delays the error).
 func transient(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Status >= 500 || ae.Status == http.StatusTooManyRequests
+	}
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound, errors.As(err, &cert):
+		return false
 	}
 	return !errors.Is(err, ErrBadResponse) && !errors.Is(err, ErrNoCredentials) && !errors.Is(err, ErrInvalidRange)
 }
