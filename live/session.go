@@ -146,7 +146,11 @@ type SessionResult struct {
 	// state fetched at the join: what the event had before the feed
 	// started (see applyJoin).
 	JoinFilled int64
-	Reconnects int64
+	// HandoverLost counts the messages the previous live id's feed
+	// delivered at a PLAY_NEXT handover beyond its buffer (64 MB) before
+	// this live id's feed was up: lost, not recorded.
+	HandoverLost int64
+	Reconnects   int64
 	// Offline is the total time between losing a connection and the ack
 	// of the next one; OfflineMax the longest such gap.
 	Offline, OfflineMax time.Duration
@@ -710,6 +714,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 				handed, dropped = s.prev.stop()
 				s.prev = nil
 				if dropped > 0 {
+					s.res.HandoverLost += int64(dropped)
 					s.log.Warn("live: messages of the previous feed lost at the handover (buffer full)", "dropped", dropped)
 				}
 			}
@@ -1324,6 +1329,10 @@ func sortedKeys(m map[string]float64) []string {
 
 // String describes the result in one line (for logs and the CLI).
 func (r *SessionResult) String() string {
-	return fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects, %d from the join's REST state",
+	line := fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects, %d from the join's REST state",
 		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
+	if r.HandoverLost > 0 {
+		line += fmt.Sprintf(", %d lost at the handover", r.HandoverLost)
+	}
+	return line
 }
