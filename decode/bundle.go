@@ -82,7 +82,10 @@ type Bundle struct {
 // byte offset (with line and column) and, for a value that is not what
 // its field wants, the value's key path ("teams.0.players.1.id"). A
 // syntax error wraps ErrSyntax; a directory without a messages file wraps
-// ErrNotBundle.
+// ErrNotBundle. With an error, the Bundle returned holds what was read
+// before it (Path, Dir, and Live once live.json was read: it is read
+// first), so that a caller can still name the session whose input failed;
+// it is nil when path itself cannot be read.
 func OpenBundle(path string) (*Bundle, error) {
 	if path == Stdin {
 		return &Bundle{Path: path, MessagesPath: path}, nil
@@ -95,31 +98,31 @@ func OpenBundle(path string) (*Bundle, error) {
 		return &Bundle{Path: path, MessagesPath: path}, nil
 	}
 	b := &Bundle{Path: path, Dir: path}
-	if b.MessagesPath, err = findMessages(path); err != nil {
-		return nil, err
-	}
 	if b.Live, err = readBundleJSON[LiveInfo](path, BundleLive); err != nil {
-		return nil, err
+		return b, err
+	}
+	if b.MessagesPath, err = findMessages(path); err != nil {
+		return b, err
 	}
 	if b.Subscribe, err = readBundleJSON[Subscribe](path, BundleSubscribe); err != nil {
-		return nil, err
+		return b, err
 	}
 	if b.Subscribe != nil {
 		b.SubscribePath = filepath.Join(path, BundleSubscribe)
 	}
 	if b.Stats, err = readBundleJSON[LiveStats](path, BundleStats); err != nil {
-		return nil, err
+		return b, err
 	}
 	if b.Shots, err = readBundleJSON[LiveShots](path, BundleShots); err != nil {
-		return nil, err
+		return b, err
 	}
 	if b.Court, err = readBundleFile(path, BundleCourt); err != nil {
-		return nil, err
+		return b, err
 	}
 	if b.Court != nil {
 		b.CourtPath = filepath.Join(path, BundleCourt)
 		if err := checkSyntax(b.Court); err != nil {
-			return nil, fmt.Errorf("decode: bundle file %s: not valid JSON: %w", b.CourtPath, err)
+			return b, fmt.Errorf("decode: bundle file %s: not valid JSON: %w", b.CourtPath, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(path, BundleTruth)); err == nil {

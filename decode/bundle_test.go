@@ -391,3 +391,26 @@ func FuzzReadRosterCourt(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenBundlePartial: with an error, OpenBundle still returns what it
+// read before it (the path, live.json), for a caller to name the session
+// whose input failed; nil only when the path cannot be read.
+func TestOpenBundlePartial(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(BundleMessages, "")
+	write(BundleLive, `{"teams":[{"id":1,"live":{"id":"L1"}}]}`)
+	write(BundleCourt, `{"xne": [1,}`)
+	b, err := OpenBundle(dir)
+	if err == nil || b == nil || b.Path != dir || b.Live == nil || len(b.Live.Teams) != 1 {
+		t.Errorf("a bundle with a bad court.json: %+v, %v; want the error and what was read before it", b, err)
+	}
+	if b, err := OpenBundle(filepath.Join(dir, "missing")); err == nil || b != nil {
+		t.Errorf("a missing path: %+v, %v; want nil and an error", b, err)
+	}
+}

@@ -55,11 +55,9 @@ A run replaces the outputs of its own sessions: what a session does not
 write again (tables of the other --format, images of players no longer
 there) is removed, and a session that fails loses all its earlier outputs
 (tables, images, a summary.json naming it), which would read as this
-run's; its failure message says so. (An input that cannot even be opened
-— no recording in it, a bundle file that is not JSON — has no session id
-yet: its earlier outputs stay, and with other inputs its earlier
-partition reads as another session's, so the run is refused until it is
-mended or removed.) An --out holding tables it would not
+run's; its failure message says so. (An input that cannot even be
+read — a path that does not exist — has no session id: nothing of it is
+removed.) An --out holding tables it would not
 replace (other sessions' partitions, one-session tables of another
 session) is refused before any work, as readers would take them for part
 of its output; with --overwrite they are removed once an input has been
@@ -404,6 +402,10 @@ type input struct {
 	source    string // what to call it in summary.json and the report, if not path
 	sessionID string
 	bundle    *decode.Bundle
+	// openErr: the input could not be opened (decode.OpenBundle), but
+	// what was read names its session, whose earlier outputs the run
+	// then removes as any failed session's.
+	openErr error
 }
 
 // sampleSource names the built-in sample, which lives in a temporary
@@ -448,11 +450,11 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 			}
 			given[key] = p
 			b, err := decode.OpenBundle(p)
-			if err != nil {
+			if b == nil {
 				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
 				continue
 			}
-			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b})
+			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b, openErr: err})
 		}
 	}
 	ids := make([]string, len(ins))
@@ -478,6 +480,10 @@ type analyzeResult struct {
 // errors name the file, and the line when one is to blame. On failure no
 // table of the input is left on disk.
 func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) (res analyzeResult) {
+	if in.openErr != nil {
+		res.err = in.openErr
+		return res
+	}
 	r, err := pipeline.Open(in.bundle, in.sessionID, cfg.options(hive))
 	if err != nil {
 		if errors.Is(err, court.ErrMirrored) {

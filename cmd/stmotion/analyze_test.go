@@ -1091,3 +1091,45 @@ func TestAnalyzeInterruptedKeepsOutputs(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeUnopenableRerun: an input that cannot be opened (a bundle
+// file that is not JSON) still has a session id, from what was read
+// before the error; so, as any failed session, it loses what an earlier
+// run wrote for it, and with other inputs its earlier partition is not
+// taken for another session's (which refused the whole run).
+func TestAnalyzeUnopenableRerun(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	for _, b := range []string{g1, g2} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hive, one := t.TempDir(), t.TempDir()
+	for _, run := range [][]string{{"--out", hive, g1, g2}, {"--out", one, g2}} {
+		if _, stderr, err := runAnalyzeArgs(t, append([]string{"--quiet"}, run...)...); err != nil {
+			t.Fatalf("analyze %v: %v\n%s", run, err, stderr)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(g2, decode.BundleCourt), []byte(`{"xne": [1,}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", hive, "--quiet", g1, g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") {
+		t.Fatalf("g1 and a g2 that cannot be opened: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	for _, f := range listFiles(t, hive) {
+		if strings.Contains(f, "session_id=g2") {
+			t.Errorf("g2's earlier output %s left after it failed", f)
+		}
+	}
+
+	stdout, stderr, err = runAnalyzeArgs(t, "--out", one, "--quiet", g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "0 of 1 inputs analysed") {
+		t.Fatalf("a g2 that cannot be opened: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	if files := listFiles(t, one); len(files) != 0 {
+		t.Errorf("g2's earlier outputs left after it failed: %v", files)
+	}
+}
