@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"text/tabwriter"
@@ -415,14 +417,18 @@ const sampleSource = "built-in sample (synth.SampleConfig)"
 // planInputs expands the arguments into inputs with unique session ids.
 // An argument that cannot be expanded or opened is a failed input; the
 // others go on. A path met again (the same cleaned absolute path, given
-// twice or also found under a directory given) is analysed once, with a
-// warning: twice, it would put the same game in the dataset twice.
+// twice or also found under a directory given), or whose recording is one
+// already met (os.SameFile: a symbolic link, a bundle beside its own
+// messages file), is analysed once, with a warning: twice, it would put
+// the same game in the dataset twice.
 //
 // Session ids come from the inputs (pipeline.SessionID) and may repeat:
 // the first input keeps its id and each later one gets the first free
 // <id>-N, N ≥ 2 (pipeline.UniqueSessionIDs).
 func planInputs(args []string) (ins []input, failed []export.FailedInput, warnings []string) {
 	given := map[string]string{} // cleaned absolute path → as first met
+	var recs []fs.FileInfo       // the recordings met, to find one met again under another path
+	var recPaths []string        // the input each of recs came from
 	stdin := false
 	for _, a := range args {
 		if a == decode.Stdin {
@@ -453,6 +459,15 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 			if b == nil {
 				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
 				continue
+			}
+			// The same recording under another name: a symbolic link,
+			// or a bundle given beside its own messages file.
+			if fi, serr := os.Stat(b.MessagesPath); serr == nil && b.MessagesPath != decode.Stdin {
+				if first := slices.IndexFunc(recs, func(r fs.FileInfo) bool { return os.SameFile(r, fi) }); first >= 0 {
+					warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s: analysed once", p, recPaths[first]))
+					continue
+				}
+				recs, recPaths = append(recs, fi), append(recPaths, p)
 			}
 			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b, openErr: err})
 		}

@@ -449,19 +449,29 @@ func TestBenchPipelineRuns(t *testing.T) {
 func TestAnalyzeSessionIDs(t *testing.T) {
 	dir := t.TempDir()
 	rec := filepath.Join(shortBundle(t, dir, "g"), decode.BundleMessages)
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
 	coll := filepath.Join(dir, "coll")
 	for _, p := range []string{"a/game.jsonl", "b/game.jsonl", "game-2.jsonl"} {
 		p = filepath.Join(coll, p)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Link(rec, p); err != nil {
+		// Copies: the same file under other names (a link) is one
+		// recording, analysed once (below).
+		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	link := filepath.Join(dir, "link.jsonl")
+	if err := os.Symlink(filepath.Join(coll, "game-2.jsonl"), link); err != nil {
+		t.Fatal(err)
+	}
 	again := filepath.Join(coll, "b", "..", "a", "game.jsonl")
 	out := t.TempDir()
-	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", coll, again)
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", coll, again, link)
 	if err != nil {
 		t.Fatalf("analyze: %v\n%s", err, stderr)
 	}
@@ -469,6 +479,9 @@ func TestAnalyzeSessionIDs(t *testing.T) {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
 	if want := again + ": given more than once (first as " + filepath.Join(coll, "a", "game.jsonl") + "): analysed once"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+	if want := link + ": the same recording as " + filepath.Join(coll, "game-2.jsonl") + ": analysed once"; !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 	var multi export.MultiSummary
