@@ -64,7 +64,8 @@ replace (other sessions' partitions, one-session tables of another
 session) is refused before any work, as readers would take them for part
 of its output; with --overwrite they are removed once an input has been
 analysed. Only files analyze writes are removed: a user's own files under
---out stay.
+--out stay. An interrupted run (Ctrl-C) removes nothing an earlier run
+wrote.
 
 A short report per team, the quality counts and the grid rate and sensor
 noise the engine ran with go to stdout; problems go to stderr, each with its
