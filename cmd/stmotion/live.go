@@ -31,29 +31,31 @@ const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
 Joins a ShotTracker live event and stays joined (new token and reconnect
 with backoff after any drop, gap recovered from /stats and /shots,
 duplicates dropped, PLAY_NEXT / DRILL_NEXT followed: the old feed is read
-until the next live id's is up, so nothing is lost at the handover). At the start, server
-errors (5xx), 429s (after their Retry-After) and network errors are retried
-for up to 2 minutes; refused credentials, an unknown or ended live id fail
-at once. A live id ends when the server closes its feed, or when the API
-says it is no longer active: asked once the feed has been quiet for 15 s
-after PLAY_END / PRACTICE_END (2 min without one), as a server may keep the
-socket open after the end. Everything received
-is recorded under --out/<live_id>/ as a session bundle (messages.jsonl
-flushed every --flush, plus live.json, subscribe.json (token redacted),
-court.json, stats.json, stats_details.json, shots.json, the replays dropped
-as duplicates in duplicates.jsonl and the gap responses under gap/) that
-'stmotion analyze' re-analyses. Joining mid-event, the stats and shots the
-event had before the feed come from the REST state: they are fed as
-messages before the first one of the feed, and recorded in messages.jsonl
-(marked "stmotion_source":"rest_join"), so that analyze agrees; the live analytics (causal filtering) go to
---out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
-(the summary tables, players, boxscore, heatmaps and quality, are filled in
-the last part only, so tables/part-*/<table>.parquet reads as one table).
-Joining the same live id again into the same --out continues its bundle:
-messages.jsonl is appended to, parts and gap files are numbered on, and the
-new join's summary (of what it received) replaces the earlier one, whose
-summary tables are then emptied; 'stmotion analyze' of the bundle gives the
-whole recording's.
+until the next live id's is up, so nothing is lost at the handover). At
+the start, server errors (5xx), 429s (after their Retry-After) and network
+errors are retried for up to 2 minutes; refused credentials, an unknown or
+ended live id fail at once. A live id ends when the server closes its
+feed, or when the API says it is no longer active: asked once the feed has
+been quiet for 15 s after PLAY_END / PRACTICE_END (2 min without one), as
+a server may keep the socket open after the end.
+
+Everything received is recorded under --out/<live_id>/ as a session bundle
+(messages.jsonl flushed every --flush, plus live.json, subscribe.json
+(token redacted), court.json, stats.json, stats_details.json, shots.json,
+the replays dropped as duplicates in duplicates.jsonl and the gap
+responses under gap/) that 'stmotion analyze' re-analyses. Joining
+mid-event, the stats and shots the event had before the feed come from the
+REST state: they are fed as messages before the first one of the feed, and
+recorded in messages.jsonl (marked "stmotion_source":"rest_join"), so that
+analyze agrees; the live analytics (causal filtering) go to
+--out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the
+end (the summary tables, players, boxscore, heatmaps and quality, are
+filled in the last part only, so tables/part-*/<table>.parquet reads as
+one table). Joining the same live id again into the same --out continues
+its bundle: messages.jsonl is appended to, parts and gap files are
+numbered on, and the new join's summary (of what it received) replaces the
+earlier one, whose summary tables are then emptied; 'stmotion analyze' of
+the bundle gives the whole recording's.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
