@@ -41,8 +41,10 @@ its players without names or teams, unless --court and --roster give them.
 Without INPUT the built-in sample game is analysed (a deterministic
 simulated game). Each input is a session, its id the live id of its
 live.json or else its name; inputs with the same id get <id>-2, <id>-3, ...
-(never the id of another input). A path given twice, or also found under
-a directory given, is analysed once.
+(never the id of another input; ids that differ only in case count as
+one). A path given twice, or also found under a directory given, or a
+recording met again under another name (a link, a bundle beside its own
+messages file), is analysed once.
 
 Outputs under --out:
   one session:   <table>.parquet (.arrow with --format arrow) and summary.json
@@ -57,13 +59,12 @@ A run replaces the outputs of its own sessions: what a session does not
 write again (tables of the other --format, images of players no longer
 there) is removed, and a session that fails loses all its earlier outputs
 (tables, images, a summary.json naming it), which would read as this
-run's; its failure message says so. (An input that cannot even be
-read — a path that does not exist — has no session id: nothing of it is
-removed.) An --out holding tables it would not
-replace (other sessions' partitions, one-session tables of another
-session) is refused before any work, as readers would take them for part
-of its output; with --overwrite they are removed once an input has been
-analysed. Only files analyze writes are removed: a user's own files under
+run's; its failure message says so. (An input that cannot even be read
+— a path that does not exist — has no session id: nothing of it is
+removed.) An --out holding tables it would not replace (other sessions'
+partitions, one-session tables of another session) is refused before any
+work, as readers would take them for part of its output; with --overwrite
+they are removed once an input has been analysed. Only files analyze writes are removed: a user's own files under
 --out stay. An interrupted run (Ctrl-C) removes nothing an earlier run
 wrote.
 
