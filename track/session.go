@@ -267,10 +267,15 @@ func (s *Session) seen(t int64) {
 // arithmetic could overflow.
 const maxEpoch_ms = 100_000_000_000_000
 
+// PlausibleTime reports whether t_ms (epoch milliseconds) is a timestamp
+// the engine keeps: after 0 and no later than year 5138. A location sample
+// with another timestamp is dropped and counted in Quality.BadTimes.
+func PlausibleTime(t_ms int64) bool { return t_ms > 0 && t_ms <= maxEpoch_ms }
+
 func (s *Session) location(l *decode.Location) error {
 	s.q.Locations++
 	t := l.OccurredAt_ms
-	if t <= 0 || t > maxEpoch_ms {
+	if !PlausibleTime(t) {
 		s.q.BadTimes++
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track"
 )
 
 func init() {
@@ -53,15 +54,6 @@ const inspectMaxLineMax = 1 << 30
 // inspectMaxMarkers bounds the markers kept per file.
 const inspectMaxMarkers = 1000
 
-// inspectMaxEpoch_ms bounds plausible timestamps (year 5138) as the engine
-// does (track/session.go, maxEpoch_ms): a location sample at or before 0
-// or after it is dropped by analyze and counted in quality.bad_times.
-// TestInspectBadTimesAsEngine holds the two to the same bound.
-const inspectMaxEpoch_ms = 100_000_000_000_000
-
-// plausibleTime reports whether t_ms is a timestamp analyze would keep.
-func plausibleTime(t_ms int64) bool { return t_ms > 0 && t_ms <= inspectMaxEpoch_ms }
-
 // inspectHistMax_ms is the largest sample interval the rate histogram
 // holds exactly; longer intervals are gaps and only counted.
 const inspectHistMax_ms = 2048
@@ -94,7 +86,7 @@ type inspectReport struct {
 	Messages    int64            `json:"messages"`
 	ByType      map[string]int64 `json:"by_type"`
 	// BadTimes are the location samples with an impossible timestamp
-	// (plausibleTime), as analyze counts them in quality.bad_times: not in
+	// (track.PlausibleTime), as analyze counts them in quality.bad_times: not in
 	// Sensors, the time span or the gaps.
 	BadTimes    int64           `json:"bad_times"`
 	First_ms    int64           `json:"first_t_ms,omitempty"`
@@ -268,7 +260,7 @@ func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions
 	for r.Next(&m) {
 		line := r.Line()
 		t := m.OccurredAt_ms()
-		if !plausibleTime(t) {
+		if !track.PlausibleTime(t) {
 			if m.Kind == decode.KindLocation {
 				rep.BadTimes++
 				continue // as the engine drops it
