@@ -1065,3 +1065,41 @@ func TestDistFlagIgnoresIdlePlayers(t *testing.T) {
 		t.Errorf("player who ran %.0f m with DIST 0 not flagged (%q)", p.Distance_m, p.DistFlag)
 	}
 }
+
+// TestDistancePeriodEveryPeriod: every player's per-period distance has one
+// entry per period the session opened, so that index i is period i+1 for
+// everyone: a player who only came on in the second half, one who never
+// moved and one known only from the box score included.
+func TestDistancePeriodEveryPeriod(t *testing.T) {
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 320, noise_m: 0.02, seed: 3, sensors: []genSensor{
+		{id: 1, p: circle(6, 2)}, {id: 2, p: circle(4, 2), from: 150}, {id: 3, p: still(1, 1)},
+	}})
+	sec := func(s float64) int64 { return t0 + int64(s*1000) }
+	marks := []decode.Message{
+		markerMsg(sec(5), decode.MarkerPlayStart), markerMsg(sec(105), decode.MarkerEndFirstHalf),
+		markerMsg(sec(200), decode.MarkerStartSecondHalf), markerMsg(sec(300), decode.MarkerPlayEnd),
+		statsMsg(sec(250), 4, 1, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: 0}),
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, merge(feed, marks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id     int64
+		moving [2]bool
+	}{{1, [2]bool{true, true}}, {2, [2]bool{false, true}}, {3, [2]bool{false, false}}, {4, [2]bool{false, false}}} {
+		p := player(sum, c.id)
+		if p == nil {
+			t.Fatalf("player %d missing from the summary", c.id)
+		}
+		if len(p.DistancePeriod_m) != 2 {
+			t.Errorf("player %d: per period %v, want 2 entries", c.id, p.DistancePeriod_m)
+			continue
+		}
+		for i, moving := range c.moving {
+			if d := p.DistancePeriod_m[i]; moving != (d > 100) || !moving && d > 5 {
+				t.Errorf("player %d period %d: %.1f m, want moving=%v", c.id, i+1, d, moving)
+			}
+		}
+	}
+}

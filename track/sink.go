@@ -133,7 +133,7 @@ type PlayerSummary struct {
 	Distance_m       float64   // filtered, whole session
 	DistanceLive_m   float64   // filtered, clock live only
 	DistanceCourt_m  float64   // filtered, in bounds only
-	DistancePeriod_m []float64 // filtered, per period (index 0 = period 1)
+	DistancePeriod_m []float64 // filtered, per period (index 0 = period 1), one entry per period the session opened
 	RawDistance_m    float64   // sum of raw step lengths, no filtering
 	TopSpeed_mps     float64
 	MeanSpeed_mps    float64   // while on court

@@ -19,6 +19,9 @@ func (s *Session) summary() *Summary {
 	if s.haveT {
 		sum.Start_ms, sum.End_ms = s.firstT, s.lastT
 	}
+	// Every player's per-period list has one entry per period the session
+	// opened, so that index i is period i+1 for everyone.
+	periods := int(s.timeline.period)
 	teamRank := map[int64]int{}
 	for i, t := range s.meta.Roster {
 		if _, ok := teamRank[t.ID]; !ok {
@@ -67,7 +70,8 @@ func (s *Session) summary() *Summary {
 		return cmp.Compare(a, b)
 	})
 	for _, id := range ids {
-		p := PlayerSummary{PlayerID: id, TeamID: team(id), SpeedBand_s: make([]float64, len(s.cfg.SpeedBands_mps)+1)}
+		p := PlayerSummary{PlayerID: id, TeamID: team(id), SpeedBand_s: make([]float64, len(s.cfg.SpeedBands_mps)+1),
+			DistancePeriod_m: make([]float64, periods)}
 		if r, ok := s.roster[id]; ok {
 			p.Name, p.Jersey = r.name, r.jersey
 		}
@@ -76,7 +80,11 @@ func (s *Session) summary() *Summary {
 			p.Distance_m = a.dist
 			p.DistanceLive_m = a.distLive
 			p.DistanceCourt_m = a.distCourt
-			p.DistancePeriod_m = slices.Clone(a.distPeriod)
+			if len(a.distPeriod) > len(p.DistancePeriod_m) {
+				p.DistancePeriod_m = slices.Clone(a.distPeriod) // cannot happen: samples' periods are opened ones
+			} else {
+				copy(p.DistancePeriod_m, a.distPeriod)
+			}
 			p.RawDistance_m = a.raw
 			p.TopSpeed_mps = a.top
 			p.TimeOnCourt_s = float64(a.onCourt) * s.dt_s
