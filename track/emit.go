@@ -294,20 +294,26 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 		p := &sn.ticks[(n-1)&s.tickMask].s
 		dx, dy := x-p[0].X, y-p[1].X
 		step, counted = math.Sqrt(dx*dx+dy*dy), true
-	case seg == n && a.lastN != noSeg && (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
-		// A new track after a gap: bridge it with the cubic Hermite curve
-		// between the two ends' positions and velocities (a straight line
-		// when the player stood at both ends; a jump no player can make is
-		// not bridged).
+	case seg == n && a.lastN != noSeg:
+		// A new track after a gap. Up to BridgeGap_ms, bridge it with the
+		// cubic Hermite curve between the two ends' positions and
+		// velocities (a straight line when the player stood at both ends;
+		// a jump no player can make is not bridged). A longer gap is not
+		// counted; its chord is kept for the DIST cross-check, whose feed
+		// may count the movement the engine did not see.
 		dx, dy := x-a.lastX, y-a.lastY
 		chord := math.Sqrt(dx*dx + dy*dy)
 		gap := float64(n-a.lastN) * s.dt_s
-		if chord <= sn.kin.MaxSpeed_mps*gap {
+		switch {
+		case chord > sn.kin.MaxSpeed_mps*gap:
+		case (n-a.lastN)*s.period_ms <= s.cfg.BridgeGap_ms:
 			l := hermiteLength(a.lastX, a.lastY, a.lastVx, a.lastVy, x, y, cur[0].V, cur[1].V, gap)
 			l = min(l, sn.kin.MaxSpeed_mps*gap)
 			if l > s.moveOn*gap {
 				step, counted = l, true
 			}
+		default:
+			a.unseen += chord
 		}
 	}
 	a.lastN, a.lastX, a.lastY, a.lastVx, a.lastVy = n, x, y, cur[0].V, cur[1].V

@@ -59,6 +59,7 @@ type accum struct {
 	dist, distLive, distCourt, distLiveCourt float64
 	distPeriod                               []float64
 	raw                                      float64
+	unseen                                   float64 // chords across gaps longer than BridgeGap_ms (not in dist)
 	top                                      float64
 	onCourt                                  int64 // ticks
 	bands                                    []float64

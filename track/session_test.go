@@ -1103,3 +1103,32 @@ func TestDistancePeriodEveryPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestDistFlagNamesGaps: a feed silent for longer than BridgeGap_ms while
+// a player moves loses that movement from the engine's distance, not from
+// the feed's DIST; the flag says so instead of blaming noise.
+func TestDistFlagNamesGaps(t *testing.T) {
+	const speed = 2.0
+	sec := func(s float64) int64 { return t0 + int64(s*1000) }
+	var feed []decode.Message
+	for _, m := range gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 120, noise_m: 0.02, seed: 5, sensors: []genSensor{{id: 1, p: circle(6, speed)}}}) {
+		if at := m.Location.OccurredAt_ms; at < sec(50) || at >= sec(58) {
+			feed = append(feed, m)
+		}
+	}
+	var stats []decode.Message
+	for s, v := 10.0, int64(1); s <= 120; s, v = s+10, v+1 {
+		stats = append(stats, statsMsg(sec(s), 1, v, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: math.Round(100 * speed * s)}))
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, merge(feed, stats))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := player(sum, 1)
+	if p.DistRatio < 1.05 {
+		t.Fatalf("DIST ratio %.3f: the gap should have cost the engine more than 5 %%", p.DistRatio)
+	}
+	if !strings.Contains(p.DistFlag, "distance plus straight lines across gaps in the feed (ratio 1.0") {
+		t.Errorf("flag %q: want it to name the gap", p.DistFlag)
+	}
+}

@@ -27,11 +27,13 @@ type boxEntry struct {
 	has     decode.StatSet
 
 	// The last DIST check: the feed's DIST and the engine's distances
-	// (total, live, on court, live on court, raw) at its timestamp.
+	// (total, live, on court, live on court, raw) at its timestamp, and
+	// the chords across the gaps it did not bridge.
 	checked                  bool
 	checkT                   int64
 	feed_m                   float64
 	eng, live, crt, lc, rawm float64
+	unseen                   float64
 }
 
 func (b *boxScore) init() { b.players = make(map[int64]*boxEntry) }
@@ -189,6 +191,7 @@ func (s *Session) resolveCheck(c distCheck, a *accum) error {
 	e.checkT = c.t
 	e.feed_m = c.feed_cm / 100
 	e.eng, e.live, e.crt, e.lc, e.rawm = a.dist, a.distLive, a.distCourt, a.distLiveCourt, a.raw
+	e.unseen = a.unseen
 	g := &s.seg
 	*g = Segment{
 		Type: SegDistCheck, Start_ms: c.t, End_ms: c.t, PlayerID: c.player, TeamID: e.team,
@@ -226,6 +229,7 @@ func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
 		{"on court only", e.crt},
 		{"live time on court only", e.lc},
 		{"unfiltered (raw step sum)", e.rawm},
+		{"distance plus straight lines across gaps in the feed", e.eng + e.unseen},
 	}
 	matched := false
 	for _, a := range alts {
@@ -247,6 +251,8 @@ func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
 		switch {
 		case ratio < lo:
 			b.WriteString("; feed counts less than any engine definition (less filtering of noise on our side, or the feed skips slow movement)")
+		case e.unseen > 0:
+			fmt.Fprintf(&b, "; feed counts more than any engine definition (the player moved %.0f m in straight lines across gaps in the feed: the feed may count movement the engine did not see)", e.unseen)
 		default:
 			b.WriteString("; feed counts more than any engine definition (the feed may count noise: compare the raw step sum)")
 		}
