@@ -224,5 +224,5 @@ type Summary struct {
 	Heatmaps  []HeatCell
 	Quality   Quality
 	// Cross-checks with the feed's own events.
-	ShooterAgreement float64 // fraction of feed shots whose shooter was the last holder
+	ShooterAgreement float64 // fraction of feed shots (from the first sample on) whose shooter was the last holder
 }

@@ -83,6 +83,7 @@ type Detector struct {
 	emit func(e *Event)
 
 	started  bool
+	first_ms int64 // the first sample or tick
 	now_ms   int64 // the sample being processed
 	prevT_ms int64
 	prevLive bool
@@ -355,6 +356,9 @@ func (d *Detector) EndPeriod(t_ms int64) {
 // of the clock state at t_ms.
 func (d *Detector) advance(t_ms int64, live bool) {
 	d.now_ms = t_ms
+	if !d.started {
+		d.first_ms = t_ms
+	}
 	d.resolveFeed(t_ms)
 	if d.started {
 		dt := t_ms - d.prevT_ms

@@ -414,6 +414,32 @@ func TestFeedShotCheck(t *testing.T) {
 	}
 }
 
+// TestFeedShotsBeforeTheData: shots from before the detector's first
+// sample (a live join's REST state, fed first) are counted apart, not
+// against the shooter agreement: nobody held the ball then, as far as the
+// detector knows.
+func TestFeedShotsBeforeTheData(t *testing.T) {
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, nil)
+	for i := range 8 {
+		d.FeedShot(t0_ms-600_000+int64(i)*60_000, 1, i%2 == 0) // the first half's shots
+	}
+	sc := shotScene(true)
+	var ps []PlayerPos
+	for i := 0; i <= 90; i++ {
+		tt := float64(i) / 25
+		if i == 30 {
+			d.FeedShot(t0_ms+1050, 1, true)
+		}
+		x, y, z := sc.ball(tt)
+		d.Update(t0_ms+int64(i)*40, x, y, z, sc.players(tt, ps[:0]), true)
+	}
+	d.Flush(t0_ms + 3600)
+	c := d.Check()
+	if c.FeedShots != 1 || c.FeedShotsBefore != 8 || c.ShooterAgreement != 1 || c.MadeFeedShots != 1 {
+		t.Errorf("check = %+v, want 1 feed shot compared (agreeing, made), 8 before the data", c)
+	}
+}
+
 func TestUpdateNoAllocs(t *testing.T) {
 	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(*Event) {})
 	sc := passScene(1.5)

@@ -9,6 +9,7 @@ type FeedCounts struct {
 }
 
 type checkCounts struct {
+	before        int // feed shots from before the detector's first sample
 	feedShots     int
 	agree         int
 	noHolder      int
@@ -50,6 +51,12 @@ func (d *Detector) resolveOne() {
 	d.feedLo = (d.feedLo + 1) % feedRingN
 	d.feedN--
 	c := &d.check
+	if !d.started || f.t_ms < d.first_ms {
+		// Before anything the detector saw (a live join's REST shots from
+		// earlier in the event): nothing to compare it with.
+		c.before++
+		return
+	}
 	c.feedShots++
 	if f.made {
 		c.madeFeedShots++
@@ -96,7 +103,8 @@ func (d *Detector) resolveOne() {
 
 // Check compares the detector with the feed.
 type Check struct {
-	FeedShots        int     // shot messages compared
+	FeedShots        int     // shot messages compared (those from before the first sample are not)
+	FeedShotsBefore  int     // shot messages from before the detector's first sample or tick
 	ShooterAgree     int     // ... whose shooter was the last holder before them
 	ShooterAgreement float64 // ShooterAgree / FeedShots (0 when there are none)
 	NoHolder         int     // ... with no holder before them
@@ -126,7 +134,7 @@ type PlayerCheck struct {
 // resolve the feed shots still waiting.
 func (d *Detector) Check() Check {
 	c := Check{
-		FeedShots: d.check.feedShots, ShooterAgree: d.check.agree, NoHolder: d.check.noHolder,
+		FeedShots: d.check.feedShots, FeedShotsBefore: d.check.before, ShooterAgree: d.check.agree, NoHolder: d.check.noHolder,
 		DetectedShots: d.nShots, FreeThrows: d.nFreeThrows, MatchedShots: d.check.matched, MadeFeedShots: d.check.madeFeedShots,
 	}
 	if c.FeedShots > 0 {
