@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -93,14 +94,16 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2} // the flag package has reported it
 	}
 	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("bench decode: unexpected arguments %q", fs.Args())
+		return usageError(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))
 	}
 	if *corpusPath != "" && *shuffled {
-		return fmt.Errorf("bench decode: --shuffled applies to the generated corpus, not to --corpus")
+		return usageError(fs, errors.New("--shuffled applies to the generated corpus, not to --corpus"))
 	}
 
 	var c *bench.Corpus

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -102,21 +103,29 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2} // the flag package has reported it
 	}
 	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("bench pipeline: unexpected arguments %q", fs.Args())
+		return usageError(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {
-		return err
+		return usageError(fs, err)
 	}
-	if *reps < 1 || *jobs < 1 || !(*minutes > 0) {
-		return fmt.Errorf("bench pipeline: --reps, --jobs and --minutes must be positive")
+	if *reps < 1 {
+		return usageError(fs, fmt.Errorf("--reps %d: want at least 1", *reps))
+	}
+	if *jobs < 1 {
+		return usageError(fs, fmt.Errorf("--jobs %d: want at least 1", *jobs))
+	}
+	if !(*minutes > 0) {
+		return usageError(fs, fmt.Errorf("--minutes %g: want a positive length", *minutes))
 	}
 	if *batchRows < minBatchRows || *batchRows > maxBatchRows {
-		return fmt.Errorf("bench pipeline: --batch-rows %d: want %d to %d rows", *batchRows, minBatchRows, maxBatchRows)
+		return usageError(fs, fmt.Errorf("--batch-rows %d: want %d to %d rows", *batchRows, minBatchRows, maxBatchRows))
 	}
 	dir := *keep
 	if dir == "" {

@@ -85,18 +85,36 @@ func TestBenchUsage(t *testing.T) {
 	if err := Run(context.Background(), []string{"bench", "nope"}, &stdout, &stderr); err == nil {
 		t.Error("unknown benchmark: want an error")
 	}
-	if err := Run(context.Background(), []string{"bench", "decode", "--corpus", "x", "--shuffled"}, &stdout, &stderr); err == nil {
-		t.Error("--corpus with --shuffled: want an error")
-	}
+	wantFlagError(t, []string{"bench", "decode", "--corpus", "x", "--shuffled"}, "--shuffled")
+	wantFlagError(t, []string{"bench", "decode", "--reps", "x"}, "-reps")
+	wantFlagError(t, []string{"bench", "decode", "extra"}, "unexpected arguments")
 	// Checked before the game is simulated: one row per row group would
 	// run for minutes.
 	for _, rows := range []string{"0", "-5", "9999999"} {
-		if err := Run(context.Background(), []string{"bench", "pipeline", "--batch-rows", rows}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "--batch-rows") {
-			t.Errorf("bench pipeline --batch-rows %s: %v, want an error naming the flag", rows, err)
-		}
+		wantFlagError(t, []string{"bench", "pipeline", "--batch-rows", rows}, "--batch-rows "+rows)
 	}
+	wantFlagError(t, []string{"bench", "pipeline", "--format", "csv"}, "csv")
+	wantFlagError(t, []string{"bench", "pipeline", "--reps", "0"}, "--reps 0")
+	wantFlagError(t, []string{"bench", "pipeline", "--jobs", "0"}, "--jobs 0")
+	wantFlagError(t, []string{"bench", "pipeline", "--minutes", "-1"}, "--minutes -1")
 	stdout.Reset()
 	if err := Run(context.Background(), []string{"bench", "decode", "-h"}, &stdout, &stderr); err != nil {
 		t.Errorf("-h: %v", err)
+	}
+}
+
+// wantFlagError runs args and wants what analyze does with a bad flag:
+// exit status 2, before any work, with stderr naming the flag (want)
+// above the usage.
+func wantFlagError(t *testing.T, args []string, want string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := Run(context.Background(), args, &stdout, &stderr)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "Usage:") {
+		t.Errorf("%q: %v, stderr %q; want exit status 2 and stderr naming %q above the usage", args, err, stderr.String(), want)
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("%q: printed %q on stdout", args, stdout.String())
 	}
 }
