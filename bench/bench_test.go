@@ -147,8 +147,11 @@ func TestMeasure(t *testing.T) {
 	for _, clock := range []Clock{ClockCPU, ClockWall} {
 		testMeasure(t, clock)
 	}
-	if _, err := Measure(GameCorpus(GameOptions{Duration_s: 1}), Options{Clock: "sundial"}); err == nil {
-		t.Error("unknown clock: want an error")
+	c := GameCorpus(GameOptions{Duration_s: 1})
+	for _, opt := range []Options{{Clock: "sundial"}, {Reps: -1}, {MinTime: -time.Millisecond}} {
+		if _, err := Measure(c, opt); err == nil {
+			t.Errorf("Measure with %+v: want an error", opt)
+		}
 	}
 }
 

@@ -17,11 +17,13 @@ var ErrMismatch = errors.New("bench: decoders disagree")
 // Options configures Measure.
 type Options struct {
 	// Reps is how many timed repetitions each decoder gets; the best one
-	// is reported (default 5). Decoders take turns within a repetition,
-	// so a noisy neighbour on the machine slows all of them alike.
+	// is reported (0: the default, 5; negative is an error). Decoders take
+	// turns within a repetition, so a noisy neighbour on the machine slows
+	// all of them alike.
 	Reps int
 	// MinTime is the least time one repetition of one decoder runs: whole
-	// passes over the corpus are repeated until it is reached (default 200ms).
+	// passes over the corpus are repeated until it is reached (0: the
+	// default, 200ms; negative is an error).
 	MinTime time.Duration
 	// Peers are the decoders to measure (default Peers()). The ratios are
 	// relative to the one named "encoding/json", which must be among them.
@@ -84,10 +86,18 @@ type Result struct {
 // differs, makes Measure fail with an error wrapping ErrMismatch that names
 // the first message where it differs from encoding/json.
 func Measure(c *Corpus, opt Options) ([]Result, error) {
-	if opt.Reps <= 0 {
+	// Zero is the default; a negative value is a caller's mistake, not a
+	// request for it, and Result.Reps must say what was run.
+	switch {
+	case opt.Reps < 0:
+		return nil, fmt.Errorf("bench: %d repetitions: want at least 1 (0 for the default)", opt.Reps)
+	case opt.MinTime < 0:
+		return nil, fmt.Errorf("bench: minimum time %v per repetition: want a positive time (0 for the default)", opt.MinTime)
+	}
+	if opt.Reps == 0 {
 		opt.Reps = 5
 	}
-	if opt.MinTime <= 0 {
+	if opt.MinTime == 0 {
 		opt.MinTime = 200 * time.Millisecond
 	}
 	if opt.Peers == nil {

@@ -105,6 +105,12 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *corpusPath != "" && *shuffled {
 		return usageError(fs, errors.New("--shuffled applies to the generated corpus, not to --corpus"))
 	}
+	if *reps < 1 {
+		return usageError(fs, fmt.Errorf("--reps %d: want at least 1", *reps))
+	}
+	if *minTime <= 0 {
+		return usageError(fs, fmt.Errorf("--min-time %v: want a positive time, such as 200ms", *minTime))
+	}
 
 	var c *bench.Corpus
 	if *corpusPath != "" {
@@ -137,7 +143,7 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 	fmt.Fprintf(stdout, "timing    one goroutine locked to one OS thread, GOMAXPROCS=1 (%d CPUs here), best of %d repetitions of at least %v of %s time\n\n",
-		runtime.NumCPU(), *reps, *minTime, results[0].Clock)
+		runtime.NumCPU(), results[0].Reps, *minTime, results[0].Clock)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "decoder\tMB/s\tM msgs/s\tns/msg\tallocs/msg\tvs encoding/json\twall MB/s\t")
 	var ours, goccy, sonic *bench.Result

@@ -88,6 +88,11 @@ func TestBenchUsage(t *testing.T) {
 	wantFlagError(t, []string{"bench", "decode", "--corpus", "x", "--shuffled"}, "--shuffled")
 	wantFlagError(t, []string{"bench", "decode", "--reps", "x"}, "-reps")
 	wantFlagError(t, []string{"bench", "decode", "extra"}, "unexpected arguments")
+	// Not replaced by the defaults while the report prints the flag's value.
+	wantFlagError(t, []string{"bench", "decode", "--reps", "0"}, "--reps 0")
+	wantFlagError(t, []string{"bench", "decode", "--reps", "-3"}, "--reps -3")
+	wantFlagError(t, []string{"bench", "decode", "--min-time", "0"}, "--min-time 0s")
+	wantFlagError(t, []string{"bench", "decode", "--min-time", "-1s"}, "--min-time -1s")
 	// Checked before the game is simulated: one row per row group would
 	// run for minutes.
 	for _, rows := range []string{"0", "-5", "9999999"} {
