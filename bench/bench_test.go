@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +17,35 @@ import (
 	"github.com/stmotion/stmotion/decode"
 )
 
+// game builds a generated corpus for a test.
+func game(t testing.TB, opt GameOptions) *Corpus {
+	t.Helper()
+	c, err := GameCorpus(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// GameCorpus fails on a duration it cannot build a game of, instead of
+// running the default 600 s for a negative one, a feed of markers only
+// for NaN or a fraction of a second, or panicking on a huge one.
+func TestGameCorpusDuration(t *testing.T) {
+	for _, d := range []float64{-5, 0.01, 0.999, math.NaN(), math.Inf(1), math.Inf(-1), MaxGameDuration_s + 1, 1e12} {
+		if c, err := GameCorpus(GameOptions{Duration_s: d}); err == nil || c != nil {
+			t.Errorf("Duration_s %g: corpus %v, error %v; want an error and no corpus", d, c != nil, err)
+		}
+	}
+	c := game(t, GameOptions{Duration_s: MinGameDuration_s})
+	if c.KindCounts["location"] < 250 {
+		t.Errorf("the shortest game: %s; want about 275 locations", c.Describe())
+	}
+}
+
 func TestGameCorpusDeterministic(t *testing.T) {
-	a := GameCorpus(GameOptions{Seed: 7, Duration_s: 30})
-	b := GameCorpus(GameOptions{Seed: 7, Duration_s: 30})
-	c := GameCorpus(GameOptions{Seed: 8, Duration_s: 30})
+	a := game(t, GameOptions{Seed: 7, Duration_s: 30})
+	b := game(t, GameOptions{Seed: 7, Duration_s: 30})
+	c := game(t, GameOptions{Seed: 8, Duration_s: 30})
 	if !bytes.Equal(a.Data, b.Data) {
 		t.Error("same options gave different corpora")
 	}
@@ -36,7 +62,7 @@ func TestGameCorpusDeterministic(t *testing.T) {
 // stats, shots and markers interleaved, and that every line decodes.
 func TestGameCorpusShape(t *testing.T) {
 	const duration_s = 60
-	c := GameCorpus(GameOptions{Seed: 1, Duration_s: duration_s})
+	c := game(t, GameOptions{Seed: 1, Duration_s: duration_s})
 	var d decode.Decoder
 	var m decode.Message
 	samples := map[int64][]int64{} // sensor id -> occurred_at_ms
@@ -74,7 +100,7 @@ func TestGameCorpusShape(t *testing.T) {
 func TestPeersAgree(t *testing.T) {
 	var sums []string
 	for _, shuffled := range []bool{false, true} {
-		c := GameCorpus(GameOptions{Seed: 3, Duration_s: 20, Shuffled: shuffled})
+		c := game(t, GameOptions{Seed: 3, Duration_s: 20, Shuffled: shuffled})
 		for _, p := range Peers() {
 			d, err := p.New()
 			if err != nil {
@@ -121,7 +147,7 @@ func (f failer) Decode(line []byte, m *decode.Message) error {
 }
 
 func TestMeasureFailsLoudly(t *testing.T) {
-	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 5})
+	c := game(t, GameOptions{Seed: 1, Duration_s: 5})
 	ej := Peers()[1]
 	if ej.Name != "encoding/json" {
 		t.Fatalf("Peers()[1] is %s", ej.Name)
@@ -147,7 +173,7 @@ func TestMeasure(t *testing.T) {
 	for _, clock := range []Clock{ClockCPU, ClockWall} {
 		testMeasure(t, clock)
 	}
-	c := GameCorpus(GameOptions{Duration_s: 1})
+	c := game(t, GameOptions{Duration_s: 1})
 	for _, opt := range []Options{{Clock: "sundial"}, {Reps: -1}, {MinTime: -time.Millisecond}} {
 		if _, err := Measure(c, opt); err == nil {
 			t.Errorf("Measure with %+v: want an error", opt)
@@ -156,7 +182,7 @@ func TestMeasure(t *testing.T) {
 }
 
 func testMeasure(t *testing.T, clock Clock) {
-	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 5})
+	c := game(t, GameOptions{Seed: 1, Duration_s: 5})
 	unavailable := Peer{Name: "nope", New: func() (Decoder, error) { return nil, errors.New("not here") }}
 	peers := append(Peers(), unavailable)
 	rs, err := Measure(c, Options{Reps: 2, MinTime: time.Millisecond, Peers: peers, Clock: clock})
@@ -201,7 +227,7 @@ func testMeasure(t *testing.T, clock Clock) {
 }
 
 func TestLoadCorpus(t *testing.T) {
-	g := GameCorpus(GameOptions{Seed: 1, Duration_s: 2})
+	g := game(t, GameOptions{Seed: 1, Duration_s: 2})
 	var text bytes.Buffer
 	text.WriteString("\n{not json\n")
 	text.Write(g.Data)
@@ -227,8 +253,8 @@ func TestLoadCorpus(t *testing.T) {
 }
 
 var (
-	gameCorpus     = sync.OnceValue(func() *Corpus { return GameCorpus(GameOptions{Seed: 1}) })
-	shuffledCorpus = sync.OnceValue(func() *Corpus { return GameCorpus(GameOptions{Seed: 1, Shuffled: true}) })
+	gameCorpus     = sync.OnceValues(func() (*Corpus, error) { return GameCorpus(GameOptions{Seed: 1}) })
+	shuffledCorpus = sync.OnceValues(func() (*Corpus, error) { return GameCorpus(GameOptions{Seed: 1, Shuffled: true}) })
 )
 
 // BenchmarkDecode measures every peer on the generated game corpus (10
@@ -239,13 +265,17 @@ var (
 //
 //	go test ./bench -run '^$' -bench 'Decode/stmotion$' -cpu 1 -benchtime 3s -cpuprofile /tmp/cpu.out
 //	go tool pprof -top -nodecount 30 /tmp/cpu.out
-func BenchmarkDecode(b *testing.B) { benchDecode(b, gameCorpus()) }
+func BenchmarkDecode(b *testing.B) { benchDecode(b, gameCorpus) }
 
 // BenchmarkDecodeShuffled is BenchmarkDecode with keys in random order and
 // extra whitespace.
-func BenchmarkDecodeShuffled(b *testing.B) { benchDecode(b, shuffledCorpus()) }
+func BenchmarkDecodeShuffled(b *testing.B) { benchDecode(b, shuffledCorpus) }
 
-func benchDecode(b *testing.B, c *Corpus) {
+func benchDecode(b *testing.B, corpus func() (*Corpus, error)) {
+	c, err := corpus()
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, p := range Peers() {
 		b.Run(p.Name, func(b *testing.B) {
 			d, err := p.New()
@@ -270,7 +300,10 @@ func benchDecode(b *testing.B, c *Corpus) {
 }
 
 func ExampleGameCorpus() {
-	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 60})
+	c, err := GameCorpus(GameOptions{Seed: 1, Duration_s: 60})
+	if err != nil {
+		panic(err) // a duration out of range
+	}
 	fmt.Println(c.Describe())
 	fmt.Printf("%s\n", c.Line(2))
 	// Output:
@@ -279,7 +312,10 @@ func ExampleGameCorpus() {
 }
 
 func ExampleMeasure() {
-	c := GameCorpus(GameOptions{Seed: 1, Duration_s: 2})
+	c, err := GameCorpus(GameOptions{Seed: 1, Duration_s: 2})
+	if err != nil {
+		panic(err) // a duration out of range
+	}
 	// sonic is left out here only because it is not built on every machine.
 	results, err := Measure(c, Options{Reps: 1, MinTime: time.Millisecond, Peers: Peers()[:3]})
 	if err != nil {

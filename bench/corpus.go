@@ -45,8 +45,9 @@ func (c *Corpus) add(line []byte) {
 type GameOptions struct {
 	// Seed makes the corpus reproducible: the same options give the same bytes.
 	Seed uint64
-	// Duration_s is the length of the simulated feed in seconds (default 600,
-	// about 165,000 messages and 18 MB).
+	// Duration_s is the length of the simulated feed in seconds, from
+	// MinGameDuration_s to MaxGameDuration_s (0: the default, 600 s, about
+	// 165,000 messages and 18 MB).
 	Duration_s float64
 	// Shuffled writes every message with its keys in a random order at both
 	// levels and random extra whitespace between tokens. The messages carry
@@ -65,6 +66,13 @@ var (
 // GameBallID is the ball sensor's id in the generated game.
 const GameBallID int64 = 2147549498
 
+// MinGameDuration_s and MaxGameDuration_s bound GameOptions.Duration_s.
+// Below a second the feed is little more than its markers (a 0.01 s game
+// is three of them), not the location-heavy game the corpus stands for;
+// three hours is longer than any game's feed, and holds about 300 MB of
+// messages in memory.
+const MinGameDuration_s, MaxGameDuration_s float64 = 1, 3 * 3600
+
 const (
 	gameStart_ms   = 1500571321532
 	gameTick_ms    = 40 // 25 Hz per sensor
@@ -81,9 +89,16 @@ const (
 // clock-state markers (LIVE, PAUSED, FOUL) and the game markers (PLAY_START,
 // END_FIRST_HALF, START_SECOND_HALF, PLAY_END). About 99% of the messages are
 // locations.
-func GameCorpus(opt GameOptions) *Corpus {
-	if opt.Duration_s <= 0 {
+//
+// It fails, without building anything, when Duration_s is neither 0 nor
+// from MinGameDuration_s to MaxGameDuration_s (NaN and infinities
+// included).
+func GameCorpus(opt GameOptions) (*Corpus, error) {
+	if opt.Duration_s == 0 {
 		opt.Duration_s = 600
+	}
+	if !(opt.Duration_s >= MinGameDuration_s && opt.Duration_s <= MaxGameDuration_s) {
+		return nil, fmt.Errorf("bench: game duration %g s: want %g to %g s (0 for the default)", opt.Duration_s, MinGameDuration_s, MaxGameDuration_s)
 	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed5eed))
 	// The shuffler has its own stream so that the values do not depend on
@@ -213,7 +228,7 @@ func GameCorpus(opt GameOptions) *Corpus {
 		}
 	}
 	emitMarker(int64(gameStart_ms+ticks*gameTick_ms), "PLAY_END")
-	return c
+	return c, nil
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

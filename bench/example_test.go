@@ -24,8 +24,14 @@ func ExampleChecksum() {
 		}
 		return cs.Sum()
 	}
-	plain := bench.GameCorpus(bench.GameOptions{Seed: 7, Duration_s: 30})
-	shuffled := bench.GameCorpus(bench.GameOptions{Seed: 7, Duration_s: 30, Shuffled: true})
+	plain, err := bench.GameCorpus(bench.GameOptions{Seed: 7, Duration_s: 30})
+	if err != nil {
+		panic(err) // a duration out of range
+	}
+	shuffled, err := bench.GameCorpus(bench.GameOptions{Seed: 7, Duration_s: 30, Shuffled: true})
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(string(plain.Line(1)) == string(shuffled.Line(1)), sum(plain) == sum(shuffled))
 	// Output: false true
 }

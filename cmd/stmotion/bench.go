@@ -84,7 +84,7 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 	asJSON := fs.Bool("json", false, "print one JSON object per decoder per line")
 	corpusPath := fs.String("corpus", "", "measure on this recording `file` (.jsonl, .gz, .zst) instead of a generated game")
 	shuffled := fs.Bool("shuffled", false, "generated game with keys in random order and extra whitespace")
-	duration_s := fs.Float64("duration", 600, "length of the generated game in `seconds` (600 s is about 165,000 messages)")
+	duration_s := fs.Float64("duration", 600, fmt.Sprintf("length of the generated game in `seconds`, %g to %g (600 s is about 165,000 messages)", bench.MinGameDuration_s, bench.MaxGameDuration_s))
 	seed := fs.Uint64("seed", 1, "seed of the generated game")
 	reps := fs.Int("reps", 5, "timed `repetitions` per decoder; the best is reported")
 	minTime := fs.Duration("min-time", 200*time.Millisecond, "least `time` per repetition per decoder (whole passes over the corpus)")
@@ -105,6 +105,9 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *corpusPath != "" && *shuffled {
 		return usageError(fs, errors.New("--shuffled applies to the generated corpus, not to --corpus"))
 	}
+	if !(*duration_s >= bench.MinGameDuration_s && *duration_s <= bench.MaxGameDuration_s) {
+		return usageError(fs, fmt.Errorf("--duration %g: want %g to %g seconds", *duration_s, bench.MinGameDuration_s, bench.MaxGameDuration_s))
+	}
 	if *reps < 1 {
 		return usageError(fs, fmt.Errorf("--reps %d: want at least 1", *reps))
 	}
@@ -119,7 +122,10 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 	} else {
-		c = bench.GameCorpus(bench.GameOptions{Seed: *seed, Duration_s: *duration_s, Shuffled: *shuffled})
+		var err error
+		if c, err = bench.GameCorpus(bench.GameOptions{Seed: *seed, Duration_s: *duration_s, Shuffled: *shuffled}); err != nil {
+			return err
+		}
 	}
 	results, err := bench.Measure(c, bench.Options{Reps: *reps, MinTime: *minTime, Clock: bench.Clock(*clock)})
 	if err != nil {

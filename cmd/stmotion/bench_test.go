@@ -55,7 +55,10 @@ func TestBenchDecodeJSON(t *testing.T) {
 
 func TestBenchDecodeText(t *testing.T) {
 	// A recording file as the corpus.
-	c := bench.GameCorpus(bench.GameOptions{Seed: 2, Duration_s: 2})
+	c, err := bench.GameCorpus(bench.GameOptions{Seed: 2, Duration_s: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := filepath.Join(t.TempDir(), "rec.jsonl")
 	if err := os.WriteFile(p, append([]byte("{broken\n"), c.Data...), 0o644); err != nil {
 		t.Fatal(err)
@@ -93,6 +96,10 @@ func TestBenchUsage(t *testing.T) {
 	wantFlagError(t, []string{"bench", "decode", "--reps", "-3"}, "--reps -3")
 	wantFlagError(t, []string{"bench", "decode", "--min-time", "0"}, "--min-time 0s")
 	wantFlagError(t, []string{"bench", "decode", "--min-time", "-1s"}, "--min-time -1s")
+	// Not the default 600 s, a feed of markers, nor a panic.
+	for _, d := range []string{"0", "-5", "NaN", "0.01", "+Inf", "1e+12"} {
+		wantFlagError(t, []string{"bench", "decode", "--duration", d}, "--duration "+d)
+	}
 	// Checked before the game is simulated: one row per row group would
 	// run for minutes.
 	for _, rows := range []string{"0", "-5", "9999999"} {
