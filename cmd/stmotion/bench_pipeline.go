@@ -91,7 +91,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	hz := fs.Float64("hz", 25, "location sample `rate` per sensor of the simulated game")
 	seed := fs.Int64("seed", 1, "seed of the simulated game")
 	reps := fs.Int("reps", 3, "timed `repetitions` per stage; the best is reported")
-	scale := fs.Float64("scale", 0, "also run the pipeline on a game this many `times` longer and compare peak memory (0: skip)")
+	scale := fs.Float64("scale", 0, "also run the pipeline on a game this many `times` longer, 1 or more, and compare peak memory (0: skip)")
 	games := fs.Int("games", 0, "also run this many `games` with --jobs 1 and with --jobs (0: skip)")
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
@@ -121,11 +121,29 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	if *jobs < 1 {
 		return usageError(fs, fmt.Errorf("--jobs %d: want at least 1", *jobs))
 	}
-	if !(*minutes > 0) {
-		return usageError(fs, fmt.Errorf("--minutes %g: want a positive length", *minutes))
-	}
 	if *batchRows < minBatchRows || *batchRows > maxBatchRows {
 		return usageError(fs, fmt.Errorf("--batch-rows %d: want %d to %d rows", *batchRows, minBatchRows, maxBatchRows))
+	}
+	gameConfig := func(minutes float64) synth.Config {
+		cfg := synth.DefaultConfig()
+		cfg.Minutes, cfg.Hz, cfg.Seed = minutes, *hz, *seed
+		return cfg
+	}
+	// Both games are checked now: the long one is simulated only after
+	// the whole table has run.
+	if err := gameConfig(*minutes).Validate(); err != nil {
+		return usageError(fs, fmt.Errorf("--minutes %g, --hz %g: %w", *minutes, *hz, err))
+	}
+	if *scale != 0 {
+		if !(*scale >= 1) {
+			return usageError(fs, fmt.Errorf("--scale %g: want 1 or more times the game's length (0: skip)", *scale))
+		}
+		if err := gameConfig(*minutes * *scale).Validate(); err != nil {
+			return usageError(fs, fmt.Errorf("--scale %g: a %g-minute game: %w", *scale, *minutes**scale, err))
+		}
+	}
+	if *games < 0 {
+		return usageError(fs, fmt.Errorf("--games %d: want a number of games (0: skip)", *games))
 	}
 	dir := *keep
 	if dir == "" {
@@ -136,8 +154,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 
 	game := func(name string, minutes float64) (input, error) {
-		cfg := synth.DefaultConfig()
-		cfg.Minutes, cfg.Hz, cfg.Seed = minutes, *hz, *seed
+		cfg := gameConfig(minutes)
 		path := filepath.Join(dir, name)
 		fmt.Fprintf(stderr, "simulating a %.0f-minute game at %g Hz into %s\n", minutes, *hz, path)
 		if _, err := synth.Write(ctx, cfg, path, nil); err != nil {
@@ -219,7 +236,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	tw.Flush()
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
 
-	if *scale > 0 {
+	if *scale != 0 {
 		long, err := game("game-long", *minutes**scale)
 		if err != nil {
 			return err
@@ -261,7 +278,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			float64(dense[1].peakLive)/1e6, float64(dense[1].peakLive)/float64(dense[0].peakLive))
 	}
 
-	if *games > 0 {
+	if *games != 0 {
 		var walls, cpus [2]time.Duration
 		var locs int64
 		for k, j := range []int{1, *jobs} {

@@ -109,6 +109,13 @@ func TestBenchUsage(t *testing.T) {
 	wantFlagError(t, []string{"bench", "pipeline", "--reps", "0"}, "--reps 0")
 	wantFlagError(t, []string{"bench", "pipeline", "--jobs", "0"}, "--jobs 0")
 	wantFlagError(t, []string{"bench", "pipeline", "--minutes", "-1"}, "--minutes -1")
+	wantFlagError(t, []string{"bench", "pipeline", "--minutes", "1e9"}, "--minutes 1e+09")
+	wantFlagError(t, []string{"bench", "pipeline", "--hz", "0"}, "--hz 0")
+	// Before the table runs, rather than skipped or failing at its end.
+	for _, sc := range []string{"-1", "NaN", "0.5", "+Inf", "1e+09"} {
+		wantFlagError(t, []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--scale", sc}, "--scale "+sc)
+	}
+	wantFlagError(t, []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--games", "-1"}, "--games -1")
 	stdout.Reset()
 	if err := Run(context.Background(), []string{"bench", "decode", "-h"}, &stdout, &stderr); err != nil {
 		t.Errorf("-h: %v", err)
