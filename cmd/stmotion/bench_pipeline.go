@@ -96,7 +96,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
 	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, fmt.Sprintf("rows per record batch / Parquet row group of the pipeline stage, %d to %d", minBatchRows, maxBatchRows))
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of one more run of each pipeline stage, after the timed runs, to `file` (go tool pprof)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of one more run of each pipeline stage, after the timed runs, to `file` (go tool pprof; created before the runs, removed if the benchmark fails)")
 	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchPipelineUsage)
@@ -144,6 +144,20 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	if *games < 0 {
 		return usageError(fs, fmt.Errorf("--games %d: want a number of games (0: skip)", *games))
+	}
+	// The profile is written after every timed run: a path that cannot
+	// be created must fail now, not minutes later.
+	var profile *os.File
+	if *cpuProfile != "" {
+		if profile, err = os.Create(*cpuProfile); err != nil {
+			return setupError(stderr, fmt.Errorf("bench pipeline: --cpuprofile: %w", err))
+		}
+		defer func() {
+			if profile != nil { // not written: the benchmark failed
+				profile.Close()
+				os.Remove(*cpuProfile)
+			}
+		}()
 	}
 	dir := *keep
 	if dir == "" {
@@ -201,26 +215,22 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			results[i].name = st.name
 		}
 	}
-	if *cpuProfile != "" {
+	if profile != nil {
 		// One more run of each pipeline stage, untimed, under the profiler.
-		pf, err := os.Create(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			pf.Close()
+		if err := pprof.StartCPUProfile(profile); err != nil {
 			return err
 		}
 		for _, st := range stages[stagePipeline1:] {
 			if _, err := st.run(); err != nil {
 				pprof.StopCPUProfile()
-				pf.Close()
 				return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
 			}
 		}
 		pprof.StopCPUProfile()
-		if err := pf.Close(); err != nil {
-			return err
+		err := profile.Close()
+		profile = nil
+		if err != nil {
+			return fmt.Errorf("bench pipeline: --cpuprofile: %w", err)
 		}
 	}
 

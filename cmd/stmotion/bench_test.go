@@ -117,6 +117,15 @@ func TestBenchUsage(t *testing.T) {
 	}
 	wantFlagError(t, []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--games", "-1"}, "--games -1")
 	stdout.Reset()
+	stderr.Reset()
+	// A profile that cannot be written fails before the timed runs, not
+	// after them.
+	bad := filepath.Join(t.TempDir(), "missing", "cpu.prof")
+	err := Run(context.Background(), []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--cpuprofile", bad}, &stdout, &stderr)
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), "--cpuprofile") || strings.Contains(stderr.String(), "simulating") || stdout.Len() > 0 {
+		t.Errorf("--cpuprofile %s: %v, stdout %q, stderr %q; want exit status 2 naming the flag before any run", bad, err, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
 	if err := Run(context.Background(), []string{"bench", "decode", "-h"}, &stdout, &stderr); err != nil {
 		t.Errorf("-h: %v", err)
 	}
