@@ -57,7 +57,8 @@ reset before each run with the freed heap returned to the system; "-"
 elsewhere): what a lone run needs from the machine. Every run starts as
 a lone 'stmotion analyze' does, without the samples buffers an earlier
 Writer of the process kept (export.ReleaseBuffers), and writes to a new
-directory: no output is replaced or removed until the end (on ext4,
+directory, in a directory of its own per invocation (--dir): no output
+is replaced, and none is removed until the end (on ext4,
 creating files costs far more while recently freed inodes abound; the
 outputs take about 12 MB per run of a 12-minute game). The
 stages take turns (--reps rounds of one run each), so that other load on
@@ -97,7 +98,8 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	format := fs.String("format", "parquet", "table `format` of the pipeline stage: parquet or arrow")
 	batchRows := fs.Int("batch-rows", export.DefaultBatchRows, fmt.Sprintf("rows per record batch / Parquet row group of the pipeline stage, %d to %d", minBatchRows, maxBatchRows))
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of one more run of each pipeline stage, after the timed runs, to `file` (go tool pprof; created before the runs, removed if the benchmark fails)")
-	keep := fs.String("dir", "", "write the game and outputs under this `directory` and keep them (default: a temporary directory, removed)")
+	keep := fs.String("dir", "", "write the game and outputs to a new subdirectory of this `directory` (bench-*, one per invocation,\n"+
+		"so nothing an earlier invocation wrote there is replaced) and keep them (default: a temporary directory, removed)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchPipelineUsage)
 		fs.PrintDefaults()
@@ -159,12 +161,22 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			}
 		}()
 	}
-	dir := *keep
-	if dir == "" {
+	// A directory of its own for every invocation: a --dir used before
+	// keeps what the earlier runs wrote (their run-N directories would be
+	// numbered from 1 again).
+	var dir string
+	if *keep == "" {
 		if dir, err = os.MkdirTemp("", "stmotion-bench-"); err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
+	} else {
+		if err := os.MkdirAll(*keep, 0o755); err != nil {
+			return setupError(stderr, fmt.Errorf("bench pipeline: --dir: %w", err))
+		}
+		if dir, err = os.MkdirTemp(*keep, "bench-"); err != nil {
+			return setupError(stderr, fmt.Errorf("bench pipeline: --dir: %w", err))
+		}
 	}
 
 	game := func(name string, minutes float64) (input, error) {

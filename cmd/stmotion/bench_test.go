@@ -146,3 +146,42 @@ func wantFlagError(t *testing.T, args []string, want string) {
 		t.Errorf("%q: printed %q on stdout", args, stdout.String())
 	}
 }
+
+// Two invocations with one --dir write apart: the second replaces none of
+// the first one's files (each invocation numbers its runs from 1), and
+// each says where it wrote.
+func TestBenchPipelineDirKeepsEarlierRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and analyses a game twice")
+	}
+	dir := t.TempDir()
+	seen := map[string]bool{}
+	for i := range 2 {
+		var stdout, stderr bytes.Buffer
+		args := []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--dir", dir}
+		if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
+			t.Fatalf("run %d %q: %v\n%s", i+1, args, err, stderr.String())
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ents) != i+1 {
+			t.Fatalf("after run %d, --dir holds %d entries; want one new directory per run", i+1, len(ents))
+		}
+		for _, e := range ents {
+			if seen[e.Name()] {
+				continue
+			}
+			seen[e.Name()] = true
+			if game := filepath.Join(dir, e.Name(), "game"); !strings.Contains(stdout.String(), game) {
+				t.Errorf("run %d does not name its game %s:\n%s", i+1, game, stdout.String())
+			}
+		}
+	}
+	for sub := range seen {
+		if _, err := os.Stat(filepath.Join(dir, sub, "out")); err != nil {
+			t.Errorf("an earlier run's outputs: %v", err)
+		}
+	}
+}
