@@ -73,11 +73,18 @@ the images add.
 
 --scale 4 also runs the pipeline on a game 4x longer and prints its
 peaks beside the first game's: memory must not grow with the length of a
-recording. The heap peaks are maxima over the heaps the GC marked, and
-with little garbage per sample it marks rarely: a longer run marks more
-often and is likelier to catch a transient high. So both games run again
-with GOGC=10, which marks at every 10 % of heap growth, and a last line
-compares those peaks.
+recording. After the table, the two games take turns (short, long,
+short, long, ...: --reps runs each), so that both are measured under the
+same conditions, and each game's figures are taken alike: the highest
+heap peaks of its runs and the lowest peak RSS (a run's peak RSS cannot
+fall below what the process held at its start, which the run before it
+may have raised: the lowest is the nearest to a lone run). --scale 1
+runs the same game twice: what the two figures then differ by is the
+method's noise. The heap peaks are maxima over the heaps the GC marked,
+and with little garbage per sample it marks rarely: a longer run marks
+more often and is likelier to catch a transient high. So both games run
+again, in turn, with GOGC=10, which marks at every 10 % of heap growth,
+and a last line compares those peaks.
 
 --games N runs N games with --jobs 1 and with --jobs J and prints the
 speed-up. The machine may be shared: compare ratios from one run.
@@ -203,29 +210,19 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	img.images = true
 
 	// In the order of the stage constants (stageDecode, ...).
-	stages := []struct {
-		name string
-		run  func() (stageCounts, error)
-	}{
+	stages := []benchStage{
 		{"decode", func() (stageCounts, error) { return benchDecodeOnly(in) }},
 		{"engine", func() (stageCounts, error) { return benchEngine(ctx, in, acfg) }},
 		{"pipeline-1", func() (stageCounts, error) { return benchAnalyze(ctx, in, &fg) }},
 		{"pipeline", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
 		{"analyze", func() (stageCounts, error) { return benchAnalyze(ctx, in, &img) }},
 	}
-	// The stages take turns, one run each per round, so that a burst of
-	// other load on a shared machine slows every stage's runs alike
-	// instead of all of one stage's. Peak RSS is the first round's: in
-	// later rounds a stage would start from the RSS the pipeline stages
-	// before it left (heap the runtime keeps for reuse).
-	results := make([]stageResult, len(stages))
-	for rep := range *reps {
-		for i, st := range stages {
-			if err := measureRun(&results[i], rep == 0, rep == 0, st.run); err != nil {
-				return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
-			}
-			results[i].name = st.name
-		}
+	// Peak RSS is the first round's: in later rounds a stage would start
+	// from the RSS the pipeline stages before it left (heap the runtime
+	// keeps for reuse).
+	results, err := takeTurns(*reps, stages, rssFirstRun)
+	if err != nil {
+		return fmt.Errorf("bench pipeline: %w", err)
 	}
 	if profile != nil {
 		// One more run of each pipeline stage, untimed, under the profiler.
@@ -263,18 +260,31 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return err
 		}
-		r, err := measureBest(*reps, func() (stageCounts, error) { return benchAnalyze(ctx, long, acfg) })
+		// Both games are measured here, taking turns (short, long, short,
+		// long, ...), and not the short one from the table: there its
+		// first run came before the images stage had raised the process's
+		// resident memory, and the long game's runs would all come after
+		// it (the same game twice read 1.10x and 1.12x that way). Each game's
+		// figures are taken alike: the highest heap peaks of its runs
+		// and the lowest peak RSS (a run's peak cannot fall below what
+		// the process held at its start, which the run before it may
+		// have raised; the lowest is the nearest to a lone run).
+		lengths := []benchStage{
+			{"pipeline, short game", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
+			{"pipeline, long game", func() (stageCounts, error) { return benchAnalyze(ctx, long, acfg) }},
+		}
+		byLength, err := takeTurns(*reps, lengths, rssLowest)
 		if err != nil {
 			return fmt.Errorf("bench pipeline: scale: %w", err)
 		}
-		base := results[stagePipeline] // the same stage on the short game
-		fmt.Fprintf(stdout, "\nmemory vs length (pipeline): %.0f min: peak heap %.1f MB, live %.1f MB; %.0f min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
-			*minutes, float64(base.peakHeap)/1e6, float64(base.peakLive)/1e6,
+		base, r := byLength[0], byLength[1]
+		fmt.Fprintf(stdout, "\nmemory vs length (pipeline; the two games in turn, %s): %.0f min: peak heap %.1f MB, live %.1f MB; %.0f min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
+			runsEach(*reps), *minutes, float64(base.peakHeap)/1e6, float64(base.peakLive)/1e6,
 			*minutes**scale, float64(r.peakHeap)/1e6, float64(r.peakHeap)/float64(base.peakHeap),
 			float64(r.peakLive)/1e6, float64(r.peakLive)/float64(base.peakLive),
 			float64(r.locations)/float64(base.locations), r.perWall()/1e6)
 		if base.peakRSS > 0 && r.peakRSS > 0 {
-			fmt.Fprintf(stdout, "memory vs length, peak RSS of the process (reset before each run): %.0f min: %.1f MB; %.0f min: %.1f MB (%.2fx)\n",
+			fmt.Fprintf(stdout, "memory vs length, peak RSS of the process (reset before each run; the lowest of each game's runs): %.0f min: %.1f MB; %.0f min: %.1f MB (%.2fx)\n",
 				*minutes, float64(base.peakRSS)/1e6, *minutes**scale, float64(r.peakRSS)/1e6, float64(r.peakRSS)/float64(base.peakRSS))
 		}
 
@@ -282,14 +292,10 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		// with little garbage per sample it marks rarely, and a 4x longer
 		// run marks 4x as often, so it is likelier to catch a transient
 		// high (a batch in flight, the summary at the end). Marking at
-		// every 10 % of heap growth samples both runs densely.
+		// every 10 % of heap growth samples both runs densely. The games
+		// take turns again.
 		old := debug.SetGCPercent(denseGCPercent)
-		dense := make([]stageResult, 2)
-		for k, g := range []input{in, long} {
-			if dense[k], err = measureBest(*reps, func() (stageCounts, error) { return benchAnalyze(ctx, g, acfg) }); err != nil {
-				break
-			}
-		}
+		dense, err := takeTurns(*reps, lengths, rssLowest)
 		debug.SetGCPercent(old)
 		if err != nil {
 			return fmt.Errorf("bench pipeline: scale: %w", err)
@@ -353,14 +359,10 @@ type stageCounts struct {
 	rows      int64 // output sample rows (0 for decode)
 }
 
+// stageResult is a stage's runs folded together (stageResult.fold).
 type stageResult struct {
-	stageCounts
-	name     string
-	wall     time.Duration
-	cpu      time.Duration
-	peakHeap uint64 // bytes of heap objects above those before the run
-	peakLive uint64 // bytes of live heap (as of the last GC) above those before the run
-	peakRSS  int64  // peak resident set size of the process during the run, in bytes (0: not measurable here)
+	runFigures
+	name string
 }
 
 // stageCosts says what each stage adds per location sample in CPU time,
@@ -388,25 +390,85 @@ func rssMB(peak_bytes int64) string {
 	return fmt.Sprintf("%.1f", float64(peak_bytes)/1e6)
 }
 
+// runsEach says how many runs each game of --scale had.
+func runsEach(reps int) string {
+	if reps == 1 {
+		return "1 run each"
+	}
+	return fmt.Sprintf("%d runs each", reps)
+}
+
 // denseGCPercent is the GOGC of --scale's second comparison.
 const denseGCPercent = 10
 
-// measureBest runs a stage reps times and keeps the fastest run, with the
-// highest peaks of all runs.
-func measureBest(reps int, run func() (stageCounts, error)) (stageResult, error) {
-	var best stageResult
-	for i := range reps {
-		if err := measureRun(&best, i == 0, true, run); err != nil {
-			return best, err
-		}
-	}
-	return best, nil
+// benchStage is something bench pipeline times: a stage of the table, or
+// the pipeline on one of --scale's games.
+type benchStage struct {
+	name string
+	run  func() (stageCounts, error)
 }
 
-// measureRun runs a stage once and folds the run into best: its counts and
-// times if it is the first or the fastest so far, and its peaks if higher
-// (peak RSS only with withRSS).
-func measureRun(best *stageResult, first, withRSS bool, run func() (stageCounts, error)) error {
+// rssRule says which run's peak RSS a stageResult keeps.
+type rssRule int
+
+const (
+	// rssFirstRun keeps the first run's: the table's, where each later
+	// round starts from what the round before left.
+	rssFirstRun rssRule = iota
+	// rssLowest keeps the lowest of all runs: --scale's, whose games take
+	// turns, so that each game's runs start from what the other's left.
+	rssLowest
+)
+
+// takeTurns runs the stages in turn, one run each per round, for reps
+// rounds (a, b, a, b, ... for two), so that a burst of other load on a
+// shared machine, or what a run leaves in the process, falls on every
+// stage's runs alike instead of all of one stage's. It returns a result
+// per stage, in order: the fastest run's counts and times, the highest
+// heap peaks of its runs and the peak RSS rule keeps.
+func takeTurns(reps int, stages []benchStage, rule rssRule) ([]stageResult, error) {
+	results := make([]stageResult, len(stages))
+	for rep := range reps {
+		for i, st := range stages {
+			run, err := measureRun(st.run)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", st.name, err)
+			}
+			results[i].name = st.name
+			results[i].fold(run, rep == 0, rule)
+		}
+	}
+	return results, nil
+}
+
+// runFigures is what one run of a stage measured.
+type runFigures struct {
+	stageCounts
+	wall     time.Duration
+	cpu      time.Duration
+	peakHeap uint64 // bytes of heap objects above those before the run
+	peakLive uint64 // bytes of live heap (as of the last GC) above those before the run
+	peakRSS  int64  // peak resident set size of the process during the run, in bytes (0: not measurable here)
+}
+
+// fold adds a run to r: its counts and times if it is the first or the
+// fastest so far, its heap peaks if higher, and its peak RSS as rule says.
+func (r *stageResult) fold(run runFigures, first bool, rule rssRule) {
+	if first || run.wall < r.wall {
+		r.stageCounts, r.wall, r.cpu = run.stageCounts, run.wall, run.cpu
+	}
+	r.peakHeap = max(r.peakHeap, run.peakHeap)
+	r.peakLive = max(r.peakLive, run.peakLive)
+	switch {
+	case first:
+		r.peakRSS = run.peakRSS
+	case rule == rssLowest && run.peakRSS > 0 && (r.peakRSS <= 0 || run.peakRSS < r.peakRSS):
+		r.peakRSS = run.peakRSS
+	}
+}
+
+// measureRun runs a stage once.
+func measureRun(run func() (stageCounts, error)) (runFigures, error) {
 	// Each run starts as a lone 'stmotion analyze' does: without the
 	// column buffers an earlier run's Writer left for reuse.
 	export.ReleaseBuffers()
@@ -420,17 +482,13 @@ func measureRun(best *stageResult, first, withRSS bool, run func() (stageCounts,
 	cpu := cpuTime() - cpu0
 	peak := sampler.stop()
 	if err != nil {
-		return err
+		return runFigures{}, err
 	}
-	if first || wall < best.wall {
-		best.stageCounts, best.wall, best.cpu = c, wall, cpu
+	f := runFigures{stageCounts: c, wall: wall, cpu: cpu, peakHeap: peak[0], peakLive: peak[1]}
+	if p, ok := bench.PeakRSS(); ok && rss {
+		f.peakRSS = p
 	}
-	best.peakHeap = max(best.peakHeap, peak[0])
-	best.peakLive = max(best.peakLive, peak[1])
-	if p, ok := bench.PeakRSS(); ok && rss && withRSS {
-		best.peakRSS = max(best.peakRSS, p)
-	}
-	return nil
+	return f, nil
 }
 
 // heapSampler samples the Go heap every 2 ms until stop (runtime/metrics,

@@ -185,3 +185,49 @@ func TestBenchPipelineDirKeepsEarlierRuns(t *testing.T) {
 		}
 	}
 }
+
+// takeTurns alternates the stages run by run (what --scale's two games
+// and the table's stages rely on), and folds each stage's runs alike:
+// the fastest run's times, the highest heap peaks and the peak RSS of
+// the first run or the lowest one.
+func TestTakeTurns(t *testing.T) {
+	var order []string
+	stage := func(name string) benchStage {
+		return benchStage{name, func() (stageCounts, error) {
+			order = append(order, name)
+			return stageCounts{locations: 1}, nil
+		}}
+	}
+	rs, err := takeTurns(3, []benchStage{stage("short"), stage("long")}, rssLowest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(order, " "), "short long short long short long"; got != want {
+		t.Errorf("runs in the order %s, want %s", got, want)
+	}
+	if len(rs) != 2 || rs[0].name != "short" || rs[1].name != "long" || rs[0].locations != 1 {
+		t.Errorf("results %+v", rs)
+	}
+	failing := benchStage{"bad", func() (stageCounts, error) { return stageCounts{}, errors.New("boom") }}
+	if _, err := takeTurns(1, []benchStage{stage("a"), failing}, rssFirstRun); err == nil || !strings.Contains(err.Error(), "bad: boom") {
+		t.Errorf("a failing stage: %v, want its name and error", err)
+	}
+
+	runs := []runFigures{
+		{wall: 3, peakHeap: 10, peakLive: 5, peakRSS: 70},
+		{wall: 1, peakHeap: 8, peakLive: 6, peakRSS: 60},
+		{wall: 2, peakHeap: 12, peakLive: 4, peakRSS: 65},
+	}
+	for _, tt := range []struct {
+		rule    rssRule
+		wantRSS int64
+	}{{rssFirstRun, 70}, {rssLowest, 60}} {
+		var r stageResult
+		for i, run := range runs {
+			r.fold(run, i == 0, tt.rule)
+		}
+		if r.wall != 1 || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != tt.wantRSS {
+			t.Errorf("rule %d: wall %v, peak heap %d, live %d, RSS %d; want 1ns, 12, 6, %d", tt.rule, r.wall, r.peakHeap, r.peakLive, r.peakRSS, tt.wantRSS)
+		}
+	}
+}
