@@ -86,7 +86,8 @@ more often and is likelier to catch a transient high. So both games run
 again, in turn, with GOGC=10, which marks at every 10 % of heap growth,
 and a last line compares those peaks.
 
---games N runs N games with --jobs 1 and with --jobs J and prints the
+--games N runs N games with --jobs 1 and with --jobs J, taking turns
+(--reps runs each, the fastest of each compared), and prints the
 speed-up. The machine may be shared: compare ratios from one run.
 
 Flags:
@@ -307,13 +308,10 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 
 	if *games != 0 {
-		var walls, cpus [2]time.Duration
-		var locs int64
-		for k, j := range []int{1, *jobs} {
-			best := time.Duration(1<<63 - 1)
-			for range *reps {
-				runtime.GC()
-				start, cpu0 := time.Now(), cpuTime()
+		// --jobs 1 and --jobs J take turns too, run by run.
+		var byJobs []benchStage
+		for _, j := range []int{1, *jobs} {
+			byJobs = append(byJobs, benchStage{fmt.Sprintf("--jobs %d", j), func() (stageCounts, error) {
 				var mu sync.Mutex
 				var firstErr error
 				var n int64
@@ -326,19 +324,16 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 						firstErr = err
 					}
 				})
-				if firstErr != nil {
-					return fmt.Errorf("bench pipeline: games: %w", firstErr)
-				}
-				if wall := time.Since(start); wall < best {
-					best, cpus[k] = wall, cpuTime()-cpu0
-				}
-				locs = n
-			}
-			walls[k] = best
+				return stageCounts{locations: n}, firstErr
+			}})
+		}
+		g, err := takeTurns(*reps, byJobs, rssFirstRun)
+		if err != nil {
+			return fmt.Errorf("bench pipeline: games: %w", err)
 		}
 		fmt.Fprintf(stdout, "\n%d games: --jobs 1 %.3f s wall, %.3f s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %.3f s CPU (%.2f M loc/s): %.2fx\n",
-			*games, walls[0].Seconds(), cpus[0].Seconds(), float64(locs)/walls[0].Seconds()/1e6, *jobs, walls[1].Seconds(),
-			cpus[1].Seconds(), float64(locs)/walls[1].Seconds()/1e6, walls[0].Seconds()/walls[1].Seconds())
+			*games, g[0].wall.Seconds(), g[0].cpu.Seconds(), g[0].perWall()/1e6, *jobs, g[1].wall.Seconds(),
+			g[1].cpu.Seconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
 	}
 	return nil
 }
