@@ -48,7 +48,8 @@ side in one run with the stages below it:
 
 For each: location samples (input location messages) per second of wall
 time and per CPU second (user+sys, all threads: the GC and Parquet
-compression run beside the main goroutine), output rows, and two peaks of
+compression run beside the main goroutine; "-" where the process's CPU
+time cannot be read), output rows, and two peaks of
 the Go heap above the heap before the run, sampled every 2 ms with
 runtime/metrics: all heap objects (garbage not yet collected included,
 so it moves with GC timing) and the live heap marked by the GC, and the
@@ -247,13 +248,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	fmt.Fprintf(stdout, "game      %s: %.0f min at %g Hz, %d location samples, %.1f MB of messages\n",
 		in.path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
 	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; best of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc/s per CPU s\trows out\tpeak heap MB\tpeak live MB\tpeak RSS MB\t")
-	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.2f\t%.2f\t%d\t%.1f\t%.1f\t%s\t\n", r.name, r.wall.Seconds(), r.cpu.Seconds(),
-			r.perWall()/1e6, r.perCPU()/1e6, r.rows, float64(r.peakHeap)/1e6, float64(r.peakLive)/1e6, rssMB(r.peakRSS))
-	}
-	tw.Flush()
+	printStages(stdout, results)
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
 
 	if *scale != 0 {
@@ -331,9 +326,9 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("bench pipeline: games: %w", err)
 		}
-		fmt.Fprintf(stdout, "\n%d games: --jobs 1 %.3f s wall, %.3f s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %.3f s CPU (%.2f M loc/s): %.2fx\n",
-			*games, g[0].wall.Seconds(), g[0].cpu.Seconds(), g[0].perWall()/1e6, *jobs, g[1].wall.Seconds(),
-			g[1].cpu.Seconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
+		fmt.Fprintf(stdout, "\n%d games: --jobs 1 %.3f s wall, %s s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %s s CPU (%.2f M loc/s): %.2fx\n",
+			*games, g[0].wall.Seconds(), g[0].cpuSeconds(), g[0].perWall()/1e6, *jobs, g[1].wall.Seconds(),
+			g[1].cpuSeconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
 	}
 	return nil
 }
@@ -360,11 +355,31 @@ type stageResult struct {
 	name string
 }
 
+// printStages prints the table of the stages' results.
+func printStages(w io.Writer, results []stageResult) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc/s per CPU s\trows out\tpeak heap MB\tpeak live MB\tpeak RSS MB\t")
+	for _, r := range results {
+		perCPU := "-"
+		if r.haveCPU {
+			perCPU = fmt.Sprintf("%.2f", r.perCPU()/1e6)
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%s\t%.2f\t%s\t%d\t%.1f\t%.1f\t%s\t\n", r.name, r.wall.Seconds(), r.cpuSeconds(),
+			r.perWall()/1e6, perCPU, r.rows, float64(r.peakHeap)/1e6, float64(r.peakLive)/1e6, rssMB(r.peakRSS))
+	}
+	tw.Flush()
+}
+
 // stageCosts says what each stage adds per location sample in CPU time,
 // beside decoding's cost (the project's targets: the engine at most 1x
 // decode; the whole pipeline at least 4 M location samples per CPU
 // second). results are the stages in their order (stageDecode, ...).
 func stageCosts(results []stageResult) string {
+	for _, r := range results {
+		if !r.haveCPU {
+			return "CPU per location sample: not measured (the process's CPU time cannot be read here)"
+		}
+	}
 	perLoc := func(r stageResult) float64 { return float64(r.cpu.Nanoseconds()) / float64(max(r.locations, 1)) }
 	dec, eng, all := perLoc(results[stageDecode]), perLoc(results[stageEngine]), perLoc(results[stagePipeline1])
 	return fmt.Sprintf("CPU per location sample: decode %.0f ns; the engine (+ possession, heatmaps) adds %.0f ns (%.2fx decode); "+
@@ -376,6 +391,15 @@ func stageCosts(results []stageResult) string {
 
 func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }
 func (r stageResult) perCPU() float64  { return float64(r.locations) / r.cpu.Seconds() }
+
+// cpuSeconds formats the CPU time in seconds, or "-" where the process's
+// CPU time cannot be read.
+func (r stageResult) cpuSeconds() string {
+	if !r.haveCPU {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", r.cpu.Seconds())
+}
 
 // rssMB formats a peak RSS in MB, or "-" where it was not measured.
 func rssMB(peak_bytes int64) string {
@@ -440,17 +464,18 @@ func takeTurns(reps int, stages []benchStage, rule rssRule) ([]stageResult, erro
 type runFigures struct {
 	stageCounts
 	wall     time.Duration
-	cpu      time.Duration
-	peakHeap uint64 // bytes of heap objects above those before the run
-	peakLive uint64 // bytes of live heap (as of the last GC) above those before the run
-	peakRSS  int64  // peak resident set size of the process during the run, in bytes (0: not measurable here)
+	cpu      time.Duration // user+system, every thread of the process
+	haveCPU  bool          // false where the process's CPU time cannot be read (cpu is then 0)
+	peakHeap uint64        // bytes of heap objects above those before the run
+	peakLive uint64        // bytes of live heap (as of the last GC) above those before the run
+	peakRSS  int64         // peak resident set size of the process during the run, in bytes (0: not measurable here)
 }
 
 // fold adds a run to r: its counts and times if it is the first or the
 // fastest so far, its heap peaks if higher, and its peak RSS as rule says.
 func (r *stageResult) fold(run runFigures, first bool, rule rssRule) {
 	if first || run.wall < r.wall {
-		r.stageCounts, r.wall, r.cpu = run.stageCounts, run.wall, run.cpu
+		r.stageCounts, r.wall, r.cpu, r.haveCPU = run.stageCounts, run.wall, run.cpu, run.haveCPU
 	}
 	r.peakHeap = max(r.peakHeap, run.peakHeap)
 	r.peakLive = max(r.peakLive, run.peakLive)
@@ -470,16 +495,19 @@ func measureRun(run func() (stageCounts, error)) (runFigures, error) {
 	runtime.GC()
 	rss := bench.ResetPeakRSS()
 	sampler := startHeapSampler()
-	cpu0 := cpuTime()
+	cpu0, ok0 := bench.ProcessCPUTime()
 	start := time.Now()
 	c, err := run()
 	wall := time.Since(start)
-	cpu := cpuTime() - cpu0
+	cpu1, ok1 := bench.ProcessCPUTime()
 	peak := sampler.stop()
 	if err != nil {
 		return runFigures{}, err
 	}
-	f := runFigures{stageCounts: c, wall: wall, cpu: cpu, peakHeap: peak[0], peakLive: peak[1]}
+	f := runFigures{stageCounts: c, wall: wall, peakHeap: peak[0], peakLive: peak[1]}
+	if ok0 && ok1 {
+		f.cpu, f.haveCPU = cpu1-cpu0, true
+	}
 	if p, ok := bench.PeakRSS(); ok && rss {
 		f.peakRSS = p
 	}
@@ -529,13 +557,6 @@ func startHeapSampler() heapSampler {
 func (s heapSampler) stop() [2]uint64 {
 	close(s.done)
 	return <-s.peak
-}
-
-// cpuTime is the process's user+system CPU time (bench.ProcessCPUTime), 0
-// where it cannot be read.
-func cpuTime() time.Duration {
-	t, _ := bench.ProcessCPUTime()
-	return t
 }
 
 func benchDecodeOnly(in input) (stageCounts, error) {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stmotion/stmotion/bench"
 )
@@ -229,5 +231,40 @@ func TestTakeTurns(t *testing.T) {
 		if r.wall != 1 || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != tt.wantRSS {
 			t.Errorf("rule %d: wall %v, peak heap %d, live %d, RSS %d; want 1ns, 12, 6, %d", tt.rule, r.wall, r.peakHeap, r.peakLive, r.peakRSS, tt.wantRSS)
 		}
+	}
+}
+
+// Where the process's CPU time cannot be read (ProcessCPUTime false, as
+// off unix), the CPU figures read "-", not 0.000, +Inf or NaN.
+func TestBenchStagesWithoutCPUClock(t *testing.T) {
+	results := make([]stageResult, stageAnalyze+1)
+	for i := range results {
+		results[i] = stageResult{name: fmt.Sprintf("stage%d", i), runFigures: runFigures{stageCounts: stageCounts{locations: 1000}, wall: time.Millisecond}}
+	}
+	var b strings.Builder
+	printStages(&b, results)
+	text := b.String() + stageCosts(results) + results[0].cpuSeconds()
+	for _, bad := range []string{"NaN", "Inf", "0.000"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("without a CPU clock the report shows %q:\n%s", bad, text)
+		}
+	}
+	for _, line := range strings.Split(b.String(), "\n")[1:len(results)] {
+		// stage, wall s, CPU s, M loc/s (wall), M loc/s per CPU s, ...
+		if f := strings.Fields(line); len(f) < 5 || f[2] != "-" || f[4] != "-" {
+			t.Errorf("without a CPU clock, row %q: want - for CPU s and per CPU s", line)
+		}
+	}
+	if !strings.Contains(text, "CPU per location sample: not measured") {
+		t.Errorf("without a CPU clock the costs line does not say so:\n%s", text)
+	}
+
+	for i := range results {
+		results[i].cpu, results[i].haveCPU = 2*time.Millisecond, true
+	}
+	b.Reset()
+	printStages(&b, results)
+	if text := b.String() + stageCosts(results); !strings.Contains(text, "0.002") || !strings.Contains(text, "0.50") || strings.Contains(text, "not measured") {
+		t.Errorf("with a CPU clock:\n%s", text)
 	}
 }
