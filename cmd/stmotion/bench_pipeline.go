@@ -358,7 +358,7 @@ type stageResult struct {
 // printStages prints the table of the stages' results.
 func printStages(w io.Writer, results []stageResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc/s per CPU s\trows out\tpeak heap MB\tpeak live MB\tpeak RSS MB\t")
+	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc per CPU s\trows out\tpeak heap MB\tpeak live MB\tpeak RSS MB\t")
 	for _, r := range results {
 		perCPU := "-"
 		if r.haveCPU {
@@ -383,7 +383,7 @@ func stageCosts(results []stageResult) string {
 	perLoc := func(r stageResult) float64 { return float64(r.cpu.Nanoseconds()) / float64(max(r.locations, 1)) }
 	dec, eng, all := perLoc(results[stageDecode]), perLoc(results[stageEngine]), perLoc(results[stagePipeline1])
 	return fmt.Sprintf("CPU per location sample: decode %.0f ns; the engine (+ possession, heatmaps) adds %.0f ns (%.2fx decode); "+
-		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M/s per CPU second; "+
+		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M per CPU second; "+
 		"analyze's images add %.0f ns to the pipeline's %.0f ns",
 		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all,
 		perLoc(results[stageAnalyze])-perLoc(results[stagePipeline]), perLoc(results[stagePipeline]))

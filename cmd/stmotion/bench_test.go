@@ -249,8 +249,12 @@ func TestBenchStagesWithoutCPUClock(t *testing.T) {
 			t.Errorf("without a CPU clock the report shows %q:\n%s", bad, text)
 		}
 	}
+	// Millions of samples per CPU second, not per second per CPU second.
+	if header := strings.Split(b.String(), "\n")[0]; !strings.Contains(header, "M loc per CPU s") || strings.Contains(header, "loc/s per") {
+		t.Errorf("header %q: want the column M loc per CPU s", header)
+	}
 	for _, line := range strings.Split(b.String(), "\n")[1:len(results)] {
-		// stage, wall s, CPU s, M loc/s (wall), M loc/s per CPU s, ...
+		// stage, wall s, CPU s, M loc/s (wall), M loc per CPU s, ...
 		if f := strings.Fields(line); len(f) < 5 || f[2] != "-" || f[4] != "-" {
 			t.Errorf("without a CPU clock, row %q: want - for CPU s and per CPU s", line)
 		}
@@ -264,7 +268,7 @@ func TestBenchStagesWithoutCPUClock(t *testing.T) {
 	}
 	b.Reset()
 	printStages(&b, results)
-	if text := b.String() + stageCosts(results); !strings.Contains(text, "0.002") || !strings.Contains(text, "0.50") || strings.Contains(text, "not measured") {
+	if text := b.String() + stageCosts(results); !strings.Contains(text, "0.002") || !strings.Contains(text, "0.50") || !strings.Contains(text, "= 0.50 M per CPU second") || strings.Contains(text, "not measured") {
 		t.Errorf("with a CPU clock:\n%s", text)
 	}
 }
