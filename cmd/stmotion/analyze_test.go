@@ -435,10 +435,15 @@ func TestBenchPipelineRuns(t *testing.T) {
 	if data, err := os.ReadFile(prof); err != nil || !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 		t.Errorf("--cpuprofile %s: %v, %d bytes, not a profile", prof, err, len(data))
 	}
-	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "analyze's images add", "memory vs length", "GOGC=10 (dense marking)", "peak RSS MB", "2 games: --jobs 1"} {
+	for _, want := range []string{"decode", "engine", "pipeline", "x decode); writing the tables adds", "analyze's images add", "memory vs length", "GOGC=10 (dense marking)", "peak RSS MB", "2 games: --jobs 1",
+		"0.3 min at 25 Hz", "the two games in turn, 2 runs each): 0.3 min: peak heap", "; 0.6 min: peak heap"} {
 		if !strings.Contains(o.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, o.String())
 		}
+	}
+	// A fractional length is printed as given, not rounded to "0 min".
+	if !strings.Contains(e.String(), "simulating a 0.3-minute game") || strings.Contains(o.String()+e.String(), " 0 min") {
+		t.Errorf("--minutes 0.3 reported as:\n%s\n%s", e.String(), o.String())
 	}
 }
 

@@ -191,7 +191,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	game := func(name string, minutes float64) (input, error) {
 		cfg := gameConfig(minutes)
 		path := filepath.Join(dir, name)
-		fmt.Fprintf(stderr, "simulating a %.0f-minute game at %g Hz into %s\n", minutes, *hz, path)
+		fmt.Fprintf(stderr, "simulating a %g-minute game at %g Hz into %s\n", minutes, *hz, path)
 		if _, err := synth.Write(ctx, cfg, path, nil); err != nil {
 			return input{}, err
 		}
@@ -245,7 +245,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 	}
 
-	fmt.Fprintf(stdout, "game      %s: %.0f min at %g Hz, %d location samples, %.1f MB of messages\n",
+	fmt.Fprintf(stdout, "game      %s: %g min at %g Hz, %d location samples, %.1f MB of messages\n",
 		in.path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
 	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; best of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
 	printStages(stdout, results)
@@ -274,13 +274,13 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			return fmt.Errorf("bench pipeline: scale: %w", err)
 		}
 		base, r := byLength[0], byLength[1]
-		fmt.Fprintf(stdout, "\nmemory vs length (pipeline; the two games in turn, %s): %.0f min: peak heap %.1f MB, live %.1f MB; %.0f min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
+		fmt.Fprintf(stdout, "\nmemory vs length (pipeline; the two games in turn, %s): %g min: peak heap %.1f MB, live %.1f MB; %g min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
 			runsEach(*reps), *minutes, float64(base.peakHeap)/1e6, float64(base.peakLive)/1e6,
 			*minutes**scale, float64(r.peakHeap)/1e6, float64(r.peakHeap)/float64(base.peakHeap),
 			float64(r.peakLive)/1e6, float64(r.peakLive)/float64(base.peakLive),
 			float64(r.locations)/float64(base.locations), r.perWall()/1e6)
 		if base.peakRSS > 0 && r.peakRSS > 0 {
-			fmt.Fprintf(stdout, "memory vs length, peak RSS of the process (reset before each run; the lowest of each game's runs): %.0f min: %.1f MB; %.0f min: %.1f MB (%.2fx)\n",
+			fmt.Fprintf(stdout, "memory vs length, peak RSS of the process (reset before each run; the lowest of each game's runs): %g min: %.1f MB; %g min: %.1f MB (%.2fx)\n",
 				*minutes, float64(base.peakRSS)/1e6, *minutes**scale, float64(r.peakRSS)/1e6, float64(r.peakRSS)/float64(base.peakRSS))
 		}
 
@@ -296,7 +296,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("bench pipeline: scale: %w", err)
 		}
-		fmt.Fprintf(stdout, "memory vs length, GOGC=%d (dense marking): %.0f min: peak heap %.1f MB, live %.1f MB; %.0f min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx)\n",
+		fmt.Fprintf(stdout, "memory vs length, GOGC=%d (dense marking): %g min: peak heap %.1f MB, live %.1f MB; %g min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx)\n",
 			denseGCPercent, *minutes, float64(dense[0].peakHeap)/1e6, float64(dense[0].peakLive)/1e6,
 			*minutes**scale, float64(dense[1].peakHeap)/1e6, float64(dense[1].peakHeap)/float64(dense[0].peakHeap),
 			float64(dense[1].peakLive)/1e6, float64(dense[1].peakLive)/float64(dense[0].peakLive))
