@@ -259,7 +259,10 @@ var (
 
 // BenchmarkDecode measures every peer on the generated game corpus (10
 // players and the ball at 25 Hz, ~99% locations of ~110 bytes); one op is
-// one message. MB/s uses the mean message length.
+// one message. MB/s uses the mean message length. Each decoder's checksum
+// is checked against encoding/json's before it is timed; unlike Measure
+// ("stmotion bench decode") it times the decoders one after another, on
+// wall time: use it to profile, and bench decode to compare.
 //
 // Use -cpu 1 for the harness's single-core conditions. Profile ours with:
 //
@@ -276,11 +279,19 @@ func benchDecode(b *testing.B, corpus func() (*Corpus, error)) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	ref, err := referenceChecksum(c)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, p := range Peers() {
 		b.Run(p.Name, func(b *testing.B) {
 			d, err := p.New()
 			if err != nil {
 				b.Skip(err)
+			}
+			// As Measure does: time only a decoder that does the work.
+			if err := checkPeer(d, c, ref); err != nil {
+				b.Fatalf("%s: %v", p.Name, err)
 			}
 			var m decode.Message
 			b.SetBytes((c.MsgBytes + int64(c.Len())/2) / int64(c.Len()))
@@ -296,6 +307,58 @@ func benchDecode(b *testing.B, corpus func() (*Corpus, error)) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 		})
+	}
+}
+
+// referenceChecksum is encoding/json's checksum of c.
+func referenceChecksum(c *Corpus) (uint64, error) {
+	for _, p := range Peers() {
+		if p.Name == "encoding/json" {
+			d, err := p.New()
+			if err != nil {
+				return 0, err
+			}
+			return checksumCorpus(d, c)
+		}
+	}
+	return 0, errors.New("no encoding/json among the peers")
+}
+
+// checkPeer decodes c once with d and fails, wrapping ErrMismatch, unless
+// it gives the reference checksum ref.
+func checkPeer(d Decoder, c *Corpus, ref uint64) error {
+	s, err := checksumCorpus(d, c)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrMismatch, err)
+	}
+	if s != ref {
+		return fmt.Errorf("%w: checksum %016x, encoding/json %016x", ErrMismatch, s, ref)
+	}
+	return nil
+}
+
+// The Go benchmarks check each decoder as Measure does before timing it:
+// a decoder that gets a field wrong or fails on a message is refused.
+func TestCheckPeer(t *testing.T) {
+	c := game(t, GameOptions{Seed: 1, Duration_s: 5})
+	ref, err := referenceChecksum(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Peers() {
+		d, err := p.New()
+		if err != nil {
+			continue
+		}
+		if err := checkPeer(d, c, ref); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		}
+	}
+	ours, _ := newStmotion()
+	for _, bad := range []Decoder{&liar{Decoder: ours}, failer{ours}} {
+		if err := checkPeer(bad, c, ref); !errors.Is(err, ErrMismatch) {
+			t.Errorf("%T: %v, want ErrMismatch", bad, err)
+		}
 	}
 }
 
