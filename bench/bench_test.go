@@ -226,6 +226,27 @@ func testMeasure(t *testing.T, clock Clock) {
 	}
 }
 
+// On a corpus of one message a pass takes less time than reading the CPU
+// clock: Measure reads it once per batch of passes, not after every pass.
+func TestMeasureReadsTheClockPerBatch(t *testing.T) {
+	if _, ok := ProcessCPUTime(); !ok {
+		t.Skip("no process CPU clock here")
+	}
+	reads := 0
+	cpuClock = func() (time.Duration, bool) { reads++; return ProcessCPUTime() }
+	defer func() { cpuClock = ProcessCPUTime }()
+	c := &Corpus{Name: "one"}
+	c.add(game(t, GameOptions{Seed: 1, Duration_s: 1}).Line(2))
+	rs, err := Measure(c, Options{Reps: 1, MinTime: 5 * time.Millisecond, Peers: Peers()[:2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	passes := rs[0].Passes + rs[1].Passes
+	if reads*10 > passes {
+		t.Errorf("%d clock reads for %d passes over a one-message corpus; want far fewer reads than passes", reads, passes)
+	}
+}
+
 func TestLoadCorpus(t *testing.T) {
 	g := game(t, GameOptions{Seed: 1, Duration_s: 2})
 	var text bytes.Buffer
