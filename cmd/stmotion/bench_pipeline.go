@@ -49,23 +49,23 @@ side in one run with the stages below it:
 For each: location samples (input location messages) per second of wall
 time and per CPU second (user+sys, all threads: the GC and Parquet
 compression run beside the main goroutine; "-" where the process's CPU
-time cannot be read), output rows, and two peaks of
-the Go heap above the heap before the run, sampled every 2 ms with
-runtime/metrics: all heap objects (garbage not yet collected included,
-so it moves with GC timing) and the live heap marked by the GC, and the
-peak resident set size of the whole process (Linux: the kernel's VmHWM,
-reset before each run with the freed heap returned to the system; "-"
-elsewhere): what a lone run needs from the machine. Every run starts as
-a lone 'stmotion analyze' does, without the samples buffers an earlier
-Writer of the process kept (export.ReleaseBuffers), and writes to a new
-directory, in a directory of its own per invocation (--dir): no output
-is replaced, and none is removed until the end (on ext4,
-creating files costs far more while recently freed inodes abound; the
-outputs take about 12 MB per run of a 12-minute game). The
-stages take turns (--reps rounds of one run each), so that other load on
-a shared machine falls on all of them alike; the fastest of each stage's
-runs is reported, with the highest heap peaks of its runs and the peak
-RSS of its first run (later ones start from what the stages before left).
+time cannot be read), output rows, and two peaks of the Go heap above
+the heap before the run, sampled every 2 ms with runtime/metrics: all
+heap objects (garbage not yet collected included, so it moves with GC
+timing) and the live heap marked by the GC, and the peak resident set
+size of the whole process (Linux: the kernel's VmHWM, reset before each
+run with the freed heap returned to the system; "-" elsewhere): what a
+lone run needs from the machine. Every run starts as a lone 'stmotion
+analyze' does, without the samples buffers an earlier Writer of the
+process kept (export.ReleaseBuffers), and writes to a new directory, in
+a directory of its own per invocation (--dir): no output is replaced,
+and none is removed until the end (on ext4, creating files costs far
+more while recently freed inodes abound; the outputs take about 12 MB
+per run of a 12-minute game). The stages take turns (--reps rounds of
+one run each), so that other load on a shared machine falls on all of
+them alike; the fastest of each stage's runs is reported, with the
+highest heap peaks of its runs and the peak RSS of its first run (later
+ones start from what the stages before left).
 
 A last line turns the CPU times into what each stage adds per location
 sample, as a multiple of decoding's cost (the engine's target is at most
