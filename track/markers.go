@@ -9,7 +9,8 @@ import (
 // ordered by time and are applied when the emission reaches their time.
 //
 // Periods: PLAY_START, START_SECOND_HALF and DRILL_START open the next
-// period; END_FIRST_HALF, PLAY_END, DRILL_END and PRACTICE_END close it and
+// period (START_SECOND_HALF at least period 2, so that a session holding
+// only the second half, a live id of its own, numbers it 2); END_FIRST_HALF, PLAY_END, DRILL_END and PRACTICE_END close it and
 // stop the clock; PLAY_NEXT and DRILL_NEXT (the session continues under a
 // new live id) inside a period close it and open the next (a quarter or
 // drill change), and a start marker right after them does not open yet
@@ -53,6 +54,12 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 			return
 		}
 		tl.period++
+		if typ == decode.MarkerStartSecondHalf {
+			// The second half is at least period 2, also in a session that
+			// starts with it: the second half's live id, joined or
+			// recorded on its own after the first half's PLAY_NEXT.
+			tl.period = max(tl.period, 2)
+		}
 		tl.open = true
 		tl.viaNext = false
 	case decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd:

@@ -888,6 +888,45 @@ func TestPracticeMarkers(t *testing.T) {
 	}
 }
 
+// TestSecondHalfAlone: the second half's live id, a session of its own
+// (joined live after the first half's PLAY_NEXT, or its bundle analysed
+// alone), numbers its period 2, as the whole game's session does.
+func TestSecondHalfAlone(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		marks []decode.MarkerType
+		want  int32
+	}{
+		{"alone", []decode.MarkerType{decode.MarkerStartSecondHalf}, 2},
+		{"after the first", []decode.MarkerType{decode.MarkerPlayStart, decode.MarkerEndFirstHalf, decode.MarkerPlayNext, decode.MarkerStartSecondHalf}, 2},
+		{"after quarters", []decode.MarkerType{decode.MarkerPlayStart, decode.MarkerPlayNext, decode.MarkerEndFirstHalf, decode.MarkerStartSecondHalf}, 3},
+	} {
+		var tl timeline
+		tl.init()
+		for _, m := range c.marks {
+			tl.apply(m)
+		}
+		if got := tl.samplePeriod(); got != c.want {
+			t.Errorf("%s: period %d, want %d", c.name, got, c.want)
+		}
+	}
+	// Through the engine: the samples and the per-period distance.
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, noise_m: 0.02, seed: 2, sensors: []genSensor{{id: 1, p: circle(5, 2)}}})
+	marks := []decode.Message{markerMsg(t0+1000, decode.MarkerStartSecondHalf), markerMsg(t0+50_000, decode.MarkerPlayEnd)}
+	c, sum, err := run(DefaultConfig(), Meta{}, merge(feed, marks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.of(1) {
+		if s.T_ms > t0+2000 && s.T_ms < t0+49_000 && s.Period != 2 {
+			t.Fatalf("sample at %d ms: period %d, want 2", s.T_ms-t0, s.Period)
+		}
+	}
+	if p := player(sum, 1); len(p.DistancePeriod_m) != 2 || p.DistancePeriod_m[0] != 0 || p.DistancePeriod_m[1] < 50 {
+		t.Errorf("per period %v, want [0, ~96]", p.DistancePeriod_m)
+	}
+}
+
 type failSink struct{ discard }
 
 var errSink = errors.New("disk full")
