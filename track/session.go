@@ -447,12 +447,24 @@ func (s *Session) emitSegment(g *Segment) error {
 	return nil
 }
 
+// shot emits a feed shot, placed on the court from its hoop_player_x/y
+// (when it has them) on the half court whose hoop is east: the feed does
+// not say which end was attacked, so every shot lands at the same hoop,
+// as shot charts draw them. Without a court, on an NBA court's template.
 func (s *Session) shot(sh *decode.Shot) error {
 	g := &s.seg
 	*g = Segment{
 		Type: SegFeedShot, Start_ms: sh.OccurredAt_ms, End_ms: sh.OccurredAt_ms,
 		PlayerID: sh.PlayerID, TeamID: sh.TeamID, Made: sh.IsMake, Is3Point: sh.Is3Point,
 		Zone: sh.Zone, Period: s.timeline.samplePeriod(),
+	}
+	if sh.Present&decode.HasHoopPlayerXY != 0 {
+		tmpl := s.court.Template
+		if s.noCourt {
+			tmpl = court.NBA
+		}
+		x, y := tmpl.ShotToCourt(court.East, float64(sh.HoopPlayerX_mm), float64(sh.HoopPlayerY_mm))
+		g.StartX_m, g.StartY_m, g.EndX_m, g.EndY_m = x, y, x, y
 	}
 	return s.emitSegment(g)
 }

@@ -1171,3 +1171,32 @@ func TestDistFlagNamesGaps(t *testing.T) {
 		t.Errorf("flag %q: want it to name the gap", p.DistFlag)
 	}
 }
+
+// TestFeedShotPlaced: the engine places a feed shot on the court itself,
+// so every sink (the live tables, NATS, overlays) gets the position that
+// analyze's shots table has, not only the batch writer.
+func TestFeedShotPlaced(t *testing.T) {
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 10, seed: 1, sensors: []genSensor{{id: 1, p: still(0, 0)}}})
+	var sh decode.Message
+	sh.Kind = decode.KindShot
+	sh.Shot = decode.Shot{OccurredAt_ms: t0 + 5000, PlayerID: 1, TeamID: 7, IsMake: true, Zone: 3,
+		HoopPlayerX_mm: 1500, HoopPlayerY_mm: 2000, Present: decode.HasHoopPlayerXY}
+	var bare decode.Message
+	bare.Kind = decode.KindShot
+	bare.Shot = decode.Shot{OccurredAt_ms: t0 + 6000, PlayerID: 1, TeamID: 7}
+	c, _, err := run(DefaultConfig(), Meta{}, merge(feed, []decode.Message{sh, bare}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := c.segs(SegFeedShot)
+	if len(shots) != 2 {
+		t.Fatalf("%d feed shots, want 2", len(shots))
+	}
+	wx, wy := court.NBA.ShotToCourt(court.East, 1500, 2000)
+	if g := shots[0]; g.StartX_m != wx || g.StartY_m != wy || g.EndX_m != wx || g.EndY_m != wy || wx == 0 {
+		t.Errorf("placed at (%g, %g)-(%g, %g), want (%g, %g)", g.StartX_m, g.StartY_m, g.EndX_m, g.EndY_m, wx, wy)
+	}
+	if g := shots[1]; g.StartX_m != 0 || g.StartY_m != 0 {
+		t.Errorf("a shot without hoop_player_x/y placed at (%g, %g)", g.StartX_m, g.StartY_m)
+	}
+}
