@@ -272,7 +272,7 @@ type liveSession struct {
 	// (token_data_types); nil when the server did not say.
 	tokenTypes []string
 
-	lastT_ms int64 // newest occurred_at received
+	lastT_ms int64 // newest occurred_at fed to the engine (received, or synthesised from REST)
 	// prev is the previous live id's feed, read on until this one's is
 	// acknowledged; handover is this one's, once a PLAY_NEXT / DRILL_NEXT
 	// is followed (see handoff).
@@ -971,6 +971,15 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 	if err := s.feed(data, m, now); err != nil {
 		return err
 	}
+	if t > 0 {
+		// The lag of the newest message received, not of this one: an
+		// out-of-order or replayed stats, shot or marker message is old
+		// by nature and says nothing about how far behind the feed is.
+		// Synthesised REST messages (inject) do not set it either.
+		if mt := s.cfg.Metrics; mt != nil {
+			mt.Lag.Set(float64(now.UnixMilli()-s.lastT_ms) / 1000)
+		}
+	}
 	switch m.Kind {
 	case decode.KindLocation, decode.KindStats, decode.KindShot:
 		s.lastData_ns.Store(now.UnixNano())
@@ -996,9 +1005,6 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	}
 	if t := m.OccurredAt_ms(); t > 0 {
 		s.lastT_ms = max(s.lastT_ms, t)
-		if mt := s.cfg.Metrics; mt != nil {
-			mt.Lag.Set(float64(now.UnixMilli()-t) / 1000)
-		}
 	}
 	if s.ovl != nil {
 		s.ovl.NoteInput(now)
