@@ -76,7 +76,13 @@
 // oldest frames (counted) and never slows the engine or other clients.
 // GET / is a self-contained preview page; /metrics serves Metrics;
 // /healthz a HealthReport. A NATSPublisher fans frames and events out to
-// stmotion.<live_id>.frames and stmotion.<live_id>.events.
+// stmotion.<live_id>.frames and stmotion.<live_id>.events. A NATS server
+// that is down, at the start or later, stops nothing: the client retries
+// every NATSReconnectWait, keeping up to NATSReconnectBuf_B of messages
+// for when it connects and dropping the rest; Metrics counts both
+// (stmotion_nats_published_messages_total,
+// stmotion_nats_dropped_messages_total) and each SessionResult carries
+// the totals.
 //
 // Lifetimes: OverlaySink and the engine run on the goroutine that reads
 // the feed; frames are copied before they cross to the broadcaster, and

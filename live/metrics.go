@@ -23,6 +23,8 @@ import (
 //	stmotion_overlay_frames_total              frames broadcast
 //	stmotion_overlay_dropped_frames_total      frames a slow client lost (oldest first)
 //	stmotion_overlay_latency_seconds           message entering the engine → frame written to a client
+//	stmotion_nats_published_messages_total     frames and events handed to the NATS client (NATSOptions.Metrics)
+//	stmotion_nats_dropped_messages_total       frames and events the NATS client refused (reconnect buffer full)
 type Metrics struct {
 	reg *prometheus.Registry
 
@@ -37,6 +39,8 @@ type Metrics struct {
 	Frames        prometheus.Counter
 	DroppedFrames prometheus.Counter
 	Latency       prometheus.Histogram
+	NATSPublished prometheus.Counter
+	NATSDropped   prometheus.Counter
 }
 
 // NewMetrics registers the metrics on a new registry (with the Go runtime
@@ -81,6 +85,12 @@ func NewMetrics() *Metrics {
 			Help:    "From the message that completed a frame entering the engine to the frame written to a client.",
 			Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25},
 		}),
+		NATSPublished: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_nats_published_messages_total", Help: "Frames and events handed to the NATS client (sent, or kept in its reconnect buffer while not connected).",
+		}),
+		NATSDropped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_nats_dropped_messages_total", Help: "Frames and events the NATS client refused (its reconnect buffer was full, or it was closed).",
+		}),
 	}
 	for _, k := range []string{"location", "stats", "shot", "marker", "ack", "pong"} {
 		m.MessagesIn.WithLabelValues(k) // present (at 0) before the first message
@@ -89,7 +99,7 @@ func NewMetrics() *Metrics {
 		m.GapFilled.WithLabelValues(k)
 	}
 	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ReconnectTime, m.Lag,
-		m.Clients, m.Frames, m.DroppedFrames, m.Latency,
+		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.NATSPublished, m.NATSDropped,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }

@@ -40,49 +40,107 @@ func subjectToken(id string) string {
 
 // NATSPublisher publishes frames and events to a NATS server. Publishing
 // never blocks the caller on the network: the NATS client buffers, and
-// while it reconnects it buffers up to its reconnect buffer (8 MiB) and
-// then drops (counted in Dropped). It is safe for concurrent use.
+// while it is not connected (the server is down at the start, or went
+// away) it keeps up to ReconnectBuf_B of messages for when it connects
+// and refuses the rest (counted in Dropped). It is safe for concurrent
+// use.
 type NATSPublisher struct {
 	nc      *nats.Conn
 	log     *slog.Logger
+	met     *Metrics
 	mu      sync.Mutex
 	buf     []byte
 	sent    atomic.Int64
 	dropped atomic.Int64
+	// failing is set while connection attempts fail, so that only the
+	// first failure of a run is logged as a warning.
+	failing atomic.Bool
 }
 
-// NewNATSPublisher connects to url (e.g. nats://127.0.0.1:4222), retrying
-// in the background if the server goes away.
-func NewNATSPublisher(url string, log *slog.Logger) (*NATSPublisher, error) {
+// NATSReconnectBuf_B is how much the NATS client keeps while it is not
+// connected (the client's default, 8 MiB: some minutes of frames at
+// DefaultOverlayRate_Hz).
+const NATSReconnectBuf_B = nats.DefaultReconnectBufSize
+
+// NATSReconnectWait is the pause between connection attempts.
+const NATSReconnectWait = 500 * time.Millisecond
+
+// NATSOptions configures NewNATSPublisher; the zero value works.
+type NATSOptions struct {
+	Logger *slog.Logger
+	// Metrics, when set, counts published and dropped messages
+	// (stmotion_nats_published_messages_total,
+	// stmotion_nats_dropped_messages_total).
+	Metrics *Metrics
+}
+
+// NewNATSPublisher connects to url (e.g. nats://127.0.0.1:4222). A server
+// that cannot be reached does not fail it: a live broadcast should start
+// and go on while its NATS is down, so the client keeps trying every
+// NATSReconnectWait, from the start and after any disconnection, logging
+// the first failed attempt and the connection once made. Only a url that
+// is not one (it does not parse) fails.
+func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
+	log := opt.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	p := &NATSPublisher{log: log, met: opt.Metrics}
 	nc, err := nats.Connect(url,
 		nats.Name("stmotion live"),
+		nats.RetryOnFailedConnect(true),
 		nats.MaxReconnects(-1),
-		nats.ReconnectWait(500*time.Millisecond),
+		nats.ReconnectWait(NATSReconnectWait),
+		nats.ReconnectBufSize(NATSReconnectBuf_B),
 		nats.Timeout(5*time.Second),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("live: nats disconnected", "err", err) }),
-		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("live: nats reconnected", "url", c.ConnectedUrl()) }),
+		nats.ConnectHandler(func(c *nats.Conn) {
+			p.failing.Store(false)
+			log.Info("live: nats connected", "url", c.ConnectedUrl())
+		}),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("live: nats disconnected; reconnecting", "err", err) }),
+		nats.ReconnectHandler(func(c *nats.Conn) {
+			p.failing.Store(false)
+			log.Info("live: nats connected", "url", c.ConnectedUrl())
+		}),
+		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
+			if !p.failing.Swap(true) {
+				log.Warn("live: nats server not reachable; publishing into the reconnect buffer and retrying",
+					"url", url, "retry_every", NATSReconnectWait, "buffer_B", NATSReconnectBuf_B, "err", err)
+				return
+			}
+			log.Debug("live: nats connect failed; retrying", "err", err)
+		}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("live: nats connect %s: %w", url, err)
 	}
-	return &NATSPublisher{nc: nc, log: log}, nil
+	p.nc = nc
+	return p, nil
 }
 
-// Sent is how many messages were handed to the NATS client.
+// Connected reports whether the client is connected to a server now.
+func (p *NATSPublisher) Connected() bool { return p.nc.IsConnected() }
+
+// Sent is how many messages were handed to the NATS client (sent, or
+// kept in its reconnect buffer while not connected).
 func (p *NATSPublisher) Sent() int64 { return p.sent.Load() }
 
-// Dropped is how many publishes the NATS client refused.
+// Dropped is how many publishes the NATS client refused: its reconnect
+// buffer was full, or the publisher was closed.
 func (p *NATSPublisher) Dropped() int64 { return p.dropped.Load() }
 
 func (p *NATSPublisher) publish(subject string, data []byte) {
 	if err := p.nc.Publish(subject, data); err != nil {
 		p.dropped.Add(1)
+		if p.met != nil {
+			p.met.NATSDropped.Inc()
+		}
 		return
 	}
 	p.sent.Add(1)
+	if p.met != nil {
+		p.met.NATSPublished.Inc()
+	}
 }
 
 // PublishFrame publishes an encoded frame to FramesSubject(liveID). The

@@ -1,8 +1,12 @@
 package live_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,7 +22,13 @@ import (
 // natsServer runs a real NATS server in-process on a free loopback port.
 func natsServer(t *testing.T) *server.Server {
 	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoLog: true, NoSigs: true})
+	return natsServerOn(t, server.RANDOM_PORT)
+}
+
+// natsServerOn runs a real NATS server in-process on a loopback port.
+func natsServerOn(t *testing.T, port int) *server.Server {
+	t.Helper()
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: port, NoLog: true, NoSigs: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +90,7 @@ func TestNATSFanOut(t *testing.T) {
 	}
 	sub.Flush()
 
-	pub, err := live.NewNATSPublisher(ns.ClientURL(), nil)
+	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +103,10 @@ func TestNATSFanOut(t *testing.T) {
 	r := joinOne(t, context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Overlay: ov, NATS: pub, Track: tc})
 	if err := pub.Flush(); err != nil {
 		t.Fatal(err)
+	}
+	if r.NATSPublished == 0 || r.NATSPublished > pub.Sent() || r.NATSDropped != 0 ||
+		!strings.Contains(r.String(), fmt.Sprintf("NATS so far: %d published, 0 dropped", r.NATSPublished)) {
+		t.Errorf("result %q: NATS %d published, %d dropped; want the publisher's counts (%d sent so far)", r.String(), r.NATSPublished, r.NATSDropped, pub.Sent())
 	}
 	pub.Close()
 	waitFor(t, "frames and events on NATS", func() bool {
@@ -123,5 +137,53 @@ func TestNATSFanOut(t *testing.T) {
 	}
 	if kinds["feed_shot"] != 2 {
 		t.Errorf("events by kind %v, want the 2 feed shots (session %s)", kinds, r.String())
+	}
+}
+
+// TestNATSServerDownAtStart: a publisher whose server is not up yet
+// starts anyway and keeps what it can (the reconnect buffer) for when the
+// server comes; what does not fit is dropped and counted, on the
+// publisher and in Metrics, and what was kept reaches the server.
+func TestNATSServerDownAtStart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens there now
+	met := live.NewMetrics()
+	pub, err := live.NewNATSPublisher(fmt.Sprintf("nats://127.0.0.1:%d", port), live.NATSOptions{Metrics: met})
+	if err != nil {
+		t.Fatalf("server down at the start: %v; want a publisher that retries", err)
+	}
+	defer pub.Close()
+	if pub.Connected() {
+		t.Fatal("connected with no server")
+	}
+	// More than the reconnect buffer holds, in 64 KiB messages.
+	msg := bytes.Repeat([]byte("x"), 64<<10)
+	n := int64(live.NATSReconnectBuf_B/len(msg) + 16)
+	for range n {
+		pub.PublishEvent("g1", msg)
+	}
+	sent, dropped := pub.Sent(), pub.Dropped()
+	if sent == 0 || dropped == 0 || sent+dropped != n {
+		t.Fatalf("%d published with the server down: %d kept, %d dropped; want some of each, adding up", n, sent, dropped)
+	}
+	if p, d := counterValue(t, met, "stmotion_nats_published_messages_total"), counterValue(t, met, "stmotion_nats_dropped_messages_total"); p != float64(sent) || d != float64(dropped) {
+		t.Errorf("metrics published %g dropped %g; want %d, %d", p, d, sent, dropped)
+	}
+
+	ns := natsServerOn(t, port)
+	waitFor(t, "the publisher to connect", pub.Connected)
+	if err := pub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	vz, err := ns.Varz(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vz.InMsgs != sent {
+		t.Errorf("server received %d messages, want the %d kept while it was down", vz.InMsgs, sent)
 	}
 }

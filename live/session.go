@@ -77,7 +77,9 @@ type SessionConfig struct {
 	// function it returns, if not nil, sees every message just before the
 	// engine does (e.g. to pass feed shots to a possession detector).
 	Attach func(sess *track.Session, meta track.Meta) (onMessage func(*decode.Message), err error)
-	// Overlay, NATS, Metrics and Health are optional outputs.
+	// Overlay, NATS, Metrics and Health are optional outputs. NATS is
+	// the publisher the Overlay publishes frames and events to (give it
+	// as OverlayOptions.NATS too); its counts go into each SessionResult.
 	Overlay *Overlay
 	NATS    *NATSPublisher
 	Metrics *Metrics
@@ -155,6 +157,11 @@ type SessionResult struct {
 	// of the next one; OfflineMax the longest such gap.
 	Offline, OfflineMax time.Duration
 	Next                string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
+	// NATSPublished and NATSDropped are SessionConfig.NATS's Sent and
+	// Dropped as this live id ended: totals of the publisher (over every
+	// live id of the Join so far), 0 without NATS.
+	NATSPublished, NATSDropped int64
+	nats                       bool // SessionConfig.NATS was set: String reports the counts
 }
 
 // Join joins a live event and stays joined until the feed ends (the
@@ -429,6 +436,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	}
 	if ferr == nil {
 		ferr = cerr
+	}
+	if p := s.cfg.NATS; p != nil {
+		s.res.nats, s.res.NATSPublished, s.res.NATSDropped = true, p.Sent(), p.Dropped()
 	}
 	return &s.res, ferr
 }
@@ -1339,6 +1349,9 @@ func (r *SessionResult) String() string {
 		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
 	if r.HandoverLost > 0 {
 		line += fmt.Sprintf(", %d lost at the handover", r.HandoverLost)
+	}
+	if r.nats {
+		line += fmt.Sprintf("; NATS so far: %d published, %d dropped", r.NATSPublished, r.NATSDropped)
 	}
 	return line
 }

@@ -63,6 +63,11 @@ Served on --listen (localhost unless told otherwise):
   /metrics   Prometheus metrics
   /healthz   JSON health
 --nats URL publishes frames and events to stmotion.<live_id>.frames / .events.
+A NATS server that is down, at the start too, does not stop the session:
+the client logs it, retries every 0.5 s and keeps up to 8 MiB of messages
+for when it connects; what does not fit is dropped and counted
+(stmotion_nats_published_messages_total and
+stmotion_nats_dropped_messages_total on /metrics, and in each result line).
 
 Credentials come from --user/--secret or SHOTTRACKER_USER/SHOTTRACKER_SECRET
 (never printed). --demo starts a local mock API on the built-in sample
@@ -74,7 +79,8 @@ ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
 them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
 As each live id ends, a line with its counts (messages, duplicates,
-gap-filled, reconnects) and its bundle goes to stdout, and to stderr the
+gap-filled, reconnects; with --nats, the NATS messages published and
+dropped so far) and its bundle goes to stdout, and to stderr the
 warnings analyze would give about what the feed lacked (no locations, no
 ball, a roster that misses the sensors, a clock never live). Ctrl-C
 flushes everything and exits cleanly.
@@ -224,7 +230,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	health := &live.Health{}
 	var pub *live.NATSPublisher
 	if natsURL != "" {
-		if pub, err = live.NewNATSPublisher(natsURL, log); err != nil {
+		if pub, err = live.NewNATSPublisher(natsURL, live.NATSOptions{Logger: log, Metrics: metrics}); err != nil {
 			return err
 		}
 		defer pub.Close()
