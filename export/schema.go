@@ -111,7 +111,7 @@ var tableFields = [NumTables][]arrow.Field{
 		col("player_id", i64), col("team_id", i64), col("to_player_id", i64),
 		col("start_x_m", f64), col("start_y_m", f64), col("end_x_m", f64), col("end_y_m", f64),
 		col("length_m", f64), col("speed_mps", f64), col("made", boo), col("is_3point", boo),
-		col("zone", u8), col("label", str),
+		col("zone", u8), col("label", str), col("next_live_id", str),
 	},
 	TableShots: {
 		col("t", tsMs), col("period", i32), col("player_id", i64), col("team_id", i64),

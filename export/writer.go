@@ -252,7 +252,7 @@ func (w *Writer) Segment(s *track.Segment) error {
 		r.str(s.Type.String()).ts(s.Start_ms).ts(s.End_ms).i32(s.Period).
 			i64(s.PlayerID).i64(s.TeamID).i64(s.ToPlayerID).
 			f64(s.StartX_m).f64(s.StartY_m).f64(s.EndX_m).f64(s.EndY_m).
-			f64(s.Length_m).f64(s.Speed_mps).bool(s.Made).bool(s.Is3Point).u8(s.Zone).str(s.Label)
+			f64(s.Length_m).f64(s.Speed_mps).bool(s.Made).bool(s.Is3Point).u8(s.Zone).str(s.Label).str(s.NextLiveID)
 	}
 	if err := w.tables[t].rowDone(); err != nil {
 		return w.fail(err)

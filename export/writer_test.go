@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,6 +106,7 @@ func fakeSegments() []track.Segment {
 		{Type: track.SegTeamPossession, Start_ms: 1_700_000_001_000, End_ms: 1_700_000_009_000, TeamID: 7, Touches: 3, Period: 1},
 		{Type: track.SegPass, Start_ms: 1_700_000_003_500, End_ms: 1_700_000_004_000, PlayerID: 100, ToPlayerID: 101, TeamID: 7, Length_m: 6.5},
 		{Type: track.SegMarker, Start_ms: 1_700_000_000_000, End_ms: 1_700_000_000_000, Label: "LIVE"},
+		{Type: track.SegMarker, Start_ms: 1_700_000_009_000, End_ms: 1_700_000_009_000, Label: "PLAY_NEXT", NextLiveID: "next-half"},
 		{Type: track.SegFeedShot, Start_ms: 1_700_000_005_000, PlayerID: 100, TeamID: 7, StartX_m: 10, StartY_m: 2, Made: true, Zone: 5},
 		{Type: track.SegDistCheck, Start_ms: 1_700_000_006_000, PlayerID: 100, TeamID: 7, FeedDist_cm: 110, EngineDist_cm: 100},
 	}
@@ -179,7 +181,7 @@ func TestWriterParquetRoundTrip(t *testing.T) {
 	w := writeSession(t, dir, n, WithAllocator(mem), WithBatchRows(1000))
 
 	wantRows := map[Table]int64{
-		TableSamples: n, TablePlayers: 1, TablePossessions: 2, TableEvents: 2, TableShots: 1,
+		TableSamples: n, TablePlayers: 1, TablePossessions: 2, TableEvents: 3, TableShots: 1,
 		TableBoxScore: 1, TableDistCheck: 1, TableHeatmaps: 1, TableQuality: 1,
 	}
 	// The reader's allocator is checked too, except for samples: arrow-go's
@@ -800,5 +802,27 @@ func TestWriterSmallTableRowGroups(t *testing.T) {
 			}
 		}
 		tbl.Release()
+	}
+}
+
+// The events table carries the live id a PLAY_NEXT marker names, and ""
+// for every other event.
+func TestWriterEventsNextLiveID(t *testing.T) {
+	w := writeSession(t, t.TempDir(), 10)
+	tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableEvents])
+	defer tbl.Release()
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	var got []string
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		labels := rec.Column(rec.Schema().FieldIndices("label")[0]).(*array.String)
+		next := rec.Column(rec.Schema().FieldIndices("next_live_id")[0]).(*array.String)
+		for i := range int(rec.NumRows()) {
+			got = append(got, labels.Value(i)+"→"+next.Value(i))
+		}
+	}
+	if want := []string{"→", "LIVE→", "PLAY_NEXT→next-half"}; !slices.Equal(got, want) {
+		t.Errorf("events label→next_live_id %q, want %q", got, want)
 	}
 }

@@ -251,7 +251,7 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	}
 	for r.reader.Next(&m) {
 		r.onMsg(&m)
-		if err := r.sess.Feed(&m); err != nil {
+		if err := r.sess.FeedLine(&m, r.reader.Line()); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", r.b.MessagesPath, r.reader.LineNumber(), err)
 		}
 		if n++; n&0xfff == 0 && ctx.Err() != nil {

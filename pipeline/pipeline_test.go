@@ -589,3 +589,41 @@ func TestPossessionWithoutCourt(t *testing.T) {
 		t.Errorf("quality.no_court not set")
 	}
 }
+
+// TestNextLiveID: a recording that ends with a PLAY_NEXT (a first half
+// as `stmotion live` records it) gives a marker segment naming the next
+// live id (the events table's next_live_id): analyze reads it from the
+// line.
+func TestNextLiveID(t *testing.T) {
+	path := smallBundle(t, t.TempDir())
+	f, err := os.OpenFile(filepath.Join(path, decode.BundleMessages), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const next = "7d3c1a52-5e0f-4c1a-9b7e-0000000000b2"
+	fmt.Fprintf(f, `{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", int64(1)<<41, next)
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &segmentSink{}
+	r, err := OpenEngine(b, "halves", Options{}, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range sink.segs {
+		if g.Type == track.SegMarker && g.Label == "PLAY_NEXT" {
+			got = append(got, g.NextLiveID)
+		}
+	}
+	if len(got) != 1 || got[0] != next {
+		t.Errorf("PLAY_NEXT marker segments name %q, want [%s]", got, next)
+	}
+}

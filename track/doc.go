@@ -7,7 +7,7 @@
 // # Using it
 //
 //	s, err := track.NewSession(track.DefaultConfig(), track.Meta{Roster: teams, Court: c}, sinks...)
-//	for each decoded message m, in arrival order: s.Feed(&m)
+//	for each decoded message m, in arrival order: s.FeedLine(&m, line) (or s.Feed(&m))
 //	sum, err := s.Close()
 //
 // Sinks receive Sample rows (one per sensor per tick of a uniform grid),

@@ -27,8 +27,9 @@ type timeline struct {
 }
 
 type pendingMarker struct {
-	t   int64
-	typ decode.MarkerType
+	t    int64
+	typ  decode.MarkerType
+	next string // PLAY_NEXT / DRILL_NEXT: the live id named
 }
 
 // maxPendingMarkers bounds the queue; beyond it the oldest marker is
@@ -83,7 +84,7 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 	}
 }
 
-func (s *Session) marker(m *decode.Marker) error {
+func (s *Session) marker(m *decode.Marker, line []byte) error {
 	if m.Type == decode.MarkerUnknown {
 		s.q.Unknown++
 		return nil
@@ -104,6 +105,10 @@ func (s *Session) marker(m *decode.Marker) error {
 	tl.pending = append(tl.pending, pendingMarker{})
 	copy(tl.pending[i+1:], tl.pending[i:])
 	tl.pending[i] = pendingMarker{t: m.OccurredAt_ms, typ: m.Type}
+	if (m.Type == decode.MarkerPlayNext || m.Type == decode.MarkerDrillNext) && m.LiveID.Len() > 0 {
+		// A few per game: the copy is cheap.
+		tl.pending[i].next = string(m.LiveID.AppendUnescaped(nil, line))
+	}
 	return nil
 }
 
@@ -115,7 +120,7 @@ func (s *Session) applyMarker(p pendingMarker) error {
 		o.Clock(p.t, tl.samplePeriod(), tl.clock)
 	}
 	g := &s.seg
-	*g = Segment{Type: SegMarker, Start_ms: p.t, End_ms: p.t, Period: tl.samplePeriod(), Label: p.typ.String()}
+	*g = Segment{Type: SegMarker, Start_ms: p.t, End_ms: p.t, Period: tl.samplePeriod(), Label: p.typ.String(), NextLiveID: p.next}
 	if g.Period == 0 {
 		g.Period = tl.period
 	}

@@ -225,7 +225,13 @@ func (s *Session) Window_ms() int64 {
 // message and its input bytes may be reused after Feed returns. Bad or
 // unknown content is counted in Quality, never an error: Feed fails only
 // when a sink or analyzer does, or after Close.
-func (s *Session) Feed(m *decode.Message) error {
+func (s *Session) Feed(m *decode.Message) error { return s.FeedLine(m, nil) }
+
+// FeedLine is Feed for a message decoded from line (the input its spans
+// refer to): the one text the engine keeps from a message, the next live
+// id a PLAY_NEXT / DRILL_NEXT marker names (Segment.NextLiveID), is read
+// from it. Feed leaves that id empty.
+func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
@@ -239,7 +245,7 @@ func (s *Session) Feed(m *decode.Message) error {
 	case decode.KindStats:
 		return s.stats(&m.Stats)
 	case decode.KindMarker:
-		return s.marker(&m.Marker)
+		return s.marker(&m.Marker, line)
 	case decode.KindShot:
 		return s.shot(&m.Shot)
 	case decode.KindAck, decode.KindPong, decode.KindError:

@@ -119,6 +119,10 @@ type Segment struct {
 	Is3Point   bool  // shots
 	Zone       uint8 // shots
 	Label      string
+	// NextLiveID is the live id a PLAY_NEXT / DRILL_NEXT marker names:
+	// where the session continues ("" for other segments, and when the
+	// marker names none or was fed without its input, see FeedLine).
+	NextLiveID string
 	// DIST cross-check (SegDistCheck).
 	FeedDist_cm   float64
 	EngineDist_cm float64
