@@ -76,7 +76,10 @@
 // oldest frames (counted) and never slows the engine or other clients.
 // GET / is a self-contained preview page; /metrics serves Metrics;
 // /healthz a HealthReport. A NATSPublisher fans frames and events out to
-// stmotion.<live_id>.frames and stmotion.<live_id>.events. A NATS server
+// stmotion.<live_id>.frames and stmotion.<live_id>.events; each live id's
+// events open with session_start and close with session_end, which, like
+// the PLAY_NEXT / DRILL_NEXT marker event, names the next live id
+// ("next_live_id": see FramesSubject). A NATS server
 // that is down, at the start or later, stops nothing: the client retries
 // every NATSReconnectWait, keeping up to NATSReconnectBuf_B of messages
 // for when it connects and dropping the rest; Metrics counts both

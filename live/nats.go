@@ -17,7 +17,22 @@ import (
 // NATS subjects: stmotion.<live_id>.frames carries every overlay frame
 // (the JSON of AppendFrameJSON, unfiltered) and stmotion.<live_id>.events
 // the engine's segments (possessions, passes, shots, markers, DIST
-// checks, ...) as JSON objects (see AppendSegmentJSON).
+// checks, ...) as JSON objects (see AppendSegmentJSON), between the two
+// events Join publishes for each live id (with SessionConfig.NATS):
+//
+//	{"live_id":"…","event":"session_start","wall_ms":…,"prev_live_id":"…"}
+//	{"live_id":"…","event":"session_end","wall_ms":…,"next_live_id":"…","messages":…}
+//
+// session_start once the live id is subscribed to and its engine is
+// ready; session_end once it has ended (its feed closed, the live id is
+// no longer active, the join was cancelled or failed). wall_ms is the
+// wall clock (epoch ms); prev_live_id the live id Join followed to this
+// one ("" for the first); next_live_id the live id a PLAY_NEXT /
+// DRILL_NEXT of this one named ("" when none), whose subjects come next
+// unless Join does not follow it (NoFollow, MaxFollow); messages, the
+// websocket messages received. A subscriber goes from one live id's
+// subjects to the next's with next_live_id, here or on the PLAY_NEXT /
+// DRILL_NEXT marker event.
 func FramesSubject(liveID string) string { return "stmotion." + subjectToken(liveID) + ".frames" }
 
 // EventsSubject is the events subject of a live id.
@@ -157,8 +172,8 @@ func (p *NATSPublisher) PublishSegment(liveID string, g *track.Segment) {
 	p.mu.Unlock()
 }
 
-// PublishEvent publishes a raw JSON event (e.g. "session_start") to
-// EventsSubject(liveID).
+// PublishEvent publishes a raw JSON event to EventsSubject(liveID). Join
+// publishes its session_start and session_end events with it.
 func (p *NATSPublisher) PublishEvent(liveID string, data []byte) {
 	p.publish(EventsSubject(liveID), data)
 }
@@ -179,7 +194,9 @@ func (p *NATSPublisher) Close() error {
 //	 "end_x_m":…,"end_y_m":…,"length_m":…,"speed_mps":…,"period":1,
 //	 "made":false,"is_3point":false,"zone":0,"label":""}
 //
-// DIST checks add "feed_dist_cm" and "engine_dist_cm".
+// DIST checks add "feed_dist_cm" and "engine_dist_cm"; PLAY_NEXT and
+// DRILL_NEXT markers (label) add "next_live_id", the live id the event
+// continues under.
 func AppendSegmentJSON(dst []byte, liveID string, g *track.Segment) []byte {
 	dst = append(dst, `{"live_id":`...)
 	dst = appendJSONString(dst, liveID)
@@ -220,5 +237,35 @@ func AppendSegmentJSON(dst []byte, liveID string, g *track.Segment) []byte {
 		dst = append(dst, `,"engine_dist_cm":`...)
 		dst = appendFloat(dst, g.EngineDist_cm, 1)
 	}
+	if g.NextLiveID != "" {
+		dst = append(dst, `,"next_live_id":`...)
+		dst = appendJSONString(dst, g.NextLiveID)
+	}
+	return append(dst, '}')
+}
+
+// appendSessionStartJSON appends the session_start event of liveID (see
+// FramesSubject); wall_ms is the wall clock, epoch ms.
+func appendSessionStartJSON(dst []byte, liveID string, wall_ms int64, prevLiveID string) []byte {
+	dst = append(dst, `{"live_id":`...)
+	dst = appendJSONString(dst, liveID)
+	dst = append(dst, `,"event":"session_start","wall_ms":`...)
+	dst = strconv.AppendInt(dst, wall_ms, 10)
+	dst = append(dst, `,"prev_live_id":`...)
+	dst = appendJSONString(dst, prevLiveID)
+	return append(dst, '}')
+}
+
+// appendSessionEndJSON appends the session_end event of liveID (see
+// FramesSubject).
+func appendSessionEndJSON(dst []byte, liveID string, wall_ms int64, nextLiveID string, messages int64) []byte {
+	dst = append(dst, `{"live_id":`...)
+	dst = appendJSONString(dst, liveID)
+	dst = append(dst, `,"event":"session_end","wall_ms":`...)
+	dst = strconv.AppendInt(dst, wall_ms, 10)
+	dst = append(dst, `,"next_live_id":`...)
+	dst = appendJSONString(dst, nextLiveID)
+	dst = append(dst, `,"messages":`...)
+	dst = strconv.AppendInt(dst, messages, 10)
 	return append(dst, '}')
 }

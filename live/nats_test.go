@@ -187,3 +187,85 @@ func TestNATSServerDownAtStart(t *testing.T) {
 		t.Errorf("server received %d messages, want the %d kept while it was down", vz.InMsgs, sent)
 	}
 }
+
+// TestNATSSessionEvents: each live id's events subject opens with
+// session_start and closes with session_end, and the PLAY_NEXT marker
+// event and session_end name the next live id, whose subject a
+// subscriber then reads (its session_start names the live id before).
+func TestNATSSessionEvents(t *testing.T) {
+	ns := natsServer(t)
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{})
+	sub, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	var mu sync.Mutex
+	events := map[string][]map[string]any{} // by subject
+	if _, err := sub.Subscribe("stmotion.*.events", func(m *nats.Msg) {
+		var e map[string]any
+		if err := json.Unmarshal(m.Data, &e); err != nil {
+			t.Errorf("event does not parse: %v: %s", err, m.Data)
+		}
+		mu.Lock()
+		events[m.Subject] = append(events[m.Subject], e)
+		mu.Unlock()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sub.Flush()
+	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	ov := live.NewOverlay(live.OverlayOptions{NATS: pub})
+	defer ov.Close()
+	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Overlay: ov, NATS: pub, MaxFollow: 1})
+	if err != nil || len(res) != 2 || res[0].Next != tinyHalfID || res[1].LiveID != tinyHalfID || res[1].Next != "" {
+		t.Fatalf("Join: %v, results %+v; want %s then %s", err, res, srv.LiveID(), tinyHalfID)
+	}
+	if err := pub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	first, second := live.EventsSubject(srv.LiveID()), live.EventsSubject(tinyHalfID)
+	ended := func(subject string) bool {
+		es := events[subject]
+		return len(es) > 0 && es[len(es)-1]["event"] == "session_end"
+	}
+	waitFor(t, "both live ids' session_end", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return ended(first) && ended(second)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for _, c := range []struct {
+		subject, id, prev, next string
+		messages                int64
+	}{
+		{first, srv.LiveID(), "", tinyHalfID, res[0].Messages},
+		{second, tinyHalfID, srv.LiveID(), "", res[1].Messages},
+	} {
+		es := events[c.subject]
+		start, end := es[0], es[len(es)-1]
+		if start["event"] != "session_start" || start["live_id"] != c.id || start["prev_live_id"] != c.prev || start["wall_ms"] == nil {
+			t.Errorf("%s: first event %v, want session_start of %s after %q", c.subject, start, c.id, c.prev)
+		}
+		if end["live_id"] != c.id || end["next_live_id"] != c.next || end["messages"] != float64(c.messages) {
+			t.Errorf("%s: last event %v, want session_end of %s naming %q, %d messages", c.subject, end, c.id, c.next, c.messages)
+		}
+		var nexts []any
+		for _, e := range es[1 : len(es)-1] {
+			if e["event"] == "session_start" || e["event"] == "session_end" {
+				t.Errorf("%s: session event %v between the first and the last", c.subject, e)
+			}
+			if e["event"] == "marker" && e["label"] == "PLAY_NEXT" {
+				nexts = append(nexts, e["next_live_id"])
+			}
+		}
+		if c.next != "" && (len(nexts) != 1 || nexts[0] != c.next) {
+			t.Errorf("%s: PLAY_NEXT marker events name %v, want [%s]", c.subject, nexts, c.next)
+		}
+	}
+}

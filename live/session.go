@@ -79,7 +79,9 @@ type SessionConfig struct {
 	Attach func(sess *track.Session, meta track.Meta) (onMessage func(*decode.Message), err error)
 	// Overlay, NATS, Metrics and Health are optional outputs. NATS is
 	// the publisher the Overlay publishes frames and events to (give it
-	// as OverlayOptions.NATS too); its counts go into each SessionResult.
+	// as OverlayOptions.NATS too): Join publishes each live id's
+	// session_start and session_end events to it (see FramesSubject), and
+	// its counts go into each SessionResult.
 	Overlay *Overlay
 	NATS    *NATSPublisher
 	Metrics *Metrics
@@ -219,7 +221,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	defer cfg.Health.set(func(h *Health) { h.done, h.connected = true, false })
 	var results []SessionResult
 	visited := map[string]bool{}
-	id := cfg.LiveID
+	id, from := cfg.LiveID, ""
 	// prev is the feed of the live id just left, still read until the
 	// next one's feed is up (see handoff).
 	var prev *handoff
@@ -230,7 +232,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}()
 	for follows := 0; ; follows++ {
 		visited[id] = true
-		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev}
+		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from}
 		res, err := s.run(ctx)
 		prev = s.handover
 		if res != nil {
@@ -255,7 +257,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 			return results, nil
 		}
 		cfg.Logger.Info("live: following to the next live id", "from", id, "next", res.Next)
-		id = res.Next
+		from, id = id, res.Next
 	}
 }
 
@@ -263,6 +265,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 type liveSession struct {
 	cfg    *SessionConfig
 	liveID string
+	from   string // the live id Join followed to this one, "" for the first
 	log    *slog.Logger
 
 	rec   *Recorder
@@ -403,6 +406,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	}
 	s.dd = newDedup(s.eng.Window_ms())
 
+	if p := s.cfg.NATS; p != nil {
+		p.PublishEvent(s.liveID, appendSessionStartJSON(nil, s.liveID, time.Now().UnixMilli(), s.from))
+	}
 	ferr := s.feedLoop(ctx, sub.Token)
 	if s.join != nil && ferr == nil {
 		// The feed gave no data message to place the join's state
@@ -438,6 +444,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		ferr = cerr
 	}
 	if p := s.cfg.NATS; p != nil {
+		// After the engine's Close: its last segments are out, and
+		// session_end is the live id's last event.
+		p.PublishEvent(s.liveID, appendSessionEndJSON(nil, s.liveID, time.Now().UnixMilli(), s.res.Next, s.res.Messages))
 		s.res.nats, s.res.NATSPublished, s.res.NATSDropped = true, p.Sent(), p.Dropped()
 	}
 	return &s.res, ferr
@@ -1022,7 +1031,7 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	if s.onMsg != nil {
 		s.onMsg(m)
 	}
-	return s.eng.Feed(m)
+	return s.eng.FeedLine(m, data)
 }
 
 // armJoin fetches the event's REST state once the first connection is

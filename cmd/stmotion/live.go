@@ -62,7 +62,11 @@ Served on --listen (localhost unless told otherwise):
   /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball)
   /metrics   Prometheus metrics
   /healthz   JSON health
---nats URL publishes frames and events to stmotion.<live_id>.frames / .events.
+--nats URL publishes frames and events to stmotion.<live_id>.frames / .events;
+each live id's events open with a session_start event and close with a
+session_end, which names the next live id ("next_live_id", as the
+PLAY_NEXT / DRILL_NEXT marker event does): a subscriber follows the game
+from one half's subjects to the next's.
 A NATS server that is down, at the start too, does not stop the session:
 the client logs it, retries every 0.5 s and keeps up to 8 MiB of messages
 for when it connects; what does not fit is dropped and counted
