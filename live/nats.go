@@ -181,9 +181,17 @@ func (p *NATSPublisher) PublishEvent(liveID string, data []byte) {
 // Flush waits until the server has received everything published.
 func (p *NATSPublisher) Flush() error { return p.nc.FlushTimeout(5 * time.Second) }
 
-// Close flushes and disconnects.
+// Close sends what the client holds, waiting up to 5 s for the server
+// to have it when connected, and disconnects. Close returns once that
+// is done (the client's Drain would go on in the background, and a
+// command that returns after Close would exit before it ends). What the
+// reconnect buffer holds when the server is unreachable is lost.
 func (p *NATSPublisher) Close() error {
-	err := p.nc.Drain()
+	var err error
+	if p.nc.IsConnected() {
+		err = p.nc.FlushTimeout(5 * time.Second)
+	}
+	p.nc.Close()
 	return err
 }
 

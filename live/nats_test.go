@@ -269,3 +269,30 @@ func TestNATSSessionEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestNATSCloseSends: when Close returns, the server has every message
+// published before it and the publisher is disconnected (a command
+// exits right after Close).
+func TestNATSCloseSends(t *testing.T) {
+	ns := natsServer(t)
+	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the publisher to connect", pub.Connected)
+	msg := bytes.Repeat([]byte("x"), 16<<10)
+	const n = 256 // 4 MiB: more than one write
+	for range n {
+		pub.PublishFrame("g1", msg)
+	}
+	if err := pub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	vz, err := ns.Varz(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vz.InMsgs != n || pub.Connected() {
+		t.Errorf("after Close: server has %d of %d messages, publisher connected %v; want all, and disconnected", vz.InMsgs, n, pub.Connected())
+	}
+}
