@@ -228,7 +228,9 @@ func ReadCourt(path string) ([]byte, error) {
 // ReadRoster reads a roster from the file at path, for inputs that have
 // none of their own (Bundle.Supply): a /_subscribe body (a subscribe.json,
 // of which the teams are what analysis uses) or a bare JSON array of teams
-// as in its "teams". A file that has no team is an error.
+// as in its "teams". A file that has no team, or no player in any team,
+// is an error (a live.json or a truth.json given by mistake parses as one
+// with no players).
 func ReadRoster(path string) (*Subscribe, error) {
 	data, err := readBody(path)
 	if err != nil {
@@ -245,6 +247,13 @@ func ReadRoster(path string) (*Subscribe, error) {
 	}
 	if len(sub.Teams) == 0 {
 		return nil, fmt.Errorf("decode: roster file %s: no teams (want a subscribe.json, or a JSON array of teams with their players)", path)
+	}
+	players := 0
+	for _, t := range sub.Teams {
+		players += len(t.Players)
+	}
+	if players == 0 {
+		return nil, fmt.Errorf("decode: roster file %s: %d teams but no players (want a subscribe.json, or a JSON array of teams with their players)", path, len(sub.Teams))
 	}
 	return sub, nil
 }

@@ -178,6 +178,7 @@ func TestReadCourtRosterSupply(t *testing.T) {
 		"bad.json":                 `{"nw":`,
 		"no-teams.json":            `{"xne":1}`,
 		"empty-array.json":         `[]`,
+		"no-players.json":          `{"teams":[{"id":461,"name":"x"}]}`,
 		"game.jsonl":               testLine,
 		"bundle/" + BundleMessages: testLine,
 		"bundle/" + BundleCourt:    `{"own":1}`,
@@ -204,6 +205,7 @@ func TestReadCourtRosterSupply(t *testing.T) {
 		{func(p string) error { _, err := ReadRoster(p); return err }, "bad.json", "roster file"},
 		{func(p string) error { _, err := ReadRoster(p); return err }, "no-teams.json", "no teams"},
 		{func(p string) error { _, err := ReadRoster(p); return err }, "empty-array.json", "no teams"},
+		{func(p string) error { _, err := ReadRoster(p); return err }, "no-players.json", "no players"},
 	} {
 		err := c.read(p(c.name))
 		if err == nil || !strings.HasPrefix(err.Error(), "decode: ") || !strings.Contains(err.Error(), p(c.name)) || !strings.Contains(err.Error(), c.want) {

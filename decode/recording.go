@@ -87,7 +87,8 @@ type RecordingStats struct {
 // Reader reads a recording: JSONL, one ShotTracker message per line, as
 // received, plain or compressed with gzip or zstd (detected from the first
 // bytes, not the file name). It accepts LF and CRLF line endings, blank
-// lines and a last line without a newline, in constant memory.
+// lines, a last line without a newline and a UTF-8 byte order mark at the
+// start, in constant memory.
 //
 // A line that fails to decode is counted, reported (OnBadLine, BadLines)
 // with its 1-based line number in Error.Line, and skipped: the messages
@@ -107,6 +108,7 @@ type Reader struct {
 	eof        bool  // src is exhausted (or failed: see readErr)
 	readErr    error // the error that ended src, other than io.EOF
 	emptyReads int
+	bomDone    bool // the start was checked for a UTF-8 byte order mark
 
 	line   []byte
 	lineNo int64
@@ -199,6 +201,7 @@ func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
 			r.w = copy(r.buf, b)
 			r.stats.Bytes = int64(r.w)
 			r.src = src
+			r.skipBOM()
 		} else {
 			r.src = br
 		}
@@ -452,7 +455,26 @@ func (r *Reader) fill() {
 	default:
 		r.emptyReads = 0
 	}
+	r.skipBOM()
 }
+
+// skipBOM skips a UTF-8 byte order mark at the start of the text, once
+// enough of it is in buf to tell. A text editor on Windows may start a
+// file with one, which is no JSON: the first line would be a bad line.
+func (r *Reader) skipBOM() {
+	if r.bomDone || r.w-r.r < len(utf8BOM) && !r.eof {
+		return
+	}
+	r.bomDone = true
+	if r.lineNo == 0 && bytes.HasPrefix(r.buf[r.r:r.w], utf8BOM) {
+		r.r += len(utf8BOM)
+		r.scanned = max(r.scanned-len(utf8BOM), 0)
+	}
+}
+
+// utf8BOM is the UTF-8 byte order mark, skipped at the start of a
+// recording.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Line returns the line of the last message Next (or NextLine) returned,
 // without its line ending. It is valid until the next call to Next; Spans

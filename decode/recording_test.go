@@ -125,6 +125,18 @@ func TestReaderPathologies(t *testing.T) {
 			stats: RecordingStats{Lines: 4, Bad: 2, TooLong: 2, Messages: 2},
 		},
 		{
+			name: "byte order mark", in: "\ufeff" + loc(1) + "\n" + loc(2) + "\n",
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{name: "byte order mark alone", in: "\ufeff"},
+		{
+			name: "byte order mark inside is no JSON", in: loc(1) + "\n\ufeff" + loc(2) + "\n",
+			want:  []string{"1:location:1"},
+			bad:   []string{"2:" + ErrSyntax.Error()},
+			stats: RecordingStats{Lines: 2, Bad: 1, Messages: 1},
+		},
+		{
 			name: "other kinds", in: `{"type":"pong"}` + "\n" + `{"type":"whatever","data":{}}` + "\n" + `{"type":"marker","data":{"occurred_at":7,"type":"LIVE"}}`,
 			want:  []string{"1:pong:0", "2:unknown:0", "3:marker:7"},
 			stats: RecordingStats{Lines: 3, Messages: 3},
