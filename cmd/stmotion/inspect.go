@@ -28,9 +28,11 @@ const inspectUsage = `Usage: stmotion inspect [flags] FILE...
 Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
 from the content; - is standard input) or session bundle directory and
 prints what it holds: lines and messages by type, the time span, the
-sensors (players and balls, with ids, roster names from a bundle or from
+sensors (players and balls: ids, roster names from a bundle or from
 --roster, sample counts, the median interval and the sample rate from the
-intervals near it, so gaps do not count), the markers in order, unknown
+intervals near it, so that gaps do not count, and the samples older than
+the one before or at its time, "backwards" and "repeats", which take no
+part in the intervals), the markers in order, unknown
 message types / sensor types / stat keys / classifications / markers, and
 the bad lines with the first few errors (FILE:LINE: error). Bad lines are
 counted and skipped, not fatal. Location samples whose timestamp is
@@ -40,7 +42,9 @@ the time span and the gaps, and so are other messages' impossible
 timestamps out of the time span.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
-truncated .gz, say); what was read before is still reported. It is 2 for a
+truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
+read is reported up to there; a second Ctrl-C ends it at once, as when
+it waits for input); what was read before is still reported. It is 2 for a
 bad command line (no FILE, an unknown flag or a value out of range) and
 for a --roster that cannot be used, before any FILE is read.
 
@@ -54,23 +58,21 @@ const inspectMaxLineMax = 1 << 30
 // inspectMaxMarkers bounds the markers kept per file.
 const inspectMaxMarkers = 1000
 
-// inspectHistMax_ms is the largest sample interval the rate histogram
-// holds exactly; longer intervals are gaps and only counted.
-const inspectHistMax_ms = 2048
-
 // sensorKey identifies a sensor: ids are only unique per type.
 type sensorKey struct {
 	sensor decode.SensorType
 	id     int64
 }
 
-// sensorAcc accumulates one sensor's samples in constant memory: the
-// interval distribution is a histogram in whole ms.
+// sensorAcc accumulates one sensor's samples. The intervals are counted
+// by their length in whole ms: a feed has few distinct ones, so the
+// memory is small whatever the recording's length (and nothing for a
+// sensor seen once).
 type sensorAcc struct {
-	samples, backwards, gaps int64
-	first_ms, last_ms, prev  int64
-	maxGap_ms                int64
-	hist                     [inspectHistMax_ms]int64
+	samples, backwards, repeats int64
+	first_ms, last_ms, prev     int64
+	maxGap_ms                   int64
+	intervals                   map[int64]int64 // forward intervals, ms → count
 }
 
 // Report is what inspect finds in one file; it is also the --json output.
@@ -100,6 +102,7 @@ type inspectReport struct {
 	Unknown     inspectUnknown  `json:"unknown"`
 	Errors      []inspectError  `json:"errors"`
 	ReadError   string          `json:"read_error,omitempty"`
+	Interrupted bool            `json:"interrupted,omitempty"` // the read was stopped (Ctrl-C) before the end
 }
 
 type inspectBundle struct {
@@ -119,6 +122,7 @@ type inspectSensor struct {
 	Rate_Hz           float64 `json:"rate_hz"` // 1000 / (mean interval within 0.5-1.5x the median)
 	MaxGap_ms         int64   `json:"max_gap_ms"`
 	Backwards         int64   `json:"backwards"` // samples older than the one before
+	Repeats           int64   `json:"repeats"`   // samples at the time of the one before (duplicates, or two positions at once)
 }
 
 type inspectMarker struct {
@@ -183,7 +187,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if keep <= 0 {
 			keep = -1 // none (0 would mean the reader's default)
 		}
-		rep, err := inspectFile(path, roster, decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep})
+		rep, err := inspectFile(ctx, path, roster, decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep})
 		if err != nil {
 			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
 			failed++
@@ -207,12 +211,12 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if failed > 0 {
 		return exitError{code: 1}
 	}
-	return nil
+	return ctx.Err()
 }
 
 // inspectFile reads one bundle or recording to its end; roster (nil:
 // none) names the sensors of an input without its own.
-func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions) (*inspectReport, error) {
+func inspectFile(ctx context.Context, path string, roster *decode.Subscribe, opt decode.ReaderOptions) (*inspectReport, error) {
 	b, err := decode.OpenBundle(path)
 	if err != nil {
 		return nil, err
@@ -257,7 +261,13 @@ func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions
 	}
 	sensors := map[sensorKey]*sensorAcc{}
 	var m decode.Message
-	for r.Next(&m) {
+	for n := 1; r.Next(&m); n++ {
+		if n&0xfff == 0 && ctx.Err() != nil {
+			// Interrupted (Ctrl-C on a stream piped in, say): what was
+			// read is still reported.
+			rep.Interrupted = true
+			break
+		}
 		line := r.Line()
 		t := m.OccurredAt_ms()
 		if !track.PlausibleTime(t) {
@@ -292,10 +302,13 @@ func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions
 				switch {
 				case dt < 0:
 					s.backwards++
-				case dt >= inspectHistMax_ms:
-					s.gaps++
+				case dt == 0:
+					s.repeats++
 				default:
-					s.hist[dt]++
+					if s.intervals == nil {
+						s.intervals = make(map[int64]int64, 4)
+					}
+					s.intervals[dt]++
 				}
 				if dt > s.maxGap_ms {
 					s.maxGap_ms = dt
@@ -345,7 +358,7 @@ func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions
 	for k, s := range sensors {
 		med := s.medianInterval_ms()
 		out := inspectSensor{Type: k.sensor.String(), ID: k.id, Samples: s.samples, First_ms: s.first_ms, Last_ms: s.last_ms,
-			MedianInterval_ms: med, MaxGap_ms: s.maxGap_ms, Backwards: s.backwards}
+			MedianInterval_ms: med, MaxGap_ms: s.maxGap_ms, Backwards: s.backwards, Repeats: s.repeats}
 		out.Rate_Hz = s.rate_Hz(med)
 		if k.sensor == decode.SensorPlayer {
 			out.Name = names[k.id]
@@ -371,25 +384,22 @@ func inspectFile(path string, roster *decode.Subscribe, opt decode.ReaderOptions
 }
 
 // medianInterval_ms is the median of the intervals between consecutive
-// samples that went forward in time (gaps of 2048 ms or more count above
-// every histogram bucket), or 0 without intervals.
+// samples that went forward in time, or 0 without intervals.
 func (s *sensorAcc) medianInterval_ms() int64 {
 	var n int64
-	for _, c := range s.hist {
+	dts := make([]int64, 0, len(s.intervals))
+	for dt, c := range s.intervals {
 		n += c
+		dts = append(dts, dt)
 	}
-	n += s.gaps
-	if n == 0 {
-		return 0
-	}
-	half := (n + 1) / 2
-	var cum int64
-	for dt, c := range s.hist {
-		if cum += c; cum >= half {
-			return int64(dt)
+	slices.Sort(dts)
+	half, cum := (n+1)/2, int64(0)
+	for _, dt := range dts {
+		if cum += s.intervals[dt]; cum >= half {
+			return dt
 		}
 	}
-	return inspectHistMax_ms
+	return 0
 }
 
 func plural(n int, what string) string {
@@ -407,13 +417,15 @@ func plural(n int, what string) string {
 // whole-ms rounding: a 30 Hz feed stepping 33, 33, 34 ms reads 30.0 Hz, not
 // 1000/33 = 30.3 Hz. It is 0 without intervals or when the median is 0.
 func (s *sensorAcc) rate_Hz(med int64) float64 {
-	if med <= 0 {
-		return 0
-	}
 	var sum, n int64
-	for dt := (med + 1) / 2; dt <= 3*med/2 && dt < inspectHistMax_ms; dt++ {
-		sum += dt * s.hist[dt]
-		n += s.hist[dt]
+	for dt, c := range s.intervals {
+		if dt >= (med+1)/2 && dt <= 3*med/2 {
+			sum += dt * c
+			n += c
+		}
+	}
+	if sum == 0 {
+		return 0
 	}
 	return 1000 * float64(n) / float64(sum)
 }
@@ -457,13 +469,13 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	fmt.Fprintln(w)
 	if len(rep.Sensors) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "    type\tid\tsamples\tmedian ms\trate Hz\tmax gap ms\tbackwards\t")
+		fmt.Fprintln(tw, "    type\tid\tsamples\tmedian ms\trate Hz\tmax gap ms\tbackwards\trepeats\t")
 		for _, s := range rep.Sensors {
 			name := s.Name
 			if name != "" {
 				name = "  " + name // no trailing blanks without one
 			}
-			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t%s\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, name)
+			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t%d\t%s\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, s.Repeats, name)
 		}
 		tw.Flush()
 	}
@@ -497,5 +509,8 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	}
 	if rep.ReadError != "" {
 		fmt.Fprintf(w, "  read error  %s\n", rep.ReadError)
+	}
+	if rep.Interrupted {
+		fmt.Fprintf(w, "  interrupted before the end: the figures are of what was read\n")
 	}
 }

@@ -397,3 +397,66 @@ func TestInspectBadTimesAsEngine(t *testing.T) {
 		t.Errorf("inspect: %d bad times, span %d..%d; analyze: %d, %d..%d; want 2 and the same", rep.BadTimes, rep.First_ms, rep.Last_ms, sum.Quality.BadTimes, sum.Start_ms, sum.End_ms)
 	}
 }
+
+// TestInspectIntervals: the median and rate come from every forward
+// interval, however long (a sensor reporting every 3 s had read a median
+// of 2048 ms, a NaN rate, and made --json fail), and samples repeating the
+// one before's time are counted as repeats, not as 0 ms intervals (a
+// recording with every line doubled read 0 Hz).
+func TestInspectIntervals(t *testing.T) {
+	const t0 = 1500571321000
+	var b strings.Builder
+	for k := range 4 {
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", t0+3000*k)
+	}
+	for k := range 50 {
+		l := fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":4,"x":%d,"y":0,"z":60}}`+"\n", t0+40*k, k)
+		b.WriteString(l + l)
+	}
+	p := filepath.Join(t.TempDir(), "g.jsonl")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--json", p}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect --json: %v\n%s", err, stderr.String())
+	}
+	var rep inspectReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := []inspectSensor{
+		{Type: "PLAYER", ID: 3, Samples: 4, First_ms: t0, Last_ms: t0 + 9000, MedianInterval_ms: 3000, Rate_Hz: 1.0 / 3, MaxGap_ms: 3000},
+		{Type: "PLAYER", ID: 4, Samples: 100, First_ms: t0, Last_ms: t0 + 1960, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40, Repeats: 50},
+	}
+	if !reflect.DeepEqual(rep.Sensors, want) {
+		t.Errorf("sensors\n got  %+v\n want %+v", rep.Sensors, want)
+	}
+}
+
+// TestInspectInterrupted: a cancelled inspect (Ctrl-C) stops reading and
+// still reports what it read, saying so.
+func TestInspectInterrupted(t *testing.T) {
+	var b strings.Builder
+	for k := range 20000 {
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", 1500571321000+40*k)
+	}
+	p := filepath.Join(t.TempDir(), "g.jsonl")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := inspectFile(ctx, p, nil, decode.ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Interrupted || rep.Messages == 0 || rep.Messages >= 20000 {
+		t.Errorf("interrupted %v after %d messages, want true after some of 20000", rep.Interrupted, rep.Messages)
+	}
+	var out bytes.Buffer
+	printInspect(&out, rep)
+	if !strings.Contains(out.String(), "interrupted before the end") {
+		t.Errorf("report does not say it was interrupted:\n%s", out.String())
+	}
+}
