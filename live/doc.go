@@ -73,7 +73,22 @@
 // ball holder and a ball state) at up to DefaultOverlayRate_Hz, as JSON
 // (AppendFrameJSON) or binary (AppendFrameBinary), optionally a subset
 // (FrameFilter). Each client has a bounded queue; a slow client loses its
-// oldest frames (counted) and never slows the engine or other clients.
+// oldest frames (counted in stmotion_overlay_dropped_frames_total) and
+// never slows the engine or other clients. An overlay wants the newest
+// positions, not a backlog, so what a slow client can fall behind is
+// bounded: a queued frame more than DefaultMaxAge_ms (250 ms) old is
+// dropped when a newer one is queued, and each connection's kernel send
+// buffer is kept small (OverlaySendBuffer_B), so that frames back up into
+// the queue, where they are dropped, rather than into the kernel. What is
+// written may still wait in the client's own receive buffer (128 KiB by
+// default on Linux): with 3.1 kB frames (25 sensors, JSON) at 24.5 a
+// second, a client reading only 20 a second ran 2.3–3.0 s behind after a
+// minute and no further (before the small send buffer, 15 s behind after
+// 85 s and growing), and a client that stops reading for a while gets
+// about 60 old frames (190 kB) when it resumes, then the newest. A client
+// whose socket accepts nothing for OverlayWriteTimeout_s (10 s) is
+// disconnected; it sees an abnormal closure (1006), as no close frame
+// fits in a full socket.
 // GET / is a self-contained preview page; /metrics serves Metrics;
 // /healthz a HealthReport. A NATSPublisher fans frames and events out to
 // stmotion.<live_id>.frames and stmotion.<live_id>.events; each live id's

@@ -2,6 +2,7 @@ package live
 
 import (
 	"math"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -26,6 +27,23 @@ const (
 	// InFlightSpeed_mps: an unheld ball faster than this is "in_flight"
 	// in a frame's ball_state, otherwise "loose".
 	InFlightSpeed_mps = 4.0
+	// DefaultMaxAge_ms: a queued frame older than this (wall time since
+	// it was broadcast) when its client's writer takes it is dropped if a
+	// newer one is queued behind it: an overlay wants the newest state,
+	// not a backlog.
+	DefaultMaxAge_ms = 250
+	// OverlaySendBuffer_B is the kernel send buffer asked for each
+	// /overlay connection (SO_SNDBUF; Linux doubles it for its own
+	// bookkeeping). A small buffer makes a slow client's writes block
+	// after a few dozen frames, so its queue fills and frames are dropped
+	// (counted) instead of piling up in the kernel: without it the buffer
+	// grows to megabytes, seconds of frames at 3.2 kB each (25 sensors,
+	// JSON). 32 KiB still carries 25 such frames a second over a 100 ms
+	// round trip.
+	OverlaySendBuffer_B = 32 << 10
+	// OverlayWriteTimeout_s: a client whose socket accepts nothing for
+	// this long (it stopped reading) is disconnected.
+	OverlayWriteTimeout_s = 10
 )
 
 // OverlayOptions configures an Overlay. The zero value works.
@@ -41,6 +59,8 @@ type OverlayOptions struct {
 	// in Metrics.DroppedFrames); the engine and other clients never wait
 	// for it. Zero means DefaultOverlayQueue.
 	Queue int
+	// MaxAge_ms: see DefaultMaxAge_ms. Zero means the default.
+	MaxAge_ms int64
 	// Stale_ms: see DefaultStale_ms. Zero means the default.
 	Stale_ms int64
 	// Metrics, when set, receives the overlay's counters.
@@ -124,6 +144,9 @@ func NewOverlay(opt OverlayOptions) *Overlay {
 	}
 	if opt.Stale_ms <= 0 {
 		opt.Stale_ms = DefaultStale_ms
+	}
+	if opt.MaxAge_ms <= 0 {
+		opt.MaxAge_ms = DefaultMaxAge_ms
 	}
 	o := &Overlay{
 		opt:     opt,
@@ -218,6 +241,7 @@ func (o *Overlay) broadcaster() {
 // every client.
 func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
 	clear(o.cache)
+	now := time.Now()
 	o.frames.Add(1)
 	if m := o.opt.Metrics; m != nil {
 		m.Frames.Inc()
@@ -243,12 +267,17 @@ func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
 			}
 			o.cache[key] = pm
 		}
-		if c.enqueue(outFrame{pm: pm, inputAt: f.inputAt}) {
-			o.dropped.Add(1)
-			if m := o.opt.Metrics; m != nil {
-				m.DroppedFrames.Inc()
-			}
+		if c.enqueue(outFrame{pm: pm, inputAt: f.inputAt, at: now}) {
+			o.drop()
 		}
+	}
+}
+
+// drop counts a frame a client lost.
+func (o *Overlay) drop() {
+	o.dropped.Add(1)
+	if m := o.opt.Metrics; m != nil {
+		m.DroppedFrames.Inc()
 	}
 }
 
@@ -256,6 +285,7 @@ func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
 type outFrame struct {
 	pm      *websocket.PreparedMessage
 	inputAt time.Time
+	at      time.Time // broadcast
 }
 
 // overlayClient is one /overlay websocket connection.
@@ -289,21 +319,38 @@ func (c *overlayClient) enqueue(f outFrame) (dropped bool) {
 	}
 }
 
+// fresh reports whether f may be written at now: it is not older than
+// MaxAge_ms, or no newer frame is queued behind it (the newest state
+// always goes out). A frame that may not is dropped and counted.
+func (c *overlayClient) fresh(f *outFrame, now time.Time) bool {
+	if now.Sub(f.at) <= time.Duration(c.o.opt.MaxAge_ms)*time.Millisecond || len(c.q) == 0 {
+		return true
+	}
+	c.dropped.Add(1)
+	c.o.drop()
+	return false
+}
+
 func (c *overlayClient) close() { c.once.Do(func() { close(c.done); c.c.Close() }) }
 
 func (c *overlayClient) writer() {
 	defer c.close()
 	var deadline time.Time
+	const timeout = OverlayWriteTimeout_s * time.Second
 	for {
 		select {
 		case <-c.done:
 			return
 		case f := <-c.q:
+			now := time.Now()
+			if !c.fresh(&f, now) {
+				continue
+			}
 			// A write blocked for 9-10 s ends the client. The deadline is
 			// moved once a second, not per frame (each move re-arms a
 			// runtime timer, which 100 clients at 25 Hz feel).
-			if now := time.Now(); deadline.Sub(now) < 9*time.Second {
-				deadline = now.Add(10 * time.Second)
+			if deadline.Sub(now) < timeout-time.Second {
+				deadline = now.Add(timeout)
 				c.c.SetWriteDeadline(deadline)
 			}
 			if err := c.c.WritePreparedMessage(f.pm); err != nil {
@@ -372,6 +419,9 @@ func (o *Overlay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn, err := overlayUpgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
+	}
+	if tc, ok := conn.NetConn().(*net.TCPConn); ok {
+		tc.SetWriteBuffer(OverlaySendBuffer_B) // see OverlaySendBuffer_B
 	}
 	c := &overlayClient{o: o, c: conn, q: make(chan outFrame, o.opt.Queue), binary: binary, filter: filter, done: make(chan struct{})}
 	c.key = strconv.FormatBool(binary) + "|" + filter.String()
