@@ -59,7 +59,9 @@ the bundle gives the whole recording's.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
-  /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball);
+  /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball),
+             0.28-0.33 s behind the newest location at 25 Hz (the engine's 250 ms reorder
+             window, a grid step and the --rate cap);
              a slow client loses frames (counted) rather than falling behind:
              frames over 250 ms old are dropped once a newer one is queued and
              the socket send buffer is small, so it runs at most its own
