@@ -70,7 +70,9 @@
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // every fresh sensor's canonical x_m, y_m, z_m, speed, team, jersey, the
-// ball holder and a ball state) at up to DefaultOverlayRate_Hz, as JSON
+// ball holder, and the state of the game ball: the ball possession
+// follows, marked game_ball among the balls, as a spare ball may be on
+// the court too) at up to DefaultOverlayRate_Hz, as JSON
 // (AppendFrameJSON) or binary (AppendFrameBinary), optionally a subset
 // (FrameFilter). A frame runs behind the feed by the engine's reorder
 // window and grid step: its t_ms is 271–287 ms (p50 280 ms, 95 % of

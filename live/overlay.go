@@ -85,7 +85,10 @@ type SensorState struct {
 	Z_m       float64
 	Speed_mps float64
 	Holder    bool
-	t_ms      int64 // last update, for staleness
+	// GameBall marks the ball in play, the one possession follows (see
+	// OverlaySink.Samples); false for players.
+	GameBall bool
+	t_ms     int64 // last update, for staleness
 }
 
 // Frame is what the overlay broadcasts: every fresh sensor's state at
@@ -96,7 +99,7 @@ type Frame struct {
 	Period    int32
 	Clock     track.ClockState
 	Holder    int64  // player id holding the ball, 0 when none
-	BallState string // "dead", "held", "in_flight", "loose", or "" without a ball
+	BallState string // of the game ball: "dead", "held", "in_flight", "loose", or "" without one
 	Sensors   []SensorState
 	inputAt   time.Time // when the message that completed the frame entered the engine
 }
@@ -563,11 +566,15 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 //	{"live_id":"…","t_ms":1700000000100,"period":1,"clock":"live",
 //	 "holder":101,"ball_state":"held","sensors":[
 //	  {"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.512,
-//	   "y_m":2.003,"z_m":1.1,"speed_mps":3.41,"holder":true}, …]}
+//	   "y_m":2.003,"z_m":1.1,"speed_mps":3.41,"holder":true}, …,
+//	  {"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.2,
+//	   "y_m":2.1,"z_m":1.3,"speed_mps":3.4,"holder":false,"game_ball":true}]}
 //
 // Positions are metres in the canonical court frame (mm precision),
 // speed is horizontal m/s (cm/s precision). holder is 0 when nobody holds
-// the ball.
+// the ball. Balls, and only balls, have "game_ball": true for the ball in
+// play (the one ball_state describes), false for any other (a spare ball
+// at the scorer's table, a practice's other balls).
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, `{"live_id":`...)
 	dst = appendJSONString(dst, f.LiveID)
@@ -610,6 +617,10 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		dst = appendFloat(dst, s.Speed_mps, 2)
 		dst = append(dst, `,"holder":`...)
 		dst = strconv.AppendBool(dst, s.Holder)
+		if s.Kind == track.KindBall {
+			dst = append(dst, `,"game_ball":`...)
+			dst = strconv.AppendBool(dst, s.GameBall)
+		}
 		dst = append(dst, '}')
 	}
 	return append(dst, "]}"...)
@@ -645,13 +656,19 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	 24  4  z_m float32
 //	 28  4  speed_mps float32
 //	 32  1  kind: 1 player, 2 ball
-//	 33  1  flags: bit 0 holds the ball
+//	 33  1  flags: bit 0 holds the ball (players), bit 1 the game ball
+//	        (balls: the ball in play, which the ball state describes);
+//	        other bits 0 (bit 1 was 0 before it was given that meaning:
+//	        readers of version 1 that ignore it are unaffected)
 //	 34  1  jersey length n, followed by n bytes (UTF-8)
 const (
 	FrameMagic       = "STMF"
 	FrameVersion     = 1
 	FrameHeader_B    = 32
 	FrameSensorMin_B = 35
+	// Bits of a sensor's flags byte.
+	FlagHolder   = 1 << 0
+	FlagGameBall = 1 << 1
 )
 
 // BallStateCode is the binary code of a frame's ball_state.
@@ -700,7 +717,10 @@ func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		dst = le32(dst, math.Float32bits(float32(s.Speed_mps)))
 		var flags uint8
 		if s.Holder {
-			flags = 1
+			flags |= FlagHolder
+		}
+		if s.GameBall {
+			flags |= FlagGameBall
 		}
 		j := s.Jersey
 		if len(j) > 255 {
@@ -733,6 +753,10 @@ type OverlaySink struct {
 	frame   Frame
 	lastT   int64
 	inputAt time.Time
+	// game is the game ball as the engine last marked it
+	// (track.Sample.GameBall), once haveGame.
+	game     int64
+	haveGame bool
 }
 
 var _ track.Sink = (*OverlaySink)(nil)
@@ -761,7 +785,12 @@ func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
 func (s *OverlaySink) NoteInput(t time.Time) { s.inputAt = t }
 
 // Samples updates each sensor's state and offers a frame for the newest
-// tick of the batch.
+// tick of the batch. The frame's ball state is the game ball's: the ball
+// the engine last marked as the one possession follows
+// (track.Sample.GameBall, set by track.PossessionAnalyzer, which live mode
+// attaches), marked "game_ball" in the frame; while it is stale it is
+// left out and the ball state is "". Before any ball is marked (an engine
+// without that analyzer), the first ball seen stands for it.
 func (s *OverlaySink) Samples(batch []track.Sample) error {
 	if len(batch) == 0 {
 		return nil
@@ -788,6 +817,9 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 		st.X_m, st.Y_m, st.Z_m, st.Speed_mps = r.X_m, r.Y_m, r.Z_m, r.Speed_mps
 		st.Holder = r.BallHolder
 		st.t_ms = r.T_ms
+		if r.GameBall {
+			s.game, s.haveGame = r.SensorID, true
+		}
 		if r.T_ms >= maxT {
 			maxT = r.T_ms
 			s.frame.Period, s.frame.Clock = r.Period, r.Clock
@@ -801,7 +833,7 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 	f.LiveID, f.T_ms, f.inputAt = s.liveID, maxT, s.inputAt
 	f.Holder, f.BallState = 0, ""
 	f.Sensors = f.Sensors[:0]
-	var ball *SensorState
+	gb := -1 // the game ball's index in f.Sensors
 	for i := range s.state {
 		st := &s.state[i]
 		if maxT-st.t_ms > s.o.opt.Stale_ms {
@@ -811,11 +843,13 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 		if st.Holder && st.t_ms == maxT {
 			f.Holder = st.ID
 		}
-		if st.Kind == track.KindBall && ball == nil {
-			ball = st
+		if st.Kind == track.KindBall && gb < 0 && (st.ID == s.game || !s.haveGame) {
+			gb = len(f.Sensors) - 1
 		}
 	}
-	if ball != nil {
+	if gb >= 0 {
+		ball := &f.Sensors[gb]
+		ball.GameBall = true
 		switch {
 		case f.Clock == track.ClockPaused || f.Clock == track.ClockFoul:
 			f.BallState = "dead"

@@ -38,6 +38,7 @@ type wireFrame struct {
 		Z_m       float64 `json:"z_m"`
 		Speed_mps float64 `json:"speed_mps"`
 		Holder    bool    `json:"holder"`
+		GameBall  *bool   `json:"game_ball"` // balls only
 	} `json:"sensors"`
 }
 
@@ -176,7 +177,7 @@ func TestOverlayBinaryFrames(t *testing.T) {
 	}
 	want := []sensor{
 		{id: 102, team: 461, x: float32(-3 + 0.1*3), y: -2, z: 1.1, speed: 1, kind: 1, jersey: "00"},
-		{id: 2147549498, x: float32(-5 + 0.1*3), y: 1.2, z: 1, speed: 2.5, kind: 2},
+		{id: 2147549498, x: float32(-5 + 0.1*3), y: 1.2, z: 1, speed: 2.5, kind: 2, flags: live.FlagGameBall}, // the only ball
 	}
 	if len(p) != 0 || len(got) != len(want) {
 		t.Fatalf("sensors %+v (%d bytes left), want %+v", got, len(p), want)
@@ -296,5 +297,56 @@ func TestHandlerEndpoints(t *testing.T) {
 	}
 	if code, _ := get("/overlay?format=xml"); code != http.StatusBadRequest {
 		t.Errorf("GET /overlay?format=xml = %d, want 400", code)
+	}
+}
+
+// With two balls, ball_state is the game ball's (the one the engine marks
+// as followed by possession, here moving at 6 m/s), not the first seen (a
+// spare one at rest), and frames mark it: "game_ball" in JSON, flag bit 1
+// in binary.
+func TestOverlayGameBall(t *testing.T) {
+	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000})
+	js := dialOverlay(t, srv, "")
+	bin := dialOverlay(t, srv, "?format=binary&kinds=ball")
+	waitFor(t, "two clients", func() bool { return ov.Clients() == 2 })
+	samples := tick(1000, 0)
+	samples[0].BallHolder = false
+	spare := track.Sample{T_ms: 1000, SensorID: 7, Kind: track.KindBall, X_m: 13, Y_m: 7, Clock: track.ClockLive, Period: 1}
+	samples[3].Speed_mps, samples[3].GameBall = 6, true
+	samples = append([]track.Sample{spare}, samples...)
+	if err := ov.Sink("L1", testRoster).Samples(samples); err != nil {
+		t.Fatal(err)
+	}
+	var f wireFrame
+	js.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := js.ReadJSON(&f); err != nil {
+		t.Fatal(err)
+	}
+	if f.BallState != "in_flight" {
+		t.Errorf("ball_state %q, want in_flight (the game ball at 6 m/s, not the spare at rest)", f.BallState)
+	}
+	for _, s := range f.Sensors {
+		switch {
+		case s.Kind == "player" && s.GameBall != nil:
+			t.Errorf("player %d has game_ball", s.ID)
+		case s.Kind == "ball" && (s.GameBall == nil || *s.GameBall != (s.ID == 2147549498)):
+			t.Errorf("ball %d: game_ball %v, want true for 2147549498 only", s.ID, s.GameBall)
+		}
+	}
+	bin.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, b, err := bin.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[6] != live.BallStateCode("in_flight") {
+		t.Errorf("binary ball state %d, want in_flight", b[6])
+	}
+	p := b[live.FrameHeader_B+int(binary.LittleEndian.Uint16(b[30:])):]
+	for len(p) >= live.FrameSensorMin_B {
+		id, flags := int64(binary.LittleEndian.Uint64(p)), p[33]
+		if want := id == 2147549498; (flags&live.FlagGameBall != 0) != want {
+			t.Errorf("binary ball %d flags %08b, want game ball %v", id, flags, want)
+		}
+		p = p[live.FrameSensorMin_B+int(p[34]):]
 	}
 }

@@ -16,8 +16,8 @@ import (
 // engine (batch analysis, live mode, benchmarks) attaches the same ones.
 // Attach possession first: it marks the ball holder, which the sinks see.
 
-// PossessionAnalyzer decides the ball holder frame by frame, marks it in
-// the samples (Sample.BallHolder), turns the detector's events into
+// PossessionAnalyzer decides the ball holder frame by frame, marks it and
+// the game ball in the samples (Sample.BallHolder, Sample.GameBall), turns the detector's events into
 // segments (possession, team possession, pass, shot, turnover, rebound)
 // and adds possession totals and the shooter cross-check to the summary
 // (PlayerSummary.Possession_s and Touches, TeamSummary.Possession_s,
@@ -158,6 +158,7 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 		a.players[i] = possession.PlayerPos{ID: p.SensorID, X_m: p.X_m, Y_m: p.Y_m}
 	}
 	b := &f.Balls[bi]
+	b.GameBall = true // for the sinks (an overlay's ball state)
 	a.speeds.add(f.T_ms, b.Speed_mps)
 	a.d.Update(f.T_ms, b.X_m, b.Y_m, b.Z_m, a.players, live)
 	if h, ok := a.d.Holder(); ok {

@@ -319,3 +319,35 @@ func TestAnalyzersFrameNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// PossessionAnalyzer marks the ball it follows (Sample.GameBall) for the
+// sinks: a spare ball at rest is seen first, the game ball that moves on
+// the court takes over, and only one ball is marked at a time.
+func TestPossessionAnalyzerMarksGameBall(t *testing.T) {
+	a := track.NewPossessionAnalyzer(nil, possession.ConfigFor(court.NBA))
+	emit := func(*track.Segment) error { return nil }
+	var marked []int64
+	for n := range 100 { // 4 s at 25 Hz
+		f := track.Frame{T_ms: 1000 + int64(n)*40, Dt_s: 0.04, Period: 1, Clock: track.ClockLive,
+			Balls: []track.Sample{
+				{SensorID: 7, X_m: 13, Y_m: 7, Z_m: 0.1, InBounds: true},                                // spare, still
+				{SensorID: 9, X_m: -10 + 0.24*float64(n), Y_m: 0, Z_m: 1, Speed_mps: 6, InBounds: true}, // in play
+			}}
+		if err := a.Frame(&f, emit); err != nil {
+			t.Fatal(err)
+		}
+		id := int64(0)
+		for _, b := range f.Balls {
+			if b.GameBall {
+				if id != 0 {
+					t.Fatalf("frame %d: balls %d and %d both marked", n, id, b.SensorID)
+				}
+				id = b.SensorID
+			}
+		}
+		marked = append(marked, id)
+	}
+	if marked[0] != 7 || marked[len(marked)-1] != 9 {
+		t.Errorf("game ball %d at the first frame, %d at the last: want 7 (seen first, in bounds), then 9 (moving)", marked[0], marked[len(marked)-1])
+	}
+}

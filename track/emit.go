@@ -191,7 +191,7 @@ func (s *Session) emitTrack(sn *sensor, from, upTo int64, batch bool) {
 			r.T_ms, r.SensorID, r.Kind, r.TeamID = n*s.period_ms, sn.id, sn.kind, sn.team
 			r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
 			r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
-			r.Period, r.Clock, r.InBounds, r.BallHolder = b.period, b.clock, in, false
+			r.Period, r.Clock, r.InBounds, r.BallHolder, r.GameBall = b.period, b.clock, in, false, false
 			if player {
 				s.accumulateAt(sn, t, n, speed, at, in, b.period, b.clock)
 			}
@@ -242,7 +242,7 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	r.T_ms, r.SensorID, r.Kind, r.TeamID = T, sn.id, sn.kind, sn.team
 	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
 	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
-	r.Period, r.Clock, r.InBounds, r.BallHolder = period, clock, s.inBounds(px.X, py.X), false
+	r.Period, r.Clock, r.InBounds, r.BallHolder, r.GameBall = period, clock, s.inBounds(px.X, py.X), false, false
 }
 
 // accumulate adds the smoothed estimate of player sn at tick n to its

@@ -4,7 +4,8 @@ package track
 // Players and the ball share the grid, so the players' positions in a Frame
 // are the ones at the ball's time. The slices point into the engine's row
 // batch: they are valid only during the Analyzer call, and changes an
-// Analyzer makes to Players[i].BallHolder reach the sinks.
+// Analyzer makes to Players[i].BallHolder and Balls[i].GameBall reach the
+// sinks.
 type Frame struct {
 	T_ms    int64
 	Dt_s    float64 // grid period: the time each sample stands for

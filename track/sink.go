@@ -59,6 +59,10 @@ type Sample struct {
 	Clock       ClockState
 	InBounds    bool
 	BallHolder  bool // this player holds the ball at T_ms (false for the ball row)
+	// GameBall: this ball row is the game ball, the one possession
+	// follows at T_ms (set by PossessionAnalyzer; false for players, for
+	// other balls, and without that analyzer).
+	GameBall bool
 }
 
 // Sink receives what the engine produces. Files, overlays and message
