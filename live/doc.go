@@ -99,6 +99,17 @@
 // whose socket accepts nothing for OverlayWriteTimeout_s (10 s) is
 // disconnected; it sees an abnormal closure (1006), as no close frame
 // fits in a full socket.
+// When a live id ends (its feed closed, the API said it is no longer
+// active, or a PLAY_NEXT / DRILL_NEXT moved on) the last frame of that
+// live id has "ended":true (binary: header flags bit 0) with period 0,
+// clock paused and a dead ball (OverlaySink.End); when Join follows to
+// the next live id, that one's frames follow on the same connection
+// under its live_id. A cancelled Join (Ctrl-C) sends no end frame. The
+// connections then end with a websocket close after the frames queued:
+// 1000 (normal closure) from Overlay.Finish, which `stmotion live` calls
+// when the event is over, 1001 (going away) from Overlay.Close on a
+// shutdown; a client that does not answer the close within
+// CloseTimeout_s (1 s) is cut off.
 // GET / is a self-contained preview page; /metrics serves Metrics;
 // /healthz a HealthReport. A NATSPublisher fans frames and events out to
 // stmotion.<live_id>.frames and stmotion.<live_id>.events; each live id's

@@ -100,8 +100,14 @@ type Frame struct {
 	Clock     track.ClockState
 	Holder    int64  // player id holding the ball, 0 when none
 	BallState string // of the game ball: "dead", "held", "in_flight", "loose", or "" without one
-	Sensors   []SensorState
-	inputAt   time.Time // when the message that completed the frame entered the engine
+	// Ended marks the last frame of LiveID: its live session ended (the
+	// event's end, or a PLAY_NEXT / DRILL_NEXT handover, after which the
+	// next live id's frames follow on the same connection). It holds the
+	// last positions, period 0 (after the end), clock paused, no holder,
+	// ball state "dead" (or "" without a ball). See OverlaySink.End.
+	Ended   bool
+	Sensors []SensorState
+	inputAt time.Time // when the message that completed the frame entered the engine
 }
 
 // copyFrom makes f a deep copy of g, reusing f's slice.
@@ -121,14 +127,21 @@ type Overlay struct {
 	mu      sync.Mutex
 	pending Frame
 	havePen bool
+	ends    []Frame // end frames (OverlaySink.End) not yet broadcast, oldest first
 	clients map[*overlayClient]struct{}
-	frames  atomic.Int64
-	dropped atomic.Int64
+	// closeCode and closeReason are the websocket close sent to every
+	// client, set by Close or Finish before stop is closed.
+	closeCode   int
+	closeReason string
+	frames      atomic.Int64
+	dropped     atomic.Int64
 
-	kick chan struct{}
-	stop chan struct{}
-	wg   sync.WaitGroup
-	once sync.Once
+	kick    chan struct{}
+	stop    chan struct{} // closed by Close: the broadcaster flushes and ends
+	closing chan struct{} // closed once it has: the clients' writers flush and close
+	wg      sync.WaitGroup
+	cwg     sync.WaitGroup // the clients' handlers
+	once    sync.Once
 
 	// broadcaster-only state
 	cur   Frame
@@ -157,6 +170,7 @@ func NewOverlay(opt OverlayOptions) *Overlay {
 		clients: map[*overlayClient]struct{}{},
 		kick:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
+		closing: make(chan struct{}),
 		cache:   map[string]*websocket.PreparedMessage{},
 	}
 	o.wg.Add(1)
@@ -177,17 +191,36 @@ func (o *Overlay) Clients() int {
 	return len(o.clients)
 }
 
-// Close disconnects every client and stops the broadcaster.
+// Close is for a server going away (a shutdown, Ctrl-C): it broadcasts
+// the frames not yet sent, ends every client's connection with a
+// websocket close 1001 (going away) once its queue is written, and stops
+// the broadcaster. It waits for the clients, each for at most
+// CloseTimeout_s, and answers new connections with 503.
 func (o *Overlay) Close() error {
+	return o.closeWith(websocket.CloseGoingAway, "stmotion shutting down")
+}
+
+// Finish is Close at the end of the event (after the last live id's end
+// frame, see OverlaySink.End): the close code is 1000 (normal closure).
+func (o *Overlay) Finish() error {
+	return o.closeWith(websocket.CloseNormalClosure, "live event ended")
+}
+
+// CloseTimeout_s bounds how long Close and Finish wait for a client to
+// take its last frames and answer the close.
+const CloseTimeout_s = 1
+
+func (o *Overlay) closeWith(code int, reason string) error {
 	o.once.Do(func() {
-		close(o.stop)
 		o.mu.Lock()
-		for c := range o.clients {
-			c.close()
-		}
+		o.closeCode, o.closeReason = code, reason
+		close(o.stop) // under mu: no client registers after it
 		o.mu.Unlock()
+		o.wg.Wait() // the broadcaster has queued its last frames
+		close(o.closing)
 	})
 	o.wg.Wait()
+	o.cwg.Wait()
 	return nil
 }
 
@@ -198,14 +231,66 @@ func (o *Overlay) offer(f *Frame) {
 	o.pending.copyFrom(f)
 	o.havePen = true
 	o.mu.Unlock()
+	o.wake()
+}
+
+// offerEnd hands an end frame (Frame.Ended) to the broadcaster: unlike
+// other frames it is never replaced by a newer one. It supersedes a
+// pending frame of its live id (it holds the same state).
+func (o *Overlay) offerEnd(f *Frame) {
+	o.mu.Lock()
+	if o.havePen && o.pending.LiveID == f.LiveID {
+		o.havePen = false
+	}
+	var e Frame
+	e.copyFrom(f)
+	o.ends = append(o.ends, e)
+	o.mu.Unlock()
+	o.wake()
+}
+
+func (o *Overlay) wake() {
 	select {
 	case o.kick <- struct{}{}:
 	default:
 	}
 }
 
+// next moves the next frame to broadcast into o.cur, end frames first,
+// and returns the clients to send it to; ok is false when there is none.
+func (o *Overlay) next() (clients []*overlayClient, ok bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case len(o.ends) > 0:
+		o.cur.copyFrom(&o.ends[0])
+		o.ends = slices.Delete(o.ends, 0, 1)
+	case o.havePen:
+		o.cur.copyFrom(&o.pending)
+		o.havePen = false
+	default:
+		return nil, false
+	}
+	clients = make([]*overlayClient, 0, len(o.clients))
+	for c := range o.clients {
+		clients = append(clients, c)
+	}
+	return clients, true
+}
+
 func (o *Overlay) broadcaster() {
 	defer o.wg.Done()
+	// On Close, what is left goes out at once: the end frames, and the
+	// newest frame.
+	defer func() {
+		for {
+			clients, ok := o.next()
+			if !ok {
+				return
+			}
+			o.broadcast(&o.cur, clients)
+		}
+	}()
 	var last time.Time
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -223,20 +308,18 @@ func (o *Overlay) broadcaster() {
 			case <-timer.C:
 			}
 		}
-		o.mu.Lock()
-		if !o.havePen {
-			o.mu.Unlock()
+		clients, ok := o.next()
+		if !ok {
 			continue
 		}
-		o.cur.copyFrom(&o.pending)
-		o.havePen = false
-		clients := make([]*overlayClient, 0, len(o.clients))
-		for c := range o.clients {
-			clients = append(clients, c)
-		}
-		o.mu.Unlock()
 		last = time.Now()
 		o.broadcast(&o.cur, clients)
+		o.mu.Lock()
+		more := o.havePen || len(o.ends) > 0
+		o.mu.Unlock()
+		if more {
+			o.wake()
+		}
 	}
 }
 
@@ -344,6 +427,9 @@ func (c *overlayClient) writer() {
 		select {
 		case <-c.done:
 			return
+		case <-c.o.closing:
+			c.goAway()
+			return
 		case f := <-c.q:
 			now := time.Now()
 			if !c.fresh(&f, now) {
@@ -369,6 +455,35 @@ func (c *overlayClient) writer() {
 				}
 			}
 		}
+	}
+}
+
+// goAway writes what is queued and the websocket close the overlay's
+// Close or Finish chose, then waits for the client's answering close (the
+// reader ends), all within CloseTimeout_s.
+func (c *overlayClient) goAway() {
+	deadline := time.Now().Add(CloseTimeout_s * time.Second)
+	c.c.SetWriteDeadline(deadline)
+	for {
+		select {
+		case f := <-c.q:
+			if err := c.c.WritePreparedMessage(f.pm); err != nil {
+				return
+			}
+			continue
+		default:
+		}
+		break
+	}
+	msg := websocket.FormatCloseMessage(c.o.closeCode, c.o.closeReason)
+	if err := c.c.WriteControl(websocket.CloseMessage, msg, deadline); err != nil {
+		return
+	}
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case <-c.done:
+	case <-t.C:
 	}
 }
 
@@ -437,7 +552,9 @@ func (o *Overlay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 	}
 	o.clients[c] = struct{}{}
+	o.cwg.Add(1)
 	o.mu.Unlock()
+	defer o.cwg.Done()
 	if m := o.opt.Metrics; m != nil {
 		m.Clients.Inc()
 	}
@@ -572,7 +689,8 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 //
 // Positions are metres in the canonical court frame (mm precision),
 // speed is horizontal m/s (cm/s precision). holder is 0 when nobody holds
-// the ball. Balls, and only balls, have "game_ball": true for the ball in
+// the ball. The last frame of a live id has "ended":true after
+// "ball_state" (see Frame.Ended); other frames leave it out. Balls, and only balls, have "game_ball": true for the ball in
 // play (the one ball_state describes), false for any other (a spare ball
 // at the scorer's table, a practice's other balls).
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
@@ -588,7 +706,11 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = strconv.AppendInt(dst, f.Holder, 10)
 	dst = append(dst, `,"ball_state":"`...)
 	dst = append(dst, f.BallState...)
-	dst = append(dst, `","sensors":[`...)
+	dst = append(dst, '"')
+	if f.Ended {
+		dst = append(dst, `,"ended":true`...)
+	}
+	dst = append(dst, `,"sensors":[`...)
 	first := true
 	for i := range f.Sensors {
 		s := &f.Sensors[i]
@@ -642,7 +764,8 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	  4  1  version (1)
 //	  5  1  clock: 0 unknown, 1 live, 2 paused, 3 foul
 //	  6  1  ball state: 0 none, 1 dead, 2 held, 3 in_flight, 4 loose
-//	  7  1  reserved (0)
+//	  7  1  flags: bit 0 the last frame of the live id (Frame.Ended);
+//	        other bits 0 (this byte was reserved, always 0, before)
 //	  8  8  t_ms int64 (epoch ms, sensor time)
 //	 16  8  holder player id int64 (0: none)
 //	 24  4  period int32
@@ -666,6 +789,8 @@ const (
 	FrameVersion     = 1
 	FrameHeader_B    = 32
 	FrameSensorMin_B = 35
+	// Bits of the header's flags byte.
+	FrameFlagEnded = 1 << 0
 	// Bits of a sensor's flags byte.
 	FlagHolder   = 1 << 0
 	FlagGameBall = 1 << 1
@@ -690,7 +815,11 @@ func BallStateCode(s string) uint8 {
 // above) to dst.
 func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, FrameMagic...)
-	dst = append(dst, FrameVersion, uint8(f.Clock), BallStateCode(f.BallState), 0)
+	var flags uint8
+	if f.Ended {
+		flags |= FrameFlagEnded
+	}
+	dst = append(dst, FrameVersion, uint8(f.Clock), BallStateCode(f.BallState), flags)
 	dst = le64(dst, uint64(f.T_ms))
 	dst = le64(dst, uint64(f.Holder))
 	dst = le32(dst, uint32(f.Period))
@@ -873,5 +1002,27 @@ func (s *OverlaySink) Segment(g *track.Segment) error {
 	return nil
 }
 
-// Close does nothing: the overlay outlives one live session.
+// Close does nothing: the overlay outlives one live session, and the
+// engine closes on a shutdown too, which is not the end of the live id
+// (see End).
 func (s *OverlaySink) Close(*track.Summary) error { return nil }
+
+// End broadcasts the last frame of this live id (Frame.Ended): the last
+// positions, period 0, clock paused, no holder, a dead ball. Join calls
+// it once the engine has flushed, when the live id has ended (its feed
+// closed, the API said it is no longer active, or a PLAY_NEXT /
+// DRILL_NEXT moved on to the next live id), not when it is cancelled.
+// End frames are never skipped by the rate cap.
+func (s *OverlaySink) End() {
+	f := &s.frame
+	f.LiveID, f.T_ms, f.inputAt = s.liveID, s.lastT, time.Time{}
+	f.Period, f.Clock, f.Holder, f.Ended = 0, track.ClockPaused, 0, true
+	for i := range f.Sensors {
+		f.Sensors[i].Holder = false
+	}
+	if f.BallState != "" {
+		f.BallState = "dead"
+	}
+	s.o.offerEnd(f)
+	f.Ended = false
+}

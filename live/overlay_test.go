@@ -1,8 +1,11 @@
 package live_test
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -17,6 +20,7 @@ import (
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -28,6 +32,7 @@ type wireFrame struct {
 	Clock     string `json:"clock"`
 	Holder    int64  `json:"holder"`
 	BallState string `json:"ball_state"`
+	Ended     bool   `json:"ended"`
 	Sensors   []struct {
 		ID        int64   `json:"id"`
 		Kind      string  `json:"kind"`
@@ -348,5 +353,130 @@ func TestOverlayGameBall(t *testing.T) {
 			t.Errorf("binary ball %d flags %08b, want game ball %v", id, flags, want)
 		}
 		p = p[live.FrameSensorMin_B+int(p[34]):]
+	}
+}
+
+// readUntilClose reads JSON frames until the connection ends and returns
+// them with the close error.
+func readUntilClose(t *testing.T, c *websocket.Conn) ([]wireFrame, error) {
+	t.Helper()
+	var got []wireFrame
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for {
+		var f wireFrame
+		if err := c.ReadJSON(&f); err != nil {
+			return got, err
+		}
+		got = append(got, f)
+	}
+}
+
+func closeCode(err error) int {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return -1
+}
+
+// The end of a live id reaches clients as a last frame with "ended":true
+// (never skipped by the rate cap, before the next live id's frames), and
+// the end of the event, or a shutdown, as a websocket close 1000 or 1001
+// after every queued frame, not an abnormal closure (1006).
+func TestOverlayEndAndClose(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		close func(*live.Overlay) error
+		code  int
+	}{
+		{"finish", (*live.Overlay).Finish, websocket.CloseNormalClosure},
+		{"close", (*live.Overlay).Close, websocket.CloseGoingAway},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 5})
+			js := dialOverlay(t, srv, "")
+			bin := dialOverlay(t, srv, "?format=binary")
+			waitFor(t, "two clients", func() bool { return ov.Clients() == 2 })
+			a := ov.Sink("A", testRoster)
+			a.Samples(tick(1000, 0))
+			a.Samples(tick(1040, 1))
+			a.End()
+			b := ov.Sink("B", testRoster)
+			b.Samples(tick(5000, 0))
+			b.Samples(tick(5040, 1)) // pending when closing: still sent
+			var bins [][]byte
+			binDone := make(chan error, 1)
+			go func() {
+				bin.SetReadDeadline(time.Now().Add(20 * time.Second))
+				for {
+					_, p, err := bin.ReadMessage()
+					if err != nil {
+						binDone <- err
+						return
+					}
+					bins = append(bins, p)
+				}
+			}()
+			waitFor(t, "the end frame out", func() bool { return ov.Frames() >= 2 })
+			if err := c.close(ov); err != nil {
+				t.Fatal(err)
+			}
+			got, err := readUntilClose(t, js)
+			if code := closeCode(err); code != c.code {
+				t.Errorf("connection ended with %v, want close %d", err, c.code)
+			}
+			// A frame not yet sent is replaced by a newer one, but the
+			// end frame never is, and the newest goes out on closing.
+			var ids []string
+			for _, f := range got {
+				ids = append(ids, fmt.Sprintf("%s@%d ended=%v", f.LiveID, f.T_ms, f.Ended))
+			}
+			if s := strings.Join(ids, " "); !regexp.MustCompile(`^(A@1000 ended=false )?A@1040 ended=true (B@5000 ended=false )?B@5040 ended=false$`).MatchString(s) {
+				t.Errorf("frames %s, want A's (1000 may be skipped), A's end at 1040, then B's ending with 5040", s)
+			}
+			for _, f := range got {
+				if f.Ended && (f.Period != 0 || f.Clock != "paused" || f.Holder != 0 || f.BallState != "dead" || len(f.Sensors) != 4) {
+					t.Errorf("end frame %+v: want period 0, paused, no holder, dead ball, the 4 sensors", f)
+				}
+			}
+			if err := <-binDone; closeCode(err) != c.code {
+				t.Errorf("binary client ended with %v, want close %d", err, c.code)
+			}
+			ended := 0
+			for _, p := range bins {
+				if p[7]&live.FrameFlagEnded != 0 {
+					ended++
+				}
+			}
+			if ended != 1 {
+				t.Errorf("%d binary frames flagged ended, want 1", ended)
+			}
+		})
+	}
+}
+
+// A live session that ends (the mock's feed closes) sends its end frame
+// to overlay clients; Join's caller then finishes the overlay (close
+// 1000), as stmotion live does.
+func TestJoinEndFrame(t *testing.T) {
+	srv, c := liveMock(t, "", mock.Options{Speed: 20})
+	ov, hs := overlayServer(t, live.OverlayOptions{})
+	ws := dialOverlay(t, hs, "")
+	waitFor(t, "a client", func() bool { return ov.Clients() == 1 })
+	tc := track.DefaultConfig()
+	tc.RateSamples = 8
+	joinOne(t, context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Overlay: ov, Track: tc})
+	ov.Finish()
+	got, err := readUntilClose(t, ws)
+	if closeCode(err) != websocket.CloseNormalClosure {
+		t.Errorf("connection ended with %v, want close 1000", err)
+	}
+	if len(got) < 2 || !got[len(got)-1].Ended || got[len(got)-1].LiveID != srv.LiveID() {
+		t.Fatalf("%d frames, the last %+v: want frames, then the end frame of %s", len(got), got[len(got)-1:], srv.LiveID())
+	}
+	for _, f := range got[:len(got)-1] {
+		if f.Ended {
+			t.Fatalf("an end frame before the last: %+v", f)
+		}
 	}
 }

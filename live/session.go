@@ -416,6 +416,10 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		ferr = s.applyJoin(math.MaxInt64)
 	}
 	sum, cerr := s.eng.Close()
+	if s.ovl != nil && ferr == nil && ctx.Err() == nil {
+		// The live id ended (not a shutdown): its last frame says so.
+		s.ovl.End()
+	}
 	if cerr != nil && s.parts != nil {
 		s.parts.abort()
 	}

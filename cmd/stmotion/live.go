@@ -66,7 +66,11 @@ Served on --listen (localhost unless told otherwise):
              frames over 250 ms old are dropped once a newer one is queued and
              the socket send buffer is small, so it runs at most its own
              receive buffer behind (measured: 3 s at 20 of 25 frames/s); a
-             client that accepts nothing for 10 s is disconnected
+             client that accepts nothing for 10 s is disconnected. The last
+             frame of a live id has "ended":true (period 0, clock paused);
+             a followed live id's frames come next on the same connection.
+             Connections end with a websocket close: 1000 (normal) when the
+             event is over, 1001 (going away) on Ctrl-C
   /metrics   Prometheus metrics
   /healthz   JSON health
 --nats URL publishes frames and events to stmotion.<live_id>.frames / .events;
@@ -295,6 +299,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return nil
 		}
 		return err
+	}
+	if ctx.Err() == nil {
+		ov.Finish() // the event is over: close 1000, not Close's 1001
 	}
 	return nil
 }
