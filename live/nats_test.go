@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -65,7 +66,6 @@ func TestNATSFanOut(t *testing.T) {
 	defer sub.Close()
 	var mu sync.Mutex
 	var frames []wireFrame
-	var events []map[string]any
 	if _, err := sub.Subscribe(live.FramesSubject(srv.LiveID()), func(m *nats.Msg) {
 		var f wireFrame
 		if err := json.Unmarshal(m.Data, &f); err != nil {
@@ -77,17 +77,7 @@ func TestNATSFanOut(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sub.Subscribe(live.EventsSubject(srv.LiveID()), func(m *nats.Msg) {
-		var e map[string]any
-		if err := json.Unmarshal(m.Data, &e); err != nil {
-			t.Errorf("event does not parse: %v: %s", err, m.Data)
-		}
-		mu.Lock()
-		events = append(events, e)
-		mu.Unlock()
-	}); err != nil {
-		t.Fatal(err)
-	}
+	events := subscribeEvents(t, sub, live.EventsSubject(srv.LiveID()))
 	sub.Flush()
 
 	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{})
@@ -112,7 +102,7 @@ func TestNATSFanOut(t *testing.T) {
 	waitFor(t, "frames and events on NATS", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return len(frames) > 0 && len(events) > 0
+		return len(frames) > 0 && len(events()[live.EventsSubject(srv.LiveID())]) > 0
 	})
 	mu.Lock()
 	defer mu.Unlock()
@@ -132,7 +122,7 @@ func TestNATSFanOut(t *testing.T) {
 		t.Errorf("player 0 never moved in %d frames", len(frames))
 	}
 	kinds := map[string]int{}
-	for _, e := range events {
+	for _, e := range events()[live.EventsSubject(srv.LiveID())] {
 		kinds[e["event"].(string)]++
 	}
 	if kinds["feed_shot"] != 2 {
@@ -200,19 +190,7 @@ func TestNATSSessionEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sub.Close()
-	var mu sync.Mutex
-	events := map[string][]map[string]any{} // by subject
-	if _, err := sub.Subscribe("stmotion.*.events", func(m *nats.Msg) {
-		var e map[string]any
-		if err := json.Unmarshal(m.Data, &e); err != nil {
-			t.Errorf("event does not parse: %v: %s", err, m.Data)
-		}
-		mu.Lock()
-		events[m.Subject] = append(events[m.Subject], e)
-		mu.Unlock()
-	}); err != nil {
-		t.Fatal(err)
-	}
+	events := subscribeEvents(t, sub, "stmotion.*.events")
 	sub.Flush()
 	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{})
 	if err != nil {
@@ -230,16 +208,10 @@ func TestNATSSessionEvents(t *testing.T) {
 	}
 	first, second := live.EventsSubject(srv.LiveID()), live.EventsSubject(tinyHalfID)
 	ended := func(subject string) bool {
-		es := events[subject]
+		es := events()[subject]
 		return len(es) > 0 && es[len(es)-1]["event"] == "session_end"
 	}
-	waitFor(t, "both live ids' session_end", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return ended(first) && ended(second)
-	})
-	mu.Lock()
-	defer mu.Unlock()
+	waitFor(t, "both live ids' session_end", func() bool { return ended(first) && ended(second) })
 	for _, c := range []struct {
 		subject, id, prev, next string
 		messages                int64
@@ -247,7 +219,7 @@ func TestNATSSessionEvents(t *testing.T) {
 		{first, srv.LiveID(), "", tinyHalfID, res[0].Messages},
 		{second, tinyHalfID, srv.LiveID(), "", res[1].Messages},
 	} {
-		es := events[c.subject]
+		es := events()[c.subject]
 		start, end := es[0], es[len(es)-1]
 		if start["event"] != "session_start" || start["live_id"] != c.id || start["prev_live_id"] != c.prev || start["wall_ms"] == nil {
 			t.Errorf("%s: first event %v, want session_start of %s after %q", c.subject, start, c.id, c.prev)
@@ -267,6 +239,35 @@ func TestNATSSessionEvents(t *testing.T) {
 		if c.next != "" && (len(nexts) != 1 || nexts[0] != c.next) {
 			t.Errorf("%s: PLAY_NEXT marker events name %v, want [%s]", c.subject, nexts, c.next)
 		}
+	}
+}
+
+// subscribeEvents subscribes sub to subject (wildcards allowed) and
+// returns what the events received so far are, by subject, as parsed JSON
+// objects.
+func subscribeEvents(t *testing.T, sub *nats.Conn, subject string) func() map[string][]map[string]any {
+	t.Helper()
+	var mu sync.Mutex
+	events := map[string][]map[string]any{}
+	if _, err := sub.Subscribe(subject, func(m *nats.Msg) {
+		var e map[string]any
+		if err := json.Unmarshal(m.Data, &e); err != nil {
+			t.Errorf("event does not parse: %v: %s", err, m.Data)
+		}
+		mu.Lock()
+		events[m.Subject] = append(events[m.Subject], e)
+		mu.Unlock()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return func() map[string][]map[string]any {
+		mu.Lock()
+		defer mu.Unlock()
+		c := make(map[string][]map[string]any, len(events))
+		for k, v := range events {
+			c[k] = slices.Clone(v)
+		}
+		return c
 	}
 }
 
