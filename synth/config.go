@@ -28,7 +28,7 @@ func (e *ConfigError) Unwrap() error { return ErrConfig }
 type Config struct {
 	Minutes  float64 `json:"minutes"`  // session length (wall clock, dead balls included), minutes
 	Hz       float64 `json:"hz"`       // nominal location sample rate per sensor
-	Seed     int64   `json:"seed"`     // one seed drives the game; the feed's degradations use a stream derived from it
+	Seed     int64   `json:"seed"`     // one seed drives the game; the feed's degradations use streams of their own derived from it, so no feed field changes the game
 	Court    string  `json:"court"`    // court template name (court.TemplateByName): nba, wnba, ncaa, hs, fiba
 	Practice bool    `json:"practice"` // a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game
 

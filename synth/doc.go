@@ -17,7 +17,12 @@
 // messages.jsonl[.gz|.zst] and truth.json. The same Config (seed included)
 // gives the same bytes in every file on a given CPU architecture (another
 // architecture may fuse floating-point operations differently and so play
-// a slightly different game).
+// a slightly different game). The feed's settings never change the game:
+// its degradations (noise, losses, silences, delays, wrong records) draw
+// from random streams of their own, so for one seed the noise-free motion
+// and truth.json (but for its config and feed counts) are the same
+// whatever Hz, Noise_mm, FeedGapRate, StatsDelayMax_ms, DistInterval_s or
+// the other feed fields say.
 //
 // # The game
 //

@@ -71,9 +71,18 @@ type ftState struct {
 // game is the whole simulated session: players, ball, director state and
 // the truth being recorded.
 type game struct {
-	cfg      Config
-	tpl      court.Template
+	cfg Config
+	tpl court.Template
+	// rng drives the game: motion, events and the truth. frng drives
+	// what the feed makes of it (message delays, dead-ball silences,
+	// wrong records and their corrections) and distRng the DIST messages'
+	// delays, so that no feed setting changes the game; frng draws the
+	// same number of values per game event whatever the settings, so that
+	// the wrong records do not change either (DistInterval_s changes how
+	// many DIST messages there are, hence its own stream).
 	rng      *rand.Rand
+	frng     *rand.Rand
+	distRng  *rand.Rand
 	t        float64
 	dur      float64
 	start_ms int64
@@ -138,7 +147,9 @@ func newGame(cfg Config) (*game, error) {
 	seed := uint64(cfg.Seed)
 	g := &game{
 		cfg: cfg, tpl: tpl, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		dur: cfg.Duration_s(), start_ms: cfg.StartTime_ms, em: &emitter{}, tr: &Truth{},
+		frng:    rand.New(rand.NewPCG(seed^0x3c6ef372fe94f82b, seed+0xa54ff53a5f1d36f1)),
+		distRng: rand.New(rand.NewPCG(seed^0x510e527fade682d1, seed+0x9b05688c2b3e6c1f)),
+		dur:     cfg.Duration_s(), start_ms: cfg.StartTime_ms, em: &emitter{}, tr: &Truth{},
 		clock: decode.MarkerPaused, picker: -1, rebounder: -1, lastPassBy: -1, shotIdx: -1, passIdx: -1,
 	}
 	g.liveID = g.uuid()
@@ -273,7 +284,7 @@ func (g *game) teammateOf(i int) int {
 	if !a.lineup {
 		return -1
 	}
-	k := (a.slot + 1 + g.rng.IntN(4)) % 5
+	k := (a.slot + 1 + g.frng.IntN(4)) % 5 // a feed error: the feed's stream
 	return g.five[a.side][k]
 }
 

@@ -8,8 +8,10 @@ import (
 
 // The director: it runs at every step, fires the events that are due
 // (arrivals of flights, releases, pickups, decisions, clock changes) and
-// re-aims the players five times a second. All randomness comes from g.rng
-// in a fixed order, so a seed gives one game.
+// re-aims the players five times a second. All randomness of the game comes
+// from g.rng in a fixed order, so a seed gives one game; what the feed makes
+// of it (delays, silences, wrong records) comes from g.frng, so that no feed
+// setting changes the game.
 
 func (g *game) near(x float64) bool { return g.t+1e-9 >= x }
 
@@ -740,9 +742,12 @@ func (g *game) deadBall(cause string, side int, x, y float64, clock decode.Marke
 	g.setupRestart(side, sx, sy, cause, false)
 	g.rs.ready = g.t + g.uni(6, 12)
 	// Now and then the whole location feed goes quiet for a few seconds.
-	if g.rng.Float64() < g.cfg.FeedGapRate {
-		g.gapFrom = g.rel_ms(g.t + g.uni(0.5, 2))
-		g.gapTo = g.gapFrom + int64(g.uni(2000, 8000))
+	// From the feed's stream, three draws whatever the rate: the rate
+	// changes neither the game nor the feed's other draws.
+	u, from_s, len_ms := g.frng.Float64(), 0.5+1.5*g.frng.Float64(), 2000+6000*g.frng.Float64()
+	if u < g.cfg.FeedGapRate {
+		g.gapFrom = g.rel_ms(g.t + from_s)
+		g.gapTo = g.gapFrom + int64(len_ms)
 	}
 	if n := g.subs(); n > 0 {
 		g.rs.ready += 4

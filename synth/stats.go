@@ -79,13 +79,15 @@ func (g *game) stat(i int, c decode.Classification, occ, delay float64) {
 	g.feedStat(i, c, occ, delay)
 }
 
-// statDelay is how late a stats or shot message arrives.
+// statDelay is how late a stats or shot message arrives, s. It draws from
+// the feed's stream, always once, whatever StatsDelayMax_ms.
 func (g *game) statDelay() float64 {
+	u := g.frng.Float64()
 	hi := float64(g.cfg.StatsDelayMax_ms) / 1000
 	if hi < 0.2 {
 		return hi
 	}
-	return 0.2 + (hi-0.2)*g.rng.Float64()
+	return 0.2 + (hi-0.2)*u
 }
 
 // correction is a queued manual correction.
@@ -105,7 +107,7 @@ func (g *game) shotStat(i int, three, make bool, occ float64) {
 	c := shotClass(three, make)
 	g.truthStat(i, c)
 	delay := g.statDelay()
-	if g.rng.Float64() < 0.05 {
+	if g.frng.Float64() < 0.05 {
 		wrong := shotClass(three, !make)
 		g.feedStat(i, wrong, occ, delay)
 		var fix decode.Classification
@@ -119,7 +121,7 @@ func (g *game) shotStat(i int, three, make bool, occ float64) {
 		default:
 			fix = decode.ClassUpdatedTwoPointMakeToMiss
 		}
-		g.corr = append(g.corr, correction{at: g.t + 15 + 45*g.rng.Float64(), occ: occ, who: i, c: fix, then: -1, orig: wrong})
+		g.corr = append(g.corr, correction{at: g.t + 15 + 45*g.frng.Float64(), occ: occ, who: i, c: fix, then: -1, orig: wrong})
 		return
 	}
 	g.feedStat(i, c, occ, delay)
@@ -130,7 +132,7 @@ func (g *game) shotStat(i int, three, make bool, occ float64) {
 func (g *game) creditStat(i int, c decode.Classification, occ float64) {
 	g.truthStat(i, c)
 	delay := g.statDelay()
-	if g.rng.Float64() < 0.06 {
+	if g.frng.Float64() < 0.06 {
 		if w := g.teammateOf(i); w >= 0 {
 			g.feedStat(w, c, occ, delay)
 			del := decode.ClassDeletedAssist
@@ -140,7 +142,7 @@ func (g *game) creditStat(i int, c decode.Classification, occ float64) {
 			case decode.ClassOffensiveRebound:
 				del = decode.ClassDeletedOffensiveRebound
 			}
-			g.corr = append(g.corr, correction{at: g.t + 10 + 40*g.rng.Float64(), occ: occ, who: w, c: del, then: i, thenC: c, orig: c})
+			g.corr = append(g.corr, correction{at: g.t + 10 + 40*g.frng.Float64(), occ: occ, who: w, c: del, then: i, thenC: c, orig: c})
 			return
 		}
 	}
@@ -193,7 +195,7 @@ func (g *game) emitDIST(all bool) {
 		a.feedBox[decode.StatDIST] = float64(cm)
 		a.box[decode.StatDIST] = float64(cm)
 		p := pending{
-			kind: decode.KindStats, occ_ms: g.ms(g.t), deliver_ms: g.rel_ms(g.t + 0.05 + 0.25*g.rng.Float64()),
+			kind: decode.KindStats, occ_ms: g.ms(g.t), deliver_ms: g.rel_ms(g.t + 0.05 + 0.25*g.distRng.Float64()),
 			team: g.teamID[a.side], player: a.id, class: decode.ClassDistance, n: 1,
 		}
 		if all {

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"os"
 	"path/filepath"
@@ -903,5 +906,85 @@ func TestDISTAlongTheWay(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d DIST stats", n)
+	}
+}
+
+// TestFeedSettingsKeepTheGame checks the promise of Config.Seed: the feed's
+// settings (silences, delays, DIST cadence, noise, rate, losses, frame)
+// change what the feed says, never the game. For one seed the noise-free
+// motion at every step and the truth (players, events, clock) are the same
+// whatever the feed settings.
+func TestFeedSettingsKeepTheGame(t *testing.T) {
+	// game returns a digest of the noise-free motion at every step and the
+	// truth without its feed-dependent parts (config, frame, feed counts).
+	game := func(cfg Config) (uint64, []byte) {
+		t.Helper()
+		h := fnv.New64a()
+		var b [8]byte
+		put := func(v float64) {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+			h.Write(b[:])
+		}
+		g, err := run(context.Background(), cfg, discard{}, nil, func(g *game) {
+			for i := range g.ag {
+				put(g.ag[i].x)
+				put(g.ag[i].y)
+			}
+			x, y, z := g.ballPos(g.t)
+			put(x)
+			put(y)
+			put(z)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := *g.tr
+		tr.Config, tr.Feed = Config{}, FeedCounts{}
+		tr.SensorFromCourt, tr.CourtFromSensor = Transform{}, InverseTransform{}
+		js, err := json.Marshal(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Sum64(), js
+	}
+	for _, practice := range []bool{false, true} {
+		base := DefaultConfig()
+		base.Minutes, base.Seed, base.Practice = 4, 3, practice
+		wantMotion, wantTruth := game(base)
+		for _, c := range []struct {
+			name string
+			set  func(*Config)
+		}{
+			{"feed gaps always", func(c *Config) { c.FeedGapRate = 1 }},
+			{"feed gaps never", func(c *Config) { c.FeedGapRate = 0 }},
+			{"DIST every 2 s", func(c *Config) { c.DistInterval_s = 2 }},
+			{"DIST every 0.1 s", func(c *Config) { c.DistInterval_s = 0.1 }},
+			{"stats without delay", func(c *Config) { c.StatsDelayMax_ms = 0 }},
+			{"stats delay 100 ms", func(c *Config) { c.StatsDelayMax_ms = 100 }},
+			{"stats delay 5 s", func(c *Config) { c.StatsDelayMax_ms = 5000 }},
+			{"clean 10 Hz feed", func(c *Config) {
+				c.Hz, c.Noise_mm, c.Bias_mm, c.Jitter_ms, c.DropRate, c.DropoutsPerMin = 10, 0, 0, 0, 0, 0
+				c.DuplicateRate, c.ReorderRate, c.OutlierRate = 0, 0, 0
+			}},
+			{"rough feed", func(c *Config) {
+				c.Noise_mm, c.JitterPerSensor, c.DropRate, c.DropoutsPerMin, c.DuplicateRate, c.ReorderRate, c.OutlierRate = 200, true, 0.2, 5, 0.1, 0.1, 0.05
+			}},
+			{"other frame, start and compression", func(c *Config) {
+				c.Rotation_deg, c.TX_mm, c.TY_mm, c.StartTime_ms, c.Compress = 90, 0, 0, 1700000000000, "zst"
+			}},
+		} {
+			cfg := base
+			c.set(&cfg)
+			motion, truth := game(cfg)
+			if motion != wantMotion {
+				t.Errorf("practice %v, %s: the noise-free motion differs from the default feed's", practice, c.name)
+			}
+			if c.name == "other frame, start and compression" {
+				continue // its times are another epoch; the motion is the check
+			}
+			if !bytes.Equal(truth, wantTruth) {
+				t.Errorf("practice %v, %s: the truth differs from the default feed's\n got %.300s\nwant %.300s", practice, c.name, truth, wantTruth)
+			}
+		}
 	}
 }
