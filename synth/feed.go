@@ -126,7 +126,10 @@ func (f *feed) ticks(final bool) {
 }
 
 func (f *feed) tick(tk int64) {
-	f.g.em.flush(tk, f.out)
+	// Messages due by tk go first, but at the end of the session the end
+	// markers (and what is due with them) wait for the final tick's samples:
+	// nothing of the session may follow PLAY_END / PRACTICE_END.
+	f.g.em.flush(min(tk, f.end_ms-1), f.out)
 	cfg := &f.cfg
 	startDrop := cfg.DropoutsPerMin / (60 * cfg.Hz)
 	sigma := cfg.Noise_mm
@@ -272,14 +275,15 @@ func (f *feed) write(line []byte) {
 	f.n.Lines++
 }
 
-// finish delivers everything still queued or held back.
+// finish delivers everything still held back, then what is still queued,
+// the end markers last.
 func (f *feed) finish() {
 	f.ticks(true)
-	f.g.em.flush(math.MaxInt64, f.out)
 	for _, h := range f.held {
 		f.write(h.line)
 	}
 	f.held = f.held[:0]
+	f.g.em.flush(math.MaxInt64, f.out)
 	c := &f.g.em.counts
 	f.n.Stats, f.n.Shots, f.n.Markers = c[decode.KindStats], c[decode.KindShot], c[decode.KindMarker]
 }

@@ -988,3 +988,43 @@ func TestFeedSettingsKeepTheGame(t *testing.T) {
 		}
 	}
 }
+
+// TestEndMarkerLast checks that PLAY_END / PRACTICE_END ends the recording:
+// no location line (the final tick's, or one held back) comes after it.
+func TestEndMarkerLast(t *testing.T) {
+	f := func(name string, cfg Config) {
+		t.Helper()
+		data, _ := messages(t, cfg)
+		var d decode.Decoder
+		var m decode.Message
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		line, end := 0, 0
+		for sc.Scan() {
+			line++
+			if err := d.Decode(sc.Bytes(), &m); err != nil {
+				t.Fatalf("%s: line %d: %v", name, line, err)
+			}
+			switch {
+			case m.Kind == decode.KindMarker && (m.Marker.Type == decode.MarkerPlayEnd || m.Marker.Type == decode.MarkerPracticeEnd):
+				if end == 0 {
+					end = line
+				}
+			case end > 0 && m.Kind == decode.KindLocation:
+				t.Errorf("%s: line %d of %d is a location after the end marker (line %d): %s", name, line, bytes.Count(data, []byte{'\n'}), end, sc.Bytes())
+				return
+			}
+		}
+		if end == 0 {
+			t.Errorf("%s: no end marker", name)
+		}
+	}
+	cfg := small(6)
+	cfg.Minutes = 0.5
+	f("game 25 Hz", cfg)
+	cfg.Hz = 7 // the last tick falls before the end
+	f("game 7 Hz", cfg)
+	cfg.Hz, cfg.ReorderRate = 25, 0.5
+	f("lines held back", cfg)
+	cfg.ReorderRate, cfg.Practice = 0, true
+	f("practice", cfg)
+}
