@@ -66,6 +66,8 @@ type ftState struct {
 	returnAt float64 // when a referee gives the ball back
 	started  bool    // routine (dribbles) begun
 	shootAt  float64
+	released float64 // the one in flight: release time (s) and outcome
+	make     bool
 }
 
 // game is the whole simulated session: players, ball, director state and
@@ -120,6 +122,7 @@ type game struct {
 	rebounder  int
 	rebX, rebY float64
 	shotIdx    int
+	ftIdx      int // the missed last free throw whose rebound is in flight, or -1
 
 	holdFrom   float64
 	holdGained string
@@ -150,7 +153,7 @@ func newGame(cfg Config) (*game, error) {
 		frng:    rand.New(rand.NewPCG(seed^0x3c6ef372fe94f82b, seed+0xa54ff53a5f1d36f1)),
 		distRng: rand.New(rand.NewPCG(seed^0x510e527fade682d1, seed+0x9b05688c2b3e6c1f)),
 		dur:     cfg.Duration_s(), start_ms: cfg.StartTime_ms, em: &emitter{}, tr: &Truth{},
-		clock: decode.MarkerPaused, picker: -1, rebounder: -1, lastPassBy: -1, shotIdx: -1, passIdx: -1,
+		clock: decode.MarkerPaused, picker: -1, rebounder: -1, lastPassBy: -1, shotIdx: -1, ftIdx: -1, passIdx: -1,
 	}
 	g.liveID = g.uuid()
 	g.possSide, g.possCur = -1, -1

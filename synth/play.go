@@ -419,6 +419,7 @@ func (g *game) releaseShot(h int, layup bool) {
 	}
 	g.tr.Shots = append(g.tr.Shots, st)
 	g.shotIdx = len(g.tr.Shots) - 1
+	g.ftIdx = -1
 	g.endHold("shot")
 	g.possSide = -1
 	ex, ey := hx, hy
@@ -635,6 +636,11 @@ func (g *game) reboundCatch() {
 			s.ReboundBy, s.OffensiveReb = a.id, off
 		}
 	}
+	if g.ftIdx >= 0 && g.b.fly == flyRebound {
+		ft := &g.tr.FreeThrows[g.ftIdx]
+		ft.ReboundBy, ft.OffensiveReb = a.id, off
+	}
+	g.ftIdx = -1
 	if g.dr.active {
 		if g.shotIdx >= 0 {
 			g.tr.Shots[g.shotIdx].ReboundBy = 0 // a drill's rebounder is not a rebound
@@ -956,7 +962,9 @@ func (g *game) releaseFT(h int) {
 		ang := g.uni(0, 2*math.Pi)
 		ex, ey = hx+0.3*math.Cos(ang), hy+0.3*math.Sin(ang)
 	}
-	g.tr.FreeThrows = append(g.tr.FreeThrows, FreeThrow{PlayerID: a.id, TeamID: g.teamID[a.side], Released_ms: g.ms(g.t), Make: make})
+	// Recorded at the rim (ftRim), with its stat: one released just
+	// before the end, whose stat is never sent, is not in the truth.
+	g.ft.released, g.ft.make = g.t, make
 	g.endHold("free_throw")
 	g.launchApex(flyFT, ex, ey, g.tpl.RimHeight_m, g.uni(1.3, 1.7))
 	g.b.passer = h
@@ -970,8 +978,9 @@ func (g *game) ftRim() {
 	f := &g.ft
 	s := f.shooter
 	a := &g.ag[s]
+	g.tr.FreeThrows = append(g.tr.FreeThrows, FreeThrow{PlayerID: a.id, TeamID: g.teamID[a.side], Released_ms: g.ms(f.released), Make: f.make})
 	ftr := &g.tr.FreeThrows[len(g.tr.FreeThrows)-1]
-	occ := float64(ftr.Released_ms-g.start_ms) / 1000
+	occ := f.released
 	c := decode.ClassFreeThrowMiss
 	if ftr.Make {
 		c = decode.ClassFreeThrowMake
@@ -1003,6 +1012,7 @@ func (g *game) ftRim() {
 	g.setClock(decode.MarkerLive)
 	g.ph = phShot
 	g.shotIdx = -1
+	g.ftIdx = len(g.tr.FreeThrows) - 1
 	T := math.Max(0.6, dist(g.b.fEndX, g.b.fEndY, g.rebX, g.rebY)/3.5)
 	g.launch(flyRebound, T, g.rebounder, 0, 0, 2.3)
 	g.b.passer = s

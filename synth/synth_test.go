@@ -1028,3 +1028,66 @@ func TestEndMarkerLast(t *testing.T) {
 	cfg.ReorderRate, cfg.Practice = 0, true
 	f("practice", cfg)
 }
+
+// TestFreeThrowsInTruth checks that truth.json lists exactly the free
+// throws the feed sends an FTA for (one released in the last second, whose
+// stat never comes, is in neither), and that a missed free throw's
+// rebound_by is the player who then holds the rebound.
+func TestFreeThrowsInTruth(t *testing.T) {
+	// Sessions that end with a free throw in the air.
+	for _, c := range []struct {
+		minutes float64
+		seed    int64
+	}{{0.45, 80}, {0.6, 21}, {1.2, 13}} {
+		cfg := DefaultConfig()
+		cfg.Minutes, cfg.Seed = c.minutes, c.seed
+		data, tr := messages(t, cfg)
+		fta := map[int64]float64{}
+		for _, s := range decodeAll(t, data).stats {
+			if s.Has.Has(decode.StatFTA) {
+				fta[s.PlayerID] = s.Values[decode.StatFTA]
+			}
+		}
+		inTruth := map[int64]float64{}
+		for _, ft := range tr.FreeThrows {
+			inTruth[ft.PlayerID]++
+		}
+		for _, p := range tr.Players {
+			if fta[p.ID] != inTruth[p.ID] {
+				t.Errorf("%v min, seed %d: player %d: %v free throws in the truth, FTA %v in the feed", c.minutes, c.seed, p.ID, inTruth[p.ID], fta[p.ID])
+			}
+		}
+	}
+
+	cfg := small(21)
+	cfg.Minutes = 12
+	_, tr := messages(t, cfg)
+	rebounds := 0
+	for _, ft := range tr.FreeThrows {
+		if ft.ReboundBy == 0 {
+			continue
+		}
+		rebounds++
+		if ft.Make {
+			t.Errorf("free throw at %d: made, with rebound_by %d", ft.Released_ms, ft.ReboundBy)
+		}
+		var h *Hold
+		for i := range tr.Holds {
+			if tr.Holds[i].From_ms > ft.Released_ms {
+				h = &tr.Holds[i]
+				break
+			}
+		}
+		if h == nil || h.PlayerID != ft.ReboundBy || h.Gained != "rebound" {
+			t.Errorf("free throw at %d: rebound_by %d, the next hold is %+v", ft.Released_ms, ft.ReboundBy, h)
+			continue
+		}
+		if off := h.TeamID == ft.TeamID; off != ft.OffensiveReb {
+			t.Errorf("free throw at %d: offensive_rebound %v, rebounder's team %d, shooter's %d", ft.Released_ms, ft.OffensiveReb, h.TeamID, ft.TeamID)
+		}
+	}
+	if rebounds == 0 {
+		t.Errorf("no free throw with rebound_by in %d", len(tr.FreeThrows))
+	}
+	t.Logf("%d free throws, %d with rebound_by", len(tr.FreeThrows), rebounds)
+}

@@ -173,10 +173,12 @@ type ShotTruth struct {
 
 // FreeThrow is one free throw.
 type FreeThrow struct {
-	PlayerID    int64 `json:"player_id"`
-	TeamID      int64 `json:"team_id"`
-	Released_ms int64 `json:"released_ms"`
-	Make        bool  `json:"make"`
+	PlayerID     int64 `json:"player_id"`
+	TeamID       int64 `json:"team_id"`
+	Released_ms  int64 `json:"released_ms"`
+	Make         bool  `json:"make"`
+	ReboundBy    int64 `json:"rebound_by,omitempty"`        // a missed last free throw: who caught the rebound
+	OffensiveReb bool  `json:"offensive_rebound,omitempty"` // that player is on the shooter's team
 }
 
 // Turnover is a lost possession with the ball live.
@@ -274,7 +276,7 @@ func definitions() map[string]string {
 		"passes":              "every ball transfer thrown from a player's hands (kind pass, inbound, or toss in a dead ball); to is who caught it (intercepted when of the other side); out_of_bounds passes are not caught.",
 		"shots":               "field goal attempts; x_m, y_m is the shooter at release; hoop_player_x/y_mm is that position relative to the attacked hoop: +y from the hoop toward center court, +x to the right of an observer standing at the hoop facing center court (so x, y, z is right-handed); is_3point and zone as in the \"zone\" definition; assist_by when the shooter caught a teammate's pass and shot within 4 s.",
 		"zone":                zoneRuleDoc,
-		"free_throws":         "free throws are not shot messages; they appear as FTA/FT stats and here.",
+		"free_throws":         "free throws are not shot messages; they appear as FTA/FT stats and here, each once its stat is queued (one still in the air at the end is in neither). rebound_by (and offensive_rebound) of a missed last free throw: who caught the rebound (omitted when the session ended first).",
 		"clock":               "clock state spans from the LIVE/PAUSED/FOUL markers; the session starts PAUSED until the opening tip (game) or the first inbound (practice).",
 		"box":                 "the player's final true box score (after the feed's manual corrections the feed's cumulative stats equal it).",
 		"corrections":         "manual corrections the feed carries: the automatic record was wrong (a make recorded as a miss or the reverse, an assist or rebound credited to the wrong player) and the correction (UPDATED_*/DELETED_*, then the right credit) restores the truth. Corrections carry the occurred_at of the original event and arrive later.",
