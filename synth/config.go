@@ -53,10 +53,17 @@ type Config struct {
 	StatsDelayMax_ms int64   `json:"stats_delay_max_ms"` // stats and shot messages arrive 200 ms to this late
 
 	DistInterval_s float64 `json:"dist_interval_s"` // cadence of the cumulative DIST stats
-	StartTime_ms   int64   `json:"start_time_ms"`   // epoch ms of PLAY_START / the first DRILL_START
+	StartTime_ms   int64   `json:"start_time_ms"`   // epoch ms of PLAY_START / the first DRILL_START: 1 to MaxTime_ms minus the session length
 	BenchPerTeam   int     `json:"bench_per_team"`  // players beyond the five on court
 	Compress       string  `json:"compress"`        // "", "gz" or "zst": messages.jsonl[.gz|.zst]
 }
+
+// MaxTime_ms is the latest timestamp a session may carry: every timestamp
+// lies in [StartTime_ms, StartTime_ms + Duration_s·1000], and Validate keeps
+// that inside (0, MaxTime_ms], the timestamps the engine keeps
+// (track.PlausibleTime; track's tests check that the two agree). synth
+// cannot import track, whose tests import synth.
+const MaxTime_ms = 100_000_000_000_000 // year 5138
 
 // DefaultConfig is a 12-minute NBA game at 25 Hz, seed 1, 30 mm noise.
 func DefaultConfig() Config {
@@ -130,8 +137,9 @@ func (c Config) Validate() error {
 			return e
 		}
 	}
-	if c.StartTime_ms < 0 || c.StartTime_ms > 1e15 {
-		return &ConfigError{"StartTime_ms", fmt.Sprintf("%d is outside [0, 1e15]", c.StartTime_ms)}
+	// After Minutes is known to be in range: the session must end by MaxTime_ms.
+	if last := MaxTime_ms - int64(math.Ceil(c.Duration_s()*1000)); c.StartTime_ms < 1 || c.StartTime_ms > last {
+		return &ConfigError{"StartTime_ms", fmt.Sprintf("%d is outside [1, %d] (the session must end by %d ms, year 5138)", c.StartTime_ms, last, int64(MaxTime_ms))}
 	}
 	switch c.Compress {
 	case "", "gz", "zst":

@@ -575,6 +575,9 @@ func TestConfigValidate(t *testing.T) {
 		{"Compress", func(c *Config) { c.Compress = "xz" }},
 		{"DropRate", func(c *Config) { c.DropRate = 1 }},
 		{"Noise_mm", func(c *Config) { c.Noise_mm = math.NaN() }},
+		{"StartTime_ms", func(c *Config) { c.StartTime_ms = 0 }},
+		{"StartTime_ms", func(c *Config) { c.StartTime_ms = MaxTime_ms - 12*60_000 + 1 }}, // ends 1 ms too late
+		{"StartTime_ms", func(c *Config) { c.StartTime_ms = 2e14 }},
 	} {
 		c := DefaultConfig()
 		tc.mod(&c)
@@ -589,6 +592,13 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if err := SampleConfig().Validate(); err != nil {
 		t.Errorf("SampleConfig: %v", err)
+	}
+	for _, start := range []int64{1, MaxTime_ms - 12*60_000} {
+		c := DefaultConfig() // 12 minutes
+		c.StartTime_ms = start
+		if err := c.Validate(); err != nil {
+			t.Errorf("StartTime_ms %d: %v", start, err)
+		}
 	}
 }
 

@@ -211,3 +211,22 @@ func TestSynthAccuracy(t *testing.T) {
 		t.Logf("| %s, with dead-ball feed silences (%.1f%% of samples) %s", st.name, 100*float64(f.GapSamples)/float64(f.Samples), r.errors())
 	}
 }
+
+// TestSynthTimesPlausible checks that synth's bound on timestamps is the
+// engine's: a session at either end of synth's StartTime_ms range has every
+// location kept (none counted in Quality.BadTimes), and the bounds are
+// PlausibleTime's.
+func TestSynthTimesPlausible(t *testing.T) {
+	if !PlausibleTime(1) || !PlausibleTime(synth.MaxTime_ms) || PlausibleTime(0) || PlausibleTime(synth.MaxTime_ms+1) {
+		t.Fatalf("PlausibleTime does not accept exactly [1, synth.MaxTime_ms = %d]", int64(synth.MaxTime_ms))
+	}
+	sc := synth.DefaultConfig()
+	sc.Minutes, sc.Jitter_ms = 0.1, 10
+	for _, start := range []int64{1, synth.MaxTime_ms - int64(sc.Duration_s()*1000)} {
+		sc.StartTime_ms = start
+		r := runSynth(t, sc, DefaultConfig())
+		if q := r.sum.Quality; q.BadTimes != 0 || q.Locations == 0 {
+			t.Errorf("start %d ms: %d of %d locations with implausible times", start, q.BadTimes, q.Locations)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.ReorderRate, "reorder-rate", cfg.ReorderRate, "probability that a location line arrives 1-4 lines late")
 	fs.Float64Var(&cfg.OutlierRate, "outlier-rate", cfg.OutlierRate, "probability that a sample jumps 0.5-2.5 m")
 	fs.Float64Var(&cfg.FeedGapRate, "feed-gap-rate", cfg.FeedGapRate, "probability that a dead ball silences the whole location feed for 2-8 s")
-	fs.Int64Var(&cfg.StartTime_ms, "start-ms", cfg.StartTime_ms, "epoch ms of the first marker")
+	fs.Int64Var(&cfg.StartTime_ms, "start-ms", cfg.StartTime_ms, "epoch ms of the first marker: 1 to 1e14 (year 5138) minus the session length")
 	fs.Float64Var(&cfg.DistInterval_s, "dist-interval-s", cfg.DistInterval_s, "cadence of the cumulative DIST stats, seconds")
 	if err := fs.Parse(args); err != nil {
 		return err
