@@ -25,6 +25,10 @@ shots.json, messages.jsonl[.gz|.zst] and truth.json (the noise-free ground
 truth: distances, speeds, possession, shots; see its "definitions").
 The same seed and flags give the same bytes.
 
+The exit status is 2, before anything is written, when the command line
+cannot be carried out (a bad flag or value), and 1 when the simulation or
+writing fails.
+
 Flags:
 `
 
@@ -60,15 +64,16 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Int64Var(&cfg.StartTime_ms, "start-ms", cfg.StartTime_ms, "epoch ms of the first marker: 1 to 1e14 (year 5138) minus the session length")
 	fs.Float64Var(&cfg.DistInterval_s, "dist-interval-s", cfg.DistInterval_s, "cadence of the cumulative DIST stats, seconds")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitError{code: 2} // the flag package has reported it
 	}
 	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("synth: unexpected argument %q", fs.Arg(0))
+		return usageError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	if *out == "" {
-		fs.Usage()
-		return errors.New("synth: --out DIR is required")
+		return usageError(fs, errors.New("--out DIR is required"))
 	}
 	if *sample {
 		// Flags given explicitly override the sample's values.
@@ -81,6 +86,13 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !set["seed"] {
 			cfg.Seed = s.Seed
 		}
+	}
+	if err := cfg.Validate(); err != nil {
+		var ce *synth.ConfigError
+		if errors.As(err, &ce) && synthFlags[ce.Field] != "" {
+			err = fmt.Errorf("--%s: %s", synthFlags[ce.Field], ce.Detail)
+		}
+		return usageError(fs, err)
 	}
 	var progress func(done, total float64)
 	if isTerminal(stderr) {
@@ -113,6 +125,16 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "  %-20s %3d points, possession %.0f s\n", t.Name, t.Points, t.Possession_s)
 	}
 	return nil
+}
+
+// synthFlags names the flag that sets each synth.Config field, to report a
+// value out of range as the user gave it.
+var synthFlags = map[string]string{
+	"Minutes": "minutes", "Hz": "hz", "Seed": "seed", "Noise_mm": "noise-mm", "Bias_mm": "bias-mm",
+	"Court": "court", "Compress": "compress", "Rotation_deg": "rotation-deg", "TX_mm": "tx-mm",
+	"TY_mm": "ty-mm", "Jitter_ms": "jitter-ms", "DropRate": "drop-rate", "DropoutsPerMin": "dropouts-per-min",
+	"DuplicateRate": "dup-rate", "ReorderRate": "reorder-rate", "OutlierRate": "outlier-rate",
+	"FeedGapRate": "feed-gap-rate", "StartTime_ms": "start-ms", "DistInterval_s": "dist-interval-s",
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,16 +35,40 @@ func TestSynthCommand(t *testing.T) {
 		t.Errorf("truth says court %q seed %d duration %v", tr.Court, tr.Config.Seed, tr.Duration_s)
 	}
 
-	for _, bad := range [][]string{
-		{"synth"},
-		{"synth", "--out", dir, "--court", "moon"},
-		{"synth", "--out", dir, "--compress", "xz"},
-		{"synth", "--out", dir, "extra"},
+	// A command line that cannot be carried out: exit status 2, the error
+	// once on stderr (naming the flag) with the usage, nothing written.
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"synth"}, "--out DIR is required"},
+		{[]string{"synth", "--out", dir, "--court", "moon"}, `--court: unknown court "moon"`},
+		{[]string{"synth", "--out", dir, "--compress", "xz"}, `--compress: "xz"`},
+		{[]string{"synth", "--out", dir, "--start-ms", "0"}, "--start-ms: 0 is outside [1, "},
+		{[]string{"synth", "--out", dir, "--minutes", "-1"}, "--minutes: -1 is outside"},
+		{[]string{"synth", "--out", dir, "extra"}, `unexpected argument "extra"`},
+		{[]string{"synth", "--out", dir, "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"synth", "--out", dir, "--minutes", "x"}, `invalid value "x" for flag -minutes`},
 	} {
 		stdout.Reset()
 		stderr.Reset()
-		if err := Run(context.Background(), bad, &stdout, &stderr); err == nil {
-			t.Errorf("%v: no error", bad)
+		empty := t.TempDir()
+		args := append([]string(nil), bad.args...)
+		for i := range args {
+			if args[i] == dir {
+				args[i] = empty
+			}
+		}
+		err := Run(context.Background(), args, &stdout, &stderr)
+		var ee exitError
+		if !errors.As(err, &ee) || ee.code != 2 {
+			t.Errorf("%v: error %v, want exit status 2", bad.args, err)
+		}
+		if n := strings.Count(stderr.String(), bad.msg); n != 1 || !strings.Contains(stderr.String(), "Usage: stmotion synth") {
+			t.Errorf("%v: stderr has %q %d times, want once with the usage:\n%s", bad.args, bad.msg, n, stderr.String())
+		}
+		if ents, _ := os.ReadDir(empty); len(ents) != 0 || stdout.Len() != 0 {
+			t.Errorf("%v: wrote %d files, stdout %q", bad.args, len(ents), stdout.String())
 		}
 	}
 }
