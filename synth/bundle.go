@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -40,23 +42,52 @@ func MessagesFile(compress string) string {
 }
 
 // Write simulates cfg and writes a session bundle into dir (created if
-// needed; existing bundle files are replaced): live.json, subscribe.json
-// (token "REDACTED"), court.json, stats.json and shots.json as a client
-// joining at the start would get them, the recording messages.jsonl
-// (.gz/.zst with cfg.Compress) and truth.json. progress, when not nil, is
-// called now and then with the simulated and total seconds. The returned
-// Truth is the one written to truth.json.
-func Write(ctx context.Context, cfg Config, dir string, progress func(done, total float64)) (*Truth, error) {
+// needed): live.json, subscribe.json (token "REDACTED"), court.json,
+// stats.json and shots.json as a client joining at the start would get
+// them, the recording messages.jsonl (.gz/.zst with cfg.Compress) and
+// truth.json. A bundle already in dir is replaced as a whole: the files are
+// written under hidden temporary names and renamed into place only once
+// all are complete, and a recording of another compression
+// (messages.jsonl[.gz|.zst]) is removed, since a bundle holds one. On an
+// error or a cancelled ctx the temporary files are removed and dir is left
+// as it was. progress, when not nil, is called now and then with the
+// simulated and total seconds. The returned Truth is the one written to
+// truth.json.
+func Write(ctx context.Context, cfg Config, dir string, progress func(done, total float64)) (tr *Truth, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
-	path := filepath.Join(dir, MessagesFile(cfg.Compress))
-	f, err := os.Create(path)
+	// tmp holds the files written so far under their temporary names, in
+	// the order they are renamed; all are removed unless everything works.
+	type tmpFile struct{ tmp, name string }
+	var tmp []tmpFile
+	defer func() {
+		if err != nil {
+			for _, t := range tmp {
+				os.Remove(t.tmp)
+			}
+		}
+	}()
+	create := func(name string) (*os.File, error) {
+		f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+		if err != nil {
+			return nil, fmt.Errorf("synth: %w", err)
+		}
+		tmp = append(tmp, tmpFile{f.Name(), name})
+		if err := f.Chmod(0o644); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("synth: %w", err)
+		}
+		return f, nil
+	}
+
+	name := MessagesFile(cfg.Compress)
+	f, err := create(name)
 	if err != nil {
-		return nil, fmt.Errorf("synth: %w", err)
+		return nil, err
 	}
 	var w io.Writer = f
 	var closer io.Closer
@@ -86,7 +117,7 @@ func Write(ctx context.Context, cfg Config, dir string, progress func(done, tota
 		err = e
 	}
 	if err != nil {
-		return nil, fmt.Errorf("synth: write %s: %w", path, err)
+		return nil, fmt.Errorf("synth: write %s: %w", filepath.Join(dir, name), err)
 	}
 	docs := map[string]any{
 		FileLive:      g.liveInfo(),
@@ -106,7 +137,29 @@ func Write(ctx context.Context, cfg Config, dir string, progress func(done, tota
 		if err != nil {
 			return nil, fmt.Errorf("synth: encode %s: %w", n, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, n), append(b, '\n'), 0o644); err != nil {
+		f, err := create(n)
+		if err != nil {
+			return nil, err
+		}
+		_, err = f.Write(append(b, '\n'))
+		if e := f.Close(); err == nil {
+			err = e
+		}
+		if err != nil {
+			return nil, fmt.Errorf("synth: write %s: %w", filepath.Join(dir, n), err)
+		}
+	}
+	for _, c := range []string{"", "gz", "zst"} {
+		if c == cfg.Compress {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, MessagesFile(c))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("synth: remove the earlier recording: %w", err)
+		}
+	}
+	for i, t := range tmp {
+		if err := os.Rename(t.tmp, filepath.Join(dir, t.name)); err != nil {
+			tmp = tmp[i:] // the ones renamed are in place: keep them
 			return nil, fmt.Errorf("synth: %w", err)
 		}
 	}

@@ -1101,3 +1101,73 @@ func TestFreeThrowsInTruth(t *testing.T) {
 	}
 	t.Logf("%d free throws, %d with rebound_by", len(tr.FreeThrows), rebounds)
 }
+
+// TestWriteReplaces checks that Write replaces a bundle as a whole: a
+// recording of another compression is removed (a bundle holds one), and a
+// cancelled run leaves the earlier bundle as it was, without temporary
+// files.
+func TestWriteReplaces(t *testing.T) {
+	dir := t.TempDir()
+	snapshot := func() map[string]string {
+		t.Helper()
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, e := range ents {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[e.Name()] = string(b)
+		}
+		return m
+	}
+	names := func(m map[string]string) []string {
+		var out []string
+		for n := range m {
+			out = append(out, n)
+		}
+		sort.Strings(out)
+		return out
+	}
+	cfg := small(12)
+	cfg.Minutes = 0.5
+	for _, comp := range []string{"", "zst", "gz", ""} {
+		cfg.Compress = comp
+		if _, err := Write(context.Background(), cfg, dir, nil); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{FileCourt, FileLive, MessagesFile(comp), FileShots, FileStats, FileSubscribe, FileTruth}
+		sort.Strings(want)
+		if got := names(snapshot()); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after a run with compress %q: %v, want %v", comp, got, want)
+		}
+		if _, err := decode.OpenBundle(dir); err != nil {
+			t.Errorf("compress %q: %v", comp, err)
+		}
+	}
+
+	before := snapshot()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg.Minutes, cfg.Seed, cfg.Compress = 3, 13, "zst"
+	_, err := Write(ctx, cfg, dir, func(done, total float64) {
+		if done > 0 {
+			cancel() // half way: the recording is partly written
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run: err %v, want context.Canceled", err)
+	}
+	after := snapshot()
+	if fmt.Sprint(names(after)) != fmt.Sprint(names(before)) {
+		t.Errorf("a cancelled run changed the files: %v, before %v", names(after), names(before))
+	}
+	for n, b := range before {
+		if after[n] != b {
+			t.Errorf("a cancelled run changed %s", n)
+		}
+	}
+}

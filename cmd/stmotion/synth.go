@@ -23,7 +23,10 @@ Simulates a basketball game (or a practice: scrimmages and shooting drills) and 
 session bundle to DIR: live.json, subscribe.json, court.json, stats.json,
 shots.json, messages.jsonl[.gz|.zst] and truth.json (the noise-free ground
 truth: distances, speeds, possession, shots; see its "definitions").
-The same seed and flags give the same bytes.
+The same seed and flags give the same bytes. A bundle already in DIR is
+replaced as a whole (a recording of another --compress included); the files
+are renamed into place only once all are written, so a failed or
+interrupted run (Ctrl-C) leaves DIR as it was.
 
 The exit status is 2, before anything is written, when the command line
 cannot be carried out (a bad flag or value), and 1 when the simulation or
