@@ -66,7 +66,7 @@ func ExampleWrite() {
 func ExampleSampleConfig() {
 	c := synth.SampleConfig()
 	fmt.Println(c.Minutes, "minutes at", c.Hz, "Hz, seed", c.Seed, "on", c.Court)
-	// Output: 4 minutes at 25 Hz, seed 2 on nba
+	// Output: 4 minutes at 25 Hz, seed 33 on nba
 }
 
 // Simulate hands every 10 ms step of the noise-free motion to a callback,

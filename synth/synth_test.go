@@ -1171,3 +1171,37 @@ func TestWriteReplaces(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleVariety checks what SampleConfig promises the built-in sample
+// holds, since every change to the simulator plays another game.
+func TestSampleVariety(t *testing.T) {
+	_, tr := messages(t, SampleConfig())
+	has := map[string]bool{
+		"corrections": len(tr.Corrections) > 0, "free throws": len(tr.FreeThrows) > 0,
+		"substitutions": len(tr.Substitutions) > 0,
+	}
+	for _, s := range tr.Shots {
+		has[fmt.Sprintf("3-pointer made %v", s.Make)] = has[fmt.Sprintf("3-pointer made %v", s.Make)] || s.Is3Point
+		has[fmt.Sprintf("layup made %v", s.Make)] = has[fmt.Sprintf("layup made %v", s.Make)] || s.Layup
+		has["assist"] = has["assist"] || s.AssistBy != 0
+		has["offensive rebound"] = has["offensive rebound"] || s.OffensiveReb
+		has["defensive rebound"] = has["defensive rebound"] || s.ReboundBy != 0 && !s.OffensiveReb
+	}
+	for _, tu := range tr.Turnovers {
+		has["steal"] = has["steal"] || tu.Kind == "steal"
+	}
+	for _, p := range tr.Passes {
+		has["pass out of bounds"] = has["pass out of bounds"] || p.OutOfBounds
+	}
+	for _, m := range tr.Markers {
+		has["foul"] = has["foul"] || m.Type == "FOUL"
+		has["second half"] = has["second half"] || m.Type == "START_SECOND_HALF"
+	}
+	for _, want := range []string{"3-pointer made true", "3-pointer made false", "layup made true", "layup made false",
+		"assist", "offensive rebound", "defensive rebound", "steal", "pass out of bounds", "foul", "free throws",
+		"substitutions", "corrections", "second half"} {
+		if !has[want] {
+			t.Errorf("the sample (seed %d) has no %s", SampleConfig().Seed, want)
+		}
+	}
+}

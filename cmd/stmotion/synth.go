@@ -44,7 +44,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.PrintDefaults()
 	}
 	out := fs.String("out", "", "bundle directory to write (required)")
-	sample := fs.Bool("sample", false, "start from the built-in sample (4-minute game, seed 2) instead of the defaults; other flags still apply")
+	sample := fs.Bool("sample", false, "start from the built-in sample (4-minute game, seed 33) instead of the defaults; other flags still apply")
 	fs.Float64Var(&cfg.Minutes, "minutes", cfg.Minutes, "session length in minutes of wall clock (dead balls included)")
 	fs.Float64Var(&cfg.Hz, "hz", cfg.Hz, "location samples per second per sensor")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
