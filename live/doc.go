@@ -46,14 +46,15 @@
 // forward-filtered rows, so a possession may start or end a tick apart:
 // over the sample game simulated for 2 minutes (synth.SampleConfig with
 // Minutes 2, replayed by the mock at 20× real time), live and analyze
-// differ by at most 0.379 s of possession per player and 0.377 s per
-// team (of 77.5 s held), and not at all in distance. That largest
-// difference is one pickup under the net after a made shot: the forward
-// estimate of the ball's height dips below the floor threshold once
-// more, which starts the gather over (possession.Config.Gather_ms, 0.35
-// s); the rest differ by a tick or two (0.047 s per player before the
-// simulator's misses bounced off the rim, which changed the game). The
-// figures are the same from run to run, measured with
+// differ by at most 0.049 s of possession per player and 0.023 s per team
+// (of 64.4 s held), a tick or so, and not at all in distance; one run in
+// seven gave 0.047 s and 0.022 s (why they vary was not looked into;
+// they did not on the earlier sample). On the sample before (seed 2, before the
+// simulator's feed settings stopped changing its game) the largest
+// difference was 0.379 s, one pickup under the net after a made shot: the
+// forward estimate of the ball's height dipped below the floor threshold
+// once more, which started the gather over (possession.Config.Gather_ms,
+// 0.35 s). Measured with
 //
 //	go test ./cmd/stmotion -run 'TestLiveMatchesAnalyze$' -count 5 -v -args -live-minutes 2
 //

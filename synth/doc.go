@@ -124,7 +124,7 @@
 // # Speed
 //
 // A 48-minute game at 25 Hz (24 players and the ball) is 1.79 million
-// lines: 196 MB of JSONL, 20 MB with --compress zst, 26 MB with gz, and a
+// lines: 195 MB of JSONL, 20 MB with --compress zst, 24 MB with gz, and a
 // 0.3 MB truth.json. Measured on the shared 2-core machine at a load
 // average of about 14 (so the wall clock mostly waits for a CPU) with
 // `stmotion synth --out DIR --minutes 48`: 1.0-1.2 s of CPU and 3.8-7.0 s
