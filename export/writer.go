@@ -54,8 +54,16 @@ func WithFormat(f Format) Option { return func(c *config) { c.format = f } }
 // WithBatchRows sets how many rows a table buffers before it writes them
 // as one record batch (one Parquet row group). It bounds the writer's
 // memory whatever the length of the session. The other tables than
-// samples use at most smallBatchRows.
-func WithBatchRows(n int) Option { return func(c *config) { c.batchRows = max(n, 1) } }
+// samples use at most smallBatchRows. n ≤ 0 means DefaultBatchRows (a
+// row group per row would make files many times larger and slower).
+func WithBatchRows(n int) Option {
+	return func(c *config) {
+		if n <= 0 {
+			n = DefaultBatchRows
+		}
+		c.batchRows = n
+	}
+}
 
 // WithCompressionLevel sets the zstd level of Parquet pages (default 1,
 // the fastest; higher levels give files a few percent smaller).

@@ -826,3 +826,19 @@ func TestWriterEventsNextLiveID(t *testing.T) {
 		t.Errorf("events label→next_live_id %q, want %q", got, want)
 	}
 }
+
+// TestBatchRowsDefault: a zero (or negative) batch size means the
+// default, as every other zero option does, not a row group per row.
+func TestBatchRowsDefault(t *testing.T) {
+	for _, n := range []int{0, -5} {
+		w := writeSamples(t, t.TempDir(), "g1", fakeSamples(5000), WithBatchRows(n))
+		rdr, err := file.OpenParquetFile(w.Paths()[TableSamples], false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := rdr.NumRowGroups(); g != 1 {
+			t.Errorf("WithBatchRows(%d): %d row groups for 5000 rows, want 1", n, g)
+		}
+		rdr.Close()
+	}
+}

@@ -31,7 +31,7 @@ const MaxReported = 5
 type Options struct {
 	Out        string        // directory of the tables (export.NewWriter)
 	Format     export.Format // table file format
-	BatchRows  int           // rows per record batch / Parquet row group (export.WithBatchRows)
+	BatchRows  int           // rows per record batch / Parquet row group (export.WithBatchRows); 0: export.DefaultBatchRows
 	Hive       bool          // Hive-partitioned layout, for several sessions under Out (export.WithHiveLayout)
 	LiveOnly   bool          // only samples and heatmap time with the game clock live
 	Sync       bool          // fsync every output file (export.WithSync)
