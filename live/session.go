@@ -73,10 +73,9 @@ type SessionConfig struct {
 	Track track.Config
 	// Attach, when set, is called with each live id's engine before its
 	// feed starts, to attach the analyzers batch analysis attaches
-	// (possession, heatmaps: the same ones, so live and batch agree). The
-	// function it returns, if not nil, sees every message just before the
-	// engine does (e.g. to pass feed shots to a possession detector).
-	Attach func(sess *track.Session, meta track.Meta) (onMessage func(*decode.Message), err error)
+	// (possession, heatmaps: the same ones, so live and batch agree:
+	// pipeline.Attach).
+	Attach func(sess *track.Session, meta track.Meta) error
 	// Overlay, NATS, Metrics and Health are optional outputs. NATS is
 	// the publisher the Overlay publishes frames and events to (give it
 	// as OverlayOptions.NATS too): Join publishes each live id's
@@ -272,7 +271,6 @@ type liveSession struct {
 	eng   *track.Session
 	ovl   *OverlaySink
 	parts *partSink
-	onMsg func(*decode.Message)
 	dd    *dedup
 	dec   decode.Decoder
 	msg   decode.Message
@@ -399,7 +397,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		return nil, err
 	}
 	if s.cfg.Attach != nil {
-		if s.onMsg, err = s.cfg.Attach(s.eng, meta); err != nil {
+		if err = s.cfg.Attach(s.eng, meta); err != nil {
 			s.eng.Close()
 			return nil, err
 		}
@@ -1031,9 +1029,6 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	}
 	if s.ovl != nil {
 		s.ovl.NoteInput(now)
-	}
-	if s.onMsg != nil {
-		s.onMsg(m)
 	}
 	return s.eng.FeedLine(m, data)
 }

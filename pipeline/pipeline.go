@@ -85,7 +85,6 @@ type Run struct {
 	template court.Template
 	writer   *export.Writer // nil for OpenEngine
 	shots    *feedShots     // in front of writer; nil for OpenEngine
-	onMsg    func(*decode.Message)
 	reader   *decode.Reader
 	warnings []string
 	bad      []string // the first MaxReported bad lines
@@ -167,7 +166,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	if r.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {
 		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
-	if r.onMsg, err = Attach(r.sess, meta, opt); err != nil {
+	if err = Attach(r.sess, meta, opt); err != nil {
 		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
 	ropt := decode.ReaderOptions{
@@ -210,25 +209,18 @@ func possessionConfig(meta track.Meta) possession.Config {
 // first (it marks the ball holder, which the sinks see), then heatmaps
 // (opt.Cell_m, opt.LiveOnly, opt.Fold), on meta's court and roster; the
 // heatmaps learn the teams' attacking directions from the possession
-// analyzer's detected shots. The returned
-// onMessage must be called with every message before it is fed to sess
-// (it passes the feed's shots to the possession detector). Its signature
-// fits live.SessionConfig.Attach.
-func Attach(sess *track.Session, meta track.Meta, opt Options) (onMessage func(*decode.Message), err error) {
+// analyzer's detected shots (the session passes it the feed's shots).
+func Attach(sess *track.Session, meta track.Meta, opt Options) error {
 	tmpl := template(meta)
 	poss := track.NewPossessionAnalyzer(meta.Roster, possessionConfig(meta))
 	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: opt.Fold})
 	poss.Observe(heat.Segment)
 	for _, a := range []track.Analyzer{poss, heat} {
 		if err := sess.Attach(a); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return func(m *decode.Message) {
-		if m.Kind == decode.KindShot {
-			poss.FeedShot(&m.Shot)
-		}
-	}, nil
+	return nil
 }
 
 // Do feeds the whole recording to the engine and closes it. The writer's
@@ -250,7 +242,6 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		r.shots.cur = &m
 	}
 	for r.reader.Next(&m) {
-		r.onMsg(&m)
 		if err := r.sess.FeedLine(&m, r.reader.Line()); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", r.b.MessagesPath, r.reader.LineNumber(), err)
 		}

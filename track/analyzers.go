@@ -29,8 +29,8 @@ import (
 // several balls in play gets the possessions of the most active one.
 //
 // A PossessionAnalyzer serves one session; it is not safe for concurrent
-// use (the engine calls it from its own goroutine, and FeedShot must be
-// called from that goroutine too, before the shot message is fed).
+// use (the engine calls it from its own goroutine). The session it is
+// attached to passes it the feed's shots (ShotObserver).
 type PossessionAnalyzer struct {
 	d       *possession.Detector
 	ball    gameBall
@@ -329,8 +329,8 @@ func (g *gameBall) activity(id int64) *ballActivity {
 // only during the call. Observe is called before the session is fed.
 func (a *PossessionAnalyzer) Observe(fn func(*Segment)) { a.observe = fn }
 
-// FeedShot passes a shot message of the feed to the detector (shooter
-// agreement, assists).
+// FeedShot implements ShotObserver: a shot message of the feed goes to
+// the detector (shooter agreement, assists). The session calls it.
 func (a *PossessionAnalyzer) FeedShot(s *decode.Shot) {
 	a.d.FeedShot(s.OccurredAt_ms, s.PlayerID, s.IsMake)
 }

@@ -351,3 +351,31 @@ func TestPossessionAnalyzerMarksGameBall(t *testing.T) {
 		t.Errorf("game ball %d at the first frame, %d at the last: want 7 (seen first, in bounds), then 9 (moving)", marked[0], marked[len(marked)-1])
 	}
 }
+
+// The session passes the feed's shots to its analyzers (ShotObserver):
+// a possession analyzer attached and fed as the package doc says, with
+// nothing else wired by hand, checks the feed's shooter against the ball
+// holder.
+func TestPossessionAnalyzerGetsFeedShots(t *testing.T) {
+	s, err := track.NewSession(track.DefaultConfig(), track.Meta{Roster: roster}, &discardSink{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attach(track.NewPossessionAnalyzer(roster, possession.ConfigFor(court.NBA))); err != nil {
+		t.Fatal(err)
+	}
+	holdingGame(s) // player 1 holds the ball from 0 to 10 s
+	var m decode.Message
+	m.Kind = decode.KindShot
+	m.Shot = decode.Shot{OccurredAt_ms: 1_764_151_200_000 + 9000, PlayerID: 1, TeamID: 10, Present: decode.HasHoopPlayerXY, HoopPlayerX_mm: 100, HoopPlayerY_mm: 4000}
+	if err := s.Feed(&m); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.ShooterAgreement != 1 {
+		t.Errorf("shooter agreement %.2f, want 1: the feed shot did not reach the possession detector", sum.ShooterAgreement)
+	}
+}

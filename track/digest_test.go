@@ -86,7 +86,8 @@ func digestRun(t *testing.T, meta Meta, messages string, causal, fold bool) stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	feedRecording(t, s, messages, attachAnalyzers(t, s, meta, fold), nil)
+	attachAnalyzers(t, s, meta, fold)
+	feedRecording(t, s, messages, nil)
 	if _, err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,11 @@
 // Sinks receive Sample rows (one per sensor per tick of a uniform grid),
 // Segments (markers, feed shots, DIST checks, and whatever analyzers add)
 // and the final Summary. Analyzers (possession, heatmaps) plug in with
-// Session.Attach and see one Frame per tick: the ball and every player at
-// the same instant.
+// Session.Attach before the first Feed and see one Frame per tick: the
+// ball and every player at the same instant; the session also passes
+// them the markers' instants (ClockObserver) and the feed's shots
+// (ShotObserver). pipeline.Attach attaches the ones `stmotion analyze`
+// and `stmotion live` run, with the same settings.
 //
 // # Pipeline
 //

@@ -42,7 +42,8 @@ func runPossession(t *testing.T, spare *[2]float64) ([]Segment, *Summary) {
 			}
 		}
 	}
-	feedRecording(t, s, messages, attachAnalyzers(t, s, meta, false), before)
+	attachAnalyzers(t, s, meta, false)
+	feedRecording(t, s, messages, before)
 	sum, err := s.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +180,8 @@ func TestPassSpeedAgainstTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feedRecording(t, s, messages, attachAnalyzers(t, s, meta, false), nil)
+	attachAnalyzers(t, s, meta, false)
+	feedRecording(t, s, messages, nil)
 	if _, err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -29,10 +29,9 @@ func attachAnalyzers(tb testing.TB, s *Session, meta Meta, fold bool) *Possessio
 }
 
 // feedRecording feeds the recording at path to s in arrival order, as
-// analyze does: poss, when not nil, gets each feed shot before it is fed
-// (pipeline.Attach's onMessage), and before, when not nil, sees each
-// message first (to feed more).
-func feedRecording(tb testing.TB, s *Session, path string, poss *PossessionAnalyzer, before func(*decode.Message)) {
+// analyze does; before, when not nil, sees each message first (to feed
+// more).
+func feedRecording(tb testing.TB, s *Session, path string, before func(*decode.Message)) {
 	tb.Helper()
 	r, err := decode.OpenRecording(path, decode.ReaderOptions{})
 	if err != nil {
@@ -43,9 +42,6 @@ func feedRecording(tb testing.TB, s *Session, path string, poss *PossessionAnaly
 	for r.Next(&m) {
 		if before != nil {
 			before(&m)
-		}
-		if poss != nil && m.Kind == decode.KindShot {
-			poss.FeedShot(&m.Shot)
 		}
 		if err := s.Feed(&m); err != nil {
 			tb.Fatal(err)

@@ -19,7 +19,7 @@ func runGameWithout(t *testing.T, sc synth.Config, skip func(*decode.Message) bo
 	if err != nil {
 		t.Fatal(err)
 	}
-	poss := attachAnalyzers(t, s, meta, false)
+	attachAnalyzers(t, s, meta, false)
 	r, err := decode.OpenRecording(messages, decode.ReaderOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -29,9 +29,6 @@ func runGameWithout(t *testing.T, sc synth.Config, skip func(*decode.Message) bo
 	for r.Next(&m) {
 		if skip != nil && skip(&m) {
 			continue
-		}
-		if m.Kind == decode.KindShot {
-			poss.FeedShot(&m.Shot)
 		}
 		if err := s.Feed(&m); err != nil {
 			t.Fatal(err)

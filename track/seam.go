@@ -1,5 +1,7 @@
 package track
 
+import "github.com/stmotion/stmotion/decode"
+
 // Frame is one tick of the output grid: every sensor's estimate at T_ms.
 // Players and the ball share the grid, so the players' positions in a Frame
 // are the ones at the ball's time. The slices point into the engine's row
@@ -40,4 +42,13 @@ type Analyzer interface {
 // t_ms, or before Finish for markers after the last tick.
 type ClockObserver interface {
 	Clock(t_ms int64, period int32, clock ClockState)
+}
+
+// ShotObserver is implemented by an Analyzer that needs the feed's shot
+// messages (the possession detector checks the shooter against the ball
+// holder). FeedShot is called with each shot message as the engine is fed
+// it, in arrival order, before the shot's segment goes to the sinks; the
+// Shot is valid only during the call.
+type ShotObserver interface {
+	FeedShot(s *decode.Shot)
 }

@@ -59,6 +59,7 @@ type Session struct {
 	sinks     []Sink
 	analyzers []Analyzer
 	clockObs  []ClockObserver // the analyzers that are ClockObservers
+	shotObs   []ShotObserver  // the analyzers that are ShotObservers
 	court     *court.Court
 	noCourt   bool
 	halfL     float64 // half the court length + InBoundsMargin_m
@@ -195,6 +196,9 @@ func (s *Session) Attach(a Analyzer) error {
 	s.analyzers = append(s.analyzers, a)
 	if o, ok := a.(ClockObserver); ok {
 		s.clockObs = append(s.clockObs, o)
+	}
+	if o, ok := a.(ShotObserver); ok {
+		s.shotObs = append(s.shotObs, o)
 	}
 	return nil
 }
@@ -458,6 +462,9 @@ func (s *Session) emitSegment(g *Segment) error {
 // not say which end was attacked, so every shot lands at the same hoop,
 // as shot charts draw them. Without a court, on an NBA court's template.
 func (s *Session) shot(sh *decode.Shot) error {
+	for _, o := range s.shotObs {
+		o.FeedShot(sh)
+	}
 	g := &s.seg
 	*g = Segment{
 		Type: SegFeedShot, Start_ms: sh.OccurredAt_ms, End_ms: sh.OccurredAt_ms,

@@ -54,7 +54,7 @@ func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	feedRecording(t, s, messages, nil, nil)
+	feedRecording(t, s, messages, nil)
 	sum, err := s.Close()
 	if err != nil {
 		t.Fatal(err)

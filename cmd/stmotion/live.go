@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
 	"github.com/stmotion/stmotion/pipeline"
@@ -290,7 +289,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		OnResult: printResult,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
-		Attach: func(sess *track.Session, meta track.Meta) (func(*decode.Message), error) {
+		Attach: func(sess *track.Session, meta track.Meta) error {
 			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: cell_m, Fold: fold})
 		},
 	})
