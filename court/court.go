@@ -85,7 +85,8 @@ func (o *Options) defaults() {
 type Court struct {
 	// Template is the matched (or forced) template. For a Custom court it
 	// is the nearest template's markings on the measured Length_m ×
-	// Width_m, named "custom". For SensorFrame it is the zero Template.
+	// Width_m, named "custom". For SensorFrame it is a Template without
+	// size or markings, named "sensor".
 	Template Template
 	Custom   bool     // size matched no template
 	Matches  []string // every template name whose size matched, best first
@@ -110,8 +111,8 @@ type Court struct {
 // SensorFrame returns the fallback used when there is no court.json:
 // positions are only converted from mm to metres, with no rotation and no
 // shift, so the origin is the sensor system's. IsSensorFrame reports it,
-// and its Template is the zero Template: court geometry (hoops, zones,
-// halves) does not apply.
+// and its Template has no size or markings (only its Name, "sensor", and
+// Title): court geometry (hoops, zones, halves) does not apply.
 func SensorFrame() *Court {
 	m := geom.NewSimilarity2(0.001, 0, geom.Vec2{})
 	return &Court{toCourt: m, toSensor: m.Inverse(), sensor: true, Template: Template{Name: "sensor", Title: "Sensor frame (no court)"}}

@@ -188,11 +188,15 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 // template is the court's markings for possession and images: the NBA
 // court when the session stays in the sensor frame (for drawing only).
 func template(meta track.Meta) court.Template {
-	if meta.Court != nil {
-		return meta.Court.Template
+	if sensorFrame(meta) {
+		return court.NBA
 	}
-	return court.NBA
+	return meta.Court.Template
 }
+
+// sensorFrame reports whether meta has no court (nil, or court.SensorFrame
+// given explicitly).
+func sensorFrame(meta track.Meta) bool { return meta.Court == nil || meta.Court.IsSensorFrame() }
 
 // possessionConfig is the possession detector's configuration on meta's
 // court. In the sensor frame (no court) the positions say nothing about
@@ -201,7 +205,7 @@ func template(meta track.Meta) court.Template {
 // own shot messages still fill the shots table.
 func possessionConfig(meta track.Meta) possession.Config {
 	cfg := possession.ConfigFor(template(meta))
-	cfg.SensorFrame = meta.Court == nil
+	cfg.SensorFrame = sensorFrame(meta)
 	return cfg
 }
 

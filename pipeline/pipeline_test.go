@@ -590,6 +590,19 @@ func TestPossessionWithoutCourt(t *testing.T) {
 	}
 }
 
+// TestSensorFrameGiven: a Meta whose court is court.SensorFrame(), given
+// explicitly by a library user, is a session without a court as a nil
+// one is: possession in the sensor frame (it had kept every player off a
+// zero-size court and found no possession at all), NBA markings for the
+// images.
+func TestSensorFrameGiven(t *testing.T) {
+	for _, meta := range []track.Meta{{}, {Court: court.SensorFrame()}} {
+		if cfg := possessionConfig(meta); !cfg.SensorFrame || cfg.Court.Name != court.NBA.Name {
+			t.Errorf("court %v: possession SensorFrame %v on %q, want true on the NBA template", meta.Court, cfg.SensorFrame, cfg.Court.Name)
+		}
+	}
+}
+
 // TestNextLiveID: a recording that ends with a PLAY_NEXT (a first half
 // as `stmotion live` records it) gives a marker segment naming the next
 // live id (the events table's next_live_id): analyze reads it from the

@@ -101,8 +101,11 @@ type Config struct {
 func DefaultConfig() Config { return ConfigFor(court.NBA) }
 
 // ConfigFor returns the default thresholds with the hoops and lines of t.
+// A template without a size (court.SensorFrame's: no court.json) sets
+// SensorFrame, since nothing then says where the court is.
 func ConfigFor(t court.Template) Config {
 	return Config{
+		SensorFrame:       !(t.Length_m > 0 && t.Width_m > 0),
 		Entry_m:           0.75,
 		Exit_m:            1.2,
 		MinHold_ms:        200,

@@ -717,3 +717,15 @@ func TestBackDatedGainAcrossDeadBall(t *testing.T) {
 		}
 	}
 }
+
+// ConfigFor of the sensor frame's template (no court.json) is a sensor
+// frame configuration: with the zero-size template's "court", every player
+// was off it and nobody ever held the ball.
+func TestConfigForSensorFrame(t *testing.T) {
+	if !ConfigFor(court.SensorFrame().Template).SensorFrame {
+		t.Error("ConfigFor(SensorFrame's template).SensorFrame = false")
+	}
+	if ConfigFor(court.NBA).SensorFrame {
+		t.Error("ConfigFor(NBA).SensorFrame = true")
+	}
+}
