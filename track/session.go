@@ -23,6 +23,9 @@ type Meta struct {
 // ErrClosed is returned by Feed and Close after Close.
 var ErrClosed = errors.New("track: session closed")
 
+// ErrStarted is returned by Attach once the session has been fed.
+var ErrStarted = errors.New("track: attach after the feed started")
+
 // SinkError is an error returned by a sink or an analyzer, with which one.
 type SinkError struct {
 	Index int    // position in the sinks (or analyzers) given to the session
@@ -134,6 +137,11 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	for i, k := range sinks {
+		if k == nil {
+			return nil, fmt.Errorf("track: sink %d is nil", i)
+		}
+	}
 	cfg.SpeedBands_mps = slices.Clone(cfg.SpeedBands_mps)
 	for _, k := range []*KinConfig{&cfg.Player, &cfg.Ball} {
 		if k.MaxGap_ms == 0 {
@@ -188,10 +196,16 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 	return s, nil
 }
 
-// Attach adds an analyzer. It must be called before the first Feed.
+// Attach adds an analyzer. It must be called before the first Feed:
+// later it fails with ErrStarted (ErrClosed after Close).
 func (s *Session) Attach(a Analyzer) error {
-	if s.started || s.closed {
-		return fmt.Errorf("track: attach after the feed started")
+	switch {
+	case s.closed:
+		return ErrClosed
+	case s.started:
+		return ErrStarted
+	case a == nil:
+		return errors.New("track: attach a nil analyzer")
 	}
 	s.analyzers = append(s.analyzers, a)
 	if o, ok := a.(ClockObserver); ok {

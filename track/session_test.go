@@ -12,6 +12,7 @@ import (
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/geom"
+	"github.com/stmotion/stmotion/track/heatmap"
 )
 
 const t0 = int64(1_764_151_200_000)
@@ -1198,5 +1199,33 @@ func TestFeedShotPlaced(t *testing.T) {
 	}
 	if g := shots[1]; g.StartX_m != 0 || g.StartY_m != 0 {
 		t.Errorf("a shot without hoop_player_x/y placed at (%g, %g)", g.StartX_m, g.StartY_m)
+	}
+}
+
+// TestMisuseErrors: a nil sink or analyzer is refused up front (it made
+// Feed or Close panic later), and Attach says why it is too late.
+func TestMisuseErrors(t *testing.T) {
+	if _, err := NewSession(DefaultConfig(), Meta{}, &discard{}, nil); err == nil {
+		t.Error("NewSession with a nil sink: no error")
+	}
+	s, err := NewSession(DefaultConfig(), Meta{}, &discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attach(nil); err == nil {
+		t.Error("Attach(nil): no error")
+	}
+	msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 1, seed: 1, sensors: []genSensor{{id: 1, p: still(0, 0)}}})
+	if err := s.Feed(&msgs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attach(NewHeatmapAnalyzer(heatmap.Options{})); !errors.Is(err, ErrStarted) {
+		t.Errorf("Attach after Feed: %v, want ErrStarted", err)
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attach(NewHeatmapAnalyzer(heatmap.Options{})); !errors.Is(err, ErrClosed) {
+		t.Errorf("Attach after Close: %v, want ErrClosed", err)
 	}
 }
