@@ -22,6 +22,7 @@ import (
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
+	"github.com/stmotion/stmotion/track/heatmap"
 )
 
 func init() {
@@ -132,7 +133,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"periods it attacks west; the ball's heatmap is folded by the team in control (the last\n"+
 		"team that held it). Attacking directions are learned from the detected shots; a team\n"+
 		"and period without any (nor shots of the other team) stays unfolded")
-	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", minCell_m, maxCell_m))
+	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
 		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode or is cut short (default: count, report and skip them)")
@@ -313,18 +314,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return ctx.Err()
 }
 
-// minCell_m and maxCell_m bound --cell. A cell finer than the sensors'
-// noise (about 50 mm) shows noise, and the heatmaps' memory and time grow
-// as 1/cell² (on a 3-minute game, 0.01 m took 580 MB, 0.002 m 10 GB and
-// 38 s); at 10 m the court is 4 × 2 cells, coarser says nothing. Beyond
-// about 160 m a chart would not even be drawn (chart.MaxPixels).
-const minCell_m, maxCell_m float64 = 0.05, 10
-
 // checkCell is the check of a --cell flag (analyze's, and live's, which
-// is "as analyze's --cell").
+// is "as analyze's --cell"): the heatmaps' own bounds, refused here
+// rather than held to.
 func checkCell(cell_m float64) error {
-	if !(cell_m >= minCell_m && cell_m <= maxCell_m) {
-		return fmt.Errorf("--cell %g: want a size from %g to %g m", cell_m, minCell_m, maxCell_m)
+	if !(cell_m >= heatmap.MinCell_m && cell_m <= heatmap.MaxCell_m) {
+		return fmt.Errorf("--cell %g: want a size from %g to %g m", cell_m, heatmap.MinCell_m, heatmap.MaxCell_m)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stmotion/stmotion/live/mock"
 	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/track"
+	"github.com/stmotion/stmotion/track/heatmap"
 )
 
 func init() {
@@ -125,7 +126,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"description gives them; for any other --api its own host, as 'stmotion mock' serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
 	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, 1 to 1000, as analyze's --hz (0: the feed's median sample rate)")
-	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, "heatmap cell `size` in metres, 0.05 to 10, as analyze's --cell")
+	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, fmt.Sprintf("heatmap cell `size` in metres, %g to %g, as analyze's --cell", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.BoolVar(&fold, "fold", false, "fold the heatmaps onto one half court (each team's offence east), as analyze's --fold")
 	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
 	fs.IntVar(&queue, "queue", live.DefaultOverlayQueue, "overlay client queue `length` in frames (a slow client loses its oldest)")

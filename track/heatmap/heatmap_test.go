@@ -320,3 +320,16 @@ func TestDefaultMargin(t *testing.T) {
 		}
 	}
 }
+
+// TestCellBounds: a cell size outside MinCell_m..MaxCell_m is held to it
+// (1e-6 m asked for a grid of 5·10¹⁴ cells), and none or a negative one
+// is the default.
+func TestCellBounds(t *testing.T) {
+	for _, c := range []struct{ in, want float64 }{
+		{1e-6, MinCell_m}, {1000, MaxCell_m}, {0, 0.5}, {-2, 0.5}, {math.NaN(), 0.5}, {0.25, 0.25},
+	} {
+		if g := GeomFor(Options{Cell_m: c.in}); g.Cell_m != c.want {
+			t.Errorf("Cell_m %g: grid cell %g, want %g", c.in, g.Cell_m, c.want)
+		}
+	}
+}
