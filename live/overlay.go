@@ -218,6 +218,15 @@ func (o *Overlay) closeWith(code int, reason string) error {
 		o.mu.Unlock()
 		o.wg.Wait() // the broadcaster has queued its last frames
 		close(o.closing)
+		// A writer blocked on a client that stopped reading would wait
+		// out OverlayWriteTimeout_s: cut its write short at the same
+		// bound as the others' close.
+		deadline := time.Now().Add(CloseTimeout_s * time.Second)
+		o.mu.Lock()
+		for c := range o.clients {
+			c.c.NetConn().SetWriteDeadline(deadline)
+		}
+		o.mu.Unlock()
 	})
 	o.wg.Wait()
 	o.cwg.Wait()
@@ -353,7 +362,7 @@ func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
 			}
 			o.cache[key] = pm
 		}
-		if c.enqueue(outFrame{pm: pm, inputAt: f.inputAt, at: now}) {
+		if c.enqueue(outFrame{pm: pm, inputAt: f.inputAt, at: now, end: f.Ended}) {
 			o.drop()
 		}
 	}
@@ -372,13 +381,16 @@ type outFrame struct {
 	pm      *websocket.PreparedMessage
 	inputAt time.Time
 	at      time.Time // broadcast
+	end     bool      // a live id's end frame (Frame.Ended): never dropped for a newer one
 }
 
 // overlayClient is one /overlay websocket connection.
 type overlayClient struct {
 	o       *Overlay
 	c       *websocket.Conn
-	q       chan outFrame
+	qmu     sync.Mutex
+	q       []outFrame    // oldest first; at most the overlay's Queue frames
+	ready   chan struct{} // signalled (capacity 1) when a frame is queued
 	binary  bool
 	filter  *FrameFilter
 	key     string
@@ -387,29 +399,57 @@ type overlayClient struct {
 	once    sync.Once
 }
 
-// enqueue adds f, dropping the oldest queued frame when the queue is full.
+// enqueue adds f, dropping the oldest queued frame that is not an end
+// frame when the queue is full (end frames are few: one per live id).
 // Only the broadcaster calls it. It reports whether a frame was dropped.
 func (c *overlayClient) enqueue(f outFrame) (dropped bool) {
-	for {
-		select {
-		case c.q <- f:
-			return dropped
-		default:
+	c.qmu.Lock()
+	if len(c.q) >= c.o.opt.Queue {
+		i := slices.IndexFunc(c.q, func(g outFrame) bool { return !g.end })
+		if i < 0 {
+			i = 0
 		}
-		select {
-		case <-c.q:
-			c.dropped.Add(1)
-			dropped = true
-		default:
-		}
+		c.q = slices.Delete(c.q, i, i+1)
+		c.dropped.Add(1)
+		dropped = true
 	}
+	c.q = append(c.q, f)
+	c.qmu.Unlock()
+	select {
+	case c.ready <- struct{}{}:
+	default:
+	}
+	return dropped
 }
 
-// fresh reports whether f may be written at now: it is not older than
-// MaxAge_ms, or no newer frame is queued behind it (the newest state
-// always goes out). A frame that may not is dropped and counted.
+// queued is how many frames wait in the queue.
+func (c *overlayClient) queued() int {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	return len(c.q)
+}
+
+// pop takes the oldest queued frame; ok is false when none is queued.
+func (c *overlayClient) pop() (f outFrame, ok bool) {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if len(c.q) == 0 {
+		return f, false
+	}
+	f = c.q[0]
+	c.q = slices.Delete(c.q, 0, 1)
+	return f, true
+}
+
+// fresh reports whether f may be written at now: it is an end frame, it
+// is not older than MaxAge_ms, or no newer frame is queued behind it (the
+// newest state always goes out). A frame that may not is dropped and
+// counted.
 func (c *overlayClient) fresh(f *outFrame, now time.Time) bool {
-	if now.Sub(f.at) <= time.Duration(c.o.opt.MaxAge_ms)*time.Millisecond || len(c.q) == 0 {
+	if f.end || now.Sub(f.at) <= time.Duration(c.o.opt.MaxAge_ms)*time.Millisecond {
+		return true
+	}
+	if c.queued() == 0 {
 		return true
 	}
 	c.dropped.Add(1)
@@ -430,7 +470,19 @@ func (c *overlayClient) writer() {
 		case <-c.o.closing:
 			c.goAway()
 			return
-		case f := <-c.q:
+		case <-c.ready:
+		}
+		for {
+			select {
+			case <-c.o.closing: // write the rest within CloseTimeout_s
+				c.goAway()
+				return
+			default:
+			}
+			f, ok := c.pop()
+			if !ok {
+				break
+			}
 			now := time.Now()
 			if !c.fresh(&f, now) {
 				continue
@@ -465,15 +517,13 @@ func (c *overlayClient) goAway() {
 	deadline := time.Now().Add(CloseTimeout_s * time.Second)
 	c.c.SetWriteDeadline(deadline)
 	for {
-		select {
-		case f := <-c.q:
-			if err := c.c.WritePreparedMessage(f.pm); err != nil {
-				return
-			}
-			continue
-		default:
+		f, ok := c.pop()
+		if !ok {
+			break
 		}
-		break
+		if err := c.c.WritePreparedMessage(f.pm); err != nil {
+			return
+		}
 	}
 	msg := websocket.FormatCloseMessage(c.o.closeCode, c.o.closeReason)
 	if err := c.c.WriteControl(websocket.CloseMessage, msg, deadline); err != nil {
@@ -541,7 +591,7 @@ func (o *Overlay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if tc, ok := conn.NetConn().(*net.TCPConn); ok {
 		tc.SetWriteBuffer(OverlaySendBuffer_B) // see OverlaySendBuffer_B
 	}
-	c := &overlayClient{o: o, c: conn, q: make(chan outFrame, o.opt.Queue), binary: binary, filter: filter, done: make(chan struct{})}
+	c := &overlayClient{o: o, c: conn, q: make([]outFrame, 0, o.opt.Queue), ready: make(chan struct{}, 1), binary: binary, filter: filter, done: make(chan struct{})}
 	c.key = strconv.FormatBool(binary) + "|" + filter.String()
 	o.mu.Lock()
 	select {

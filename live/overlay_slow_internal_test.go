@@ -6,6 +6,7 @@ import (
 	"context"
 	"net"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -76,33 +77,71 @@ func TestOverlayStalledClientBounded(t *testing.T) {
 		sent_B += frame_B
 		// Drops come from a blocked writer, not a slow one: wait (up to
 		// 0.5 s) for the writer to take the frame.
-		for deadline := time.Now().Add(500 * time.Millisecond); len(c.q) > 0 && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(500 * time.Millisecond); c.queued() > 0 && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
 	}
 	t.Logf("first drop after %d kB (frames of %d B)", sent_B>>10, frame_B)
+
+	// Close does not wait out the stalled client's write timeout (up to
+	// OverlayWriteTimeout_s, 10 s): its blocked write is cut short at
+	// CloseTimeout_s, 1 s (it took 5.4-9.7 s, as the timeout was last
+	// moved). 3 s leaves room for a loaded machine.
+	start := time.Now()
+	o.Close()
+	took := time.Since(start)
+	t.Logf("Close took %v", took.Round(time.Millisecond))
+	if took > 3*time.Second {
+		t.Errorf("Close took %v with a stalled client, want about CloseTimeout_s (%d s)", took.Round(time.Millisecond), CloseTimeout_s)
+	}
 }
 
 // TestOverlayFresh: a queued frame older than MaxAge_ms is dropped when a
-// newer one is queued behind it, and written when it is the newest.
+// newer one is queued behind it, and written when it is the newest; an
+// end frame is never dropped for age.
 func TestOverlayFresh(t *testing.T) {
-	o := &Overlay{opt: OverlayOptions{MaxAge_ms: 250}}
-	c := &overlayClient{o: o, q: make(chan outFrame, 2)}
+	o := &Overlay{opt: OverlayOptions{MaxAge_ms: 250, Queue: 2}}
+	c := &overlayClient{o: o, ready: make(chan struct{}, 1)}
 	now := time.Now()
 	old := outFrame{at: now.Add(-300 * time.Millisecond)}
 	young := outFrame{at: now.Add(-100 * time.Millisecond)}
 	if !c.fresh(&old, now) {
 		t.Errorf("a frame 300 ms old with none behind it was dropped; want it written (the newest state)")
 	}
-	c.q <- young
+	c.enqueue(young)
 	if c.fresh(&old, now) {
 		t.Errorf("a frame 300 ms old with a newer one queued was kept; want it dropped")
+	}
+	if end := (outFrame{at: old.at, end: true}); !c.fresh(&end, now) {
+		t.Errorf("an end frame 300 ms old with a newer one queued was dropped; want it written")
 	}
 	if !c.fresh(&young, now) {
 		t.Errorf("a frame 100 ms old was dropped")
 	}
 	if o.Dropped() != 1 || c.dropped.Load() != 1 {
 		t.Errorf("dropped %d (client %d), want 1", o.Dropped(), c.dropped.Load())
+	}
+}
+
+// TestOverlayQueueKeepsEnd: a full queue drops its oldest frame that is
+// not an end frame: a slow client still learns that a live id ended,
+// before the next one's frames.
+func TestOverlayQueueKeepsEnd(t *testing.T) {
+	o := &Overlay{opt: OverlayOptions{Queue: 3}}
+	c := &overlayClient{o: o, ready: make(chan struct{}, 1)}
+	mk := func(i int, end bool) outFrame { return outFrame{inputAt: time.UnixMilli(int64(i)), end: end} }
+	for i, end := range []bool{true, false, false, false, false} {
+		c.enqueue(mk(i, end))
+	}
+	var got []int64
+	for f, ok := c.pop(); ok; f, ok = c.pop() {
+		got = append(got, f.inputAt.UnixMilli())
+	}
+	if want := []int64{0, 3, 4}; !slices.Equal(got, want) {
+		t.Errorf("queue kept frames %v, want %v (the end frame and the newest)", got, want)
+	}
+	if c.dropped.Load() != 2 {
+		t.Errorf("dropped %d, want 2", c.dropped.Load())
 	}
 }
 
