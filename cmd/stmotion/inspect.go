@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -43,8 +45,9 @@ timestamps out of the time span.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
-read is reported up to there; a second Ctrl-C ends it at once, as when
-it waits for input); what was read before is still reported. It is 2 for a
+read is reported up to there; a second Ctrl-C ends inspect at once, when
+it waits for input on a pipe, say); what was read before is still
+reported. It is 2 for a
 bad command line (no FILE, an unknown flag or a value out of range) and
 for a --roster that cannot be used, before any FILE is read.
 
@@ -178,6 +181,13 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return setupError(stderr, err)
 	}
+	// The first Ctrl-C stops the reading at the next lines and reports what
+	// was read; a read blocked on a pipe with nothing coming never gets
+	// there, so the signals then get their default action back and a
+	// second Ctrl-C ends inspect. (live, by contrast, keeps them: its
+	// shutdown writes the recording's last tables.)
+	stopReset := context.AfterFunc(ctx, func() { signal.Reset(os.Interrupt, syscall.SIGTERM) })
+	defer stopReset()
 	failed := 0
 	for i, path := range fs.Args() {
 		if err := ctx.Err(); err != nil {

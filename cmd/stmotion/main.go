@@ -13,11 +13,6 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// The first Ctrl-C asks the command to stop and report what it has;
-	// once it has, the signals get their default action back, so that a
-	// second Ctrl-C ends a command that cannot stop soon (one waiting for
-	// input on a pipe, say).
-	context.AfterFunc(ctx, stop)
 	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
