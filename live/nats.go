@@ -3,6 +3,7 @@ package live
 import (
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -110,17 +111,17 @@ func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
 		nats.Timeout(5*time.Second),
 		nats.ConnectHandler(func(c *nats.Conn) {
 			p.failing.Store(false)
-			log.Info("live: nats connected", "url", c.ConnectedUrl())
+			log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
 		}),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("live: nats disconnected; reconnecting", "err", err) }),
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			p.failing.Store(false)
-			log.Info("live: nats connected", "url", c.ConnectedUrl())
+			log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
 		}),
 		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
 			if !p.failing.Swap(true) {
 				log.Warn("live: nats server not reachable; publishing into the reconnect buffer and retrying",
-					"url", url, "retry_every", NATSReconnectWait, "buffer_B", NATSReconnectBuf_B, "err", err)
+					"url", redactURL(url), "retry_every", NATSReconnectWait, "buffer_B", NATSReconnectBuf_B, "err", err)
 				return
 			}
 			log.Debug("live: nats connect failed; retrying", "err", err)
@@ -276,4 +277,14 @@ func appendSessionEndJSON(dst []byte, liveID string, wall_ms int64, nextLiveID s
 	dst = append(dst, `,"messages":`...)
 	dst = strconv.AppendInt(dst, messages, 10)
 	return append(dst, '}')
+}
+
+// redactURL is u with any password in it replaced, for the logs (a
+// --nats URL may carry user:password@); u itself if it does not parse.
+func redactURL(u string) string {
+	p, err := neturl.Parse(u)
+	if err != nil {
+		return u
+	}
+	return p.Redacted()
 }
