@@ -10,7 +10,8 @@ import (
 //
 // Periods: PLAY_START, START_SECOND_HALF and DRILL_START open the next
 // period (START_SECOND_HALF at least period 2, so that a session holding
-// only the second half, a live id of its own, numbers it 2); END_FIRST_HALF, PLAY_END, DRILL_END and PRACTICE_END close it and
+// only the second half, a live id of its own, numbers it 2);
+// END_FIRST_HALF, PLAY_END, DRILL_END and PRACTICE_END close it and
 // stop the clock; PLAY_NEXT and DRILL_NEXT (the session continues under a
 // new live id) inside a period close it and open the next (a quarter or
 // drill change), and a start marker right after them does not open yet
