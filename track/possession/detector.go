@@ -739,9 +739,12 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	passIn := int64(0)
 	if r.valid && !d.shotSince {
 		switch {
-		case r.player != id && r.team == team && r.held_ms >= d.cfg.MinHold_ms:
+		case r.player != id && r.team == team && r.held_ms >= d.cfg.MinHold_ms && s_ms > r.t_ms:
 			// (A possession shorter than MinHold_ms, cut short by a
-			// challenger, was a touch, not a pass.)
+			// challenger, was a touch, not a pass; nor is a ball that went
+			// from one teammate's hands to the other's without a moment
+			// in the air: the two stood together, and which of them held
+			// it changed with the noise.)
 			length := math.Hypot(sx-r.x_m, sy-r.y_m)
 			dur := float64(s_ms-r.t_ms) / 1000
 			d.ev = Event{Kind: KindPass, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: team,

@@ -25,7 +25,7 @@ type Kind uint8
 const (
 	KindPossession     Kind = iota + 1 // one player's possession
 	KindTeamPossession                 // consecutive player possessions of one team
-	KindPass                           // a ball released by one player and next held by a teammate
+	KindPass                           // a ball released by one player and, after a time in the air, next held by a teammate
 	KindShot                           // a ball released toward a hoop that rose above the rim
 	KindTurnover                       // the other team next held the ball without a shot in between
 	KindRebound                        // the first possession after a missed detected shot
