@@ -175,7 +175,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 			r.nBad++
 			r.sess.NoteBadLine()
 			if len(r.bad) < MaxReported {
-				r.bad = append(r.bad, fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, e))
+				msg := *e
+				msg.Line = 0 // the line is given as FILE:LINE
+				r.bad = append(r.bad, fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, &msg))
 			}
 		},
 	}

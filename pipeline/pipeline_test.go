@@ -175,7 +175,7 @@ func TestWarnings(t *testing.T) {
 		path + ": no court.json: positions stay in the sensor frame",
 	}
 	for i := 1; i <= MaxReported; i++ {
-		want = append(want, path+":"+string(rune('0'+i))+": decode: line")
+		want = append(want, path+":"+string(rune('0'+i))+": decode: offset") // the line once, as FILE:LINE
 	}
 	want = append(want, path+": 2 more lines do not decode (skipped and counted in quality.bad_lines)")
 	if len(ws) != len(want) {
