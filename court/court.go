@@ -26,7 +26,8 @@ const (
 	MinWidth_m, MaxWidth_m   = 5.0, 30.0
 )
 
-// Options tunes New. The zero value is the documented defaults.
+// Options tunes New. The zero value is the documented defaults; a
+// tolerance of zero or less (or NaN) is its default.
 type Options struct {
 	// Template forces the template by name ("nba", "fiba", ...); the
 	// measured size must still match it within SizeTolerance_m. Empty: the
@@ -63,16 +64,16 @@ type Options struct {
 }
 
 func (o *Options) defaults() {
-	if o.RectangleTolerance_mm <= 0 {
+	if !(o.RectangleTolerance_mm > 0) { // NaN too: it would pass every check
 		o.RectangleTolerance_mm = DefaultRectangleTolerance_mm
 	}
-	if o.SizeTolerance_m <= 0 {
+	if !(o.SizeTolerance_m > 0) { // NaN too: it would pass every check
 		o.SizeTolerance_m = DefaultSizeTolerance_m
 	}
-	if o.HoopTolerance_mm <= 0 {
+	if !(o.HoopTolerance_mm > 0) { // NaN too: it would pass every check
 		o.HoopTolerance_mm = DefaultHoopTolerance_mm
 	}
-	if o.HoopHeightTolerance_mm <= 0 {
+	if !(o.HoopHeightTolerance_mm > 0) { // NaN too: it would pass every check
 		o.HoopHeightTolerance_mm = DefaultHoopHeightTolerance_mm
 	}
 }

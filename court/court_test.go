@@ -193,6 +193,9 @@ func TestValidationFailures(t *testing.T) {
 		}, Options{}, ErrMirrored, "mirror", []string{"north and south"}},
 		{"not a rectangle", func() Body { b := good(); b.XNE += 600; return b }, Options{}, ErrNotRectangle, "rectangle",
 			[]string{"mm RMS", "tolerance 100 mm", "worst corner"}},
+		// A NaN tolerance is the default, not one every court passes.
+		{"not a rectangle, NaN tolerance", func() Body { b := good(); b.XNE += 600; return b }, Options{RectangleTolerance_mm: math.NaN()},
+			ErrNotRectangle, "rectangle", []string{"tolerance 100 mm"}},
 		{"parallelogram", func() Body {
 			b := BodyFor(NBA, place(0, 0, 0, false))
 			b.YNE, b.YSE, b.YSW, b.YNW = b.YNE+300, b.YSE+300, b.YSW-300, b.YNW-300 // 1.2° off square

@@ -56,7 +56,7 @@ var (
 // use: 1 MiB lines, bad lines skipped and counted, the first 10 errors kept.
 type ReaderOptions struct {
 	// MaxLineBytes is the longest line accepted, without its line ending
-	// (default DefaultMaxLineBytes). The Reader's memory is about this much
+	// (0 or less: DefaultMaxLineBytes). The Reader's memory is about this much
 	// plus the decompressor's window, whatever the size of the file.
 	MaxLineBytes int
 	// StopOnError makes Next stop at the first bad line, which Err then
