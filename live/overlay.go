@@ -52,7 +52,7 @@ type OverlayOptions struct {
 	// is sent as soon as the engine completes a tick unless the previous
 	// one went out less than 1/Rate_Hz ago, in which case the newest
 	// frame goes out when the period has passed (older ones are skipped).
-	// Zero means DefaultOverlayRate_Hz.
+	// Zero (or less, or NaN) means DefaultOverlayRate_Hz.
 	Rate_Hz float64
 	// Queue is each client's queue length in frames. A client that does
 	// not keep up loses its oldest queued frames (counted per client and
@@ -152,7 +152,7 @@ type Overlay struct {
 
 // NewOverlay starts an overlay's broadcaster.
 func NewOverlay(opt OverlayOptions) *Overlay {
-	if opt.Rate_Hz <= 0 {
+	if !(opt.Rate_Hz > 0) { // NaN too
 		opt.Rate_Hz = DefaultOverlayRate_Hz
 	}
 	if opt.Queue <= 0 {
