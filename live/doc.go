@@ -79,7 +79,11 @@
 // window and grid step: its t_ms is 271–287 ms (p50 280 ms, 95 % of
 // locations, sample game at 25 Hz; TestOverlayEngineDelay) of sensor time
 // before the newest location received, and the rate cap may hold it up
-// to one frame period more (40 ms at 25 Hz): 0.28–0.33 s in all. The
+// to one frame period more (40 ms at 25 Hz): 0.28–0.33 s in all. A
+// shorter track.Config.ReorderWindow_ms (`stmotion live --reorder-window`)
+// cuts it down to 3.5 grid periods: 151–166 ms (p50 160 ms) with a window
+// of 0 at 25 Hz, 0.16–0.21 s in all, at the cost of the samples that
+// arrive later than that (Quality.Late). The
 // overlay latency (stmotion_overlay_latency_seconds, OnSent) counts only
 // the time from the message that completed a frame entering the engine to
 // the frame written to a client, about a millisecond. Each client has a

@@ -61,7 +61,7 @@ Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
   /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball),
              0.28-0.33 s behind the newest location at 25 Hz (the engine's 250 ms reorder
-             window, a grid step and the --rate cap);
+             window, a grid step and the --rate cap; 0.16-0.21 s with --reorder-window 0);
              a slow client loses frames (counted) rather than falling behind:
              frames over 250 ms old are dropped once a newer one is queued and
              the socket send buffer is small, so it runs at most its own
@@ -103,6 +103,11 @@ flushes everything and exits cleanly.
 Flags:
 `
 
+// maxReorderWindow bounds live's --reorder-window: a frame would run that
+// much behind the feed, and each sensor's raw ring (track.Config.RingSize,
+// 256 samples) holds the window: 2 s is 50 samples at 25 Hz, 200 at 100.
+const maxReorderWindow = 2 * time.Second
+
 func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("live", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -111,7 +116,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		courtPath                                                  string
 		rate_Hz, demoSpeed, grid_Hz, cell_m                        float64
 		queue                                                      int
-		part, flush                                                time.Duration
+		part, flush, reorder                                       time.Duration
 		demo, noFollow, verbose, fold, mirrored                    bool
 	)
 	fs.StringVar(&api, "api", "", "ShotTracker REST API base `URL`")
@@ -126,6 +131,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"description gives them; for any other --api its own host, as 'stmotion mock' serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
 	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, 1 to 1000, as analyze's --hz (0: the feed's median sample rate)")
+	fs.DurationVar(&reorder, "reorder-window", time.Duration(track.DefaultConfig().ReorderWindow_ms)*time.Millisecond,
+		"how long the engine waits for late samples, 0 to 2s; frames run this much (at least 3.5 grid periods,\n"+
+			"140 ms at 25 Hz) plus a grid step behind the feed: shorter for a lower overlay delay, later samples\n"+
+			"are dropped as late (quality.late)")
 	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, fmt.Sprintf("heatmap cell `size` in metres, %g to %g, as analyze's --cell", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.BoolVar(&fold, "fold", false, "fold the heatmaps onto one half court (each team's offence east), as analyze's --fold")
 	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
@@ -172,12 +181,16 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := checkGridRate(grid_Hz); err != nil {
 		return usageError(fs, err)
 	}
+	if reorder < 0 || reorder > maxReorderWindow {
+		return bad("--reorder-window %v: want 0 to %v", reorder, maxReorderWindow)
+	}
 	courtBody, err := readCourtFlag("live", courtPath, mirrored)
 	if err != nil {
 		return err
 	}
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = grid_Hz
+	tcfg.ReorderWindow_ms = reorder.Milliseconds()
 	level := slog.LevelInfo
 	if verbose {
 		level = slog.LevelDebug

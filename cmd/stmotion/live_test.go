@@ -499,8 +499,10 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live", "--api", "http://x", "--live-id", "L", "--cell", "1000"}, // as analyze: 0.05 to 10 m
 		{"live", "--api", "http://x", "--live-id", "L", "--hz", "0.5"},    // as analyze: 1 to 1000 Hz
 		{"live", "--api", "http://x", "--live-id", "L", "--hz", "1e9"},
-		{"live", "--api", "http://x", "--live-id", "L"},                // no credentials
-		{"live", "--api", "http://x", "--live-id", "L", "--user", "u"}, // no secret
+		{"live", "--api", "http://x", "--live-id", "L", "--reorder-window", "-1ms"},
+		{"live", "--api", "http://x", "--live-id", "L", "--reorder-window", "3s"}, // more than the rings hold at 100 Hz
+		{"live", "--api", "http://x", "--live-id", "L"},                           // no credentials
+		{"live", "--api", "http://x", "--live-id", "L", "--user", "u"},            // no secret
 	} {
 		var stdout, stderr bytes.Buffer
 		err := Run(context.Background(), args, &stdout, &stderr)
