@@ -114,7 +114,7 @@
 // 1000 (normal closure) from Overlay.Finish, which `stmotion live` calls
 // when the event is over, 1001 (going away) from Overlay.Close on a
 // shutdown; a client that does not answer the close within
-// CloseTimeout_s (1 s) is cut off.
+// CloseTimeout_s (1 s, and a quarter second's grace) is cut off.
 // GET / is a self-contained preview page; /metrics serves Metrics;
 // /healthz a HealthReport. A NATSPublisher fans frames and events out to
 // stmotion.<live_id>.frames and stmotion.<live_id>.events; each live id's

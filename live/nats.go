@@ -279,12 +279,27 @@ func appendSessionEndJSON(dst []byte, liveID string, wall_ms int64, nextLiveID s
 	return append(dst, '}')
 }
 
-// redactURL is u with any password in it replaced, for the logs (a
-// --nats URL may carry user:password@); u itself if it does not parse.
+// redactURL is u, a NATS server URL or a comma-separated list of them as
+// the client takes it, with every password replaced, for the logs (a
+// --nats URL may carry user:password@). A part that does not parse is
+// logged as <unparseable>.
 func redactURL(u string) string {
-	p, err := neturl.Parse(u)
-	if err != nil {
-		return u
+	parts := strings.Split(u, ",")
+	for i, s := range parts {
+		s = strings.TrimSpace(s)
+		scheme := strings.Contains(s, "://")
+		if !scheme {
+			s = "nats://" + s // as the client reads a bare host:port
+		}
+		p, err := neturl.Parse(s)
+		if err != nil {
+			parts[i] = "<unparseable>"
+			continue
+		}
+		parts[i] = p.Redacted()
+		if !scheme {
+			parts[i] = strings.TrimPrefix(parts[i], "nats://")
+		}
 	}
-	return p.Redacted()
+	return strings.Join(parts, ",")
 }

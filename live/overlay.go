@@ -194,8 +194,9 @@ func (o *Overlay) Clients() int {
 // Close is for a server going away (a shutdown, Ctrl-C): it broadcasts
 // the frames not yet sent, ends every client's connection with a
 // websocket close 1001 (going away) once its queue is written, and stops
-// the broadcaster. It waits for the clients, each for at most
-// CloseTimeout_s, and answers new connections with 503.
+// the broadcaster. It waits for the clients, all at once, for at most
+// CloseTimeout_s (and a quarter second's grace, after which it closes
+// the connections left), and answers new connections with 503.
 func (o *Overlay) Close() error {
 	return o.closeWith(websocket.CloseGoingAway, "stmotion shutting down")
 }
@@ -211,6 +212,7 @@ func (o *Overlay) Finish() error {
 const CloseTimeout_s = 1
 
 func (o *Overlay) closeWith(code int, reason string) error {
+	var cut *time.Timer
 	o.once.Do(func() {
 		o.mu.Lock()
 		o.closeCode, o.closeReason = code, reason
@@ -220,18 +222,35 @@ func (o *Overlay) closeWith(code int, reason string) error {
 		close(o.closing)
 		// A writer blocked on a client that stopped reading would wait
 		// out OverlayWriteTimeout_s: cut its write short at the same
-		// bound as the others' close.
+		// bound as the others' close. gorilla sets its own deadline again
+		// at each write, so a writer about to write keeps its 10 s: the
+		// connections still open a little after the bound are closed.
 		deadline := time.Now().Add(CloseTimeout_s * time.Second)
 		o.mu.Lock()
 		for c := range o.clients {
 			c.c.NetConn().SetWriteDeadline(deadline)
 		}
 		o.mu.Unlock()
+		cut = time.AfterFunc(CloseTimeout_s*time.Second+closeGrace, func() {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			for c := range o.clients {
+				c.close()
+			}
+		})
 	})
 	o.wg.Wait()
 	o.cwg.Wait()
+	if cut != nil {
+		cut.Stop()
+	}
 	return nil
 }
+
+// closeGrace is how long after CloseTimeout_s Close closes the
+// connections still open: a client's own close handshake started a
+// moment after Close did.
+const closeGrace = 250 * time.Millisecond
 
 // offer hands a finished frame to the broadcaster without waiting: a
 // frame not yet sent is replaced by the newer one.
@@ -400,18 +419,19 @@ type overlayClient struct {
 }
 
 // enqueue adds f, dropping the oldest queued frame that is not an end
-// frame when the queue is full (end frames are few: one per live id).
+// frame when the queue is full (end frames are few: one per live id; with
+// only end frames queued, none is dropped).
 // Only the broadcaster calls it. It reports whether a frame was dropped.
 func (c *overlayClient) enqueue(f outFrame) (dropped bool) {
 	c.qmu.Lock()
 	if len(c.q) >= c.o.opt.Queue {
-		i := slices.IndexFunc(c.q, func(g outFrame) bool { return !g.end })
-		if i < 0 {
-			i = 0
+		// Only end frames queued (a queue of one, say): the queue grows
+		// past its length by them, one per live id, rather than lose one.
+		if i := slices.IndexFunc(c.q, func(g outFrame) bool { return !g.end }); i >= 0 {
+			c.q = slices.Delete(c.q, i, i+1)
+			c.dropped.Add(1)
+			dropped = true
 		}
-		c.q = slices.Delete(c.q, i, i+1)
-		c.dropped.Add(1)
-		dropped = true
 	}
 	c.q = append(c.q, f)
 	c.qmu.Unlock()

@@ -143,6 +143,21 @@ func TestOverlayQueueKeepsEnd(t *testing.T) {
 	if c.dropped.Load() != 2 {
 		t.Errorf("dropped %d, want 2", c.dropped.Load())
 	}
+
+	// A queue of one holding an end frame keeps it: the queue grows by it
+	// rather than lose it to the next live id's first frame.
+	o1 := &Overlay{opt: OverlayOptions{Queue: 1}}
+	c1 := &overlayClient{o: o1, ready: make(chan struct{}, 1)}
+	c1.enqueue(mk(0, true))
+	c1.enqueue(mk(1, false))
+	c1.enqueue(mk(2, false))
+	got = got[:0]
+	for f, ok := c1.pop(); ok; f, ok = c1.pop() {
+		got = append(got, f.inputAt.UnixMilli())
+	}
+	if want := []int64{0, 2}; !slices.Equal(got, want) {
+		t.Errorf("queue of one kept frames %v, want %v (the end frame and the newest)", got, want)
+	}
 }
 
 func waitForInternal(t *testing.T, what string, ok func() bool) {
