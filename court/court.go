@@ -122,6 +122,17 @@ func SensorFrame() *Court {
 // IsSensorFrame reports whether c is the SensorFrame fallback.
 func (c *Court) IsSensorFrame() bool { return c.sensor }
 
+// Markings is the template that places and draws what is relative to the
+// court's lines and hoops (a shot's hoop_player_x/y, a chart's court) on
+// c: its own, or NBA's for SensorFrame, whose template has none (nil: no
+// court, as SensorFrame).
+func (c *Court) Markings() Template {
+	if c == nil || c.sensor {
+		return NBA
+	}
+	return c.Template
+}
+
 // SensorToCourt returns the plane transform sensor mm → court m (scale
 // 0.001); z maps as z_m = z_mm/1000.
 func (c *Court) SensorToCourt() geom.Similarity2 { return c.toCourt }

@@ -153,6 +153,20 @@ func TestSensorFrame(t *testing.T) {
 	if sx, sy, sz := c.ToSensor(x, y, z); sx != 1000 || sy != -2500 || sz != 3048 {
 		t.Errorf("sensor frame back: got %v %v %v", sx, sy, sz)
 	}
+	// Without a court, things placed by the court's lines go on an NBA
+	// court's; a court of its own keeps its template's.
+	var none *Court
+	if c.Markings().Name != NBA.Name || none.Markings().Name != NBA.Name {
+		t.Errorf("sensor frame markings %q, nil court's %q, want %q", c.Markings().Name, none.Markings().Name, NBA.Name)
+	}
+	b := BodyFor(FIBA, place(17, 3000, -9000, false))
+	fiba, err := New(&b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fiba.Markings().Name != FIBA.Name {
+		t.Errorf("FIBA court's markings %q", fiba.Markings().Name)
+	}
 }
 
 // seedBody is the example of GET /court in the seed.

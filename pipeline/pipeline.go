@@ -189,12 +189,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 
 // template is the court's markings for possession and images: the NBA
 // court when the session stays in the sensor frame (for drawing only).
-func template(meta track.Meta) court.Template {
-	if sensorFrame(meta) {
-		return court.NBA
-	}
-	return meta.Court.Template
-}
+func template(meta track.Meta) court.Template { return meta.Court.Markings() }
 
 // sensorFrame reports whether meta has no court (nil, or court.SensorFrame
 // given explicitly).

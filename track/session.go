@@ -486,11 +486,7 @@ func (s *Session) shot(sh *decode.Shot) error {
 		Zone: sh.Zone, Period: s.timeline.samplePeriod(),
 	}
 	if sh.Present&decode.HasHoopPlayerXY != 0 {
-		tmpl := s.court.Template
-		if s.noCourt {
-			tmpl = court.NBA
-		}
-		x, y := tmpl.ShotToCourt(court.East, float64(sh.HoopPlayerX_mm), float64(sh.HoopPlayerY_mm))
+		x, y := s.court.Markings().ShotToCourt(court.East, float64(sh.HoopPlayerX_mm), float64(sh.HoopPlayerY_mm))
 		g.StartX_m, g.StartY_m, g.EndX_m, g.EndY_m = x, y, x, y
 	}
 	return s.emitSegment(g)
