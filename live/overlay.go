@@ -760,9 +760,10 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 // Positions are metres in the canonical court frame (mm precision),
 // speed is horizontal m/s (cm/s precision). holder is 0 when nobody holds
 // the ball. The last frame of a live id has "ended":true after
-// "ball_state" (see Frame.Ended); other frames leave it out. Balls, and only balls, have "game_ball": true for the ball in
-// play (the one ball_state describes), false for any other (a spare ball
-// at the scorer's table, a practice's other balls).
+// "ball_state" (see Frame.Ended); other frames leave it out. Balls, and
+// only balls, have "game_ball": true for the ball in play (the one
+// ball_state describes), false for any other (a spare ball at the
+// scorer's table, a practice's other balls).
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, `{"live_id":`...)
 	dst = appendJSONString(dst, f.LiveID)
