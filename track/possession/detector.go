@@ -130,13 +130,21 @@ type Detector struct {
 	rel       release
 	fl        flight
 	deadSince bool // a dead ball since the last release
-	shotSince bool // a shot was released since the last possession
+	// stopSinceRel: the clock stopped (went from live to not live) since
+	// the last release. A free throw is released with the clock stopped,
+	// which restarts when the ball touches the rim: its rebound is taken
+	// with the clock live and no stop since the release.
+	stopSinceRel bool
+	nowLive      bool // the clock state advance was last given
+	shotSince    bool // a shot was released since the last possession
 
 	runTeam    int64 // team of the current team possession (segment)
 	runStart   int64
 	runTouches int32
 	runPasses  int32
 	runLive_ms int64
+	runX_m     float64 // where the team possession started (the first gain)
+	runY_m     float64
 	// periodEnd_ms is the last EndPeriod's time: no team possession
 	// starts before it.
 	periodEnd_ms int64
@@ -348,14 +356,15 @@ func (d *Detector) Tick(t_ms int64, live bool) {
 // next sample); the holder keeps the ball, and the next player possession
 // starts a new team possession.
 func (d *Detector) EndPeriod(t_ms int64) {
-	d.endRun(t_ms)
+	x, y := d.ballXY()
+	d.endRun(t_ms, x, y)
 	d.periodEnd_ms = t_ms
 }
 
 // advance counts the time since the previous sample and handles a change
 // of the clock state at t_ms.
 func (d *Detector) advance(t_ms int64, live bool) {
-	d.now_ms = t_ms
+	d.now_ms, d.nowLive = t_ms, live
 	if !d.started {
 		d.first_ms = t_ms
 	}
@@ -378,6 +387,7 @@ func (d *Detector) advance(t_ms int64, live bool) {
 	case !live:
 		if d.prevLive || !d.started {
 			d.clockStopped(t_ms)
+			d.stopSinceRel = true
 		}
 		d.deadSince = true
 	case d.started && !d.prevLive && d.holder != 0:
@@ -722,6 +732,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 		d.rel.assistBy = d.passIn
 	}
 	d.deadSince = !d.prevLive && d.started
+	d.stopSinceRel = false
 	if d.fl.shot && d.outSet {
 		d.shotReleased(d.now_ms)
 	}
@@ -759,7 +770,11 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 			d.send()
 		}
 	}
-	if r.valid && d.shotSince && !d.fl.made && !d.deadSince {
+	if r.valid && d.shotSince && !d.fl.made && d.nowLive && !d.stopSinceRel {
+		// (A live shot's rebound: no stop since the release. A free
+		// throw's: the clock restarted at the rim and did not stop again;
+		// while it stays stopped, the ball goes back to the shooter for
+		// his next attempt, which is no rebound.)
 		d.ev = Event{Kind: KindRebound, Start_ms: s_ms, End_ms: s_ms, PlayerID: id, TeamID: team,
 			FromPlayerID: r.player, StartX_m: sx, StartY_m: sy, EndX_m: sx, EndY_m: sy,
 			Offensive: team == r.team}
@@ -778,13 +793,14 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 			}
 			d.send()
 		}
-		d.endRun(s_ms)
+		d.endRun(s_ms, sx, sy)
 	}
 	newRun := d.runTeam == 0
 	if newRun {
 		// A possession back-dated across a period's end starts the team's
 		// run at that end.
 		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, max(s_ms, d.periodEnd_ms), 0, 0, 0
+		d.runX_m, d.runY_m = sx, sy
 		d.teamTotal(team).Possessions++
 	}
 	var own, all int64 // credited since candStart: to this team, to any
@@ -868,14 +884,30 @@ func (d *Detector) resolveFlight(end_ms int64) {
 	d.send()
 }
 
-func (d *Detector) endRun(end_ms int64) {
+// endRun ends the current team possession at end_ms, the ball then at
+// (x_m, y_m).
+func (d *Detector) endRun(end_ms int64, x_m, y_m float64) {
 	if d.runTeam == 0 {
 		return
 	}
 	d.ev = Event{Kind: KindTeamPossession, Start_ms: d.runStart, End_ms: end_ms, TeamID: d.runTeam,
+		StartX_m: d.runX_m, StartY_m: d.runY_m, EndX_m: x_m, EndY_m: y_m,
 		Touches: d.runTouches, Passes: d.runPasses, Live_ms: d.runLive_ms}
 	d.send()
 	d.runTeam = 0
+}
+
+// ballXY is where the ball was last seen (its holder, when it has been
+// unseen since), for a team possession ended by a period's end or the end
+// of the input.
+func (d *Detector) ballXY() (x_m, y_m float64) {
+	switch {
+	case d.holder != 0:
+		return d.lastX_m, d.lastY_m
+	case !math.IsNaN(d.prevX_m):
+		return d.prevX_m, d.prevY_m
+	}
+	return d.rel.x_m, d.rel.y_m
 }
 
 // clockStopped ends team control; a shot in flight is reported now.
@@ -921,7 +953,8 @@ func (d *Detector) Flush(t_ms int64) {
 	if d.rel.valid && d.fl.shot {
 		d.resolveFlight(t_ms)
 	}
-	d.endRun(t_ms)
+	x, y := d.ballXY()
+	d.endRun(t_ms, x, y)
 	d.resolveFeed(math.MaxInt64)
 	d.cand = 0
 }

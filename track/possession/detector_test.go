@@ -303,8 +303,22 @@ func TestStealAndDeadBall(t *testing.T) {
 		math.Abs(teamsGot[1].Possession_s-float64(2520-(ps[1].Start_ms-t0_ms))/1000) > 1e-9 {
 		t.Errorf("team possession %+v, want 2.52 s in all, team 200 from the steal on", teamsGot)
 	}
-	if n := len(tr.of(KindTeamPossession)); n != 2 {
-		t.Errorf("team possessions = %d, want 2\n%s", n, tr)
+	tp := tr.of(KindTeamPossession)
+	if n := len(tp); n != 2 {
+		t.Fatalf("team possessions = %d, want 2\n%s", n, tr)
+	}
+	// Where the ball was: team 100's run from player 1's gain to the
+	// steal, team 200's from the steal to the end (the ball then at
+	// (0, 1), in player 3's hands).
+	ps = tr.of(KindPossession)
+	for i, want := range [][4]float64{
+		{ps[0].StartX_m, ps[0].StartY_m, ps[1].StartX_m, ps[1].StartY_m},
+		{ps[1].StartX_m, ps[1].StartY_m, 0, 1},
+	} {
+		e := tp[i]
+		if got := [4]float64{e.StartX_m, e.StartY_m, e.EndX_m, e.EndY_m}; got != want || got == [4]float64{} {
+			t.Errorf("team possession %d: start/end %v, want %v", i, got, want)
+		}
 	}
 }
 
@@ -391,6 +405,32 @@ func TestShotWithClockStopped(t *testing.T) {
 	ts := tr.d.Teams(nil)
 	if want := float64(shot.Start_ms-t0_ms) / 1000; len(ts) == 0 || ts[0].TeamID != 100 || math.Abs(ts[0].Possession_s-want) > 1e-9 {
 		t.Errorf("team possession %+v, want team 100 with %.3f s", ts, want)
+	}
+}
+
+// A missed last free throw: released with the clock stopped, which starts
+// again when the ball touches the rim; the player who then takes it has a
+// rebound. A missed free throw with more to come (the clock stays
+// stopped) goes back to the shooter, which is no rebound.
+func TestFreeThrowRebound(t *testing.T) {
+	for _, restart := range []bool{true, false} {
+		sc := shotScene(false)
+		sc.live = func(t float64) bool { return restart && t >= 2.05 }
+		tr := play(sc)
+		shots := tr.of(KindShot)
+		if len(shots) != 1 || !shots[0].FreeThrow || shots[0].Made {
+			t.Fatalf("restart=%v: want one missed free throw, got\n%s", restart, tr)
+		}
+		reb := tr.of(KindRebound)
+		if restart && (len(reb) != 1 || reb[0].PlayerID != 3 || reb[0].Offensive) {
+			t.Errorf("clock restarted at the rim: want a defensive rebound by player 3, got\n%s", tr)
+		}
+		if !restart && len(reb) != 0 {
+			t.Errorf("clock still stopped: want no rebound, got\n%s", tr)
+		}
+		if n := len(tr.of(KindTurnover)); n != 0 {
+			t.Errorf("restart=%v: a missed free throw is not a turnover\n%s", restart, tr)
+		}
 	}
 }
 

@@ -66,7 +66,10 @@
 //     that rises above rim height and then comes within Config.NearRim_m of a
 //     hoop; made when it is seen inside the net (0.25 m to 1 m below the rim,
 //     within the rim radius + 0.15 m). A rebound: the first possession after a
-//     shot that was not seen made, with no dead ball in between. A turnover:
+//     shot that was not seen made, taken with the clock live and no stop of
+//     the clock since the release (a free throw is released with the clock
+//     stopped; it restarts at the rim, and the player who then takes a
+//     missed last free throw has a rebound). A turnover:
 //     the ball, released in live play, is next held by the other team without
 //     a shot in between (a steal when no dead ball came between). A shot
 //     released with the clock stopped is a free throw.

@@ -281,6 +281,38 @@ func TestAgainstSynth(t *testing.T) {
 	if math.Abs(rel) > 0.05 {
 		t.Errorf("pass count off by %+.1f%% (target 5%%)", 100*rel)
 	}
+	// Rebounds: each truth rebound (of a field goal or a missed last free
+	// throw) matched to a detected rebound by the same player within 8 s
+	// of the release, each detected one used once.
+	type reb struct{ by, rel_ms int64 }
+	var trueReb []reb
+	for _, sh := range truth.Shots {
+		if sh.ReboundBy != 0 {
+			trueReb = append(trueReb, reb{sh.ReboundBy, sh.Released_ms})
+		}
+	}
+	ftReb := 0
+	for _, ft := range truth.FreeThrows {
+		if ft.ReboundBy != 0 {
+			trueReb = append(trueReb, reb{ft.ReboundBy, ft.Released_ms})
+			ftReb++
+		}
+	}
+	used := map[int]bool{}
+	matched := 0
+	for _, r := range trueReb {
+		for i, e := range events {
+			if e.Kind == possession.KindRebound && !used[i] && e.PlayerID == r.by && e.Start_ms > r.rel_ms && e.Start_ms-r.rel_ms <= 8000 {
+				used[i] = true
+				matched++
+				break
+			}
+		}
+	}
+	t.Logf("rebounds: detected %d, truth %d (%d after free throws), matched %d", counts[possession.KindRebound], len(trueReb), ftReb, matched)
+	if len(trueReb) > 0 && float64(matched) < 0.8*float64(len(trueReb)) {
+		t.Errorf("rebounds: %d of %d matched (target 80%%)", matched, len(trueReb))
+	}
 	tot := c.Total
 	t.Logf("feed vs detected: AST %.0f/%.0f TO %.0f/%.0f STL %.0f/%.0f REB %.0f/%.0f; turnovers truth %d; events %v",
 		tot.FeedAST, tot.AST, tot.FeedTO, tot.TO, tot.FeedSTL, tot.STL, tot.FeedREB, tot.REB, len(truth.Turnovers), counts)
