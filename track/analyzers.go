@@ -73,7 +73,8 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 type clockChange struct {
 	t_ms      int64
 	live      bool
-	periodEnd bool
+	periodEnd bool  // the period changed (to period)
+	period    int32 // 0: between periods
 }
 
 // periodFrom is a period and when it began.
@@ -92,7 +93,8 @@ const periodHist = 16
 // next frame comes seconds later, and the whole silence would count as
 // live (possession time beyond the live time). So the changes are handed
 // to the detector at their own instants, before the next frame; a change
-// of period also ends the team possession there (EndPeriod).
+// of period also ends the team possession there (EndPeriod at a period's
+// end, StartPeriod at a start, which opens the holder's team's).
 func (a *PossessionAnalyzer) Clock(t_ms int64, period int32, clock ClockState) {
 	live := clock == ClockLive
 	if live != a.live {
@@ -100,7 +102,11 @@ func (a *PossessionAnalyzer) Clock(t_ms int64, period int32, clock ClockState) {
 		a.live = live
 	}
 	if n := len(a.periods); n == 0 || a.periods[n-1].period != period {
-		a.changes = append(a.changes, clockChange{t_ms: t_ms, live: live, periodEnd: true})
+		if n > 0 || period != 0 {
+			// (Before any period nothing ends: a recording without period
+			// markers keeps its team possessions.)
+			a.changes = append(a.changes, clockChange{t_ms: t_ms, live: live, periodEnd: true, period: period})
+		}
 		if n == periodHist {
 			a.periods = append(a.periods[:0], a.periods[1:]...)
 		}
@@ -118,7 +124,11 @@ func (a *PossessionAnalyzer) catchUp(t_ms int64) {
 			a.lastT = c.t_ms
 		}
 		if c.periodEnd && c.t_ms <= t_ms {
-			a.d.EndPeriod(max(c.t_ms, a.lastT))
+			if c.period == 0 {
+				a.d.EndPeriod(max(c.t_ms, a.lastT))
+			} else {
+				a.d.StartPeriod(max(c.t_ms, a.lastT))
+			}
 		}
 	}
 	a.changes = a.changes[:0]

@@ -122,7 +122,11 @@ func (s *Session) applyMarker(p pendingMarker) error {
 	}
 	g := &s.seg
 	*g = Segment{Type: SegMarker, Start_ms: p.t, End_ms: p.t, Period: tl.samplePeriod(), Label: p.typ.String(), NextLiveID: p.next}
-	if g.Period == 0 {
+	switch p.typ {
+	case decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd:
+		// An end marker carries the period it ends; any other marker
+		// between periods (a PLAY_NEXT announcing the next half's live
+		// id, a clock marker at half time) carries 0, as samples do.
 		g.Period = tl.period
 	}
 	return s.emitSegment(g)

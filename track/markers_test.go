@@ -10,7 +10,7 @@ import (
 // TestMarkerNextLiveID: a PLAY_NEXT / DRILL_NEXT marker's segment names
 // the live id the marker names (unescaped, copied: the input is reused
 // after FeedLine), other markers none; Feed, without the input, names
-// none either.
+// none either. And each marker's period.
 func TestMarkerNextLiveID(t *testing.T) {
 	const t0 = int64(1_700_000_000_000)
 	lines := []string{
@@ -56,6 +56,15 @@ func TestMarkerNextLiveID(t *testing.T) {
 		}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("with line %v: marker → next live id %v, want %v", withLine, got, want)
+		}
+		// The period: the one a start opens or an end closes; 0 for a
+		// marker between periods (the PLAY_NEXT at half time had said 1).
+		periods := map[string]int32{}
+		for _, g := range c.segs(SegMarker) {
+			periods[g.Label] = g.Period
+		}
+		if wantP := map[string]int32{"PLAY_START": 1, "END_FIRST_HALF": 1, "PLAY_NEXT": 0, "DRILL_NEXT": 0}; fmt.Sprint(periods) != fmt.Sprint(wantP) {
+			t.Errorf("with line %v: marker periods %v, want %v", withLine, periods, wantP)
 		}
 	}
 }

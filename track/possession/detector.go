@@ -144,7 +144,12 @@ type Detector struct {
 	runPasses  int32
 	runLive_ms int64
 	runX_m     float64 // where the team possession started (the first gain)
-	runY_m     float64
+	// between: after EndPeriod, until StartPeriod: no team possession
+	// opens (half time). holderInRun: the holder's possession is counted
+	// in a team possession's touches.
+	between     bool
+	holderInRun bool
+	runY_m      float64
 	// periodEnd_ms is the last EndPeriod's time: no team possession
 	// starts before it.
 	periodEnd_ms int64
@@ -350,15 +355,36 @@ func (d *Detector) Tick(t_ms int64, live bool) {
 	d.started, d.prevT_ms = true, t_ms
 }
 
-// EndPeriod ends the team possession at t_ms, a period's end (or start):
-// a team's run of possessions does not go on across half time. Call it
-// in time order with Update and Tick (after a Tick at t_ms, or before the
-// next sample); the holder keeps the ball, and the next player possession
-// starts a new team possession.
+// EndPeriod ends the team possession at t_ms, a period's end: a team's
+// run of possessions does not go on across half time, and none opens
+// until StartPeriod (the holder keeps the ball; player possessions go on
+// between periods, team possessions do not). Call it in time order with
+// Update and Tick (after a Tick at t_ms, or before the next sample).
 func (d *Detector) EndPeriod(t_ms int64) {
 	x, y := d.ballXY()
 	d.endRun(t_ms, x, y)
 	d.periodEnd_ms = t_ms
+	d.between = true
+}
+
+// StartPeriod ends the team possession at t_ms, a period's start (a
+// quarter or drill change without an end, or the start after EndPeriod),
+// and opens the next one there: the holder's team's, when a player holds
+// the ball, else the next gain's. Call it like EndPeriod.
+func (d *Detector) StartPeriod(t_ms int64) {
+	x, y := d.ballXY()
+	d.endRun(t_ms, x, y)
+	d.periodEnd_ms = t_ms
+	d.between = false
+	if d.holder != 0 {
+		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = d.holderTeam, t_ms, 0, 0, 0
+		d.runX_m, d.runY_m = x, y
+		if !d.holderInRun {
+			// His possession began between periods, in no team's run.
+			d.runTouches, d.holderInRun = 1, true
+		}
+		d.teamTotal(d.holderTeam).Possessions++
+	}
 }
 
 // advance counts the time since the previous sample and handles a change
@@ -795,7 +821,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		}
 		d.endRun(s_ms, sx, sy)
 	}
-	newRun := d.runTeam == 0
+	newRun := d.runTeam == 0 && !d.between
 	if newRun {
 		// A possession back-dated across a period's end starts the team's
 		// run at that end.
@@ -839,7 +865,10 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		}
 		d.ctlTeam = team
 	}
-	d.runTouches++
+	d.holderInRun = d.runTeam != 0
+	if d.holderInRun {
+		d.runTouches++
+	}
 	pt := d.playerTotal(id, team)
 	pt.Touches++
 	d.holder, d.holderTeam, d.holdStart, d.holdDead_ms = id, team, s_ms, d.candDead_ms

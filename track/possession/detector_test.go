@@ -794,3 +794,57 @@ func TestTeammateTakeoverIsNoPass(t *testing.T) {
 		t.Errorf("want no pass, got\n%s", tr)
 	}
 }
+
+// TestHalfTime: no team possession opens between periods (EndPeriod ..
+// StartPeriod), whoever picks the ball up at half time; at the start of
+// the next period the holder's team's opens, with his touch, so that the
+// pass he then makes lies inside it. A team row had run through half
+// time, and the second half's first pass had been in none.
+func TestHalfTime(t *testing.T) {
+	var events []Event
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { events = append(events, *e) })
+	ps := []PlayerPos{{ID: 1, X_m: 0, Y_m: 0}, {ID: 2, X_m: 5, Y_m: 0}}
+	const end1, start2 = 1000, 3000 // the half ends; the next one starts
+	for i := 0; i <= 125; i++ {
+		tt := int64(40 * i)
+		if tt == end1 {
+			d.Tick(t0_ms+tt, false)
+			d.EndPeriod(t0_ms + tt)
+		}
+		if tt == start2 {
+			d.StartPeriod(t0_ms + tt)
+		}
+		live := tt < end1 || tt >= start2
+		var x, y, z float64
+		switch {
+		case tt < 1500: // on the floor, away from everyone
+			x, y, z = 2.5, 3, 0.1
+		case tt < 3600: // player 1 picks it up at half time and holds it
+			x, y, z = 0.3, 0, 1
+		case tt < 4100: // a pass to player 2
+			x, y, z = flightPos(float64(tt)/1000, 3.6, 4.1, [2]float64{0.3, 0}, [2]float64{4.7, 0}, 1, 2, 1)
+		default:
+			x, y, z = 4.7, 0, 1
+		}
+		d.Update(t0_ms+tt, x, y, z, ps, live)
+	}
+	d.Flush(t0_ms + 5000)
+	var runs, passes []Event
+	for _, e := range events {
+		switch e.Kind {
+		case KindTeamPossession:
+			runs = append(runs, e)
+		case KindPass:
+			passes = append(passes, e)
+		}
+	}
+	if len(passes) != 1 {
+		t.Fatalf("passes %+v, want one", passes)
+	}
+	if len(runs) != 1 || runs[0].TeamID != 100 || runs[0].Start_ms != t0_ms+start2 || runs[0].Touches != 2 || runs[0].Passes != 1 {
+		t.Fatalf("team possessions %+v, want one of team 100 from the start of the period (%d ms) with 2 touches and the pass", runs, start2)
+	}
+	if p := passes[0]; p.Start_ms < runs[0].Start_ms || p.End_ms > runs[0].End_ms {
+		t.Errorf("pass %d..%d ms outside the team possession %d..%d", p.Start_ms-t0_ms, p.End_ms-t0_ms, runs[0].Start_ms-t0_ms, runs[0].End_ms-t0_ms)
+	}
+}
