@@ -162,8 +162,11 @@ type Detector struct {
 	relDead_ms  int64 // deadCum_ms at the last release (deadAt: releases are back-dated)
 	relLive     bool  // the clock was live at the last release
 	// stateSince_ms is when the clock took the state prevLive holds: the
-	// sample at which it last changed (see deadAt).
+	// sample at which it last changed. clock holds the last changes, for
+	// deadAt.
 	stateSince_ms int64
+	clock         [clockMarks]clockMark
+	nClock        int
 	// The team in control when the clock last stopped, and when: a shot
 	// found after a whistle during its flight (a shooting foul) still
 	// takes back its team's live time since the release (shotReleased).
@@ -433,26 +436,47 @@ func (d *Detector) remember(t_ms int64, x, y, z float64, live bool) {
 func (d *Detector) setState(t_ms int64, live bool) {
 	if !d.started || live != d.prevLive {
 		d.stateSince_ms = t_ms
+		d.clock[d.nClock%clockMarks] = clockMark{t_ms: t_ms, deadCum_ms: d.deadCum_ms, live: live}
+		d.nClock++
 	}
 	d.prevLive = live
 }
 
+// clockMark is a change of the clock state at t_ms, with deadCum_ms as it
+// stood then.
+type clockMark struct {
+	t_ms, deadCum_ms int64
+	live             bool
+}
+
+// clockMarks bounds the clock changes deadAt looks back over: a release
+// is back-dated by well under a second, and the clock changes at most a
+// few times a second.
+const clockMarks = 8
+
 // deadAt returns deadCum_ms as it stood at t_ms, a moment before now_ms (a
-// release back-dated to when the ball left the hand), for the steps
-// advance has counted up to now_ms: the state prevLive has held since
-// stateSince_ms, and the other one before it (the clock does not change
-// twice within a release's back-dating).
+// release back-dated to when the ball left the hand), from the clock's
+// last changes: the state of the newest change at or before t_ms held
+// from it to t_ms. (The clock may change more than once within a
+// release's back-dating: with only the newest change, a stop and restart
+// in between had counted negative dead time, and a possession more live
+// time than it lasted.) Before the oldest change kept, it is that
+// change's count.
 func (d *Detector) deadAt(t_ms int64) int64 {
 	if !d.started || t_ms >= d.now_ms {
 		return d.deadCum_ms
 	}
-	var dead int64 // dead time counted in [t_ms, now_ms]
-	if !d.prevLive {
-		dead = d.now_ms - max(t_ms, d.stateSince_ms)
-	} else if d.stateSince_ms > t_ms {
-		dead = d.stateSince_ms - t_ms
+	var m clockMark
+	for i := d.nClock - 1; i >= 0 && i >= d.nClock-clockMarks; i-- {
+		m = d.clock[i%clockMarks]
+		if m.t_ms <= t_ms {
+			if !m.live {
+				return m.deadCum_ms + (t_ms - m.t_ms)
+			}
+			return m.deadCum_ms
+		}
 	}
-	return d.deadCum_ms - dead
+	return m.deadCum_ms
 }
 
 // endTime is when the holder's possession ends if it is released at t_ms.
