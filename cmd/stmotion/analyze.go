@@ -607,6 +607,11 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		}
 		byTeam[p.TeamID] = append(byTeam[p.TeamID], p)
 	}
+	// Team possession is measured for the roster's teams only, which are
+	// summary.json's teams[]; a player's team_id may also come from the
+	// feed's stats (track: the box score), as every team of a bare
+	// recording's does. Such a team has no possession figure: printing 0
+	// would contradict the summary, which has no entry for it.
 	poss := map[int64]float64{}
 	for _, t := range s.Teams {
 		poss[t.TeamID] = t.Possession_s
@@ -618,13 +623,18 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		}
 		sort.Slice(ps, func(i, j int) bool { return ps[i].Distance_m > ps[j].Distance_m })
 		name := teams[id]
-		switch {
-		case id == 0:
-			name = "not on the roster"
-		case name == "":
+		if name == "" {
 			name = fmt.Sprintf("team %d", id)
 		}
-		fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, poss[id])
+		p, rostered := poss[id]
+		switch {
+		case id == 0:
+			fmt.Fprintf(w, "\nnot on the roster:\n")
+		case !rostered:
+			fmt.Fprintf(w, "\n%s (from the feed's stats, not on a roster: no team possession):\n", name)
+		default:
+			fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, p)
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "player\tmin\tdist m\ttop m/s\tsprints\tposs s\tDIST ratio\t")
 		for _, p := range ps {

@@ -513,7 +513,9 @@ func TestAnalyzeSessionIDs(t *testing.T) {
 }
 
 // A bare recording (no court, no roster) is analysed in the sensor frame,
-// with warnings that say so.
+// with warnings that say so. Its players' teams come from the feed's
+// stats only, without team possession: summary.json lists no teams, and
+// the report gives them no possession figure either.
 func TestAnalyzeBareRecording(t *testing.T) {
 	dir := t.TempDir()
 	b := shortBundle(t, dir, "g")
@@ -522,7 +524,7 @@ func TestAnalyzeBareRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", bare)
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, bare)
 	if err != nil {
 		t.Fatalf("analyze: %v\n%s", err, stderr)
 	}
@@ -535,6 +537,12 @@ func TestAnalyzeBareRecording(t *testing.T) {
 	readJSON(t, filepath.Join(out, "summary.json"), &sum)
 	if sum.SessionID != "game" || !sum.Quality.NoCourt || len(sum.Players) == 0 {
 		t.Errorf("summary.json: session %q, no_court %v, %d players", sum.SessionID, sum.Quality.NoCourt, len(sum.Players))
+	}
+	if len(sum.Teams) != 0 || sum.Players[0].TeamID == 0 {
+		t.Fatalf("summary.json: teams %+v, first player's team %d; want no teams and the feed's team ids", sum.Teams, sum.Players[0].TeamID)
+	}
+	if strings.Contains(stdout, ": possession") || !strings.Contains(stdout, fmt.Sprintf("team %d (from the feed's stats, not on a roster: no team possession):", sum.Players[0].TeamID)) {
+		t.Errorf("report gives a team possession that summary.json does not have:\n%s", stdout)
 	}
 }
 
