@@ -148,9 +148,14 @@ func finite(v float64) float64 {
 }
 
 // FailedInput is an input that could not be analysed, in summary.json.
+// SessionID is the id the run gave it, the one its outputs would have
+// had (and the one whose earlier outputs the run removed); "" for an input
+// that could not be read far enough to have one (a path that does not
+// exist).
 type FailedInput struct {
-	Source string `json:"source"`
-	Error  string `json:"error"`
+	Source    string `json:"source"`
+	SessionID string `json:"session_id,omitempty"`
+	Error     string `json:"error"`
 }
 
 // SummaryFile is the summary's file name beside the tables (analyze's

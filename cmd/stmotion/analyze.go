@@ -251,14 +251,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	progress.Finish()
 
 	var sums []export.SessionSummary
-	failedIDs := make([]string, len(failed)) // of each failure; "" before it had one
 	for i, r := range results {
 		for _, w := range r.warnings {
 			fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
 		}
 		if r.err != nil {
-			failed = append(failed, export.FailedInput{Source: inputs[i].path, Error: r.err.Error()})
-			failedIDs = append(failedIDs, inputs[i].sessionID)
+			failed = append(failed, export.FailedInput{Source: inputs[i].path, SessionID: inputs[i].sessionID, Error: r.err.Error()})
 			continue
 		}
 		sums = append(sums, r.summary)
@@ -289,9 +287,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		// other sessions) stays.
 		fmt.Fprintf(stderr, "stmotion analyze: interrupted: the earlier outputs under %s are left as they were, but for the sessions analysed\n", cfg.out)
 	}
-	for i, f := range failed {
+	for _, f := range failed {
 		msg := f.Error
-		if id := failedIDs[i]; id != "" && removed[id] > 0 {
+		if id := f.SessionID; id != "" && removed[id] > 0 {
 			msg += fmt.Sprintf(" (removed from %s the %s an earlier run wrote for session %s: a failed session keeps no outputs)", cfg.out, plural(removed[id], "file"), id)
 		}
 		fmt.Fprintf(stderr, "stmotion analyze: %s\n", msg)

@@ -842,6 +842,10 @@ func TestAnalyzeFailedRerun(t *testing.T) {
 	}
 	var multi export.MultiSummary
 	readJSON(t, filepath.Join(hive, "summary.json"), &multi)
+	// failed[] names the session the stderr line names.
+	if len(multi.Failed) != 1 || multi.Failed[0].SessionID != "g2" || multi.Failed[0].Source != g2 {
+		t.Errorf("summary.json failed[] = %+v; want g2 with its session id", multi.Failed)
+	}
 	want := append([]string{"summary.json"}, userFiles...)
 	for _, tb := range export.Tables() {
 		want = append(want, tb.String()+"/session_id=g1/part-0.parquet")
