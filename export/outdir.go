@@ -35,7 +35,7 @@ type OutDirOptions struct {
 	Hive bool
 	// Overwrite: what earlier runs left that this run would not replace
 	// (other sessions' partitions and images, one-session files of
-	// another session or layout, the earlier summary.json) is not refused
+	// another session, the earlier summary.json) is not refused
 	// by PrepareOutDir but removed by Tidy, once a session has succeeded.
 	Overwrite bool
 }
@@ -67,8 +67,10 @@ type OutDir struct {
 // none for a run that will write nothing). Without opt.Overwrite it
 // refuses, with a *ForeignOutputsError, a dir holding tables this run would
 // not replace: other sessions' partitions, or one-session tables of
-// another session or layout (Outputs.Foreign), as DuckDB's COPY refuses a
-// non-empty directory. Nothing is removed yet, also with opt.Overwrite:
+// another session (Outputs.Foreign), as DuckDB's COPY refuses a
+// non-empty directory. The run's own sessions' outputs in the other
+// layout (one-session tables before a run of several, or partitions
+// before a run of one) are not refused: Tidy replaces them. Nothing is removed yet, also with opt.Overwrite:
 // only by Tidy, once a session has succeeded, so that a run with nothing
 // to write leaves an earlier one's outputs in place. dir is not created.
 func PrepareOutDir(dir string, sessions []string, opt OutDirOptions) (*OutDir, error) {
@@ -84,7 +86,7 @@ func PrepareOutDir(dir string, sessions []string, opt OutDirOptions) (*OutDir, e
 	if opt.Overwrite {
 		return d, nil
 	}
-	if f := prev.Foreign(sessions, opt.Hive); f != "" {
+	if f := prev.Foreign(sessions); f != "" {
 		return nil, &ForeignOutputsError{Dir: dir, What: f}
 	}
 	return d, nil
@@ -123,15 +125,15 @@ type SessionFiles struct {
 // summary.json named, removed with Overwrite).
 //
 //   - A session that succeeded loses what it did not write this time:
-//     its tables of the other Format, its images of players no longer
-//     there (or all of them, when it drew none).
+//     its tables of the other Format or layout, its images of players
+//     no longer there (or all of them, when it drew none).
 //   - A session that failed loses all of its earlier outputs: readers
 //     would take its old tables for this run's, while the summary lists
 //     it as failed. So does summary.json when WriteSummary did not write
 //     it (no session succeeded) and it names a failed session.
 //   - With Overwrite and a summary written, every other output goes too:
 //     other sessions' partitions and images, one-session tables of
-//     another layout.
+//     another session.
 //
 // The one-session files (<table>.parquet, images/*.png, ...) are the
 // session's that the earlier summary.json names (Outputs.FlatSession),

@@ -70,11 +70,12 @@ func TestPrepareOutDir(t *testing.T) {
 	}{
 		{hive, []string{"g1", "g2", "g3"}, OutDirOptions{Hive: true}, ""},
 		{hive, []string{"g1", "g3"}, OutDirOptions{Hive: true}, "the partitions of 1 other session(s) (g2)"},
-		{hive, []string{"g1"}, OutDirOptions{}, "the partitions of 2 other session(s) (g1, g2)"},
+		{hive, []string{"g1"}, OutDirOptions{}, "the partitions of 1 other session(s) (g2)"},
 		{hive, []string{"g1"}, OutDirOptions{Overwrite: true}, ""},
 		{flat, []string{"g7"}, OutDirOptions{}, ""},
 		{flat, []string{"g8"}, OutDirOptions{}, "the one-session tables of session g7"},
-		{flat, []string{"g7", "g8"}, OutDirOptions{Hive: true}, "the one-session tables of session g7"},
+		{flat, []string{"g7", "g8"}, OutDirOptions{Hive: true}, ""},
+		{flat, []string{"g8", "g9"}, OutDirOptions{Hive: true}, "the one-session tables of session g7"},
 		{flat, []string{"g7", "g8"}, OutDirOptions{Hive: true, Overwrite: true}, ""},
 		{mine, []string{"g1"}, OutDirOptions{}, ""},
 		{filepath.Join(mine, "new"), []string{"g1", "g2"}, OutDirOptions{Hive: true}, ""},
@@ -176,6 +177,33 @@ func TestOutDirTidy(t *testing.T) {
 		summ:    true,
 		after:   []string{"samples.parquet"},
 		removed: map[string]int{"g1": 1},
+	}, {
+		// A layout change of the run's own session, one to several:
+		// its one-session tables and images go, as the summary that named
+		// them is replaced.
+		name:    "one session to several",
+		before:  []string{"samples.parquet", "players.arrow", "images/shots_all.png"},
+		summary: []string{"g1"},
+		opt:     OutDirOptions{Hive: true},
+		run: []SessionFiles{
+			{SessionID: "g1", Files: []string{"samples/session_id=g1/part-0.parquet", "images/session_id=g1/shots_all.png"}},
+			{SessionID: "g2", Files: []string{"samples/session_id=g2/part-0.parquet"}},
+		},
+		summ: true,
+		after: []string{
+			"images/session_id=g1/shots_all.png", "samples/session_id=g1/part-0.parquet", "samples/session_id=g2/part-0.parquet",
+		},
+		removed: map[string]int{"g1": 3},
+	}, {
+		// ... and several to one: the session's partitions go, another
+		// session's would have been refused.
+		name:    "several sessions to one",
+		before:  []string{"samples/session_id=g1/part-0.parquet", "images/session_id=g1/shots_all.png"},
+		summary: []string{"g1", "g2"},
+		run:     []SessionFiles{{SessionID: "g1", Files: []string{"samples.parquet", "images/shots_all.png"}}},
+		summ:    true,
+		after:   []string{"images/shots_all.png", "samples.parquet"},
+		removed: map[string]int{"g1": 2},
 	}, {
 		// With Overwrite and a summary written, every other output goes,
 		// counted under the session that had it ("" when none is known).

@@ -31,12 +31,15 @@ type Outputs struct {
 func (o *Outputs) Empty() bool { return len(o.Flat) == 0 && len(o.Sessions) == 0 }
 
 // Foreign returns what of o a run of the given sessions would not replace,
-// in words ("" when it would replace everything): with hive, the one-session
-// files and the partitions of other sessions; without (one session), the
-// partitions and the one-session files of another session.
-func (o *Outputs) Foreign(sessions []string, hive bool) string {
+// in words ("" when it would replace everything): the one-session files
+// and the partitions of other sessions, in either layout. A run replaces
+// its own sessions' outputs in whichever layout it writes (Tidy removes
+// those of the other), so neither layout is foreign to it; only
+// one-session files of a session the summary.json beside them does not
+// name are, as their session is not known.
+func (o *Outputs) Foreign(sessions []string) string {
 	var parts []string
-	if len(o.Flat) > 0 && (hive || len(sessions) != 1 || o.FlatSession != sessions[0]) {
+	if len(o.Flat) > 0 && (o.FlatSession == "" || !slices.Contains(sessions, o.FlatSession)) {
 		who := "of a session summary.json does not name"
 		if o.FlatSession != "" {
 			who = "of session " + o.FlatSession
@@ -45,7 +48,7 @@ func (o *Outputs) Foreign(sessions []string, hive bool) string {
 	}
 	var other []string
 	for _, id := range o.Sessions {
-		if !hive || !slices.Contains(sessions, id) {
+		if !slices.Contains(sessions, id) {
 			other = append(other, id)
 		}
 	}

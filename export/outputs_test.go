@@ -50,16 +50,18 @@ func TestFindOutputs(t *testing.T) {
 	}
 	for _, c := range []struct {
 		sessions []string
-		hive     bool
 		want     string // "" or what Foreign must name
 	}{
-		{[]string{"a/b", "g1", "g2"}, true, ""},
-		{[]string{"a/b", "g1", "g2", "g3"}, true, ""},
-		{[]string{"g1", "g2"}, true, "1 other session(s) (a/b)"},
-		{[]string{"g1"}, false, "3 other session(s) (a/b, g1, g2)"},
+		{[]string{"a/b", "g1", "g2"}, ""},
+		{[]string{"a/b", "g1", "g2", "g3"}, ""},
+		{[]string{"g1", "g2"}, "1 other session(s) (a/b)"},
+		// A run of one session: its own partitions are not foreign
+		// (it replaces them in its layout), the others are.
+		{[]string{"g1"}, "2 other session(s) (a/b, g2)"},
+		{[]string{"g9"}, "3 other session(s) (a/b, g1, g2)"},
 	} {
-		if got := o.Foreign(c.sessions, c.hive); c.want == "" && got != "" || !strings.Contains(got, c.want) {
-			t.Errorf("Foreign(%v, hive %v) = %q, want %q", c.sessions, c.hive, got, c.want)
+		if got := o.Foreign(c.sessions); c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("Foreign(%v) = %q, want %q", c.sessions, got, c.want)
 		}
 	}
 
@@ -72,15 +74,16 @@ func TestFindOutputs(t *testing.T) {
 	if err != nil || len(o.Flat) != 2 || o.FlatSession != "g7" || len(o.Sessions) != 0 {
 		t.Fatalf("one-session outputs: %+v, %v", o, err)
 	}
-	if got := o.Foreign([]string{"g7"}, false); got != "" {
-		t.Errorf("the same session again: %q, want nothing foreign", got)
+	// The same session again, alone or among others (in the Hive layout,
+	// which replaces its one-session tables), is not foreign.
+	for _, sessions := range [][]string{{"g7"}, {"g7", "g8"}} {
+		if got := o.Foreign(sessions); got != "" {
+			t.Errorf("Foreign(%v) = %q, want nothing foreign", sessions, got)
+		}
 	}
-	for _, c := range []struct {
-		sessions []string
-		hive     bool
-	}{{[]string{"g8"}, false}, {[]string{"g7", "g8"}, true}} {
-		if got := o.Foreign(c.sessions, c.hive); !strings.Contains(got, "one-session tables of session g7") {
-			t.Errorf("Foreign(%v, hive %v) = %q, want the one-session tables of g7", c.sessions, c.hive, got)
+	for _, sessions := range [][]string{{"g8"}, {"g8", "g9"}} {
+		if got := o.Foreign(sessions); !strings.Contains(got, "one-session tables of session g7") {
+			t.Errorf("Foreign(%v) = %q, want the one-session tables of g7", sessions, got)
 		}
 	}
 

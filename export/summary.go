@@ -2,8 +2,11 @@ package export
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 
 	"github.com/stmotion/stmotion/track"
@@ -166,6 +169,38 @@ const SummaryFile = "summary.json"
 type MultiSummary struct {
 	Sessions []SessionSummary `json:"sessions"`
 	Failed   []FailedInput    `json:"failed,omitempty"`
+}
+
+// ReadSummary reads the summary.json under dir, in either form: a
+// one-session summary is returned as the one entry of Sessions. A missing
+// file is no error (an empty MultiSummary); one that does not parse is.
+func ReadSummary(dir string) (MultiSummary, error) {
+	var m MultiSummary
+	data, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return m, fmt.Errorf("export: read summary: %w", err)
+	}
+	var probe struct {
+		Sessions json.RawMessage `json:"sessions"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return m, fmt.Errorf("export: read summary %s: %w", filepath.Join(dir, SummaryFile), err)
+	}
+	if probe.Sessions != nil {
+		err = json.Unmarshal(data, &m)
+	} else {
+		var one SessionSummary
+		if err = json.Unmarshal(data, &one); err == nil {
+			m.Sessions = []SessionSummary{one}
+		}
+	}
+	if err != nil {
+		return MultiSummary{}, fmt.Errorf("export: read summary %s: %w", filepath.Join(dir, SummaryFile), err)
+	}
+	return m, nil
 }
 
 // WriteJSON writes v as indented JSON with a final newline to path,

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -114,5 +115,35 @@ func TestSetImages(t *testing.T) {
 	s.SetImages(dir, nil)
 	if b, _ := json.Marshal(&s); strings.Contains(string(b), `"images"`) {
 		t.Errorf("no images, yet summary.json says %s", b)
+	}
+}
+
+// ReadSummary reads either form of summary.json, and no file as none.
+func TestReadSummary(t *testing.T) {
+	dir := t.TempDir()
+	if m, err := ReadSummary(dir); err != nil || len(m.Sessions) != 0 {
+		t.Errorf("no summary.json: %+v, %v", m, err)
+	}
+	f := func(v any, want []string) {
+		t.Helper()
+		if err := WriteJSON(filepath.Join(dir, SummaryFile), v, false); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadSummary(dir)
+		var got []string
+		for _, s := range m.Sessions {
+			got = append(got, s.SessionID+"@"+s.Source)
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("ReadSummary of %+v: %v, %v; want %v", v, got, err, want)
+		}
+	}
+	f(SessionSummary{SessionID: "g1", Source: "a"}, []string{"g1@a"})
+	f(MultiSummary{Sessions: []SessionSummary{{SessionID: "g1", Source: "a"}, {SessionID: "g2", Source: "b"}}}, []string{"g1@a", "g2@b"})
+	if err := os.WriteFile(filepath.Join(dir, SummaryFile), []byte(`{"sessions": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSummary(dir); err == nil {
+		t.Error("a summary.json cut short: no error")
 	}
 }

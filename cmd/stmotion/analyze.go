@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"text/tabwriter"
 
@@ -56,13 +57,15 @@ Outputs under --out:
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
                  heatmaps per team, player and ball, shot charts, PNG and SVG
-A run replaces the outputs of its own sessions: what a session does not
-write again (tables of the other --format, images of players no longer
-there) is removed, and a session that fails loses all its earlier outputs
-(tables, images, a summary.json naming it), which would read as this
-run's; its failure message says so. (An input that cannot even be read
-— a path that does not exist — has no session id: nothing of it is
-removed.) An --out holding tables it would not replace (other sessions'
+A run replaces the outputs of its own sessions, in the layout it writes:
+what a session does not write again (tables of the other --format or
+layout, images of players no longer there) is removed, and a session that
+fails loses all its earlier outputs (tables, images, a summary.json naming
+it), which would read as this run's; its failure message says so. (An
+input that cannot even be read — a path that does not exist — has no
+session id: nothing of it is removed. A bundle whose live.json does not
+parse is the session the earlier summary.json lists for the same source,
+if any.) An --out holding tables it would not replace (other sessions'
 partitions, one-session tables of another session) is refused before any
 work, as readers would take them for part of its output; with --overwrite
 they are removed once an input has been analysed. Only files analyze writes are removed: a user's own files under
@@ -225,6 +228,10 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			inputs[i].source = sampleSource
 		}
 	}
+	// An earlier summary.json that cannot be read names no session: the
+	// run goes on without it.
+	earlier, _ := export.ReadSummary(cfg.out)
+	adoptEarlierIDs(inputs, earlier.Sessions)
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
 	hive := total > 1
@@ -238,6 +245,20 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		var fe *export.ForeignOutputsError
 		if errors.As(err, &fe) {
 			err = fmt.Errorf("--out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there once an input is analysed", cfg.out, fe.What)
+			// They may be the earlier outputs of an input that could
+			// not be read this time, under an id it had then: say so.
+			var unread []string
+			for _, in := range inputs {
+				if in.openErr != nil {
+					unread = append(unread, in.openErr.Error())
+				}
+			}
+			for _, f := range failed {
+				unread = append(unread, f.Error)
+			}
+			if len(unread) > 0 {
+				err = fmt.Errorf("%w; they may be the earlier outputs of %s, which could not be read this time: %s", err, plural(len(unread), "input"), strings.Join(unread, "; "))
+			}
 		} else {
 			err = fmt.Errorf("--out: %w", err)
 		}
@@ -475,6 +496,37 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 		ins[i].sessionID = id
 	}
 	return ins, failed, warnings
+}
+
+// adoptEarlierIDs gives each input that could not be opened, and whose
+// session id is therefore its name rather than the live id of its
+// live.json (pipeline.SessionID; a live.json that does not parse), the
+// session id the earlier summary.json (its sessions, earlier) gave the
+// same source, if it gave one that no other input of the run has. That
+// is the session whose outputs the input wrote then: as a failed session
+// it loses them, instead of their refusing the whole run as another
+// session's partitions.
+func adoptEarlierIDs(ins []input, earlier []export.SessionSummary) {
+	taken := func(id string, self int) bool {
+		for i, in := range ins {
+			if i != self && strings.EqualFold(in.sessionID, id) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range ins {
+		in := &ins[i]
+		if in.openErr == nil || in.bundle.Live != nil {
+			continue
+		}
+		for _, e := range earlier {
+			if e.SessionID != "" && e.SessionID != in.sessionID && filepath.Clean(e.Source) == filepath.Clean(in.path) && !taken(e.SessionID, i) {
+				in.sessionID = e.SessionID
+				break
+			}
+		}
+	}
 }
 
 // analyzeResult is what one input gave.

@@ -693,6 +693,120 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 	}
 }
 
+// A run replaces its own sessions' outputs in the layout it writes: one
+// session then several (g1, then g1 g2) and several then one (g1 and a
+// missing input, then g1) are not refused, and leave only the new
+// layout. A refusal names the sessions that are not the run's.
+func TestAnalyzeLayoutChange(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	for _, b := range []string{g1, g2} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(out string, args ...string) (string, string, error) {
+		t.Helper()
+		return runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...)
+	}
+	outputs := func(out string) export.Outputs {
+		t.Helper()
+		o, err := export.FindOutputs(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	oneToMany := t.TempDir()
+	if _, stderr, err := run(oneToMany, g1); err != nil {
+		t.Fatalf("g1: %v\n%s", err, stderr)
+	}
+	if _, stderr, err := run(oneToMany, g1, g2); err != nil {
+		t.Fatalf("g1 g2 into g1's one-session tables: %v (exit %d)\n%s", err, exitCode(err), stderr)
+	}
+	if o := outputs(oneToMany); len(o.Flat) != 0 || !slices.Equal(o.Sessions, []string{"g1", "g2"}) {
+		t.Errorf("after g1, then g1 g2: %+v; want the partitions of g1 and g2 only", o)
+	}
+
+	manyToOne := t.TempDir()
+	missing := filepath.Join(dir, "missing")
+	if _, stderr, err := run(manyToOne, g1, missing); exitCode(err) != 1 {
+		t.Fatalf("g1 missing: exit %d\n%s", exitCode(err), stderr)
+	}
+	if _, stderr, err := run(manyToOne, g1); err != nil {
+		t.Fatalf("g1 into its own partitions: %v (exit %d)\n%s", err, exitCode(err), stderr)
+	}
+	if o := outputs(manyToOne); len(o.Sessions) != 0 || len(o.Flat) != export.NumTables || o.FlatSession != "g1" {
+		t.Errorf("after g1 missing, then g1: %+v; want g1's one-session tables only", o)
+	}
+
+	// Another session's partitions beside the run's own: refused, naming
+	// only the other one.
+	if _, stderr, err := run(oneToMany, g1); exitCode(err) != 2 || !strings.Contains(stderr, "the partitions of 1 other session(s) (g2)") {
+		t.Errorf("g1 into the partitions of g1 and g2: exit %d, %s; want 2 and a refusal naming g2 only", exitCode(err), stderr)
+	}
+}
+
+// A bundle whose live.json does not parse fails alone, named with its
+// file: its earlier outputs (under the live id the earlier summary.json
+// gives its source) are its own, removed as any failed session's, not
+// another session's that refuse the whole run. Without that summary,
+// the refusal names the file.
+func TestAnalyzeCorruptLive(t *testing.T) {
+	dir := t.TempDir()
+	shortBundle(t, dir, "g1")
+	g2 := copyBundle(t, filepath.Join(dir, "g1"), filepath.Join(dir, "g2"))
+	// Another live id for g2, so that the two are different sessions.
+	live := filepath.Join(g2, decode.BundleLive)
+	raw, err := os.ReadFile(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum export.SessionSummary
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", filepath.Join(dir, "g1")); err != nil {
+		t.Fatalf("g1: %v\n%s", err, stderr)
+	}
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	id1 := sum.SessionID
+	if err := os.WriteFile(live, bytes.ReplaceAll(raw, []byte(id1), []byte("other-live-id")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", dir); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	if err := os.WriteFile(live, []byte(`{"teams": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bare := t.TempDir() // the same outputs without their summary.json
+	if err := os.CopyFS(bare, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(bare, "summary.json")); err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", dir)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") || !strings.Contains(stderr, live) ||
+		!strings.Contains(stderr, "an earlier run wrote for session other-live-id: a failed session keeps no outputs") {
+		t.Fatalf("a corrupt live.json: exit %d, stdout %q\n%s\nwant 1, 1 of 2, and g2's failure naming %s and its earlier outputs removed", exitCode(err), stdout, stderr, live)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	if len(multi.Sessions) != 1 || multi.Sessions[0].SessionID != id1 || len(multi.Failed) != 1 || multi.Failed[0].SessionID != "other-live-id" {
+		t.Errorf("summary.json: %d sessions, failed %+v; want %s and other-live-id failed", len(multi.Sessions), multi.Failed, id1)
+	}
+	if o, err := export.FindOutputs(out); err != nil || !slices.Equal(o.Sessions, []string{id1}) {
+		t.Errorf("after g2 failed: %+v, %v; want the partitions of %s only", o, err, id1)
+	}
+
+	_, stderr, err = runAnalyzeArgs(t, "--out", bare, "--quiet", dir)
+	if exitCode(err) != 2 || !strings.Contains(stderr, "other session(s) (other-live-id)") || !strings.Contains(stderr, live) {
+		t.Errorf("a corrupt live.json, no earlier summary.json: exit %d\n%s\nwant 2 and a refusal naming %s", exitCode(err), stderr, live)
+	}
+}
+
 // listFiles lists the files under dir, relative to it, sorted.
 func listFiles(t *testing.T, dir string) []string {
 	t.Helper()
