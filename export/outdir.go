@@ -111,6 +111,11 @@ type SessionFiles struct {
 	SessionID string
 	// Failed says the session did not complete: it keeps no outputs.
 	Failed bool
+	// Canceled says the run was interrupted before it analysed the
+	// session (or while it did): the session keeps what earlier runs
+	// wrote for it, and the run removes no other session's outputs
+	// either, also with Overwrite.
+	Canceled bool
 	// Files are the tables and images the session wrote under the
 	// directory this time (Writer.Paths and the images' paths).
 	Files []string
@@ -134,6 +139,9 @@ type SessionFiles struct {
 //   - With Overwrite and a summary written, every other output goes too:
 //     other sessions' partitions and images, one-session tables of
 //     another session.
+//   - A session Canceled keeps its earlier outputs, and with any such
+//     session (an interrupted run) Overwrite removes nothing more: what
+//     the run did not analyse stays as earlier runs left it.
 //
 // The one-session files (<table>.parquet, images/*.png, ...) are the
 // session's that the earlier summary.json names (Outputs.FlatSession),
@@ -143,7 +151,12 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 	keep := map[string]bool{}
 	ok := map[string]bool{} // this run's sessions: true when it succeeded
 	var failed []string
+	interrupted := false
 	for _, s := range sessions {
+		if s.Canceled {
+			interrupted = true
+			continue
+		}
 		ok[s.SessionID] = !s.Failed
 		if s.Failed {
 			failed = append(failed, s.SessionID)
@@ -156,7 +169,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 	if d.wroteSummary {
 		keep[filepath.Clean(summary)] = true
 	}
-	all := d.opt.Overwrite && d.wroteSummary
+	all := d.opt.Overwrite && d.wroteSummary && !interrupted
 	flat := d.prev.FlatSession
 	if !d.opt.Hive && !d.opt.Overwrite && len(sessions) == 1 {
 		flat = sessions[0].SessionID

@@ -218,6 +218,27 @@ func TestOutDirTidy(t *testing.T) {
 		after:   []string{"samples/session_id=g1/part-0.parquet"},
 		removed: map[string]int{"": 2, "g1": 1, "g2": 2},
 	}, {
+		// An interrupted run: the canceled session keeps its outputs, and
+		// Overwrite removes no other session's; a failed session still
+		// loses its own, the analysed one what it did not write again.
+		name: "interrupted",
+		before: []string{
+			"samples/session_id=g1/part-0.arrow", "samples/session_id=g2/part-0.parquet",
+			"samples/session_id=g3/part-0.parquet", "samples/session_id=g4/part-0.parquet",
+		},
+		summary: []string{"g1", "g2", "g3", "g4"},
+		opt:     OutDirOptions{Hive: true, Overwrite: true},
+		run: []SessionFiles{
+			{SessionID: "g1", Files: []string{"samples/session_id=g1/part-0.parquet"}},
+			{SessionID: "g2", Canceled: true},
+			{SessionID: "g3", Failed: true},
+		},
+		summ: true,
+		after: []string{
+			"samples/session_id=g1/part-0.parquet", "samples/session_id=g2/part-0.parquet", "samples/session_id=g4/part-0.parquet",
+		},
+		removed: map[string]int{"g1": 1, "g3": 1},
+	}, {
 		// With Overwrite but no session analysed, only the failed sessions'
 		// own outputs go.
 		name:    "overwrite, nothing analysed",

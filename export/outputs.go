@@ -84,14 +84,39 @@ func FindOutputs(dir string) (Outputs, error) {
 	}
 	slices.Sort(o.Sessions)
 	if len(o.Flat) > 0 {
-		var sum struct {
-			SessionID string `json:"session_id"`
-		}
-		if data, err := os.ReadFile(filepath.Join(dir, SummaryFile)); err == nil && json.Unmarshal(data, &sum) == nil {
-			o.FlatSession = sum.SessionID
-		}
+		o.FlatSession = flatSession(dir)
 	}
 	return o, nil
+}
+
+// flatSession is the session of the one-session files under dir as the
+// summary.json there names it: its session_id, or in a summary of several
+// sessions the one whose tables are one-session files (an earlier run's
+// entry kept by an interrupted run of several, SessionSummary.EarlierRun);
+// "" when it does not say.
+func flatSession(dir string) string {
+	var sum struct {
+		SessionID string `json:"session_id"`
+		Sessions  []struct {
+			SessionID string            `json:"session_id"`
+			Tables    map[string]string `json:"tables"`
+		} `json:"sessions"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	if err != nil || json.Unmarshal(data, &sum) != nil {
+		return ""
+	}
+	if sum.SessionID != "" {
+		return sum.SessionID
+	}
+	for _, s := range sum.Sessions {
+		for _, p := range s.Tables {
+			if !strings.Contains(p, "/") {
+				return s.SessionID
+			}
+		}
+	}
+	return ""
 }
 
 // TableFile is a table file a Writer wrote under a directory, as

@@ -87,6 +87,18 @@ func TestFindOutputs(t *testing.T) {
 		}
 	}
 
+	// An interrupted run of several sessions kept the one-session entry
+	// of g7 (earlier_run) in a summary of several: its files are g7's.
+	if err := WriteJSON(filepath.Join(flat, SummaryFile), MultiSummary{Sessions: []SessionSummary{
+		{SessionID: "g1", Tables: map[string]string{"samples": "samples/session_id=g1/part-0.parquet"}},
+		{SessionID: "g7", Tables: map[string]string{"samples": "samples.parquet"}, EarlierRun: true},
+	}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := FindOutputs(flat); err != nil || o.FlatSession != "g7" {
+		t.Errorf("one-session outputs named in a summary of several: %+v, %v; want g7's", o, err)
+	}
+
 	// ListTables lists the files a Writer writes, and nothing else:
 	// RemoveTableFile on each leaves what is not a table (a user's
 	// notes.txt, other/part-0.parquet, my-data.parquet, the images) and the

@@ -27,6 +27,10 @@ type SessionSummary struct {
 	ShooterAgreement float64           `json:"shooter_agreement"`
 	Tables           map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
 	Images           []string          `json:"images,omitempty"` // image files, relative to the output dir
+	// EarlierRun: the entry, and the tables and images it names, are an
+	// earlier run's, left in place by a run that was interrupted before
+	// it analysed the session again (MultiSummary.Canceled).
+	EarlierRun bool `json:"earlier_run,omitempty"`
 }
 
 // PlayerSummary is one player of a SessionSummary.
@@ -161,6 +165,16 @@ type FailedInput struct {
 	Error     string `json:"error"`
 }
 
+// CanceledInput is an input a run did not analyse because it was
+// interrupted (Ctrl-C, SIGTERM) before or while it ran, in summary.json.
+// It did not fail: what earlier runs wrote for its session is left in
+// place, and so is the earlier summary's entry of that session, marked
+// EarlierRun.
+type CanceledInput struct {
+	Source    string `json:"source"`
+	SessionID string `json:"session_id"`
+}
+
 // SummaryFile is the summary's file name beside the tables (analyze's
 // --out, a live session's directory).
 const SummaryFile = "summary.json"
@@ -169,6 +183,7 @@ const SummaryFile = "summary.json"
 type MultiSummary struct {
 	Sessions []SessionSummary `json:"sessions"`
 	Failed   []FailedInput    `json:"failed,omitempty"`
+	Canceled []CanceledInput  `json:"canceled,omitempty"`
 }
 
 // ReadSummary reads the summary.json under dir, in either form: a

@@ -68,9 +68,13 @@ parse is the session the earlier summary.json lists for the same source,
 if any.) An --out holding tables it would not replace (other sessions'
 partitions, one-session tables of another session) is refused before any
 work, as readers would take them for part of its output; with --overwrite
-they are removed once an input has been analysed. Only files analyze writes are removed: a user's own files under
---out stay. An interrupted run (Ctrl-C) removes nothing an earlier run
-wrote.
+they are removed once an input has been analysed. Only files analyze
+writes are removed: a user's own files under --out stay. An interrupted
+run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote for the inputs
+it did not analyse, nor, with --overwrite, for other sessions; its
+summary.json lists those inputs under canceled (not failed) and keeps the
+earlier entries of their sessions, marked earlier_run, so that it still
+describes every table under --out.
 
 A short report per team, the quality counts and the grid rate and sensor
 noise the engine ran with go to stdout; problems go to stderr, each with its
@@ -85,8 +89,8 @@ LIVE marker: live-only figures are 0), and timestamps that look wrong
 (before 2000: seconds, not milliseconds; more than 10 % duplicates).
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
-0 when every input was analysed and 1 when any failed; either way the last
-line of stdout says how many were. It is 2, without that line and before
+0 when every input was analysed and 1 when any failed or the run was
+interrupted; either way the last line of stdout says how many were. It is 2, without that line and before
 any input is analysed or output written, when the command line cannot be
 carried out: a bad flag, a --court or --roster that cannot be used, an
 --out that cannot be a directory or that holds tables this run would not
@@ -271,42 +275,53 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	})
 	progress.Finish()
 
+	// An interrupt (Ctrl-C, SIGTERM) cuts the inputs still running short
+	// and leaves the others not started: they did not fail, and keep
+	// what earlier runs wrote for them.
+	interrupted := ctx.Err() != nil
 	var sums []export.SessionSummary
+	var canceled []export.CanceledInput
+	done := make([]export.SessionFiles, len(results))
 	for i, r := range results {
 		for _, w := range r.warnings {
 			fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
 		}
-		if r.err != nil {
+		done[i] = export.SessionFiles{SessionID: inputs[i].sessionID, Files: r.files}
+		switch {
+		case r.err == nil:
+			sums = append(sums, r.summary)
+		case interrupted && errors.Is(r.err, pipeline.ErrCanceled):
+			canceled = append(canceled, export.CanceledInput{Source: inputs[i].path, SessionID: inputs[i].sessionID})
+			done[i].Canceled = true
+		default:
 			failed = append(failed, export.FailedInput{Source: inputs[i].path, SessionID: inputs[i].sessionID, Error: r.err.Error()})
-			continue
+			done[i].Failed = true
 		}
-		sums = append(sums, r.summary)
 	}
+	analysed := len(sums)
 	// From here on the run ends with its count line, also when writing
 	// summary.json or tidying --out fails (exit status 1).
 	var outErr error
-	if len(sums) > 0 {
-		var doc any = sums[0]
-		if hive {
-			doc = export.MultiSummary{Sessions: sums, Failed: failed}
-		}
-		outErr = out.WriteSummary(doc, cfg.fsync)
+	if hive && interrupted {
+		// summary.json describes what --out holds: the sessions the run
+		// did not reach keep their earlier tables, and so their earlier
+		// entries.
+		kept, err := keptEntries(cfg.out, earlier.Sessions, done)
+		outErr = err
+		sums = append(sums, kept...)
 	}
-	done := make([]export.SessionFiles, len(results))
-	for i, r := range results {
-		done[i] = export.SessionFiles{SessionID: inputs[i].sessionID, Failed: r.err != nil, Files: r.files}
-	}
-	var removed map[string]int
-	if ctx.Err() == nil {
-		removed, err = out.Tidy(done)
-		if err != nil {
-			outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
+	// Written when a session was analysed, or, after an interrupt, when
+	// a failure removes outputs the earlier summary.json may describe.
+	if analysed > 0 || hive && interrupted && len(failed) > 0 {
+		var doc any = export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
+		if !hive {
+			doc = sums[0]
 		}
-	} else {
-		// Interrupted: the inputs cut short did not fail on their own, so
-		// what earlier runs wrote for them (and, with --overwrite, for
-		// other sessions) stays.
-		fmt.Fprintf(stderr, "stmotion analyze: interrupted: the earlier outputs under %s are left as they were, but for the sessions analysed\n", cfg.out)
+		outErr = errors.Join(outErr, out.WriteSummary(doc, cfg.fsync))
+	}
+	removed, err := out.Tidy(done)
+	if err != nil {
+		outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
 	}
 	for _, f := range failed {
 		msg := f.Error
@@ -315,22 +330,77 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		fmt.Fprintf(stderr, "stmotion analyze: %s\n", msg)
 	}
-	if cfg.overwrite && len(inputs) > 0 && len(sums) == 0 {
+	if interrupted {
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, canceled, hive))
+	}
+	if cfg.overwrite && len(inputs) > 0 && analysed == 0 {
 		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays (but for the failed sessions' own outputs)\n", cfg.out)
 	}
 	if !cfg.quiet {
-		for i := range sums {
+		for i := range sums[:analysed] {
 			writeReport(stdout, &sums[i])
 		}
 	}
 	if outErr != nil {
 		fmt.Fprintf(stderr, "stmotion analyze: %v\n", outErr)
 	}
-	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s\n", len(sums), total, cfg.out)
-	if len(failed) > 0 || outErr != nil {
+	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s\n", analysed, total, cfg.out)
+	if len(failed) > 0 || len(canceled) > 0 || outErr != nil || interrupted {
 		return exitError{code: 1}
 	}
-	return ctx.Err()
+	return nil
+}
+
+// keptEntries returns the entries of the earlier summary.json (earlier)
+// of the sessions an interrupted run did not analyse (not among done, or
+// canceled there) whose tables are still under out, each marked
+// EarlierRun: the run leaves those tables in place, and its summary.json
+// must not read as if they were gone. Failed sessions lose their tables
+// (OutDir.Tidy), so their entries go.
+func keptEntries(out string, earlier []export.SessionSummary, done []export.SessionFiles) ([]export.SessionSummary, error) {
+	if len(earlier) == 0 {
+		return nil, nil
+	}
+	o, err := export.FindOutputs(out)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: --out: %w", err)
+	}
+	var kept []export.SessionSummary
+	for _, e := range earlier {
+		ran := slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == e.SessionID && !s.Canceled })
+		there := slices.Contains(o.Sessions, e.SessionID) || len(o.Flat) > 0 && o.FlatSession == e.SessionID
+		if !ran && there {
+			e.EarlierRun = true
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
+}
+
+// interruptedMessage says what an interrupted run left: which inputs it
+// did not analyse, and that their earlier outputs stay.
+func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hive bool) string {
+	var names []string
+	for _, c := range canceled[:min(len(canceled), 3)] {
+		names = append(names, c.Source)
+	}
+	list := strings.Join(names, ", ")
+	if len(canceled) > 3 {
+		list += fmt.Sprintf(" and %d more", len(canceled)-3)
+	}
+	msg := "interrupted"
+	if len(canceled) > 0 {
+		msg += fmt.Sprintf(": %s not analysed (%s)", plural(len(canceled), "input"), list)
+		if hive {
+			msg += fmt.Sprintf("; what earlier runs wrote for them under %s is left in place, and summary.json lists them under canceled, the earlier entries of their sessions kept in sessions[] with earlier_run", cfg.out)
+		} else {
+			msg += fmt.Sprintf("; what earlier runs wrote under %s is left in place", cfg.out)
+		}
+	}
+	if cfg.overwrite {
+		msg += "; --overwrite removed no other session's outputs"
+	}
+	return msg
 }
 
 // checkCell is the check of a --cell flag (analyze's, and live's, which
@@ -544,6 +614,12 @@ type analyzeResult struct {
 func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) (res analyzeResult) {
 	if in.openErr != nil {
 		res.err = in.openErr
+		return res
+	}
+	if ctx.Err() != nil {
+		// Interrupted before this input began: nothing is opened or
+		// written for it.
+		res.err = fmt.Errorf("%s: %w", in.path, pipeline.ErrCanceled)
 		return res
 	}
 	r, err := pipeline.Open(in.bundle, in.sessionID, cfg.options(hive))

@@ -422,6 +422,112 @@ func TestAnalyzeCanceled(t *testing.T) {
 	}
 }
 
+// canceledOnceExists is a context canceled as soon as the file at path
+// exists: an interrupt at a point of the run a test can name, without a
+// clock (analyze and the pipeline poll Err; nothing waits on Done).
+type canceledOnceExists struct {
+	context.Context
+	path string
+}
+
+func (c canceledOnceExists) Err() error {
+	if _, err := os.Stat(c.path); err == nil {
+		return context.Canceled
+	}
+	return nil
+}
+
+// An interrupted run (Ctrl-C) into a complete output: the inputs it did
+// not reach are not failures but canceled, keep their tables, and keep
+// their earlier summary.json entries (earlier_run), so that summary.json
+// and the dataset tell the same story; a session that does fail in it
+// still loses its outputs.
+func TestAnalyzeInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	var gs []string
+	for _, n := range []string{"g1", "g2", "g3", "g4"} {
+		g := shortBundle(t, dir, n)
+		if err := os.Remove(filepath.Join(g, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+		gs = append(gs, g)
+	}
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet"}, gs...)...); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	// g4 fails this time: a subscribe.json that does not parse.
+	if err := os.WriteFile(filepath.Join(gs[3], decode.BundleSubscribe), []byte(`{"teams": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupted once g1 is written (as Arrow, so that its file is new):
+	// g2 and g3 are not reached.
+	ctx := canceledOnceExists{context.Background(), filepath.Join(out, "samples", "session_id=g1", "part-0.arrow")}
+	var o, e bytes.Buffer
+	err := Run(ctx, append([]string{"analyze", "--out", out, "--quiet", "--jobs", "1", "--format", "arrow"}, gs...), &o, &e)
+	stdout, stderr := o.String(), e.String()
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 4 inputs analysed") {
+		t.Fatalf("interrupted run: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	for _, want := range []string{"interrupted: 2 inputs not analysed (" + gs[1] + ", " + gs[2] + ")", "summary.json lists them under canceled", gs[3]} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, gs[1]+": canceled") {
+		t.Errorf("stderr reports an input not reached as failed:\n%s", stderr)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	var sessions []string
+	for _, s := range multi.Sessions {
+		sessions = append(sessions, fmt.Sprintf("%s earlier_run=%v", s.SessionID, s.EarlierRun))
+	}
+	if want := []string{"g1 earlier_run=false", "g2 earlier_run=true", "g3 earlier_run=true"}; !slices.Equal(sessions, want) {
+		t.Errorf("summary.json sessions %q, want %q", sessions, want)
+	}
+	if want := []export.CanceledInput{{Source: gs[1], SessionID: "g2"}, {Source: gs[2], SessionID: "g3"}}; !slices.Equal(multi.Canceled, want) {
+		t.Errorf("summary.json canceled %+v, want %+v", multi.Canceled, want)
+	}
+	if len(multi.Failed) != 1 || multi.Failed[0].SessionID != "g4" {
+		t.Errorf("summary.json failed %+v, want g4", multi.Failed)
+	}
+	// The tables: g1's new ones, g2's and g3's of the first run; none of
+	// g4, which failed.
+	o2, err := export.FindOutputs(out)
+	if err != nil || !slices.Equal(o2.Sessions, []string{"g1", "g2", "g3"}) {
+		t.Errorf("after the interrupt: %+v, %v; want the partitions of g1, g2 and g3", o2, err)
+	}
+	for _, s := range multi.Sessions {
+		for _, p := range s.Tables {
+			if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+				t.Errorf("summary.json names %s of %s, not on disk: %v", p, s.SessionID, err)
+			}
+		}
+	}
+
+	// Interrupted before any input, without a failure: nothing changes.
+	if err := os.Remove(filepath.Join(gs[3], decode.BundleSubscribe)); err != nil {
+		t.Fatal(err)
+	}
+	before := listFiles(t, out)
+	summary, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = canceledOnceExists{context.Background(), out}
+	err = Run(ctx, append([]string{"analyze", "--out", out, "--quiet", "--overwrite"}, gs[1:]...), &o, &e)
+	if exitCode(err) != 1 {
+		t.Errorf("interrupted before any input: exit %d, want 1", exitCode(err))
+	}
+	if d := diffFiles(listFiles(t, out), before); d != "" {
+		t.Errorf("interrupted before any input, --out changed: %s", d)
+	}
+	if now, _ := os.ReadFile(filepath.Join(out, "summary.json")); !bytes.Equal(now, summary) {
+		t.Errorf("interrupted before any input, summary.json changed")
+	}
+}
+
 func TestBenchPipelineRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates and analyses a game")
