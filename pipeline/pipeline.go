@@ -103,7 +103,8 @@ type Run struct {
 func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 	w, err := export.NewWriter(opt.Out, sessionID, opt.exportOptions()...)
 	if err != nil {
-		return nil, err
+		// The writer's error names the output, not the input.
+		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
 	shots := &feedShots{Sink: w}
 	r, err := OpenEngine(b, sessionID, opt, shots)

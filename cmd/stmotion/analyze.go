@@ -93,8 +93,9 @@ decodable) is reported and the others still complete. The exit status is
 interrupted; either way the last line of stdout says how many were. It is 2, without that line and before
 any input is analysed or output written, when the command line cannot be
 carried out: a bad flag, a --court or --roster that cannot be used, an
---out that cannot be a directory or that holds tables this run would not
-replace (see above).
+--out that cannot be a directory, where no file can be created (checked
+once, with a file created and removed) or that holds tables this run would
+not replace (see above). A write that fails later fails its input, named.
 
 Flags:
 `
@@ -203,6 +204,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// once, before any work.
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return setupError(stderr, fmt.Errorf("analyze: --out: %w", err))
+	}
+	if err := checkWritable(cfg.out); err != nil {
+		return setupError(stderr, fmt.Errorf("analyze: --out %s: cannot write there: %w", cfg.out, err))
 	}
 	args = fs.Args()
 	sample := ""
@@ -466,6 +470,19 @@ func readRosterFlag(command, path string) (*decode.Subscribe, error) {
 		return nil, fmt.Errorf("%s: --roster: %w", command, err)
 	}
 	return sub, nil
+}
+
+// checkWritable checks that files can be created in dir (a directory),
+// by creating one and removing it: a read-only --out (its mode, a
+// read-only mount; root passes any mode check) otherwise failed every
+// input alike, one line each, none naming the cause.
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".stmotion-write-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // setupError reports err (which starts "analyze: ") on stderr and returns

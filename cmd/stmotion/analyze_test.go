@@ -136,6 +136,48 @@ func TestAnalyzeBadOut(t *testing.T) {
 	}
 }
 
+// An --out where no file can be created is one error before any input
+// is read (exit 2, no count line), not one "permission denied" per input
+// naming none of them. Root passes a directory's mode check: there, a
+// directory of /proc stands for a read-only one.
+func TestAnalyzeReadOnlyOut(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(out, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := os.CreateTemp(out, "probe-"); err == nil {
+		f.Close()
+		os.Remove(f.Name())
+		if _, err := os.Stat("/proc/self"); err != nil {
+			t.Skip("a directory's mode does not stop this user writing, and there is no /proc")
+		}
+		out = "/proc/self"
+	}
+	in := shortBundle(t, t.TempDir(), "g")
+	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, in, in+"-missing")
+	if exitCode(err) != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "stmotion analyze: --out "+out+": cannot write there: ") {
+		t.Errorf("read-only --out: exit %d, stdout %q, stderr %q; want 2, no count line and one line saying --out cannot be written", exitCode(err), stdout, stderr)
+	}
+}
+
+// A write that fails later fails its input, and says which: here g1's
+// partition directory cannot be made (a file has its name), g2 completes.
+func TestAnalyzeWriteFailsNamesInput(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	for _, b := range []string{g1, g2} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	touchFiles(t, out, "samples/session_id=g1")
+	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, g1, g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") || !strings.Contains(stderr, "stmotion analyze: "+g1+": export: ") {
+		t.Errorf("g1's partition not a directory: exit %d, stdout %q, stderr %q; want 1, 1 of 2 and g1's failure naming it", exitCode(err), stdout, stderr)
+	}
+}
+
 // The help says how the run ends: exit 0 or 1 with a count line when
 // inputs were analysed, 2 without one when the command line could not be
 // carried out. A summary.json that cannot be written fails the run (1) but
