@@ -15,9 +15,12 @@ import (
 // Without sync, a process crash still leaves either no file or a complete
 // one; after a power loss the renamed file may be cut short, which Parquet
 // and Arrow readers detect (both formats end with a footer and magic
-// bytes), so it cannot pass for a valid table either. Hidden names (leading '.') are skipped by
-// DuckDB globs, Spark and pyarrow dataset discovery, so a crash leaves
-// nothing that a reader would take for a valid table.
+// bytes), so it cannot pass for a valid table either. Spark and pyarrow
+// dataset discovery skip hidden names (leading '.'), but a DuckDB glob
+// such as samples/*/* does not, and fails on a killed process's
+// temporary file ("No magic bytes found"): RemoveStaleTemps removes them
+// from the directories a run writes. The temporary file is locked while
+// it is written (lockTemp), which tells a live writer's from a dead one's.
 //
 // An atomicFile is an io.Writer but not an io.Closer, so writers that close
 // their sink (the Parquet writer does) cannot close it before Commit.
@@ -39,7 +42,7 @@ func createAtomic(path string, sync bool) (*atomicFile, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := createLockedTemp(dir, base)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -52,7 +55,34 @@ func createAtomic(path string, sync bool) (*atomicFile, error) {
 	return &atomicFile{file: f, buf: bufio.NewWriterSize(f, 64<<10), final: path, sync: sync}, nil
 }
 
-// Commit flushes, closes and renames the file to its final name.
+// createLockedTemp creates the temporary file of base in dir, named as
+// tempName matches, and locks it (lockTemp). RemoveStaleTemps may remove
+// the file in the moment between its creation and the lock, taking it
+// for a dead writer's: then another is made.
+func createLockedTemp(dir, base string) (*os.File, error) {
+	for range 3 {
+		f, err := os.CreateTemp(dir, "."+base+".tmp-*") // tempName
+		if err != nil {
+			return nil, err
+		}
+		lockTemp(f)
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if named, err := os.Stat(f.Name()); err == nil && os.SameFile(fi, named) {
+			return f, nil
+		}
+		f.Close()
+	}
+	return nil, fmt.Errorf("temporary files in %s removed as they were made (%s)", dir, base)
+}
+
+// Commit flushes, closes and renames the file to its final name. Where
+// an open file can be renamed (renameOpen), it is renamed first, so that
+// its temporary name never exists unlocked while this process lives
+// (RemoveStaleTemps).
 func (a *atomicFile) Commit() error {
 	if a.done {
 		return nil
@@ -63,14 +93,25 @@ func (a *atomicFile) Commit() error {
 	if err == nil && a.sync {
 		err = a.file.Sync()
 	}
+	renamed := false
+	if err == nil && renameOpen {
+		err = os.Rename(tmp, a.final)
+		renamed = err == nil
+	}
 	if cerr := a.file.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
+	if err == nil && !renamed {
 		err = os.Rename(tmp, a.final)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		if renamed {
+			// A close that fails may have lost writes: the file is not
+			// complete, and must not pass for a table.
+			os.Remove(a.final)
+		} else {
+			os.Remove(tmp)
+		}
 		return fmt.Errorf("export: commit %s: %w", a.final, err)
 	}
 	return nil

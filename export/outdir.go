@@ -58,6 +58,7 @@ type OutDirOptions struct {
 // An OutDir is used from one goroutine.
 type OutDir struct {
 	dir          string
+	sessions     []string
 	opt          OutDirOptions
 	prev         Outputs
 	wroteSummary bool
@@ -74,7 +75,7 @@ type OutDir struct {
 // only by Tidy, once a session has succeeded, so that a run with nothing
 // to write leaves an earlier one's outputs in place. dir is not created.
 func PrepareOutDir(dir string, sessions []string, opt OutDirOptions) (*OutDir, error) {
-	d := &OutDir{dir: dir, opt: opt}
+	d := &OutDir{dir: dir, sessions: slices.Clone(sessions), opt: opt}
 	if len(sessions) == 0 {
 		return d, nil // nothing will be written, nothing to look at
 	}

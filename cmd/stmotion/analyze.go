@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -69,12 +70,15 @@ if any.) An --out holding tables it would not replace (other sessions'
 partitions, one-session tables of another session) is refused before any
 work, as readers would take them for part of its output; with --overwrite
 they are removed once an input has been analysed. Only files analyze
-writes are removed: a user's own files under --out stay. An interrupted
-run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote for the inputs
-it did not analyse, nor, with --overwrite, for other sessions; its
-summary.json lists those inputs under canceled (not failed) and keeps the
-earlier entries of their sessions, marked earlier_run, so that it still
-describes every table under --out.
+writes are removed: a user's own files under --out stay, as do the
+temporary files (.<name>.tmp-<digits>) of a run still writing; those a
+killed run left in the directories this run writes are removed
+(docs/schema.md, "Files and layout"). An interrupted run (Ctrl-C,
+SIGTERM) removes nothing an earlier run wrote for the inputs it did not
+analyse, nor, with --overwrite, for other sessions; its summary.json
+lists those inputs under canceled (not failed) and keeps the earlier
+entries of their sessions, marked earlier_run, so that it still describes
+every table under --out.
 
 A short report per team, the quality counts and the grid rate and sensor
 noise the engine ran with go to stdout; problems go to stderr, each with its
@@ -271,6 +275,13 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			err = fmt.Errorf("--out: %w", err)
 		}
 		return setupError(stderr, fmt.Errorf("analyze: %w", err))
+	}
+	// A killed run's temporary files would break a reader's glob over
+	// the partitions; those of a run still writing are left.
+	if st, err := out.RemoveStaleTemps(time.Now()); err != nil {
+		fmt.Fprintf(stderr, "stmotion analyze: warning: --out: %v\n", err)
+	} else if st.Files > 0 {
+		fmt.Fprintf(stderr, "stmotion analyze: removed from %s %s (%.1f MB) that a run killed while writing left\n", cfg.out, plural(st.Files, "temporary file"), float64(st.Bytes)/1e6)
 	}
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
 	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {

@@ -955,6 +955,36 @@ func TestAnalyzeCorruptLive(t *testing.T) {
 	}
 }
 
+// The temporary files a killed run left in the directories a run writes
+// are removed by the next run into them (a DuckDB glob over the
+// partitions fails on them), and it says so.
+func TestAnalyzeRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	for _, b := range []string{g1, g2} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", g1, g2); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	before := listFiles(t, out)
+	// What a kill -9 leaves: unlocked temporary files of analyze's naming.
+	stale := []string{"samples/session_id=g1/.part-0.parquet.tmp-123", "players/session_id=g2/.part-0.parquet.tmp-4", ".summary.json.tmp-5"}
+	touchFiles(t, out, stale...)
+	touchFiles(t, out, userFiles...)
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", g1, g2)
+	if err != nil || !strings.Contains(stderr, fmt.Sprintf("stmotion analyze: removed from %s 3 temporary files (0.0 MB) that a run killed while writing left", out)) {
+		t.Errorf("rerun after a kill: %v, stderr %q; want the stale temporary files removed, and said", err, stderr)
+	}
+	want := slices.Sorted(slices.Values(append(before, userFiles...)))
+	if d := diffFiles(listFiles(t, out), want); d != "" {
+		t.Errorf("after the rerun, --out differs from the first run's outputs and the user's files: %s", d)
+	}
+}
+
 // listFiles lists the files under dir, relative to it, sorted.
 func listFiles(t *testing.T, dir string) []string {
 	t.Helper()

@@ -1,0 +1,117 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"time"
+)
+
+// tempName matches the names of the temporary files createAtomic makes:
+// "." + the final name + ".tmp-" + the decimal number os.CreateTemp puts
+// for its "*". The first group is the final name.
+var tempName = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
+
+// A temporary file is stale, its writer gone (a process killed, a power
+// loss), when no process holds its lock (lockTemp). The writer holds it
+// from the file's creation (createLockedTemp makes another if the file
+// went before it was locked) until the rename that ends its temporary
+// name (atomicFile.Commit renames while the file is open), and the
+// kernel drops it when the process ends, however it ends. Where the lock
+// cannot tell (no flock: Windows, a file system without it), a file must
+// also have been left alone for StaleTempAgeNoLock: analyze writes each
+// of its temporary files within seconds of the last, at most minutes
+// apart for a game of hours.
+const StaleTempAgeNoLock = time.Hour
+
+// StaleTemps counts the temporary files RemoveStaleTemps removed.
+type StaleTemps struct {
+	Files int
+	Bytes int64
+}
+
+// RemoveStaleTemps removes the stale temporary files (StaleTempAgeNoLock)
+// of this package's own naming, for a final name this package writes
+// there, from the directories the run's sessions write: the directory
+// itself (summary.json, one-session tables), each session's partition of
+// every table, and its images directory. A killed run leaves them, and a
+// DuckDB glob over the partitions (samples/*/*) fails on them. Nothing
+// else is looked at: other directories, other names, files a live writer
+// (another run into the same directory) holds. now is the time to measure
+// ages from.
+func (d *OutDir) RemoveStaleTemps(now time.Time) (StaleTemps, error) {
+	var st StaleTemps
+	if len(d.sessions) == 0 {
+		return st, nil
+	}
+	rootNames := []string{SummaryFile}
+	for _, t := range Tables() {
+		for _, f := range []Format{FormatParquet, FormatArrow} {
+			rootNames = append(rootNames, filepath.Base(TablePath("", t, "", f, false)))
+		}
+	}
+	partNames := []string{filepath.Base(TablePath("", TableSamples, "x", FormatParquet, true)), filepath.Base(TablePath("", TableSamples, "x", FormatArrow, true))}
+	var errs []error
+	clean := func(dir string, ours func(string) bool) {
+		n, err := removeStaleTemps(dir, ours, now)
+		st.Files += n.Files
+		st.Bytes += n.Bytes
+		errs = append(errs, err)
+	}
+	clean(d.dir, func(name string) bool { return slices.Contains(rootNames, name) })
+	for _, id := range d.sessions {
+		if d.opt.Hive {
+			for _, t := range Tables() {
+				clean(filepath.Dir(TablePath(d.dir, t, id, FormatParquet, true)), func(name string) bool { return slices.Contains(partNames, name) })
+			}
+		}
+		clean(ImageDir(d.dir, id, d.opt.Hive), IsImage)
+		if !d.opt.Hive {
+			break // one directory for the one session's images
+		}
+	}
+	return st, errors.Join(errs...)
+}
+
+// removeStaleTemps removes the stale temporary files in dir (not below)
+// whose final name ours accepts. A directory that does not exist holds
+// none.
+func removeStaleTemps(dir string, ours func(string) bool, now time.Time) (StaleTemps, error) {
+	var st StaleTemps
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("export: remove stale temporary files: %w", err)
+	}
+	for _, e := range ents {
+		m := tempName.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() || !ours(m[1]) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue // gone meanwhile: its writer renamed it
+		}
+		path := filepath.Join(dir, e.Name())
+		age := now.Sub(fi.ModTime())
+		inUse, known := tempInUse(path)
+		if inUse || !known && age < StaleTempAgeNoLock {
+			continue
+		}
+		if err := os.Remove(path); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return st, fmt.Errorf("export: remove stale temporary file: %w", err)
+		}
+		st.Files++
+		st.Bytes += fi.Size()
+	}
+	return st, nil
+}
