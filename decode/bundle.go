@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -72,7 +74,12 @@ type Bundle struct {
 	CourtPath, SubscribePath string
 
 	MessagesPath string // the recording: messages.jsonl[.gz|.zst] or the bare file
-	TruthPath    string // truth.json, "" when absent (only simulator bundles have it)
+	// Stream, when set, is read for the recording instead of the file at
+	// MessagesPath, which still names it (OpenMessages): a caller reading
+	// standard input or a pipe sets it to a reader it can interrupt.
+	// Closing the Reader of OpenMessages closes it if it is an io.Closer.
+	Stream    io.Reader
+	TruthPath string // truth.json, "" when absent (only simulator bundles have it)
 }
 
 // OpenBundle opens a bundle directory or a bare recording file. It parses
@@ -102,6 +109,9 @@ func OpenBundle(path string) (*Bundle, error) {
 		return b, err
 	}
 	if b.MessagesPath, err = findMessages(path); err != nil {
+		if errors.Is(err, ErrNotBundle) && b.Live != nil {
+			return b, fmt.Errorf("%s: decode: an incomplete session bundle: %s but no %s, %s.gz or %s.zst", path, BundleLive, BundleMessages, BundleMessages, BundleMessages)
+		}
 		return b, err
 	}
 	if b.Subscribe, err = readBundleJSON[Subscribe](path, BundleSubscribe); err != nil {
@@ -122,7 +132,7 @@ func OpenBundle(path string) (*Bundle, error) {
 	if b.Court != nil {
 		b.CourtPath = filepath.Join(path, BundleCourt)
 		if err := checkSyntax(b.Court); err != nil {
-			return b, fmt.Errorf("decode: bundle file %s: not valid JSON: %w", b.CourtPath, err)
+			return b, fmt.Errorf("%s: decode: not valid JSON: %w", b.CourtPath, err)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(path, BundleTruth)); err == nil {
@@ -142,47 +152,47 @@ func findMessages(dir string) (string, error) {
 	}
 	switch len(found) {
 	case 0:
-		return "", fmt.Errorf("decode: bundle %s: no %s, %s.gz or %s.zst: %w", dir, BundleMessages, BundleMessages, BundleMessages, ErrNotBundle)
+		return "", fmt.Errorf("%s: decode: no %s, %s.gz or %s.zst: %w", dir, BundleMessages, BundleMessages, BundleMessages, ErrNotBundle)
 	case 1:
 		return found[0], nil
 	}
-	return "", fmt.Errorf("decode: bundle %s: more than one messages file (%s): keep one", dir, strings.Join(found, ", "))
+	return "", fmt.Errorf("%s: decode: more than one messages file (%s): keep one", dir, strings.Join(found, ", "))
 }
 
 // readBundleFile reads dir/name, or returns nil, nil when it does not exist.
+// Its errors, as those of the other bundle files, start with the file's
+// path ("g01/court.json: decode: ..."), as the engine's do
+// ("g01/court.json: court: ...").
 func readBundleFile(dir, name string) ([]byte, error) {
 	p := filepath.Join(dir, name)
-	data, err := readBody(p)
+	data, err := readBody(p, "decode: ")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("decode: bundle file %w", err)
-	}
-	return data, nil
+	return data, err
 }
 
 // readBody reads a REST body from the file at p (at most
-// maxBundleJSON_bytes); its errors start with p.
-func readBody(p string) ([]byte, error) {
+// maxBundleJSON_bytes); its errors start with p, then tag.
+func readBody(p, tag string) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %s%w", p, tag, unwrapPath(err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %s%w", p, tag, unwrapPath(err))
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", p)
+		return nil, fmt.Errorf("%s: %sis a directory", p, tag)
 	}
 	if fi.Size() > maxBundleJSON_bytes {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d a REST body may have", p, fi.Size(), maxBundleJSON_bytes)
+		return nil, fmt.Errorf("%s: %s%d bytes, more than the %d a REST body may have", p, tag, fi.Size(), maxBundleJSON_bytes)
 	}
 	data := make([]byte, fi.Size())
 	if _, err := f.ReadAt(data, 0); err != nil && fi.Size() > 0 {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPath(err))
+		return nil, fmt.Errorf("%s: %s%w", p, tag, unwrapPath(err))
 	}
 	return data, nil
 }
@@ -206,7 +216,7 @@ func readBundleJSON[T any](dir, name string) (*T, error) {
 	}
 	v := new(T)
 	if err := unmarshalBody(data, v); err != nil {
-		return nil, fmt.Errorf("decode: bundle file %s: %w", filepath.Join(dir, name), err)
+		return nil, fmt.Errorf("%s: decode: %w", filepath.Join(dir, name), err)
 	}
 	return v, nil
 }
@@ -215,7 +225,7 @@ func readBundleJSON[T any](dir, name string) (*T, error) {
 // inputs that have none of their own (Bundle.Supply). It checks that the
 // body is JSON; package court parses and validates it.
 func ReadCourt(path string) ([]byte, error) {
-	data, err := readBody(path)
+	data, err := readBody(path, "")
 	if err != nil {
 		return nil, fmt.Errorf("decode: court file %w", err)
 	}
@@ -232,7 +242,7 @@ func ReadCourt(path string) ([]byte, error) {
 // is an error (a live.json or a truth.json given by mistake parses as one
 // with no players).
 func ReadRoster(path string) (*Subscribe, error) {
-	data, err := readBody(path)
+	data, err := readBody(path, "")
 	if err != nil {
 		return nil, fmt.Errorf("decode: roster file %w", err)
 	}
@@ -293,10 +303,19 @@ func RecordingBase(path string) string {
 // a stable (sorted) order per argument:
 //   - a file is taken as a recording, whatever its name, and so is Stdin;
 //   - a directory holding a messages.jsonl[.gz|.zst] is one bundle (with
-//     more than one of them, OpenBundle fails and says which to keep);
+//     more than one of them, OpenBundle fails and says which to keep), and
+//     so is one holding a live.json but no messages file: an incomplete
+//     bundle, for which OpenBundle says what is missing, rather than its
+//     session being skipped without a word;
 //   - any other directory is searched recursively for bundle directories
-//     (not descended into) and recording files (IsRecordingName); hidden
-//     entries are skipped.
+//     (not descended into) and recording files (IsRecordingName); entries
+//     whose name starts with "." are skipped.
+//
+// Symbolic links are followed, to directories as to files. A directory
+// reached again (through another link, or a loop) is neither searched nor
+// listed again, so the walk ends and lists each bundle once; a link to a
+// recording file is listed under its own name, as its target is (the
+// caller tells them apart with os.SameFile).
 //
 // A path that does not exist is an error, and so is a directory holding
 // nothing to analyse (wrapping ErrNotBundle).
@@ -315,41 +334,80 @@ func FindBundles(paths ...string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		var found []string
-		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if q != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				// A bundle, or a directory that means to be one but holds
-				// several messages files: OpenBundle then says which to
-				// keep, rather than each being read as a bare recording
-				// without the bundle's court and roster.
-				if _, err := findMessages(q); err == nil || !errors.Is(err, ErrNotBundle) {
-					found = append(found, q)
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if IsRecordingName(d.Name()) {
-				found = append(found, q)
-			}
-			return nil
-		})
-		if err != nil {
+		w := walker{}
+		if err := w.walk(p, fi); err != nil {
 			return nil, fmt.Errorf("decode: find bundles under %s: %w", p, err)
 		}
-		if len(found) == 0 {
+		if len(w.found) == 0 {
 			return nil, fmt.Errorf("decode: find bundles: nothing under %s: %w", p, ErrNotBundle)
 		}
-		sort.Strings(found)
-		out = append(out, found...)
+		sort.Strings(w.found)
+		out = append(out, w.found...)
 	}
 	return out, nil
+}
+
+// walker is FindBundles' search of one directory argument.
+type walker struct {
+	searched []fs.FileInfo // the directories searched, to search none twice
+	found    []string
+}
+
+// walk searches directory dir (fi: its os.Stat, the target of a link).
+func (w *walker) walk(dir string, fi fs.FileInfo) error {
+	if slices.ContainsFunc(w.searched, func(s fs.FileInfo) bool { return os.SameFile(s, fi) }) {
+		return nil
+	}
+	w.searched = append(w.searched, fi)
+	// A bundle, or a directory that means to be one (several messages
+	// files, or live.json without one): OpenBundle then says what is
+	// wrong, rather than each recording being read as a bare one
+	// without the bundle's court and roster, or the session missed.
+	if _, err := findMessages(dir); err == nil || !errors.Is(err, ErrNotBundle) || isIncompleteBundle(dir) {
+		w.found = append(w.found, dir)
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		q := filepath.Join(dir, e.Name())
+		isDir := e.IsDir()
+		var target fs.FileInfo
+		if e.Type()&fs.ModeSymlink != 0 {
+			// A link that leads nowhere is taken as what its name
+			// says: a recording name is then an input that fails and
+			// says why.
+			if target, err = os.Stat(q); err == nil {
+				isDir = target.IsDir()
+			}
+		}
+		if isDir {
+			if target == nil {
+				if target, err = os.Stat(q); err != nil {
+					return err
+				}
+			}
+			if err := w.walk(q, target); err != nil {
+				return err
+			}
+			continue
+		}
+		if IsRecordingName(e.Name()) {
+			w.found = append(w.found, q)
+		}
+	}
+	return nil
+}
+
+// isIncompleteBundle reports whether dir holds a live.json, which only a
+// session bundle has: without a messages file, a bundle cut short (a copy
+// in progress, a recorder that failed), not a directory to search.
+func isIncompleteBundle(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, BundleLive))
+	return err == nil && !fi.IsDir()
 }

@@ -97,7 +97,8 @@ func TestOpenBundleErrors(t *testing.T) {
 		wantSub string // the error must name this
 		wantIs  error
 	}{
-		{"no messages", map[string]string{BundleLive: testLiveJSON}, BundleMessages, ErrNotBundle},
+		{"no messages", map[string]string{BundleCourt: testCourtJSON}, BundleMessages, ErrNotBundle},
+		{"incomplete", map[string]string{BundleLive: testLiveJSON}, "an incomplete session bundle: live.json but no messages.jsonl", nil},
 		{"two messages files", map[string]string{BundleMessages: testLine, BundleMessages + ".gz": "x"}, "more than one", nil},
 		{"bad live", map[string]string{BundleMessages: testLine, BundleLive: `{"teams":[`}, BundleLive, nil},
 		{"bad subscribe", map[string]string{BundleMessages: testLine, BundleSubscribe: `{"teams":7}`}, BundleSubscribe, nil},
@@ -113,8 +114,9 @@ func TestOpenBundleErrors(t *testing.T) {
 			t.Errorf("%s: files %v: got %+v, want an error", tt.name, tt.files, b)
 			continue
 		}
-		if !strings.Contains(err.Error(), tt.wantSub) || !strings.HasPrefix(err.Error(), "decode: ") {
-			t.Errorf("%s: error %q does not start with \"decode: \" and name %q", tt.name, err, tt.wantSub)
+		// Path first, as the engine's court errors ("g01/court.json: court: ...").
+		if !strings.Contains(err.Error(), tt.wantSub) || !strings.HasPrefix(err.Error(), dir) || !strings.Contains(err.Error(), ": decode: ") {
+			t.Errorf("%s: error %q does not start with %s, then \"decode: \", and name %q", tt.name, err, dir, tt.wantSub)
 		}
 		if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
 			t.Errorf("%s: error %v is not %v", tt.name, err, tt.wantIs)
@@ -155,7 +157,7 @@ func TestOpenBundleJSONErrors(t *testing.T) {
 		dir := t.TempDir()
 		writeFiles(t, dir, map[string]string{BundleMessages: testLine, c.file: c.body})
 		_, err := OpenBundle(dir)
-		prefix := "decode: bundle file " + filepath.Join(dir, c.file) + ": "
+		prefix := filepath.Join(dir, c.file) + ": decode: "
 		if err == nil || !strings.HasPrefix(err.Error(), prefix) || !strings.HasSuffix(err.Error(), c.want) {
 			t.Errorf("%s: %s %s:\n got:  %v\n want: %s...%s", c.name, c.file, c.body, err, prefix, c.want)
 		}
@@ -269,6 +271,70 @@ func TestFindBundles(t *testing.T) {
 	}
 	if _, err := FindBundles(j("nope")); err == nil {
 		t.Error("missing path: want an error")
+	}
+}
+
+// Links to directories are followed, whether given or met in a search,
+// and a directory reached again through a link (a loop, a second link)
+// is not searched again.
+func TestFindBundlesLinks(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"big/b21/" + BundleMessages: testLine,
+		"big/b22/" + BundleMessages: testLine,
+		"big/r.jsonl":               testLine,
+		"linked/x.txt":              "x",
+	})
+	j := func(p string) string { return filepath.Join(root, p) }
+	link := func(target, name string) {
+		t.Helper()
+		if err := os.Symlink(target, j(name)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	link(j("big/b21"), "linked/b21")           // a bundle
+	link("../big", "linked/all")               // a directory to search, relative
+	link("..", "linked/up")                    // a loop
+	link(j("big/r.jsonl"), "linked/r.jsonl")   // a recording
+	link(j("nowhere.jsonl"), "linked/x.jsonl") // dangling: an input that fails
+	f := func(arg string, want ...string) {
+		t.Helper()
+		got, err := FindBundles(j(arg))
+		for i := range want {
+			want[i] = j(want[i])
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("FindBundles(%s):\n got  %q, %v\n want %q", arg, got, err, want)
+		}
+	}
+	f("linked/b21", "linked/b21")
+	f("linked", "linked/all/b21", "linked/all/b22", "linked/all/r.jsonl", "linked/r.jsonl", "linked/x.jsonl")
+	f("big", "big/b21", "big/b22", "big/r.jsonl")
+}
+
+// A directory with a live.json but no messages file is an incomplete
+// bundle: listed, so that OpenBundle says what it misses, rather than
+// skipped.
+func TestFindBundlesIncomplete(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"season/g1/" + BundleMessages: testLine,
+		"season/g2/" + BundleLive:     testLiveJSON,
+		"season/g2/" + BundleCourt:    testCourtJSON,
+		"season/g3/" + BundleCourt:    testCourtJSON, // no live.json: not a bundle, nothing to analyse
+	})
+	j := func(p string) string { return filepath.Join(root, p) }
+	got, err := FindBundles(j("season"))
+	if want := []string{j("season/g1"), j("season/g2")}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("FindBundles: got %q, %v; want %q", got, err, want)
+	}
+	b, err := OpenBundle(j("season/g2"))
+	want := j("season/g2") + ": decode: an incomplete session bundle: live.json but no messages.jsonl, messages.jsonl.gz or messages.jsonl.zst"
+	if err == nil || err.Error() != want || b == nil || b.Live == nil {
+		t.Errorf("OpenBundle(g2): %v\n want %s, and live.json read", err, want)
+	}
+	if got, err := FindBundles(j("season/g2")); err != nil || len(got) != 1 {
+		t.Errorf("FindBundles(g2): %q, %v; want g2 itself", got, err)
 	}
 }
 

@@ -513,7 +513,24 @@ func (r *Reader) Close() error {
 	return first
 }
 
-// OpenMessages opens the bundle's recording.
+// OpenMessages opens the bundle's recording: b.Stream when set, otherwise
+// the file at MessagesPath (OpenRecording).
 func (b *Bundle) OpenMessages(opt ReaderOptions) (*Reader, error) {
-	return OpenRecording(b.MessagesPath, opt)
+	if b.Stream == nil {
+		return OpenRecording(b.MessagesPath, opt)
+	}
+	if opt.Name == "" {
+		opt.Name = b.MessagesPath
+		if b.MessagesPath == Stdin {
+			opt.Name = "standard input"
+		}
+	}
+	r, err := NewReader(b.Stream, opt)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := b.Stream.(io.Closer); ok {
+		r.closers = append(r.closers, c.Close)
+	}
+	return r, nil
 }

@@ -182,7 +182,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 			}
 		},
 	}
-	if r.reader, err = decode.OpenRecording(b.MessagesPath, ropt); err != nil {
+	if r.reader, err = b.OpenMessages(ropt); err != nil {
 		return nil, err
 	}
 	return r, nil
