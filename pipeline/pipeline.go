@@ -95,6 +95,8 @@ type Run struct {
 	// after are the warnings about what the analysis found (see
 	// SummaryWarnings).
 	after []string
+	// failed: Do returned an error.
+	failed bool
 }
 
 // Open wires input b, as session sessionID, to a new export writer of
@@ -230,8 +232,11 @@ func Attach(sess *track.Session, meta track.Meta, opt Options) error {
 // sink) or removed on any error. Do is called once.
 func (r *Run) Do(ctx context.Context) (*track.Summary, error) {
 	sum, err := r.feed(ctx)
-	if err != nil && r.writer != nil {
-		r.writer.Abort()
+	if err != nil {
+		r.failed = true
+		if r.writer != nil {
+			r.writer.Abort()
+		}
 	}
 	return sum, err
 }
@@ -250,6 +255,12 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		if n++; n&0xfff == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("%s: %w", r.b.Path, ErrCanceled)
 		}
+	}
+	// Ended while the reading was interrupted (a Bundle.Stream that stops
+	// at the context's end, a pipe that closed meanwhile): what was read
+	// is not the recording, whatever the reader says of it.
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%s: %w", r.b.Path, ErrCanceled)
 	}
 	if err := r.reader.Err(); err != nil {
 		if r.opt.Strict || !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -277,8 +288,15 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 // Warnings reports what the input lacks (court.json, subscribe.json) and,
 // once Do has run, its bad lines: the first MaxReported with their line,
 // then how many more (none with Options.Strict, which fails instead).
+// After a Do that failed, what the input lacks is not reported: without
+// outputs, a missing court or roster changes nothing (and for a file that
+// is not a recording at all it would only mislead); its bad lines still
+// are, which may say why.
 func (r *Run) Warnings() []string {
-	ws := append([]string(nil), r.warnings...)
+	var ws []string
+	if !r.failed {
+		ws = append(ws, r.warnings...)
+	}
 	if r.opt.Strict {
 		return ws
 	}

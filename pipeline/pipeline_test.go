@@ -640,3 +640,36 @@ func TestNextLiveID(t *testing.T) {
 		t.Errorf("PLAY_NEXT marker segments name %q, want [%s]", got, next)
 	}
 }
+
+// An input that fails to decode at all says nothing of the court and
+// roster it lacks: those warnings would only mislead about a file that is
+// not a recording. Its bad lines are still reported.
+func TestWarningsAfterFailure(t *testing.T) {
+	b := &decode.Bundle{Path: "notes.jsonl", MessagesPath: "notes.jsonl", Stream: strings.NewReader("not a message\n")}
+	r, err := OpenEngine(b, "notes", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(context.Background()); err == nil || !strings.Contains(err.Error(), "no message decoded (1 lines, 1 bad)") {
+		t.Fatalf("Do: %v, want no message decoded", err)
+	}
+	ws := r.Warnings()
+	if len(ws) != 1 || !strings.HasPrefix(ws[0], "notes.jsonl:1: ") {
+		t.Errorf("warnings %q, want only the bad line", ws)
+	}
+}
+
+// A recording that ends once the context has (a pipe cut by Ctrl-C) is
+// canceled, not a recording without messages.
+func TestDoCanceledAtEnd(t *testing.T) {
+	b := &decode.Bundle{Path: decode.Stdin, MessagesPath: decode.Stdin, Stream: strings.NewReader("")}
+	r, err := OpenEngine(b, "stdin", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Do(ctx); !errors.Is(err, ErrCanceled) || err.Error() != "-: canceled" {
+		t.Errorf("Do: %v, want -: canceled", err)
+	}
+}
