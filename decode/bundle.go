@@ -99,7 +99,7 @@ func OpenBundle(path string) (*Bundle, error) {
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("decode: open bundle: %w", err)
+		return nil, fmt.Errorf("%s: decode: open bundle: %w", path, unwrapPath(err))
 	}
 	if !fi.IsDir() {
 		return &Bundle{Path: path, MessagesPath: path}, nil
@@ -328,7 +328,12 @@ func FindBundles(paths ...string) ([]string, error) {
 		}
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("decode: find bundles: %w", err)
+			// The path is first already: say only why.
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("%s: decode: find bundles: %w", p, err)
 		}
 		if !fi.IsDir() {
 			out = append(out, p)
@@ -336,10 +341,10 @@ func FindBundles(paths ...string) ([]string, error) {
 		}
 		w := walker{}
 		if err := w.walk(p, fi); err != nil {
-			return nil, fmt.Errorf("decode: find bundles under %s: %w", p, err)
+			return nil, fmt.Errorf("%s: decode: find bundles: %w", p, err)
 		}
 		if len(w.found) == 0 {
-			return nil, fmt.Errorf("decode: find bundles: nothing under %s: %w", p, ErrNotBundle)
+			return nil, fmt.Errorf("%s: decode: find bundles: no bundle or recording file (.jsonl, .ndjson, with .gz or .zst) under it: %w", p, ErrNotBundle)
 		}
 		sort.Strings(w.found)
 		out = append(out, w.found...)

@@ -402,7 +402,7 @@ func TestAnalyzeFlags(t *testing.T) {
 		{"--cell", "0.05"}, {"--cell", "10"}, {"--batch-rows", "1024"}, {"--batch-rows", "2097152"},
 		{"--hz", "0"}, {"--hz", "1"}, {"--hz", "1000"},
 	} {
-		f(append(args, "--out", t.TempDir(), missing), 1, "missing.jsonl: no such file")
+		f(append(args, "--out", t.TempDir(), missing), 1, "missing.jsonl: decode: find bundles: no such file")
 	}
 	f([]string{"--nope"}, 2, "flag provided but not defined")
 }
