@@ -151,13 +151,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: players have no names or teams%s", b.Path, decode.BundleSubscribe, besideHint(b, decode.BundleSubscribe)))
 	}
 	if b.Court != nil {
-		courtPath := b.CourtPath
-		if courtPath == "" { // a Bundle built by hand
-			courtPath = filepath.Join(b.Dir, decode.BundleCourt)
-		}
 		var err error
-		if meta.Court, err = court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored}); err != nil {
-			return nil, fmt.Errorf("%s: %w", courtPath, err)
+		if meta.Court, err = ParseCourt(b, opt); err != nil {
+			return nil, err
 		}
 	} else {
 		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame (no shots detected from the ball; heatmaps only within an NBA court's extent around the sensor origin)%s", b.Path, decode.BundleCourt, besideHint(b, decode.BundleCourt)))
@@ -188,6 +184,25 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		return nil, err
 	}
 	return r, nil
+}
+
+// ParseCourt parses and checks b's court.json (or the court Supply gave
+// it), as OpenEngine does: nil without one. Its error starts with the
+// court file's path. A caller may check a court before OpenEngine, to
+// tell an input that cannot be analysed before any work.
+func ParseCourt(b *decode.Bundle, opt Options) (*court.Court, error) {
+	if b.Court == nil {
+		return nil, nil
+	}
+	courtPath := b.CourtPath
+	if courtPath == "" { // a Bundle built by hand
+		courtPath = filepath.Join(b.Dir, decode.BundleCourt)
+	}
+	c, err := court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", courtPath, err)
+	}
+	return c, nil
 }
 
 // template is the court's markings for possession and images: the NBA
