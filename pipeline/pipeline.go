@@ -95,8 +95,8 @@ type Run struct {
 	// after are the warnings about what the analysis found (see
 	// SummaryWarnings).
 	after []string
-	// failed: Do returned an error.
-	failed bool
+	// failed: Do returned an error; canceled: ErrCanceled.
+	failed, canceled bool
 }
 
 // Open wires input b, as session sessionID, to a new export writer of
@@ -249,6 +249,7 @@ func (r *Run) Do(ctx context.Context) (*track.Summary, error) {
 	sum, err := r.feed(ctx)
 	if err != nil {
 		r.failed = true
+		r.canceled = errors.Is(err, ErrCanceled)
 		if r.writer != nil {
 			r.writer.Abort()
 		}
@@ -306,8 +307,13 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 // After a Do that failed, what the input lacks is not reported: without
 // outputs, a missing court or roster changes nothing (and for a file that
 // is not a recording at all it would only mislead); its bad lines still
-// are, which may say why.
+// are, which may say why. After a Do that was canceled, nothing is: the
+// input was not analysed, and the last line read may be one cut short by
+// the interruption.
 func (r *Run) Warnings() []string {
+	if r.canceled {
+		return nil
+	}
 	var ws []string
 	if !r.failed {
 		ws = append(ws, r.warnings...)

@@ -673,3 +673,22 @@ func TestDoCanceledAtEnd(t *testing.T) {
 		t.Errorf("Do: %v, want -: canceled", err)
 	}
 }
+
+// A canceled Do reports no warning: the input was not analysed, and its
+// last line read may be cut short by the interruption (a bad line that is
+// not one in the recording).
+func TestWarningsAfterCancel(t *testing.T) {
+	b := &decode.Bundle{Path: "g.jsonl", MessagesPath: "g.jsonl", Stream: strings.NewReader("{\"type\":")}
+	r, err := OpenEngine(b, "g", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Do(ctx); !errors.Is(err, ErrCanceled) {
+		t.Fatalf("Do: %v, want canceled", err)
+	}
+	if ws := r.Warnings(); len(ws) != 0 {
+		t.Errorf("warnings %q, want none", ws)
+	}
+}
