@@ -39,13 +39,24 @@ INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
 subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
 .jsonl.zst; any file is read as a recording; - reads one from standard
 input, session id "stdin"), or a directory searched recursively for both.
+A search takes the bundle directories (not searched further) and the files
+named *.jsonl or *.ndjson, optionally with .gz or .zst after; it skips
+entries whose name starts with "." and follows symbolic links, to
+directories too (a directory reached again, through another link or a
+loop, is searched once). A directory with a live.json but no messages
+file is an incomplete bundle: a failed input that says what it lacks.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
 Without INPUT the built-in sample game is analysed (a deterministic
 simulated game). Each input is a session, its id the live id of its
-live.json or else its name; inputs with the same id get <id>-2, <id>-3, ...
-(never the id of another input; ids that differ only in case count as
-one). A path given twice, or also found under a directory given, or a
+live.json or else its name. Inputs with the same id get <id>-2, <id>-3,
+... (never the id of another input; ids that differ only in case count as
+one) in the order of their absolute paths (- first), whatever the order
+of the arguments; those that fail before analysis (a bundle that cannot
+be read, a live.json or court that is not valid) come after the others,
+so a broken copy of a game does not take its id. Each input renamed so is
+warned of: "X: session id game already used by Y: written as game-2". A
+path given twice (- too), or also found under a directory given, or a
 recording met again under another name (a link, a bundle beside its own
 messages file), is analysed once.
 
@@ -78,11 +89,15 @@ SIGTERM) removes nothing an earlier run wrote for the inputs it did not
 analyse, nor, with --overwrite, for other sessions; its summary.json
 lists those inputs under canceled (not failed) and keeps the earlier
 entries of their sessions, marked earlier_run, so that it still describes
-every table under --out.
+every table under --out. Ctrl-C also ends a read waiting on standard
+input or a named pipe with nothing coming: that input is canceled too.
 
 A short report per team, the quality counts and the grid rate and sensor
 noise the engine ran with go to stdout; problems go to stderr, each with its
-file (and line for bad lines). Lines that do not decode are skipped, counted
+file (and line for bad lines) first: "stmotion analyze: warning: ..." for
+what an analysed input lacks or holds that is odd, and "stmotion analyze:
+error: ..." for an input that failed (then nothing is said of the court or
+roster it lacks). Lines that do not decode are skipped, counted
 (quality.bad_lines) and reported, and a compressed recording cut short is
 analysed up to the break (quality.truncated); --strict fails the input
 instead. More than 1 % of the location samples dropped for their timestamps
@@ -94,12 +109,15 @@ LIVE marker: live-only figures are 0), and timestamps that look wrong
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
 0 when every input was analysed and 1 when any failed or the run was
-interrupted; either way the last line of stdout says how many were. It is 2, without that line and before
-any input is analysed or output written, when the command line cannot be
-carried out: a bad flag, a --court or --roster that cannot be used, an
---out that cannot be a directory, where no file can be created (checked
-once, with a file created and removed) or that holds tables this run would
-not replace (see above). A write that fails later fails its input, named.
+interrupted; either way the last line of stdout says how many were, and
+how many failed: "1 of 3 inputs analysed into OUT; 2 failed: a, b" (named
+when 3 or fewer; "; 1 canceled" after an interrupt).
+It is 2, without that line and before any input is analysed or output
+written, when the command line cannot be carried out: a bad flag, a
+--court or --roster that cannot be used, an --out that cannot be a
+directory, where no file can be created (checked once, with a file
+created and removed) or that holds tables this run would not replace (see
+above). A write that fails later fails its input, named.
 
 Flags:
 `
@@ -229,16 +247,28 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 
 	inputs, failed, warnings := planInputs(args)
+	for i := range inputs {
+		in := &inputs[i]
+		in.bundle.Supply(cfg.courtPath, cfg.court, cfg.rosterPath, cfg.roster)
+		if in.path == sample {
+			in.source = sampleSource
+		}
+		// A court that cannot be used fails its input before any work,
+		// so that the input takes no session id from one that can be
+		// analysed (assignSessionIDs).
+		if in.openErr == nil {
+			if _, err := pipeline.ParseCourt(in.bundle, cfg.options(false)); err != nil {
+				in.openErr = courtError(err)
+			}
+		}
+		// A read waiting on a pipe ends with Ctrl-C (interruptible).
+		if in.openErr == nil && isStream(in.bundle.MessagesPath) {
+			in.bundle.Stream = newInterruptible(ctx, openStream(in.bundle.MessagesPath))
+		}
+	}
+	warnings = append(warnings, assignSessionIDs(inputs)...)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
-	}
-	for i := range inputs {
-		inputs[i].bundle.Supply(cfg.courtPath, cfg.court, cfg.rosterPath, cfg.roster)
-	}
-	for i := range inputs {
-		if inputs[i].path == sample {
-			inputs[i].source = sampleSource
-		}
 	}
 	// An earlier summary.json that cannot be read names no session: the
 	// run goes on without it.
@@ -343,7 +373,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if id := f.SessionID; id != "" && removed[id] > 0 {
 			msg += fmt.Sprintf(" (removed from %s the %s an earlier run wrote for session %s: a failed session keeps no outputs)", cfg.out, plural(removed[id], "file"), id)
 		}
-		fmt.Fprintf(stderr, "stmotion analyze: %s\n", msg)
+		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", msg)
 	}
 	if interrupted {
 		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, canceled, hive))
@@ -357,9 +387,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	}
 	if outErr != nil {
-		fmt.Fprintf(stderr, "stmotion analyze: %v\n", outErr)
+		fmt.Fprintf(stderr, "stmotion analyze: error: %v\n", outErr)
 	}
-	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s\n", analysed, total, cfg.out)
+	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s%s%s\n", analysed, total, cfg.out, failedList(failed), canceledCount(canceled))
 	if len(failed) > 0 || len(canceled) > 0 || outErr != nil || interrupted {
 		return exitError{code: 1}
 	}
@@ -416,6 +446,36 @@ func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hiv
 		msg += "; --overwrite removed no other session's outputs"
 	}
 	return msg
+}
+
+// maxListedFailures is how many failed inputs the last line of analyze
+// names; with more, it counts them.
+const maxListedFailures = 3
+
+// failedList is what the last line of analyze says of the failed inputs:
+// "; 2 failed: a, b", or with more than maxListedFailures, "; 9 failed
+// (the error: lines on stderr)"; "" when none failed.
+func failedList(failed []export.FailedInput) string {
+	if len(failed) == 0 {
+		return ""
+	}
+	if len(failed) > maxListedFailures {
+		return fmt.Sprintf("; %d failed (the error: lines on stderr)", len(failed))
+	}
+	names := make([]string, len(failed))
+	for i, f := range failed {
+		names[i] = f.Source
+	}
+	return fmt.Sprintf("; %d failed: %s", len(failed), strings.Join(names, ", "))
+}
+
+// canceledCount is what the last line of analyze says of the inputs an
+// interrupt cut short or left unstarted: "; 2 canceled", or "".
+func canceledCount(canceled []export.CanceledInput) string {
+	if len(canceled) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d canceled", len(canceled))
 }
 
 // checkCell is the check of a --cell flag (analyze's, and live's, which
@@ -537,21 +597,12 @@ const sampleSource = "built-in sample (synth.SampleConfig)"
 // the same game in the dataset twice.
 //
 // Session ids come from the inputs (pipeline.SessionID) and may repeat:
-// the first input keeps its id and each later one gets the first free
-// <id>-N, N ≥ 2 (pipeline.UniqueSessionIDs).
+// assignSessionIDs makes them unique, once the courts are checked.
 func planInputs(args []string) (ins []input, failed []export.FailedInput, warnings []string) {
 	given := map[string]string{} // cleaned absolute path → as first met
 	var recs []fs.FileInfo       // the recordings met, to find one met again under another path
 	var recPaths []string        // the input each of recs came from
-	stdin := false
 	for _, a := range args {
-		if a == decode.Stdin {
-			if stdin {
-				failed = append(failed, export.FailedInput{Source: a, Error: "standard input (-) given more than once: it can be read only once"})
-				continue
-			}
-			stdin = true
-		}
 		paths, err := decode.FindBundles(a)
 		if err != nil {
 			failed = append(failed, export.FailedInput{Source: a, Error: err.Error()})
@@ -565,7 +616,11 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 				}
 			}
 			if first, ok := given[key]; ok {
-				warnings = append(warnings, fmt.Sprintf("%s: given more than once (first as %s): analysed once", p, first))
+				if first == p {
+					warnings = append(warnings, fmt.Sprintf("%s: given more than once: analysed once", p))
+				} else {
+					warnings = append(warnings, fmt.Sprintf("%s: given more than once (first as %s): analysed once", p, first))
+				}
 				continue
 			}
 			given[key] = p
@@ -585,13 +640,6 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 			}
 			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b, openErr: err})
 		}
-	}
-	ids := make([]string, len(ins))
-	for i, in := range ins {
-		ids[i] = in.sessionID
-	}
-	for i, id := range pipeline.UniqueSessionIDs(ids) {
-		ins[i].sessionID = id
 	}
 	return ins, failed, warnings
 }
@@ -627,6 +675,61 @@ func adoptEarlierIDs(ins []input, earlier []export.SessionSummary) {
 	}
 }
 
+// assignSessionIDs makes the session ids of ins unique
+// (pipeline.UniqueSessionIDs), in an order that does not depend on the
+// arguments': the inputs that can be analysed first, then those that
+// failed already (openErr), each group by its cleaned absolute path
+// (standard input, "-", first). So an id's plain form goes to the same
+// input whatever the order of the arguments, and not to a broken copy of
+// a game beside the good one. It returns a warning for each input
+// renamed; one that failed already is not warned of, its failure is.
+func assignSessionIDs(ins []input) (warnings []string) {
+	keys := make([]string, len(ins))
+	for i, in := range ins {
+		keys[i] = in.path
+		if in.path != decode.Stdin {
+			if abs, err := filepath.Abs(in.path); err == nil {
+				keys[i] = abs
+			}
+		}
+	}
+	order := make([]int, len(ins))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if fa, fb := ins[a].openErr != nil, ins[b].openErr != nil; fa != fb {
+			if fa {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(keys[a], keys[b])
+	})
+	ids := make([]string, len(ins))
+	for k, i := range order {
+		ids[k] = ins[i].sessionID
+	}
+	owner := map[string]int{} // an id as UniqueSessionIDs compares them → the input that keeps it
+	for k, id := range pipeline.UniqueSessionIDs(ids) {
+		in := &ins[order[k]]
+		key := strings.ToLower(in.sessionID)
+		first, ok := owner[key]
+		if !ok {
+			owner[key] = order[k]
+		}
+		if ok && in.openErr == nil {
+			by := ins[first].path
+			if ins[first].sessionID != in.sessionID {
+				by += " (as " + ins[first].sessionID + ": ids that differ only in case are one)"
+			}
+			warnings = append(warnings, fmt.Sprintf("%s: session id %s already used by %s: written as %s", in.path, in.sessionID, by, id))
+		}
+		in.sessionID = id
+	}
+	return warnings
+}
+
 // analyzeResult is what one input gave.
 type analyzeResult struct {
 	summary  export.SessionSummary
@@ -652,16 +755,13 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	}
 	r, err := pipeline.Open(in.bundle, in.sessionID, cfg.options(hive))
 	if err != nil {
-		if errors.Is(err, court.ErrMirrored) {
-			err = fmt.Errorf("%w; if the sensor frame is left-handed, --allow-mirrored accepts it", err)
-		}
-		res.err = err
+		res.err = canceledError(in, courtError(err))
 		return res
 	}
 	sum, err := r.Do(ctx)
 	res.warnings = r.Warnings()
 	if err != nil {
-		res.err = err
+		res.err = canceledError(in, err)
 		return res
 	}
 	res.summary = export.Summarize(sum)
@@ -682,6 +782,25 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 		res.summary.SetImages(cfg.out, files)
 	}
 	return res
+}
+
+// courtError is err with, for a court whose corners run counterclockwise,
+// the flag that accepts it.
+func courtError(err error) error {
+	if errors.Is(err, court.ErrMirrored) {
+		return fmt.Errorf("%w; if the sensor frame is left-handed, --allow-mirrored accepts it", err)
+	}
+	return err
+}
+
+// canceledError is err, or "<input>: canceled" when err is the end of an
+// interrupted read (which may have come while opening the recording, as
+// a wrapped read error): one message for every input cut short.
+func canceledError(in input, err error) error {
+	if errors.Is(err, pipeline.ErrCanceled) {
+		return fmt.Errorf("%s: %w", in.path, pipeline.ErrCanceled)
+	}
+	return err
 }
 
 // options are the pipeline settings of the flags.

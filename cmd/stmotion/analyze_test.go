@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/synth"
 	"github.com/stmotion/stmotion/track"
 )
@@ -103,20 +105,71 @@ func stdinFrom(t *testing.T, path string) {
 func TestAnalyzeStdin(t *testing.T) {
 	stdinFrom(t, filepath.Join(shortBundle(t, t.TempDir(), "g"), decode.BundleMessages))
 	out := t.TempDir()
+	// "-" twice is as any path given twice: analysed once, with a warning.
 	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, "-", "-")
-	if exitCode(err) != 1 || !strings.Contains(stderr, "standard input (-) given more than once") || !strings.Contains(stdout, "1 of 2 inputs analysed") {
-		t.Fatalf("analyze - -: %v (exit %d)\n%s", err, exitCode(err), stderr)
+	if err != nil || !strings.Contains(stderr, "stmotion analyze: warning: -: given more than once: analysed once") || stdout != "1 of 1 inputs analysed into "+out+"\n" {
+		t.Fatalf("analyze - -: %v (exit %d)\n%s%s", err, exitCode(err), stdout, stderr)
 	}
-	var multi export.MultiSummary
-	readJSON(t, filepath.Join(out, "summary.json"), &multi)
-	if len(multi.Sessions) != 1 || len(multi.Failed) != 1 {
-		t.Fatalf("summary.json: %d sessions, %d failed; want 1 and 1", len(multi.Sessions), len(multi.Failed))
-	}
-	if sum := multi.Sessions[0]; sum.SessionID != "stdin" || sum.Source != "-" || sum.Quality.Locations == 0 {
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	if sum.SessionID != "stdin" || sum.Source != "-" || sum.Quality.Locations == 0 {
 		t.Errorf("summary.json of -: session %q, source %q, %d locations", sum.SessionID, sum.Source, sum.Quality.Locations)
 	}
 	if strings.Contains(stderr, "beside it") {
 		t.Errorf("stderr speaks of files beside standard input:\n%s", stderr)
+	}
+}
+
+// Ctrl-C ends "analyze -" while standard input is a pipe with nothing
+// coming, and the input is reported canceled, not as a recording without
+// messages. The run once waited for the pipe's writer to end.
+func TestAnalyzeStdinCanceledWhileWaiting(t *testing.T) {
+	msgs, err := os.ReadFile(filepath.Join(shortBundle(t, t.TempDir(), "g"), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More than the pipe and the reader's buffers hold: once written,
+	// the run is reading standard input, and then waits on it.
+	var data []byte
+	for len(data) < 1<<20 {
+		data = append(data, msgs...)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close() // at last, the reading goroutine left waiting gets EOF
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old }()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := t.TempDir()
+	var o, e bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, []string{"analyze", "--quiet", "--out", out, "-"}, &o, &e) }()
+	written := make(chan error, 1)
+	go func() { _, err := w.Write(data); written <- err }()
+	// Liveness guards, not timing assertions: the run must end at all.
+	select {
+	case err := <-written:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case err := <-done:
+		t.Fatalf("analyze - ended before reading its input: %v\n%s", err, e.String())
+	case <-time.After(time.Minute):
+		t.Fatal("analyze - did not read its input")
+	}
+	cancel()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("analyze - did not end once canceled while standard input had nothing more to read")
+	}
+	want := "stmotion analyze: interrupted: 1 input not analysed (-)"
+	if exitCode(err) != 1 || !strings.Contains(e.String(), want) || strings.Contains(e.String(), "error:") || o.String() != "0 of 1 inputs analysed into "+out+"; 1 canceled\n" {
+		t.Errorf("analyze - canceled: %v\n%s%s\nwant %q and no error", err, o.String(), e.String(), want)
 	}
 }
 
@@ -173,7 +226,7 @@ func TestAnalyzeWriteFailsNamesInput(t *testing.T) {
 	out := t.TempDir()
 	touchFiles(t, out, "samples/session_id=g1")
 	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, g1, g2)
-	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") || !strings.Contains(stderr, "stmotion analyze: "+g1+": export: ") {
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") || !strings.Contains(stderr, "stmotion analyze: error: "+g1+": export: ") {
 		t.Errorf("g1's partition not a directory: exit %d, stdout %q, stderr %q; want 1, 1 of 2 and g1's failure naming it", exitCode(err), stdout, stderr)
 	}
 }
@@ -285,19 +338,25 @@ func TestAnalyzeBadInputs(t *testing.T) {
 	if code := exitCode(err); code != 1 {
 		t.Errorf("exit status %d (err %v), want 1", code, err)
 	}
+	// Each failure is one line marked "error:" and naming its file first,
+	// the court's as the others.
 	for _, want := range []string{
-		filepath.Join(badCourt, decode.BundleCourt) + ":",
-		garbage + ":",
-		missing,
+		"stmotion analyze: error: " + filepath.Join(badCourt, decode.BundleCourt) + ": court: ",
+		"stmotion analyze: error: " + garbage + ": no message decoded",
+		"stmotion analyze: error: " + missing + ": decode: find bundles: no such file",
 	} {
 		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr does not name %q:\n%s", want, stderr)
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
 	if !strings.Contains(stderr, garbage+":1:") {
 		t.Errorf("stderr does not give the bad line as file:line:\n%s", stderr)
 	}
-	if got, want := strings.TrimSpace(stdout), "1 of 4 inputs analysed into "+out; got != want {
+	// Nothing of the context of an input that did not decode at all.
+	if strings.Contains(stderr, garbage+": no court") || strings.Contains(stderr, garbage+": no subscribe") {
+		t.Errorf("stderr warns of what garbage.jsonl lacks:\n%s", stderr)
+	}
+	if got, want := strings.TrimSpace(stdout), "1 of 4 inputs analysed into "+out+"; 3 failed: "+missing+", "+badCourt+", "+garbage; got != want {
 		t.Errorf("stdout = %q, want %q", got, want)
 	}
 	var multi export.MultiSummary
@@ -631,7 +690,7 @@ func TestAnalyzeSessionIDs(t *testing.T) {
 	if want := "3 of 3 inputs analysed"; !strings.Contains(stdout, want) {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
-	if want := again + ": given more than once (first as " + filepath.Join(coll, "a", "game.jsonl") + "): analysed once"; !strings.Contains(stderr, want) {
+	if want := again + ": given more than once: analysed once"; !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 	if want := link + ": the same recording as " + filepath.Join(coll, "game-2.jsonl") + ": analysed once"; !strings.Contains(stderr, want) {
@@ -1454,4 +1513,141 @@ func TestAnalyzeUnopenableRerun(t *testing.T) {
 	if files := listFiles(t, one); len(files) != 0 {
 		t.Errorf("g2's earlier outputs left after it failed: %v", files)
 	}
+}
+
+// A searched directory's links to bundles are followed (once per target),
+// a link named directly is its bundle, and an incomplete bundle (live.json
+// but no messages file) is a failed input that says what it lacks, not a
+// directory skipped without a word.
+func TestAnalyzeSearchLinksIncomplete(t *testing.T) {
+	dir := t.TempDir()
+	season := filepath.Join(dir, "season")
+	g1 := shortBundle(t, filepath.Join(season, "big"), "g1")
+	if err := os.MkdirAll(filepath.Join(season, "linked"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	linked := filepath.Join(season, "linked", "g1")
+	if err := os.Symlink(g1, linked); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	g2 := filepath.Join(season, "g2")
+	if err := os.MkdirAll(g2, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{decode.BundleLive, decode.BundleCourt} {
+		data, err := os.ReadFile(filepath.Join(g1, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(g2, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	out := t.TempDir()
+	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--images=false", "--out", out, season)
+	if exitCode(err) != 1 || stdout != "1 of 2 inputs analysed into "+out+"; 1 failed: "+g2+"\n" {
+		t.Errorf("analyze season: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	want := "stmotion analyze: error: " + g2 + ": decode: an incomplete session bundle: live.json but no messages.jsonl, messages.jsonl.gz or messages.jsonl.zst"
+	if !strings.Contains(stderr, want+"\n") {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+
+	stdout, stderr, err = runAnalyzeArgs(t, "--quiet", "--images=false", "--out", t.TempDir(), linked)
+	if err != nil || !strings.HasPrefix(stdout, "1 of 1 inputs") {
+		t.Errorf("analyze %s: %v, stdout %q\n%s", linked, err, stdout, stderr)
+	}
+}
+
+// Inputs with one session id get their suffixes by their absolute paths,
+// whatever the order of the arguments, each renamed one with a warning;
+// and a copy that fails before analysis (a court.json that is not JSON,
+// a court that is not a rectangle) does not take the plain id from the
+// good one, even sorted before it.
+func TestAnalyzeSessionIDCollisions(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(shortBundle(t, dir, "src"), decode.BundleMessages)
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := filepath.Join(dir, "x", "game.jsonl"), filepath.Join(dir, "y", "game.jsonl")
+	for _, p := range []string{x, y} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sessions := func(args ...string) (map[string]string, string) {
+		t.Helper()
+		out := t.TempDir()
+		_, stderr, _ := runAnalyzeArgs(t, append([]string{"--quiet", "--images=false", "--out", out}, args...)...)
+		var multi export.MultiSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &multi)
+		got := map[string]string{}
+		for _, s := range multi.Sessions {
+			got[s.Source] = s.SessionID
+		}
+		return got, stderr
+	}
+	for _, args := range [][]string{{x, y}, {y, x}} {
+		got, stderr := sessions(args...)
+		if got[x] != "game" || got[y] != "game-2" {
+			t.Errorf("analyze %q: sessions %v, want %s game and %s game-2", args, got, x, y)
+		}
+		if want := "stmotion analyze: warning: " + y + ": session id game already used by " + x + ": written as game-2\n"; !strings.Contains(stderr, want) {
+			t.Errorf("analyze %q: stderr lacks %q:\n%s", args, want, stderr)
+		}
+	}
+
+	// Broken copies of a bundle, sorted before the good one: the same
+	// live id.
+	good := shortBundle(t, dir, "c-good")
+	notJSON := copyBundle(t, good, filepath.Join(dir, "a-notjson"))
+	if err := os.WriteFile(filepath.Join(notJSON, decode.BundleCourt), []byte(`{"xne":`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notRect := copyBundle(t, good, filepath.Join(dir, "b-notrect"))
+	editCourt(t, filepath.Join(good, decode.BundleCourt), filepath.Join(notRect, decode.BundleCourt), func(c map[string]any) { c["xne"] = c["xne"].(float64) + 5000 })
+	got, stderr := sessions(notJSON, notRect, good)
+	b, err := decode.OpenBundle(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := pipeline.SessionID(b); len(got) != 1 || got[good] != id {
+		t.Errorf("sessions %v, want only %s as %s", got, good, id)
+	}
+	if strings.Contains(stderr, "already used") {
+		t.Errorf("a failed input is warned of as renamed:\n%s", stderr)
+	}
+	for _, want := range []string{
+		"stmotion analyze: error: " + filepath.Join(notJSON, decode.BundleCourt) + ": decode: not valid JSON: ",
+		"stmotion analyze: error: " + filepath.Join(notRect, decode.BundleCourt) + ": court: rectangle check failed: ",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// The last line names the failed inputs, or counts them when there are
+// many.
+func TestFailedList(t *testing.T) {
+	f := func(n int, want string) {
+		t.Helper()
+		var failed []export.FailedInput
+		for i := range n {
+			failed = append(failed, export.FailedInput{Source: fmt.Sprintf("g%d", i+1)})
+		}
+		if got := failedList(failed); got != want {
+			t.Errorf("%d failed: %q, want %q", n, got, want)
+		}
+	}
+	f(0, "")
+	f(1, "; 1 failed: g1")
+	f(3, "; 3 failed: g1, g2, g3")
+	f(4, "; 4 failed (the error: lines on stderr)")
 }
