@@ -363,7 +363,7 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 	if n := q.Late + q.BadTimes; n*100 > q.Locations {
 		why := "the feed's clock may have jumped back, or its lines are far out of order"
 		if q.BadTimes > q.Late {
-			why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (microseconds would give this)"
+			why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (microseconds would give this), and close to the other samples' times (a sensor whose clock jumps gives this: such samples are dropped unless the others confirm the jump)"
 		}
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): %s",
 			name, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, why))

@@ -78,12 +78,18 @@ type Session struct {
 	balls   []int32
 	unknown map[int64]struct{} // player ids not on the roster
 
-	q          Quality
-	firstT     int64
-	lastT      int64
-	maxT       int64 // newest location timestamp
-	haveT      bool
-	haveLocT   bool
+	q        Quality
+	firstT   int64
+	lastT    int64
+	maxT     int64 // newest location timestamp
+	haveT    bool
+	haveLocT bool
+	// Location times not yet trusted (vet): the samples held back, and
+	// the session's first accepted location time (trusted).
+	held       [2]heldSample
+	nHeld      int
+	locT0      int64
+	trusted    bool
 	intervals  []interval // for the rate estimate
 	rateFrames int        // frame instants the intervals span (rateLearnt)
 	noiseVals  []float64  // for the noise estimate
@@ -293,7 +299,8 @@ const maxEpoch_ms = 100_000_000_000_000
 
 // PlausibleTime reports whether t_ms (epoch milliseconds) is a timestamp
 // the engine keeps: after 0 and no later than year 5138. A location sample
-// with another timestamp is dropped and counted in Quality.BadTimes.
+// with another timestamp is dropped and counted in Quality.BadTimes (and
+// so is one far from the others' times, see Session.vet).
 func PlausibleTime(t_ms int64) bool { return t_ms > 0 && t_ms <= maxEpoch_ms }
 
 func (s *Session) location(l *decode.Location) error {
@@ -303,30 +310,44 @@ func (s *Session) location(l *decode.Location) error {
 		s.q.BadTimes++
 		return nil
 	}
-	if t > s.lastT || t < s.firstT || !s.haveT {
-		s.seen(t)
-	}
 	if l.Sensor != decode.SensorPlayer && l.Sensor != decode.SensorBall {
 		s.q.Unknown++
 		return nil
 	}
+	x, y, z := s.court.ToCourt(float64(l.X_mm), float64(l.Y_mm), float64(l.Z_mm))
+	ball := l.Sensor == decode.SensorBall
+	if s.nHeld > 0 || !s.trusted || t > s.maxT+s.TimeJump_ms() || t < s.locT0-s.TimeJump_ms() {
+		return s.vet(ball, l.ID, t, x, y, z)
+	}
+	return s.accept(ball, l.ID, t, x, y, z)
+}
+
+// accept takes a location sample (court frame) whose time is trusted (see
+// vet) into its sensor's raw ring.
+func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
+	if !s.trusted || t < s.locT0 {
+		s.locT0 = t
+	}
+	s.trusted = true
+	if t > s.lastT || t < s.firstT || !s.haveT {
+		s.seen(t)
+	}
 	ids := &s.ids
-	if l.Sensor == decode.SensorBall {
+	if ball {
 		ids = &s.ballIDs
 	}
-	sn := ids.get(l.ID)
+	sn := ids.get(id)
 	if sn == nil {
 		if len(s.sensors) >= s.cfg.MaxSensors {
 			s.q.DroppedSensors++
 			return nil
 		}
 		kind := KindPlayer
-		if l.Sensor == decode.SensorBall {
+		if ball {
 			kind = KindBall
 		}
-		sn = s.newSensor(l.ID, kind)
+		sn = s.newSensor(id, kind)
 	}
-	x, y, z := s.court.ToCourt(float64(l.X_mm), float64(l.Y_mm), float64(l.Z_mm))
 	if s.gridStarted() {
 		// The steady state, nearly every sample: the grid runs and the
 		// sample is newer than every one its sensor's ring holds. place
@@ -342,6 +363,122 @@ func (s *Session) location(l *decode.Location) error {
 		}
 	}
 	return s.place(sn, t, x, y, z)
+}
+
+// TimeJumpSlack_ms is how far beyond the reorder window ahead of the
+// newest location time (or before the first) a sample may lie before its
+// time needs confirming (TimeJump_ms). A second is longer than any step of
+// a running feed (the jitter of one sensor against the others is tens of
+// ms) and short enough that a bad time just under the bound costs little:
+// the others' samples of at most that second arrive late.
+// live's duplicate filter uses it too, for the same reason.
+const TimeJumpSlack_ms = 1000
+
+// TimeJump_ms returns how far a location sample may lie ahead of the
+// newest location time, or before the first, and still be taken on its
+// own: Window_ms plus a second (1.25 s by default). A sample further out
+// is held back (vet) until another confirms its time.
+func (s *Session) TimeJump_ms() int64 { return s.Window_ms() + TimeJumpSlack_ms }
+
+// heldSample is a location sample (court frame) whose time waits for
+// confirmation (vet).
+type heldSample struct {
+	ball    bool
+	id, t   int64
+	x, y, z float64
+	ref     int64 // the newest location time when it was held (trusted sessions)
+}
+
+// vet decides about a location sample that is not plainly within the
+// session's times: the session's first samples, a sample more than
+// TimeJump_ms ahead of the newest location time or before the first, and
+// every sample while one is held.
+//
+// One sample with a wrong clock must not move the session: taken as it
+// came, a sample a day ahead moved the watermark a day on, every later
+// sample was late, and the session's end and possession went a day
+// further; a sample at occurred_at 1 set the session's start to 1970. So
+// such a sample (or the session's very first, with nothing to compare it
+// with) is held until another sample confirms its time: one of another
+// sensor, or the same sensor's next, within TimeJump_ms of it and itself
+// not plainly within the session's times. Both are then taken in their
+// arrival order, as they came: a feed that resumes after a silence of any
+// length (a dead ball with the feed off, half time) has its first sample
+// confirmed by the second, milliseconds later; a feed whose clock jumped
+// back for good has its samples confirmed too, and late. A held sample is
+// dropped and counted in Quality.BadTimes once the others go on without
+// it (the newest location time moves more than the reorder window past
+// where it stood when the sample was held), when another held sample is
+// confirmed instead, when a third needs its place, or at Close (unless it
+// is the only location the session had).
+//
+// What this cannot tell: a sensor whose clock is off for good confirms
+// its own times, as a feed that moved on would.
+func (s *Session) vet(ball bool, id, t int64, x, y, z float64) error {
+	jump := s.TimeJump_ms()
+	if s.trusted && t >= s.locT0-jump && t <= s.maxT+jump {
+		// A plain sample: the others go on.
+		if err := s.accept(ball, id, t, x, y, z); err != nil {
+			return err
+		}
+		s.refute()
+		return nil
+	}
+	for i := range s.held[:s.nHeld] {
+		h := s.held[i]
+		if h.ball == ball && h.id == id && h.t == t {
+			s.q.Duplicates++ // the held sample again: no confirmation
+			return nil
+		}
+		if t-h.t > jump || h.t-t > jump {
+			continue
+		}
+		// Confirmed: the other held samples are the bad ones.
+		s.q.BadTimes += int64(s.nHeld - 1)
+		s.nHeld = 0
+		if err := s.accept(h.ball, h.id, h.t, h.x, h.y, h.z); err != nil {
+			return err
+		}
+		return s.accept(ball, id, t, x, y, z)
+	}
+	if s.nHeld == len(s.held) {
+		s.q.BadTimes++
+		s.held[0] = s.held[1]
+		s.nHeld--
+	}
+	s.held[s.nHeld] = heldSample{ball: ball, id: id, t: t, x: x, y: y, z: z, ref: s.maxT}
+	s.nHeld++
+	return nil
+}
+
+// refute drops the held samples the session went on without: the newest
+// location time has moved more than the reorder window past where it
+// stood when they were held.
+func (s *Session) refute() {
+	k := 0
+	for _, h := range s.held[:s.nHeld] {
+		if s.maxT-h.ref > s.Window_ms() {
+			s.q.BadTimes++
+			continue
+		}
+		s.held[k] = h
+		k++
+	}
+	s.nHeld = k
+}
+
+// settleHeld decides about the samples still held at Close: a lone
+// sample is taken when the session has no other location time to
+// contradict it; otherwise they are bad times.
+func (s *Session) settleHeld() error {
+	if s.nHeld == 1 && !s.trusted {
+		h := s.held[0]
+		s.nHeld = 0
+		return s.accept(h.ball, h.id, h.t, h.x, h.y, h.z)
+	}
+	s.q.BadTimes += int64(s.nHeld)
+	s.nHeld = 0
+	return nil
 }
 
 // place puts a sample (court frame) into its sensor's raw ring: it is
@@ -501,8 +638,8 @@ func (s *Session) Close() (*Summary, error) {
 		return nil, ErrClosed
 	}
 	s.closed = true
-	var err error
-	if s.haveLocT {
+	err := s.settleHeld()
+	if err == nil && s.haveLocT {
 		if !s.gridStarted() {
 			err = s.startGrid()
 		}

@@ -190,10 +190,14 @@ type Quality struct {
 	Unknown    int64 // unknown message types, stats, classifications or markers
 	Duplicates int64
 	Late       int64 // out of order beyond the reorder window
-	BadTimes   int64 // location timestamps ≤ 0 or beyond year 5138, dropped
-	Reordered  int64 // out of order but placed within the window
-	Gaps       int64 // track splits at gaps
-	Teleports  int64 // track splits at implausible jumps
+	// BadTimes counts location samples dropped for their timestamp: ≤ 0
+	// or beyond year 5138, or a lone sample far from the others' times
+	// (more than Session.TimeJump_ms ahead of the newest or before the
+	// first, and never confirmed by another; see Session.vet).
+	BadTimes  int64
+	Reordered int64 // out of order but placed within the window
+	Gaps      int64 // track splits at gaps
+	Teleports int64 // track splits at implausible jumps
 	// Outliers counts single samples dropped because they jumped away from
 	// both neighbours, or at a track's end from the line through its two
 	// nearest samples (multipath).

@@ -1,0 +1,206 @@
+package track
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// TestLoneBadTime: one location sample with a wrong clock is dropped as a
+// bad time and changes nothing else, while the feed's real jumps in time
+// (a silence, half time with the feed off, a sensor that starts late)
+// are kept. A sample a day ahead used to move the watermark a day on:
+// nearly every later sample was late and the session ended a day later.
+func TestLoneBadTime(t *testing.T) {
+	const day = 86_400_000
+	base := func() []decode.Message {
+		return gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 120, noise_m: 0.03, seed: 5, sensors: []genSensor{
+			{id: 1, p: still(1, 1)}, {id: 2, p: circle(6, 2.5)}, {id: 99, ball: true, p: circle(3, 6)},
+			{id: 3, p: shuttle(20, 5, 3), from: 40}, // starts late
+		}})
+	}
+	clean, cleanSum, err := run(DefaultConfig(), Meta{}, base())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// with inserts a copy of the location at index i with its time set
+	// (and leaves the feed otherwise as it was).
+	with := func(m []decode.Message, i int, t_ms int64) []decode.Message {
+		bad := m[i]
+		bad.Location.OccurredAt_ms = t_ms
+		return slices.Insert(m, i, bad)
+	}
+	mid := func(m []decode.Message) (int, int64) {
+		i := len(m) / 2
+		return i, m[i].Location.OccurredAt_ms
+	}
+	sameAsClean := func(t *testing.T, c *collect, sum *Summary) {
+		t.Helper()
+		if sum.Start_ms != cleanSum.Start_ms || sum.End_ms != cleanSum.End_ms {
+			t.Errorf("span %d..%d ms, want %d..%d", sum.Start_ms, sum.End_ms, cleanSum.Start_ms, cleanSum.End_ms)
+		}
+		if len(c.samples) != len(clean.samples) {
+			t.Errorf("%d rows, want %d", len(c.samples), len(clean.samples))
+		}
+		for _, p := range cleanSum.Players {
+			if got := player(sum, p.PlayerID); got == nil || got.Distance_m != p.Distance_m {
+				t.Errorf("player %d: %+v, want distance %.3f m", p.PlayerID, got, p.Distance_m)
+			}
+		}
+	}
+	cases := []struct {
+		name     string
+		feed     func([]decode.Message) []decode.Message
+		bad, dup int64
+		same     bool // the output is the clean feed's
+	}{
+		{"a day ahead", func(m []decode.Message) []decode.Message {
+			i, tt := mid(m)
+			return with(m, i, tt+day)
+		}, 1, 0, true},
+		{"a day ahead, twice", func(m []decode.Message) []decode.Message {
+			i, tt := mid(m)
+			m = with(m, i, tt+day)
+			return with(m, i, tt+day)
+		}, 1, 1, true},
+		{"ten seconds ahead", func(m []decode.Message) []decode.Message {
+			i, tt := mid(m)
+			return with(m, i, tt+10_000)
+		}, 1, 0, true},
+		{"a day ahead, then a day back", func(m []decode.Message) []decode.Message {
+			i, tt := mid(m)
+			m = with(m, i, tt+day)
+			return with(m, i+100, tt-day)
+		}, 2, 0, true},
+		{"occurred_at 1 mid-game", func(m []decode.Message) []decode.Message {
+			i, _ := mid(m)
+			return with(m, i, 1)
+		}, 1, 0, true},
+		{"occurred_at 1 first", func(m []decode.Message) []decode.Message { return with(m, 0, 1) }, 1, 0, true},
+		{"a day ahead first", func(m []decode.Message) []decode.Message { return with(m, 0, t0+day) }, 1, 0, true},
+		{"a day ahead second", func(m []decode.Message) []decode.Message { return with(m, 1, t0+day) }, 1, 0, true},
+		{"a day ahead last", func(m []decode.Message) []decode.Message {
+			bad := m[len(m)-1]
+			bad.Location.OccurredAt_ms += day
+			return append(m, bad)
+		}, 1, 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			col, sum, err := run(DefaultConfig(), Meta{}, c.feed(base()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := sum.Quality
+			if q.BadTimes != c.bad || q.Duplicates != c.dup || q.Late != 0 {
+				t.Errorf("bad times %d, duplicates %d, late %d; want %d, %d, 0", q.BadTimes, q.Duplicates, q.Late, c.bad, c.dup)
+			}
+			if c.same {
+				sameAsClean(t, col, sum)
+			}
+		})
+	}
+
+	// The feed's own jumps: none is a bad time, none loses a sample.
+	silence := func(from_s, to_s float64, shift_ms int64) func([]decode.Message) []decode.Message {
+		return func(m []decode.Message) []decode.Message {
+			var out []decode.Message
+			for _, x := range m {
+				dt := x.Location.OccurredAt_ms - t0
+				if dt >= int64(from_s*1000) && dt < int64(to_s*1000) {
+					continue
+				}
+				if dt >= int64(to_s*1000) {
+					x.Location.OccurredAt_ms += shift_ms
+				}
+				out = append(out, x)
+			}
+			return out
+		}
+	}
+	for _, c := range []struct {
+		name     string
+		feed     func([]decode.Message) []decode.Message
+		end_ms   int64
+		withheld int // samples the feed does not send
+	}{
+		{"a 7 s dead ball with the feed off", silence(60, 67, 0), cleanSum.End_ms, 140 * 4},
+		{"half time, 15 minutes off", silence(60, 60, 15*60_000), cleanSum.End_ms + 15*60_000, 0},
+		{"only the ball after a silence", func(m []decode.Message) []decode.Message {
+			m = silence(60, 67, 0)(m)
+			var out []decode.Message
+			for _, x := range m {
+				if x.Location.OccurredAt_ms-t0 < 67_000 || x.Location.Sensor == decode.SensorBall {
+					out = append(out, x)
+				}
+			}
+			return out
+		}, cleanSum.End_ms, -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := c.feed(base())
+			col, sum, err := run(DefaultConfig(), Meta{}, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := sum.Quality
+			if q.BadTimes != 0 || q.Late != 0 || q.Duplicates != 0 {
+				t.Errorf("bad times %d, late %d, duplicates %d; want none", q.BadTimes, q.Late, q.Duplicates)
+			}
+			if sum.Start_ms != cleanSum.Start_ms || sum.End_ms != c.end_ms {
+				t.Errorf("span %d..%d, want %d..%d", sum.Start_ms, sum.End_ms, cleanSum.Start_ms, c.end_ms)
+			}
+			if c.withheld >= 0 && len(m) != len(base())-c.withheld {
+				t.Fatalf("the test's feed has %d messages, want %d", len(m), len(base())-c.withheld)
+			}
+			// Every sensor has rows after the jump, up to the end.
+			last := map[int64]int64{}
+			for _, s := range col.samples {
+				last[s.SensorID] = max(last[s.SensorID], s.T_ms)
+			}
+			for id, l := range last {
+				if c.withheld < 0 && id != 99 {
+					continue
+				}
+				if c.end_ms-l > 100 {
+					t.Errorf("sensor %d: last row %d ms before the end", id, c.end_ms-l)
+				}
+			}
+			if len(last) != 4 {
+				t.Errorf("rows of %d sensors, want 4", len(last))
+			}
+		})
+	}
+}
+
+// TestBadTimeZeroAllocs: holding back and dropping samples with bad times
+// allocates nothing either.
+func TestBadTimeZeroAllocs(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: 0.05, seed: 2, sensors: []genSensor{
+		{id: 1, p: circle(5, 3)}, {id: 2, p: shuttle(20, 6, 3)}, {id: 9, ball: true, p: circle(2, 8)}}})
+	for i := range msgs {
+		if i%97 == 0 {
+			msgs[i].Location.OccurredAt_ms += 86_400_000
+		}
+	}
+	s, _ := NewSession(DefaultConfig(), Meta{}, &discard{})
+	i := 0
+	for ; i < len(msgs)/4; i++ {
+		s.Feed(&msgs[i])
+	}
+	allocs := testing.AllocsPerRun(10000, func() {
+		s.Feed(&msgs[i])
+		i++
+	})
+	if allocs != 0 {
+		t.Errorf("%.3f allocs per sample, want 0", allocs)
+	}
+	for ; i < len(msgs); i++ {
+		s.Feed(&msgs[i])
+	}
+	sum, _ := s.Close()
+	if want := int64((len(msgs) + 96) / 97); sum.Quality.BadTimes != want || sum.Quality.Late != 0 {
+		t.Errorf("bad times %d, late %d; want %d, 0", sum.Quality.BadTimes, sum.Quality.Late, want)
+	}
+}
