@@ -2,6 +2,7 @@ package live
 
 import (
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track"
 )
 
 // dedup recognises messages received twice, as happens when a feed
@@ -16,6 +17,14 @@ import (
 //     newest by more than the engine's reorder window (the engine would
 //     drop it as late anyway; dropping it here keeps a replayed feed out
 //     of messages.jsonl).
+//
+// A sensor's newest time moves only with samples it can trust: a sample
+// more than the reorder window plus track.TimeJumpSlack_ms ahead of it
+// (or the sensor's first) moves it only once the sensor's next sample
+// lies within that bound of it, as after a silence of the feed. One
+// sample a day ahead had moved it a day on, and every later sample of the
+// sensor was then taken for a replay and kept out of the recording. (The
+// engine applies the same rule across sensors, see track.Session.vet.)
 //
 // Acks, pongs, errors and unknown types are never duplicates. Memory:
 // one small ring per sensor, one entry per stats/shot/marker message.
@@ -35,7 +44,9 @@ type locKey struct {
 }
 
 type locHistory struct {
-	newest int64
+	newest int64 // the newest trusted time (when set)
+	set    bool
+	ahead  int64 // a sample's time far ahead of newest, not yet confirmed (0: none)
 	ring   [locRing]locKey
 	n      int
 }
@@ -74,15 +85,16 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 	switch m.Kind {
 	case decode.KindLocation:
 		l := &m.Location
+		t := l.OccurredAt_ms
 		h := d.sensors[l.ID]
 		if h == nil {
-			h = &locHistory{newest: l.OccurredAt_ms}
+			h = &locHistory{}
 			d.sensors[l.ID] = h
 		}
-		if l.OccurredAt_ms < h.newest-d.window_ms {
+		if h.set && t < h.newest-d.window_ms {
 			return true
 		}
-		k := locKey{l.OccurredAt_ms, l.X_mm, l.Y_mm, l.Z_mm}
+		k := locKey{t, l.X_mm, l.Y_mm, l.Z_mm}
 		for i := 0; i < min(h.n, locRing); i++ {
 			if h.ring[i] == k {
 				return true
@@ -90,7 +102,17 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		}
 		h.ring[h.n%locRing] = k
 		h.n++
-		h.newest = max(h.newest, l.OccurredAt_ms)
+		jump := d.window_ms + track.TimeJumpSlack_ms
+		switch {
+		case h.set && t <= h.newest+jump:
+			if t > h.newest {
+				h.newest, h.ahead = t, 0
+			}
+		case h.ahead != 0 && t != h.ahead && t-h.ahead <= jump && h.ahead-t <= jump:
+			h.newest, h.set, h.ahead = max(t, h.ahead), true, 0
+		default:
+			h.ahead = t // far ahead (or the first): wait for the next
+		}
 		return false
 	case decode.KindStats:
 		s := &m.Stats

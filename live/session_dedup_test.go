@@ -80,3 +80,54 @@ func itoa(v int) string {
 	}
 	return string(b[i:])
 }
+
+// TestDedupBadTime: one sample far ahead of its sensor's others does not
+// turn the sensor's later samples into replays (a sample a day ahead had
+// 1336 genuine samples of a live game dropped as duplicates), while a
+// real jump (half time with the feed off) still moves the sensor's newest
+// time once its next sample confirms it, and a replay after it is caught.
+func TestDedupBadTime(t *testing.T) {
+	const day = 86_400_000
+	loc := func(t_ms, x int) string {
+		return `{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"PLAYER","id":1,"x":` + itoa(x) + `,"y":0,"z":0}}`
+	}
+	steps := []struct {
+		line string
+		dup  bool
+	}{
+		{loc(10_000, 1), false},
+		{loc(10_040, 2), false},
+		{loc(10_080+day, 3), false}, // a bad clock: recorded, the engine drops it
+		{loc(10_080, 4), false},     // the sensor goes on
+		{loc(10_120, 5), false},
+		{loc(10_000, 1), true},   // replayed
+		{loc(9_000, 9), true},    // older than the window: a replay
+		{loc(910_000, 6), false}, // after 15 minutes off
+		{loc(910_040, 7), false}, // confirms it
+		{loc(10_160, 8), true},   // a replay of the first half
+	}
+	d := newDedup(250)
+	var dec decode.Decoder
+	var m decode.Message
+	for i, s := range steps {
+		if err := dec.Decode([]byte(s.line), &m); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if got := d.seen(&m, []byte(s.line)); got != s.dup {
+			t.Errorf("step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
+		}
+	}
+	// A sensor whose first sample has a bad clock.
+	d = newDedup(250)
+	for i, s := range []struct {
+		line string
+		dup  bool
+	}{{loc(5_000+day, 1), false}, {loc(5_000, 2), false}, {loc(5_040, 3), false}, {loc(5_080, 4), false}, {loc(4_000, 5), true}} {
+		if err := dec.Decode([]byte(s.line), &m); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.seen(&m, []byte(s.line)); got != s.dup {
+			t.Errorf("first bad, step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
+		}
+	}
+}
