@@ -15,6 +15,25 @@ type LiveInfo struct {
 	Teams []LiveTeam `json:"teams"`
 }
 
+// EventStart_ms returns when the live session's event (the whole game or
+// practice, of which a live id is one round: a half, a drill) started,
+// epoch ms: the first team's live.event.started_at, or its
+// live.started_at when it names no event; 0 when unknown.
+func (l *LiveInfo) EventStart_ms() int64 {
+	if l == nil {
+		return 0
+	}
+	for _, t := range l.Teams {
+		if t.Live.Event != nil && t.Live.Event.StartedAt_ms > 0 {
+			return t.Live.Event.StartedAt_ms
+		}
+		if t.Live.StartedAt_ms > 0 {
+			return t.Live.StartedAt_ms
+		}
+	}
+	return 0
+}
+
 // LiveTeam is one team of a LiveInfo.
 type LiveTeam struct {
 	ID   int64    `json:"id"`

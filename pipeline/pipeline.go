@@ -144,7 +144,7 @@ func besideHint(b *decode.Bundle, name string) string {
 // caller owns the sinks; opt's table settings are not used.
 func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.Sink) (*Run, error) {
 	r := &Run{b: b, opt: opt}
-	meta := track.Meta{SessionID: sessionID}
+	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms()}
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 	} else {

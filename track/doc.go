@@ -55,7 +55,9 @@
 // stat, the value of the highest version seen (corrections carry corrected
 // values; stale and duplicate versions change nothing). Each DIST update is
 // compared with the engine's distance at its timestamp (SegDistCheck
-// segments; PlayerSummary.DistRatio and DistFlag).
+// segments; PlayerSummary.DistRatio and DistFlag); in a session that starts
+// mid-event (Meta.EventStart_ms, Session.MidEvent) both count from each
+// player's first DIST at or after the session's first location sample.
 //
 // # Invariants and lifetimes
 //

@@ -18,7 +18,30 @@ type Meta struct {
 	// session runs in the sensor frame (mm → m only), every sample counts as
 	// on court, and Quality.NoCourt says so.
 	Court *court.Court
+	// EventStart_ms is when the session's event (the game or practice)
+	// started, epoch ms; 0 when unknown (decode.LiveInfo.EventStart_ms).
+	// A session whose first location sample comes more than MidEventSlack_ms
+	// later starts mid-event (a live join, the second half of a followed
+	// game): the feed's cumulative DIST counts movement from before it, and
+	// the DIST cross-check compares increments (see Session.MidEvent).
+	EventStart_ms int64
 }
+
+// MidEventSlack_ms is how much later than its event's start a session's
+// first location sample may come and the session still count as starting
+// with the event (see Meta.EventStart_ms). A recording of the whole game
+// starts with it (the simulator's and the mock's to the millisecond); a
+// join or a later half comes minutes later. A session taken for mid-event
+// by mistake loses nothing but its first DIST interval from the
+// cross-check.
+const MidEventSlack_ms = 10_000
+
+// MidEvent reports whether the session started mid-event: its first
+// location sample came more than MidEventSlack_ms after Meta.EventStart_ms.
+// Then each player's DIST cross-check counts from a baseline, the player's
+// first DIST at or after that sample: the feed's DIST since it against the
+// engine's distance since its time. (False until the first location.)
+func (s *Session) MidEvent() bool { return s.midEvent }
 
 // ErrClosed is returned by Feed and Close after Close.
 var ErrClosed = errors.New("track: session closed")
@@ -90,6 +113,7 @@ type Session struct {
 	nHeld      int
 	locT0      int64
 	trusted    bool
+	midEvent   bool       // see MidEvent
 	intervals  []interval // for the rate estimate
 	rateFrames int        // frame instants the intervals span (rateLearnt)
 	noiseVals  []float64  // for the noise estimate
@@ -325,6 +349,9 @@ func (s *Session) location(l *decode.Location) error {
 // accept takes a location sample (court frame) whose time is trusted (see
 // vet) into its sensor's raw ring.
 func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
+	if !s.trusted {
+		s.midEvent = s.meta.EventStart_ms > 0 && t-s.meta.EventStart_ms > MidEventSlack_ms
+	}
 	if !s.trusted || t < s.locT0 {
 		s.locT0 = t
 	}

@@ -1229,3 +1229,75 @@ func TestMisuseErrors(t *testing.T) {
 		t.Errorf("Attach after Close: %v, want ErrClosed", err)
 	}
 }
+
+// TestDistMidEvent: a session that starts mid-event (a live join, the
+// second half of a followed game) has the feed's cumulative DIST count
+// the movement before it; the cross-check compares what each counted
+// from the player's first DIST at or after the session's first location
+// sample. The same feed taken as a whole game keeps the old comparison.
+func TestDistMidEvent(t *testing.T) {
+	const speed = 2.0
+	const before_cm = 250_000 // the first half's 2.5 km
+	sec := func(s float64) int64 { return t0 + int64(s*1000) }
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: 0.02, seed: 5, sensors: []genSensor{{id: 1, p: circle(6, speed)}, {id: 2, p: still(1, 1)}}})
+	// The join's box score from the REST state, at the first message's
+	// time (live feeds it there), then the feed's own DIST every 10 s;
+	// player 3 sat on the bench this half (no sensor, DIST from the first
+	// half only: its baseline, with nothing after it to compare).
+	stats := []decode.Message{
+		statsMsg(sec(0), 1, 1, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: before_cm}),
+		statsMsg(sec(0), 3, 2, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: 180_000}),
+	}
+	for s, v := 10.0, int64(3); s <= 300; s, v = s+10, v+1 {
+		stats = append(stats, statsMsg(sec(s), 1, v, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: before_cm + math.Round(100*speed*s)}))
+	}
+	msgs := merge(feed, stats)
+
+	for _, c := range []struct {
+		name       string
+		eventStart int64
+		mid        bool
+	}{
+		{"joined 20 minutes in", sec(-1200), true},
+		{"whole game", sec(0), false},
+		{"event start unknown", 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			col, sum, err := run(DefaultConfig(), Meta{EventStart_ms: c.eventStart}, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := player(sum, 1)
+			if !c.mid {
+				// The old comparison, with its false alarm on this feed.
+				if p.DistRatio < 2 || !strings.Contains(p.DistFlag, "outside") || p.DistStat_m != (before_cm+100*speed*300)/100 {
+					t.Errorf("ratio %.3f, DIST %.1f m, flag %q: want the whole-game comparison", p.DistRatio, p.DistStat_m, p.DistFlag)
+				}
+				return
+			}
+			if !within(p.DistRatio, 1, 0.01) || p.DistFlag != "" {
+				t.Errorf("ratio %.3f, flag %q: want 1.00 and no flag", p.DistRatio, p.DistFlag)
+			}
+			if !within(p.DistStat_m, speed*300, 0.001) {
+				t.Errorf("DistStat_m %.1f, want %.1f (the feed's DIST since the baseline)", p.DistStat_m, speed*300)
+			}
+			if p3 := player(sum, 3); p3 == nil || p3.DistFlag != "" || p3.DistRatio != 0 {
+				t.Errorf("bench player: %+v, want no ratio and no flag", p3)
+			}
+			checks := col.segs(SegDistCheck)
+			if len(checks) != 32 {
+				t.Fatalf("%d checks, want 32", len(checks))
+			}
+			for _, g := range checks {
+				switch {
+				case g.Start_ms == sec(0):
+					if g.FeedDist_cm != 0 || g.EngineDist_cm != 0 {
+						t.Errorf("baseline check %+v: want 0 and 0", g)
+					}
+				case g.Start_ms > sec(30) && !within(g.EngineDist_cm, g.FeedDist_cm, 0.01):
+					t.Errorf("check at %d s: feed %.0f cm engine %.0f cm", (g.Start_ms-t0)/1000, g.FeedDist_cm, g.EngineDist_cm)
+				}
+			}
+		})
+	}
+}

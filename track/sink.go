@@ -152,9 +152,15 @@ type PlayerSummary struct {
 	TimeOnCourt_s    float64
 	Possession_s     float64
 	Touches          int
-	DistStat_m       float64 // the feed's last DIST, converted to m (0 if none)
-	DistRatio        float64 // the feed's last DIST / the engine's Distance_m at that DIST's timestamp (0 if either is missing)
-	DistFlag         string  // why the ratio is outside the band, "" when within
+	// DistStat_m is the feed's last DIST, converted to m (0 if none); in
+	// a session that started mid-event (Session.MidEvent), less the
+	// player's baseline DIST (see Session.resolveCheck).
+	DistStat_m float64
+	// DistRatio is the feed's last DIST / the engine's Distance_m at that
+	// DIST's timestamp (0 if either is missing); mid-event, both counted
+	// from the player's baseline.
+	DistRatio float64
+	DistFlag  string // why the ratio is outside the band, "" when within
 }
 
 // TeamSummary is one team's row.

@@ -34,6 +34,32 @@ type boxEntry struct {
 	feed_m                   float64
 	eng, live, crt, lc, rawm float64
 	unseen                   float64
+
+	// The baseline of a session that starts mid-event (Session.MidEvent):
+	// the player's first DIST at or after the session's first location
+	// sample, and the engine's figures at its time. Later checks compare
+	// what each counted since.
+	based       bool
+	base        distFigures
+	baseFeed_cm float64
+}
+
+// distFigures is what a DIST check compares: the feed's DIST and the
+// engine's distances by each definition (m).
+type distFigures struct {
+	feed_m                   float64
+	eng, live, crt, lc, rawm float64
+	unseen                   float64
+}
+
+func (d *distFigures) sub(b *distFigures) {
+	d.feed_m -= b.feed_m
+	d.eng -= b.eng
+	d.live -= b.live
+	d.crt -= b.crt
+	d.lc -= b.lc
+	d.rawm -= b.rawm
+	d.unseen -= b.unseen
 }
 
 func (b *boxScore) init() { b.players = make(map[int64]*boxEntry) }
@@ -185,17 +211,45 @@ type checkSnap struct {
 }
 
 // resolveCheck records DIST check c against the engine's figures a.
+//
+// In a session that starts mid-event (MidEvent) the feed's DIST counts
+// the event from its start and the engine only from the session's first
+// location sample: the second half of a followed game read 2.5–2.8 times
+// the engine's distance for every player of the first. There the
+// player's first check at or after that sample is the baseline, and this
+// one and every later one compare what each counted since (the baseline's
+// own segment has both 0). A check before that sample (a join's box score
+// from the REST state, older than the feed) is the event's count so far,
+// with nothing of the engine's to compare: its segment is as the feed
+// gives it, and it is not the player's verdict.
 func (s *Session) resolveCheck(c distCheck, a *accum) error {
 	e := s.box.entry(c.player)
-	e.checked = true
-	e.checkT = c.t
-	e.feed_m = c.feed_cm / 100
-	e.eng, e.live, e.crt, e.lc, e.rawm = a.dist, a.distLive, a.distCourt, a.distLiveCourt, a.raw
-	e.unseen = a.unseen
+	feed_cm := c.feed_cm
+	f := distFigures{feed_m: feed_cm / 100, eng: a.dist, live: a.distLive, crt: a.distCourt, lc: a.distLiveCourt, rawm: a.raw, unseen: a.unseen}
+	judged := true
+	if s.midEvent {
+		switch {
+		case c.t < s.locT0:
+			judged = false
+		case !e.based:
+			e.based, e.base, e.baseFeed_cm = true, f, feed_cm
+			fallthrough
+		default:
+			f.sub(&e.base)
+			feed_cm -= e.baseFeed_cm
+		}
+	}
+	if judged {
+		e.checked = true
+		e.checkT = c.t
+		e.feed_m = f.feed_m
+		e.eng, e.live, e.crt, e.lc, e.rawm = f.eng, f.live, f.crt, f.lc, f.rawm
+		e.unseen = f.unseen
+	}
 	g := &s.seg
 	*g = Segment{
 		Type: SegDistCheck, Start_ms: c.t, End_ms: c.t, PlayerID: c.player, TeamID: e.team,
-		Period: s.timeline.samplePeriod(), FeedDist_cm: c.feed_cm, EngineDist_cm: a.dist * 100,
+		Period: s.timeline.samplePeriod(), FeedDist_cm: feed_cm, EngineDist_cm: f.eng * 100,
 	}
 	return s.emitSegment(g)
 }

@@ -97,6 +97,11 @@ func (s *Session) summary() *Summary {
 		if e := s.box.players[id]; e != nil {
 			if e.has.Has(decode.StatDIST) {
 				p.DistStat_m = e.vals[decode.StatDIST] / 100
+				if e.based {
+					// A session that started mid-event: what the feed
+					// counted since the baseline (see resolveCheck).
+					p.DistStat_m = (e.vals[decode.StatDIST] - e.baseFeed_cm) / 100
+				}
 			}
 			p.DistRatio, p.DistFlag = s.distVerdict(e)
 		}
