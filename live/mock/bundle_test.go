@@ -79,7 +79,7 @@ func TestStateFollowsReplayPosition(t *testing.T) {
 	_, b := tinyBundle(t)
 	const statsAt_ms = tinyStatsStep * tinyStep_ms
 	stat := func(n int, player int64, name string) (float64, bool) {
-		for _, tm := range b.statsAt(n, 0, shift{}) {
+		for _, tm := range b.statsAt(0, n, 0, shift{}) {
 			for _, p := range tm.PlayerStats {
 				if p.ID == player {
 					v, ok := p.Stats[name]
@@ -91,7 +91,7 @@ func TestStateFollowsReplayPosition(t *testing.T) {
 	}
 	shots := func(n int) int {
 		c := 0
-		for _, tm := range b.shotsAt(n, 0, shift{}) {
+		for _, tm := range b.shotsAt(0, n, 0, shift{}) {
 			for _, p := range tm.PlayerShots {
 				c += len(p.Shots)
 			}
@@ -172,7 +172,7 @@ func TestDetailsAtBaseStatsStart(t *testing.T) {
 		teamNames: map[int64]string{},
 	}
 	start, _ := b.sessionSpan_ms()
-	got := b.detailsAt(0, shift{})
+	got := b.detailsAt(0, 0, shift{})
 	if len(got) != 1 || len(got[0].PlayerStats) != 1 {
 		t.Fatalf("detailsAt(0) = %+v, want team 10 with player 7", got)
 	}

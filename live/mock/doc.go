@@ -27,8 +27,12 @@
 // Its first part is live.json's live id; each PLAY_NEXT / DRILL_NEXT
 // marker starts a round under the live id it names (a game's second
 // half, the next drill), with its own live information (that id, started
-// at the round's first line), subscription, court,
-// and stats and shots (the game's so far, as for the first round). A connection starts at its round's first line; it is
+// at the round's first line), subscription, court, and REST state: each
+// live id's /stats, /stats/details and /shots are its own round's (the
+// stats and shot lines of the round; the first round's also start from
+// stats.json and shots.json), as the API description gives each round of
+// an event its own _stats and _shots links. A connection starts at its
+// round's first line; it is
 // not closed at the round's end (the later rounds follow, so a client
 // that does not follow the marker keeps the whole feed). A marker that
 // ends the feed (a bundle `stmotion live` recorded of a half ends so)
@@ -43,11 +47,11 @@
 // where the clock stands, after the markers since its round's start (so
 // the client knows the period and clock state, and gets the PLAY_NEXT
 // that ended its round if the clock has passed it; in a later pass, the
-// markers of the round the clock is in), and /stats and
-// /shots are computed from the stats.json / shots.json baseline plus every
-// stats and shot line the clock has passed. At Speed 0 each connection
+// markers of the round the clock is in), and a live id's /stats and
+// /shots are computed from its round's stats and shot lines the clock has
+// passed (and the first round's baseline). At Speed 0 each connection
 // replays the feed from its round's first line as fast as the client
-// reads, and the REST state is that of the end. With Loop the feed
+// reads, and each live id's REST state is that of its round's end. With Loop the feed
 // restarts after Options.LoopGap, forever; without it a connection that
 // reaches the end is closed with a normal close frame, or, with
 // Options.EndOpen, kept open as a real server may after PLAY_END, its

@@ -148,22 +148,22 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 			writeError(w, http.StatusForbidden, "No access to STATS data")
 			return
 		}
-		p, n := s.restState(ref.pass)
-		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(n, 0, s.shiftOf(p))})
+		p, lo, n := s.restState(ref)
+		writeJSON(w, http.StatusOK, decode.LiveStats{Teams: s.b.statsAt(lo, n, 0, s.shiftOf(p))})
 	case "stats/details":
 		if !s.granted(DataStats) {
 			writeError(w, http.StatusForbidden, "No access to STATS data")
 			return
 		}
-		p, n := s.restState(ref.pass)
-		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(n, s.shiftOf(p))})
+		p, lo, n := s.restState(ref)
+		writeJSON(w, http.StatusOK, decode.LiveStatsDetails{Teams: s.b.detailsAt(lo, n, s.shiftOf(p))})
 	case "shots":
 		if !s.granted(DataShots) {
 			writeError(w, http.StatusForbidden, "No access to SHOTS data")
 			return
 		}
-		p, n := s.restState(ref.pass)
-		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(n, 0, s.shiftOf(p))})
+		p, lo, n := s.restState(ref)
+		writeJSON(w, http.StatusOK, decode.LiveShots{Teams: s.b.shotsAt(lo, n, 0, s.shiftOf(p))})
 	case "video":
 		s.video(w, r, id)
 	}
@@ -567,7 +567,7 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 	case "stats":
 		out := decode.TeamPlayerStats{ID: team, PlayerStats: []decode.PlayerStats{}}
 		if in && s.activityMatches(activity) {
-			if ts := s.b.statsAt(len(s.b.lines), team, shift{}); len(ts) == 1 {
+			if ts := s.b.statsAt(0, len(s.b.lines), team, shift{}); len(ts) == 1 {
 				out = ts[0]
 			}
 		}
@@ -575,7 +575,7 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 	case "shots":
 		out := decode.TeamPlayerShots{ID: team, PlayerShots: []decode.PlayerShots{}}
 		if in && s.activityMatches(activity) {
-			if ts := s.b.shotsAt(len(s.b.lines), team, shift{}); len(ts) == 1 {
+			if ts := s.b.shotsAt(0, len(s.b.lines), team, shift{}); len(ts) == 1 {
 				out = ts[0]
 			}
 		}

@@ -213,21 +213,33 @@ func (s *Server) appendPassEnd(dst []byte, p int64) []byte {
 	return append(dst, `"}}`...)
 }
 
-// restState is what the REST state (/stats, /stats/details, /shots) of a
-// live id of pass p includes: the pass and how many of its lines, those
-// the clock has passed (none before the pass starts; all at Speed 0).
-// Once pass p is over it is the pass the clock is in, as a websocket
-// connection to that live id joins the clock there (session.replay): the
-// client's baseline and gap recovery then match what its feed sends.
-func (s *Server) restState(p int64) (pass int64, n int) {
+// restState is what the REST state (/stats, /stats/details, /shots) of
+// live id ref includes: the pass and the lines lo..n-1, those of its
+// round the clock has passed (none before the round starts; the whole
+// round at Speed 0). Each live id has its own state, as each round of the
+// API's events has its own _stats and _shots (the spec's /teams/{id}/events
+// lists a game's rounds, each with its links): the second half's /shots
+// are the second half's shots, not the game's. (Serving the game's made a
+// client that followed PLAY_NEXT feed the first half's shots and box
+// scores again into the second half's bundle.) The first round's state
+// starts with the bundle's stats.json and shots.json. Once pass ref.pass
+// is over it is the pass the clock is in, as a websocket connection to
+// that live id joins the clock there (session.replay): the client's
+// baseline and gap recovery then match what its feed sends.
+func (s *Server) restState(ref roundRef) (pass int64, lo, n int) {
+	lo = s.b.rounds[ref.round].first
+	end := len(s.b.lines)
+	if ref.round+1 < len(s.b.rounds) {
+		end = s.b.rounds[ref.round+1].first
+	}
 	if s.opts.Speed == 0 {
-		return p, len(s.b.lines)
+		return ref.pass, lo, end
 	}
 	cp, off := s.position(time.Now())
-	if cp < p {
-		return p, 0
+	if cp < ref.pass {
+		return ref.pass, lo, lo
 	}
-	return cp, s.b.countAt(off)
+	return cp, lo, max(lo, min(end, s.b.countAt(off)))
 }
 
 // liveInfo is GET /v1/data/live/{id} for round ref: live.json with the

@@ -489,3 +489,69 @@ func TestSimulatedNotifyNamesTheCurrentRound(t *testing.T) {
 		return
 	}
 }
+
+// Each live id has its own REST state, as each round of the API's events
+// has its own _stats and _shots: the second half's /shots and /stats hold
+// the second half's shots and stats messages, the first half's the
+// bundle's baseline and the first half's. Serving the game's for both had
+// a client following PLAY_NEXT feed the first half's shots into the second
+// half's bundle again.
+func TestRESTStatePerLiveID(t *testing.T) {
+	s := start(t, tinyHalves(t), mock.Options{})
+	get := func(id, p string, v any) {
+		t.Helper()
+		status, body, _ := do(t, s, "GET", "/v1/data/live/"+id+p, signNow)
+		if status != 200 || json.Unmarshal(body, v) != nil {
+			t.Fatalf("GET %s%s: %d %s", id, p, status, body)
+		}
+	}
+	for _, c := range []struct {
+		id      string
+		shots   []int64 // shooters
+		players []int64 // with stats
+		from_ms int64   // no stat changed before
+	}{
+		{mock.TinyLiveID, []int64{101}, []int64{101, 102}, 0}, // 102: stats.json's baseline
+		{tinyHalvesID, []int64{201}, []int64{201, 102}, mock.TinyStart_ms + 1000},
+	} {
+		var shots decode.LiveShots
+		get(c.id, "/shots", &shots)
+		var shooters []int64
+		for _, tm := range shots.Teams {
+			for _, p := range tm.PlayerShots {
+				for range p.Shots {
+					shooters = append(shooters, p.ID)
+				}
+			}
+		}
+		if !slices.Equal(shooters, c.shots) {
+			t.Errorf("%s /shots: shooters %v, want %v", c.id, shooters, c.shots)
+		}
+		var stats decode.LiveStats
+		get(c.id, "/stats", &stats)
+		var players []int64
+		for _, tm := range stats.Teams {
+			for _, p := range tm.PlayerStats {
+				players = append(players, p.ID)
+			}
+		}
+		slices.Sort(players)
+		want := slices.Sorted(slices.Values(c.players))
+		if !slices.Equal(players, want) {
+			t.Errorf("%s /stats: players %v, want %v", c.id, players, want)
+		}
+		var details decode.LiveStatsDetails
+		get(c.id, "/stats/details", &details)
+		for _, tm := range details.Teams {
+			for _, p := range tm.PlayerStats {
+				for k, chs := range p.Stats {
+					for _, ch := range chs {
+						if ch.OccurredAt_ms < c.from_ms {
+							t.Errorf("%s /stats/details: player %d %s changed at %d, before the live id started (%d)", c.id, p.ID, k, ch.OccurredAt_ms, c.from_ms)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -67,9 +67,10 @@ func (b *bundle) details(id int64, fallback decode.PlayerDetails) decode.PlayerD
 	return fallback
 }
 
-// statsAt is /stats after the first n lines; team limits it to one team
-// when not 0; sh is the pass's shift of versions.
-func (b *bundle) statsAt(n int, team int64, sh shift) []decode.TeamPlayerStats {
+// statsAt is /stats of the lines lo..n-1 (a round's: see
+// Server.restState), with stats.json's baseline when lo is 0; team limits
+// it to one team when not 0; sh is the pass's shift of versions.
+func (b *bundle) statsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerStats {
 	cur := map[playerKey]*decode.PlayerStats{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStats {
@@ -81,7 +82,7 @@ func (b *bundle) statsAt(n int, team int64, sh shift) []decode.TeamPlayerStats {
 		}
 		return ps
 	}
-	if b.baseStats != nil {
+	if b.baseStats != nil && lo == 0 {
 		for _, t := range b.baseStats.Teams {
 			for _, p := range t.PlayerStats {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
@@ -95,6 +96,9 @@ func (b *bundle) statsAt(n int, team int64, sh shift) []decode.TeamPlayerStats {
 	for _, e := range b.stats {
 		if e.idx >= n {
 			break
+		}
+		if e.idx < lo {
+			continue
 		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
 		if e.version != 0 {
@@ -111,11 +115,11 @@ func (b *bundle) statsAt(n int, team int64, sh shift) []decode.TeamPlayerStats {
 	return out
 }
 
-// detailsAt is /stats/details after the first n lines: every value each
-// stat took, in order. Baseline values (stats.json) are stamped with the
-// session's start time, since the bundle does not say when they changed.
-// sh is the pass's shift of times.
-func (b *bundle) detailsAt(n int, sh shift) []decode.TeamPlayerStatsDetails {
+// detailsAt is /stats/details of the lines lo..n-1: every value each
+// stat took, in order. Baseline values (stats.json, when lo is 0) are
+// stamped with the session's start time, since the bundle does not say
+// when they changed. sh is the pass's shift of times.
+func (b *bundle) detailsAt(lo, n int, sh shift) []decode.TeamPlayerStatsDetails {
 	cur := map[playerKey]*decode.PlayerStatsDetails{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStatsDetails {
@@ -127,7 +131,7 @@ func (b *bundle) detailsAt(n int, sh shift) []decode.TeamPlayerStatsDetails {
 		}
 		return ps
 	}
-	if b.baseStats != nil {
+	if b.baseStats != nil && lo == 0 {
 		// The base values stand from the session's start: the same start
 		// as the range endpoints use (never after the first message).
 		start_ms, _ := b.sessionSpan_ms()
@@ -145,6 +149,9 @@ func (b *bundle) detailsAt(n int, sh shift) []decode.TeamPlayerStatsDetails {
 		if e.idx >= n {
 			break
 		}
+		if e.idx < lo {
+			continue
+		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
 		for k, v := range e.stats {
 			ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: shiftTime(e.occurredAt_ms, sh), Value: v})
@@ -157,9 +164,10 @@ func (b *bundle) detailsAt(n int, sh shift) []decode.TeamPlayerStatsDetails {
 	return out
 }
 
-// shotsAt is /shots after the first n lines; team limits it to one team
-// when not 0; sh is the pass's shift of times.
-func (b *bundle) shotsAt(n int, team int64, sh shift) []decode.TeamPlayerShots {
+// shotsAt is /shots of the lines lo..n-1, with shots.json's when lo is
+// 0; team limits it to one team when not 0; sh is the pass's shift of
+// times.
+func (b *bundle) shotsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerShots {
 	cur := map[playerKey]*decode.PlayerShots{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerShots {
@@ -171,7 +179,7 @@ func (b *bundle) shotsAt(n int, team int64, sh shift) []decode.TeamPlayerShots {
 		}
 		return ps
 	}
-	if b.baseShots != nil {
+	if b.baseShots != nil && lo == 0 {
 		for _, t := range b.baseShots.Teams {
 			for _, p := range t.PlayerShots {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
@@ -185,6 +193,9 @@ func (b *bundle) shotsAt(n int, team int64, sh shift) []decode.TeamPlayerShots {
 	for _, e := range b.shots {
 		if e.idx >= n {
 			break
+		}
+		if e.idx < lo {
+			continue
 		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
 		rec := e.rec
