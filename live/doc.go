@@ -35,7 +35,11 @@
 // gap/. The messages made from REST state (at the join and after
 // reconnects) are recorded in messages.jsonl where they were fed, marked
 // "stmotion_source":"rest_join" or "rest_gap", so that `stmotion
-// analyze`, which re-analyses the bundle, gets the same figures.
+// analyze`, which re-analyses the bundle, gets the same figures. A live id
+// followed from a PLAY_NEXT / DRILL_NEXT is fed nothing of its REST state
+// up to the previous live id's newest time: each live id has its own
+// state (the second half's shots are the second half's), and what is
+// older belongs to the previous live id's bundle.
 //
 // Live analytics run the batch engine (track.Session) with
 // track.Config.Causal set, fed in arrival order. Its rows leave once the

@@ -221,6 +221,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	var results []SessionResult
 	visited := map[string]bool{}
 	id, from := cfg.LiveID, ""
+	var followFrom_ms int64 // the newest time the live id followed from had
 	// prev is the feed of the live id just left, still read until the
 	// next one's feed is up (see handoff).
 	var prev *handoff
@@ -231,7 +232,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}()
 	for follows := 0; ; follows++ {
 		visited[id] = true
-		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from}
+		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms}
 		res, err := s.run(ctx)
 		prev = s.handover
 		if res != nil {
@@ -257,6 +258,9 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 		}
 		cfg.Logger.Info("live: following to the next live id", "from", id, "next", res.Next)
 		from, id = id, res.Next
+		if res.Summary != nil {
+			followFrom_ms = res.Summary.End_ms
+		}
 	}
 }
 
@@ -291,6 +295,10 @@ type liveSession struct {
 	// joinFrom_ms is the newest occurred_at of the bundle before this
 	// join (a re-join of a recorded live id); 0 for a new bundle.
 	joinFrom_ms int64
+	// followFrom_ms is, for a live id Join followed to (from), the newest
+	// occurred_at the previous live id's session had: what the REST state
+	// holds up to it predates this live id or was fed there (applyJoin).
+	followFrom_ms int64
 
 	// End detection (watchEnd), shared with the feed's reader: when the
 	// last location, stats or shot arrived (unix ns), whether an end
@@ -530,8 +538,13 @@ type restState struct {
 	details *decode.LiveStatsDetails
 	shots   *decode.LiveShots
 	// from_ms is the newest occurred_at the bundle had before this join
-	// (a re-join of a recorded live id); 0 for a new bundle.
+	// (a re-join of a recorded live id), or the previous live id's
+	// session had (a followed live id); 0 for a new bundle of a live id
+	// joined first.
 	from_ms int64
+	// followed: a live id Join followed to, whose box scores up to
+	// from_ms belong to the previous live id (applyJoin).
+	followed bool
 }
 
 // fetchState gets /stats with /stats/details, and /shots, for the data
@@ -1041,7 +1054,8 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 // applyJoin and the duplicate check.
 func (s *liveSession) armJoin(ctx context.Context) error {
 	st := s.fetchState(ctx)
-	st.from_ms = s.joinFrom_ms
+	st.from_ms = max(s.joinFrom_ms, s.followFrom_ms)
+	st.followed = s.followFrom_ms > 0
 	s.join = st
 	if s.rec == nil {
 		return nil
@@ -1068,9 +1082,9 @@ func (s *liveSession) armGap(ctx context.Context) {
 		// Dropped before any data message: the join's state is still to
 		// be applied; what it lacks is what happened since it was
 		// fetched, so fetch it again.
-		from := s.join.from_ms
+		from, followed := s.join.from_ms, s.join.followed
 		s.join = s.fetchState(ctx)
-		s.join.from_ms = from
+		s.join.from_ms, s.join.followed = from, followed
 		if s.rec != nil && (s.join.stats != nil || s.join.shots != nil) {
 			if err := s.rec.WriteGap(s.join.stats, s.join.shots); err != nil {
 				s.log.Warn("live: gap: not recorded", "err", err)
@@ -1143,15 +1157,21 @@ func (s *liveSession) fillGap(from, to int64) error {
 // shots table. It does for the join what fillGap does after a reconnect:
 //
 //   - the shots with from < occurred_at ≤ to, from being where an earlier
-//     join of the bundle stopped (none: every shot up to to); the feed
-//     delivers the later ones;
+//     join of the bundle stopped, or, for a live id Join followed to by
+//     PLAY_NEXT / DRILL_NEXT, the newest time the previous live id's
+//     session had (none: every shot up to to); the feed delivers the
+//     later ones. A followed live id thus gets none of the previous one's
+//     shots, even from an API whose REST state spans the whole event, and
+//     its start_ms is not before the previous one's end;
 //   - each player's box score, at occurred_at to with the REST version,
 //     unless a stats message as new was received. When /stats/details
 //     says some of its stats changed after to, the feed is behind the
 //     REST state (a replay, as a mock at speed 0 serves it, whose REST
 //     state is the end's) and will deliver those changes itself: only
 //     the stats last changed at or before to are fed, with version 0 so
-//     that any version the feed delivers replaces them.
+//     that any version the feed delivers replaces them. For a followed
+//     live id, the stats last changed at or before from (the previous
+//     live id's) are not fed either.
 //
 // Nothing is fed when the feed starts at or before where an earlier join
 // stopped (it replays what the bundle has). The messages have the wire
@@ -1208,7 +1228,9 @@ func (s *liveSession) applyJoin(to int64) error {
 			if last, ok := changed[p.ID]; ok {
 				var before map[string]float64
 				for k, v := range p.Stats {
-					if last[k] > to {
+					if last[k] > to || j.followed && last[k] <= j.from_ms {
+						// The feed delivers it, or the previous live id
+						// had it.
 						continue
 					}
 					if before == nil {

@@ -287,3 +287,64 @@ func tinyMessages(t *testing.T) (dir, path string, data []byte) {
 	}
 	return dir, path, data
 }
+
+// TestJoinFollowFeedsNoEarlierState: the live id a PLAY_NEXT leads to gets
+// none of the previous live id's shots and box scores from the REST state:
+// neither from the mock, which serves each live id its own, nor from an
+// API whose REST state for the second half holds the first half's (a
+// proxy answers it with the first live id's here). The second half's
+// bundle used to hold the first half's shots again, fed as
+// "stmotion_source":"rest_join", and its start_ms was a first-half time.
+func TestJoinFollowFeedsNoEarlierState(t *testing.T) {
+	for _, whole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("earlier state served %v", whole), func(t *testing.T) {
+			// Without HMAC: the proxy rewrites the path a request was
+			// signed for.
+			srv, _ := liveMock(t, tinyHalves(t), mock.Options{NoAuth: true})
+			u, _ := url.Parse(srv.URL())
+			proxy := httputil.NewSingleHostReverseProxy(u)
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for _, p := range []string{"/stats", "/stats/details", "/shots"} {
+					if whole && r.URL.Path == "/v1/data/live/"+tinyHalfID+p {
+						r.URL.Path = "/v1/data/live/" + mock.TinyLiveID + p
+					}
+				}
+				proxy.ServeHTTP(w, r)
+			}))
+			defer front.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir()})
+			if err != nil || len(res) != 2 || res[1].LiveID != tinyHalfID {
+				t.Fatalf("Join: %v, results %+v; want both halves", err, res)
+			}
+			const half_ms = mock.TinyStart_ms + 900 // the PLAY_NEXT
+			second := res[1]
+			var dec decode.Decoder
+			var m decode.Message
+			shots := 0
+			for _, l := range readLines(t, filepath.Join(second.Dir, decode.BundleMessages)) {
+				if dec.Decode(l, &m) != nil {
+					continue
+				}
+				if m.Kind == decode.KindShot {
+					shots++
+				}
+				if bytes.Contains(l, []byte(`"rest_join"`)) && m.OccurredAt_ms() <= half_ms {
+					t.Errorf("second half: the first half's state fed: %s", l)
+				}
+			}
+			if shots != 1 {
+				t.Errorf("second half: %d shot messages, want its one", shots)
+			}
+			if s := second.Summary; s == nil || s.Start_ms < half_ms {
+				t.Fatalf("second half: summary %+v, want it to start at the PLAY_NEXT (%d) or later", s, half_ms)
+			}
+			for _, b := range second.Summary.BoxScore {
+				if b.PlayerID == 101 {
+					t.Errorf("second half: box score of player 101, who had stats in the first half only: %+v", b)
+				}
+			}
+		})
+	}
+}
