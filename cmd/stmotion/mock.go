@@ -80,7 +80,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.Secret, "secret", mock.DefaultSecret, "API secret signatures are checked with")
 	fs.StringVar(&opts.UserToken, "user-token", "", "bearer token accepted by /v1/data/user/profile (default: any)")
 	dataTypes := fs.String("data-types", "STATS,SHOTS,LOCATIONS", "data types the credentials are granted (others get 403)")
-	inactive := fs.String("inactive", "", "comma-separated live ids to answer with 400 (no longer active)")
+	inactive := fs.String("inactive", "", "comma-separated live ids to answer with 400 (no longer active); matched in any case")
 	fs.StringVar(&opts.NotifyKey, "notify-key", "", "the {key} of PUT /mock/{key}/do/live/notify/start|end (default: any)")
 	fs.DurationVar(&opts.ConnectionTimeout, "conn-timeout", 120*time.Second, "close websocket connections idle this long (sent in the ack)")
 	fs.DurationVar(&opts.DropEvery, "drop-every", 0, "fault: drop each websocket connection this long after it opened")
@@ -114,7 +114,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
-	opts.DataTypes = splitList(*dataTypes)
+	opts.DataTypes = splitList(strings.ToUpper(*dataTypes))
 	if len(opts.DataTypes) == 0 {
 		return errors.New("mock: --data-types is empty: grant at least one of STATS, SHOTS, LOCATIONS")
 	}
@@ -177,11 +177,13 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 }
 
-// splitList splits a comma-separated flag value, dropping blanks.
+// splitList splits a comma-separated flag value, dropping blanks. It keeps
+// the items' case: live ids are lowercase UUIDs (upper-cased, no
+// --inactive id ever matched); --data-types is upper-cased by its caller.
 func splitList(s string) []string {
 	var out []string
 	for _, v := range strings.Split(s, ",") {
-		if v = strings.ToUpper(strings.TrimSpace(v)); v != "" {
+		if v = strings.TrimSpace(v); v != "" {
 			out = append(out, v)
 		}
 	}

@@ -203,3 +203,37 @@ func TestMockCommandBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// --inactive takes live ids as given (lowercase UUIDs; they match in any
+// case): upper-cased like --data-types, none ever matched. --data-types
+// is still taken in any case.
+func TestMockCommandInactive(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, inactive := range []string{mock.TinyLiveID, strings.ToUpper(mock.TinyLiveID)} {
+		line, stop := runMockCLI(t, "--bundle", dir, "--listen", "127.0.0.1:0", "--speed", "0", "--no-auth",
+			"--inactive", " "+inactive+" ,", "--data-types", "stats,shots,locations")
+		base, id, _, _ := parseFirstLine(t, line)
+		c, _ := live.NewClient(live.ClientConfig{BaseURL: base, Credentials: live.Credentials{Username: "any", Secret: "any"},
+			Retry: live.RetryPolicy{MaxAttempts: 1}})
+		if _, err := c.LiveInfo(context.Background(), id); err == nil || !strings.Contains(err.Error(), "no longer active") {
+			t.Errorf("--inactive %s: LiveInfo(%s) = %v, want the 400 no longer active", inactive, id, err)
+		}
+		if err := stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}
+	line, stop := runMockCLI(t, "--bundle", dir, "--listen", "127.0.0.1:0", "--speed", "0", "--no-auth", "--data-types", "stats")
+	defer stop()
+	base, id, _, _ := parseFirstLine(t, line)
+	c, _ := live.NewClient(live.ClientConfig{BaseURL: base, Credentials: live.Credentials{Username: "any", Secret: "any"},
+		Retry: live.RetryPolicy{MaxAttempts: 1}})
+	if _, err := c.Stats(context.Background(), id); err != nil {
+		t.Errorf("--data-types stats: Stats: %v, want granted", err)
+	}
+	if _, err := c.Shots(context.Background(), id); err == nil {
+		t.Errorf("--data-types stats: Shots granted, want 403")
+	}
+}

@@ -84,9 +84,10 @@ func method(w http.ResponseWriter, r *http.Request, m string) bool {
 
 func (s *Server) granted(t string) bool { return slices.Contains(s.opts.DataTypes, t) }
 
-// inactive reports a live id the mock answers with 400.
+// inactive reports a live id the mock answers with 400. Options.InactiveIDs
+// match in any case, as UUIDs compare.
 func (s *Server) inactive(id string) bool {
-	if slices.Contains(s.opts.InactiveIDs, id) {
+	if slices.ContainsFunc(s.opts.InactiveIDs, func(x string) bool { return strings.EqualFold(x, id) }) {
 		return true
 	}
 	if s.feedEnded() {

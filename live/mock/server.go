@@ -97,7 +97,8 @@ type Options struct {
 	// means all three. A request for another gets 403.
 	DataTypes []string
 	// InactiveIDs are live ids answered with 400 "The live id is no
-	// longer active" (besides the bundle's completed results).
+	// longer active" (besides the bundle's completed results), matched in
+	// any case.
 	InactiveIDs []string
 	// NotifyKey is the {key} of the notify simulation endpoints; empty
 	// accepts any key.
