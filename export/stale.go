@@ -77,6 +77,20 @@ func (d *OutDir) RemoveStaleTemps(now time.Time) (StaleTemps, error) {
 	return st, errors.Join(errs...)
 }
 
+// RemoveStaleTempsIn removes the stale temporary files (see
+// RemoveStaleTemps) of the tables and summary a Writer writes into dir
+// as one session's (no partitions), such as a live table part of a join
+// that was killed: only that directory, only this package's names.
+func RemoveStaleTempsIn(dir string, now time.Time) (StaleTemps, error) {
+	names := []string{SummaryFile}
+	for _, t := range Tables() {
+		for _, f := range []Format{FormatParquet, FormatArrow} {
+			names = append(names, filepath.Base(TablePath("", t, "", f, false)))
+		}
+	}
+	return removeStaleTemps(dir, func(name string) bool { return slices.Contains(names, name) }, now)
+}
+
 // removeStaleTemps removes the stale temporary files in dir (not below)
 // whose final name ours accepts. A directory that does not exist holds
 // none.

@@ -62,3 +62,32 @@ func TestRemoveStaleTemps(t *testing.T) {
 		t.Errorf("the live writer's commit: %v", err)
 	}
 }
+
+// RemoveStaleTempsIn removes, in one directory of one session's tables (a
+// live table part), the temporary files a killed writer left, of this
+// package's names only.
+func TestRemoveStaleTempsIn(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{".samples.parquet.tmp-123", ".players.parquet.tmp-9", "samples.parquet", ".hidden", "x.tmp-1", ".notes.txt.tmp-5", ".samples.parquet.tmp-"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := createAtomic(filepath.Join(dir, "events.parquet"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Abort() // a live writer: its file stays
+	st, err := RemoveStaleTempsIn(dir, time.Now().Add(2*StaleTempAgeNoLock))
+	if err != nil || st.Files != 2 {
+		t.Errorf("RemoveStaleTempsIn: %+v, %v; want 2 files removed", st, err)
+	}
+	for _, name := range []string{".samples.parquet.tmp-123", ".players.parquet.tmp-9"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s stayed", name)
+		}
+	}
+	if _, err := os.Stat(a.file.Name()); err != nil {
+		t.Errorf("the live writer's temporary file: %v", err)
+	}
+}

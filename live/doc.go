@@ -67,7 +67,10 @@
 // complete set of Parquet files) every DefaultPartInterval; the summary
 // tables are in the last part. Joining a live id again into the same Out continues its bundle:
 // messages.jsonl is appended to, and table parts and gap files are
-// numbered on after the highest already there. The new join's summary
+// numbered on after the highest already there; a line the earlier join
+// was killed in the middle of is ended first (Recorder: it stays, one bad
+// line, and the new lines are whole), and the temporary table files it
+// left in its parts are removed (export.RemoveStaleTempsIn). The new join's summary
 // covers what it received; it replaces the earlier one in summary.json
 // and, once written, the earlier parts' summary tables are emptied, so
 // the union of tables/part-*/ holds one summary (`stmotion analyze` of

@@ -83,7 +83,7 @@ func NewRecorder(dir string, opt RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("live: recorder: %w", err)
 	}
-	f, err := os.OpenFile(filepath.Join(dir, decode.BundleMessages), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := openLines(filepath.Join(dir, decode.BundleMessages))
 	if err != nil {
 		return nil, fmt.Errorf("live: recorder: %w", err)
 	}
@@ -145,7 +145,7 @@ func (r *Recorder) Duplicate(msg []byte) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.dupsW == nil && r.err == nil && !r.closed {
-		f, err := os.OpenFile(filepath.Join(r.dir, BundleDuplicates), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		f, err := openLines(filepath.Join(r.dir, BundleDuplicates))
 		if err != nil {
 			r.err = fmt.Errorf("live: recorder: %w", err)
 			return r.err
@@ -153,6 +153,36 @@ func (r *Recorder) Duplicate(msg []byte) error {
 		r.dups, r.dupsW = f, bufio.NewWriterSize(f, 16<<10)
 	}
 	return r.writeLine(r.dupsW, msg)
+}
+
+// openLines opens a JSON Lines file for appending, creating it. A file
+// that does not end with a newline was cut in the middle of a line (the
+// process was killed between two writes of its buffer): the line is ended
+// first, so that the next one does not merge into it. The partial line is
+// garbage either way (not a whole message); ended, it stays as it was
+// written, one bad line that `stmotion analyze` and `inspect` count
+// (quality.bad_lines) where the recording was cut, and the first line of
+// the re-join, the ack, is whole. Truncating it would lose nothing real
+// either, but the recorder never rewrites what is on disk: it only
+// appends. Before, the re-join's ack was appended to the fragment and
+// both were lost as one bad line.
+func openLines(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err = f.ReadAt(last, fi.Size()-1); err == nil && last[0] != '\n' {
+			_, err = f.Write([]byte{'\n'})
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func (r *Recorder) writeLine(w *bufio.Writer, msg []byte) error {

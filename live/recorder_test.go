@@ -115,3 +115,45 @@ func TestRecorderGapNumberingContinues(t *testing.T) {
 		}
 	}
 }
+
+// TestRecorderEndsCutLine: a recording cut mid-line by a crash (kill -9
+// between two writes of the buffer) has the line ended before a re-join
+// appends: the fragment stays one bad line of its own and the re-join's
+// first message, the ack, is whole. It used to be appended to the
+// fragment, and both were lost as one bad line.
+func TestRecorderEndsCutLine(t *testing.T) {
+	dir := t.TempDir()
+	const whole = `{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}`
+	const cut = `{"type":"location","data":{"o`
+	const ack = `{"data":{"socketSessionId":"1"},"action":"subscribe","type":"ack"}`
+	for _, name := range []string{decode.BundleMessages, live.BundleDuplicates} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(whole+"\n"+cut), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 { // the second re-join finds whole lines: nothing to end
+		r, err := live.NewRecorder(dir, live.RecorderOptions{FlushInterval: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Message([]byte(ack)); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Duplicate([]byte(ack)); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := whole + "\n" + cut + "\n" + ack + "\n" + ack + "\n"
+	for _, name := range []string{decode.BundleMessages, live.BundleDuplicates} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
+		}
+	}
+}

@@ -67,6 +67,15 @@ func newPartSink(dir, session string, every time.Duration, opts ...export.Option
 	if err != nil {
 		return nil, fmt.Errorf("live: table parts: %w", err)
 	}
+	// An earlier join killed mid-part left the temporary files of the
+	// tables it was writing there (hidden, so no reader takes them for
+	// tables): remove them. The part itself stays; the new join numbers
+	// on after it.
+	for k := 1; k <= n; k++ {
+		if _, err := export.RemoveStaleTempsIn(filepath.Join(dir, fmt.Sprintf("part-%05d", k)), time.Now()); err != nil {
+			return nil, fmt.Errorf("live: table parts: %w", err)
+		}
+	}
 	return &partSink{dir: dir, session: session, every: every, opts: opts, n: n, earlier: n}, nil
 }
 

@@ -55,7 +55,10 @@ one table). Joining the same live id again into the same --out continues
 its bundle: messages.jsonl is appended to, parts and gap files are
 numbered on, and the new join's summary (of what it received) replaces the
 earlier one, whose summary tables are then emptied; 'stmotion analyze' of
-the bundle gives the whole recording's.
+the bundle gives the whole recording's. After a crash (kill -9) the line
+the recording was cut in is ended first (it stays, one bad line for
+analyze; the re-join's lines are whole), and the hidden temporary table
+files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
