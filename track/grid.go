@@ -21,6 +21,7 @@ func (s *Session) startGrid() error {
 	// the default 250 ms held only one, and a jump next to a good sample
 	// had the good one dropped in its place.
 	s.window_ms = max(s.cfg.ReorderWindow_ms, (7*s.period_ms+1)/2)
+	s.setVetBounds()
 	var err error
 	est := 0.0
 	if s.autoNoise() {

@@ -109,33 +109,38 @@ type Session struct {
 	haveLocT bool
 	// Location times not yet trusted (vet): the samples held back, and
 	// the session's first accepted location time (trusted).
-	held       [2]heldSample
-	nHeld      int
-	locT0      int64
-	trusted    bool
-	midEvent   bool       // see MidEvent
-	intervals  []interval // for the rate estimate
-	rateFrames int        // frame instants the intervals span (rateLearnt)
-	noiseVals  []float64  // for the noise estimate
-	moveOn     float64    // still detector thresholds for the session's noise
-	moveOff    float64
-	period_ms  int64 // grid period; 0 until known
-	window_ms  int64 // the reorder window in force (see startGrid)
-	dt_s       float64
-	models     [3]*Model // by SensorKind
-	tickCap    int
-	tickMask   int64
-	lagTicks   int64
-	blockTicks int64
-	minLast    int64   // ≤ the newest sample of every non-empty raw ring (see blocked)
-	halfWin    int64   // still window half width, ticks
-	topWin     int64   // top speed window half width, ticks
-	nextTick   int64   // tick number to process next
-	emitNext   int64   // tick number to emit next
-	lastBack   int64   // newest tick at the last backward pass
-	idle       bool    // the last processed tick had no estimate at all
-	sprintT    float64 // SprintMin_s in grid periods
-	accelT     float64 // AccelMin_s in grid periods
+	held    [2]heldSample
+	nHeld   int
+	locT0   int64 // math.MaxInt64 until trusted
+	trusted bool
+	// location's test for samples that need vet, kept up to date by
+	// setVetBounds: vet every sample below vetBelow_ms, or more than
+	// jump_ms (TimeJump_ms) ahead of maxT.
+	vetBelow_ms int64
+	jump_ms     int64
+	midEvent    bool       // see MidEvent
+	intervals   []interval // for the rate estimate
+	rateFrames  int        // frame instants the intervals span (rateLearnt)
+	noiseVals   []float64  // for the noise estimate
+	moveOn      float64    // still detector thresholds for the session's noise
+	moveOff     float64
+	period_ms   int64 // grid period; 0 until known
+	window_ms   int64 // the reorder window in force (see startGrid)
+	dt_s        float64
+	models      [3]*Model // by SensorKind
+	tickCap     int
+	tickMask    int64
+	lagTicks    int64
+	blockTicks  int64
+	minLast     int64   // ≤ the newest sample of every non-empty raw ring (see blocked)
+	halfWin     int64   // still window half width, ticks
+	topWin      int64   // top speed window half width, ticks
+	nextTick    int64   // tick number to process next
+	emitNext    int64   // tick number to emit next
+	lastBack    int64   // newest tick at the last backward pass
+	idle        bool    // the last processed tick had no estimate at all
+	sprintT     float64 // SprintMin_s in grid periods
+	accelT      float64 // AccelMin_s in grid periods
 
 	// Period and clock of the ticks in the tick ring (set when a tick's
 	// rows are emitted, read when its figures are accumulated).
@@ -186,7 +191,9 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		roster:  make(map[int64]rosterEntry),
 		unknown: make(map[int64]struct{}),
 		rows:    make([]Sample, 0, cfg.BatchRows+64),
+		locT0:   math.MaxInt64,
 	}
+	s.setVetBounds()
 	if s.court == nil {
 		s.court = court.SensorFrame()
 	}
@@ -340,22 +347,40 @@ func (s *Session) location(l *decode.Location) error {
 	}
 	x, y, z := s.court.ToCourt(float64(l.X_mm), float64(l.Y_mm), float64(l.Z_mm))
 	ball := l.Sensor == decode.SensorBall
-	if s.nHeld > 0 || !s.trusted || t > s.maxT+s.TimeJump_ms() || t < s.locT0-s.TimeJump_ms() {
+	if t < s.vetBelow_ms || t-s.maxT > s.jump_ms {
 		return s.vet(ball, l.ID, t, x, y, z)
 	}
 	return s.accept(ball, l.ID, t, x, y, z)
 }
 
-// accept takes a location sample (court frame) whose time is trusted (see
-// vet) into its sensor's raw ring.
-func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
+// setVetBounds sets location's test for the samples that need vet: all
+// of them while one is held or before the first is trusted; otherwise
+// those more than TimeJump_ms before the first location time or ahead of
+// the newest.
+func (s *Session) setVetBounds() {
+	s.jump_ms = s.TimeJump_ms()
+	s.vetBelow_ms = math.MaxInt64
+	if s.nHeld == 0 && s.trusted {
+		s.vetBelow_ms = s.locT0 - s.jump_ms
+	}
+}
+
+// trust records t, a location time accept takes that is before every
+// other (the first, at the latest): the session's first location time.
+func (s *Session) trust(t int64) {
 	if !s.trusted {
 		s.midEvent = s.meta.EventStart_ms > 0 && t-s.meta.EventStart_ms > MidEventSlack_ms
 	}
-	if !s.trusted || t < s.locT0 {
-		s.locT0 = t
+	s.locT0, s.trusted = t, true
+	s.setVetBounds()
+}
+
+// accept takes a location sample (court frame) whose time is trusted (see
+// vet) into its sensor's raw ring.
+func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
+	if t < s.locT0 {
+		s.trust(t)
 	}
-	s.trusted = true
 	if t > s.lastT || t < s.firstT || !s.haveT {
 		s.seen(t)
 	}
@@ -442,6 +467,7 @@ type heldSample struct {
 // What this cannot tell: a sensor whose clock is off for good confirms
 // its own times, as a feed that moved on would.
 func (s *Session) vet(ball bool, id, t int64, x, y, z float64) error {
+	defer s.setVetBounds()
 	jump := s.TimeJump_ms()
 	if s.trusted && t >= s.locT0-jump && t <= s.maxT+jump {
 		// A plain sample: the others go on.
@@ -498,6 +524,7 @@ func (s *Session) refute() {
 // sample is taken when the session has no other location time to
 // contradict it; otherwise they are bad times.
 func (s *Session) settleHeld() error {
+	defer s.setVetBounds()
 	if s.nHeld == 1 && !s.trusted {
 		h := s.held[0]
 		s.nHeld = 0
