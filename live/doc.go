@@ -15,7 +15,9 @@
 // miss every value set before it (see applyJoin). Any
 // drop gets a new one-time token and a reconnect with exponential backoff
 // and jitter (DefaultMinBackoff, DefaultMaxBackoff); after it /stats and
-// /shots recover the stats and shots the gap missed, and messages
+// /shots recover the stats and shots the gap missed (from the last data
+// message before the drop to the first one after it: not a marker, which
+// a server resends on connect with the time it happened), and messages
 // received twice are dropped (see dedup in session_dedup.go) so nothing
 // counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id; the old feed is read on until the new one is up, and

@@ -314,6 +314,9 @@ type liveSession struct {
 	gapFrom  int64
 	gapArmed bool
 	synth    []byte
+	// lastDataT_ms is the newest occurred_at of a location, stats or
+	// shot message received (markers excluded): where the feed stood.
+	lastDataT_ms int64
 }
 
 func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
@@ -420,6 +423,10 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// The feed gave no data message to place the join's state
 		// before (it ended, or was cancelled, first): feed it now.
 		ferr = s.applyJoin(math.MaxInt64)
+	}
+	if s.gapArmed && ferr == nil {
+		// Likewise for the REST state of the last reconnect.
+		ferr = s.fillGap(s.gapFrom, math.MaxInt64)
 	}
 	sum, cerr := s.eng.Close()
 	if s.ovl != nil && ferr == nil && ctx.Err() == nil {
@@ -978,7 +985,7 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 		return nil
 	}
 	t := m.OccurredAt_ms()
-	if t > 0 && s.join != nil && (m.Kind == decode.KindLocation || m.Kind == decode.KindStats || m.Kind == decode.KindShot) {
+	if t > 0 && s.join != nil && isData(m.Kind) {
 		// The first data message: the feed starts here, and the REST
 		// state of the join holds what came before. (Markers do not
 		// say: a server may resend the period's markers on connect.)
@@ -990,10 +997,15 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 			return err
 		}
 	}
-	if t > 0 && s.gapArmed {
-		// The first timestamped message after a reconnect: what the
-		// REST state has between the last message before the drop and
-		// here was missed.
+	if t > 0 && s.gapArmed && isData(m.Kind) {
+		// The first new data message after a reconnect: the feed
+		// resumed here, and what the REST state has between the last
+		// data message before the drop and here was missed. Not a
+		// marker: a server resends the period's markers on connect,
+		// and one that is new to the session (the clock paused during
+		// the outage) tells when that happened, not where the feed
+		// resumed; a marker that is new on the wire says no more, as
+		// the data after it follows at once.
 		if err := s.fillGap(s.gapFrom, t); err != nil {
 			return err
 		}
@@ -1017,6 +1029,7 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 	switch m.Kind {
 	case decode.KindLocation, decode.KindStats, decode.KindShot:
 		s.lastData_ns.Store(now.UnixNano())
+		s.lastDataT_ms = max(s.lastDataT_ms, t)
 	case decode.KindMarker:
 		if m.Marker.Type == decode.MarkerPlayEnd || m.Marker.Type == decode.MarkerPracticeEnd {
 			s.endSeen.Store(true)
@@ -1044,6 +1057,13 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 		s.ovl.NoteInput(now)
 	}
 	return s.eng.FeedLine(m, data)
+}
+
+// isData reports whether messages of kind k are the event's data
+// (location, stats, shot), whose occurred_at says where the feed stands,
+// unlike a marker's.
+func isData(k decode.Kind) bool {
+	return k == decode.KindLocation || k == decode.KindStats || k == decode.KindShot
 }
 
 // armJoin fetches the event's REST state once the first connection is
@@ -1112,7 +1132,20 @@ func (s *liveSession) armGap(ctx context.Context) {
 			s.log.Warn("live: gap: not recorded", "err", err)
 		}
 	}
-	s.gapStats, s.gapShots, s.gapFrom, s.gapArmed = stats, shots, s.lastT_ms, true
+	s.setGap(stats, shots)
+}
+
+// setGap leaves the REST state fetched after a reconnect for fillGap.
+// The gap starts at the newest data message received (not at a marker,
+// which may be one resent on connect, or one of the outage); when the
+// previous reconnect's gap is still open (the connection dropped again
+// before any new data message), it starts where that one did, and the
+// newer REST state replaces the older.
+func (s *liveSession) setGap(stats *decode.LiveStats, shots *decode.LiveShots) {
+	if !s.gapArmed {
+		s.gapFrom = s.lastDataT_ms
+	}
+	s.gapStats, s.gapShots, s.gapArmed = stats, shots, true
 }
 
 // fillGap feeds the shots the REST state has with from < occurred_at ≤ to
@@ -1120,9 +1153,12 @@ func (s *liveSession) armGap(ctx context.Context) {
 // is newer (by version) than the newest stats message received, a stats
 // message with those values at occurred_at to. Nothing is filled when the
 // feed resumed at or before where it stopped (it replays; the replay's
-// duplicates are dropped instead). Synthesised messages have the wire
-// shape plus "stmotion_source":"rest_gap" and are recorded like received
-// ones, so the bundle re-analyses to the same result.
+// duplicates are dropped instead). to is math.MaxInt64 when the feed
+// ended (or moved on to the next live id) before a new data message:
+// then every later shot is fed, and the box scores at the newest time
+// received. Synthesised messages have the wire shape plus
+// "stmotion_source":"rest_gap" and are recorded like received ones, so
+// the bundle re-analyses to the same result.
 func (s *liveSession) fillGap(from, to int64) error {
 	s.gapArmed = false
 	stats, shots := s.gapStats, s.gapShots
@@ -1136,6 +1172,9 @@ func (s *liveSession) fillGap(from, to int64) error {
 	}
 	if stats == nil {
 		return nil
+	}
+	if to == math.MaxInt64 {
+		to = s.lastT_ms
 	}
 	for _, t := range stats.Teams {
 		for _, p := range t.PlayerStats {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,73 @@ func TestFillGap(t *testing.T) {
 	if synth != 2 || len(lines) != 7 {
 		t.Errorf("%d lines with %d synthesised; want 7 with 2:\n%s", len(lines), synth, data)
 	}
+}
+
+// TestFillGapAfterResentMarkers: a server resends the period's markers
+// on connect, and those the session has not seen (the clock paused and
+// went live again during the outage) come before the data, with the
+// times they happened at. The gap runs from the last data message before
+// the drop (not a marker after it) to the first data message after the
+// reconnect (not a marker): every shot in it is fed, and the box scores
+// at the time the feed resumed. A connection dropped again before any
+// data keeps the gap's start.
+func TestFillGapAfterResentMarkers(t *testing.T) {
+	s, dir, feed := newHandleSession(t)
+	feed(`{"type":"marker","data":{"occurred_at":900,"type":"LIVE"}}`)
+	feed(`{"type":"location","data":{"occurred_at":1000,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
+	feed(`{"type":"marker","data":{"occurred_at":1100,"type":"FOUL"}}`) // live, just before the drop
+	shot := func(t_ms int64) decode.ShotRecord {
+		return decode.ShotRecord{OccurredAt_ms: t_ms, IsMake: true, Zone: 3, HoopPlayerX_mm: 10, HoopPlayerY_mm: 20, Status: "RECORDED"}
+	}
+	stats := &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
+		{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 6}},
+	}}}}
+	shots := &decode.LiveShots{Teams: []decode.TeamPlayerShots{{ID: 1, PlayerShots: []decode.PlayerShots{
+		{ID: 7, Shots: []decode.ShotRecord{shot(1050), shot(2200), shot(2800), shot(3500)}},
+	}}}}
+	s.setGap(nil, nil)
+	// The first reconnect's feed resends the markers and drops again.
+	feed(`{"type":"marker","data":{"occurred_at":900,"type":"LIVE"}}`)
+	feed(`{"type":"marker","data":{"occurred_at":2000,"type":"PAUSED"}}`)
+	s.setGap(stats, shots)
+	feed(`{"type":"marker","data":{"occurred_at":900,"type":"LIVE"}}`)
+	feed(`{"type":"marker","data":{"occurred_at":2000,"type":"PAUSED"}}`)
+	feed(`{"type":"marker","data":{"occurred_at":2500,"type":"LIVE"}}`)
+	if s.res.GapFilled != 0 {
+		t.Fatalf("gap filled %d messages at a marker, want none before the first data message", s.res.GapFilled)
+	}
+	feed(`{"type":"location","data":{"occurred_at":3000,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
+	if s.res.GapFilled != 4 {
+		t.Errorf("gap filled %d messages, want 4 (the shots at 1050, 2200 and 2800, player 7's box score)", s.res.GapFilled)
+	}
+	s.rec.Flush()
+	var dec decode.Decoder
+	var m decode.Message
+	for _, l := range bytes.Split(bytes.TrimSpace(mustRead(t, filepath.Join(dir, decode.BundleMessages))), []byte("\n")) {
+		if bytes.Contains(l, []byte(`"stmotion_source":"rest_gap"`)) && dec.Decode(l, &m) == nil && m.Kind == decode.KindStats && m.Stats.OccurredAt_ms != 3000 {
+			t.Errorf("gap box score at %d, want 3000 (where the feed resumed): %s", m.Stats.OccurredAt_ms, l)
+		}
+	}
+
+	// A feed that ends (or moves on) before a data message: everything
+	// after the gap's start is fed when the session ends.
+	s.setGap(nil, shots)
+	feed(`{"type":"marker","data":{"occurred_at":3600,"type":"PLAY_END"}}`)
+	if err := s.fillGap(s.gapFrom, math.MaxInt64); err != nil {
+		t.Fatal(err)
+	}
+	if s.res.GapFilled != 5 {
+		t.Errorf("gap filled %d messages after a feed that ended, want 5 (and the shot at 3500)", s.res.GapFilled)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 var testNow = time.Unix(1700000000, 0)
