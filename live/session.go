@@ -32,7 +32,10 @@ import (
 // Reconnect backoff defaults: before reconnect attempt n (1-based) the
 // session waits a uniform random time in [d/2, d], d = min(MaxBackoff,
 // MinBackoff·2^(n-1)). The attempt count restarts once a connection has
-// been acknowledged.
+// stayed up for MaxBackoff (5 s by default) after its ack, not at the
+// ack: a server that drops every connection right after opening it gets
+// ever longer waits, up to MaxBackoff, not a reconnect (a subscribe, a
+// dial, /stats and /shots) every MinBackoff.
 const (
 	DefaultMinBackoff = 100 * time.Millisecond
 	DefaultMaxBackoff = 5 * time.Second
@@ -94,7 +97,9 @@ type SessionConfig struct {
 	// NoTables turns the table output off (the bundle is still written).
 	NoTables bool
 	// MinBackoff and MaxBackoff bound the reconnect backoff, and the
-	// backoff between a live id's first requests (see StartupRetry).
+	// backoff between a live id's first requests (see StartupRetry). A
+	// connection that stays up for MaxBackoff starts the backoff over
+	// (see DefaultMaxBackoff).
 	MinBackoff, MaxBackoff time.Duration
 	// StartupRetry is how long a live id's first requests (GET its live
 	// information, subscribe) are retried, on top of the client's own
@@ -133,6 +138,13 @@ type SessionConfig struct {
 	// the bundle as the API's would be. Nil: such a session stays in the
 	// sensor frame.
 	Court []byte
+
+	// sleep, when set, replaces the backoff's waits (tests: it records
+	// them and returns at once, so that no test waits on the clock).
+	sleep func(ctx context.Context, d time.Duration) bool
+	// now, when set, is the clock that says how long a connection stayed
+	// up (tests).
+	now func() time.Time
 }
 
 // SessionResult is what one live id of a Join gave.
@@ -490,7 +502,7 @@ func startup[T any](ctx context.Context, s *liveSession, what string, f func() (
 			return v, fmt.Errorf("%w (still failing after retrying %s for %s)", err, what, budget)
 		}
 		s.log.Warn("live: "+what+" failed; retrying", "attempt", n, "wait", wait, "err", err)
-		if !sleepCtx(ctx, wait) {
+		if !s.sleep(ctx, wait) {
 			return v, fmt.Errorf("%w (gave up waiting to retry: %w)", err, ctx.Err())
 		}
 	}
@@ -670,6 +682,21 @@ func DefaultWSURL(apiURL string) string {
 	return scheme + "://" + u.Host + "/"
 }
 
+// sleep waits d, or until ctx is done (false).
+func (s *liveSession) sleep(ctx context.Context, d time.Duration) bool {
+	if s.cfg.sleep != nil {
+		return s.cfg.sleep(ctx, d)
+	}
+	return sleepCtx(ctx, d)
+}
+
+func (s *liveSession) now() time.Time {
+	if s.cfg.now != nil {
+		return s.cfg.now()
+	}
+	return time.Now()
+}
+
 // backoff is the wait before reconnect attempt n (1-based).
 func (s *liveSession) backoff(n int) time.Duration {
 	return jitteredBackoff(s.cfg.MinBackoff, s.cfg.MaxBackoff, n)
@@ -700,7 +727,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			case err != nil:
 				attempt++
 				s.log.Warn("live: subscribe failed; retrying", "attempt", attempt, "err", err)
-				if !sleepCtx(ctx, s.backoff(attempt)) {
+				if !s.sleep(ctx, s.backoff(attempt)) {
 					return nil
 				}
 				continue
@@ -724,12 +751,12 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 			attempt++
 			s.log.Warn("live: websocket connect failed; retrying with a new token", "attempt", attempt, "err", err)
-			if !sleepCtx(ctx, s.backoff(attempt)) {
+			if !s.sleep(ctx, s.backoff(attempt)) {
 				return nil
 			}
 			continue
 		}
-		attempt = 0
+		upSince := s.now()
 		if !first {
 			gap := time.Since(lost)
 			s.res.Offline += gap
@@ -829,9 +856,12 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		case !errors.As(err, &fe):
 			return err // the engine or the recorder failed
 		}
+		if s.now().Sub(upSince) >= s.cfg.MaxBackoff {
+			attempt = 0 // it stayed up a while: start the backoff over
+		}
 		s.log.Warn("live: websocket lost; reconnecting", "err", err)
 		attempt++
-		if !sleepCtx(ctx, s.backoff(attempt)) {
+		if !s.sleep(ctx, s.backoff(attempt)) {
 			return nil
 		}
 	}
