@@ -22,12 +22,25 @@
 // counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id; the old feed is read on until the new one is up, and
 // what it delivers meanwhile goes to the new live id (see handoff), so
-// the handover loses nothing. The session ends when the server closes the feed
-// normally, or when the live id is no longer active: a server may keep
-// the socket open after PLAY_END / PRACTICE_END, so once the feed has
-// been quiet for SessionConfig.EndCheck after such a marker (8 times as
-// long without one) Join asks the live information, and ends on its 400
-// "no longer active". Cancelling the context flushes everything.
+// the handover loses nothing. The session ends when the live id is no
+// longer active. A normal close of the feed (1000) is confirmed first:
+// Join asks the live information, and ends on its 400 "no longer
+// active", or, while it still calls the live id active, when the feed's
+// last word was PLAY_END / PRACTICE_END, or when the close comes again
+// on the reconnection after such a close with nothing new (a server whose
+// feed is over, as `stmotion mock` without EndOpen); otherwise (a proxy
+// closing mid-game) it reconnects. A 404 while reconnecting is not an
+// end either: the live information is asked (400: the end), and the
+// subscribe retried; a live id the API answers 404 for
+// SessionConfig.StartupRetry (2 minutes) is given up, a *GaveUpError, as
+// are credentials refused mid-game. Other failures to reconnect are
+// retried without end (stmotion_live_connected and
+// stmotion_live_lag_seconds show the outage). A server may keep the socket open after
+// PLAY_END / PRACTICE_END, so once the feed has been quiet for
+// SessionConfig.EndCheck after such a marker (8 times as long without
+// one) Join asks the live information, and ends on its 400. Each
+// SessionResult says how its live id ended (End). Cancelling the context
+// flushes everything.
 //
 // Nothing is lost: a Recorder writes every message verbatim to the
 // session bundle's messages.jsonl (flushed every DefaultFlushInterval),

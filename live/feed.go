@@ -25,7 +25,8 @@ var (
 	// ErrNoAck: the first message of the feed was not the subscription ack.
 	ErrNoAck = errors.New("live: feed did not acknowledge the subscription")
 	// ErrFeedClosed: the server closed the feed normally (close code 1000),
-	// e.g. at the end of the event. It is not a reason to reconnect.
+	// e.g. at the end of the event, but a proxy may too: Join asks the
+	// live information before it takes it for the end.
 	ErrFeedClosed = errors.New("live: feed closed by the server")
 	// ErrMessageTooLarge: a message longer than the feed's read limit.
 	ErrMessageTooLarge = errors.New("live: feed message too large")

@@ -2,6 +2,8 @@ package live
 
 import (
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -16,9 +18,11 @@ import (
 //	stmotion_live_decode_errors_total          messages that did not decode (recorded, counted, skipped)
 //	stmotion_live_duplicates_total             messages dropped as already seen (after reconnects)
 //	stmotion_live_gap_filled_total{kind}       stats/shot messages recovered from REST after a reconnect
-//	stmotion_live_reconnects_total             websocket reconnects
+//	stmotion_live_reconnects_total             websocket reconnects that succeeded (acknowledged)
+//	stmotion_live_connect_failures_total       attempts to reconnect that failed (subscribe or dial)
+//	stmotion_live_connected                    1 while a websocket is acknowledged and read, else 0
 //	stmotion_live_reconnect_seconds           from losing the websocket to the next ack
-//	stmotion_live_lag_seconds                  wall clock minus occurred_at of the newest message
+//	stmotion_live_lag_seconds                  wall clock minus occurred_at of the newest message, at each scrape
 //	stmotion_overlay_clients                   connected /overlay websocket clients
 //	stmotion_overlay_frames_total              frames broadcast
 //	stmotion_overlay_dropped_frames_total      frames a slow client lost (oldest first)
@@ -33,14 +37,23 @@ type Metrics struct {
 	Duplicates    prometheus.Counter
 	GapFilled     *prometheus.CounterVec
 	Reconnects    prometheus.Counter
+	ConnectFails  prometheus.Counter
+	Connected     prometheus.Gauge
 	ReconnectTime prometheus.Histogram
-	Lag           prometheus.Gauge
+	// Lag is computed at each scrape from the newest occurred_at
+	// received (NoteNewest), so that it grows while nothing arrives (an
+	// outage) instead of standing at its last value; 0 before the first
+	// message.
+	Lag           prometheus.GaugeFunc
 	Clients       prometheus.Gauge
 	Frames        prometheus.Counter
 	DroppedFrames prometheus.Counter
 	Latency       prometheus.Histogram
 	NATSPublished prometheus.Counter
 	NATSDropped   prometheus.Counter
+
+	newest_ms atomic.Int64     // newest occurred_at received, epoch ms
+	now       func() time.Time // the clock of Lag (tests set it)
 }
 
 // NewMetrics registers the metrics on a new registry (with the Go runtime
@@ -61,16 +74,20 @@ func NewMetrics() *Metrics {
 			Name: "stmotion_live_gap_filled_total", Help: "Stats and shot messages recovered from the REST API after a reconnect.",
 		}, []string{"kind"}),
 		Reconnects: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "stmotion_live_reconnects_total", Help: "Websocket reconnects (each with a new one-time token).",
+			Name: "stmotion_live_reconnects_total", Help: "Websocket reconnects that succeeded (acknowledged; each with a new one-time token).",
+		}),
+		ConnectFails: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_live_connect_failures_total", Help: "Attempts to reconnect the websocket that failed (the subscribe or the dial); they go on with backoff.",
+		}),
+		Connected: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "stmotion_live_connected", Help: "1 while a websocket is acknowledged and read, 0 while connecting, reconnecting or between live ids.",
 		}),
 		ReconnectTime: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "stmotion_live_reconnect_seconds",
 			Help:    "Time from losing the websocket to the ack of the next connection.",
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30},
 		}),
-		Lag: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received.",
-		}),
+
 		Clients: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "stmotion_overlay_clients", Help: "Connected /overlay websocket clients.",
 		}),
@@ -92,16 +109,44 @@ func NewMetrics() *Metrics {
 			Name: "stmotion_nats_dropped_messages_total", Help: "Frames and events the NATS client refused (its reconnect buffer was full, or it was closed).",
 		}),
 	}
+	m.Lag = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received, at the scrape: it grows during an outage (0 before the first message).",
+	}, m.lag_s)
 	for _, k := range []string{"location", "stats", "shot", "marker", "ack", "pong"} {
 		m.MessagesIn.WithLabelValues(k) // present (at 0) before the first message
 	}
 	for _, k := range []string{"stats", "shot"} {
 		m.GapFilled.WithLabelValues(k)
 	}
-	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ReconnectTime, m.Lag,
+	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ConnectFails, m.Connected, m.ReconnectTime, m.Lag,
 		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.NATSPublished, m.NATSDropped,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
+}
+
+// NoteNewest takes the occurred_at (epoch ms) of a message received: Lag
+// is measured from the newest so far. A message older than that (a
+// replay, a late marker) changes nothing.
+func (m *Metrics) NoteNewest(t_ms int64) {
+	for {
+		old := m.newest_ms.Load()
+		if t_ms <= old || m.newest_ms.CompareAndSwap(old, t_ms) {
+			return
+		}
+	}
+}
+
+// lag_s is Lag's value: now minus the newest occurred_at, in seconds.
+func (m *Metrics) lag_s() float64 {
+	t_ms := m.newest_ms.Load()
+	if t_ms == 0 {
+		return 0
+	}
+	now := time.Now
+	if m.now != nil {
+		now = m.now
+	}
+	return float64(now().UnixMilli()-t_ms) / 1000
 }
 
 // Handler serves the metrics in the Prometheus text format.

@@ -119,7 +119,8 @@ type SessionConfig struct {
 	// EndCheck after a PLAY_END or PRACTICE_END marker, or for 8·EndCheck
 	// without one, the live information is asked whether the live id is
 	// still active, and again after each such quiet interval; a 400 "no
-	// longer active" (or a 404) ends the session as a normal close would.
+	// longer active" ends the session (a 404 is asked again after the
+	// next interval).
 	// Zero means DefaultEndCheck; negative, never ask.
 	EndCheck time.Duration
 	// MaxFollow bounds how many next live ids are followed (0: 100).
@@ -166,10 +167,19 @@ type SessionResult struct {
 	// this live id's feed was up: lost, not recorded.
 	HandoverLost int64
 	Reconnects   int64
+	// ConnectFailures counts the attempts to reconnect that failed (the
+	// subscribe or the dial), each retried after the backoff.
+	ConnectFailures int64
 	// Offline is the total time between losing a connection and the ack
-	// of the next one; OfflineMax the longest such gap.
+	// of the next one (or the end of the session, when it ended while
+	// reconnecting); OfflineMax the longest such gap.
 	Offline, OfflineMax time.Duration
-	Next                string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
+	// End says in words how the live id ended ("" when it failed): the
+	// API said it is no longer active, the server closed the feed (and
+	// what confirmed it), a next live id was followed, or Join was
+	// cancelled.
+	End  string
+	Next string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
 	// NATSPublished and NATSDropped are SessionConfig.NATS's Sent and
 	// Dropped as this live id ended: totals of the publisher (over every
 	// live id of the Join so far), 0 without NATS.
@@ -177,12 +187,14 @@ type SessionResult struct {
 	nats                       bool // SessionConfig.NATS was set: String reports the counts
 }
 
-// Join joins a live event and stays joined until the feed ends (the
-// server closes it normally or the live id becomes inactive: see
-// SessionConfig.EndCheck), ctx is
-// cancelled (Ctrl-C: everything is flushed and Join returns the results
-// with a nil error), or an error that reconnecting cannot fix (the live id
-// is unknown, the credentials are refused). It follows PLAY_NEXT /
+// Join joins a live event and stays joined until the live id ends (the
+// API says it is no longer active, or a normal close of the feed is
+// confirmed: see feedLoop and SessionConfig.EndCheck), ctx is cancelled
+// (Ctrl-C: everything is flushed and Join returns the results with a nil
+// error, or the context's while a followed live id's first requests were
+// being made), or an error that reconnecting cannot fix: at the join (the
+// live id is unknown, the credentials are refused) an *APIError, later a
+// *GaveUpError (ErrGaveUp), with the result of what was recorded. It follows PLAY_NEXT /
 // DRILL_NEXT markers to the next live id, one SessionResult each (given
 // to OnResult as each live id ends, when set, instead of returned).
 //
@@ -276,6 +288,28 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}
 }
 
+// ErrGaveUp is what a *GaveUpError unwraps to: Join stopped a live id it
+// had joined before its event was over.
+var ErrGaveUp = errors.New("live: gave up before the event ended")
+
+// GaveUpError is a live id Join joined but stopped before its event
+// ended: the credentials were refused when subscribing again, the API
+// answered 404 for it for SessionConfig.StartupRetry, or, followed from
+// a PLAY_NEXT / DRILL_NEXT, it never answered. What was received is
+// recorded and its SessionResult given; `stmotion live` exits with
+// status 3 (not 0, as for an event that is over, nor 1, as for a join
+// that failed).
+type GaveUpError struct {
+	LiveID string
+	Err    error
+}
+
+func (e *GaveUpError) Error() string {
+	return fmt.Sprintf("live: gave up live id %s before its event ended: %v", e.LiveID, e.Err)
+}
+
+func (e *GaveUpError) Unwrap() []error { return []error{ErrGaveUp, e.Err} }
+
 // liveSession is one live id of a Join.
 type liveSession struct {
 	cfg    *SessionConfig
@@ -312,6 +346,13 @@ type liveSession struct {
 	// holds up to it predates this live id or was fed there (applyJoin).
 	followFrom_ms int64
 
+	// fresh counts the messages of the current connection that were new
+	// (not duplicates, acks or pongs): see closedNormally.
+	fresh int
+	// endMarkerT_ms is the occurred_at of the newest PLAY_END /
+	// PRACTICE_END received.
+	endMarkerT_ms int64
+
 	// End detection (watchEnd), shared with the feed's reader: when the
 	// last location, stats or shot arrived (unix ns), whether an end
 	// marker was received, and whether the API said the live id ended.
@@ -341,7 +382,8 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	c := s.cfg.Client
 	s.res.LiveID = s.liveID
 	s.types = s.cfg.DataTypes
-	s.cfg.Health.set(func(h *Health) { h.liveID, h.connected = s.liveID, false })
+	s.cfg.Health.set(func(h *Health) { h.liveID = s.liveID })
+	s.setConnected(false)
 
 	info, err := startup(ctx, s, "live information", func() (*decode.LiveInfo, error) { return c.LiveInfo(ctx, s.liveID) })
 	if err != nil {
@@ -439,6 +481,14 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	if s.gapArmed && ferr == nil {
 		// Likewise for the REST state of the last reconnect.
 		ferr = s.fillGap(s.gapFrom, math.MaxInt64)
+	}
+	if s.res.End == "" && ferr == nil {
+		switch {
+		case ctx.Err() != nil:
+			s.res.End = "interrupted (Ctrl-C)"
+		case s.res.Next != "":
+			s.res.End = "its feed named the next live id " + s.res.Next
+		}
 	}
 	sum, cerr := s.eng.Close()
 	if s.ovl != nil && ferr == nil && ctx.Err() == nil {
@@ -703,13 +753,34 @@ func (s *liveSession) backoff(n int) time.Duration {
 }
 
 // feedLoop connects, reads until the feed ends, and reconnects after
-// failures. It returns nil when the feed ended normally, ctx was
-// cancelled, or a next live id was announced.
+// failures. It returns nil when the feed ended (see closedNormally), ctx
+// was cancelled, or a next live id was announced, with s.res.End saying
+// which; a *GaveUpError when the live id went unknown to the API (404)
+// or the credentials were refused mid-game; the recorder's or the
+// engine's error.
 func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 	var buf []byte
 	attempt := 0
 	first := true
-	var lost time.Time
+	// The outage: since when the session is offline (reconnecting), and
+	// since when the API answers 404 for the live id (zero: it does not).
+	var lost, unknownSince time.Time
+	offline := false
+	closedActive := false // the last connection was closed normally while the live id was active
+	defer func() {
+		if offline { // still reconnecting as the session ends
+			s.noteOffline(time.Since(lost))
+		}
+	}()
+	retry := func(what string, err error) bool {
+		attempt++
+		s.res.ConnectFailures++
+		if m := s.cfg.Metrics; m != nil {
+			m.ConnectFails.Inc()
+		}
+		s.log.Warn("live: "+what+" failed; retrying", "attempt", attempt, "err", err)
+		return s.sleep(ctx, s.backoff(attempt))
+	}
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -719,19 +790,43 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			switch {
 			case ctx.Err() != nil:
 				return nil
-			case errors.Is(err, ErrInactive), errors.Is(err, ErrNotFound):
+			case errors.Is(err, ErrInactive):
 				s.log.Info("live: live id no longer active; session finished", "err", err)
+				s.res.End = "the API says the live id is no longer active"
 				return nil
 			case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden):
-				return err
+				return &GaveUpError{LiveID: s.liveID, Err: err}
+			case errors.Is(err, ErrNotFound):
+				// A 404 for a live id that served its feed: a glitch, or
+				// the live id gone. The live information says which.
+				if unknownSince.IsZero() {
+					unknownSince = s.now()
+				}
+				inactive, aerr := s.askActive(ctx)
+				switch {
+				case ctx.Err() != nil:
+					return nil
+				case inactive:
+					s.log.Info("live: subscribe answered 404 and the live information says the live id is no longer active; session finished", "err", err)
+					s.res.End = "the API says the live id is no longer active"
+					return nil
+				case s.cfg.StartupRetry >= 0 && s.now().Sub(unknownSince) >= s.cfg.StartupRetry:
+					if aerr == nil {
+						aerr = errors.New("the live information still calls it active")
+					}
+					return &GaveUpError{LiveID: s.liveID, Err: fmt.Errorf("%w: subscribe answered 404 for %s (live information: %w)", err, s.cfg.StartupRetry, aerr)}
+				}
+				if !retry("subscribe (404)", err) {
+					return nil
+				}
+				continue
 			case err != nil:
-				attempt++
-				s.log.Warn("live: subscribe failed; retrying", "attempt", attempt, "err", err)
-				if !s.sleep(ctx, s.backoff(attempt)) {
+				if !retry("subscribe", err) {
 					return nil
 				}
 				continue
 			}
+			unknownSince = time.Time{}
 			token, s.tokenTypes = sub.Token, sub.TokenDataTypes
 		}
 		base := s.wsURL()
@@ -749,18 +844,16 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 				return fmt.Errorf("live: websocket %s refused the connection with a status reconnecting cannot change "+
 					"(is it the live feed's address? ShotTracker serves the feed apart from the REST API: see SessionConfig.WSURL, stmotion live --ws): %w", base, err)
 			}
-			attempt++
-			s.log.Warn("live: websocket connect failed; retrying with a new token", "attempt", attempt, "err", err)
-			if !s.sleep(ctx, s.backoff(attempt)) {
+			if !retry("websocket connect (with a new token)", err) {
 				return nil
 			}
 			continue
 		}
 		upSince := s.now()
-		if !first {
+		if offline {
 			gap := time.Since(lost)
-			s.res.Offline += gap
-			s.res.OfflineMax = max(s.res.OfflineMax, gap)
+			offline = false
+			s.noteOffline(gap)
 			if m := s.cfg.Metrics; m != nil {
 				m.ReconnectTime.Observe(gap.Seconds())
 			}
@@ -776,16 +869,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			// so that the two overlap little), and what it delivered
 			// meanwhile is this live id's (the messages both delivered
 			// are dropped as duplicates).
-			var handed [][]byte
-			if s.prev != nil {
-				var dropped int
-				handed, dropped = s.prev.stop()
-				s.prev = nil
-				if dropped > 0 {
-					s.res.HandoverLost += int64(dropped)
-					s.log.Warn("live: messages of the previous feed lost at the handover (buffer full)", "dropped", dropped)
-				}
-			}
+			handed := s.takeHandoff()
 			if err := s.armJoin(ctx); err != nil {
 				f.Close()
 				return err
@@ -798,12 +882,13 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 		}
 		first = false
-		s.cfg.Health.set(func(h *Health) { h.connected = true })
+		s.setConnected(true)
 		s.log.Info("live: websocket open", "session", f.SessionID(), "ping", f.PingInterval(), "read_limit_B", f.ReadLimit_B())
 		if err := s.handle(f.AckRaw(), time.Now()); err != nil {
 			f.Close()
 			return err
 		}
+		s.fresh = 0
 		stop := context.AfterFunc(ctx, func() { f.Close() })
 		s.lastData_ns.Store(time.Now().UnixNano())
 		watchCtx, stopWatch := context.WithCancel(ctx)
@@ -832,16 +917,15 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		stop()
 		stopWatch()
 		watching.Wait()
+		s.setConnected(false)
 		if next && ctx.Err() == nil {
 			// Read on until the next live id's feed is up, which
 			// closes this one (Join passes it on).
 			s.handover = startHandoff(ctx, f)
-			s.cfg.Health.set(func(h *Health) { h.connected = false })
 			return nil
 		}
 		lost = time.Now()
 		f.Close()
-		s.cfg.Health.set(func(h *Health) { h.connected = false })
 		var fe *FeedError
 		switch {
 		case next:
@@ -849,17 +933,30 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		case ctx.Err() != nil:
 			return nil
 		case s.ended.Load():
-			return nil // watchEnd closed the feed: the live id is no longer active
+			s.res.End = "the feed was quiet and the API says the live id is no longer active"
+			return nil // watchEnd closed the feed
 		case errors.Is(err, ErrFeedClosed):
-			s.log.Info("live: the server closed the feed; session finished", "err", err)
-			return nil
+			end, active := s.closedNormally(ctx, closedActive)
+			if end != "" {
+				s.log.Info("live: the server closed the feed; session finished", "err", err, "why", end)
+				s.res.End = end
+				return nil
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+			closedActive = active
+			s.log.Warn("live: the server closed the feed normally, but the live id is still active (or the API did not say): reconnecting", "err", err)
 		case !errors.As(err, &fe):
 			return err // the engine or the recorder failed
+		default:
+			closedActive = false
+			s.log.Warn("live: websocket lost; reconnecting", "err", err)
 		}
+		offline = true
 		if s.now().Sub(upSince) >= s.cfg.MaxBackoff {
 			attempt = 0 // it stayed up a while: start the backoff over
 		}
-		s.log.Warn("live: websocket lost; reconnecting", "err", err)
 		attempt++
 		if !s.sleep(ctx, s.backoff(attempt)) {
 			return nil
@@ -867,14 +964,84 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 	}
 }
 
+// closedNormally decides what a normal close of the feed (1000) means;
+// before the close that ended the previous connection was one too, with
+// the live id active. A server closes the feed normally when the event
+// is over, but a proxy or a server restarting may too: the live
+// information is asked. The live id ended (end says how) when the API
+// says it is no longer active (400); or, while the API still calls it
+// active (active), when the feed's last word was an end marker
+// (PLAY_END / PRACTICE_END, no data after it) or the connection was the
+// reconnection after such a close and delivered nothing new (a server,
+// such as `stmotion mock`, whose feed is over). Otherwise (end "") Join
+// reconnects; a 404 is confirmed by the subscribe that follows.
+func (s *liveSession) closedNormally(ctx context.Context, before bool) (end string, active bool) {
+	inactive, err := s.askActive(ctx)
+	switch {
+	case inactive:
+		return "the server closed the feed, and the API says the live id is no longer active", false
+	case err != nil:
+		s.log.Warn("live: the server closed the feed normally; could not ask whether the live id is still active", "err", err)
+		return "", false
+	case s.endMarkerT_ms > 0 && s.endMarkerT_ms >= s.lastDataT_ms:
+		return "the server closed the feed after its end marker (the API still calls the live id active)", true
+	case before && s.fresh == 0:
+		return "the server closed the feed again with nothing new since the last close (the API still calls the live id active)", true
+	}
+	return "", true
+}
+
+// askActive asks the live information whether the live id is still
+// active: inactive when the API says it is no longer active (400); err
+// when the request failed otherwise (a 404, a 5xx, the network).
+func (s *liveSession) askActive(ctx context.Context) (inactive bool, err error) {
+	_, err = s.cfg.Client.LiveInfo(ctx, s.liveID)
+	if errors.Is(err, ErrInactive) {
+		return true, nil
+	}
+	return false, err
+}
+
+// noteOffline adds an outage (from losing a connection to the next
+// ack, or to the session's end) to the result.
+func (s *liveSession) noteOffline(d time.Duration) {
+	s.res.Offline += d
+	s.res.OfflineMax = max(s.res.OfflineMax, d)
+}
+
+// setConnected says in Health and Metrics whether a feed is up.
+func (s *liveSession) setConnected(up bool) {
+	s.cfg.Health.set(func(h *Health) { h.connected = up })
+	if m := s.cfg.Metrics; m != nil {
+		m.Connected.Set(map[bool]float64{true: 1}[up])
+	}
+}
+
+// takeHandoff stops the previous live id's feed (this one's is up, or
+// the session ends before it) and returns what it delivered since the
+// marker, counting what did not fit as lost.
+func (s *liveSession) takeHandoff() [][]byte {
+	if s.prev == nil {
+		return nil
+	}
+	handed, dropped := s.prev.stop()
+	s.prev = nil
+	if dropped > 0 {
+		s.res.HandoverLost += int64(dropped)
+		s.log.Warn("live: messages of the previous feed lost at the handover (buffer full)", "dropped", dropped)
+	}
+	return handed
+}
+
 // watchEnd runs beside the reader of feed f until ctx ends. Once the
 // feed has been quiet for SessionConfig.EndCheck after an end marker (8
 // times as long without one), and again after each such interval, it
 // asks the live information whether the live id is still active: a
 // server may keep the socket open after PLAY_END, and Join must not ping
-// it forever. When the API says the live id is no longer active (400) or
-// does not know it (404), it marks the session ended and closes f, which
-// ends the reader's loop.
+// it forever. When the API says the live id is no longer active (400),
+// it marks the session ended and closes f, which ends the reader's loop.
+// A 404 is not taken for an end (the API may answer one for a moment):
+// it is asked again after the next quiet interval.
 func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
 	t := time.NewTicker(max(min(s.cfg.EndCheck/4, time.Second), time.Millisecond))
 	defer t.Stop()
@@ -902,7 +1069,7 @@ func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
 		switch {
 		case err == nil:
 			s.log.Debug("live: the feed is quiet, and the live id still active", "end_marker", s.endSeen.Load())
-		case errors.Is(err, ErrInactive), errors.Is(err, ErrNotFound):
+		case errors.Is(err, ErrInactive):
 			s.log.Info("live: the feed is quiet and the live id no longer active; session finished", "err", err)
 			s.ended.Store(true)
 			f.Close()
@@ -1048,12 +1215,12 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 		return err
 	}
 	if t > 0 {
-		// The lag of the newest message received, not of this one: an
-		// out-of-order or replayed stats, shot or marker message is old
-		// by nature and says nothing about how far behind the feed is.
-		// Synthesised REST messages (inject) do not set it either.
+		// The lag is of the newest message received, not of this one:
+		// an out-of-order or replayed stats, shot or marker message is
+		// old by nature and says nothing about how far behind the feed
+		// is. Synthesised REST messages (inject) do not count.
 		if mt := s.cfg.Metrics; mt != nil {
-			mt.Lag.Set(float64(now.UnixMilli()-s.lastT_ms) / 1000)
+			mt.NoteNewest(t)
 		}
 	}
 	switch m.Kind {
@@ -1063,7 +1230,11 @@ func (s *liveSession) handle(data []byte, now time.Time) error {
 	case decode.KindMarker:
 		if m.Marker.Type == decode.MarkerPlayEnd || m.Marker.Type == decode.MarkerPracticeEnd {
 			s.endSeen.Store(true)
+			s.endMarkerT_ms = max(s.endMarkerT_ms, t)
 		}
+	}
+	if m.Kind != decode.KindAck && m.Kind != decode.KindPong {
+		s.fresh++
 	}
 	if m.Kind == decode.KindMarker && (m.Marker.Type == decode.MarkerPlayNext || m.Marker.Type == decode.MarkerDrillNext) {
 		if next := string(m.Marker.LiveID.Text(data)); next != "" && next != s.liveID {
@@ -1446,11 +1617,20 @@ func sortedKeys(m map[string]float64) []string {
 func (r *SessionResult) String() string {
 	line := fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects, %d from the join's REST state",
 		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
+	if r.ConnectFailures > 0 {
+		line += fmt.Sprintf(", %d failed connection attempts", r.ConnectFailures)
+	}
+	if r.Offline > 0 {
+		line += fmt.Sprintf(", offline %.1f s (longest %.1f s)", r.Offline.Seconds(), r.OfflineMax.Seconds())
+	}
 	if r.HandoverLost > 0 {
 		line += fmt.Sprintf(", %d lost at the handover", r.HandoverLost)
 	}
 	if r.nats {
 		line += fmt.Sprintf("; NATS so far: %d published, %d dropped", r.NATSPublished, r.NATSDropped)
+	}
+	if r.End != "" {
+		line += "; ended: " + r.End
 	}
 	return line
 }
