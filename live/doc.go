@@ -22,7 +22,12 @@
 // counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id; the old feed is read on until the new one is up, and
 // what it delivers meanwhile goes to the new live id (see handoff), so
-// the handover loses nothing. The session ends when the live id is no
+// the handover loses nothing. The next live id may not be known to the
+// API at once: its 404s, like its 5xx, are retried for
+// SessionConfig.StartupRetry (2 minutes) before Join gives up (a
+// *GaveUpError). When its feed never comes up (that, or Ctrl-C), what
+// the old feed delivered for it is recorded in its bundle, unanalysed
+// (SessionResult.Unanalysed): joining it again continues from there. The session ends when the live id is no
 // longer active. A normal close of the feed (1000) is confirmed first:
 // Join asks the live information, and ends on its 400 "no longer
 // active", or, while it still calls the live id active, when the feed's

@@ -105,7 +105,11 @@ type SessionConfig struct {
 	// information, subscribe) are retried, on top of the client's own
 	// retries, after a 5xx, a 429 (waiting its Retry-After) or a network
 	// error: an API having a bad minute should not end a join that a
-	// restart by hand would make. 400, 401, 403 and 404 end it at once.
+	// restart by hand would make. 400, 401, 403 and 404 end it at once,
+	// but for a live id followed from a PLAY_NEXT / DRILL_NEXT, which may
+	// not be known to the API for a moment: its 404s are retried too,
+	// while the previous live id's feed is read on (see handoff). It also
+	// bounds how long a live id may answer 404 mid-game (see feedLoop).
 	// Zero means DefaultStartupRetry; negative, no retry beyond the
 	// client's.
 	StartupRetry time.Duration
@@ -166,7 +170,14 @@ type SessionResult struct {
 	// delivered at a PLAY_NEXT handover beyond its buffer (64 MB) before
 	// this live id's feed was up: lost, not recorded.
 	HandoverLost int64
-	Reconnects   int64
+	// Unanalysed counts the messages recorded in the bundle (and counted
+	// in Messages) but not analysed: what the previous live id's feed
+	// delivered for this one when this one's session ended before its
+	// feed was up (Ctrl-C during the handover, or the live id never
+	// answered: see StartupRetry). Joining the live id again continues
+	// the bundle.
+	Unanalysed int64
+	Reconnects int64
 	// ConnectFailures counts the attempts to reconnect that failed (the
 	// subscribe or the dial), each retried after the backoff.
 	ConnectFailures int64
@@ -387,16 +398,16 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 
 	info, err := startup(ctx, s, "live information", func() (*decode.LiveInfo, error) { return c.LiveInfo(ctx, s.liveID) })
 	if err != nil {
-		return nil, err
+		return s.startupFailed(ctx, "live information", err, nil)
 	}
 	sub, err := startup(ctx, s, "subscribe", func() (*decode.Subscribe, error) { return c.Subscribe(ctx, s.liveID, s.types...) })
 	if err != nil {
-		return nil, err
+		return s.startupFailed(ctx, "subscribe", err, info)
 	}
 	courtBody, err := c.Court(ctx, s.liveID)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, err
+			return s.startupFailed(ctx, "court", err, info)
 		}
 		courtBody = s.cfg.Court
 		if courtBody != nil {
@@ -473,6 +484,15 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		p.PublishEvent(s.liveID, appendSessionStartJSON(nil, s.liveID, time.Now().UnixMilli(), s.from))
 	}
 	ferr := s.feedLoop(ctx, sub.Token)
+	if s.prev != nil && ferr == nil {
+		// This live id's feed never came up (Ctrl-C, or it failed): what
+		// the previous one delivered for it is still to be kept.
+		for _, m := range s.takeHandoff() {
+			if ferr = s.handle(m, time.Now()); ferr != nil {
+				break
+			}
+		}
+	}
 	if s.join != nil && ferr == nil {
 		// The feed gave no data message to place the join's state
 		// before (it ended, or was cancelled, first): feed it now.
@@ -531,16 +551,81 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	return &s.res, ferr
 }
 
+// startupFailed ends a live id whose first request what failed with
+// err, or was cancelled, before its bundle was opened. A live id followed
+// from a PLAY_NEXT / DRILL_NEXT has what the previous feed delivered for
+// it meanwhile: that is recorded in its bundle (keepHandoff) and its
+// result returned; its failure is a *GaveUpError, as the event goes on
+// without the session.
+func (s *liveSession) startupFailed(ctx context.Context, what string, err error, info *decode.LiveInfo) (*SessionResult, error) {
+	if s.prev == nil {
+		return nil, err
+	}
+	if kerr := s.keepHandoff(info); kerr != nil {
+		s.log.Error("live: what the previous feed delivered for this live id is not recorded", "err", kerr)
+	}
+	if ctx.Err() != nil {
+		s.res.End = "interrupted (Ctrl-C) before its feed was up"
+		return &s.res, err
+	}
+	return &s.res, &GaveUpError{LiveID: s.liveID, Err: fmt.Errorf("followed from %s's PLAY_NEXT / DRILL_NEXT, its %s failed: %w", s.from, what, err)}
+}
+
+// keepHandoff records what the previous live id's feed delivered for
+// this one (see handoff) in this live id's bundle when its session ends
+// before its own feed is up: verbatim in messages.jsonl, with its live
+// information when it answered, but not analysed (there is no
+// subscription, hence no roster, to run the engine with). Joining the
+// live id again continues that bundle, and its join's REST state takes
+// over from where those messages stop. Without Out they are lost
+// (HandoverLost).
+func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
+	msgs := s.takeHandoff()
+	if len(msgs) == 0 {
+		return nil
+	}
+	if s.cfg.Out == "" {
+		s.res.HandoverLost += int64(len(msgs))
+		return nil
+	}
+	s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
+	rec, err := NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1})
+	if err != nil {
+		s.res.HandoverLost += int64(len(msgs))
+		return err
+	}
+	defer rec.Close()
+	if info != nil {
+		if err := rec.WriteJSON(decode.BundleLive, info); err != nil {
+			return err
+		}
+	}
+	for i, m := range msgs {
+		if err := rec.Message(m); err != nil {
+			s.res.HandoverLost += int64(len(msgs) - i)
+			return err
+		}
+		s.res.Messages++
+		s.res.Unanalysed++
+	}
+	s.log.Warn("live: the live id's feed never came up: what the previous feed delivered for it is recorded, not analysed",
+		"dir", s.res.Dir, "messages", len(msgs))
+	return rec.Close()
+}
+
 // startup makes one of a live id's first requests with f, and tries
 // again while it fails in a way that may pass (transient) and
 // StartupRetry allows, waiting the reconnect backoff or a 429's
-// Retry-After, whichever is longer. what names the request in logs.
+// Retry-After, whichever is longer. what names the request in logs. A
+// live id followed from a PLAY_NEXT / DRILL_NEXT may not be known to
+// the API for a moment after the marker: its 404s are retried too.
 func startup[T any](ctx context.Context, s *liveSession, what string, f func() (T, error)) (T, error) {
 	budget := s.cfg.StartupRetry
 	giveUp := time.Now().Add(budget)
 	for n := 1; ; n++ {
 		v, err := f()
-		if err == nil || budget < 0 || ctx.Err() != nil || !transient(err) {
+		retry := transient(err) || s.from != "" && errors.Is(err, ErrNotFound)
+		if err == nil || budget < 0 || ctx.Err() != nil || !retry {
 			return v, err
 		}
 		wait := s.backoff(n)
@@ -1625,6 +1710,9 @@ func (r *SessionResult) String() string {
 	}
 	if r.HandoverLost > 0 {
 		line += fmt.Sprintf(", %d lost at the handover", r.HandoverLost)
+	}
+	if r.Unanalysed > 0 {
+		line += fmt.Sprintf(", %d recorded but not analysed (delivered by the previous live id's feed before this one's came up, which it never did)", r.Unanalysed)
 	}
 	if r.nats {
 		line += fmt.Sprintf("; NATS so far: %d published, %d dropped", r.NATSPublished, r.NATSDropped)

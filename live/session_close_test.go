@@ -23,11 +23,14 @@ import (
 
 // wsFront relays a mock's websocket, and closes the first connection
 // normally (1000) after it has relayed closeAfter messages (the ack
-// included): a proxy or a server closing mid-game.
+// included; 0: never): a proxy or a server closing mid-game. firstEnded
+// is closed once the mock has closed the first connection normally (its
+// feed is over) and the front has relayed all it sent.
 type wsFront struct {
 	*httptest.Server
 	target     string // the mock's websocket base URL
 	closeAfter int
+	firstEnded chan struct{}
 
 	mu    sync.Mutex
 	conns int
@@ -35,7 +38,7 @@ type wsFront struct {
 
 func newWSFront(t *testing.T, target string, closeAfter int) *wsFront {
 	t.Helper()
-	f := &wsFront{target: target, closeAfter: closeAfter}
+	f := &wsFront{target: target, closeAfter: closeAfter, firstEnded: make(chan struct{})}
 	up := websocket.Upgrader{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
@@ -72,6 +75,9 @@ func newWSFront(t *testing.T, target string, closeAfter int) *wsFront {
 			if err != nil {
 				if websocket.IsCloseError(err, websocket.CloseNormalClosure) {
 					c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+					if n == 1 {
+						close(f.firstEnded)
+					}
 				}
 				return
 			}

@@ -1,0 +1,143 @@
+package live_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+)
+
+// nextFront relays the mock's REST API, and answers the live information
+// of the second half (tinyHalfID) with what answer says for the nth
+// request (0: relay it).
+func nextFront(t *testing.T, target string, answer func(n int, w http.ResponseWriter) bool) *httptest.Server {
+	t.Helper()
+	u, _ := url.Parse(target)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/data/live/"+tinyHalfID {
+			mu.Lock()
+			n++
+			k := n
+			mu.Unlock()
+			if answer(k, w) {
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func notFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write([]byte(`{"status":404,"message":"Invalid id"}`))
+}
+
+// TestJoinFollowRetries404: the live id a PLAY_NEXT names answers 404 for
+// its first three requests (not queryable yet). Join retries it, reading
+// the old feed on meanwhile, and the second half is recorded whole.
+func TestJoinFollowRetries404(t *testing.T) {
+	srv, _ := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
+	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool {
+		if n <= 3 {
+			notFound(w)
+			return true
+		}
+		return false
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	if err != nil || len(res) != 2 || res[1].LiveID != tinyHalfID {
+		t.Fatalf("Join: %v, results %+v; want both halves", err, res)
+	}
+	fc := countFeed(readLines(t, filepath.Join(res[1].Dir, decode.BundleMessages)))
+	const want = mock.TinySteps / 2 * 5
+	if len(fc.locations) != want || fc.kinds[decode.KindLocation] != want {
+		t.Errorf("second half: %d locations recorded (%d distinct), want each of %d once", fc.kinds[decode.KindLocation], len(fc.locations), want)
+	}
+}
+
+// TestJoinFollowGivesUp: the next live id never answers (404 until
+// StartupRetry is over). Join gives up with a *GaveUpError naming it,
+// and what the old feed delivered for it meanwhile is not thrown away:
+// it is in the next live id's bundle, counted in its result.
+func TestJoinFollowGivesUp(t *testing.T) {
+	srv, _ := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
+	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool { notFound(w); return true })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, StartupRetry: 700 * time.Millisecond})
+	var ge *live.GaveUpError
+	if !errors.As(err, &ge) || ge.LiveID != tinyHalfID || !errors.Is(err, live.ErrNotFound) {
+		t.Fatalf("Join: %v; want a GaveUpError of %s wrapping ErrNotFound", err, tinyHalfID)
+	}
+	checkKept(t, res)
+}
+
+// TestJoinCancelDuringHandover: Ctrl-C while the next live id answers
+// 503 with a Retry-After, once the old feed has delivered the rest of
+// the event. What it delivered for the next live id is recorded in that
+// one's bundle, and its result says so.
+func TestJoinCancelDuringHandover(t *testing.T) {
+	srv, _ := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
+	ws := newWSFront(t, srv.WSURL(), 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool {
+		w.Header().Set("Retry-After", "60") // Join waits a minute
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"status":503,"message":"busy"}`))
+		if n == 1 {
+			go func() {
+				<-ws.firstEnded // the old feed has delivered the second half
+				cancel()
+			}()
+		}
+		return true
+	})
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: ws.URL, LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Join: %v; want it cancelled", err)
+	}
+	checkKept(t, res)
+}
+
+// checkKept checks the results of a Join that stopped at the handover to
+// the second half of tinyHalves: the second half's result has the
+// messages the first half's feed delivered for it, recorded in its
+// bundle, not analysed.
+func checkKept(t *testing.T, res []live.SessionResult) {
+	t.Helper()
+	if len(res) != 2 || res[1].LiveID != tinyHalfID {
+		t.Fatalf("results %+v; want the first half's and the second's", res)
+	}
+	r := res[1]
+	if r.Dir == "" || r.Unanalysed == 0 || r.Unanalysed != r.Messages {
+		t.Fatalf("second half: %s (dir %q); want the messages received for it, recorded, not analysed", r.String(), r.Dir)
+	}
+	lines := readLines(t, filepath.Join(r.Dir, decode.BundleMessages))
+	fc := countFeed(lines)
+	if int64(len(lines)) != r.Unanalysed || fc.kinds[decode.KindLocation] == 0 || len(fc.locations) != fc.kinds[decode.KindLocation] {
+		t.Errorf("second half's bundle: %d lines, %d locations (%d distinct); want the %d received, each once", len(lines), fc.kinds[decode.KindLocation], len(fc.locations), r.Unanalysed)
+	}
+}
