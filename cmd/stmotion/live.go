@@ -29,15 +29,26 @@ const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
        stmotion live --demo [flags]
 
 Joins a ShotTracker live event and stays joined (new token and reconnect
-with backoff after any drop, gap recovered from /stats and /shots,
-duplicates dropped, PLAY_NEXT / DRILL_NEXT followed: the old feed is read
-until the next live id's is up, so nothing is lost at the handover). At
-the start, server errors (5xx), 429s (after their Retry-After) and network
-errors are retried for up to 2 minutes; refused credentials, an unknown or
-ended live id fail at once. A live id ends when the server closes its
-feed, or when the API says it is no longer active: asked once the feed has
-been quiet for 15 s after PLAY_END / PRACTICE_END (2 min without one), as
-a server may keep the socket open after the end.
+after any drop, gap recovered from /stats and /shots, duplicates dropped,
+PLAY_NEXT / DRILL_NEXT followed: the old feed is read until the next live
+id's is up, so nothing is lost at the handover). Reconnects back off
+exponentially from 0.1 s to 5 s, with jitter; the backoff starts over
+only once a connection has stayed up for 5 s. At the start, server errors
+(5xx), 429s (after their Retry-After) and network errors are retried for
+up to 2 minutes; refused credentials, an unknown or ended live id fail at
+once. The live id a PLAY_NEXT names may not be known to the API at once:
+its 404s are retried too, for up to 2 minutes, while the old feed is read
+on. Mid-game, failures to reconnect are retried without end (a 404 for up
+to 2 minutes: then it gives up).
+
+A live id ends when the API says it is no longer active (400). A normal
+close of the feed (1000) is confirmed: the live information is asked, and
+while it still calls the live id active, the close ends the live id only
+after PLAY_END / PRACTICE_END, or when it comes again with nothing new in
+between (a feed that is over); otherwise it is reconnected. A 404 while
+reconnecting is confirmed the same way. The API is also asked once the
+feed has been quiet for 15 s after PLAY_END / PRACTICE_END (2 min without
+one), as a server may keep the socket open after the end.
 
 Everything received is recorded under --out/<live_id>/ as a session bundle
 (messages.jsonl flushed every --flush, plus live.json, subscribe.json
@@ -97,11 +108,26 @@ ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
 them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
 As each live id ends, a line with its counts (messages, duplicates,
-gap-filled, reconnects; with --nats, the NATS messages published and
-dropped so far) and its bundle goes to stdout, and to stderr the
-warnings analyze would give about what the feed lacked (no locations, no
-ball, a roster that misses the sensors, a clock never live). Ctrl-C
-flushes everything and exits cleanly.
+gap-filled, reconnects, failed connection attempts and the time offline;
+with --nats, the NATS messages published and dropped so far), how it
+ended, and its bundle goes to stdout, and to stderr the warnings analyze
+would give about what the feed lacked (no locations, no ball, a roster
+that misses the sensors, no player moving while the clock was live).
+/metrics shows an outage as it happens: stmotion_live_connected is 0,
+stmotion_live_connect_failures_total counts the failed attempts, and
+stmotion_live_lag_seconds (wall clock minus the newest occurred_at,
+computed at each scrape) grows. Ctrl-C flushes everything and exits
+cleanly; during a handover, what the old feed delivered for the next live
+id is recorded in that one's bundle (not analysed: joining it again
+continues the bundle), as when the next live id never answers.
+
+Exit status: 0 when every live id ended as above (the event is over) or
+on Ctrl-C; 1 when the join failed (refused credentials, an unknown or
+ended live id, a 403, a malformed response, errors for 2 minutes at the
+start) or the bundle could not be written; 2 for a bad command line; 3
+when it gave up mid-event (credentials refused when reconnecting, the live
+id answering 404 for 2 minutes, the next live id never answering): what
+was received is recorded and its result line printed.
 
 Flags:
 `
@@ -313,6 +339,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil
+		}
+		if errors.Is(err, live.ErrGaveUp) {
+			// Not the event's end, nor a join that failed: exit status 3.
+			fmt.Fprintf(stderr, "stmotion live: %v\n", err)
+			return exitError{code: 3}
 		}
 		return err
 	}

@@ -7,10 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -538,4 +543,64 @@ func asExit(err error, ee *exitError) bool {
 		*ee = e
 	}
 	return ok
+}
+
+// TestLiveExitStatus: a join that fails exits 1 (an error main reports),
+// an event that ends 0, and a session that gives up mid-event 3, with the
+// result line of what it recorded (here: the credentials are refused
+// when it subscribes again after a dropped connection).
+func TestLiveExitStatus(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	start := func(opts mock.Options) *mock.Server {
+		srv, err := mock.New(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv
+	}
+	run := func(api, ws, id string) (error, string) {
+		var stdout, stderr bytes.Buffer
+		args := []string{"live", "--api", api, "--live-id", id, "--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
+			"--out", t.TempDir(), "--listen", ""}
+		if ws != "" {
+			args = append(args, "--ws", ws)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		return Run(ctx, args, &stdout, &stderr), stdout.String()
+	}
+
+	srv := start(mock.Options{})
+	if err, _ := run(srv.URL(), "", "no-such-id"); err == nil || asExit(err, new(exitError)) {
+		t.Errorf("unknown live id: %v, want an error (exit status 1)", err)
+	}
+	if err, out := run(srv.URL(), "", srv.LiveID()); err != nil || !strings.Contains(out, "ended: ") {
+		t.Errorf("an event that ends: %v, stdout %q; want exit status 0 and how it ended", err, out)
+	}
+
+	dropping := start(mock.Options{Speed: 1, DropEvery: 300 * time.Millisecond})
+	u, _ := url.Parse(dropping.URL())
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	var subscribes atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/_subscribe") && subscribes.Add(1) > 1 {
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"status":401,"message":"Invalid signature"}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	err, out := run(front.URL, dropping.WSURL(), dropping.LiveID())
+	var ee exitError
+	if !asExit(err, &ee) || ee.code != 3 || !strings.Contains(out, "live "+dropping.LiveID()+": ") {
+		t.Errorf("gave up mid-event: %v, stdout %q; want exit status 3 and the result line", err, out)
+	}
 }
