@@ -389,7 +389,12 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		live = live || p.DistanceLive_m > 0
 	}
 	if moved && !live {
-		ws = append(ws, name+": the clock was never live (no LIVE marker): distance_live_m, possession_s and every other live-only figure are 0")
+		// Players moved, but none while the clock was live. The summary
+		// cannot say why: a feed without a LIVE marker, or one whose
+		// locations all came while the clock was paused (a live session
+		// joined at half time gets the period's LIVE markers resent,
+		// and then only the pause).
+		ws = append(ws, name+": no player moved while the clock was live (no LIVE marker, or no location while the clock was live, e.g. joined during a pause): distance_live_m, possession_s and every other live-only figure are 0")
 	}
 	return ws
 }

@@ -448,7 +448,7 @@ func TestWarningRosterMismatch(t *testing.T) {
 // cmd/stmotion's TestAnalyzeOneBundle).
 func TestWarningNeverLive(t *testing.T) {
 	r, _, path := runEdited(t, "no-markers.jsonl", without(`"type":"marker"`))
-	checkWarned(t, r, path+": the clock was never live (no LIVE marker)")
+	checkWarned(t, r, path+": no player moved while the clock was live (no LIVE marker, or no location while the clock was live")
 }
 
 // A recording whose occurred_at is in seconds reads as a feed of January

@@ -103,8 +103,9 @@ analysed up to the break (quality.truncated); --strict fails the input
 instead. More than 1 % of the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too, as are an input
 without any location message (stats and shots only) or ball sensor, a
-roster that misses half the player sensors or more, a clock never live (no
-LIVE marker: live-only figures are 0), and timestamps that look wrong
+roster that misses half the player sensors or more, no player moving while
+the clock was live (no LIVE marker, or no location while it was: live-only
+figures are 0), and timestamps that look wrong
 (before 2000: seconds, not milliseconds; more than 10 % duplicates).
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
