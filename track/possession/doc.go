@@ -20,7 +20,9 @@
 // changes inside feed gaps are seen; and each change of the clock between
 // two frames is passed at its own instant with d.Tick(t_ms, live) (through
 // track.ClockObserver), so that a silence of the whole feed across a clock
-// stop is not counted as live. A Detector follows one ball: with
+// stop is not counted as live; a period's end and start are passed with
+// d.EndPeriod(t_ms) and d.StartPeriod(t_ms) (no team possession between
+// periods). A Detector follows one ball: with
 // several in a frame, the engine passes the game ball (the one moving on
 // the court, see track.PossessionAnalyzer) and ticks while it is missing;
 // on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
