@@ -39,6 +39,20 @@ func shortBundle(t *testing.T, dir, name string) string {
 	return path
 }
 
+// twoUnnamedBundles writes two short bundles, g1 and g2, into a new
+// directory, without live.json: their session ids are their names.
+func twoUnnamedBundles(t *testing.T) (dir, g1, g2 string) {
+	t.Helper()
+	dir = t.TempDir()
+	g1, g2 = shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
+	for _, b := range []string{g1, g2} {
+		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, g1, g2
+}
+
 // copyBundle copies the bundle directory src to dst and returns dst.
 func copyBundle(t *testing.T, src, dst string) string {
 	t.Helper()
@@ -216,13 +230,7 @@ func TestAnalyzeReadOnlyOut(t *testing.T) {
 // A write that fails later fails its input, and says which: here g1's
 // partition directory cannot be made (a file has its name), g2 completes.
 func TestAnalyzeWriteFailsNamesInput(t *testing.T) {
-	dir := t.TempDir()
-	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
-	for _, b := range []string{g1, g2} {
-		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, g1, g2 := twoUnnamedBundles(t)
 	out := t.TempDir()
 	touchFiles(t, out, "samples/session_id=g1")
 	stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--out", out, g1, g2)
@@ -905,13 +913,7 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 // missing input, then g1) are not refused, and leave only the new
 // layout. A refusal names the sessions that are not the run's.
 func TestAnalyzeLayoutChange(t *testing.T) {
-	dir := t.TempDir()
-	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
-	for _, b := range []string{g1, g2} {
-		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, g1, g2 := twoUnnamedBundles(t)
 	run := func(out string, args ...string) (string, string, error) {
 		t.Helper()
 		return runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...)
@@ -1018,13 +1020,7 @@ func TestAnalyzeCorruptLive(t *testing.T) {
 // are removed by the next run into them (a DuckDB glob over the
 // partitions fails on them), and it says so.
 func TestAnalyzeRemovesStaleTemps(t *testing.T) {
-	dir := t.TempDir()
-	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
-	for _, b := range []string{g1, g2} {
-		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, g1, g2 := twoUnnamedBundles(t)
 	out := t.TempDir()
 	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", g1, g2); err != nil {
 		t.Fatalf("first run: %v\n%s", err, stderr)
@@ -1156,13 +1152,7 @@ func TestAnalyzeOverwrite(t *testing.T) {
 // it as failed), and says so; one that succeeds keeps only what it wrote
 // this time (not its tables of another --format). A user's files stay.
 func TestAnalyzeFailedRerun(t *testing.T) {
-	dir := t.TempDir()
-	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
-	for _, b := range []string{g1, g2} {
-		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, g1, g2 := twoUnnamedBundles(t)
 	spoil := func(b string) {
 		t.Helper()
 		f, err := os.OpenFile(filepath.Join(b, decode.BundleMessages), os.O_APPEND|os.O_WRONLY, 0)
@@ -1479,13 +1469,7 @@ func TestAnalyzeInterruptedKeepsOutputs(t *testing.T) {
 // run wrote for it, and with other inputs its earlier partition is not
 // taken for another session's (which refused the whole run).
 func TestAnalyzeUnopenableRerun(t *testing.T) {
-	dir := t.TempDir()
-	g1, g2 := shortBundle(t, dir, "g1"), shortBundle(t, dir, "g2")
-	for _, b := range []string{g1, g2} {
-		if err := os.Remove(filepath.Join(b, decode.BundleLive)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, g1, g2 := twoUnnamedBundles(t)
 	hive, one := t.TempDir(), t.TempDir()
 	for _, run := range [][]string{{"--out", hive, g1, g2}, {"--out", one, g2}} {
 		if _, stderr, err := runAnalyzeArgs(t, append([]string{"--quiet"}, run...)...); err != nil {
