@@ -222,7 +222,11 @@ func TestJoinFollowsTrailingNext(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 20, LoopGap: 2 * time.Second})
+	// Speed 4: the 2 s of the tiny feed take 0.5 s, so that Join is
+	// subscribed before the trailing PLAY_NEXT goes by also on a loaded
+	// machine (at speed 20, 0.1 s, it once joined four messages before
+	// the end and followed the mock's own next pass instead).
+	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 4, LoopGap: 2 * time.Second})
 	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2, Out: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Join: %v (results %+v)", err, res)
