@@ -80,6 +80,25 @@ func TestLoneBadTime(t *testing.T) {
 		{"occurred_at 1 first", func(m []decode.Message) []decode.Message { return with(m, 0, 1) }, 1, 0, true},
 		{"a day ahead first", func(m []decode.Message) []decode.Message { return with(m, 0, t0+day) }, 1, 0, true},
 		{"a day ahead second", func(m []decode.Message) []decode.Message { return with(m, 1, t0+day) }, 1, 0, true},
+		// Two sensors' samples a day ahead, 40 ms apart: a second sample
+		// near the first had been taken as its confirmation, and 58 % of
+		// the later samples were late.
+		{"two sensors a day ahead", func(m []decode.Message) []decode.Message {
+			i, tt := mid(m)
+			m = with(m, i, tt+day)
+			m[i+1] = m[i+2] // another sensor's sample
+			m[i+1].Location.OccurredAt_ms = tt + day + 40
+			return m
+		}, 2, 0, false},
+		// A whole frame with a wrong clock: its samples share a time.
+		{"a frame a day ahead", func(m []decode.Message) []decode.Message {
+			i, tt := mid(m)
+			frame := slices.Clone(m[i : i+4]) // the four sensors' samples
+			for k := range frame {
+				frame[k].Location.OccurredAt_ms = tt + day
+			}
+			return slices.Insert(m, i, frame...)
+		}, 4, 0, true},
 		{"a day ahead last", func(m []decode.Message) []decode.Message {
 			bad := m[len(m)-1]
 			bad.Location.OccurredAt_ms += day

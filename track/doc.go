@@ -29,7 +29,8 @@
 //     jumps (multipath) dropped as outliers; a sample far ahead of the
 //     others' times or before the session's first (more than
 //     Session.TimeJump_ms, the reorder window plus a second) held until
-//     another confirms its time, and dropped as a bad time otherwise;
+//     the feed goes on at its time for three grid periods, and dropped as
+//     a bad time otherwise;
 //  2. grid: linear interpolation at the ticks of a uniform grid (default
 //     period: the feed's typical interval), never across a gap longer than
 //     the kind's MaxGap_ms (players 1 s, the ball 0.4 s) or a jump faster

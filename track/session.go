@@ -109,8 +109,9 @@ type Session struct {
 	haveLocT bool
 	// Location times not yet trusted (vet): the samples held back, and
 	// the session's first accepted location time (trusted).
-	held    [2]heldSample
+	held    [maxHeld]heldSample
 	nHeld   int
+	groups  [2]heldGroup
 	locT0   int64 // math.MaxInt64 until trusted
 	trusted bool
 	// location's test for samples that need vet, kept up to date by
@@ -429,16 +430,42 @@ const TimeJumpSlack_ms = 1000
 // TimeJump_ms returns how far a location sample may lie ahead of the
 // newest location time, or before the first, and still be taken on its
 // own: Window_ms plus a second (1.25 s by default). A sample further out
-// is held back (vet) until another confirms its time.
+// is held back (vet) until the feed goes on at its time.
 func (s *Session) TimeJump_ms() int64 { return s.Window_ms() + TimeJumpSlack_ms }
 
 // heldSample is a location sample (court frame) whose time waits for
-// confirmation (vet).
+// confirmation (vet), in the group g of samples close in time.
 type heldSample struct {
 	ball    bool
+	g       uint8
 	id, t   int64
 	x, y, z float64
-	ref     int64 // the newest location time when it was held (trusted sessions)
+}
+
+// heldGroup is a range of location times that waits for confirmation
+// (vet): lo..hi the times of its samples, n how many it holds, ref the
+// newest location time when it began (a trusted session's: the others
+// going on past it refute it).
+type heldGroup struct {
+	lo, hi, ref int64
+	n           int
+}
+
+// maxHeld bounds the samples held for confirmation: a confirmation span
+// of a feed of up to 30 sensors (players, bench and ball) at 25 Hz. A
+// group that fills it is taken.
+const maxHeld = 128
+
+// confirmSpan_ms is how long a span of times a group of held samples
+// must cover to be taken: three grid periods (three frames after the
+// first; 40 ms before the feed's rate is known). A frame of samples with
+// a wrong clock shares one time (or a few ms of jitter); a feed that
+// resumes goes on, frame after frame.
+func (s *Session) confirmSpan_ms() int64 {
+	if s.period_ms > 0 {
+		return 3 * s.period_ms
+	}
+	return 3 * 40
 }
 
 // vet decides about a location sample that is not plainly within the
@@ -446,29 +473,32 @@ type heldSample struct {
 // TimeJump_ms ahead of the newest location time or before the first, and
 // every sample while one is held.
 //
-// One sample with a wrong clock must not move the session: taken as it
+// Samples with a wrong clock must not move the session: taken as they
 // came, a sample a day ahead moved the watermark a day on, every later
 // sample was late, and the session's end and possession went a day
-// further; a sample at occurred_at 1 set the session's start to 1970. So
-// such a sample (or the session's very first, with nothing to compare it
-// with) is held until another sample confirms its time: one of another
-// sensor, or the same sensor's next, within TimeJump_ms of it and itself
-// not plainly within the session's times. Both are then taken in their
-// arrival order, as they came: a feed that resumes after a silence of any
-// length (a dead ball with the feed off, half time) has its first sample
-// confirmed by the second, milliseconds later; a feed whose clock jumped
-// back for good has its samples confirmed too, and late. A held sample is
-// dropped and counted in Quality.BadTimes once the others go on without
-// it (the newest location time moves more than the reorder window past
-// where it stood when the sample was held), when another held sample is
-// confirmed instead, when a third needs its place, or at Close (unless it
-// is the only location the session had).
+// further; a sample at occurred_at 1 set the session's start to 1970; and
+// confirming a time by any second sample let two such samples (or a whole
+// frame of them, which share a time) do it all the same. So such samples
+// (and the session's first, with nothing to compare them with) are held,
+// in groups of samples within TimeJump_ms of each other (two groups at
+// most), until one group's times span confirmSpan_ms: the feed went on at
+// those times, frame after frame, as one that resumes after a silence of
+// any length (a dead ball with the feed off, half time) does within a
+// tenth of a second. Its samples are then taken in their arrival order,
+// and the other group's are bad times. A group is dropped as bad times
+// once the others go on without it (the newest location time moves more
+// than the reorder window past where it stood when the group began),
+// when a third range of times needs its place (the group with fewer
+// samples goes), or at Close, unless it covers at least a grid period (a
+// feed that resumed just before the end) or the session has no other
+// location time. A feed whose clock jumped back for good is confirmed
+// too, and late.
 //
 // What this cannot tell: a sensor whose clock is off for good confirms
 // its own times, as a feed that moved on would.
 func (s *Session) vet(ball bool, id, t int64, x, y, z float64) error {
 	defer s.setVetBounds()
-	jump := s.TimeJump_ms()
+	jump := s.jump_ms
 	if s.trusted && t >= s.locT0-jump && t <= s.maxT+jump {
 		// A plain sample: the others go on.
 		if err := s.accept(ball, id, t, x, y, z); err != nil {
@@ -477,61 +507,105 @@ func (s *Session) vet(ball bool, id, t int64, x, y, z float64) error {
 		s.refute()
 		return nil
 	}
-	for i := range s.held[:s.nHeld] {
-		h := s.held[i]
+	for _, h := range s.held[:s.nHeld] {
 		if h.ball == ball && h.id == id && h.t == t {
-			s.q.Duplicates++ // the held sample again: no confirmation
+			s.q.Duplicates++ // the held sample again
 			return nil
 		}
-		if t-h.t > jump || h.t-t > jump {
-			continue
-		}
-		// Confirmed: the other held samples are the bad ones.
-		s.q.BadTimes += int64(s.nHeld - 1)
-		s.nHeld = 0
-		if err := s.accept(h.ball, h.id, h.t, h.x, h.y, h.z); err != nil {
-			return err
-		}
-		return s.accept(ball, id, t, x, y, z)
 	}
-	if s.nHeld == len(s.held) {
-		s.q.BadTimes++
-		s.held[0] = s.held[1]
-		s.nHeld--
+	g := -1
+	for i := range s.groups {
+		if gr := &s.groups[i]; gr.n > 0 && t <= gr.hi+jump && t >= gr.lo-jump {
+			g = i
+			break
+		}
 	}
-	s.held[s.nHeld] = heldSample{ball: ball, id: id, t: t, x: x, y: y, z: z, ref: s.maxT}
+	if g < 0 {
+		// A new range of times: in a free group, or in place of the
+		// group with fewer samples.
+		g = 0
+		if s.groups[0].n > 0 {
+			g = 1
+			if s.groups[1].n > 0 {
+				if s.groups[0].n < s.groups[1].n {
+					g = 0
+				}
+				s.dropGroup(g)
+			}
+		}
+		s.groups[g] = heldGroup{lo: t, hi: t, ref: s.maxT}
+	}
+	gr := &s.groups[g]
+	gr.lo, gr.hi = min(gr.lo, t), max(gr.hi, t)
+	gr.n++
+	s.held[s.nHeld] = heldSample{ball: ball, g: uint8(g), id: id, t: t, x: x, y: y, z: z}
 	s.nHeld++
+	if gr.hi-gr.lo >= s.confirmSpan_ms() || s.nHeld == len(s.held) {
+		return s.takeGroup(g)
+	}
 	return nil
 }
 
-// refute drops the held samples the session went on without: the newest
-// location time has moved more than the reorder window past where it
-// stood when they were held.
-func (s *Session) refute() {
+// takeGroup takes the samples of held group g in their arrival order and
+// drops the other group's as bad times.
+func (s *Session) takeGroup(g int) error {
+	s.dropGroup(1 - g)
+	n := s.nHeld
+	s.nHeld, s.groups[g] = 0, heldGroup{}
+	for _, h := range s.held[:n] {
+		if err := s.accept(h.ball, h.id, h.t, h.x, h.y, h.z); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropGroup drops the samples of held group g as bad times.
+func (s *Session) dropGroup(g int) {
+	if s.groups[g].n == 0 {
+		return
+	}
 	k := 0
 	for _, h := range s.held[:s.nHeld] {
-		if s.maxT-h.ref > s.Window_ms() {
+		if int(h.g) == g {
 			s.q.BadTimes++
 			continue
 		}
 		s.held[k] = h
 		k++
 	}
-	s.nHeld = k
+	s.nHeld, s.groups[g] = k, heldGroup{}
 }
 
-// settleHeld decides about the samples still held at Close: a lone
-// sample is taken when the session has no other location time to
-// contradict it; otherwise they are bad times.
+// refute drops the held groups the session went on without: the newest
+// location time has moved more than the reorder window past where it
+// stood when they began.
+func (s *Session) refute() {
+	for g := range s.groups {
+		if gr := &s.groups[g]; gr.n > 0 && s.maxT-gr.ref > s.Window_ms() {
+			s.dropGroup(g)
+		}
+	}
+}
+
+// settleHeld decides about the samples still held at Close: the group
+// with more samples is taken when the session has no other location time
+// to contradict it, or when it covers a grid period (a feed that resumed
+// just before the end); the others are bad times.
 func (s *Session) settleHeld() error {
 	defer s.setVetBounds()
-	if s.nHeld == 1 && !s.trusted {
-		h := s.held[0]
-		s.nHeld = 0
-		return s.accept(h.ball, h.id, h.t, h.x, h.y, h.z)
+	if s.nHeld == 0 {
+		return nil
 	}
-	s.q.BadTimes += int64(s.nHeld)
-	s.nHeld = 0
+	g := 0
+	if s.groups[1].n > s.groups[0].n {
+		g = 1
+	}
+	if gr := s.groups[g]; !s.trusted || gr.hi-gr.lo >= max(s.period_ms, 1) {
+		return s.takeGroup(g)
+	}
+	s.dropGroup(0)
+	s.dropGroup(1)
 	return nil
 }
 
