@@ -20,11 +20,16 @@ import (
 //
 // A sensor's newest time moves only with samples it can trust: a sample
 // more than the reorder window plus track.TimeJumpSlack_ms ahead of it
-// (or the sensor's first) moves it only once the sensor's next sample
-// lies within that bound of it, as after a silence of the feed. One
-// sample a day ahead had moved it a day on, and every later sample of the
-// sensor was then taken for a replay and kept out of the recording. (The
-// engine applies the same rule across sensors, see track.Session.vet.)
+// moves it only once the sensor's samples have gone on near that time for
+// aheadSpan_ms, as after a silence of the feed (a sensor's first time,
+// once its next sample is near it)
+// (while its samples near the newest time go on, that sample is
+// forgotten). One sample a day ahead had moved it a day on, and every
+// later sample of the sensor was then taken for a replay and kept out of
+// the recording; so did two such samples, 40 ms apart, while the next one
+// confirmed. (The engine holds such samples the same way across sensors,
+// for three grid periods, see track.Session.vet; the span here is longer,
+// so that the recording never drops what the engine takes.)
 //
 // Acks, pongs, errors and unknown types are never duplicates. Memory:
 // one small ring per sensor, one entry per stats/shot/marker message.
@@ -38,6 +43,11 @@ type dedup struct {
 
 const locRing = 32
 
+// aheadSpan_ms is how long a sensor's samples must go on at times far
+// ahead of its newest (or before them) to move it there: a second, more
+// than the engine's three grid periods at any rate down to 4 Hz.
+const aheadSpan_ms = track.TimeJumpSlack_ms
+
 type locKey struct {
 	t_ms    int64
 	x, y, z int32
@@ -46,7 +56,7 @@ type locKey struct {
 type locHistory struct {
 	newest int64 // the newest trusted time (when set)
 	set    bool
-	ahead  int64 // a sample's time far ahead of newest, not yet confirmed (0: none)
+	ahead  int64 // the first of the samples far from newest, not yet confirmed (0: none)
 	ring   [locRing]locKey
 	n      int
 }
@@ -108,8 +118,12 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 			if t > h.newest {
 				h.newest, h.ahead = t, 0
 			}
-		case h.ahead != 0 && t != h.ahead && t-h.ahead <= jump && h.ahead-t <= jump:
-			h.newest, h.set, h.ahead = max(t, h.ahead), true, 0
+		case h.ahead != 0 && t-h.ahead <= jump && h.ahead-t <= jump:
+			// (A sensor's first samples have no newest time to protect:
+			// the next one near the first confirms it.)
+			if !h.set && t != h.ahead || t-h.ahead >= aheadSpan_ms || h.ahead-t >= aheadSpan_ms {
+				h.newest, h.set, h.ahead = max(t, h.ahead), true, 0
+			}
 		default:
 			h.ahead = t // far ahead (or the first): wait for the next
 		}

@@ -100,11 +100,16 @@ func TestDedupBadTime(t *testing.T) {
 		{loc(10_080+day, 3), false}, // a bad clock: recorded, the engine drops it
 		{loc(10_080, 4), false},     // the sensor goes on
 		{loc(10_120, 5), false},
-		{loc(10_000, 1), true},   // replayed
-		{loc(9_000, 9), true},    // older than the window: a replay
-		{loc(910_000, 6), false}, // after 15 minutes off
-		{loc(910_040, 7), false}, // confirms it
-		{loc(10_160, 8), true},   // a replay of the first half
+		{loc(10_000, 1), true},       // replayed
+		{loc(9_000, 9), true},        // older than the window: a replay
+		{loc(10_160+day, 10), false}, // two bad clocks, 40 ms apart:
+		{loc(10_200+day, 11), false}, // not a second of the feed
+		{loc(10_160, 12), false},     // the sensor goes on: not replays
+		{loc(10_200, 13), false},
+		{loc(910_000, 6), false},  // after 15 minutes off
+		{loc(910_040, 7), false},  // the feed goes on...
+		{loc(911_000, 14), false}, // ...for a second: confirmed
+		{loc(10_240, 8), true},    // a replay of the first half
 	}
 	d := newDedup(250)
 	var dec decode.Decoder
