@@ -2,7 +2,9 @@ package export
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -58,10 +60,18 @@ func createAtomic(path string, sync bool) (*atomicFile, error) {
 // createLockedTemp creates the temporary file of base in dir, named as
 // tempName matches, and locks it (lockTemp). RemoveStaleTemps may remove
 // the file in the moment between its creation and the lock, taking it
-// for a dead writer's: then another is made.
+// for a dead writer's: then another is made. It may also remove dir
+// itself, a partition it emptied of a dead writer's files, between the
+// caller's MkdirAll and the creation: then dir is made again.
 func createLockedTemp(dir, base string) (*os.File, error) {
 	for range 3 {
 		f, err := os.CreateTemp(dir, "."+base+".tmp-*") // tempName
+		if errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -28,21 +28,30 @@ var tempName = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
 // apart for a game of hours.
 const StaleTempAgeNoLock = time.Hour
 
-// StaleTemps counts the temporary files RemoveStaleTemps removed.
+// StaleTemps counts what RemoveStaleTemps removed: the temporary files,
+// and the partition directories (and table or images directories) that
+// held nothing else.
 type StaleTemps struct {
 	Files int
 	Bytes int64
+	Dirs  int
 }
 
 // RemoveStaleTemps removes the stale temporary files (StaleTempAgeNoLock)
 // of this package's own naming, for a final name this package writes
-// there, from the directories the run's sessions write: the directory
-// itself (summary.json, one-session tables), each session's partition of
-// every table, and its images directory. A killed run leaves them, and a
-// DuckDB glob over the partitions (samples/*/*) fails on them. Nothing
-// else is looked at: other directories, other names, files a live writer
-// (another run into the same directory) holds. now is the time to measure
-// ages from.
+// there, from every directory under the output directory that a run
+// writes: the directory itself (summary.json, one-session tables),
+// images/, and every partition of every table and of images/, this run's
+// sessions' and any other's. A killed run leaves them, and a DuckDB glob
+// over the partitions (samples/*/*) fails on them, whichever session's
+// partition holds them; no run will ever rename them. A partition
+// directory (and then its table's or images directory) that held nothing
+// but such files is removed too: an empty partition reads as a session
+// without rows. Nothing else is looked at: other directories, other
+// names, files a live writer (another run into the same directory,
+// whatever its sessions) holds. now is the time to measure ages from.
+//
+// A run with no session (nothing to write) removes nothing.
 func (d *OutDir) RemoveStaleTemps(now time.Time) (StaleTemps, error) {
 	var st StaleTemps
 	if len(d.sessions) == 0 {
@@ -55,24 +64,54 @@ func (d *OutDir) RemoveStaleTemps(now time.Time) (StaleTemps, error) {
 		}
 	}
 	partNames := []string{filepath.Base(TablePath("", TableSamples, "x", FormatParquet, true)), filepath.Base(TablePath("", TableSamples, "x", FormatArrow, true))}
+	isPart := func(name string) bool { return slices.Contains(partNames, name) }
 	var errs []error
-	clean := func(dir string, ours func(string) bool) {
+	// clean removes the stale temporary files in dir, and reports
+	// whether it removed any.
+	clean := func(dir string, ours func(string) bool) bool {
 		n, err := removeStaleTemps(dir, ours, now)
 		st.Files += n.Files
 		st.Bytes += n.Bytes
 		errs = append(errs, err)
+		return n.Files > 0
 	}
-	clean(d.dir, func(name string) bool { return slices.Contains(rootNames, name) })
-	for _, id := range d.sessions {
-		if d.opt.Hive {
-			for _, t := range Tables() {
-				clean(filepath.Dir(TablePath(d.dir, t, id, FormatParquet, true)), func(name string) bool { return slices.Contains(partNames, name) })
+	// cleanParts cleans each partition directory under dir, removes
+	// those it left empty, and then dir if it left it empty.
+	cleanParts := func(dir string, ours func(string) bool) {
+		ents, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("export: remove stale temporary files: %w", err))
+			return
+		}
+		emptied := false
+		for _, e := range ents {
+			if _, ok := PartitionSession(e.Name()); !ok || !e.IsDir() {
+				continue
+			}
+			part := filepath.Join(dir, e.Name())
+			// Only a directory this emptied: one already empty may be
+			// a live writer's, between its MkdirAll and its file.
+			if clean(part, ours) && os.Remove(part) == nil {
+				st.Dirs++
+				emptied = true
 			}
 		}
-		clean(ImageDir(d.dir, id, d.opt.Hive), IsImage)
-		if !d.opt.Hive {
-			break // one directory for the one session's images
+		if emptied && os.Remove(dir) == nil {
+			st.Dirs++
 		}
+	}
+	clean(d.dir, func(name string) bool { return slices.Contains(rootNames, name) })
+	for _, t := range Tables() {
+		cleanParts(filepath.Join(d.dir, t.String()), isPart)
+	}
+	images := ImageDir(d.dir, "", false)
+	cleaned := clean(images, IsImage)
+	cleanParts(images, IsImage)
+	if cleaned && os.Remove(images) == nil {
+		st.Dirs++
 	}
 	return st, errors.Join(errs...)
 }

@@ -83,8 +83,10 @@ work, as readers would take them for part of its output; with --overwrite
 they are removed once an input has been analysed. Only files analyze
 writes are removed: a user's own files under --out stay, as do the
 temporary files (.<name>.tmp-<digits>) of a run still writing; those a
-killed run left in the directories this run writes are removed
-(docs/schema.md, "Files and layout"). An interrupted run (Ctrl-C,
+killed run left anywhere analyze writes under --out (in any session's
+partition, this run's or not, with --overwrite or without: a glob over
+the dataset fails on them) are removed, with the partition directories
+that held nothing else (docs/schema.md, "Files and layout"). An interrupted run (Ctrl-C,
 SIGTERM) removes nothing an earlier run wrote for the inputs it did not
 analyse, nor, with --overwrite, for other sessions; its summary.json
 lists those inputs under canceled (not failed) and keeps the earlier
@@ -307,12 +309,22 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		return setupError(stderr, fmt.Errorf("analyze: %w", err))
 	}
-	// A killed run's temporary files would break a reader's glob over
-	// the partitions; those of a run still writing are left.
-	if st, err := out.RemoveStaleTemps(time.Now()); err != nil {
+	// A killed run's temporary files, in any session's partition, would
+	// break a reader's glob over the partitions; those of a run still
+	// writing are left.
+	st, err := out.RemoveStaleTemps(time.Now())
+	if err != nil {
 		fmt.Fprintf(stderr, "stmotion analyze: warning: --out: %v\n", err)
-	} else if st.Files > 0 {
-		fmt.Fprintf(stderr, "stmotion analyze: removed from %s %s (%.1f MB) that a run killed while writing left\n", cfg.out, plural(st.Files, "temporary file"), float64(st.Bytes)/1e6)
+	}
+	if st.Files > 0 {
+		dirs := ""
+		if st.Dirs > 0 {
+			dirs = ", and 1 directory that held nothing else"
+			if st.Dirs > 1 {
+				dirs = fmt.Sprintf(", and %d directories that held nothing else", st.Dirs)
+			}
+		}
+		fmt.Fprintf(stderr, "stmotion analyze: removed from %s %s (%.1f MB) that a run killed while writing left%s\n", cfg.out, plural(st.Files, "temporary file"), float64(st.Bytes)/1e6, dirs)
 	}
 	progress := newProgress(stderr, len(inputs), cfg.quiet)
 	runJobs(ctx, cfg.jobs, len(inputs), func(i int) {

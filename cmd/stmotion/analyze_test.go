@@ -1040,6 +1040,43 @@ func TestAnalyzeRemovesStaleTemps(t *testing.T) {
 	}
 }
 
+// A killed run's temporary files in the partitions of sessions this run
+// does not write (its own sessions, not analysed again) break a glob over
+// the whole dataset as well: every run removes them, with --overwrite or
+// without, and the partition directories that held nothing else, which
+// would otherwise read as sessions without rows.
+func TestAnalyzeRemovesOtherSessionsStaleTemps(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	for _, overwrite := range []bool{false, true} {
+		out := t.TempDir()
+		if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", g1, g2); err != nil {
+			t.Fatalf("first run: %v\n%s", err, stderr)
+		}
+		before := listFiles(t, out)
+		// What kill -9 left of a run of b21 and b22 into the same --out.
+		stale := []string{
+			"samples/session_id=b21/.part-0.parquet.tmp-1", "players/session_id=b21/.part-0.parquet.tmp-2",
+			"samples/session_id=b22/.part-0.parquet.tmp-3", "images/session_id=b22/.heatmap_ball_1.png.tmp-4",
+			"events/session_id=b22/.part-0.parquet.tmp-5",
+		}
+		touchFiles(t, out, stale...)
+		touchFiles(t, out, "events/session_id=b22/mine.txt")
+		_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", fmt.Sprintf("--overwrite=%v", overwrite), g1, g2)
+		if err != nil || !strings.Contains(stderr, fmt.Sprintf("stmotion analyze: removed from %s 5 temporary files (0.0 MB) that a run killed while writing left, and 4 directories that held nothing else", out)) {
+			t.Errorf("--overwrite=%v after a kill: %v, stderr %q; want the other sessions' stale temporary files removed, and said", overwrite, err, stderr)
+		}
+		want := slices.Sorted(slices.Values(append(before, "events/session_id=b22/mine.txt")))
+		if d := diffFiles(listFiles(t, out), want); d != "" {
+			t.Errorf("--overwrite=%v: --out differs from the first run's outputs and the user's file: %s", overwrite, d)
+		}
+		for _, dir := range []string{"samples/session_id=b21", "players/session_id=b21", "samples/session_id=b22", "images/session_id=b22"} {
+			if _, err := os.Stat(filepath.Join(out, dir)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("--overwrite=%v: %s: %v; want it removed, as it held only stale temporary files", overwrite, dir, err)
+			}
+		}
+	}
+}
+
 // listFiles lists the files under dir, relative to it, sorted.
 func listFiles(t *testing.T, dir string) []string {
 	t.Helper()
