@@ -58,7 +58,12 @@ so a broken copy of a game does not take its id. Each input renamed so is
 warned of: "X: session id game already used by Y: written as game-2". A
 path given twice (- too), or also found under a directory given, or a
 recording met again under another name (a link, a bundle beside its own
-messages file), is analysed once.
+messages file), is analysed once: as the bundle when one of them is a
+bundle (with its live id, court and roster; the bare file would have
+none), whatever the order of the arguments or of the names found in a
+directory, else as the first by absolute path:
+"g02/messages.jsonl.gz: the same recording as g02: analysed once, as the
+bundle".
 
 Outputs under --out:
   one session:   <table>.parquet (.arrow with --format arrow) and summary.json
@@ -607,14 +612,17 @@ const sampleSource = "built-in sample (synth.SampleConfig)"
 // twice or also found under a directory given), or whose recording is one
 // already met (os.SameFile: a symbolic link, a bundle beside its own
 // messages file), is analysed once, with a warning: twice, it would put
-// the same game in the dataset twice.
+// the same game in the dataset twice. Of the same recording met twice,
+// the one kept does not depend on the order of the arguments or of a
+// search (preferred): the bundle, not its bare messages file, which
+// would lose its session id, court and roster.
 //
 // Session ids come from the inputs (pipeline.SessionID) and may repeat:
 // assignSessionIDs makes them unique, once the courts are checked.
 func planInputs(args []string) (ins []input, failed []export.FailedInput, warnings []string) {
 	given := map[string]string{} // cleaned absolute path → as first met
 	var recs []fs.FileInfo       // the recordings met, to find one met again under another path
-	var recPaths []string        // the input each of recs came from
+	var recIns []int             // the index in ins of the input each of recs is read for
 	for _, a := range args {
 		paths, err := decode.FindBundles(a)
 		if err != nil {
@@ -622,12 +630,7 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 			continue
 		}
 		for _, p := range paths {
-			key := p
-			if p != decode.Stdin {
-				if abs, err := filepath.Abs(p); err == nil {
-					key = abs
-				}
-			}
+			key := absPath(p)
 			if first, ok := given[key]; ok {
 				if first == p {
 					warnings = append(warnings, fmt.Sprintf("%s: given more than once: analysed once", p))
@@ -642,19 +645,54 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
 				continue
 			}
+			in := input{path: p, sessionID: pipeline.SessionID(b), bundle: b, openErr: err}
 			// The same recording under another name: a symbolic link,
 			// or a bundle given beside its own messages file.
 			if fi, serr := os.Stat(b.MessagesPath); serr == nil && b.MessagesPath != decode.Stdin {
 				if first := slices.IndexFunc(recs, func(r fs.FileInfo) bool { return os.SameFile(r, fi) }); first >= 0 {
-					warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s: analysed once", p, recPaths[first]))
+					j := recIns[first]
+					kept, dropped := ins[j], in
+					if preferred(in, ins[j]) {
+						kept, dropped = in, ins[j]
+						ins[j] = in
+					}
+					msg := fmt.Sprintf("%s: the same recording as %s: analysed once", dropped.path, kept.path)
+					if kept.bundle.Dir != "" && dropped.bundle.Dir == "" {
+						msg += ", as the bundle"
+					}
+					warnings = append(warnings, msg)
 					continue
 				}
-				recs, recPaths = append(recs, fi), append(recPaths, p)
+				recs, recIns = append(recs, fi), append(recIns, len(ins))
 			}
-			ins = append(ins, input{path: p, sessionID: pipeline.SessionID(b), bundle: b, openErr: err})
+			ins = append(ins, in)
 		}
 	}
 	return ins, failed, warnings
+}
+
+// absPath is p's cleaned absolute form, by which analyze compares and
+// orders its inputs (decode.Stdin stays as it is).
+func absPath(p string) string {
+	if p != decode.Stdin {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+	}
+	return p
+}
+
+// preferred reports whether a is kept rather than b when both are the
+// same recording (planInputs), whatever the order they were met in: a
+// bundle, whose live.json, court and roster go with the recording, over
+// a bare recording, which has none of them (a bundle beside its own
+// messages file, a link to the file and one to the directory); between
+// two of a kind, the first by cleaned absolute path.
+func preferred(a, b input) bool {
+	if ab, bb := a.bundle.Dir != "", b.bundle.Dir != ""; ab != bb {
+		return ab
+	}
+	return absPath(a.path) < absPath(b.path)
 }
 
 // adoptEarlierIDs gives each input that could not be opened, and whose
@@ -699,12 +737,7 @@ func adoptEarlierIDs(ins []input, earlier []export.SessionSummary) {
 func assignSessionIDs(ins []input) (warnings []string) {
 	keys := make([]string, len(ins))
 	for i, in := range ins {
-		keys[i] = in.path
-		if in.path != decode.Stdin {
-			if abs, err := filepath.Abs(in.path); err == nil {
-				keys[i] = abs
-			}
-		}
+		keys[i] = absPath(in.path)
 	}
 	order := make([]int, len(ins))
 	for i := range order {

@@ -727,6 +727,50 @@ func TestAnalyzeSessionIDs(t *testing.T) {
 	}
 }
 
+// Of two inputs that are the same recording, the bundle is analysed, not
+// its bare messages file (which has no live id, court or roster), whatever
+// the order of the arguments, or of the names a directory search finds
+// (a link to the file sorts before a link to the bundle).
+func TestAnalyzeSameRecordingKeepsBundle(t *testing.T) {
+	dir := t.TempDir()
+	g02 := shortBundle(t, filepath.Join(dir, "src"), "g02")
+	b, err := decode.OpenBundle(g02)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, msgs := pipeline.SessionID(b), b.MessagesPath
+	season := filepath.Join(dir, "season")
+	if err := os.MkdirAll(season, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fileLink, dirLink := filepath.Join(season, "g02.jsonl"), filepath.Join(season, "g02dir")
+	if err := os.Symlink(msgs, fileLink); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink(g02, dirLink); err != nil {
+		t.Fatal(err)
+	}
+	f := func(bundle, bare string, args ...string) {
+		t.Helper()
+		out := t.TempDir()
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...)
+		if err != nil || !strings.HasPrefix(stdout, "1 of 1 inputs analysed") {
+			t.Fatalf("analyze %q: %v, stdout %q\n%s", args, err, stdout, stderr)
+		}
+		if want := bare + ": the same recording as " + bundle + ": analysed once, as the bundle\n"; !strings.Contains(stderr, want) {
+			t.Errorf("analyze %q: stderr lacks %q:\n%s", args, want, stderr)
+		}
+		var sum export.SessionSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &sum)
+		if sum.SessionID != id || sum.Source != bundle || len(sum.Teams) == 0 {
+			t.Errorf("analyze %q: session %q from %q with %d teams; want %q from the bundle %q, with its roster's teams", args, sum.SessionID, sum.Source, len(sum.Teams), id, bundle)
+		}
+	}
+	f(g02, msgs, msgs, g02)
+	f(g02, msgs, g02, msgs)
+	f(dirLink, fileLink, season)
+}
+
 // A bare recording (no court, no roster) is analysed in the sensor frame,
 // with warnings that say so. Its players' teams come from the feed's
 // stats only, without team possession: summary.json lists no teams, and
