@@ -109,7 +109,7 @@ func ListImages(dir string) ([]ImageFile, error) {
 // A file already gone is not an error; a directory that still holds
 // something stays.
 func RemoveImageFile(f ImageFile) error {
-	if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeFile(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("export: remove image: %w", err)
 	}
 	root := filepath.Dir(f.Path)

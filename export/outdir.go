@@ -3,9 +3,11 @@ package export
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	json "github.com/goccy/go-json"
 )
@@ -122,6 +124,36 @@ type SessionFiles struct {
 	Files []string
 }
 
+// RemoveError is Tidy's error for the files it meant to remove and could
+// not (a read-only partition directory): Tidy goes on past each, so only
+// these stay. Readers of Dir still take them for part of the dataset;
+// for a failed session's, analyze says so in the session's failure.
+type RemoveError struct {
+	Dir string
+	// Left are the files that stay, per session id ("" for one-session
+	// files of a session no summary.json named), relative to Dir and
+	// slash-separated, in the order Tidy met them.
+	Left map[string][]string
+	// Errs is, per session id, the first failure, which names its file.
+	Errs map[string]error
+}
+
+func (e *RemoveError) Error() string {
+	var parts []string
+	for _, id := range slices.Sorted(maps.Keys(e.Left)) {
+		who := "session " + id
+		if id == "" {
+			who = "the one-session files"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d (%v)", who, len(e.Left[id]), e.Errs[id]))
+	}
+	return fmt.Sprintf("export: %s: earlier outputs that could not be removed: %s", e.Dir, strings.Join(parts, "; "))
+}
+
+// removeFile is os.Remove; tests make it fail, as it does for a user
+// other than root in a read-only directory.
+var removeFile = os.Remove
+
 // Tidy removes, once the run's sessions (every one given to
 // PrepareOutDir, in any order) have ended, what earlier runs wrote under
 // the directory that would misdescribe this run, and only files this
@@ -148,6 +180,11 @@ type SessionFiles struct {
 // session's that the earlier summary.json names (Outputs.FlatSession),
 // and those of the run's one session when it is a one-session run
 // without Overwrite (PrepareOutDir refused any other session's).
+//
+// A file that cannot be removed does not stop Tidy: it removes all it
+// can, and its error is a *RemoveError listing, per session, the files
+// that stay and why (joined to a failure to list the tables or images,
+// which then are not removed, if any).
 func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err error) {
 	keep := map[string]bool{}
 	ok := map[string]bool{} // this run's sessions: true when it succeeded
@@ -176,6 +213,8 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 		flat = sessions[0].SessionID
 	}
 	removed = map[string]int{}
+	re := &RemoveError{Dir: d.dir, Left: map[string][]string{}, Errs: map[string]error{}}
+	var listErrs []error
 	drop := func(path, id string) bool {
 		if keep[filepath.Clean(path)] {
 			return false
@@ -183,48 +222,62 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 		if _, ours := ok[id]; !all && (id == "" || !ours) {
 			return false
 		}
-		removed[id]++
 		return true
 	}
-	tables, err := ListTables(d.dir)
-	if err != nil {
-		return nil, err
+	// done counts path as removed, or as left when err.
+	done := func(path, id string, err error) {
+		if err == nil {
+			removed[id]++
+			return
+		}
+		rel, rerr := filepath.Rel(d.dir, path)
+		if rerr != nil {
+			rel = path
+		}
+		re.Left[id] = append(re.Left[id], filepath.ToSlash(rel))
+		if re.Errs[id] == nil {
+			re.Errs[id] = err
+		}
 	}
+	tables, err := ListTables(d.dir)
+	listErrs = append(listErrs, err)
 	for _, f := range tables {
 		id := f.SessionID
 		if !f.Hive {
 			id = flat
 		}
 		if drop(f.Path, id) {
-			if err := RemoveTableFile(f); err != nil {
-				return nil, err
-			}
+			done(f.Path, id, RemoveTableFile(f))
 		}
 	}
 	images, err := ListImages(d.dir)
-	if err != nil {
-		return nil, err
-	}
+	listErrs = append(listErrs, err)
 	for _, f := range images {
 		id := f.SessionID
 		if !f.Hive {
 			id = flat
 		}
 		if drop(f.Path, id) {
-			if err := RemoveImageFile(f); err != nil {
-				return nil, err
-			}
+			done(f.Path, id, RemoveImageFile(f))
 		}
 	}
 	if !d.wroteSummary && len(failed) > 0 {
 		if id := summaryNames(summary, failed); id != "" {
-			if err := os.Remove(summary); err != nil {
-				return nil, fmt.Errorf("export: remove summary: %w", err)
+			err := removeFile(summary)
+			if err != nil {
+				err = fmt.Errorf("export: remove summary: %w", err)
 			}
-			removed[id]++
+			done(summary, id, err)
 		}
 	}
-	return removed, nil
+	err = errors.Join(listErrs...)
+	if len(re.Left) > 0 {
+		if err == nil {
+			return removed, re
+		}
+		err = errors.Join(err, re)
+	}
+	return removed, err
 }
 
 // summaryNames returns the first of ids that the summary.json at path

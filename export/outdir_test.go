@@ -296,6 +296,59 @@ func TestOutDirTidy(t *testing.T) {
 	}
 }
 
+// A file Tidy cannot remove (a read-only partition directory) stops
+// nothing: the others go, and its error lists, per session, the files
+// that stay and why.
+func TestOutDirTidyGoesOnPastErrors(t *testing.T) {
+	dir := t.TempDir()
+	stuck := map[string]bool{
+		"samples/session_id=g2/part-0.parquet": true,
+		"images/session_id=g2/shots_all.png":   true,
+		"samples/session_id=g3/part-0.parquet": true,
+	}
+	removeFile = func(p string) error {
+		if rel, _ := filepath.Rel(dir, p); stuck[filepath.ToSlash(rel)] {
+			return &fs.PathError{Op: "remove", Path: p, Err: fs.ErrPermission}
+		}
+		return os.Remove(p)
+	}
+	defer func() { removeFile = os.Remove }()
+	before := []string{
+		"samples/session_id=g1/part-0.arrow", "samples/session_id=g2/part-0.parquet", "players/session_id=g2/part-0.parquet",
+		"events/session_id=g2/part-0.parquet", "images/session_id=g2/shots_all.png", "images/session_id=g2/heatmap_ball_1.svg",
+		"samples/session_id=g3/part-0.parquet", "players/session_id=g3/part-0.parquet",
+	}
+	touch(t, dir, before...)
+	d, err := PrepareOutDir(dir, []string{"g1", "g2"}, OutDirOptions{Hive: true, Overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g1 := filepath.Join(dir, "samples", "session_id=g1", "part-0.parquet")
+	touch(t, dir, "samples/session_id=g1/part-0.parquet")
+	if err := d.WriteSummary(MultiSummary{}, false); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := d.Tidy([]SessionFiles{{SessionID: "g1", Files: []string{g1}}, {SessionID: "g2", Failed: true}})
+	var re *RemoveError
+	if !errors.As(err, &re) {
+		t.Fatalf("Tidy: %v; want a *RemoveError", err)
+	}
+	wantLeft := map[string][]string{
+		"g2": {"samples/session_id=g2/part-0.parquet", "images/session_id=g2/shots_all.png"},
+		"g3": {"samples/session_id=g3/part-0.parquet"},
+	}
+	if !reflect.DeepEqual(re.Left, wantLeft) || !errors.Is(re.Errs["g2"], fs.ErrPermission) || !errors.Is(re.Errs["g3"], fs.ErrPermission) || len(re.Errs) != 2 {
+		t.Errorf("left %v, errors %v; want %v, for want of permission", re.Left, re.Errs, wantLeft)
+	}
+	if want := map[string]int{"g1": 1, "g2": 3, "g3": 1}; !reflect.DeepEqual(removed, want) {
+		t.Errorf("removed %v, want %v", removed, want)
+	}
+	want := []string{"images/session_id=g2/shots_all.png", "samples/session_id=g1/part-0.parquet", "samples/session_id=g2/part-0.parquet", "samples/session_id=g3/part-0.parquet", SummaryFile}
+	if got := files(t, dir); !reflect.DeepEqual(got, want) {
+		t.Errorf("left:\n got %q\nwant %q", got, want)
+	}
+}
+
 // A run that writes nothing removes nothing, whatever the directory holds.
 func TestOutDirTidyNoSession(t *testing.T) {
 	dir := t.TempDir()

@@ -174,7 +174,7 @@ func ListTables(dir string) ([]TableFile, error) {
 // empty partition would look like a session without rows). A file already
 // gone is not an error; a directory that still holds something stays.
 func RemoveTableFile(f TableFile) error {
-	if err := os.Remove(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeFile(f.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("export: remove table: %w", err)
 	}
 	if f.Hive {

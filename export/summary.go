@@ -159,10 +159,17 @@ func finite(v float64) float64 {
 // had (and the one whose earlier outputs the run removed); "" for an input
 // that could not be read far enough to have one (a path that does not
 // exist).
+//
+// EarlierOutputsLeft are the files an earlier run wrote for the session
+// that the run meant to remove, as a failed session keeps no outputs, and
+// could not (OutDir.Tidy's RemoveError: a read-only partition directory),
+// relative to the output directory: they are still there, and readers of
+// the dataset read them though the session failed. Empty when none stay.
 type FailedInput struct {
-	Source    string `json:"source"`
-	SessionID string `json:"session_id,omitempty"`
-	Error     string `json:"error"`
+	Source             string   `json:"source"`
+	SessionID          string   `json:"session_id,omitempty"`
+	Error              string   `json:"error"`
+	EarlierOutputsLeft []string `json:"earlier_outputs_left,omitempty"`
 }
 
 // CanceledInput is an input a run did not analyse because it was

@@ -78,7 +78,10 @@ A run replaces the outputs of its own sessions, in the layout it writes:
 what a session does not write again (tables of the other --format or
 layout, images of players no longer there) is removed, and a session that
 fails loses all its earlier outputs (tables, images, a summary.json naming
-it), which would read as this run's; its failure message says so. (An
+it), which would read as this run's; its failure message says so. Those
+that cannot be removed (a read-only directory) stay, the others go: its
+failure message says how many stay and why, and its entry in
+summary.json's failed[] lists them (earlier_outputs_left). (An
 input that cannot even be read — a path that does not exist — has no
 session id: nothing of it is removed. A bundle whose live.json does not
 parse is the session the earlier summary.json lists for the same source,
@@ -375,20 +378,54 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	// Written when a session was analysed, or, after an interrupt, when
 	// a failure removes outputs the earlier summary.json may describe.
-	if analysed > 0 || hive && interrupted && len(failed) > 0 {
+	summarise := analysed > 0 || hive && interrupted && len(failed) > 0
+	writeSummary := func() error {
 		var doc any = export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
 		if !hive {
 			doc = sums[0]
 		}
-		outErr = errors.Join(outErr, out.WriteSummary(doc, cfg.fsync))
+		return out.WriteSummary(doc, cfg.fsync)
+	}
+	wrote := false
+	if summarise {
+		err := writeSummary()
+		wrote = err == nil
+		outErr = errors.Join(outErr, err)
 	}
 	removed, err := out.Tidy(done)
-	if err != nil {
+	// What could not be removed of a failed session's earlier outputs is
+	// said in its failure and in its failed[] entry: summary.json must not
+	// read as if the dataset held none of it. What stays of other
+	// sessions' is an error of the run.
+	var re *export.RemoveError
+	why := map[string]error{}
+	if errors.As(err, &re) {
+		for i := range failed {
+			if id := failed[i].SessionID; id != "" && len(re.Left[id]) > 0 {
+				failed[i].EarlierOutputsLeft, why[id] = re.Left[id], re.Errs[id]
+				delete(re.Left, id)
+				delete(re.Errs, id)
+			}
+		}
+	}
+	if err != nil && (err != error(re) || len(re.Left) > 0) {
 		outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
+	}
+	if wrote && len(why) > 0 {
+		outErr = errors.Join(outErr, writeSummary())
 	}
 	for _, f := range failed {
 		msg := f.Error
-		if id := f.SessionID; id != "" && removed[id] > 0 {
+		id := f.SessionID
+		switch {
+		case id != "" && len(f.EarlierOutputsLeft) > 0:
+			n := len(f.EarlierOutputsLeft)
+			msg += fmt.Sprintf(" (could not remove from %s %d of the %s an earlier run wrote for session %s, as a failed session keeps no outputs: %v; they stay, and readers of the dataset will read them", cfg.out, n, plural(n+removed[id], "file"), id, why[id])
+			if wrote {
+				msg += ": summary.json lists them in the session's failed entry, under earlier_outputs_left"
+			}
+			msg += ")"
+		case id != "" && removed[id] > 0:
 			msg += fmt.Sprintf(" (removed from %s the %s an earlier run wrote for session %s: a failed session keeps no outputs)", cfg.out, plural(removed[id], "file"), id)
 		}
 		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", msg)

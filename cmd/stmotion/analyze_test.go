@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -1234,17 +1235,7 @@ func TestAnalyzeOverwrite(t *testing.T) {
 // this time (not its tables of another --format). A user's files stay.
 func TestAnalyzeFailedRerun(t *testing.T) {
 	_, g1, g2 := twoUnnamedBundles(t)
-	spoil := func(b string) {
-		t.Helper()
-		f, err := os.OpenFile(filepath.Join(b, decode.BundleMessages), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if _, err := f.WriteString("{oops\n"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	spoil := func(b string) { spoilRecording(t, b) }
 	hive, one := t.TempDir(), t.TempDir()
 	for _, run := range [][]string{{"--out", hive, "--format", "arrow", g1, g2}, {"--out", one, g2}} {
 		if _, stderr, err := runAnalyzeArgs(t, append([]string{"--quiet"}, run...)...); err != nil {
@@ -1286,6 +1277,84 @@ func TestAnalyzeFailedRerun(t *testing.T) {
 	want = slices.Sorted(slices.Values(userFiles))
 	if d := diffFiles(listFiles(t, one), want); d != "" {
 		t.Errorf("after the one session failed, --out differs from the user's files: %s", d)
+	}
+}
+
+// spoilRecording appends a line that does not decode to the recording of
+// bundle b: --strict then fails it.
+func spoilRecording(t *testing.T, b string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(b, decode.BundleMessages), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("{oops\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pinFile makes the file at path impossible to remove until the test
+// ends: its directory read-only, or for root, whom that does not stop,
+// the file immutable (chattr +i). It skips the test where neither works.
+func pinFile(t *testing.T, path string) {
+	t.Helper()
+	dir := filepath.Dir(path)
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	probe, err := os.CreateTemp(dir, "probe-")
+	if err != nil {
+		return // read-only for this user
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	if err := setImmutable(path, true); err != nil {
+		t.Skipf("cannot make %s impossible to remove: a read-only directory does not stop this user, and the immutable attribute: %v", path, err)
+	}
+	t.Cleanup(func() { setImmutable(path, false) })
+}
+
+// A failed session's earlier outputs that cannot be removed (a read-only
+// partition directory) stop nothing: the others go, and the failure of
+// its input says what stays and why, as does its failed[] entry in
+// summary.json (earlier_outputs_left), rather than one error naming no
+// input and every file kept.
+func TestAnalyzeFailedRerunCannotRemove(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", g1, g2); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr)
+	}
+	spoilRecording(t, g2)
+	stuck := "samples/session_id=g2/part-0.parquet"
+	pinFile(t, filepath.Join(out, stuck))
+	var n int // the files of g2's earlier outputs
+	for _, f := range listFiles(t, out) {
+		if strings.Contains(f, "session_id=g2/") {
+			n++
+		}
+	}
+
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--strict", g1, g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") {
+		t.Fatalf("--strict g1 g2: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	want := fmt.Sprintf("stmotion analyze: error: %s.* \\(could not remove from %s 1 of the %d files an earlier run wrote for session g2, as a failed session keeps no outputs: export: remove table: remove %s: [a-z ]+; they stay, and readers of the dataset will read them: summary.json lists them in the session's failed entry, under earlier_outputs_left\\)\n",
+		regexp.QuoteMeta(g2), regexp.QuoteMeta(out), n, regexp.QuoteMeta(filepath.Join(out, stuck)))
+	if !regexp.MustCompile(want).MatchString(stderr) || strings.Contains(stderr, "error: analyze: --out") {
+		t.Errorf("stderr does not match %q alone:\n%s", want, stderr)
+	}
+	var multi export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &multi)
+	if len(multi.Failed) != 1 || multi.Failed[0].SessionID != "g2" || !slices.Equal(multi.Failed[0].EarlierOutputsLeft, []string{stuck}) {
+		t.Errorf("summary.json failed[] = %+v; want g2 with earlier_outputs_left [%s]", multi.Failed, stuck)
+	}
+	for _, f := range listFiles(t, out) {
+		if strings.Contains(f, "session_id=g2/") && f != stuck {
+			t.Errorf("%s stayed; want only %s of g2's earlier outputs left", f, stuck)
+		}
 	}
 }
 
