@@ -97,7 +97,8 @@ the dataset fails on them) are removed, with the partition directories
 that held nothing else (docs/schema.md, "Files and layout"). An interrupted run (Ctrl-C,
 SIGTERM) removes nothing an earlier run wrote for the inputs it did not
 analyse, nor, with --overwrite, for other sessions; its summary.json
-lists those inputs under canceled (not failed) and keeps the earlier
+(rewritten only when an input was analysed or failed, as the
+"interrupted:" line on stderr says) lists those inputs under canceled (not failed) and keeps the earlier
 entries of their sessions, marked earlier_run, so that it still describes
 every table under --out. Ctrl-C also ends a read waiting on standard
 input or a named pipe with nothing coming: that input is canceled too.
@@ -431,7 +432,13 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", msg)
 	}
 	if interrupted {
-		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, canceled, hive))
+		kept := 0 // the earlier entries of canceled sessions summary.json keeps
+		for _, e := range sums[analysed:] {
+			if slices.ContainsFunc(canceled, func(c export.CanceledInput) bool { return c.SessionID == e.SessionID }) {
+				kept++
+			}
+		}
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, canceled, hive, summaryState{tried: summarise, wrote: wrote, kept: kept}))
 	}
 	if cfg.overwrite && len(inputs) > 0 && analysed == 0 {
 		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays (but for the failed sessions' own outputs)\n", cfg.out)
@@ -477,9 +484,18 @@ func keptEntries(out string, earlier []export.SessionSummary, done []export.Sess
 	return kept, nil
 }
 
+// summaryState is what became of summary.json in an interrupted run:
+// whether it was to be written (tried), was written, and how many
+// earlier entries of the canceled sessions it kept (keptEntries).
+type summaryState struct {
+	tried, wrote bool
+	kept         int
+}
+
 // interruptedMessage says what an interrupted run left: which inputs it
-// did not analyse, and that their earlier outputs stay.
-func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hive bool) string {
+// did not analyse, that their earlier outputs stay, and what summary.json
+// says of them, as it happened.
+func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hive bool, sum summaryState) string {
 	var names []string
 	for _, c := range canceled[:min(len(canceled), 3)] {
 		names = append(names, c.Source)
@@ -490,11 +506,28 @@ func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hiv
 	}
 	msg := "interrupted"
 	if len(canceled) > 0 {
-		msg += fmt.Sprintf(": %s not analysed (%s)", plural(len(canceled), "input"), list)
-		if hive {
-			msg += fmt.Sprintf("; what earlier runs wrote for them under %s is left in place, and summary.json lists them under canceled, the earlier entries of their sessions kept in sessions[] with earlier_run", cfg.out)
-		} else {
-			msg += fmt.Sprintf("; what earlier runs wrote under %s is left in place", cfg.out)
+		msg += fmt.Sprintf(": %s not analysed (%s); what earlier runs wrote for them under %s is left in place", plural(len(canceled), "input"), list, cfg.out)
+		switch {
+		case !hive:
+			// One input: no summary.json is written for it.
+		case sum.wrote:
+			msg += ", and summary.json lists them under canceled"
+			switch {
+			case sum.kept == len(canceled):
+				msg += ", the earlier entries of their sessions kept in sessions[] with earlier_run"
+			case sum.kept > 0:
+				msg += fmt.Sprintf(", the earlier entries of %d of their sessions kept in sessions[] with earlier_run (the others had none there)", sum.kept)
+			default:
+				msg += " (the earlier summary.json had no entry of their sessions to keep)"
+			}
+		case sum.tried:
+			msg += ", but summary.json could not be written (the error below)"
+		default:
+			if _, err := os.Stat(filepath.Join(cfg.out, export.SummaryFile)); err == nil {
+				msg += ", and so is summary.json, not rewritten as no input was analysed or failed"
+			} else {
+				msg += "; no summary.json was written, as no input was analysed or failed"
+			}
 		}
 	}
 	if cfg.overwrite {

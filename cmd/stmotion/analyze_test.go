@@ -579,7 +579,7 @@ func TestAnalyzeInterrupted(t *testing.T) {
 	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 4 inputs analysed") {
 		t.Fatalf("interrupted run: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
 	}
-	for _, want := range []string{"interrupted: 2 inputs not analysed (" + gs[1] + ", " + gs[2] + ")", "summary.json lists them under canceled", gs[3]} {
+	for _, want := range []string{"interrupted: 2 inputs not analysed (" + gs[1] + ", " + gs[2] + "); what earlier runs wrote for them under " + out + " is left in place, and summary.json lists them under canceled, the earlier entries of their sessions kept in sessions[] with earlier_run\n", gs[3]} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -626,15 +626,32 @@ func TestAnalyzeInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx = canceledOnceExists{context.Background(), out}
+	o.Reset()
+	e.Reset()
 	err = Run(ctx, append([]string{"analyze", "--out", out, "--quiet", "--overwrite"}, gs[1:]...), &o, &e)
 	if exitCode(err) != 1 {
 		t.Errorf("interrupted before any input: exit %d, want 1", exitCode(err))
+	}
+	// It says what happened: summary.json was not rewritten.
+	if want := "is left in place, and so is summary.json, not rewritten as no input was analysed or failed; --overwrite removed no other session's outputs\n"; !strings.Contains(e.String(), want) || strings.Contains(e.String(), "lists them under canceled") {
+		t.Errorf("interrupted before any input: stderr lacks %q or claims summary.json lists them:\n%s", want, e.String())
 	}
 	if d := diffFiles(listFiles(t, out), before); d != "" {
 		t.Errorf("interrupted before any input, --out changed: %s", d)
 	}
 	if now, _ := os.ReadFile(filepath.Join(out, "summary.json")); !bytes.Equal(now, summary) {
 		t.Errorf("interrupted before any input, summary.json changed")
+	}
+
+	// Into an empty --out: summary.json has no earlier entries to keep,
+	// and does not say it kept them.
+	fresh := t.TempDir()
+	ctx = canceledOnceExists{context.Background(), filepath.Join(fresh, "samples", "session_id=g1", "part-0.parquet")}
+	o.Reset()
+	e.Reset()
+	err = Run(ctx, append([]string{"analyze", "--out", fresh, "--quiet", "--jobs", "1"}, gs[:3]...), &o, &e)
+	if want := "and summary.json lists them under canceled (the earlier summary.json had no entry of their sessions to keep)\n"; exitCode(err) != 1 || !strings.Contains(e.String(), want) {
+		t.Errorf("interrupted into an empty --out: exit %d, stderr lacks %q:\n%s", exitCode(err), want, e.String())
 	}
 }
 
@@ -1596,10 +1613,7 @@ func TestAnalyzeInterruptedKeepsOutputs(t *testing.T) {
 	}
 	before := listFiles(t, out)
 	for _, overwrite := range []bool{false, true} {
-		args := []string{"analyze", "--quiet", "--out", out, g1, g2}
-		if overwrite {
-			args = append(args, "--overwrite")
-		}
+		args := []string{"analyze", "--quiet", "--out", out, fmt.Sprintf("--overwrite=%v", overwrite), g1, g2}
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		var o, e bytes.Buffer
