@@ -55,7 +55,9 @@ one) in the order of their absolute paths (- first), whatever the order
 of the arguments; those that fail before analysis (a bundle that cannot
 be read, a live.json or court that is not valid) come after the others,
 so a broken copy of a game does not take its id. Each input renamed so is
-warned of: "X: session id game already used by Y: written as game-2". A
+warned of, a failed one too (its id is that of its failed[] entry in
+summary.json, and of the earlier outputs its failure removes): "X:
+session id game already used by Y: written as game-2". A
 path given twice (- too), or also found under a directory given, or a
 recording met again under another name (a link, a bundle beside its own
 messages file), is analysed once: as the bundle when one of them is a
@@ -278,14 +280,15 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			in.bundle.Stream = newInterruptible(ctx, openStream(in.bundle.MessagesPath))
 		}
 	}
+	// An earlier summary.json that cannot be read names no session: the
+	// run goes on without it. The ids it gives are taken before the
+	// others are made unique, so that the warnings name the ids written.
+	earlier, _ := export.ReadSummary(cfg.out)
+	adoptEarlierIDs(inputs, earlier.Sessions)
 	warnings = append(warnings, assignSessionIDs(inputs)...)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
 	}
-	// An earlier summary.json that cannot be read names no session: the
-	// run goes on without it.
-	earlier, _ := export.ReadSummary(cfg.out)
-	adoptEarlierIDs(inputs, earlier.Sessions)
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
 	hive := total > 1
@@ -769,7 +772,8 @@ func preferred(a, b input) bool {
 // session id is therefore its name rather than the live id of its
 // live.json (pipeline.SessionID; a live.json that does not parse), the
 // session id the earlier summary.json (its sessions, earlier) gave the
-// same source, if it gave one that no other input of the run has. That
+// same source, if it gave one that no other input of the run has as its
+// own (before assignSessionIDs, which then gives no other input it). That
 // is the session whose outputs the input wrote then: as a failed session
 // it loses them, instead of their refusing the whole run as another
 // session's partitions.
@@ -803,7 +807,8 @@ func adoptEarlierIDs(ins []input, earlier []export.SessionSummary) {
 // (standard input, "-", first). So an id's plain form goes to the same
 // input whatever the order of the arguments, and not to a broken copy of
 // a game beside the good one. It returns a warning for each input
-// renamed; one that failed already is not warned of, its failure is.
+// renamed, failed already or not: a failed one's id names the session
+// whose earlier outputs the run removes, and its failed[] entry.
 func assignSessionIDs(ins []input) (warnings []string) {
 	keys := make([]string, len(ins))
 	for i, in := range ins {
@@ -834,7 +839,7 @@ func assignSessionIDs(ins []input) (warnings []string) {
 		if !ok {
 			owner[key] = order[k]
 		}
-		if ok && in.openErr == nil {
+		if ok {
 			by := ins[first].path
 			if ins[first].sessionID != in.sessionID {
 				by += " (as " + ins[first].sessionID + ": ids that differ only in case are one)"
