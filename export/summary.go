@@ -61,6 +61,9 @@ type TeamSummary struct {
 	TeamID       int64   `json:"team_id"`
 	Name         string  `json:"name,omitempty"`
 	Possession_s float64 `json:"possession_s"`
+	// PlayerSensors: track.TeamSummary.PlayerSensors; with 0, the roster
+	// matched none of the sensors and Possession_s measured nothing.
+	PlayerSensors int64 `json:"player_sensors"`
 }
 
 // QualitySummary holds the fields of track.Quality: its counts, and the
@@ -110,7 +113,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		}
 	}
 	for i, t := range sum.Teams {
-		s.Teams[i] = TeamSummary{TeamID: t.TeamID, Name: t.Name, Possession_s: finite(t.Possession_s)}
+		s.Teams[i] = TeamSummary{TeamID: t.TeamID, Name: t.Name, Possession_s: finite(t.Possession_s), PlayerSensors: t.PlayerSensors}
 	}
 	q := sum.Quality
 	s.Quality = QualitySummary{

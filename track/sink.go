@@ -168,6 +168,12 @@ type TeamSummary struct {
 	TeamID       int64
 	Name         string
 	Possession_s float64
+	// PlayerSensors counts the feed's player sensors that are this
+	// team's roster players. Team possession is credited through the
+	// roster only (a sensor not on it has team 0), so with none,
+	// Possession_s is 0 without anything having been measured: a roster
+	// that matches none of the sensors.
+	PlayerSensors int64
 }
 
 // BoxScore is one player's final stats from the feed, after corrections.

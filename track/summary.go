@@ -29,6 +29,13 @@ func (s *Session) summary() *Summary {
 		}
 		sum.Teams = append(sum.Teams, TeamSummary{TeamID: t.ID, Name: t.Name})
 	}
+	for _, i := range s.players {
+		if r, ok := s.roster[s.sensors[i].id]; ok {
+			if k := slices.IndexFunc(sum.Teams, func(t TeamSummary) bool { return t.TeamID == r.team }); k >= 0 {
+				sum.Teams[k].PlayerSensors++
+			}
+		}
+	}
 	seen := map[int64]bool{}
 	var ids []int64
 	add := func(id int64) {

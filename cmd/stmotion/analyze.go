@@ -1006,9 +1006,15 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 	// feed's stats (track: the box score), as every team of a bare
 	// recording's does. Such a team has no possession figure: printing 0
 	// would contradict the summary, which has no entry for it.
+	// A roster team none of whose players is one of the feed's sensors
+	// has no possession measured (its 0 is for want of any: the engine
+	// knows a holder's team from the roster only), while its players by
+	// the feed's stats may show theirs: say so rather than print 0.
 	poss := map[int64]float64{}
+	matched := map[int64]bool{}
 	for _, t := range s.Teams {
 		poss[t.TeamID] = t.Possession_s
+		matched[t.TeamID] = t.PlayerSensors > 0
 	}
 	for _, id := range order {
 		ps := byTeam[id]
@@ -1026,6 +1032,8 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			fmt.Fprintf(w, "\nnot on the roster:\n")
 		case !rostered:
 			fmt.Fprintf(w, "\n%s (from the feed's stats, not on a roster: no team possession):\n", name)
+		case !matched[id]:
+			fmt.Fprintf(w, "\n%s (the roster matched none of the player sensors: no team possession measured):\n", name)
 		default:
 			fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, p)
 		}

@@ -789,6 +789,74 @@ func TestAnalyzeSameRecordingKeepsBundle(t *testing.T) {
 	f(dirLink, fileLink, season)
 }
 
+// A roster that matches none of the sensors (another session's) gives its
+// teams no possession: the engine knows a holder's team from the roster
+// only. The report says so instead of "possession 0 s" above players
+// (their team from the feed's stats) who show possession, and teams[]
+// says it with player_sensors 0; a roster that matches counts its sensors.
+func TestAnalyzeRosterMatchesNoSensor(t *testing.T) {
+	dir := t.TempDir()
+	good := shortBundle(t, dir, "good")
+	other := copyBundle(t, good, filepath.Join(dir, "other"))
+	path := filepath.Join(other, decode.BundleSubscribe)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sub map[string]any
+	if err := json.Unmarshal(raw, &sub); err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range sub["teams"].([]any) {
+		for _, p := range tm.(map[string]any)["players"].([]any) {
+			p.(map[string]any)["id"] = p.(map[string]any)["id"].(float64) + 100_000
+		}
+	}
+	if raw, err = json.Marshal(sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		in      string
+		matched bool
+	}{{good, true}, {other, false}} {
+		out := t.TempDir()
+		stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--images=false", c.in)
+		if err != nil {
+			t.Fatalf("analyze %s: %v\n%s", c.in, err, stderr)
+		}
+		var sum export.SessionSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &sum)
+		if len(sum.Teams) == 0 {
+			t.Fatalf("analyze %s: no teams in summary.json", c.in)
+		}
+		var sensors, held int64
+		for _, tm := range sum.Teams {
+			sensors += tm.PlayerSensors
+			header := fmt.Sprintf("\n%s: possession %.0f s\n", tm.Name, tm.Possession_s)
+			if !c.matched {
+				header = "\n" + tm.Name + " (the roster matched none of the player sensors: no team possession measured):\n"
+			}
+			if !strings.Contains(stdout, header) {
+				t.Errorf("analyze %s: the report lacks %q:\n%s", c.in, header, stdout)
+			}
+		}
+		for _, p := range sum.Players {
+			if p.Possession_s > 0 {
+				held++
+			}
+		}
+		if want := sum.Quality.PlayerSensors - sum.Quality.UnknownIDs; sensors != want || c.matched != (sensors > 0) || held == 0 {
+			t.Errorf("analyze %s: teams[] count %d player sensors, want %d (%d sensors, %d not on the roster); %d players held the ball", c.in, sensors, want, sum.Quality.PlayerSensors, sum.Quality.UnknownIDs, held)
+		}
+		if !c.matched && strings.Contains(stdout, ": possession 0 s") {
+			t.Errorf("analyze %s: the report gives a team possession 0 s:\n%s", c.in, stdout)
+		}
+	}
+}
+
 // A bare recording (no court, no roster) is analysed in the sensor frame,
 // with warnings that say so. Its players' teams come from the feed's
 // stats only, without team possession: summary.json lists no teams, and
