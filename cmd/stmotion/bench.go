@@ -41,8 +41,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	c, ok := benchCommands[args[0]]
 	if !ok {
+		fmt.Fprintf(stderr, "stmotion bench: unknown benchmark %q\n\n", args[0])
 		benchUsage(stderr)
-		return fmt.Errorf("bench: unknown benchmark %q", args[0])
+		return exitError{code: 2}
 	}
 	return c.run(ctx, args[1:], stdout, stderr)
 }

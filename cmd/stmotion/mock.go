@@ -54,6 +54,11 @@ Signed requests use the API description's mock credentials unless
 --username/--secret say otherwise. Fault injection (--drop-every, --delay,
 --corrupt-every) helps harden clients.
 
+The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
+found, unreadable, no messages) or the address not listened on; 2 for a bad
+command line (a flag not defined, a value that does not parse or is out of
+range, a --court or --roster that cannot be read), before anything starts.
+
 Flags:
 `
 
@@ -88,21 +93,20 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&opts.CorruptEvery, "corrupt-every", 0, "fault: truncate every Nth replayed line of a connection")
 	fs.BoolVar(&opts.AutoNotify, "auto-notify", false, "call the registered live notifies at the start and end of each round (needs --speed > 0)")
 	verbose := fs.Bool("v", false, "log every request")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("mock: unexpected argument %q", fs.Arg(0))
+		return usageError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
 	if opts.Speed < 0 {
-		return fmt.Errorf("mock: --speed %g: want 0 (as fast as possible) or more", opts.Speed)
+		return usageError(fs, fmt.Errorf("--speed %g: want 0 (as fast as possible) or more", opts.Speed))
 	}
 	if opts.EndOpen && opts.Loop {
-		return errors.New("mock: --end-open needs a feed that ends: leave out --loop")
+		return usageError(fs, errors.New("--end-open needs a feed that ends: leave out --loop"))
 	}
 	if opts.AutoNotify && opts.Speed == 0 {
-		return errors.New("mock: --auto-notify needs a replay clock: --speed > 0")
+		return usageError(fs, errors.New("--auto-notify needs a replay clock: --speed > 0"))
 	}
 	// Rounds are printed by this goroutine, after the first line.
 	rounds := make(chan mock.Round, 64)
@@ -116,18 +120,18 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	opts.DataTypes = splitList(strings.ToUpper(*dataTypes))
 	if len(opts.DataTypes) == 0 {
-		return errors.New("mock: --data-types is empty: grant at least one of STATS, SHOTS, LOCATIONS")
+		return usageError(fs, errors.New("--data-types is empty: grant at least one of STATS, SHOTS, LOCATIONS"))
 	}
 	opts.InactiveIDs = splitList(*inactive)
 	var err error
 	if *courtPath != "" {
 		// Served as it is, as an API would: only its JSON is checked.
 		if opts.Court, err = decode.ReadCourt(*courtPath); err != nil {
-			return fmt.Errorf("mock: --court: %w", err)
+			return setupError(stderr, fmt.Errorf("mock: --court: %w", err))
 		}
 	}
 	if opts.Roster, err = readRosterFlag("mock", *rosterPath); err != nil {
-		return err
+		return setupError(stderr, err)
 	}
 	level := slog.LevelInfo
 	if *verbose {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -166,8 +167,10 @@ func TestMockCommandCourtRoster(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("stop: %v", err)
 	}
-	if err := Run(context.Background(), []string{"mock", "--listen", "127.0.0.1:0", "--bundle", bare, "--roster", courtPath}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "--roster") {
-		t.Errorf("a court as --roster: %v", err)
+	var stderr bytes.Buffer
+	var ee exitError
+	if err := Run(context.Background(), []string{"mock", "--listen", "127.0.0.1:0", "--bundle", bare, "--roster", courtPath}, io.Discard, &stderr); !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), "--roster") {
+		t.Errorf("a court as --roster: %v, stderr %q; want exit status 2 naming --roster", err, stderr.String())
 	}
 }
 

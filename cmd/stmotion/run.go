@@ -41,14 +41,27 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
+		fmt.Fprintf(stderr, "stmotion: unknown command %q\n\n", args[0])
 		usage(stderr)
-		return fmt.Errorf("unknown command %q", args[0])
+		return exitError{code: 2}
 	}
 	err := c.run(ctx, args[1:], stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	return err
+}
+
+// parseFlags parses a subcommand's flags. A bad command line (a flag
+// not defined, a value that does not parse) is exit status 2, as every
+// subcommand documents, after the flag package has reported it with the
+// usage; -h is flag.ErrHelp, which Run turns into status 0.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return exitError{code: 2}
 }
 
 func usage(w io.Writer) {

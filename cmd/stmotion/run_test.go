@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestBadCommandLineExitStatus: every subcommand (and every benchmark)
+// exits with status 2 for a flag it does not define or a flag value that
+// does not parse, as their usages say, with the flag package's message
+// on stderr; so do an unknown command and an unknown benchmark. (live
+// and mock returned the flag package's error, which main exits 1 with.)
+func TestBadCommandLineExitStatus(t *testing.T) {
+	type bad struct {
+		args []string
+		msg  string // on stderr
+		// noUsage: a file the command line names is not usable; the
+		// error alone says so (as analyze's --roster)
+		noUsage bool
+	}
+	var cases []bad
+	for _, name := range slices.Sorted(maps.Keys(commands)) {
+		if name == "bench" {
+			continue // its flags are its benchmarks'
+		}
+		cases = append(cases, bad{[]string{name, "--bogus"}, "flag provided but not defined: -bogus", false})
+	}
+	for _, name := range slices.Sorted(maps.Keys(benchCommands)) {
+		cases = append(cases, bad{[]string{"bench", name, "--bogus"}, "flag provided but not defined: -bogus", false})
+	}
+	cases = append(cases,
+		bad{[]string{"live", "--flush=abc"}, `invalid value "abc" for flag -flush`, false},
+		bad{[]string{"live", "--api", "http://x", "--live-id", "L", "--rate", "x"}, `invalid value "x" for flag -rate`, false},
+		bad{[]string{"mock", "--speed", "x"}, `invalid value "x" for flag -speed`, false},
+		bad{[]string{"mock", "--speed", "-1"}, "--speed -1: want 0", false},
+		bad{[]string{"mock", "--loop", "--end-open"}, "--end-open needs a feed that ends", false},
+		bad{[]string{"mock", "extra"}, `unexpected argument "extra"`, false},
+		bad{[]string{"mock", "--court", "/nonexistent/court.json"}, "mock: --court", true},
+		bad{[]string{"nope"}, `unknown command "nope"`, false},
+		bad{[]string{"bench", "nope"}, `unknown benchmark "nope"`, false},
+	)
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), c.args, &stdout, &stderr)
+		var ee exitError
+		if !errors.As(err, &ee) || ee.code != 2 {
+			t.Errorf("stmotion %s: %v, want exit status 2\nstderr: %s", strings.Join(c.args, " "), err, stderr.String())
+			continue
+		}
+		if !strings.Contains(stderr.String(), c.msg) || !c.noUsage && !strings.Contains(stderr.String(), "Usage: stmotion") {
+			t.Errorf("stmotion %s: stderr %q, want %q and the usage", strings.Join(c.args, " "), stderr.String(), c.msg)
+		}
+	}
+}
