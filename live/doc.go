@@ -15,11 +15,12 @@
 // miss every value set before it (see applyJoin). Any
 // drop gets a new one-time token and a reconnect with exponential backoff
 // and jitter (DefaultMinBackoff, DefaultMaxBackoff); after it /stats and
-// /shots recover the stats and shots the gap missed (from the last data
-// message before the drop to the first one after it: not a marker, which
-// a server resends on connect with the time it happened), and messages
-// received twice are dropped (see dedup in session_dedup.go) so nothing
-// counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
+// /shots recover the stats and shots the gap missed (up to the first data
+// message after it: not a marker, which a server resends on connect with
+// the time it happened; the shots from MaxShotDelay_ms, 10 s, before the
+// last data message before the drop, as the feed delivers a shot seconds
+// after it happened, less those received), and messages received twice
+// are dropped (see dedup in session_dedup.go) so nothing counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id; the old feed is read on until the new one is up, and
 // what it delivers meanwhile goes to the new live id (see handoff), so
 // the handover loses nothing. The next live id may not be known to the
@@ -86,7 +87,9 @@
 // written incrementally as closed parts (tables/part-NNNNN/, each a
 // complete set of Parquet files) every DefaultPartInterval; the summary
 // tables are in the last part. Joining a live id again into the same Out continues its bundle:
-// messages.jsonl is appended to, and table parts and gap files are
+// messages.jsonl is appended to (the join's REST shots fed are those
+// the bundle lacks from MaxShotDelay_ms before where it stops: a shot
+// that happened before a crash was due after it), and table parts and gap files are
 // numbered on after the highest already there; a line the earlier join
 // was killed in the middle of is ended first (Recorder: it stays, one bad
 // line, and the new lines are whole), and the temporary table files it

@@ -51,6 +51,18 @@ const DefaultEndCheck = 15 * time.Second
 // 429s and network errors when SessionConfig.StartupRetry is zero.
 const DefaultStartupRetry = 2 * time.Minute
 
+// MaxShotDelay_ms bounds how long after its occurred_at the feed
+// delivers a shot (epoch ms of sensor time): the feed sends a shot once it
+// is decided, 1.2–2.6 s after it happened in the sample game, so a feed
+// cut at time t may still owe shots that happened before t. The REST
+// shots fed after a reconnect (fillGap) and at a re-join (applyJoin) are
+// therefore those after t − MaxShotDelay_ms, t being the newest data
+// message received before the drop (or recorded before the re-join),
+// that the session has not seen: the duplicate check drops the ones it
+// received (for a re-join, those at the bundle's end). A shot delivered
+// later than that after an outage is lost.
+const MaxShotDelay_ms = 10_000
+
 // SessionConfig configures Join. Client and LiveID are required; every
 // other zero field has a working default.
 type SessionConfig struct {
@@ -352,6 +364,10 @@ type liveSession struct {
 	// joinFrom_ms is the newest occurred_at of the bundle before this
 	// join (a re-join of a recorded live id); 0 for a new bundle.
 	joinFrom_ms int64
+	// recordedShots are the shot lines at the bundle's end before this
+	// join (see recordedTail): marked seen, so that the REST shots the
+	// join feeds (from shotFloor_ms) are those the earlier join missed.
+	recordedShots [][]byte
 	// followFrom_ms is, for a live id Join followed to (from), the newest
 	// occurred_at the previous live id's session had: what the REST state
 	// holds up to it predates this live id or was fed there (applyJoin).
@@ -422,7 +438,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
 		// A re-join: the bundle has the feed up to its newest message,
 		// and only what came after it is the join's to recover.
-		if s.joinFrom_ms, err = newestRecorded_ms(filepath.Join(s.res.Dir, decode.BundleMessages)); err != nil {
+		if s.joinFrom_ms, s.recordedShots, err = recordedTail(filepath.Join(s.res.Dir, decode.BundleMessages), 2*MaxShotDelay_ms); err != nil {
 			return nil, err
 		}
 		if s.rec, err = NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: s.cfg.FlushInterval}); err != nil {
@@ -479,6 +495,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		}
 	}
 	s.dd = newDedup(s.eng.Window_ms())
+	s.markRecorded()
 
 	if p := s.cfg.NATS; p != nil {
 		p.PublishEvent(s.liveID, appendSessionStartJSON(nil, s.liveID, time.Now().UnixMilli(), s.from))
@@ -699,6 +716,8 @@ type restState struct {
 	// followed: a live id Join followed to, whose box scores up to
 	// from_ms belong to the previous live id (applyJoin).
 	followed bool
+	// shotsFrom_ms: the shots fed are those after it (see shotFloor_ms).
+	shotsFrom_ms int64
 }
 
 // fetchState gets /stats with /stats/details, and /shots, for the data
@@ -728,40 +747,81 @@ func (s *liveSession) fetchState(ctx context.Context) *restState {
 	return st
 }
 
-// newestRecorded_ms is the newest occurred_at among the last lines of a
-// bundle's messages.jsonl (0 when there is none): where the feed an
-// earlier join recorded stops. Only the file's end is read: the feed is
-// recorded in arrival order, and its last lines are its newest.
-func newestRecorded_ms(path string) (int64, error) {
+// recordedTail reads the end of a bundle's messages.jsonl: the newest
+// occurred_at among its lines (0 when there is none), where the feed an
+// earlier join recorded stops, and the shot lines recorded over the last
+// span_ms or more of it (copies). Only the file's end is read, growing
+// from 64 KiB until a data message of span_ms before the newest is in it:
+// the feed is recorded in arrival order, and a message arrives after it
+// happened, so every shot that happened later was recorded after that one.
+func recordedTail(path string, span_ms int64) (newest int64, shots [][]byte, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		return 0, nil, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("live: reading the bundle's end: %w", err)
+		return 0, nil, fmt.Errorf("live: reading the bundle's end: %w", err)
 	}
 	defer f.Close()
-	const tail_B = 64 << 10
 	fi, err := f.Stat()
 	if err != nil {
-		return 0, fmt.Errorf("live: reading the bundle's end: %w", err)
-	}
-	off := max(fi.Size()-tail_B, 0)
-	buf := make([]byte, fi.Size()-off)
-	if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
-		return 0, fmt.Errorf("live: reading the bundle's end: %w", err)
+		return 0, nil, fmt.Errorf("live: reading the bundle's end: %w", err)
 	}
 	var dec decode.Decoder
 	var m decode.Message
-	var newest int64
-	for line := range bytes.Lines(buf) {
-		// The first line may be cut by the window and the last by a
-		// crash: they do not decode and are skipped.
-		if dec.Decode(line, &m) == nil {
-			newest = max(newest, m.OccurredAt_ms())
+	for tail_B := int64(64 << 10); ; tail_B *= 4 {
+		off := max(fi.Size()-tail_B, 0)
+		buf := make([]byte, fi.Size()-off)
+		if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
+			return 0, nil, fmt.Errorf("live: reading the bundle's end: %w", err)
+		}
+		newest, shots = 0, shots[:0]
+		oldest := int64(math.MaxInt64) // of the data messages
+		for line := range bytes.Lines(buf) {
+			// The first line may be cut by the window and the last by a
+			// crash: they do not decode and are skipped.
+			if dec.Decode(line, &m) != nil {
+				continue
+			}
+			t := m.OccurredAt_ms()
+			newest = max(newest, t)
+			if isData(m.Kind) && t > 0 {
+				oldest = min(oldest, t)
+			}
+			if m.Kind == decode.KindShot {
+				shots = append(shots, bytes.Clone(bytes.TrimRight(line, "\r\n")))
+			}
+		}
+		if off == 0 || oldest <= newest-span_ms {
+			return newest, shots, nil
 		}
 	}
-	return newest, nil
+}
+
+// markRecorded marks the shots at the end of the bundle this join
+// continues (recordedShots) as seen: the join's REST shots that are fed
+// (applyJoin) are those the earlier join missed.
+func (s *liveSession) markRecorded() {
+	for _, b := range s.recordedShots {
+		if s.dec.Decode(b, &s.msg) == nil {
+			s.dd.seen(&s.msg, b)
+		}
+	}
+	s.recordedShots = nil
+}
+
+// shotFloor_ms is the oldest time a REST shot fed to this live id may
+// have (exclusive): for a live id Join followed to, the previous live
+// id's newest time (older shots are the previous live id's, and its feed
+// was read through the handover); for a re-join, MaxShotDelay_ms before
+// where the bundle stops (older shots were delivered before it, and the
+// bundle's end is marked seen); 0 otherwise.
+func (s *liveSession) shotFloor_ms() int64 {
+	floor := s.followFrom_ms
+	if s.joinFrom_ms > 0 {
+		floor = max(floor, s.joinFrom_ms-MaxShotDelay_ms)
+	}
+	return floor
 }
 
 func (s *liveSession) wsURL() string {
@@ -1362,6 +1422,7 @@ func (s *liveSession) armJoin(ctx context.Context) error {
 	st := s.fetchState(ctx)
 	st.from_ms = max(s.joinFrom_ms, s.followFrom_ms)
 	st.followed = s.followFrom_ms > 0
+	st.shotsFrom_ms = s.shotFloor_ms()
 	s.join = st
 	if s.rec == nil {
 		return nil
@@ -1388,9 +1449,9 @@ func (s *liveSession) armGap(ctx context.Context) {
 		// Dropped before any data message: the join's state is still to
 		// be applied; what it lacks is what happened since it was
 		// fetched, so fetch it again.
-		from, followed := s.join.from_ms, s.join.followed
+		from, followed, shotsFrom := s.join.from_ms, s.join.followed, s.join.shotsFrom_ms
 		s.join = s.fetchState(ctx)
-		s.join.from_ms, s.join.followed = from, followed
+		s.join.from_ms, s.join.followed, s.join.shotsFrom_ms = from, followed, shotsFrom
 		if s.rec != nil && (s.join.stats != nil || s.join.shots != nil) {
 			if err := s.rec.WriteGap(s.join.stats, s.join.shots); err != nil {
 				s.log.Warn("live: gap: not recorded", "err", err)
@@ -1434,8 +1495,10 @@ func (s *liveSession) setGap(stats *decode.LiveStats, shots *decode.LiveShots) {
 	s.gapStats, s.gapShots, s.gapArmed = stats, shots, true
 }
 
-// fillGap feeds the shots the REST state has with from < occurred_at ≤ to
-// that the feed did not deliver, and for each player whose REST box score
+// fillGap feeds the shots the REST state has with from − MaxShotDelay_ms
+// < occurred_at ≤ to (and after shotFloor_ms) that the session has not
+// seen: a shot that happened before the drop may have been due after it,
+// as the feed delivers shots seconds late. And for each player whose REST box score
 // is newer (by version) than the newest stats message received, a stats
 // message with those values at occurred_at to. Nothing is filled when the
 // feed resumed at or before where it stopped (it replays; the replay's
@@ -1453,7 +1516,7 @@ func (s *liveSession) fillGap(from, to int64) error {
 		return nil
 	}
 	now := time.Now()
-	if err := s.injectShots(shots, from, to, sourceGap, now); err != nil {
+	if err := s.injectShots(shots, max(from-MaxShotDelay_ms, s.shotFloor_ms()), to, sourceGap, now); err != nil {
 		return err
 	}
 	if stats == nil {
@@ -1481,13 +1544,16 @@ func (s *liveSession) fillGap(from, to int64) error {
 // would be missing from the box score, and every shot before it from the
 // shots table. It does for the join what fillGap does after a reconnect:
 //
-//   - the shots with from < occurred_at ≤ to, from being where an earlier
-//     join of the bundle stopped, or, for a live id Join followed to by
-//     PLAY_NEXT / DRILL_NEXT, the newest time the previous live id's
-//     session had (none: every shot up to to); the feed delivers the
-//     later ones. A followed live id thus gets none of the previous one's
-//     shots, even from an API whose REST state spans the whole event, and
-//     its start_ms is not before the previous one's end;
+//   - the shots with shotsFrom_ms < occurred_at ≤ to not seen (see
+//     shotFloor_ms): for a re-join, from MaxShotDelay_ms before where
+//     the earlier join's recording stopped, less the shots it recorded
+//     there (one that happened just before a crash was delivered after
+//     it); for a live id Join followed to by PLAY_NEXT / DRILL_NEXT, from
+//     the newest time the previous live id's session had; otherwise
+//     every shot up to to. The feed delivers the later ones. A followed
+//     live id thus gets none of the previous one's shots, even from an
+//     API whose REST state spans the whole event, and its start_ms is not
+//     before the previous one's end;
 //   - each player's box score, at occurred_at to with the REST version,
 //     unless a stats message as new was received. When /stats/details
 //     says some of its stats changed after to, the feed is behind the
@@ -1513,7 +1579,7 @@ func (s *liveSession) applyJoin(to int64) error {
 		return nil
 	}
 	now := time.Now()
-	if err := s.injectShots(j.shots, j.from_ms, to, sourceJoin, now); err != nil {
+	if err := s.injectShots(j.shots, j.shotsFrom_ms, to, sourceJoin, now); err != nil {
 		return err
 	}
 	if j.stats == nil {
@@ -1583,7 +1649,8 @@ const (
 )
 
 // injectShots feeds the shots of the REST state with from < occurred_at
-// ≤ to as shot messages (see fillGap and applyJoin).
+// ≤ to that the session has not seen (dedup.shotSeen) as shot messages
+// (see fillGap and applyJoin).
 func (s *liveSession) injectShots(shots *decode.LiveShots, from, to int64, source string, now time.Time) error {
 	if shots == nil {
 		return nil
@@ -1591,7 +1658,7 @@ func (s *liveSession) injectShots(shots *decode.LiveShots, from, to int64, sourc
 	for _, t := range shots.Teams {
 		for _, p := range t.PlayerShots {
 			for _, sh := range p.Shots {
-				if sh.OccurredAt_ms <= from || sh.OccurredAt_ms > to {
+				if sh.OccurredAt_ms <= from || sh.OccurredAt_ms > to || s.dd.shotSeen(p.ID, sh.OccurredAt_ms) {
 					continue
 				}
 				b := s.synth[:0]

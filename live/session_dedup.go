@@ -38,7 +38,10 @@ type dedup struct {
 	sensors   map[int64]*locHistory
 	stats     map[statKey]struct{}
 	shots     map[shotKey]struct{}
-	markers   map[markerKey]struct{}
+	// shotAt holds each shot's player and occurred_at, whatever its
+	// other fields: see shotSeen.
+	shotAt  map[[2]int64]struct{}
+	markers map[markerKey]struct{}
 }
 
 const locRing = 32
@@ -85,6 +88,7 @@ func newDedup(window_ms int64) *dedup {
 		sensors:   map[int64]*locHistory{},
 		stats:     map[statKey]struct{}{},
 		shots:     map[shotKey]struct{}{},
+		shotAt:    map[[2]int64]struct{}{},
 		markers:   map[markerKey]struct{}{},
 	}
 }
@@ -137,6 +141,7 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		return mark(d.stats, k)
 	case decode.KindShot:
 		s := &m.Shot
+		d.shotAt[[2]int64{s.PlayerID, s.OccurredAt_ms}] = struct{}{}
 		return mark(d.shots, shotKey{s.PlayerID, s.OccurredAt_ms, s.HoopPlayerX_mm, s.HoopPlayerY_mm, s.Zone, s.IsMake})
 	case decode.KindMarker:
 		k := markerKey{t_ms: m.Marker.OccurredAt_ms, typ: m.Marker.Type}
@@ -154,6 +159,16 @@ func mark[K comparable](set map[K]struct{}, k K) bool {
 	}
 	set[k] = struct{}{}
 	return false
+}
+
+// shotSeen reports whether a shot of player at t_ms was received (or
+// fed), with any make, zone or position: a REST shot is fed only when it
+// was not (fillGap, applyJoin), as a correction may have changed its
+// fields since the feed delivered it, and a shot the session has would
+// then count twice.
+func (d *dedup) shotSeen(player, t_ms int64) bool {
+	_, ok := d.shotAt[[2]int64{player, t_ms}]
+	return ok
 }
 
 // statVersion reports the newest stats version received for player.

@@ -135,6 +135,47 @@ func TestFillGapAfterResentMarkers(t *testing.T) {
 	}
 }
 
+// TestFillGapLateShot: the feed delivers a shot seconds after it
+// happened, so one that happened before the drop may have been due after
+// it: the gap fill feeds the REST shots from MaxShotDelay_ms before the
+// last data message received, less those received (a shot at 1 257 050
+// was lost when the gap started at 1 258 238). A followed live id's floor
+// still holds.
+func TestFillGapLateShot(t *testing.T) {
+	s, dir, feed := newHandleSession(t)
+	shotLine := func(t_ms int64) string {
+		return fmt.Sprintf(`{"type":"shot","data":{"occurred_at":%d,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`, t_ms)
+	}
+	shot := func(t_ms int64) decode.ShotRecord {
+		return decode.ShotRecord{OccurredAt_ms: t_ms, IsMake: true, Zone: 3, HoopPlayerX_mm: 10, HoopPlayerY_mm: 20, Status: "RECORDED"}
+	}
+	s.followFrom_ms = 1_240_000 // the previous live id ended here
+	feed(`{"type":"location","data":{"occurred_at":1256000,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
+	feed(shotLine(1_255_100)) // delivered 0.9 s late
+	feed(`{"type":"location","data":{"occurred_at":1258238,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
+	// The feed drops; REST has a shot of the previous live id, the one
+	// received, the one due after the drop, one in the gap and one after.
+	s.setGap(nil, &decode.LiveShots{Teams: []decode.TeamPlayerShots{{ID: 1, PlayerShots: []decode.PlayerShots{
+		{ID: 7, Shots: []decode.ShotRecord{shot(1_239_000), shot(1_255_100), shot(1_257_050), shot(1_261_000), shot(1_270_000)}},
+	}}}})
+	feed(`{"type":"location","data":{"occurred_at":1265000,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`)
+	if s.res.GapFilled != 2 {
+		t.Errorf("%s; want 2 gap-filled (the shots at 1257050 and 1261000)", s.res.String())
+	}
+	s.rec.Flush()
+	var got []int64
+	var dec decode.Decoder
+	var m decode.Message
+	for _, l := range bytes.Split(bytes.TrimSpace(mustRead(t, filepath.Join(dir, decode.BundleMessages))), []byte("\n")) {
+		if dec.Decode(l, &m) == nil && m.Kind == decode.KindShot {
+			got = append(got, m.Shot.OccurredAt_ms)
+		}
+	}
+	if fmt.Sprint(got) != "[1255100 1257050 1261000]" {
+		t.Errorf("recorded shots %v, want [1255100 1257050 1261000], each once", got)
+	}
+}
+
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -147,8 +188,10 @@ func mustRead(t *testing.T, path string) []byte {
 var testNow = time.Unix(1700000000, 0)
 
 // TestApplyJoin: the REST state fetched at the join is fed before the
-// first data message (not before a marker): the shots after where the
-// bundle stopped (a re-join) up to that message; each box score with its
+// first data message (not before a marker): the shots up to that message
+// the bundle does not have (a re-join), from MaxShotDelay_ms before where
+// it stopped (a shot that happened before a crash but was due after it
+// is fed); each box score with its
 // REST version, or, for a player whose /stats/details has changes after
 // that message (the feed is behind the REST state), only the stats last
 // changed before it, with version 0. What the feed then delivers again
@@ -158,8 +201,14 @@ func TestApplyJoin(t *testing.T) {
 	shot := func(t_ms int64) decode.ShotRecord {
 		return decode.ShotRecord{OccurredAt_ms: t_ms, IsMake: true, Zone: 3, HoopPlayerX_mm: 10, HoopPlayerY_mm: 20, Status: "RECORDED"}
 	}
+	// An earlier join recorded the feed up to 1000, with the shot at 900
+	// (delivered late); the one at 950 was due after the crash.
+	s.joinFrom_ms = 1000
+	s.recordedShots = [][]byte{[]byte(`{"type":"shot","data":{"occurred_at":900,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`)}
+	s.markRecorded()
 	s.join = &restState{
-		from_ms: 1000, // an earlier join recorded the feed up to 1000
+		from_ms:      1000,
+		shotsFrom_ms: s.shotFloor_ms(),
 		stats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
 			{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 4, "FG": 2}},
 			{ID: 8, Version: 5, Stats: map[string]float64{"REB": 3, "DIST": 900}},
@@ -169,7 +218,7 @@ func TestApplyJoin(t *testing.T) {
 			{ID: 8, Stats: map[string][]decode.StatChange{"REB": {{OccurredAt_ms: 500, Value: 3}}, "DIST": {{OccurredAt_ms: 2500, Value: 900}}}},
 		}}}},
 		shots: &decode.LiveShots{Teams: []decode.TeamPlayerShots{{ID: 1, PlayerShots: []decode.PlayerShots{
-			{ID: 7, Shots: []decode.ShotRecord{shot(900), shot(1800), shot(2500)}},
+			{ID: 7, Shots: []decode.ShotRecord{shot(900), shot(950), shot(1800), shot(2500)}},
 		}}}},
 	}
 	// A marker resent on connect does not place the join's state.
@@ -184,8 +233,8 @@ func TestApplyJoin(t *testing.T) {
 	// A replay of player 7's last stats, which the join fed.
 	feed(`{"type":"stats","data":{"occurred_at":1800,"team_id":1,"player_id":7,"stats":{"PTS":4.0,"FG":2.0},"classification":"TWO_POINT_MAKE","version":9}}`)
 
-	if s.res.JoinFilled != 3 || s.res.Duplicates != 1 {
-		t.Errorf("%s: want 3 fed from the join (the shot at 1800, player 7's box score, player 8's rebound) and 1 duplicate", s.res.String())
+	if s.res.JoinFilled != 4 || s.res.Duplicates != 1 {
+		t.Errorf("%s: want 4 fed from the join (the shots at 950 and 1800, player 7's box score, player 8's rebound) and 1 duplicate", s.res.String())
 	}
 	s.rec.Flush()
 	data, _ := os.ReadFile(filepath.Join(dir, decode.BundleMessages))
@@ -197,6 +246,7 @@ func TestApplyJoin(t *testing.T) {
 		}
 	}
 	want := []string{
+		`{"type":"shot","stmotion_source":"rest_join","data":{"occurred_at":950,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`,
 		`{"type":"shot","stmotion_source":"rest_join","data":{"occurred_at":1800,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`,
 		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"FG":2,"PTS":4},"version":9}}`,
 		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":8,"stats":{"REB":3},"version":0}}`,
@@ -205,8 +255,8 @@ func TestApplyJoin(t *testing.T) {
 		t.Errorf("fed from the join:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// The join's lines come right after the marker, before the location.
-	if len(lines) != 7 || !bytes.Contains(lines[4], []byte(`"type":"location"`)) {
-		t.Errorf("recorded:\n%s\nwant the marker, the join's 3 lines, then the feed's 3", data)
+	if len(lines) != 8 || !bytes.Contains(lines[5], []byte(`"type":"location"`)) {
+		t.Errorf("recorded:\n%s\nwant the marker, the join's 4 lines, then the feed's 3", data)
 	}
 	sum, err := s.eng.Close()
 	if err != nil {
@@ -219,26 +269,44 @@ func TestApplyJoin(t *testing.T) {
 	}
 }
 
-// newestRecorded_ms reads where a bundle's feed stops from its last lines,
-// skipping a line cut short by a crash.
-func TestNewestRecorded(t *testing.T) {
+// recordedTail reads where a bundle's feed stops from its last lines,
+// skipping a line cut short by a crash, and the shots recorded over the
+// span before it, reading further back than 64 KiB when the span needs it.
+func TestRecordedTail(t *testing.T) {
 	path := filepath.Join(t.TempDir(), decode.BundleMessages)
-	if n, err := newestRecorded_ms(path); n != 0 || err != nil {
-		t.Errorf("no file: %d, %v; want 0, nil", n, err)
+	if n, shots, err := recordedTail(path, 1000); n != 0 || shots != nil || err != nil {
+		t.Errorf("no file: %d, %q, %v; want 0, nil, nil", n, shots, err)
+	}
+	shot := func(t_ms int) string {
+		return fmt.Sprintf(`{"type":"shot","data":{"occurred_at":%d,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":1,"hoop_player_x":1,"hoop_player_y":2,"status":"RECORDED"}}`, t_ms)
 	}
 	var b strings.Builder
-	for i := range 2000 { // more than the 64 KiB read
-		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`+"\n", 1000+i)
+	for t_ms := 10000; t_ms < 20000; t_ms++ { // 0.85 MB
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":0,"y":0,"z":0}}`+"\n", t_ms)
+		if t_ms == 12000 || t_ms == 19990 { // delivered a second late
+			b.WriteString(shot(t_ms-1000) + "\n")
+		}
 	}
-	b.WriteString(`{"type":"marker","data":{"occurred_at":5000,"type":"PLAY_END"}}` + "\n")
+	b.WriteString(`{"type":"marker","data":{"occurred_at":20000,"type":"PLAY_END"}}` + "\n")
 	b.WriteString(`{"type":"pong"}` + "\n")
 	b.WriteString(`{"type":"location","data":{"occurred_at":9`) // cut
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := newestRecorded_ms(path); n != 5000 || err != nil {
-		t.Errorf("newest recorded %d, %v; want 5000", n, err)
+	f := func(span_ms int64, want ...string) {
+		t.Helper()
+		n, shots, err := recordedTail(path, span_ms)
+		var got []string
+		for _, s := range shots {
+			got = append(got, string(s))
+		}
+		if n != 20000 || err != nil || strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("span %d ms: newest %d, %v, shots\n%s\nwant 20000, the shots\n%s", span_ms, n, err, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
+	f(100, shot(18990))               // the first 64 KiB
+	f(2500, shot(18990))              // 256 KiB: back to 17500
+	f(9000, shot(11000), shot(18990)) // the whole file
 }
 
 // newHandleSession returns a live session with a recorder in a temporary

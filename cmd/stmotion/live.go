@@ -39,7 +39,10 @@ up to 2 minutes; refused credentials, an unknown or ended live id fail at
 once. The live id a PLAY_NEXT names may not be known to the API at once:
 its 404s are retried too, for up to 2 minutes, while the old feed is read
 on. Mid-game, failures to reconnect are retried without end (a 404 for up
-to 2 minutes: then it gives up).
+to 2 minutes: then it gives up). The gap's shots come from /shots: those
+the session has not received, from 10 s before the last message before the
+drop (the feed sends a shot seconds after it happened, so one due during
+the outage may be older than the drop).
 
 A live id ends when the API says it is no longer active (400). A normal
 close of the feed (1000) is confirmed: the live information is asked, and
@@ -53,23 +56,25 @@ one), as a server may keep the socket open after the end.
 Everything received is recorded under --out/<live_id>/ as a session bundle
 (messages.jsonl flushed every --flush, plus live.json, subscribe.json
 (token redacted), court.json, stats.json, stats_details.json, shots.json,
-the replays dropped as duplicates in duplicates.jsonl and the gap
-responses under gap/) that 'stmotion analyze' re-analyses. Joining
-mid-event, the stats and shots the event had before the feed come from the
-REST state: they are fed as messages before the first one of the feed, and
-recorded in messages.jsonl (marked "stmotion_source":"rest_join"), so that
-analyze agrees; the live analytics (causal filtering) go to
---out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the
-end (the summary tables, players, boxscore, heatmaps and quality, are
-filled in the last part only, so tables/part-*/<table>.parquet reads as
-one table). Joining the same live id again into the same --out continues
-its bundle: messages.jsonl is appended to, parts and gap files are
-numbered on, and the new join's summary (of what it received) replaces the
-earlier one, whose summary tables are then emptied; 'stmotion analyze' of
-the bundle gives the whole recording's. After a crash (kill -9) the line
-the recording was cut in is ended first (it stays, one bad line for
-analyze; the re-join's lines are whole), and the hidden temporary table
-files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
+the replays dropped as duplicates in duplicates.jsonl and the gap responses
+under gap/) that 'stmotion analyze' re-analyses. Joining mid-event, the
+stats and shots the event had before the feed come from the REST state:
+they are fed as messages before the first one of the feed, and recorded in
+messages.jsonl (marked "stmotion_source":"rest_join"), so that analyze
+agrees; the live analytics (causal filtering) go to
+--out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
+(the summary tables, players, boxscore, heatmaps and quality, are filled in
+the last part only, so tables/part-*/<table>.parquet reads as one table).
+Joining the same live id again into the same --out continues its bundle:
+messages.jsonl is appended to (the join feeds the /shots the bundle lacks
+from 10 s before where it stops, such as a shot due just after a crash),
+parts and gap files are numbered on, and the new join's summary (of what it
+received) replaces the earlier one, whose summary tables are then emptied;
+'stmotion analyze' of the bundle gives the whole recording's. After a crash
+(kill -9) the line the recording was cut in is ended first (it stays, one
+bad line for analyze; the re-join's lines are whole), and the hidden
+temporary table files (.<table>.parquet.tmp-*) left in the earlier parts
+are removed.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
