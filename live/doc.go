@@ -21,9 +21,16 @@
 // last data message before the drop, as the feed delivers a shot seconds
 // after it happened, less those received), and messages received twice
 // are dropped (see dedup in session_dedup.go) so nothing counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
-// next live id; the old feed is read on until the new one is up, and
-// what it delivers meanwhile goes to the new live id (see handoff), so
-// the handover loses nothing. The next live id may not be known to the
+// next live id; the old feed is read on until the new one is up and has
+// overlapped it (the old feed has delivered a data message as new as the
+// new feed's first: a new connection starts where the server is, and what
+// the old one had on the wire would be lost with it; at the latest once
+// the new feed is the engine's reorder window past its first, or 5 s
+// after its ack), and what it delivers meanwhile goes to the new live id
+// (see handoff), so the handover loses nothing. Meanwhile /healthz says
+// "handover" (handover_from names the old live id) and
+// stmotion_live_connected is 1: the old feed is read, its messages
+// counted as they arrive. The next live id may not be known to the
 // API at once: its 404s, like its 5xx, are retried for
 // SessionConfig.StartupRetry (2 minutes) before Join gives up (a
 // *GaveUpError). When its feed never comes up (that, or Ctrl-C), what
@@ -146,7 +153,7 @@
 // shutdown; a client that does not answer the close within
 // CloseTimeout_s (1 s, and a quarter second's grace) is cut off.
 // GET / is a self-contained preview page; /metrics serves Metrics;
-// /healthz a HealthReport. A NATSPublisher fans frames and events out to
+// /healthz a HealthReport (status ok, connecting, handover or finished). A NATSPublisher fans frames and events out to
 // stmotion.<live_id>.frames and stmotion.<live_id>.events; each live id's
 // events open with session_start and close with session_end, which, like
 // the PLAY_NEXT / DRILL_NEXT marker event, names the next live id

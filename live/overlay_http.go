@@ -24,13 +24,20 @@ type Health struct {
 	reconnects  int64
 	messages    int64
 	done        bool
+	// handover is the live id whose feed is read for liveID while
+	// liveID's own is not up yet (see handoff), "" otherwise.
+	handover string
 }
 
 // HealthReport is the JSON body of /healthz.
 type HealthReport struct {
-	Status         string  `json:"status"` // "ok", "connecting" or "finished"
+	// Status is "ok" (connected), "connecting" (or reconnecting),
+	// "handover" (the previous live id's feed is read for LiveID, whose
+	// own is not up yet: HandoverFrom) or "finished".
+	Status         string  `json:"status"`
 	LiveID         string  `json:"live_id"`
-	Connected      bool    `json:"connected"`
+	Connected      bool    `json:"connected"` // a feed is acknowledged and read (during a handover, HandoverFrom's)
+	HandoverFrom   string  `json:"handover_from,omitempty"`
 	Messages       int64   `json:"messages"`
 	Reconnects     int64   `json:"reconnects"`
 	SinceMessage_s float64 `json:"since_message_s"` // -1 before the first message
@@ -50,13 +57,15 @@ func (h *Health) set(f func(h *Health)) {
 func (h *Health) Report() HealthReport {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	r := HealthReport{LiveID: h.liveID, Connected: h.connected, Messages: h.messages, Reconnects: h.reconnects, SinceMessage_s: -1}
+	r := HealthReport{LiveID: h.liveID, Connected: h.connected, HandoverFrom: h.handover, Messages: h.messages, Reconnects: h.reconnects, SinceMessage_s: -1}
 	if !h.lastMessage.IsZero() {
 		r.SinceMessage_s = time.Since(h.lastMessage).Seconds()
 	}
 	switch {
 	case h.done:
 		r.Status = "finished"
+	case h.connected && h.handover != "":
+		r.Status = "handover"
 	case h.connected:
 		r.Status = "ok"
 	default:

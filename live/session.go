@@ -397,6 +397,12 @@ type liveSession struct {
 	// lastDataT_ms is the newest occurred_at of a location, stats or
 	// shot message received (markers excluded): where the feed stood.
 	lastDataT_ms int64
+	// feedUp: this live id's feed is acknowledged and read.
+	feedUp bool
+	// overlapFrom_ms is the occurred_at of this live id's feed's first
+	// data message while the previous live id's is still read (see
+	// noteOverlap).
+	overlapFrom_ms int64
 }
 
 func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
@@ -410,7 +416,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.res.LiveID = s.liveID
 	s.types = s.cfg.DataTypes
 	s.cfg.Health.set(func(h *Health) { h.liveID = s.liveID })
-	s.setConnected(false)
+	if s.prev == nil {
+		s.setConnected(false)
+	} // else the previous live id's feed is read for this one (startHandoff)
 
 	info, err := startup(ctx, s, "live information", func() (*decode.LiveInfo, error) { return c.LiveInfo(ctx, s.liveID) })
 	if err != nil {
@@ -505,7 +513,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// This live id's feed never came up (Ctrl-C, or it failed): what
 		// the previous one delivered for it is still to be kept.
 		for _, m := range s.takeHandoff() {
-			if ferr = s.handle(m, time.Now()); ferr != nil {
+			if ferr = s.handleHanded(m, time.Now()); ferr != nil {
 				break
 			}
 		}
@@ -1010,20 +1018,21 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			s.armGap(ctx)
 		}
 		if first {
-			// This feed is up: the previous live id's may go (at once,
-			// so that the two overlap little), and what it delivered
-			// meanwhile is this live id's (the messages both delivered
-			// are dropped as duplicates).
-			handed := s.takeHandoff()
+			// This feed is up: what the previous live id's delivered
+			// meanwhile is this live id's, and it is read on until this
+			// one has overlapped it (see handoff; the messages both
+			// deliver are dropped as duplicates).
 			if err := s.armJoin(ctx); err != nil {
 				f.Close()
 				return err
 			}
-			for _, m := range handed {
-				if err := s.handle(m, time.Now()); err != nil {
-					f.Close()
-					return err
-				}
+			if s.prev != nil {
+				s.prev.deadline(handoverOverlap)
+				s.overlapFrom_ms = 0
+			}
+			if err := s.handleHandoff(); err != nil {
+				f.Close()
+				return err
 			}
 		}
 		first = false
@@ -1051,8 +1060,16 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			if err != nil {
 				break
 			}
+			// What the previous live id's feed delivered before this
+			// message goes first.
+			if err = s.handleHandoff(); err != nil {
+				break
+			}
 			if err = s.handle(buf, time.Now()); err != nil {
 				break
+			}
+			if s.prev != nil {
+				s.noteOverlap(buf)
 			}
 			if s.res.Next != "" && !s.cfg.NoFollow {
 				next = true
@@ -1063,10 +1080,20 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		stopWatch()
 		watching.Wait()
 		s.setConnected(false)
+		if s.prev != nil {
+			// This feed ended before it overlapped the previous one: that
+			// one goes now, and what it delivered is kept.
+			for _, m := range s.takeHandoff() {
+				if herr := s.handleHanded(m, time.Now()); herr != nil {
+					f.Close()
+					return herr
+				}
+			}
+		}
 		if next && ctx.Err() == nil {
-			// Read on until the next live id's feed is up, which
-			// closes this one (Join passes it on).
-			s.handover = startHandoff(ctx, f)
+			// Read on until the next live id's feed is up and has
+			// overlapped this one (Join passes it on).
+			s.handover = startHandoff(ctx, f, s.liveID, s.cfg.Metrics, s.cfg.Health)
 			return nil
 		}
 		lost = time.Now()
@@ -1154,9 +1181,16 @@ func (s *liveSession) noteOffline(d time.Duration) {
 	s.res.OfflineMax = max(s.res.OfflineMax, d)
 }
 
-// setConnected says in Health and Metrics whether a feed is up.
+// setConnected says in Health and Metrics whether this live id's feed
+// is up.
 func (s *liveSession) setConnected(up bool) {
-	s.cfg.Health.set(func(h *Health) { h.connected = up })
+	s.feedUp = up
+	s.cfg.Health.set(func(h *Health) {
+		h.connected = up
+		if up {
+			h.handover = "" // this live id's own feed now
+		}
+	})
 	if m := s.cfg.Metrics; m != nil {
 		m.Connected.Set(map[bool]float64{true: 1}[up])
 	}
@@ -1171,11 +1205,57 @@ func (s *liveSession) takeHandoff() [][]byte {
 	}
 	handed, dropped := s.prev.stop()
 	s.prev = nil
+	s.cfg.Health.set(func(h *Health) { h.handover = "" })
+	if !s.feedUp {
+		s.setConnected(false)
+	}
 	if dropped > 0 {
 		s.res.HandoverLost += int64(dropped)
 		s.log.Warn("live: messages of the previous feed lost at the handover (buffer full)", "dropped", dropped)
 	}
 	return handed
+}
+
+// handleHandoff handles what the previous live id's feed (s.prev)
+// delivered since the last call; once that feed is no longer read, what
+// it left, and s.prev is cleared.
+func (s *liveSession) handleHandoff() error {
+	if s.prev == nil {
+		return nil
+	}
+	var msgs [][]byte
+	if s.prev.finished() {
+		msgs = s.takeHandoff()
+	} else {
+		msgs = s.prev.take()
+	}
+	for _, m := range msgs {
+		if err := s.handleHanded(m, time.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noteOverlap takes data, a message of this live id's feed just handled,
+// for where that feed starts (see handoff): its first data message (its
+// first location, when the session receives locations: a shot or stats
+// message is seconds older than the feed) is where the previous live
+// id's feed may stop; once this feed has gone the engine's reorder
+// window past it, the previous one stops anyway.
+func (s *liveSession) noteOverlap(data []byte) {
+	m := &s.msg
+	if s.dec.Decode(data, m) != nil || !isData(m.Kind) || m.Kind != decode.KindLocation && s.subscribed(DataLocations) {
+		return
+	}
+	switch t := m.OccurredAt_ms(); {
+	case t <= 0:
+	case s.overlapFrom_ms == 0:
+		s.overlapFrom_ms = t
+		s.prev.overlapAt(t)
+	case t > s.overlapFrom_ms+s.eng.Window_ms():
+		s.prev.f.Close() // what it delivers from now on would come too late
+	}
 }
 
 // watchEnd runs beside the reader of feed f until ctx ends. Once the
@@ -1228,55 +1308,146 @@ func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
 }
 
 // handoff reads a live id's feed on after the PLAY_NEXT / DRILL_NEXT
-// that Join follows, until the next live id's feed is acknowledged: the
-// next live id's setup (live information, subscription, court, dial)
+// that Join follows, until the next live id's feed has overlapped it:
+// the next live id's setup (live information, subscription, court, dial)
 // takes a while, and the old feed goes on delivering the event (a mock
 // serves the next round on it). What it delivers is kept, up to
-// maxHandoff_B, and handled by the next live id's session before its own
-// feed, whose first messages, delivered by both, are dropped as
-// duplicates there.
+// maxHandoff_B, and handled by the next live id's session (take) before
+// its own feed's messages, the ones both delivered being dropped there as
+// duplicates.
+//
+// The old feed is not closed at the new one's ack: a new connection
+// starts where the server is when it opens it, and what the old one had
+// sent just before (a batch of locations on the wire, in its socket
+// buffer) would be lost with it. It is read on until it delivers a data
+// message as new as the new feed's first (overlapAt: from there the new
+// feed has everything), or it ends; the next live id's session also
+// stops it once its own feed has gone the engine's reorder window past
+// its first data message (what the old feed delivers later would come
+// too late for the engine), and at the latest handoverOverlap after the
+// ack (a new feed that delivers no data).
 type handoff struct {
-	f       *Feed
-	msgs    [][]byte
-	size_B  int
-	dropped int
-	done    chan struct{}
-	unhook  func() bool
+	f      *Feed
+	from   string // the live id whose feed it is
+	done   chan struct{}
+	unhook func() bool
+	timer  *time.Timer // closes f at the latest (deadline)
+
+	mu        sync.Mutex
+	msgs      [][]byte
+	size_B    int
+	dropped   int
+	newest_ms int64 // newest occurred_at of a data message delivered
+	until_ms  int64 // stop at a data message this new (0: not known yet)
 }
 
 // maxHandoff_B bounds what a handoff keeps: seconds of a full feed take
 // a few MB.
 const maxHandoff_B = 64 << 20
 
-func startHandoff(ctx context.Context, f *Feed) *handoff {
-	h := &handoff{f: f, done: make(chan struct{})}
-	h.unhook = context.AfterFunc(ctx, func() { f.Close() })
+// handoverOverlap bounds how long the old feed is read on after the next
+// live id's feed is acknowledged (see handoff).
+const handoverOverlap = 5 * time.Second
+
+// startHandoff reads f (the feed of live id from) on in the background.
+// The messages are counted in m and h as they arrive (the next live id's
+// session does not count them again: see handleHanded), and h says the
+// old feed is read for the next live id.
+func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Health) *handoff {
+	ho := &handoff{f: f, from: from, done: make(chan struct{})}
+	ho.unhook = context.AfterFunc(ctx, func() { f.Close() })
+	h.set(func(h *Health) { h.connected, h.handover = true, from })
+	if m != nil {
+		m.Connected.Set(1)
+	}
 	go func() {
-		defer close(h.done)
+		defer close(ho.done)
 		var buf []byte
+		var dec decode.Decoder
+		var msg decode.Message
 		for {
 			var err error
 			if buf, err = f.Next(buf); err != nil {
 				return
 			}
-			if h.size_B+len(buf) > maxHandoff_B {
-				h.dropped++
-				continue
+			derr := dec.Decode(buf, &msg)
+			countReceived(m, h, &msg, derr, time.Now())
+			t := msg.OccurredAt_ms()
+			if m != nil && derr == nil && isData(msg.Kind) && t > 0 {
+				m.NoteNewest(t) // the lag: the session handles it later
 			}
-			h.msgs = append(h.msgs, bytes.Clone(buf))
-			h.size_B += len(buf)
+			ho.mu.Lock()
+			if ho.size_B+len(buf) > maxHandoff_B {
+				ho.dropped++
+			} else {
+				ho.msgs = append(ho.msgs, bytes.Clone(buf))
+				ho.size_B += len(buf)
+			}
+			if derr == nil && isData(msg.Kind) && t > 0 {
+				ho.newest_ms = max(ho.newest_ms, t)
+			}
+			overlapped := ho.until_ms > 0 && ho.newest_ms >= ho.until_ms
+			ho.mu.Unlock()
+			if overlapped {
+				f.Close()
+				return
+			}
 		}
 	}()
-	return h
+	return ho
 }
 
-// stop closes the old feed and returns what it delivered since the
-// marker, and how many messages did not fit.
+// take returns what the old feed delivered since the last take, and
+// keeps reading it.
+func (h *handoff) take() [][]byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	msgs := h.msgs
+	h.msgs, h.size_B = nil, 0
+	return msgs
+}
+
+// overlapAt says where the new feed starts: the occurred_at of its first
+// data message. The old feed is read until it delivers a data message as
+// new (at once when it has).
+func (h *handoff) overlapAt(t_ms int64) {
+	h.mu.Lock()
+	h.until_ms = t_ms
+	overlapped := h.newest_ms >= t_ms
+	h.mu.Unlock()
+	if overlapped {
+		h.f.Close()
+	}
+}
+
+// deadline closes the old feed d from now at the latest.
+func (h *handoff) deadline(d time.Duration) {
+	if h.timer == nil {
+		h.timer = time.AfterFunc(d, func() { h.f.Close() })
+	}
+}
+
+// finished reports whether the old feed is no longer read (it overlapped
+// the new one, ended, or was closed).
+func (h *handoff) finished() bool {
+	select {
+	case <-h.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop closes the old feed and returns what it delivered since the last
+// take, and how many messages did not fit.
 func (h *handoff) stop() (msgs [][]byte, dropped int) {
 	h.f.Close()
 	<-h.done
 	h.unhook()
-	return h.msgs, h.dropped
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	return h.take(), h.dropped
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -1294,17 +1465,38 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // is a duplicate, feed the engine. Errors are the recorder's or the
 // engine's (bad messages are counted, never errors).
 func (s *liveSession) handle(data []byte, now time.Time) error {
-	s.res.Messages++
-	m := &s.msg
-	derr := s.dec.Decode(data, m)
-	if mt := s.cfg.Metrics; mt != nil {
+	return s.take(data, now, true)
+}
+
+// handleHanded is handle for a message the previous live id's feed
+// delivered for this one (see handoff), which startHandoff counted in
+// Metrics and Health as it arrived.
+func (s *liveSession) handleHanded(data []byte, now time.Time) error {
+	return s.take(data, now, false)
+}
+
+// countReceived counts a message received (decoded into m, or not: derr)
+// in the metrics and the health report, either of which may be nil.
+func countReceived(mt *Metrics, h *Health, m *decode.Message, derr error, now time.Time) {
+	if mt != nil {
 		if derr != nil {
 			mt.DecodeErrors.Inc()
 		} else {
 			mt.MessagesIn.WithLabelValues(m.Kind.String()).Inc()
 		}
 	}
-	s.cfg.Health.set(func(h *Health) { h.messages++; h.lastMessage = now })
+	h.set(func(h *Health) { h.messages++; h.lastMessage = now })
+}
+
+// take is handle; count says whether the message is still to be counted
+// as received in Metrics and Health.
+func (s *liveSession) take(data []byte, now time.Time, count bool) error {
+	s.res.Messages++
+	m := &s.msg
+	derr := s.dec.Decode(data, m)
+	if count {
+		countReceived(s.cfg.Metrics, s.cfg.Health, m, derr, now)
+	}
 	if derr != nil {
 		s.res.DecodeErrors++
 		s.log.Debug("live: message does not decode (recorded and skipped)", "err", derr)

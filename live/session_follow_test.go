@@ -92,6 +92,48 @@ func TestJoinFollowGivesUp(t *testing.T) {
 	checkKept(t, res)
 }
 
+// TestJoinFollowGivesUpReports: while the next live id keeps failing,
+// /healthz and /metrics say what is going on: the previous live id's
+// feed is connected and read for it (status "handover", connected 1),
+// and every message the old feed delivered for it is counted as received
+// once, as its result counts it. (They said "connecting", connected 0,
+// and the message counters stood still.)
+func TestJoinFollowGivesUpReports(t *testing.T) {
+	srv, _ := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
+	m, health := live.NewMetrics(), &live.Health{}
+	var during live.HealthReport
+	var upDuring float64
+	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool {
+		if n == 3 { // two attempts have failed
+			during = health.Report()
+			upDuring = counterValue(t, m, "stmotion_live_connected")
+		}
+		notFound(w)
+		return true
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, StartupRetry: 700 * time.Millisecond, Metrics: m, Health: health})
+	if !errors.Is(err, live.ErrGaveUp) {
+		t.Fatalf("Join: %v; want it to give up", err)
+	}
+	checkKept(t, res)
+	if during.Status != "handover" || !during.Connected || during.LiveID != tinyHalfID || during.HandoverFrom != srv.LiveID() {
+		t.Errorf("health during the handover %+v; want status handover, connected, live id %s, handover_from %s", during, tinyHalfID, srv.LiveID())
+	}
+	if upDuring != 1 {
+		t.Errorf("metrics during the handover: connected %g; want 1", upDuring)
+	}
+	received := counterValue(t, m, "stmotion_live_messages_total") + counterValue(t, m, "stmotion_live_decode_errors_total")
+	if want := res[0].Messages + res[1].Messages; received != float64(want) {
+		t.Errorf("stmotion_live_messages_total %g; want each message received counted once: %d (%d + %d)", received, want, res[0].Messages, res[1].Messages)
+	}
+	if h := health.Report(); h.Messages != res[0].Messages+res[1].Messages || h.Status != "finished" || h.HandoverFrom != "" {
+		t.Errorf("health at the end %+v; want finished, with the %d messages", h, res[0].Messages+res[1].Messages)
+	}
+}
+
 // TestJoinCancelDuringHandover: Ctrl-C while the next live id answers
 // 503 with a Retry-After, once the old feed has delivered the rest of
 // the event. What it delivered for the next live id is recorded in that

@@ -31,7 +31,7 @@ const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
 Joins a ShotTracker live event and stays joined (new token and reconnect
 after any drop, gap recovered from /stats and /shots, duplicates dropped,
 PLAY_NEXT / DRILL_NEXT followed: the old feed is read until the next live
-id's is up, so nothing is lost at the handover). Reconnects back off
+id's is up and has caught up with it, so nothing is lost at the handover). Reconnects back off
 exponentially from 0.1 s to 5 s, with jitter; the backoff starts over
 only once a connection has stayed up for 5 s. At the start, server errors
 (5xx), 429s (after their Retry-After) and network errors are retried for
@@ -91,7 +91,9 @@ Served on --listen (localhost unless told otherwise):
              Connections end with a websocket close: 1000 (normal) when the
              event is over, 1001 (going away) on Ctrl-C
   /metrics   Prometheus metrics
-  /healthz   JSON health
+  /healthz   JSON health: status ok, connecting (503), handover (the previous
+             live id's feed is read for the next, whose own is not up yet:
+             handover_from names it) or finished
 --nats URL publishes frames and events to stmotion.<live_id>.frames / .events;
 each live id's events open with a session_start event and close with a
 session_end, which names the next live id ("next_live_id", as the
@@ -121,7 +123,9 @@ that misses the sensors, no player moving while the clock was live).
 /metrics shows an outage as it happens: stmotion_live_connected is 0,
 stmotion_live_connect_failures_total counts the failed attempts, and
 stmotion_live_lag_seconds (wall clock minus the newest occurred_at,
-computed at each scrape) grows. Ctrl-C flushes everything and exits
+computed at each scrape) grows.
+During a handover the old feed is connected (1) and its messages counted
+as they arrive; /healthz says "handover". Ctrl-C flushes everything and exits
 cleanly; during a handover, what the old feed delivered for the next live
 id is recorded in that one's bundle (not analysed: joining it again
 continues the bundle), as when the next live id never answers.
