@@ -19,7 +19,7 @@ import (
 //	stmotion_live_duplicates_total             messages dropped as already seen (after reconnects)
 //	stmotion_live_gap_filled_total{kind}       stats/shot messages recovered from REST after a reconnect
 //	stmotion_live_reconnects_total             websocket reconnects that succeeded (acknowledged)
-//	stmotion_live_connect_failures_total       attempts to reconnect that failed (subscribe or dial)
+//	stmotion_live_connect_failures_total       attempts to connect that failed: a reconnect's subscribe or dial, a retried first request of a live id
 //	stmotion_live_connected                    1 while a websocket is acknowledged and read (during a handover, the previous live id's), else 0
 //	stmotion_live_reconnect_seconds           from losing the websocket to the next ack
 //	stmotion_live_lag_seconds                  wall clock minus occurred_at of the newest message, at each scrape
@@ -77,7 +77,7 @@ func NewMetrics() *Metrics {
 			Name: "stmotion_live_reconnects_total", Help: "Websocket reconnects that succeeded (acknowledged; each with a new one-time token).",
 		}),
 		ConnectFails: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "stmotion_live_connect_failures_total", Help: "Attempts to reconnect the websocket that failed (the subscribe or the dial); they go on with backoff.",
+			Name: "stmotion_live_connect_failures_total", Help: "Attempts to connect that failed (a reconnect's subscribe or dial, a retried first request of a live id, as of a next live id the API does not know yet); they go on with backoff.",
 		}),
 		Connected: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "stmotion_live_connected", Help: "1 while a websocket is acknowledged and read (during a handover, the previous live id's, read for the next), 0 while connecting or reconnecting.",

@@ -190,8 +190,11 @@ type SessionResult struct {
 	// the bundle.
 	Unanalysed int64
 	Reconnects int64
-	// ConnectFailures counts the attempts to reconnect that failed (the
-	// subscribe or the dial), each retried after the backoff.
+	// ConnectFailures counts the attempts to connect that failed, each
+	// retried after the backoff: a reconnect's subscribe or dial, and a
+	// retried first request of the live id (its live information or
+	// subscribe: see SessionConfig.StartupRetry), as for a next live id
+	// that is not known to the API yet.
 	ConnectFailures int64
 	// Offline is the total time between losing a connection and the ack
 	// of the next one (or the end of the session, when it ended while
@@ -593,6 +596,7 @@ func (s *liveSession) startupFailed(ctx context.Context, what string, err error,
 		s.res.End = "interrupted (Ctrl-C) before its feed was up"
 		return &s.res, err
 	}
+	s.res.End = fmt.Sprintf("gave up before its feed was up: its %s failed (%v)", what, err)
 	return &s.res, &GaveUpError{LiveID: s.liveID, Err: fmt.Errorf("followed from %s's PLAY_NEXT / DRILL_NEXT, its %s failed: %w", s.from, what, err)}
 }
 
@@ -657,6 +661,11 @@ func startup[T any](ctx context.Context, s *liveSession, what string, f func() (
 		var ae *APIError
 		if errors.As(err, &ae) {
 			wait = max(wait, ae.RetryAfter)
+		}
+		// A failed attempt to connect, as those of feedLoop's reconnects.
+		s.res.ConnectFailures++
+		if m := s.cfg.Metrics; m != nil {
+			m.ConnectFails.Inc()
 		}
 		if time.Now().Add(wait).After(giveUp) {
 			return v, fmt.Errorf("%w (still failing after retrying %s for %s)", err, what, budget)
@@ -948,6 +957,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 				s.res.End = "the API says the live id is no longer active"
 				return nil
 			case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden):
+				s.res.End = fmt.Sprintf("gave up: the API refused the subscription when reconnecting (%v)", err)
 				return &GaveUpError{LiveID: s.liveID, Err: err}
 			case errors.Is(err, ErrNotFound):
 				// A 404 for a live id that served its feed: a glitch, or
@@ -967,6 +977,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 					if aerr == nil {
 						aerr = errors.New("the live information still calls it active")
 					}
+					s.res.End = fmt.Sprintf("gave up: the API answered 404 for the live id for %s (live information: %v)", s.cfg.StartupRetry, aerr)
 					return &GaveUpError{LiveID: s.liveID, Err: fmt.Errorf("%w: subscribe answered 404 for %s (live information: %w)", err, s.cfg.StartupRetry, aerr)}
 				}
 				if !retry("subscribe (404)", err) {

@@ -222,5 +222,9 @@ func TestJoinSubscribe404MidGame(t *testing.T) {
 		if len(res) != 1 || res[0].Messages < 40 || res[0].Summary == nil || res[0].Offline == 0 {
 			t.Errorf("results %+v; want the one live id's, with what it received, its summary and the time offline", res)
 		}
+		// The result line says how it ended, as for any other end.
+		if line := res[0].String(); !strings.Contains(line, "; ended: gave up: the API answered 404 for the live id for 50ms") {
+			t.Errorf("result line %q; want it to end with why Join gave up", line)
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -95,18 +96,19 @@ func TestJoinFollowGivesUp(t *testing.T) {
 // TestJoinFollowGivesUpReports: while the next live id keeps failing,
 // /healthz and /metrics say what is going on: the previous live id's
 // feed is connected and read for it (status "handover", connected 1),
-// and every message the old feed delivered for it is counted as received
-// once, as its result counts it. (They said "connecting", connected 0,
-// and the message counters stood still.)
+// and the failed attempts are counted; every message the old feed
+// delivered for it is counted as received once, as its result counts it,
+// and the result line says that Join gave up. (They said "connecting",
+// connected 0, no failure, and the message counters stood still.)
 func TestJoinFollowGivesUpReports(t *testing.T) {
 	srv, _ := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
 	m, health := live.NewMetrics(), &live.Health{}
 	var during live.HealthReport
-	var upDuring float64
+	var failsDuring, upDuring float64
 	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool {
 		if n == 3 { // two attempts have failed
 			during = health.Report()
-			upDuring = counterValue(t, m, "stmotion_live_connected")
+			failsDuring, upDuring = counterValue(t, m, "stmotion_live_connect_failures_total"), counterValue(t, m, "stmotion_live_connected")
 		}
 		notFound(w)
 		return true
@@ -122,8 +124,8 @@ func TestJoinFollowGivesUpReports(t *testing.T) {
 	if during.Status != "handover" || !during.Connected || during.LiveID != tinyHalfID || during.HandoverFrom != srv.LiveID() {
 		t.Errorf("health during the handover %+v; want status handover, connected, live id %s, handover_from %s", during, tinyHalfID, srv.LiveID())
 	}
-	if upDuring != 1 {
-		t.Errorf("metrics during the handover: connected %g; want 1", upDuring)
+	if failsDuring != 2 || upDuring != 1 {
+		t.Errorf("metrics during the handover: %g failed connection attempts, connected %g; want 2 and 1", failsDuring, upDuring)
 	}
 	received := counterValue(t, m, "stmotion_live_messages_total") + counterValue(t, m, "stmotion_live_decode_errors_total")
 	if want := res[0].Messages + res[1].Messages; received != float64(want) {
@@ -131,6 +133,10 @@ func TestJoinFollowGivesUpReports(t *testing.T) {
 	}
 	if h := health.Report(); h.Messages != res[0].Messages+res[1].Messages || h.Status != "finished" || h.HandoverFrom != "" {
 		t.Errorf("health at the end %+v; want finished, with the %d messages", h, res[0].Messages+res[1].Messages)
+	}
+	r := res[1]
+	if line := r.String(); r.ConnectFailures < 2 || !strings.Contains(line, "failed connection attempts") || !strings.Contains(line, "; ended: gave up before its feed was up: its live information failed") {
+		t.Errorf("second half's result line %q; want its failed attempts and why Join gave up", line)
 	}
 }
 

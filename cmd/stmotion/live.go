@@ -121,9 +121,9 @@ ended, and its bundle goes to stdout, and to stderr the warnings analyze
 would give about what the feed lacked (no locations, no ball, a roster
 that misses the sensors, no player moving while the clock was live).
 /metrics shows an outage as it happens: stmotion_live_connected is 0,
-stmotion_live_connect_failures_total counts the failed attempts, and
-stmotion_live_lag_seconds (wall clock minus the newest occurred_at,
-computed at each scrape) grows.
+stmotion_live_connect_failures_total counts the failed attempts (and a
+next live id's retried first requests), and stmotion_live_lag_seconds
+(wall clock minus the newest occurred_at, computed at each scrape) grows.
 During a handover the old feed is connected (1) and its messages counted
 as they arrive; /healthz says "handover". Ctrl-C flushes everything and exits
 cleanly; during a handover, what the old feed delivered for the next live
@@ -136,7 +136,8 @@ ended live id, a 403, a malformed response, errors for 2 minutes at the
 start) or the bundle could not be written; 2 for a bad command line; 3
 when it gave up mid-event (credentials refused when reconnecting, the live
 id answering 404 for 2 minutes, the next live id never answering): what
-was received is recorded and its result line printed.
+was received is recorded and its result line printed, ending with
+"ended: gave up" and why.
 
 Flags:
 `
