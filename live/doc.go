@@ -35,7 +35,12 @@
 // SessionConfig.StartupRetry (2 minutes) before Join gives up (a
 // *GaveUpError). When its feed never comes up (that, or Ctrl-C), what
 // the old feed delivered for it is recorded in its bundle, unanalysed
-// (SessionResult.Unanalysed): joining it again continues from there. The session ends when the live id is no
+// (SessionResult.Unanalysed; replays dropped to duplicates.jsonl), with
+// its live information if the API answered it, and the previous live
+// id's court and roster, copied and marked "stmotion_source":
+// "previous_live_id" (the next round of the same event: same venue and
+// teams), so that analyze of it has the court frame and the names:
+// joining it again continues from there, with the API's own. The session ends when the live id is no
 // longer active. A normal close of the feed (1000) is confirmed first:
 // Join asks the live information, and ends on its 400 "no longer
 // active", or, while it still calls the live id active, when the feed's

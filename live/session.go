@@ -186,8 +186,9 @@ type SessionResult struct {
 	// in Messages) but not analysed: what the previous live id's feed
 	// delivered for this one when this one's session ended before its
 	// feed was up (Ctrl-C during the handover, or the live id never
-	// answered: see StartupRetry). Joining the live id again continues
-	// the bundle.
+	// answered: see StartupRetry), less the replays among it (dropped
+	// to duplicates.jsonl, in Duplicates). Joining the live id again
+	// continues the bundle.
 	Unanalysed int64
 	Reconnects int64
 	// ConnectFailures counts the attempts to connect that failed, each
@@ -602,12 +603,19 @@ func (s *liveSession) startupFailed(ctx context.Context, what string, err error,
 
 // keepHandoff records what the previous live id's feed delivered for
 // this one (see handoff) in this live id's bundle when its session ends
-// before its own feed is up: verbatim in messages.jsonl, with its live
-// information when it answered, but not analysed (there is no
-// subscription, hence no roster, to run the engine with). Joining the
-// live id again continues that bundle, and its join's REST state takes
-// over from where those messages stop. Without Out they are lost
-// (HandoverLost).
+// before its own feed is up: verbatim in messages.jsonl, the replays
+// among them dropped to duplicates.jsonl as a session drops them (see
+// dedup), with its live information when it answered, but not analysed
+// (there is no subscription to run the engine with). What the API did
+// not give for this live id but the previous one's bundle has, its court
+// and roster (the PLAY_NEXT / DRILL_NEXT names the next round of the same
+// event: the same venue and teams), is copied from there, marked
+// "stmotion_source":"previous_live_id" with
+// "stmotion_previous_live_id", so that `stmotion analyze` of the bundle
+// gets the court frame and the names. Joining the live id again
+// continues that bundle, its join writes the API's answers over the
+// copies, and its REST state takes over from where those messages stop.
+// Without Out they are lost (HandoverLost).
 func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 	msgs := s.takeHandoff()
 	if len(msgs) == 0 {
@@ -629,17 +637,65 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 			return err
 		}
 	}
+	if s.from != "" {
+		for _, name := range []string{decode.BundleCourt, decode.BundleSubscribe} {
+			if err := s.copyFromPrevious(rec, name); err != nil {
+				s.log.Warn("live: the previous live id's "+name+" is not copied", "err", err)
+			}
+		}
+	}
+	dd := newDedup(s.cfg.Track.ReorderWindow_ms)
+	var dec decode.Decoder
+	var msg decode.Message
 	for i, m := range msgs {
-		if err := rec.Message(m); err != nil {
+		s.res.Messages++
+		var err error
+		if dec.Decode(m, &msg) == nil && dd.seen(&msg, m) {
+			s.res.Duplicates++
+			if mt := s.cfg.Metrics; mt != nil {
+				mt.Duplicates.Inc()
+			}
+			err = rec.Duplicate(m)
+		} else {
+			s.res.Unanalysed++
+			err = rec.Message(m)
+		}
+		if err != nil {
 			s.res.HandoverLost += int64(len(msgs) - i)
 			return err
 		}
-		s.res.Messages++
-		s.res.Unanalysed++
 	}
 	s.log.Warn("live: the live id's feed never came up: what the previous feed delivered for it is recorded, not analysed",
 		"dir", s.res.Dir, "messages", len(msgs))
 	return rec.Close()
+}
+
+// copyFromPrevious copies bundle file name (a JSON object) from the
+// previous live id's bundle into this one's (see keepHandoff), marked
+// with where it came from, unless this one has it already or the
+// previous one has none.
+func (s *liveSession) copyFromPrevious(rec *Recorder, name string) error {
+	if _, err := os.Stat(filepath.Join(s.res.Dir, name)); err == nil {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(s.cfg.Out, dirName(s.from), name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) < 2 || data[0] != '{' {
+		return fmt.Errorf("live: %s of %s is not a JSON object", name, s.from)
+	}
+	b := []byte(`{"stmotion_source":"previous_live_id","stmotion_previous_live_id":`)
+	b = appendJSONString(b, s.from)
+	if rest := bytes.TrimSpace(data[1:]); len(rest) > 0 && rest[0] != '}' {
+		b = append(b, ',')
+	}
+	b = append(b, data[1:]...)
+	return rec.WriteJSON(name, b)
 }
 
 // startup makes one of a live id's first requests with f, and tries

@@ -3,11 +3,13 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -62,64 +64,23 @@ func TestJoinHandoverKeepsInFlightBatch(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var mu sync.Mutex
-	conns := 0
-	up := websocket.Upgrader{}
-	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		conns++
-		n := conns
-		mu.Unlock()
-		c, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		closed := make(chan struct{})
-		go func() { // the client's pings, and its close
-			defer close(closed)
-			for {
-				if _, _, err := c.ReadMessage(); err != nil {
-					return
-				}
-			}
-		}()
-		send := func(ls [][]byte) bool {
-			for _, l := range ls {
-				if c.WriteMessage(websocket.TextMessage, l) != nil {
-					return false
-				}
-			}
-			return true
-		}
-		ack := []byte(fmt.Sprintf(`{"data":{"socketSessionId":"s%d","serverAttributes":{"maxInputBufferSizeInBytes":8192,"connectionTimeoutInMs":120000}},"action":"subscribe","type":"ack"}`, n))
-		wait := func(ch chan struct{}) bool {
-			select {
-			case <-ch:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
+	ws := scriptedFeed(t, ctx, func(n int, c *scriptConn) {
 		switch n {
 		case 1: // the first half, the PLAY_NEXT and step 10; the rest once the new feed is up
-			if !send([][]byte{ack}) || !send(lines[:step11]) || !wait(shotsAsked) {
+			if !c.send(c.ack()) || !c.send(lines[:step11]...) || !c.wait(shotsAsked) {
 				return
 			}
-			send(lines[step11:])
-			wait(closed)
+			c.send(lines[step11:]...)
+			c.wait(c.closed)
 			close(oldClosed)
 		case 2: // the second half's feed, from step 12
-			if !send([][]byte{ack}) || !send(lines[step12:step13]) || !wait(oldClosed) || !send(lines[step13:]) {
+			if !c.send(c.ack()) || !c.send(lines[step12:step13]...) || !c.wait(oldClosed) || !c.send(lines[step13:]...) {
 				return
 			}
 			c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-			wait(closed)
-		default:
-			http.Error(w, "no more connections", http.StatusServiceUnavailable)
+			c.wait(c.closed)
 		}
-	}))
-	t.Cleanup(ws.Close)
+	})
 
 	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, rest.URL), WSURL: ws.URL, LiveID: srv.LiveID(), Out: t.TempDir(),
 		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
@@ -138,5 +99,142 @@ func TestJoinHandoverKeepsInFlightBatch(t *testing.T) {
 		}
 		t.Errorf("second half: %d locations recorded (%d distinct), want each of %d once; the ball missing at +%v ms (%s)",
 			fc.kinds[decode.KindLocation], len(fc.locations), want, missing, res[1].String())
+	}
+}
+
+// scriptConn is one connection of a scriptedFeed.
+type scriptConn struct {
+	*websocket.Conn
+	n      int
+	ctx    context.Context
+	closed chan struct{} // the client closed the connection
+}
+
+// ack is the subscription ack the connection opens with.
+func (c *scriptConn) ack() []byte {
+	return []byte(fmt.Sprintf(`{"data":{"socketSessionId":"s%d","serverAttributes":{"maxInputBufferSizeInBytes":8192,"connectionTimeoutInMs":120000}},"action":"subscribe","type":"ack"}`, c.n))
+}
+
+// send writes messages; false once the connection is gone.
+func (c *scriptConn) send(msgs ...[]byte) bool {
+	for _, m := range msgs {
+		if c.WriteMessage(websocket.TextMessage, m) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// wait waits for ch; false when the test's context ends first.
+func (c *scriptConn) wait(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	case <-c.ctx.Done():
+		return false
+	}
+}
+
+// scriptedFeed is a websocket feed server whose nth connection (1-based,
+// whatever its token) script serves: the order of what the connections
+// deliver is the test's, not the clock's.
+func scriptedFeed(t *testing.T, ctx context.Context, script func(n int, c *scriptConn)) *httptest.Server {
+	t.Helper()
+	var mu sync.Mutex
+	conns := 0
+	up := websocket.Upgrader{}
+	ws := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns++
+		n := conns
+		mu.Unlock()
+		wc, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer wc.Close()
+		c := &scriptConn{Conn: wc, n: n, ctx: ctx, closed: make(chan struct{})}
+		go func() { // the client's pings, and its close
+			defer close(c.closed)
+			for {
+				if _, _, err := wc.ReadMessage(); err != nil {
+					return
+				}
+			}
+		}()
+		script(n, c)
+	}))
+	t.Cleanup(ws.Close)
+	return ws
+}
+
+// TestJoinFollowNeverUpKeepsBundle: the next live id never answers. The
+// bundle of what the old feed delivered for it drops the replays among
+// them to duplicates.jsonl, as a session does (they were kept in
+// messages.jsonl: 37 in the reviewer's run), and has the previous live
+// id's court and roster, marked as copied from it, so that analyze of
+// the bundle is in the court frame with names; no live.json, which the
+// API did not answer.
+func TestJoinFollowNeverUpKeepsBundle(t *testing.T) {
+	dir := tinyHalves(t)
+	lines := readLines(t, filepath.Join(dir, decode.BundleMessages))
+	at := func(t_ms int64) int {
+		prefix := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, t_ms))
+		for i, l := range lines {
+			if bytes.HasPrefix(l, prefix) {
+				return i
+			}
+		}
+		t.Fatalf("tiny bundle: no location at %d", t_ms)
+		return 0
+	}
+	step10, step11 := at(mock.TinyStart_ms+1000), at(mock.TinyStart_ms+1100)
+	replays := lines[step10:step11]
+	srv := serveMock(t, dir, mock.Options{Speed: 0})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	health := &live.Health{}
+	received := int64(1 + len(lines) + len(replays)) // with the ack
+	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool {
+		// Everything the old feed sends is read before the next live id
+		// fails for good (the health report counts it as it arrives).
+		for n == 1 && health.Report().Messages < received && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		notFound(w)
+		return true
+	})
+	ws := scriptedFeed(t, ctx, func(n int, c *scriptConn) {
+		if n == 1 && c.send(c.ack()) && c.send(lines[:step11]...) && c.send(replays...) && c.send(lines[step11:]...) {
+			c.wait(c.closed)
+		}
+	})
+	out := t.TempDir()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: ws.URL, LiveID: srv.LiveID(), Out: out, Health: health,
+		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, StartupRetry: 100 * time.Millisecond})
+	if !errors.Is(err, live.ErrGaveUp) || len(res) != 2 {
+		t.Fatalf("Join: %v, %d results; want it to give up the second half", err, len(res))
+	}
+	r := res[1]
+	kept := readLines(t, filepath.Join(r.Dir, decode.BundleMessages))
+	fc := countFeed(kept)
+	if r.Duplicates != int64(len(replays)) || r.Unanalysed != int64(len(kept)) || len(fc.locations) != fc.kinds[decode.KindLocation] {
+		t.Errorf("%s: %d lines kept, %d locations (%d distinct); want the %d replays dropped and each location once", r.String(), len(kept), fc.kinds[decode.KindLocation], len(fc.locations), len(replays))
+	}
+	if dups := readLines(t, filepath.Join(r.Dir, live.BundleDuplicates)); len(dups) != len(replays) {
+		t.Errorf("%d lines in duplicates.jsonl, want the %d replays", len(dups), len(replays))
+	}
+	b, err := decode.OpenBundle(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Live != nil || b.Court == nil || b.Subscribe == nil || len(b.Subscribe.Teams) != 2 {
+		t.Errorf("bundle: live.json %v, court %d B, roster %+v; want no live.json (never answered), the first half's court and roster", b.Live != nil, len(b.Court), b.Subscribe)
+	}
+	for _, name := range []string{decode.BundleCourt, decode.BundleSubscribe} {
+		data, err := os.ReadFile(filepath.Join(r.Dir, name))
+		if err != nil || !bytes.Contains(data, []byte(`"stmotion_previous_live_id": "`+srv.LiveID()+`"`)) {
+			t.Errorf("%s: %v, %.200s; want it marked as the first half's", name, err, data)
+		}
 	}
 }

@@ -128,7 +128,10 @@ During a handover the old feed is connected (1) and its messages counted
 as they arrive; /healthz says "handover". Ctrl-C flushes everything and exits
 cleanly; during a handover, what the old feed delivered for the next live
 id is recorded in that one's bundle (not analysed: joining it again
-continues the bundle), as when the next live id never answers.
+continues the bundle), as when the next live id never answers; replays
+go to duplicates.jsonl, and the previous live id's court.json and
+subscribe.json are copied into it (marked "stmotion_source":
+"previous_live_id") so that analyze has the court and the names.
 
 Exit status: 0 when every live id ended as above (the event is over) or
 on Ctrl-C; 1 when the join failed (refused credentials, an unknown or
