@@ -96,13 +96,15 @@ temporary files (.<name>.tmp-<digits>) of a run still writing; those a
 killed run left anywhere analyze writes under --out (in any session's
 partition, this run's or not, with --overwrite or without: a glob over
 the dataset fails on them) are removed, with the partition directories
-that held nothing else (docs/schema.md, "Files and layout"). An interrupted run (Ctrl-C,
-SIGTERM) removes nothing an earlier run wrote for the inputs it did not
-analyse, nor, with --overwrite, for other sessions; its summary.json
-(rewritten only when an input was analysed or failed, as the
-"interrupted:" line on stderr says) lists those inputs under canceled (not failed) and keeps the earlier
-entries of their sessions, marked earlier_run, so that it still describes
-every table under --out. Ctrl-C also ends a read waiting on standard
+that held nothing else (docs/schema.md, "Files and layout").
+
+An interrupted run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote
+for the inputs it did not analyse, nor, with --overwrite, for other
+sessions; its summary.json (rewritten only when an input was analysed or
+failed, as the "interrupted:" line on stderr says) lists those inputs
+under canceled (not failed) and keeps the earlier entries of their
+sessions, marked earlier_run, so that it still describes every table
+under --out. Ctrl-C also ends a read waiting on standard
 input or a named pipe with nothing coming: that input is canceled too.
 
 A short report per team, the quality counts and the grid rate and sensor
