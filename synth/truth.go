@@ -252,6 +252,48 @@ func (t *Truth) Player(id int64) *PlayerTruth {
 	return nil
 }
 
+// TeammatePasses counts the passes caught by a teammate of the passer
+// (not intercepted, not out of bounds, not to himself): the passes a
+// detector should find.
+func (t *Truth) TeammatePasses() int {
+	team := map[int64]int64{}
+	for _, p := range t.Players {
+		team[p.ID] = p.TeamID
+	}
+	n := 0
+	for _, p := range t.Passes {
+		if p.Caught_ms != 0 && !p.Intercepted && team[p.From] == team[p.To] && p.From != p.To {
+			n++
+		}
+	}
+	return n
+}
+
+// Rebound is a rebound of the truth: who took it, after the release of
+// which shot (a field goal, or a missed last free throw).
+type Rebound struct {
+	By          int64
+	Released_ms int64 // the shot's release
+	FreeThrow   bool
+}
+
+// Rebounds lists the rebounds of the field goals, then of the free
+// throws.
+func (t *Truth) Rebounds() []Rebound {
+	var out []Rebound
+	for _, sh := range t.Shots {
+		if sh.ReboundBy != 0 {
+			out = append(out, Rebound{By: sh.ReboundBy, Released_ms: sh.Released_ms})
+		}
+	}
+	for _, ft := range t.FreeThrows {
+		if ft.ReboundBy != 0 {
+			out = append(out, Rebound{By: ft.ReboundBy, Released_ms: ft.Released_ms, FreeThrow: true})
+		}
+	}
+	return out
+}
+
 // definitions documents every quantity of truth.json; it is written into
 // the file and repeated in the package documentation.
 func definitions() map[string]string {

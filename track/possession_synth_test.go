@@ -79,16 +79,7 @@ func TestPossessionThroughEngine(t *testing.T) {
 	}
 	t.Logf("worst player possession error (players with 20 s or more): %.1f%%", 100*worst)
 
-	teamOf := map[int64]int64{}
-	for _, p := range truth.Players {
-		teamOf[p.ID] = p.TeamID
-	}
-	truePasses := 0
-	for _, p := range truth.Passes {
-		if p.Caught_ms != 0 && !p.Intercepted && teamOf[p.From] == teamOf[p.To] && p.From != p.To {
-			truePasses++
-		}
-	}
+	truePasses := truth.TeammatePasses()
 	var passes, rebounds []Segment
 	for _, g := range c.segs {
 		switch g.Type {
@@ -106,23 +97,12 @@ func TestPossessionThroughEngine(t *testing.T) {
 
 	// Rebounds, matched by player within 8 s of the shot's release, as in
 	// TestAgainstSynth.
-	type reb struct{ by, rel_ms int64 }
-	var trueReb []reb
-	for _, sh := range truth.Shots {
-		if sh.ReboundBy != 0 {
-			trueReb = append(trueReb, reb{sh.ReboundBy, sh.Released_ms})
-		}
-	}
-	for _, ft := range truth.FreeThrows {
-		if ft.ReboundBy != 0 {
-			trueReb = append(trueReb, reb{ft.ReboundBy, ft.Released_ms})
-		}
-	}
+	trueReb := truth.Rebounds()
 	used := make([]bool, len(rebounds))
 	matched := 0
 	for _, r := range trueReb {
 		for i, g := range rebounds {
-			if !used[i] && g.PlayerID == r.by && g.Start_ms > r.rel_ms && g.Start_ms-r.rel_ms <= 8000 {
+			if !used[i] && g.PlayerID == r.By && g.Start_ms > r.Released_ms && g.Start_ms-r.Released_ms <= 8000 {
 				used[i], matched = true, matched+1
 				break
 			}

@@ -284,17 +284,10 @@ func TestAgainstSynth(t *testing.T) {
 	// Rebounds: each truth rebound (of a field goal or a missed last free
 	// throw) matched to a detected rebound by the same player within 8 s
 	// of the release, each detected one used once.
-	type reb struct{ by, rel_ms int64 }
-	var trueReb []reb
-	for _, sh := range truth.Shots {
-		if sh.ReboundBy != 0 {
-			trueReb = append(trueReb, reb{sh.ReboundBy, sh.Released_ms})
-		}
-	}
+	trueReb := truth.Rebounds()
 	ftReb := 0
-	for _, ft := range truth.FreeThrows {
-		if ft.ReboundBy != 0 {
-			trueReb = append(trueReb, reb{ft.ReboundBy, ft.Released_ms})
+	for _, r := range trueReb {
+		if r.FreeThrow {
 			ftReb++
 		}
 	}
@@ -302,7 +295,7 @@ func TestAgainstSynth(t *testing.T) {
 	matched := 0
 	for _, r := range trueReb {
 		for i, e := range events {
-			if e.Kind == possession.KindRebound && !used[i] && e.PlayerID == r.by && e.Start_ms > r.rel_ms && e.Start_ms-r.rel_ms <= 8000 {
+			if e.Kind == possession.KindRebound && !used[i] && e.PlayerID == r.By && e.Start_ms > r.Released_ms && e.Start_ms-r.Released_ms <= 8000 {
 				used[i] = true
 				matched++
 				break
