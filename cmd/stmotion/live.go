@@ -226,6 +226,16 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if reorder < 0 || reorder > maxReorderWindow {
 		return bad("--reorder-window %v: want 0 to %v", reorder, maxReorderWindow)
 	}
+	// (Zero or less had silently meant the default.)
+	if queue < 1 {
+		return bad("--queue %d: want at least 1 frame", queue)
+	}
+	if part <= 0 {
+		return bad("--part %v: want a positive interval", part)
+	}
+	if flush <= 0 {
+		return bad("--flush %v: want a positive interval", flush)
+	}
 	courtBody, err := readCourtFlag("live", courtPath, mirrored)
 	if err != nil {
 		return err

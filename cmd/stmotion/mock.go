@@ -102,6 +102,12 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if opts.Speed < 0 {
 		return usageError(fs, fmt.Errorf("--speed %g: want 0 (as fast as possible) or more", opts.Speed))
 	}
+	if opts.ConnectionTimeout <= 0 {
+		return usageError(fs, fmt.Errorf("--conn-timeout %v: want a positive duration", opts.ConnectionTimeout))
+	}
+	if opts.DropEvery < 0 || opts.Delay < 0 || opts.CorruptEvery < 0 {
+		return usageError(fs, errors.New("--drop-every, --delay and --corrupt-every: want 0 (off) or more"))
+	}
 	if opts.EndOpen && opts.Loop {
 		return usageError(fs, errors.New("--end-open needs a feed that ends: leave out --loop"))
 	}

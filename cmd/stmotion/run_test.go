@@ -39,6 +39,12 @@ func TestBadCommandLineExitStatus(t *testing.T) {
 		bad{[]string{"mock", "--speed", "x"}, `invalid value "x" for flag -speed`, false},
 		bad{[]string{"mock", "--speed", "-1"}, "--speed -1: want 0", false},
 		bad{[]string{"mock", "--loop", "--end-open"}, "--end-open needs a feed that ends", false},
+		// Zero or less had silently meant the default.
+		bad{[]string{"live", "--api", "http://x", "--live-id", "L", "--flush=0"}, "--flush 0s: want a positive interval", false},
+		bad{[]string{"live", "--api", "http://x", "--live-id", "L", "--part=-1s"}, "--part -1s: want a positive interval", false},
+		bad{[]string{"live", "--api", "http://x", "--live-id", "L", "--queue=0"}, "--queue 0: want at least 1 frame", false},
+		bad{[]string{"mock", "--conn-timeout=-1s"}, "--conn-timeout -1s: want a positive duration", false},
+		bad{[]string{"mock", "--delay=-1s"}, "want 0 (off) or more", false},
 		bad{[]string{"mock", "extra"}, `unexpected argument "extra"`, false},
 		bad{[]string{"mock", "--court", "/nonexistent/court.json"}, "mock: --court", true},
 		bad{[]string{"nope"}, `unknown command "nope"`, false},
