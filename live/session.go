@@ -173,7 +173,7 @@ type SessionResult struct {
 	Messages     int64    // websocket messages received (duplicates included)
 	Duplicates   int64
 	DecodeErrors int64
-	GapFilled    int64 // stats and shot messages recovered from REST after reconnects
+	GapFilled    int64 // stats and shot messages recovered from REST after reconnects (and a handover's lost feed: handOverLost)
 	// JoinFilled counts the stats and shot messages fed from the REST
 	// state fetched at the join: what the event had before the feed
 	// started (see applyJoin).
@@ -199,7 +199,9 @@ type SessionResult struct {
 	ConnectFailures int64
 	// Offline is the total time between losing a connection and the ack
 	// of the next one (or the end of the session, when it ended while
-	// reconnecting); OfflineMax the longest such gap.
+	// reconnecting); OfflineMax the longest such gap. The previous live
+	// id's feed ending during the handover, before this one's is up, is
+	// such a loss.
 	Offline, OfflineMax time.Duration
 	// End says in words how the live id ended ("" when it failed): the
 	// API said it is no longer active, the server closed the feed (and
@@ -791,6 +793,10 @@ type restState struct {
 	followed bool
 	// shotsFrom_ms: the shots fed are those after it (see shotFloor_ms).
 	shotsFrom_ms int64
+	// gap: the state fills the span the previous live id's feed left
+	// when it ended before this one's came up (handOverLost), from
+	// from_ms; fed as "rest_gap", not "rest_join".
+	gap bool
 }
 
 // fetchState gets /stats with /stats/details, and /shots, for the data
@@ -1094,8 +1100,15 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 				return err
 			}
 			if s.prev != nil {
+				lost := s.prev.up()
 				s.prev.deadline(handoverOverlap)
 				s.overlapFrom_ms = 0
+				if !lost.IsZero() {
+					if err := s.handOverLost(); err != nil {
+						f.Close()
+						return err
+					}
+				}
 			}
 			if err := s.handleHandoff(); err != nil {
 				f.Close()
@@ -1160,7 +1173,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		if next && ctx.Err() == nil {
 			// Read on until the next live id's feed is up and has
 			// overlapped this one (Join passes it on).
-			s.handover = startHandoff(ctx, f, s.liveID, s.cfg.Metrics, s.cfg.Health)
+			s.handover = startHandoff(ctx, f, s.liveID, s.cfg.Metrics, s.cfg.Health, s.log)
 			return nil
 		}
 		lost = time.Now()
@@ -1271,6 +1284,11 @@ func (s *liveSession) takeHandoff() [][]byte {
 		return nil
 	}
 	handed, dropped := s.prev.stop()
+	if lost := s.prev.lostAt(); !lost.IsZero() {
+		// It ended on its own before this live id's feed came up: the
+		// session was offline since.
+		s.noteOffline(time.Since(lost))
+	}
 	s.prev = nil
 	s.cfg.Health.set(func(h *Health) { h.handover = "" })
 	if !s.feedUp {
@@ -1281,6 +1299,33 @@ func (s *liveSession) takeHandoff() [][]byte {
 		s.log.Warn("live: messages of the previous feed lost at the handover (buffer full)", "dropped", dropped)
 	}
 	return handed
+}
+
+// handOverLost handles what the previous live id's feed delivered when
+// that feed ended on its own before this one came up (a proxy cutting
+// it, the network): the span from its newest data message to this
+// feed's first was received by neither, so it is a gap like a
+// reconnect's. Its stats and shots are filled from the join's REST state
+// (fetched after this feed's ack: it holds them) at this feed's first
+// data message, as applyJoin places the join's, but from the old feed's
+// newest data message on and marked "rest_gap" (a stat last changed
+// before it was received, or is the previous live id's); its locations
+// are lost, REST has none. When none of the old feed's data messages
+// placed the join's state, that state is still to be fed at this feed's
+// first data message, which covers the span already.
+func (s *liveSession) handOverLost() error {
+	st := s.join
+	for _, m := range s.takeHandoff() {
+		if err := s.handleHanded(m, time.Now()); err != nil {
+			return err
+		}
+	}
+	if st != nil && s.join == nil && s.lastDataT_ms > 0 {
+		s.join = &restState{stats: st.stats, details: st.details, shots: st.shots,
+			from_ms: s.lastDataT_ms, followed: true, gap: true,
+			shotsFrom_ms: max(s.shotFloor_ms(), s.lastDataT_ms-MaxShotDelay_ms)}
+	}
+	return nil
 }
 
 // handleHandoff handles what the previous live id's feed (s.prev)
@@ -1321,7 +1366,7 @@ func (s *liveSession) noteOverlap(data []byte) {
 		s.overlapFrom_ms = t
 		s.prev.overlapAt(t)
 	case t > s.overlapFrom_ms+s.eng.Window_ms():
-		s.prev.f.Close() // what it delivers from now on would come too late
+		s.prev.close() // what it delivers from now on would come too late
 	}
 }
 
@@ -1406,6 +1451,11 @@ type handoff struct {
 	dropped   int
 	newest_ms int64 // newest occurred_at of a data message delivered
 	until_ms  int64 // stop at a data message this new (0: not known yet)
+	closing   bool  // the session closes f (close): its end is not a loss
+	nextUp    bool  // the next live id's feed is acknowledged (up)
+	// lost is when f ended on its own (the server or the network) before
+	// the next live id's feed was up; zero when it did not.
+	lost time.Time
 }
 
 // maxHandoff_B bounds what a handoff keeps: seconds of a full feed take
@@ -1419,10 +1469,13 @@ const handoverOverlap = 5 * time.Second
 // startHandoff reads f (the feed of live id from) on in the background.
 // The messages are counted in m and h as they arrive (the next live id's
 // session does not count them again: see handleHanded), and h says the
-// old feed is read for the next live id.
-func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Health) *handoff {
+// old feed is read for the next live id. When f ends on its own before
+// the next live id's feed is up, it is logged to log, and h and m say
+// the session is not connected: the next feed is a reconnection, and
+// what happened in between a gap (see lostAt).
+func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Health, log *slog.Logger) *handoff {
 	ho := &handoff{f: f, from: from, done: make(chan struct{})}
-	ho.unhook = context.AfterFunc(ctx, func() { f.Close() })
+	ho.unhook = context.AfterFunc(ctx, ho.close)
 	h.set(func(h *Health) { h.connected, h.handover = true, from })
 	if m != nil {
 		m.Connected.Set(1)
@@ -1435,6 +1488,18 @@ func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Heal
 		for {
 			var err error
 			if buf, err = f.Next(buf); err != nil {
+				ho.mu.Lock()
+				defer ho.mu.Unlock()
+				if !ho.closing && !ho.nextUp {
+					ho.lost = time.Now()
+					h.set(func(h *Health) { h.connected = false })
+					if m != nil {
+						m.Connected.Set(0)
+					}
+					log.Warn("live: the feed ended during the handover, before the next live id's was up: offline until it is; "+
+						"its stats and shots meanwhile are then filled from the REST state, its locations are lost",
+						"err", err, "newest_ms", ho.newest_ms)
+				}
 				return
 			}
 			derr := dec.Decode(buf, &msg)
@@ -1456,7 +1521,7 @@ func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Heal
 			overlapped := ho.until_ms > 0 && ho.newest_ms >= ho.until_ms
 			ho.mu.Unlock()
 			if overlapped {
-				f.Close()
+				ho.close()
 				return
 			}
 		}
@@ -1483,14 +1548,41 @@ func (h *handoff) overlapAt(t_ms int64) {
 	overlapped := h.newest_ms >= t_ms
 	h.mu.Unlock()
 	if overlapped {
-		h.f.Close()
+		h.close()
 	}
+}
+
+// up says the next live id's feed is acknowledged: from now on the old
+// feed's end is no loss. It returns when the old feed ended on its own
+// before (lost), zero when it did not.
+func (h *handoff) up() (lost time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.nextUp = true
+	return h.lost
+}
+
+// lostAt returns when the old feed ended on its own before the next live
+// id's feed was up (zero: it did not).
+func (h *handoff) lostAt() time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lost
+}
+
+// close closes the old feed on the session's side: its end is not a
+// loss.
+func (h *handoff) close() {
+	h.mu.Lock()
+	h.closing = true
+	h.mu.Unlock()
+	h.f.Close()
 }
 
 // deadline closes the old feed d from now at the latest.
 func (h *handoff) deadline(d time.Duration) {
 	if h.timer == nil {
-		h.timer = time.AfterFunc(d, func() { h.f.Close() })
+		h.timer = time.AfterFunc(d, h.close)
 	}
 }
 
@@ -1508,7 +1600,7 @@ func (h *handoff) finished() bool {
 // stop closes the old feed and returns what it delivered since the last
 // take, and how many messages did not fit.
 func (h *handoff) stop() (msgs [][]byte, dropped int) {
-	h.f.Close()
+	h.close()
 	<-h.done
 	h.unhook()
 	if h.timer != nil {
@@ -1708,9 +1800,9 @@ func (s *liveSession) armGap(ctx context.Context) {
 		// Dropped before any data message: the join's state is still to
 		// be applied; what it lacks is what happened since it was
 		// fetched, so fetch it again.
-		from, followed, shotsFrom := s.join.from_ms, s.join.followed, s.join.shotsFrom_ms
+		from, followed, shotsFrom, gap := s.join.from_ms, s.join.followed, s.join.shotsFrom_ms, s.join.gap
 		s.join = s.fetchState(ctx)
-		s.join.from_ms, s.join.followed, s.join.shotsFrom_ms = from, followed, shotsFrom
+		s.join.from_ms, s.join.followed, s.join.shotsFrom_ms, s.join.gap = from, followed, shotsFrom, gap
 		if s.rec != nil && (s.join.stats != nil || s.join.shots != nil) {
 			if err := s.rec.WriteGap(s.join.stats, s.join.shots); err != nil {
 				s.log.Warn("live: gap: not recorded", "err", err)
@@ -1825,7 +1917,8 @@ func (s *liveSession) fillGap(from, to int64) error {
 //
 // Nothing is fed when the feed starts at or before where an earlier join
 // stopped (it replays what the bundle has). The messages have the wire
-// shape plus "stmotion_source":"rest_join", and are recorded like
+// shape plus "stmotion_source":"rest_join" ("rest_gap" for the state
+// handOverLost leaves, from where the lost feed stopped), and are recorded like
 // received ones before the first data message, so that `stmotion
 // analyze` of the bundle agrees. Duplicates are dropped as for received
 // messages (a shot the feed then delivers too, a box score version it
@@ -1837,8 +1930,12 @@ func (s *liveSession) applyJoin(to int64) error {
 	if j.from_ms > 0 && to <= j.from_ms {
 		return nil
 	}
+	source := sourceJoin
+	if j.gap {
+		source = sourceGap
+	}
 	now := time.Now()
-	if err := s.injectShots(j.shots, j.shotsFrom_ms, to, sourceJoin, now); err != nil {
+	if err := s.injectShots(j.shots, j.shotsFrom_ms, to, source, now); err != nil {
 		return err
 	}
 	if j.stats == nil {
@@ -1892,7 +1989,7 @@ func (s *liveSession) applyJoin(to int64) error {
 					vals, version = before, 0
 				}
 			}
-			if err := s.injectStats(t.ID, &p, vals, version, at, sourceJoin, now); err != nil {
+			if err := s.injectStats(t.ID, &p, vals, version, at, source, now); err != nil {
 				return err
 			}
 		}

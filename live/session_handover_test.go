@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +88,9 @@ func TestJoinHandoverKeepsInFlightBatch(t *testing.T) {
 		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
 	if err != nil || len(res) != 2 || res[1].LiveID != tinyHalfID {
 		t.Fatalf("Join: %v, results %+v; want both halves", err, res)
+	}
+	if res[1].Offline != 0 || res[1].GapFilled != 0 {
+		t.Errorf("%s: the old feed was closed by the session, once overlapped: want no time offline, no gap", res[1].String())
 	}
 	fc := countFeed(readLines(t, filepath.Join(res[1].Dir, decode.BundleMessages)))
 	const want = mock.TinySteps / 2 * 5
@@ -237,4 +242,112 @@ func TestJoinFollowNeverUpKeepsBundle(t *testing.T) {
 			t.Errorf("%s: %v, %.200s; want it marked as the first half's", name, err, data)
 		}
 	}
+}
+
+// TestJoinHandoverOldFeedLost: the old feed is closed (1000, a proxy
+// cutting it) during the handover, before the next live id's feed is up,
+// and that feed starts later (at step 14): steps 11-13, with the away
+// player's missed 3-pointer and its stats at step 12, were delivered by
+// neither. The session must say so (a warning; /healthz and
+// stmotion_live_connected not connected until the next feed is up),
+// count the time offline, and fill the gap's shot and stats from the
+// next live id's REST state ("rest_gap", counted as gap-filled). They
+// used to be lost silently, /healthz saying "handover", connected.
+//
+// The order is forced: the next live id's live information is answered
+// only once the health report shows the old feed's end.
+func TestJoinHandoverOldFeedLost(t *testing.T) {
+	dir := tinyHalves(t)
+	lines := readLines(t, filepath.Join(dir, decode.BundleMessages))
+	at := func(t_ms int64) int {
+		prefix := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, t_ms))
+		for i, l := range lines {
+			if bytes.HasPrefix(l, prefix) {
+				return i
+			}
+		}
+		t.Fatalf("tiny bundle: no location at %d", t_ms)
+		return 0
+	}
+	step11, step14 := at(mock.TinyStart_ms+1100), at(mock.TinyStart_ms+1400)
+	const shot_ms = mock.TinyStart_ms + 1200 // the away 3-pointer the gap holds
+
+	srv := serveMock(t, dir, mock.Options{Speed: 0})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	health, metrics := &live.Health{}, live.NewMetrics()
+	var during live.HealthReport // while the next live id is not up yet
+	var connectedDuring float64
+	front := nextFront(t, srv.URL(), func(n int, w http.ResponseWriter) bool {
+		if n == 1 {
+			for r := health.Report(); (r.Connected || r.HandoverFrom == "") && ctx.Err() == nil; r = health.Report() {
+				time.Sleep(time.Millisecond)
+			}
+			during, connectedDuring = health.Report(), counterValue(t, metrics, "stmotion_live_connected")
+		}
+		return false
+	})
+	closeNormally := func(c *scriptConn) {
+		c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+		c.wait(c.closed)
+	}
+	ws := scriptedFeed(t, ctx, func(n int, c *scriptConn) {
+		switch n {
+		case 1: // the first half, the PLAY_NEXT and step 10; then cut
+			if c.send(c.ack()) && c.send(lines[:step11]...) {
+				closeNormally(c)
+			}
+		case 2: // the second half's feed, from step 14
+			if c.send(c.ack()) && c.send(lines[step14:]...) {
+				closeNormally(c)
+			}
+		}
+	})
+	var logs syncBuffer
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, front.URL), WSURL: ws.URL, LiveID: srv.LiveID(), Out: t.TempDir(),
+		Health: health, Metrics: metrics, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		MinBackoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+	// (Checked first: a session that never says so times the test out.)
+	if during.Connected || during.Status != "connecting" || connectedDuring != 0 {
+		t.Errorf("after the old feed's end: /healthz %+v, stmotion_live_connected %v; want not connected", during, connectedDuring)
+	}
+	if err != nil || len(res) != 2 || res[1].LiveID != tinyHalfID {
+		t.Fatalf("Join: %v, results %+v; want both halves", err, res)
+	}
+	if !strings.Contains(logs.String(), "level=WARN msg=\"live: the feed ended during the handover") {
+		t.Errorf("no warning of the old feed's end; logs:\n%s", logs.String())
+	}
+	r := res[1]
+	if r.Offline <= 0 || r.GapFilled == 0 || !strings.Contains(r.String(), "offline") {
+		t.Errorf("%s: want time offline and the gap filled", r.String())
+	}
+	var gapShot, gapStats bool
+	for _, l := range readLines(t, filepath.Join(r.Dir, decode.BundleMessages)) {
+		if !bytes.Contains(l, []byte(`"stmotion_source":"rest_gap"`)) {
+			continue
+		}
+		gapShot = gapShot || bytes.Contains(l, []byte(`"type":"shot"`)) && bytes.Contains(l, []byte(fmt.Sprintf(`"occurred_at":%d`, shot_ms)))
+		gapStats = gapStats || bytes.Contains(l, []byte(`"type":"stats"`)) && bytes.Contains(l, []byte(`"player_id":201`))
+	}
+	if !gapShot || !gapStats {
+		t.Errorf("second half: gap-filled shot at +1200 ms %v, player 201's stats %v; want both (%s)", gapShot, gapStats, r.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger's concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
