@@ -30,7 +30,16 @@
 // (see handoff), so the handover loses nothing. Meanwhile /healthz says
 // "handover" (handover_from names the old live id) and
 // stmotion_live_connected is 1: the old feed is read, its messages
-// counted as they arrive. The next live id may not be known to the
+// counted as they arrive. When the old feed ends on its own (a proxy
+// cutting it, the network) before the next live id's is up, a warning
+// is logged, /healthz and stmotion_live_connected say not connected
+// ("connecting", 0), and the time until the next feed is up counts as
+// offline (SessionResult.Offline); what came between the old feed's
+// newest data message and the new feed's first is then a gap: its stats
+// and shots are fed from the next live id's REST state (fetched after
+// its ack, the join's), marked "rest_gap" and counted in
+// SessionResult.GapFilled (see handOverLost); its locations are lost, as
+// the REST API has none. The next live id may not be known to the
 // API at once: its 404s, like its 5xx, are retried for
 // SessionConfig.StartupRetry (2 minutes) before Join gives up (a
 // *GaveUpError). When its feed never comes up (that, or Ctrl-C), what

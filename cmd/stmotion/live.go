@@ -31,7 +31,8 @@ const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
 Joins a ShotTracker live event and stays joined (new token and reconnect
 after any drop, gap recovered from /stats and /shots, duplicates dropped,
 PLAY_NEXT / DRILL_NEXT followed: the old feed is read until the next live
-id's is up and has caught up with it, so nothing is lost at the handover). Reconnects back off
+id's is up and has caught up with it, so nothing is lost at the handover
+unless the old feed is cut first: see below). Reconnects back off
 exponentially from 0.1 s to 5 s, with jitter; the backoff starts over
 only once a connection has stayed up for 5 s. At the start, server errors
 (5xx), 429s (after their Retry-After) and network errors are retried for
@@ -125,7 +126,12 @@ stmotion_live_connect_failures_total counts the failed attempts (and a
 next live id's retried first requests), and stmotion_live_lag_seconds
 (wall clock minus the newest occurred_at, computed at each scrape) grows.
 During a handover the old feed is connected (1) and its messages counted
-as they arrive; /healthz says "handover". Ctrl-C flushes everything and exits
+as they arrive; /healthz says "handover". If the old feed ends (a proxy
+cutting it) before the next live id's is up, a warning is logged, both
+say not connected (0; "connecting") and the time offline counts until
+the next feed is up; what came between the two feeds is then a gap, its
+stats and shots filled from the next live id's /stats and /shots
+(gap-filled), its locations lost (the REST API has none). Ctrl-C flushes everything and exits
 cleanly; during a handover, what the old feed delivered for the next live
 id is recorded in that one's bundle (not analysed: joining it again
 continues the bundle), as when the next live id never answers; replays
