@@ -39,16 +39,7 @@ import (
 func TestJoinHandoverKeepsInFlightBatch(t *testing.T) {
 	dir := tinyHalves(t)
 	lines := readLines(t, filepath.Join(dir, decode.BundleMessages))
-	at := func(t_ms int64) int { // index of the first location at t_ms
-		prefix := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, t_ms))
-		for i, l := range lines {
-			if bytes.HasPrefix(l, prefix) {
-				return i
-			}
-		}
-		t.Fatalf("tiny bundle: no location at %d", t_ms)
-		return 0
-	}
+	at := func(t_ms int64) int { return locationAt(t, lines, t_ms) }
 	step11, step12, step13 := at(mock.TinyStart_ms+1100), at(mock.TinyStart_ms+1200), at(mock.TinyStart_ms+1300)
 
 	srv := serveMock(t, dir, mock.Options{Speed: 0})
@@ -183,16 +174,7 @@ func scriptedFeed(t *testing.T, ctx context.Context, script func(n int, c *scrip
 func TestJoinFollowNeverUpKeepsBundle(t *testing.T) {
 	dir := tinyHalves(t)
 	lines := readLines(t, filepath.Join(dir, decode.BundleMessages))
-	at := func(t_ms int64) int {
-		prefix := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, t_ms))
-		for i, l := range lines {
-			if bytes.HasPrefix(l, prefix) {
-				return i
-			}
-		}
-		t.Fatalf("tiny bundle: no location at %d", t_ms)
-		return 0
-	}
+	at := func(t_ms int64) int { return locationAt(t, lines, t_ms) }
 	step10, step11 := at(mock.TinyStart_ms+1000), at(mock.TinyStart_ms+1100)
 	replays := lines[step10:step11]
 	srv := serveMock(t, dir, mock.Options{Speed: 0})
@@ -259,16 +241,7 @@ func TestJoinFollowNeverUpKeepsBundle(t *testing.T) {
 func TestJoinHandoverOldFeedLost(t *testing.T) {
 	dir := tinyHalves(t)
 	lines := readLines(t, filepath.Join(dir, decode.BundleMessages))
-	at := func(t_ms int64) int {
-		prefix := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, t_ms))
-		for i, l := range lines {
-			if bytes.HasPrefix(l, prefix) {
-				return i
-			}
-		}
-		t.Fatalf("tiny bundle: no location at %d", t_ms)
-		return 0
-	}
+	at := func(t_ms int64) int { return locationAt(t, lines, t_ms) }
 	step11, step14 := at(mock.TinyStart_ms+1100), at(mock.TinyStart_ms+1400)
 	const shot_ms = mock.TinyStart_ms + 1200 // the away 3-pointer the gap holds
 
@@ -350,4 +323,18 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// locationAt returns the index of the first location line at t_ms in
+// lines (a recording's, as readLines gives them).
+func locationAt(t *testing.T, lines [][]byte, t_ms int64) int {
+	t.Helper()
+	prefix := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, t_ms))
+	for i, l := range lines {
+		if bytes.HasPrefix(l, prefix) {
+			return i
+		}
+	}
+	t.Fatalf("tiny bundle: no location at %d", t_ms)
+	return 0
 }
