@@ -21,13 +21,6 @@ func load8(src []byte, i int) uint64 { return binary.LittleEndian.Uint64(src[i :
 // may be marked too, so only the lowest mark is exact.
 func hasZeroByte(x uint64) uint64 { return (x - swarOnes) & ^x & swarHighs }
 
-// isZeroByte marks (high bit) exactly the zero bytes of x: adding 0x7F to
-// the low 7 bits of a byte cannot carry into the next one.
-func isZeroByte(x uint64) uint64 {
-	const low7 = 0x7F7F7F7F7F7F7F7F
-	return ^((x&low7 + low7) | x) & swarHighs
-}
-
 // nonWSMask marks (high bit) exactly the bytes of v that are not JSON
 // whitespace: a byte is non-zero after XOR with each whitespace class
 // (x&low7 + low7 | x has the high bit set iff x != 0, with no carry).

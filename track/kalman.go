@@ -38,9 +38,9 @@ type Model struct {
 	Noise_m       float64 // σ, per axis
 	JerkPSD_m2ps5 float64 // q
 
-	f0, f1, f2 float64      // dt, dt²/2 (F entries), kept for the hot loops
-	k          [][3]float64 // forward gains by step index
-	c          [][9]float64 // RTS gains by step index, row major
+	f0, f1 float64      // dt, dt²/2 (F entries), kept for the hot loops
+	k      [][3]float64 // forward gains by step index
+	c      [][9]float64 // RTS gains by step index, row major
 }
 
 // ErrModel says the parameters of a Model cannot describe a filter.

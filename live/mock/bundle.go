@@ -152,9 +152,6 @@ type wireLine struct {
 	} `json:"data"`
 }
 
-// messageFiles are the names a bundle's feed may have, in preference order.
-var messageFiles = []string{"messages.jsonl", "messages.jsonl.gz", "messages.jsonl.zst"}
-
 // loadBundle reads the bundle (or bare recording) at dir; court and sub,
 // when not nil, stand in for a court.json or subscribe.json it lacks.
 func loadBundle(dir string, court []byte, sub *decode.Subscribe) (*bundle, error) {

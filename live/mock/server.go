@@ -178,11 +178,10 @@ type Video struct {
 
 // token is a one-time subscription token.
 type token struct {
-	types   []string
-	issued  time.Time
-	used    bool
-	session string
-	ref     roundRef // the round (live id) it was issued for
+	types  []string
+	issued time.Time
+	used   bool
+	ref    roundRef // the round (live id) it was issued for
 }
 
 // New loads the bundle in dir and checks opts. The Server does not listen

@@ -9,12 +9,11 @@ import (
 
 // flight is what the ball did since it last left the holder's entry radius.
 type flight struct {
-	rose      bool    // rose above the rim
-	shot      bool    // rose, then came near a hoop: a shot
-	made      bool    // dropped through the rim
-	hoopX_m   float64 // the hoop it went to
-	emitted   bool    // the shot event was sent
-	shooterTm int64
+	rose    bool    // rose above the rim
+	shot    bool    // rose, then came near a hoop: a shot
+	made    bool    // dropped through the rim
+	hoopX_m float64 // the hoop it went to
+	emitted bool    // the shot event was sent
 }
 
 // release is the last player who let the ball go.
