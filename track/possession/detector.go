@@ -156,7 +156,6 @@ type Detector struct {
 	// Team control for TeamTotal.Possession_s (live time only).
 	ctlTeam     int64
 	deadCum_ms  int64 // non-live time so far (steps whose start was not live)
-	candDead_ms int64 // deadCum_ms when the candidate began
 	holdDead_ms int64 // deadCum_ms when the possession began
 	relDead_ms  int64 // deadCum_ms at the last release (deadAt: releases are back-dated)
 	relLive     bool  // the clock was live at the last release
@@ -638,7 +637,6 @@ func (d *Detector) setCandidate(t_ms int64, p PlayerPos, dist, z float64) {
 		return
 	}
 	d.cand = p.ID
-	d.candDead_ms = d.deadCum_ms
 	d.candEntry = d.entryTime(t_ms, p, dist, z)
 	d.candStart = d.candEntry
 	d.candHand, d.candAir = false, false
@@ -852,6 +850,9 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		d.runX_m, d.runY_m = sx, sy
 		d.teamTotal(team).Possessions++
 	}
+	// Non-live time up to the gain: the clock may have started between
+	// the candidate's first sample and s_ms, where candStep moved the start.
+	holdDead_ms := d.deadAt(s_ms)
 	var own, all int64 // credited since candStart: to this team, to any
 	for _, c := range d.candCred[:d.nCandCred] {
 		all += c.ms
@@ -863,7 +864,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		// The live time since the gain at s_ms belongs to this team. advance
 		// credited it, step by step, to the team in control then, if any
 		// (candCred): move that to this team, and give it the rest.
-		back := (t_ms - s_ms) - (d.deadCum_ms - d.candDead_ms)
+		back := (t_ms - s_ms) - (d.deadCum_ms - holdDead_ms)
 		if back < 0 || !d.prevLive {
 			back = 0
 		}
@@ -894,7 +895,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 	}
 	pt := d.playerTotal(id, team)
 	pt.Touches++
-	d.holder, d.holderTeam, d.holdStart, d.holdDead_ms = id, team, s_ms, d.candDead_ms
+	d.holder, d.holderTeam, d.holdStart, d.holdDead_ms = id, team, s_ms, holdDead_ms
 	d.holdX_m, d.holdY_m = sx, sy
 	d.lastX_m, d.lastY_m = p.X_m, p.Y_m
 	d.prevHoldD_m = math.Hypot(bx-p.X_m, by-p.Y_m)

@@ -848,3 +848,40 @@ func TestHalfTime(t *testing.T) {
 		t.Errorf("pass %d..%d ms outside the team possession %d..%d", p.Start_ms-t0_ms, p.End_ms-t0_ms, runs[0].Start_ms-t0_ms, runs[0].End_ms-t0_ms)
 	}
 }
+
+// TestLiveTimeFromTheGain: a ball lies at a player's feet while the clock
+// is stopped; the clock starts, then he lifts it. His possession starts
+// at the lift, after the clock started, so all of it is live: the dead
+// time before it (while he was already the candidate) is not his to lose.
+// Possession_s had been measured from when he became the candidate, 0.08
+// s short on the real fragment.
+func TestLiveTimeFromTheGain(t *testing.T) {
+	tr := play(scene{
+		dur_s:   3,
+		players: still(map[int64][2]float64{1: {0, 0}, 3: {5, 5}}),
+		ball: func(t float64) (float64, float64, float64) {
+			switch {
+			case t < 1:
+				return 0.35, 0, 0.1
+			case t < 1.2:
+				return 0.35, 0, 0.1 + (t-1)/0.2*0.9
+			}
+			return 0.35, 0, 1
+		},
+		live: func(t float64) bool { return t >= 0.6 },
+	})
+	ps := tr.of(KindPossession)
+	if len(ps) != 1 || ps[0].PlayerID != 1 || ps[0].Start_ms < t0_ms+1000 {
+		t.Fatalf("want one possession of player 1 from the lift (after 1000 ms), got\n%s", tr)
+	}
+	all := ps[0].End_ms - ps[0].Start_ms
+	if ps[0].Live_ms != all {
+		t.Errorf("possession %d..%d ms: live %d ms, want all of it (%d ms)", ps[0].Start_ms-t0_ms, ps[0].End_ms-t0_ms, ps[0].Live_ms, all)
+	}
+	pl := tr.d.Players(nil)
+	for _, p := range pl {
+		if p.PlayerID == 1 && math.Abs(p.Possession_s-float64(all)/1000) > 1e-9 {
+			t.Errorf("Possession_s = %.3f, want %.3f", p.Possession_s, float64(all)/1000)
+		}
+	}
+}
