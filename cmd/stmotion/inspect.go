@@ -25,11 +25,13 @@ func init() {
 	register("inspect", "show what recordings or session bundles hold: messages, sensors, rates, markers, bad lines", runInspect)
 }
 
-const inspectUsage = `Usage: stmotion inspect [flags] FILE...
+const inspectUsage = `Usage: stmotion inspect [flags] INPUT...
 
 Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
-from the content; - is standard input) or session bundle directory and
-prints what it holds: lines and messages by type, the time span, the
+from the content; - is standard input) or session bundle directory, or, as
+analyze does, the bundles and recordings found under any other directory
+(named *.jsonl or *.ndjson, optionally with .gz or .zst after), and
+prints what each holds: lines and messages by type, the time span, the
 sensors (players and balls: ids, roster names from a bundle or from
 --roster, sample counts, the median interval and the sample rate from the
 intervals near it, so that gaps do not count, and the samples older than
@@ -48,8 +50,10 @@ truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
 read is reported up to there; a second Ctrl-C ends inspect at once, when
 it waits for input on a pipe, say); what was read before is still
 reported. It is 2 for a
-bad command line (no FILE, an unknown flag or a value out of range) and
-for a --roster that cannot be used, before any FILE is read.
+bad command line (no INPUT, an unknown flag or a value out of range) and
+for a --roster that cannot be used, before any INPUT is read. A path that
+does not exist, or a directory holding nothing to read, is reported and
+gives exit status 1; the other inputs are still read.
 
 Flags:
 `
@@ -189,7 +193,20 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	stopReset := context.AfterFunc(ctx, func() { signal.Reset(os.Interrupt, syscall.SIGTERM) })
 	defer stopReset()
 	failed := 0
-	for i, path := range fs.Args() {
+	// The inputs analyze takes: a directory that is not a bundle is
+	// searched for bundles and recordings, as analyze searches it
+	// (decode.FindBundles), each reported in turn.
+	var paths []string
+	for _, arg := range fs.Args() {
+		found, err := decode.FindBundles(arg)
+		if err != nil {
+			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
+			failed++
+			continue
+		}
+		paths = append(paths, found...)
+	}
+	for i, path := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -460,3 +460,55 @@ func TestInspectInterrupted(t *testing.T) {
 		t.Errorf("report does not say it was interrupted:\n%s", out.String())
 	}
 }
+
+// inspect takes what analyze takes: a directory holding a bare recording
+// (a SportVU export: stream.jsonl.gz beside players.json and court.json)
+// failed with "not a session bundle or recording" while analyze searched
+// it. Such a directory is searched as analyze searches it, each input
+// found reported in turn; a directory with nothing to read still fails.
+func TestInspectSearchesDirectory(t *testing.T) {
+	text, _ := inspectRecording()
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "export", "stream.jsonl.gz")
+	if err := os.MkdirAll(filepath.Dir(rec), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rec, gzipped(t, text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "export", "players.json"), []byte(`{"teams":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bundle := shortBundle(t, dir, "bundle")
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", "--json", filepath.Join(dir, "export"), dir}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect: %v\n%s", err, stderr.String())
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var r inspectReport
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Messages == 0 {
+			t.Errorf("%s: no message read", r.Path)
+		}
+		got = append(got, r.Path)
+	}
+	// The export directory's recording, then dir's search: the bundle
+	// and the same recording again (inspect reports an input each time
+	// it is given, where analyze analyses it once).
+	want := []string{rec, bundle, rec}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reports of %q, want %q", got, want)
+	}
+
+	empty := t.TempDir()
+	stdout.Reset()
+	stderr.Reset()
+	err := Run(context.Background(), []string{"inspect", empty, rec}, &stdout, &stderr)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 1 || !strings.Contains(stderr.String(), empty) || !strings.Contains(stdout.String(), rec) {
+		t.Errorf("an empty directory and a recording: %v, stderr %q; want exit status 1, the directory named and the recording reported", err, stderr.String())
+	}
+}
