@@ -27,6 +27,10 @@ type SessionSummary struct {
 	ShooterAgreement float64           `json:"shooter_agreement"`
 	Tables           map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
 	Images           []string          `json:"images,omitempty"` // image files, relative to the output dir
+	// Limits names what the session lacked that makes some of its events
+	// unreliable (LimitNoRoster, LimitNoCourt); those events are labelled
+	// track.LabelUnverified. Empty when nothing is missing.
+	Limits []string `json:"limits,omitempty"`
 	// EarlierRun: the entry, and the tables and images it names, are an
 	// earlier run's, left in place by a run that was interrupted before
 	// it analysed the session again (MultiSummary.Canceled).
@@ -124,7 +128,37 @@ func Summarize(sum *track.Summary) SessionSummary {
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 	}
+	s.Limits = Limits(sum)
 	return s
+}
+
+// The values of SessionSummary.Limits.
+const (
+	// LimitNoRoster: no roster, every player on team 0. A change of hands
+	// cannot be told a pass from a steal (events: pass, never turnover),
+	// nor a rebound offensive from defensive; team possession is not
+	// measured.
+	LimitNoRoster = "no_roster"
+	// LimitNoCourt: no court.json, positions in the sensor frame. No shot
+	// is detected from the ball (nor a rebound), so a missed or made shot
+	// reads as a pass (caught by a teammate) or a turnover (by the other
+	// team); heatmaps and images are in the sensor frame.
+	LimitNoCourt = "no_court"
+)
+
+// Limits returns what sum's session lacked that makes some of its
+// events unreliable, in the order LimitNoRoster, LimitNoCourt (nil when
+// nothing): the roster (sum.Teams, the roster's teams, is empty) and the
+// court (sum.Quality.NoCourt).
+func Limits(sum *track.Summary) []string {
+	var ls []string
+	if len(sum.Teams) == 0 {
+		ls = append(ls, LimitNoRoster)
+	}
+	if sum.Quality.NoCourt {
+		ls = append(ls, LimitNoCourt)
+	}
+	return ls
 }
 
 // SetTables records the paths of a Writer's tables relative to dir.

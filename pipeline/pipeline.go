@@ -138,6 +138,48 @@ func besideHint(b *decode.Bundle, name string) string {
 		name, decode.BundleMessages, decode.BundleMessages, decode.BundleMessages, flag)
 }
 
+// noRosterWarning says what a session without a roster cannot tell, and
+// how to give it one (export.LimitNoRoster).
+func noRosterWarning(b *decode.Bundle) string {
+	give := besideHint(b, decode.BundleSubscribe)
+	if give == "" {
+		give = "; give one with analyze --roster FILE (a subscribe.json, or a players.json: the teams and their players)"
+		if beside := rosterBeside(b); beside != "" {
+			give = "; the " + filepath.Base(beside) + " beside it is not read: give it with analyze --roster " + beside
+		}
+	}
+	return fmt.Sprintf("%s: no %s: players have no names or teams, so a change of hands cannot be told a pass from a steal, "+
+		"nor a rebound offensive from defensive (those passes and rebounds are labelled %q in the events table; summary.json limits: %s), "+
+		"and team possession is not measured%s",
+		b.Path, decode.BundleSubscribe, track.LabelUnverified, export.LimitNoRoster, give)
+}
+
+// noCourtWarning says what a session without a court cannot tell, and how
+// to give it one (export.LimitNoCourt).
+func noCourtWarning(b *decode.Bundle) string {
+	give := besideHint(b, decode.BundleCourt)
+	if give == "" {
+		give = "; give one with analyze --court FILE"
+	}
+	return fmt.Sprintf("%s: no %s: positions stay in the sensor frame: no shots detected from the ball, nor rebounds, so a missed or made shot "+
+		"reads as a pass or a turnover (passes and turnovers are labelled %q in the events table; summary.json limits: %s); "+
+		"heatmaps only within an NBA court's extent around the sensor origin, drawn without court markings%s",
+		b.Path, decode.BundleCourt, track.LabelUnverified, export.LimitNoCourt, give)
+}
+
+// rosterBeside is the players.json beside a bare recording (where a
+// SportVU export keeps its roster), or "".
+func rosterBeside(b *decode.Bundle) string {
+	if b.Dir != "" || b.Path == decode.Stdin {
+		return ""
+	}
+	beside := filepath.Join(filepath.Dir(b.Path), "players.json")
+	if fi, err := os.Stat(beside); err != nil || fi.IsDir() {
+		return ""
+	}
+	return beside
+}
+
 // OpenEngine wires input b to a new engine session that feeds sinks and
 // no table writer: the court and roster of the bundle, the engine
 // settings of opt, the analyzers of Attach, the bad-line accounting. The
@@ -148,7 +190,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 	} else {
-		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: players have no names or teams%s", b.Path, decode.BundleSubscribe, besideHint(b, decode.BundleSubscribe)))
+		r.warnings = append(r.warnings, noRosterWarning(b))
 	}
 	if b.Court != nil {
 		var err error
@@ -156,7 +198,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 			return nil, err
 		}
 	} else {
-		r.warnings = append(r.warnings, fmt.Sprintf("%s: no %s: positions stay in the sensor frame (no shots detected from the ball; heatmaps only within an NBA court's extent around the sensor origin)%s", b.Path, decode.BundleCourt, besideHint(b, decode.BundleCourt)))
+		r.warnings = append(r.warnings, noCourtWarning(b))
 	}
 	r.template = template(meta)
 	tcfg := track.DefaultConfig()

@@ -51,11 +51,25 @@ type PossessionAnalyzer struct {
 	periods []periodFrom
 	observe func(*Segment) // Observe's; nil: none
 	err     error          // the first error of emit, returned by Frame or Finish
+	// noRoster: no player has a team (every holder is team 0), so a
+	// change of hands cannot be told a pass from a steal, nor a rebound
+	// offensive from defensive. noCourt: no hoops (sensor frame), so no
+	// shot is detected and a missed or made shot reads as a pass or a
+	// turnover. The events they make unreliable get LabelUnverified.
+	noRoster, noCourt bool
 }
+
+// LabelUnverified is the label of the pass, turnover and rebound segments
+// whose kind the session could not tell (the events table's label; see
+// docs/schema.md): passes and rebounds without a roster, passes and
+// turnovers without a court.
+const LabelUnverified = "unverified"
 
 // NewPossessionAnalyzer returns a possession analyzer whose players' teams
 // come from roster (a player not on it has team 0). cfg is usually
-// possession.ConfigFor(the court's template).
+// possession.ConfigFor(the court's template). Without any rostered player,
+// or with cfg.SensorFrame, the events that cannot be told apart are
+// labelled LabelUnverified rather than guessed.
 func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *PossessionAnalyzer {
 	teamOf := map[int64]int64{}
 	for _, t := range roster {
@@ -63,7 +77,7 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 			teamOf[p.ID] = t.ID
 		}
 	}
-	a := &PossessionAnalyzer{}
+	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame}
 	a.d = possession.New(cfg, func(id int64) int64 { return teamOf[id] }, a.event)
 	return a
 }
@@ -402,6 +416,11 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 		if v, ok := a.speeds.median(e.Start_ms, e.End_ms); ok {
 			g.Speed_mps = v
 		}
+		if a.noRoster || a.noCourt {
+			// Without teams a steal is a "pass" too; without hoops, a
+			// missed shot and its rebound.
+			g.Label = LabelUnverified
+		}
 	case possession.KindShot:
 		g.Type, g.Made, g.Is3Point, g.Zone, g.Length_m = SegShot, e.Made, e.Is3Point, e.Zone, e.Length_m
 		if e.FreeThrow {
@@ -409,12 +428,20 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 		}
 	case possession.KindTurnover:
 		g.Type, g.ToPlayerID = SegTurnover, e.ToPlayerID
-		if e.Steal {
+		switch {
+		case a.noCourt:
+			// A missed or made shot the other team picks up.
+			g.Label = LabelUnverified
+		case e.Steal:
 			g.Label = "steal"
 		}
 	case possession.KindRebound:
 		g.Type, g.Label = SegRebound, "defensive"
-		if e.Offensive {
+		switch {
+		case a.noRoster:
+			// Every player on team 0: every rebound would read offensive.
+			g.Label = LabelUnverified
+		case e.Offensive:
 			g.Label = "offensive"
 		}
 	default:

@@ -24,6 +24,7 @@ import (
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
+	"github.com/stmotion/stmotion/track"
 	"github.com/stmotion/stmotion/track/heatmap"
 )
 
@@ -985,6 +986,26 @@ func (p progress) Finish() {
 	}
 }
 
+// untrackedPlayer reports whether p has nothing measured: no location
+// (no distance, raw or filtered, no time on court, no touch) and no DIST
+// stat. Such a player is a roster name only; the report lists him in one
+// line, summary.json keeps his entry.
+func untrackedPlayer(p *export.PlayerSummary) bool {
+	return p.Distance_m == 0 && p.RawDistance_m == 0 && p.TimeOnCourt_s == 0 && p.Touches == 0 && p.DistStat_m == 0
+}
+
+// limitText says in the report what a summary.json limit (export.Limits)
+// makes unreliable.
+func limitText(limit string) string {
+	switch limit {
+	case export.LimitNoRoster:
+		return "no roster (--roster): passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + ")"
+	case export.LimitNoCourt:
+		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "); images in the sensor frame"
+	}
+	return limit
+}
+
 // writeReport prints one session's players per team: minutes on court,
 // distance, top speed, sprints, possession and the DIST ratio.
 func writeReport(w io.Writer, s *export.SessionSummary) {
@@ -1040,11 +1061,23 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, p)
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "player\tmin\tdist m\ttop m/s\tsprints\tposs s\tDIST ratio\t")
+		// A roster player who never sent a location (and has no DIST
+		// stat) is named in one line: a row of zeros would read as
+		// measured.
+		var untracked []string
+		header := false
 		for _, p := range ps {
 			player := p.Name
 			if player == "" {
 				player = fmt.Sprint(p.PlayerID)
+			}
+			if untrackedPlayer(&p) {
+				untracked = append(untracked, player)
+				continue
+			}
+			if !header {
+				fmt.Fprintln(tw, "player\tmin\tdist m\ttop m/s\tsprints\tposs s\tDIST ratio\t")
+				header = true
 			}
 			ratio := "-"
 			if p.DistRatio > 0 {
@@ -1053,6 +1086,16 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			fmt.Fprintf(tw, "%s\t%.1f\t%.0f\t%.2f\t%d\t%.1f\t%s\t\n", player, p.TimeOnCourt_s/60, p.Distance_m, p.TopSpeed_mps, p.Sprints, p.Possession_s, ratio)
 		}
 		tw.Flush()
+		if len(untracked) > 0 {
+			sort.Strings(untracked)
+			fmt.Fprintf(w, "no tracking data (%d): %s\n", len(untracked), strings.Join(untracked, ", "))
+		}
+	}
+	if len(s.Limits) > 0 {
+		fmt.Fprintf(w, "\nlimits (summary.json limits: %s):\n", strings.Join(s.Limits, ", "))
+		for _, l := range s.Limits {
+			fmt.Fprintf(w, "  %s\n", limitText(l))
+		}
 	}
 	q := s.Quality
 	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids\n",

@@ -1868,3 +1868,35 @@ func TestFailedList(t *testing.T) {
 	f(3, "; 3 failed: g1, g2, g3")
 	f(4, "; 4 failed (the error: lines on stderr)")
 }
+
+// The report leaves out the roster players without tracking data (no
+// location, no DIST stat), naming them in one line: on the SportVU
+// fragment 16 of 26 rows were zeros, which read as measured. summary.json
+// keeps them. It also says what the session's limits make unreliable.
+func TestReportUntrackedAndLimits(t *testing.T) {
+	s := &export.SessionSummary{
+		SessionID: "g", Source: "g.jsonl",
+		Teams: []export.TeamSummary{{TeamID: 1, Name: "Hawks", Possession_s: 5, PlayerSensors: 1}},
+		Players: []export.PlayerSummary{
+			{PlayerID: 10, TeamID: 1, Name: "Kyle Korver", Distance_m: 65, RawDistance_m: 66, TimeOnCourt_s: 45},
+			{PlayerID: 11, TeamID: 1, Name: "Mike Scott"},
+			{PlayerID: 12, TeamID: 1, Name: "Dennis Schroder"},
+			{PlayerID: 13, TeamID: 1, Name: "Tiago Splitter", DistStat_m: 120}, // the feed's DIST: a row
+		},
+		Limits: []string{export.LimitNoCourt},
+	}
+	var b bytes.Buffer
+	writeReport(&b, s)
+	out := b.String()
+	for _, want := range []string{"Kyle Korver", "Tiago Splitter", "no tracking data (2): Dennis Schroder, Mike Scott\n",
+		"limits (summary.json limits: no_court):\n  no court (--court): no shots detected from the ball"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "Mike Scott") && !strings.HasPrefix(line, "no tracking data") {
+			t.Errorf("a row for an untracked player: %q", line)
+		}
+	}
+}

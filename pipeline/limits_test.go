@@ -1,0 +1,148 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
+)
+
+// segSink keeps copies of the segments the engine emits.
+type segSink struct{ segs []track.Segment }
+
+func (s *segSink) Samples([]track.Sample) error { return nil }
+func (s *segSink) Segment(g *track.Segment) error {
+	s.segs = append(s.segs, *g)
+	return nil
+}
+func (s *segSink) Close(*track.Summary) error { return nil }
+
+// Without a roster (every player on team 0) a steal reads as a pass and
+// every rebound as offensive; without a court no shot is detected, and a
+// missed or made shot reads as a pass or a turnover. Those events were
+// labelled as if known (on the SportVU fragment: 9 "passes", 3 of them
+// between opponents; 3 "steals" where there was 1), and the warnings did
+// not say so. They are labelled unverified, summary.json's limits name
+// what was missing, and the warnings say what is unreliable and which
+// flag gives what is missing.
+func TestEventsWithoutRosterOrCourt(t *testing.T) {
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 2
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full")
+	if _, err := synth.Write(context.Background(), cfg, full, nil); err != nil {
+		t.Fatal(err)
+	}
+	variant := func(name string, drop ...string) string {
+		p := filepath.Join(dir, name)
+		if err := os.CopyFS(p, os.DirFS(full)); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range drop {
+			if err := os.Remove(filepath.Join(p, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	run := func(path string) (*Run, *track.Summary, map[track.SegmentType][]string) {
+		t.Helper()
+		b, err := decode.OpenBundle(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &segSink{}
+		r, err := OpenEngine(b, "g", Options{}, sink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels := map[track.SegmentType][]string{}
+		for _, g := range sink.segs {
+			labels[g.Type] = append(labels[g.Type], g.Label)
+		}
+		return r, sum, labels
+	}
+	all := func(ls []string, want string) bool {
+		return len(ls) > 0 && !slices.ContainsFunc(ls, func(l string) bool { return l != want })
+	}
+	unverified := track.LabelUnverified
+
+	_, sum, ls := run(full)
+	if l := export.Limits(sum); len(l) != 0 {
+		t.Errorf("court and roster: limits %q, want none", l)
+	}
+	for typ, l := range ls {
+		if slices.Contains(l, unverified) {
+			t.Errorf("court and roster: segment type %d labelled %q: %q", typ, unverified, l)
+		}
+	}
+	if len(ls[track.SegPass]) == 0 || len(ls[track.SegShot]) == 0 || len(ls[track.SegRebound]) == 0 || len(ls[track.SegTurnover]) == 0 {
+		t.Fatalf("court and roster: %d passes, %d shots, %d rebounds, %d turnovers: the game is too short to test",
+			len(ls[track.SegPass]), len(ls[track.SegShot]), len(ls[track.SegRebound]), len(ls[track.SegTurnover]))
+	}
+
+	r, sum, ls := run(variant("noroster", decode.BundleSubscribe))
+	if l := export.Limits(sum); !slices.Equal(l, []string{export.LimitNoRoster}) {
+		t.Errorf("no roster: limits %q", l)
+	}
+	if !all(ls[track.SegPass], unverified) || !all(ls[track.SegRebound], unverified) || len(ls[track.SegTurnover]) != 0 {
+		t.Errorf("no roster: passes %q, rebounds %q, turnovers %q: want passes and rebounds %s (and no turnover: one team)",
+			ls[track.SegPass], ls[track.SegRebound], ls[track.SegTurnover], unverified)
+	}
+	if slices.Contains(ls[track.SegShot], unverified) {
+		t.Errorf("no roster: shots labelled %q: a shot needs no team", unverified)
+	}
+	checkWarned(t, r, filepath.Join(dir, "noroster")+": no subscribe.json: players have no names or teams",
+		"a pass from a steal", "offensive from defensive", `"unverified"`, "limits: no_roster", "analyze --roster FILE")
+
+	r, sum, ls = run(variant("nocourt", decode.BundleCourt))
+	if l := export.Limits(sum); !slices.Equal(l, []string{export.LimitNoCourt}) {
+		t.Errorf("no court: limits %q", l)
+	}
+	if !all(ls[track.SegPass], unverified) || !all(ls[track.SegTurnover], unverified) || len(ls[track.SegShot]) != 0 || len(ls[track.SegRebound]) != 0 {
+		t.Errorf("no court: passes %q, turnovers %q, %d shots and %d rebounds: want passes and turnovers %s, no shot or rebound",
+			ls[track.SegPass], ls[track.SegTurnover], len(ls[track.SegShot]), len(ls[track.SegRebound]), unverified)
+	}
+	checkWarned(t, r, filepath.Join(dir, "nocourt")+": no court.json: positions stay in the sensor frame",
+		"missed or made shot", "pass or a turnover", "limits: no_court", "analyze --court FILE")
+
+	_, sum, _ = run(variant("neither", decode.BundleSubscribe, decode.BundleCourt))
+	if l := export.Limits(sum); !slices.Equal(l, []string{export.LimitNoRoster, export.LimitNoCourt}) {
+		t.Errorf("neither: limits %q", l)
+	}
+}
+
+// A bare recording with a players.json beside it (as a SportVU export
+// has) is told to give it with --roster.
+func TestNoRosterWarningPointsAtPlayersJSON(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "stream.jsonl")
+	if err := os.WriteFile(rec, []byte(`{"type":"marker","occurred_at":1764151200000,"marker_type":"LIVE"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := noRosterWarning(b); strings.Contains(w, "players.json beside") {
+		t.Errorf("no players.json beside, yet: %s", w)
+	}
+	players := filepath.Join(dir, "players.json")
+	if err := os.WriteFile(players, []byte(`{"teams":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if w := noRosterWarning(b); !strings.Contains(w, "the players.json beside it is not read: give it with analyze --roster "+players) {
+		t.Errorf("players.json beside, not pointed at: %s", w)
+	}
+}
