@@ -19,7 +19,10 @@ import (
 )
 
 // RenderImages draws the session's heatmaps (each team, each player, the
-// ball) and shot charts (all shots, each team) as PNG and SVG under dir
+// ball; in the sensor frame, sum.Quality.NoCourt, without court markings
+// and saying so) and shot charts (all shots, each team; titled as
+// detected from the ball when shots are Run.Shots' detected ones) as PNG
+// and SVG under dir
 // (export.ImageDir), with the names export gives them (export.HeatmapImage,
 // export.AllShotsImage, export.ShotsImage), which are those
 // export.ListImages finds again.
@@ -37,12 +40,17 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 		names[fmt.Sprintf("player/%d", p.PlayerID)] = p.Name
 	}
 	opt := chart.Options{From_ms: sum.Start_ms, To_ms: sum.End_ms}
+	heatOpt := opt
+	// Without a court the positions are the sensor's: court markings
+	// would make the maps look calibrated (the shot charts' positions
+	// are the feed's, relative to the hoop, and keep theirs).
+	heatOpt.SensorFrame = sum.Quality.NoCourt
 	var charts []chartJob
 	add := func(base string, draw func(w io.Writer, f chart.Format) error) {
 		charts = append(charts, chartJob{base: base, draw: draw})
 	}
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
-		o := opt
+		o := heatOpt
 		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
 		if fold {
 			o.Title += ", folded: offence right, defence left"
@@ -57,6 +65,10 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	if len(shots) > 0 {
 		o := opt
 		o.Title = "Shots, all teams"
+		detected := shots[0].Source == heatmap.SourceDetected
+		if detected {
+			o.Title = "Shots detected from the ball (the feed sent none), all teams"
+		}
 		add(export.AllShotsImage, func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, shots, tmpl, o) })
 		byTeam := map[int64][]heatmap.Shot{}
 		var teams []int64
@@ -70,6 +82,9 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 		for _, id := range teams {
 			o := opt
 			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
+			if detected {
+				o.Title = asciiTitle(fmt.Sprintf("Shots detected from the ball, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
+			}
 			ts := byTeam[id]
 			add(export.ShotsImage(id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) })
 		}

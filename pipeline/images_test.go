@@ -2,12 +2,17 @@ package pipeline
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/export/chart"
+	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track"
 	"github.com/stmotion/stmotion/track/heatmap"
 )
 
@@ -78,5 +83,101 @@ func TestRenderImagesListed(t *testing.T) {
 		if !slices.Equal(files, wantFiles) {
 			t.Errorf("hive %v: RenderImages wrote\n%q\nwant\n%q", hive, files, wantFiles)
 		}
+	}
+}
+
+// Shot charts came from the feed's shot messages only: a recording
+// without them (optical tracking such as SportVU) got none, silently,
+// although shots were detected from the ball. They are now charted from
+// the detected field goal attempts, titled so; without a court (no shot
+// detected) there is none and NoShotChartReason says why. Heatmaps in the
+// sensor frame say so instead of drawing an NBA court's markings over
+// uncalibrated positions.
+func TestShotChartsWithoutFeedShots(t *testing.T) {
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 2
+	dir := t.TempDir()
+	game := filepath.Join(dir, "game")
+	if _, err := synth.Write(context.Background(), cfg, game, nil); err != nil {
+		t.Fatal(err)
+	}
+	run := func(path string) (*Run, *track.Summary, string) {
+		t.Helper()
+		b, err := decode.OpenBundle(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "out")
+		r, err := Open(b, "g", options(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		imgs := filepath.Join(out, "images")
+		if _, err := RenderImages(imgs, sum, r.Shots(), r.Template(), DefaultCell_m, false, false); err != nil {
+			t.Fatal(err)
+		}
+		return r, sum, imgs
+	}
+	sources := func(shots []heatmap.Shot) map[heatmap.ShotSource]int {
+		m := map[heatmap.ShotSource]int{}
+		for _, s := range shots {
+			m[s.Source]++
+		}
+		return m
+	}
+	read := func(path string) string {
+		t.Helper()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+
+	r, _, _ := run(game)
+	if src := sources(r.Shots()); src[heatmap.SourceFeed] == 0 || src[heatmap.SourceDetected] != 0 || r.NoShotChartReason() != "" {
+		t.Fatalf("with feed shots: charted %v, reason %q; want the feed's only", src, r.NoShotChartReason())
+	}
+
+	// The same game without its shot messages.
+	msgs := filepath.Join(game, decode.BundleMessages)
+	var kept []string
+	for _, l := range strings.SplitAfter(read(msgs), "\n") {
+		if !strings.Contains(l, `"type":"shot"`) {
+			kept = append(kept, l)
+		}
+	}
+	if err := os.WriteFile(msgs, []byte(strings.Join(kept, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, _, imgs := run(game)
+	if src := sources(r.Shots()); src[heatmap.SourceDetected] == 0 || src[heatmap.SourceFeed] != 0 || r.NoShotChartReason() != "" {
+		t.Errorf("without feed shots: charted %v, reason %q; want the detected ones", src, r.NoShotChartReason())
+	}
+	if svg := read(filepath.Join(imgs, export.AllShotsImage+".svg")); !strings.Contains(svg, "detected from the ball") {
+		t.Errorf("the chart of detected shots does not say so")
+	}
+
+	// And without a court: no shot detected, no chart, and why.
+	if err := os.Remove(filepath.Join(game, decode.BundleCourt)); err != nil {
+		t.Fatal(err)
+	}
+	r, sum, imgs := run(game)
+	if len(r.Shots()) != 0 || !strings.Contains(r.NoShotChartReason(), "no shot chart: the feed sent no shot message") ||
+		!strings.Contains(r.NoShotChartReason(), "--court") {
+		t.Errorf("no court, no feed shots: %d shots charted, reason %q", len(r.Shots()), r.NoShotChartReason())
+	}
+	var ball int64
+	for _, c := range sum.Heatmaps {
+		if c.Scope == heatmap.ScopeBall.String() {
+			ball = c.ID
+		}
+	}
+	if svg := read(filepath.Join(imgs, export.HeatmapImage(heatmap.ScopeBall, ball)+".svg")); !strings.Contains(svg, chart.SensorFrameNote) {
+		t.Errorf("the ball's heatmap in the sensor frame does not say %q", chart.SensorFrameNote)
 	}
 }

@@ -97,6 +97,8 @@ type Run struct {
 	after []string
 	// failed: Do returned an error; canceled: ErrCanceled.
 	failed, canceled bool
+	// sensorFrame: the session has no court (no shot detected).
+	sensorFrame bool
 }
 
 // Open wires input b, as session sessionID, to a new export writer of
@@ -114,7 +116,8 @@ func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 		w.Abort()
 		return nil, err
 	}
-	shots.chart = heatmap.NewShotChart(r.template)
+	shots.chart, shots.detected = heatmap.NewShotChart(r.template), heatmap.NewShotChart(r.template)
+	shots.sensorFrame = r.sensorFrame
 	r.writer, r.shots = w, shots
 	return r, nil
 }
@@ -201,6 +204,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		r.warnings = append(r.warnings, noCourtWarning(b))
 	}
 	r.template = template(meta)
+	r.sensorFrame = sensorFrame(meta)
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = opt.Rate_Hz
 	var err error
@@ -461,13 +465,28 @@ func (r *Run) Template() court.Template { return r.template }
 // export.SessionSummary.SetTables.
 func (r *Run) Writer() *export.Writer { return r.writer }
 
-// Shots are the shots for the shot charts (feed shots placed on the
-// court, and located shots), valid after Do; nil for OpenEngine.
+// Shots are the shots for the shot charts, valid after Do; nil for
+// OpenEngine: the feed's shots placed on the court (from hoop_player_x/y),
+// or, when the feed has none, the field goal attempts detected from the
+// ball (heatmap.SourceDetected; none without a court).
 func (r *Run) Shots() []heatmap.Shot {
 	if r.shots == nil {
 		return nil
 	}
-	return r.shots.chart.Shots
+	return r.shots.shots()
+}
+
+// NoShotChartReason says, after Do, why no shot chart is drawn (Shots
+// is empty), or "" when there are shots to chart.
+func (r *Run) NoShotChartReason() string {
+	if len(r.Shots()) > 0 {
+		return ""
+	}
+	why := "the feed sent no shot message with hoop_player_x/y (shot charts are drawn from those) and no field goal attempt was detected from the ball"
+	if r.sensorFrame {
+		why = "the feed sent no shot message with hoop_player_x/y (shot charts are drawn from those), and without a court.json no shot is detected from the ball (give one with analyze --court FILE)"
+	}
+	return fmt.Sprintf("%s: no shot chart: %s", r.b.Path, why)
 }
 
 // Stats are the recording's reader counts (lines, bytes, messages, bad).

@@ -77,6 +77,9 @@ Outputs under --out:
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
                  heatmaps per team, player and ball, shot charts, PNG and SVG
+                 (shot charts of the feed's shot messages, or when it has
+                 none, of the shots detected from the ball; without a
+                 court, heatmaps in the sensor frame, without markings)
 A run replaces the outputs of its own sessions, in the layout it writes:
 what a session does not write again (tables of the other --format or
 layout, images of players no longer there) is removed, and a session that
@@ -901,6 +904,9 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m, cfg.fold, cfg.fsync)
 		if err != nil {
 			res.warnings = append(res.warnings, fmt.Sprintf("%s: images: %v", in.path, err))
+		}
+		if why := r.NoShotChartReason(); why != "" {
+			res.warnings = append(res.warnings, why)
 		}
 		res.files = append(res.files, files...)
 		res.summary.SetImages(cfg.out, files)

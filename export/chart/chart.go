@@ -68,7 +68,15 @@ type Options struct {
 	// cells of one player's map beside a few hot spots. The legend is
 	// labelled in seconds either way.
 	Gamma float64
+	// SensorFrame: the positions are in the sensor frame (no court.json),
+	// not on the court. A heatmap then draws no court markings, which
+	// would make it look calibrated, and its subtitle says so (SensorFrameNote).
+	SensorFrame bool
 }
+
+// SensorFrameNote is what a heatmap's subtitle says in place of the
+// court's name when Options.SensorFrame is set.
+const SensorFrameNote = "sensor frame - no court.json"
 
 // scale maps v = s/Max_s in [0, 1] to the palette position.
 func (o *Options) scale(v float64) float64 {
@@ -201,17 +209,22 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 		}
 		c.rect(a.x, a.y, b.x, b.y, o.Palette.At(val))
 	}
-	var lines [][]pt
-	for _, m := range markings(t) {
-		lines = append(lines, v.line(m))
+	where := t.Title
+	if o.SensorFrame {
+		where = SensorFrameNote + ";"
+	} else {
+		var lines [][]pt
+		for _, m := range markings(t) {
+			lines = append(lines, v.line(m))
+		}
+		c.polylines(lines, 1.5, lineLight)
 	}
-	c.polylines(lines, 1.5, lineLight)
 	title := o.Title
 	if title == "" {
 		title = fmt.Sprintf("%s %d", g.Scope, g.ID)
 	}
 	c.text(margin_px, 20, title, black, 0)
-	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%.1f s on the map, %s %.2f m cells", g.Sum(), t.Title, gg.Cell_m)), black, 0)
+	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%.1f s on the map, %s %.2f m cells", g.Sum(), where, gg.Cell_m)), black, 0)
 	// Legend: a vertical bar, max at the top.
 	lx := float64(W - legendW + 24)
 	top, bot := v.oy, v.oy+hM*o.Scale

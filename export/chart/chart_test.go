@@ -305,3 +305,28 @@ func TestChartsConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// A heatmap in the sensor frame (no court.json) draws no court markings,
+// which would make positions look calibrated, and says so in its
+// subtitle; on a court it draws them and names the court.
+func TestHeatmapSensorFrame(t *testing.T) {
+	g := sampleGrid()
+	draw := func(sensor bool) string {
+		var b bytes.Buffer
+		if err := Heatmap(&b, SVG, g, court.NBA, Options{Title: "ball 1", SensorFrame: sensor}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	onCourt, sensor := draw(false), draw(true)
+	lines := `stroke="` + hex(lineLight) + `"`
+	if !bytes.Contains([]byte(onCourt), []byte(lines)) || !bytes.Contains([]byte(onCourt), []byte(court.NBA.Title)) {
+		t.Fatalf("on a court: no court lines (%s) or no %q in the SVG", lines, court.NBA.Title)
+	}
+	if bytes.Contains([]byte(sensor), []byte(lines)) {
+		t.Errorf("sensor frame: court lines drawn")
+	}
+	if !bytes.Contains([]byte(sensor), []byte(SensorFrameNote)) || bytes.Contains([]byte(sensor), []byte(court.NBA.Title)) {
+		t.Errorf("sensor frame: subtitle lacks %q, or names %q", SensorFrameNote, court.NBA.Title)
+	}
+}
