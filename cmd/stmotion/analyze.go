@@ -111,8 +111,11 @@ sessions, marked earlier_run, so that it still describes every table
 under --out. Ctrl-C also ends a read waiting on standard
 input or a named pipe with nothing coming: that input is canceled too.
 
-A short report per team, the quality counts and the grid rate and sensor
-noise the engine ran with go to stdout; problems go to stderr, each with its
+A short report per team (the roster players without any tracking data
+named in one line, not as rows of zeros), what the session lacked that
+makes some events unreliable (summary.json limits: no roster, no court),
+the quality counts and the grid rate and sensor noise the engine ran with
+go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for
 what an analysed input lacks or holds that is odd, and "stmotion analyze:
 error: ..." for an input that failed (then nothing is said of the court or
