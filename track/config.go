@@ -74,7 +74,9 @@ type Config struct {
 
 	// Causal selects live output: Sample rows (and analyzer frames) come
 	// from the forward Kalman pass and leave as soon as their tick is
-	// complete. Otherwise (batch) rows come from the fixed-lag
+	// complete: the feed is past it by the reorder window, whether or not
+	// a sensor in a dropout may still bridge it (the tick's rows then
+	// leave without that sensor). Otherwise (batch) rows come from the fixed-lag
 	// Rauch-Tung-Striebel smoother with lag Lag_s. The per-player figures
 	// (distance, top speed, ...) and the DIST checks always use the
 	// smoothed track, Lag_s to 3·Lag_s behind the feed.

@@ -39,7 +39,9 @@
 //     gains precomputed per step index (see Model);
 //  4. batch: a fixed-lag Rauch-Tung-Striebel backward pass every
 //     2·Lag_s over the last 3·Lag_s; live (Config.Causal): rows leave right
-//     after the forward pass;
+//     after the forward pass, and while a sensor in a short dropout holds
+//     the grid (step 2) the rows of the ticks up to the watermark leave
+//     without it, from a scratch forward pass of the others;
 //  5. figures from the smoothed track: distance (total, live, on court,
 //     per period; only while a still detector says the player moves;
 //     short gaps bridged), raw path length, top speed (held over

@@ -81,10 +81,11 @@ func dispBelow(d2_m2, dur_s, v_mps float64) bool {
 }
 
 // emitFrame turns tick n into Sample rows from the forward estimate (live
-// mode), calls the analyzers and hands the rows to the sinks. It applies
-// the markers up to the tick and records the tick's period and clock for
+// mode; ahead: the scratch one of a tick past the grid, see framesAhead),
+// calls the analyzers and hands the rows to the sinks. It applies the
+// markers up to the tick and records the tick's period and clock for
 // accumulate.
-func (s *Session) emitFrame(n int64) error {
+func (s *Session) emitFrame(n int64, ahead bool) error {
 	T := n * s.period_ms
 	if err := s.applyMarkers(T); err != nil {
 		return err
@@ -98,11 +99,11 @@ func (s *Session) emitFrame(n int64) error {
 		s.rows = slices.Grow(s.rows, len(s.sensors))
 	}
 	for _, i := range s.players {
-		s.emitSensor(s.sensors[i], n, T, period, clock)
+		s.emitSensor(s.sensors[i], n, T, period, clock, ahead)
 	}
 	np := len(s.rows) - start
 	for _, i := range s.balls {
-		s.emitSensor(s.sensors[i], n, T, period, clock)
+		s.emitSensor(s.sensors[i], n, T, period, clock, ahead)
 	}
 	if err := s.callAnalyzers(T, period, clock, s.rows[start:start+np:start+np], s.rows[start+np:]); err != nil {
 		return err
@@ -227,13 +228,20 @@ func planar(px, py *State) (speed_mps, at_mps2 float64) {
 }
 
 // emitSensor appends the sensor's forward row at tick n, if it has an
-// estimate (live mode; emitTrack writes the smoothed rows the same way).
-func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState) {
-	t := &sn.ticks[n&s.tickMask]
-	if t.seg == noSeg {
+// estimate (live mode; ahead: the scratch estimate, see framesAhead;
+// emitTrack writes the smoothed rows the same way).
+func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, ahead bool) {
+	f := &sn.ticks[n&s.tickMask].f
+	switch {
+	case ahead:
+		if sn.pre.n != n {
+			return
+		}
+		f = &sn.pre.f
+	case sn.ticks[n&s.tickMask].seg == noSeg:
 		return
 	}
-	px, py, pz := &t.f[0], &t.f[1], &t.f[2]
+	px, py, pz := &f[0], &f[1], &f[2]
 	vx, vy := px.V, py.V
 	speed, at := planar(px, py)
 	k := len(s.rows)

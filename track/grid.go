@@ -64,6 +64,15 @@ func (s *Session) startGrid() error {
 	// Smooth in blocks of two lags: 1.5 backward steps per tick.
 	s.blockTicks = 2 * s.lagTicks
 	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topWin) + 8
+	if s.cfg.Causal {
+		// Frames run ahead of a held grid by less than the longest
+		// MaxGap_ms (framesAhead) and record their ticks' period and
+		// clock, while the figures still read the ticks from the oldest
+		// not emitted (at most a block and a lag behind the grid) less a
+		// window.
+		gap := ceilDiv(max(s.cfg.Player.MaxGap_ms, s.cfg.Ball.MaxGap_ms), s.period_ms)
+		need = max(need, s.lagTicks+s.blockTicks+max(s.halfWin, s.topWin)+gap+8)
+	}
 	c := 8
 	for int64(c) < need {
 		c <<= 1
@@ -89,6 +98,7 @@ func (s *Session) startGrid() error {
 	}
 	s.nextTick = ceilDiv(first, s.period_ms)
 	s.emitNext = s.nextTick
+	s.frameNext = s.nextTick
 	s.lastBack = s.nextTick - 1
 	return nil
 }
@@ -127,6 +137,9 @@ func (s *Session) advance(force bool) error {
 			return nil
 		}
 		if !force && s.blocked(T, wm) {
+			if s.cfg.Causal {
+				return s.framesAhead(wm)
+			}
 			return nil
 		}
 		if err := s.processTick(s.nextTick, wm, force); err != nil {
@@ -233,6 +246,109 @@ func (s *Session) blocked(T, wm int64) bool {
 	return false
 }
 
+// framesAhead (live mode) emits the frames of the ticks from the grid's
+// next tick up to the watermark while the grid is held there (blocked) by
+// a sensor in a dropout it may still bridge. Waiting for that sensor
+// froze every row for up to its kind's MaxGap_ms (1 s for a player, a
+// bench player's tag included) and then let them leave in a burst; instead
+// each of these ticks' rows leave at the watermark, as in a steady feed:
+// every sensor with a sample past the tick from a scratch forward estimate
+// (forwardAhead), the silent ones absent. The grid still waits: when it
+// reaches these ticks it runs the forward filter for real, for the
+// smoother and the figures, which so stay batch's to the bit, and emits
+// their rows no more. Frames run at most the longest MaxGap_ms ahead of
+// the grid: a blocking sensor's newest sample is before the grid's tick,
+// and the watermark within MaxGap_ms of it.
+func (s *Session) framesAhead(wm int64) error {
+	p := s.period_ms
+	for n := max(s.frameNext, s.nextTick); n*p <= wm; n++ {
+		for _, sn := range s.sensors {
+			s.forwardAhead(sn, n, n*p)
+		}
+		s.frameNext = n + 1
+		if err := s.emitFrame(n, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forwardAhead sets sn.pre to the sensor's forward estimate at tick n, a
+// tick past the grid (framesAhead), or to none. It reads the raw ring and
+// changes nothing else: it runs the forward step of forwardSensor from the
+// sensor's estimate at the tick before (its scratch one, or the grid's at
+// the grid's last tick), on the position interpolated at T between the
+// newest sample at or before T and the next, and starts a track after a
+// gap or a jump as consume does. It has no estimate for a sensor with no
+// sample after T (a dropout: it leaves the frame without it) or inside a
+// gap or a jump. Unlike consume it drops no single-sample outlier: that
+// needs the samples after the tick that are not in yet, and a frame
+// cannot wait for them. What the grid makes of the same samples later
+// differs from this only where it dropped one.
+func (s *Session) forwardAhead(sn *sensor, n, T int64) {
+	pre := &sn.pre
+	r := &sn.raw
+	prevN := pre.n
+	pre.n = noSeg
+	if r.n == 0 || r.s[r.head].t > T {
+		return
+	}
+	var prev *axes // the estimate at tick n-1, nil: none
+	seg, lt := int64(noSeg), r.s[r.head].t
+	switch {
+	case n == s.nextTick:
+		// From the grid's estimate at its last tick, whose left bracket is
+		// the ring's head (the grid may have passed the scratch one).
+		if sn.lastN == n-1 {
+			t := &sn.ticks[(n-1)&s.tickMask]
+			prev, seg = &t.f, t.seg
+		}
+	case prevN == n-1:
+		prev, seg, lt = &pre.f, pre.seg, pre.lt
+	}
+	i := 0
+	for i < r.n && r.s[r.at(i)].t < lt {
+		i++
+	}
+	split := false
+	for ; i+1 < r.n && r.s[r.at(i+1)].t <= T; i++ {
+		a, b := &r.s[r.at(i)], &r.s[r.at(i+1)]
+		if b.t-a.t > sn.kin.MaxGap_ms || sn.teleport(a, b) {
+			split = true
+		}
+	}
+	if i >= r.n || r.s[r.at(i)].t > T {
+		return
+	}
+	l := &r.s[r.at(i)]
+	var x, y, z float64
+	switch {
+	case l.t == T:
+		x, y, z = l.x, l.y, l.z
+	case i+1 < r.n:
+		rr := &r.s[r.at(i+1)]
+		if rr.t-l.t > sn.kin.MaxGap_ms || sn.teleport(l, rr) {
+			return
+		}
+		w := float64(T-l.t) / float64(rr.t-l.t)
+		x = l.x + w*(rr.x-l.x)
+		y = l.y + w*(rr.y-l.y)
+		z = l.z + w*(rr.z-l.z)
+	default:
+		return // nothing after T: a dropout
+	}
+	m := sn.model
+	if prev == nil || split {
+		pre.seg = n
+		pre.f = axes{m.start(x), m.start(y), m.start(z)}
+	} else {
+		g, f0, f1 := m.gain(int(n-seg)), m.f0, m.f1
+		pre.seg = seg
+		pre.f = axes{predictUpdate(g, f0, f1, prev[0], x), predictUpdate(g, f0, f1, prev[1], y), predictUpdate(g, f0, f1, prev[2], z)}
+	}
+	pre.n, pre.lt = n, l.t
+}
+
 // processTick runs the forward filter of every sensor at tick n, then the
 // smoother and the emission when a block is complete.
 func (s *Session) processTick(n, wm int64, force bool) error {
@@ -246,10 +362,11 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 	s.tickRows[n&s.tickMask] = rows
 	s.idle = rows == 0
 	s.nextTick = n + 1
-	if s.cfg.Causal {
-		// Live: the rows leave now, from the forward estimate; the
-		// figures follow the smoothed track a lag later.
-		if err := s.emitFrame(n); err != nil {
+	if s.cfg.Causal && n >= s.frameNext {
+		// Live: the rows leave now, from the forward estimate (unless
+		// they left ahead of the grid, see framesAhead); the figures
+		// follow the smoothed track a lag later.
+		if err := s.emitFrame(n, false); err != nil {
 			return err
 		}
 	}

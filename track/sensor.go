@@ -32,7 +32,20 @@ type sensor struct {
 	// whose height is never smoothed.
 	sz []State
 
+	// pre is the scratch forward estimate of live frames that leave ahead
+	// of the grid (Session.framesAhead).
+	pre preSlot
+
 	acc accum
+}
+
+// preSlot is a sensor's forward estimate at a tick the grid has not
+// reached (Session.forwardAhead): its tick n (noSeg: none), the start tick
+// of its track, the time of the raw sample it was interpolated from (the
+// left bracket), and the filtered states.
+type preSlot struct {
+	n, seg, lt int64
+	f          axes
 }
 
 // tickSlot is one sensor's estimate at one tick: the start tick of the
@@ -84,6 +97,7 @@ func (sn *sensor) allocTicks(capacity int) {
 		sn.ticks[i].seg = noSeg
 	}
 	sn.lastN = noSeg
+	sn.pre.n = noSeg
 	sn.acc.lastN = noSeg
 }
 

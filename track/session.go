@@ -72,10 +72,13 @@ type rosterEntry struct {
 //
 // Output latency: in live mode (Config.Causal) the rows of tick t leave
 // once the feed has reached t + Window_ms (one grid period more at
-// most); in batch mode Lag_s to 3·Lag_s later. The per-player figures and
-// DIST checks always follow the smoothed track (Lag_s to 3·Lag_s behind).
-// A sensor in a dropout holds the grid back by at most its kind's
-// MaxGap_ms. The very first rows also wait until the feed's rate and noise
+// most), also while a sensor is in a dropout: the rows leave without it
+// (see framesAhead). In batch mode they leave Lag_s to 3·Lag_s later, and
+// a sensor in a dropout holds the grid back by up to its kind's MaxGap_ms
+// more, until it can bridge the gap or the gap is too long. The
+// per-player figures and DIST checks always follow the smoothed track
+// (Lag_s to 3·Lag_s behind, and held as the grid), the same in both
+// modes. The very first rows also wait until the feed's rate and noise
 // are learnt (sample intervals over 40 frames, see rateLearnt, and 512
 // second differences, or one sensor's ring half full: 1.6 s of a 25 Hz
 // game's feed, 5 s of a lone sensor).
@@ -138,6 +141,7 @@ type Session struct {
 	topWin      int64   // top speed window half width, ticks
 	nextTick    int64   // tick number to process next
 	emitNext    int64   // tick number to emit next
+	frameNext   int64   // live: the next tick whose rows have not left (see framesAhead)
 	lastBack    int64   // newest tick at the last backward pass
 	idle        bool    // the last processed tick had no estimate at all
 	sprintT     float64 // SprintMin_s in grid periods

@@ -1301,3 +1301,98 @@ func TestDistMidEvent(t *testing.T) {
 		})
 	}
 }
+
+// TestCausalDropoutLatency: in live mode one silent sensor does not hold
+// the other sensors' rows back. A player goes silent for 800 ms and the
+// ball for 300 ms (dropouts the grid bridges, under the kinds' MaxGap_ms):
+// every row still leaves once the feed is past its tick by the reorder
+// window (and a grid period), as in a steady feed, the silent sensor is
+// absent from the ticks whose rows left without it, each tick's rows
+// leave once, in time order, and the figures are batch's to the bit.
+func TestCausalDropoutLatency(t *testing.T) {
+	const per = 40
+	all := gen(genSpec{start_ms: t0, period_ms: per, dur_s: 60, noise_m: 0.05, seed: 4, sensors: []genSensor{
+		{id: 1, p: circle(5, 3)}, {id: 2, p: shuttle(20, 6, 3)}, {id: 3, p: still(1, 1)}, {id: 9, ball: true, p: circle(3, 6)}}})
+	silent := func(m *decode.Message) bool {
+		dt := m.Location.OccurredAt_ms - t0
+		if m.Location.Sensor == decode.SensorBall {
+			return dt >= 40_000 && dt < 40_300
+		}
+		return m.Location.ID == 2 && dt >= 20_000 && dt < 20_800
+	}
+	var msgs []decode.Message
+	for i := range all {
+		if !silent(&all[i]) {
+			msgs = append(msgs, all[i])
+		}
+	}
+	cfg := DefaultConfig()
+	cfg.Causal = true
+	// Known rate and noise: the run without player 2 below starts alike.
+	cfg.Rate_Hz, cfg.Player.Noise_m, cfg.Ball.Noise_m = 1000/per, 0.05, 0.05
+	c := &collect{}
+	s, err := NewSession(cfg, Meta{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst, worstAt := int64(0), int64(0)
+	for i := range msgs {
+		if err := s.Feed(&msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.samples) == 0 || i < 400 {
+			continue
+		}
+		newest := msgs[i].Location.OccurredAt_ms
+		if lag := newest - c.samples[len(c.samples)-1].T_ms; lag > worst {
+			worst, worstAt = lag, newest-t0
+		}
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if lim := s.Window_ms() + 2*per; worst > lim {
+		t.Errorf("live rows lag the feed by up to %d ms (feed at +%d ms), want ≤ %d ms", worst, worstAt, lim)
+	}
+	seen := map[[2]int64]bool{}
+	prevT := int64(0)
+	for _, r := range c.samples {
+		k := [2]int64{r.SensorID, r.T_ms}
+		if seen[k] || r.T_ms < prevT {
+			t.Fatalf("row of %d at +%d ms: twice or out of order", r.SensorID, r.T_ms-t0)
+		}
+		seen[k], prevT = true, r.T_ms
+		if dt := r.T_ms - t0; r.SensorID == 2 && dt > 20_000 && dt < 20_500 {
+			t.Errorf("row of the silent player at +%d ms", dt)
+		}
+	}
+	// The rows that left ahead of the grid are the forward filter's: the
+	// same as in a feed without player 2, where nothing held the grid
+	// while he was silent.
+	var others []decode.Message
+	for _, m := range msgs {
+		if m.Location.ID != 2 || m.Location.Sensor == decode.SensorBall {
+			others = append(others, m)
+		}
+	}
+	ref, _, err := run(cfg, Meta{}, others)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{1, 3, 9} {
+		got, want := c.of(id), ref.of(id)
+		if len(got) < 60_000/per-100 || !slices.Equal(got, want) {
+			t.Errorf("sensor %d: %d rows, want the %d of the feed without player 2", id, len(got), len(want))
+		}
+	}
+	cfg.Causal = false
+	_, batch, err := run(cfg, Meta{}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{1, 2, 3} {
+		if l, b := player(c.sum, id), player(batch, id); l.Distance_m != b.Distance_m || l.TopSpeed_mps != b.TopSpeed_mps || l.Sprints != b.Sprints {
+			t.Errorf("player %d: live %+v, batch %+v", id, *l, *b)
+		}
+	}
+}
