@@ -42,7 +42,7 @@ func TestOverlayEngineDelay(t *testing.T) {
 	}
 	for _, c := range []struct {
 		window_ms             int64 // asked (Config.ReorderWindow_ms)
-		p5, p50lo, p50hi, p95 int64 // the documented bounds, ms
+		p5, p50lo, p50hi, top int64 // the documented bounds, ms (top: p95 and max)
 	}{
 		{250, 265, 270, 290, 295},
 		{0, 150, 150, 170, 175}, // the engine's least: 3.5 grid periods, 140 ms
@@ -55,12 +55,11 @@ func TestOverlayEngineDelay(t *testing.T) {
 		q := func(p float64) int64 { return delays[int(p*float64(len(delays)-1))] }
 		t.Logf("window %d ms (held %d ms): engine delay over %d locations: min %d ms, p5 %d, p50 %d, p95 %d, p99 %d, max %d; %d late samples dropped",
 			c.window_ms, held, len(delays), delays[0], q(0.05), q(0.5), q(0.95), q(0.99), delays[len(delays)-1], late)
-		// The tail is the sample's feed gaps (every sensor silent for 2-8 s
-		// at some dead balls): the first locations after one find the
-		// newest frame from before it.
-		if lo, mid, hi := q(0.05), q(0.5), q(0.95); lo < c.p5 || mid < c.p50lo || mid > c.p50hi || hi > c.p95 {
-			t.Errorf("window %d ms: engine delay p5 %d ms, p50 %d ms, p95 %d ms: want %d, %d-%d, %d ms at most as documented",
-				c.window_ms, lo, mid, hi, c.p5, c.p50lo, c.p50hi, c.p95)
+		// No tail: a sensor in a dropout does not hold the frames (it held
+		// them up to its MaxGap_ms, p99 605 ms and at most 1038 ms here).
+		if lo, mid, hi, top := q(0.05), q(0.5), q(0.95), delays[len(delays)-1]; lo < c.p5 || mid < c.p50lo || mid > c.p50hi || hi > c.top || top > c.top {
+			t.Errorf("window %d ms: engine delay p5 %d ms, p50 %d ms, p95 %d ms, max %d ms: want %d, %d-%d, %d ms at most as documented",
+				c.window_ms, lo, mid, hi, top, c.p5, c.p50lo, c.p50hi, c.top)
 		}
 	}
 }
