@@ -177,7 +177,8 @@ var removeFile = os.Remove
 //     the run did not analyse stays as earlier runs left it.
 //
 // The one-session files (<table>.parquet, images/*.png, ...) are the
-// session's that the earlier summary.json names (Outputs.FlatSession),
+// session's that the earlier summary.json names, or else their tables'
+// session_id column (Outputs.FlatSession),
 // and those of the run's one session when it is a one-session run
 // without Overwrite (PrepareOutDir refused any other session's).
 //

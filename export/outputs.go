@@ -9,6 +9,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	json "github.com/goccy/go-json"
 )
 
@@ -18,8 +23,10 @@ import (
 // part of its dataset.
 type Outputs struct {
 	// Flat are the one-session table files (<table>.parquet, <table>.arrow)
-	// and FlatSession their session as the directory's summary.json names
-	// it ("" when it does not say).
+	// and FlatSession their session: as the directory's summary.json names
+	// it, or, when it does not say (a run killed after it renamed its
+	// tables into place but before it wrote summary.json), as the files'
+	// own session_id column does (TablesSession); "" when neither says.
 	Flat        []string
 	FlatSession string
 	// Sessions are the session ids of the Hive partitions
@@ -86,6 +93,9 @@ func FindOutputs(dir string) (Outputs, error) {
 	if len(o.Flat) > 0 {
 		o.FlatSession = flatSession(dir)
 	}
+	if len(o.Flat) > 0 && o.FlatSession == "" {
+		o.FlatSession = TablesSession(o.Flat)
+	}
 	return o, nil
 }
 
@@ -117,6 +127,118 @@ func flatSession(dir string) string {
 		}
 	}
 	return ""
+}
+
+// TablesSession returns the session the one-session table files at paths
+// name in their session_id column, read from the first row of each: the
+// one id they all name, those without rows left out. It returns "" when a
+// file cannot be read as a table of this package (not Parquet or Arrow
+// IPC, no session_id column first), when two files name different
+// sessions, or when none has a row: their session is then not known.
+func TablesSession(paths []string) string {
+	id := ""
+	for _, p := range paths {
+		got, rows, err := fileSession(p)
+		switch {
+		case err != nil:
+			return ""
+		case !rows:
+			continue
+		case id != "" && got != id:
+			return ""
+		}
+		id = got
+	}
+	return id
+}
+
+// fileSession reads the session_id of the first row of the one-session
+// table file at path (rows false when it has none).
+func fileSession(path string) (id string, rows bool, err error) {
+	if strings.HasSuffix(path, FormatArrow.Ext()) {
+		return arrowSession(path)
+	}
+	return parquetSession(path)
+}
+
+func parquetSession(path string) (id string, rows bool, err error) {
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return "", false, err
+	}
+	defer rdr.Close()
+	md := rdr.MetaData()
+	if md.Schema.NumColumns() == 0 || md.Schema.Column(0).Name() != SessionColumn {
+		return "", false, fmt.Errorf("export: %s: no %s column first", path, SessionColumn)
+	}
+	for i := range rdr.NumRowGroups() {
+		rg := rdr.RowGroup(i)
+		if rg.NumRows() == 0 {
+			continue
+		}
+		col, err := rg.Column(0)
+		if err != nil {
+			return "", false, err
+		}
+		cr, ok := col.(*file.ByteArrayColumnChunkReader)
+		if !ok {
+			return "", false, fmt.Errorf("export: %s: %s is not a string column", path, SessionColumn)
+		}
+		v := make([]parquet.ByteArray, 1)
+		if _, n, err := cr.ReadBatch(1, v, nil, nil); err != nil || n != 1 {
+			return "", false, fmt.Errorf("export: %s: read %s: %d values, %v", path, SessionColumn, n, err)
+		}
+		return string(v[0]), true, nil
+	}
+	return "", false, nil
+}
+
+func arrowSession(path string) (id string, rows bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false, err
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		return "", false, err
+	}
+	defer r.Close()
+	if fs := r.Schema().Fields(); len(fs) == 0 || fs[0].Name != SessionColumn {
+		return "", false, fmt.Errorf("export: %s: no %s column first", path, SessionColumn)
+	}
+	for i := range r.NumRecords() {
+		rec, err := r.RecordBatchAt(i)
+		if err != nil {
+			return "", false, err
+		}
+		id, rows, err := firstString(rec.Column(0))
+		rec.Release()
+		if err != nil {
+			return "", false, fmt.Errorf("export: %s: %s: %w", path, SessionColumn, err)
+		}
+		if rows {
+			return id, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// firstString is the first value of a string (or dictionary of strings)
+// column, rows false when it has none.
+func firstString(a arrow.Array) (string, bool, error) {
+	if a.Len() == 0 {
+		return "", false, nil
+	}
+	switch a := a.(type) {
+	case *array.String:
+		return a.Value(0), true, nil
+	case *array.Dictionary:
+		if d, ok := a.Dictionary().(*array.String); ok {
+			return d.Value(a.GetValueIndex(0)), true, nil
+		}
+	}
+	return "", false, fmt.Errorf("a %s column, not strings", a.DataType())
 }
 
 // TableFile is a table file a Writer wrote under a directory, as

@@ -193,3 +193,63 @@ func TestPartitionDir(t *testing.T) {
 		t.Error("PartitionSession(images) is a partition")
 	}
 }
+
+// A run killed after it renamed its tables into place but before it wrote
+// summary.json leaves one-session tables no summary names: their own
+// session_id column says whose they are, so that the same session's run
+// replaces them (it refused them as an unknown session's). Tables that
+// cannot be read, disagree or have no rows name no session.
+func TestTablesSession(t *testing.T) {
+	for _, f := range []Format{FormatParquet, FormatArrow} {
+		dir := t.TempDir()
+		writeSession(t, dir, 100, WithFormat(f))
+		o, err := FindOutputs(dir)
+		if err != nil || len(o.Flat) != NumTables || o.FlatSession != "g1" {
+			t.Errorf("%v tables without summary.json: %+v, %v; want g1's", f, o, err)
+		}
+		if got := o.Foreign([]string{"g1"}); got != "" {
+			t.Errorf("%v: Foreign(g1) = %q, want nothing foreign", f, got)
+		}
+		if got := o.Foreign([]string{"g2"}); !strings.Contains(got, "one-session tables of session g1") {
+			t.Errorf("%v: Foreign(g2) = %q, want g1's tables", f, got)
+		}
+		// A summary.json that names the session wins.
+		writeSummary(t, dir, "g7")
+		if o, err := FindOutputs(dir); err != nil || o.FlatSession != "g7" {
+			t.Errorf("%v tables with a summary.json of g7: %+v, %v; want g7's", f, o, err)
+		}
+
+		// Only samples has rows: the empty tables do not say.
+		dir = t.TempDir()
+		writeSamples(t, dir, "g2", fakeSamples(10), WithFormat(f))
+		paths := mustList(t, dir)
+		if o, err := FindOutputs(dir); err != nil || o.FlatSession != "g2" {
+			t.Errorf("%v: g2's samples and empty tables: %+v, %v; want g2's", f, o, err)
+		}
+		// No rows anywhere: not known.
+		empty := t.TempDir()
+		writeSamples(t, empty, "g3", nil, WithFormat(f))
+		if o, err := FindOutputs(empty); err != nil || o.FlatSession != "" {
+			t.Errorf("%v: tables without rows: %+v, %v; want no session", f, o, err)
+		}
+		// Two sessions' tables, or one that is not a table: not known.
+		other := t.TempDir()
+		writeSession(t, other, 10, WithFormat(f))
+		var files []string
+		for _, p := range paths {
+			files = append(files, p.Path)
+		}
+		for _, c := range [][]string{
+			append(files, TablePath(other, TableSamples, "", f, false)),
+			append(files, filepath.Join(other, "notes.txt")),
+			{filepath.Join(other, "missing.parquet")},
+		} {
+			if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := TablesSession(c); got != "" {
+				t.Errorf("%v: TablesSession(%v) = %q, want none", f, c, got)
+			}
+		}
+	}
+}

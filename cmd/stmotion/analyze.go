@@ -92,7 +92,9 @@ input that cannot even be read — a path that does not exist — has no
 session id: nothing of it is removed. A bundle whose live.json does not
 parse is the session the earlier summary.json lists for the same source,
 if any.) An --out holding tables it would not replace (other sessions'
-partitions, one-session tables of another session) is refused before any
+partitions, one-session tables of another session: the session the
+summary.json there names, or without one, as a run killed before it wrote
+it leaves, the one their session_id column names) is refused before any
 work, as readers would take them for part of its output; with --overwrite
 they are removed once an input has been analysed. Only files analyze
 writes are removed: a user's own files under --out stay, as do the

@@ -1038,6 +1038,45 @@ func TestAnalyzeOutHoldsOtherSessions(t *testing.T) {
 	}
 }
 
+// A run killed outright (kill -9, OOM) after it renamed its tables into
+// place but before it wrote summary.json (while it drew the images)
+// leaves one-session tables no summary.json names. Running the same
+// command again replaces them: their session_id column says they are its
+// session's. It was refused (exit 2) as tables of an unknown session.
+// Another session's run is still refused, naming the session the tables
+// hold.
+func TestAnalyzeRerunAfterKill(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	for _, format := range []string{"parquet", "arrow"} {
+		out := t.TempDir()
+		run := func(args ...string) (string, error) {
+			t.Helper()
+			_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--format", format}, args...)...)
+			return stderr, err
+		}
+		if stderr, err := run(g1); err != nil {
+			t.Fatalf("%s: g1: %v\n%s", format, err, stderr)
+		}
+		// The state the kill leaves.
+		if err := os.Remove(filepath.Join(out, export.SummaryFile)); err != nil {
+			t.Fatal(err)
+		}
+		if stderr, err := run(g2); exitCode(err) != 2 || !strings.Contains(stderr, "one-session tables of session g1") {
+			t.Errorf("%s: g2 into g1's tables without summary.json: exit %d, %s; want 2 and a refusal naming g1", format, exitCode(err), stderr)
+		}
+		if stderr, err := run(g1); err != nil {
+			t.Fatalf("%s: g1 again into its tables without summary.json: %v (exit %d)\n%s", format, err, exitCode(err), stderr)
+		}
+		sum, err := export.ReadSummary(out)
+		if err != nil || len(sum.Sessions) != 1 || sum.Sessions[0].SessionID != "g1" {
+			t.Errorf("%s: after the rerun: summary %+v, %v; want g1's", format, sum, err)
+		}
+		if o, err := export.FindOutputs(out); err != nil || len(o.Flat) != export.NumTables || o.FlatSession != "g1" {
+			t.Errorf("%s: after the rerun: %+v, %v; want g1's one-session tables", format, o, err)
+		}
+	}
+}
+
 // A run replaces its own sessions' outputs in the layout it writes: one
 // session then several (g1, then g1 g2) and several then one (g1 and a
 // missing input, then g1) are not refused, and leave only the new
