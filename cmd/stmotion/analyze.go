@@ -216,11 +216,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprint(fs.Output(), analyzeUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2} // the flag package has reported it
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	var err error
 	if cfg.format, err = export.ParseFormat(format); err != nil {
@@ -666,11 +663,11 @@ func setupError(stderr io.Writer, err error) error {
 	return exitError{code: 2}
 }
 
-// usageError reports err as "stmotion <command>: err" followed by the
-// command's usage, and returns exit status 2.
+// usageError reports err as "stmotion <command>: err" followed by a line
+// pointing at -h (not the whole usage, which scrolled err out of sight),
+// and returns exit status 2.
 func usageError(fs *flag.FlagSet, err error) error {
-	fmt.Fprintf(fs.Output(), "stmotion %s: %v\n", fs.Name(), err)
-	fs.Usage()
+	fmt.Fprintf(fs.Output(), "stmotion %s: %v\n%s\n", fs.Name(), err, helpHint(fs))
 	return exitError{code: 2}
 }
 

@@ -94,11 +94,8 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprint(fs.Output(), benchDecodeUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2} // the flag package has reported it
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -113,11 +112,8 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		fmt.Fprint(fs.Output(), benchPipelineUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2} // the flag package has reported it
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, fmt.Errorf("unexpected arguments %q", fs.Args()))

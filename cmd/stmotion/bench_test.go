@@ -135,14 +135,14 @@ func TestBenchUsage(t *testing.T) {
 
 // wantFlagError runs args and wants what analyze does with a bad flag:
 // exit status 2, before any work, with stderr naming the flag (want)
-// above the usage.
+// above a line pointing at -h.
 func wantFlagError(t *testing.T, args []string, want string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	err := Run(context.Background(), args, &stdout, &stderr)
 	var ee exitError
-	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "Usage:") {
-		t.Errorf("%q: %v, stderr %q; want exit status 2 and stderr naming %q above the usage", args, err, stderr.String(), want)
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), " -h' for its usage") || strings.Contains(stderr.String(), "Usage:") {
+		t.Errorf("%q: %v, stderr %q; want exit status 2 and stderr naming %q above a pointer at -h", args, err, stderr.String(), want)
 	}
 	if stdout.Len() > 0 {
 		t.Errorf("%q: printed %q on stdout", args, stdout.String())

@@ -52,16 +52,36 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// parseFlags parses a subcommand's flags. A bad command line (a flag
-// not defined, a value that does not parse) is exit status 2, as every
-// subcommand documents, after the flag package has reported it with the
-// usage; -h is flag.ErrHelp, which Run turns into status 0.
+// parseFlags parses a subcommand's flags. -h prints the command's usage
+// (fs.Usage) and is flag.ErrHelp, which Run turns into status 0. A bad
+// command line (a flag not defined, a value that does not parse) is exit
+// status 2, as every subcommand documents, after the flag package's
+// one-line error and a line pointing at -h (helpHint): the whole usage,
+// tens of lines, scrolled the error out of sight.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {} // the flag package calls it for -h and for errors alike
 	err := fs.Parse(args)
-	if err == nil || errors.Is(err, flag.ErrHelp) {
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		if usage != nil {
+			usage()
+		} else {
+			fs.PrintDefaults()
+		}
 		return err
 	}
+	fmt.Fprintln(fs.Output(), helpHint(fs))
 	return exitError{code: 2}
+}
+
+// helpHint is the line that follows a command-line error: where the
+// command's flags are described.
+func helpHint(fs *flag.FlagSet) string {
+	return fmt.Sprintf("Run 'stmotion %s -h' for its usage and flags.", fs.Name())
 }
 
 func usage(w io.Writer) {

@@ -15,13 +15,16 @@ import (
 // does not parse, as their usages say, with the flag package's message
 // on stderr; so do an unknown command and an unknown benchmark. (live
 // and mock returned the flag package's error, which main exits 1 with.)
+// A subcommand's error is followed by one line pointing at its -h, not
+// by its usage: 155 lines of analyze's scrolled the error out of sight.
 func TestBadCommandLineExitStatus(t *testing.T) {
 	type bad struct {
 		args []string
 		msg  string // on stderr
-		// noUsage: a file the command line names is not usable; the
-		// error alone says so (as analyze's --roster)
-		noUsage bool
+		// noHint: a file the command line names is not usable; the
+		// error alone says so (as analyze's --roster); or the command
+		// is not known: the list of commands follows
+		noHint bool
 	}
 	var cases []bad
 	for _, name := range slices.Sorted(maps.Keys(commands)) {
@@ -47,8 +50,10 @@ func TestBadCommandLineExitStatus(t *testing.T) {
 		bad{[]string{"mock", "--delay=-1s"}, "want 0 (off) or more", false},
 		bad{[]string{"mock", "extra"}, `unexpected argument "extra"`, false},
 		bad{[]string{"mock", "--court", "/nonexistent/court.json"}, "mock: --court", true},
-		bad{[]string{"nope"}, `unknown command "nope"`, false},
-		bad{[]string{"bench", "nope"}, `unknown benchmark "nope"`, false},
+		bad{[]string{"analyze", "--cell", "0.01", "x"}, "--cell 0.01: want a size from 0.05 to 10 m", false},
+		bad{[]string{"analyze", "--cell", "x", "x"}, `invalid value "x" for flag -cell`, false},
+		bad{[]string{"nope"}, `unknown command "nope"`, true},
+		bad{[]string{"bench", "nope"}, `unknown benchmark "nope"`, true},
 	)
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
@@ -58,8 +63,19 @@ func TestBadCommandLineExitStatus(t *testing.T) {
 			t.Errorf("stmotion %s: %v, want exit status 2\nstderr: %s", strings.Join(c.args, " "), err, stderr.String())
 			continue
 		}
-		if !strings.Contains(stderr.String(), c.msg) || !c.noUsage && !strings.Contains(stderr.String(), "Usage: stmotion") {
-			t.Errorf("stmotion %s: stderr %q, want %q and the usage", strings.Join(c.args, " "), stderr.String(), c.msg)
+		if !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("stmotion %s: stderr %q, want %q", strings.Join(c.args, " "), stderr.String(), c.msg)
+		}
+		if c.noHint {
+			continue
+		}
+		name := c.args[0]
+		if name == "bench" {
+			name += " " + c.args[1]
+		}
+		hint := "Run 'stmotion " + name + " -h' for its usage and flags.\n"
+		if lines := strings.Count(stderr.String(), "\n"); lines != 2 || !strings.HasSuffix(stderr.String(), hint) {
+			t.Errorf("stmotion %s: stderr of %d lines:\n%s\nwant the error and %q", strings.Join(c.args, " "), lines, stderr.String(), hint)
 		}
 	}
 }

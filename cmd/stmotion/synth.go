@@ -66,11 +66,8 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.FeedGapRate, "feed-gap-rate", cfg.FeedGapRate, "probability that a dead ball silences the whole location feed for 2-8 s")
 	fs.Int64Var(&cfg.StartTime_ms, "start-ms", cfg.StartTime_ms, "epoch ms of the first marker: 1 to 1e14 (year 5138) minus the session length")
 	fs.Float64Var(&cfg.DistInterval_s, "dist-interval-s", cfg.DistInterval_s, "cadence of the cumulative DIST stats, seconds")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2} // the flag package has reported it
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))

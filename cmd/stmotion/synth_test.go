@@ -36,7 +36,7 @@ func TestSynthCommand(t *testing.T) {
 	}
 
 	// A command line that cannot be carried out: exit status 2, the error
-	// once on stderr (naming the flag) with the usage, nothing written.
+	// once on stderr (naming the flag) with a pointer at -h, nothing written.
 	for _, bad := range []struct {
 		args []string
 		msg  string
@@ -64,8 +64,8 @@ func TestSynthCommand(t *testing.T) {
 		if !errors.As(err, &ee) || ee.code != 2 {
 			t.Errorf("%v: error %v, want exit status 2", bad.args, err)
 		}
-		if n := strings.Count(stderr.String(), bad.msg); n != 1 || !strings.Contains(stderr.String(), "Usage: stmotion synth") {
-			t.Errorf("%v: stderr has %q %d times, want once with the usage:\n%s", bad.args, bad.msg, n, stderr.String())
+		if n := strings.Count(stderr.String(), bad.msg); n != 1 || !strings.Contains(stderr.String(), "Run 'stmotion synth -h'") {
+			t.Errorf("%v: stderr has %q %d times, want once with a pointer at -h:\n%s", bad.args, bad.msg, n, stderr.String())
 		}
 		if ents, _ := os.ReadDir(empty); len(ents) != 0 || stdout.Len() != 0 {
 			t.Errorf("%v: wrote %d files, stdout %q", bad.args, len(ents), stdout.String())
