@@ -245,8 +245,8 @@ func New(b *Body, opt Options) (*Court, error) {
 	area /= 2
 	mirrored := area > 0
 	if mirrored && !opt.AllowMirrored {
-		return nil, &CheckError{Check: "mirror", Got: area, Limit: 0, Unit: "m²", Err: ErrMirrored,
-			Detail: fmt.Sprintf("the corners ne, se, sw, nw run counterclockwise (signed area %+.1f m²) but run clockwise on a court seen from above: either the sensor frame is left-handed (Options.AllowMirrored mirrors it) or north and south (or east and west) are swapped", area)}
+		return nil, &CheckError{Check: "mirror", Got: area, Limit: 0, Unit: "m²", Err: ErrMirrored, Option: "Options.AllowMirrored",
+			Detail: fmt.Sprintf("the corners ne, se, sw, nw run counterclockwise (signed area %+.1f m²) but run clockwise on a court seen from above: either north and south (or east and west) are swapped, or the sensor frame is left-handed and must be mirrored", area)}
 	}
 
 	fit, L, W, err := fitRectangle(src, side, base, mirrored)

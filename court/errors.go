@@ -29,10 +29,19 @@ type CheckError struct {
 	Unit  string  // "mm", "m", ...
 	// Detail is a full sentence for a person: what was wrong and how to fix it.
 	Detail string
+	// Option names the setting that accepts what the check refused, as
+	// Error gives it: "Options.AllowMirrored" for the mirror check, ""
+	// for the checks no option relaxes. A caller that offers the setting
+	// under another name (a command's flag) can render a copy of the
+	// error with that name, so that its user is told what to use.
+	Option string
 	Err    error // the sentinel
 }
 
 func (e *CheckError) Error() string {
+	if e.Option != "" {
+		return fmt.Sprintf("court: %s check failed: %s (%s accepts it)", e.Check, e.Detail, e.Option)
+	}
 	return fmt.Sprintf("court: %s check failed: %s", e.Check, e.Detail)
 }
 

@@ -624,7 +624,7 @@ func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
 		return nil, fmt.Errorf("%s: --court: %w", command, err)
 	}
 	if _, err := court.Parse(data, court.Options{AllowMirrored: mirrored}); err != nil {
-		return nil, fmt.Errorf("%s: --court %s: %w", command, path, err)
+		return nil, courtError(fmt.Errorf("%s: --court %s: %w", command, path, err))
 	}
 	return data, nil
 }
@@ -916,14 +916,33 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	return res
 }
 
-// courtError is err with, for a court whose corners run counterclockwise,
-// the flag that accepts it.
+// courtError is err in the flags' words: a court check that a setting
+// relaxes (corners that run counterclockwise, court.CheckError.Option)
+// names the flag that sets it, --allow-mirrored, not the Go option
+// (Options.AllowMirrored) a command-line user has no use for. The error
+// keeps its chain for errors.Is and As.
 func courtError(err error) error {
-	if errors.Is(err, court.ErrMirrored) {
-		return fmt.Errorf("%w; if the sensor frame is left-handed, --allow-mirrored accepts it", err)
+	var ce *court.CheckError
+	if !errors.As(err, &ce) || !errors.Is(ce.Err, court.ErrMirrored) {
+		return err
 	}
-	return err
+	flagged := *ce
+	flagged.Option = "--allow-mirrored"
+	msg := err.Error()
+	if !strings.Contains(msg, ce.Error()) { // a wrapper that did not quote it
+		return fmt.Errorf("%w (%s accepts it)", err, flagged.Option)
+	}
+	return &rewordedError{msg: strings.Replace(msg, ce.Error(), flagged.Error(), 1), err: err}
 }
+
+// rewordedError is err with another message.
+type rewordedError struct {
+	msg string
+	err error
+}
+
+func (e *rewordedError) Error() string { return e.msg }
+func (e *rewordedError) Unwrap() error { return e.err }
 
 // canceledError is err, or "<input>: canceled" when err is the end of an
 // interrupted read (which may have come while opening the recording, as

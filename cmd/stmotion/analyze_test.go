@@ -1654,9 +1654,11 @@ func TestAnalyzeFold(t *testing.T) {
 }
 
 // A court.json whose corners run counterclockwise (here: north and south
-// swapped) fails its input with a message naming --allow-mirrored; with
-// the flag, the session runs mirrored, and its distances are those of the
-// correct court (a mirror keeps lengths).
+// swapped) fails its input with a message naming --allow-mirrored (and
+// not the Go option, Options.AllowMirrored, it named too), as does such a
+// --court for analyze and live; with the flag, the session runs mirrored,
+// and its distances are those of the correct court (a mirror keeps
+// lengths).
 func TestAnalyzeMirroredCourt(t *testing.T) {
 	dir := t.TempDir()
 	in := shortBundle(t, dir, "g1")
@@ -1671,9 +1673,31 @@ func TestAnalyzeMirroredCourt(t *testing.T) {
 		}
 	})
 
+	flagWords := func(stderr string) bool {
+		return strings.Contains(stderr, "counterclockwise") && strings.Contains(stderr, "(--allow-mirrored accepts it)") &&
+			!strings.Contains(stderr, "Options.")
+	}
 	_, stderr, err := runAnalyzeArgs(t, "--out", t.TempDir(), "--quiet", "--images=false", mirrored)
-	if exitCode(err) != 1 || !strings.Contains(stderr, "counterclockwise") || !strings.Contains(stderr, "--allow-mirrored") {
+	if exitCode(err) != 1 || !flagWords(stderr) {
 		t.Fatalf("mirrored court: exit %d, stderr:\n%s", exitCode(err), stderr)
+	}
+	bare := filepath.Join(mirrored, decode.BundleMessages)
+	flagCourt := filepath.Join(mirrored, decode.BundleCourt)
+	// (analyze says it on stderr, exit status 2; live returns it, for
+	// main to say: TestLiveBadCourt.)
+	for _, args := range [][]string{
+		{"analyze", "--out", t.TempDir(), "--quiet", "--court", flagCourt, bare},
+		{"live", "--demo", "--listen", "", "--court", flagCourt},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), args, &stdout, &stderr)
+		said := stderr.String()
+		if _, ok := err.(exitError); err != nil && !ok {
+			said += err.Error()
+		}
+		if err == nil || !flagWords(said) {
+			t.Errorf("%v: %v, said:\n%s", args, err, said)
+		}
 	}
 
 	distances := func(args ...string) map[int64]float64 {
