@@ -160,8 +160,13 @@ func TestJoinFollowsHalvesAndPasses(t *testing.T) {
 
 // TestJoinNoFollowLoops: without following, a session keeps reading its
 // live id's feed through the half-time PLAY_NEXT and the looping mock's
-// passes; each pass is new in time, so nothing is dropped as a duplicate
-// and the engine takes every pass's locations.
+// passes; each pass is new in time, so nothing of it is dropped as a
+// duplicate and the engine takes every pass's locations. The only
+// duplicates are the feed's copies of what the join fed from the REST
+// state (onlyRepeats): on a loaded machine the state, fetched after the
+// ack, already holds the first shot and its stats (500 ms of feed time,
+// 25 ms of wall time at speed 20) when the feed delivers them. Asking for
+// no duplicate at all failed 8 runs in 150 under load, with 0 reconnects.
 func TestJoinNoFollowLoops(t *testing.T) {
 	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 20, LoopGap: 100 * time.Millisecond})
 	m := live.NewMetrics()
@@ -173,8 +178,9 @@ func TestJoinNoFollowLoops(t *testing.T) {
 		cancel()
 	}()
 	r := joinOne(t, ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: t.TempDir(), Metrics: m, NoFollow: true})
-	if r.Duplicates != 0 {
-		t.Errorf("%s: want no duplicates", r.String())
+	onlyRepeats(t, r)
+	if r.Duplicates > r.JoinFilled {
+		t.Errorf("%s: want no duplicates but of what the join fed", r.String())
 	}
 	if r.Summary == nil || r.Summary.Quality.Locations < 2*mock.TinySteps*5 {
 		t.Fatalf("engine took %+v locations, want those of two passes or more (%d each)", r.Summary, mock.TinySteps*5)
