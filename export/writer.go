@@ -153,7 +153,10 @@ type Writer struct {
 	rec *recycler
 }
 
-var _ track.Sink = (*Writer)(nil)
+var (
+	_ track.Sink    = (*Writer)(nil)
+	_ track.Aborter = (*Writer)(nil)
+)
 
 // NewWriter creates the files of every table for session sessionID under
 // dir (created if needed). The files stay hidden until Close.
@@ -345,6 +348,8 @@ func (w *Writer) wait() error {
 
 // Abort removes every file of the writer and releases its memory. It is
 // safe to call after Close (then it does nothing) and more than once.
+// A track.Session whose sink or analyzer failed calls it (track.Aborter)
+// instead of Close.
 func (w *Writer) Abort() {
 	if w.closed {
 		return

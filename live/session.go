@@ -547,7 +547,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		s.ovl.End()
 	}
 	if cerr != nil && s.parts != nil {
-		s.parts.abort()
+		s.parts.Abort()
 	}
 	s.res.Summary = sum
 	if s.parts != nil {

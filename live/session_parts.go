@@ -141,8 +141,9 @@ func (p *partSink) Close(sum *track.Summary) error {
 	return p.rotate(sum, true)
 }
 
-// abort removes the open part (closed parts stay: each is valid alone).
-func (p *partSink) abort() {
+// Abort removes the open part (closed parts stay: each is valid alone).
+// It makes partSink a track.Aborter: a failed engine aborts it.
+func (p *partSink) Abort() {
 	if p.w != nil {
 		p.w.Abort()
 		p.w = nil

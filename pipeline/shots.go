@@ -22,6 +22,14 @@ type feedShots struct {
 	sensorFrame bool
 }
 
+// Abort aborts the table writer behind (track.Aborter), so that a failed
+// engine removes its tables.
+func (f *feedShots) Abort() {
+	if a, ok := f.Sink.(track.Aborter); ok {
+		a.Abort()
+	}
+}
+
 func (f *feedShots) Segment(g *track.Segment) error {
 	switch m := f.cur; {
 	case g.Type == track.SegFeedShot && m != nil && m.Kind == decode.KindShot &&

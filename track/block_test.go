@@ -514,12 +514,11 @@ func (f *failAt) Finish(*Summary, func(*Segment) error) error { return nil }
 
 // TestEmitErrors: when a sink or an analyzer fails in the middle of a
 // block and the caller goes on feeding and then closes, nothing panics,
-// no row reaches the sinks twice nor out of time order, and the rows
-// before the failure are those of the session without it. (After it they
-// may differ: the message whose Feed failed may be lost, e.g. the sample
-// that made a full ring force the grid on.) Unless a Samples call failed
-// or the failure came in Close (which then flushes nothing more), every
-// row whose frame the analyzers saw reaches the sinks.
+// no row reaches the sinks twice nor out of time order, the rows before
+// the failure are those of the session without it, and none comes after
+// it: the session stays failed (every later Feed and the Close return
+// the error). Without a failure, every row whose frame the analyzers saw
+// reaches the sinks.
 func TestEmitErrors(t *testing.T) {
 	seeds := 16
 	if testing.Short() {
@@ -546,20 +545,32 @@ func TestEmitErrors(t *testing.T) {
 					if err := s.Attach(f); err != nil {
 						t.Fatal(err)
 					}
-					failed := false
+					var first error
+					rowsAtErr := 0
 					for i := range d.msgs {
-						if err := s.Feed(&d.msgs[i]); err != nil {
-							if !errors.Is(err, errFailAt) {
-								t.Fatalf("%s: feed: %v", where, err)
-							}
-							failed = true
+						err := s.Feed(&d.msgs[i])
+						switch {
+						case err == nil && first != nil:
+							t.Fatalf("%s: feed %d after the failure returned nil", where, i)
+						case err == nil:
+						case !errors.Is(err, errFailAt):
+							t.Fatalf("%s: feed: %v", where, err)
+						case first == nil:
+							first, rowsAtErr = err, len(f.rows)
+						case err != first:
+							t.Fatalf("%s: feed %d: %v, want the first error again", where, i, err)
 						}
 					}
-					inFeed := failed
+					failed := first != nil
 					if _, err := s.Close(); err != nil && !errors.Is(err, errFailAt) {
 						t.Fatalf("%s: close: %v", where, err)
+					} else if failed && err != first {
+						t.Fatalf("%s: close: %v, want the feed's error %v", where, err, first)
 					} else if err != nil {
 						failed = true
+					}
+					if first != nil && len(f.rows) != rowsAtErr {
+						t.Fatalf("%s: %d rows reached the sink after the failure", where, len(f.rows)-rowsAtErr)
 					}
 					if f.calls >= k && !failed {
 						t.Fatalf("%s: the failure was not reported", where)
@@ -575,7 +586,7 @@ func TestEmitErrors(t *testing.T) {
 						}
 						delete(f.seen, [2]int64{row.SensorID, row.T_ms})
 					}
-					if op != "samples" && (inFeed || !failed) && len(f.seen) > 0 {
+					if !failed && len(f.seen) > 0 {
 						t.Fatalf("%s: %d rows seen by the analyzers never reached the sinks", where, len(f.seen))
 					}
 				}

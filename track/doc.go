@@ -71,7 +71,10 @@
 //     call. The Summary returned by Close is the caller's.
 //   - Bad input never fails Feed: it is counted in Summary.Quality. Feed
 //     fails only when a sink or analyzer does (a *SinkError) or after Close
-//     (ErrClosed).
+//     (ErrClosed). A *SinkError is sticky: every later Feed and the Close
+//     return it, and Close aborts the sinks that are Aborters (an
+//     export.Writer's tables are removed) instead of closing any, so an
+//     output with a hole in it never looks complete.
 //   - A Session is used from one goroutine; Models are immutable and
 //     shared.
 package track

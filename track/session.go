@@ -82,6 +82,17 @@ type rosterEntry struct {
 // are learnt (sample intervals over 40 frames, see rateLearnt, and 512
 // second differences, or one sensor's ring half full: 1.6 s of a 25 Hz
 // game's feed, 5 s of a lone sensor).
+//
+// A sink or analyzer error fails the session for good: the output now
+// misses what that call (and the rest of its emission) would have
+// produced, so the session stops. The Feed that met the error returns it
+// (a *SinkError), every later Feed returns the same error and processes
+// nothing, and Close returns it too, aborting the sinks instead of
+// closing them (see Close): no table is committed with a hole in it. The
+// batch or segment that failed was still handed to every sink. A caller
+// that wants to go on after a transient failure (a broker briefly down)
+// retries inside its sink, or drops the session and analyses the
+// recording again.
 type Session struct {
 	cfg       Config
 	meta      Meta
@@ -95,6 +106,7 @@ type Session struct {
 	halfW     float64
 	started   bool // Feed was called
 	closed    bool
+	failed    error // the first error of Feed or Close (a *SinkError): sticky, see Session
 
 	roster  map[int64]rosterEntry
 	ids     idTable // player sensors by id
@@ -284,7 +296,8 @@ func (s *Session) Window_ms() int64 {
 // Feed consumes one message. Messages must come in arrival order; the
 // message and its input bytes may be reused after Feed returns. Bad or
 // unknown content is counted in Quality, never an error: Feed fails only
-// when a sink or analyzer does, or after Close.
+// when a sink or analyzer does (a *SinkError; from then on every Feed
+// returns it, see Session), or after Close.
 func (s *Session) Feed(m *decode.Message) error { return s.FeedLine(m, nil) }
 
 // FeedLine is Feed for a message decoded from line (the input its spans
@@ -295,6 +308,18 @@ func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 	if s.closed {
 		return ErrClosed
 	}
+	if s.failed != nil {
+		return s.failed
+	}
+	if err := s.feed(m, line); err != nil {
+		s.failed = err
+		return err
+	}
+	return nil
+}
+
+// feed is FeedLine on a session that is neither closed nor failed.
+func (s *Session) feed(m *decode.Message, line []byte) error {
 	s.started = true
 	s.q.Messages++
 	if m.Kind == decode.KindLocation {
@@ -718,26 +743,31 @@ func (s *Session) flushRows() error {
 	return err
 }
 
-// flushBatch hands a batch of rows to every sink.
+// flushBatch hands a batch of rows to every sink, even after one of
+// them failed on it (the others' output stays whole up to the failure),
+// and returns the first error.
 func (s *Session) flushBatch(b []Sample) error {
 	if len(b) == 0 {
 		return nil
 	}
+	var first error
 	for i, k := range s.sinks {
-		if err := k.Samples(b); err != nil {
-			return &SinkError{Index: i, Op: "samples", Err: err}
+		if err := k.Samples(b); err != nil && first == nil {
+			first = &SinkError{Index: i, Op: "samples", Err: err}
 		}
 	}
-	return nil
+	return first
 }
 
+// emitSegment hands a segment to every sink, as flushBatch does rows.
 func (s *Session) emitSegment(g *Segment) error {
+	var first error
 	for i, k := range s.sinks {
-		if err := k.Segment(g); err != nil {
-			return &SinkError{Index: i, Op: "segment", Err: err}
+		if err := k.Segment(g); err != nil && first == nil {
+			first = &SinkError{Index: i, Op: "segment", Err: err}
 		}
 	}
-	return nil
+	return first
 }
 
 // shot emits a feed shot, placed on the court from its hoop_player_x/y
@@ -765,12 +795,23 @@ func (s *Session) shot(sh *decode.Shot) error {
 // as if the feed's last sample were followed by a long gap, pending DIST
 // checks and markers are resolved, analyzers finish, and every sink's
 // Close receives the summary. The summary stays valid after Close.
+//
+// On a failed session (see Session), or when a sink or analyzer fails
+// during Close, Close returns that error and calls no sink's Close: every
+// sink that implements Aborter is aborted (an export.Writer removes its
+// files), the others are left to their owner. The summary then covers
+// the input up to the failure, without what the analyzers add at the
+// end. A sink whose own Close fails is reported (the first such error),
+// and the later sinks are still closed: their output is complete.
 func (s *Session) Close() (*Summary, error) {
 	if s.closed {
 		return nil, ErrClosed
 	}
 	s.closed = true
-	err := s.settleHeld()
+	err := s.failed
+	if err == nil {
+		err = s.settleHeld()
+	}
 	if err == nil && s.haveLocT {
 		if !s.gridStarted() {
 			err = s.startGrid()
@@ -803,6 +844,17 @@ func (s *Session) Close() (*Summary, error) {
 		if e := a.Finish(sum, s.emitFn); e != nil {
 			err = &SinkError{Index: i, Op: "finish", Err: e}
 		}
+	}
+	if err != nil {
+		// The output misses what the failure cost: no sink is told it
+		// is complete (Sink.Close); the ones that can discard theirs do.
+		s.failed = err
+		for _, k := range s.sinks {
+			if a, ok := k.(Aborter); ok {
+				a.Abort()
+			}
+		}
+		return sum, err
 	}
 	for i, k := range s.sinks {
 		if e := k.Close(sum); e != nil && err == nil {

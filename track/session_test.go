@@ -947,13 +947,116 @@ func TestSinkError(t *testing.T) {
 	if !errors.Is(err, errSink) || !errors.As(err, &se) || se.Op != "samples" {
 		t.Fatalf("err %v, want a *SinkError wrapping errSink", err)
 	}
-	if _, err := s.Close(); err == nil {
-		t.Log("close after a failed sink")
+	if _, cerr := s.Close(); cerr != err {
+		t.Fatalf("close after a failed sink: %v, want %v", cerr, err)
 	}
 	if err := s.Feed(&msgs[0]); !errors.Is(err, ErrClosed) {
 		t.Fatalf("feed after close: %v", err)
 	}
 }
+
+// flakySink fails once, on its failOn-th Samples call (a broker briefly
+// down); it counts its calls.
+type flakySink struct {
+	discard
+	calls, failOn int
+}
+
+func (f *flakySink) Samples(b []Sample) error {
+	if f.calls++; f.calls == f.failOn {
+		return errSink
+	}
+	return f.discard.Samples(b)
+}
+
+// abortSink records rows and whether it was closed or aborted.
+type abortSink struct {
+	collect
+	calls   int
+	aborted bool
+}
+
+func (a *abortSink) Samples(b []Sample) error { a.calls++; return a.collect.Samples(b) }
+func (a *abortSink) Abort()                   { a.aborted = true }
+
+// A sink's error fails the session for good: every later Feed and the
+// Close return it, the batch that failed still reaches the other sinks,
+// and no sink is closed (told its output is complete), an Aborter is
+// aborted, whether it comes before or after the failing sink.
+func TestSinkErrorSticky(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 120, seed: 1, sensors: []genSensor{{id: 1, p: line(1, 0)}, {id: 2, p: still(3, 4)}}})
+	for _, flakyFirst := range []bool{true, false} {
+		f := &flakySink{failOn: 3}
+		a := &abortSink{}
+		sinks := []Sink{a, f}
+		if flakyFirst {
+			sinks = []Sink{f, a}
+		}
+		s, err := NewSession(DefaultConfig(), Meta{}, sinks...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first error
+		nErr := 0
+		for i := range msgs {
+			if err := s.Feed(&msgs[i]); err != nil {
+				nErr++
+				if first == nil {
+					first = err
+				} else if err != first {
+					t.Errorf("flaky first %v: feed %d: %v, want the first error %v again", flakyFirst, i, err, first)
+					break
+				}
+			}
+		}
+		var se *SinkError
+		if !errors.As(first, &se) || !errors.Is(first, errSink) || se.Op != "samples" {
+			t.Fatalf("flaky first %v: first error %v, want a samples *SinkError", flakyFirst, first)
+		}
+		if nErr < 2 {
+			t.Errorf("flaky first %v: %d feeds failed, want every one after the failure", flakyFirst, nErr)
+		}
+		if f.calls != 3 || a.calls != 3 {
+			t.Errorf("flaky first %v: Samples calls: flaky %d, other %d; want 3 each (the failed batch reaches every sink, nothing after it)", flakyFirst, f.calls, a.calls)
+		}
+		if _, err := s.Close(); err != first {
+			t.Errorf("flaky first %v: Close: %v, want %v", flakyFirst, err, first)
+		}
+		if a.closed != 0 || !a.aborted {
+			t.Errorf("flaky first %v: healthy sink closed %d times, aborted %v; want aborted, not closed", flakyFirst, a.closed, a.aborted)
+		}
+		if _, err := s.Close(); !errors.Is(err, ErrClosed) {
+			t.Errorf("flaky first %v: second Close: %v", flakyFirst, err)
+		}
+	}
+}
+
+// An analyzer failing in Close (Finish) aborts the sinks too.
+func TestFinishErrorAborts(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 10, seed: 1, sensors: []genSensor{{id: 1, p: line(1, 0)}}})
+	a := &abortSink{}
+	s, _ := NewSession(DefaultConfig(), Meta{}, a)
+	if err := s.Attach(finishFail{}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range msgs {
+		if err := s.Feed(&msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var se *SinkError
+	if _, err := s.Close(); !errors.As(err, &se) || se.Op != "finish" {
+		t.Fatalf("Close: %v, want a finish *SinkError", err)
+	}
+	if a.closed != 0 || !a.aborted {
+		t.Errorf("sink closed %d times, aborted %v; want aborted, not closed", a.closed, a.aborted)
+	}
+}
+
+type finishFail struct{}
+
+func (finishFail) Frame(*Frame, func(*Segment) error) error    { return nil }
+func (finishFail) Finish(*Summary, func(*Segment) error) error { return errSink }
 
 func TestConfigValidate(t *testing.T) {
 	for _, f := range []func(*Config){

@@ -74,8 +74,19 @@ type Sink interface {
 	Samples(batch []Sample) error
 	// Segment receives a finished segment (possession, pass, shot, ...).
 	Segment(s *Segment) error
-	// Close receives the final summary once the input has ended.
+	// Close receives the final summary once the input has ended: the
+	// sink's output is complete. It is not called on a session that
+	// failed (Session).
 	Close(sum *Summary) error
+}
+
+// Aborter is a Sink that can discard its output. When the session fails
+// (a sink or analyzer error), Session.Close calls Abort instead of the
+// sink's Close: its output misses rows or segments and must not look
+// complete. export.Writer is one (it removes its files). A sink that is
+// not an Aborter gets neither call then; its owner releases it.
+type Aborter interface {
+	Abort()
 }
 
 // SegmentType names the kinds of Segment.
