@@ -397,7 +397,7 @@ type chunk struct {
 	streams   *streamState // for float columns compressed with zstd
 	width     int          // bytes per float value (the byte streams of a page)
 	full      int          // bytes of a full float page, when compressFloats takes it
-	level     int          // compression level
+	level     int          // zstd level (untagged: ownLevel)
 }
 
 // next starts the next column chunk, or returns nil after an error. enc
@@ -419,7 +419,8 @@ func (c *columnSeq) next(enc parquet.Encoding) *chunk {
 		return nil
 	}
 	c.col++
-	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path), level: props.CompressionLevelFor(path)}
+	level, _ := ownLevel(props.CompressionLevelFor(path)) // parquetProps tag it
+	ch := &chunk{columnSeq: c, cb: cb, descr: descr, pager: pager, enc: props.EncodingFor(path), level: level}
 	if enc >= 0 && ch.enc != enc {
 		// A change of parquetProps that this writer does not follow.
 		c.err = fmt.Errorf("column %s: the properties want %v pages, the writer has %v", path, ch.enc, enc)

@@ -57,9 +57,15 @@
 // schema, encodings, statistics and row groups). The players table, whose
 // list columns need repetition levels, goes through pqarrow.
 //
-// Importing this package replaces arrow-go's zstd encoder for Parquet
-// pages process-wide (arrow-go has one codec registry); decoding is
-// unchanged.
+// Importing this package registers its zstd codec in arrow-go's
+// process-wide codec registry, but its page encoder serves this
+// package's writers only: they select it through the compression level
+// they give arrow-go (pageLevel in zstd.go, a level far outside zstd's
+// range). Any other Parquet writer in the process, at any zstd level,
+// gets arrow-go's own encoder, byte for byte; decoding is arrow-go's,
+// unchanged. (Do not call compress.RegisterCodec for zstd yourself
+// after importing this package: this package's files would then be
+// compressed by your codec, at a level it does not know.)
 //
 // Layouts: one session goes to <dir>/<table>.parquet. Several sessions
 // under one directory use WithHiveLayout:

@@ -90,7 +90,9 @@ func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterPro
 	props := []parquet.WriterProperty{
 		parquet.WithAllocator(cfg.mem),
 		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithCompressionLevel(cfg.zstdLevel),
+		// Tagged: the registered zstd codec uses this package's page
+		// encoder for these pages only (see pageZstd).
+		parquet.WithCompressionLevel(pageLevel(cfg.zstdLevel)),
 		// Each record batch is one row group (FileWriter.Write); the cap
 		// only matters if a caller sets a larger batch.
 		parquet.WithMaxRowGroupLength(int64(max(cfg.batchRows, 1))),

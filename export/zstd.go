@@ -11,11 +11,18 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// pageZstd is the zstd codec of Parquet pages. arrow-go looks codecs up in
-// a process-wide registry, so this package registers it in place of
-// arrow-go's own for compress.Codecs.Zstd (export is the only package of
-// the module that imports arrow-go). Decoding is arrow-go's, unchanged.
-// What it writes is standard zstd: every reader decodes it.
+// pageZstd is the zstd codec of this package's Parquet pages. arrow-go
+// looks codecs up in a process-wide registry by compression type only, so
+// this package registers it in place of arrow-go's own for
+// compress.Codecs.Zstd (export is the only package of the module that
+// imports arrow-go). Only this package's writers get its encoder: they ask
+// for it with a compression level tagged by pageLevel (the level is the
+// one setting arrow-go hands the codec, and no file records it). Every
+// other level, that is every other Parquet writer in the process, gets
+// arrow-go's own encoder unchanged: tuned for sensor floats, this one
+// would make a program's text pages about 3x larger. Decoding is
+// arrow-go's, unchanged. What it writes is standard zstd: every reader
+// decodes it.
 //
 // arrow-go compresses each page as one zstd block of up to 128 KiB with
 // Huffman-coded literals forced on, and an xxhash checksum. That fits
@@ -72,18 +79,56 @@ func init() {
 // directly (appendStreamsFrame).
 var pageCodec *pageZstd
 
-// EncodeLevel compresses src as one zstd frame at the zstd level, into dst
-// when it is large enough.
+// pageLevelTag is added to the zstd level of this package's Parquet
+// writers (pageLevel) so that the shared codec knows their pages from any
+// other writer's. zstd levels are within ±pageLevelSpan (libzstd's
+// negative levels stop at -131072, the positive ones at 22), so no other
+// writer's level is tagged.
+const (
+	pageLevelTag  = 1 << 30
+	pageLevelSpan = 1 << 20
+)
+
+// pageLevel is the compression level that selects this package's encoder
+// at zstd level level (compress.DefaultCompressionLevel: zstd's default).
+func pageLevel(level int) int {
+	if level == compress.DefaultCompressionLevel {
+		level = 3 // what EncoderLevelFromZstd and the default both make zstd.SpeedDefault
+	}
+	return pageLevelTag + min(max(level, -pageLevelSpan), pageLevelSpan)
+}
+
+// ownLevel reverses pageLevel: the zstd level, and whether level was
+// tagged (a page of this package's writers).
+func ownLevel(level int) (int, bool) {
+	if level < pageLevelTag-pageLevelSpan || level > pageLevelTag+pageLevelSpan {
+		return level, false
+	}
+	return level - pageLevelTag, true
+}
+
+// EncodeLevel compresses src as one zstd frame, into dst when it is large
+// enough: with this package's encoder at the zstd level for a level
+// tagged by pageLevel, with arrow-go's otherwise (another writer's page).
 func (c *pageZstd) EncodeLevel(dst, src []byte, level int) []byte {
+	if l, ok := ownLevel(level); ok {
+		return c.encodeOwn(dst, src, l)
+	}
+	return c.Codec.EncodeLevel(dst, src, level)
+}
+
+// encodeOwn is EncodeLevel with this package's encoder at zstd level level.
+func (c *pageZstd) encodeOwn(dst, src []byte, level int) []byte {
 	e := c.get(level)
 	dst = e.EncodeAll(src, dst[:0])
 	c.put(level, e)
 	return dst
 }
 
-// Encode compresses at zstd's default level, as arrow-go's codec does.
+// Encode is arrow-go's: no writer of this package calls it (they all set
+// a level).
 func (c *pageZstd) Encode(dst, src []byte) []byte {
-	return c.EncodeLevel(dst, src, compress.DefaultCompressionLevel)
+	return c.Codec.Encode(dst, src)
 }
 
 func (c *pageZstd) get(level int) *zstd.Encoder {
@@ -135,7 +180,7 @@ func (c *pageZstd) NewWriterLevel(w io.Writer, level int) (io.WriteCloser, error
 // samples table is 64 KiB either way: 8 streams of 8192 bytes (one block
 // each) for float64, 4 of 16384 (two blocks each) for float32. The
 // streams before first are stored as raw blocks without trying to
-// compress them; the others are compressed as EncodeLevel would (a block
+// compress them; the others are compressed as encodeOwn would (a block
 // per zstdWindow bytes). It also returns, for each stream from first on,
 // whether zstd stored it raw (bit k of raw set: every block of stream k
 // was stored raw): it did not compress.

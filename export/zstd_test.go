@@ -57,7 +57,7 @@ func TestPageZstd(t *testing.T) {
 	}
 	for _, src := range [][]byte{bssPage(8192), bssPage(100), bytes.Repeat([]byte("stmotion"), 4000), {}} {
 		for _, level := range []int{1, 3, compress.DefaultCompressionLevel} {
-			enc := pz.EncodeLevel(nil, src, level)
+			enc := pz.EncodeLevel(nil, src, pageLevel(level))
 			var h zstd.Header
 			if err := h.Decode(enc); err != nil {
 				t.Fatalf("%d bytes, level %d: frame header: %v", len(src), level, err)
@@ -105,7 +105,7 @@ func TestPageZstdConcurrent(t *testing.T) {
 		wg.Go(func() {
 			dst := make([]byte, 0, 1<<10)
 			for range 50 {
-				dst = pz.EncodeLevel(dst, pages[w], 1)
+				dst = pz.EncodeLevel(dst, pages[w], pageLevel(1))
 				dec, err := compress.Decode(c, nil, dst)
 				if err != nil || !bytes.Equal(dec, pages[w]) {
 					errs <- fmt.Sprintf("worker %d: page of %d bytes does not decode to itself (err %v)", w, len(pages[w]), err)
