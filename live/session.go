@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,9 +83,12 @@ type SessionConfig struct {
 	// and summary.json. A live id joined again continues its directory
 	// (see the package doc). Empty records nothing.
 	Out string
-	// Track is the engine configuration; the zero value means
-	// track.DefaultConfig(). Causal is always set: live output cannot wait
-	// for the smoother.
+	// Track is the engine configuration; the zero value (Causal aside)
+	// means track.DefaultConfig(). Any other value is used as given, so
+	// start from DefaultConfig to change a field: Join fails at once with
+	// the engine's *track.ConfigError for one it would reject (a field
+	// left at 0). Causal is always set: live output cannot wait for the
+	// smoother.
 	Track track.Config
 	// Attach, when set, is called with each live id's engine before its
 	// feed starts, to attach the analyzers batch analysis attaches
@@ -258,10 +262,17 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	if cfg.EndCheck == 0 {
 		cfg.EndCheck = DefaultEndCheck
 	}
-	if cfg.Track.RingSize == 0 {
+	zero := cfg.Track
+	zero.Causal = false
+	if reflect.ValueOf(zero).IsZero() {
 		cfg.Track = track.DefaultConfig()
 	}
 	cfg.Track.Causal = true
+	// Any other config is the caller's, whole: one the engine would
+	// reject fails here, before anything is fetched.
+	if err := cfg.Track.Validate(); err != nil {
+		return nil, fmt.Errorf("live: SessionConfig.Track (start from track.DefaultConfig): %w", err)
+	}
 	if cfg.WSURL == "" && cfg.WSURLFor == nil {
 		if u, err := url.Parse(cfg.Client.cfg.BaseURL); err == nil && strings.HasSuffix(u.Hostname(), ".shottracker.com") {
 			if _, ok := knownFeeds[canonicalHost(u)]; !ok {

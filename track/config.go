@@ -211,6 +211,11 @@ func (e *ConfigError) Error() string {
 
 func (e *ConfigError) Unwrap() error { return ErrConfig }
 
+// Validate reports the first field NewSession would reject (a
+// *ConfigError), or nil. A zero field is not filled with its default: it
+// is checked as given (start from DefaultConfig).
+func (c Config) Validate() error { return c.validate() }
+
 func (c *Config) validate() error {
 	bad := func(field string, v float64) error { return &ConfigError{Field: field, Value: v} }
 	pos := func(field string, v float64) error {
