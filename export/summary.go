@@ -164,7 +164,7 @@ func Limits(sum *track.Summary) []string {
 // SetTables records the paths of a Writer's tables relative to dir.
 func (s *SessionSummary) SetTables(dir string, w *Writer) {
 	s.Tables = make(map[string]string, NumTables)
-	for i, p := range w.Paths() {
+	for i, p := range w.paths {
 		if rel, err := filepath.Rel(dir, p); err == nil {
 			p = filepath.ToSlash(rel)
 		}

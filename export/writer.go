@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -184,8 +185,9 @@ func NewWriter(dir, sessionID string, opts ...Option) (*Writer, error) {
 // Rows returns how many rows table t has received so far.
 func (w *Writer) Rows(t Table) int64 { return w.tables[t].total }
 
-// Paths returns the final path of every table, in Tables order.
-func (w *Writer) Paths() []string { return w.paths }
+// Paths returns the final path of every table, in Tables order: a copy,
+// the caller's to change.
+func (w *Writer) Paths() []string { return slices.Clone(w.paths) }
 
 // Samples appends a batch of samples. The batch is copied: it may be
 // reused by the caller after the call.

@@ -842,3 +842,25 @@ func TestBatchRowsDefault(t *testing.T) {
 		rdr.Close()
 	}
 }
+
+// Paths is a copy: a caller that edits it changes neither a later Paths
+// nor what SetTables records.
+func TestWriterPathsCopy(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWriter(dir, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	p := w.Paths()
+	want := p[0]
+	p[0] = filepath.Join(dir, "hijacked.parquet")
+	if got := w.Paths()[0]; got != want {
+		t.Errorf("Paths()[0] after the caller's edit: %s, want %s", got, want)
+	}
+	var s SessionSummary
+	s.SetTables(dir, w)
+	if got := s.Tables[TableSamples.String()]; got != filepath.Base(want) {
+		t.Errorf("SetTables samples: %s, want %s", got, filepath.Base(want))
+	}
+}
