@@ -67,7 +67,8 @@ const LabelUnverified = "unverified"
 
 // NewPossessionAnalyzer returns a possession analyzer whose players' teams
 // come from roster (a player not on it has team 0). cfg is usually
-// possession.ConfigFor(the court's template). Without any rostered player,
+// possession.ConfigFor(the court's template); its zero fields take their
+// defaults (possession.Config.WithDefaults). Without any rostered player,
 // or with cfg.SensorFrame, the events that cannot be told apart are
 // labelled LabelUnverified rather than guessed.
 func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *PossessionAnalyzer {

@@ -5,6 +5,14 @@ import "github.com/stmotion/stmotion/court"
 // Config holds the thresholds of the holder rule. All distances are
 // horizontal unless the name says otherwise.
 //
+// A zero field takes its default (New fills it, as heatmap.Options and
+// court.Options do), so a zero Config is DefaultConfig() and setting one
+// field of it changes that field only. Where 0 is itself a useful
+// setting (Challenge_m, TeamTie_m, OnCourtMargin_m, MinHold_ms, Gather_ms,
+// FloorZ_m), a negative value gives it. A zero Court is court.NBA unless
+// SensorFrame is set. SensorFrame is never filled (false: the court
+// frame); ConfigFor sets it for a template without a size.
+//
 // The rule is the proximity rule of public analyses of optical tracking
 // data (SportVU and its successors, e.g. squared2020.com, "Identifying
 // Player Possession in Spatio-Temporal Data", 2017): the holder is the
@@ -95,6 +103,63 @@ type Config struct {
 	// FeedShotWindow_ms is how far a feed shot message may be from a
 	// detected shot's release to match it (default 3000).
 	FeedShotWindow_ms int64
+}
+
+// WithDefaults returns c with every zero field set to its default and the
+// negative values of the fields where 0 is a setting set to 0 (see
+// Config). New applies it.
+func (c Config) WithDefaults() Config {
+	d := DefaultConfig()
+	if c.Court.Length_m == 0 && c.Court.Width_m == 0 && !c.SensorFrame {
+		c.Court = court.NBA
+	}
+	f := func(v *float64, def float64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	i := func(v *int64, def int64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	f(&c.Entry_m, d.Entry_m)
+	f(&c.Exit_m, d.Exit_m)
+	f(&c.MaxBallZ_m, d.MaxBallZ_m)
+	f(&c.Hand_m, d.Hand_m)
+	f(&c.NearRim_m, d.NearRim_m)
+	f(&c.NearRimDrop_m, d.NearRimDrop_m)
+	f(&c.LooseSpeed_mps, d.LooseSpeed_mps)
+	i(&c.LostBall_ms, d.LostBall_ms)
+	i(&c.AssistWindow_ms, d.AssistWindow_ms)
+	i(&c.FeedShotWindow_ms, d.FeedShotWindow_ms)
+	if c.ReleaseSamples == 0 {
+		c.ReleaseSamples = d.ReleaseSamples
+	}
+	// 0 is a setting of these: negative gives it.
+	for _, p := range []struct {
+		v   *float64
+		def float64
+	}{{&c.Challenge_m, d.Challenge_m}, {&c.TeamTie_m, d.TeamTie_m}, {&c.OnCourtMargin_m, d.OnCourtMargin_m}, {&c.FloorZ_m, d.FloorZ_m}} {
+		switch {
+		case *p.v == 0:
+			*p.v = p.def
+		case *p.v < 0:
+			*p.v = 0
+		}
+	}
+	for _, p := range []struct {
+		v   *int64
+		def int64
+	}{{&c.MinHold_ms, d.MinHold_ms}, {&c.Gather_ms, d.Gather_ms}} {
+		switch {
+		case *p.v == 0:
+			*p.v = p.def
+		case *p.v < 0:
+			*p.v = 0
+		}
+	}
+	return c
 }
 
 // DefaultConfig returns the defaults for an NBA court.

@@ -192,7 +192,8 @@ type Detector struct {
 	OutOfOrder int64
 }
 
-// New returns a Detector. team maps a player id to its team id (0 if
+// New returns a Detector. Zero fields of cfg take their defaults
+// (Config.WithDefaults). team maps a player id to its team id (0 if
 // unknown); emit receives each finished event, valid only during the call.
 // emit may be nil.
 func New(cfg Config, team func(playerID int64) int64, emit func(e *Event)) *Detector {
@@ -200,7 +201,7 @@ func New(cfg Config, team func(playerID int64) int64, emit func(e *Event)) *Dete
 		team = func(int64) int64 { return 0 }
 	}
 	return &Detector{
-		cfg:     cfg,
+		cfg:     cfg.WithDefaults(),
 		team:    team,
 		emit:    emit,
 		players: make(map[int64]*PlayerTotal),

@@ -28,9 +28,11 @@ const t0_ms = 1_700_000_000_000
 
 var teams = map[int64]int64{1: 100, 2: 100, 3: 200, 4: 200, 7: 100}
 
-func play(sc scene) trace {
+func play(sc scene) trace { return playWith(DefaultConfig(), sc) }
+
+func playWith(cfg Config, sc scene) trace {
 	var tr trace
-	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { tr.events = append(tr.events, *e) })
+	d := New(cfg, func(id int64) int64 { return teams[id] }, func(e *Event) { tr.events = append(tr.events, *e) })
 	var ps []PlayerPos
 	n := int(sc.dur_s*25 + 0.5)
 	for i := 0; i <= n; i++ {
