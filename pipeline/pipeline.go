@@ -275,7 +275,19 @@ func possessionConfig(meta track.Meta) possession.Config {
 // (opt.Cell_m, opt.LiveOnly, opt.Fold), on meta's court and roster; the
 // heatmaps learn the teams' attacking directions from the possession
 // analyzer's detected shots (the session passes it the feed's shots).
+// It fails on a nil session, on one already fed (track.ErrStarted), and
+// on one that has a possession or heatmap analyzer already (Attach called
+// twice would count every heatmap cell twice), attaching nothing.
 func Attach(sess *track.Session, meta track.Meta, opt Options) error {
+	if sess == nil {
+		return errors.New("pipeline: Attach to a nil session")
+	}
+	for _, a := range sess.Analyzers() {
+		switch a.(type) {
+		case *track.PossessionAnalyzer, *track.HeatmapAnalyzer:
+			return fmt.Errorf("pipeline: Attach: the session has a %T already (attached twice?)", a)
+		}
+	}
 	tmpl := template(meta)
 	poss := track.NewPossessionAnalyzer(meta.Roster, possessionConfig(meta))
 	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: opt.Fold})

@@ -692,3 +692,25 @@ func TestWarningsAfterCancel(t *testing.T) {
 		t.Errorf("warnings %q, want none", ws)
 	}
 }
+
+// Attach twice would attach a second possession and heatmap analyzer,
+// and every heat cell would be counted twice: the second call fails and
+// attaches nothing. A nil session is an error, not a panic.
+func TestAttachTwice(t *testing.T) {
+	s, err := track.NewSession(track.DefaultConfig(), track.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Attach(s, track.Meta{}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Attach(s, track.Meta{}, Options{}); err == nil || !strings.Contains(err.Error(), "already") {
+		t.Errorf("second Attach: %v, want an error saying the analyzers are there already", err)
+	}
+	if n := len(s.Analyzers()); n != 2 {
+		t.Errorf("%d analyzers attached, want 2", n)
+	}
+	if err := Attach(nil, track.Meta{}, Options{}); err == nil {
+		t.Error("Attach(nil): no error")
+	}
+}

@@ -1,6 +1,15 @@
 package track
 
-import "github.com/stmotion/stmotion/decode"
+import (
+	"slices"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// Analyzers returns the analyzers attached so far, in the order of
+// Attach (a copy): a caller wiring analyzers can tell whether its own are
+// there already.
+func (s *Session) Analyzers() []Analyzer { return slices.Clone(s.analyzers) }
 
 // Frame is one tick of the output grid: every sensor's estimate at T_ms.
 // Players and the ball share the grid, so the players' positions in a Frame
