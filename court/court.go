@@ -82,7 +82,7 @@ func (o *Options) defaults() {
 // court frame (metres, origin at center court, +x toward the east baseline
 // ne/se, +y toward the north sideline nw/ne, z up), with the template whose
 // markings the court has. A Court is immutable after New and safe for
-// concurrent use.
+// concurrent use. A nil *Court is SensorFrame to every method.
 type Court struct {
 	// Template is the matched (or forced) template. For a Custom court it
 	// is the nearest template's markings on the measured Length_m ×
@@ -119,8 +119,21 @@ func SensorFrame() *Court {
 	return &Court{toCourt: m, toSensor: m.Inverse(), sensor: true, Template: Template{Name: "sensor", Title: "Sensor frame (no court)"}}
 }
 
-// IsSensorFrame reports whether c is the SensorFrame fallback.
-func (c *Court) IsSensorFrame() bool { return c.sensor }
+// sensorFrame stands for a nil *Court: every method takes nil for
+// SensorFrame, as track.Meta.Court and pipeline do.
+var sensorFrame = SensorFrame()
+
+// orSensor is c, or SensorFrame for nil.
+func (c *Court) orSensor() *Court {
+	if c == nil {
+		return sensorFrame
+	}
+	return c
+}
+
+// IsSensorFrame reports whether c is the SensorFrame fallback (true for
+// nil).
+func (c *Court) IsSensorFrame() bool { return c.orSensor().sensor }
 
 // Markings is the template that places and draws what is relative to the
 // court's lines and hoops (a shot's hoop_player_x/y, a chart's court) on
@@ -135,21 +148,21 @@ func (c *Court) Markings() Template {
 
 // SensorToCourt returns the plane transform sensor mm → court m (scale
 // 0.001); z maps as z_m = z_mm/1000.
-func (c *Court) SensorToCourt() geom.Similarity2 { return c.toCourt }
+func (c *Court) SensorToCourt() geom.Similarity2 { return c.orSensor().toCourt }
 
 // CourtToSensor returns the plane transform court m → sensor mm.
-func (c *Court) CourtToSensor() geom.Similarity2 { return c.toSensor }
+func (c *Court) CourtToSensor() geom.Similarity2 { return c.orSensor().toSensor }
 
 // ToCourt maps a sensor position (mm) into the court frame (m). It does not
 // allocate.
 func (c *Court) ToCourt(x_mm, y_mm, z_mm float64) (x_m, y_m, z_m float64) {
-	x_m, y_m = c.toCourt.ApplyXY(x_mm, y_mm)
+	x_m, y_m = c.orSensor().toCourt.ApplyXY(x_mm, y_mm)
 	return x_m, y_m, z_mm * 0.001
 }
 
 // ToSensor maps a court position (m) back into the sensor frame (mm).
 func (c *Court) ToSensor(x_m, y_m, z_m float64) (x_mm, y_mm, z_mm float64) {
-	x_mm, y_mm = c.toSensor.ApplyXY(x_m, y_m)
+	x_mm, y_mm = c.orSensor().toSensor.ApplyXY(x_m, y_m)
 	return x_mm, y_mm, z_m * 1000
 }
 
@@ -166,7 +179,7 @@ func (c *Court) ToCourtSlices(dstX, dstY, dstZ, x_mm, y_mm, z_mm []float64) {
 	if len(y_mm) != n || len(dstX) != n || len(dstY) != n || len(dstZ) != len(z_mm) || (len(z_mm) != n && len(z_mm) != 0) {
 		panic("court: ToCourtSlices: slice lengths differ")
 	}
-	c.toCourt.ApplySlices(dstX, dstY, x_mm, y_mm)
+	c.orSensor().toCourt.ApplySlices(dstX, dstY, x_mm, y_mm)
 	dstZ = dstZ[:len(z_mm)]
 	for i, z := range z_mm {
 		dstZ[i] = z * 0.001
@@ -175,7 +188,7 @@ func (c *Court) ToCourtSlices(dstX, dstY, dstZ, x_mm, y_mm, z_mm []float64) {
 
 // String summarises the court in one line.
 func (c *Court) String() string {
-	if c.sensor {
+	if c.IsSensorFrame() {
 		return "sensor frame (no court.json): mm → m only"
 	}
 	s := fmt.Sprintf("%s court %.2f × %.2f m, rotated %.1f°, corner residual %.0f mm", c.Template.Name, c.Length_m, c.Width_m, c.Rotation_deg, c.Residual_mm)

@@ -379,3 +379,34 @@ func TestToCourtSlices(t *testing.T) {
 		}()
 	}
 }
+
+// A nil *Court is SensorFrame to every method (track.Meta.Court nil means
+// the sensor frame): logging or converting through one must not panic.
+func TestNilCourtIsSensorFrame(t *testing.T) {
+	var c *Court
+	sf := SensorFrame()
+	if !c.IsSensorFrame() {
+		t.Error("nil: IsSensorFrame false")
+	}
+	if got, want := c.String(), sf.String(); got != want {
+		t.Errorf("nil: String %q, want %q", got, want)
+	}
+	x, y, z := c.ToCourt(1000, 2000, 3000)
+	if x != 1 || y != 2 || z != 3 {
+		t.Errorf("nil: ToCourt(1000, 2000, 3000 mm) = %g %g %g m, want 1 2 3", x, y, z)
+	}
+	if xs, ys, zs := c.ToSensor(1, 2, 3); xs != 1000 || ys != 2000 || zs != 3000 {
+		t.Errorf("nil: ToSensor(1, 2, 3 m) = %g %g %g mm, want 1000 2000 3000", xs, ys, zs)
+	}
+	if c.SensorToCourt() != sf.SensorToCourt() || c.CourtToSensor() != sf.CourtToSensor() {
+		t.Error("nil: transforms differ from SensorFrame's")
+	}
+	dx, dy := make([]float64, 1), make([]float64, 1)
+	c.ToCourtSlices(dx, dy, nil, []float64{1000}, []float64{2000}, nil)
+	if dx[0] != 1 || dy[0] != 2 {
+		t.Errorf("nil: ToCourtSlices = %g %g, want 1 2", dx[0], dy[0])
+	}
+	if c.Markings().Name != NBA.Name {
+		t.Errorf("nil: Markings %q, want NBA's", c.Markings().Name)
+	}
+}
