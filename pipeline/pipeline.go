@@ -101,10 +101,15 @@ type Run struct {
 	sensorFrame bool
 }
 
+var errNilBundle = errors.New("pipeline: nil *decode.Bundle")
+
 // Open wires input b, as session sessionID, to a new export writer of
 // tables under opt.Out (in front of which the feed's shots are placed on
 // the court and kept for the shot charts). Run.Do then analyses it.
 func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
+	if b == nil { // before the writer creates its files
+		return nil, errNilBundle
+	}
 	w, err := export.NewWriter(opt.Out, sessionID, opt.exportOptions()...)
 	if err != nil {
 		// The writer's error names the output, not the input.
@@ -188,6 +193,9 @@ func rosterBeside(b *decode.Bundle) string {
 // settings of opt, the analyzers of Attach, the bad-line accounting. The
 // caller owns the sinks; opt's table settings are not used.
 func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.Sink) (*Run, error) {
+	if b == nil {
+		return nil, errNilBundle
+	}
 	r := &Run{b: b, opt: opt}
 	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms()}
 	if b.Subscribe != nil {

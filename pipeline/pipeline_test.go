@@ -714,3 +714,19 @@ func TestAttachTwice(t *testing.T) {
 		t.Error("Attach(nil): no error")
 	}
 }
+
+// Open of a nil bundle is an error, and leaves nothing in the output
+// directory (it used to panic after the writer had made its hidden
+// files).
+func TestOpenNilBundle(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Open(nil, "s", Options{Out: out}); err == nil {
+		t.Fatal("Open(nil): no error")
+	}
+	if _, err := OpenEngine(nil, "s", Options{}); err == nil {
+		t.Fatal("OpenEngine(nil): no error")
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("Open(nil) left %d files in the output", len(ents))
+	}
+}
