@@ -24,10 +24,13 @@ var (
 	ErrTokenRefused = errors.New("live: feed token refused")
 	// ErrNoAck: the first message of the feed was not the subscription ack.
 	ErrNoAck = errors.New("live: feed did not acknowledge the subscription")
-	// ErrFeedClosed: the server closed the feed normally (close code 1000),
-	// e.g. at the end of the event, but a proxy may too: Join asks the
-	// live information before it takes it for the end.
-	ErrFeedClosed = errors.New("live: feed closed by the server")
+	// ErrFeedClosed: the feed was closed normally. By the server (close
+	// code 1000), e.g. at the end of the event, but a proxy may too: Join
+	// asks the live information before it takes it for the end. Or by
+	// the caller: Next after Feed.Close, or a Next that Close (from
+	// another goroutine) interrupted. The *FeedError's text says which
+	// ("by the server", "by Feed.Close").
+	ErrFeedClosed = errors.New("live: feed closed")
 	// ErrMessageTooLarge: a message longer than the feed's read limit.
 	ErrMessageTooLarge = errors.New("live: feed message too large")
 )
@@ -272,9 +275,13 @@ func (f *Feed) pinger() {
 // else that ends the connection is a *FeedError to reconnect after. The
 // connection is dead when it stays silent for two ping periods while Next
 // waits: time the caller spends between two calls (fetching the REST
-// state at a join) does not count.
+// state at a join) does not count. After Close, Next returns a *FeedError
+// wrapping ErrFeedClosed, and no message the connection had buffered.
 func (f *Feed) Next(buf []byte) ([]byte, error) {
 	for {
+		if f.closedByCaller() {
+			return buf[:0], errClosedByCaller()
+		}
 		f.c.SetReadDeadline(time.Now().Add(f.idle))
 		mt, r, err := f.c.NextReader()
 		if err != nil {
@@ -301,10 +308,28 @@ func (f *Feed) Next(buf []byte) ([]byte, error) {
 	}
 }
 
+// errClosedByCaller is Next's error after Close.
+func errClosedByCaller() error {
+	return &FeedError{Op: "read", Err: fmt.Errorf("%w by Feed.Close", ErrFeedClosed)}
+}
+
+// closedByCaller reports whether Close was called.
+func (f *Feed) closedByCaller() bool {
+	select {
+	case <-f.done:
+		return true
+	default:
+		return false
+	}
+}
+
 func (f *Feed) readError(err error) error {
+	if f.closedByCaller() {
+		return errClosedByCaller() // not "use of closed network connection"
+	}
 	switch {
 	case websocket.IsCloseError(err, websocket.CloseNormalClosure):
-		return &FeedError{Op: "read", Err: ErrFeedClosed, Message: closeText(err)}
+		return &FeedError{Op: "read", Err: fmt.Errorf("%w by the server", ErrFeedClosed), Message: closeText(err)}
 	case errors.Is(err, websocket.ErrReadLimit):
 		return &FeedError{Op: "read", Err: fmt.Errorf("%w (limit %d B)", ErrMessageTooLarge, f.limit)}
 	}

@@ -167,3 +167,45 @@ func TestFeedCallerBusy(t *testing.T) {
 		t.Errorf("Next after a busy caller: %v", err)
 	}
 }
+
+// TestFeedNextAfterClose: after Close, Next returns ErrFeedClosed at
+// once, not the messages the connection had buffered (it used to return
+// them with a nil error, then "use of closed network connection"); a
+// Next that Close interrupts from another goroutine returns it too.
+func TestFeedNextAfterClose(t *testing.T) {
+	srv, c := liveMock(t, "", mock.Options{})
+	f, err := live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.Next(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for i := range 3 {
+		var fe *live.FeedError
+		if buf, err = f.Next(buf); !errors.Is(err, live.ErrFeedClosed) || !errors.As(err, &fe) {
+			t.Fatalf("Next %d after Close: %q, %v; want a *FeedError wrapping ErrFeedClosed", i, buf, err)
+		}
+	}
+
+	srv, c = liveMock(t, "", mock.Options{Speed: 0.0001}) // nothing comes after the ack: Next waits
+	f, err = live.DialFeed(context.Background(), srv.WSURL(), subscribeToken(t, c, srv.LiveID()), live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		var b []byte
+		for err == nil { // past whatever the mock sends at once
+			b, err = f.Next(b)
+		}
+		done <- err
+	}()
+	f.Close()
+	if err := <-done; !errors.Is(err, live.ErrFeedClosed) {
+		t.Fatalf("Next interrupted by Close: %v, want ErrFeedClosed", err)
+	}
+}
