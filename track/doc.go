@@ -17,7 +17,9 @@
 // ball and every player at the same instant; the session also passes
 // them the markers' instants (ClockObserver) and the feed's shots
 // (ShotObserver). pipeline.Attach attaches the ones `stmotion analyze`
-// and `stmotion live` run, with the same settings.
+// and `stmotion live` run, with the same settings. pipeline's
+// Example_byHand wires a recorded bundle (court, roster, an
+// export.Writer beside a sink of one's own) into a Session by hand.
 //
 // # Pipeline
 //
