@@ -133,18 +133,25 @@
 // the bundle summarises the whole recording).
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
-// every fresh sensor's canonical x_m, y_m, z_m, speed, team, jersey, the
-// ball holder, and the state of the game ball: the ball possession
-// follows, marked game_ball among the balls, as a spare ball may be on
-// the court too) at up to DefaultOverlayRate_Hz, as JSON
-// (AppendFrameJSON) or binary (AppendFrameBinary), optionally a subset
-// (FrameFilter). A frame runs behind the feed by the engine's reorder
-// window and grid step: its t_ms is 271–289 ms (p50 280 ms, every
-// location of the sample game at 25 Hz, sensor dropouts included;
-// TestOverlayEngineDelay) of sensor time before the newest location
-// received, and the rate cap may hold it up to one frame period more (40
-// ms at 25 Hz): 0.28–0.33 s in all. A sensor in a dropout is left out of
-// the frames meanwhile (the overlay shows its last state). A shorter
+// the canonical x_m, y_m, z_m, speed, team and jersey of every sensor
+// updated within DefaultStale_ms (1 s) of the frame's tick, the ball
+// holder, and the state of the game ball: the ball possession follows,
+// marked game_ball among the balls, as a spare ball may be on the court
+// too) at up to DefaultOverlayRate_Hz, as JSON (AppendFrameJSON) or
+// binary (AppendFrameBinary), optionally a subset (FrameFilter).
+// docs/overlay.md describes the messages for client authors. A sensor
+// the engine did not place at the frame's tick (a dropout: the engine
+// leaves it out of the frames meanwhile and does not wait for it) is held
+// over with the values of its last tick, position and speed as they were
+// then, and its age_ms (SensorState.Age_ms) says how old they are: the
+// speed is not zeroed, as a tag in a dropout (a ball in flight) is
+// usually still moving, and a renderer that extrapolates should stop
+// doing so, or fade the sensor, by age_ms. A frame runs behind the feed
+// by the engine's reorder window and grid step: its t_ms is 271–289 ms
+// (p50 280 ms, every location of the sample game at 25 Hz, sensor
+// dropouts included; TestOverlayEngineDelay) of sensor time before the
+// newest location received, and the rate cap may hold it up to one frame
+// period more (40 ms at 25 Hz): 0.28–0.33 s in all. A shorter
 // track.Config.ReorderWindow_ms (`stmotion live --reorder-window`) cuts it
 // down to 3.5 grid periods: 151–169 ms (p50 160 ms) with a window of 0
 // at 25 Hz, 0.16–0.21 s in all, at the cost of the samples that

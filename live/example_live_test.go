@@ -19,12 +19,12 @@ func ExampleAppendFrameJSON() {
 	only, _ := live.ParseFrameFilter("", "462", "player")
 	fmt.Println(string(live.AppendFrameJSON(nil, f, only)))
 	// Output:
-	// {"live_id":"L1","t_ms":1700000000100,"period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[{"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.500,"y_m":2.000,"z_m":1.100,"speed_mps":3.41,"holder":true},{"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.400,"y_m":2.100,"z_m":1.000,"speed_mps":0.00,"holder":false,"game_ball":true}]}
+	// {"live_id":"L1","t_ms":1700000000100,"period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[{"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.500,"y_m":2.000,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true},{"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.400,"y_m":2.100,"z_m":1.000,"speed_mps":0.00,"age_ms":0,"holder":false,"game_ball":true}]}
 	// {"live_id":"L1","t_ms":1700000000100,"period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[]}
 }
 
 // The binary encoding of the same frame is a 32-byte header, the live id
-// and 35 bytes per sensor plus its jersey.
+// and 37 bytes per sensor plus its jersey.
 func ExampleAppendFrameBinary() {
 	f := &live.Frame{LiveID: "L1", T_ms: 1700000000100, Sensors: []live.SensorState{
 		{ID: 101, Kind: track.KindPlayer, TeamID: 461, Jersey: "1"},
@@ -32,7 +32,7 @@ func ExampleAppendFrameBinary() {
 	}}
 	b := live.AppendFrameBinary(nil, f, nil)
 	fmt.Println(string(b[:4]), len(b), live.FrameHeader_B+2+2*live.FrameSensorMin_B+1)
-	// Output: STMF 105 105
+	// Output: STMF 109 109
 }
 
 // NATS subjects of a live id.

@@ -23,6 +23,8 @@ const (
 	DefaultOverlayQueue   = 8
 	// DefaultStale_ms: a sensor not updated for this long (sensor time) is
 	// left out of frames (a player who left the court, a ball put away).
+	// Until then a frame holds it over with the values of its last tick
+	// and says how old they are (SensorState.Age_ms).
 	DefaultStale_ms = 1000
 	// InFlightSpeed_mps: an unheld ball faster than this is "in_flight"
 	// in a frame's ball_state, otherwise "loose".
@@ -84,15 +86,22 @@ type SensorState struct {
 	Y_m       float64
 	Z_m       float64
 	Speed_mps float64
-	Holder    bool
+	// Age_ms is how far the sensor's values lag the frame, in sensor
+	// time: the frame's T_ms minus the tick they are from. 0 for a sensor
+	// the engine placed at the frame's tick; up to Stale_ms for one held
+	// over from an earlier tick (a dropout, a tag that stopped sending),
+	// whose position, speed and holder are then those of that tick, not
+	// estimates for T_ms.
+	Age_ms int64
+	Holder bool
 	// GameBall marks the ball in play, the one possession follows (see
 	// OverlaySink.Samples); false for players.
 	GameBall bool
 	t_ms     int64 // last update, for staleness
 }
 
-// Frame is what the overlay broadcasts: every fresh sensor's state at
-// one engine tick.
+// Frame is what the overlay broadcasts at one engine tick: the state of
+// every sensor updated within Stale_ms of it (each with its Age_ms).
 type Frame struct {
 	LiveID    string
 	T_ms      int64 // sensor timestamp (epoch ms) of the tick
@@ -753,13 +762,16 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 //	{"live_id":"…","t_ms":1700000000100,"period":1,"clock":"live",
 //	 "holder":101,"ball_state":"held","sensors":[
 //	  {"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.512,
-//	   "y_m":2.003,"z_m":1.1,"speed_mps":3.41,"holder":true}, …,
-//	  {"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.2,
-//	   "y_m":2.1,"z_m":1.3,"speed_mps":3.4,"holder":false,"game_ball":true}]}
+//	   "y_m":2.003,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true}, …,
+//	  {"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.200,
+//	   "y_m":2.100,"z_m":1.300,"speed_mps":3.40,"age_ms":0,"holder":false,
+//	   "game_ball":true}]}
 //
 // Positions are metres in the canonical court frame (mm precision),
-// speed is horizontal m/s (cm/s precision). holder is 0 when nobody holds
-// the ball. The last frame of a live id has "ended":true after
+// speed is horizontal m/s (cm/s precision). age_ms is SensorState.Age_ms:
+// 0 for a sensor at the frame's tick, more for one held over from an
+// earlier tick. holder is 0 when nobody holds the ball. docs/overlay.md
+// describes every field for client authors. The last frame of a live id has "ended":true after
 // "ball_state" (see Frame.Ended); other frames leave it out. Balls, and
 // only balls, have "game_ball": true for the ball in play (the one
 // ball_state describes), false for any other (a spare ball at the
@@ -808,6 +820,8 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		dst = appendFloat(dst, s.Z_m, 3)
 		dst = append(dst, `,"speed_mps":`...)
 		dst = appendFloat(dst, s.Speed_mps, 2)
+		dst = append(dst, `,"age_ms":`...)
+		dst = strconv.AppendInt(dst, s.Age_ms, 10)
 		dst = append(dst, `,"holder":`...)
 		dst = strconv.AppendBool(dst, s.Holder)
 		if s.Kind == track.KindBall {
@@ -832,7 +846,7 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //
 //	header, 32 bytes:
 //	  0  4  magic "STMF"
-//	  4  1  version (1)
+//	  4  1  version (2; version 1 had no age_ms, and 35 bytes per sensor)
 //	  5  1  clock: 0 unknown, 1 live, 2 paused, 3 foul
 //	  6  1  ball state: 0 none, 1 dead, 2 held, 3 in_flight, 4 loose
 //	  7  1  flags: bit 0 the last frame of the live id (Frame.Ended);
@@ -842,7 +856,7 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	 24  4  period int32
 //	 28  2  sensor count uint16
 //	 30  2  live id length L uint16, followed by L bytes of live id
-//	per sensor, 35 bytes + jersey:
+//	per sensor, 37 bytes + jersey:
 //	  0  8  id int64
 //	  8  8  team id int64
 //	 16  4  x_m float32      (canonical court frame)
@@ -854,12 +868,16 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	        (balls: the ball in play, which the ball state describes);
 //	        other bits 0 (bit 1 was 0 before it was given that meaning:
 //	        readers of version 1 that ignore it are unaffected)
-//	 34  1  jersey length n, followed by n bytes (UTF-8)
+//	 34  2  age_ms uint16 (SensorState.Age_ms; 65535 for 65535 or more)
+//	 36  1  jersey length n, followed by n bytes (UTF-8)
+//
+// A reader checks the magic and the version: a layout change bumps the
+// version (2 added age_ms).
 const (
 	FrameMagic       = "STMF"
-	FrameVersion     = 1
+	FrameVersion     = 2
 	FrameHeader_B    = 32
-	FrameSensorMin_B = 35
+	FrameSensorMin_B = 37
 	// Bits of the header's flags byte.
 	FrameFlagEnded = 1 << 0
 	// Bits of a sensor's flags byte.
@@ -926,7 +944,9 @@ func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		if len(j) > 255 {
 			j = j[:255]
 		}
-		dst = append(dst, uint8(s.Kind), flags, uint8(len(j)))
+		dst = append(dst, uint8(s.Kind), flags)
+		dst = le16(dst, uint16(min(max(s.Age_ms, 0), math.MaxUint16)))
+		dst = append(dst, uint8(len(j)))
 		dst = append(dst, j...)
 	}
 	dst[countAt], dst[countAt+1] = uint8(n), uint8(n>>8)
@@ -1040,6 +1060,7 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 			continue
 		}
 		f.Sensors = append(f.Sensors, *st)
+		f.Sensors[len(f.Sensors)-1].Age_ms = maxT - st.t_ms
 		if st.Holder && st.t_ms == maxT {
 			f.Holder = st.ID
 		}

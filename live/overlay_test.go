@@ -42,6 +42,7 @@ type wireFrame struct {
 		Y_m       float64 `json:"y_m"`
 		Z_m       float64 `json:"z_m"`
 		Speed_mps float64 `json:"speed_mps"`
+		Age_ms    *int64  `json:"age_ms"`
 		Holder    bool    `json:"holder"`
 		GameBall  *bool   `json:"game_ball"` // balls only
 	} `json:"sensors"`
@@ -167,6 +168,7 @@ func TestOverlayBinaryFrames(t *testing.T) {
 		id, team       int64
 		x, y, z, speed float32
 		kind, flags    uint8
+		age_ms         uint16
 		jersey         string
 	}
 	var got []sensor
@@ -174,11 +176,11 @@ func TestOverlayBinaryFrames(t *testing.T) {
 		s := sensor{id: int64(le.Uint64(p)), team: int64(le.Uint64(p[8:])),
 			x: math.Float32frombits(le.Uint32(p[16:])), y: math.Float32frombits(le.Uint32(p[20:])),
 			z: math.Float32frombits(le.Uint32(p[24:])), speed: math.Float32frombits(le.Uint32(p[28:])),
-			kind: p[32], flags: p[33]}
-		n := int(p[34])
-		s.jersey = string(p[35 : 35+n])
+			kind: p[32], flags: p[33], age_ms: le.Uint16(p[34:])}
+		n := int(p[36])
+		s.jersey = string(p[37 : 37+n])
 		got = append(got, s)
-		p = p[35+n:]
+		p = p[37+n:]
 	}
 	want := []sensor{
 		{id: 102, team: 461, x: float32(-3 + 0.1*3), y: -2, z: 1.1, speed: 1, kind: 1, jersey: "00"},
@@ -191,6 +193,69 @@ func TestOverlayBinaryFrames(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("sensor %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// A sensor held over from an earlier tick (a dropout) says how old its
+// values are, in JSON and binary, so that a renderer does not take it
+// for a position at the frame's t_ms; sensors at the frame's tick have
+// age 0.
+func TestOverlaySensorAge(t *testing.T) {
+	ov, srv := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000})
+	js := dialOverlay(t, srv, "")
+	bin := dialOverlay(t, srv, "?format=binary")
+	waitFor(t, "two clients", func() bool { return ov.Clients() == 2 })
+	sink := ov.Sink("L1", testRoster)
+	sink.Samples(tick(1000, 0))
+	next := tick(1040, 1)
+	sink.Samples([]track.Sample{next[0], next[2]}) // 102 and the ball drop out
+	wantAge := map[int64]int64{101: 0, 102: 40, 201: 0, 2147549498: 40}
+
+	var f wireFrame
+	js.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for f.T_ms != 1040 {
+		if err := js.ReadJSON(&f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(f.Sensors) != 4 {
+		t.Fatalf("%d sensors, want 4 (the two held over included)", len(f.Sensors))
+	}
+	for _, s := range f.Sensors {
+		if s.Age_ms == nil || *s.Age_ms != wantAge[s.ID] {
+			t.Errorf("JSON sensor %d: age_ms %v, want %d", s.ID, s.Age_ms, wantAge[s.ID])
+		}
+		if s.ID == 102 && s.X_m != -3 {
+			t.Errorf("held-over sensor 102 at x %g, want its last value -3", s.X_m)
+		}
+	}
+
+	le := binary.LittleEndian
+	bin.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, b, err := bin.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b[4] != 2 {
+			t.Fatalf("binary version %d, want 2 (the layout with age_ms)", b[4])
+		}
+		if le.Uint64(b[8:]) != 1040 {
+			continue
+		}
+		p := b[live.FrameHeader_B+int(le.Uint16(b[30:])):]
+		n := 0
+		for ; len(p) >= live.FrameSensorMin_B; n++ {
+			id, age := int64(le.Uint64(p)), int64(le.Uint16(p[34:]))
+			if age != wantAge[id] {
+				t.Errorf("binary sensor %d: age_ms %d, want %d", id, age, wantAge[id])
+			}
+			p = p[live.FrameSensorMin_B+int(p[36]):]
+		}
+		if n != 4 || len(p) != 0 {
+			t.Errorf("binary: %d sensors, %d bytes left; want 4, 0", n, len(p))
+		}
+		break
 	}
 }
 
@@ -352,7 +417,7 @@ func TestOverlayGameBall(t *testing.T) {
 		if want := id == 2147549498; (flags&live.FlagGameBall != 0) != want {
 			t.Errorf("binary ball %d flags %08b, want game ball %v", id, flags, want)
 		}
-		p = p[live.FrameSensorMin_B+int(p[34]):]
+		p = p[live.FrameSensorMin_B+int(p[36]):]
 	}
 }
 
