@@ -151,7 +151,8 @@
 // (p50 280 ms, every location of the sample game at 25 Hz, sensor
 // dropouts included; TestOverlayEngineDelay) of sensor time before the
 // newest location received, and the rate cap may hold it up to one frame
-// period more (40 ms at 25 Hz): 0.28–0.33 s in all. A shorter
+// period more (40 ms at 25 Hz; a feed at the cap's rate loses no tick to
+// it: OverlayOptions.Rate_Hz): 0.28–0.33 s in all. A shorter
 // track.Config.ReorderWindow_ms (`stmotion live --reorder-window`) cuts it
 // down to 3.5 grid periods: 151–169 ms (p50 160 ms) with a window of 0
 // at 25 Hz, 0.16–0.21 s in all, at the cost of the samples that
