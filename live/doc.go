@@ -159,7 +159,12 @@
 // arrive later than that (Quality.Late). The
 // overlay latency (stmotion_overlay_latency_seconds, OnSent) counts only
 // the time from the message that completed a frame entering the engine to
-// the frame written to a client, about a millisecond. Each client has a
+// the frame written to a client, about a millisecond; how far behind the
+// feed the overlay shows the court is stmotion_overlay_frame_age_seconds
+// (Metrics.FrameAge): at each location received, its sensor time minus
+// the newest broadcast frame's t_ms, which also catches the stretches
+// without frames (the engine waiting for a sensor in a dropout, a
+// session's first frames). Each client has a
 // bounded queue; a slow client loses its
 // oldest frames (counted in stmotion_overlay_dropped_frames_total) and
 // never slows the engine or other clients. An overlay wants the newest

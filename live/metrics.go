@@ -27,6 +27,7 @@ import (
 //	stmotion_overlay_frames_total              frames broadcast
 //	stmotion_overlay_dropped_frames_total      frames a slow client lost (oldest first)
 //	stmotion_overlay_latency_seconds           message entering the engine → frame written to a client
+//	stmotion_overlay_frame_age_seconds         at each location received: its sensor time (the newest so far) minus the newest broadcast frame's t_ms
 //	stmotion_nats_published_messages_total     frames and events handed to the NATS client (NATSOptions.Metrics)
 //	stmotion_nats_dropped_messages_total       frames and events the NATS client refused (reconnect buffer full)
 type Metrics struct {
@@ -49,6 +50,14 @@ type Metrics struct {
 	Frames        prometheus.Counter
 	DroppedFrames prometheus.Counter
 	Latency       prometheus.Histogram
+	// FrameAge is observed at each location message received (see
+	// OverlaySink.NoteLocation): how far, in sensor time, the newest
+	// frame broadcast is behind the newest location, what a viewer sees
+	// against what the feed has delivered. Weighted by the locations,
+	// it counts the time an overlay spends that far behind: the engine's
+	// delay (0.27–0.33 s at 25 Hz) most of the time, and more while the
+	// engine waits for a sensor in a dropout or after a (re)join.
+	FrameAge      prometheus.Histogram
 	NATSPublished prometheus.Counter
 	NATSDropped   prometheus.Counter
 
@@ -102,6 +111,11 @@ func NewMetrics() *Metrics {
 			Help:    "From the message that completed a frame entering the engine to the frame written to a client.",
 			Buckets: []float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25},
 		}),
+		FrameAge: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "stmotion_overlay_frame_age_seconds",
+			Help:    "At each location received: its sensor time (the newest so far) minus the t_ms of the newest overlay frame broadcast, how far behind the feed the overlay shows the court.",
+			Buckets: []float64{0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.75, 1, 1.5, 2, 5},
+		}),
 		NATSPublished: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "stmotion_nats_published_messages_total", Help: "Frames and events handed to the NATS client (sent, or kept in its reconnect buffer while not connected).",
 		}),
@@ -119,7 +133,7 @@ func NewMetrics() *Metrics {
 		m.GapFilled.WithLabelValues(k)
 	}
 	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ConnectFails, m.Connected, m.ReconnectTime, m.Lag,
-		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.NATSPublished, m.NATSDropped,
+		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.FrameAge, m.NATSPublished, m.NATSDropped,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }

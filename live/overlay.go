@@ -145,6 +145,9 @@ type Overlay struct {
 	closeReason string
 	frames      atomic.Int64
 	dropped     atomic.Int64
+	// shown_ms is the t_ms of the newest frame broadcast (0 before the
+	// first), for Metrics.FrameAge.
+	shown_ms atomic.Int64
 
 	kick    chan struct{}
 	stop    chan struct{} // closed by Close: the broadcaster flushes and ends
@@ -397,6 +400,7 @@ func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
 	clear(o.cache)
 	now := time.Now()
 	o.frames.Add(1)
+	o.shown_ms.Store(f.T_ms)
 	if m := o.opt.Metrics; m != nil {
 		m.Frames.Inc()
 	}
@@ -1004,6 +1008,9 @@ type OverlaySink struct {
 	frame   Frame
 	lastT   int64
 	inputAt time.Time
+	// newestLoc_ms is the newest sensor time of a location noted
+	// (NoteLocation).
+	newestLoc_ms int64
 	// game is the game ball as the engine last marked it
 	// (track.Sample.GameBall), once haveGame.
 	game     int64
@@ -1034,6 +1041,21 @@ func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
 // NoteInput records when the message about to be fed entered the engine;
 // the frame it completes carries that time for latency measurement.
 func (s *OverlaySink) NoteInput(t time.Time) { s.inputAt = t }
+
+// NoteLocation records the sensor time (occurred_at, epoch ms) of a
+// location message about to be fed: with Metrics, it observes
+// Metrics.FrameAge, the newest location's time so far minus the t_ms of
+// the newest frame broadcast (nothing before the first frame).
+func (s *OverlaySink) NoteLocation(t_ms int64) {
+	s.newestLoc_ms = max(s.newestLoc_ms, t_ms)
+	m := s.o.opt.Metrics
+	if m == nil {
+		return
+	}
+	if shown := s.o.shown_ms.Load(); shown > 0 {
+		m.FrameAge.Observe(float64(max(s.newestLoc_ms-shown, 0)) / 1000)
+	}
+}
 
 // Samples updates each sensor's state and offers a frame for the newest
 // tick of the batch. The frame's ball state is the game ball's: the ball

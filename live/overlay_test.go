@@ -525,7 +525,8 @@ func TestOverlayEndAndClose(t *testing.T) {
 // 1000), as stmotion live does.
 func TestJoinEndFrame(t *testing.T) {
 	srv, c := liveMock(t, "", mock.Options{Speed: 20})
-	ov, hs := overlayServer(t, live.OverlayOptions{})
+	met := live.NewMetrics()
+	ov, hs := overlayServer(t, live.OverlayOptions{Metrics: met})
 	ws := dialOverlay(t, hs, "")
 	waitFor(t, "a client", func() bool { return ov.Clients() == 1 })
 	tc := track.DefaultConfig()
@@ -544,4 +545,42 @@ func TestJoinEndFrame(t *testing.T) {
 			t.Fatalf("an end frame before the last: %+v", f)
 		}
 	}
+	if n, _ := histogram(t, met, "stmotion_overlay_frame_age_seconds"); n == 0 {
+		t.Error("stmotion_overlay_frame_age_seconds observed nothing: the session does not note its locations")
+	}
+}
+
+// TestOverlayFrameAgeMetric: stmotion_overlay_frame_age_seconds is, at
+// each location noted, the newest location's sensor time minus the
+// newest broadcast frame's t_ms; nothing before the first frame.
+func TestOverlayFrameAgeMetric(t *testing.T) {
+	met := live.NewMetrics()
+	ov, _ := overlayServer(t, live.OverlayOptions{Rate_Hz: 1000, Metrics: met})
+	sink := ov.Sink("L1", testRoster)
+	sink.NoteLocation(900)
+	sink.Samples(tick(1000, 0))
+	waitFor(t, "a frame", func() bool { return ov.Frames() == 1 })
+	sink.NoteLocation(1280)
+	sink.NoteLocation(1250) // late: the newest location is still 1280
+	n, sum := histogram(t, met, "stmotion_overlay_frame_age_seconds")
+	if n != 2 || math.Abs(sum-0.56) > 1e-9 {
+		t.Errorf("frame age: %d observations summing to %g s, want 2 of 0.28 s (none before the first frame)", n, sum)
+	}
+}
+
+// histogram returns the sample count and sum of histogram name.
+func histogram(t *testing.T, m *live.Metrics, name string) (uint64, float64) {
+	t.Helper()
+	mfs, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			h := mf.GetMetric()[0].GetHistogram()
+			return h.GetSampleCount(), h.GetSampleSum()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0, 0
 }

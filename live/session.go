@@ -1763,6 +1763,9 @@ func (s *liveSession) feed(data []byte, m *decode.Message, now time.Time) error 
 	}
 	if s.ovl != nil {
 		s.ovl.NoteInput(now)
+		if m.Kind == decode.KindLocation {
+			s.ovl.NoteLocation(m.OccurredAt_ms())
+		}
 	}
 	return s.eng.FeedLine(m, data)
 }
