@@ -71,6 +71,12 @@ type NATSPublisher struct {
 	// failing is set while connection attempts fail, so that only the
 	// first failure of a run is logged as a warning.
 	failing atomic.Bool
+	// closing is set by Close: the disconnection that follows is ours,
+	// not one to warn about.
+	closing atomic.Bool
+	// closed is closed by the client's closed handler, the last of its
+	// callbacks (they run in order on a goroutine of its own).
+	closed chan struct{}
 }
 
 // NATSReconnectBuf_B is how much the NATS client keeps while it is not
@@ -101,7 +107,7 @@ func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &NATSPublisher{log: log, met: opt.Metrics}
+	p := &NATSPublisher{log: log, met: opt.Metrics, closed: make(chan struct{})}
 	nc, err := nats.Connect(url,
 		nats.Name("stmotion live"),
 		nats.RetryOnFailedConnect(true),
@@ -113,7 +119,13 @@ func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
 			p.failing.Store(false)
 			log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
 		}),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn("live: nats disconnected; reconnecting", "err", err) }),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if p.closing.Load() {
+				return // Close (Ctrl-C): nothing to warn about, and no reconnecting
+			}
+			log.Warn("live: nats disconnected; reconnecting", "err", err)
+		}),
+		nats.ClosedHandler(func(*nats.Conn) { close(p.closed) }),
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			p.failing.Store(false)
 			log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
@@ -186,13 +198,22 @@ func (p *NATSPublisher) Flush() error { return p.nc.FlushTimeout(5 * time.Second
 // to have it when connected, and disconnects. Close returns once that
 // is done (the client's Drain would go on in the background, and a
 // command that returns after Close would exit before it ends). What the
-// reconnect buffer holds when the server is unreachable is lost.
+// reconnect buffer holds when the server is unreachable is lost. The
+// disconnection it makes is not logged (no "disconnected; reconnecting"
+// warning at a Ctrl-C), and no callback of the client logs after it.
 func (p *NATSPublisher) Close() error {
 	var err error
 	if p.nc.IsConnected() {
 		err = p.nc.FlushTimeout(5 * time.Second)
 	}
+	p.closing.Store(true)
 	p.nc.Close()
+	// Wait for the client's callbacks to have run, so that none logs
+	// after Close returns (a command exits then).
+	select {
+	case <-p.closed:
+	case <-time.After(time.Second):
+	}
 	return err
 }
 

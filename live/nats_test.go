@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"slices"
 	"strings"
@@ -308,5 +309,26 @@ func TestNATSCloseSends(t *testing.T) {
 	}
 	if vz.InMsgs != n || pub.Connected() {
 		t.Errorf("after Close: server has %d of %d messages, publisher connected %v; want all, and disconnected", vz.InMsgs, n, pub.Connected())
+	}
+}
+
+// TestNATSCloseQuiet: a clean Close (Ctrl-C) logs no "disconnected;
+// reconnecting" warning, as it once did with err=<nil>, and no callback
+// of the client logs after Close returns.
+func TestNATSCloseQuiet(t *testing.T) {
+	ns := natsServer(t)
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the publisher to connect", pub.Connected)
+	pub.PublishFrame("g1", []byte("{}"))
+	if err := pub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); strings.Contains(out, "disconnected") || strings.Contains(out, "level=WARN") {
+		t.Errorf("a clean Close logged:\n%s", out)
 	}
 }
