@@ -79,11 +79,13 @@ are removed.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
-  /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball),
+  /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball;
+             every field, the binary layout and the timing: docs/overlay.md),
              0.28-0.33 s behind the newest location at 25 Hz (the engine's 250 ms reorder
              window, a grid step and the --rate cap; 0.16-0.21 s with --reorder-window 0),
-             also while a sensor is in a dropout: frames leave without it (the page and
-             overlays keep its last state) rather than wait for it;
+             also while a sensor is in a dropout: frames leave without it rather than wait
+             for it, and the overlay holds its last values over (up to 1 s) with their age
+             in age_ms;
              a slow client loses frames (counted) rather than falling behind:
              frames over 250 ms old are dropped once a newer one is queued and
              the socket send buffer is small, so it runs at most its own
