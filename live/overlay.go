@@ -374,10 +374,11 @@ func (o *Overlay) broadcaster() {
 // frame, until a tick arrived while the frame before it still waited and
 // replaced it (3 % of the ticks of a 25 Hz feed under the default 25 Hz
 // cap, 10 % at times, each an 80 ms or longer step in t_ms). A frame that
-// goes out later than due (the engine had nothing: a lull, a slow tick)
-// moves the schedule on, so no burst makes up for the lull, but only to
-// half a period before it went out: a tick that was late does not push
-// back the next one, which arrives on time.
+// goes out more than a period late (the engine had nothing: a lull, a
+// late tick) moves the schedule to when it went out, so the next may
+// follow at once: a late tick and the one that completes right behind it
+// both go out, and no lull is made up with more than that one extra
+// frame (at most two frames within any period).
 type rateCap struct {
 	period time.Duration
 	due    time.Time // the earliest the next frame may go out
@@ -388,10 +389,10 @@ func (r *rateCap) wait(now time.Time) time.Duration { return r.due.Sub(now) }
 
 // sent records a frame that went out at now.
 func (r *rateCap) sent(now time.Time) {
-	if from := now.Add(-r.period / 2); from.After(r.due) {
-		r.due = from
-	}
 	r.due = r.due.Add(r.period)
+	if now.After(r.due) {
+		r.due = now
+	}
 }
 
 // broadcast encodes f once per distinct (format, filter) and queues it to
