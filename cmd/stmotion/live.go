@@ -248,7 +248,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	courtBody, err := readCourtFlag("live", courtPath, mirrored)
 	if err != nil {
-		return err
+		// A --court that cannot be used is a bad command line, as for
+		// analyze and mock: exit 2, before anything runs.
+		return setupError(stderr, err)
 	}
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = grid_Hz

@@ -518,7 +518,8 @@ func TestLiveUsageErrors(t *testing.T) {
 	}
 }
 
-// A --court that cannot be used fails before anything is started.
+// A --court that cannot be used fails before anything is started, with
+// exit status 2 (a bad command line), as in analyze and mock.
 func TestLiveBadCourt(t *testing.T) {
 	dir := t.TempDir()
 	notCourt := filepath.Join(dir, "players.json")
@@ -531,8 +532,10 @@ func TestLiveBadCourt(t *testing.T) {
 	} {
 		var stdout, stderr bytes.Buffer
 		err := Run(context.Background(), []string{"live", "--demo", "--listen", "", "--court", c.path}, &stdout, &stderr)
-		if err == nil || !strings.Contains(err.Error(), c.want) || stdout.Len() != 0 {
-			t.Errorf("--court %s: %v, stdout %q; want an error with %q before anything runs", c.path, err, stdout.String(), c.want)
+		var ee exitError
+		if !asExit(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), c.want) || stdout.Len() != 0 {
+			t.Errorf("--court %s: %v, stderr %q, stdout %q; want exit 2 with %q before anything runs (a bad command line, as for analyze)",
+				c.path, err, stderr.String(), stdout.String(), c.want)
 		}
 	}
 }
