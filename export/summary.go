@@ -142,18 +142,27 @@ const (
 	// LimitNoCourt: no court.json, positions in the sensor frame. No shot
 	// is detected from the ball (nor a rebound), so a missed or made shot
 	// reads as a pass (caught by a teammate) or a turnover (by the other
-	// team); heatmaps and images are in the sensor frame.
+	// team), and possession counts the pickup of a made basket; heatmaps
+	// and images are in the sensor frame.
 	LimitNoCourt = "no_court"
+	// LimitPartialRoster: a roster that does not name every player
+	// sensor (Quality.UnknownIDs): those players have no team, so the
+	// passes, turnovers and rebounds they take part in cannot be told
+	// apart either, and team possession misses their possessions.
+	LimitPartialRoster = "partial_roster"
 )
 
 // Limits returns what sum's session lacked that makes some of its
-// events unreliable, in the order LimitNoRoster, LimitNoCourt (nil when
-// nothing): the roster (sum.Teams, the roster's teams, is empty) and the
-// court (sum.Quality.NoCourt).
+// events unreliable, in the order LimitNoRoster or LimitPartialRoster,
+// LimitNoCourt (nil when nothing): the roster (sum.Teams, the roster's
+// teams, is empty, or player sensors are not on it: Quality.UnknownIDs)
+// and the court (sum.Quality.NoCourt).
 func Limits(sum *track.Summary) []string {
 	var ls []string
 	if len(sum.Teams) == 0 {
 		ls = append(ls, LimitNoRoster)
+	} else if sum.Quality.UnknownIDs > 0 {
+		ls = append(ls, LimitPartialRoster)
 	}
 	if sum.Quality.NoCourt {
 		ls = append(ls, LimitNoCourt)

@@ -80,6 +80,12 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 		}
 		sort.Slice(teams, func(i, j int) bool { return teams[i] < teams[j] })
 		for _, id := range teams {
+			if id == 0 {
+				// No team (no roster, or a shooter it does not name): the
+				// all-teams chart has them; team 0 is no team of its own,
+				// as in the heatmaps.
+				continue
+			}
 			o := opt
 			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
 			if detected {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	json "github.com/goccy/go-json"
+
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/synth"
@@ -121,6 +123,82 @@ func TestEventsWithoutRosterOrCourt(t *testing.T) {
 	if l := export.Limits(sum); !slices.Equal(l, []string{export.LimitNoRoster, export.LimitNoCourt}) {
 		t.Errorf("neither: limits %q", l)
 	}
+
+	// A roster that misses two players of a team: they are team 0, so a
+	// pass to a teammate of theirs read as a turnover (a "steal"), and
+	// their rebounds as the other team's (on the SportVU fragment without
+	// two of its players, with no word of it but quality.unknown_ids).
+	partial := variant("partial")
+	missing := dropFromRoster(t, filepath.Join(partial, decode.BundleSubscribe), 2)
+	b, err := decode.OpenBundle(partial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &segSink{}
+	r, err = OpenEngine(b, "g", Options{}, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err = r.Do(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if l := export.Limits(sum); !slices.Equal(l, []string{export.LimitPartialRoster}) {
+		t.Errorf("partial roster: limits %q, want %q", l, export.LimitPartialRoster)
+	}
+	var theirs, others int
+	for _, g := range sink.segs {
+		involved := missing[g.PlayerID] || missing[g.ToPlayerID]
+		switch g.Type {
+		case track.SegPass, track.SegTurnover:
+		case track.SegRebound:
+			involved = missing[g.PlayerID] // the shooter is not in the segment
+		default:
+			continue
+		}
+		switch {
+		case involved && g.Label != unverified:
+			t.Errorf("partial roster: %s of player %d (to %d) labelled %q, want %q: the roster does not name them",
+				g.Type, g.PlayerID, g.ToPlayerID, g.Label, unverified)
+		case involved:
+			theirs++
+		case g.Type != track.SegRebound && g.Label == unverified:
+			t.Errorf("partial roster: %s of rostered players %d to %d labelled %q", g.Type, g.PlayerID, g.ToPlayerID, g.Label)
+		default:
+			others++
+		}
+	}
+	checkWarned(t, r, filepath.Join(partial, decode.BundleMessages)+": 2 of ", "not on the roster", `"unverified"`, "limits: partial_roster")
+	if theirs == 0 || others == 0 {
+		t.Errorf("partial roster: %d events of the unrostered players, %d of the others: want some of both", theirs, others)
+	}
+}
+
+// dropFromRoster removes the first n players of the first team from the
+// subscribe.json at path and returns their ids.
+func dropFromRoster(t *testing.T, path string, n int) map[int64]bool {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sub map[string]any
+	if err := json.Unmarshal(data, &sub); err != nil {
+		t.Fatal(err)
+	}
+	team := sub["teams"].([]any)[0].(map[string]any)
+	players := team["players"].([]any)
+	gone := map[int64]bool{}
+	for _, p := range players[:n] {
+		gone[int64(p.(map[string]any)["id"].(float64))] = true
+	}
+	team["players"] = players[n:]
+	if data, err = json.Marshal(sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return gone
 }
 
 // A bare recording with a players.json beside it (as a SportVU export

@@ -445,9 +445,16 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 	if q.BallSensors == 0 {
 		ws = append(ws, name+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
 	}
-	if len(sum.Teams) > 0 && q.UnknownIDs > 0 && q.UnknownIDs*2 >= q.PlayerSensors {
-		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name or team, and possession cannot tell their teams apart; is it this session's roster?",
-			name, q.UnknownIDs, q.PlayerSensors))
+	if len(sum.Teams) > 0 && q.UnknownIDs > 0 {
+		// A few missing players (a late signing) or most of them (another
+		// session's roster): either way their events are unverified.
+		why := ""
+		if q.UnknownIDs*2 >= q.PlayerSensors {
+			why = "; is it this session's roster?"
+		}
+		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name or team, "+
+			"so the passes, turnovers and rebounds they take part in are labelled %q (summary.json limits: %s)%s",
+			name, q.UnknownIDs, q.PlayerSensors, track.LabelUnverified, export.LimitPartialRoster, why))
 	}
 	moved, live := false, false
 	for _, p := range sum.Players {

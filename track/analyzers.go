@@ -55,14 +55,18 @@ type PossessionAnalyzer struct {
 	// change of hands cannot be told a pass from a steal, nor a rebound
 	// offensive from defensive. noCourt: no hoops (sensor frame), so no
 	// shot is detected and a missed or made shot reads as a pass or a
-	// turnover. The events they make unreliable get LabelUnverified.
+	// turnover. The events they make unreliable get LabelUnverified, as
+	// do those of a player the roster does not name (team 0 beside the
+	// rostered teams: his team is unknown, not another one).
 	noRoster, noCourt bool
+	teamOf            map[int64]int64 // the roster's teams by player id
 }
 
 // LabelUnverified is the label of the pass, turnover and rebound segments
 // whose kind the session could not tell (the events table's label; see
 // docs/schema.md): passes and rebounds without a roster, passes and
-// turnovers without a court.
+// turnovers without a court, and with a roster the passes, turnovers and
+// rebounds of a player it does not name.
 const LabelUnverified = "unverified"
 
 // NewPossessionAnalyzer returns a possession analyzer whose players' teams
@@ -78,7 +82,7 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 			teamOf[p.ID] = t.ID
 		}
 	}
-	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame}
+	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame, teamOf: teamOf}
 	a.d = possession.New(cfg, func(id int64) int64 { return teamOf[id] }, a.event)
 	return a
 }
@@ -417,7 +421,7 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 		if v, ok := a.speeds.median(e.Start_ms, e.End_ms); ok {
 			g.Speed_mps = v
 		}
-		if a.noRoster || a.noCourt {
+		if a.noRoster || a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID) {
 			// Without teams a steal is a "pass" too; without hoops, a
 			// missed shot and its rebound.
 			g.Label = LabelUnverified
@@ -430,8 +434,9 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindTurnover:
 		g.Type, g.ToPlayerID = SegTurnover, e.ToPlayerID
 		switch {
-		case a.noCourt:
-			// A missed or made shot the other team picks up.
+		case a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID):
+			// A missed or made shot the other team picks up; a pass to
+			// or from a player of unknown team.
 			g.Label = LabelUnverified
 		case e.Steal:
 			g.Label = "steal"
@@ -439,7 +444,7 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindRebound:
 		g.Type, g.Label = SegRebound, "defensive"
 		switch {
-		case a.noRoster:
+		case a.noRoster || a.unrostered(e.PlayerID) || a.unrostered(e.FromPlayerID):
 			// Every player on team 0: every rebound would read offensive.
 			g.Label = LabelUnverified
 		case e.Offensive:
@@ -452,6 +457,12 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 		a.observe(g)
 	}
 	a.err = a.emit(g)
+}
+
+// unrostered reports whether player id (0: none) is missing from a
+// roster that names others: his team is unknown.
+func (a *PossessionAnalyzer) unrostered(id int64) bool {
+	return !a.noRoster && id != 0 && a.teamOf[id] == 0
 }
 
 // HeatmapAnalyzer accumulates the time-weighted occupancy heatmaps: each

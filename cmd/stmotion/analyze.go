@@ -1027,8 +1027,10 @@ func limitText(limit string) string {
 	switch limit {
 	case export.LimitNoRoster:
 		return "no roster (--roster): passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + ")"
+	case export.LimitPartialRoster:
+		return "players not on the roster (quality.unknown_ids): their passes, turnovers and rebounds are not told apart (events labelled " + track.LabelUnverified + "), and team possession misses their possessions"
 	case export.LimitNoCourt:
-		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "); images in the sensor frame"
+		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "), and possession counts the pickup of a made basket; images in the sensor frame"
 	}
 	return limit
 }
@@ -1078,6 +1080,8 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		}
 		p, rostered := poss[id]
 		switch {
+		case id == 0 && slices.Contains(s.Limits, export.LimitNoRoster):
+			fmt.Fprintf(w, "\nplayers (no roster: no teams):\n")
 		case id == 0:
 			fmt.Fprintf(w, "\nnot on the roster:\n")
 		case !rostered:
