@@ -162,6 +162,24 @@ func TestShotChartsWithoutFeedShots(t *testing.T) {
 		t.Errorf("the chart of detected shots does not say so")
 	}
 
+	// Without a roster the shooters are team 0, which is no team: the
+	// all-teams chart has their shots, and no chart of a "team 0".
+	sub := filepath.Join(game, decode.BundleSubscribe)
+	subData := read(sub)
+	if err := os.Remove(sub); err != nil {
+		t.Fatal(err)
+	}
+	_, _, imgs = run(game)
+	if _, err := os.Stat(filepath.Join(imgs, export.AllShotsImage+".svg")); err != nil {
+		t.Errorf("no roster: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(imgs, export.ShotsImage(0)+".svg")); err == nil || !os.IsNotExist(err) {
+		t.Errorf("no roster: a shot chart of team 0 was drawn")
+	}
+	if err := os.WriteFile(sub, []byte(subData), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	// And without a court: no shot detected, no chart, and why.
 	if err := os.Remove(filepath.Join(game, decode.BundleCourt)); err != nil {
 		t.Fatal(err)

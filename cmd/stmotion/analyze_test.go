@@ -1962,4 +1962,20 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 			t.Errorf("a row for an untracked player: %q", line)
 		}
 	}
+
+	// Without any roster, team 0 is every player, not the few a roster
+	// left out; and a roster that misses some says what that costs.
+	b.Reset()
+	writeReport(&b, &export.SessionSummary{SessionID: "g", Source: "g.jsonl",
+		Players: []export.PlayerSummary{{PlayerID: 10, Distance_m: 65, TimeOnCourt_s: 45}},
+		Limits:  []string{export.LimitNoRoster}})
+	if out := b.String(); !strings.Contains(out, "players (no roster: no teams):") || strings.Contains(out, "not on the roster") {
+		t.Errorf("no roster: report\n%s", out)
+	}
+	b.Reset()
+	s.Limits = []string{export.LimitPartialRoster}
+	writeReport(&b, s)
+	if out := b.String(); !strings.Contains(out, "players not on the roster (quality.unknown_ids): their passes, turnovers and rebounds") {
+		t.Errorf("partial roster: report\n%s", out)
+	}
 }
