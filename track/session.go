@@ -46,6 +46,11 @@ func (s *Session) MidEvent() bool { return s.midEvent }
 // ErrClosed is returned by Feed and Close after Close.
 var ErrClosed = errors.New("track: session closed")
 
+// ErrNotBuilt is returned by Feed and Close of a Session that NewSession
+// did not make (a zero Session): it has no configuration, and would take
+// a whole game and summarise nothing.
+var ErrNotBuilt = errors.New("track: session not made by NewSession")
+
 // ErrStarted is returned by Attach once the session has been fed.
 var ErrStarted = errors.New("track: attach after the feed started")
 
@@ -320,7 +325,12 @@ func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 
 // feed is FeedLine on a session that is neither closed nor failed.
 func (s *Session) feed(m *decode.Message, line []byte) error {
-	s.started = true
+	if !s.started {
+		if s.unknown == nil { // NewSession makes it
+			return ErrNotBuilt
+		}
+		s.started = true
+	}
 	s.q.Messages++
 	if m.Kind == decode.KindLocation {
 		return s.location(&m.Location) // nearly every message
@@ -806,6 +816,9 @@ func (s *Session) shot(sh *decode.Shot) error {
 func (s *Session) Close() (*Summary, error) {
 	if s.closed {
 		return nil, ErrClosed
+	}
+	if s.unknown == nil {
+		return nil, ErrNotBuilt
 	}
 	s.closed = true
 	err := s.failed

@@ -1499,3 +1499,19 @@ func TestCausalDropoutLatency(t *testing.T) {
 		}
 	}
 }
+
+// A Session not made by NewSession refuses work: it had taken a whole
+// game and closed with no player and no error.
+func TestZeroSessionRefuses(t *testing.T) {
+	var s Session
+	m := &decode.Message{Kind: decode.KindLocation}
+	if err := s.Feed(m); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Feed: %v, want ErrNotBuilt", err)
+	}
+	if err := s.Feed(m); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("second Feed: %v, want ErrNotBuilt (sticky)", err)
+	}
+	if _, err := s.Close(); !errors.Is(err, ErrNotBuilt) {
+		t.Errorf("Close: %v, want ErrNotBuilt", err)
+	}
+}
