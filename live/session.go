@@ -154,6 +154,10 @@ type SessionConfig struct {
 	// taking the sensor frame as left-handed (court.Options); without it
 	// such a court is not used and positions stay in the sensor frame.
 	AllowMirrored bool
+	// AllowMirroredName names AllowMirrored as the user sets it, in the
+	// warning about a mirrored court from the API ("--allow-mirrored" for
+	// stmotion live); "" leaves court's own name (Options.AllowMirrored).
+	AllowMirroredName string
 	// Court is the /court body to use when GET court fails, e.g. read
 	// from a court.json of the venue (decode.ReadCourt); it is recorded in
 	// the bundle as the API's would be. Nil: such a session stays in the
@@ -491,6 +495,12 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	if courtBody != nil {
 		var err error
 		if meta.Court, err = court.Parse(courtBody, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {
+			var ce *court.CheckError
+			if name := s.cfg.AllowMirroredName; name != "" && errors.As(err, &ce) && ce.Option != "" {
+				named := *ce
+				named.Option = name
+				err = &named
+			}
 			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", err)
 		}
 	}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
@@ -27,12 +29,19 @@ func TestJoinMirroredCourt(t *testing.T) {
 	}
 	for _, allow := range []bool{false, true} {
 		srv, c := liveMock(t, dir, mock.Options{})
-		res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), NoFollow: true, AllowMirrored: allow})
+		var logs syncBuffer
+		res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), NoFollow: true, AllowMirrored: allow,
+			AllowMirroredName: "--allow-mirrored", Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		if err != nil || len(res) != 1 || res[0].Summary == nil {
 			t.Fatalf("allow %v: Join: %v (results %+v)", allow, err, res)
 		}
 		if q := res[0].Summary.Quality; q.NoCourt == allow || q.Locations == 0 {
 			t.Errorf("allow %v: no_court %v with %d locations, want no_court %v", allow, q.NoCourt, q.Locations, !allow)
+		}
+		// The warning names the setting as the user knows it (a flag
+		// for stmotion live), not court's Options.AllowMirrored.
+		if l := logs.String(); !allow && (!strings.Contains(l, "--allow-mirrored accepts it") || strings.Contains(l, "Options.")) {
+			t.Errorf("the mirrored court's warning does not name --allow-mirrored:\n%s", l)
 		}
 	}
 }

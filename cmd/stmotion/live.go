@@ -363,7 +363,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	_, err = live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
-		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored, Court: courtBody,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored, AllowMirroredName: "--allow-mirrored", Court: courtBody,
 		OnResult: printResult,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
