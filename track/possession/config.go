@@ -26,31 +26,34 @@ import "github.com/stmotion/stmotion/court"
 type Config struct {
 	Entry_m    float64 // a player becomes the candidate holder when the ball comes this close (default 0.75)
 	Exit_m     float64 // the holder loses the ball once it is farther than this (default 1.2)
-	MinHold_ms int64   // a candidate must keep the ball this long before the possession counts (default 200)
+	MinHold_ms int64   // a candidate must keep the ball this long before the possession counts (default 200; 0: the default, negative: none)
 	MaxBallZ_m float64 // a ball above this height cannot be taken (a lob over a player); default 2.1
 	// Timing only (who holds the ball does not depend on them): a
 	// possession starts when the ball first comes within Hand_m of the
 	// player off the floor (above FloorZ_m), and ends when it last leaves
 	// Hand_m, interpolated between samples; the ball is in the hands about
 	// 0.3 m from a player's sensor. A candidate cannot be confirmed while
-	// the ball lies on the floor. Defaults 0.45 m and 0.3 m.
+	// the ball lies on the floor. Defaults 0.45 m and 0.3 m (FloorZ_m: 0
+	// is the default, a negative value 0).
 	Hand_m   float64
 	FloorZ_m float64
 
 	// Challenge_m: while the holder is still within Entry_m, another
 	// player nearer to the ball by this much for MinHold_ms takes it (a
-	// steal from close by). Default 0.3.
+	// steal from close by). Default 0.3 (0: the default, negative: 0).
 	Challenge_m float64
 
 	// TeamTie_m: when the nearest player is an opponent of the team in
 	// control and one of its players is at most this much farther, the
 	// team in control keeps the ball (a defender glued to the receiver).
-	// Default 0.15 (about twice the noise of a distance at 50 mm per axis).
+	// Default 0.15 (about twice the noise of a distance at 50 mm per axis;
+	// 0: the default, negative: 0).
 	TeamTie_m float64
 
 	// OnCourtMargin_m: players farther than this outside the court lines
 	// (the bench) cannot take the ball, so a caller may pass every
-	// tracked player. An inbounder stands within it. Default 1.0.
+	// tracked player. An inbounder stands within it. Default 1.0 (0: the
+	// default, negative: 0).
 	OnCourtMargin_m float64
 
 	// SensorFrame: positions are in the sensor frame, not the court's
@@ -63,7 +66,7 @@ type Config struct {
 	// Gather_ms: a ball coming out of the net after a made shot is not
 	// controlled the instant it reaches a player's hands; the possession
 	// starts this much later (the simulator's pickup takes 0.35 s).
-	// Default 350.
+	// Default 350 (0: the default, negative: none).
 	Gather_ms int64
 
 	// LostBall_ms: when the ball comes back after being unseen for
