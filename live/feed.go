@@ -57,7 +57,9 @@ func (e *FeedError) Error() string {
 	writeServerDetail(&b, e.Message, e.RequestID)
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		// "live: feed read: feed closed by ...", not "live: ..." twice
+		// (the package's sentinels say "live:" of their own).
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "live: "))
 	}
 	return b.String()
 }

@@ -188,6 +188,9 @@ func TestFeedNextAfterClose(t *testing.T) {
 		if buf, err = f.Next(buf); !errors.Is(err, live.ErrFeedClosed) || !errors.As(err, &fe) {
 			t.Fatalf("Next %d after Close: %q, %v; want a *FeedError wrapping ErrFeedClosed", i, buf, err)
 		}
+		if msg := err.Error(); msg != "live: feed read: feed closed by Feed.Close" {
+			t.Errorf("Next %d after Close: %q, want \"live: feed read: feed closed by Feed.Close\" (live: once)", i, msg)
+		}
 	}
 
 	srv, c = liveMock(t, "", mock.Options{Speed: 0.0001}) // nothing comes after the ack: Next waits
