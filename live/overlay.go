@@ -742,7 +742,14 @@ func ParseFrameFilter(ids, teams, kinds string) (*FrameFilter, error) {
 type FilterError struct{ Param, Value string }
 
 func (e *FilterError) Error() string {
-	return "live: overlay: bad " + e.Param + " value " + strconv.Quote(e.Value) + " (want comma-separated ids, or kinds player,ball)"
+	want := "comma-separated sensor ids"
+	switch e.Param {
+	case "kinds":
+		want = "player, ball or player,ball"
+	case "teams":
+		want = "comma-separated team ids"
+	}
+	return "live: overlay: bad " + e.Param + " value " + strconv.Quote(e.Value) + " (want " + want + ")"
 }
 
 // String is a canonical form of the filter (clients with equal strings

@@ -584,3 +584,17 @@ func histogram(t *testing.T, m *live.Metrics, name string) (uint64, float64) {
 	t.Fatalf("no metric %s", name)
 	return 0, 0
 }
+
+// A bad /overlay filter value says what the parameter takes: "kinds=x"
+// had been answered "want comma-separated ids, or kinds player,ball".
+func TestFrameFilterErrors(t *testing.T) {
+	for _, c := range []struct{ ids, teams, kinds, want string }{
+		{"", "", "x", `live: overlay: bad kinds value "x" (want player, ball or player,ball)`},
+		{"a", "", "", `live: overlay: bad ids value "a" (want comma-separated sensor ids)`},
+		{"", "7,b", "", `live: overlay: bad teams value "b" (want comma-separated team ids)`},
+	} {
+		if _, err := live.ParseFrameFilter(c.ids, c.teams, c.kinds); err == nil || err.Error() != c.want {
+			t.Errorf("ids %q teams %q kinds %q: %v, want %q", c.ids, c.teams, c.kinds, err, c.want)
+		}
+	}
+}
