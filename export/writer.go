@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/stmotion/stmotion/track"
 )
@@ -231,10 +232,9 @@ func (w *Writer) Segment(s *track.Segment) error {
 	if w.closed {
 		return ErrClosed
 	}
-	var t Table
-	switch s.Type {
-	case track.SegPossession, track.SegTeamPossession:
-		t = TablePossessions
+	t := SegmentTable(s.Type)
+	switch t {
+	case TablePossessions:
 		r := w.tables[t].row()
 		level := "player"
 		if s.Type == track.SegTeamPossession {
@@ -243,13 +243,11 @@ func (w *Writer) Segment(s *track.Segment) error {
 		r.str(level).ts(s.Start_ms).ts(s.End_ms).f64(float64(s.End_ms-s.Start_ms) / 1000).
 			i32(s.Period).i64(s.PlayerID).i64(s.TeamID).i32(s.Touches).
 			f64(s.StartX_m).f64(s.StartY_m).f64(s.EndX_m).f64(s.EndY_m).str(s.Label)
-	case track.SegFeedShot:
-		t = TableShots
+	case TableShots:
 		r := w.tables[t].row()
 		r.ts(s.Start_ms).i32(s.Period).i64(s.PlayerID).i64(s.TeamID).
 			f64(s.StartX_m).f64(s.StartY_m).bool(s.Made).bool(s.Is3Point).u8(s.Zone).str(s.Label)
-	case track.SegDistCheck:
-		t = TableDistCheck
+	case TableDistCheck:
 		r := w.tables[t].row()
 		ratio := 0.0
 		if s.EngineDist_cm > 0 {
@@ -258,9 +256,6 @@ func (w *Writer) Segment(s *track.Segment) error {
 		r.ts(s.Start_ms).i64(s.PlayerID).i64(s.TeamID).
 			f64(s.FeedDist_cm / 100).f64(s.EngineDist_cm / 100).f64(ratio)
 	default:
-		// Passes, detected shots, turnovers, rebounds, markers and any
-		// segment type added later: nothing is dropped.
-		t = TableEvents
 		r := w.tables[t].row()
 		r.str(s.Type.String()).ts(s.Start_ms).ts(s.End_ms).i32(s.Period).
 			i64(s.PlayerID).i64(s.TeamID).i64(s.ToPlayerID).
@@ -271,6 +266,32 @@ func (w *Writer) Segment(s *track.Segment) error {
 		return w.fail(err)
 	}
 	return nil
+}
+
+// SegmentTable is the table a Writer puts segments of type typ in.
+func SegmentTable(typ track.SegmentType) Table {
+	switch typ {
+	case track.SegPossession, track.SegTeamPossession:
+		return TablePossessions
+	case track.SegFeedShot:
+		return TableShots
+	case track.SegDistCheck:
+		return TableDistCheck
+	}
+	// Passes, detected shots, turnovers, rebounds, markers and any
+	// segment type added later: nothing is dropped.
+	return TableEvents
+}
+
+// ParquetRows is the row count of the Parquet table file at path, from
+// its footer (no row is read).
+func ParquetRows(path string) (int64, error) {
+	r, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	defer r.Close()
+	return r.NumRows(), nil
 }
 
 // Close writes the summary tables (players, boxscore, heatmaps, quality),

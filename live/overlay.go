@@ -1023,6 +1023,12 @@ type OverlaySink struct {
 	// (track.Sample.GameBall), once haveGame.
 	game     int64
 	haveGame bool
+	// replaying: the engine is being fed the bundle again at a re-join
+	// (liveSession.replay); its rows and segments are not shown or
+	// published, and neither are, after it, the rows up to replayed_ms
+	// (the recording's newest time): old positions, not live ones.
+	replaying   bool
+	replayed_ms int64
 }
 
 var _ track.Sink = (*OverlaySink)(nil)
@@ -1073,7 +1079,7 @@ func (s *OverlaySink) NoteLocation(t_ms int64) {
 // left out and the ball state is "". Before any ball is marked (an engine
 // without that analyzer), the first ball seen stands for it.
 func (s *OverlaySink) Samples(batch []track.Sample) error {
-	if len(batch) == 0 {
+	if len(batch) == 0 || s.replaying || batch[len(batch)-1].T_ms <= s.replayed_ms {
 		return nil
 	}
 	maxT := s.lastT
@@ -1091,7 +1097,7 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 			s.state = append(s.state, SensorState{ID: r.SensorID, Kind: r.Kind, Jersey: jersey})
 		}
 		st := &s.state[k]
-		if r.T_ms < st.t_ms {
+		if r.T_ms < st.t_ms || r.T_ms <= s.replayed_ms {
 			continue
 		}
 		st.Kind, st.TeamID = r.Kind, r.TeamID
@@ -1149,7 +1155,7 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 
 // Segment forwards the engine's segments to NATS as events.
 func (s *OverlaySink) Segment(g *track.Segment) error {
-	if n := s.o.opt.NATS; n != nil {
+	if n := s.o.opt.NATS; n != nil && !s.replaying {
 		n.PublishSegment(s.liveID, g)
 	}
 	return nil

@@ -198,6 +198,10 @@ type SessionResult struct {
 	// to duplicates.jsonl, in Duplicates). Joining the live id again
 	// continues the bundle.
 	Unanalysed int64
+	// Replayed counts the messages of the bundle fed to the engine before
+	// the feed, at a re-join of a recorded live id (see
+	// liveSession.replay): the summary covers them too. Not in Messages.
+	Replayed   int64
 	Reconnects int64
 	// ConnectFailures counts the attempts to connect that failed, each
 	// retried after the backoff: a reconnect's subscribe or dial, and a
@@ -513,11 +517,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		if s.parts, err = newPartSink(filepath.Join(s.res.Dir, "tables"), s.liveID, s.cfg.PartInterval); err != nil {
 			return nil, err
 		}
-		if s.parts.earlier > 0 {
-			s.log.Info("live: re-joining into an existing bundle: messages.jsonl is appended to and the table parts numbered on; "+
-				"the summary will cover this join (stmotion analyze of the bundle gives the whole recording's)",
-				"dir", s.res.Dir, "parts_before", s.parts.earlier)
-		}
+		s.parts.beforeClose = s.rec.Flush
 		sinks = append(sinks, s.parts)
 	}
 	if s.eng, err = track.NewSession(s.cfg.Track, meta, sinks...); err != nil {
@@ -531,6 +531,16 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	}
 	s.dd = newDedup(s.eng.Window_ms())
 	s.markRecorded()
+	if s.rec != nil {
+		if err := s.replay(); err != nil {
+			// The engine is left unclosed: closing it would write a
+			// summary of part of the recording.
+			if s.parts != nil {
+				s.parts.Abort()
+			}
+			return nil, err
+		}
+	}
 
 	if p := s.cfg.NATS; p != nil {
 		p.PublishEvent(s.liveID, appendSessionStartJSON(nil, s.liveID, time.Now().UnixMilli(), s.from))
@@ -2149,6 +2159,9 @@ func sortedKeys(m map[string]float64) []string {
 func (r *SessionResult) String() string {
 	line := fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects, %d from the join's REST state",
 		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
+	if r.Replayed > 0 {
+		line += fmt.Sprintf(", %d replayed from the bundle first (a re-join)", r.Replayed)
+	}
 	if r.ConnectFailures > 0 {
 		line += fmt.Sprintf(", %d failed connection attempts", r.ConnectFailures)
 	}

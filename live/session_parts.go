@@ -35,13 +35,35 @@ const DefaultPartInterval = time.Minute
 //
 // A live id re-joined into the same directory (messages.jsonl is
 // appended) numbers its parts on after the highest one there, so the
-// earlier join's parts stay and the union is the whole recording. The
-// new join's engine starts afresh, so its summary covers what it
-// received; once it is written, clearEarlierSummaries empties the
-// summary tables of the earlier parts, so that the union still has one
-// summary (the newest, the one summary.json holds) and a reader of
-// part-*/players.parquet counts no player twice. `stmotion analyze` of
-// the bundle gives the summary of the whole recording.
+// earlier joins' parts stay. The new join's engine is first fed the
+// whole recording again (liveSession.replay), so that its figures and
+// its summary are the whole recording's; it emits the rows of the
+// recording once more, in the same order (the engine is deterministic,
+// and is fed what the earlier engines were fed: a part is closed only
+// once the recorder has flushed the messages it was made from, see
+// beforeClose). So each row table of the earlier parts holds the first
+// rows the engine emits for it, and the sink drops that many (skip,
+// counted from the parts' Parquet footers per table) before it writes
+// any: the union of the parts holds each row once. Counting per table
+// also covers a join killed while it closed a part (some of its tables
+// renamed, others not). The rows of the part that was open at the crash
+// (its temporary files are removed here) are not dropped, so they are
+// written again: nothing the recording holds is missing. What this
+// assumes: the same engine settings (track.Config, the analyzers) as the
+// earlier joins; and earlier parts written by a join before this
+// (stmotion releases that started each re-join afresh) do not hold a
+// prefix of the recording's rows. After a join that ended cleanly
+// (Ctrl-C) the engine's close had emitted the last rows and the
+// segments open then (a possession, cut short at that end): they count
+// as emitted, so their continuation after the re-join is dropped and
+// the tables keep them as they were at that end (the summary has the
+// whole).
+//
+// Once this join's summary is written, clearEarlierSummaries empties
+// the summary tables of the earlier parts, so that the union has one
+// summary (the newest, the one summary.json holds: the whole
+// recording's) and a reader of part-*/players.parquet counts no player
+// twice.
 //
 // package export has no rotation of its own; this sink builds it from
 // one Writer per part.
@@ -55,7 +77,17 @@ type partSink struct {
 	w       *export.Writer
 	opened  time.Time
 	parts   []string
+	// skip is, per row table, how many rows the engine is still to emit
+	// that the earlier joins' parts hold (see above).
+	skip [export.NumTables]int64
+	// beforeClose, when set, runs before a part is closed: the session
+	// flushes its recorder there, so that every row of a closed part is
+	// derived from messages that are in messages.jsonl.
+	beforeClose func() error
 }
+
+// rowTables are the tables the engine fills as it goes (see partSink).
+var rowTables = []export.Table{export.TableSamples, export.TablePossessions, export.TableEvents, export.TableShots, export.TableDistCheck}
 
 var _ track.Sink = (*partSink)(nil)
 
@@ -71,12 +103,33 @@ func newPartSink(dir, session string, every time.Duration, opts ...export.Option
 	// tables it was writing there (hidden, so no reader takes them for
 	// tables): remove them. The part itself stays; the new join numbers
 	// on after it.
+	p := &partSink{dir: dir, session: session, every: every, opts: opts, n: n, earlier: n}
 	for k := 1; k <= n; k++ {
-		if _, err := export.RemoveStaleTempsIn(filepath.Join(dir, fmt.Sprintf("part-%05d", k)), time.Now()); err != nil {
+		part := p.partName(k)
+		if _, err := export.RemoveStaleTempsIn(part, time.Now()); err != nil {
 			return nil, fmt.Errorf("live: table parts: %w", err)
 		}
+		for _, t := range rowTables {
+			rows, err := export.ParquetRows(export.TablePath(part, t, session, export.FormatParquet, false))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // not closed (the join was killed first)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("live: table parts: %w", err)
+			}
+			p.skip[t] += rows
+		}
 	}
-	return &partSink{dir: dir, session: session, every: every, opts: opts, n: n, earlier: n}, nil
+	return p, nil
+}
+
+// Skipped is how many rows of the earlier parts the engine is still to
+// emit, over the row tables.
+func (p *partSink) Skipped() (rows int64) {
+	for _, n := range p.skip {
+		rows += n
+	}
+	return rows
 }
 
 // partName is the directory of part n.
@@ -106,6 +159,11 @@ func (p *partSink) rotate(final *track.Summary, force bool) error {
 	if !force && (p.every < 0 || time.Since(p.opened) < p.every) {
 		return nil
 	}
+	if p.beforeClose != nil {
+		if err := p.beforeClose(); err != nil {
+			return err
+		}
+	}
 	w := p.w
 	p.w = nil
 	if err := w.Close(final); err != nil {
@@ -116,6 +174,13 @@ func (p *partSink) rotate(final *track.Summary, force bool) error {
 }
 
 func (p *partSink) Samples(batch []track.Sample) error {
+	if n := p.skip[export.TableSamples]; n > 0 {
+		k := min(n, int64(len(batch)))
+		p.skip[export.TableSamples] -= k
+		if batch = batch[k:]; len(batch) == 0 {
+			return nil
+		}
+	}
 	w, err := p.writer()
 	if err != nil {
 		return err
@@ -127,6 +192,10 @@ func (p *partSink) Samples(batch []track.Sample) error {
 }
 
 func (p *partSink) Segment(s *track.Segment) error {
+	if t := export.SegmentTable(s.Type); p.skip[t] > 0 {
+		p.skip[t]--
+		return nil
+	}
 	w, err := p.writer()
 	if err != nil {
 		return err

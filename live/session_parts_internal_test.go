@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/track"
 )
 
 // A re-join's part sink removes the temporary table files an earlier join
@@ -38,5 +41,81 @@ func TestPartSinkRemovesStaleTemps(t *testing.T) {
 	}
 	if want := []string{"notes.txt", "quality.parquet"}; !slices.Equal(got, want) {
 		t.Errorf("part-00001 holds %v, want %v", got, want)
+	}
+}
+
+// A re-join's part sink drops, per row table, the rows the earlier
+// joins' closed parts hold, which the re-join's engine emits again as it
+// replays the bundle: the union of the parts holds each row once, also
+// when the earlier join was killed while it closed a part (one table
+// renamed, another not: its rows are written again) and with the rows of
+// the part open at the kill (lost, and written again).
+func TestPartSinkSkipsWhatEarlierPartsHold(t *testing.T) {
+	const ticks = 10
+	dir := t.TempDir()
+	// The engine's output, the same at each join: two sensors a tick, a
+	// possession after each tick.
+	emit := func(p *partSink, from, to int, rotateAfter ...int) {
+		t.Helper()
+		for i := from; i < to; i++ {
+			batch := []track.Sample{{T_ms: int64(i) * 40, SensorID: 1, Kind: track.KindPlayer}, {T_ms: int64(i) * 40, SensorID: 2, Kind: track.KindBall}}
+			if err := p.Samples(batch); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Segment(&track.Segment{Type: track.SegPossession, Start_ms: int64(i) * 40, End_ms: int64(i)*40 + 20, PlayerID: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if slices.Contains(rotateAfter, i) {
+				if err := p.rotate(nil, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	first, err := newPartSink(dir, "s", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flushes := 0
+	first.beforeClose = func() error { flushes++; return nil }
+	emit(first, 0, 7, 2, 5) // parts 1 (ticks 0-2) and 2 (3-5) closed, 3 open (6)
+	if flushes != 2 {
+		t.Errorf("the recorder was flushed %d times before a part closed, want 2 (every part closed)", flushes)
+	}
+	first.Abort() // the kill: the open part's files are gone
+	// Killed while it closed part 2: its possessions were not renamed yet.
+	if err := os.Remove(filepath.Join(dir, "part-00002", "possessions.parquet")); err != nil {
+		t.Fatal(err)
+	}
+
+	second, err := newPartSink(dir, "s", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := second.skip[export.TableSamples]; got != 12 {
+		t.Errorf("samples to skip %d, want 12 (ticks 0-5, two sensors)", got)
+	}
+	if got := second.skip[export.TablePossessions]; got != 3 {
+		t.Errorf("possessions to skip %d, want 3 (part 1's; part 2's were not renamed)", got)
+	}
+	emit(second, 0, ticks)
+	if err := second.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := second.Skipped(); n != 0 {
+		t.Errorf("%d rows still to skip after the replay", n)
+	}
+	rows := map[export.Table]int64{}
+	parts, _ := filepath.Glob(filepath.Join(dir, "part-*"))
+	for _, p := range parts {
+		for _, tb := range []export.Table{export.TableSamples, export.TablePossessions} {
+			n, err := export.ParquetRows(export.TablePath(p, tb, "s", export.FormatParquet, false))
+			if err == nil {
+				rows[tb] += n
+			}
+		}
+	}
+	if rows[export.TableSamples] != 2*ticks || rows[export.TablePossessions] != ticks {
+		t.Errorf("union of the parts: %d samples, %d possessions; want %d and %d, each once", rows[export.TableSamples], rows[export.TablePossessions], 2*ticks, ticks)
 	}
 }

@@ -55,6 +55,9 @@ func TestRejoinContinuesNumbering(t *testing.T) {
 		t.Fatalf("first join: %s, %d gap files, %d parts; want reconnects, gap files and parts", first.String(), len(firstGaps), len(first.Parts))
 	}
 	second := join()
+	if second.Replayed == 0 {
+		t.Errorf("second join: %s; want the bundle replayed into its engine first", second.String())
+	}
 
 	for _, p := range second.Parts {
 		for _, q := range first.Parts {

@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/synth"
+)
+
+// splitBundle writes the first (before) or the other lines of the
+// bundle src's recording, with its other files, into a new bundle: the
+// feed a join got before a crash, and what the feed went on with.
+func splitBundle(t *testing.T, src, dst string, first bool) {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == decode.BundleMessages {
+			lines := bytes.SplitAfter(data, []byte("\n"))
+			half := len(lines) / 2
+			if first {
+				data = bytes.Join(lines[:half], nil)
+			} else {
+				data = bytes.Join(lines[half:], nil)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sampleKey names one row of the samples table.
+type sampleKey struct {
+	kind      string
+	sensor_id int64
+	t_ms      int64
+}
+
+// readSampleKeys reads the (kind, sensor_id, t) of every row of a live
+// part's samples.parquet.
+func readSampleKeys(t *testing.T, path string) []sampleKey {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer tbl.Release()
+	col := func(name string) int {
+		is := tbl.Schema().FieldIndices(name)
+		if len(is) != 1 {
+			t.Fatalf("%s: no column %s", path, name)
+		}
+		return is[0]
+	}
+	kind, id, ts := col("kind"), col("sensor_id"), col("t")
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	var keys []sampleKey
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		ks, ids, tms := rec.Column(kind), rec.Column(id).(*array.Int64), rec.Column(ts).(*array.Timestamp)
+		for j := 0; j < int(rec.NumRows()); j++ {
+			keys = append(keys, sampleKey{ks.ValueStr(j), ids.Value(j), int64(tms.Value(j))})
+		}
+	}
+	return keys
+}
+
+// readRowKeys reads the given columns of every row of a Parquet table,
+// each row's values joined into one string.
+func readRowKeys(t *testing.T, path string, cols ...string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer tbl.Release()
+	var idx []int
+	for _, c := range cols {
+		is := tbl.Schema().FieldIndices(c)
+		if len(is) != 1 {
+			t.Fatalf("%s: no column %s", path, c)
+		}
+		idx = append(idx, is[0])
+	}
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	var keys []string
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		for j := 0; j < int(rec.NumRows()); j++ {
+			var k strings.Builder
+			for _, i := range idx {
+				k.WriteString(rec.Column(i).ValueStr(j))
+				k.WriteByte('|')
+			}
+			keys = append(keys, k.String())
+		}
+	}
+	return keys
+}
+
+// TestLiveRejoinMatchesAnalyze: `stmotion live` killed mid-game (its
+// open table part lost, no summary.json) and run again into the same
+// --out, on a feed that goes on where the first stopped, ends with the
+// whole event's figures: its summary.json matches `stmotion analyze` of
+// the bundle as an uninterrupted run does (TestLiveMatchesAnalyze), and
+// the union of the table parts holds each sample row once, without a
+// hole where the lost part was.
+func TestLiveRejoinMatchesAnalyze(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and replays a game")
+	}
+	ctx := context.Background()
+	tmp := t.TempDir()
+	sample := filepath.Join(tmp, "sample")
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 0.5
+	if _, err := synth.Write(ctx, cfg, sample, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	live := func(half string) (liveID, stderr string) {
+		srv, err := mock.New(half, mock.Options{Speed: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		var o, e bytes.Buffer
+		if err := Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
+			"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
+			"--out", out, "--listen", "", "--part", "100ms", "--flush", "100ms"}, &o, &e); err != nil {
+			t.Fatalf("stmotion live: %v\nstderr:\n%s", err, e.String())
+		}
+		return srv.LiveID(), e.String()
+	}
+
+	first, second := filepath.Join(tmp, "first"), filepath.Join(tmp, "second")
+	splitBundle(t, sample, first, true)
+	splitBundle(t, sample, second, false)
+	id, _ := live(first)
+	bundle := filepath.Join(out, id)
+
+	// The kill, 3 s of the game before where the recording stops: no
+	// summary.json, and the part open then is lost (a re-join removes
+	// its temporary files), with its rows; the later ones never were.
+	end_ms := recordingEnd_ms(t, filepath.Join(first, decode.BundleMessages))
+	parts, _ := filepath.Glob(filepath.Join(bundle, "tables", "part-*"))
+	lost := slices.IndexFunc(parts, func(p string) bool {
+		keys := readSampleKeys(t, filepath.Join(p, "samples.parquet"))
+		return len(keys) > 0 && keys[len(keys)-1].t_ms > end_ms-3000
+	})
+	if len(parts) < 3 || lost < 1 {
+		t.Fatalf("first join: %d table parts, the first with rows of its last 3 s is %d; want several before it (one every 100 ms)", len(parts), lost)
+	}
+	for i, p := range parts[lost:] {
+		if err := os.RemoveAll(p); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.Remove(filepath.Join(bundle, "summary.json")); err != nil {
+		t.Fatal(err)
+	}
+
+	id2, stderr := live(second)
+	if id2 != id {
+		t.Fatalf("the halves' live ids differ: %s, %s", id, id2)
+	}
+	liveSum := readSummary(t, filepath.Join(bundle, "summary.json"))
+
+	aout := t.TempDir()
+	var o, e bytes.Buffer
+	if err := Run(ctx, []string{"analyze", "--quiet", "--out", aout, bundle}, &o, &e); err != nil {
+		t.Fatalf("stmotion analyze: %v\n%s", err, e.String())
+	}
+	batch := readSummary(t, filepath.Join(aout, "summary.json"))
+
+	if liveSum.Quality.Locations == 0 || liveSum.Quality.Locations != batch.Quality.Locations {
+		t.Errorf("locations live %d, analyze %d; want the whole recording's in both\nstderr of the re-join:\n%s", liveSum.Quality.Locations, batch.Quality.Locations, stderr)
+	}
+	byID := map[int64]int{}
+	for i, p := range batch.Players {
+		byID[p.PlayerID] = i
+	}
+	var maxDist_m, maxPoss_s, maxTeamPoss_s float64
+	for _, lp := range liveSum.Players {
+		i, ok := byID[lp.PlayerID]
+		if !ok {
+			t.Errorf("player %d only in the live summary", lp.PlayerID)
+			continue
+		}
+		bp := batch.Players[i]
+		maxDist_m = max(maxDist_m, math.Abs(lp.Distance_m-bp.Distance_m))
+		maxPoss_s = max(maxPoss_s, math.Abs(lp.Possession_s-bp.Possession_s))
+		// Distances agree exactly (float summation aside), as in one run.
+		if d := math.Abs(lp.Distance_m - bp.Distance_m); d > 1e-6*max(1, bp.Distance_m) {
+			t.Errorf("player %d: distance live %.4f m, analyze %.4f m", lp.PlayerID, lp.Distance_m, bp.Distance_m)
+		}
+		if d := math.Abs(lp.Possession_s - bp.Possession_s); d > livePossTol_s+livePossTol_rel*bp.Possession_s {
+			t.Errorf("player %d: possession live %.3f s, analyze %.3f s", lp.PlayerID, lp.Possession_s, bp.Possession_s)
+		}
+	}
+	if len(liveSum.Players) != len(batch.Players) || len(liveSum.Teams) != len(batch.Teams) {
+		t.Errorf("players live %d analyze %d, teams live %d analyze %d", len(liveSum.Players), len(batch.Players), len(liveSum.Teams), len(batch.Teams))
+	}
+	for i := range min(len(liveSum.Teams), len(batch.Teams)) {
+		d := math.Abs(liveSum.Teams[i].Possession_s - batch.Teams[i].Possession_s)
+		maxTeamPoss_s = max(maxTeamPoss_s, d)
+		if d > livePossTol_s+livePossTol_rel*batch.Teams[i].Possession_s {
+			t.Errorf("team %d: possession live %.3f s, analyze %.3f s", batch.Teams[i].TeamID, liveSum.Teams[i].Possession_s, batch.Teams[i].Possession_s)
+		}
+	}
+	t.Logf("re-joined live vs analyze, largest |difference|: distance %.6f m per player; possession %.3f s per player, %.3f s per team",
+		maxDist_m, maxPoss_s, maxTeamPoss_s)
+
+	// The union of the parts: each (sensor, t) once, and no tick missing
+	// where the lost part was (its rows were written again).
+	files, _ := filepath.Glob(filepath.Join(bundle, "tables", "part-*", "samples.parquet"))
+	seen := map[sampleKey]bool{}
+	ticks := map[int64]bool{}
+	dups := 0
+	for _, f := range files {
+		for _, k := range readSampleKeys(t, f) {
+			if seen[k] {
+				if dups++; dups <= 3 {
+					t.Errorf("sample row %+v in more than one part (%s)", k, filepath.Base(filepath.Dir(f)))
+				}
+			}
+			seen[k] = true
+			ticks[k.t_ms] = true
+		}
+	}
+	if dups > 3 {
+		t.Errorf("%d sample rows in all are in more than one part", dups)
+	}
+	// The segment tables too: no possession or event twice.
+	for _, tc := range []struct {
+		table string
+		cols  []string
+	}{{"possessions", []string{"level", "t_start", "player_id", "team_id"}}, {"events", []string{"type", "t", "player_id", "label"}}} {
+		files, _ := filepath.Glob(filepath.Join(bundle, "tables", "part-*", tc.table+".parquet"))
+		rows := map[string]bool{}
+		n := 0
+		for _, f := range files {
+			for _, k := range readRowKeys(t, f, tc.cols...) {
+				if rows[k] {
+					t.Errorf("%s row %s in more than one part (%s)", tc.table, k, filepath.Base(filepath.Dir(f)))
+				}
+				rows[k] = true
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("no %s rows in the parts", tc.table)
+		}
+	}
+
+	// Up to where the first join's recording stops (less the engine's
+	// window), the first join had every location, so the parts have a
+	// row at every tick analyze has one: the lost part's rows too.
+	end_ms -= 500
+	from_ms := slices.Min(slices.Collect(maps.Keys(ticks)))
+	batchTicks := map[int64]bool{}
+	missing := 0
+	for _, k := range readSampleKeys(t, filepath.Join(aout, "samples.parquet")) {
+		if k.t_ms < from_ms || k.t_ms > end_ms || batchTicks[k.t_ms] {
+			continue
+		}
+		batchTicks[k.t_ms] = true
+		if !ticks[k.t_ms] {
+			if missing++; missing <= 3 {
+				t.Errorf("tick %d (before the first join's recording stops) has rows in analyze's samples, none in the parts", k.t_ms)
+			}
+		}
+	}
+	t.Logf("the parts hold %d sample rows at %d ticks; %d ticks of analyze's up to the first join's end, %d missing in the parts", len(seen), len(ticks), len(batchTicks), missing)
+	if len(batchTicks) < 100 || missing > 0 {
+		t.Errorf("%d of analyze's %d ticks up to the first join's end have no row in the parts; want none missing", missing, len(batchTicks))
+	}
+}
+
+// recordingEnd_ms is the newest occurred_at of the locations of a
+// recording.
+func recordingEnd_ms(t *testing.T, path string) (newest int64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dec decode.Decoder
+	var m decode.Message
+	for line := range bytes.Lines(data) {
+		if dec.Decode(line, &m) == nil && m.Kind == decode.KindLocation {
+			newest = max(newest, m.OccurredAt_ms())
+		}
+	}
+	return newest
+}
