@@ -60,7 +60,7 @@ const DefaultStartupRetry = 2 * time.Minute
 // therefore those after t − MaxShotDelay_ms, t being the newest data
 // message received before the drop (or recorded before the re-join),
 // that the session has not seen: the duplicate check drops the ones it
-// received (for a re-join, those at the bundle's end). A shot delivered
+// received (for a re-join, those the bundle holds: see replay). A shot delivered
 // later than that after an outage is lost.
 const MaxShotDelay_ms = 10_000
 
@@ -910,7 +910,9 @@ func recordedTail(path string, span_ms int64) (newest int64, shots [][]byte, err
 
 // markRecorded marks the shots at the end of the bundle this join
 // continues (recordedShots) as seen: the join's REST shots that are fed
-// (applyJoin) are those the earlier join missed.
+// (applyJoin) are those the earlier join missed. (The replay that
+// follows marks every recorded message; this needs only the bundle's
+// end.)
 func (s *liveSession) markRecorded() {
 	for _, b := range s.recordedShots {
 		if s.dec.Decode(b, &s.msg) == nil {

@@ -81,7 +81,7 @@ func (s *liveSession) replay() error {
 	s.res.Replayed = n
 	args := []any{"dir", s.res.Dir, "messages", n, "bad_lines", r.Stats().Bad, "took", time.Since(start).Round(time.Millisecond)}
 	if s.parts != nil {
-		args = append(args, "parts_before", s.parts.earlier, "rows_not_reproduced", s.parts.Skipped())
+		args = append(args, "parts_before", s.parts.earlier, "part_rows_still_to_skip", s.parts.Skipped())
 	}
 	s.log.Info("live: re-joining into an existing bundle: replayed it into the engine, so that the figures and the summary cover the whole recording; "+
 		"messages.jsonl is appended to and the table parts numbered on", args...)

@@ -66,16 +66,22 @@ agrees; the live analytics (causal filtering) go to
 --out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
 (the summary tables, players, boxscore, heatmaps and quality, are filled in
 the last part only, so tables/part-*/<table>.parquet reads as one table).
-Joining the same live id again into the same --out continues its bundle:
-messages.jsonl is appended to (the join feeds the /shots the bundle lacks
-from 10 s before where it stops, such as a shot due just after a crash),
-parts and gap files are numbered on, and the new join's summary (of what it
-received) replaces the earlier one, whose summary tables are then emptied;
-'stmotion analyze' of the bundle gives the whole recording's. After a crash
-(kill -9) the line the recording was cut in is ended first (it stays, one
-bad line for analyze; the re-join's lines are whole), and the hidden
-temporary table files (.<table>.parquet.tmp-*) left in the earlier parts
-are removed.
+Joining the same live id again into the same --out (after a crash, a kill
+or Ctrl-C) continues its bundle as if the first run had not stopped: the
+recorded messages are first replayed into the engine (logged with their
+count and how long it took, about a second for a 40-minute game; not shown
+on the overlay nor published to NATS), so distances, possession, box
+scores and summary.json cover the whole event, as 'stmotion analyze' of
+the bundle does; messages.jsonl is appended to (the join feeds the /shots
+the bundle lacks from 10 s before where it stops, such as a shot due just
+after a crash), parts and gap files are numbered on, and the rows the
+earlier parts hold are not written again (those of the part open at a
+crash are), so tables/part-*/ holds each row once and one summary, the
+whole recording's. Use the same engine settings (--hz, --reorder-window,
+--cell, --fold) as the run it continues. After a crash (kill -9) the line
+the recording was cut in is ended first (it stays, one bad line for
+analyze; the re-join's lines are whole), and the hidden temporary table
+files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
