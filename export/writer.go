@@ -294,9 +294,19 @@ func ParquetRows(path string) (int64, error) {
 	return r.NumRows(), nil
 }
 
+// commitOrder is the order Close renames the tables in: the samples
+// first (their footer is written then, and if that fails nothing is
+// left), then the summary tables, then the segment tables, so that a
+// process killed while renaming leaves no segment table of a Writer
+// closed with a summary without that summary's quality row (stmotion
+// live tells the part its engine's close wrote by it: live.partSink).
+var commitOrder = [NumTables]Table{TableSamples, TableQuality, TablePlayers, TableBoxScore, TableHeatmaps,
+	TablePossessions, TableEvents, TableShots, TableDistCheck}
+
 // Close writes the summary tables (players, boxscore, heatmaps, quality),
-// flushes every table and renames the files to their final names. After
-// an error nothing is left on disk. sum may be nil when the engine
+// flushes every table and renames the files to their final names (in
+// commitOrder). After an error nothing is left on
+// disk. sum may be nil when the engine
 // produced no summary; the summary tables are then empty.
 func (w *Writer) Close(sum *track.Summary) error {
 	if w.closed {
@@ -316,7 +326,8 @@ func (w *Writer) Close(sum *track.Summary) error {
 		}
 	}
 	var err error
-	for _, tb := range w.tables {
+	for _, t := range commitOrder {
+		tb := w.tables[t]
 		if err == nil {
 			err = tb.file.commit()
 		} else {

@@ -162,15 +162,17 @@
 // shots aside, as after any outage), and the last DefaultFlushInterval
 // of messages the recorder had not flushed at a kill (a part is closed
 // only once the recorder has flushed, so no row of a closed part derives
-// from them). Assumed: the re-join runs the engine with the earlier
-// join's settings (track.Config, the analyzers: `stmotion live` --hz,
-// --reorder-window, --cell, --fold), as the rows are matched by count;
-// parts written by an stmotion that started each re-join afresh hold
-// rows the replay does not match. After a join ended by Ctrl-C, its
-// engine's close had emitted the last rows and the segments still open
-// then (a possession cut short there): they stay as they were, and as
-// many of the rows the engine emits next after the re-join are dropped
-// from the tables (usually their continuation; the summary has it all).
+// from them). After a join ended by Ctrl-C, its engine's close had
+// emitted, into its last part, the segments still open then (a
+// possession cut short there), which the re-join's engine emits later,
+// whole: that part's row tables are emptied first (its summary tables
+// stay until the re-join's summary replaces them) and its rows made
+// again, so the tables hold each possession once, whole, as analyze
+// does (TestLiveRejoinMatchesAnalyze/ctrl-c). Assumed: the re-join runs
+// the engine with the earlier join's settings (track.Config, the
+// analyzers: `stmotion live` --hz, --reorder-window, --cell, --fold), as
+// the rows are matched by count; parts written by an stmotion that
+// started each re-join afresh hold rows the replay does not match.
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // the canonical x_m, y_m, z_m, speed, team and jersey of every sensor

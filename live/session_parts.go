@@ -48,16 +48,19 @@ const DefaultPartInterval = time.Minute
 // also covers a join killed while it closed a part (some of its tables
 // renamed, others not). The rows of the part that was open at the crash
 // (its temporary files are removed here) are not dropped, so they are
-// written again: nothing the recording holds is missing. What this
-// assumes: the same engine settings (track.Config, the analyzers) as the
-// earlier joins; and earlier parts written by a join before this
-// (stmotion releases that started each re-join afresh) do not hold a
-// prefix of the recording's rows. After a join that ended cleanly
-// (Ctrl-C) the engine's close had emitted the last rows and the
-// segments open then (a possession, cut short at that end): they count
-// as emitted, so their continuation after the re-join is dropped and
-// the tables keep them as they were at that end (the summary has the
-// whole).
+// written again: nothing the recording holds is missing. After a join
+// that ended cleanly (Ctrl-C), its last part, the one its close wrote,
+// holds rows a running engine would not have emitted then: the engine's
+// close flushed the segments open at that end (a possession, cut short
+// there), which the re-join's engine, running on, emits later, whole,
+// after other rows. Counting them would keep the cut segment beside the
+// whole one and drop another row in its place, so the row tables of
+// that part are emptied first (emptyClosingRows: it is the newest part,
+// and the only one whose quality table has a row) and its rows made
+// again. What this assumes: the same engine settings (track.Config,
+// the analyzers) as the earlier joins; and earlier parts written
+// by a join before this (stmotion releases that started each re-join
+// afresh) do not hold a prefix of the recording's rows.
 //
 // Once this join's summary is written, clearEarlierSummaries empties
 // the summary tables of the earlier parts, so that the union has one
@@ -105,10 +108,17 @@ func newPartSink(dir, session string, every time.Duration, opts ...export.Option
 	// on after it.
 	p := &partSink{dir: dir, session: session, every: every, opts: opts, n: n, earlier: n}
 	for k := 1; k <= n; k++ {
-		part := p.partName(k)
-		if _, err := export.RemoveStaleTempsIn(part, time.Now()); err != nil {
+		if _, err := export.RemoveStaleTempsIn(p.partName(k), time.Now()); err != nil {
 			return nil, fmt.Errorf("live: table parts: %w", err)
 		}
+	}
+	if n > 0 {
+		if err := p.emptyClosingRows(p.partName(n)); err != nil {
+			return nil, err
+		}
+	}
+	for k := 1; k <= n; k++ {
+		part := p.partName(k)
 		for _, t := range rowTables {
 			rows, err := export.ParquetRows(export.TablePath(part, t, session, export.FormatParquet, false))
 			if errors.Is(err, fs.ErrNotExist) {
@@ -121,6 +131,36 @@ func newPartSink(dir, session string, every time.Duration, opts ...export.Option
 		}
 	}
 	return p, nil
+}
+
+// emptyClosingRows empties the row tables of part, the newest an
+// earlier join left, if that join's engine close wrote it: its quality
+// table has the summary's row (export.Writer renames it right after the
+// samples and before the segment tables: a kill between those two
+// renames is the one case left, where the samples of the last ticks the
+// close flushed are counted). The
+// close flushed the engine: besides the rows a running engine emits, the
+// part holds those of the segments still open then, cut short at that
+// end, which a running engine emits later, whole. Emptied, the part's
+// rows are all made again by the replay (none is skipped), as a running
+// engine makes them: the same rows, and each cut segment whole, once.
+// Its summary tables stay until this join's summary replaces them
+// (clearEarlierSummaries). Each file is replaced by rename and an
+// emptied part is recognised again, so a join killed here or later
+// leaves parts the next one counts right.
+func (p *partSink) emptyClosingRows(part string) error {
+	rows, err := export.ParquetRows(export.TablePath(part, export.TableQuality, p.session, export.FormatParquet, false))
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && rows == 0) {
+		return nil // closed by rotation, or its join was killed or failed at the close
+	}
+	if err != nil {
+		return fmt.Errorf("live: table parts: %w", err)
+	}
+	empty, err := p.emptyFiles(rowTables)
+	if err != nil {
+		return err
+	}
+	return replaceFiles(part, empty)
 }
 
 // Skipped is how many rows of the earlier parts the engine is still to
@@ -231,49 +271,66 @@ func (p *partSink) clearEarlierSummaries() error {
 	if p.earlier == 0 {
 		return nil
 	}
-	// Empty tables as this sink writes them: those of a Writer closed
-	// without a summary.
+	empty, err := p.emptyFiles(summaryTables)
+	if err != nil {
+		return err
+	}
+	for n := 1; n <= p.earlier; n++ {
+		if err := replaceFiles(p.partName(n), empty); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emptyFiles is the content of each of tables, by file name, as this
+// sink writes it empty: that of a Writer closed without a summary.
+func (p *partSink) emptyFiles(tables []export.Table) (map[string][]byte, error) {
 	tmp, err := os.MkdirTemp(p.dir, ".empty-")
 	if err != nil {
-		return fmt.Errorf("live: table parts: %w", err)
+		return nil, fmt.Errorf("live: table parts: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	w, err := export.NewWriter(tmp, p.session, p.opts...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := w.Close(nil); err != nil {
-		return err
+		return nil, err
 	}
 	empty := map[string][]byte{}
 	for _, path := range w.Paths() {
 		name := filepath.Base(path)
-		for _, t := range summaryTables {
+		for _, t := range tables {
 			if strings.HasPrefix(name, t.String()+".") {
 				if empty[name], err = os.ReadFile(path); err != nil {
-					return fmt.Errorf("live: table parts: %w", err)
+					return nil, fmt.Errorf("live: table parts: %w", err)
 				}
 			}
 		}
 	}
-	for n := 1; n <= p.earlier; n++ {
-		dir := p.partName(n)
-		for name, want := range empty {
-			path := filepath.Join(dir, name)
-			got, err := os.ReadFile(path)
-			if errors.Is(err, fs.ErrNotExist) || bytes.Equal(got, want) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("live: table parts: %w", err)
-			}
-			if err := os.WriteFile(path+".tmp", want, 0o644); err != nil {
-				return fmt.Errorf("live: table parts: %w", err)
-			}
-			if err := os.Rename(path+".tmp", path); err != nil {
-				os.Remove(path + ".tmp")
-				return fmt.Errorf("live: table parts: %w", err)
-			}
+	return empty, nil
+}
+
+// replaceFiles replaces each file of dir named in files by its content
+// there, unless it is missing or holds that already. Files are replaced
+// by rename, so a reader never sees half of one.
+func replaceFiles(dir string, files map[string][]byte) error {
+	for name, want := range files {
+		path := filepath.Join(dir, name)
+		got, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) || bytes.Equal(got, want) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("live: table parts: %w", err)
+		}
+		if err := os.WriteFile(path+".tmp", want, 0o644); err != nil {
+			return fmt.Errorf("live: table parts: %w", err)
+		}
+		if err := os.Rename(path+".tmp", path); err != nil {
+			os.Remove(path + ".tmp")
+			return fmt.Errorf("live: table parts: %w", err)
 		}
 	}
 	return nil

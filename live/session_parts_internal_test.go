@@ -1,10 +1,18 @@
 package live
 
 import (
+	"context"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/track"
@@ -19,7 +27,7 @@ func TestPartSinkRemovesStaleTemps(t *testing.T) {
 	if err := os.MkdirAll(part, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{".samples.parquet.tmp-4242", ".events.parquet.tmp-17", "quality.parquet", "notes.txt"} {
+	for _, name := range []string{".samples.parquet.tmp-4242", ".events.parquet.tmp-17", "players.parquet", "notes.txt"} {
 		if err := os.WriteFile(filepath.Join(part, name), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +47,7 @@ func TestPartSinkRemovesStaleTemps(t *testing.T) {
 	for _, e := range ents {
 		got = append(got, e.Name())
 	}
-	if want := []string{"notes.txt", "quality.parquet"}; !slices.Equal(got, want) {
+	if want := []string{"notes.txt", "players.parquet"}; !slices.Equal(got, want) {
 		t.Errorf("part-00001 holds %v, want %v", got, want)
 	}
 }
@@ -118,4 +126,132 @@ func TestPartSinkSkipsWhatEarlierPartsHold(t *testing.T) {
 	if rows[export.TableSamples] != 2*ticks || rows[export.TablePossessions] != ticks {
 		t.Errorf("union of the parts: %d samples, %d possessions; want %d and %d, each once", rows[export.TableSamples], rows[export.TablePossessions], 2*ticks, ticks)
 	}
+}
+
+// A re-join after a join that ended cleanly (Ctrl-C): that join's close
+// flushed its engine, so its last part holds, besides the rows a running
+// engine emits, the segment open then cut short at that end (here a team
+// possession), which the re-join's engine, running on, emits later and
+// whole, after other rows. The union of the parts holds each possession
+// once, whole: none twice (cut and whole), none dropped in place of the
+// continuation, and one summary.
+func TestPartSinkRedoesTheClosingPart(t *testing.T) {
+	const ticks = 10
+	dir := t.TempDir()
+	player := func(i int) *track.Segment {
+		return &track.Segment{Type: track.SegPossession, Start_ms: int64(i) * 40, End_ms: int64(i)*40 + 20, PlayerID: int64(100 + i)}
+	}
+	team := func(end_ms int64) *track.Segment {
+		return &track.Segment{Type: track.SegTeamPossession, Start_ms: 100, End_ms: end_ms, TeamID: 7}
+	}
+	// The engine's rows up to tick to (exclusive); the team possession
+	// from tick 2 ends, whole, after tick 8.
+	emit := func(p *partSink, to int, rotateAfter ...int) {
+		t.Helper()
+		for i := range to {
+			if err := p.Samples([]track.Sample{{T_ms: int64(i) * 40, SensorID: 1, Kind: track.KindPlayer}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Segment(player(i)); err != nil {
+				t.Fatal(err)
+			}
+			if i == 8 {
+				if err := p.Segment(team(340)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if slices.Contains(rotateAfter, i) {
+				if err := p.rotate(nil, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	first, err := newPartSink(dir, "s", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emit(first, 7, 2) // part 1 (ticks 0-2); part 2 (3-6) is open at the Ctrl-C
+	// The engine's close: the open team possession, cut, then the summary.
+	if err := first.Segment(team(260)); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(&track.Summary{}); err != nil {
+		t.Fatal(err)
+	}
+
+	second, err := newPartSink(dir, "s", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emit(second, ticks)
+	if err := second.Close(&track.Summary{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.clearEarlierSummaries(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	var samples, quality int64
+	parts, _ := filepath.Glob(filepath.Join(dir, "part-*"))
+	for _, p := range parts {
+		n, err := export.ParquetRows(export.TablePath(p, export.TableSamples, "s", export.FormatParquet, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples += n
+		if n, err = export.ParquetRows(export.TablePath(p, export.TableQuality, "s", export.FormatParquet, false)); err != nil {
+			t.Fatal(err)
+		}
+		quality += n
+		for _, k := range readPossessions(t, export.TablePath(p, export.TablePossessions, "s", export.FormatParquet, false)) {
+			got[k]++
+		}
+	}
+	want := map[string]int{"team 7 100-340": 1}
+	for i := range ticks {
+		s := player(i)
+		want[fmt.Sprintf("player %d %d-%d", s.PlayerID, s.Start_ms, s.End_ms)] = 1
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("possessions in the union of the parts:\n got %v\nwant %v (each once, the team's whole)", got, want)
+	}
+	if samples != ticks || quality != 1 {
+		t.Errorf("union of the parts: %d samples, %d quality rows; want %d and 1", samples, quality, ticks)
+	}
+}
+
+// readPossessions reads the possessions table at path as "level id
+// start-end" strings (ms since the epoch).
+func readPossessions(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	col := func(rec arrow.RecordBatch, name string) arrow.Array {
+		return rec.Column(rec.Schema().FieldIndices(name)[0])
+	}
+	var out []string
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		level, pid, tid := col(rec, "level"), col(rec, "player_id").(*array.Int64), col(rec, "team_id").(*array.Int64)
+		start, end := col(rec, "t_start").(*array.Timestamp), col(rec, "t_end").(*array.Timestamp)
+		for j := range int(rec.NumRows()) {
+			id := pid.Value(j)
+			if level.ValueStr(j) == "team" {
+				id = tid.Value(j)
+			}
+			out = append(out, fmt.Sprintf("%s %d %d-%d", level.ValueStr(j), id, int64(start.Value(j)), int64(end.Value(j))))
+		}
+	}
+	return out
 }

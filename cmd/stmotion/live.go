@@ -76,8 +76,10 @@ the bundle does; messages.jsonl is appended to (the join feeds the /shots
 the bundle lacks from 10 s before where it stops, such as a shot due just
 after a crash), parts and gap files are numbered on, and the rows the
 earlier parts hold are not written again (those of the part open at a
-crash are), so tables/part-*/ holds each row once and one summary, the
-whole recording's. Use the same engine settings (--hz, --reorder-window,
+crash are; after a Ctrl-C, those of the last part, whose possession open
+then was cut short there: its row tables are emptied and made again, the
+possession whole), so tables/part-*/ holds each row once and one summary,
+the whole recording's. Use the same engine settings (--hz, --reorder-window,
 --cell, --fold) as the run it continues. After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
