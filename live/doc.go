@@ -168,11 +168,18 @@
 // whole: that part's row tables are emptied first (its summary tables
 // stay until the re-join's summary replaces them) and its rows made
 // again, so the tables hold each possession once, whole, as analyze
-// does (TestLiveRejoinMatchesAnalyze/ctrl-c). Assumed: the re-join runs
-// the engine with the earlier join's settings (track.Config, the
-// analyzers: `stmotion live` --hz, --reorder-window, --cell, --fold), as
-// the rows are matched by count; parts written by an stmotion that
-// started each re-join afresh hold rows the replay does not match.
+// does (TestLiveRejoinMatchesAnalyze/ctrl-c). The rows are matched by
+// count, so the engine settings that make them (track.Config:
+// `stmotion live` --hz, --reorder-window) are recorded in the bundle's
+// tables/ (TrackConfigFile) as its first part opens, and a re-join with
+// other settings is refused before anything is fetched or written
+// (*TrackConfigError; `stmotion live` exits 2); parts of an stmotion
+// that did not record them get a warning (the re-join goes on: with
+// the same settings their rows match; with others its tables miss and
+// repeat rows, the figures and summary.json do not). Assumed: the
+// analyzers make the same rows (--cell and --fold only shape the
+// summary's heatmaps); parts written by an stmotion that started each
+// re-join afresh hold rows the replay does not match.
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // the canonical x_m, y_m, z_m, speed, team and jersey of every sensor

@@ -441,6 +441,21 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.res.LiveID = s.liveID
 	s.types = s.cfg.DataTypes
 	s.cfg.Health.set(func(h *Health) { h.liveID = s.liveID })
+	if s.cfg.Out != "" && !s.cfg.NoTables {
+		// A re-join matches the rows of the earlier parts by count: with
+		// other engine settings they would not be the same rows. Checked
+		// before anything is fetched or written.
+		unrecorded, err := checkTrackConfig(filepath.Join(s.cfg.Out, dirName(s.liveID), "tables"), s.cfg.Track)
+		if err != nil {
+			return nil, err
+		}
+		if unrecorded {
+			s.log.Warn("live: the bundle's table parts were written by an stmotion that did not record its engine settings ("+TrackConfigFile+"): "+
+				"their rows are matched by count, which holds only if this join runs with the same settings (stmotion live --hz, --reorder-window) as the joins that wrote them; "+
+				"otherwise the tables miss and repeat rows (the figures and summary.json are not affected; stmotion analyze of the bundle writes whole tables)",
+				"dir", filepath.Join(s.cfg.Out, dirName(s.liveID), "tables"))
+		}
+	}
 	if s.prev == nil {
 		s.setConnected(false)
 	} // else the previous live id's feed is read for this one (startHandoff)
@@ -518,6 +533,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			return nil, err
 		}
 		s.parts.beforeClose = s.rec.Flush
+		if s.parts.config, err = trackConfigJSON(s.cfg.Track); err != nil {
+			return nil, err
+		}
 		sinks = append(sinks, s.parts)
 	}
 	if s.eng, err = track.NewSession(s.cfg.Track, meta, sinks...); err != nil {

@@ -57,8 +57,11 @@ const DefaultPartInterval = time.Minute
 // whole one and drop another row in its place, so the row tables of
 // that part are emptied first (emptyClosingRows: it is the newest part,
 // and the only one whose quality table has a row) and its rows made
-// again. What this assumes: the same engine settings (track.Config,
-// the analyzers) as the earlier joins; and earlier parts written
+// again. The engine settings (track.Config) that make the rows are
+// recorded beside the parts (TrackConfigFile) and a re-join with others
+// refused (checkTrackConfig). What this assumes: the analyzers make
+// the same rows (stmotion live attaches them with --cell and --fold,
+// which only shape the summary's heatmaps); and earlier parts written
 // by a join before this (stmotion releases that started each re-join
 // afresh) do not hold a prefix of the recording's rows.
 //
@@ -87,6 +90,10 @@ type partSink struct {
 	// flushes its recorder there, so that every row of a closed part is
 	// derived from messages that are in messages.jsonl.
 	beforeClose func() error
+	// config, when set, is written to TrackConfigFile in dir as a part is
+	// opened, if it is not there yet: the engine settings the rows are
+	// made with (see checkTrackConfig).
+	config []byte
 }
 
 // rowTables are the tables the engine fills as it goes (see partSink).
@@ -181,6 +188,12 @@ func (p *partSink) Parts() []string { return p.parts }
 func (p *partSink) writer() (*export.Writer, error) {
 	if p.w != nil {
 		return p.w, nil
+	}
+	if p.config != nil {
+		if err := writeTrackConfig(p.dir, p.config); err != nil {
+			return nil, err
+		}
+		p.config = nil
 	}
 	p.n++
 	w, err := export.NewWriter(p.partName(p.n), p.session, p.opts...)

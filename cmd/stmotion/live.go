@@ -79,8 +79,12 @@ earlier parts hold are not written again (those of the part open at a
 crash are; after a Ctrl-C, those of the last part, whose possession open
 then was cut short there: its row tables are emptied and made again, the
 possession whole), so tables/part-*/ holds each row once and one summary,
-the whole recording's. Use the same engine settings (--hz, --reorder-window,
---cell, --fold) as the run it continues. After a crash (kill -9) the line
+the whole recording's. The settings that decide the rows (--hz,
+--reorder-window) are recorded in tables/track_config.json: a re-join
+with others is refused (exit status 2) before anything is written, as
+its rows could not be matched; parts of an stmotion that did not record
+them get a warning. Use the same --cell and --fold too (the summary's
+heatmaps). After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
 files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
@@ -154,7 +158,8 @@ subscribe.json are copied into it (marked "stmotion_source":
 Exit status: 0 when every live id ended as above (the event is over) or
 on Ctrl-C; 1 when the join failed (refused credentials, an unknown or
 ended live id, a 403, a malformed response, errors for 2 minutes at the
-start) or the bundle could not be written; 2 for a bad command line; 3
+start) or the bundle could not be written; 2 for a bad command line (a
+re-join with another --hz or --reorder-window than its bundle's parts); 3
 when it gave up mid-event (credentials refused when reconnecting, the live
 id answering 404 for 2 minutes, the next live id never answering): what
 was received is recorded and its result line printed, ending with
@@ -383,6 +388,13 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if errors.Is(err, context.Canceled) {
 			return nil
 		}
+		var tce *live.TrackConfigError
+		if errors.As(err, &tce) {
+			// The command line does not fit the bundle it continues:
+			// exit 2, as for a bad command line, before anything ran.
+			fmt.Fprintf(stderr, "stmotion live: %v\n%s", err, trackConfigHint(tce))
+			return exitError{code: 2}
+		}
 		if errors.Is(err, live.ErrGaveUp) {
 			// Not the event's end, nor a join that failed: exit status 3.
 			fmt.Fprintf(stderr, "stmotion live: %v\n", err)
@@ -394,4 +406,25 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ov.Finish() // the event is over: close 1000, not Close's 1001
 	}
 	return nil
+}
+
+// trackConfigHint names the live flags that set the settings a re-join
+// was refused for (live.TrackConfigError), with the values to give.
+func trackConfigHint(e *live.TrackConfigError) string {
+	var b strings.Builder
+	for _, d := range e.Diffs {
+		switch d.Field {
+		case "Rate_Hz":
+			feed := ""
+			if d.Recorded == "0" {
+				feed = " (the feed's rate)"
+			}
+			fmt.Fprintf(&b, "  the parts have --hz %s%s, this join --hz %s: give --hz %s\n", d.Recorded, feed, d.Now, d.Recorded)
+		case "ReorderWindow_ms":
+			fmt.Fprintf(&b, "  the parts have --reorder-window %sms, this join %sms: give --reorder-window %sms\n", d.Recorded, d.Now, d.Recorded)
+		default:
+			fmt.Fprintf(&b, "  %s is %s there, %s in this stmotion (no flag sets it: use the release that wrote the bundle, or another --out)\n", d.Field, d.Recorded, d.Now)
+		}
+	}
+	return b.String()
 }

@@ -172,11 +172,19 @@ func rejoinHalves(t *testing.T) (first, second string) {
 }
 
 // rejoinLive runs `stmotion live` with extra flags on a mock of the
-// bundle half until its feed ends, into out.
-func rejoinLive(t *testing.T, half, out string, extra ...string) (liveID, stderr string, err error) {
+// bundle half until its feed ends, into out. The mock's replay clock
+// starts with it: at speed 20 (parts of the first join closed every 100
+// ms of wall time) a join that connects later misses the start of the
+// feed, by as much as its startup took (a re-join replays first); at
+// speed 0 (rejoin) it gets the whole feed, whenever it connects.
+func rejoinLive(t *testing.T, half, out string, rejoin bool, extra ...string) (liveID, stderr string, err error) {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := mock.New(half, mock.Options{Speed: 20})
+	speed := 20.0
+	if rejoin {
+		speed = 0
+	}
+	srv, err := mock.New(half, mock.Options{Speed: speed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,8 +202,8 @@ func rejoinLive(t *testing.T, half, out string, extra ...string) (liveID, stderr
 func testLiveRejoin(t *testing.T, kill bool) {
 	ctx := context.Background()
 	out := t.TempDir()
-	live := func(half string) (liveID, stderr string) {
-		id, stderr, err := rejoinLive(t, half, out)
+	live := func(half string, rejoin bool) (liveID, stderr string) {
+		id, stderr, err := rejoinLive(t, half, out, rejoin)
 		if err != nil {
 			t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr)
 		}
@@ -203,7 +211,7 @@ func testLiveRejoin(t *testing.T, kill bool) {
 	}
 
 	first, second := rejoinHalves(t)
-	id, _ := live(first)
+	id, _ := live(first, false)
 	bundle := filepath.Join(out, id)
 
 	end_ms := recordingEnd_ms(t, filepath.Join(first, decode.BundleMessages))
@@ -236,7 +244,7 @@ func testLiveRejoin(t *testing.T, kill bool) {
 		}
 	}
 
-	id2, stderr := live(second)
+	id2, stderr := live(second, true)
 	if id2 != id {
 		t.Fatalf("the halves' live ids differ: %s, %s", id, id2)
 	}
@@ -441,4 +449,50 @@ func recordingEnd_ms(t *testing.T, path string) (newest int64) {
 		}
 	}
 	return newest
+}
+
+// TestLiveRejoinOtherSettingsRefused: a re-join with an engine setting
+// other than the bundle's table parts were made with (--hz 10 after the
+// feed's 25 Hz) would match their rows by count against other rows,
+// dropping a block of the game and mixing rates: it is refused with exit
+// status 2, naming the flag and the value to give, before anything is
+// written; with the parts' settings it goes on.
+func TestLiveRejoinOtherSettingsRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a game")
+	}
+	first, second := rejoinHalves(t)
+	out := t.TempDir()
+	id, stderr, err := rejoinLive(t, first, out, false)
+	if err != nil {
+		t.Fatalf("stmotion live: %v\n%s", err, stderr)
+	}
+	bundle := filepath.Join(out, id)
+	listing := func() map[string]int64 {
+		files := map[string]int64{}
+		filepath.WalkDir(bundle, func(path string, d os.DirEntry, err error) error {
+			if err == nil {
+				info, _ := d.Info()
+				files[path] = info.Size()
+			}
+			return err
+		})
+		return files
+	}
+	before := listing()
+
+	_, stderr, err = rejoinLive(t, second, out, true, "--hz", "10")
+	if code := exitCode(err); code != 2 {
+		t.Errorf("re-join with --hz 10: exit status %d (%v), want 2\nstderr:\n%s", code, err, stderr)
+	}
+	if !strings.Contains(stderr, "give --hz 0") {
+		t.Errorf("stderr does not say which --hz to give:\n%s", stderr)
+	}
+	if after := listing(); !maps.Equal(before, after) {
+		t.Errorf("the refused re-join changed the bundle: %d files before, %d after", len(before), len(after))
+	}
+
+	if _, stderr, err = rejoinLive(t, second, out, true, "--hz", "0"); err != nil {
+		t.Errorf("re-join with the parts' settings: %v\n%s", err, stderr)
+	}
 }
