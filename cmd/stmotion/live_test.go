@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live/mock"
 	"github.com/stmotion/stmotion/synth"
 )
@@ -379,39 +380,45 @@ func TestLiveDemoHalvesAndPasses(t *testing.T) {
 // both delivered at a PLAY_NEXT handover), never a new one taken for an
 // old one, as a next pass replaying the same times would be.
 //
-// A stats message may also repeat one that the join fed from the REST
-// state ("stmotion_source":"rest_join", the same player and version,
-// recorded in its REST form): the box score fetched at the join can
-// already hold a version that the feed delivers after it (the demo's mock
+// A stats or shot message may also repeat one that the join fed from the
+// REST state ("stmotion_source":"rest_join": a stats message of the same
+// player and version, a shot of the same player, time, place and result,
+// recorded in its REST form): the box score and the shots fetched at the
+// join can already hold what the feed delivers after it (the demo's mock
 // runs 200 times faster than the fetch; at a handover, the previous feed
-// hands it over). 2 runs in 33 failed on this before it was allowed.
+// hands it over). 2 runs in 33 failed on the stats before they were
+// allowed, and a shot failed once more in a loaded run (live's own tests
+// allow both, session_rounds_test.go).
 func onlyRepeats(t *testing.T, dir string) {
 	t.Helper()
 	msgs, err := os.ReadFile(filepath.Join(dir, "messages.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	type statKey struct{ player, version int64 }
-	statOf := func(l string) (k statKey, source string, ok bool) {
-		var m struct {
-			Type   string `json:"type"`
-			Source string `json:"stmotion_source"`
-			Data   struct {
-				Player  int64 `json:"player_id"`
-				Version int64 `json:"version"`
-			} `json:"data"`
+	var dec decode.Decoder
+	var m decode.Message
+	// restKey is what the session's duplicate check compares for a stats
+	// or shot message, and whether it was fed at the join.
+	restKey := func(l string) (key string, joined, ok bool) {
+		if dec.Decode([]byte(l), &m) != nil {
+			return "", false, false
 		}
-		if json.Unmarshal([]byte(l), &m) != nil || m.Type != "stats" {
-			return k, "", false
+		joined = strings.Contains(l, `"stmotion_source":"rest_join"`)
+		switch m.Kind {
+		case decode.KindStats:
+			return fmt.Sprintf("stats %d %d", m.Stats.PlayerID, m.Stats.Version), joined, true
+		case decode.KindShot:
+			sh := &m.Shot
+			return fmt.Sprintf("shot %d %d %d %d %d %v", sh.PlayerID, sh.OccurredAt_ms, sh.HoopPlayerX_mm, sh.HoopPlayerY_mm, sh.Zone, sh.IsMake), joined, true
 		}
-		return statKey{m.Data.Player, m.Data.Version}, m.Source, true
+		return "", false, false
 	}
 	kept := map[string]bool{}
-	joined := map[statKey]bool{}
+	fed := map[string]bool{}
 	for _, l := range strings.Split(string(msgs), "\n") {
 		kept[l] = true
-		if k, src, ok := statOf(l); ok && src == "rest_join" {
-			joined[k] = true
+		if k, joined, ok := restKey(l); ok && joined {
+			fed[k] = true
 		}
 	}
 	dups, err := os.ReadFile(filepath.Join(dir, "duplicates.jsonl"))
@@ -425,7 +432,7 @@ func onlyRepeats(t *testing.T, dir string) {
 		if kept[l] {
 			continue
 		}
-		if k, _, ok := statOf(l); ok && joined[k] {
+		if k, _, ok := restKey(l); ok && fed[k] {
 			continue
 		}
 		t.Errorf("%s: dropped as a duplicate, never recorded: %.200s", dir, l)
