@@ -179,7 +179,13 @@
 // repeat rows, the figures and summary.json do not). Assumed: the
 // analyzers make the same rows (--cell and --fold only shape the
 // summary's heatmaps); parts written by an stmotion that started each
-// re-join afresh hold rows the replay does not match.
+// re-join afresh hold rows the replay does not match. NATS subscribers
+// see a re-join as a new session_start of the same live id, and may get
+// again a few events the earlier process had published: the segments
+// its Ctrl-C cut short, now whole (a possession with a later end), and
+// after a kill some DIST checks and segments of its last second (the
+// recheck saw a shot, a feed_shot and a team possession again). Key
+// events on their type, player and start time to merge such repeats.
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // the canonical x_m, y_m, z_m, speed, team and jersey of every sensor
