@@ -67,40 +67,32 @@ type sampleKey struct {
 // part's samples.parquet.
 func readSampleKeys(t *testing.T, path string) []sampleKey {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer tbl.Release()
-	col := func(name string) int {
-		is := tbl.Schema().FieldIndices(name)
-		if len(is) != 1 {
-			t.Fatalf("%s: no column %s", path, name)
-		}
-		return is[0]
-	}
-	kind, id, ts := col("kind"), col("sensor_id"), col("t")
-	tr := array.NewTableReader(tbl, -1)
-	defer tr.Release()
 	var keys []sampleKey
-	for tr.Next() {
-		rec := tr.RecordBatch()
-		ks, ids, tms := rec.Column(kind), rec.Column(id).(*array.Int64), rec.Column(ts).(*array.Timestamp)
-		for j := 0; j < int(rec.NumRows()); j++ {
-			keys = append(keys, sampleKey{ks.ValueStr(j), ids.Value(j), int64(tms.Value(j))})
-		}
-	}
+	eachRow(t, path, []string{"kind", "sensor_id", "t"}, func(c []arrow.Array, j int) {
+		keys = append(keys, sampleKey{c[0].ValueStr(j), c[1].(*array.Int64).Value(j), int64(c[2].(*array.Timestamp).Value(j))})
+	})
 	return keys
 }
 
 // readRowKeys reads the given columns of every row of a Parquet table,
 // each row's values joined into one string.
 func readRowKeys(t *testing.T, path string, cols ...string) []string {
+	t.Helper()
+	var keys []string
+	eachRow(t, path, cols, func(c []arrow.Array, j int) {
+		var k strings.Builder
+		for _, a := range c {
+			k.WriteString(a.ValueStr(j))
+			k.WriteByte('|')
+		}
+		keys = append(keys, k.String())
+	})
+	return keys
+}
+
+// eachRow calls fn for every row j of the Parquet table at path, with
+// the columns named cols of the row's record batch, in that order.
+func eachRow(t *testing.T, path string, cols []string, fn func(c []arrow.Array, j int)) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -122,19 +114,16 @@ func readRowKeys(t *testing.T, path string, cols ...string) []string {
 	}
 	tr := array.NewTableReader(tbl, -1)
 	defer tr.Release()
-	var keys []string
+	c := make([]arrow.Array, len(idx))
 	for tr.Next() {
 		rec := tr.RecordBatch()
+		for k, i := range idx {
+			c[k] = rec.Column(i)
+		}
 		for j := 0; j < int(rec.NumRows()); j++ {
-			var k strings.Builder
-			for _, i := range idx {
-				k.WriteString(rec.Column(i).ValueStr(j))
-				k.WriteByte('|')
-			}
-			keys = append(keys, k.String())
+			fn(c, j)
 		}
 	}
-	return keys
 }
 
 // TestLiveRejoinMatchesAnalyze: `stmotion live` stopped mid-game and
