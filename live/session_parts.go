@@ -338,11 +338,7 @@ func replaceFiles(dir string, files map[string][]byte) error {
 		if err != nil {
 			return fmt.Errorf("live: table parts: %w", err)
 		}
-		if err := os.WriteFile(path+".tmp", want, 0o644); err != nil {
-			return fmt.Errorf("live: table parts: %w", err)
-		}
-		if err := os.Rename(path+".tmp", path); err != nil {
-			os.Remove(path + ".tmp")
+		if err := export.WriteFileAtomic(path, want, false); err != nil {
 			return fmt.Errorf("live: table parts: %w", err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -133,11 +134,7 @@ func writeTrackConfig(dir string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("live: table parts: %w", err)
 	}
-	if err := os.WriteFile(path+".tmp", data, 0o644); err != nil {
-		return fmt.Errorf("live: table parts: %w", err)
-	}
-	if err := os.Rename(path+".tmp", path); err != nil {
-		os.Remove(path + ".tmp")
+	if err := export.WriteFileAtomic(path, data, false); err != nil {
 		return fmt.Errorf("live: table parts: %w", err)
 	}
 	return nil
