@@ -139,7 +139,7 @@ func (s *Session) callAnalyzers(T int64, period int32, clock ClockState, players
 	for i, a := range s.analyzers {
 		if err := a.Frame(f, s.emitFn); err != nil {
 			f.Players, f.Balls = nil, nil
-			return &SinkError{Index: i, Op: "frame", Err: err}
+			return s.fail(&SinkError{Index: i, Op: "frame", Err: err})
 		}
 	}
 	f.Players, f.Balls = nil, nil

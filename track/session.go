@@ -316,18 +316,26 @@ func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 	if s.failed != nil {
 		return s.failed
 	}
-	if err := s.feed(m, line); err != nil {
+	// feed's errors are all made where fail records them (a sink's or an
+	// analyzer's; ErrNotBuilt): nothing to catch here, on every message.
+	return s.feed(m, line)
+}
+
+// fail records err (a *SinkError, ErrNotBuilt) as the session's failure,
+// unless it has one already, and returns it: every later Feed and Close
+// return the first (see Session).
+func (s *Session) fail(err error) error {
+	if s.failed == nil {
 		s.failed = err
-		return err
 	}
-	return nil
+	return err
 }
 
 // feed is FeedLine on a session that is neither closed nor failed.
 func (s *Session) feed(m *decode.Message, line []byte) error {
 	if !s.started {
 		if s.unknown == nil { // NewSession makes it
-			return ErrNotBuilt
+			return s.fail(ErrNotBuilt)
 		}
 		s.started = true
 	}
@@ -763,7 +771,7 @@ func (s *Session) flushBatch(b []Sample) error {
 	var first error
 	for i, k := range s.sinks {
 		if err := k.Samples(b); err != nil && first == nil {
-			first = &SinkError{Index: i, Op: "samples", Err: err}
+			first = s.fail(&SinkError{Index: i, Op: "samples", Err: err})
 		}
 	}
 	return first
@@ -774,7 +782,7 @@ func (s *Session) emitSegment(g *Segment) error {
 	var first error
 	for i, k := range s.sinks {
 		if err := k.Segment(g); err != nil && first == nil {
-			first = &SinkError{Index: i, Op: "segment", Err: err}
+			first = s.fail(&SinkError{Index: i, Op: "segment", Err: err})
 		}
 	}
 	return first
