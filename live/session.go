@@ -174,11 +174,14 @@ type SessionConfig struct {
 
 // SessionResult is what one live id of a Join gave.
 type SessionResult struct {
-	LiveID       string
-	Dir          string // the bundle directory, "" without Out
-	Summary      *track.Summary
-	Parts        []string // closed table parts
-	Messages     int64    // websocket messages received (duplicates included)
+	LiveID  string
+	Dir     string // the bundle directory, "" without Out
+	Summary *track.Summary
+	Parts   []string // closed table parts of this join
+	// EarlierParts is how many table parts earlier joins of the live id
+	// left in the bundle (a re-join numbers its own on after them).
+	EarlierParts int
+	Messages     int64 // websocket messages received (duplicates included)
 	Duplicates   int64
 	DecodeErrors int64
 	GapFilled    int64 // stats and shot messages recovered from REST after reconnects (and a handover's lost feed: handOverLost)
@@ -600,7 +603,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	}
 	s.res.Summary = sum
 	if s.parts != nil {
-		s.res.Parts = s.parts.Parts()
+		s.res.Parts, s.res.EarlierParts = s.parts.Parts(), s.parts.earlier
 		if sum != nil && cerr == nil {
 			// This join's summary is in its last part now: an earlier
 			// join's must not be read beside it.

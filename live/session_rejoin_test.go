@@ -58,6 +58,10 @@ func TestRejoinContinuesNumbering(t *testing.T) {
 	if second.Replayed == 0 {
 		t.Errorf("second join: %s; want the bundle replayed into its engine first", second.String())
 	}
+	if first.EarlierParts != 0 || second.EarlierParts != len(first.Parts) {
+		t.Errorf("earlier parts: %d at the first join, %d at the second; want 0 and the first join's %d",
+			first.EarlierParts, second.EarlierParts, len(first.Parts))
+	}
 
 	for _, p := range second.Parts {
 		for _, q := range first.Parts {

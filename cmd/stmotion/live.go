@@ -367,7 +367,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			fmt.Fprintf(stdout, "  bundle %s (re-analyse: stmotion analyze %s)\n", r.Dir, r.Dir)
 		}
 		if r.Summary != nil {
-			fmt.Fprintf(stdout, "  %d players, %d locations, %d table parts\n", len(r.Summary.Players), r.Summary.Quality.Locations, len(r.Parts))
+			parts := fmt.Sprintf("%d table parts", len(r.Parts))
+			if r.EarlierParts > 0 {
+				parts += fmt.Sprintf(" (after the %d of earlier joins)", r.EarlierParts)
+			}
+			fmt.Fprintf(stdout, "  %d players, %d locations, %s\n", len(r.Summary.Players), r.Summary.Quality.Locations, parts)
 			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
 				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w)
 			}
