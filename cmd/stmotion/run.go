@@ -61,7 +61,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {} // the flag package calls it for -h and for errors alike
+	// The flag package prints its errors bare ("flag provided but not
+	// defined: -x"): they are printed here, named as the command's own
+	// are ("stmotion analyze: ...").
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
+	fs.SetOutput(out)
 	fs.Usage = usage
 	switch {
 	case err == nil:
@@ -74,7 +80,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintln(fs.Output(), helpHint(fs))
+	fmt.Fprintf(out, "stmotion %s: %v\n%s\n", fs.Name(), err, helpHint(fs))
 	return exitError{code: 2}
 }
 

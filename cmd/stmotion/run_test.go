@@ -77,5 +77,10 @@ func TestBadCommandLineExitStatus(t *testing.T) {
 		if lines := strings.Count(stderr.String(), "\n"); lines != 2 || !strings.HasSuffix(stderr.String(), hint) {
 			t.Errorf("stmotion %s: stderr of %d lines:\n%s\nwant the error and %q", strings.Join(c.args, " "), lines, stderr.String(), hint)
 		}
+		// Every error is the command's, the flag package's too ("flag
+		// provided but not defined" had come bare).
+		if !strings.HasPrefix(stderr.String(), "stmotion "+name+": ") {
+			t.Errorf("stmotion %s: stderr %q, want it to start with %q", strings.Join(c.args, " "), stderr.String(), "stmotion "+name+": ")
+		}
 	}
 }
