@@ -134,7 +134,8 @@ func Summarize(sum *track.Summary) SessionSummary {
 
 // The values of SessionSummary.Limits.
 const (
-	// LimitNoRoster: no roster, every player on team 0. A change of hands
+	// LimitNoRoster: no roster (or one that names none of the player
+	// sensors: another session's), every player on team 0. A change of hands
 	// cannot be told a pass from a steal (events: pass, never turnover),
 	// nor a rebound offensive from defensive; team possession is not
 	// measured.
@@ -155,13 +156,18 @@ const (
 // Limits returns what sum's session lacked that makes some of its
 // events unreliable, in the order LimitNoRoster or LimitPartialRoster,
 // LimitNoCourt (nil when nothing): the roster (sum.Teams, the roster's
-// teams, is empty, or player sensors are not on it: Quality.UnknownIDs)
-// and the court (sum.Quality.NoCourt).
+// teams, is empty or names none of the player sensors: no_roster; some
+// player sensors are not on it, Quality.UnknownIDs: partial_roster) and
+// the court (sum.Quality.NoCourt).
 func Limits(sum *track.Summary) []string {
 	var ls []string
-	if len(sum.Teams) == 0 {
+	q := &sum.Quality
+	switch {
+	case len(sum.Teams) == 0, q.UnknownIDs > 0 && q.UnknownIDs >= q.PlayerSensors:
+		// No roster, or one that names none of the player sensors
+		// (another session's): the same as none.
 		ls = append(ls, LimitNoRoster)
-	} else if sum.Quality.UnknownIDs > 0 {
+	case q.UnknownIDs > 0:
 		ls = append(ls, LimitPartialRoster)
 	}
 	if sum.Quality.NoCourt {

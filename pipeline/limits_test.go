@@ -168,8 +168,44 @@ func TestEventsWithoutRosterOrCourt(t *testing.T) {
 		}
 	}
 	checkWarned(t, r, filepath.Join(partial, decode.BundleMessages)+": 2 of ", "not on the roster", `"unverified"`, "limits: partial_roster")
+
+	// A roster that names none of the sensors (another session's) is as
+	// good as none: no_roster, not partial_roster (a season recheck).
+	other := variant("other")
+	sub := filepath.Join(other, decode.BundleSubscribe)
+	renumberRoster(t, sub, 1_000_000)
+	_, osum, _ := run(other)
+	if l := export.Limits(osum); !slices.Equal(l, []string{export.LimitNoRoster}) {
+		t.Errorf("another session's roster: limits %q, want %q", l, export.LimitNoRoster)
+	}
 	if theirs == 0 || others == 0 {
 		t.Errorf("partial roster: %d events of the unrostered players, %d of the others: want some of both", theirs, others)
+	}
+}
+
+// renumberRoster adds add to every player id of the subscribe.json at
+// path: a roster naming none of the session's sensors.
+func renumberRoster(t *testing.T, path string, add int64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sub map[string]any
+	if err := json.Unmarshal(data, &sub); err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range sub["teams"].([]any) {
+		for _, p := range tm.(map[string]any)["players"].([]any) {
+			pm := p.(map[string]any)
+			pm["id"] = pm["id"].(float64) + float64(add)
+		}
+	}
+	if data, err = json.Marshal(sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

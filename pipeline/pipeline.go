@@ -452,9 +452,14 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		if q.UnknownIDs*2 >= q.PlayerSensors {
 			why = "; is it this session's roster?"
 		}
-		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name or team, "+
-			"so the passes, turnovers and rebounds they take part in are labelled %q (summary.json limits: %s)%s",
-			name, q.UnknownIDs, q.PlayerSensors, track.LabelUnverified, export.LimitPartialRoster, why))
+		limit := export.LimitPartialRoster
+		if q.UnknownIDs >= q.PlayerSensors {
+			limit = export.LimitNoRoster
+		}
+		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name, and possession no team "+
+			"for them (the players table's team_id may come from the feed's stats), so the passes, turnovers and rebounds they take part in "+
+			"are labelled %q (summary.json limits: %s)%s",
+			name, q.UnknownIDs, q.PlayerSensors, track.LabelUnverified, limit, why))
 	}
 	moved, live := false, false
 	for _, p := range sum.Players {
