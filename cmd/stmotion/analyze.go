@@ -517,19 +517,23 @@ func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hiv
 	}
 	msg := "interrupted"
 	if len(canceled) > 0 {
-		msg += fmt.Sprintf(": %s not analysed (%s); what earlier runs wrote for them under %s is left in place", plural(len(canceled), "input"), list, cfg.out)
+		them, their := "them", "their sessions"
+		if len(canceled) == 1 {
+			them, their = "it", "its session"
+		}
+		msg += fmt.Sprintf(": %s not analysed (%s); what earlier runs wrote for %s under %s is left in place", plural(len(canceled), "input"), list, them, cfg.out)
 		switch {
 		case !hive:
 			// One input: no summary.json is written for it.
 		case sum.wrote:
-			msg += ", and summary.json lists them under canceled"
+			msg += ", and summary.json lists " + them + " under canceled"
 			switch {
 			case sum.kept == len(canceled):
-				msg += ", the earlier entries of their sessions kept in sessions[] with earlier_run"
+				msg += ", the earlier entries of " + their + " kept in sessions[] with earlier_run"
 			case sum.kept > 0:
 				msg += fmt.Sprintf(", the earlier entries of %d of their sessions kept in sessions[] with earlier_run (the others had none there)", sum.kept)
 			default:
-				msg += " (the earlier summary.json had no entry of their sessions to keep)"
+				msg += " (the earlier summary.json had no entry of " + their + " to keep)"
 			}
 		case sum.tried:
 			msg += ", but summary.json could not be written (the error below)"
