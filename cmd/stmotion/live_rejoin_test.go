@@ -395,30 +395,13 @@ type possKey struct {
 func readPossessionStarts(t *testing.T, path string) map[possKey][]int64 {
 	t.Helper()
 	out := map[possKey][]int64{}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer tbl.Release()
-	tr := array.NewTableReader(tbl, -1)
-	defer tr.Release()
-	for tr.Next() {
-		rec := tr.RecordBatch()
-		col := func(name string) arrow.Array { return rec.Column(rec.Schema().FieldIndices(name)[0]) }
-		level, pid, tid, start := col("level"), col("player_id").(*array.Int64), col("team_id").(*array.Int64), col("t_start").(*array.Timestamp)
-		for j := range int(rec.NumRows()) {
-			k := possKey{level.ValueStr(j), pid.Value(j)}
-			if k.level == "team" {
-				k.id = tid.Value(j)
-			}
-			out[k] = append(out[k], int64(start.Value(j)))
+	eachRow(t, path, []string{"level", "player_id", "team_id", "t_start"}, func(c []arrow.Array, j int) {
+		k := possKey{c[0].ValueStr(j), c[1].(*array.Int64).Value(j)}
+		if k.level == "team" {
+			k.id = c[2].(*array.Int64).Value(j)
 		}
-	}
+		out[k] = append(out[k], int64(c[3].(*array.Timestamp).Value(j)))
+	})
 	return out
 }
 
