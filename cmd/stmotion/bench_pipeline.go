@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -69,7 +71,12 @@ ones start from what the stages before left).
 A last line turns the CPU times into what each stage adds per location
 sample, as a multiple of decoding's cost (the engine's target is at most
 1x), the single-goroutine pipeline's samples per CPU second, and what
-the images add.
+the images add. A line after it says what creating a file costs where
+the outputs go and how much of the pipeline and analyze stages' cost
+per sample that is (a run creates about 10 files, 60 with the images):
+on ext4 it depends on the directory more than on stmotion (0.4–1 ms of
+CPU per file under a /tmp that sees much churn, 20–40 µs elsewhere on
+the same file system); --dir on another directory leaves most of it out.
 
 --scale 4 also runs the pipeline on a game 4x longer and prints its
 peaks beside the first game's: memory must not grow with the length of a
@@ -246,6 +253,9 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; best of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
 	printStages(stdout, results)
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
+	if line := fileCosts(dir, results); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 
 	if *scale != 0 {
 		long, err := game("game-long", *minutes**scale)
@@ -340,9 +350,10 @@ const (
 
 // stageCounts is what one run of a stage processed.
 type stageCounts struct {
-	locations int64 // input location messages
-	bytes     int64 // input text
-	rows      int64 // output sample rows (0 for decode)
+	locations int64  // input location messages
+	bytes     int64  // input text
+	rows      int64  // output sample rows (0 for decode)
+	out       string // the directory the run wrote its outputs to ("": none)
 }
 
 // stageResult is a stage's runs folded together (stageResult.fold).
@@ -625,5 +636,81 @@ func benchAnalyzeAs(ctx context.Context, in input, cfg *analyzeConfig, id string
 		return stageCounts{}, err
 	}
 	q := res.summary.Quality
-	return stageCounts{locations: q.Locations, rows: res.rows}, nil
+	return stageCounts{locations: q.Locations, rows: res.rows, out: cfg.out}, nil
+}
+
+// fileCosts measures what creating a file costs under dir (where the
+// stages wrote) and says how much of the pipeline and analyze stages'
+// CPU per location sample that is, from the number of files their runs
+// created: on ext4 it depends on the directory's block group far more
+// than on stmotion (on the project's machine, 0.8–1 ms of CPU per file
+// under /tmp, against 25–35 µs under another directory of the same file
+// system, the same hour). "" when the CPU time cannot be read.
+func fileCosts(dir string, results []stageResult) string {
+	per, ok := createCost(filepath.Join(dir, "create-cost"), 40)
+	if !ok {
+		return ""
+	}
+	line := fmt.Sprintf("files: creating a file in %s takes %s of CPU (mean of 40)", dir, microseconds(per))
+	sep := "; files per run:"
+	for _, i := range []int{stagePipeline, stageAnalyze} {
+		r := results[i]
+		n := countFiles(r.out)
+		if n == 0 || r.locations == 0 {
+			continue
+		}
+		line += fmt.Sprintf("%s %s %d (%.0f ns per location sample)", sep, r.name, n,
+			float64(per.Nanoseconds())*float64(n)/float64(r.locations))
+		sep = ","
+	}
+	if per > 200*time.Microsecond {
+		line += " (slow here: a quiet file system takes 20–40 µs; --dir elsewhere leaves it out)"
+	}
+	return line
+}
+
+// createCost creates n empty files in a new directory and returns the
+// process CPU time per file. The files stay until the benchmark's
+// directory is removed: removing them would make the next creations
+// dearer (see benchAnalyzeAs).
+func createCost(dir string, n int) (time.Duration, bool) {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return 0, false
+	}
+	c0, ok0 := bench.ProcessCPUTime()
+	for i := range n {
+		f, err := os.Create(filepath.Join(dir, strconv.Itoa(i)))
+		if err != nil {
+			return 0, false
+		}
+		f.Close()
+	}
+	c1, ok1 := bench.ProcessCPUTime()
+	if !ok0 || !ok1 {
+		return 0, false
+	}
+	return (c1 - c0) / time.Duration(n), true
+}
+
+// countFiles counts the regular files under dir (0 for "" or an error).
+func countFiles(dir string) int {
+	if dir == "" {
+		return 0
+	}
+	n := 0
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// microseconds formats d as µs below 10 ms.
+func microseconds(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	}
+	return d.Round(time.Millisecond).String()
 }

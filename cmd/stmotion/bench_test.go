@@ -272,3 +272,40 @@ func TestBenchStagesWithoutCPUClock(t *testing.T) {
 		t.Errorf("with a CPU clock:\n%s", text)
 	}
 }
+
+// The files line counts what each stage's run wrote and turns the cost
+// of creating a file into nanoseconds per location sample.
+func TestBenchFileCosts(t *testing.T) {
+	dir := t.TempDir()
+	results := make([]stageResult, stageAnalyze+1)
+	for i := range results {
+		results[i] = stageResult{name: fmt.Sprintf("stage%d", i), runFigures: runFigures{stageCounts: stageCounts{locations: 1000}}}
+	}
+	for i, n := range map[int]int{stagePipeline: 3, stageAnalyze: 5} {
+		out := filepath.Join(dir, fmt.Sprintf("run-%d", i), "images")
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for j := range n {
+			if err := os.WriteFile(filepath.Join(out, fmt.Sprint(j)), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		results[i].out = filepath.Dir(out)
+	}
+	line := fileCosts(dir, results)
+	if _, ok := bench.ProcessCPUTime(); !ok {
+		if line != "" {
+			t.Errorf("without a CPU clock: %q, want none", line)
+		}
+		return
+	}
+	for _, want := range []string{"creating a file in " + dir + " takes ", "files per run: stage3 3 (", ", stage4 5 ("} {
+		if !strings.Contains(line, want) {
+			t.Errorf("files line %q: want %q", line, want)
+		}
+	}
+	if countFiles("") != 0 || countFiles(filepath.Join(dir, "none")) != 0 {
+		t.Error("countFiles of no directory is not 0")
+	}
+}
