@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -179,5 +180,48 @@ func TestDetailsAtBaseStatsStart(t *testing.T) {
 	ch := got[0].PlayerStats[0].Stats["PTS"]
 	if len(ch) != 1 || ch[0].OccurredAt_ms != start || start != 1_000 {
 		t.Errorf("base PTS changes %+v, want one at the session start %d (= first message 1000)", ch, start)
+	}
+}
+
+// /stats/details has one entry per change whose value is the change, as
+// the API's example (FGA [1, 1] beside a /stats FGA of 2): the entries of
+// every stat add up to /stats' total, a correction is a negative change,
+// and a stats message that repeats a value adds no entry.
+func TestDetailsAtChangesSumToStats(t *testing.T) {
+	b := &bundle{
+		first_ms: 1_000,
+		last_ms:  9_000,
+		baseStats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{
+			ID:          10,
+			PlayerStats: []decode.PlayerStats{{ID: 7, Stats: map[string]float64{"PTS": 2, "FGA": 1}}},
+		}}},
+		stats: []statEvent{
+			{idx: 1, occurredAt_ms: 2_000, team: 10, player: 7, stats: map[string]float64{"PTS": 4, "FGA": 2}},
+			{idx: 2, occurredAt_ms: 3_000, team: 10, player: 7, stats: map[string]float64{"PTS": 4, "FGA": 3}},
+			{idx: 3, occurredAt_ms: 4_000, team: 10, player: 7, stats: map[string]float64{"PTS": 2, "FGA": 3}}, // a make deleted
+		},
+		players:   map[int64]decode.Player{},
+		teamNames: map[int64]string{},
+	}
+	details := b.detailsAt(0, 4, shift{})
+	totals := b.statsAt(0, 4, 0, shift{})
+	if len(details) != 1 || len(details[0].PlayerStats) != 1 || len(totals) != 1 || len(totals[0].PlayerStats) != 1 {
+		t.Fatalf("details %+v, stats %+v: want team 10 with player 7", details, totals)
+	}
+	got := details[0].PlayerStats[0].Stats
+	want := map[string][]float64{"PTS": {2, 2, -2}, "FGA": {1, 1, 1}}
+	for stat, w := range want {
+		var values []float64
+		sum := 0.0
+		for _, ch := range got[stat] {
+			values = append(values, ch.Value)
+			sum += ch.Value
+		}
+		if fmt.Sprint(values) != fmt.Sprint(w) {
+			t.Errorf("%s changes %v, want %v", stat, values, w)
+		}
+		if total := totals[0].PlayerStats[0].Stats[stat]; sum != total {
+			t.Errorf("%s changes add up to %g, /stats says %g", stat, sum, total)
+		}
 	}
 }

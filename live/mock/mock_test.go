@@ -707,6 +707,11 @@ func TestErrorResponses(t *testing.T) {
 		{"GET", "/v1/data/nothing", 404, "no such resource"},
 		{"GET", live + "/_subscribe?dt=LOCATIONS", 403, "No access to LOCATIONS data"},
 		{"GET", live + "/_subscribe?dt=VIDEO", 400, "Invalid data type"},
+		// One type per dt, as the API spells them.
+		{"GET", live + "/_subscribe?dt=STATS,SHOTS", 400, "Invalid data type"},
+		{"GET", live + "/_subscribe?dt=stats", 400, "Invalid data type"},
+		{"GET", live + "/_subscribe?dt=", 400, "Invalid data type"},
+		{"GET", "/v1/data/live/_search", 404, "Not simulated"},
 		{"GET", live + "/shots", 403, "No access to SHOTS data"},
 		{"POST", live, 405, "not allowed"},
 		{"GET", live + "/video?id=x", 405, "not allowed"},

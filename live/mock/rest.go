@@ -110,6 +110,12 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 		return
 	}
 	id, rest := segs[0], strings.Join(segs[1:], "/")
+	if id == "_search" {
+		// The API's signing example calls /v1/data/live/_search, which
+		// it does not otherwise document: not a live id.
+		writeError(w, http.StatusNotFound, "Not simulated: "+r.URL.Path+" (the mock serves live ids from live.json, see stmotion mock -h)")
+		return
+	}
 	switch rest {
 	case "", "_subscribe", "court", "stats", "stats/details", "shots", "video":
 	default:
@@ -175,23 +181,22 @@ func (s *Server) routeLive(w http.ResponseWriter, r *http.Request, segs []string
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, id string, ref roundRef) {
 	dts := r.URL.Query()["dt"]
 	var types []string
-	for _, dt := range dts {
-		for _, t := range strings.Split(dt, ",") {
-			t = strings.ToUpper(strings.TrimSpace(t))
-			if t == "" {
-				continue
-			}
-			if !slices.Contains(allDataTypes, t) {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("Invalid data type %q: want STATS, SHOTS or LOCATIONS", t))
-				return
-			}
-			if !s.granted(t) {
-				writeError(w, http.StatusForbidden, "No access to "+t+" data")
-				return
-			}
-			if !slices.Contains(types, t) {
-				types = append(types, t)
-			}
+	// The API takes one type per dt, spelled as it documents them ("More
+	// than one data type can be passed using the &dt= notation. Possible
+	// values for this field are STATS, SHOTS, or LOCATIONS."): the mock
+	// takes no other spelling (dt=stats, dt=STATS,SHOTS), so that a client
+	// that passes here sends what the API takes.
+	for _, t := range dts {
+		if !slices.Contains(allDataTypes, t) {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("Invalid data type %q: want STATS, SHOTS or LOCATIONS, one per dt (&dt=STATS&dt=SHOTS)", t))
+			return
+		}
+		if !s.granted(t) {
+			writeError(w, http.StatusForbidden, "No access to "+t+" data")
+			return
+		}
+		if !slices.Contains(types, t) {
+			types = append(types, t)
 		}
 	}
 	if len(types) == 0 {

@@ -115,13 +115,28 @@ func (b *bundle) statsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerSta
 	return out
 }
 
-// detailsAt is /stats/details of the lines lo..n-1: every value each
-// stat took, in order. Baseline values (stats.json, when lo is 0) are
-// stamped with the session's start time, since the bundle does not say
-// when they changed. sh is the pass's shift of times.
+// detailsAt is /stats/details of the lines lo..n-1: one entry per change
+// of each stat, in order, whose value is the change (the API's example
+// pairs FGA [1, 1] with a /stats FGA of 2: the entries add up to the
+// total statsAt gives; a correction is a negative change). Baseline values
+// (stats.json, when lo is 0) are stamped with the session's start time,
+// since the bundle does not say when they changed. sh is the pass's shift
+// of times.
 func (b *bundle) detailsAt(lo, n int, sh shift) []decode.TeamPlayerStatsDetails {
 	cur := map[playerKey]*decode.PlayerStatsDetails{}
+	total := map[playerKey]map[string]float64{} // each stat's value so far
 	seen := map[int64]bool{}
+	change := func(k playerKey, ps *decode.PlayerStatsDetails, stat string, t_ms int64, v float64) {
+		tot := total[k]
+		if tot == nil {
+			tot = map[string]float64{}
+			total[k] = tot
+		}
+		if d := v - tot[stat]; d != 0 {
+			ps.Stats[stat] = append(ps.Stats[stat], decode.StatChange{OccurredAt_ms: t_ms, Value: d})
+		}
+		tot[stat] = v
+	}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerStatsDetails {
 		ps := cur[k]
 		if ps == nil {
@@ -138,9 +153,10 @@ func (b *bundle) detailsAt(lo, n int, sh shift) []decode.TeamPlayerStatsDetails 
 		start_ms += sh.t_ms
 		for _, t := range b.baseStats.Teams {
 			for _, p := range t.PlayerStats {
-				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
-				for k, v := range p.Stats {
-					ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: start_ms, Value: v})
+				k := playerKey{t.ID, p.ID}
+				ps := get(k, p.PlayerDetails)
+				for stat, v := range p.Stats {
+					change(k, ps, stat, start_ms, v)
 				}
 			}
 		}
@@ -152,9 +168,10 @@ func (b *bundle) detailsAt(lo, n int, sh shift) []decode.TeamPlayerStatsDetails 
 		if e.idx < lo {
 			continue
 		}
-		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
-		for k, v := range e.stats {
-			ps.Stats[k] = append(ps.Stats[k], decode.StatChange{OccurredAt_ms: shiftTime(e.occurredAt_ms, sh), Value: v})
+		k := playerKey{e.team, e.player}
+		ps := get(k, decode.PlayerDetails{})
+		for stat, v := range e.stats {
+			change(k, ps, stat, shiftTime(e.occurredAt_ms, sh), v)
 		}
 	}
 	out := []decode.TeamPlayerStatsDetails{}
