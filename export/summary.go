@@ -28,8 +28,9 @@ type SessionSummary struct {
 	Tables           map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
 	Images           []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
-	// unreliable (LimitNoRoster, LimitNoCourt); those events are labelled
-	// track.LabelUnverified. Empty when nothing is missing.
+	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
+	// LimitOneTeam, LimitNoCourt, LimitSeveralBalls); those events are
+	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
 	// EarlierRun: the entry, and the tables and images it names, are an
 	// earlier run's, left in place by a run that was interrupted before
@@ -151,27 +152,53 @@ const (
 	// passes, turnovers and rebounds they take part in cannot be told
 	// apart either, and team possession misses their possessions.
 	LimitPartialRoster = "partial_roster"
+	// LimitOneTeam: a roster whose players are all on one team
+	// (track.Summary.OneTeam), as in a practice, whose scrimmage sides
+	// are both that team: a change of hands between the sides cannot be
+	// told a pass from a steal, nor a rebound offensive from defensive
+	// (passes, turnovers and rebounds are labelled unverified); the
+	// possessions table has no team-level rows, the team's possession_s
+	// is both sides' together, and --fold does not fold the heatmaps.
+	LimitOneTeam = "one_team"
+	// LimitSeveralBalls: two or more balls moved on the court at once
+	// for track.SeveralBallsMin_s of live time or more
+	// (track.Summary.SeveralBalls_s), as in a drill with several groups.
+	// Possession follows one of them: the players of the others get no
+	// touches, possession, passes, shots or rebounds, and
+	// shooter_agreement counts the feed's shots taken with the other
+	// balls as disagreements.
+	LimitSeveralBalls = "several_balls"
 )
 
 // Limits returns what sum's session lacked that makes some of its
 // events unreliable, in the order LimitNoRoster or LimitPartialRoster,
-// LimitNoCourt (nil when nothing): the roster (sum.Teams, the roster's
-// teams, is empty or names none of the player sensors: no_roster; some
-// player sensors are not on it, Quality.UnknownIDs: partial_roster) and
-// the court (sum.Quality.NoCourt).
+// LimitOneTeam, LimitNoCourt, LimitSeveralBalls (nil when nothing): the
+// roster (sum.Teams, the roster's teams, is empty or names none of the
+// player sensors: no_roster; some player sensors are not on it,
+// Quality.UnknownIDs: partial_roster; its players all on one team,
+// sum.OneTeam, unless no_roster: one_team), the court
+// (sum.Quality.NoCourt) and the balls (sum.SeveralBalls_s of at least
+// track.SeveralBallsMin_s).
 func Limits(sum *track.Summary) []string {
 	var ls []string
 	q := &sum.Quality
+	noRoster := len(sum.Teams) == 0 || q.UnknownIDs > 0 && q.UnknownIDs >= q.PlayerSensors
 	switch {
-	case len(sum.Teams) == 0, q.UnknownIDs > 0 && q.UnknownIDs >= q.PlayerSensors:
+	case noRoster:
 		// No roster, or one that names none of the player sensors
 		// (another session's): the same as none.
 		ls = append(ls, LimitNoRoster)
 	case q.UnknownIDs > 0:
 		ls = append(ls, LimitPartialRoster)
 	}
+	if sum.OneTeam && !noRoster {
+		ls = append(ls, LimitOneTeam)
+	}
 	if sum.Quality.NoCourt {
 		ls = append(ls, LimitNoCourt)
+	}
+	if sum.SeveralBalls_s >= track.SeveralBallsMin_s {
+		ls = append(ls, LimitSeveralBalls)
 	}
 	return ls
 }

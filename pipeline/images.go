@@ -29,8 +29,10 @@ import (
 // Files are written atomically, fsynced only with sync. It returns the
 // files written, also on error (a chart that fails does not stop the
 // others; the error is the first failing chart's). fold says
-// the heatmaps were folded (Options.Fold): their titles say the offence is
-// on the east (right) half.
+// the heatmaps were asked folded (Options.Fold): their titles say the
+// offence is on the east (right) half, or, for a roster of one team
+// (sum.OneTeam), which Attach does not fold (FoldWarning), that they are
+// not folded.
 func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
 	names := map[string]string{} // "scope/id" -> title
 	for _, t := range sum.Teams {
@@ -52,7 +54,10 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
 		o := heatOpt
 		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
-		if fold {
+		switch {
+		case fold && sum.OneTeam:
+			o.Title += ", not folded: one team, its sides not told apart"
+		case fold:
 			o.Title += ", folded: offence right, defence left"
 			if g.Scope == heatmap.ScopeBall {
 				o.Title = asciiTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))

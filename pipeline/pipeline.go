@@ -46,7 +46,9 @@ type Options struct {
 	// Fold draws each team's attacking half on the east (x > 0) in every
 	// period, in the heatmaps table and images: team and player maps by
 	// their team, the ball's by the team in control; the directions are
-	// learned from the detected shots (track.HeatmapAnalyzer).
+	// learned from the detected shots (track.HeatmapAnalyzer). Not for a
+	// roster of one team (track.OneTeamRoster: a practice), whose
+	// scrimmage sides attack opposite hoops: see FoldWarning.
 	Fold bool
 }
 
@@ -175,6 +177,32 @@ func noCourtWarning(b *decode.Bundle) string {
 		b.Path, decode.BundleCourt, track.LabelUnverified, export.LimitNoCourt, give)
 }
 
+// FoldWarning says, for a session named name whose heatmaps were asked
+// folded (fold: analyze's and live's --fold), that they are not when its
+// roster's players are all on one team (track.OneTeamRoster), and why;
+// "" otherwise. Folding turns each team's time by the hoop it attacks,
+// learned from its shots: a practice scrimmage's two sides are one team
+// attacking opposite hoops, so one direction would be applied to both,
+// and half the players' offence drawn on the defence's half. The feed
+// does not say which side a player is on.
+func FoldWarning(name string, roster []decode.RosterTeam, fold bool) string {
+	if !fold || !track.OneTeamRoster(roster) {
+		return ""
+	}
+	return fmt.Sprintf("%s: --fold: the heatmaps are not folded: every player on the roster is on one team (a practice?), "+
+		"whose scrimmage sides attack opposite hoops and cannot be told apart (the images' titles say \"not folded\")", name)
+}
+
+// oneTeamWarning says what a roster of one team cannot tell
+// (export.LimitOneTeam).
+func oneTeamWarning(name string) string {
+	return fmt.Sprintf("%s: every player on the roster is on one team (a practice?): both sides of a scrimmage are that team, "+
+		"so a change of hands between them cannot be told a pass from a steal, nor a rebound offensive from defensive "+
+		"(those passes, turnovers and rebounds are labelled %q in the events table; summary.json limits: %s); "+
+		"the possessions table has no team-level rows, and the team's possession_s is both sides' together",
+		name, track.LabelUnverified, export.LimitOneTeam)
+}
+
 // rosterBeside is the players.json beside a bare recording (where a
 // SportVU export keeps its roster), or "".
 func rosterBeside(b *decode.Bundle) string {
@@ -210,6 +238,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		}
 	} else {
 		r.warnings = append(r.warnings, noCourtWarning(b))
+	}
+	if w := FoldWarning(b.Path, meta.Roster, opt.Fold); w != "" {
+		r.warnings = append(r.warnings, w)
 	}
 	r.template = template(meta)
 	r.sensorFrame = sensorFrame(meta)
@@ -280,7 +311,8 @@ func possessionConfig(meta track.Meta) possession.Config {
 
 // Attach attaches to sess the analyzers every session runs: possession
 // first (it marks the ball holder, which the sinks see), then heatmaps
-// (opt.Cell_m, opt.LiveOnly, opt.Fold), on meta's court and roster; the
+// (opt.Cell_m, opt.LiveOnly, opt.Fold unless the roster has one team:
+// FoldWarning), on meta's court and roster; the
 // heatmaps learn the teams' attacking directions from the possession
 // analyzer's detected shots (the session passes it the feed's shots).
 // It fails on a nil session, on one already fed (track.ErrStarted), and
@@ -298,7 +330,8 @@ func Attach(sess *track.Session, meta track.Meta, opt Options) error {
 	}
 	tmpl := template(meta)
 	poss := track.NewPossessionAnalyzer(meta.Roster, possessionConfig(meta))
-	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: opt.Fold})
+	fold := opt.Fold && !track.OneTeamRoster(meta.Roster)
+	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: fold})
 	poss.Observe(heat.Segment)
 	for _, a := range []track.Analyzer{poss, heat} {
 		if err := sess.Attach(a); err != nil {
@@ -419,7 +452,11 @@ func (r *Run) Warnings() []string {
 //     roster, or ids of another kind): those players have no name or
 //     team, and possession cannot tell their teams apart;
 //   - players who moved, none of them with the clock live (no LIVE
-//     marker): every live-only figure is then 0.
+//     marker): every live-only figure is then 0;
+//   - a roster whose players are all on one team (export.LimitOneTeam: a
+//     practice, whose scrimmage sides are not told apart);
+//   - two or more balls moving on the court at once for a while
+//     (export.LimitSeveralBalls): possession follows one of them.
 func SummaryWarnings(name string, sum *track.Summary) []string {
 	q := &sum.Quality
 	if q.Locations == 0 {
@@ -473,6 +510,16 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		// joined at half time gets the period's LIVE markers resent,
 		// and then only the pause).
 		ws = append(ws, name+": no player moved while the clock was live (no LIVE marker, or no location while the clock was live, e.g. joined during a pause): distance_live_m, possession_s and every other live-only figure are 0")
+	}
+	limits := export.Limits(sum)
+	if slices.Contains(limits, export.LimitOneTeam) {
+		ws = append(ws, oneTeamWarning(name))
+	}
+	if slices.Contains(limits, export.LimitSeveralBalls) {
+		ws = append(ws, fmt.Sprintf("%s: two or more balls moved on the court at once for %.0f s of live time (a drill with several groups?; summary.json limits: %s): "+
+			"possession follows one ball at a time, so the players with the others get no touches, possession, passes, shots or rebounds meanwhile, "+
+			"and shooter_agreement (%.3f) counts the feed's shots taken with the other balls as disagreements",
+			name, sum.SeveralBalls_s, export.LimitSeveralBalls, sum.ShooterAgreement))
 	}
 	return ws
 }

@@ -26,7 +26,9 @@ import (
 // It follows one ball, the game ball. When a frame holds several (a spare
 // ball at the scorer's table, a practice's other balls), the ball in play
 // is the one that moves on the court: see gameBall. A practice drill with
-// several balls in play gets the possessions of the most active one.
+// several balls in play gets the possessions of the most active one; the
+// live time during which two or more balls moved on the court at once is
+// Summary.SeveralBalls_s, so that what it misses is said (export.Limits).
 //
 // A PossessionAnalyzer serves one session; it is not safe for concurrent
 // use (the engine calls it from its own goroutine). The session it is
@@ -57,24 +59,74 @@ type PossessionAnalyzer struct {
 	// shot is detected and a missed or made shot reads as a pass or a
 	// turnover. The events they make unreliable get LabelUnverified, as
 	// do those of a player the roster does not name (team 0 beside the
-	// rostered teams: his team is unknown, not another one).
-	noRoster, noCourt bool
-	teamOf            map[int64]int64 // the roster's teams by player id
+	// rostered teams: his team is unknown, not another one). oneTeam:
+	// every rostered player is on one team (OneTeamRoster), as both
+	// sides of a practice's scrimmage: the same as noRoster for the
+	// labels, and no team possession is emitted (it would end only at
+	// the period's end: one "possession" per drill).
+	noRoster, noCourt, oneTeam bool
+	teamOf                     map[int64]int64 // the roster's teams by player id
+	// severalBalls_s: live time with two or more balls moving on the
+	// court (gameBall.moving), Summary.SeveralBalls_s.
+	severalBalls_s float64
 }
 
 // LabelUnverified is the label of the pass, turnover and rebound segments
 // whose kind the session could not tell (the events table's label; see
-// docs/schema.md): passes and rebounds without a roster, passes and
-// turnovers without a court, and with a roster the passes, turnovers and
-// rebounds of a player it does not name.
+// docs/schema.md): passes and rebounds without a roster or with a
+// one-team roster (OneTeamRoster), passes and turnovers without a court,
+// and with a roster the passes, turnovers and rebounds of a player it
+// does not name.
 const LabelUnverified = "unverified"
+
+// OneTeamRoster reports whether roster's players are all on one team (and
+// there is at least one): a practice's roster (live.json's
+// is_practice_event), whose scrimmage sides are both that team. Possession
+// tells teams apart by the roster only, so with one team every change of
+// hands reads as a pass, every rebound as offensive, and a team
+// possession lasts until its period ends: the PossessionAnalyzer labels
+// those events LabelUnverified and emits no team possession, and
+// Summary.OneTeam is set. A roster team without players does not count.
+func OneTeamRoster(roster []decode.RosterTeam) bool {
+	var team int64
+	have := false
+	for _, t := range roster {
+		if len(t.Players) == 0 {
+			continue
+		}
+		if have && t.ID != team {
+			return false
+		}
+		team, have = t.ID, true
+	}
+	return have
+}
+
+// Several balls moving at once (Summary.SeveralBalls_s).
+const (
+	// SeveralBallsMoving_mps: a ball in bounds whose activity (gameBall:
+	// its in-bounds speed averaged over about 2 s) is at least this
+	// moves on the court. On a simulated practice (2026-11-28) the ball
+	// in play stayed above it for 98.5 % of the live time, and a ball
+	// at rest in bounds whose samples had a noise of σ 30 mm per axis
+	// (the players' usual) read a mean smoothed speed of 0.4 m/s, one of
+	// σ 80 mm, 1.1 m/s: never above it.
+	SeveralBallsMoving_mps = 1.5
+	// SeveralBallsMin_s: the live time with several balls moving from
+	// which a session is said to have had several balls in play
+	// (export.LimitSeveralBalls). A game's replacement ball thrown in,
+	// or one rolling back from the stands, moves for a few seconds; a
+	// drill with two groups, for as long as the drill.
+	SeveralBallsMin_s = 10.0
+)
 
 // NewPossessionAnalyzer returns a possession analyzer whose players' teams
 // come from roster (a player not on it has team 0). cfg is usually
 // possession.ConfigFor(the court's template); its zero fields take their
 // defaults (possession.Config.WithDefaults). Without any rostered player,
-// or with cfg.SensorFrame, the events that cannot be told apart are
-// labelled LabelUnverified rather than guessed.
+// with all of them on one team (OneTeamRoster: no team possession
+// either), or with cfg.SensorFrame, the events that cannot be told apart
+// are labelled LabelUnverified rather than guessed.
 func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *PossessionAnalyzer {
 	teamOf := map[int64]int64{}
 	for _, t := range roster {
@@ -82,7 +134,7 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 			teamOf[p.ID] = t.ID
 		}
 	}
-	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame, teamOf: teamOf}
+	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame, oneTeam: OneTeamRoster(roster), teamOf: teamOf}
 	a.d = possession.New(cfg, func(id int64) int64 { return teamOf[id] }, a.event)
 	return a
 }
@@ -174,6 +226,9 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	a.lastT = f.T_ms
 	live := f.Clock == ClockLive
 	bi := a.ball.pick(f.Balls, f.T_ms)
+	if live && a.ball.moving >= 2 {
+		a.severalBalls_s += f.Dt_s
+	}
 	if bi < 0 {
 		// No ball, or the game ball is missing from this frame.
 		a.d.Tick(f.T_ms, live)
@@ -263,6 +318,9 @@ type gameBall struct {
 	cur   int64 // the sensor id followed, once have
 	have  bool
 	balls []ballActivity
+	// moving is how many of the last frame's balls moved on the court:
+	// in bounds, with an activity of at least SeveralBallsMoving_mps.
+	moving int
 	// alpha is the EMA weight of the old value for a step of dt_ms, kept
 	// for the next frame (the grid's step, nearly always).
 	dt_ms int64
@@ -288,6 +346,7 @@ const (
 func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 	cur, best := -1, -1
 	bestAct_mps := 0.0
+	g.moving = 0
 	for i := range balls {
 		b := &balls[i]
 		a := g.activity(b.SensorID)
@@ -300,6 +359,9 @@ func (g *gameBall) pick(balls []Sample, t_ms int64) int {
 			a.act_mps = w*a.act_mps + (1-w)*v_mps
 		}
 		a.t_ms = t_ms
+		if b.InBounds && a.act_mps >= SeveralBallsMoving_mps {
+			g.moving++
+		}
 		switch {
 		case g.have && b.SensorID == g.cur:
 			cur = i
@@ -374,6 +436,7 @@ func (a *PossessionAnalyzer) Finish(sum *Summary, emit func(*Segment) error) err
 		a.d.FeedStats(b.PlayerID, possession.FeedCounts{AST: b.Values["AST"], TO: b.Values["TO"], STL: b.Values["STL"], REB: b.Values["REB"]})
 	}
 	sum.ShooterAgreement = a.d.Check().ShooterAgreement
+	sum.SeveralBalls_s = a.severalBalls_s
 	byPlayer := map[int64]possession.PlayerTotal{}
 	for _, p := range a.d.Players(nil) {
 		byPlayer[p.PlayerID] = p
@@ -415,15 +478,22 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindPossession:
 		g.Type = SegPossession
 	case possession.KindTeamPossession:
+		if a.oneTeam {
+			// Both sides are the team: the "possession" ends only with
+			// the period (TeamSummary.Possession_s keeps both sides'
+			// time together).
+			return
+		}
 		g.Type = SegTeamPossession
 	case possession.KindPass:
 		g.Type, g.ToPlayerID, g.Length_m, g.Speed_mps = SegPass, e.ToPlayerID, e.Length_m, e.Speed_mps
 		if v, ok := a.speeds.median(e.Start_ms, e.End_ms); ok {
 			g.Speed_mps = v
 		}
-		if a.noRoster || a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID) {
-			// Without teams a steal is a "pass" too; without hoops, a
-			// missed shot and its rebound.
+		if a.noRoster || a.oneTeam || a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID) {
+			// Without teams (or with one: a practice's sides) a steal
+			// is a "pass" too; without hoops, a missed shot and its
+			// rebound.
 			g.Label = LabelUnverified
 		}
 	case possession.KindShot:
@@ -434,9 +504,10 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindTurnover:
 		g.Type, g.ToPlayerID = SegTurnover, e.ToPlayerID
 		switch {
-		case a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID):
+		case a.noCourt || a.oneTeam || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID):
 			// A missed or made shot the other team picks up; a pass to
-			// or from a player of unknown team.
+			// or from a player of unknown team (with one team on the
+			// roster, only such a player's can be a turnover).
 			g.Label = LabelUnverified
 		case e.Steal:
 			g.Label = "steal"
@@ -444,8 +515,9 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindRebound:
 		g.Type, g.Label = SegRebound, "defensive"
 		switch {
-		case a.noRoster || a.unrostered(e.PlayerID) || a.unrostered(e.FromPlayerID):
-			// Every player on team 0: every rebound would read offensive.
+		case a.noRoster || a.oneTeam || a.unrostered(e.PlayerID) || a.unrostered(e.FromPlayerID):
+			// Every player on team 0, or on the one team: every rebound
+			// would read offensive.
 			g.Label = LabelUnverified
 		case e.Offensive:
 			g.Label = "offensive"

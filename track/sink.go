@@ -260,4 +260,25 @@ type Summary struct {
 	Quality   Quality
 	// Cross-checks with the feed's own events.
 	ShooterAgreement float64 // fraction of feed shots (from the first sample on) whose shooter was the last holder
+
+	// What the session could not tell apart beyond a missing roster or
+	// court (export.Limits names it all). Both are left out of the
+	// Summary's JSON when unset, so a game's marshals as it did before
+	// they existed (the output digest test hashes it).
+	//
+	// OneTeam: the roster's players are all on one team (OneTeamRoster),
+	// as in a practice, whose scrimmage sides are both that team. A
+	// change of hands between the sides cannot be told a pass from a
+	// steal, nor a rebound offensive from defensive (those events are
+	// labelled LabelUnverified), there is no team possession to end, and
+	// the team's Possession_s is both sides' together.
+	OneTeam bool `json:",omitempty"`
+	// SeveralBalls_s is the live time during which two or more balls
+	// moved on the court at once (PossessionAnalyzer: each in bounds,
+	// its activity at least SeveralBallsMoving_mps), as in a drill with
+	// several groups. Possession follows one of them; from
+	// SeveralBallsMin_s on, the others' players' touches and possession
+	// are missing, and the feed's shots taken with the other balls count
+	// against ShooterAgreement.
+	SeveralBalls_s float64 `json:",omitempty"`
 }

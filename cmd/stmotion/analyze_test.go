@@ -1978,4 +1978,19 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 	if out := b.String(); !strings.Contains(out, "players not on the roster (quality.unknown_ids): their passes, turnovers and rebounds") {
 		t.Errorf("partial roster: report\n%s", out)
 	}
+
+	// A practice's one team: its possession is both sides' together (it
+	// read "Hawks: possession 5 s", as if the team's against another),
+	// and several balls at once say what possession missed.
+	b.Reset()
+	s.Limits = []string{export.LimitOneTeam, export.LimitSeveralBalls}
+	writeReport(&b, s)
+	out = b.String()
+	for _, want := range []string{"\nHawks: possession 5 s, both sides together (one team on the roster)\n",
+		"limits (summary.json limits: one_team, several_balls):\n  one team on the roster (a practice): its scrimmage sides are not told apart",
+		"\n  several balls moving on the court at once (10 s of live time or more): possession follows one"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("one team, several balls: report lacks %q:\n%s", want, out)
+		}
+	}
 }

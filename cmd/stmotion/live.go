@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stmotion/stmotion/live"
@@ -84,7 +85,8 @@ the whole recording's. The settings that decide the rows (--hz,
 with others is refused (exit status 2) before anything is written, as
 its rows could not be matched; parts of an stmotion that did not record
 them get a warning. Use the same --cell and --fold too (the summary's
-heatmaps). After a crash (kill -9) the line
+heatmaps; --fold does not fold a roster of one team, a practice's, whose
+scrimmage sides attack opposite hoops: it warns once). After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
 files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
@@ -361,6 +363,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	// Each live id's result is printed as it ends: the demo follows until
 	// Ctrl-C, and kept results would grow with every half it has seen.
+	var foldWarned sync.Once
 	printResult := func(r live.SessionResult) {
 		fmt.Fprintln(stdout, r.String())
 		if r.Dir != "" {
@@ -385,6 +388,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
 		Attach: func(sess *track.Session, meta track.Meta) error {
+			if w := pipeline.FoldWarning("live "+meta.SessionID, meta.Roster, fold); w != "" {
+				// Once: a practice's every drill has the one roster.
+				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w) })
+			}
 			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: cell_m, Fold: fold})
 		},
 	})
