@@ -190,7 +190,7 @@ func FoldWarning(name string, roster []decode.RosterTeam, fold bool) string {
 		return ""
 	}
 	return fmt.Sprintf("%s: --fold: the heatmaps are not folded: every player on the roster is on one team (a practice?), "+
-		"whose scrimmage sides attack opposite hoops and cannot be told apart (the images' titles say \"not folded\")", name)
+		"whose scrimmage sides attack opposite hoops and cannot be told apart", name)
 }
 
 // oneTeamWarning says what a roster of one team cannot tell
@@ -516,7 +516,7 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		ws = append(ws, oneTeamWarning(name))
 	}
 	if slices.Contains(limits, export.LimitSeveralBalls) {
-		ws = append(ws, fmt.Sprintf("%s: two or more balls moved on the court at once for %.0f s of live time (a drill with several groups?; summary.json limits: %s): "+
+		ws = append(ws, fmt.Sprintf("%s: two or more balls moved on the court at once for %.0f s of live time (as in a drill with several groups; summary.json limits: %s): "+
 			"possession follows one ball at a time, so the players with the others get no touches, possession, passes, shots or rebounds meanwhile, "+
 			"and shooter_agreement (%.3f) counts the feed's shots taken with the other balls as disagreements",
 			name, sum.SeveralBalls_s, export.LimitSeveralBalls, sum.ShooterAgreement))
