@@ -106,7 +106,7 @@ func OneTeamRoster(roster []decode.RosterTeam) bool {
 const (
 	// SeveralBallsMoving_mps: a ball in bounds whose activity (gameBall:
 	// its in-bounds speed averaged over about 2 s) is at least this
-	// moves on the court. On a simulated practice (2026-11-28) the ball
+	// moves on the court. On a simulated practice (2026-11-27) the ball
 	// in play stayed above it for 98.5 % of the live time, and a ball
 	// at rest in bounds whose samples had a noise of σ 30 mm per axis
 	// (the players' usual) read a mean smoothed speed of 0.4 m/s, one of
