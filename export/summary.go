@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/stmotion/stmotion/track"
 )
@@ -33,8 +34,9 @@ type SessionSummary struct {
 	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
 	// EarlierRun: the entry, and the tables and images it names, are an
-	// earlier run's, left in place by a run that was interrupted before
-	// it analysed the session again (MultiSummary.Canceled).
+	// earlier run's, left in place by a run that did not analyse the
+	// session again: one interrupted before it did (MultiSummary.Canceled),
+	// or one that added other sessions to the dataset (AddSummary).
 	EarlierRun bool `json:"earlier_run,omitempty"`
 }
 
@@ -244,11 +246,16 @@ func finite(v float64) float64 {
 // could not (OutDir.Tidy's RemoveError: a read-only partition directory),
 // relative to the output directory: they are still there, and readers of
 // the dataset read them though the session failed. Empty when none stay.
+//
+// EarlierRun: the failure is an earlier run's, kept by a run that added
+// other sessions to the dataset (AddSummary): the game is still missing
+// from it.
 type FailedInput struct {
 	Source             string   `json:"source"`
 	SessionID          string   `json:"session_id,omitempty"`
 	Error              string   `json:"error"`
 	EarlierOutputsLeft []string `json:"earlier_outputs_left,omitempty"`
+	EarlierRun         bool     `json:"earlier_run,omitempty"`
 }
 
 // CanceledInput is an input a run did not analyse because it was
@@ -270,6 +277,84 @@ type MultiSummary struct {
 	Sessions []SessionSummary `json:"sessions"`
 	Failed   []FailedInput    `json:"failed,omitempty"`
 	Canceled []CanceledInput  `json:"canceled,omitempty"`
+}
+
+// AddSummary returns the summary.json of a run that adds its sessions to
+// a dataset (analyze --add): run, the run's own summary (its sessions,
+// failed and canceled inputs), merged into earlier, the summary the
+// dataset had. The dataset's other sessions stay described:
+//
+//   - sessions: earlier's entries, in their order, each replaced in place
+//     by the run's entry of the same session (the game analysed again),
+//     dropped when the run analysed the session and it failed (ran, not
+//     canceled: a failed session keeps no outputs), and otherwise kept,
+//     marked EarlierRun, when its tables are still there (present; an
+//     entry whose partitions were removed by hand goes); then the run's
+//     other entries, in its order.
+//   - failed: the run's, then earlier's of the sessions (or, without a
+//     session id, the sources) the run did not analyse again nor keep an
+//     entry of, marked EarlierRun: a game that failed stays listed as
+//     missing until a run adds it.
+//   - canceled: the run's only; an earlier interrupted run's canceled
+//     sessions keep their entries in sessions, if any.
+//
+// ran reports whether the run analysed a session (it succeeded or
+// failed, not canceled); present whether a session's tables are under
+// the directory.
+func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool) MultiSummary {
+	var m MultiSummary
+	own := map[string]int{} // session id → index in run.Sessions
+	for i, s := range run.Sessions {
+		own[s.SessionID] = i
+	}
+	used := make([]bool, len(run.Sessions))
+	listed := map[string]bool{}
+	for _, e := range earlier.Sessions {
+		if listed[e.SessionID] {
+			continue
+		}
+		if i, ok := own[e.SessionID]; ok && !used[i] {
+			used[i] = true
+			m.Sessions = append(m.Sessions, run.Sessions[i])
+		} else if !ran(e.SessionID) && present(e.SessionID) {
+			e.EarlierRun = true
+			m.Sessions = append(m.Sessions, e)
+		} else {
+			continue
+		}
+		listed[e.SessionID] = true
+	}
+	for i, s := range run.Sessions {
+		if !used[i] && !listed[s.SessionID] {
+			m.Sessions = append(m.Sessions, s)
+			listed[s.SessionID] = true
+		}
+	}
+	m.Failed = append(m.Failed, run.Failed...)
+	sources := map[string]bool{}
+	for _, f := range run.Failed {
+		sources[filepath.Clean(f.Source)] = true
+	}
+	for _, s := range run.Sessions {
+		sources[filepath.Clean(s.Source)] = true
+	}
+	for _, c := range run.Canceled {
+		sources[filepath.Clean(c.Source)] = true
+	}
+	for _, f := range earlier.Failed {
+		switch {
+		case f.SessionID != "" && (ran(f.SessionID) || listed[f.SessionID]):
+			continue
+		case f.SessionID == "" && sources[filepath.Clean(f.Source)]:
+			continue
+		case slices.ContainsFunc(m.Failed, func(g FailedInput) bool { return g.SessionID == f.SessionID && g.Source == f.Source }):
+			continue
+		}
+		f.EarlierRun = true
+		m.Failed = append(m.Failed, f)
+	}
+	m.Canceled = run.Canceled
+	return m
 }
 
 // ReadSummary reads the summary.json under dir, in either form: a

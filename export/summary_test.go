@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -145,5 +146,54 @@ func TestReadSummary(t *testing.T) {
 	}
 	if _, err := ReadSummary(dir); err == nil {
 		t.Error("a summary.json cut short: no error")
+	}
+}
+
+// AddSummary keeps the dataset's other sessions (marked earlier_run, in
+// their order), replaces a session analysed again in place, drops one
+// that failed this time or whose tables are gone, and keeps earlier
+// failures of games still missing.
+func TestAddSummary(t *testing.T) {
+	entry := func(id string, earlier bool) SessionSummary {
+		return SessionSummary{SessionID: id, Source: id + ".jsonl", EarlierRun: earlier}
+	}
+	earlier := MultiSummary{
+		Sessions: []SessionSummary{entry("g1", false), entry("g2", false), entry("g3", true), entry("gone", false), entry("g5", false)},
+		Failed: []FailedInput{
+			{Source: "g4.jsonl", SessionID: "g4", Error: "bad"},
+			{Source: "g6.jsonl", SessionID: "g6", Error: "bad"},
+			{Source: "missing", Error: "no such file"},
+			{Source: "again", Error: "no such file"},
+		},
+		Canceled: []CanceledInput{{Source: "g3.jsonl", SessionID: "g3"}},
+	}
+	run := MultiSummary{
+		Sessions: []SessionSummary{entry("g7", false), entry("g2", false), entry("g6", false)},
+		Failed:   []FailedInput{{Source: "g5.jsonl", SessionID: "g5", Error: "worse"}, {Source: "again", Error: "no such file"}},
+		Canceled: []CanceledInput{{Source: "g8.jsonl", SessionID: "g8"}},
+	}
+	ran := func(id string) bool { return slices.Contains([]string{"g7", "g2", "g6", "g5"}, id) }
+	present := func(id string) bool { return id != "gone" }
+	m := AddSummary(earlier, run, ran, present)
+	var got []string
+	for _, s := range m.Sessions {
+		got = append(got, fmt.Sprintf("%s:%v", s.SessionID, s.EarlierRun))
+	}
+	if want := []string{"g1:true", "g2:false", "g3:true", "g7:false", "g6:false"}; !slices.Equal(got, want) {
+		t.Errorf("sessions: %v, want %v", got, want)
+	}
+	got = nil
+	for _, f := range m.Failed {
+		got = append(got, fmt.Sprintf("%s/%s:%s:%v", f.Source, f.SessionID, f.Error, f.EarlierRun))
+	}
+	if want := []string{"g5.jsonl/g5:worse:false", "again/:no such file:false", "g4.jsonl/g4:bad:true", "missing/:no such file:true"}; !slices.Equal(got, want) {
+		t.Errorf("failed: %v, want %v", got, want)
+	}
+	if !reflect.DeepEqual(m.Canceled, run.Canceled) {
+		t.Errorf("canceled: %v, want the run's %v", m.Canceled, run.Canceled)
+	}
+	// Nothing earlier: the run's summary as it is.
+	if m := AddSummary(MultiSummary{}, run, ran, present); !reflect.DeepEqual(m, run) {
+		t.Errorf("into an empty dataset: %+v, want the run's %+v", m, run)
 	}
 }
