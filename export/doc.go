@@ -83,5 +83,9 @@
 // dataset), and OutDir.Tidy, after the run, removes what earlier runs
 // wrote that would misdescribe it: a session's files it did not write
 // again, a failed session's outputs, and with Overwrite everything else
-// of stmotion's there.
+// of stmotion's there. A run that adds its sessions to the dataset there
+// (OutDirOptions.Add, analyze --add) refuses only tables of another
+// format, moves one-session tables of another session into its
+// partitions (OutDir.MoveFlat), merges its summary into the dataset's
+// (AddSummary) and holds the directory's lock (LockOutDir) meanwhile.
 package export

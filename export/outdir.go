@@ -40,7 +40,40 @@ type OutDirOptions struct {
 	// another session, the earlier summary.json) is not refused
 	// by PrepareOutDir but removed by Tidy, once a session has succeeded.
 	Overwrite bool
+	// Add: the run adds its sessions to the dataset the directory holds
+	// (analyze --add; with Hive, without Overwrite). Other sessions'
+	// partitions are not refused, nor one-session tables of another
+	// session that the directory names (Outputs.FlatSession): MoveFlat
+	// moves them into that session's partitions. Tables of other
+	// sessions in another format than Format are refused (a
+	// *FormatError), as a dataset of two formats reads as neither. Tidy
+	// never removes summary.json, which describes the other sessions.
+	Add    bool
+	Format Format
 }
+
+// ErrFormat is wrapped by PrepareOutDir's error for a dataset whose
+// tables are in another format than the run's (OutDirOptions.Add).
+var ErrFormat = errors.New("export: tables in another format")
+
+// FormatError is PrepareOutDir's refusal of a dataset (Dir) whose other
+// sessions' tables are in format Have, when the run writes Want.
+type FormatError struct {
+	Dir        string
+	Want, Have Format
+	// Sessions are those whose tables are in Have, sorted.
+	Sessions []string
+}
+
+func (e *FormatError) Error() string {
+	list := strings.Join(e.Sessions[:min(len(e.Sessions), 3)], ", ")
+	if len(e.Sessions) > 3 {
+		list += fmt.Sprintf(" and %d more", len(e.Sessions)-3)
+	}
+	return fmt.Sprintf("export: %s holds %s tables (%s), not %s", e.Dir, e.Have, list, e.Want)
+}
+
+func (e *FormatError) Unwrap() error { return ErrFormat }
 
 // OutDir is the output directory of one run of several sessions (as
 // `stmotion analyze` makes of its inputs), from before the run writes
@@ -89,10 +122,62 @@ func PrepareOutDir(dir string, sessions []string, opt OutDirOptions) (*OutDir, e
 	if opt.Overwrite {
 		return d, nil
 	}
+	if opt.Add {
+		if err := checkFormat(dir, sessions, prev, opt.Format); err != nil {
+			return nil, err
+		}
+		// Only one-session tables of a session nothing names are foreign
+		// to a dataset that grows: MoveFlat moves the others.
+		if len(prev.Flat) > 0 && prev.FlatSession == "" {
+			flat := Outputs{Flat: prev.Flat}
+			return nil, &ForeignOutputsError{Dir: dir, What: flat.Foreign(sessions)}
+		}
+		return d, nil
+	}
 	if f := prev.Foreign(sessions); f != "" {
 		return nil, &ForeignOutputsError{Dir: dir, What: f}
 	}
 	return d, nil
+}
+
+// checkFormat returns a *FormatError when a table of a session in dir
+// other than the run's (sessions; prev.FlatSession for one-session
+// files) is not in format want.
+func checkFormat(dir string, sessions []string, prev Outputs, want Format) error {
+	files, err := ListTables(dir)
+	if err != nil {
+		return fmt.Errorf("export: check format: %w", err)
+	}
+	var e *FormatError
+	for _, f := range files {
+		id := f.SessionID
+		if !f.Hive {
+			id = prev.FlatSession
+		}
+		have := fileFormat(f.Path)
+		if have == want || slices.Contains(sessions, id) {
+			continue
+		}
+		if e == nil {
+			e = &FormatError{Dir: dir, Want: want, Have: have}
+		}
+		if have == e.Have && !slices.Contains(e.Sessions, id) {
+			e.Sessions = append(e.Sessions, id)
+		}
+	}
+	if e == nil {
+		return nil
+	}
+	slices.Sort(e.Sessions)
+	return e
+}
+
+// fileFormat is the format of a table file, by its extension.
+func fileFormat(path string) Format {
+	if strings.HasSuffix(path, FormatArrow.Ext()) {
+		return FormatArrow
+	}
+	return FormatParquet
 }
 
 // Dir is the directory.
@@ -175,6 +260,8 @@ var removeFile = os.Remove
 //   - A session Canceled keeps its earlier outputs, and with any such
 //     session (an interrupted run) Overwrite removes nothing more: what
 //     the run did not analyse stays as earlier runs left it.
+//   - With Add, summary.json is never removed: it describes the
+//     dataset's other sessions too.
 //
 // The one-session files (<table>.parquet, images/*.png, ...) are the
 // session's that the earlier summary.json names, or else their tables'
@@ -262,7 +349,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 			done(f.Path, id, RemoveImageFile(f))
 		}
 	}
-	if !d.wroteSummary && len(failed) > 0 {
+	if !d.wroteSummary && len(failed) > 0 && !d.opt.Add {
 		if id := summaryNames(summary, failed); id != "" {
 			err := removeFile(summary)
 			if err != nil {

@@ -13,3 +13,6 @@ func lockTemp(*os.File) {}
 
 // tempInUse cannot tell without flock.
 func tempInUse(string) (inUse, known bool) { return false, false }
+
+// tryLock locks nothing without flock (LockOutDir).
+func tryLock(*os.File) (locked, held bool) { return false, false }

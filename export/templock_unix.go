@@ -41,3 +41,20 @@ func tempInUse(path string) (inUse, known bool) {
 	}
 	return false, false
 }
+
+// tryLock takes an exclusive flock on f (LockOutDir) without waiting:
+// locked when it did, held when another process holds it (false for
+// both where flock does not work: then nothing is locked).
+func tryLock(f *os.File) (locked, held bool) {
+	for {
+		switch err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); {
+		case err == nil:
+			return true, false
+		case errors.Is(err, syscall.EWOULDBLOCK):
+			return false, true
+		case errors.Is(err, syscall.EINTR):
+			continue
+		}
+		return false, false
+	}
+}

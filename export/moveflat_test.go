@@ -1,0 +1,216 @@
+package export
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+)
+
+// parquetLayout describes what of a Parquet file a reader sees besides the
+// values: the stored Arrow schema, and per row group its rows and each
+// column's encodings, codec and whether it has statistics.
+func parquetLayout(t *testing.T, path string) string {
+	t.Helper()
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	md := rdr.MetaData()
+	var b strings.Builder
+	if v := md.KeyValueMetadata().FindValue("ARROW:schema"); v != nil {
+		fmt.Fprintf(&b, "schema %s\n", *v)
+	}
+	for i := range md.NumRowGroups() {
+		rg := md.RowGroup(i)
+		fmt.Fprintf(&b, "group %d: %d rows\n", i, rg.NumRows())
+		for j := range rg.NumColumns() {
+			cc, err := rg.ColumnChunk(j)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stats, _ := cc.StatsSet()
+			fmt.Fprintf(&b, "  %s %v %v stats %v\n", cc.PathInSchema(), cc.Encodings(), cc.Compression(), stats)
+		}
+	}
+	return b.String()
+}
+
+// readArrow reads a whole Arrow IPC file into one table.
+func readArrow(t *testing.T, path string) arrow.Table {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var recs []arrow.RecordBatch
+	for i := range r.NumRecords() {
+		rec, err := r.RecordBatchAt(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	tbl := array.NewTableFromRecords(r.Schema(), recs)
+	for _, rec := range recs {
+		rec.Release()
+	}
+	return tbl
+}
+
+// MoveFlat turns one session's one-session outputs into its partitions:
+// the same files a Hive-layout Writer writes for the session (schema,
+// row groups, encodings, values), its images under
+// images/session_id=<id>/, and its summary.json entry, with the new
+// paths, in a summary of several sessions.
+func TestMoveFlat(t *testing.T) {
+	for _, f := range []Format{FormatParquet, FormatArrow} {
+		dir, ref := t.TempDir(), t.TempDir()
+		// Three row groups of samples.
+		w := writeSession(t, dir, 2500, WithFormat(f), WithBatchRows(1000))
+		writeSession(t, ref, 2500, WithFormat(f), WithBatchRows(1000), WithHiveLayout())
+		touch(t, dir, "images/shots_all.png", "images/heatmap_team_7.svg", "images/notes.png")
+		sum := SessionSummary{SessionID: "g1", Source: "g1.jsonl", Images: []string{"images/shots_all.png", "images/heatmap_team_7.svg"}}
+		sum.SetTables(dir, w)
+		if err := WriteJSON(filepath.Join(dir, SummaryFile), sum, false); err != nil {
+			t.Fatal(err)
+		}
+		d, err := PrepareOutDir(dir, []string{"g2"}, OutDirOptions{Hive: true, Add: true, Format: f})
+		if err != nil {
+			t.Fatalf("%v: PrepareOutDir: %v", f, err)
+		}
+		id, err := d.MoveFlat(false)
+		if err != nil || id != "g1" {
+			t.Fatalf("%v: MoveFlat: %q, %v; want g1 moved", f, id, err)
+		}
+		var want []string
+		for _, tb := range Tables() {
+			want = append(want, filepath.ToSlash(filepath.Join(tb.String(), "session_id=g1", "part-0"+f.Ext())))
+		}
+		want = append(want, "images/notes.png", "images/session_id=g1/heatmap_team_7.svg", "images/session_id=g1/shots_all.png", SummaryFile)
+		slices.Sort(want)
+		if got := files(t, dir); !slices.Equal(got, want) {
+			t.Errorf("%v: after MoveFlat: %v\nwant %v", f, got, want)
+		}
+		for _, tb := range Tables() {
+			got, exp := TablePath(dir, tb, "g1", f, true), TablePath(ref, tb, "g1", f, true)
+			var gt, et arrow.Table
+			if f == FormatParquet {
+				if g, e := parquetLayout(t, got), parquetLayout(t, exp); g != e {
+					t.Errorf("%v: %s moved:\n%s\nwritten in the Hive layout:\n%s", f, tb, g, e)
+				}
+				gt, et = readParquet(t, memory.DefaultAllocator, got), readParquet(t, memory.DefaultAllocator, exp)
+			} else {
+				gt, et = readArrow(t, got), readArrow(t, exp)
+			}
+			if !gt.Schema().Equal(et.Schema()) || !array.TableEqual(gt, et) {
+				t.Errorf("%v: %s moved: %d rows %s\nwritten in the Hive layout: %d rows %s", f, tb, gt.NumRows(), gt.Schema(), et.NumRows(), et.Schema())
+			}
+			gt.Release()
+			et.Release()
+		}
+		m, err := ReadSummary(dir)
+		if err != nil || len(m.Sessions) != 1 {
+			t.Fatalf("%v: summary after MoveFlat: %+v, %v", f, m, err)
+		}
+		e := m.Sessions[0]
+		if !e.EarlierRun || e.Tables["samples"] != "samples/session_id=g1/part-0"+f.Ext() ||
+			!slices.Equal(e.Images, []string{"images/session_id=g1/shots_all.png", "images/session_id=g1/heatmap_team_7.svg"}) {
+			t.Errorf("%v: summary entry after MoveFlat: %+v", f, e)
+		}
+		if raw, _ := os.ReadFile(filepath.Join(dir, SummaryFile)); !strings.Contains(string(raw), `"sessions"`) {
+			t.Errorf("%v: summary.json after MoveFlat is not one of several sessions:\n%s", f, raw)
+		}
+		if o, err := FindOutputs(dir); err != nil || len(o.Flat) != 0 || !slices.Equal(o.Sessions, []string{"g1"}) {
+			t.Errorf("%v: outputs after MoveFlat: %+v, %v", f, o, err)
+		}
+	}
+}
+
+// MoveFlat does nothing without Add, for the run's own session (which
+// the run replaces), and moves nothing when the tables hold another
+// session than summary.json names: the error says so, and the directory
+// is as it was.
+func TestMoveFlatNot(t *testing.T) {
+	dir := t.TempDir()
+	writeSession(t, dir, 100)
+	writeSummary(t, dir, "g1")
+	before := files(t, dir)
+	for _, c := range []struct {
+		sessions []string
+		opt      OutDirOptions
+	}{
+		{[]string{"g2"}, OutDirOptions{Hive: true, Overwrite: true}},
+		{[]string{"g1", "g2"}, OutDirOptions{Hive: true, Add: true}},
+	} {
+		d, err := PrepareOutDir(dir, c.sessions, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := d.MoveFlat(false); id != "" || err != nil {
+			t.Errorf("%v %+v: MoveFlat: %q, %v; want nothing moved", c.sessions, c.opt, id, err)
+		}
+		if got := files(t, dir); !slices.Equal(got, before) {
+			t.Errorf("%v %+v: MoveFlat changed %v into %v", c.sessions, c.opt, before, got)
+		}
+	}
+	// The tables hold g1's rows, summary.json names g7.
+	writeSummary(t, dir, "g7")
+	d, err := PrepareOutDir(dir, []string{"g2"}, OutDirOptions{Hive: true, Add: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.MoveFlat(false); err == nil || !strings.Contains(err.Error(), `session_id "g1", not "g7"`) {
+		t.Errorf("tables of g1 named g7: MoveFlat: %v; want an error naming both", err)
+	}
+	if got := files(t, dir); !slices.Equal(got, before) {
+		t.Errorf("a failed MoveFlat changed %v into %v", before, got)
+	}
+}
+
+// An Add run refuses a dataset of the other format (naming both), and
+// one-session tables nothing names; other sessions' partitions and the
+// one-session tables of a session summary.json names it takes.
+func TestPrepareOutDirAdd(t *testing.T) {
+	hive := t.TempDir()
+	touch(t, hive, "samples/session_id=g1/part-0.parquet", "players/session_id=g1/part-0.parquet", "samples/session_id=g2/part-0.arrow")
+	flat := t.TempDir()
+	touch(t, flat, "samples.parquet")
+	writeSummary(t, flat, "g7")
+	unnamed := t.TempDir()
+	touch(t, unnamed, "samples.parquet")
+	for _, c := range []struct {
+		dir      string
+		sessions []string
+		format   Format
+		want     string // the error; "" for none
+	}{
+		{hive, []string{"g2", "g3"}, FormatParquet, ""},
+		{hive, []string{"g3"}, FormatParquet, "holds arrow tables (g2), not parquet"},
+		{hive, []string{"g3"}, FormatArrow, "holds parquet tables (g1), not arrow"},
+		{hive, []string{"g1", "g3"}, FormatArrow, ""},
+		{flat, []string{"g8"}, FormatParquet, ""},
+		{flat, []string{"g8"}, FormatArrow, "holds parquet tables (g7), not arrow"},
+		{unnamed, []string{"g8"}, FormatParquet, "one-session tables of a session summary.json does not name"},
+	} {
+		_, err := PrepareOutDir(c.dir, c.sessions, OutDirOptions{Hive: true, Add: true, Format: c.format})
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("Add %v as %v into %v: %v; want %q", c.sessions, c.format, files(t, c.dir), err, c.want)
+		}
+	}
+}
