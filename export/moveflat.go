@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 
@@ -74,7 +75,6 @@ func (d *OutDir) MoveFlat(sync bool) (string, error) {
 	if err != nil {
 		return fail(err)
 	}
-	moved := map[string]string{} // old path → new, relative to dir
 	for _, img := range images {
 		if img.Hive {
 			continue
@@ -86,13 +86,14 @@ func (d *OutDir) MoveFlat(sync bool) (string, error) {
 		if err := os.Rename(img.Path, dst); err != nil {
 			return fail(err)
 		}
-		moved[relSlash(d.dir, img.Path)] = relSlash(d.dir, dst)
 	}
 	if entry >= 0 {
+		// Every image of the entry (those moved by a run killed before
+		// it rewrote summary.json too).
 		e := &sum.Sessions[entry]
 		for i, p := range e.Images {
-			if q, ok := moved[p]; ok {
-				e.Images[i] = q
+			if path.Dir(p) == ImagesDir {
+				e.Images[i] = path.Join(ImagesDir, PartitionDir(id), path.Base(p))
 			}
 		}
 		e.EarlierRun = true
@@ -112,11 +113,11 @@ func (d *OutDir) MoveFlat(sync bool) (string, error) {
 }
 
 // flatTable is the table and format of the one-session table file at
-// path under dir (ListTables lists no other).
-func flatTable(dir, path string) (Table, Format, bool) {
+// p under dir (ListTables lists no other).
+func flatTable(dir, p string) (Table, Format, bool) {
 	for _, t := range Tables() {
 		for _, f := range []Format{FormatParquet, FormatArrow} {
-			if TablePath(dir, t, "", f, false) == path {
+			if TablePath(dir, t, "", f, false) == p {
 				return t, f, true
 			}
 		}

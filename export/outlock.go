@@ -41,6 +41,11 @@ func LockOutDir(ctx context.Context, dir string, waiting func()) (release func()
 		if !waited && waiting != nil {
 			waiting()
 		}
+		// Err too: a context may end without closing Done.
+		if err := ctx.Err(); err != nil {
+			f.Close()
+			return nil, err
+		}
 		select {
 		case <-ctx.Done():
 			f.Close()

@@ -70,7 +70,8 @@ bundle".
 
 Outputs under --out:
   one session:   <table>.parquet (.arrow with --format arrow) and summary.json
-  several:       <table>/session_id=<id>/part-0.parquet (a Hive-partitioned
+  several, or --add:
+                 <table>/session_id=<id>/part-0.parquet (a Hive-partitioned
                  dataset DuckDB, Spark, Trino and pandas read as one) and
                  summary.json with one entry per session in sessions[]
   tables:        samples players possessions events shots boxscore
@@ -96,13 +97,25 @@ partitions, one-session tables of another session: the session the
 summary.json there names, or without one, as a run killed before it wrote
 it leaves, the one their session_id column names) is refused before any
 work, as readers would take them for part of its output; with --overwrite
-they are removed once an input has been analysed. Only files analyze
-writes are removed: a user's own files under --out stay, as do the
-temporary files (.<name>.tmp-<digits>) of a run still writing; those a
-killed run left anywhere analyze writes under --out (in any session's
-partition, this run's or not, with --overwrite or without: a glob over
-the dataset fails on them) are removed, with the partition directories
-that held nothing else (docs/schema.md, "Files and layout").
+they are removed once an input has been analysed, with --add they stay.
+Only files analyze writes are removed: a user's own files under --out
+stay, as do the temporary files (.<name>.tmp-<digits>) of a run still
+writing; those a killed run left anywhere analyze writes under --out (in
+any session's partition, this run's or not, with --overwrite or without:
+a glob over the dataset fails on them) are removed, with the partition
+directories that held nothing else (docs/schema.md, "Files and layout").
+
+Adding to a dataset: with --add the run adds its sessions to those under
+--out, whose tables, images and summary.json entries (marked earlier_run)
+stay, and a failed game's failed[] entry too until it is added. A session
+already there is the same game analysed again, and replaced: ids decide
+(the live id of a bundle, else the recording's name; "stdin" for -), so
+give two different games with one id distinct names. The one-session
+outputs of a plain run of one input are first moved into the Hive layout.
+An --out of another --format is refused, and a --hz grid that differs from
+the other sessions' is warned of (--cell, --live-only and --fold are not
+recorded: use the same for every game). Runs adding to one --out take
+turns (a lock file, .stmotion.lock).
 
 An interrupted run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote
 for the inputs it did not analyse, nor, with --overwrite, for other
@@ -146,7 +159,8 @@ written, when the command line cannot be carried out: a bad flag, a
 --court or --roster that cannot be used, an --out that cannot be a
 directory, where no file can be created (checked once, with a file
 created and removed) or that holds tables this run would not replace (see
-above). A write that fails later fails its input, named.
+above), or with --add, of another --format or with a summary.json that
+does not parse. A write that fails later fails its input, named.
 
 Flags:
 `
@@ -170,6 +184,9 @@ type analyzeConfig struct {
 	// (export.WithForeground); bench pipeline compares both ways.
 	foreground bool
 	overwrite  bool
+	// add: the run adds its sessions to the dataset under out (Hive
+	// layout), holding its lock (export.LockOutDir).
+	add bool
 	// court and roster are what --court and --roster read, for the
 	// inputs without their own (decode.Bundle.Supply); nil without the flag.
 	courtPath, rosterPath string
@@ -216,6 +233,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"outputs, as any run does); without it, a --out holding\n"+
 		"tables of sessions this run would not replace is refused, since readers would take them\n"+
 		"for part of its output")
+	fs.BoolVar(&cfg.add, "add", false, "add this run's sessions to the dataset under --out (Hive layout), keeping the\n"+
+		"other sessions; one already there is replaced (see \"Adding to a dataset\" above)")
 	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), analyzeUsage)
@@ -227,6 +246,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var err error
 	if cfg.format, err = export.ParseFormat(format); err != nil {
 		return usageError(fs, err)
+	}
+	if cfg.add && cfg.overwrite {
+		return usageError(fs, errors.New("--add keeps the other sessions under --out, --overwrite removes them: give one of them"))
 	}
 	if cfg.jobs < 1 {
 		return usageError(fs, fmt.Errorf("--jobs %d: want at least 1", cfg.jobs))
@@ -293,10 +315,32 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			in.bundle.Stream = newInterruptible(ctx, openStream(in.bundle.MessagesPath))
 		}
 	}
+	// A run adding to a dataset holds its lock from before it reads
+	// summary.json until it has written its own: another run's summary
+	// written meanwhile would be lost.
+	if cfg.add {
+		release, err := export.LockOutDir(ctx, cfg.out, func() {
+			fmt.Fprintf(stderr, "stmotion analyze: --add: waiting for another run adding to %s to end\n", cfg.out)
+		})
+		if err != nil && ctx.Err() != nil {
+			fmt.Fprintf(stderr, "stmotion analyze: interrupted while waiting for another run adding to %s: nothing analysed or written\n", cfg.out)
+			fmt.Fprintf(stdout, "0 of %d inputs analysed into %s%s; %d canceled\n", len(inputs)+len(failed), cfg.out, failedList(failed), len(inputs))
+			return exitError{code: 1}
+		}
+		if err != nil {
+			return setupError(stderr, fmt.Errorf("analyze: --out: %w", err))
+		}
+		defer release()
+	}
 	// An earlier summary.json that cannot be read names no session: the
-	// run goes on without it. The ids it gives are taken before the
-	// others are made unique, so that the warnings name the ids written.
-	earlier, _ := export.ReadSummary(cfg.out)
+	// run goes on without it (but one adding to it: its entries of the
+	// other sessions would be lost). The ids it gives are taken before
+	// the others are made unique, so that the warnings name the ids
+	// written.
+	earlier, err := export.ReadSummary(cfg.out)
+	if err != nil && cfg.add {
+		return setupError(stderr, fmt.Errorf("analyze: --add: %w: it describes the sessions under --out %s, and a run adding to them keeps its entries; mend it, or move it away to add without them", err, cfg.out))
+	}
 	adoptEarlierIDs(inputs, earlier.Sessions)
 	warnings = append(warnings, assignSessionIDs(inputs)...)
 	for _, w := range warnings {
@@ -304,17 +348,24 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	total := len(inputs) + len(failed)
 	results := make([]analyzeResult, len(inputs))
-	hive := total > 1
+	hive := total > 1 || cfg.add
 	ids := make([]string, len(inputs))
 	for i, in := range inputs {
 		ids[i] = in.sessionID
 	}
-	out, err := export.PrepareOutDir(cfg.out, ids, export.OutDirOptions{Hive: hive, Overwrite: cfg.overwrite})
+	out, err := export.PrepareOutDir(cfg.out, ids, export.OutDirOptions{Hive: hive, Overwrite: cfg.overwrite, Add: cfg.add, Format: cfg.format})
 	if err != nil {
 		// Refused: say it in the flags' words.
 		var fe *export.ForeignOutputsError
-		if errors.As(err, &fe) {
-			err = fmt.Errorf("--out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, or --overwrite to remove the tables, images and summary.json there once an input is analysed", cfg.out, fe.What)
+		var me *export.FormatError
+		if errors.As(err, &me) {
+			err = fmt.Errorf("--add --format %s: --out %s holds the %s tables of %s: a dataset is read in one format; add with --format %s, or use another --out", me.Want, cfg.out, me.Have, sessionList(me.Sessions), me.Have)
+		} else if errors.As(err, &fe) {
+			add := "--add to add this run's sessions to them, "
+			if cfg.add {
+				add = ""
+			}
+			err = fmt.Errorf("--out %s holds %s, which this run would not replace and readers would take for part of its output: use another --out, %sor --overwrite to remove the tables, images and summary.json there once an input is analysed", cfg.out, fe.What, add)
 			// They may be the earlier outputs of an input that could
 			// not be read this time, under an id it had then: say so.
 			var unread []string
@@ -333,6 +384,20 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			err = fmt.Errorf("--out: %w", err)
 		}
 		return setupError(stderr, fmt.Errorf("analyze: %w", err))
+	}
+	// A dataset begun by a run of one input grows: its session's
+	// one-session tables and images become its partitions.
+	if cfg.add {
+		moved, err := out.MoveFlat(cfg.fsync)
+		if err != nil {
+			return setupError(stderr, fmt.Errorf("analyze: --add: --out %s: %w; nothing was added", cfg.out, err))
+		}
+		if moved != "" {
+			fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session tables and images in %s into the Hive layout (<table>/session_id=%s/)\n", moved, cfg.out, moved)
+			if earlier, err = export.ReadSummary(cfg.out); err != nil {
+				return setupError(stderr, fmt.Errorf("analyze: --add: %w", err))
+			}
+		}
 	}
 	// A killed run's temporary files, in any session's partition, would
 	// break a reader's glob over the partitions; those of a run still
@@ -385,7 +450,20 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// From here on the run ends with its count line, also when writing
 	// summary.json or tidying --out fails (exit status 1).
 	var outErr error
-	if hive && interrupted {
+	// ran: the run analysed the session, which succeeded or failed.
+	ran := func(id string) bool {
+		return slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == id && !s.Canceled })
+	}
+	var present func(id string) bool // with --add: the session's tables are under --out
+	switch {
+	case cfg.add:
+		// summary.json goes on describing the dataset's other sessions
+		// (export.AddSummary).
+		present, outErr = presentSessions(cfg.out)
+		if w := gridWarning(&cfg, sums, earlier.Sessions, ran, present); w != "" {
+			fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
+		}
+	case hive && interrupted:
 		// summary.json describes what --out holds: the sessions the run
 		// did not reach keep their earlier tables, and so their earlier
 		// entries.
@@ -394,12 +472,20 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		sums = append(sums, kept...)
 	}
 	// Written when a session was analysed, or, after an interrupt, when
-	// a failure removes outputs the earlier summary.json may describe.
-	summarise := analysed > 0 || hive && interrupted && len(failed) > 0
+	// a failure removes outputs the earlier summary.json may describe;
+	// with --add, when one failed: its entry goes, the others stay.
+	summarise := analysed > 0 || hive && interrupted && len(failed) > 0 || cfg.add && len(failed) > 0
+	var entries []export.SessionSummary // sessions[] of the summary.json written
 	writeSummary := func() error {
 		var doc any = export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
-		if !hive {
+		switch {
+		case cfg.add:
+			m := export.AddSummary(earlier, doc.(export.MultiSummary), ran, present)
+			doc, entries = m, m.Sessions
+		case !hive:
 			doc = sums[0]
+		default:
+			entries = sums
 		}
 		return out.WriteSummary(doc, cfg.fsync)
 	}
@@ -449,8 +535,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if interrupted {
 		kept := 0 // the earlier entries of canceled sessions summary.json keeps
-		for _, e := range sums[analysed:] {
-			if slices.ContainsFunc(canceled, func(c export.CanceledInput) bool { return c.SessionID == e.SessionID }) {
+		for _, e := range entries {
+			if e.EarlierRun && slices.ContainsFunc(canceled, func(c export.CanceledInput) bool { return c.SessionID == e.SessionID }) {
 				kept++
 			}
 		}
@@ -498,6 +584,73 @@ func keptEntries(out string, earlier []export.SessionSummary, done []export.Sess
 		}
 	}
 	return kept, nil
+}
+
+// presentSessions reports, for a run adding to the dataset under out,
+// whether a session's tables are there (export.AddSummary drops the
+// entries of the others). When that cannot be told, every session is
+// taken to be there, and the error is returned.
+func presentSessions(out string) (func(id string) bool, error) {
+	o, err := export.FindOutputs(out)
+	if err != nil {
+		return func(string) bool { return true }, fmt.Errorf("analyze: --out: %w", err)
+	}
+	return func(id string) bool {
+		return slices.Contains(o.Sessions, id) || len(o.Flat) > 0 && o.FlatSession == id
+	}, nil
+}
+
+// gridWarning is the warning of a run adding sessions (run, this run's
+// entries) to a dataset whose other sessions (earlier's entries, those
+// not ran and present) were analysed on another grid period: the one
+// figure-changing setting summary.json records (quality.grid_period_ms,
+// set by --hz or the feed's rate); "" when they agree. --cell,
+// --live-only and --fold are not recorded: nothing tells whether they
+// differ.
+func gridWarning(cfg *analyzeConfig, run, earlier []export.SessionSummary, ran, present func(string) bool) string {
+	periods := func(ss []export.SessionSummary, keep func(export.SessionSummary) bool) []int64 {
+		var ps []int64
+		for _, s := range ss {
+			if p := s.Quality.GridPeriod_ms; p > 0 && keep(s) && !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+		slices.Sort(ps)
+		return ps
+	}
+	mine := periods(run, func(export.SessionSummary) bool { return true })
+	others := periods(earlier, func(s export.SessionSummary) bool { return !ran(s.SessionID) && present(s.SessionID) })
+	if len(mine) == 0 || len(others) == 0 || !slices.ContainsFunc(mine, func(p int64) bool { return !slices.Contains(others, p) }) {
+		return ""
+	}
+	ms := func(ps []int64) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, fmt.Sprint(p))
+		}
+		return strings.Join(s, ", ") + " ms"
+	}
+	hz := fmt.Sprintf("--hz %g", cfg.hz)
+	if cfg.hz == 0 {
+		hz = "--hz 0, the feed's rate"
+	}
+	return fmt.Sprintf("--add: --hz: this run's sessions have a %s grid (%s), the dataset's other sessions %s (quality.grid_period_ms): their samples and figures are not on one grid", ms(mine), hz, ms(others))
+}
+
+// sessionList names sessions in a message: "session a", "sessions a, b
+// and c", "sessions a, b, c and 2 more".
+func sessionList(ids []string) string {
+	if len(ids) == 1 {
+		return "session " + ids[0]
+	}
+	list := strings.Join(ids[:min(len(ids), 3)], ", ")
+	if len(ids) > 3 {
+		return fmt.Sprintf("sessions %s and %d more", list, len(ids)-3)
+	}
+	if i := strings.LastIndex(list, ", "); i >= 0 {
+		list = list[:i] + " and " + list[i+2:]
+	}
+	return "sessions " + list
 }
 
 // summaryState is what became of summary.json in an interrupted run:

@@ -508,7 +508,7 @@ func TestGridRateBounds(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite", "add"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}

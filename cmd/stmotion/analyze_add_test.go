@@ -1,0 +1,458 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/parquet/file"
+
+	"github.com/stmotion/stmotion/export"
+)
+
+// addSessions is what summary.json lists under sessions[]: "<id>" for
+// this run's entries, "<id> (earlier)" for those kept (earlier_run).
+func addSessions(t *testing.T, out string) []string {
+	t.Helper()
+	m, err := export.ReadSummary(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range m.Sessions {
+		if s.EarlierRun {
+			got = append(got, s.SessionID+" (earlier)")
+		} else {
+			got = append(got, s.SessionID)
+		}
+		for _, p := range append(slices.Collect(maps.Values(s.Tables)), s.Images...) {
+			if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+				t.Errorf("summary.json names %s of session %s, not on disk: %v", p, s.SessionID, err)
+			}
+		}
+	}
+	return got
+}
+
+// readFiles reads every file under dir whose path (relative, with '/')
+// starts with one of prefixes.
+func readFiles(t *testing.T, dir string, prefixes ...string) map[string][]byte {
+	t.Helper()
+	got := map[string][]byte{}
+	for _, f := range listFiles(t, dir) {
+		if slices.ContainsFunc(prefixes, func(p string) bool { return strings.Contains(f, p) }) {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[f] = b
+		}
+	}
+	return got
+}
+
+// analyze --add grows a dataset game by game: g1, then g2, each in the
+// Hive layout (also alone), the other session's tables and images left
+// byte for byte and its summary.json entry kept (earlier_run). g1 added
+// again replaces its own partitions and entry, in place.
+func TestAnalyzeAdd(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	out := t.TempDir()
+	add := func(args ...string) string {
+		t.Helper()
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--add"}, args...)...)
+		if err != nil {
+			t.Fatalf("--add %v: %v (exit %d)\n%s%s", args, err, exitCode(err), stdout, stderr)
+		}
+		return stderr
+	}
+	add(g1)
+	if o, err := export.FindOutputs(out); err != nil || len(o.Flat) != 0 || !slices.Equal(o.Sessions, []string{"g1"}) {
+		t.Errorf("--add g1 into an empty --out: %+v, %v; want g1's partitions", o, err)
+	}
+	if got, want := addSessions(t, out), []string{"g1"}; !slices.Equal(got, want) {
+		t.Errorf("after --add g1: sessions %v, want %v", got, want)
+	}
+	g1Files := readFiles(t, out, "session_id=g1/")
+	add(g2)
+	if o, err := export.FindOutputs(out); err != nil || !slices.Equal(o.Sessions, []string{"g1", "g2"}) {
+		t.Errorf("--add g2: %+v, %v; want the partitions of g1 and g2", o, err)
+	}
+	if got, want := addSessions(t, out), []string{"g1 (earlier)", "g2"}; !slices.Equal(got, want) {
+		t.Errorf("after --add g2: sessions %v, want %v", got, want)
+	}
+	now := readFiles(t, out, "session_id=g1/")
+	if len(now) != len(g1Files) || len(now) < export.NumTables {
+		t.Errorf("g1's files: %d after --add g2, %d before", len(now), len(g1Files))
+	}
+	for f, b := range g1Files {
+		if !bytes.Equal(now[f], b) {
+			t.Errorf("--add g2 changed g1's %s", f)
+		}
+	}
+
+	// g1 again, without images: its partitions and entry are replaced
+	// (in place), its images go; g2's stay.
+	g2Files := readFiles(t, out, "session_id=g2/")
+	add("--images=false", g1)
+	if got, want := addSessions(t, out), []string{"g1", "g2 (earlier)"}; !slices.Equal(got, want) {
+		t.Errorf("after --add g1 again: sessions %v, want %v", got, want)
+	}
+	var want []string
+	for f := range g1Files {
+		if !strings.HasPrefix(f, export.ImagesDir+"/") {
+			want = append(want, f)
+		}
+	}
+	slices.Sort(want)
+	if got := slices.Sorted(maps.Keys(readFiles(t, out, "session_id=g1/"))); !slices.Equal(got, want) {
+		t.Errorf("g1's files after --add --images=false g1 again: %v\nwant its tables only %v", got, want)
+	}
+	now = readFiles(t, out, "session_id=g2/")
+	if len(now) != len(g2Files) {
+		t.Errorf("g2's files: %d after --add g1 again, %d before", len(now), len(g2Files))
+	}
+	for f, b := range g2Files {
+		if !bytes.Equal(now[f], b) {
+			t.Errorf("--add g1 again changed g2's %s", f)
+		}
+	}
+}
+
+// A season begun with a plain run of one game (one-session tables,
+// images/ and summary.json) grows with --add: the game's tables become
+// its partitions, its images images/session_id=<id>/, its entry one of
+// sessions[] (earlier_run), in either format.
+func TestAnalyzeAddGrowsOneSession(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	for _, format := range []string{"parquet", "arrow"} {
+		out := t.TempDir()
+		run := func(args ...string) string {
+			t.Helper()
+			stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--format", format}, args...)...)
+			if err != nil {
+				t.Fatalf("%s: %v: %v (exit %d)\n%s%s", format, args, err, exitCode(err), stdout, stderr)
+			}
+			return stderr
+		}
+		run(g1)
+		if o, err := export.FindOutputs(out); err != nil || len(o.Flat) != export.NumTables || o.FlatSession != "g1" {
+			t.Fatalf("%s: g1 alone: %+v, %v; want its one-session tables", format, o, err)
+		}
+		images := readFiles(t, out, export.ImagesDir+"/")
+		if len(images) == 0 {
+			t.Fatalf("%s: g1 alone drew no images", format)
+		}
+		stderr := run("--add", g2)
+		if !strings.Contains(stderr, "moved session g1's one-session tables and images") {
+			t.Errorf("%s: --add g2 does not say it moved g1's outputs:\n%s", format, stderr)
+		}
+		if o, err := export.FindOutputs(out); err != nil || len(o.Flat) != 0 || !slices.Equal(o.Sessions, []string{"g1", "g2"}) {
+			t.Errorf("%s: after --add g2: %+v, %v; want the partitions of g1 and g2 only", format, o, err)
+		}
+		if got, want := addSessions(t, out), []string{"g1 (earlier)", "g2"}; !slices.Equal(got, want) {
+			t.Errorf("%s: after --add g2: sessions %v, want %v", format, got, want)
+		}
+		moved := readFiles(t, out, "images/session_id=g1/")
+		if len(moved) != len(images) {
+			t.Errorf("%s: %d images of g1 after the move, %d before", format, len(moved), len(images))
+		}
+		for f, b := range images {
+			if !bytes.Equal(moved["images/session_id=g1/"+strings.TrimPrefix(f, "images/")], b) {
+				t.Errorf("%s: image %s not moved as it was", format, f)
+			}
+		}
+		// The moved tables have no session_id column, as a Hive run's:
+		// the dataset reads as one (the DuckDB test reads it).
+		if cols := samplesColumns(t, export.TablePath(out, export.TableSamples, "g1", mustFormat(t, format), true)); slices.Contains(cols, export.SessionColumn) {
+			t.Errorf("%s: g1's moved samples have a %s column: %v", format, export.SessionColumn, cols)
+		}
+	}
+}
+
+func mustFormat(t *testing.T, s string) export.Format {
+	t.Helper()
+	f, err := export.ParseFormat(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// --add refuses, before any work (exit 2), a --format other than the
+// dataset's, naming both, and --overwrite; --out is left as it was.
+func TestAnalyzeAddRefused(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--add", g1); err != nil {
+		t.Fatalf("--add g1: %v\n%s", err, stderr)
+	}
+	before := readFiles(t, out, "")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "arrow", g2}, "--add --format arrow: --out " + out + " holds the parquet tables of session g1: a dataset is read in one format; add with --format parquet"},
+		{[]string{"--overwrite", g2}, "--add keeps the other sessions under --out, --overwrite removes them"},
+	} {
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--add"}, c.args...)...)
+		if exitCode(err) != 2 || !strings.Contains(stderr, c.want) || stdout != "" {
+			t.Errorf("--add %v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and %q", c.args, exitCode(err), stdout, stderr, c.want)
+		}
+		now := readFiles(t, out, "")
+		if !maps.EqualFunc(now, before, bytes.Equal) {
+			t.Errorf("--add %v was refused but changed --out: %v, before %v", c.args, slices.Sorted(maps.Keys(now)), slices.Sorted(maps.Keys(before)))
+		}
+	}
+}
+
+// A game that fails when added again loses its own outputs and entry (as
+// a plain run's failed session does), listed under failed; the other
+// sessions keep theirs, and the next --add keeps that failure listed
+// (earlier_run) until the game is added. An interrupted --add leaves the
+// input it did not reach as a plain run does (canceled), the other
+// sessions untouched.
+func TestAnalyzeAddFailedAndInterrupted(t *testing.T) {
+	dir, g1, g2 := twoUnnamedBundles(t)
+	g3 := shortBundle(t, dir, "g3")
+	if err := os.Remove(filepath.Join(g3, "live.json")); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	add := func(ctx context.Context, args ...string) (string, string, error) {
+		t.Helper()
+		var o, e bytes.Buffer
+		err := Run(ctx, append([]string{"analyze", "--out", out, "--quiet", "--add", "--jobs", "1"}, args...), &o, &e)
+		return o.String(), e.String(), err
+	}
+	for _, g := range []string{g1, g2} {
+		if _, stderr, err := add(context.Background(), g); err != nil {
+			t.Fatalf("--add %s: %v\n%s", g, err, stderr)
+		}
+	}
+	g1Files := readFiles(t, out, "session_id=g1/")
+	spoilRecording(t, g2)
+	stdout, stderr, err := add(context.Background(), "--strict", g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "0 of 1 inputs analysed") || !strings.Contains(stderr, "a failed session keeps no outputs") {
+		t.Fatalf("--add --strict of a spoilt g2: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	if o, err := export.FindOutputs(out); err != nil || !slices.Equal(o.Sessions, []string{"g1"}) {
+		t.Errorf("after g2 failed: %+v, %v; want g1's partitions only", o, err)
+	}
+	if got, want := addSessions(t, out), []string{"g1 (earlier)"}; !slices.Equal(got, want) {
+		t.Errorf("after g2 failed: sessions %v, want %v", got, want)
+	}
+	m, _ := export.ReadSummary(out)
+	if len(m.Failed) != 1 || m.Failed[0].SessionID != "g2" || m.Failed[0].EarlierRun {
+		t.Errorf("after g2 failed: failed[] %+v, want this run's g2", m.Failed)
+	}
+
+	// Interrupted once g3 is written: g2, given after it, is not
+	// reached; g1 is not touched.
+	ctx := canceledOnceExists{context.Background(), filepath.Join(out, "samples", "session_id=g3", "part-0.parquet")}
+	stdout, stderr, err = add(ctx, g3, g2)
+	if exitCode(err) != 1 || !strings.Contains(stdout, "1 of 2 inputs analysed") || !strings.Contains(stdout, "1 canceled") {
+		t.Fatalf("interrupted --add g3 g2: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	if got, want := addSessions(t, out), []string{"g1 (earlier)", "g3"}; !slices.Equal(got, want) {
+		t.Errorf("after the interrupted --add: sessions %v, want %v", got, want)
+	}
+	m, _ = export.ReadSummary(out)
+	if len(m.Canceled) != 1 || m.Canceled[0].SessionID != "g2" || len(m.Failed) != 1 || m.Failed[0].SessionID != "g2" || !m.Failed[0].EarlierRun {
+		t.Errorf("after the interrupted --add: canceled %+v, failed %+v; want g2 canceled, and its earlier failure kept", m.Canceled, m.Failed)
+	}
+	now := readFiles(t, out, "session_id=g1/")
+	if !maps.EqualFunc(now, g1Files, bytes.Equal) {
+		t.Errorf("the failed and the interrupted --add changed g1's files")
+	}
+}
+
+// samplesColumns are the column names of the table file at path (Parquet,
+// or Arrow IPC by its extension).
+func samplesColumns(t *testing.T, path string) []string {
+	t.Helper()
+	var names []string
+	if strings.HasSuffix(path, export.FormatArrow.Ext()) {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		r, err := ipc.NewFileReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for _, fd := range r.Schema().Fields() {
+			names = append(names, fd.Name)
+		}
+		return names
+	}
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	s := rdr.MetaData().Schema
+	for i := range s.NumColumns() {
+		names = append(names, s.Column(i).Name())
+	}
+	return names
+}
+
+// pausedOnceExists is a context that, the first time its Err is asked
+// once the file at path exists, stops the caller until resume is closed
+// (having closed paused), and is never canceled: a run held at a point a
+// test can name, after it has written a table.
+type pausedOnceExists struct {
+	context.Context
+	path           string
+	once           *sync.Once
+	paused, resume chan struct{}
+}
+
+func (c pausedOnceExists) Err() error {
+	if _, err := os.Stat(c.path); err == nil {
+		c.once.Do(func() {
+			close(c.paused)
+			<-c.resume
+		})
+	}
+	return nil
+}
+
+// signalWriter is a goroutine-safe stderr that closes found once a write
+// holds want.
+type signalWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	want  string
+	found chan struct{}
+	once  sync.Once
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if bytes.Contains(p, []byte(w.want)) {
+		w.once.Do(func() { close(w.found) })
+	}
+	return w.buf.Write(p)
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// Two --add runs into one --out at the same time: the second waits for
+// the first (it says so), then adds to what the first wrote, so that
+// summary.json lists both games. Run A is held once it has written g1's
+// tables, after it read summary.json and before it writes its own; run B
+// (g2) starts then. Without the lock B's summary.json was written in
+// that window and A's, from its earlier read, lost it.
+func TestAnalyzeAddConcurrent(t *testing.T) {
+	dir, g1, g2 := twoUnnamedBundles(t)
+	g0 := shortBundle(t, dir, "g0")
+	if err := os.Remove(filepath.Join(g0, "live.json")); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--add", g0); err != nil {
+		t.Fatalf("--add g0: %v\n%s", err, stderr)
+	}
+	ctxA := pausedOnceExists{context.Background(), filepath.Join(out, "samples", "session_id=g1", "part-0.parquet"), &sync.Once{}, make(chan struct{}), make(chan struct{})}
+	type result struct {
+		stdout string
+		err    error
+	}
+	run := func(ctx context.Context, stderr io.Writer, g string, done chan<- result) {
+		var o bytes.Buffer
+		err := Run(ctx, []string{"analyze", "--out", out, "--quiet", "--add", g}, &o, stderr)
+		done <- result{o.String(), err}
+	}
+	var errA bytes.Buffer
+	doneA, doneB := make(chan result, 1), make(chan result, 1)
+	go run(ctxA, &errA, g1, doneA)
+	select {
+	case <-ctxA.paused:
+	case r := <-doneA:
+		t.Fatalf("run A (g1) ended without writing g1's samples: %v, %q\n%s", r.err, r.stdout, errA.String())
+	}
+	errB := &signalWriter{want: "waiting for another run adding to " + out, found: make(chan struct{})}
+	go run(context.Background(), errB, g2, doneB)
+	select {
+	case <-errB.found:
+	case r := <-doneB:
+		// No lock: B ran while A was held.
+		doneB <- r
+	}
+	close(ctxA.resume)
+	for _, c := range []struct {
+		name string
+		done chan result
+		err  func() string
+	}{{"A (g1)", doneA, errA.String}, {"B (g2)", doneB, errB.String}} {
+		if r := <-c.done; r.err != nil || !strings.Contains(r.stdout, "1 of 1 inputs analysed") {
+			t.Errorf("run %s: %v, %q\n%s", c.name, r.err, r.stdout, c.err())
+		}
+	}
+	if !strings.Contains(errB.String(), "--add: waiting for another run adding to "+out+" to end") {
+		t.Errorf("run B did not wait for run A:\n%s", errB.String())
+	}
+	if got, want := addSessions(t, out), []string{"g0 (earlier)", "g1 (earlier)", "g2"}; !slices.Equal(got, want) {
+		t.Errorf("after two concurrent --add runs: sessions %v, want %v", got, want)
+	}
+	if o, err := export.FindOutputs(out); err != nil || !slices.Equal(o.Sessions, []string{"g0", "g1", "g2"}) {
+		t.Errorf("after two concurrent --add runs: %+v, %v; want the partitions of g0, g1 and g2", o, err)
+	}
+}
+
+// A season grown game by game reads in DuckDB as one dataset, as if its
+// games had been analysed in one run: the same rows per session in every
+// table, none twice for a game added again, whether it began empty or
+// with a plain run of one game (whose tables --add moved).
+func TestAnalyzeAddDuckDB(t *testing.T) {
+	duckDB(t)
+	_, g1, g2 := twoUnnamedBundles(t)
+	ref, grown, fromOne := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, run := range [][]string{
+		{"--out", ref, g1, g2},
+		{"--out", grown, "--add", g1}, {"--out", grown, "--add", g2}, {"--out", grown, "--add", g1},
+		{"--out", fromOne, g1}, {"--out", fromOne, "--add", g2},
+	} {
+		if _, stderr, err := runAnalyzeArgs(t, append([]string{"--quiet", "--images=false"}, run...)...); err != nil {
+			t.Fatalf("analyze %v: %v\n%s", run, err, stderr)
+		}
+	}
+	tables := []string{"samples", "players", "events", "heatmaps", "quality"}
+	queries := map[string]string{}
+	for _, out := range []string{ref, grown, fromOne} {
+		for _, tb := range tables {
+			glob := "read_parquet(" + sqlPath(filepath.Join(out, tb, "*", "*.parquet")) + ", hive_partitioning = true)"
+			queries[out+" "+tb] = "SELECT session_id::VARCHAR, count(*) FROM " + glob + " GROUP BY ALL ORDER BY 1"
+		}
+	}
+	res := duckQuery(t, queries)
+	for _, tb := range tables {
+		want := fmt.Sprint(res[ref+" "+tb].Rows)
+		if r := res[ref+" "+tb].Rows; len(r) != 2 || num(t, r[0][1]) == 0 {
+			t.Errorf("%s of g1 g2 in one run: %v; want rows of both sessions", tb, r)
+		}
+		for name, out := range map[string]string{"g1, g2, g1 again with --add": grown, "g1, then g2 with --add": fromOne} {
+			if got := fmt.Sprint(res[out+" "+tb].Rows); got != want {
+				t.Errorf("%s of %s: rows per session %s; one run of g1 g2: %s", tb, name, got, want)
+			}
+		}
+	}
+}
