@@ -189,21 +189,30 @@ func mustFormat(t *testing.T, s string) export.Format {
 }
 
 // --add refuses, before any work (exit 2), a --format other than the
-// dataset's, naming both, and --overwrite; --out is left as it was.
+// dataset's, naming both, --overwrite, and a summary.json that does not
+// parse; --out is left as it was.
 func TestAnalyzeAddRefused(t *testing.T) {
 	_, g1, g2 := twoUnnamedBundles(t)
 	out := t.TempDir()
 	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--add", g1); err != nil {
 		t.Fatalf("--add g1: %v\n%s", err, stderr)
 	}
-	before := readFiles(t, out, "")
+	summary := filepath.Join(out, export.SummaryFile)
 	for _, c := range []struct {
-		args []string
-		want string
+		args  []string
+		spoil bool // a summary.json that does not parse: its entries of g1 cannot be kept
+		want  string
 	}{
-		{[]string{"--format", "arrow", g2}, "--add --format arrow: --out " + out + " holds the parquet tables of session g1: a dataset is read in one format; add with --format parquet"},
-		{[]string{"--overwrite", g2}, "--add keeps the other sessions under --out, --overwrite removes them"},
+		{[]string{"--format", "arrow", g2}, false, "--add --format arrow: --out " + out + " holds the parquet tables of session g1: a dataset is read in one format; add with --format parquet"},
+		{[]string{"--overwrite", g2}, false, "--add keeps the other sessions under --out, --overwrite removes them"},
+		{[]string{g2}, true, "--add: export: read summary " + summary},
 	} {
+		if c.spoil {
+			if err := os.WriteFile(summary, []byte(`{"sessions": [`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := readFiles(t, out, "")
 		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--add"}, c.args...)...)
 		if exitCode(err) != 2 || !strings.Contains(stderr, c.want) || stdout != "" {
 			t.Errorf("--add %v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and %q", c.args, exitCode(err), stdout, stderr, c.want)
@@ -454,5 +463,34 @@ func TestAnalyzeAddDuckDB(t *testing.T) {
 				t.Errorf("%s of %s: rows per session %s; one run of g1 g2: %s", tb, name, got, want)
 			}
 		}
+	}
+}
+
+// A game added on another grid (--hz) than the dataset's other games
+// were analysed on is warned of, in one line naming --hz and both grid
+// periods; on the same grid, nothing is said.
+func TestAnalyzeAddGridWarning(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	out := t.TempDir()
+	add := func(args ...string) string {
+		t.Helper()
+		_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false", "--add"}, args...)...)
+		if err != nil {
+			t.Fatalf("--add %v: %v\n%s", args, err, stderr)
+		}
+		return stderr
+	}
+	add(g1)
+	m, err := export.ReadSummary(out)
+	if err != nil || len(m.Sessions) != 1 || m.Sessions[0].Quality.GridPeriod_ms != 40 {
+		t.Fatalf("g1: %+v, %v; want one session on a 40 ms grid", m.Sessions, err)
+	}
+	if stderr := add(g2); strings.Contains(stderr, "grid") {
+		t.Errorf("g2 on g1's grid: a warning:\n%s", stderr)
+	}
+	stderr := add("--hz", "10", g2)
+	want := "stmotion analyze: warning: --add: --hz: this run's sessions have a 100 ms grid (--hz 10), the dataset's other sessions 40 ms (quality.grid_period_ms)"
+	if !strings.Contains(stderr, want) || strings.Count(stderr, "grid_period_ms") != 1 {
+		t.Errorf("g2 with --hz 10 into g1's 40 ms dataset: stderr\n%s\nwant one line %q", stderr, want)
 	}
 }
