@@ -207,6 +207,7 @@ func TestPrepareOutDirAdd(t *testing.T) {
 		{flat, []string{"g8"}, FormatParquet, ""},
 		{flat, []string{"g8"}, FormatArrow, "holds parquet tables (g7), not arrow"},
 		{unnamed, []string{"g8"}, FormatParquet, "one-session tables of a session summary.json does not name"},
+		{unnamed, []string{"g8"}, FormatArrow, "one-session tables of a session summary.json does not name"},
 	} {
 		_, err := PrepareOutDir(c.dir, c.sessions, OutDirOptions{Hive: true, Add: true, Format: c.format})
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {

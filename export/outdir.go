@@ -155,7 +155,9 @@ func checkFormat(dir string, sessions []string, prev Outputs, want Format) error
 			id = prev.FlatSession
 		}
 		have := fileFormat(f.Path)
-		if have == want || slices.Contains(sessions, id) {
+		// One-session tables of a session nothing names are refused as
+		// foreign, whatever their format.
+		if have == want || id == "" || slices.Contains(sessions, id) {
 			continue
 		}
 		if e == nil {
