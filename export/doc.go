@@ -34,6 +34,10 @@
 //     memory.CheckedAllocator).
 //   - Data passed to Samples and Segment is copied: the engine may reuse
 //     its slices as soon as the call returns, as the Sink contract allows.
+//   - No column is nullable, nor are the list columns' elements. A
+//     dictionary column's dictionary holds only values the column can
+//     take: samples' kind is "player" or "ball", and a sample of any
+//     other kind fails the Writer (SampleKindError).
 //   - A Writer is used from one goroutine (the engine's); its background
 //     writer touches only the samples file and is waited for by the next
 //     flush, Close and Abort.

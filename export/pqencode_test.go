@@ -122,7 +122,7 @@ func benchColumns() (ints [3][]int64, kinds []int8) {
 	kinds = make([]int8, len(rows))
 	for i, s := range rows {
 		ints[0][i], ints[1][i], ints[2][i] = s.T_ms, s.SensorID, s.TeamID
-		kinds[i] = kindIndex(s.Kind)
+		kinds[i], _ = kindIndex(s.Kind)
 	}
 	return ints, kinds
 }

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -106,9 +108,13 @@ func putCols(c *sampleCols) {
 }
 
 // Dictionaries of the string columns of samples; the index of a value is
-// its position.
+// its position. A dictionary holds only values the column can take
+// (pandas makes each a category, shown even when empty): kind has no
+// "unknown", as the engine's sensors are players or balls (a Writer
+// refuses a sample of another kind: SampleKindError); clock's "unknown"
+// is the state before any marker.
 var (
-	kindValues  = [...]string{"unknown", "player", "ball"}         // by track.SensorKind
+	kindValues  = [...]string{"player", "ball"}                    // by track.SensorKind − track.KindPlayer
 	clockValues = [...]string{"unknown", "live", "paused", "foul"} // by track.ClockState
 	dictInt8    = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
 )
@@ -134,13 +140,46 @@ func stringArray(mem memory.Allocator, vs ...string) arrow.Array {
 // full reports whether the buffer must be flushed before the next row.
 func (b *samplesBuf) full() bool { return b.n == b.cap }
 
-// kindIndex is k's index in kindValues; a kind this package does not
-// know is written as "unknown".
-func kindIndex(k track.SensorKind) int8 {
-	if int(k) >= len(kindValues) {
-		return 0
+// ErrSampleKind is wrapped by the error of a Writer given a sample whose
+// Kind is neither track.KindPlayer nor track.KindBall.
+var ErrSampleKind = errors.New("export: sample kind is neither player nor ball")
+
+// SampleKindError is a Writer's refusal of a sample of a kind the samples
+// table cannot hold: its kind column is "player" or "ball", the only
+// kinds of the engine's sensors. The sample is that of sensor SensorID at
+// T_ms.
+type SampleKindError struct {
+	SensorID int64
+	T_ms     int64
+	Kind     track.SensorKind
+}
+
+func (e *SampleKindError) Error() string {
+	return fmt.Sprintf("export: sample of sensor %d at %d ms: kind %d is neither player nor ball", e.SensorID, e.T_ms, e.Kind)
+}
+
+func (e *SampleKindError) Unwrap() error { return ErrSampleKind }
+
+// kindIndex is k's index in kindValues, and whether it has one.
+func kindIndex(k track.SensorKind) (int8, bool) {
+	i := k - track.KindPlayer // 0 wraps around to 255: no index either
+	return int8(i), int(i) < len(kindValues)
+}
+
+// kindError is the error for the first sample of batch whose kind has no
+// index in kindValues, nil if there is none.
+func kindError(batch []track.Sample) error {
+	for i := range batch {
+		if s := &batch[i]; !validKind(s.Kind) {
+			return &SampleKindError{SensorID: s.SensorID, T_ms: s.T_ms, Kind: s.Kind}
+		}
 	}
-	return int8(k)
+	return nil
+}
+
+func validKind(k track.SensorKind) bool {
+	_, ok := kindIndex(k)
+	return ok
 }
 
 // clockIndex is c's index in clockValues; an unknown state is "unknown".
@@ -151,8 +190,14 @@ func clockIndex(c track.ClockState) int8 {
 	return int8(c)
 }
 
-// append stores one sample; the caller flushes when full.
-func (b *samplesBuf) append(s *track.Sample) {
+// append stores one sample; the caller flushes when full. A sample of
+// a kind without an index is not stored: append returns its
+// SampleKindError.
+func (b *samplesBuf) append(s *track.Sample) error {
+	kind, ok := kindIndex(s.Kind)
+	if !ok {
+		return &SampleKindError{SensorID: s.SensorID, T_ms: s.T_ms, Kind: s.Kind}
+	}
 	i := b.n
 	b.t[i] = s.T_ms
 	b.sensor[i] = s.SensorID
@@ -164,11 +209,12 @@ func (b *samplesBuf) append(s *track.Sample) {
 	b.accel[i] = float32(s.Accel_mps2)
 	b.head[i] = float32(s.Heading_rad)
 	b.period[i] = s.Period
-	b.kindIdx[i] = kindIndex(s.Kind)
+	b.kindIdx[i] = kind
 	b.clockIx[i] = clockIndex(s.Clock)
 	bitutil.SetBitTo(b.inBounds, i, s.InBounds)
 	bitutil.SetBitTo(b.holder, i, s.BallHolder)
 	b.n++
+	return nil
 }
 
 // appendRows stores as many rows of batch as fit (all unless the buffer
@@ -179,8 +225,10 @@ func (b *samplesBuf) append(s *track.Sample) {
 // cache) is read once per column. It takes about a third fewer
 // instructions per row than calling append for each row (93 against 145,
 // callgrind on BenchmarkWriterSamples/game). append stays for
-// WithLiveOnly, which skips rows.
-func (b *samplesBuf) appendRows(batch []track.Sample) int {
+// WithLiveOnly, which skips rows. If one of the rows it would store has a
+// kind without an index, it stores none of them (b.n stays) and returns
+// the first such row's SampleKindError.
+func (b *samplesBuf) appendRows(batch []track.Sample) (int, error) {
 	n := b.n
 	k := min(len(batch), b.cap-n)
 	batch = batch[:k]
@@ -210,15 +258,21 @@ func (b *samplesBuf) appendRows(batch []track.Sample) int {
 	}
 	{
 		period, kind, clock := b.period[n:n+k], b.kindIdx[n:n+k], b.clockIx[n:n+k]
+		valid := true
 		for i := range period {
 			s := &batch[i]
 			period[i] = s.Period
-			kind[i], clock[i] = kindIndex(s.Kind), clockIndex(s.Clock)
+			ki, ok := kindIndex(s.Kind)
+			kind[i], clock[i] = ki, clockIndex(s.Clock)
+			valid = valid && ok
+		}
+		if !valid {
+			return 0, kindError(batch)
 		}
 	}
 	b.appendBools(n, batch)
 	b.n += k
-	return k
+	return k, nil
 }
 
 // appendBools stores the in_bounds and ball_holder bits of batch from

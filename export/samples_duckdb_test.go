@@ -89,7 +89,7 @@ func duckRows(t *testing.T, queries map[string]string) map[string][][]any {
 // duckEdgeSamples are rows whose sensor_id and team_id deltas wrap around
 // int64 (miniblocks of bit width 64), t with deltas of up to 2^53 ms (in
 // DuckDB's range of timestamps), floats of every class including NaN,
-// unknown kinds and clocks, and booleans ending mid-byte.
+// unknown clocks, and booleans ending mid-byte.
 func duckEdgeSamples(n int) []track.Sample {
 	s := edgeSamples(n)
 	rng := rand.New(rand.NewPCG(13, 14))
@@ -147,7 +147,7 @@ func TestSamplesParquetDuckDB(t *testing.T) {
 		}
 		bad := 0
 		for i, s := range tc.rows {
-			want := []string{"g1", strconv.FormatInt(s.T_ms, 10), strconv.FormatInt(s.SensorID, 10), kindValues[kindIndex(s.Kind)],
+			want := []string{"g1", strconv.FormatInt(s.T_ms, 10), strconv.FormatInt(s.SensorID, 10), s.Kind.String(),
 				strconv.FormatInt(s.TeamID, 10)}
 			for _, f := range []float64{s.X_m, s.Y_m, s.Z_m, s.Speed_mps, s.Accel_mps2, s.Heading_rad} {
 				want = append(want, fmt.Sprint(math.Float32bits(float32(f))))

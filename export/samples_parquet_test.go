@@ -41,7 +41,10 @@ func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample
 		}
 	}
 	for len(rows) > 0 {
-		k := b.appendRows(rows)
+		k, err := b.appendRows(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
 		rows = rows[k:]
 		if b.full() {
 			write()
@@ -61,7 +64,7 @@ func pqarrowSamples(t *testing.T, path string, session bool, rows []track.Sample
 // NaN (-0, ±Inf, float32 subnormals and extremes, float64 ones that round
 // to 0 or ±Inf in float32),
 // dictionary values in runs of every length from 1 to 20 (RLE and
-// bit-packed runs, padded groups), unknown kinds and clocks, and random
+// bit-packed runs, padded groups), unknown clock states, and random
 // booleans. Deterministic.
 func edgeSamples(n int) []track.Sample {
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -73,7 +76,7 @@ func edgeSamples(n int) []track.Sample {
 	kind, clock, left := track.SensorKind(0), track.ClockState(0), 0
 	for i := range s {
 		if left == 0 {
-			kind, clock, left = track.SensorKind(rng.IntN(5)), track.ClockState(rng.IntN(6)), 1+rng.IntN(20)
+			kind, clock, left = track.KindPlayer+track.SensorKind(rng.IntN(2)), track.ClockState(rng.IntN(6)), 1+rng.IntN(20)
 		}
 		left--
 		f := func() float64 {
@@ -315,7 +318,7 @@ func FuzzSamplesParquet(f *testing.F) {
 				fl32 = 0
 			}
 			rows[i] = track.Sample{T_ms: word(b), SensorID: word(b[2:]), TeamID: int64(b[1]),
-				Kind: track.SensorKind(b[0] % 4), Clock: track.ClockState(b[1] % 5),
+				Kind: track.KindPlayer + track.SensorKind(b[0]%2), Clock: track.ClockState(b[1] % 5),
 				X_m: fl32, Y_m: -fl, Z_m: float64(b[3]), Speed_mps: fl32 * 3, Accel_mps2: float64(int8(b[5])), Heading_rad: fl / 7,
 				Period: int32(b[2]), InBounds: b[6]&1 == 1, BallHolder: b[7]&2 == 2}
 		}

@@ -69,8 +69,13 @@ var (
 	u8    = arrow.PrimitiveTypes.Uint8
 	str   = arrow.BinaryTypes.String
 	boo   = arrow.FixedWidthTypes.Boolean
-	listF = arrow.ListOf(arrow.PrimitiveTypes.Float64)
+	listF = arrow.ListOfField(listElem)
 )
+
+// listElem is the list columns' element field: never null, and named as
+// Parquet names it (pqarrow writes "element" whatever the Arrow name), so
+// that both formats give readers the same schema.
+var listElem = arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float64}
 
 func col(name string, t arrow.DataType) arrow.Field {
 	return arrow.Field{Name: name, Type: t}

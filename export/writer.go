@@ -191,7 +191,10 @@ func (w *Writer) Rows(t Table) int64 { return w.tables[t].total }
 func (w *Writer) Paths() []string { return slices.Clone(w.paths) }
 
 // Samples appends a batch of samples. The batch is copied: it may be
-// reused by the caller after the call.
+// reused by the caller after the call. A sample whose Kind is neither
+// track.KindPlayer nor track.KindBall (the engine makes no other) fails
+// the Writer, as a write error does: it returns a SampleKindError and
+// removes the Writer's files (Abort).
 func (w *Writer) Samples(batch []track.Sample) error {
 	if w.closed {
 		return ErrClosed
@@ -203,7 +206,9 @@ func (w *Writer) Samples(batch []track.Sample) error {
 			if s.Clock != track.ClockLive {
 				continue
 			}
-			w.smp.append(s)
+			if err := w.smp.append(s); err != nil {
+				return w.fail(err)
+			}
 			tb.total++
 			if w.smp.full() {
 				if err := w.flushSamples(); err != nil {
@@ -214,7 +219,10 @@ func (w *Writer) Samples(batch []track.Sample) error {
 		return nil
 	}
 	for len(batch) > 0 {
-		k := w.smp.appendRows(batch)
+		k, err := w.smp.appendRows(batch)
+		if err != nil {
+			return w.fail(err)
+		}
 		batch = batch[k:]
 		tb.total += int64(k)
 		if w.smp.full() {

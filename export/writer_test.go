@@ -2,6 +2,8 @@ package export
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
@@ -493,47 +496,192 @@ func TestWriterHiveLayout(t *testing.T) {
 	}
 }
 
-// A kind or clock state the dictionaries do not know is written as
-// "unknown", by both ways rows are stored (whole batches, and row by row
-// for WithLiveOnly), not as an index past the dictionary.
-func TestWriterUnknownEnums(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		opts  []Option
-		clock track.ClockState
-		want  string // the clock column
-	}{
-		{"batch", nil, track.ClockState(200), "unknown"},
-		{"live-only", []Option{WithLiveOnly()}, track.ClockLive, "live"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := fakeSamples(5)
-			for i := range s {
-				s[i].Kind, s[i].Clock = track.SensorKind(100+i), tc.clock
-			}
-			w := writeSamples(t, t.TempDir(), "g1", s, tc.opts...)
-			tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
-			defer tbl.Release()
-			tr := array.NewTableReader(tbl, -1)
-			defer tr.Release()
-			rows := 0
-			for tr.Next() {
-				rec := tr.RecordBatch()
-				kinds := dictStrings(t, rec.Column(rec.Schema().FieldIndices("kind")[0]))
-				clocks := dictStrings(t, rec.Column(rec.Schema().FieldIndices("clock")[0]))
-				for i := range kinds {
-					if kinds[i] != "unknown" || clocks[i] != tc.want {
-						t.Errorf("row %d (kind %d, clock %d): kind %q clock %q, want \"unknown\" %q",
-							rows+i, s[rows+i].Kind, s[rows+i].Clock, kinds[i], clocks[i], tc.want)
-					}
-				}
-				rows += len(kinds)
-			}
-			if rows != len(s) {
-				t.Errorf("%d rows, want %d", rows, len(s))
-			}
-		})
+// A clock state the dictionary does not know is written as "unknown",
+// not as an index past the dictionary.
+func TestWriterUnknownClock(t *testing.T) {
+	s := fakeSamples(5)
+	for i := range s {
+		s[i].Clock = track.ClockState(200 + i)
 	}
+	w := writeSamples(t, t.TempDir(), "g1", s)
+	tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
+	defer tbl.Release()
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	rows := 0
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		for i, c := range dictStrings(t, rec.Column(rec.Schema().FieldIndices("clock")[0])) {
+			if c != "unknown" {
+				t.Errorf("row %d (clock %d): clock %q, want \"unknown\"", rows+i, s[rows+i].Clock, c)
+			}
+		}
+		rows += int(rec.NumRows())
+	}
+	if rows != len(s) {
+		t.Errorf("%d rows, want %d", rows, len(s))
+	}
+}
+
+// A sample whose kind is neither player nor ball (the samples table has
+// no value for it) fails the Writer with a SampleKindError naming the
+// first such sample, by both ways rows are stored (whole batches, and row
+// by row for WithLiveOnly), in both formats; the Writer's files go.
+func TestWriterSampleKind(t *testing.T) {
+	for _, format := range []Format{FormatParquet, FormatArrow} {
+		for _, tc := range []struct {
+			name string
+			opts []Option
+		}{
+			{"batch", nil},
+			{"live-only", []Option{WithLiveOnly()}},
+		} {
+			for _, kind := range []track.SensorKind{0, 3, 255} {
+				t.Run(fmt.Sprintf("%s/%s/kind-%d", format, tc.name, kind), func(t *testing.T) {
+					dir := t.TempDir()
+					w, err := NewWriter(dir, "g1", append([]Option{WithFormat(format)}, tc.opts...)...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					s := fakeSamples(40)
+					for i := range s {
+						s[i].Clock = track.ClockLive
+					}
+					s[13].Kind, s[27].Kind = kind, kind
+					err = w.Samples(s)
+					var ke *SampleKindError
+					if !errors.Is(err, ErrSampleKind) || !errors.As(err, &ke) {
+						t.Fatalf("Samples = %v, want a SampleKindError", err)
+					}
+					if ke.SensorID != s[13].SensorID || ke.T_ms != s[13].T_ms || ke.Kind != kind {
+						t.Errorf("error names sensor %d at %d ms, kind %d; want the first bad sample: sensor %d at %d ms, kind %d",
+							ke.SensorID, ke.T_ms, ke.Kind, s[13].SensorID, s[13].T_ms, kind)
+					}
+					if err := w.Close(nil); !errors.Is(err, ErrClosed) {
+						t.Errorf("Close after the failure = %v, want ErrClosed", err)
+					}
+					if left, _ := os.ReadDir(dir); len(left) != 0 {
+						t.Errorf("the failed Writer left %v", left)
+					}
+				})
+			}
+		}
+	}
+}
+
+// The samples' dictionary columns hold only the values they can take, in
+// both formats: pandas turns each dictionary into a category, and lists
+// every category in a groupby, also one no row has.
+func TestSamplesDictionaries(t *testing.T) {
+	want := map[string][]string{
+		"kind":  {"player", "ball"},
+		"clock": {"unknown", "live", "paused", "foul"},
+	}
+	check := func(t *testing.T, rec arrow.RecordBatch) {
+		t.Helper()
+		for col, w := range want {
+			d := rec.Column(rec.Schema().FieldIndices(col)[0]).(*array.Dictionary)
+			vals := d.Dictionary().(*array.String)
+			var got []string
+			for i := range vals.Len() {
+				got = append(got, vals.Value(i))
+			}
+			if !slices.Equal(got, w) {
+				t.Errorf("%s dictionary %q, want %q", col, got, w)
+			}
+		}
+	}
+	t.Run("parquet", func(t *testing.T) {
+		w := writeSamples(t, t.TempDir(), "g1", fakeSamples(300), WithBatchRows(1024))
+		tbl := readParquet(t, memory.DefaultAllocator, w.Paths()[TableSamples])
+		defer tbl.Release()
+		tr := array.NewTableReader(tbl, -1)
+		defer tr.Release()
+		for tr.Next() {
+			check(t, tr.RecordBatch())
+		}
+	})
+	t.Run("arrow", func(t *testing.T) {
+		w := writeSamples(t, t.TempDir(), "g1", fakeSamples(300), WithBatchRows(1024), WithFormat(FormatArrow))
+		f, err := os.Open(w.Paths()[TableSamples])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		r, err := ipc.NewFileReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for i := range r.NumRecords() {
+			rec, err := r.RecordBatch(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, rec)
+		}
+	})
+}
+
+// No column is nullable (docs/schema.md), the list columns' elements
+// neither: the Arrow file's schema, the Parquet file's (REQUIRED
+// elements) and the Arrow schema stored in it say so, and both formats
+// name the element field alike.
+func TestListElementsNotNullable(t *testing.T) {
+	checkSchema := func(t *testing.T, where string, s *arrow.Schema) {
+		t.Helper()
+		lists := 0
+		for _, f := range s.Fields() {
+			if f.Nullable {
+				t.Errorf("%s: %s is nullable", where, f.Name)
+			}
+			if lt, ok := f.Type.(*arrow.ListType); ok {
+				lists++
+				if e := lt.ElemField(); e.Nullable || e.Name != "element" {
+					t.Errorf("%s: %s's elements are %q, nullable %v; want \"element\", not nullable", where, f.Name, e.Name, e.Nullable)
+				}
+			}
+		}
+		if lists != 2 {
+			t.Errorf("%s: %d list columns, want 2 (%s)", where, lists, s)
+		}
+	}
+	checkSchema(t, "Schema", Schema(TablePlayers, true))
+
+	pq := writeSession(t, t.TempDir(), 10).Paths()[TablePlayers]
+	rdr, err := file.OpenParquetFile(pq, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	sc := rdr.MetaData().Schema
+	for i := range sc.NumColumns() {
+		if c := sc.Column(i); c.SchemaNode().RepetitionType() != parquet.Repetitions.Required {
+			t.Errorf("Parquet column %s is %s, want required", c.Path(), c.SchemaNode().RepetitionType())
+		}
+	}
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := fr.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSchema(t, "Parquet file", stored)
+
+	ar := writeSession(t, t.TempDir(), 10, WithFormat(FormatArrow)).Paths()[TablePlayers]
+	f, err := os.Open(ar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := ipc.NewFileReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	checkSchema(t, "Arrow file", r.Schema())
 }
 
 func TestWriterLiveOnly(t *testing.T) {

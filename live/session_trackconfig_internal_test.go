@@ -27,7 +27,7 @@ func TestCheckTrackConfig(t *testing.T) {
 	if p.config, err = trackConfigJSON(cfg); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Samples([]track.Sample{{T_ms: 40, SensorID: 1}}); err != nil {
+	if err := p.Samples([]track.Sample{{T_ms: 40, SensorID: 1, Kind: track.KindPlayer}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Close(nil); err != nil {

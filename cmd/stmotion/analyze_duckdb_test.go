@@ -231,6 +231,8 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		p := sqlPath(filepath.Join(out, sum.Tables[tb.String()]))
 		q["describe_"+tb.String()] = "DESCRIBE SELECT * FROM read_parquet(" + p + ")"
 		q["count_"+tb.String()] = "SELECT count(*) FROM read_parquet(" + p + ")"
+		// No column is nullable (docs/schema.md), list elements neither.
+		q["optional_"+tb.String()] = "SELECT name FROM parquet_schema(" + p + ") WHERE repetition_type = 'OPTIONAL'"
 	}
 	tbl := func(name string) string { return "read_parquet(" + sqlPath(filepath.Join(out, sum.Tables[name])) + ")" }
 	q["players"] = "SELECT player_id, team_id, name, distance_m, distance_live_m, raw_distance_m, top_speed_mps, sprints, accels, decels, time_on_court_s, possession_s, touches, dist_stat_m, dist_ratio FROM " + tbl("players") + " ORDER BY player_id"
@@ -276,6 +278,9 @@ func TestAnalyzeDuckDB(t *testing.T) {
 			if got, want := d.Rows[i][1], duckType(f.Type); got != want {
 				t.Errorf("%s.%s: DuckDB type %v, want %s", tb, f.Name, got, want)
 			}
+		}
+		if opt := res["optional_"+tb.String()].Rows; len(opt) > 0 {
+			t.Errorf("%s: DuckDB's parquet_schema has OPTIONAL (nullable) fields %v; no column is nullable", tb, opt)
 		}
 		got := int64(num(t, res["count_"+tb.String()].Rows[0][0]))
 		if want := parquetRows(t, filepath.Join(out, sum.Tables[tb.String()])); got != want {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,13 @@ import (
 // Small row groups (--batch-rows) give many row groups, pages and short
 // last pages. The values are compared as hashes of a canonical text form
 // per column (testdata/parquet_readers.mjs documents it; canonValue is the
-// Go side).
+// Go side). The same game's Arrow IPC files (--format arrow), read with
+// apache-arrow (JavaScript), hold the same values.
+//
+// Each reader's view of the schema is checked against docs/schema.md's
+// contract too: no column nullable, the list columns' elements neither
+// (and named alike in both formats), and the samples' dictionary columns
+// holding only the values they can take (a pandas category each).
 
 // The npm packages the test needs, at the versions .ci/run installs.
 var readerPackages = []string{"parquet-wasm@0.8.0", "apache-arrow@21.2.0", "hyparquet@1.33.0", "hyparquet-compressors@1.1.2"}
@@ -41,7 +48,43 @@ var readerPackages = []string{"parquet-wasm@0.8.0", "apache-arrow@21.2.0", "hypa
 type readerResult struct {
 	Rows    int64                   `json:"rows"`
 	Columns map[string]columnDigest `json:"columns"`
+	Schema  readerSchema            `json:"schema"`
 	Error   string                  `json:"error"`
+}
+
+// readerSchema is a reader's view of a file's schema: the fields it takes
+// for nullable (dotted paths, at any depth), each list column's element
+// field name, and each dictionary column's dictionary (Arrow readers).
+type readerSchema struct {
+	Nullable     []string            `json:"nullable"`
+	Lists        map[string]string   `json:"lists"`
+	Dictionaries map[string][]string `json:"dictionaries"`
+}
+
+// wantLists and wantDictionaries are what every reader must see (the
+// dictionaries: readers that give Arrow dictionaries back).
+var (
+	wantLists        = map[string]map[string]string{"players": {"distance_period_m": "element", "speed_band_s": "element"}}
+	wantDictionaries = map[string]map[string][]string{"samples": {"kind": {"player", "ball"}, "clock": {"unknown", "live", "paused", "foul"}}}
+)
+
+// checkReaderSchema checks reader's view of table's schema.
+func checkReaderSchema(t *testing.T, name, table, reader string, s readerSchema, dictionaries bool) {
+	t.Helper()
+	if len(s.Nullable) > 0 {
+		t.Errorf("%s: %s reads nullable fields %v; docs/schema.md: no column is nullable", name, reader, s.Nullable)
+	}
+	if want := wantLists[table]; !maps.Equal(s.Lists, want) && len(s.Lists)+len(want) > 0 {
+		t.Errorf("%s: %s reads list columns (and their element names) %v, want %v", name, reader, s.Lists, want)
+	}
+	if !dictionaries {
+		return
+	}
+	for col, want := range wantDictionaries[table] {
+		if got := s.Dictionaries[col]; !slices.Equal(got, want) {
+			t.Errorf("%s: %s reads column %s's dictionary as %q, want %q", name, reader, col, got, want)
+		}
+	}
 }
 
 type columnDigest struct {
@@ -60,17 +103,32 @@ func TestAnalyzeParquetReaders(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Parquet files in %s (%v)", out, err)
 	}
+	outArrow := t.TempDir()
+	if err := Run(context.Background(), []string{"analyze", "--out", outArrow, "--quiet", "--batch-rows", "20000", "--format", "arrow"}, &stdout, &stderr); err != nil {
+		t.Fatalf("analyze --format arrow: %v\nstderr:\n%s", err, stderr.String())
+	}
+	arrowFiles, err := filepath.Glob(filepath.Join(outArrow, "*.arrow"))
+	if err != nil || len(arrowFiles) != len(files) {
+		t.Fatalf("%d Arrow files in %s, %d Parquet files (%v)", len(arrowFiles), outArrow, len(files), err)
+	}
 
 	var got map[string]map[string]readerResult
-	runNode(t, node, modules, "parquet_readers.mjs", map[string]any{"files": files}, &got)
+	runNode(t, node, modules, "parquet_readers.mjs", map[string]any{"files": files, "arrow": arrowFiles}, &got)
 
 	values := int64(0)
 	for _, path := range files {
 		want := goDigests(t, path)
 		values += want.Rows * int64(len(want.Columns))
 		name := filepath.Base(path)
-		for _, reader := range []string{"parquet-wasm", "hyparquet"} {
+		table := strings.TrimSuffix(name, ".parquet")
+		arrowPath := filepath.Join(outArrow, table+".arrow")
+		for _, reader := range []string{"parquet-wasm", "hyparquet", "apache-arrow"} {
 			r, ok := got[path][reader]
+			name := name
+			if reader == "apache-arrow" {
+				r, ok = got[arrowPath][reader]
+				name = filepath.Base(arrowPath)
+			}
 			switch {
 			case !ok:
 				t.Errorf("%s: no result from %s", name, reader)
@@ -89,12 +147,13 @@ func TestAnalyzeParquetReaders(t *testing.T) {
 					t.Errorf("%s: column %s: %s reads other values than arrow-go; first values %v, arrow-go %v", name, col, reader, g.Head, w.Head)
 				}
 			}
+			checkReaderSchema(t, name, table, reader, r.Schema, reader != "hyparquet")
 		}
 		if rows := want.Rows; name == "samples.parquet" && rows < 100000 {
 			t.Errorf("samples.parquet has %d rows: too few to span several row groups of 20000", rows)
 		}
 	}
-	t.Logf("%d files, %d values, each read by arrow-go, parquet-wasm and hyparquet", len(files), values)
+	t.Logf("%d files, %d values, each read by arrow-go, parquet-wasm and hyparquet, and from the Arrow files by apache-arrow", len(files), values)
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {
