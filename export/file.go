@@ -130,7 +130,8 @@ func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterPro
 			// values together: zstd then finds long runs and spends a
 			// third less CPU, for a 13% smaller samples file (measured
 			// with float64). DuckDB, pyarrow and parquet-mr ≥ 1.12
-			// (Spark 3) read it, for DOUBLE and FLOAT.
+			// read it, for DOUBLE and FLOAT; Spark's vectorized reader
+			// only from 4.3 (docs/schema.md: older Spark needs it off).
 			props = append(props, parquet.WithEncodingFor(fd.Name, parquet.Encodings.ByteStreamSplit))
 			if t == TableSamples {
 				// Every row group of samples spans the whole court and
