@@ -23,6 +23,8 @@ import (
 //	shots.json        /shots at join time (optional)
 //	messages.jsonl    every websocket message, one per line (or .jsonl.gz, .jsonl.zst)
 //	truth.json        simulator bundles only: the noise-free ground truth
+//	periods.json      stmotion live, a live id it followed from a PLAY_NEXT /
+//	                  DRILL_NEXT: where the event's period count stood (Continuation)
 //
 // A bare recording file is accepted wherever a bundle is; Bundle.Supply
 // gives it (or a bundle that lacks them) a court and a roster read from
@@ -37,6 +39,7 @@ const (
 	BundleShots     = "shots.json"
 	BundleMessages  = "messages.jsonl" // also with .gz or .zst appended
 	BundleTruth     = "truth.json"
+	BundlePeriods   = "periods.json"
 )
 
 // maxBundleJSON_bytes bounds the REST bodies read into memory; real ones are
@@ -80,10 +83,53 @@ type Bundle struct {
 	// Closing the Reader of OpenMessages closes it if it is an io.Closer.
 	Stream    io.Reader
 	TruthPath string // truth.json, "" when absent (only simulator bundles have it)
+	// Periods is periods.json: nil unless `stmotion live` followed the
+	// session's live id from the previous one's PLAY_NEXT / DRILL_NEXT.
+	Periods *Continuation
+}
+
+// Continuation is periods.json, stmotion's own file in the bundle of a
+// live id that `stmotion live` followed from the previous live id's
+// PLAY_NEXT / DRILL_NEXT (the next drill of a practice, a game's second
+// half): where the event's period count stood when the live id began, so
+// that `stmotion analyze` of the bundle numbers its periods on from
+// there, as live did, and as a recording of the whole event numbers them
+// (drill k is period k, not 1). The API's own bodies do not say it.
+type Continuation struct {
+	// PreviousLiveID is the live id whose PLAY_NEXT / DRILL_NEXT named
+	// this one.
+	PreviousLiveID string `json:"previous_live_id"`
+	// Period is the last period the event had opened (0 to
+	// MaxContinuationPeriod): this live id's first start marker opens
+	// Period+1, a START_SECOND_HALF at least 2.
+	Period int32 `json:"period"`
+	// PeriodOpen: that period was still open, opened by the PLAY_NEXT /
+	// DRILL_NEXT inside it (a quarter or drill change without end
+	// marker); this live id's feed is in it until its next start marker
+	// after the first (a start marker right after the *_NEXT opens none).
+	PeriodOpen bool `json:"period_open"`
+}
+
+// MaxContinuationPeriod bounds Continuation.Period (the engine's
+// track.MaxPeriods).
+const MaxContinuationPeriod = 100_000
+
+// ReadContinuation reads a bundle directory's periods.json; nil, nil when
+// it has none. A count out of range is an error naming the file.
+func ReadContinuation(dir string) (*Continuation, error) {
+	c, err := readBundleJSON[Continuation](dir, BundlePeriods)
+	if c == nil || err != nil {
+		return nil, err
+	}
+	if c.Period < 0 || c.Period > MaxContinuationPeriod || (c.PeriodOpen && c.Period == 0) {
+		return nil, fmt.Errorf("%s: decode: period %d (open %v): want 0 to %d, open only when not 0",
+			filepath.Join(dir, BundlePeriods), c.Period, c.PeriodOpen, MaxContinuationPeriod)
+	}
+	return c, nil
 }
 
 // OpenBundle opens a bundle directory or a bare recording file. It parses
-// live.json, subscribe.json, stats.json and shots.json when present, keeps
+// live.json, subscribe.json, stats.json, shots.json and periods.json when present, keeps
 // court.json as bytes, and locates the messages and truth files. An error
 // names the file that was wrong and, for a JSON file, where in it: the
 // byte offset (with line and column) and, for a value that is not what
@@ -134,6 +180,9 @@ func OpenBundle(path string) (*Bundle, error) {
 		if err := checkSyntax(b.Court); err != nil {
 			return b, fmt.Errorf("%s: decode: not valid JSON: %w", b.CourtPath, err)
 		}
+	}
+	if b.Periods, err = ReadContinuation(path); err != nil {
+		return b, err
 	}
 	if _, err := os.Stat(filepath.Join(path, BundleTruth)); err == nil {
 		b.TruthPath = filepath.Join(path, BundleTruth)

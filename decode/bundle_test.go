@@ -64,6 +64,16 @@ func TestOpenBundleFull(t *testing.T) {
 	if string(b.Court) != testCourtJSON {
 		t.Errorf("court: got %q want %q", b.Court, testCourtJSON)
 	}
+	if b.Periods != nil {
+		t.Errorf("periods: got %+v, want none (no periods.json)", b.Periods)
+	}
+	writeFiles(t, dir, map[string]string{BundlePeriods: `{"previous_live_id":"a0","period":2,"period_open":true}`})
+	if b, err = OpenBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	if want := (Continuation{PreviousLiveID: "a0", Period: 2, PeriodOpen: true}); b.Periods == nil || *b.Periods != want {
+		t.Errorf("periods: got %+v, want %+v", b.Periods, want)
+	}
 }
 
 func TestOpenBundleMinimalAndBare(t *testing.T) {
@@ -105,6 +115,10 @@ func TestOpenBundleErrors(t *testing.T) {
 		{"bad stats", map[string]string{BundleMessages: testLine, BundleStats: `[]`}, BundleStats, nil},
 		{"bad shots", map[string]string{BundleMessages: testLine, BundleShots: `{"teams":[{"id":"x"}]}`}, BundleShots, nil},
 		{"bad court", map[string]string{BundleMessages: testLine, BundleCourt: `{"nw":`}, BundleCourt, nil},
+		{"bad periods", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":"2"}`}, BundlePeriods, nil},
+		{"negative period", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":-1}`}, BundlePeriods + ": decode: period -1", nil},
+		{"open period 0", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":0,"period_open":true}`}, BundlePeriods, nil},
+		{"period out of range", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":100001}`}, BundlePeriods, nil},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()

@@ -83,8 +83,10 @@
 // next call to Next.
 //
 // A session bundle is a directory holding what a client learns from the API
-// (live.json, subscribe.json, court.json, stats.json, shots.json) and the
-// feed (messages.jsonl[.gz|.zst]); OpenBundle reads it (the REST bodies with
+// (live.json, subscribe.json, court.json, stats.json, shots.json), the
+// feed (messages.jsonl[.gz|.zst]) and, for a live id stmotion live
+// followed from the previous one, where the period count stood
+// (periods.json, Continuation); OpenBundle reads it (the REST bodies with
 // goccy/go-json into the types of rest.go) and also accepts a bare
 // recording. FindBundles expands directories holding many.
 //

@@ -81,7 +81,14 @@
 // followed from a PLAY_NEXT / DRILL_NEXT is fed nothing of its REST state
 // up to the previous live id's newest time: each live id has its own
 // state (the second half's shots are the second half's), and what is
-// older belongs to the previous live id's bundle.
+// older belongs to the previous live id's bundle. Its periods are
+// numbered on from the previous live id's (track.Meta.Periods from that
+// session's NextPeriods: a practice's third drill is period 3, as in a
+// recording of the whole practice, not 1; after PLAY_END or PRACTICE_END
+// the count starts over), and where the count stood is recorded in its
+// bundle as periods.json (decode.Continuation), which `stmotion analyze`
+// of the bundle and a re-join read. A live id joined straight (not
+// followed) has no history: its first period is 1.
 //
 // Live analytics run the batch engine (track.Session) with
 // track.Config.Causal set, fed in arrival order. Its rows leave once the

@@ -211,7 +211,8 @@ func (r *Recorder) writeLine(w *bufio.Writer, msg []byte) error {
 var errRecorderClosed = errors.New("live: recorder closed")
 
 // WriteJSON writes a REST response as dir/name atomically (for
-// live.json, subscribe.json, court.json, stats.json and shots.json).
+// live.json, subscribe.json, court.json, stats.json, shots.json and
+// periods.json).
 // Raw JSON ([]byte or json.RawMessage) is written as given.
 func (r *Recorder) WriteJSON(name string, v any) error {
 	path := filepath.Join(r.dir, name)

@@ -297,6 +297,10 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	visited := map[string]bool{}
 	id, from := cfg.LiveID, ""
 	var followFrom_ms int64 // the newest time the live id followed from had
+	// periods is where the live id followed from left the event's period
+	// count: the next one numbers its periods on from there (a drill keeps
+	// its number, as in a recording of the whole practice).
+	var periods track.Periods
 	// prev is the feed of the live id just left, still read until the
 	// next one's feed is up (see handoff).
 	var prev *handoff
@@ -307,9 +311,13 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}()
 	for follows := 0; ; follows++ {
 		visited[id] = true
-		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms}
+		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms, periods: periods}
 		res, err := s.run(ctx)
 		prev = s.handover
+		periods = track.Periods{}
+		if s.eng != nil {
+			periods = s.eng.NextPeriods()
+		}
 		if res != nil {
 			if cfg.OnResult != nil {
 				cfg.OnResult(*res)
@@ -400,6 +408,10 @@ type liveSession struct {
 	// occurred_at the previous live id's session had: what the REST state
 	// holds up to it predates this live id or was fed there (applyJoin).
 	followFrom_ms int64
+	// periods is, for a live id Join followed to, where the previous live
+	// id's session left the event's period count (track.Meta.Periods;
+	// see recordPeriods).
+	periods track.Periods
 
 	// fresh counts the messages of the current connection that were new
 	// (not duplicates, acks or pongs): see closedNormally.
@@ -511,9 +523,12 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 				return nil, err
 			}
 		}
+		if err := s.recordPeriods(s.rec); err != nil {
+			return nil, err
+		}
 	}
 
-	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams, EventStart_ms: info.EventStart_ms()}
+	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams, EventStart_ms: info.EventStart_ms(), Periods: s.periods}
 	if courtBody != nil {
 		var err error
 		if meta.Court, err = court.Parse(courtBody, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {
@@ -698,6 +713,9 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 			}
 		}
 	}
+	if err := s.recordPeriods(rec); err != nil {
+		s.log.Warn("live: where the period count stood is not recorded: analyze of the bundle numbers its periods from 1", "err", err)
+	}
 	dd := newDedup(s.cfg.Track.ReorderWindow_ms)
 	var dec decode.Decoder
 	var msg decode.Message
@@ -722,6 +740,30 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 	s.log.Warn("live: the live id's feed never came up: what the previous feed delivered for it is recorded, not analysed",
 		"dir", s.res.Dir, "messages", len(msgs))
 	return rec.Close()
+}
+
+// recordPeriods settles where this live id's period count starts
+// (s.periods, track.Meta.Periods) and records it in the bundle's
+// periods.json (decode.Continuation), for `stmotion analyze` of the
+// bundle to number the periods as this session does: the bundle's own
+// periods.json when it has one (an earlier join of the live id, which
+// followed it from the previous live id, numbered its parts so), else
+// what Join carried from the previous live id's session, written when
+// it is not zero. A live id joined straight (not followed) has no
+// history: its count starts from 0 (its first drill is period 1).
+func (s *liveSession) recordPeriods(rec *Recorder) error {
+	c, err := decode.ReadContinuation(rec.Dir())
+	if err != nil {
+		s.log.Warn("live: the bundle's "+decode.BundlePeriods+" is not usable: written again", "err", err)
+	}
+	if c != nil {
+		s.periods = track.ContinuedPeriods(c)
+		return nil
+	}
+	if s.periods == (track.Periods{}) && err == nil {
+		return nil
+	}
+	return rec.WriteJSON(decode.BundlePeriods, decode.Continuation{PreviousLiveID: s.from, Period: s.periods.Period, PeriodOpen: s.periods.Open})
 }
 
 // copyFromPrevious copies bundle file name (a JSON object) from the

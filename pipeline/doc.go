@@ -15,6 +15,9 @@
 //     and the heatmaps keep only what falls within an NBA court's extent
 //     (+1 m) around the sensor origin.
 //   - subscribe.json gives the roster (names, teams); without it, a warning.
+//   - periods.json (decode.Continuation: `stmotion live` followed the live
+//     id from the previous one's PLAY_NEXT / DRILL_NEXT) starts the period
+//     count where the previous live id left it, as live did.
 //   - Either may come from elsewhere for an input without its own
 //     (decode.Bundle.Supply: analyze's --court and --roster); errors then
 //     name that file.

@@ -225,7 +225,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		return nil, errNilBundle
 	}
 	r := &Run{b: b, opt: opt}
-	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms()}
+	// A live id stmotion live followed from the previous one numbers its
+	// periods on from there, as live did (periods.json).
+	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms(), Periods: track.ContinuedPeriods(b.Periods)}
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 	} else {

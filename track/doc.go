@@ -56,7 +56,9 @@
 //
 // Markers are applied when the emission reaches their timestamp: periods
 // (halves, quarters via PLAY_NEXT, drills) and clock state (LIVE, PAUSED,
-// FOUL) are stamped on every Sample. The box score keeps, per player and
+// FOUL) are stamped on every Sample. A session of a live id that continues
+// an event (the drill a DRILL_NEXT named) numbers its periods on from the
+// previous live id's (Meta.Periods, Session.NextPeriods). The box score keeps, per player and
 // stat, the value of the highest version seen (corrections carry corrected
 // values; stale and duplicate versions change nothing). Each DIST update is
 // compared with the engine's distance at its timestamp (SegDistCheck

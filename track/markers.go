@@ -18,13 +18,46 @@ import (
 // another one; after an end marker they change nothing (the start marker
 // that follows opens the next period).
 // Clock: LIVE, PAUSED and FOUL set it.
+// A session may start from where another live id of the event left the
+// count (Meta.Periods, Session.NextPeriods): a drill followed from the
+// previous drill's DRILL_NEXT keeps its number.
 type timeline struct {
 	pending []pendingMarker // sorted by time; bounded by maxPendingMarkers
 	period  int32
 	open    bool
 	viaNext bool // the open period was opened by a *_NEXT marker
+	ended   bool // PLAY_END or PRACTICE_END came after the last start marker
 	clock   ClockState
 	markers int64
+}
+
+// Periods is where a session's period count stands: the last period
+// opened (0: none yet) and whether it is still open. Open is only ever
+// carried over from a PLAY_NEXT / DRILL_NEXT inside a period (a quarter
+// or drill change without end marker): the period it opened is open,
+// and a start marker right after it does not open another.
+type Periods struct {
+	Period int32
+	Open   bool
+}
+
+// MaxPeriods bounds Meta.Periods.Period: no event has more periods, and
+// a count read from a file (decode.Continuation) stays far from
+// overflowing.
+const MaxPeriods = decode.MaxContinuationPeriod
+
+// ContinuedPeriods is the count a bundle's periods.json records (zero
+// for nil: the bundle has none), for Meta.Periods.
+func ContinuedPeriods(c *decode.Continuation) Periods {
+	if c == nil {
+		return Periods{}
+	}
+	return Periods{Period: c.Period, Open: c.PeriodOpen}
+}
+
+func (tl *timeline) init(p Periods) {
+	tl.pending = make([]pendingMarker, 0, 16)
+	tl.period, tl.open, tl.viaNext = p.Period, p.Open, p.Open
 }
 
 type pendingMarker struct {
@@ -36,8 +69,6 @@ type pendingMarker struct {
 // maxPendingMarkers bounds the queue; beyond it the oldest marker is
 // applied at once (its timing is then approximate).
 const maxPendingMarkers = 256
-
-func (tl *timeline) init() { tl.pending = make([]pendingMarker, 0, 16) }
 
 // samplePeriod is the period samples are attributed to: 0 outside any
 // period (before the first, at half time, after the end).
@@ -64,10 +95,14 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 		}
 		tl.open = true
 		tl.viaNext = false
+		tl.ended = false
 	case decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd:
 		tl.open = false
 		tl.viaNext = false
 		tl.clock = ClockPaused
+		if typ == decode.MarkerPlayEnd || typ == decode.MarkerPracticeEnd {
+			tl.ended = true
+		}
 	case decode.MarkerPlayNext, decode.MarkerDrillNext:
 		// Inside a period the next one starts now (a quarter or drill
 		// change without end marker); after an end marker (half time) it
@@ -83,6 +118,20 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 	case decode.MarkerFoul:
 		tl.clock = ClockFoul
 	}
+}
+
+// NextPeriods is where a live id that continues this session's event
+// under the live id a PLAY_NEXT / DRILL_NEXT named (the next drill, the
+// second half) starts its period count (Meta.Periods), after the markers
+// applied so far (after Close: all of them). It is zero once PLAY_END or
+// PRACTICE_END ended the event: a live id named after that (the next
+// pass of a looping mock) starts a new count.
+func (s *Session) NextPeriods() Periods {
+	tl := &s.timeline
+	if tl.ended {
+		return Periods{}
+	}
+	return Periods{Period: tl.period, Open: tl.open && tl.viaNext}
 }
 
 func (s *Session) marker(m *decode.Marker, line []byte) error {

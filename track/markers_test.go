@@ -2,6 +2,7 @@ package track
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
@@ -65,6 +66,114 @@ func TestMarkerNextLiveID(t *testing.T) {
 		}
 		if wantP := map[string]int32{"PLAY_START": 1, "END_FIRST_HALF": 1, "PLAY_NEXT": 0, "DRILL_NEXT": 0}; fmt.Sprint(periods) != fmt.Sprint(wantP) {
 			t.Errorf("with line %v: marker periods %v, want %v", withLine, periods, wantP)
+		}
+	}
+}
+
+// TestDrillFollowedKeepsNumber: a drill's live id, a session of its own
+// (followed live from the previous drill's DRILL_NEXT, or its bundle
+// analysed alone), numbers its drill as the whole practice's session
+// does when it starts from where the previous live id's session left
+// the count (Meta.Periods from Session.NextPeriods); without it (a live
+// join straight into the drill) its drill is period 1.
+func TestDrillFollowedKeepsNumber(t *testing.T) {
+	m := func(s int64, typ decode.MarkerType) decode.Message { return markerMsg(t0+s*1000, typ) }
+	feed := func(from_s, to_s float64) []decode.Message {
+		var out []decode.Message
+		for _, x := range gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 90, noise_m: 0.02, seed: 3, sensors: []genSensor{{id: 1, p: circle(5, 2)}}}) {
+			if tt := x.OccurredAt_ms(); tt >= t0+int64(from_s*1000) && tt < t0+int64(to_s*1000) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	// periodAt is the period of player 1's samples from t0+from_s to
+	// t0+to_s, -1 when they differ.
+	periodAt := func(c *collect, from_s, to_s int64) int32 {
+		p := int32(-2)
+		for _, s := range c.of(1) {
+			if s.T_ms < t0+from_s*1000 || s.T_ms > t0+to_s*1000 {
+				continue
+			}
+			if p != -2 && s.Period != p {
+				return -1
+			}
+			p = s.Period
+		}
+		return p
+	}
+	cases := []struct {
+		name         string
+		first, other []decode.Message // the marker of the first live id (up to its DRILL_NEXT), the next's
+		carry        Periods          // the first's NextPeriods
+		want         int32            // the next live id's drill, 50 s to 70 s
+	}{
+		{"after DRILL_END",
+			[]decode.Message{m(1, decode.MarkerDrillStart), m(20, decode.MarkerDrillStart), m(30, decode.MarkerDrillEnd), m(40, decode.MarkerDrillNext)},
+			[]decode.Message{m(45, decode.MarkerDrillStart), m(80, decode.MarkerDrillEnd), m(81, decode.MarkerPracticeEnd)},
+			Periods{Period: 2}, 3},
+		{"inside a drill", // the DRILL_NEXT opens the next drill; the DRILL_START after it opens none
+			[]decode.Message{m(1, decode.MarkerDrillStart), m(40, decode.MarkerDrillNext)},
+			[]decode.Message{m(45, decode.MarkerDrillStart), m(80, decode.MarkerDrillEnd)},
+			Periods{Period: 2, Open: true}, 2},
+		{"after PRACTICE_END", // the next pass of a looping mock: a new practice
+			[]decode.Message{m(1, decode.MarkerDrillStart), m(30, decode.MarkerDrillEnd), m(31, decode.MarkerPracticeEnd), m(40, decode.MarkerDrillNext)},
+			[]decode.Message{m(45, decode.MarkerDrillStart), m(80, decode.MarkerDrillEnd)},
+			Periods{}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			whole, _, err := run(DefaultConfig(), Meta{}, merge(feed(0, 90), append(slices.Clone(c.first), c.other...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := NewSession(DefaultConfig(), Meta{}, &collect{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range merge(feed(0, 40), c.first) {
+				if err := s.Feed(&x); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			carry := s.NextPeriods()
+			if carry != c.carry {
+				t.Fatalf("NextPeriods %+v, want %+v", carry, c.carry)
+			}
+			next, sum, err := run(DefaultConfig(), Meta{Periods: carry}, merge(feed(40, 90), c.other))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, w := periodAt(next, 50, 70), periodAt(whole, 50, 70); got != c.want || (c.name != "after PRACTICE_END" && w != c.want) {
+				t.Errorf("the next live id's drill: period %d (the whole recording: %d), want %d", got, w, c.want)
+			}
+			for _, g := range next.segs(SegMarker) {
+				if g.Label == "DRILL_START" && g.Period != c.want {
+					t.Errorf("its DRILL_START: period %d, want %d", g.Period, c.want)
+				}
+			}
+			if p := player(sum, 1); len(p.DistancePeriod_m) != int(c.want) || p.DistancePeriod_m[c.want-1] < 30 {
+				t.Errorf("per period %v, want %d entries, the last ~60 m", p.DistancePeriod_m, c.want)
+			}
+			// A join straight into the drill knows no history: period 1
+			// (docs/schema.md says so).
+			if c.want > 1 {
+				alone, _, err := run(DefaultConfig(), Meta{}, merge(feed(40, 90), c.other))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := periodAt(alone, 50, 70); got != 1 {
+					t.Errorf("joined without history: period %d, want 1", got)
+				}
+			}
+		})
+	}
+	for _, p := range []Periods{{Period: -1}, {Open: true}, {Period: MaxPeriods + 1}} {
+		if _, err := NewSession(DefaultConfig(), Meta{Periods: p}); err == nil {
+			t.Errorf("Meta.Periods %+v accepted", p)
 		}
 	}
 }

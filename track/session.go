@@ -25,6 +25,16 @@ type Meta struct {
 	// game): the feed's cumulative DIST counts movement from before it, and
 	// the DIST cross-check compares increments (see Session.MidEvent).
 	EventStart_ms int64
+	// Periods is where the period count stands when the session starts;
+	// zero (the default) counts from period 1, as for a recording of the
+	// whole event. A live id that continues an event under the live id
+	// the previous one's PLAY_NEXT / DRILL_NEXT named (the next drill)
+	// starts from where that one's session left it (Session.NextPeriods),
+	// so that its periods keep the numbers they have in a recording of the
+	// whole event: `stmotion live` carries it over and records it in the
+	// bundle (decode.Continuation) for `stmotion analyze`. Period is at
+	// most MaxPeriods; Open needs a Period.
+	Periods Periods
 }
 
 // MidEventSlack_ms is how much later than its event's start a session's
@@ -199,6 +209,9 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 			return nil, fmt.Errorf("track: sink %d is nil", i)
 		}
 	}
+	if p := meta.Periods; p.Period < 0 || p.Period > MaxPeriods || (p.Open && p.Period == 0) {
+		return nil, fmt.Errorf("track: Meta.Periods %+v: want a period of 0 to %d, open only when not 0", p, MaxPeriods)
+	}
 	cfg.SpeedBands_mps = slices.Clone(cfg.SpeedBands_mps)
 	for _, k := range []*KinConfig{&cfg.Player, &cfg.Ball} {
 		if k.MaxGap_ms == 0 {
@@ -249,7 +262,7 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 	if s.autoNoise() {
 		s.noiseVals = make([]float64, 0, min(noiseValues, 2*cfg.RateSamples))
 	}
-	s.timeline.init()
+	s.timeline.init(meta.Periods)
 	s.box.init()
 	s.emitFn = s.emitSegment
 	return s, nil

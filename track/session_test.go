@@ -868,7 +868,7 @@ func TestMarkersAndDist(t *testing.T) {
 
 func TestPracticeMarkers(t *testing.T) {
 	var tl timeline
-	tl.init()
+	tl.init(Periods{})
 	for _, c := range []struct {
 		m    decode.MarkerType
 		want int32
@@ -903,7 +903,7 @@ func TestSecondHalfAlone(t *testing.T) {
 		{"after quarters", []decode.MarkerType{decode.MarkerPlayStart, decode.MarkerPlayNext, decode.MarkerEndFirstHalf, decode.MarkerStartSecondHalf}, 3},
 	} {
 		var tl timeline
-		tl.init()
+		tl.init(Periods{})
 		for _, m := range c.marks {
 			tl.apply(m)
 		}

@@ -59,7 +59,12 @@ Everything received is recorded under --out/<live_id>/ as a session bundle
 (messages.jsonl flushed every --flush, plus live.json, subscribe.json
 (token redacted), court.json, stats.json, stats_details.json, shots.json,
 the replays dropped as duplicates in duplicates.jsonl and the gap responses
-under gap/) that 'stmotion analyze' re-analyses. Joining mid-event, the
+under gap/) that 'stmotion analyze' re-analyses. A live id followed from
+the previous one's PLAY_NEXT / DRILL_NEXT numbers its periods on from
+that one's (the third drill is period 3, as in the whole practice's
+recording), and its bundle records where the count stood (periods.json)
+for analyze; a live id joined straight (--live-id of a later drill)
+cannot know it: its first drill is period 1. Joining mid-event, the
 stats and shots the event had before the feed come from the REST state:
 they are fed as messages before the first one of the feed, and recorded in
 messages.jsonl (marked "stmotion_source":"rest_join"), so that analyze

@@ -1,0 +1,177 @@
+package live_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/live"
+	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/pipeline"
+	"github.com/stmotion/stmotion/track"
+)
+
+// The later drills of tinyDrills.
+const (
+	tinyDrill2 = "7d3c1a52-5e0f-4c1a-9b7e-0000000000d2"
+	tinyDrill3 = "7d3c1a52-5e0f-4c1a-9b7e-0000000000d3"
+)
+
+// tinyDrills writes the tiny bundle as a practice of three drills of
+// about 0.6 s, each under a live id of its own: DRILL_START, DRILL_END,
+// then a DRILL_NEXT naming the next drill's live id (tinyDrill2,
+// tinyDrill3), and PRACTICE_END instead of PLAY_END.
+func tinyDrills(t *testing.T) string {
+	t.Helper()
+	dir, p, data := tinyMessages(t)
+	at := func(ms int64, typ, id string) string {
+		if id != "" {
+			return fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"%s"}}`, mock.TinyStart_ms+ms, id, typ)
+		}
+		return fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"%s"}}`, mock.TinyStart_ms+ms, typ)
+	}
+	marks := []string{
+		at(0, "DRILL_START", ""), at(620, "DRILL_END", ""), at(660, "DRILL_NEXT", tinyDrill2),
+		at(700, "DRILL_START", ""), at(1320, "DRILL_END", ""), at(1360, "DRILL_NEXT", tinyDrill3),
+		at(1400, "DRILL_START", ""),
+	}
+	reT := regexp.MustCompile(`"occurred_at":(\d+)`)
+	var out bytes.Buffer
+	for _, l := range bytes.SplitAfter(data, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		if bytes.Contains(l, []byte(`"PLAY_END"`)) {
+			l = []byte(at(mock.TinySteps*100, "DRILL_END", "") + "\n" + at(mock.TinySteps*100+1, "PRACTICE_END", "") + "\n")
+		}
+		m := reT.FindSubmatch(l)
+		if m == nil {
+			t.Fatalf("tiny line without occurred_at: %s", l)
+		}
+		tt, _ := strconv.ParseInt(string(m[1]), 10, 64)
+		for len(marks) > 0 {
+			mt, _ := strconv.ParseInt(reT.FindStringSubmatch(marks[0])[1], 10, 64)
+			if mt > tt || (mt == tt && bytes.Contains(l, []byte(`"LIVE"`))) {
+				break
+			}
+			out.WriteString(marks[0] + "\n")
+			marks = marks[1:]
+		}
+		out.Write(l)
+	}
+	if len(marks) > 0 {
+		t.Fatalf("markers after the tiny feed's end: %v", marks)
+	}
+	if err := os.WriteFile(p, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// periodsOf is a summary's count of periods (each player's per-period
+// distances have one entry per period opened) and the period the
+// players moved most in.
+func periodsOf(t *testing.T, who string, sum *track.Summary) (n, busiest int) {
+	t.Helper()
+	if sum == nil || len(sum.Players) == 0 {
+		t.Fatalf("%s: no players in the summary", who)
+	}
+	per := map[int]float64{}
+	for _, p := range sum.Players {
+		if n != 0 && len(p.DistancePeriod_m) != n {
+			t.Fatalf("%s: player %d has %d periods, another %d", who, p.PlayerID, len(p.DistancePeriod_m), n)
+		}
+		n = len(p.DistancePeriod_m)
+		for i, d := range p.DistancePeriod_m {
+			per[i+1] += d
+		}
+	}
+	for k, d := range per {
+		if d > per[busiest] {
+			busiest = k
+		}
+	}
+	return n, busiest
+}
+
+// analyzeBundle is `stmotion analyze` of a bundle directory: its summary.
+func analyzeBundle(t *testing.T, dir string) *track.Summary {
+	t.Helper()
+	b, err := decode.OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := pipeline.OpenEngine(b, filepath.Base(dir), pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := run.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// TestJoinDrillKeepsNumber: a drill followed from the previous drill's
+// DRILL_NEXT is numbered as in the recording of the whole practice (drill
+// k is period k), live and in `stmotion analyze` of its own bundle, which
+// records where the count stood (periods.json). A join straight into a
+// later drill has no history: its drill is period 1. (Every drill was
+// period 1 live and in its bundle.)
+func TestJoinDrillKeepsNumber(t *testing.T) {
+	dir := tinyDrills(t)
+	if n, busiest := periodsOf(t, "analyze of the whole practice", analyzeBundle(t, dir)); n != 3 || busiest == 0 {
+		t.Fatalf("analyze of the whole practice: %d periods, want 3", n)
+	}
+	srv, c := liveMock(t, dir, mock.Options{Speed: 5})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out := t.TempDir()
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out})
+	if err != nil || len(res) != 3 || res[1].LiveID != tinyDrill2 || res[2].LiveID != tinyDrill3 {
+		t.Fatalf("Join: %v, %d results; want the three drills", err, len(res))
+	}
+	for k, r := range res {
+		drill := k + 1
+		if n, busiest := periodsOf(t, r.LiveID+" live", r.Summary); n != drill || busiest != drill {
+			t.Errorf("drill %d live: %d periods, the players moving most in period %d; want %d and %d", drill, n, busiest, drill, drill)
+		}
+		c, err := decode.ReadContinuation(r.Dir)
+		switch {
+		case err != nil:
+			t.Errorf("drill %d: %v", drill, err)
+		case drill == 1 && c != nil:
+			t.Errorf("drill 1 has %s: %+v, want none", decode.BundlePeriods, c)
+		case drill > 1 && (c == nil || c.Period != int32(drill-1) || c.PeriodOpen || c.PreviousLiveID != res[k-1].LiveID):
+			t.Errorf("drill %d: %s %+v, want period %d, closed, after %s", drill, decode.BundlePeriods, c, drill-1, res[k-1].LiveID)
+		}
+		if n, busiest := periodsOf(t, r.LiveID+" analyze", analyzeBundle(t, r.Dir)); n != drill || busiest != drill {
+			t.Errorf("drill %d, analyze of its bundle: %d periods, the players moving most in period %d; want %d and %d", drill, n, busiest, drill, drill)
+		}
+	}
+
+	// Joined again into its bundle (after a crash, say), straight: the
+	// bundle's periods.json keeps its number. (The last drill: the mock's
+	// feed of an earlier one, past its end, goes on into the later ones,
+	// its DRILL_NEXT a replay that is not followed.)
+	again := joinOne(t, ctx, live.SessionConfig{Client: c, LiveID: tinyDrill3, Out: out, NoFollow: true})
+	if n, busiest := periodsOf(t, "drill 3 joined again", again.Summary); n != 3 || busiest != 3 {
+		t.Errorf("drill 3 joined again into its bundle: %d periods, the players moving most in period %d; want 3 and 3", n, busiest)
+	}
+
+	// Joined straight, without history: period 1, and no periods.json.
+	straight := joinOne(t, ctx, live.SessionConfig{Client: c, LiveID: tinyDrill3, Out: t.TempDir(), NoFollow: true})
+	if n, _ := periodsOf(t, "drill 3 joined straight", straight.Summary); n != 1 {
+		t.Errorf("drill 3 joined straight: %d periods, want 1", n)
+	}
+	if c, err := decode.ReadContinuation(straight.Dir); c != nil || err != nil {
+		t.Errorf("drill 3 joined straight: %s %+v (%v), want none", decode.BundlePeriods, c, err)
+	}
+}
