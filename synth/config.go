@@ -26,7 +26,7 @@ func (e *ConfigError) Unwrap() error { return ErrConfig }
 // Config says what to simulate and how the feed is degraded. The zero value
 // is not usable: start from DefaultConfig or SampleConfig.
 type Config struct {
-	Minutes  float64 `json:"minutes"`  // session length (wall clock, dead balls included), minutes
+	Minutes  float64 `json:"minutes"`  // session length (wall clock, dead balls, half time and a practice's breaks between drills included), minutes
 	Hz       float64 `json:"hz"`       // nominal location sample rate per sensor
 	Seed     int64   `json:"seed"`     // one seed drives the game; the feed's degradations use streams of their own derived from it, so no feed field changes the game
 	Court    string  `json:"court"`    // court template name (court.TemplateByName): nba, wnba, ncaa, hs, fiba

@@ -43,7 +43,14 @@
 // live_id, START_SECOND_HALF, ends switched).
 // With Config.Practice the session is a practice of drills of about 2.5
 // minutes (DRILL_START, DRILL_END, DRILL_NEXT with a new live_id,
-// PRACTICE_END) for one team split in two: scrimmages (the game rules)
+// PRACTICE_END), with a break between each two as long as a game's half
+// time (6 % of the session, 25 to 90 s) on top of the drills: Minutes is
+// the whole practice, breaks included (12 minutes: 4 drills and 3 breaks
+// of 43 s; 30 minutes: 8 drills and 7 breaks of 90 s). A drill ends at
+// the first held ball after it is due (a shooting drill's, when the
+// rebounder holds it), and one that ran over shortens the next by as
+// much: drills of 115 to 180 s at 12 and 30 minutes, seeds 1 to 6. It
+// is one team split in two: scrimmages (the game rules)
 // alternating with shooting drills, where a rebounder under one hoop feeds
 // the other nine in turn at spots around the arc and the elbows, each
 // catching and shooting at once (field goals are recorded; no defense,

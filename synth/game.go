@@ -194,8 +194,11 @@ func newGame(cfg Config) (*game, error) {
 	g.nextDIST = cfg.DistInterval_s
 	g.nextTO = 240 + 120*g.rng.Float64()
 	if cfg.Practice {
-		nd := math.Max(1, math.Round(g.dur/150))
-		g.drillLen = g.dur / nd
+		// Drills of about drillTarget_s with a break between each two, the
+		// breaks on top of the drills: nd drills and nd-1 breaks fill the
+		// session (Minutes is the whole practice, breaks included).
+		nd := math.Max(1, math.Round((g.dur+g.breakLen())/(drillTarget_s+g.breakLen())))
+		g.drillLen = (g.dur - (nd-1)*g.breakLen()) / nd
 		g.halfAt = math.Inf(1)
 	} else if g.dur >= 4*60 {
 		g.halfAt = g.dur / 2
@@ -204,6 +207,19 @@ func newGame(cfg Config) (*game, error) {
 	}
 	return g, nil
 }
+
+// drillTarget_s is the length a practice's drills are made about.
+const drillTarget_s = 150
+
+// breakLen is the length of half time, and of a practice's breaks between
+// drills, in seconds.
+func (g *game) breakLen() float64 { return math.Max(25, math.Min(90, 0.06*g.dur)) }
+
+// drillEnd is when drill k (0-based) of a practice is due to end, in
+// seconds from the start: k drills and k breaks before it. A drill that
+// ran over (it ends at the next held ball after this) shortens the next
+// one by as much, so that the last ends with the session.
+func (g *game) drillEnd(k int) float64 { return float64(k+1)*g.drillLen + float64(k)*g.breakLen() }
 
 // uuid returns a deterministic version-4-looking UUID from the game's rng.
 func (g *game) uuid() string { return uuidFrom(g.rng) }

@@ -758,7 +758,10 @@ func (g *game) deadBall(cause string, side int, x, y float64, clock decode.Marke
 	if n := g.subs(); n > 0 {
 		g.rs.ready += 4
 	}
-	if g.near(g.nextTO) {
+	// No timeout in a practice's drill that is due to end within the
+	// huddle's length: the break comes first (a huddle there held the
+	// drill up to 50 s past its end, and took that from the next).
+	if g.near(g.nextTO) && !(g.cfg.Practice && g.t+70 > g.drillEnd(g.drill)) {
 		g.rs.ready = g.t + g.uni(45, 70)
 		g.rs.huddleTil = g.rs.ready - 12
 		g.nextTO = g.t + g.uni(200, 380)
@@ -1025,7 +1028,7 @@ func (g *game) checkBreak() {
 		return
 	}
 	if g.cfg.Practice {
-		if g.drillLen > 0 && g.near(float64(g.drill+1)*g.drillLen) && g.t < g.dur-40 {
+		if g.drillLen > 0 && g.near(g.drillEnd(g.drill)) && g.t < g.dur-40 {
 			g.startBreak(decode.MarkerDrillEnd)
 		}
 		return
@@ -1042,7 +1045,7 @@ func (g *game) startBreak(m decode.MarkerType) {
 	g.marker(m, "")
 	g.stopDribble()
 	g.ph = phBreak
-	g.breakEnd = g.t + math.Max(25, math.Min(90, 0.06*g.dur))
+	g.breakEnd = g.t + g.breakLen()
 	g.nextForm = g.t
 }
 

@@ -45,7 +45,9 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	out := fs.String("out", "", "bundle directory to write (required)")
 	sample := fs.Bool("sample", false, "start from the built-in sample (4-minute game, seed 33) instead of the defaults; other flags still apply")
-	fs.Float64Var(&cfg.Minutes, "minutes", cfg.Minutes, "session length in minutes of wall clock (dead balls included)")
+	fs.Float64Var(&cfg.Minutes, "minutes", cfg.Minutes, "session length in minutes of wall clock (dead balls, half time and a practice's breaks\n"+
+		"between drills included: --practice makes drills of about 2.5 minutes with a break between\n"+
+		"each two of 6 % of the session, 25 to 90 s)")
 	fs.Float64Var(&cfg.Hz, "hz", cfg.Hz, "location samples per second per sensor")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
 	fs.Float64Var(&cfg.Noise_mm, "noise-mm", cfg.Noise_mm, "sensor noise sigma per axis, mm")
