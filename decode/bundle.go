@@ -25,6 +25,9 @@ import (
 //	truth.json        simulator bundles only: the noise-free ground truth
 //	periods.json      stmotion live, a live id it followed from a PLAY_NEXT /
 //	                  DRILL_NEXT: where the event's period count stood (Continuation)
+//	rounds.json       GET /v1/data/live/{live_id} of each later live id the feed's
+//	                  PLAY_NEXT / DRILL_NEXT markers name, as a JSON array
+//	                  (optional; a simulated practice: each drill's type)
 //
 // A bare recording file is accepted wherever a bundle is; Bundle.Supply
 // gives it (or a bundle that lacks them) a court and a roster read from
@@ -40,6 +43,7 @@ const (
 	BundleMessages  = "messages.jsonl" // also with .gz or .zst appended
 	BundleTruth     = "truth.json"
 	BundlePeriods   = "periods.json"
+	BundleRounds    = "rounds.json"
 )
 
 // maxBundleJSON_bytes bounds the REST bodies read into memory; real ones are
@@ -83,6 +87,12 @@ type Bundle struct {
 	// Closing the Reader of OpenMessages closes it if it is an io.Closer.
 	Stream    io.Reader
 	TruthPath string // truth.json, "" when absent (only simulator bundles have it)
+	// Rounds is rounds.json: the live information of the later live ids
+	// of a feed that holds several (the drills of a whole practice), in
+	// the order their PLAY_NEXT / DRILL_NEXT markers name them; nil
+	// without the file (each such live id is then taken for one like
+	// live.json's: a game's second half is).
+	Rounds []LiveInfo
 	// Periods is periods.json: nil unless `stmotion live` followed the
 	// session's live id from the previous one's PLAY_NEXT / DRILL_NEXT.
 	Periods *Continuation
@@ -129,7 +139,8 @@ func ReadContinuation(dir string) (*Continuation, error) {
 }
 
 // OpenBundle opens a bundle directory or a bare recording file. It parses
-// live.json, subscribe.json, stats.json, shots.json and periods.json when present, keeps
+// live.json, subscribe.json, stats.json, shots.json, rounds.json and
+// periods.json when present, keeps
 // court.json as bytes, and locates the messages and truth files. An error
 // names the file that was wrong and, for a JSON file, where in it: the
 // byte offset (with line and column) and, for a value that is not what
@@ -180,6 +191,11 @@ func OpenBundle(path string) (*Bundle, error) {
 		if err := checkSyntax(b.Court); err != nil {
 			return b, fmt.Errorf("%s: decode: not valid JSON: %w", b.CourtPath, err)
 		}
+	}
+	if r, err := readBundleJSON[[]LiveInfo](path, BundleRounds); err != nil {
+		return b, err
+	} else if r != nil {
+		b.Rounds = *r
 	}
 	if b.Periods, err = ReadContinuation(path); err != nil {
 		return b, err

@@ -86,7 +86,9 @@
 // (live.json, subscribe.json, court.json, stats.json, shots.json), the
 // feed (messages.jsonl[.gz|.zst]) and, for a live id stmotion live
 // followed from the previous one, where the period count stood
-// (periods.json, Continuation); OpenBundle reads it (the REST bodies with
+// (periods.json, Continuation), and for a feed of several live ids (a
+// simulated practice) each later one's live information (rounds.json);
+// OpenBundle reads it (the REST bodies with
 // goccy/go-json into the types of rest.go) and also accepts a bare
 // recording. FindBundles expands directories holding many.
 //

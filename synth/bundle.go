@@ -31,6 +31,9 @@ const (
 	FileShots     = "shots.json"
 	FileMessages  = "messages.jsonl" // + ".gz" or ".zst" when compressed
 	FileTruth     = "truth.json"
+	// FileRounds is a practice's: the live information of each later drill
+	// (decode.BundleRounds).
+	FileRounds = "rounds.json"
 )
 
 // MessagesFile is the name of the recording for a compression setting.
@@ -44,8 +47,9 @@ func MessagesFile(compress string) string {
 // Write simulates cfg and writes a session bundle into dir (created if
 // needed): live.json, subscribe.json (token "REDACTED"), court.json,
 // stats.json and shots.json as a client joining at the start would get
-// them, the recording messages.jsonl (.gz/.zst with cfg.Compress) and
-// truth.json. A bundle already in dir is replaced as a whole: the files are
+// them, the recording messages.jsonl (.gz/.zst with cfg.Compress),
+// truth.json and, for a practice, rounds.json (the live information of
+// each later drill: its type). A bundle already in dir is replaced as a whole: the files are
 // written under hidden temporary names and renamed into place only once
 // all are complete, and a recording of another compression
 // (messages.jsonl[.gz|.zst]) is removed, since a bundle holds one. On an
@@ -127,6 +131,9 @@ func Write(ctx context.Context, cfg Config, dir string, progress func(done, tota
 		FileShots:     g.joinShots(),
 		FileTruth:     g.tr,
 	}
+	if rounds := g.roundInfos(); len(rounds) > 0 {
+		docs[FileRounds] = rounds
+	}
 	names := make([]string, 0, len(docs))
 	for n := range docs {
 		names = append(names, n)
@@ -155,6 +162,12 @@ func Write(ctx context.Context, cfg Config, dir string, progress func(done, tota
 		}
 		if err := os.Remove(filepath.Join(dir, MessagesFile(c))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("synth: remove the earlier recording: %w", err)
+		}
+	}
+	if _, ok := docs[FileRounds]; !ok {
+		// An earlier practice's: not this bundle's.
+		if err := os.Remove(filepath.Join(dir, FileRounds)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("synth: remove the earlier %s: %w", FileRounds, err)
 		}
 	}
 	for i, t := range tmp {
@@ -324,10 +337,24 @@ func (g *game) rosterTeams() []decode.RosterTeam {
 	return out
 }
 
-func (g *game) liveInfo() decode.LiveInfo {
-	typ, name := "GAME_ROUND", sideNames[0]+" vs "+sideNames[1]
+// liveInfo is live.json: the live information of the session's first
+// live id (a practice's first drill).
+func (g *game) liveInfo() decode.LiveInfo { return g.roundInfo(0, g.liveID, g.start_ms) }
+
+// roundInfo is the live information of live id id, started at start_ms:
+// the game's (both halves are GAME_ROUNDs), or a practice's drill k
+// (0-based), whose type says what it is: SCRIMMAGE, or SHOOTING for a
+// shooting drill, as the API describes a shooting drill's live id.
+func (g *game) roundInfo(k int, id string, start_ms int64) decode.LiveInfo {
+	typ, name, event := "GAME_ROUND", sideNames[0]+" vs "+sideNames[1], ""
 	if g.cfg.Practice {
-		typ, name = "SCRIMMAGE", "Practice scrimmage"
+		typ, name, event = "SCRIMMAGE", fmt.Sprintf("Scrimmage (drill %d)", k+1), "Practice"
+		if shootingDrill(k) {
+			typ, name = "SHOOTING", fmt.Sprintf("Shooting drill (drill %d)", k+1)
+		}
+	}
+	if event == "" {
+		event = name
 	}
 	// The event id comes from its own stream so that the game stays as it is.
 	seed := uint64(g.cfg.Seed)
@@ -335,14 +362,32 @@ func (g *game) liveInfo() decode.LiveInfo {
 	var li decode.LiveInfo
 	for _, t := range g.rosterTeams() {
 		li.Teams = append(li.Teams, decode.LiveTeam{ID: t.ID, Name: t.Name, Live: decode.LiveMeta{
-			StartedAt_ms: g.start_ms, ID: g.liveID, Type: typ, Name: name,
+			StartedAt_ms: start_ms, ID: id, Type: typ, Name: name,
 			FacilityName: "stmotion Arena", CourtName: "Main Court (" + g.tpl.Title + ")",
 			LocationID:      "/114118d4-2e50-11e6-b4a4-deecc6e6f111/9e4118d4-2e50-11e6-b4a4-deecc6e6f112",
 			IsPracticeEvent: g.cfg.Practice, IsGameEvent: !g.cfg.Practice,
-			Event: &decode.LiveEvent{StartedAt_ms: g.start_ms, ID: eventID, Name: name},
+			Event: &decode.LiveEvent{StartedAt_ms: g.start_ms, ID: eventID, Name: event},
 		}})
 	}
 	return li
+}
+
+// roundInfos is a practice's rounds.json: the live information of each
+// drill after the first, under the live id its DRILL_NEXT names, started
+// at that marker (a game's second half is a GAME_ROUND like the first:
+// its live information is live.json's under its own id, and the bundle
+// has no rounds.json).
+func (g *game) roundInfos() []decode.LiveInfo {
+	if !g.cfg.Practice {
+		return nil
+	}
+	var out []decode.LiveInfo
+	for _, m := range g.tr.Markers {
+		if m.Type == decode.MarkerDrillNext.String() && m.LiveID != "" {
+			out = append(out, g.roundInfo(len(out)+1, m.LiveID, m.At_ms))
+		}
+	}
+	return out
 }
 
 func (g *game) apiURL(rest string) string {

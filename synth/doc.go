@@ -14,7 +14,8 @@
 // A bundle holds live.json, subscribe.json (token "REDACTED"), court.json
 // (court.BodyFor of the template and the sensor transform), stats.json and
 // shots.json (as a client joining at the start sees them: empty),
-// messages.jsonl[.gz|.zst] and truth.json. The same Config (seed included)
+// messages.jsonl[.gz|.zst], truth.json and, for a practice, rounds.json
+// (each later drill's live information). The same Config (seed included)
 // gives the same bytes in every file on a given CPU architecture (another
 // architecture may fuse floating-point operations differently and so play
 // a slightly different game). The feed's settings never change the game:
@@ -49,8 +50,12 @@
 // of 43 s; 30 minutes: 8 drills and 7 breaks of 90 s). A drill ends at
 // the first held ball after it is due (a shooting drill's, when the
 // rebounder holds it), and one that ran over shortens the next by as
-// much: drills of 115 to 180 s at 12 and 30 minutes, seeds 1 to 6. It
-// is one team split in two: scrimmages (the game rules)
+// much: drills of 115 to 180 s at 12 and 30 minutes, seeds 1 to 6. The
+// first drill is a scrimmage, the second a shooting drill, and so on:
+// each drill's live information says which (type SCRIMMAGE or SHOOTING,
+// named "Scrimmage (drill 1)", "Shooting drill (drill 2)", ...), the
+// first's in live.json, the later ones' in rounds.json under the live id
+// their DRILL_NEXT names. It is one team split in two: scrimmages (the game rules)
 // alternating with shooting drills, where a rebounder under one hoop feeds
 // the other nine in turn at spots around the arc and the elbows, each
 // catching and shooting at once (field goals are recorded; no defense,

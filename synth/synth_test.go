@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -1261,5 +1262,57 @@ func TestPracticeDrillLengths(t *testing.T) {
 				t.Errorf("the last drill ends at %d ms, the practice at %d ms", end, tr.End_ms)
 			}
 		})
+	}
+}
+
+// TestPracticeRounds: each drill's live information says what the drill
+// is, as the API's live information of a shooting drill does (type
+// SHOOTING): live.json the first's (a scrimmage), rounds.json each later
+// one's under the live id its DRILL_NEXT names. A game has no
+// rounds.json, and a game written over a practice leaves none behind.
+// (Every drill was a SCRIMMAGE named "Practice scrimmage".)
+func TestPracticeRounds(t *testing.T) {
+	dir := t.TempDir()
+	cfg := small(21)
+	cfg.Practice, cfg.Minutes, cfg.Hz = true, 12, 10
+	tr, err := Write(context.Background(), cfg, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	infos := append([]decode.LiveInfo{*b.Live}, b.Rounds...)
+	ids := []string{b.Live.Teams[0].Live.ID}
+	for _, m := range tr.Markers {
+		if m.Type == "DRILL_NEXT" {
+			ids = append(ids, m.LiveID)
+		}
+	}
+	if len(ids) < 4 || len(infos) != len(ids) {
+		t.Fatalf("%d drills, %d live informations (live.json and rounds.json), want one each, 4 or more", len(ids), len(infos))
+	}
+	for k, li := range infos {
+		want := "SCRIMMAGE"
+		if k%2 == 1 {
+			want = "SHOOTING"
+		}
+		if len(li.Teams) != 1 {
+			t.Fatalf("drill %d: %d teams, want the practice's one", k+1, len(li.Teams))
+		}
+		m := li.Teams[0].Live
+		if m.ID != ids[k] || m.Type != want || !m.IsPracticeEvent || !strings.Contains(m.Name, fmt.Sprintf("drill %d", k+1)) ||
+			m.Event == nil || m.Event.ID != b.Live.Teams[0].Live.Event.ID {
+			t.Errorf("drill %d: live %+v, want id %s, type %s, named for the drill, the practice's event", k+1, m, ids[k], want)
+		}
+	}
+
+	cfg.Practice, cfg.Minutes = false, 0.5
+	if _, err := Write(context.Background(), cfg, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileRounds)); err == nil {
+		t.Errorf("a game written over a practice: %s left behind", FileRounds)
 	}
 }

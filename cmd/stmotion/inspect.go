@@ -114,7 +114,7 @@ type inspectReport struct {
 type inspectBundle struct {
 	Dir   string   `json:"dir"`
 	Files []string `json:"files"`
-	Live  []string `json:"live,omitempty"` // live session ids and names from live.json
+	Live  []string `json:"live,omitempty"` // live session ids, names and types from live.json, then rounds.json (a practice's later drills)
 }
 
 type inspectSensor struct {
@@ -254,8 +254,12 @@ func inspectFile(ctx context.Context, path string, roster *decode.Subscribe, opt
 				rep.Bundle.Files = append(rep.Bundle.Files, e.Name())
 			}
 		}
+		infos := b.Rounds
 		if b.Live != nil {
-			for _, t := range b.Live.Teams {
+			infos = append([]decode.LiveInfo{*b.Live}, infos...)
+		}
+		for _, li := range infos {
+			for _, t := range li.Teams {
 				rep.Bundle.Live = append(rep.Bundle.Live, fmt.Sprintf("%s %s (%s, team %d %s)", t.Live.ID, t.Live.Name, t.Live.Type, t.ID, t.Name))
 			}
 		}

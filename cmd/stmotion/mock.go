@@ -27,10 +27,15 @@ Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
 tokens, and a websocket that replays the bundle's messages verbatim at
 --speed, filtered by the token's data types. Each live id a PLAY_NEXT /
-DRILL_NEXT marker names (a game's second half) is served too, its feed
-starting after the marker, its /stats, /stats/details and /shots its own
-(the stats and shots of its part of the feed, as the API gives each round
-its own). Without --bundle it serves the built-in sample
+DRILL_NEXT marker names (a game's second half, a practice's next drill) is
+served too, its feed starting after the marker, its /stats, /stats/details
+and /shots its own (the stats and shots of its part of the feed, as the API
+gives each round its own), its live information the bundle's rounds.json
+entry for it (synth --practice writes one: each drill's type, SCRIMMAGE or
+SHOOTING) or else live.json's under its id. The team history endpoints give
+the bundle's session as the one event: practice/scrimmage and
+practice/shooting the stats and shots of its rounds of that type, practice
+all of a practice's. Without --bundle it serves the built-in sample
 game, generated into a temporary directory. A bundle without live.json, or
 a bare recording, is served under made-up live information (a live id
 derived from its path, the same in every run); --court and --roster give it

@@ -22,7 +22,10 @@ const synthUsage = `Usage: stmotion synth --out DIR [flags]
 Simulates a basketball game (or a practice: scrimmages and shooting drills) and writes a
 session bundle to DIR: live.json, subscribe.json, court.json, stats.json,
 shots.json, messages.jsonl[.gz|.zst] and truth.json (the noise-free ground
-truth: distances, speeds, possession, shots; see its "definitions").
+truth: distances, speeds, possession, shots; see its "definitions"); a
+practice's also rounds.json, the live information of each drill after the
+first, under the live id its DRILL_NEXT names, whose type says what the drill
+is (SCRIMMAGE or SHOOTING, as live.json's says of the first: a scrimmage).
 The same seed and flags give the same bytes. A bundle already in DIR is
 replaced as a whole (a recording of another --compress included); the files
 are renamed into place only once all are written, so a failed or

@@ -85,6 +85,13 @@ type round struct {
 	// start_ms is when the replay reaches it: its first line's replay
 	// time (0 for the first round).
 	start_ms int64
+	// info is its own live information, from the bundle's rounds.json
+	// (a practice's drill: its type, SCRIMMAGE or SHOOTING); nil: the
+	// first round's (live.json), under its id (a game's second half).
+	info *decode.LiveInfo
+	// meta is the round's live metadata (the type the team history
+	// endpoints go by): info's, or live.json's.
+	meta decode.LiveMeta
 }
 
 // statEvent is a stats message, kept for /stats and /stats/details.
@@ -195,6 +202,9 @@ func loadBundle(dir string, court []byte, sub *decode.Subscribe) (*bundle, error
 	if err := b.loadMessages(ob.MessagesPath); err != nil {
 		return nil, err
 	}
+	if err := b.setRoundInfo(ob.Rounds, filepath.Join(dir, decode.BundleRounds)); err != nil {
+		return nil, err
+	}
 	if b.madeUp {
 		// The made-up session starts with the feed.
 		b.meta.StartedAt_ms, b.rounds[0].startedAt_ms = b.first_ms, b.first_ms
@@ -203,6 +213,40 @@ func loadBundle(dir string, court []byte, sub *decode.Subscribe) (*bundle, error
 		}
 	}
 	return b, nil
+}
+
+// setRoundInfo gives each round the live information rounds.json (at
+// path) has for its live id, and its meta; a round it does not name
+// serves live.json's. An entry naming no live id, or one that no
+// PLAY_NEXT / DRILL_NEXT of the feed names, is an error: the mock would
+// serve it for nothing.
+func (b *bundle) setRoundInfo(infos []decode.LiveInfo, path string) error {
+	for k := range b.rounds {
+		b.rounds[k].meta = b.meta
+	}
+	for i := range infos {
+		li := &infos[i]
+		var meta *decode.LiveMeta
+		for _, t := range li.Teams {
+			if t.Live.ID != "" {
+				meta = &t.Live
+				break
+			}
+		}
+		if meta == nil {
+			return &BundleError{Path: path, Err: fmt.Errorf("entry %d: no team has a live id", i)}
+		}
+		k := slices.IndexFunc(b.rounds, func(r round) bool { return r.id == meta.ID })
+		if k <= 0 {
+			return &BundleError{Path: path, Err: fmt.Errorf("entry %d: live id %s is not one a PLAY_NEXT / DRILL_NEXT of the feed names", i, meta.ID)}
+		}
+		r := &b.rounds[k]
+		r.info, r.meta = li, *meta
+		if meta.StartedAt_ms != 0 {
+			r.startedAt_ms = meta.StartedAt_ms
+		}
+	}
+	return nil
 }
 
 // madeUpLiveInfo is the live information of a feed without live.json: a

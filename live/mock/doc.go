@@ -7,7 +7,10 @@
 //
 //   - REST: /v1/data/live/{id} and its /_subscribe, /court, /stats,
 //     /stats/details, /shots and /video; the LIVE notify endpoints; the
-//     locations, user profile and team history endpoints; and the notify
+//     locations, user profile and team history endpoints (the bundle's
+//     session is the one event; practice/scrimmage and practice/shooting
+//     give the stats and shots of its rounds of type SCRIMMAGE and
+//     SHOOTING, practice those of all its rounds); and the notify
 //     simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
 //   - Security: every /v1 request must carry a valid HMAC signature over
 //     at least date, host and the request line, as the API requires (the
@@ -26,8 +29,11 @@
 // Rounds: the feed is served as the API serves the rounds of an event.
 // Its first part is live.json's live id; each PLAY_NEXT / DRILL_NEXT
 // marker starts a round under the live id it names (a game's second
-// half, the next drill), with its own live information (that id, started
-// at the round's first line), subscription, court, and REST state: each
+// half, the next drill), with its own live information (the bundle's
+// rounds.json entry for that id when it has one: a simulated practice's
+// drills, each with its type, SCRIMMAGE or SHOOTING; otherwise live.json's
+// under that id, started at the round's first line), subscription, court,
+// and REST state: each
 // live id's /stats, /stats/details and /shots are its own round's (the
 // stats and shot lines of the round; the first round's also start from
 // stats.json and shots.json), as the API description gives each round of

@@ -522,7 +522,11 @@ func rangeMessage(q url.Values) (from_ms, to_ms int64, msg string) {
 
 // routeTeams serves /v1/data/teams and the team history endpoints. The
 // bundle's session is the only event: it is returned when it overlaps
-// [from, to] and matches the activity, otherwise the lists are empty.
+// [from, to] (the events endpoint), and the stats and shots of its rounds
+// (its live ids) that overlap [from, to] and whose type matches the
+// activity (a practice's shooting drills for practice/shooting, its
+// scrimmages for practice/scrimmage: see activityMatches); otherwise the
+// lists are empty.
 func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []string) {
 	if !method(w, r, http.MethodGet) {
 		return
@@ -572,27 +576,52 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 		writeJSON(w, http.StatusOK, out)
 	case "stats":
 		out := decode.TeamPlayerStats{ID: team, PlayerStats: []decode.PlayerStats{}}
-		if in && s.activityMatches(activity) {
-			if ts := s.b.statsAt(0, len(s.b.lines), team, shift{}); len(ts) == 1 {
-				out = ts[0]
-			}
+		if ts := s.b.statsIn(s.b.activityLines(activity, from, to), team); len(ts) == 1 {
+			out = ts[0]
 		}
 		writeJSON(w, http.StatusOK, out)
 	case "shots":
 		out := decode.TeamPlayerShots{ID: team, PlayerShots: []decode.PlayerShots{}}
-		if in && s.activityMatches(activity) {
-			if ts := s.b.shotsAt(0, len(s.b.lines), team, shift{}); len(ts) == 1 {
-				out = ts[0]
-			}
+		if ts := s.b.shotsIn(s.b.activityLines(activity, from, to), team, shift{}); len(ts) == 1 {
+			out = ts[0]
 		}
 		writeJSON(w, http.StatusOK, out)
 	}
 }
 
-// activityMatches says whether the bundle's session counts as the
-// activity of a team history endpoint.
-func (s *Server) activityMatches(activity string) bool {
-	m := s.b.meta
+// activityLines returns the line ranges [lo, hi) of the rounds that
+// overlap [from_ms, to_ms] and count as activity (activityMatches of
+// each round's own type), adjacent ones merged.
+func (b *bundle) activityLines(activity string, from_ms, to_ms int64) [][2]int {
+	start, end := b.sessionSpan_ms()
+	var out [][2]int
+	for k, r := range b.rounds {
+		lo_ms, hi_ms := start, end
+		if k > 0 {
+			lo_ms = b.first_ms + r.start_ms
+		}
+		hi := len(b.lines)
+		if k+1 < len(b.rounds) {
+			hi = b.rounds[k+1].first
+			hi_ms = b.first_ms + b.rounds[k+1].start_ms
+		}
+		if lo_ms > to_ms || hi_ms < from_ms || !activityMatches(r.meta, activity) {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1][1] == r.first {
+			out[n-1][1] = hi
+			continue
+		}
+		out = append(out, [2]int{r.first, hi})
+	}
+	return out
+}
+
+// activityMatches says whether a round (a live id) of live metadata m
+// counts as the activity of a team history endpoint: any round of a
+// practice for practice, its SCRIMMAGE rounds for practice/scrimmage,
+// its SHOOTING rounds for practice/shooting.
+func activityMatches(m decode.LiveMeta, activity string) bool {
 	t := strings.ToUpper(m.Type)
 	switch activity {
 	case "practice":

@@ -242,18 +242,23 @@ func (s *Server) restState(ref roundRef) (pass int64, lo, n int) {
 	return cp, lo, max(lo, min(end, s.b.countAt(off)))
 }
 
-// liveInfo is GET /v1/data/live/{id} for round ref: live.json with the
-// round's id and start.
+// liveInfo is GET /v1/data/live/{id} for round ref: the round's own live
+// information (rounds.json: a practice's drill, its type) or else
+// live.json's, with the round's id and start.
 func (s *Server) liveInfo(ref roundRef, id string) decode.LiveInfo {
 	if ref == (roundRef{}) {
 		return s.b.info
 	}
 	sh := s.shiftOf(ref.pass)
-	info := s.b.info
+	info, own := s.b.info, s.b.liveID
+	if r := s.b.rounds[ref.round]; r.info != nil {
+		// The round's own (rounds.json: a drill's type).
+		info, own = *r.info, r.id
+	}
 	info.Teams = slices.Clone(info.Teams)
 	for i := range info.Teams {
 		t := &info.Teams[i]
-		if t.Live.ID != s.b.liveID {
+		if t.Live.ID != own {
 			continue
 		}
 		t.Live.ID = id

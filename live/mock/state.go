@@ -185,6 +185,13 @@ func (b *bundle) detailsAt(lo, n int, sh shift) []decode.TeamPlayerStatsDetails 
 // 0; team limits it to one team when not 0; sh is the pass's shift of
 // times.
 func (b *bundle) shotsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerShots {
+	return b.shotsIn([][2]int{{lo, n}}, team, sh)
+}
+
+// shotsIn is shotsAt of the lines of each range [lo, hi) of ranges
+// (ascending, as activityLines gives them: the team history's shots of
+// some of the rounds), with shots.json's when one starts at 0.
+func (b *bundle) shotsIn(ranges [][2]int, team int64, sh shift) []decode.TeamPlayerShots {
 	cur := map[playerKey]*decode.PlayerShots{}
 	seen := map[int64]bool{}
 	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerShots {
@@ -196,7 +203,7 @@ func (b *bundle) shotsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerSho
 		}
 		return ps
 	}
-	if b.baseShots != nil && lo == 0 {
+	if b.baseShots != nil && len(ranges) > 0 && ranges[0][0] == 0 {
 		for _, t := range b.baseShots.Teams {
 			for _, p := range t.PlayerShots {
 				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
@@ -207,11 +214,15 @@ func (b *bundle) shotsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerSho
 			}
 		}
 	}
+	r := 0
 	for _, e := range b.shots {
-		if e.idx >= n {
+		for r < len(ranges) && e.idx >= ranges[r][1] {
+			r++
+		}
+		if r == len(ranges) {
 			break
 		}
-		if e.idx < lo {
+		if e.idx < ranges[r][0] {
 			continue
 		}
 		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
@@ -302,6 +313,58 @@ func byTeam[T any](b *bundle, seen map[int64]bool, team int64, cur map[playerKey
 			g.players = append(g.players, *cur[playerKey{tid, id}])
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// statsIn is the team history's stats of the line ranges [lo, hi) of
+// ranges (activityLines): with stats.json's baseline when one starts at
+// 0; team limits it to one team when not 0. A stats message carries a
+// stat's cumulative value in the feed, so a range's share is each stat's
+// value at its end less its value before it, and the ranges' shares add
+// up (a practice's scrimmages without its shooting drills). Only players
+// with a share are listed; versions are the newest within the ranges.
+// The whole feed (one range) is statsAt's box score, as it was.
+func (b *bundle) statsIn(ranges [][2]int, team int64) []decode.TeamPlayerStats {
+	if len(ranges) == 1 && ranges[0] == [2]int{0, len(b.lines)} {
+		return b.statsAt(0, len(b.lines), team, shift{})
+	}
+	values := func(n int) map[playerKey]decode.PlayerStats {
+		m := map[playerKey]decode.PlayerStats{}
+		if n == 0 {
+			return m
+		}
+		for _, t := range b.statsAt(0, n, team, shift{}) {
+			for _, p := range t.PlayerStats {
+				m[playerKey{t.ID, p.ID}] = p
+			}
+		}
+		return m
+	}
+	cur := map[playerKey]*decode.PlayerStats{}
+	seen := map[int64]bool{}
+	for _, r := range ranges {
+		before, after := values(r[0]), values(r[1])
+		for k, p := range after {
+			for stat, v := range p.Stats {
+				d := v - before[k].Stats[stat]
+				if d == 0 {
+					continue
+				}
+				ps := cur[k]
+				if ps == nil {
+					ps = &decode.PlayerStats{ID: p.ID, PlayerDetails: p.PlayerDetails, Stats: map[string]float64{}}
+					cur[k] = ps
+					seen[k.team] = true
+				}
+				ps.Stats[stat] += d
+				ps.Version = max(ps.Version, p.Version)
+			}
+		}
+	}
+	out := []decode.TeamPlayerStats{}
+	for _, g := range byTeam(b, seen, team, cur) {
+		out = append(out, decode.TeamPlayerStats{ID: g.team, PlayerStats: g.players})
 	}
 	return out
 }
