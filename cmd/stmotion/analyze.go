@@ -387,15 +387,19 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	// A dataset begun by a run of one input grows: its session's
 	// one-session tables and images become its partitions.
+	rewritten := "" // the session whose entry MoveFlat rewrote in summary.json
 	if cfg.add {
 		moved, err := out.MoveFlat(cfg.fsync)
 		if err != nil {
 			return setupError(stderr, fmt.Errorf("analyze: --add: --out %s: %w; nothing was added", cfg.out, err))
 		}
 		if moved != "" {
-			fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session tables and images in %s into the Hive layout (<table>/session_id=%s/)\n", moved, cfg.out, moved)
+			fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session tables and images in %s into the Hive layout (<table>/%s/)\n", moved, cfg.out, export.PartitionDir(moved))
 			if earlier, err = export.ReadSummary(cfg.out); err != nil {
 				return setupError(stderr, fmt.Errorf("analyze: --add: %w", err))
+			}
+			if slices.ContainsFunc(earlier.Sessions, func(e export.SessionSummary) bool { return e.SessionID == moved }) {
+				rewritten = moved
 			}
 		}
 	}
@@ -540,7 +544,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				kept++
 			}
 		}
-		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, canceled, hive, summaryState{tried: summarise, wrote: wrote, kept: kept}))
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, canceled, hive, summaryState{tried: summarise, wrote: wrote, kept: kept, moved: rewritten}))
 	}
 	if cfg.overwrite && len(inputs) > 0 && analysed == 0 {
 		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays (but for the failed sessions' own outputs)\n", cfg.out)
@@ -654,11 +658,15 @@ func sessionList(ids []string) string {
 }
 
 // summaryState is what became of summary.json in an interrupted run:
-// whether it was to be written (tried), was written, and how many
-// earlier entries of the canceled sessions it kept (keptEntries).
+// whether it was to be written (tried), was written, how many earlier
+// entries of the canceled sessions it kept (keptEntries), and the session
+// whose entry the move of one-session outputs into the Hive layout
+// rewrote (MoveFlat, with --add; "" when none), which a run that writes
+// no summary.json of its own has changed all the same.
 type summaryState struct {
 	tried, wrote bool
 	kept         int
+	moved        string
 }
 
 // interruptedMessage says what an interrupted run left: which inputs it
@@ -695,6 +703,8 @@ func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hiv
 			}
 		case sum.tried:
 			msg += ", but summary.json could not be written (the error below)"
+		case sum.moved != "":
+			msg += fmt.Sprintf(", and so is summary.json as the move of session %s into the Hive layout rewrote it (its entry's paths; no input was analysed or failed)", sum.moved)
 		default:
 			if _, err := os.Stat(filepath.Join(cfg.out, export.SummaryFile)); err == nil {
 				msg += ", and so is summary.json, not rewritten as no input was analysed or failed"

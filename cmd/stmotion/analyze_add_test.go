@@ -494,3 +494,44 @@ func TestAnalyzeAddGridWarning(t *testing.T) {
 		t.Errorf("g2 with --hz 10 into g1's 40 ms dataset: stderr\n%s\nwant one line %q", stderr, want)
 	}
 }
+
+// The move of a plain run's one-session outputs into the Hive layout
+// names the partition as it is on disk (escaped: export.PartitionDir),
+// and an --add run interrupted once the move is done, before it analyses
+// anything, says that the move rewrote summary.json (not that it was
+// left as it was).
+func TestAnalyzeAddMoveMessages(t *testing.T) {
+	dir, g1, g2 := twoUnnamedBundles(t)
+	const id = "a=b:c d#é"
+	odd := filepath.Join(dir, id+".jsonl")
+	data, err := os.ReadFile(filepath.Join(g1, "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(odd, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", odd); err != nil {
+		t.Fatalf("analyze %s: %v\n%s", odd, err, stderr)
+	}
+	ctx := canceledOnceExists{context.Background(), export.TablePath(out, export.TableSamples, id, export.FormatParquet, true)}
+	var o, e bytes.Buffer
+	err = Run(ctx, []string{"analyze", "--out", out, "--quiet", "--images=false", "--add", g2}, &o, &e)
+	stdout, stderr := o.String(), e.String()
+	if exitCode(err) != 1 || !strings.Contains(stdout, "0 of 1 inputs analysed") || !strings.Contains(stdout, "1 canceled") {
+		t.Fatalf("--add g2 interrupted after the move: exit %d, stdout %q\n%s", exitCode(err), stdout, stderr)
+	}
+	if want := "into the Hive layout (<table>/session_id=a%3Db%3Ac%20d%23%C3%A9/)"; !strings.Contains(stderr, want) {
+		t.Errorf("the move message does not name the partition as on disk, %q:\n%s", want, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "samples", "session_id=a%3Db%3Ac%20d%23%C3%A9")); err != nil {
+		t.Errorf("the partition the message names: %v", err)
+	}
+	if want := "and so is summary.json as the move of session " + id + " into the Hive layout rewrote it"; !strings.Contains(stderr, want) || strings.Contains(stderr, "not rewritten") {
+		t.Errorf("interrupted after the move: stderr\n%s\nwant %q, not \"not rewritten\"", stderr, want)
+	}
+	if got, want := addSessions(t, out), []string{id + " (earlier)"}; !slices.Equal(got, want) {
+		t.Errorf("after the move: sessions %v, want %v", got, want)
+	}
+}
