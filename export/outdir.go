@@ -206,6 +206,11 @@ type SessionFiles struct {
 	// wrote for it, and the run removes no other session's outputs
 	// either, also with Overwrite.
 	Canceled bool
+	// Replaced says the session is not one the run analysed but one it
+	// replaces by another (analyze --add: the same recording added before
+	// under another id): it keeps no outputs, as a failed session, though
+	// it did not fail.
+	Replaced bool
 	// Files are the tables and images the session wrote under the
 	// directory this time (Writer.Paths and the images' paths).
 	Files []string
@@ -255,7 +260,8 @@ var removeFile = os.Remove
 //   - A session that failed loses all of its earlier outputs: readers
 //     would take its old tables for this run's, while the summary lists
 //     it as failed. So does summary.json when WriteSummary did not write
-//     it (no session succeeded) and it names a failed session.
+//     it (no session succeeded) and it names a failed session. A session
+//     Replaced loses all of its outputs too.
 //   - With Overwrite and a summary written, every other output goes too:
 //     other sessions' partitions and images, one-session tables of
 //     another session.
@@ -285,7 +291,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 			interrupted = true
 			continue
 		}
-		ok[s.SessionID] = !s.Failed
+		ok[s.SessionID] = !s.Failed && !s.Replaced
 		if s.Failed {
 			failed = append(failed, s.SessionID)
 		}

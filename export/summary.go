@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -277,6 +278,86 @@ type MultiSummary struct {
 	Sessions []SessionSummary `json:"sessions"`
 	Failed   []FailedInput    `json:"failed,omitempty"`
 	Canceled []CanceledInput  `json:"canceled,omitempty"`
+	// Unlisted are the sessions whose partitions are under the directory
+	// but that no entry of Sessions describes (FindUnlisted).
+	Unlisted []UnlistedSession `json:"unlisted,omitempty"`
+}
+
+// UnlistedSession is a session whose tables or images are under the
+// output directory in the Hive layout, but that no entry of summary.json
+// describes: a run killed after it renamed the session's tables into
+// place but before it wrote summary.json, or a summary.json moved away
+// (or mended by hand) since. Readers of the dataset read its tables all
+// the same. It has no figures, which only analysing its game again gives
+// (that run's entry then describes it), and names its files, relative to
+// the directory, as a SessionSummary does.
+type UnlistedSession struct {
+	SessionID string            `json:"session_id"`
+	Tables    map[string]string `json:"tables,omitempty"`
+	Images    []string          `json:"images,omitempty"`
+}
+
+// FindUnlisted returns the sessions with tables or images in the Hive
+// partitions under dir (ListTables, ListImages) that m does not describe,
+// sorted by session id: those without an entry in m.Sessions, nor a
+// failed entry listing the files that stay (FailedInput.EarlierOutputsLeft),
+// and not gone, the sessions whose outputs the run removes or replaces
+// anyway (its own, OutDir.Tidy). One-session files are not looked at.
+func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]UnlistedSession, error) {
+	described := map[string]bool{}
+	for _, s := range m.Sessions {
+		described[s.SessionID] = true
+	}
+	for _, f := range m.Failed {
+		if len(f.EarlierOutputsLeft) > 0 {
+			described[f.SessionID] = true
+		}
+	}
+	byID := map[string]*UnlistedSession{}
+	find := func(id string) *UnlistedSession {
+		if described[id] || gone(id) {
+			return nil
+		}
+		u := byID[id]
+		if u == nil {
+			u = &UnlistedSession{SessionID: id}
+			byID[id] = u
+		}
+		return u
+	}
+	tables, err := ListTables(dir)
+	if err != nil {
+		return nil, fmt.Errorf("export: find unlisted sessions: %w", err)
+	}
+	for _, f := range tables {
+		if !f.Hive {
+			continue
+		}
+		if u := find(f.SessionID); u != nil {
+			if u.Tables == nil {
+				u.Tables = map[string]string{}
+			}
+			// The table's name is the partition's parent directory.
+			u.Tables[filepath.Base(filepath.Dir(filepath.Dir(f.Path)))] = relSlash(dir, f.Path)
+		}
+	}
+	images, err := ListImages(dir)
+	if err != nil {
+		return nil, fmt.Errorf("export: find unlisted sessions: %w", err)
+	}
+	for _, f := range images {
+		if !f.Hive {
+			continue
+		}
+		if u := find(f.SessionID); u != nil {
+			u.Images = append(u.Images, relSlash(dir, f.Path))
+		}
+	}
+	var us []UnlistedSession
+	for _, id := range slices.Sorted(maps.Keys(byID)) {
+		us = append(us, *byID[id])
+	}
+	return us, nil
 }
 
 // AddSummary returns the summary.json of a run that adds its sessions to
@@ -297,6 +378,8 @@ type MultiSummary struct {
 //     missing until a run adds it.
 //   - canceled: the run's only; an earlier interrupted run's canceled
 //     sessions keep their entries in sessions, if any.
+//   - unlisted: none; the caller finds them on disk (FindUnlisted), as
+//     earlier's may since have been added again or removed.
 //
 // ran reports whether the run analysed a session (it succeeded or
 // failed, not canceled); present whether a session's tables are under

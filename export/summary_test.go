@@ -197,3 +197,47 @@ func TestAddSummary(t *testing.T) {
 		t.Errorf("into an empty dataset: %+v, want the run's %+v", m, run)
 	}
 }
+
+// FindUnlisted names the sessions with partitions (tables or images)
+// that no entry describes, with their files and without figures: not
+// those with an entry in sessions[], nor a failed one whose files stay
+// (earlier_outputs_left), nor those the run removes or replaces (gone),
+// nor one-session files.
+func TestFindUnlisted(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"listed", "left", "ran", "a=b", "c"} {
+		write("samples/" + PartitionDir(id) + "/part-0.parquet")
+	}
+	write("players/" + PartitionDir("c") + "/part-0.parquet")
+	write("images/" + PartitionDir("c") + "/" + "shots_team_1.png")
+	write("images/" + PartitionDir("d") + "/" + "shots_team_1.svg")
+	write("quality.parquet")
+	write("images/" + "shots_all.png")
+	m := MultiSummary{
+		Sessions: []SessionSummary{{SessionID: "listed"}},
+		Failed:   []FailedInput{{SessionID: "left", EarlierOutputsLeft: []string{"samples/session_id=left/part-0.parquet"}}, {SessionID: "c", Error: "bad"}},
+	}
+	got, err := FindUnlisted(dir, m, func(id string) bool { return id == "ran" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []UnlistedSession{
+		{SessionID: "a=b", Tables: map[string]string{"samples": "samples/session_id=a%3Db/part-0.parquet"}},
+		{SessionID: "c", Tables: map[string]string{"samples": "samples/session_id=c/part-0.parquet", "players": "players/session_id=c/part-0.parquet"},
+			Images: []string{"images/session_id=c/" + "shots_team_1.png"}},
+		{SessionID: "d", Images: []string{"images/session_id=d/" + "shots_team_1.svg"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("FindUnlisted:\n got %+v\nwant %+v", got, want)
+	}
+}

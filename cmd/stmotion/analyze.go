@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -110,21 +111,29 @@ Adding to a dataset: with --add the run adds its sessions to those under
 stay, and a failed game's failed[] entry too until it is added. A session
 already there is the same game analysed again, and replaced: ids decide
 (the live id of a bundle, else the recording's name; "stdin" for -), so
-give two different games with one id distinct names. The one-session
-outputs of a plain run of one input are first moved into the Hive layout.
-An --out of another --format is refused, and a --hz grid that differs from
-the other sessions' is warned of (--cell, --live-only and --fold are not
-recorded: use the same for every game). Runs adding to one --out take
-turns (a lock file, .stmotion.lock).
+give two different games with one id distinct names (replacing one from
+another source is warned of: "X: session id game already used in OUT by Y:
+replaced, ..."). A recording already there under another id is one game,
+as within a run: its bundle replaces its bare file's session, and its bare
+file is not analysed while its bundle is there. Partitions that no entry
+describes (a run killed before it wrote summary.json, a summary.json moved
+away) are warned of and listed in summary.json under unlisted, without
+figures, until their game is added again. The one-session outputs of a
+plain run of one input are first moved into the Hive layout. An --out of
+another --format is refused, and a --hz grid that differs from the other
+sessions' is warned of (--cell, --live-only and --fold are not recorded:
+use the same for every game). Runs adding to one --out take turns (a lock
+file, .stmotion.lock).
 
 An interrupted run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote
 for the inputs it did not analyse, nor, with --overwrite, for other
 sessions; its summary.json (rewritten only when an input was analysed or
-failed, as the "interrupted:" line on stderr says) lists those inputs
-under canceled (not failed) and keeps the earlier entries of their
-sessions, marked earlier_run, so that it still describes every table
-under --out. Ctrl-C also ends a read waiting on standard
-input or a named pipe with nothing coming: that input is canceled too.
+failed, or by --add's move into the Hive layout, as the "interrupted:"
+line on stderr says) lists those inputs under canceled (not failed) and
+keeps the earlier entries of their sessions, marked earlier_run, so that
+it still describes every table under --out. Ctrl-C also ends a read
+waiting on standard input or a named pipe with nothing coming: that input
+is canceled too.
 
 A short report per team (the roster players without any tracking data
 named in one line, not as rows of zeros), what the session lacked that
@@ -339,10 +348,25 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// written.
 	earlier, err := export.ReadSummary(cfg.out)
 	if err != nil && cfg.add {
-		return setupError(stderr, fmt.Errorf("analyze: --add: %w: it describes the sessions under --out %s, and a run adding to them keeps its entries; mend it, or move it away to add without them", err, cfg.out))
+		return setupError(stderr, fmt.Errorf("analyze: --add: %w: it describes the sessions under --out %s, and a run adding to them keeps its entries; mend it, or move it away to add without them (their partitions are then listed under unlisted, without figures)", err, cfg.out))
+	}
+	// With --add, the inputs are also compared with the dataset's games,
+	// by their sources, as planInputs compares them with each other.
+	var present func(id string) bool // with --add: the session's tables are under --out
+	if cfg.add {
+		present, _ = presentSessions(cfg.out) // an error is said below
+		var w []string
+		inputs, w = dropBundled(inputs, earlier.Sessions, present, cfg.out)
+		warnings = append(warnings, w...)
 	}
 	adoptEarlierIDs(inputs, earlier.Sessions)
 	warnings = append(warnings, assignSessionIDs(inputs)...)
+	var replaces map[int]export.SessionSummary // input → the earlier session of its recording it replaces
+	if cfg.add {
+		var w []string
+		replaces, w = compareEarlier(inputs, earlier, present, cfg.out)
+		warnings = append(warnings, w...)
+	}
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
 	}
@@ -450,6 +474,16 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			done[i].Failed = true
 		}
 	}
+	// A game added before under another id, from the same recording (its
+	// bare file, then its bundle) loses its outputs and entry to this
+	// run's session, as within a run it is analysed once.
+	var replaced []int // the inputs that replaced such a session
+	for _, i := range slices.Sorted(maps.Keys(replaces)) {
+		if results[i].err == nil {
+			done = append(done, export.SessionFiles{SessionID: replaces[i].SessionID, Replaced: true})
+			replaced = append(replaced, i)
+		}
+	}
 	analysed := len(sums)
 	// From here on the run ends with its count line, also when writing
 	// summary.json or tidying --out fails (exit status 1).
@@ -458,7 +492,6 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	ran := func(id string) bool {
 		return slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == id && !s.Canceled })
 	}
-	var present func(id string) bool // with --add: the session's tables are under --out
 	switch {
 	case cfg.add:
 		// summary.json goes on describing the dataset's other sessions
@@ -480,24 +513,40 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// with --add, when one failed: its entry goes, the others stay.
 	summarise := analysed > 0 || hive && interrupted && len(failed) > 0 || cfg.add && len(failed) > 0
 	var entries []export.SessionSummary // sessions[] of the summary.json written
-	writeSummary := func() error {
-		var doc any = export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
+	// doc is the summary.json of the run. Its unlisted sessions (those
+	// with partitions under --out that no entry describes: a run killed
+	// before it wrote summary.json, a summary.json moved away) are found
+	// once, as the run's own sessions, whose outputs Tidy removes or
+	// replaces, are none of them (nor, with --overwrite, any other).
+	var unlisted []export.UnlistedSession
+	found := false
+	gone := func(id string) bool { return ran(id) || cfg.overwrite && !interrupted }
+	doc := func() any {
+		m := export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
 		switch {
 		case cfg.add:
-			m := export.AddSummary(earlier, doc.(export.MultiSummary), ran, present)
-			doc, entries = m, m.Sessions
+			m = export.AddSummary(earlier, m, ran, present)
 		case !hive:
-			doc = sums[0]
-		default:
-			entries = sums
+			return sums[0]
 		}
-		return out.WriteSummary(doc, cfg.fsync)
+		if !found {
+			var err error
+			if unlisted, err = export.FindUnlisted(cfg.out, m, gone); err != nil {
+				outErr = errors.Join(outErr, fmt.Errorf("analyze: --out: %w", err))
+			}
+			found = true
+		}
+		m.Unlisted, entries = unlisted, m.Sessions
+		return m
 	}
+	writeSummary := func() error { return out.WriteSummary(doc(), cfg.fsync) }
 	wrote := false
 	if summarise {
 		err := writeSummary()
 		wrote = err == nil
 		outErr = errors.Join(outErr, err)
+	} else if hive {
+		doc() // the unlisted sessions, for the warning
 	}
 	removed, err := out.Tidy(done)
 	// What could not be removed of a failed session's earlier outputs is
@@ -536,6 +585,13 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			msg += fmt.Sprintf(" (removed from %s the %s an earlier run wrote for session %s: a failed session keeps no outputs)", cfg.out, plural(removed[id], "file"), id)
 		}
 		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", msg)
+	}
+	for _, i := range replaced {
+		e := replaces[i]
+		fmt.Fprintf(stderr, "stmotion analyze: warning: --add: %s: the same recording as %s, session %s in %s: replaced by session %s (its entry and %s removed)\n", inputs[i].path, e.Source, e.SessionID, cfg.out, inputs[i].sessionID, plural(removed[e.SessionID], "file"))
+	}
+	if len(unlisted) > 0 {
+		fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", unlistedWarning(cfg.out, unlisted, wrote))
 	}
 	if interrupted {
 		kept := 0 // the earlier entries of canceled sessions summary.json keeps
@@ -602,6 +658,40 @@ func presentSessions(out string) (func(id string) bool, error) {
 	return func(id string) bool {
 		return slices.Contains(o.Sessions, id) || len(o.Flat) > 0 && o.FlatSession == id
 	}, nil
+}
+
+// unlistedWarning is the warning of a run that leaves sessions under out
+// that no summary.json entry describes (export.FindUnlisted): which, where
+// their partitions are, why, and what to do; listed says summary.json was
+// written, listing them under unlisted.
+func unlistedWarning(out string, us []export.UnlistedSession, listed bool) string {
+	ids := make([]string, len(us))
+	tables, images := false, false
+	for i, u := range us {
+		ids[i] = u.SessionID
+		tables = tables || len(u.Tables) > 0
+		images = images || len(u.Images) > 0
+	}
+	var what, dirs []string
+	part := export.SessionColumn + "=<id>"
+	if len(us) == 1 {
+		part = export.PartitionDir(ids[0])
+	}
+	if tables {
+		what, dirs = append(what, "tables"), append(dirs, "<table>/"+part+"/")
+	}
+	if images {
+		what, dirs = append(what, "images"), append(dirs, export.ImagesDir+"/"+part+"/")
+	}
+	it, its := "them", "their games"
+	if len(us) == 1 {
+		it, its = "it", "its game"
+	}
+	msg := fmt.Sprintf("--out %s holds the %s of %s (%s), which no summary.json entry describes (a run killed before it wrote summary.json, or summary.json moved away) but readers of the dataset read", out, strings.Join(what, " and "), sessionList(ids), strings.Join(dirs, " and "))
+	if listed {
+		msg += ": summary.json lists " + it + " under unlisted, without figures"
+	}
+	return msg + "; add " + its + " again to describe " + it + ", or remove those directories"
 }
 
 // gridWarning is the warning of a run adding sessions (run, this run's
@@ -978,6 +1068,118 @@ func adoptEarlierIDs(ins []input, earlier []export.SessionSummary) {
 			}
 		}
 	}
+}
+
+// sourceName is what summary.json calls in (SessionSummary.Source).
+func sourceName(in input) string {
+	if in.source != "" {
+		return in.source
+	}
+	return in.path
+}
+
+// sameRecording reports whether source, an earlier run's input (a
+// summary.json entry's), is in's recording: the same path, or the same
+// file (os.SameFile) as the recording, or as the messages file of a
+// bundle at source (a bundle and its own messages file, a link). A
+// relative source is resolved from the working directory, as it was
+// when the earlier run was started from the same place.
+func sameRecording(source string, in input) bool {
+	if filepath.Clean(source) == filepath.Clean(sourceName(in)) {
+		return true
+	}
+	if in.bundle == nil || in.bundle.MessagesPath == "" || in.bundle.MessagesPath == decode.Stdin || source == decode.Stdin {
+		return false
+	}
+	rec, err := os.Stat(in.bundle.MessagesPath)
+	if err != nil {
+		return false
+	}
+	fi, err := os.Stat(source)
+	if err != nil {
+		return false
+	}
+	if !fi.IsDir() {
+		return os.SameFile(fi, rec)
+	}
+	for _, ext := range []string{"", ".gz", ".zst"} {
+		if m, err := os.Stat(filepath.Join(source, decode.BundleMessages+ext)); err == nil && os.SameFile(m, rec) {
+			return true
+		}
+	}
+	return false
+}
+
+// isBundleSource reports whether an earlier run's source is a bundle
+// directory (not a bare recording).
+func isBundleSource(source string) bool {
+	fi, err := os.Stat(source)
+	return err == nil && fi.IsDir()
+}
+
+// dropBundled removes from ins, with --add, the bare recordings whose
+// bundle is a session of the dataset already (earlier, its tables there:
+// present): analysed as bare files they would be the game a second time,
+// without its live id, court and roster, as planInputs analyses a bundle
+// given beside its own messages file once, as the bundle. It returns the
+// inputs kept and a warning for each dropped.
+func dropBundled(ins []input, earlier []export.SessionSummary, present func(string) bool, out string) (kept []input, warnings []string) {
+	for _, in := range ins {
+		bare := in.bundle != nil && in.bundle.Dir == "" && in.openErr == nil
+		i := slices.IndexFunc(earlier, func(e export.SessionSummary) bool {
+			return bare && isBundleSource(e.Source) && present(e.SessionID) && sameRecording(e.Source, in)
+		})
+		if i < 0 {
+			kept = append(kept, in)
+			continue
+		}
+		e := earlier[i]
+		warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s, session %s in %s: not analysed, as the bundle is there (add %s again to analyse it again)", in.path, e.Source, e.SessionID, out, e.Source))
+	}
+	return kept, warnings
+}
+
+// compareEarlier compares, with --add, each input (its session id given)
+// with the dataset's sessions (earlier), whose entries name their sources:
+//
+//   - an input whose id is that of an earlier session (or failed entry)
+//     from another source replaces it, as the same game added again (a
+//     recording mended, or moved): ids decide. Two different games with
+//     one id (two bare recordings both named messages.jsonl) would
+//     replace each other: a warning names both sources and what to do.
+//   - an input whose recording is that of an earlier session under
+//     another id (its bare file then, its bundle now; dropBundled drops
+//     the reverse), which no input of the run has, replaces it once
+//     analysed: replaces maps the input to that session, whose outputs
+//     and entry the run removes.
+func compareEarlier(ins []input, earlier export.MultiSummary, present func(string) bool, out string) (replaces map[int]export.SessionSummary, warnings []string) {
+	ours := func(id string) bool {
+		return slices.ContainsFunc(ins, func(in input) bool { return in.sessionID == id })
+	}
+	for i, in := range ins {
+		if j := slices.IndexFunc(earlier.Sessions, func(e export.SessionSummary) bool { return e.SessionID == in.sessionID }); j >= 0 {
+			if e := earlier.Sessions[j]; !sameRecording(e.Source, in) {
+				warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s: replaced, as the same game added again (two different games need distinct names: rename one, and add it again)", in.path, in.sessionID, out, e.Source))
+			}
+		} else if j := slices.IndexFunc(earlier.Failed, func(f export.FailedInput) bool { return f.SessionID == in.sessionID }); j >= 0 {
+			if f := earlier.Failed[j]; !sameRecording(f.Source, in) {
+				warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which failed there: its failed entry replaced, as the same game added again (two different games need distinct names: rename one, and add it again)", in.path, in.sessionID, out, f.Source))
+			}
+		}
+		if in.openErr != nil {
+			continue
+		}
+		for _, e := range earlier.Sessions {
+			if e.SessionID != in.sessionID && !ours(e.SessionID) && present(e.SessionID) && sameRecording(e.Source, in) {
+				if replaces == nil {
+					replaces = map[int]export.SessionSummary{}
+				}
+				replaces[i] = e
+				break
+			}
+		}
+	}
+	return replaces, warnings
 }
 
 // assignSessionIDs makes the session ids of ins unique

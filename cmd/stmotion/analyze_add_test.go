@@ -535,3 +535,250 @@ func TestAnalyzeAddMoveMessages(t *testing.T) {
 		t.Errorf("after the move: sessions %v, want %v", got, want)
 	}
 }
+
+// unnamedBundle is shortBundle without live.json: its session id is name.
+func unnamedBundle(t *testing.T, dir, name string) string {
+	t.Helper()
+	g := shortBundle(t, dir, name)
+	if err := os.Remove(filepath.Join(g, "live.json")); err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// unlistedIDs are the session ids of summary.json's unlisted[], each with
+// what it names ("g3 tables=9 images=0"), the files checked to be there.
+func unlistedIDs(t *testing.T, out string) []string {
+	t.Helper()
+	m, err := export.ReadSummary(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range m.Unlisted {
+		got = append(got, fmt.Sprintf("%s tables=%d images=%d", u.SessionID, len(u.Tables), len(u.Images)))
+		for _, p := range append(slices.Collect(maps.Values(u.Tables)), u.Images...) {
+			if _, err := os.Stat(filepath.Join(out, p)); err != nil {
+				t.Errorf("unlisted[] names %s of session %s, not on disk: %v", p, u.SessionID, err)
+			}
+		}
+	}
+	return got
+}
+
+// Partitions that no summary.json entry describes (a run killed after it
+// renamed a game's tables into place and before it wrote summary.json, or
+// a summary.json moved away as the refusal of one that does not parse
+// advises) are not kept silently: an --add run names them in a warning
+// and lists them under unlisted[], with their files and without figures,
+// until the game is added again. A plain run of several sessions does the
+// same for those it leaves (interrupted, with --overwrite).
+func TestAnalyzeAddUnlisted(t *testing.T) {
+	dir, g1, g2 := twoUnnamedBundles(t)
+	g3, g4 := unnamedBundle(t, dir, "g3"), unnamedBundle(t, dir, "g4")
+	out := t.TempDir()
+	summary := filepath.Join(out, export.SummaryFile)
+	add := func(args ...string) string {
+		t.Helper()
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--add"}, args...)...)
+		if err != nil {
+			t.Fatalf("--add %v: %v (exit %d)\n%s%s", args, err, exitCode(err), stdout, stderr)
+		}
+		return stderr
+	}
+	add(g1, g2)
+	saved, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// g3 as a run killed before its images and summary.json leaves it.
+	add("--images=false", g3)
+	if err := os.WriteFile(summary, saved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr := add(g4)
+	want := "stmotion analyze: warning: --out " + out + " holds the tables of session g3 (<table>/session_id=g3/), which no summary.json entry describes"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "summary.json lists it under unlisted, without figures; add its game again to describe it, or remove those directories") {
+		t.Errorf("--add g4 beside g3's unlisted tables: stderr\n%s\nwant %q", stderr, want)
+	}
+	if got, want := addSessions(t, out), []string{"g1 (earlier)", "g2 (earlier)", "g4"}; !slices.Equal(got, want) {
+		t.Errorf("after --add g4: sessions %v, want %v", got, want)
+	}
+	if got, want := unlistedIDs(t, out), []string{fmt.Sprintf("g3 tables=%d images=0", export.NumTables)}; !slices.Equal(got, want) {
+		t.Errorf("after --add g4: unlisted %v, want %v", got, want)
+	}
+	// Added again, g3 is described, and nothing is unlisted.
+	if stderr := add(g3); strings.Contains(stderr, "unlisted") {
+		t.Errorf("--add g3: a warning of unlisted sessions:\n%s", stderr)
+	}
+	if got := unlistedIDs(t, out); len(got) != 0 {
+		t.Errorf("after --add g3: unlisted %v, want none", got)
+	}
+	if got, want := addSessions(t, out), []string{"g1 (earlier)", "g2 (earlier)", "g4 (earlier)", "g3"}; !slices.Equal(got, want) {
+		t.Errorf("after --add g3: sessions %v, want %v", got, want)
+	}
+
+	// summary.json moved away: the other games' partitions and images
+	// are there, undescribed.
+	if err := os.Rename(summary, filepath.Join(dir, "away.json")); err != nil {
+		t.Fatal(err)
+	}
+	stderr = add(g4)
+	want = "holds the tables and images of sessions g1, g2 and g3 (<table>/session_id=<id>/ and images/session_id=<id>/), which no summary.json entry describes"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "summary.json lists them under unlisted") {
+		t.Errorf("--add g4 with summary.json moved away: stderr\n%s\nwant %q", stderr, want)
+	}
+	if got, want := addSessions(t, out), []string{"g4"}; !slices.Equal(got, want) {
+		t.Errorf("--add g4 with summary.json moved away: sessions %v, want %v", got, want)
+	}
+	if got := unlistedIDs(t, out); len(got) != 3 || !strings.HasPrefix(got[0], "g1 tables=9 images=") || strings.HasSuffix(got[0], "images=0") {
+		t.Errorf("--add g4 with summary.json moved away: unlisted %v, want g1, g2 and g3 with their tables and images", got)
+	}
+
+	// A plain run of several sessions, interrupted with --overwrite,
+	// leaves the other sessions' partitions: those no entry describes are
+	// unlisted too.
+	plain := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", plain, "--quiet", "--images=false", g1, g2, g3); err != nil {
+		t.Fatalf("analyze g1 g2 g3: %v\n%s", err, stderr)
+	}
+	if err := os.Remove(filepath.Join(plain, export.SummaryFile)); err != nil {
+		t.Fatal(err)
+	}
+	ctx := canceledOnceExists{context.Background(), filepath.Join(plain, "samples", "session_id=g4", "part-0.parquet")}
+	var o, e bytes.Buffer
+	err = Run(ctx, []string{"analyze", "--out", plain, "--quiet", "--images=false", "--jobs", "1", "--overwrite", g4, g2}, &o, &e)
+	if exitCode(err) != 1 || !strings.Contains(o.String(), "1 of 2 inputs analysed") {
+		t.Fatalf("interrupted --overwrite g4 g2: exit %d, stdout %q\n%s", exitCode(err), o.String(), e.String())
+	}
+	if !strings.Contains(e.String(), "holds the tables of sessions g1, g2 and g3") {
+		t.Errorf("interrupted --overwrite g4 g2: no warning of g1, g2, g3:\n%s", e.String())
+	}
+	if got := unlistedIDs(t, plain); len(got) != 3 {
+		t.Errorf("interrupted --overwrite g4 g2: unlisted %v, want g1, g2, g3", got)
+	}
+}
+
+// bareCopy copies the messages file of bundle b to dir/name and returns
+// its path: a bare recording of b's game, its session id name's base.
+func bareCopy(t *testing.T, b, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(b, "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sessionSources are summary.json's sessions[] as "<id> <source>".
+func sessionSources(t *testing.T, out string) []string {
+	t.Helper()
+	m, err := export.ReadSummary(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range m.Sessions {
+		got = append(got, s.SessionID+" "+s.Source)
+	}
+	return got
+}
+
+// A game added with the id of one already there from another source
+// replaces it, as the same game added again (a mended recording from a
+// new path), but not silently: two different games that both get the id
+// "messages" (bare recordings named messages.jsonl in two directories)
+// are warned of, naming both sources, as within one run. Added again from
+// the same source, nothing is said.
+func TestAnalyzeAddSameIDOtherSource(t *testing.T) {
+	dir, g1, g2 := twoUnnamedBundles(t)
+	b07 := bareCopy(t, g1, dir, "b07/messages.jsonl")
+	b08 := bareCopy(t, g2, dir, "b08/messages.jsonl")
+	out := t.TempDir()
+	add := func(args ...string) string {
+		t.Helper()
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false", "--add"}, args...)...)
+		if err != nil {
+			t.Fatalf("--add %v: %v (exit %d)\n%s%s", args, err, exitCode(err), stdout, stderr)
+		}
+		return stderr
+	}
+	if stderr := add(b07); strings.Contains(stderr, "already used") {
+		t.Errorf("--add b07: a warning of its id:\n%s", stderr)
+	}
+	stderr := add(b08)
+	want := "stmotion analyze: warning: " + b08 + ": session id messages already used in " + out + " by " + b07 + ": replaced, as the same game added again (two different games need distinct names: rename one, and add it again)"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("--add b08 over b07's session messages: stderr\n%s\nwant %q", stderr, want)
+	}
+	if got, want := sessionSources(t, out), []string{"messages " + b08}; !slices.Equal(got, want) {
+		t.Errorf("after --add b08: sessions %v, want %v", got, want)
+	}
+	if stderr := add(b08); strings.Contains(stderr, "already used") {
+		t.Errorf("--add b08 again: a warning of its id:\n%s", stderr)
+	}
+}
+
+// The same recording added across --add runs as its bare file and as its
+// bundle is one game, as within one run: the bundle's session (its live
+// id, court and roster) replaces the bare one's, saying so, once it is
+// analysed (a bundle that fails leaves the bare session); the bare file
+// added while its bundle is there is not analysed.
+func TestAnalyzeAddBareThenBundle(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "b08")
+	bare := filepath.Join(b, "messages.jsonl")
+	out := t.TempDir()
+	add := func(args ...string) (string, string, error) {
+		t.Helper()
+		return runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--add"}, args...)...)
+	}
+	if _, stderr, err := add(bare); err != nil {
+		t.Fatalf("--add %s: %v\n%s", bare, err, stderr)
+	}
+	// The bundle fails: the bare session stays.
+	spoilRecording(t, b)
+	if _, stderr, err := add("--strict", b); exitCode(err) != 1 {
+		t.Fatalf("--add --strict of the spoilt bundle: exit %d\n%s", exitCode(err), stderr)
+	}
+	if got, want := addSessions(t, out), []string{"messages (earlier)"}; !slices.Equal(got, want) {
+		t.Errorf("after the bundle failed: sessions %v, want %v", got, want)
+	}
+	stdout, stderr, err := add(b)
+	if err != nil {
+		t.Fatalf("--add %s: %v\n%s%s", b, err, stdout, stderr)
+	}
+	m, err := export.ReadSummary(out)
+	if err != nil || len(m.Sessions) != 1 || m.Sessions[0].SessionID == "messages" || m.Sessions[0].Source != b || len(m.Failed) != 0 {
+		t.Fatalf("after --add of the bundle: sessions %v, failed %v, %v; want its session only", sessionSources(t, out), m.Failed, err)
+	}
+	live := m.Sessions[0].SessionID
+	want := "stmotion analyze: warning: --add: " + b + ": the same recording as " + bare + ", session messages in " + out + ": replaced by session " + live + " (its entry and "
+	if !strings.Contains(stderr, want) {
+		t.Errorf("--add of the bundle: stderr\n%s\nwant %q", stderr, want)
+	}
+	if o, err := export.FindOutputs(out); err != nil || !slices.Equal(o.Sessions, []string{live}) {
+		t.Errorf("after --add of the bundle: %+v, %v; want the partitions of %s only", o, err, live)
+	}
+	for _, f := range listFiles(t, out) {
+		if strings.Contains(f, "session_id=messages") {
+			t.Errorf("after --add of the bundle: the bare session's %s is left", f)
+		}
+	}
+	before := readFiles(t, out, "")
+	stdout, stderr, err = add(bare)
+	want = "stmotion analyze: warning: " + bare + ": the same recording as " + b + ", session " + live + " in " + out + ": not analysed, as the bundle is there (add " + b + " again to analyse it again)"
+	if err != nil || !strings.Contains(stderr, want) || !strings.Contains(stdout, "0 of 0 inputs analysed") {
+		t.Errorf("--add of the bare file beside its bundle: %v, stdout %q, stderr\n%s\nwant %q", err, stdout, stderr, want)
+	}
+	if now := readFiles(t, out, ""); !maps.EqualFunc(now, before, bytes.Equal) {
+		t.Errorf("--add of the bare file beside its bundle changed --out")
+	}
+}
