@@ -532,6 +532,83 @@ func TestQueryingDocSQL(t *testing.T) {
 	}
 }
 
+// docs/querying.md's season query, each player's distance over the
+// season, gives each player his own row, in a season of a game with a
+// roster and a bare recording without one (as the doc tells users to
+// add): each row's distance is the sum of one player's (player_id and
+// team_id) distance_m over the games, as summary.json has them. Grouped by
+// name, the players without a name (all of the bare recording's) were one
+// row, at the top, their distances added up.
+func TestQueryingDocSeason(t *testing.T) {
+	node, modules := duckDB(t)
+	doc, err := os.ReadFile(filepath.Join(moduleRoot(t), "docs", "querying.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var query string
+	for _, block := range strings.Split(string(doc), "```sql\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		for _, stmt := range strings.Split(block, ";") {
+			if strings.Contains(stmt, "dist_per_game_m") {
+				query = strings.TrimSpace(stmt)
+			}
+		}
+	}
+	if query == "" {
+		t.Fatal("docs/querying.md: no season query with dist_per_game_m")
+	}
+	dir := t.TempDir()
+	game := shortBundle(t, dir, "g01")
+	bare := bareCopy(t, game, dir, "rec07.jsonl")
+	out := t.TempDir()
+	for _, in := range []string{game, bare} {
+		if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--add", in); err != nil {
+			t.Fatalf("--add %s: %v\n%s", in, err, stderr)
+		}
+	}
+	m, err := export.ReadSummary(out)
+	if err != nil || len(m.Sessions) != 2 {
+		t.Fatalf("the season: %v, %v; want 2 sessions", sessionSources(t, out), err)
+	}
+	type player struct{ id, team int64 }
+	want := map[player]float64{} // distance over the season
+	games := map[player]int{}
+	maxGame_m := 0.0 // the most one player ran in one game
+	for _, s := range m.Sessions {
+		for _, p := range s.Players {
+			want[player{p.PlayerID, p.TeamID}] += p.Distance_m
+			games[player{p.PlayerID, p.TeamID}]++
+			maxGame_m = max(maxGame_m, p.Distance_m)
+		}
+	}
+	var res map[string]duckResult
+	runNodeIn(t, out, node, modules, "duckdb_query.mjs", map[string]any{"queries": map[string]string{"season": query}}, &res)
+	r := res["season"]
+	if r.Error != "" || len(r.Rows) == 0 {
+		t.Fatalf("season query: %q, %d rows\n%s", r.Error, len(r.Rows), query)
+	}
+	col := map[string]int{}
+	for i, c := range r.Columns {
+		col[c] = i
+	}
+	for _, row := range r.Rows {
+		if got := num(t, row[col["dist_per_game_m"]]); got > maxGame_m+1 {
+			t.Errorf("season query row %v: %.0f m a game, more than any player ran in a game (%.0f m): several players in one row\n%s", row, got, maxGame_m, query)
+		}
+	}
+	for _, c := range []string{"player_id", "team_id", "name", "games", "dist_m"} {
+		if _, ok := col[c]; !ok {
+			t.Fatalf("season query: columns %v, want %s\n%s", r.Columns, c, query)
+		}
+	}
+	for _, row := range r.Rows {
+		p := player{int64(num(t, row[col["player_id"]])), int64(num(t, row[col["team_id"]]))}
+		if got := num(t, row[col["dist_m"]]); math.Abs(got-want[p]) > 1 || int(num(t, row[col["games"]])) != games[p] {
+			t.Errorf("season query: player %d of team %d: %.0f m in %v games; summary.json: %.1f m in %d", p.id, p.team, got, row[col["games"]], want[p], games[p])
+		}
+	}
+}
+
 func readJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(path)
