@@ -92,4 +92,7 @@
 // format, moves one-session tables of another session into its
 // partitions (OutDir.MoveFlat), merges its summary into the dataset's
 // (AddSummary) and holds the directory's lock (LockOutDir) meanwhile.
+// Partitions that no summary entry describes (a run killed before it
+// wrote summary.json) are listed, without figures, under its unlisted
+// sessions (FindUnlisted).
 package export
