@@ -33,9 +33,10 @@ and /shots its own (the stats and shots of its part of the feed, as the API
 gives each round its own), its live information the bundle's rounds.json
 entry for it (synth --practice writes one: each drill's type, SCRIMMAGE or
 SHOOTING) or else live.json's under its id. The team history endpoints give
-the bundle's session as the one event: practice/scrimmage and
-practice/shooting the stats and shots of its rounds of that type, practice
-all of a practice's. Without --bundle it serves the built-in sample
+the bundle's session as the one event, each round (half, drill) listed with
+its live id, type, span and links: practice/scrimmage and practice/shooting
+the stats and shots of its rounds of that type, practice all of a
+practice's. Without --bundle it serves the built-in sample
 game, generated into a temporary directory. A bundle without live.json, or
 a bare recording, is served under made-up live information (a live id
 derived from its path, the same in every run); --court and --roster give it

@@ -8,10 +8,11 @@
 //   - REST: /v1/data/live/{id} and its /_subscribe, /court, /stats,
 //     /stats/details, /shots and /video; the LIVE notify endpoints; the
 //     locations, user profile and team history endpoints (the bundle's
-//     session is the one event; practice/scrimmage and practice/shooting
-//     give the stats and shots of its rounds of type SCRIMMAGE and
-//     SHOOTING, practice those of all its rounds); and the notify
-//     simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
+//     session is the one event, each of its rounds listed as a result
+//     with its live id, type, span and links; practice/scrimmage and
+//     practice/shooting give the stats and shots of its rounds of type
+//     SCRIMMAGE and SHOOTING, practice those of all its rounds); and the
+//     notify simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
 //   - Security: every /v1 request must carry a valid HMAC signature over
 //     at least date, host and the request line, as the API requires (the
 //     seed's mock username and secret by default; date within 5 minutes;

@@ -2,11 +2,13 @@ package mock_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,6 +141,19 @@ func TestPracticeDrillTypes(t *testing.T) {
 			t.Errorf("%s/stats: REB %g, want none (a shooting drill records no rebounds)", c.activity, reb)
 		}
 	}
+	// The events endpoint lists each drill, its _shots its own shots.
+	var evs decode.TeamEvents
+	getJSON(t, s, fmt.Sprintf("/v1/data/teams/461/events?from=%d&to=%d", from, to), &evs)
+	if len(evs.Events) != 1 || len(evs.Events[0].Results) != len(ids)+1 {
+		t.Fatalf("events: %+v, want the practice with its %d drills", evs, len(ids)+1)
+	}
+	for k, r := range evs.Events[0].Results {
+		var sh decode.LiveShots
+		getJSON(t, s, r.ShotsURL, &sh)
+		if id := append([]string{s.LiveID()}, ids...)[k]; r.ID != id || len(shooters(sh.Teams...)) != shots[k] {
+			t.Errorf("events result %d: %s %s, %d shots; want %s, the drill's %d", k, r.ID, r.Type, len(shooters(sh.Teams...)), id, shots[k])
+		}
+	}
 	// A range that holds only the shooting drill: only its shots.
 	if n, _, _ := history("shots", "practice", starts[0]+1, to); n != shots[1] {
 		t.Errorf("practice/shots from the shooting drill's start: %d shots, want its %d", n, shots[1])
@@ -162,6 +177,146 @@ func TestRoundsFileErrors(t *testing.T) {
 		}
 		if _, err := mock.New(dir, mock.Options{}); err == nil || !strings.Contains(err.Error(), decode.BundleRounds) {
 			t.Errorf("rounds.json %s: err %v, want one naming %s", body, err, decode.BundleRounds)
+		}
+	}
+}
+
+// tinyDrillID is the live id of tinyPractice's second drill.
+const tinyDrillID = "7d3c1a52-5e0f-4c1a-9b7e-0000000000d2"
+
+// tinyPractice is the tiny bundle as a practice of two drills: the
+// scrimmage (live.json's) until a DRILL_NEXT at +1 s naming a SHOOTING
+// drill (rounds.json). Player 202 (away) makes a two in each drill, and
+// late in the shooting drill two corrections arrive: 101's make of the
+// scrimmage (+0.5 s) turns into a miss, and both of 202's makes too.
+func tinyPractice(t *testing.T) string {
+	t.Helper()
+	dir := tinyDir(t)
+	at := func(ms int64) []byte { return fmt.Appendf(nil, `"occurred_at":%d,`, mock.TinyStart_ms+ms) }
+	stats := func(ms, team, player int64, stats, class string, version int) string {
+		return fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":%d,"player_id":%d,"stats":%s,"classification":"%s","version":%d}}`,
+			mock.TinyStart_ms+ms, team, player, stats, class, version)
+	}
+	home, away := mock.TinyHomeTeam, mock.TinyAwayTeam
+	insert := []struct { // lines to write before the first line at ms
+		ms    int64
+		lines []string
+	}{
+		{300, []string{stats(300, away, 202, `{"FGA":1.0,"FG":1.0,"PTS":2.0}`, "TWO_POINT_MAKE", 10)}},
+		{1000, []string{fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"DRILL_NEXT"}}`, mock.TinyStart_ms+1000, tinyDrillID)}},
+		{1100, []string{stats(1100, away, 202, `{"FGA":2.0,"FG":2.0,"PTS":4.0}`, "TWO_POINT_MAKE", 11)}},
+		{1700, []string{
+			stats(1700, home, 101, `{"FGA":1.0,"FG":0.0,"PTS":0.0}`, "UPDATED_TWO_POINT_MAKE_TO_MISS", 12),
+			stats(1700, away, 202, `{"FGA":2.0,"FG":0.0,"PTS":0.0}`, "UPDATED_TWO_POINT_MAKE_TO_MISS", 13),
+		}},
+	}
+	var feed bytes.Buffer
+	for _, l := range feedLines(t, dir) {
+		if len(insert) > 0 && bytes.Contains(l, at(insert[0].ms)) {
+			for _, x := range insert[0].lines {
+				feed.WriteString(x + "\n")
+			}
+			insert = insert[1:]
+		}
+		feed.Write(l)
+		feed.WriteByte('\n')
+	}
+	if len(insert) > 0 {
+		t.Fatalf("tinyPractice: no line at +%d ms", insert[0].ms)
+	}
+	drill := decode.LiveMeta{StartedAt_ms: mock.TinyStart_ms + 1000, ID: tinyDrillID, Type: "SHOOTING", Name: "tiny shooting", IsPracticeEvent: true}
+	rounds, err := json.Marshal([]decode.LiveInfo{{Teams: []decode.LiveTeam{{ID: home, Name: "Home", Live: drill}, {ID: away, Name: "Away", Live: drill}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, decode.BundleRounds), rounds, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, decode.BundleMessages), feed.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// getJSON GETs uri (a path, or a URL the mock gave) from a mock without
+// auth into v.
+func getJSON(t *testing.T, s *mock.Server, uri string, v any) {
+	t.Helper()
+	uri = strings.TrimPrefix(uri, s.URL())
+	status, body, _ := do(t, s, "GET", uri, nil)
+	if status != http.StatusOK || json.Unmarshal(body, v) != nil {
+		t.Fatalf("GET %s: %d %s", uri, status, body)
+	}
+}
+
+// shooters lists the shooter of each shot of a /shots or team history
+// shots body, in order.
+func shooters(teams ...decode.TeamPlayerShots) []int64 {
+	var out []int64
+	for _, tm := range teams {
+		for _, p := range tm.PlayerShots {
+			for range p.Shots {
+				out = append(out, p.ID)
+			}
+		}
+	}
+	return out
+}
+
+// The team events endpoint lists each round of the session as its own
+// result, as the API's example lists a game's two rounds: each drill of
+// a practice with its live id, type, name and span, and links to its own
+// stats and shots; a round's span as from/to selects that round's shots
+// alone. (The mock listed the practice as one SCRIMMAGE round, the first
+// drill's, spanning the whole practice, whose _shots gave the first
+// drill's shots only; the later drills were never listed.)
+func TestTeamEventsListsEachRound(t *testing.T) {
+	s := start(t, tinyPractice(t), mock.Options{NoAuth: true})
+	var evs decode.TeamEvents
+	getJSON(t, s, fmt.Sprintf("/v1/data/teams/%d/events?from=%d&to=%d", mock.TinyHomeTeam, mock.TinyStart_ms-3_600_000, mock.TinyStart_ms+3_600_000), &evs)
+	if len(evs.Events) != 1 {
+		t.Fatalf("events: %+v, want the practice", evs)
+	}
+	ev := evs.Events[0]
+	if !ev.IsPracticeEvent || ev.StartedAt_ms != mock.TinyStart_ms-60000 || ev.EndedAt_ms != mock.TinyStart_ms+2000 {
+		t.Errorf("event %s: practice %v, %d..%d; want a practice from live.json's start to the feed's end", ev.ID, ev.IsPracticeEvent, ev.StartedAt_ms, ev.EndedAt_ms)
+	}
+	type result struct {
+		id, typ, name string
+		from, to      int64
+		shooters      []int64
+	}
+	want := []result{
+		{mock.TinyLiveID, "SCRIMMAGE", "tiny scrimmage", mock.TinyStart_ms - 60000, mock.TinyStart_ms + 999, []int64{101}},
+		{tinyDrillID, "SHOOTING", "tiny shooting", mock.TinyStart_ms + 1000, mock.TinyStart_ms + 2000, []int64{201}},
+	}
+	var got []result
+	for _, r := range ev.Results {
+		g := result{id: r.ID, typ: r.Type, from: r.StartedAt_ms, to: r.EndedAt_ms}
+		if r.Name != nil {
+			g.name = *r.Name
+		}
+		var shots decode.LiveShots
+		getJSON(t, s, r.ShotsURL, &shots)
+		g.shooters = shooters(shots.Teams...)
+		var stats decode.LiveStats
+		getJSON(t, s, r.StatsURL, &stats)
+		var details decode.LiveStatsDetails
+		getJSON(t, s, r.StatsDetailsURL, &details)
+		if !strings.Contains(r.StatsURL, r.ID) || !strings.Contains(r.StatsDetailsURL, r.ID) || len(stats.Teams) == 0 || len(details.Teams) == 0 {
+			t.Errorf("result %s: links %s, %s give %+v, %+v; want its own stats", r.ID, r.StatsURL, r.StatsDetailsURL, stats, details)
+		}
+		got = append(got, g)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("results (id type name from to shooters by _shots)\n got %v\nwant %v", got, want)
+	}
+	for _, w := range want {
+		var sh decode.TeamPlayerShots
+		getJSON(t, s, fmt.Sprintf("/v1/data/teams/%d/players/practice/shots?from=%d&to=%d", mock.TinyAwayTeam, w.from, w.to), &sh)
+		wantAway := slices.DeleteFunc(slices.Clone(w.shooters), func(id int64) bool { return id < 200 })
+		if got := shooters(sh); !slices.Equal(got, wantAway) {
+			t.Errorf("away practice/shots in %s's span %d..%d: shooters %v, want %v", w.id, w.from, w.to, got, wantAway)
 		}
 	}
 }

@@ -521,12 +521,13 @@ func rangeMessage(q url.Values) (from_ms, to_ms int64, msg string) {
 }
 
 // routeTeams serves /v1/data/teams and the team history endpoints. The
-// bundle's session is the only event: it is returned when it overlaps
-// [from, to] (the events endpoint), and the stats and shots of its rounds
-// (its live ids) that overlap [from, to] and whose type matches the
-// activity (a practice's shooting drills for practice/shooting, its
-// scrimmages for practice/scrimmage: see activityMatches); otherwise the
-// lists are empty.
+// bundle's session is the only event: it is returned, with each of its
+// rounds (Server.event), when it overlaps [from, to] (the events
+// endpoint), and the stats (statsIn) and shots of its rounds whose spans
+// (as the events endpoint lists them) overlap [from, to] and whose type
+// matches the activity (a practice's shooting drills for
+// practice/shooting, its scrimmages for practice/scrimmage: see
+// activityMatches); otherwise the lists are empty.
 func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []string) {
 	if !method(w, r, http.MethodGet) {
 		return
@@ -589,21 +590,17 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 	}
 }
 
-// activityLines returns the line ranges [lo, hi) of the rounds that
-// overlap [from_ms, to_ms] and count as activity (activityMatches of
-// each round's own type), adjacent ones merged.
+// activityLines returns the line ranges [lo, hi) of the rounds whose
+// span (roundSpan_ms, as the events endpoint lists it) overlaps [from_ms,
+// to_ms] and that count as activity (activityMatches of each round's own
+// type), adjacent ones merged.
 func (b *bundle) activityLines(activity string, from_ms, to_ms int64) [][2]int {
-	start, end := b.sessionSpan_ms()
 	var out [][2]int
 	for k, r := range b.rounds {
-		lo_ms, hi_ms := start, end
-		if k > 0 {
-			lo_ms = b.first_ms + r.start_ms
-		}
+		lo_ms, hi_ms := b.roundSpan_ms(k)
 		hi := len(b.lines)
 		if k+1 < len(b.rounds) {
 			hi = b.rounds[k+1].first
-			hi_ms = b.first_ms + b.rounds[k+1].start_ms
 		}
 		if lo_ms > to_ms || hi_ms < from_ms || !activityMatches(r.meta, activity) {
 			continue
@@ -615,6 +612,28 @@ func (b *bundle) activityLines(activity string, from_ms, to_ms int64) [][2]int {
 		out = append(out, [2]int{r.first, hi})
 	}
 	return out
+}
+
+// roundSpan_ms is when round k started and ended (epoch ms), as the
+// events endpoint lists it and the team history's from/to select it: the
+// first round from the session's start, a later one from its first line
+// (replay time: the running maximum of occurred_at); each until 1 ms
+// before the next round starts (the marker that ends it is the next
+// round's start: a drill's DRILL_NEXT is sent as the drill starts), the
+// last until the feed's last line. The rounds tile the session without
+// overlap, as the API's example lists a game's rounds, so a from/to of one
+// round's span selects that round alone. A round with no lines (a marker
+// that ends the feed names it) starts and ends at the feed's end, and the
+// round before it ends there too.
+func (b *bundle) roundSpan_ms(k int) (start, end int64) {
+	start, end = b.sessionSpan_ms()
+	if k > 0 {
+		start = b.first_ms + b.rounds[k].start_ms
+	}
+	if k+1 < len(b.rounds) && b.rounds[k+1].first < len(b.lines) {
+		end = max(start, b.first_ms+b.rounds[k+1].start_ms-1)
+	}
+	return start, end
 }
 
 // activityMatches says whether a round (a live id) of live metadata m
@@ -636,7 +655,16 @@ func activityMatches(m decode.LiveMeta, activity string) bool {
 	return false
 }
 
-// event describes the bundle's session as a past team event.
+// event describes the bundle's session as a past team event: the
+// results of earlier rounds the subscription lists
+// (event_completed_results), then each round of the feed with a line (a
+// game's halves, a practice's drills) as its own result, as the API's
+// example lists every round of an event: its live id, its own type and
+// name (rounds.json's for a drill; null when it has none, as the API's
+// game rounds), its span (roundSpan_ms) and links to its own /stats,
+// /stats/details and /shots. The live ids are the bundle's (the first
+// pass's, at any Speed); the session is listed whole, wherever the replay
+// clock stands.
 func (s *Server) event(r *http.Request, start, end int64) decode.TeamEvent {
 	m := s.b.meta
 	ev := decode.TeamEvent{ID: s.b.liveID, Name: m.Name, IsPracticeEvent: m.IsPracticeEvent, IsGameEvent: m.IsGameEvent,
@@ -645,9 +673,23 @@ func (s *Server) event(r *http.Request, start, end int64) decode.TeamEvent {
 		ev.ID, ev.Name = m.Event.ID, m.Event.Name
 	}
 	link := func(id string) string { return "http://" + r.Host + "/v1/data/live/" + url.PathEscape(id) }
-	name := m.Name
-	res := decode.EventResult{ID: s.b.liveID, Type: m.Type, Name: &name, StartedAt_ms: start, EndedAt_ms: end,
-		StatsURL: link(s.b.liveID) + "/stats", StatsDetailsURL: link(s.b.liveID) + "/stats/details", ShotsURL: link(s.b.liveID) + "/shots"}
-	ev.Results = append(slices.Clone(s.b.sub.EventCompletedResults), res)
+	ev.Results = []decode.EventResult{}
+	for _, res := range s.b.sub.EventCompletedResults {
+		if !slices.ContainsFunc(s.b.rounds, func(rd round) bool { return rd.id == res.ID }) {
+			ev.Results = append(ev.Results, res)
+		}
+	}
+	for k, rd := range s.b.rounds {
+		if rd.first >= len(s.b.lines) {
+			continue // no lines: the feed ended as it was named
+		}
+		lo_ms, hi_ms := s.b.roundSpan_ms(k)
+		var name *string
+		if rd.meta.Name != "" {
+			name = &rd.meta.Name
+		}
+		ev.Results = append(ev.Results, decode.EventResult{ID: rd.id, Type: rd.meta.Type, Name: name, StartedAt_ms: lo_ms, EndedAt_ms: hi_ms,
+			StatsURL: link(rd.id) + "/stats", StatsDetailsURL: link(rd.id) + "/stats/details", ShotsURL: link(rd.id) + "/shots"})
+	}
 	return ev
 }
