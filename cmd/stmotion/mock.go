@@ -36,7 +36,9 @@ SHOOTING) or else live.json's under its id. The team history endpoints give
 the bundle's session as the one event, each round (half, drill) listed with
 its live id, type, span and links: practice/scrimmage and practice/shooting
 the stats and shots of its rounds of that type, practice all of a
-practice's. Without --bundle it serves the built-in sample
+practice's (a correction, such as a make turned into a miss, counts in the
+most recent round where the player's stat rose, so no round's stats are
+negative). Without --bundle it serves the built-in sample
 game, generated into a temporary directory. A bundle without live.json, or
 a bare recording, is served under made-up live information (a live id
 derived from its path, the same in every run); --court and --roster give it

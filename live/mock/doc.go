@@ -11,8 +11,10 @@
 //     session is the one event, each of its rounds listed as a result
 //     with its live id, type, span and links; practice/scrimmage and
 //     practice/shooting give the stats and shots of its rounds of type
-//     SCRIMMAGE and SHOOTING, practice those of all its rounds); and the
-//     notify simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
+//     SCRIMMAGE and SHOOTING, practice those of all its rounds, a
+//     correction taken from the most recent rounds where the player's
+//     stat rose, never below zero: see bundle.roundShares); and the notify
+//     simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
 //   - Security: every /v1 request must carry a valid HMAC signature over
 //     at least date, host and the request line, as the API requires (the
 //     seed's mock username and secret by default; date within 5 minutes;

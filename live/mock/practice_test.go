@@ -320,3 +320,50 @@ func TestTeamEventsListsEachRound(t *testing.T) {
 		}
 	}
 }
+
+// The practice/scrimmage and practice/shooting stats attribute a
+// correction to the drill of the stat it corrects (the most recent drill
+// where the player's stat rose), so no drill's stats are negative and
+// the two add up to practice's. (A correction arriving in the shooting
+// drill of a make in the scrimmage gave the shooting drill FG -1, PTS -2.)
+func TestPracticeStatsCorrectionInLaterDrill(t *testing.T) {
+	s := start(t, tinyPractice(t), mock.Options{NoAuth: true})
+	from, to := mock.TinyStart_ms-3_600_000, mock.TinyStart_ms+3_600_000
+	stats := func(activity string) map[int64]map[string]float64 {
+		out := map[int64]map[string]float64{}
+		for _, team := range []int64{mock.TinyHomeTeam, mock.TinyAwayTeam} {
+			var st decode.TeamPlayerStats
+			getJSON(t, s, fmt.Sprintf("/v1/data/teams/%d/players/%s/stats?from=%d&to=%d", team, activity, from, to), &st)
+			for _, p := range st.PlayerStats {
+				out[p.ID] = p.Stats
+			}
+		}
+		return out
+	}
+	practice, scrimmage, shooting := stats("practice"), stats("practice/scrimmage"), stats("practice/shooting")
+	for _, c := range []struct {
+		activity string
+		got      map[int64]map[string]float64
+		want     map[int64]map[string]float64
+	}{
+		// 101's make (scrimmage) corrected in the shooting drill: the
+		// scrimmage keeps the attempt, the shooting drill has nothing.
+		// 202's two makes (one per drill) both corrected: each drill keeps
+		// its attempt.
+		{"practice/scrimmage", scrimmage, map[int64]map[string]float64{
+			101: {"FGA": 1}, 102: {"REB": 1, "DEFENSIVE_REB": 1}, 202: {"FGA": 1}}},
+		{"practice/shooting", shooting, map[int64]map[string]float64{
+			102: {"DIST": 1234}, 201: {"FGA": 1, "FGA3": 1}, 202: {"FGA": 1}}},
+	} {
+		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+			t.Errorf("%s stats\n got %v\nwant %v", c.activity, c.got, c.want)
+		}
+	}
+	for id, ps := range practice {
+		for k, v := range ps {
+			if sum := scrimmage[id][k] + shooting[id][k]; sum != v {
+				t.Errorf("player %d %s: scrimmage %g + shooting %g = %g, want practice's %g", id, k, scrimmage[id][k], shooting[id][k], sum, v)
+			}
+		}
+	}
+}

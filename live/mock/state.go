@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/stmotion/stmotion/decode"
@@ -318,53 +319,132 @@ func byTeam[T any](b *bundle, seen map[int64]bool, team int64, cur map[playerKey
 }
 
 // statsIn is the team history's stats of the line ranges [lo, hi) of
-// ranges (activityLines): with stats.json's baseline when one starts at
-// 0; team limits it to one team when not 0. A stats message carries a
-// stat's cumulative value in the feed, so a range's share is each stat's
-// value at its end less its value before it, and the ranges' shares add
-// up (a practice's scrimmages without its shooting drills). Only players
-// with a share are listed; versions are the newest within the ranges.
-// The whole feed (one range) is statsAt's box score, as it was.
+// ranges (activityLines: whole rounds): the sum of each selected round's
+// share (roundShares), with stats.json's baseline in the first round's.
+// team limits it to one team when not 0. The rounds' shares add up to the
+// practice's box score, so a practice's scrimmages and its shooting drills
+// add up to the practice, and no share is negative. Only players with a
+// share are listed, and only their stats with one; versions are the
+// newest of the selected rounds' stats lines. The whole feed (one range)
+// is statsAt's box score, as it was.
 func (b *bundle) statsIn(ranges [][2]int, team int64) []decode.TeamPlayerStats {
 	if len(ranges) == 1 && ranges[0] == [2]int{0, len(b.lines)} {
 		return b.statsAt(0, len(b.lines), team, shift{})
 	}
-	values := func(n int) map[playerKey]decode.PlayerStats {
-		m := map[playerKey]decode.PlayerStats{}
-		if n == 0 {
-			return m
+	var picked []int // the rounds that start in one of ranges
+	for k, r := range b.rounds {
+		if slices.ContainsFunc(ranges, func(rg [2]int) bool { return rg[0] <= r.first && r.first < rg[1] }) {
+			picked = append(picked, k)
 		}
-		for _, t := range b.statsAt(0, n, team, shift{}) {
-			for _, p := range t.PlayerStats {
-				m[playerKey{t.ID, p.ID}] = p
-			}
-		}
-		return m
 	}
 	cur := map[playerKey]*decode.PlayerStats{}
 	seen := map[int64]bool{}
-	for _, r := range ranges {
-		before, after := values(r[0]), values(r[1])
-		for k, p := range after {
-			for stat, v := range p.Stats {
-				d := v - before[k].Stats[stat]
-				if d == 0 {
-					continue
-				}
-				ps := cur[k]
-				if ps == nil {
-					ps = &decode.PlayerStats{ID: p.ID, PlayerDetails: p.PlayerDetails, Stats: map[string]float64{}}
-					cur[k] = ps
-					seen[k.team] = true
-				}
-				ps.Stats[stat] += d
-				ps.Version = max(ps.Version, p.Version)
+	for key, sh := range b.roundShares() {
+		var ps *decode.PlayerStats
+		for stat, byRound := range sh.stats {
+			sum := 0.0
+			for _, k := range picked {
+				sum += byRound[k]
 			}
+			if sum == 0 {
+				continue
+			}
+			if ps == nil {
+				ps = &decode.PlayerStats{ID: key.player, PlayerDetails: sh.details, Stats: map[string]float64{}}
+				for _, k := range picked {
+					ps.Version = max(ps.Version, sh.version[k])
+				}
+				cur[key] = ps
+				seen[key.team] = true
+			}
+			ps.Stats[stat] = sum
 		}
 	}
 	out := []decode.TeamPlayerStats{}
 	for _, g := range byTeam(b, seen, team, cur) {
 		out = append(out, decode.TeamPlayerStats{ID: g.team, PlayerStats: g.players})
+	}
+	return out
+}
+
+// playerShares is one player's stats split by round (roundShares).
+type playerShares struct {
+	details decode.PlayerDetails
+	version []int64              // per round: the newest version of its stats lines (the first round: or stats.json's)
+	stats   map[string][]float64 // per stat, per round: the round's share
+	total   map[string]float64   // per stat: its value so far in the feed
+}
+
+// roundShares splits each player's stats among the rounds of the feed.
+// A stats message carries each stat's cumulative value, and the stats
+// are counts (the feed's makes, attempts, points, rebounds, distance), so
+// a change is attributed as follows:
+//
+//   - an increase goes to the round whose line carries it (stats.json's
+//     baseline to the first round);
+//   - a decrease is a correction of something counted before (a make
+//     turned into a miss, a rebound taken away), which may arrive in a
+//     later round than the stat it corrects (a correction sent during
+//     drill 2 of a make in drill 1). It is taken from the most recent
+//     rounds, this one first, where the player's stat increased: each
+//     round's share down to zero at most, then the round before. The
+//     feed does not say which increase a correction undoes, and the
+//     most recent one is the likeliest: corrections come within minutes.
+//   - what no earlier increase covers (a value below the baseline, which
+//     a count never is) goes to the round whose line carries it, so that
+//     the shares always add up to the stat's value.
+//
+// So no round's share of a count is negative, and the rounds' shares of
+// each stat add up to its value at the feed's end (statsAt's box score).
+// (Differences of the cumulative values at the rounds' bounds gave drill
+// 2 of a practice FG -1, PTS -2 for such a correction, and drill 1 the
+// make it no longer had.)
+func (b *bundle) roundShares() map[playerKey]*playerShares {
+	n := len(b.rounds)
+	out := map[playerKey]*playerShares{}
+	get := func(k playerKey, pd decode.PlayerDetails) *playerShares {
+		ps := out[k]
+		if ps == nil {
+			ps = &playerShares{details: b.details(k.player, pd), version: make([]int64, n),
+				stats: map[string][]float64{}, total: map[string]float64{}}
+			out[k] = ps
+		}
+		return ps
+	}
+	set := func(ps *playerShares, round int, stat string, v float64) {
+		byRound := ps.stats[stat]
+		if byRound == nil {
+			byRound = make([]float64, n)
+			ps.stats[stat] = byRound
+		}
+		d := v - ps.total[stat]
+		ps.total[stat] = v
+		for j := round; d < 0 && j >= 0; j-- {
+			if take := min(-d, byRound[j]); take > 0 {
+				byRound[j] -= take
+				d += take
+			}
+		}
+		byRound[round] += d
+	}
+	if b.baseStats != nil {
+		for _, t := range b.baseStats.Teams {
+			for _, p := range t.PlayerStats {
+				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
+				ps.version[0] = max(ps.version[0], p.Version)
+				for stat, v := range p.Stats {
+					set(ps, 0, stat, v)
+				}
+			}
+		}
+	}
+	for _, e := range b.stats {
+		k := b.roundOf(e.idx)
+		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
+		ps.version[k] = max(ps.version[k], e.version)
+		for stat, v := range e.stats {
+			set(ps, k, stat, v)
+		}
 	}
 	return out
 }
