@@ -59,13 +59,17 @@ type PossessionAnalyzer struct {
 	// shot is detected and a missed or made shot reads as a pass or a
 	// turnover. The events they make unreliable get LabelUnverified, as
 	// do those of a player the roster does not name (team 0 beside the
-	// rostered teams: his team is unknown, not another one). oneTeam:
-	// every rostered player is on one team (OneTeamRoster), as both
-	// sides of a practice's scrimmage: the same as noRoster for the
-	// labels, and no team possession is emitted (it would end only at
-	// the period's end: one "possession" per drill).
-	noRoster, noCourt, oneTeam bool
-	teamOf                     map[int64]int64 // the roster's teams by player id
+	// rostered teams: his team is unknown, not another one).
+	noRoster, noCourt bool
+	teamOf            map[int64]int64 // the roster's teams by player id
+	roster            []decode.RosterTeam
+	// sides: whether the events can tell the two sides apart, as of
+	// the players seen so far (see sides: a practice's scrimmage, or
+	// only one team's players tracked). While they cannot, the same as
+	// noRoster for the labels, and no team possession is emitted (it
+	// would end only at the period's end: one "possession" per drill or
+	// half).
+	sides sides
 	// severalBalls_s: live time with two or more balls moving on the
 	// court (gameBall.moving), Summary.SeveralBalls_s.
 	severalBalls_s float64
@@ -73,20 +77,24 @@ type PossessionAnalyzer struct {
 
 // LabelUnverified is the label of the pass, turnover and rebound segments
 // whose kind the session could not tell (the events table's label; see
-// docs/schema.md): passes and rebounds without a roster or with a
-// one-team roster (OneTeamRoster), passes and turnovers without a court,
-// and with a roster the passes, turnovers and rebounds of a player it
-// does not name.
+// docs/schema.md): passes and rebounds without a roster, passes,
+// turnovers and rebounds while the sides cannot be told apart (a
+// practice's scrimmage of one roster team, or only one team's players
+// tracked: Summary.OneTeam, Summary.OneTeamTracked), passes and
+// turnovers without a court, and with a roster the passes, turnovers and
+// rebounds of a player it does not name.
 const LabelUnverified = "unverified"
 
 // OneTeamRoster reports whether roster's players are all on one team (and
 // there is at least one): a practice's roster (live.json's
-// is_practice_event), whose scrimmage sides are both that team. Possession
-// tells teams apart by the roster only, so with one team every change of
-// hands reads as a pass, every rebound as offensive, and a team
-// possession lasts until its period ends: the PossessionAnalyzer labels
-// those events LabelUnverified and emits no team possession, and
-// Summary.OneTeam is set. A roster team without players does not count.
+// is_practice_event), whose scrimmage sides are both that team, or a
+// game's that lists one team only (as the API's _subscribe example
+// does). Possession tells teams apart by the roster only, so when both
+// sides are the one team every change of hands reads as a pass, every
+// rebound as offensive, and a team possession lasts until its period
+// ends. Whether they are is the session's to tell (Meta.Event, and the
+// players tracked: see PossessionAnalyzer.SetEvent and Summary.OneTeam).
+// A roster team without players does not count.
 func OneTeamRoster(roster []decode.RosterTeam) bool {
 	var team int64
 	have := false
@@ -124,9 +132,11 @@ const (
 // come from roster (a player not on it has team 0). cfg is usually
 // possession.ConfigFor(the court's template); its zero fields take their
 // defaults (possession.Config.WithDefaults). Without any rostered player,
-// with all of them on one team (OneTeamRoster: no team possession
-// either), or with cfg.SensorFrame, the events that cannot be told apart
-// are labelled LabelUnverified rather than guessed.
+// while the sides cannot be told apart (a practice's scrimmage of a
+// one-team roster, or only one team's players tracked: no team
+// possession either; see SetEvent), or with cfg.SensorFrame, the events
+// that cannot be told apart are labelled LabelUnverified rather than
+// guessed.
 func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *PossessionAnalyzer {
 	teamOf := map[int64]int64{}
 	for _, t := range roster {
@@ -134,9 +144,28 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 			teamOf[p.ID] = t.ID
 		}
 	}
-	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame, oneTeam: OneTeamRoster(roster), teamOf: teamOf}
+	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame, teamOf: teamOf}
+	a.sides = newSides(roster, teamOf, EventUnknown)
+	a.roster = roster
 	a.d = possession.New(cfg, func(id int64) int64 { return teamOf[id] }, a.event)
 	return a
+}
+
+// SetEvent tells the analyzer the kind of event its session is a round
+// of (Meta.Event; EventUnknown until told); call it before the first
+// Frame. Events cannot tell the sides apart (LabelUnverified, no team
+// possession) in a practice (EventPractice) whose roster is one team,
+// whatever players are tracked (a guest the roster does not name plays
+// on one of its scrimmage sides); otherwise, while every tracked player
+// of the frames so far that is on the roster is on one team and none
+// the roster does not name is tracked: a one-team roster without live
+// info (a practice, taken for one) or a game in which only one team's
+// players wear sensors. A game (EventGame) whose roster lists one team
+// and whose other team's players are tracked, unrostered, keeps its
+// labels and team possessions: a change of hands to them is unverified
+// by the unrostered rule.
+func (a *PossessionAnalyzer) SetEvent(kind EventKind) {
+	a.sides = newSides(a.roster, a.teamOf, kind)
 }
 
 // clockChange is a change of the clock between live and not live, or of
@@ -224,6 +253,12 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	a.emit = emit
 	a.catchUp(f.T_ms)
 	a.lastT = f.T_ms
+	if !a.sides.told {
+		// The frame's players count for its own events.
+		for i := range f.Players {
+			a.sides.see(f.Players[i].SensorID)
+		}
+	}
 	live := f.Clock == ClockLive
 	bi := a.ball.pick(f.Balls, f.T_ms)
 	if live && a.ball.moving >= 2 {
@@ -478,10 +513,10 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindPossession:
 		g.Type = SegPossession
 	case possession.KindTeamPossession:
-		if a.oneTeam {
-			// Both sides are the team: the "possession" ends only with
-			// the period (TeamSummary.Possession_s keeps both sides'
-			// time together).
+		if a.sides.oneSide() {
+			// Both sides are the team, or the other is not tracked: the
+			// "possession" ends only with the period
+			// (TeamSummary.Possession_s keeps both sides' time together).
 			return
 		}
 		g.Type = SegTeamPossession
@@ -490,10 +525,10 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 		if v, ok := a.speeds.median(e.Start_ms, e.End_ms); ok {
 			g.Speed_mps = v
 		}
-		if a.noRoster || a.oneTeam || a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID) {
-			// Without teams (or with one: a practice's sides) a steal
-			// is a "pass" too; without hoops, a missed shot and its
-			// rebound.
+		if a.noRoster || a.sides.oneSide() || a.noCourt || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID) {
+			// Without teams (or with one: a practice's sides, or an
+			// untracked other team) a steal is a "pass" too; without
+			// hoops, a missed shot and its rebound.
 			g.Label = LabelUnverified
 		}
 	case possession.KindShot:
@@ -504,7 +539,7 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindTurnover:
 		g.Type, g.ToPlayerID = SegTurnover, e.ToPlayerID
 		switch {
-		case a.noCourt || a.oneTeam || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID):
+		case a.noCourt || a.sides.oneSide() || a.unrostered(e.PlayerID) || a.unrostered(e.ToPlayerID):
 			// A missed or made shot the other team picks up; a pass to
 			// or from a player of unknown team (with one team on the
 			// roster, only such a player's can be a turnover).
@@ -515,7 +550,7 @@ func (a *PossessionAnalyzer) event(e *possession.Event) {
 	case possession.KindRebound:
 		g.Type, g.Label = SegRebound, "defensive"
 		switch {
-		case a.noRoster || a.oneTeam || a.unrostered(e.PlayerID) || a.unrostered(e.FromPlayerID):
+		case a.noRoster || a.sides.oneSide() || a.unrostered(e.PlayerID) || a.unrostered(e.FromPlayerID):
 			// Every player on team 0, or on the one team: every rebound
 			// would read offensive.
 			g.Label = LabelUnverified
@@ -553,7 +588,9 @@ func (a *PossessionAnalyzer) unrostered(id int64) bool {
 // the hoop most of a team's shots of a period went to; a team without
 // shots in a period attacks away from the other team's hoop); a team and
 // period with neither stays unfolded. Directions are applied when Finish
-// reads the grids, so shots late in a period fold its whole time.
+// reads the grids, so shots late in a period fold its whole time; a
+// session whose summary says Summary.OneTeam (a practice's scrimmage:
+// one team's sides attack both hoops in a period) is not folded then.
 //
 // A HeatmapAnalyzer serves one session and is not safe for concurrent use.
 type HeatmapAnalyzer struct {
@@ -561,15 +598,28 @@ type HeatmapAnalyzer struct {
 	votes    heatmap.AttackVotes
 	ballTeam int64 // team in control of the ball in ballPeriod (0: none yet)
 	period   int32 // period of ballTeam
+	// unfold: Finish found Summary.OneTeam; every direction reads 0.
+	unfold bool
 }
 
 // NewHeatmapAnalyzer returns a heatmap analyzer with the heatmap
 // package's options (cell size, court template, live time only, folding).
 // With Fold and no Attack, the directions come from Segment's shots.
+// With Fold, a session whose summary says OneTeam (a practice's
+// scrimmage) is not folded (Finish).
 func NewHeatmapAnalyzer(opt heatmap.Options) *HeatmapAnalyzer {
 	h := &HeatmapAnalyzer{}
-	if opt.Fold && opt.Attack == nil {
-		opt.Attack = h.votes.Attack
+	if opt.Fold {
+		attack := opt.Attack
+		if attack == nil {
+			attack = h.votes.Attack
+		}
+		opt.Attack = func(teamID int64, period int32) int {
+			if h.unfold {
+				return 0
+			}
+			return attack(teamID, period)
+		}
 	}
 	h.acc = heatmap.New(opt)
 	return h
@@ -616,11 +666,13 @@ func (h *HeatmapAnalyzer) Frame(f *Frame, _ func(*Segment) error) error {
 }
 
 // Finish implements Analyzer: it appends the accumulated cells to
-// sum.Heatmaps (folded with the directions known at this point).
+// sum.Heatmaps (folded with the directions known at this point, unless
+// sum.OneTeam: a scrimmage's sides of one team attack opposite hoops).
 //
 // The grids are read twice (count, then append) so that sum.Heatmaps grows
 // once, and each grid's cells go through one reused buffer.
 func (h *HeatmapAnalyzer) Finish(sum *Summary, _ func(*Segment) error) error {
+	h.unfold = sum.OneTeam
 	sum.Heatmaps = slices.Grow(sum.Heatmaps, h.acc.NonEmpty())
 	var cells []heatmap.Cell
 	h.acc.EachGrid(func(g *heatmap.Grid) {

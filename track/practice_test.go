@@ -211,3 +211,65 @@ func TestSeveralBalls(t *testing.T) {
 		t.Errorf("a noisy spare ball at rest: %.1f s of several balls moving, want 0", sum.SeveralBalls_s)
 	}
 }
+
+// The sides rule (sides): when the events cannot tell the two sides
+// apart, and why, from the roster, the event kind and the players
+// tracked. It looked at the roster alone: a game whose roster lists one
+// team, the other team tracked unrostered, was a practice, and a game
+// with both teams rostered but one tracked was told apart.
+func TestSidesRule(t *testing.T) {
+	team := func(id int64, players ...int64) decode.RosterTeam {
+		tm := decode.RosterTeam{ID: id}
+		for _, p := range players {
+			tm.Players = append(tm.Players, decode.Player{ID: p})
+		}
+		return tm
+	}
+	one := []decode.RosterTeam{team(1, 10, 11)}
+	two := []decode.RosterTeam{team(1, 10, 11), team(2, 20, 21)}
+	cases := []struct {
+		name           string
+		roster         []decode.RosterTeam
+		event          EventKind
+		tracked        []int64
+		oneTeam, other bool // the verdict: Summary.OneTeam, Summary.OneTeamTracked
+	}{
+		{"practice", one, EventPractice, []int64{10, 11}, true, false},
+		{"practice with a guest off the roster", one, EventPractice, []int64{10, 11, 99}, true, false},
+		{"one-team roster, no live info", one, EventUnknown, []int64{10, 11}, true, false},
+		{"one-team roster, no live info, others tracked", one, EventUnknown, []int64{10, 11, 99}, false, false},
+		{"game, one-team roster, other team tracked", one, EventGame, []int64{10, 99, 11}, false, false},
+		{"game, one-team roster, other team not tracked", one, EventGame, []int64{10, 11}, false, true},
+		{"game, two teams tracked", two, EventGame, []int64{10, 20}, false, false},
+		{"game, one of two teams tracked", two, EventGame, []int64{10, 11}, false, true},
+		{"no live info, one of two teams tracked", two, EventUnknown, []int64{20}, false, true},
+		{"no roster", nil, EventGame, []int64{10, 20}, false, false},
+		{"nobody tracked", two, EventGame, nil, false, false},
+	}
+	for _, c := range cases {
+		teamOf := map[int64]int64{}
+		for _, tm := range c.roster {
+			for _, p := range tm.Players {
+				teamOf[p.ID] = tm.ID
+			}
+		}
+		s := newSides(c.roster, teamOf, c.event)
+		for _, id := range c.tracked {
+			s.see(id)
+		}
+		if oneTeam, other := s.verdict(); oneTeam != c.oneTeam || other != c.other {
+			t.Errorf("%s: OneTeam %v, OneTeamTracked %v; want %v, %v", c.name, oneTeam, other, c.oneTeam, c.other)
+		}
+	}
+	// Per event: a game's one-team roster is told apart once a player off
+	// it is seen, not before.
+	s := newSides(one, map[int64]int64{10: 1, 11: 1}, EventGame)
+	s.see(10)
+	if !s.oneSide() {
+		t.Errorf("game, one-team roster, only its players seen so far: sides told apart")
+	}
+	s.see(99)
+	if s.oneSide() {
+		t.Errorf("game, one-team roster, the other team seen: sides not told apart")
+	}
+}

@@ -35,6 +35,12 @@ type Meta struct {
 	// bundle (decode.Continuation) for `stmotion analyze`. Period is at
 	// most MaxPeriods; Open needs a Period.
 	Periods Periods
+	// Event is the kind of event the session is a round of, from
+	// live.json (EventKindOf; EventUnknown without it). With a one-team
+	// roster it tells a practice, whose scrimmage sides are both that
+	// team, from a game whose roster lists one team (see
+	// Summary.OneTeam).
+	Event EventKind
 }
 
 // MidEventSlack_ms is how much later than its event's start a session's

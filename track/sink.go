@@ -262,17 +262,30 @@ type Summary struct {
 	ShooterAgreement float64 // fraction of feed shots (from the first sample on) whose shooter was the last holder
 
 	// What the session could not tell apart beyond a missing roster or
-	// court (export.Limits names it all). Both are left out of the
+	// court (export.Limits names it all). They are left out of the
 	// Summary's JSON when unset, so a game's marshals as it did before
 	// they existed (the output digest test hashes it).
 	//
-	// OneTeam: the roster's players are all on one team (OneTeamRoster),
-	// as in a practice, whose scrimmage sides are both that team. A
-	// change of hands between the sides cannot be told a pass from a
-	// steal, nor a rebound offensive from defensive (those events are
-	// labelled LabelUnverified), there is no team possession to end, and
-	// the team's Possession_s is both sides' together.
+	// OneTeam and OneTeamTracked: the events could not tell the two
+	// sides apart (the rule is PossessionAnalyzer.SetEvent's, applied to
+	// every player tracked: at most one is set). A change of hands
+	// between the sides cannot be told a pass from a steal, nor a
+	// rebound offensive from defensive (those events are labelled
+	// LabelUnverified), there is no team possession to end, and the
+	// team's Possession_s is both sides' together.
+	//
+	// OneTeam: one team on the roster (OneTeamRoster) outside a game (a
+	// practice: Meta.Event EventPractice, or EventUnknown with no player
+	// tracked that the roster does not name), whose scrimmage sides are
+	// both that team, attacking opposite hoops in a drill: the
+	// HeatmapAnalyzer does not fold.
 	OneTeam bool `json:",omitempty"`
+	// OneTeamTracked: only one team's players were tracked (the tracked
+	// players on the roster all on one team, and none the roster does
+	// not name), the other team's not: both teams on the roster, or a
+	// game's roster (EventGame) that lists one. The tracked team's
+	// shots still tell its attacking direction, so heatmaps fold.
+	OneTeamTracked bool `json:",omitempty"`
 	// SeveralBalls_s is the live time during which two or more balls
 	// moved on the court at once (PossessionAnalyzer: each in bounds,
 	// its activity at least SeveralBallsMoving_mps), as in a drill with

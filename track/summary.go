@@ -11,7 +11,8 @@ import (
 // player id seen in the feed and per player in the box score, ordered by
 // team (roster order, unknown team last) and id.
 func (s *Session) summary() *Summary {
-	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, OneTeam: OneTeamRoster(s.meta.Roster)}
+	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q}
+	sum.OneTeam, sum.OneTeamTracked = s.sides()
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
 	if s.gridStarted() {
 		sum.Quality.GridPeriod_ms = s.period_ms
@@ -126,4 +127,20 @@ func (s *Session) summary() *Summary {
 		sum.BoxScore = append(sum.BoxScore, b)
 	}
 	return sum
+}
+
+// sides applies the rule of the sides type to every player tracked
+// (Summary.OneTeam, Summary.OneTeamTracked).
+func (s *Session) sides() (oneTeam, oneTeamTracked bool) {
+	teamOf := map[int64]int64{}
+	for _, t := range s.meta.Roster {
+		for _, p := range t.Players {
+			teamOf[p.ID] = t.ID
+		}
+	}
+	sd := newSides(s.meta.Roster, teamOf, s.meta.Event)
+	for _, i := range s.players {
+		sd.see(s.sensors[i].id)
+	}
+	return sd.verdict()
 }
