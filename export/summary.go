@@ -31,7 +31,7 @@ type SessionSummary struct {
 	Images           []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
 	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
-	// LimitOneTeam, LimitNoCourt, LimitSeveralBalls); those events are
+	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls); those events are
 	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
 	// EarlierRun: the entry, and the tables and images it names, are an
@@ -155,14 +155,24 @@ const (
 	// passes, turnovers and rebounds they take part in cannot be told
 	// apart either, and team possession misses their possessions.
 	LimitPartialRoster = "partial_roster"
-	// LimitOneTeam: a roster whose players are all on one team
-	// (track.Summary.OneTeam), as in a practice, whose scrimmage sides
+	// LimitOneTeam: one team on the roster in a practice (said by
+	// live.json, or taken for one without it: no player tracked that the
+	// roster does not name; track.Summary.OneTeam), whose scrimmage sides
 	// are both that team: a change of hands between the sides cannot be
 	// told a pass from a steal, nor a rebound offensive from defensive
 	// (passes, turnovers and rebounds are labelled unverified); the
 	// possessions table has no team-level rows, the team's possession_s
 	// is both sides' together, and --fold does not fold the heatmaps.
 	LimitOneTeam = "one_team"
+	// LimitOneTeamTracked: only one team's players were tracked
+	// (track.Summary.OneTeamTracked): the tracked players on the roster
+	// are all on one team and none the roster does not name is tracked,
+	// in a game, or with both teams on the roster. The other team's
+	// players are not in the feed, so its steals read as passes and
+	// every rebound as offensive: the same labels and possessions as
+	// LimitOneTeam, but the heatmaps fold (the tracked team's shots
+	// give its direction).
+	LimitOneTeamTracked = "one_team_tracked"
 	// LimitSeveralBalls: two or more balls moved on the court at once
 	// for track.SeveralBallsMin_s of live time or more
 	// (track.Summary.SeveralBalls_s), as in a drill with several groups.
@@ -175,11 +185,12 @@ const (
 
 // Limits returns what sum's session lacked that makes some of its
 // events unreliable, in the order LimitNoRoster or LimitPartialRoster,
-// LimitOneTeam, LimitNoCourt, LimitSeveralBalls (nil when nothing): the
-// roster (sum.Teams, the roster's teams, is empty or names none of the
-// player sensors: no_roster; some player sensors are not on it,
-// Quality.UnknownIDs: partial_roster; its players all on one team,
-// sum.OneTeam, unless no_roster: one_team), the court
+// LimitOneTeam or LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls
+// (nil when nothing): the roster (sum.Teams, the roster's teams, is
+// empty or names none of the player sensors: no_roster; some player
+// sensors are not on it, Quality.UnknownIDs: partial_roster), the sides
+// (unless no_roster: sum.OneTeam, a practice's one team: one_team;
+// sum.OneTeamTracked: one_team_tracked), the court
 // (sum.Quality.NoCourt) and the balls (sum.SeveralBalls_s of at least
 // track.SeveralBallsMin_s).
 func Limits(sum *track.Summary) []string {
@@ -194,8 +205,12 @@ func Limits(sum *track.Summary) []string {
 	case q.UnknownIDs > 0:
 		ls = append(ls, LimitPartialRoster)
 	}
-	if sum.OneTeam && !noRoster {
+	switch {
+	case noRoster:
+	case sum.OneTeam:
 		ls = append(ls, LimitOneTeam)
+	case sum.OneTeamTracked:
+		ls = append(ls, LimitOneTeamTracked)
 	}
 	if sum.Quality.NoCourt {
 		ls = append(ls, LimitNoCourt)

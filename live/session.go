@@ -528,7 +528,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		}
 	}
 
-	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams, EventStart_ms: info.EventStart_ms(), Periods: s.periods}
+	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams, EventStart_ms: info.EventStart_ms(), Periods: s.periods, Event: track.EventKindOf(info)}
 	if courtBody != nil {
 		var err error
 		if meta.Court, err = court.Parse(courtBody, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {

@@ -36,10 +36,10 @@
 //     misses half its player sensors or more, one whose clock was never
 //     live (no LIVE marker: every live-only figure is 0), one whose
 //     timestamps fall before 2000 (seconds, not milliseconds), one with
-//     more than 10 % duplicate samples, one whose roster's players are
-//     all on one team (a practice: its scrimmage sides are not told
-//     apart) and one with several balls moving on the court at once
-//     (possession follows one).
+//     more than 10 % duplicate samples, one whose sides the events could
+//     not tell apart (one team on the roster, a practice's scrimmage;
+//     or only one team's players tracked) and one with several balls
+//     moving on the court at once (possession follows one).
 //
 // A session's id is SessionID of its bundle (the live id, or the file's
 // name); the inputs of one run get ids of their own with
@@ -50,8 +50,8 @@
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →
 // HeatmapAnalyzer.Segment); with Options.Fold its team, player and ball
 // maps put each team's offence on the east half in every period, unless
-// the roster has one team (a practice, whose scrimmage sides attack
-// opposite hoops: FoldWarning).
+// the session is a practice's scrimmage of a one-team roster, whose sides
+// attack opposite hoops (track.Summary.OneTeam: FoldWarning).
 //
 // Errors name the file, and the line when one line is to blame. On any
 // error of Open or Run.Do no table of the input is left on disk: the

@@ -31,7 +31,7 @@ import (
 // others; the error is the first failing chart's). fold says
 // the heatmaps were asked folded (Options.Fold): their titles say the
 // offence is on the east (right) half, or, for a roster of one team
-// (sum.OneTeam), which Attach does not fold (FoldWarning), that they are
+// (sum.OneTeam: a practice's scrimmage), which is not folded (FoldWarning), that they are
 // not folded.
 func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
 	names := map[string]string{} // "scope/id" -> title

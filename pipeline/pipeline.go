@@ -47,8 +47,8 @@ type Options struct {
 	// period, in the heatmaps table and images: team and player maps by
 	// their team, the ball's by the team in control; the directions are
 	// learned from the detected shots (track.HeatmapAnalyzer). Not for a
-	// roster of one team (track.OneTeamRoster: a practice), whose
-	// scrimmage sides attack opposite hoops: see FoldWarning.
+	// practice's scrimmage of a one-team roster (track.Summary.OneTeam),
+	// whose sides attack opposite hoops: see FoldWarning.
 	Fold bool
 }
 
@@ -179,28 +179,35 @@ func noCourtWarning(b *decode.Bundle) string {
 
 // FoldWarning says, for a session named name whose heatmaps were asked
 // folded (fold: analyze's and live's --fold), that they are not when its
-// roster's players are all on one team (track.OneTeamRoster), and why;
-// "" otherwise. Folding turns each team's time by the hoop it attacks,
-// learned from its shots: a practice scrimmage's two sides are one team
-// attacking opposite hoops, so one direction would be applied to both,
-// and half the players' offence drawn on the defence's half. The feed
-// does not say which side a player is on.
-func FoldWarning(name string, roster []decode.RosterTeam, fold bool) string {
-	if !fold || !track.OneTeamRoster(roster) {
+// summary says it was a practice's scrimmage of a one-team roster
+// (track.Summary.OneTeam), and why; "" otherwise. Folding turns each
+// team's time by the hoop it attacks, learned from its shots: a practice
+// scrimmage's two sides are one team attacking opposite hoops, so one
+// direction would be applied to both, and half the players' offence
+// drawn on the defence's half. The feed does not say which side a player
+// is on. A session in which only one team's players were tracked
+// (track.Summary.OneTeamTracked) folds: that team's shots give its
+// direction.
+func FoldWarning(name string, sum *track.Summary, fold bool) string {
+	if !fold || sum == nil || !sum.OneTeam {
 		return ""
 	}
-	return fmt.Sprintf("%s: --fold: the heatmaps are not folded: every player on the roster is on one team (a practice?), "+
+	return fmt.Sprintf("%s: --fold: the heatmaps are not folded: one team on the roster (a practice), "+
 		"whose scrimmage sides attack opposite hoops and cannot be told apart", name)
 }
 
-// oneTeamWarning says what a roster of one team cannot tell
-// (export.LimitOneTeam).
-func oneTeamWarning(name string) string {
-	return fmt.Sprintf("%s: every player on the roster is on one team (a practice?): both sides of a scrimmage are that team, "+
-		"so a change of hands between them cannot be told a pass from a steal, nor a rebound offensive from defensive "+
+// oneTeamWarning says what a session whose sides the events could not
+// tell apart cannot tell (export.LimitOneTeam, export.LimitOneTeamTracked).
+func oneTeamWarning(name string, sum *track.Summary) string {
+	why, limit := "one team on the roster (a practice): both sides of its scrimmage are that team", export.LimitOneTeam
+	if !sum.OneTeam {
+		why, limit = "only one team's players tracked: the other side's are not in the feed", export.LimitOneTeamTracked
+	}
+	return fmt.Sprintf("%s: %s, "+
+		"so a change of hands between the sides cannot be told a pass from a steal, nor a rebound offensive from defensive "+
 		"(those passes, turnovers and rebounds are labelled %q in the events table; summary.json limits: %s); "+
 		"the possessions table has no team-level rows, and the team's possession_s is both sides' together",
-		name, track.LabelUnverified, export.LimitOneTeam)
+		name, why, track.LabelUnverified, limit)
 }
 
 // rosterBeside is the players.json beside a bare recording (where a
@@ -227,7 +234,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	r := &Run{b: b, opt: opt}
 	// A live id stmotion live followed from the previous one numbers its
 	// periods on from there, as live did (periods.json).
-	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms(), Periods: track.ContinuedPeriods(b.Periods)}
+	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms(), Periods: track.ContinuedPeriods(b.Periods), Event: track.EventKindOf(b.Live)}
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 	} else {
@@ -240,9 +247,6 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		}
 	} else {
 		r.warnings = append(r.warnings, noCourtWarning(b))
-	}
-	if w := FoldWarning(b.Path, meta.Roster, opt.Fold); w != "" {
-		r.warnings = append(r.warnings, w)
 	}
 	r.template = template(meta)
 	r.sensorFrame = sensorFrame(meta)
@@ -313,8 +317,9 @@ func possessionConfig(meta track.Meta) possession.Config {
 
 // Attach attaches to sess the analyzers every session runs: possession
 // first (it marks the ball holder, which the sinks see), then heatmaps
-// (opt.Cell_m, opt.LiveOnly, opt.Fold unless the roster has one team:
-// FoldWarning), on meta's court and roster; the
+// (opt.Cell_m, opt.LiveOnly, opt.Fold unless the session is a practice's
+// scrimmage of a one-team roster: FoldWarning), on meta's court, roster
+// and event kind (track.PossessionAnalyzer.SetEvent); the
 // heatmaps learn the teams' attacking directions from the possession
 // analyzer's detected shots (the session passes it the feed's shots).
 // It fails on a nil session, on one already fed (track.ErrStarted), and
@@ -332,7 +337,11 @@ func Attach(sess *track.Session, meta track.Meta, opt Options) error {
 	}
 	tmpl := template(meta)
 	poss := track.NewPossessionAnalyzer(meta.Roster, possessionConfig(meta))
-	fold := opt.Fold && !track.OneTeamRoster(meta.Roster)
+	poss.SetEvent(meta.Event)
+	// A practice event's one team is known not to fold from the start;
+	// without event info, the heatmap analyzer decides at the end
+	// (track.Summary.OneTeam).
+	fold := opt.Fold && !(meta.Event == track.EventPractice && track.OneTeamRoster(meta.Roster))
 	heat := track.NewHeatmapAnalyzer(heatmap.Options{Cell_m: opt.cell_m(), Court: tmpl, LiveOnly: opt.LiveOnly, Fold: fold})
 	poss.Observe(heat.Segment)
 	for _, a := range []track.Analyzer{poss, heat} {
@@ -399,6 +408,9 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		return nil, fmt.Errorf("%s: %w", r.b.Path, err)
 	}
 	r.after = SummaryWarnings(r.b.MessagesPath, sum)
+	if w := FoldWarning(r.b.Path, sum, r.opt.Fold); w != "" {
+		r.after = append(r.after, w)
+	}
 	return sum, nil
 }
 
@@ -455,8 +467,9 @@ func (r *Run) Warnings() []string {
 //     team, and possession cannot tell their teams apart;
 //   - players who moved, none of them with the clock live (no LIVE
 //     marker): every live-only figure is then 0;
-//   - a roster whose players are all on one team (export.LimitOneTeam: a
-//     practice, whose scrimmage sides are not told apart);
+//   - events that could not tell the two sides apart: one team on the
+//     roster, a practice's scrimmage (export.LimitOneTeam), or only one
+//     team's players tracked (export.LimitOneTeamTracked);
 //   - two or more balls moving on the court at once for a while
 //     (export.LimitSeveralBalls): possession follows one of them.
 func SummaryWarnings(name string, sum *track.Summary) []string {
@@ -514,8 +527,8 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		ws = append(ws, name+": no player moved while the clock was live (no LIVE marker, or no location while the clock was live, e.g. joined during a pause): distance_live_m, possession_s and every other live-only figure are 0")
 	}
 	limits := export.Limits(sum)
-	if slices.Contains(limits, export.LimitOneTeam) {
-		ws = append(ws, oneTeamWarning(name))
+	if slices.Contains(limits, export.LimitOneTeam) || slices.Contains(limits, export.LimitOneTeamTracked) {
+		ws = append(ws, oneTeamWarning(name, sum))
 	}
 	if slices.Contains(limits, export.LimitSeveralBalls) {
 		ws = append(ws, fmt.Sprintf("%s: two or more balls moved on the court at once for %.0f s of live time (as in a drill with several groups; summary.json limits: %s): "+

@@ -79,7 +79,7 @@ func TestPracticeOneTeam(t *testing.T) {
 	if passes == 0 || rebounds == 0 || teamRows != 0 {
 		t.Errorf("practice: %d passes, %d rebounds, %d team possessions: want some passes and rebounds, no team possession", passes, rebounds, teamRows)
 	}
-	checkWarned(t, r, filepath.Join(path, decode.BundleMessages)+": every player on the roster is on one team",
+	checkWarned(t, r, filepath.Join(path, decode.BundleMessages)+": one team on the roster (a practice)",
 		"a pass from a steal", "offensive from defensive", `"unverified"`, "limits: one_team", "no team-level rows", "both sides' together")
 	for _, w := range r.Warnings() {
 		if strings.Contains(w, "--fold") {

@@ -138,7 +138,8 @@ is canceled too.
 A short report per team (the roster players without any tracking data
 named in one line, not as rows of zeros), what the session lacked that
 makes some events unreliable (summary.json limits: no roster, no court,
-a roster of one team as in a practice, several balls in play at once),
+one team on the roster in a practice, only one team's players tracked,
+several balls in play at once),
 the quality counts and the grid rate and sensor noise the engine ran with
 go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for
@@ -150,8 +151,10 @@ analysed up to the break (quality.truncated); --strict fails the input
 instead. More than 1 % of the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too, as are an input
 without any location message (stats and shots only) or ball sensor, a
-roster that misses half the player sensors or more, a roster of one team
-(a practice: its scrimmage sides are not told apart), two or more balls
+roster that misses half the player sensors or more, sides the events
+cannot tell apart (one team on the roster in a practice, or without
+live.json and no player off the roster tracked: its scrimmage sides; or
+only one team's players tracked), two or more balls
 moving on the court at once for 10 s of live time or more (possession
 follows one), no player moving while
 the clock was live (no LIVE marker, or no location while it was: live-only
@@ -217,8 +220,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"team's attacking half on the right (east, x > 0) in every period, by a half turn of the\n"+
 		"periods it attacks west; the ball's heatmap is folded by the team in control (the last\n"+
 		"team that held it). Attacking directions are learned from the detected shots; a team\n"+
-		"and period without any (nor shots of the other team) stays unfolded. A roster of one team\n"+
-		"(a practice: its scrimmage sides attack opposite hoops) is not folded, with a warning")
+		"and period without any (nor shots of the other team) stays unfolded. A practice's roster of\n"+
+		"one team (its scrimmage sides attack opposite hoops; without live.json, a one-team roster\n"+
+		"and no player off it tracked) is not folded, with a warning; a game's one-team roster is")
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
 		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))
@@ -1407,6 +1411,8 @@ func limitText(limit string) string {
 		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "), and possession counts the pickup of a made basket; images in the sensor frame"
 	case export.LimitOneTeam:
 		return "one team on the roster (a practice): its scrimmage sides are not told apart, so passes and steals, offensive and defensive rebounds are not either (events labelled " + track.LabelUnverified + "); no team-level possessions, the team's possession is both sides' together, heatmaps not folded"
+	case export.LimitOneTeamTracked:
+		return "only one team's players tracked: the other side is not in the feed, so passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + "); no team-level possessions, the team's possession is both sides' together"
 	case export.LimitSeveralBalls:
 		return fmt.Sprintf("several balls moving on the court at once (%g s of live time or more): possession follows one, so the players with the others have no touches or possession meanwhile, and shooter_agreement counts their shots as disagreements", track.SeveralBallsMin_s)
 	}
@@ -1470,6 +1476,10 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			// Both sides of a scrimmage are the team: its figure is
 			// theirs together, no team's.
 			fmt.Fprintf(w, "\n%s: possession %.0f s, both sides together (one team on the roster)\n", name, p)
+		case slices.Contains(s.Limits, export.LimitOneTeamTracked):
+			// The untracked side's ball time goes to the tracked
+			// players near the ball.
+			fmt.Fprintf(w, "\n%s: possession %.0f s, both sides together (only one team's players tracked)\n", name, p)
 		default:
 			fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, p)
 		}

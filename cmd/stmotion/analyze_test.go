@@ -1993,4 +1993,19 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 			t.Errorf("one team, several balls: report lacks %q:\n%s", want, out)
 		}
 	}
+	// Only one team's players tracked (a game whose other team wore no
+	// sensor): said as such, not as a practice.
+	b.Reset()
+	s.Limits = []string{export.LimitOneTeamTracked}
+	writeReport(&b, s)
+	out = b.String()
+	for _, want := range []string{"\nHawks: possession 5 s, both sides together (only one team's players tracked)\n",
+		"limits (summary.json limits: one_team_tracked):\n  only one team's players tracked: the other side is not in the feed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("one team tracked: report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "practice") {
+		t.Errorf("one team tracked: report says practice:\n%s", out)
+	}
 }

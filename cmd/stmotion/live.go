@@ -90,7 +90,7 @@ the whole recording's. The settings that decide the rows (--hz,
 with others is refused (exit status 2) before anything is written, as
 its rows could not be matched; parts of an stmotion that did not record
 them get a warning. Use the same --cell and --fold too (the summary's
-heatmaps; --fold does not fold a roster of one team, a practice's, whose
+heatmaps; --fold does not fold a practice's roster of one team, whose
 scrimmage sides attack opposite hoops: it warns once). After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
@@ -383,6 +383,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
 				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w)
 			}
+			if w := pipeline.FoldWarning("live "+r.LiveID, r.Summary, fold); w != "" {
+				// Once: a practice's every drill has the one roster.
+				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w) })
+			}
 		}
 	}
 	_, err = live.Join(ctx, live.SessionConfig{
@@ -393,10 +397,6 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
 		Attach: func(sess *track.Session, meta track.Meta) error {
-			if w := pipeline.FoldWarning("live "+meta.SessionID, meta.Roster, fold); w != "" {
-				// Once: a practice's every drill has the one roster.
-				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w) })
-			}
 			return pipeline.Attach(sess, meta, pipeline.Options{Cell_m: cell_m, Fold: fold})
 		},
 	})
