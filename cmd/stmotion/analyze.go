@@ -222,7 +222,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"team that held it). Attacking directions are learned from the detected shots; a team\n"+
 		"and period without any (nor shots of the other team) stays unfolded. A practice's roster of\n"+
 		"one team (its scrimmage sides attack opposite hoops; without live.json, a one-team roster\n"+
-		"and no player off it tracked) is not folded, with a warning; a game's one-team roster is")
+		"and no player off it tracked) is not folded, with a warning; a game's one-team roster is folded")
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
 		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))
@@ -422,7 +422,11 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return setupError(stderr, fmt.Errorf("analyze: --add: --out %s: %w; nothing was added", cfg.out, err))
 		}
 		if moved != "" {
-			fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session tables and images in %s into the Hive layout (<table>/%s/)\n", moved, cfg.out, export.PartitionDir(moved))
+			what := "tables"
+			if _, err := os.Stat(filepath.Join(cfg.out, export.ImagesDir, export.PartitionDir(moved))); err == nil {
+				what = "tables and images"
+			}
+			fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session %s in %s into the Hive layout (<table>/%s/)\n", moved, what, cfg.out, export.PartitionDir(moved))
 			if earlier, err = export.ReadSummary(cfg.out); err != nil {
 				return setupError(stderr, fmt.Errorf("analyze: --add: %w", err))
 			}

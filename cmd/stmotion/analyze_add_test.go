@@ -128,6 +128,22 @@ func TestAnalyzeAdd(t *testing.T) {
 	}
 }
 
+// The move's message names the images only when there were some.
+func TestAnalyzeAddMoveWithoutImages(t *testing.T) {
+	_, g1, g2 := twoUnnamedBundles(t)
+	out := t.TempDir()
+	if _, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", g1); err != nil {
+		t.Fatalf("g1: %v\n%s", err, stderr)
+	}
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--add", g2)
+	if err != nil {
+		t.Fatalf("--add g2: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "moved session g1's one-session tables in ") {
+		t.Errorf("--add g2 after a run without images:\n%s", stderr)
+	}
+}
+
 // A season begun with a plain run of one game (one-session tables,
 // images/ and summary.json) grows with --add: the game's tables become
 // its partitions, its images images/session_id=<id>/, its entry one of

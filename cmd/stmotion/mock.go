@@ -29,8 +29,9 @@ tokens, and a websocket that replays the bundle's messages verbatim at
 --speed, filtered by the token's data types. Each live id a PLAY_NEXT /
 DRILL_NEXT marker names (a game's second half, a practice's next drill) is
 served too, its feed starting after the marker, its /stats, /stats/details
-and /shots its own (the stats and shots of its part of the feed, as the API
-gives each round its own), its live information the bundle's rounds.json
+and /shots its own (those of its part of the feed, as the API gives each
+round its own: /stats the running totals its stats lines carry, which are
+the event's, /stats/details what its lines changed them by), its live information the bundle's rounds.json
 entry for it (synth --practice writes one: each drill's type, SCRIMMAGE or
 SHOOTING) or else live.json's under its id. The team history endpoints give
 the bundle's session as the one event, each round (half, drill) listed with

@@ -225,3 +225,45 @@ func TestDetailsAtChangesSumToStats(t *testing.T) {
 		}
 	}
 }
+
+// A later round's /stats/details counts its changes from the event's
+// running totals at its start (its stats lines carry the event's totals,
+// as statsAt gives them), so the changes of all the rounds add up to the
+// event's totals once.
+func TestDetailsAtLaterRound(t *testing.T) {
+	b := &bundle{
+		first_ms: 1_000,
+		last_ms:  9_000,
+		baseStats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{
+			ID:          10,
+			PlayerStats: []decode.PlayerStats{{ID: 7, Stats: map[string]float64{"FGA": 1}}},
+		}}},
+		stats: []statEvent{
+			{idx: 1, occurredAt_ms: 2_000, team: 10, player: 7, stats: map[string]float64{"FGA": 3}}, // round 1
+			{idx: 5, occurredAt_ms: 6_000, team: 10, player: 7, stats: map[string]float64{"FGA": 4}}, // round 2, from line 4
+			{idx: 6, occurredAt_ms: 7_000, team: 10, player: 7, stats: map[string]float64{"FGA": 6}},
+		},
+		players:   map[int64]decode.Player{},
+		teamNames: map[int64]string{},
+	}
+	sum := 0.0
+	var round2 []float64
+	for _, r := range [][2]int{{0, 4}, {4, 7}} {
+		for _, tm := range b.detailsAt(r[0], r[1], shift{}) {
+			for _, p := range tm.PlayerStats {
+				for _, ch := range p.Stats["FGA"] {
+					sum += ch.Value
+					if r[0] == 4 {
+						round2 = append(round2, ch.Value)
+					}
+				}
+			}
+		}
+	}
+	if fmt.Sprint(round2) != "[1 2]" {
+		t.Errorf("round 2's FGA changes %v, want [1 2] (from the running total 3 at its start)", round2)
+	}
+	if sum != 6 {
+		t.Errorf("the rounds' FGA changes add up to %g, want the event's total 6", sum)
+	}
+}

@@ -40,7 +40,9 @@
 // live id's /stats, /stats/details and /shots are its own round's (the
 // stats and shot lines of the round; the first round's also start from
 // stats.json and shots.json), as the API description gives each round of
-// an event its own _stats and _shots links. A connection starts at its
+// an event its own _stats and _shots links. The stats lines carry the
+// event's running totals, so a later round's /stats are those totals and
+// its /stats/details the changes its lines made to them. A connection starts at its
 // round's first line; it is
 // not closed at the round's end (the later rounds follow, so a client
 // that does not follow the marker keeps the whole feed). A marker that

@@ -118,8 +118,10 @@ func (b *bundle) statsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerSta
 
 // detailsAt is /stats/details of the lines lo..n-1: one entry per change
 // of each stat, in order, whose value is the change (the API's example
-// pairs FGA [1, 1] with a /stats FGA of 2: the entries add up to the
-// total statsAt gives; a correction is a negative change). Baseline values
+// pairs FGA [1, 1] with a /stats FGA of 2: the first round's entries add
+// up to the total statsAt gives, and a later round's to what its lines
+// added to the event's running totals; a correction is a negative
+// change). Baseline values
 // (stats.json, when lo is 0) are stamped with the session's start time,
 // since the bundle does not say when they changed. sh is the pass's shift
 // of times.
@@ -146,6 +148,35 @@ func (b *bundle) detailsAt(lo, n int, sh shift) []decode.TeamPlayerStatsDetails 
 			seen[k.team] = true
 		}
 		return ps
+	}
+	if lo > 0 {
+		// A later round's stats lines carry the event's running totals
+		// (as statsAt gives them): its changes count from the totals at
+		// its start, stats.json's and its earlier lines', so that the
+		// changes of all the rounds add up to the event's totals once.
+		set := func(k playerKey, stat string, v float64) {
+			if total[k] == nil {
+				total[k] = map[string]float64{}
+			}
+			total[k][stat] = v
+		}
+		if b.baseStats != nil {
+			for _, t := range b.baseStats.Teams {
+				for _, p := range t.PlayerStats {
+					for stat, v := range p.Stats {
+						set(playerKey{t.ID, p.ID}, stat, v)
+					}
+				}
+			}
+		}
+		for _, e := range b.stats {
+			if e.idx >= lo {
+				break
+			}
+			for stat, v := range e.stats {
+				set(playerKey{e.team, e.player}, stat, v)
+			}
+		}
 	}
 	if b.baseStats != nil && lo == 0 {
 		// The base values stand from the session's start: the same start
