@@ -19,8 +19,13 @@ import (
 // counts, and where the tables are. Its field names and units are those of
 // the players table (docs/schema.md).
 type SessionSummary struct {
-	SessionID        string            `json:"session_id"`
-	Source           string            `json:"source,omitempty"` // the input it came from
+	SessionID string `json:"session_id"`
+	Source    string `json:"source,omitempty"` // the input it came from, as given
+	// SourcePath is Source's absolute path when it was analysed ("" for
+	// standard input and the built-in sample): what a later run adding
+	// to the dataset (analyze --add) compares its inputs with, from
+	// whatever directory either was started in.
+	SourcePath       string            `json:"source_path,omitempty"`
 	Start_ms         int64             `json:"start_ms"`
 	End_ms           int64             `json:"end_ms"`
 	Players          []PlayerSummary   `json:"players"`
@@ -268,6 +273,7 @@ func finite(v float64) float64 {
 // from it.
 type FailedInput struct {
 	Source             string   `json:"source"`
+	SourcePath         string   `json:"source_path,omitempty"` // as SessionSummary.SourcePath
 	SessionID          string   `json:"session_id,omitempty"`
 	Error              string   `json:"error"`
 	EarlierOutputsLeft []string `json:"earlier_outputs_left,omitempty"`

@@ -478,7 +478,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			canceled = append(canceled, export.CanceledInput{Source: inputs[i].path, SessionID: inputs[i].sessionID})
 			done[i].Canceled = true
 		default:
-			failed = append(failed, export.FailedInput{Source: inputs[i].path, SessionID: inputs[i].sessionID, Error: r.err.Error()})
+			failed = append(failed, export.FailedInput{Source: inputs[i].path, SourcePath: sourcePath(inputs[i].path), SessionID: inputs[i].sessionID, Error: r.err.Error()})
 			done[i].Failed = true
 		}
 	}
@@ -977,7 +977,7 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 	for _, a := range args {
 		paths, err := decode.FindBundles(a)
 		if err != nil {
-			failed = append(failed, export.FailedInput{Source: a, Error: err.Error()})
+			failed = append(failed, export.FailedInput{Source: a, SourcePath: sourcePath(a), Error: err.Error()})
 			continue
 		}
 		for _, p := range paths {
@@ -993,7 +993,7 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 			given[key] = p
 			b, err := decode.OpenBundle(p)
 			if b == nil {
-				failed = append(failed, export.FailedInput{Source: p, Error: err.Error()})
+				failed = append(failed, export.FailedInput{Source: p, SourcePath: sourcePath(p), Error: err.Error()})
 				continue
 			}
 			in := input{path: p, sessionID: pipeline.SessionID(b), bundle: b, openErr: err}
@@ -1086,17 +1086,42 @@ func sourceName(in input) string {
 	return in.path
 }
 
-// sameRecording reports whether source, an earlier run's input (a
-// summary.json entry's), is in's recording: the same path, or the same
-// file (os.SameFile) as the recording, or as the messages file of a
-// bundle at source (a bundle and its own messages file, a link). A
-// relative source is resolved from the working directory, as it was
-// when the earlier run was started from the same place.
+// sourcePath is SessionSummary.SourcePath of an input at path: its
+// absolute path, "" for standard input.
+func sourcePath(path string) string {
+	if path == decode.Stdin {
+		return ""
+	}
+	return absPath(path)
+}
+
+// earlierSource is where an earlier run's input (a summary.json entry's
+// source and source_path) is, as an absolute path, and whether that is
+// known: an entry without source_path (written before it existed) is
+// known only when its source is absolute, as a relative one was relative
+// to a working directory nobody recorded.
+func earlierSource(source, sourcePath string) (string, bool) {
+	switch {
+	case sourcePath != "":
+		return sourcePath, true
+	case filepath.IsAbs(source):
+		return filepath.Clean(source), true
+	}
+	return "", false
+}
+
+// sameRecording reports whether source, an earlier run's input (an
+// absolute path, earlierSource), is in's recording: the same path, or the
+// same file (os.SameFile) as the recording, or as the messages file of a
+// bundle at source (a bundle and its own messages file, a link).
 func sameRecording(source string, in input) bool {
-	if filepath.Clean(source) == filepath.Clean(sourceName(in)) {
+	if in.source != "" || in.path == decode.Stdin {
+		return false // the built-in sample, standard input: no path to compare
+	}
+	if source == absPath(in.path) {
 		return true
 	}
-	if in.bundle == nil || in.bundle.MessagesPath == "" || in.bundle.MessagesPath == decode.Stdin || source == decode.Stdin {
+	if in.bundle == nil || in.bundle.MessagesPath == "" || in.bundle.MessagesPath == decode.Stdin {
 		return false
 	}
 	rec, err := os.Stat(in.bundle.MessagesPath)
@@ -1135,7 +1160,8 @@ func dropBundled(ins []input, earlier []export.SessionSummary, present func(stri
 	for _, in := range ins {
 		bare := in.bundle != nil && in.bundle.Dir == "" && in.openErr == nil
 		i := slices.IndexFunc(earlier, func(e export.SessionSummary) bool {
-			return bare && isBundleSource(e.Source) && present(e.SessionID) && sameRecording(e.Source, in)
+			src, ok := earlierSource(e.Source, e.SourcePath)
+			return bare && ok && isBundleSource(src) && present(e.SessionID) && sameRecording(src, in)
 		})
 		if i < 0 {
 			kept = append(kept, in)
@@ -1145,6 +1171,19 @@ func dropBundled(ins []input, earlier []export.SessionSummary, present func(stri
 		warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s, session %s in %s: not analysed, as the bundle is there (add %s again to analyse it again)", in.path, e.Source, e.SessionID, out, e.Source))
 	}
 	return kept, warnings
+}
+
+// sameSource reports whether an earlier entry's input (source,
+// sourcePath) may be in's: the same recording, or a source whose place
+// is not known (an entry written before source_path existed, with a
+// relative source), of which nothing is said. It is false only when
+// both places are known and differ.
+func sameSource(source, sourcePath string, in input) bool {
+	src, ok := earlierSource(source, sourcePath)
+	if !ok || in.source != "" || in.path == decode.Stdin {
+		return source == sourceName(in)
+	}
+	return sameRecording(src, in)
 }
 
 // compareEarlier compares, with --add, each input (its session id given)
@@ -1166,11 +1205,11 @@ func compareEarlier(ins []input, earlier export.MultiSummary, present func(strin
 	}
 	for i, in := range ins {
 		if j := slices.IndexFunc(earlier.Sessions, func(e export.SessionSummary) bool { return e.SessionID == in.sessionID }); j >= 0 {
-			if e := earlier.Sessions[j]; !sameRecording(e.Source, in) {
+			if e := earlier.Sessions[j]; !sameSource(e.Source, e.SourcePath, in) {
 				warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s: replaced, as the same game added again (two different games need distinct names: rename one, and add it again)", in.path, in.sessionID, out, e.Source))
 			}
 		} else if j := slices.IndexFunc(earlier.Failed, func(f export.FailedInput) bool { return f.SessionID == in.sessionID }); j >= 0 {
-			if f := earlier.Failed[j]; !sameRecording(f.Source, in) {
+			if f := earlier.Failed[j]; !sameSource(f.Source, f.SourcePath, in) {
 				warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which failed there: its failed entry replaced, as the same game added again (two different games need distinct names: rename one, and add it again)", in.path, in.sessionID, out, f.Source))
 			}
 		}
@@ -1178,7 +1217,7 @@ func compareEarlier(ins []input, earlier export.MultiSummary, present func(strin
 			continue
 		}
 		for _, e := range earlier.Sessions {
-			if e.SessionID != in.sessionID && !ours(e.SessionID) && present(e.SessionID) && sameRecording(e.Source, in) {
+			if src, ok := earlierSource(e.Source, e.SourcePath); ok && e.SessionID != in.sessionID && !ours(e.SessionID) && present(e.SessionID) && sameRecording(src, in) {
 				if replaces == nil {
 					replaces = map[int]export.SessionSummary{}
 				}
@@ -1279,6 +1318,8 @@ func analyzeInput(ctx context.Context, in input, cfg *analyzeConfig, hive bool) 
 	res.summary.Source = in.path
 	if in.source != "" {
 		res.summary.Source = in.source
+	} else {
+		res.summary.SourcePath = sourcePath(in.path)
 	}
 	res.summary.SetTables(cfg.out, r.Writer())
 	res.files = append(res.files, r.Writer().Paths()...)

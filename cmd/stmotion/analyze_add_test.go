@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
 )
 
 // addSessions is what summary.json lists under sessions[]: "<id>" for
@@ -796,5 +797,68 @@ func TestAnalyzeAddBareThenBundle(t *testing.T) {
 	}
 	if now := readFiles(t, out, ""); !maps.EqualFunc(now, before, bytes.Equal) {
 		t.Errorf("--add of the bare file beside its bundle changed --out")
+	}
+}
+
+// Sources are compared where they are, not as typed: two games added
+// each as "." from inside its own directory are two games (the second
+// does not replace the first as "the same recording"), and two bare
+// recordings named messages.jsonl, each added from its directory, share
+// an id but not a recording (a warning says so). summary.json records
+// each source's absolute path (source_path) for the comparison.
+func TestAnalyzeAddSourcesFromOtherDirectories(t *testing.T) {
+	// Two games with live ids of their own.
+	dir := t.TempDir()
+	var g1, g2 string
+	for i, g := range []*string{&g1, &g2} {
+		cfg := synth.SampleConfig()
+		cfg.Minutes, cfg.Seed = 0.5, int64(i+1)
+		*g = filepath.Join(dir, fmt.Sprintf("g%d", i+1))
+		if _, err := synth.Write(context.Background(), cfg, *g, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	add := func(dir, input string) string {
+		t.Helper()
+		t.Chdir(dir)
+		_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--add", input)
+		if err != nil {
+			t.Fatalf("%s in %s: %v\n%s", input, dir, err, stderr)
+		}
+		return stderr
+	}
+	add(g1, ".")
+	if stderr := add(g2, "."); strings.Contains(stderr, "same recording") {
+		t.Errorf("g2 added as . from its directory was taken for g1's recording:\n%s", stderr)
+	}
+	o, err := export.FindOutputs(out)
+	if err != nil || len(o.Sessions) != 2 {
+		t.Fatalf("after adding g1 and g2 each as .: %+v, %v; want two sessions", o, err)
+	}
+	sum, err := export.ReadSummary(out)
+	if err != nil || len(sum.Sessions) != 2 {
+		t.Fatalf("summary.json: %+v, %v; want two sessions", sum, err)
+	}
+	for _, e := range sum.Sessions {
+		if !filepath.IsAbs(e.SourcePath) || e.Source != "." || filepath.Dir(e.SourcePath) != filepath.Clean(dir) {
+			t.Errorf("session %s: source %q, source_path %q: want the bundle's absolute path", e.SessionID, e.Source, e.SourcePath)
+		}
+	}
+
+	// Two bare recordings with one name (and so one id), each added from
+	// its own directory.
+	out = t.TempDir()
+	rec := func(g string) string {
+		t.Helper()
+		m, err := filepath.Glob(filepath.Join(g, "messages.jsonl*"))
+		if err != nil || len(m) != 1 {
+			t.Fatalf("%s: messages files %v, %v", g, m, err)
+		}
+		return filepath.Base(m[0])
+	}
+	add(g1, rec(g1))
+	if stderr := add(g2, rec(g2)); !strings.Contains(stderr, "already used in") {
+		t.Errorf("a second messages.jsonl from another directory replaced the first without a word:\n%s", stderr)
 	}
 }
