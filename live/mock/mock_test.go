@@ -710,7 +710,6 @@ func TestErrorResponses(t *testing.T) {
 		// One type per dt, as the API spells them.
 		{"GET", live + "/_subscribe?dt=STATS,SHOTS", 400, "Invalid data type"},
 		{"GET", live + "/_subscribe?dt=stats", 400, "Invalid data type"},
-		{"GET", live + "/_subscribe?dt=", 400, "Invalid data type"},
 		{"GET", "/v1/data/live/_search", 404, "Not simulated"},
 		{"GET", live + "/shots", 403, "No access to SHOTS data"},
 		{"POST", live, 405, "not allowed"},
@@ -846,5 +845,15 @@ func TestLoopWithEverythingFiltered(t *testing.T) {
 			t.Errorf("speed %g: %d messages, end %v; want none and the idle close", speed, len(got), err)
 		}
 		s.Close()
+	}
+}
+
+// The API's own example URI subscribes with an empty dt (…/_subscribe?dt=):
+// no type given, every granted type, as without dt.
+func TestSubscribeEmptyDataType(t *testing.T) {
+	s := start(t, tinyDir(t), mock.Options{})
+	status, body, _ := do(t, s, "GET", "/v1/data/live/"+mock.TinyLiveID+"/_subscribe?dt=", signNow)
+	if status != 200 || !strings.Contains(string(body), "LOCATIONS") {
+		t.Errorf("_subscribe?dt=: %d %s, want 200 with every type", status, body)
 	}
 }

@@ -187,6 +187,9 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, id string, re
 	// takes no other spelling (dt=stats, dt=STATS,SHOTS), so that a client
 	// that passes here sends what the API takes.
 	for _, t := range dts {
+		if t == "" {
+			continue // the API's own example URI: _subscribe?dt= (no type given)
+		}
 		if !slices.Contains(allDataTypes, t) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("Invalid data type %q: want STATS, SHOTS or LOCATIONS, one per dt (&dt=STATS&dt=SHOTS)", t))
 			return
