@@ -1269,7 +1269,7 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		if next && ctx.Err() == nil {
 			// Read on until the next live id's feed is up and has
 			// overlapped this one (Join passes it on).
-			s.handover = startHandoff(ctx, f, s.liveID, s.cfg.Metrics, s.cfg.Health, s.log)
+			s.handover = startHandoff(ctx, f, s.liveID, s.res.Next, s.cfg.Metrics, s.cfg.Health, s.log)
 			return nil
 		}
 		lost = time.Now()
@@ -1569,7 +1569,13 @@ const handoverOverlap = 5 * time.Second
 // the next live id's feed is up, it is logged to log, and h and m say
 // the session is not connected: the next feed is a reconnection, and
 // what happened in between a gap (see lostAt).
-func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Health, log *slog.Logger) *handoff {
+//
+// It stops at a PLAY_NEXT / DRILL_NEXT naming another live id than to (the
+// live id the handoff is for), which it does not keep: what follows is
+// the round after to's, which to's session would otherwise take for its
+// own and end at that marker (a feed replayed faster than real time, as
+// a mock at --speed 0 serves it, runs whole rounds ahead meanwhile).
+func startHandoff(ctx context.Context, f *Feed, from, to string, m *Metrics, h *Health, log *slog.Logger) *handoff {
 	ho := &handoff{f: f, from: from, done: make(chan struct{})}
 	ho.unhook = context.AfterFunc(ctx, ho.close)
 	h.set(func(h *Health) { h.connected, h.handover = true, from })
@@ -1599,6 +1605,12 @@ func startHandoff(ctx context.Context, f *Feed, from string, m *Metrics, h *Heal
 				return
 			}
 			derr := dec.Decode(buf, &msg)
+			if derr == nil && msg.Kind == decode.KindMarker && (msg.Marker.Type == decode.MarkerPlayNext || msg.Marker.Type == decode.MarkerDrillNext) {
+				if next := string(msg.Marker.LiveID.Text(buf)); next != "" && next != to {
+					ho.close() // the round after to's: its own session's
+					return
+				}
+			}
 			countReceived(m, h, &msg, derr, time.Now())
 			t := msg.OccurredAt_ms()
 			if m != nil && derr == nil && isData(msg.Kind) && t > 0 {

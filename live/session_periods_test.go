@@ -175,3 +175,42 @@ func TestJoinDrillKeepsNumber(t *testing.T) {
 		t.Errorf("drill 3 joined straight: %s %+v (%v), want none", decode.BundlePeriods, c, err)
 	}
 }
+
+// Followed at speed 0 (a mock replaying as fast as it can), the previous
+// drill's feed, read on during each handover, runs past the next drill's
+// DRILL_NEXT: what comes after it is the drill after, which the handover
+// must not hand to the next drill's session (that session ended at the
+// handed DRILL_NEXT and its own feed went into the drill after's bundle).
+// Each drill's bundle holds its own markers: one DRILL_START, and the
+// DRILL_NEXT naming the next drill.
+func TestJoinDrillsAtSpeedZero(t *testing.T) {
+	dir := tinyDrills(t)
+	srv, c := liveMock(t, dir, mock.Options{Speed: 0})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: t.TempDir()})
+	if err != nil || len(res) != 3 || res[1].LiveID != tinyDrill2 || res[2].LiveID != tinyDrill3 {
+		t.Fatalf("Join: %v, %d results; want the three drills", err, len(res))
+	}
+	reNext := regexp.MustCompile(`"live_id":"([^"]*)","type":"DRILL_NEXT"`)
+	for k, r := range res {
+		data, err := os.ReadFile(filepath.Join(r.Dir, decode.BundleMessages))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := bytes.Count(data, []byte(`"DRILL_START"`)); n != 1 {
+			t.Errorf("drill %d's bundle: %d DRILL_START markers, want 1", k+1, n)
+		}
+		var next []string
+		for _, m := range reNext.FindAllSubmatch(data, -1) {
+			next = append(next, string(m[1]))
+		}
+		want := "[]"
+		if k+1 < len(res) {
+			want = "[" + res[k+1].LiveID + "]"
+		}
+		if got := fmt.Sprint(next); got != want {
+			t.Errorf("drill %d's bundle: DRILL_NEXT naming %s, want %s", k+1, got, want)
+		}
+	}
+}
