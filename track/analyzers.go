@@ -145,11 +145,14 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 		}
 	}
 	a := &PossessionAnalyzer{noRoster: len(teamOf) == 0, noCourt: cfg.SensorFrame, teamOf: teamOf}
-	a.sides = newSides(roster, teamOf, EventUnknown)
+	a.sides = newSides(roster, a.team, EventUnknown)
 	a.roster = roster
-	a.d = possession.New(cfg, func(id int64) int64 { return teamOf[id] }, a.event)
+	a.d = possession.New(cfg, a.team, a.event)
 	return a
 }
+
+// team is a player's roster team, 0 when the roster does not name him.
+func (a *PossessionAnalyzer) team(id int64) int64 { return a.teamOf[id] }
 
 // SetEvent tells the analyzer the kind of event its session is a round
 // of (Meta.Event; EventUnknown until told); call it before the first
@@ -165,7 +168,7 @@ func NewPossessionAnalyzer(roster []decode.RosterTeam, cfg possession.Config) *P
 // labels and team possessions: a change of hands to them is unverified
 // by the unrostered rule.
 func (a *PossessionAnalyzer) SetEvent(kind EventKind) {
-	a.sides = newSides(a.roster, a.teamOf, kind)
+	a.sides = newSides(a.roster, a.team, kind)
 }
 
 // clockChange is a change of the clock between live and not live, or of

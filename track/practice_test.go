@@ -253,7 +253,7 @@ func TestSidesRule(t *testing.T) {
 				teamOf[p.ID] = tm.ID
 			}
 		}
-		s := newSides(c.roster, teamOf, c.event)
+		s := newSides(c.roster, func(id int64) int64 { return teamOf[id] }, c.event)
 		for _, id := range c.tracked {
 			s.see(id)
 		}
@@ -263,7 +263,8 @@ func TestSidesRule(t *testing.T) {
 	}
 	// Per event: a game's one-team roster is told apart once a player off
 	// it is seen, not before.
-	s := newSides(one, map[int64]int64{10: 1, 11: 1}, EventGame)
+	teams := map[int64]int64{10: 1, 11: 1}
+	s := newSides(one, func(id int64) int64 { return teams[id] }, EventGame)
 	s.see(10)
 	if !s.oneSide() {
 		t.Errorf("game, one-team roster, only its players seen so far: sides told apart")

@@ -58,8 +58,8 @@ func EventKindOf(info *decode.LiveInfo) EventKind {
 // is unverified), and at the end of the session from every player
 // tracked (verdict). It goes from true to false only.
 type sides struct {
-	teamOf        map[int64]int64 // the roster's teams by player id
-	scrimmage     bool            // a practice event with a one-team roster
+	teamOf        func(id int64) int64 // a player's roster team, 0 when the roster does not name him
+	scrimmage     bool                 // a practice event with a one-team roster
 	oneTeamRoster bool
 	game          bool  // Meta.Event is EventGame
 	team          int64 // the roster team of the first rostered player seen; 0: none yet
@@ -68,7 +68,7 @@ type sides struct {
 	told bool
 }
 
-func newSides(roster []decode.RosterTeam, teamOf map[int64]int64, event EventKind) sides {
+func newSides(roster []decode.RosterTeam, teamOf func(id int64) int64, event EventKind) sides {
 	one := OneTeamRoster(roster)
 	return sides{teamOf: teamOf, oneTeamRoster: one, scrimmage: one && event == EventPractice, game: event == EventGame}
 }
@@ -78,7 +78,7 @@ func (s *sides) see(id int64) {
 	if s.told {
 		return
 	}
-	switch t := s.teamOf[id]; {
+	switch t := s.teamOf(id); {
 	case t == 0:
 		s.told = true // unrostered: the other side may be his
 	case s.team == 0:

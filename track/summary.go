@@ -132,13 +132,7 @@ func (s *Session) summary() *Summary {
 // sides applies the rule of the sides type to every player tracked
 // (Summary.OneTeam, Summary.OneTeamTracked).
 func (s *Session) sides() (oneTeam, oneTeamTracked bool) {
-	teamOf := map[int64]int64{}
-	for _, t := range s.meta.Roster {
-		for _, p := range t.Players {
-			teamOf[p.ID] = t.ID
-		}
-	}
-	sd := newSides(s.meta.Roster, teamOf, s.meta.Event)
+	sd := newSides(s.meta.Roster, func(id int64) int64 { return s.roster[id].team }, s.meta.Event)
 	for _, i := range s.players {
 		sd.see(s.sensors[i].id)
 	}
