@@ -326,11 +326,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 			removed[id]++
 			return
 		}
-		rel, rerr := filepath.Rel(d.dir, path)
-		if rerr != nil {
-			rel = path
-		}
-		re.Left[id] = append(re.Left[id], filepath.ToSlash(rel))
+		re.Left[id] = append(re.Left[id], relSlash(d.dir, path))
 		if re.Errs[id] == nil {
 			re.Errs[id] = err
 		}
