@@ -114,7 +114,8 @@ already there is the same game analysed again, and replaced: ids decide
 give two different games with one id distinct names (replacing one from
 another source is warned of: "X: session id game already used in OUT by Y:
 replaced, ..."). A recording already there under another id is one game,
-as within a run: its bundle replaces its bare file's session, and its bare
+as within a run (sources are compared by the absolute paths summary.json
+records, source_path, whatever directory each run was started in): its bundle replaces its bare file's session, and its bare
 file is not analysed while its bundle is there. Partitions that no entry
 describes (a run killed before it wrote summary.json, a summary.json moved
 away) are warned of and listed in summary.json under unlisted, without
