@@ -522,13 +522,16 @@ func TestOverlayEndAndClose(t *testing.T) {
 
 // A live session that ends (the mock's feed closes) sends its end frame
 // to overlay clients; Join's caller then finishes the overlay (close
-// 1000), as stmotion live does.
+// 1000), as stmotion live does. (The mock's clock starts once the
+// overlay client is there, and its 2 s feed lasts 400 ms: the join's
+// REST calls come before its end even under -race on a loaded machine;
+// at Speed 20, 100 ms, they might not.)
 func TestJoinEndFrame(t *testing.T) {
-	srv, c := liveMock(t, "", mock.Options{Speed: 20})
 	met := live.NewMetrics()
 	ov, hs := overlayServer(t, live.OverlayOptions{Metrics: met})
 	ws := dialOverlay(t, hs, "")
 	waitFor(t, "a client", func() bool { return ov.Clients() == 1 })
+	srv, c := liveMock(t, "", mock.Options{Speed: 5})
 	tc := track.DefaultConfig()
 	tc.RateSamples = 8
 	joinOne(t, context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Overlay: ov, Track: tc})
