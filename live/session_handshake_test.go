@@ -40,7 +40,13 @@ func TestJoinHandshakeStatus(t *testing.T) {
 			defer ws.Close()
 			// A permanent refusal ends Join at once; the others are
 			// retried until the context ends it (nil error: a cancel).
-			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			// (The permanent case's context is long, so that a loaded
+			// machine under -race cannot end it before the refusal.)
+			timeout := time.Second
+			if tc.permanent {
+				timeout = 10 * time.Second
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
 			_, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), WSURL: ws.URL,
 				MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
