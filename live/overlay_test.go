@@ -492,12 +492,15 @@ func TestOverlayEndAndClose(t *testing.T) {
 			}
 			// A frame not yet sent is replaced by a newer one, but the
 			// end frame never is, and the newest goes out on closing.
+			// (A's 1040 may leave on its own too: the rate's next slot
+			// can come between its Samples and its End on a loaded
+			// machine.)
 			var ids []string
 			for _, f := range got {
 				ids = append(ids, fmt.Sprintf("%s@%d ended=%v", f.LiveID, f.T_ms, f.Ended))
 			}
-			if s := strings.Join(ids, " "); !regexp.MustCompile(`^(A@1000 ended=false )?A@1040 ended=true (B@5000 ended=false )?B@5040 ended=false$`).MatchString(s) {
-				t.Errorf("frames %s, want A's (1000 may be skipped), A's end at 1040, then B's ending with 5040", s)
+			if s := strings.Join(ids, " "); !regexp.MustCompile(`^(A@1000 ended=false )?(A@1040 ended=false )?A@1040 ended=true (B@5000 ended=false )?B@5040 ended=false$`).MatchString(s) {
+				t.Errorf("frames %s, want A's (1000 and 1040 may be skipped), A's end at 1040, then B's ending with 5040", s)
 			}
 			for _, f := range got {
 				if f.Ended && (f.Period != 0 || f.Clock != "paused" || f.Holder != 0 || f.BallState != "dead" || len(f.Sensors) != 4) {
