@@ -98,6 +98,9 @@ type QualitySummary struct {
 	PlayerSensors int64 `json:"player_sensors"`
 	BallSensors   int64 `json:"ball_sensors"`
 	StaleStats    int64 `json:"stale_stats"`
+	// Shot and marker messages dropped as repeats of earlier ones.
+	RepeatedShots   int64 `json:"repeated_shots"`
+	RepeatedMarkers int64 `json:"repeated_markers"`
 	// The grid period and the players' noise σ the engine ran with.
 	GridPeriod_ms  int64   `json:"grid_period_ms"`
 	Noise_m        float64 `json:"noise_m"`
@@ -134,6 +137,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		Duplicates: q.Duplicates, Late: q.Late, Reordered: q.Reordered, Gaps: q.Gaps,
 		Teleports: q.Teleports, Outliers: q.Outliers, UnknownIDs: q.UnknownIDs,
 		PlayerSensors: q.PlayerSensors, BallSensors: q.BallSensors, StaleStats: q.StaleStats,
+		RepeatedShots: q.RepeatedShots, RepeatedMarkers: q.RepeatedMarkers,
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 	}

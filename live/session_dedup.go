@@ -10,8 +10,10 @@ import (
 //
 //   - stats: the same (player, version) (or, without a version, the same
 //     player, occurred_at and classification);
-//   - shots: the same player, occurred_at, make, zone and hoop_player_x/y;
-//   - markers: the same type and occurred_at (and next live id);
+//   - shots: the same player, occurred_at, make, zone and hoop_player_x/y
+//     (track.ShotKey);
+//   - markers: the same type and occurred_at (and next live id)
+//     (track.MarkerKey);
 //   - locations: the same sensor, occurred_at and xyz as one of the
 //     sensor's last locRing samples, or a sample older than the sensor's
 //     newest by more than the engine's reorder window (the engine would
@@ -33,15 +35,19 @@ import (
 //
 // Acks, pongs, errors and unknown types are never duplicates. Memory:
 // one small ring per sensor, one entry per stats/shot/marker message.
+//
+// Shots and markers are recognised by the keys the engine drops its own
+// repeats by, so a shot or marker this lets through is never one the
+// engine would drop: live and the analysis of its recording agree.
 type dedup struct {
 	window_ms int64
 	sensors   map[int64]*locHistory
 	stats     map[statKey]struct{}
-	shots     map[shotKey]struct{}
+	shots     map[track.ShotKey]struct{}
 	// shotAt holds each shot's player and occurred_at, whatever its
 	// other fields: see shotSeen.
 	shotAt  map[[2]int64]struct{}
-	markers map[markerKey]struct{}
+	markers map[track.MarkerKey]struct{}
 }
 
 const locRing = 32
@@ -69,27 +75,14 @@ type statKey struct {
 	class                 decode.Classification
 }
 
-type shotKey struct {
-	player, t_ms int64
-	x, y         int32
-	zone         uint8
-	make         bool
-}
-
-type markerKey struct {
-	t_ms int64
-	typ  decode.MarkerType
-	next string
-}
-
 func newDedup(window_ms int64) *dedup {
 	return &dedup{
 		window_ms: window_ms,
 		sensors:   map[int64]*locHistory{},
 		stats:     map[statKey]struct{}{},
-		shots:     map[shotKey]struct{}{},
+		shots:     map[track.ShotKey]struct{}{},
 		shotAt:    map[[2]int64]struct{}{},
-		markers:   map[markerKey]struct{}{},
+		markers:   map[track.MarkerKey]struct{}{},
 	}
 }
 
@@ -142,13 +135,9 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 	case decode.KindShot:
 		s := &m.Shot
 		d.shotAt[[2]int64{s.PlayerID, s.OccurredAt_ms}] = struct{}{}
-		return mark(d.shots, shotKey{s.PlayerID, s.OccurredAt_ms, s.HoopPlayerX_mm, s.HoopPlayerY_mm, s.Zone, s.IsMake})
+		return mark(d.shots, track.ShotKeyOf(s))
 	case decode.KindMarker:
-		k := markerKey{t_ms: m.Marker.OccurredAt_ms, typ: m.Marker.Type}
-		if m.Marker.Type == decode.MarkerUnknown || m.Marker.LiveID.Len() > 0 {
-			k.next = string(m.Marker.TypeText.Text(src)) + "|" + string(m.Marker.LiveID.Text(src))
-		}
-		return mark(d.markers, k)
+		return mark(d.markers, track.MarkerKeyOf(&m.Marker, src))
 	}
 	return false
 }

@@ -60,7 +60,11 @@
 // an event (the drill a DRILL_NEXT named) numbers its periods on from the
 // previous live id's (Meta.Periods, Session.NextPeriods). The box score keeps, per player and
 // stat, the value of the highest version seen (corrections carry corrected
-// values; stale and duplicate versions change nothing). Each DIST update is
+// values; stale and duplicate versions change nothing). A shot or marker
+// identical to one fed before (ShotKey, MarkerKey: a feed replayed after
+// a reconnect, a recording concatenated twice) is dropped and counted
+// (Quality.RepeatedShots, RepeatedMarkers); `stmotion live` keeps such
+// repeats out of its recording by the same keys. Each DIST update is
 // compared with the engine's distance at its timestamp (SegDistCheck
 // segments; PlayerSummary.DistRatio and DistFlag); in a session that starts
 // mid-event (Meta.EventStart_ms, Session.MidEvent) both count from each

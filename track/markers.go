@@ -134,7 +134,15 @@ func (s *Session) NextPeriods() Periods {
 	return Periods{Period: tl.period, Open: tl.open && tl.viaNext}
 }
 
+// marker queues m (decoded from line) to be applied when the emission
+// reaches its time. A repeat of a marker fed before (MarkerKey) is
+// dropped and counted: applied again, a repeated PLAY_START would open
+// another period.
 func (s *Session) marker(m *decode.Marker, line []byte) error {
+	if s.repeats.marker(m, line) {
+		s.q.RepeatedMarkers++
+		return nil
+	}
 	if m.Type == decode.MarkerUnknown {
 		s.q.Unknown++
 		return nil

@@ -196,6 +196,7 @@ type Session struct {
 
 	timeline timeline
 	box      boxScore
+	repeats  repeats // the shots and markers fed, to drop repeats
 	checks   distQueue
 
 	rows   []Sample
@@ -270,6 +271,7 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 	}
 	s.timeline.init(meta.Periods)
 	s.box.init()
+	s.repeats.init()
 	s.emitFn = s.emitSegment
 	return s, nil
 }
@@ -811,7 +813,12 @@ func (s *Session) emitSegment(g *Segment) error {
 // (when it has them) on the half court whose hoop is east: the feed does
 // not say which end was attacked, so every shot lands at the same hoop,
 // as shot charts draw them. Without a court, on an NBA court's template.
+// A repeat of a shot fed before (ShotKey) is dropped and counted.
 func (s *Session) shot(sh *decode.Shot) error {
+	if s.repeats.shot(sh) {
+		s.q.RepeatedShots++
+		return nil
+	}
 	for _, o := range s.shotObs {
 		o.FeedShot(sh)
 	}

@@ -232,6 +232,13 @@ type Quality struct {
 	PlayerSensors int64
 	BallSensors   int64
 	StaleStats    int64 // stats messages with an old or repeated version
+	// RepeatedShots and RepeatedMarkers count shot and marker messages
+	// dropped as repeats of one fed before (ShotKey, MarkerKey: a feed
+	// replayed after a reconnect, a recording concatenated twice). Left
+	// out of the Summary's JSON when 0, so a game's marshals as it did
+	// before they existed (the output digest test hashes it).
+	RepeatedShots   int64 `json:",omitempty"`
+	RepeatedMarkers int64 `json:",omitempty"`
 	// GridPeriod_ms is the period of the grid the tracks were resampled
 	// on: the feed's own rate unless configured (Config.Rate_Hz); 0 when
 	// the session had no location sample.

@@ -252,7 +252,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 	q["event_types"] = "SELECT type, count(*) FROM " + tbl("events") + " GROUP BY type"
 	q["holders"] = "SELECT count(*) FILTER (WHERE ball_holder), count(DISTINCT sensor_id) FILTER (WHERE ball_holder) FROM " + tbl("samples")
 	q["shots_placed"] = "SELECT count(*), count(*) FILTER (WHERE x_m = 0 AND y_m = 0) FROM " + tbl("shots")
-	q["quality"] = "SELECT messages, locations, bad_lines, unknown, duplicates, late, reordered, gaps, teleports, outliers, unknown_ids, stale_stats, dropped_sensors FROM " + tbl("quality")
+	q["quality"] = "SELECT messages, locations, bad_lines, unknown, duplicates, late, reordered, gaps, teleports, outliers, unknown_ids, stale_stats, repeated_shots, repeated_markers, dropped_sensors FROM " + tbl("quality")
 
 	// The grid period first: from_samples needs it.
 	grid := duckQuery(t, map[string]string{"grid": q["grid"]})["grid"]
@@ -396,7 +396,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 	}
 
 	qs := sum.Quality
-	wantQ := []int64{qs.Messages, qs.Locations, qs.BadLines, qs.Unknown, qs.Duplicates, qs.Late, qs.Reordered, qs.Gaps, qs.Teleports, qs.Outliers, qs.UnknownIDs, qs.StaleStats, qs.DroppedSensors}
+	wantQ := []int64{qs.Messages, qs.Locations, qs.BadLines, qs.Unknown, qs.Duplicates, qs.Late, qs.Reordered, qs.Gaps, qs.Teleports, qs.Outliers, qs.UnknownIDs, qs.StaleStats, qs.RepeatedShots, qs.RepeatedMarkers, qs.DroppedSensors}
 	for i, col := range res["quality"].Columns {
 		if got := int64(num(t, res["quality"].Rows[0][i])); got != wantQ[i] {
 			t.Errorf("quality.%s: DuckDB %d, summary.json %d", col, got, wantQ[i])

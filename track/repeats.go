@@ -1,0 +1,80 @@
+package track
+
+import (
+	"github.com/stmotion/stmotion/decode"
+)
+
+// ShotKey is what makes two feed shot messages the same shot: the same
+// player, occurred_at, make, zone and hoop_player_x/y. A shot the feed
+// delivers twice (a websocket dump across a reconnect, a recording
+// concatenated twice) counts once: the engine drops the repeat
+// (Quality.RepeatedShots), and `stmotion live` keeps it out of its
+// recording with the same key, so that live and the analysis of its
+// bundle agree. A correction (a make turned into a miss) is another key,
+// and counts.
+type ShotKey struct {
+	PlayerID, OccurredAt_ms        int64
+	HoopPlayerX_mm, HoopPlayerY_mm int32
+	Zone                           uint8
+	IsMake                         bool
+}
+
+// ShotKeyOf returns the key of s.
+func ShotKeyOf(s *decode.Shot) ShotKey {
+	return ShotKey{s.PlayerID, s.OccurredAt_ms, s.HoopPlayerX_mm, s.HoopPlayerY_mm, s.Zone, s.IsMake}
+}
+
+// MarkerKey is what makes two marker messages the same marker: the same
+// type and occurred_at, and for a marker that names a live id (PLAY_NEXT,
+// DRILL_NEXT) or has a type this module does not know, the same raw type
+// text and live id. A server resends markers on connect: a repeated
+// PLAY_START opened another period, and the whole game was numbered
+// period 2. The engine drops the repeat (Quality.RepeatedMarkers), and
+// `stmotion live` keeps it out of its recording with the same key.
+type MarkerKey struct {
+	OccurredAt_ms int64
+	Type          decode.MarkerType
+	Text          string // "type text|live id" (raw), only as said above
+}
+
+// MarkerKeyOf returns the key of m, decoded from line (its texts are
+// read from it; nil: they count as empty, as Session.Feed leaves the
+// next live id empty). It allocates only for the markers whose key holds
+// text, a few per game.
+func MarkerKeyOf(m *decode.Marker, line []byte) MarkerKey {
+	k := MarkerKey{OccurredAt_ms: m.OccurredAt_ms, Type: m.Type}
+	if m.Type == decode.MarkerUnknown || m.LiveID.Len() > 0 {
+		k.Text = string(m.TypeText.Text(line)) + "|" + string(m.LiveID.Text(line))
+	}
+	return k
+}
+
+// repeats remembers the shots and markers a session was fed, one entry
+// each (a few hundred per game: memory stays bounded by the game's
+// events, not its samples).
+type repeats struct {
+	shots   map[ShotKey]struct{}
+	markers map[MarkerKey]struct{}
+}
+
+func (r *repeats) init() {
+	r.shots = make(map[ShotKey]struct{})
+	r.markers = make(map[MarkerKey]struct{})
+}
+
+// shot reports whether s was fed before, and remembers it otherwise.
+func (r *repeats) shot(s *decode.Shot) bool { return mark(r.shots, ShotKeyOf(s)) }
+
+// marker reports whether m (decoded from line) was fed before, and
+// remembers it otherwise.
+func (r *repeats) marker(m *decode.Marker, line []byte) bool {
+	return mark(r.markers, MarkerKeyOf(m, line))
+}
+
+func mark[K comparable](set map[K]struct{}, k K) bool {
+	if _, ok := set[k]; ok {
+		return true
+	}
+	set[k] = struct{}{}
+	return false
+}

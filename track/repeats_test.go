@@ -1,0 +1,204 @@
+package track
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/synth"
+)
+
+// TestRepeatedShotsAndMarkers: a shot or marker line the feed delivers
+// twice (a websocket dump across a reconnect, whose server resends the
+// markers on connect; a recording concatenated twice) counts once, and
+// the repeats are counted in Quality.RepeatedShots / RepeatedMarkers.
+// Before, a repeated shot was a fifth row of a 4-shot game, a repeated
+// PLAY_START numbered the whole game period 2, and a recording given
+// twice had every shot and marker twice and its last samples in period 2.
+func TestRepeatedShotsAndMarkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a game")
+	}
+	sc := synth.DefaultConfig()
+	sc.Minutes, sc.Seed = 0.5, 3
+	sc.DuplicateRate, sc.ReorderRate = 0, 0
+	_, meta, messages := synthBundle(t, sc)
+	data, err := os.ReadFile(messages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	// again gives the lines with the first line that has kind's type (or
+	// the line i, for i ≥ 0) delivered twice.
+	again := func(kind string, i int) string {
+		var b strings.Builder
+		for j, l := range lines {
+			b.WriteString(l)
+			if i < 0 && strings.Contains(l, `"type":"`+kind+`"`) || j == i {
+				b.WriteString(l)
+				i = j
+			}
+		}
+		return b.String()
+	}
+	if !strings.Contains(lines[0], `"type":"PLAY_START"`) {
+		t.Fatalf("the game starts with %s, want its PLAY_START", lines[0])
+	}
+
+	want := runRecording(t, meta, messages)
+	shots, markers := want.segs(SegFeedShot), want.segs(SegMarker)
+	if len(shots) == 0 || len(markers) < 3 {
+		t.Fatalf("%d shots and %d markers: the game has nothing to repeat", len(shots), len(markers))
+	}
+	if q := want.sum.Quality; q.RepeatedShots != 0 || q.RepeatedMarkers != 0 {
+		t.Fatalf("the game as simulated: %d repeated shots, %d repeated markers, want none", q.RepeatedShots, q.RepeatedMarkers)
+	}
+
+	cases := []struct {
+		name                string
+		recording           string
+		shots, markers      int64 // repeats
+		sameSamples, twiceQ bool
+	}{
+		{"shot twice", again("shot", -1), 1, 0, true, false},
+		{"PLAY_START twice", again("", 0), 0, 1, true, false},
+		{"recording twice", strings.Repeat(string(data), 2), int64(len(shots)), int64(len(markers)), false, true},
+	}
+	for _, c := range cases {
+		path := filepath.Join(t.TempDir(), "messages.jsonl")
+		if err := os.WriteFile(path, []byte(c.recording), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got := runRecording(t, meta, path)
+		q := got.sum.Quality
+		if q.RepeatedShots != c.shots || q.RepeatedMarkers != c.markers {
+			t.Errorf("%s: %d repeated shots, %d repeated markers; want %d, %d", c.name, q.RepeatedShots, q.RepeatedMarkers, c.shots, c.markers)
+		}
+		// The shots and markers are the game's, once each, in their periods.
+		if g := got.segs(SegFeedShot); !reflect.DeepEqual(g, shots) {
+			t.Errorf("%s: %d shot segments, want the game's %d:\n got  %+v\n want %+v", c.name, len(g), len(shots), g, shots)
+		}
+		if g := got.segs(SegMarker); !reflect.DeepEqual(g, markers) {
+			t.Errorf("%s: %d marker segments, want the game's %d:\n got  %+v\n want %+v", c.name, len(g), len(markers), g, markers)
+		}
+		periods, wantPeriods := samplePeriods(got.samples), samplePeriods(want.samples)
+		if fmt.Sprint(periods) != fmt.Sprint(wantPeriods) {
+			t.Errorf("%s: samples by period %v, want %v", c.name, periods, wantPeriods)
+		}
+		if c.sameSamples && !reflect.DeepEqual(got.samples, want.samples) {
+			t.Errorf("%s: the samples changed", c.name)
+		}
+		if c.twiceQ && q.Late == 0 {
+			t.Errorf("%s: no late sample: the second copy's samples were taken", c.name)
+		}
+	}
+}
+
+// runRecording runs the engine on the recording at path as analyze does
+// (FeedLine, the analyzers attached) and returns what it produced.
+func runRecording(t *testing.T, meta Meta, path string) *collect {
+	t.Helper()
+	c := &collect{}
+	s, err := NewSession(DefaultConfig(), meta, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attachAnalyzers(t, s, meta, false)
+	r, err := decode.OpenRecording(path, decode.ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var m decode.Message
+	for r.Next(&m) {
+		if err := s.FeedLine(&m, r.Line()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// samplePeriods counts samples by period.
+func samplePeriods(rows []Sample) map[int32]int {
+	n := map[int32]int{}
+	for _, r := range rows {
+		n[r.Period]++
+	}
+	return n
+}
+
+// TestRepeatKeys: what makes a shot or marker a repeat. A correction (a
+// make turned into a miss, another zone) is another shot; a PLAY_NEXT
+// naming another live id, or an unknown type of another name, another
+// marker; a repeat fed without its line (Feed) is still one.
+func TestRepeatKeys(t *testing.T) {
+	const t0 = int64(1_700_000_000_000)
+	shot := decode.Shot{OccurredAt_ms: t0, PlayerID: 7, TeamID: 1, IsMake: true, Zone: 3, HoopPlayerX_mm: 100, HoopPlayerY_mm: -50}
+	var r repeats
+	r.init()
+	f := func(what string, got, want bool) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s: repeat %v, want %v", what, got, want)
+		}
+	}
+	f("first shot", r.shot(&shot), false)
+	f("the same shot", r.shot(&shot), true)
+	s2 := shot
+	s2.Is3Point, s2.Status = true, decode.ShotStatus(1) // not in the key
+	f("the same shot, other status", r.shot(&s2), true)
+	for _, change := range []func(*decode.Shot){
+		func(s *decode.Shot) { s.IsMake = false },
+		func(s *decode.Shot) { s.Zone = 4 },
+		func(s *decode.Shot) { s.HoopPlayerX_mm++ },
+		func(s *decode.Shot) { s.HoopPlayerY_mm++ },
+		func(s *decode.Shot) { s.PlayerID++ },
+		func(s *decode.Shot) { s.OccurredAt_ms++ },
+	} {
+		s := shot
+		change(&s)
+		f(fmt.Sprintf("%+v", s), r.shot(&s), false)
+	}
+
+	var dec decode.Decoder
+	var m decode.Message
+	marker := func(line string, withLine bool) bool {
+		t.Helper()
+		if err := dec.Decode([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		if !withLine {
+			return r.marker(&m.Marker, nil)
+		}
+		return r.marker(&m.Marker, []byte(line))
+	}
+	lines := []string{
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_START"}}`, t0),
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_START"}}`, t0+1),
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"LIVE"}}`, t0),
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"a","type":"PLAY_NEXT"}}`, t0),
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"b","type":"PLAY_NEXT"}}`, t0),
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"HALFTIME_SHOW"}}`, t0),
+		fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"TIMEOUT"}}`, t0),
+	}
+	for _, l := range lines {
+		f(l, marker(l, true), false)
+	}
+	for _, l := range lines {
+		f(l+" again", marker(l, true), true)
+	}
+	f("PLAY_START fed without its line", marker(lines[0], false), true)
+}
