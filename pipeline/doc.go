@@ -40,6 +40,10 @@
 //     not tell apart (one team on the roster, a practice's scrimmage;
 //     or only one team's players tracked) and one with several balls
 //     moving on the court at once (possession follows one).
+//   - Shot and marker messages that repeat earlier ones (the engine drops
+//     and counts them: quality.repeated_shots, quality.repeated_markers)
+//     get a warning; with them, the warning about late samples says the
+//     recording seems to repeat itself (a file concatenated twice).
 //
 // A session's id is SessionID of its bundle (the live id, or the file's
 // name); the inputs of one run get ids of their own with

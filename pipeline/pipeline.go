@@ -453,9 +453,13 @@ func (r *Run) Warnings() []string {
 //     then empty: a subscription without the location data type);
 //   - more than 1 % of its location samples dropped for their timestamps
 //     (late beyond the reorder window, or impossible): how many and what
-//     may cause it. They are counted in the quality table, but a feed
+//     may cause it (with shots or markers repeated too, a recording that
+//     repeats itself). They are counted in the quality table, but a feed
 //     whose clock jumped back loses everything after the jump, which a
 //     count alone does not make plain;
+//   - shot or marker messages dropped as repeats of earlier ones
+//     (track.ShotKey, track.MarkerKey): a feed replayed after a
+//     reconnect, a recording concatenated twice;
 //   - timestamps before 2000 (occurred_at in seconds, read as
 //     milliseconds, falls in January 1970), or more than a tenth of the
 //     location samples repeating their sensor's timestamp (a feed recorded
@@ -478,13 +482,34 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		return []string{name + ": no location messages: the samples, possessions and heatmaps tables are empty and events holds only the markers (stats and shots only: a subscription without locations?)"}
 	}
 	var ws []string
+	repeats := q.RepeatedShots + q.RepeatedMarkers
 	if n := q.Late + q.BadTimes; n*100 > q.Locations {
-		why := "the feed's clock may have jumped back, or its lines are far out of order"
+		why := "the feed's clock may have jumped back, its lines are far out of order, or the recording repeats part of itself"
+		if repeats > 0 {
+			// Samples older than the ones before them, and shots or
+			// markers given twice: most likely the same lines again.
+			why = fmt.Sprintf("the recording seems to repeat itself (a file concatenated twice, a feed replayed after a reconnect), as its shots or markers do "+
+				"(quality.repeated_shots %d, quality.repeated_markers %d); or the feed's clock jumped back", q.RepeatedShots, q.RepeatedMarkers)
+		}
 		if q.BadTimes > q.Late {
 			why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (microseconds would give this), and close to the other samples' times (a sensor whose clock jumps gives this: such samples are dropped unless the others confirm the jump)"
 		}
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): %s",
 			name, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, why))
+	}
+	if repeats > 0 {
+		var what []string
+		if q.RepeatedShots > 0 {
+			what = append(what, count(q.RepeatedShots, "shot message")+" (quality.repeated_shots)")
+		}
+		if q.RepeatedMarkers > 0 {
+			what = append(what, count(q.RepeatedMarkers, "marker message")+" (quality.repeated_markers)")
+		}
+		verb := "repeated earlier ones and were dropped"
+		if repeats == 1 {
+			verb = "repeated an earlier one and was dropped"
+		}
+		ws = append(ws, fmt.Sprintf("%s: %s %s: a feed replayed after a reconnect, or a recording that repeats itself?", name, strings.Join(what, " and "), verb))
 	}
 	if sum.Start_ms > 0 && sum.Start_ms < y2000_ms {
 		ws = append(ws, fmt.Sprintf("%s: the timestamps start at %s: occurred_at must be epoch milliseconds (seconds would give this)",
@@ -541,6 +566,14 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 
 // y2000_ms is 2000-01-01T00:00:00Z in epoch milliseconds.
 const y2000_ms = 946_684_800_000
+
+// count says n things in English: "1 shot message", "2 shot messages".
+func count(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
 
 // linesNotDecoding says that n (more) lines do not decode, in English.
 func linesNotDecoding(n int64, more string) string {

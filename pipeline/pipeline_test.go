@@ -730,3 +730,68 @@ func TestOpenNilBundle(t *testing.T) {
 		t.Errorf("Open(nil) left %d files in the output", len(ents))
 	}
 }
+
+// A recording given twice (a file concatenated twice) has its shots and
+// markers counted once, the repeats counted and warned about, and the
+// warning about its many late samples says the recording seems to repeat
+// itself, not only that the feed's clock may have jumped back. Once, it
+// has neither warning.
+func TestWarningsRecordingTwice(t *testing.T) {
+	dir := t.TempDir()
+	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, data []byte) (*track.Summary, []string) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b, err := decode.OpenBundle(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(b, name, options(filepath.Join(dir, "out-"+name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, r.Warnings()
+	}
+	once, wsOnce := run("once.jsonl", msgs)
+	twice, ws := run("twice.jsonl", append(append([]byte(nil), msgs...), msgs...))
+	for _, w := range wsOnce {
+		if strings.Contains(w, "repeat") || strings.Contains(w, "late") {
+			t.Errorf("the recording once: warning %q", w)
+		}
+	}
+	markers := int64(bytes.Count(msgs, []byte(`"type":"marker"`)))
+	shots := int64(bytes.Count(msgs, []byte(`"type":"shot"`)))
+	if q := twice.Quality; markers == 0 || q.RepeatedMarkers != markers || q.RepeatedShots != shots {
+		t.Errorf("twice: %d repeated shots, %d repeated markers; want %d, %d", q.RepeatedShots, q.RepeatedMarkers, shots, markers)
+	}
+	if q := once.Quality; q.RepeatedMarkers != 0 || q.RepeatedShots != 0 {
+		t.Errorf("once: %d repeated shots, %d repeated markers; want none", q.RepeatedShots, q.RepeatedMarkers)
+	}
+	var late, repeats []string
+	for _, w := range ws {
+		switch {
+		case strings.Contains(w, "dropped for their timestamps"):
+			late = append(late, w)
+		case strings.Contains(w, "repeated earlier ones and were dropped"):
+			repeats = append(repeats, w)
+		}
+	}
+	if len(late) != 1 || !strings.Contains(late[0], "the recording seems to repeat itself") ||
+		!strings.Contains(late[0], fmt.Sprintf("quality.repeated_markers %d", markers)) {
+		t.Errorf("late samples warned as %q, want one that says the recording seems to repeat itself", late)
+	}
+	if len(repeats) != 1 || !strings.HasPrefix(repeats[0], filepath.Join(dir, "twice.jsonl")+": ") ||
+		!strings.Contains(repeats[0], fmt.Sprintf("%d marker messages (quality.repeated_markers)", markers)) {
+		t.Errorf("repeats warned as %q, want one that counts %d marker messages", repeats, markers)
+	}
+}

@@ -161,6 +161,11 @@ follows one), no player moving while
 the clock was live (no LIVE marker, or no location while it was: live-only
 figures are 0), and timestamps that look wrong
 (before 2000: seconds, not milliseconds; more than 10 % duplicates).
+A shot or marker message that repeats an earlier one (a feed replayed
+after a reconnect, a recording concatenated twice) is dropped, counted
+(quality.repeated_shots, quality.repeated_markers) and reported; with such
+repeats, many late samples are reported as a recording that seems to
+repeat itself.
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
 0 when every input was analysed and 1 when any failed or the run was
@@ -1567,8 +1572,13 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		}
 	}
 	q := s.Quality
-	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids\n",
-		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs)
+	repeats := ""
+	if q.RepeatedShots+q.RepeatedMarkers > 0 {
+		// Only when there are any: a feed without repeats reads as before.
+		repeats = fmt.Sprintf(", %d repeated shots, %d repeated markers", q.RepeatedShots, q.RepeatedMarkers)
+	}
+	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids%s\n",
+		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs, repeats)
 	if q.GridPeriod_ms > 0 {
 		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
 	}
