@@ -389,6 +389,14 @@ func TestLiveDemoHalvesAndPasses(t *testing.T) {
 // hands it over). 2 runs in 33 failed on the stats before they were
 // allowed, and a shot failed once more in a loaded run (live's own tests
 // allow both, session_rounds_test.go).
+//
+// A few location samples may be dropped as late without being repeats:
+// at --demo-speed 200 the engine's reorder window is a millisecond or two
+// of wall time, and a sample the previous feed delivers at a handover
+// after this feed has gone that far past it is late (the engine would
+// drop it; the session keeps it out of the recording too). A loaded
+// machine made it one sample in five runs. A next pass taken for a replay
+// drops thousands: more than 1 % of the bundle's locations fails.
 func onlyRepeats(t *testing.T, dir string) {
 	t.Helper()
 	msgs, err := os.ReadFile(filepath.Join(dir, "messages.jsonl"))
@@ -428,6 +436,7 @@ func onlyRepeats(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var late []string
 	for _, l := range strings.Split(strings.TrimSpace(string(dups)), "\n") {
 		if kept[l] {
 			continue
@@ -435,8 +444,20 @@ func onlyRepeats(t *testing.T, dir string) {
 		if k, _, ok := restKey(l); ok && fed[k] {
 			continue
 		}
+		if dec.Decode([]byte(l), &m) == nil && m.Kind == decode.KindLocation {
+			late = append(late, l)
+			continue
+		}
 		t.Errorf("%s: dropped as a duplicate, never recorded: %.200s", dir, l)
 		return
+	}
+	if len(late) > 0 {
+		locations := strings.Count(string(msgs), `"type":"location"`)
+		if len(late)*100 > locations {
+			t.Errorf("%s: %d location samples dropped as duplicates or late, never recorded (of %d recorded), the first: %.200s", dir, len(late), locations, late[0])
+			return
+		}
+		t.Logf("%s: %d location samples dropped as late, never recorded (of %d recorded; the handover at --demo-speed 200)", dir, len(late), locations)
 	}
 }
 
