@@ -382,13 +382,21 @@ func RecordingBase(path string) string {
 // recording file is listed under its own name, as its target is (the
 // caller tells them apart with os.SameFile).
 //
+// A directory that cannot be searched (its entries cannot be read: no
+// permission, an I/O error; or it cannot be looked at: gone during the
+// search, a path too long), the argument itself or one under it, does
+// not stop the search: it is returned in unsearched, and what was found
+// beside it is listed all the same, so that a caller reports it as an
+// input that failed, as it would a recording under it that cannot be
+// read, and goes on with the others.
+//
 // A path that does not exist is an error, and so is a directory holding
-// nothing to analyse (wrapping ErrNotBundle).
-func FindBundles(paths ...string) ([]string, error) {
-	var out []string
+// nothing to analyse and nothing that could not be searched (wrapping
+// ErrNotBundle).
+func FindBundles(paths ...string) (found []string, unsearched []*SearchError, err error) {
 	for _, p := range paths {
 		if p == Stdin {
-			out = append(out, p)
+			found = append(found, p)
 			continue
 		}
 		fi, err := os.Stat(p)
@@ -398,35 +406,54 @@ func FindBundles(paths ...string) ([]string, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return nil, fmt.Errorf("%s: decode: find bundles: %w", p, err)
+			return nil, nil, fmt.Errorf("%s: decode: find bundles: %w", p, err)
 		}
 		if !fi.IsDir() {
-			out = append(out, p)
+			found = append(found, p)
 			continue
 		}
 		w := walker{}
-		if err := w.walk(p, fi); err != nil {
-			return nil, fmt.Errorf("%s: decode: find bundles: %w", p, err)
-		}
-		if len(w.found) == 0 {
-			return nil, fmt.Errorf("%s: decode: find bundles: no bundle or recording file (.jsonl, .ndjson, with .gz or .zst) under it: %w", p, ErrNotBundle)
+		w.walk(p, fi)
+		if len(w.found) == 0 && len(w.unsearched) == 0 {
+			return nil, nil, fmt.Errorf("%s: decode: find bundles: no bundle or recording file (.jsonl, .ndjson, with .gz or .zst) under it: %w", p, ErrNotBundle)
 		}
 		sort.Strings(w.found)
-		out = append(out, w.found...)
+		found = append(found, w.found...)
+		unsearched = append(unsearched, w.unsearched...)
 	}
-	return out, nil
+	return found, unsearched, nil
 }
+
+// SearchError is a directory FindBundles could not search; nothing under
+// it is listed.
+type SearchError struct {
+	Dir string // as found: the argument, or it joined with the names under it
+	Err error  // why, as os.ReadDir or os.Stat said (errors.Is(err, fs.ErrPermission), ...)
+}
+
+func (e *SearchError) Error() string {
+	return fmt.Sprintf("%s: decode: find bundles: cannot search the directory: %v", e.Dir, unwrapPath(e.Err))
+}
+
+func (e *SearchError) Unwrap() error { return e.Err }
+
+// readDir is os.ReadDir. Tests replace it: root, which CI runs as, reads
+// any directory whatever its mode.
+var readDir = os.ReadDir
 
 // walker is FindBundles' search of one directory argument.
 type walker struct {
-	searched []fs.FileInfo // the directories searched, to search none twice
-	found    []string
+	searched   []fs.FileInfo // the directories searched, to search none twice
+	found      []string
+	unsearched []*SearchError
 }
 
-// walk searches directory dir (fi: its os.Stat, the target of a link).
-func (w *walker) walk(dir string, fi fs.FileInfo) error {
+// walk searches directory dir (fi: its os.Stat, the target of a link). A
+// directory it cannot search goes to w.unsearched, and the search goes
+// on.
+func (w *walker) walk(dir string, fi fs.FileInfo) {
 	if slices.ContainsFunc(w.searched, func(s fs.FileInfo) bool { return os.SameFile(s, fi) }) {
-		return nil
+		return
 	}
 	w.searched = append(w.searched, fi)
 	// A bundle, or a directory that means to be one (several messages
@@ -435,11 +462,12 @@ func (w *walker) walk(dir string, fi fs.FileInfo) error {
 	// without the bundle's court and roster, or the session missed.
 	if _, err := findMessages(dir); err == nil || !errors.Is(err, ErrNotBundle) || isIncompleteBundle(dir) {
 		w.found = append(w.found, dir)
-		return nil
+		return
 	}
-	entries, err := os.ReadDir(dir)
+	// The entries read before an error are searched all the same.
+	entries, err := readDir(dir)
 	if err != nil {
-		return err
+		w.unsearched = append(w.unsearched, &SearchError{Dir: dir, Err: err})
 	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
@@ -459,19 +487,17 @@ func (w *walker) walk(dir string, fi fs.FileInfo) error {
 		if isDir {
 			if target == nil {
 				if target, err = os.Stat(q); err != nil {
-					return err
+					w.unsearched = append(w.unsearched, &SearchError{Dir: q, Err: err})
+					continue
 				}
 			}
-			if err := w.walk(q, target); err != nil {
-				return err
-			}
+			w.walk(q, target)
 			continue
 		}
 		if IsRecordingName(e.Name()) {
 			w.found = append(w.found, q)
 		}
 	}
-	return nil
 }
 
 // isIncompleteBundle reports whether dir holds a live.json, which only a

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -269,9 +272,9 @@ func TestFindBundles(t *testing.T) {
 		"plain.txt":                           "x",
 	})
 	j := func(p string) string { return filepath.Join(root, p) }
-	got, err := FindBundles(j("season"), j("single"), j("plain.txt"))
-	if err != nil {
-		t.Fatal(err)
+	got, unsearched, err := FindBundles(j("season"), j("single"), j("plain.txt"))
+	if err != nil || unsearched != nil {
+		t.Fatal(err, unsearched)
 	}
 	want := []string{j("season/deep/er/r.ndjson"), j("season/g1"), j("season/g2"), j("season/g3"), j("season/loose.jsonl.zst"), j("single"), j("plain.txt")}
 	if !reflect.DeepEqual(got, want) {
@@ -280,10 +283,10 @@ func TestFindBundles(t *testing.T) {
 	if _, err := OpenBundle(j("season/g3")); err == nil || !strings.Contains(err.Error(), "more than one messages file") {
 		t.Errorf("OpenBundle of a directory with two messages files: %v", err)
 	}
-	if _, err := FindBundles(j("empty")); !errors.Is(err, ErrNotBundle) {
+	if _, _, err := FindBundles(j("empty")); !errors.Is(err, ErrNotBundle) {
 		t.Errorf("empty dir: got %v, want ErrNotBundle", err)
 	}
-	if _, err := FindBundles(j("nope")); err == nil {
+	if _, _, err := FindBundles(j("nope")); err == nil {
 		t.Error("missing path: want an error")
 	}
 }
@@ -313,12 +316,12 @@ func TestFindBundlesLinks(t *testing.T) {
 	link(j("nowhere.jsonl"), "linked/x.jsonl") // dangling: an input that fails
 	f := func(arg string, want ...string) {
 		t.Helper()
-		got, err := FindBundles(j(arg))
+		got, unsearched, err := FindBundles(j(arg))
 		for i := range want {
 			want[i] = j(want[i])
 		}
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("FindBundles(%s):\n got  %q, %v\n want %q", arg, got, err, want)
+		if err != nil || unsearched != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("FindBundles(%s):\n got  %q, %v, %v\n want %q", arg, got, unsearched, err, want)
 		}
 	}
 	f("linked/b21", "linked/b21")
@@ -338,7 +341,7 @@ func TestFindBundlesIncomplete(t *testing.T) {
 		"season/g3/" + BundleCourt:    testCourtJSON, // no live.json: not a bundle, nothing to analyse
 	})
 	j := func(p string) string { return filepath.Join(root, p) }
-	got, err := FindBundles(j("season"))
+	got, _, err := FindBundles(j("season"))
 	if want := []string{j("season/g1"), j("season/g2")}; err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("FindBundles: got %q, %v; want %q", got, err, want)
 	}
@@ -347,7 +350,7 @@ func TestFindBundlesIncomplete(t *testing.T) {
 	if err == nil || err.Error() != want || b == nil || b.Live == nil {
 		t.Errorf("OpenBundle(g2): %v\n want %s, and live.json read", err, want)
 	}
-	if got, err := FindBundles(j("season/g2")); err != nil || len(got) != 1 {
+	if got, _, err := FindBundles(j("season/g2")); err != nil || len(got) != 1 {
 		t.Errorf("FindBundles(g2): %q, %v; want g2 itself", got, err)
 	}
 }
@@ -419,7 +422,7 @@ func TestStdin(t *testing.T) {
 	zw.Close()
 	for name, data := range map[string]string{"plain": testLine + "\n" + testLine + "\n", "gzip": gz.String()} {
 		f := withStdin(t, data)
-		paths, err := FindBundles(Stdin)
+		paths, _, err := FindBundles(Stdin)
 		if err != nil || !reflect.DeepEqual(paths, []string{Stdin}) {
 			t.Fatalf("%s: FindBundles(-) = %q, %v", name, paths, err)
 		}
@@ -494,5 +497,101 @@ func TestOpenBundlePartial(t *testing.T) {
 	}
 	if b, err := OpenBundle(filepath.Join(dir, "missing")); err == nil || b != nil {
 		t.Errorf("a missing path: %+v, %v; want nil and an error", b, err)
+	}
+}
+
+// A directory that cannot be searched does not fail the search: it is
+// returned in unsearched with why, and the bundles and recordings beside
+// it (before and after it in the order) are listed. Root reads any
+// directory, whatever its mode, so readDir fails here as os.ReadDir does
+// for another user on a directory of mode 000.
+func TestFindBundlesUnsearchable(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"season/a.jsonl":              testLine,
+		"season/g1/" + BundleMessages: testLine,
+		"season/locked/x.jsonl":       testLine,
+		"season/z/deeper/r.jsonl":     testLine,
+		"only/locked/x.jsonl":         testLine,
+	})
+	j := func(p string) string { return filepath.Join(root, p) }
+	locked := func(dir string) bool { return filepath.Base(dir) == "locked" }
+	t.Cleanup(func() { readDir = os.ReadDir })
+	readDir = func(dir string) ([]os.DirEntry, error) {
+		if locked(dir) {
+			return nil, &fs.PathError{Op: "open", Path: dir, Err: syscall.EACCES}
+		}
+		return os.ReadDir(dir)
+	}
+	f := func(arg string, want []string, wantUnsearched ...string) {
+		t.Helper()
+		got, unsearched, err := FindBundles(j(arg))
+		for i := range want {
+			want[i] = j(want[i])
+		}
+		var dirs []string
+		for _, u := range unsearched {
+			dirs = append(dirs, u.Dir)
+			if !errors.Is(u, fs.ErrPermission) || u.Error() != u.Dir+": decode: find bundles: cannot search the directory: open: permission denied" {
+				t.Errorf("FindBundles(%s): unsearched %s: %v; want fs.ErrPermission, the directory first", arg, u.Dir, u)
+			}
+		}
+		for i := range wantUnsearched {
+			wantUnsearched[i] = j(wantUnsearched[i])
+		}
+		if err != nil || !reflect.DeepEqual(got, want) || !reflect.DeepEqual(dirs, wantUnsearched) {
+			t.Errorf("FindBundles(%s):\n got  %q, unsearched %q, %v\n want %q, unsearched %q", arg, got, dirs, err, want, wantUnsearched)
+		}
+	}
+	f("season", []string{"season/a.jsonl", "season/g1", "season/z/deeper/r.jsonl"}, "season/locked")
+	// The argument itself: not "nothing to analyse", but what stopped it.
+	f("season/locked", nil, "season/locked")
+	f("only", nil, "only/locked")
+
+	// As it is for real, where the user is not root.
+	readDir = os.ReadDir
+	if os.Geteuid() == 0 || runtime.GOOS == "windows" {
+		return // root reads it; Windows has no mode 000
+	}
+	if err := os.Chmod(j("season/locked"), 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(j("season/locked"), 0o755) // for t.TempDir's removal
+	f("season", []string{"season/a.jsonl", "season/g1", "season/z/deeper/r.jsonl"}, "season/locked")
+}
+
+// A directory that cannot even be looked at (os.Stat fails: here its
+// path is longer than the system takes, PATH_MAX, as it may be deep in
+// a search; or it went away during the search) fails alone too, for
+// root as well.
+func TestFindBundlesPathTooLong(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("PATH_MAX is Linux's")
+	}
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"top/a.jsonl": testLine})
+	r, err := os.OpenRoot(filepath.Join(root, "top"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	// 20 levels of 250-byte names: past PATH_MAX (4096) however short
+	// root is.
+	var deep []string
+	for i := range 20 {
+		deep = append(deep, fmt.Sprintf("%02d%s", i, strings.Repeat("d", 248)))
+	}
+	if err := r.MkdirAll(filepath.Join(deep...), 0o755); err != nil {
+		t.Skipf("cannot make a directory that deep here: %v", err)
+	}
+	if err := r.WriteFile("z.jsonl", []byte(testLine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, unsearched, err := FindBundles(filepath.Join(root, "top"))
+	if want := []string{filepath.Join(root, "top/a.jsonl"), filepath.Join(root, "top/z.jsonl")}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+	if len(unsearched) != 1 || !errors.Is(unsearched[0], syscall.ENAMETOOLONG) || !strings.HasPrefix(unsearched[0].Dir, filepath.Join(root, "top", deep[0])) {
+		t.Errorf("unsearched %v; want one directory under %s, its path too long", unsearched, deep[0])
 	}
 }

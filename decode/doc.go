@@ -90,7 +90,9 @@
 // simulated practice) each later one's live information (rounds.json);
 // OpenBundle reads it (the REST bodies with
 // goccy/go-json into the types of rest.go) and also accepts a bare
-// recording. FindBundles expands directories holding many.
+// recording. FindBundles expands directories holding many, and returns
+// those it cannot search apart (SearchError), so that one unreadable
+// subdirectory fails alone.
 //
 // # Errors
 //

@@ -47,6 +47,9 @@ entries whose name starts with "." and follows symbolic links, to
 directories too (a directory reached again, through another link or a
 loop, is searched once). A directory with a live.json but no messages
 file is an incomplete bundle: a failed input that says what it lacks.
+A directory the search cannot enter (no permission to read it, say) is a
+failed input of its own, with its path and why; what is found beside it
+is analysed.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
 Without INPUT the built-in sample game is analysed (a deterministic
@@ -981,10 +984,17 @@ func planInputs(args []string) (ins []input, failed []export.FailedInput, warnin
 	var recs []fs.FileInfo       // the recordings met, to find one met again under another path
 	var recIns []int             // the index in ins of the input each of recs is read for
 	for _, a := range args {
-		paths, err := decode.FindBundles(a)
+		paths, unsearched, err := decode.FindBundles(a)
 		if err != nil {
 			failed = append(failed, export.FailedInput{Source: a, SourcePath: sourcePath(a), Error: err.Error()})
 			continue
+		}
+		// A directory under a that cannot be searched is an input that
+		// failed, as a recording there that cannot be read is; the
+		// others go on. What it holds is not known: it has no session
+		// id, as an argument that cannot be searched has none.
+		for _, u := range unsearched {
+			failed = append(failed, export.FailedInput{Source: u.Dir, SourcePath: sourcePath(u.Dir), Error: u.Error()})
 		}
 		for _, p := range paths {
 			key := absPath(p)

@@ -51,8 +51,9 @@ it waits for input on a pipe, say); what was read before is still
 reported. It is 2 for a
 bad command line (no INPUT, an unknown flag or a value out of range) and
 for a --roster that cannot be used, before any INPUT is read. A path that
-does not exist, or a directory holding nothing to read, is reported and
-gives exit status 1; the other inputs are still read.
+does not exist, a directory holding nothing to read, or one the search
+cannot enter (no permission to read it, say), is reported and gives exit
+status 1; the other inputs, and what is found beside it, are still read.
 
 Flags:
 `
@@ -194,11 +195,17 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// (decode.FindBundles), each reported in turn.
 	var paths []string
 	for _, arg := range fs.Args() {
-		found, err := decode.FindBundles(arg)
+		found, unsearched, err := decode.FindBundles(arg)
 		if err != nil {
 			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
 			failed++
 			continue
+		}
+		// A directory that cannot be searched fails as an input of its
+		// own; what was found beside it is read.
+		for _, u := range unsearched {
+			fmt.Fprintf(stderr, "stmotion inspect: %v\n", u)
+			failed++
 		}
 		paths = append(paths, found...)
 	}
