@@ -238,7 +238,12 @@ func readBundleFile(dir, name string) ([]byte, error) {
 }
 
 // readBody reads a REST body from the file at p (at most
-// maxBundleJSON_bytes); its errors start with p, then tag.
+// maxBundleJSON_bytes); its errors start with p, then tag. Every side
+// file is read here (the bundle's JSON files, ReadCourt, ReadRoster), so
+// that each takes what a text editor may save: a leading UTF-8 byte
+// order mark (which RFC 8259 lets a parser ignore, and which a
+// recording's Reader skips too) is dropped, and the offsets, lines and
+// columns of an error count from after it, as an editor shows them.
 func readBody(p, tag string) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
@@ -259,7 +264,7 @@ func readBody(p, tag string) ([]byte, error) {
 	if _, err := f.ReadAt(data, 0); err != nil && fi.Size() > 0 {
 		return nil, fmt.Errorf("%s: %s%w", p, tag, unwrapPath(err))
 	}
-	return data, nil
+	return bytes.TrimPrefix(data, utf8BOM), nil
 }
 
 // unwrapPath drops the *fs.PathError around err (its path is already in

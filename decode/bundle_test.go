@@ -595,3 +595,55 @@ func TestFindBundlesPathTooLong(t *testing.T) {
 		t.Errorf("unsearched %v; want one directory under %s, its path too long", unsearched, deep[0])
 	}
 }
+
+// A side file saved by a Windows editor (a UTF-8 byte order mark, CRLF)
+// reads as without them, as a recording does: the bundle's JSON files,
+// --court and --roster files alike. An error's line and column count
+// from after the mark, as an editor shows them.
+func TestSideFilesBOM(t *testing.T) {
+	const bom = "\uFEFF"
+	crlf := func(s string) string { return bom + strings.ReplaceAll(s, ",", ",\r\n") + "\r\n" }
+	files := map[string]string{
+		BundleLive: testLiveJSON, BundleSubscribe: testSubscribeJSON, BundleStats: testStatsJSON,
+		BundleShots: testShotsJSON, BundleCourt: testCourtJSON, BundleRounds: "[" + testLiveJSON + "]",
+		BundlePeriods: `{"previous_live_id":"a0","period":2,"period_open":true}`,
+	}
+	plain, marked := t.TempDir(), t.TempDir()
+	writeFiles(t, plain, map[string]string{BundleMessages: testLine})
+	writeFiles(t, marked, map[string]string{BundleMessages: testLine})
+	for name, body := range files {
+		writeFiles(t, plain, map[string]string{name: body})
+		writeFiles(t, marked, map[string]string{name: bom + body})
+	}
+	want, err := OpenBundle(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := OpenBundle(marked)
+	if err != nil {
+		t.Fatalf("OpenBundle with byte order marks: %v", err)
+	}
+	want.Path, want.Dir, want.MessagesPath, want.CourtPath, want.SubscribePath = got.Path, got.Dir, got.MessagesPath, got.CourtPath, got.SubscribePath
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("with byte order marks:\n got  %+v\n want %+v", got, want)
+	}
+
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	teams := testSubscribeJSON[strings.Index(testSubscribeJSON, `[{"id":461`) : len(testSubscribeJSON)-1]
+	writeFiles(t, dir, map[string]string{
+		"court.json": crlf(testCourtJSON), "subscribe.json": crlf(testSubscribeJSON), "teams.json": crlf(teams),
+		"bad.json": bom + "{\r\n\"nw\": x}",
+	})
+	if c, err := ReadCourt(p("court.json")); err != nil || checkSyntax(c) != nil || c[0] != '{' {
+		t.Errorf("ReadCourt: %q, %v", c, err)
+	}
+	for _, name := range []string{"subscribe.json", "teams.json"} {
+		if sub, err := ReadRoster(p(name)); err != nil || len(sub.Teams) != 1 || sub.Teams[0].Players[0].ID != 123 {
+			t.Errorf("ReadRoster(%s): %+v, %v", name, sub, err)
+		}
+	}
+	if _, err := ReadCourt(p("bad.json")); err == nil || !strings.Contains(err.Error(), "offset 9 (line 2, column 7)") {
+		t.Errorf("ReadCourt(bad.json): %v; want the x at line 2, column 7", err)
+	}
+}

@@ -75,7 +75,8 @@
 //
 // A recording is JSONL, one message per line as received: OpenRecording and
 // NewReader read plain, gzip and zstd (told apart by their first bytes) in
-// constant memory, with CRLF, blank lines and a last line without newline.
+// constant memory, with CRLF, blank lines, a last line without newline
+// and a leading UTF-8 byte order mark.
 // A line that does not decode, or is longer than ReaderOptions.MaxLineBytes
 // (ErrLineTooLong), is counted and reported with its line number and reading
 // goes on, unless the caller asked to stop at the first error. Reader.Line
@@ -90,9 +91,11 @@
 // simulated practice) each later one's live information (rounds.json);
 // OpenBundle reads it (the REST bodies with
 // goccy/go-json into the types of rest.go) and also accepts a bare
-// recording. FindBundles expands directories holding many, and returns
-// those it cannot search apart (SearchError), so that one unreadable
-// subdirectory fails alone.
+// recording. Those JSON files, and the court and roster files of
+// ReadCourt and ReadRoster, may start with a UTF-8 byte order mark (as a
+// Windows editor saves them). FindBundles expands directories holding
+// many, and returns those it cannot search apart (SearchError), so that
+// one unreadable subdirectory fails alone.
 //
 // # Errors
 //
