@@ -328,11 +328,7 @@ func ReadRoster(path string) (*Subscribe, error) {
 	if len(sub.Teams) == 0 {
 		return nil, fmt.Errorf("decode: roster file %s: no teams (want a subscribe.json, or a JSON array of teams with their players)", path)
 	}
-	players := 0
-	for _, t := range sub.Teams {
-		players += len(t.Players)
-	}
-	if players == 0 {
+	if !sub.HasPlayers() {
 		return nil, fmt.Errorf("decode: roster file %s: %d teams but no players (want a subscribe.json, or a JSON array of teams with their players)", path, len(sub.Teams))
 	}
 	return sub, nil
@@ -340,13 +336,15 @@ func ReadRoster(path string) (*Subscribe, error) {
 
 // Supply gives b the court and roster it lacks: court (the body read from
 // courtPath, see ReadCourt) when b has no court.json, and sub (read from
-// subPath, see ReadRoster) when it has no subscribe.json. What b has of
-// its own stays; nil arguments supply nothing.
+// subPath, see ReadRoster) when it has no subscribe.json, or one that
+// lists no player (Subscribe.HasPlayers: its teams were not set up), as
+// for analysis it has no roster either. What b has of its own stays; nil
+// arguments supply nothing.
 func (b *Bundle) Supply(courtPath string, court []byte, subPath string, sub *Subscribe) {
 	if b.Court == nil && court != nil {
 		b.Court, b.CourtPath = court, courtPath
 	}
-	if b.Subscribe == nil && sub != nil {
+	if !b.Subscribe.HasPlayers() && sub != nil {
 		b.Subscribe, b.SubscribePath = sub, subPath
 	}
 }

@@ -252,6 +252,27 @@ func TestReadCourtRosterSupply(t *testing.T) {
 	if own.Subscribe != sub || own.SubscribePath != p("players.json") {
 		t.Errorf("a bundle without subscribe.json did not get the roster: %+v", own)
 	}
+	// A subscribe.json that lists no player (no teams, or teams without
+	// players) is no roster either: the one given fills it in. One that
+	// lists players stays.
+	for name, body := range map[string]string{
+		"noteams":   `{"token":"x","active_state":"LIVE"}`,
+		"noplayers": `{"teams":[{"id":461,"name":"x","players":[]}]}`,
+		"own":       testSubscribeJSON,
+	} {
+		writeFiles(t, dir, map[string]string{name + "/" + BundleMessages: testLine, name + "/" + BundleSubscribe: body})
+		b, err := OpenBundle(p(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Subscribe.HasPlayers() != (name == "own") {
+			t.Errorf("%s: HasPlayers %v", name, b.Subscribe.HasPlayers())
+		}
+		b.Supply("", nil, p("players.json"), sub)
+		if supplied := b.Subscribe == sub && b.SubscribePath == p("players.json"); supplied != (name != "own") {
+			t.Errorf("%s: roster supplied %v, want %v", name, supplied, name != "own")
+		}
+	}
 }
 
 func TestFindBundles(t *testing.T) {

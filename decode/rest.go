@@ -75,6 +75,21 @@ type Subscribe struct {
 	EventCompletedResults []EventResult `json:"event_completed_results,omitempty"`
 }
 
+// HasPlayers reports whether s lists a player on any team: a roster
+// analysis can use. A subscribe.json of a live id whose teams were not
+// set up has none (no teams, or teams without players).
+func (s *Subscribe) HasPlayers() bool {
+	if s == nil {
+		return false
+	}
+	for _, t := range s.Teams {
+		if len(t.Players) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // RosterTeam is a team and its players.
 type RosterTeam struct {
 	ID      int64    `json:"id"`

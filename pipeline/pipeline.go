@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,7 +150,9 @@ func besideHint(b *decode.Bundle, name string) string {
 }
 
 // noRosterWarning says what a session without a roster cannot tell, and
-// how to give it one (export.LimitNoRoster).
+// how to give it one (export.LimitNoRoster): one without subscribe.json,
+// or whose subscribe.json lists no player (its teams were not set up),
+// which is as good as none.
 func noRosterWarning(b *decode.Bundle) string {
 	give := besideHint(b, decode.BundleSubscribe)
 	if give == "" {
@@ -158,10 +161,59 @@ func noRosterWarning(b *decode.Bundle) string {
 			give = "; the " + filepath.Base(beside) + " beside it is not read: give it with analyze --roster " + beside
 		}
 	}
-	return fmt.Sprintf("%s: no %s: players have no names or teams, so a change of hands cannot be told a pass from a steal, "+
+	what := "no " + decode.BundleSubscribe
+	if b.Subscribe != nil {
+		name := filepath.Base(b.SubscribePath)
+		if b.SubscribePath == "" { // a Bundle built by hand
+			name = decode.BundleSubscribe
+		}
+		what = name + " lists no teams"
+		if n := len(b.Subscribe.Teams); n > 0 {
+			what = fmt.Sprintf("%s lists no player on its %d teams", name, n)
+		}
+	}
+	return fmt.Sprintf("%s: %s: players have no names or teams, so a change of hands cannot be told a pass from a steal, "+
 		"nor a rebound offensive from defensive (those passes and rebounds are labelled %q in the events table; summary.json limits: %s), "+
 		"and team possession is not measured%s",
-		b.Path, decode.BundleSubscribe, track.LabelUnverified, export.LimitNoRoster, give)
+		b.Path, what, track.LabelUnverified, export.LimitNoRoster, give)
+}
+
+// rosterConflictWarning says which players b's roster lists on more than
+// one team, and which team each is taken for (track.RosterConflicts);
+// "" when none is. A few are named; a roster listing many twice is
+// named by its count.
+func rosterConflictWarning(b *decode.Bundle) string {
+	cs := track.RosterConflicts(b.Subscribe.Teams)
+	if len(cs) == 0 {
+		return ""
+	}
+	file := b.SubscribePath
+	if file == "" { // a Bundle built by hand
+		file = b.Path
+	}
+	teams := func(c track.RosterConflict) string {
+		ids := make([]string, len(c.Teams))
+		for i, t := range c.Teams {
+			ids[i] = strconv.FormatInt(t, 10)
+		}
+		return strings.Join(ids[:len(ids)-1], ", ") + " and " + ids[len(ids)-1]
+	}
+	const effect = "for his possessions, events and the tables' team_id (the feed's stats may say otherwise)"
+	if len(cs) == 1 {
+		c := cs[0]
+		return fmt.Sprintf("%s: player %d is listed on teams %s: taken as team %d's, the last that lists him, %s",
+			file, c.PlayerID, teams(c), c.Kept(), effect)
+	}
+	const named = 5
+	var list []string
+	for _, c := range cs[:min(len(cs), named)] {
+		list = append(list, fmt.Sprintf("%d (teams %s: taken as %d's)", c.PlayerID, teams(c), c.Kept()))
+	}
+	if more := len(cs) - named; more > 0 {
+		list = append(list, fmt.Sprintf("and %d more", more))
+	}
+	return fmt.Sprintf("%s: %d players are listed on more than one team, each taken as the last team's that lists him, %s: %s",
+		file, len(cs), strings.Replace(effect, "his", "their", 1), strings.Join(list, ", "))
 }
 
 // noCourtWarning says what a session without a court cannot tell, and how
@@ -237,7 +289,11 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms(), Periods: track.ContinuedPeriods(b.Periods), Event: track.EventKindOf(b.Live)}
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
-	} else {
+		if w := rosterConflictWarning(b); w != "" {
+			r.warnings = append(r.warnings, w)
+		}
+	}
+	if !b.Subscribe.HasPlayers() {
 		r.warnings = append(r.warnings, noRosterWarning(b))
 	}
 	if b.Court != nil {

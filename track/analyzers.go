@@ -85,6 +85,54 @@ type PossessionAnalyzer struct {
 // rebounds of a player it does not name.
 const LabelUnverified = "unverified"
 
+// RosterConflict is a player a roster lists on more than one team.
+type RosterConflict struct {
+	PlayerID int64
+	// Teams are the ids of the teams that list him, each once, in the
+	// roster's order; the last is the one he is taken for (Kept).
+	Teams []int64
+}
+
+// Kept is the team the engine takes the player for: the last of the
+// roster's teams that lists him, as NewSession and NewPossessionAnalyzer
+// read a roster (a later entry replaces an earlier one).
+func (c RosterConflict) Kept() int64 { return c.Teams[len(c.Teams)-1] }
+
+// RosterConflicts returns the players roster lists on more than one team,
+// in the order of their first entry; nil when none is. A player listed
+// twice on one team is no conflict.
+func RosterConflicts(roster []decode.RosterTeam) []RosterConflict {
+	teams := map[int64][]int64{} // player id → his teams
+	var order []int64
+	for _, t := range roster {
+		for _, p := range t.Players {
+			ts, seen := teams[p.ID]
+			if !seen {
+				order = append(order, p.ID)
+			}
+			if !slices.Contains(ts, t.ID) {
+				teams[p.ID] = append(ts, t.ID)
+			}
+		}
+	}
+	var out []RosterConflict
+	for _, id := range order {
+		if ts := teams[id]; len(ts) > 1 {
+			// Kept is the last team listing him, which may be one listed
+			// before another: move it last.
+			kept := ts[0]
+			for _, t := range roster {
+				if slices.ContainsFunc(t.Players, func(p decode.Player) bool { return p.ID == id }) {
+					kept = t.ID
+				}
+			}
+			ts = append(slices.DeleteFunc(ts, func(x int64) bool { return x == kept }), kept)
+			out = append(out, RosterConflict{PlayerID: id, Teams: ts})
+		}
+	}
+	return out
+}
+
 // OneTeamRoster reports whether roster's players are all on one team (and
 // there is at least one): a practice's roster (live.json's
 // is_practice_event), whose scrimmage sides are both that team, or a

@@ -155,7 +155,9 @@ analysed up to the break (quality.truncated); --strict fails the input
 instead. More than 1 % of the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too, as are an input
 without any location message (stats and shots only) or ball sensor, a
-roster that misses half the player sensors or more, sides the events
+subscribe.json that lists no player (as no roster), a player the roster
+lists on more than one team (taken as the last's), a roster that misses
+half the player sensors or more, sides the events
 cannot tell apart (one team on the roster in a practice, or without
 live.json and no player off the roster tracked: its scrimmage sides; or
 only one team's players tracked), two or more balls
@@ -244,7 +246,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"is used for that bundle)")
 	fs.StringVar(&cfg.rosterPath, "roster", "", "roster `file` for every input without one of its own: a subscribe.json, or a JSON\n"+
 		"array of teams with their players, for the players' names and teams (a bundle's own\n"+
-		"subscribe.json is used for that bundle)")
+		"subscribe.json is used for that bundle, unless it lists no player)")
 	fs.IntVar(&cfg.batchRows, "batch-rows", export.DefaultBatchRows, fmt.Sprintf("rows per record batch / Parquet row group of the samples table, %d to %d", minBatchRows, maxBatchRows))
 	fs.BoolVar(&cfg.images, "images", true, "draw heatmaps and shot charts (PNG and SVG) under <out>/images; with\n"+
 		"--images=false the images an earlier run drew for these sessions are removed")
