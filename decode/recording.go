@@ -321,7 +321,7 @@ func (r *Reader) nextLine() (line []byte, ok bool) {
 		r.stats.TooLong++
 		r.badLine(&Error{Offset: r.opt.MaxLineBytes, Err: ErrLineTooLong,
 			Detail: "the line has " + strconv.Itoa(n) + " bytes, more than the limit of " +
-				strconv.Itoa(r.opt.MaxLineBytes) + " (ReaderOptions.MaxLineBytes); it was skipped"}, nil)
+				strconv.Itoa(r.opt.MaxLineBytes) + "; it was skipped"}, nil)
 		return nil, false
 	}
 	if isBlank(line) {

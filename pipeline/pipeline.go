@@ -40,6 +40,10 @@ type Options struct {
 	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
 	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
 	Strict     bool          // fail an input that has any line that does not decode, or is cut short
+	// MaxLineBytes is the longest recording line read (decode.ReaderOptions);
+	// 0: decode.DefaultMaxLineBytes. A longer line is a bad line, whose
+	// warning says how to raise it (analyze --max-line).
+	MaxLineBytes int
 	// AllowMirrored accepts a court.json whose corners run
 	// counterclockwise: the sensor frame is taken to be left-handed and
 	// positions are mirrored into the court frame (court.Options).
@@ -316,14 +320,19 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
 	ropt := decode.ReaderOptions{
-		KeepErrors: -1,
+		KeepErrors:   -1,
+		MaxLineBytes: opt.MaxLineBytes,
 		OnBadLine: func(e *decode.Error, _ []byte) {
 			r.nBad++
 			r.sess.NoteBadLine()
 			if len(r.bad) < MaxReported {
 				msg := *e
 				msg.Line = 0 // the line is given as FILE:LINE
-				r.bad = append(r.bad, fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, &msg))
+				hint := ""
+				if errors.Is(e, decode.ErrLineTooLong) {
+					hint = " (analyze --max-line raises the limit)"
+				}
+				r.bad = append(r.bad, fmt.Sprintf("%s:%d: %v%s", b.MessagesPath, e.Line, &msg, hint))
 			}
 		},
 	}

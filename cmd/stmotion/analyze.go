@@ -149,10 +149,11 @@ go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for
 what an analysed input lacks or holds that is odd, and "stmotion analyze:
 error: ..." for an input that failed (then nothing is said of the court or
-roster it lacks). Lines that do not decode are skipped, counted
-(quality.bad_lines) and reported, and a compressed recording cut short is
-analysed up to the break (quality.truncated); --strict fails the input
-instead. More than 1 % of the location samples dropped for their timestamps
+roster it lacks). Lines that do not decode, or are longer than --max-line
+(1 MiB by default), are skipped, counted (quality.bad_lines) and reported,
+and a compressed recording cut short is analysed up to the break
+(quality.truncated); --strict fails the input instead. More than 1 % of
+the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too, as are an input
 without any location message (stats and shots only) or ball sensor, a
 subscribe.json that lists no player (as no roster), a player the roster
@@ -198,6 +199,7 @@ type analyzeConfig struct {
 	cell_m    float64
 	hz        float64
 	strict    bool
+	maxLine   int // longest recording line read, bytes
 	mirrored  bool
 	batchRows int
 	quiet     bool
@@ -238,6 +240,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
 		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode or is cut short (default: count, report and skip them)")
+	fs.IntVar(&cfg.maxLine, "max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest recording line read, in `bytes`, 1 to %d; a longer one is a bad line, skipped\n"+
+		"and counted (quality.bad_lines), as in inspect", maxLineMax))
 	fs.BoolVar(&cfg.mirrored, "allow-mirrored", false, "accept a court.json whose corners ne, se, sw, nw run counterclockwise: the sensor\n"+
 		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
 		"(default: such a court fails its input, since swapped corners look the same)")
@@ -284,6 +288,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError(fs, fmt.Errorf("--batch-rows %d: want %d to %d rows", cfg.batchRows, minBatchRows, maxBatchRows))
 	}
 	if err := checkGridRate(cfg.hz); err != nil {
+		return usageError(fs, err)
+	}
+	if err := checkMaxLine(cfg.maxLine); err != nil {
 		return usageError(fs, err)
 	}
 	// A --court or --roster that cannot be read, or a court that is not
@@ -1401,6 +1408,7 @@ func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
 		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync, Foreground: cfg.foreground,
 		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored,
+		MaxLineBytes: cfg.maxLine,
 	}
 }
 

@@ -423,6 +423,42 @@ func TestAnalyzeBadLines(t *testing.T) {
 	}
 }
 
+// A line longer than the limit is a bad line whose message says how a
+// user of analyze raises the limit (--max-line, as inspect has), not the
+// Go option analyze users cannot set; with the limit raised it is read.
+func TestAnalyzeMaxLine(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	msgs := filepath.Join(b, decode.BundleMessages)
+	data, err := os.ReadFile(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	// Line 4, a message padded with JSON whitespace to 2000 bytes and
+	// its newline.
+	long := strings.Replace(lines[3], ",", ","+strings.Repeat(" ", 2001-len(lines[3])), 1)
+	lines = append(lines[:3], append([]string{long}, lines[4:]...)...)
+	if err := os.WriteFile(msgs, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := func(maxLine string, wantBad int64, want string) {
+		t.Helper()
+		out := t.TempDir()
+		_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--max-line", maxLine, b)
+		if err != nil {
+			t.Fatalf("analyze --max-line %s: %v\n%s", maxLine, err, stderr)
+		}
+		var sum export.SessionSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &sum)
+		if sum.Quality.BadLines != wantBad || !strings.Contains(stderr, want) || strings.Contains(stderr, "ReaderOptions") {
+			t.Errorf("--max-line %s: quality.bad_lines %d, want %d; stderr should contain %q and no Go option:\n%s", maxLine, sum.Quality.BadLines, wantBad, want, stderr)
+		}
+	}
+	f("1999", 1, msgs+":4: decode: offset 1999: line too long: the line has 2000 bytes, more than the limit of 1999; it was skipped (analyze --max-line raises the limit)\n")
+	f("2000", 0, "")
+}
+
 func TestAnalyzeArrowFormat(t *testing.T) {
 	in := shortBundle(t, t.TempDir(), "g")
 	out := t.TempDir()
@@ -464,11 +500,15 @@ func TestAnalyzeFlags(t *testing.T) {
 	for _, hz := range []string{"0.5", "0.001", "1000.5", "1e9", "-1", "NaN"} {
 		f([]string{"--hz", hz, "x"}, 2, ": want a rate from 1 to 1000 Hz, or 0 for the feed's own")
 	}
+	// --max-line: as inspect's.
+	for _, n := range []string{"0", "-1", "1073741825"} {
+		f([]string{"--max-line", n, "x"}, 2, "--max-line "+n+": want 1 to 1073741824 bytes")
+	}
 	// Accepted: the run goes on to the input, which fails.
 	missing := filepath.Join(t.TempDir(), "missing.jsonl")
 	for _, args := range [][]string{
 		{"--cell", "0.05"}, {"--cell", "10"}, {"--batch-rows", "1024"}, {"--batch-rows", "2097152"},
-		{"--hz", "0"}, {"--hz", "1"}, {"--hz", "1000"},
+		{"--hz", "0"}, {"--hz", "1"}, {"--hz", "1000"}, {"--max-line", "1"}, {"--max-line", "1073741824"},
 	} {
 		f(append(args, "--out", t.TempDir(), missing), 1, "missing.jsonl: decode: find bundles: no such file")
 	}
@@ -508,7 +548,7 @@ func TestGridRateBounds(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite", "add"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite", "add", "max-line"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}

@@ -58,9 +58,21 @@ status 1; the other inputs, and what is found beside it, are still read.
 Flags:
 `
 
-// inspectMaxLineMax bounds --max-line: 1 GiB, a thousand times the
-// default, is the most a line may take of the reader's memory.
-const inspectMaxLineMax = 1 << 30
+// maxLineMax bounds --max-line (inspect's and analyze's): 1 GiB, a
+// thousand times the default, is the most a line may take of the
+// reader's memory (one per input analysed at once).
+const maxLineMax = 1 << 30
+
+// checkMaxLine is the check of a --max-line flag. decode takes 0 or less
+// for its default, which would make --max-line 0 mean 1 MiB; the
+// reader's buffer grows to the limit, and near MaxInt its size
+// overflowed.
+func checkMaxLine(n int) error {
+	if n < 1 || n > maxLineMax {
+		return fmt.Errorf("--max-line %d: want 1 to %d bytes", n, maxLineMax)
+	}
+	return nil
+}
 
 // inspectMaxMarkers bounds the markers kept per file.
 const inspectMaxMarkers = 1000
@@ -158,7 +170,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file per line")
 	nErrors := fs.Int("errors", 5, "how many bad-line errors to show per file")
-	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest accepted line in `bytes`, 1 to %d; longer ones are bad lines", inspectMaxLineMax))
+	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest accepted line in `bytes`, 1 to %d; longer ones are bad lines", maxLineMax))
 	rosterPath := fs.String("roster", "", "roster `file` for the sensors' names where an input has none of its own (a bare\n"+
 		"recording): a subscribe.json, or a JSON array of teams with their players")
 	fs.Usage = func() {
@@ -172,11 +184,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return exitError{code: 2}
 	}
-	// decode takes 0 or less for its default, which would make
-	// --max-line 0 mean 1 MiB; the reader's buffer grows to the limit, and
-	// near MaxInt its size overflowed.
-	if *maxLine < 1 || *maxLine > inspectMaxLineMax {
-		return usageError(fs, fmt.Errorf("--max-line %d: want 1 to %d bytes", *maxLine, inspectMaxLineMax))
+	if err := checkMaxLine(*maxLine); err != nil {
+		return usageError(fs, err)
 	}
 	roster, err := readRosterFlag("inspect", *rosterPath)
 	if err != nil {
@@ -532,7 +541,7 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  bad lines   %d", rep.Bad)
 	if rep.TooLong > 0 {
-		fmt.Fprintf(w, " (%d too long)", rep.TooLong)
+		fmt.Fprintf(w, " (%d too long: --max-line raises the limit)", rep.TooLong)
 	}
 	if len(rep.Errors) > 0 {
 		fmt.Fprintf(w, "; the first %d:", len(rep.Errors))

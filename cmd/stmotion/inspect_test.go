@@ -206,6 +206,16 @@ func TestInspectText(t *testing.T) {
 			t.Errorf("line %d ends in blanks: %q", i+1, line)
 		}
 	}
+
+	// A line over --max-line is a bad line, and the count says which flag
+	// raises the limit (not the Go option of decode).
+	stdout.Reset()
+	if err := Run(context.Background(), []string{"inspect", "--max-line", "200", bundle}, &stdout, &stderr); err != nil {
+		t.Fatalf("inspect --max-line 200: %v\nstderr: %s", err, stderr.String())
+	}
+	if want := " (1 too long: --max-line raises the limit); the first "; !strings.Contains(stdout.String(), want) || strings.Contains(stdout.String(), "ReaderOptions") {
+		t.Errorf("--max-line 200: output lacks %q, or names a Go option:\n%s", want, stdout.String())
+	}
 }
 
 // --roster names the sensors of a bare recording; a bundle keeps its own.
