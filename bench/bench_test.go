@@ -107,7 +107,7 @@ func TestPeersAgree(t *testing.T) {
 				t.Logf("%s not available: %v", p.Name, err)
 				continue
 			}
-			s, err := checksumCorpus(d, c)
+			s, _, err := checksumCorpus(d, c)
 			if err != nil {
 				t.Fatalf("%s on %s: %v", p.Name, c.Name, err)
 			}
@@ -165,6 +165,36 @@ func TestMeasureFailsLoudly(t *testing.T) {
 		_, err := Measure(c, Options{Reps: 1, MinTime: time.Millisecond, Peers: []Peer{ej, bad}})
 		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "bad") {
 			t.Errorf("%s: got %v, want ErrMismatch naming the decoder and %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// firstPassOnly decodes for real on the checked pass over the corpus (its
+// first n calls), then returns at once, leaving m as it was: a decoder
+// that is right when checked and skips work while timed.
+type firstPassOnly struct {
+	Decoder
+	left int
+}
+
+func (f *firstPassOnly) Decode(line []byte, m *decode.Message) error {
+	if f.left > 0 {
+		f.left--
+		return f.Decoder.Decode(line, m)
+	}
+	return nil
+}
+
+// Every timed pass is checked, not only the pass before timing: a decoder
+// that does no work once checked fails the run instead of winning.
+func TestMeasureChecksTimedPasses(t *testing.T) {
+	c := game(t, GameOptions{Seed: 1, Duration_s: 5})
+	ej := Peers()[1]
+	for _, left := range []int{c.Len(), 2 * c.Len(), 2*c.Len() + 7} {
+		cheat := Peer{Name: "cheat", New: func() (Decoder, error) { d, _ := newStmotion(); return &firstPassOnly{Decoder: d, left: left}, nil }}
+		rs, err := Measure(c, Options{Reps: 2, MinTime: time.Millisecond, Peers: []Peer{ej, cheat}})
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "cheat decoded differently while timed") {
+			t.Errorf("right for %d messages, then no work: results %+v, error %v; want ErrMismatch naming the decoder", left, rs, err)
 		}
 	}
 }
@@ -281,7 +311,8 @@ var (
 // BenchmarkDecode measures every peer on the generated game corpus (10
 // players and the ball at 25 Hz, ~99% locations of ~110 bytes); one op is
 // one message. MB/s uses the mean message length. Each decoder's checksum
-// is checked against encoding/json's before it is timed; unlike Measure
+// is checked against encoding/json's before it is timed, and each timed
+// pass is checked as Measure checks it (benchPeer); unlike Measure
 // ("stmotion bench decode") it times the decoders one after another, on
 // wall time: use it to profile, and bench decode to compare.
 //
@@ -314,48 +345,163 @@ func benchDecode(b *testing.B, corpus func() (*Corpus, error)) {
 			if err := checkPeer(d, c, ref); err != nil {
 				b.Fatalf("%s: %v", p.Name, err)
 			}
-			var m decode.Message
-			b.SetBytes((c.MsgBytes + int64(c.Len())/2) / int64(c.Len()))
-			b.ReportAllocs()
-			j := 0
-			for b.Loop() {
-				if err := d.Decode(c.Data[c.Starts[j]:c.Ends[j]], &m); err != nil {
-					b.Fatalf("message %d: %v", j+1, err)
-				}
-				if j++; j == c.Len() {
-					j = 0
-				}
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			benchPeer(b, d, c, ref)
 		})
 	}
 }
 
+// benchPeer times d on c, message by message, and folds every message
+// into its pass's passFold as Measure does (every decoder pays the same for
+// it): a pass that does not fold to ref's fails the benchmark.
+func benchPeer(b *testing.B, d Decoder, c *Corpus, ref reference) {
+	var m decode.Message
+	b.SetBytes((c.MsgBytes + int64(c.Len())/2) / int64(c.Len()))
+	b.ReportAllocs()
+	j, pass, f := 0, 1, newPassFold()
+	for b.Loop() {
+		line := c.Data[c.Starts[j]:c.Ends[j]]
+		if err := d.Decode(line, &m); err != nil {
+			b.Fatalf("pass %d, message %d: %v", pass, j+1, err)
+		}
+		f = f.add(d, line, &m)
+		if j++; j == c.Len() {
+			if f != ref.fold {
+				b.Fatalf("%v: timed pass %d folds to %016x, encoding/json's checked pass to %016x: the decoder did not do the whole work", ErrMismatch, pass, uint64(f), uint64(ref.fold))
+			}
+			j, pass, f = 0, pass+1, newPassFold()
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// replay is a decoder that does almost nothing: it copies the next of a
+// few locations decoded beforehand into m, as a decoder stores its fields.
+type replay struct {
+	locs []decode.Location
+	i    int
+}
+
+func (r *replay) Decode(_ []byte, m *decode.Message) error {
+	m.Kind, m.Location = decode.KindLocation, r.locs[r.i]
+	if r.i++; r.i == len(r.locs) {
+		r.i = 0
+	}
+	return nil
+}
+
+func (r *replay) LiveID([]byte, *decode.Message) []byte { return nil }
+
+// BenchmarkPassFold measures what checking every timed pass adds to each
+// message's time in Measure and BenchmarkDecode (every decoder pays it):
+// passes of a decoder that only copies 64 locations decoded beforehand,
+// bare and with the pass folded. The difference of their ns/msg is the
+// fold's cost.
+//
+//	go test ./bench -run '^$' -bench PassFold -cpu 1 -count 5
+func BenchmarkPassFold(b *testing.B) {
+	c := game(b, GameOptions{Seed: 1, Duration_s: 60})
+	var locs []decode.Location
+	var d decode.Decoder
+	var m decode.Message
+	for i := 0; i < c.Len() && len(locs) < 64; i++ {
+		if d.Decode(c.Line(i), &m) == nil && m.Kind == decode.KindLocation {
+			locs = append(locs, m.Location)
+		}
+	}
+	ns := func(b *testing.B, passes int) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(passes*c.Len()), "ns/msg")
+	}
+	b.Run("bare", func(b *testing.B) {
+		r := &replay{locs: locs}
+		passes := 0
+		for b.Loop() {
+			if err := barePass(r, c, &m); err != nil {
+				b.Fatal(err)
+			}
+			passes++
+		}
+		ns(b, passes)
+	})
+	b.Run("folded", func(b *testing.B) {
+		r := &replay{locs: locs}
+		passes := 0
+		for b.Loop() {
+			if _, err := foldPass(r, c, &m); err != nil {
+				b.Fatal(err)
+			}
+			passes++
+		}
+		ns(b, passes)
+	})
+}
+
+// barePass is foldPass without the fold.
+//
+//go:noinline
+func barePass(d Decoder, c *Corpus, m *decode.Message) error {
+	for j := range c.Ends {
+		if err := d.Decode(c.Data[c.Starts[j]:c.Ends[j]], m); err != nil {
+			return passError{j, err}
+		}
+	}
+	return nil
+}
+
+// reference is what encoding/json's checked pass over a corpus gives.
+type reference struct {
+	sum  uint64   // Checksum
+	fold passFold // what every timed pass must fold to
+}
+
 // referenceChecksum is encoding/json's checksum of c.
-func referenceChecksum(c *Corpus) (uint64, error) {
+func referenceChecksum(c *Corpus) (reference, error) {
 	for _, p := range Peers() {
 		if p.Name == "encoding/json" {
 			d, err := p.New()
 			if err != nil {
-				return 0, err
+				return reference{}, err
 			}
-			return checksumCorpus(d, c)
+			s, f, err := checksumCorpus(d, c)
+			return reference{s, f}, err
 		}
 	}
-	return 0, errors.New("no encoding/json among the peers")
+	return reference{}, errors.New("no encoding/json among the peers")
 }
 
 // checkPeer decodes c once with d and fails, wrapping ErrMismatch, unless
-// it gives the reference checksum ref.
-func checkPeer(d Decoder, c *Corpus, ref uint64) error {
-	s, err := checksumCorpus(d, c)
+// it gives the reference checksum.
+func checkPeer(d Decoder, c *Corpus, ref reference) error {
+	s, _, err := checksumCorpus(d, c)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMismatch, err)
 	}
-	if s != ref {
-		return fmt.Errorf("%w: checksum %016x, encoding/json %016x", ErrMismatch, s, ref)
+	if s != ref.sum {
+		return fmt.Errorf("%w: checksum %016x, encoding/json %016x", ErrMismatch, s, ref.sum)
 	}
 	return nil
+}
+
+// The Go benchmarks check every timed pass as Measure does: a decoder
+// that is right on the checked pass and skips work afterwards fails.
+func TestBenchPeerChecksTimedPasses(t *testing.T) {
+	c := game(t, GameOptions{Seed: 1, Duration_s: 2})
+	ref, err := referenceChecksum(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, _ := newStmotion()
+	cheat := &firstPassOnly{Decoder: ours, left: c.Len()}
+	if err := checkPeer(cheat, c, ref); err != nil {
+		t.Fatalf("the checked pass: %v", err)
+	}
+	r := testing.Benchmark(func(b *testing.B) { benchPeer(b, cheat, c, ref) })
+	if r.N >= 2*c.Len() {
+		t.Errorf("a decoder that does no work once checked ran %d timed messages (%d passes) unnoticed", r.N, r.N/c.Len())
+	}
+	honest, _ := newStmotion()
+	if r := testing.Benchmark(func(b *testing.B) { benchPeer(b, honest, c, ref) }); r.N == 0 {
+		t.Error("stmotion's decoder failed the benchmark's check")
+	}
 }
 
 // The Go benchmarks check each decoder as Measure does before timing it:

@@ -13,10 +13,12 @@ import (
 //
 // Text fields are not part of decode.Message for peers (they have no spans
 // into the input), so a Decoder also reports the marker's live_id through
-// LiveID, which the checksum includes; it is only called outside timing.
+// LiveID, which the checksum includes. Timed passes call it after every
+// marker they decode (see Measure), so it should not allocate.
 type Decoder interface {
 	Decode(line []byte, m *decode.Message) error
-	// LiveID returns the live_id text of the last decoded marker.
+	// LiveID returns the live_id text of the last decoded marker, line,
+	// valid until the next call.
 	LiveID(line []byte, m *decode.Message) []byte
 }
 
@@ -87,6 +89,7 @@ type wireData struct {
 type wireDecoder struct {
 	unmarshal func([]byte, any) error
 	w         wireMessage
+	liveID    []byte // LiveID's result, reused
 }
 
 func (d *wireDecoder) Decode(line []byte, m *decode.Message) error {
@@ -98,7 +101,10 @@ func (d *wireDecoder) Decode(line []byte, m *decode.Message) error {
 	return nil
 }
 
-func (d *wireDecoder) LiveID([]byte, *decode.Message) []byte { return []byte(d.w.Data.LiveID) }
+func (d *wireDecoder) LiveID([]byte, *decode.Message) []byte {
+	d.liveID = append(d.liveID[:0], d.w.Data.LiveID...)
+	return d.liveID
+}
 
 var (
 	statByName   = map[string]decode.Stat{}

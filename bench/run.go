@@ -84,7 +84,9 @@ type Result struct {
 //
 // A decoder that returns an error on a message of c, or whose checksum
 // differs, makes Measure fail with an error wrapping ErrMismatch that names
-// the first message where it differs from encoding/json.
+// the first message where it differs from encoding/json. Every timed pass
+// is checked too (see passFold): a decoder that fails, or decodes
+// differently, while timed makes Measure fail the same way.
 func Measure(c *Corpus, opt Options) ([]Result, error) {
 	// Zero is the default; a negative value is a caller's mistake, not a
 	// request for it, and Result.Reps must say what was run.
@@ -145,11 +147,12 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 
 	// Verify before timing: all must agree with the reference.
 	sums := make([]uint64, len(decs))
+	folds := make([]passFold, len(decs))
 	for i, d := range decs {
 		if d == nil {
 			continue
 		}
-		s, err := checksumCorpus(d, c)
+		s, f, err := checksumCorpus(d, c)
 		if err != nil {
 			var pe panicError
 			if errors.As(err, &pe) && opt.Peers[i].Name != "stmotion" {
@@ -159,7 +162,7 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 			}
 			return nil, fmt.Errorf("%w: %s: %w", ErrMismatch, opt.Peers[i].Name, err)
 		}
-		sums[i] = s
+		sums[i], folds[i] = s, f
 		results[i].Checksum = fmt.Sprintf("%016x", s)
 	}
 	for i, d := range decs {
@@ -196,11 +199,16 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 			start := now()
 			var elapsed time.Duration
 			for passes == 0 || elapsed < opt.MinTime || elapsed <= 0 {
-				for range batch {
-					for j := range c.Ends {
-						if err := d.Decode(c.Data[c.Starts[j]:c.Ends[j]], &m); err != nil {
-							return nil, fmt.Errorf("%w: %s failed while timed on message %d: %w", ErrMismatch, opt.Peers[i].Name, j+1, err)
-						}
+				for b := range batch {
+					// Every timed pass is checked, at the same cost for
+					// every decoder: see passFold.
+					f, err := foldPass(d, c, &m)
+					if err != nil {
+						return nil, fmt.Errorf("%w: %s failed while timed, repetition %d, pass %d: %w", ErrMismatch, opt.Peers[i].Name, rep+1, passes+b+1, err)
+					}
+					if f != folds[ref] {
+						return nil, fmt.Errorf("%w: %s decoded differently while timed: repetition %d, pass %d folds to %016x, the checked pass of encoding/json to %016x (a decoder must do the whole work on every pass)",
+							ErrMismatch, opt.Peers[i].Name, rep+1, passes+b+1, uint64(f), uint64(folds[ref]))
 					}
 				}
 				passes += batch
@@ -259,8 +267,9 @@ type panicError struct{ v any }
 
 func (p panicError) Error() string { return fmt.Sprintf("panicked: %v", p.v) }
 
-// checksumCorpus decodes every message of c with d and folds it in.
-func checksumCorpus(d Decoder, c *Corpus) (sum uint64, err error) {
+// checksumCorpus decodes every message of c with d and folds it into a
+// Checksum, and into the passFold every timed pass must then give.
+func checksumCorpus(d Decoder, c *Corpus) (sum uint64, fold passFold, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = panicError{r}
@@ -268,14 +277,16 @@ func checksumCorpus(d Decoder, c *Corpus) (sum uint64, err error) {
 	}()
 	var cs Checksum
 	var m decode.Message
+	fold = newPassFold()
 	for j := range c.Ends {
 		line := c.Line(j)
 		if err := d.Decode(line, &m); err != nil {
-			return 0, fmt.Errorf("message %d: %w: %.200q", j+1, err, line)
+			return 0, 0, fmt.Errorf("message %d: %w: %.200q", j+1, err, line)
 		}
 		cs.Add(&m, d.LiveID(line, &m))
+		fold = fold.add(d, line, &m)
 	}
-	return cs.Sum(), nil
+	return cs.Sum(), fold, nil
 }
 
 // firstDifference finds the first message on which a and b disagree.

@@ -61,7 +61,10 @@ zero-allocation decoder, encoding/json, goccy/go-json and bytedance/sonic
 (each of the last three into the natural Go struct plus a switch on
 "type"). Every decoder must produce the same checksum over the corpus as
 encoding/json, or the command fails and names the first message that
-differs. sonic is reported as unavailable where it cannot run.
+differs; every timed pass must then fold to encoding/json's value too (a
+cheap checksum of the same fields, timed with the decoding: the same few
+ns per message for every decoder), or the command fails naming the pass.
+sonic is reported as unavailable where it cannot run.
 
 The corpus is a generated game (10 players and the ball at 25 Hz, ~99%
 location messages of ~110 bytes, stats, shots and markers interleaved),
