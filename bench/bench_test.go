@@ -303,6 +303,61 @@ func TestLoadCorpus(t *testing.T) {
 	}
 }
 
+// A recording whose live_id holds JSON escapes (many encoders escape "/"
+// or non-ASCII text) is measured: every decoder's checksum takes the text
+// unescaped, stmotion's too.
+func TestMeasureEscapedLiveID(t *testing.T) {
+	g := game(t, GameOptions{Seed: 1, Duration_s: 2})
+	text := append([]byte(nil), g.Data...)
+	for _, id := range []string{`ab\u0063d`, `2026\/11\/27`, `caf\u00e9 \"live\"`, `\ud83c\udfc0`} {
+		text = append(text, `{"type":"marker","data":{"occurred_at":1500571400000,"type":"LIVE","live_id":"`+id+`"}}`+"\n"...)
+	}
+	p := filepath.Join(t.TempDir(), "escaped.jsonl")
+	if err := os.WriteFile(p, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCorpus(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Skipped != 0 || c.Len() != g.Len()+4 {
+		t.Fatalf("loaded %d messages, %d skipped; want %d and none", c.Len(), c.Skipped, g.Len()+4)
+	}
+	rs, err := Measure(c, Options{Reps: 1, MinTime: time.Millisecond, Peers: Peers()[:3]})
+	if err != nil {
+		t.Fatalf("escaped live_id: %v", err)
+	}
+	for _, r := range rs {
+		if r.Checksum != rs[1].Checksum {
+			t.Errorf("%s: checksum %s, encoding/json %s", r.Decoder, r.Checksum, rs[1].Checksum)
+		}
+	}
+}
+
+// idLiar reports a live_id one letter off.
+type idLiar struct{ Decoder }
+
+func (l idLiar) LiveID(line []byte, m *decode.Message) []byte {
+	return append([]byte("x"), l.Decoder.LiveID(line, m)...)
+}
+
+// The disagreement names the decoder and prints the values the checksum
+// compares, the live_id texts included, not spans into the line.
+func TestMismatchPrintsComparedValues(t *testing.T) {
+	c := &Corpus{Name: "one marker"}
+	c.add([]byte(`{"type":"marker","data":{"occurred_at":1500571400000,"type":"LIVE","live_id":"ab\u0063d"}}`))
+	bad := Peer{Name: "liar", New: func() (Decoder, error) { d, _ := newStmotion(); return idLiar{d}, nil }}
+	_, err := Measure(c, Options{Reps: 1, MinTime: time.Millisecond, Peers: []Peer{Peers()[1], bad}})
+	for _, want := range []string{
+		"encoding/json: marker occurred_at_ms=1500571400000 type=LIVE live_id=\"abcd\"",
+		"liar:          marker occurred_at_ms=1500571400000 type=LIVE live_id=\"xabcd\"",
+	} {
+		if !errors.Is(err, ErrMismatch) || !strings.Contains(fmt.Sprint(err), want) {
+			t.Errorf("error %v\nwant it to hold %q", err, want)
+		}
+	}
+}
+
 var (
 	gameCorpus     = sync.OnceValues(func() (*Corpus, error) { return GameCorpus(GameOptions{Seed: 1}) })
 	shuffledCorpus = sync.OnceValues(func() (*Corpus, error) { return GameCorpus(GameOptions{Seed: 1, Shuffled: true}) })

@@ -26,9 +26,8 @@ import (
 //	ack:            maxInputBufferSizeInBytes, connectionTimeoutInMs
 //	error body:     status
 //
-// Text is compared as it appears on the wire (stmotion keeps escapes, the
-// peers unescape), so corpora whose live_id holds escapes would differ;
-// generated corpora have none.
+// live_id is compared as text with its JSON escapes decoded (a Decoder's
+// LiveID unescapes it): "ab\u0063d" and "abcd" fold in alike.
 type Checksum struct {
 	h uint64
 	N int64 // messages folded in
@@ -52,8 +51,8 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// Add folds one decoded message in; liveID is the marker's live_id text
-// (ignored for other kinds).
+// Add folds one decoded message in; liveID is the marker's live_id text,
+// unescaped (ignored for other kinds).
 func (c *Checksum) Add(m *decode.Message, liveID []byte) {
 	if c.N == 0 {
 		c.h = fnvOffset

@@ -18,7 +18,7 @@ import (
 type Decoder interface {
 	Decode(line []byte, m *decode.Message) error
 	// LiveID returns the live_id text of the last decoded marker, line,
-	// valid until the next call.
+	// with its JSON escapes decoded, valid until the next call.
 	LiveID(line []byte, m *decode.Message) []byte
 }
 

@@ -170,7 +170,7 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 			continue
 		}
 		return nil, fmt.Errorf("%w: %s checksum %016x, encoding/json %016x: %s",
-			ErrMismatch, opt.Peers[i].Name, sums[i], sums[ref], firstDifference(decs[ref], d, c))
+			ErrMismatch, opt.Peers[i].Name, sums[i], sums[ref], firstDifference(decs[ref], d, opt.Peers[i].Name, c))
 	}
 
 	// One core: the garbage collector shares the decoder's core instead of
@@ -289,9 +289,11 @@ func checksumCorpus(d Decoder, c *Corpus) (sum uint64, fold passFold, err error)
 	return cs.Sum(), fold, nil
 }
 
-// firstDifference finds the first message on which a and b disagree.
-func firstDifference(a, b Decoder, c *Corpus) string {
+// firstDifference finds the first message on which a (encoding/json) and
+// b (named bName) disagree, and prints what each decoded.
+func firstDifference(a, b Decoder, bName string, c *Corpus) string {
 	var ma, mb decode.Message
+	w := max(len("encoding/json:"), len(bName)+1)
 	for j := range c.Ends {
 		line := c.Line(j)
 		ea, eb := a.Decode(line, &ma), b.Decode(line, &mb)
@@ -299,31 +301,45 @@ func firstDifference(a, b Decoder, c *Corpus) string {
 			return fmt.Sprintf("message %d %q: errors %v / %v", j+1, line, ea, eb)
 		}
 		var ca, cb Checksum
-		ca.Add(&ma, a.LiveID(line, &ma))
-		cb.Add(&mb, b.LiveID(line, &mb))
+		ida, idb := a.LiveID(line, &ma), b.LiveID(line, &mb)
+		ca.Add(&ma, ida)
+		cb.Add(&mb, idb)
 		if ca.Sum() != cb.Sum() {
-			return fmt.Sprintf("first difference at message %d %q:\n  encoding/json: %s\n  other:         %s",
-				j+1, line, describe(&ma), describe(&mb))
+			return fmt.Sprintf("first difference at message %d %q:\n  %-*s %s\n  %-*s %s",
+				j+1, line, w, "encoding/json:", describe(&ma, ida), w, bName+":", describe(&mb, idb))
 		}
 	}
 	return "no single message differs (order-dependent difference)"
 }
 
-// describe prints the fields the checksum covers for the kind of m.
-func describe(m *decode.Message) string {
+// describe prints the fields the checksum compares for the kind of m, with
+// liveID, the decoder's live_id text of a marker.
+func describe(m *decode.Message, liveID []byte) string {
 	switch m.Kind {
 	case decode.KindLocation:
-		return fmt.Sprintf("%s %+v", m.Kind, m.Location)
+		l := &m.Location
+		return fmt.Sprintf("location occurred_at_ms=%d sensor=%s id=%d x_mm=%d y_mm=%d z_mm=%d",
+			l.OccurredAt_ms, l.Sensor, l.ID, l.X_mm, l.Y_mm, l.Z_mm)
 	case decode.KindStats:
-		return fmt.Sprintf("%s %+v", m.Kind, m.Stats)
+		s := &m.Stats
+		var values []string
+		for st := range decode.NumStats {
+			if s.Has.Has(decode.Stat(st)) {
+				values = append(values, fmt.Sprintf("%s:%v", decode.Stat(st), s.Values[st]))
+			}
+		}
+		return fmt.Sprintf("stats occurred_at_ms=%d team_id=%d player_id=%d version=%d classification=%s stats=%v unknown_keys=%d",
+			s.OccurredAt_ms, s.TeamID, s.PlayerID, s.Version, s.Classification, values, s.NumUnknown)
 	case decode.KindShot:
-		return fmt.Sprintf("%s %+v", m.Kind, m.Shot)
+		s := &m.Shot
+		return fmt.Sprintf("shot occurred_at_ms=%d team_id=%d player_id=%d is_make=%t is_3point=%t zone=%d hoop_player_x_mm=%d hoop_player_y_mm=%d status=%d",
+			s.OccurredAt_ms, s.TeamID, s.PlayerID, s.IsMake, s.Is3Point, s.Zone, s.HoopPlayerX_mm, s.HoopPlayerY_mm, s.Status)
 	case decode.KindMarker:
-		return fmt.Sprintf("%s %+v", m.Kind, m.Marker)
+		return fmt.Sprintf("marker occurred_at_ms=%d type=%s live_id=%q", m.Marker.OccurredAt_ms, m.Marker.Type, liveID)
 	case decode.KindAck:
-		return fmt.Sprintf("%s %+v", m.Kind, m.Ack)
+		return fmt.Sprintf("ack maxInputBufferSizeInBytes=%d connectionTimeoutInMs=%d", m.Ack.MaxInputBufferSizeInBytes, m.Ack.ConnectionTimeout_ms)
 	case decode.KindError:
-		return fmt.Sprintf("%s %+v", m.Kind, m.Error)
+		return fmt.Sprintf("error status=%d", m.Error.Status)
 	}
 	return m.Kind.String()
 }

@@ -9,14 +9,20 @@ import (
 
 // stmotionDecoder is our decoder, called the way a recording reader or a
 // websocket loop calls it: one reused Decoder, one reused Message.
-type stmotionDecoder struct{ d decode.Decoder }
+type stmotionDecoder struct {
+	d      decode.Decoder
+	liveID []byte // LiveID's result, reused
+}
 
 func newStmotion() (Decoder, error) { return &stmotionDecoder{}, nil }
 
 func (s *stmotionDecoder) Decode(line []byte, m *decode.Message) error { return s.d.Decode(line, m) }
 
+// LiveID unescapes the live_id as the peers' Unmarshal does (timed passes
+// call it after every marker, so stmotion pays for it as they do).
 func (s *stmotionDecoder) LiveID(line []byte, m *decode.Message) []byte {
-	return m.Marker.LiveID.Text(line)
+	s.liveID = m.Marker.LiveID.AppendUnescaped(s.liveID[:0], line)
+	return s.liveID
 }
 
 // LoadCorpus reads a recording (plain, .gz or .zst) into memory as a corpus.
