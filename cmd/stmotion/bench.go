@@ -115,6 +115,10 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *minTime <= 0 {
 		return usageError(fs, fmt.Errorf("--min-time %v: want a positive time, such as 200ms", *minTime))
 	}
+	// Before the corpus is built, as the other flags are.
+	if c := bench.Clock(*clock); c != bench.ClockCPU && c != bench.ClockWall {
+		return usageError(fs, fmt.Errorf("--clock %s: want cpu or wall", *clock))
+	}
 
 	var c *bench.Corpus
 	if *corpusPath != "" {

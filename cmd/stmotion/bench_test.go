@@ -101,6 +101,9 @@ func TestBenchUsage(t *testing.T) {
 	wantFlagError(t, []string{"bench", "decode", "--reps", "-3"}, "--reps -3")
 	wantFlagError(t, []string{"bench", "decode", "--min-time", "0"}, "--min-time 0s")
 	wantFlagError(t, []string{"bench", "decode", "--min-time", "-1s"}, "--min-time -1s")
+	// Before the 600 s corpus is built, not by Measure after it.
+	wantFlagError(t, []string{"bench", "decode", "--clock", "sundial"}, "--clock sundial: want cpu or wall")
+	wantFlagError(t, []string{"bench", "decode", "--clock", "Wall"}, "--clock Wall")
 	// Not the default 600 s, a feed of markers, nor a panic.
 	for _, d := range []string{"0", "-5", "NaN", "0.01", "+Inf", "1e+12"} {
 		wantFlagError(t, []string{"bench", "decode", "--duration", d}, "--duration "+d)
