@@ -64,11 +64,14 @@ and none is removed until the end (on ext4, creating files costs far
 more while recently freed inodes abound; the outputs take about 12 MB
 per run of a 12-minute game). The stages take turns (--reps rounds of
 one run each), so that other load on a shared machine falls on all of
-them alike; the fastest of each stage's runs is reported, with the
-highest heap peaks of its runs and the peak RSS of its first run (later
-ones start from what the stages before left).
+them alike. Each stage's wall figures are its lowest wall time, and its
+CPU figures (the CPU columns and the last line) its lowest CPU time:
+the steadiest figure of each kind, often from different runs, since the
+run the scheduler favours is not always the one that spent the least
+CPU. With them come the highest heap peaks of its runs and the peak RSS
+of its first run (later ones start from what the stages before left).
 
-A last line turns the CPU times into what each stage adds per location
+A last line turns the lowest CPU times into what each stage adds per location
 sample, as a multiple of decoding's cost (the engine's target is at most
 1x), the single-goroutine pipeline's samples per CPU second, and what
 the images add. A line after it says what creating a file costs where
@@ -94,8 +97,8 @@ again, in turn, with GOGC=10, which marks at every 10 % of heap growth,
 and a last line compares those peaks.
 
 --games N runs N games with --jobs 1 and with --jobs J, taking turns
-(--reps runs each, the fastest of each compared), and prints the
-speed-up. The machine may be shared: compare ratios from one run.
+(--reps runs each; the lowest wall time of each compared), and prints
+the speed-up. The machine may be shared: compare ratios from one run.
 
 Flags:
 `
@@ -106,7 +109,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	minutes := fs.Float64("minutes", 12, "length of the simulated game in `minutes`")
 	hz := fs.Float64("hz", 25, "location sample `rate` per sensor of the simulated game")
 	seed := fs.Int64("seed", 1, "seed of the simulated game")
-	reps := fs.Int("reps", 3, "timed `repetitions` per stage; the best is reported")
+	reps := fs.Int("reps", 3, "timed `repetitions` per stage; the lowest wall and the lowest CPU time are reported")
 	scale := fs.Float64("scale", 0, "also run the pipeline on a game this many `times` longer, 1 or more, and compare peak memory (0: skip)")
 	games := fs.Int("games", 0, "also run this many `games` with --jobs 1 and with --jobs (0: skip)")
 	jobs := fs.Int("jobs", 2, "parallel `jobs` for --games")
@@ -250,7 +253,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 
 	fmt.Fprintf(stdout, "game      %s: %g min at %g Hz, %d location samples, %.1f MB of messages\n",
 		in.path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
-	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; best of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
+	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; each stage's lowest wall and lowest CPU time of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
 	printStages(stdout, results)
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
 	if line := fileCosts(dir, results); line != "" {
@@ -450,8 +453,8 @@ const (
 // rounds (a, b, a, b, ... for two), so that a burst of other load on a
 // shared machine, or what a run leaves in the process, falls on every
 // stage's runs alike instead of all of one stage's. It returns a result
-// per stage, in order: the fastest run's counts and times, the highest
-// heap peaks of its runs and the peak RSS rule keeps.
+// per stage, in order: the lowest wall and lowest CPU time of its runs
+// (stageResult.fold), the highest heap peaks and the peak RSS rule keeps.
 func takeTurns(reps int, stages []benchStage, rule rssRule) ([]stageResult, error) {
 	results := make([]stageResult, len(stages))
 	for rep := range reps {
@@ -478,11 +481,22 @@ type runFigures struct {
 	peakRSS  int64         // peak resident set size of the process during the run, in bytes (0: not measurable here)
 }
 
-// fold adds a run to r: its counts and times if it is the first or the
-// fastest so far, its heap peaks if higher, and its peak RSS as rule says.
+// fold adds a run to r: its wall time if the lowest so far, its CPU time
+// if the lowest so far (each the steadiest figure of its kind on a shared
+// machine; the two may come from different runs, since which run the
+// scheduler favours is not the one that did the least work), its heap
+// peaks if higher, and its peak RSS as rule says. The counts are the first
+// run's: every run of a stage processes the same input.
 func (r *stageResult) fold(run runFigures, first bool, rule rssRule) {
-	if first || run.wall < r.wall {
+	switch {
+	case first:
 		r.stageCounts, r.wall, r.cpu, r.haveCPU = run.stageCounts, run.wall, run.cpu, run.haveCPU
+	default:
+		r.wall = min(r.wall, run.wall)
+		r.cpu, r.haveCPU = min(r.cpu, run.cpu), r.haveCPU && run.haveCPU
+		if !r.haveCPU {
+			r.cpu = 0
+		}
 	}
 	r.peakHeap = max(r.peakHeap, run.peakHeap)
 	r.peakLive = max(r.peakLive, run.peakLive)

@@ -196,8 +196,9 @@ func TestBenchPipelineDirKeepsEarlierRuns(t *testing.T) {
 
 // takeTurns alternates the stages run by run (what --scale's two games
 // and the table's stages rely on), and folds each stage's runs alike:
-// the fastest run's times, the highest heap peaks and the peak RSS of
-// the first run or the lowest one.
+// the lowest wall time, the lowest CPU time (not the CPU time of the run
+// lowest in wall time), the highest heap peaks and the peak RSS of the
+// first run or the lowest one.
 func TestTakeTurns(t *testing.T) {
 	var order []string
 	stage := func(name string) benchStage {
@@ -221,10 +222,12 @@ func TestTakeTurns(t *testing.T) {
 		t.Errorf("a failing stage: %v, want its name and error", err)
 	}
 
+	// As measured once: the run fastest by wall time (the second) is not
+	// the one that spent the least CPU (the third).
 	runs := []runFigures{
-		{wall: 3, peakHeap: 10, peakLive: 5, peakRSS: 70},
-		{wall: 1, peakHeap: 8, peakLive: 6, peakRSS: 60},
-		{wall: 2, peakHeap: 12, peakLive: 4, peakRSS: 65},
+		{wall: 39, cpu: 21, haveCPU: true, peakHeap: 10, peakLive: 5, peakRSS: 70},
+		{wall: 18, cpu: 19, haveCPU: true, peakHeap: 8, peakLive: 6, peakRSS: 60},
+		{wall: 22, cpu: 12, haveCPU: true, peakHeap: 12, peakLive: 4, peakRSS: 65},
 	}
 	for _, tt := range []struct {
 		rule    rssRule
@@ -234,9 +237,47 @@ func TestTakeTurns(t *testing.T) {
 		for i, run := range runs {
 			r.fold(run, i == 0, tt.rule)
 		}
-		if r.wall != 1 || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != tt.wantRSS {
-			t.Errorf("rule %d: wall %v, peak heap %d, live %d, RSS %d; want 1ns, 12, 6, %d", tt.rule, r.wall, r.peakHeap, r.peakLive, r.peakRSS, tt.wantRSS)
+		if r.wall != 18 || r.cpu != 12 || !r.haveCPU || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != tt.wantRSS {
+			t.Errorf("rule %d: wall %v, CPU %v (%v), peak heap %d, live %d, RSS %d; want 18ns, 12ns (true), 12, 6, %d",
+				tt.rule, r.wall, r.cpu, r.haveCPU, r.peakHeap, r.peakLive, r.peakRSS, tt.wantRSS)
 		}
+	}
+	// A run without a CPU time makes the stage's CPU figures "-", not the
+	// 0 of that run.
+	var r stageResult
+	r.fold(runs[0], true, rssFirstRun)
+	r.fold(runFigures{wall: 5}, false, rssFirstRun)
+	if r.haveCPU || r.cpu != 0 || r.wall != 5 {
+		t.Errorf("a run without CPU time: CPU %v (%v), wall %v; want none, 5ns", r.cpu, r.haveCPU, r.wall)
+	}
+}
+
+// The CPU columns and the costs line come from each stage's lowest CPU
+// time: with the runs above for decode, decode reads 12 ns per sample,
+// not the 19 ns of the run fastest by wall time.
+func TestBenchStagesUseLowestCPU(t *testing.T) {
+	results := make([]stageResult, stageAnalyze+1)
+	for i := range results {
+		results[i].name = fmt.Sprintf("stage%d", i)
+		for rep, run := range []runFigures{
+			{wall: 39 * time.Millisecond, cpu: 21 * time.Millisecond},
+			{wall: 18 * time.Millisecond, cpu: 19 * time.Millisecond},
+			{wall: 22 * time.Millisecond, cpu: 12 * time.Millisecond},
+		} {
+			run.locations, run.haveCPU = 1e6, true
+			run.wall *= time.Duration(i + 1)
+			run.cpu *= time.Duration(i + 1)
+			results[i].fold(run, rep == 0, rssFirstRun)
+		}
+	}
+	line := stageCosts(results)
+	if !strings.Contains(line, "decode 12 ns; the engine (+ possession, heatmaps) adds 12 ns (1.00x decode)") {
+		t.Errorf("costs line %q: want decode 12 ns and the engine adding 12 ns, from the lowest CPU times", line)
+	}
+	var b strings.Builder
+	printStages(&b, results)
+	if row := strings.Fields(strings.Split(b.String(), "\n")[1]); row[1] != "0.018" || row[2] != "0.012" {
+		t.Errorf("decode row %q: want wall 0.018 s and CPU 0.012 s", row)
 	}
 }
 
