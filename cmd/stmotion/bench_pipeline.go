@@ -98,7 +98,8 @@ and a last line compares those peaks.
 
 --games N runs N games with --jobs 1 and with --jobs J, taking turns
 (--reps runs each; the lowest wall time of each compared), and prints
-the speed-up. The machine may be shared: compare ratios from one run.
+the speed-up. With fewer games than jobs only N jobs run at a time: the
+line then names --jobs N, with a note. The machine may be shared: compare ratios from one run.
 
 Flags:
 `
@@ -335,11 +336,26 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("bench pipeline: games: %w", err)
 		}
-		fmt.Fprintf(stdout, "\n%d games: --jobs 1 %.3f s wall, %s s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %s s CPU (%.2f M loc/s): %.2fx\n",
-			*games, g[0].wall.Seconds(), g[0].cpuSeconds(), g[0].perWall()/1e6, *jobs, g[1].wall.Seconds(),
-			g[1].cpuSeconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
+		fmt.Fprint(stdout, "\n"+gamesLine(*games, *jobs, g))
 	}
 	return nil
+}
+
+// gamesLine reports --games: g holds the results of --jobs 1 and of
+// --jobs jobs. Fewer games than jobs run only as many jobs as games
+// (runJobs): the line names the number of jobs that ran, and says so.
+func gamesLine(games, jobs int, g []stageResult) string {
+	ran := min(jobs, games)
+	line := fmt.Sprintf("%d games: --jobs 1 %.3f s wall, %s s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %s s CPU (%.2f M loc/s): %.2fx\n",
+		games, g[0].wall.Seconds(), g[0].cpuSeconds(), g[0].perWall()/1e6, ran, g[1].wall.Seconds(),
+		g[1].cpuSeconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
+	switch {
+	case ran == 1:
+		line += fmt.Sprintf("note: --jobs %d with --games %d runs one job at a time: both sides ran alike, and their ratio is the method's noise; give --games at least 2\n", jobs, games)
+	case ran < jobs:
+		line += fmt.Sprintf("note: --jobs %d with --games %d runs only %d jobs at a time: the speed-up above is --jobs %d's; give --games at least %d for --jobs %d's\n", jobs, games, ran, ran, jobs, jobs)
+	}
+	return line
 }
 
 // The stages of bench pipeline, in their order in the table.

@@ -281,6 +281,52 @@ func TestBenchStagesUseLowestCPU(t *testing.T) {
 	}
 }
 
+// End to end: one game with --jobs 3 reports the one job that ran.
+func TestBenchPipelineFewGames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates and analyses a game")
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--games", "1", "--jobs", "3", "--dir", t.TempDir()}
+	if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("%q: %v\n%s", args, err, stderr.String())
+	}
+	out := stdout.String()
+	if strings.Contains(out, "--jobs 3 0.") || !strings.Contains(out, "note: --jobs 3 with --games 1 runs one job at a time") {
+		t.Errorf("%q: want the --jobs 1 that ran and a note:\n%s", args, out)
+	}
+}
+
+// --games fewer than --jobs runs only as many jobs as games: the line
+// names the job count that ran, and a note says so.
+func TestBenchGamesLine(t *testing.T) {
+	g := []stageResult{
+		{name: "--jobs 1", runFigures: runFigures{stageCounts: stageCounts{locations: 1e6}, wall: 2 * time.Second}},
+		{name: "--jobs J", runFigures: runFigures{stageCounts: stageCounts{locations: 1e6}, wall: time.Second}},
+	}
+	for _, tt := range []struct {
+		games, jobs int
+		want, not   []string
+	}{
+		{4, 2, []string{"4 games: --jobs 1 2.000 s wall", "; --jobs 2 1.000 s wall", ": 2.00x\n"}, []string{"note"}},
+		{2, 2, []string{"; --jobs 2 1.000 s wall"}, []string{"note"}},
+		{1, 3, []string{"1 games: --jobs 1 2.000 s wall", "; --jobs 1 1.000 s wall", "note: --jobs 3 with --games 1 runs one job at a time", "noise"}, []string{"--jobs 3 1.000"}},
+		{2, 3, []string{"; --jobs 2 1.000 s wall", "note: --jobs 3 with --games 2 runs only 2 jobs at a time", "at least 3"}, []string{"--jobs 3 1.000"}},
+	} {
+		line := gamesLine(tt.games, tt.jobs, g)
+		for _, w := range tt.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("--games %d --jobs %d: %q lacks %q", tt.games, tt.jobs, line, w)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(line, n) {
+				t.Errorf("--games %d --jobs %d: %q holds %q", tt.games, tt.jobs, line, n)
+			}
+		}
+	}
+}
+
 // Where the process's CPU time cannot be read (ProcessCPUTime false, as
 // off unix), the CPU figures read "-", not 0.000, +Inf or NaN.
 func TestBenchStagesWithoutCPUClock(t *testing.T) {
