@@ -13,6 +13,7 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -80,6 +81,9 @@ per sample that is (a run creates about 10 files, 60 with the images):
 on ext4 it depends on the directory more than on stmotion (0.4–1 ms of
 CPU per file under a /tmp that sees much churn, 20–40 µs elsewhere on
 the same file system); --dir on another directory leaves most of it out.
+Where it is slow the line says so, and why it likely is: under the
+temporary directory, the directory; elsewhere, files removed there in
+the last half minute.
 
 --scale 4 also runs the pipeline on a game 4x longer and prints its
 peaks beside the first game's: memory must not grow with the length of a
@@ -693,10 +697,33 @@ func fileCosts(dir string, results []stageResult) string {
 			float64(per.Nanoseconds())*float64(n)/float64(r.locations))
 		sep = ","
 	}
-	if per > 200*time.Microsecond {
-		line += " (slow here: a quiet file system takes 20–40 µs; --dir elsewhere leaves it out)"
+	return line + slowFiles(dir, per)
+}
+
+// slowFiles is the files line's advice when creating a file under dir took
+// per, "" when that is as fast as a quiet file system. Under os.TempDir()
+// (bench pipeline's default) another directory is the cure; elsewhere
+// (--dir already away from it) the likely cause is files removed there in
+// the last half minute (see benchAnalyzeAs).
+func slowFiles(dir string, per time.Duration) string {
+	if per <= 200*time.Microsecond {
+		return ""
 	}
-	return line
+	if under(dir, os.TempDir()) {
+		return fmt.Sprintf(" (slow here: a quiet file system takes 20–40 µs; --dir outside %s leaves most of it out)", os.TempDir())
+	}
+	return " (slow here: a quiet file system takes 20–40 µs; on ext4, files removed nearby in the last half minute, as by an rm -rf of an earlier run, are the likely cause: wait half a minute before the next run)"
+}
+
+// under says whether path is dir or inside it, by their absolute paths.
+func under(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // createCost creates n empty files in a new directory and returns the

@@ -402,3 +402,31 @@ func TestBenchFileCosts(t *testing.T) {
 		t.Error("countFiles of no directory is not 0")
 	}
 }
+
+// The files line's advice fits where the outputs went: another directory
+// helps only under the temporary directory; elsewhere (--dir already away
+// from it) it names the likely cause instead.
+func TestBenchSlowFiles(t *testing.T) {
+	tmp := filepath.Join(os.TempDir(), "stmotion-bench-1")
+	elsewhere := "/work/bd/bench-1"
+	if under(elsewhere, os.TempDir()) {
+		elsewhere = filepath.Join(filepath.Dir(os.TempDir()), "not-temp", "bench-1")
+	}
+	if got := slowFiles(tmp, 30*time.Microsecond); got != "" {
+		t.Errorf("30 µs a file: %q, want no advice", got)
+	}
+	if got := slowFiles(tmp, 700*time.Microsecond); !strings.Contains(got, "--dir outside "+os.TempDir()) {
+		t.Errorf("slow under %s: %q, want the advice to write elsewhere", tmp, got)
+	}
+	if got := slowFiles(elsewhere, 250*time.Microsecond); strings.Contains(got, "--dir") || !strings.Contains(got, "removed nearby in the last half minute") {
+		t.Errorf("slow under %s: %q, want the likely cause, not --dir elsewhere", elsewhere, got)
+	}
+	for _, tt := range []struct {
+		path, dir string
+		want      bool
+	}{{"/tmp/a/b", "/tmp", true}, {"/tmp", "/tmp", true}, {"/tmpx/a", "/tmp", false}, {"/work/a", "/tmp", false}, {"/tmp/../work", "/tmp", false}} {
+		if got := under(tt.path, tt.dir); got != tt.want {
+			t.Errorf("under(%q, %q) = %v, want %v", tt.path, tt.dir, got, tt.want)
+		}
+	}
+}
