@@ -43,7 +43,10 @@ const (
 
 // pngCanvas rasterises with anti-aliased lines and discs (coverage from the
 // pixel centre's distance to the shape).
-type pngCanvas struct{ img *image.RGBA }
+type pngCanvas struct {
+	img    *image.RGBA
+	encode func(io.Writer, *image.RGBA) error // nil: encodePNG (Options.pngEncode)
+}
 
 func newPNG(w, h int) *pngCanvas {
 	n := 4 * w * h
@@ -338,7 +341,11 @@ func (c *pngCanvas) finish(w io.Writer) error {
 		c.img = nil
 		pixPool.put(pix)
 	}()
-	if err := encodePNG(w, c.img); err != nil {
+	encode := c.encode
+	if encode == nil {
+		encode = encodePNG
+	}
+	if err := encode(w, c.img); err != nil {
 		return fmt.Errorf("chart: encode png: %w", err)
 	}
 	return nil

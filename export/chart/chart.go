@@ -3,6 +3,7 @@ package chart
 import (
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"io"
 	"math"
@@ -72,6 +73,10 @@ type Options struct {
 	// not on the court. A heatmap then draws no court markings, which
 	// would make it look calibrated, and its subtitle says so (SensorFrameNote).
 	SensorFrame bool
+
+	// pngEncode encodes a PNG canvas in place of encodePNG (nil): the
+	// benchmark's image/png baseline, the same chart side by side.
+	pngEncode func(io.Writer, *image.RGBA) error
 }
 
 // SensorFrameNote is what a heatmap's subtitle says in place of the
@@ -144,10 +149,12 @@ func canvasSize(what string, wM, hM, scale float64, extraW, extraH int) (w, h in
 	return int(fw), int(fh), nil
 }
 
-func newCanvas(f Format, w, h int) (canvas, error) {
+func newCanvas(f Format, w, h int, o *Options) (canvas, error) {
 	switch f {
 	case PNG:
-		return newPNG(w, h), nil
+		c := newPNG(w, h)
+		c.encode = o.pngEncode
+		return c, nil
 	case SVG:
 		return newSVG(w, h), nil
 	}
@@ -186,7 +193,7 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 	if err != nil {
 		return err
 	}
-	c, err := newCanvas(f, W, H)
+	c, err := newCanvas(f, W, H, &o)
 	if err != nil {
 		return err
 	}
@@ -264,7 +271,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	if err != nil {
 		return err
 	}
-	c, err := newCanvas(f, W, H)
+	c, err := newCanvas(f, W, H, &o)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -233,34 +235,69 @@ func TestASCIIOnly(t *testing.T) {
 }
 
 // BenchmarkCharts measures one chart of each kind in each format, as
-// analyze draws about 30 heatmaps and 3 shot charts per game:
+// analyze draws about 30 heatmaps and 3 shot charts per game. Beside each
+// PNG, png-stdlib is the same chart encoded by image/png (pngEncoder: zlib
+// at best speed, every row's filter chosen among five), as the package
+// wrote PNGs before encodePNG: the baseline, in the same run.
 //
 //	go test ./export/chart -run '^$' -bench Charts -benchmem
 func BenchmarkCharts(b *testing.B) {
 	g := sampleGrid()
 	shots := sampleShots()
 	o := Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}
+	std := o
+	std.pngEncode = stdlibPNG
 	charts := []struct {
 		name string
-		draw func(w *bytes.Buffer, f Format) error
+		draw func(w *bytes.Buffer, f Format, o Options) error
 	}{
-		{"heatmap", func(w *bytes.Buffer, f Format) error { return Heatmap(w, f, g, court.NBA, o) }},
-		{"shots", func(w *bytes.Buffer, f Format) error { return ShotChart(w, f, shots, court.NBA, o) }},
+		{"heatmap", func(w *bytes.Buffer, f Format, o Options) error { return Heatmap(w, f, g, court.NBA, o) }},
+		{"shots", func(w *bytes.Buffer, f Format, o Options) error { return ShotChart(w, f, shots, court.NBA, o) }},
 	}
-	for _, f := range []Format{PNG, SVG} {
-		for _, c := range charts {
-			b.Run(c.name+"/"+f.String(), func(b *testing.B) {
+	variants := []struct {
+		name string
+		f    Format
+		o    Options
+	}{{"png", PNG, o}, {"png-stdlib", PNG, std}, {"svg", SVG, o}}
+	for _, c := range charts {
+		for _, v := range variants {
+			b.Run(c.name+"/"+v.name, func(b *testing.B) {
 				var buf bytes.Buffer
 				b.ReportAllocs()
 				for b.Loop() {
 					buf.Reset()
-					if err := c.draw(&buf, f); err != nil {
+					if err := c.draw(&buf, v.f, v.o); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.ReportMetric(float64(buf.Len()), "bytes/chart")
 			})
 		}
+	}
+}
+
+// stdlibPNG encodes with image/png (pngEncoder), as the package did
+// before encodePNG.
+func stdlibPNG(w io.Writer, img *image.RGBA) error { return pngEncoder.Encode(w, img) }
+
+// The benchmark's image/png baseline draws the same chart: the same
+// pixels as encodePNG's, in image/png's encoding.
+func TestStdlibBaselineSamePixels(t *testing.T) {
+	o := Options{Title: "Player 23 (team 461)", From_ms: from_ms, To_ms: to_ms}
+	std := o
+	std.pngEncode = stdlibPNG
+	var ours, theirs bytes.Buffer
+	if err := Heatmap(&ours, PNG, sampleGrid(), court.NBA, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := Heatmap(&theirs, PNG, sampleGrid(), court.NBA, std); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(ours.Bytes(), theirs.Bytes()) {
+		t.Fatal("the baseline wrote encodePNG's bytes: it is not image/png's encoding")
+	}
+	if diff := samePixels(ours.Bytes(), theirs.Bytes()); diff != ", same pixels: only the encoding differs" {
+		t.Errorf("the baseline's pixels differ:%s", diff)
 	}
 }
 
