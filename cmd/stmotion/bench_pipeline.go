@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -90,11 +93,14 @@ peaks beside the first game's: memory must not grow with the length of a
 recording. After the table, the two games take turns (short, long,
 short, long, ...: --reps runs each), so that both are measured under the
 same conditions, and each game's figures are taken alike: the highest
-heap peaks of its runs and the lowest peak RSS (a run's peak RSS cannot
-fall below what the process held at its start, which the run before it
-may have raised: the lowest is the nearest to a lone run). --scale 1
-runs the same game twice: what the two figures then differ by is the
-method's noise. The heap peaks are maxima over the heaps the GC marked,
+heap peaks of its runs, above the heap at each run's start. Peak RSS
+cannot be measured above a run's start, and in this process it would sit
+on what the stages before left resident; so each game's peak RSS comes
+from lone runs, child processes of this binary taking turns ('stmotion
+bench peak-rss analyze --images=false --jobs 1', with the pipeline
+stage's options; --reps runs each, the lowest kept). --scale 1 runs the
+same game twice: what the two figures then differ by is the method's
+noise. The heap peaks are maxima over the heaps the GC marked,
 and with little garbage per sample it marks rarely: a longer run marks
 more often and is likelier to catch a transient high. So both games run
 again, in turn, with GOGC=10, which marks at every 10 % of heap growth,
@@ -233,7 +239,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	// Peak RSS is the first round's: in later rounds a stage would start
 	// from the RSS the pipeline stages before it left (heap the runtime
 	// keeps for reuse).
-	results, err := takeTurns(*reps, stages, rssFirstRun)
+	results, err := takeTurns(*reps, stages)
 	if err != nil {
 		return fmt.Errorf("bench pipeline: %w", err)
 	}
@@ -274,16 +280,13 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		// long, ...), and not the short one from the table: there its
 		// first run came before the images stage had raised the process's
 		// resident memory, and the long game's runs would all come after
-		// it (the same game twice read 1.10x and 1.12x that way). Each game's
-		// figures are taken alike: the highest heap peaks of its runs
-		// and the lowest peak RSS (a run's peak cannot fall below what
-		// the process held at its start, which the run before it may
-		// have raised; the lowest is the nearest to a lone run).
+		// it. Each game's figures are taken alike: the highest heap peaks
+		// of its runs, above the heap at each run's start.
 		lengths := []benchStage{
 			{"pipeline, short game", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
 			{"pipeline, long game", func() (stageCounts, error) { return benchAnalyze(ctx, long, acfg) }},
 		}
-		byLength, err := takeTurns(*reps, lengths, rssLowest)
+		byLength, err := takeTurns(*reps, lengths)
 		if err != nil {
 			return fmt.Errorf("bench pipeline: scale: %w", err)
 		}
@@ -293,9 +296,21 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 			*minutes**scale, float64(r.peakHeap)/1e6, float64(r.peakHeap)/float64(base.peakHeap),
 			float64(r.peakLive)/1e6, float64(r.peakLive)/float64(base.peakLive),
 			float64(r.locations)/float64(base.locations), r.perWall()/1e6)
-		if base.peakRSS > 0 && r.peakRSS > 0 {
-			fmt.Fprintf(stdout, "memory vs length, peak RSS of the process (reset before each run; the lowest of each game's runs): %g min: %.1f MB; %g min: %.1f MB (%.2fx)\n",
-				*minutes, float64(base.peakRSS)/1e6, *minutes**scale, float64(r.peakRSS)/1e6, float64(r.peakRSS)/float64(base.peakRSS))
+
+		// Peak RSS, unlike the heap peaks, cannot be measured above a
+		// run's start: in this process it sits on the floor of what the
+		// stages before left resident (the images stage's ~12 MB, which
+		// FreeOSMemory does not return), which understated the growth
+		// (1.04x where lone runs gave 1.08x). Each game's runs here are
+		// lone 'stmotion analyze' runs, child processes in turn, that
+		// read their own peak (loneRSS).
+		if _, ok := bench.PeakRSS(); ok {
+			peaks, err := loneRSSTurns(ctx, *reps, []input{in, long}, acfg)
+			if err != nil {
+				return fmt.Errorf("bench pipeline: scale: %w", err)
+			}
+			fmt.Fprintf(stdout, "memory vs length, peak RSS of a lone 'stmotion analyze --images=false --jobs 1' (a child process per run, the two games in turn, %s; the lowest of each game's): %g min: %.1f MB; %g min: %.1f MB (%.2fx)\n",
+				runsEach(*reps), *minutes, float64(peaks[0])/1e6, *minutes**scale, float64(peaks[1])/1e6, float64(peaks[1])/float64(peaks[0]))
 		}
 
 		// The peaks above are maxima over what the GC happened to mark:
@@ -305,7 +320,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		// every 10 % of heap growth samples both runs densely. The games
 		// take turns again.
 		old := debug.SetGCPercent(denseGCPercent)
-		dense, err := takeTurns(*reps, lengths, rssLowest)
+		dense, err := takeTurns(*reps, lengths)
 		debug.SetGCPercent(old)
 		if err != nil {
 			return fmt.Errorf("bench pipeline: scale: %w", err)
@@ -336,7 +351,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 				return stageCounts{locations: n}, firstErr
 			}})
 		}
-		g, err := takeTurns(*reps, byJobs, rssFirstRun)
+		g, err := takeTurns(*reps, byJobs)
 		if err != nil {
 			return fmt.Errorf("bench pipeline: games: %w", err)
 		}
@@ -457,25 +472,13 @@ type benchStage struct {
 	run  func() (stageCounts, error)
 }
 
-// rssRule says which run's peak RSS a stageResult keeps.
-type rssRule int
-
-const (
-	// rssFirstRun keeps the first run's: the table's, where each later
-	// round starts from what the round before left.
-	rssFirstRun rssRule = iota
-	// rssLowest keeps the lowest of all runs: --scale's, whose games take
-	// turns, so that each game's runs start from what the other's left.
-	rssLowest
-)
-
 // takeTurns runs the stages in turn, one run each per round, for reps
 // rounds (a, b, a, b, ... for two), so that a burst of other load on a
 // shared machine, or what a run leaves in the process, falls on every
 // stage's runs alike instead of all of one stage's. It returns a result
 // per stage, in order: the lowest wall and lowest CPU time of its runs
-// (stageResult.fold), the highest heap peaks and the peak RSS rule keeps.
-func takeTurns(reps int, stages []benchStage, rule rssRule) ([]stageResult, error) {
+// (stageResult.fold), the highest heap peaks and the first run's peak RSS.
+func takeTurns(reps int, stages []benchStage) ([]stageResult, error) {
 	results := make([]stageResult, len(stages))
 	for rep := range reps {
 		for i, st := range stages {
@@ -484,10 +487,69 @@ func takeTurns(reps int, stages []benchStage, rule rssRule) ([]stageResult, erro
 				return nil, fmt.Errorf("%s: %w", st.name, err)
 			}
 			results[i].name = st.name
-			results[i].fold(run, rep == 0, rule)
+			results[i].fold(run, rep == 0)
 		}
 	}
 	return results, nil
+}
+
+// loneRSSTurns runs 'stmotion analyze' on each of games in turn, reps
+// rounds, each run a process of its own (loneRSS), and returns the lowest
+// peak RSS of each game's runs.
+func loneRSSTurns(ctx context.Context, reps int, games []input, cfg *analyzeConfig) ([]int64, error) {
+	peaks := make([]int64, len(games))
+	for range reps {
+		for i, g := range games {
+			p, err := loneRSS(ctx, g, cfg)
+			if err != nil {
+				return nil, err
+			}
+			if peaks[i] == 0 || p < peaks[i] {
+				peaks[i] = p
+			}
+		}
+	}
+	return peaks, nil
+}
+
+// peakRSSLine is what 'stmotion bench peak-rss' prints last.
+var peakRSSLine = regexp.MustCompile(`(?m)^peak RSS: ([0-9]+) bytes`)
+
+// loneRSS runs 'stmotion analyze --images=false --jobs 1' on in with the
+// options of the pipeline stage (cfg: table format, batch rows, cell
+// size), writing to a new directory under cfg.out, alone in a child
+// process (childPeakRSS), and returns its peak RSS.
+func loneRSS(ctx context.Context, in input, cfg *analyzeConfig) (peak_bytes int64, err error) {
+	peak_bytes, err = childPeakRSS(ctx, "analyze", "--quiet", "--images=false", "--jobs", "1",
+		"--format", cfg.format.String(), "--batch-rows", strconv.Itoa(cfg.batchRows),
+		"--cell", strconv.FormatFloat(cfg.cell_m, 'g', -1, 64),
+		"--out", filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1))), in.path)
+	if err != nil {
+		return 0, fmt.Errorf("a lone analyze run: %w", err)
+	}
+	return peak_bytes, nil
+}
+
+// childPeakRSS runs 'stmotion args...' in a child process of this binary,
+// as 'stmotion bench peak-rss args...', and returns the peak RSS the child
+// read from its own VmHWM: what a lone run needs, on no floor this
+// process raised. (The child's rusage would not do: Go starts it with
+// vfork, and Linux counts this process's peak in the child's ru_maxrss.)
+func childPeakRSS(ctx context.Context, args ...string) (peak_bytes int64, err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	args = append([]string{"bench", "peak-rss"}, args...)
+	cmd := exec.CommandContext(ctx, exe, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	err = cmd.Run()
+	m := peakRSSLine.FindAllSubmatch(stderr.Bytes(), -1)
+	if err != nil || m == nil {
+		return 0, fmt.Errorf("%s %s: %v: %s", exe, strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return strconv.ParseInt(string(m[len(m)-1][1]), 10, 64)
 }
 
 // runFigures is what one run of a stage measured.
@@ -505,9 +567,10 @@ type runFigures struct {
 // if the lowest so far (each the steadiest figure of its kind on a shared
 // machine; the two may come from different runs, since which run the
 // scheduler favours is not the one that did the least work), its heap
-// peaks if higher, and its peak RSS as rule says. The counts are the first
-// run's: every run of a stage processes the same input.
-func (r *stageResult) fold(run runFigures, first bool, rule rssRule) {
+// peaks if higher, and the first run's peak RSS (later runs start from
+// what the runs before left resident). The counts are the first run's:
+// every run of a stage processes the same input.
+func (r *stageResult) fold(run runFigures, first bool) {
 	switch {
 	case first:
 		r.stageCounts, r.wall, r.cpu, r.haveCPU = run.stageCounts, run.wall, run.cpu, run.haveCPU
@@ -520,10 +583,7 @@ func (r *stageResult) fold(run runFigures, first bool, rule rssRule) {
 	}
 	r.peakHeap = max(r.peakHeap, run.peakHeap)
 	r.peakLive = max(r.peakLive, run.peakLive)
-	switch {
-	case first:
-		r.peakRSS = run.peakRSS
-	case rule == rssLowest && run.peakRSS > 0 && (r.peakRSS <= 0 || run.peakRSS < r.peakRSS):
+	if first {
 		r.peakRSS = run.peakRSS
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -197,8 +200,8 @@ func TestBenchPipelineDirKeepsEarlierRuns(t *testing.T) {
 // takeTurns alternates the stages run by run (what --scale's two games
 // and the table's stages rely on), and folds each stage's runs alike:
 // the lowest wall time, the lowest CPU time (not the CPU time of the run
-// lowest in wall time), the highest heap peaks and the peak RSS of the
-// first run or the lowest one.
+// lowest in wall time), the highest heap peaks and the first run's peak
+// RSS.
 func TestTakeTurns(t *testing.T) {
 	var order []string
 	stage := func(name string) benchStage {
@@ -207,7 +210,7 @@ func TestTakeTurns(t *testing.T) {
 			return stageCounts{locations: 1}, nil
 		}}
 	}
-	rs, err := takeTurns(3, []benchStage{stage("short"), stage("long")}, rssLowest)
+	rs, err := takeTurns(3, []benchStage{stage("short"), stage("long")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +221,7 @@ func TestTakeTurns(t *testing.T) {
 		t.Errorf("results %+v", rs)
 	}
 	failing := benchStage{"bad", func() (stageCounts, error) { return stageCounts{}, errors.New("boom") }}
-	if _, err := takeTurns(1, []benchStage{stage("a"), failing}, rssFirstRun); err == nil || !strings.Contains(err.Error(), "bad: boom") {
+	if _, err := takeTurns(1, []benchStage{stage("a"), failing}); err == nil || !strings.Contains(err.Error(), "bad: boom") {
 		t.Errorf("a failing stage: %v, want its name and error", err)
 	}
 
@@ -229,24 +232,19 @@ func TestTakeTurns(t *testing.T) {
 		{wall: 18, cpu: 19, haveCPU: true, peakHeap: 8, peakLive: 6, peakRSS: 60},
 		{wall: 22, cpu: 12, haveCPU: true, peakHeap: 12, peakLive: 4, peakRSS: 65},
 	}
-	for _, tt := range []struct {
-		rule    rssRule
-		wantRSS int64
-	}{{rssFirstRun, 70}, {rssLowest, 60}} {
-		var r stageResult
-		for i, run := range runs {
-			r.fold(run, i == 0, tt.rule)
-		}
-		if r.wall != 18 || r.cpu != 12 || !r.haveCPU || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != tt.wantRSS {
-			t.Errorf("rule %d: wall %v, CPU %v (%v), peak heap %d, live %d, RSS %d; want 18ns, 12ns (true), 12, 6, %d",
-				tt.rule, r.wall, r.cpu, r.haveCPU, r.peakHeap, r.peakLive, r.peakRSS, tt.wantRSS)
-		}
+	var r stageResult
+	for i, run := range runs {
+		r.fold(run, i == 0)
+	}
+	if r.wall != 18 || r.cpu != 12 || !r.haveCPU || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != 70 {
+		t.Errorf("wall %v, CPU %v (%v), peak heap %d, live %d, RSS %d; want 18ns, 12ns (true), 12, 6, 70",
+			r.wall, r.cpu, r.haveCPU, r.peakHeap, r.peakLive, r.peakRSS)
 	}
 	// A run without a CPU time makes the stage's CPU figures "-", not the
 	// 0 of that run.
-	var r stageResult
-	r.fold(runs[0], true, rssFirstRun)
-	r.fold(runFigures{wall: 5}, false, rssFirstRun)
+	r = stageResult{}
+	r.fold(runs[0], true)
+	r.fold(runFigures{wall: 5}, false)
 	if r.haveCPU || r.cpu != 0 || r.wall != 5 {
 		t.Errorf("a run without CPU time: CPU %v (%v), wall %v; want none, 5ns", r.cpu, r.haveCPU, r.wall)
 	}
@@ -267,7 +265,7 @@ func TestBenchStagesUseLowestCPU(t *testing.T) {
 			run.locations, run.haveCPU = 1e6, true
 			run.wall *= time.Duration(i + 1)
 			run.cpu *= time.Duration(i + 1)
-			results[i].fold(run, rep == 0, rssFirstRun)
+			results[i].fold(run, rep == 0)
 		}
 	}
 	line := stageCosts(results)
@@ -281,19 +279,94 @@ func TestBenchStagesUseLowestCPU(t *testing.T) {
 	}
 }
 
-// End to end: one game with --jobs 3 reports the one job that ran.
-func TestBenchPipelineFewGames(t *testing.T) {
+// End to end: one game with --jobs 3 reports the one job that ran, and
+// --scale measures each game's peak RSS in lone child processes of the
+// binary ('bench peak-rss analyze'; here the test binary, which TestMain
+// runs as stmotion).
+func TestBenchPipelineFewGamesScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates and analyses a game")
 	}
 	var stdout, stderr bytes.Buffer
-	args := []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "1", "--games", "1", "--jobs", "3", "--dir", t.TempDir()}
+	dir := t.TempDir()
+	args := []string{"bench", "pipeline", "--minutes", "0.05", "--reps", "2", "--scale", "2", "--games", "1", "--jobs", "3", "--dir", dir}
 	if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
 		t.Fatalf("%q: %v\n%s", args, err, stderr.String())
 	}
 	out := stdout.String()
 	if strings.Contains(out, "--jobs 3 0.") || !strings.Contains(out, "note: --jobs 3 with --games 1 runs one job at a time") {
 		t.Errorf("%q: want the --jobs 1 that ran and a note:\n%s", args, out)
+	}
+	if _, ok := bench.PeakRSS(); !ok {
+		return // no peak RSS line off Linux
+	}
+	lone := regexp.MustCompile(`peak RSS of a lone 'stmotion analyze --images=false --jobs 1' \(a child process per run, the two games in turn, 2 runs each; the lowest of each game's\): 0.05 min: ([0-9.]+) MB; 0.1 min: ([0-9.]+) MB \(([0-9.]+)x\)`)
+	m := lone.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("%q: no lone peak RSS line:\n%s", args, out)
+	}
+	for _, v := range m[1:3] {
+		if mb, _ := strconv.ParseFloat(v, 64); mb < 5 || mb > 2000 {
+			t.Errorf("lone peak RSS %s MB: want a process's, in MB", v)
+		}
+	}
+	// The children wrote their tables, each in a directory of its own.
+	runs, _ := filepath.Glob(filepath.Join(dir, "bench-*", "out", "run-*", "samples"))
+	if len(runs) < 4 {
+		t.Errorf("%d run directories with a samples table under %s; want the 4 children's too", len(runs), dir)
+	}
+}
+
+// bench peak-rss runs a command and prints the process's peak RSS after
+// its output; a failing command keeps its error and prints no peak.
+func TestBenchPeakRSS(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	args := append([]string{"bench", "peak-rss", "bench", "decode", "--json"}, quick...)
+	err := Run(context.Background(), args, &stdout, &stderr)
+	if _, ok := bench.PeakRSS(); !ok {
+		if err == nil || !strings.Contains(err.Error(), "cannot be read here") {
+			t.Errorf("%q without a readable peak RSS: %v, want an error saying so", args, err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%q: %v\n%s", args, err, stderr.String())
+	}
+	m := peakRSSLine.FindSubmatch(stderr.Bytes())
+	if m == nil || !strings.Contains(stdout.String(), `"decoder":"stmotion"`) {
+		t.Fatalf("%q: stdout %q, stderr %q; want the command's output and a peak RSS line", args, stdout.String(), stderr.String())
+	}
+	if peak, _ := strconv.ParseInt(string(m[1]), 10, 64); peak < 1e6 {
+		t.Errorf("peak RSS %d bytes: not a process's", peak)
+	}
+	stderr.Reset()
+	if err := Run(context.Background(), []string{"bench", "peak-rss", "bench", "decode", "--reps", "0"}, &stdout, &stderr); err == nil || peakRSSLine.Match(stderr.Bytes()) {
+		t.Errorf("a failing command: %v, stderr %q; want its error and no peak", err, stderr.String())
+	}
+	var ee exitError
+	if err := Run(context.Background(), []string{"bench", "peak-rss"}, &stdout, &stderr); !errors.As(err, &ee) || ee.code != 2 {
+		t.Errorf("no command: %v, want exit status 2", err)
+	}
+}
+
+// A child's peak RSS is its own: this process's peak does not leak into
+// it (as it does into a vfork'd child's rusage).
+func TestChildPeakRSSIsTheChilds(t *testing.T) {
+	if _, ok := bench.PeakRSS(); !ok {
+		t.Skip("no peak RSS here")
+	}
+	const size = 160 << 20
+	b := make([]byte, size)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	peak, err := childPeakRSS(context.Background(), "bench", "decode", "-h")
+	runtime.KeepAlive(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parent, _ := bench.PeakRSS(); peak <= 0 || peak > size/2 || peak >= parent {
+		t.Errorf("the child's peak RSS %d bytes, this process's %d after touching %d: want the child's own, far below", peak, parent, size)
 	}
 }
 
