@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -30,18 +31,21 @@ parent's peak in the child's ru_maxrss.
 `
 
 func runBenchPeakRSS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if asksForHelp(args) {
-		if len(args) == 0 {
-			fmt.Fprint(stderr, benchPeakRSSUsage)
-			return exitError{code: 2}
-		}
-		fmt.Fprint(stdout, benchPeakRSSUsage)
-		return nil
+	// No flags of its own: parsing stops at the command, whose flags are
+	// its own, and a flag before it is an error as in every benchmark.
+	fs := flag.NewFlagSet("bench peak-rss", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), benchPeakRSSUsage) }
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError(fs, errors.New("want a command to run, such as analyze --quiet --images=false game"))
 	}
 	if _, ok := bench.PeakRSS(); !ok {
 		return errors.New("bench peak-rss: the peak resident set size cannot be read here (Linux's /proc/self/status)")
 	}
-	if err := Run(ctx, args, stdout, stderr); err != nil {
+	if err := Run(ctx, fs.Args(), stdout, stderr); err != nil {
 		return err
 	}
 	peak, ok := bench.PeakRSS()

@@ -343,9 +343,10 @@ func TestBenchPeakRSS(t *testing.T) {
 	if err := Run(context.Background(), []string{"bench", "peak-rss", "bench", "decode", "--reps", "0"}, &stdout, &stderr); err == nil || peakRSSLine.Match(stderr.Bytes()) {
 		t.Errorf("a failing command: %v, stderr %q; want its error and no peak", err, stderr.String())
 	}
-	var ee exitError
-	if err := Run(context.Background(), []string{"bench", "peak-rss"}, &stdout, &stderr); !errors.As(err, &ee) || ee.code != 2 {
-		t.Errorf("no command: %v, want exit status 2", err)
+	wantFlagError(t, []string{"bench", "peak-rss"}, "want a command to run")
+	stdout.Reset()
+	if err := Run(context.Background(), []string{"bench", "peak-rss", "-h"}, &stdout, &stderr); err != nil || !strings.Contains(stdout.String()+stderr.String(), "Usage: stmotion bench peak-rss") {
+		t.Errorf("-h: %v, want the usage", err)
 	}
 }
 
