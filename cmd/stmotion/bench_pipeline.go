@@ -75,10 +75,10 @@ run the scheduler favours is not always the one that spent the least
 CPU. With them come the highest heap peaks of its runs and the peak RSS
 of its first run (later ones start from what the stages before left).
 
-A last line turns the lowest CPU times into what each stage adds per location
-sample, as a multiple of decoding's cost (the engine's target is at most
-1x), the single-goroutine pipeline's samples per CPU second, and what
-the images add. A line after it says what creating a file costs where
+A last line turns the lowest CPU times into what each stage adds per
+location sample, as a multiple of decoding's cost (the engine's target
+is at most 1x), the single-goroutine pipeline's samples per CPU second,
+and what the images add. A line after it says what creating a file costs where
 the outputs go and how much of the pipeline and analyze stages' cost
 per sample that is (a run creates about 10 files, 60 with the images):
 on ext4 it depends on the directory more than on stmotion (0.4–1 ms of
@@ -109,7 +109,8 @@ and a last line compares those peaks.
 --games N runs N games with --jobs 1 and with --jobs J, taking turns
 (--reps runs each; the lowest wall time of each compared), and prints
 the speed-up. With fewer games than jobs only N jobs run at a time: the
-line then names --jobs N, with a note. The machine may be shared: compare ratios from one run.
+line then names --jobs N, with a note. The machine may be shared:
+compare ratios from one run.
 
 Flags:
 `

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	registerBench("peak-rss", "peak memory of one stmotion command run alone, in a process of its own (Linux)", runBenchPeakRSS)
+	registerBench("peak-rss", "peak resident memory of one stmotion command run alone (Linux)", runBenchPeakRSS)
 }
 
 const benchPeakRSSUsage = `Usage: stmotion bench peak-rss <command> [flags] [args]
