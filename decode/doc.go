@@ -81,7 +81,12 @@
 // (ErrLineTooLong), is counted and reported with its line number and reading
 // goes on, unless the caller asked to stop at the first error. Reader.Line
 // and the Spans of the Message filled by Reader.Next are valid until the
-// next call to Next.
+// next call to Next. A compressed stream cut short ends the reading with
+// an error wrapping ErrTruncated, every complete line before the break
+// delivered. A file cut off while being written often ends in zero bytes:
+// a stream that breaks where the rest of the file is zeros is cut short
+// there (the zeros give no text), and zeros after a complete stream are
+// ignored (Reader.ZeroTail), as gzip -t ignores them (compressed.go).
 //
 // A session bundle is a directory holding what a client learns from the API
 // (live.json, subscribe.json, court.json, stats.json, shots.json), the

@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,9 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 )
 
 // DefaultMaxLineBytes is the default longest line a Reader accepts, 1 MiB.
@@ -100,6 +96,7 @@ type Reader struct {
 	opt         ReaderOptions
 	compression Compression
 	src         io.Reader
+	stream      compressedStream // the decompressor of src; nil for plain text
 	closers     []func() error
 
 	buf        []byte // the text is buf[r:w]; buf is reused, grown up to MaxLineBytes+2
@@ -108,7 +105,8 @@ type Reader struct {
 	eof        bool  // src is exhausted (or failed: see readErr)
 	readErr    error // the error that ended src, other than io.EOF
 	emptyReads int
-	bomDone    bool // the start was checked for a UTF-8 byte order mark
+	bomDone    bool  // the start was checked for a UTF-8 byte order mark
+	zeroTail   int64 // at the end: zero bytes after the complete compressed stream, ignored
 
 	line   []byte
 	lineNo int64
@@ -170,40 +168,43 @@ func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
 		opt.Name = "recording"
 	}
 	r := &Reader{opt: opt}
-	br := bufio.NewReaderSize(src, 64<<10)
-	magic, err := br.Peek(4)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+	// The magic bytes are read straight from src: the gzip reader must
+	// see every byte of the file through its rawInput (compressed.go).
+	var magic [4]byte
+	k, err := io.ReadFull(src, magic[:])
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("decode: read %s: %w", opt.Name, err)
 	}
+	start := magic[:k]
+	whole := func() io.Reader { return io.MultiReader(bytes.NewReader(start), src) }
 	switch {
-	case bytes.HasPrefix(magic, gzipMagic):
-		zr, err := gzip.NewReader(br)
+	case bytes.HasPrefix(start, gzipMagic):
+		g, err := newGzipStream(whole())
 		if err != nil {
 			return nil, fmt.Errorf("decode: read %s: gzip: %w", opt.Name, err)
 		}
-		r.compression, r.src = CompressionGzip, zr
-		r.closers = append(r.closers, zr.Close)
-	case bytes.HasPrefix(magic, zstdMagic):
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		r.compression, r.src, r.stream = CompressionGzip, g, g
+		r.closers = append(r.closers, g.Close)
+	case bytes.HasPrefix(start, zstdMagic):
+		z, err := newZstdStream(whole())
 		if err != nil {
 			return nil, fmt.Errorf("decode: read %s: zstd: %w", opt.Name, err)
 		}
-		r.compression, r.src = CompressionZstd, zr
-		r.closers = append(r.closers, func() error { zr.Close(); return nil })
+		r.compression, r.src, r.stream = CompressionZstd, z, z
+		r.closers = append(r.closers, z.Close)
 	}
 	r.buf = make([]byte, min(readBufBytes, opt.MaxLineBytes+2))
 	if r.src == nil {
-		// Plain text: what the magic-byte peek buffered is the start of
-		// the text, and the rest is read straight into buf, not copied
-		// through the bufio.Reader a second time (unless a tiny
-		// MaxLineBytes makes buf smaller than what was buffered).
-		if b := bufferedBytes(br); len(b) <= len(r.buf) {
-			r.w = copy(r.buf, b)
+		// Plain text: the magic bytes read are the start of the text,
+		// and the rest is read straight into buf (unless a tiny
+		// MaxLineBytes makes buf smaller than what was read).
+		if len(start) <= len(r.buf) {
+			r.w = copy(r.buf, start)
 			r.stats.Bytes = int64(r.w)
 			r.src = src
 			r.skipBOM()
 		} else {
-			r.src = br
+			r.src = whole()
 		}
 	}
 	return r, nil
@@ -220,12 +221,6 @@ func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
 // the process unless every Next runs under debug.SetPanicOnFault with a
 // deferred recover, and that cost 89-91 ns: no gain, so files are read.
 const readBufBytes = 256 << 10
-
-// bufferedBytes returns what br holds, without reading more.
-func bufferedBytes(br *bufio.Reader) []byte {
-	b, _ := br.Peek(br.Buffered())
-	return b
-}
 
 // Compression says how the input was compressed.
 func (r *Reader) Compression() Compression { return r.compression }
@@ -306,12 +301,19 @@ func (r *Reader) nextLine() (line []byte, ok bool) {
 	line, n, more := r.readLine()
 	if !more {
 		r.done = true
+		if r.readErr == nil && r.stream != nil {
+			r.zeroTail = r.stream.ignoredZeros()
+		}
 		if r.readErr != nil && r.err == nil {
-			hint := ""
-			if errors.Is(r.readErr, io.ErrUnexpectedEOF) {
-				hint = " (the file is truncated)"
+			var sb *streamBreak
+			switch {
+			case errors.As(r.readErr, &sb):
+				r.err = fmt.Errorf("decode: read %s after line %d (%w%s): %w", r.opt.Name, r.lineNo, ErrTruncated, sb.detail(), r.readErr)
+			case errors.Is(r.readErr, io.ErrUnexpectedEOF):
+				r.err = fmt.Errorf("decode: read %s after line %d (%w): %w", r.opt.Name, r.lineNo, ErrTruncated, r.readErr)
+			default:
+				r.err = fmt.Errorf("decode: read %s after line %d: %w", r.opt.Name, r.lineNo, r.readErr)
 			}
-			r.err = fmt.Errorf("decode: read %s after line %d%s: %w", r.opt.Name, r.lineNo, hint, r.readErr)
 		}
 		return nil, false
 	}
@@ -486,11 +488,31 @@ func (r *Reader) Line() []byte { return r.line }
 func (r *Reader) LineNumber() int64 { return r.lineNo }
 
 // Err returns the error that ended the reading: an I/O or decompression
-// error (a truncated .gz gives one wrapping io.ErrUnexpectedEOF, after every
-// complete line before it was delivered), or, with StopOnError, the first
-// bad line's *Error. Bad lines skipped in the default mode are not errors
-// here: see Stats and BadLines.
+// error, or, with StopOnError, the first bad line's *Error. A compressed
+// stream cut short gives one wrapping ErrTruncated (and io.ErrUnexpectedEOF
+// when the file simply stops), after every complete line before the break
+// was delivered: the file ends in the middle of the stream, or the stream
+// breaks where the rest of the file is zero bytes (compressed.go). Bad
+// lines skipped in the default mode are not errors here: see Stats and
+// BadLines.
 func (r *Reader) Err() error { return r.err }
+
+// ZeroTail is, once the reading has ended without error, how many zero
+// bytes followed the complete compressed stream at the end of the file:
+// they were ignored, as gzip -t ignores them (a file cut off while being
+// written often ends so). 0 for plain text, and while reading.
+func (r *Reader) ZeroTail() int64 { return r.zeroTail }
+
+// ZeroTailNote says what ZeroTail ignored, for a warning after the
+// recording's name: "the file ends in 4096 zero bytes after its complete
+// gzip stream ..."; "" when it is 0.
+func (r *Reader) ZeroTailNote() string {
+	if r.zeroTail == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the file ends in %s after its complete %s stream (what a write cut off may leave); they were ignored: the recording was read whole",
+		zeroBytes(r.zeroTail), r.compression)
+}
 
 // Stats returns the counts so far.
 func (r *Reader) Stats() RecordingStats { return r.stats }

@@ -349,6 +349,175 @@ func TestReaderTruncated(t *testing.T) {
 		if tt.name == "gzip" && !errors.Is(r.Err(), io.ErrUnexpectedEOF) {
 			t.Errorf("gzip truncated: Err() = %v, want io.ErrUnexpectedEOF", r.Err())
 		}
+		if !errors.Is(r.Err(), ErrTruncated) || !strings.Contains(r.Err().Error(), "(the file is truncated)") {
+			t.Errorf("%s truncated: Err() = %v, want ErrTruncated", tt.name, r.Err())
+		}
+	}
+}
+
+// zeros is n zero bytes.
+func zeros(n int) []byte { return make([]byte, n) }
+
+// A file cut off while being written often ends in zero bytes (its size
+// was extended, its last blocks never written). Zeros after a complete
+// compressed stream are ignored, as gzip -t ignores them: the recording
+// is whole. The trailer of a gzip member may end in zero bytes itself (its
+// size modulo 2^32: 0x00030d.. for this one, 0x0000.... below 64 KiB),
+// which the zeros after it must not be mistaken for.
+func TestReaderZeroTail(t *testing.T) {
+	text, want := testRecording()
+	small := loc(1) + "\n" + loc(2) + "\n" // under 256 bytes: 3 of the 4 size bytes are 0
+	var smallWant []string
+	{
+		r, _ := NewReader(strings.NewReader(small), ReaderOptions{})
+		smallWant = readAll(r)
+	}
+	gz, zst := gzipBytes(t, text), zstdBytes(t, text)
+	twoMembers := append(gzipBytes(t, text[:len(text)/2]), gzipBytes(t, text[len(text)/2:])...)
+	for _, tt := range []struct {
+		name  string
+		data  []byte
+		zeros int
+		want  []string
+	}{
+		{"gzip 1", gz, 1, want},
+		{"gzip 4096", gz, 4096, want},
+		{"gzip 300000", gz, 300000, want}, // more than a read
+		{"gzip small 1", gzipBytes(t, small), 1, smallWant},
+		{"gzip small 2", gzipBytes(t, small), 2, smallWant},
+		{"gzip two members", twoMembers, 4096, want},
+		{"zstd 4", zst, 4, want},
+		{"zstd 4096", zst, 4096, want},
+		{"zstd 300000", zst, 300000, want},
+	} {
+		for _, src := range []struct {
+			name string
+			wrap func(io.Reader) io.Reader
+		}{
+			{"", func(r io.Reader) io.Reader { return r }},
+			{" one byte at a time", iotest.OneByteReader},
+		} {
+			name := tt.name + src.name
+			if src.name != "" && tt.zeros > 4096 {
+				continue
+			}
+			in := append(bytes.Clone(tt.data), zeros(tt.zeros)...)
+			r, err := NewReader(src.wrap(bytes.NewReader(in)), ReaderOptions{Name: name})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			got := readAll(r)
+			if !reflect.DeepEqual(got, tt.want) || r.Err() != nil || r.ZeroTail() != int64(tt.zeros) {
+				t.Errorf("%s: %d messages (want %d), err %v, zero tail %d (want %d)", name, len(got), len(tt.want), r.Err(), r.ZeroTail(), tt.zeros)
+			}
+			if note := r.ZeroTailNote(); !strings.Contains(note, fmt.Sprintf("ends in %d zero byte", tt.zeros)) {
+				t.Errorf("%s: note %q", name, note)
+			}
+		}
+	}
+	// Without zeros, nothing is said.
+	r, _ := NewReader(bytes.NewReader(gz), ReaderOptions{})
+	if readAll(r); r.Err() != nil || r.ZeroTail() != 0 || r.ZeroTailNote() != "" {
+		t.Errorf("no zeros: err %v, zero tail %d, note %q", r.Err(), r.ZeroTail(), r.ZeroTailNote())
+	}
+}
+
+// A compressed stream that breaks where the rest of the file is zero
+// bytes is a file cut short: the same lines are delivered as without the
+// zeros (not one line of text the decompressor made of them), and Err
+// wraps ErrTruncated, saying the file ends in zeros.
+func TestReaderZeroTailTruncated(t *testing.T) {
+	text, _ := testRecording()
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"gzip", gzipBytes(t, text)},
+		{"zstd", zstdBytes(t, text)},
+	} {
+		for _, frac := range []int{2, 3, 4} {
+			cut := tt.data[:len(tt.data)*(frac-1)/frac]
+			r, _ := NewReader(bytes.NewReader(cut), ReaderOptions{})
+			want, wantStats := readAll(r), r.Stats()
+			for _, n := range []int{1, 64, 4096, 100000} {
+				name := fmt.Sprintf("%s cut at %d/%d, %d zeros", tt.name, frac-1, frac, n)
+				in := append(bytes.Clone(cut), zeros(n)...)
+				r, err := NewReader(bytes.NewReader(in), ReaderOptions{Name: "x"})
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				got := readAll(r)
+				if !reflect.DeepEqual(got, want) || r.Stats().Bad != wantStats.Bad || r.Stats().Blank != wantStats.Blank {
+					t.Errorf("%s: %d messages, %d bad, %d blank; want %d, %d, %d as without the zeros", name,
+						len(got), r.Stats().Bad, r.Stats().Blank, len(want), wantStats.Bad, wantStats.Blank)
+				}
+				err = r.Err()
+				if !errors.Is(err, ErrTruncated) || !strings.Contains(fmt.Sprint(err), fmt.Sprintf("the file is truncated: its %s stream breaks where the file ends in %s", tt.name, zeroBytes(int64(n)))) {
+					t.Errorf("%s: Err() = %v, want the truncation, saying the file ends in zeros", name, err)
+				}
+				if r.ZeroTail() != 0 {
+					t.Errorf("%s: ZeroTail %d after a truncation", name, r.ZeroTail())
+				}
+			}
+		}
+	}
+}
+
+// Zeros do not excuse anything else: a corrupt stream, or data that is
+// not zero after a complete one, still fails, with zeros after it or not.
+func TestReaderZeroTailCorrupt(t *testing.T) {
+	text, _ := testRecording()
+	gz, zst := gzipBytes(t, text), zstdBytes(t, text)
+	corrupt := func(b []byte) []byte {
+		b = bytes.Clone(b)
+		for i := len(b) / 3; i < len(b)/3+64; i++ {
+			b[i] ^= 0x5a
+		}
+		return b
+	}
+	cat := func(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"gzip corrupt", corrupt(gz)},
+		{"gzip corrupt, zeros", cat(corrupt(gz), zeros(4096))},
+		{"gzip, zeros, data", cat(gz, zeros(100), []byte("junk"), zeros(100))},
+		{"gzip, data", cat(gz, []byte("junk"))},
+		{"zstd corrupt", corrupt(zst)},
+		{"zstd corrupt, zeros", cat(corrupt(zst), zeros(4096))},
+		{"zstd, zeros, data", cat(zst, zeros(100), []byte("junk"), zeros(100))},
+		{"zstd, data", cat(zst, []byte("junk"))},
+	} {
+		r, err := NewReader(bytes.NewReader(tt.data), ReaderOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		readAll(r)
+		if err := r.Err(); err == nil || errors.Is(err, ErrTruncated) || r.ZeroTail() != 0 {
+			t.Errorf("%s: Err() = %v, zero tail %d; want a failure, not a truncation", tt.name, err, r.ZeroTail())
+		}
+	}
+}
+
+// rawInput gives the bytes of its source in order, zeros inside included,
+// whatever the reads; with hold, without the zeros it ends in.
+func TestRawInput(t *testing.T) {
+	in := bytes.Join([][]byte{{0, 0, 1, 2, 0, 3}, zeros(70000), {4, 0, 5, 0, 0}, zeros(10)}, nil)
+	for _, hold := range []bool{false, true} {
+		for _, wrap := range []func(io.Reader) io.Reader{
+			func(r io.Reader) io.Reader { return r }, iotest.OneByteReader, iotest.HalfReader, iotest.DataErrReader,
+		} {
+			z := &rawInput{src: wrap(bytes.NewReader(in)), hold: hold}
+			got, err := io.ReadAll(z)
+			want := in
+			if hold {
+				want = in[:len(in)-12]
+			}
+			if err != nil || !bytes.Equal(got, want) || z.n != int64(len(in)) || z.zeroTail() != 12 || hold && z.held != 12 {
+				t.Errorf("hold %v: got %d bytes (want %d), err %v, n %d, zero tail %d, held %d", hold, len(got), len(want), err, z.n, z.zeroTail(), z.held)
+			}
+		}
 	}
 }
 

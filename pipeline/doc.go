@@ -25,9 +25,13 @@
 //     (quality.bad_lines), the first few reported by Run.Warnings with
 //     their file and line, and skipped; Options.Strict fails the input
 //     instead.
-//   - A compressed recording cut short (an interrupted copy or recorder)
-//     is analysed up to the break, with a warning that says after which
-//     line, and quality.truncated set; Options.Strict fails it. Any other
+//   - A compressed recording cut short (an interrupted copy or recorder;
+//     also one whose stream breaks where the rest of the file is zero
+//     bytes, as a file cut off while being written often ends:
+//     decode.ErrTruncated) is analysed up to the break, with a warning
+//     that says after which line, and quality.truncated set;
+//     Options.Strict fails it. Zero bytes after a complete compressed
+//     stream are ignored, with a warning. Any other
 //     read or decompression error fails the input.
 //   - More than 1 % of the location samples dropped for their timestamps
 //     (quality.late, quality.bad_times: a clock that jumped back, lines

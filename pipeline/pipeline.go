@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -99,6 +98,9 @@ type Run struct {
 	// truncated is the warning for a compressed recording cut short
 	// (analysed up to the break); empty otherwise.
 	truncated string
+	// zeroTail is the warning for the zero bytes that follow a complete
+	// one (decode.Reader.ZeroTailNote); empty otherwise.
+	zeroTail string
 	// after are the warnings about what the analysis found (see
 	// SummaryWarnings).
 	after []string
@@ -454,13 +456,17 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		return nil, fmt.Errorf("%s: %w", r.b.Path, ErrCanceled)
 	}
 	if err := r.reader.Err(); err != nil {
-		if r.opt.Strict || !errors.Is(err, io.ErrUnexpectedEOF) {
+		if r.opt.Strict || !errors.Is(err, decode.ErrTruncated) {
 			return nil, fmt.Errorf("%s: %w", r.b.MessagesPath, err)
 		}
 		// A compressed recording cut short (an interrupted copy or
-		// recorder): what was read is analysed, as bad lines are skipped.
+		// recorder; its stream may break where the file ends in zero
+		// bytes, as a file cut off while being written does): what was
+		// read is analysed, as bad lines are skipped.
 		r.sess.NoteTruncated()
 		r.truncated = fmt.Sprintf("%s: %v; what came before was analysed (quality.truncated)", r.b.MessagesPath, err)
+	} else if note := r.reader.ZeroTailNote(); note != "" {
+		r.zeroTail = r.b.MessagesPath + ": " + note
 	}
 	if r.opt.Strict && r.nBad > 0 {
 		return nil, fmt.Errorf("%s: %s (--strict); first: %s", r.b.MessagesPath, linesNotDecoding(r.nBad, ""), r.bad[0])
@@ -480,7 +486,8 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 }
 
 // Warnings reports what the input lacks (court.json, subscribe.json) and,
-// once Do has run, its bad lines: the first MaxReported with their line,
+// once Do has run, the zero bytes after its complete compressed stream
+// (ignored), and its bad lines: the first MaxReported with their line,
 // then how many more (none with Options.Strict, which fails instead).
 // After a Do that failed, what the input lacks is not reported: without
 // outputs, a missing court or roster changes nothing (and for a file that
@@ -495,6 +502,9 @@ func (r *Run) Warnings() []string {
 	var ws []string
 	if !r.failed {
 		ws = append(ws, r.warnings...)
+	}
+	if r.zeroTail != "" && !r.failed {
+		ws = append(ws, r.zeroTail)
 	}
 	if r.opt.Strict {
 		return ws

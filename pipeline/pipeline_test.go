@@ -556,6 +556,82 @@ func TestTruncatedRecording(t *testing.T) {
 	}
 }
 
+// A compressed recording whose file ends in zero bytes (a write cut off:
+// the file's size extended, its last blocks never written) is read as
+// the data says: zeros after a complete stream are ignored, with a
+// warning, and the recording is whole; a stream that breaks where the
+// zeros begin is cut short there, analysed up to the break as without
+// the zeros, and --strict fails it.
+func TestZeroTailRecording(t *testing.T) {
+	dir := t.TempDir()
+	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := int64(bytes.Count(msgs, []byte("\n")))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(msgs)
+	zw.Close()
+	zst, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 8192)
+	run := func(name string, data []byte, strict bool) (*track.Summary, *Run, error) {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, data, 0o644)
+		b, err := decode.OpenBundle(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := options(filepath.Join(t.TempDir(), "out"))
+		opt.Strict = strict
+		r, err := Open(b, "z", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		return sum, r, err
+	}
+	for ext, data := range map[string][]byte{".jsonl.gz": gz.Bytes(), ".jsonl.zst": zst.EncodeAll(msgs, nil)} {
+		comp := "gzip"
+		if ext == ".jsonl.zst" {
+			comp = "zstd"
+		}
+		// Complete, then zeros: the whole recording, also with --strict.
+		for _, strict := range []bool{false, true} {
+			sum, ws, err := run("whole"+ext, append(bytes.Clone(data), zeros...), strict)
+			if err != nil {
+				t.Errorf("%s complete + zeros (strict %v): %v", ext, strict, err)
+				continue
+			}
+			if q := sum.Quality; q.Truncated || q.Messages != lines {
+				t.Errorf("%s complete + zeros: quality %+v: want all %d messages, not truncated", ext, q, lines)
+			}
+			checkWarned(t, ws, filepath.Join(dir, "whole"+ext)+": ", "the file ends in 8192 zero bytes after its complete "+comp+" stream")
+		}
+		// Cut short, then zeros: as cut short without them.
+		cut := data[:len(data)/2]
+		plain, _, err := run("cut"+ext, cut, false)
+		if err != nil {
+			t.Fatalf("%s cut: %v", ext, err)
+		}
+		sum, ws, err := run("cutzeros"+ext, append(bytes.Clone(cut), zeros...), false)
+		if err != nil {
+			t.Errorf("%s cut + zeros: %v", ext, err)
+			continue
+		}
+		if q := sum.Quality; !q.Truncated || q.Messages != plain.Quality.Messages || q.BadLines != plain.Quality.BadLines {
+			t.Errorf("%s cut + zeros: quality %+v: want truncated, the %d messages and %d bad lines of the cut file", ext, q, plain.Quality.Messages, plain.Quality.BadLines)
+		}
+		checkWarned(t, ws, filepath.Join(dir, "cutzeros"+ext)+": ", "(the file is truncated: its "+comp+" stream breaks where the file ends in 8192 zero bytes)", "what came before was analysed (quality.truncated)")
+		if _, _, err := run("cutzeros"+ext, append(bytes.Clone(cut), zeros...), true); err == nil || !errors.Is(err, decode.ErrTruncated) {
+			t.Errorf("%s cut + zeros --strict: error %v, want the truncation", ext, err)
+		}
+	}
+}
+
 // TestPossessionWithoutCourt: without court.json the positions stay in the
 // sensor frame, where the court's bounds mean nothing. The possession
 // detector once kept only players within an NBA court (+1 m) around the

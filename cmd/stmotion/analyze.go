@@ -151,8 +151,11 @@ what an analysed input lacks or holds that is odd, and "stmotion analyze:
 error: ..." for an input that failed (then nothing is said of the court or
 roster it lacks). Lines that do not decode, or are longer than --max-line
 (1 MiB by default), are skipped, counted (quality.bad_lines) and reported,
-and a compressed recording cut short is analysed up to the break
-(quality.truncated); --strict fails the input instead. More than 1 % of
+and a compressed recording cut short (its stream breaks at the end of the
+file, or where the rest of the file is zero bytes, as a write cut off may
+leave it) is analysed up to the break (quality.truncated); --strict fails
+the input instead. Zero bytes after a complete compressed stream are
+ignored, with a warning. More than 1 % of
 the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too, as are an input
 without any location message (stats and shots only) or ball sensor, a

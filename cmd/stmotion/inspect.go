@@ -44,6 +44,11 @@ impossible (occurred_at ≤ 0 or after year 5138), which analyze drops
 the time span and the gaps, and so are other messages' impossible
 timestamps out of the time span.
 
+A compressed file that ends in zero bytes (as a write cut off may leave
+one) is read as analyze reads it: zeros after its complete stream are
+ignored ("zero tail"), and a stream that breaks where the rest of the file
+is zeros is a truncated file.
+
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
 read is reported up to there; a second Ctrl-C ends inspect at once, when
@@ -121,7 +126,10 @@ type inspectReport struct {
 	Unknown     inspectUnknown  `json:"unknown"`
 	Errors      []inspectError  `json:"errors"`
 	ReadError   string          `json:"read_error,omitempty"`
-	Interrupted bool            `json:"interrupted,omitempty"` // the read was stopped (Ctrl-C) before the end
+	// ZeroTail is the zero bytes after the complete compressed stream at
+	// the end of the file, ignored (decode.Reader.ZeroTail).
+	ZeroTail    int64 `json:"zero_tail_bytes,omitempty"`
+	Interrupted bool  `json:"interrupted,omitempty"` // the read was stopped (Ctrl-C) before the end
 }
 
 type inspectBundle struct {
@@ -383,6 +391,7 @@ func inspectFile(ctx context.Context, path string, roster *decode.Subscribe, opt
 	if err := r.Err(); err != nil {
 		rep.ReadError = err.Error()
 	}
+	rep.ZeroTail = r.ZeroTail()
 	st := r.Stats()
 	rep.Lines, rep.Blank, rep.Bad, rep.TooLong, rep.Messages = st.Lines, st.Blank, st.Bad, st.TooLong, st.Messages
 	for k, n := range st.ByKind {
@@ -486,6 +495,9 @@ func printInspect(w io.Writer, rep *inspectReport) {
 		}
 	}
 	fmt.Fprintf(w, "  recording   %s (compression: %s)\n", filepath.Base(rep.Recording), rep.Compression)
+	if rep.ZeroTail > 0 {
+		fmt.Fprintf(w, "  zero tail   %s after the complete %s stream, ignored (what a write cut off may leave)\n", plural(int(rep.ZeroTail), "zero byte"), rep.Compression)
+	}
 	fmt.Fprintf(w, "  lines       %d (blank %d, bad %d)\n", rep.Lines, rep.Blank, rep.Bad)
 	types := make([]string, 0, len(rep.ByType))
 	for k := range rep.ByType {

@@ -286,6 +286,47 @@ func TestInspectFailures(t *testing.T) {
 	}
 }
 
+// A compressed file that ends in zero bytes (a write cut off) is read as
+// analyze reads it: after a complete stream the zeros are ignored and
+// reported (exit status 0); a stream that breaks where they begin is a
+// truncated file, read up to the break as without the zeros.
+func TestInspectZeroTail(t *testing.T) {
+	text, _ := inspectRecording()
+	dir := t.TempDir()
+	gz := gzipped(t, text)
+	zeros := make([]byte, 4096)
+	whole := filepath.Join(dir, "whole.jsonl.gz")
+	os.WriteFile(whole, append(bytes.Clone(gz), zeros...), 0o644)
+	cut := filepath.Join(dir, "cut.jsonl.gz")
+	os.WriteFile(cut, gz[:len(gz)*3/4], 0o644)
+	cutZeros := filepath.Join(dir, "cutzeros.jsonl.gz")
+	os.WriteFile(cutZeros, append(bytes.Clone(gz[:len(gz)*3/4]), zeros...), 0o644)
+	inspect := func(path string) (inspectReport, string, error) {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), []string{"inspect", "--json", path}, &stdout, &stderr)
+		var rep inspectReport
+		json.Unmarshal(stdout.Bytes(), &rep)
+		return rep, stderr.String(), err
+	}
+	rep, stderr, err := inspect(whole)
+	if err != nil || rep.ReadError != "" || rep.ZeroTail != 4096 || rep.Messages == 0 {
+		t.Errorf("complete + zeros: %v, read error %q, zero tail %d, %d messages; want exit 0, the zeros counted (stderr %q)", err, rep.ReadError, rep.ZeroTail, rep.Messages, stderr)
+	}
+	var out bytes.Buffer
+	printInspect(&out, &rep)
+	if !strings.Contains(out.String(), "zero tail   4096 zero bytes after the complete gzip stream, ignored") {
+		t.Errorf("complete + zeros: report lacks the zero tail:\n%s", out.String())
+	}
+	plain, _, _ := inspect(cut)
+	rep, stderr, err = inspect(cutZeros)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 1 || rep.Messages != plain.Messages || rep.Bad != plain.Bad || rep.ZeroTail != 0 ||
+		!strings.Contains(stderr, "(the file is truncated: its gzip stream breaks where the file ends in 4096 zero bytes)") {
+		t.Errorf("cut + zeros: %v, %d messages and %d bad (want %d and %d, as cut), zero tail %d, stderr %q; want exit status 1 and the truncation",
+			err, rep.Messages, rep.Bad, plain.Messages, plain.Bad, rep.ZeroTail, stderr)
+	}
+}
+
 // A bad command line is a usage error (exit status 2) before any file is
 // read: --max-line 0 and -1 were silently the 1 MiB default, and near
 // MaxInt the reader panicked.

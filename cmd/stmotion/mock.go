@@ -63,8 +63,12 @@ Signed requests use the API description's mock credentials unless
 --username/--secret say otherwise. Fault injection (--drop-every, --delay,
 --corrupt-every) helps harden clients.
 
+A compressed recording cut short (a .gz or .zst whose stream breaks at the
+end of the file, or where the rest of the file is zero bytes) is served up
+to the break, with a warning, as analyze analyses it up to there.
+
 The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
-found, unreadable, no messages) or the address not listened on; 2 for a bad
+found, unreadable, a corrupt compressed stream, no messages) or the address not listened on; 2 for a bad
 command line (a flag not defined, a value that does not parse or is out of
 range, a --court or --roster that cannot be read), before anything starts.
 

@@ -135,8 +135,13 @@ type bundle struct {
 	last_ms    int64 // largest occurred_at of the feed
 	span_ms    int64 // last_ms - first_ms
 	unparsed   int   // lines that are not JSON objects (replayed as they are)
-	players    map[int64]decode.Player
-	teamNames  map[int64]string
+	// readNote is what the reading of the recording found that the
+	// replay serves around, logged by New: a compressed stream cut short
+	// (the lines before the break are served, as analyze analyses them),
+	// or zero bytes after a complete one (ignored); "" otherwise.
+	readNote  string
+	players   map[int64]decode.Player
+	teamNames map[int64]string
 }
 
 // wireLine is what loading needs from a feed line.
@@ -368,8 +373,13 @@ func (b *bundle) loadMessages(path string) error {
 			}})
 		}
 	}
-	if err := r.Err(); err != nil {
+	switch err := r.Err(); {
+	case errors.Is(err, decode.ErrTruncated):
+		b.readNote = fmt.Sprintf("%v; the lines before the break are served", err)
+	case err != nil:
 		return &BundleError{Path: path, Err: err}
+	case r.ZeroTail() > 0:
+		b.readNote = path + ": " + r.ZeroTailNote()
 	}
 	if len(b.lines) == 0 {
 		return &BundleError{Path: path, Err: errors.New("the feed has no messages to replay")}

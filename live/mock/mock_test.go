@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -596,6 +597,73 @@ func TestBundleErrors(t *testing.T) {
 	}
 	if _, err := mock.New(tinyDir(t), mock.Options{DataTypes: []string{"VIDEO"}}); err == nil {
 		t.Errorf("unknown data type accepted")
+	}
+}
+
+// A compressed recording cut short is served up to the break, with a
+// warning, as analyze analyses it up to there: also one whose stream
+// breaks where the file ends in zero bytes (a write cut off). Zeros after
+// a complete stream are ignored, with a warning; a corrupt stream is
+// still refused.
+func TestCompressedRecordingCutShort(t *testing.T) {
+	tiny := tinyDir(t)
+	data, err := os.ReadFile(filepath.Join(tiny, "messages.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	half := bytes.Join(lines[:len(lines)/2], nil)
+	// The first half flushed (a whole deflate block), then the start of
+	// the rest: cut at the flush, the reader gives exactly the first half.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(half)
+	zw.Flush()
+	flushed := gz.Len()
+	zw.Write(data[len(half):])
+	zw.Close()
+	complete := gz.Bytes()
+	cut := complete[:flushed]
+	corrupt := bytes.Clone(complete)
+	for i := 20; i < flushed/2; i++ {
+		corrupt[i] ^= 0x5a
+	}
+	bundle := func(messages []byte, name string) string {
+		dir := tinyDir(t)
+		os.Remove(filepath.Join(dir, "messages.jsonl"))
+		os.WriteFile(filepath.Join(dir, name), messages, 0o644)
+		return dir
+	}
+	want := func(messages []byte) int {
+		s, err := mock.New(bundle(messages, "messages.jsonl"), mock.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Messages()
+	}
+	zeros := make([]byte, 4096)
+	for _, c := range []struct {
+		name     string
+		gz       []byte
+		messages int
+		warning  string
+	}{
+		{"cut short", cut, want(half), "(the file is truncated): unexpected EOF; the lines before the break are served"},
+		{"cut short, zeros", append(bytes.Clone(cut), zeros...), want(half), "(the file is truncated: its gzip stream breaks where the file ends in 4096 zero bytes)"},
+		{"complete, zeros", append(bytes.Clone(complete), zeros...), want(data), "the file ends in 4096 zero bytes after its complete gzip stream"},
+	} {
+		var log bytes.Buffer
+		s, err := mock.New(bundle(c.gz, "messages.jsonl.gz"), mock.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if s.Messages() != c.messages || !strings.Contains(log.String(), c.warning) {
+			t.Errorf("%s: %d messages (want %d), log %q (want %q)", c.name, s.Messages(), c.messages, log.String(), c.warning)
+		}
+	}
+	if _, err := mock.New(bundle(corrupt, "messages.jsonl.gz"), mock.Options{}); !errors.Is(err, mock.ErrBundle) {
+		t.Errorf("corrupt stream: err %v, want it refused", err)
 	}
 }
 

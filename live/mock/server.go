@@ -250,6 +250,9 @@ func New(dir string, opts Options) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if b.readNote != "" {
+		s.log.Warn("mock: " + b.readNote)
+	}
 	if b.madeUp {
 		s.log.Warn("mock: no live.json: serving made-up live information (a live id from the path, the roster's teams, the feed's start)", "live_id", b.liveID)
 	}
