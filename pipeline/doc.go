@@ -52,7 +52,10 @@
 // A session's id is SessionID of its bundle (the live id, or the file's
 // name); the inputs of one run get ids of their own with
 // UniqueSessionIDs, as the ids name their partitions and images
-// (export.TablePath, export.ImageDir).
+// (export.TablePath, export.ImageDir). Check reads a recording through,
+// failing as Run.Do would for what it reads, without analysing it: a
+// caller can tell, before giving ids, a broken copy of a game from the
+// good one.
 //
 // The heatmap analyzer learns the teams' attacking directions from the
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →

@@ -455,10 +455,14 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("%s: %w", r.b.Path, ErrCanceled)
 	}
+	firstBad := ""
+	if len(r.bad) > 0 {
+		firstBad = r.bad[0]
+	}
+	if err := readFailure(r.b, r.reader, r.opt, r.nBad, firstBad); err != nil {
+		return nil, err
+	}
 	if err := r.reader.Err(); err != nil {
-		if r.opt.Strict || !errors.Is(err, decode.ErrTruncated) {
-			return nil, fmt.Errorf("%s: %w", r.b.MessagesPath, err)
-		}
 		// A compressed recording cut short (an interrupted copy or
 		// recorder; its stream may break where the file ends in zero
 		// bytes, as a file cut off while being written does): what was
@@ -467,12 +471,6 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		r.truncated = fmt.Sprintf("%s: %v; what came before was analysed (quality.truncated)", r.b.MessagesPath, err)
 	} else if note := r.reader.ZeroTailNote(); note != "" {
 		r.zeroTail = r.b.MessagesPath + ": " + note
-	}
-	if r.opt.Strict && r.nBad > 0 {
-		return nil, fmt.Errorf("%s: %s (--strict); first: %s", r.b.MessagesPath, linesNotDecoding(r.nBad, ""), r.bad[0])
-	}
-	if st := r.reader.Stats(); st.Messages == 0 {
-		return nil, fmt.Errorf("%s: no message decoded (%d lines, %d bad)", r.b.MessagesPath, st.Lines, st.Bad)
 	}
 	sum, err := r.sess.Close()
 	if err != nil {
@@ -483,6 +481,71 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 		r.after = append(r.after, w)
 	}
 	return sum, nil
+}
+
+// readFailure is the error that fails input b once its recording has
+// been read to the end by rd, nil when it can be analysed: a read or
+// decompression error (but for a compressed recording cut short,
+// decode.ErrTruncated, analysed up to the break unless opt.Strict), no
+// message decoded, or with opt.Strict any line that does not decode (nBad
+// of them, the first reported as firstBad). Run.Do and Check fail alike.
+func readFailure(b *decode.Bundle, rd *decode.Reader, opt Options, nBad int64, firstBad string) error {
+	if err := rd.Err(); err != nil && (opt.Strict || !errors.Is(err, decode.ErrTruncated)) {
+		return fmt.Errorf("%s: %w", b.MessagesPath, err)
+	}
+	if opt.Strict && nBad > 0 {
+		return fmt.Errorf("%s: %s (--strict); first: %s", b.MessagesPath, linesNotDecoding(nBad, ""), firstBad)
+	}
+	if st := rd.Stats(); st.Messages == 0 {
+		return fmt.Errorf("%s: no message decoded (%d lines, %d bad)", b.MessagesPath, st.Lines, st.Bad)
+	}
+	return nil
+}
+
+// Check reads b's recording to its end, as Run.Do does, without
+// analysing it, and returns the error Do would fail the input with for
+// what it reads (the same message): the recording cannot be opened, or
+// read to its end (a corrupt compressed stream; with opt.Strict, one cut
+// short too), holds no message, or with opt.Strict, has a line that does
+// not decode. It tells, before any work, an input that cannot be analysed
+// (analyze gives a session id that two inputs share to one that can be,
+// rather than to a broken copy of the game). A recording read from a
+// stream (Bundle.Stream) can be read only once: Check returns nil for it
+// and reads nothing. When ctx ends first, Check returns an error
+// wrapping ErrCanceled, which says nothing of the recording.
+func Check(ctx context.Context, b *decode.Bundle, opt Options) error {
+	if b == nil {
+		return errNilBundle
+	}
+	if b.Stream != nil {
+		return nil
+	}
+	var nBad int64
+	firstBad := ""
+	rd, err := b.OpenMessages(decode.ReaderOptions{
+		KeepErrors: -1,
+		OnBadLine: func(e *decode.Error, _ []byte) {
+			if nBad++; nBad == 1 {
+				msg := *e
+				msg.Line = 0 // the line is given as FILE:LINE
+				firstBad = fmt.Sprintf("%s:%d: %v", b.MessagesPath, e.Line, &msg)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	var m decode.Message
+	for n := 1; rd.Next(&m); n++ {
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", b.Path, ErrCanceled)
+		}
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: %w", b.Path, ErrCanceled)
+	}
+	return readFailure(b, rd, opt, nBad, firstBad)
 }
 
 // Warnings reports what the input lacks (court.json, subscribe.json) and,

@@ -632,6 +632,65 @@ func TestZeroTailRecording(t *testing.T) {
 	}
 }
 
+// Check fails an input exactly when Do would for what it reads, with
+// Do's error: a corrupt stream, nothing decoded, and with Strict a file
+// cut short or a bad line; a recording cut short is fine without Strict.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(msgs)
+	zw.Close()
+	corrupt := bytes.Clone(gz.Bytes())
+	for i := len(corrupt) / 3; i < len(corrupt)/3+64; i++ {
+		corrupt[i] ^= 0x5a
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"good.jsonl", msgs},
+		{"good.jsonl.gz", gz.Bytes()},
+		{"cut.jsonl.gz", gz.Bytes()[:gz.Len()/2]},
+		{"corrupt.jsonl.gz", corrupt},
+		{"empty.jsonl", nil},
+		{"badline.jsonl", append([]byte("{\"type\":\n"), msgs...)},
+		{"notgzip.jsonl.gz", msgs},
+	} {
+		path := filepath.Join(dir, c.name)
+		os.WriteFile(path, c.data, 0o644)
+		for _, strict := range []bool{false, true} {
+			b, err := decode.OpenBundle(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := options(filepath.Join(t.TempDir(), "out"))
+			opt.Strict = strict
+			checked := Check(context.Background(), b, opt)
+			var done error
+			if r, err := Open(b, "c", opt); err != nil {
+				done = err
+			} else {
+				_, done = r.Do(context.Background())
+			}
+			fails := strings.HasPrefix(c.name, "corrupt") || strings.HasPrefix(c.name, "empty") || strings.HasPrefix(c.name, "notgzip") ||
+				strict && (strings.HasPrefix(c.name, "cut") || strings.HasPrefix(c.name, "badline"))
+			if fmt.Sprint(checked) != fmt.Sprint(done) || (checked != nil) != fails {
+				t.Errorf("%s (strict %v): Check %v, Do %v; want them alike, failing: %v", c.name, strict, checked, done, fails)
+			}
+		}
+	}
+	// A stream is read once: Check leaves it alone.
+	b := &decode.Bundle{Path: "-", MessagesPath: "-", Stream: strings.NewReader("")}
+	if err := Check(context.Background(), b, Options{}); err != nil {
+		t.Errorf("a stream: %v", err)
+	}
+}
+
 // TestPossessionWithoutCourt: without court.json the positions stay in the
 // sensor frame, where the court's bounds mean nothing. The possession
 // detector once kept only players within an NBA court (+1 m) around the

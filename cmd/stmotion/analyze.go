@@ -59,10 +59,15 @@ live.json or else its name. Inputs with the same id get <id>-2, <id>-3,
 one) in the order of their absolute paths (- first), whatever the order
 of the arguments; those that fail before analysis (a bundle that cannot
 be read, a live.json or court that is not valid) come after the others,
-so a broken copy of a game does not take its id. Each input renamed so is
-warned of, a failed one too (its id is that of its failed[] entry in
-summary.json, and of the earlier outputs its failure removes): "X:
-session id game already used by Y: written as game-2". A
+and so do those whose recording cannot be analysed (it cannot be opened,
+its compressed stream is corrupt, nothing in it decodes; with --strict,
+a bad line or a file cut short too): the recordings of the inputs that
+share an id are read through before ids are given, to tell (but standard
+input and named pipes, which can be read only once). So a broken copy of
+a game does not take its id (its analysis fails, and says why). Each
+input renamed so is warned of, a failed one too (its id is that of its
+failed[] entry in summary.json, and of the earlier outputs its failure
+removes): "X: session id game already used by Y: written as game-2". A
 path given twice (- too), or also found under a directory given, or a
 recording met again under another name (a link, a bundle beside its own
 messages file), is analysed once: as the bundle when one of them is a
@@ -116,7 +121,12 @@ already there is the same game analysed again, and replaced: ids decide
 (the live id of a bundle, else the recording's name; "stdin" for -), so
 give two different games with one id distinct names (replacing one from
 another source is warned of: "X: session id game already used in OUT by Y:
-replaced, ..."). A recording already there under another id is one game,
+replaced, ..."). But a broken copy does not replace a game another source
+added: an input whose id is that of a session there from another source
+has its recording read through first, and if it cannot be analysed (as
+above) it fails without a session id and the session stays ("X: session
+id game already used in OUT by Y, which stays: X cannot be analysed ...").
+A recording already there under another id is one game,
 as within a run (sources are compared by the absolute paths summary.json
 records, source_path, whatever directory each run was started in): its bundle replaces its bare file's session, and its bare
 file is not analysed while its bundle is there. Partitions that no entry
@@ -385,6 +395,21 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		warnings = append(warnings, w...)
 	}
 	adoptEarlierIDs(inputs, earlier.Sessions)
+	// A broken copy of a game must not take the id from one that can be
+	// analysed: the recordings of the inputs that could take one are
+	// read through first.
+	held := func(input) (string, bool) { return "", false }
+	if cfg.add {
+		held = func(in input) (string, bool) {
+			for _, e := range earlier.Sessions {
+				if e.SessionID == in.sessionID && present(e.SessionID) && !sameSource(e.Source, e.SourcePath, in) {
+					return e.Source, true
+				}
+			}
+			return "", false
+		}
+	}
+	inputs, failed, warnings = checkSharedIDs(ctx, inputs, failed, warnings, &cfg, held)
 	warnings = append(warnings, assignSessionIDs(inputs)...)
 	var replaces map[int]export.SessionSummary // input → the earlier session of its recording it replaces
 	if cfg.add {
@@ -972,6 +997,10 @@ type input struct {
 	// what was read names its session, whose earlier outputs the run
 	// then removes as any failed session's.
 	openErr error
+	// broken: its recording was read through before ids were given
+	// (checkSharedIDs), and cannot be analysed: assignSessionIDs orders
+	// it with the failed ones. Its analysis fails, and says why.
+	broken bool
 }
 
 // sampleSource names the built-in sample, which lives in a temporary
@@ -1257,11 +1286,72 @@ func compareEarlier(ins []input, earlier export.MultiSummary, present func(strin
 	return replaces, warnings
 }
 
+// checkSharedIDs reads through, before session ids are given, the
+// recordings of the inputs that would otherwise take an id from one that
+// can be analysed (pipeline.Check): those whose id (ids that differ only
+// in case are one) two or more inputs that could be opened share, and
+// those for which held names another source whose session has the id
+// (with --add: a session under --out, from another recording). One that
+// cannot be analysed is marked broken, so that assignSessionIDs gives the
+// id to one that can be (its analysis then fails as it would have, with
+// its warnings); one whose id held names leaves ins for failed, with
+// Check's error (the error its analysis would give) and without a
+// session id (its failure removes nothing), and a warning: the session
+// there is not replaced by a broken copy. A stream (standard input, a
+// named pipe) is not read twice: it is taken as one that can be
+// analysed. Inputs are read jobs at a time; one an interrupt cuts short
+// is left as it was.
+func checkSharedIDs(ctx context.Context, ins []input, failed []export.FailedInput, warnings []string, cfg *analyzeConfig, held func(input) (string, bool)) ([]input, []export.FailedInput, []string) {
+	openable := map[string]int{}
+	for _, in := range ins {
+		if in.openErr == nil {
+			openable[strings.ToLower(in.sessionID)]++
+		}
+	}
+	var check []int
+	for i, in := range ins {
+		if in.openErr != nil || in.bundle.Stream != nil {
+			continue
+		}
+		if _, h := held(in); h || openable[strings.ToLower(in.sessionID)] > 1 {
+			check = append(check, i)
+		}
+	}
+	errs := make([]error, len(check))
+	runJobs(ctx, cfg.jobs, len(check), func(k int) {
+		errs[k] = pipeline.Check(ctx, ins[check[k]].bundle, cfg.options(false))
+	})
+	drop := map[int]bool{}
+	for k, i := range check {
+		in, err := &ins[i], errs[k]
+		if err == nil || errors.Is(err, pipeline.ErrCanceled) {
+			continue
+		}
+		if src, h := held(*in); h {
+			warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which stays: %s cannot be analysed (the error below), and takes no session id", in.path, in.sessionID, cfg.out, src, in.path))
+			failed = append(failed, export.FailedInput{Source: in.path, SourcePath: sourcePath(in.path), Error: err.Error()})
+			drop[i] = true
+			continue
+		}
+		in.broken = true
+	}
+	if len(drop) > 0 {
+		kept := ins[:0:0]
+		for i, in := range ins {
+			if !drop[i] {
+				kept = append(kept, in)
+			}
+		}
+		ins = kept
+	}
+	return ins, failed, warnings
+}
+
 // assignSessionIDs makes the session ids of ins unique
 // (pipeline.UniqueSessionIDs), in an order that does not depend on the
 // arguments': the inputs that can be analysed first, then those that
-// failed already (openErr), each group by its cleaned absolute path
-// (standard input, "-", first). So an id's plain form goes to the same
+// failed already (openErr) or will (broken), each group by its cleaned
+// absolute path (standard input, "-", first). So an id's plain form goes to the same
 // input whatever the order of the arguments, and not to a broken copy of
 // a game beside the good one. It returns a warning for each input
 // renamed, failed already or not: a failed one's id names the session
@@ -1276,7 +1366,7 @@ func assignSessionIDs(ins []input) (warnings []string) {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		if fa, fb := ins[a].openErr != nil, ins[b].openErr != nil; fa != fb {
+		if fa, fb := ins[a].openErr != nil || ins[a].broken, ins[b].openErr != nil || ins[b].broken; fa != fb {
 			if fa {
 				return 1
 			}

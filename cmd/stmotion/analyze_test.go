@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -1950,6 +1952,111 @@ func TestAnalyzeSessionIDCollisions(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
+	}
+}
+
+// A copy of a game whose recording cannot be analysed (a compressed
+// stream corrupt in the middle, a .gz that is not gzip, an empty file; with
+// --strict, a bad line) does not take the session id from the good copy,
+// even sorted before it: the recordings of inputs that share an id are
+// read through before ids are given. Its analysis still fails, under a
+// renamed id, and says why. With --add, a broken copy does not replace
+// the game another recording added to the dataset: it fails without a
+// session id, and the session stays.
+func TestAnalyzeBrokenRecordingCopy(t *testing.T) {
+	dir := t.TempDir()
+	good := shortBundle(t, dir, "m-good")
+	msgs, err := os.ReadFile(filepath.Join(good, decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := pipeline.SessionID(b)
+	withMessages := func(name, file string, data []byte) string {
+		p := copyBundle(t, good, filepath.Join(dir, name))
+		os.Remove(filepath.Join(p, decode.BundleMessages))
+		if err := os.WriteFile(filepath.Join(p, file), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(msgs)
+	zw.Close()
+	corrupt := bytes.Clone(gz.Bytes())
+	for i := len(corrupt) / 2; i < len(corrupt)/2+64; i++ {
+		corrupt[i] ^= 0x5a
+	}
+	corrupted := withMessages("a-corrupt", decode.BundleMessages+".gz", corrupt)
+	notGzip := withMessages("b-notgzip", decode.BundleMessages+".gz", msgs)
+	empty := withMessages("c-empty", decode.BundleMessages, nil)
+	badLine := withMessages("d-badline", decode.BundleMessages, append([]byte("{\"type\":\n"), msgs...))
+
+	analyze := func(out string, args ...string) (export.MultiSummary, string) {
+		t.Helper()
+		_, stderr, _ := runAnalyzeArgs(t, append([]string{"--quiet", "--images=false", "--out", out}, args...)...)
+		var multi export.MultiSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &multi)
+		return multi, stderr
+	}
+	ids := func(m export.MultiSummary) map[string]string {
+		got := map[string]string{}
+		for _, s := range m.Sessions {
+			got[s.Source] = s.SessionID
+		}
+		for _, f := range m.Failed {
+			got[f.Source] = "failed " + f.SessionID
+		}
+		return got
+	}
+	m, stderr := analyze(t.TempDir(), corrupted, notGzip, empty, good)
+	want := map[string]string{good: id, corrupted: "failed " + id + "-2", notGzip: "failed " + id + "-3", empty: "failed " + id + "-4"}
+	if got := ids(m); !maps.Equal(got, want) {
+		t.Errorf("sessions %v, want %v\n%s", got, want, stderr)
+	}
+	for _, w := range []string{
+		"stmotion analyze: warning: " + corrupted + ": session id " + id + " already used by " + good + ": written as " + id + "-2\n",
+		"stmotion analyze: error: " + filepath.Join(corrupted, decode.BundleMessages+".gz") + ": decode: read ",
+		"stmotion analyze: error: decode: recording " + filepath.Join(notGzip, decode.BundleMessages+".gz") + ": named .gz but does not start with the gzip magic bytes",
+		"stmotion analyze: error: " + filepath.Join(empty, decode.BundleMessages) + ": no message decoded",
+	} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	// --strict fails the copy with a bad line too, which can be analysed
+	// without it (then it takes the id, as the first by path).
+	m, stderr = analyze(t.TempDir(), badLine, good)
+	if got, want := ids(m), map[string]string{badLine: id, good: id + "-2"}; !maps.Equal(got, want) {
+		t.Errorf("sessions %v, want %v\n%s", got, want, stderr)
+	}
+	m, stderr = analyze(t.TempDir(), "--strict", badLine, good)
+	if got, want := ids(m), map[string]string{good: id, badLine: "failed " + id + "-2"}; !maps.Equal(got, want) {
+		t.Errorf("--strict: sessions %v, want %v\n%s", got, want, stderr)
+	}
+
+	// --add: the dataset's game, from the good copy, is not replaced by a
+	// broken one from elsewhere; a good one from elsewhere replaces it,
+	// as the same game added again.
+	out := t.TempDir()
+	analyze(out, "--add", good)
+	m, stderr = analyze(out, "--add", corrupted)
+	if got, want := ids(m), map[string]string{good: id, corrupted: "failed "}; !maps.Equal(got, want) {
+		t.Errorf("--add a broken copy: sessions %v, want %v\n%s", got, want, stderr)
+	}
+	if w := "stmotion analyze: warning: " + corrupted + ": session id " + id + " already used in " + out + " by " + good + ", which stays: " + corrupted + " cannot be analysed (the error below), and takes no session id\n"; !strings.Contains(stderr, w) {
+		t.Errorf("--add a broken copy: stderr lacks %q:\n%s", w, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "samples", export.PartitionDir(id))); err != nil {
+		t.Errorf("--add a broken copy: the game's partition is gone: %v", err)
+	}
+	m, stderr = analyze(out, "--add", badLine)
+	if got, want := ids(m), map[string]string{badLine: id, corrupted: "failed "}; !maps.Equal(got, want) {
+		t.Errorf("--add a good copy: sessions %v, want %v\n%s", got, want, stderr)
 	}
 }
 
