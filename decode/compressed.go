@@ -2,6 +2,7 @@ package decode
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -34,7 +35,9 @@ import (
 //     bytes may be zeros themselves (its size modulo 2^32, whose top byte
 //     is 0 below 16 MiB), takes them back from the withheld ones: this is
 //     why gzipStream reads the members itself (RFC 1952), where
-//     gzip.Reader reads the trailer from the same reader as the data.
+//     gzip.Reader reads the trailer from the same reader as the data. (An
+//     empty last member ends in zeros from within its deflate data: it
+//     is decoded again with them, see emptyMember.)
 //     What is left after the last member, if only zeros, is ignored, as
 //     gzip -t does ("trailing zero bytes ignored").
 //   - zstd: a zero byte is no valid frame magic nor a block that gives
@@ -179,6 +182,11 @@ type gzipStream struct {
 	buf    [256]byte
 	err    error
 	zeros  int64 // after io.EOF: the zero bytes after the last member
+	// start is the start of the member's deflate data, all of it when
+	// startAll (a short member at the end of the file): see emptyMember.
+	start    [32]byte
+	startN   int
+	startAll bool
 }
 
 // newGzipStream reads the first member's header from src, which starts
@@ -250,6 +258,8 @@ func (g *gzipStream) readHeader() error {
 		}
 	}
 	g.digest, g.size = 0, 0
+	b, err := g.br.Peek(len(g.start))
+	g.startN, g.startAll = copy(g.start[:], b), err == io.EOF
 	return nil
 }
 
@@ -272,17 +282,54 @@ func (g *gzipStream) Read(p []byte) (int, error) {
 }
 
 // broken is the error of a member that could not be read to its end:
-// the truncation with the zeros withheld, if any.
+// the truncation with the zeros withheld, if any; io.EOF for an empty
+// last member whose deflate data ends in zero bytes (emptyMember).
 func (g *gzipStream) broken(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) && g.raw.atEnd() && g.raw.held > 0 {
+		if g.emptyMember() {
+			return io.EOF
+		}
 		return &streamBreak{Compression: CompressionGzip, Zeros: g.raw.held, Err: err}
 	}
 	return err
 }
 
+// emptyMember reports whether the last member, which gave no data and
+// stopped where the zeros the file ends in begin, is a complete empty
+// member whose deflate data ends in zero bytes (an empty fixed-Huffman
+// block is 03 00), and takes its zeros back from the withheld ones
+// (setting g.zeros to the rest). Its trailer is all zeros (the CRC-32 and
+// size of nothing), so the zeros the file ends in begin inside its
+// deflate data. Only such a member can end so: any other has a non-zero
+// byte in its trailer (its size, or a CRC-32 that is not 0; both 0 only
+// for a multiple of 4 GiB whose CRC-32 is 0, left aside), after which
+// every zero is its trailer's or the file's. Its deflate data is short
+// and kept whole (start), so it is decoded again, with zeros after it.
+func (g *gzipStream) emptyMember() bool {
+	if g.size != 0 || !g.startAll {
+		return false
+	}
+	const maxZeros = 8 // a final block's end: a few bits
+	data := make([]byte, g.startN+int(min(g.raw.held, maxZeros)))
+	copy(data, g.start[:g.startN])
+	in := bytes.NewReader(data)
+	fr := flate.NewReader(in)
+	if n, err := io.Copy(io.Discard, fr); n != 0 || err != nil {
+		return false
+	}
+	used := int64(len(data) - in.Len() - g.startN) // zeros of the deflate data
+	if used < 0 || g.raw.held < used+8 {
+		return false
+	}
+	g.zeros = g.raw.held - used - 8
+	g.raw.held = 0
+	return true
+}
+
 // endMember reads and checks a member's trailer, then the next member's
 // header, or finds the end (io.EOF).
 func (g *gzipStream) endMember() error {
+	g.startAll = false // the member is read: nothing to decode again
 	t := g.buf[:8]
 	if n, err := io.ReadFull(g.br, t); err != nil {
 		// The trailer's last bytes may be zeros the raw input withheld

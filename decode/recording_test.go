@@ -386,6 +386,9 @@ func TestReaderZeroTail(t *testing.T) {
 		{"gzip small 1", gzipBytes(t, small), 1, smallWant},
 		{"gzip small 2", gzipBytes(t, small), 2, smallWant},
 		{"gzip two members", twoMembers, 4096, want},
+		// An empty member (03 00, then a trailer of zeros) ends in 10
+		// zero bytes of its own.
+		{"gzip, empty member", append(bytes.Clone(gz), gzipBytes(t, "")...), 100, want},
 		{"zstd 4", zst, 4, want},
 		{"zstd 4096", zst, 4096, want},
 		{"zstd 300000", zst, 300000, want},
@@ -416,9 +419,11 @@ func TestReaderZeroTail(t *testing.T) {
 		}
 	}
 	// Without zeros, nothing is said.
-	r, _ := NewReader(bytes.NewReader(gz), ReaderOptions{})
-	if readAll(r); r.Err() != nil || r.ZeroTail() != 0 || r.ZeroTailNote() != "" {
-		t.Errorf("no zeros: err %v, zero tail %d, note %q", r.Err(), r.ZeroTail(), r.ZeroTailNote())
+	for _, data := range [][]byte{gz, append(bytes.Clone(gz), gzipBytes(t, "")...)} {
+		r, _ := NewReader(bytes.NewReader(data), ReaderOptions{})
+		if got := readAll(r); !reflect.DeepEqual(got, want) || r.Err() != nil || r.ZeroTail() != 0 || r.ZeroTailNote() != "" {
+			t.Errorf("no zeros: %d messages, err %v, zero tail %d, note %q", len(got), r.Err(), r.ZeroTail(), r.ZeroTailNote())
+		}
 	}
 }
 
