@@ -264,6 +264,9 @@ func (g *gzipStream) readHeader() error {
 }
 
 func (g *gzipStream) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, g.err
+	}
 	for g.err == nil {
 		n, err := g.fr.Read(p)
 		g.digest = crc32.Update(g.digest, crc32.IEEETable, p[:n])
