@@ -550,8 +550,9 @@ func Check(ctx context.Context, b *decode.Bundle, opt Options) error {
 
 // Warnings reports what the input lacks (court.json, subscribe.json) and,
 // once Do has run, the zero bytes after its complete compressed stream
-// (ignored), and its bad lines: the first MaxReported with their line,
-// then how many more (none with Options.Strict, which fails instead).
+// (ignored), its bad lines: the first MaxReported with their line, then
+// how many more (none with Options.Strict, which fails instead), and what
+// the analysis found (SummaryWarnings, FoldWarning; with Strict too).
 // After a Do that failed, what the input lacks is not reported: without
 // outputs, a missing court or roster changes nothing (and for a file that
 // is not a recording at all it would only mislead); its bad lines still
@@ -569,18 +570,17 @@ func (r *Run) Warnings() []string {
 	if r.zeroTail != "" && !r.failed {
 		ws = append(ws, r.zeroTail)
 	}
-	if r.opt.Strict {
-		return ws
+	if !r.opt.Strict {
+		// Under Strict a bad line or a break fails the input instead.
+		ws = append(ws, r.bad...)
+		if more := r.nBad - int64(len(r.bad)); more > 0 {
+			ws = append(ws, fmt.Sprintf("%s: %s (skipped and counted in quality.bad_lines)", r.b.MessagesPath, linesNotDecoding(more, "more ")))
+		}
+		if r.truncated != "" {
+			ws = append(ws, r.truncated)
+		}
 	}
-	ws = append(ws, r.bad...)
-	if more := r.nBad - int64(len(r.bad)); more > 0 {
-		ws = append(ws, fmt.Sprintf("%s: %s (skipped and counted in quality.bad_lines)", r.b.MessagesPath, linesNotDecoding(more, "more ")))
-	}
-	if r.truncated != "" {
-		ws = append(ws, r.truncated)
-	}
-	ws = append(ws, r.after...)
-	return ws
+	return append(ws, r.after...)
 }
 
 // SummaryWarnings says what an analysed session lacks that makes figures

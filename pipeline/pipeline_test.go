@@ -930,3 +930,38 @@ func TestWarningsRecordingTwice(t *testing.T) {
 		t.Errorf("repeats warned as %q, want one that counts %d marker messages", repeats, markers)
 	}
 }
+
+// TestStrictKeepsAnalysisWarnings: --strict fails an input with a bad
+// line or cut short, but an input it analyses is warned of what the
+// analysis found as without it (Run.Warnings dropped them under Strict:
+// a recording given twice was analysed without a word).
+func TestStrictKeepsAnalysisWarnings(t *testing.T) {
+	dir := t.TempDir()
+	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "twice.jsonl")
+	if err := os.WriteFile(path, append(append([]byte(nil), msgs...), msgs...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := options(filepath.Join(dir, "out"))
+	opt.Strict = true
+	r, err := Open(b, "twice", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Do(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ws := r.Warnings()
+	for _, want := range []string{"dropped for their timestamps", "repeated earlier ones and were dropped"} {
+		if !slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(w, want) }) {
+			t.Errorf("--strict: warnings %q, want one saying %q", ws, want)
+		}
+	}
+}
