@@ -35,15 +35,20 @@ import (
 //     bytes may be zeros themselves (its size modulo 2^32, whose top byte
 //     is 0 below 16 MiB), takes them back from the withheld ones: this is
 //     why gzipStream reads the members itself (RFC 1952), where
-//     gzip.Reader reads the trailer from the same reader as the data. (An
-//     empty last member ends in zeros from within its deflate data: it
-//     is decoded again with them, see emptyMember.)
+//     gzip.Reader reads the trailer from the same reader as the data.
+//     When the trailer differs from the data only in the zeros it took
+//     back, the file was cut inside the trailer, the rest of it zeros:
+//     the stream breaks there (cut short), it is no checksum that fails.
+//     (An empty last member ends in zeros from within its deflate data:
+//     it is decoded again with them, see emptyMember.)
 //     What is left after the last member, if only zeros, is ignored, as
 //     gzip -t does ("trailing zero bytes ignored").
 //   - zstd: a zero byte is no valid frame magic nor a block that gives
 //     output (a zero block header is an empty raw block), so the zeros
 //     give no text. When the decoder fails having read into the zeros
 //     that end the file, the stream broke where they begin: cut short.
+//     So too when the frame's content checksum fails and bytes of it
+//     were zeros of the end (the file cut inside the checksum).
 //     When it fails on the magic of a next frame that is zeros, the
 //     frames before were complete (their checksums checked), and the
 //     zeros are ignored.
@@ -334,7 +339,8 @@ func (g *gzipStream) emptyMember() bool {
 func (g *gzipStream) endMember() error {
 	g.startAll = false // the member is read: nothing to decode again
 	t := g.buf[:8]
-	if n, err := io.ReadFull(g.br, t); err != nil {
+	n, err := io.ReadFull(g.br, t)
+	if err != nil {
 		// The trailer's last bytes may be zeros the raw input withheld
 		// as the end of the file: take them back.
 		need := int64(len(t) - n)
@@ -344,7 +350,18 @@ func (g *gzipStream) endMember() error {
 		g.raw.held -= need
 		clear(t[n:])
 	}
-	if binary.LittleEndian.Uint32(t[:4]) != g.digest || binary.LittleEndian.Uint32(t[4:]) != g.size {
+	var want [8]byte
+	binary.LittleEndian.PutUint32(want[:4], g.digest)
+	binary.LittleEndian.PutUint32(want[4:], g.size)
+	if !bytes.Equal(t, want[:]) {
+		if n < len(t) && bytes.Equal(t[:n], want[:n]) {
+			// What differs are zeros taken back from the end of the
+			// file: the file was cut inside the trailer, the rest of it
+			// zeros (every byte the file has is right), as it would be
+			// cut short without them.
+			g.raw.held += int64(len(t) - n)
+			return &streamBreak{Compression: CompressionGzip, Zeros: g.raw.held, Err: io.ErrUnexpectedEOF}
+		}
 		return gzip.ErrChecksum
 	}
 	magic, err := g.br.Peek(2)
@@ -434,9 +451,16 @@ func (z *zstdStream) classify(err error) error {
 		// the 4 bytes read as the next magic were zeros, as is the rest.
 		z.zeros = z.raw.n - (used - 4)
 		return io.EOF
-	case zeroFrom < z.raw.n && zeroFrom <= used && !errors.Is(err, zstd.ErrCRCMismatch):
-		// The decoder read into the zeros the file ends in. (A frame
-		// read whole whose checksum fails is corrupt, not cut short.)
+	case zeroFrom < z.raw.n && zeroFrom <= used && !errors.Is(err, zstd.ErrCRCMismatch),
+		zeroFrom < used && errors.Is(err, zstd.ErrCRCMismatch):
+		// The decoder read into the zeros the file ends in. A frame
+		// read whole whose checksum fails is corrupt, not cut short,
+		// unless bytes of its checksum were zeros of the file's end:
+		// the file was cut inside the checksum, and the zeros read as
+		// it are none. (A checksum whose last bytes are zeros, of a
+		// frame whose data is corrupt, is taken so too: a 1 in 256
+		// chance for the last byte alone, the frame's data delivered
+		// either way.)
 		return &streamBreak{Compression: CompressionZstd, Zeros: z.raw.zeroTail(), Err: err}
 	}
 	return err

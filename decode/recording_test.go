@@ -468,6 +468,58 @@ func TestReaderZeroTailTruncated(t *testing.T) {
 	}
 }
 
+// A file cut inside a stream's checksum (a gzip member's CRC-32 and size,
+// a zstd frame's content checksum), the rest of it zeros, is cut short
+// there too: the zeros read as the checksum are not a checksum that
+// fails. Each cut in the last 12 bytes reads as the same cut without the
+// zeros (a prefix of the lines, ErrTruncated), or whole where the bytes
+// the zeros stand for were zeros.
+func TestReaderZeroTailInChecksum(t *testing.T) {
+	text, want := testRecording()
+	small := loc(1) + "\n" + loc(2) + "\n"
+	var smallWant []string
+	{
+		r, _ := NewReader(strings.NewReader(small), ReaderOptions{})
+		smallWant = readAll(r)
+	}
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want []string
+	}{
+		{"gzip", gzipBytes(t, text), want},
+		{"gzip small", gzipBytes(t, small), smallWant}, // its size is 3 zero bytes
+		{"zstd", zstdBytes(t, text), want},
+		{"zstd small", zstdBytes(t, small), smallWant},
+	} {
+		for back := 1; back <= 12; back++ {
+			cut := tt.data[:len(tt.data)-back]
+			whole := bytes.Count(tt.data[len(cut):], []byte{0}) == back
+			for _, n := range []int{back, 4096} {
+				name := fmt.Sprintf("%s cut %d bytes from its end, %d zeros", tt.name, back, n)
+				r, err := NewReader(bytes.NewReader(append(bytes.Clone(cut), zeros(n)...)), ReaderOptions{Name: "x"})
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				got := readAll(r)
+				if whole {
+					if !reflect.DeepEqual(got, tt.want) || r.Err() != nil {
+						t.Errorf("%s: %d messages (want %d), err %v; want it read whole", name, len(got), len(tt.want), r.Err())
+					}
+					continue
+				}
+				if len(got) > len(tt.want) || len(got) > 0 && !reflect.DeepEqual(got, tt.want[:len(got)]) {
+					t.Errorf("%s: %d messages, want a prefix of the %d", name, len(got), len(tt.want))
+				}
+				tail := n + len(cut) - len(bytes.TrimRight(cut, "\x00")) // the cut may end in zeros
+				if err := r.Err(); !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "where the file ends in "+zeroBytes(int64(tail))) {
+					t.Errorf("%s: Err() = %v, want the truncation, saying the file ends in zeros", name, err)
+				}
+			}
+		}
+	}
+}
+
 // Zeros do not excuse anything else: a corrupt stream, or data that is
 // not zero after a complete one, still fails, with zeros after it or not.
 func TestReaderZeroTailCorrupt(t *testing.T) {
@@ -481,6 +533,12 @@ func TestReaderZeroTailCorrupt(t *testing.T) {
 		return b
 	}
 	cat := func(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+	// A checksum that fails in bytes the file has (not zeros of its end).
+	wrongSum := func(b []byte, i int) []byte {
+		b = bytes.Clone(b)
+		b[i] = ^b[i] | 1
+		return b
+	}
 	for _, tt := range []struct {
 		name string
 		data []byte
@@ -489,7 +547,10 @@ func TestReaderZeroTailCorrupt(t *testing.T) {
 		{"gzip corrupt, zeros", cat(corrupt(gz), zeros(4096))},
 		{"gzip, zeros, data", cat(gz, zeros(100), []byte("junk"), zeros(100))},
 		{"gzip, data", cat(gz, []byte("junk"))},
+		{"gzip, CRC-32 wrong, zeros", cat(wrongSum(gz, len(gz)-8), zeros(4096))},
+		{"gzip cut in its trailer, CRC-32 wrong, zeros", cat(wrongSum(gz, len(gz)-8)[:len(gz)-3], zeros(4096))},
 		{"zstd corrupt", corrupt(zst)},
+		{"zstd, checksum wrong, zeros", cat(wrongSum(zst, len(zst)-1), zeros(4096))},
 		{"zstd corrupt, zeros", cat(corrupt(zst), zeros(4096))},
 		{"zstd, zeros, data", cat(zst, zeros(100), []byte("junk"), zeros(100))},
 		{"zstd, data", cat(zst, []byte("junk"))},
