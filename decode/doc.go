@@ -83,7 +83,7 @@
 // and the Spans of the Message filled by Reader.Next are valid until the
 // next call to Next. A compressed stream cut short ends the reading with
 // an error wrapping ErrTruncated, every complete line before the break
-// delivered. A file cut off while being written often ends in zero bytes:
+// delivered (and then what the break left of a line, Reader.Unended). A file cut off while being written often ends in zero bytes:
 // a stream that breaks where the rest of the file is zeros is cut short
 // there (the zeros give no text), and zeros after a complete stream are
 // ignored (Reader.ZeroTail), as gzip -t ignores them (compressed.go).

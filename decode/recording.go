@@ -107,6 +107,7 @@ type Reader struct {
 	emptyReads int
 	bomDone    bool  // the start was checked for a UTF-8 byte order mark
 	zeroTail   int64 // at the end: zero bytes after the complete compressed stream, ignored
+	unended    bool  // the input's last line, read, had no line end
 
 	line   []byte
 	lineNo int64
@@ -393,6 +394,7 @@ func (r *Reader) readLine() (line []byte, n int, more bool) {
 			}
 			line = r.buf[r.r:r.w]
 			r.r, r.scanned = r.w, 0
+			r.unended = true
 			if len(line) > 0 && line[len(line)-1] == '\r' {
 				line = line[:len(line)-1]
 			}
@@ -418,6 +420,7 @@ func (r *Reader) skipLine() int {
 		n += r.w - r.r
 		r.r, r.w, r.scanned = 0, 0, 0
 		if r.eof {
+			r.unended = true
 			return n
 		}
 		r.fill()
@@ -496,6 +499,13 @@ func (r *Reader) LineNumber() int64 { return r.lineNo }
 // lines skipped in the default mode are not errors here: see Stats and
 // BadLines.
 func (r *Reader) Err() error { return r.err }
+
+// Unended reports whether the input's last line had no line end, once
+// it was read (LineNumber counts it). After a reading that ended in
+// ErrTruncated, that line is what the break left of a line: a part cut
+// off, which reads as a bad line (or, cut just before its line end, as
+// the whole line). A plain file's last line may lack its line end too.
+func (r *Reader) Unended() bool { return r.unended }
 
 // ZeroTail is, once the reading has ended without error, how many zero
 // bytes followed the complete compressed stream at the end of the file:

@@ -850,3 +850,31 @@ func BenchmarkReader(b *testing.B) {
 		r.Close()
 	})
 }
+
+// Unended tells the input's last line without a line end: after a
+// truncation, the part of a line the break cut off.
+func TestReaderUnended(t *testing.T) {
+	text, _ := testRecording()
+	gz := gzipBytes(t, text)
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		want bool
+	}{
+		{"plain", []byte(loc(1) + "\n" + loc(2) + "\n"), false},
+		{"plain, no line end", []byte(loc(1) + "\n" + loc(2)), true},
+		{"plain, too long, no line end", []byte(loc(1) + "\n" + strings.Repeat("x", 200)), true},
+		{"gzip", gz, false},
+		{"gzip cut short", gz[:len(gz)/2], true},
+	} {
+		r, err := NewReader(bytes.NewReader(tt.in), ReaderOptions{MaxLineBytes: 150})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		for r.NextLine() {
+		}
+		if r.Unended() != tt.want {
+			t.Errorf("%s: Unended() = %v, want %v", tt.name, r.Unended(), tt.want)
+		}
+	}
+}

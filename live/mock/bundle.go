@@ -281,6 +281,28 @@ func madeUpLiveInfo(path string, sub *decode.Subscribe) decode.LiveInfo {
 	return info
 }
 
+// dropCutLine drops the last line kept when it is the part of a line the
+// break of a compressed feed cut off (r ended in decode.ErrTruncated):
+// the input's last line, without its line end, that is no JSON object. So
+// the lines served are the complete ones before the break, as analyze
+// counts them: a client is not sent half a message. (Cut just before its
+// line end, the line is whole, and served.)
+func (b *bundle) dropCutLine(r *decode.Reader, lastNo int64) {
+	n := len(b.lines)
+	if n == 0 || !r.Unended() || lastNo != r.LineNumber() || b.lines[n-1].kind != lineOther {
+		return
+	}
+	ln := b.lines[n-1]
+	var w wireLine
+	if json.Unmarshal(b.data[ln.start:ln.end], &w) == nil {
+		return
+	}
+	b.unparsed--
+	b.lines = b.lines[:n-1]
+	b.edits = b.edits[:ln.e0]
+	b.data = b.data[:ln.start]
+}
+
 // Lines returns the lines of a feed as the mock replays them: split at
 // '\n', without the line end ("\n" or "\r\n"), blank lines dropped. The
 // slices alias data.
@@ -315,6 +337,7 @@ func (b *bundle) loadMessages(path string) error {
 		id   string
 	}
 	var nextIDs []nextMarker
+	var lastNo int64 // the line number of the last line kept
 	for r.NextLine() {
 		start := len(b.data)
 		b.data = append(b.data, r.Line()...)
@@ -362,6 +385,7 @@ func (b *bundle) loadMessages(path string) error {
 		ln.e1 = int32(len(b.edits))
 		slices.SortFunc(b.edits[ln.e0:], func(x, y edit) int { return cmp.Compare(x.off, y.off) })
 		b.lines = append(b.lines, ln)
+		lastNo = r.LineNumber()
 		switch kind {
 		case lineStats:
 			b.stats = append(b.stats, statEvent{idx: idx, occurredAt_ms: w.Data.OccurredAt_ms, team: w.Data.TeamID,
@@ -375,6 +399,7 @@ func (b *bundle) loadMessages(path string) error {
 	}
 	switch err := r.Err(); {
 	case errors.Is(err, decode.ErrTruncated):
+		b.dropCutLine(r, lastNo)
 		b.readNote = fmt.Sprintf("%v; the lines before the break are served", err)
 	case err != nil:
 		return &BundleError{Path: path, Err: err}

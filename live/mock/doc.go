@@ -29,7 +29,8 @@
 //     and a replay of the bundle's messages.jsonl lines verbatim, filtered
 //     by the token's data types (markers and unknown types always pass).
 //     A compressed recording cut short (decode.ErrTruncated) is served up
-//     to the break, as analyze analyses it, with a warning in the log.
+//     to the break, as analyze analyses it, with a warning in the log: its
+//     complete lines (not the part of a line the break cut off).
 //
 // Rounds: the feed is served as the API serves the rounds of an event.
 // Its first part is live.json's live id; each PLAY_NEXT / DRILL_NEXT

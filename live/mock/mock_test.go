@@ -641,6 +641,18 @@ func TestCompressedRecordingCutShort(t *testing.T) {
 		}
 		return s.Messages()
 	}
+	// Cut inside a line: the part of it before the break is not served
+	// (half a JSON object), the lines before are. Cut just before its
+	// line end, the line is whole: served.
+	next := lines[len(lines)/2]
+	cutAt := func(n int) []byte {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(half)
+		zw.Write(next[:n])
+		zw.Flush()
+		return gz.Bytes()
+	}
 	zeros := make([]byte, 4096)
 	for _, c := range []struct {
 		name     string
@@ -649,6 +661,9 @@ func TestCompressedRecordingCutShort(t *testing.T) {
 		warning  string
 	}{
 		{"cut short", cut, want(half), "(the file is truncated): unexpected EOF; the lines before the break are served"},
+		{"cut inside a line", cutAt(len(next) / 2), want(half), "the lines before the break are served"},
+		{"cut inside a line, zeros", append(cutAt(len(next)/2), zeros...), want(half), "the lines before the break are served"},
+		{"cut before a line end", cutAt(len(next) - 1), want(append(bytes.Clone(half), next...)), "the lines before the break are served"},
 		{"cut short, zeros", append(bytes.Clone(cut), zeros...), want(half), "(the file is truncated: its gzip stream breaks where the file ends in 4096 zero bytes)"},
 		{"complete, zeros", append(bytes.Clone(complete), zeros...), want(data), "the file ends in 4096 zero bytes after its complete gzip stream"},
 	} {
