@@ -338,10 +338,20 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 			}
 		},
 	}
-	if r.reader, err = b.OpenMessages(ropt); err != nil {
+	if r.reader, err = openMessages(b, ropt); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// openMessages opens b's recording; its error starts with the file, as
+// the errors of reading it do (readFailure).
+func openMessages(b *decode.Bundle, opt decode.ReaderOptions) (*decode.Reader, error) {
+	rd, err := b.OpenMessages(opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", b.MessagesPath, err)
+	}
+	return rd, nil
 }
 
 // ParseCourt parses and checks b's court.json (or the court Supply gave
@@ -522,7 +532,7 @@ func Check(ctx context.Context, b *decode.Bundle, opt Options) error {
 	}
 	var nBad int64
 	firstBad := ""
-	rd, err := b.OpenMessages(decode.ReaderOptions{
+	rd, err := openMessages(b, decode.ReaderOptions{
 		KeepErrors: -1,
 		OnBadLine: func(e *decode.Error, _ []byte) {
 			if nBad++; nBad == 1 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -660,13 +661,17 @@ func TestCheck(t *testing.T) {
 		{"empty.jsonl", nil},
 		{"badline.jsonl", append([]byte("{\"type\":\n"), msgs...)},
 		{"notgzip.jsonl.gz", msgs},
+		{"gone.jsonl", msgs}, // removed once found: it cannot be opened
 	} {
 		path := filepath.Join(dir, c.name)
-		os.WriteFile(path, c.data, 0o644)
 		for _, strict := range []bool{false, true} {
+			os.WriteFile(path, c.data, 0o644)
 			b, err := decode.OpenBundle(path)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if strings.HasPrefix(c.name, "gone") {
+				os.Remove(path)
 			}
 			opt := options(filepath.Join(t.TempDir(), "out"))
 			opt.Strict = strict
@@ -678,9 +683,16 @@ func TestCheck(t *testing.T) {
 				_, done = r.Do(context.Background())
 			}
 			fails := strings.HasPrefix(c.name, "corrupt") || strings.HasPrefix(c.name, "empty") || strings.HasPrefix(c.name, "notgzip") ||
-				strict && (strings.HasPrefix(c.name, "cut") || strings.HasPrefix(c.name, "badline"))
+				strings.HasPrefix(c.name, "gone") || strict && (strings.HasPrefix(c.name, "cut") || strings.HasPrefix(c.name, "badline"))
 			if fmt.Sprint(checked) != fmt.Sprint(done) || (checked != nil) != fails {
 				t.Errorf("%s (strict %v): Check %v, Do %v; want them alike, failing: %v", c.name, strict, checked, done, fails)
+			}
+			// The error starts with the file, as every input's does.
+			if checked != nil && !strings.HasPrefix(checked.Error(), path+": ") {
+				t.Errorf("%s (strict %v): %v; want it to start with the file", c.name, strict, checked)
+			}
+			if strings.HasPrefix(c.name, "gone") && !errors.Is(checked, fs.ErrNotExist) {
+				t.Errorf("%s: %v; want it to wrap fs.ErrNotExist", c.name, checked)
 			}
 		}
 	}

@@ -2021,7 +2021,7 @@ func TestAnalyzeBrokenRecordingCopy(t *testing.T) {
 	for _, w := range []string{
 		"stmotion analyze: warning: " + corrupted + ": session id " + id + " already used by " + good + ": written as " + id + "-2\n",
 		"stmotion analyze: error: " + filepath.Join(corrupted, decode.BundleMessages+".gz") + ": decode: read ",
-		"stmotion analyze: error: decode: recording " + filepath.Join(notGzip, decode.BundleMessages+".gz") + ": named .gz but does not start with the gzip magic bytes",
+		"stmotion analyze: error: " + filepath.Join(notGzip, decode.BundleMessages+".gz") + ": decode: recording " + filepath.Join(notGzip, decode.BundleMessages+".gz") + ": named .gz but does not start with the gzip magic bytes",
 		"stmotion analyze: error: " + filepath.Join(empty, decode.BundleMessages) + ": no message decoded",
 	} {
 		if !strings.Contains(stderr, w) {
