@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,7 +48,10 @@ timestamps out of the time span.
 A compressed file that ends in zero bytes (as a write cut off may leave
 one) is read as analyze reads it: zeros after its complete stream are
 ignored ("zero tail"), and a stream that breaks where the rest of the file
-is zeros is a truncated file.
+is zeros is a truncated file. With --json, "truncated" is true for a
+compressed stream cut short, read up to the break (analyze's
+quality.truncated), and "read_error" says where; any other read error
+leaves it false.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
@@ -126,6 +130,10 @@ type inspectReport struct {
 	Unknown     inspectUnknown  `json:"unknown"`
 	Errors      []inspectError  `json:"errors"`
 	ReadError   string          `json:"read_error,omitempty"`
+	// Truncated is a compressed stream cut short (decode.ErrTruncated),
+	// read up to the break, as analyze's quality.truncated: ReadError
+	// says where.
+	Truncated bool `json:"truncated"`
 	// ZeroTail is the zero bytes after the complete compressed stream at
 	// the end of the file, ignored (decode.Reader.ZeroTail).
 	ZeroTail    int64 `json:"zero_tail_bytes,omitempty"`
@@ -390,6 +398,7 @@ func inspectFile(ctx context.Context, path string, roster *decode.Subscribe, opt
 	}
 	if err := r.Err(); err != nil {
 		rep.ReadError = err.Error()
+		rep.Truncated = errors.Is(err, decode.ErrTruncated)
 	}
 	rep.ZeroTail = r.ZeroTail()
 	st := r.Stats()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -309,7 +310,7 @@ func TestInspectZeroTail(t *testing.T) {
 		return rep, stderr.String(), err
 	}
 	rep, stderr, err := inspect(whole)
-	if err != nil || rep.ReadError != "" || rep.ZeroTail != 4096 || rep.Messages == 0 {
+	if err != nil || rep.ReadError != "" || rep.ZeroTail != 4096 || rep.Messages == 0 || rep.Truncated {
 		t.Errorf("complete + zeros: %v, read error %q, zero tail %d, %d messages; want exit 0, the zeros counted (stderr %q)", err, rep.ReadError, rep.ZeroTail, rep.Messages, stderr)
 	}
 	var out bytes.Buffer
@@ -320,10 +321,28 @@ func TestInspectZeroTail(t *testing.T) {
 	plain, _, _ := inspect(cut)
 	rep, stderr, err = inspect(cutZeros)
 	var ee exitError
+	if !plain.Truncated || !rep.Truncated {
+		t.Errorf("cut: truncated %v; cut + zeros: truncated %v; want both true", plain.Truncated, rep.Truncated)
+	}
 	if !errors.As(err, &ee) || ee.code != 1 || rep.Messages != plain.Messages || rep.Bad != plain.Bad || rep.ZeroTail != 0 ||
 		!strings.Contains(stderr, "(the file is truncated: its gzip stream breaks where the file ends in 4096 zero bytes)") {
 		t.Errorf("cut + zeros: %v, %d messages and %d bad (want %d and %d, as cut), zero tail %d, stderr %q; want exit status 1 and the truncation",
 			err, rep.Messages, rep.Bad, plain.Messages, plain.Bad, rep.ZeroTail, stderr)
+	}
+	// Another read error is no truncation; nor is a complete stream.
+	corrupt := bytes.Clone(gz)
+	for i := len(corrupt) / 3; i < len(corrupt)/3+64; i++ {
+		corrupt[i] ^= 0x5a
+	}
+	bad := filepath.Join(dir, "corrupt.jsonl.gz")
+	os.WriteFile(bad, corrupt, 0o644)
+	if rep, _, _ := inspect(bad); rep.ReadError == "" || rep.Truncated {
+		t.Errorf("corrupt: read error %q, truncated %v; want a read error, not truncated", rep.ReadError, rep.Truncated)
+	}
+	var out2 bytes.Buffer
+	Run(context.Background(), []string{"inspect", "--json", filepath.Join(dir, "whole.jsonl.gz")}, &out2, io.Discard)
+	if !strings.Contains(out2.String(), `"truncated":false`) {
+		t.Errorf("complete: %s; want \"truncated\":false", out2.String())
 	}
 }
 
