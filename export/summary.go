@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/stmotion/stmotion/track"
 )
@@ -400,7 +401,13 @@ func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]Unli
 //   - failed: the run's, then earlier's of the sessions (or, without a
 //     session id, the sources) the run did not analyse again nor keep an
 //     entry of, marked EarlierRun: a game that failed stays listed as
-//     missing until a run adds it.
+//     missing until a run adds it. An earlier entry without a session id
+//     (a path that did not exist, a directory that could not be searched)
+//     also goes when the run searched its place: its source_path is, or
+//     lies under, one of searched, and no failure of the run (without a
+//     session id) lies above it, which would say its place was not
+//     reached. What is there now was found, and added or failed anew;
+//     what is not is no longer an input.
 //   - canceled: the run's only; an earlier interrupted run's canceled
 //     sessions keep their entries in sessions, if any.
 //   - unlisted: none; the caller finds them on disk (FindUnlisted), as
@@ -408,8 +415,10 @@ func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]Unli
 //
 // ran reports whether the run analysed a session (it succeeded or
 // failed, not canceled); present whether a session's tables are under
-// the directory.
-func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool) MultiSummary {
+// the directory. searched are the absolute paths the run searched for
+// inputs: its arguments (directories, and files), but those that failed
+// as a whole.
+func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool, searched []string) MultiSummary {
 	var m MultiSummary
 	own := map[string]int{} // session id → index in run.Sessions
 	for i, s := range run.Sessions {
@@ -449,11 +458,23 @@ func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool) Mu
 	for _, c := range run.Canceled {
 		sources[filepath.Clean(c.Source)] = true
 	}
+	// reached: the run searched p (an absolute path) and could search
+	// what lies between.
+	reached := func(p string) bool {
+		if !slices.ContainsFunc(searched, func(root string) bool { return within(p, root) }) {
+			return false
+		}
+		return !slices.ContainsFunc(run.Failed, func(g FailedInput) bool {
+			return g.SessionID == "" && g.SourcePath != "" && g.SourcePath != p && within(p, g.SourcePath)
+		})
+	}
 	for _, f := range earlier.Failed {
 		switch {
 		case f.SessionID != "" && (ran(f.SessionID) || listed[f.SessionID]):
 			continue
 		case f.SessionID == "" && sources[filepath.Clean(f.Source)]:
+			continue
+		case f.SessionID == "" && f.SourcePath != "" && reached(filepath.Clean(f.SourcePath)):
 			continue
 		case slices.ContainsFunc(m.Failed, func(g FailedInput) bool { return g.SessionID == f.SessionID && g.Source == f.Source }):
 			continue
@@ -463,6 +484,13 @@ func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool) Mu
 	}
 	m.Canceled = run.Canceled
 	return m
+}
+
+// within reports whether path p is dir or lies under it (both cleaned
+// absolute paths).
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // ReadSummary reads the summary.json under dir, in either form: a

@@ -149,6 +149,37 @@ func TestReadSummary(t *testing.T) {
 	}
 }
 
+// An earlier failure without a session id (a directory that could not be
+// searched, a path that did not exist) goes once a run adding to the
+// dataset searched its place: the path itself or a directory above it,
+// reached (no failure of the run above it). Elsewhere it stays.
+func TestAddSummarySearchedFailures(t *testing.T) {
+	failed := func(path string) FailedInput {
+		return FailedInput{Source: strings.TrimPrefix(path, "/d/"), SourcePath: path, Error: "cannot search the directory"}
+	}
+	earlier := MultiSummary{Failed: []FailedInput{
+		failed("/d/season/week2"),      // under a directory searched: goes
+		failed("/d/cup/r1"),            // the directory searched itself: goes
+		failed("/d/league/a/b"),        // below a directory the run failed again: stays
+		failed("/d/other/x"),           // not searched: stays
+		failed("/d/seasonal/x"),        // beside, not under, a directory searched: stays
+		{Source: "rel", Error: "gone"}, // no source_path: stays
+	}}
+	run := MultiSummary{
+		Sessions: []SessionSummary{{SessionID: "g1", Source: "season/week1/g1", SourcePath: "/d/season/week1/g1"}},
+		Failed:   []FailedInput{failed("/d/league/a")},
+	}
+	no := func(string) bool { return false }
+	m := AddSummary(earlier, run, no, no, []string{"/d/season", "/d/cup/r1", "/d/league"})
+	var got []string
+	for _, f := range m.Failed {
+		got = append(got, fmt.Sprintf("%s:%v", f.Source, f.EarlierRun))
+	}
+	if want := []string{"league/a:false", "league/a/b:true", "other/x:true", "seasonal/x:true", "rel:true"}; !slices.Equal(got, want) {
+		t.Errorf("failed: %v, want %v", got, want)
+	}
+}
+
 // AddSummary keeps the dataset's other sessions (marked earlier_run, in
 // their order), replaces a session analysed again in place, drops one
 // that failed this time or whose tables are gone, and keeps earlier
@@ -174,7 +205,7 @@ func TestAddSummary(t *testing.T) {
 	}
 	ran := func(id string) bool { return slices.Contains([]string{"g7", "g2", "g6", "g5"}, id) }
 	present := func(id string) bool { return id != "gone" }
-	m := AddSummary(earlier, run, ran, present)
+	m := AddSummary(earlier, run, ran, present, nil)
 	var got []string
 	for _, s := range m.Sessions {
 		got = append(got, fmt.Sprintf("%s:%v", s.SessionID, s.EarlierRun))
@@ -193,7 +224,7 @@ func TestAddSummary(t *testing.T) {
 		t.Errorf("canceled: %v, want the run's %v", m.Canceled, run.Canceled)
 	}
 	// Nothing earlier: the run's summary as it is.
-	if m := AddSummary(MultiSummary{}, run, ran, present); !reflect.DeepEqual(m, run) {
+	if m := AddSummary(MultiSummary{}, run, ran, present, nil); !reflect.DeepEqual(m, run) {
 		t.Errorf("into an empty dataset: %+v, want the run's %+v", m, run)
 	}
 }

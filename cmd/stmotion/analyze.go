@@ -116,7 +116,10 @@ directories that held nothing else (docs/schema.md, "Files and layout").
 
 Adding to a dataset: with --add the run adds its sessions to those under
 --out, whose tables, images and summary.json entries (marked earlier_run)
-stay, and a failed game's failed[] entry too until it is added. A session
+stay, and a failed game's failed[] entry too until it is added (an entry
+without a session id, a path that did not exist or a directory that could
+not be searched, until a run is given it or a directory above it and
+searches it). A session
 already there is the same game analysed again, and replaced: ids decide
 (the live id of a bundle, else the recording's name; "stdin" for -), so
 give two different games with one id distinct names (replacing one from
@@ -340,6 +343,15 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 
 	inputs, failed, warnings := planInputs(args)
+	// The places the run searched (its arguments, but those that could
+	// not be searched at all): with --add, earlier failures there without
+	// a session id go (export.AddSummary).
+	var searched []string
+	for _, a := range args {
+		if p := sourcePath(a); p != "" && !slices.ContainsFunc(failed, func(f export.FailedInput) bool { return f.Source == a }) {
+			searched = append(searched, p)
+		}
+	}
 	for i := range inputs {
 		in := &inputs[i]
 		in.bundle.Supply(cfg.courtPath, cfg.court, cfg.rosterPath, cfg.roster)
@@ -579,7 +591,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		m := export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
 		switch {
 		case cfg.add:
-			m = export.AddSummary(earlier, m, ran, present)
+			m = export.AddSummary(earlier, m, ran, present, searched)
 		case !hive:
 			return sums[0]
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,5 +102,43 @@ func TestInspectUnsearchableDirectory(t *testing.T) {
 		if !strings.Contains(stderr.String(), ": decode: find bundles: cannot search the directory: ") || !strings.Contains(stderr.String(), w) {
 			t.Errorf("stderr does not say %q:\n%s", w, stderr.String())
 		}
+	}
+}
+
+// With --add, a directory that could not be searched keeps its failed[]
+// entry only until a run searches its place: then what is there is added
+// (or fails anew), and the stale entry goes, whether the run is given a
+// directory above it or the directory itself.
+func TestAnalyzeAddUnsearchableDirectoryCleared(t *testing.T) {
+	for _, again := range []string{"season", "locked"} {
+		t.Run(again, func(t *testing.T) {
+			dir := t.TempDir()
+			season := filepath.Join(dir, "season")
+			shortBundle(t, season, "g1")
+			under, why := unsearchableDirs(t, season)
+			out := t.TempDir()
+			_, stderr, err := runAnalyzeArgs(t, "--quiet", "--images=false", "--add", "--out", out, season)
+			var multi export.MultiSummary
+			readJSON(t, filepath.Join(out, "summary.json"), &multi)
+			if exitCode(err) != 1 || len(multi.Failed) != len(why) {
+				t.Fatalf("first run: exit %d, failed %+v; want 1 and %d failed\n%s", exitCode(err), multi.Failed, len(why), stderr)
+			}
+			// The directory becomes searchable, and holds a game.
+			os.Chmod(filepath.Join(under, "mode0"), 0o755)
+			if err := os.RemoveAll(under); err != nil {
+				t.Fatal(err)
+			}
+			shortBundle(t, under, "g2")
+			arg := map[string]string{"season": season, "locked": under}[again]
+			stdout, stderr, err := runAnalyzeArgs(t, "--quiet", "--images=false", "--add", "--out", out, arg)
+			if err != nil {
+				t.Fatalf("second run: %v, stdout %q\n%s", err, stdout, stderr)
+			}
+			multi = export.MultiSummary{}
+			readJSON(t, filepath.Join(out, "summary.json"), &multi)
+			if len(multi.Failed) != 0 || !slices.ContainsFunc(multi.Sessions, func(s export.SessionSummary) bool { return s.Source == filepath.Join(under, "g2") }) {
+				t.Errorf("after adding %s again: failed %+v, %d sessions; want g2 added, and no failure", arg, multi.Failed, len(multi.Sessions))
+			}
+		})
 	}
 }
