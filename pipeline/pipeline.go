@@ -519,16 +519,20 @@ func readFailure(b *decode.Bundle, rd *decode.Reader, opt Options, nBad int64, f
 // short too), holds no message, or with opt.Strict, has a line that does
 // not decode. It tells, before any work, an input that cannot be analysed
 // (analyze gives a session id that two inputs share to one that can be,
-// rather than to a broken copy of the game). A recording read from a
-// stream (Bundle.Stream) can be read only once: Check returns nil for it
-// and reads nothing. When ctx ends first, Check returns an error
-// wrapping ErrCanceled, which says nothing of the recording.
-func Check(ctx context.Context, b *decode.Bundle, opt Options) error {
+// rather than to a broken copy of the game). truncated reports, for a
+// recording that can be analysed, that its compressed stream breaks
+// before its end (decode.ErrTruncated): Do analyses it up to the break
+// and sets quality.truncated, and analyze ranks it after a complete copy.
+// A recording read from a stream (Bundle.Stream) can be read only once:
+// Check returns nil for it and reads nothing. When ctx ends first, Check
+// returns an error wrapping ErrCanceled, which says nothing of the
+// recording.
+func Check(ctx context.Context, b *decode.Bundle, opt Options) (truncated bool, err error) {
 	if b == nil {
-		return errNilBundle
+		return false, errNilBundle
 	}
 	if b.Stream != nil {
-		return nil
+		return false, nil
 	}
 	var nBad int64
 	firstBad := ""
@@ -543,19 +547,22 @@ func Check(ctx context.Context, b *decode.Bundle, opt Options) error {
 		},
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer rd.Close()
 	var m decode.Message
 	for n := 1; rd.Next(&m); n++ {
 		if n&0xfff == 0 && ctx.Err() != nil {
-			return fmt.Errorf("%s: %w", b.Path, ErrCanceled)
+			return false, fmt.Errorf("%s: %w", b.Path, ErrCanceled)
 		}
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("%s: %w", b.Path, ErrCanceled)
+		return false, fmt.Errorf("%s: %w", b.Path, ErrCanceled)
 	}
-	return readFailure(b, rd, opt, nBad, firstBad)
+	if err := readFailure(b, rd, opt, nBad, firstBad); err != nil {
+		return false, err
+	}
+	return errors.Is(rd.Err(), decode.ErrTruncated), nil
 }
 
 // Warnings reports what the input lacks (court.json, subscribe.json) and,

@@ -635,7 +635,8 @@ func TestZeroTailRecording(t *testing.T) {
 
 // Check fails an input exactly when Do would for what it reads, with
 // Do's error: a corrupt stream, nothing decoded, and with Strict a file
-// cut short or a bad line; a recording cut short is fine without Strict.
+// cut short or a bad line; a recording cut short is fine without Strict,
+// and said to be truncated.
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	msgs, err := os.ReadFile(filepath.Join(smallBundle(t, dir), decode.BundleMessages))
@@ -675,7 +676,7 @@ func TestCheck(t *testing.T) {
 			}
 			opt := options(filepath.Join(t.TempDir(), "out"))
 			opt.Strict = strict
-			checked := Check(context.Background(), b, opt)
+			cut, checked := Check(context.Background(), b, opt)
 			var done error
 			if r, err := Open(b, "c", opt); err != nil {
 				done = err
@@ -694,11 +695,14 @@ func TestCheck(t *testing.T) {
 			if strings.HasPrefix(c.name, "gone") && !errors.Is(checked, fs.ErrNotExist) {
 				t.Errorf("%s: %v; want it to wrap fs.ErrNotExist", c.name, checked)
 			}
+			if want := !fails && strings.HasPrefix(c.name, "cut"); cut != want {
+				t.Errorf("%s (strict %v): Check says truncated %v, want %v", c.name, strict, cut, want)
+			}
 		}
 	}
 	// A stream is read once: Check leaves it alone.
 	b := &decode.Bundle{Path: "-", MessagesPath: "-", Stream: strings.NewReader("")}
-	if err := Check(context.Background(), b, Options{}); err != nil {
+	if _, err := Check(context.Background(), b, Options{}); err != nil {
 		t.Errorf("a stream: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -57,14 +58,16 @@ simulated game). Each input is a session, its id the live id of its
 live.json or else its name. Inputs with the same id get <id>-2, <id>-3,
 ... (never the id of another input; ids that differ only in case count as
 one) in the order of their absolute paths (- first), whatever the order
-of the arguments; those that fail before analysis (a bundle that cannot
-be read, a live.json or court that is not valid) come after the others,
-and so do those whose recording cannot be analysed (it cannot be opened,
-its compressed stream is corrupt, nothing in it decodes; with --strict,
-a bad line or a file cut short too): the recordings of the inputs that
-share an id are read through before ids are given, to tell (but standard
-input and named pipes, which can be read only once). So a broken copy of
-a game does not take its id (its analysis fails, and says why). Each
+of the arguments; those whose compressed recording is cut short (see
+quality.truncated below; analysed up to the break) come after the
+complete ones; those that fail before analysis (a bundle that cannot be
+read, a live.json or court that is not valid) come last, and so do those
+whose recording cannot be analysed (it cannot be opened, its compressed
+stream is corrupt, nothing in it decodes; with --strict, a bad line or a
+file cut short too): the recordings of the inputs that share an id are
+read through before ids are given, to tell (but standard input and named
+pipes, which can be read only once). So a broken or cut copy of a game
+does not take its id (a broken one's analysis fails, and says why). Each
 input renamed so is warned of, a failed one too (its id is that of its
 failed[] entry in summary.json, and of the earlier outputs its failure
 removes): "X: session id game already used by Y: written as game-2". A
@@ -127,8 +130,13 @@ another source is warned of: "X: session id game already used in OUT by Y:
 replaced, ..."). But a broken copy does not replace a game another source
 added: an input whose id is that of a session there from another source
 has its recording read through first, and if it cannot be analysed (as
-above) it fails without a session id and the session stays ("X: session
-id game already used in OUT by Y, which stays: X cannot be analysed ...").
+above), or is cut short while the session there was read whole (its
+quality.truncated false), it fails without a session id and the session
+stays ("X: session id game already used in OUT by Y, which stays: X
+cannot be analysed ..." or "... X is cut short ..."). From the session's
+own source, a recording cut short since replaces it, with a warning that
+says so ("--add: X: its recording is cut short ..., and replaced session
+game in OUT, from X, whose recording was read whole ...").
 A recording already there under another id is one game,
 as within a run (sources are compared by the absolute paths summary.json
 records, source_path, whatever directory each run was started in): its bundle replaces its bare file's session, and its bare
@@ -410,15 +418,15 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// A broken copy of a game must not take the id from one that can be
 	// analysed: the recordings of the inputs that could take one are
 	// read through first.
-	held := func(input) (string, bool) { return "", false }
+	held := func(input) (export.SessionSummary, bool) { return export.SessionSummary{}, false }
 	if cfg.add {
-		held = func(in input) (string, bool) {
+		held = func(in input) (export.SessionSummary, bool) {
 			for _, e := range earlier.Sessions {
 				if e.SessionID == in.sessionID && present(e.SessionID) && !sameSource(e.Source, e.SourcePath, in) {
-					return e.Source, true
+					return e, true
 				}
 			}
-			return "", false
+			return export.SessionSummary{}, false
 		}
 	}
 	inputs, failed, warnings = checkSharedIDs(ctx, inputs, failed, warnings, &cfg, held)
@@ -532,6 +540,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		switch {
 		case r.err == nil:
 			sums = append(sums, r.summary)
+			if w := cutReplacement(&cfg, inputs[i], r.summary, earlier.Sessions, present); w != "" {
+				fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
+			}
 		case interrupted && errors.Is(r.err, pipeline.ErrCanceled):
 			canceled = append(canceled, export.CanceledInput{Source: inputs[i].path, SessionID: inputs[i].sessionID})
 			done[i].Canceled = true
@@ -684,6 +695,26 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+// cutReplacement is, with --add, the warning for an input analysed as
+// sum whose recording is cut short (quality.truncated) and which replaced
+// a session of the dataset (earlier, its tables there: present) read
+// whole: one from the same source (a recording since cut, by a copy
+// interrupted over it), or a stream, which is not read through before
+// (checkSharedIDs refuses a cut copy from another source). "" otherwise.
+func cutReplacement(cfg *analyzeConfig, in input, sum export.SessionSummary, earlier []export.SessionSummary, present func(string) bool) string {
+	if !cfg.add || !sum.Quality.Truncated {
+		return ""
+	}
+	i := slices.IndexFunc(earlier, func(e export.SessionSummary) bool {
+		return e.SessionID == in.sessionID && present(e.SessionID) && !e.Quality.Truncated
+	})
+	if i < 0 {
+		return ""
+	}
+	e := earlier[i]
+	return fmt.Sprintf("--add: %s: its recording is cut short (quality.truncated), and replaced session %s in %s, from %s, whose recording was read whole (%d messages then, %d now)", in.path, e.SessionID, cfg.out, e.Source, e.Quality.Messages, sum.Quality.Messages)
 }
 
 // keptEntries returns the entries of the earlier summary.json (earlier)
@@ -1013,6 +1044,11 @@ type input struct {
 	// (checkSharedIDs), and cannot be analysed: assignSessionIDs orders
 	// it with the failed ones. Its analysis fails, and says why.
 	broken bool
+	// cut: its recording was read through so (checkSharedIDs), and its
+	// compressed stream breaks before its end (quality.truncated): it can
+	// be analysed, up to the break, and assignSessionIDs orders it after
+	// the complete ones.
+	cut bool
 }
 
 // sampleSource names the built-in sample, which lives in a temporary
@@ -1306,14 +1342,17 @@ func compareEarlier(ins []input, earlier export.MultiSummary, present func(strin
 // (with --add: a session under --out, from another recording). One that
 // cannot be analysed is marked broken, so that assignSessionIDs gives the
 // id to one that can be (its analysis then fails as it would have, with
-// its warnings); one whose id held names leaves ins for failed, with
-// Check's error (the error its analysis would give) and without a
-// session id (its failure removes nothing), and a warning: the session
-// there is not replaced by a broken copy. A stream (standard input, a
+// its warnings), and one cut short (quality.truncated) is marked cut, so
+// that a complete copy takes the id before it; one whose id held names
+// leaves ins for failed, without a session id (its failure removes
+// nothing), and with a warning, when it cannot be analysed (with Check's
+// error, the error its analysis would give) or is cut short while the
+// session there was read whole: the session there is not replaced by a
+// broken copy, nor by less of the game. A stream (standard input, a
 // named pipe) is not read twice: it is taken as one that can be
 // analysed. Inputs are read jobs at a time; one an interrupt cuts short
 // is left as it was.
-func checkSharedIDs(ctx context.Context, ins []input, failed []export.FailedInput, warnings []string, cfg *analyzeConfig, held func(input) (string, bool)) ([]input, []export.FailedInput, []string) {
+func checkSharedIDs(ctx context.Context, ins []input, failed []export.FailedInput, warnings []string, cfg *analyzeConfig, held func(input) (export.SessionSummary, bool)) ([]input, []export.FailedInput, []string) {
 	openable := map[string]int{}
 	for _, in := range ins {
 		if in.openErr == nil {
@@ -1330,22 +1369,31 @@ func checkSharedIDs(ctx context.Context, ins []input, failed []export.FailedInpu
 		}
 	}
 	errs := make([]error, len(check))
+	cut := make([]bool, len(check))
 	runJobs(ctx, cfg.jobs, len(check), func(k int) {
-		errs[k] = pipeline.Check(ctx, ins[check[k]].bundle, cfg.options(false))
+		cut[k], errs[k] = pipeline.Check(ctx, ins[check[k]].bundle, cfg.options(false))
 	})
 	drop := map[int]bool{}
 	for k, i := range check {
 		in, err := &ins[i], errs[k]
-		if err == nil || errors.Is(err, pipeline.ErrCanceled) {
+		if errors.Is(err, pipeline.ErrCanceled) || err == nil && !cut[k] {
 			continue
 		}
-		if src, h := held(*in); h {
-			warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which stays: %s cannot be analysed (the error below), and takes no session id", in.path, in.sessionID, cfg.out, src, in.path))
+		e, h := held(*in)
+		switch {
+		case h && err != nil:
+			warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which stays: %s cannot be analysed (the error below), and takes no session id", in.path, in.sessionID, cfg.out, e.Source, in.path))
 			failed = append(failed, export.FailedInput{Source: in.path, SourcePath: sourcePath(in.path), Error: err.Error()})
 			drop[i] = true
-			continue
+		case h && !e.Quality.Truncated:
+			warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which stays: %s is cut short (the error below), and takes no session id", in.path, in.sessionID, cfg.out, e.Source, in.path))
+			failed = append(failed, export.FailedInput{Source: in.path, SourcePath: sourcePath(in.path), Error: fmt.Sprintf("%s: its compressed stream breaks before the end of the file (quality.truncated), while session %s in %s, from %s, was read whole: not added, as it would replace the game with less of it", in.bundle.MessagesPath, in.sessionID, cfg.out, e.Source)})
+			drop[i] = true
+		case err != nil:
+			in.broken = true
+		default:
+			in.cut = true
 		}
-		in.broken = true
 	}
 	if len(drop) > 0 {
 		kept := ins[:0:0]
@@ -1361,11 +1409,12 @@ func checkSharedIDs(ctx context.Context, ins []input, failed []export.FailedInpu
 
 // assignSessionIDs makes the session ids of ins unique
 // (pipeline.UniqueSessionIDs), in an order that does not depend on the
-// arguments': the inputs that can be analysed first, then those that
-// failed already (openErr) or will (broken), each group by its cleaned
-// absolute path (standard input, "-", first). So an id's plain form goes to the same
-// input whatever the order of the arguments, and not to a broken copy of
-// a game beside the good one. It returns a warning for each input
+// arguments': the inputs that can be analysed first, then those cut short
+// (cut), then those that failed already (openErr) or will (broken), each
+// group by its cleaned absolute path (standard input, "-", first). So an
+// id's plain form goes to the same input whatever the order of the
+// arguments, and not to a broken or cut copy of a game beside the good
+// one. It returns a warning for each input
 // renamed, failed already or not: a failed one's id names the session
 // whose earlier outputs the run removes, and its failed[] entry.
 func assignSessionIDs(ins []input) (warnings []string) {
@@ -1377,12 +1426,18 @@ func assignSessionIDs(ins []input) (warnings []string) {
 	for i := range order {
 		order[i] = i
 	}
+	rank := func(in input) int {
+		switch {
+		case in.openErr != nil || in.broken:
+			return 2
+		case in.cut:
+			return 1
+		}
+		return 0
+	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		if fa, fb := ins[a].openErr != nil || ins[a].broken, ins[b].openErr != nil || ins[b].broken; fa != fb {
-			if fa {
-				return 1
-			}
-			return -1
+		if c := cmp.Compare(rank(ins[a]), rank(ins[b])); c != 0 {
+			return c
 		}
 		return strings.Compare(keys[a], keys[b])
 	})
@@ -1403,7 +1458,11 @@ func assignSessionIDs(ins []input) (warnings []string) {
 			if ins[first].sessionID != in.sessionID {
 				by += " (as " + ins[first].sessionID + ": ids that differ only in case are one)"
 			}
-			warnings = append(warnings, fmt.Sprintf("%s: session id %s already used by %s: written as %s", in.path, in.sessionID, by, id))
+			msg := fmt.Sprintf("%s: session id %s already used by %s: written as %s", in.path, in.sessionID, by, id)
+			if in.cut && !ins[first].cut {
+				msg += fmt.Sprintf(", as its recording is cut short (quality.truncated) and %s's is not", ins[first].path)
+			}
+			warnings = append(warnings, msg)
 		}
 		in.sessionID = id
 	}

@@ -2060,6 +2060,95 @@ func TestAnalyzeBrokenRecordingCopy(t *testing.T) {
 	}
 }
 
+// A copy of a game cut short (its compressed stream breaks before the
+// end of the file: an interrupted download, quality.truncated) can be
+// analysed, but does not take the session id from a complete copy, even
+// sorted before it; with --add it does not replace the complete game
+// another source added (it fails without a session id, and the session
+// stays), and from the game's own source it replaces it, with a warning
+// that says it is cut short and the game it replaced was not.
+func TestAnalyzeCutRecordingCopy(t *testing.T) {
+	dir := t.TempDir()
+	good := shortBundle(t, dir, "m-good")
+	msgs, err := os.ReadFile(filepath.Join(good, decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := decode.OpenBundle(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := pipeline.SessionID(b)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(msgs)
+	zw.Close()
+	half := gz.Bytes()[:gz.Len()*6/10]
+	withGz := func(p string, data []byte) string {
+		os.Remove(filepath.Join(p, decode.BundleMessages))
+		if err := os.WriteFile(filepath.Join(p, decode.BundleMessages+".gz"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cut := withGz(copyBundle(t, good, filepath.Join(dir, "a-cut")), half)
+
+	analyze := func(out string, args ...string) (export.MultiSummary, string) {
+		t.Helper()
+		_, stderr, _ := runAnalyzeArgs(t, append([]string{"--quiet", "--images=false", "--out", out}, args...)...)
+		var multi export.MultiSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &multi)
+		return multi, stderr
+	}
+	ids := func(m export.MultiSummary) map[string]string {
+		got := map[string]string{}
+		for _, s := range m.Sessions {
+			got[s.Source] = fmt.Sprintf("%s truncated %v", s.SessionID, s.Quality.Truncated)
+		}
+		for _, f := range m.Failed {
+			got[f.Source] = "failed " + f.SessionID
+		}
+		return got
+	}
+	m, stderr := analyze(t.TempDir(), cut, good)
+	if got, want := ids(m), map[string]string{good: id + " truncated false", cut: id + "-2 truncated true"}; !maps.Equal(got, want) {
+		t.Errorf("sessions %v, want %v\n%s", got, want, stderr)
+	}
+	if w := "stmotion analyze: warning: " + cut + ": session id " + id + " already used by " + good + ": written as " + id + "-2, as its recording is cut short (quality.truncated) and " + good + "'s is not\n"; !strings.Contains(stderr, w) {
+		t.Errorf("stderr lacks %q:\n%s", w, stderr)
+	}
+
+	// --add from another source: refused, the complete game stays.
+	out := t.TempDir()
+	analyze(out, "--add", good)
+	m, stderr = analyze(out, "--add", cut)
+	if got, want := ids(m), map[string]string{good: id + " truncated false", cut: "failed "}; !maps.Equal(got, want) {
+		t.Errorf("--add a cut copy: sessions %v, want %v\n%s", got, want, stderr)
+	}
+	for _, w := range []string{
+		"stmotion analyze: warning: " + cut + ": session id " + id + " already used in " + out + " by " + good + ", which stays: " + cut + " is cut short (the error below), and takes no session id\n",
+		"stmotion analyze: error: " + filepath.Join(cut, decode.BundleMessages+".gz") + ": its compressed stream breaks before the end of the file (quality.truncated), while session " + id + " in " + out + ", from " + good + ", was read whole: not added",
+	} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("--add a cut copy: stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+
+	// --add from the same source, cut since: replaced, and said so.
+	same := copyBundle(t, good, filepath.Join(dir, "b-same"))
+	out = t.TempDir()
+	m, _ = analyze(out, "--add", same)
+	whole := m.Sessions[0].Quality.Messages
+	withGz(same, half)
+	m, stderr = analyze(out, "--add", same)
+	if got, want := ids(m), map[string]string{same: id + " truncated true"}; !maps.Equal(got, want) {
+		t.Errorf("--add the same source cut: sessions %v, want %v\n%s", got, want, stderr)
+	}
+	if w := fmt.Sprintf("stmotion analyze: warning: --add: %s: its recording is cut short (quality.truncated), and replaced session %s in %s, from %s, whose recording was read whole (%d messages then, %d now)\n", same, id, out, same, whole, m.Sessions[0].Quality.Messages); !strings.Contains(stderr, w) {
+		t.Errorf("--add the same source cut: stderr lacks %q:\n%s", w, stderr)
+	}
+}
+
 // The last line names the failed inputs, or counts them when there are
 // many.
 func TestFailedList(t *testing.T) {
