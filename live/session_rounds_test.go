@@ -228,11 +228,15 @@ func TestJoinFollowsTrailingNext(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Speed 4: the 2 s of the tiny feed take 0.5 s, so that Join is
+	// Speed 2: the 2 s of the tiny feed take 1 s, so that Join is
 	// subscribed before the trailing PLAY_NEXT goes by also on a loaded
 	// machine (at speed 20, 0.1 s, it once joined four messages before
-	// the end and followed the mock's own next pass instead).
-	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 4, LoopGap: 2 * time.Second})
+	// the end and followed the mock's own next pass instead); and the
+	// 4 s loop gap (2 s) leaves the second session time to come up
+	// before the next pass's first round is over (at Speed 4 with a 2 s
+	// gap, a loaded machine once brought it up after that round, and it
+	// followed to the pass's empty trailing round instead).
+	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 2, LoopGap: 4 * time.Second})
 	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2, Out: t.TempDir()})
 	if err != nil {
 		t.Fatalf("Join: %v (results %+v)", err, res)
