@@ -26,15 +26,20 @@ type SessionSummary struct {
 	// standard input and the built-in sample): what a later run adding
 	// to the dataset (analyze --add) compares its inputs with, from
 	// whatever directory either was started in.
-	SourcePath       string            `json:"source_path,omitempty"`
-	Start_ms         int64             `json:"start_ms"`
-	End_ms           int64             `json:"end_ms"`
-	Players          []PlayerSummary   `json:"players"`
-	Teams            []TeamSummary     `json:"teams"`
-	Quality          QualitySummary    `json:"quality"`
-	ShooterAgreement float64           `json:"shooter_agreement"`
-	Tables           map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
-	Images           []string          `json:"images,omitempty"` // image files, relative to the output dir
+	SourcePath       string          `json:"source_path,omitempty"`
+	Start_ms         int64           `json:"start_ms"`
+	End_ms           int64           `json:"end_ms"`
+	Players          []PlayerSummary `json:"players"`
+	Teams            []TeamSummary   `json:"teams"`
+	Quality          QualitySummary  `json:"quality"`
+	ShooterAgreement float64         `json:"shooter_agreement"`
+	// Definitions are the thresholds the session's sprints, accels,
+	// decels, speed bands and DIST flags were counted with. nil in an
+	// entry of an stmotion before they were recorded, which used the
+	// defaults (DefinitionsOf(track.DefaultConfig().Definitions())).
+	Definitions *Definitions      `json:"definitions,omitempty"`
+	Tables      map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
+	Images      []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
 	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
 	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls); those events are
@@ -45,6 +50,41 @@ type SessionSummary struct {
 	// session again: one interrupted before it did (MultiSummary.Canceled),
 	// or one that added other sessions to the dataset (AddSummary).
 	EarlierRun bool `json:"earlier_run,omitempty"`
+}
+
+// Definitions are track.Definitions in summary.json.
+type Definitions struct {
+	Sprint_mps     float64   `json:"sprint_mps"`
+	SprintMin_s    float64   `json:"sprint_min_s"`
+	Accel_mps2     float64   `json:"accel_mps2"`
+	AccelMin_s     float64   `json:"accel_min_s"`
+	SpeedBands_mps []float64 `json:"speed_bands_mps"`
+	DistRatioLo    float64   `json:"dist_ratio_lo"`
+	DistRatioHi    float64   `json:"dist_ratio_hi"`
+}
+
+// DefinitionsOf returns d in its summary.json form; nil for the zero
+// Definitions (a Summary not made by a Session).
+func DefinitionsOf(d track.Definitions) *Definitions {
+	if d.Sprint_mps == 0 && d.Accel_mps2 == 0 && d.DistRatioHi == 0 && d.SpeedBands_mps == nil {
+		return nil
+	}
+	bands := d.SpeedBands_mps
+	if bands == nil {
+		bands = []float64{} // [] rather than null: no edges, one band
+	}
+	return &Definitions{
+		Sprint_mps: d.Sprint_mps, SprintMin_s: d.SprintMin_s, Accel_mps2: d.Accel_mps2, AccelMin_s: d.AccelMin_s,
+		SpeedBands_mps: slices.Clone(bands), DistRatioLo: d.DistRatioLo, DistRatioHi: d.DistRatioHi,
+	}
+}
+
+// Track returns d as track.Definitions.
+func (d *Definitions) Track() track.Definitions {
+	return track.Definitions{
+		SpeedBands_mps: slices.Clone(d.SpeedBands_mps), Sprint_mps: d.Sprint_mps, SprintMin_s: d.SprintMin_s,
+		Accel_mps2: d.Accel_mps2, AccelMin_s: d.AccelMin_s, DistRatioLo: d.DistRatioLo, DistRatioHi: d.DistRatioHi,
+	}
 }
 
 // PlayerSummary is one player of a SessionSummary.
@@ -117,7 +157,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 	s := SessionSummary{
 		SessionID: sum.SessionID, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
 		Players: make([]PlayerSummary, len(sum.Players)), Teams: make([]TeamSummary, len(sum.Teams)),
-		ShooterAgreement: finite(sum.ShooterAgreement),
+		ShooterAgreement: finite(sum.ShooterAgreement), Definitions: DefinitionsOf(sum.Definitions),
 	}
 	for i, p := range sum.Players {
 		s.Players[i] = PlayerSummary{

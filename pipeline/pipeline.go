@@ -38,7 +38,11 @@ type Options struct {
 	Foreground bool          // write samples batches on the engine's goroutine (export.WithForeground)
 	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
 	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
-	Strict     bool          // fail an input that has any line that does not decode, or is cut short
+	// Definitions are the thresholds of the per-player counts, speed
+	// bands and DIST flags (track.Config.SetDefinitions); nil: those of
+	// track.DefaultConfig.
+	Definitions *track.Definitions
+	Strict      bool // fail an input that has any line that does not decode, or is cut short
 	// MaxLineBytes is the longest recording line read (decode.ReaderOptions);
 	// 0: decode.DefaultMaxLineBytes. A longer line is a bad line, whose
 	// warning says how to raise it (analyze --max-line).
@@ -314,6 +318,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	r.sensorFrame = sensorFrame(meta)
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = opt.Rate_Hz
+	if opt.Definitions != nil {
+		tcfg.SetDefinitions(*opt.Definitions)
+	}
 	var err error
 	if r.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {
 		return nil, fmt.Errorf("%s: %w", b.Path, err)

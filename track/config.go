@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // KinConfig holds the kinematic settings of one kind of sensor (players or
@@ -194,6 +195,48 @@ func DefaultConfig() Config {
 		DistFlagMin_m:    10,
 		BatchRows:        256,
 	}
+}
+
+// Definitions are the thresholds of Config that define the per-player
+// counts a sports scientist compares between sessions and clubs: the
+// speed bands, sprints, accelerations and the DIST ratio band (the Config
+// fields of the same names; defaults and their sources in DefaultConfig).
+// A session records them in its Summary.
+type Definitions struct {
+	SpeedBands_mps []float64
+	Sprint_mps     float64
+	SprintMin_s    float64
+	Accel_mps2     float64
+	AccelMin_s     float64
+	DistRatioLo    float64
+	DistRatioHi    float64
+}
+
+// Definitions returns c's definitions (SpeedBands_mps copied).
+func (c *Config) Definitions() Definitions {
+	return Definitions{
+		SpeedBands_mps: slices.Clone(c.SpeedBands_mps),
+		Sprint_mps:     c.Sprint_mps, SprintMin_s: c.SprintMin_s,
+		Accel_mps2: c.Accel_mps2, AccelMin_s: c.AccelMin_s,
+		DistRatioLo: c.DistRatioLo, DistRatioHi: c.DistRatioHi,
+	}
+}
+
+// SetDefinitions sets c's fields of d (SpeedBands_mps copied). They are
+// checked with the rest by Validate and NewSession.
+func (c *Config) SetDefinitions(d Definitions) {
+	c.SpeedBands_mps = slices.Clone(d.SpeedBands_mps)
+	c.Sprint_mps, c.SprintMin_s = d.Sprint_mps, d.SprintMin_s
+	c.Accel_mps2, c.AccelMin_s = d.Accel_mps2, d.AccelMin_s
+	c.DistRatioLo, c.DistRatioHi = d.DistRatioLo, d.DistRatioHi
+}
+
+// Equal says whether d and e are the same definitions.
+func (d Definitions) Equal(e Definitions) bool {
+	return slices.Equal(d.SpeedBands_mps, e.SpeedBands_mps) &&
+		d.Sprint_mps == e.Sprint_mps && d.SprintMin_s == e.SprintMin_s &&
+		d.Accel_mps2 == e.Accel_mps2 && d.AccelMin_s == e.AccelMin_s &&
+		d.DistRatioLo == e.DistRatioLo && d.DistRatioHi == e.DistRatioHi
 }
 
 // ErrConfig says a Config value is out of range.

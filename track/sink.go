@@ -268,6 +268,13 @@ type Summary struct {
 	// Cross-checks with the feed's own events.
 	ShooterAgreement float64 // fraction of feed shots (from the first sample on) whose shooter was the last holder
 
+	// Definitions are the thresholds the per-player counts, speed bands
+	// and DIST flags were made with (the session's Config). Left out of
+	// the Summary's JSON, so a game's marshals as it did before it
+	// existed (the output digest test hashes it); summary.json records
+	// them (export.SessionSummary.Definitions).
+	Definitions Definitions `json:"-"`
+
 	// What the session could not tell apart beyond a missing roster or
 	// court (export.Limits names it all). They are left out of the
 	// Summary's JSON when unset, so a game's marshals as it did before
