@@ -145,9 +145,10 @@ describes (a run killed before it wrote summary.json, a summary.json moved
 away) are warned of and listed in summary.json under unlisted, without
 figures, until their game is added again. The one-session outputs of a
 plain run of one input are first moved into the Hive layout. An --out of
-another --format is refused, and a --hz grid that differs from the other
-sessions' is warned of (--cell, --live-only and --fold are not recorded:
-use the same for every game). Runs adding to one --out take turns (a lock
+another --format is refused, and a --hz grid or definitions (--sprint-mps
+and the others below; an earlier entry without them took the defaults)
+that differ from the other sessions' are warned of (--cell, --live-only
+and --fold are not recorded: use the same for every game). Runs adding to one --out take turns (a lock
 file, .stmotion.lock).
 
 An interrupted run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote
@@ -210,6 +211,7 @@ created and removed) or that holds tables this run would not replace (see
 above), or with --add, of another --format or with a summary.json that
 does not parse. A write that fails later fails its input, named.
 
+` + definitionsHelp + `
 Flags:
 `
 
@@ -222,6 +224,7 @@ type analyzeConfig struct {
 	fold      bool
 	cell_m    float64
 	hz        float64
+	defs      definitionFlags
 	strict    bool
 	maxLine   int // longest recording line read, bytes
 	mirrored  bool
@@ -263,6 +266,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
 		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))
+	cfg.defs.register(fs)
 	fs.BoolVar(&cfg.strict, "strict", false, "fail an input that has any line that does not decode or is cut short (default: count, report and skip them)")
 	fs.IntVar(&cfg.maxLine, "max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest recording line read, in `bytes`, 1 to %d; a longer one is a bad line, skipped\n"+
 		"and counted (quality.bad_lines), as in inspect", maxLineMax))
@@ -312,6 +316,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError(fs, fmt.Errorf("--batch-rows %d: want %d to %d rows", cfg.batchRows, minBatchRows, maxBatchRows))
 	}
 	if err := checkGridRate(cfg.hz); err != nil {
+		return usageError(fs, err)
+	}
+	if err := cfg.defs.check(); err != nil {
 		return usageError(fs, err)
 	}
 	if err := checkMaxLine(cfg.maxLine); err != nil {
@@ -576,6 +583,11 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		present, outErr = presentSessions(cfg.out)
 		if w := gridWarning(&cfg, sums, earlier.Sessions, ran, present); w != "" {
 			fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
+		}
+		if len(sums) > 0 {
+			if w := definitionsWarning(cfg.defs.d, earlier.Sessions, ran, present); w != "" {
+				fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w)
+			}
 		}
 	case hive && interrupted:
 		// summary.json describes what --out holds: the sessions the run
@@ -1572,7 +1584,7 @@ func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
 		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync, Foreground: cfg.foreground,
 		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored,
-		MaxLineBytes: cfg.maxLine,
+		MaxLineBytes: cfg.maxLine, Definitions: cfg.defs.definitions(),
 	}
 }
 

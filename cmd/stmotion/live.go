@@ -172,6 +172,7 @@ id answering 404 for 2 minutes, the next live id never answering): what
 was received is recorded and its result line printed, ending with
 "ended: gave up" and why.
 
+` + definitionsHelp + `
 Flags:
 `
 
@@ -207,6 +208,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"how long the engine waits for late samples, 0 to 2s; frames run this much (at least 3.5 grid periods,\n"+
 			"140 ms at 25 Hz) plus a grid step behind the feed: shorter for a lower overlay delay, later samples\n"+
 			"are dropped as late (quality.late)")
+	var defs definitionFlags
+	defs.register(fs)
 	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, fmt.Sprintf("heatmap cell `size` in metres, %g to %g, as analyze's --cell", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.BoolVar(&fold, "fold", false, "fold the heatmaps onto one half court (each team's offence east), as analyze's --fold")
 	fs.Float64Var(&rate_Hz, "rate", live.DefaultOverlayRate_Hz, "overlay frame `rate` cap in Hz")
@@ -253,6 +256,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := checkGridRate(grid_Hz); err != nil {
 		return usageError(fs, err)
 	}
+	if err := defs.check(); err != nil {
+		return usageError(fs, err)
+	}
 	if reorder < 0 || reorder > maxReorderWindow {
 		return bad("--reorder-window %v: want 0 to %v", reorder, maxReorderWindow)
 	}
@@ -275,6 +281,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = grid_Hz
 	tcfg.ReorderWindow_ms = reorder.Milliseconds()
+	tcfg.SetDefinitions(defs.d)
 	level := slog.LevelInfo
 	if verbose {
 		level = slog.LevelDebug
@@ -438,6 +445,13 @@ func trackConfigHint(e *live.TrackConfigError) string {
 			fmt.Fprintf(&b, "  the parts have --hz %s%s, this join --hz %s: give --hz %s\n", d.Recorded, feed, d.Now, d.Recorded)
 		case "ReorderWindow_ms":
 			fmt.Fprintf(&b, "  the parts have --reorder-window %sms, this join %sms: give --reorder-window %sms\n", d.Recorded, d.Now, d.Recorded)
+		case "Sprint_mps", "SprintMin_s", "Accel_mps2", "AccelMin_s", "SpeedBands_mps":
+			name := map[string]string{"Sprint_mps": "--sprint-mps", "SprintMin_s": "--sprint-min-s", "Accel_mps2": "--accel-mps2",
+				"AccelMin_s": "--accel-min-s", "SpeedBands_mps": "--speed-bands-mps"}[d.Field]
+			rec, now := strings.Trim(d.Recorded, "[]"), strings.Trim(d.Now, "[]")
+			fmt.Fprintf(&b, "  the parts have %s %s, this join %s: give %s %s\n", name, rec, now, name, rec)
+		case "DistRatioLo", "DistRatioHi":
+			fmt.Fprintf(&b, "  the parts have %s %s, this join %s: give the --dist-band they were made with\n", d.Field, d.Recorded, d.Now)
 		default:
 			fmt.Fprintf(&b, "  %s is %s there, %s in this stmotion (no flag sets it: use the release that wrote the bundle, or another --out)\n", d.Field, d.Recorded, d.Now)
 		}
