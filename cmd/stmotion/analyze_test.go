@@ -550,7 +550,8 @@ func TestGridRateBounds(t *testing.T) {
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
 	_, stderr, _ := runAnalyzeArgs(t, "-h")
-	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite", "add", "max-line"} {
+	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite", "add", "max-line",
+		"sprint-mps", "sprint-min-s", "accel-mps2", "accel-min-s", "speed-bands-mps", "dist-band"} {
 		if !strings.Contains(stderr, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}
