@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
 )
 
@@ -200,5 +201,24 @@ func TestLiveDefinitions(t *testing.T) {
 	readJSON(t, filepath.Join(out, srv.LiveID(), export.SummaryFile), &sum)
 	if d := sum.Definitions; d == nil || d.Sprint_mps != 4.5 || !slices.Equal(d.SpeedBands_mps, []float64{3, 6}) || d.Accel_mps2 != 3 {
 		t.Errorf("live's summary.json definitions %+v, want sprint_mps 4.5, speed_bands_mps [3 6], the rest the defaults", d)
+	}
+}
+
+// A re-join refused for other definitions (live.TrackConfigError) names
+// the flag and the value to give, as for --hz.
+func TestLiveTrackConfigHintDefinitions(t *testing.T) {
+	got := trackConfigHint(&live.TrackConfigError{Diffs: []live.TrackConfigDiff{
+		{Field: "Sprint_mps", Recorded: "7", Now: "5.5"},
+		{Field: "SpeedBands_mps", Recorded: "[2,4,5.5,7]", Now: "[3,6]"},
+		{Field: "DistRatioHi", Recorded: "1.05", Now: "1.2"},
+	}})
+	for _, want := range []string{
+		"the parts have --sprint-mps 7, this join 5.5: give --sprint-mps 7\n",
+		"the parts have --speed-bands-mps 2,4,5.5,7, this join 3,6: give --speed-bands-mps 2,4,5.5,7\n",
+		"the parts have a --dist-band hi of 1.05, this join 1.2: give the --dist-band they were made with",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("hint\n%s\nlacks %q", got, want)
+		}
 	}
 }

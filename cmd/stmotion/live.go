@@ -451,7 +451,8 @@ func trackConfigHint(e *live.TrackConfigError) string {
 			rec, now := strings.Trim(d.Recorded, "[]"), strings.Trim(d.Now, "[]")
 			fmt.Fprintf(&b, "  the parts have %s %s, this join %s: give %s %s\n", name, rec, now, name, rec)
 		case "DistRatioLo", "DistRatioHi":
-			fmt.Fprintf(&b, "  the parts have %s %s, this join %s: give the --dist-band they were made with\n", d.Field, d.Recorded, d.Now)
+			end := map[string]string{"DistRatioLo": "lo", "DistRatioHi": "hi"}[d.Field]
+			fmt.Fprintf(&b, "  the parts have a --dist-band %s of %s, this join %s: give the --dist-band they were made with\n", end, d.Recorded, d.Now)
 		default:
 			fmt.Fprintf(&b, "  %s is %s there, %s in this stmotion (no flag sets it: use the release that wrote the bundle, or another --out)\n", d.Field, d.Recorded, d.Now)
 		}
