@@ -1204,8 +1204,18 @@ func TestDistFlagIgnoresIdlePlayers(t *testing.T) {
 	if p := player(sum, 3); p.DistFlag != "" {
 		t.Errorf("idle player (%.2f m, DIST 0) flagged: %q", p.Distance_m, p.DistFlag)
 	}
-	if p := player(sum, 4); !strings.Contains(p.DistFlag, "outside") {
-		t.Errorf("player who ran %.0f m with DIST 0 not flagged (%q)", p.Distance_m, p.DistFlag)
+	if p := player(sum, 4); !strings.Contains(p.DistFlag, "ratio 0.000 outside 0.95..1.05") {
+		t.Errorf("player who ran %.0f m with DIST 0 not flagged as outside the band (%q)", p.Distance_m, p.DistFlag)
+	}
+	// A band finer than 0.01 is said as given, and the ratio one digit
+	// finer (it read "outside 1.00..1.00").
+	cfg := DefaultConfig()
+	cfg.DistRatioLo, cfg.DistRatioHi = 1, 1.001
+	if _, sum, err = run(cfg, Meta{}, merge(feed, extra)); err != nil {
+		t.Fatal(err)
+	}
+	if p := player(sum, 4); !strings.Contains(p.DistFlag, "ratio 0.0000 outside 1..1.001") {
+		t.Errorf("band 1..1.001: flag %q, want the band as given", p.DistFlag)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/stmotion/stmotion/decode"
@@ -274,7 +275,12 @@ func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
 		return ratio, ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "ratio %.3f outside %.2f..%.2f", ratio, lo, hi)
+	// The band as given, and the ratio one digit finer than the band's
+	// finest (at least 3 decimals): "ratio 1.0004 outside 1..1.0002",
+	// not "ratio 1.000 outside 1.00..1.00".
+	los, his := strconv.FormatFloat(lo, 'f', -1, 64), strconv.FormatFloat(hi, 'f', -1, 64)
+	prec := max(3, decimals(los)+1, decimals(his)+1)
+	fmt.Fprintf(&b, "ratio %.*f outside %s..%s", prec, ratio, los, his)
 	alts := []struct {
 		name string
 		d    float64
@@ -312,4 +318,13 @@ func (s *Session) distVerdict(e *boxEntry) (ratio float64, flag string) {
 		}
 	}
 	return ratio, b.String()
+}
+
+// decimals is the number of digits after the point in a number formatted
+// with strconv.FormatFloat(v, 'f', -1, 64).
+func decimals(f string) int {
+	if i := strings.IndexByte(f, '.'); i >= 0 {
+		return len(f) - i - 1
+	}
+	return 0
 }
