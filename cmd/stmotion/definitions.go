@@ -46,7 +46,9 @@ func (l floatList) Set(s string) error {
 	var vs []float64
 	for _, f := range strings.Split(s, ",") {
 		if f = strings.TrimSpace(f); f == "" {
-			continue
+			// "2,,4" or "2,4,": a typo, which skipped would quietly
+			// change the number of bands.
+			return fmt.Errorf("%q has an empty field", s)
 		}
 		v, err := strconv.ParseFloat(f, 64)
 		if err != nil {

@@ -92,6 +92,8 @@ func TestAnalyzeDefinitionFlags(t *testing.T) {
 		{"--speed-bands-mps", "-1"}, {"--speed-bands-mps", "2,NaN"}, {"--speed-bands-mps", ""}, {"--speed-bands-mps", "2,x"},
 		{"--dist-band", "1.05,0.95"}, {"--dist-band", "1,1"}, {"--dist-band", "-0.1,1"}, {"--dist-band", "0.95"},
 		{"--dist-band", "0.9,1,1.1"}, {"--dist-band", "0.9,NaN"}, {"--dist-band", "0.9,Inf"},
+		// Empty fields are typos, not skipped: they would change the number of bands.
+		{"--speed-bands-mps", "2,,4"}, {"--speed-bands-mps", ",2"}, {"--speed-bands-mps", "2,4,"}, {"--dist-band", "0.9,,1.1"},
 	} {
 		f([]string{c.flag, c.value}, 2, c.flag[1:]) // the flag package says -name
 	}
