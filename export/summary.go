@@ -36,7 +36,7 @@ type SessionSummary struct {
 	// Definitions are the thresholds the session's sprints, accels,
 	// decels, speed bands and DIST flags were counted with. nil in an
 	// entry of an stmotion before they were recorded, which used the
-	// defaults (DefinitionsOf(track.DefaultConfig().Definitions())).
+	// defaults (DefinitionsOf(track.DefaultConfig().Definitions)).
 	Definitions *Definitions      `json:"definitions,omitempty"`
 	Tables      map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
 	Images      []string          `json:"images,omitempty"` // image files, relative to the output dir

@@ -319,7 +319,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = opt.Rate_Hz
 	if opt.Definitions != nil {
-		tcfg.SetDefinitions(*opt.Definitions)
+		tcfg.Definitions = opt.Definitions.Clone()
 	}
 	var err error
 	if r.sess, err = track.NewSession(tcfg, meta, sinks...); err != nil {

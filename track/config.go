@@ -106,23 +106,10 @@ type Config struct {
 	// InBoundsMargin_m widens the court when deciding "on court".
 	InBoundsMargin_m float64
 
-	// SpeedBands_mps are the band edges for PlayerSummary.SpeedBand_s:
-	// band i is [edge[i-1], edge[i]) with edge[-1] = 0 and a last band
-	// [edge[n-1], ∞).
-	SpeedBands_mps []float64
-	// A sprint is speed ≥ Sprint_mps held ≥ SprintMin_s, timed between
-	// the crossings of Sprint_mps interpolated between ticks.
-	Sprint_mps  float64
-	SprintMin_s float64
-	// An acceleration (deceleration) is a tangential acceleration ≥
-	// Accel_mps2 (≤ −Accel_mps2) held ≥ AccelMin_s, timed the same way.
-	Accel_mps2 float64
-	AccelMin_s float64
+	// Definitions are the thresholds behind the per-player counts, speed
+	// bands and DIST flags (its fields are Config's: c.Sprint_mps, ...).
+	Definitions
 
-	// DistRatioLo / DistRatioHi bound the accepted feed DIST / engine
-	// distance ratio; outside it a player is flagged.
-	DistRatioLo float64
-	DistRatioHi float64
 	// DistFlagMin_m: a player whose feed DIST and engine distance are
 	// both shorter than this is not flagged, whatever their ratio: the
 	// ratio of a few centimetres of smoothed noise to a DIST of 0 (a
@@ -185,50 +172,49 @@ func DefaultConfig() Config {
 		MoveOn_mps:       0.12,
 		MoveOff_mps:      0.085,
 		InBoundsMargin_m: 0.5,
-		SpeedBands_mps:   []float64{2, 4, 5.5, 7},
-		Sprint_mps:       7,
-		SprintMin_s:      1,
-		Accel_mps2:       3,
-		AccelMin_s:       0.5,
-		DistRatioLo:      0.95,
-		DistRatioHi:      1.05,
-		DistFlagMin_m:    10,
-		BatchRows:        256,
+		Definitions: Definitions{
+			SpeedBands_mps: []float64{2, 4, 5.5, 7},
+			Sprint_mps:     7,
+			SprintMin_s:    1,
+			Accel_mps2:     3,
+			AccelMin_s:     0.5,
+			DistRatioLo:    0.95,
+			DistRatioHi:    1.05,
+		},
+		DistFlagMin_m: 10,
+		BatchRows:     256,
 	}
 }
 
 // Definitions are the thresholds of Config that define the per-player
 // counts a sports scientist compares between sessions and clubs: the
-// speed bands, sprints, accelerations and the DIST ratio band (the Config
-// fields of the same names; defaults and their sources in DefaultConfig).
-// A session records them in its Summary.
+// speed bands, sprints, accelerations and the DIST ratio band (defaults
+// and their sources in DefaultConfig). A session records them in its
+// Summary. Config embeds them, so its JSON has their fields among its
+// own.
 type Definitions struct {
+	// SpeedBands_mps are the band edges for PlayerSummary.SpeedBand_s:
+	// band i is [edge[i-1], edge[i]) with edge[-1] = 0 and a last band
+	// [edge[n-1], ∞).
 	SpeedBands_mps []float64
-	Sprint_mps     float64
-	SprintMin_s    float64
-	Accel_mps2     float64
-	AccelMin_s     float64
-	DistRatioLo    float64
-	DistRatioHi    float64
+	// A sprint is speed ≥ Sprint_mps held ≥ SprintMin_s, timed between
+	// the crossings of Sprint_mps interpolated between ticks.
+	Sprint_mps  float64
+	SprintMin_s float64
+	// An acceleration (deceleration) is a tangential acceleration ≥
+	// Accel_mps2 (≤ −Accel_mps2) held ≥ AccelMin_s, timed the same way.
+	Accel_mps2 float64
+	AccelMin_s float64
+	// DistRatioLo / DistRatioHi bound the accepted feed DIST / engine
+	// distance ratio; outside it a player is flagged.
+	DistRatioLo float64
+	DistRatioHi float64
 }
 
-// Definitions returns c's definitions (SpeedBands_mps copied).
-func (c *Config) Definitions() Definitions {
-	return Definitions{
-		SpeedBands_mps: slices.Clone(c.SpeedBands_mps),
-		Sprint_mps:     c.Sprint_mps, SprintMin_s: c.SprintMin_s,
-		Accel_mps2: c.Accel_mps2, AccelMin_s: c.AccelMin_s,
-		DistRatioLo: c.DistRatioLo, DistRatioHi: c.DistRatioHi,
-	}
-}
-
-// SetDefinitions sets c's fields of d (SpeedBands_mps copied). They are
-// checked with the rest by Validate and NewSession.
-func (c *Config) SetDefinitions(d Definitions) {
-	c.SpeedBands_mps = slices.Clone(d.SpeedBands_mps)
-	c.Sprint_mps, c.SprintMin_s = d.Sprint_mps, d.SprintMin_s
-	c.Accel_mps2, c.AccelMin_s = d.Accel_mps2, d.AccelMin_s
-	c.DistRatioLo, c.DistRatioHi = d.DistRatioLo, d.DistRatioHi
+// Clone returns d with its own SpeedBands_mps.
+func (d Definitions) Clone() Definitions {
+	d.SpeedBands_mps = slices.Clone(d.SpeedBands_mps)
+	return d
 }
 
 // Equal says whether d and e are the same definitions.

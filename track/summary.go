@@ -11,7 +11,7 @@ import (
 // player id seen in the feed and per player in the box score, ordered by
 // team (roster order, unknown team last) and id.
 func (s *Session) summary() *Summary {
-	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, Definitions: s.cfg.Definitions()}
+	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, Definitions: s.cfg.Definitions.Clone()}
 	sum.OneTeam, sum.OneTeamTracked = s.sides()
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
 	if s.gridStarted() {

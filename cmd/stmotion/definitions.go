@@ -93,7 +93,7 @@ func formatFloats(vs []float64) string {
 // register adds the flags to fs, with track.DefaultConfig's values.
 func (f *definitionFlags) register(fs *flag.FlagSet) {
 	def := track.DefaultConfig()
-	f.d = def.Definitions()
+	f.d = def.Definitions.Clone()
 	fs.Float64Var(&f.d.Sprint_mps, "sprint-mps", f.d.Sprint_mps, "a sprint is a speed of at least this `speed` in m/s (> 0) held for --sprint-min-s")
 	fs.Float64Var(&f.d.SprintMin_s, "sprint-min-s", f.d.SprintMin_s, "shortest sprint, in `seconds` (≥ 0)")
 	fs.Float64Var(&f.d.Accel_mps2, "accel-mps2", f.d.Accel_mps2, "an acceleration (deceleration) is a tangential acceleration of at least this `value`\n"+
@@ -166,8 +166,7 @@ func recordedDefinitions(s *export.SessionSummary) track.Definitions {
 	if s.Definitions != nil {
 		return s.Definitions.Track()
 	}
-	def := track.DefaultConfig()
-	return def.Definitions()
+	return track.DefaultConfig().Definitions
 }
 
 // definitionsWarning is the warning of a run adding sessions, analysed

@@ -281,7 +281,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = grid_Hz
 	tcfg.ReorderWindow_ms = reorder.Milliseconds()
-	tcfg.SetDefinitions(defs.d)
+	tcfg.Definitions = defs.d.Clone()
 	level := slog.LevelInfo
 	if verbose {
 		level = slog.LevelDebug
