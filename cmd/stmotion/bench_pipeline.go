@@ -109,7 +109,11 @@ and a last line compares those peaks.
 --games N runs N games with --jobs 1 and with --jobs J, taking turns
 (--reps runs each; the lowest wall time of each compared), and prints
 the speed-up. With fewer games than jobs only N jobs run at a time: the
-line then names --jobs N, with a note. The machine may be shared:
+line then names --jobs N, with a note. One job already keeps more than
+one CPU busy (the samples table's Parquet batches are encoded on a second
+goroutine, and the GC runs beside the engine): a second line says how
+many CPUs each side kept busy in its fastest run, and so the most that
+more jobs could gain on this machine. The machine may be shared:
 compare ratios from one run.
 
 Flags:
@@ -356,19 +360,32 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("bench pipeline: games: %w", err)
 		}
-		fmt.Fprint(stdout, "\n"+gamesLine(*games, *jobs, g))
+		fmt.Fprint(stdout, "\n"+gamesLine(*games, *jobs, runtime.GOMAXPROCS(0), g))
 	}
 	return nil
 }
 
 // gamesLine reports --games: g holds the results of --jobs 1 and of
-// --jobs jobs. Fewer games than jobs run only as many jobs as games
-// (runJobs): the line names the number of jobs that ran, and says so.
-func gamesLine(games, jobs int, g []stageResult) string {
+// --jobs jobs, run on cpus CPUs. Fewer games than jobs run only as many
+// jobs as games (runJobs): the line names the number of jobs that ran,
+// and says so.
+//
+// One job already keeps more than one CPU busy (the samples table's
+// Parquet batches are encoded on a second goroutine, and the GC marks
+// beside the engine), so the speed-up of more jobs is bounded by the
+// CPUs left: a second line says how many CPUs each side kept busy in its
+// fastest run and what that bound is.
+func gamesLine(games, jobs, cpus int, g []stageResult) string {
 	ran := min(jobs, games)
 	line := fmt.Sprintf("%d games: --jobs 1 %.3f s wall, %s s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %s s CPU (%.2f M loc/s): %.2fx\n",
 		games, g[0].wall.Seconds(), g[0].cpuSeconds(), g[0].perWall()/1e6, ran, g[1].wall.Seconds(),
 		g[1].cpuSeconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
+	if g[0].haveCPU && g[1].haveCPU && g[0].wall > 0 && g[1].wall > 0 && g[0].wallCPU > 0 {
+		busy1 := g[0].wallCPU.Seconds() / g[0].wall.Seconds()
+		busyJ := g[1].wallCPU.Seconds() / g[1].wall.Seconds()
+		line += fmt.Sprintf("CPUs busy in the fastest run: --jobs 1 %.2f, --jobs %d %.2f of %d; with one job keeping %.2f busy, %d CPUs allow at most %.2fx\n",
+			busy1, ran, busyJ, cpus, busy1, cpus, min(float64(ran), float64(cpus)/busy1))
+	}
 	switch {
 	case ran == 1:
 		line += fmt.Sprintf("note: --jobs %d with --games %d runs one job at a time: both sides ran alike, and their ratio is the method's noise; give --games at least 2\n", jobs, games)
@@ -559,6 +576,7 @@ type runFigures struct {
 	wall     time.Duration
 	cpu      time.Duration // user+system, every thread of the process
 	haveCPU  bool          // false where the process's CPU time cannot be read (cpu is then 0)
+	wallCPU  time.Duration // in a stageResult: the CPU time of the run with the lowest wall time
 	peakHeap uint64        // bytes of heap objects above those before the run
 	peakLive uint64        // bytes of live heap (as of the last GC) above those before the run
 	peakRSS  int64         // peak resident set size of the process during the run, in bytes (0: not measurable here)
@@ -575,8 +593,11 @@ func (r *stageResult) fold(run runFigures, first bool) {
 	switch {
 	case first:
 		r.stageCounts, r.wall, r.cpu, r.haveCPU = run.stageCounts, run.wall, run.cpu, run.haveCPU
+		r.wallCPU = run.cpu
 	default:
-		r.wall = min(r.wall, run.wall)
+		if run.wall < r.wall {
+			r.wall, r.wallCPU = run.wall, run.cpu
+		}
 		r.cpu, r.haveCPU = min(r.cpu, run.cpu), r.haveCPU && run.haveCPU
 		if !r.haveCPU {
 			r.cpu = 0

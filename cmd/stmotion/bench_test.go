@@ -371,6 +371,26 @@ func TestChildPeakRSSIsTheChilds(t *testing.T) {
 	}
 }
 
+// The --games line says how many CPUs each side kept busy in its fastest
+// run (not the lowest CPU time of another run) and what speed-up that
+// leaves room for; without CPU times it says nothing of it.
+func TestBenchGamesBusy(t *testing.T) {
+	var one, two stageResult
+	one.fold(runFigures{stageCounts: stageCounts{locations: 1e6}, wall: 3 * time.Second, cpu: 2400 * time.Millisecond, haveCPU: true}, true)
+	one.fold(runFigures{wall: 2 * time.Second, cpu: 2600 * time.Millisecond, haveCPU: true}, false)
+	two.fold(runFigures{stageCounts: stageCounts{locations: 1e6}, wall: 1500 * time.Millisecond, cpu: 2800 * time.Millisecond, haveCPU: true}, true)
+	line := gamesLine(4, 2, 2, []stageResult{one, two})
+	for _, w := range []string{"--jobs 1 1.30, --jobs 2 1.87 of 2", "keeping 1.30 busy, 2 CPUs allow at most 1.54x", ": 1.33x\n"} {
+		if !strings.Contains(line, w) {
+			t.Errorf("%q lacks %q", line, w)
+		}
+	}
+	one.haveCPU = false
+	if line := gamesLine(4, 2, 2, []stageResult{one, two}); strings.Contains(line, "busy") {
+		t.Errorf("without CPU times: %q", line)
+	}
+}
+
 // --games fewer than --jobs runs only as many jobs as games: the line
 // names the job count that ran, and a note says so.
 func TestBenchGamesLine(t *testing.T) {
@@ -387,7 +407,7 @@ func TestBenchGamesLine(t *testing.T) {
 		{1, 3, []string{"1 games: --jobs 1 2.000 s wall", "; --jobs 1 1.000 s wall", "note: --jobs 3 with --games 1 runs one job at a time", "noise"}, []string{"--jobs 3 1.000"}},
 		{2, 3, []string{"; --jobs 2 1.000 s wall", "note: --jobs 3 with --games 2 runs only 2 jobs at a time", "at least 3"}, []string{"--jobs 3 1.000"}},
 	} {
-		line := gamesLine(tt.games, tt.jobs, g)
+		line := gamesLine(tt.games, tt.jobs, 2, g)
 		for _, w := range tt.want {
 			if !strings.Contains(line, w) {
 				t.Errorf("--games %d --jobs %d: %q lacks %q", tt.games, tt.jobs, line, w)
