@@ -23,6 +23,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/stmotion/stmotion/batch"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -1542,7 +1543,7 @@ func BenchmarkPipeline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := input{path: path, sessionID: "game", bundle: bd}
+	in := batch.Input{Path: path, SessionID: "game", Bundle: bd}
 	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), cell_m: 0.5, batchRows: export.DefaultBatchRows}
 	for _, st := range []struct {
 		name string

@@ -22,6 +22,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/stmotion/stmotion/batch"
 	"github.com/stmotion/stmotion/bench"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -210,18 +211,18 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 	}
 
-	game := func(name string, minutes float64) (input, error) {
+	game := func(name string, minutes float64) (batch.Input, error) {
 		cfg := gameConfig(minutes)
 		path := filepath.Join(dir, name)
 		fmt.Fprintf(stderr, "simulating a %g-minute game at %g Hz into %s\n", minutes, *hz, path)
 		if _, err := synth.Write(ctx, cfg, path, nil); err != nil {
-			return input{}, err
+			return batch.Input{}, err
 		}
 		b, err := decode.OpenBundle(path)
 		if err != nil {
-			return input{}, err
+			return batch.Input{}, err
 		}
-		return input{path: path, sessionID: name, bundle: b}, nil
+		return batch.Input{Path: path, SessionID: name, Bundle: b}, nil
 	}
 	in, err := game("game", *minutes)
 	if err != nil {
@@ -268,7 +269,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 
 	fmt.Fprintf(stdout, "game      %s: %g min at %g Hz, %d location samples, %.1f MB of messages\n",
-		in.path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
+		in.Path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
 	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; each stage's lowest wall and lowest CPU time of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
 	printStages(stdout, results)
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
@@ -310,7 +311,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 		// lone 'stmotion analyze' runs, child processes in turn, that
 		// read their own peak (loneRSS).
 		if _, ok := bench.PeakRSS(); ok {
-			peaks, err := loneRSSTurns(ctx, *reps, []input{in, long}, acfg)
+			peaks, err := loneRSSTurns(ctx, *reps, []batch.Input{in, long}, acfg)
 			if err != nil {
 				return fmt.Errorf("bench pipeline: scale: %w", err)
 			}
@@ -344,7 +345,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 				var mu sync.Mutex
 				var firstErr error
 				var n int64
-				runJobs(ctx, j, *games, func(i int) {
+				batch.RunJobs(j, *games, func(i int) {
 					c, err := benchAnalyzeAs(ctx, in, acfg, fmt.Sprintf("g%d", i))
 					mu.Lock()
 					defer mu.Unlock()
@@ -367,7 +368,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 
 // gamesLine reports --games: g holds the results of --jobs 1 and of
 // --jobs jobs, run on cpus CPUs. Fewer games than jobs run only as many
-// jobs as games (runJobs): the line names the number of jobs that ran,
+// jobs as games (batch.RunJobs): the line names the number of jobs that ran,
 // and says so.
 //
 // One job already keeps more than one CPU busy (the samples table's
@@ -514,7 +515,7 @@ func takeTurns(reps int, stages []benchStage) ([]stageResult, error) {
 // loneRSSTurns runs 'stmotion analyze' on each of games in turn, reps
 // rounds, each run a process of its own (loneRSS), and returns the lowest
 // peak RSS of each game's runs.
-func loneRSSTurns(ctx context.Context, reps int, games []input, cfg *analyzeConfig) ([]int64, error) {
+func loneRSSTurns(ctx context.Context, reps int, games []batch.Input, cfg *analyzeConfig) ([]int64, error) {
 	peaks := make([]int64, len(games))
 	for range reps {
 		for i, g := range games {
@@ -537,11 +538,11 @@ var peakRSSLine = regexp.MustCompile(`(?m)^peak RSS: ([0-9]+) bytes`)
 // options of the pipeline stage (cfg: table format, batch rows, cell
 // size), writing to a new directory under cfg.out, alone in a child
 // process (childPeakRSS), and returns its peak RSS.
-func loneRSS(ctx context.Context, in input, cfg *analyzeConfig) (peak_bytes int64, err error) {
+func loneRSS(ctx context.Context, in batch.Input, cfg *analyzeConfig) (peak_bytes int64, err error) {
 	peak_bytes, err = childPeakRSS(ctx, "analyze", "--quiet", "--images=false", "--jobs", "1",
 		"--format", cfg.format.String(), "--batch-rows", strconv.Itoa(cfg.batchRows),
 		"--cell", strconv.FormatFloat(cfg.cell_m, 'g', -1, 64),
-		"--out", filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1))), in.path)
+		"--out", filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1))), in.Path)
 	if err != nil {
 		return 0, fmt.Errorf("a lone analyze run: %w", err)
 	}
@@ -682,8 +683,8 @@ func (s heapSampler) stop() [2]uint64 {
 	return <-s.peak
 }
 
-func benchDecodeOnly(in input) (stageCounts, error) {
-	r, err := decode.OpenRecording(in.bundle.MessagesPath, decode.ReaderOptions{})
+func benchDecodeOnly(in batch.Input) (stageCounts, error) {
+	r, err := decode.OpenRecording(in.Bundle.MessagesPath, decode.ReaderOptions{})
 	if err != nil {
 		return stageCounts{}, err
 	}
@@ -706,9 +707,9 @@ func (s *countSink) Samples(b []track.Sample) error { s.rows += int64(len(b)); r
 func (s *countSink) Segment(*track.Segment) error   { return nil }
 func (s *countSink) Close(*track.Summary) error     { return nil }
 
-func benchEngine(ctx context.Context, in input, cfg *analyzeConfig) (stageCounts, error) {
+func benchEngine(ctx context.Context, in batch.Input, cfg *analyzeConfig) (stageCounts, error) {
 	var sink countSink
-	r, err := pipeline.OpenEngine(in.bundle, in.sessionID, cfg.options(false), &sink)
+	r, err := pipeline.OpenEngine(in.Bundle, in.SessionID, cfg.options(false), &sink)
 	if err != nil {
 		return stageCounts{}, err
 	}
@@ -720,8 +721,8 @@ func benchEngine(ctx context.Context, in input, cfg *analyzeConfig) (stageCounts
 	return stageCounts{locations: sum.Quality.Locations, bytes: st.Bytes, rows: sink.rows}, nil
 }
 
-func benchAnalyze(ctx context.Context, in input, cfg *analyzeConfig) (stageCounts, error) {
-	return benchAnalyzeAs(ctx, in, cfg, in.sessionID)
+func benchAnalyze(ctx context.Context, in batch.Input, cfg *analyzeConfig) (stageCounts, error) {
+	return benchAnalyzeAs(ctx, in, cfg, in.SessionID)
 }
 
 // benchRun numbers the runs of benchAnalyzeAs, which each write to a
@@ -739,20 +740,20 @@ var benchRun atomic.Int64
 // creates, which cost up to 1 ms of CPU per file on the project's machine
 // (some 60 per run with the images), against 20-40 µs on a quiet file
 // system.
-func benchAnalyzeAs(ctx context.Context, in input, cfg *analyzeConfig, id string) (stageCounts, error) {
+func benchAnalyzeAs(ctx context.Context, in batch.Input, cfg *analyzeConfig, id string) (stageCounts, error) {
 	own := *cfg
 	own.out = filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1)))
 	cfg = &own
-	in.sessionID = id
-	res := analyzeInput(ctx, in, cfg, true)
-	if res.err != nil {
-		return stageCounts{}, res.err
+	in.SessionID = id
+	res := batch.Analyze(ctx, cfg.batchConfig(), in, true)
+	if res.Err != nil {
+		return stageCounts{}, res.Err
 	}
-	if err := export.WriteJSON(filepath.Join(cfg.out, id+".summary.json"), res.summary, cfg.fsync); err != nil {
+	if err := export.WriteJSON(filepath.Join(cfg.out, id+".summary.json"), res.Summary, cfg.fsync); err != nil {
 		return stageCounts{}, err
 	}
-	q := res.summary.Quality
-	return stageCounts{locations: q.Locations, rows: res.rows, out: cfg.out}, nil
+	q := res.Summary.Quality
+	return stageCounts{locations: q.Locations, rows: res.Rows, out: cfg.out}, nil
 }
 
 // fileCosts measures what creating a file costs under dir (where the

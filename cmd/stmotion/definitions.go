@@ -170,19 +170,16 @@ func recordedDefinitions(s *export.SessionSummary) track.Definitions {
 }
 
 // definitionsWarning is the warning of a run adding sessions, analysed
-// with defs, to a dataset whose other sessions (earlier's entries, those
-// not ran and present) were analysed with other definitions: their
+// with defs, to a dataset whose other sessions (others' entries:
+// batch.Result.Others) were analysed with other definitions: their
 // sprints, accelerations, speed bands or DIST flags are not counted
 // alike (as gridWarning for the grid); "" when they agree. An entry
 // without definitions took the defaults.
-func definitionsWarning(defs track.Definitions, earlier []export.SessionSummary, ran, present func(string) bool) string {
+func definitionsWarning(defs track.Definitions, others []export.SessionSummary) string {
 	var ids []string
 	var diffs []string
-	for i := range earlier {
-		s := &earlier[i]
-		if ran(s.SessionID) || !present(s.SessionID) {
-			continue
-		}
+	for i := range others {
+		s := &others[i]
 		d := definitionsDiff(defs, recordedDefinitions(s))
 		if len(d) == 0 {
 			continue

@@ -1,0 +1,110 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/pipeline"
+)
+
+// InputResult is what one input gave.
+type InputResult struct {
+	Summary  export.SessionSummary // its summary.json entry, when Err is nil
+	Rows     int64                 // samples rows written
+	Files    []string              // the tables and images written, under Out
+	Warnings []string              // what the input lacks or holds that is odd, each naming its file
+	Err      error                 // why it failed, naming the file (and line); wraps pipeline.ErrCanceled when an interrupt cut it short
+	// CutReplaced is, with Config.Add, the dataset's session, read whole,
+	// that this input replaced although its own recording is cut short
+	// (quality.truncated): the same source since cut (a copy interrupted
+	// over it), or a stream, which is not read through before. Worth a
+	// warning; nil otherwise.
+	CutReplaced *export.SessionSummary
+}
+
+// Analyze runs one input through decode → engine → tables (and images,
+// with cfg.Images) under cfg.Options.Out, as a session of the Hive layout
+// when hive is set, as Run.Do does for each of its inputs. Its errors name
+// the file, and the line when one is to blame. On failure no table of the
+// input is left on disk.
+func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputResult) {
+	if in.Err != nil {
+		res.Err = in.Err
+		return res
+	}
+	if ctx.Err() != nil {
+		// Interrupted before this input began: nothing is opened or
+		// written for it.
+		res.Err = fmt.Errorf("%s: %w", in.Path, pipeline.ErrCanceled)
+		return res
+	}
+	out := cfg.Options.Out
+	r, err := pipeline.Open(in.Bundle, in.SessionID, cfg.options(hive))
+	if err != nil {
+		res.Err = canceledError(in, cfg.courtError(err))
+		return res
+	}
+	sum, err := r.Do(ctx)
+	res.Warnings = r.Warnings()
+	if err != nil {
+		res.Err = canceledError(in, err)
+		return res
+	}
+	res.Summary = export.Summarize(sum)
+	res.Summary.Source = in.Path
+	if in.Source != "" {
+		res.Summary.Source = in.Source
+	} else {
+		res.Summary.SourcePath = sourcePath(in.Path)
+	}
+	res.Summary.SetTables(out, r.Writer())
+	res.Files = append(res.Files, r.Writer().Paths()...)
+	res.Rows = r.Writer().Rows(export.TableSamples)
+	if cfg.Images {
+		dir := export.ImageDir(out, in.SessionID, hive)
+		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m(), cfg.Options.Fold, cfg.Options.Sync)
+		if err != nil {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: images: %v", in.Path, err))
+		}
+		if why := r.NoShotChartReason(); why != "" {
+			res.Warnings = append(res.Warnings, why)
+		}
+		res.Files = append(res.Files, files...)
+		res.Summary.SetImages(out, files)
+	}
+	return res
+}
+
+// canceledError is err, or "<input>: canceled" when err is the end of an
+// interrupted read (which may have come while opening the recording, as
+// a wrapped read error): one message for every input cut short.
+func canceledError(in Input, err error) error {
+	if errors.Is(err, pipeline.ErrCanceled) {
+		return fmt.Errorf("%s: %w", in.Path, pipeline.ErrCanceled)
+	}
+	return err
+}
+
+// RunJobs calls do(i) for i in [0, n) on up to jobs goroutines (at least
+// one), as Run.Do runs its inputs, and returns when every call has.
+func RunJobs(jobs, n int, do func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(max(jobs, 1), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				do(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

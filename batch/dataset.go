@@ -1,0 +1,168 @@
+package batch
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/stmotion/stmotion/export"
+)
+
+// cutReplacement is, with Add, the session of the dataset (earlier, its
+// tables there: present) read whole that an input analysed as sum, whose
+// recording is cut short (quality.truncated), replaced: one from the same
+// source (a recording since cut, by a copy interrupted over it), or a
+// stream, which is not read through before (checkSharedIDs refuses a cut
+// copy from another source). nil otherwise: worth a warning
+// (InputResult.CutReplaced).
+func cutReplacement(cfg *Config, in Input, sum export.SessionSummary, earlier []export.SessionSummary, present func(string) bool) *export.SessionSummary {
+	if !cfg.Add || !sum.Quality.Truncated {
+		return nil
+	}
+	i := slices.IndexFunc(earlier, func(e export.SessionSummary) bool {
+		return e.SessionID == in.SessionID && present(e.SessionID) && !e.Quality.Truncated
+	})
+	if i < 0 {
+		return nil
+	}
+	e := earlier[i]
+	return &e
+}
+
+// keptEntries returns the entries of the earlier summary.json (earlier)
+// of the sessions an interrupted run did not analyse (not among done, or
+// canceled there) whose tables are still under out, each marked
+// EarlierRun: the run leaves those tables in place, and its summary.json
+// must not read as if they were gone. Failed sessions lose their tables
+// (OutDir.Tidy), so their entries go.
+func keptEntries(out string, earlier []export.SessionSummary, done []export.SessionFiles) ([]export.SessionSummary, error) {
+	if len(earlier) == 0 {
+		return nil, nil
+	}
+	o, err := export.FindOutputs(out)
+	if err != nil {
+		return nil, &DirError{Dir: out, Err: err}
+	}
+	var kept []export.SessionSummary
+	for _, e := range earlier {
+		ran := slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == e.SessionID && !s.Canceled })
+		there := slices.Contains(o.Sessions, e.SessionID) || len(o.Flat) > 0 && o.FlatSession == e.SessionID
+		if !ran && there {
+			e.EarlierRun = true
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
+}
+
+// presentSessions reports, for a run adding to the dataset under out,
+// whether a session's tables are there (export.AddSummary drops the
+// entries of the others). When that cannot be told, every session is
+// taken to be there, and the error is returned.
+func presentSessions(out string) (func(id string) bool, error) {
+	o, err := export.FindOutputs(out)
+	if err != nil {
+		return func(string) bool { return true }, &DirError{Dir: out, Err: err}
+	}
+	return func(id string) bool {
+		return slices.Contains(o.Sessions, id) || len(o.Flat) > 0 && o.FlatSession == id
+	}, nil
+}
+
+// GridMismatch says that a run adding sessions to a dataset (Config.Add)
+// analysed them on other grid periods than the dataset's other sessions
+// (Result.Others): the one figure-changing setting summary.json records
+// (quality.grid_period_ms, set by pipeline.Options.Rate_Hz or the feed's
+// rate), so their samples and figures are not on one grid. Cell_m,
+// LiveOnly and Fold are not recorded: nothing tells whether they differ.
+type GridMismatch struct {
+	Run_ms    []int64 // the grid periods of the run's sessions, distinct, ascending
+	Others_ms []int64 // those of the dataset's other sessions
+}
+
+// gridMismatch compares the grid periods of a run's sessions (run, its
+// entries) with those of the dataset's other sessions (others, those not
+// analysed by the run and still there); nil when they agree (every period
+// of the run's is one of the others').
+func gridMismatch(run, others []export.SessionSummary) *GridMismatch {
+	periods := func(ss []export.SessionSummary) []int64 {
+		var ps []int64
+		for _, s := range ss {
+			if p := s.Quality.GridPeriod_ms; p > 0 && !slices.Contains(ps, p) {
+				ps = append(ps, p)
+			}
+		}
+		slices.Sort(ps)
+		return ps
+	}
+	mine, theirs := periods(run), periods(others)
+	if len(mine) == 0 || len(theirs) == 0 || !slices.ContainsFunc(mine, func(p int64) bool { return !slices.Contains(theirs, p) }) {
+		return nil
+	}
+	return &GridMismatch{Run_ms: mine, Others_ms: theirs}
+}
+
+// dropBundled removes from ins, with Add, the bare recordings whose
+// bundle is a session of the dataset already (earlier, its tables there:
+// present): analysed as bare files they would be the game a second time,
+// without its live id, court and roster, as planInputs analyses a bundle
+// given beside its own messages file once, as the bundle. It returns the
+// inputs kept and a warning for each dropped.
+func dropBundled(ins []Input, earlier []export.SessionSummary, present func(string) bool, out string) (kept []Input, warnings []string) {
+	for _, in := range ins {
+		bare := in.Bundle != nil && in.Bundle.Dir == "" && in.Err == nil
+		i := slices.IndexFunc(earlier, func(e export.SessionSummary) bool {
+			src, ok := earlierSource(e.Source, e.SourcePath)
+			return bare && ok && isBundleSource(src) && present(e.SessionID) && sameRecording(src, in)
+		})
+		if i < 0 {
+			kept = append(kept, in)
+			continue
+		}
+		e := earlier[i]
+		warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s, session %s in %s: not analysed, as the bundle is there (add %s again to analyse it again)", in.Path, e.Source, e.SessionID, out, e.Source))
+	}
+	return kept, warnings
+}
+
+// compareEarlier compares, with Add, each input (its session id given)
+// with the dataset's sessions (earlier), whose entries name their sources:
+//
+//   - an input whose id is that of an earlier session (or failed entry)
+//     from another source replaces it, as the same game added again (a
+//     recording mended, or moved): ids decide. Two different games with
+//     one id (two bare recordings both named messages.jsonl) would
+//     replace each other: a warning names both sources and what to do.
+//   - an input whose recording is that of an earlier session under
+//     another id (its bare file then, its bundle now; dropBundled drops
+//     the reverse), which no input of the run has, replaces it once
+//     analysed: replaces maps the input to that session, whose outputs
+//     and entry the run removes.
+func compareEarlier(ins []Input, earlier export.MultiSummary, present func(string) bool, out string) (replaces map[int]export.SessionSummary, warnings []string) {
+	ours := func(id string) bool {
+		return slices.ContainsFunc(ins, func(in Input) bool { return in.SessionID == id })
+	}
+	for i, in := range ins {
+		if j := slices.IndexFunc(earlier.Sessions, func(e export.SessionSummary) bool { return e.SessionID == in.SessionID }); j >= 0 {
+			if e := earlier.Sessions[j]; !sameSource(e.Source, e.SourcePath, in) {
+				warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s: replaced, as the same game added again (two different games need distinct names: rename one, and add it again)", in.Path, in.SessionID, out, e.Source))
+			}
+		} else if j := slices.IndexFunc(earlier.Failed, func(f export.FailedInput) bool { return f.SessionID == in.SessionID }); j >= 0 {
+			if f := earlier.Failed[j]; !sameSource(f.Source, f.SourcePath, in) {
+				warnings = append(warnings, fmt.Sprintf("%s: session id %s already used in %s by %s, which failed there: its failed entry replaced, as the same game added again (two different games need distinct names: rename one, and add it again)", in.Path, in.SessionID, out, f.Source))
+			}
+		}
+		if in.Err != nil {
+			continue
+		}
+		for _, e := range earlier.Sessions {
+			if src, ok := earlierSource(e.Source, e.SourcePath); ok && e.SessionID != in.SessionID && !ours(e.SessionID) && present(e.SessionID) && sameRecording(src, in) {
+				if replaces == nil {
+					replaces = map[int]export.SessionSummary{}
+				}
+				replaces[i] = e
+				break
+			}
+		}
+	}
+	return replaces, warnings
+}

@@ -1,0 +1,358 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/stmotion/stmotion/batch"
+	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/track"
+)
+
+// What analyze shows a person: the warnings and the last line that say
+// what a batch run (batch.Result) came to in the flags' words, its
+// progress bar, and the report per session on stdout.
+
+// progress is a progress bar on stderr when stderr is a terminal, and
+// nothing otherwise.
+type progress struct{ bar *progressbar.ProgressBar }
+
+func newProgress(stderr io.Writer, n int, quiet bool) progress {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) || n < 1 {
+		return progress{}
+	}
+	return progress{bar: progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("analyze"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100_000_000),
+	)}
+}
+
+func (p progress) Add(n int) {
+	if p.bar != nil {
+		p.bar.Add(n)
+	}
+}
+
+func (p progress) Finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}
+
+// untrackedPlayer reports whether p has nothing measured: no location
+// (no distance, raw or filtered, no time on court, no touch) and no DIST
+// stat. Such a player is a roster name only; the report lists him in one
+// line, summary.json keeps his entry.
+func untrackedPlayer(p *export.PlayerSummary) bool {
+	return p.Distance_m == 0 && p.RawDistance_m == 0 && p.TimeOnCourt_s == 0 && p.Touches == 0 && p.DistStat_m == 0
+}
+
+// limitText says in the report what a summary.json limit (export.Limits)
+// makes unreliable.
+func limitText(limit string) string {
+	switch limit {
+	case export.LimitNoRoster:
+		return "no roster (--roster): passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + ")"
+	case export.LimitPartialRoster:
+		return "players not on the roster (quality.unknown_ids): their passes, turnovers and rebounds are not told apart (events labelled " + track.LabelUnverified + "), and team possession misses their possessions"
+	case export.LimitNoCourt:
+		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "), and possession counts the pickup of a made basket; images in the sensor frame"
+	case export.LimitOneTeam:
+		return "one team on the roster (a practice): its scrimmage sides are not told apart, so passes and steals, offensive and defensive rebounds are not either (events labelled " + track.LabelUnverified + "); no team-level possessions, the team's possession is both sides' together, heatmaps not folded"
+	case export.LimitOneTeamTracked:
+		return "only one team's players tracked: the other side is not in the feed, so passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + "); no team-level possessions, the team's possession is both sides' together"
+	case export.LimitSeveralBalls:
+		return fmt.Sprintf("several balls moving on the court at once (%g s of live time or more): possession follows one, so the players with the others have no touches or possession meanwhile, and shooter_agreement counts their shots as disagreements", track.SeveralBallsMin_s)
+	}
+	return limit
+}
+
+// writeReport prints one session's players per team: minutes on court,
+// distance, top speed, sprints, possession and the DIST ratio.
+func writeReport(w io.Writer, s *export.SessionSummary) {
+	fmt.Fprintf(w, "\nsession %s (%s)\n", s.SessionID, s.Source)
+	teams := map[int64]string{}
+	var order []int64
+	for _, t := range s.Teams {
+		teams[t.TeamID] = t.Name
+		order = append(order, t.TeamID)
+	}
+	byTeam := map[int64][]export.PlayerSummary{}
+	for _, p := range s.Players {
+		if _, ok := teams[p.TeamID]; !ok {
+			teams[p.TeamID] = ""
+			order = append(order, p.TeamID)
+		}
+		byTeam[p.TeamID] = append(byTeam[p.TeamID], p)
+	}
+	// Team possession is measured for the roster's teams only, which are
+	// summary.json's teams[]; a player's team_id may also come from the
+	// feed's stats (track: the box score), as every team of a bare
+	// recording's does. Such a team has no possession figure: printing 0
+	// would contradict the summary, which has no entry for it.
+	// A roster team none of whose players is one of the feed's sensors
+	// has no possession measured (its 0 is for want of any: the engine
+	// knows a holder's team from the roster only), while its players by
+	// the feed's stats may show theirs: say so rather than print 0.
+	poss := map[int64]float64{}
+	matched := map[int64]bool{}
+	for _, t := range s.Teams {
+		poss[t.TeamID] = t.Possession_s
+		matched[t.TeamID] = t.PlayerSensors > 0
+	}
+	for _, id := range order {
+		ps := byTeam[id]
+		if len(ps) == 0 {
+			continue
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Distance_m > ps[j].Distance_m })
+		name := teams[id]
+		if name == "" {
+			name = fmt.Sprintf("team %d", id)
+		}
+		p, rostered := poss[id]
+		switch {
+		case id == 0 && slices.Contains(s.Limits, export.LimitNoRoster):
+			fmt.Fprintf(w, "\nplayers (no roster: no teams):\n")
+		case id == 0:
+			fmt.Fprintf(w, "\nnot on the roster:\n")
+		case !rostered:
+			fmt.Fprintf(w, "\n%s (from the feed's stats, not on a roster: no team possession):\n", name)
+		case !matched[id]:
+			fmt.Fprintf(w, "\n%s (the roster matched none of the player sensors: no team possession measured):\n", name)
+		case slices.Contains(s.Limits, export.LimitOneTeam):
+			// Both sides of a scrimmage are the team: its figure is
+			// theirs together, no team's.
+			fmt.Fprintf(w, "\n%s: possession %.0f s, both sides together (one team on the roster)\n", name, p)
+		case slices.Contains(s.Limits, export.LimitOneTeamTracked):
+			// The untracked side's ball time goes to the tracked
+			// players near the ball.
+			fmt.Fprintf(w, "\n%s: possession %.0f s, both sides together (only one team's players tracked)\n", name, p)
+		default:
+			fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, p)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		// A roster player who never sent a location (and has no DIST
+		// stat) is named in one line: a row of zeros would read as
+		// measured.
+		var untracked []string
+		header := false
+		for _, p := range ps {
+			player := p.Name
+			if player == "" {
+				player = fmt.Sprint(p.PlayerID)
+			}
+			if untrackedPlayer(&p) {
+				untracked = append(untracked, player)
+				continue
+			}
+			if !header {
+				fmt.Fprintln(tw, "player\tmin\tdist m\ttop m/s\tsprints\tposs s\tDIST ratio\t")
+				header = true
+			}
+			ratio := "-"
+			if p.DistRatio > 0 {
+				ratio = fmt.Sprintf("%.3f", p.DistRatio)
+			}
+			fmt.Fprintf(tw, "%s\t%.1f\t%.0f\t%.2f\t%d\t%.1f\t%s\t\n", player, p.TimeOnCourt_s/60, p.Distance_m, p.TopSpeed_mps, p.Sprints, p.Possession_s, ratio)
+		}
+		tw.Flush()
+		if len(untracked) > 0 {
+			sort.Strings(untracked)
+			fmt.Fprintf(w, "no tracking data (%d): %s\n", len(untracked), strings.Join(untracked, ", "))
+		}
+	}
+	if len(s.Limits) > 0 {
+		fmt.Fprintf(w, "\nlimits (summary.json limits: %s):\n", strings.Join(s.Limits, ", "))
+		for _, l := range s.Limits {
+			fmt.Fprintf(w, "  %s\n", limitText(l))
+		}
+	}
+	q := s.Quality
+	repeats := ""
+	if q.RepeatedShots+q.RepeatedMarkers > 0 {
+		// Only when there are any: a feed without repeats reads as before.
+		repeats = fmt.Sprintf(", %d repeated shots, %d repeated markers", q.RepeatedShots, q.RepeatedMarkers)
+	}
+	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids%s\n",
+		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs, repeats)
+	if q.GridPeriod_ms > 0 {
+		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
+	}
+}
+
+// gridWarning is the warning of a run adding sessions to a dataset whose
+// other sessions were analysed on another grid period (g): the one
+// figure-changing setting summary.json records (quality.grid_period_ms,
+// set by --hz, here hz, or the feed's rate). --cell, --live-only and
+// --fold are not recorded: nothing tells whether they differ.
+func gridWarning(hz float64, g *batch.GridMismatch) string {
+	ms := func(ps []int64) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, fmt.Sprint(p))
+		}
+		return strings.Join(s, ", ") + " ms"
+	}
+	flag := fmt.Sprintf("--hz %g", hz)
+	if hz == 0 {
+		flag = "--hz 0, the feed's rate"
+	}
+	return fmt.Sprintf("--add: --hz: this run's sessions have a %s grid (%s), the dataset's other sessions %s (quality.grid_period_ms): their samples and figures are not on one grid", ms(g.Run_ms), flag, ms(g.Others_ms))
+}
+
+// unlistedWarning is the warning of a run that leaves sessions under out
+// that no summary.json entry describes (export.FindUnlisted): which, where
+// their partitions are, why, and what to do; listed says summary.json was
+// written, listing them under unlisted.
+func unlistedWarning(out string, us []export.UnlistedSession, listed bool) string {
+	ids := make([]string, len(us))
+	tables, images := false, false
+	for i, u := range us {
+		ids[i] = u.SessionID
+		tables = tables || len(u.Tables) > 0
+		images = images || len(u.Images) > 0
+	}
+	var what, dirs []string
+	part := export.SessionColumn + "=<id>"
+	if len(us) == 1 {
+		part = export.PartitionDir(ids[0])
+	}
+	if tables {
+		what, dirs = append(what, "tables"), append(dirs, "<table>/"+part+"/")
+	}
+	if images {
+		what, dirs = append(what, "images"), append(dirs, export.ImagesDir+"/"+part+"/")
+	}
+	it, its := "them", "their games"
+	if len(us) == 1 {
+		it, its = "it", "its game"
+	}
+	msg := fmt.Sprintf("--out %s holds the %s of %s (%s), which no summary.json entry describes (a run killed before it wrote summary.json, or summary.json moved away) but readers of the dataset read", out, strings.Join(what, " and "), sessionList(ids), strings.Join(dirs, " and "))
+	if listed {
+		msg += ": summary.json lists " + it + " under unlisted, without figures"
+	}
+	return msg + "; add " + its + " again to describe " + it + ", or remove those directories"
+}
+
+// sessionList names sessions in a message: "session a", "sessions a, b
+// and c", "sessions a, b, c and 2 more".
+func sessionList(ids []string) string {
+	if len(ids) == 1 {
+		return "session " + ids[0]
+	}
+	list := strings.Join(ids[:min(len(ids), 3)], ", ")
+	if len(ids) > 3 {
+		return fmt.Sprintf("sessions %s and %d more", list, len(ids)-3)
+	}
+	if i := strings.LastIndex(list, ", "); i >= 0 {
+		list = list[:i] + " and " + list[i+2:]
+	}
+	return "sessions " + list
+}
+
+// summaryState is what became of summary.json in an interrupted run:
+// whether it was to be written (tried), was written, how many earlier
+// entries of the canceled sessions it kept (batch.Result.KeptEarlier),
+// and the session whose entry the move of one-session outputs into the
+// Hive layout rewrote (batch.Result.SummaryMoved, with --add; "" when
+// none), which a run that writes no summary.json of its own has changed
+// all the same.
+type summaryState struct {
+	tried, wrote bool
+	kept         int
+	moved        string
+}
+
+// interruptedMessage says what an interrupted run left: which inputs it
+// did not analyse, that their earlier outputs stay, and what summary.json
+// says of them, as it happened.
+func interruptedMessage(cfg *analyzeConfig, canceled []export.CanceledInput, hive bool, sum summaryState) string {
+	var names []string
+	for _, c := range canceled[:min(len(canceled), 3)] {
+		names = append(names, c.Source)
+	}
+	list := strings.Join(names, ", ")
+	if len(canceled) > 3 {
+		list += fmt.Sprintf(" and %d more", len(canceled)-3)
+	}
+	msg := "interrupted"
+	if len(canceled) > 0 {
+		them, their := "them", "their sessions"
+		if len(canceled) == 1 {
+			them, their = "it", "its session"
+		}
+		msg += fmt.Sprintf(": %s not analysed (%s); what earlier runs wrote for %s under %s is left in place", plural(len(canceled), "input"), list, them, cfg.out)
+		switch {
+		case !hive:
+			// One input: no summary.json is written for it.
+		case sum.wrote:
+			msg += ", and summary.json lists " + them + " under canceled"
+			switch {
+			case sum.kept == len(canceled):
+				msg += ", the earlier entries of " + their + " kept in sessions[] with earlier_run"
+			case sum.kept > 0:
+				msg += fmt.Sprintf(", the earlier entries of %d of their sessions kept in sessions[] with earlier_run (the others had none there)", sum.kept)
+			default:
+				msg += " (the earlier summary.json had no entry of " + their + " to keep)"
+			}
+		case sum.tried:
+			msg += ", but summary.json could not be written (the error below)"
+		case sum.moved != "":
+			msg += fmt.Sprintf(", and so is summary.json as the move of session %s into the Hive layout rewrote it (its entry's paths; no input was analysed or failed)", sum.moved)
+		default:
+			if _, err := os.Stat(filepath.Join(cfg.out, export.SummaryFile)); err == nil {
+				msg += ", and so is summary.json, not rewritten as no input was analysed or failed"
+			} else {
+				msg += "; no summary.json was written, as no input was analysed or failed"
+			}
+		}
+	}
+	if cfg.overwrite {
+		msg += "; --overwrite removed no other session's outputs"
+	}
+	return msg
+}
+
+// maxListedFailures is how many failed inputs the last line of analyze
+// names; with more, it counts them.
+const maxListedFailures = 3
+
+// failedList is what the last line of analyze says of the failed inputs:
+// "; 2 failed: a, b", or with more than maxListedFailures, "; 9 failed
+// (the error: lines on stderr)"; "" when none failed.
+func failedList(failed []export.FailedInput) string {
+	if len(failed) == 0 {
+		return ""
+	}
+	if len(failed) > maxListedFailures {
+		return fmt.Sprintf("; %d failed (the error: lines on stderr)", len(failed))
+	}
+	names := make([]string, len(failed))
+	for i, f := range failed {
+		names[i] = f.Source
+	}
+	return fmt.Sprintf("; %d failed: %s", len(failed), strings.Join(names, ", "))
+}
+
+// canceledCount is what the last line of analyze says of the inputs an
+// interrupt cut short or left unstarted: "; 2 canceled", or "".
+func canceledCount(canceled []export.CanceledInput) string {
+	if len(canceled) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d canceled", len(canceled))
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track/heatmap"
+)
+
+// The checks and readers of the flags that several commands share
+// (analyze's, live's, mock's, inspect's), and how a command says that its
+// command line cannot be carried out.
+
+// checkCell is the check of a --cell flag (analyze's, and live's, which
+// is "as analyze's --cell"): the heatmaps' own bounds, refused here
+// rather than held to.
+func checkCell(cell_m float64) error {
+	if !(cell_m >= heatmap.MinCell_m && cell_m <= heatmap.MaxCell_m) {
+		return fmt.Errorf("--cell %g: want a size from %g to %g m", cell_m, heatmap.MinCell_m, heatmap.MaxCell_m)
+	}
+	return nil
+}
+
+// minBatchRows and maxBatchRows bound --batch-rows. Each row group costs
+// its pages' headers, statistics and a footer entry, and a reader's work
+// per group: on a 3-minute game (synth --minutes 3) the samples table was
+// 200 MB, 52 s and 2.4 GB of memory at one row a group, 2.7 MB and 0.12 s
+// at 1024 rows, 2.2 MB at the default (export.DefaultBatchRows). The
+// samples table holds two buffers of that many rows, 55 bytes a row: at
+// the top, 230 MB.
+const minBatchRows, maxBatchRows = 1 << 10, 1 << 21
+
+// minRate_Hz and maxRate_Hz bound --hz as the engine does:
+// track.Config.Rate_Hz above 1000 Hz is an invalid config, which failed
+// every input one by one, and below 1 Hz the grid period is clamped to
+// 1000 ms (track/estimate.go, maxPeriod_ms), so a slower rate was silently
+// run at 1 Hz. TestGridRateBounds checks these against the engine.
+const minRate_Hz, maxRate_Hz float64 = 1, 1000
+
+// checkGridRate is the check of an --hz flag (analyze's, and live's, which
+// is "as analyze's --hz"): 0 (the feed's rate) or a rate the engine runs.
+func checkGridRate(hz float64) error {
+	if !(hz == 0 || hz >= minRate_Hz && hz <= maxRate_Hz) {
+		return fmt.Errorf("--hz %g: want a rate from %g to %g Hz, or 0 for the feed's own", hz, minRate_Hz, maxRate_Hz)
+	}
+	return nil
+}
+
+// readCourtFlag reads and checks the court.json of command's --court
+// (nil when path is ""): a court that cannot be used fails the command
+// once, before any work.
+func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := decode.ReadCourt(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: --court: %w", command, err)
+	}
+	if _, err := court.Parse(data, court.Options{AllowMirrored: mirrored}); err != nil {
+		return nil, courtError(fmt.Errorf("%s: --court %s: %w", command, path, err))
+	}
+	return data, nil
+}
+
+// readRosterFlag reads the roster file of command's --roster (nil when
+// path is "").
+func readRosterFlag(command, path string) (*decode.Subscribe, error) {
+	if path == "" {
+		return nil, nil
+	}
+	sub, err := decode.ReadRoster(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: --roster: %w", command, err)
+	}
+	return sub, nil
+}
+
+// checkWritable checks that files can be created in dir (a directory),
+// by creating one and removing it: a read-only --out (its mode, a
+// read-only mount; root passes any mode check) otherwise failed every
+// input alike, one line each, none naming the cause.
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".stmotion-write-check-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// setupError reports err (which starts "analyze: ") on stderr and returns
+// exit status 2: the command line could not be carried out, before any
+// input was analysed (see the usage's last paragraph).
+func setupError(stderr io.Writer, err error) error {
+	fmt.Fprintf(stderr, "stmotion %v\n", err)
+	return exitError{code: 2}
+}
+
+// usageError reports err as "stmotion <command>: err" followed by a line
+// pointing at -h (not the whole usage, which scrolled err out of sight),
+// and returns exit status 2.
+func usageError(fs *flag.FlagSet, err error) error {
+	fmt.Fprintf(fs.Output(), "stmotion %s: %v\n%s\n", fs.Name(), err, helpHint(fs))
+	return exitError{code: 2}
+}
+
+// courtError is err in the flags' words: a court check that a setting
+// relaxes (corners that run counterclockwise, court.CheckError.Option)
+// names the flag that sets it, --allow-mirrored, not the Go option
+// (Options.AllowMirrored) a command-line user has no use for. The error
+// keeps its chain for errors.Is and As.
+func courtError(err error) error {
+	var ce *court.CheckError
+	if !errors.As(err, &ce) || !errors.Is(ce.Err, court.ErrMirrored) {
+		return err
+	}
+	flagged := *ce
+	flagged.Option = "--allow-mirrored"
+	msg := err.Error()
+	if !strings.Contains(msg, ce.Error()) { // a wrapper that did not quote it
+		return fmt.Errorf("%w (%s accepts it)", err, flagged.Option)
+	}
+	return &rewordedError{msg: strings.Replace(msg, ce.Error(), flagged.Error(), 1), err: err}
+}
+
+// rewordedError is err with another message.
+type rewordedError struct {
+	msg string
+	err error
+}
+
+func (e *rewordedError) Error() string { return e.msg }
+func (e *rewordedError) Unwrap() error { return e.err }
