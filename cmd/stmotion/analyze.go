@@ -374,15 +374,18 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for _, w := range run.Warnings {
 		warn(w)
 	}
-	if err := run.OpenOut(); err != nil {
-		return setupError(stderr, cfg.setupText(err, run))
-	}
+	err = run.OpenOut()
+	// A dataset begun by a run of one input grows: its session's
+	// one-session tables and images became its partitions.
 	if moved := run.Moved; moved != "" {
 		what := "tables"
 		if run.MovedImages {
 			what = "tables and images"
 		}
 		fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session %s in %s into the Hive layout (<table>/%s/)\n", moved, what, cfg.out, export.PartitionDir(moved))
+	}
+	if err != nil {
+		return setupError(stderr, cfg.setupText(err, run))
 	}
 	if run.StaleErr != nil {
 		warn(fmt.Sprintf("--out: %v", run.StaleErr))
