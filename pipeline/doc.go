@@ -1,9 +1,10 @@
 // Package pipeline is the one place that wires a session end to end:
 // decode → court → track (with the possession and heatmap analyzers) →
-// export sinks. Both `stmotion analyze` (Open, Run.Do, RenderImages) and
-// live mode (Attach, through live.SessionConfig.Attach) go through it, so
-// a live session and the batch analysis of its recorded bundle run the
-// same engine with the same analyzers and settings.
+// export sinks. Both `stmotion analyze` (Open, Run.Do, RenderImages,
+// for each input of package batch) and live mode (Attach, through
+// live.SessionConfig.Attach) go through it, so a live session and the
+// batch analysis of its recorded bundle run the same engine with the same
+// analyzers and settings.
 //
 // One input is a decode.Bundle (a bundle directory or a bare recording):
 //
