@@ -22,7 +22,7 @@ type Config struct {
 	// the dataset's directory, which must exist; Options.Hive is set by
 	// the run (several inputs, or Add), whatever it holds here.
 	Options pipeline.Options
-	Jobs    int  // inputs analysed (and read through, checkSharedIDs) at once; below 1: 1
+	Jobs    int  // inputs analysed (and, in Prepare, read through) at once; below 1: 1
 	Images  bool // draw heatmaps and shot charts (pipeline.RenderImages) under Out's images directory
 	// Overwrite removes, once an input has been analysed, the tables,
 	// images and summary.json earlier runs wrote under Out for other

@@ -38,10 +38,11 @@
 // file, export.LockOutDir).
 //
 // Results: Run.Do returns values (summaries, failures, cancellations,
-// warnings, what was removed), not text; errors and warnings name their
-// input's file but no command-line flag, so a command words them in its
-// own terms (Config.CourtError rewords a court error before it is
-// recorded in summary.json). Setup errors (Prepare, OpenOut) are
+// warnings, what was removed), not text. The errors and warnings batch
+// makes name their input's file and Out, never a command's flags (those
+// of pipeline are passed on as they are), so a command words them in its
+// own terms; Config.CourtError rewords a court error before it is
+// recorded in summary.json. Setup errors (Prepare, OpenOut) are
 // *SetupError, and nothing was analysed then; later errors of Out are in
 // Result.Errs and do not stop the run. An interrupt (ctx ending) cuts the
 // running inputs short and leaves the others unstarted: they are

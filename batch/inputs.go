@@ -114,7 +114,7 @@ func planInputs(args []string) (ins []Input, failed []export.FailedInput, warnin
 	return ins, failed, warnings
 }
 
-// absPath is p's cleaned absolute form, by which analyze compares and
+// absPath is p's cleaned absolute form, by which a run compares and
 // orders its inputs (decode.Stdin stays as it is).
 func absPath(p string) string {
 	if p != decode.Stdin {
