@@ -7,7 +7,8 @@
 // live information, subscription token and roster, court; then the
 // websocket (DialFeed): the ack, keepalive pings every third of
 // connectionTimeoutInMs, a read limit derived from
-// maxInputBufferSizeInBytes (DefaultReadLimit). Once the first
+// maxInputBufferSizeInBytes but never above MaxReadLimit_B, 1 MiB,
+// whatever the server announces (DefaultReadLimit). Once the first
 // connection is acknowledged, the current stats (with /stats/details)
 // and shots are fetched and fed to the engine just before the feed's
 // first data message, as stats and shot messages: each stats message

@@ -94,21 +94,42 @@ type FeedOptions struct {
 	// the ack's connectionTimeoutInMs (capped at 30 s), or 30 s when the
 	// ack does not say.
 	PingInterval time.Duration
-	// ReadLimit_B overrides the largest message accepted. Zero means
-	// DefaultReadLimit(ack's maxInputBufferSizeInBytes).
+	// ReadLimit_B overrides the largest message accepted (the caller's
+	// choice: not capped). Zero means DefaultReadLimit(ack's
+	// maxInputBufferSizeInBytes), which a server cannot raise past
+	// MaxReadLimit_B.
 	ReadLimit_B int64
 	// Dialer dials the websocket; nil means a dialer with 4 KiB buffers.
 	Dialer *websocket.Dialer
 }
 
+// MaxReadLimit_B is the largest feed message accepted whatever the server
+// announces: decode.DefaultMaxLineBytes (1 MiB), the longest line `stmotion
+// analyze` reads from the recording by default, as every message is
+// recorded as one line of messages.jsonl. The feed's messages are about
+// 100-300 bytes; the largest the API describes (a stats message naming
+// every box-score stat of a player, a marker, the ack) stay under 1 KiB,
+// so this leaves three orders of magnitude of margin, and a frame from a
+// broken or hostile server costs at most about this much memory (the
+// read buffer grows by doubling: up to twice it) before it is refused.
+const MaxReadLimit_B int64 = decode.DefaultMaxLineBytes
+
 // DefaultReadLimit is the read limit a feed sets from the ack's
-// maxInputBufferSizeInBytes: four times the announced size, and at least
-// 64 KiB. The announced value is the server's input buffer (what a client
-// may send: our pings are 17 bytes and never exceed it); the feed's own
-// messages are about 100-300 bytes. A margin keeps a slightly larger
-// legitimate message from killing the connection, while a runaway frame
-// cannot exhaust memory.
-func DefaultReadLimit(announced_B int64) int64 { return max(4*announced_B, 64<<10) }
+// maxInputBufferSizeInBytes: four times the announced size, at least
+// 64 KiB and at most MaxReadLimit_B. The announced value is the server's
+// input buffer (what a client may send: our pings are 17 bytes and never
+// exceed it), not a bound on what the server sends, so it may lower the
+// limit (down to 64 KiB) but never raise it past MaxReadLimit_B: a server
+// announcing a terabyte would otherwise have the client hold a frame of
+// any size in memory. A margin keeps a slightly larger legitimate message
+// from killing the connection, while a runaway frame is refused
+// (ErrMessageTooLarge, and a reconnect) before it can exhaust memory.
+func DefaultReadLimit(announced_B int64) int64 {
+	if announced_B >= MaxReadLimit_B/4 { // also keeps 4*announced_B from overflowing
+		return MaxReadLimit_B
+	}
+	return max(4*announced_B, 64<<10)
+}
 
 // pingMessage is the keepalive the API documents.
 var pingMessage = []byte(`{"action":"ping"}`)

@@ -3,9 +3,15 @@ package live_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
@@ -30,7 +36,12 @@ func TestFeedURL(t *testing.T) {
 }
 
 func TestDefaultReadLimit(t *testing.T) {
-	for _, c := range []struct{ in, want int64 }{{0, 64 << 10}, {8192, 64 << 10}, {32768, 128 << 10}} {
+	for _, c := range []struct{ in, want int64 }{
+		{-1, 64 << 10}, {0, 64 << 10}, {8192, 64 << 10}, {32768, 128 << 10},
+		// The announcement never raises the limit past the cap, nor
+		// overflows it.
+		{live.MaxReadLimit_B / 4, live.MaxReadLimit_B}, {1 << 40, live.MaxReadLimit_B}, {1 << 62, live.MaxReadLimit_B}, {math.MaxInt64, live.MaxReadLimit_B},
+	} {
 		if got := live.DefaultReadLimit(c.in); got != c.want {
 			t.Errorf("DefaultReadLimit(%d) = %d, want %d", c.in, got, c.want)
 		}
@@ -133,6 +144,51 @@ func TestFeedReadLimit(t *testing.T) {
 	}
 	if !errors.Is(err, live.ErrFeedClosed) || n != srv.Messages() {
 		t.Errorf("read %d messages then %v; want %d then ErrFeedClosed", n, err, srv.Messages())
+	}
+}
+
+// TestFeedReadLimitCapped: a server whose ack announces a terabyte input
+// buffer does not get a terabyte read limit: a message of MaxReadLimit_B
+// is read, one byte more is refused with ErrMessageTooLarge. The limit was
+// once four times the announcement, and a 1.5 GB frame crashed the
+// client out of memory.
+func TestFeedReadLimitCapped(t *testing.T) {
+	if live.MaxReadLimit_B != decode.DefaultMaxLineBytes {
+		t.Errorf("MaxReadLimit_B %d, want decode.DefaultMaxLineBytes %d (a message is recorded as one line)", live.MaxReadLimit_B, decode.DefaultMaxLineBytes)
+	}
+	msg := func(n int64) []byte {
+		head := `{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":5,"x":1,"y":2,"z":3,"pad":"`
+		return []byte(head + strings.Repeat("a", int(n)-len(head)-3) + `"}}`)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		ack := fmt.Sprintf(`{"data":{"socketSessionId":"s","serverAttributes":{"maxInputBufferSizeInBytes":%d,"connectionTimeoutInMs":60000}},"action":"subscribe","type":"ack"}`, int64(1)<<40)
+		for _, m := range [][]byte{[]byte(ack), msg(live.MaxReadLimit_B), msg(live.MaxReadLimit_B + 1)} {
+			if c.WriteMessage(websocket.TextMessage, m) != nil {
+				return
+			}
+		}
+		c.ReadMessage() // until the client hangs up
+	}))
+	defer srv.Close()
+	f, err := live.DialFeed(context.Background(), srv.URL, "T", live.FeedOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if f.ReadLimit_B() != live.MaxReadLimit_B {
+		t.Errorf("read limit %d after an ack announcing 1 TiB, want MaxReadLimit_B %d", f.ReadLimit_B(), live.MaxReadLimit_B)
+	}
+	buf, err := f.Next(nil)
+	if err != nil || int64(len(buf)) != live.MaxReadLimit_B {
+		t.Fatalf("message of MaxReadLimit_B: %d B, %v; want it read", len(buf), err)
+	}
+	if _, err = f.Next(buf); !errors.Is(err, live.ErrMessageTooLarge) {
+		t.Errorf("message of MaxReadLimit_B+1: %v, want ErrMessageTooLarge", err)
 	}
 }
 

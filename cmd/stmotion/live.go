@@ -45,6 +45,11 @@ to 2 minutes: then it gives up). The gap's shots come from /shots: those
 the session has not received, from 10 s before the last message before the
 drop (the feed sends a shot seconds after it happened, so one due during
 the outage may be older than the drop).
+A feed message over 1 MiB (the longest recording line analyze reads by
+default), or over four times the input buffer the server's ack announces
+when that is less (but not under 64 KiB), is refused and the connection
+reconnected: whatever the server announces, one message costs at most
+about 2 MiB of memory.
 
 A live id ends when the API says it is no longer active (400). A normal
 close of the feed (1000) is confirmed: the live information is asked, and
