@@ -568,7 +568,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			return nil, err
 		}
 	}
-	s.dd = newDedup(s.eng.Window_ms())
+	s.dd = newDedup(s.eng.Window_ms(), s.cfg.Track.MaxSensors)
 	s.markRecorded()
 	if s.rec != nil {
 		if err := s.replay(); err != nil {
@@ -719,7 +719,7 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 	if err := s.recordPeriods(rec); err != nil {
 		s.log.Warn("live: where the period count stood is not recorded: analyze of the bundle numbers its periods from 1", "err", err)
 	}
-	dd := newDedup(s.cfg.Track.ReorderWindow_ms)
+	dd := newDedup(s.cfg.Track.ReorderWindow_ms, s.cfg.Track.MaxSensors)
 	var dec decode.Decoder
 	var msg decode.Message
 	for i, m := range msgs {

@@ -34,16 +34,23 @@ import (
 // so that the recording never drops what the engine takes.)
 //
 // Acks, pongs, errors and unknown types are never duplicates. Memory:
-// one small ring per sensor, one entry per stats/shot/marker message.
+// one small ring (about 0.9 KB) per sensor, for at most maxSensors
+// sensors, the engine's track.Config.MaxSensors: the samples of the ids
+// first seen after the table is full are never taken for duplicates (the
+// engine drops them anyway, as its own table, filled by the same first
+// ids, is full too; they are still recorded, for analyze to count), so a
+// feed inventing ids costs no memory here; one entry per stats/shot/
+// marker message.
 //
 // Shots and markers are recognised by the keys the engine drops its own
 // repeats by, so a shot or marker this lets through is never one the
 // engine would drop: live and the analysis of its recording agree.
 type dedup struct {
-	window_ms int64
-	sensors   map[int64]*locHistory
-	stats     map[statKey]struct{}
-	shots     map[track.ShotKey]struct{}
+	window_ms  int64
+	maxSensors int // bound on len(sensors)
+	sensors    map[int64]*locHistory
+	stats      map[statKey]struct{}
+	shots      map[track.ShotKey]struct{}
 	// shotAt holds each shot's player and occurred_at, whatever its
 	// other fields: see shotSeen.
 	shotAt  map[[2]int64]struct{}
@@ -75,14 +82,17 @@ type statKey struct {
 	class                 decode.Classification
 }
 
-func newDedup(window_ms int64) *dedup {
+// newDedup returns a dedup for an engine with the given reorder window
+// and MaxSensors (at least 1).
+func newDedup(window_ms int64, maxSensors int) *dedup {
 	return &dedup{
-		window_ms: window_ms,
-		sensors:   map[int64]*locHistory{},
-		stats:     map[statKey]struct{}{},
-		shots:     map[track.ShotKey]struct{}{},
-		shotAt:    map[[2]int64]struct{}{},
-		markers:   map[track.MarkerKey]struct{}{},
+		window_ms:  window_ms,
+		maxSensors: max(maxSensors, 1),
+		sensors:    map[int64]*locHistory{},
+		stats:      map[statKey]struct{}{},
+		shots:      map[track.ShotKey]struct{}{},
+		shotAt:     map[[2]int64]struct{}{},
+		markers:    map[track.MarkerKey]struct{}{},
 	}
 }
 
@@ -95,6 +105,9 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		t := l.OccurredAt_ms
 		h := d.sensors[l.ID]
 		if h == nil {
+			if len(d.sensors) >= d.maxSensors {
+				return false // not tracked: see dedup
+			}
 			h = &locHistory{}
 			d.sensors[l.ID] = h
 		}

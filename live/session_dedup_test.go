@@ -43,7 +43,7 @@ func TestDedup(t *testing.T) {
 		{`{"type":"pong"}`, false}, // control messages are never duplicates
 		{`{"type":"pong"}`, false},
 	}
-	d := newDedup(250)
+	d := newDedup(250, 1024)
 	var dec decode.Decoder
 	var m decode.Message
 	for i, s := range steps {
@@ -111,7 +111,7 @@ func TestDedupBadTime(t *testing.T) {
 		{loc(911_000, 14), false}, // ...for a second: confirmed
 		{loc(10_240, 8), true},    // a replay of the first half
 	}
-	d := newDedup(250)
+	d := newDedup(250, 1024)
 	var dec decode.Decoder
 	var m decode.Message
 	for i, s := range steps {
@@ -123,7 +123,7 @@ func TestDedupBadTime(t *testing.T) {
 		}
 	}
 	// A sensor whose first sample has a bad clock.
-	d = newDedup(250)
+	d = newDedup(250, 1024)
 	for i, s := range []struct {
 		line string
 		dup  bool
@@ -134,5 +134,53 @@ func TestDedupBadTime(t *testing.T) {
 		if got := d.seen(&m, []byte(s.line)); got != s.dup {
 			t.Errorf("first bad, step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
 		}
+	}
+}
+
+// TestDedupSensorsBounded: a feed inventing a new sensor id in every
+// location does not grow the filter past the engine's MaxSensors (it
+// once kept a ring for every id ever seen: 800 000 ids, 794 MB); the ids
+// beyond the bound are let through, never taken for replays, and the
+// tracked ones are still filtered. Without allocating per message.
+func TestDedupSensorsBounded(t *testing.T) {
+	const maxSensors = 64
+	loc := func(id, t_ms int) []byte {
+		return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"PLAYER","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
+	}
+	d := newDedup(250, maxSensors)
+	var dec decode.Decoder
+	var m decode.Message
+	seen := func(line []byte) bool {
+		t.Helper()
+		if err := dec.Decode(line, &m); err != nil {
+			t.Fatal(err)
+		}
+		return d.seen(&m, line)
+	}
+	for id := range 100 * maxSensors {
+		if seen(loc(id, 1000)) {
+			t.Fatalf("id %d's first sample taken for a duplicate", id)
+		}
+	}
+	if len(d.sensors) != maxSensors {
+		t.Errorf("%d sensors tracked after %d distinct ids, want the bound %d", len(d.sensors), 100*maxSensors, maxSensors)
+	}
+	if !seen(loc(0, 1000)) {
+		t.Error("a replay of a tracked sensor let through")
+	}
+	if seen(loc(5*maxSensors, 1000)) {
+		t.Error("an untracked sensor's sample taken for a duplicate")
+	}
+	tracked, untracked := loc(1, 2000), loc(7*maxSensors, 2000)
+	if allocs := testing.AllocsPerRun(100, func() {
+		dec.Decode(tracked, &m)
+		d.seen(&m, tracked)
+		dec.Decode(untracked, &m)
+		d.seen(&m, untracked)
+	}); allocs != 0 {
+		t.Errorf("%v allocations per tracked and untracked location, want 0", allocs)
+	}
+	if len(d.sensors) != maxSensors {
+		t.Errorf("%d sensors tracked, want %d", len(d.sensors), maxSensors)
 	}
 }
