@@ -225,7 +225,7 @@ func DialFeed(ctx context.Context, base, token string, opt FeedOptions) (*Feed, 
 	}
 	f.ack = m.Ack
 	f.ackRaw = data
-	f.session = string(m.Ack.SocketSessionID.Text(data))
+	f.session = string(m.Ack.SocketSessionID.AppendUnescaped(nil, data))
 	f.limit = opt.ReadLimit_B
 	if f.limit <= 0 {
 		f.limit = DefaultReadLimit(m.Ack.MaxInputBufferSizeInBytes)

@@ -23,6 +23,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
@@ -364,7 +365,7 @@ type GaveUpError struct {
 }
 
 func (e *GaveUpError) Error() string {
-	return fmt.Sprintf("live: gave up live id %s before its event ended: %v", e.LiveID, e.Err)
+	return fmt.Sprintf("live: gave up live id %s before its event ended: %v", PrintableID(e.LiveID), e.Err)
 }
 
 func (e *GaveUpError) Unwrap() []error { return []error{ErrGaveUp, e.Err} }
@@ -608,7 +609,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		case ctx.Err() != nil:
 			s.res.End = "interrupted (Ctrl-C)"
 		case s.res.Next != "":
-			s.res.End = "its feed named the next live id " + s.res.Next
+			s.res.End = "its feed named the next live id " + PrintableID(s.res.Next)
 		}
 	}
 	sum, cerr := s.eng.Close()
@@ -850,6 +851,32 @@ func transient(err error) bool {
 		return false
 	}
 	return !errors.Is(err, ErrBadResponse) && !errors.Is(err, ErrNoCredentials) && !errors.Is(err, ErrInvalidRange)
+}
+
+// nextLiveID is the live id a PLAY_NEXT / DRILL_NEXT marker names, with
+// its JSON escapes decoded ("next\u002dhalf" is the id next-half), as the
+// engine reads it for next_live_id (track's markers): the session follows,
+// names the bundle after and asks the API for the id itself, not its
+// spelling on the wire. "" when the marker names none.
+func nextLiveID(m *decode.Marker, src []byte) string {
+	if m.LiveID.Len() == 0 {
+		return ""
+	}
+	return string(m.LiveID.AppendUnescaped(nil, src)) // a few per game
+}
+
+// PrintableID is a live id as printed for people (the result line,
+// errors, warnings): itself, or quoted as strconv.Quote does when it holds
+// a character that is not printable, so that an id a feed names (a
+// PLAY_NEXT's, JSON-unescaped) cannot move the cursor or retitle the
+// terminal it is printed to.
+func PrintableID(id string) string {
+	for _, r := range id {
+		if r == utf8.RuneError || !strconv.IsPrint(r) {
+			return strconv.Quote(id)
+		}
+	}
+	return id
 }
 
 // dirName makes a live id safe as a directory name.
@@ -1609,7 +1636,7 @@ func startHandoff(ctx context.Context, f *Feed, from, to string, m *Metrics, h *
 			}
 			derr := dec.Decode(buf, &msg)
 			if derr == nil && msg.Kind == decode.KindMarker && (msg.Marker.Type == decode.MarkerPlayNext || msg.Marker.Type == decode.MarkerDrillNext) {
-				if next := string(msg.Marker.LiveID.Text(buf)); next != "" && next != to {
+				if next := nextLiveID(&msg.Marker, buf); next != "" && next != to {
 					ho.close() // the round after to's: its own session's
 					return
 				}
@@ -1844,7 +1871,7 @@ func (s *liveSession) take(data []byte, now time.Time, count bool) error {
 		s.fresh++
 	}
 	if m.Kind == decode.KindMarker && (m.Marker.Type == decode.MarkerPlayNext || m.Marker.Type == decode.MarkerDrillNext) {
-		if next := string(m.Marker.LiveID.Text(data)); next != "" && next != s.liveID {
+		if next := nextLiveID(&m.Marker, data); next != "" && next != s.liveID {
 			s.res.Next = next
 		}
 	}
@@ -2238,7 +2265,7 @@ func sortedKeys(m map[string]float64) []string {
 // String describes the result in one line (for logs and the CLI).
 func (r *SessionResult) String() string {
 	line := fmt.Sprintf("live %s: %d messages, %d duplicates dropped, %d undecodable, %d gap-filled, %d reconnects, %d from the join's REST state",
-		r.LiveID, r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
+		PrintableID(r.LiveID), r.Messages, r.Duplicates, r.DecodeErrors, r.GapFilled, r.Reconnects, r.JoinFilled)
 	if r.Replayed > 0 {
 		line += fmt.Sprintf(", %d replayed from the bundle first (a re-join)", r.Replayed)
 	}

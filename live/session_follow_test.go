@@ -75,6 +75,30 @@ func TestJoinFollowRetries404(t *testing.T) {
 	}
 }
 
+// TestJoinFollowEscapedID: a PLAY_NEXT whose live_id is written with a
+// JSON escape ("…\u002d…", valid JSON for tinyHalfID, as any serializer
+// may write it) is followed to tinyHalfID, the id itself: its REST
+// requests, its result and its bundle name it, as the engine's
+// next_live_id does. The raw text was followed (a request for
+// /v1/data/live/…%5Cu002d…, which the API answers 404, then given up).
+func TestJoinFollowEscapedID(t *testing.T) {
+	wire := strings.Replace(tinyHalfID, "-", `\u002d`, 1)
+	srv, _ := liveMock(t, tinyHalvesNaming(t, wire), mock.Options{Speed: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, srv.URL()), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, StartupRetry: 700 * time.Millisecond})
+	if err != nil || len(res) != 2 {
+		t.Fatalf("Join: %v, %d results; want both halves", err, len(res))
+	}
+	if res[0].Next != tinyHalfID || res[1].LiveID != tinyHalfID || filepath.Base(res[1].Dir) != tinyHalfID {
+		t.Errorf("first half's next %q, second half %q in %s; want %s (the PLAY_NEXT said %q)", res[0].Next, res[1].LiveID, res[1].Dir, tinyHalfID, wire)
+	}
+	if !strings.Contains(res[0].String(), "named the next live id "+tinyHalfID) {
+		t.Errorf("result line %q does not name %s", res[0].String(), tinyHalfID)
+	}
+}
+
 // TestJoinFollowGivesUp: the next live id never answers (404 until
 // StartupRetry is over). Join gives up with a *GaveUpError naming it,
 // and what the old feed delivered for it meanwhile is not thrown away:
@@ -187,5 +211,24 @@ func checkKept(t *testing.T, res []live.SessionResult) {
 	fc := countFeed(lines)
 	if int64(len(lines)) != r.Unanalysed || fc.kinds[decode.KindLocation] == 0 || len(fc.locations) != fc.kinds[decode.KindLocation] {
 		t.Errorf("second half's bundle: %d lines, %d locations (%d distinct); want the %d received, each once", len(lines), fc.kinds[decode.KindLocation], len(fc.locations), r.Unanalysed)
+	}
+}
+
+// TestPrintableID: a live id a feed names is printed as it is, or quoted
+// when it holds a control character (unescaped from a PLAY_NEXT's
+// "\u001b[2J", it would clear the terminal the result line goes to) or
+// invalid UTF-8.
+func TestPrintableID(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{tinyHalfID, tinyHalfID},
+		{"next-half", "next-half"},
+		{"mi-temps é", "mi-temps é"},
+		{"game\x1b]2;pwned\x07\x1b[2J", `"game\x1b]2;pwned\a\x1b[2J"`},
+		{"a\rb", `"a\rb"`},
+		{"a\xffb", `"a\xffb"`},
+	} {
+		if got := live.PrintableID(c.in); got != c.want {
+			t.Errorf("PrintableID(%q) = %s, want %s", c.in, got, c.want)
+		}
 	}
 }

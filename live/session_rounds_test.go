@@ -26,13 +26,20 @@ const tinyHalfID = "7d3c1a52-5e0f-4c1a-9b7e-0000000000b2"
 // built-in sample game has one too).
 func tinyHalves(t *testing.T) string {
 	t.Helper()
+	return tinyHalvesNaming(t, tinyHalfID)
+}
+
+// tinyHalvesNaming is tinyHalves with the PLAY_NEXT's live_id written as
+// the JSON string contents wire (tinyHalfID, possibly with escapes).
+func tinyHalvesNaming(t *testing.T, wire string) string {
+	t.Helper()
 	dir, p, data := tinyMessages(t)
 	at := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, mock.TinyStart_ms+1000))
 	i := bytes.Index(data, at)
 	if i < 0 {
 		t.Fatal("tiny bundle: no location at 1 s")
 	}
-	next := fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", mock.TinyStart_ms+900, tinyHalfID)
+	next := fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", mock.TinyStart_ms+900, wire)
 	data = append(data[:i:i], append([]byte(next), data[i:]...)...)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)

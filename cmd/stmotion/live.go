@@ -392,10 +392,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				parts += fmt.Sprintf(" (after the %d of earlier joins)", r.EarlierParts)
 			}
 			fmt.Fprintf(stdout, "  %d players, %d locations, %s\n", len(r.Summary.Players), r.Summary.Quality.Locations, parts)
-			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
+			for _, w := range pipeline.SummaryWarnings("live "+live.PrintableID(r.LiveID), r.Summary) {
 				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w)
 			}
-			if w := pipeline.FoldWarning("live "+r.LiveID, r.Summary, fold); w != "" {
+			if w := pipeline.FoldWarning("live "+live.PrintableID(r.LiveID), r.Summary, fold); w != "" {
 				// Once: a practice's every drill has the one roster.
 				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w) })
 			}
