@@ -57,7 +57,12 @@ Live notifies registered with PUT /v1/data/live/notify are called only
 through the simulation endpoints (PUT /mock/{key}/do/live/notify/start|end,
 naming the round the clock is in), as on ShotTracker's mock service; with
 --auto-notify the mock also calls them itself, START and END for each
-round, as the real service does.
+round, as the real service does. The simulation endpoints PUT to any URL
+they are given, so, as on ShotTracker's mock, whose {key} ShotTracker
+hands out, they are not open to anyone: with authentication on (the
+default) they need --notify-key as the {key}, or a request signed as the
+/v1 ones are (then any {key}); with --no-auth any {key} passes unless
+--notify-key names one: keep such a mock on localhost (the default).
 
 Signed requests use the API description's mock credentials unless
 --username/--secret say otherwise. Fault injection (--drop-every, --delay,
@@ -100,7 +105,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.UserToken, "user-token", "", "bearer token accepted by /v1/data/user/profile (default: any)")
 	dataTypes := fs.String("data-types", "STATS,SHOTS,LOCATIONS", "data types the credentials are granted (others get 403)")
 	inactive := fs.String("inactive", "", "comma-separated live ids to answer with 400 (no longer active); matched in any case")
-	fs.StringVar(&opts.NotifyKey, "notify-key", "", "the {key} of PUT /mock/{key}/do/live/notify/start|end (default: any)")
+	fs.StringVar(&opts.NotifyKey, "notify-key", "", "the {key} of PUT /mock/{key}/do/live/notify/start|end (default: none, the calls must\n"+
+		"be HMAC-signed; any key with --no-auth)")
 	fs.DurationVar(&opts.ConnectionTimeout, "conn-timeout", 120*time.Second, "close websocket connections idle this long (sent in the ack)")
 	fs.DurationVar(&opts.DropEvery, "drop-every", 0, "fault: drop each websocket connection this long after it opened")
 	fs.DurationVar(&opts.Delay, "delay", 0, "fault: extra delay before every websocket message")

@@ -14,7 +14,11 @@
 //     SCRIMMAGE and SHOOTING, practice those of all its rounds, a
 //     correction taken from the most recent rounds where the player's
 //     stat rose, never below zero: see bundle.roundShares); and the notify
-//     simulation PUT /mock/{key}/do/live/notify/{start|end}?url=...
+//     simulation PUT /mock/{key}/do/live/notify/{start|end}?url=..., which
+//     with authentication on needs Options.NotifyKey as its {key} or an
+//     HMAC signature (it PUTs to any URL: open to anyone, an exposed mock
+//     would relay requests into its network), with NoAuth only the key
+//     when one is set
 //   - Security: every /v1 request must carry a valid HMAC signature over
 //     at least date, host and the request line, as the API requires (the
 //     seed's mock username and secret by default; date within 5 minutes;

@@ -576,6 +576,46 @@ func TestNotifySimulation(t *testing.T) {
 	}
 }
 
+// TestNotifySimulationAuth: the notify simulation PUTs to any URL, so
+// with authentication on it needs the configured key or a signature; it
+// once took any key unsigned (a relay into the mock's network for anyone
+// who could reach it, telling which ports answer). Without authentication
+// any key passes, unless one is configured.
+func TestNotifySimulationAuth(t *testing.T) {
+	hook := newNotifyHook(t)
+	target := "?url=" + url.QueryEscape(hook.URL)
+	for _, c := range []struct {
+		name   string
+		opts   mock.Options
+		key    string
+		sign   func(*http.Request)
+		status int
+	}{
+		{"auth, no key set, unsigned", mock.Options{}, "anything", nil, 401},
+		{"auth, no key set, signed", mock.Options{}, "anything", signNow, 204},
+		{"auth, key set, the key", mock.Options{NotifyKey: "k1"}, "k1", nil, 204},
+		{"auth, key set, another", mock.Options{NotifyKey: "k1"}, "k2", nil, 404},
+		{"auth, key set, another, signed", mock.Options{NotifyKey: "k1"}, "k2", signNow, 204},
+		{"auth, key set, another, bad signature", mock.Options{NotifyKey: "k1"}, "k2", func(r *http.Request) { r.Header.Set("Authorization", "hmac nonsense") }, 401},
+		{"no auth, no key set", mock.Options{NoAuth: true}, "anything", nil, 204},
+		{"no auth, key set, the key", mock.Options{NoAuth: true, NotifyKey: "k1"}, "k1", nil, 204},
+		{"no auth, key set, another", mock.Options{NoAuth: true, NotifyKey: "k1"}, "k2", nil, 404},
+	} {
+		s := start(t, tinyDir(t), c.opts)
+		before := len(hook.seen())
+		status, body, _ := do(t, s, "PUT", "/mock/"+c.key+"/do/live/notify/start"+target, c.sign)
+		if status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.name, status, body, c.status)
+		}
+		if called := len(hook.seen()) > before; called != (c.status == 204) {
+			t.Errorf("%s: target called %v, want %v", c.name, called, c.status == 204)
+		}
+		if c.status == 401 && !strings.Contains(string(body), "signature") {
+			t.Errorf("%s: refusal %s does not say what to give", c.name, body)
+		}
+	}
+}
+
 func TestBundleErrors(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := mock.New(dir, mock.Options{}); !errors.Is(err, decode.ErrNotBundle) || !errors.Is(err, mock.ErrBundle) {

@@ -480,7 +480,7 @@ func TestSimulatedNotifyNamesTheCurrentRound(t *testing.T) {
 		if r.Index == 0 {
 			continue
 		}
-		if status, body, _ := do(t, s, "PUT", "/mock/any/do/live/notify/start?url="+url.QueryEscape(hook.URL), nil); status != 204 {
+		if status, body, _ := do(t, s, "PUT", "/mock/any/do/live/notify/start?url="+url.QueryEscape(hook.URL), signNow); status != 204 {
 			t.Fatalf("simulate start: %d %s", status, body)
 		}
 		if seen := hook.seen(); !slices.Equal(seen, []string{"START " + tinyHalvesID}) {

@@ -100,8 +100,11 @@ type Options struct {
 	// longer active" (besides the bundle's completed results), matched in
 	// any case.
 	InactiveIDs []string
-	// NotifyKey is the {key} of the notify simulation endpoints; empty
-	// accepts any key.
+	// NotifyKey is the {key} of the notify simulation endpoints (which
+	// PUT to any URL they are given), the key ShotTracker hands out for
+	// its mock. Empty: with authentication on, they need an HMAC
+	// signature, as the /v1 requests (then any {key}); with NoAuth they
+	// accept any key. A signed request passes with any key either way.
 	NotifyKey string
 	// Court and Roster are served for a bundle without its own court.json
 	// or subscribe.json (a bare recording): a /court body (see
