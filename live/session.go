@@ -355,10 +355,11 @@ var ErrGaveUp = errors.New("live: gave up before the event ended")
 // GaveUpError is a live id Join joined but stopped before its event
 // ended: the credentials were refused when subscribing again, the API
 // answered 404 for it for SessionConfig.StartupRetry, or, followed from
-// a PLAY_NEXT / DRILL_NEXT, it never answered. What was received is
-// recorded and its SessionResult given; `stmotion live` exits with
-// status 3 (not 0, as for an event that is over, nor 1, as for a join
-// that failed).
+// a PLAY_NEXT / DRILL_NEXT, it never answered or its bundle directory
+// cannot be named (an id longer, escaped, than a file name may be). What
+// was received is recorded (where it can be) and its SessionResult
+// given; `stmotion live` exits with status 3 (not 0, as for an event
+// that is over, nor 1, as for a join that failed).
 type GaveUpError struct {
 	LiveID string
 	Err    error
@@ -457,6 +458,17 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.res.LiveID = s.liveID
 	s.types = s.cfg.DataTypes
 	s.cfg.Health.set(func(h *Health) { h.liveID = s.liveID })
+	if s.cfg.Out != "" {
+		// A live id the file system cannot name (escaped, longer than a
+		// file name may be: a PLAY_NEXT naming 400 bytes) fails its own
+		// session, before anything is fetched, not the whole Join.
+		if err := bundleDirUsable(filepath.Join(s.cfg.Out, dirName(s.liveID))); err != nil {
+			if s.prev == nil {
+				return nil, fmt.Errorf("live: bundle directory: %w", err)
+			}
+			return s.startupFailed(ctx, "bundle directory", err, nil)
+		}
+	}
 	if s.cfg.Out != "" && !s.cfg.NoTables {
 		// A re-join matches the rows of the earlier parts by count: with
 		// other engine settings they would not be the same rows. Checked
@@ -702,6 +714,7 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 	rec, err := NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1})
 	if err != nil {
 		s.res.HandoverLost += int64(len(msgs))
+		s.res.Dir = "" // no bundle to name
 		return err
 	}
 	defer rec.Close()
@@ -877,6 +890,16 @@ func PrintableID(id string) string {
 		}
 	}
 	return id
+}
+
+// bundleDirUsable returns why dir cannot be a bundle's directory (a name
+// the file system refuses: too long, ENAMETOOLONG), or nil when it is
+// there or may be made. It creates nothing.
+func bundleDirUsable(dir string) error {
+	if _, err := os.Lstat(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // dirName makes a live id safe as a directory name.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -211,6 +212,27 @@ func checkKept(t *testing.T, res []live.SessionResult) {
 	fc := countFeed(lines)
 	if int64(len(lines)) != r.Unanalysed || fc.kinds[decode.KindLocation] == 0 || len(fc.locations) != fc.kinds[decode.KindLocation] {
 		t.Errorf("second half's bundle: %d lines, %d locations (%d distinct); want the %d received, each once", len(lines), fc.kinds[decode.KindLocation], len(fc.locations), r.Unanalysed)
+	}
+}
+
+// TestJoinFollowUnnamableID: a PLAY_NEXT naming a live id too long for a
+// directory name (300 bytes, over the 255 a file name may have) fails
+// that live id's session only, as a next live id that never answers
+// does: a *GaveUpError naming it and why, after the first half's result,
+// whole. It ended the whole Join with a bare "file name too long".
+func TestJoinFollowUnnamableID(t *testing.T) {
+	long := strings.Repeat("B", 300)
+	srv, _ := liveMock(t, tinyHalvesNaming(t, long), mock.Options{Speed: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := live.Join(ctx, live.SessionConfig{Client: liveClient(t, srv.URL()), WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, StartupRetry: 700 * time.Millisecond})
+	var ge *live.GaveUpError
+	if !errors.As(err, &ge) || ge.LiveID != long || !errors.Is(err, syscall.ENAMETOOLONG) || !strings.Contains(err.Error(), "bundle directory") {
+		t.Fatalf("Join: %v; want a GaveUpError of the long id saying its bundle directory cannot be named", err)
+	}
+	if len(res) != 2 || res[0].Next != long || res[0].Summary == nil || res[1].LiveID != long || res[1].Dir != "" || !strings.Contains(res[1].End, "bundle directory") {
+		t.Fatalf("results %+v; want the first half whole, then the long id's with no bundle, ended for its bundle directory", res)
 	}
 }
 

@@ -173,7 +173,8 @@ ended live id, a 403, a malformed response, errors for 2 minutes at the
 start) or the bundle could not be written; 2 for a bad command line (a
 re-join with another --hz or --reorder-window than its bundle's parts); 3
 when it gave up mid-event (credentials refused when reconnecting, the live
-id answering 404 for 2 minutes, the next live id never answering): what
+id answering 404 for 2 minutes, the next live id never answering, or
+too long to name its bundle's directory): what
 was received is recorded and its result line printed, ending with
 "ended: gave up" and why.
 
