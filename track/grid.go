@@ -79,8 +79,25 @@ func (s *Session) startGrid() error {
 	}
 	s.tickCap = c
 	s.tickMask = int64(c - 1)
-	s.tickPeriod = make([]int32, c)
-	s.tickClock = make([]ClockState, c)
+	// A gap bridged at tick n reads the period and clock of its ticks
+	// back to n − bridgeTicks, while the ring holds ticks up to a block
+	// and a lag (and, live, the frames ahead) past n: the ring of ticks'
+	// clocks is longer than the tick ring when bridgeTicks needs it
+	// (bridge).
+	s.bridgeTicks = s.cfg.BridgeGap_ms / s.period_ms
+	s.bridgeW = make([]float64, s.bridgeTicks+1)
+	s.bridgeIn = make([]uint8, s.bridgeTicks+1)
+	needClock := 2*s.lagTicks + s.blockTicks + s.bridgeTicks + 8
+	if s.cfg.Causal {
+		needClock += ceilDiv(max(s.cfg.Player.MaxGap_ms, s.cfg.Ball.MaxGap_ms), s.period_ms)
+	}
+	cc := c
+	for int64(cc) < needClock {
+		cc <<= 1
+	}
+	s.clockMask = int64(cc - 1)
+	s.tickPeriod = make([]int32, cc)
+	s.tickClock = make([]ClockState, cc)
 	s.tickRows = make([]int32, c)
 	s.blockBuf = make([]blockTick, c)
 	s.sprintT = s.cfg.SprintMin_s / dt
@@ -207,8 +224,37 @@ func (s *Session) skipTo(next int64) error {
 	for n := s.nextTick; n < s.nextTick+k; n++ {
 		s.tickRows[n&s.tickMask] = 0
 	}
+	// The skipped ticks get no frame, but a gap bridged across them
+	// credits its distance to their period and clock (bridge). Live, the
+	// frames sent ahead have set theirs.
+	from := max(s.nextTick, next-int64(len(s.tickClock)))
+	if s.cfg.Causal {
+		from = max(from, s.frameNext)
+	}
+	s.planClock(from, next-1, nil)
 	s.nextTick, s.emitNext, s.lastBack = next, next, next-1
 	return nil
+}
+
+// planClock sets the period and clock of ticks from..upTo in the ring of
+// ticks' clocks (and, with block, block[n-from]'s) as applyMarkers will
+// leave them at each tick: it applies the pending markers to a copy of
+// the timeline (timeline.apply changes only its period and clock).
+func (s *Session) planClock(from, upTo int64, block []blockTick) {
+	tl := s.timeline
+	m := 0
+	for n := from; n <= upTo; n++ {
+		T := n * s.period_ms
+		for m < len(tl.pending) && tl.pending[m].t <= T {
+			tl.apply(tl.pending[m].typ)
+			m++
+		}
+		j := n & s.clockMask
+		s.tickPeriod[j], s.tickClock[j] = tl.samplePeriod(), tl.clock
+		if block != nil {
+			block[n-from].period, block[n-from].clock = s.tickPeriod[j], s.tickClock[j]
+		}
+	}
 }
 
 // blocked reports whether some sensor has a track open before T, nothing
@@ -635,6 +681,7 @@ func offLine2(a, b, c *rawSample) float64 {
 //     tick n, which the sensor pass copies for it (planChecks).
 func (s *Session) smoothAndEmit(newest, upTo int64) error {
 	from := s.emitNext
+	s.blockFrom = from
 	batch := !s.cfg.Causal
 	if upTo >= from {
 		if batch {
@@ -661,6 +708,7 @@ func (s *Session) smoothAndEmit(newest, upTo int64) error {
 	}
 	err := s.emitTicks(from, upTo, batch)
 	s.snaps, s.snapNext, s.block = s.snaps[:0], 0, nil
+	s.compactHeld()
 	if err != nil {
 		// The figures of the whole block are in: never accumulate its
 		// ticks again.
@@ -706,6 +754,11 @@ func (s *Session) emitTicks(from, upTo int64, batch bool) error {
 				}
 			}
 		}
+		if s.heldOld > 0 {
+			if err := s.resolveHeld(n); err != nil {
+				return fail(err)
+			}
+		}
 		if err := s.resolveChecks(n * s.period_ms); err != nil {
 			return fail(err)
 		}
@@ -726,25 +779,18 @@ type blockTick struct {
 
 // planBlock sets s.block for ticks from..upTo (by offset from from) and
 // makes room for their rows at the end of s.rows. Each tick's period and
-// clock are as applyMarkers will leave them at the tick: planBlock applies
-// the pending markers to a copy of the timeline (timeline.apply changes
-// only its period and clock), for the figures to use before the markers
-// are applied for real, tick by tick.
+// clock are as applyMarkers will leave them at the tick (planClock, which
+// also keeps them in the ring of ticks' clocks for bridge), for the
+// figures to use before the markers are applied for real, tick by tick.
 func (s *Session) planBlock(from, upTo int64) {
 	s.block = s.blockBuf[:upTo-from+1]
-	tl := s.timeline
-	m := 0
 	k := len(s.rows)
 	for off := range s.block {
 		n := from + int64(off)
-		T := n * s.period_ms
-		for m < len(tl.pending) && tl.pending[m].t <= T {
-			tl.apply(tl.pending[m].typ)
-			m++
-		}
-		s.block[off] = blockTick{start: k, period: tl.samplePeriod(), clock: tl.clock}
+		s.block[off] = blockTick{start: k}
 		k += int(s.tickRows[n&s.tickMask])
 	}
+	s.planClock(from, upTo, s.block)
 	if k > cap(s.rows) {
 		s.rows = slices.Grow(s.rows, k-len(s.rows))
 	}
@@ -760,7 +806,7 @@ func (s *Session) planChecks(from, upTo int64) {
 	for n := from; n <= upTo && i < len(q.q); n++ {
 		T := n * s.period_ms
 		for ; i < len(q.q) && q.q[i].t <= T; i++ {
-			s.snaps = append(s.snaps, checkSnap{n: n, sn: s.ids.get(q.q[i].player)})
+			s.snaps = append(s.snaps, checkSnap{n: n, nc: ceilDiv(q.q[i].t, s.period_ms), sn: s.ids.get(q.q[i].player), held: -1})
 		}
 	}
 }

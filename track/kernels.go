@@ -55,3 +55,34 @@ func hermiteLength(x0, y0, vx0, vy0, x1, y1, vx1, vy1, T float64) float64 {
 	}
 	return l
 }
+
+// hermitePoint is the point p(u) of hermiteLength's curve.
+func hermitePoint(x0, y0, vx0, vy0, x1, y1, vx1, vy1, T, u float64) (x, y float64) {
+	u2, u3 := u*u, u*u*u
+	h00, h10 := 2*u3-3*u2+1, u3-2*u2+u
+	h01, h11 := -2*u3+3*u2, u3-u2
+	return h00*x0 + h10*T*vx0 + h01*x1 + h11*T*vx1, h00*y0 + h10*T*vy0 + h01*y1 + h11*T*vy1
+}
+
+// hermitePieces splits hermiteLength's curve into len(dst) equal spans of
+// u (the grid ticks of a bridged gap: span k runs from tick k to tick
+// k+1) and sets dst[k] to the length of span k, summed over
+// max(1, ⌈32/len(dst)⌉) chords each. It returns the sum of dst.
+func hermitePieces(dst []float64, x0, y0, vx0, vy0, x1, y1, vx1, vy1, T float64) float64 {
+	m := len(dst)
+	q := max(1, (32+m-1)/m)
+	steps := float64(m * q)
+	px, py := x0, y0
+	sum := 0.0
+	for k := range dst {
+		l := 0.0
+		for j := 1; j <= q; j++ {
+			x, y := hermitePoint(x0, y0, vx0, vy0, x1, y1, vx1, vy1, T, float64(k*q+j)/steps)
+			l += math.Hypot(x-px, y-py)
+			px, py = x, y
+		}
+		dst[k] = l
+		sum += l
+	}
+	return sum
+}

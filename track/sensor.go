@@ -21,6 +21,7 @@ type sensor struct {
 	raw      ring
 	checkedT int64 // the middle sample already checked for an outlier (consume)
 	split    bool  // the next estimate starts a new track (gap or teleport behind)
+	holds    int32 // DIST checks held for this player's open dropout (heldCheck)
 	lastN    int64 // last tick number with an estimate
 
 	// Tick ring, indexed by tick number & mask. One struct per tick (not

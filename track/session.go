@@ -180,19 +180,31 @@ type Session struct {
 	sprintT     float64 // SprintMin_s in grid periods
 	accelT      float64 // AccelMin_s in grid periods
 
-	// Period and clock of the ticks in the tick ring (set when a tick's
-	// rows are emitted, read when its figures are accumulated).
+	// Period and clock of the ticks, by tick & clockMask (set when a
+	// tick's rows are emitted or planned, planClock; read when its
+	// figures are accumulated, and for the ticks of a bridged gap).
 	tickPeriod []int32
 	tickClock  []ClockState
+	clockMask  int64
 	tickRows   []int32 // rows (sensors with an estimate) by tick slot
+
+	bridgeTicks int64     // BridgeGap_ms in grid periods (rounded down)
+	bridgeW     []float64 // bridge's scratch: the length credited to each tick of a gap,
+	bridgeIn    []uint8   // and where: bridgeLive, bridgeCourt
 
 	// The block smoothAndEmit is emitting (batch mode), by tick offset
 	// from its first tick (a slice of blockBuf), and the DIST checks it
 	// resolves.
-	block    []blockTick
-	blockBuf []blockTick
-	snaps    []checkSnap
-	snapNext int
+	block     []blockTick
+	blockBuf  []blockTick
+	snaps     []checkSnap
+	snapNext  int
+	blockFrom int64 // the first tick of the block smoothAndEmit emits
+	// DIST checks that fell inside a player's dropout which a bridge
+	// may still cover (heldCheck), in queue order; the first heldOld
+	// are from earlier blocks.
+	heldChecks []heldCheck
+	heldOld    int
 
 	timeline timeline
 	box      boxScore
@@ -876,6 +888,10 @@ func (s *Session) Close() (*Summary, error) {
 	}
 	if err == nil {
 		err = s.applyMarkers(math.MaxInt64)
+	}
+	if err == nil {
+		// The dropouts still open at the end were never bridged.
+		err = s.resolveHeld(math.MaxInt64)
 	}
 	if err == nil {
 		err = s.resolveChecks(math.MaxInt64)

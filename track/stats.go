@@ -53,6 +53,11 @@ type distFigures struct {
 	unseen                   float64
 }
 
+// figures are a player's running figures as a DIST check compares them.
+func (a *accum) figures() distFigures {
+	return distFigures{eng: a.dist, live: a.distLive, crt: a.distCourt, lc: a.distLiveCourt, rawm: a.raw, unseen: a.unseen}
+}
+
 func (d *distFigures) sub(b *distFigures) {
 	d.feed_m -= b.feed_m
 	d.eng -= b.eng
@@ -129,11 +134,11 @@ func (s *Session) stats(st *decode.Stats) error {
 			// Too many checks waiting for the (lagged) emission: resolve the
 			// oldest now, against the distance reached so far.
 			c := s.checks.pop()
-			var a accum
+			var f distFigures
 			if sn := s.ids.get(c.player); sn != nil {
-				a = sn.acc
+				f = sn.acc.figures()
 			}
-			return s.resolveCheck(c, &a)
+			return s.resolveCheck(c, &f, s.timeline.samplePeriod())
 		}
 	}
 	return nil
@@ -185,33 +190,148 @@ func (d *distQueue) pop() distCheck {
 // resolveChecks compares every DIST update at or before T with the
 // engine's distance of that player so far.
 // While smoothAndEmit emits a block, the figures are those copied at the
-// check's tick (s.snaps, planChecks); otherwise the current ones.
+// check's tick (s.snaps, planChecks), and a check held for a dropout
+// (heldCheck) is resolved only once its figures are known; otherwise the
+// current ones.
 func (s *Session) resolveChecks(T int64) error {
 	for !s.checks.empty() && s.checks.peek().t <= T {
 		c := s.checks.pop()
-		var a accum
+		var f distFigures
 		if s.snapNext < len(s.snaps) {
-			a = s.snaps[s.snapNext].acc
+			sp := &s.snaps[s.snapNext]
 			s.snapNext++
+			if sp.held >= 0 {
+				h := &s.heldChecks[sp.held]
+				h.c, h.period = c, s.timeline.samplePeriod()
+				if h.readyN == math.MaxInt64 {
+					continue // resolveHeld, in a later block
+				}
+				h.done = true
+				if err := s.resolveCheck(c, &h.fig, h.period); err != nil {
+					return err
+				}
+				continue
+			}
+			f = sp.fig
 		} else if sn := s.ids.get(c.player); sn != nil {
-			a = sn.acc
+			f = sn.acc.figures()
 		}
-		if err := s.resolveCheck(c, &a); err != nil {
+		if err := s.resolveCheck(c, &f, s.timeline.samplePeriod()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// checkSnap is a player's figures (acc) as of tick n, for a DIST check
-// resolved after that tick (sn nil: the id has no sensor).
+// checkSnap is a player's figures as of tick nc, the first tick at or
+// after its check's time, for a DIST check resolved at tick n (nc < n:
+// the check was late, or its tick was skipped with the whole feed
+// silent; sn nil: the id has no sensor). set: fig or held is set.
 type checkSnap struct {
-	n   int64
-	sn  *sensor
-	acc accum
+	n, nc int64
+	sn    *sensor
+	fig   distFigures
+	held  int32 // index in Session.heldChecks, -1: none
+	set   bool
 }
 
-// resolveCheck records DIST check c against the engine's figures a.
+// heldCheck is a DIST check whose tick nc fell inside a dropout of its
+// player (no estimate at nc since the player's last at tick L, and nc−L
+// within BridgeGap_ms), while the emission cannot know yet whether the
+// gap will be bridged: the bridge's distance up to nc counts if it is,
+// nothing if it is not. fig holds the figures before the gap until the
+// gap is resolved (bridge, or the player's track resuming too late, or
+// the gap outgrowing BridgeGap_ms: sensor.holds counts those still
+// open), then the figures at nc; it is resolved at tick readyN
+// (math.MaxInt64 while open), in its block's emission order at its own
+// tick if it is known by then, else at the first tick of the block that
+// resolves it (in a later block it leaves after checks of later times:
+// up to BridgeGap_ms and a block later). c and period (the check's
+// period at tick nc) are set when the emission reaches nc.
+type heldCheck struct {
+	sn     *sensor
+	nc     int64
+	readyN int64
+	fig    distFigures
+	c      distCheck
+	period int32
+	done   bool
+}
+
+// takeSnap holds the DIST check of snap sp, player sn's at tick sp.nc, if
+// that tick is inside a gap of the player that a bridge may still
+// cover; otherwise it copies the player's figures as of now (the gap is
+// too long already: the figures before the gap) into the snap.
+func (s *Session) takeSnap(sn *sensor, sp *checkSnap) {
+	a := &sn.acc
+	sp.set = true
+	if sn.kind == KindPlayer && a.lastN != noSeg && a.lastN < sp.nc && sp.nc-a.lastN <= s.bridgeTicks {
+		sp.held = int32(len(s.heldChecks))
+		s.heldChecks = append(s.heldChecks, heldCheck{sn: sn, nc: sp.nc, readyN: math.MaxInt64, fig: a.figures()})
+		sn.holds++
+		return
+	}
+	sp.fig = a.figures()
+}
+
+// settleHolds ends player sn's open held checks. bridged: the gap after
+// the player's estimate at tick last was bridged, and s.bridgeW and
+// s.bridgeIn hold what bridge credited to each of its ticks; the part up
+// to a check's tick is added to its figures. Otherwise the figures before
+// the gap stand.
+func (s *Session) settleHolds(sn *sensor, last int64, bridged bool) {
+	for i := len(s.heldChecks) - 1; i >= 0 && sn.holds > 0; i-- {
+		h := &s.heldChecks[i]
+		if h.sn != sn || h.readyN != math.MaxInt64 {
+			continue
+		}
+		if bridged {
+			for k := range h.nc - last {
+				w, f := s.bridgeW[k], s.bridgeIn[k]
+				h.fig.eng += w
+				if f&bridgeLive != 0 {
+					h.fig.live += w
+				}
+				if f&bridgeCourt != 0 {
+					h.fig.crt += w
+					if f&bridgeLive != 0 {
+						h.fig.lc += w
+					}
+				}
+			}
+		}
+		h.readyN = max(h.nc, s.blockFrom)
+		sn.holds--
+	}
+}
+
+// resolveHeld resolves the held checks of earlier blocks that are ready
+// at tick n (all of them at math.MaxInt64: Close), oldest first.
+func (s *Session) resolveHeld(n int64) error {
+	for i := range s.heldOld {
+		h := &s.heldChecks[i]
+		if h.done || h.readyN > n {
+			continue
+		}
+		h.done = true
+		if h.readyN == math.MaxInt64 {
+			h.sn.holds-- // Close: the dropout never ended
+		}
+		if err := s.resolveCheck(h.c, &h.fig, h.period); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compactHeld drops the resolved held checks after a block.
+func (s *Session) compactHeld() {
+	s.heldChecks = slices.DeleteFunc(s.heldChecks, func(h heldCheck) bool { return h.done })
+	s.heldOld = len(s.heldChecks)
+}
+
+// resolveCheck records DIST check c against the engine's figures f (its
+// feed_m is set here), in a segment of the given period.
 //
 // In a session that starts mid-event (MidEvent) the feed's DIST counts
 // the event from its start and the engine only from the session's first
@@ -223,10 +343,11 @@ type checkSnap struct {
 // from the REST state, older than the feed) is the event's count so far,
 // with nothing of the engine's to compare: its segment is as the feed
 // gives it, and it is not the player's verdict.
-func (s *Session) resolveCheck(c distCheck, a *accum) error {
+func (s *Session) resolveCheck(c distCheck, fig *distFigures, period int32) error {
 	e := s.box.entry(c.player)
 	feed_cm := c.feed_cm
-	f := distFigures{feed_m: feed_cm / 100, eng: a.dist, live: a.distLive, crt: a.distCourt, lc: a.distLiveCourt, rawm: a.raw, unseen: a.unseen}
+	f := *fig
+	f.feed_m = feed_cm / 100
 	judged := true
 	if s.midEvent {
 		switch {
@@ -250,7 +371,7 @@ func (s *Session) resolveCheck(c distCheck, a *accum) error {
 	g := &s.seg
 	*g = Segment{
 		Type: SegDistCheck, Start_ms: c.t, End_ms: c.t, PlayerID: c.player, TeamID: e.team,
-		Period: s.timeline.samplePeriod(), FeedDist_cm: feed_cm, EngineDist_cm: f.eng * 100,
+		Period: period, FeedDist_cm: feed_cm, EngineDist_cm: f.eng * 100,
 	}
 	return s.emitSegment(g)
 }
