@@ -231,30 +231,60 @@ func (s *Session) skipTo(next int64) error {
 	if s.cfg.Causal {
 		from = max(from, s.frameNext)
 	}
-	s.planClock(from, next-1, nil)
+	s.planClock(from, next-1)
 	s.nextTick, s.emitNext, s.lastBack = next, next, next-1
 	return nil
 }
 
 // planClock sets the period and clock of ticks from..upTo in the ring of
-// ticks' clocks (and, with block, block[n-from]'s) as applyMarkers will
-// leave them at each tick: it applies the pending markers to a copy of
-// the timeline (timeline.apply changes only its period and clock).
-func (s *Session) planClock(from, upTo int64, block []blockTick) {
-	tl := s.timeline
-	m := 0
+// ticks' clocks as applyMarkers will leave them at each tick.
+func (s *Session) planClock(from, upTo int64) {
+	w := s.clockWalk()
 	for n := from; n <= upTo; n++ {
-		T := n * s.period_ms
-		for m < len(tl.pending) && tl.pending[m].t <= T {
-			tl.apply(tl.pending[m].typ)
-			m++
-		}
+		w.at(n * s.period_ms)
 		j := n & s.clockMask
-		s.tickPeriod[j], s.tickClock[j] = tl.samplePeriod(), tl.clock
-		if block != nil {
-			block[n-from].period, block[n-from].clock = s.tickPeriod[j], s.tickClock[j]
-		}
+		s.tickPeriod[j], s.tickClock[j] = w.period, w.clock
 	}
+}
+
+// clockWalk follows the period and clock that applyMarkers will set at
+// later ticks: it applies the pending markers to a copy of the timeline
+// (timeline.apply changes only its period and clock) as at's times go on.
+type clockWalk struct {
+	tl     timeline
+	m      int   // tl.pending[:m] are applied
+	next   int64 // the time of tl.pending[m] (math.MaxInt64: none)
+	period int32
+	clock  ClockState
+}
+
+func (s *Session) clockWalk() clockWalk {
+	w := clockWalk{tl: s.timeline, next: math.MaxInt64}
+	w.period, w.clock = w.tl.samplePeriod(), w.tl.clock
+	if len(w.tl.pending) > 0 {
+		w.next = w.tl.pending[0].t
+	}
+	return w
+}
+
+// at moves the walk to time T (not before the previous one).
+func (w *clockWalk) at(T int64) {
+	if T >= w.next {
+		w.advance(T)
+	}
+}
+
+func (w *clockWalk) advance(T int64) {
+	tl := &w.tl
+	for w.m < len(tl.pending) && tl.pending[w.m].t <= T {
+		tl.apply(tl.pending[w.m].typ)
+		w.m++
+	}
+	w.next = math.MaxInt64
+	if w.m < len(tl.pending) {
+		w.next = tl.pending[w.m].t
+	}
+	w.period, w.clock = tl.samplePeriod(), tl.clock
 }
 
 // blocked reports whether some sensor has a track open before T, nothing
@@ -779,18 +809,21 @@ type blockTick struct {
 
 // planBlock sets s.block for ticks from..upTo (by offset from from) and
 // makes room for their rows at the end of s.rows. Each tick's period and
-// clock are as applyMarkers will leave them at the tick (planClock, which
-// also keeps them in the ring of ticks' clocks for bridge), for the
-// figures to use before the markers are applied for real, tick by tick.
+// clock are as applyMarkers will leave them at the tick (clockWalk; they
+// also go to the ring of ticks' clocks, for bridge), for the figures to
+// use before the markers are applied for real, tick by tick.
 func (s *Session) planBlock(from, upTo int64) {
 	s.block = s.blockBuf[:upTo-from+1]
+	w := s.clockWalk()
 	k := len(s.rows)
 	for off := range s.block {
 		n := from + int64(off)
-		s.block[off] = blockTick{start: k}
+		w.at(n * s.period_ms)
+		j := n & s.clockMask
+		s.tickPeriod[j], s.tickClock[j] = w.period, w.clock
+		s.block[off] = blockTick{start: k, period: w.period, clock: w.clock}
 		k += int(s.tickRows[n&s.tickMask])
 	}
-	s.planClock(from, upTo, s.block)
 	if k > cap(s.rows) {
 		s.rows = slices.Grow(s.rows, k-len(s.rows))
 	}
