@@ -11,12 +11,25 @@ import (
 	"github.com/stmotion/stmotion/synth"
 )
 
-// synthResult is the engine's summary of a simulated bundle beside its
-// truth.
+// synthResult is the engine's summary and DIST checks of a simulated
+// bundle beside its truth.
 type synthResult struct {
-	truth *synth.Truth
-	sum   *Summary
+	truth  *synth.Truth
+	sum    *Summary
+	checks []Segment
 }
+
+// distChecks is a Sink that keeps the DIST checks.
+type distChecks struct{ checks []Segment }
+
+func (d *distChecks) Samples([]Sample) error { return nil }
+func (d *distChecks) Segment(g *Segment) error {
+	if g.Type == SegDistCheck {
+		d.checks = append(d.checks, *g)
+	}
+	return nil
+}
+func (d *distChecks) Close(*Summary) error { return nil }
 
 // synthBundle simulates sc into a temporary bundle and opens it the way
 // `analyze` does: the court from court.json on sc's template, the roster
@@ -50,7 +63,8 @@ func synthBundle(tb testing.TB, sc synth.Config) (*synth.Truth, Meta, string) {
 func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
 	t.Helper()
 	truth, meta, messages := synthBundle(t, sc)
-	s, err := NewSession(cfg, meta, &discard{})
+	d := &distChecks{}
+	s, err := NewSession(cfg, meta, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +73,27 @@ func runSynth(t testing.TB, sc synth.Config, cfg Config) synthResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return synthResult{truth, sum}
+	return synthResult{truth, sum, d.checks}
+}
+
+// checkMin_m is the DIST from which every update is held to the ratio
+// target: below it, a metre (a tick's step at either end of a bridged
+// gap, the smoother starting) is over 1 %.
+const checkMin_m = 100
+
+// worstCheck is the DIST update furthest from its engine distance (ratio
+// feed / engine) among those of checkMin_m or more.
+func (r synthResult) worstCheck() (worst Segment, ratio float64) {
+	ratio = 1
+	for _, g := range r.checks {
+		if g.FeedDist_cm < checkMin_m*100 || g.EngineDist_cm <= 0 {
+			continue
+		}
+		if q := g.FeedDist_cm / g.EngineDist_cm; math.Abs(q-1) > math.Abs(ratio-1) {
+			worst, ratio = g, q
+		}
+	}
+	return worst, ratio
 }
 
 // synthErrors are the worst errors of one run against the truth.
@@ -171,6 +205,15 @@ func TestSynthAccuracy(t *testing.T) {
 		}
 		if e.maxRatioErr > 0.01 {
 			t.Errorf("%s: DIST ratio off by up to %.3f, want ≤ 0.01", st.name, e.maxRatioErr)
+		}
+		// Every DIST update, not only each player's last (a check inside
+		// a dropout read 1.038 between checks of 0.998 on seed 4's game).
+		g, q := r.worstCheck()
+		t.Logf("%s: worst DIST update of %d m or more: ratio %.4f (player %d at %+.1f s: feed %.2f m, engine %.2f m)",
+			st.name, checkMin_m, q, g.PlayerID, float64(g.Start_ms-r.truth.Start_ms)/1000, g.FeedDist_cm/100, g.EngineDist_cm/100)
+		if math.Abs(q-1) > 0.01 {
+			t.Errorf("%s: DIST update of player %d at %+.1f s: ratio %.4f, want 1.00 ± 0.01 at every update of %d m or more",
+				st.name, g.PlayerID, float64(g.Start_ms-r.truth.Start_ms)/1000, q, checkMin_m)
 		}
 		if e.ran < 10 {
 			t.Errorf("%s: only %d players ran ≥ 200 m", st.name, e.ran)
