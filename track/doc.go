@@ -46,8 +46,9 @@
 //     without it, from a scratch forward pass of the others;
 //  5. figures from the smoothed track: distance (total, live, on court,
 //     per period; only while a still detector says the player moves;
-//     short gaps bridged), raw path length, top speed (held over
-//     TopSpeedWindow_s), speed bands, sprints, accelerations, decelerations.
+//     short gaps bridged, each tick inside one credited its part), raw
+//     path length, top speed (held over TopSpeedWindow_s), speed bands,
+//     sprints, accelerations, decelerations.
 //
 // docs/kinematics.md gives the method, the parameters, why, and the
 // measured accuracy against the simulator's truth.
@@ -66,7 +67,9 @@
 // (Quality.RepeatedShots, RepeatedMarkers); `stmotion live` keeps such
 // repeats out of its recording by the same keys. Each DIST update is
 // compared with the engine's distance at its timestamp (SegDistCheck
-// segments; PlayerSummary.DistRatio and DistFlag); in a session that starts
+// segments; PlayerSummary.DistRatio and DistFlag; one inside a dropout of
+// its player waits until the gap is known bridged or not, and may leave
+// after checks of later times); in a session that starts
 // mid-event (Meta.EventStart_ms, Session.MidEvent) both count from each
 // player's first DIST at or after the session's first location sample.
 //
