@@ -211,6 +211,13 @@ type Definitions struct {
 	DistRatioHi float64
 }
 
+// EffortGap_s is the longest dip below its threshold that does not end a
+// sprint, an acceleration or a deceleration: the smoothed acceleration's
+// noise (0.35–0.6 m/s² at σ = 50 mm) dips below the threshold for a tick
+// or a few in the middle of an effort. docs/kinematics.md has the
+// measurements behind it.
+const EffortGap_s = 0.25
+
 // Clone returns d with its own SpeedBands_mps.
 func (d Definitions) Clone() Definitions {
 	d.SpeedBands_mps = slices.Clone(d.SpeedBands_mps)

@@ -84,7 +84,7 @@ func TestEffortDuration(t *testing.T) {
 				n := 0
 				for k := 0; k < int(3*hz); k++ {
 					t_s := float64(k)*dt - 1 + phase*dt
-					e.step(speed(t_s, c.d_s), 7, 1/dt, k == 0, &n)
+					e.step(speed(t_s, c.d_s), 7, 1/dt, EffortGap_s/dt, k == 0, &n)
 				}
 				if n != c.want {
 					t.Errorf("%v Hz, phase %v: a run of %v s counted %d times, want %d", hz, phase, c.d_s, n, c.want)
@@ -97,15 +97,50 @@ func TestEffortDuration(t *testing.T) {
 	var e effort
 	n := 0
 	for k := range 30 {
-		e.step(9, 7, 25, k == 0 || k == 20, &n)
+		e.step(9, 7, 25, EffortGap_s*25, k == 0 || k == 20, &n)
 	}
 	if n != 0 {
 		t.Errorf("runs of 20 and 10 ticks split by a new track: counted %d, want 0", n)
 	}
 	for k := range 26 {
-		e.step(9, 7, 25, k == 0, &n)
+		e.step(9, 7, 25, EffortGap_s*25, k == 0, &n)
 	}
 	if n != 1 {
 		t.Errorf("a run of 26 ticks from a track's start: counted %d, want 1", n)
+	}
+}
+
+// TestEffortDips checks that a dip below the threshold shorter than
+// EffortGap_s neither ends an effort nor starts a second one, and that a
+// longer one does, at every phase of the grid: two runs of 0.4 s around a
+// dip (timed between the interpolated crossings) make one effort of
+// 0.8 s + the dip with a dip of 0.1 or 0.2 s, and none with 0.3 s; a 2 s
+// effort with a 0.1 s dip in its middle counts once.
+func TestEffortDips(t *testing.T) {
+	// value(t_s): 4 (above 3) on [0, a) and [a+dip, a+dip+b), 2 elsewhere,
+	// with 0.02 s linear edges centred on the crossings' instants.
+	value := func(t_s, a, dip, b float64) float64 {
+		edge := func(x float64) float64 { return math.Max(0, math.Min(1, x/0.02+0.5)) } // 0 → 1 around x = 0
+		up := edge(t_s) - edge(t_s-a) + edge(t_s-a-dip) - edge(t_s-a-dip-b)
+		return 2 + 2*up
+	}
+	for _, hz := range []float64{25, 20, 10} {
+		dt := 1 / hz
+		for _, c := range []struct {
+			a, dip, b float64
+			want      int
+		}{{0.4, 0.1, 0.4, 1}, {0.4, 0.2, 0.4, 1}, {0.4, 0.3, 0.4, 0}, {0.95, 0.1, 0.95, 1}, {0.6, 0.3, 0.6, 2}, {0.2, 0.1, 0.1, 0}} {
+			for phase := 0.0; phase < 1; phase += 0.125 {
+				var e effort
+				n := 0
+				for k := 0; k < int(4*hz); k++ {
+					t_s := float64(k)*dt - 1 + phase*dt
+					e.step(value(t_s, c.a, c.dip, c.b), 3, 0.5/dt, EffortGap_s/dt, k == 0, &n)
+				}
+				if n != c.want {
+					t.Errorf("%v Hz, phase %v: runs of %v s and %v s around a dip of %v s counted %d, want %d", hz, phase, c.a, c.b, c.dip, n, c.want)
+				}
+			}
+		}
 	}
 }

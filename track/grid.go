@@ -102,6 +102,7 @@ func (s *Session) startGrid() error {
 	s.blockBuf = make([]blockTick, c)
 	s.sprintT = s.cfg.SprintMin_s / dt
 	s.accelT = s.cfg.AccelMin_s / dt
+	s.gapT = EffortGap_s / dt
 	first := int64(math.MaxInt64)
 	for _, sn := range s.sensors {
 		sn.allocTicks(c)

@@ -179,6 +179,7 @@ type Session struct {
 	idle        bool    // the last processed tick had no estimate at all
 	sprintT     float64 // SprintMin_s in grid periods
 	accelT      float64 // AccelMin_s in grid periods
+	gapT        float64 // EffortGap_s in grid periods
 
 	// Period and clock of the ticks, by tick & clockMask (set when a
 	// tick's rows are emitted or planned, planClock; read when its

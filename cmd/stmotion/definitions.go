@@ -20,7 +20,8 @@ sprint, an acceleration and a deceleration are (players.sprints, accels,
 decels), the speed bands of players.speed_band_s (one entry per band: n
 edges give n+1 bands) and the accepted feed DIST / engine distance ratio
 (players.dist_flag). Their defaults (a sprint ≥ 7 m/s, STATSports' 25.2
-km/h, held ≥ 1 s; |a| ≥ 3 m/s² held ≥ 0.5 s) and their sources are in
+km/h, held ≥ 1 s; |a| ≥ 3 m/s² held ≥ 0.5 s; a dip below the threshold
+shorter than 0.25 s does not end an effort) and their sources are in
 docs/kinematics.md. summary.json records those each session was analysed
 with (definitions), and analyze --add warns when they differ from those
 of the dataset's other sessions.
