@@ -97,10 +97,12 @@ type Config struct {
 	MoveOn_mps    float64
 	MoveOff_mps   float64
 
-	// TopSpeedWindow_s: the top speed is the fastest straight-line
-	// displacement of the smoothed track over this window (centred in
-	// batch, trailing in causal mode), so a single noisy velocity cannot set
-	// it: a speed has to be held for the window to count.
+	// TopSpeedWindow_s: the top speed is the fastest tick speed held over
+	// this window: the smaller of the smoothed speed and the straight-line
+	// displacement of the smoothed track over the window centred on the
+	// tick, divided by the window, at the ticks whose window lies wholly
+	// within the track. A single noisy velocity cannot set it, and a
+	// longer window loses more of a sharp peak (a·window/4).
 	TopSpeedWindow_s float64
 
 	// InBoundsMargin_m widens the court when deciding "on court".
@@ -168,7 +170,7 @@ func DefaultConfig() Config {
 			MaxSpeed_mps: 35, JumpSlack_m: 1, Outlier_m: 1, MaxGap_ms: 400,
 		},
 		StillWindow_s:    1,
-		TopSpeedWindow_s: 0.5,
+		TopSpeedWindow_s: 0.3,
 		MoveOn_mps:       0.12,
 		MoveOff_mps:      0.085,
 		InBoundsMargin_m: 0.5,
@@ -217,6 +219,12 @@ type Definitions struct {
 // or a few in the middle of an effort. docs/kinematics.md has the
 // measurements behind it.
 const EffortGap_s = 0.25
+
+// topEdge_s: top speed is not taken from the first and last topEdge_s of
+// a track (nor closer to its ends than half TopSpeedWindow_s): there the
+// smoothed speed has data on one side only (docs/kinematics.md, "Top
+// speed").
+const topEdge_s = 0.25
 
 // Clone returns d with its own SpeedBands_mps.
 func (d Definitions) Clone() Definitions {

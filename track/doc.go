@@ -47,8 +47,9 @@
 //  5. figures from the smoothed track: distance (total, live, on court,
 //     per period; only while a still detector says the player moves;
 //     short gaps bridged, each tick inside one credited its part), raw
-//     path length, top speed (held over TopSpeedWindow_s), speed bands,
-//     sprints, accelerations, decelerations.
+//     path length, top speed (held over TopSpeedWindow_s, away from a
+//     track's ends), speed bands, sprints, accelerations, decelerations
+//     (a dip shorter than EffortGap_s does not end an effort).
 //
 // docs/kinematics.md gives the method, the parameters, why, and the
 // measured accuracy against the simulator's truth.

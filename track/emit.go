@@ -363,11 +363,18 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	a.accel.step(at, s.cfg.Accel_mps2, s.accelT, s.gapT, fresh, &a.accels)
 	a.decel.step(-at, s.cfg.Accel_mps2, s.accelT, s.gapT, fresh, &a.decels)
 	// Last, so that few values are live across the call.
-	if speed > a.top {
+	if e := s.topEdge; speed > a.top && n-e >= seg && n+e < s.nextTick && sn.ticks[(n+e)&s.tickMask].seg == seg {
 		// Top speed is held over TopSpeedWindow_s: the displacement over
-		// the window, so that one noisy velocity estimate cannot set it.
-		// min(speed, disp) > top ⇔ disp > top here.
-		if d2, dur := s.dispWindow(sn, n, seg, s.topWin); dispAbove(d2, dur, a.top) {
+		// the window, so that one noisy velocity estimate cannot set it,
+		// and only at least topEdge_s (and the half window) from the
+		// track's ends: at its start, its end and both sides of a dropout
+		// longer than MaxGap_ms the smoothed estimate is least
+		// constrained, and a window cut to one side read up to 0.6 m/s
+		// high. min(speed, disp) > top ⇔ disp > top here.
+		h := s.topWin
+		pa, pb := &sn.ticks[(n-h)&s.tickMask].s, &sn.ticks[(n+h)&s.tickMask].s
+		dx, dy := pb[0].X-pa[0].X, pb[1].X-pa[1].X
+		if d2, dur := dx*dx+dy*dy, float64(2*h)*s.dt_s; dispAbove(d2, dur, a.top) {
 			a.top = min(speed, dispSpeed(d2, dur))
 		}
 	}

@@ -60,10 +60,11 @@ func (s *Session) startGrid() error {
 	}
 	s.halfWin = max(1, int64(math.Round(s.cfg.StillWindow_s/2/dt)))
 	s.topWin = max(1, int64(math.Round(s.cfg.TopSpeedWindow_s/2/dt)))
+	s.topEdge = max(s.topWin, int64(math.Round(topEdge_s/dt)))
 	s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
 	// Smooth in blocks of two lags: 1.5 backward steps per tick.
 	s.blockTicks = 2 * s.lagTicks
-	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topWin) + 8
+	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topEdge) + 8
 	if s.cfg.Causal {
 		// Frames run ahead of a held grid by less than the longest
 		// MaxGap_ms (framesAhead) and record their ticks' period and
@@ -71,7 +72,7 @@ func (s *Session) startGrid() error {
 		// not emitted (at most a block and a lag behind the grid) less a
 		// window.
 		gap := ceilDiv(max(s.cfg.Player.MaxGap_ms, s.cfg.Ball.MaxGap_ms), s.period_ms)
-		need = max(need, s.lagTicks+s.blockTicks+max(s.halfWin, s.topWin)+gap+8)
+		need = max(need, s.lagTicks+s.blockTicks+max(s.halfWin, s.topEdge)+gap+8)
 	}
 	c := 8
 	for int64(c) < need {

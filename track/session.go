@@ -172,6 +172,7 @@ type Session struct {
 	minLast     int64   // ≤ the newest sample of every non-empty raw ring (see blocked)
 	halfWin     int64   // still window half width, ticks
 	topWin      int64   // top speed window half width, ticks
+	topEdge     int64   // top speed: ticks from a track's ends not taken (≥ topWin)
 	nextTick    int64   // tick number to process next
 	emitNext    int64   // tick number to emit next
 	frameNext   int64   // live: the next tick whose rows have not left (see framesAhead)
