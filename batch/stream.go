@@ -11,14 +11,15 @@ import (
 )
 
 // isStream reports whether the recording at path is read as a stream that
-// may wait for its writer: standard input, a named pipe, a device or a
-// socket, never a regular file.
+// may wait for its writer: standard input or a named pipe, never a
+// regular file. A device is no recording (decode.OpenRecordingFile
+// refuses it when the input is read).
 func isStream(path string) bool {
 	if path == decode.Stdin {
 		return true
 	}
 	fi, err := os.Stat(path)
-	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
+	return err == nil && fi.Mode().Type() == os.ModeNamedPipe
 }
 
 // streamChunk_bytes is what one read of a stream asks for: a pipe's buffer.
@@ -121,5 +122,5 @@ func openStream(path string) func() (io.ReadCloser, error) {
 		stdin := os.Stdin
 		return func() (io.ReadCloser, error) { return io.NopCloser(stdin), nil }
 	}
-	return func() (io.ReadCloser, error) { return os.Open(path) }
+	return func() (io.ReadCloser, error) { return decode.OpenRecordingFile(path) }
 }

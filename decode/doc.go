@@ -76,7 +76,9 @@
 // A recording is JSONL, one message per line as received: OpenRecording and
 // NewReader read plain, gzip and zstd (told apart by their first bytes) in
 // constant memory, with CRLF, blank lines, a last line without newline
-// and a leading UTF-8 byte order mark.
+// and a leading UTF-8 byte order mark. OpenRecording reads a regular file
+// or a named pipe and refuses anything else (ErrNotRecordingFile): a
+// device such as /dev/zero would be read forever.
 // A line that does not decode, or is longer than ReaderOptions.MaxLineBytes
 // (ErrLineTooLong), is counted and reported with its line number and reading
 // goes on, unless the caller asked to stop at the first error. Reader.Line

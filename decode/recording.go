@@ -127,9 +127,9 @@ func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
 		}
 		return NewReader(os.Stdin, opt) // Close leaves standard input open
 	}
-	f, err := os.Open(path)
+	f, err := OpenRecordingFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("decode: open recording: %w", err)
+		return nil, err
 	}
 	if opt.Name == "" {
 		opt.Name = path
@@ -153,6 +153,64 @@ func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
 	}
 	r.closers = append(r.closers, f.Close)
 	return r, nil
+}
+
+// ErrNotRecordingFile means a recording's path names something that is
+// neither a regular file nor a named pipe: a device (a messages.jsonl
+// linked to /dev/zero would be read forever, an endless line with no
+// newline) or a directory.
+var ErrNotRecordingFile = errors.New("not a regular file or a named pipe")
+
+// OpenRecordingFile opens the file of a recording at path for reading
+// (symbolic links followed). It refuses with ErrNotRecordingFile what is
+// neither a regular file nor a named pipe, before opening it (opening a
+// device may act on it); a named pipe is opened, which waits for its
+// writer. Standard input ("-") is the caller's to handle.
+func OpenRecordingFile(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("decode: open recording: %w", err)
+	}
+	if err := recordingMode(path, fi.Mode()); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("decode: open recording: %w", err)
+	}
+	// The path may have been replaced between the two looks.
+	if fi, err = f.Stat(); err == nil {
+		err = recordingMode(path, fi.Mode())
+	}
+	if err != nil {
+		f.Close()
+		if !errors.Is(err, ErrNotRecordingFile) {
+			err = fmt.Errorf("decode: open recording: %w", err)
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+// recordingMode returns an error wrapping ErrNotRecordingFile unless mode
+// is a regular file's or a named pipe's.
+func recordingMode(path string, mode os.FileMode) error {
+	var what string
+	switch t := mode.Type(); {
+	case t == 0 || t == os.ModeNamedPipe:
+		return nil
+	case t&os.ModeCharDevice != 0:
+		what = "a character device"
+	case t&os.ModeDevice != 0:
+		what = "a device"
+	case t&os.ModeDir != 0:
+		what = "a directory"
+	case t&os.ModeSocket != 0:
+		what = "a socket"
+	default:
+		what = "a special file (" + t.String() + ")"
+	}
+	return fmt.Errorf("decode: recording %s is %s, %w: a recording is read from a file, a named pipe or standard input (-)", path, what, ErrNotRecordingFile)
 }
 
 // NewReader reads a recording from src, decompressing it if it starts with

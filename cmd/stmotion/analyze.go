@@ -27,8 +27,9 @@ Analyses ShotTracker recordings and writes movement analytics.
 
 INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
 subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
-.jsonl.zst; any file is read as a recording; - reads one from standard
-input, session id "stdin"), or a directory searched recursively for both.
+.jsonl.zst; any file or named pipe is read as a recording, a device is
+refused; - reads one from standard input, session id "stdin"), or a
+directory searched recursively for both.
 A search takes the bundle directories (not searched further) and the files
 named *.jsonl or *.ndjson, optionally with .gz or .zst after; it skips
 entries whose name starts with "." and follows symbolic links, to
