@@ -159,7 +159,9 @@ go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for
 what an analysed input lacks or holds that is odd, and "stmotion analyze:
 error: ..." for an input that failed (then nothing is said of the court or
-roster it lacks). Lines that do not decode, or are longer than --max-line
+roster it lacks). Text from the input (ids, names, paths) is printed with
+its control characters escaped as Go quotes them (\x1b, \r): a bundle
+cannot drive the terminal. Lines that do not decode, or are longer than --max-line
 (1 MiB by default), are skipped, counted (quality.bad_lines) and reported,
 and a compressed recording cut short (its stream breaks at the end of the
 file, or where the rest of the file is zero bytes, as a write cut off may
@@ -365,13 +367,13 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		var se *batch.SetupError
 		if errors.As(err, &se) && se.Stage == batch.StageLock && ctx.Err() != nil {
 			fmt.Fprintf(stderr, "stmotion analyze: interrupted while waiting for another run adding to %s: nothing analysed or written\n", cfg.out)
-			fmt.Fprintf(stdout, "0 of %d inputs analysed into %s%s; %d canceled\n", len(plan.Inputs)+len(plan.Failed), cfg.out, failedList(plan.Failed), len(plan.Inputs))
+			fmt.Fprintf(stdout, "0 of %d inputs analysed into %s%s; %d canceled\n", len(plan.Inputs)+len(plan.Failed), cfg.out, decode.Printable(failedList(plan.Failed)), len(plan.Inputs))
 			return exitError{code: 1}
 		}
 		return setupError(stderr, cfg.setupText(err, nil))
 	}
 	defer run.Close()
-	warn := func(w string) { fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", w) }
+	warn := func(w string) { fmt.Fprintf(stderr, "stmotion analyze: warning: %s\n", decode.Printable(w)) }
 	for _, w := range run.Warnings {
 		warn(w)
 	}
@@ -383,7 +385,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if run.MovedImages {
 			what = "tables and images"
 		}
-		fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session %s in %s into the Hive layout (<table>/%s/)\n", moved, what, cfg.out, export.PartitionDir(moved))
+		fmt.Fprintf(stderr, "stmotion analyze: --add: moved session %s's one-session %s in %s into the Hive layout (<table>/%s/)\n", decode.Printable(moved), what, cfg.out, export.PartitionDir(moved))
 	}
 	if err != nil {
 		return setupError(stderr, cfg.setupText(err, run))
@@ -437,7 +439,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		case id != "" && res.Removed[id] > 0:
 			msg += fmt.Sprintf(" (removed from %s the %s an earlier run wrote for session %s: a failed session keeps no outputs)", cfg.out, plural(res.Removed[id], "file"), id)
 		}
-		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", msg)
+		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", decode.Printable(msg))
 	}
 	for _, r := range res.Replaced {
 		e := r.Earlier
@@ -447,7 +449,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		warn(unlistedWarning(cfg.out, res.Unlisted, res.SummaryWritten))
 	}
 	if res.Interrupted {
-		fmt.Fprintf(stderr, "stmotion analyze: %s\n", interruptedMessage(&cfg, res.Canceled, run.Hive, summaryState{tried: res.SummaryTried, wrote: res.SummaryWritten, kept: res.KeptEarlier, moved: res.SummaryMoved}))
+		fmt.Fprintf(stderr, "stmotion analyze: %s\n", decode.Printable(interruptedMessage(&cfg, res.Canceled, run.Hive, summaryState{tried: res.SummaryTried, wrote: res.SummaryWritten, kept: res.KeptEarlier, moved: res.SummaryMoved})))
 	}
 	analysed := len(res.Sessions)
 	if cfg.overwrite && len(run.Inputs) > 0 && analysed == 0 {
@@ -468,9 +470,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		outErr = errors.Join(outErr, err)
 	}
 	if outErr != nil {
-		fmt.Fprintf(stderr, "stmotion analyze: error: %v\n", outErr)
+		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", decode.Printable(outErr.Error()))
 	}
-	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s%s%s\n", analysed, len(run.Inputs)+len(run.Failed), cfg.out, failedList(res.Failed), canceledCount(res.Canceled))
+	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s%s%s\n", analysed, len(run.Inputs)+len(run.Failed), cfg.out, decode.Printable(failedList(res.Failed)), canceledCount(res.Canceled))
 	if len(res.Failed) > 0 || len(res.Canceled) > 0 || outErr != nil || res.Interrupted {
 		return exitError{code: 1}
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/stmotion/stmotion/batch"
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/track"
 )
@@ -83,7 +84,7 @@ func limitText(limit string) string {
 // writeReport prints one session's players per team: minutes on court,
 // distance, top speed, sprints, possession and the DIST ratio.
 func writeReport(w io.Writer, s *export.SessionSummary) {
-	fmt.Fprintf(w, "\nsession %s (%s)\n", s.SessionID, s.Source)
+	fmt.Fprintf(w, "\nsession %s (%s)\n", decode.Printable(s.SessionID), decode.Printable(s.Source))
 	teams := map[int64]string{}
 	var order []int64
 	for _, t := range s.Teams {
@@ -119,7 +120,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			continue
 		}
 		sort.Slice(ps, func(i, j int) bool { return ps[i].Distance_m > ps[j].Distance_m })
-		name := teams[id]
+		name := decode.Printable(teams[id])
 		if name == "" {
 			name = fmt.Sprintf("team %d", id)
 		}
@@ -151,7 +152,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		var untracked []string
 		header := false
 		for _, p := range ps {
-			player := p.Name
+			player := decode.Printable(p.Name)
 			if player == "" {
 				player = fmt.Sprint(p.PlayerID)
 			}

@@ -222,14 +222,14 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	for _, arg := range fs.Args() {
 		found, unsearched, err := decode.FindBundles(arg)
 		if err != nil {
-			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
+			fmt.Fprintf(stderr, "stmotion inspect: %s\n", decode.Printable(err.Error()))
 			failed++
 			continue
 		}
 		// A directory that cannot be searched fails as an input of its
 		// own; what was found beside it is read.
 		for _, u := range unsearched {
-			fmt.Fprintf(stderr, "stmotion inspect: %v\n", u)
+			fmt.Fprintf(stderr, "stmotion inspect: %s\n", decode.Printable(u.Error()))
 			failed++
 		}
 		paths = append(paths, found...)
@@ -244,12 +244,12 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		rep, err := inspectFile(ctx, path, roster, decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep})
 		if err != nil {
-			fmt.Fprintf(stderr, "stmotion inspect: %v\n", err)
+			fmt.Fprintf(stderr, "stmotion inspect: %s\n", decode.Printable(err.Error()))
 			failed++
 			continue
 		}
 		if rep.ReadError != "" {
-			fmt.Fprintf(stderr, "stmotion inspect: %s: %s\n", path, rep.ReadError)
+			fmt.Fprintf(stderr, "stmotion inspect: %s: %s\n", decode.Printable(path), decode.Printable(rep.ReadError))
 			failed++
 		}
 		if *asJSON {
@@ -495,15 +495,18 @@ func fmtTime(t_ms int64) string {
 	return time.UnixMilli(t_ms).UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
+// printInspect prints rep as text, every text from the input escaped
+// (decode.Printable): a bundle must not drive the terminal.
 func printInspect(w io.Writer, rep *inspectReport) {
-	fmt.Fprintf(w, "%s\n", rep.Path)
+	pr := decode.Printable
+	fmt.Fprintf(w, "%s\n", pr(rep.Path))
 	if rep.Bundle != nil {
-		fmt.Fprintf(w, "  bundle      %s\n", strings.Join(rep.Bundle.Files, " "))
+		fmt.Fprintf(w, "  bundle      %s\n", pr(strings.Join(rep.Bundle.Files, " ")))
 		for _, l := range rep.Bundle.Live {
-			fmt.Fprintf(w, "  live        %s\n", l)
+			fmt.Fprintf(w, "  live        %s\n", pr(l))
 		}
 	}
-	fmt.Fprintf(w, "  recording   %s (compression: %s)\n", filepath.Base(rep.Recording), rep.Compression)
+	fmt.Fprintf(w, "  recording   %s (compression: %s)\n", pr(filepath.Base(rep.Recording)), rep.Compression)
 	if rep.ZeroTail > 0 {
 		fmt.Fprintf(w, "  zero tail   %s after the complete %s stream, ignored (what a write cut off may leave)\n", plural(int(rep.ZeroTail), "zero byte"), rep.Compression)
 	}
@@ -517,7 +520,7 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	})
 	var parts []string
 	for _, k := range types {
-		parts = append(parts, fmt.Sprintf("%s %d", k, rep.ByType[k]))
+		parts = append(parts, fmt.Sprintf("%s %d", pr(k), rep.ByType[k]))
 	}
 	fmt.Fprintf(w, "  messages    %d: %s\n", rep.Messages, strings.Join(parts, ", "))
 	if rep.BadTimes > 0 {
@@ -535,11 +538,11 @@ func printInspect(w io.Writer, rep *inspectReport) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "    type\tid\tsamples\tmedian ms\trate Hz\tmax gap ms\tbackwards\trepeats\t")
 		for _, s := range rep.Sensors {
-			name := s.Name
+			name := pr(s.Name)
 			if name != "" {
 				name = "  " + name // no trailing blanks without one
 			}
-			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t%d\t%s\n", s.Type, s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, s.Repeats, name)
+			fmt.Fprintf(tw, "    %s\t%d\t%d\t%d\t%.1f\t%d\t%d\t%d\t%s\n", pr(s.Type), s.ID, s.Samples, s.MedianInterval_ms, s.Rate_Hz, s.MaxGap_ms, s.Backwards, s.Repeats, name)
 		}
 		tw.Flush()
 	}
@@ -547,9 +550,9 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	for _, mk := range rep.Markers {
 		live := ""
 		if mk.LiveID != "" {
-			live = " live_id " + mk.LiveID
+			live = " live_id " + pr(mk.LiveID)
 		}
-		fmt.Fprintf(w, "    %s  %s%s  (line %d)\n", fmtTime(mk.T_ms), mk.Type, live, mk.Line)
+		fmt.Fprintf(w, "    %s  %s%s  (line %d)\n", fmtTime(mk.T_ms), pr(mk.Type), live, mk.Line)
 	}
 	if rep.MoreMarkers > 0 {
 		fmt.Fprintf(w, "    ... and %d more\n", rep.MoreMarkers)
@@ -557,7 +560,7 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	u := rep.Unknown
 	fmt.Fprintf(w, "  unknown     types %d, sensor types %d, stat keys %d, classifications %d, markers %d", u.Types, u.SensorTypes, u.StatKeys, u.Classifications, u.Markers)
 	if len(u.TypeTexts) > 0 {
-		fmt.Fprintf(w, " (types: %s)", strings.Join(u.TypeTexts, ", "))
+		fmt.Fprintf(w, " (types: %s)", pr(strings.Join(u.TypeTexts, ", ")))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  bad lines   %d", rep.Bad)
@@ -569,10 +572,10 @@ func printInspect(w io.Writer, rep *inspectReport) {
 	}
 	fmt.Fprintln(w)
 	for _, e := range rep.Errors {
-		fmt.Fprintf(w, "    %s:%d: %s\n", rep.Recording, e.Line, e.Message)
+		fmt.Fprintf(w, "    %s:%d: %s\n", pr(rep.Recording), e.Line, pr(e.Message))
 	}
 	if rep.ReadError != "" {
-		fmt.Fprintf(w, "  read error  %s\n", rep.ReadError)
+		fmt.Fprintf(w, "  read error  %s\n", pr(rep.ReadError))
 	}
 	if rep.Interrupted {
 		fmt.Fprintf(w, "  interrupted before the end: the figures are of what was read\n")

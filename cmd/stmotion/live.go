@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
 	"github.com/stmotion/stmotion/pipeline"
@@ -383,7 +384,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Ctrl-C, and kept results would grow with every half it has seen.
 	var foldWarned sync.Once
 	printResult := func(r live.SessionResult) {
-		fmt.Fprintln(stdout, r.String())
+		fmt.Fprintln(stdout, decode.Printable(r.String()))
 		if r.Dir != "" {
 			fmt.Fprintf(stdout, "  bundle %s (re-analyse: stmotion analyze %s)\n", r.Dir, r.Dir)
 		}
@@ -393,12 +394,12 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				parts += fmt.Sprintf(" (after the %d of earlier joins)", r.EarlierParts)
 			}
 			fmt.Fprintf(stdout, "  %d players, %d locations, %s\n", len(r.Summary.Players), r.Summary.Quality.Locations, parts)
-			for _, w := range pipeline.SummaryWarnings("live "+live.PrintableID(r.LiveID), r.Summary) {
-				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w)
+			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
+				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", decode.Printable(w))
 			}
-			if w := pipeline.FoldWarning("live "+live.PrintableID(r.LiveID), r.Summary, fold); w != "" {
+			if w := pipeline.FoldWarning("live "+r.LiveID, r.Summary, fold); w != "" {
 				// Once: a practice's every drill has the one roster.
-				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", w) })
+				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", decode.Printable(w)) })
 			}
 		}
 	}
@@ -426,7 +427,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		if errors.Is(err, live.ErrGaveUp) {
 			// Not the event's end, nor a join that failed: exit status 3.
-			fmt.Fprintf(stderr, "stmotion live: %v\n", err)
+			fmt.Fprintf(stderr, "stmotion live: %s\n", decode.Printable(err.Error()))
 			return exitError{code: 3}
 		}
 		return err

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/stmotion/stmotion/decode"
 )
 
 func main() {
@@ -20,7 +22,8 @@ func main() {
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)
 		}
-		fmt.Fprintln(os.Stderr, "stmotion:", err)
+		// An error may quote the input (a live id, a path): escaped.
+		fmt.Fprintln(os.Stderr, "stmotion:", decode.Printable(err.Error()))
 		os.Exit(1)
 	}
 }

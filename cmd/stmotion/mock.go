@@ -190,16 +190,16 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if opts.NoAuth {
 		auth = "none"
 	}
-	fmt.Fprintf(stdout, "%s live_id=%s ws=%s auth=%s\n", s.URL(), s.LiveID(), s.WSURL(), auth)
+	fmt.Fprintf(stdout, "%s live_id=%s ws=%s auth=%s\n", s.URL(), decode.Printable(s.LiveID()), s.WSURL(), auth)
 	fmt.Fprintf(stderr, "stmotion mock: serving %s (%d messages per loop) at speed %g; try\n  curl %s/v1/data/live/%s/_subscribe\n",
-		dir, s.Messages(), opts.Speed, s.URL(), s.LiveID())
+		decode.Printable(dir), s.Messages(), opts.Speed, s.URL(), decode.Printable(s.LiveID()))
 	if !opts.NoAuth {
 		fmt.Fprintln(stderr, "  (with an HMAC signature; add --no-auth to accept unsigned requests)")
 	}
 	for {
 		select {
 		case r := <-rounds:
-			fmt.Fprintf(stdout, "round pass=%d index=%d live_id=%s started_at=%d\n", r.Pass, r.Index, r.LiveID, r.StartedAt_ms)
+			fmt.Fprintf(stdout, "round pass=%d index=%d live_id=%s started_at=%d\n", r.Pass, r.Index, decode.Printable(r.LiveID), r.StartedAt_ms)
 		case <-ctx.Done():
 			fmt.Fprintln(stderr, "stmotion mock: stopping")
 			return nil
