@@ -148,6 +148,12 @@ type QualitySummary struct {
 	DroppedSensors int64   `json:"dropped_sensors"`
 	NoCourt        bool    `json:"no_court"`
 	Truncated      bool    `json:"truncated"`
+	// Beyond the engine's limit on sensors (track.DefaultMaxSensors):
+	// the unknown ids that made room for roster players and balls, and
+	// the ball and roster players' samples among DroppedSensors.
+	EvictedSensors       int64 `json:"evicted_sensors"`
+	DroppedBallSamples   int64 `json:"dropped_ball_samples"`
+	DroppedRosterSamples int64 `json:"dropped_roster_samples"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -181,6 +187,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		RepeatedShots: q.RepeatedShots, RepeatedMarkers: q.RepeatedMarkers,
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
+		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
 	}
 	s.Limits = Limits(sum)
 	return s
@@ -237,8 +244,9 @@ const (
 // events unreliable, in the order LimitNoRoster or LimitPartialRoster,
 // LimitOneTeam or LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls
 // (nil when nothing): the roster (sum.Teams, the roster's teams, is
-// empty or names none of the player sensors: no_roster; some player
-// sensors are not on it, Quality.UnknownIDs: partial_roster), the sides
+// empty or names none of the player sensors, tracked or dropped beyond
+// the engine's limit on sensors: no_roster; some player sensors are not
+// on it, Quality.UnknownIDs: partial_roster), the sides
 // (unless no_roster: sum.OneTeam, a practice's one team: one_team;
 // sum.OneTeamTracked: one_team_tracked), the court
 // (sum.Quality.NoCourt) and the balls (sum.SeveralBalls_s of at least
@@ -246,7 +254,9 @@ const (
 func Limits(sum *track.Summary) []string {
 	var ls []string
 	q := &sum.Quality
-	noRoster := len(sum.Teams) == 0 || q.UnknownIDs > 0 && q.UnknownIDs >= q.PlayerSensors
+	// Roster players dropped beyond the engine's limit on sensors were
+	// named by the roster: it is this session's, only not tracked.
+	noRoster := len(sum.Teams) == 0 || q.UnknownIDs > 0 && q.UnknownIDs >= q.PlayerSensors && q.DroppedRosterSamples == 0
 	switch {
 	case noRoster:
 		// No roster, or one that names none of the player sensors

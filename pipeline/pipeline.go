@@ -607,6 +607,32 @@ func (r *Run) Warnings() []string {
 	return append(ws, r.after...)
 }
 
+// sensorLimitWarning says what the engine's limit on distinct sensors
+// (track.DefaultMaxSensors) cost a session: the samples dropped, whose
+// sensors are in no table, and the unknown ids evicted to make room.
+func sensorLimitWarning(name string, q *track.Quality) string {
+	var parts []string
+	if q.DroppedSensors > 0 {
+		p := count(q.DroppedSensors, "location sample") + " of sensors beyond it were dropped (quality.dropped_sensors)"
+		var of []string
+		if q.DroppedBallSamples > 0 {
+			of = append(of, fmt.Sprintf("%d of a ball (quality.dropped_ball_samples)", q.DroppedBallSamples))
+		}
+		if q.DroppedRosterSamples > 0 {
+			of = append(of, fmt.Sprintf("%d of roster players (quality.dropped_roster_samples)", q.DroppedRosterSamples))
+		}
+		if len(of) > 0 {
+			p += ", " + strings.Join(of, " and ")
+		}
+		parts = append(parts, p+": those sensors are in no table")
+	}
+	if q.EvictedSensors > 0 {
+		parts = append(parts, count(q.EvictedSensors, "sensor")+" not on the roster that had sent a sample or two gave their place to roster players or balls (quality.evicted_sensors)")
+	}
+	return fmt.Sprintf("%s: the feed has more distinct sensor ids than the engine's limit of %d: %s; corrupt ids?",
+		name, track.DefaultMaxSensors, strings.Join(parts, "; "))
+}
+
 // SummaryWarnings says what an analysed session lacks that makes figures
 // empty or misleading without failing it, each warning starting with
 // name (Run.Warnings names the recording; live mode, the live id):
@@ -626,8 +652,12 @@ func (r *Run) Warnings() []string {
 //     milliseconds, falls in January 1970), or more than a tenth of the
 //     location samples repeating their sensor's timestamp (a feed recorded
 //     twice, or timestamps coarser than the samples);
+//   - sensors beyond the engine's limit (track.DefaultMaxSensors
+//     distinct ids): how many samples were dropped, the ball's and the
+//     roster players' among them, and how many unknown ids that had sent
+//     a sample or two gave their place to roster players and balls;
 //   - no ball sensor: no possession, pass, shot, turnover or rebound is
-//     detected;
+//     detected (or the ball's samples were dropped beyond that limit);
 //   - a roster that misses half the player sensors or more (the wrong
 //     roster, or ids of another kind): those players have no name or
 //     team, and possession cannot tell their teams apart;
@@ -681,18 +711,30 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) repeat their sensor's timestamp and were dropped as duplicates (quality.duplicates): a feed recorded twice, or timestamps coarser than the samples?",
 			name, q.Duplicates, q.Locations, 100*float64(q.Duplicates)/float64(q.Locations)))
 	}
-	if q.BallSensors == 0 {
+	if q.DroppedSensors > 0 || q.EvictedSensors > 0 {
+		ws = append(ws, sensorLimitWarning(name, q))
+	}
+	switch {
+	case q.BallSensors == 0 && q.DroppedBallSamples > 0:
+		ws = append(ws, fmt.Sprintf("%s: no ball sensor was tracked: the %s of ball sensors came after the engine's limit of %d sensors was reached and were dropped (quality.dropped_ball_samples): no possession, pass, shot, turnover or rebound is detected",
+			name, count(q.DroppedBallSamples, "location sample"), track.DefaultMaxSensors))
+	case q.BallSensors == 0:
 		ws = append(ws, name+": no ball sensor sent a location: no possession, pass, shot, turnover or rebound is detected (quality.ball_sensors 0)")
 	}
 	if len(sum.Teams) > 0 && q.UnknownIDs > 0 {
 		// A few missing players (a late signing) or most of them (another
 		// session's roster): either way their events are unverified.
 		why := ""
-		if q.UnknownIDs*2 >= q.PlayerSensors {
+		switch {
+		case q.DroppedRosterSamples > 0:
+			// The roster named players the engine had no room for.
+			why = fmt.Sprintf("; %s of roster players were dropped beyond the engine's limit of %d sensors (quality.dropped_roster_samples)",
+				count(q.DroppedRosterSamples, "location sample"), track.DefaultMaxSensors)
+		case q.UnknownIDs*2 >= q.PlayerSensors:
 			why = "; is it this session's roster?"
 		}
 		limit := export.LimitPartialRoster
-		if q.UnknownIDs >= q.PlayerSensors {
+		if q.UnknownIDs >= q.PlayerSensors && q.DroppedRosterSamples == 0 {
 			limit = export.LimitNoRoster
 		}
 		ws = append(ws, fmt.Sprintf("%s: %d of %d player sensors are not on the roster (quality.unknown_ids): they have no name, and possession no team "+

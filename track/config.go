@@ -69,8 +69,11 @@ type Config struct {
 	// RingSize is the capacity of each sensor's raw sample ring (rounded
 	// up to a power of two). It bounds memory whatever the session length.
 	RingSize int
-	// MaxSensors bounds the number of distinct sensor ids kept; samples of
-	// further ids are dropped and counted (Quality.DroppedSensors).
+	// MaxSensors bounds the number of distinct sensor ids kept
+	// (DefaultMaxSensors); samples of further ids are dropped and counted
+	// (Quality.DroppedSensors), but a roster player or a ball sensor takes
+	// the place of an unknown id that sent a sample or two
+	// (Quality.EvictedSensors).
 	MaxSensors int
 
 	// Causal selects live output: Sample rows (and analyzer frames) come
@@ -124,6 +127,12 @@ type Config struct {
 	BatchRows int
 }
 
+// DefaultMaxSensors is DefaultConfig's MaxSensors: far more sensors than
+// a court holds (two teams with their benches, the game and spare balls),
+// few enough that the engine's memory stays bounded (a raw ring and a
+// tick ring per sensor) whatever ids a corrupt feed invents.
+const DefaultMaxSensors = 1024
+
 // DefaultConfig returns the documented defaults (docs/kinematics.md):
 //
 //   - grid: the feed's median rate; reorder window 250 ms; gaps longer than
@@ -159,7 +168,7 @@ func DefaultConfig() Config {
 		MaxGap_ms:        1000,
 		BridgeGap_ms:     2000,
 		RingSize:         256,
-		MaxSensors:       1024,
+		MaxSensors:       DefaultMaxSensors,
 		Lag_s:            1,
 		Player: KinConfig{
 			JerkPSD_m2ps5: 40, InitSpeed_mps: 5, InitAccel_mps2: 5,

@@ -91,8 +91,20 @@ type accum struct {
 func (sn *sensor) allocTicks(capacity int) {
 	off := int(sn.index % 32)
 	sn.ticks = make([]tickSlot, capacity+off)[off : off+capacity : off+capacity]
-	if sn.kind == KindBall {
-		sn.sz = make([]State, capacity)
+	sn.sz = nil
+	sn.resetTicks()
+}
+
+// resetTicks empties the tick ring (and gives a ball its smoothed heights,
+// a player none): a new sensor's, or one whose place a new id takes
+// (Session.evict).
+func (sn *sensor) resetTicks() {
+	if sn.kind != KindBall {
+		sn.sz = nil
+	} else if sn.sz == nil {
+		sn.sz = make([]State, len(sn.ticks))
+	} else {
+		clear(sn.sz)
 	}
 	for i := range sn.ticks {
 		sn.ticks[i].seg = noSeg
@@ -144,6 +156,36 @@ func (t *idTable) get(id int64) *sensor {
 			return en.sn
 		}
 	}
+}
+
+// remove deletes id from the table (backward shift: the entries after
+// it in its probe run move up, so lookups need no tombstones).
+func (t *idTable) remove(id int64) {
+	if t.n == 0 {
+		return
+	}
+	i := t.slot(id)
+	for t.e[i].id != id || t.e[i].sn == nil {
+		if t.e[i].sn == nil {
+			return
+		}
+		i = (i + 1) & t.mask
+	}
+	for j := i; ; {
+		j = (j + 1) & t.mask
+		if t.e[j].sn == nil {
+			break
+		}
+		// e[j] may move to the hole at i unless its home slot k lies
+		// cyclically in (i, j].
+		k := t.slot(t.e[j].id)
+		if (j-k)&t.mask >= (j-i)&t.mask {
+			t.e[i] = t.e[j]
+			i = j
+		}
+	}
+	t.e[i] = idEntry{}
+	t.n--
 }
 
 func (t *idTable) put(id int64, sn *sensor) {

@@ -136,6 +136,8 @@ type Session struct {
 	players []int32 // dense indices of player sensors, in order of appearance
 	balls   []int32
 	unknown map[int64]struct{} // player ids not on the roster
+	// evictFrom: the sensors before it are no victims (see victim).
+	evictFrom int
 
 	q        Quality
 	firstT   int64
@@ -473,15 +475,9 @@ func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
 	}
 	sn := ids.get(id)
 	if sn == nil {
-		if len(s.sensors) >= s.cfg.MaxSensors {
-			s.q.DroppedSensors++
+		if sn = s.admit(ball, id); sn == nil {
 			return nil
 		}
-		kind := KindPlayer
-		if ball {
-			kind = KindBall
-		}
-		sn = s.newSensor(id, kind)
 	}
 	if s.gridStarted() {
 		// The steady state, nearly every sample: the grid runs and the
@@ -760,34 +756,141 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 	return s.advance(false)
 }
 
+// admit returns the sensor of a sensor id seen for the first time, or nil
+// when its sample is dropped. Below Config.MaxSensors every id gets one.
+// Beyond it, a roster player or a ball sensor takes the place of a
+// sensor that looks like a corrupt id (see victim), so that a burst of
+// bogus ids at the start of a feed cannot keep the game's players and
+// ball out for the rest of the session; any other new id is dropped and
+// counted (Quality.DroppedSensors, and DroppedBallSamples or
+// DroppedRosterSamples). This runs once per new id while there is room,
+// and for each sample of a dropped id: never for a known sensor's sample.
+func (s *Session) admit(ball bool, id int64) *sensor {
+	kind := KindPlayer
+	if ball {
+		kind = KindBall
+	}
+	if len(s.sensors) < s.cfg.MaxSensors {
+		return s.newSensor(id, kind)
+	}
+	_, rostered := s.roster[id]
+	rostered = rostered && !ball
+	if ball || rostered {
+		if v := s.victim(); v != nil {
+			s.evict(v, id, kind)
+			return v
+		}
+	}
+	s.q.DroppedSensors++
+	switch {
+	case ball:
+		s.q.DroppedBallSamples++
+	case rostered:
+		s.q.DroppedRosterSamples++
+	}
+	return nil
+}
+
+// victim returns a sensor whose place a roster player or a ball sensor
+// may take (admit), or nil: a player sensor not on the roster, without
+// stats, that has sent a sample or two (its raw ring never gave one up,
+// and holds two at most) and none of whose estimates waits to be
+// emitted. A feed's real sensors send 25 samples a second; one id with a
+// sample or two is a corrupt id, or a sensor that has just appeared and
+// loses little.
+//
+// The scan goes on from where the last one stopped (Session.evictFrom),
+// past the sensors that can never be victims: those that are not victims
+// now never become ones (a ring gives samples up, an estimate or stats
+// come, never the other way), and the places taken go to roster players
+// and balls. So the scans of a whole session look at each sensor about
+// once, however many samples of dropped ids come.
+func (s *Session) victim() *sensor {
+	for i := s.evictFrom; i < len(s.sensors); i++ {
+		sn := s.sensors[i]
+		if sn.kind != KindPlayer || sn.onRoster || sn.raw.popped || sn.raw.n > 2 || s.box.players[sn.id] != nil {
+			if i == s.evictFrom {
+				s.evictFrom++
+			}
+			continue
+		}
+		if sn.lastN >= s.emitNext {
+			// An estimate of a sample on a tick not emitted yet:
+			// a victim once it is.
+			continue
+		}
+		if i == s.evictFrom {
+			s.evictFrom++
+		}
+		return sn
+	}
+	return nil
+}
+
+// evict gives the place of sensor sn (a victim) to a new sensor id of
+// the given kind: sn's samples are dropped and it leaves the summary
+// (Quality.EvictedSensors counts it; its id no longer counts in
+// UnknownIDs), and the sensor, its index and its memory are the new id's.
+// The rows of sn already emitted stay.
+func (s *Session) evict(sn *sensor, id int64, kind SensorKind) {
+	s.ids.remove(sn.id)
+	if _, ok := s.unknown[sn.id]; ok {
+		delete(s.unknown, sn.id)
+		s.q.UnknownIDs--
+	}
+	if i := slices.Index(s.players, sn.index); i >= 0 {
+		s.players = slices.Delete(s.players, i, i+1)
+	}
+	s.q.EvictedSensors++
+	raw, ticks, sz, bands := sn.raw, sn.ticks, sn.sz, sn.acc.bands
+	raw.n, raw.popped, raw.lastPopped = 0, false, 0 // an empty ring: blocked's bound stays a lower bound
+	*sn = sensor{id: id, index: sn.index, kind: kind, raw: raw, lastN: noSeg, ticks: ticks, sz: sz}
+	s.enlist(sn, bands)
+}
+
 func (s *Session) newSensor(id int64, kind SensorKind) *sensor {
 	sn := &sensor{id: id, index: int32(len(s.sensors)), kind: kind, raw: newRing(s.cfg.RingSize, 2*len(s.sensors)), lastN: noSeg}
-	if kind == KindPlayer {
+	s.sensors = append(s.sensors, sn)
+	s.enlist(sn, nil)
+	return sn
+}
+
+// enlist sets up sensor sn, whose id, index, kind and empty raw ring are
+// set (a new sensor, or one evict gives a new id, with its tick ring and
+// speed bands to reuse), and adds it to its kind's table and list.
+func (s *Session) enlist(sn *sensor, bands []float64) {
+	if sn.kind == KindPlayer {
 		sn.kin = &s.cfg.Player
-		if r, ok := s.roster[id]; ok {
+		if r, ok := s.roster[sn.id]; ok {
 			sn.team, sn.onRoster = r.team, true
-		} else if _, seen := s.unknown[id]; !seen {
-			s.unknown[id] = struct{}{}
+		} else if _, seen := s.unknown[sn.id]; !seen {
+			s.unknown[sn.id] = struct{}{}
 			s.q.UnknownIDs++
 		}
-		sn.acc.bands = make([]float64, len(s.cfg.SpeedBands_mps)+1)
+		if nb := len(s.cfg.SpeedBands_mps) + 1; cap(bands) >= nb {
+			sn.acc.bands = bands[:nb]
+			clear(sn.acc.bands)
+		} else {
+			sn.acc.bands = make([]float64, nb)
+		}
 	} else {
 		sn.kin = &s.cfg.Ball
 	}
 	if s.tickCap > 0 {
-		sn.allocTicks(s.tickCap)
-		sn.model = s.models[kind]
+		if sn.ticks == nil {
+			sn.allocTicks(s.tickCap)
+		} else {
+			sn.resetTicks()
+		}
+		sn.model = s.models[sn.kind]
 	}
-	idx := int32(len(s.sensors))
-	s.sensors = append(s.sensors, sn)
-	if kind == KindPlayer {
-		s.ids.put(id, sn)
-		s.players = append(s.players, idx)
+	if sn.kind == KindPlayer {
+		s.ids.put(sn.id, sn)
+		s.players = append(s.players, sn.index)
 	} else {
-		s.ballIDs.put(id, sn)
-		s.balls = append(s.balls, idx)
+		s.ballIDs.put(sn.id, sn)
+		s.balls = append(s.balls, sn.index)
 	}
-	return sn
 }
 
 func (s *Session) flushRows() error {

@@ -247,12 +247,25 @@ type Quality struct {
 	// estimated from the feed unless configured (Config.Player.Noise_m).
 	Noise_m float64
 	// DroppedSensors counts location samples of sensor ids beyond
-	// Config.MaxSensors (dropped to keep memory bounded).
+	// Config.MaxSensors (dropped to keep memory bounded), after
+	// EvictedSensors made what room it could.
 	DroppedSensors int64
 	NoCourt        bool // the session ran in the sensor frame
 	// Truncated: the input ended in the middle of its compressed stream
 	// (a copy or a recording cut short); what came before was analysed.
 	Truncated bool
+	// EvictedSensors counts the sensors not on the roster that had sent a
+	// sample or two (corrupt ids, most likely) whose place went to a
+	// roster player or a ball sensor once Config.MaxSensors were in use:
+	// they are in no player list and no longer count in UnknownIDs or
+	// PlayerSensors. DroppedBallSamples and DroppedRosterSamples are
+	// the ball sensors' and the roster players' samples among
+	// DroppedSensors: a ball or a player that no table has although the
+	// feed sent it. Left out of the Summary's JSON when 0, as
+	// RepeatedShots is.
+	EvictedSensors       int64 `json:",omitempty"`
+	DroppedBallSamples   int64 `json:",omitempty"`
+	DroppedRosterSamples int64 `json:",omitempty"`
 }
 
 // Summary is everything the engine knows at the end of a session.

@@ -132,6 +132,8 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			fmt.Fprintf(w, "\nnot on the roster:\n")
 		case !rostered:
 			fmt.Fprintf(w, "\n%s (from the feed's stats, not on a roster: no team possession):\n", name)
+		case !matched[id] && s.Quality.DroppedRosterSamples > 0:
+			fmt.Fprintf(w, "\n%s (none of its players tracked: roster players' samples were dropped beyond the engine's limit of %d sensors; no team possession measured):\n", name, track.DefaultMaxSensors)
 		case !matched[id]:
 			fmt.Fprintf(w, "\n%s (the roster matched none of the player sensors: no team possession measured):\n", name)
 		case slices.Contains(s.Limits, export.LimitOneTeam):
