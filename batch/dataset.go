@@ -45,7 +45,7 @@ func keptEntries(out string, earlier []export.SessionSummary, done []export.Sess
 	var kept []export.SessionSummary
 	for _, e := range earlier {
 		ran := slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == e.SessionID && !s.Canceled })
-		there := slices.Contains(o.Sessions, e.SessionID) || len(o.Flat) > 0 && o.FlatSession == e.SessionID
+		there := slices.Contains(o.Sessions, export.PartitionKey(e.SessionID)) || len(o.Flat) > 0 && o.FlatSession == e.SessionID
 		if !ran && there {
 			e.EarlierRun = true
 			kept = append(kept, e)
@@ -64,7 +64,7 @@ func presentSessions(out string) (func(id string) bool, error) {
 		return func(string) bool { return true }, &DirError{Dir: out, Err: err}
 	}
 	return func(id string) bool {
-		return slices.Contains(o.Sessions, id) || len(o.Flat) > 0 && o.FlatSession == id
+		return slices.Contains(o.Sessions, export.PartitionKey(id)) || len(o.Flat) > 0 && o.FlatSession == id
 	}, nil
 }
 

@@ -157,7 +157,7 @@ func checkFormat(dir string, sessions []string, prev Outputs, want Format) error
 		have := fileFormat(f.Path)
 		// One-session tables of a session nothing names are refused as
 		// foreign, whatever their format.
-		if have == want || id == "" || slices.Contains(sessions, id) {
+		if have == want || id == "" || slices.ContainsFunc(sessions, func(s string) bool { return s == id || PartitionKey(s) == id }) {
 			continue
 		}
 		if e == nil {
@@ -283,7 +283,8 @@ var removeFile = os.Remove
 // which then are not removed, if any).
 func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err error) {
 	keep := map[string]bool{}
-	ok := map[string]bool{} // this run's sessions: true when it succeeded
+	ok := map[string]bool{}     // this run's sessions: true when it succeeded
+	full := map[string]string{} // PartitionKey → the run's session id
 	var failed []string
 	interrupted := false
 	for _, s := range sessions {
@@ -292,6 +293,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 			continue
 		}
 		ok[s.SessionID] = !s.Failed && !s.Replaced
+		full[PartitionKey(s.SessionID)] = s.SessionID
 		if s.Failed {
 			failed = append(failed, s.SessionID)
 		}
@@ -337,6 +339,8 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 		id := f.SessionID
 		if !f.Hive {
 			id = flat
+		} else if v, ok := full[id]; ok {
+			id = v
 		}
 		if drop(f.Path, id) {
 			done(f.Path, id, RemoveTableFile(f))
@@ -348,6 +352,8 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 		id := f.SessionID
 		if !f.Hive {
 			id = flat
+		} else if v, ok := full[id]; ok {
+			id = v
 		}
 		if drop(f.Path, id) {
 			done(f.Path, id, RemoveImageFile(f))

@@ -30,7 +30,8 @@ type Outputs struct {
 	Flat        []string
 	FlatSession string
 	// Sessions are the session ids of the Hive partitions
-	// (<table>/session_id=<id>/), sorted, each once.
+	// (<table>/session_id=<id>/), sorted, each once, as PartitionSession
+	// reads them (PartitionKey of the full ids).
 	Sessions []string
 }
 
@@ -55,7 +56,7 @@ func (o *Outputs) Foreign(sessions []string) string {
 	}
 	var other []string
 	for _, id := range o.Sessions {
-		if !slices.Contains(sessions, id) {
+		if !slices.ContainsFunc(sessions, func(s string) bool { return PartitionKey(s) == id }) {
 			other = append(other, id)
 		}
 	}

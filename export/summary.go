@@ -381,12 +381,13 @@ type UnlistedSession struct {
 // anyway (its own, OutDir.Tidy). One-session files are not looked at.
 func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]UnlistedSession, error) {
 	described := map[string]bool{}
+	// By the ids partitions are named with (PartitionKey).
 	for _, s := range m.Sessions {
-		described[s.SessionID] = true
+		described[PartitionKey(s.SessionID)] = true
 	}
 	for _, f := range m.Failed {
 		if len(f.EarlierOutputsLeft) > 0 {
-			described[f.SessionID] = true
+			described[PartitionKey(f.SessionID)] = true
 		}
 	}
 	byID := map[string]*UnlistedSession{}

@@ -108,9 +108,25 @@ func TablePath(dir string, t Table, sessionID string, f Format, hive bool) strin
 // Spark escape them so; DuckDB refuses a whole dataset one of whose
 // directory names holds a second '=' ("Hive partition mismatch"), and ':'
 // cannot be in a file name on Windows. DuckDB, Spark, Trino and pyarrow
-// unescape the value; PartitionSession is the inverse.
+// unescape the value; PartitionSession is the inverse. An id whose
+// escaped form is longer than MaxNameBytes (too long for a file name)
+// is shortened (FitName): readers of the dataset then see PartitionKey's
+// value as its session_id, while summary.json keeps the full id.
 func PartitionDir(sessionID string) string {
-	return SessionColumn + "=" + partitionEscaper.Replace(url.PathEscape(sessionID))
+	return SessionColumn + "=" + FitName(partitionEscaper.Replace(url.PathEscape(sessionID)), sessionID)
+}
+
+// PartitionKey returns the session id of sessionID's Hive partitions as
+// PartitionSession reads it from their directory name: sessionID
+// itself, unless it is too long for a file name (PartitionDir).
+// Compare PartitionSession's ids with PartitionKey of the ids they may
+// be.
+func PartitionKey(sessionID string) string {
+	k, ok := PartitionSession(PartitionDir(sessionID))
+	if !ok {
+		return sessionID
+	}
+	return k
 }
 
 // partitionEscaper escapes what url.PathEscape leaves in a path segment

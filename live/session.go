@@ -902,12 +902,13 @@ func bundleDirUsable(dir string) error {
 	return nil
 }
 
-// dirName makes a live id safe as a directory name.
+// dirName makes a live id safe as a directory name (shortened when too
+// long for one: export.FitName).
 func dirName(id string) string {
 	if id == "" || id == "." || id == ".." {
 		return "_" + id
 	}
-	return url.PathEscape(id)
+	return export.FitName(url.PathEscape(id), id)
 }
 
 // subscribed reports whether the session receives data type t: it was

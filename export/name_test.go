@@ -1,0 +1,33 @@
+package export
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Ids too long for a file name once escaped get a shortened partition
+// name, distinct for distinct ids, that unescapes; others keep theirs.
+func TestPartitionDirLongIDs(t *testing.T) {
+	long := strings.Repeat("籃球", 50) // 100 CJK characters: 900 bytes escaped
+	ids := []string{"g1", "a=b", strings.Repeat("A", 300), strings.Repeat("A", 299) + "B", long, long + "x", strings.Repeat("A", 199) + "é"}
+	seen := map[string]string{}
+	for _, id := range ids {
+		d := PartitionDir(id)
+		if len(d) > 240 {
+			t.Errorf("PartitionDir(%.20q...) has %d bytes, want at most 240", id, len(d))
+		}
+		if o, dup := seen[d]; dup {
+			t.Errorf("ids %.20q... and %.20q... share the directory %s", o, id, d)
+		}
+		seen[d] = id
+		k, ok := PartitionSession(d)
+		if !ok || k != PartitionKey(id) {
+			t.Errorf("PartitionSession(PartitionDir(%.20q...)) = %q, %v; want PartitionKey's %q", id, k, ok, PartitionKey(id))
+		}
+		short := len(partitionEscaper.Replace(url.PathEscape(id))) <= MaxNameBytes
+		if short != (k == id) {
+			t.Errorf("%.20q...: key %q, want the id itself exactly when its escaped form fits", id, k)
+		}
+	}
+}
