@@ -58,20 +58,7 @@ func TestJunkIDsEvicted(t *testing.T) {
 	_, meta, path := synthBundle(t, sc)
 	cfg := DefaultConfig()
 	cfg.MaxSensors = 40
-	runOn := func(p string) *Summary {
-		t.Helper()
-		s, err := NewSession(cfg, meta)
-		if err != nil {
-			t.Fatal(err)
-		}
-		attachAnalyzers(t, s, meta, false)
-		feedRecording(t, s, p, nil)
-		sum, err := s.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sum
-	}
+	runOn := func(p string) *Summary { return summariseWithAnalyzers(t, cfg, meta, p) }
 	clean := runOn(path)
 	cq := clean.Quality
 	if cq.PlayerSensors == 0 || cq.BallSensors == 0 || cq.DroppedSensors != 0 {
@@ -172,20 +159,7 @@ func TestJunkIDsEvictedLate(t *testing.T) {
 	for _, causal := range []bool{false, true} {
 		cfg := DefaultConfig()
 		cfg.Causal = causal
-		runOn := func(p string) *Summary {
-			t.Helper()
-			s, err := NewSession(cfg, meta)
-			if err != nil {
-				t.Fatal(err)
-			}
-			attachAnalyzers(t, s, meta, false)
-			feedRecording(t, s, p, nil)
-			sum, err := s.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			return sum
-		}
+		runOn := func(p string) *Summary { return summariseWithAnalyzers(t, cfg, meta, p) }
 		clean := runOn(cut)
 		// As many bogus ids as leave no place for the late two.
 		n := cfg.MaxSensors - int(clean.Quality.PlayerSensors+clean.Quality.BallSensors) + 2
@@ -203,4 +177,21 @@ func TestJunkIDsEvictedLate(t *testing.T) {
 			t.Errorf("causal %v: the late player %d did not move: %+v", causal, late, p)
 		}
 	}
+}
+
+// summariseWithAnalyzers runs a session of cfg, with the analyzers
+// analyze attaches, on the recording at path and returns its summary.
+func summariseWithAnalyzers(t *testing.T, cfg Config, meta Meta, path string) *Summary {
+	t.Helper()
+	s, err := NewSession(cfg, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attachAnalyzers(t, s, meta, false)
+	feedRecording(t, s, path, nil)
+	sum, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
 }
