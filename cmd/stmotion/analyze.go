@@ -153,7 +153,8 @@ A short report per team (the roster players without any tracking data
 named in one line, not as rows of zeros), what the session lacked that
 makes some events unreliable (summary.json limits: no roster, no court,
 one team on the roster in a practice, only one team's players tracked,
-several balls in play at once),
+several balls in play at once), the definitions of sprints, accelerations,
+speed bands and DIST flags when the flags set them away from the defaults,
 the quality counts and the grid rate and sensor noise the engine ran with
 go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for

@@ -184,6 +184,9 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 			fmt.Fprintf(w, "  %s\n", limitText(l))
 		}
 	}
+	if line := definitionsLine(s); line != "" {
+		fmt.Fprintf(w, "\n%s\n", line)
+	}
 	q := s.Quality
 	repeats := ""
 	if q.RepeatedShots+q.RepeatedMarkers > 0 {
@@ -358,4 +361,29 @@ func canceledCount(canceled []export.CanceledInput) string {
 		return ""
 	}
 	return fmt.Sprintf("; %d canceled", len(canceled))
+}
+
+// definitionsLine says in the report which definitions of the session's
+// sprints, accelerations, speed bands and DIST flags were not the
+// defaults (the flags given), so that its counts are not read as the
+// defaults'; "" when all were.
+func definitionsLine(s *export.SessionSummary) string {
+	d, def := recordedDefinitions(s), track.DefaultConfig().Definitions
+	var parts []string
+	if d.Sprint_mps != def.Sprint_mps || d.SprintMin_s != def.SprintMin_s {
+		parts = append(parts, fmt.Sprintf("sprints at %g m/s or more held %g s or more", d.Sprint_mps, d.SprintMin_s))
+	}
+	if d.Accel_mps2 != def.Accel_mps2 || d.AccelMin_s != def.AccelMin_s {
+		parts = append(parts, fmt.Sprintf("accels and decels at %g m/s² or more held %g s or more", d.Accel_mps2, d.AccelMin_s))
+	}
+	if x := formatFloats(d.SpeedBands_mps); x != formatFloats(def.SpeedBands_mps) {
+		parts = append(parts, fmt.Sprintf("speed bands at %s m/s", x))
+	}
+	if d.DistRatioLo != def.DistRatioLo || d.DistRatioHi != def.DistRatioHi {
+		parts = append(parts, fmt.Sprintf("DIST ratios flagged outside %s", formatFloats([]float64{d.DistRatioLo, d.DistRatioHi})))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "definitions (not the defaults; summary.json definitions): " + strings.Join(parts, "; ")
 }

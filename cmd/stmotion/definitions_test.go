@@ -224,3 +224,29 @@ func TestLiveTrackConfigHintDefinitions(t *testing.T) {
 		}
 	}
 }
+
+// The report says which definitions were not the defaults, so that a run
+// with --sprint-mps 5.5 does not read as sprints by the defaults; a run
+// with the defaults prints no such line.
+func TestReportDefinitions(t *testing.T) {
+	in := shortBundle(t, t.TempDir(), "g")
+	report := func(args ...string) string {
+		t.Helper()
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", t.TempDir(), "--images=false"}, append(args, in)...)...)
+		if err != nil {
+			t.Fatalf("analyze %v: %v\n%s", args, err, stderr)
+		}
+		return stdout
+	}
+	if out := report(); strings.Contains(out, "definitions") {
+		t.Errorf("default run's report names definitions:\n%s", out)
+	}
+	out := report("--sprint-mps", "5.5", "--dist-band", "0.9,1.1")
+	want := "definitions (not the defaults; summary.json definitions): sprints at 5.5 m/s or more held 1 s or more; DIST ratios flagged outside 0.9,1.1\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("report with --sprint-mps 5.5 --dist-band 0.9,1.1 lacks %q:\n%s", want, out)
+	}
+	if out := report("--speed-bands-mps", "3,6", "--accel-mps2", "2.5"); !strings.Contains(out, "accels and decels at 2.5 m/s² or more held 0.5 s or more; speed bands at 3,6 m/s\n") {
+		t.Errorf("report with --speed-bands-mps 3,6 --accel-mps2 2.5:\n%s", out)
+	}
+}
