@@ -19,11 +19,17 @@ import (
 // inputs at once.
 type Config struct {
 	// Options are the pipeline settings of every input. Options.Out is
-	// the dataset's directory, which must exist; Options.Hive is set by
-	// the run (several inputs, or Add), whatever it holds here.
+	// the dataset's directory, which must exist (empty: Prepare refuses
+	// the run, ErrNoOut); Options.Hive is set by the run (several inputs,
+	// or Add), whatever it holds here.
 	Options pipeline.Options
-	Jobs    int  // inputs analysed (and, in Prepare, read through) at once; below 1: 1
-	Images  bool // draw heatmaps and shot charts (pipeline.RenderImages) under Out's images directory
+	Jobs    int // inputs analysed (and, in Prepare, read through) at once; below 1: 1
+	// Images draws heatmaps and shot charts (pipeline.RenderImages) under
+	// Out's images directory. Without it (the zero value) a session the
+	// run analyses keeps no images: those an earlier run drew for it are
+	// removed, as its tables are replaced, so that no image shows figures
+	// its tables no longer hold (`stmotion analyze --images=false`).
+	Images bool
 	// Overwrite removes, once an input has been analysed, the tables,
 	// images and summary.json earlier runs wrote under Out for other
 	// sessions (export.OutDirOptions.Overwrite). Without it (and without
@@ -131,7 +137,7 @@ func PlanInputs(ctx context.Context, cfg *Config, paths []string) *Plan {
 		}
 		// A read waiting on a pipe ends with Ctrl-C (interruptible).
 		if in.Err == nil && isStream(in.Bundle.MessagesPath) {
-			in.Bundle.Stream = newInterruptible(ctx, openStream(in.Bundle.MessagesPath))
+			in.Bundle.Stream = newInterruptible(ctx, in.Bundle.MessagesPath, openStream(in.Bundle.MessagesPath))
 		}
 	}
 	return p
@@ -169,6 +175,10 @@ type SetupError struct {
 
 func (e *SetupError) Error() string { return fmt.Sprintf("batch: %s %s: %v", e.Stage, e.Dir, e.Err) }
 func (e *SetupError) Unwrap() error { return e.Err }
+
+// ErrNoOut is the SetupError of a Config whose Options.Out is empty
+// (Prepare): a run writes nowhere but under its Out.
+var ErrNoOut = errors.New("no output directory: Config.Options.Out is empty")
 
 // DirError is an error reading or tidying Out after the analysis
 // (Result.Errs): Out's outputs could not be listed or removed.
@@ -225,6 +235,10 @@ type Run struct {
 func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 	cfg := p.cfg
 	out := cfg.Options.Out
+	if out == "" {
+		// The working directory would take the tables of every session.
+		return nil, &SetupError{Stage: StageOutDir, Err: ErrNoOut}
+	}
 	r := &Run{cfg: cfg, Inputs: slices.Clone(p.Inputs), Failed: slices.Clone(p.Failed), searched: p.Searched, release: func() {}}
 	warnings := slices.Clone(p.Warnings)
 	// A run adding to a dataset holds its lock from before it reads

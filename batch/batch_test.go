@@ -332,3 +332,20 @@ func TestCourtError(t *testing.T) {
 		t.Errorf("failed %+v; want g's worded court error", res.Failed)
 	}
 }
+
+// A Config without Options.Out is refused by Prepare: the run wrote the
+// tables of every session into the process's working directory.
+func TestPrepareNoOut(t *testing.T) {
+	dir := t.TempDir()
+	g1, _ := writeGame(t, dir, "g1", 1)
+	t.Chdir(dir)
+	ctx := context.Background()
+	run, err := PlanInputs(ctx, &Config{}, []string{g1}).Prepare(ctx)
+	var se *SetupError
+	if run != nil || !errors.As(err, &se) || se.Stage != StageOutDir || !errors.Is(err, ErrNoOut) {
+		t.Fatalf("Prepare with no Out: run %v, %v; want a SetupError at StageOutDir, ErrNoOut", run, err)
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*.parquet")); len(names) > 0 {
+		t.Errorf("wrote %v into the working directory", names)
+	}
+}

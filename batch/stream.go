@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/pipeline"
@@ -33,17 +34,27 @@ const streamChunk_bytes = 64 << 10
 // Opening a named pipe waits for its writer too, so open is called on that
 // goroutine as well.
 //
-// Once ctx ends, Read returns pipeline.ErrCanceled and the goroutine may
-// stay blocked in its read: for standard input, until its writer writes or
-// the process exits, which analyze then soon does. Close lets the
-// goroutine end at its next read.
+// Once ctx ends, Read returns pipeline.ErrCanceled. Close (which the
+// decode.Reader reading the stream calls, also when it could not be made)
+// ends the goroutine: it closes a named pipe being read, and unblocks an
+// open still waiting for the pipe's writer (unblockOpen), so that a
+// process analysing many inputs (the package used as a library) keeps
+// neither the goroutine nor the pipe, whose writer would wait on it. Only
+// a read of standard input, which is not closed, may go on until its
+// writer writes or the process exits.
 type interruptible struct {
 	ctx    context.Context
+	path   string // the named pipe opened ("" for standard input)
 	open   func() (io.ReadCloser, error)
 	start  sync.Once // the goroutine starts at the first Read
 	chunks chan streamChunk
 	done   chan struct{} // closed by Close
 	close  sync.Once
+
+	mu      sync.Mutex
+	opening bool          // the goroutine is in open, or about to be
+	src     io.ReadCloser // the opened stream, while the goroutine reads it
+	opened  chan struct{} // closed once open has returned (or was never called)
 
 	left []byte // of the last chunk, not yet read
 	err  error  // the end of the stream, once its data is read
@@ -56,14 +67,42 @@ type streamChunk struct {
 
 // newInterruptible reads the stream that open opens (and that is closed
 // at its end), from the first Read on.
-func newInterruptible(ctx context.Context, open func() (io.ReadCloser, error)) *interruptible {
-	return &interruptible{ctx: ctx, open: open, chunks: make(chan streamChunk), done: make(chan struct{})}
+func newInterruptible(ctx context.Context, path string, open func() (io.ReadCloser, error)) *interruptible {
+	if path == decode.Stdin {
+		path = ""
+	}
+	return &interruptible{ctx: ctx, path: path, open: open, chunks: make(chan streamChunk), done: make(chan struct{}), opened: make(chan struct{})}
 }
 
 func (s *interruptible) pump(open func() (io.ReadCloser, error)) {
+	s.mu.Lock()
+	select {
+	case <-s.done: // closed before the goroutine began
+		s.mu.Unlock()
+		close(s.opened)
+		return
+	default:
+	}
+	s.opening = true
+	s.mu.Unlock()
 	src, err := open()
+	s.mu.Lock()
+	s.opening = false
+	closed := false
+	select {
+	case <-s.done:
+		closed = true
+	default:
+		s.src = src
+	}
+	s.mu.Unlock()
+	close(s.opened)
 	if err != nil {
 		s.send(streamChunk{err: err})
+		return
+	}
+	if closed {
+		src.Close()
 		return
 	}
 	defer src.Close()
@@ -109,9 +148,30 @@ func (s *interruptible) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Close stops the reading: the goroutine ends at its next read.
+// Close stops the reading: the goroutine ends at its next read, or now
+// if it waits in a named pipe's read or open (see interruptible).
 func (s *interruptible) Close() error {
-	s.close.Do(func() { close(s.done) })
+	s.close.Do(func() {
+		s.mu.Lock()
+		close(s.done)
+		opening, src := s.opening, s.src
+		s.mu.Unlock()
+		if src != nil && s.path != "" {
+			src.Close() // a read waiting on the pipe returns
+		}
+		if opening && s.path != "" {
+			// The open waits for a writer: be one until it returns.
+			deadline := time.Now().Add(time.Second)
+			for time.Now().Before(deadline) {
+				unblockOpen(s.path)
+				select {
+				case <-s.opened:
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		}
+	})
 	return nil
 }
 

@@ -617,6 +617,12 @@ func (b *Bundle) OpenMessages(opt ReaderOptions) (*Reader, error) {
 	}
 	r, err := NewReader(b.Stream, opt)
 	if err != nil {
+		// The stream is the reader's to close: a Reader that is not
+		// made closes it now (a stream read on a goroutine of its own
+		// would otherwise hold its pipe and its writer).
+		if c, ok := b.Stream.(io.Closer); ok {
+			c.Close()
+		}
 		return nil, err
 	}
 	if c, ok := b.Stream.(io.Closer); ok {
