@@ -608,8 +608,9 @@ func (r *Run) Warnings() []string {
 }
 
 // sensorLimitWarning says what the engine's limit on distinct sensors
-// (track.DefaultMaxSensors) cost a session: the samples dropped, whose
-// sensors are in no table, and the unknown ids evicted to make room.
+// (track.DefaultMaxSensors) cost a session: the samples dropped, which
+// are in no table (a player the roster or the stats name is listed
+// without them), and the sensors evicted to make room.
 func sensorLimitWarning(name string, q *track.Quality) string {
 	var parts []string
 	if q.DroppedSensors > 0 {
@@ -624,10 +625,10 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 		if len(of) > 0 {
 			p += ", " + strings.Join(of, " and ")
 		}
-		parts = append(parts, p+": those sensors are in no table")
+		parts = append(parts, p+": those samples are in no table")
 	}
 	if q.EvictedSensors > 0 {
-		parts = append(parts, count(q.EvictedSensors, "sensor")+" not on the roster that had sent a sample or two gave their place to roster players or balls (quality.evicted_sensors)")
+		parts = append(parts, count(q.EvictedSensors, "sensor")+" not on the roster that had sent a sample or two gave their place to players the roster or the stats name, or to balls (quality.evicted_sensors)")
 	}
 	return fmt.Sprintf("%s: the feed has more distinct sensor ids than the engine's limit of %d: %s; corrupt ids?",
 		name, track.DefaultMaxSensors, strings.Join(parts, "; "))

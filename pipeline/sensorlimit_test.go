@@ -37,7 +37,7 @@ func TestSensorLimitWarnings(t *testing.T) {
 		{
 			name: "evicted",
 			q:    track.Quality{Locations: 5000, PlayerSensors: 10, BallSensors: 1, EvictedSensors: 11},
-			want: []string{"g: the feed has more distinct sensor ids than the engine's " + limit + ": 11 sensors not on the roster that had sent a sample or two gave their place to roster players or balls (quality.evicted_sensors)"},
+			want: []string{"g: the feed has more distinct sensor ids than the engine's " + limit + ": 11 sensors not on the roster that had sent a sample or two gave their place to players the roster or the stats name, or to balls (quality.evicted_sensors)"},
 			not:  []string{"dropped_sensors", "no ball sensor"},
 		},
 		{

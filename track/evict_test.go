@@ -17,6 +17,13 @@ import (
 // new path.
 func withJunk(tb testing.TB, path string, n, k int) string {
 	tb.Helper()
+	return withJunkOf(tb, path, "PLAYER", n, k)
+}
+
+// withJunkOf is withJunk with bogus ids of the given location type
+// (PLAYER or BALL).
+func withJunkOf(tb testing.TB, path, typ string, n, k int) string {
+	tb.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
@@ -35,7 +42,7 @@ func withJunk(tb testing.TB, path string, n, k int) string {
 	b.WriteString(lines[0])
 	for j := range k {
 		for i := range n {
-			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":%d,"x":0,"y":0,"z":0}}`+"\n", t0+int64(j)*40, 900000+i)
+			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"%s","id":%d,"x":0,"y":0,"z":0}}`+"\n", t0+int64(j)*40, typ, 900000+i)
 		}
 	}
 	for _, l := range lines[1:] {
@@ -79,6 +86,40 @@ func TestJunkIDsEvicted(t *testing.T) {
 		if g == nil || g.Distance_m != p.Distance_m || g.Possession_s != p.Possession_s || g.TopSpeed_mps != p.TopSpeed_mps {
 			t.Errorf("player %d with junk: %+v; want the clean game's %.2f m, possession %.1f s", p.PlayerID, g, p.Distance_m, p.Possession_s)
 		}
+	}
+
+	// Bogus ball ids are victims too: a burst of them kept every player
+	// and the game ball out.
+	balls := runOn(withJunkOf(t, path, "BALL", cfg.MaxSensors, 1))
+	if q := balls.Quality; q.EvictedSensors != evicted || q.DroppedSensors != 0 {
+		t.Errorf("with bogus ball ids: evicted %d, dropped %d; want %d, 0", q.EvictedSensors, q.DroppedSensors, evicted)
+	}
+	for _, p := range clean.Players {
+		if g := player(balls, p.PlayerID); g == nil || g.Distance_m != p.Distance_m || g.Possession_s != p.Possession_s {
+			t.Errorf("player %d with bogus ball ids: %+v; want the clean game's %.2f m, possession %.1f s", p.PlayerID, g, p.Distance_m, p.Possession_s)
+		}
+	}
+
+	// Without a roster (a bare recording), the players the feed's stats
+	// name take bogus ids' places as roster players do: they were kept
+	// out, and listed with 0 m.
+	bare := meta
+	bare.Roster = nil
+	noRoster := func(p string) *Summary { return summariseWithAnalyzers(t, cfg, bare, p) }
+	cleanBare, junkBare := noRoster(path), noRoster(withJunk(t, path, cfg.MaxSensors, 1))
+	named := 0
+	for _, p := range cleanBare.Players {
+		if p.DistStat_m == 0 {
+			continue // named by no stats: no more real than a bogus id
+		}
+		named++
+		// From the sample after the stats name him.
+		if g := player(junkBare, p.PlayerID); g == nil || g.Distance_m < 0.95*p.Distance_m {
+			t.Errorf("no roster, player %d (named by the stats) with junk: %+v; want about the clean game's %.2f m", p.PlayerID, g, p.Distance_m)
+		}
+	}
+	if named == 0 {
+		t.Fatal("no roster: the stats name no player")
 	}
 
 	// Bogus ids with more than two samples each are no victims: the

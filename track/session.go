@@ -758,7 +758,7 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 
 // admit returns the sensor of a sensor id seen for the first time, or nil
 // when its sample is dropped. Below Config.MaxSensors every id gets one.
-// Beyond it, a roster player or a ball sensor takes the place of a
+// Beyond it, a roster player, a player the feed's stats name or a ball sensor takes the place of a
 // sensor that looks like a corrupt id (see victim), so that a burst of
 // bogus ids at the start of a feed cannot keep the game's players and
 // ball out for the rest of the session; any other new id is dropped and
@@ -775,7 +775,9 @@ func (s *Session) admit(ball bool, id int64) *sensor {
 	}
 	_, rostered := s.roster[id]
 	rostered = rostered && !ball
-	if ball || rostered {
+	// A player the feed's stats name is as real as a roster player (a
+	// bare recording has no roster).
+	if ball || rostered || s.box.players[id] != nil {
 		if v := s.victim(); v != nil {
 			s.evict(v, id, kind)
 			return v
@@ -791,24 +793,24 @@ func (s *Session) admit(ball bool, id int64) *sensor {
 	return nil
 }
 
-// victim returns a sensor whose place a roster player or a ball sensor
-// may take (admit), or nil: a player sensor not on the roster, without
-// stats, that has sent a sample or two (its raw ring never gave one up,
-// and holds two at most) and none of whose estimates waits to be
-// emitted. A feed's real sensors send 25 samples a second; one id with a
+// victim returns a sensor whose place a roster player, a player the
+// feed's stats name or a ball sensor may take (admit), or nil: a ball
+// sensor, or a player sensor not on the roster and without stats, that
+// has sent a sample or two (its raw ring never gave one up, and holds two
+// at most) and none of whose estimates waits to be emitted. A feed's real sensors send 25 samples a second; one id with a
 // sample or two is a corrupt id, or a sensor that has just appeared and
 // loses little.
 //
 // The scan goes on from where the last one stopped (Session.evictFrom),
 // past the sensors that can never be victims: those that are not victims
 // now never become ones (a ring gives samples up, an estimate or stats
-// come, never the other way), and the places taken go to roster players
-// and balls. So the scans of a whole session look at each sensor about
+// come, never the other way), and a place taken is behind the scan's
+// start. So the scans of a whole session look at each sensor about
 // once, however many samples of dropped ids come.
 func (s *Session) victim() *sensor {
 	for i := s.evictFrom; i < len(s.sensors); i++ {
 		sn := s.sensors[i]
-		if sn.kind != KindPlayer || sn.onRoster || sn.raw.popped || sn.raw.n > 2 || s.box.players[sn.id] != nil {
+		if sn.onRoster || sn.raw.popped || sn.raw.n > 2 || sn.kind == KindPlayer && s.box.players[sn.id] != nil {
 			if i == s.evictFrom {
 				s.evictFrom++
 			}
@@ -833,13 +835,20 @@ func (s *Session) victim() *sensor {
 // UnknownIDs), and the sensor, its index and its memory are the new id's.
 // The rows of sn already emitted stay.
 func (s *Session) evict(sn *sensor, id int64, kind SensorKind) {
-	s.ids.remove(sn.id)
-	if _, ok := s.unknown[sn.id]; ok {
-		delete(s.unknown, sn.id)
-		s.q.UnknownIDs--
-	}
-	if i := slices.Index(s.players, sn.index); i >= 0 {
-		s.players = slices.Delete(s.players, i, i+1)
+	if sn.kind == KindBall {
+		s.ballIDs.remove(sn.id)
+		if i := slices.Index(s.balls, sn.index); i >= 0 {
+			s.balls = slices.Delete(s.balls, i, i+1)
+		}
+	} else {
+		s.ids.remove(sn.id)
+		if _, ok := s.unknown[sn.id]; ok {
+			delete(s.unknown, sn.id)
+			s.q.UnknownIDs--
+		}
+		if i := slices.Index(s.players, sn.index); i >= 0 {
+			s.players = slices.Delete(s.players, i, i+1)
+		}
 	}
 	s.q.EvictedSensors++
 	raw, ticks, sz, bands := sn.raw, sn.ticks, sn.sz, sn.acc.bands
