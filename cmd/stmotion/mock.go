@@ -51,7 +51,8 @@ then, at --speed > 0, a line for each round as the replay clock starts it
 (the first, a game's second half, and with --loop every pass's rounds under
 their new live ids):
   round pass=<n> index=<k> live_id=<id> started_at=<epoch ms>
-Logs go to stderr. Stop with Ctrl-C.
+Logs go to stderr. Stop with Ctrl-C (also while the bundle is read: a named
+pipe or standard input whose writer is silent does not hold it).
 
 Live notifies registered with PUT /v1/data/live/notify are called only
 through the simulation endpoints (PUT /mock/{key}/do/live/notify/start|end,
@@ -178,9 +179,29 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("mock: built-in sample: %w", err)
 		}
 	}
-	s, err := mock.New(dir, opts)
-	if err != nil {
-		return err
+	// The bundle is read whole before anything is served; a recording
+	// that is a named pipe or standard input may wait on a silent
+	// writer, which no read can be interrupted in: Ctrl-C stops the mock
+	// then too, leaving the read behind as the process ends.
+	type made struct {
+		s   *mock.Server
+		err error
+	}
+	ready := make(chan made, 1)
+	go func() {
+		s, err := mock.New(dir, opts)
+		ready <- made{s, err}
+	}()
+	var s *mock.Server
+	select {
+	case m := <-ready:
+		if m.err != nil {
+			return m.err
+		}
+		s = m.s
+	case <-ctx.Done():
+		fmt.Fprintln(stderr, "stmotion mock: stopping while reading the bundle")
+		return nil
 	}
 	if err := s.Start(ctx); err != nil {
 		return err
