@@ -232,7 +232,7 @@ const EffortGap_s = 0.25
 // topEdge_s: top speed is not taken from the first and last topEdge_s of
 // a track (nor closer to its ends than half TopSpeedWindow_s): there the
 // smoothed speed has data on one side only (docs/kinematics.md, "Top
-// speed").
+// speed"), unless no tick of the player's is (topAtEnd).
 const topEdge_s = 0.25
 
 // Clone returns d with its own SpeedBands_mps.

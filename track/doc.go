@@ -48,7 +48,7 @@
 //     per period; only while a still detector says the player moves;
 //     short gaps bridged, each tick inside one credited its part), raw
 //     path length, top speed (held over TopSpeedWindow_s, away from a
-//     track's ends), speed bands, sprints, accelerations, decelerations
+//     track's ends unless no tick is), speed bands, sprints, accelerations, decelerations
 //     (a dip shorter than EffortGap_s does not end an effort).
 //
 // docs/kinematics.md gives the method, the parameters, why, and the

@@ -363,20 +363,40 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	a.accel.step(at, s.cfg.Accel_mps2, s.accelT, s.gapT, fresh, &a.accels)
 	a.decel.step(-at, s.cfg.Accel_mps2, s.accelT, s.gapT, fresh, &a.decels)
 	// Last, so that few values are live across the call.
-	if e := s.topEdge; speed > a.top && n-e >= seg && n+e < s.nextTick && sn.ticks[(n+e)&s.tickMask].seg == seg {
-		// Top speed is held over TopSpeedWindow_s: the displacement over
-		// the window, so that one noisy velocity estimate cannot set it,
-		// and only at least topEdge_s (and the half window) from the
-		// track's ends: at its start, its end and both sides of a dropout
-		// longer than MaxGap_ms the smoothed estimate is least
-		// constrained, and a window cut to one side read up to 0.6 m/s
-		// high. min(speed, disp) > top ⇔ disp > top here.
-		h := s.topWin
-		pa, pb := &sn.ticks[(n-h)&s.tickMask].s, &sn.ticks[(n+h)&s.tickMask].s
-		dx, dy := pb[0].X-pa[0].X, pb[1].X-pa[1].X
-		if d2, dur := dx*dx+dy*dy, float64(2*h)*s.dt_s; dispAbove(d2, dur, a.top) {
-			a.top = min(speed, dispSpeed(d2, dur))
+	if speed > a.top {
+		if e := s.topEdge; n-e >= seg && n+e < s.nextTick && sn.ticks[(n+e)&s.tickMask].seg == seg {
+			// Top speed is held over TopSpeedWindow_s: the displacement
+			// over the window, so that one noisy velocity estimate cannot
+			// set it, and only at least topEdge_s (and the half window)
+			// from the track's ends: at its start, its end and both sides
+			// of a dropout longer than MaxGap_ms the smoothed estimate is
+			// least constrained, and a window cut to one side read up to
+			// 0.6 m/s high. min(speed, disp) > top ⇔ disp > top here.
+			h := s.topWin
+			pa, pb := &sn.ticks[(n-h)&s.tickMask].s, &sn.ticks[(n+h)&s.tickMask].s
+			dx, dy := pb[0].X-pa[0].X, pb[1].X-pa[1].X
+			if d2, dur := dx*dx+dy*dy, float64(2*h)*s.dt_s; dispAbove(d2, dur, a.top) {
+				a.top = min(speed, dispSpeed(d2, dur))
+			}
+		} else if a.top == 0 && speed > a.topEnd {
+			s.topAtEnd(sn, n, seg, speed)
 		}
+	}
+}
+
+// topAtEnd keeps in sn.acc.topEnd the top speed of the ticks the edge rule
+// of accumulateAt excludes (closer than topEdge_s to a track's end), held
+// over the window clipped to the track: the top speed of a player none of
+// whose ticks qualifies (every piece of the track shorter than about
+// 2·topEdge_s + a grid period: a tag that reports 0.5 s in every 1.7 s, a
+// player on court for 0.4 s), who otherwise read 0 beside his distance.
+// Such a figure reads up to about 0.6 m/s high (docs/kinematics.md, "Top
+// speed"); it is kept only while no tick has qualified (top is 0) and used
+// only if none ever does (Session.summary).
+func (s *Session) topAtEnd(sn *sensor, n, seg int64, speed float64) {
+	a := &sn.acc
+	if d2, dur := s.dispWindow(sn, n, seg, s.topEdge); dispAbove(d2, dur, a.topEnd) {
+		a.topEnd = min(speed, dispSpeed(d2, dur))
 	}
 }
 

@@ -75,7 +75,8 @@ type accum struct {
 	raw                                      float64
 	unseen                                   float64 // chords across gaps longer than BridgeGap_ms (not in dist)
 	top                                      float64
-	onCourt                                  int64 // ticks
+	topEnd                                   float64 // top speed at the ticks near a track's end, used only while top is 0 (topAtEnd)
+	onCourt                                  int64   // ticks
 	bands                                    []float64
 	sprint, accel, decel                     effort
 	sprints, accels, decels                  int

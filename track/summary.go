@@ -95,6 +95,10 @@ func (s *Session) summary() *Summary {
 			}
 			p.RawDistance_m = a.raw
 			p.TopSpeed_mps = a.top
+			if a.top == 0 {
+				// No tick away from a track's ends (topAtEnd).
+				p.TopSpeed_mps = a.topEnd
+			}
 			p.TimeOnCourt_s = float64(a.onCourt) * s.dt_s
 			if p.TimeOnCourt_s > 0 {
 				p.MeanSpeed_mps = a.distCourt / p.TimeOnCourt_s
