@@ -58,3 +58,46 @@ func TestTopSpeedShortTracks(t *testing.T) {
 		}
 	}
 }
+
+// TestBridgeTime: the ticks inside a bridged gap count toward the time on
+// court and the speed bands, as their distance does (resume, bridge).
+// Without them a tag 0.5 s on / 1.2 s off at 6 m/s read a mean speed of
+// 20 m/s (18 s on court for 60 s), and five 1.2 s dropouts +11 %.
+func TestBridgeTime(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		drop func(float64) bool
+	}{
+		{"0.5 s on / 1.2 s off", onOff(0.5, 1.2)},
+		{"1.2 s dropouts every 10 s", func(s float64) bool { return s >= 10 && math.Mod(s, 10) < 1.2 }},
+		{"one 1.5 s dropout", func(s float64) bool { return s > 30 && s < 31.5 }},
+	} {
+		msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 60, noise_m: 0.05, seed: 1,
+			sensors: []genSensor{{id: 7, p: circle(5, 6)}, {id: 8, p: still(3, 4)}}})
+		msgs = dropWhere(msgs, 7, c.drop)
+		_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := player(sum, 7)
+		bands := 0.0
+		for _, b := range p.SpeedBand_s {
+			bands += b
+		}
+		t.Logf("%s: on court %.2f s, mean %.3f m/s, bands %.2f s %v", c.name, p.TimeOnCourt_s, p.MeanSpeed_mps, bands, p.SpeedBand_s)
+		// 1201 ticks of 50 ms without a dropout; the player's last
+		// samples may be up to 1.2 s before the end.
+		if p.TimeOnCourt_s < 58.5 || p.TimeOnCourt_s > 60.05+1e-9 {
+			t.Errorf("%s: time on court %.2f s, want 58.5..60.05", c.name, p.TimeOnCourt_s)
+		}
+		if math.Abs(p.MeanSpeed_mps-6) > 0.15 {
+			t.Errorf("%s: mean speed %.3f m/s, truth 6", c.name, p.MeanSpeed_mps)
+		}
+		if math.Abs(bands-p.TimeOnCourt_s) > 1e-6 {
+			t.Errorf("%s: speed bands sum to %.3f s, time on court %.3f s", c.name, bands, p.TimeOnCourt_s)
+		}
+		if p.SpeedBand_s[3] < 0.95*p.TimeOnCourt_s {
+			t.Errorf("%s: %.2f s in the 5.5–7 m/s band of %.2f s at 6 m/s", c.name, p.SpeedBand_s[3], p.TimeOnCourt_s)
+		}
+	}
+}

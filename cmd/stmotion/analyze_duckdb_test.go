@@ -32,8 +32,10 @@ import (
 //   - row counts: DuckDB's count(*) equals the Parquet footers' row count,
 //     players has one row per summary.json player, quality one row;
 //   - players and quality columns equal summary.json (same float64);
-//   - from samples, per player: count(in_bounds) · grid period =
-//     time_on_court_s (the engine's definition); top_speed_mps is the
+//   - from samples, per player: count(in_bounds) · grid period ≤
+//     time_on_court_s ≤ that plus the grid ticks missing inside gaps up
+//     to Config.BridgeGap_ms (the engine's definition: a bridged gap's
+//     ticks count, in bounds or not by the curve); top_speed_mps is the
 //     fastest speed held over a short window, so at most max(speed_mps);
 //   - speeds and positions in samples are float32 (the engine's float64
 //     rounded), so the bounds from them allow for that rounding;
@@ -244,7 +246,8 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		FROM ` + tbl("samples") + ` WHERE kind = 'player'
 		WINDOW w AS (PARTITION BY sensor_id ORDER BY t))
 	SELECT sensor_id, max(speed_mps), count(*) FILTER (WHERE in_bounds),
-		coalesce(sum(step_m) FILTER (WHERE dt_ms <= $bridge), 0), count(*)
+		coalesce(sum(step_m) FILTER (WHERE dt_ms <= $bridge), 0), count(*),
+		coalesce(sum(round(dt_ms / $period) - 1) FILTER (WHERE dt_ms > $period AND dt_ms <= $bridge), 0)
 	FROM s GROUP BY sensor_id ORDER BY sensor_id`
 	q["boxscore_dist"] = "SELECT b.player_id, b.dist_cm, p.dist_stat_m FROM " + tbl("boxscore") + " b JOIN " + tbl("players") + " p USING (player_id) WHERE b.dist_cm > 0"
 	q["touches"] = "SELECT p.player_id, p.touches, count(s.player_id) FROM " + tbl("players") + " p LEFT JOIN (SELECT * FROM " + tbl("possessions") + " WHERE level = 'player') s USING (player_id) GROUP BY ALL"
@@ -262,6 +265,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		t.Fatalf("grid period from samples = %v ms", period_ms)
 	}
 	q["from_samples"] = strings.ReplaceAll(q["from_samples"], "$bridge", strconv.FormatInt(track.DefaultConfig().BridgeGap_ms, 10))
+	q["from_samples"] = strings.ReplaceAll(q["from_samples"], "$period", strconv.FormatFloat(period_ms, 'f', -1, 64))
 	res := duckQuery(t, q)
 
 	for _, tb := range export.Tables() {
@@ -324,6 +328,7 @@ func TestAnalyzeDuckDB(t *testing.T) {
 	}
 
 	dt_s := period_ms / 1000
+	inRows_s := map[int64]float64{} // count(in_bounds) · grid period, per player
 	for _, row := range res["from_samples"].Rows {
 		id := int64(num(t, row[0]))
 		p, ok := byID[id]
@@ -336,9 +341,11 @@ func TestAnalyzeDuckDB(t *testing.T) {
 		if top := num(t, row[1]); p.TopSpeed_mps > top*(1+1e-6) {
 			t.Errorf("player %d: max(speed_mps) over samples = %v, top_speed_mps = %v: want top_speed_mps ≤ max", id, top, p.TopSpeed_mps)
 		}
-		onCourt := num(t, row[2]) * dt_s
-		if math.Abs(onCourt-p.TimeOnCourt_s) > 1e-6*math.Max(1, onCourt) {
-			t.Errorf("player %d: count(in_bounds)·%g s = %v s, time_on_court_s = %v", id, dt_s, onCourt, p.TimeOnCourt_s)
+		onCourt, bridged := num(t, row[2])*dt_s, num(t, row[5])*dt_s
+		inRows_s[id] = onCourt
+		if tol := 1e-6 * math.Max(1, onCourt); p.TimeOnCourt_s < onCourt-tol || p.TimeOnCourt_s > onCourt+bridged+tol {
+			t.Errorf("player %d: count(in_bounds)·%g s = %v s, %v s of ticks in gaps up to BridgeGap_ms, time_on_court_s = %v: want between",
+				id, dt_s, onCourt, bridged, p.TimeOnCourt_s)
 		}
 		steps, sampled_s := num(t, row[3]), num(t, row[4])*dt_s
 		// The positions in samples are float32: each is off by up to
@@ -369,13 +376,18 @@ func TestAnalyzeDuckDB(t *testing.T) {
 			t.Errorf("player %v: touches = %v, player possessions = %v", r[0], r[1], r[2])
 		}
 	}
-	// Heatmaps: a player's cells add up to the time on court, up to the
-	// rows the engine revises after the analyzers saw them (its smoother
-	// runs after the frame): within 1% + 0.5 s.
+	// Heatmaps: a player's cells add up to the time of his rows in
+	// bounds (time_on_court_s without the ticks of bridged gaps, which
+	// have no rows), up to the rows the engine revises after the
+	// analyzers saw them (its smoother runs after the frame): within
+	// 1% + 0.5 s.
 	for _, r := range res["heat"].Rows {
-		on, heat := num(t, r[1]), num(t, r[2])
-		if math.Abs(on-heat) > 0.01*on+0.5 {
-			t.Errorf("player %v: heatmap cells sum to %.2f s, time_on_court_s = %.2f s", r[0], heat, on)
+		on, ok := inRows_s[int64(num(t, r[0]))]
+		if !ok {
+			continue
+		}
+		if heat := num(t, r[2]); math.Abs(on-heat) > 0.01*on+0.5 {
+			t.Errorf("player %v: heatmap cells sum to %.2f s, its rows in bounds %.2f s", r[0], heat, on)
 		}
 	}
 	types := map[any]float64{}
