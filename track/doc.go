@@ -47,7 +47,8 @@
 //  5. figures from the smoothed track: distance (total, live, on court,
 //     per period; only while a still detector says the player moves;
 //     short gaps bridged, each tick inside one credited its part of the
-//     distance, its time on court and speed band), raw
+//     distance, its time on court and speed band, and fed to the sprint
+//     run), raw
 //     path length, top speed (held over TopSpeedWindow_s, away from a
 //     track's ends unless no tick is), speed bands, sprints, accelerations, decelerations
 //     (a dip shorter than EffortGap_s does not end an effort).

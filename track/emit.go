@@ -358,6 +358,9 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 		}
 		a.bands[b] += s.dt_s
 	}
+	// A sprint goes on through a bridged gap, which bridge fed it
+	// (resume sets sprint.through); an acceleration or deceleration ends
+	// at any gap (docs/kinematics.md).
 	fresh := seg == n
 	a.sprint.step(speed, s.cfg.Sprint_mps, s.sprintT, s.gapT, fresh, &a.sprints)
 	a.accel.step(at, s.cfg.Accel_mps2, s.accelT, s.gapT, fresh, &a.accels)
@@ -409,14 +412,16 @@ func (s *Session) topAtEnd(sn *sensor, n, seg int64, speed float64) {
 // than the still detector's MoveOn_mps counts no distance, but its ticks'
 // time, at speed 0). A longer gap is not counted; its chord is kept for
 // the DIST cross-check, whose feed may count the movement the engine did
-// not see. Either way the DIST checks held for the gap are settled.
+// not see. Either way the DIST checks held for the gap are settled, and
+// the sprint run is told whether it goes on through the gap
+// (effort.through).
 func (s *Session) resume(sn *sensor, n int64, x, y, vx, vy float64, in bool, period int32, clock ClockState) {
 	a := &sn.acc
 	last := a.lastN
 	dx, dy := x-a.lastX, y-a.lastY
 	chord := math.Sqrt(dx*dx + dy*dy)
 	gap := float64(n-last) * s.dt_s
-	bridged := false
+	bridged, through := false, false
 	switch {
 	case chord > sn.kin.MaxSpeed_mps*gap:
 	case n-last <= s.bridgeTicks:
@@ -427,9 +432,11 @@ func (s *Session) resume(sn *sensor, n int64, x, y, vx, vy float64, in bool, per
 			l = 0 // the player stood: the ticks' time counts, no distance
 		}
 		s.bridge(sn, n, l, x, y, vx, vy, in, period, clock)
+		through = true
 	default:
 		a.unseen += chord
 	}
+	a.sprint.through = through
 	if sn.holds > 0 {
 		s.settleHolds(sn, last, bridged)
 	}
@@ -451,9 +458,10 @@ const (
 // resumption as live distance (+2.3 % of a player's live distance on a
 // simulated game). Each tick inside the gap (tick n has its own row)
 // also counts like an observed one toward the time on court and the
-// speed band of its speed, its part over the grid period: without it the
-// distance of a tag 0.5 s on / 1.2 s off went over a third of the time
-// (20 m/s mean speed at 6 m/s). s.bridgeW and
+// speed band of its speed, its part over the grid period, and feeds that
+// speed to the sprint run: without it the distance of a tag 0.5 s on /
+// 1.2 s off went over a third of the time (20 m/s mean speed at 6 m/s),
+// and a sprint through a 1.5 s dropout counted twice. s.bridgeW and
 // s.bridgeIn keep each tick's part for settleHolds.
 func (s *Session) bridge(sn *sensor, n int64, l_m, x, y, vx, vy float64, in bool, period int32, clock ClockState) {
 	a := &sn.acc
@@ -507,6 +515,7 @@ func (s *Session) bridge(sn *sensor, n int64, l_m, x, y, vx, vy float64, in bool
 				}
 				a.bands[b] += s.dt_s
 			}
+			a.sprint.step(v, s.cfg.Sprint_mps, s.sprintT, s.gapT, false, &a.sprints)
 		}
 	}
 }
@@ -533,6 +542,11 @@ type effort struct {
 	tail    float64 // the part of a tick after the run's last tick above that was still above, interpolated
 	counted bool    // the current run has been counted
 	prev    float64 // the value at the previous tick of the track
+	// through: the track's next first tick is not fresh, the run goes on
+	// from before the gap, which bridge fed it (set at every track's
+	// first tick but the session's by resume; sprints only). Kept here
+	// rather than passed, so that the steady state's call is unchanged.
+	through bool
 }
 
 // step takes the value v at the next tick of a track (fresh: the track's
@@ -550,7 +564,11 @@ func (e *effort) step(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 // run1 is step for a tick in or ending a run, or starting one.
 func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, count *int) {
 	if fresh {
-		e.run, e.below = 0, 0
+		if e.through {
+			fresh = false
+		} else {
+			e.run, e.below = 0, 0
+		}
 	}
 	switch {
 	case v >= threshold:

@@ -101,3 +101,35 @@ func TestBridgeTime(t *testing.T) {
 		}
 	}
 }
+
+// TestSprintThroughBridge: a sprint goes on through a bridged gap at the
+// bridge's speed (it counted twice, or not at all when each side was
+// shorter than the minimum); a gap longer than BridgeGap_ms still ends it.
+func TestSprintThroughBridge(t *testing.T) {
+	sprints := repeatSteps(10, [2]float64{5, 0}, [2]float64{2, 4}, [2]float64{2, 0}, [2]float64{2, -4})
+	for _, c := range []struct {
+		name    string
+		p       path
+		dur_s   float64
+		drop    func(float64) bool
+		sprints int
+	}{
+		{"7.5 m/s for 20 s, one 1.5 s dropout", line(7.5, 0), 20, func(s float64) bool { return s > 10 && s < 11.5 }, 1},
+		{"ten 2.5 s sprints, a 1.2 s dropout in each", accelPath(sprints...), 110,
+			func(s float64) bool { m := math.Mod(s, 11); return m > 7.4 && m < 8.6 }, 10},
+		{"7.5 m/s for 20 s, one 2.5 s dropout (not bridged)", line(7.5, 0), 20, func(s float64) bool { return s > 10 && s < 12.5 }, 2},
+	} {
+		for seed := uint64(1); seed <= 2; seed++ {
+			msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: c.dur_s, noise_m: 0.05, seed: seed,
+				sensors: []genSensor{{id: 7, p: c.p}, {id: 8, p: still(3, 4)}}})
+			msgs = dropWhere(msgs, 7, c.drop)
+			_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := player(sum, 7); p.Sprints != c.sprints {
+				t.Errorf("%s, seed %d: %d sprints, want %d", c.name, seed, p.Sprints, c.sprints)
+			}
+		}
+	}
+}
