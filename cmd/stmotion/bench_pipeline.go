@@ -375,7 +375,9 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 // Parquet batches are encoded on a second goroutine, and the GC marks
 // beside the engine), so the speed-up of more jobs is bounded by the
 // CPUs left: a second line says how many CPUs each side kept busy in its
-// fastest run and what that bound is.
+// fastest run and the speed-up that leaves room for if the jobs' work
+// were the same as one job's (runs on a shared machine do a little more
+// or less: the measured ratio may pass it by a few percent).
 func gamesLine(games, jobs, cpus int, g []stageResult) string {
 	ran := min(jobs, games)
 	line := fmt.Sprintf("%d games: --jobs 1 %.3f s wall, %s s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %s s CPU (%.2f M loc/s): %.2fx\n",
@@ -384,7 +386,7 @@ func gamesLine(games, jobs, cpus int, g []stageResult) string {
 	if g[0].haveCPU && g[1].haveCPU && g[0].wall > 0 && g[1].wall > 0 && g[0].wallCPU > 0 {
 		busy1 := g[0].wallCPU.Seconds() / g[0].wall.Seconds()
 		busyJ := g[1].wallCPU.Seconds() / g[1].wall.Seconds()
-		line += fmt.Sprintf("CPUs busy in the fastest run: --jobs 1 %.2f, --jobs %d %.2f of %d; with one job keeping %.2f busy, %d CPUs allow at most %.2fx\n",
+		line += fmt.Sprintf("CPUs busy in the fastest run: --jobs 1 %.2f, --jobs %d %.2f of %d; with one job keeping %.2f busy, %d CPUs leave room for about %.2fx (the same work spread over them all)\n",
 			busy1, ran, busyJ, cpus, busy1, cpus, min(float64(ran), float64(cpus)/busy1))
 	}
 	switch {
