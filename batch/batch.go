@@ -173,7 +173,12 @@ type SetupError struct {
 	Err   error
 }
 
-func (e *SetupError) Error() string { return fmt.Sprintf("batch: %s %s: %v", e.Stage, e.Dir, e.Err) }
+func (e *SetupError) Error() string {
+	if e.Dir == "" {
+		return fmt.Sprintf("batch: %s: %v", e.Stage, e.Err)
+	}
+	return fmt.Sprintf("batch: %s %s: %v", e.Stage, e.Dir, e.Err)
+}
 func (e *SetupError) Unwrap() error { return e.Err }
 
 // ErrNoOut is the SetupError of a Config whose Options.Out is empty

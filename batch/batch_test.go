@@ -345,6 +345,9 @@ func TestPrepareNoOut(t *testing.T) {
 	if run != nil || !errors.As(err, &se) || se.Stage != StageOutDir || !errors.Is(err, ErrNoOut) {
 		t.Fatalf("Prepare with no Out: run %v, %v; want a SetupError at StageOutDir, ErrNoOut", run, err)
 	}
+	if want := "batch: prepare out: " + ErrNoOut.Error(); err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
 	if names, _ := filepath.Glob(filepath.Join(dir, "*.parquet")); len(names) > 0 {
 		t.Errorf("wrote %v into the working directory", names)
 	}
