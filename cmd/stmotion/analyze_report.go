@@ -175,7 +175,14 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		tw.Flush()
 		if len(untracked) > 0 {
 			sort.Strings(untracked)
-			fmt.Fprintf(w, "no tracking data (%d): %s\n", len(untracked), strings.Join(untracked, ", "))
+			what := "no tracking data"
+			if s.Quality.DroppedSensors > 0 {
+				// Their samples may be among those dropped beyond the
+				// engine's sensor limit (a burst of bogus ids, no
+				// roster to say who is real): not "never sent any".
+				what = fmt.Sprintf("no tracking data, or samples dropped beyond the engine's limit of %d sensors (quality.dropped_sensors)", track.DefaultMaxSensors)
+			}
+			fmt.Fprintf(w, "%s (%d): %s\n", what, len(untracked), strings.Join(untracked, ", "))
 		}
 	}
 	if len(s.Limits) > 0 {

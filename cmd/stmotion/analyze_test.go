@@ -2201,6 +2201,16 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 		}
 	}
 
+	// Samples dropped beyond the sensor limit may be those players':
+	// the line does not say they sent nothing.
+	b.Reset()
+	s.Quality.DroppedSensors = 20795
+	writeReport(&b, s)
+	if out := b.String(); !strings.Contains(out, "no tracking data, or samples dropped beyond the engine's limit of 1024 sensors (quality.dropped_sensors) (2): Dennis Schroder, Mike Scott\n") {
+		t.Errorf("dropped sensors: report\n%s", out)
+	}
+	s.Quality.DroppedSensors = 0
+
 	// Without any roster, team 0 is every player, not the few a roster
 	// left out; and a roster that misses some says what that costs.
 	b.Reset()
