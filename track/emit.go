@@ -349,14 +349,7 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	}
 	if in {
 		a.onCourt++
-		b := len(s.cfg.SpeedBands_mps)
-		for k, e := range s.cfg.SpeedBands_mps {
-			if speed < e {
-				b = k
-				break
-			}
-		}
-		a.bands[b] += s.dt_s
+		a.bands[s.band(speed)] += s.dt_s
 	}
 	// A sprint goes on through a bridged gap, which bridge fed it
 	// (resume sets sprint.through); an acceleration or deceleration ends
@@ -506,14 +499,7 @@ func (s *Session) bridge(sn *sensor, n int64, l_m, x, y, vx, vy float64, in bool
 			v := step / s.dt_s
 			if on {
 				a.onCourt++
-				b := len(s.cfg.SpeedBands_mps)
-				for k, e := range s.cfg.SpeedBands_mps {
-					if v < e {
-						b = k
-						break
-					}
-				}
-				a.bands[b] += s.dt_s
+				a.bands[s.band(v)] += s.dt_s
 			}
 			a.sprint.step(v, s.cfg.Sprint_mps, s.sprintT, s.gapT, false, &a.sprints)
 		}
@@ -607,4 +593,15 @@ func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 		}
 	}
 	e.prev = v
+}
+
+// band is the index of the speed band (PlayerSummary.SpeedBand_s) of a
+// speed in m/s.
+func (s *Session) band(speed_mps float64) int {
+	for k, e := range s.cfg.SpeedBands_mps {
+		if speed_mps < e {
+			return k
+		}
+	}
+	return len(s.cfg.SpeedBands_mps)
 }
