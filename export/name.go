@@ -3,6 +3,8 @@ package export
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
+	"unicode/utf8"
 )
 
 // MaxNameBytes is the longest name FitName keeps as it is. File systems
@@ -17,7 +19,8 @@ const MaxNameBytes = 200
 // Otherwise it returns the first MaxNameBytes bytes or so of name (not
 // cutting an escape %XX in two) followed by "~" and the first 16 hex
 // digits of the SHA-256 of id: 215 to 217 bytes. A name kept is never
-// longer than MaxNameBytes and a shortened one always is, so two ids get
+// longer than MaxNameBytes and a shortened one always is (the cut keeps
+// whole escapes and whole UTF-8 characters), so two ids get
 // one name only when both are long, share their first 200 escaped bytes
 // and their hashes' first 64 bits: distinct in practice. The result
 // unescapes as name does (the cut keeps the escapes whole).
@@ -30,6 +33,22 @@ func FitName(name, id string) string {
 	for i := cut - 2; i < cut; i++ {
 		if name[i] == '%' {
 			cut = i
+			break
+		}
+	}
+	// Nor inside a character: a name that unescapes to a character cut
+	// short is not UTF-8, and readers of a Hive dataset (DuckDB) refuse
+	// a partition value that is not. A character is at most 4 bytes, so
+	// at most 3 escapes go back (an id that is not UTF-8 itself stays
+	// as cut).
+	for range 3 {
+		u, err := url.PathUnescape(name[:cut])
+		if r, size := utf8.DecodeLastRuneInString(u); err != nil || r != utf8.RuneError || size != 1 {
+			break
+		}
+		if cut >= 3 && name[cut-3] == '%' {
+			cut -= 3
+		} else {
 			break
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Ids too long for a file name once escaped get a shortened partition
@@ -28,6 +29,22 @@ func TestPartitionDirLongIDs(t *testing.T) {
 		short := len(partitionEscaper.Replace(url.PathEscape(id))) <= MaxNameBytes
 		if short != (k == id) {
 			t.Errorf("%.20q...: key %q, want the id itself exactly when its escaped form fits", id, k)
+		}
+	}
+}
+
+// A shortened name never ends inside a character: ids of 4-byte
+// characters (emoji) at every alignment read back as UTF-8. A cut inside
+// one made DuckDB refuse the whole Hive dataset ("invalid UTF8").
+func TestFitNameWholeCharacters(t *testing.T) {
+	for pad := range 4 {
+		for _, ch := range []string{"😀", "é", "籃"} {
+			id := strings.Repeat("a", pad) + strings.Repeat(ch, 80)
+			d := PartitionDir(id)
+			k, ok := PartitionSession(d)
+			if !ok || !utf8.ValidString(k) || len(d) > 240 {
+				t.Errorf("PartitionDir(%d×a + 80×%s) = %s (%d bytes): key %q, ok %v; want a UTF-8 key", pad, ch, d, len(d), k, ok)
+			}
 		}
 	}
 }
