@@ -125,10 +125,13 @@ const MaxReadLimit_B int64 = decode.DefaultMaxLineBytes
 // from killing the connection, while a runaway frame is refused
 // (ErrMessageTooLarge, and a reconnect) before it can exhaust memory.
 func DefaultReadLimit(announced_B int64) int64 {
-	if announced_B >= MaxReadLimit_B/4 { // also keeps 4*announced_B from overflowing
+	switch {
+	case announced_B >= MaxReadLimit_B/4: // also keeps 4*announced_B from overflowing
 		return MaxReadLimit_B
+	case announced_B < 16<<10: // and a negative one from wrapping around
+		return 64 << 10
 	}
-	return max(4*announced_B, 64<<10)
+	return 4 * announced_B
 }
 
 // pingMessage is the keepalive the API documents.

@@ -37,9 +37,9 @@ func TestFeedURL(t *testing.T) {
 
 func TestDefaultReadLimit(t *testing.T) {
 	for _, c := range []struct{ in, want int64 }{
-		{-1, 64 << 10}, {0, 64 << 10}, {8192, 64 << 10}, {32768, 128 << 10},
+		{-1, 64 << 10}, {-(1<<61 + 1<<60), 64 << 10}, {math.MinInt64, 64 << 10}, {0, 64 << 10}, {8192, 64 << 10}, {32768, 128 << 10},
 		// The announcement never raises the limit past the cap, nor
-		// overflows it.
+		// overflows it; a negative one, which 4x would wrap around, gives the floor.
 		{live.MaxReadLimit_B / 4, live.MaxReadLimit_B}, {1 << 40, live.MaxReadLimit_B}, {1 << 62, live.MaxReadLimit_B}, {math.MaxInt64, live.MaxReadLimit_B},
 	} {
 		if got := live.DefaultReadLimit(c.in); got != c.want {
