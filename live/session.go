@@ -581,7 +581,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			return nil, err
 		}
 	}
-	s.dd = newDedup(s.eng.Window_ms(), s.cfg.Track.MaxSensors)
+	s.dd = newDedup(s.eng.Window_ms(), s.cfg.Track.MaxSensors, meta.Roster)
 	s.markRecorded()
 	if s.rec != nil {
 		if err := s.replay(); err != nil {
@@ -733,7 +733,7 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 	if err := s.recordPeriods(rec); err != nil {
 		s.log.Warn("live: where the period count stood is not recorded: analyze of the bundle numbers its periods from 1", "err", err)
 	}
-	dd := newDedup(s.cfg.Track.ReorderWindow_ms, s.cfg.Track.MaxSensors)
+	dd := newDedup(s.cfg.Track.ReorderWindow_ms, s.cfg.Track.MaxSensors, nil)
 	var dec decode.Decoder
 	var msg decode.Message
 	for i, m := range msgs {

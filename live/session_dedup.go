@@ -35,12 +35,15 @@ import (
 //
 // Acks, pongs, errors and unknown types are never duplicates. Memory:
 // one small ring (about 0.9 KB) per sensor, for at most maxSensors
-// sensors, the engine's track.Config.MaxSensors: the samples of the ids
-// first seen after the table is full are never taken for duplicates (the
-// engine drops them anyway, as its own table, filled by the same first
-// ids, is full too; they are still recorded, for analyze to count), so a
-// feed inventing ids costs no memory here; one entry per stats/shot/
-// marker message.
+// sensors, the engine's track.Config.MaxSensors, so a feed inventing ids
+// costs no memory here; one entry per stats/shot/marker message. As in
+// the engine (track.Session's admit), a ball sensor, a roster player or
+// a player the stats name, first seen once the table is full, takes the
+// place of a sensor that is none of the last two and has sent a sample or
+// two (a bogus id, most likely), so that a burst of bogus ids does not
+// leave the real sensors' replays unfiltered; other ids first seen then
+// are never taken for duplicates (they are still recorded, for analyze
+// to count).
 //
 // Shots and markers are recognised by the keys the engine drops its own
 // repeats by, so a shot or marker this lets through is never one the
@@ -49,8 +52,15 @@ type dedup struct {
 	window_ms  int64
 	maxSensors int // bound on len(sensors)
 	sensors    map[int64]*locHistory
-	stats      map[statKey]struct{}
-	shots      map[track.ShotKey]struct{}
+	// order holds the sensors' ids in the order they took their place;
+	// the ones before scanFrom have sent more than two samples and are
+	// never replaced (see replace).
+	order    []int64
+	scanFrom int
+	roster   map[int64]bool     // the roster's players
+	named    map[int64]struct{} // the players the stats name
+	stats    map[statKey]struct{}
+	shots    map[track.ShotKey]struct{}
 	// shotAt holds each shot's player and occurred_at, whatever its
 	// other fields: see shotSeen.
 	shotAt  map[[2]int64]struct{}
@@ -82,10 +92,18 @@ type statKey struct {
 	class                 decode.Classification
 }
 
-// newDedup returns a dedup for an engine with the given reorder window
-// and MaxSensors (at least 1).
-func newDedup(window_ms int64, maxSensors int) *dedup {
+// newDedup returns a dedup for an engine with the given reorder window,
+// MaxSensors (at least 1) and roster (nil: none).
+func newDedup(window_ms int64, maxSensors int, roster []decode.RosterTeam) *dedup {
+	ids := map[int64]bool{}
+	for _, t := range roster {
+		for _, p := range t.Players {
+			ids[p.ID] = true
+		}
+	}
 	return &dedup{
+		roster:     ids,
+		named:      map[int64]struct{}{},
 		window_ms:  window_ms,
 		maxSensors: max(maxSensors, 1),
 		sensors:    map[int64]*locHistory{},
@@ -106,10 +124,14 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		h := d.sensors[l.ID]
 		if h == nil {
 			if len(d.sensors) >= d.maxSensors {
-				return false // not tracked: see dedup
+				if h = d.replace(l.ID, l.Sensor == decode.SensorBall); h == nil {
+					return false // not tracked: see dedup
+				}
+			} else {
+				h = &locHistory{}
+				d.sensors[l.ID] = h
+				d.order = append(d.order, l.ID)
 			}
-			h = &locHistory{}
-			d.sensors[l.ID] = h
 		}
 		if h.set && t < h.newest-d.window_ms {
 			return true
@@ -140,6 +162,7 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		return false
 	case decode.KindStats:
 		s := &m.Stats
+		d.named[s.PlayerID] = struct{}{}
 		k := statKey{player: s.PlayerID, version: s.Version}
 		if s.Present&decode.HasVersion == 0 {
 			k = statKey{player: s.PlayerID, version: -1, t_ms: s.OccurredAt_ms, class: s.Classification}
@@ -182,4 +205,34 @@ func (d *dedup) statVersion(player int64) (int64, bool) {
 		}
 	}
 	return v, ok
+}
+
+// replace gives the new id (ball: a ball sensor's) the place of a sensor
+// that has sent at most two samples and is neither on the roster nor
+// named by the stats, with its history cleared; nil when the new id is
+// not a ball, a roster player or a player the stats name, or no sensor
+// can give its place. A sensor that cannot never comes to (samples and
+// names only come), so the scan goes on from where the last one stopped,
+// and the place taken is behind it: over a session each place is looked
+// at about once.
+func (d *dedup) replace(id int64, ball bool) *locHistory {
+	if _, named := d.named[id]; !ball && !named && !d.roster[id] {
+		return nil
+	}
+	for i := d.scanFrom; i < len(d.order); i++ {
+		v := d.order[i]
+		h := d.sensors[v]
+		if i == d.scanFrom {
+			d.scanFrom++
+		}
+		if _, named := d.named[v]; h.n > 2 || named || d.roster[v] {
+			continue
+		}
+		delete(d.sensors, d.order[i])
+		*h = locHistory{}
+		d.sensors[id] = h
+		d.order[i] = id
+		return h
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func TestDedup(t *testing.T) {
 		{`{"type":"pong"}`, false}, // control messages are never duplicates
 		{`{"type":"pong"}`, false},
 	}
-	d := newDedup(250, 1024)
+	d := newDedup(250, 1024, nil)
 	var dec decode.Decoder
 	var m decode.Message
 	for i, s := range steps {
@@ -111,7 +111,7 @@ func TestDedupBadTime(t *testing.T) {
 		{loc(911_000, 14), false}, // ...for a second: confirmed
 		{loc(10_240, 8), true},    // a replay of the first half
 	}
-	d := newDedup(250, 1024)
+	d := newDedup(250, 1024, nil)
 	var dec decode.Decoder
 	var m decode.Message
 	for i, s := range steps {
@@ -123,7 +123,7 @@ func TestDedupBadTime(t *testing.T) {
 		}
 	}
 	// A sensor whose first sample has a bad clock.
-	d = newDedup(250, 1024)
+	d = newDedup(250, 1024, nil)
 	for i, s := range []struct {
 		line string
 		dup  bool
@@ -147,7 +147,7 @@ func TestDedupSensorsBounded(t *testing.T) {
 	loc := func(id, t_ms int) []byte {
 		return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"PLAYER","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
 	}
-	d := newDedup(250, maxSensors)
+	d := newDedup(250, maxSensors, nil)
 	var dec decode.Decoder
 	var m decode.Message
 	seen := func(line []byte) bool {
@@ -182,5 +182,47 @@ func TestDedupSensorsBounded(t *testing.T) {
 	}
 	if len(d.sensors) != maxSensors {
 		t.Errorf("%d sensors tracked, want %d", len(d.sensors), maxSensors)
+	}
+}
+
+// Once bogus one-sample ids fill the table, a ball, a roster player or a
+// player the stats name takes one's place, so that its replays are still
+// caught (the engine lets them in the same way); another new id does not.
+func TestDedupBogusIDsGivePlace(t *testing.T) {
+	const maxSensors = 8
+	loc := func(typ string, id, t_ms int) []byte {
+		return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"` + typ + `","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
+	}
+	roster := []decode.RosterTeam{{ID: 1, Players: []decode.Player{{ID: 501}}}}
+	d := newDedup(250, maxSensors, roster)
+	var dec decode.Decoder
+	var m decode.Message
+	seen := func(line []byte) bool {
+		t.Helper()
+		if err := dec.Decode(line, &m); err != nil {
+			t.Fatal(err)
+		}
+		return d.seen(&m, line)
+	}
+	for id := range 3 * maxSensors {
+		seen(loc("PLAYER", 900000+id, 1000))
+	}
+	stats := []byte(`{"type":"stats","data":{"occurred_at":1000,"player_id":502,"team_id":1,"version":1,"stats":{"PTS":2}}}`)
+	seen(stats)
+	for _, c := range []struct {
+		typ    string
+		id     int
+		caught bool
+	}{{"PLAYER", 501, true}, {"BALL", 7, true}, {"PLAYER", 502, true}, {"PLAYER", 503, false}} {
+		line := loc(c.typ, c.id, 1040)
+		if seen(line) {
+			t.Errorf("%s %d: its first sample taken for a duplicate", c.typ, c.id)
+		}
+		if got := seen(line); got != c.caught {
+			t.Errorf("%s %d: its replay caught %v, want %v", c.typ, c.id, got, c.caught)
+		}
+	}
+	if len(d.sensors) != maxSensors {
+		t.Errorf("%d sensors tracked, want the bound %d", len(d.sensors), maxSensors)
 	}
 }

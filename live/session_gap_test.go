@@ -324,7 +324,7 @@ func newHandleSession(t *testing.T) (s *liveSession, dir string, feed func(line 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s = &liveSession{cfg: &SessionConfig{}, eng: eng, rec: rec, dd: newDedup(250, 1024), log: slog.New(slog.DiscardHandler)}
+	s = &liveSession{cfg: &SessionConfig{}, eng: eng, rec: rec, dd: newDedup(250, 1024, nil), log: slog.New(slog.DiscardHandler)}
 	return s, dir, func(line string) {
 		t.Helper()
 		if err := s.handle([]byte(line), testNow); err != nil {
