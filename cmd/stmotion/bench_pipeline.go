@@ -113,9 +113,9 @@ the speed-up. With fewer games than jobs only N jobs run at a time: the
 line then names --jobs N, with a note. One job already keeps more than
 one CPU busy (the samples table's Parquet batches are encoded on a second
 goroutine, and the GC runs beside the engine): a second line says how
-many CPUs each side kept busy in its fastest run, and so the most that
-more jobs could gain on this machine. The machine may be shared:
-compare ratios from one run.
+many CPUs each side kept busy in its fastest run, and so about how much
+more jobs could gain on this machine, were their work the same as one
+job's. The machine may be shared: compare ratios from one run.
 
 Flags:
 `
