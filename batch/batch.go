@@ -389,6 +389,13 @@ type Result struct {
 	// Unlisted are the sessions with outputs under Out that no entry of
 	// summary.json describes (export.FindUnlisted).
 	Unlisted []export.UnlistedSession
+	// ColumnDrift (with Add, once a session was analysed) are the tables
+	// of the dataset some of whose sessions' files have other columns
+	// than this run's: sessions written by another stmotion version
+	// (export.FindColumnDrift). ColumnDriftErr is why they could not be
+	// read, if so.
+	ColumnDrift    []export.ColumnDrift
+	ColumnDriftErr error
 	// SummaryTried says summary.json was to be written: a session was
 	// analysed, or a failure (with Add, or after an interrupt) removes
 	// outputs the earlier one may describe; SummaryWritten that it was.
@@ -564,5 +571,10 @@ func (r *Run) Do(ctx context.Context) *Result {
 	}
 	res.Failed, res.LeftErrs, res.Canceled, res.Removed = failed, why, canceled, removed
 	res.SummaryTried, res.SummaryWritten = summarise, wrote
+	// A dataset grown across stmotion versions may hold sessions whose
+	// tables have other columns than this run's.
+	if cfg.Add && analysed > 0 {
+		res.ColumnDrift, res.ColumnDriftErr = export.FindColumnDrift(out)
+	}
 	return res
 }

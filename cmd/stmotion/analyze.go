@@ -446,6 +446,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		e := r.Earlier
 		warn(fmt.Sprintf("--add: %s: the same recording as %s, session %s in %s: replaced by session %s (its entry and %s removed)", run.Inputs[r.Input].Path, e.Source, e.SessionID, cfg.out, run.Inputs[r.Input].SessionID, plural(res.Removed[e.SessionID], "file")))
 	}
+	if w := columnDriftWarning(cfg.out, res.ColumnDrift); w != "" {
+		warn(w)
+	}
+	if res.ColumnDriftErr != nil {
+		warn(fmt.Sprintf("--add: the columns of the dataset's tables could not all be read: %v", res.ColumnDriftErr))
+	}
 	if len(res.Unlisted) > 0 {
 		warn(unlistedWarning(cfg.out, res.Unlisted, res.SummaryWritten))
 	}

@@ -394,3 +394,28 @@ func definitionsLine(s *export.SessionSummary) string {
 	}
 	return "definitions (not the defaults; summary.json definitions): " + strings.Join(parts, "; ")
 }
+
+// columnDriftWarning is the warning of a run adding to a dataset some of
+// whose sessions' tables have other columns than this run's (written by
+// another stmotion version): readers that take a dataset's columns from
+// one file miss the others' or fail on a query naming them. "" when the
+// columns agree.
+func columnDriftWarning(out string, drift []export.ColumnDrift) string {
+	if len(drift) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, d := range drift {
+		var what []string
+		if len(d.Missing) > 0 {
+			what = append(what, "without "+strings.Join(d.Missing, ", "))
+		}
+		if len(d.Extra) > 0 {
+			what = append(what, "with "+strings.Join(d.Extra, ", ")+" too")
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", d.Table, strings.Join(what, "; "), plural(len(d.Sessions), "session")))
+	}
+	return fmt.Sprintf("--add: tables under %s have other columns than this run's, written by another stmotion version: %s; "+
+		"DuckDB's read_parquet takes the columns of one file unless given union_by_name=true (docs/querying.md), "+
+		"or analyse those sessions again", out, strings.Join(parts, "; "))
+}

@@ -250,3 +250,19 @@ func TestReportDefinitions(t *testing.T) {
 		t.Errorf("report with --speed-bands-mps 3,6 --accel-mps2 2.5:\n%s", out)
 	}
 }
+
+// The --add warning of a dataset whose tables have other columns names
+// each table, what it lacks or has more, and how to read it.
+func TestColumnDriftWarning(t *testing.T) {
+	if w := columnDriftWarning("season", nil); w != "" {
+		t.Errorf("no drift: %q", w)
+	}
+	w := columnDriftWarning("season", []export.ColumnDrift{
+		{Table: export.TableQuality, Sessions: []string{"a", "b"}, Missing: []string{"evicted_sensors", "dropped_ball_samples"}},
+		{Table: export.TablePlayers, Sessions: []string{"c"}, Extra: []string{"future_col"}},
+	})
+	want := "--add: tables under season have other columns than this run's, written by another stmotion version: quality without evicted_sensors, dropped_ball_samples (2 sessions); players with future_col too (1 session); DuckDB's read_parquet takes the columns of one file unless given union_by_name=true (docs/querying.md), or analyse those sessions again"
+	if w != want {
+		t.Errorf("warning\n%s\nwant\n%s", w, want)
+	}
+}
