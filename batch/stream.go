@@ -93,7 +93,9 @@ func (s *interruptible) pump(open func() (io.ReadCloser, error)) {
 	case <-s.done:
 		closed = true
 	default:
-		s.src = src
+		if err == nil {
+			s.src = src
+		}
 	}
 	s.mu.Unlock()
 	close(s.opened)
