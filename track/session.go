@@ -758,13 +758,14 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 
 // admit returns the sensor of a sensor id seen for the first time, or nil
 // when its sample is dropped. Below Config.MaxSensors every id gets one.
-// Beyond it, a roster player, a player the feed's stats name or a ball sensor takes the place of a
-// sensor that looks like a corrupt id (see victim), so that a burst of
-// bogus ids at the start of a feed cannot keep the game's players and
-// ball out for the rest of the session; any other new id is dropped and
-// counted (Quality.DroppedSensors, and DroppedBallSamples or
-// DroppedRosterSamples). This runs once per new id while there is room,
-// and for each sample of a dropped id: never for a known sensor's sample.
+// Beyond it, a roster player, a player the feed's stats name or a ball
+// sensor takes the place of a sensor that looks like a corrupt id (see
+// victim), so that a burst of bogus ids at the start of a feed cannot
+// keep the game's players and ball out for the rest of the session; any
+// other new id is dropped and counted (Quality.DroppedSensors, and
+// DroppedBallSamples or DroppedRosterSamples). This runs once per new id
+// while there is room, and for each sample of a dropped id: never for a
+// known sensor's sample.
 func (s *Session) admit(ball bool, id int64) *sensor {
 	kind := KindPlayer
 	if ball {
@@ -797,9 +798,9 @@ func (s *Session) admit(ball bool, id int64) *sensor {
 // feed's stats name or a ball sensor may take (admit), or nil: a ball
 // sensor, or a player sensor not on the roster and without stats, that
 // has sent a sample or two (its raw ring never gave one up, and holds two
-// at most) and none of whose estimates waits to be emitted. A feed's real sensors send 25 samples a second; one id with a
-// sample or two is a corrupt id, or a sensor that has just appeared and
-// loses little.
+// at most) and none of whose estimates waits to be emitted. A feed's
+// real sensors send 25 samples a second; one id with a sample or two is
+// a corrupt id, or a sensor that has just appeared and loses little.
 //
 // The scan goes on from where the last one stopped (Session.evictFrom),
 // past the sensors that can never be victims: those that are not victims
