@@ -39,10 +39,7 @@ func FindColumnDrift(dir string) ([]ColumnDrift, error) {
 		if !f.Hive {
 			continue
 		}
-		t, ok := tableOfPath(f.Path)
-		if !ok {
-			continue
-		}
+		t := f.Table
 		cols, err := fileColumns(f.Path)
 		if err != nil {
 			return nil, fmt.Errorf("export: columns of %s: %w", f.Path, err)
@@ -85,17 +82,6 @@ func FindColumnDrift(dir string) ([]ColumnDrift, error) {
 		out = append(out, *byTable[t])
 	}
 	return out, nil
-}
-
-// tableOfPath is the table of a Hive file <dir>/<table>/session_id=.../part-0.*.
-func tableOfPath(path string) (Table, bool) {
-	name := filepath.Base(filepath.Dir(filepath.Dir(path)))
-	for _, t := range Tables() {
-		if t.String() == name {
-			return t, true
-		}
-	}
-	return 0, false
 }
 
 // fileColumns returns the top-level column names of a Parquet or Arrow

@@ -245,7 +245,8 @@ func firstString(a arrow.Array) (string, bool, error) {
 // TableFile is a table file a Writer wrote under a directory, as
 // ListTables finds it.
 type TableFile struct {
-	Path string
+	Path  string
+	Table Table // as ListTables finds it (RemoveTableFile needs none)
 	// SessionID is the session of a Hive partition's file (from its
 	// directory's name); "" for a one-session file, whose session only
 	// the summary.json beside it names (Outputs.FlatSession).
@@ -267,7 +268,7 @@ func ListTables(dir string) ([]TableFile, error) {
 	for _, t := range Tables() {
 		for _, f := range []Format{FormatParquet, FormatArrow} {
 			if p := TablePath(dir, t, "", f, false); isFile(p) {
-				files = append(files, TableFile{Path: p})
+				files = append(files, TableFile{Path: p, Table: t})
 			}
 		}
 		ents, err := os.ReadDir(filepath.Join(dir, t.String()))
@@ -284,7 +285,7 @@ func ListTables(dir string) ([]TableFile, error) {
 			}
 			for _, f := range []Format{FormatParquet, FormatArrow} {
 				if p := filepath.Join(dir, t.String(), e.Name(), "part-0"+f.Ext()); isFile(p) {
-					files = append(files, TableFile{Path: p, SessionID: id, Hive: true})
+					files = append(files, TableFile{Path: p, Table: t, SessionID: id, Hive: true})
 				}
 			}
 		}
