@@ -419,3 +419,11 @@ func columnDriftWarning(out string, drift []export.ColumnDrift) string {
 		"DuckDB's read_parquet takes the columns of one file unless given union_by_name=true (docs/querying.md), "+
 		"or analyse those sessions again", out, strings.Join(parts, "; "))
 }
+
+// plural is "1 what" or "n whats".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -27,6 +27,22 @@ func checkCell(cell_m float64) error {
 	return nil
 }
 
+// maxLineMax bounds --max-line (inspect's and analyze's): 1 GiB, a
+// thousand times the default, is the most a line may take of the
+// reader's memory (one per input analysed at once).
+const maxLineMax = 1 << 30
+
+// checkMaxLine is the check of a --max-line flag. decode takes 0 or less
+// for its default, which would make --max-line 0 mean 1 MiB; the
+// reader's buffer grows to the limit, and near MaxInt its size
+// overflowed.
+func checkMaxLine(n int) error {
+	if n < 1 || n > maxLineMax {
+		return fmt.Errorf("--max-line %d: want 1 to %d bytes", n, maxLineMax)
+	}
+	return nil
+}
+
 // minBatchRows and maxBatchRows bound --batch-rows. Each row group costs
 // its pages' headers, statistics and a footer entry, and a reader's work
 // per group: on a 3-minute game (synth --minutes 3) the samples table was

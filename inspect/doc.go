@@ -1,0 +1,45 @@
+// Package inspect reports what one recording or session bundle holds,
+// without analysing it: the work of `stmotion inspect` between its flags
+// and its exit status. Read reads an input to its end and returns a
+// Report; WriteText prints one as the command does, and the Report's JSON
+// encoding is the command's --json line.
+//
+// What a Report holds: the lines (blank, bad, too long) and the messages by
+// type; the time span; each sensor (players and balls, by type and id)
+// with its samples, the median interval between samples that go forward
+// in time, the sample rate from the intervals near that median (so that
+// gaps and bursts do not count), the longest gap, and the samples older
+// than the one before ("backwards") or at its time ("repeats"), which take
+// no part in the intervals; the markers in order (the first MaxMarkers);
+// the unknown message types, sensor types, stat keys, classifications and
+// markers; and the first bad lines' errors (decode.ReaderOptions.KeepErrors
+// says how many). A bundle's files, its live sessions (live.json, then
+// rounds.json) and its roster's names go with it; Options.Roster names the
+// players of an input without a roster of its own (a bare recording).
+//
+// Location samples with an impossible timestamp (track.PlausibleTime),
+// which the analysis drops (quality.bad_times), are counted in
+// Report.BadTimes and kept out of the sensors, the time span and the gaps;
+// other messages' impossible timestamps stay out of the time span.
+//
+// Errors: bad lines are counted and kept, never fatal. Read returns an
+// error only when the input cannot be opened (decode.OpenBundle,
+// decode.Bundle.OpenMessages: they name the path), and no Report then. A
+// recording that cannot be read to its end (a compressed stream cut short
+// or corrupt) gives a Report of what was read before, with the error in
+// Report.Err (and its text in ReadError); Truncated says whether the
+// stream was cut short (decode.ErrTruncated). A compressed file ending in
+// zeros after its complete stream is read whole, the zeros counted in
+// ZeroTail. Nothing here names a command's flags: WriteText takes the
+// words that say how to raise the line limit (TextOptions.LineLimitHint).
+//
+// Interrupts: Read checks ctx between lines; once ctx ends it stops and
+// returns what was read, Interrupted set. A read waiting for its writer
+// (standard input, a named pipe) does not end with ctx: the caller's
+// process ends it (the command's second Ctrl-C).
+//
+// Lifetimes and concurrency: Read keeps nothing once it returns (the
+// recording is closed); a Report is plain values, the caller's. Read may
+// run for different inputs on several goroutines at once, sharing
+// Options.Roster, which it only reads.
+package inspect

@@ -1,0 +1,471 @@
+package inspect_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/inspect"
+	"github.com/stmotion/stmotion/track"
+)
+
+// mixedRecording is 4 s of two players at 25 Hz, one at 30 Hz and a ball
+// at 12.5 Hz with a 1 s dropout, markers, a stats message with an unknown
+// key and an unknown classification, an unknown message type, an unknown
+// sensor type, blank lines, and bad lines on known line numbers (the last
+// too long for a 200-byte limit).
+func mixedRecording() (text string, badLines []int64) {
+	var b strings.Builder
+	line := int64(0)
+	w := func(s string) {
+		b.WriteString(s + "\n")
+		line++
+	}
+	const t0 = 1500571321000
+	w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_START"}}`, t0))
+	for k := 0; k < 100; k++ {
+		t := int64(t0 + 40*k)
+		w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":60}}`, t, k))
+		w(fmt.Sprintf(`{"type":"location","data":{"y":5,"x":1,"id":9,"type":"PLAYER","z":70,"occurred_at":%d}}`, t+1))
+		// A sensor at 30 Hz: intervals of 33 and 34 ms.
+		for j := k * 30 / 25; j < (k+1)*30/25; j++ {
+			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":11,"x":0,"y":0,"z":60}}`, t0+(int64(j)*1000+15)/30))
+		}
+		if k%2 == 0 && (k < 40 || k >= 65) {
+			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":2147549498,"x":0,"y":0,"z":1000}}`, t+2))
+		}
+		switch k {
+		case 10:
+			w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"a1140480-e1d5","type":"PLAY_NEXT"}}`, t+3))
+		case 20:
+			w(`{"type":"location","data":{"occurred_at":`) // bad: syntax
+			badLines = append(badLines, line)
+		case 30:
+			w(fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"PTS":2.0,"XYZ":1},"classification":"SOMETHING_NEW","version":1}}`, t+3))
+		case 40:
+			w(`{"type":"telemetry","data":{}}`)
+			w("")
+		case 50:
+			w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"DRONE","id":1,"x":0,"y":0,"z":0}}`, t+3))
+			w(`{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":7,"x":"far","y":0,"z":0}}`) // bad: type
+			badLines = append(badLines, line)
+		case 60:
+			w(`{"type":"marker","data":{"occurred_at":` + strings.Repeat("1", 300) + `}}`) // bad: too long for a 200-byte limit
+			badLines = append(badLines, line)
+		}
+	}
+	w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_END"}}`, t0+4000))
+	return b.String(), badLines
+}
+
+func gzipped(t *testing.T, s string) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// write writes data to name in a new temporary directory.
+func write(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// mixedBundle writes a bundle of the recording data, a live.json (live
+// session L1, team 461 Home) and a subscribe.json naming player 7 "#00
+// Ann Lee", into a new directory.
+func mixedBundle(t *testing.T, data string) string {
+	t.Helper()
+	bundle := filepath.Join(t.TempDir(), "bundle")
+	for name, content := range map[string]string{
+		"messages.jsonl": data,
+		"live.json":      `{"teams":[{"id":461,"name":"Home","live":{"id":"L1","name":"Round 1","type":"GAME_ROUND"}}]}`,
+		"subscribe.json": `{"token":"REDACTED","teams":[{"id":461,"name":"Home","players":[{"id":7,"first_name":"Ann","last_name":"Lee","jersey_number":"00"}]}]}`,
+	} {
+		if err := os.MkdirAll(bundle, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(bundle, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bundle
+}
+
+func read(t *testing.T, path string, opt inspect.Options) *inspect.Report {
+	t.Helper()
+	rep, err := inspect.Read(context.Background(), path, opt)
+	if err != nil {
+		t.Fatalf("Read %s: %v", path, err)
+	}
+	return rep
+}
+
+func text(t *testing.T, rep *inspect.Report, opt inspect.TextOptions) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := inspect.WriteText(&b, rep, opt); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestRead(t *testing.T) {
+	data, bad := mixedRecording()
+	p := write(t, "game.jsonl.gz", gzipped(t, data))
+	rep := read(t, p, inspect.Options{Reader: decode.ReaderOptions{MaxLineBytes: 200}})
+	wantTypes := map[string]int64{"location": 200 + 120 + 37 + 1, "marker": 3, "stats": 1, "unknown": 1}
+	if rep.Path != p || rep.Recording != p || rep.Bundle != nil || rep.Compression != "gzip" || rep.Bad != 3 || rep.TooLong != 1 || rep.Blank != 1 || !reflect.DeepEqual(rep.ByType, wantTypes) {
+		t.Errorf("path %s recording %s bundle %v compression %s bad %d too long %d blank %d types %v; want %s twice, no bundle, gzip 3 1 1 %v",
+			rep.Path, rep.Recording, rep.Bundle, rep.Compression, rep.Bad, rep.TooLong, rep.Blank, rep.ByType, p, wantTypes)
+	}
+	if rep.Lines != rep.Messages+rep.Bad+rep.Blank {
+		t.Errorf("lines %d != messages %d + bad %d + blank %d", rep.Lines, rep.Messages, rep.Bad, rep.Blank)
+	}
+	if rep.First_ms != 1500571321000 || rep.Last_ms != 1500571325000 || rep.Span_s != 4 {
+		t.Errorf("time span %d..%d (%v s), want 1500571321000..1500571325000 (4 s)", rep.First_ms, rep.Last_ms, rep.Span_s)
+	}
+	if rep.Players != 3 || rep.Balls != 1 || len(rep.Sensors) != 5 {
+		t.Fatalf("players %d balls %d sensors %+v", rep.Players, rep.Balls, rep.Sensors)
+	}
+	wantSensors := []inspect.Sensor{
+		{Type: "PLAYER", ID: 7, Samples: 100, First_ms: 1500571321000, Last_ms: 1500571324960, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40},
+		{Type: "PLAYER", ID: 9, Samples: 100, First_ms: 1500571321001, Last_ms: 1500571324961, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40},
+		{Type: "PLAYER", ID: 11, Samples: 120, First_ms: 1500571321000, Last_ms: 1500571324967, MedianInterval_ms: 33, Rate_Hz: 1000 * 119 / 3967.0, MaxGap_ms: 34},
+		{Type: "BALL", ID: 2147549498, Samples: 37, First_ms: 1500571321002, Last_ms: 1500571324922, MedianInterval_ms: 80, Rate_Hz: 12.5, MaxGap_ms: 1120},
+		{Type: "UNKNOWN", ID: 1, Samples: 1, First_ms: 1500571323003, Last_ms: 1500571323003},
+	}
+	if !reflect.DeepEqual(rep.Sensors, wantSensors) {
+		t.Errorf("sensors:\n got  %+v\n want %+v", rep.Sensors, wantSensors)
+	}
+	var markers []string
+	for _, m := range rep.Markers {
+		markers = append(markers, m.Type+"/"+m.LiveID)
+	}
+	if want := []string{"PLAY_START/", "PLAY_NEXT/a1140480-e1d5", "PLAY_END/"}; !reflect.DeepEqual(markers, want) {
+		t.Errorf("markers %q, want %q", markers, want)
+	}
+	wantUnknown := inspect.Unknown{Types: 1, TypeTexts: []string{"telemetry"}, SensorTypes: 1, StatKeys: 1, Classifications: 1}
+	if !reflect.DeepEqual(rep.Unknown, wantUnknown) {
+		t.Errorf("unknown %+v, want %+v", rep.Unknown, wantUnknown)
+	}
+	var lines []int64
+	for _, e := range rep.Errors {
+		lines = append(lines, e.Line)
+		if !strings.HasPrefix(e.Message, "decode: offset") {
+			t.Errorf("error message %q: want it to start with \"decode: offset\" (the line is separate)", e.Message)
+		}
+	}
+	if !reflect.DeepEqual(lines, bad) {
+		t.Errorf("bad lines %v, want %v", lines, bad)
+	}
+	if rep.Err != nil || rep.ReadError != "" || rep.Truncated || rep.ZeroTail != 0 || rep.Interrupted {
+		t.Errorf("err %v (%q), truncated %v, zero tail %d, interrupted %v; want a whole read", rep.Err, rep.ReadError, rep.Truncated, rep.ZeroTail, rep.Interrupted)
+	}
+}
+
+// The JSON encoding is the command's --json line: its keys are a
+// documented interface.
+func TestReportJSON(t *testing.T) {
+	data, _ := mixedRecording()
+	rep := read(t, write(t, "game.jsonl", []byte(data)), inspect.Options{Reader: decode.ReaderOptions{KeepErrors: 1}})
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"bad", "bad_times", "balls", "blank", "by_type", "compression", "errors", "first_t_ms", "last_t_ms", "lines", "markers", "messages", "path", "players", "recording", "sensors", "span_s", "too_long", "truncated", "unknown"}
+	if !reflect.DeepEqual(sortedKeys(got), want) {
+		t.Errorf("keys %v, want %v", sortedKeys(got), want)
+	}
+	sensor := got["sensors"].([]any)[0].(map[string]any)
+	if want := []string{"backwards", "first_t_ms", "id", "last_t_ms", "max_gap_ms", "median_interval_ms", "rate_hz", "repeats", "samples", "type"}; !reflect.DeepEqual(sortedKeys(sensor), want) {
+		t.Errorf("sensor keys %v, want %v", sortedKeys(sensor), want)
+	}
+	if want := `"errors":[{"line":`; !strings.Contains(string(raw), want) {
+		t.Errorf("%s lacks %s", raw, want)
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// A bundle: its files and live sessions, and its roster's names, which
+// Options.Roster does not replace; a bare recording takes Options.Roster's.
+func TestReadBundleRoster(t *testing.T) {
+	data, _ := mixedRecording()
+	bundle := mixedBundle(t, data)
+	os.WriteFile(filepath.Join(bundle, ".hidden"), nil, 0o644)
+	bare := write(t, "game.jsonl", []byte(data))
+	roster := &decode.Subscribe{Teams: []decode.RosterTeam{{ID: 1, Name: "Guests", Players: []decode.Player{{ID: 9, DisplayName: "Bo Kim", JerseyNumber: "4"}}}}}
+
+	name := func(rep *inspect.Report, id int64) string {
+		for _, s := range rep.Sensors {
+			if s.Type == "PLAYER" && s.ID == id {
+				return s.Name
+			}
+		}
+		return "(none)"
+	}
+	rep := read(t, bundle, inspect.Options{Roster: roster})
+	wantBundle := &inspect.Bundle{Dir: bundle, Files: []string{"live.json", "messages.jsonl", "subscribe.json"}, Live: []string{"L1 Round 1 (GAME_ROUND, team 461 Home)"}}
+	if !reflect.DeepEqual(rep.Bundle, wantBundle) || rep.Recording != filepath.Join(bundle, "messages.jsonl") {
+		t.Errorf("bundle %+v, recording %s; want %+v and its messages.jsonl", rep.Bundle, rep.Recording, wantBundle)
+	}
+	if n7, n9 := name(rep, 7), name(rep, 9); n7 != "#00 Ann Lee (Home)" || n9 != "" {
+		t.Errorf("bundle: player 7 %q, 9 %q; want the bundle's own roster's \"#00 Ann Lee (Home)\" and none", n7, n9)
+	}
+	rep = read(t, bare, inspect.Options{Roster: roster})
+	if n7, n9 := name(rep, 7), name(rep, 9); n7 != "" || n9 != "#4 Bo Kim (Guests)" {
+		t.Errorf("bare recording: player 7 %q, 9 %q; want none and the roster's \"#4 Bo Kim (Guests)\"", n7, n9)
+	}
+}
+
+func TestWriteText(t *testing.T) {
+	data, bad := mixedRecording()
+	bundle := mixedBundle(t, data)
+
+	rep := read(t, bundle, inspect.Options{Reader: decode.ReaderOptions{MaxLineBytes: 200, KeepErrors: 2}})
+	out := text(t, rep, inspect.TextOptions{LineLimitHint: "raise the limit"})
+	rec := filepath.Join(bundle, "messages.jsonl")
+	for _, want := range []string{
+		bundle + "\n",
+		"bundle      live.json messages.jsonl subscribe.json",
+		"#00 Ann Lee (Home)",
+		"live        L1 Round 1 (GAME_ROUND, team 461 Home)",
+		"recording   messages.jsonl (compression: none)",
+		"messages    363: location 358, marker 3, stats 1, unknown 1",
+		"3 players, 1 ball, 1 of unknown type",
+		"  30.0  ",
+		"PLAY_NEXT live_id a1140480-e1d5",
+		"time span   2017-07-20T17:22:01.000Z .. 2017-07-20T17:22:05.000Z (4.0 s)",
+		"unknown     types 1, sensor types 1, stat keys 1, classifications 1, markers 0 (types: telemetry)",
+		"bad lines   3 (1 too long: raise the limit); the first 2:",
+		fmt.Sprintf("%s:%d: decode: offset", rec, bad[0]),
+		fmt.Sprintf("%s:%d: decode: offset", rec, bad[1]),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, fmt.Sprintf("%s:%d:", rec, bad[2])) {
+		t.Errorf("KeepErrors 2 printed a third error:\n%s", out)
+	}
+	for i, line := range strings.Split(out, "\n") {
+		if strings.TrimRight(line, " \t") != line {
+			t.Errorf("line %d ends in blanks: %q", i+1, line)
+		}
+	}
+	// Without a hint, the count alone: the package names no flag.
+	if out := text(t, rep, inspect.TextOptions{}); !strings.Contains(out, "bad lines   3 (1 too long); the first 2:") || strings.Contains(out, "--") {
+		t.Errorf("no hint: want \"(1 too long)\" and no flag:\n%s", out)
+	}
+}
+
+type failingWriter struct{ n int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	f.n++
+	return 0, errors.New("disk full")
+}
+
+// WriteText returns w's first error, and writes nothing after it.
+func TestWriteTextError(t *testing.T) {
+	data, _ := mixedRecording()
+	rep := read(t, write(t, "g.jsonl", []byte(data)), inspect.Options{})
+	var w failingWriter
+	if err := inspect.WriteText(&w, rep, inspect.TextOptions{}); err == nil || err.Error() != "disk full" || w.n != 1 {
+		t.Errorf("got %v after %d writes, want disk full after 1", err, w.n)
+	}
+}
+
+// The median and rate come from every forward interval, however long (a
+// sensor reporting every 3 s had read a median of 2048 ms, a NaN rate,
+// and made --json fail), and samples repeating the one before's time are
+// counted as repeats, not as 0 ms intervals (a recording with every line
+// doubled read 0 Hz); a sample older than the one before is counted
+// backwards, and the gap after it is measured from it.
+func TestReadIntervals(t *testing.T) {
+	const t0 = 1500571321000
+	var b strings.Builder
+	for k := range 4 {
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", t0+3000*k)
+	}
+	for k := range 50 {
+		l := fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":4,"x":%d,"y":0,"z":60}}`+"\n", t0+40*k, k)
+		b.WriteString(l + l)
+	}
+	for _, dt := range []int{0, 40, 20, 60} {
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":5,"x":0,"y":0,"z":60}}`+"\n", t0+dt)
+	}
+	rep := read(t, write(t, "g.jsonl", []byte(b.String())), inspect.Options{})
+	want := []inspect.Sensor{
+		{Type: "PLAYER", ID: 3, Samples: 4, First_ms: t0, Last_ms: t0 + 9000, MedianInterval_ms: 3000, Rate_Hz: 1.0 / 3, MaxGap_ms: 3000},
+		{Type: "PLAYER", ID: 4, Samples: 100, First_ms: t0, Last_ms: t0 + 1960, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40, Repeats: 50},
+		{Type: "BALL", ID: 5, Samples: 4, First_ms: t0, Last_ms: t0 + 60, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40, Backwards: 1},
+	}
+	if !reflect.DeepEqual(rep.Sensors, want) {
+		t.Errorf("sensors\n got  %+v\n want %+v", rep.Sensors, want)
+	}
+}
+
+// A cancelled ctx stops the reading; what was read is still reported,
+// and the text says so.
+func TestReadInterrupted(t *testing.T) {
+	var b strings.Builder
+	for k := range 20000 {
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", 1500571321000+40*k)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := inspect.Read(ctx, write(t, "g.jsonl", []byte(b.String())), inspect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Interrupted || rep.Messages == 0 || rep.Messages >= 20000 {
+		t.Errorf("interrupted %v after %d messages, want true after some of 20000", rep.Interrupted, rep.Messages)
+	}
+	if out := text(t, rep, inspect.TextOptions{}); !strings.Contains(out, "interrupted before the end") {
+		t.Errorf("report does not say it was interrupted:\n%s", out)
+	}
+}
+
+// Location samples with impossible timestamps, which analyze drops
+// (quality.bad_times), are counted as bad times and kept out of the
+// sensors, the time span and the gaps: a sample at -5 ms made the span
+// start in 1969 and the max gap 1764151248125 ms. A marker's impossible
+// time stays out of the span too.
+func TestReadBadTimes(t *testing.T) {
+	data, _ := mixedRecording()
+	data += `{"type":"location","data":{"occurred_at":-5,"type":"PLAYER","id":7,"x":0,"y":0,"z":60}}` + "\n" +
+		`{"type":"location","data":{"occurred_at":0,"type":"BALL","id":2147549498,"x":0,"y":0,"z":60}}` + "\n" +
+		`{"type":"location","data":{"occurred_at":100000000000001,"type":"PLAYER","id":9,"x":0,"y":0,"z":60}}` + "\n" +
+		`{"type":"marker","data":{"occurred_at":-5,"type":"PLAY_END"}}` + "\n"
+	rep := read(t, write(t, "game.jsonl", []byte(data)), inspect.Options{})
+	if rep.BadTimes != 3 || rep.First_ms != 1500571321000 || rep.Last_ms != 1500571325000 {
+		t.Errorf("bad times %d, span %d..%d; want 3 and 1500571321000..1500571325000", rep.BadTimes, rep.First_ms, rep.Last_ms)
+	}
+	for _, s := range rep.Sensors {
+		if s.ID == 7 && (s.Samples != 100 || s.First_ms != 1500571321000 || s.MaxGap_ms != 40 || s.Backwards != 0) {
+			t.Errorf("player 7: %+v; want its 100 good samples only", s)
+		}
+	}
+	out := text(t, rep, inspect.TextOptions{})
+	for _, want := range []string{"time span   2017-07-20T17:22:01.000Z .. 2017-07-20T17:22:05.000Z", "bad times   3 location samples"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Bad times are what the engine drops: the same bound at both ends
+// (track.PlausibleTime against the engine, around year 5138).
+func TestBadTimesAsEngine(t *testing.T) {
+	const maxEpoch_ms = 100_000_000_000_000
+	for _, t_ms := range []int64{-5, 0, 1, maxEpoch_ms, maxEpoch_ms + 1, math.MaxInt64} {
+		s, err := track.NewSession(track.DefaultConfig(), track.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := decode.Message{Kind: decode.KindLocation, Location: decode.Location{OccurredAt_ms: t_ms, Sensor: decode.SensorPlayer, ID: 7}}
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if engine := sum.Quality.BadTimes == 1; engine == track.PlausibleTime(t_ms) {
+			t.Errorf("t = %d ms: the engine drops it %v, inspect finds it plausible %v", t_ms, engine, track.PlausibleTime(t_ms))
+		}
+	}
+}
+
+// A compressed file that ends in zero bytes (a write cut off) is read as
+// analyze reads it: after a complete stream the zeros are ignored and
+// counted; a stream that breaks where they begin is truncated, read up
+// to the break as without the zeros. Another read error is no truncation.
+func TestReadZeroTailTruncated(t *testing.T) {
+	data, _ := mixedRecording()
+	gz := gzipped(t, data)
+	zeros := make([]byte, 4096)
+	rep := read(t, write(t, "whole.jsonl.gz", append(bytes.Clone(gz), zeros...)), inspect.Options{})
+	if rep.Err != nil || rep.ZeroTail != 4096 || rep.Messages == 0 || rep.Truncated {
+		t.Errorf("complete + zeros: err %v, zero tail %d, %d messages, truncated %v; want the zeros counted", rep.Err, rep.ZeroTail, rep.Messages, rep.Truncated)
+	}
+	if out := text(t, rep, inspect.TextOptions{}); !strings.Contains(out, "zero tail   4096 zero bytes after the complete gzip stream, ignored") {
+		t.Errorf("complete + zeros: report lacks the zero tail:\n%s", out)
+	}
+	cut := read(t, write(t, "cut.jsonl.gz", gz[:len(gz)*3/4]), inspect.Options{})
+	cutZeros := read(t, write(t, "cutzeros.jsonl.gz", append(bytes.Clone(gz[:len(gz)*3/4]), zeros...)), inspect.Options{})
+	for _, rep := range []*inspect.Report{cut, cutZeros} {
+		if !rep.Truncated || !errors.Is(rep.Err, decode.ErrTruncated) || rep.ReadError != rep.Err.Error() || rep.ZeroTail != 0 {
+			t.Errorf("%s: truncated %v, err %v, read error %q, zero tail %d; want decode.ErrTruncated", rep.Path, rep.Truncated, rep.Err, rep.ReadError, rep.ZeroTail)
+		}
+	}
+	if cutZeros.Messages != cut.Messages || cutZeros.Bad != cut.Bad || cut.Messages == 0 {
+		t.Errorf("cut + zeros: %d messages, %d bad; cut: %d, %d; want the same, some", cutZeros.Messages, cutZeros.Bad, cut.Messages, cut.Bad)
+	}
+	if out := text(t, cut, inspect.TextOptions{}); !strings.Contains(out, "  read error  "+cut.ReadError) {
+		t.Errorf("cut: report lacks the read error:\n%s", out)
+	}
+	corrupt := bytes.Clone(gz)
+	for i := len(corrupt) / 3; i < len(corrupt)/3+64; i++ {
+		corrupt[i] ^= 0x5a
+	}
+	if rep := read(t, write(t, "corrupt.jsonl.gz", corrupt), inspect.Options{}); rep.Err == nil || rep.Truncated {
+		t.Errorf("corrupt: err %v, truncated %v; want a read error, not truncated", rep.Err, rep.Truncated)
+	}
+}
+
+// An input that cannot be opened is an error, with no report.
+func TestReadMissing(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "missing.jsonl")
+	rep, err := inspect.Read(context.Background(), p, inspect.Options{})
+	if err == nil || rep != nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("got %v, %v; want an error naming %s and no report", rep, err, p)
+	}
+}
+
+// Markers past MaxMarkers are counted, not listed.
+func TestReadManyMarkers(t *testing.T) {
+	var b strings.Builder
+	for k := range inspect.MaxMarkers + 3 {
+		fmt.Fprintf(&b, `{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_NEXT"}}`+"\n", 1500571321000+k)
+	}
+	rep := read(t, write(t, "m.jsonl", []byte(b.String())), inspect.Options{})
+	if len(rep.Markers) != inspect.MaxMarkers || rep.MoreMarkers != 3 || rep.Markers[1].Line != 2 {
+		t.Errorf("%d markers listed, %d more, the second on line %d; want %d, 3, 2", len(rep.Markers), rep.MoreMarkers, rep.Markers[1].Line, inspect.MaxMarkers)
+	}
+	if out := text(t, rep, inspect.TextOptions{}); !strings.Contains(out, fmt.Sprintf("  markers     %d\n", inspect.MaxMarkers+3)) || !strings.HasSuffix(strings.SplitN(out, "  unknown", 2)[0], "    ... and 3 more\n") {
+		t.Errorf("text: want the count and \"... and 3 more\":\n%s", out[len(out)-300:])
+	}
+}
