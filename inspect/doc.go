@@ -33,7 +33,7 @@
 // ZeroTail. Nothing here names a command's flags: WriteText takes the
 // words that say how to raise the line limit (TextOptions.LineLimitHint).
 //
-// Interrupts: Read checks ctx between lines; once ctx ends it stops and
+// Interrupts: Read checks ctx every 4096 lines; once it has ended, Read stops and
 // returns what was read, Interrupted set. A read waiting for its writer
 // (standard input, a named pipe) does not end with ctx: the caller's
 // process ends it (the command's second Ctrl-C).
