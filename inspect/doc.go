@@ -33,10 +33,10 @@
 // ZeroTail. Nothing here names a command's flags: WriteText takes the
 // words that say how to raise the line limit (TextOptions.LineLimitHint).
 //
-// Interrupts: Read checks ctx every 4096 lines; once it has ended, Read stops and
-// returns what was read, Interrupted set. A read waiting for its writer
-// (standard input, a named pipe) does not end with ctx: the caller's
-// process ends it (the command's second Ctrl-C).
+// Interrupts: Read checks ctx every 4096 lines; once it has ended, Read
+// stops and returns what was read, Interrupted set. A read waiting for its
+// writer (standard input, a named pipe) does not end with ctx: the
+// caller's process ends it (the command's second Ctrl-C).
 //
 // Lifetimes and concurrency: Read keeps nothing once it returns (the
 // recording is closed); a Report is plain values, the caller's. Read may
