@@ -1,6 +1,8 @@
 // Package bench is stmotion's benchmark harness: it builds realistic corpora
 // in memory and measures stmotion's decoder side by side with peer decoders
-// in the same run ("stmotion bench decode", and go test -bench here).
+// in the same run ("stmotion bench decode", and go test -bench here), and
+// measures the analysis pipeline end to end beside the stages below it
+// ("stmotion bench pipeline": Pipeline).
 //
 // # Corpora
 //
@@ -54,8 +56,64 @@
 //
 // ProcessCPUTime is the CPU time of the whole process (all threads).
 // ResetPeakRSS and PeakRSS measure the peak resident set size of what runs
-// between them (Linux; false elsewhere): "stmotion bench pipeline" uses
-// them to compare the memory a short and a long recording need.
+// between them (Linux; false elsewhere): Pipeline uses them for each
+// stage's memory and to compare the memory a short and a long recording
+// need.
 //
-// A Corpus is read-only once built; a Decoder serves one goroutine.
+// # Pipeline
+//
+// NewPipeline simulates a game (synth) into a directory, once; every run
+// reads it from disk. Pipeline.Stages measures, on it:
+//
+//   - decode: read the recording and decode every line;
+//   - engine: decode → engine (resampling, smoothing, kinematics,
+//     possession, heatmaps) into a sink that counts the rows and drops them;
+//   - pipeline-1: decode → engine → tables and summary.json, all on one
+//     goroutine (pipeline.Options.Foreground);
+//   - pipeline: the same as 'stmotion analyze --images=false' runs it, the
+//     samples table's batches encoded on a second goroutine;
+//   - analyze: the pipeline, then the heatmap and shot-chart images.
+//
+// For each: its runs' wall time and process CPU time (user+system, every
+// thread: the GC and the Parquet encoding count), location samples and
+// output rows, two peaks of the Go heap above the heap at the run's start
+// (sampled every 2 ms with runtime/metrics: all heap objects, garbage
+// included, and the live heap the GC marked), the peak RSS, and the files a
+// run wrote. Pipeline.Scale compares the memory of the game and of a
+// longer one; Pipeline.Games compares several games run with one job and
+// with more.
+//
+// # Honesty rules of the pipeline
+//
+//   - The stages take turns: each round runs every stage once, for
+//     PipelineOptions.Reps rounds, so that other load on a shared machine
+//     falls on all of them alike (so do Scale's two games and Games' two
+//     job counts). Compare ratios from one run, not figures between runs.
+//   - A stage's wall figure is its lowest wall time, and its CPU figure its
+//     lowest CPU time: the steadiest figure of each kind, often from
+//     different runs, since the run the scheduler favours is not always
+//     the one that spent the least CPU (StageResult.WallCPU keeps the CPU
+//     time of the fastest run, for how many CPUs it kept busy). Its heap
+//     peaks are the highest of its runs.
+//   - Every run starts as a lone 'stmotion analyze' does: after a GC,
+//     without the samples buffers an earlier run's Writer kept
+//     (export.ReleaseBuffers), writing to a new directory. Nothing is
+//     replaced or removed while the benchmark runs: on ext4, creating files
+//     costs far more while recently freed inodes abound, so the outputs
+//     stay until the caller removes PipelineOptions.Dir, and
+//     StagesReport.FileCost says what creating a file costs there.
+//   - Peak RSS (Linux) is the kernel's VmHWM, reset before each run
+//     (ResetPeakRSS, with the freed heap returned to the system first). A
+//     stage's is its first run's: later ones start from what the stages
+//     before left resident. That floor cannot be taken away within one
+//     process, so Scale measures each game's peak RSS in lone runs, child
+//     processes taking turns (PipelineOptions.LonePeakRSS, which
+//     re-executes the stmotion binary as 'stmotion bench peak-rss
+//     analyze ...'), and keeps the lowest of each game's.
+//   - With little garbage per sample the GC marks rarely, and a longer run
+//     marks more often, so it is likelier to catch a transient high: Scale
+//     runs both games again with GOGC at DenseGCPercent.
+//
+// A Corpus is read-only once built; a Decoder and a Pipeline serve one
+// goroutine.
 package bench

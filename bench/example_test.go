@@ -1,11 +1,14 @@
 package bench_test
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/stmotion/stmotion/bench"
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/synth"
 )
 
 // The checksum folds every decoded field in, so two corpora with the same
@@ -51,4 +54,29 @@ func ExamplePeakRSS() {
 		fmt.Printf("peak RSS %.0f MB\n", float64(peak)/1e6)
 	}
 	runtime.KeepAlive(work)
+}
+
+// A pipeline benchmark writes its game and every run's outputs to a
+// directory of its own; the stages take turns, and each one's figures are
+// its lowest wall and CPU times and its highest heap peaks.
+func ExampleNewPipeline() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "pipeline-bench-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	game := synth.DefaultConfig()
+	game.Minutes = 1
+	p, err := bench.NewPipeline(ctx, bench.PipelineOptions{Dir: dir, Game: game, Reps: 3})
+	if err != nil {
+		panic(err)
+	}
+	rep, err := p.Stages(ctx)
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range rep.Stages {
+		fmt.Printf("%-10s %6.2f M loc/s %8d rows, peak heap %5.1f MB\n", s.Name, s.Locs_per_s()/1e6, s.Rows, float64(s.PeakHeap_bytes)/1e6)
+	}
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/stmotion/stmotion/batch"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -1523,48 +1522,6 @@ func TestAnalyzeFailedRerunCannotRemove(t *testing.T) {
 		if strings.Contains(f, "session_id=g2/") && f != stuck {
 			t.Errorf("%s stayed; want only %s of g2's earlier outputs left", f, stuck)
 		}
-	}
-}
-
-// BenchmarkPipeline measures what bench pipeline prints, as Go
-// benchmarks on one simulated 4-minute game read from disk: decode only,
-// decode → engine (with possession and heatmaps), and the whole analyze
-// pipeline into Parquet, in the same run. Compare the Mloc/s metrics.
-//
-//	go test -run - -bench Pipeline -cpuprofile /tmp/cpu.prof ./cmd/stmotion
-func BenchmarkPipeline(b *testing.B) {
-	dir := b.TempDir()
-	cfg := synth.SampleConfig()
-	path := filepath.Join(dir, "game")
-	if _, err := synth.Write(context.Background(), cfg, path, nil); err != nil {
-		b.Fatal(err)
-	}
-	bd, err := decode.OpenBundle(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := batch.Input{Path: path, SessionID: "game", Bundle: bd}
-	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), cell_m: 0.5, batchRows: export.DefaultBatchRows}
-	for _, st := range []struct {
-		name string
-		run  func() (stageCounts, error)
-	}{
-		{"decode", func() (stageCounts, error) { return benchDecodeOnly(in) }},
-		{"engine", func() (stageCounts, error) { return benchEngine(context.Background(), in, acfg) }},
-		{"pipeline", func() (stageCounts, error) { return benchAnalyze(context.Background(), in, acfg) }},
-	} {
-		b.Run(st.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var locs int64
-			for b.Loop() {
-				c, err := st.run()
-				if err != nil {
-					b.Fatal(err)
-				}
-				locs += c.locations
-			}
-			b.ReportMetric(float64(locs)/b.Elapsed().Seconds()/1e6, "Mloc/s")
-		})
 	}
 }
 

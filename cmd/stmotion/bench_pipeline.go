@@ -1,35 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
-	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"text/tabwriter"
 	"time"
 
-	"github.com/stmotion/stmotion/batch"
 	"github.com/stmotion/stmotion/bench"
-	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
-	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/synth"
-	"github.com/stmotion/stmotion/track"
 )
+
+// 'stmotion bench pipeline' is its flags, usage and report here; package
+// bench measures (bench.NewPipeline). The lone runs of --scale re-execute
+// this binary (lonePeakRSS, through 'bench peak-rss': childPeakRSS).
 
 func init() {
 	registerBench("pipeline", "end to end: decode → engine → possession/heatmaps → Parquet, beside decode only", runBenchPipeline)
@@ -179,6 +170,8 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	if *games < 0 {
 		return usageError(fs, fmt.Errorf("--games %d: want a number of games (0: skip)", *games))
 	}
+	opts := bench.PipelineOptions{Game: gameConfig(*minutes), Reps: *reps, Format: f, BatchRows: *batchRows,
+		Cell_m: 0.5, Log: stderr, LonePeakRSS: lonePeakRSS}
 	// The profile is written after every timed run: a path that cannot
 	// be created must fail now, not minutes later.
 	var profile *os.File
@@ -192,184 +185,102 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 				os.Remove(*cpuProfile)
 			}
 		}()
+		opts.CPUProfile = profile
 	}
 	// A directory of its own for every invocation: a --dir used before
 	// keeps what the earlier runs wrote (their run-N directories would be
 	// numbered from 1 again).
-	var dir string
 	if *keep == "" {
-		if dir, err = os.MkdirTemp("", "stmotion-bench-"); err != nil {
+		if opts.Dir, err = os.MkdirTemp("", "stmotion-bench-"); err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
+		defer os.RemoveAll(opts.Dir)
 	} else {
 		if err := os.MkdirAll(*keep, 0o755); err != nil {
 			return setupError(stderr, fmt.Errorf("bench pipeline: --dir: %w", err))
 		}
-		if dir, err = os.MkdirTemp(*keep, "bench-"); err != nil {
+		if opts.Dir, err = os.MkdirTemp(*keep, "bench-"); err != nil {
 			return setupError(stderr, fmt.Errorf("bench pipeline: --dir: %w", err))
 		}
 	}
 
-	game := func(name string, minutes float64) (batch.Input, error) {
-		cfg := gameConfig(minutes)
-		path := filepath.Join(dir, name)
-		fmt.Fprintf(stderr, "simulating a %g-minute game at %g Hz into %s\n", minutes, *hz, path)
-		if _, err := synth.Write(ctx, cfg, path, nil); err != nil {
-			return batch.Input{}, err
-		}
-		b, err := decode.OpenBundle(path)
-		if err != nil {
-			return batch.Input{}, err
-		}
-		return batch.Input{Path: path, SessionID: name, Bundle: b}, nil
-	}
-	in, err := game("game", *minutes)
+	p, err := bench.NewPipeline(ctx, opts)
 	if err != nil {
 		return err
 	}
-	acfg := &analyzeConfig{out: filepath.Join(dir, "out"), format: f, cell_m: 0.5, batchRows: *batchRows}
-	fg := *acfg
-	fg.foreground = true
-	img := *acfg
-	img.images = true
-
-	// In the order of the stage constants (stageDecode, ...).
-	stages := []benchStage{
-		{"decode", func() (stageCounts, error) { return benchDecodeOnly(in) }},
-		{"engine", func() (stageCounts, error) { return benchEngine(ctx, in, acfg) }},
-		{"pipeline-1", func() (stageCounts, error) { return benchAnalyze(ctx, in, &fg) }},
-		{"pipeline", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
-		{"analyze", func() (stageCounts, error) { return benchAnalyze(ctx, in, &img) }},
-	}
-	// Peak RSS is the first round's: in later rounds a stage would start
-	// from the RSS the pipeline stages before it left (heap the runtime
-	// keeps for reuse).
-	results, err := takeTurns(*reps, stages)
+	rep, err := p.Stages(ctx)
 	if err != nil {
-		return fmt.Errorf("bench pipeline: %w", err)
+		return err
 	}
 	if profile != nil {
-		// One more run of each pipeline stage, untimed, under the profiler.
-		if err := pprof.StartCPUProfile(profile); err != nil {
-			return err
-		}
-		for _, st := range stages[stagePipeline1:] {
-			if _, err := st.run(); err != nil {
-				pprof.StopCPUProfile()
-				return fmt.Errorf("bench pipeline: %s: %w", st.name, err)
-			}
-		}
-		pprof.StopCPUProfile()
 		err := profile.Close()
 		profile = nil
 		if err != nil {
 			return fmt.Errorf("bench pipeline: --cpuprofile: %w", err)
 		}
 	}
-
+	results := rep.Stages
 	fmt.Fprintf(stdout, "game      %s: %g min at %g Hz, %d location samples, %.1f MB of messages\n",
-		in.Path, *minutes, *hz, results[0].locations, float64(results[0].bytes)/1e6)
+		rep.Game, *minutes, *hz, results[bench.StageDecode].Locations, float64(results[bench.StageDecode].Bytes)/1e6)
 	fmt.Fprintf(stdout, "machine   GOMAXPROCS=%d on %d CPUs, %s; each stage's lowest wall and lowest CPU time of %d runs\n\n", runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), *reps)
 	printStages(stdout, results)
 	fmt.Fprintln(stdout, "\n"+stageCosts(results))
-	if line := fileCosts(dir, results); line != "" {
+	if line := fileCosts(opts.Dir, rep); line != "" {
 		fmt.Fprintln(stdout, line)
 	}
 
 	if *scale != 0 {
-		long, err := game("game-long", *minutes**scale)
+		s, err := p.Scale(ctx, *scale)
 		if err != nil {
 			return err
 		}
-		// Both games are measured here, taking turns (short, long, short,
-		// long, ...), and not the short one from the table: there its
-		// first run came before the images stage had raised the process's
-		// resident memory, and the long game's runs would all come after
-		// it. Each game's figures are taken alike: the highest heap peaks
-		// of its runs, above the heap at each run's start.
-		lengths := []benchStage{
-			{"pipeline, short game", func() (stageCounts, error) { return benchAnalyze(ctx, in, acfg) }},
-			{"pipeline, long game", func() (stageCounts, error) { return benchAnalyze(ctx, long, acfg) }},
-		}
-		byLength, err := takeTurns(*reps, lengths)
-		if err != nil {
-			return fmt.Errorf("bench pipeline: scale: %w", err)
-		}
-		base, r := byLength[0], byLength[1]
-		fmt.Fprintf(stdout, "\nmemory vs length (pipeline; the two games in turn, %s): %g min: peak heap %.1f MB, live %.1f MB; %g min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
-			runsEach(*reps), *minutes, float64(base.peakHeap)/1e6, float64(base.peakLive)/1e6,
-			*minutes**scale, float64(r.peakHeap)/1e6, float64(r.peakHeap)/float64(base.peakHeap),
-			float64(r.peakLive)/1e6, float64(r.peakLive)/float64(base.peakLive),
-			float64(r.locations)/float64(base.locations), r.perWall()/1e6)
-
-		// Peak RSS, unlike the heap peaks, cannot be measured above a
-		// run's start: in this process it sits on the floor of what the
-		// stages before left resident (the images stage's ~12 MB, which
-		// FreeOSMemory does not return), which understated the growth
-		// (1.04x where lone runs gave 1.08x). Each game's runs here are
-		// lone 'stmotion analyze' runs, child processes in turn, that
-		// read their own peak (loneRSS).
-		if _, ok := bench.PeakRSS(); ok {
-			peaks, err := loneRSSTurns(ctx, *reps, []batch.Input{in, long}, acfg)
-			if err != nil {
-				return fmt.Errorf("bench pipeline: scale: %w", err)
-			}
-			fmt.Fprintf(stdout, "memory vs length, peak RSS of a lone 'stmotion analyze --images=false --jobs 1' (a child process per run, the two games in turn, %s; the lowest of each game's): %g min: %.1f MB; %g min: %.1f MB (%.2fx)\n",
-				runsEach(*reps), *minutes, float64(peaks[0])/1e6, *minutes**scale, float64(peaks[1])/1e6, float64(peaks[1])/float64(peaks[0]))
-		}
-
-		// The peaks above are maxima over what the GC happened to mark:
-		// with little garbage per sample it marks rarely, and a 4x longer
-		// run marks 4x as often, so it is likelier to catch a transient
-		// high (a batch in flight, the summary at the end). Marking at
-		// every 10 % of heap growth samples both runs densely. The games
-		// take turns again.
-		old := debug.SetGCPercent(denseGCPercent)
-		dense, err := takeTurns(*reps, lengths)
-		debug.SetGCPercent(old)
-		if err != nil {
-			return fmt.Errorf("bench pipeline: scale: %w", err)
-		}
-		fmt.Fprintf(stdout, "memory vs length, GOGC=%d (dense marking): %g min: peak heap %.1f MB, live %.1f MB; %g min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx)\n",
-			denseGCPercent, *minutes, float64(dense[0].peakHeap)/1e6, float64(dense[0].peakLive)/1e6,
-			*minutes**scale, float64(dense[1].peakHeap)/1e6, float64(dense[1].peakHeap)/float64(dense[0].peakHeap),
-			float64(dense[1].peakLive)/1e6, float64(dense[1].peakLive)/float64(dense[0].peakLive))
+		fmt.Fprint(stdout, "\n"+scaleLines(*reps, *minutes, s))
 	}
-
 	if *games != 0 {
-		// --jobs 1 and --jobs J take turns too, run by run.
-		var byJobs []benchStage
-		for _, j := range []int{1, *jobs} {
-			byJobs = append(byJobs, benchStage{fmt.Sprintf("--jobs %d", j), func() (stageCounts, error) {
-				var mu sync.Mutex
-				var firstErr error
-				var n int64
-				batch.RunJobs(j, *games, func(i int) {
-					c, err := benchAnalyzeAs(ctx, in, acfg, fmt.Sprintf("g%d", i))
-					mu.Lock()
-					defer mu.Unlock()
-					n += c.locations
-					if err != nil && firstErr == nil {
-						firstErr = err
-					}
-				})
-				return stageCounts{locations: n}, firstErr
-			}})
-		}
-		g, err := takeTurns(*reps, byJobs)
+		g, err := p.Games(ctx, *games, *jobs)
 		if err != nil {
-			return fmt.Errorf("bench pipeline: games: %w", err)
+			return err
 		}
-		fmt.Fprint(stdout, "\n"+gamesLine(*games, *jobs, runtime.GOMAXPROCS(0), g))
+		fmt.Fprint(stdout, "\n"+gamesLine(runtime.GOMAXPROCS(0), g))
 	}
 	return nil
 }
 
-// gamesLine reports --games: g holds the results of --jobs 1 and of
-// --jobs jobs, run on cpus CPUs. Fewer games than jobs run only as many
-// jobs as games (batch.RunJobs): the line names the number of jobs that ran,
-// and says so.
+// scaleLines reports --scale: the heap peaks of the two games' runs in
+// turn, their lone runs' peak RSS (where measured) and the heap peaks
+// again with dense marking.
+func scaleLines(reps int, minutes float64, s *bench.ScaleReport) string {
+	base, r := s.Short, s.Long
+	long := minutes * s.Times
+	text := fmt.Sprintf("memory vs length (pipeline; the two games in turn, %s): %g min: peak heap %.1f MB, live %.1f MB; %g min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx), for %.1fx the samples; %.2f M loc/s on the long game\n",
+		runsEach(reps), minutes, float64(base.PeakHeap_bytes)/1e6, float64(base.PeakLive_bytes)/1e6,
+		long, float64(r.PeakHeap_bytes)/1e6, float64(r.PeakHeap_bytes)/float64(base.PeakHeap_bytes),
+		float64(r.PeakLive_bytes)/1e6, float64(r.PeakLive_bytes)/float64(base.PeakLive_bytes),
+		float64(r.Locations)/float64(base.Locations), r.Locs_per_s()/1e6)
+	if peaks := s.LonePeakRSS_bytes; peaks[0] != 0 {
+		text += fmt.Sprintf("memory vs length, peak RSS of a lone 'stmotion analyze --images=false --jobs 1' (a child process per run, the two games in turn, %s; the lowest of each game's): %g min: %.1f MB; %g min: %.1f MB (%.2fx)\n",
+			runsEach(reps), minutes, float64(peaks[0])/1e6, long, float64(peaks[1])/1e6, float64(peaks[1])/float64(peaks[0]))
+	}
+	dense := s.Dense
+	return text + fmt.Sprintf("memory vs length, GOGC=%d (dense marking): %g min: peak heap %.1f MB, live %.1f MB; %g min: peak heap %.1f MB (%.2fx), live %.1f MB (%.2fx)\n",
+		bench.DenseGCPercent, minutes, float64(dense[0].PeakHeap_bytes)/1e6, float64(dense[0].PeakLive_bytes)/1e6,
+		long, float64(dense[1].PeakHeap_bytes)/1e6, float64(dense[1].PeakHeap_bytes)/float64(dense[0].PeakHeap_bytes),
+		float64(dense[1].PeakLive_bytes)/1e6, float64(dense[1].PeakLive_bytes)/float64(dense[0].PeakLive_bytes))
+}
+
+// lonePeakRSS is bench.PipelineOptions.LonePeakRSS: 'stmotion analyze
+// --images=false --jobs 1' of run, alone in a child process of this
+// binary (childPeakRSS).
+func lonePeakRSS(ctx context.Context, run bench.LoneRun) (peak_bytes int64, err error) {
+	return childPeakRSS(ctx, "analyze", "--quiet", "--images=false", "--jobs", "1",
+		"--format", run.Format.String(), "--batch-rows", strconv.Itoa(run.BatchRows),
+		"--cell", strconv.FormatFloat(run.Cell_m, 'g', -1, 64),
+		"--out", run.Out, run.Recording)
+}
+
+// gamesLine reports --games, run on cpus CPUs. Fewer games than jobs run
+// only as many jobs as games (batch.RunJobs): the line names the number of
+// jobs that ran, and says so.
 //
 // One job already keeps more than one CPU busy (the samples table's
 // Parquet batches are encoded on a second goroutine, and the GC marks
@@ -378,14 +289,15 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 // fastest run and the speed-up that leaves room for if the jobs' work
 // were the same as one job's (runs on a shared machine do a little more
 // or less: the measured ratio may pass it by a few percent).
-func gamesLine(games, jobs, cpus int, g []stageResult) string {
+func gamesLine(cpus int, g *bench.GamesReport) string {
+	games, jobs, one, many := g.Games, g.Jobs, g.One, g.Many
 	ran := min(jobs, games)
 	line := fmt.Sprintf("%d games: --jobs 1 %.3f s wall, %s s CPU (%.2f M loc/s); --jobs %d %.3f s wall, %s s CPU (%.2f M loc/s): %.2fx\n",
-		games, g[0].wall.Seconds(), g[0].cpuSeconds(), g[0].perWall()/1e6, ran, g[1].wall.Seconds(),
-		g[1].cpuSeconds(), g[1].perWall()/1e6, g[0].wall.Seconds()/g[1].wall.Seconds())
-	if g[0].haveCPU && g[1].haveCPU && g[0].wall > 0 && g[1].wall > 0 && g[0].wallCPU > 0 {
-		busy1 := g[0].wallCPU.Seconds() / g[0].wall.Seconds()
-		busyJ := g[1].wallCPU.Seconds() / g[1].wall.Seconds()
+		games, one.Wall.Seconds(), cpuSeconds(one), one.Locs_per_s()/1e6, ran, many.Wall.Seconds(),
+		cpuSeconds(many), many.Locs_per_s()/1e6, one.Wall.Seconds()/many.Wall.Seconds())
+	if one.HaveCPU && many.HaveCPU && one.Wall > 0 && many.Wall > 0 && one.WallCPU > 0 {
+		busy1 := one.WallCPU.Seconds() / one.Wall.Seconds()
+		busyJ := many.WallCPU.Seconds() / many.Wall.Seconds()
 		line += fmt.Sprintf("CPUs busy in the fastest run: --jobs 1 %.2f, --jobs %d %.2f of %d; with one job keeping %.2f busy, %d CPUs leave room for about %.2fx (the same work spread over them all)\n",
 			busy1, ran, busyJ, cpus, busy1, cpus, min(float64(ran), float64(cpus)/busy1))
 	}
@@ -398,40 +310,17 @@ func gamesLine(games, jobs, cpus int, g []stageResult) string {
 	return line
 }
 
-// The stages of bench pipeline, in their order in the table.
-const (
-	stageDecode = iota
-	stageEngine
-	stagePipeline1
-	stagePipeline
-	stageAnalyze
-)
-
-// stageCounts is what one run of a stage processed.
-type stageCounts struct {
-	locations int64  // input location messages
-	bytes     int64  // input text
-	rows      int64  // output sample rows (0 for decode)
-	out       string // the directory the run wrote its outputs to ("": none)
-}
-
-// stageResult is a stage's runs folded together (stageResult.fold).
-type stageResult struct {
-	runFigures
-	name string
-}
-
 // printStages prints the table of the stages' results.
-func printStages(w io.Writer, results []stageResult) {
+func printStages(w io.Writer, results []bench.StageResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "stage\twall s\tCPU s\tM loc/s (wall)\tM loc per CPU s\trows out\tpeak heap MB\tpeak live MB\tpeak RSS MB\t")
 	for _, r := range results {
 		perCPU := "-"
-		if r.haveCPU {
-			perCPU = fmt.Sprintf("%.2f", r.perCPU()/1e6)
+		if r.HaveCPU {
+			perCPU = fmt.Sprintf("%.2f", r.Locs_per_CPU_s()/1e6)
 		}
-		fmt.Fprintf(tw, "%s\t%.3f\t%s\t%.2f\t%s\t%d\t%.1f\t%.1f\t%s\t\n", r.name, r.wall.Seconds(), r.cpuSeconds(),
-			r.perWall()/1e6, perCPU, r.rows, float64(r.peakHeap)/1e6, float64(r.peakLive)/1e6, rssMB(r.peakRSS))
+		fmt.Fprintf(tw, "%s\t%.3f\t%s\t%.2f\t%s\t%d\t%.1f\t%.1f\t%s\t\n", r.Name, r.Wall.Seconds(), cpuSeconds(r),
+			r.Locs_per_s()/1e6, perCPU, r.Rows, float64(r.PeakHeap_bytes)/1e6, float64(r.PeakLive_bytes)/1e6, rssMB(r.PeakRSS_bytes))
 	}
 	tw.Flush()
 }
@@ -439,32 +328,29 @@ func printStages(w io.Writer, results []stageResult) {
 // stageCosts says what each stage adds per location sample in CPU time,
 // beside decoding's cost (the project's targets: the engine at most 1x
 // decode; the whole pipeline at least 4 M location samples per CPU
-// second). results are the stages in their order (stageDecode, ...).
-func stageCosts(results []stageResult) string {
+// second). results are the stages in their order (bench.StageDecode, ...).
+func stageCosts(results []bench.StageResult) string {
 	for _, r := range results {
-		if !r.haveCPU {
+		if !r.HaveCPU {
 			return "CPU per location sample: not measured (the process's CPU time cannot be read here)"
 		}
 	}
-	perLoc := func(r stageResult) float64 { return float64(r.cpu.Nanoseconds()) / float64(max(r.locations, 1)) }
-	dec, eng, all := perLoc(results[stageDecode]), perLoc(results[stageEngine]), perLoc(results[stagePipeline1])
+	perLoc := func(r bench.StageResult) float64 { return float64(r.CPU.Nanoseconds()) / float64(max(r.Locations, 1)) }
+	dec, eng, all := perLoc(results[bench.StageDecode]), perLoc(results[bench.StageEngine]), perLoc(results[bench.StagePipeline1])
 	return fmt.Sprintf("CPU per location sample: decode %.0f ns; the engine (+ possession, heatmaps) adds %.0f ns (%.2fx decode); "+
 		"writing the tables adds %.0f ns (%.2fx decode); one goroutine end to end %.0f ns = %.2f M per CPU second; "+
 		"analyze's images add %.0f ns to the pipeline's %.0f ns",
 		dec, eng-dec, (eng-dec)/dec, all-eng, (all-eng)/dec, all, 1e3/all,
-		perLoc(results[stageAnalyze])-perLoc(results[stagePipeline]), perLoc(results[stagePipeline]))
+		perLoc(results[bench.StageAnalyze])-perLoc(results[bench.StagePipeline]), perLoc(results[bench.StagePipeline]))
 }
 
-func (r stageResult) perWall() float64 { return float64(r.locations) / r.wall.Seconds() }
-func (r stageResult) perCPU() float64  { return float64(r.locations) / r.cpu.Seconds() }
-
-// cpuSeconds formats the CPU time in seconds, or "-" where the process's
+// cpuSeconds formats r's CPU time in seconds, or "-" where the process's
 // CPU time cannot be read.
-func (r stageResult) cpuSeconds() string {
-	if !r.haveCPU {
+func cpuSeconds(r bench.StageResult) string {
+	if !r.HaveCPU {
 		return "-"
 	}
-	return fmt.Sprintf("%.3f", r.cpu.Seconds())
+	return fmt.Sprintf("%.3f", r.CPU.Seconds())
 }
 
 // rssMB formats a peak RSS in MB, or "-" where it was not measured.
@@ -483,303 +369,24 @@ func runsEach(reps int) string {
 	return fmt.Sprintf("%d runs each", reps)
 }
 
-// denseGCPercent is the GOGC of --scale's second comparison.
-const denseGCPercent = 10
-
-// benchStage is something bench pipeline times: a stage of the table, or
-// the pipeline on one of --scale's games.
-type benchStage struct {
-	name string
-	run  func() (stageCounts, error)
-}
-
-// takeTurns runs the stages in turn, one run each per round, for reps
-// rounds (a, b, a, b, ... for two), so that a burst of other load on a
-// shared machine, or what a run leaves in the process, falls on every
-// stage's runs alike instead of all of one stage's. It returns a result
-// per stage, in order: the lowest wall and lowest CPU time of its runs
-// (stageResult.fold), the highest heap peaks and the first run's peak RSS.
-func takeTurns(reps int, stages []benchStage) ([]stageResult, error) {
-	results := make([]stageResult, len(stages))
-	for rep := range reps {
-		for i, st := range stages {
-			run, err := measureRun(st.run)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", st.name, err)
-			}
-			results[i].name = st.name
-			results[i].fold(run, rep == 0)
-		}
-	}
-	return results, nil
-}
-
-// loneRSSTurns runs 'stmotion analyze' on each of games in turn, reps
-// rounds, each run a process of its own (loneRSS), and returns the lowest
-// peak RSS of each game's runs.
-func loneRSSTurns(ctx context.Context, reps int, games []batch.Input, cfg *analyzeConfig) ([]int64, error) {
-	peaks := make([]int64, len(games))
-	for range reps {
-		for i, g := range games {
-			p, err := loneRSS(ctx, g, cfg)
-			if err != nil {
-				return nil, err
-			}
-			if peaks[i] == 0 || p < peaks[i] {
-				peaks[i] = p
-			}
-		}
-	}
-	return peaks, nil
-}
-
-// peakRSSLine is what 'stmotion bench peak-rss' prints last.
-var peakRSSLine = regexp.MustCompile(`(?m)^peak RSS: ([0-9]+) bytes`)
-
-// loneRSS runs 'stmotion analyze --images=false --jobs 1' on in with the
-// options of the pipeline stage (cfg: table format, batch rows, cell
-// size), writing to a new directory under cfg.out, alone in a child
-// process (childPeakRSS), and returns its peak RSS.
-func loneRSS(ctx context.Context, in batch.Input, cfg *analyzeConfig) (peak_bytes int64, err error) {
-	peak_bytes, err = childPeakRSS(ctx, "analyze", "--quiet", "--images=false", "--jobs", "1",
-		"--format", cfg.format.String(), "--batch-rows", strconv.Itoa(cfg.batchRows),
-		"--cell", strconv.FormatFloat(cfg.cell_m, 'g', -1, 64),
-		"--out", filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1))), in.Path)
-	if err != nil {
-		return 0, fmt.Errorf("a lone analyze run: %w", err)
-	}
-	return peak_bytes, nil
-}
-
-// childPeakRSS runs 'stmotion args...' in a child process of this binary,
-// as 'stmotion bench peak-rss args...', and returns the peak RSS the child
-// read from its own VmHWM: what a lone run needs, on no floor this
-// process raised. (The child's rusage would not do: Go starts it with
-// vfork, and Linux counts this process's peak in the child's ru_maxrss.)
-func childPeakRSS(ctx context.Context, args ...string) (peak_bytes int64, err error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return 0, err
-	}
-	args = append([]string{"bench", "peak-rss"}, args...)
-	cmd := exec.CommandContext(ctx, exe, args...)
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	err = cmd.Run()
-	m := peakRSSLine.FindAllSubmatch(stderr.Bytes(), -1)
-	if err != nil || m == nil {
-		return 0, fmt.Errorf("%s %s: %v: %s", exe, strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
-	}
-	return strconv.ParseInt(string(m[len(m)-1][1]), 10, 64)
-}
-
-// runFigures is what one run of a stage measured.
-type runFigures struct {
-	stageCounts
-	wall     time.Duration
-	cpu      time.Duration // user+system, every thread of the process
-	haveCPU  bool          // false where the process's CPU time cannot be read (cpu is then 0)
-	wallCPU  time.Duration // in a stageResult: the CPU time of the run with the lowest wall time
-	peakHeap uint64        // bytes of heap objects above those before the run
-	peakLive uint64        // bytes of live heap (as of the last GC) above those before the run
-	peakRSS  int64         // peak resident set size of the process during the run, in bytes (0: not measurable here)
-}
-
-// fold adds a run to r: its wall time if the lowest so far, its CPU time
-// if the lowest so far (each the steadiest figure of its kind on a shared
-// machine; the two may come from different runs, since which run the
-// scheduler favours is not the one that did the least work), its heap
-// peaks if higher, and the first run's peak RSS (later runs start from
-// what the runs before left resident). The counts are the first run's:
-// every run of a stage processes the same input.
-func (r *stageResult) fold(run runFigures, first bool) {
-	switch {
-	case first:
-		r.stageCounts, r.wall, r.cpu, r.haveCPU = run.stageCounts, run.wall, run.cpu, run.haveCPU
-		r.wallCPU = run.cpu
-	default:
-		if run.wall < r.wall {
-			r.wall, r.wallCPU = run.wall, run.cpu
-		}
-		r.cpu, r.haveCPU = min(r.cpu, run.cpu), r.haveCPU && run.haveCPU
-		if !r.haveCPU {
-			r.cpu = 0
-		}
-	}
-	r.peakHeap = max(r.peakHeap, run.peakHeap)
-	r.peakLive = max(r.peakLive, run.peakLive)
-	if first {
-		r.peakRSS = run.peakRSS
-	}
-}
-
-// measureRun runs a stage once.
-func measureRun(run func() (stageCounts, error)) (runFigures, error) {
-	// Each run starts as a lone 'stmotion analyze' does: without the
-	// column buffers an earlier run's Writer left for reuse.
-	export.ReleaseBuffers()
-	runtime.GC()
-	rss := bench.ResetPeakRSS()
-	sampler := startHeapSampler()
-	cpu0, ok0 := bench.ProcessCPUTime()
-	start := time.Now()
-	c, err := run()
-	wall := time.Since(start)
-	cpu1, ok1 := bench.ProcessCPUTime()
-	peak := sampler.stop()
-	if err != nil {
-		return runFigures{}, err
-	}
-	f := runFigures{stageCounts: c, wall: wall, peakHeap: peak[0], peakLive: peak[1]}
-	if ok0 && ok1 {
-		f.cpu, f.haveCPU = cpu1-cpu0, true
-	}
-	if p, ok := bench.PeakRSS(); ok && rss {
-		f.peakRSS = p
-	}
-	return f, nil
-}
-
-// heapSampler samples the Go heap every 2 ms until stop (runtime/metrics,
-// no stop-the-world) and reports two peaks above the values at the start:
-// the heap's objects (what the process holds, garbage not yet collected
-// included: it depends on when the GC runs) and the live heap marked by
-// the last GC (what the pipeline really keeps).
-type heapSampler struct {
-	done chan struct{}
-	peak chan [2]uint64
-}
-
-func startHeapSampler() heapSampler {
-	s := heapSampler{done: make(chan struct{}), peak: make(chan [2]uint64)}
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	var base [2]uint64
-	for i := range base {
-		base[i] = sample[i].Value.Uint64()
-	}
-	go func() {
-		var peak [2]uint64
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(sample)
-			for i := range peak {
-				if v := sample[i].Value.Uint64(); v > base[i] && v-base[i] > peak[i] {
-					peak[i] = v - base[i]
-				}
-			}
-			select {
-			case <-s.done:
-				s.peak <- peak
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return s
-}
-
-func (s heapSampler) stop() [2]uint64 {
-	close(s.done)
-	return <-s.peak
-}
-
-func benchDecodeOnly(in batch.Input) (stageCounts, error) {
-	r, err := decode.OpenRecording(in.Bundle.MessagesPath, decode.ReaderOptions{})
-	if err != nil {
-		return stageCounts{}, err
-	}
-	defer r.Close()
-	var m decode.Message
-	var c stageCounts
-	for r.Next(&m) {
-		if m.Kind == decode.KindLocation {
-			c.locations++
-		}
-	}
-	c.bytes = r.Stats().Bytes
-	return c, r.Err()
-}
-
-// countSink counts sample rows and drops them.
-type countSink struct{ rows int64 }
-
-func (s *countSink) Samples(b []track.Sample) error { s.rows += int64(len(b)); return nil }
-func (s *countSink) Segment(*track.Segment) error   { return nil }
-func (s *countSink) Close(*track.Summary) error     { return nil }
-
-func benchEngine(ctx context.Context, in batch.Input, cfg *analyzeConfig) (stageCounts, error) {
-	var sink countSink
-	r, err := pipeline.OpenEngine(in.Bundle, in.SessionID, cfg.options(false), &sink)
-	if err != nil {
-		return stageCounts{}, err
-	}
-	sum, err := r.Do(ctx)
-	if err != nil {
-		return stageCounts{}, err
-	}
-	st := r.Stats()
-	return stageCounts{locations: sum.Quality.Locations, bytes: st.Bytes, rows: sink.rows}, nil
-}
-
-func benchAnalyze(ctx context.Context, in batch.Input, cfg *analyzeConfig) (stageCounts, error) {
-	return benchAnalyzeAs(ctx, in, cfg, in.SessionID)
-}
-
-// benchRun numbers the runs of benchAnalyzeAs, which each write to a
-// directory of their own.
-var benchRun atomic.Int64
-
-// benchAnalyzeAs runs analyze's pipeline on in as session id (so parallel
-// runs of one game write apart), summary.json included, and counts the
-// samples rows through a second sink.
-//
-// Each run writes under a new directory of cfg.out, as a lone analyze run
-// into a fresh --out does, and nothing is removed until the benchmark
-// ends: runs that replace or remove the files of the run before make ext4
-// look past the inodes freed in the last half minute at every file it
-// creates, which cost up to 1 ms of CPU per file on the project's machine
-// (some 60 per run with the images), against 20-40 µs on a quiet file
-// system.
-func benchAnalyzeAs(ctx context.Context, in batch.Input, cfg *analyzeConfig, id string) (stageCounts, error) {
-	own := *cfg
-	own.out = filepath.Join(cfg.out, fmt.Sprintf("run-%d", benchRun.Add(1)))
-	cfg = &own
-	in.SessionID = id
-	res := batch.Analyze(ctx, cfg.batchConfig(), in, true)
-	if res.Err != nil {
-		return stageCounts{}, res.Err
-	}
-	if err := export.WriteJSON(filepath.Join(cfg.out, id+".summary.json"), res.Summary, cfg.fsync); err != nil {
-		return stageCounts{}, err
-	}
-	q := res.Summary.Quality
-	return stageCounts{locations: q.Locations, rows: res.Rows, out: cfg.out}, nil
-}
-
-// fileCosts measures what creating a file costs under dir (where the
-// stages wrote) and says how much of the pipeline and analyze stages'
-// CPU per location sample that is, from the number of files their runs
-// created: on ext4 it depends on the directory's block group far more
-// than on stmotion (on the project's machine, 0.8–1 ms of CPU per file
-// under /tmp, against 25–35 µs under another directory of the same file
-// system, the same hour). "" when the CPU time cannot be read.
-func fileCosts(dir string, results []stageResult) string {
-	per, ok := createCost(filepath.Join(dir, "create-cost"), 40)
-	if !ok {
+// fileCosts says what creating a file costs under dir (where the stages
+// wrote) and how much of the pipeline and analyze stages' CPU per
+// location sample that is, from the number of files their first runs
+// created. "" when the cost could not be measured (no CPU time).
+func fileCosts(dir string, rep *bench.StagesReport) string {
+	if !rep.HaveFileCost {
 		return ""
 	}
-	line := fmt.Sprintf("files: creating a file in %s takes %s of CPU (mean of 40)", dir, microseconds(per))
+	per := rep.FileCost
+	line := fmt.Sprintf("files: creating a file in %s takes %s of CPU (mean of %d)", dir, microseconds(per), bench.FileCostFiles)
 	sep := "; files per run:"
-	for _, i := range []int{stagePipeline, stageAnalyze} {
-		r := results[i]
-		n := countFiles(r.out)
-		if n == 0 || r.locations == 0 {
+	for _, i := range []int{bench.StagePipeline, bench.StageAnalyze} {
+		r := rep.Stages[i]
+		if r.Files == 0 || r.Locations == 0 {
 			continue
 		}
-		line += fmt.Sprintf("%s %s %d (%.0f ns per location sample)", sep, r.name, n,
-			float64(per.Nanoseconds())*float64(n)/float64(r.locations))
+		line += fmt.Sprintf("%s %s %d (%.0f ns per location sample)", sep, r.Name, r.Files,
+			float64(per.Nanoseconds())*float64(r.Files)/float64(r.Locations))
 		sep = ","
 	}
 	return line + slowFiles(dir, per)
@@ -789,7 +396,7 @@ func fileCosts(dir string, results []stageResult) string {
 // per, "" when that is as fast as a quiet file system. Under os.TempDir()
 // (bench pipeline's default) another directory is the cure; elsewhere
 // (--dir already away from it) the likely cause is files removed there in
-// the last half minute (see benchAnalyzeAs).
+// the last half minute (bench pipeline removes none while it runs).
 func slowFiles(dir string, per time.Duration) string {
 	if per <= 200*time.Microsecond {
 		return ""
@@ -809,44 +416,6 @@ func under(path, dir string) bool {
 	}
 	rel, err := filepath.Rel(d, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// createCost creates n empty files in a new directory and returns the
-// process CPU time per file. The files stay until the benchmark's
-// directory is removed: removing them would make the next creations
-// dearer (see benchAnalyzeAs).
-func createCost(dir string, n int) (time.Duration, bool) {
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		return 0, false
-	}
-	c0, ok0 := bench.ProcessCPUTime()
-	for i := range n {
-		f, err := os.Create(filepath.Join(dir, strconv.Itoa(i)))
-		if err != nil {
-			return 0, false
-		}
-		f.Close()
-	}
-	c1, ok1 := bench.ProcessCPUTime()
-	if !ok0 || !ok1 {
-		return 0, false
-	}
-	return (c1 - c0) / time.Duration(n), true
-}
-
-// countFiles counts the regular files under dir (0 for "" or an error).
-func countFiles(dir string) int {
-	if dir == "" {
-		return 0
-	}
-	n := 0
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			n++
-		}
-		return nil
-	})
-	return n
 }
 
 // microseconds formats d as µs below 10 ms.

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/stmotion/stmotion/bench"
 )
@@ -54,4 +60,34 @@ func runBenchPeakRSS(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stderr, "peak RSS: %d bytes (%.1f MB)\n", peak, float64(peak)/1e6)
 	return nil
+}
+
+// peakRSSLine is what 'stmotion bench peak-rss' prints last.
+var peakRSSLine = regexp.MustCompile(`(?m)^peak RSS: ([0-9]+) bytes`)
+
+// childPeakRSS runs 'stmotion args...' in a child process of this binary,
+// as 'stmotion bench peak-rss args...', and returns the peak RSS the child
+// read from its own VmHWM: what a lone run needs, on no floor this
+// process raised. (The child's rusage would not do: Go starts it with
+// vfork, and Linux counts this process's peak in the child's ru_maxrss.)
+//
+// This is the re-exec hook of bench.PipelineOptions.LonePeakRSS
+// (lonePeakRSS): it stays in main because only the stmotion binary can run
+// stmotion commands. Under go test the binary is the test binary, which
+// TestMain runs as stmotion in such a child.
+func childPeakRSS(ctx context.Context, args ...string) (peak_bytes int64, err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	args = append([]string{"bench", "peak-rss"}, args...)
+	cmd := exec.CommandContext(ctx, exe, args...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	err = cmd.Run()
+	m := peakRSSLine.FindAllSubmatch(stderr.Bytes(), -1)
+	if err != nil || m == nil {
+		return 0, fmt.Errorf("%s %s: %v: %s", exe, strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return strconv.ParseInt(string(m[len(m)-1][1]), 10, 64)
 }

@@ -197,76 +197,15 @@ func TestBenchPipelineDirKeepsEarlierRuns(t *testing.T) {
 	}
 }
 
-// takeTurns alternates the stages run by run (what --scale's two games
-// and the table's stages rely on), and folds each stage's runs alike:
-// the lowest wall time, the lowest CPU time (not the CPU time of the run
-// lowest in wall time), the highest heap peaks and the first run's peak
-// RSS.
-func TestTakeTurns(t *testing.T) {
-	var order []string
-	stage := func(name string) benchStage {
-		return benchStage{name, func() (stageCounts, error) {
-			order = append(order, name)
-			return stageCounts{locations: 1}, nil
-		}}
-	}
-	rs, err := takeTurns(3, []benchStage{stage("short"), stage("long")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := strings.Join(order, " "), "short long short long short long"; got != want {
-		t.Errorf("runs in the order %s, want %s", got, want)
-	}
-	if len(rs) != 2 || rs[0].name != "short" || rs[1].name != "long" || rs[0].locations != 1 {
-		t.Errorf("results %+v", rs)
-	}
-	failing := benchStage{"bad", func() (stageCounts, error) { return stageCounts{}, errors.New("boom") }}
-	if _, err := takeTurns(1, []benchStage{stage("a"), failing}); err == nil || !strings.Contains(err.Error(), "bad: boom") {
-		t.Errorf("a failing stage: %v, want its name and error", err)
-	}
-
-	// As measured once: the run fastest by wall time (the second) is not
-	// the one that spent the least CPU (the third).
-	runs := []runFigures{
-		{wall: 39, cpu: 21, haveCPU: true, peakHeap: 10, peakLive: 5, peakRSS: 70},
-		{wall: 18, cpu: 19, haveCPU: true, peakHeap: 8, peakLive: 6, peakRSS: 60},
-		{wall: 22, cpu: 12, haveCPU: true, peakHeap: 12, peakLive: 4, peakRSS: 65},
-	}
-	var r stageResult
-	for i, run := range runs {
-		r.fold(run, i == 0)
-	}
-	if r.wall != 18 || r.cpu != 12 || !r.haveCPU || r.peakHeap != 12 || r.peakLive != 6 || r.peakRSS != 70 {
-		t.Errorf("wall %v, CPU %v (%v), peak heap %d, live %d, RSS %d; want 18ns, 12ns (true), 12, 6, 70",
-			r.wall, r.cpu, r.haveCPU, r.peakHeap, r.peakLive, r.peakRSS)
-	}
-	// A run without a CPU time makes the stage's CPU figures "-", not the
-	// 0 of that run.
-	r = stageResult{}
-	r.fold(runs[0], true)
-	r.fold(runFigures{wall: 5}, false)
-	if r.haveCPU || r.cpu != 0 || r.wall != 5 {
-		t.Errorf("a run without CPU time: CPU %v (%v), wall %v; want none, 5ns", r.cpu, r.haveCPU, r.wall)
-	}
-}
-
 // The CPU columns and the costs line come from each stage's lowest CPU
-// time: with the runs above for decode, decode reads 12 ns per sample,
-// not the 19 ns of the run fastest by wall time.
+// time (StageResult.CPU), not the CPU time of its run fastest by wall
+// time (WallCPU): decode reads 12 ns per sample, not 19 ns.
 func TestBenchStagesUseLowestCPU(t *testing.T) {
-	results := make([]stageResult, stageAnalyze+1)
+	results := make([]bench.StageResult, bench.StageAnalyze+1)
 	for i := range results {
-		results[i].name = fmt.Sprintf("stage%d", i)
-		for rep, run := range []runFigures{
-			{wall: 39 * time.Millisecond, cpu: 21 * time.Millisecond},
-			{wall: 18 * time.Millisecond, cpu: 19 * time.Millisecond},
-			{wall: 22 * time.Millisecond, cpu: 12 * time.Millisecond},
-		} {
-			run.locations, run.haveCPU = 1e6, true
-			run.wall *= time.Duration(i + 1)
-			run.cpu *= time.Duration(i + 1)
-			results[i].fold(run, rep == 0)
-		}
+		n := time.Duration(i + 1)
+		results[i] = bench.StageResult{Name: fmt.Sprintf("stage%d", i), Locations: 1e6, HaveCPU: true,
+			Wall: 18 * time.Millisecond * n, CPU: 12 * time.Millisecond * n, WallCPU: 19 * time.Millisecond * n}
 	}
 	line := stageCosts(results)
 	if !strings.Contains(line, "decode 12 ns; the engine (+ possession, heatmaps) adds 12 ns (1.00x decode)") {
@@ -372,21 +311,21 @@ func TestChildPeakRSSIsTheChilds(t *testing.T) {
 }
 
 // The --games line says how many CPUs each side kept busy in its fastest
-// run (not the lowest CPU time of another run) and what speed-up that
-// leaves room for; without CPU times it says nothing of it.
+// run (WallCPU, not the lowest CPU time of another run) and what speed-up
+// that leaves room for; without CPU times it says nothing of it.
 func TestBenchGamesBusy(t *testing.T) {
-	var one, two stageResult
-	one.fold(runFigures{stageCounts: stageCounts{locations: 1e6}, wall: 3 * time.Second, cpu: 2400 * time.Millisecond, haveCPU: true}, true)
-	one.fold(runFigures{wall: 2 * time.Second, cpu: 2600 * time.Millisecond, haveCPU: true}, false)
-	two.fold(runFigures{stageCounts: stageCounts{locations: 1e6}, wall: 1500 * time.Millisecond, cpu: 2800 * time.Millisecond, haveCPU: true}, true)
-	line := gamesLine(4, 2, 2, []stageResult{one, two})
+	g := &bench.GamesReport{Games: 4, Jobs: 2,
+		One:  bench.StageResult{Locations: 1e6, Wall: 2 * time.Second, CPU: 2400 * time.Millisecond, WallCPU: 2600 * time.Millisecond, HaveCPU: true},
+		Many: bench.StageResult{Locations: 1e6, Wall: 1500 * time.Millisecond, CPU: 2800 * time.Millisecond, WallCPU: 2800 * time.Millisecond, HaveCPU: true},
+	}
+	line := gamesLine(2, g)
 	for _, w := range []string{"--jobs 1 1.30, --jobs 2 1.87 of 2", "keeping 1.30 busy, 2 CPUs leave room for about 1.54x", ": 1.33x\n"} {
 		if !strings.Contains(line, w) {
 			t.Errorf("%q lacks %q", line, w)
 		}
 	}
-	one.haveCPU = false
-	if line := gamesLine(4, 2, 2, []stageResult{one, two}); strings.Contains(line, "busy") {
+	g.One.HaveCPU = false
+	if line := gamesLine(2, g); strings.Contains(line, "busy") {
 		t.Errorf("without CPU times: %q", line)
 	}
 }
@@ -394,9 +333,9 @@ func TestBenchGamesBusy(t *testing.T) {
 // --games fewer than --jobs runs only as many jobs as games: the line
 // names the job count that ran, and a note says so.
 func TestBenchGamesLine(t *testing.T) {
-	g := []stageResult{
-		{name: "--jobs 1", runFigures: runFigures{stageCounts: stageCounts{locations: 1e6}, wall: 2 * time.Second}},
-		{name: "--jobs J", runFigures: runFigures{stageCounts: stageCounts{locations: 1e6}, wall: time.Second}},
+	g := bench.GamesReport{
+		One:  bench.StageResult{Name: "--jobs 1", Locations: 1e6, Wall: 2 * time.Second},
+		Many: bench.StageResult{Name: "--jobs J", Locations: 1e6, Wall: time.Second},
 	}
 	for _, tt := range []struct {
 		games, jobs int
@@ -407,7 +346,8 @@ func TestBenchGamesLine(t *testing.T) {
 		{1, 3, []string{"1 games: --jobs 1 2.000 s wall", "; --jobs 1 1.000 s wall", "note: --jobs 3 with --games 1 runs one job at a time", "noise"}, []string{"--jobs 3 1.000"}},
 		{2, 3, []string{"; --jobs 2 1.000 s wall", "note: --jobs 3 with --games 2 runs only 2 jobs at a time", "at least 3"}, []string{"--jobs 3 1.000"}},
 	} {
-		line := gamesLine(tt.games, tt.jobs, 2, g)
+		g.Games, g.Jobs = tt.games, tt.jobs
+		line := gamesLine(2, &g)
 		for _, w := range tt.want {
 			if !strings.Contains(line, w) {
 				t.Errorf("--games %d --jobs %d: %q lacks %q", tt.games, tt.jobs, line, w)
@@ -424,13 +364,13 @@ func TestBenchGamesLine(t *testing.T) {
 // Where the process's CPU time cannot be read (ProcessCPUTime false, as
 // off unix), the CPU figures read "-", not 0.000, +Inf or NaN.
 func TestBenchStagesWithoutCPUClock(t *testing.T) {
-	results := make([]stageResult, stageAnalyze+1)
+	results := make([]bench.StageResult, bench.StageAnalyze+1)
 	for i := range results {
-		results[i] = stageResult{name: fmt.Sprintf("stage%d", i), runFigures: runFigures{stageCounts: stageCounts{locations: 1000}, wall: time.Millisecond}}
+		results[i] = bench.StageResult{Name: fmt.Sprintf("stage%d", i), Locations: 1000, Wall: time.Millisecond}
 	}
 	var b strings.Builder
 	printStages(&b, results)
-	text := b.String() + stageCosts(results) + results[0].cpuSeconds()
+	text := b.String() + stageCosts(results) + cpuSeconds(results[0])
 	for _, bad := range []string{"NaN", "Inf", "0.000"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("without a CPU clock the report shows %q:\n%s", bad, text)
@@ -451,7 +391,7 @@ func TestBenchStagesWithoutCPUClock(t *testing.T) {
 	}
 
 	for i := range results {
-		results[i].cpu, results[i].haveCPU = 2*time.Millisecond, true
+		results[i].CPU, results[i].HaveCPU = 2*time.Millisecond, true
 	}
 	b.Reset()
 	printStages(&b, results)
@@ -460,40 +400,26 @@ func TestBenchStagesWithoutCPUClock(t *testing.T) {
 	}
 }
 
-// The files line counts what each stage's run wrote and turns the cost
-// of creating a file into nanoseconds per location sample.
+// The files line turns the cost of creating a file into nanoseconds per
+// location sample of the pipeline and analyze stages, from the files
+// their runs wrote; without a measured cost there is no line.
 func TestBenchFileCosts(t *testing.T) {
-	dir := t.TempDir()
-	results := make([]stageResult, stageAnalyze+1)
-	for i := range results {
-		results[i] = stageResult{name: fmt.Sprintf("stage%d", i), runFigures: runFigures{stageCounts: stageCounts{locations: 1000}}}
+	dir := "/work/bd/bench-1"
+	rep := &bench.StagesReport{Stages: make([]bench.StageResult, bench.StageAnalyze+1), FileCost: 30 * time.Microsecond, HaveFileCost: true}
+	for i := range rep.Stages {
+		rep.Stages[i] = bench.StageResult{Name: fmt.Sprintf("stage%d", i), Locations: 1000}
 	}
-	for i, n := range map[int]int{stagePipeline: 3, stageAnalyze: 5} {
-		out := filepath.Join(dir, fmt.Sprintf("run-%d", i), "images")
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for j := range n {
-			if err := os.WriteFile(filepath.Join(out, fmt.Sprint(j)), nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		results[i].out = filepath.Dir(out)
-	}
-	line := fileCosts(dir, results)
-	if _, ok := bench.ProcessCPUTime(); !ok {
-		if line != "" {
-			t.Errorf("without a CPU clock: %q, want none", line)
-		}
-		return
-	}
-	for _, want := range []string{"creating a file in " + dir + " takes ", "files per run: stage3 3 (", ", stage4 5 ("} {
+	rep.Stages[bench.StagePipeline].Files, rep.Stages[bench.StageAnalyze].Files = 3, 5
+	line := fileCosts(dir, rep)
+	for _, want := range []string{"files: creating a file in " + dir + " takes 30 µs of CPU (mean of 40)",
+		"; files per run: stage3 3 (90 ns per location sample), stage4 5 (150 ns per location sample)"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("files line %q: want %q", line, want)
 		}
 	}
-	if countFiles("") != 0 || countFiles(filepath.Join(dir, "none")) != 0 {
-		t.Error("countFiles of no directory is not 0")
+	rep.HaveFileCost = false
+	if line := fileCosts(dir, rep); line != "" {
+		t.Errorf("without a measured cost: %q, want none", line)
 	}
 }
 
