@@ -223,10 +223,7 @@ type analyzeConfig struct {
 	quiet     bool
 	fsync     bool
 	images    bool
-	// foreground writes samples batches on the engine's goroutine
-	// (export.WithForeground); bench pipeline compares both ways.
-	foreground bool
-	overwrite  bool
+	overwrite bool
 	// add: the run adds its sessions to the dataset under out (Hive
 	// layout), holding its lock (export.LockOutDir).
 	add bool
@@ -500,7 +497,7 @@ func (cfg *analyzeConfig) batchConfig() *batch.Config {
 func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 	return pipeline.Options{
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
-		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync, Foreground: cfg.foreground,
+		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync,
 		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored,
 		MaxLineBytes: cfg.maxLine, Definitions: cfg.defs.definitions(),
 	}

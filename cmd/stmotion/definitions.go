@@ -201,8 +201,8 @@ func definitionsWarning(defs track.Definitions, others []export.SessionSummary) 
 }
 
 // definitions returns the flags' definitions for pipeline.Options; nil
-// (the defaults) when they were never registered: an analyzeConfig made
-// by hand, as bench pipeline's.
+// (the defaults) when they were never registered, as in an analyzeConfig
+// made by hand.
 func (f *definitionFlags) definitions() *track.Definitions {
 	if f.d.Sprint_mps == 0 {
 		return nil
