@@ -47,11 +47,12 @@
 //  5. figures from the smoothed track: distance (total, live, on court,
 //     per period; only while a still detector says the player moves;
 //     short gaps bridged, each tick inside one credited its part of the
-//     distance, its time on court and speed band, and fed to the sprint
-//     run), raw
-//     path length, top speed (held over TopSpeedWindow_s, away from a
-//     track's ends unless no tick is), speed bands, sprints, accelerations, decelerations
-//     (a dip shorter than EffortGap_s does not end an effort).
+//     distance, its time on court and speed band, and fed to the effort
+//     runs: its speed to the sprint run, the gap's mean acceleration to
+//     the acceleration runs), raw path length, top speed (held over
+//     TopSpeedWindow_s, away from a track's ends unless no tick is),
+//     speed bands, sprints, accelerations, decelerations (a dip shorter
+//     than EffortGap_s does not end an effort).
 //
 // docs/kinematics.md gives the method, the parameters, why, and the
 // measured accuracy against the simulator's truth.

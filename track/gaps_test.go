@@ -133,3 +133,65 @@ func TestSprintThroughBridge(t *testing.T) {
 		}
 	}
 }
+
+// TestEffortThroughBridge: an acceleration or deceleration in progress
+// goes on through a bridged gap when the speed change across the gap,
+// over its length, is at or beyond the threshold with the same sign; a
+// dropout of 1.1 s in the middle of a 1.5 s effort at ±4 m/s² left
+// 0.2 s on each side and the effort was lost (0 of 10), and one of 2.4 s
+// at ±3.5 m/s² counted twice or once. A dropout while
+// the speed holds or changes slowly creates none, and a gap longer than
+// BridgeGap_ms still ends the effort (each side is then too short).
+func TestEffortThroughBridge(t *testing.T) {
+	// 11 s cycles: 5 s standing, 0 → 6 m/s at 4 m/s² (5–6.5 s), 3 s at
+	// 6 m/s, 6 → 0 m/s at −4 m/s² (9.5–11 s).
+	ramps := accelPath(repeatSteps(10, [2]float64{5, 0}, [2]float64{1.5, 4}, [2]float64{3, 0}, [2]float64{1.5, -4})...)
+	// 13 s cycles at ±3.2 m/s² held 3 s (5–8 s and 10–13 s).
+	long := accelPath(repeatSteps(10, [2]float64{5, 0}, [2]float64{3, 3.2}, [2]float64{2, 0}, [2]float64{3, -3.2})...)
+	// 7.1 s cycles: 0.35 s at 4 m/s², 1.2 s at 1.5 m/s², 0.35 s at
+	// 4 m/s², then standing again after 1.2 s at −4.5 m/s².
+	slow := accelPath(repeatSteps(10, [2]float64{4, 0}, [2]float64{0.35, 4}, [2]float64{1.2, 1.5}, [2]float64{0.35, 4}, [2]float64{1.2, -(1.4 + 1.8 + 1.4) / 1.2})...)
+	// 11.8 s cycles at ±3.5 m/s² held 2.4 s (5–7.4 s and 9.4–11.8 s).
+	split := accelPath(repeatSteps(10, [2]float64{5, 0}, [2]float64{2.4, 3.5}, [2]float64{2, 0}, [2]float64{2.4, -3.5})...)
+	in := func(cycle, from, to float64) func(float64) bool {
+		return func(s float64) bool { m := math.Mod(s, cycle); return m > from-0.01 && m < to+0.01 }
+	}
+	for _, c := range []struct {
+		name           string
+		p              path
+		dur_s          float64
+		drop           func(float64) bool
+		accels, decels int
+		tol            int // 3.5 m/s² lies one noise SD above the threshold (TestEffortCounts)
+	}{
+		{"±4 m/s² held 1.5 s, 1.1 s dropout in each acceleration", ramps, 110, in(11, 5.25, 6.25), 10, 10, 0},
+		{"±4 m/s² held 1.5 s, 1.1 s dropout in each deceleration", ramps, 110, in(11, 9.75, 10.75), 10, 10, 0},
+		{"±3.5 m/s² held 2.4 s, 1.15 s dropout in the middle of each", split, 118, func(s float64) bool {
+			return in(11.8, 5.65, 6.75)(s) || in(11.8, 10.05, 11.15)(s)
+		}, 10, 10, 1},
+		{"±4 m/s² held 1.5 s, 1.15 s dropout at 6 m/s", ramps, 110, in(11, 7.5, 8.6), 10, 10, 0},
+		{"±3.2 m/s² held 3 s, 2.4 s dropout in each (not bridged)", long, 130, func(s float64) bool {
+			return in(13, 5.35, 7.65)(s) || in(13, 10.35, 12.65)(s)
+		}, 0, 0, 0},
+		{"4 m/s² for 0.35 s either side of a 1.25 s dropout at 1.5 m/s²", slow, 71, in(7.1, 4.35, 5.55), 0, 10, 0},
+	} {
+		for seed := uint64(1); seed <= 4; seed++ {
+			msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: c.dur_s, noise_m: 0.05, seed: seed,
+				sensors: []genSensor{{id: 7, p: c.p}, {id: 8, p: still(3, 4)}}})
+			msgs = dropWhere(msgs, 7, c.drop)
+			msgs = dropWhere(msgs, 8, c.drop)
+			_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, q := player(sum, 7), player(sum, 8)
+			t.Logf("%s, seed %d: %d accelerations, %d decelerations (still sensor %d, %d)", c.name, seed, p.Accels, p.Decels, q.Accels, q.Decels)
+			if abs(p.Accels-c.accels) > c.tol || abs(p.Decels-c.decels) > c.tol {
+				t.Errorf("%s, seed %d: %d accelerations and %d decelerations, want %d and %d (± %d)", c.name, seed, p.Accels, p.Decels, c.accels, c.decels, c.tol)
+			}
+			if q.Accels != 0 || q.Decels != 0 {
+				t.Errorf("%s, seed %d: still sensor with the same dropouts: %d accelerations and %d decelerations", c.name, seed, q.Accels, q.Decels)
+			}
+		}
+	}
+}
