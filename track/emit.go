@@ -464,8 +464,8 @@ const (
 // average), and ends at the gap's start otherwise; one may also start in
 // the gap, a change of at least Accel_mps2 times a gap longer than
 // MaxGap_ms. Without it a 1.5 s acceleration at 4 m/s² with a 1.1 s
-// dropout in its middle was lost (0.2 s on each side). s.bridgeW and s.bridgeIn keep each tick's part
-// for settleHolds.
+// dropout in its middle was lost (0.2 s on each side). s.bridgeW and
+// s.bridgeIn keep each tick's part for settleHolds.
 func (s *Session) bridge(sn *sensor, n int64, l_m, x, y, vx, vy float64, in bool, period int32, clock ClockState) {
 	a := &sn.acc
 	last := a.lastN
