@@ -16,6 +16,8 @@ import (
 
 // This file reads the compressed stream of a recording, and tells a
 // stream cut short from a corrupt one when the file ends in zero bytes.
+// It also skips zero bytes between the members (gzip) or frames (zstd) of
+// a stream.
 //
 // A file cut off while being written (a crash, a full disk, a recorder
 // killed) often ends in zero bytes: its size was extended, but the last
@@ -49,9 +51,20 @@ import (
 //     that end the file, the stream broke where they begin: cut short.
 //     So too when the frame's content checksum fails and bytes of it
 //     were zeros of the end (the file cut inside the checksum).
-//     When it fails on the magic of a next frame that is zeros, the
-//     frames before were complete (their checksums checked), and the
-//     zeros are ignored.
+//     The zeros after the last frame the decoder never sees: zstdFrames
+//     finds where each frame ends from its headers, and skips the zeros
+//     there (however few: the decoder, given 1 to 3 of them, would take
+//     them for a magic cut short).
+//
+// Zeros between members or frames are no more part of the stream than
+// those at the end: RFC 1952 and RFC 8878 allow no padding, but a tool
+// that rotates logs may pad a file with zeros, and a preallocated file
+// another was appended to has zeros between the two. Where a member or
+// frame ends (its checksum checked), a run of zeros is skipped (counted,
+// Reader.ZeroGaps) when a member or frame follows it; when other data
+// follows, the reading fails there (afterStreamError, with the offset),
+// as without the zeros. The gzip raw input gives only zeros that data
+// follows, so zeros after the last member are still the ignored tail.
 //
 // Corruption followed by data that is not zero is not a truncation: it
 // fails as before.
@@ -92,9 +105,10 @@ func zeroBytes(n int64) string {
 // zstdStream.
 type compressedStream interface {
 	io.Reader
-	// ignoredZeros is, after Read returned io.EOF, the zero bytes after
-	// the complete stream at the end of the file.
-	ignoredZeros() int64
+	// ignoredZeros is, after Read returned io.EOF, the zero bytes
+	// skipped between the members or frames of the stream, and those
+	// after the complete stream at the end of the file.
+	ignoredZeros() (gaps, tail int64)
 }
 
 // rawInput is the compressed bytes of a recording, as read from the file.
@@ -187,6 +201,7 @@ type gzipStream struct {
 	buf    [256]byte
 	err    error
 	zeros  int64 // after io.EOF: the zero bytes after the last member
+	gaps   int64 // zero bytes between members, skipped
 	// start is the start of the member's deflate data, all of it when
 	// startAll (a short member at the end of the file): see emptyMember.
 	start    [32]byte
@@ -364,6 +379,13 @@ func (g *gzipStream) endMember() error {
 		}
 		return gzip.ErrChecksum
 	}
+	// Zeros that reach br are followed by data (the raw input withholds
+	// those the file ends in): zeros between members, skipped.
+	gap, err := skipZeros(g.br)
+	if err != nil {
+		return err
+	}
+	g.gaps += gap
 	magic, err := g.br.Peek(2)
 	switch {
 	case len(magic) == 0 && err == io.EOF:
@@ -377,13 +399,69 @@ func (g *gzipStream) endMember() error {
 		}
 		return g.fr.(flate.Resetter).Reset(g.br, nil)
 	}
-	// Data that is not a member, and not only zeros: as gzip.Reader.
-	return gzip.ErrHeader
+	// Data that is not a member (gzip.Reader's error), zeros before it or
+	// not.
+	return &afterStreamError{Compression: CompressionGzip, Offset: g.offset(), Zeros: gap, Err: gzip.ErrHeader}
 }
+
+// offset is where in the file the next byte of br is.
+func (g *gzipStream) offset() int64 {
+	z := g.raw
+	return z.n - z.held - z.give - int64(len(z.pend)) - int64(g.br.Buffered())
+}
+
+// skipZeros discards the zero bytes at the start of br, and reports how
+// many. It stops at a byte that is not zero, or at the end of br (no
+// error: the caller peeks next).
+func skipZeros(br *bufio.Reader) (int64, error) {
+	var n int64
+	for {
+		b, err := br.Peek(1)
+		if len(b) == 0 {
+			if err == io.EOF {
+				err = nil
+			}
+			return n, err
+		}
+		b, _ = br.Peek(br.Buffered())
+		i := 0
+		for i < len(b) && b[i] == 0 {
+			i++
+		}
+		br.Discard(i)
+		n += int64(i)
+		if i < len(b) {
+			return n, nil
+		}
+	}
+}
+
+// afterStreamError is the error of data after a complete gzip member or
+// zstd frame, and after Zeros zero bytes, that is no other member or
+// frame.
+type afterStreamError struct {
+	Compression Compression
+	Offset      int64 // where the data is in the file
+	Zeros       int64 // zero bytes skipped before it
+	Err         error // gzip.ErrHeader, zstd.ErrMagicMismatch
+}
+
+func (e *afterStreamError) Error() string {
+	unit := "member"
+	if e.Compression == CompressionZstd {
+		unit = "frame"
+	}
+	if e.Zeros == 0 {
+		return fmt.Sprintf("%v at byte %d of the file, after a complete %s %s", e.Err, e.Offset, e.Compression, unit)
+	}
+	return fmt.Sprintf("%v at byte %d of the file, after %s that follow a complete %s %s", e.Err, e.Offset, zeroBytes(e.Zeros), e.Compression, unit)
+}
+
+func (e *afterStreamError) Unwrap() error { return e.Err }
 
 func (g *gzipStream) Close() error { return g.fr.Close() }
 
-func (g *gzipStream) ignoredZeros() int64 { return g.zeros }
+func (g *gzipStream) ignoredZeros() (gaps, tail int64) { return g.gaps, g.zeros }
 
 // noEOF turns io.EOF into io.ErrUnexpectedEOF: the stream ended inside
 // something.
@@ -395,25 +473,152 @@ func noEOF(err error) error {
 }
 
 // zstdStream decompresses a zstd file read through a rawInput that counts
-// the bytes and where the zeros the file ends in begin (see the top of
-// this file).
+// the bytes and where the zeros the file ends in begin, and a zstdFrames
+// that keeps the zeros between frames and after the last one from the
+// decoder (see the top of this file).
 type zstdStream struct {
-	raw   *rawInput
-	br    *bufio.Reader
-	zr    *zstd.Decoder
-	err   error
-	zeros int64 // after io.EOF: the zero bytes after the last frame
+	raw    *rawInput
+	br     *bufio.Reader
+	frames *zstdFrames
+	zr     *zstd.Decoder
+	err    error
 }
 
 func newZstdStream(src io.Reader) (*zstdStream, error) {
 	z := &zstdStream{raw: &rawInput{src: src}}
 	z.br = bufio.NewReaderSize(z.raw, 64<<10)
-	zr, err := zstd.NewReader(z.br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	z.frames = &zstdFrames{br: z.br, raw: z.raw}
+	zr, err := zstd.NewReader(z.frames, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		return nil, err
 	}
 	z.zr = zr
 	return z, nil
+}
+
+// zstdFrames gives the decoder the frames of a zstd file (RFC 8878,
+// section 3.1) without the zero bytes between them or after the last:
+// where a frame ends, it skips zeros (counting them, in gaps, or in tail
+// when the file ends there), then gives the next frame, or a skippable
+// frame, or fails on anything else (an afterStreamError). It finds the
+// frames' ends from their headers and block headers, read with Peek; the
+// data in between it passes on as it is, in reads of the decoder's size.
+// A frame cut short, or whose header or blocks are corrupt, is passed on
+// all the same, to its end as the headers say (zeros after a break read
+// as empty raw blocks): the decoder fails on it. (But for a frame without
+// a content checksum cut inside a raw block: the zeros read as its data,
+// as they did before zstdFrames; the encoders write the checksum.)
+type zstdFrames struct {
+	br    *bufio.Reader
+	raw   *rawInput
+	left  int64 // bytes of the current part to give before the next boundary
+	state zstdPart
+	frame bool // a frame was given whole: zeros may follow
+	// checksum is the length of the frame's content checksum: 4 or 0.
+	checksum int64
+	gaps     int64 // zero bytes skipped between frames
+	tail     int64 // at the end: zero bytes skipped after the last frame
+}
+
+// zstdPart is what zstdFrames reads next once left is 0.
+type zstdPart uint8
+
+const (
+	zstdFrameStart  zstdPart = iota // a frame's magic, or the end
+	zstdBlockHeader                 // a block's 3-byte header
+)
+
+func (f *zstdFrames) Read(p []byte) (int, error) {
+	for f.left == 0 {
+		if err := f.nextPart(); err != nil {
+			return 0, err
+		}
+	}
+	n, err := f.br.Read(p[:min(int64(len(p)), f.left)])
+	f.left -= int64(n)
+	return n, err
+}
+
+// nextPart reads the header of what comes next and sets left to its
+// length (the header's own bytes included, given to the decoder too).
+func (f *zstdFrames) nextPart() error {
+	if f.state == zstdBlockHeader {
+		h, err := f.br.Peek(3)
+		if len(h) == 0 {
+			return err
+		}
+		if len(h) < 3 {
+			f.left = int64(len(h)) // a header cut short: the decoder fails on it
+			return nil
+		}
+		v := uint32(h[0]) | uint32(h[1])<<8 | uint32(h[2])<<16
+		size := int64(v >> 3)
+		if v>>1&3 == 1 { // RLE: one byte, repeated size times
+			size = 1
+		}
+		f.left = 3 + size
+		if v&1 != 0 { // the frame's last block
+			f.left += f.checksum
+			f.state, f.frame = zstdFrameStart, true
+		}
+		return nil
+	}
+	var zeros int64
+	if f.frame {
+		var err error
+		if zeros, err = skipZeros(f.br); err != nil {
+			return err
+		}
+	}
+	h, err := f.br.Peek(8) // magic, and a skippable frame's size or a frame's descriptor
+	if len(h) == 0 {
+		if err == io.EOF {
+			f.tail = zeros
+		}
+		return err
+	}
+	f.gaps += zeros
+	switch {
+	case len(h) >= 5 && binary.LittleEndian.Uint32(h) == zstdFrameMagic:
+		fhd := h[4] // Frame_Header_Descriptor
+		f.checksum = 0
+		if fhd&0x04 != 0 {
+			f.checksum = 4
+		}
+		n := 5 + [4]int64{0, 1, 2, 4}[fhd&3] + [4]int64{0, 2, 4, 8}[fhd>>6] // dictionary id, content size
+		if fhd&0x20 == 0 {
+			n++ // a window descriptor
+		} else if fhd>>6 == 0 {
+			n++ // a single segment's 1-byte content size
+		}
+		f.left, f.state = n, zstdBlockHeader
+		return nil
+	case len(h) == 8 && binary.LittleEndian.Uint32(h)&^0xf == zstdSkippableMagic:
+		f.left = 8 + int64(binary.LittleEndian.Uint32(h[4:]))
+		return nil
+	case err != nil && err != io.EOF:
+		return err
+	case err == io.EOF && maybeZstdMagic(h):
+		// The file ends inside a frame's start: the decoder fails on
+		// it, as on a frame cut short.
+		f.left = int64(len(h))
+		return nil
+	}
+	return &afterStreamError{Compression: CompressionZstd, Offset: f.raw.n - int64(f.br.Buffered()), Zeros: zeros, Err: zstd.ErrMagicMismatch}
+}
+
+const (
+	zstdFrameMagic     = 0xfd2fb528
+	zstdSkippableMagic = 0x184d2a50 // to 0x184d2a5f
+)
+
+// maybeZstdMagic reports whether h, the last bytes of a file, could be the
+// start of a frame or of a skippable frame.
+func maybeZstdMagic(h []byte) bool {
+	h = h[:min(len(h), 4)]
+	frame := [4]byte{0x28, 0xb5, 0x2f, 0xfd}
+	skippable := [4]byte{h[0], 0x2a, 0x4d, 0x18}
+	return bytes.Equal(h, frame[:len(h)]) || h[0]&0xf0 == 0x50 && bytes.Equal(h, skippable[:len(h)])
 }
 
 func (z *zstdStream) Read(p []byte) (int, error) {
@@ -432,13 +637,12 @@ func (z *zstdStream) Read(p []byte) (int, error) {
 }
 
 // classify tells, for the decoder's error err, whether the stream broke
-// where the rest of the file is zero bytes (a *streamBreak), or ended
-// after a complete frame followed only by zeros (io.EOF, z.zeros set):
-// it reads the rest of the file to see. Any other error is returned as
-// it is.
+// where the rest of the file is zero bytes (a *streamBreak): it reads the
+// rest of the file to see. Any other error is returned as it is.
 func (z *zstdStream) classify(err error) error {
-	if z.raw.err != nil && z.raw.err != io.EOF {
-		return err // the file could not be read
+	var after *afterStreamError
+	if z.raw.err != nil && z.raw.err != io.EOF || errors.As(err, &after) {
+		return err // the file could not be read, or holds other data
 	}
 	used := z.raw.n - int64(z.br.Buffered()) // what the decoder read
 	if _, derr := io.Copy(io.Discard, z.br); derr != nil {
@@ -446,11 +650,6 @@ func (z *zstdStream) classify(err error) error {
 	}
 	zeroFrom := z.raw.lastNZ // the file is zero from here to its end
 	switch {
-	case errors.Is(err, zstd.ErrMagicMismatch) && zeroFrom <= used-4:
-		// The frames before were complete, their checksums checked;
-		// the 4 bytes read as the next magic were zeros, as is the rest.
-		z.zeros = z.raw.n - (used - 4)
-		return io.EOF
 	case zeroFrom < z.raw.n && zeroFrom <= used && !errors.Is(err, zstd.ErrCRCMismatch),
 		zeroFrom < used && errors.Is(err, zstd.ErrCRCMismatch):
 		// The decoder read into the zeros the file ends in. A frame
@@ -466,7 +665,7 @@ func (z *zstdStream) classify(err error) error {
 	return err
 }
 
-func (z *zstdStream) ignoredZeros() int64 { return z.zeros }
+func (z *zstdStream) ignoredZeros() (gaps, tail int64) { return z.frames.gaps, z.frames.tail }
 
 func (z *zstdStream) Close() error {
 	z.zr.Close()

@@ -85,10 +85,14 @@
 // and the Spans of the Message filled by Reader.Next are valid until the
 // next call to Next. A compressed stream cut short ends the reading with
 // an error wrapping ErrTruncated, every complete line before the break
-// delivered (and then what the break left of a line, Reader.Unended). A file cut off while being written often ends in zero bytes:
-// a stream that breaks where the rest of the file is zeros is cut short
-// there (the zeros give no text), and zeros after a complete stream are
-// ignored (Reader.ZeroTail), as gzip -t ignores them (compressed.go).
+// delivered (and then what the break left of a line, Reader.Unended). A
+// file cut off while being written often ends in zero bytes: a stream
+// that breaks where the rest of the file is zeros is cut short there (the
+// zeros give no text), and zeros after a complete stream are ignored
+// (Reader.ZeroTail), as gzip -t ignores them, however few. Zeros between
+// gzip members or zstd frames (padding) are skipped, and the stream read
+// on (Reader.ZeroGaps); other data after a complete member or frame is an
+// error at its byte offset (compressed.go).
 //
 // A session bundle is a directory holding what a client learns from the API
 // (live.json, subscribe.json, court.json, stats.json, shots.json), the

@@ -107,6 +107,7 @@ type Reader struct {
 	emptyReads int
 	bomDone    bool  // the start was checked for a UTF-8 byte order mark
 	zeroTail   int64 // at the end: zero bytes after the complete compressed stream, ignored
+	zeroGaps   int64 // at the end: zero bytes between its members or frames, skipped
 	unended    bool  // the input's last line, read, had no line end
 
 	line   []byte
@@ -361,7 +362,7 @@ func (r *Reader) nextLine() (line []byte, ok bool) {
 	if !more {
 		r.done = true
 		if r.readErr == nil && r.stream != nil {
-			r.zeroTail = r.stream.ignoredZeros()
+			r.zeroGaps, r.zeroTail = r.stream.ignoredZeros()
 		}
 		if r.readErr != nil && r.err == nil {
 			var sb *streamBreak
@@ -571,15 +572,34 @@ func (r *Reader) Unended() bool { return r.unended }
 // written often ends so). 0 for plain text, and while reading.
 func (r *Reader) ZeroTail() int64 { return r.zeroTail }
 
-// ZeroTailNote says what ZeroTail ignored, for a warning after the
-// recording's name: "the file ends in 4096 zero bytes after its complete
-// gzip stream ..."; "" when it is 0.
+// ZeroGaps is, once the reading has ended without error, how many zero
+// bytes lay between the gzip members or zstd frames of the file (padding
+// left by a tool that rotated it, or by a preallocated file another was
+// appended to): they were skipped, and the stream read on with the member
+// or frame after them. 0 for plain text, and while reading.
+func (r *Reader) ZeroGaps() int64 { return r.zeroGaps }
+
+// ZeroTailNote says what ZeroGaps and ZeroTail ignored, for a warning
+// after the recording's name: "the file ends in 4096 zero bytes after its
+// complete gzip stream ..."; "" when both are 0.
 func (r *Reader) ZeroTailNote() string {
-	if r.zeroTail == 0 {
+	var what string
+	switch {
+	case r.zeroGaps == 0 && r.zeroTail == 0:
 		return ""
+	case r.zeroGaps == 0:
+		what = fmt.Sprintf("the file ends in %s after its complete %s stream (what a write cut off may leave)", zeroBytes(r.zeroTail), r.compression)
+	default:
+		unit := "members"
+		if r.compression == CompressionZstd {
+			unit = "frames"
+		}
+		what = fmt.Sprintf("the file has %s between its %s %s (padding)", zeroBytes(r.zeroGaps), r.compression, unit)
+		if r.zeroTail > 0 {
+			what += fmt.Sprintf(" and ends in %s after them", zeroBytes(r.zeroTail))
+		}
 	}
-	return fmt.Sprintf("the file ends in %s after its complete %s stream (what a write cut off may leave); they were ignored: the recording was read whole",
-		zeroBytes(r.zeroTail), r.compression)
+	return what + "; they were ignored: the recording was read whole"
 }
 
 // Stats returns the counts so far.

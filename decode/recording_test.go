@@ -389,6 +389,9 @@ func TestReaderZeroTail(t *testing.T) {
 		// An empty member (03 00, then a trailer of zeros) ends in 10
 		// zero bytes of its own.
 		{"gzip, empty member", append(bytes.Clone(gz), gzipBytes(t, "")...), 100, want},
+		{"zstd 1", zst, 1, want}, // fewer zeros than a frame's magic
+		{"zstd 3", zst, 3, want},
+		{"zstd small 2", zstdBytes(t, small), 2, smallWant},
 		{"zstd 4", zst, 4, want},
 		{"zstd 4096", zst, 4096, want},
 		{"zstd 300000", zst, 300000, want},
@@ -516,6 +519,121 @@ func TestReaderZeroTailInChecksum(t *testing.T) {
 					t.Errorf("%s: Err() = %v, want the truncation, saying the file ends in zeros", name, err)
 				}
 			}
+		}
+	}
+}
+
+// Zero bytes between the members of a gzip file or the frames of a zstd
+// file (a log rotated by a tool that pads with zeros; two files
+// concatenated, the first preallocated) are skipped, as gzip -t skips
+// those the file ends in: the stream goes on with the member or frame
+// after them, and ZeroGaps counts them (ZeroTail the ones at the end).
+func TestReaderZeroGaps(t *testing.T) {
+	text, want := testRecording()
+	half := len(text) / 2
+	small := loc(1) + "\n" + loc(2) + "\n" // its gzip size is 3 zero bytes of 4
+	var smallWant []string
+	{
+		r, _ := NewReader(strings.NewReader(small+small), ReaderOptions{})
+		smallWant = readAll(r)
+	}
+	type part struct {
+		data  []byte
+		zeros int // after data
+	}
+	cat := func(parts ...part) (in []byte, gaps, tail int) {
+		for i, p := range parts {
+			in = append(append(in, p.data...), zeros(p.zeros)...)
+			if i < len(parts)-1 {
+				gaps += p.zeros
+			} else {
+				tail = p.zeros
+			}
+		}
+		return in, gaps, tail
+	}
+	for _, tt := range []struct {
+		name  string
+		parts []part
+		want  []string
+	}{
+		{"gzip 1", []part{{gzipBytes(t, text[:half]), 1}, {gzipBytes(t, text[half:]), 0}}, want},
+		{"gzip 3", []part{{gzipBytes(t, text[:half]), 3}, {gzipBytes(t, text[half:]), 0}}, want},
+		{"gzip 4096", []part{{gzipBytes(t, text[:half]), 4096}, {gzipBytes(t, text[half:]), 0}}, want},
+		{"gzip 100000", []part{{gzipBytes(t, text[:half]), 100000}, {gzipBytes(t, text[half:]), 0}}, want}, // more than a buffer
+		{"gzip 4096, zero tail", []part{{gzipBytes(t, text[:half]), 4096}, {gzipBytes(t, text[half:]), 512}}, want},
+		{"gzip three members", []part{{gzipBytes(t, text[:100]), 10}, {gzipBytes(t, text[100:half]), 20}, {gzipBytes(t, text[half:]), 0}}, want},
+		{"gzip small", []part{{gzipBytes(t, small), 7}, {gzipBytes(t, small), 0}}, smallWant},
+		{"gzip small, zero tail", []part{{gzipBytes(t, small), 7}, {gzipBytes(t, small), 2}}, smallWant},
+		{"gzip, empty member", []part{{gzipBytes(t, text), 100}, {gzipBytes(t, ""), 0}}, want},
+		{"gzip, empty member, zero tail", []part{{gzipBytes(t, text), 100}, {gzipBytes(t, ""), 30}}, want},
+		{"zstd 1", []part{{zstdBytes(t, text[:half]), 1}, {zstdBytes(t, text[half:]), 0}}, want},
+		{"zstd 3", []part{{zstdBytes(t, text[:half]), 3}, {zstdBytes(t, text[half:]), 0}}, want},
+		{"zstd 4096", []part{{zstdBytes(t, text[:half]), 4096}, {zstdBytes(t, text[half:]), 0}}, want},
+		{"zstd 100000", []part{{zstdBytes(t, text[:half]), 100000}, {zstdBytes(t, text[half:]), 0}}, want},
+		{"zstd 4096, zero tail", []part{{zstdBytes(t, text[:half]), 4096}, {zstdBytes(t, text[half:]), 512}}, want},
+		{"zstd small", []part{{zstdBytes(t, small), 7}, {zstdBytes(t, small), 0}}, smallWant},
+		{"zstd, empty frame", []part{{zstdBytes(t, text), 100}, {zstdBytes(t, ""), 30}}, want},
+	} {
+		in, gaps, tail := cat(tt.parts...)
+		for _, src := range []struct {
+			name string
+			wrap func(io.Reader) io.Reader
+		}{
+			{"", func(r io.Reader) io.Reader { return r }},
+			{" one byte at a time", iotest.OneByteReader},
+		} {
+			name := tt.name + src.name
+			r, err := NewReader(src.wrap(bytes.NewReader(in)), ReaderOptions{Name: name})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			got := readAll(r)
+			if !reflect.DeepEqual(got, tt.want) || r.Err() != nil || r.ZeroGaps() != int64(gaps) || r.ZeroTail() != int64(tail) {
+				t.Errorf("%s: %d messages (want %d), err %v, zero gaps %d (want %d), zero tail %d (want %d)",
+					name, len(got), len(tt.want), r.Err(), r.ZeroGaps(), gaps, r.ZeroTail(), tail)
+			}
+			note := r.ZeroTailNote()
+			if !strings.Contains(note, fmt.Sprintf("%s between its", zeroBytes(int64(gaps)))) ||
+				(tail > 0) != strings.Contains(note, fmt.Sprintf("ends in %s", zeroBytes(int64(tail)))) {
+				t.Errorf("%s: note %q", name, note)
+			}
+		}
+	}
+}
+
+// Data that is not zero after a complete member or frame, with zeros
+// before it or not, is no stream the reader knows: the reading fails
+// there, saying at which byte of the file, after what.
+func TestReaderDataAfterStream(t *testing.T) {
+	text, want := testRecording()
+	gz, zst := gzipBytes(t, text), zstdBytes(t, text)
+	cat := func(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+	for _, tt := range []struct {
+		name   string
+		data   []byte
+		sent   error
+		detail string
+	}{
+		{"gzip, data", cat(gz, []byte("junk")), gzip.ErrHeader, fmt.Sprintf("at byte %d of the file, after a complete gzip member", len(gz))},
+		{"gzip, zeros, data", cat(gz, zeros(100), []byte("junk"), zeros(100)), gzip.ErrHeader, fmt.Sprintf("at byte %d of the file, after 100 zero bytes that follow a complete gzip member", len(gz)+100)},
+		{"gzip, zeros, data, one byte at a time", cat(gz, zeros(70000), []byte{1}), gzip.ErrHeader, fmt.Sprintf("at byte %d of the file, after 70000 zero bytes", len(gz)+70000)},
+		{"zstd, data", cat(zst, []byte("junk")), zstd.ErrMagicMismatch, fmt.Sprintf("at byte %d of the file, after a complete zstd frame", len(zst))},
+		{"zstd, zeros, data", cat(zst, zeros(100), []byte("junk"), zeros(100)), zstd.ErrMagicMismatch, fmt.Sprintf("at byte %d of the file, after 100 zero bytes that follow a complete zstd frame", len(zst)+100)},
+		{"zstd, zeros, data, one byte at a time", cat(zst, zeros(70000), []byte{1}), zstd.ErrMagicMismatch, fmt.Sprintf("at byte %d of the file, after 70000 zero bytes", len(zst)+70000)},
+	} {
+		var src io.Reader = bytes.NewReader(tt.data)
+		if strings.HasSuffix(tt.name, "one byte at a time") {
+			src = iotest.OneByteReader(src)
+		}
+		r, err := NewReader(src, ReaderOptions{Name: "x"})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got := readAll(r)
+		err = r.Err()
+		if !reflect.DeepEqual(got, want) || !errors.Is(err, tt.sent) || errors.Is(err, ErrTruncated) || !strings.Contains(fmt.Sprint(err), tt.detail) {
+			t.Errorf("%s: %d messages (want %d), Err() = %v; want %v, %q", tt.name, len(got), len(want), err, tt.sent, tt.detail)
 		}
 	}
 }
@@ -724,6 +842,10 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte(loc(1)+"\r\n\n{x\n"+loc(2)), 40)
 	f.Add([]byte("\n\n"+loc(1)), 200)
 	f.Add([]byte(`{"type":"pong"}`+"\r"), 1)
+	// Compressed: zeros between members or frames, and after.
+	two := loc(1) + "\n" + loc(2) + "\n"
+	f.Add(bytes.Join([][]byte{gzipBytes(f, two), zeros(5), gzipBytes(f, two), zeros(2)}, nil), 200)
+	f.Add(bytes.Join([][]byte{zstdBytes(f, two), zeros(2), zstdBytes(f, two), zeros(3)}, nil), 200)
 	f.Fuzz(func(t *testing.T, in []byte, maxLine int) {
 		maxLine = 1 + int(uint(maxLine)%300)
 		r, err := NewReader(bytes.NewReader(in), ReaderOptions{MaxLineBytes: maxLine, KeepErrors: -1})
