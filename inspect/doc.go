@@ -30,7 +30,8 @@
 // Report.Err (and its text in ReadError); Truncated says whether the
 // stream was cut short (decode.ErrTruncated). A compressed file ending in
 // zeros after its complete stream is read whole, the zeros counted in
-// ZeroTail. Nothing here names a command's flags: WriteText takes the
+// ZeroTail; zeros between its gzip members or zstd frames (padding) are
+// skipped, counted in ZeroGaps. Nothing here names a command's flags: WriteText takes the
 // words that say how to raise the line limit (TextOptions.LineLimitHint).
 //
 // Interrupts: Read checks ctx every 4096 lines; once it has ended, Read

@@ -57,7 +57,10 @@ type Report struct {
 	Truncated bool `json:"truncated"`
 	// ZeroTail is the zero bytes after the complete compressed stream at
 	// the end of the file, ignored (decode.Reader.ZeroTail).
-	ZeroTail    int64 `json:"zero_tail_bytes,omitempty"`
+	ZeroTail int64 `json:"zero_tail_bytes,omitempty"`
+	// ZeroGaps is the zero bytes between the gzip members or zstd frames
+	// of the file, skipped (decode.Reader.ZeroGaps).
+	ZeroGaps    int64 `json:"zero_gap_bytes,omitempty"`
 	Interrupted bool  `json:"interrupted,omitempty"` // the read was stopped (ctx ended) before the end
 }
 
@@ -221,7 +224,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 		rep.ReadError = err.Error()
 		rep.Truncated = errors.Is(err, decode.ErrTruncated)
 	}
-	rep.ZeroTail = r.ZeroTail()
+	rep.ZeroTail, rep.ZeroGaps = r.ZeroTail(), r.ZeroGaps()
 	st := r.Stats()
 	rep.Lines, rep.Blank, rep.Bad, rep.TooLong, rep.Messages = st.Lines, st.Blank, st.Bad, st.TooLong, st.Messages
 	for k, n := range st.ByKind {

@@ -437,6 +437,17 @@ func TestReadZeroTailTruncated(t *testing.T) {
 	if out := text(t, cut, inspect.TextOptions{}); !strings.Contains(out, "  read error  "+cut.ReadError) {
 		t.Errorf("cut: report lacks the read error:\n%s", out)
 	}
+	// Zeros between members (padding) are skipped, and counted.
+	half := len(data) / 2
+	padded := read(t, write(t, "padded.jsonl.gz", bytes.Join([][]byte{gzipped(t, data[:half]), zeros, gzipped(t, data[half:])}, nil)), inspect.Options{})
+	whole := read(t, write(t, "plain.jsonl.gz", gz), inspect.Options{})
+	if padded.Err != nil || padded.ZeroGaps != 4096 || padded.ZeroTail != 0 || padded.Messages != whole.Messages || padded.Bad != whole.Bad {
+		t.Errorf("zeros between members: err %v, zero gaps %d, zero tail %d, %d messages %d bad (want %d, %d); want the zeros skipped and counted",
+			padded.Err, padded.ZeroGaps, padded.ZeroTail, padded.Messages, padded.Bad, whole.Messages, whole.Bad)
+	}
+	if out := text(t, padded, inspect.TextOptions{}); !strings.Contains(out, "zero gaps   4096 zero bytes between the gzip members, skipped (padding)") {
+		t.Errorf("zeros between members: report lacks the zero gaps:\n%s", out)
+	}
 	corrupt := bytes.Clone(gz)
 	for i := len(corrupt) / 3; i < len(corrupt)/3+64; i++ {
 		corrupt[i] ^= 0x5a

@@ -54,6 +54,13 @@ func writeText(w io.Writer, rep *Report, opt TextOptions) {
 		}
 	}
 	fmt.Fprintf(w, "  recording   %s (compression: %s)\n", pr(filepath.Base(rep.Recording)), rep.Compression)
+	if rep.ZeroGaps > 0 {
+		unit := "members"
+		if rep.Compression == decode.CompressionZstd.String() {
+			unit = "frames"
+		}
+		fmt.Fprintf(w, "  zero gaps   %s between the %s %s, skipped (padding)\n", plural(rep.ZeroGaps, "zero byte"), rep.Compression, unit)
+	}
 	if rep.ZeroTail > 0 {
 		fmt.Fprintf(w, "  zero tail   %s after the complete %s stream, ignored (what a write cut off may leave)\n", plural(rep.ZeroTail, "zero byte"), rep.Compression)
 	}

@@ -559,8 +559,8 @@ func TestTruncatedRecording(t *testing.T) {
 
 // A compressed recording whose file ends in zero bytes (a write cut off:
 // the file's size extended, its last blocks never written) is read as
-// the data says: zeros after a complete stream are ignored, with a
-// warning, and the recording is whole; a stream that breaks where the
+// the data says: zeros after a complete stream, or between its members or
+// frames, are ignored, with a warning, and the recording is whole; a stream that breaks where the
 // zeros begin is cut short there, analysed up to the break as without
 // the zeros, and --strict fails it.
 func TestZeroTailRecording(t *testing.T) {
@@ -579,6 +579,19 @@ func TestZeroTailRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	zeros := make([]byte, 8192)
+	// Two members or frames, zeros between them (padding) and after.
+	half := len(msgs) / 2
+	var gz2 bytes.Buffer
+	for _, part := range [][]byte{msgs[:half], msgs[half:]} {
+		zw := gzip.NewWriter(&gz2)
+		zw.Write(part)
+		zw.Close()
+		gz2.Write(zeros[:100])
+	}
+	padded := map[string][]byte{
+		".jsonl.gz":  gz2.Bytes(),
+		".jsonl.zst": bytes.Join([][]byte{zst.EncodeAll(msgs[:half], nil), zeros[:100], zst.EncodeAll(msgs[half:], nil), zeros[:100]}, nil),
+	}
 	run := func(name string, data []byte, strict bool) (*track.Summary, *Run, error) {
 		path := filepath.Join(dir, name)
 		os.WriteFile(path, data, 0o644)
@@ -612,13 +625,24 @@ func TestZeroTailRecording(t *testing.T) {
 			}
 			checkWarned(t, ws, filepath.Join(dir, "whole"+ext)+": ", "the file ends in 8192 zero bytes after its complete "+comp+" stream")
 		}
+		// Zeros between members or frames, and after: the whole
+		// recording, with a warning.
+		sum, ws, err := run("padded"+ext, padded[ext], true)
+		if err != nil {
+			t.Errorf("%s zeros between parts: %v", ext, err)
+		} else if q := sum.Quality; q.Truncated || q.Messages != lines {
+			t.Errorf("%s zeros between parts: quality %+v: want all %d messages, not truncated", ext, q, lines)
+		} else {
+			unit := map[string]string{"gzip": "members", "zstd": "frames"}[comp]
+			checkWarned(t, ws, filepath.Join(dir, "padded"+ext)+": ", "the file has 100 zero bytes between its "+comp+" "+unit+" (padding) and ends in 100 zero bytes after them")
+		}
 		// Cut short, then zeros: as cut short without them.
 		cut := data[:len(data)/2]
 		plain, _, err := run("cut"+ext, cut, false)
 		if err != nil {
 			t.Fatalf("%s cut: %v", ext, err)
 		}
-		sum, ws, err := run("cutzeros"+ext, append(bytes.Clone(cut), zeros...), false)
+		sum, ws, err = run("cutzeros"+ext, append(bytes.Clone(cut), zeros...), false)
 		if err != nil {
 			t.Errorf("%s cut + zeros: %v", ext, err)
 			continue

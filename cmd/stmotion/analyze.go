@@ -167,8 +167,9 @@ cannot drive the terminal. Lines that do not decode, or are longer than --max-li
 and a compressed recording cut short (its stream breaks at the end of the
 file, or where the rest of the file is zero bytes, as a write cut off may
 leave it) is analysed up to the break (quality.truncated); --strict fails
-the input instead. Zero bytes after a complete compressed stream are
-ignored, with a warning. More than 1 % of
+the input instead. Zero bytes after a complete compressed stream, or
+between its gzip members or zstd frames (padding), are ignored, with a
+warning; other data after a complete member or frame fails the input. More than 1 % of
 the location samples dropped for their timestamps
 (quality.late: a clock that jumped back) is reported too, as are an input
 without any location message (stats and shots only) or ball sensor, a

@@ -41,17 +41,19 @@ timestamps out of the time span.
 A compressed file that ends in zero bytes (as a write cut off may leave
 one) is read as analyze reads it: zeros after its complete stream are
 ignored ("zero tail"), and a stream that breaks where the rest of the file
-is zeros is a truncated file. With --json, "truncated" is true for a
-compressed stream cut short, read up to the break (analyze's
-quality.truncated), and "read_error" says where; any other read error
-leaves it false.
+is zeros is a truncated file. Zeros between the members of a .gz or the
+frames of a .zst (padding, as a tool that rotates logs may leave) are
+skipped ("zero gaps"), and the stream is read on; other data after a
+complete member or frame is a read error, at its byte offset. With
+--json, "truncated" is true for a compressed stream cut short, read up
+to the break (analyze's quality.truncated), and "read_error" says where;
+any other read error leaves it false.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
 read is reported up to there; a second Ctrl-C ends inspect at once, when
 it waits for input on a pipe, say); what was read before is still
-reported. It is 2 for a
-bad command line (no INPUT, an unknown flag or a value out of range) and
+reported. It is 2 for a bad command line (no INPUT, an unknown flag or a value out of range) and
 for a --roster that cannot be used, before any INPUT is read. A path that
 does not exist, a directory holding nothing to read, or one the search
 cannot enter (no permission to read it, say), is reported and gives exit

@@ -72,7 +72,9 @@ Signed requests use the API description's mock credentials unless
 A compressed recording cut short (a .gz or .zst whose stream breaks at the
 end of the file, or where the rest of the file is zero bytes) is served up
 to the break, with a warning, as analyze analyses it up to there: its
-complete lines, not the part of a line the break cut off.
+complete lines, not the part of a line the break cut off. Zero bytes after
+its complete stream, or between its gzip members or zstd frames, are
+skipped, with a warning.
 
 The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
 found, unreadable, a corrupt compressed stream, no messages) or the address not listened on; 2 for a bad

@@ -403,7 +403,7 @@ func (b *bundle) loadMessages(path string) error {
 		b.readNote = fmt.Sprintf("%v; the lines before the break are served", err)
 	case err != nil:
 		return &BundleError{Path: path, Err: err}
-	case r.ZeroTail() > 0:
+	case r.ZeroTailNote() != "":
 		b.readNote = path + ": " + r.ZeroTailNote()
 	}
 	if len(b.lines) == 0 {

@@ -643,8 +643,8 @@ func TestBundleErrors(t *testing.T) {
 // A compressed recording cut short is served up to the break, with a
 // warning, as analyze analyses it up to there: also one whose stream
 // breaks where the file ends in zero bytes (a write cut off). Zeros after
-// a complete stream are ignored, with a warning; a corrupt stream is
-// still refused.
+// a complete stream, or between its members, are ignored, with a warning;
+// a corrupt stream is still refused.
 func TestCompressedRecordingCutShort(t *testing.T) {
 	tiny := tinyDir(t)
 	data, err := os.ReadFile(filepath.Join(tiny, "messages.jsonl"))
@@ -694,6 +694,15 @@ func TestCompressedRecordingCutShort(t *testing.T) {
 		return gz.Bytes()
 	}
 	zeros := make([]byte, 4096)
+	// Two members with zeros between them (padding): read whole.
+	member := func(b []byte) []byte {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(b)
+		zw.Close()
+		return gz.Bytes()
+	}
+	padded := bytes.Join([][]byte{member(half), zeros, member(data[len(half):])}, nil)
 	for _, c := range []struct {
 		name     string
 		gz       []byte
@@ -706,6 +715,7 @@ func TestCompressedRecordingCutShort(t *testing.T) {
 		{"cut before a line end", cutAt(len(next) - 1), want(append(bytes.Clone(half), next...)), "the lines before the break are served"},
 		{"cut short, zeros", append(bytes.Clone(cut), zeros...), want(half), "(the file is truncated: its gzip stream breaks where the file ends in 4096 zero bytes)"},
 		{"complete, zeros", append(bytes.Clone(complete), zeros...), want(data), "the file ends in 4096 zero bytes after its complete gzip stream"},
+		{"zeros between members", padded, want(data), "the file has 4096 zero bytes between its gzip members (padding); they were ignored"},
 	} {
 		var log bytes.Buffer
 		s, err := mock.New(bundle(c.gz, "messages.jsonl.gz"), mock.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
