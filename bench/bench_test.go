@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -407,7 +408,9 @@ func benchDecode(b *testing.B, corpus func() (*Corpus, error)) {
 
 // benchPeer times d on c, message by message, and folds every message
 // into its pass's passFold as Measure does (every decoder pays the same for
-// it): a pass that does not fold to ref's fails the benchmark.
+// it): a pass that does not fold to ref's fails the benchmark. b.N need
+// not be a whole number of passes: the last pass, cut short, must fold to
+// what ref's as many first messages fold to (checked untimed).
 func benchPeer(b *testing.B, d Decoder, c *Corpus, ref reference) {
 	var m decode.Message
 	b.SetBytes((c.MsgBytes + int64(c.Len())/2) / int64(c.Len()))
@@ -425,6 +428,10 @@ func benchPeer(b *testing.B, d Decoder, c *Corpus, ref reference) {
 			}
 			j, pass, f = 0, pass+1, newPassFold()
 		}
+	}
+	if j > 0 && f != ref.prefix[j] {
+		b.Fatalf("%v: timed pass %d, the last, cut by b.N after %d of the %d messages, folds to %016x, encoding/json's first %d to %016x: the decoder did not do the whole work",
+			ErrMismatch, pass, j, c.Len(), uint64(f), j, uint64(ref.prefix[j]))
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
@@ -506,6 +513,9 @@ func barePass(d Decoder, c *Corpus, m *decode.Message) error {
 type reference struct {
 	sum  uint64   // Checksum
 	fold passFold // what every timed pass must fold to
+	// prefix[j] is what the first j messages fold to (prefix[len] is
+	// fold): what a last pass cut short by b.N must fold to.
+	prefix []passFold
 }
 
 // referenceChecksum is encoding/json's checksum of c.
@@ -517,7 +527,23 @@ func referenceChecksum(c *Corpus) (reference, error) {
 				return reference{}, err
 			}
 			s, f, err := checksumCorpus(d, c)
-			return reference{s, f}, err
+			if err != nil {
+				return reference{}, err
+			}
+			prefix := make([]passFold, c.Len()+1)
+			prefix[0] = newPassFold()
+			var m decode.Message
+			for j := range c.Ends {
+				line := c.Line(j)
+				if err := d.Decode(line, &m); err != nil {
+					return reference{}, fmt.Errorf("message %d: %w", j+1, err)
+				}
+				prefix[j+1] = prefix[j].add(d, line, &m)
+			}
+			if prefix[c.Len()] != f {
+				return reference{}, fmt.Errorf("%w: encoding/json folds the corpus to %016x, then to %016x", ErrMismatch, uint64(f), uint64(prefix[c.Len()]))
+			}
+			return reference{s, f, prefix}, nil
 		}
 	}
 	return reference{}, errors.New("no encoding/json among the peers")
@@ -556,6 +582,35 @@ func TestBenchPeerChecksTimedPasses(t *testing.T) {
 	honest, _ := newStmotion()
 	if r := testing.Benchmark(func(b *testing.B) { benchPeer(b, honest, c, ref) }); r.N == 0 {
 		t.Error("stmotion's decoder failed the benchmark's check")
+	}
+}
+
+// The last pass of a Go benchmark is checked too when b.N ends it part
+// way through the corpus: its messages fold to what encoding/json's first
+// ones fold to, or the benchmark fails. A decoder that stops working in
+// that pass does not go unnoticed.
+func TestBenchPeerChecksLastPartialPass(t *testing.T) {
+	c := game(t, GameOptions{Seed: 1, Duration_s: 2})
+	ref, err := referenceChecksum(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// -test.benchtime=Nx makes b.N exactly N: one pass and a half.
+	bt := flag.Lookup("test.benchtime")
+	old := bt.Value.String()
+	t.Cleanup(func() { bt.Value.Set(old) })
+	n := c.Len() + c.Len()/2
+	bt.Value.Set(fmt.Sprintf("%dx", n))
+	for _, right := range []int{c.Len() + 1, c.Len() + c.Len()/3, n - 1} {
+		ours, _ := newStmotion()
+		cheat := &firstPassOnly{Decoder: ours, left: right}
+		if r := testing.Benchmark(func(b *testing.B) { benchPeer(b, cheat, c, ref) }); r.N != 0 {
+			t.Errorf("a decoder right for %d messages, then doing no work, ran %d timed messages (the last %d unchecked) without failing", right, r.N, r.N-c.Len())
+		}
+	}
+	honest, _ := newStmotion()
+	if r := testing.Benchmark(func(b *testing.B) { benchPeer(b, honest, c, ref) }); r.N != n {
+		t.Errorf("stmotion's decoder ran %d messages, want %d: it failed the check of the last partial pass", r.N, n)
 	}
 }
 
