@@ -63,7 +63,9 @@ they are given, so, as on ShotTracker's mock, whose {key} ShotTracker
 hands out, they are not open to anyone: with authentication on (the
 default) they need --notify-key as the {key}, or a request signed as the
 /v1 ones are (then any {key}); with --no-auth any {key} passes unless
---notify-key names one: keep such a mock on localhost (the default).
+--notify-key names one: keep such a mock on localhost (the default). A
+notify call does not follow redirects: a 3xx answer is a failed call (the
+simulation answers 502 with the status and where it pointed).
 
 Signed requests use the API description's mock credentials unless
 --username/--secret say otherwise. Fault injection (--drop-every, --delay,

@@ -18,7 +18,10 @@
 //     with authentication on needs Options.NotifyKey as its {key} or an
 //     HMAC signature (it PUTs to any URL: open to anyone, an exposed mock
 //     would relay requests into its network), with NoAuth only the key
-//     when one is set
+//     when one is set. A notify call does not follow redirects: a 3xx is
+//     the target's answer, a failed call like any other non-2xx (the
+//     simulation answers 502 naming the status and the Location), as
+//     following it would reach hosts the URL did not name
 //   - Security: every /v1 request must carry a valid HMAC signature over
 //     at least date, host and the request line, as the API requires (the
 //     seed's mock username and secret by default; date within 5 minutes;

@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -612,6 +613,29 @@ func TestNotifySimulationAuth(t *testing.T) {
 		}
 		if c.status == 401 && !strings.Contains(string(body), "signature") {
 			t.Errorf("%s: refusal %s does not say what to give", c.name, body)
+		}
+	}
+}
+
+// TestNotifySimulationRedirect: a notify call does not follow a redirect
+// (it once did, reporting the redirect target's status: a caller of the
+// simulation could reach hosts the URL did not name). The 3xx is the
+// target's answer, reported as a failed call naming where it pointed.
+func TestNotifySimulationRedirect(t *testing.T) {
+	inner := newNotifyHook(t)
+	for _, code := range []int{http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, inner.URL+"/inside", code)
+		}))
+		s := start(t, tinyDir(t), mock.Options{NotifyKey: "k1"})
+		status, body, _ := do(t, s, "PUT", "/mock/k1/do/live/notify/start?url="+url.QueryEscape(redirector.URL+"/hook"), nil)
+		redirector.Close()
+		if status != http.StatusBadGateway || !strings.Contains(string(body), fmt.Sprintf("status %d", code)) ||
+			!strings.Contains(string(body), "not followed") {
+			t.Errorf("redirect %d: %d %s, want 502 naming status %d, not followed", code, status, body, code)
+		}
+		if got := inner.seen(); len(got) != 0 {
+			t.Fatalf("redirect %d: the redirect's target was called: %v", code, got)
 		}
 	}
 }

@@ -474,15 +474,27 @@ func (s *Server) callNotify(ctx context.Context, target, id, state, liveID strin
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := notifyClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("PUT %s: %v", target, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
+		if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && loc != "" {
+			return fmt.Errorf("PUT %s: status %d, a redirect to %q (not followed)", target, resp.StatusCode, loc)
+		}
 		return fmt.Errorf("PUT %s: status %d", target, resp.StatusCode)
 	}
 	return nil
+}
+
+// notifyClient makes the notify calls. It does not follow redirects: a
+// 3xx is the target's answer, a failed call like any other non-2xx.
+// Following it would let whoever may call the simulation reach hosts
+// the URL did not name (a public URL redirecting into the mock's
+// network), and report their answers.
+var notifyClient = &http.Client{
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
 // routeLocations serves /v1/data/locations[/nearest/latlong/{lat}/{long}].
