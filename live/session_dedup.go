@@ -14,7 +14,9 @@ import (
 //     (track.ShotKey);
 //   - markers: the same type and occurred_at (and next live id)
 //     (track.MarkerKey);
-//   - locations: the same sensor, occurred_at and xyz as one of the
+//   - locations: the same sensor (id and type: ids are unique per sensor
+//     type only, a ball may carry a player's id, and the engine keeps
+//     the two apart as well), occurred_at and xyz as one of the
 //     sensor's last locRing samples, or a sample older than the sensor's
 //     newest by more than the engine's reorder window (the engine would
 //     drop it as late anyway; dropping it here keeps a replayed feed out
@@ -39,7 +41,8 @@ import (
 // costs no memory here; one entry per stats/shot/marker message. As in
 // the engine (track.Session's admit), a ball sensor, a roster player or
 // a player the stats name, first seen once the table is full, takes the
-// place of a sensor that is none of the last two and has sent a sample or
+// place of a sensor that is none of the last two (a ball sensor never
+// is: the roster and the stats name players) and has sent a sample or
 // two (a bogus id, most likely), so that a burst of bogus ids does not
 // leave the real sensors' replays unfiltered; other ids first seen then
 // are never taken for duplicates (they are still recorded, for analyze
@@ -51,11 +54,11 @@ import (
 type dedup struct {
 	window_ms  int64
 	maxSensors int // bound on len(sensors)
-	sensors    map[int64]*locHistory
-	// order holds the sensors' ids in the order they took their place;
-	// the ones before scanFrom have sent more than two samples and are
-	// never replaced (see replace).
-	order    []int64
+	sensors    map[sensorID]*locHistory
+	// order holds the sensors in the order they took their place; the
+	// ones before scanFrom have sent more than two samples and are never
+	// replaced (see replace).
+	order    []sensorID
 	scanFrom int
 	roster   map[int64]bool     // the roster's players
 	named    map[int64]struct{} // the players the stats name
@@ -73,6 +76,13 @@ const locRing = 32
 // ahead of its newest (or before them) to move it there: a second, more
 // than the engine's three grid periods at any rate down to 4 Hz.
 const aheadSpan_ms = track.TimeJumpSlack_ms
+
+// sensorID names a sensor: its id and type (a location of an unknown
+// type, which the engine drops, is filtered under SensorUnknown).
+type sensorID struct {
+	id  int64
+	typ decode.SensorType
+}
 
 type locKey struct {
 	t_ms    int64
@@ -106,7 +116,7 @@ func newDedup(window_ms int64, maxSensors int, roster []decode.RosterTeam) *dedu
 		named:      map[int64]struct{}{},
 		window_ms:  window_ms,
 		maxSensors: max(maxSensors, 1),
-		sensors:    map[int64]*locHistory{},
+		sensors:    map[sensorID]*locHistory{},
 		stats:      map[statKey]struct{}{},
 		shots:      map[track.ShotKey]struct{}{},
 		shotAt:     map[[2]int64]struct{}{},
@@ -121,16 +131,17 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 	case decode.KindLocation:
 		l := &m.Location
 		t := l.OccurredAt_ms
-		h := d.sensors[l.ID]
+		sid := sensorID{l.ID, l.Sensor}
+		h := d.sensors[sid]
 		if h == nil {
 			if len(d.sensors) >= d.maxSensors {
-				if h = d.replace(l.ID, l.Sensor == decode.SensorBall); h == nil {
+				if h = d.replace(sid); h == nil {
 					return false // not tracked: see dedup
 				}
 			} else {
 				h = &locHistory{}
-				d.sensors[l.ID] = h
-				d.order = append(d.order, l.ID)
+				d.sensors[sid] = h
+				d.order = append(d.order, sid)
 			}
 		}
 		if h.set && t < h.newest-d.window_ms {
@@ -207,16 +218,16 @@ func (d *dedup) statVersion(player int64) (int64, bool) {
 	return v, ok
 }
 
-// replace gives the new id (ball: a ball sensor's) the place of a sensor
-// that has sent at most two samples and is neither on the roster nor
-// named by the stats, with its history cleared; nil when the new id is
-// not a ball, a roster player or a player the stats name, or no sensor
-// can give its place. A sensor that cannot never comes to (samples and
+// replace gives the new sensor the place of a sensor that has sent at
+// most two samples and is not a player on the roster or named by the
+// stats, with its history cleared; nil when the new sensor is not a
+// ball, a roster player or a player the stats name, or no sensor can
+// give its place. A sensor that cannot never comes to (samples and
 // names only come), so the scan goes on from where the last one stopped,
 // and the place taken is behind it: over a session each place is looked
 // at about once.
-func (d *dedup) replace(id int64, ball bool) *locHistory {
-	if _, named := d.named[id]; !ball && !named && !d.roster[id] {
+func (d *dedup) replace(id sensorID) *locHistory {
+	if id.typ != decode.SensorBall && !d.realPlayer(id) {
 		return nil
 	}
 	for i := d.scanFrom; i < len(d.order); i++ {
@@ -225,14 +236,21 @@ func (d *dedup) replace(id int64, ball bool) *locHistory {
 		if i == d.scanFrom {
 			d.scanFrom++
 		}
-		if _, named := d.named[v]; h.n > 2 || named || d.roster[v] {
+		if h.n > 2 || d.realPlayer(v) {
 			continue
 		}
-		delete(d.sensors, d.order[i])
+		delete(d.sensors, v)
 		*h = locHistory{}
 		d.sensors[id] = h
 		d.order[i] = id
 		return h
 	}
 	return nil
+}
+
+// realPlayer reports whether id is a player sensor on the roster or
+// named by the stats (the ids they give are players').
+func (d *dedup) realPlayer(id sensorID) bool {
+	_, named := d.named[id.id]
+	return id.typ == decode.SensorPlayer && (named || d.roster[id.id])
 }

@@ -226,3 +226,47 @@ func TestDedupBogusIDsGivePlace(t *testing.T) {
 		t.Errorf("%d sensors tracked, want the bound %d", len(d.sensors), maxSensors)
 	}
 }
+
+// TestDedupSensorIDPerType: ids are unique per sensor type only (the
+// engine keeps a ball and a player of the same id apart, track.Session's
+// two id tables), so a ball's sample is no duplicate of the player's of
+// the same id, time and position, nor the other way: the filter once
+// keyed sensors by id alone and kept the second out of the recording.
+// A ball never holds a place as a roster player or a player the stats
+// name: bogus ball ids with such ids give theirs up as other ones do.
+func TestDedupSensorIDPerType(t *testing.T) {
+	loc := func(typ string, id, t_ms int) []byte {
+		return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"` + typ + `","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
+	}
+	roster := []decode.RosterTeam{{ID: 1, Players: []decode.Player{{ID: 7}, {ID: 8}}}}
+	d := newDedup(250, 2, roster)
+	var dec decode.Decoder
+	var m decode.Message
+	seen := func(line []byte) bool {
+		t.Helper()
+		if err := dec.Decode(line, &m); err != nil {
+			t.Fatal(err)
+		}
+		return d.seen(&m, line)
+	}
+	for i, s := range []struct {
+		line []byte
+		dup  bool
+	}{
+		{loc("PLAYER", 7, 1000), false},
+		{loc("BALL", 7, 1000), false}, // another sensor
+		{loc("PLAYER", 7, 1000), true},
+		{loc("BALL", 7, 1000), true},
+		{loc("BALL", 7, 1040), false},
+		{loc("PLAYER", 7, 1040), false},
+		// The table (2) is full; ball 7 has sent two samples, and player
+		// 8 on the roster takes its place, not player 7's.
+		{loc("PLAYER", 8, 1040), false},
+		{loc("PLAYER", 8, 1040), true},
+		{loc("PLAYER", 7, 1040), true},
+	} {
+		if got := seen(s.line); got != s.dup {
+			t.Errorf("step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
+		}
+	}
+}
