@@ -26,28 +26,38 @@ func ShotKeyOf(s *decode.Shot) ShotKey {
 
 // MarkerKey is what makes two marker messages the same marker: the same
 // type and occurred_at, and for a marker that names a live id (PLAY_NEXT,
-// DRILL_NEXT) or has a type this module does not know, the same raw type
-// text and live id. A server resends markers on connect: a repeated
-// PLAY_START opened another period, and the whole game was numbered
-// period 2. The engine drops the repeat (Quality.RepeatedMarkers), and
-// `stmotion live` keeps it out of its recording with the same key.
+// DRILL_NEXT) or has a type this module does not know, the same type text
+// and live id, JSON escapes decoded (`next\u002dhalf` is `next-half`, the
+// live id the engine and `stmotion live` move to). A server resends
+// markers on connect: a repeated PLAY_START opened another period, and
+// the whole game was numbered period 2. The engine drops the repeat
+// (Quality.RepeatedMarkers), and `stmotion live` keeps it out of its
+// recording with the same key.
 type MarkerKey struct {
 	OccurredAt_ms int64
 	Type          decode.MarkerType
-	Text          string // "type text|live id" (raw), only as said above
+	Text          string // "type text|live id" (unescaped), only as said above
 }
 
 // MarkerKeyOf returns the key of m, decoded from line (its texts are
 // read from it; nil: they count as empty, as Session.Feed leaves the
 // next live id empty). It allocates only for the markers whose key holds
-// text, a few per game.
+// text, a few per game, and then once (the key's string), escapes or
+// not, for texts up to markerKeyBuf bytes.
 func MarkerKeyOf(m *decode.Marker, line []byte) MarkerKey {
 	k := MarkerKey{OccurredAt_ms: m.OccurredAt_ms, Type: m.Type}
 	if m.Type == decode.MarkerUnknown || m.LiveID.Len() > 0 {
-		k.Text = string(m.TypeText.Text(line)) + "|" + string(m.LiveID.Text(line))
+		var buf [markerKeyBuf]byte
+		b := m.TypeText.AppendUnescaped(buf[:0], line)
+		b = append(b, '|')
+		k.Text = string(m.LiveID.AppendUnescaped(b, line))
 	}
 	return k
 }
+
+// markerKeyBuf is the stack buffer MarkerKeyOf builds a key's text in: a
+// marker type and a UUID live id fit.
+const markerKeyBuf = 96
 
 // repeats remembers the shots and markers a session was fed, one entry
 // each (a few hundred per game: memory stays bounded by the game's

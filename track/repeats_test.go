@@ -202,3 +202,53 @@ func TestRepeatKeys(t *testing.T) {
 	}
 	f("PLAY_START fed without its line", marker(lines[0], false), true)
 }
+
+// TestMarkerKeyUnescaped: a marker's live id and type text are compared
+// as their values, JSON escapes decoded: a resent PLAY_NEXT whose live id
+// a server escapes otherwise is the same marker (the key once held the
+// raw bytes, so `next\u002dhalf` and `next-half` were two markers, and
+// the engine opened another period). The key costs one allocation (its
+// string), escaped or not, and none for a marker without text.
+func TestMarkerKeyUnescaped(t *testing.T) {
+	var dec decode.Decoder
+	key := func(line string) MarkerKey {
+		t.Helper()
+		var m decode.Message
+		if err := dec.Decode([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		return MarkerKeyOf(&m.Marker, []byte(line))
+	}
+	for _, c := range []struct{ a, b string }{
+		{`{"type":"marker","data":{"occurred_at":9,"live_id":"next-half","type":"PLAY_NEXT"}}`,
+			`{"type":"marker","data":{"occurred_at":9,"live_id":"next\u002dhalf","type":"PLAY_NEXT"}}`},
+		{`{"type":"marker","data":{"occurred_at":9,"live_id":"a/b","type":"DRILL_NEXT"}}`,
+			`{"type":"marker","data":{"occurred_at":9,"live_id":"a\/b","type":"DRILL_NEXT"}}`},
+		{`{"type":"marker","data":{"occurred_at":9,"type":"HALFTIME_SHOW"}}`,
+			`{"type":"marker","data":{"occurred_at":9,"type":"HALFTIME\u005fSHOW"}}`},
+	} {
+		if ka, kb := key(c.a), key(c.b); ka != kb {
+			t.Errorf("%s\n%s\nkeys %+v and %+v, want the same", c.a, c.b, ka, kb)
+		}
+	}
+	if k := key(`{"type":"marker","data":{"occurred_at":9,"live_id":"next\u002dhalf","type":"PLAY_NEXT"}}`); k.Text != "PLAY_NEXT|next-half" {
+		t.Errorf("key text %q, want %q", k.Text, "PLAY_NEXT|next-half")
+	}
+	for _, c := range []struct {
+		line   string
+		allocs float64
+	}{
+		{`{"type":"marker","data":{"occurred_at":9,"type":"PLAY_START"}}`, 0},
+		{`{"type":"marker","data":{"occurred_at":9,"live_id":"3f2b8c1e-6a4d-4e1b-9c7a-2d5e8f0a1b3c","type":"PLAY_NEXT"}}`, 1},
+		{`{"type":"marker","data":{"occurred_at":9,"live_id":"3f2b8c1e\u002d6a4d-4e1b-9c7a-2d5e8f0a1b3c","type":"PLAY_NEXT"}}`, 1},
+	} {
+		var m decode.Message
+		line := []byte(c.line)
+		if err := dec.Decode(line, &m); err != nil {
+			t.Fatal(err)
+		}
+		if got := testing.AllocsPerRun(100, func() { MarkerKeyOf(&m.Marker, line) }); got > c.allocs {
+			t.Errorf("%s: %v allocations, want at most %v", c.line, got, c.allocs)
+		}
+	}
+}
