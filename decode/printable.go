@@ -18,27 +18,14 @@ import (
 // terminal that is not in UTF-8 takes 0x9b for a C1 control). A bundle
 // from someone else could otherwise clear the screen, retitle the window,
 // or overwrite lines with a carriage return. Backslashes are left as
-// they are: the result is for reading, not for unquoting.
+// they are: the result is for reading, not for unquoting. Other
+// characters that strconv.IsPrint refuses (a no-break space, the
+// zero-width joiner and non-joiner) are kept: see IsPrintable.
 //
 // Printable returns s itself, without allocating, when nothing needs
-// escaping.
+// escaping (IsPrintable).
 func Printable(s string) string {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !unprintable(r, n) {
-				i += n
-				continue
-			}
-		}
-		break
-	}
+	i := printablePrefix(s)
 	if i == len(s) {
 		return s
 	}
@@ -61,6 +48,38 @@ func Printable(s string) string {
 		i += n
 	}
 	return b.String()
+}
+
+// IsPrintable reports whether s prints as itself on a terminal line: it
+// holds none of the characters Printable escapes. This is the one rule of
+// what is unprintable; whoever escapes input text for the terminal in
+// another style (live.PrintableID quotes a whole live id) asks it, so
+// that the two agree: characters that print, or have a part in how a
+// script is written (a no-break space, the zero-width joiner and
+// non-joiner of emoji sequences, Persian or Indic names), are no reason
+// to escape, though strconv.IsPrint says false for them.
+func IsPrintable(s string) bool { return printablePrefix(s) == len(s) }
+
+// printablePrefix returns the length of the longest prefix of s that is
+// printable (IsPrintable).
+func printablePrefix(s string) int {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !unprintable(r, n) {
+				i += n
+				continue
+			}
+		}
+		break
+	}
+	return i
 }
 
 // unprintable reports whether the rune r of n bytes (utf8.RuneSelf or

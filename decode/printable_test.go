@@ -16,9 +16,18 @@ func TestPrintable(t *testing.T) {
 		{"bidi\u202eevil\u2066x\u2069", `bidi\u202eevil\u2066x\u2069`},
 		{"bad\xff\x9butf8", `bad\xff\x9butf8`},
 		{"é\x00", `é\x00`},
+		// They print, or have a part in how a script is written:
+		// strconv.IsPrint refuses them, Printable (and IsPrintable) not.
+		{"no\u00a0break", "no\u00a0break"},
+		{"\U0001f3c0\u200d\U0001f525", "\U0001f3c0\u200d\U0001f525"},
+		{"نیمه\u200cدوم", "نیمه\u200cدوم"},
+		{"\ufffd", "\ufffd"},
 	} {
 		if got := Printable(c.in); got != c.want {
 			t.Errorf("Printable(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got, want := IsPrintable(c.in), c.in == c.want; got != want {
+			t.Errorf("IsPrintable(%q) = %v, want %v", c.in, got, want)
 		}
 	}
 	s := "Zoë Ørsted, an ordinary name"

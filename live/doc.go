@@ -23,8 +23,8 @@
 // after it happened, less those received), and messages received twice
 // are dropped (see dedup in session_dedup.go) so nothing counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id (the value of their live_id, JSON escapes decoded, as the
-// engine's next_live_id; printed quoted when it holds a control
-// character: PrintableID); the old feed is read on until the new one is up and has
+// engine's next_live_id; printed quoted when it holds a character
+// decode.Printable escapes, a control character say: PrintableID); the old feed is read on until the new one is up and has
 // overlapped it (the old feed has delivered a data message as new as the
 // new feed's first: a new connection starts where the server is, and what
 // the old one had on the wire would be lost with it; at the latest once

@@ -23,7 +23,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
@@ -880,16 +879,17 @@ func nextLiveID(m *decode.Marker, src []byte) string {
 
 // PrintableID is a live id as printed for people (the result line,
 // errors, warnings): itself, or quoted as strconv.Quote does when it holds
-// a character that is not printable, so that an id a feed names (a
-// PLAY_NEXT's, JSON-unescaped) cannot move the cursor or retitle the
-// terminal it is printed to.
+// a character that decode.Printable would escape (decode.IsPrintable: a
+// control character, a bidirectional override, invalid UTF-8), so that an
+// id a feed names (a PLAY_NEXT's, JSON-unescaped) cannot move the cursor
+// or retitle the terminal it is printed to. Quoted whole, an id is told
+// apart from the text around it; the quoting escapes what strconv.IsPrint
+// refuses, so a quoted id's no-break spaces show too.
 func PrintableID(id string) string {
-	for _, r := range id {
-		if r == utf8.RuneError || !strconv.IsPrint(r) {
-			return strconv.Quote(id)
-		}
+	if decode.IsPrintable(id) {
+		return id
 	}
-	return id
+	return strconv.Quote(id)
 }
 
 // bundleDirUsable returns why dir cannot be a bundle's directory (a name

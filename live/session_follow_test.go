@@ -239,19 +239,30 @@ func TestJoinFollowLongID(t *testing.T) {
 
 // TestPrintableID: a live id a feed names is printed as it is, or quoted
 // when it holds a control character (unescaped from a PLAY_NEXT's
-// "\u001b[2J", it would clear the terminal the result line goes to) or
-// invalid UTF-8.
+// "\u001b[2J", it would clear the terminal the result line goes to), a
+// bidirectional override or invalid UTF-8: what decode.Printable escapes,
+// and nothing else (it once also quoted ids with a no-break space or a
+// zero-width joiner, which Printable prints as they are).
 func TestPrintableID(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{tinyHalfID, tinyHalfID},
 		{"next-half", "next-half"},
 		{"mi-temps é", "mi-temps é"},
+		{"mi-temps\u00a02", "mi-temps\u00a02"},                       // no-break space
+		{"\U0001f3c0\u200d\U0001f525", "\U0001f3c0\u200d\U0001f525"}, // zero-width joiner
+		{"نیمه\u200cدوم", "نیمه\u200cدوم"},                           // zero-width non-joiner (Persian)
+		{"a\ufffdb", "a\ufffdb"},                                     // U+FFFD itself is printable
+		{"a\u202eb", `"a\u202eb"`},
+		{"a\u0085b", `"a\u0085b"`},
 		{"game\x1b]2;pwned\x07\x1b[2J", `"game\x1b]2;pwned\a\x1b[2J"`},
 		{"a\rb", `"a\rb"`},
 		{"a\xffb", `"a\xffb"`},
 	} {
 		if got := live.PrintableID(c.in); got != c.want {
 			t.Errorf("PrintableID(%q) = %s, want %s", c.in, got, c.want)
+		}
+		if quoted := c.in != c.want; quoted == decode.IsPrintable(c.in) || quoted != (decode.Printable(c.in) != c.in) {
+			t.Errorf("PrintableID(%q) quoted %v, but decode.IsPrintable %v, decode.Printable %q", c.in, quoted, decode.IsPrintable(c.in), decode.Printable(c.in))
 		}
 	}
 }
