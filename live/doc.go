@@ -21,7 +21,9 @@
 // the time it happened; the shots from MaxShotDelay_ms, 10 s, before the
 // last data message before the drop, as the feed delivers a shot seconds
 // after it happened, less those received), and messages received twice
-// are dropped (see dedup in session_dedup.go) so nothing counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
+// are dropped (see dedup in session_dedup.go; it holds the stats, shots
+// and markers of far more than a game, forgetting the oldest beyond:
+// SessionResult.DedupForgotten) so nothing counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id (the value of their live_id, JSON escapes decoded, as the
 // engine's next_live_id; printed quoted when it holds a character
 // decode.Printable escapes, a control character say: PrintableID); the old feed is read on until the new one is up and has

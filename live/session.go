@@ -204,8 +204,13 @@ type SessionResult struct {
 	// Replayed counts the messages of the bundle fed to the engine before
 	// the feed, at a re-join of a recorded live id (see
 	// liveSession.replay): the summary covers them too. Not in Messages.
-	Replayed   int64
-	Reconnects int64
+	Replayed int64
+	// DedupForgotten counts the stats, shot and marker messages the
+	// duplicate check forgot to stay within its bounds (a feed sending
+	// more distinct ones than a game has: see dedup); a replay of one is
+	// recorded and fed again, and the engine finds it stale or a repeat.
+	DedupForgotten int64
+	Reconnects     int64
 	// ConnectFailures counts the attempts to connect that failed, each
 	// retried after the backoff: a reconnect's subscribe or dial, and a
 	// retried first request of the live id (its live information or
@@ -632,6 +637,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		s.parts.Abort()
 	}
 	s.res.Summary = sum
+	s.res.DedupForgotten = s.dd.forgotten()
 	if s.parts != nil {
 		s.res.Parts, s.res.EarlierParts = s.parts.Parts(), s.parts.earlier
 		if sum != nil && cerr == nil {
@@ -753,6 +759,7 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 			return err
 		}
 	}
+	s.res.DedupForgotten = dd.forgotten()
 	s.log.Warn("live: the live id's feed never came up: what the previous feed delivered for it is recorded, not analysed",
 		"dir", s.res.Dir, "messages", len(msgs))
 	return rec.Close()
@@ -2295,6 +2302,9 @@ func (r *SessionResult) String() string {
 	}
 	if r.ConnectFailures > 0 {
 		line += fmt.Sprintf(", %d failed connection attempts", r.ConnectFailures)
+	}
+	if r.DedupForgotten > 0 {
+		line += fmt.Sprintf(", %d stats, shot and marker keys forgotten by the duplicate check (its bound)", r.DedupForgotten)
 	}
 	if r.Offline > 0 {
 		line += fmt.Sprintf(", offline %.1f s (longest %.1f s)", r.Offline.Seconds(), r.OfflineMax.Seconds())

@@ -38,7 +38,27 @@ import (
 // Acks, pongs, errors and unknown types are never duplicates. Memory:
 // one small ring (about 0.9 KB) per sensor, for at most maxSensors
 // sensors, the engine's track.Config.MaxSensors, so a feed inventing ids
-// costs no memory here; one entry per stats/shot/marker message. As in
+// costs no memory here; the newest stats version of at most maxSensors
+// players (the first the stats name, as the engine's box score keeps);
+// and one entry per stats, shot and marker message, up to
+// maxDedupStats, maxDedupShots and maxDedupMarkers (and
+// maxDedupMarkerText_B of marker texts), the oldest forgotten beyond
+// (fifoSet), so that a feed sending endless distinct messages costs a
+// bounded amount here: 1 M distinct stats messages through the filter
+// leave it holding 17 MB of heap (3 M: the same), the process's peak RSS
+// 61 MB, where it once held 103 MB (peak RSS 154 MB) and grew without
+// end (3 M: 204 MB, 286 MB); 1 M distinct shots 8 MB (168 MB before),
+// 1 M distinct PLAY_NEXT markers 3 MB (152 MB). (Measured with a
+// throwaway test feeding such lines to newDedup, under /usr/bin/time;
+// see the commit that bounded them.) A game stays far below the bounds
+// (a simulated 12-minute game has 1 575 stats messages, 34 shots and 26
+// markers), so
+// a replay is forgotten only on a feed that sends more: it is then let
+// through, recorded twice and, as it changes nothing the engine has
+// (its stats versions are not newer, a shot or marker the engine has
+// is a repeat it drops), counted in the engine's Quality (StaleStats,
+// RepeatedShots, RepeatedMarkers). What the bounds forgot is counted
+// (forgotten; SessionResult.DedupForgotten). As in
 // the engine (track.Session's admit), a ball sensor, a roster player or
 // a player the stats name, first seen once the table is full, takes the
 // place of a sensor that is none of the last two (a ball sensor never
@@ -60,14 +80,31 @@ type dedup struct {
 	// replaced (see replace).
 	order    []sensorID
 	scanFrom int
-	roster   map[int64]bool     // the roster's players
-	named    map[int64]struct{} // the players the stats name
-	stats    map[statKey]struct{}
-	shots    map[track.ShotKey]struct{}
+	roster   map[int64]bool // the roster's players
+	// named holds the players the stats name (the first maxSensors) and
+	// the newest stats version of each: see statVersion.
+	named map[int64]newestVersion
+	stats *fifoSet[statKey]
+	shots *fifoSet[track.ShotKey]
 	// shotAt holds each shot's player and occurred_at, whatever its
 	// other fields: see shotSeen.
-	shotAt  map[[2]int64]struct{}
-	markers map[track.MarkerKey]struct{}
+	shotAt  *fifoSet[[2]int64]
+	markers *fifoSet[track.MarkerKey]
+}
+
+// The bounds of the filter's stats, shots and markers (see dedup).
+const (
+	maxDedupStats        = 1 << 16
+	maxDedupShots        = 1 << 14
+	maxDedupMarkers      = 1 << 12
+	maxDedupMarkerText_B = 1 << 20
+)
+
+// newestVersion is the newest stats version of a player (ok: one was
+// received).
+type newestVersion struct {
+	v  int64
+	ok bool
 }
 
 const locRing = 32
@@ -113,14 +150,14 @@ func newDedup(window_ms int64, maxSensors int, roster []decode.RosterTeam) *dedu
 	}
 	return &dedup{
 		roster:     ids,
-		named:      map[int64]struct{}{},
+		named:      map[int64]newestVersion{},
 		window_ms:  window_ms,
 		maxSensors: max(maxSensors, 1),
 		sensors:    map[sensorID]*locHistory{},
-		stats:      map[statKey]struct{}{},
-		shots:      map[track.ShotKey]struct{}{},
-		shotAt:     map[[2]int64]struct{}{},
-		markers:    map[track.MarkerKey]struct{}{},
+		stats:      newFIFOSet[statKey](maxDedupStats, nil, 0),
+		shots:      newFIFOSet[track.ShotKey](maxDedupShots, nil, 0),
+		shotAt:     newFIFOSet[[2]int64](maxDedupShots, nil, 0),
+		markers:    newFIFOSet(maxDedupMarkers, func(k track.MarkerKey) int { return len(k.Text) }, maxDedupMarkerText_B),
 	}
 }
 
@@ -173,28 +210,32 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		return false
 	case decode.KindStats:
 		s := &m.Stats
-		d.named[s.PlayerID] = struct{}{}
+		hasV := s.Present&decode.HasVersion != 0
+		if nv, ok := d.named[s.PlayerID]; ok || len(d.named) < d.maxSensors {
+			if hasV && (!nv.ok || s.Version > nv.v) {
+				nv = newestVersion{s.Version, true}
+			}
+			d.named[s.PlayerID] = nv
+		}
 		k := statKey{player: s.PlayerID, version: s.Version}
-		if s.Present&decode.HasVersion == 0 {
+		if !hasV {
 			k = statKey{player: s.PlayerID, version: -1, t_ms: s.OccurredAt_ms, class: s.Classification}
 		}
-		return mark(d.stats, k)
+		return d.stats.mark(k)
 	case decode.KindShot:
 		s := &m.Shot
-		d.shotAt[[2]int64{s.PlayerID, s.OccurredAt_ms}] = struct{}{}
-		return mark(d.shots, track.ShotKeyOf(s))
+		d.shotAt.mark([2]int64{s.PlayerID, s.OccurredAt_ms})
+		return d.shots.mark(track.ShotKeyOf(s))
 	case decode.KindMarker:
-		return mark(d.markers, track.MarkerKeyOf(&m.Marker, src))
+		return d.markers.mark(track.MarkerKeyOf(&m.Marker, src))
 	}
 	return false
 }
 
-func mark[K comparable](set map[K]struct{}, k K) bool {
-	if _, ok := set[k]; ok {
-		return true
-	}
-	set[k] = struct{}{}
-	return false
+// forgotten counts the stats, shot and marker keys the filter forgot to
+// stay within its bounds (see dedup): replays of them are let through.
+func (d *dedup) forgotten() int64 {
+	return d.stats.forgotten + d.shots.forgotten + d.markers.forgotten
 }
 
 // shotSeen reports whether a shot of player at t_ms was received (or
@@ -203,19 +244,15 @@ func mark[K comparable](set map[K]struct{}, k K) bool {
 // fields since the feed delivered it, and a shot the session has would
 // then count twice.
 func (d *dedup) shotSeen(player, t_ms int64) bool {
-	_, ok := d.shotAt[[2]int64{player, t_ms}]
-	return ok
+	return d.shotAt.has([2]int64{player, t_ms})
 }
 
-// statVersion reports the newest stats version received for player.
+// statVersion reports the newest stats version received for player (one
+// of the first maxSensors players the stats name: of a player beyond
+// them, the engine keeps no stats either).
 func (d *dedup) statVersion(player int64) (int64, bool) {
-	v, ok := int64(0), false
-	for k := range d.stats {
-		if k.player == player && k.version >= 0 && (!ok || k.version > v) {
-			v, ok = k.version, true
-		}
-	}
-	return v, ok
+	nv := d.named[player]
+	return nv.v, nv.ok
 }
 
 // replace gives the new sensor the place of a sensor that has sent at
