@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/stmotion/stmotion/decode"
 )
 
 // TestFIFOSet: the set holds at most max keys and maxWeight in all,
@@ -52,15 +50,8 @@ func TestFIFOSet(t *testing.T) {
 func TestDedupMessagesBounded(t *testing.T) {
 	const maxSensors = 16
 	d := newDedup(250, maxSensors, nil)
-	var dec decode.Decoder
-	var m decode.Message
-	seen := func(line string) bool {
-		t.Helper()
-		if err := dec.Decode([]byte(line), &m); err != nil {
-			t.Fatal(err)
-		}
-		return d.seen(&m, []byte(line))
-	}
+	seenLine := dedupSeen(t, d)
+	seen := func(line string) bool { t.Helper(); return seenLine([]byte(line)) }
 	stats := func(player, version int) string {
 		return fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":%d,"stats":{"PTS":2.0},"version":%d}}`, 1000+version, player, version)
 	}

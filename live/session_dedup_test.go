@@ -190,20 +190,10 @@ func TestDedupSensorsBounded(t *testing.T) {
 // caught (the engine lets them in the same way); another new id does not.
 func TestDedupBogusIDsGivePlace(t *testing.T) {
 	const maxSensors = 8
-	loc := func(typ string, id, t_ms int) []byte {
-		return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"` + typ + `","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
-	}
+	loc := sensorLoc
 	roster := []decode.RosterTeam{{ID: 1, Players: []decode.Player{{ID: 501}}}}
 	d := newDedup(250, maxSensors, roster)
-	var dec decode.Decoder
-	var m decode.Message
-	seen := func(line []byte) bool {
-		t.Helper()
-		if err := dec.Decode(line, &m); err != nil {
-			t.Fatal(err)
-		}
-		return d.seen(&m, line)
-	}
+	seen := dedupSeen(t, d)
 	for id := range 3 * maxSensors {
 		seen(loc("PLAYER", 900000+id, 1000))
 	}
@@ -235,20 +225,9 @@ func TestDedupBogusIDsGivePlace(t *testing.T) {
 // A ball never holds a place as a roster player or a player the stats
 // name: bogus ball ids with such ids give theirs up as other ones do.
 func TestDedupSensorIDPerType(t *testing.T) {
-	loc := func(typ string, id, t_ms int) []byte {
-		return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"` + typ + `","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
-	}
+	loc := sensorLoc
 	roster := []decode.RosterTeam{{ID: 1, Players: []decode.Player{{ID: 7}, {ID: 8}}}}
-	d := newDedup(250, 2, roster)
-	var dec decode.Decoder
-	var m decode.Message
-	seen := func(line []byte) bool {
-		t.Helper()
-		if err := dec.Decode(line, &m); err != nil {
-			t.Fatal(err)
-		}
-		return d.seen(&m, line)
-	}
+	seen := dedupSeen(t, newDedup(250, 2, roster))
 	for i, s := range []struct {
 		line []byte
 		dup  bool
@@ -268,5 +247,24 @@ func TestDedupSensorIDPerType(t *testing.T) {
 		if got := seen(s.line); got != s.dup {
 			t.Errorf("step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
 		}
+	}
+}
+
+// sensorLoc is a location line of sensor id of type typ at t_ms.
+func sensorLoc(typ string, id, t_ms int) []byte {
+	return []byte(`{"type":"location","data":{"occurred_at":` + itoa(t_ms) + `,"type":"` + typ + `","id":` + itoa(id) + `,"x":1,"y":2,"z":3}}`)
+}
+
+// dedupSeen returns a function that decodes line and asks d whether it
+// was received before.
+func dedupSeen(t *testing.T, d *dedup) func(line []byte) bool {
+	var dec decode.Decoder
+	var m decode.Message
+	return func(line []byte) bool {
+		t.Helper()
+		if err := dec.Decode(line, &m); err != nil {
+			t.Fatal(err)
+		}
+		return d.seen(&m, line)
 	}
 }
