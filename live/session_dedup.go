@@ -52,13 +52,12 @@ import (
 // throwaway test feeding such lines to newDedup, under /usr/bin/time;
 // see the commit that bounded them.) A game stays far below the bounds
 // (a simulated 12-minute game has 1 575 stats messages, 34 shots and 26
-// markers), so
-// a replay is forgotten only on a feed that sends more: it is then let
-// through, recorded twice and, as it changes nothing the engine has
-// (its stats versions are not newer, a shot or marker the engine has
-// is a repeat it drops), counted in the engine's Quality (StaleStats,
-// RepeatedShots, RepeatedMarkers). What the bounds forgot is counted
-// (forgotten; SessionResult.DedupForgotten). As in
+// markers), so a replay is forgotten only on a feed that sends more: it
+// is then let through, recorded twice and, as it changes nothing the
+// engine has (its stats versions are not newer, a shot or marker the
+// engine has is a repeat it drops), counted in the engine's Quality
+// (StaleStats, RepeatedShots, RepeatedMarkers). What the bounds forgot
+// is counted (forgotten; SessionResult.DedupForgotten). As in
 // the engine (track.Session's admit), a ball sensor, a roster player or
 // a player the stats name, first seen once the table is full, takes the
 // place of a sensor that is none of the last two (a ball sensor never
