@@ -206,7 +206,16 @@
 // marked game_ball among the balls, as a spare ball may be on the court
 // too) at up to DefaultOverlayRate_Hz, as JSON (AppendFrameJSON) or
 // binary (AppendFrameBinary), optionally a subset (FrameFilter).
-// docs/overlay.md describes the messages for client authors. A sensor
+// docs/overlay.md describes the messages for client authors. Each player
+// carries his running distance (dist_m), the engine's own figure
+// (track.Session.AppendRunningFigures, read through
+// OverlaySink.SetEngine): analyze's distance, 0 for a player who stands,
+// never decreasing within a live id, in only up to the frame's
+// dist_t_ms, 1.04–3 s behind its t_ms at 25 Hz (the smoother's lag), and
+// the end frame's equal to analyze's of the recorded bundle
+// (TestOverlayDistanceMatchesAnalyze). Summing the frames' positions or
+// speeds is no distance (their noise adds up), and the tables' players
+// rows come only at a live id's end. A sensor
 // the engine did not place at the frame's tick (a dropout: the engine
 // leaves it out of the frames meanwhile and does not wait for it) is held
 // over with the values of its last tick, position and speed as they were

@@ -98,14 +98,29 @@ type SensorState struct {
 	// GameBall marks the ball in play, the one possession follows (see
 	// OverlaySink.Samples); false for players.
 	GameBall bool
-	t_ms     int64 // last update, for staleness
+	// Dist_m is a player's distance so far in this live id, as the
+	// engine has accumulated it (track.RunningFigures.Distance_m, the
+	// figure `stmotion analyze` reports, with its still detector: a
+	// player standing gathers none): complete up to the frame's
+	// DistT_ms, not its T_ms. It never decreases within a live id, and
+	// the end frame's is the live id's final one. 0 for balls, and
+	// without an engine (OverlaySink.SetEngine).
+	Dist_m float64
+	t_ms   int64 // last update, for staleness
 }
 
 // Frame is what the overlay broadcasts at one engine tick: the state of
 // every sensor updated within Stale_ms of it (each with its Age_ms).
 type Frame struct {
-	LiveID    string
-	T_ms      int64 // sensor timestamp (epoch ms) of the tick
+	LiveID string
+	T_ms   int64 // sensor timestamp (epoch ms) of the tick
+	// DistT_ms is the tick (epoch ms, sensor time) up to which the
+	// players' Dist_m are in: the engine accumulates them on
+	// its smoothed track, which lags T_ms (by 1.04–3 s at 25 Hz, more
+	// while a sensor in a dropout holds the engine's grid; see
+	// track.Session.AppendRunningFigures). 0 before the engine has
+	// started its grid, and without an engine.
+	DistT_ms  int64
 	Period    int32
 	Clock     track.ClockState
 	Holder    int64  // player id holding the ball, 0 when none
@@ -802,10 +817,11 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 // AppendFrameJSON appends the JSON encoding of f (sensors kept by filter)
 // to dst:
 //
-//	{"live_id":"…","t_ms":1700000000100,"period":1,"clock":"live",
-//	 "holder":101,"ball_state":"held","sensors":[
+//	{"live_id":"…","t_ms":1700000000100,"dist_t_ms":1699999998140,
+//	 "period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[
 //	  {"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.512,
-//	   "y_m":2.003,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true}, …,
+//	   "y_m":2.003,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true,
+//	   "dist_m":812.47}, …,
 //	  {"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.200,
 //	   "y_m":2.100,"z_m":1.300,"speed_mps":3.40,"age_ms":0,"holder":false,
 //	   "game_ball":true}]}
@@ -818,12 +834,16 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 // "ball_state" (see Frame.Ended); other frames leave it out. Balls, and
 // only balls, have "game_ball": true for the ball in play (the one
 // ball_state describes), false for any other (a spare ball at the
-// scorer's table, a practice's other balls).
+// scorer's table, a practice's other balls). Players, and only players,
+// have "dist_m" (SensorState.Dist_m, cm precision), in as of the frame's
+// "dist_t_ms" (Frame.DistT_ms).
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, `{"live_id":`...)
 	dst = appendJSONString(dst, f.LiveID)
 	dst = append(dst, `,"t_ms":`...)
 	dst = strconv.AppendInt(dst, f.T_ms, 10)
+	dst = append(dst, `,"dist_t_ms":`...)
+	dst = strconv.AppendInt(dst, f.DistT_ms, 10)
 	dst = append(dst, `,"period":`...)
 	dst = strconv.AppendInt(dst, int64(f.Period), 10)
 	dst = append(dst, `,"clock":"`...)
@@ -870,6 +890,9 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		if s.Kind == track.KindBall {
 			dst = append(dst, `,"game_ball":`...)
 			dst = strconv.AppendBool(dst, s.GameBall)
+		} else {
+			dst = append(dst, `,"dist_m":`...)
+			dst = appendFloat(dst, s.Dist_m, 2)
 		}
 		dst = append(dst, '}')
 	}
@@ -887,9 +910,11 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 
 // Binary frame layout (format=binary), all little-endian:
 //
-//	header, 32 bytes:
+//	header, 40 bytes:
 //	  0  4  magic "STMF"
-//	  4  1  version (2; version 1 had no age_ms, and 35 bytes per sensor)
+//	  4  1  version (3; version 2 had no dist_t_ms nor dist_m:
+//	        a 32-byte header and 37 bytes per sensor; version 1 had no
+//	        age_ms either, and 35 bytes per sensor)
 //	  5  1  clock: 0 unknown, 1 live, 2 paused, 3 foul
 //	  6  1  ball state: 0 none, 1 dead, 2 held, 3 in_flight, 4 loose
 //	  7  1  flags: bit 0 the last frame of the live id (Frame.Ended);
@@ -898,8 +923,11 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	 16  8  holder player id int64 (0: none)
 //	 24  4  period int32
 //	 28  2  sensor count uint16
-//	 30  2  live id length L uint16, followed by L bytes of live id
-//	per sensor, 37 bytes + jersey:
+//	 30  2  live id length L uint16; the L bytes of the live id follow
+//	        the header (at 40)
+//	 32  8  dist_t_ms int64 (Frame.DistT_ms: the players' dist_m are
+//	        in up to this tick; 0: none yet)
+//	per sensor, 41 bytes + jersey:
 //	  0  8  id int64
 //	  8  8  team id int64
 //	 16  4  x_m float32      (canonical court frame)
@@ -912,15 +940,16 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	        other bits 0 (bit 1 was 0 before it was given that meaning:
 //	        readers of version 1 that ignore it are unaffected)
 //	 34  2  age_ms uint16 (SensorState.Age_ms; 65535 for 65535 or more)
-//	 36  1  jersey length n, followed by n bytes (UTF-8)
+//	 36  4  dist_m float32 (SensorState.Dist_m; 0 for balls)
+//	 40  1  jersey length n, followed by n bytes (UTF-8)
 //
 // A reader checks the magic and the version: a layout change bumps the
-// version (2 added age_ms).
+// version (2 added age_ms; 3 added dist_t_ms and dist_m).
 const (
 	FrameMagic       = "STMF"
-	FrameVersion     = 2
-	FrameHeader_B    = 32
-	FrameSensorMin_B = 37
+	FrameVersion     = 3
+	FrameHeader_B    = 40
+	FrameSensorMin_B = 41
 	// Bits of the header's flags byte.
 	FrameFlagEnded = 1 << 0
 	// Bits of a sensor's flags byte.
@@ -962,6 +991,7 @@ func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		id = id[:math.MaxUint16]
 	}
 	dst = le16(dst, uint16(len(id)))
+	dst = le64(dst, uint64(f.DistT_ms))
 	dst = append(dst, id...)
 	n := 0
 	for i := range f.Sensors {
@@ -989,6 +1019,7 @@ func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		}
 		dst = append(dst, uint8(s.Kind), flags)
 		dst = le16(dst, uint16(min(max(s.Age_ms, 0), math.MaxUint16)))
+		dst = le32(dst, math.Float32bits(float32(s.Dist_m)))
 		dst = append(dst, uint8(len(j)))
 		dst = append(dst, j...)
 	}
@@ -1029,6 +1060,11 @@ type OverlaySink struct {
 	// (the recording's newest time): old positions, not live ones.
 	replaying   bool
 	replayed_ms int64
+	// eng gives the players' running figures (SetEngine); figs is
+	// its buffer and distT_ms the tick they are in up to.
+	eng      *track.Session
+	figs     []track.RunningFigures
+	distT_ms int64
 }
 
 var _ track.Sink = (*OverlaySink)(nil)
@@ -1050,6 +1086,28 @@ func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
 		}
 	}
 	return s
+}
+
+// SetEngine names the engine this sink is a sink of: its frames then
+// carry each player's running distance (SensorState.Dist_m, as of
+// Frame.DistT_ms), read from it at
+// each batch of rows and at End (after the engine's Close: its final
+// figures).
+func (s *OverlaySink) SetEngine(e *track.Session) { s.eng = e }
+
+// readFigures copies the engine's running figures into the players'
+// states (a player the sink has not seen yet gets his at his first row).
+func (s *OverlaySink) readFigures() {
+	if s.eng == nil {
+		return
+	}
+	s.figs, s.distT_ms = s.eng.AppendRunningFigures(s.figs[:0])
+	for i := range s.figs {
+		r := &s.figs[i]
+		if k, ok := s.idx[sensorKey{track.KindPlayer, r.PlayerID}]; ok {
+			s.state[k].Dist_m = r.Distance_m
+		}
+	}
 }
 
 // NoteInput records when the message about to be fed entered the engine;
@@ -1116,8 +1174,10 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 		return nil
 	}
 	s.lastT = maxT
+	s.readFigures()
 	f := &s.frame
 	f.LiveID, f.T_ms, f.inputAt = s.liveID, maxT, s.inputAt
+	f.DistT_ms = s.distT_ms
 	f.Holder, f.BallState = 0, ""
 	f.Sensors = f.Sensors[:0]
 	gb := -1 // the game ball's index in f.Sensors
@@ -1167,17 +1227,24 @@ func (s *OverlaySink) Segment(g *track.Segment) error {
 func (s *OverlaySink) Close(*track.Summary) error { return nil }
 
 // End broadcasts the last frame of this live id (Frame.Ended): the last
-// positions, period 0, clock paused, no holder, a dead ball. Join calls
+// positions, period 0, clock paused, no holder, a dead ball, and, with an
+// engine (SetEngine), the players' final distances. Join calls
 // it once the engine has flushed, when the live id has ended (its feed
 // closed, the API said it is no longer active, or a PLAY_NEXT /
 // DRILL_NEXT moved on to the next live id), not when it is cancelled.
 // End frames are never skipped by the rate cap.
 func (s *OverlaySink) End() {
+	s.readFigures()
 	f := &s.frame
 	f.LiveID, f.T_ms, f.inputAt = s.liveID, s.lastT, time.Time{}
+	f.DistT_ms = s.distT_ms
 	f.Period, f.Clock, f.Holder, f.Ended = 0, track.ClockPaused, 0, true
 	for i := range f.Sensors {
-		f.Sensors[i].Holder = false
+		g := &f.Sensors[i]
+		g.Holder = false
+		if k, ok := s.idx[sensorKey{g.Kind, g.ID}]; ok && g.Kind == track.KindPlayer {
+			g.Dist_m = s.state[k].Dist_m
+		}
 	}
 	if f.BallState != "" {
 		f.BallState = "dead"

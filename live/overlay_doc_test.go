@@ -68,8 +68,14 @@ func TestOverlayDocumented(t *testing.T) {
 
 	for _, want := range []string{
 		fmt.Sprintf("| 4 | 1 | version: %d |", live.FrameVersion),
+		fmt.Sprintf("Header, %d bytes, then the live id", live.FrameHeader_B),
+		fmt.Sprintf("follow the header, at %d |", live.FrameHeader_B),
+		"| 32 | 8 | `dist_t_ms` int64",
 		fmt.Sprintf("Then per sensor, %d bytes plus its jersey", live.FrameSensorMin_B),
 		"| 34 | 2 | `age_ms` uint16",
+		"| 36 | 4 | `dist_m` float32",
+		fmt.Sprintf("| %d | 1 | jersey length n", live.FrameSensorMin_B-1),
+		fmt.Sprintf("starts at %d + L for the first, and each is %d + n bytes long", live.FrameHeader_B, live.FrameSensorMin_B),
 	} {
 		if !strings.Contains(string(doc), want) {
 			t.Errorf("docs/overlay.md lacks %q (the binary layout of AppendFrameBinary)", want)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -54,12 +55,33 @@ func FuzzAppendFrameJSON(f *testing.F) {
 	})
 }
 
-// TestOverlayHotPathAllocs: turning an engine tick into a frame and
-// encoding it allocate nothing once the sensors are known.
+// TestOverlayHotPathAllocs: turning an engine tick into a frame (the
+// players' running figures read from the engine included) and encoding
+// it allocate nothing once the sensors are known.
 func TestOverlayHotPathAllocs(t *testing.T) {
 	o := NewOverlay(OverlayOptions{Rate_Hz: 1})
 	defer o.Close()
 	s := o.Sink("L1", nil)
+	cfg := track.DefaultConfig()
+	cfg.Causal = true
+	eng, err := track.NewSession(cfg, track.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 250 { // 10 s of ten players at 25 Hz
+		for id := range 10 {
+			var m decode.Message
+			m.Kind = decode.KindLocation
+			m.Location = decode.Location{OccurredAt_ms: 1_700_000_000_000 + int64(i)*40, Sensor: decode.SensorPlayer, ID: int64(100 + id), X_mm: int32(id*1000 + i*10)}
+			if err := eng.Feed(&m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if f, _ := eng.AppendRunningFigures(nil); len(f) != 10 {
+		t.Fatalf("the engine has figures of %d players, want 10", len(f))
+	}
+	s.SetEngine(eng)
 	rows := make([]track.Sample, 11)
 	for i := range rows {
 		rows[i] = track.Sample{SensorID: int64(100 + i), Kind: track.KindPlayer, X_m: float64(i)}

@@ -160,15 +160,16 @@ func TestOverlayBinaryFrames(t *testing.T) {
 		t.Fatalf("header t=%d holder=%d period=%d n=%d", le.Uint64(b[8:]), le.Uint64(b[16:]), le.Uint32(b[24:]), le.Uint16(b[28:]))
 	}
 	l := int(le.Uint16(b[30:]))
-	if string(b[32:32+l]) != "L1" {
-		t.Fatalf("live id %q", b[32:32+l])
+	if string(b[40:40+l]) != "L1" || le.Uint64(b[32:]) != 0 {
+		t.Fatalf("live id %q, dist_t_ms %d (no engine: 0)", b[40:40+l], le.Uint64(b[32:]))
 	}
-	p := b[32+l:]
+	p := b[40+l:]
 	type sensor struct {
 		id, team       int64
 		x, y, z, speed float32
 		kind, flags    uint8
 		age_ms         uint16
+		dist           float32
 		jersey         string
 	}
 	var got []sensor
@@ -176,11 +177,11 @@ func TestOverlayBinaryFrames(t *testing.T) {
 		s := sensor{id: int64(le.Uint64(p)), team: int64(le.Uint64(p[8:])),
 			x: math.Float32frombits(le.Uint32(p[16:])), y: math.Float32frombits(le.Uint32(p[20:])),
 			z: math.Float32frombits(le.Uint32(p[24:])), speed: math.Float32frombits(le.Uint32(p[28:])),
-			kind: p[32], flags: p[33], age_ms: le.Uint16(p[34:])}
-		n := int(p[36])
-		s.jersey = string(p[37 : 37+n])
+			kind: p[32], flags: p[33], age_ms: le.Uint16(p[34:]), dist: math.Float32frombits(le.Uint32(p[36:]))}
+		n := int(p[40])
+		s.jersey = string(p[41 : 41+n])
 		got = append(got, s)
-		p = p[37+n:]
+		p = p[41+n:]
 	}
 	want := []sensor{
 		{id: 102, team: 461, x: float32(-3 + 0.1*3), y: -2, z: 1.1, speed: 1, kind: 1, jersey: "00"},
@@ -237,8 +238,8 @@ func TestOverlaySensorAge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b[4] != 2 {
-			t.Fatalf("binary version %d, want 2 (the layout with age_ms)", b[4])
+		if b[4] != live.FrameVersion {
+			t.Fatalf("binary version %d, want %d", b[4], live.FrameVersion)
 		}
 		if le.Uint64(b[8:]) != 1040 {
 			continue
@@ -250,7 +251,7 @@ func TestOverlaySensorAge(t *testing.T) {
 			if age != wantAge[id] {
 				t.Errorf("binary sensor %d: age_ms %d, want %d", id, age, wantAge[id])
 			}
-			p = p[live.FrameSensorMin_B+int(p[36]):]
+			p = p[live.FrameSensorMin_B+int(p[live.FrameSensorMin_B-1]):]
 		}
 		if n != 4 || len(p) != 0 {
 			t.Errorf("binary: %d sensors, %d bytes left; want 4, 0", n, len(p))

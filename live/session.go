@@ -579,6 +579,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	if s.eng, err = track.NewSession(s.cfg.Track, meta, sinks...); err != nil {
 		return nil, err
 	}
+	if s.ovl != nil {
+		s.ovl.SetEngine(s.eng)
+	}
 	if s.cfg.Attach != nil {
 		if err = s.cfg.Attach(s.eng, meta); err != nil {
 			s.eng.Close()

@@ -57,6 +57,10 @@
 // docs/kinematics.md gives the method, the parameters, why, and the
 // measured accuracy against the simulator's truth.
 //
+// While the session runs, Session.AppendRunningFigures gives each
+// player's distance so far and still verdict, up to the newest tick the
+// figures have reached (live overlays' counters).
+//
 // # Markers and stats
 //
 // Markers are applied when the emission reaches their timestamp: periods

@@ -77,7 +77,9 @@ messages.jsonl (marked "stmotion_source":"rest_join"), so that analyze
 agrees; the live analytics (causal filtering) go to
 --out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
 (the summary tables, players, boxscore, heatmaps and quality, are filled in
-the last part only, so tables/part-*/<table>.parquet reads as one table).
+the last part only, so tables/part-*/<table>.parquet reads as one table;
+during the game, the overlay frames carry each player's running distance,
+dist_m, analyze's figure as of their dist_t_ms, 1-3 s back).
 Joining the same live id again into the same --out (after a crash, a kill
 or Ctrl-C) continues its bundle as if the first run had not stopped: the
 recorded messages are first replayed into the engine (logged with their
