@@ -207,7 +207,9 @@
 // too) at up to DefaultOverlayRate_Hz, as JSON (AppendFrameJSON) or
 // binary (AppendFrameBinary), optionally a subset (FrameFilter).
 // docs/overlay.md describes the messages for client authors. Each player
-// carries his running distance (dist_m), the engine's own figure
+// carries his running distance (dist_m) and the still detector's verdict
+// that gates it (moving: false for a player standing, whose speed is the
+// filter's noise, never 0), the engine's own figures
 // (track.Session.AppendRunningFigures, read through
 // OverlaySink.SetEngine): analyze's distance, 0 for a player who stands,
 // never decreasing within a live id, in only up to the frame's

@@ -12,14 +12,14 @@ import (
 func ExampleAppendFrameJSON() {
 	f := &live.Frame{LiveID: "L1", T_ms: 1700000000100, DistT_ms: 1699999998140, Period: 1, Clock: track.ClockLive, Holder: 101, BallState: "held",
 		Sensors: []live.SensorState{
-			{ID: 101, Kind: track.KindPlayer, TeamID: 461, Jersey: "1", X_m: -4.5, Y_m: 2, Z_m: 1.1, Speed_mps: 3.41, Holder: true, Dist_m: 812.4712},
+			{ID: 101, Kind: track.KindPlayer, TeamID: 461, Jersey: "1", X_m: -4.5, Y_m: 2, Z_m: 1.1, Speed_mps: 3.41, Holder: true, Dist_m: 812.4712, Moving: true},
 			{ID: 2147549498, Kind: track.KindBall, X_m: -4.4, Y_m: 2.1, Z_m: 1, GameBall: true},
 		}}
 	fmt.Println(string(live.AppendFrameJSON(nil, f, nil)))
 	only, _ := live.ParseFrameFilter("", "462", "player")
 	fmt.Println(string(live.AppendFrameJSON(nil, f, only)))
 	// Output:
-	// {"live_id":"L1","t_ms":1700000000100,"dist_t_ms":1699999998140,"period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[{"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.500,"y_m":2.000,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true,"dist_m":812.47},{"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.400,"y_m":2.100,"z_m":1.000,"speed_mps":0.00,"age_ms":0,"holder":false,"game_ball":true}]}
+	// {"live_id":"L1","t_ms":1700000000100,"dist_t_ms":1699999998140,"period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[{"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.500,"y_m":2.000,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true,"dist_m":812.47,"moving":true},{"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.400,"y_m":2.100,"z_m":1.000,"speed_mps":0.00,"age_ms":0,"holder":false,"game_ball":true}]}
 	// {"live_id":"L1","t_ms":1700000000100,"dist_t_ms":1699999998140,"period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[]}
 }
 

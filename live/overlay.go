@@ -106,6 +106,11 @@ type SensorState struct {
 	// the end frame's is the live id's final one. 0 for balls, and
 	// without an engine (OverlaySink.SetEngine).
 	Dist_m float64
+	// Moving is the engine's still detector's verdict for a player (the
+	// gate of Dist_m) at his newest tick whose figures are in, at most
+	// DistT_ms: false for a player standing, whatever the noise in
+	// Speed_mps, which is left as the filter gives it. false for balls.
+	Moving bool
 	t_ms   int64 // last update, for staleness
 }
 
@@ -115,7 +120,7 @@ type Frame struct {
 	LiveID string
 	T_ms   int64 // sensor timestamp (epoch ms) of the tick
 	// DistT_ms is the tick (epoch ms, sensor time) up to which the
-	// players' Dist_m are in: the engine accumulates them on
+	// players' Dist_m and Moving are in: the engine accumulates them on
 	// its smoothed track, which lags T_ms (by 1.04–3 s at 25 Hz, more
 	// while a sensor in a dropout holds the engine's grid; see
 	// track.Session.AppendRunningFigures). 0 before the engine has
@@ -821,7 +826,7 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 //	 "period":1,"clock":"live","holder":101,"ball_state":"held","sensors":[
 //	  {"id":101,"kind":"player","team":461,"jersey":"1","x_m":-4.512,
 //	   "y_m":2.003,"z_m":1.100,"speed_mps":3.41,"age_ms":0,"holder":true,
-//	   "dist_m":812.47}, …,
+//	   "dist_m":812.47,"moving":true}, …,
 //	  {"id":2147549498,"kind":"ball","team":0,"jersey":"","x_m":-4.200,
 //	   "y_m":2.100,"z_m":1.300,"speed_mps":3.40,"age_ms":0,"holder":false,
 //	   "game_ball":true}]}
@@ -835,8 +840,8 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 // only balls, have "game_ball": true for the ball in play (the one
 // ball_state describes), false for any other (a spare ball at the
 // scorer's table, a practice's other balls). Players, and only players,
-// have "dist_m" (SensorState.Dist_m, cm precision), in as of the frame's
-// "dist_t_ms" (Frame.DistT_ms).
+// have "dist_m" (SensorState.Dist_m, cm precision) and "moving"
+// (SensorState.Moving), in as of the frame's "dist_t_ms" (Frame.DistT_ms).
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, `{"live_id":`...)
 	dst = appendJSONString(dst, f.LiveID)
@@ -893,6 +898,8 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		} else {
 			dst = append(dst, `,"dist_m":`...)
 			dst = appendFloat(dst, s.Dist_m, 2)
+			dst = append(dst, `,"moving":`...)
+			dst = strconv.AppendBool(dst, s.Moving)
 		}
 		dst = append(dst, '}')
 	}
@@ -912,7 +919,7 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //
 //	header, 40 bytes:
 //	  0  4  magic "STMF"
-//	  4  1  version (3; version 2 had no dist_t_ms nor dist_m:
+//	  4  1  version (3; version 2 had no dist_t_ms, dist_m nor moving:
 //	        a 32-byte header and 37 bytes per sensor; version 1 had no
 //	        age_ms either, and 35 bytes per sensor)
 //	  5  1  clock: 0 unknown, 1 live, 2 paused, 3 foul
@@ -925,8 +932,8 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	 28  2  sensor count uint16
 //	 30  2  live id length L uint16; the L bytes of the live id follow
 //	        the header (at 40)
-//	 32  8  dist_t_ms int64 (Frame.DistT_ms: the players' dist_m are
-//	        in up to this tick; 0: none yet)
+//	 32  8  dist_t_ms int64 (Frame.DistT_ms: the players' dist_m and
+//	        moving are in up to this tick; 0: none yet)
 //	per sensor, 41 bytes + jersey:
 //	  0  8  id int64
 //	  8  8  team id int64
@@ -936,15 +943,16 @@ func appendFloat(dst []byte, v float64, prec int) []byte {
 //	 28  4  speed_mps float32
 //	 32  1  kind: 1 player, 2 ball
 //	 33  1  flags: bit 0 holds the ball (players), bit 1 the game ball
-//	        (balls: the ball in play, which the ball state describes);
-//	        other bits 0 (bit 1 was 0 before it was given that meaning:
-//	        readers of version 1 that ignore it are unaffected)
+//	        (balls: the ball in play, which the ball state describes),
+//	        bit 2 moving (players: SensorState.Moving); other bits 0
+//	        (bit 1 was 0 before it was given that meaning: readers of
+//	        version 1 that ignore it are unaffected)
 //	 34  2  age_ms uint16 (SensorState.Age_ms; 65535 for 65535 or more)
 //	 36  4  dist_m float32 (SensorState.Dist_m; 0 for balls)
 //	 40  1  jersey length n, followed by n bytes (UTF-8)
 //
 // A reader checks the magic and the version: a layout change bumps the
-// version (2 added age_ms; 3 added dist_t_ms and dist_m).
+// version (2 added age_ms; 3 added dist_t_ms, dist_m and moving).
 const (
 	FrameMagic       = "STMF"
 	FrameVersion     = 3
@@ -955,6 +963,7 @@ const (
 	// Bits of a sensor's flags byte.
 	FlagHolder   = 1 << 0
 	FlagGameBall = 1 << 1
+	FlagMoving   = 1 << 2
 )
 
 // BallStateCode is the binary code of a frame's ball_state.
@@ -1012,6 +1021,9 @@ func AppendFrameBinary(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		}
 		if s.GameBall {
 			flags |= FlagGameBall
+		}
+		if s.Moving {
+			flags |= FlagMoving
 		}
 		j := s.Jersey
 		if len(j) > 255 {
@@ -1089,8 +1101,8 @@ func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
 }
 
 // SetEngine names the engine this sink is a sink of: its frames then
-// carry each player's running distance (SensorState.Dist_m, as of
-// Frame.DistT_ms), read from it at
+// carry each player's running distance and still verdict
+// (SensorState.Dist_m, Moving, as of Frame.DistT_ms), read from it at
 // each batch of rows and at End (after the engine's Close: its final
 // figures).
 func (s *OverlaySink) SetEngine(e *track.Session) { s.eng = e }
@@ -1105,7 +1117,7 @@ func (s *OverlaySink) readFigures() {
 	for i := range s.figs {
 		r := &s.figs[i]
 		if k, ok := s.idx[sensorKey{track.KindPlayer, r.PlayerID}]; ok {
-			s.state[k].Dist_m = r.Distance_m
+			s.state[k].Dist_m, s.state[k].Moving = r.Distance_m, r.Moving
 		}
 	}
 }
@@ -1243,7 +1255,7 @@ func (s *OverlaySink) End() {
 		g := &f.Sensors[i]
 		g.Holder = false
 		if k, ok := s.idx[sensorKey{g.Kind, g.ID}]; ok && g.Kind == track.KindPlayer {
-			g.Dist_m = s.state[k].Dist_m
+			g.Dist_m, g.Moving = s.state[k].Dist_m, s.state[k].Moving
 		}
 	}
 	if f.BallState != "" {

@@ -30,15 +30,19 @@ type distFrame struct {
 		Kind      string   `json:"kind"`
 		Speed_mps float64  `json:"speed_mps"`
 		Dist_m    *float64 `json:"dist_m"`
+		Moving    *bool    `json:"moving"`
 	} `json:"sensors"`
 }
 
-// binDist is a binary frame's players' dist_m, and its dist_t_ms.
+// binDist is a binary frame's players' dist_m and moving, and its
+// dist_t_ms.
 type binDist struct {
 	liveID   string
 	ended    bool
+	t_ms     int64
 	distT_ms int64
 	dist_m   map[int64]float32
+	moving   map[int64]bool
 }
 
 func decodeBinDist(t *testing.T, b []byte) binDist {
@@ -49,12 +53,13 @@ func decodeBinDist(t *testing.T, b []byte) binDist {
 	}
 	l := int(le.Uint16(b[30:]))
 	f := binDist{liveID: string(b[live.FrameHeader_B : live.FrameHeader_B+l]), ended: b[7]&live.FrameFlagEnded != 0,
-		distT_ms: int64(le.Uint64(b[32:])), dist_m: map[int64]float32{}}
+		t_ms: int64(le.Uint64(b[8:])), distT_ms: int64(le.Uint64(b[32:])), dist_m: map[int64]float32{}, moving: map[int64]bool{}}
 	p := b[live.FrameHeader_B+l:]
 	for range int(le.Uint16(b[28:])) {
 		if p[32] == 1 { // a player
 			id := int64(le.Uint64(p))
 			f.dist_m[id] = math.Float32frombits(le.Uint32(p[36:]))
+			f.moving[id] = p[33]&live.FlagMoving != 0
 		}
 		p = p[live.FrameSensorMin_B+int(p[40]):]
 	}
@@ -84,7 +89,8 @@ func readAll(c *websocket.Conn) [][]byte {
 // the encoding's precision: JSON rounds to the cm (0.005 m), binary is a
 // float32 (6e-8 of the value); the engine's figures are the same sums in
 // both modes (live/doc.go). A player who stands reads 0 m, not the
-// sensor noise summed.
+// sensor noise summed, and is not "moving", unlike one running (JSON and
+// binary agree on it).
 func TestOverlayDistanceMatchesAnalyze(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates and replays a game")
@@ -141,6 +147,14 @@ func TestOverlayDistanceMatchesAnalyze(t *testing.T) {
 	lastDistT := map[string]int64{}
 	var ends []distFrame
 	var lags []int64
+	still, stillMoving := 0, 0   // frames of players analyze has at about 0 m, and those "moving"
+	active, activeMoving := 0, 0 // frames of players analyze has over 10 m, at over 3 m/s, and those "moving"
+	type movingKey struct {
+		live     string
+		ended    bool
+		t_ms, id int64
+	}
+	jsMoving := map[movingKey]bool{}
 	for _, m := range jsMsgs {
 		var f distFrame
 		if err := json.Unmarshal(m, &f); err != nil {
@@ -155,19 +169,34 @@ func TestOverlayDistanceMatchesAnalyze(t *testing.T) {
 		}
 		for _, s := range f.Sensors {
 			if s.Kind == "ball" {
-				if s.Dist_m != nil {
-					t.Fatalf("ball %d carries dist_m %v", s.ID, *s.Dist_m)
+				if s.Dist_m != nil || s.Moving != nil {
+					t.Fatalf("ball %d carries dist_m %v, moving %v", s.ID, s.Dist_m, s.Moving)
 				}
 				continue
 			}
-			if s.Dist_m == nil {
-				t.Fatalf("player %d has no dist_m: %s", s.ID, m)
+			if s.Dist_m == nil || s.Moving == nil {
+				t.Fatalf("player %d has no dist_m or moving: %s", s.ID, m)
 			}
 			k := key{f.LiveID, s.ID}
 			if *s.Dist_m < last[k] {
 				t.Fatalf("player %d: dist_m went from %.2f to %.2f m at t_ms %d", s.ID, last[k], *s.Dist_m, f.T_ms)
 			}
 			last[k] = *s.Dist_m
+			jsMoving[movingKey{f.LiveID, f.Ended, f.T_ms, s.ID}] = *s.Moving
+			if w, ok := want[f.LiveID][s.ID]; ok && *f.DistT_ms > 0 {
+				switch {
+				case w < 1:
+					still++
+					if *s.Moving {
+						stillMoving++
+					}
+				case w > 10 && s.Speed_mps > 3:
+					active++
+					if *s.Moving {
+						activeMoving++
+					}
+				}
+			}
 		}
 		if f.Ended {
 			if *f.DistT_ms != f.T_ms {
@@ -175,6 +204,9 @@ func TestOverlayDistanceMatchesAnalyze(t *testing.T) {
 			}
 			ends = append(ends, f)
 		}
+	}
+	if stillMoving > still/100 || activeMoving < active*3/4 {
+		t.Errorf("players who stood (analyze under 1 m) read moving in %d of %d frames (want under 1 %%), players running at over 3 m/s in %d of %d (want most)", stillMoving, still, activeMoving, active)
 	}
 	if len(ends) != len(res) || len(res) == 0 {
 		t.Fatalf("%d end frames for %d live ids", len(ends), len(res))
@@ -209,6 +241,9 @@ func TestOverlayDistanceMatchesAnalyze(t *testing.T) {
 				t.Fatalf("binary: player %d: dist_m went from %g to %g m", id, lastBin[k], d)
 			}
 			lastBin[k] = d
+			if mv, ok := jsMoving[movingKey{f.liveID, f.ended, f.t_ms, id}]; ok && mv != f.moving[id] {
+				t.Fatalf("binary %s player %d at t_ms %d: moving %v, the JSON frame's %v", f.liveID, id, f.t_ms, f.moving[id], mv)
+			}
 			if w, ok := want[f.liveID][id]; ok && f.ended && math.Abs(float64(d)-w) > 1e-6*w+1e-9 {
 				t.Errorf("binary %s player %d: end frame dist_m %g m, analyze %.6f m", f.liveID, id, d, w)
 			}
@@ -224,6 +259,6 @@ func TestOverlayDistanceMatchesAnalyze(t *testing.T) {
 	for _, l := range lags {
 		lo, hi = min(lo, l), max(hi, l)
 	}
-	t.Logf("%d live ids, %d JSON frames, %d players compared (%d standing); t_ms - dist_t_ms %d-%d ms",
-		len(res), len(jsMsgs), compared, standing, lo, hi)
+	t.Logf("%d live ids, %d JSON frames, %d players compared (%d standing); t_ms - dist_t_ms %d-%d ms; standing players moving in %d of %d frames, running ones in %d of %d",
+		len(res), len(jsMsgs), compared, standing, lo, hi, stillMoving, still, activeMoving, active)
 }
