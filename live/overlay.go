@@ -168,6 +168,9 @@ type Overlay struct {
 	// shown_ms is the t_ms of the newest frame broadcast (0 before the
 	// first), for Metrics.FrameAge.
 	shown_ms atomic.Int64
+	// shownAt_ns is when (wall time, Unix ns) the newest frame was
+	// broadcast (0 before the first), for LastFrame.
+	shownAt_ns atomic.Int64
 
 	kick    chan struct{}
 	stop    chan struct{} // closed by Close: the broadcaster flushes and ends
@@ -213,6 +216,18 @@ func NewOverlay(opt OverlayOptions) *Overlay {
 
 // Frames is how many frames were broadcast.
 func (o *Overlay) Frames() int64 { return o.frames.Load() }
+
+// LastFrame is when (wall time) the newest frame was broadcast; the zero
+// time before the first. No frame comes while the engine completes no
+// tick: the whole feed stalled, or only messages dropped as duplicates
+// (a server replaying its feed) or with no location arrive; /healthz
+// reports the time since (HealthReport.SinceFrame_s).
+func (o *Overlay) LastFrame() time.Time {
+	if ns := o.shownAt_ns.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
+}
 
 // Dropped is how many frames slow clients lost in total.
 func (o *Overlay) Dropped() int64 { return o.dropped.Load() }
@@ -420,6 +435,7 @@ func (r *rateCap) sent(now time.Time) {
 func (o *Overlay) broadcast(f *Frame, clients []*overlayClient) {
 	clear(o.cache)
 	now := time.Now()
+	o.shownAt_ns.Store(now.UnixNano()) // before Frames counts it
 	o.frames.Add(1)
 	o.shown_ms.Store(f.T_ms)
 	if m := o.opt.Metrics; m != nil {

@@ -34,13 +34,25 @@ type HealthReport struct {
 	// Status is "ok" (connected), "connecting" (or reconnecting),
 	// "handover" (the previous live id's feed is read for LiveID, whose
 	// own is not up yet: HandoverFrom) or "finished".
-	Status         string  `json:"status"`
-	LiveID         string  `json:"live_id"`
-	Connected      bool    `json:"connected"` // a feed is acknowledged and read (during a handover, HandoverFrom's)
-	HandoverFrom   string  `json:"handover_from,omitempty"`
-	Messages       int64   `json:"messages"`
-	Reconnects     int64   `json:"reconnects"`
-	SinceMessage_s float64 `json:"since_message_s"` // -1 before the first message
+	Status       string `json:"status"`
+	LiveID       string `json:"live_id"`
+	Connected    bool   `json:"connected"` // a feed is acknowledged and read (during a handover, HandoverFrom's)
+	HandoverFrom string `json:"handover_from,omitempty"`
+	Messages     int64  `json:"messages"`
+	Reconnects   int64  `json:"reconnects"`
+	// SinceMessage_s is the time since the last message received, -1
+	// before the first. Every message counts, also those dropped as
+	// duplicates (a server replaying its feed after a restart): it does
+	// not say that the overlay is current; SinceFrame_s does.
+	SinceMessage_s float64 `json:"since_message_s"`
+	// SinceFrame_s is the time (wall clock) since the overlay broadcast
+	// its newest frame (Overlay.LastFrame); -1 before the first, and
+	// without an overlay. Frames come at each tick of the engine's grid
+	// (40 ms at 25 Hz) while the feed brings locations, so more than a
+	// second or two, with the status ok, is a stalled overlay (the feed
+	// stalled, or only duplicates arrive), but for the wait of a live
+	// id's first frames (docs/overlay.md).
+	SinceFrame_s   float64 `json:"since_frame_s"`
 	OverlayClients int     `json:"overlay_clients"`
 }
 
@@ -57,7 +69,7 @@ func (h *Health) set(f func(h *Health)) {
 func (h *Health) Report() HealthReport {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	r := HealthReport{LiveID: h.liveID, Connected: h.connected, HandoverFrom: h.handover, Messages: h.messages, Reconnects: h.reconnects, SinceMessage_s: -1}
+	r := HealthReport{LiveID: h.liveID, Connected: h.connected, HandoverFrom: h.handover, Messages: h.messages, Reconnects: h.reconnects, SinceMessage_s: -1, SinceFrame_s: -1}
 	if !h.lastMessage.IsZero() {
 		r.SinceMessage_s = time.Since(h.lastMessage).Seconds()
 	}
@@ -100,6 +112,9 @@ func NewHandler(ov *Overlay, m *Metrics, h *Health) http.Handler {
 			rep := h.Report()
 			if ov != nil {
 				rep.OverlayClients = ov.Clients()
+				if t := ov.LastFrame(); !t.IsZero() {
+					rep.SinceFrame_s = time.Since(t).Seconds()
+				}
 			}
 			w.Header().Set("Content-Type", "application/json")
 			if rep.Status == "connecting" {

@@ -125,7 +125,10 @@ Served on --listen (localhost unless told otherwise):
   /metrics   Prometheus metrics
   /healthz   JSON health: status ok, connecting (503), handover (the previous
              live id's feed is read for the next, whose own is not up yet:
-             handover_from names it) or finished
+             handover_from names it) or finished; since_frame_s is the time
+             since the newest overlay frame: while the feed stalls (or brings
+             only duplicates, which since_message_s counts) no frame comes,
+             so an overlay client should fade its sensors when frames stop
 --nats URL publishes frames and events to stmotion.<live_id>.frames / .events;
 each live id's events open with a session_start event and close with a
 session_end, which names the next live id ("next_live_id", as the
