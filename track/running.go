@@ -28,10 +28,10 @@ type RunningFigures struct {
 // 2·Lag_s): at a Sink's Samples, through_ms runs a grid period more than
 // Lag_s to 3·Lag_s behind the newest grid tick (1.04–3 s at 25 Hz with
 // the default Lag_s), and further behind the newest rows while a sensor
-// in a dropout holds the grid (see framesAhead). through_ms is 0 before the grid starts, and
-// a grid period before its first tick until the first block is in. It
-// allocates nothing when dst has room, and may be called between Feeds
-// (from a Sink's Samples too) and after Close.
+// in a dropout holds the grid (see framesAhead). through_ms is 0 before
+// the grid starts, and a grid period before its first tick until the
+// first block is in. It allocates nothing when dst has room, and may be
+// called between Feeds (from a Sink's Samples too) and after Close.
 func (s *Session) AppendRunningFigures(dst []RunningFigures) (out []RunningFigures, through_ms int64) {
 	for _, i := range s.players {
 		sn := s.sensors[i]
