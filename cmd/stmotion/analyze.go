@@ -29,7 +29,9 @@ INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
 subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
 .jsonl.zst; any file or named pipe is read as a recording, a device is
 refused; - reads one from standard input, session id "stdin"), or a
-directory searched recursively for both.
+directory searched recursively for both. Flags may come before, between
+or after the inputs ("analyze g05 --add --out season"); -- ends the flags,
+for an input named like one ("analyze --out season -- -g05.jsonl").
 A search takes the bundle directories (not searched further) and the files
 named *.jsonl or *.ndjson, optionally with .gz or .zst after; it skips
 entries whose name starts with "." and follows symbolic links, to

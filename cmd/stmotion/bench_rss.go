@@ -38,11 +38,12 @@ parent's peak in the child's ru_maxrss.
 
 func runBenchPeakRSS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// No flags of its own: parsing stops at the command, whose flags are
-	// its own, and a flag before it is an error as in every benchmark.
+	// its own wherever they are (not interspersed, as every other
+	// command's), and a flag before it is an error as in every benchmark.
 	fs := flag.NewFlagSet("bench peak-rss", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(fs.Output(), benchPeakRSSUsage) }
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseLeadingFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

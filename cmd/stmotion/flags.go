@@ -111,6 +111,51 @@ func checkWritable(dir string) error {
 	return os.Remove(f.Name())
 }
 
+// flagsFirst returns args with its flags (each with its value) first, in
+// their order, then "--" and the other arguments, in theirs, so that the
+// flag package, which stops at the first argument, parses the flags
+// wherever they were (parseFlags). A flag is told from an argument, and
+// a flag's value from the next flag, as the flag package tells them:
+// anything that starts with "-" but "-" alone is a flag; a flag fs
+// defines takes the next word as its value (even one that starts with
+// "-") unless it is a boolean flag or has "=value"; "--" ends the flags,
+// and everything after it is an argument. A flag fs does not define
+// takes no value: it is kept for the flag package to refuse.
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimPrefix(a[1:], "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	if len(rest) == 0 {
+		return flags
+	}
+	return append(append(flags, "--"), rest...)
+}
+
 // setupError reports err (which starts "analyze: ") on stderr and returns
 // exit status 2: the command line could not be carried out, before any
 // input was analysed (see the usage's last paragraph).

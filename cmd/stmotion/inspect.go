@@ -18,7 +18,7 @@ func init() {
 	register("inspect", "show what recordings or session bundles hold: messages, sensors, rates, markers, bad lines", runInspect)
 }
 
-const inspectUsage = `Usage: stmotion inspect [flags] INPUT...
+const inspectUsage = `Usage: stmotion inspect [flags] INPUT...  (flags may also follow the inputs; -- ends them)
 
 Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
 from the content; - is standard input) or session bundle directory, or, as

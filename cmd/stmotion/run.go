@@ -52,13 +52,31 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// parseFlags parses a subcommand's flags. -h prints the command's usage
-// (fs.Usage) and is flag.ErrHelp, which Run turns into status 0. A bad
-// command line (a flag not defined, a value that does not parse) is exit
-// status 2, as every subcommand documents, after the flag package's
+// parseFlags parses a subcommand's flags, wherever they are among its
+// arguments (interspersed: "analyze g05 --add --out season" is
+// "analyze --add --out season g05"); fs.Args() is then the arguments, in
+// their order. The flag package alone stops at the first argument, and
+// the flags after it were taken as inputs: a run went to the default
+// --out, searched --out as a recording, and with --add left failed[]
+// entries named "--add" in the dataset's summary.json. "--" ends the
+// flags (an input named like a flag: "-- -odd.jsonl"), and "-" (standard
+// input) is an argument.
+//
+// -h prints the command's usage (fs.Usage) and is flag.ErrHelp, which Run
+// turns into status 0. A bad command line (a flag not defined, a value
+// that does not parse), wherever the flag is, is exit status 2, as every
+// subcommand documents, before any work, after the flag package's
 // one-line error and a line pointing at -h (helpHint): the whole usage,
 // tens of lines, scrolled the error out of sight.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	return parseLeadingFlags(fs, flagsFirst(fs, args))
+}
+
+// parseLeadingFlags is parseFlags for the flags before the first
+// argument only, as the flag package parses: everything from the first
+// argument on is fs.Args(). It is for bench peak-rss, whose arguments are
+// a command line of their own, flags and all.
+func parseLeadingFlags(fs *flag.FlagSet, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() {} // the flag package calls it for -h and for errors alike
 	// The flag package prints its errors bare ("flag provided but not
@@ -94,7 +112,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "stmotion turns ShotTracker player- and ball-tracking feeds into movement analytics.")
 	fmt.Fprintln(w, "\nUsage: stmotion <command> [flags] [args]\n\nCommands:")
 	listCommands(w, commands)
-	fmt.Fprintln(w, "\nRun 'stmotion <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "\nFlags may come before, between or after the args; -- ends the flags (an input named")
+	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion <command> -h' for a command's flags.")
 }
 
 // asksForHelp reports whether a command line (without the program or parent
