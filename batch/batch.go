@@ -206,6 +206,11 @@ type Run struct {
 	// another source with a broken or cut copy.
 	Inputs []Input
 	Failed []export.FailedInput
+	// Skipped are, with Add, the inputs not analysed because their
+	// recording's bundle is a session of the dataset already (a bare
+	// recording whose bundle was added), each warned of: they are
+	// neither analysed nor failed, but were given.
+	Skipped []Input
 	// Warnings are the plan's, then those of the comparison with the
 	// dataset and of the ids given: each names its input.
 	Warnings []string
@@ -275,7 +280,7 @@ func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 	if cfg.Add {
 		r.present, _ = presentSessions(out) // an error is said by Do
 		var w []string
-		r.Inputs, w = dropBundled(r.Inputs, earlier.Sessions, r.present, out)
+		r.Inputs, r.Skipped, w = dropBundled(r.Inputs, earlier.Sessions, r.present, out)
 		warnings = append(warnings, w...)
 	}
 	adoptEarlierIDs(r.Inputs, earlier.Sessions)

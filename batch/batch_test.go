@@ -289,6 +289,9 @@ func TestRunAdd(t *testing.T) {
 	if len(run.Inputs) != 1 || run.Inputs[0].Path != g3 {
 		t.Errorf("inputs %+v; want g3 alone", run.Inputs)
 	}
+	if len(run.Skipped) != 1 || run.Skipped[0].Path != msgs1 {
+		t.Errorf("skipped %+v; want %s alone", run.Skipped, msgs1)
+	}
 	if !slices.ContainsFunc(run.Warnings, func(w string) bool {
 		return strings.HasPrefix(w, msgs1+": the same recording as "+g1) && strings.Contains(w, "not analysed, as the bundle is there")
 	}) {

@@ -106,8 +106,8 @@ func gridMismatch(run, others []export.SessionSummary) *GridMismatch {
 // present): analysed as bare files they would be the game a second time,
 // without its live id, court and roster, as planInputs analyses a bundle
 // given beside its own messages file once, as the bundle. It returns the
-// inputs kept and a warning for each dropped.
-func dropBundled(ins []Input, earlier []export.SessionSummary, present func(string) bool, out string) (kept []Input, warnings []string) {
+// inputs kept, those dropped, and a warning for each dropped.
+func dropBundled(ins []Input, earlier []export.SessionSummary, present func(string) bool, out string) (kept, dropped []Input, warnings []string) {
 	for _, in := range ins {
 		bare := in.Bundle != nil && in.Bundle.Dir == "" && in.Err == nil
 		i := slices.IndexFunc(earlier, func(e export.SessionSummary) bool {
@@ -119,9 +119,10 @@ func dropBundled(ins []Input, earlier []export.SessionSummary, present func(stri
 			continue
 		}
 		e := earlier[i]
+		dropped = append(dropped, in)
 		warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s, session %s in %s: not analysed, as the bundle is there (add %s again to analyse it again)", in.Path, e.Source, e.SessionID, out, e.Source))
 	}
-	return kept, warnings
+	return kept, dropped, warnings
 }
 
 // compareEarlier compares, with Add, each input (its session id given)

@@ -34,7 +34,7 @@
 // broken or cut copy from another source, which fails without an id; a
 // recording there under another id (its bare file, now its bundle) is
 // replaced once analysed (Result.Replaced), and a bare file whose bundle
-// is there is not analysed. Runs adding to one Out take turns (a lock
+// is there is not analysed (Run.Skipped). Runs adding to one Out take turns (a lock
 // file, export.LockOutDir).
 //
 // Results: Run.Do returns values (summaries, failures, cancellations,

@@ -194,9 +194,11 @@ repeat itself.
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
 0 when every input was analysed and 1 when any failed or the run was
-interrupted; either way the last line of stdout says how many were, and
-how many failed: "1 of 3 inputs analysed into OUT; 2 failed: a, b" (named
-when 3 or fewer; "; 1 canceled" after an interrupt).
+interrupted (an input --add does not analyse, as its bundle is there, does
+not fail); either way the last line of stdout counts every input and says
+how many were analysed, and how many failed: "1 of 3 inputs analysed into
+OUT; 2 failed: a, b" (named when 3 or fewer; "; 1 not analysed, as its
+bundle is there" with --add; "; 1 canceled" after an interrupt).
 It is 2, without that line and before any input is analysed or output
 written, when the command line cannot be carried out: a bad flag, a
 --court or --roster that cannot be used, an --out that cannot be a
@@ -479,7 +481,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if outErr != nil {
 		fmt.Fprintf(stderr, "stmotion analyze: error: %s\n", decode.Printable(outErr.Error()))
 	}
-	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s%s%s\n", analysed, len(run.Inputs)+len(run.Failed), cfg.out, decode.Printable(failedList(res.Failed)), canceledCount(res.Canceled))
+	// Every input given is counted: one skipped as its bundle is there
+	// made "0 of 0 inputs", as if its path had matched nothing.
+	fmt.Fprintf(stdout, "%d of %d inputs analysed into %s%s%s%s\n", analysed, len(run.Inputs)+len(run.Failed)+len(run.Skipped), cfg.out, decode.Printable(failedList(res.Failed)), skippedCount(len(run.Skipped)), canceledCount(res.Canceled))
 	if len(res.Failed) > 0 || len(res.Canceled) > 0 || outErr != nil || res.Interrupted {
 		return exitError{code: 1}
 	}

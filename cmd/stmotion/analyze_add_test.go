@@ -747,7 +747,7 @@ func TestAnalyzeAddSameIDOtherSource(t *testing.T) {
 // bundle is one game, as within one run: the bundle's session (its live
 // id, court and roster) replaces the bare one's, saying so, once it is
 // analysed (a bundle that fails leaves the bare session); the bare file
-// added while its bundle is there is not analysed.
+// added while its bundle is there is not analysed, and counted so.
 func TestAnalyzeAddBareThenBundle(t *testing.T) {
 	dir := t.TempDir()
 	b := shortBundle(t, dir, "b08")
@@ -792,11 +792,18 @@ func TestAnalyzeAddBareThenBundle(t *testing.T) {
 	before := readFiles(t, out, "")
 	stdout, stderr, err = add(bare)
 	want = "stmotion analyze: warning: " + bare + ": the same recording as " + b + ", session " + live + " in " + out + ": not analysed, as the bundle is there (add " + b + " again to analyse it again)"
-	if err != nil || !strings.Contains(stderr, want) || !strings.Contains(stdout, "0 of 0 inputs analysed") {
-		t.Errorf("--add of the bare file beside its bundle: %v, stdout %q, stderr\n%s\nwant %q", err, stdout, stderr, want)
+	// It is counted in the last line, which said "0 of 0 inputs" as if
+	// the path had matched nothing.
+	if wantLine := "0 of 1 inputs analysed into " + out + "; 1 not analysed, as its bundle is there\n"; err != nil || !strings.Contains(stderr, want) || stdout != wantLine {
+		t.Errorf("--add of the bare file beside its bundle: %v, stdout %q, stderr\n%s\nwant %q on stderr and %q on stdout", err, stdout, stderr, want, wantLine)
 	}
 	if now := readFiles(t, out, ""); !maps.EqualFunc(now, before, bytes.Equal) {
 		t.Errorf("--add of the bare file beside its bundle changed --out")
+	}
+	missing := filepath.Join(dir, "missing.jsonl")
+	stdout, stderr, err = add(bare, missing)
+	if wantLine := "0 of 2 inputs analysed into " + out + "; 1 failed: " + missing + "; 1 not analysed, as its bundle is there\n"; exitCode(err) != 1 || stdout != wantLine {
+		t.Errorf("--add of the bare file beside its bundle and of a missing file: exit %d, stdout %q, want exit 1 and %q\n%s", exitCode(err), stdout, wantLine, stderr)
 	}
 }
 

@@ -361,6 +361,20 @@ func failedList(failed []export.FailedInput) string {
 	return fmt.Sprintf("; %d failed: %s", len(failed), strings.Join(names, ", "))
 }
 
+// skippedCount is what the last line of analyze says of the inputs --add
+// did not analyse, as their recording's bundle is in the dataset already
+// (batch.Run.Skipped; each has its warning): "; 1 not analysed, as its
+// bundle is there", or "".
+func skippedCount(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "; 1 not analysed, as its bundle is there"
+	}
+	return fmt.Sprintf("; %d not analysed, as their bundles are there", n)
+}
+
 // canceledCount is what the last line of analyze says of the inputs an
 // interrupt cut short or left unstarted: "; 2 canceled", or "".
 func canceledCount(canceled []export.CanceledInput) string {

@@ -2125,6 +2125,11 @@ func TestFailedList(t *testing.T) {
 	f(1, "; 1 failed: g1")
 	f(3, "; 3 failed: g1, g2, g3")
 	f(4, "; 4 failed (the error: lines on stderr)")
+	for n, want := range []string{"", "; 1 not analysed, as its bundle is there", "; 2 not analysed, as their bundles are there"} {
+		if got := skippedCount(n); got != want {
+			t.Errorf("%d skipped: %q, want %q", n, got, want)
+		}
+	}
 }
 
 // The report leaves out the roster players without tracking data (no
