@@ -12,6 +12,7 @@ import (
 	gosync "sync"
 
 	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/export/chart"
 	"github.com/stmotion/stmotion/track"
@@ -53,14 +54,14 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	}
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
 		o := heatOpt
-		o.Title = asciiTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
+		o.Title = chartTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
 		switch {
 		case fold && sum.OneTeam:
 			o.Title += ", not folded: one team, its sides not told apart"
 		case fold:
 			o.Title += ", folded: offence right, defence left"
 			if g.Scope == heatmap.ScopeBall {
-				o.Title = asciiTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))
+				o.Title = chartTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))
 			}
 		}
 		add(export.HeatmapImage(g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
@@ -92,9 +93,9 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 				continue
 			}
 			o := opt
-			o.Title = asciiTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
+			o.Title = chartTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
 			if detected {
-				o.Title = asciiTitle(fmt.Sprintf("Shots detected from the ball, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
+				o.Title = chartTitle(fmt.Sprintf("Shots detected from the ball, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
 			}
 			ts := byTeam[id]
 			add(export.ShotsImage(id), func(w io.Writer, f chart.Format) error { return chart.ShotChart(w, f, ts, tmpl, o) })
@@ -238,13 +239,10 @@ func parseScope(s string) heatmap.Scope {
 	return 0
 }
 
-// asciiTitle keeps a chart title to the ASCII the PNG font can draw.
-func asciiTitle(s string) string {
-	b := []byte(strings.TrimSpace(s))
-	for i, c := range b {
-		if c < 0x20 || c > 0x7e {
-			b[i] = '?'
-		}
-	}
-	return string(b)
+// chartTitle is a chart's title line: s without surrounding spaces, its
+// control characters escaped as the report prints names
+// (decode.Printable). Other characters are kept: the SVG shows them as
+// they are, the PNG transliterated for its ASCII font (package chart).
+func chartTitle(s string) string {
+	return decode.Printable(strings.TrimSpace(s))
 }

@@ -199,3 +199,50 @@ func TestShotChartsWithoutFeedShots(t *testing.T) {
 		t.Errorf("the ball's heatmap in the sensor frame does not say %q", chart.SensorFrameNote)
 	}
 }
+
+// Player and team names outside ASCII (Jokić, Ängelholm, 李小龍) are in
+// the SVG titles as given, XML-escaped; they were a '?' per byte in both
+// formats.
+func TestRenderImagesNamesAsGiven(t *testing.T) {
+	dir := t.TempDir()
+	b, err := decode.OpenBundle(smallBundle(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	r, err := Open(b, "g", options(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"Nikola Jokić & <Co>", "李小龍"}
+	var players []int64
+	for i := range sum.Players {
+		if len(players) < len(names) && sum.Players[i].TimeOnCourt_s > 0 {
+			sum.Players[i].Name = names[len(players)]
+			players = append(players, sum.Players[i].PlayerID)
+		}
+	}
+	sum.Teams[0].Name = "Ängelholm"
+	imgs := filepath.Join(out, "images")
+	if _, err := RenderImages(imgs, sum, r.Shots(), r.Template(), DefaultCell_m, false, false); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		export.HeatmapImage(heatmap.ScopePlayer, players[0]):        "Nikola Jokić &amp; &lt;Co&gt;</text>",
+		export.HeatmapImage(heatmap.ScopePlayer, players[1]):        "李小龍</text>",
+		export.HeatmapImage(heatmap.ScopeTeam, sum.Teams[0].TeamID): "Ängelholm</text>",
+	}
+	for name, title := range want {
+		svg, err := os.ReadFile(filepath.Join(imgs, name+".svg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(svg), title) {
+			t.Errorf("%s.svg: no title ending %q", name, title)
+		}
+	}
+}

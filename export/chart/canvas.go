@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -292,30 +291,12 @@ func (c *pngCanvas) disc(cx, cy, r float64, col color.RGBA) {
 }
 
 func (c *pngCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
-	s = asciiOnly(s)
+	s = pngText(s)
 	w := float64(len(s) * charW_px)
 	x -= w * float64(anchor) / 2
 	d := font.Drawer{Dst: c.img, Src: image.NewUniform(col), Face: basicfont.Face7x13,
 		Dot: fixed.P(int(math.Round(x)), int(math.Round(y)))}
 	d.DrawString(s)
-}
-
-// asciiOnly replaces what basicfont has no glyph for (outside printable
-// ASCII) with '?', so that every character takes one advance.
-func asciiOnly(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
-			b := make([]byte, 0, len(s))
-			for _, r := range s {
-				if r < 0x20 || r > 0x7e {
-					r = '?'
-				}
-				b = append(b, byte(r))
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // pngEncoder writes the canvases that encodePNG does not (one with a pixel
@@ -475,11 +456,6 @@ func (c *svgCanvas) text(x, y float64, s string, col color.RGBA, anchor int) {
 	a := [...]string{"start", "middle", "end"}[anchor]
 	fmt.Fprintf(&c.b, `<text x="%s" y="%s" font-family="monospace" font-size="12" fill="%s" text-anchor="%s" xml:space="preserve">%s</text>`+"\n",
 		num(x), num(y), hex(col), a, xmlEscape(s))
-}
-
-func xmlEscape(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-	return r.Replace(s)
 }
 
 func (c *svgCanvas) finish(w io.Writer) error {

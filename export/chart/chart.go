@@ -58,7 +58,7 @@ func (f Format) String() string {
 
 // Options set what a chart shows. Zero values take defaults.
 type Options struct {
-	Title   string  // e.g. "Player 23 (Team 461)"; non-ASCII shows as ? in PNG
+	Title   string  // e.g. "Player 23 (Team 461)"; as given in SVG, in PNG accents dropped and other non-ASCII as ?
 	From_ms int64   // time range shown under the title (epoch ms, UTC); 0 and 0 to omit
 	To_ms   int64   //
 	Scale   float64 // pixels per metre; default 24

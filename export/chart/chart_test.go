@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -222,15 +223,62 @@ func TestClipEast(t *testing.T) {
 	}
 }
 
-func TestASCIIOnly(t *testing.T) {
+// PNG text: accents dropped from Latin letters, one '?' per character the
+// font has no glyph for (not per byte), as the doc says.
+func TestPNGText(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Player 23", "Player 23"},
-		{"José Núñez", "Jos? N??ez"},
-		{"a\tb", "a?b"},
+		{"José Núñez", "Jose Nunez"},
+		{"Nikola Jokić", "Nikola Jokic"},
+		{"Ängelholm & <Söner>", "Angelholm & <Soner>"},
+		{"Kristaps Porziņģis", "Kristaps Porzingis"},
+		{"Jonas Valančiūnas", "Jonas Valanciunas"},
+		{"Søren Kierkegaard-Østergård", "Soren Kierkegaard-Ostergard"},
+		{"Łukasz Weiß", "Lukasz Weiss"},
+		{"Jose\u0301 Nu\u0303n\u0303ez", "Jose Nunez"}, // decomposed accents
+		{"ＡＢＣ", "ABC"},                                 // fullwidth
+		{"O’Neal – Shaq", "O'Neal - Shaq"},
+		{"李小龍", "???"},
+		{"Ζήσης", "?????"},
+		{"a\tb\x7f", "a?b?"},
+		{"bad \xff\xfe utf8", "bad ?? utf8"},
 	} {
-		if got := asciiOnly(c.in); got != c.want {
-			t.Errorf("asciiOnly(%q) = %q, want %q", c.in, got, c.want)
+		if got := pngText(c.in); got != c.want {
+			t.Errorf("pngText(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+func TestXMLEscape(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"José & <Bo> \"Zoë\"", "José &amp; &lt;Bo&gt; &quot;Zoë&quot;"},
+		{"李小龍", "李小龍"},
+		{"a\x01b\tc", "a\ufffdb\tc"},
+		{"bad \xff", "bad \ufffd"},
+	} {
+		if got := xmlEscape(c.in); got != c.want {
+			t.Errorf("xmlEscape(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// A title's non-ASCII characters: the SVG has them as given, the PNG the
+// same pixels as the title transliterated.
+func TestTitleNonASCII(t *testing.T) {
+	g := sampleGrid()
+	draw := func(f Format, title string) []byte {
+		var b bytes.Buffer
+		if err := Heatmap(&b, f, g, court.NBA, Options{Title: title, From_ms: from_ms, To_ms: to_ms}); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	const name = "player 23 Nikola Jokić & <李小龍>"
+	if svg := string(draw(SVG, name)); !strings.Contains(svg, ">player 23 Nikola Jokić &amp; &lt;李小龍&gt;</text>") {
+		t.Errorf("SVG title not kept as given (XML-escaped):\n%s", svg[:min(len(svg), 600)])
+	}
+	if got, want := draw(PNG, name), draw(PNG, "player 23 Nikola Jokic & <???>"); !bytes.Equal(got, want) {
+		t.Errorf("PNG of %q differs from the PNG of its transliteration%s", name, samePixels(got, want))
 	}
 }
 

@@ -9,8 +9,11 @@
 // (viridis by default, magma on request) and show a legend in seconds per
 // cell; shot charts draw one half court with made shots as filled discs and
 // missed shots as crosses (shape, not only colour, tells them apart). A
-// title line and a time-range line head every chart. The PNG font has only
-// ASCII glyphs: other characters are drawn as '?' in PNG (SVG keeps them).
+// title line and a time-range line head every chart. SVG text is as given
+// (XML-escaped). The PNG font has only ASCII glyphs: PNG text drops the
+// accents of Latin letters (José Núñez → Jose Nunez, Jokić → Jokic,
+// Ø → O, ß → ss) and draws any other character (CJK, Cyrillic, Greek) as
+// one '?' each (pngText).
 // Options.Gamma 0.5 gives a square-root colour scale for sparse maps.
 //
 // Output is deterministic: the same input gives the same bytes (golden files
