@@ -105,13 +105,19 @@ func (o *Options) defaults() {
 	}
 }
 
-// subtitle is the time range line.
+// subtitle is the time range line, in UTC: "2025-11-26 10:00:00 -
+// 10:04:00 UTC", with the end's date too when it falls on another UTC
+// day than the start (an evening game in the Americas crosses 00:00 UTC).
 func (o *Options) subtitle(extra string) string {
 	var parts []string
 	if o.From_ms != 0 || o.To_ms != 0 {
 		f := time.UnixMilli(o.From_ms).UTC()
 		t := time.UnixMilli(o.To_ms).UTC()
-		parts = append(parts, f.Format("2006-01-02 15:04:05")+" - "+t.Format("15:04:05")+" UTC")
+		end := "15:04:05"
+		if fy, fm, fd := f.Date(); t.Year() != fy || t.Month() != fm || t.Day() != fd {
+			end = "2006-01-02 15:04:05"
+		}
+		parts = append(parts, f.Format("2006-01-02 15:04:05")+" - "+t.Format(end)+" UTC")
 	}
 	if extra != "" {
 		parts = append(parts, extra)

@@ -415,3 +415,23 @@ func TestHeatmapSensorFrame(t *testing.T) {
 		t.Errorf("sensor frame: subtitle lacks %q, or names %q", SensorFrameNote, court.NBA.Title)
 	}
 }
+
+// The time range names the end's date when the session crosses 00:00 UTC:
+// "23:58:30 - 00:01:30" read as ending before it began.
+func TestSubtitleDates(t *testing.T) {
+	const midnight_ms = 1764201600000 // 2025-11-27 00:00:00 UTC
+	for _, c := range []struct {
+		from, to int64
+		want     string
+	}{
+		{midnight_ms - 3_600_000, midnight_ms - 60_000, "2025-11-26 23:00:00 - 23:59:00 UTC"},
+		{midnight_ms - 90_000, midnight_ms + 90_000, "2025-11-26 23:58:30 - 2025-11-27 00:01:30 UTC"},
+		{midnight_ms, midnight_ms + 90_000, "2025-11-27 00:00:00 - 00:01:30 UTC"},
+		{midnight_ms - 90_000, midnight_ms + 366*86_400_000, "2025-11-26 23:58:30 - 2026-11-28 00:00:00 UTC"},
+	} {
+		o := Options{From_ms: c.from, To_ms: c.to}
+		if got := o.subtitle(""); got != c.want {
+			t.Errorf("subtitle(%d, %d) = %q, want %q", c.from, c.to, got, c.want)
+		}
+	}
+}

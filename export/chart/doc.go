@@ -9,7 +9,8 @@
 // (viridis by default, magma on request) and show a legend in seconds per
 // cell; shot charts draw one half court with made shots as filled discs and
 // missed shots as crosses (shape, not only colour, tells them apart). A
-// title line and a time-range line head every chart. SVG text is as given
+// title line and a time-range line (UTC; the end with its date when it
+// falls on another UTC day than the start) head every chart. SVG text is as given
 // (XML-escaped). The PNG font has only ASCII glyphs: PNG text drops the
 // accents of Latin letters (José Núñez → Jose Nunez, Jokić → Jokic,
 // Ø → O, ß → ss) and draws any other character (CJK, Cyrillic, Greek) as
