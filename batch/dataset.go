@@ -73,7 +73,8 @@ func presentSessions(out string) (func(id string) bool, error) {
 // (Result.Others): the one figure-changing setting summary.json records
 // (quality.grid_period_ms, set by pipeline.Options.Rate_Hz or the feed's
 // rate), so their samples and figures are not on one grid. Cell_m,
-// LiveOnly and Fold are not recorded: nothing tells whether they differ.
+// LiveOnly and Fold are recorded (export.SessionSummary.Settings) but not
+// compared.
 type GridMismatch struct {
 	Run_ms    []int64 // the grid periods of the run's sessions, distinct, ascending
 	Others_ms []int64 // those of the dataset's other sessions

@@ -37,9 +37,14 @@ type SessionSummary struct {
 	// decels, speed bands and DIST flags were counted with. nil in an
 	// entry of an stmotion before they were recorded, which used the
 	// defaults (DefinitionsOf(track.DefaultConfig().Definitions)).
-	Definitions *Definitions      `json:"definitions,omitempty"`
-	Tables      map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
-	Images      []string          `json:"images,omitempty"` // image files, relative to the output dir
+	Definitions *Definitions `json:"definitions,omitempty"`
+	// Settings are the other flags that shaped the tables and images:
+	// the heatmaps' cell size and folding, and live time only (the
+	// samples table's and the heatmaps'). nil in an entry of an stmotion
+	// before they were recorded, or of a session without heatmaps.
+	Settings *Settings         `json:"settings,omitempty"`
+	Tables   map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
+	Images   []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
 	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
 	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls); those events are
@@ -61,6 +66,23 @@ type Definitions struct {
 	SpeedBands_mps []float64 `json:"speed_bands_mps"`
 	DistRatioLo    float64   `json:"dist_ratio_lo"`
 	DistRatioHi    float64   `json:"dist_ratio_hi"`
+}
+
+// Settings are track.HeatmapSettings in summary.json, with the live
+// time only of the samples table (pipeline applies --live-only to both).
+type Settings struct {
+	Cell_m   float64 `json:"cell_m"`    // --cell
+	LiveOnly bool    `json:"live_only"` // --live-only
+	Folded   bool    `json:"folded"`    // --fold, and not a one_team session, which is not folded
+}
+
+// SettingsOf returns h in its summary.json form; nil for the zero
+// HeatmapSettings (no heatmap analyzer).
+func SettingsOf(h track.HeatmapSettings) *Settings {
+	if h.Cell_m == 0 {
+		return nil
+	}
+	return &Settings{Cell_m: h.Cell_m, LiveOnly: h.LiveOnly, Folded: h.Folded}
 }
 
 // DefinitionsOf returns d in its summary.json form; nil for the zero
@@ -164,6 +186,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		SessionID: sum.SessionID, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
 		Players: make([]PlayerSummary, len(sum.Players)), Teams: make([]TeamSummary, len(sum.Teams)),
 		ShooterAgreement: finite(sum.ShooterAgreement), Definitions: DefinitionsOf(sum.Definitions),
+		Settings: SettingsOf(sum.Heatmap),
 	}
 	for i, p := range sum.Players {
 		s.Players[i] = PlayerSummary{

@@ -72,6 +72,9 @@ func TestFoldSimulatedGame(t *testing.T) {
 	}
 	plain, _ := analyseEngine(t, path, Options{})
 	folded, samples := analyseEngine(t, path, Options{Fold: true})
+	if !folded.Heatmap.Folded || plain.Heatmap.Folded {
+		t.Errorf("Summary.Heatmap.Folded %v with --fold, %v without: want true, false", folded.Heatmap.Folded, plain.Heatmap.Folded)
+	}
 	ps, fs := heatSums(plain.Heatmaps), heatSums(folded.Heatmaps)
 	for k, want := range ps {
 		if got := fs[k]; math.Abs(got-want) > 1e-6 {

@@ -33,7 +33,8 @@ import (
 // the heatmaps were asked folded (Options.Fold): their titles say the
 // offence is on the east (right) half, or, for a roster of one team
 // (sum.OneTeam: a practice's scrimmage), which is not folded (FoldWarning), that they are
-// not folded.
+// not folded. The heatmaps of a session analysed with Options.LiveOnly
+// (sum.Heatmap.LiveOnly) say LiveOnlyTitle in their titles.
 func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
 	names := map[string]string{} // "scope/id" -> title
 	for _, t := range sum.Teams {
@@ -55,14 +56,16 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
 		o := heatOpt
 		o.Title = chartTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
+		if sum.Heatmap.LiveOnly {
+			o.Title += ", " + LiveOnlyTitle
+		}
 		switch {
 		case fold && sum.OneTeam:
 			o.Title += ", not folded: one team, its sides not told apart"
+		case fold && g.Scope == heatmap.ScopeBall:
+			o.Title += ", folded by the team in control: its offence right"
 		case fold:
 			o.Title += ", folded: offence right, defence left"
-			if g.Scope == heatmap.ScopeBall {
-				o.Title = chartTitle(fmt.Sprintf("ball %d, folded by the team in control: its offence right", g.ID))
-			}
 		}
 		add(export.HeatmapImage(g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
 			return chart.Heatmap(w, f, g, tmpl, o)
@@ -103,6 +106,10 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	}
 	return renderCharts(dir, charts, sync)
 }
+
+// LiveOnlyTitle is what a heatmap's title says when it counts only time
+// with the clock live (Options.LiveOnly: track.Summary.Heatmap.LiveOnly).
+const LiveOnlyTitle = "live time only"
 
 // chartJob is one chart RenderImages draws, in both formats.
 type chartJob struct {

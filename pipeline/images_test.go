@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -243,6 +244,56 @@ func TestRenderImagesNamesAsGiven(t *testing.T) {
 		}
 		if !strings.Contains(string(svg), title) {
 			t.Errorf("%s.svg: no title ending %q", name, title)
+		}
+	}
+}
+
+// A --live-only heatmap was titled exactly like the whole session's, and
+// summary.json did not say which it was: its title says "live time only"
+// and summary.json's settings record it, with the cell size and folding.
+func TestLiveOnlyTitledAndRecorded(t *testing.T) {
+	dir := t.TempDir()
+	path := smallBundle(t, dir)
+	for _, live := range []bool{false, true} {
+		b, err := decode.OpenBundle(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, fmt.Sprint("out", live))
+		opt := options(out)
+		opt.LiveOnly, opt.Cell_m = live, 1
+		r, err := Open(b, "g", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := export.Summarize(sum).Settings, (&export.Settings{Cell_m: 1, LiveOnly: live}); got == nil || *got != *want {
+			t.Errorf("live only %v: summary.json settings %+v, want %+v", live, got, want)
+		}
+		imgs := filepath.Join(out, "images")
+		files, err := RenderImages(imgs, sum, r.Shots(), r.Template(), 1, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps := 0
+		for _, f := range files {
+			if !strings.HasSuffix(f, ".svg") || !strings.HasPrefix(filepath.Base(f), "heatmap_") {
+				continue
+			}
+			maps++
+			svg, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if says := strings.Contains(string(svg), ", "+LiveOnlyTitle+"</text>"); says != live {
+				t.Errorf("live only %v: %s says %q: %v", live, filepath.Base(f), LiveOnlyTitle, says)
+			}
+		}
+		if maps == 0 {
+			t.Fatalf("no heatmap drawn")
 		}
 	}
 }

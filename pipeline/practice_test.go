@@ -89,6 +89,9 @@ func TestPracticeOneTeam(t *testing.T) {
 
 	// --fold: not folded (the maps of the run without it), and said so.
 	fr, folded, _ := open(Options{Fold: true})
+	if folded.Heatmap.Folded {
+		t.Errorf("practice with --fold: Summary.Heatmap.Folded, but its maps are not folded")
+	}
 	if !reflect.DeepEqual(folded.Heatmaps, sum.Heatmaps) {
 		t.Errorf("practice with --fold: the heatmaps were folded (%d cells, %d unfolded): its sides attack opposite hoops",
 			len(folded.Heatmaps), len(sum.Heatmaps))

@@ -646,6 +646,8 @@ func (a *PossessionAnalyzer) unrostered(id int64) bool {
 // A HeatmapAnalyzer serves one session and is not safe for concurrent use.
 type HeatmapAnalyzer struct {
 	acc      *heatmap.Accumulator
+	liveOnly bool // heatmap.Options.LiveOnly
+	fold     bool // heatmap.Options.Fold
 	votes    heatmap.AttackVotes
 	ballTeam int64 // team in control of the ball in ballPeriod (0: none yet)
 	period   int32 // period of ballTeam
@@ -659,7 +661,7 @@ type HeatmapAnalyzer struct {
 // With Fold, a session whose summary says OneTeam (a practice's
 // scrimmage) is not folded (Finish).
 func NewHeatmapAnalyzer(opt heatmap.Options) *HeatmapAnalyzer {
-	h := &HeatmapAnalyzer{}
+	h := &HeatmapAnalyzer{liveOnly: opt.LiveOnly, fold: opt.Fold}
 	if opt.Fold {
 		attack := opt.Attack
 		if attack == nil {
@@ -718,12 +720,14 @@ func (h *HeatmapAnalyzer) Frame(f *Frame, _ func(*Segment) error) error {
 
 // Finish implements Analyzer: it appends the accumulated cells to
 // sum.Heatmaps (folded with the directions known at this point, unless
-// sum.OneTeam: a scrimmage's sides of one team attack opposite hoops).
+// sum.OneTeam: a scrimmage's sides of one team attack opposite hoops),
+// and sets sum.Heatmap to the settings they were made with.
 //
 // The grids are read twice (count, then append) so that sum.Heatmaps grows
 // once, and each grid's cells go through one reused buffer.
 func (h *HeatmapAnalyzer) Finish(sum *Summary, _ func(*Segment) error) error {
 	h.unfold = sum.OneTeam
+	sum.Heatmap = HeatmapSettings{Cell_m: h.acc.Geom().Cell_m, LiveOnly: h.liveOnly, Folded: h.fold && !h.unfold}
 	sum.Heatmaps = slices.Grow(sum.Heatmaps, h.acc.NonEmpty())
 	var cells []heatmap.Cell
 	h.acc.EachGrid(func(g *heatmap.Grid) {

@@ -321,4 +321,19 @@ type Summary struct {
 	// are missing, and the feed's shots taken with the other balls count
 	// against ShooterAgreement.
 	SeveralBalls_s float64 `json:",omitempty"`
+
+	// Heatmap says how Heatmaps were made (HeatmapAnalyzer.Finish sets
+	// it; zero without that analyzer). Left out of the Summary's JSON, as
+	// Definitions are; summary.json records it
+	// (export.SessionSummary.Settings).
+	Heatmap HeatmapSettings `json:"-"`
+}
+
+// HeatmapSettings are the settings a session's heatmaps were made with.
+type HeatmapSettings struct {
+	Cell_m   float64 // cell side
+	LiveOnly bool    // only time with the clock live (heatmap.Options.LiveOnly)
+	// Folded: each team's offence on the east half (heatmap.Options.Fold),
+	// and not a session that Finish does not fold (Summary.OneTeam).
+	Folded bool
 }

@@ -138,7 +138,8 @@ plain run of one input are first moved into the Hive layout. An --out of
 another --format is refused, and a --hz grid or definitions (--sprint-mps
 and the others below; an earlier entry without them took the defaults)
 that differ from the other sessions' are warned of (--cell, --live-only
-and --fold are not recorded: use the same for every game). Runs adding to one --out take turns (a lock
+and --fold are recorded, summary.json settings, but not compared: use the
+same for every game). Runs adding to one --out take turns (a lock
 file, .stmotion.lock).
 
 An interrupted run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote
@@ -157,6 +158,7 @@ makes some events unreliable (summary.json limits: no roster, no court,
 one team on the roster in a practice, only one team's players tracked,
 several balls in play at once), the definitions of sprints, accelerations,
 speed bands and DIST flags when the flags set them away from the defaults,
+and likewise --live-only, --fold and --cell (summary.json settings),
 the quality counts and the grid rate and sensor noise the engine ran with
 go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for

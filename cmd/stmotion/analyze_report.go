@@ -16,6 +16,7 @@ import (
 	"github.com/stmotion/stmotion/batch"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/pipeline"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -194,6 +195,9 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 	if line := definitionsLine(s); line != "" {
 		fmt.Fprintf(w, "\n%s\n", line)
 	}
+	if line := settingsLine(s); line != "" {
+		fmt.Fprintf(w, "\n%s\n", line)
+	}
 	q := s.Quality
 	repeats := ""
 	if q.RepeatedShots+q.RepeatedMarkers > 0 {
@@ -211,7 +215,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 // other sessions were analysed on another grid period (g): the one
 // figure-changing setting summary.json records (quality.grid_period_ms,
 // set by --hz, here hz, or the feed's rate). --cell, --live-only and
-// --fold are not recorded: nothing tells whether they differ.
+// --fold are recorded (summary.json settings) but not compared.
 func gridWarning(hz float64, g *batch.GridMismatch) string {
 	ms := func(ps []int64) string {
 		var s []string
@@ -407,6 +411,32 @@ func definitionsLine(s *export.SessionSummary) string {
 		return ""
 	}
 	return "definitions (not the defaults; summary.json definitions): " + strings.Join(parts, "; ")
+}
+
+// settingsLine says in the report which settings of the session's samples
+// table and heatmaps were not the defaults (--live-only, --fold, --cell),
+// as definitionsLine does for the definitions, so that a live-time-only or
+// folded map is not read as the whole session's; "" when all were the
+// defaults or the entry does not record them.
+func settingsLine(s *export.SessionSummary) string {
+	st := s.Settings
+	if st == nil {
+		return ""
+	}
+	var parts []string
+	if st.LiveOnly {
+		parts = append(parts, "live time only: samples and heatmaps count only time with the clock live (--live-only)")
+	}
+	if st.Folded {
+		parts = append(parts, "heatmaps folded: each team's offence right (--fold)")
+	}
+	if st.Cell_m != pipeline.DefaultCell_m {
+		parts = append(parts, fmt.Sprintf("heatmap cells of %g m (--cell)", st.Cell_m))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "settings (not the defaults; summary.json settings): " + strings.Join(parts, "; ")
 }
 
 // columnDriftWarning is the warning of a run adding to a dataset some of

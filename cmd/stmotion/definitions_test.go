@@ -251,6 +251,39 @@ func TestReportDefinitions(t *testing.T) {
 	}
 }
 
+// A --live-only run's report and summary.json said nothing of it: the
+// report names the settings that are not the defaults, as it does the
+// definitions, and summary.json records them all.
+func TestReportSettings(t *testing.T) {
+	in := shortBundle(t, t.TempDir(), "g")
+	report := func(args ...string) (string, *export.Settings) {
+		t.Helper()
+		out := t.TempDir()
+		stdout, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--images=false"}, append(args, in)...)...)
+		if err != nil {
+			t.Fatalf("analyze %v: %v\n%s", args, err, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, export.SummaryFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum export.SessionSummary
+		if err := json.Unmarshal(data, &sum); err != nil {
+			t.Fatal(err)
+		}
+		return stdout, sum.Settings
+	}
+	out, st := report()
+	if strings.Contains(out, "settings") || st == nil || *st != (export.Settings{Cell_m: 0.5}) {
+		t.Errorf("default run: summary.json settings %+v, report:\n%s", st, out)
+	}
+	out, st = report("--live-only", "--cell", "1")
+	want := "settings (not the defaults; summary.json settings): live time only: samples and heatmaps count only time with the clock live (--live-only); heatmap cells of 1 m (--cell)\n"
+	if !strings.Contains(out, want) || st == nil || *st != (export.Settings{Cell_m: 1, LiveOnly: true}) {
+		t.Errorf("--live-only --cell 1: summary.json settings %+v, report lacks %q:\n%s", st, want, out)
+	}
+}
+
 // The --add warning of a dataset whose tables have other columns names
 // each table, what it lacks or has more, and how to read it.
 func TestColumnDriftWarning(t *testing.T) {
