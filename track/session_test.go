@@ -1219,6 +1219,35 @@ func TestDistFlagIgnoresIdlePlayers(t *testing.T) {
 	}
 }
 
+// TestDistFlagNoDIST: a player who ran but for whom the feed sent no DIST
+// had ratio 0 and an empty flag, as a bench player has, so a check of
+// dist_flag <> '' passed him unchecked. He is flagged DistFlagNoDIST; an
+// idle player without DIST, and one with a DIST of other stats only, are
+// not (the second is: his DIST is missing).
+func TestDistFlagNoDIST(t *testing.T) {
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, noise_m: 0.05, seed: 3,
+		sensors: []genSensor{{id: 3, p: still(5, 5)}, {id: 4, p: circle(5, 2)}, {id: 5, p: circle(4, 2)}, {id: 6, p: circle(3, 2)}}})
+	extra := []decode.Message{
+		statsMsg(t0+30_000, 5, 1, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: 0}),
+		statsMsg(t0+30_000, 6, 1, decode.ClassTwoPointMake, map[decode.Stat]float64{decode.StatPTS: 2}),
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, merge(feed, extra))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id   int64
+		want string
+	}{{3, ""}, {4, DistFlagNoDIST}, {6, DistFlagNoDIST}} {
+		if p := player(sum, c.id); p.DistFlag != c.want || p.DistRatio != 0 {
+			t.Errorf("player %d (%.0f m, no DIST): ratio %g flag %q, want 0 and %q", c.id, p.Distance_m, p.DistRatio, p.DistFlag, c.want)
+		}
+	}
+	if p := player(sum, 5); p.DistFlag == DistFlagNoDIST || !strings.Contains(p.DistFlag, "outside") {
+		t.Errorf("player 5 (%.0f m, DIST 0): flag %q, want outside the band", p.Distance_m, p.DistFlag)
+	}
+}
+
 // TestDistancePeriodEveryPeriod: every player's per-period distance has one
 // entry per period the session opened, so that index i is period i+1 for
 // everyone: a player who only came on in the second half, one who never

@@ -171,8 +171,19 @@ type PlayerSummary struct {
 	// DIST's timestamp (0 if either is missing); mid-event, both counted
 	// from the player's baseline.
 	DistRatio float64
-	DistFlag  string // why the ratio is outside the band, "" when within
+	// DistFlag says why the ratio is outside the band ("" when within,
+	// and for a player under Config.DistFlagMin_m by both counts), or
+	// DistFlagNoDIST for a player the engine measured that far whose
+	// DIST the feed never sent.
+	DistFlag string
 }
+
+// DistFlagNoDIST is PlayerSummary.DistFlag for a player who moved at
+// least Config.DistFlagMin_m by the engine's distance but for whom the
+// feed sent no DIST stat (a feed without DIST, such as optical
+// tracking's, or one that left the player out): nothing to check his
+// distance against. His DistRatio is 0, as for a bench player.
+const DistFlagNoDIST = "no DIST from the feed"
 
 // TeamSummary is one team's row.
 type TeamSummary struct {

@@ -117,6 +117,9 @@ func (s *Session) summary() *Summary {
 			}
 			p.DistRatio, p.DistFlag = s.distVerdict(e)
 		}
+		if e := s.box.players[id]; (e == nil || !e.has.Has(decode.StatDIST)) && p.Distance_m >= s.cfg.DistFlagMin_m {
+			p.DistFlag = DistFlagNoDIST
+		}
 		sum.Players = append(sum.Players, p)
 	}
 	names := decode.StatNames()

@@ -168,8 +168,13 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 				header = true
 			}
 			ratio := "-"
-			if p.DistRatio > 0 {
+			switch {
+			case p.DistRatio > 0:
 				ratio = fmt.Sprintf("%.3f", p.DistRatio)
+			case p.DistFlag == track.DistFlagNoDIST:
+				// He ran, but the feed sent no DIST to compare: not
+				// the "-" of a bench player.
+				ratio = "no DIST"
 			}
 			fmt.Fprintf(tw, "%s\t%.1f\t%.0f\t%.2f\t%d\t%.1f\t%s\t\n", player, p.TimeOnCourt_s/60, p.Distance_m, p.TopSpeed_mps, p.Sprints, p.Possession_s, ratio)
 		}
