@@ -8,10 +8,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
+	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+	"golang.org/x/text/width"
 
 	"github.com/stmotion/stmotion/batch"
 	"github.com/stmotion/stmotion/decode"
@@ -148,7 +149,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		default:
 			fmt.Fprintf(w, "\n%s: possession %.0f s\n", name, p)
 		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		var rows [][]string
 		// A roster player who never sent a location (and has no DIST
 		// stat) is named in one line: a row of zeros would read as
 		// measured.
@@ -164,7 +165,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 				continue
 			}
 			if !header {
-				fmt.Fprintln(tw, "player\tmin\tdist m\ttop m/s\tsprints\tposs s\tDIST ratio\t")
+				rows = append(rows, []string{"player", "min", "dist m", "top m/s", "sprints", "poss s", "DIST ratio"})
 				header = true
 			}
 			ratio := "-"
@@ -176,9 +177,10 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 				// the "-" of a bench player.
 				ratio = "no DIST"
 			}
-			fmt.Fprintf(tw, "%s\t%.1f\t%.0f\t%.2f\t%d\t%.1f\t%s\t\n", player, p.TimeOnCourt_s/60, p.Distance_m, p.TopSpeed_mps, p.Sprints, p.Possession_s, ratio)
+			rows = append(rows, []string{player, fmt.Sprintf("%.1f", p.TimeOnCourt_s/60), fmt.Sprintf("%.0f", p.Distance_m),
+				fmt.Sprintf("%.2f", p.TopSpeed_mps), fmt.Sprint(p.Sprints), fmt.Sprintf("%.1f", p.Possession_s), ratio})
 		}
-		tw.Flush()
+		writeColumns(w, rows)
 		if len(untracked) > 0 {
 			sort.Strings(untracked)
 			what := "no tracking data"
@@ -214,6 +216,59 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 	if q.GridPeriod_ms > 0 {
 		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
 	}
+}
+
+// writeColumns writes rows of cells right-aligned in columns two spaces
+// apart, each row on a line, as text/tabwriter with AlignRight and
+// padding 2 does, but measuring a cell by the columns a terminal gives it
+// (displayWidth), not its runes: a name in CJK characters takes two
+// columns each, and tabwriter put every figure of its row that much to the
+// right of its header.
+func writeColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		for i, c := range r {
+			b.WriteString(strings.Repeat(" ", widths[i]+2-displayWidth(c)))
+			b.WriteString(c)
+		}
+		b.WriteByte('\n')
+		io.WriteString(w, b.String())
+	}
+}
+
+// displayWidth is the number of terminal columns s takes: two for each
+// East Asian wide or fullwidth character (CJK, Hangul, fullwidth forms;
+// Unicode's East Asian Width, golang.org/x/text/width), none for a
+// combining mark or a format character (an accent written after its
+// letter, a zero-width joiner), one for any other. s holds no control
+// characters (decode.Printable escapes them).
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r < 0x300:
+			n++ // ASCII and Latin-1: one column, the common case
+		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		default:
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth:
+				n += 2
+			default:
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // gridWarning is the warning of a run adding sessions to a dataset whose
