@@ -79,7 +79,13 @@ Outputs under --out:
   tables:        samples players possessions events shots boxscore
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
-                 heatmaps per team, player and ball, shot charts, PNG and SVG
+                 heatmaps per team, player and ball, shot charts, PNG and SVG:
+                 heatmap_team_<team id>, heatmap_player_<player id (sensor)>,
+                 heatmap_ball_<id>, shots_all, shots_team_<team id> (.png, .svg;
+                 docs/schema.md "images"); each heatmap coloured against its
+                 own hottest cell, the legend's "max" in s/cell: compare maps
+                 by it, not by colour; PNG titles without accents, other
+                 non-ASCII letters as ? (the SVG has the names as given)
                  (shot charts of the feed's shot messages, or when it has
                  none, of the shots detected from the ball; without a
                  court, heatmaps in the sensor frame, without markings)

@@ -63,7 +63,7 @@ type Options struct {
 	To_ms   int64   //
 	Scale   float64 // pixels per metre; default 24
 	Palette Palette // heatmaps; default Viridis
-	Max_s   float64 // seconds at the top of the colour scale; default the grid's largest cell
+	Max_s   float64 // seconds at the top of the colour scale (its legend label beside "max"); default the grid's largest cell
 	// Gamma shapes the colour scale: colour = palette((s/Max_s)^Gamma).
 	// 0 or 1 is linear; 0.5 (square root) brings out the rarely visited
 	// cells of one player's map beside a few hot spots. The legend is
@@ -261,6 +261,9 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 		c.text(lx+25, y+4, fmt.Sprintf("%.1f", maxS*o.unscale(float64(i)/4)), black, 0)
 	}
 	c.text(lx+9, top-12, "s/cell", black, 1)
+	// The top is this map's own largest cell (unless Options.Max_s), so
+	// the same colour in two maps is not the same time: name it.
+	c.text(lx-3, top+4, "max", black, 2)
 	return c.finish(w)
 }
 

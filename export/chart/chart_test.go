@@ -435,3 +435,19 @@ func TestSubtitleDates(t *testing.T) {
 		}
 	}
 }
+
+// Each heatmap is coloured against its own largest cell: the legend says
+// so ("max" beside the top label, which is that cell's seconds), so that
+// two maps side by side are compared by their maxima, not their colours.
+func TestHeatmapLegendMax(t *testing.T) {
+	g := sampleGrid()
+	var b bytes.Buffer
+	if err := Heatmap(&b, SVG, g, court.NBA, Options{Title: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{">max</text>", fmt.Sprintf(">%.1f</text>", g.Max())} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("heatmap legend lacks %q", want)
+		}
+	}
+}

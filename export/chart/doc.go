@@ -7,7 +7,8 @@
 //
 // Heatmaps colour each cell by seconds with a perceptually uniform scale
 // (viridis by default, magma on request) and show a legend in seconds per
-// cell; shot charts draw one half court with made shots as filled discs and
+// cell, whose top, labelled "max", is the map's own largest cell unless
+// Options.Max_s sets a scale shared by several maps; shot charts draw one half court with made shots as filled discs and
 // missed shots as crosses (shape, not only colour, tells them apart). A
 // title line and a time-range line (UTC; the end with its date when it
 // falls on another UTC day than the start) head every chart. SVG text is as given
