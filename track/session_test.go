@@ -1220,10 +1220,11 @@ func TestDistFlagIgnoresIdlePlayers(t *testing.T) {
 }
 
 // TestDistFlagNoDIST: a player who ran but for whom the feed sent no DIST
-// had ratio 0 and an empty flag, as a bench player has, so a check of
-// dist_flag <> '' passed him unchecked. He is flagged DistFlagNoDIST; an
-// idle player without DIST, and one with a DIST of other stats only, are
-// not (the second is: his DIST is missing).
+// had ratio 0 and an empty flag, as a bench player has, so a check for a
+// non-empty dist_flag passed him unchecked. He is flagged DistFlagNoDIST,
+// as is one whose stats held other stats but no DIST; an idle player
+// without DIST is not flagged, and a runner with DIST 0 is outside the
+// band.
 func TestDistFlagNoDIST(t *testing.T) {
 	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, noise_m: 0.05, seed: 3,
 		sensors: []genSensor{{id: 3, p: still(5, 5)}, {id: 4, p: circle(5, 2)}, {id: 5, p: circle(4, 2)}, {id: 6, p: circle(3, 2)}}})
