@@ -206,19 +206,8 @@ func TestShotChartsWithoutFeedShots(t *testing.T) {
 // formats.
 func TestRenderImagesNamesAsGiven(t *testing.T) {
 	dir := t.TempDir()
-	b, err := decode.OpenBundle(smallBundle(t, dir))
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(dir, "out")
-	r, err := Open(b, "g", options(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := r.Do(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, sum := analyseBundle(t, smallBundle(t, dir), options(out))
 	names := []string{"Nikola Jokić & <Co>", "李小龍"}
 	var players []int64
 	for i := range sum.Players {
@@ -255,21 +244,10 @@ func TestLiveOnlyTitledAndRecorded(t *testing.T) {
 	dir := t.TempDir()
 	path := smallBundle(t, dir)
 	for _, live := range []bool{false, true} {
-		b, err := decode.OpenBundle(path)
-		if err != nil {
-			t.Fatal(err)
-		}
 		out := filepath.Join(dir, fmt.Sprint("out", live))
 		opt := options(out)
 		opt.LiveOnly, opt.Cell_m = live, 1
-		r, err := Open(b, "g", opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum, err := r.Do(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, sum := analyseBundle(t, path, opt)
 		if got, want := export.Summarize(sum).Settings, (&export.Settings{Cell_m: 1, LiveOnly: live}); got == nil || *got != *want {
 			t.Errorf("live only %v: summary.json settings %+v, want %+v", live, got, want)
 		}
@@ -296,4 +274,22 @@ func TestLiveOnlyTitledAndRecorded(t *testing.T) {
 			t.Fatalf("no heatmap drawn")
 		}
 	}
+}
+
+// analyseBundle runs the bundle at path as session "g" with opt.
+func analyseBundle(t *testing.T, path string, opt Options) (*Run, *track.Summary) {
+	t.Helper()
+	b, err := decode.OpenBundle(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(b, "g", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, sum
 }
