@@ -120,7 +120,8 @@ func checkWritable(dir string) error {
 // defines takes the next word as its value (even one that starts with
 // "-") unless it is a boolean flag or has "=value"; "--" ends the flags,
 // and everything after it is an argument. A flag fs does not define
-// takes no value: it is kept for the flag package to refuse.
+// takes no value: it is kept for the flag package to refuse; so is a flag
+// whose value is missing (the last word), the arguments then left out.
 func flagsFirst(fs *flag.FlagSet, args []string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {
@@ -145,10 +146,13 @@ func flagsFirst(fs *flag.FlagSet, args []string) []string {
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			continue
 		}
-		if i+1 < len(args) {
-			i++
-			flags = append(flags, args[i])
+		if i+1 == len(args) {
+			// The last word, its value missing: the flag package is to
+			// say so, not to take the "--" before the arguments for it.
+			return flags
 		}
+		i++
+		flags = append(flags, args[i])
 	}
 	if len(rest) == 0 {
 		return flags

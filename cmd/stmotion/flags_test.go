@@ -43,7 +43,8 @@ func TestFlagsFirst(t *testing.T) {
 	// Unknown flags take no value, and are left for the flag package to
 	// refuse; so is a flag without its value.
 	f([]string{"g", "--bogus", "h"}, []string{"--bogus", "--", "g", "h"})
-	f([]string{"g", "---x", "--out"}, []string{"---x", "--out", "--", "g"})
+	f([]string{"g", "---x", "--out"}, []string{"---x", "--out"})
+	f([]string{"g", "--out"}, []string{"--out"})
 }
 
 // Flags after the inputs are flags, for the commands that take inputs
@@ -104,14 +105,20 @@ func TestInterspersedFlagsAnalyze(t *testing.T) {
 		{g1, "--out", out, "--bogus"},
 		{g1, "--out", out, "--jobs", "x"},
 		{g1, "--out", out, "--jobs"},
+		{g1, "--out"}, // once analysed into a directory named "--"
 	} {
 		stdout, stderr, err := runAnalyzeArgs(t, args...)
 		if exitCode(err) != 2 || stdout != "" || !strings.Contains(stderr, "Run 'stmotion analyze -h'") {
 			t.Errorf("analyze %q: exit %d, want 2\nstdout %q\n%s", args, exitCode(err), stdout, stderr)
 		}
+		if last := args[len(args)-1]; (last == "--out" || last == "--jobs") && !strings.Contains(stderr, "flag needs an argument: -"+last[2:]) {
+			t.Errorf("analyze %q: stderr does not say the flag needs an argument\n%s", args, stderr)
+		}
 	}
-	if _, err := os.Stat(out); err == nil {
-		t.Errorf("a refused command line created its --out")
+	for _, o := range []string{out, filepath.Join(dir, "--")} {
+		if _, err := os.Stat(o); err == nil {
+			t.Errorf("a refused command line created %s", o)
+		}
 	}
 }
 
