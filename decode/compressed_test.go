@@ -179,8 +179,9 @@ func FuzzZstdStream(f *testing.F) {
 	f.Add(cat(one, zeros(40), []byte("junk")))
 	f.Add(cat(one, zeros(4), one[:len(one)/2], zeros(40)))
 	f.Add(cat(one, zeros(4), one[:3]))
+	f.Add(cat(skippable, small, zeros(2)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if !bytes.HasPrefix(data, zstdMagic) {
+		if !isZstdStart(data[:min(len(data), 4)]) {
 			return // NewReader reads other inputs as something else
 		}
 		z, err := newZstdStream(bytes.NewReader(data))

@@ -48,6 +48,18 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
+// isZstdStart reports whether start, a file's first 4 bytes, begins a
+// zstd stream: a frame, or a skippable frame (magic 0x184D2A50 to
+// 0x184D2A5F, RFC 8878 section 3.1.2), which may come first too (zstd -t
+// accepts such a file). No text begins so: its fourth byte is a control
+// character.
+func isZstdStart(start []byte) bool {
+	if bytes.HasPrefix(start, zstdMagic) {
+		return true
+	}
+	return len(start) == 4 && start[0]&0xf0 == 0x50 && start[1] == 0x2a && start[2] == 0x4d && start[3] == 0x18
+}
+
 // ReaderOptions configures a recording Reader. The zero value is ready to
 // use: 1 MiB lines, bad lines skipped and counted, the first 10 errors kept.
 type ReaderOptions struct {
@@ -150,7 +162,7 @@ func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
 	case strings.HasSuffix(path, ".zst") && r.compression != CompressionZstd:
 		r.Close()
 		f.Close()
-		return nil, fmt.Errorf("decode: recording %s: named .zst but does not start with the zstd magic bytes", path)
+		return nil, fmt.Errorf("decode: recording %s: named .zst but does not start with a zstd frame's magic bytes", path)
 	}
 	r.closers = append(r.closers, f.Close)
 	return r, nil
@@ -245,7 +257,7 @@ func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
 		}
 		r.compression, r.src, r.stream = CompressionGzip, g, g
 		r.closers = append(r.closers, g.Close)
-	case bytes.HasPrefix(start, zstdMagic):
+	case isZstdStart(start):
 		z, err := newZstdStream(whole())
 		if err != nil {
 			return nil, fmt.Errorf("decode: read %s: zstd: %w", opt.Name, err)

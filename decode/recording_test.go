@@ -434,6 +434,35 @@ func TestReaderZeroTail(t *testing.T) {
 // bytes is a file cut short: the same lines are delivered as without the
 // zeros (not one line of text the decompressor made of them), and Err
 // wraps ErrTruncated, saying the file ends in zeros.
+// A zstd stream may begin with a skippable frame (RFC 8878 section
+// 3.1.2; zstd -t accepts it): it is zstd, and a .zst so made is no file
+// misnamed. It was read as text, and OpenRecording refused the .zst.
+func TestReaderZstdSkippableFirst(t *testing.T) {
+	text, want := testRecording()
+	skippable := []byte{0x5e, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 'a', 'b', 'c'}
+	data := append(bytes.Clone(skippable), zstdBytes(t, text)...)
+	r, err := NewReader(bytes.NewReader(data), ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(r); r.Compression() != CompressionZstd || r.Err() != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("compression %v, err %v, %d messages (want zstd, none, %d)", r.Compression(), r.Err(), len(got), len(want))
+	}
+	r.Close()
+	path := filepath.Join(t.TempDir(), "skip.jsonl.zst")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err = OpenRecording(path, ReaderOptions{})
+	if err != nil {
+		t.Fatalf("OpenRecording: %v", err)
+	}
+	defer r.Close()
+	if got := readAll(r); r.Err() != nil || len(got) != len(want) {
+		t.Errorf("OpenRecording: err %v, %d messages, want %d", r.Err(), len(got), len(want))
+	}
+}
+
 func TestReaderZeroTailTruncated(t *testing.T) {
 	text, _ := testRecording()
 	for _, tt := range []struct {
