@@ -85,7 +85,9 @@
 // and the Spans of the Message filled by Reader.Next are valid until the
 // next call to Next. A compressed stream cut short ends the reading with
 // an error wrapping ErrTruncated, every complete line before the break
-// delivered (and then what the break left of a line, Reader.Unended). A
+// delivered (and then what the break left of a line, Reader.Unended; for
+// zstd, every line before the block the break falls in, see
+// ErrTruncated). A
 // file cut off while being written often ends in zero bytes: a stream
 // that breaks where the rest of the file is zeros is cut short there (the
 // zeros give no text), and zeros after a complete stream are ignored

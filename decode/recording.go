@@ -565,8 +565,10 @@ func (r *Reader) LineNumber() int64 { return r.lineNo }
 // error, or, with StopOnError, the first bad line's *Error. A compressed
 // stream cut short gives one wrapping ErrTruncated (and io.ErrUnexpectedEOF
 // when the file simply stops), after every complete line before the break
-// was delivered: the file ends in the middle of the stream, or the stream
-// breaks where the rest of the file is zero bytes (compressed.go). Bad
+// was delivered (for zstd, every line before the block the break falls
+// in: see ErrTruncated): the file ends in the middle of the stream, or
+// the stream breaks where the rest of the file is zero bytes
+// (compressed.go). Bad
 // lines skipped in the default mode are not errors here: see Stats and
 // BadLines.
 func (r *Reader) Err() error { return r.err }
