@@ -2,6 +2,7 @@ package live
 
 import (
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/internal/fifo"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -43,7 +44,7 @@ import (
 // and one entry per stats, shot and marker message, up to
 // maxDedupStats, maxDedupShots and maxDedupMarkers (and
 // maxDedupMarkerText_B of marker texts), the oldest forgotten beyond
-// (fifoSet), so that a feed sending endless distinct messages costs a
+// (fifo.Set), so that a feed sending endless distinct messages costs a
 // bounded amount here: 1 M distinct stats messages through the filter
 // leave it holding 17 MB of heap (3 M: the same), the process's peak RSS
 // 61 MB, where it once held 103 MB (peak RSS 154 MB) and grew without
@@ -83,12 +84,12 @@ type dedup struct {
 	// named holds the players the stats name (the first maxSensors) and
 	// the newest stats version of each: see statVersion.
 	named map[int64]newestVersion
-	stats *fifoSet[statKey]
-	shots *fifoSet[track.ShotKey]
+	stats *fifo.Set[statKey]
+	shots *fifo.Set[track.ShotKey]
 	// shotAt holds each shot's player and occurred_at, whatever its
 	// other fields: see shotSeen.
-	shotAt  *fifoSet[[2]int64]
-	markers *fifoSet[track.MarkerKey]
+	shotAt  *fifo.Set[[2]int64]
+	markers *fifo.Set[track.MarkerKey]
 }
 
 // The bounds of the filter's stats, shots and markers (see dedup).
@@ -153,10 +154,10 @@ func newDedup(window_ms int64, maxSensors int, roster []decode.RosterTeam) *dedu
 		window_ms:  window_ms,
 		maxSensors: max(maxSensors, 1),
 		sensors:    map[sensorID]*locHistory{},
-		stats:      newFIFOSet[statKey](maxDedupStats, nil, 0),
-		shots:      newFIFOSet[track.ShotKey](maxDedupShots, nil, 0),
-		shotAt:     newFIFOSet[[2]int64](maxDedupShots, nil, 0),
-		markers:    newFIFOSet(maxDedupMarkers, func(k track.MarkerKey) int { return len(k.Text) }, maxDedupMarkerText_B),
+		stats:      fifo.New[statKey](maxDedupStats, nil, 0),
+		shots:      fifo.New[track.ShotKey](maxDedupShots, nil, 0),
+		shotAt:     fifo.New[[2]int64](maxDedupShots, nil, 0),
+		markers:    fifo.New(maxDedupMarkers, func(k track.MarkerKey) int { return len(k.Text) }, maxDedupMarkerText_B),
 	}
 }
 
@@ -220,13 +221,13 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 		if !hasV {
 			k = statKey{player: s.PlayerID, version: -1, t_ms: s.OccurredAt_ms, class: s.Classification}
 		}
-		return d.stats.mark(k)
+		return d.stats.Mark(k)
 	case decode.KindShot:
 		s := &m.Shot
-		d.shotAt.mark([2]int64{s.PlayerID, s.OccurredAt_ms})
-		return d.shots.mark(track.ShotKeyOf(s))
+		d.shotAt.Mark([2]int64{s.PlayerID, s.OccurredAt_ms})
+		return d.shots.Mark(track.ShotKeyOf(s))
 	case decode.KindMarker:
-		return d.markers.mark(track.MarkerKeyOf(&m.Marker, src))
+		return d.markers.Mark(track.MarkerKeyOf(&m.Marker, src))
 	}
 	return false
 }
@@ -234,7 +235,7 @@ func (d *dedup) seen(m *decode.Message, src []byte) bool {
 // forgotten counts the stats, shot and marker keys the filter forgot to
 // stay within its bounds (see dedup): replays of them are let through.
 func (d *dedup) forgotten() int64 {
-	return d.stats.forgotten + d.shots.forgotten + d.markers.forgotten
+	return d.stats.Forgotten() + d.shots.Forgotten() + d.markers.Forgotten()
 }
 
 // shotSeen reports whether a shot of player at t_ms was received (or
@@ -243,7 +244,7 @@ func (d *dedup) forgotten() int64 {
 // fields since the feed delivered it, and a shot the session has would
 // then count twice.
 func (d *dedup) shotSeen(player, t_ms int64) bool {
-	return d.shotAt.has([2]int64{player, t_ms})
+	return d.shotAt.Has([2]int64{player, t_ms})
 }
 
 // statVersion reports the newest stats version received for player (one

@@ -1,6 +1,8 @@
 package live
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
@@ -266,5 +268,87 @@ func dedupSeen(t *testing.T, d *dedup) func(line []byte) bool {
 			t.Fatal(err)
 		}
 		return d.seen(&m, line)
+	}
+}
+
+// TestDedupMessagesBounded: a feed sending endless distinct stats, shots
+// and markers does not grow the filter past its bounds (it once kept one
+// entry per message: 1 M distinct stats messages, 103 MB of heap); the
+// newest are still caught when replayed, what was forgotten is counted,
+// and a player's newest version and the players the stats name stay
+// right (the latter bounded by MaxSensors, as in the engine).
+func TestDedupMessagesBounded(t *testing.T) {
+	const maxSensors = 16
+	d := newDedup(250, maxSensors, nil)
+	seenLine := dedupSeen(t, d)
+	seen := func(line string) bool { t.Helper(); return seenLine([]byte(line)) }
+	stats := func(player, version int) string {
+		return fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":%d,"stats":{"PTS":2.0},"version":%d}}`, 1000+version, player, version)
+	}
+	shot := func(i int) string {
+		return fmt.Sprintf(`{"type":"shot","data":{"occurred_at":%d,"team_id":1,"player_id":%d,"is_make":true,"zone":1,"hoop_player_x":10,"hoop_player_y":20}}`, 1000+i, i%7)
+	}
+	marker := func(i int, id string) string {
+		return fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`, 1000+i, id)
+	}
+	const nStats, nShots, nMarkers = 3 * maxDedupStats, 3 * maxDedupShots, 3 * maxDedupMarkers
+	for v := range nStats {
+		if seen(stats(v%(4*maxSensors), v)) {
+			t.Fatalf("stats version %d taken for a duplicate", v)
+		}
+	}
+	for i := range nShots {
+		if seen(shot(i)) {
+			t.Fatalf("shot %d taken for a duplicate", i)
+		}
+	}
+	long := strings.Repeat("L", 1000) // 4 096 of them would be 4 MB
+	for i := range nMarkers {
+		if seen(marker(i, fmt.Sprint(long, i))) {
+			t.Fatalf("marker %d taken for a duplicate", i)
+		}
+	}
+	if n := d.stats.Len(); n > maxDedupStats {
+		t.Errorf("%d stats keys held after %d distinct, want at most %d", n, nStats, maxDedupStats)
+	}
+	if n := d.shots.Len() + d.shotAt.Len(); n > 2*maxDedupShots {
+		t.Errorf("%d shot keys held after %d distinct, want at most %d", n, nShots, 2*maxDedupShots)
+	}
+	if n, w := d.markers.Len(), d.markers.Weight(); n > maxDedupMarkers || w > maxDedupMarkerText_B {
+		t.Errorf("%d marker keys (%d bytes of text) held after %d distinct, want at most %d (%d bytes)", n, w, nMarkers, maxDedupMarkers, maxDedupMarkerText_B)
+	}
+	if len(d.named) != maxSensors {
+		t.Errorf("%d players named held, want MaxSensors %d", len(d.named), maxSensors)
+	}
+	for _, c := range []struct {
+		what string
+		line string
+	}{
+		{"the newest stats", stats((nStats-1)%(4*maxSensors), nStats-1)},
+		{"the newest shot", shot(nShots - 1)},
+		{"the newest marker", marker(nMarkers-1, fmt.Sprint(long, nMarkers-1))},
+	} {
+		if !seen(c.line) {
+			t.Errorf("%s replayed: not caught", c.what)
+		}
+	}
+	if seen(stats(0, 0)) {
+		t.Error("the first stats replayed: caught, but its key should have been forgotten")
+	}
+	if v, ok := d.statVersion(0); !ok || v != nStats-4*maxSensors {
+		t.Errorf("statVersion(0) = %d, %v; want %d", v, ok, nStats-4*maxSensors)
+	}
+	if _, ok := d.statVersion(4*maxSensors - 1); ok {
+		t.Error("a player beyond MaxSensors has a stats version")
+	}
+	// 3 times the bound, less the bound itself (the first stats replayed
+	// added one more and forgot one more).
+	want := int64(2*maxDedupStats + 1 + 2*maxDedupShots)
+	if got := d.forgotten() - d.markers.Forgotten(); got != want || d.markers.Forgotten() < 2*maxDedupMarkers {
+		t.Errorf("forgotten: %d stats and shots, %d markers; want %d and at least %d", got, d.markers.Forgotten(), want, 2*maxDedupMarkers)
+	}
+	r := SessionResult{LiveID: "x", DedupForgotten: d.forgotten()}
+	if line := r.String(); !strings.Contains(line, fmt.Sprintf(", %d stats, shot and marker keys forgotten by the duplicate check", d.forgotten())) {
+		t.Errorf("result line %q does not report what the duplicate check forgot", line)
 	}
 }
