@@ -176,6 +176,9 @@ type QualitySummary struct {
 	EvictedSensors       int64 `json:"evicted_sensors"`
 	DroppedBallSamples   int64 `json:"dropped_ball_samples"`
 	DroppedRosterSamples int64 `json:"dropped_roster_samples"`
+	// Shot and marker keys the repeat check forgot (beyond its bounds):
+	// repeats of them count again.
+	RepeatsForgotten int64 `json:"repeats_forgotten"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -211,6 +214,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
+		RepeatsForgotten: q.RepeatsForgotten,
 	}
 	s.Limits = Limits(sum)
 	return s

@@ -92,12 +92,14 @@ type dedup struct {
 	markers *fifo.Set[track.MarkerKey]
 }
 
-// The bounds of the filter's stats, shots and markers (see dedup).
+// The bounds of the filter's stats, shots and markers (see dedup); the
+// shots and markers the engine's repeat check's, so that the two forget
+// alike.
 const (
 	maxDedupStats        = 1 << 16
-	maxDedupShots        = 1 << 14
-	maxDedupMarkers      = 1 << 12
-	maxDedupMarkerText_B = 1 << 20
+	maxDedupShots        = track.MaxRepeatShots
+	maxDedupMarkers      = track.MaxRepeatMarkers
+	maxDedupMarkerText_B = track.MaxRepeatMarkerText_B
 )
 
 // newestVersion is the newest stats version of a player (ok: one was

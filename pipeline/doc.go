@@ -49,6 +49,10 @@
 //     and counts them: quality.repeated_shots, quality.repeated_markers)
 //     get a warning; with them, the warning about late samples says the
 //     recording seems to repeat itself (a file concatenated twice).
+//     Beyond the repeat check's bounds (more distinct shots or markers
+//     than a game has: track.MaxRepeatShots, MaxRepeatMarkers), the
+//     oldest are forgotten and counted (quality.repeats_forgotten), with
+//     a warning.
 //
 // A session's id is SessionID of its bundle (the live id, or the file's
 // name); the inputs of one run get ids of their own with

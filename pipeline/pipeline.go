@@ -704,6 +704,11 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		}
 		ws = append(ws, fmt.Sprintf("%s: %s %s: a feed replayed after a reconnect, or a recording that repeats itself?", name, strings.Join(what, " and "), verb))
 	}
+	if q.RepeatsForgotten > 0 {
+		ws = append(ws, fmt.Sprintf("%s: the feed sent more distinct shots or markers than the engine's repeat check remembers (the last %d shots, %d markers): "+
+			"%s forgotten (quality.repeats_forgotten), and a repeat of one of them counts again: a broken or hostile feed?",
+			name, track.MaxRepeatShots, track.MaxRepeatMarkers, count(q.RepeatsForgotten, "shot or marker key")))
+	}
 	if sum.Start_ms > 0 && sum.Start_ms < y2000_ms {
 		ws = append(ws, fmt.Sprintf("%s: the timestamps start at %s: occurred_at must be epoch milliseconds (seconds would give this)",
 			name, time.UnixMilli(sum.Start_ms).UTC().Format(time.RFC3339)))

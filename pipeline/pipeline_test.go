@@ -974,6 +974,28 @@ func TestWarningsRecordingTwice(t *testing.T) {
 	}
 }
 
+// TestRepeatsForgottenWarning: shots and markers the engine's repeat
+// check forgot beyond its bounds are warned of, with the bounds; none,
+// no warning.
+func TestRepeatsForgottenWarning(t *testing.T) {
+	warned := func(q track.Quality) string {
+		for _, w := range SummaryWarnings("g", &track.Summary{Quality: q}) {
+			if strings.Contains(w, "repeats_forgotten") {
+				return w
+			}
+		}
+		return ""
+	}
+	want := fmt.Sprintf("g: the feed sent more distinct shots or markers than the engine's repeat check remembers (the last %d shots, %d markers): "+
+		"183617 shot or marker keys forgotten (quality.repeats_forgotten)", track.MaxRepeatShots, track.MaxRepeatMarkers)
+	if w := warned(track.Quality{Locations: 100, BallSensors: 1, RepeatsForgotten: 183617}); !strings.HasPrefix(w, want) {
+		t.Errorf("warning %q, want it to start %q", w, want)
+	}
+	if w := warned(track.Quality{Locations: 100, BallSensors: 1}); w != "" {
+		t.Errorf("nothing forgotten: warning %q", w)
+	}
+}
+
 // TestStrictKeepsAnalysisWarnings: --strict fails an input with a bad
 // line or cut short, but an input it analyses is warned of what the
 // analysis found as without it (Run.Warnings dropped them under Strict:

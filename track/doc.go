@@ -73,7 +73,10 @@
 // identical to one fed before (ShotKey, MarkerKey: a feed replayed after
 // a reconnect, a recording concatenated twice) is dropped and counted
 // (Quality.RepeatedShots, RepeatedMarkers); `stmotion live` keeps such
-// repeats out of its recording by the same keys. Each DIST update is
+// repeats out of its recording by the same keys. The check remembers the
+// last MaxRepeatShots shots and MaxRepeatMarkers markers (far more than
+// a game has); what it forgot beyond them is counted
+// (Quality.RepeatsForgotten). Each DIST update is
 // compared with the engine's distance at its timestamp (SegDistCheck
 // segments; PlayerSummary.DistRatio and DistFlag; one inside a dropout of
 // its player waits until the gap is known bridged or not, and may leave
@@ -85,7 +88,17 @@
 //
 //   - Memory is bounded by Config.RingSize, the tick ring (about 3·Lag_s
 //     plus the windows) and the number of sensors, whatever the session
-//     length. Feed allocates nothing per location sample in steady state.
+//     length. What a feed can send without end is bounded too: the
+//     sensors by Config.MaxSensors (the box score's players with them),
+//     the shots and markers remembered for the repeat check by
+//     MaxRepeatShots and MaxRepeatMarkers (2 M distinct shots once held
+//     200 MB of heap here, now 5 MB), the markers and DIST checks waiting
+//     for the emission by queues of fixed length. Shots, markers, DIST
+//     checks, events and possessions leave as Segments: what the sinks
+//     keep of them is theirs. The Summary holds one row per player, team
+//     and box score (sensors, bounded), and per player one distance per
+//     period the session opened (an output the size of the game's period
+//     count). Feed allocates nothing per location sample in steady state.
 //   - Slices passed to a Sink or an Analyzer are valid only during the
 //     call. The Summary returned by Close is the caller's.
 //   - Bad input never fails Feed: it is counted in Summary.Quality. Feed

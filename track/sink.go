@@ -277,6 +277,14 @@ type Quality struct {
 	EvictedSensors       int64 `json:",omitempty"`
 	DroppedBallSamples   int64 `json:",omitempty"`
 	DroppedRosterSamples int64 `json:",omitempty"`
+	// RepeatsForgotten counts the shot and marker keys the repeat check
+	// forgot to stay within its bounds (MaxRepeatShots,
+	// MaxRepeatMarkers, MaxRepeatMarkerText_B; the oldest first): a
+	// repeat of one of them is no longer dropped, and counts again. 0
+	// unless the feed sent more distinct shots or markers than a game
+	// has (a broken or hostile feed). Left out of the Summary's JSON when
+	// 0, as RepeatedShots is.
+	RepeatsForgotten int64 `json:",omitempty"`
 }
 
 // Summary is everything the engine knows at the end of a session.

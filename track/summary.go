@@ -14,6 +14,7 @@ func (s *Session) summary() *Summary {
 	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, Definitions: s.cfg.Definitions.Clone()}
 	sum.OneTeam, sum.OneTeamTracked = s.sides()
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
+	sum.Quality.RepeatsForgotten = s.repeats.forgotten()
 	if s.gridStarted() {
 		sum.Quality.GridPeriod_ms = s.period_ms
 	}

@@ -198,7 +198,9 @@ A shot or marker message that repeats an earlier one (a feed replayed
 after a reconnect, a recording concatenated twice) is dropped, counted
 (quality.repeated_shots, quality.repeated_markers) and reported; with such
 repeats, many late samples are reported as a recording that seems to
-repeat itself.
+repeat itself. The check remembers the last 16 384 shots and 4 096
+markers (a game has a few hundred): what it forgot beyond them is counted
+(quality.repeats_forgotten) and reported.
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
 0 when every input was analysed and 1 when any failed or the run was
