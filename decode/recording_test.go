@@ -358,6 +358,16 @@ func TestReaderTruncated(t *testing.T) {
 // zeros is n zero bytes.
 func zeros(n int) []byte { return make([]byte, n) }
 
+// readWays are the two ways the zero-byte tests give a compressed file to
+// NewReader: whole reads, and one byte at a time.
+var readWays = []struct {
+	name string
+	wrap func(io.Reader) io.Reader
+}{
+	{"", func(r io.Reader) io.Reader { return r }},
+	{" one byte at a time", iotest.OneByteReader},
+}
+
 // A file cut off while being written often ends in zero bytes (its size
 // was extended, its last blocks never written). Zeros after a complete
 // compressed stream are ignored, as gzip -t ignores them: the recording
@@ -396,13 +406,7 @@ func TestReaderZeroTail(t *testing.T) {
 		{"zstd 4096", zst, 4096, want},
 		{"zstd 300000", zst, 300000, want},
 	} {
-		for _, src := range []struct {
-			name string
-			wrap func(io.Reader) io.Reader
-		}{
-			{"", func(r io.Reader) io.Reader { return r }},
-			{" one byte at a time", iotest.OneByteReader},
-		} {
+		for _, src := range readWays {
 			name := tt.name + src.name
 			if src.name != "" && tt.zeros > 4096 {
 				continue
@@ -605,13 +609,7 @@ func TestReaderZeroGaps(t *testing.T) {
 		{"zstd, empty frame", []part{{zstdBytes(t, text), 100}, {zstdBytes(t, ""), 30}}, want},
 	} {
 		in, gaps, tail := cat(tt.parts...)
-		for _, src := range []struct {
-			name string
-			wrap func(io.Reader) io.Reader
-		}{
-			{"", func(r io.Reader) io.Reader { return r }},
-			{" one byte at a time", iotest.OneByteReader},
-		} {
+		for _, src := range readWays {
 			name := tt.name + src.name
 			r, err := NewReader(src.wrap(bytes.NewReader(in)), ReaderOptions{Name: name})
 			if err != nil {
