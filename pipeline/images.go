@@ -34,7 +34,10 @@ import (
 // offence is on the east (right) half, or, for a roster of one team
 // (sum.OneTeam: a practice's scrimmage), which is not folded (FoldWarning), that they are
 // not folded. The heatmaps of a session analysed with Options.LiveOnly
-// (sum.Heatmap.LiveOnly) say LiveOnlyTitle in their titles.
+// (sum.Heatmap.LiveOnly) say LiveOnlyTitle in their titles. These labels
+// are chart.Options.TitleLabels: a title too wide for its image keeps them
+// and shortens the name before them (a long name and a shot chart's too,
+// with "...").
 func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
 	names := map[string]string{} // "scope/id" -> title
 	for _, t := range sum.Teams {
@@ -56,17 +59,21 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 	for _, g := range heatGrids(sum.Heatmaps, tmpl, cell_m) {
 		o := heatOpt
 		o.Title = chartTitle(fmt.Sprintf("%s %d %s", g.Scope, g.ID, names[fmt.Sprintf("%s/%d", g.Scope, g.ID)]))
+		// The labels say what the map counts: chart keeps them whole
+		// and shortens the name when the line does not fit.
+		var labels []string
 		if sum.Heatmap.LiveOnly {
-			o.Title += ", " + LiveOnlyTitle
+			labels = append(labels, LiveOnlyTitle)
 		}
 		switch {
 		case fold && sum.OneTeam:
-			o.Title += ", not folded: one team, its sides not told apart"
+			labels = append(labels, "not folded: one team, its sides not told apart")
 		case fold && g.Scope == heatmap.ScopeBall:
-			o.Title += ", folded by the team in control: its offence right"
+			labels = append(labels, "folded by the team in control: its offence right")
 		case fold:
-			o.Title += ", folded: offence right, defence left"
+			labels = append(labels, "folded: offence right, defence left")
 		}
+		o.TitleLabels = strings.Join(labels, ", ")
 		add(export.HeatmapImage(g.Scope, g.ID), func(w io.Writer, f chart.Format) error {
 			return chart.Heatmap(w, f, g, tmpl, o)
 		})

@@ -293,3 +293,27 @@ func analyseBundle(t *testing.T, path string, opt Options) (*Run, *track.Summary
 	}
 	return r, sum
 }
+
+// A long team name with --live-only and --fold made a heatmap's title wider
+// than its image, and the clipped end was the fold label: the labels are
+// chart.Options.TitleLabels, kept whole while the name is shortened.
+func TestRenderImagesLongNameKeepsLabels(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	opt := options(out)
+	opt.LiveOnly = true
+	r, sum := analyseBundle(t, smallBundle(t, dir), opt)
+	sum.Teams[0].Name = strings.Repeat("Bishop Gorman High School Gaels ", 3)
+	imgs := filepath.Join(out, "images")
+	if _, err := RenderImages(imgs, sum, r.Shots(), r.Template(), DefaultCell_m, true, false); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(filepath.Join(imgs, export.HeatmapImage(heatmap.ScopeTeam, sum.Teams[0].TeamID)+".svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "..., " + LiveOnlyTitle + ", folded: offence right, defence left</text>"
+	if !strings.Contains(string(svg), want) {
+		t.Errorf("team heatmap's title does not end %q:\n%s", want, svg[:min(len(svg), 800)])
+	}
+}

@@ -58,12 +58,19 @@ func (f Format) String() string {
 
 // Options set what a chart shows. Zero values take defaults.
 type Options struct {
-	Title   string  // e.g. "Player 23 (Team 461)"; as given in SVG, in PNG accents dropped and other non-ASCII as ?
-	From_ms int64   // time range shown under the title (epoch ms, UTC); 0 and 0 to omit
-	To_ms   int64   //
-	Scale   float64 // pixels per metre; default 24
-	Palette Palette // heatmaps; default Viridis
-	Max_s   float64 // seconds at the top of the colour scale (its legend label beside "max"); default the grid's largest cell
+	Title string // e.g. "Player 23 (Team 461)"; as given in SVG, in PNG accents dropped and other non-ASCII as ?
+	// TitleLabels follow Title on its line after ", " (e.g. "live time
+	// only, folded: offence right, defence left"): what the map counts,
+	// which a title must not lose. When the line is wider than the image
+	// less its margins (measured at charW_px per character in PNG,
+	// svgCharW_px in SVG), the labels stay whole and Title is cut at its
+	// end and followed by "..." to fit (fitTitle).
+	TitleLabels string
+	From_ms     int64   // time range shown under the title (epoch ms, UTC); 0 and 0 to omit
+	To_ms       int64   //
+	Scale       float64 // pixels per metre; default 24
+	Palette     Palette // heatmaps; default Viridis
+	Max_s       float64 // seconds at the top of the colour scale (its legend label beside "max"); default the grid's largest cell
 	// Gamma shapes the colour scale: colour = palette((s/Max_s)^Gamma).
 	// 0 or 1 is linear; 0.5 (square root) brings out the rarely visited
 	// cells of one player's map beside a few hot spots. The legend is
@@ -236,7 +243,7 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 	if title == "" {
 		title = fmt.Sprintf("%s %d", g.Scope, g.ID)
 	}
-	c.text(margin_px, 20, title, black, 0)
+	c.text(margin_px, 20, fitTitle(f, title, o.TitleLabels, float64(W-2*margin_px)), black, 0)
 	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%.1f s on the map, %s %.2f m cells", g.Sum(), where, gg.Cell_m)), black, 0)
 	// Legend: a vertical bar, max at the top.
 	lx := float64(W - legendW + 24)
@@ -317,7 +324,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 	if att > 0 {
 		pct = 100 * float64(made) / float64(att)
 	}
-	c.text(margin_px, 20, title, black, 0)
+	c.text(margin_px, 20, fitTitle(f, title, o.TitleLabels, float64(W-2*margin_px)), black, 0)
 	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%d/%d made (%.1f%%), %s", made, att, pct, t.Title)), black, 0)
 	lx := float64(W - shotLegendW + 12)
 	ly := v.oy + 20

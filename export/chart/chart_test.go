@@ -451,3 +451,79 @@ func TestHeatmapLegendMax(t *testing.T) {
 		}
 	}
 }
+
+// A title wider than its image (a long school name, then --live-only's and
+// --fold's labels) was drawn as one line and clipped at the image's edge,
+// losing the labels: it keeps the labels whole and shortens the name, in
+// both formats, heatmap and shot chart; a title that fits is unchanged.
+func TestTitleFits(t *testing.T) {
+	const name = "team 461 Bishop Gorman High School Gaels Boys Varsity Basketball Club of Las Vegas, Nevada"
+	const labels = "live time only, folded: offence right, defence left"
+	g := sampleGrid()
+	shots := sampleShots()
+	o := Options{Title: name, TitleLabels: labels, From_ms: from_ms, To_ms: to_ms}
+	for _, f := range []Format{PNG, SVG} {
+		for _, kind := range []string{"heatmap", "shots"} {
+			var b bytes.Buffer
+			var err error
+			if kind == "heatmap" {
+				err = Heatmap(&b, f, g, court.NBA, o)
+			} else {
+				err = ShotChart(&b, f, shots, court.NBA, o)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f == SVG {
+				svg := b.String()
+				var W int
+				fmt.Sscanf(svg[strings.Index(svg, ` width="`):], ` width="%d"`, &W)
+				i := strings.Index(svg, `xml:space="preserve">`) + len(`xml:space="preserve">`)
+				title := svg[i : i+strings.Index(svg[i:], "</text>")]
+				avail := float64(W - 2*margin_px)
+				if w := textWidth_px(SVG, title); !(w <= avail) || !strings.HasSuffix(title, "..., "+labels) || !strings.HasPrefix(title, name[:20]) {
+					t.Errorf("%s SVG, %d px wide: title %q (%.0f px), want the name shortened with ... and %q whole, at most %.0f px", kind, W, title, w, labels, avail)
+				}
+				continue
+			}
+			// PNG: nothing of the title drawn in the right margin.
+			img, err := png.Decode(&b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			W := img.Bounds().Dx()
+			for y := 4; y < 24; y++ {
+				for x := W - margin_px; x < W; x++ {
+					if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+						t.Fatalf("%s PNG, %d px wide: the title reaches (%d, %d), in the right margin", kind, W, x, y)
+					}
+				}
+			}
+		}
+	}
+
+	f := func(fm Format, name, labels string, avail float64, want string) {
+		t.Helper()
+		got := fitTitle(fm, name, labels, avail)
+		if got != want {
+			t.Errorf("fitTitle(%v, %q, %q, %g) = %q, want %q", fm, name, labels, avail, got, want)
+		}
+		if w := textWidth_px(fm, got); w > avail && !strings.HasPrefix(got, ellipsis) {
+			t.Errorf("fitTitle(%v, %q, %q, %g) = %q: %.1f px", fm, name, labels, avail, got, w)
+		}
+	}
+	// Fits: unchanged, with or without labels.
+	f(PNG, "player 23 Jokić", "live time only", 31*7, "player 23 Jokić, live time only")
+	f(SVG, "player 23 Jokić", "", 15*svgCharW_px, "player 23 Jokić")
+	// One character too many: the name is cut to the longest that fits with
+	// "..." (a space or comma before the cut dropped), the labels kept.
+	f(PNG, "player 23 Jokić", "live time only", 30*7, "player 23 J..., live time only")
+	f(PNG, "player 23 Ann Lee", "folded", 24*7, "player 23 Ann..., folded")
+	f(PNG, "player 23 Ann Leeds", "", 17*7, "player 23 Ann...")
+	f(SVG, "player 23 Nikola Jokić", "", 15*svgCharW_px, "player 23 Ni...")
+	// A wide character takes 1 em in SVG, one '?' (7 px) in PNG.
+	f(SVG, "player 23 李小龍", "", 13*svgCharW_px+svgFontSize_px, "player 23 李...")
+	f(PNG, "player 23 李小龍", "", 13*7, "player 23 李小龍")
+	// Not even the labels fit: the name goes whole.
+	f(PNG, "player 23", "live time only", 10*7, "..., live time only")
+}

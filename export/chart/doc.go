@@ -11,7 +11,9 @@
 // Options.Max_s sets a scale shared by several maps; shot charts draw one half court with made shots as filled discs and
 // missed shots as crosses (shape, not only colour, tells them apart). A
 // title line and a time-range line (UTC; the end with its date when it
-// falls on another UTC day than the start) head every chart. SVG text is as given
+// falls on another UTC day than the start) head every chart; a title
+// wider than the image keeps its labels (Options.TitleLabels) whole and
+// ends its name with "..." to fit. SVG text is as given
 // (XML-escaped). The PNG font has only ASCII glyphs: PNG text drops the
 // accents of Latin letters (José Núñez → Jose Nunez, Jokić → Jokic,
 // Ø → O, ß → ss) and draws any other character (CJK, Cyrillic, Greek) as

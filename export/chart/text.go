@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 // Chart text (titles are names from the roster: José Ñúñez, Jokić, 李小龍)
@@ -111,4 +112,68 @@ func xmlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// svgCharW_px is the advance the SVG's text (font-family="monospace",
+// font-size="12") is measured at: 0.6 em, as in Courier, Liberation Mono
+// and Menlo, a little over for DejaVu Sans Mono's 0.602 em. East Asian wide
+// and fullwidth characters take 1 em (svgFontSize_px) in the fonts that
+// draw them.
+const (
+	svgFontSize_px = 12
+	svgCharW_px    = 7.25
+)
+
+// textWidth_px is the width in pixels s takes drawn in format f: in PNG
+// charW_px for each character pngText draws; in SVG svgCharW_px for each
+// character, svgFontSize_px for an East Asian wide or fullwidth one, none
+// for a combining mark or a format character.
+func textWidth_px(f Format, s string) float64 {
+	if f == PNG {
+		return float64(len(pngText(s)) * charW_px)
+	}
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r < 0x300:
+			w += svgCharW_px
+		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		default:
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth:
+				w += svgFontSize_px
+			default:
+				w += svgCharW_px
+			}
+		}
+	}
+	return w
+}
+
+// ellipsis ends a title shortened to fit (ASCII: the PNG font has it).
+const ellipsis = "..."
+
+// fitTitle is the title line name, then ", " and labels when there are
+// labels, as it fits in avail_px drawn in format f: unchanged when it
+// fits; else labels whole and name cut at the end, followed by ellipsis,
+// to the longest that fits (just the ellipsis when none does; a line of
+// labels too long by itself then still overflows).
+func fitTitle(f Format, name, labels string, avail_px float64) string {
+	sep := ""
+	if labels != "" {
+		sep = ", " + labels
+	}
+	if textWidth_px(f, name+sep) <= avail_px {
+		return name + sep
+	}
+	rest := textWidth_px(f, ellipsis+sep)
+	cut := name
+	for cut != "" {
+		_, n := utf8.DecodeLastRuneInString(cut)
+		cut = strings.TrimRight(cut[:len(cut)-n], " ,")
+		if textWidth_px(f, cut)+rest <= avail_px {
+			break
+		}
+	}
+	return cut + ellipsis + sep
 }
