@@ -179,6 +179,9 @@ type QualitySummary struct {
 	// Shot and marker keys the repeat check forgot (beyond its bounds):
 	// repeats of them count again.
 	RepeatsForgotten int64 `json:"repeats_forgotten"`
+	// Start and *_NEXT markers that would have opened a period beyond
+	// track.MaxPeriods, and opened none.
+	PeriodsRefused int64 `json:"periods_refused"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -214,7 +217,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
-		RepeatsForgotten: q.RepeatsForgotten,
+		RepeatsForgotten: q.RepeatsForgotten, PeriodsRefused: q.PeriodsRefused,
 	}
 	s.Limits = Limits(sum)
 	return s

@@ -52,7 +52,9 @@
 //     Beyond the repeat check's bounds (more distinct shots or markers
 //     than a game has: track.MaxRepeatShots, MaxRepeatMarkers), the
 //     oldest are forgotten and counted (quality.repeats_forgotten), with
-//     a warning.
+//     a warning. So are the start and *_NEXT markers that would open a
+//     period beyond track.MaxPeriods, which open none
+//     (quality.periods_refused).
 //
 // A session's id is SessionID of its bundle (the live id, or the file's
 // name); the inputs of one run get ids of their own with

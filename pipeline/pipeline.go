@@ -709,6 +709,11 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 			"%s forgotten (quality.repeats_forgotten), and a repeat of one of them counts again: a broken or hostile feed?",
 			name, track.MaxRepeatShots, track.MaxRepeatMarkers, count(q.RepeatsForgotten, "shot or marker key")))
 	}
+	if q.PeriodsRefused > 0 {
+		ws = append(ws, fmt.Sprintf("%s: the feed opened more periods than the engine numbers (%d): %s opened none (quality.periods_refused), "+
+			"their samples stay in the last period or between periods: a broken or hostile feed?",
+			name, track.MaxPeriods, count(q.PeriodsRefused, "start or *_NEXT marker")))
+	}
 	if sum.Start_ms > 0 && sum.Start_ms < y2000_ms {
 		ws = append(ws, fmt.Sprintf("%s: the timestamps start at %s: occurred_at must be epoch milliseconds (seconds would give this)",
 			name, time.UnixMilli(sum.Start_ms).UTC().Format(time.RFC3339)))

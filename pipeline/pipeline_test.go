@@ -996,6 +996,26 @@ func TestRepeatsForgottenWarning(t *testing.T) {
 	}
 }
 
+// TestPeriodsRefusedWarning: start markers beyond track.MaxPeriods,
+// refused by the engine, are warned of; none, no warning.
+func TestPeriodsRefusedWarning(t *testing.T) {
+	warned := func(q track.Quality) string {
+		for _, w := range SummaryWarnings("g", &track.Summary{Quality: q}) {
+			if strings.Contains(w, "periods_refused") {
+				return w
+			}
+		}
+		return ""
+	}
+	want := fmt.Sprintf("g: the feed opened more periods than the engine numbers (%d): 999 start or *_NEXT markers opened none (quality.periods_refused)", track.MaxPeriods)
+	if w := warned(track.Quality{Locations: 100, BallSensors: 1, PeriodsRefused: 999}); !strings.HasPrefix(w, want) {
+		t.Errorf("warning %q, want it to start %q", w, want)
+	}
+	if w := warned(track.Quality{Locations: 100, BallSensors: 1}); w != "" {
+		t.Errorf("nothing refused: warning %q", w)
+	}
+}
+
 // TestStrictKeepsAnalysisWarnings: --strict fails an input with a bad
 // line or cut short, but an input it analyses is warned of what the
 // analysis found as without it (Run.Warnings dropped them under Strict:

@@ -92,7 +92,8 @@
 //     sensors by Config.MaxSensors (the box score's players with them),
 //     the shots and markers remembered for the repeat check by
 //     MaxRepeatShots and MaxRepeatMarkers (2 M distinct shots once held
-//     200 MB of heap here, now 5 MB), the markers and DIST checks waiting
+//     200 MB of heap here, now 5 MB), the periods by MaxPeriods (a
+//     marker beyond opens none: Quality.PeriodsRefused), the markers and DIST checks waiting
 //     for the emission by queues of fixed length. Shots, markers, DIST
 //     checks, events and possessions leave as Segments: what the sinks
 //     keep of them is theirs. The Summary holds one row per player, team

@@ -29,6 +29,9 @@ type timeline struct {
 	ended   bool // PLAY_END or PRACTICE_END came after the last start marker
 	clock   ClockState
 	markers int64
+	// refused counts the start and *_NEXT markers that would have opened
+	// a period beyond MaxPeriods (Quality.PeriodsRefused).
+	refused int64
 }
 
 // Periods is where a session's period count stands: the last period
@@ -41,9 +44,15 @@ type Periods struct {
 	Open   bool
 }
 
-// MaxPeriods bounds Meta.Periods.Period: no event has more periods, and
-// a count read from a file (decode.Continuation) stays far from
-// overflowing.
+// MaxPeriods bounds Meta.Periods.Period and the periods a session opens:
+// no event has more periods, a count read from a file
+// (decode.Continuation) stays far from overflowing, and what grows with
+// the period count (each player's PlayerSummary.DistancePeriod_m, the
+// heatmap analyzer's attack votes per team and period) stays bounded
+// whatever a feed sends: a marker that would open a period beyond it
+// opens none and is counted (Quality.PeriodsRefused). NextPeriods stays
+// within it too, so the periods.json of a live id that follows is read
+// back.
 const MaxPeriods = decode.MaxContinuationPeriod
 
 // ContinuedPeriods is the count a bundle's periods.json records (zero
@@ -86,13 +95,20 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 			tl.viaNext = false
 			return
 		}
-		tl.period++
+		next := tl.period + 1
 		if typ == decode.MarkerStartSecondHalf {
 			// The second half is at least period 2, also in a session that
 			// starts with it: the second half's live id, joined or
 			// recorded on its own after the first half's PLAY_NEXT.
-			tl.period = max(tl.period, 2)
+			next = max(next, 2)
 		}
+		if next > MaxPeriods {
+			// A broken or hostile feed: the timeline stays as it was
+			// (in the open period, or between periods).
+			tl.refused++
+			return
+		}
+		tl.period = next
 		tl.open = true
 		tl.viaNext = false
 		tl.ended = false
@@ -108,6 +124,10 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 		// change without end marker); after an end marker (half time) it
 		// only announces the next live id: the start marker opens it.
 		if tl.open {
+			if tl.period >= MaxPeriods {
+				tl.refused++ // stays in the open period
+				return
+			}
 			tl.period++
 			tl.viaNext = true
 		}

@@ -177,3 +177,60 @@ func TestDrillFollowedKeepsNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodsBounded: a feed that opens period after period stops at
+// MaxPeriods: the markers beyond open none (counted in
+// Quality.PeriodsRefused), the samples stay in the last period or
+// between periods, each player's distance per period and NextPeriods
+// stay within it. Without the bound every start marker opened one more
+// (and each player's DistancePeriod_m grew with it).
+func TestPeriodsBounded(t *testing.T) {
+	const starts, nexts = 10, 1
+	var extra []decode.Message
+	for k := range int64(starts) {
+		extra = append(extra, markerMsg(t0+k*2000, decode.MarkerDrillStart), markerMsg(t0+k*2000+1000, decode.MarkerDrillEnd))
+	}
+	// A DRILL_NEXT inside the last period (opened at 2 s) would open the
+	// next one.
+	extra = slices.Insert(extra, 3, markerMsg(t0+2500, decode.MarkerDrillNext))
+	msgs := merge(gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 22, noise_m: 0.02, seed: 3, sensors: []genSensor{{id: 1, p: circle(5, 2)}}}), extra)
+	c := &collect{}
+	s, err := NewSession(DefaultConfig(), Meta{Periods: Periods{Period: MaxPeriods - 2}}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range msgs {
+		if err := s.Feed(&msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two periods opened (MaxPeriods-1 and MaxPeriods), the other starts
+	// and the DRILL_NEXT refused.
+	if want := int64(starts - 2 + nexts); sum.Quality.PeriodsRefused != want {
+		t.Errorf("Quality.PeriodsRefused %d, want %d", sum.Quality.PeriodsRefused, want)
+	}
+	if p := s.NextPeriods(); p.Period > MaxPeriods {
+		t.Errorf("NextPeriods %+v, beyond MaxPeriods %d", p, MaxPeriods)
+	}
+	top := int32(0)
+	for _, x := range c.of(1) {
+		top = max(top, x.Period)
+	}
+	if top != MaxPeriods {
+		t.Errorf("samples' highest period %d, want MaxPeriods %d", top, MaxPeriods)
+	}
+	p := player(sum, 1)
+	if p == nil {
+		t.Fatal("player 1 missing")
+	}
+	if n := len(p.DistancePeriod_m); n != MaxPeriods {
+		t.Errorf("%d distances per period, want MaxPeriods %d", n, MaxPeriods)
+	}
+	if d := p.DistancePeriod_m[MaxPeriods-1]; d <= 0 {
+		t.Errorf("distance in period MaxPeriods %.1f m, want > 0", d)
+	}
+}

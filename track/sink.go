@@ -285,6 +285,15 @@ type Quality struct {
 	// has (a broken or hostile feed). Left out of the Summary's JSON when
 	// 0, as RepeatedShots is.
 	RepeatsForgotten int64 `json:",omitempty"`
+	// PeriodsRefused counts the start markers (PLAY_START,
+	// START_SECOND_HALF, DRILL_START) and the PLAY_NEXT / DRILL_NEXT
+	// inside a period that would have opened a period beyond MaxPeriods:
+	// they open none (the samples stay in the open period, or between
+	// periods), so that what grows with the period count stays bounded.
+	// 0 unless the feed opened more periods than an event has (a broken
+	// or hostile feed). Left out of the Summary's JSON when 0, as
+	// RepeatedShots is.
+	PeriodsRefused int64 `json:",omitempty"`
 }
 
 // Summary is everything the engine knows at the end of a session.

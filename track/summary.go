@@ -15,6 +15,7 @@ func (s *Session) summary() *Summary {
 	sum.OneTeam, sum.OneTeamTracked = s.sides()
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
 	sum.Quality.RepeatsForgotten = s.repeats.forgotten()
+	sum.Quality.PeriodsRefused = s.timeline.refused
 	if s.gridStarted() {
 		sum.Quality.GridPeriod_ms = s.period_ms
 	}
