@@ -43,7 +43,7 @@ type PossessionAnalyzer struct {
 	// The changes of the clock between live and not live, and of the
 	// period, since the last frame (Clock), for the detector to count
 	// each step of time in the state it was in and to end the team
-	// possession with its period (see Clock).
+	// possession with its period (see Clock); at most maxClockChanges.
 	changes []clockChange
 	live    bool  // live as of the last change
 	lastT   int64 // time of the last frame given to the detector
@@ -238,6 +238,16 @@ type periodFrom struct {
 // back (a team possession spans a period at most).
 const periodHist = 16
 
+// maxClockChanges bounds PossessionAnalyzer.changes. The frames come
+// every grid period and take the changes before them, so a game has a
+// few between two frames, a handful over a silence of the feed; a flood
+// of clock or period markers with no location between them (a broken or
+// hostile feed) would grow them without end. Beyond the bound the
+// oldest half is forgotten (the detector counts their time in the state
+// before them, and misses the team possessions' ends at their period
+// changes); the newest, nearest the next frame, are kept.
+const maxClockChanges = 1024
+
 // Clock implements ClockObserver. The detector counts each step between
 // two ball samples in the clock state of its start; when the whole feed
 // falls silent for seconds, and the clock stops during the silence, the
@@ -247,6 +257,12 @@ const periodHist = 16
 // of period also ends the team possession there (EndPeriod at a period's
 // end, StartPeriod at a start, which opens the holder's team's).
 func (a *PossessionAnalyzer) Clock(t_ms int64, period int32, clock ClockState) {
+	if len(a.changes) >= maxClockChanges-1 {
+		// Room for the two a call may add; halving keeps the copying
+		// amortized O(1) per change.
+		n := copy(a.changes, a.changes[len(a.changes)/2:])
+		a.changes = a.changes[:n]
+	}
 	live := clock == ClockLive
 	if live != a.live {
 		a.changes = append(a.changes, clockChange{t_ms: t_ms, live: live})

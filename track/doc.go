@@ -93,13 +93,17 @@
 //     the shots and markers remembered for the repeat check by
 //     MaxRepeatShots and MaxRepeatMarkers (2 M distinct shots once held
 //     200 MB of heap here, now 5 MB), the periods by MaxPeriods (a
-//     marker beyond opens none: Quality.PeriodsRefused), the markers and DIST checks waiting
-//     for the emission by queues of fixed length. Shots, markers, DIST
+//     marker beyond opens none: Quality.PeriodsRefused), the markers
+//     and DIST checks waiting for the emission by queues of fixed
+//     length, the clock changes the possession analyzer holds for the
+//     next frame by maxClockChanges (a flood of markers with no
+//     location between them: the oldest are forgotten). Shots, markers, DIST
 //     checks, events and possessions leave as Segments: what the sinks
 //     keep of them is theirs. The Summary holds one row per player, team
 //     and box score (sensors, bounded), and per player one distance per
 //     period the session opened (an output the size of the game's period
-//     count). Feed allocates nothing per location sample in steady state.
+//     count, at most MaxPeriods). Feed allocates nothing per location
+//     sample in steady state.
 //   - Slices passed to a Sink or an Analyzer are valid only during the
 //     call. The Summary returned by Close is the caller's.
 //   - Bad input never fails Feed: it is counted in Summary.Quality. Feed

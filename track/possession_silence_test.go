@@ -3,8 +3,10 @@ package track
 import (
 	"testing"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/synth"
+	"github.com/stmotion/stmotion/track/possession"
 )
 
 // runGameWithout runs the simulated game sc through the engine with the
@@ -157,5 +159,36 @@ func TestEventPeriods(t *testing.T) {
 	}
 	if checked[SegShot] == 0 || checked[SegPossession] == 0 {
 		t.Fatalf("checked %v: the game has no shots or possessions", checked)
+	}
+}
+
+// TestClockChangesBounded: a flood of LIVE / PAUSED markers (and period
+// changes) with no location sample between them keeps the possession
+// analyzer's clock changes within maxClockChanges; before, each marker
+// added one until the next frame, which never came.
+func TestClockChangesBounded(t *testing.T) {
+	const markers = 100_000
+	s, err := NewSession(DefaultConfig(), Meta{}, &discard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poss := NewPossessionAnalyzer(nil, possession.ConfigFor(court.NBA))
+	if err := s.Attach(poss); err != nil {
+		t.Fatal(err)
+	}
+	types := []decode.MarkerType{decode.MarkerLive, decode.MarkerPaused, decode.MarkerPlayStart, decode.MarkerLive, decode.MarkerFoul, decode.MarkerPlayEnd}
+	most := 0
+	for i := range markers {
+		m := markerMsg(t0+int64(i)*10, types[i%len(types)])
+		if err := s.Feed(&m); err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, len(poss.changes))
+	}
+	if most > maxClockChanges {
+		t.Errorf("%d markers without a frame: the possession analyzer held up to %d clock changes, want at most %d", markers, most, maxClockChanges)
+	}
+	if _, err := s.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
