@@ -65,7 +65,7 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 	res.Rows = r.Writer().Rows(export.TableSamples)
 	if cfg.Images {
 		dir := export.ImageDir(out, in.SessionID, hive)
-		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.Template(), cfg.cell_m(), cfg.Options.Fold, cfg.Options.Sync)
+		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), cfg.cell_m(), cfg.Options.Fold, cfg.Options.Sync)
 		if err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: images: %v", in.Path, err))
 		}

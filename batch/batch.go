@@ -68,6 +68,8 @@ func (cfg *Config) jobs() int { return max(cfg.Jobs, 1) }
 func (cfg *Config) options(hive bool) pipeline.Options {
 	o := cfg.Options
 	o.Hive = hive
+	// Without images no shot chart is drawn: keep no shots for them.
+	o.NoShotCharts = o.NoShotCharts || !cfg.Images
 	return o
 }
 

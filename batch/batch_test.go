@@ -355,3 +355,15 @@ func TestPrepareNoOut(t *testing.T) {
 		t.Errorf("wrote %v into the working directory", names)
 	}
 }
+
+// TestNoImagesKeepsNoShots: without images (analyze --images=false) the
+// pipeline keeps no shots for the shot charts it will not draw (2 M
+// spliced shots once held hundreds of MB there); with them it does.
+func TestNoImagesKeepsNoShots(t *testing.T) {
+	for _, images := range []bool{false, true} {
+		cfg := &Config{Images: images}
+		if got := cfg.options(false).NoShotCharts; got == images {
+			t.Errorf("Images %v: NoShotCharts %v, want %v", images, got, !images)
+		}
+	}
+}

@@ -74,7 +74,7 @@ func BenchmarkRenderImages(b *testing.B) {
 		// 1 ms of CPU per file on the project's machine, see
 		// docs/performance.md).
 		n++
-		if files, err = pipeline.RenderImages(filepath.Join(out, strconv.Itoa(n)), sum, r.Shots(), r.Template(), 0.5, false, false); err != nil {
+		if files, err = pipeline.RenderImages(filepath.Join(out, strconv.Itoa(n)), sum, r.Shots(), r.ShotsLeftOut(), r.Template(), 0.5, false, false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -64,6 +64,12 @@
 // caller can tell, before giving ids, a broken copy of a game from the
 // good one.
 //
+// The shot charts (RenderImages) draw the first MaxChartShots shots
+// (Run.Shots; more, Run.ShotsLeftOut, are said in their titles and
+// warned of), kept in memory only when images are drawn
+// (Options.NoShotCharts); the shots table, written as the shots come,
+// has them all.
+//
 // The heatmap analyzer learns the teams' attacking directions from the
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →
 // HeatmapAnalyzer.Segment); with Options.Fold its team, player and ball

@@ -40,7 +40,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	images, err := pipeline.RenderImages(export.ImageDir(opt.Out, pipeline.SessionID(b), false), sum, r.Shots(), r.Template(), pipeline.DefaultCell_m, false, false)
+	images, err := pipeline.RenderImages(export.ImageDir(opt.Out, pipeline.SessionID(b), false), sum, r.Shots(), r.ShotsLeftOut(), r.Template(), pipeline.DefaultCell_m, false, false)
 	if err != nil {
 		panic(err)
 	}

@@ -37,8 +37,10 @@ import (
 // (sum.Heatmap.LiveOnly) say LiveOnlyTitle in their titles. These labels
 // are chart.Options.TitleLabels: a title too wide for its image keeps them
 // and shortens the name before them (a long name and a shot chart's too,
-// with "...").
-func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
+// with "..."). shotsLeftOut counts the shots to chart beyond shots
+// (Run.ShotsLeftOut: beyond MaxChartShots): with any, the shot charts'
+// titles say they draw the first len(shots) of them.
+func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, shotsLeftOut int64, tmpl court.Template, cell_m float64, fold, sync bool) ([]string, error) {
 	names := map[string]string{} // "scope/id" -> title
 	for _, t := range sum.Teams {
 		names[fmt.Sprintf("team/%d", t.TeamID)] = t.Name
@@ -79,7 +81,13 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 		})
 	}
 	if len(shots) > 0 {
+		// A chart of the first MaxChartShots only says so.
+		var capped string
+		if shotsLeftOut > 0 {
+			capped = fmt.Sprintf("the first %d of %d shots", len(shots), int64(len(shots))+shotsLeftOut)
+		}
 		o := opt
+		o.TitleLabels = capped
 		o.Title = "Shots, all teams"
 		detected := shots[0].Source == heatmap.SourceDetected
 		if detected {
@@ -103,6 +111,9 @@ func RenderImages(dir string, sum *track.Summary, shots []heatmap.Shot, tmpl cou
 				continue
 			}
 			o := opt
+			if capped != "" {
+				o.TitleLabels = "of " + capped
+			}
 			o.Title = chartTitle(fmt.Sprintf("Shots, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))
 			if detected {
 				o.Title = chartTitle(fmt.Sprintf("Shots detected from the ball, team %d %s", id, names[fmt.Sprintf("team/%d", id)]))

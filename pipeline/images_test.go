@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,7 +41,7 @@ func TestRenderImagesListed(t *testing.T) {
 		heatmap.Shot{TeamID: 1, X_m: 8, Y_m: 1, Made: true},
 		heatmap.Shot{TeamID: -2, X_m: 10, Y_m: -2})
 	for _, hive := range []bool{false, true} {
-		files, err := RenderImages(export.ImageDir(out, "g/1", hive), sum, shots, r.Template(), DefaultCell_m, false, false)
+		files, err := RenderImages(export.ImageDir(out, "g/1", hive), sum, shots, 0, r.Template(), DefaultCell_m, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +120,7 @@ func TestShotChartsWithoutFeedShots(t *testing.T) {
 			t.Fatal(err)
 		}
 		imgs := filepath.Join(out, "images")
-		if _, err := RenderImages(imgs, sum, r.Shots(), r.Template(), DefaultCell_m, false, false); err != nil {
+		if _, err := RenderImages(imgs, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), DefaultCell_m, false, false); err != nil {
 			t.Fatal(err)
 		}
 		return r, sum, imgs
@@ -218,7 +220,7 @@ func TestRenderImagesNamesAsGiven(t *testing.T) {
 	}
 	sum.Teams[0].Name = "Ängelholm"
 	imgs := filepath.Join(out, "images")
-	if _, err := RenderImages(imgs, sum, r.Shots(), r.Template(), DefaultCell_m, false, false); err != nil {
+	if _, err := RenderImages(imgs, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), DefaultCell_m, false, false); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
@@ -252,7 +254,7 @@ func TestLiveOnlyTitledAndRecorded(t *testing.T) {
 			t.Errorf("live only %v: summary.json settings %+v, want %+v", live, got, want)
 		}
 		imgs := filepath.Join(out, "images")
-		files, err := RenderImages(imgs, sum, r.Shots(), r.Template(), 1, false, false)
+		files, err := RenderImages(imgs, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), 1, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +307,7 @@ func TestRenderImagesLongNameKeepsLabels(t *testing.T) {
 	r, sum := analyseBundle(t, smallBundle(t, dir), opt)
 	sum.Teams[0].Name = strings.Repeat("Bishop Gorman High School Gaels ", 3)
 	imgs := filepath.Join(out, "images")
-	if _, err := RenderImages(imgs, sum, r.Shots(), r.Template(), DefaultCell_m, true, false); err != nil {
+	if _, err := RenderImages(imgs, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), DefaultCell_m, true, false); err != nil {
 		t.Fatal(err)
 	}
 	svg, err := os.ReadFile(filepath.Join(imgs, export.HeatmapImage(heatmap.ScopeTeam, sum.Teams[0].TeamID)+".svg"))
@@ -315,5 +317,72 @@ func TestRenderImagesLongNameKeepsLabels(t *testing.T) {
 	want := "..., " + LiveOnlyTitle + ", folded: offence right, defence left</text>"
 	if !strings.Contains(string(svg), want) {
 		t.Errorf("team heatmap's title does not end %q:\n%s", want, svg[:min(len(svg), 800)])
+	}
+}
+
+// TestShotChartsBounded: a feed of more shots than MaxChartShots (a
+// broken or hostile one) keeps only the first MaxChartShots for the
+// charts, which say so in their titles, with a warning; the shots table
+// has them all. With NoShotCharts (analyze --images=false) none is kept.
+func TestShotChartsBounded(t *testing.T) {
+	const extra = MaxChartShots + 7
+	path := smallBundle(t, t.TempDir())
+	rec := filepath.Join(path, decode.BundleMessages)
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first struct {
+		Data struct {
+			OccurredAt int64 `json:"occurred_at"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(data[:bytes.IndexByte(data, '\n')], &first); err != nil {
+		t.Fatal(err)
+	}
+	own := int64(bytes.Count(data, []byte(`"type":"shot"`)))
+	var b bytes.Buffer
+	b.Write(data)
+	for k := range extra {
+		fmt.Fprintf(&b, `{"type":"shot","data":{"occurred_at":%d,"team_id":1,"player_id":2,"is_make":false,"is_3point":false,"zone":3,"hoop_player_x":%d,"hoop_player_y":%d,"status":"RECORDED"}}`+"\n",
+			first.Data.OccurredAt+int64(k%5000), k%7000, k/7000*100)
+	}
+	if err := os.WriteFile(rec, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	total := own + extra
+
+	out := filepath.Join(t.TempDir(), "out")
+	r, sum := analyseBundle(t, path, options(out))
+	if n, left := len(r.Shots()), r.ShotsLeftOut(); n != MaxChartShots || int64(n)+left != total {
+		t.Errorf("shots kept for the charts %d, left out %d; want %d and %d", n, left, MaxChartShots, total-MaxChartShots)
+	}
+	if n := r.Writer().Rows(export.TableShots); n != total {
+		t.Errorf("shots table: %d rows, want every shot, %d", n, total)
+	}
+	want := fmt.Sprintf("the shot charts draw the first %d shots only, of %d", MaxChartShots, total)
+	if ws := strings.Join(r.Warnings(), "\n"); !strings.Contains(ws, want) {
+		t.Errorf("warnings %q, want one saying %q", ws, want)
+	}
+	imgs := filepath.Join(out, "images")
+	if _, err := RenderImages(imgs, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), DefaultCell_m, false, false); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(filepath.Join(imgs, export.AllShotsImage+".svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title := fmt.Sprintf("the first %d of %d shots", MaxChartShots, total); !bytes.Contains(svg, []byte(title)) {
+		t.Errorf("%s.svg does not say %q", export.AllShotsImage, title)
+	}
+
+	opt := options(filepath.Join(t.TempDir(), "out"))
+	opt.NoShotCharts = true
+	r, _ = analyseBundle(t, path, opt)
+	if n, left := len(r.Shots()), r.ShotsLeftOut(); n != 0 || left != 0 {
+		t.Errorf("NoShotCharts: %d shots kept for the charts, %d left out; want none", n, left)
+	}
+	if n := r.Writer().Rows(export.TableShots); n != total {
+		t.Errorf("NoShotCharts: shots table: %d rows, want every shot, %d", n, total)
 	}
 }

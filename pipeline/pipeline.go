@@ -58,6 +58,10 @@ type Options struct {
 	// practice's scrimmage of a one-team roster (track.Summary.OneTeam),
 	// whose sides attack opposite hoops: see FoldWarning.
 	Fold bool
+	// NoShotCharts keeps no shots for the shot charts (Run.Shots is
+	// empty): a run that draws no images (analyze --images=false). The
+	// shots table is written as ever.
+	NoShotCharts bool
 }
 
 func (o *Options) cell_m() float64 {
@@ -118,7 +122,8 @@ var errNilBundle = errors.New("pipeline: nil *decode.Bundle")
 
 // Open wires input b, as session sessionID, to a new export writer of
 // tables under opt.Out (in front of which the feed's shots are placed on
-// the court and kept for the shot charts). Run.Do then analyses it.
+// the court and kept for the shot charts, unless opt.NoShotCharts).
+// Run.Do then analyses it.
 func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 	if b == nil { // before the writer creates its files
 		return nil, errNilBundle
@@ -128,15 +133,24 @@ func Open(b *decode.Bundle, sessionID string, opt Options) (*Run, error) {
 		// The writer's error names the output, not the input.
 		return nil, fmt.Errorf("%s: %w", b.Path, err)
 	}
-	shots := &feedShots{Sink: w}
-	r, err := OpenEngine(b, sessionID, opt, shots)
+	var sink track.Sink = w
+	var shots *feedShots
+	if !opt.NoShotCharts {
+		shots = &feedShots{Sink: w}
+		sink = shots
+	}
+	r, err := OpenEngine(b, sessionID, opt, sink)
 	if err != nil {
 		w.Abort()
 		return nil, err
 	}
-	shots.chart, shots.detected = heatmap.NewShotChart(r.template), heatmap.NewShotChart(r.template)
-	shots.sensorFrame = r.sensorFrame
-	r.writer, r.shots = w, shots
+	r.writer = w
+	if shots != nil {
+		shots.chart, shots.detected = heatmap.NewShotChart(r.template), heatmap.NewShotChart(r.template)
+		shots.chart.Limit, shots.detected.Limit = MaxChartShots, MaxChartShots
+		shots.sensorFrame = r.sensorFrame
+		r.shots = shots
+	}
 	return r, nil
 }
 
@@ -497,6 +511,10 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	if w := FoldWarning(r.b.Path, sum, r.opt.Fold); w != "" {
 		r.after = append(r.after, w)
 	}
+	if n := r.ShotsLeftOut(); n > 0 {
+		r.after = append(r.after, fmt.Sprintf("%s: the shot charts draw the first %d shots only, of %d: a broken or hostile feed? (the shots table has them all)",
+			r.b.Path, MaxChartShots, int64(len(r.Shots()))+n))
+	}
 	return sum, nil
 }
 
@@ -808,14 +826,25 @@ func (r *Run) Template() court.Template { return r.template }
 func (r *Run) Writer() *export.Writer { return r.writer }
 
 // Shots are the shots for the shot charts, valid after Do; nil for
-// OpenEngine: the feed's shots placed on the court (from hoop_player_x/y),
-// or, when the feed has none, the field goal attempts detected from the
-// ball (heatmap.SourceDetected; none without a court).
+// OpenEngine and with Options.NoShotCharts: the feed's shots placed on
+// the court (from hoop_player_x/y), or, when the feed has none, the field
+// goal attempts detected from the ball (heatmap.SourceDetected; none
+// without a court). The first MaxChartShots of them: ShotsLeftOut counts
+// the others.
 func (r *Run) Shots() []heatmap.Shot {
 	if r.shots == nil {
 		return nil
 	}
 	return r.shots.shots()
+}
+
+// ShotsLeftOut counts the shots to chart beyond the first MaxChartShots,
+// which Shots leaves out; 0 for a game.
+func (r *Run) ShotsLeftOut() int64 {
+	if r.shots == nil {
+		return 0
+	}
+	return r.shots.leftOut()
 }
 
 // NoShotChartReason says, after Do, why no shot chart is drawn (Shots

@@ -107,7 +107,7 @@ func TestPracticeOneTeam(t *testing.T) {
 		t.Errorf("practice with --fold: %d warnings about it, want one: %q", n, fr.Warnings())
 	}
 	imgs := filepath.Join(dir, "images")
-	files, err := RenderImages(imgs, folded, nil, fr.Template(), DefaultCell_m, true, false)
+	files, err := RenderImages(imgs, folded, nil, 0, fr.Template(), DefaultCell_m, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

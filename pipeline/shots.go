@@ -22,6 +22,15 @@ type feedShots struct {
 	sensorFrame bool
 }
 
+// MaxChartShots bounds the shots kept for the shot charts, and so the
+// shots a chart draws: the first MaxChartShots (of the feed's located
+// shots, or of the detected ones), far more than a season's game has (a
+// simulated 48-minute game has 123), so that a feed of endless shots
+// (broken or hostile) does not grow the run without end. A chart drawn
+// from fewer than all says so in its title (RenderImages), and the run
+// warns (Run.Warnings); the shots table has every shot.
+const MaxChartShots = 10_000
+
 // Abort aborts the table writer behind (track.Aborter), so that a failed
 // engine removes its tables.
 func (f *feedShots) Abort() {
@@ -50,4 +59,12 @@ func (f *feedShots) shots() []heatmap.Shot {
 		return f.chart.Shots
 	}
 	return f.detected.Shots
+}
+
+// leftOut counts the shots to chart beyond MaxChartShots.
+func (f *feedShots) leftOut() int64 {
+	if len(f.chart.Shots) > 0 {
+		return f.chart.LeftOut
+	}
+	return f.detected.LeftOut
 }

@@ -87,7 +87,8 @@ Outputs under --out:
                  by it, not by colour; PNG titles without accents, other
                  non-ASCII letters as ? (the SVG has the names as given)
                  (shot charts of the feed's shot messages, or when it has
-                 none, of the shots detected from the ball; without a
+                 none, of the shots detected from the ball, the first
+                 10 000 at most, as their titles then say; without a
                  court, heatmaps in the sensor frame, without markings)
 A run replaces the outputs of its own sessions, in the layout it writes:
 what a session does not write again (tables of the other --format or

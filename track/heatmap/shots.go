@@ -44,11 +44,16 @@ type ZoneCount struct {
 }
 
 // ShotChart collects shots. Its memory grows with the number of shots (a
-// few hundred a game), not with the location stream.
+// few hundred a game), not with the location stream, up to Limit.
 type ShotChart struct {
 	Court court.Template
 	Shots []Shot
 	Zones [court.NumZones + 1]ZoneCount // by zone 1-14; index 0 holds shots without a zone
+	// Limit, when > 0, is the most shots Shots keeps: the first Limit
+	// added. The shots beyond are counted in LeftOut (and in Zones), so
+	// that a feed of endless shots does not grow the chart without end.
+	Limit   int
+	LeftOut int64
 }
 
 // NewShotChart returns an empty chart on court t.
@@ -85,6 +90,10 @@ func (c *ShotChart) add(s Shot) {
 	c.Zones[z].Attempts++
 	if s.Made {
 		c.Zones[z].Made++
+	}
+	if c.Limit > 0 && len(c.Shots) >= c.Limit {
+		c.LeftOut++
+		return
 	}
 	c.Shots = append(c.Shots, s)
 }
