@@ -27,7 +27,8 @@ import (
 // their session_id column, which the Hive layout keeps in the directory
 // name: the same rows and columns, schema, encodings and row groups that
 // a Hive run writes (through pqarrow, as the players table always is: see
-// directParquet). Every row must name the session: tables that hold
+// directParquet); a table an earlier version wrote keeps its columns,
+// without those added since (movedSchema). Every row must name the session: tables that hold
 // another (a run killed while it replaced another session's tables,
 // docs/schema.md) are not moved, and the error says so. The images are
 // renamed into images/session_id=<id>/. The session's entry in
@@ -135,8 +136,9 @@ func relSlash(dir, path string) string {
 
 // copyWithoutSession writes the rows of src, a one-session file of table
 // t in format f, to dst (atomically, as a Writer does) without their
-// session_id column: a file of the Hive layout (Schema(t, false)). Every
-// row's session_id must be id, and the other columns those of Schema.
+// session_id column: a file of the Hive layout (Schema(t, false), or the
+// columns of it an earlier version's file has: movedSchema). Every row's
+// session_id must be id.
 func copyWithoutSession(src, dst string, t Table, f Format, id string, cfg *config) error {
 	if f == FormatArrow {
 		return copyArrowWithoutSession(src, dst, t, id, cfg)
@@ -159,7 +161,14 @@ func copyWithoutSession(src, dst string, t Table, f Format, id string, cfg *conf
 	for i := range rdr.NumRowGroups() {
 		c.batchRows = max(c.batchRows, int(rdr.RowGroup(i).NumRows()))
 	}
-	schema := Schema(t, false)
+	got, err := fr.Schema()
+	if err != nil {
+		return fmt.Errorf("%s: %w", src, err)
+	}
+	schema, err := movedSchema(got, Schema(t, false), src)
+	if err != nil {
+		return err
+	}
 	out, err := createAtomic(dst, cfg.sync)
 	if err != nil {
 		return err
@@ -192,11 +201,11 @@ func copyWithoutSession(src, dst string, t Table, f Format, id string, cfg *conf
 }
 
 // writeWithoutSession writes the columns of tbl but its first, session_id,
-// as one row group of fw (schema), after checking that they are
-// Schema's and that every session_id is id.
+// as one row group of fw (schema, movedSchema's), after checking that
+// every session_id is id.
 func writeWithoutSession(fw *pqarrow.FileWriter, tbl arrow.Table, schema *arrow.Schema, src, id string) error {
-	if err := checkSessionColumns(tbl.Schema(), schema, src); err != nil {
-		return err
+	if tbl.NumCols() != int64(schema.NumFields())+1 {
+		return fmt.Errorf("%s: a row group of %d columns, want %d", src, tbl.NumCols(), schema.NumFields()+1)
 	}
 	for _, chunk := range tbl.Column(0).Data().Chunks() {
 		if err := checkSession(chunk, id); err != nil {
@@ -218,18 +227,38 @@ func writeWithoutSession(fw *pqarrow.FileWriter, tbl arrow.Table, schema *arrow.
 	return fw.WriteTable(rest, tbl.NumRows())
 }
 
-// checkSessionColumns checks that got, the schema of a one-session file
-// (src), is session_id followed by the columns of want.
-func checkSessionColumns(got, want *arrow.Schema, src string) error {
-	if got.NumFields() != want.NumFields()+1 || got.Field(0).Name != SessionColumn {
-		return fmt.Errorf("%s: %d columns, want %s and the %d of this version's table", src, got.NumFields(), SessionColumn, want.NumFields())
+// movedSchema checks that got, the schema of a one-session file (src), is
+// session_id followed by columns of want, this version's table, each of
+// its type, and returns the schema of the file moved: those columns, as
+// want has them. A file of an earlier version lacks the columns added
+// since (the quality table's repeats_forgotten, say): it is moved with
+// the columns it has, as a Hive dataset mixes files of several versions
+// (FindColumnDrift; docs/querying.md), where its game had to be analysed
+// again before.
+func movedSchema(got, want *arrow.Schema, src string) (*arrow.Schema, error) {
+	if got.NumFields() < 2 || got.Field(0).Name != SessionColumn {
+		return nil, fmt.Errorf("%s: %d columns, want %s and those of this version's table", src, got.NumFields(), SessionColumn)
 	}
-	for i, fd := range want.Fields() {
-		if g := got.Field(i + 1); g.Name != fd.Name || !arrow.TypeEqual(g.Type, fd.Type) {
-			return fmt.Errorf("%s: column %d is %s %s, want %s %s (a file of another version: analyse its game again)", src, i+1, g.Name, g.Type, fd.Name, fd.Type)
+	if got.NumFields() == want.NumFields()+1 {
+		same := true
+		for i, fd := range want.Fields() {
+			g := got.Field(i + 1)
+			same = same && g.Name == fd.Name && arrow.TypeEqual(g.Type, fd.Type)
+		}
+		if same {
+			return want, nil
 		}
 	}
-	return nil
+	fields := make([]arrow.Field, 0, got.NumFields()-1)
+	for i, g := range got.Fields()[1:] {
+		k := want.FieldIndices(g.Name)
+		if len(k) != 1 || !arrow.TypeEqual(g.Type, want.Field(k[0]).Type) {
+			return nil, fmt.Errorf("%s: column %d is %s %s, which this version's table does not have (a file of another version: analyse its game again)", src, i+1, g.Name, g.Type)
+		}
+		fields = append(fields, want.Field(k[0]))
+	}
+	md := want.Metadata()
+	return arrow.NewSchema(fields, &md), nil
 }
 
 // errOtherSession is checkSession's error for a row of another session.
@@ -273,8 +302,8 @@ func copyArrowWithoutSession(src, dst string, t Table, id string, cfg *config) e
 		return fmt.Errorf("%s: %w", src, err)
 	}
 	defer r.Close()
-	schema := Schema(t, false)
-	if err := checkSessionColumns(r.Schema(), schema, src); err != nil {
+	schema, err := movedSchema(r.Schema(), Schema(t, false), src)
+	if err != nil {
 		return err
 	}
 	out, err := openArrow(dst, schema, cfg)

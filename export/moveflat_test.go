@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // parquetLayout describes what of a Parquet file a reader sees besides the
@@ -139,6 +140,94 @@ func TestMoveFlat(t *testing.T) {
 		if o, err := FindOutputs(dir); err != nil || len(o.Flat) != 0 || !slices.Equal(o.Sessions, []string{"g1"}) {
 			t.Errorf("%v: outputs after MoveFlat: %+v, %v", f, o, err)
 		}
+	}
+}
+
+// A one-session dataset written by an earlier stmotion, whose quality
+// table lacks the columns added since, is moved with the columns it has,
+// as a Hive dataset mixes versions (FindColumnDrift names them). Before,
+// the --add run that would move it failed ("29 columns, want session_id
+// and the 30 of this version's table"). A column this version's table
+// does not have still stops the move.
+func TestMoveFlatEarlierVersion(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cols func(fs []arrow.Field) []int // the columns of the one-session file kept
+		err  string
+	}{
+		{"fewer columns", func(fs []arrow.Field) []int {
+			k := make([]int, len(fs)-2)
+			for i := range k {
+				k[i] = i
+			}
+			return k
+		}, ""},
+		{"another column", nil, "which this version's table does not have"},
+	} {
+		dir := t.TempDir()
+		writeSession(t, dir, 100)
+		writeSummary(t, dir, "g1")
+		flat := TablePath(dir, TableQuality, "", FormatParquet, false)
+		tbl := readParquet(t, memory.DefaultAllocator, flat)
+		var fields []arrow.Field
+		var cols []arrow.Column
+		if c.cols != nil {
+			for _, i := range c.cols(tbl.Schema().Fields()) {
+				fields = append(fields, tbl.Schema().Field(i))
+				cols = append(cols, *tbl.Column(i))
+			}
+		} else {
+			for i := range int(tbl.NumCols()) {
+				fd := tbl.Schema().Field(i)
+				if i == int(tbl.NumCols())-1 {
+					fd.Name = "from_the_future"
+				}
+				fields = append(fields, fd)
+				cols = append(cols, *arrow.NewColumn(fd, tbl.Column(i).Data()))
+			}
+		}
+		old := array.NewTable(arrow.NewSchema(fields, nil), cols, tbl.NumRows())
+		f, err := os.Create(flat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pqarrow.WriteTable(old, f, 1000, nil, pqarrow.DefaultWriterProps()); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		d, err := PrepareOutDir(dir, []string{"g2"}, OutDirOptions{Hive: true, Add: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := d.MoveFlat(false)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: MoveFlat: %q, %v; want an error saying %q", c.name, id, err, c.err)
+			}
+			old.Release()
+			tbl.Release()
+			continue
+		}
+		if err != nil || id != "g1" {
+			t.Fatalf("%s: MoveFlat: %q, %v; want g1 moved", c.name, id, err)
+		}
+		moved := readParquet(t, memory.DefaultAllocator, TablePath(dir, TableQuality, "g1", FormatParquet, true))
+		want := Schema(TableQuality, false).Fields()
+		if got := moved.Schema().Fields(); len(got) != len(fields)-1 || got[0].Name != want[0].Name || got[len(got)-1].Name != want[len(want)-3].Name || moved.NumRows() != old.NumRows() {
+			t.Errorf("%s: moved quality table: %d rows, %s; want %d rows of this version's columns but the last two", c.name, moved.NumRows(), moved.Schema(), old.NumRows())
+		}
+		for i := range int(moved.NumCols()) {
+			if !array.ChunkedEqual(moved.Column(i).Data(), old.Column(i+1).Data()) {
+				t.Errorf("%s: moved column %s differs", c.name, moved.Schema().Field(i).Name)
+			}
+		}
+		drift, err := FindColumnDrift(dir)
+		if err != nil || len(drift) != 1 || !slices.Equal(drift[0].Missing, []string{want[len(want)-2].Name, want[len(want)-1].Name}) {
+			t.Errorf("%s: drift %+v, %v; want the quality table's last two columns missing", c.name, drift, err)
+		}
+		moved.Release()
+		old.Release()
+		tbl.Release()
 	}
 }
 
