@@ -532,6 +532,11 @@ func readFailure(b *decode.Bundle, rd *decode.Reader, opt Options, nBad int64, f
 		return fmt.Errorf("%s: %s (--strict); first: %s", b.MessagesPath, linesNotDecoding(nBad, ""), firstBad)
 	}
 	if st := rd.Stats(); st.Messages == 0 {
+		if err := rd.Err(); err != nil {
+			// Cut short before its first message (a zstd file cut
+			// inside its first block gives no line): say so.
+			return fmt.Errorf("%s: no message decoded (%d lines, %d bad): %w", b.MessagesPath, st.Lines, st.Bad, err)
+		}
 		return fmt.Errorf("%s: no message decoded (%d lines, %d bad)", b.MessagesPath, st.Lines, st.Bad)
 	}
 	return nil

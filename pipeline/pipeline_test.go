@@ -118,6 +118,15 @@ func TestFailedInputLeavesNothing(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	badLines := filepath.Join(dir, "bad.jsonl")
 	os.WriteFile(badLines, append([]byte("{bad\n"), msgs...), 0o644)
+	// A .zst cut inside its one block gives no line at all: the error
+	// says it was cut, not only that nothing decoded.
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := enc.EncodeAll(msgs[:bytes.IndexByte(msgs[4000:], '\n')+4001], nil)
+	cutZst := filepath.Join(dir, "cut.jsonl.zst")
+	os.WriteFile(cutZst, z[:len(z)-20], 0o644)
 
 	for _, c := range []struct {
 		path   string
@@ -126,6 +135,7 @@ func TestFailedInputLeavesNothing(t *testing.T) {
 	}{
 		{badCourt, false, filepath.Join(badCourt, decode.BundleCourt) + ": court: "},
 		{empty, false, empty + ": no message decoded (0 lines, 0 bad)"},
+		{cutZst, false, cutZst + ": no message decoded (0 lines, 0 bad): decode: read " + cutZst + " after line 0 (the file is truncated"},
 		{badLines, true, badLines + ": 1 line does not decode (--strict); first: " + badLines + ":1: "},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
