@@ -373,8 +373,14 @@ func (r *Reader) nextLine() (line []byte, ok bool) {
 	line, n, more := r.readLine()
 	if !more {
 		r.done = true
-		if r.readErr == nil && r.stream != nil {
-			r.zeroGaps, r.zeroTail = r.stream.ignoredZeros()
+		if r.stream != nil {
+			// The gaps skipped before an error were skipped all the
+			// same; a tail is known only once the stream ended whole.
+			gaps, tail := r.stream.ignoredZeros()
+			r.zeroGaps = gaps
+			if r.readErr == nil {
+				r.zeroTail = tail
+			}
 		}
 		if r.readErr != nil && r.err == nil {
 			var sb *streamBreak
@@ -586,11 +592,13 @@ func (r *Reader) Unended() bool { return r.unended }
 // written often ends so). 0 for plain text, and while reading.
 func (r *Reader) ZeroTail() int64 { return r.zeroTail }
 
-// ZeroGaps is, once the reading has ended without error, how many zero
-// bytes lay between the gzip members or zstd frames of the file (padding
-// left by a tool that rotated it, or by a preallocated file another was
-// appended to): they were skipped, and the stream read on with the member
-// or frame after them. 0 for plain text, and while reading.
+// ZeroGaps is, once the reading has ended, how many zero bytes lay
+// between the gzip members or zstd frames of the file (padding left by a
+// tool that rotated it, or by a preallocated file another was appended
+// to): they were skipped, and the stream read on with the member or frame
+// after them. A reading that ended in an error (a file cut short after
+// them) counts those skipped before it. 0 for plain text, and while
+// reading.
 func (r *Reader) ZeroGaps() int64 { return r.zeroGaps }
 
 // ZeroTailNote says what ZeroGaps and ZeroTail ignored, for a warning

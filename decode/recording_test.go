@@ -629,6 +629,29 @@ func TestReaderZeroGaps(t *testing.T) {
 	}
 }
 
+// A file whose members or frames have zeros between them, cut short
+// after them, counts the zeros skipped before the break: they were
+// skipped all the same (inspect reported none).
+func TestReaderZeroGapsThenCut(t *testing.T) {
+	text, _ := testRecording()
+	half := len(text) / 2
+	for _, c := range []struct {
+		name string
+		comp func(testing.TB, string) []byte
+	}{{"gzip", gzipBytes}, {"zstd", zstdBytes}} {
+		second := c.comp(t, text[half:])
+		in := bytes.Join([][]byte{c.comp(t, text[:half]), zeros(64), second[:len(second)/2]}, nil)
+		r, err := NewReader(bytes.NewReader(in), ReaderOptions{Name: c.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		readAll(r)
+		if !errors.Is(r.Err(), ErrTruncated) || r.ZeroGaps() != 64 || r.ZeroTail() != 0 {
+			t.Errorf("%s: err %v, zero gaps %d, zero tail %d; want the truncation, 64 and 0", c.name, r.Err(), r.ZeroGaps(), r.ZeroTail())
+		}
+	}
+}
+
 // Data that is not zero after a complete member or frame, with zeros
 // before it or not, is no stream the reader knows: the reading fails
 // there, saying at which byte of the file, after what.
