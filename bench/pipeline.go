@@ -149,7 +149,9 @@ type ScaleReport struct {
 // With fewer games than jobs, only Games jobs run at once.
 type GamesReport struct {
 	Games, Jobs int
-	One, Many   StageResult // Locations: all the games'
+	// One and Many are the runs with one job and with Jobs: Locations
+	// and Rows are all the games', Out the first game's directory.
+	One, Many StageResult
 }
 
 // Pipeline measures the analysis pipeline on a simulated game, written to
@@ -337,17 +339,21 @@ func (p *Pipeline) Games(ctx context.Context, games, jobs int) (*GamesReport, er
 		byJobs = append(byJobs, turn{fmt.Sprintf("--jobs %d", j), func() (counts, error) {
 			var mu sync.Mutex
 			var firstErr error
-			var n int64
+			var sum counts
 			batch.RunJobs(j, games, func(i int) {
 				c, err := p.r.analyze(ctx, p.game, 0, fmt.Sprintf("g%d", i))
 				mu.Lock()
 				defer mu.Unlock()
-				n += c.locations
+				sum.locations += c.locations
+				sum.rows += c.rows
+				if i == 0 {
+					sum.out = c.out
+				}
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
 			})
-			return counts{locations: n}, firstErr
+			return sum, firstErr
 		}})
 	}
 	g, err := takeTurns(p.opts.Reps, byJobs)

@@ -163,6 +163,11 @@ func TestPipeline(t *testing.T) {
 	if g.One.Locations != 2*dec.Locations || g.Many.Locations != g.One.Locations || g.One.Name != "--jobs 1" || g.Many.Name != "--jobs 2" {
 		t.Errorf("games: %+v; want 2 games' location samples on each side", g)
 	}
+	for _, s := range []StageResult{g.One, g.Many} {
+		if s.Rows != 2*rows || s.Out == "" {
+			t.Errorf("games, %s: %d rows out, in %q; want 2 games' %d, and the first game's directory", s.Name, s.Rows, s.Out, 2*rows)
+		}
+	}
 
 	s, err := p.Scale(ctx, 1)
 	if err != nil {
