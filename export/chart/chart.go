@@ -66,11 +66,18 @@ type Options struct {
 	// svgCharW_px in SVG), the labels stay whole and Title is cut at its
 	// end and followed by "..." to fit (fitTitle).
 	TitleLabels string
-	From_ms     int64   // time range shown under the title (epoch ms, UTC); 0 and 0 to omit
-	To_ms       int64   //
-	Scale       float64 // pixels per metre; default 24
-	Palette     Palette // heatmaps; default Viridis
-	Max_s       float64 // seconds at the top of the colour scale (its legend label beside "max"); default the grid's largest cell
+	// From_ms and To_ms are the time range (epoch ms, UTC; 0 and 0 to
+	// omit) at the start of the subtitle, the line under the title, which
+	// goes on with what the chart shows (seconds on the map or shots made,
+	// the court or SensorFrameNote, the cell size). A subtitle wider than
+	// the image less its margins (measured as the title) gives the time
+	// range without its dates; if still too wide, no time range; then
+	// what the chart shows is cut at its end with "..." (fitSubtitle).
+	From_ms int64
+	To_ms   int64
+	Scale   float64 // pixels per metre; default 24
+	Palette Palette // heatmaps; default Viridis
+	Max_s   float64 // seconds at the top of the colour scale (its legend label beside "max"); default the grid's largest cell
 	// Gamma shapes the colour scale: colour = palette((s/Max_s)^Gamma).
 	// 0 or 1 is linear; 0.5 (square root) brings out the rarely visited
 	// cells of one player's map beside a few hot spots. The legend is
@@ -112,24 +119,62 @@ func (o *Options) defaults() {
 	}
 }
 
-// subtitle is the time range line, in UTC: "2025-11-26 10:00:00 -
-// 10:04:00 UTC", with the end's date too when it falls on another UTC
-// day than the start (an evening game in the Americas crosses 00:00 UTC).
+// subtitle is the line under the title: the time range in UTC,
+// "2025-11-26 10:00:00 - 10:04:00 UTC", with the end's date too when it
+// falls on another UTC day than the start (an evening game in the Americas
+// crosses 00:00 UTC), then " | " and extra (what the chart shows).
 func (o *Options) subtitle(extra string) string {
-	var parts []string
-	if o.From_ms != 0 || o.To_ms != 0 {
-		f := time.UnixMilli(o.From_ms).UTC()
-		t := time.UnixMilli(o.To_ms).UTC()
-		end := "15:04:05"
+	return joinSubtitle(o.timeRange(true), extra)
+}
+
+// fitSubtitle is subtitle(extra) as it fits in avail_px drawn in format f
+// (measured as fitTitle measures): unchanged when it fits; else with the
+// time range's times only ("23:58:30 - 00:01:30 UTC": the dates are the
+// longest part and the least needed, the session's title and summary.json
+// identify it); else extra alone; else extra cut at its end with "..."
+// (fitTitle). The line below the subtitle is the chart's (a heatmap's
+// "s/cell" sits at the height a third line would take), so it stays one
+// line.
+func (o *Options) fitSubtitle(f Format, extra string, avail_px float64) string {
+	for _, s := range []string{o.subtitle(extra), joinSubtitle(o.timeRange(false), extra), extra} {
+		if textWidth_px(f, s) <= avail_px {
+			return s
+		}
+	}
+	return fitTitle(f, extra, "", avail_px)
+}
+
+// timeRange is From_ms to To_ms in UTC, with dates (the end's only when it
+// falls on another UTC day than the start) or without; "" for 0 and 0.
+func (o *Options) timeRange(dates bool) string {
+	if o.From_ms == 0 && o.To_ms == 0 {
+		return ""
+	}
+	f := time.UnixMilli(o.From_ms).UTC()
+	t := time.UnixMilli(o.To_ms).UTC()
+	start, end := "15:04:05", "15:04:05"
+	if dates {
+		start = "2006-01-02 15:04:05"
 		if fy, fm, fd := f.Date(); t.Year() != fy || t.Month() != fm || t.Day() != fd {
 			end = "2006-01-02 15:04:05"
 		}
-		parts = append(parts, f.Format("2006-01-02 15:04:05")+" - "+t.Format(end)+" UTC")
 	}
-	if extra != "" {
-		parts = append(parts, extra)
+	return f.Format(start) + " - " + t.Format(end) + " UTC"
+}
+
+// joinSubtitle joins the parts of a subtitle that are not empty with " | ".
+func joinSubtitle(parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(" | ")
+		}
+		b.WriteString(p)
 	}
-	return strings.Join(parts, " | ")
+	return b.String()
 }
 
 var (
@@ -244,7 +289,7 @@ func Heatmap(w io.Writer, f Format, g *heatmap.Grid, t court.Template, o Options
 		title = fmt.Sprintf("%s %d", g.Scope, g.ID)
 	}
 	c.text(margin_px, 20, fitTitle(f, title, o.TitleLabels, float64(W-2*margin_px)), black, 0)
-	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%.1f s on the map, %s %.2f m cells", g.Sum(), where, gg.Cell_m)), black, 0)
+	c.text(margin_px, 36, o.fitSubtitle(f, fmt.Sprintf("%.1f s on the map, %s %.2f m cells", g.Sum(), where, gg.Cell_m), float64(W-2*margin_px)), black, 0)
 	// Legend: a vertical bar, max at the top.
 	lx := float64(W - legendW + 24)
 	top, bot := v.oy, v.oy+hM*o.Scale
@@ -325,7 +370,7 @@ func ShotChart(w io.Writer, f Format, shots []heatmap.Shot, t court.Template, o 
 		pct = 100 * float64(made) / float64(att)
 	}
 	c.text(margin_px, 20, fitTitle(f, title, o.TitleLabels, float64(W-2*margin_px)), black, 0)
-	c.text(margin_px, 36, o.subtitle(fmt.Sprintf("%d/%d made (%.1f%%), %s", made, att, pct, t.Title)), black, 0)
+	c.text(margin_px, 36, o.fitSubtitle(f, fmt.Sprintf("%d/%d made (%.1f%%), %s", made, att, pct, t.Title), float64(W-2*margin_px)), black, 0)
 	lx := float64(W - shotLegendW + 12)
 	ly := v.oy + 20
 	c.disc(lx+6, ly-4, r, madeCol)

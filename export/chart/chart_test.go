@@ -527,3 +527,84 @@ func TestTitleFits(t *testing.T) {
 	// Not even the labels fit: the name goes whole.
 	f(PNG, "player 23", "live time only", 10*7, "..., live time only")
 }
+
+// A subtitle wider than its image (a sensor-frame note, a time range
+// across 00:00 UTC with both dates, thousands of seconds on the map) was
+// drawn as one line and clipped at the image's edge: it gives the times
+// without their dates, in both formats, and keeps what the map shows.
+func TestSubtitleFits(t *testing.T) {
+	const midnight_ms = 1764201600000 // 2025-11-27 00:00:00 UTC
+	g := sampleGrid()
+	g.Seconds = append([]float64(nil), g.Seconds...)
+	for i := range g.Seconds {
+		g.Seconds[i] *= 20 // four-digit seconds on the map
+	}
+	// An image of 748 px: 102 PNG characters between its margins (an
+	// 814-px high-school court's, 111), 98 SVG ones; the full line has 111.
+	const W_px = 748
+	o := Options{Title: "ball 1", From_ms: midnight_ms - 90_000, To_ms: midnight_ms + 90_000, SensorFrame: true,
+		Scale: float64(W_px-2*margin_px-legendW) / float64(g.Geom.NX)}
+	extra := fmt.Sprintf("%.1f s on the map, %s; %.2f m cells", g.Sum(), SensorFrameNote, g.Geom.Cell_m)
+	const short = "23:58:30 - 00:01:30 UTC | "
+	for _, f := range []Format{PNG, SVG} {
+		var b bytes.Buffer
+		if err := Heatmap(&b, f, g, court.NBA, o); err != nil {
+			t.Fatal(err)
+		}
+		if f == SVG {
+			svg := b.String()
+			var W int
+			fmt.Sscanf(svg[strings.Index(svg, ` width="`):], ` width="%d"`, &W)
+			avail := float64(W - 2*margin_px)
+			if full := o.subtitle(extra); textWidth_px(SVG, full) <= avail {
+				t.Fatalf("SVG, %d px wide: the full subtitle %q fits: the test tests nothing", W, full)
+			}
+			if want := `y="36" font-family="monospace" font-size="12" fill="#202020" text-anchor="start" xml:space="preserve">` + short + extra + "</text>"; !strings.Contains(svg, want) {
+				t.Errorf("SVG, %d px wide: no subtitle %q", W, short+extra)
+			}
+			continue
+		}
+		img, err := png.Decode(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		W := img.Bounds().Dx()
+		if full := o.subtitle(extra); textWidth_px(PNG, full) <= float64(W-2*margin_px) {
+			t.Fatalf("PNG, %d px wide: the full subtitle %q fits: the test tests nothing", W, full)
+		}
+		// Nothing of the subtitle drawn in the right margin.
+		for y := 25; y < 40; y++ {
+			for x := W - margin_px; x < W; x++ {
+				if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+					t.Fatalf("PNG, %d px wide: the subtitle reaches (%d, %d), in the right margin", W, x, y)
+				}
+			}
+		}
+	}
+
+	f := func(fm Format, o Options, extra string, avail float64, want string) {
+		t.Helper()
+		got := o.fitSubtitle(fm, extra, avail)
+		if got != want {
+			t.Errorf("fitSubtitle(%v, %d-%d, %q, %g) = %q, want %q", fm, o.From_ms, o.To_ms, extra, avail, got, want)
+		}
+		if w := textWidth_px(fm, got); w > avail {
+			t.Errorf("fitSubtitle(%v, %d-%d, %q, %g) = %q: %.1f px", fm, o.From_ms, o.To_ms, extra, avail, got, w)
+		}
+	}
+	across := Options{From_ms: midnight_ms - 90_000, To_ms: midnight_ms + 90_000}
+	sameDay := Options{From_ms: midnight_ms - 3_600_000, To_ms: midnight_ms - 60_000}
+	const full = "2025-11-26 23:58:30 - 2025-11-27 00:01:30 UTC | 80.0 s" // 54 characters
+	// Fits: unchanged.
+	f(PNG, across, "80.0 s", 54*7, full)
+	f(SVG, across, "80.0 s", 54*svgCharW_px, full)
+	f(PNG, sameDay, "80.0 s", 1000, "2025-11-26 23:00:00 - 23:59:00 UTC | 80.0 s")
+	f(PNG, Options{}, "80.0 s", 6*7, "80.0 s")
+	// One character too many: the times without their dates.
+	f(PNG, across, "80.0 s", 53*7, "23:58:30 - 00:01:30 UTC | 80.0 s")
+	f(SVG, across, "80.0 s", 53*svgCharW_px, "23:58:30 - 00:01:30 UTC | 80.0 s")
+	f(PNG, sameDay, "80.0 s", 42*7, "23:00:00 - 23:59:00 UTC | 80.0 s")
+	// Then no time range; then what the chart shows cut with "...".
+	f(PNG, across, "80.0 s on the map, FIBA", 48*7, "80.0 s on the map, FIBA")
+	f(PNG, across, "80.0 s on the map, FIBA", 20*7, "80.0 s on the map...")
+}

@@ -13,7 +13,9 @@
 // title line and a time-range line (UTC; the end with its date when it
 // falls on another UTC day than the start) head every chart; a title
 // wider than the image keeps its labels (Options.TitleLabels) whole and
-// ends its name with "..." to fit. SVG text is as given
+// ends its name with "..." to fit; a time-range line too wide gives the
+// times without their dates, then no time range, then ends with "..."
+// (Options.From_ms). SVG text is as given
 // (XML-escaped). The PNG font has only ASCII glyphs: PNG text drops the
 // accents of Latin letters (José Núñez → Jose Nunez, Jokić → Jokic,
 // Ø → O, ß → ss) and draws any other character (CJK, Cyrillic, Greek) as
