@@ -222,13 +222,7 @@ func TestTopSpeedClosedForm(t *testing.T) {
 			msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: c.dur_s, noise_m: 0.05, seed: seed,
 				sensors: []genSensor{{id: 7, p: c.p}}})
 			if c.dropouts {
-				kept := msgs[:0]
-				for _, m := range msgs {
-					if s := float64(m.Location.OccurredAt_ms-t0) / 1000; s < 10 || math.Mod(s, 10) >= 1.2 {
-						kept = append(kept, m)
-					}
-				}
-				msgs = kept
+				msgs = dropWhere(msgs, 7, func(s float64) bool { return s >= 10 && math.Mod(s, 10) < 1.2 })
 			}
 			_, sum, err := run(DefaultConfig(), Meta{}, msgs)
 			if err != nil {
