@@ -19,6 +19,26 @@ func dropWhere(msgs []decode.Message, id int64, drop func(s float64) bool) []dec
 	return kept
 }
 
+// runDropped runs, at 20 Hz with σ = 50 mm, player 7 on p beside player
+// 8 standing still for dur_s, with the samples of the ids given (7 if
+// none) dropped where drop says, and returns the summary.
+func runDropped(t *testing.T, p path, dur_s float64, seed uint64, drop func(s float64) bool, ids ...int64) *Summary {
+	t.Helper()
+	msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: dur_s, noise_m: 0.05, seed: seed,
+		sensors: []genSensor{{id: 7, p: p}, {id: 8, p: still(3, 4)}}})
+	if len(ids) == 0 {
+		ids = []int64{7}
+	}
+	for _, id := range ids {
+		msgs = dropWhere(msgs, id, drop)
+	}
+	_, sum, err := run(DefaultConfig(), Meta{}, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
 // onOff is a tag that reports for on_s, then is silent for off_s, and so on.
 func onOff(on_s, off_s float64) func(float64) bool {
 	return func(s float64) bool { return math.Mod(s, on_s+off_s) >= on_s+1e-9 }
@@ -43,13 +63,7 @@ func TestTopSpeedShortTracks(t *testing.T) {
 		{"line at 5 m/s, on court for 0.4 s", line(5, 0), 20, func(s float64) bool { return s < 10 || s > 10.4 }, 5, 1},
 	} {
 		for seed := uint64(1); seed <= 2; seed++ {
-			msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: c.dur_s, noise_m: 0.05, seed: seed,
-				sensors: []genSensor{{id: 7, p: c.p}, {id: 8, p: still(3, 4)}}})
-			msgs = dropWhere(msgs, 7, c.drop)
-			_, sum, err := run(DefaultConfig(), Meta{}, msgs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum := runDropped(t, c.p, c.dur_s, seed, c.drop)
 			p := player(sum, 7)
 			t.Logf("%s, seed %d: top speed %.2f m/s, distance %.1f m", c.name, seed, p.TopSpeed_mps, p.Distance_m)
 			if math.Abs(p.TopSpeed_mps-c.top) > c.tol {
@@ -72,13 +86,7 @@ func TestBridgeTime(t *testing.T) {
 		{"1.2 s dropouts every 10 s", func(s float64) bool { return s >= 10 && math.Mod(s, 10) < 1.2 }},
 		{"one 1.5 s dropout", func(s float64) bool { return s > 30 && s < 31.5 }},
 	} {
-		msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 60, noise_m: 0.05, seed: 1,
-			sensors: []genSensor{{id: 7, p: circle(5, 6)}, {id: 8, p: still(3, 4)}}})
-		msgs = dropWhere(msgs, 7, c.drop)
-		_, sum, err := run(DefaultConfig(), Meta{}, msgs)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sum := runDropped(t, circle(5, 6), 60, 1, c.drop)
 		p := player(sum, 7)
 		bands := 0.0
 		for _, b := range p.SpeedBand_s {
@@ -120,13 +128,7 @@ func TestSprintThroughBridge(t *testing.T) {
 		{"7.5 m/s for 20 s, one 2.5 s dropout (not bridged)", line(7.5, 0), 20, func(s float64) bool { return s > 10 && s < 12.5 }, 2},
 	} {
 		for seed := uint64(1); seed <= 2; seed++ {
-			msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: c.dur_s, noise_m: 0.05, seed: seed,
-				sensors: []genSensor{{id: 7, p: c.p}, {id: 8, p: still(3, 4)}}})
-			msgs = dropWhere(msgs, 7, c.drop)
-			_, sum, err := run(DefaultConfig(), Meta{}, msgs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum := runDropped(t, c.p, c.dur_s, seed, c.drop)
 			if p := player(sum, 7); p.Sprints != c.sprints {
 				t.Errorf("%s, seed %d: %d sprints, want %d", c.name, seed, p.Sprints, c.sprints)
 			}
@@ -176,14 +178,7 @@ func TestEffortThroughBridge(t *testing.T) {
 		{"4 m/s² for 0.35 s either side of a 1.25 s dropout at 1.5 m/s²", slow, 71, in(7.1, 4.35, 5.55), 0, 10, 0},
 	} {
 		for seed := uint64(1); seed <= 4; seed++ {
-			msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: c.dur_s, noise_m: 0.05, seed: seed,
-				sensors: []genSensor{{id: 7, p: c.p}, {id: 8, p: still(3, 4)}}})
-			msgs = dropWhere(msgs, 7, c.drop)
-			msgs = dropWhere(msgs, 8, c.drop)
-			_, sum, err := run(DefaultConfig(), Meta{}, msgs)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sum := runDropped(t, c.p, c.dur_s, seed, c.drop, 7, 8)
 			p, q := player(sum, 7), player(sum, 8)
 			t.Logf("%s, seed %d: %d accelerations, %d decelerations (still sensor %d, %d)", c.name, seed, p.Accels, p.Decels, q.Accels, q.Decels)
 			if abs(p.Accels-c.accels) > c.tol || abs(p.Decels-c.decels) > c.tol {
