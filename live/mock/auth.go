@@ -48,8 +48,11 @@ func parseHMAC(v string) (map[string]string, *authError) {
 }
 
 // signingString rebuilds what the client signed: one line per name of the
-// headers list, "request-line" being the request line as received.
-func signingString(r *http.Request, names []string) string {
+// headers list, "request-line" being the request's method and target as
+// received with protocol proto. The API's signing example writes the
+// protocol as the literal "HTTP/1.1" whatever the request goes over;
+// verifyHMAC also accepts the protocol the request came with.
+func signingString(r *http.Request, names []string, proto string) string {
 	var b strings.Builder
 	for i, n := range names {
 		if i > 0 {
@@ -57,7 +60,7 @@ func signingString(r *http.Request, names []string) string {
 		}
 		switch n {
 		case "request-line":
-			b.WriteString(r.Method + " " + r.RequestURI + " " + r.Proto)
+			b.WriteString(r.Method + " " + r.RequestURI + " " + proto)
 		case "host":
 			b.WriteString("host: " + r.Host)
 		default:
@@ -112,13 +115,18 @@ func (s *Server) verifyHMAC(r *http.Request) *authError {
 	if derr != nil {
 		return refuse("malformed signature: not base64")
 	}
-	toSign := signingString(r, names)
-	m := hmac.New(sha1.New, []byte(s.opts.Secret))
-	m.Write([]byte(toSign))
-	if !hmac.Equal(got, m.Sum(nil)) {
-		return refuse("signature does not match the request: the server signed %q (is the secret right, and is the request line the path and query exactly as sent, over HTTP/1.1?)", toSign)
+	toSign := signingString(r, names, "HTTP/1.1")
+	if !s.signed(got, toSign) && (r.Proto == "HTTP/1.1" || !s.signed(got, signingString(r, names, r.Proto))) {
+		return refuse("signature does not match the request: the server signed %q (is the secret right, and is the request line the path and query exactly as sent, with the protocol written HTTP/1.1 as in the API's example?)", toSign)
 	}
 	return nil
+}
+
+// signed reports whether sig is the HMAC-SHA1 of toSign under the secret.
+func (s *Server) signed(sig []byte, toSign string) bool {
+	m := hmac.New(sha1.New, []byte(s.opts.Secret))
+	m.Write([]byte(toSign))
+	return hmac.Equal(sig, m.Sum(nil))
 }
 
 // verifyBearer checks the user access token of the user endpoints.

@@ -3,6 +3,9 @@ package mock
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -99,6 +102,44 @@ func TestVerifySkewBoundaries(t *testing.T) {
 		req, _ := wire(t, "/v1/data/teams", DefaultSecret, now.Add(tc.skew))
 		if err := s.verifyHMAC(req); (err == nil) != tc.ok {
 			t.Errorf("skew %s: err %v, want ok=%v", tc.skew, err, tc.ok)
+		}
+	}
+}
+
+// The API's signing example writes the request line's protocol as the
+// literal "HTTP/1.1": a request signed that way verifies whatever protocol
+// it arrives over (a proxy forwarding over HTTP/1.0), and so does one
+// signed with the protocol it arrived over. Another protocol does not.
+func TestSignedRequestLineProtocol(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	s := testServer(now)
+	target := "/v1/data/live/x/_subscribe?dt=STATS"
+	signed := func(proto, sent string) *http.Request {
+		date := now.UTC().Format(http.TimeFormat)
+		m := hmac.New(sha1.New, []byte(DefaultSecret))
+		m.Write([]byte("date: " + date + "\nhost: mock.test\nGET " + target + " " + proto))
+		raw := "GET " + target + " " + sent + "\r\nHost: mock.test\r\nDate: " + date +
+			"\r\nAuthorization: hmac username=\"" + DefaultUsername + "\",algorithm=\"hmac-sha1\",headers=\"date host request-line\",signature=\"" +
+			base64.StdEncoding.EncodeToString(m.Sum(nil)) + "\"\r\n\r\n"
+		got, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		signedAs, sentAs string
+		ok               bool
+	}{
+		{"HTTP/1.1", "HTTP/1.1", true},
+		{"HTTP/1.1", "HTTP/1.0", true},
+		{"HTTP/1.0", "HTTP/1.0", true},
+		{"HTTP/1.0", "HTTP/1.1", false},
+		{"HTTP/2.0", "HTTP/1.0", false},
+	} {
+		err := s.verifyHMAC(signed(tc.signedAs, tc.sentAs))
+		if (err == nil) != tc.ok {
+			t.Errorf("signed with %s, sent over %s: refused %v, want accepted %v", tc.signedAs, tc.sentAs, err != nil, tc.ok)
 		}
 	}
 }

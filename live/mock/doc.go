@@ -24,6 +24,8 @@
 //     following it would reach hosts the URL did not name
 //   - Security: every /v1 request must carry a valid HMAC signature over
 //     at least date, host and the request line, as the API requires (the
+//     request line's protocol written HTTP/1.1, as in the API's signing
+//     example, whatever the request came over, or as it came; the
 //     seed's mock username and secret by default; date within 5 minutes;
 //     constant-time comparison), or none with Options.NoAuth. Refusals are
 //     401 with a message saying what to fix. The user profile takes a
