@@ -87,6 +87,8 @@ type Sensor struct {
 }
 
 // Marker is one marker message.
+// Type and LiveID are the texts as the JSON strings encode them (escapes
+// decoded), as the engine and live mode compare them.
 type Marker struct {
 	T_ms   int64  `json:"t_ms"`
 	Type   string `json:"type"`
@@ -185,7 +187,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 		switch m.Kind {
 		case decode.KindUnknown:
 			rep.Unknown.Types++
-			if txt := string(m.TypeText.Text(line)); len(rep.Unknown.TypeTexts) < maxTypeTexts && !slices.Contains(rep.Unknown.TypeTexts, txt) {
+			if txt := string(m.TypeText.AppendUnescaped(nil, line)); len(rep.Unknown.TypeTexts) < maxTypeTexts && !slices.Contains(rep.Unknown.TypeTexts, txt) {
 				rep.Unknown.TypeTexts = append(rep.Unknown.TypeTexts, txt)
 			}
 		case decode.KindLocation:
@@ -211,8 +213,8 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 			}
 			if len(rep.Markers) < MaxMarkers {
 				rep.Markers = append(rep.Markers, Marker{
-					T_ms: m.Marker.OccurredAt_ms, Type: string(m.Marker.TypeText.Text(line)),
-					LiveID: string(m.Marker.LiveID.Text(line)), Line: r.LineNumber(),
+					T_ms: m.Marker.OccurredAt_ms, Type: string(m.Marker.TypeText.AppendUnescaped(nil, line)),
+					LiveID: string(m.Marker.LiveID.AppendUnescaped(nil, line)), Line: r.LineNumber(),
 				})
 			} else {
 				rep.MoreMarkers++

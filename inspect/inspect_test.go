@@ -480,3 +480,34 @@ func TestReadManyMarkers(t *testing.T) {
 		t.Errorf("text: want the count and \"... and 3 more\":\n%s", out[len(out)-300:])
 	}
 }
+
+// Marker types, their live ids and unknown message types are reported as
+// the JSON strings encode them, escapes decoded: the live id to follow is
+// a1140480-e1d5, however the feed escaped it. Text output still escapes
+// what a terminal would act on.
+func TestMarkerTextsUnescaped(t *testing.T) {
+	p := write(t, "esc.jsonl", []byte(
+		`{"type":"marker","data":{"occurred_at":1478800197339,"live_id":"a1140480\u002de1d5","type":"PLAY\u005fNEXT"}}`+"\n"+
+			`{"type":"marker","data":{"occurred_at":1478800197340,"type":"DRILL_NEXT","live_id":"b2\/x\u001b[31m"}}`+"\n"+
+			`{"type":"tele\u006detry","data":{}}`+"\n"))
+	rep := read(t, p, inspect.Options{})
+	if len(rep.Markers) != 2 {
+		t.Fatalf("markers %+v, want 2", rep.Markers)
+	}
+	if m := rep.Markers[0]; m.Type != "PLAY_NEXT" || m.LiveID != "a1140480-e1d5" {
+		t.Errorf("first marker %+v, want PLAY_NEXT live_id a1140480-e1d5", m)
+	}
+	if m := rep.Markers[1]; m.Type != "DRILL_NEXT" || m.LiveID != "b2/x\x1b[31m" {
+		t.Errorf("second marker %+v, want DRILL_NEXT live_id %q", m, "b2/x\x1b[31m")
+	}
+	if !slices.Equal(rep.Unknown.TypeTexts, []string{"telemetry"}) {
+		t.Errorf("unknown types %q, want [telemetry]", rep.Unknown.TypeTexts)
+	}
+	out := text(t, rep, inspect.TextOptions{})
+	if !strings.Contains(out, "PLAY_NEXT live_id a1140480-e1d5") || !strings.Contains(out, "(types: telemetry)") {
+		t.Errorf("text output lacks the unescaped texts:\n%s", out)
+	}
+	if strings.ContainsRune(out, '\x1b') {
+		t.Errorf("text output passes an escape character to the terminal:\n%q", out)
+	}
+}
