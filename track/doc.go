@@ -52,7 +52,8 @@
 //     the acceleration runs), raw path length, top speed (held over
 //     TopSpeedWindow_s, away from a track's ends unless no tick is),
 //     speed bands, sprints, accelerations, decelerations (a dip shorter
-//     than EffortGap_s does not end an effort).
+//     than EffortGap_s does not end an effort); per period too, an
+//     effort in the period it starts in.
 //
 // docs/kinematics.md gives the method, the parameters, why, and the
 // measured accuracy against the simulator's truth.
@@ -100,10 +101,12 @@
 //     location between them: the oldest are forgotten). Shots, markers, DIST
 //     checks, events and possessions leave as Segments: what the sinks
 //     keep of them is theirs. The Summary holds one row per player, team
-//     and box score (sensors, bounded), and per player one distance per
-//     period the session opened (an output the size of the game's period
+//     and box score (sensors, bounded), and per player one entry per
+//     period the session opened of the distance, the efforts, the time on
+//     court and the speed bands (an output the size of the game's period
 //     count, at most MaxPeriods). Feed allocates nothing per location
-//     sample in steady state.
+//     sample in steady state: the per-period figures grow at a period
+//     change or a counted effort, not per sample.
 //   - Slices passed to a Sink or an Analyzer are valid only during the
 //     call. The Summary returned by Close is the caller's.
 //   - Bad input never fails Feed: it is counted in Summary.Quality. Feed

@@ -347,6 +347,9 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 			a.distPeriod[period-1] += step
 		}
 	}
+	if period != a.period {
+		a.enterPeriod(period)
+	}
 	if in {
 		a.onCourt++
 		a.bands[s.band(speed)] += s.dt_s
@@ -508,6 +511,9 @@ func (s *Session) bridge(sn *sensor, n int64, l_m, x, y, vx, vy float64, in bool
 		}
 		if t := last + 1 + k; t != n {
 			v := step / s.dt_s
+			if p != a.period {
+				a.enterPeriod(p)
+			}
 			if on {
 				a.onCourt++
 				a.bands[s.band(v)] += s.dt_s
@@ -541,6 +547,14 @@ type effort struct {
 	tail    float64 // the part of a tick after the run's last tick above that was still above, interpolated
 	counted bool    // the current run has been counted
 	prev    float64 // the value at the previous tick of the track
+	// cur is the period of the tick being stepped (accum.enterPeriod
+	// sets it when the period changes), start the period of the current
+	// run's first tick at or above the threshold: a run is counted in
+	// byPeriod (index 0 = period 1) under the period it started in, once,
+	// wherever it ends, and under none when it started outside any
+	// period (0). Set here rather than passed, as through is.
+	cur, start int32
+	byPeriod   []int
 	// through: the track's next first tick is not fresh, the run goes on
 	// from before the gap, which bridge fed it (set at every track's
 	// first tick but the session's by resume). Kept here rather than
@@ -581,13 +595,12 @@ func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 			e.run = 0
 		}
 		if e.run == 0 {
-			e.lead, e.counted = lead, false
+			e.lead, e.counted, e.start = lead, false, e.cur
 		}
 		e.run++
 		e.below = 0
 		if !e.counted && float64(e.run-1)+e.lead >= minTicks {
-			e.counted = true
-			*count++
+			e.tally(count)
 		}
 	case e.run > 0:
 		if e.below == 0 {
@@ -595,8 +608,7 @@ func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 			// it may end here (unless it comes back within EffortGap_s).
 			e.tail = (e.prev - threshold) / (e.prev - v)
 			if !e.counted && float64(e.run-1)+e.lead+e.tail >= minTicks {
-				e.counted = true
-				*count++
+				e.tally(count)
 			}
 		}
 		e.below++
@@ -606,6 +618,17 @@ func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 		}
 	}
 	e.prev = v
+}
+
+// tally counts the current run: in *count, and in byPeriod under the
+// period it started in.
+func (e *effort) tally(count *int) {
+	e.counted = true
+	*count++
+	if p := e.start; p > 0 {
+		e.byPeriod = grow(e.byPeriod, int(p))
+		e.byPeriod[p-1]++
+	}
 }
 
 // band is the index of the speed band (PlayerSummary.SpeedBand_s) of a

@@ -47,7 +47,8 @@ type Periods struct {
 // MaxPeriods bounds Meta.Periods.Period and the periods a session opens:
 // no event has more periods, a count read from a file
 // (decode.Continuation) stays far from overflowing, and what grows with
-// the period count (each player's PlayerSummary.DistancePeriod_m, the
+// the period count (each player's PlayerSummary.DistancePeriod_m and
+// the other per-period figures, the
 // heatmap analyzer's attack votes per team and period) stays bounded
 // whatever a feed sends: a marker that would open a period beyond it
 // opens none and is counted (Quality.PeriodsRefused). NextPeriods stays

@@ -80,6 +80,52 @@ type accum struct {
 	bands                                    []float64
 	sprint, accel, decel                     effort
 	sprints, accels, decels                  int
+
+	// Per period (index 0 = period 1; the efforts keep their own counts,
+	// effort.byPeriod). The time on court and in the speed bands is not
+	// added per tick twice: period is the period of the ticks credited
+	// since onCourt and bands stood at courtMark and bandMark, and
+	// enterPeriod moves what they gained since into courtPeriod and
+	// bandPeriod when a tick of another period comes (figuresOf adds the
+	// open part). So the entries and the part outside any period add up
+	// to the totals, and a tick costs one comparison.
+	period      int32
+	courtMark   int64
+	bandMark    []float64
+	courtPeriod []int64   // ticks on court
+	bandPeriod  []float64 // seconds, len(bands) per period, flat
+}
+
+// enterPeriod credits the time on court and in the speed bands gained
+// since the last period change to the period then (none to period 0:
+// outside any period), and starts counting the ticks of period p (the
+// efforts' runs that start now are p's).
+func (a *accum) enterPeriod(p int32) {
+	if q := a.period; q > 0 {
+		nb := len(a.bands)
+		a.courtPeriod = grow(a.courtPeriod, int(q))
+		a.bandPeriod = grow(a.bandPeriod, int(q)*nb)
+		a.courtPeriod[q-1] += a.onCourt - a.courtMark
+		bp := a.bandPeriod[int(q-1)*nb : int(q)*nb]
+		for k, b := range a.bands {
+			bp[k] += b - a.bandMark[k]
+		}
+	}
+	if a.bandMark == nil {
+		a.bandMark = make([]float64, len(a.bands))
+	}
+	a.courtMark = a.onCourt
+	copy(a.bandMark, a.bands)
+	a.period = p
+	a.sprint.cur, a.accel.cur, a.decel.cur = p, p, p
+}
+
+// grow extends s with zeros to at least n entries.
+func grow[E int | int64 | float64](s []E, n int) []E {
+	if n > len(s) {
+		s = append(s, make([]E, n-len(s))...)
+	}
+	return s
 }
 
 // allocTicks sizes the tick ring. The per-tick loops touch the same slot

@@ -163,6 +163,20 @@ type PlayerSummary struct {
 	TimeOnCourt_s    float64
 	Possession_s     float64
 	Touches          int
+	// Per period, as DistancePeriod_m: index 0 = period 1, one entry per
+	// period the session opened (the same number for every player), and
+	// what happened outside any period (period 0) in the totals above
+	// and in no entry, so that the entries and that part add up to the
+	// totals. A sprint, acceleration or deceleration belongs to the
+	// period of its first tick at or above the threshold (where it
+	// starts), once, even when it runs on into the next period.
+	SprintsPeriod       []int
+	AccelsPeriod        []int
+	DecelsPeriod        []int
+	TimeOnCourtPeriod_s []float64
+	// SpeedBandPeriod_s[i] is period i+1's SpeedBand_s (one entry per
+	// band).
+	SpeedBandPeriod_s [][]float64
 	// DistStat_m is the feed's last DIST, converted to m (0 if none); in
 	// a session that started mid-event (Session.MidEvent), less the
 	// player's baseline DIST (see Session.resolveCheck).

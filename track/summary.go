@@ -79,9 +79,16 @@ func (s *Session) summary() *Summary {
 		}
 		return cmp.Compare(a, b)
 	})
+	nb := len(s.cfg.SpeedBands_mps) + 1
 	for _, id := range ids {
-		p := PlayerSummary{PlayerID: id, TeamID: team(id), SpeedBand_s: make([]float64, len(s.cfg.SpeedBands_mps)+1),
-			DistancePeriod_m: make([]float64, periods)}
+		p := PlayerSummary{PlayerID: id, TeamID: team(id), SpeedBand_s: make([]float64, nb),
+			DistancePeriod_m: make([]float64, periods),
+			SprintsPeriod:    make([]int, periods), AccelsPeriod: make([]int, periods), DecelsPeriod: make([]int, periods),
+			TimeOnCourtPeriod_s: make([]float64, periods), SpeedBandPeriod_s: make([][]float64, periods)}
+		bands := make([]float64, periods*nb) // one allocation for every period's bands
+		for i := range p.SpeedBandPeriod_s {
+			p.SpeedBandPeriod_s[i] = bands[i*nb : (i+1)*nb : (i+1)*nb]
+		}
 		if r, ok := s.roster[id]; ok {
 			p.Name, p.Jersey = r.name, r.jersey
 		}
@@ -107,6 +114,7 @@ func (s *Session) summary() *Summary {
 			}
 			copy(p.SpeedBand_s, a.bands)
 			p.Sprints, p.Accels, p.Decels = a.sprints, a.accels, a.decels
+			s.periodFigures(&p, a)
 		}
 		if e := s.box.players[id]; e != nil {
 			if e.has.Has(decode.StatDIST) {
@@ -136,6 +144,39 @@ func (s *Session) summary() *Summary {
 		sum.BoxScore = append(sum.BoxScore, b)
 	}
 	return sum
+}
+
+// periodFigures fills p's per-period efforts, time on court and speed
+// bands (sized to the periods the session opened) from player figures a,
+// adding the part of the period still open (accum.enterPeriod) without
+// changing a.
+func (s *Session) periodFigures(p *PlayerSummary, a *accum) {
+	copy(p.SprintsPeriod, a.sprint.byPeriod)
+	copy(p.AccelsPeriod, a.accel.byPeriod)
+	copy(p.DecelsPeriod, a.decel.byPeriod)
+	nb := len(a.bands)
+	court := func(i int) int64 {
+		var c int64
+		if i < len(a.courtPeriod) {
+			c = a.courtPeriod[i]
+		}
+		if i == int(a.period)-1 {
+			c += a.onCourt - a.courtMark
+		}
+		return c
+	}
+	for i := range p.TimeOnCourtPeriod_s {
+		p.TimeOnCourtPeriod_s[i] = float64(court(i)) * s.dt_s
+		b := p.SpeedBandPeriod_s[i]
+		if (i+1)*nb <= len(a.bandPeriod) {
+			copy(b, a.bandPeriod[i*nb:(i+1)*nb])
+		}
+		if i == int(a.period)-1 {
+			for k := range b {
+				b[k] += a.bands[k] - a.bandMark[k]
+			}
+		}
+	}
 }
 
 // sides applies the rule of the sides type to every player tracked
