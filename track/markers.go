@@ -29,6 +29,7 @@ type timeline struct {
 	ended   bool // PLAY_END or PRACTICE_END came after the last start marker
 	clock   ClockState
 	markers int64
+	drills  bool // a drill marker was applied (DRILL_*, PRACTICE_END): a practice
 	// refused counts the start and *_NEXT markers that would have opened
 	// a period beyond MaxPeriods (Quality.PeriodsRefused).
 	refused int64
@@ -90,6 +91,10 @@ func (tl *timeline) samplePeriod() int32 {
 }
 
 func (tl *timeline) apply(typ decode.MarkerType) {
+	switch typ {
+	case decode.MarkerDrillStart, decode.MarkerDrillEnd, decode.MarkerDrillNext, decode.MarkerPracticeEnd:
+		tl.drills = true
+	}
 	switch typ {
 	case decode.MarkerPlayStart, decode.MarkerStartSecondHalf, decode.MarkerDrillStart:
 		if tl.open && tl.viaNext {

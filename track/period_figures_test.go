@@ -306,3 +306,33 @@ func TestPeriodFiguresPractice(t *testing.T) {
 		t.Fatalf("%d drills: the practice should have several", drills)
 	}
 }
+
+// TestSummaryPractice: a session is a practice's when live.json says so,
+// or, unless it says a game, when the feed sends drill markers; a game's
+// markers make none.
+func TestSummaryPractice(t *testing.T) {
+	msgs := gen(genSpec{start_ms: t0, period_ms: 50, dur_s: 10, noise_m: 0.02, seed: 1, sensors: []genSensor{{id: 7, p: line(1, 0)}}})
+	sec := func(s float64) int64 { return t0 + int64(s*1000) }
+	drills := []decode.Message{markerMsg(sec(1), decode.MarkerDrillStart), markerMsg(sec(8), decode.MarkerDrillEnd)}
+	game := []decode.Message{markerMsg(sec(1), decode.MarkerPlayStart), markerMsg(sec(8), decode.MarkerPlayEnd)}
+	for _, c := range []struct {
+		name  string
+		event EventKind
+		marks []decode.Message
+		want  bool
+	}{
+		{"drill markers", EventUnknown, drills, true},
+		{"game markers", EventUnknown, game, false},
+		{"no markers", EventUnknown, nil, false},
+		{"live.json practice", EventPractice, nil, true},
+		{"live.json game, drill markers", EventGame, drills, false},
+	} {
+		_, sum, err := run(DefaultConfig(), Meta{Event: c.event}, merge(slices.Clone(msgs), c.marks))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Practice != c.want {
+			t.Errorf("%s: Practice %v, want %v", c.name, sum.Practice, c.want)
+		}
+	}
+}

@@ -363,6 +363,13 @@ type Summary struct {
 	// are missing, and the feed's shots taken with the other balls count
 	// against ShooterAgreement.
 	SeveralBalls_s float64 `json:",omitempty"`
+	// Practice: the session is a practice's (Meta.Event EventPractice,
+	// or not EventGame and the feed sent drill markers: DRILL_START,
+	// DRILL_END, DRILL_NEXT, PRACTICE_END). Its periods are drills, and
+	// what is outside them the breaks between, in which players stand
+	// on the court: TimeOnCourt_s counts them, TimeOnCourtPeriod_s does
+	// not. Left out of the JSON when unset, as OneTeam is.
+	Practice bool `json:",omitempty"`
 
 	// Heatmap says how Heatmaps were made (HeatmapAnalyzer.Finish sets
 	// it; zero without that analyzer). Left out of the Summary's JSON, as

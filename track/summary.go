@@ -13,6 +13,7 @@ import (
 func (s *Session) summary() *Summary {
 	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, Definitions: s.cfg.Definitions.Clone()}
 	sum.OneTeam, sum.OneTeamTracked = s.sides()
+	sum.Practice = s.meta.Event == EventPractice || s.meta.Event != EventGame && s.timeline.drills
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
 	sum.Quality.RepeatsForgotten = s.repeats.forgotten()
 	sum.Quality.PeriodsRefused = s.timeline.refused
