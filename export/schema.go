@@ -70,6 +70,10 @@ var (
 	str   = arrow.BinaryTypes.String
 	boo   = arrow.FixedWidthTypes.Boolean
 	listF = arrow.ListOfField(listElem)
+	listI = arrow.ListOfField(arrow.Field{Name: "element", Type: i64})
+	// listL is a list of float64 lists: per period, one list per period
+	// (speed_band_period_s: each period's speed_band_s).
+	listL = arrow.ListOfField(arrow.Field{Name: "element", Type: listF})
 )
 
 // listElem is the list columns' element field: never null, and named as
@@ -104,6 +108,10 @@ var tableFields = [NumTables][]arrow.Field{
 		col("speed_band_s", listF), col("sprints", i64), col("accels", i64), col("decels", i64),
 		col("time_on_court_s", f64), col("possession_s", f64), col("touches", i64),
 		col("dist_stat_m", f64), col("dist_ratio", f64), col("dist_flag", str),
+		// Per period as distance_period_m, after the columns older
+		// releases wrote, which keep their places.
+		col("sprints_period", listI), col("accels_period", listI), col("decels_period", listI),
+		col("time_on_court_period_s", listF), col("speed_band_period_s", listL),
 	},
 	TablePossessions: {
 		col("level", str), col("t_start", tsMs), col("t_end", tsMs), col("duration_s", f64),

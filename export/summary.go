@@ -50,6 +50,11 @@ type SessionSummary struct {
 	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls); those events are
 	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
+	// Practice: a practice's session (track.Summary.Practice): its
+	// periods are drills, and the time outside them the breaks between,
+	// which time_on_court_s counts and time_on_court_period_s does not
+	// (the report shows both).
+	Practice bool `json:"practice,omitempty"`
 	// EarlierRun: the entry, and the tables and images it names, are an
 	// earlier run's, left in place by a run that did not analyse the
 	// session again: one interrupted before it did (MultiSummary.Canceled),
@@ -130,6 +135,17 @@ type PlayerSummary struct {
 	DistStat_m      float64 `json:"dist_stat_m"`
 	DistRatio       float64 `json:"dist_ratio"`
 	DistFlag        string  `json:"dist_flag,omitempty"`
+	// The players table's list columns: the speed bands, and the figures
+	// per period (index 0 = period 1, one entry per period the session
+	// opened; left out when it opened none, and in entries of an
+	// stmotion before they were recorded).
+	SpeedBand_s         []float64   `json:"speed_band_s,omitempty"`
+	DistancePeriod_m    []float64   `json:"distance_period_m,omitempty"`
+	SprintsPeriod       []int       `json:"sprints_period,omitempty"`
+	AccelsPeriod        []int       `json:"accels_period,omitempty"`
+	DecelsPeriod        []int       `json:"decels_period,omitempty"`
+	TimeOnCourtPeriod_s []float64   `json:"time_on_court_period_s,omitempty"`
+	SpeedBandPeriod_s   [][]float64 `json:"speed_band_period_s,omitempty"`
 }
 
 // TeamSummary is one team of a SessionSummary.
@@ -192,7 +208,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		SessionID: sum.SessionID, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
 		Players: make([]PlayerSummary, len(sum.Players)), Teams: make([]TeamSummary, len(sum.Teams)),
 		ShooterAgreement: finite(sum.ShooterAgreement), Definitions: DefinitionsOf(sum.Definitions),
-		Settings: SettingsOf(sum.Heatmap),
+		Settings: SettingsOf(sum.Heatmap), Practice: sum.Practice,
 	}
 	for i, p := range sum.Players {
 		s.Players[i] = PlayerSummary{
@@ -202,6 +218,15 @@ func Summarize(sum *track.Summary) SessionSummary {
 			MeanSpeed_mps: finite(p.MeanSpeed_mps), Sprints: p.Sprints, Accels: p.Accels, Decels: p.Decels,
 			TimeOnCourt_s: finite(p.TimeOnCourt_s), Possession_s: finite(p.Possession_s), Touches: p.Touches,
 			DistStat_m: finite(p.DistStat_m), DistRatio: finite(p.DistRatio), DistFlag: p.DistFlag,
+			SpeedBand_s: finites(p.SpeedBand_s), DistancePeriod_m: finites(p.DistancePeriod_m),
+			SprintsPeriod: slices.Clone(p.SprintsPeriod), AccelsPeriod: slices.Clone(p.AccelsPeriod), DecelsPeriod: slices.Clone(p.DecelsPeriod),
+			TimeOnCourtPeriod_s: finites(p.TimeOnCourtPeriod_s),
+		}
+		if len(p.SpeedBandPeriod_s) > 0 {
+			s.Players[i].SpeedBandPeriod_s = make([][]float64, len(p.SpeedBandPeriod_s))
+			for k, b := range p.SpeedBandPeriod_s {
+				s.Players[i].SpeedBandPeriod_s[k] = finites(b)
+			}
 		}
 	}
 	for i, t := range sum.Teams {
@@ -339,6 +364,19 @@ func finite(v float64) float64 {
 		return 0
 	}
 	return v
+}
+
+// finites is a copy of v with finite applied to each value (nil for an
+// empty v, which summary.json leaves out).
+func finites(v []float64) []float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = finite(x)
+	}
+	return out
 }
 
 // FailedInput is an input that could not be analysed, in summary.json.

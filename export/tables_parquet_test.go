@@ -49,7 +49,9 @@ func randomSession(n int) ([]track.Segment, *track.Summary) {
 		Quality: track.Quality{Messages: rng.Int64N(1e9), Locations: 8, BadLines: 1, Late: 2, NoCourt: true}}
 	for i := range n / 10 {
 		sum.Players = append(sum.Players, track.PlayerSummary{PlayerID: id(), TeamID: id(), Name: labels[i%len(labels)],
-			Distance_m: f(), DistancePeriod_m: []float64{f(), f()}, SpeedBand_s: []float64{f()}, Sprints: rng.IntN(9)})
+			Distance_m: f(), DistancePeriod_m: []float64{f(), f()}, SpeedBand_s: []float64{f()}, Sprints: rng.IntN(9),
+			SprintsPeriod: []int{rng.IntN(9), rng.IntN(9)}, AccelsPeriod: []int{rng.IntN(9), 0}, DecelsPeriod: []int{0, rng.IntN(9)},
+			TimeOnCourtPeriod_s: []float64{f(), f()}, SpeedBandPeriod_s: [][]float64{{f()}, {f()}}})
 		sum.BoxScore = append(sum.BoxScore, track.BoxScore{PlayerID: id(), TeamID: id(), Version: id(),
 			Values: map[string]float64{"PTS": f(), "DIST": f(), "REB": f()}})
 	}

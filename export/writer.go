@@ -445,7 +445,9 @@ func (w *Writer) writeSummary(sum *track.Summary) error {
 			f64(p.RawDistance_m).f64(p.TopSpeed_mps).f64(p.MeanSpeed_mps).
 			list(p.SpeedBand_s).i64(int64(p.Sprints)).i64(int64(p.Accels)).i64(int64(p.Decels)).
 			f64(p.TimeOnCourt_s).f64(p.Possession_s).i64(int64(p.Touches)).
-			f64(p.DistStat_m).f64(p.DistRatio).str(p.DistFlag)
+			f64(p.DistStat_m).f64(p.DistRatio).str(p.DistFlag).
+			ints(p.SprintsPeriod).ints(p.AccelsPeriod).ints(p.DecelsPeriod).
+			list(p.TimeOnCourtPeriod_s).lists(p.SpeedBandPeriod_s)
 		if err := tb.rowDone(); err != nil {
 			return err
 		}
@@ -657,5 +659,28 @@ func (r rowCursor) list(v []float64) rowCursor {
 	lb := b.(*array.ListBuilder)
 	lb.Append(true)
 	lb.ValueBuilder().(*array.Float64Builder).AppendValues(v, nil)
+	return r
+}
+
+func (r rowCursor) ints(v []int) rowCursor {
+	b, r := r.next()
+	lb := b.(*array.ListBuilder)
+	lb.Append(true)
+	vb := lb.ValueBuilder().(*array.Int64Builder)
+	for _, x := range v {
+		vb.Append(int64(x))
+	}
+	return r
+}
+
+func (r rowCursor) lists(v [][]float64) rowCursor {
+	b, r := r.next()
+	lb := b.(*array.ListBuilder)
+	lb.Append(true)
+	inner := lb.ValueBuilder().(*array.ListBuilder)
+	for _, l := range v {
+		inner.Append(true)
+		inner.ValueBuilder().(*array.Float64Builder).AppendValues(l, nil)
+	}
 	return r
 }

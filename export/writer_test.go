@@ -94,7 +94,9 @@ func fakeSummary() *track.Summary {
 			{PlayerID: 100, TeamID: 7, Name: "Ann Lee", Jersey: "00", Distance_m: 1234.5, DistanceLive_m: 1000,
 				DistancePeriod_m: []float64{600, 634.5}, RawDistance_m: 1300, TopSpeed_mps: 7.5,
 				SpeedBand_s: []float64{1, 2, 3}, Sprints: 4, Accels: 5, Decels: 6, TimeOnCourt_s: 600,
-				Possession_s: 42, Touches: 9, DistStat_m: 1250, DistRatio: 1250 / 1234.5},
+				Possession_s: 42, Touches: 9, DistStat_m: 1250, DistRatio: 1250 / 1234.5,
+				SprintsPeriod: []int{1, 2}, AccelsPeriod: []int{2, 3}, DecelsPeriod: []int{3, 2},
+				TimeOnCourtPeriod_s: []float64{280, 300}, SpeedBandPeriod_s: [][]float64{{0.5, 1, 1.25}, {0.5, 0.75, 1.5}}},
 		},
 		Teams:    []track.TeamSummary{{TeamID: 7, Name: "Owls", Possession_s: 300}},
 		BoxScore: []track.BoxScore{{PlayerID: 100, TeamID: 7, Version: 12, Values: map[string]float64{"PTS": 11, "DIST": 125000}}},
@@ -635,15 +637,24 @@ func TestListElementsNotNullable(t *testing.T) {
 			if f.Nullable {
 				t.Errorf("%s: %s is nullable", where, f.Name)
 			}
-			if lt, ok := f.Type.(*arrow.ListType); ok {
+			if _, ok := f.Type.(*arrow.ListType); ok {
 				lists++
-				if e := lt.ElemField(); e.Nullable || e.Name != "element" {
-					t.Errorf("%s: %s's elements are %q, nullable %v; want \"element\", not nullable", where, f.Name, e.Name, e.Nullable)
+			}
+			// A list of lists (speed_band_period_s): the inner lists'
+			// elements too.
+			for dt, name := f.Type, f.Name; ; name += ".element" {
+				lt, ok := dt.(*arrow.ListType)
+				if !ok {
+					break
 				}
+				if e := lt.ElemField(); e.Nullable || e.Name != "element" {
+					t.Errorf("%s: %s's elements are %q, nullable %v; want \"element\", not nullable", where, name, e.Name, e.Nullable)
+				}
+				dt = lt.Elem()
 			}
 		}
-		if lists != 2 {
-			t.Errorf("%s: %d list columns, want 2 (%s)", where, lists, s)
+		if lists != 7 {
+			t.Errorf("%s: %d list columns, want 7 (%s)", where, lists, s)
 		}
 	}
 	checkSchema(t, "Schema", Schema(TablePlayers, true))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -89,6 +90,10 @@ func periodsOf(t *testing.T, who string, sum *track.Summary) (n, busiest int) {
 			t.Fatalf("%s: player %d has %d periods, another %d", who, p.PlayerID, len(p.DistancePeriod_m), n)
 		}
 		n = len(p.DistancePeriod_m)
+		// Every per-period figure has that many entries.
+		if l := []int{len(p.SprintsPeriod), len(p.AccelsPeriod), len(p.DecelsPeriod), len(p.TimeOnCourtPeriod_s), len(p.SpeedBandPeriod_s)}; slices.ContainsFunc(l, func(k int) bool { return k != n }) {
+			t.Fatalf("%s: player %d has %d distances per period, and %v sprints, accels, decels, times on court and speed bands", who, p.PlayerID, n, l)
+		}
 		for i, d := range p.DistancePeriod_m {
 			per[i+1] += d
 		}
@@ -164,8 +169,29 @@ func testJoinDrillKeepsNumber(t *testing.T, speed float64) {
 		case drill > 1 && (c == nil || c.Period != int32(drill-1) || c.PeriodOpen || c.PreviousLiveID != res[k-1].LiveID):
 			t.Errorf("drill %d: %s %+v, want period %d, closed, after %s", drill, decode.BundlePeriods, c, drill-1, res[k-1].LiveID)
 		}
-		if n, busiest := periodsOf(t, r.LiveID+" analyze", analyzeBundle(t, r.Dir)); n != drill || busiest != drill {
+		batch := analyzeBundle(t, r.Dir)
+		if n, busiest := periodsOf(t, r.LiveID+" analyze", batch); n != drill || busiest != drill {
 			t.Errorf("drill %d, analyze of its bundle: %d periods, the players moving most in period %d; want %d and %d", drill, n, busiest, drill, drill)
+		}
+		// The drill's figures per period, live as in analyze of its
+		// bundle: in the drill's own period, the earlier ones 0.
+		for i, lp := range r.Summary.Players {
+			if i >= len(batch.Players) {
+				break
+			}
+			bp := batch.Players[i]
+			if lp.PlayerID != bp.PlayerID || !slices.Equal(lp.SprintsPeriod, bp.SprintsPeriod) || !slices.Equal(lp.AccelsPeriod, bp.AccelsPeriod) ||
+				!slices.Equal(lp.DecelsPeriod, bp.DecelsPeriod) || !slices.Equal(lp.TimeOnCourtPeriod_s, bp.TimeOnCourtPeriod_s) ||
+				!slices.EqualFunc(lp.SpeedBandPeriod_s, bp.SpeedBandPeriod_s, slices.Equal) {
+				t.Errorf("drill %d, player %d: per period live %v %v %v %v %v, analyze of its bundle %v %v %v %v %v", drill, lp.PlayerID,
+					lp.SprintsPeriod, lp.AccelsPeriod, lp.DecelsPeriod, lp.TimeOnCourtPeriod_s, lp.SpeedBandPeriod_s,
+					bp.SprintsPeriod, bp.AccelsPeriod, bp.DecelsPeriod, bp.TimeOnCourtPeriod_s, bp.SpeedBandPeriod_s)
+			}
+			for k, s := range lp.TimeOnCourtPeriod_s {
+				if k+1 != drill && s != 0 {
+					t.Errorf("drill %d, player %d: %.2f s on court in period %d", drill, lp.PlayerID, s, k+1)
+				}
+			}
 		}
 	}
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -255,6 +256,17 @@ func TestAnalyzeDuckDB(t *testing.T) {
 	q["event_types"] = "SELECT type, count(*) FROM " + tbl("events") + " GROUP BY type"
 	q["holders"] = "SELECT count(*) FILTER (WHERE ball_holder), count(DISTINCT sensor_id) FILTER (WHERE ball_holder) FROM " + tbl("samples")
 	q["shots_placed"] = "SELECT count(*), count(*) FILTER (WHERE x_m = 0 AND y_m = 0) FROM " + tbl("shots")
+	// The per-period lists as DuckDB reads them (JSON text, so that the
+	// BIGINT elements come as numbers), and from them and samples: each
+	// period's bands against its time on court, and the time on court
+	// outside any period (its rows in bounds in period 0).
+	q["periods"] = "SELECT player_id, to_json(distance_period_m), to_json(sprints_period), to_json(accels_period), to_json(decels_period), " +
+		"to_json(time_on_court_period_s), to_json(speed_band_period_s), to_json(speed_band_s) FROM " + tbl("players") + " ORDER BY player_id"
+	q["period_sums"] = `WITH o AS (SELECT sensor_id AS player_id, count(*) FILTER (WHERE in_bounds AND period = 0) AS rows0
+		FROM ` + tbl("samples") + ` WHERE kind = 'player' GROUP BY ALL)
+	SELECT p.player_id, to_json([list_sum(b) for b in p.speed_band_period_s]), list_sum(p.time_on_court_period_s), coalesce(o.rows0, 0),
+		len(p.sprints_period), list_sum(p.sprints_period), p.sprints, list_sum(p.accels_period), p.accels, list_sum(p.decels_period), p.decels
+	FROM ` + tbl("players") + ` p LEFT JOIN o USING (player_id) ORDER BY p.player_id`
 	q["quality"] = "SELECT messages, locations, bad_lines, unknown, duplicates, late, reordered, gaps, teleports, outliers, unknown_ids, stale_stats, repeated_shots, repeated_markers, dropped_sensors FROM " + tbl("quality")
 
 	// The grid period first: from_samples needs it.
@@ -360,6 +372,79 @@ func TestAnalyzeDuckDB(t *testing.T) {
 				id, steps, p.Distance_m, sampled_s, stillNoise_mps, sampled_s)
 		}
 	}
+	// Per period: DuckDB reads the lists summary.json has; each period's
+	// bands add up to its time on court; the entries plus the time in
+	// bounds outside any period (period 0 rows, and up to the bridged
+	// ticks, which have no rows) make time_on_court_s; the effort
+	// entries add up to at most the totals (the rest started outside
+	// any period).
+	bridgedOf := map[int64]float64{}
+	for _, row := range res["from_samples"].Rows {
+		bridgedOf[int64(num(t, row[0]))] = num(t, row[5]) * dt_s
+	}
+	jsonOf := func(v any, dst any) {
+		t.Helper()
+		s, ok := v.(string)
+		if !ok {
+			t.Fatalf("to_json gave %T %v", v, v)
+		}
+		if err := json.Unmarshal([]byte(s), dst); err != nil {
+			t.Fatalf("to_json gave %q: %v", s, err)
+		}
+	}
+	periods := 0
+	for _, row := range res["periods"].Rows {
+		id := int64(num(t, row[0]))
+		p := byID[id]
+		var got export.PlayerSummary
+		jsonOf(row[1], &got.DistancePeriod_m)
+		jsonOf(row[2], &got.SprintsPeriod)
+		jsonOf(row[3], &got.AccelsPeriod)
+		jsonOf(row[4], &got.DecelsPeriod)
+		jsonOf(row[5], &got.TimeOnCourtPeriod_s)
+		jsonOf(row[6], &got.SpeedBandPeriod_s)
+		jsonOf(row[7], &got.SpeedBand_s)
+		if !slices.Equal(got.DistancePeriod_m, p.DistancePeriod_m) || !slices.Equal(got.SprintsPeriod, p.SprintsPeriod) ||
+			!slices.Equal(got.AccelsPeriod, p.AccelsPeriod) || !slices.Equal(got.DecelsPeriod, p.DecelsPeriod) ||
+			!slices.Equal(got.TimeOnCourtPeriod_s, p.TimeOnCourtPeriod_s) || !slices.EqualFunc(got.SpeedBandPeriod_s, p.SpeedBandPeriod_s, slices.Equal) ||
+			!slices.Equal(got.SpeedBand_s, p.SpeedBand_s) {
+			t.Errorf("player %d: lists in DuckDB %+v, in summary.json %+v", id, got, p)
+		}
+		periods = max(periods, len(got.SprintsPeriod))
+	}
+	if periods == 0 {
+		t.Error("players: no period in the sample game's per-period lists")
+	}
+	for _, row := range res["period_sums"].Rows {
+		id := int64(num(t, row[0]))
+		p, ok := byID[id]
+		if !ok {
+			continue
+		}
+		var bands []float64
+		jsonOf(row[1], &bands)
+		for k, b := range bands {
+			if math.Abs(b-p.TimeOnCourtPeriod_s[k]) > 1e-9 {
+				t.Errorf("player %d, period %d: list_sum(speed_band_period_s[%d]) = %v s, time_on_court_period_s %v s", id, k+1, k+1, b, p.TimeOnCourtPeriod_s[k])
+			}
+		}
+		entries, outside := num(t, row[2]), num(t, row[3])*dt_s
+		if math.IsNaN(entries) {
+			entries = 0 // list_sum of an empty list
+		}
+		if d := p.TimeOnCourt_s - entries - outside; d < -1e-6 || d > bridgedOf[id]+1e-6 {
+			t.Errorf("player %d: time_on_court_s %v s, entries %v s + period 0 rows in bounds %v s (+ up to %v s bridged)", id, p.TimeOnCourt_s, entries, outside, bridgedOf[id])
+		}
+		if n := num(t, row[4]); n != float64(periods) {
+			t.Errorf("player %d: %v entries of sprints_period, another player %d", id, n, periods)
+		}
+		for _, c := range [][2]int{{5, 6}, {7, 8}, {9, 10}} {
+			if e, tot := num(t, row[c[0]]), num(t, row[c[1]]); e > tot {
+				t.Errorf("player %d: %s = %v, more than %s %v", id, res["period_sums"].Columns[c[0]], e, res["period_sums"].Columns[c[1]], tot)
+			}
+		}
+	}
+
 	if len(res["from_samples"].Rows) == 0 {
 		t.Error("no player rows in samples")
 	}

@@ -13,11 +13,17 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live/mock"
@@ -30,6 +36,7 @@ type liveSummary struct {
 		PlayerID     int64   `json:"player_id"`
 		Distance_m   float64 `json:"distance_m"`
 		Possession_s float64 `json:"possession_s"`
+		playerPeriods
 	} `json:"players"`
 	Teams []struct {
 		TeamID       int64   `json:"team_id"`
@@ -193,9 +200,33 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 	t.Logf("%.2f-minute game, live vs analyze, largest |difference|: distance %.4f m per player; possession %.3f s per player, %.3f s per team (%.1f s held in all)",
 		*liveMinutes, maxDist_m, maxPoss_s, maxTeamPoss_s, held_s)
 
+	// The figures per period: in live's summary.json as in its last
+	// part's players table, and as analyze's. The engine counts them
+	// from its smoothed track in both modes, so they are the same but
+	// for float summation, as the distances are.
+	lastPart := parts[len(parts)-1]
+	table := readPlayerPeriods(t, filepath.Join(filepath.Dir(lastPart), "players.parquet"))
+	periods := 0
+	for _, lp := range liveSum.Players {
+		if got, ok := table[lp.PlayerID]; !ok || !got.equal(&lp.playerPeriods, 0) {
+			t.Errorf("player %d: per period in the last part's players table %+v, in summary.json %+v", lp.PlayerID, got, lp.playerPeriods)
+		}
+		i, ok := byID[lp.PlayerID]
+		if !ok {
+			continue
+		}
+		bp := batch.Players[i]
+		if !lp.equal(&bp.playerPeriods, 1e-6) {
+			t.Errorf("player %d: per period live %+v, batch %+v", lp.PlayerID, lp.playerPeriods, bp.playerPeriods)
+		}
+		periods = len(lp.TimeOnCourtPeriod_s)
+	}
+	if periods == 0 {
+		t.Error("no period: the game's figures per period are not compared")
+	}
+
 	// --fold and --cell reach live's heatmaps as analyze's: the same maps
 	// on the same 1 m grid, with the same time on each half court.
-	lastPart := parts[len(parts)-1]
 	liveHeat := readHeatmaps(t, filepath.Join(filepath.Dir(lastPart), "heatmaps.parquet"))
 	batchHeat := readHeatmaps(t, filepath.Join(aout, "heatmaps.parquet"))
 	if len(liveHeat) == 0 || len(batchHeat) == 0 {
@@ -634,4 +665,83 @@ func TestLiveExitStatus(t *testing.T) {
 	if !asExit(err, &ee) || ee.code != 3 || !strings.Contains(out, "live "+dropping.LiveID()+": ") {
 		t.Errorf("gave up mid-event: %v, stdout %q; want exit status 3 and the result line", err, out)
 	}
+}
+
+// playerPeriods are a player's figures per period, in summary.json and
+// the players table.
+type playerPeriods struct {
+	DistancePeriod_m    []float64   `json:"distance_period_m"`
+	SprintsPeriod       []int       `json:"sprints_period"`
+	AccelsPeriod        []int       `json:"accels_period"`
+	DecelsPeriod        []int       `json:"decels_period"`
+	TimeOnCourtPeriod_s []float64   `json:"time_on_court_period_s"`
+	SpeedBandPeriod_s   [][]float64 `json:"speed_band_period_s"`
+}
+
+// equal reports whether p and q have the same counts, and floats equal
+// within tol_rel of the larger (0: exactly).
+func (p *playerPeriods) equal(q *playerPeriods, tol_rel float64) bool {
+	near := func(a, b []float64) bool {
+		return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Abs(x-y) <= tol_rel*max(math.Abs(x), math.Abs(y)) })
+	}
+	return near(p.DistancePeriod_m, q.DistancePeriod_m) && slices.Equal(p.SprintsPeriod, q.SprintsPeriod) &&
+		slices.Equal(p.AccelsPeriod, q.AccelsPeriod) && slices.Equal(p.DecelsPeriod, q.DecelsPeriod) &&
+		near(p.TimeOnCourtPeriod_s, q.TimeOnCourtPeriod_s) && slices.EqualFunc(p.SpeedBandPeriod_s, q.SpeedBandPeriod_s, near)
+}
+
+// readPlayerPeriods reads the per-period columns of a players.parquet,
+// by player id.
+func readPlayerPeriods(t *testing.T, path string) map[int64]playerPeriods {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer tbl.Release()
+	tr := array.NewTableReader(tbl, -1)
+	defer tr.Release()
+	out := map[int64]playerPeriods{}
+	for tr.Next() {
+		rec := tr.RecordBatch()
+		col := func(name string) arrow.Array {
+			idx := rec.Schema().FieldIndices(name)
+			if len(idx) != 1 {
+				t.Fatalf("%s: no column %s", path, name)
+			}
+			return rec.Column(idx[0])
+		}
+		floats := func(l *array.List, row int) []float64 {
+			a, b := l.ValueOffsets(row)
+			return slices.Clone(l.ListValues().(*array.Float64).Float64Values()[a:b])
+		}
+		ints := func(name string, row int) []int {
+			l := col(name).(*array.List)
+			a, b := l.ValueOffsets(row)
+			var v []int
+			for _, x := range l.ListValues().(*array.Int64).Int64Values()[a:b] {
+				v = append(v, int(x))
+			}
+			return v
+		}
+		ids := col("player_id").(*array.Int64)
+		for row := range int(rec.NumRows()) {
+			p := playerPeriods{
+				DistancePeriod_m: floats(col("distance_period_m").(*array.List), row),
+				SprintsPeriod:    ints("sprints_period", row), AccelsPeriod: ints("accels_period", row), DecelsPeriod: ints("decels_period", row),
+				TimeOnCourtPeriod_s: floats(col("time_on_court_period_s").(*array.List), row),
+			}
+			outer := col("speed_band_period_s").(*array.List)
+			a, b := outer.ValueOffsets(row)
+			for i := a; i < b; i++ {
+				p.SpeedBandPeriod_s = append(p.SpeedBandPeriod_s, floats(outer.ListValues().(*array.List), int(i)))
+			}
+			out[ids.Value(row)] = p
+		}
+	}
+	return out
 }
