@@ -160,7 +160,11 @@ waiting on standard input or a named pipe with nothing coming: that input
 is canceled too.
 
 A short report per team (the roster players without any tracking data
-named in one line, not as rows of zeros), what the session lacked that
+named in one line, not as rows of zeros; for a practice, the minutes on
+court in its drills beside all minutes, as players stand on the court in
+the breaks between drills, which min, dist m and sprints count; the
+figures per drill are in summary.json and the players table, docs/
+querying.md), what the session lacked that
 makes some events unreliable (summary.json limits: no roster, no court,
 one team on the roster in a practice, only one team's players tracked,
 several balls in play at once), the definitions of sprints, accelerations,

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"text/tabwriter"
 
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/synth"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -118,6 +122,116 @@ func TestReportAlignsWideNames(t *testing.T) {
 		}
 		if i := strings.Index(row, " 3.3 "); i < 0 || displayWidth(row[:i+4]) != minEnd {
 			t.Errorf("row of %q: minutes not under the header's min:\n%s\n%s", n, header, row)
+		}
+	}
+}
+
+// A practice's players stand on the court in the breaks between drills,
+// which "min" counted without a word (19.9 min for a player with 13.9 in
+// the drills): its report shows the drill minutes beside them and says
+// what each counts. A game's report is unchanged.
+func TestReportPracticeDrillMinutes(t *testing.T) {
+	players := []export.PlayerSummary{
+		{PlayerID: 1, TeamID: 1, Name: "Marcus Brennan", Distance_m: 1389, TimeOnCourt_s: 1195.7,
+			TimeOnCourtPeriod_s: []float64{140, 140, 150, 126, 138, 141.7}},
+		{PlayerID: 2, TeamID: 1, Name: "Quinn Abbott", Distance_m: 175, TimeOnCourt_s: 372, TimeOnCourtPeriod_s: []float64{0, 0, 150, 0, 138, 0}},
+	}
+	practice := &export.SessionSummary{SessionID: "p", Source: "p", Practice: true,
+		Teams: []export.TeamSummary{{TeamID: 1, Name: "Herons", PlayerSensors: 2}}, Players: players}
+	lines := reportLines(practice)
+	header := lineOf(lines, "player")
+	if !strings.Contains(header, "  min  drill min  dist m") {
+		t.Errorf("practice header %q: want min, drill min, dist m", header)
+	}
+	for _, c := range []struct{ name, want string }{
+		{"Marcus Brennan", "Marcus Brennan  19.9       13.9    1389"},
+		{"Quinn Abbott", "Quinn Abbott   6.2        4.8     175"},
+	} {
+		if l := lineOf(lines, c.name); !strings.Contains(l, c.want) {
+			t.Errorf("%s: row %q, want %q", c.name, l, c.want)
+		}
+	}
+	if l := lineOf(lines, "drill min is"); !strings.Contains(l, "breaks between drills included") {
+		t.Errorf("practice report: no line saying what min and drill min count (%q)", l)
+	}
+
+	game := *practice
+	game.Practice = false
+	lines = reportLines(&game)
+	if h := lineOf(lines, "player"); strings.Contains(h, "drill") || !strings.Contains(h, "  min  dist m") {
+		t.Errorf("game header %q: want it as before", h)
+	}
+	if l := lineOf(lines, "drill"); l != "" {
+		t.Errorf("game report mentions drills: %q", l)
+	}
+}
+
+// analyze of a simulated practice: summary.json says it is one and
+// carries each player's figures per drill, which with the breaks make
+// his totals, and the report shows the drill minutes; analyze of a game
+// does neither.
+func TestAnalyzePracticePerDrill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a practice")
+	}
+	cfg := synth.SampleConfig()
+	cfg.Practice, cfg.Minutes, cfg.Seed = true, 5, 7
+	dir := t.TempDir()
+	practice := filepath.Join(dir, "practice")
+	if _, err := synth.Write(context.Background(), cfg, practice, nil); err != nil {
+		t.Fatal(err)
+	}
+	game := shortBundle(t, dir, "game")
+	for _, c := range []struct {
+		bundle   string
+		practice bool
+	}{{practice, true}, {game, false}} {
+		out := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		if err := Run(context.Background(), []string{"analyze", "--images=false", "--out", out, c.bundle}, &stdout, &stderr); err != nil {
+			t.Fatalf("analyze %s: %v\n%s", c.bundle, err, stderr.String())
+		}
+		var sum export.SessionSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &sum)
+		if sum.Practice != c.practice {
+			t.Errorf("%s: summary.json practice %v, want %v", c.bundle, sum.Practice, c.practice)
+		}
+		if got := strings.Contains(stdout.String(), "drill min"); got != c.practice {
+			t.Errorf("%s: report shows drill min %v, want %v:\n%s", c.bundle, got, c.practice, stdout.String())
+		}
+		drills, inBreaks := 0, 0.0
+		for _, p := range sum.Players {
+			n := len(p.TimeOnCourtPeriod_s)
+			if n != len(p.DistancePeriod_m) || n != len(p.SprintsPeriod) || n != len(p.AccelsPeriod) || n != len(p.DecelsPeriod) || n != len(p.SpeedBandPeriod_s) {
+				t.Fatalf("%s, player %d: lists per period of lengths %d %d %d %d %d %d", c.bundle, p.PlayerID,
+					len(p.DistancePeriod_m), len(p.SprintsPeriod), len(p.AccelsPeriod), len(p.DecelsPeriod), n, len(p.SpeedBandPeriod_s))
+			}
+			drills = n
+			court, sprints, accels, decels := 0.0, 0, 0, 0
+			for k := range n {
+				court += p.TimeOnCourtPeriod_s[k]
+				sprints += p.SprintsPeriod[k]
+				accels += p.AccelsPeriod[k]
+				decels += p.DecelsPeriod[k]
+				b := 0.0
+				for _, x := range p.SpeedBandPeriod_s[k] {
+					b += x
+				}
+				if math.Abs(b-p.TimeOnCourtPeriod_s[k]) > 1e-6 {
+					t.Errorf("%s, player %d, period %d: bands %v sum to %v s, on court %v s", c.bundle, p.PlayerID, k+1, p.SpeedBandPeriod_s[k], b, p.TimeOnCourtPeriod_s[k])
+				}
+			}
+			if court > p.TimeOnCourt_s+1e-6 || sprints > p.Sprints || accels > p.Accels || decels > p.Decels {
+				t.Errorf("%s, player %d: per period on court %v s, sprints %d, accels %d, decels %d; totals %v s, %d, %d, %d",
+					c.bundle, p.PlayerID, court, sprints, accels, decels, p.TimeOnCourt_s, p.Sprints, p.Accels, p.Decels)
+			}
+			inBreaks += p.TimeOnCourt_s - court
+		}
+		if c.practice && (drills < 2 || inBreaks < 60) {
+			t.Errorf("%s: %d drills, %.0f s on court outside them in all: want several drills with breaks", c.bundle, drills, inBreaks)
+		}
+		if !c.practice && drills == 0 {
+			t.Errorf("%s: the game has no period", c.bundle)
 		}
 	}
 }
