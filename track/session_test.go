@@ -1098,24 +1098,32 @@ func TestBoundedMemory(t *testing.T) {
 }
 
 // TestZeroAllocs: feeding a location sample allocates nothing in steady
-// state (the grid, the filter, the emission and the batching included).
+// state (the grid, the filter, the emission and the batching included),
+// also inside a period, whose figures per period (distance, efforts,
+// time on court, speed bands) grow only when it opens.
 func TestZeroAllocs(t *testing.T) {
-	msgs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: 0.05, seed: 2, sensors: []genSensor{
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: 0.05, seed: 2, sensors: []genSensor{
 		{id: 1, p: circle(5, 3)}, {id: 2, p: shuttle(20, 6, 3)}, {id: 3, p: still(1, 2)}, {id: 9, ball: true, p: circle(2, 8)}}})
-	for _, causal := range []bool{false, true} {
-		cfg := DefaultConfig()
-		cfg.Causal = causal
-		s, _ := NewSession(cfg, Meta{}, &discard{})
-		i := 0
-		for ; i < len(msgs)/4; i++ {
-			s.Feed(&msgs[i])
+	for _, period := range []bool{false, true} {
+		msgs := feed
+		if period {
+			msgs = merge(feed, []decode.Message{markerMsg(t0+1000, decode.MarkerDrillStart)})
 		}
-		allocs := testing.AllocsPerRun(20000, func() {
-			s.Feed(&msgs[i])
-			i++
-		})
-		if allocs != 0 {
-			t.Errorf("causal=%v: %.3f allocs per sample, want 0", causal, allocs)
+		for _, causal := range []bool{false, true} {
+			cfg := DefaultConfig()
+			cfg.Causal = causal
+			s, _ := NewSession(cfg, Meta{}, &discard{})
+			i := 0
+			for ; i < len(msgs)/4; i++ {
+				s.Feed(&msgs[i])
+			}
+			allocs := testing.AllocsPerRun(20000, func() {
+				s.Feed(&msgs[i])
+				i++
+			})
+			if allocs != 0 {
+				t.Errorf("causal=%v, in a period %v: %.3f allocs per sample, want 0", causal, period, allocs)
+			}
 		}
 	}
 }
