@@ -549,12 +549,10 @@ type effort struct {
 	prev    float64 // the value at the previous tick of the track
 	// cur is the period of the tick being stepped (accum.enterPeriod
 	// sets it when the period changes), start the period of the current
-	// run's first tick at or above the threshold: a run is counted in
-	// byPeriod (index 0 = period 1) under the period it started in, once,
-	// wherever it ends, and under none when it started outside any
-	// period (0). Set here rather than passed, as through is.
+	// run's first tick at or above the threshold: a run is counted
+	// (effortCount.add) under the period it started in, once, wherever
+	// it ends. Set here rather than passed, as through is.
 	cur, start int32
-	byPeriod   []int
 	// through: the track's next first tick is not fresh, the run goes on
 	// from before the gap, which bridge fed it (set at every track's
 	// first tick but the session's by resume). Kept here rather than
@@ -563,10 +561,10 @@ type effort struct {
 }
 
 // step takes the value v at the next tick of a track (fresh: the track's
-// first tick, when no crossing before it is known) and adds 1 to *count
-// when the current run, in ticks, reaches minTicks (the minimum time over
+// first tick, when no crossing before it is known) and counts an effort
+// in count when the current run, in ticks, reaches minTicks (the minimum time over
 // the grid period); gapTicks is EffortGap_s over the grid period.
-func (e *effort) step(v, threshold, minTicks, gapTicks float64, fresh bool, count *int) {
+func (e *effort) step(v, threshold, minTicks, gapTicks float64, fresh bool, count *effortCount) {
 	if v < threshold && e.run == 0 {
 		e.prev = v // nearly every tick: no run, none starting (inlined)
 		return
@@ -575,7 +573,7 @@ func (e *effort) step(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 }
 
 // run1 is step for a tick in or ending a run, or starting one.
-func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, count *int) {
+func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, count *effortCount) {
 	if fresh {
 		if e.through {
 			fresh = false
@@ -620,15 +618,27 @@ func (e *effort) run1(v, threshold, minTicks, gapTicks float64, fresh bool, coun
 	e.prev = v
 }
 
-// tally counts the current run: in *count, and in byPeriod under the
-// period it started in.
-func (e *effort) tally(count *int) {
-	e.counted = true
-	*count++
-	if p := e.start; p > 0 {
-		e.byPeriod = grow(e.byPeriod, int(p))
-		e.byPeriod[p-1]++
+// effortCount counts the efforts of one kind: in all, and per period
+// (index 0 = period 1; one that started outside any period, period 0,
+// in n only).
+type effortCount struct {
+	n        int
+	byPeriod []int
+}
+
+// add counts an effort that started in period p.
+func (c *effortCount) add(p int32) {
+	c.n++
+	if p > 0 {
+		c.byPeriod = grow(c.byPeriod, int(p))
+		c.byPeriod[p-1]++
 	}
+}
+
+// tally counts the current run, under the period it started in.
+func (e *effort) tally(count *effortCount) {
+	e.counted = true
+	count.add(e.start)
 }
 
 // band is the index of the speed band (PlayerSummary.SpeedBand_s) of a

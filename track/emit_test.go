@@ -81,13 +81,13 @@ func TestEffortDuration(t *testing.T) {
 		}{{0.9, 0}, {0.97, 0}, {0.99, 0}, {1.01, 1}, {1.04, 1}, {1.5, 1}} {
 			for phase := 0.0; phase < 1; phase += 0.125 {
 				var e effort
-				n := 0
+				var n effortCount
 				for k := 0; k < int(3*hz); k++ {
 					t_s := float64(k)*dt - 1 + phase*dt
 					e.step(speed(t_s, c.d_s), 7, 1/dt, EffortGap_s/dt, k == 0, &n)
 				}
-				if n != c.want {
-					t.Errorf("%v Hz, phase %v: a run of %v s counted %d times, want %d", hz, phase, c.d_s, n, c.want)
+				if n.n != c.want {
+					t.Errorf("%v Hz, phase %v: a run of %v s counted %d times, want %d", hz, phase, c.d_s, n.n, c.want)
 				}
 			}
 		}
@@ -95,18 +95,18 @@ func TestEffortDuration(t *testing.T) {
 	// A track that starts above the threshold counts from its first tick;
 	// a new track restarts the run.
 	var e effort
-	n := 0
+	var n effortCount
 	for k := range 30 {
 		e.step(9, 7, 25, EffortGap_s*25, k == 0 || k == 20, &n)
 	}
-	if n != 0 {
-		t.Errorf("runs of 20 and 10 ticks split by a new track: counted %d, want 0", n)
+	if n.n != 0 {
+		t.Errorf("runs of 20 and 10 ticks split by a new track: counted %d, want 0", n.n)
 	}
 	for k := range 26 {
 		e.step(9, 7, 25, EffortGap_s*25, k == 0, &n)
 	}
-	if n != 1 {
-		t.Errorf("a run of 26 ticks from a track's start: counted %d, want 1", n)
+	if n.n != 1 {
+		t.Errorf("a run of 26 ticks from a track's start: counted %d, want 1", n.n)
 	}
 }
 
@@ -132,13 +132,13 @@ func TestEffortDips(t *testing.T) {
 		}{{0.4, 0.1, 0.4, 1}, {0.4, 0.2, 0.4, 1}, {0.4, 0.3, 0.4, 0}, {0.95, 0.1, 0.95, 1}, {0.6, 0.3, 0.6, 2}, {0.2, 0.1, 0.1, 0}} {
 			for phase := 0.0; phase < 1; phase += 0.125 {
 				var e effort
-				n := 0
+				var n effortCount
 				for k := 0; k < int(4*hz); k++ {
 					t_s := float64(k)*dt - 1 + phase*dt
 					e.step(value(t_s, c.a, c.dip, c.b), 3, 0.5/dt, EffortGap_s/dt, k == 0, &n)
 				}
-				if n != c.want {
-					t.Errorf("%v Hz, phase %v: runs of %v s and %v s around a dip of %v s counted %d, want %d", hz, phase, c.a, c.b, c.dip, n, c.want)
+				if n.n != c.want {
+					t.Errorf("%v Hz, phase %v: runs of %v s and %v s around a dip of %v s counted %d, want %d", hz, phase, c.a, c.b, c.dip, n.n, c.want)
 				}
 			}
 		}

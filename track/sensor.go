@@ -79,14 +79,14 @@ type accum struct {
 	onCourt                                  int64   // ticks
 	bands                                    []float64
 	sprint, accel, decel                     effort
-	sprints, accels, decels                  int
+	sprints, accels, decels                  effortCount
 
-	// Per period (index 0 = period 1; the efforts keep their own counts,
-	// effort.byPeriod). The time on court and in the speed bands is not
+	// Per period (index 0 = period 1; the efforts' in sprints, accels
+	// and decels). The time on court and in the speed bands is not
 	// added per tick twice: period is the period of the ticks credited
 	// since onCourt and bands stood at courtMark and bandMark, and
 	// enterPeriod moves what they gained since into courtPeriod and
-	// bandPeriod when a tick of another period comes (figuresOf adds the
+	// bandPeriod when a tick of another period comes (periodFigures adds the
 	// open part). So the entries and the part outside any period add up
 	// to the totals, and a tick costs one comparison.
 	period      int32

@@ -114,7 +114,7 @@ func (s *Session) summary() *Summary {
 				p.MeanSpeed_mps = a.distCourt / p.TimeOnCourt_s
 			}
 			copy(p.SpeedBand_s, a.bands)
-			p.Sprints, p.Accels, p.Decels = a.sprints, a.accels, a.decels
+			p.Sprints, p.Accels, p.Decels = a.sprints.n, a.accels.n, a.decels.n
 			s.periodFigures(&p, a)
 		}
 		if e := s.box.players[id]; e != nil {
@@ -152,9 +152,9 @@ func (s *Session) summary() *Summary {
 // adding the part of the period still open (accum.enterPeriod) without
 // changing a.
 func (s *Session) periodFigures(p *PlayerSummary, a *accum) {
-	copy(p.SprintsPeriod, a.sprint.byPeriod)
-	copy(p.AccelsPeriod, a.accel.byPeriod)
-	copy(p.DecelsPeriod, a.decel.byPeriod)
+	copy(p.SprintsPeriod, a.sprints.byPeriod)
+	copy(p.AccelsPeriod, a.accels.byPeriod)
+	copy(p.DecelsPeriod, a.decels.byPeriod)
 	nb := len(a.bands)
 	court := func(i int) int64 {
 		var c int64
