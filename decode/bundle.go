@@ -20,6 +20,9 @@ import (
 //	subscribe.json    GET /v1/data/live/{live_id}/_subscribe (token redacted)
 //	court.json        GET /v1/data/live/{live_id}/court
 //	stats.json        /stats at join time (optional)
+//	stats_details.json
+//	                  /stats/details at join time (optional; stmotion live
+//	                  records it): when each stat of stats.json changed
 //	shots.json        /shots at join time (optional)
 //	messages.jsonl    every websocket message, one per line (or .jsonl.gz, .jsonl.zst)
 //	truth.json        simulator bundles only: the noise-free ground truth
@@ -44,6 +47,10 @@ const (
 	BundleTruth     = "truth.json"
 	BundlePeriods   = "periods.json"
 	BundleRounds    = "rounds.json"
+	// BundleStatsDetails is /stats/details at join time, which says when
+	// each stat of stats.json changed; not read by OpenBundle (see
+	// ReadStatsDetails).
+	BundleStatsDetails = "stats_details.json"
 )
 
 // maxBundleJSON_bytes bounds the REST bodies read into memory; real ones are
@@ -136,6 +143,14 @@ func ReadContinuation(dir string) (*Continuation, error) {
 			filepath.Join(dir, BundlePeriods), c.Period, c.PeriodOpen, MaxContinuationPeriod)
 	}
 	return c, nil
+}
+
+// ReadStatsDetails reads a bundle directory's stats_details.json; nil,
+// nil when it has none. OpenBundle does not read it: only the analysis
+// of a bundle whose stats.json it feeds needs it, and it is no reason to
+// refuse the bundle (the caller warns, and takes stats.json as it is).
+func ReadStatsDetails(dir string) (*LiveStatsDetails, error) {
+	return readBundleJSON[LiveStatsDetails](dir, BundleStatsDetails)
 }
 
 // OpenBundle opens a bundle directory or a bare recording file. It parses

@@ -34,8 +34,8 @@ const (
 	// cover the gap of each reconnect (gap/0001-stats.json, ...).
 	BundleGapDir = "gap"
 	// BundleStatsDetails is /stats/details at join time, which says when
-	// each stat of the join's box scores changed.
-	BundleStatsDetails = "stats_details.json"
+	// each stat of the join's box scores changed (decode.BundleStatsDetails).
+	BundleStatsDetails = decode.BundleStatsDetails
 )
 
 // RecorderOptions configures a Recorder.

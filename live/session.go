@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -24,6 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/stmotion/stmotion/backfill"
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -439,7 +439,6 @@ type liveSession struct {
 	gapShots *decode.LiveShots
 	gapFrom  int64
 	gapArmed bool
-	synth    []byte
 	// lastDataT_ms is the newest occurred_at of a location, stats or
 	// shot message received (markers excluded): where the feed stood.
 	lastDataT_ms int64
@@ -934,26 +933,17 @@ func (s *liveSession) subscribed(t DataType) bool {
 	return len(s.tokenTypes) == 0 || slices.Contains(s.tokenTypes, string(t))
 }
 
-// restState is the REST state of the event at the join: the current box
-// scores (/stats), when each stat changed (/stats/details) and the shots
-// so far (/shots); nil when not fetched.
+// restState is the REST state of the event at the join (the current box
+// scores, /stats; when each stat changed, /stats/details; the shots so
+// far, /shots; nil when not fetched) and where the session stood then
+// (see backfill.State: From_ms is the newest occurred_at the bundle had
+// before this join, a re-join of a recorded live id, or the previous live
+// id's session had, a followed live id; ShotsFrom_ms is shotFloor_ms).
 type restState struct {
-	stats   *decode.LiveStats
-	details *decode.LiveStatsDetails
-	shots   *decode.LiveShots
-	// from_ms is the newest occurred_at the bundle had before this join
-	// (a re-join of a recorded live id), or the previous live id's
-	// session had (a followed live id); 0 for a new bundle of a live id
-	// joined first.
-	from_ms int64
-	// followed: a live id Join followed to, whose box scores up to
-	// from_ms belong to the previous live id (applyJoin).
-	followed bool
-	// shotsFrom_ms: the shots fed are those after it (see shotFloor_ms).
-	shotsFrom_ms int64
+	backfill.State
 	// gap: the state fills the span the previous live id's feed left
 	// when it ended before this one's came up (handOverLost), from
-	// from_ms; fed as "rest_gap", not "rest_join".
+	// From_ms; fed as "rest_gap", not "rest_join".
 	gap bool
 }
 
@@ -964,21 +954,21 @@ func (s *liveSession) fetchState(ctx context.Context) *restState {
 	st := &restState{}
 	var err error
 	if s.subscribed(DataStats) {
-		if st.stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
+		if st.Stats, err = s.cfg.Client.Stats(ctx, s.liveID); err != nil {
 			s.log.Warn("live: stats not fetched", "err", err)
-			st.stats = nil
+			st.Stats = nil
 		}
-		if st.stats != nil {
-			if st.details, err = s.cfg.Client.StatsDetails(ctx, s.liveID); err != nil {
+		if st.Stats != nil {
+			if st.Details, err = s.cfg.Client.StatsDetails(ctx, s.liveID); err != nil {
 				s.log.Warn("live: stats details not fetched: the join's box scores are taken as they are now", "err", err)
-				st.details = nil
+				st.Details = nil
 			}
 		}
 	}
 	if s.subscribed(DataShots) {
-		if st.shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
+		if st.Shots, err = s.cfg.Client.Shots(ctx, s.liveID); err != nil {
 			s.log.Warn("live: shots not fetched", "err", err)
-			st.shots = nil
+			st.Shots = nil
 		}
 	}
 	return st
@@ -1481,9 +1471,9 @@ func (s *liveSession) handOverLost() error {
 		}
 	}
 	if st != nil && s.join == nil && s.lastDataT_ms > 0 {
-		s.join = &restState{stats: st.stats, details: st.details, shots: st.shots,
-			from_ms: s.lastDataT_ms, followed: true, gap: true,
-			shotsFrom_ms: max(s.shotFloor_ms(), s.lastDataT_ms-MaxShotDelay_ms)}
+		s.join = &restState{State: backfill.State{Stats: st.Stats, Details: st.Details, Shots: st.Shots,
+			From_ms: s.lastDataT_ms, Followed: true,
+			ShotsFrom_ms: max(s.shotFloor_ms(), s.lastDataT_ms-MaxShotDelay_ms)}, gap: true}
 	}
 	return nil
 }
@@ -1946,9 +1936,9 @@ func isData(k decode.Kind) bool {
 // applyJoin and the duplicate check.
 func (s *liveSession) armJoin(ctx context.Context) error {
 	st := s.fetchState(ctx)
-	st.from_ms = max(s.joinFrom_ms, s.followFrom_ms)
-	st.followed = s.followFrom_ms > 0
-	st.shotsFrom_ms = s.shotFloor_ms()
+	st.From_ms = max(s.joinFrom_ms, s.followFrom_ms)
+	st.Followed = s.followFrom_ms > 0
+	st.ShotsFrom_ms = s.shotFloor_ms()
 	s.join = st
 	if s.rec == nil {
 		return nil
@@ -1957,7 +1947,7 @@ func (s *liveSession) armJoin(ctx context.Context) error {
 		name string
 		v    any
 		ok   bool
-	}{{decode.BundleStats, st.stats, st.stats != nil}, {BundleStatsDetails, st.details, st.details != nil}, {decode.BundleShots, st.shots, st.shots != nil}} {
+	}{{decode.BundleStats, st.Stats, st.Stats != nil}, {BundleStatsDetails, st.Details, st.Details != nil}, {decode.BundleShots, st.Shots, st.Shots != nil}} {
 		if f.ok {
 			if err := s.rec.WriteJSON(f.name, f.v); err != nil {
 				return err
@@ -1975,11 +1965,11 @@ func (s *liveSession) armGap(ctx context.Context) {
 		// Dropped before any data message: the join's state is still to
 		// be applied; what it lacks is what happened since it was
 		// fetched, so fetch it again.
-		from, followed, shotsFrom, gap := s.join.from_ms, s.join.followed, s.join.shotsFrom_ms, s.join.gap
+		from, followed, shotsFrom, gap := s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap
 		s.join = s.fetchState(ctx)
-		s.join.from_ms, s.join.followed, s.join.shotsFrom_ms, s.join.gap = from, followed, shotsFrom, gap
-		if s.rec != nil && (s.join.stats != nil || s.join.shots != nil) {
-			if err := s.rec.WriteGap(s.join.stats, s.join.shots); err != nil {
+		s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap = from, followed, shotsFrom, gap
+		if s.rec != nil && (s.join.Stats != nil || s.join.Shots != nil) {
+			if err := s.rec.WriteGap(s.join.Stats, s.join.Shots); err != nil {
 				s.log.Warn("live: gap: not recorded", "err", err)
 			}
 		}
@@ -2041,36 +2031,25 @@ func (s *liveSession) fillGap(from, to int64) error {
 	if to <= from || from == 0 {
 		return nil
 	}
-	now := time.Now()
-	if err := s.injectShots(shots, max(from-MaxShotDelay_ms, s.shotFloor_ms()), to, sourceGap, now); err != nil {
+	f := s.filler(time.Now())
+	if err := f.Shots(shots, max(from-MaxShotDelay_ms, s.shotFloor_ms()), to, backfill.SourceGap); err != nil {
 		return err
-	}
-	if stats == nil {
-		return nil
 	}
 	if to == math.MaxInt64 {
 		to = s.lastT_ms
 	}
-	for _, t := range stats.Teams {
-		for _, p := range t.PlayerStats {
-			if v, ok := s.dd.statVersion(p.ID); ok && p.Version <= v {
-				continue
-			}
-			if err := s.injectStats(t.ID, &p, p.Stats, p.Version, to, sourceGap, now); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return f.NewerStats(stats, to, backfill.SourceGap)
 }
 
 // applyJoin feeds the REST state fetched at the join (s.join) before the
 // first data message, at occurred_at to: each stats message names only
 // the stats it changes, so without it every value set before the join
 // would be missing from the box score, and every shot before it from the
-// shots table. It does for the join what fillGap does after a reconnect:
+// shots table. It does for the join what fillGap does after a reconnect,
+// by the rules of backfill.Filler.Join (which `stmotion analyze` applies
+// to a bundle's stats.json and shots.json too):
 //
-//   - the shots with shotsFrom_ms < occurred_at ≤ to not seen (see
+//   - the shots with ShotsFrom_ms < occurred_at ≤ to not seen (see
 //     shotFloor_ms): for a re-join, from MaxShotDelay_ms before where
 //     the earlier join's recording stopped, less the shots it recorded
 //     there (one that happened just before a crash was delivered after
@@ -2102,158 +2081,24 @@ func (s *liveSession) fillGap(from, to int64) error {
 func (s *liveSession) applyJoin(to int64) error {
 	j := s.join
 	s.join = nil
-	if j.from_ms > 0 && to <= j.from_ms {
-		return nil
-	}
-	source := sourceJoin
+	source := backfill.SourceJoin
 	if j.gap {
-		source = sourceGap
+		source = backfill.SourceGap
 	}
-	now := time.Now()
-	if err := s.injectShots(j.shots, j.shotsFrom_ms, to, source, now); err != nil {
-		return err
-	}
-	if j.stats == nil {
-		return nil
-	}
-	changed := map[int64]map[string]int64{} // player → stat → its last change, epoch ms
-	at := to
-	if to == math.MaxInt64 {
-		at = s.lastT_ms
-	}
-	if j.details != nil {
-		for _, t := range j.details.Teams {
-			for _, p := range t.PlayerStats {
-				last := map[string]int64{}
-				for k, ch := range p.Stats {
-					for _, c := range ch {
-						last[k] = max(last[k], c.OccurredAt_ms)
-						if to == math.MaxInt64 {
-							at = max(at, c.OccurredAt_ms)
-						}
-					}
-				}
-				changed[p.ID] = last
-			}
-		}
-	}
-	if at <= 0 {
+	err := s.filler(time.Now()).Join(&j.State, to, s.lastT_ms, source)
+	if errors.Is(err, backfill.ErrNoTime) {
 		s.log.Warn("live: the join's box scores are not fed: no time to give them (no message and no stats details)")
 		return nil
 	}
-	for _, t := range j.stats.Teams {
-		for _, p := range t.PlayerStats {
-			if v, ok := s.dd.statVersion(p.ID); ok && p.Version <= v {
-				continue
-			}
-			vals, version := p.Stats, p.Version
-			if last, ok := changed[p.ID]; ok {
-				var before map[string]float64
-				for k, v := range p.Stats {
-					if last[k] > to || j.followed && last[k] <= j.from_ms {
-						// The feed delivers it, or the previous live id
-						// had it.
-						continue
-					}
-					if before == nil {
-						before = map[string]float64{}
-					}
-					before[k] = v
-				}
-				if len(before) < len(p.Stats) {
-					vals, version = before, 0
-				}
-			}
-			if err := s.injectStats(t.ID, &p, vals, version, at, source, now); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return err
 }
 
-// Values of "stmotion_source": where a message fed from the REST state
-// came from.
-const (
-	sourceGap  = "rest_gap"
-	sourceJoin = "rest_join"
-)
-
-// injectShots feeds the shots of the REST state with from < occurred_at
-// ≤ to that the session has not seen (dedup.shotSeen) as shot messages
-// (see fillGap and applyJoin).
-func (s *liveSession) injectShots(shots *decode.LiveShots, from, to int64, source string, now time.Time) error {
-	if shots == nil {
-		return nil
-	}
-	for _, t := range shots.Teams {
-		for _, p := range t.PlayerShots {
-			for _, sh := range p.Shots {
-				if sh.OccurredAt_ms <= from || sh.OccurredAt_ms > to || s.dd.shotSeen(p.ID, sh.OccurredAt_ms) {
-					continue
-				}
-				b := s.synth[:0]
-				b = append(b, `{"type":"shot","stmotion_source":"`...)
-				b = append(b, source...)
-				b = append(b, `","data":{"occurred_at":`...)
-				b = strconv.AppendInt(b, sh.OccurredAt_ms, 10)
-				b = append(b, `,"team_id":`...)
-				b = strconv.AppendInt(b, t.ID, 10)
-				b = append(b, `,"player_id":`...)
-				b = strconv.AppendInt(b, p.ID, 10)
-				b = append(b, `,"is_make":`...)
-				b = strconv.AppendBool(b, sh.IsMake)
-				b = append(b, `,"is_3point":`...)
-				b = strconv.AppendBool(b, sh.Is3Point)
-				b = append(b, `,"zone":`...)
-				b = strconv.AppendInt(b, int64(sh.Zone), 10)
-				b = append(b, `,"hoop_player_x":`...)
-				b = strconv.AppendInt(b, int64(sh.HoopPlayerX_mm), 10)
-				b = append(b, `,"hoop_player_y":`...)
-				b = strconv.AppendInt(b, int64(sh.HoopPlayerY_mm), 10)
-				b = append(b, `,"status":`...)
-				b = appendJSONString(b, orDefault(sh.Status, "RECORDED"))
-				b = append(b, "}}"...)
-				s.synth = b
-				if err := s.inject(b, now, "shot", source); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// injectStats feeds player p's stats vals (of team team) as one stats
-// message at occurred_at t_ms with the given version (see fillGap and
-// applyJoin). Nothing is fed for no stats.
-func (s *liveSession) injectStats(team int64, p *decode.PlayerStats, vals map[string]float64, version, t_ms int64, source string, now time.Time) error {
-	if len(vals) == 0 {
-		return nil
-	}
-	b := s.synth[:0]
-	b = append(b, `{"type":"stats","stmotion_source":"`...)
-	b = append(b, source...)
-	b = append(b, `","data":{"occurred_at":`...)
-	b = strconv.AppendInt(b, t_ms, 10)
-	b = append(b, `,"team_id":`...)
-	b = strconv.AppendInt(b, team, 10)
-	b = append(b, `,"player_id":`...)
-	b = strconv.AppendInt(b, p.ID, 10)
-	b = append(b, `,"stats":{`...)
-	for i, k := range sortedKeys(vals) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		b = strconv.AppendFloat(b, vals[k], 'f', -1, 64)
-	}
-	b = append(b, `},"version":`...)
-	b = strconv.AppendInt(b, version, 10)
-	b = append(b, "}}"...)
-	s.synth = b
-	return s.inject(b, now, "stats", source)
+// filler makes the messages of REST state (see fillGap and applyJoin):
+// each is fed unless a duplicate, as a received one, and counted.
+func (s *liveSession) filler(now time.Time) *backfill.Filler {
+	return &backfill.Filler{Seen: s.dd, Emit: func(kind decode.Kind, source string, b []byte) error {
+		return s.inject(b, now, kind, source)
+	}}
 }
 
 // seen reports whether m (whose bytes are b) was received before, or is a
@@ -2265,7 +2110,7 @@ func (s *liveSession) seen(m *decode.Message, b []byte) bool {
 
 // inject feeds a synthesised message of the given kind and source unless
 // it is a duplicate.
-func (s *liveSession) inject(b []byte, now time.Time, kind, source string) error {
+func (s *liveSession) inject(b []byte, now time.Time, kind decode.Kind, source string) error {
 	m := &s.msg
 	if err := s.dec.Decode(b, m); err != nil {
 		s.log.Warn("live: synthesised message does not decode", "source", source, "err", err)
@@ -2274,26 +2119,23 @@ func (s *liveSession) inject(b []byte, now time.Time, kind, source string) error
 	if s.seen(m, b) {
 		return nil
 	}
-	if source == sourceJoin {
+	if source == backfill.SourceJoin {
 		s.res.JoinFilled++
 	} else {
 		s.res.GapFilled++
 		if mt := s.cfg.Metrics; mt != nil {
-			mt.GapFilled.WithLabelValues(kind).Inc()
+			mt.GapFilled.WithLabelValues(kindLabel(kind)).Inc()
 		}
 	}
 	return s.feed(b, m, now)
 }
 
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
+// kindLabel is the metrics label of a message kind made from REST state.
+func kindLabel(k decode.Kind) string {
+	if k == decode.KindShot {
+		return "shot"
 	}
-	return s
-}
-
-func sortedKeys(m map[string]float64) []string {
-	return slices.Sorted(maps.Keys(m))
+	return "stats"
 }
 
 // String describes the result in one line (for logs and the CLI).

@@ -82,12 +82,12 @@ type dedup struct {
 	scanFrom int
 	roster   map[int64]bool // the roster's players
 	// named holds the players the stats name (the first maxSensors) and
-	// the newest stats version of each: see statVersion.
+	// the newest stats version of each: see StatVersion.
 	named map[int64]newestVersion
 	stats *fifo.Set[statKey]
 	shots *fifo.Set[track.ShotKey]
 	// shotAt holds each shot's player and occurred_at, whatever its
-	// other fields: see shotSeen.
+	// other fields: see ShotSeen.
 	shotAt  *fifo.Set[[2]int64]
 	markers *fifo.Set[track.MarkerKey]
 }
@@ -240,19 +240,19 @@ func (d *dedup) forgotten() int64 {
 	return d.stats.Forgotten() + d.shots.Forgotten() + d.markers.Forgotten()
 }
 
-// shotSeen reports whether a shot of player at t_ms was received (or
+// ShotSeen reports whether a shot of player at t_ms was received (or
 // fed), with any make, zone or position: a REST shot is fed only when it
 // was not (fillGap, applyJoin), as a correction may have changed its
 // fields since the feed delivered it, and a shot the session has would
 // then count twice.
-func (d *dedup) shotSeen(player, t_ms int64) bool {
+func (d *dedup) ShotSeen(player, t_ms int64) bool {
 	return d.shotAt.Has([2]int64{player, t_ms})
 }
 
-// statVersion reports the newest stats version received for player (one
+// StatVersion reports the newest stats version received for player (one
 // of the first maxSensors players the stats name: of a player beyond
 // them, the engine keeps no stats either).
-func (d *dedup) statVersion(player int64) (int64, bool) {
+func (d *dedup) StatVersion(player int64) (int64, bool) {
 	nv := d.named[player]
 	return nv.v, nv.ok
 }

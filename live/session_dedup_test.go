@@ -56,8 +56,8 @@ func TestDedup(t *testing.T) {
 			t.Errorf("step %d %s: duplicate %v, want %v", i, s.line, got, s.dup)
 		}
 	}
-	if v, ok := d.statVersion(7); !ok || v != 4 {
-		t.Errorf("statVersion(7) = %d, %v; want 4", v, ok)
+	if v, ok := d.StatVersion(7); !ok || v != 4 {
+		t.Errorf("StatVersion(7) = %d, %v; want 4", v, ok)
 	}
 }
 
@@ -335,10 +335,10 @@ func TestDedupMessagesBounded(t *testing.T) {
 	if seen(stats(0, 0)) {
 		t.Error("the first stats replayed: caught, but its key should have been forgotten")
 	}
-	if v, ok := d.statVersion(0); !ok || v != nStats-4*maxSensors {
-		t.Errorf("statVersion(0) = %d, %v; want %d", v, ok, nStats-4*maxSensors)
+	if v, ok := d.StatVersion(0); !ok || v != nStats-4*maxSensors {
+		t.Errorf("StatVersion(0) = %d, %v; want %d", v, ok, nStats-4*maxSensors)
 	}
-	if _, ok := d.statVersion(4*maxSensors - 1); ok {
+	if _, ok := d.StatVersion(4*maxSensors - 1); ok {
 		t.Error("a player beyond MaxSensors has a stats version")
 	}
 	// 3 times the bound, less the bound itself (the first stats replayed

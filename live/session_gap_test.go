@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stmotion/stmotion/backfill"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/track"
 )
@@ -206,21 +207,21 @@ func TestApplyJoin(t *testing.T) {
 	s.joinFrom_ms = 1000
 	s.recordedShots = [][]byte{[]byte(`{"type":"shot","data":{"occurred_at":900,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":10,"hoop_player_y":20,"status":"RECORDED"}}`)}
 	s.markRecorded()
-	s.join = &restState{
-		from_ms:      1000,
-		shotsFrom_ms: s.shotFloor_ms(),
-		stats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
+	s.join = &restState{State: backfill.State{
+		From_ms:      1000,
+		ShotsFrom_ms: s.shotFloor_ms(),
+		Stats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
 			{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 4, "FG": 2}},
 			{ID: 8, Version: 5, Stats: map[string]float64{"REB": 3, "DIST": 900}},
 		}}}},
-		details: &decode.LiveStatsDetails{Teams: []decode.TeamPlayerStatsDetails{{ID: 1, PlayerStats: []decode.PlayerStatsDetails{
+		Details: &decode.LiveStatsDetails{Teams: []decode.TeamPlayerStatsDetails{{ID: 1, PlayerStats: []decode.PlayerStatsDetails{
 			{ID: 7, Stats: map[string][]decode.StatChange{"PTS": {{OccurredAt_ms: 1800, Value: 4}}, "FG": {{OccurredAt_ms: 1800, Value: 2}}}},
 			{ID: 8, Stats: map[string][]decode.StatChange{"REB": {{OccurredAt_ms: 500, Value: 3}}, "DIST": {{OccurredAt_ms: 2500, Value: 900}}}},
 		}}}},
-		shots: &decode.LiveShots{Teams: []decode.TeamPlayerShots{{ID: 1, PlayerShots: []decode.PlayerShots{
+		Shots: &decode.LiveShots{Teams: []decode.TeamPlayerShots{{ID: 1, PlayerShots: []decode.PlayerShots{
 			{ID: 7, Shots: []decode.ShotRecord{shot(900), shot(950), shot(1800), shot(2500)}},
 		}}}},
-	}
+	}}
 	// A marker resent on connect does not place the join's state.
 	feed(`{"type":"marker","data":{"occurred_at":100,"type":"LIVE"}}`)
 	if s.join == nil || s.res.JoinFilled != 0 {
