@@ -32,6 +32,11 @@ import (
 //	                  PLAY_NEXT / DRILL_NEXT markers name, as a JSON array
 //	                  (optional; a simulated practice: each drill's type)
 //
+// stats.json and shots.json hold the event's state before the feed
+// starts: `stmotion analyze` feeds them before the feed's first data
+// message (package backfill), unless the recording already holds them
+// (the lines `stmotion live` made of them, marked "stmotion_source").
+//
 // A bare recording file is accepted wherever a bundle is; Bundle.Supply
 // gives it (or a bundle that lacks them) a court and a roster read from
 // files of any name (ReadCourt, ReadRoster).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stmotion/stmotion/backfill"
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -116,6 +118,10 @@ type Run struct {
 	failed, canceled bool
 	// sensorFrame: the session has no court (no shot detected).
 	sensorFrame bool
+	// rest is the bundle's REST state (stats.json, shots.json), until
+	// the feed's first data message places it (feedRest); nil when there
+	// is none to feed, or once the recording shows it holds it.
+	rest *backfill.State
 }
 
 var errNilBundle = errors.New("pipeline: nil *decode.Bundle")
@@ -330,6 +336,10 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	}
 	r.template = template(meta)
 	r.sensorFrame = sensorFrame(meta)
+	var w string
+	if r.rest, w = restState(b); w != "" {
+		r.warnings = append(r.warnings, w)
+	}
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = opt.Rate_Hz
 	if opt.Definitions != nil {
@@ -472,12 +482,36 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 	if r.shots != nil {
 		r.shots.cur = &m
 	}
+	var newest_ms int64 // of the lines before the first data message (markers)
 	for r.reader.Next(&m) {
+		if r.rest != nil {
+			// Until the feed's first data message, which the REST state
+			// goes before (as stmotion live feeds it).
+			t := m.OccurredAt_ms()
+			switch {
+			case backfill.Made(r.reader.Line()):
+				// stmotion live recorded it, and fed the REST state
+				// it had here: the recording holds it.
+				r.rest = nil
+			case t > 0 && isData(m.Kind):
+				if err := r.feedRest(t, newest_ms); err != nil {
+					return nil, err
+				}
+			default:
+				newest_ms = max(newest_ms, t)
+			}
+		}
 		if err := r.sess.FeedLine(&m, r.reader.Line()); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", r.b.MessagesPath, r.reader.LineNumber(), err)
 		}
 		if n++; n&0xfff == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("%s: %w", r.b.Path, ErrCanceled)
+		}
+	}
+	if r.rest != nil && ctx.Err() == nil {
+		// No data message: the REST state is all there is.
+		if err := r.feedRest(math.MaxInt64, newest_ms); err != nil {
+			return nil, err
 		}
 	}
 	// Ended while the reading was interrupted (a Bundle.Stream that stops
@@ -516,6 +550,95 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 			r.b.Path, MaxChartShots, int64(len(r.Shots()))+n))
 	}
 	return sum, nil
+}
+
+// restState is the REST state of bundle b to feed before its feed's
+// first data message (Run.feedRest), with the warning of a
+// stats_details.json that cannot be used; nil when b has none to feed
+// (no stats.json or shots.json, or only empty ones: a join at the
+// event's start), or has a periods.json: stmotion live followed its live
+// id from the previous one's PLAY_NEXT / DRILL_NEXT, and fed what of its
+// REST state was this live id's (not the previous one's, which the REST
+// state may hold too) into its recording, where it is.
+func restState(b *decode.Bundle) (*backfill.State, string) {
+	if b.Dir == "" || b.Periods != nil {
+		return nil, ""
+	}
+	st := &backfill.State{Stats: b.Stats, Shots: b.Shots}
+	if st.Empty() {
+		return nil, ""
+	}
+	if b.Stats == nil {
+		return st, ""
+	}
+	d, err := decode.ReadStatsDetails(b.Dir)
+	if err != nil {
+		return st, fmt.Sprintf("%v: not used: the box scores of %s are taken as of the feed's first data message", err, decode.BundleStats)
+	}
+	st.Details = d
+	return st, ""
+}
+
+// feedRest feeds the bundle's REST state (r.rest) before the feed's
+// first data message, at occurred_at to (math.MaxInt64: the recording
+// has none; newest_ms is the newest time of its lines), by the rules
+// stmotion live feeds a join's by (backfill.Filler.Join): the shots up
+// to it, each player's box score, of which, when stats_details.json
+// says some stats changed after it, only those that did not, with
+// version 0. A recording in the documented format (the feed verbatim,
+// the REST state at the join beside it) thus keeps the shots and box
+// scores from before the join, as stmotion live's own recordings (which
+// hold what live fed) do. Box scores without a time to give them are
+// not fed, with a warning.
+func (r *Run) feedRest(to, newest_ms int64) error {
+	st := r.rest
+	r.rest = nil
+	var (
+		seen  backfill.Memo
+		dec   decode.Decoder
+		m     decode.Message
+		nBad  int
+		first error
+	)
+	f := backfill.Filler{Seen: &seen, Emit: func(_ decode.Kind, _ string, line []byte) error {
+		if err := dec.Decode(line, &m); err != nil {
+			// A value the feed may not have (a zone 0, say): not fed,
+			// as live does not.
+			if nBad++; nBad == 1 {
+				first = fmt.Errorf("%s: %w", line, err)
+			}
+			return nil
+		}
+		seen.Note(&m)
+		if r.shots != nil {
+			cur := r.shots.cur
+			r.shots.cur = &m
+			defer func() { r.shots.cur = cur }()
+		}
+		return r.sess.FeedLine(&m, line)
+	}}
+	err := f.Join(st, to, newest_ms, backfill.SourceJoin)
+	if nBad > 0 {
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: %s of %s or %s not used: not valid as feed messages; first: %v",
+			r.b.Path, count(int64(nBad), "shot or box score"), decode.BundleShots, decode.BundleStats, first))
+	}
+	if errors.Is(err, backfill.ErrNoTime) {
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: not used: no message of %s has a time to give its box scores, and no %s says when they changed",
+			filepath.Join(r.b.Dir, decode.BundleStats), r.b.MessagesPath, decode.BundleStatsDetails))
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: feeding %s and %s: %w", r.b.Path, decode.BundleStats, decode.BundleShots, err)
+	}
+	return nil
+}
+
+// isData reports whether messages of kind k are the event's data
+// (location, stats, shot), whose occurred_at says where the feed
+// stands, unlike a marker's (a server resends the period's markers on
+// connect).
+func isData(k decode.Kind) bool {
+	return k == decode.KindLocation || k == decode.KindStats || k == decode.KindShot
 }
 
 // readFailure is the error that fails input b once its recording has

@@ -43,6 +43,20 @@ failed input of its own, with its path and why; what is found beside it
 is analysed.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
+A bundle's stats.json and shots.json (the REST state at the join: /stats,
+/shots) hold what came before its feed, and are fed before the feed's
+first data message (location, stats or shot; not a marker), as 'stmotion
+live' feeds a join's: the shots up to that message (the feed delivers the
+later ones) and each player's box score, at that message's time with its
+REST version; when a stats_details.json says some stats changed after
+that message, those are left to the feed and the others fed with version
+0. So a recording joined mid-game keeps the shots and box scores from
+before it. A bundle 'stmotion live' recorded holds them already (the
+lines it made of them, marked "stmotion_source", before the feed's first
+data message), and so does one of a live id it followed from the previous
+one (periods.json): their stats.json and shots.json are not fed again. A
+stats_details.json that does not parse, or box scores with no time to
+give them (no message has one), are warned of.
 Without INPUT the built-in sample game is analysed (a deterministic
 simulated game). Each input is a session, its id the live id of its
 live.json or else its name. Inputs with the same id get <id>-2, <id>-3,

@@ -1,0 +1,211 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/track"
+)
+
+// A bundle joined mid-game: the feed starts at restT0_ms; the REST state
+// at the join (stats.json, shots.json) holds a shot of player 7 half a
+// minute before and the box scores so far, of player 7, who scores again
+// in the feed, and of player 8, whom the feed never names.
+const restT0_ms = int64(1_700_000_100_000)
+
+const (
+	restStatsJSON = `{"teams":[{"id":1,"player_stats":[
+ {"id":7,"version":4,"stats":{"FGA":1,"FG":1,"PTS":2,"DIST":1500}},
+ {"id":8,"version":2,"stats":{"REB":3}}]}]}`
+	restShotsJSON = `{"teams":[{"id":1,"player_shots":[{"id":7,"shots":[
+ {"occurred_at":1700000070000,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":100,"hoop_player_y":200,"status":"RECORDED"}]}]}]}`
+)
+
+// restFeed is the feed verbatim as a client recorded it from the join:
+// the marker a server resends on connect, 2 s of a player and the ball,
+// and a missed shot of player 7 with its stats at 1 s. made, when not
+// empty, goes before the first data message (the lines stmotion live
+// makes of the REST state there).
+func restFeed(made ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"type":"marker","data":{"occurred_at":%d,"type":"LIVE"}}`+"\n", restT0_ms-60_000)
+	for _, l := range made {
+		b.WriteString(l + "\n")
+	}
+	for i := int64(0); i <= 20; i++ {
+		t := restT0_ms + i*100
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":1100}}`+"\n", t, -3000+i*100)
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":9,"x":%d,"y":0,"z":1200}}`+"\n", t, -3000+i*100)
+		if i == 10 {
+			fmt.Fprintf(&b, `{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"FGA":2.0},"classification":"TWO_POINT_MISS","version":5}}`+"\n", t)
+			fmt.Fprintf(&b, `{"type":"shot","data":{"occurred_at":%d,"team_id":1,"player_id":7,"is_make":false,"is_3point":false,"zone":2,"hoop_player_x":-300,"hoop_player_y":50,"status":"RECORDED"}}`+"\n", t)
+		}
+	}
+	return b.String()
+}
+
+// restMade are the lines stmotion live makes of restStatsJSON and
+// restShotsJSON at the join (backfill.Filler.Join), as it records them.
+var restMade = []string{
+	`{"type":"shot","stmotion_source":"rest_join","data":{"occurred_at":1700000070000,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":3,"hoop_player_x":100,"hoop_player_y":200,"status":"RECORDED"}}`,
+	`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1700000100000,"team_id":1,"player_id":7,"stats":{"DIST":1500,"FG":1,"FGA":1,"PTS":2},"version":4}}`,
+	`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1700000100000,"team_id":1,"player_id":8,"stats":{"REB":3},"version":2}}`,
+}
+
+// restRun analyses a bundle of the given files, returning its summary,
+// the times of its charted shots and its warnings.
+func restRun(t *testing.T, files map[string]string) (*track.Summary, []int64, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	b := filepath.Join(dir, "game")
+	if err := os.MkdirAll(b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(b, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bundle, err := decode.OpenBundle(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(bundle, "game", options(filepath.Join(dir, "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := r.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shots []int64
+	for _, s := range r.Shots() {
+		shots = append(shots, s.T_ms)
+	}
+	slices.Sort(shots)
+	return sum, shots, r.Warnings()
+}
+
+// box returns player's box score values.
+func box(sum *track.Summary, player int64) map[string]float64 {
+	for _, b := range sum.BoxScore {
+		if b.PlayerID == player {
+			return b.Values
+		}
+	}
+	return nil
+}
+
+// A bundle in the documented format (the feed verbatim, the REST state at
+// the join beside it) keeps the shots and box scores from before the
+// join: analyze feeds stats.json and shots.json before the feed's first
+// data message, as stmotion live does. A bundle stmotion live recorded,
+// which holds the lines it made of them, gives the same, each shot once.
+func TestBundleRESTState(t *testing.T) {
+	wantShots := []int64{restT0_ms - 30_000, restT0_ms + 1000}
+	check := func(name string, files map[string]string) *track.Summary {
+		t.Helper()
+		sum, shots, warns := restRun(t, files)
+		if !slices.Equal(shots, wantShots) {
+			t.Errorf("%s: shots at %v, want %v (the one of shots.json, then the feed's)", name, shots, wantShots)
+		}
+		if got, want := box(sum, 7), map[string]float64{"FGA": 2, "FG": 1, "PTS": 2, "DIST": 1500}; !maps.Equal(got, want) {
+			t.Errorf("%s: player 7's box score %v, want %v", name, got, want)
+		}
+		if got, want := box(sum, 8), map[string]float64{"REB": 3}; !maps.Equal(got, want) {
+			t.Errorf("%s: player 8's box score %v, want %v (stats.json's)", name, got, want)
+		}
+		if q := sum.Quality; q.RepeatedShots != 0 {
+			t.Errorf("%s: %d repeated shots, want 0", name, q.RepeatedShots)
+		}
+		for _, w := range warns {
+			if strings.Contains(w, "not used") {
+				t.Errorf("%s: warning %q", name, w)
+			}
+		}
+		return sum
+	}
+	check("documented format", map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: restFeed(),
+	})
+	// stmotion live's: the REST state is in messages.jsonl already, and
+	// is not fed again.
+	check("stmotion live's", map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: restFeed(restMade...),
+	})
+}
+
+// When stats_details.json says stats changed after the feed's first data
+// message (the REST state is ahead of the feed), those are not fed: the
+// feed delivers them. Player 7's DIST last changed at the end: it never
+// lands at the start of its DIST checks, nor in the box score (the feed
+// sends none here). His other stats, and player 8's, are fed.
+func TestBundleRESTStateDetails(t *testing.T) {
+	details := fmt.Sprintf(`{"teams":[{"id":1,"player_stats":[
+ {"id":7,"stats":{"FGA":[{"occurred_at":%d,"value":1}],"FG":[{"occurred_at":%[1]d,"value":1}],"PTS":[{"occurred_at":%[1]d,"value":2}],"DIST":[{"occurred_at":%d,"value":1500}]}},
+ {"id":8,"stats":{"REB":[{"occurred_at":%[1]d,"value":3}]}}]}]}`, restT0_ms-40_000, restT0_ms+60_000)
+	sum, shots, _ := restRun(t, map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleStatsDetails: details, decode.BundleMessages: restFeed(),
+	})
+	if len(shots) != 2 {
+		t.Errorf("shots at %v, want 2", shots)
+	}
+	if got, want := box(sum, 7), map[string]float64{"FGA": 2, "FG": 1, "PTS": 2}; !maps.Equal(got, want) {
+		t.Errorf("player 7's box score %v, want %v (no DIST: it changed after the feed's start)", got, want)
+	}
+	if got, want := box(sum, 8), map[string]float64{"REB": 3}; !maps.Equal(got, want) {
+		t.Errorf("player 8's box score %v, want %v", got, want)
+	}
+}
+
+// REST state that cannot be used is said so: a stats_details.json that
+// does not parse (stats.json is then fed as it is), box scores with no
+// time to give them (a recording with no timed message: the shots are
+// fed all the same).
+func TestBundleRESTStateWarnings(t *testing.T) {
+	sum, _, warns := restRun(t, map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleStatsDetails: `{"teams":[`, decode.BundleMessages: restFeed(),
+	})
+	if !slices.ContainsFunc(warns, func(w string) bool {
+		return strings.Contains(w, decode.BundleStatsDetails) && strings.Contains(w, "not used")
+	}) {
+		t.Errorf("warnings %q: want one that stats_details.json is not used", warns)
+	}
+	if got := box(sum, 8); got["REB"] != 3 {
+		t.Errorf("player 8's box score %v, want stats.json's REB 3", got)
+	}
+
+	// A shot the feed could not carry (zone 0) is left out, and said so.
+	badShots := strings.Replace(restShotsJSON, `"zone":3`, `"zone":0`, 1)
+	_, shots, warns := restRun(t, map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: badShots, decode.BundleMessages: restFeed(),
+	})
+	if !slices.ContainsFunc(warns, func(w string) bool {
+		return strings.Contains(w, "1 shot or box score of shots.json or stats.json not used") && strings.Contains(w, "zone")
+	}) {
+		t.Errorf("warnings %q: want one that a shot of shots.json is not used", warns)
+	}
+	if len(shots) != 1 {
+		t.Errorf("shots %v: want the feed's only", shots)
+	}
+
+	ack := `{"data":{"socketSessionId":"x","serverAttributes":{}},"action":"subscribe","type":"ack"}` + "\n"
+	sum, shots, warns = restRun(t, map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: ack,
+	})
+	if !slices.ContainsFunc(warns, func(w string) bool {
+		return strings.Contains(w, decode.BundleStats+": not used")
+	}) {
+		t.Errorf("warnings %q: want one that stats.json is not used", warns)
+	}
+	if len(sum.BoxScore) != 0 || len(shots) != 1 {
+		t.Errorf("box scores %v, shots %v: want none, and shots.json's one", sum.BoxScore, shots)
+	}
+}
