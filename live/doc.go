@@ -80,9 +80,15 @@
 // court.json, stats.json, stats_details.json and shots.json, replays
 // dropped as duplicates to duplicates.jsonl, and the gap responses under
 // gap/. The messages made from REST state (at the join and after
-// reconnects) are recorded in messages.jsonl where they were fed, marked
-// "stmotion_source":"rest_join" or "rest_gap", so that `stmotion
-// analyze`, which re-analyses the bundle, gets the same figures. A live id
+// reconnects; package backfill makes them, by the rules `stmotion
+// analyze` feeds the stats.json and shots.json of a bundle another client
+// recorded by) are recorded in messages.jsonl where they were fed, marked
+// "stmotion_source":"rest_join" or "rest_gap" (backfill.Key), so that
+// `stmotion analyze`, which re-analyses the bundle, gets the same figures
+// (it sees them before the feed's first data message, and does not feed
+// stats.json and shots.json again). They were never received: `stmotion
+// mock` does not replay them over the websocket, but counts them in the
+// REST state it serves (package mock). A live id
 // followed from a PLAY_NEXT / DRILL_NEXT is fed nothing of its REST state
 // up to the previous live id's newest time: each live id has its own
 // state (the second half's shots are the second half's), and what is

@@ -74,7 +74,8 @@ cannot know it: its first drill is period 1. Joining mid-event, the
 stats and shots the event had before the feed come from the REST state:
 they are fed as messages before the first one of the feed, and recorded in
 messages.jsonl (marked "stmotion_source":"rest_join"), so that analyze
-agrees; the live analytics (causal filtering) go to
+agrees ('stmotion mock' of the bundle serves them in /stats and /shots,
+not over the websocket: they were never received); the live analytics (causal filtering) go to
 --out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
 (the summary tables, players, boxscore, heatmaps and quality, are filled in
 the last part only, so tables/part-*/<table>.parquet reads as one table;

@@ -26,7 +26,13 @@ const mockUsage = `Usage: stmotion mock [--bundle PATH] [flags]
 Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
 tokens, and a websocket that replays the bundle's messages verbatim at
---speed, filtered by the token's data types. Each live id a PLAY_NEXT /
+--speed, filtered by the token's data types. /stats and /shots are those
+of stats.json and shots.json (the state at the join) and of the stats and
+shot messages the replay has reached, each shot listed once. The lines
+'stmotion live' made of REST state (marked "stmotion_source": the state
+at its join, the shots and stats a reconnect recovered) were never
+received over the websocket and are not replayed; they count in /stats
+and /shots from the next line replayed on. Each live id a PLAY_NEXT /
 DRILL_NEXT marker names (a game's second half, a practice's next drill) is
 served too, its feed starting after the marker, its /stats, /stats/details
 and /shots its own (those of its part of the feed, as the API gives each

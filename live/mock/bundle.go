@@ -96,7 +96,11 @@ type round struct {
 
 // statEvent is a stats message, kept for /stats and /stats/details.
 type statEvent struct {
-	idx           int // line index
+	// idx is the line's index; for a message made of REST state
+	// (backfill.Made), not replayed, the index of the first line
+	// replayed after it (the last line's at the feed's end): the state
+	// holds it from there.
+	idx           int
 	occurredAt_ms int64
 	team, player  int64
 	version       int64
@@ -105,7 +109,7 @@ type statEvent struct {
 
 // shotEvent is a shot message, kept for /shots.
 type shotEvent struct {
-	idx          int
+	idx          int // as statEvent's
 	team, player int64
 	rec          decode.ShotRecord
 }
@@ -122,9 +126,13 @@ type bundle struct {
 	baseStats *decode.LiveStats
 	baseShots *decode.LiveShots
 	data      []byte // every line, concatenated
-	lines     []line // replayable lines (control lines dropped)
-	edits     []edit
-	rounds    []round // at least one
+	// lines are the replayable lines: not the recorded ack and pong
+	// lines (connection-level), nor those stmotion live made of REST
+	// state (backfill.Made: never received, they go to the REST state
+	// only).
+	lines  []line
+	edits  []edit
+	rounds []round // at least one
 	// maxVersion is the largest stats version (feed and stats.json): a
 	// pass adds pass·maxVersion to every version, so that each pass's
 	// versions are newer than the last pass's.
@@ -162,6 +170,9 @@ type wireLine struct {
 		MarkerType     string             `json:"type"`
 		LiveID         string             `json:"live_id"`
 	} `json:"data"`
+	// Source is set on a line stmotion live made of REST state
+	// (backfill.Key).
+	Source string `json:"stmotion_source"`
 }
 
 // loadBundle reads the bundle (or bare recording) at dir; court and sub,
@@ -362,6 +373,15 @@ func (b *bundle) loadMessages(path string) error {
 			b.data = b.data[:start]
 			continue
 		}
+		if w.Source != "" {
+			// Made of REST state by stmotion live (its join's, or a gap's:
+			// shots and stats the server had, that it missed while not
+			// connected): the server's REST state holds it, but never
+			// sent it on the websocket.
+			b.data = b.data[:start]
+			b.addEvent(kind, len(b.lines), &w)
+			continue
+		}
 		if occ := w.Data.OccurredAt_ms; occ > 0 {
 			if b.first_ms == 0 {
 				b.first_ms = occ
@@ -386,16 +406,7 @@ func (b *bundle) loadMessages(path string) error {
 		slices.SortFunc(b.edits[ln.e0:], func(x, y edit) int { return cmp.Compare(x.off, y.off) })
 		b.lines = append(b.lines, ln)
 		lastNo = r.LineNumber()
-		switch kind {
-		case lineStats:
-			b.stats = append(b.stats, statEvent{idx: idx, occurredAt_ms: w.Data.OccurredAt_ms, team: w.Data.TeamID,
-				player: w.Data.PlayerID, version: w.Data.Version, stats: w.Data.Stats})
-		case lineShot:
-			b.shots = append(b.shots, shotEvent{idx: idx, team: w.Data.TeamID, player: w.Data.PlayerID, rec: decode.ShotRecord{
-				OccurredAt_ms: w.Data.OccurredAt_ms, IsMake: w.Data.IsMake, Is3Point: w.Data.Is3Point, Zone: w.Data.Zone,
-				HoopPlayerX_mm: w.Data.HoopPlayerX_mm, HoopPlayerY_mm: w.Data.HoopPlayerY_mm, Status: w.Data.Status,
-			}})
-		}
+		b.addEvent(kind, idx, &w)
 	}
 	switch err := r.Err(); {
 	case errors.Is(err, decode.ErrTruncated):
@@ -408,6 +419,14 @@ func (b *bundle) loadMessages(path string) error {
 	}
 	if len(b.lines) == 0 {
 		return &BundleError{Path: path, Err: errors.New("the feed has no messages to replay")}
+	}
+	// REST-made messages after the last line replayed: the state holds
+	// them once it is.
+	for i := len(b.stats) - 1; i >= 0 && b.stats[i].idx == len(b.lines); i-- {
+		b.stats[i].idx--
+	}
+	for i := len(b.shots) - 1; i >= 0 && b.shots[i].idx == len(b.lines); i-- {
+		b.shots[i].idx--
 	}
 	// Lines before the first timestamp replay at time 0.
 	for i := range b.lines {
@@ -449,6 +468,22 @@ func (b *bundle) loadMessages(path string) error {
 		}
 	}
 	return nil
+}
+
+// addEvent keeps a stats or shot line w for the REST state, as of line
+// idx.
+func (b *bundle) addEvent(kind lineKind, idx int, w *wireLine) {
+	switch kind {
+	case lineStats:
+		b.stats = append(b.stats, statEvent{idx: idx, occurredAt_ms: w.Data.OccurredAt_ms, team: w.Data.TeamID,
+			player: w.Data.PlayerID, version: w.Data.Version, stats: w.Data.Stats})
+		b.maxVersion = max(b.maxVersion, w.Data.Version)
+	case lineShot:
+		b.shots = append(b.shots, shotEvent{idx: idx, team: w.Data.TeamID, player: w.Data.PlayerID, rec: decode.ShotRecord{
+			OccurredAt_ms: w.Data.OccurredAt_ms, IsMake: w.Data.IsMake, Is3Point: w.Data.Is3Point, Zone: w.Data.Zone,
+			HoopPlayerX_mm: w.Data.HoopPlayerX_mm, HoopPlayerY_mm: w.Data.HoopPlayerY_mm, Status: w.Data.Status,
+		}})
+	}
 }
 
 // roundOf returns the round line i belongs to.

@@ -267,3 +267,59 @@ func TestDetailsAtLaterRound(t *testing.T) {
 		t.Errorf("the rounds' FGA changes add up to %g, want the event's total 6", sum)
 	}
 }
+
+// Lines stmotion live made of REST state ("stmotion_source") are not
+// replayed, and count in the REST state from the first line replayed
+// after them (the last one's, at the feed's end), not before: a gap's
+// shot once the feed has resumed. They do not move the replay clock.
+func TestMadeLinesInState(t *testing.T) {
+	dir, tiny := tinyBundle(t)
+	lines := Lines(mustRead(t, filepath.Join(dir, "messages.jsonl")))
+	gapShot := fmt.Sprintf(`{"type":"shot","stmotion_source":"rest_gap","data":{"occurred_at":%d,"team_id":%d,"player_id":202,"is_make":true,"is_3point":false,"zone":2,"hoop_player_x":-900,"hoop_player_y":300,"status":"RECORDED"}}`, TinyStart_ms+750, TinyAwayTeam)
+	endShot := fmt.Sprintf(`{"type":"shot","stmotion_source":"rest_gap","data":{"occurred_at":%d,"team_id":%d,"player_id":202,"is_make":false,"is_3point":false,"zone":2,"hoop_player_x":-900,"hoop_player_y":300,"status":"RECORDED"}}`, TinyStart_ms-90_000, TinyAwayTeam)
+	const at = 20 // the line the gap's shot goes before
+	var feed []byte
+	for i, l := range lines {
+		if i == at {
+			feed = append(feed, gapShot+"\n"...)
+		}
+		feed = append(append(feed, l...), '\n')
+	}
+	feed = append(feed, endShot+"\n"...)
+	if err := os.WriteFile(filepath.Join(dir, "messages.jsonl"), feed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := loadBundle(dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.lines) != len(tiny.lines) || b.first_ms != tiny.first_ms || b.span_ms != tiny.span_ms {
+		t.Fatalf("%d lines from %d over %d ms, want the tiny feed's %d from %d over %d ms", len(b.lines), b.first_ms, b.span_ms, len(tiny.lines), tiny.first_ms, tiny.span_ms)
+	}
+	for i := range b.lines {
+		if bytes.Contains(b.line(i), []byte("stmotion_source")) {
+			t.Errorf("line %d replayed: %s", i, b.line(i))
+		}
+	}
+	shots := func(n int) int {
+		c := 0
+		for _, tm := range b.shotsAt(0, n, 0, shift{}) {
+			for _, p := range tm.PlayerShots {
+				c += len(p.Shots)
+			}
+		}
+		return c
+	}
+	if before, after, end := shots(at), shots(at+1), shots(len(b.lines)); before != 0 || after != 1 || end != 4 {
+		t.Errorf("shots before the line after the gap's / with it / at the end: %d %d %d, want 0 1 4", before, after, end)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

@@ -37,6 +37,12 @@
 //     tokens (401 unknown, 403 reused), the ack, ping/pong, an idle timeout,
 //     and a replay of the bundle's messages.jsonl lines verbatim, filtered
 //     by the token's data types (markers and unknown types always pass).
+//     Only the lines received are replayed: not the recorded acks and
+//     pongs, nor the stats and shot lines `stmotion live` made of REST
+//     state (marked "stmotion_source", backfill.Key: the state at its
+//     join, the shots and box scores a reconnect recovered), which the
+//     server never sent as such and which go to the REST state alone,
+//     from the first line replayed after them.
 //     A compressed recording cut short (decode.ErrTruncated) is served up
 //     to the break, as analyze analyses it, with a warning in the log: its
 //     complete lines (not the part of a line the break cut off).
@@ -52,7 +58,9 @@
 // live id's /stats, /stats/details and /shots are its own round's (the
 // stats and shot lines of the round; the first round's also start from
 // stats.json and shots.json), as the API description gives each round of
-// an event its own _stats and _shots links. The stats lines carry the
+// an event its own _stats and _shots links. /shots, and the team
+// history's shots, list each shot (a player's at one occurred_at) once:
+// shots.json's are in the recording too when stmotion live recorded it. The stats lines carry the
 // event's running totals, so a later round's /stats are those totals and
 // its /stats/details the changes its lines made to them. A connection starts at its
 // round's first line; it is

@@ -9,9 +9,10 @@ import (
 
 // The REST state of a live session is computed from the bundle: the join
 // time bodies (stats.json, shots.json) as a baseline, then every stats and
-// shot message replayed so far. A stats message carries the newest
-// cumulative value of each stat it names, so merging them in order gives
-// the box score at that point.
+// shot message replayed so far, and those stmotion live made of REST
+// state where it recorded them (not replayed: see bundle.lines). A stats
+// message carries the newest cumulative value of each stat it names, so
+// merging them in order gives the box score at that point.
 
 type playerKey struct{ team, player int64 }
 
@@ -222,26 +223,41 @@ func (b *bundle) shotsAt(lo, n int, team int64, sh shift) []decode.TeamPlayerSho
 
 // shotsIn is shotsAt of the lines of each range [lo, hi) of ranges
 // (ascending, as activityLines gives them: the team history's shots of
-// some of the rounds), with shots.json's when one starts at 0.
+// some of the rounds), with shots.json's when one starts at 0. Each shot
+// (a player's at one occurred_at) is listed once, as the server lists
+// it, where it first comes, with the fields of its last copy (a
+// correction's): shots.json's shots are in the recording too when
+// stmotion live recorded it (the lines it made of them at the join,
+// and a shot the feed delivered after the join though it happened
+// before), and a recording may hold a message the server sent twice.
 func (b *bundle) shotsIn(ranges [][2]int, team int64, sh shift) []decode.TeamPlayerShots {
 	cur := map[playerKey]*decode.PlayerShots{}
 	seen := map[int64]bool{}
-	get := func(k playerKey, pd decode.PlayerDetails) *decode.PlayerShots {
+	type shotKey struct {
+		playerKey
+		t_ms int64
+	}
+	at := map[shotKey]int{} // a shot's index in its player's Shots
+	add := func(k playerKey, pd decode.PlayerDetails, rec decode.ShotRecord) {
 		ps := cur[k]
 		if ps == nil {
 			ps = &decode.PlayerShots{ID: k.player, PlayerDetails: b.details(k.player, pd), Shots: []decode.ShotRecord{}}
 			cur[k] = ps
 			seen[k.team] = true
 		}
-		return ps
+		rec.OccurredAt_ms = shiftTime(rec.OccurredAt_ms, sh)
+		if i, ok := at[shotKey{k, rec.OccurredAt_ms}]; ok {
+			ps.Shots[i] = rec
+			return
+		}
+		at[shotKey{k, rec.OccurredAt_ms}] = len(ps.Shots)
+		ps.Shots = append(ps.Shots, rec)
 	}
 	if b.baseShots != nil && len(ranges) > 0 && ranges[0][0] == 0 {
 		for _, t := range b.baseShots.Teams {
 			for _, p := range t.PlayerShots {
-				ps := get(playerKey{t.ID, p.ID}, p.PlayerDetails)
 				for _, rec := range p.Shots {
-					rec.OccurredAt_ms = shiftTime(rec.OccurredAt_ms, sh)
-					ps.Shots = append(ps.Shots, rec)
+					add(playerKey{t.ID, p.ID}, p.PlayerDetails, rec)
 				}
 			}
 		}
@@ -257,10 +273,7 @@ func (b *bundle) shotsIn(ranges [][2]int, team int64, sh shift) []decode.TeamPla
 		if e.idx < ranges[r][0] {
 			continue
 		}
-		ps := get(playerKey{e.team, e.player}, decode.PlayerDetails{})
-		rec := e.rec
-		rec.OccurredAt_ms = shiftTime(rec.OccurredAt_ms, sh)
-		ps.Shots = append(ps.Shots, rec)
+		add(playerKey{e.team, e.player}, decode.PlayerDetails{}, e.rec)
 	}
 	out := []decode.TeamPlayerShots{}
 	for _, g := range byTeam(b, seen, team, cur) {
