@@ -85,8 +85,8 @@
 // recorded by) are recorded in messages.jsonl where they were fed, marked
 // "stmotion_source":"rest_join" or "rest_gap" (backfill.Key), so that
 // `stmotion analyze`, which re-analyses the bundle, gets the same figures
-// (it sees them before the feed's first data message, and does not feed
-// stats.json and shots.json again). They were never received: `stmotion
+// (finding them in messages.jsonl, it does not feed stats.json and
+// shots.json again, which a re-join rewrites with its own state). They were never received: `stmotion
 // mock` does not replay them over the websocket, but counts them in the
 // REST state it serves (package mock). A live id
 // followed from a PLAY_NEXT / DRILL_NEXT is fed nothing of its REST state

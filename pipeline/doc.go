@@ -28,10 +28,11 @@
 //     present, keeps the stats that changed after that message for the
 //     feed), so that a recording joined mid-game keeps the shots and box
 //     scores from before it; not when the recording holds them already
-//     (stmotion live's: the lines it made of them, marked
-//     "stmotion_source", come before that message; a live id it
-//     followed, with a periods.json). A stats_details.json that does not
-//     parse, or box scores with no time to give them, get a warning.
+//     (stmotion live's: it holds lines live made of REST state, marked
+//     "stmotion_source", before that message or, after a re-join that
+//     rewrote stats.json and shots.json, later; a live id it followed,
+//     with a periods.json). A stats_details.json that does not parse, or
+//     box scores with no time to give them, get a warning.
 //   - Lines of the recording that do not decode are counted
 //     (quality.bad_lines), the first few reported by Run.Warnings with
 //     their file and line, and skipped; Options.Strict fails the input

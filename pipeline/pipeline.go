@@ -494,6 +494,14 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 				// it had here: the recording holds it.
 				r.rest = nil
 			case t > 0 && isData(m.Kind):
+				if holdsMade(ctx, r.b) {
+					// Made after a later join of stmotion live's, into
+					// the bundle whose stats.json and shots.json that
+					// join replaced: they are not the state at the
+					// feed's start.
+					r.rest = nil
+					break
+				}
 				if err := r.feedRest(t, newest_ms); err != nil {
 					return nil, err
 				}
@@ -631,6 +639,33 @@ func (r *Run) feedRest(to, newest_ms int64) error {
 		return fmt.Errorf("%s: feeding %s and %s: %w", r.b.Path, decode.BundleStats, decode.BundleShots, err)
 	}
 	return nil
+}
+
+// holdsMade reports whether b's recording holds a line made of REST
+// state (backfill.Made) anywhere: stmotion live recorded it, and may
+// have joined it again later (after a crash), rewriting stats.json and
+// shots.json with the state of that join, which the lines it made there
+// hold. Only a recording in a file is searched (a stream can be read
+// once); one that cannot be read is taken to hold none (the analysis
+// reads it, and says what is wrong).
+func holdsMade(ctx context.Context, b *decode.Bundle) bool {
+	if b.Stream != nil {
+		return false
+	}
+	rd, err := decode.OpenRecording(b.MessagesPath, decode.ReaderOptions{})
+	if err != nil {
+		return false
+	}
+	defer rd.Close()
+	for n := 1; rd.NextLine(); n++ {
+		if backfill.Made(rd.Line()) {
+			return true
+		}
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return false
+		}
+	}
+	return false
 }
 
 // isData reports whether messages of kind k are the event's data

@@ -140,6 +140,16 @@ func TestBundleRESTState(t *testing.T) {
 	check("stmotion live's", map[string]string{
 		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: restFeed(restMade...),
 	})
+	// stmotion live's, joined at the start with nothing to feed, then
+	// again after a crash: stats.json and shots.json are the later
+	// join's, whose lines come late in the feed; they are not the state
+	// at its start, and are not fed there.
+	lines := strings.SplitAfter(restFeed(), "\n")
+	k := len(lines) - 3
+	rejoined := strings.Join(lines[:k], "") + strings.Join(restMade, "\n") + "\n" + strings.Join(lines[k:], "")
+	check("stmotion live's, re-joined", map[string]string{
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: rejoined,
+	})
 }
 
 // When stats_details.json says stats changed after the feed's first data

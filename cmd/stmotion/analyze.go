@@ -52,9 +52,10 @@ REST version; when a stats_details.json says some stats changed after
 that message, those are left to the feed and the others fed with version
 0. So a recording joined mid-game keeps the shots and box scores from
 before it. A bundle 'stmotion live' recorded holds them already (the
-lines it made of them, marked "stmotion_source", before the feed's first
-data message), and so does one of a live id it followed from the previous
-one (periods.json): their stats.json and shots.json are not fed again. A
+lines it made of REST state, marked "stmotion_source", at its join and
+at any later one), and so does one of a live id it followed from the
+previous one (periods.json): their stats.json and shots.json are not fed
+again. A
 stats_details.json that does not parse, or box scores with no time to
 give them (no message has one), are warned of.
 Without INPUT the built-in sample game is analysed (a deterministic
