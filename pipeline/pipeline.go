@@ -336,10 +336,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	}
 	r.template = template(meta)
 	r.sensorFrame = sensorFrame(meta)
-	var w string
-	if r.rest, w = restState(b); w != "" {
-		r.warnings = append(r.warnings, w)
-	}
+	r.rest = restState(b)
 	tcfg := track.DefaultConfig()
 	tcfg.Rate_Hz = opt.Rate_Hz
 	if opt.Definitions != nil {
@@ -561,30 +558,21 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 }
 
 // restState is the REST state of bundle b to feed before its feed's
-// first data message (Run.feedRest), with the warning of a
-// stats_details.json that cannot be used; nil when b has none to feed
+// first data message (Run.feedRest); nil when b has none to feed
 // (no stats.json or shots.json, or only empty ones: a join at the
 // event's start), or has a periods.json: stmotion live followed its live
 // id from the previous one's PLAY_NEXT / DRILL_NEXT, and fed what of its
 // REST state was this live id's (not the previous one's, which the REST
 // state may hold too) into its recording, where it is.
-func restState(b *decode.Bundle) (*backfill.State, string) {
+func restState(b *decode.Bundle) *backfill.State {
 	if b.Dir == "" || b.Periods != nil {
-		return nil, ""
+		return nil
 	}
 	st := &backfill.State{Stats: b.Stats, Shots: b.Shots}
 	if st.Empty() {
-		return nil, ""
+		return nil
 	}
-	if b.Stats == nil {
-		return st, ""
-	}
-	d, err := decode.ReadStatsDetails(b.Dir)
-	if err != nil {
-		return st, fmt.Sprintf("%v: not used: the box scores of %s are taken as of the feed's first data message", err, decode.BundleStats)
-	}
-	st.Details = d
-	return st, ""
+	return st
 }
 
 // feedRest feeds the bundle's REST state (r.rest) before the feed's
@@ -596,11 +584,19 @@ func restState(b *decode.Bundle) (*backfill.State, string) {
 // version 0. A recording in the documented format (the feed verbatim,
 // the REST state at the join beside it) thus keeps the shots and box
 // scores from before the join, as stmotion live's own recordings (which
-// hold what live fed) do. Box scores without a time to give them are
-// not fed, with a warning.
+// hold what live fed) do. A stats_details.json that cannot be read is
+// warned of, and stats.json taken as of that message; box scores
+// without a time to give them are not fed, with a warning.
 func (r *Run) feedRest(to, newest_ms int64) error {
 	st := r.rest
 	r.rest = nil
+	if st.Stats != nil {
+		d, err := decode.ReadStatsDetails(r.b.Dir)
+		if err != nil {
+			r.warnings = append(r.warnings, fmt.Sprintf("%v: not used: the box scores of %s are taken as of the feed's first data message", err, decode.BundleStats))
+		}
+		st.Details = d
+	}
 	var (
 		seen  backfill.Memo
 		dec   decode.Decoder

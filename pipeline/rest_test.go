@@ -136,9 +136,11 @@ func TestBundleRESTState(t *testing.T) {
 		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: restFeed(),
 	})
 	// stmotion live's: the REST state is in messages.jsonl already, and
-	// is not fed again.
+	// is not fed again (nor is its stats_details.json read: a broken one
+	// changes nothing, as before).
 	check("stmotion live's", map[string]string{
-		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: restFeed(restMade...),
+		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleStatsDetails: `{"teams":[`,
+		decode.BundleMessages: restFeed(restMade...),
 	})
 	// stmotion live's, joined at the start with nothing to feed, then
 	// again after a crash: stats.json and shots.json are the later
