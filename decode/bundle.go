@@ -27,7 +27,8 @@ import (
 //	messages.jsonl    every websocket message, one per line (or .jsonl.gz, .jsonl.zst)
 //	truth.json        simulator bundles only: the noise-free ground truth
 //	periods.json      stmotion live, a live id it followed from a PLAY_NEXT /
-//	                  DRILL_NEXT: where the event's period count stood (Continuation)
+//	                  DRILL_NEXT: where the event's period count and clock
+//	                  stood (Continuation)
 //	rounds.json       GET /v1/data/live/{live_id} of each later live id the feed's
 //	                  PLAY_NEXT / DRILL_NEXT markers name, as a JSON array
 //	                  (optional; a simulated practice: each drill's type)
@@ -113,10 +114,12 @@ type Bundle struct {
 // Continuation is periods.json, stmotion's own file in the bundle of a
 // live id that `stmotion live` followed from the previous live id's
 // PLAY_NEXT / DRILL_NEXT (the next drill of a practice, a game's second
-// half): where the event's period count stood when the live id began, so
-// that `stmotion analyze` of the bundle numbers its periods on from
-// there, as live did, and as a recording of the whole event numbers them
-// (drill k is period k, not 1). The API's own bodies do not say it.
+// half): where the event's period count and game clock stood when the
+// live id began, so that `stmotion analyze` of the bundle numbers its
+// periods on from there and starts in that clock state, as live did, and
+// as a recording of the whole event has them (drill k is period k, not 1;
+// its samples before its first LIVE are paused, as the previous
+// DRILL_END left the clock). The API's own bodies do not say it.
 type Continuation struct {
 	// PreviousLiveID is the live id whose PLAY_NEXT / DRILL_NEXT named
 	// this one.
@@ -130,7 +133,24 @@ type Continuation struct {
 	// marker); this live id's feed is in it until its next start marker
 	// after the first (a start marker right after the *_NEXT opens none).
 	PeriodOpen bool `json:"period_open"`
+	// Clock is the game clock's state when the live id began, as the
+	// previous one's markers left it: "live", "paused" or "foul" (a drill
+	// followed after its DRILL_END: "paused"), so that the samples before
+	// this live id's first state marker have the clock a recording of the
+	// whole event gives them; "" (left out, and in the periods.json of an
+	// stmotion before it recorded it) or "unknown": no state marker yet,
+	// as in a live id joined straight.
+	Clock string `json:"clock,omitempty"`
 }
+
+// The values of Continuation.Clock (and of the samples table's clock
+// column): the states the LIVE, PAUSED and FOUL markers set.
+const (
+	ClockUnknown = "unknown"
+	ClockLive    = "live"
+	ClockPaused  = "paused"
+	ClockFoul    = "foul"
+)
 
 // MaxContinuationPeriod bounds Continuation.Period (the engine's
 // track.MaxPeriods).
@@ -146,6 +166,12 @@ func ReadContinuation(dir string) (*Continuation, error) {
 	if c.Period < 0 || c.Period > MaxContinuationPeriod || (c.PeriodOpen && c.Period == 0) {
 		return nil, fmt.Errorf("%s: decode: period %d (open %v): want 0 to %d, open only when not 0",
 			filepath.Join(dir, BundlePeriods), c.Period, c.PeriodOpen, MaxContinuationPeriod)
+	}
+	switch c.Clock {
+	case "", ClockUnknown, ClockLive, ClockPaused, ClockFoul:
+	default:
+		return nil, fmt.Errorf("%s: decode: clock %q: want %s, %s, %s or %s (or none)",
+			filepath.Join(dir, BundlePeriods), c.Clock, ClockLive, ClockPaused, ClockFoul, ClockUnknown)
 	}
 	return c, nil
 }

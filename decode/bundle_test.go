@@ -77,6 +77,14 @@ func TestOpenBundleFull(t *testing.T) {
 	if want := (Continuation{PreviousLiveID: "a0", Period: 2, PeriodOpen: true}); b.Periods == nil || *b.Periods != want {
 		t.Errorf("periods: got %+v, want %+v", b.Periods, want)
 	}
+	// With the clock the previous live id left.
+	writeFiles(t, dir, map[string]string{BundlePeriods: `{"previous_live_id":"a0","period":2,"period_open":false,"clock":"paused"}`})
+	if b, err = OpenBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	if want := (Continuation{PreviousLiveID: "a0", Period: 2, Clock: ClockPaused}); b.Periods == nil || *b.Periods != want {
+		t.Errorf("periods: got %+v, want %+v", b.Periods, want)
+	}
 }
 
 func TestOpenBundleMinimalAndBare(t *testing.T) {
@@ -122,6 +130,7 @@ func TestOpenBundleErrors(t *testing.T) {
 		{"negative period", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":-1}`}, BundlePeriods + ": decode: period -1", nil},
 		{"open period 0", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":0,"period_open":true}`}, BundlePeriods, nil},
 		{"period out of range", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":100001}`}, BundlePeriods, nil},
+		{"unknown clock", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":1,"clock":"stopped"}`}, BundlePeriods + `: decode: clock "stopped"`, nil},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()

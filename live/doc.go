@@ -96,10 +96,13 @@
 // numbered on from the previous live id's (track.Meta.Periods from that
 // session's NextPeriods: a practice's third drill is period 3, as in a
 // recording of the whole practice, not 1; after PLAY_END or PRACTICE_END
-// the count starts over), and where the count stood is recorded in its
-// bundle as periods.json (decode.Continuation), which `stmotion analyze`
-// of the bundle and a re-join read. A live id joined straight (not
-// followed) has no history: its first period is 1.
+// the count starts over), and its clock is, until its first state
+// marker, as the previous live id left it (paused after the previous
+// drill's DRILL_END); where the count
+// and the clock stood is recorded in its bundle as periods.json
+// (decode.Continuation), which `stmotion analyze` of the bundle and a
+// re-join read. A live id joined straight (not followed) has no
+// history: its first period is 1, its clock unknown.
 //
 // Live analytics run the batch engine (track.Session) with
 // track.Config.Causal set, fed in arrival order. Its rows leave once the

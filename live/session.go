@@ -767,8 +767,8 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 	return rec.Close()
 }
 
-// recordPeriods settles where this live id's period count starts
-// (s.periods, track.Meta.Periods) and records it in the bundle's
+// recordPeriods settles where this live id's period count and clock
+// start (s.periods, track.Meta.Periods) and records them in the bundle's
 // periods.json (decode.Continuation), for `stmotion analyze` of the
 // bundle to number the periods as this session does: the bundle's own
 // periods.json when it has one (an earlier join of the live id, which
@@ -788,7 +788,7 @@ func (s *liveSession) recordPeriods(rec *Recorder) error {
 	if s.periods == (track.Periods{}) && err == nil {
 		return nil
 	}
-	return rec.WriteJSON(decode.BundlePeriods, decode.Continuation{PreviousLiveID: s.from, Period: s.periods.Period, PeriodOpen: s.periods.Open})
+	return rec.WriteJSON(decode.BundlePeriods, s.periods.Continuation(s.from))
 }
 
 // copyFromPrevious copies bundle file name (a JSON object) from the

@@ -36,13 +36,18 @@ type timeline struct {
 }
 
 // Periods is where a session's period count stands: the last period
-// opened (0: none yet) and whether it is still open. Open is only ever
-// carried over from a PLAY_NEXT / DRILL_NEXT inside a period (a quarter
-// or drill change without end marker): the period it opened is open,
-// and a start marker right after it does not open another.
+// opened (0: none yet) and whether it is still open, and the clock state
+// the markers left. Open is only ever carried over from a PLAY_NEXT /
+// DRILL_NEXT inside a period (a quarter or drill change without end
+// marker): the period it opened is open, and a start marker right after
+// it does not open another. Clock is the state the session starts in,
+// until its first state marker: a drill followed after the previous
+// one's DRILL_END starts paused, as it is in a recording of the whole
+// practice.
 type Periods struct {
 	Period int32
 	Open   bool
+	Clock  ClockState
 }
 
 // MaxPeriods bounds Meta.Periods.Period and the periods a session opens:
@@ -57,18 +62,42 @@ type Periods struct {
 // back.
 const MaxPeriods = decode.MaxContinuationPeriod
 
-// ContinuedPeriods is the count a bundle's periods.json records (zero
-// for nil: the bundle has none), for Meta.Periods.
+// ContinuedPeriods is the count and clock a bundle's periods.json
+// records (zero for nil: the bundle has none), for Meta.Periods. A
+// periods.json without a clock (written before it was recorded) starts
+// the clock unknown, as it did then.
 func ContinuedPeriods(c *decode.Continuation) Periods {
 	if c == nil {
 		return Periods{}
 	}
-	return Periods{Period: c.Period, Open: c.PeriodOpen}
+	return Periods{Period: c.Period, Open: c.PeriodOpen, Clock: clockOf(c.Clock)}
+}
+
+// Continuation is p as the periods.json of the live id it continues into
+// records it, after the live id previous (decode.Continuation).
+func (p Periods) Continuation(previous string) decode.Continuation {
+	c := decode.Continuation{PreviousLiveID: previous, Period: p.Period, PeriodOpen: p.Open}
+	if p.Clock != ClockUnknown {
+		c.Clock = p.Clock.String()
+	}
+	return c
+}
+
+// clockOf is the ClockState named s (ClockState.String); ClockUnknown for
+// any other text.
+func clockOf(s string) ClockState {
+	for _, c := range []ClockState{ClockLive, ClockPaused, ClockFoul} {
+		if s == c.String() {
+			return c
+		}
+	}
+	return ClockUnknown
 }
 
 func (tl *timeline) init(p Periods) {
 	tl.pending = make([]pendingMarker, 0, 16)
 	tl.period, tl.open, tl.viaNext = p.Period, p.Open, p.Open
+	tl.clock = p.Clock
 }
 
 type pendingMarker struct {
@@ -148,8 +177,8 @@ func (tl *timeline) apply(typ decode.MarkerType) {
 
 // NextPeriods is where a live id that continues this session's event
 // under the live id a PLAY_NEXT / DRILL_NEXT named (the next drill, the
-// second half) starts its period count (Meta.Periods), after the markers
-// applied so far (after Close: all of them). It is zero once PLAY_END or
+// second half) starts its period count and clock (Meta.Periods), after
+// the markers applied so far (after Close: all of them). It is zero once PLAY_END or
 // PRACTICE_END ended the event: a live id named after that (the next
 // pass of a looping mock) starts a new count.
 func (s *Session) NextPeriods() Periods {
@@ -157,7 +186,7 @@ func (s *Session) NextPeriods() Periods {
 	if tl.ended {
 		return Periods{}
 	}
-	return Periods{Period: tl.period, Open: tl.open && tl.viaNext}
+	return Periods{Period: tl.period, Open: tl.open && tl.viaNext, Clock: tl.clock}
 }
 
 // marker queues m (decoded from line) to be applied when the emission

@@ -102,20 +102,35 @@ func TestDrillFollowedKeepsNumber(t *testing.T) {
 		}
 		return p
 	}
+	// clockAt is the clock of player 1's samples from t0+from_s to
+	// t0+to_s, ClockFoul+1 when they differ.
+	clockAt := func(c *collect, from_s, to_s int64) ClockState {
+		k, seen := ClockUnknown, false
+		for _, s := range c.of(1) {
+			if s.T_ms < t0+from_s*1000 || s.T_ms > t0+to_s*1000 {
+				continue
+			}
+			if seen && s.Clock != k {
+				return ClockFoul + 1
+			}
+			k, seen = s.Clock, true
+		}
+		return k
+	}
 	cases := []struct {
 		name         string
 		first, other []decode.Message // the marker of the first live id (up to its DRILL_NEXT), the next's
 		carry        Periods          // the first's NextPeriods
 		want         int32            // the next live id's drill, 50 s to 70 s
 	}{
-		{"after DRILL_END",
-			[]decode.Message{m(1, decode.MarkerDrillStart), m(20, decode.MarkerDrillStart), m(30, decode.MarkerDrillEnd), m(40, decode.MarkerDrillNext)},
-			[]decode.Message{m(45, decode.MarkerDrillStart), m(80, decode.MarkerDrillEnd), m(81, decode.MarkerPracticeEnd)},
-			Periods{Period: 2}, 3},
+		{"after DRILL_END", // which paused the clock: the next drill is paused until its LIVE
+			[]decode.Message{m(1, decode.MarkerDrillStart), m(2, decode.MarkerLive), m(20, decode.MarkerDrillStart), m(30, decode.MarkerDrillEnd), m(40, decode.MarkerDrillNext)},
+			[]decode.Message{m(45, decode.MarkerDrillStart), m(47, decode.MarkerLive), m(80, decode.MarkerDrillEnd), m(81, decode.MarkerPracticeEnd)},
+			Periods{Period: 2, Clock: ClockPaused}, 3},
 		{"inside a drill", // the DRILL_NEXT opens the next drill; the DRILL_START after it opens none
-			[]decode.Message{m(1, decode.MarkerDrillStart), m(40, decode.MarkerDrillNext)},
+			[]decode.Message{m(1, decode.MarkerDrillStart), m(2, decode.MarkerLive), m(40, decode.MarkerDrillNext)},
 			[]decode.Message{m(45, decode.MarkerDrillStart), m(80, decode.MarkerDrillEnd)},
-			Periods{Period: 2, Open: true}, 2},
+			Periods{Period: 2, Open: true, Clock: ClockLive}, 2},
 		{"after PRACTICE_END", // the next pass of a looping mock: a new practice
 			[]decode.Message{m(1, decode.MarkerDrillStart), m(30, decode.MarkerDrillEnd), m(31, decode.MarkerPracticeEnd), m(40, decode.MarkerDrillNext)},
 			[]decode.Message{m(45, decode.MarkerDrillStart), m(80, decode.MarkerDrillEnd)},
@@ -150,6 +165,14 @@ func TestDrillFollowedKeepsNumber(t *testing.T) {
 			if got, w := periodAt(next, 50, 70), periodAt(whole, 50, 70); got != c.want || (c.name != "after PRACTICE_END" && w != c.want) {
 				t.Errorf("the next live id's drill: period %d (the whole recording: %d), want %d", got, w, c.want)
 			}
+			// Before the next live id's first state marker its clock is
+			// the one the first left, as in the whole recording (it was
+			// unknown there, paused in the whole recording).
+			if c.name != "after PRACTICE_END" {
+				if got, w := clockAt(next, 41, 44), clockAt(whole, 41, 44); got != w || got == ClockUnknown && c.carry.Clock != ClockUnknown {
+					t.Errorf("the next live id before its first state marker: clock %v, the whole recording's %v", got, w)
+				}
+			}
 			for _, g := range next.segs(SegMarker) {
 				if g.Label == "DRILL_START" && g.Period != c.want {
 					t.Errorf("its DRILL_START: period %d, want %d", g.Period, c.want)
@@ -171,7 +194,7 @@ func TestDrillFollowedKeepsNumber(t *testing.T) {
 			}
 		})
 	}
-	for _, p := range []Periods{{Period: -1}, {Open: true}, {Period: MaxPeriods + 1}} {
+	for _, p := range []Periods{{Period: -1}, {Open: true}, {Period: MaxPeriods + 1}, {Clock: ClockFoul + 1}} {
 		if _, err := NewSession(DefaultConfig(), Meta{Periods: p}); err == nil {
 			t.Errorf("Meta.Periods %+v accepted", p)
 		}
@@ -232,5 +255,29 @@ func TestPeriodsBounded(t *testing.T) {
 	}
 	if d := p.DistancePeriod_m[MaxPeriods-1]; d <= 0 {
 		t.Errorf("distance in period MaxPeriods %.1f m, want > 0", d)
+	}
+}
+
+// TestPeriodsContinuation: the clock a live id leaves goes into the next
+// one's periods.json and back (decode.Continuation.Clock), by the names
+// the samples table's clock column uses; a periods.json without one,
+// written before it was recorded, starts the clock unknown.
+func TestPeriodsContinuation(t *testing.T) {
+	names := map[ClockState]string{ClockUnknown: decode.ClockUnknown, ClockLive: decode.ClockLive, ClockPaused: decode.ClockPaused, ClockFoul: decode.ClockFoul}
+	for k, name := range names {
+		if k.String() != name {
+			t.Errorf("ClockState %d is %q, periods.json calls it %q", k, k, name)
+		}
+		p := Periods{Period: 3, Open: true, Clock: k}
+		c := p.Continuation("a0")
+		if want := map[bool]string{true: "", false: name}[k == ClockUnknown]; c.Clock != want || c.PreviousLiveID != "a0" || c.Period != 3 || !c.PeriodOpen {
+			t.Errorf("%+v: Continuation %+v, want clock %q", p, c, want)
+		}
+		if back := ContinuedPeriods(&c); back != p {
+			t.Errorf("%+v: read back as %+v", p, back)
+		}
+	}
+	if p := ContinuedPeriods(&decode.Continuation{Period: 2}); p != (Periods{Period: 2}) {
+		t.Errorf("a periods.json without clock: %+v, want the clock unknown", p)
 	}
 }

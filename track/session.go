@@ -25,15 +25,17 @@ type Meta struct {
 	// game): the feed's cumulative DIST counts movement from before it, and
 	// the DIST cross-check compares increments (see Session.MidEvent).
 	EventStart_ms int64
-	// Periods is where the period count stands when the session starts;
-	// zero (the default) counts from period 1, as for a recording of the
+	// Periods is where the period count and the clock stand when the
+	// session starts; zero (the default) counts from period 1, the clock
+	// unknown until the first state marker, as for a recording of the
 	// whole event. A live id that continues an event under the live id
 	// the previous one's PLAY_NEXT / DRILL_NEXT named (the next drill)
 	// starts from where that one's session left it (Session.NextPeriods),
 	// so that its periods keep the numbers they have in a recording of the
 	// whole event: `stmotion live` carries it over and records it in the
 	// bundle (decode.Continuation) for `stmotion analyze`. Period is at
-	// most MaxPeriods; Open needs a Period.
+	// most MaxPeriods; Open needs a Period; Clock is one of the
+	// ClockStates.
 	Periods Periods
 	// Event is the kind of event the session is a round of, from
 	// live.json (EventKindOf; EventUnknown without it). With a one-team
@@ -232,8 +234,8 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 			return nil, fmt.Errorf("track: sink %d is nil", i)
 		}
 	}
-	if p := meta.Periods; p.Period < 0 || p.Period > MaxPeriods || (p.Open && p.Period == 0) {
-		return nil, fmt.Errorf("track: Meta.Periods %+v: want a period of 0 to %d, open only when not 0", p, MaxPeriods)
+	if p := meta.Periods; p.Period < 0 || p.Period > MaxPeriods || (p.Open && p.Period == 0) || p.Clock > ClockFoul {
+		return nil, fmt.Errorf("track: Meta.Periods %+v: want a period of 0 to %d, open only when not 0, and a ClockState", p, MaxPeriods)
 	}
 	cfg.SpeedBands_mps = slices.Clone(cfg.SpeedBands_mps)
 	for _, k := range []*KinConfig{&cfg.Player, &cfg.Ball} {

@@ -68,9 +68,11 @@ the replays dropped as duplicates in duplicates.jsonl and the gap responses
 under gap/) that 'stmotion analyze' re-analyses. A live id followed from
 the previous one's PLAY_NEXT / DRILL_NEXT numbers its periods on from
 that one's (the third drill is period 3, as in the whole practice's
-recording), and its bundle records where the count stood (periods.json)
-for analyze; a live id joined straight (--live-id of a later drill)
-cannot know it: its first drill is period 1. Joining mid-event, the
+recording) and starts in the clock state that one left (paused after its
+DRILL_END, until the drill's first LIVE), and its bundle records where the
+count and the clock stood (periods.json) for analyze; a live id joined
+straight (--live-id of a later drill) cannot know them: its first drill
+is period 1, its clock unknown until its first state marker. Joining mid-event, the
 stats and shots the event had before the feed come from the REST state:
 they are fed as messages before the first one of the feed, and recorded in
 messages.jsonl (marked "stmotion_source":"rest_join"), so that analyze
