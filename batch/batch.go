@@ -376,7 +376,7 @@ type Replacement struct {
 // Close and whatever later runs do (but the files they name, under Out).
 type Result struct {
 	Inputs   []InputResult           // one per Run.Inputs, in its order
-	Sessions []export.SessionSummary // the sessions analysed, in the order of Run.Inputs
+	Sessions []export.SessionSummary // the sessions analysed, in time order (export.SortSessions), as summary.json lists them
 	// Failed are every input that failed: Run.Failed, then those of the
 	// analysis. EarlierOutputsLeft lists what could not be removed of a
 	// failed session's earlier outputs, LeftErrs says why.
@@ -476,6 +476,10 @@ func (r *Run) Do(ctx context.Context) *Result {
 		}
 	}
 	analysed := len(sums)
+	// In time order, in the report as in summary.json: the drills of a
+	// practice recorded live (a session per live id, a random UUID) as
+	// they were played.
+	export.SortSessions(sums)
 	res.Sessions = sums[:analysed:analysed]
 	// From here on errors do not stop the run: they are Result.Errs.
 	addErr := func(err error) {
@@ -535,6 +539,7 @@ func (r *Run) Do(ctx context.Context) *Result {
 			}
 			found = true
 		}
+		export.SortSessions(m.Sessions) // with the earlier entries an interrupted run keeps
 		m.Unlisted, entries = res.Unlisted, m.Sessions
 		return m
 	}

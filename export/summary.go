@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -510,13 +511,14 @@ func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]Unli
 // failed and canceled inputs), merged into earlier, the summary the
 // dataset had. The dataset's other sessions stay described:
 //
-//   - sessions: earlier's entries, in their order, each replaced in place
-//     by the run's entry of the same session (the game analysed again),
-//     dropped when the run analysed the session and it failed (ran, not
-//     canceled: a failed session keeps no outputs), and otherwise kept,
-//     marked EarlierRun, when its tables are still there (present; an
-//     entry whose partitions were removed by hand goes); then the run's
-//     other entries, in its order.
+//   - sessions: earlier's entries, each replaced by the run's entry of
+//     the same session (the game analysed again), dropped when the run
+//     analysed the session and it failed (ran, not canceled: a failed
+//     session keeps no outputs), and otherwise kept, marked EarlierRun,
+//     when its tables are still there (present; an entry whose
+//     partitions were removed by hand goes); and the run's other
+//     entries; all in time order (SortSessions), whatever the order
+//     they were added in.
 //   - failed: the run's, then earlier's of the sessions (or, without a
 //     session id, the sources) the run did not analyse again nor keep an
 //     entry of, marked EarlierRun: a game that failed stays listed as
@@ -602,7 +604,22 @@ func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool, se
 		m.Failed = append(m.Failed, f)
 	}
 	m.Canceled = run.Canceled
+	SortSessions(m.Sessions)
 	return m
+}
+
+// SortSessions puts the entries of summary.json's sessions[] in time
+// order: by their first message's time (start_ms), then by session id.
+// The drills of a practice recorded live, a session per live id, so
+// read in the order they were played, and not in that of their live
+// ids (random UUIDs); a season's games, in the order of their dates.
+func SortSessions(ss []SessionSummary) {
+	slices.SortStableFunc(ss, func(a, b SessionSummary) int {
+		if a.Start_ms != b.Start_ms {
+			return cmp.Compare(a.Start_ms, b.Start_ms)
+		}
+		return strings.Compare(a.SessionID, b.SessionID)
+	})
 }
 
 // within reports whether path p is dir or lies under it (both cleaned

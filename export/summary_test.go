@@ -180,13 +180,16 @@ func TestAddSummarySearchedFailures(t *testing.T) {
 	}
 }
 
-// AddSummary keeps the dataset's other sessions (marked earlier_run, in
-// their order), replaces a session analysed again in place, drops one
-// that failed this time or whose tables are gone, and keeps earlier
-// failures of games still missing.
+// AddSummary keeps the dataset's other sessions (marked earlier_run),
+// replaces a session analysed again, drops one that failed this time or
+// whose tables are gone, and keeps earlier failures of games still
+// missing. The sessions are in time order (start_ms, then session id),
+// whatever order they were added in: the drills of a practice added one
+// by one read in the order they were played.
 func TestAddSummary(t *testing.T) {
+	start := map[string]int64{"g1": 10, "g2": 20, "g3": 30, "gone": 40, "g5": 50, "g6": 5, "g7": 20}
 	entry := func(id string, earlier bool) SessionSummary {
-		return SessionSummary{SessionID: id, Source: id + ".jsonl", EarlierRun: earlier}
+		return SessionSummary{SessionID: id, Source: id + ".jsonl", EarlierRun: earlier, Start_ms: start[id]}
 	}
 	earlier := MultiSummary{
 		Sessions: []SessionSummary{entry("g1", false), entry("g2", false), entry("g3", true), entry("gone", false), entry("g5", false)},
@@ -210,7 +213,7 @@ func TestAddSummary(t *testing.T) {
 	for _, s := range m.Sessions {
 		got = append(got, fmt.Sprintf("%s:%v", s.SessionID, s.EarlierRun))
 	}
-	if want := []string{"g1:true", "g2:false", "g3:true", "g7:false", "g6:false"}; !slices.Equal(got, want) {
+	if want := []string{"g6:false", "g1:true", "g2:false", "g7:false", "g3:true"}; !slices.Equal(got, want) {
 		t.Errorf("sessions: %v, want %v", got, want)
 	}
 	got = nil
@@ -223,9 +226,11 @@ func TestAddSummary(t *testing.T) {
 	if !reflect.DeepEqual(m.Canceled, run.Canceled) {
 		t.Errorf("canceled: %v, want the run's %v", m.Canceled, run.Canceled)
 	}
-	// Nothing earlier: the run's summary as it is.
-	if m := AddSummary(MultiSummary{}, run, ran, present, nil); !reflect.DeepEqual(m, run) {
-		t.Errorf("into an empty dataset: %+v, want the run's %+v", m, run)
+	// Nothing earlier: the run's summary as it is, in time order.
+	want := run
+	want.Sessions = []SessionSummary{entry("g6", false), entry("g2", false), entry("g7", false)}
+	if m := AddSummary(MultiSummary{}, run, ran, present, nil); !reflect.DeepEqual(m, want) {
+		t.Errorf("into an empty dataset: %+v, want the run's in time order %+v", m, want)
 	}
 }
 
