@@ -27,7 +27,12 @@ type SessionSummary struct {
 	// standard input and the built-in sample): what a later run adding
 	// to the dataset (analyze --add) compares its inputs with, from
 	// whatever directory either was started in.
-	SourcePath       string          `json:"source_path,omitempty"`
+	SourcePath string `json:"source_path,omitempty"`
+	// Name and Type are the session's round of its event as its
+	// live.json names it: a drill's "Shooting drill (drill 2)" and
+	// SHOOTING ("" without live.json, or when it names none).
+	Name             string          `json:"name,omitempty"`
+	Type             string          `json:"type,omitempty"`
 	Start_ms         int64           `json:"start_ms"`
 	End_ms           int64           `json:"end_ms"`
 	Players          []PlayerSummary `json:"players"`
@@ -43,9 +48,16 @@ type SessionSummary struct {
 	// the heatmaps' cell size and folding, and live time only (the
 	// samples table's and the heatmaps'). nil in an entry of an stmotion
 	// before they were recorded, or of a session without heatmaps.
-	Settings *Settings         `json:"settings,omitempty"`
-	Tables   map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
-	Images   []string          `json:"images,omitempty"` // image files, relative to the output dir
+	Settings *Settings `json:"settings,omitempty"`
+	// Rounds are the rounds of the event (live ids: a practice's drills)
+	// the recording holds, each with the period it starts in: the
+	// session's own first (live.json's, when it names it), then the later
+	// ones the feed's PLAY_NEXT / DRILL_NEXT markers name, named by the
+	// bundle's rounds.json when it has one, then those of rounds.json no
+	// marker names (track.Summary.Round, Rounds). Empty without any.
+	Rounds []RoundSummary    `json:"rounds,omitempty"`
+	Tables map[string]string `json:"tables,omitempty"` // table name -> path relative to the output dir
+	Images []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
 	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
 	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls); those events are
@@ -61,6 +73,57 @@ type SessionSummary struct {
 	// session again: one interrupted before it did (MultiSummary.Canceled),
 	// or one that added other sessions to the dataset (AddSummary).
 	EarlierRun bool `json:"earlier_run,omitempty"`
+}
+
+// RoundSummary is a track.Round in summary.json: a round of the event
+// (one live id: a drill, a half) and the first period the session
+// numbered in it, 0 for none (a round the recording ends before, as a
+// drill's live id ends at the DRILL_NEXT that names the next; one of
+// rounds.json whose marker the feed lacks). Its figures are those of that
+// period in the per-period columns (players.distance_period_m, the
+// samples' period).
+type RoundSummary struct {
+	LiveID string `json:"live_id"`
+	Name   string `json:"name,omitempty"`
+	Type   string `json:"type,omitempty"`
+	Period int32  `json:"period"`
+}
+
+// RoundsOf returns sum's rounds in their summary.json form
+// (SessionSummary.Rounds): its own round when it is known, then the
+// later ones; nil when there are none.
+func RoundsOf(sum *track.Summary) []RoundSummary {
+	var rs []RoundSummary
+	add := func(r track.Round) {
+		rs = append(rs, RoundSummary{LiveID: r.LiveID, Name: r.Name, Type: r.Type, Period: r.Period})
+	}
+	if sum.Round.Known() {
+		add(sum.Round)
+	}
+	for _, r := range sum.Rounds {
+		add(r)
+	}
+	return rs
+}
+
+// Scrimmages reports whether a round of rs (SessionSummary.Rounds) the
+// recording holds is known to be a scrimmage (type SCRIMMAGE: one team
+// in two sides), and whether all of them are: the rounds with a period,
+// or without any, those with a type (a recording without period markers).
+func Scrimmages(rs []RoundSummary) (some, all bool) {
+	held := slices.ContainsFunc(rs, func(r RoundSummary) bool { return r.Period > 0 })
+	n := 0
+	all = true
+	for _, r := range rs {
+		if held && r.Period == 0 || !held && r.Type == "" {
+			continue
+		}
+		n++
+		sc := (track.Round{Type: r.Type}).Scrimmage()
+		some = some || sc
+		all = all && sc
+	}
+	return some, all && n > 0
 }
 
 // Definitions are track.Definitions in summary.json.
@@ -206,7 +269,8 @@ type QualitySummary struct {
 // (which JSON cannot hold) become 0.
 func Summarize(sum *track.Summary) SessionSummary {
 	s := SessionSummary{
-		SessionID: sum.SessionID, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
+		SessionID: sum.SessionID, Name: sum.Round.Name, Type: sum.Round.Type, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
+		Rounds:  RoundsOf(sum),
 		Players: make([]PlayerSummary, len(sum.Players)), Teams: make([]TeamSummary, len(sum.Teams)),
 		ShooterAgreement: finite(sum.ShooterAgreement), Definitions: DefinitionsOf(sum.Definitions),
 		Settings: SettingsOf(sum.Heatmap), Practice: sum.Practice,
@@ -270,12 +334,15 @@ const (
 	LimitPartialRoster = "partial_roster"
 	// LimitOneTeam: one team on the roster in a practice (said by
 	// live.json, or taken for one without it: no player tracked that the
-	// roster does not name; track.Summary.OneTeam), whose scrimmage sides
-	// are both that team: a change of hands between the sides cannot be
-	// told a pass from a steal, nor a rebound offensive from defensive
-	// (passes, turnovers and rebounds are labelled unverified); the
-	// possessions table has no team-level rows, the team's possession_s
-	// is both sides' together, and --fold does not fold the heatmaps.
+	// roster does not name; track.Summary.OneTeam), every player the
+	// roster names on that team, both sides of a scrimmage too: a change
+	// of hands between two of them cannot be told a pass from a steal,
+	// nor a rebound offensive from defensive (passes, turnovers and
+	// rebounds are labelled unverified); the possessions table has no
+	// team-level rows, the team's possession_s is all its players'
+	// together, and --fold does not fold the heatmaps. (The warnings and
+	// the report speak of sides only for rounds known to be scrimmages:
+	// Scrimmages.)
 	LimitOneTeam = "one_team"
 	// LimitOneTeamTracked: only one team's players were tracked
 	// (track.Summary.OneTeamTracked): the tracked players on the roster

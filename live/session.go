@@ -544,7 +544,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		}
 	}
 
-	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams, EventStart_ms: info.EventStart_ms(), Periods: s.periods, Event: track.EventKindOf(info)}
+	meta := track.Meta{SessionID: s.liveID, Roster: sub.Teams, EventStart_ms: info.EventStart_ms(), Periods: s.periods, Event: track.EventKindOf(info), Round: track.RoundOf(info)}
 	for _, c := range track.RosterConflicts(sub.Teams) {
 		s.log.Warn("live: the roster lists a player on more than one team: he is taken as the last one's", "player", c.PlayerID, "teams", c.Teams, "kept", c.Kept())
 	}

@@ -53,8 +53,10 @@
 //     live (no LIVE marker: every live-only figure is 0), one whose
 //     timestamps fall before 2000 (seconds, not milliseconds), one with
 //     more than 10 % duplicate samples, one whose sides the events could
-//     not tell apart (one team on the roster, a practice's scrimmage;
-//     or only one team's players tracked) and one with several balls
+//     not tell apart (one team on the roster, a practice: every player
+//     is on it, both sides of a scrimmage too, which the warning says
+//     only of rounds known to be scrimmages; or only one team's players
+//     tracked) and one with several balls
 //     moving on the court at once (possession follows one).
 //   - Shot and marker messages that repeat earlier ones (the engine drops
 //     and counts them: quality.repeated_shots, quality.repeated_markers)
@@ -85,8 +87,14 @@
 // possession analyzer's detected shots (PossessionAnalyzer.Observe →
 // HeatmapAnalyzer.Segment); with Options.Fold its team, player and ball
 // maps put each team's offence on the east half in every period, unless
-// the session is a practice's scrimmage of a one-team roster, whose sides
-// attack opposite hoops (track.Summary.OneTeam: FoldWarning).
+// the session is a practice of a one-team roster, whose players may
+// attack opposite hoops at once, as a scrimmage's sides do
+// (track.Summary.OneTeam: FoldWarning).
+//
+// The session's round of its event (a drill: live.json's name and type)
+// and the later rounds a recording of several holds (rounds.json) go to
+// the engine (track.Meta.Round, Rounds), whose summary says which period
+// each starts in (track.Summary.Round, Rounds; summary.json rounds).
 //
 // Errors name the file, and the line when one line is to blame. On any
 // error of Open or Run.Do no table of the input is left on disk: the

@@ -261,35 +261,54 @@ func noCourtWarning(b *decode.Bundle) string {
 
 // FoldWarning says, for a session named name whose heatmaps were asked
 // folded (fold: analyze's and live's --fold), that they are not when its
-// summary says it was a practice's scrimmage of a one-team roster
+// summary says it was a practice of a one-team roster
 // (track.Summary.OneTeam), and why; "" otherwise. Folding turns each
 // team's time by the hoop it attacks, learned from its shots: a practice
 // scrimmage's two sides are one team attacking opposite hoops, so one
 // direction would be applied to both, and half the players' offence
-// drawn on the defence's half. The feed does not say which side a player
-// is on. A session in which only one team's players were tracked
-// (track.Summary.OneTeamTracked) folds: that team's shots give its
-// direction.
+// drawn on the defence's half; any drill may use both hoops. The feed
+// does not say which side a player is on. The warning speaks of
+// scrimmage sides only when the session's rounds are known to be
+// scrimmages (export.Scrimmages). A session in which only one team's
+// players were tracked (track.Summary.OneTeamTracked) folds: that team's
+// shots give its direction.
 func FoldWarning(name string, sum *track.Summary, fold bool) string {
 	if !fold || sum == nil || !sum.OneTeam {
 		return ""
 	}
-	return fmt.Sprintf("%s: --fold: the heatmaps are not folded: one team on the roster (a practice), "+
-		"whose scrimmage sides attack opposite hoops and cannot be told apart", name)
+	why := "whose players may attack opposite hoops at once (a scrimmage's two sides do), and the feed does not say who attacks which"
+	if _, all := export.Scrimmages(export.RoundsOf(sum)); all {
+		why = "whose scrimmage sides attack opposite hoops and cannot be told apart"
+	}
+	return fmt.Sprintf("%s: --fold: the heatmaps are not folded: one team on the roster (a practice), %s", name, why)
 }
 
 // oneTeamWarning says what a session whose sides the events could not
 // tell apart cannot tell (export.LimitOneTeam, export.LimitOneTeamTracked).
+// A practice speaks of sides only where its rounds are known to be
+// scrimmages (live.json's, rounds.json's type SCRIMMAGE): a shooting
+// drill has none, but its changes of hands are no better told apart.
 func oneTeamWarning(name string, sum *track.Summary) string {
-	why, limit := "one team on the roster (a practice): both sides of its scrimmage are that team", export.LimitOneTeam
-	if !sum.OneTeam {
-		why, limit = "only one team's players tracked: the other side's are not in the feed", export.LimitOneTeamTracked
+	why, limit := "only one team's players tracked: the other side's are not in the feed", export.LimitOneTeamTracked
+	between, together := "between the sides", "both sides' together"
+	if sum.OneTeam {
+		limit = export.LimitOneTeam
+		switch some, all := export.Scrimmages(export.RoundsOf(sum)); {
+		case all:
+			why = "one team on the roster (a practice): both sides of its scrimmage are that team"
+		case some:
+			why = "one team on the roster (a practice): every player the roster names is on it, and in its scrimmages (rounds of type SCRIMMAGE) both sides are that team"
+			between, together = "between two of its players", "all its players' together"
+		default:
+			why = "one team on the roster (a practice): every player the roster names is on it"
+			between, together = "between two of its players", "all its players' together"
+		}
 	}
 	return fmt.Sprintf("%s: %s, "+
-		"so a change of hands between the sides cannot be told a pass from a steal, nor a rebound offensive from defensive "+
+		"so a change of hands %s cannot be told a pass from a steal, nor a rebound offensive from defensive "+
 		"(those passes, turnovers and rebounds are labelled %q in the events table; summary.json limits: %s); "+
-		"the possessions table has no team-level rows, and the team's possession_s is both sides' together",
-		name, why, track.LabelUnverified, limit)
+		"the possessions table has no team-level rows, and the team's possession_s is %s",
+		name, why, between, track.LabelUnverified, limit, together)
 }
 
 // rosterBeside is the players.json beside a bare recording (where a
@@ -317,6 +336,12 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	// A live id stmotion live followed from the previous one numbers its
 	// periods on from there, as live did (periods.json).
 	meta := track.Meta{SessionID: sessionID, EventStart_ms: b.Live.EventStart_ms(), Periods: track.ContinuedPeriods(b.Periods), Event: track.EventKindOf(b.Live)}
+	// The names of the rounds (drills) the recording holds: its own, and
+	// the later ones of a recording of the whole practice (rounds.json).
+	meta.Round = track.RoundOf(b.Live)
+	for i := range b.Rounds {
+		meta.Rounds = append(meta.Rounds, track.RoundOf(&b.Rounds[i]))
+	}
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 		if w := rosterConflictWarning(b); w != "" {
@@ -842,7 +867,8 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 //   - players who moved, none of them with the clock live (no LIVE
 //     marker): every live-only figure is then 0;
 //   - events that could not tell the two sides apart: one team on the
-//     roster, a practice's scrimmage (export.LimitOneTeam), or only one
+//     roster, a practice (export.LimitOneTeam: sides spoken of only for
+//     rounds known to be scrimmages, export.Scrimmages), or only one
 //     team's players tracked (export.LimitOneTeamTracked);
 //   - two or more balls moving on the court at once for a while
 //     (export.LimitSeveralBalls): possession follows one of them.

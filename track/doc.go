@@ -68,8 +68,13 @@
 // (halves, quarters via PLAY_NEXT, drills) and clock state (LIVE, PAUSED,
 // FOUL) are stamped on every Sample. A session of a live id that continues
 // an event (the drill a DRILL_NEXT named) numbers its periods on from the
-// previous live id's (Meta.Periods, Session.NextPeriods). The box score keeps, per player and
-// stat, the value of the highest version seen (corrections carry corrected
+// previous live id's, its clock starting as that one left it
+// (Meta.Periods, Session.NextPeriods). The session also says which period
+// each round of the event its feed holds starts in (Meta.Round and Rounds,
+// live.json's and rounds.json's names of the drills, to Summary.Round and
+// Rounds: the live ids the *_NEXT markers name, at most MaxRounds). The
+// box score keeps, per player and stat, the value of the highest version
+// seen (corrections carry corrected
 // values; stale and duplicate versions change nothing). A shot or marker
 // identical to one fed before (ShotKey, MarkerKey: a feed replayed after
 // a reconnect, a recording concatenated twice) is dropped and counted
@@ -104,9 +109,10 @@
 //     and box score (sensors, bounded), and per player one entry per
 //     period the session opened of the distance, the efforts, the time on
 //     court and the speed bands (an output the size of the game's period
-//     count, at most MaxPeriods). Feed allocates nothing per location
-//     sample in steady state: the per-period figures grow at a period
-//     change or a counted effort, not per sample.
+//     count, at most MaxPeriods), and at most MaxRounds rounds (the
+//     live ids the feed's *_NEXT markers name). Feed allocates nothing
+//     per location sample in steady state: the per-period figures grow
+//     at a period change or a counted effort, not per sample.
 //   - Slices passed to a Sink or an Analyzer are valid only during the
 //     call. The Summary returned by Close is the caller's.
 //   - Bad input never fails Feed: it is counted in Summary.Quality. Feed

@@ -227,8 +227,10 @@ func (s *Session) marker(m *decode.Marker, line []byte) error {
 
 func (s *Session) applyMarker(p pendingMarker) error {
 	tl := &s.timeline
+	before, wasOpen := tl.period, tl.open
 	tl.apply(p.typ)
 	tl.markers++
+	s.rounds.note(p.typ, p.next, tl.open && (tl.period != before || !wasOpen), tl.period)
 	for _, o := range s.clockObs {
 		o.Clock(p.t, tl.samplePeriod(), tl.clock)
 	}

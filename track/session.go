@@ -43,6 +43,15 @@ type Meta struct {
 	// team, from a game whose roster lists one team (see
 	// Summary.OneTeam).
 	Event EventKind
+	// Round is the session's own round of the event, as its live.json
+	// names it (RoundOf: a drill's name and type, "Shooting drill (drill
+	// 2)", SHOOTING; zero without live.json), and Rounds are the later
+	// rounds a recording of several live ids holds, as its rounds.json
+	// names them. The engine passes them on to Summary.Round and
+	// Summary.Rounds with the periods they start in; their Period is not
+	// read.
+	Round  Round
+	Rounds []Round
 }
 
 // MidEventSlack_ms is how much later than its event's start a session's
@@ -213,6 +222,7 @@ type Session struct {
 	heldOld    int
 
 	timeline timeline
+	rounds   roundLog // which period each round of the feed starts in (Summary.Round, Rounds)
 	box      boxScore
 	repeats  repeats // the shots and markers fed, to drop repeats
 	checks   distQueue
@@ -238,6 +248,8 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		return nil, fmt.Errorf("track: Meta.Periods %+v: want a period of 0 to %d, open only when not 0, and a ClockState", p, MaxPeriods)
 	}
 	cfg.SpeedBands_mps = slices.Clone(cfg.SpeedBands_mps)
+	// The caller's; more than Summary.Rounds holds are not kept.
+	meta.Rounds = slices.Clone(meta.Rounds[:min(len(meta.Rounds), MaxRounds)])
 	for _, k := range []*KinConfig{&cfg.Player, &cfg.Ball} {
 		if k.MaxGap_ms == 0 {
 			k.MaxGap_ms = cfg.MaxGap_ms
@@ -288,6 +300,7 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		s.noiseVals = make([]float64, 0, min(noiseValues, 2*cfg.RateSamples))
 	}
 	s.timeline.init(meta.Periods)
+	s.rounds.init(meta.Periods)
 	s.box.init()
 	s.repeats.init()
 	s.emitFn = s.emitSegment

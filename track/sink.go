@@ -371,6 +371,18 @@ type Summary struct {
 	// not. Left out of the JSON when unset, as OneTeam is.
 	Practice bool `json:",omitempty"`
 
+	// Round is the session's own round of the event (Meta.Round: its
+	// live.json's live id, name and type) with the first period the
+	// session numbered in it; Rounds are the later rounds its *_NEXT
+	// markers named, in order, each with the period it starts in and the
+	// name and type Meta.Rounds (rounds.json) gives it, then the rounds of
+	// Meta.Rounds no marker named (period 0): which period is which drill
+	// of a practice. At most MaxRounds. Left out of the Summary's JSON, as
+	// Definitions are; summary.json records them
+	// (export.SessionSummary.Name, Type and Rounds).
+	Round  Round   `json:"-"`
+	Rounds []Round `json:"-"`
+
 	// Heatmap says how Heatmaps were made (HeatmapAnalyzer.Finish sets
 	// it; zero without that analyzer). Left out of the Summary's JSON, as
 	// Definitions are; summary.json records it

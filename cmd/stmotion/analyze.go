@@ -90,7 +90,8 @@ Outputs under --out:
   several, or --add:
                  <table>/session_id=<id>/part-0.parquet (a Hive-partitioned
                  dataset DuckDB, Spark, Trino and pandas read as one) and
-                 summary.json with one entry per session in sessions[]
+                 summary.json with one entry per session in sessions[], in
+                 time order (the first message's, then the session id)
   tables:        samples players possessions events shots boxscore
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
@@ -174,7 +175,15 @@ it still describes every table under --out. Ctrl-C also ends a read
 waiting on standard input or a named pipe with nothing coming: that input
 is canceled too.
 
-A short report per team (the roster players without any tracking data
+A short report per session, in time order (a practice recorded live, a
+session per drill's live id, in the order it was played), its first line
+naming the round of the event it is, as live.json names it, and the period
+it is in the tables ("session ID (SOURCE): Shooting drill (drill 2),
+SHOOTING, period 2"; a recording of several rounds, a whole practice,
+lists each with its period, the later ones named by rounds.json; the
+break after a drill, which its live id holds, is period 0: its own
+distance is its period's entry of distance_period_m, docs/schema.md), then
+per team (the roster players without any tracking data
 named in one line, not as rows of zeros; for a practice, the minutes on
 court in its drills beside all minutes, as players stand on the court in
 the breaks between drills, which min, dist m and sprints count; the
@@ -207,8 +216,9 @@ subscribe.json that lists no player (as no roster), a player the roster
 lists on more than one team (taken as the last's), a roster that misses
 half the player sensors or more, sides the events
 cannot tell apart (one team on the roster in a practice, or without
-live.json and no player off the roster tracked: its scrimmage sides; or
-only one team's players tracked), two or more balls
+live.json and no player off the roster tracked: every player on it, both
+sides of a scrimmage too, said of sides only where live.json or
+rounds.json says SCRIMMAGE; or only one team's players tracked), two or more balls
 moving on the court at once for 10 s of live time or more (possession
 follows one), no player moving while
 the clock was live (no LIVE marker, or no location while it was: live-only
@@ -286,8 +296,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"periods it attacks west; the ball's heatmap is folded by the team in control (the last\n"+
 		"team that held it). Attacking directions are learned from the detected shots; a team\n"+
 		"and period without any (nor shots of the other team) stays unfolded. A practice's roster of\n"+
-		"one team (its scrimmage sides attack opposite hoops; without live.json, a one-team roster\n"+
-		"and no player off it tracked) is not folded, with a warning; a game's one-team roster is folded")
+		"one team (its players may attack opposite hoops at once, as a scrimmage's sides do; without\n"+
+		"live.json, a one-team roster and no player off it tracked) is not folded, with a warning;\n"+
+		"a game's one-team roster is folded")
 	fs.Float64Var(&cfg.cell_m, "cell", 0.5, fmt.Sprintf("heatmap cell `size` in metres, %g to %g", heatmap.MinCell_m, heatmap.MaxCell_m))
 	fs.Float64Var(&cfg.hz, "hz", 0, fmt.Sprintf("output grid `rate` in Hz, %g to %g, the engine's range (0: the feed's median sample rate);\n"+
 		"the grid period is 1000/rate ms rounded to whole ms", minRate_Hz, maxRate_Hz))

@@ -64,8 +64,10 @@ func untrackedPlayer(p *export.PlayerSummary) bool {
 }
 
 // limitText says in the report what a summary.json limit (export.Limits)
-// makes unreliable.
-func limitText(limit string) string {
+// makes unreliable in session s. A one-team practice speaks of sides
+// only where its rounds are known to be scrimmages (export.Scrimmages):
+// a shooting drill has none.
+func limitText(limit string, s *export.SessionSummary) string {
 	switch limit {
 	case export.LimitNoRoster:
 		return "no roster (--roster): passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + ")"
@@ -74,13 +76,74 @@ func limitText(limit string) string {
 	case export.LimitNoCourt:
 		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "), and possession counts the pickup of a made basket; images in the sensor frame"
 	case export.LimitOneTeam:
-		return "one team on the roster (a practice): its scrimmage sides are not told apart, so passes and steals, offensive and defensive rebounds are not either (events labelled " + track.LabelUnverified + "); no team-level possessions, the team's possession is both sides' together, heatmaps not folded"
+		const effect = "passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + "); no team-level possessions, "
+		switch some, all := export.Scrimmages(s.Rounds); {
+		case all:
+			return "one team on the roster (a practice): its scrimmage sides are not told apart, so " + effect + "the team's possession is both sides' together, heatmaps not folded"
+		case some:
+			return "one team on the roster (a practice): every player the roster names is on it, and in its scrimmages both sides are that team, so " + effect + "the team's possession is all its players' together, heatmaps not folded"
+		}
+		return "one team on the roster (a practice): every player the roster names is on it, so " + effect + "the team's possession is all its players' together, heatmaps not folded"
 	case export.LimitOneTeamTracked:
 		return "only one team's players tracked: the other side is not in the feed, so passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + "); no team-level possessions, the team's possession is both sides' together"
 	case export.LimitSeveralBalls:
 		return fmt.Sprintf("several balls moving on the court at once (%g s of live time or more): possession follows one, so the players with the others have no touches or possession meanwhile, and shooter_agreement counts their shots as disagreements", track.SeveralBallsMin_s)
 	}
 	return limit
+}
+
+// writeHeader prints a session's first lines: its id and source, and
+// the round of the event it is (a drill's name and type, live.json) with
+// the period it is in the tables; a recording of several rounds (a whole
+// practice) lists each with its period, as the feed's *_NEXT markers and
+// rounds.json name them (summary.json rounds). A round the recording
+// holds no period of, and that nothing names, is left out.
+func writeHeader(w io.Writer, s *export.SessionSummary) {
+	fmt.Fprintf(w, "\nsession %s (%s)", decode.Printable(s.SessionID), decode.Printable(s.Source))
+	var rounds []export.RoundSummary
+	for _, r := range s.Rounds {
+		if r.Period > 0 || r.Name != "" || r.Type != "" {
+			rounds = append(rounds, r)
+		}
+	}
+	// what is a round's name and type: "Shooting drill (drill 2), SHOOTING".
+	what := func(r export.RoundSummary) string {
+		var parts []string
+		for _, p := range []string{r.Name, r.Type} {
+			if p != "" {
+				parts = append(parts, decode.Printable(p))
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	if len(rounds) == 1 {
+		// One round (a drill's live id): on the session's line.
+		r := rounds[0]
+		line := what(r)
+		if r.Period > 0 {
+			if line != "" {
+				line += ", "
+			}
+			line += fmt.Sprintf("period %d", r.Period)
+		}
+		fmt.Fprintf(w, ": %s\n", line)
+		return
+	}
+	if s.Name != "" || s.Type != "" {
+		fmt.Fprintf(w, ": %s", what(export.RoundSummary{Name: s.Name, Type: s.Type}))
+	}
+	fmt.Fprintln(w)
+	for _, r := range rounds {
+		period := "no period"
+		if r.Period > 0 {
+			period = fmt.Sprintf("period %d", r.Period)
+		}
+		if name := what(r); name != "" {
+			fmt.Fprintf(w, "  %s: %s (live id %s)\n", period, name, decode.Printable(r.LiveID))
+		} else {
+			fmt.Fprintf(w, "  %s: live id %s\n", period, decode.Printable(r.LiveID))
+		}
+	}
 }
 
 // writeReport prints one session's players per team: minutes on court,
@@ -90,7 +153,7 @@ func limitText(limit string) string {
 // (Marcus Brennan's 19.9 min of a 20-minute practice held 6 min of
 // breaks), and a line under the tables says so.
 func writeReport(w io.Writer, s *export.SessionSummary) {
-	fmt.Fprintf(w, "\nsession %s (%s)\n", decode.Printable(s.SessionID), decode.Printable(s.Source))
+	writeHeader(w, s)
 	teams := map[int64]string{}
 	var order []int64
 	for _, t := range s.Teams {
@@ -144,9 +207,13 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		case !matched[id]:
 			fmt.Fprintf(w, "\n%s (the roster matched none of the player sensors: no team possession measured):\n", name)
 		case slices.Contains(s.Limits, export.LimitOneTeam):
-			// Both sides of a scrimmage are the team: its figure is
-			// theirs together, no team's.
-			fmt.Fprintf(w, "\n%s: possession %.0f s, both sides together (one team on the roster)\n", name, p)
+			// Every player is the team's, both sides of a scrimmage
+			// too: its figure is theirs together, no side's.
+			together := "all its players together"
+			if _, all := export.Scrimmages(s.Rounds); all {
+				together = "both sides together"
+			}
+			fmt.Fprintf(w, "\n%s: possession %.0f s, %s (one team on the roster)\n", name, p, together)
 		case slices.Contains(s.Limits, export.LimitOneTeamTracked):
 			// The untracked side's ball time goes to the tracked
 			// players near the ball.
@@ -217,7 +284,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 	if len(s.Limits) > 0 {
 		fmt.Fprintf(w, "\nlimits (summary.json limits: %s):\n", strings.Join(s.Limits, ", "))
 		for _, l := range s.Limits {
-			fmt.Fprintf(w, "  %s\n", limitText(l))
+			fmt.Fprintf(w, "  %s\n", limitText(l, s))
 		}
 	}
 	if line := definitionsLine(s); line != "" {

@@ -2189,20 +2189,49 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 		t.Errorf("partial roster: report\n%s", out)
 	}
 
-	// A practice's one team: its possession is both sides' together (it
-	// read "Hawks: possession 5 s", as if the team's against another),
-	// and several balls at once say what possession missed.
+	// A practice's one team: its possession is all its players' together
+	// (it read "Hawks: possession 5 s", as if the team's against
+	// another), both sides' in a scrimmage; and several balls at once
+	// say what possession missed. Sides are spoken of only in a round
+	// known to be a scrimmage: a shooting drill has none (it was
+	// "its scrimmage sides" whatever the drill).
 	b.Reset()
 	s.Limits = []string{export.LimitOneTeam, export.LimitSeveralBalls}
 	writeReport(&b, s)
 	out = b.String()
-	for _, want := range []string{"\nHawks: possession 5 s, both sides together (one team on the roster)\n",
-		"limits (summary.json limits: one_team, several_balls):\n  one team on the roster (a practice): its scrimmage sides are not told apart",
+	for _, want := range []string{"\nHawks: possession 5 s, all its players together (one team on the roster)\n",
+		"limits (summary.json limits: one_team, several_balls):\n  one team on the roster (a practice): every player the roster names is on it, so passes and steals",
 		"\n  several balls moving on the court at once (10 s of live time or more): possession follows one"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("one team, several balls: report lacks %q:\n%s", want, out)
 		}
 	}
+	for _, c := range []struct {
+		rounds []export.RoundSummary
+		want   []string
+		not    string
+	}{
+		{[]export.RoundSummary{{LiveID: "d2", Type: "SHOOTING", Period: 2}, {LiveID: "d3"}},
+			[]string{"all its players together", "every player the roster names is on it, so"}, "side"},
+		{[]export.RoundSummary{{LiveID: "d1", Type: "SCRIMMAGE", Period: 1}, {LiveID: "d2"}},
+			[]string{"both sides together", "one team on the roster (a practice): its scrimmage sides are not told apart"}, "all its players"},
+		{[]export.RoundSummary{{LiveID: "d1", Type: "SCRIMMAGE", Period: 1}, {LiveID: "d2", Type: "SHOOTING", Period: 2}},
+			[]string{"all its players together", "and in its scrimmages both sides are that team"}, "its scrimmage sides"},
+	} {
+		b.Reset()
+		s.Rounds = c.rounds
+		writeReport(&b, s)
+		out = b.String()
+		for _, want := range c.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("one team, rounds %+v: report lacks %q:\n%s", c.rounds, want, out)
+			}
+		}
+		if strings.Contains(out, c.not) {
+			t.Errorf("one team, rounds %+v: report says %q:\n%s", c.rounds, c.not, out)
+		}
+	}
+	s.Rounds = nil
 	// Only one team's players tracked (a game whose other team wore no
 	// sensor): said as such, not as a practice.
 	b.Reset()

@@ -65,7 +65,10 @@ Everything received is recorded under --out/<live_id>/ as a session bundle
 (messages.jsonl flushed every --flush, plus live.json, subscribe.json
 (token redacted), court.json, stats.json, stats_details.json, shots.json,
 the replays dropped as duplicates in duplicates.jsonl and the gap responses
-under gap/) that 'stmotion analyze' re-analyses. A live id followed from
+under gap/) that 'stmotion analyze' re-analyses ('stmotion analyze
+--out DIR OUT' of a practice's live ids lists their sessions in the order
+the drills were played, each named by its live.json, with its period;
+a drill's live id holds the break after it, as period 0). A live id followed from
 the previous one's PLAY_NEXT / DRILL_NEXT numbers its periods on from
 that one's (the third drill is period 3, as in the whole practice's
 recording) and starts in the clock state that one left (paused after its
@@ -102,7 +105,8 @@ with others is refused (exit status 2) before anything is written, as
 its rows could not be matched; parts of an stmotion that did not record
 them get a warning. Use the same --cell and --fold too (the summary's
 heatmaps; --fold does not fold a practice's roster of one team, whose
-scrimmage sides attack opposite hoops: it warns once). After a crash (kill -9) the line
+players may attack opposite hoops at once, as a scrimmage's sides do: it
+warns once). After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
 files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
