@@ -154,7 +154,7 @@ const (
 
 // MaxContinuationPeriod bounds Continuation.Period (the engine's
 // track.MaxPeriods).
-const MaxContinuationPeriod = 100_000
+const MaxContinuationPeriod = 1024
 
 // ReadContinuation reads a bundle directory's periods.json; nil, nil when
 // it has none. A count out of range is an error naming the file.

@@ -129,7 +129,7 @@ func TestOpenBundleErrors(t *testing.T) {
 		{"bad periods", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":"2"}`}, BundlePeriods, nil},
 		{"negative period", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":-1}`}, BundlePeriods + ": decode: period -1", nil},
 		{"open period 0", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":0,"period_open":true}`}, BundlePeriods, nil},
-		{"period out of range", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":100001}`}, BundlePeriods, nil},
+		{"period out of range", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":1025}`}, BundlePeriods, nil},
 		{"unknown clock", map[string]string{BundleMessages: testLine, BundlePeriods: `{"period":1,"clock":"stopped"}`}, BundlePeriods + `: decode: clock "stopped"`, nil},
 	}
 	for _, tt := range tests {

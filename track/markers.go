@@ -51,12 +51,15 @@ type Periods struct {
 }
 
 // MaxPeriods bounds Meta.Periods.Period and the periods a session opens:
-// no event has more periods, a count read from a file
+// no event has more periods (a game has four quarters and overtimes, a
+// practice a few dozen drills), a count read from a file
 // (decode.Continuation) stays far from overflowing, and what grows with
 // the period count (each player's PlayerSummary.DistancePeriod_m and
 // the other per-period figures, the
 // heatmap analyzer's attack votes per team and period) stays bounded
-// whatever a feed sends: a marker that would open a period beyond it
+// whatever a feed sends (each player's per-period figures, about 100
+// bytes a period, and their entries in summary.json: 100 KB a player at
+// most): a marker that would open a period beyond it
 // opens none and is counted (Quality.PeriodsRefused). NextPeriods stays
 // within it too, so the periods.json of a live id that follows is read
 // back.

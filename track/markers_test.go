@@ -258,6 +258,46 @@ func TestPeriodsBounded(t *testing.T) {
 	}
 }
 
+// TestPeriodsBoundedFromStart: a feed that opens 1 100 drills from the
+// first stops at 1 024, so that the per-period figures of every player
+// (six lists of one entry per period, in the players table and
+// summary.json) stay small whatever a feed sends: with 100 000 periods
+// allowed, 20 players' summary.json reached 280 MB.
+func TestPeriodsBoundedFromStart(t *testing.T) {
+	const drills, want = 1100, 1024
+	var extra []decode.Message
+	for k := range int64(drills) {
+		extra = append(extra, markerMsg(t0+k*20, decode.MarkerDrillStart), markerMsg(t0+k*20+10, decode.MarkerDrillEnd))
+	}
+	msgs := merge(gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 30, noise_m: 0.02, seed: 3, sensors: []genSensor{{id: 1, p: circle(5, 2)}}}), extra)
+	s, err := NewSession(DefaultConfig(), Meta{}, &collect{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range msgs {
+		if err := s.Feed(&msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Quality.PeriodsRefused != drills-want {
+		t.Errorf("Quality.PeriodsRefused %d, want %d", sum.Quality.PeriodsRefused, drills-want)
+	}
+	p := player(sum, 1)
+	if p == nil {
+		t.Fatal("player 1 missing")
+	}
+	for name, n := range map[string]int{"distance": len(p.DistancePeriod_m), "sprints": len(p.SprintsPeriod),
+		"time on court": len(p.TimeOnCourtPeriod_s), "speed bands": len(p.SpeedBandPeriod_s)} {
+		if n != want {
+			t.Errorf("%d %s entries, want %d", n, name, want)
+		}
+	}
+}
+
 // TestPeriodsContinuation: the clock a live id leaves goes into the next
 // one's periods.json and back (decode.Continuation.Clock), by the names
 // the samples table's clock column uses; a periods.json without one,

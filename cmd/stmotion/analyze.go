@@ -231,7 +231,7 @@ repeats, many late samples are reported as a recording that seems to
 repeat itself. The check remembers the last 16 384 shots and 4 096
 markers (a game has a few hundred): what it forgot beyond them is counted
 (quality.repeats_forgotten) and reported. Periods are numbered up to
-100 000: a start marker beyond opens none, and is counted
+1 024: a start marker beyond opens none, and is counted
 (quality.periods_refused) and reported.
 Inputs are independent: a bad one (unreadable, invalid court, nothing
 decodable) is reported and the others still complete. The exit status is
