@@ -30,9 +30,26 @@ const (
 var quotedKey = []byte(`"` + Key + `"`)
 
 // Made reports whether line is a message made from REST state (it holds
-// the key Key, as only such a message does), not one received. (A string
-// value cannot match: its quotes are escaped there.)
-func Made(line []byte) bool { return bytes.Contains(line, quotedKey) }
+// the key Key, as only such a message does), not one received: the
+// quoted name followed by a colon, so that a string value that reads
+// stmotion_source (followed by a comma or a brace) does not match, nor
+// an escaped one inside another string.
+func Made(line []byte) bool {
+	for i := 0; ; {
+		k := bytes.Index(line[i:], quotedKey)
+		if k < 0 {
+			return false
+		}
+		i += k + len(quotedKey)
+		j := i
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t' || line[j] == '\r' || line[j] == '\n') {
+			j++
+		}
+		if j < len(line) && line[j] == ':' {
+			return true
+		}
+	}
+}
 
 // Seen is what a session already has, so that nothing is fed twice.
 type Seen interface {

@@ -19,6 +19,11 @@ func TestMade(t *testing.T) {
 	f(`{"type":"stats","data":{"occurred_at":1},"stmotion_source":"rest_gap"}`, true)
 	f(`{"type":"shot","data":{"occurred_at":1}}`, false)
 	f(`{"type":"marker","data":{"type":"X","live_id":"\"stmotion_source\""}}`, false)
+	f(`{"type":"stats" , "stmotion_source" : "rest_join","data":{}}`, true)
+	// A value that reads stmotion_source is not the key.
+	f(`{"type":"marker","data":{"type":"X","live_id":"stmotion_source"}}`, false)
+	f(`{"type":"marker","data":{"live_id":"stmotion_source","type":"X"}}`, false)
+	f(`{"type":"marker","data":{"type":"X","live_id":"stmotion_source"`, false)
 }
 
 // The rules of Join that the example does not show: a followed live id
