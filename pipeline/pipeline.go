@@ -41,7 +41,8 @@ type Options struct {
 	Cell_m     float64       // heatmap cell size; 0: DefaultCell_m
 	Rate_Hz    float64       // output grid rate (track.Config.Rate_Hz); 0: the feed's median sample rate
 	// Definitions are the thresholds of the per-player counts, speed
-	// bands and DIST flags (track.Config.SetDefinitions); nil: those of
+	// bands and DIST flags (track.Definitions, which track.Config
+	// embeds: the session's config takes a clone of them); nil: those of
 	// track.DefaultConfig.
 	Definitions *track.Definitions
 	Strict      bool // fail an input that has any line that does not decode, or is cut short
