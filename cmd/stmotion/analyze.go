@@ -21,11 +21,21 @@ func init() {
 	register("analyze", "analyse recordings or session bundles into Parquet tables, summary.json and a report", runAnalyze)
 }
 
-const analyzeUsage = `Usage: stmotion analyze [flags] [INPUT...]
+// analyzeHelp is analyze's -h: the synopsis, then (after the flags)
+// the reference.
+var analyzeHelp = help{
+	usage: `Usage: stmotion analyze [flags] [INPUT...]
 
-Analyses ShotTracker recordings and writes movement analytics.
-
-INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
+Analyses ShotTracker recordings and writes movement analytics: tables
+(Parquet, or Arrow IPC with --format arrow), summary.json and heatmap and
+shot-chart images under --out, and a short report per team on stdout.
+INPUT is a session bundle directory, a bare recording (.jsonl[.gz|.zst];
+- is standard input) or a directory searched for both; without INPUT the
+built-in sample game is analysed. --add adds the sessions to the dataset
+under --out, a season grown game by game. Exit status: 0 every input
+analysed, 1 any failed, 2 a bad command line (Details says which).
+`,
+	details: `INPUT is a session bundle directory (messages.jsonl[.gz|.zst] with live.json,
 subscribe.json, court.json, ...), a bare recording (.jsonl, .jsonl.gz,
 .jsonl.zst; any file or named pipe is read as a recording, a device is
 refused; - reads one from standard input, session id "stdin"), or a
@@ -249,9 +259,8 @@ created and removed) or that holds tables this run would not replace (see
 above), or with --add, of another --format or with a summary.json that
 does not parse. A write that fails later fails its input, named.
 
-` + definitionsHelp + `
-Flags:
-`
+` + definitionsHelp,
+}
 
 // analyzeConfig is what the flags of analyze decide.
 type analyzeConfig struct {
@@ -326,12 +335,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"tables of sessions this run would not replace is refused, since readers would take them\n"+
 		"for part of its output")
 	fs.BoolVar(&cfg.add, "add", false, "add this run's sessions to the dataset under --out (Hive layout), keeping the\n"+
-		"other sessions; one already there is replaced (see \"Adding to a dataset\" above)")
+		"other sessions; one already there is replaced (see \"Adding to a dataset\" under Details)")
 	fs.BoolVar(&cfg.fsync, "fsync", false, "fsync every output file before giving it its final name (safe against power loss, slower)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), analyzeUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, analyzeHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -247,7 +247,7 @@ func TestAnalyzeWriteFailsNamesInput(t *testing.T) {
 // carried out. A summary.json that cannot be written fails the run (1) but
 // still ends with the count.
 func TestAnalyzeExitStatus(t *testing.T) {
-	_, help, _ := runAnalyzeArgs(t, "-h")
+	help, _, _ := runAnalyzeArgs(t, "-h")
 	for _, want := range []string{"The exit status is\n0 when every input was analysed and 1 when any failed", "It is 2, without that line"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("--help lacks %q", want)
@@ -482,7 +482,9 @@ func TestAnalyzeFlags(t *testing.T) {
 			t.Errorf("analyze %v: exit %d, want %d; stderr should contain %q:\n%s", args, code, wantCode, wantErr, stderr)
 		}
 	}
-	f([]string{"-h"}, 0, "Usage: stmotion analyze")
+	if stdout, _, err := runAnalyzeArgs(t, "-h"); err != nil || !strings.HasPrefix(stdout, "Usage: stmotion analyze") {
+		t.Errorf("analyze -h: %v, want exit 0 and the usage on stdout", err)
+	}
 	f([]string{"--format", "csv", "x"}, 2, `unknown format "csv"`)
 	f([]string{"--jobs", "0", "x"}, 2, "--jobs 0")
 	f([]string{"--cell", "0", "x"}, 2, "--cell 0")
@@ -549,10 +551,10 @@ func TestGridRateBounds(t *testing.T) {
 
 // Every flag the code defines is described by --help.
 func TestAnalyzeHelpListsFlags(t *testing.T) {
-	_, stderr, _ := runAnalyzeArgs(t, "-h")
+	stdout, _, _ := runAnalyzeArgs(t, "-h")
 	for _, name := range []string{"out", "jobs", "format", "live-only", "cell", "hz", "strict", "batch-rows", "quiet", "fsync", "images", "court", "roster", "allow-mirrored", "fold", "overwrite", "add", "max-line",
 		"sprint-mps", "sprint-min-s", "accel-mps2", "accel-min-s", "speed-bands-mps", "dist-band"} {
-		if !strings.Contains(stderr, "-"+name) {
+		if !strings.Contains(stdout, "-"+name) {
 			t.Errorf("--help does not describe -%s", name)
 		}
 	}

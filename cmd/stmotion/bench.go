@@ -23,21 +23,33 @@ func registerBench(name, summary string, run func(ctx context.Context, args []st
 }
 
 func init() {
-	register("bench", "measure throughput side by side with peers (decode, pipeline, ...: run 'stmotion bench')", runBench)
+	register("bench", "measure throughput side by side with peers (decode, pipeline, ...: run 'stmotion help bench')", runBench)
 	registerBench("decode", "decoder throughput: stmotion vs encoding/json, goccy/go-json, sonic", runBenchDecode)
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if asksForHelp(args) {
-		w := stdout
-		if len(args) == 0 {
-			w = stderr
+	if len(args) == 0 {
+		// No benchmark is a bad command line (exit status 2, the list on
+		// stderr); help asked for is stdout's, with status 0.
+		benchUsage(stderr)
+		return exitError{code: 2}
+	}
+	switch args[0] {
+	case "-h", "--help", "-help":
+		benchUsage(stdout)
+		return nil
+	case "help":
+		// "bench help decode" is "bench decode -h", as "stmotion help
+		// bench decode" is.
+		if len(args) == 1 {
+			benchUsage(stdout)
+			return nil
 		}
-		benchUsage(w)
-		if len(args) == 0 {
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "stmotion bench help: want one benchmark, not %q\nRun 'stmotion bench help' for the benchmarks.\n", args[1:])
 			return exitError{code: 2}
 		}
-		return nil
+		args = []string{args[1], "-h"}
 	}
 	c, ok := benchCommands[args[0]]
 	if !ok {
@@ -51,12 +63,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func benchUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: stmotion bench <benchmark> [flags]\n\nBenchmarks:")
 	listCommands(w, benchCommands)
-	fmt.Fprintln(w, "\nRun 'stmotion bench <benchmark> -h' for its flags.")
+	fmt.Fprintln(w, "\nRun 'stmotion help bench <benchmark>' (or 'stmotion bench <benchmark> -h') for its usage and flags.")
 }
 
-const benchDecodeUsage = `Usage: stmotion bench decode [flags]
+// benchDecodeHelp is 'bench decode -h': the synopsis, then (after the flags)
+// the reference.
+var benchDecodeHelp = help{
+	usage: `Usage: stmotion bench decode [flags]
 
-Measures the decoders side by side in one run, on one core: stmotion's
+Measures the JSON decoders side by side in one run, on one core: stmotion's
+own, encoding/json, goccy/go-json and bytedance/sonic, on a generated game
+(or a recording: --corpus), each checked against encoding/json. Prints
+MB/s, messages/s, ns and allocations per message, and each one's ratio to
+encoding/json.
+`,
+	details: `Measures the decoders side by side in one run, on one core: stmotion's
 zero-allocation decoder, encoding/json, goccy/go-json and bytedance/sonic
 (each of the last three into the natural Go struct plus a switch on
 "type"). Every decoder must produce the same checksum over the corpus as
@@ -78,9 +99,8 @@ by default (--clock cpu: time other processes take on a shared machine is
 left out; the garbage collector's threads are counted), with the elapsed-time
 MB/s beside. The machine may be shared: compare ratios from one run, not
 absolute figures between runs.
-
-Flags:
-`
+`,
+}
 
 func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench decode", flag.ContinueOnError)
@@ -93,10 +113,7 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 	reps := fs.Int("reps", 5, "timed `repetitions` per decoder; the best is reported")
 	minTime := fs.Duration("min-time", 200*time.Millisecond, "least `time` per repetition per decoder (whole passes over the corpus)")
 	clock := fs.String("clock", "cpu", "time a repetition by the process's `clock`: cpu (CPU time of every thread, robust on a shared machine) or wall")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), benchDecodeUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, benchDecodeHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

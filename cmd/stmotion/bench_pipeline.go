@@ -26,9 +26,19 @@ func init() {
 	registerBench("pipeline", "end to end: decode → engine → possession/heatmaps → Parquet, beside decode only", runBenchPipeline)
 }
 
-const benchPipelineUsage = `Usage: stmotion bench pipeline [flags]
+// benchPipelineHelp is 'bench pipeline -h': the synopsis, then (after the flags)
+// the reference.
+var benchPipelineHelp = help{
+	usage: `Usage: stmotion bench pipeline [flags]
 
-Measures what 'stmotion analyze' does, end to end, on a simulated game
+Measures what 'stmotion analyze' does, end to end, on a simulated game,
+side by side in one run with the stages below it (decode, engine, the
+pipeline on one goroutine, the pipeline, analyze with images): location
+samples per second of wall and CPU time, rows, heap and RSS peaks, and what
+each stage costs per sample. --scale compares the peak memory of a longer
+game, --games the speed-up of --jobs.
+`,
+	details: `Measures what 'stmotion analyze' does, end to end, on a simulated game
 (synth, written once to a temporary directory and read from disk), side by
 side in one run with the stages below it:
 
@@ -107,9 +117,8 @@ goroutine, and the GC runs beside the engine): a second line says how
 many CPUs each side kept busy in its fastest run, and so about how much
 more jobs could gain on this machine, were their work the same as one
 job's. The machine may be shared: compare ratios from one run.
-
-Flags:
-`
+`,
+}
 
 func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench pipeline", flag.ContinueOnError)
@@ -126,10 +135,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of one more run of each pipeline stage, after the timed runs, to `file` (go tool pprof; created before the runs, removed if the benchmark fails)")
 	keep := fs.String("dir", "", "write the game and outputs to a new subdirectory of this `directory` (bench-*, one per invocation,\n"+
 		"so nothing an earlier invocation wrote there is replaced) and keep them (default: a temporary directory, removed)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), benchPipelineUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, benchPipelineHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -20,7 +20,10 @@ func init() {
 	registerBench("peak-rss", "peak resident memory of one stmotion command run alone (Linux)", runBenchPeakRSS)
 }
 
-const benchPeakRSSUsage = `Usage: stmotion bench peak-rss <command> [flags] [args]
+// benchPeakRSSHelp is 'bench peak-rss -h': no flags of its own, the
+// synopsis, then the reference.
+var benchPeakRSSHelp = help{
+	usage: `Usage: stmotion bench peak-rss <command> [flags] [args]
 
 Runs one stmotion command, such as 'analyze --quiet --images=false game',
 and then prints on stderr the process's peak resident set size since it
@@ -28,13 +31,14 @@ started (Linux: the kernel's VmHWM), as "peak RSS: N bytes (M MB)": the
 memory a lone run of the command needs from the machine, the Go runtime
 included, as /usr/bin/time -f %M reports it. The command's own output and
 errors are kept; if it fails, no peak is printed.
-
-'bench pipeline --scale' runs it in child processes to compare the memory
+`,
+	details: `'bench pipeline --scale' runs it in child processes to compare the memory
 a short and a long game need. Within one process a run's peak sits on the
 floor the runs before it left resident, and a child's rusage is no
 substitute: Go starts child processes with vfork, and Linux counts the
 parent's peak in the child's ru_maxrss.
-`
+`,
+}
 
 func runBenchPeakRSS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// No flags of its own: parsing stops at the command, whose flags are
@@ -42,7 +46,7 @@ func runBenchPeakRSS(ctx context.Context, args []string, stdout, stderr io.Write
 	// command's), and a flag before it is an error as in every benchmark.
 	fs := flag.NewFlagSet("bench peak-rss", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), benchPeakRSSUsage) }
+	fs.Usage = func() { writeHelp(stdout, fs, benchPeakRSSHelp) }
 	if err := parseLeadingFlags(fs, args); err != nil {
 		return err
 	}

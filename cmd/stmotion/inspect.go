@@ -18,9 +18,18 @@ func init() {
 	register("inspect", "show what recordings or session bundles hold: messages, sensors, rates, markers, bad lines", runInspect)
 }
 
-const inspectUsage = `Usage: stmotion inspect [flags] INPUT...  (flags may also follow the inputs; -- ends them)
+// inspectHelp is inspect's -h: the synopsis, then (after the flags)
+// the reference.
+var inspectHelp = help{
+	usage: `Usage: stmotion inspect [flags] INPUT...  (flags may also follow the inputs; -- ends them)
 
-Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
+Shows what recordings (.jsonl, .jsonl.gz, .jsonl.zst; - is standard input)
+or session bundles hold, without analysing them: lines and messages by
+type, the time span, the sensors with their sample rates, the markers,
+what is unknown and the bad lines with their first errors. A directory is
+searched as analyze searches it. --json prints one JSON object per file.
+`,
+	details: `Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
 from the content; - is standard input) or session bundle directory, or, as
 analyze does, the bundles and recordings found under any other directory
 (named *.jsonl or *.ndjson, optionally with .gz or .zst after), and
@@ -58,9 +67,8 @@ for a --roster that cannot be used, before any INPUT is read. A path that
 does not exist, a directory holding nothing to read, or one the search
 cannot enter (no permission to read it, say), is reported and gives exit
 status 1; the other inputs, and what is found beside it, are still read.
-
-Flags:
-`
+`,
+}
 
 // inspectText words inspect's report in the flags' terms.
 var inspectText = inspect.TextOptions{LineLimitHint: "--max-line raises the limit"}
@@ -73,15 +81,12 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest accepted line in `bytes`, 1 to %d; longer ones are bad lines", maxLineMax))
 	rosterPath := fs.String("roster", "", "roster `file` for the sensors' names where an input has none of its own (a bare\n"+
 		"recording): a subscribe.json, or a JSON array of teams with their players")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), inspectUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, inspectHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		fs.Usage()
+		writeHelp(stderr, fs, inspectHelp)
 		return exitError{code: 2}
 	}
 	if err := checkMaxLine(*maxLine); err != nil {

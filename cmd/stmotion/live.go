@@ -27,10 +27,21 @@ func init() {
 	register("live", "join a live event: record it, analyse it live, serve overlays (--demo: against the built-in sample)", runLive)
 }
 
-const liveUsage = `Usage: stmotion live --api URL --live-id ID [flags]
+// liveHelp is live's -h: the synopsis, then (after the flags) the
+// reference.
+var liveHelp = help{
+	usage: `Usage: stmotion live --api URL --live-id ID [flags]
        stmotion live --demo [flags]
 
-Joins a ShotTracker live event and stays joined (new token and reconnect
+Joins a ShotTracker live event and stays joined until it ends (or Ctrl-C):
+records what the feed sends under --out/<live_id>/ as a session bundle,
+analyses it live into tables and summary.json, and serves an overlay
+websocket, a preview page and /metrics on --listen (and NATS with --nats).
+Credentials: --user and --secret, or $SHOTTRACKER_USER and
+$SHOTTRACKER_SECRET. --demo does it all against a local mock of the
+built-in sample game.
+`,
+	details: `Joins a ShotTracker live event and stays joined (new token and reconnect
 after any drop, gap recovered from /stats and /shots, duplicates dropped,
 PLAY_NEXT / DRILL_NEXT followed: the old feed is read until the next live
 id's is up and has caught up with it, so nothing is lost at the handover
@@ -194,9 +205,8 @@ too long to name its bundle's directory): what
 was received is recorded and its result line printed, ending with
 "ended: gave up" and why.
 
-` + definitionsHelp + `
-Flags:
-`
+` + definitionsHelp,
+}
 
 // maxReorderWindow bounds live's --reorder-window: a frame would run that
 // much behind the feed, and each sensor's raw ring (track.Config.RingSize,
@@ -246,10 +256,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&courtPath, "court", "", "court.json `file` to use when the API serves no court (GET court fails), e.g. the venue's;\n"+
 		"recorded in the bundle as the API's would be (default: such a session stays in the sensor frame)")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), liveUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, liveHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -21,9 +21,19 @@ func init() {
 	register("mock", "serve a session bundle as a local ShotTracker API (REST + websocket) for development", runMock)
 }
 
-const mockUsage = `Usage: stmotion mock [--bundle PATH] [flags]
+// mockHelp is mock's -h: the synopsis, then (after the flags) the
+// reference.
+var mockHelp = help{
+	usage: `Usage: stmotion mock [--bundle PATH] [flags]
 
-Serves a session bundle as a local ShotTracker API: the REST endpoints of the
+Serves a session bundle (without --bundle, the built-in sample game) as a
+local ShotTracker API, REST and websocket, replaying its feed at --speed:
+for developing against, and for 'stmotion live'. Requests are HMAC-signed
+with the API description's mock credentials (--username, --secret; --no-auth
+accepts unsigned ones). At the start it prints the base URL and live id on
+stdout.
+`,
+	details: `Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
 tokens, and a websocket that replays the bundle's messages verbatim at
 --speed, filtered by the token's data types. /stats and /shots are those
@@ -88,17 +98,13 @@ The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
 found, unreadable, a corrupt compressed stream, no messages) or the address not listened on; 2 for a bad
 command line (a flag not defined, a value that does not parse or is out of
 range, a --court or --roster that cannot be read), before anything starts.
-
-Flags:
-`
+`,
+}
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), mockUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, mockHelp) }
 	var opts mock.Options
 	bundle := fs.String("bundle", "", "session bundle directory or recording to serve (default: the built-in sample)")
 	courtPath := fs.String("court", "", "court.json `file` to serve as /court when the bundle has none of its own (a bare recording)")

@@ -32,18 +32,22 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // Run runs the stmotion command line with args (without the program name).
 // It is what main calls, and what tests call instead of a subprocess.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if asksForHelp(args) {
+	if len(args) == 0 {
+		// No command is a bad command line: the usage on stderr, exit
+		// status 2. Help asked for is stdout's, with status 0.
+		usage(stderr)
+		return exitError{code: 2}
+	}
+	switch args[0] {
+	case "-h", "--help", "-help":
 		usage(stdout)
-		if len(args) == 0 {
-			return exitError{code: 2}
-		}
 		return nil
+	case "help":
+		return runHelp(ctx, args[1:], stdout, stderr)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "stmotion: unknown command %q\n\n", args[0])
-		usage(stderr)
-		return exitError{code: 2}
+		return unknownCommand(stderr, args[0])
 	}
 	err := c.run(ctx, args[1:], stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -62,8 +66,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // flags (an input named like a flag: "-- -odd.jsonl"), and "-" (standard
 // input) is an argument.
 //
-// -h prints the command's usage (fs.Usage) and is flag.ErrHelp, which Run
-// turns into status 0. A bad command line (a flag not defined, a value
+// -h prints the command's help (fs.Usage, which writes it to stdout:
+// writeHelp) and is flag.ErrHelp, which Run turns into status 0. A bad command line (a flag not defined, a value
 // that does not parse), wherever the flag is, is exit status 2, as every
 // subcommand documents, before any work, after the flag package's
 // one-line error and a line pointing at -h (helpHint): the whole usage,
@@ -113,20 +117,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage: stmotion <command> [flags] [args]\n\nCommands:")
 	listCommands(w, commands)
 	fmt.Fprintln(w, "\nFlags may come before, between or after the args; -- ends the flags (an input named")
-	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion <command> -h' for a command's flags.")
-}
-
-// asksForHelp reports whether a command line (without the program or parent
-// command name) is empty or asks for help.
-func asksForHelp(args []string) bool {
-	if len(args) == 0 {
-		return true
-	}
-	switch args[0] {
-	case "help", "-h", "--help", "-help":
-		return true
-	}
-	return false
+	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion help <command>' (or 'stmotion <command> -h')")
+	fmt.Fprintln(w, "for a command's usage and flags.")
 }
 
 // listCommands prints the commands of cmds sorted by name, one a line with

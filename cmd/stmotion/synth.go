@@ -17,9 +17,17 @@ func init() {
 	register("synth", "simulate a game or practice and write a session bundle with ground truth", runSynth)
 }
 
-const synthUsage = `Usage: stmotion synth --out DIR [flags]
+// synthHelp is synth's -h: the synopsis, then (after the flags) the
+// reference.
+var synthHelp = help{
+	usage: `Usage: stmotion synth --out DIR [flags]
 
-Simulates a basketball game (or a practice: scrimmages and shooting drills) and writes a
+Simulates a basketball game (a practice with --practice) and writes it to
+DIR as a session bundle, with the noise-free ground truth (truth.json) to
+check an analysis against: input for analyze, inspect and mock. The same
+seed and flags give the same bytes.
+`,
+	details: `Simulates a basketball game (or a practice: scrimmages and shooting drills) and writes a
 session bundle to DIR: live.json, subscribe.json, court.json, stats.json,
 shots.json, messages.jsonl[.gz|.zst] and truth.json (the noise-free ground
 truth: distances, speeds, possession, shots; see its "definitions"); a
@@ -34,18 +42,14 @@ interrupted run (Ctrl-C) leaves DIR as it was.
 The exit status is 2, before anything is written, when the command line
 cannot be carried out (a bad flag or value), and 1 when the simulation or
 writing fails.
-
-Flags:
-`
+`,
+}
 
 func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := synth.DefaultConfig()
 	fs := flag.NewFlagSet("synth", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), synthUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeHelp(stdout, fs, synthHelp) }
 	out := fs.String("out", "", "bundle directory to write (required)")
 	sample := fs.Bool("sample", false, "start from the built-in sample (4-minute game, seed 33) instead of the defaults; other flags still apply")
 	fs.Float64Var(&cfg.Minutes, "minutes", cfg.Minutes, "session length in minutes of wall clock (dead balls, half time and a practice's breaks\n"+
