@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -77,7 +78,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file per line")
-	nErrors := fs.Int("errors", 5, "how many bad-line errors to show per file")
+	nErrors := fs.Int("errors", 5, "how many bad-line errors to show per file, 0 (none) or more")
 	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest accepted line in `bytes`, 1 to %d; longer ones are bad lines", maxLineMax))
 	rosterPath := fs.String("roster", "", "roster `file` for the sensors' names where an input has none of its own (a bare\n"+
 		"recording): a subscribe.json, or a JSON array of teams with their players")
@@ -86,8 +87,13 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	if fs.NArg() == 0 {
-		writeHelp(stderr, fs, inspectHelp)
-		return exitError{code: 2}
+		// One line that says so, as the other commands say what they
+		// miss (the whole usage, 51 lines, had not).
+		return usageError(fs, errors.New("no INPUT: name a recording, a bundle or a directory (- for standard input)"))
+	}
+	// A negative count had shown no error, as 0 does, silently.
+	if *nErrors < 0 {
+		return usageError(fs, fmt.Errorf("--errors %d: want 0 (none) or more", *nErrors))
 	}
 	if err := checkMaxLine(*maxLine); err != nil {
 		return usageError(fs, err)
@@ -104,7 +110,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	stopReset := context.AfterFunc(ctx, func() { signal.Reset(os.Interrupt, syscall.SIGTERM) })
 	defer stopReset()
 	keep := *nErrors
-	if keep <= 0 {
+	if keep == 0 {
 		keep = -1 // none (0 would mean the reader's default)
 	}
 	opt := inspect.Options{Roster: roster, Reader: decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep}}

@@ -251,6 +251,21 @@ func TestInspectFlags(t *testing.T) {
 	f([]string{"--nope"}, 2, "flag provided but not defined")
 	f([]string{"--max-line", "1"}, 0, "")
 	f([]string{"--max-line", "1073741824"}, 0, "")
+	// A negative count is out of range, as the help says: it had shown
+	// no error, as 0 does, silently.
+	for _, n := range []string{"-1", "-5"} {
+		f([]string{"--errors", n}, 2, "--errors "+n+": want 0 (none) or more")
+	}
+	f([]string{"--errors", "0"}, 0, "")
+
+	// No INPUT: one line that says so and the pointer at -h, exit
+	// status 2, as the other commands say what they miss (it had been
+	// the whole usage, with no word of what was wrong).
+	stdout, stderr, err := runInspectArgs()
+	want := "stmotion inspect: no INPUT: name a recording, a bundle or a directory (- for standard input)\nRun 'stmotion inspect -h' for its usage and flags.\n"
+	if exitCode(err) != 2 || stderr != want || stdout != "" {
+		t.Errorf("inspect without INPUT: exit %d, stdout %q, stderr %q; want 2 and stderr %q", exitCode(err), stdout, stderr, want)
+	}
 }
 
 // inspect's bad times are analyze's quality.bad_times: the same count and
