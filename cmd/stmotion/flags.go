@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 
@@ -203,3 +206,38 @@ type rewordedError struct {
 
 func (e *rewordedError) Error() string { return e.msg }
 func (e *rewordedError) Unwrap() error { return e.err }
+
+// checkListen is the check of a --listen flag (live's, mock's): host:port
+// as net.Listen takes it, the port a number or a service name. That the
+// address can be listened on (free, one of this machine's) only
+// listening tells. "bogus" had been found out only once the demo mock
+// was generated and started, and exited 1.
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if port == "" {
+		return nil // ":" or "host:": a free port, as net.Listen takes it
+	}
+	_, err = net.LookupPort("tcp", port)
+	return err
+}
+
+// onThisMachine reports whether the API base URL api names this machine:
+// localhost, or a loopback or unspecified address (127.0.0.1, ::1,
+// 0.0.0.0, ::: a 'stmotion mock' listening on all addresses prints
+// those). No name is looked up.
+func onThisMachine(api string) bool {
+	u, err := url.Parse(api)
+	if err != nil {
+		return false
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	ip = ip.Unmap() // ::ffff:127.0.0.1
+	return err == nil && (ip.IsLoopback() || ip.IsUnspecified())
+}

@@ -37,9 +37,9 @@ Joins a ShotTracker live event and stays joined until it ends (or Ctrl-C):
 records what the feed sends under --out/<live_id>/ as a session bundle,
 analyses it live into tables and summary.json, and serves an overlay
 websocket, a preview page and /metrics on --listen (and NATS with --nats).
-Credentials: --user and --secret, or $SHOTTRACKER_USER and
-$SHOTTRACKER_SECRET. --demo does it all against a local mock of the
-built-in sample game.
+Credentials: --user (or --username) and --secret, or $SHOTTRACKER_USER and
+$SHOTTRACKER_SECRET; an --api on this machine (a 'stmotion mock') needs
+none. --demo does it all against a local mock of the built-in sample game.
 `,
 	details: `Joins a ShotTracker live event and stays joined (new token and reconnect
 after any drop, gap recovered from /stats and /shots, duplicates dropped,
@@ -159,7 +159,14 @@ for when it connects; what does not fit is dropped and counted
 stmotion_nats_dropped_messages_total on /metrics, and in each result line).
 
 Credentials come from --user/--secret or SHOTTRACKER_USER/SHOTTRACKER_SECRET
-(never printed). --demo starts a local mock API on the built-in sample
+(never printed); --username is --user under the name 'stmotion mock' gives
+it. Without either, an --api on this machine (localhost, a loopback or
+unspecified address such as 127.0.0.1, ::1 or 0.0.0.0: a local 'stmotion
+mock') is signed with the mock's default credentials, those 'stmotion mock'
+checks unless told otherwise and prints at its start (they are the API
+description's, not secrets), and this is said on stderr. Every 'stmotion
+mock' prints at its start a 'stmotion live' line that joins it.
+--demo starts a local mock API on the built-in sample
 game (looping, real time) and joins it with the mock's own credentials
 (the environment's are not used): one command to see it work. As in
 a real game the second half is a live id of its own (named by the
@@ -197,8 +204,12 @@ subscribe.json are copied into it (marked "stmotion_source":
 Exit status: 0 when every live id ended as above (the event is over) or
 on Ctrl-C; 1 when the join failed (refused credentials, an unknown or
 ended live id, a 403, a malformed response, errors for 2 minutes at the
-start) or the bundle could not be written; 2 for a bad command line (a
-re-join with another --hz or --reorder-window than its bundle's parts); 3
+start), the --listen address could not be listened on (in use, say: said
+before the demo mock or the join starts) or the bundle could not be
+written; 2 for a bad command line (a flag not defined, a value that does
+not parse or is out of range, a --listen that is not host:port, missing
+credentials, a re-join with another --hz or --reorder-window than its
+bundle's parts); 3
 when it gave up mid-event (credentials refused when reconnecting, the live
 id answering 404 for 2 minutes, the next live id never answering, or
 too long to name its bundle's directory): what
@@ -226,9 +237,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	)
 	fs.StringVar(&api, "api", "", "ShotTracker REST API base `URL`")
 	fs.StringVar(&liveID, "live-id", "", "live `id` to join")
-	fs.StringVar(&user, "user", "", "API `username` (default $SHOTTRACKER_USER)")
-	fs.StringVar(&secret, "secret", "", "API `secret` (default $SHOTTRACKER_SECRET)")
-	fs.StringVar(&listen, "listen", "127.0.0.1:8090", "`address` of the preview, /overlay, /metrics and /healthz (empty: none)")
+	fs.StringVar(&user, "user", "", "API `username` (default $SHOTTRACKER_USER; for an --api on this machine without either, the mock's)")
+	fs.StringVar(&user, "username", "", "the same as --user: the API `username`, as 'stmotion mock' names the flag")
+	fs.StringVar(&secret, "secret", "", "API `secret` (default $SHOTTRACKER_SECRET; for an --api on this machine without either, the mock's)")
+	fs.StringVar(&listen, "listen", "127.0.0.1:8090", "`address` (host:port) of the preview, /overlay, /metrics and /healthz (empty: none)")
 	fs.StringVar(&out, "out", "stmotion-live", "output `directory` (bundle and tables per live id)")
 	fs.StringVar(&natsURL, "nats", "", "NATS server `URL` to publish frames and events to")
 	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: ws://live.shottracker.com/ for the API at api.shottracker.com,\n"+
@@ -249,7 +261,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&part, "part", live.DefaultPartInterval, "close the tables into a new part every `interval`")
 	fs.DurationVar(&flush, "flush", live.DefaultFlushInterval, "flush messages.jsonl at least every `interval`")
 	fs.BoolVar(&demo, "demo", false, "run a local mock on the built-in sample and join it")
-	fs.Float64Var(&demoSpeed, "demo-speed", 1, "replay `speed` of the --demo mock (1 = real time)")
+	fs.Float64Var(&demoSpeed, "demo-speed", 1, "replay `speed` of the --demo mock (1 = real time, 0 as fast as it is read)")
 	fs.BoolVar(&noFollow, "no-follow", false, "do not join the live id a PLAY_NEXT / DRILL_NEXT marker names: keep reading this live id's feed")
 	fs.BoolVar(&mirrored, "allow-mirrored", false, "accept a court whose corners run counterclockwise (a left-handed sensor frame), as analyze's\n"+
 		"--allow-mirrored (default: such a court is not used and positions stay in the sensor frame)")
@@ -301,6 +313,16 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if flush <= 0 {
 		return bad("--flush %v: want a positive interval", flush)
 	}
+	// Checked before the sample is written for the demo mock, which had
+	// then refused it (exit 1).
+	if !(demoSpeed >= 0) || math.IsInf(demoSpeed, 1) {
+		return bad("--demo-speed %g: want 0 (as fast as it is read) or more", demoSpeed)
+	}
+	if listen != "" {
+		if err := checkListen(listen); err != nil {
+			return bad("--listen %s: %v (want host:port, such as 127.0.0.1:8090; empty for none)", listen, err)
+		}
+	}
 	courtBody, err := readCourtFlag("live", courtPath, mirrored)
 	if err != nil {
 		// A --court that cannot be used is a bad command line, as for
@@ -317,13 +339,63 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	// The command line is checked whole before anything starts: the
+	// demo mock, the listener, the join.
+	mockCreds := false // signing with the mock's defaults, none given
 	if demo {
 		if api != "" || liveID != "" {
 			return bad("--demo runs its own mock: leave out --api and --live-id")
 		}
 		if user != "" || secret != "" {
-			return bad("--demo runs its own mock with its own credentials: leave out --user and --secret")
+			return bad("--demo runs its own mock with its own credentials: leave out --user (--username) and --secret")
 		}
+	} else {
+		if api == "" || liveID == "" {
+			return bad("--api and --live-id are required (or --demo)")
+		}
+		if user == "" {
+			user = os.Getenv("SHOTTRACKER_USER")
+		}
+		if secret == "" {
+			secret = os.Getenv("SHOTTRACKER_SECRET")
+		}
+		if user == "" && secret == "" && onThisMachine(api) {
+			// A local 'stmotion mock': its defaults are the API
+			// description's, not secrets, and one that takes any
+			// (--no-auth) takes them too.
+			user, secret, mockCreds = mock.DefaultUsername, mock.DefaultSecret, true
+			fmt.Fprintf(stderr, "stmotion live: no credentials given: signing with the mock's defaults, as --api %s is on this machine (--username %s --secret %s)\n",
+				decode.Printable(api), mock.DefaultUsername, mock.DefaultSecret)
+		}
+		if user == "" || secret == "" {
+			// Every REST request is signed (live.Credentials.Sign): without
+			// both, the first one would fail after the servers had started.
+			return bad("--user and --secret (or $SHOTTRACKER_USER and $SHOTTRACKER_SECRET) are required: every API request is HMAC-signed (a 'stmotion mock' checks --username %s --secret %s unless told otherwise)",
+				mock.DefaultUsername, mock.DefaultSecret)
+		}
+	}
+	newClient := func() (*live.Client, error) {
+		return live.NewClient(live.ClientConfig{BaseURL: api, Credentials: live.Credentials{Username: user, Secret: secret}, Logger: log})
+	}
+	var client *live.Client
+	if !demo {
+		if client, err = newClient(); err != nil {
+			return bad("%v", err)
+		}
+	}
+	// The address is taken before the demo mock is generated or the
+	// join starts: one in use fails at once (exit status 1, as a join
+	// that fails), not after them.
+	var ln net.Listener
+	if listen != "" {
+		if ln, err = net.Listen("tcp", listen); err != nil {
+			fmt.Fprintf(stderr, "stmotion live: --listen %s: %v\n", listen, err)
+			return exitError{code: 1}
+		}
+		defer ln.Close() // if the session never starts serving on it
+	}
+
+	if demo {
 		dir, err := os.MkdirTemp("", "stmotion-demo-")
 		if err != nil {
 			return err
@@ -348,20 +420,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		api, liveID = srv.URL(), srv.LiveID()
 		user, secret = mock.DefaultUsername, mock.DefaultSecret
 		fmt.Fprintf(stderr, "stmotion live: demo mock at %s (live id %s, speed %g, looping)\n", api, liveID, demoSpeed)
-	}
-	if api == "" || liveID == "" {
-		return bad("--api and --live-id are required (or --demo)")
-	}
-	if user == "" {
-		user = os.Getenv("SHOTTRACKER_USER")
-	}
-	if secret == "" {
-		secret = os.Getenv("SHOTTRACKER_SECRET")
-	}
-	if user == "" || secret == "" {
-		// Every REST request is signed (live.Credentials.Sign): without
-		// both, the first one would fail after the servers had started.
-		return bad("--user and --secret (or $SHOTTRACKER_USER and $SHOTTRACKER_SECRET) are required: every API request is HMAC-signed")
+		if client, err = newClient(); err != nil {
+			return err
+		}
 	}
 	maxFollow := 0 // Join's default
 	if demo {
@@ -370,10 +431,6 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		maxFollow = math.MaxInt
 	}
 
-	client, err := live.NewClient(live.ClientConfig{BaseURL: api, Credentials: live.Credentials{Username: user, Secret: secret}, Logger: log})
-	if err != nil {
-		return bad("%v", err)
-	}
 	metrics := live.NewMetrics()
 	health := &live.Health{}
 	var pub *live.NATSPublisher
@@ -386,11 +443,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	ov := live.NewOverlay(live.OverlayOptions{Rate_Hz: rate_Hz, Queue: queue, Metrics: metrics, NATS: pub})
 	defer ov.Close()
 
-	if listen != "" {
-		ln, err := net.Listen("tcp", listen)
-		if err != nil {
-			return fmt.Errorf("live: listen %s: %w", listen, err)
-		}
+	if ln != nil {
 		hs := &http.Server{Handler: live.NewHandler(ov, metrics, health), ReadHeaderTimeout: 10 * time.Second}
 		go hs.Serve(ln)
 		defer func() {
@@ -451,6 +504,17 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			// Not the event's end, nor a join that failed: exit status 3.
 			fmt.Fprintf(stderr, "stmotion live: %s\n", decode.Printable(err.Error()))
 			return exitError{code: 3}
+		}
+		if errors.Is(err, live.ErrUnauthorized) && onThisMachine(api) && !demo {
+			// The error as main reports it, then which credentials a
+			// local mock checks.
+			fmt.Fprintf(stderr, "stmotion: %s\n", decode.Printable(err.Error()))
+			if mockCreds {
+				fmt.Fprintf(stderr, "stmotion live: the server refused the mock's default credentials, used as none were given: give the --username and --secret it checks ('stmotion mock' prints them at its start)\n")
+			} else {
+				fmt.Fprintf(stderr, "stmotion live: the server refused the credentials: 'stmotion mock' prints those it checks at its start (by default --username %s --secret %s)\n", mock.DefaultUsername, mock.DefaultSecret)
+			}
+			return exitError{code: 1}
 		}
 		return err
 	}

@@ -31,7 +31,8 @@ local ShotTracker API, REST and websocket, replaying its feed at --speed:
 for developing against, and for 'stmotion live'. Requests are HMAC-signed
 with the API description's mock credentials (--username, --secret; --no-auth
 accepts unsigned ones). At the start it prints the base URL and live id on
-stdout.
+stdout, and on stderr the credentials it checks and a 'stmotion live'
+command line that joins it.
 `,
 	details: `Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
@@ -67,7 +68,12 @@ then, at --speed > 0, a line for each round as the replay clock starts it
 (the first, a game's second half, and with --loop every pass's rounds under
 their new live ids):
   round pass=<n> index=<k> live_id=<id> started_at=<epoch ms>
-Logs go to stderr. Stop with Ctrl-C (also while the bundle is read: a named
+Logs go to stderr, and first what to join it with: the credentials it
+checks (the defaults are printed, a --secret of your own is not) and a
+'stmotion live' command line, ready to paste:
+  join it: stmotion live --api <base URL> --live-id <id> --username <u> --secret <s>
+(without the credentials under --no-auth on this machine, where live
+needs none). Stop with Ctrl-C (also while the bundle is read: a named
 pipe or standard input whose writer is silent does not hold it).
 
 Live notifies registered with PUT /v1/data/live/notify are called only
@@ -97,7 +103,8 @@ skipped, with a warning.
 The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
 found, unreadable, a corrupt compressed stream, no messages) or the address not listened on; 2 for a bad
 command line (a flag not defined, a value that does not parse or is out of
-range, a --court or --roster that cannot be read), before anything starts.
+range, a --listen or --ws-listen that is not host:port, a --court or --roster
+that cannot be read), before anything starts.
 `,
 }
 
@@ -150,6 +157,16 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if opts.AutoNotify && opts.Speed == 0 {
 		return usageError(fs, errors.New("--auto-notify needs a replay clock: --speed > 0"))
+	}
+	// A malformed address is a bad command line, said before the bundle
+	// is read or the sample generated; one in use only listening tells.
+	for _, l := range []struct{ name, addr string }{{"--listen", opts.Listen}, {"--ws-listen", opts.WSListen}} {
+		if l.addr == "" {
+			continue
+		}
+		if err := checkListen(l.addr); err != nil {
+			return usageError(fs, fmt.Errorf("%s %s: %v (want host:port, such as 127.0.0.1:8080)", l.name, l.addr, err))
+		}
 	}
 	// Rounds are printed by this goroutine, after the first line.
 	rounds := make(chan mock.Round, 64)
@@ -223,16 +240,17 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer s.Close()
+	wsURLFlag := "" // live's --ws: the websocket on an address of its own
+	if opts.WSListen != "" {
+		wsURLFlag = s.WSURL()
+	}
 	auth := "hmac"
 	if opts.NoAuth {
 		auth = "none"
 	}
 	fmt.Fprintf(stdout, "%s live_id=%s ws=%s auth=%s\n", s.URL(), decode.Printable(s.LiveID()), s.WSURL(), auth)
-	fmt.Fprintf(stderr, "stmotion mock: serving %s (%d messages per loop) at speed %g; try\n  curl %s/v1/data/live/%s/_subscribe\n",
-		decode.Printable(dir), s.Messages(), opts.Speed, s.URL(), decode.Printable(s.LiveID()))
-	if !opts.NoAuth {
-		fmt.Fprintln(stderr, "  (with an HMAC signature; add --no-auth to accept unsigned requests)")
-	}
+	fmt.Fprintf(stderr, "stmotion mock: serving %s (%d messages per loop) at speed %g\n", decode.Printable(dir), s.Messages(), opts.Speed)
+	fmt.Fprint(stderr, mockJoinText(s.URL(), s.LiveID(), wsURLFlag, opts))
 	for {
 		select {
 		case r := <-rounds:
@@ -255,4 +273,56 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// mockJoinText is what mock says on stderr once it serves: the
+// credentials it checks and a 'stmotion live' command line that joins
+// it, ready to paste (wsURL: live's --ws, "" for the REST address's),
+// and a curl to try. The defaults are the API description's mock
+// credentials, not secrets, and are printed; a --secret of the user's
+// own is not.
+func mockJoinText(base, liveID, wsURL string, opts mock.Options) string {
+	var b strings.Builder
+	cmd := []string{"stmotion", "live", "--api", base, "--live-id", shellWord(decode.Printable(liveID))}
+	if wsURL != "" {
+		cmd = append(cmd, "--ws", wsURL)
+	}
+	switch {
+	case opts.NoAuth:
+		b.WriteString("  unsigned requests accepted (--no-auth), signed ones with any credentials\n")
+		// live signs every request: on this machine with the mock's
+		// defaults when given none, elsewhere with those it is given.
+		if !onThisMachine(base) {
+			cmd = append(cmd, "--username", mock.DefaultUsername, "--secret", mock.DefaultSecret)
+		}
+	default:
+		secret := shellWord(opts.Secret)
+		what := "the API description's mock credentials, not secrets"
+		if opts.Username != mock.DefaultUsername || opts.Secret != mock.DefaultSecret {
+			what = "as --username and --secret told it"
+		}
+		if opts.Secret != mock.DefaultSecret {
+			secret = "'<its --secret>'"
+		}
+		fmt.Fprintf(&b, "  requests HMAC-signed with --username %s --secret %s (%s; --no-auth accepts unsigned ones)\n",
+			shellWord(decode.Printable(opts.Username)), secret, what)
+		cmd = append(cmd, "--username", shellWord(decode.Printable(opts.Username)), "--secret", secret)
+	}
+	fmt.Fprintf(&b, "  join it: %s\n", strings.Join(cmd, " "))
+	fmt.Fprintf(&b, "  or try:  curl %s/v1/data/live/%s/_subscribe", base, shellWord(decode.Printable(liveID)))
+	if !opts.NoAuth {
+		b.WriteString(" (with an HMAC signature)")
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// shellWord is s as one word of a POSIX shell command line: as it is
+// when it has only characters no shell treats specially, else in single
+// quotes.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,:/@%+=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
