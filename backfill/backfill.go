@@ -135,15 +135,35 @@ type Filler struct {
 //
 //   - the shots with ShotsFrom_ms < occurred_at ≤ to not seen (the feed
 //     delivers the later ones);
-//   - each player's box score, at occurred_at to with the REST version,
-//     unless a stats message as new was seen. When the stats details
-//     say some of its stats changed after to, the feed is behind the
-//     REST state (a replay whose REST state is the end's) and will
-//     deliver those changes itself: only the stats last changed at or
-//     before to are fed, with version 0 so that any version the feed
-//     delivers replaces them (a DIST of the game's end never lands at
-//     its start). For a followed live id, the stats last changed at or
+//   - each player's box score, at occurred_at to, unless a stats
+//     message as new was seen. When the stats details say some of its
+//     stats changed after to, the feed is behind the REST state (a
+//     replay whose REST state is the end's) and will deliver those
+//     changes itself: only the stats last changed at or before to are
+//     fed, with version 0 so that any version the feed delivers
+//     replaces them (a DIST of the game's end never lands at its
+//     start). For a followed live id, the stats last changed at or
 //     before From_ms (the previous live id's) are not fed either.
+//     Without details of the player, his box score is fed with version
+//     0 too when the session has no stats message of his (Seen): then
+//     nothing tells whether the REST state is as of the join or later
+//     (a bundle whose stats.json is the game's end: the documented
+//     bundle format has no details), and a REST version newer than the
+//     feed's would make every stats message the feed delivers stale
+//     (its DIST checks all dropped). The feed delivers each stat's
+//     changes in order from its start, so the last value it gives of a
+//     stat it names is never older than the REST state's at the join
+//     (one delivered late, from before the REST state was fetched, is
+//     followed by the later changes the REST state holds), and version
+//     0 lets each one replace the REST value, stat by stat (the box
+//     score keeps per stat the value of the highest version: a
+//     correction, DELETED_* or UPDATED_*, carries the corrected values
+//     with a version of the feed's); the stats it never names keep the
+//     REST values. Only a
+//     player the session has stats of (a re-join, whose REST state is
+//     fetched now and whose versions compare with the feed's) gets the
+//     REST version, so that it replaces the older values the session
+//     holds.
 //
 // Nothing is fed when the feed starts at or before From_ms (it replays
 // what the session has). Without a time for the box scores (to is
@@ -185,11 +205,18 @@ func (f *Filler) Join(st *State, to, newest_ms int64, source string) error {
 	}
 	for _, t := range st.Stats.Teams {
 		for _, p := range t.PlayerStats {
-			if v, ok := f.Seen.StatVersion(p.ID); ok && p.Version <= v {
+			v, seen := f.Seen.StatVersion(p.ID)
+			if seen && p.Version <= v {
 				continue
 			}
 			vals, version := p.Stats, p.Version
-			if last, ok := changed[p.ID]; ok {
+			last, detailed := changed[p.ID]
+			if !detailed && !seen {
+				// Not known to be as of the join: the feed's
+				// versions replace it (see above).
+				version = 0
+			}
+			if detailed {
 				var before map[string]float64
 				for k, v := range p.Stats {
 					if last[k] > to || st.Followed && last[k] <= st.From_ms {

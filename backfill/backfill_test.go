@@ -29,8 +29,9 @@ func TestMade(t *testing.T) {
 // The rules of Join that the example does not show: a followed live id
 // gets none of the previous one's stats, nothing is fed when the feed
 // starts before From_ms, a shot seen (whatever its fields) or a stats
-// version as new is not fed, and box scores without a time are not fed
-// (ErrNoTime) while the shots are.
+// version as new is not fed, a box score without details goes with
+// version 0 unless the session has stats of the player, and box scores
+// without a time are not fed (ErrNoTime) while the shots are.
 func TestJoinRules(t *testing.T) {
 	stats := &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
 		{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 4, "REB": 2}},
@@ -80,7 +81,7 @@ func TestJoinRules(t *testing.T) {
 	}
 	same("followed", got, shot("1200"), shot("1500"),
 		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"PTS":4},"version":0}}`,
-		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":8,"stats":{"AST":1},"version":3}}`)
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":8,"stats":{"AST":1},"version":0}}`)
 
 	// A feed that starts at or before From_ms replays: nothing.
 	got, _ = run(&State{Stats: stats, Shots: shots, From_ms: 2000}, 2000, 0, &Memo{})
@@ -92,7 +93,17 @@ func TestJoinRules(t *testing.T) {
 	seen.Note(&decode.Message{Kind: decode.KindStats, Stats: decode.Stats{PlayerID: 8, Version: 3, Present: decode.HasVersion}})
 	got, _ = run(&State{Stats: stats, Shots: shots}, 1300, 0, &seen)
 	same("seen", got, shot("900"),
-		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1300,"team_id":1,"player_id":7,"stats":{"PTS":4,"REB":2},"version":9}}`)
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1300,"team_id":1,"player_id":7,"stats":{"PTS":4,"REB":2},"version":0}}`)
+
+	// A re-join: the session has player 7's version 5 (the recording's),
+	// older than the REST state's 9, which is fed with its version to
+	// replace the values of version 5.
+	seen = Memo{}
+	seen.Note(&decode.Message{Kind: decode.KindStats, Stats: decode.Stats{PlayerID: 7, Version: 5, Present: decode.HasVersion}})
+	got, _ = run(&State{Stats: stats}, 1300, 0, &seen)
+	same("re-join", got,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1300,"team_id":1,"player_id":7,"stats":{"PTS":4,"REB":2},"version":9}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1300,"team_id":1,"player_id":8,"stats":{"AST":1},"version":0}}`)
 
 	// No time: the shots, all of them, but not the box scores.
 	got, err = run(&State{Stats: stats, Shots: shots}, math.MaxInt64, 0, &Memo{})
