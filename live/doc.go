@@ -88,7 +88,10 @@
 // (finding them in messages.jsonl, it does not feed stats.json and
 // shots.json again, which a re-join rewrites with its own state). They were never received: `stmotion
 // mock` does not replay them over the websocket, but counts them in the
-// REST state it serves (package mock). A live id
+// REST state it serves (package mock). Their DIST is the box score's,
+// never a DIST check, here as in analyze (the engine tells their lines:
+// a REST DIST dates from before the time it is fed at, and as the
+// baseline it inflated every ratio). A live id
 // followed from a PLAY_NEXT / DRILL_NEXT is fed nothing of its REST state
 // up to the previous live id's newest time: each live id has its own
 // state (the second half's shots are the second half's), and what is

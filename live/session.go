@@ -2065,9 +2065,14 @@ func (s *liveSession) fillGap(from, to int64) error {
 //     REST state (a replay, as a mock at speed 0 serves it, whose REST
 //     state is the end's) and will deliver those changes itself: only
 //     the stats last changed at or before to are fed, with version 0 so
-//     that any version the feed delivers replaces them. For a followed
+//     that any version the feed delivers replaces them. Without details
+//     of a player (not fetched), his box score goes with version 0 too,
+//     unless the session has stats of his (a re-join's recording): the
+//     REST state may then be ahead of the feed unseen. For a followed
 //     live id, the stats last changed at or before from (the previous
-//     live id's) are not fed either.
+//     live id's) are not fed either. The engine keeps the box scores'
+//     DIST out of the DIST check (it dates from before to: track.Session
+//     tells the lines by backfill.Made).
 //
 // Nothing is fed when the feed starts at or before where an earlier join
 // stopped (it replays what the bundle has). The messages have the wire

@@ -607,7 +607,12 @@ func restState(b *decode.Bundle) *backfill.State {
 // stmotion live feeds a join's by (backfill.Filler.Join): the shots up
 // to it, each player's box score, of which, when stats_details.json
 // says some stats changed after it, only those that did not, with
-// version 0. A recording in the documented format (the feed verbatim,
+// version 0; without stats_details.json (the documented format has
+// none), all of it with version 0, so that the feed's stats messages
+// replace its values stat by stat: a stats.json of a later time (the
+// game's end) would otherwise make every one stale, its DIST checks
+// with them. Their DIST is never a DIST check (track: it dates from
+// before the message it is fed at). A recording in the documented format (the feed verbatim,
 // the REST state at the join beside it) thus keeps the shots and box
 // scores from before the join, as stmotion live's own recordings (which
 // hold what live fed) do. A stats_details.json that cannot be read is

@@ -221,3 +221,143 @@ func TestBundleRESTStateWarnings(t *testing.T) {
 		t.Errorf("box scores %v, shots %v: want none, and shots.json's one", sum.BoxScore, shots)
 	}
 }
+
+// restDistFeed is 20 s of a join 60 s into a game (live.json: restLive):
+// player 7 runs along x at 1 m/s, as since the game's start, and the
+// feed's DIST of him, every 5 s from the first location on, is his count
+// since the start (6000 cm at the join, restDistAt); he misses a shot at
+// 10 s (FGA 2), and the miss is corrected away at 15 s
+// (DELETED_TWO_POINT_MISS, FGA 1). The feed's versions run from 10 to
+// 16. Player 8 has no sensor and is not in the feed. made goes before
+// the first data message.
+func restDistFeed(made ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_START"}}`+"\n", restT0_ms-60_000)
+	fmt.Fprintf(&b, `{"type":"marker","data":{"occurred_at":%d,"type":"LIVE"}}`+"\n", restT0_ms-60_000)
+	for _, l := range made {
+		b.WriteString(l + "\n")
+	}
+	version := 10
+	for i := int64(0); i <= 200; i++ {
+		t := restT0_ms + i*100
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":1100}}`+"\n", t, -10000+i*100)
+		switch i {
+		case 100:
+			fmt.Fprintf(&b, `{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"FGA":2},"classification":"TWO_POINT_MISS","version":%d}}`+"\n", t, version)
+			version++
+		case 150:
+			fmt.Fprintf(&b, `{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"FGA":1},"classification":"DELETED_TWO_POINT_MISS","version":%d}}`+"\n", t, version)
+			version++
+		}
+		if i%50 == 0 {
+			fmt.Fprintf(&b, `{"type":"stats","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"DIST":%d},"classification":"DISTANCE","version":%d}}`+"\n", t, restDistAt(t), version)
+			version++
+		}
+	}
+	return b.String()
+}
+
+// restDistAt is player 7's DIST at t_ms, cm: 1 m/s since 60 s before the
+// join.
+func restDistAt(t_ms int64) int64 { return (t_ms - restT0_ms + 60_000) / 10 }
+
+// restLive makes the bundle's session one that starts mid-event: its
+// game started 60 s before the feed.
+var restLive = fmt.Sprintf(`{"teams":[{"id":1,"name":"A","live":{"id":"g","type":"GAME_ROUND","started_at":%d}}]}`, restT0_ms-60_000)
+
+// A DIST made of REST state is in the box score but never in the DIST
+// check: the check's baseline is the feed's own first DIST, and nothing
+// of the REST state is compared. The REST DIST of a join is older than
+// the join (the last 5-s DIST before it): taken as the baseline at the
+// first message's time, it inflated every ratio (1.25 here; 1.10–1.20
+// on a synthetic game joined 20 s in). And a stats.json of the game's
+// end, without stats_details.json (the documented bundle format has
+// none), fed with its REST version, made every DIST of the feed stale:
+// no check at all. Its box scores now go with version 0, so that the
+// feed's versions replace them stat by stat (the correction of the miss
+// too); the stats the feed never names (player 7's FG, PTS, REB, all of
+// player 8's) stay the REST state's. A bundle stmotion live recorded,
+// whose REST lines carry the REST version, keeps them out of the check
+// as well.
+func TestBundleRESTDistCheck(t *testing.T) {
+	join := fmt.Sprintf(`{"teams":[{"id":1,"player_stats":[
+ {"id":7,"version":9,"stats":{"FGA":1,"FG":1,"PTS":2,"REB":3,"DIST":%d}},
+ {"id":8,"version":4,"stats":{"REB":3,"DIST":4000}}]}]}`, restDistAt(restT0_ms-5000))
+	end := fmt.Sprintf(`{"teams":[{"id":1,"player_stats":[
+ {"id":7,"version":16,"stats":{"FGA":1,"FG":1,"PTS":2,"REB":3,"DIST":%d}},
+ {"id":8,"version":4,"stats":{"REB":3,"DIST":4000}}]}]}`, restDistAt(restT0_ms+20_000))
+	made := []string{
+		fmt.Sprintf(`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":%d,"team_id":1,"player_id":7,"stats":{"DIST":%d,"FG":1,"FGA":1,"PTS":2,"REB":3},"version":9}}`, restT0_ms, restDistAt(restT0_ms-5000)),
+		fmt.Sprintf(`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":%d,"team_id":1,"player_id":8,"stats":{"DIST":4000,"REB":3},"version":4}}`, restT0_ms),
+	}
+	for _, c := range []struct {
+		name  string
+		stats string
+		made  []string
+	}{
+		{"the join's stats.json", join, nil},
+		{"the end's stats.json", end, nil},
+		{"stmotion live's", join, made},
+	} {
+		dir := t.TempDir()
+		for name, text := range map[string]string{
+			decode.BundleStats: c.stats, decode.BundleLive: restLive, decode.BundleMessages: restDistFeed(c.made...),
+		} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, err := decode.OpenBundle(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink := &segmentSink{}
+		r, err := OpenEngine(b, "g", Options{}, sink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The feed's DISTs at 0, 5, ... 20 s, counted from the first.
+		var got, want []string
+		for _, g := range sink.segs {
+			if g.Type == track.SegDistCheck {
+				got = append(got, fmt.Sprintf("player %d at %d ms: feed %.0f cm", g.PlayerID, g.Start_ms-restT0_ms, g.FeedDist_cm))
+			}
+		}
+		for s := int64(0); s <= 20; s += 5 {
+			want = append(want, fmt.Sprintf("player 7 at %d ms: feed %d cm", s*1000, s*100))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: DIST checks\n%s\nwant\n%s", c.name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		p := player(sum, 7)
+		if p == nil || p.DistRatio < 0.97 || p.DistRatio > 1.03 || p.DistFlag != "" || p.DistStat_m != 20 {
+			t.Errorf("%s: player 7 %+v: want a ratio of 1.00 and 20 m of the feed's DIST", c.name, p)
+		}
+		if p := player(sum, 8); p != nil && (p.DistRatio != 0 || p.DistFlag != "" || p.DistStat_m != 0) {
+			t.Errorf("%s: player 8 %+v: want no ratio, no flag and none of the feed's DIST in the session", c.name, p)
+		}
+		if got, want := box(sum, 7), map[string]float64{"FGA": 1, "FG": 1, "PTS": 2, "REB": 3, "DIST": float64(restDistAt(restT0_ms + 20_000))}; !maps.Equal(got, want) {
+			t.Errorf("%s: player 7's box score %v, want %v", c.name, got, want)
+		}
+		if got, want := box(sum, 8), map[string]float64{"REB": 3, "DIST": 4000}; !maps.Equal(got, want) {
+			t.Errorf("%s: player 8's box score %v, want %v", c.name, got, want)
+		}
+		if sum.Quality.StaleStats != 0 {
+			t.Errorf("%s: %d stale stats messages, want 0", c.name, sum.Quality.StaleStats)
+		}
+	}
+}
+
+// player returns player id's summary.
+func player(sum *track.Summary, id int64) *track.PlayerSummary {
+	for i := range sum.Players {
+		if sum.Players[i].PlayerID == id {
+			return &sum.Players[i]
+		}
+	}
+	return nil
+}

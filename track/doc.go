@@ -89,6 +89,10 @@
 // after checks of later times); in a session that starts
 // mid-event (Meta.EventStart_ms, Session.MidEvent) both count from each
 // player's first DIST at or after the session's first location sample.
+// A stats message made of REST state (backfill.Made: a join's or a
+// gap's box score, told by its line, FeedLine) sets the box score, its
+// DIST too, but is no check: its DIST dates from before the time it is
+// fed at.
 //
 // # Invariants and lifetimes
 //

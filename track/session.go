@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/stmotion/stmotion/backfill"
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 )
@@ -66,8 +67,9 @@ const MidEventSlack_ms = 10_000
 // MidEvent reports whether the session started mid-event: its first
 // location sample came more than MidEventSlack_ms after Meta.EventStart_ms.
 // Then each player's DIST cross-check counts from a baseline, the player's
-// first DIST at or after that sample: the feed's DIST since it against the
-// engine's distance since its time. (False until the first location.)
+// first DIST of the feed's own (not one made of REST state) at or after
+// that sample: the feed's DIST since it against the engine's distance
+// since its time. (False until the first location.)
 func (s *Session) MidEvent() bool { return s.midEvent }
 
 // ErrClosed is returned by Feed and Close after Close.
@@ -360,7 +362,10 @@ func (s *Session) Feed(m *decode.Message) error { return s.FeedLine(m, nil) }
 // FeedLine is Feed for a message decoded from line (the input its spans
 // refer to): the one text the engine keeps from a message, the next live
 // id a PLAY_NEXT / DRILL_NEXT marker names (Segment.NextLiveID), is read
-// from it. Feed leaves that id empty.
+// from it, and a stats message made of REST state (backfill.Made: the
+// key "stmotion_source") is told from one received, to keep its DIST out
+// of the DIST check. Feed leaves that id empty, and takes every stats
+// message for received.
 func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 	if s.closed {
 		return ErrClosed
@@ -398,7 +403,9 @@ func (s *Session) feed(m *decode.Message, line []byte) error {
 	s.seen(m.OccurredAt_ms())
 	switch m.Kind {
 	case decode.KindStats:
-		return s.stats(&m.Stats)
+		// Made of REST state: only the line says so (stats lines are
+		// few; a location's is never searched).
+		return s.stats(&m.Stats, backfill.Made(line))
 	case decode.KindMarker:
 		return s.marker(&m.Marker, line)
 	case decode.KindShot:

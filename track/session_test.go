@@ -1391,10 +1391,10 @@ func TestDistMidEvent(t *testing.T) {
 	const before_cm = 250_000 // the first half's 2.5 km
 	sec := func(s float64) int64 { return t0 + int64(s*1000) }
 	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 300, noise_m: 0.02, seed: 5, sensors: []genSensor{{id: 1, p: circle(6, speed)}, {id: 2, p: still(1, 1)}}})
-	// The join's box score from the REST state, at the first message's
-	// time (live feeds it there), then the feed's own DIST every 10 s;
+	// The feed's DIST at the first message's time, then every 10 s;
 	// player 3 sat on the bench this half (no sensor, DIST from the first
-	// half only: its baseline, with nothing after it to compare).
+	// half only: its baseline, with nothing after it to compare). (A
+	// join's box score made of REST state is no check: TestMadeStatsNoDistCheck.)
 	stats := []decode.Message{
 		statsMsg(sec(0), 1, 1, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: before_cm}),
 		statsMsg(sec(0), 3, 2, decode.ClassDistance, map[decode.Stat]float64{decode.StatDIST: 180_000}),

@@ -179,7 +179,9 @@ type PlayerSummary struct {
 	SpeedBandPeriod_s [][]float64
 	// DistStat_m is the feed's last DIST, converted to m (0 if none); in
 	// a session that started mid-event (Session.MidEvent), less the
-	// player's baseline DIST (see Session.resolveCheck).
+	// player's baseline DIST (see Session.resolveCheck), and 0 for a
+	// player whose DIST the feed never sent in the session, only the REST
+	// state (a bench player's, from before the join).
 	DistStat_m float64
 	// DistRatio is the feed's last DIST / the engine's Distance_m at that
 	// DIST's timestamp (0 if either is missing); mid-event, both counted

@@ -37,12 +37,15 @@ type boxEntry struct {
 	unseen                   float64
 
 	// The baseline of a session that starts mid-event (Session.MidEvent):
-	// the player's first DIST at or after the session's first location
-	// sample, and the engine's figures at its time. Later checks compare
-	// what each counted since.
+	// the player's first DIST of the feed's own at or after the
+	// session's first location sample, and the engine's figures at its
+	// time. Later checks compare what each counted since.
 	based       bool
 	base        distFigures
 	baseFeed_cm float64
+	// distMade: the DIST value was set by a message made of REST state
+	// (backfill.Made), which is no DIST check (see Session.stats).
+	distMade bool
 }
 
 // distFigures is what a DIST check compares: the feed's DIST and the
@@ -82,7 +85,18 @@ func (b *boxScore) entry(id int64) *boxEntry {
 
 // stats applies a stats message to the box score and queues a DIST check.
 // It fails only when a sink fails on a check resolved early (overflow).
-func (s *Session) stats(st *decode.Stats) error {
+//
+// A message made of REST state (made: backfill.Made, a join's or a
+// gap's box score, "stmotion_source") updates the box score, its DIST
+// too, but queues no check: its DIST is not the feed's at its
+// occurred_at, which is when it was fed (the feed's first data message
+// after a join), but as of some earlier time /stats does not give (the
+// last 5-s DIST before the join, or the game's end in a bundle whose
+// stats.json was fetched then). Checked, it was a point of the series
+// at the wrong time, and mid-event the baseline every later check is
+// counted from: ratios 1.10–1.20 for every player of a join 20 s into a
+// game, against 1.00 from the feed's own first DIST.
+func (s *Session) stats(st *decode.Stats, made bool) error {
 	if st.NumUnknown > 0 || (st.Present&decode.HasClassification != 0 && st.Classification == decode.ClassUnknown) {
 		s.q.Unknown++
 	}
@@ -118,7 +132,8 @@ func (s *Session) stats(st *decode.Stats) error {
 		e.has.Add(k)
 		applied = true
 		if k == decode.StatDIST {
-			distNew = true
+			distNew = !made
+			e.distMade = made
 		}
 	}
 	if !applied {
@@ -339,10 +354,11 @@ func (s *Session) compactHeld() {
 // the engine's distance for every player of the first. There the
 // player's first check at or after that sample is the baseline, and this
 // one and every later one compare what each counted since (the baseline's
-// own segment has both 0). A check before that sample (a join's box score
-// from the REST state, older than the feed) is the event's count so far,
-// with nothing of the engine's to compare: its segment is as the feed
-// gives it, and it is not the player's verdict.
+// own segment has both 0). A check before that sample (a DIST of the
+// feed's that came before its first location) is the event's count so
+// far, with nothing of the engine's to compare: its segment is as the
+// feed gives it, and it is not the player's verdict. A DIST made of REST
+// state is never a check (see stats).
 func (s *Session) resolveCheck(c distCheck, fig *distFigures, period int32) error {
 	e := s.box.entry(c.player)
 	feed_cm := c.feed_cm

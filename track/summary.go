@@ -121,10 +121,16 @@ func (s *Session) summary() *Summary {
 		if e := s.box.players[id]; e != nil {
 			if e.has.Has(decode.StatDIST) {
 				p.DistStat_m = e.vals[decode.StatDIST] / 100
-				if e.based {
+				switch {
+				case e.based:
 					// A session that started mid-event: what the feed
 					// counted since the baseline (see resolveCheck).
 					p.DistStat_m = (e.vals[decode.StatDIST] - e.baseFeed_cm) / 100
+				case s.midEvent && e.distMade:
+					// Only the REST state's DIST, from before the
+					// session, and none of the feed's since: the feed
+					// counted nothing of the session (a bench player).
+					p.DistStat_m = 0
 				}
 			}
 			p.DistRatio, p.DistFlag = s.distVerdict(e)

@@ -57,11 +57,15 @@ A bundle's stats.json and shots.json (the REST state at the join: /stats,
 /shots) hold what came before its feed, and are fed before the feed's
 first data message (location, stats or shot; not a marker), as 'stmotion
 live' feeds a join's: the shots up to that message (the feed delivers the
-later ones) and each player's box score, at that message's time with its
-REST version; when a stats_details.json says some stats changed after
-that message, those are left to the feed and the others fed with version
-0. So a recording joined mid-game keeps the shots and box scores from
-before it. A bundle 'stmotion live' recorded holds them already (the
+later ones) and each player's box score, at that message's time with
+version 0, so that each stats message of the feed replaces its values,
+stat by stat (stats.json may be of a later time than the feed's start,
+the game's end, whose versions would make every one stale); when a
+stats_details.json says some stats changed after that message, those
+are left to the feed. So a recording joined mid-game keeps the shots and
+box scores from before it. Their DIST is the box score's only, no point
+or baseline of the DIST check (dist_check): it dates from before that
+message. A bundle 'stmotion live' recorded holds them already (the
 lines it made of REST state, marked "stmotion_source", at its join and
 at any later one), and so does one of a live id it followed from the
 previous one (periods.json): their stats.json and shots.json are not fed

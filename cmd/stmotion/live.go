@@ -91,7 +91,9 @@ stats and shots the event had before the feed come from the REST state:
 they are fed as messages before the first one of the feed, and recorded in
 messages.jsonl (marked "stmotion_source":"rest_join"), so that analyze
 agrees ('stmotion mock' of the bundle serves them in /stats and /shots,
-not over the websocket: they were never received); the live analytics (causal filtering) go to
+not over the websocket: they were never received); their DIST is the box
+score's, never compared with the engine's distance (dist_check): it
+dates from before the join; the live analytics (causal filtering) go to
 --out/<live_id>/tables/part-NNNNN/ every --part and summary.json at the end
 (the summary tables, players, boxscore, heatmaps and quality, are filled in
 the last part only, so tables/part-*/<table>.parquet reads as one table;
