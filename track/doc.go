@@ -66,7 +66,8 @@
 //
 // Markers are applied when the emission reaches their timestamp: periods
 // (halves, quarters via PLAY_NEXT, drills) and clock state (LIVE, PAUSED,
-// FOUL) are stamped on every Sample. A session of a live id that continues
+// FOUL) are stamped on every Sample; a feed shot, fed ahead of the
+// emission or behind it, takes the period at its own time. A session of a live id that continues
 // an event (the drill a DRILL_NEXT named) numbers its periods on from the
 // previous live id's, its clock starting as that one left it
 // (Meta.Periods, Session.NextPeriods). The session also says which period
@@ -105,7 +106,8 @@
 //     200 MB of heap here, now 5 MB), the periods by MaxPeriods (a
 //     marker beyond opens none: Quality.PeriodsRefused), the markers
 //     and DIST checks waiting for the emission by queues of fixed
-//     length, the clock changes the possession analyzer holds for the
+//     length, the period changes a late shot's period is looked up in
+//     by maxPeriodChanges (the oldest forgotten), the clock changes the possession analyzer holds for the
 //     next frame by maxClockChanges (a flood of markers with no
 //     location between them: the oldest are forgotten). Shots, markers, DIST
 //     checks, events and possessions leave as Segments: what the sinks

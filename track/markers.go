@@ -33,7 +33,22 @@ type timeline struct {
 	// refused counts the start and *_NEXT markers that would have opened
 	// a period beyond MaxPeriods (Quality.PeriodsRefused).
 	refused int64
+	// changes are the last maxPeriodChanges changes of samplePeriod the
+	// applied markers made, in the order applied (periodAt).
+	changes []periodChange
 }
+
+// periodChange is a change of samplePeriod from before, made by a marker
+// at time t.
+type periodChange struct {
+	t      int64
+	before int32
+}
+
+// maxPeriodChanges bounds timeline.changes: a game makes a few changes
+// (two per half, quarter or drill), and a shot is delivered seconds
+// after its time, not periods.
+const maxPeriodChanges = 64
 
 // Periods is where a session's period count stands: the last period
 // opened (0: none yet) and whether it is still open, and the clock state
@@ -120,6 +135,44 @@ func (tl *timeline) samplePeriod() int32 {
 		return tl.period
 	}
 	return 0
+}
+
+// periodAt is the period a sample at time t is attributed to, as far as
+// the markers fed so far tell: with the queued markers at or before t
+// applied (on a copy), or, when t is before markers already applied,
+// the period from before those. A feed shot takes it (Session.shot):
+// samplePeriod is the period where the emission stands, which a shot may
+// be ahead of (one of the REST state, fed before the feed's first
+// location: period 0 before the emission applies the PLAY_START before
+// it) or behind (delivered after the end marker that followed it).
+func (tl *timeline) periodAt(t int64) int32 {
+	if len(tl.pending) > 0 && tl.pending[0].t <= t {
+		c := *tl
+		for _, p := range tl.pending {
+			if p.t > t {
+				break
+			}
+			c.apply(p.typ)
+		}
+		return c.samplePeriod()
+	}
+	p := tl.samplePeriod()
+	for i := len(tl.changes) - 1; i >= 0 && tl.changes[i].t > t; i-- {
+		p = tl.changes[i].before
+	}
+	return p
+}
+
+// note records a change of samplePeriod made by the marker at t applied
+// last (periodAt), forgetting the oldest beyond maxPeriodChanges.
+func (tl *timeline) note(t int64, before int32) {
+	if tl.samplePeriod() == before {
+		return
+	}
+	if len(tl.changes) == maxPeriodChanges {
+		tl.changes = append(tl.changes[:0], tl.changes[1:]...)
+	}
+	tl.changes = append(tl.changes, periodChange{t: t, before: before})
 }
 
 func (tl *timeline) apply(typ decode.MarkerType) {
@@ -230,8 +283,9 @@ func (s *Session) marker(m *decode.Marker, line []byte) error {
 
 func (s *Session) applyMarker(p pendingMarker) error {
 	tl := &s.timeline
-	before, wasOpen := tl.period, tl.open
+	before, wasOpen, sampled := tl.period, tl.open, tl.samplePeriod()
 	tl.apply(p.typ)
+	tl.note(p.t, sampled)
 	tl.markers++
 	s.rounds.note(p.typ, p.next, tl.open && (tl.period != before || !wasOpen), tl.period)
 	for _, o := range s.clockObs {

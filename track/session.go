@@ -962,7 +962,9 @@ func (s *Session) emitSegment(g *Segment) error {
 // (when it has them) on the half court whose hoop is east: the feed does
 // not say which end was attacked, so every shot lands at the same hoop,
 // as shot charts draw them. Without a court, on an NBA court's template.
-// A repeat of a shot fed before (ShotKey) is dropped and counted.
+// Its period is the one at its time (timeline.periodAt), wherever the
+// emission stands. A repeat of a shot fed before (ShotKey) is dropped
+// and counted.
 func (s *Session) shot(sh *decode.Shot) error {
 	if s.repeats.shot(sh) {
 		s.q.RepeatedShots++
@@ -975,7 +977,7 @@ func (s *Session) shot(sh *decode.Shot) error {
 	*g = Segment{
 		Type: SegFeedShot, Start_ms: sh.OccurredAt_ms, End_ms: sh.OccurredAt_ms,
 		PlayerID: sh.PlayerID, TeamID: sh.TeamID, Made: sh.IsMake, Is3Point: sh.Is3Point,
-		Zone: sh.Zone, Period: s.timeline.samplePeriod(),
+		Zone: sh.Zone, Period: s.timeline.periodAt(sh.OccurredAt_ms),
 	}
 	if sh.Present&decode.HasHoopPlayerXY != 0 {
 		x, y := s.court.Markings().ShotToCourt(court.East, float64(sh.HoopPlayerX_mm), float64(sh.HoopPlayerY_mm))

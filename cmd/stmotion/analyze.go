@@ -65,7 +65,8 @@ stats_details.json says some stats changed after that message, those
 are left to the feed. So a recording joined mid-game keeps the shots and
 box scores from before it. Their DIST is the box score's only, no point
 or baseline of the DIST check (dist_check): it dates from before that
-message. A bundle 'stmotion live' recorded holds them already (the
+message. A shot's period is the one at its time. A bundle 'stmotion
+live' recorded holds them already (the
 lines it made of REST state, marked "stmotion_source", at its join and
 at any later one), and so does one of a live id it followed from the
 previous one (periods.json): their stats.json and shots.json are not fed

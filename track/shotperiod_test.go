@@ -1,0 +1,50 @@
+package track
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// A feed shot is in the period at its time, wherever the emission stands
+// when it is fed: one of a join's REST state, fed before the first
+// location, was in period 0 although the PLAY_START before it had been
+// fed (it waited for the emission); one delivered after the end marker
+// that followed it was in the next period, or 0. In batch and live mode
+// alike.
+func TestShotPeriodAtItsTime(t *testing.T) {
+	sec := func(s float64) int64 { return t0 + int64(s*1000) }
+	shot := func(s float64) decode.Message {
+		return decode.Message{Kind: decode.KindShot, Shot: decode.Shot{OccurredAt_ms: sec(s), PlayerID: 1, TeamID: 7, Zone: 3}}
+	}
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, noise_m: 0.02, seed: 3, sensors: []genSensor{{id: 1, p: circle(5, 2)}}})
+	marks := []decode.Message{
+		markerMsg(sec(30), decode.MarkerEndFirstHalf),
+		markerMsg(sec(40), decode.MarkerStartSecondHalf),
+		markerMsg(sec(59), decode.MarkerPlayEnd),
+	}
+	// The REST state's shots before the first location, after the
+	// markers the server resends on connect; the others delivered at the
+	// end (the ones before 59 s after the end markers before them).
+	msgs := []decode.Message{markerMsg(sec(0), decode.MarkerPlayStart), shot(-1), shot(5)}
+	msgs = append(msgs, merge(feed, marks)...)
+	msgs = append(msgs, shot(29), shot(35), shot(45), shot(58.5), shot(59.5))
+	want := []string{"-1 s: 0", "5 s: 1", "29 s: 1", "35 s: 0", "45 s: 2", "58.5 s: 2", "59.5 s: 0"}
+	for _, causal := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.Causal = causal
+		c, _, err := run(cfg, Meta{}, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, g := range c.segs(SegFeedShot) {
+			got = append(got, fmt.Sprintf("%g s: %d", float64(g.Start_ms-t0)/1000, g.Period))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("causal %v: shot periods %q, want %q", causal, got, want)
+		}
+	}
+}
