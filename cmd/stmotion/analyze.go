@@ -201,7 +201,9 @@ distance is its period's entry of distance_period_m, docs/schema.md), then
 per team (the roster players without any tracking data
 named in one line, not as rows of zeros; for a practice, the minutes on
 court in its drills beside all minutes, as players stand on the court in
-the breaks between drills, which min, dist m and sprints count; the
+the breaks between drills, which min, dist m and sprints count, all the
+recording holds: a drill's live id holds its drill and the break after
+it, and a line under the tables says which; the
 figures per drill are in summary.json and the players table, docs/
 querying.md), what the session lacked that
 makes some events unreliable (summary.json limits: no roster, no court,

@@ -148,6 +148,15 @@ func TestAnalyzeDrillsInOrder(t *testing.T) {
 		t.Fatalf("analyze: %v\n%s", err, stderr)
 	}
 	check("analyze of the drills", out, stdout)
+	// The line under each drill's tables says what its figures are: the
+	// first drill's and the break after it, the last drill's alone.
+	for k, want := range []string{"its drill and the break after it", "its drill's and any time on court outside it"} {
+		i := strings.Index(stdout, "session "+ids[k])
+		l := lineOf(strings.Split(stdout[max(i, 0):], "\n"), "drill min is")
+		if i < 0 || !strings.Contains(l, want) || strings.Contains(l, "whole practice's,") {
+			t.Errorf("drill %d: the report says %q, want %q", k+1, l, want)
+		}
+	}
 	// The one-team warning: sides for the scrimmage, none for the
 	// shooting drill.
 	for k, d := range drills {
@@ -191,6 +200,9 @@ func TestAnalyzeDrillsInOrder(t *testing.T) {
 		if l := fmt.Sprintf("\n  period %d: %s, %s (live id %s)\n", k+1, names[k], types[k], ids[k]); !strings.Contains(stdout, l) {
 			t.Errorf("the whole practice's report lacks %q:\n%s", l, stdout)
 		}
+	}
+	if l := lineOf(strings.Split(stdout, "\n"), "drill min is"); !strings.Contains(l, "the breaks between drills included") {
+		t.Errorf("the whole practice's report says %q of min and drill min", l)
 	}
 	if w := lineOf(strings.Split(stderr, "\n"), "one team on the roster"); !strings.Contains(w, "in its scrimmages (rounds of type SCRIMMAGE) both sides are that team") {
 		t.Errorf("the whole practice's one-team warning: %s", w)

@@ -151,7 +151,7 @@ func writeHeader(w io.Writer, s *export.SessionSummary) {
 // practice's also shows the minutes on court in its drills: players stand
 // on the court in the breaks between, which the other figures count
 // (Marcus Brennan's 19.9 min of a 20-minute practice held 6 min of
-// breaks), and a line under the tables says so.
+// breaks), and a line under the tables says so (practiceNote).
 func writeReport(w io.Writer, s *export.SessionSummary) {
 	writeHeader(w, s)
 	teams := map[int64]string{}
@@ -279,7 +279,7 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		}
 	}
 	if s.Practice && tabled {
-		fmt.Fprintf(w, "\nmin, dist m and sprints are the whole practice's, the breaks between drills included (players stand on the court there); drill min is the time on court in the drills only (summary.json time_on_court_period_s, one entry per drill)\n")
+		fmt.Fprintf(w, "\n%s\n", practiceNote(s))
 	}
 	if len(s.Limits) > 0 {
 		fmt.Fprintf(w, "\nlimits (summary.json limits: %s):\n", strings.Join(s.Limits, ", "))
@@ -304,6 +304,51 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 	if q.GridPeriod_ms > 0 {
 		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
 	}
+}
+
+// practiceNote says what a practice's min, dist m and sprints count
+// beside drill min: all the time the recording holds, which is not the
+// practice's when the session is one drill's live id (stmotion live
+// records a practice so, a session per drill): that one holds its drill
+// and the break after it, up to the DRILL_NEXT naming the next drill, or
+// the last drill alone. The drills are the rounds the session numbered a
+// period in (summary.json rounds), or without any, the periods any
+// player was on court in; a round named after them, with no period (the
+// next drill), says the recording ends at its DRILL_NEXT.
+func practiceNote(s *export.SessionSummary) string {
+	drills, last := 0, -1
+	for i, r := range s.Rounds {
+		if r.Period > 0 {
+			drills, last = drills+1, i
+		}
+	}
+	next := last+1 < len(s.Rounds)
+	if drills == 0 {
+		var onCourt []bool
+		for _, p := range s.Players {
+			for i, d := range p.TimeOnCourtPeriod_s {
+				if i == len(onCourt) {
+					onCourt = append(onCourt, false)
+				}
+				onCourt[i] = onCourt[i] || d > 0
+			}
+		}
+		for _, on := range onCourt {
+			if on {
+				drills++
+			}
+		}
+	}
+	const drillMin = "drill min is the time on court in the drills only (summary.json time_on_court_period_s, one entry per drill)"
+	switch {
+	case drills > 1:
+		return "min, dist m and sprints are the whole recording's (the practice's, when it holds all of it), the breaks between drills included (players stand on the court there); " + drillMin
+	case drills == 1 && next:
+		return "min, dist m and sprints are this recording's, one drill's live id: its drill and the break after it, up to the DRILL_NEXT naming the next drill (players stand on the court there), not the whole practice's; drill min is the time on court in the drill only (summary.json time_on_court_period_s, its drill's entry)"
+	case drills == 1:
+		return "min, dist m and sprints are this recording's, its drill's and any time on court outside it (before its DRILL_START, after its DRILL_END), not the whole practice's; drill min is the time on court in the drill only (summary.json time_on_court_period_s, its drill's entry)"
+	}
+	return "min, dist m and sprints are this recording's, which holds no drill (its time on court is outside any); " + drillMin
 }
 
 // writeColumns writes rows of cells right-aligned in columns two spaces

@@ -166,6 +166,42 @@ func TestReportPracticeDrillMinutes(t *testing.T) {
 	}
 }
 
+// The line under a practice's tables said "the whole practice's" of min,
+// dist m and sprints also in a session of one drill's live id, where
+// they are the drill's and the break after it (or the last drill's
+// alone): it says what the recording holds.
+func TestReportPracticeNote(t *testing.T) {
+	players := []export.PlayerSummary{{PlayerID: 1, TeamID: 1, Name: "Marcus Brennan", Distance_m: 389, TimeOnCourt_s: 400,
+		TimeOnCourtPeriod_s: []float64{0, 300}}}
+	rounds := func(periods ...int32) []export.RoundSummary {
+		var rs []export.RoundSummary
+		for i, p := range periods {
+			rs = append(rs, export.RoundSummary{LiveID: fmt.Sprint("drill-", i+1), Period: p})
+		}
+		return rs
+	}
+	for _, c := range []struct {
+		name   string
+		rounds []export.RoundSummary
+		want   string
+	}{
+		{"the whole practice", rounds(1, 2), "whole recording's (the practice's, when it holds all of it), the breaks between drills included"},
+		{"a drill's live id", rounds(2, 0), "one drill's live id: its drill and the break after it, up to the DRILL_NEXT naming the next drill"},
+		{"the last drill's live id", rounds(2), "its drill's and any time on court outside it"},
+		{"one drill, no rounds", nil, "its drill's and any time on court outside it"},
+	} {
+		s := &export.SessionSummary{SessionID: "p", Source: "p", Practice: true, Rounds: c.rounds,
+			Teams: []export.TeamSummary{{TeamID: 1, Name: "Herons", PlayerSensors: 1}}, Players: players}
+		l := lineOf(reportLines(s), "drill min is")
+		if !strings.Contains(l, c.want) {
+			t.Errorf("%s: %q, want it to say %q", c.name, l, c.want)
+		}
+		if strings.Contains(l, "are the whole practice's") {
+			t.Errorf("%s: %q calls the recording's figures the whole practice's", c.name, l)
+		}
+	}
+}
+
 // analyze of a simulated practice: summary.json says it is one and
 // carries each player's figures per drill, which with the breaks make
 // his totals, and the report shows the drill minutes; analyze of a game
