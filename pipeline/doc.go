@@ -34,8 +34,11 @@
 //     (stmotion live's: it holds lines live made of REST state, marked
 //     "stmotion_source", before that message or, after a re-join that
 //     rewrote stats.json and shots.json, later; a live id it followed,
-//     with a periods.json). A stats_details.json that does not parse, or
-//     box scores with no time to give them, get a warning.
+//     with a periods.json). A shot the feed delivers again after the
+//     REST state fed it (the same player and time: shots come a second
+//     or two late) is dropped, as live's duplicate filter drops it. A
+//     stats_details.json that does not parse, or box scores with no time
+//     to give them, get a warning.
 //   - Lines of the recording that do not decode are counted
 //     (quality.bad_lines), the first few reported by Run.Warnings with
 //     their file and line, and skipped; Options.Strict fails the input

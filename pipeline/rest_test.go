@@ -361,3 +361,33 @@ func player(sum *track.Summary, id int64) *track.PlayerSummary {
 	}
 	return nil
 }
+
+// A shot of shots.json that the feed delivers too, late, after its first
+// data message (shots come a second or two after their time), counts
+// once: the feed's copy is dropped, as stmotion live's duplicate filter
+// drops it, whether it is the same message or a correction of it (another
+// zone). Before, the same message was counted a repeat (and warned of as
+// a recording that repeats itself) and a corrected one charted twice.
+func TestBundleRESTShotDeliveredLate(t *testing.T) {
+	for name, zone := range map[string]int{"same": 3, "corrected": 4} {
+		late := fmt.Sprintf(`{"type":"shot","data":{"occurred_at":%d,"team_id":1,"player_id":7,"is_make":true,"is_3point":false,"zone":%d,"hoop_player_x":100,"hoop_player_y":200,"status":"RECORDED"}}`,
+			restT0_ms-30_000, zone)
+		lines := strings.SplitAfter(restFeed(), "\n")
+		// After the first data messages (the marker, then player and ball).
+		feed := strings.Join(slices.Insert(lines, 3, late+"\n"), "")
+		sum, shots, warns := restRun(t, map[string]string{
+			decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: feed,
+		})
+		if want := []int64{restT0_ms - 30_000, restT0_ms + 1000}; !slices.Equal(shots, want) {
+			t.Errorf("%s: shots at %v, want %v", name, shots, want)
+		}
+		if sum.Quality.RepeatedShots != 0 {
+			t.Errorf("%s: %d repeated shots, want 0", name, sum.Quality.RepeatedShots)
+		}
+		for _, w := range warns {
+			if strings.Contains(w, "repeat") {
+				t.Errorf("%s: warning %q", name, w)
+			}
+		}
+	}
+}
