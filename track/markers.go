@@ -1,6 +1,8 @@
 package track
 
 import (
+	"math"
+
 	"github.com/stmotion/stmotion/decode"
 )
 
@@ -34,8 +36,15 @@ type timeline struct {
 	// a period beyond MaxPeriods (Quality.PeriodsRefused).
 	refused int64
 	// changes are the last maxPeriodChanges changes of samplePeriod the
-	// applied markers made, in the order applied (periodAt).
+	// applied markers made, in the order applied (periodAt), each at the
+	// time it took effect.
 	changes []periodChange
+	// at is the time of the latest tick the markers were applied up to
+	// (applyMarkers): the samples up to it have their period. prevAt is
+	// what at was before the latest applyMarkers: a marker applied there
+	// at or before it came late, and took effect at at, not at its time.
+	// Both math.MinInt64 before the first.
+	at, prevAt int64
 }
 
 // periodChange is a change of samplePeriod from before, made by a marker
@@ -114,6 +123,7 @@ func clockOf(s string) ClockState {
 
 func (tl *timeline) init(p Periods) {
 	tl.pending = make([]pendingMarker, 0, 16)
+	tl.at, tl.prevAt = math.MinInt64, math.MinInt64
 	tl.period, tl.open, tl.viaNext = p.Period, p.Open, p.Open
 	tl.clock = p.Clock
 }
@@ -138,15 +148,18 @@ func (tl *timeline) samplePeriod() int32 {
 }
 
 // periodAt is the period a sample at time t is attributed to, as far as
-// the markers fed so far tell: with the queued markers at or before t
-// applied (on a copy), or, when t is before markers already applied,
-// the period from before those. A feed shot takes it (Session.shot):
-// samplePeriod is the period where the emission stands, which a shot may
-// be ahead of (one of the REST state, fed before the feed's first
-// location: period 0 before the emission applies the PLAY_START before
-// it) or behind (delivered after the end marker that followed it).
+// the markers fed so far tell: for t after the ticks the markers were
+// applied up to (timeline.at), the period with the queued markers at or
+// before t applied (on a copy: a late one among them takes effect at the
+// next tick, before t); for t at or before them, the period those ticks'
+// samples had, from before the changes that took effect after t. A feed
+// shot takes it (Session.shot): samplePeriod is the period where the
+// emission stands, which a shot may be ahead of (one of the REST state,
+// fed before the feed's first location: period 0 before the emission
+// applies the PLAY_START before it) or behind (delivered after the end
+// marker that followed it, with or after a late marker of its own).
 func (tl *timeline) periodAt(t int64) int32 {
-	if len(tl.pending) > 0 && tl.pending[0].t <= t {
+	if t > tl.at {
 		c := *tl
 		for _, p := range tl.pending {
 			if p.t > t {
@@ -164,10 +177,15 @@ func (tl *timeline) periodAt(t int64) int32 {
 }
 
 // note records a change of samplePeriod made by the marker at t applied
-// last (periodAt), forgetting the oldest beyond maxPeriodChanges.
+// last (periodAt), forgetting the oldest beyond maxPeriodChanges. A
+// marker applied late, at or before the ticks the previous applyMarkers
+// reached, took effect at the tick it was applied at.
 func (tl *timeline) note(t int64, before int32) {
 	if tl.samplePeriod() == before {
 		return
+	}
+	if t <= tl.prevAt {
+		t = tl.at
 	}
 	if len(tl.changes) == maxPeriodChanges {
 		tl.changes = append(tl.changes[:0], tl.changes[1:]...)
@@ -306,6 +324,9 @@ func (s *Session) applyMarker(p pendingMarker) error {
 // applyMarkers applies every queued marker at or before T.
 func (s *Session) applyMarkers(T int64) error {
 	tl := &s.timeline
+	if T > tl.at {
+		tl.prevAt, tl.at = tl.at, T
+	}
 	k := 0
 	for k < len(tl.pending) && tl.pending[k].t <= T {
 		if err := s.applyMarker(tl.pending[k]); err != nil {
