@@ -36,7 +36,8 @@
 //     rewrote stats.json and shots.json, later; a live id it followed,
 //     with a periods.json). A shot the feed delivers again after the
 //     REST state fed it (the same player and time: shots come a second
-//     or two late) is dropped, as live's duplicate filter drops it. A
+//     or two late), perhaps corrected since, is dropped by the engine,
+//     in live mode too (track.Session.FeedLine). A
 //     stats_details.json that does not parse, or box scores with no time
 //     to give them, get a warning.
 //   - Lines of the recording that do not decode are counted

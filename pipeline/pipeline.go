@@ -123,10 +123,6 @@ type Run struct {
 	// the feed's first data message places it (feedRest); nil when there
 	// is none to feed, or once the recording shows it holds it.
 	rest *backfill.State
-	// restShots are the shots the REST state fed (feedRest): the feed's
-	// copy of one (the same player and time, a shot delivered late after
-	// the join) is dropped, as stmotion live's duplicate filter drops it.
-	restShots *backfill.Memo
 }
 
 var errNilBundle = errors.New("pipeline: nil *decode.Bundle")
@@ -536,9 +532,6 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 				newest_ms = max(newest_ms, t)
 			}
 		}
-		if r.restShots != nil && m.Kind == decode.KindShot && r.restShots.ShotSeen(m.Shot.PlayerID, m.Shot.OccurredAt_ms) {
-			continue
-		}
 		if err := r.sess.FeedLine(&m, r.reader.Line()); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", r.b.MessagesPath, r.reader.LineNumber(), err)
 		}
@@ -660,9 +653,6 @@ func (r *Run) feedRest(to, newest_ms int64) error {
 		return r.sess.FeedLine(&m, line)
 	}}
 	err := f.Join(st, to, newest_ms, backfill.SourceJoin)
-	if st.Shots != nil {
-		r.restShots = &seen
-	}
 	if nBad > 0 {
 		r.warnings = append(r.warnings, fmt.Sprintf("%s: %s of %s or %s not used: not valid as feed messages; first: %v",
 			r.b.Path, count(int64(nBad), "shot or box score"), decode.BundleShots, decode.BundleStats, first))

@@ -364,9 +364,9 @@ func player(sum *track.Summary, id int64) *track.PlayerSummary {
 
 // A shot of shots.json that the feed delivers too, late, after its first
 // data message (shots come a second or two after their time), counts
-// once: the feed's copy is dropped, as stmotion live's duplicate filter
-// drops it, whether it is the same message or a correction of it (another
-// zone). Before, the same message was counted a repeat (and warned of as
+// once: the engine drops the feed's copy of a shot made of REST state,
+// in live mode too, whether it is the same message or a correction of it
+// (another zone). Before, the same message was counted a repeat (and warned of as
 // a recording that repeats itself) and a corrected one charted twice.
 func TestBundleRESTShotDeliveredLate(t *testing.T) {
 	for name, zone := range map[string]int{"same": 3, "corrected": 4} {

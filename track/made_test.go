@@ -67,3 +67,55 @@ func TestMadeStatsNoDistCheck(t *testing.T) {
 		}
 	}
 }
+
+// A shot made of REST state (a join's /shots) and then delivered by the
+// feed too, late, counts once, whether the feed's copy is the same or a
+// correction (another zone): the copy is dropped, not counted a repeat.
+// A shot of the same player at another time still counts.
+func TestMadeShotFeedCopyDropped(t *testing.T) {
+	feed := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 10, noise_m: 0.02, seed: 2, sensors: []genSensor{{id: 1, p: line(1, 0)}}})
+	shot := `{"type":"shot",%s"data":{"occurred_at":%d,"team_id":7,"player_id":1,"is_make":true,"is_3point":false,"zone":%d,"hoop_player_x":100,"hoop_player_y":200,"status":"RECORDED"}}`
+	made := fmt.Sprintf(shot, `"stmotion_source":"rest_join",`, t0-1000, 3)
+	for _, zone := range []int{3, 4} {
+		c := &collect{}
+		s, err := NewSession(DefaultConfig(), Meta{}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dec decode.Decoder
+		var m decode.Message
+		feedLine := func(l string) {
+			t.Helper()
+			if err := dec.Decode([]byte(l), &m); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.FeedLine(&m, []byte(l)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		feedLine(made)
+		for i := range feed {
+			if err := s.Feed(&feed[i]); err != nil {
+				t.Fatal(err)
+			}
+			if i == 50 {
+				feedLine(fmt.Sprintf(shot, "", t0-1000, zone)) // the feed's copy, 3 s late
+				feedLine(fmt.Sprintf(shot, "", t0+1000, zone)) // another shot
+			}
+		}
+		sum, err := s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, g := range c.segs(SegFeedShot) {
+			got = append(got, fmt.Sprintf("%d: zone %d", g.Start_ms-t0, g.Zone))
+		}
+		if want := []string{"-1000: zone 3", fmt.Sprintf("1000: zone %d", zone)}; !slices.Equal(got, want) {
+			t.Errorf("feed's copy in zone %d: shots %q, want %q", zone, got, want)
+		}
+		if sum.Quality.RepeatedShots != 0 {
+			t.Errorf("feed's copy in zone %d: %d repeated shots, want 0", zone, sum.Quality.RepeatedShots)
+		}
+	}
+}

@@ -82,16 +82,33 @@ const (
 type repeats struct {
 	shots   *fifo.Set[ShotKey]
 	markers *fifo.Set[MarkerKey]
+	// rest holds the player and time of the shots made of REST state
+	// (backfill.Made): the feed's own copy of one, delivered after the
+	// REST state fed it, is dropped whatever its other fields.
+	rest *fifo.Set[[2]int64]
 }
 
 func (r *repeats) init() {
 	r.shots = fifo.New[ShotKey](MaxRepeatShots, nil, 0)
+	r.rest = fifo.New[[2]int64](MaxRepeatShots, nil, 0)
 	r.markers = fifo.New(MaxRepeatMarkers, func(k MarkerKey) int { return len(k.Text) }, MaxRepeatMarkerText_B)
 }
 
 // shot reports whether s was fed before (and is still remembered), and
 // remembers it otherwise.
 func (r *repeats) shot(s *decode.Shot) bool { return r.shots.Mark(ShotKeyOf(s)) }
+
+// restShot reports whether s, received, is the feed's copy of a shot
+// made of REST state (the same player and time, whatever its other
+// fields: a correction since); made remembers a shot made of REST state.
+func (r *repeats) restShot(s *decode.Shot, made bool) bool {
+	k := [2]int64{s.PlayerID, s.OccurredAt_ms}
+	if made {
+		r.rest.Mark(k)
+		return false
+	}
+	return r.rest.Has(k)
+}
 
 // marker reports whether m (decoded from line) was fed before (and is
 // still remembered), and remembers it otherwise.

@@ -362,10 +362,11 @@ func (s *Session) Feed(m *decode.Message) error { return s.FeedLine(m, nil) }
 // FeedLine is Feed for a message decoded from line (the input its spans
 // refer to): the one text the engine keeps from a message, the next live
 // id a PLAY_NEXT / DRILL_NEXT marker names (Segment.NextLiveID), is read
-// from it, and a stats message made of REST state (backfill.Made: the
-// key "stmotion_source") is told from one received, to keep its DIST out
-// of the DIST check. Feed leaves that id empty, and takes every stats
-// message for received.
+// from it, and a stats or shot message made of REST state (backfill.Made:
+// the key "stmotion_source") is told from one received, to keep its DIST
+// out of the DIST check and to drop the feed's own copy of its shot (see
+// Session.shot). Feed leaves that id empty, and takes every message for
+// received.
 func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 	if s.closed {
 		return ErrClosed
@@ -409,7 +410,7 @@ func (s *Session) feed(m *decode.Message, line []byte) error {
 	case decode.KindMarker:
 		return s.marker(&m.Marker, line)
 	case decode.KindShot:
-		return s.shot(&m.Shot)
+		return s.shot(&m.Shot, backfill.Made(line))
 	case decode.KindAck, decode.KindPong, decode.KindError:
 	default:
 		s.q.Unknown++
@@ -964,8 +965,15 @@ func (s *Session) emitSegment(g *Segment) error {
 // as shot charts draw them. Without a court, on an NBA court's template.
 // Its period is the one at its time (timeline.periodAt), wherever the
 // emission stands. A repeat of a shot fed before (ShotKey) is dropped
-// and counted.
-func (s *Session) shot(sh *decode.Shot) error {
+// and counted. made: the shot was made of REST state (backfill.Made);
+// the feed's copy of such a shot (the same player and time: delivered
+// late, after a join or a reconnect fed the REST state, perhaps
+// corrected since) is dropped, not counted, so that it counts once in
+// analyze and live alike.
+func (s *Session) shot(sh *decode.Shot, made bool) error {
+	if s.repeats.restShot(sh, made) {
+		return nil
+	}
 	if s.repeats.shot(sh) {
 		s.q.RepeatedShots++
 		return nil
