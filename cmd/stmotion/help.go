@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // help is a command's -h text, in the order a user reads it: the usage
@@ -42,7 +43,7 @@ func writeHelp(w io.Writer, fs *flag.FlagSet, h help) {
 // (stdout, exit status 0). A command that does not exist is refused as
 // "stmotion command" refuses it (exit status 2).
 func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || len(args) == 1 && args[0] == "help" {
+	if len(args) == 0 || len(args) == 1 && slices.Contains([]string{"help", "-h", "--help", "-help"}, args[0]) {
 		usage(stdout)
 		return nil
 	}

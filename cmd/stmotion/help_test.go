@@ -83,6 +83,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"help"}, 0, ""},
 		{[]string{"-h"}, 0, ""},
 		{[]string{"--help"}, 0, ""},
+		{[]string{"help", "-h"}, 0, ""},
+		{[]string{"help", "--help"}, 0, ""},
 		{[]string{"help", "bogus"}, 2, `stmotion: unknown command "bogus"`},
 		{[]string{"help", "analyze", "extra"}, 2, "stmotion help: want one command"},
 		{[]string{"help", "bench", "bogus"}, 2, `stmotion bench: unknown benchmark "bogus"`},

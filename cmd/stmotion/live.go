@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -367,7 +368,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			// (--no-auth) takes them too.
 			user, secret, mockCreds = mock.DefaultUsername, mock.DefaultSecret, true
 			fmt.Fprintf(stderr, "stmotion live: no credentials given: signing with the mock's defaults, as --api %s is on this machine (--username %s --secret %s)\n",
-				decode.Printable(api), mock.DefaultUsername, mock.DefaultSecret)
+				decode.Printable(redactURL(api)), mock.DefaultUsername, mock.DefaultSecret)
 		}
 		if user == "" || secret == "" {
 			// Every REST request is signed (live.Credentials.Sign): without
@@ -553,4 +554,14 @@ func trackConfigHint(e *live.TrackConfigError) string {
 		}
 	}
 	return b.String()
+}
+
+// redactURL is the API URL u with any password it carries (user:pass@)
+// replaced, for messages: live never prints a credential given.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "<unparseable URL>"
+	}
+	return p.Redacted()
 }

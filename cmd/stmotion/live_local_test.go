@@ -228,3 +228,19 @@ func TestLiveJoinsLocalMock(t *testing.T) {
 		t.Errorf("live without credentials elsewhere: %v, stderr %q; want exit status 2 naming the mock's defaults", err, stderr)
 	}
 }
+
+// The line saying live signs with the mock's defaults never prints a
+// password the --api URL carries (user:password@, which Go's HTTP client
+// sends as Basic credentials).
+func TestLiveLocalDefaultsRedactAPI(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = Run(ctx, []string{"live", "--out", t.TempDir(), "--api", "http://admin:hunter2@127.0.0.1:1", "--live-id", "L", "--listen", ""}, &stdout, &stderr)
+	if !strings.Contains(stderr.String(), "no credentials given: signing with the mock's defaults, as --api http://admin:xxxxx@127.0.0.1:1 ") {
+		t.Errorf("stderr lacks the defaults line with the URL redacted:\n%s", stderr.String())
+	}
+	if strings.Contains(stderr.String()+stdout.String(), "hunter2") {
+		t.Errorf("the --api URL's password was printed:\n%s", stderr.String())
+	}
+}
