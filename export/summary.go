@@ -90,14 +90,17 @@ type RoundSummary struct {
 }
 
 // RoundsOf returns sum's rounds in their summary.json form
-// (SessionSummary.Rounds): its own round when it is known, then the
-// later ones; nil when there are none.
+// (SessionSummary.Rounds): its own round when it is known, or when the
+// recording numbered a period in it before later rounds (a bare
+// recording of a whole game or practice, which no live.json names: live
+// id "", so that the rounds list every period the recording holds), then
+// the later ones; nil when there are none.
 func RoundsOf(sum *track.Summary) []RoundSummary {
 	var rs []RoundSummary
 	add := func(r track.Round) {
 		rs = append(rs, RoundSummary{LiveID: r.LiveID, Name: r.Name, Type: r.Type, Period: r.Period})
 	}
-	if sum.Round.Known() {
+	if sum.Round.Known() || sum.Round.Period > 0 && len(sum.Rounds) > 0 {
 		add(sum.Round)
 	}
 	for _, r := range sum.Rounds {

@@ -57,12 +57,12 @@ A bundle's stats.json and shots.json (the REST state at the join: /stats,
 /shots) hold what came before its feed, and are fed before the feed's
 first data message (location, stats or shot; not a marker), as 'stmotion
 live' feeds a join's: the shots up to that message (the feed delivers the
-later ones) and each player's box score, at that message's time with
+later ones) and each player's box score, at that message's time: with
+the bundle's stats_details.json, with its REST version, those stats
+that changed after that message left to the feed; without one, with
 version 0, so that each stats message of the feed replaces its values,
 stat by stat (stats.json may be of a later time than the feed's start,
-the game's end, whose versions would make every one stale); when a
-stats_details.json says some stats changed after that message, those
-are left to the feed. So a recording joined mid-game keeps the shots and
+the game's end, whose versions would make every one stale). So a recording joined mid-game keeps the shots and
 box scores from before it. Their DIST is the box score's only, no point
 or baseline of the DIST check (dist_check): it dates from before that
 message. A shot's period is the one at its time. A bundle 'stmotion

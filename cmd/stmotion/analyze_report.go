@@ -138,9 +138,14 @@ func writeHeader(w io.Writer, s *export.SessionSummary) {
 		if r.Period > 0 {
 			period = fmt.Sprintf("period %d", r.Period)
 		}
-		if name := what(r); name != "" {
+		switch name := what(r); {
+		case r.LiveID == "" && name == "":
+			fmt.Fprintf(w, "  %s: the recording's first round (no live.json names it)\n", period)
+		case r.LiveID == "":
+			fmt.Fprintf(w, "  %s: %s\n", period, name)
+		case name != "":
 			fmt.Fprintf(w, "  %s: %s (live id %s)\n", period, name, decode.Printable(r.LiveID))
-		} else {
+		default:
 			fmt.Fprintf(w, "  %s: live id %s\n", period, decode.Printable(r.LiveID))
 		}
 	}

@@ -271,3 +271,15 @@ func TestAnalyzePracticePerDrill(t *testing.T) {
 		}
 	}
 }
+
+// A bare recording of a whole game lists both halves, the first unnamed
+// (no live.json), not "period 2" on its session line.
+func TestReportHeaderUnnamedFirstRound(t *testing.T) {
+	s := &export.SessionSummary{SessionID: "g", Source: "g.jsonl", Rounds: []export.RoundSummary{{Period: 1}, {LiveID: "h2", Period: 2}}}
+	var b strings.Builder
+	writeHeader(&b, s)
+	want := "\nsession g (g.jsonl)\n  period 1: the recording's first round (no live.json names it)\n  period 2: live id h2\n"
+	if b.String() != want {
+		t.Errorf("header %q, want %q", b.String(), want)
+	}
+}

@@ -68,7 +68,8 @@ then, at --speed > 0, a line for each round as the replay clock starts it
 (the first, a game's second half, and with --loop every pass's rounds under
 their new live ids):
   round pass=<n> index=<k> live_id=<id> started_at=<epoch ms>
-Logs go to stderr, and first what to join it with: the credentials it
+Logs go to stderr: after the line saying it serves, what to join it
+with: the credentials it
 checks (the defaults are printed, a --secret of your own is not) and a
 'stmotion live' command line, ready to paste:
   join it: stmotion live --api <base URL> --live-id <id> --username <u> --secret <s>
