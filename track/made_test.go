@@ -22,22 +22,7 @@ func TestMadeStatsNoDistCheck(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var dec decode.Decoder
-		var m decode.Message
-		feedLine := func(l string) {
-			t.Helper()
-			if err := dec.Decode([]byte(l), &m); err != nil {
-				t.Fatal(err)
-			}
-			if !withLine {
-				err = s.Feed(&m)
-			} else {
-				err = s.FeedLine(&m, []byte(l))
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		feedLine := lineFeeder(t, s, withLine)
 		feedLine(made)
 		for i := range feed {
 			if err := s.Feed(&feed[i]); err != nil {
@@ -82,17 +67,7 @@ func TestMadeShotFeedCopyDropped(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var dec decode.Decoder
-		var m decode.Message
-		feedLine := func(l string) {
-			t.Helper()
-			if err := dec.Decode([]byte(l), &m); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.FeedLine(&m, []byte(l)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		feedLine := lineFeeder(t, s, true)
 		feedLine(made)
 		for i := range feed {
 			if err := s.Feed(&feed[i]); err != nil {
@@ -116,6 +91,28 @@ func TestMadeShotFeedCopyDropped(t *testing.T) {
 		}
 		if sum.Quality.RepeatedShots != 0 {
 			t.Errorf("feed's copy in zone %d: %d repeated shots, want 0", zone, sum.Quality.RepeatedShots)
+		}
+	}
+}
+
+// lineFeeder returns a function that decodes a line and feeds it to s,
+// with its line (FeedLine) or without (Feed).
+func lineFeeder(t *testing.T, s *Session, withLine bool) func(string) {
+	var dec decode.Decoder
+	var m decode.Message
+	return func(l string) {
+		t.Helper()
+		if err := dec.Decode([]byte(l), &m); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if withLine {
+			err = s.FeedLine(&m, []byte(l))
+		} else {
+			err = s.Feed(&m)
+		}
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -32,21 +32,7 @@ func TestShotPeriodAtItsTime(t *testing.T) {
 	msgs = append(msgs, merge(feed, marks)...)
 	msgs = append(msgs, shot(29), shot(35), shot(45), shot(58.5), shot(59.5))
 	want := []string{"-1 s: 0", "5 s: 1", "29 s: 1", "35 s: 0", "45 s: 2", "58.5 s: 2", "59.5 s: 0"}
-	for _, causal := range []bool{false, true} {
-		cfg := DefaultConfig()
-		cfg.Causal = causal
-		c, _, err := run(cfg, Meta{}, msgs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, g := range c.segs(SegFeedShot) {
-			got = append(got, fmt.Sprintf("%g s: %d", float64(g.Start_ms-t0)/1000, g.Period))
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("causal %v: shot periods %q, want %q", causal, got, want)
-		}
-	}
+	checkShotPeriods(t, msgs, want)
 }
 
 // A late shot delivered with a late marker of its own (a clock marker
@@ -75,6 +61,13 @@ func TestShotPeriodWithLateMarker(t *testing.T) {
 	msgs = deliver(msgs, sec(32.6), markerMsg(sec(29.4), decode.MarkerFoul), shot(29.6))
 	msgs = deliver(msgs, sec(50), markerMsg(sec(20), decode.MarkerLive), shot(35))
 	want := []string{"29.6 s: 1", "35 s: 0"}
+	checkShotPeriods(t, msgs, want)
+}
+
+// checkShotPeriods runs msgs in batch and live mode and checks each feed
+// shot's period ("<s after t0> s: <period>").
+func checkShotPeriods(t *testing.T, msgs []decode.Message, want []string) {
+	t.Helper()
 	for _, causal := range []bool{false, true} {
 		cfg := DefaultConfig()
 		cfg.Causal = causal
