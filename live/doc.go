@@ -293,11 +293,15 @@
 // the PLAY_NEXT / DRILL_NEXT marker event, names the next live id
 // ("next_live_id": see FramesSubject). A NATS server
 // that is down, at the start or later, stops nothing: the client retries
-// every NATSReconnectWait, keeping up to NATSReconnectBuf_B of messages
-// for when it connects and dropping the rest; Metrics counts both
-// (stmotion_nats_published_messages_total,
-// stmotion_nats_dropped_messages_total) and each SessionResult carries
-// the totals.
+// every NATSReconnectWait; meanwhile the frames are dropped (stale by the
+// time it is back: the client's buffer had replayed minutes of an ended
+// live id's frames on reconnect) and the events kept, up to
+// NATSReconnectBuf_B, for when it connects. Metrics has
+// stmotion_nats_connected and counts what was published while connected,
+// buffered and dropped (stmotion_nats_published_messages_total,
+// stmotion_nats_buffered_messages_total,
+// stmotion_nats_dropped_messages_total{kind}); the outage and its drops
+// are logged (rate-limited), and each SessionResult carries the totals.
 //
 // Lifetimes: OverlaySink and the engine run on the goroutine that reads
 // the feed; frames are copied before they cross to the broadcaster, and

@@ -2,6 +2,7 @@ package live
 
 import (
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,8 +29,10 @@ import (
 //	stmotion_overlay_dropped_frames_total      frames a slow client lost (oldest first)
 //	stmotion_overlay_latency_seconds           message entering the engine → frame written to a client
 //	stmotion_overlay_frame_age_seconds         at each location received: its sensor time (the newest so far) minus the newest broadcast frame's t_ms
-//	stmotion_nats_published_messages_total     frames and events handed to the NATS client (NATSOptions.Metrics)
-//	stmotion_nats_dropped_messages_total       frames and events the NATS client refused (reconnect buffer full)
+//	stmotion_nats_connected                    1 while the NATS client is connected, else 0 (only with a NATSPublisher: NATSOptions.Metrics)
+//	stmotion_nats_published_messages_total     frames and events handed to the NATS client while it was connected
+//	stmotion_nats_buffered_messages_total      events kept in the NATS client's reconnect buffer while not connected (sent when it connects)
+//	stmotion_nats_dropped_messages_total{kind} not published: frames while not connected (kind="frame"), events the reconnect buffer had no room for (kind="event")
 type Metrics struct {
 	reg *prometheus.Registry
 
@@ -59,7 +62,14 @@ type Metrics struct {
 	// engine waits for a sensor in a dropout or after a (re)join.
 	FrameAge      prometheus.Histogram
 	NATSPublished prometheus.Counter
-	NATSDropped   prometheus.Counter
+	NATSBuffered  prometheus.Counter
+	NATSDropped   *prometheus.CounterVec
+
+	// nats is the publisher stmotion_nats_connected reports (the newest
+	// attached), registered with the first (natsOnce): without NATS the
+	// gauge is absent, not a 0 to alert on.
+	nats     atomic.Pointer[NATSPublisher]
+	natsOnce sync.Once
 
 	newest_ms atomic.Int64     // newest occurred_at received, epoch ms
 	now       func() time.Time // the clock of Lag (tests set it)
@@ -117,11 +127,14 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.75, 1, 1.5, 2, 5},
 		}),
 		NATSPublished: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "stmotion_nats_published_messages_total", Help: "Frames and events handed to the NATS client (sent, or kept in its reconnect buffer while not connected).",
+			Name: "stmotion_nats_published_messages_total", Help: "Frames and events handed to the NATS client while it was connected.",
 		}),
-		NATSDropped: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "stmotion_nats_dropped_messages_total", Help: "Frames and events the NATS client refused (its reconnect buffer was full, or it was closed).",
+		NATSBuffered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_nats_buffered_messages_total", Help: "Events kept in the NATS client's reconnect buffer (8 MiB) while it was not connected, sent when it connects (frames are not kept: they are dropped).",
 		}),
+		NATSDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "stmotion_nats_dropped_messages_total", Help: "Messages not published: overlay frames while NATS was not connected (kind=frame), events its reconnect buffer had no room for (kind=event).",
+		}, []string{"kind"}),
 	}
 	m.Lag = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received, at the scrape: it grows during an outage (0 before the first message).",
@@ -132,10 +145,29 @@ func NewMetrics() *Metrics {
 	for _, k := range []string{"stats", "shot"} {
 		m.GapFilled.WithLabelValues(k)
 	}
+	for _, k := range []string{"frame", "event"} {
+		m.NATSDropped.WithLabelValues(k)
+	}
 	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ConnectFails, m.Connected, m.ReconnectTime, m.Lag,
-		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.FrameAge, m.NATSPublished, m.NATSDropped,
+		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.FrameAge, m.NATSPublished, m.NATSBuffered, m.NATSDropped,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
+}
+
+// attachNATS makes p the publisher stmotion_nats_connected reports,
+// registering the gauge at the first.
+func (m *Metrics) attachNATS(p *NATSPublisher) {
+	m.nats.Store(p)
+	m.natsOnce.Do(func() {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "stmotion_nats_connected", Help: "1 while the NATS client is connected to a server, 0 while it is not (frames are dropped then, events buffered); absent without a NATS publisher.",
+		}, func() float64 {
+			if p := m.nats.Load(); p != nil && p.Connected() {
+				return 1
+			}
+			return 0
+		}))
+	})
 }
 
 // NoteNewest takes the occurred_at (epoch ms) of a message received: Lag

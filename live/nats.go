@@ -1,8 +1,10 @@
 package live
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	neturl "net/url"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 )
 
 // NATS subjects: stmotion.<live_id>.frames carries every overlay frame
+// broadcast while the client is connected (see NATSPublisher)
 // (the JSON of AppendFrameJSON, unfiltered) and stmotion.<live_id>.events
 // the engine's segments (possessions, passes, shots, markers, DIST
 // checks, ...) as JSON objects (see AppendSegmentJSON), between the two
@@ -55,19 +58,37 @@ func subjectToken(id string) string {
 }
 
 // NATSPublisher publishes frames and events to a NATS server. Publishing
-// never blocks the caller on the network: the NATS client buffers, and
-// while it is not connected (the server is down at the start, or went
-// away) it keeps up to ReconnectBuf_B of messages for when it connects
-// and refuses the rest (counted in Dropped). It is safe for concurrent
-// use.
+// never blocks the caller on the network: the NATS client buffers. While
+// it is not connected (the server is down at the start, or went away)
+// frames and events part ways:
+//
+//   - overlay frames are dropped (counted in Dropped, as frames): a frame
+//     is worth something only while it is current, and the client's
+//     reconnect buffer, which keeps the oldest messages and refuses the
+//     newest once full, had delivered minutes-old positions of an ended
+//     live id as a burst on reconnect, then jumped to the current ones;
+//   - events (session_start, session_end, segments) are kept in the
+//     client's reconnect buffer, up to NATSReconnectBuf_B, and sent when
+//     it connects, oldest first (counted in Buffered); what does not fit
+//     is dropped (counted in Dropped, as events). What the buffer holds
+//     when Close comes before the server does is lost.
+//
+// Sent counts only what was handed to a connected client. The outage is
+// logged: a warning when the connection is lost (or not made at the
+// start), a warning at the first message dropped and then at most every
+// NATSDropLogEvery while drops go on, with counts, and on reconnect a
+// line with what the outage cost (a warning when something was dropped).
+// It is safe for concurrent use.
 type NATSPublisher struct {
-	nc      *nats.Conn
-	log     *slog.Logger
-	met     *Metrics
-	mu      sync.Mutex
-	buf     []byte
-	sent    atomic.Int64
-	dropped atomic.Int64
+	nc       *nats.Conn
+	log      *slog.Logger
+	met      *Metrics
+	mu       sync.Mutex
+	buf      []byte
+	sent     atomic.Int64
+	buffered atomic.Int64
+	// droppedFrames and droppedEvents make Dropped.
+	droppedFrames, droppedEvents atomic.Int64
 	// failing is set while connection attempts fail, so that only the
 	// first failure of a run is logged as a warning.
 	failing atomic.Bool
@@ -77,22 +98,44 @@ type NATSPublisher struct {
 	// closed is closed by the client's closed handler, the last of its
 	// callbacks (they run in order on a goroutine of its own).
 	closed chan struct{}
+
+	// out is the current outage, for its log lines.
+	omu sync.Mutex
+	out natsOutage
+}
+
+// natsOutage is what a NATS outage cost so far, for the log.
+type natsOutage struct {
+	since time.Time // the disconnection (or the first drop); zero while connected
+	// frames and events dropped, events buffered, in the whole outage
+	framesDropped, eventsDropped, eventsBuffered int64
+	// what was dropped since the last drop warning, and when that was
+	// (zero: none yet in this outage, so the next drop warns at once)
+	logFrames, logEvents int64
+	logged               time.Time
 }
 
 // NATSReconnectBuf_B is how much the NATS client keeps while it is not
-// connected (the client's default, 8 MiB: some minutes of frames at
-// DefaultOverlayRate_Hz).
+// connected (the client's default, 8 MiB). Only events go there (see
+// NATSPublisher): hours of a game's segments.
 const NATSReconnectBuf_B = nats.DefaultReconnectBufSize
 
 // NATSReconnectWait is the pause between connection attempts.
 const NATSReconnectWait = 500 * time.Millisecond
 
+// NATSDropLogEvery is how often, at most, a NATSPublisher logs the
+// messages it keeps dropping during an outage (the first drop of an
+// outage is logged at once).
+const NATSDropLogEvery = time.Minute
+
 // NATSOptions configures NewNATSPublisher; the zero value works.
 type NATSOptions struct {
 	Logger *slog.Logger
-	// Metrics, when set, counts published and dropped messages
-	// (stmotion_nats_published_messages_total,
-	// stmotion_nats_dropped_messages_total).
+	// Metrics, when set, counts published, buffered and dropped
+	// messages (stmotion_nats_published_messages_total,
+	// stmotion_nats_buffered_messages_total,
+	// stmotion_nats_dropped_messages_total{kind}) and gets the gauge
+	// stmotion_nats_connected.
 	Metrics *Metrics
 }
 
@@ -115,24 +158,27 @@ func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
 		nats.ReconnectWait(NATSReconnectWait),
 		nats.ReconnectBufSize(NATSReconnectBuf_B),
 		nats.Timeout(5*time.Second),
-		nats.ConnectHandler(func(c *nats.Conn) {
-			p.failing.Store(false)
-			log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
-		}),
+		nats.ConnectHandler(p.connected),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if p.closing.Load() {
 				return // Close (Ctrl-C): nothing to warn about, and no reconnecting
 			}
-			log.Warn("live: nats disconnected; reconnecting", "err", err)
+			p.omu.Lock()
+			if p.out.since.IsZero() {
+				p.out.since = time.Now()
+			}
+			p.omu.Unlock()
+			log.Warn("live: nats disconnected; reconnecting: overlay frames are dropped until it is back, events kept in the reconnect buffer",
+				"retry_every", NATSReconnectWait, "buffer_B", NATSReconnectBuf_B, "err", err)
 		}),
 		nats.ClosedHandler(func(*nats.Conn) { close(p.closed) }),
-		nats.ReconnectHandler(func(c *nats.Conn) {
-			p.failing.Store(false)
-			log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
-		}),
+		nats.ReconnectHandler(p.connected),
 		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) {
+			if p.closing.Load() {
+				return
+			}
 			if !p.failing.Swap(true) {
-				log.Warn("live: nats server not reachable; publishing into the reconnect buffer and retrying",
+				log.Warn("live: nats server not reachable; retrying: overlay frames are dropped until it is, events kept in the reconnect buffer",
 					"url", redactURL(url), "retry_every", NATSReconnectWait, "buffer_B", NATSReconnectBuf_B, "err", err)
 				return
 			}
@@ -143,52 +189,155 @@ func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
 		return nil, fmt.Errorf("live: nats connect %s: %w", url, err)
 	}
 	p.nc = nc
+	if p.met != nil {
+		p.met.attachNATS(p)
+	}
 	return p, nil
+}
+
+// connected is the client's connect and reconnect handler: it logs the
+// connection, with what the outage before it cost when there was one.
+func (p *NATSPublisher) connected(c *nats.Conn) {
+	p.failing.Store(false)
+	p.omu.Lock()
+	o := p.out
+	p.out = natsOutage{}
+	p.omu.Unlock()
+	if o.since.IsZero() {
+		p.log.Info("live: nats connected", "url", c.ConnectedUrlRedacted())
+		return
+	}
+	lvl := slog.LevelInfo
+	if o.framesDropped > 0 || o.eventsDropped > 0 {
+		lvl = slog.LevelWarn
+	}
+	p.log.Log(context.Background(), lvl, "live: nats connected after an outage", "url", c.ConnectedUrlRedacted(),
+		"down_s", math.Round(time.Since(o.since).Seconds()*10)/10, "frames_dropped", o.framesDropped,
+		"events_buffered", o.eventsBuffered, "events_dropped", o.eventsDropped)
 }
 
 // Connected reports whether the client is connected to a server now.
 func (p *NATSPublisher) Connected() bool { return p.nc.IsConnected() }
 
-// Sent is how many messages were handed to the NATS client (sent, or
-// kept in its reconnect buffer while not connected).
+// Sent is how many messages were handed to the NATS client while it was
+// connected.
 func (p *NATSPublisher) Sent() int64 { return p.sent.Load() }
 
-// Dropped is how many publishes the NATS client refused: its reconnect
-// buffer was full, or the publisher was closed.
-func (p *NATSPublisher) Dropped() int64 { return p.dropped.Load() }
+// Buffered is how many events the NATS client kept in its reconnect
+// buffer while not connected, to send when it connects (lost if Close
+// comes first).
+func (p *NATSPublisher) Buffered() int64 { return p.buffered.Load() }
 
-func (p *NATSPublisher) publish(subject string, data []byte) {
+// Dropped is how many messages were not published: frames while the
+// client was not connected, events its reconnect buffer had no room for
+// (and anything after Close).
+func (p *NATSPublisher) Dropped() int64 { return p.droppedFrames.Load() + p.droppedEvents.Load() }
+
+// publish publishes data to subject; frame says that it is an overlay
+// frame, which is dropped rather than buffered while not connected.
+func (p *NATSPublisher) publish(subject string, data []byte, frame bool) {
+	up := p.nc.IsConnected()
+	if frame && !up {
+		p.drop(true)
+		return
+	}
 	if err := p.nc.Publish(subject, data); err != nil {
-		p.dropped.Add(1)
+		p.drop(frame)
+		return
+	}
+	if up {
+		p.sent.Add(1)
 		if p.met != nil {
-			p.met.NATSDropped.Inc()
+			p.met.NATSPublished.Inc()
 		}
 		return
 	}
-	p.sent.Add(1)
+	p.buffered.Add(1)
 	if p.met != nil {
-		p.met.NATSPublished.Inc()
+		p.met.NATSBuffered.Inc()
+	}
+	p.omu.Lock()
+	p.outage()
+	p.out.eventsBuffered++
+	p.omu.Unlock()
+}
+
+// outage starts p.out at the first message of an outage not seen by the
+// disconnect handler (the server down at the start). omu is held.
+func (p *NATSPublisher) outage() {
+	if p.out.since.IsZero() {
+		p.out.since = time.Now()
 	}
 }
 
-// PublishFrame publishes an encoded frame to FramesSubject(liveID). The
-// NATS client copies data before returning.
+// drop counts a message not published, and logs the drops: the first of
+// an outage at once, then at most every NATSDropLogEvery.
+func (p *NATSPublisher) drop(frame bool) {
+	kind := "event"
+	if frame {
+		kind = "frame"
+		p.droppedFrames.Add(1)
+	} else {
+		p.droppedEvents.Add(1)
+	}
+	if p.met != nil {
+		p.met.NATSDropped.WithLabelValues(kind).Inc()
+	}
+	if p.closing.Load() {
+		return // shutting down: nothing to report
+	}
+	up := p.nc.IsConnected() // a refusal while connected (none expected) is no outage
+	p.omu.Lock()
+	if !up {
+		p.outage()
+	}
+	if frame {
+		p.out.framesDropped++
+		p.out.logFrames++
+	} else {
+		p.out.eventsDropped++
+		p.out.logEvents++
+	}
+	now := time.Now()
+	if !p.out.logged.IsZero() && now.Sub(p.out.logged) < NATSDropLogEvery {
+		p.omu.Unlock()
+		return
+	}
+	first := p.out.logged.IsZero()
+	frames, events := p.out.logFrames, p.out.logEvents
+	p.out.logFrames, p.out.logEvents, p.out.logged = 0, 0, now
+	down_s := 0.0
+	if !p.out.since.IsZero() {
+		down_s = math.Round(now.Sub(p.out.since).Seconds()*10) / 10
+	}
+	p.omu.Unlock()
+	msg := "live: nats messages dropped"
+	if first {
+		msg = "live: nats messages dropped; further drops are logged every minute at most"
+	}
+	p.log.Warn(msg, "frames", frames, "events", events, "connected", up, "down_s", down_s,
+		"frames_total", p.droppedFrames.Load(), "events_total", p.droppedEvents.Load())
+}
+
+// PublishFrame publishes an encoded frame to FramesSubject(liveID), only
+// while connected (see NATSPublisher). The NATS client copies data
+// before returning.
 func (p *NATSPublisher) PublishFrame(liveID string, data []byte) {
-	p.publish(FramesSubject(liveID), data)
+	p.publish(FramesSubject(liveID), data, true)
 }
 
 // PublishSegment publishes an engine segment to EventsSubject(liveID).
 func (p *NATSPublisher) PublishSegment(liveID string, g *track.Segment) {
 	p.mu.Lock()
 	p.buf = AppendSegmentJSON(p.buf[:0], liveID, g)
-	p.publish(EventsSubject(liveID), p.buf)
+	p.publish(EventsSubject(liveID), p.buf, false)
 	p.mu.Unlock()
 }
 
 // PublishEvent publishes a raw JSON event to EventsSubject(liveID). Join
 // publishes its session_start and session_end events with it.
 func (p *NATSPublisher) PublishEvent(liveID string, data []byte) {
-	p.publish(EventsSubject(liveID), data)
+	p.publish(EventsSubject(liveID), data, false)
 }
 
 // Flush waits until the server has received everything published.

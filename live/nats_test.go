@@ -140,9 +140,11 @@ func TestNATSFanOut(t *testing.T) {
 }
 
 // TestNATSServerDownAtStart: a publisher whose server is not up yet
-// starts anyway and keeps what it can (the reconnect buffer) for when the
-// server comes; what does not fit is dropped and counted, on the
-// publisher and in Metrics, and what was kept reaches the server.
+// starts anyway; it drops the overlay frames (a frame is stale by the time
+// the server comes) and keeps what events it can (the reconnect buffer)
+// for when the server comes; what does not fit is dropped. All of it is
+// counted, on the publisher and in Metrics, whose stmotion_nats_connected
+// says 0 until the server is up, and what was kept reaches the server.
 func TestNATSServerDownAtStart(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -159,18 +161,38 @@ func TestNATSServerDownAtStart(t *testing.T) {
 	if pub.Connected() {
 		t.Fatal("connected with no server")
 	}
-	// More than the reconnect buffer holds, in 64 KiB messages.
+	if !metricPresent(t, met, "stmotion_nats_connected") || counterValue(t, met, "stmotion_nats_connected") != 0 {
+		t.Errorf("stmotion_nats_connected present %v, %g; want present, 0 with the server down", metricPresent(t, met, "stmotion_nats_connected"), counterValue(t, met, "stmotion_nats_connected"))
+	}
+	const frames = 100
+	for range frames {
+		pub.PublishFrame("g1", []byte(`{"t_ms":1}`))
+	}
+	// More events than the reconnect buffer holds, in 64 KiB messages.
 	msg := bytes.Repeat([]byte("x"), 64<<10)
 	n := int64(live.NATSReconnectBuf_B/len(msg) + 16)
 	for range n {
 		pub.PublishEvent("g1", msg)
 	}
-	sent, dropped := pub.Sent(), pub.Dropped()
-	if sent == 0 || dropped == 0 || sent+dropped != n {
-		t.Fatalf("%d published with the server down: %d kept, %d dropped; want some of each, adding up", n, sent, dropped)
+	sent, buffered, dropped := pub.Sent(), pub.Buffered(), pub.Dropped()
+	if sent != 0 || buffered == 0 || dropped <= frames || buffered+dropped != n+frames {
+		t.Fatalf("%d frames and %d events published with the server down: %d sent, %d buffered, %d dropped; want none sent, some events buffered, every frame and the rest dropped",
+			frames, n, sent, buffered, dropped)
 	}
-	if p, d := counterValue(t, met, "stmotion_nats_published_messages_total"), counterValue(t, met, "stmotion_nats_dropped_messages_total"); p != float64(sent) || d != float64(dropped) {
-		t.Errorf("metrics published %g dropped %g; want %d, %d", p, d, sent, dropped)
+	for _, c := range []struct {
+		name string
+		want int64
+	}{
+		{"stmotion_nats_published_messages_total", 0},
+		{"stmotion_nats_buffered_messages_total", buffered},
+		{"stmotion_nats_dropped_messages_total", dropped},
+	} {
+		if got := counterValue(t, met, c.name); got != float64(c.want) {
+			t.Errorf("%s = %g, want %d", c.name, got, c.want)
+		}
+	}
+	if got := labelValue(t, met, "stmotion_nats_dropped_messages_total", "kind", "frame"); got != frames {
+		t.Errorf(`stmotion_nats_dropped_messages_total{kind="frame"} = %g, want the %d frames`, got, frames)
 	}
 
 	// The port was free when the publisher started; another process may
@@ -183,6 +205,9 @@ func TestNATSServerDownAtStart(t *testing.T) {
 	if err := pub.Flush(); err != nil {
 		t.Fatal(err)
 	}
+	if got := counterValue(t, met, "stmotion_nats_connected"); got != 1 {
+		t.Errorf("stmotion_nats_connected = %g once connected, want 1", got)
+	}
 	// The server answers the flush's PING while parsing the client's
 	// input, and adds the messages parsed to its in_msgs count after
 	// that read: the count may lag the PONG by a moment.
@@ -193,11 +218,164 @@ func TestNATSServerDownAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		in = vz.InMsgs
-		return in >= sent
+		return in >= buffered
 	})
-	if in != sent {
-		t.Errorf("server received %d messages, want the %d kept while it was down", in, sent)
+	if in != buffered {
+		t.Errorf("server received %d messages, want the %d events kept while it was down", in, buffered)
 	}
+}
+
+// TestNATSOutage: while the NATS server is away mid-run, overlay frames
+// are dropped, not buffered: a review saw, on reconnect, about 1 900
+// frames of a live id that had ended a minute earlier delivered in 40 ms
+// (the reconnect buffer keeps the oldest), then the current ones 350 s of
+// sensor time ahead. Events are kept and delivered. /metrics says
+// whether NATS is connected and counts the frames as dropped (they were
+// counted as published), and the outage is logged: one warning for the
+// disconnection, one for the drops (not one a message), and the
+// reconnection with what the outage cost.
+func TestNATSOutage(t *testing.T) {
+	ns := natsServer(t)
+	port := ns.Addr().(*net.TCPAddr).Port
+	sub, err := nats.Connect(ns.ClientURL(), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	var mu sync.Mutex
+	var got []string // "subject data"
+	if _, err := sub.Subscribe("stmotion.>", func(m *nats.Msg) {
+		mu.Lock()
+		got = append(got, m.Subject+" "+string(m.Data))
+		mu.Unlock()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sub.Flush()
+
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	met := live.NewMetrics()
+	pub, err := live.NewNATSPublisher(ns.ClientURL(), live.NATSOptions{Logger: log, Metrics: met})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	waitFor(t, "the publisher to connect", pub.Connected)
+	pub.PublishFrame("L1", []byte(`{"frame":"before"}`))
+	pub.PublishEvent("L1", []byte(`{"event":"before"}`))
+	if err := pub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if g := counterValue(t, met, "stmotion_nats_connected"); g != 1 {
+		t.Errorf("stmotion_nats_connected = %g while connected, want 1", g)
+	}
+
+	ns.Shutdown()
+	waitFor(t, "the publisher to see the server gone", func() bool { return !pub.Connected() })
+	const stale = 500
+	for range stale {
+		pub.PublishFrame("L1", []byte(`{"frame":"stale"}`))
+	}
+	pub.PublishEvent("L1", []byte(`{"event":"session_end"}`))
+	pub.PublishEvent("L2", []byte(`{"event":"session_start"}`))
+	if g := counterValue(t, met, "stmotion_nats_connected"); g != 0 {
+		t.Errorf("stmotion_nats_connected = %g with the server down, want 0", g)
+	}
+	if p, b, d := pub.Sent(), pub.Buffered(), labelValue(t, met, "stmotion_nats_dropped_messages_total", "kind", "frame"); p != 2 || b != 2 || d != stale {
+		t.Errorf("during the outage: %d published, %d buffered, %g frames dropped; want 2 (before it), the 2 events, the %d frames", p, b, d, stale)
+	}
+
+	if _, ok := tryNATSServerOn(t, port); !ok {
+		t.Skipf("port %d was taken before the server could listen on it again", port)
+	}
+	waitFor(t, "the publisher to reconnect", pub.Connected)
+	waitFor(t, "the subscriber to reconnect", sub.IsConnected)
+	sub.Flush() // its subscription is back on the server
+	pub.PublishFrame("L2", []byte(`{"frame":"after"}`))
+	if err := pub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if g := counterValue(t, met, "stmotion_nats_connected"); g != 1 {
+		t.Errorf("stmotion_nats_connected = %g after the reconnect, want 1", g)
+	}
+	waitFor(t, "the frame after the outage", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Contains(got, live.FramesSubject("L2")+` {"frame":"after"}`)
+	})
+	mu.Lock()
+	var stales int
+	for _, m := range got {
+		if strings.Contains(m, `"stale"`) {
+			stales++
+		}
+	}
+	events := slices.DeleteFunc(slices.Clone(got), func(m string) bool { return !strings.Contains(m, `"event"`) })
+	mu.Unlock()
+	if stales != 0 {
+		t.Errorf("the subscriber got %d frames published during the outage, want none", stales)
+	}
+	want := []string{
+		live.EventsSubject("L1") + ` {"event":"before"}`,
+		live.EventsSubject("L1") + ` {"event":"session_end"}`,
+		live.EventsSubject("L2") + ` {"event":"session_start"}`,
+	}
+	if !slices.Equal(events, want) {
+		t.Errorf("events received %q, want %q (those of the outage kept)", events, want)
+	}
+
+	out := logs.String()
+	for _, c := range []struct {
+		what string
+		n    int
+	}{
+		{`level=WARN msg="live: nats disconnected`, 1},
+		{`level=WARN msg="live: nats messages dropped`, 1},
+		{`msg="live: nats connected after an outage"`, 1},
+		{"frames_dropped=500", 1},
+	} {
+		if got := strings.Count(out, c.what); got != c.n {
+			t.Errorf("%q logged %d times, want %d:\n%s", c.what, got, c.n, out)
+		}
+	}
+}
+
+// metricPresent says whether m has metric name.
+func metricPresent(t *testing.T, m *live.Metrics, name string) bool {
+	t.Helper()
+	mfs, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// labelValue is the value of counter name where label is value.
+func labelValue(t *testing.T, m *live.Metrics, name, label, value string) float64 {
+	t.Helper()
+	mfs, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, mt := range mf.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return mt.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // TestNATSSessionEvents: each live id's events subject opens with

@@ -229,11 +229,11 @@ type SessionResult struct {
 	// cancelled.
 	End  string
 	Next string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
-	// NATSPublished and NATSDropped are SessionConfig.NATS's Sent and
-	// Dropped as this live id ended: totals of the publisher (over every
-	// live id of the Join so far), 0 without NATS.
-	NATSPublished, NATSDropped int64
-	nats                       bool // SessionConfig.NATS was set: String reports the counts
+	// NATSPublished, NATSBuffered and NATSDropped are SessionConfig.NATS's
+	// Sent, Buffered and Dropped as this live id ended: totals of the
+	// publisher (over every live id of the Join so far), 0 without NATS.
+	NATSPublished, NATSBuffered, NATSDropped int64
+	nats                                     bool // SessionConfig.NATS was set: String reports the counts
 }
 
 // Join joins a live event and stays joined until the live id ends (the
@@ -667,7 +667,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// After the engine's Close: its last segments are out, and
 		// session_end is the live id's last event.
 		p.PublishEvent(s.liveID, appendSessionEndJSON(nil, s.liveID, time.Now().UnixMilli(), s.res.Next, s.res.Messages))
-		s.res.nats, s.res.NATSPublished, s.res.NATSDropped = true, p.Sent(), p.Dropped()
+		s.res.nats, s.res.NATSPublished, s.res.NATSBuffered, s.res.NATSDropped = true, p.Sent(), p.Buffered(), p.Dropped()
 	}
 	return &s.res, ferr
 }
@@ -2166,7 +2166,11 @@ func (r *SessionResult) String() string {
 		line += fmt.Sprintf(", %d recorded but not analysed (delivered by the previous live id's feed before this one's came up, which it never did)", r.Unanalysed)
 	}
 	if r.nats {
-		line += fmt.Sprintf("; NATS so far: %d published, %d dropped", r.NATSPublished, r.NATSDropped)
+		line += fmt.Sprintf("; NATS so far: %d published", r.NATSPublished)
+		if r.NATSBuffered > 0 {
+			line += fmt.Sprintf(", %d events buffered while not connected", r.NATSBuffered)
+		}
+		line += fmt.Sprintf(", %d dropped", r.NATSDropped)
 	}
 	if r.End != "" {
 		line += "; ended: " + r.End

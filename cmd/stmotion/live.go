@@ -156,10 +156,17 @@ session_end, which names the next live id ("next_live_id", as the
 PLAY_NEXT / DRILL_NEXT marker event does): a subscriber follows the game
 from one half's subjects to the next's.
 A NATS server that is down, at the start too, does not stop the session:
-the client logs it, retries every 0.5 s and keeps up to 8 MiB of messages
-for when it connects; what does not fit is dropped and counted
-(stmotion_nats_published_messages_total and
-stmotion_nats_dropped_messages_total on /metrics, and in each result line).
+the client logs it, retries every 0.5 s and meanwhile drops the frames
+(a frame is stale by the time NATS is back: subscribers get the current
+ones, not a backlog) and keeps the events (session_start, session_end,
+segments) for when it connects, up to 8 MiB, oldest first; what does not
+fit is dropped. On /metrics: stmotion_nats_connected (1 or 0),
+stmotion_nats_published_messages_total (sent while connected),
+stmotion_nats_buffered_messages_total (events kept while not) and
+stmotion_nats_dropped_messages_total{kind="frame"|"event"}; the counts are
+in each result line too. The outage is logged: a warning when NATS goes
+away, one when messages are first dropped (then at most one a minute,
+with counts), and on reconnect what the outage cost.
 
 Credentials come from --user/--secret or SHOTTRACKER_USER/SHOTTRACKER_SECRET
 (never printed); --username is --user under the name 'stmotion mock' gives
