@@ -284,10 +284,12 @@
 // shutdown; a client that does not answer the close within
 // CloseTimeout_s (1 s, and a quarter second's grace) is cut off.
 // GET / is a self-contained preview page; /metrics serves Metrics;
-// /healthz a HealthReport (status ok, connecting, handover or finished;
-// since_frame_s: the time since the newest overlay frame, as no frame
-// comes while the feed stalls or brings only duplicates, which
-// since_message_s counts). A NATSPublisher fans frames and events out to
+// /healthz a HealthReport (status ok, connecting, handover, stalled or
+// finished; since_frame_s: the time since the newest overlay frame, as no
+// frame comes while the feed stalls or brings only duplicates, which
+// since_message_s counts; past Health.Stall, DefaultHealthStall (10 s),
+// without one while a feed is connected the status is stalled and the
+// HTTP status 503, and Health.WatchStall logs it). A NATSPublisher fans frames and events out to
 // stmotion.<live_id>.frames and stmotion.<live_id>.events; each live id's
 // events open with session_start and close with session_end, which, like
 // the PLAY_NEXT / DRILL_NEXT marker event, names the next live id

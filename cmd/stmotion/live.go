@@ -146,10 +146,16 @@ Served on --listen (localhost unless told otherwise):
   /metrics   Prometheus metrics
   /healthz   JSON health: status ok, connecting (503), handover (the previous
              live id's feed is read for the next, whose own is not up yet:
-             handover_from names it) or finished; since_frame_s is the time
-             since the newest overlay frame: while the feed stalls (or brings
-             only duplicates, which since_message_s counts) no frame comes,
-             so an overlay client should fade its sensors when frames stop
+             handover_from names it), stalled (503) or finished;
+             since_frame_s is the time since the newest overlay frame: while
+             the feed stalls (or brings only duplicates, which since_message_s
+             counts) no frame comes, so an overlay client should fade its
+             sensors when frames stop. Once frames have come, 10 s without
+             one while a feed is connected (counted from when it came up, if
+             later) is "stalled", HTTP 503, and logged as a warning (and the
+             frames coming again as a line): frames come at each grid tick
+             while any tag sends, paused clock and dead balls included, so a
+             break in which no tag sends (tags switched off) reads stalled too
 --nats URL publishes frames and events to stmotion.<live_id>.frames / .events;
 each live id's events open with a session_start event and close with a
 session_end, which names the next live id ("next_live_id", as the
@@ -452,6 +458,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	ov := live.NewOverlay(live.OverlayOptions{Rate_Hz: rate_Hz, Queue: queue, Metrics: metrics, NATS: pub})
 	defer ov.Close()
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go health.WatchStall(wctx, ov, log)
 
 	if ln != nil {
 		hs := &http.Server{Handler: live.NewHandler(ov, metrics, health), ReadHeaderTimeout: 10 * time.Second}
