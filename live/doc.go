@@ -71,8 +71,12 @@
 // PLAY_END / PRACTICE_END, so once the feed has been quiet for
 // SessionConfig.EndCheck after such a marker (8 times as long without
 // one) Join asks the live information, and ends on its 400. Each
-// SessionResult says how its live id ended (End). Cancelling the context
-// flushes everything.
+// SessionResult says how its live id ended (End: also "interrupted" with
+// the context's cause, or "failed: " and the error). Cancelling the
+// context flushes everything. Messages that do not decode are recorded
+// verbatim, counted (SessionResult.DecodeErrors) and logged as a warning
+// with the first error: at once for a live id's first, then at most once
+// a minute with the count since.
 //
 // Nothing is lost: a Recorder writes every message verbatim to the
 // session bundle's messages.jsonl (flushed every DefaultFlushInterval),

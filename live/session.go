@@ -223,10 +223,11 @@ type SessionResult struct {
 	// id's feed ending during the handover, before this one's is up, is
 	// such a loss.
 	Offline, OfflineMax time.Duration
-	// End says in words how the live id ended ("" when it failed): the
-	// API said it is no longer active, the server closed the feed (and
-	// what confirmed it), a next live id was followed, or Join was
-	// cancelled.
+	// End says in words how the live id ended: the API said it is no
+	// longer active, the server closed the feed (and what confirmed it),
+	// a next live id was followed, Join was cancelled ("interrupted",
+	// with the context's cause: stmotion live names the signal), or
+	// "failed: " and the error Join returns (a disk full).
 	End  string
 	Next string // the live id a PLAY_NEXT / DRILL_NEXT marker named, "" when none
 	// NATSPublished, NATSBuffered and NATSDropped are SessionConfig.NATS's
@@ -390,6 +391,7 @@ type liveSession struct {
 	dec   decode.Decoder
 	msg   decode.Message
 	res   SessionResult
+	bad   undecodableLog
 	types []DataType // requested (SessionConfig.DataTypes); nil: all granted
 	// tokenTypes are the data types the newest token grants
 	// (token_data_types); nil when the server did not say.
@@ -625,7 +627,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	if s.res.End == "" && ferr == nil {
 		switch {
 		case ctx.Err() != nil:
-			s.res.End = "interrupted (Ctrl-C)"
+			s.res.End = interrupted(ctx)
 		case s.res.Next != "":
 			s.res.End = "its feed named the next live id " + PrintableID(s.res.Next)
 		}
@@ -669,7 +671,21 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		p.PublishEvent(s.liveID, appendSessionEndJSON(nil, s.liveID, time.Now().UnixMilli(), s.res.Next, s.res.Messages))
 		s.res.nats, s.res.NATSPublished, s.res.NATSBuffered, s.res.NATSDropped = true, p.Sent(), p.Buffered(), p.Dropped()
 	}
+	if s.res.End == "" && ferr != nil {
+		// The result line says why the live id stopped (a disk full, say).
+		s.res.End = "failed: " + ferr.Error()
+	}
 	return &s.res, ferr
+}
+
+// interrupted is SessionResult.End for a session whose ctx ended: with
+// the cause its canceller gave (stmotion's names the signal: "interrupted
+// (SIGTERM)"), else "interrupted (cancelled)".
+func interrupted(ctx context.Context) string {
+	if c := context.Cause(ctx); c != nil && c != ctx.Err() {
+		return "interrupted (" + c.Error() + ")"
+	}
+	return "interrupted (cancelled)"
 }
 
 // startupFailed ends a live id whose first request what failed with
@@ -686,7 +702,7 @@ func (s *liveSession) startupFailed(ctx context.Context, what string, err error,
 		s.log.Error("live: what the previous feed delivered for this live id is not recorded", "err", kerr)
 	}
 	if ctx.Err() != nil {
-		s.res.End = "interrupted (Ctrl-C) before its feed was up"
+		s.res.End = interrupted(ctx) + " before its feed was up"
 		return &s.res, err
 	}
 	s.res.End = fmt.Sprintf("gave up before its feed was up: its %s failed (%v)", what, err)
@@ -1820,7 +1836,7 @@ func (s *liveSession) take(data []byte, now time.Time, count bool) error {
 	}
 	if derr != nil {
 		s.res.DecodeErrors++
-		s.log.Debug("live: message does not decode (recorded and skipped)", "err", derr)
+		s.bad.note(s.log, derr, s.res.DecodeErrors, now)
 		if s.rec != nil {
 			if err := s.rec.Message(data); err != nil {
 				return err
@@ -2133,6 +2149,39 @@ func (s *liveSession) inject(b []byte, now time.Time, kind decode.Kind, source s
 		}
 	}
 	return s.feed(b, m, now)
+}
+
+// undecodableLogEvery is how often, at most, a session logs the messages
+// that do not decode (the first of a live id is logged at once).
+const undecodableLogEvery = time.Minute
+
+// undecodableLog logs the messages that do not decode, rate-limited: a
+// review's feed with every third message corrupt (40 967 in 20 s) logged
+// nothing about them, and one line a message would flood the log.
+type undecodableLog struct {
+	logged time.Time // the last line; zero before the first
+	n      int64     // not decoded since that line
+	first  error     // the first of them
+}
+
+// note counts a message that did not decode with err (total, the live
+// id's count so far, included) and logs: the first at once, then at most
+// every undecodableLogEvery, with the count since the last line and the
+// first error among them.
+func (u *undecodableLog) note(log *slog.Logger, err error, total int64, now time.Time) {
+	u.n++
+	if u.first == nil {
+		u.first = err
+	}
+	if !u.logged.IsZero() && now.Sub(u.logged) < undecodableLogEvery {
+		return
+	}
+	msg := "live: messages do not decode (recorded verbatim, counted, skipped)"
+	if u.logged.IsZero() {
+		msg = "live: a message does not decode (recorded verbatim, counted, skipped); further ones are logged every minute at most"
+	}
+	log.Warn(msg, "count", u.n, "total", total, "first_err", u.first)
+	u.logged, u.n, u.first = now, 0, nil
 }
 
 // kindLabel is the metrics label of a message kind made from REST state.

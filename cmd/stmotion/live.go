@@ -217,8 +217,21 @@ go to duplicates.jsonl, and the previous live id's court.json and
 subscribe.json are copied into it (marked "stmotion_source":
 "previous_live_id") so that analyze has the court and the names.
 
+Logs go to stderr as log/slog text lines (time=... level=... msg=...),
+with the result lines' warnings ('stmotion live: warning: ...') and the
+few start-up lines ('stmotion live: ...'). An error that stops the join
+is logged at level=ERROR ("live: stopped by an error"), then printed as
+the command's last line ('stmotion: ...' or 'stmotion live: ...'), and
+the live id's result line says why it stopped ("ended: failed: " and the
+error, a disk full say, or "ended: gave up" and why). A
+SIGINT (Ctrl-C) or SIGTERM is logged as it arrives ("live: stopping")
+and the result line says which ("ended: interrupted (SIGTERM)").
+Messages that do not decode are logged as a warning with the first
+error, at once for the first of a live id, then at most once a minute
+with the count since (the result line has the total).
+
 Exit status: 0 when every live id ended as above (the event is over) or
-on Ctrl-C; 1 when the join failed (refused credentials, an unknown or
+on Ctrl-C or SIGTERM; 1 when the join failed (refused credentials, an unknown or
 ended live id, a 403, a malformed response, errors for 2 minutes at the
 start), the --listen address could not be listened on (in use, say: said
 before the demo mock or the join starts) or the bundle could not be
@@ -497,6 +510,18 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
+	// A shutdown signal is logged as it arrives (its cause names it: see
+	// signalContext), before the flushing it starts.
+	noted := make(chan struct{})
+	stopNote := context.AfterFunc(ctx, func() {
+		defer close(noted)
+		log.Info("live: stopping: flushing and closing", "cause", context.Cause(ctx))
+	})
+	defer func() {
+		if !stopNote() {
+			<-noted // no line after the command returns
+		}
+	}()
 	_, err = live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
@@ -512,6 +537,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if errors.Is(err, context.Canceled) {
 			return nil
 		}
+		// For a log pipeline that alerts on level=ERROR; the line for
+		// the operator follows, as for any command's error.
+		log.Error("live: stopped by an error", "err", err)
 		var tce *live.TrackConfigError
 		if errors.As(err, &tce) {
 			// The command line does not fit the bundle it continues:

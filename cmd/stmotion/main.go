@@ -14,7 +14,7 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -27,3 +27,40 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// signalContext is a context cancelled at the first SIGINT or SIGTERM
+// (later ones are ignored until stop), as signal.NotifyContext's, with a
+// cause that names the signal (context.Cause; it matches
+// context.Canceled): live's result line says "interrupted (SIGTERM)" for
+// a service manager's stop, not Ctrl-C.
+func signalContext() (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalCause{s})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		cancel(context.Canceled)
+	}
+}
+
+// signalCause is the cause of signalContext's cancellation.
+type signalCause struct{ sig os.Signal }
+
+func (c signalCause) Error() string {
+	switch c.sig {
+	case os.Interrupt:
+		return "SIGINT, Ctrl-C"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return c.sig.String()
+}
+
+func (c signalCause) Is(target error) bool { return target == context.Canceled }
