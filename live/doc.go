@@ -215,6 +215,25 @@
 // recheck saw a shot, a feed_shot and a team possession again). Key
 // events on their type, player and start time to merge such repeats.
 //
+// A run restarted with the live id it was started with (a systemd unit,
+// a re-run after a kill) after it had followed that live id's PLAY_NEXT
+// / DRILL_NEXT goes on at the live id it was at, as if it had not
+// stopped (see resume; not with NoFollow or NoResume): the first live
+// id's bundle in Out records the marker (the first one naming another
+// live id, at which the session moved on), so Join passes to the live
+// id it names, and on through that one's bundle when it records such a
+// marker too, to the first live id whose bundle records none or that has
+// no bundle yet; that one is joined as on a follow (its REST state from
+// where the previous live id's session stopped, its period count and
+// clock from its periods.json, else made again by replaying the
+// previous live id's recording into an engine), continuing its bundle
+// as above. The bundles passed are only read, and their live ids are
+// not asked for (the first may be no longer active); the log says
+// "continuing at <id>: the run before followed <a> → <b>". Reading the
+// first live id's feed again instead went on past the marker (a
+// duplicate of the recorded one, so not followed again), recording the
+// rest of the event into the first live id's bundle.
+//
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // the canonical x_m, y_m, z_m, speed, team and jersey of every sensor
 // updated within DefaultStale_ms (1 s) of the frame's tick, the ball

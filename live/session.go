@@ -134,6 +134,11 @@ type SessionConfig struct {
 	// NoFollow stops at PLAY_NEXT / DRILL_NEXT instead of joining the
 	// live id they name.
 	NoFollow bool
+	// NoResume joins LiveID itself even when its bundle in Out records a
+	// PLAY_NEXT / DRILL_NEXT a run before had followed (see resume): for
+	// a caller whose later live ids are new to each run (`stmotion live
+	// --demo`, whose mock names new ones).
+	NoResume bool
 	// EndCheck detects an event that ends while its socket stays open:
 	// once the feed has been quiet (no location, stats or shot) for
 	// EndCheck after a PLAY_END or PRACTICE_END marker, or for 8·EndCheck
@@ -248,6 +253,12 @@ type SessionResult struct {
 // DRILL_NEXT markers to the next live id, one SessionResult each (given
 // to OnResult as each live id ends, when set, instead of returned).
 //
+// Joining into an Out where a run before it had followed LiveID's
+// PLAY_NEXT / DRILL_NEXT (its bundle records the marker), Join goes on
+// at the live id that run was at, as if it had not stopped: it continues
+// that live id's bundle, and leaves the bundles before it as they are
+// (see resume; not with NoFollow or NoResume).
+//
 // Per live id: GET the live information, subscribe (one-time token and
 // roster), GET the court; then the websocket: ack, the current stats and
 // shots (GET after the first ack, fed before the first data message:
@@ -301,12 +312,32 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	defer cfg.Health.set(func(h *Health) { h.done, h.connected = true, false })
 	var results []SessionResult
 	visited := map[string]bool{}
-	id, from := cfg.LiveID, ""
-	var followFrom_ms int64 // the newest time the live id followed from had
+	// A run before this one may have followed the live id's PLAY_NEXT /
+	// DRILL_NEXT: its bundle says so, and the Join goes on where that run
+	// was (see resume).
+	rp, err := resume(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range rp.passed {
+		visited[id] = true
+	}
+	if rp.stopped {
+		cfg.Logger.Warn("live: the run before stopped at "+PrintableID(rp.id)+": its PLAY_NEXT / DRILL_NEXT names a live id that run had joined; nothing to continue",
+			"chain", chainText(rp.passed, rp.id))
+		return nil, nil
+	}
+	if rp.from != "" {
+		cfg.Logger.Info("live: continuing at "+PrintableID(rp.id)+": the run before followed "+chainText(rp.passed, rp.id)+
+			" (recorded in the bundles under the output directory); the bundles before are left as they are",
+			"live_id", rp.id, "from", rp.from, "period", rp.periods.Period)
+	}
+	id, from := rp.id, rp.from
+	followFrom_ms := rp.followFrom_ms // the newest time the live id followed from had
 	// periods is where the live id followed from left the event's period
 	// count: the next one numbers its periods on from there (a drill keeps
 	// its number, as in a recording of the whole practice).
-	var periods track.Periods
+	periods := rp.periods
 	// prev is the feed of the live id just left, still read until the
 	// next one's feed is up (see handoff).
 	var prev *handoff

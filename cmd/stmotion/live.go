@@ -124,6 +124,17 @@ warns once). After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
 files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
+Run again with the --live-id it was started with after it had followed a
+PLAY_NEXT / DRILL_NEXT (a systemd restart, a re-run after a kill -9), it
+goes on at the live id it was at, as if it had not stopped: the first
+live id's bundle records the marker, so the join passes on to the live id
+it names, and on through that one's bundle when it records a marker too,
+to the live id the run was at, whose bundle it continues as above (or
+makes, with the period count and clock it would have had on the follow);
+it logs "continuing at <id>: the run before followed <a> → <b>", and the
+bundles before are left as they are. With --no-follow (and with --demo,
+whose mock is new to each run) the live id given is joined again, as
+above.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
@@ -525,7 +536,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	_, err = live.Join(ctx, live.SessionConfig{
 		Client: client, LiveID: liveID, WSURL: wsURL, DataTypes: types, Out: out,
 		Track: tcfg, Overlay: ov, NATS: pub, Metrics: metrics, Health: health, Logger: log,
-		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow, AllowMirrored: mirrored, AllowMirroredName: "--allow-mirrored", Court: courtBody,
+		FlushInterval: flush, PartInterval: part, NoFollow: noFollow, MaxFollow: maxFollow,
+		// The demo's mock is new to each run, and so are the live ids of
+		// its later passes: a demo does not go on where the one before
+		// had followed to.
+		NoResume: demo, AllowMirrored: mirrored, AllowMirroredName: "--allow-mirrored", Court: courtBody,
 		OnResult: printResult,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
