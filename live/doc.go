@@ -32,7 +32,11 @@
 // the old one had on the wire would be lost with it; at the latest once
 // the new feed is the engine's reorder window past its first, or 5 s
 // after its ack), and what it delivers meanwhile goes to the new live id
-// (see handoff), so the handover loses nothing. Meanwhile /healthz says
+// (see handoff), so the handover loses nothing. A Join follows up to
+// SessionConfig.MaxFollow next live ids (DefaultMaxFollow, 1000): at the
+// marker beyond, it stops with a *MaxFollowError (ErrMaxFollow; logged
+// as an error, and the live id's result says "not followed"), as the
+// event may go on; `stmotion live` exits 4. Meanwhile /healthz says
 // "handover" (handover_from names the old live id) and
 // stmotion_live_connected is 1: the old feed is read, its messages
 // counted as they arrive. When the old feed ends on its own (a proxy
@@ -232,7 +236,9 @@
 // "continuing at <id>: the run before followed <a> → <b>". Reading the
 // first live id's feed again instead went on past the marker (a
 // duplicate of the recorded one, so not followed again), recording the
-// rest of the event into the first live id's bundle.
+// rest of the event into the first live id's bundle. MaxFollow counts
+// the follows of the run only, so a run stopped at it goes on when run
+// again.
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // the canonical x_m, y_m, z_m, speed, team and jersey of every sensor

@@ -52,6 +52,13 @@ const DefaultEndCheck = 15 * time.Second
 // 429s and network errors when SessionConfig.StartupRetry is zero.
 const DefaultStartupRetry = 2 * time.Minute
 
+// DefaultMaxFollow is how many next live ids one Join follows when
+// SessionConfig.MaxFollow is zero: far more than a tournament day or a
+// long practice has (a game is 2 to 4 live ids, a drill one), yet a
+// bound on a feed that names new live ids without end (see
+// MaxFollowError).
+const DefaultMaxFollow = 1000
+
 // MaxShotDelay_ms bounds how long after its occurred_at the feed
 // delivers a shot (epoch ms of sensor time): the feed sends a shot once it
 // is decided, 1.2–2.6 s after it happened in the sample game, so a feed
@@ -148,7 +155,12 @@ type SessionConfig struct {
 	// next interval).
 	// Zero means DefaultEndCheck; negative, never ask.
 	EndCheck time.Duration
-	// MaxFollow bounds how many next live ids are followed (0: 100).
+	// MaxFollow bounds how many next live ids this Join follows (0:
+	// DefaultMaxFollow; negative: no bound). At a PLAY_NEXT / DRILL_NEXT
+	// beyond it Join stops, with a *MaxFollowError (ErrMaxFollow) after
+	// that live id's result: the event may go on. A Join that continues
+	// where a run before it was (see resume) counts only its own follows,
+	// so that running it again goes on from where it stopped.
 	MaxFollow int
 	// OnResult, when set, is given each live id's result as that live id
 	// ends, and Join keeps none of them (it returns none): for a Join
@@ -251,7 +263,8 @@ type SessionResult struct {
 // live id is unknown, the credentials are refused) an *APIError, later a
 // *GaveUpError (ErrGaveUp), with the result of what was recorded. It follows PLAY_NEXT /
 // DRILL_NEXT markers to the next live id, one SessionResult each (given
-// to OnResult as each live id ends, when set, instead of returned).
+// to OnResult as each live id ends, when set, instead of returned), up
+// to SessionConfig.MaxFollow of them (beyond, a *MaxFollowError).
 //
 // Joining into an Out where a run before it had followed LiveID's
 // PLAY_NEXT / DRILL_NEXT (its bundle records the marker), Join goes on
@@ -281,8 +294,8 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = DefaultMaxBackoff
 	}
-	if cfg.MaxFollow <= 0 {
-		cfg.MaxFollow = 100
+	if cfg.MaxFollow == 0 {
+		cfg.MaxFollow = DefaultMaxFollow
 	}
 	if cfg.StartupRetry == 0 {
 		cfg.StartupRetry = DefaultStartupRetry
@@ -355,6 +368,13 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 		if s.eng != nil {
 			periods = s.eng.NextPeriods()
 		}
+		// The live id's marker names the next, but this run has followed
+		// MaxFollow live ids: it stops there, and says so.
+		limit := err == nil && res != nil && ctx.Err() == nil && res.Next != "" && !cfg.NoFollow && !visited[res.Next] &&
+			cfg.MaxFollow >= 0 && follows >= cfg.MaxFollow
+		if limit {
+			res.End += fmt.Sprintf(", not followed: this run has followed MaxFollow (%d) live ids", cfg.MaxFollow)
+		}
 		if res != nil {
 			if cfg.OnResult != nil {
 				cfg.OnResult(*res)
@@ -372,9 +392,10 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 			cfg.Logger.Warn("live: next live id already joined; stopping", "next", res.Next)
 			return results, nil
 		}
-		if follows == cfg.MaxFollow {
-			cfg.Logger.Warn("live: followed MaxFollow live ids; stopping", "max_follow", cfg.MaxFollow, "next", res.Next)
-			return results, nil
+		if limit {
+			e := &MaxFollowError{MaxFollow: cfg.MaxFollow, LiveID: id, Next: res.Next}
+			cfg.Logger.Error("live: followed MaxFollow live ids: stopping before the next, though the event may go on", "max_follow", cfg.MaxFollow, "live_id", id, "next", res.Next)
+			return results, e
 		}
 		cfg.Logger.Info("live: following to the next live id", "from", id, "next", res.Next)
 		from, id = id, res.Next
@@ -406,6 +427,30 @@ func (e *GaveUpError) Error() string {
 }
 
 func (e *GaveUpError) Unwrap() []error { return []error{ErrGaveUp, e.Err} }
+
+// ErrMaxFollow is what a *MaxFollowError unwraps to: Join stopped at a
+// PLAY_NEXT / DRILL_NEXT it would have followed, as it had followed
+// SessionConfig.MaxFollow live ids.
+var ErrMaxFollow = errors.New("live: stopped following at MaxFollow")
+
+// MaxFollowError is a Join that followed SessionConfig.MaxFollow next
+// live ids and stopped at the next one's PLAY_NEXT / DRILL_NEXT: LiveID
+// ended, its marker naming Next, which was not joined. The event may go
+// on under Next: not the end of the event, nor a failure of the join;
+// `stmotion live` exits with status 4. Joining LiveID (or the live id
+// the Join started with) again into the same Out goes on at Next (see
+// resume).
+type MaxFollowError struct {
+	MaxFollow    int
+	LiveID, Next string
+}
+
+func (e *MaxFollowError) Error() string {
+	return fmt.Sprintf("live: followed %d next live ids (the bound): stopped after %s, whose PLAY_NEXT / DRILL_NEXT names %s, not joined (the event may go on)",
+		e.MaxFollow, PrintableID(e.LiveID), PrintableID(e.Next))
+}
+
+func (e *MaxFollowError) Unwrap() error { return ErrMaxFollow }
 
 // liveSession is one live id of a Join.
 type liveSession struct {

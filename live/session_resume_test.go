@@ -263,3 +263,31 @@ func TestJoinResumesWhereTheRunBeforeWas(t *testing.T) {
 		}
 	})
 }
+
+// TestJoinStopsAtMaxFollow: a Join that has followed MaxFollow live ids
+// stops at the next PLAY_NEXT / DRILL_NEXT with a *MaxFollowError naming
+// the live id not followed, and says so in that live id's result (it
+// returned nil, as for an event that is over); joined again with the
+// same live id and Out, it goes on at the live id not followed.
+func TestJoinStopsAtMaxFollow(t *testing.T) {
+	dir := tinyDrills(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := t.TempDir()
+	_, c := liveMock(t, dir, mock.Options{Speed: 0})
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: mock.TinyLiveID, Out: out, MaxFollow: 1})
+	var mf *live.MaxFollowError
+	if !errors.As(err, &mf) || !errors.Is(err, live.ErrMaxFollow) || mf.LiveID != tinyDrill2 || mf.Next != tinyDrill3 || mf.MaxFollow != 1 {
+		t.Fatalf("Join with MaxFollow 1: %v (%#v); want a *MaxFollowError after drill 2, naming drill 3", err, mf)
+	}
+	if len(res) != 2 || res[1].LiveID != tinyDrill2 || !strings.Contains(res[1].End, "not followed") {
+		t.Fatalf("results %v; want drill 1's, then drill 2's saying drill 3 was not followed", liveIDs(res))
+	}
+
+	_, c = liveMock(t, dir, mock.Options{Speed: 0})
+	res, err = live.Join(ctx, live.SessionConfig{Client: c, LiveID: mock.TinyLiveID, Out: out, MaxFollow: 1})
+	if err != nil || len(res) != 1 || res[0].LiveID != tinyDrill3 {
+		t.Fatalf("joined again: %v, live ids %v; want drill 3's", err, liveIDs(res))
+	}
+	checkDrill(t, res[0], 3, tinyDrill2)
+}

@@ -3,6 +3,7 @@ package live_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -133,8 +134,8 @@ func TestJoinFollowsHalvesAndPasses(t *testing.T) {
 	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 5, LoopGap: 2 * time.Second})
 	out := t.TempDir()
 	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out, MaxFollow: 2})
-	if err != nil {
-		t.Fatalf("Join: %v (results %+v)", err, res)
+	if !errors.Is(err, live.ErrMaxFollow) {
+		t.Fatalf("Join: %v (results %+v); want it stopped at MaxFollow", err, res)
 	}
 	if len(res) != 3 {
 		t.Fatalf("%d results, want the first half, the second, and the next pass's first", len(res))
@@ -205,8 +206,8 @@ func TestJoinOnResult(t *testing.T) {
 	var got []live.SessionResult
 	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2,
 		OnResult: func(r live.SessionResult) { got = append(got, r) }})
-	if err != nil || res != nil {
-		t.Fatalf("Join: %v, %d results returned; want none (OnResult has them)", err, len(res))
+	if !errors.Is(err, live.ErrMaxFollow) || res != nil {
+		t.Fatalf("Join: %v, %d results returned; want it stopped at MaxFollow, and none (OnResult has them)", err, len(res))
 	}
 	if len(got) != 3 || got[0].LiveID != srv.LiveID() || got[1].LiveID != got[0].Next || got[2].LiveID != got[1].Next {
 		t.Fatalf("OnResult got %+v, want the three live ids in follow order", got)
@@ -245,8 +246,8 @@ func TestJoinFollowsTrailingNext(t *testing.T) {
 	// followed to the pass's empty trailing round instead).
 	srv, c := liveMock(t, dir, mock.Options{Loop: true, Speed: 2, LoopGap: 4 * time.Second})
 	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2, Out: t.TempDir()})
-	if err != nil {
-		t.Fatalf("Join: %v (results %+v)", err, res)
+	if !errors.Is(err, live.ErrMaxFollow) {
+		t.Fatalf("Join: %v (results %+v); want it stopped at MaxFollow", err, res)
 	}
 	if len(res) != 3 || res[0].Next != tinyHalfID || res[1].LiveID != tinyHalfID || res[1].Next == "" || res[2].LiveID != res[1].Next {
 		t.Fatalf("results %+v: want the bundle's live id, the one its PLAY_NEXT names, then the next pass's", res)

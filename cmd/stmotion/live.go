@@ -134,7 +134,11 @@ makes, with the period count and clock it would have had on the follow);
 it logs "continuing at <id>: the run before followed <a> → <b>", and the
 bundles before are left as they are. With --no-follow (and with --demo,
 whose mock is new to each run) the live id given is joined again, as
-above.
+above. A run follows at most --max-follow next live
+ids (1000 by default, far more than a tournament day has; --demo none
+unless given): at the next PLAY_NEXT / DRILL_NEXT it stops (its result
+line says "not followed"), logs an error and exits with status 4; the same
+command run again goes on at the live id not followed.
 
 Served on --listen (localhost unless told otherwise):
   /          preview page (court and moving dots)
@@ -254,7 +258,9 @@ when it gave up mid-event (credentials refused when reconnecting, the live
 id answering 404 for 2 minutes, the next live id never answering, or
 too long to name its bundle's directory): what
 was received is recorded and its result line printed, ending with
-"ended: gave up" and why.
+"ended: gave up" and why; 4 when it stopped at --max-follow (the event
+may go on: the same command run again goes on at the next live id, so
+a supervisor that restarts on failure keeps it running).
 
 ` + definitionsHelp,
 }
@@ -271,7 +277,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		api, liveID, user, secret, listen, out, natsURL, wsURL, dt string
 		courtPath                                                  string
 		rate_Hz, demoSpeed, grid_Hz, cell_m                        float64
-		queue                                                      int
+		queue, maxFollow                                           int
 		part, flush, reorder                                       time.Duration
 		demo, noFollow, verbose, fold, mirrored                    bool
 	)
@@ -303,6 +309,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.BoolVar(&demo, "demo", false, "run a local mock on the built-in sample and join it")
 	fs.Float64Var(&demoSpeed, "demo-speed", 1, "replay `speed` of the --demo mock (1 = real time, 0 as fast as it is read)")
 	fs.BoolVar(&noFollow, "no-follow", false, "do not join the live id a PLAY_NEXT / DRILL_NEXT marker names: keep reading this live id's feed")
+	fs.IntVar(&maxFollow, "max-follow", live.DefaultMaxFollow, "follow at most `n` next live ids in a run, then stop with exit status 4 (0: no bound; --demo: none\n"+
+		"unless given); run again, the same command goes on at the live id not followed")
 	fs.BoolVar(&mirrored, "allow-mirrored", false, "accept a court whose corners run counterclockwise (a left-handed sensor frame), as analyze's\n"+
 		"--allow-mirrored (default: such a court is not used and positions stay in the sensor frame)")
 	fs.StringVar(&courtPath, "court", "", "court.json `file` to use when the API serves no court (GET court fails), e.g. the venue's;\n"+
@@ -352,6 +360,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if flush <= 0 {
 		return bad("--flush %v: want a positive interval", flush)
+	}
+	if maxFollow < 0 {
+		return bad("--max-follow %d: want 0 (no bound) or more", maxFollow)
 	}
 	// Checked before the sample is written for the demo mock, which had
 	// then refused it (exit 1).
@@ -464,11 +475,12 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	maxFollow := 0 // Join's default
-	if demo {
-		// The looping mock announces every pass's live ids: follow them
-		// until Ctrl-C.
-		maxFollow = math.MaxInt
+	maxFollowSet := false
+	fs.Visit(func(f *flag.Flag) { maxFollowSet = maxFollowSet || f.Name == "max-follow" })
+	if maxFollow == 0 || demo && !maxFollowSet {
+		// No bound; the demo's looping mock announces every pass's live
+		// ids: follow them until Ctrl-C.
+		maxFollow = -1
 	}
 
 	metrics := live.NewMetrics()
@@ -561,6 +573,15 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			// exit 2, as for a bad command line, before anything ran.
 			fmt.Fprintf(stderr, "stmotion live: %v\n%s", err, trackConfigHint(tce))
 			return exitError{code: 2}
+		}
+		var mfe *live.MaxFollowError
+		if errors.As(err, &mfe) {
+			// Not the event's end: exit status 4, so that a supervisor
+			// restarts it (Restart=on-failure), and the restart, with the
+			// same --live-id, goes on at the live id not followed.
+			fmt.Fprintf(stderr, "stmotion live: %s\nstmotion live: --max-follow %d reached; run the same command again to go on at %s (it continues where this run stopped), or raise --max-follow\n",
+				decode.Printable(err.Error()), mfe.MaxFollow, live.PrintableID(mfe.Next))
+			return exitError{code: 4}
 		}
 		if errors.Is(err, live.ErrGaveUp) {
 			// Not the event's end, nor a join that failed: exit status 3.

@@ -222,3 +222,47 @@ func mustReadFile(t *testing.T, path string) []byte {
 	}
 	return data
 }
+
+// TestLiveMaxFollow: a run that has followed --max-follow next live ids
+// stops at the next PLAY_NEXT, says so (the result line, a message
+// naming the live id not followed) and exits with status 4, not 0 (the
+// event is over, which it need not be: a supervisor restarting on
+// failure would leave it stopped); the same command run again goes on
+// at the live id not followed. (Following stopped after 100 live ids,
+// with exit status 0 and a warning, whatever the command line.)
+func TestLiveMaxFollow(t *testing.T) {
+	// The tiny bundle as three rounds: PLAY_NEXT at 0.9 s and 1.5 s.
+	const round2, round3 = "7d3c1a52-5e0f-4c1a-9b7e-0000000000f2", "7d3c1a52-5e0f-4c1a-9b7e-0000000000f3"
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, decode.BundleMessages)
+	data := mustReadFile(t, path)
+	for _, m := range []struct {
+		at_ms int64
+		id    string
+	}{{900, round2}, {1500, round3}} {
+		at := []byte(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,`, mock.TinyStart_ms+m.at_ms+100))
+		i := bytes.Index(data, at)
+		if i < 0 {
+			t.Fatalf("tiny bundle: no location at %d ms", m.at_ms+100)
+		}
+		next := fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", mock.TinyStart_ms+m.at_ms, m.id)
+		data = slices.Concat(data[:i], []byte(next), data[i:])
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	stdout, stderr, err := runLiveOn(t, serveBundle(t, dir, mock.Options{Speed: 0}), mock.TinyLiveID, out, "--max-follow", "1")
+	var ee exitError
+	if !asExit(err, &ee) || ee.code != 4 || !strings.Contains(stderr, "--max-follow 1 reached") || !strings.Contains(stderr, round3) ||
+		!strings.Contains(stdout, "live "+round2+": ") || !strings.Contains(stdout, "not followed") || strings.Contains(stdout, "live "+round3+":") {
+		t.Fatalf("--max-follow 1: %v\nstdout:\n%s\nstderr:\n%s\nwant exit status 4 after the second round, naming the third, not followed", err, stdout, stderr)
+	}
+	stdout, stderr, err = runLiveOn(t, serveBundle(t, dir, mock.Options{Speed: 0}), mock.TinyLiveID, out, "--max-follow", "1")
+	if err != nil || !strings.HasPrefix(stdout, "live "+round3+": ") {
+		t.Fatalf("run again: %v\nstdout:\n%s\nstderr:\n%s\nwant the third round joined", err, stdout, stderr)
+	}
+}

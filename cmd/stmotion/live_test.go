@@ -565,6 +565,7 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live", "--api", "http://x", "--live-id", "L", "--hz", "1e9"},
 		{"live", "--api", "http://x", "--live-id", "L", "--reorder-window", "-1ms"},
 		{"live", "--api", "http://x", "--live-id", "L", "--reorder-window", "3s"}, // more than the rings hold at 100 Hz
+		{"live", "--api", "http://x", "--live-id", "L", "--max-follow", "-1"},     // 0 is no bound
 		{"live", "--api", "http://x", "--live-id", "L"},                           // no credentials
 		{"live", "--api", "http://x", "--live-id", "L", "--user", "u"},            // no secret
 	} {
