@@ -133,7 +133,8 @@ func chainText(passed []string, last string) string {
 // the bundle dir's messages.jsonl names other than id itself (as a
 // session takes it: nextLiveID, the JSON escapes decoded): the one a run
 // that follows moved on at. "" when the recording has none, or there is
-// no recording. Lines that do not decode are skipped, as a session skips
+// no recording (none, an empty one, or one without a size, such as a
+// device, which the re-join's replay skips too). Lines that do not decode are skipped, as a session skips
 // them.
 func recordedNext(dir, id string) (string, error) {
 	path := filepath.Join(dir, decode.BundleMessages)
@@ -145,6 +146,11 @@ func recordedNext(dir, id string) (string, error) {
 		return "", fmt.Errorf("live: reading where the run before went on: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() == 0 {
+		// Empty, or no file of a size (a device, a pipe: read without
+		// end), as the re-join's replay takes it: nothing recorded.
+		return "", err
+	}
 	r, err := decode.NewReader(f, decode.ReaderOptions{KeepErrors: -1, Name: path})
 	if err != nil {
 		return "", fmt.Errorf("live: reading where the run before went on: %w", err)
