@@ -16,16 +16,6 @@ import (
 	"github.com/stmotion/stmotion/track"
 )
 
-// segSink keeps copies of the segments the engine emits.
-type segSink struct{ segs []track.Segment }
-
-func (s *segSink) Samples([]track.Sample) error { return nil }
-func (s *segSink) Segment(g *track.Segment) error {
-	s.segs = append(s.segs, *g)
-	return nil
-}
-func (s *segSink) Close(*track.Summary) error { return nil }
-
 // Without a roster (every player on team 0) a steal reads as a pass and
 // every rebound as offensive; without a court no shot is detected, and a
 // missed or made shot reads as a pass or a turnover. Those events were
@@ -60,7 +50,7 @@ func TestEventsWithoutRosterOrCourt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sink := &segSink{}
+		sink := &segmentSink{}
 		r, err := OpenEngine(b, "g", Options{}, sink)
 		if err != nil {
 			t.Fatal(err)
@@ -134,7 +124,7 @@ func TestEventsWithoutRosterOrCourt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &segSink{}
+	sink := &segmentSink{}
 	r, err = OpenEngine(b, "g", Options{}, sink)
 	if err != nil {
 		t.Fatal(err)

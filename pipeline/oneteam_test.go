@@ -84,7 +84,7 @@ func oneTeamRun(t *testing.T, path string, opt Options) (*Run, *track.Summary, [
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &segSink{}
+	sink := &segmentSink{}
 	r, err := OpenEngine(b, "s", opt, sink)
 	if err != nil {
 		t.Fatal(err)

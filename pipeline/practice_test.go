@@ -44,7 +44,7 @@ func TestPracticeOneTeam(t *testing.T) {
 		if b.Live == nil || !b.Live.Teams[0].Live.IsPracticeEvent {
 			t.Fatalf("synth --practice: live.json %+v, want a practice event", b.Live)
 		}
-		sink := &segSink{}
+		sink := &segmentSink{}
 		r, err := OpenEngine(b, "p", opt, sink)
 		if err != nil {
 			t.Fatal(err)

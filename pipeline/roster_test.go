@@ -60,7 +60,7 @@ func TestRosterWarnings(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.Supply("", nil, "players.json", roster)
-		r, err := OpenEngine(b, "g", Options{}, &segSink{})
+		r, err := OpenEngine(b, "g", Options{}, &segmentSink{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -270,16 +270,7 @@ func TestPeriodsBoundedFromStart(t *testing.T) {
 		extra = append(extra, markerMsg(t0+k*20, decode.MarkerDrillStart), markerMsg(t0+k*20+10, decode.MarkerDrillEnd))
 	}
 	msgs := merge(gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 30, noise_m: 0.02, seed: 3, sensors: []genSensor{{id: 1, p: circle(5, 2)}}}), extra)
-	s, err := NewSession(DefaultConfig(), Meta{}, &collect{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range msgs {
-		if err := s.Feed(&msgs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sum, err := s.Close()
+	_, sum, err := run(DefaultConfig(), Meta{}, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
