@@ -22,8 +22,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live/mock"
@@ -694,55 +692,33 @@ func (p *playerPeriods) equal(q *playerPeriods, tol_rel float64) bool {
 // by player id.
 func readPlayerPeriods(t *testing.T, path string) map[int64]playerPeriods {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	floats := func(l *array.List, row int) []float64 {
+		a, b := l.ValueOffsets(row)
+		return slices.Clone(l.ListValues().(*array.Float64).Float64Values()[a:b])
 	}
-	defer f.Close()
-	tbl, err := pqarrow.ReadTable(context.Background(), f, nil, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
+	ints := func(l *array.List, row int) []int {
+		a, b := l.ValueOffsets(row)
+		var v []int
+		for _, x := range l.ListValues().(*array.Int64).Int64Values()[a:b] {
+			v = append(v, int(x))
+		}
+		return v
 	}
-	defer tbl.Release()
-	tr := array.NewTableReader(tbl, -1)
-	defer tr.Release()
 	out := map[int64]playerPeriods{}
-	for tr.Next() {
-		rec := tr.RecordBatch()
-		col := func(name string) arrow.Array {
-			idx := rec.Schema().FieldIndices(name)
-			if len(idx) != 1 {
-				t.Fatalf("%s: no column %s", path, name)
-			}
-			return rec.Column(idx[0])
+	cols := []string{"player_id", "distance_period_m", "sprints_period", "accels_period", "decels_period",
+		"time_on_court_period_s", "speed_band_period_s"}
+	eachRow(t, path, cols, func(c []arrow.Array, row int) {
+		p := playerPeriods{
+			DistancePeriod_m: floats(c[1].(*array.List), row),
+			SprintsPeriod:    ints(c[2].(*array.List), row), AccelsPeriod: ints(c[3].(*array.List), row), DecelsPeriod: ints(c[4].(*array.List), row),
+			TimeOnCourtPeriod_s: floats(c[5].(*array.List), row),
 		}
-		floats := func(l *array.List, row int) []float64 {
-			a, b := l.ValueOffsets(row)
-			return slices.Clone(l.ListValues().(*array.Float64).Float64Values()[a:b])
+		outer := c[6].(*array.List)
+		a, b := outer.ValueOffsets(row)
+		for i := a; i < b; i++ {
+			p.SpeedBandPeriod_s = append(p.SpeedBandPeriod_s, floats(outer.ListValues().(*array.List), int(i)))
 		}
-		ints := func(name string, row int) []int {
-			l := col(name).(*array.List)
-			a, b := l.ValueOffsets(row)
-			var v []int
-			for _, x := range l.ListValues().(*array.Int64).Int64Values()[a:b] {
-				v = append(v, int(x))
-			}
-			return v
-		}
-		ids := col("player_id").(*array.Int64)
-		for row := range int(rec.NumRows()) {
-			p := playerPeriods{
-				DistancePeriod_m: floats(col("distance_period_m").(*array.List), row),
-				SprintsPeriod:    ints("sprints_period", row), AccelsPeriod: ints("accels_period", row), DecelsPeriod: ints("decels_period", row),
-				TimeOnCourtPeriod_s: floats(col("time_on_court_period_s").(*array.List), row),
-			}
-			outer := col("speed_band_period_s").(*array.List)
-			a, b := outer.ValueOffsets(row)
-			for i := a; i < b; i++ {
-				p.SpeedBandPeriod_s = append(p.SpeedBandPeriod_s, floats(outer.ListValues().(*array.List), int(i)))
-			}
-			out[ids.Value(row)] = p
-		}
-	}
+		out[c[0].(*array.Int64).Value(row)] = p
+	})
 	return out
 }
