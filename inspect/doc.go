@@ -6,11 +6,15 @@
 //
 // What a Report holds: the lines (blank, bad, too long) and the messages by
 // type; the time span; each sensor (players and balls, by type and id)
-// with its samples, the median interval between samples that go forward
-// in time, the sample rate from the intervals near that median (so that
-// gaps and bursts do not count), the longest gap, and the samples older
-// than the one before ("backwards") or at its time ("repeats"), which take
-// no part in the intervals; the markers in order (the first MaxMarkers);
+// with its samples, the median interval (from the newest time before to
+// each sample that goes forward in time), the sample rate from the
+// intervals near that median (so that gaps and bursts do not count), the
+// longest interval (gap), and the samples older than the newest before
+// ("backwards": late or reordered) or at its time ("repeats"), which take
+// no part in the intervals: the sample after a late one is measured from
+// the newest, so a late sample makes no gap (and a sample whose clock is
+// far ahead makes a gap, and the ones after it backwards up to its time);
+// the markers in order (the first MaxMarkers);
 // the unknown message types, sensor types, stat keys, classifications and
 // markers; and the first bad lines' errors (decode.ReaderOptions.KeepErrors
 // says how many). A bundle's files, its live sessions (live.json, then

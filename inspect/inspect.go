@@ -80,10 +80,10 @@ type Sensor struct {
 	First_ms          int64   `json:"first_t_ms"`
 	Last_ms           int64   `json:"last_t_ms"`
 	MedianInterval_ms int64   `json:"median_interval_ms"`
-	Rate_Hz           float64 `json:"rate_hz"` // 1000 / (mean interval within 0.5-1.5x the median)
-	MaxGap_ms         int64   `json:"max_gap_ms"`
-	Backwards         int64   `json:"backwards"` // samples older than the one before
-	Repeats           int64   `json:"repeats"`   // samples at the time of the one before (duplicates, or two positions at once)
+	Rate_Hz           float64 `json:"rate_hz"`    // 1000 / (mean interval within 0.5-1.5x the median)
+	MaxGap_ms         int64   `json:"max_gap_ms"` // the longest interval
+	Backwards         int64   `json:"backwards"`  // samples older than the newest before (late or reordered)
+	Repeats           int64   `json:"repeats"`    // samples at the newest time before (duplicates, or two positions at once)
 }
 
 // Marker is one marker message.
@@ -135,7 +135,7 @@ type sensorKey struct {
 // sensor seen once).
 type sensorAcc struct {
 	samples, backwards, repeats int64
-	first_ms, last_ms, prev     int64
+	first_ms, last_ms           int64 // last_ms: the newest
 	maxGap_ms                   int64
 	intervals                   map[int64]int64 // forward intervals, ms → count
 }
@@ -198,7 +198,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 			k := sensorKey{l.Sensor, l.ID}
 			s := sensors[k]
 			if s == nil {
-				sensors[k] = &sensorAcc{samples: 1, first_ms: l.OccurredAt_ms, last_ms: l.OccurredAt_ms, prev: l.OccurredAt_ms}
+				sensors[k] = &sensorAcc{samples: 1, first_ms: l.OccurredAt_ms, last_ms: l.OccurredAt_ms}
 			} else {
 				s.add(l.OccurredAt_ms)
 			}
@@ -289,9 +289,14 @@ func playerNames(sub *decode.Subscribe) map[int64]string {
 	return names
 }
 
-// add counts a sample at t_ms after the first.
+// add counts a sample at t_ms after the first. Intervals run from the
+// newest time before (s.last_ms), not from the sample before: a sample
+// delivered late is backwards and takes no part in them, and the next one
+// is measured from the newest. Measured from the late sample, one sample
+// 200 ms late in a 40-ms feed read a 240-ms gap, and 5 samples 5 s late
+// a 5031-ms one, as a real dropout does.
 func (s *sensorAcc) add(t_ms int64) {
-	dt := t_ms - s.prev
+	dt := t_ms - s.last_ms
 	switch {
 	case dt < 0:
 		s.backwards++
@@ -302,14 +307,11 @@ func (s *sensorAcc) add(t_ms int64) {
 			s.intervals = make(map[int64]int64, 4)
 		}
 		s.intervals[dt]++
+		s.maxGap_ms = max(s.maxGap_ms, dt)
+		s.last_ms = t_ms
 	}
-	if dt > s.maxGap_ms {
-		s.maxGap_ms = dt
-	}
-	s.prev = t_ms
 	s.samples++
 	s.first_ms = min(s.first_ms, t_ms)
-	s.last_ms = max(s.last_ms, t_ms)
 }
 
 // addSensors fills rep's Sensors, Players and Balls, in their order:
@@ -341,8 +343,9 @@ func (rep *Report) addSensors(sensors map[sensorKey]*sensorAcc, names map[int64]
 	})
 }
 
-// medianInterval_ms is the median of the intervals between consecutive
-// samples that went forward in time, or 0 without intervals.
+// medianInterval_ms is the median of the intervals of the samples that
+// went forward in time (each from the newest time before it), or 0
+// without intervals.
 func (s *sensorAcc) medianInterval_ms() int64 {
 	var n int64
 	dts := make([]int64, 0, len(s.intervals))

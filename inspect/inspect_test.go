@@ -311,8 +311,8 @@ func TestWriteTextError(t *testing.T) {
 // sensor reporting every 3 s had read a median of 2048 ms, a NaN rate,
 // and made --json fail), and samples repeating the one before's time are
 // counted as repeats, not as 0 ms intervals (a recording with every line
-// doubled read 0 Hz); a sample older than the one before is counted
-// backwards, and the gap after it is measured from it.
+// doubled read 0 Hz); a sample older than the newest before is counted
+// backwards, and the interval after it is measured from the newest.
 func TestReadIntervals(t *testing.T) {
 	const t0 = 1500571321000
 	var b strings.Builder
@@ -330,11 +330,50 @@ func TestReadIntervals(t *testing.T) {
 	want := []inspect.Sensor{
 		{Type: "PLAYER", ID: 3, Samples: 4, First_ms: t0, Last_ms: t0 + 9000, MedianInterval_ms: 3000, Rate_Hz: 1.0 / 3, MaxGap_ms: 3000},
 		{Type: "PLAYER", ID: 4, Samples: 100, First_ms: t0, Last_ms: t0 + 1960, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40, Repeats: 50},
-		{Type: "BALL", ID: 5, Samples: 4, First_ms: t0, Last_ms: t0 + 60, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40, Backwards: 1},
+		{Type: "BALL", ID: 5, Samples: 4, First_ms: t0, Last_ms: t0 + 60, MedianInterval_ms: 20, Rate_Hz: 50, MaxGap_ms: 40, Backwards: 1},
 	}
 	if !reflect.DeepEqual(rep.Sensors, want) {
 		t.Errorf("sensors\n got  %+v\n want %+v", rep.Sensors, want)
 	}
+}
+
+// A late or reordered sample makes no gap: the interval after it runs
+// from the newest time before, not from the late sample's. Measured from
+// it, one sample 200 ms late in a 40-ms feed with none missing read
+// "max gap ms 240", and 5 samples delivered 5 s late 5031, as a 5-s
+// dropout does; a real dropout still reads as one.
+func TestReadLateMakesNoGap(t *testing.T) {
+	const t0 = 1764151200000
+	f := func(name string, order []int, want inspect.Sensor) {
+		t.Helper()
+		var b strings.Builder
+		for _, k := range order {
+			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":0}}`+"\n", t0+40*k, 1000+10*k)
+		}
+		rep := read(t, write(t, name+".jsonl", []byte(b.String())), inspect.Options{})
+		want.Type, want.ID, want.First_ms = "PLAYER", 7, t0
+		if len(rep.Sensors) != 1 || !reflect.DeepEqual(rep.Sensors[0], want) {
+			t.Errorf("%s: sensors\n got  %+v\n want [%+v]", name, rep.Sensors, want)
+		}
+	}
+	seq := func(from, to int) []int { // from, from+1, ..., to-1
+		var s []int
+		for k := from; k < to; k++ {
+			s = append(s, k)
+		}
+		return s
+	}
+	// Sample 50 delivered after 55 (200 ms late).
+	reorder := slices.Concat(seq(0, 50), seq(51, 56), []int{50}, seq(56, 100))
+	f("reorder", reorder, inspect.Sensor{Samples: 100, Last_ms: t0 + 99*40, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 80, Backwards: 1})
+	// Samples 300..304 delivered 5 s late, after 429.
+	late := slices.Concat(seq(0, 300), seq(305, 430), seq(300, 305), seq(430, 600))
+	f("late", late, inspect.Sensor{Samples: 600, Last_ms: t0 + 599*40, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 240, Backwards: 5})
+	// A late sample repeated: backwards both times, not a repeat of the
+	// one before.
+	f("late-twice", slices.Concat(seq(0, 10), []int{5, 5}, seq(10, 20)), inspect.Sensor{Samples: 22, Last_ms: t0 + 19*40, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 40, Backwards: 2})
+	// A real dropout of 5 s (samples 300..424 missing) is a gap.
+	f("dropout", slices.Concat(seq(0, 300), seq(425, 600)), inspect.Sensor{Samples: 475, Last_ms: t0 + 599*40, MedianInterval_ms: 40, Rate_Hz: 25, MaxGap_ms: 126 * 40})
 }
 
 // A cancelled ctx stops the reading; what was read is still reported,

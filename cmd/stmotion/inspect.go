@@ -37,9 +37,13 @@ analyze does, the bundles and recordings found under any other directory
 prints what each holds: lines and messages by type, the time span, the
 sensors (players and balls: ids, roster names from a bundle or from
 --roster, sample counts, the median interval and the sample rate from the
-intervals near it, so that gaps do not count, and the samples older than
-the one before or at its time, "backwards" and "repeats", which take no
-part in the intervals), the markers in order, unknown
+intervals near it, so that gaps do not count, the longest interval, "max
+gap", and the samples older than the newest before or at its time,
+"backwards" (late or reordered) and "repeats", which take no part in the
+intervals: each interval runs from the newest time before, so a late
+sample makes no gap, while a sample whose clock is far ahead makes one,
+and the samples after it backwards up to its time), the markers in order,
+unknown
 message types / sensor types / stat keys / classifications / markers, and
 the bad lines with the first few errors (FILE:LINE: error). Bad lines are
 counted and skipped, not fatal. Location samples whose timestamp is
