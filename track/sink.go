@@ -258,7 +258,13 @@ type Quality struct {
 	// second ball sensor; without one, nothing of possession is found).
 	PlayerSensors int64
 	BallSensors   int64
-	StaleStats    int64 // stats messages with an old or repeated version
+	// StaleStats counts the stats messages that changed nothing for
+	// their version: every stat they name that the box score keeps had
+	// been set by a version as new or newer (an old or repeated
+	// version). A message naming no such stat (only keys stmotion does
+	// not know, counted in Unknown, or none) is not stale, whatever its
+	// version.
+	StaleStats int64
 	// RepeatedShots and RepeatedMarkers count shot and marker messages
 	// dropped as repeats of one fed before (ShotKey, MarkerKey: a feed
 	// replayed after a reconnect, a recording concatenated twice). Left

@@ -137,7 +137,14 @@ func (s *Session) stats(st *decode.Stats, made bool) error {
 		}
 	}
 	if !applied {
-		s.q.StaleStats++
+		// Stale only when it named a stat the box score keeps, at a
+		// version no newer than the one that set it. A message naming
+		// none (only stats stmotion does not know, counted in Unknown
+		// above, or no stat at all) is no stale version: counted stale,
+		// a feed that added a stat read as a flood of old versions.
+		if st.Has != 0 {
+			s.q.StaleStats++
+		}
 		return nil
 	}
 	if v > e.version && v != math.MaxInt64 {
