@@ -265,6 +265,9 @@ type QualitySummary struct {
 	// Start and *_NEXT markers that would have opened a period beyond
 	// track.MaxPeriods, and opened none.
 	PeriodsRefused int64 `json:"periods_refused"`
+	// Stats and shot messages made of a bundle's stats.json and
+	// shots.json and fed beside the recording: not in Messages.
+	RestMessages int64 `json:"rest_messages"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -310,7 +313,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		GridPeriod_ms: q.GridPeriod_ms, Noise_m: finite(q.Noise_m),
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
-		RepeatsForgotten: q.RepeatsForgotten, PeriodsRefused: q.PeriodsRefused,
+		RepeatsForgotten: q.RepeatsForgotten, PeriodsRefused: q.PeriodsRefused, RestMessages: q.RestMessages,
 	}
 	s.Limits = Limits(sum)
 	return s

@@ -37,7 +37,10 @@
 //     with a periods.json). A shot the feed delivers again after the
 //     REST state fed it (the same player and time: shots come a second
 //     or two late), perhaps corrected since, is dropped by the engine,
-//     in live mode too (track.Session.FeedLine). A
+//     in live mode too (track.Session.FeedLine). They are fed with
+//     track.Session.FeedRestState: counted in quality.rest_messages, not
+//     in quality.messages, which counts the recording's messages as
+//     `stmotion inspect` does. A
 //     stats_details.json that does not parse, or box scores with no time
 //     to give them, get a warning.
 //   - Lines of the recording that do not decode are counted

@@ -650,7 +650,9 @@ func (r *Run) feedRest(to, newest_ms int64) error {
 			r.shots.cur = &m
 			defer func() { r.shots.cur = cur }()
 		}
-		return r.sess.FeedLine(&m, line)
+		// Not read from the recording: counted apart from its
+		// messages (quality.rest_messages).
+		return r.sess.FeedRestState(&m, line)
 	}}
 	err := f.Join(st, to, newest_ms, backfill.SourceJoin)
 	if nBad > 0 {

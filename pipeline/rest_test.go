@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/inspect"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -108,11 +109,25 @@ func box(sum *track.Summary, player int64) map[string]float64 {
 // join: analyze feeds stats.json and shots.json before the feed's first
 // data message, as stmotion live does. A bundle stmotion live recorded,
 // which holds the lines it made of them, gives the same, each shot once.
+// quality.messages counts the recording's messages, as inspect does; the
+// ones made of stats.json and shots.json are quality.rest_messages (they
+// had been counted in messages, which then disagreed with inspect's).
 func TestBundleRESTState(t *testing.T) {
 	wantShots := []int64{restT0_ms - 30_000, restT0_ms + 1000}
-	check := func(name string, files map[string]string) *track.Summary {
+	check := func(name string, files map[string]string, wantRest int64) *track.Summary {
 		t.Helper()
 		sum, shots, warns := restRun(t, files)
+		rec := filepath.Join(t.TempDir(), "rec.jsonl")
+		if err := os.WriteFile(rec, []byte(files[decode.BundleMessages]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := inspect.Read(context.Background(), rec, inspect.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := sum.Quality; q.Messages != rep.Messages || q.RestMessages != wantRest {
+			t.Errorf("%s: messages %d, rest messages %d; want inspect's %d, and %d", name, q.Messages, q.RestMessages, rep.Messages, wantRest)
+		}
 		if !slices.Equal(shots, wantShots) {
 			t.Errorf("%s: shots at %v, want %v (the one of shots.json, then the feed's)", name, shots, wantShots)
 		}
@@ -134,14 +149,14 @@ func TestBundleRESTState(t *testing.T) {
 	}
 	check("documented format", map[string]string{
 		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: restFeed(),
-	})
+	}, int64(len(restMade)))
 	// stmotion live's: the REST state is in messages.jsonl already, and
 	// is not fed again (nor is its stats_details.json read: a broken one
 	// changes nothing, as before).
 	check("stmotion live's", map[string]string{
 		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleStatsDetails: `{"teams":[`,
 		decode.BundleMessages: restFeed(restMade...),
-	})
+	}, 0)
 	// stmotion live's, joined at the start with nothing to feed, then
 	// again after a crash: stats.json and shots.json are the later
 	// join's, whose lines come late in the feed; they are not the state
@@ -151,7 +166,7 @@ func TestBundleRESTState(t *testing.T) {
 	rejoined := strings.Join(lines[:k], "") + strings.Join(restMade, "\n") + "\n" + strings.Join(lines[k:], "")
 	check("stmotion live's, re-joined", map[string]string{
 		decode.BundleStats: restStatsJSON, decode.BundleShots: restShotsJSON, decode.BundleMessages: rejoined,
-	})
+	}, 0)
 }
 
 // When stats_details.json says stats changed after the feed's first data

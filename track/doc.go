@@ -93,7 +93,10 @@
 // A stats message made of REST state (backfill.Made: a join's or a
 // gap's box score, told by its line, FeedLine) sets the box score, its
 // DIST too, but is no check: its DIST dates from before the time it is
-// fed at.
+// fed at. FeedRestState feeds such a message that is not part of the
+// recording read (a bundle's stats.json, shots.json): counted in
+// Quality.RestMessages rather than Messages, which counts the
+// recording's messages.
 //
 // # Invariants and lifetimes
 //

@@ -376,7 +376,25 @@ func (s *Session) FeedLine(m *decode.Message, line []byte) error {
 	}
 	// feed's errors are all made where fail records them (a sink's or an
 	// analyzer's; ErrNotBuilt): nothing to catch here, on every message.
-	return s.feed(m, line)
+	return s.feed(m, line, false)
+}
+
+// FeedRestState is FeedLine for a stats or shot message made of REST
+// state that is not part of the recording being read: one made from a
+// bundle's stats.json and shots.json (the state at a client's join, fed
+// before the feed's first data message). It is taken as made of REST
+// state (see FeedLine) whatever its line holds, and counted in
+// Quality.RestMessages, not in Messages, which counts what the recording
+// holds. Messages made of REST state that a recording holds (stmotion
+// live's, marked "stmotion_source") are read from it: FeedLine.
+func (s *Session) FeedRestState(m *decode.Message, line []byte) error {
+	if s.closed {
+		return ErrClosed
+	}
+	if s.failed != nil {
+		return s.failed
+	}
+	return s.feed(m, line, true)
 }
 
 // fail records err (a *SinkError, ErrNotBuilt) as the session's failure,
@@ -389,15 +407,20 @@ func (s *Session) fail(err error) error {
 	return err
 }
 
-// feed is FeedLine on a session that is neither closed nor failed.
-func (s *Session) feed(m *decode.Message, line []byte) error {
+// feed is FeedLine (rest: FeedRestState) on a session that is neither
+// closed nor failed.
+func (s *Session) feed(m *decode.Message, line []byte, rest bool) error {
 	if !s.started {
 		if s.unknown == nil { // NewSession makes it
 			return s.fail(ErrNotBuilt)
 		}
 		s.started = true
 	}
-	s.q.Messages++
+	if rest {
+		s.q.RestMessages++
+	} else {
+		s.q.Messages++
+	}
 	if m.Kind == decode.KindLocation {
 		return s.location(&m.Location) // nearly every message
 	}
@@ -406,11 +429,11 @@ func (s *Session) feed(m *decode.Message, line []byte) error {
 	case decode.KindStats:
 		// Made of REST state: only the line says so (stats lines are
 		// few; a location's is never searched).
-		return s.stats(&m.Stats, backfill.Made(line))
+		return s.stats(&m.Stats, rest || backfill.Made(line))
 	case decode.KindMarker:
 		return s.marker(&m.Marker, line)
 	case decode.KindShot:
-		return s.shot(&m.Shot, backfill.Made(line))
+		return s.shot(&m.Shot, rest || backfill.Made(line))
 	case decode.KindAck, decode.KindPong, decode.KindError:
 	default:
 		s.q.Unknown++

@@ -234,6 +234,12 @@ type HeatCell struct {
 
 // Quality counts what the engine tolerated in the input.
 type Quality struct {
+	// Messages counts the messages fed with Feed or FeedLine: those the
+	// recording holds (decoded lines, as `stmotion inspect` counts
+	// them), with stmotion live's lines made of REST state; in live
+	// mode, the messages received and made, which its recording holds.
+	// The ones made beside the recording (FeedRestState) are in
+	// RestMessages instead.
 	Messages   int64
 	Locations  int64
 	BadLines   int64
@@ -316,6 +322,14 @@ type Quality struct {
 	// or hostile feed). Left out of the Summary's JSON when 0, as
 	// RepeatedShots is.
 	PeriodsRefused int64 `json:",omitempty"`
+	// RestMessages counts the stats and shot messages made of REST
+	// state beside the recording and fed with FeedRestState (a bundle's
+	// stats.json and shots.json, the state at its client's join): not
+	// read from the recording, they are not in Messages, and Messages +
+	// RestMessages is every message fed. 0 in live mode, whose REST
+	// state its recording holds. Last, so that no quality column moves;
+	// left out of the Summary's JSON when 0, as RepeatedShots is.
+	RestMessages int64 `json:",omitempty"`
 }
 
 // Summary is everything the engine knows at the end of a session.

@@ -70,7 +70,9 @@ live' recorded holds them already (the
 lines it made of REST state, marked "stmotion_source", at its join and
 at any later one), and so does one of a live id it followed from the
 previous one (periods.json): their stats.json and shots.json are not fed
-again. A
+again. The messages made of stats.json and shots.json are counted in
+quality.rest_messages, not in quality.messages (the recording's, as
+'stmotion inspect' counts them). A
 stats_details.json that does not parse, or box scores with no time to
 give them (no message has one), are warned of.
 Without INPUT the built-in sample game is analysed (a deterministic

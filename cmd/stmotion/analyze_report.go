@@ -304,8 +304,14 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		// Only when there are any: a feed without repeats reads as before.
 		repeats = fmt.Sprintf(", %d repeated shots, %d repeated markers", q.RepeatedShots, q.RepeatedMarkers)
 	}
-	fmt.Fprintf(w, "\nquality: %d messages, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids%s\n",
-		q.Messages, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs, repeats)
+	rest := ""
+	if q.RestMessages > 0 {
+		// The recording's messages (inspect's count), and apart those
+		// made of the bundle's REST state.
+		rest = fmt.Sprintf(" (and %d made of stats.json and shots.json)", q.RestMessages)
+	}
+	fmt.Fprintf(w, "\nquality: %d messages%s, %d locations, %d bad lines, %d duplicates, %d late, %d gaps, %d teleports, %d outliers, %d unknown ids%s\n",
+		q.Messages, rest, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs, repeats)
 	if q.GridPeriod_ms > 0 {
 		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
 	}

@@ -283,3 +283,17 @@ func TestReportHeaderUnnamedFirstRound(t *testing.T) {
 		t.Errorf("header %q, want %q", b.String(), want)
 	}
 }
+
+// The report's quality line counts the recording's messages, as inspect
+// does, and says apart how many analyze made of the bundle's stats.json
+// and shots.json (quality.rest_messages), only when there are any.
+func TestReportRestMessages(t *testing.T) {
+	s := &export.SessionSummary{SessionID: "g", Source: "g", Quality: export.QualitySummary{Messages: 37676, Locations: 37525, RestMessages: 24}}
+	if l, want := lineOf(reportLines(s), "quality:"), "quality: 37676 messages (and 24 made of stats.json and shots.json), 37525 locations,"; !strings.HasPrefix(l, want) {
+		t.Errorf("quality line %q, want it to start %q", l, want)
+	}
+	s.Quality.RestMessages = 0
+	if l, want := lineOf(reportLines(s), "quality:"), "quality: 37676 messages, 37525 locations,"; !strings.HasPrefix(l, want) {
+		t.Errorf("without: quality line %q, want it to start %q", l, want)
+	}
+}

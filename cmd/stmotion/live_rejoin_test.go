@@ -249,6 +249,12 @@ func testLiveRejoin(t *testing.T, kill bool) {
 	if liveSum.Quality.Locations == 0 || liveSum.Quality.Locations != batch.Quality.Locations {
 		t.Errorf("locations live %d, analyze %d; want the whole recording's in both\nstderr of the re-join:\n%s", liveSum.Quality.Locations, batch.Quality.Locations, stderr)
 	}
+	// quality.messages is the recording's in both. (rest_messages is not
+	// compared: analyze feeds the re-join's stats.json, which that join
+	// made no line of, at the feed's first data message.)
+	if liveSum.Quality.Messages != batch.Quality.Messages {
+		t.Errorf("messages live %d, analyze %d; want the whole recording's in both", liveSum.Quality.Messages, batch.Quality.Messages)
+	}
 	byID := map[int64]int{}
 	for i, p := range batch.Players {
 		byID[p.PlayerID] = i

@@ -198,6 +198,9 @@ func testLiveRestart(t *testing.T, sample string, inactive bool) {
 			t.Errorf("%s: live %d locations, %d players; analyze %d, %d", half, liveSum.Quality.Locations, len(liveSum.Players), batch.Quality.Locations, len(batch.Players))
 			continue
 		}
+		if liveSum.Quality != batch.Quality {
+			t.Errorf("%s: messages live %+v, analyze %+v", half, liveSum.Quality, batch.Quality)
+		}
 		for k, lp := range liveSum.Players {
 			bp := batch.Players[k]
 			if lp.PlayerID != bp.PlayerID || math.Abs(lp.Distance_m-bp.Distance_m) > 1e-6*max(1, bp.Distance_m) ||

@@ -41,7 +41,9 @@ type liveSummary struct {
 		Possession_s float64 `json:"possession_s"`
 	} `json:"teams"`
 	Quality struct {
-		Locations int64 `json:"locations"`
+		Locations    int64 `json:"locations"`
+		Messages     int64 `json:"messages"`
+		RestMessages int64 `json:"rest_messages"`
 	} `json:"quality"`
 }
 
@@ -153,6 +155,9 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 
 	if liveSum.Quality.Locations == 0 || liveSum.Quality.Locations != batch.Quality.Locations {
 		t.Fatalf("locations live %d, batch %d", liveSum.Quality.Locations, batch.Quality.Locations)
+	}
+	if liveSum.Quality != batch.Quality {
+		t.Errorf("messages live %+v, batch %+v: want the recording's in both", liveSum.Quality, batch.Quality)
 	}
 	byID := map[int64]int{}
 	for i, p := range batch.Players {
