@@ -96,14 +96,18 @@ type Marker struct {
 	Line   int64  `json:"line"`
 }
 
-// Unknown counts what the decoder did not know.
+// Unknown counts what the decoder did not know, by kind: messages, but
+// location samples for SensorTypes (those with a plausible time) and
+// keys for StatKeys (a stats message with two unknown keys is 2).
+// analyze's quality.unknown counts them together, by message, without
+// repeated markers, and with the stats messages it drops too.
 type Unknown struct {
-	Types           int64    `json:"types"`
+	Types           int64    `json:"types"`                // messages of an unknown type
 	TypeTexts       []string `json:"type_texts,omitempty"` // the first few distinct ones
-	SensorTypes     int64    `json:"sensor_types"`
-	StatKeys        int64    `json:"stat_keys"`
-	Classifications int64    `json:"classifications"`
-	Markers         int64    `json:"markers"`
+	SensorTypes     int64    `json:"sensor_types"`         // location samples of a sensor type other than PLAYER and BALL
+	StatKeys        int64    `json:"stat_keys"`            // unknown keys of stats messages
+	Classifications int64    `json:"classifications"`      // stats messages with an unknown classification
+	Markers         int64    `json:"markers"`              // markers of an unknown type
 }
 
 // BadLine is one bad line's error; Message does not repeat the line

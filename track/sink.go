@@ -240,10 +240,17 @@ type Quality struct {
 	// mode, the messages received and made, which its recording holds.
 	// The ones made beside the recording (FeedRestState) are in
 	// RestMessages instead.
-	Messages   int64
-	Locations  int64
-	BadLines   int64
-	Unknown    int64 // unknown message types, stats, classifications or markers
+	Messages  int64
+	Locations int64
+	BadLines  int64
+	// Unknown counts what the engine could not use in full: messages of
+	// an unknown kind; location samples of a sensor type other than
+	// PLAYER and BALL (dropped); stats messages with a stat key or a
+	// classification decode does not know (their known stats applied),
+	// and, once more, stats messages dropped without a player id or
+	// for a new player beyond Config.MaxSensors; markers of an unknown
+	// type (not repeats: RepeatedMarkers).
+	Unknown    int64
 	Duplicates int64
 	Late       int64 // out of order beyond the reorder window
 	// BadTimes counts location samples dropped for their timestamp: ≤ 0

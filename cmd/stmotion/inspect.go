@@ -43,14 +43,15 @@ gap", and the samples older than the newest before or at its time,
 intervals: each interval runs from the newest time before, so a late
 sample makes no gap, while a sample whose clock is far ahead makes one,
 and the samples after it backwards up to its time), the markers in order,
-unknown
-message types / sensor types / stat keys / classifications / markers, and
-the bad lines with the first few errors (FILE:LINE: error). Bad lines are
-counted and skipped, not fatal. Location samples whose timestamp is
-impossible (occurred_at ≤ 0 or after year 5138), which analyze drops
-(quality.bad_times), are counted as bad times and kept out of the sensors,
-the time span and the gaps, and so are other messages' impossible
-timestamps out of the time span.
+unknown message types / sensor types / stat keys / classifications /
+markers (each a count of messages, but location samples for sensor types
+and keys for stat keys; analyze's quality.unknown holds them together, by
+message: see docs/schema.md), and the bad lines with the first few errors
+(FILE:LINE: error). Bad lines are counted and skipped, not fatal.
+Location samples whose timestamp is impossible (occurred_at ≤ 0 or after
+year 5138), which analyze drops (quality.bad_times), are counted as bad
+times and kept out of the sensors, the time span and the gaps, and so
+are other messages' impossible timestamps out of the time span.
 
 A compressed file that ends in zero bytes (as a write cut off may leave
 one) is read as analyze reads it: zeros after its complete stream are
