@@ -35,51 +35,78 @@ func TestLoneBadTime(t *testing.T) {
 		i := len(m) / 2
 		return i, m[i].Location.OccurredAt_ms
 	}
-	sameAsClean := func(t *testing.T, c *collect, sum *Summary) {
+	// sameAsClean checks that the output is the clean feed's, but for
+	// sensor except's rows and figures (0: every sensor's).
+	sameAsClean := func(t *testing.T, c *collect, sum *Summary, except int64) {
 		t.Helper()
 		if sum.Start_ms != cleanSum.Start_ms || sum.End_ms != cleanSum.End_ms {
 			t.Errorf("span %d..%d ms, want %d..%d", sum.Start_ms, sum.End_ms, cleanSum.Start_ms, cleanSum.End_ms)
 		}
-		if len(c.samples) != len(clean.samples) {
-			t.Errorf("%d rows, want %d", len(c.samples), len(clean.samples))
+		rows := func(c *collect) int { return len(c.samples) - len(c.of(except)) }
+		if rows(c) != rows(clean) {
+			t.Errorf("%d rows, want %d", rows(c), rows(clean))
 		}
 		for _, p := range cleanSum.Players {
+			if p.PlayerID == except {
+				continue
+			}
 			if got := player(sum, p.PlayerID); got == nil || got.Distance_m != p.Distance_m {
 				t.Errorf("player %d: %+v, want distance %.3f m", p.PlayerID, got, p.Distance_m)
 			}
 		}
 	}
+	var clockOffFrom func(id, n, shift_ms int64, from func([]decode.Message) int) func([]decode.Message) []decode.Message
+	// clockOff sets the clock of sensor id's n samples from the middle of
+	// the feed on (all of them for n < 0) shift_ms on: one tag's clock
+	// glitches, the others go on at the true time.
+	clockOff := func(id, n, shift_ms int64) func([]decode.Message) []decode.Message {
+		return clockOffFrom(id, n, shift_ms, func(m []decode.Message) int { i, _ := mid(m); return i })
+	}
+	clockOffFrom = func(id, n, shift_ms int64, from func([]decode.Message) int) func([]decode.Message) []decode.Message {
+		return func(m []decode.Message) []decode.Message {
+			i := from(m)
+			for ; i < len(m) && n != 0; i++ {
+				if l := &m[i].Location; l.ID == id && (l.Sensor == decode.SensorBall) == (id == 99) {
+					l.OccurredAt_ms += shift_ms
+					n--
+				}
+			}
+			return m
+		}
+	}
+	const hour = 3_600_000
 	cases := []struct {
 		name     string
 		feed     func([]decode.Message) []decode.Message
 		bad, dup int64
-		same     bool // the output is the clean feed's
+		same     bool  // the output is the clean feed's,
+		except   int64 // but for this sensor's
 	}{
 		{"a day ahead", func(m []decode.Message) []decode.Message {
 			i, tt := mid(m)
 			return with(m, i, tt+day)
-		}, 1, 0, true},
+		}, 1, 0, true, 0},
 		{"a day ahead, twice", func(m []decode.Message) []decode.Message {
 			i, tt := mid(m)
 			m = with(m, i, tt+day)
 			return with(m, i, tt+day)
-		}, 1, 1, true},
+		}, 1, 1, true, 0},
 		{"ten seconds ahead", func(m []decode.Message) []decode.Message {
 			i, tt := mid(m)
 			return with(m, i, tt+10_000)
-		}, 1, 0, true},
+		}, 1, 0, true, 0},
 		{"a day ahead, then a day back", func(m []decode.Message) []decode.Message {
 			i, tt := mid(m)
 			m = with(m, i, tt+day)
 			return with(m, i+100, tt-day)
-		}, 2, 0, true},
+		}, 2, 0, true, 0},
 		{"occurred_at 1 mid-game", func(m []decode.Message) []decode.Message {
 			i, _ := mid(m)
 			return with(m, i, 1)
-		}, 1, 0, true},
-		{"occurred_at 1 first", func(m []decode.Message) []decode.Message { return with(m, 0, 1) }, 1, 0, true},
-		{"a day ahead first", func(m []decode.Message) []decode.Message { return with(m, 0, t0+day) }, 1, 0, true},
-		{"a day ahead second", func(m []decode.Message) []decode.Message { return with(m, 1, t0+day) }, 1, 0, true},
+		}, 1, 0, true, 0},
+		{"occurred_at 1 first", func(m []decode.Message) []decode.Message { return with(m, 0, 1) }, 1, 0, true, 0},
+		{"a day ahead first", func(m []decode.Message) []decode.Message { return with(m, 0, t0+day) }, 1, 0, true, 0},
+		{"a day ahead second", func(m []decode.Message) []decode.Message { return with(m, 1, t0+day) }, 1, 0, true, 0},
 		// Two sensors' samples a day ahead, 40 ms apart: a second sample
 		// near the first had been taken as its confirmation, and 58 % of
 		// the later samples were late.
@@ -89,7 +116,7 @@ func TestLoneBadTime(t *testing.T) {
 			m[i+1] = m[i+2] // another sensor's sample
 			m[i+1].Location.OccurredAt_ms = tt + day + 40
 			return m
-		}, 2, 0, false},
+		}, 2, 0, false, 0},
 		// A whole frame with a wrong clock: its samples share a time.
 		{"a frame a day ahead", func(m []decode.Message) []decode.Message {
 			i, tt := mid(m)
@@ -98,12 +125,26 @@ func TestLoneBadTime(t *testing.T) {
 				frame[k].Location.OccurredAt_ms = tt + day
 			}
 			return slices.Insert(m, i, frame...)
-		}, 4, 0, true},
+		}, 4, 0, true, 0},
 		{"a day ahead last", func(m []decode.Message) []decode.Message {
 			bad := m[len(m)-1]
 			bad.Location.OccurredAt_ms += day
 			return append(m, bad)
-		}, 1, 0, true},
+		}, 1, 0, true, 0},
+		// One tag's clock an hour (or seconds) ahead for a few samples,
+		// the others going on at the true time. Four samples of one
+		// sensor spanned three grid periods and so confirmed the jump on
+		// their own: every sensor's later samples were late (half a
+		// game's figures lost) and none was a bad time.
+		{"one sensor an hour ahead for 4 samples", clockOff(2, 4, hour), 4, 0, true, 2},
+		{"one sensor an hour ahead for 8 samples", clockOff(2, 8, hour), 8, 0, true, 2},
+		{"one sensor 2 s ahead for 5 samples", clockOff(2, 5, 2000), 5, 0, true, 2},
+		{"one sensor 10 s ahead for 5 samples", clockOff(2, 5, 10_000), 5, 0, true, 2},
+		{"the ball an hour ahead for 6 samples", clockOff(99, 6, hour), 6, 0, true, 99},
+		{"one sensor an hour ahead for its first 6 samples", clockOffFrom(2, 6, hour, func([]decode.Message) int { return 0 }), 6, 0, false, 0}, // (the noise estimate learns from 6 samples fewer)
+		// A sensor whose clock is off for good: its samples are bad
+		// times, the others' figures stay.
+		{"one sensor an hour ahead for good", clockOff(2, -1, hour), 1100, 0, false, 2}, // its last 55 s
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -116,7 +157,7 @@ func TestLoneBadTime(t *testing.T) {
 				t.Errorf("bad times %d, duplicates %d, late %d; want %d, %d, 0", q.BadTimes, q.Duplicates, q.Late, c.bad, c.dup)
 			}
 			if c.same {
-				sameAsClean(t, col, sum)
+				sameAsClean(t, col, sum, c.except)
 			}
 		})
 	}
@@ -221,5 +262,47 @@ func TestBadTimeZeroAllocs(t *testing.T) {
 	sum, _ := s.Close()
 	if want := int64((len(msgs) + 96) / 97); sum.Quality.BadTimes != want || sum.Quality.Late != 0 {
 		t.Errorf("bad times %d, late %d; want %d, 0", sum.Quality.BadTimes, sum.Quality.Late, want)
+	}
+}
+
+// TestClockJumpOfMost: when most of the feed jumps an hour on and one
+// sensor (the ball) stays at the old time, the feed as a whole moved on:
+// the jump is followed, every player keeps his rows to the end, and the
+// ball's later samples are late (the session cannot place them).
+func TestClockJumpOfMost(t *testing.T) {
+	const hour = 3_600_000
+	m := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 60, noise_m: 0.03, seed: 7, sensors: []genSensor{
+		{id: 1, p: still(1, 1)}, {id: 2, p: circle(6, 2.5)}, {id: 3, p: shuttle(20, 5, 3)}, {id: 99, ball: true, p: circle(3, 6)},
+	}})
+	ballAfter := 0
+	for i := range m {
+		l := &m[i].Location
+		if l.OccurredAt_ms-t0 < 30_000 {
+			continue
+		}
+		if l.Sensor == decode.SensorBall {
+			ballAfter++
+			continue
+		}
+		l.OccurredAt_ms += hour
+	}
+	col, sum, err := run(DefaultConfig(), Meta{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sum.Quality
+	// The ball's samples of the first reorder window after the jump may
+	// still be placed.
+	if q.BadTimes != 0 || q.Late < int64(ballAfter)-10 || q.Late > int64(ballAfter) {
+		t.Errorf("bad times %d, late %d; want 0 and about the ball's %d samples after the jump", q.BadTimes, q.Late, ballAfter)
+	}
+	if want := t0 + 60_000 + hour; sum.End_ms != want {
+		t.Errorf("end %d, want %d (an hour on)", sum.End_ms, want)
+	}
+	for _, id := range []int64{1, 2, 3} {
+		rows := col.of(id)
+		if len(rows) == 0 || sum.End_ms-rows[len(rows)-1].T_ms > 100 {
+			t.Errorf("player %d: rows end more than 100 ms before the session's end", id)
+		}
 	}
 }

@@ -31,8 +31,10 @@
 //     jumps (multipath) dropped as outliers; a sample far ahead of the
 //     others' times or before the session's first (more than
 //     Session.TimeJump_ms, the reorder window plus a second) held until
-//     the feed goes on at its time for three grid periods, and dropped as
-//     a bad time otherwise;
+//     the feed as a whole goes on at its time for three grid periods (the
+//     held samples outnumber those of the others meanwhile), and dropped
+//     as a bad time otherwise: one tag with a wrong clock does not move
+//     the session;
 //  2. grid: linear interpolation at the ticks of a uniform grid (default
 //     period: the feed's typical interval), never across a gap longer than
 //     the kind's MaxGap_ms (players 1 s, the ball 0.4 s) or a jump faster

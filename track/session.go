@@ -569,15 +569,19 @@ type heldSample struct {
 // heldGroup is a range of location times that waits for confirmation
 // (vet): lo..hi the times of its samples, n how many it holds, ref the
 // newest location time when it began (a trusted session's: the others
-// going on past it refute it).
+// going on past it refute it), and elsewhere how many samples the feed
+// gave at other times since it began (taken as they came, or held in
+// the other group): the feed as a whole confirms a group only when it
+// outnumbers them.
 type heldGroup struct {
-	lo, hi, ref int64
-	n           int
+	lo, hi, ref  int64
+	n, elsewhere int
 }
 
 // maxHeld bounds the samples held for confirmation: a confirmation span
 // of a feed of up to 30 sensors (players, bench and ball) at 25 Hz. A
-// group that fills it is taken.
+// group that fills it is taken, unless the rest of the feed outnumbers
+// it (then it is dropped).
 const maxHeld = 128
 
 // confirmSpan_ms is how long a span of times a group of held samples
@@ -605,7 +609,9 @@ func (s *Session) confirmSpan_ms() int64 {
 // frame of them, which share a time) do it all the same. So such samples
 // (and the session's first, with nothing to compare them with) are held,
 // in groups of samples within TimeJump_ms of each other (two groups at
-// most), until one group's times span confirmSpan_ms: the feed went on at
+// most), until one group's times span confirmSpan_ms while it holds more
+// samples than the feed gave at other times since it began (taken as
+// they came, or held in the other group): the feed as a whole went on at
 // those times, frame after frame, as one that resumes after a silence of
 // any length (a dead ball with the feed off, half time) does within a
 // tenth of a second. Its samples are then taken in their arrival order,
@@ -613,18 +619,32 @@ func (s *Session) confirmSpan_ms() int64 {
 // once the others go on without it (the newest location time moves more
 // than the reorder window past where it stood when the group began),
 // when a third range of times needs its place (the group with fewer
-// samples goes), or at Close, unless it covers at least a grid period (a
-// feed that resumed just before the end) or the session has no other
-// location time. A feed whose clock jumped back for good is confirmed
-// too, and late.
+// samples goes), when the held samples fill their buffer while the rest
+// of the feed outnumbers it, or at Close, unless it covers at least a
+// grid period and outnumbers the rest (a feed that resumed just before
+// the end) or the session has no other location time. A feed whose clock
+// jumped back for good is confirmed too, and late; so is one whose
+// sensors mostly jumped, and the few that did not are late.
 //
-// What this cannot tell: a sensor whose clock is off for good confirms
-// its own times, as a feed that moved on would.
+// The count matters: a group's own span alone had let one 25 Hz tag
+// whose clock was an hour ahead for four samples (three grid periods)
+// confirm the jump, while the 24 other sensors went on at the true time:
+// every sensor's later samples were late, half a game's figures lost. One
+// sensor whose clock is off, for a few samples or for good, is now
+// outnumbered by the others, and its samples are bad times.
+//
+// What this cannot tell: a group of sensors with a wrong clock that
+// outnumbers the rest of the feed confirms its times, as a feed that
+// moved on would; and at the session's start, before any time is
+// trusted, the group with more samples is the feed.
 func (s *Session) vet(ball bool, id, t int64, x, y, z float64) error {
 	defer s.setVetBounds()
 	jump := s.jump_ms
 	if s.trusted && t >= s.locT0-jump && t <= s.maxT+jump {
 		// A plain sample: the others go on.
+		for g := range s.groups {
+			s.groups[g].elsewhere++ // (nothing when no group is held)
+		}
 		if err := s.accept(ball, id, t, x, y, z); err != nil {
 			return err
 		}
@@ -662,9 +682,20 @@ func (s *Session) vet(ball bool, id, t int64, x, y, z float64) error {
 	gr := &s.groups[g]
 	gr.lo, gr.hi = min(gr.lo, t), max(gr.hi, t)
 	gr.n++
+	if o := &s.groups[1-g]; o.n > 0 {
+		o.elsewhere++
+	}
 	s.held[s.nHeld] = heldSample{ball: ball, g: uint8(g), id: id, t: t, x: x, y: y, z: z}
 	s.nHeld++
-	if gr.hi-gr.lo >= s.confirmSpan_ms() || s.nHeld == len(s.held) {
+	full := s.nHeld == len(s.held)
+	switch {
+	case gr.n <= gr.elsewhere:
+		// The rest of the feed outnumbers it: a sensor (or a few) with
+		// a wrong clock, however long its times span.
+		if full {
+			s.dropGroup(g)
+		}
+	case gr.hi-gr.lo >= s.confirmSpan_ms() || full:
 		return s.takeGroup(g)
 	}
 	return nil
@@ -714,8 +745,9 @@ func (s *Session) refute() {
 
 // settleHeld decides about the samples still held at Close: the group
 // with more samples is taken when the session has no other location time
-// to contradict it, or when it covers a grid period (a feed that resumed
-// just before the end); the others are bad times.
+// to contradict it, or when it covers a grid period and outnumbers the
+// samples the feed gave elsewhere meanwhile (a feed that resumed just
+// before the end); the others are bad times.
 func (s *Session) settleHeld() error {
 	defer s.setVetBounds()
 	if s.nHeld == 0 {
@@ -725,7 +757,7 @@ func (s *Session) settleHeld() error {
 	if s.groups[1].n > s.groups[0].n {
 		g = 1
 	}
-	if gr := s.groups[g]; !s.trusted || gr.hi-gr.lo >= max(s.period_ms, 1) {
+	if gr := s.groups[g]; !s.trusted || gr.hi-gr.lo >= max(s.period_ms, 1) && gr.n > gr.elsewhere {
 		return s.takeGroup(g)
 	}
 	s.dropGroup(0)

@@ -254,9 +254,10 @@ type Quality struct {
 	Duplicates int64
 	Late       int64 // out of order beyond the reorder window
 	// BadTimes counts location samples dropped for their timestamp: ≤ 0
-	// or beyond year 5138, or a lone sample far from the others' times
-	// (more than Session.TimeJump_ms ahead of the newest or before the
-	// first, and never confirmed by another; see Session.vet).
+	// or beyond year 5138, or samples far from the others' times (more
+	// than Session.TimeJump_ms ahead of the newest or before the first)
+	// that the feed as a whole did not go on at (see Session.vet): a
+	// sample, a frame or one sensor with a wrong clock.
 	BadTimes  int64
 	Reordered int64 // out of order but placed within the window
 	Gaps      int64 // track splits at gaps
