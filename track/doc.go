@@ -26,8 +26,10 @@
 // Per sensor (dense index, hash lookup by id):
 //
 //  1. raw ring: samples in time order (one struct per sample, fixed capacity);
-//     duplicates (same timestamp) dropped, samples up to ReorderWindow_ms
-//     (at least 3.5 grid periods) late placed in order, later ones counted as late; single-sample
+//     duplicates (same timestamp) dropped, also after the window as far
+//     back as the ring's slots keep consumed samples (ring.has), samples
+//     up to ReorderWindow_ms (at least 3.5 grid periods) late placed in
+//     order, later ones counted as late; single-sample
 //     jumps (multipath) dropped as outliers; a sample far ahead of the
 //     others' times or before the session's first (more than
 //     Session.TimeJump_ms, the reorder window plus a second) held until

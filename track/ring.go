@@ -41,6 +41,33 @@ func newRing(capacity, start int) ring {
 
 func (r *ring) full() bool { return r.n == len(r.s) }
 
+// has reports whether the ring holds or held a sample at time t: one it
+// holds, or one consumed that its slots still keep. The slots behind the
+// head keep the consumed samples in time order until new ones overwrite
+// them (the ring's capacity less the samples it holds: about 10 s of a
+// 25 Hz feed with the default RingSize); the slot just past the newest
+// is not read (dropNewest leaves a dropped sample there). A slot never
+// written has time 0, before every plausible time. For the samples too
+// late to place (Session.place), never on the per-sample path.
+func (r *ring) has(t int64) bool {
+	if r.popped && t == r.lastPopped {
+		return true
+	}
+	for i := range r.n {
+		if ti := r.s[r.at(i)].t; ti == t {
+			return true
+		} else if ti > t {
+			break // (the slots behind hold older times still)
+		}
+	}
+	for i := len(r.s) - 1; i > r.n; i-- {
+		if ti := r.s[r.at(i)].t; ti <= t {
+			return ti == t
+		}
+	}
+	return false
+}
+
 // at returns the physical index of logical position i (0 = oldest).
 func (r *ring) at(i int) int { return (r.head + i) & r.mask }
 

@@ -12,7 +12,7 @@ import (
 // (in order, out of order, duplicates, some into a full ring) and pops,
 // so that the samples wrap around the end of the storage many times, and
 // checks every result and the ring's contents in logical order against a
-// sorted slice.
+// sorted slice, and what has remembers against the times popped.
 func TestRing(t *testing.T) {
 	for _, capacity := range []int{8, 16} {
 		for _, start := range []int{0, 3, 7, 13} {
@@ -21,6 +21,7 @@ func TestRing(t *testing.T) {
 			r := newRing(capacity, start)
 			var want []int64 // times held, oldest first
 			var lastPopped int64 = -1
+			var popped []int64 // every time popped, oldest first
 			newest := int64(1000)
 			// add offers tt to the ring as location does (push, then insert
 			// when push declines) or with insert alone, and checks the result.
@@ -66,6 +67,7 @@ func TestRing(t *testing.T) {
 				if len(want) > 0 && rng.IntN(len(r.s)+2) < len(want) {
 					// Pop the oldest the way consume does.
 					lastPopped, want = want[0], want[1:]
+					popped = append(popped, lastPopped)
 					r.lastPopped, r.popped = r.s[r.head].t, true
 					r.head = (r.head + 1) & r.mask
 					r.n--
@@ -87,6 +89,16 @@ func TestRing(t *testing.T) {
 				}
 				if r.n > 0 && r.lastT() != want[len(want)-1] {
 					t.Fatalf("%s op %d: lastT %d, want %d", name, op, r.lastT(), want[len(want)-1])
+				}
+				// has knows the times held and the last len(r.s)-n-1
+				// popped (the slots behind the head), and no other.
+				kept := popped[max(0, len(popped)-max(0, len(r.s)-r.n-1)):]
+				for tt := newest - int64(3*len(r.s)); tt <= newest+1; tt++ {
+					_, held := slices.BinarySearch(want, tt)
+					_, old := slices.BinarySearch(kept, tt)
+					if w := held || old || tt == lastPopped; r.has(tt) != w {
+						t.Fatalf("%s op %d: has(%d) = %v, want %v (held %v, kept %v)", name, op, tt, !w, w, want, kept)
+					}
 				}
 			}
 		}

@@ -771,8 +771,10 @@ func (s *Session) settleHeld() error {
 // (which the rate and noise estimates learn from).
 func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 	if s.gridStarted() && t <= (s.nextTick-1)*s.period_ms {
-		// Its tick is already processed: too late to place.
-		if sn.raw.popped && t == sn.raw.lastPopped || sn.raw.n > 0 && t == sn.raw.s[sn.raw.head].t {
+		// Its tick is already processed: too late to place. A repeat of
+		// a sample placed (a feed replayed after a reconnect) is a
+		// duplicate, not a loss, as far back as the ring remembers.
+		if sn.raw.has(t) {
 			s.q.Duplicates++
 		} else {
 			s.q.Late++
@@ -932,6 +934,7 @@ func (s *Session) evict(sn *sensor, id int64, kind SensorKind) {
 	s.q.EvictedSensors++
 	raw, ticks, sz, bands := sn.raw, sn.ticks, sn.sz, sn.acc.bands
 	raw.n, raw.popped, raw.lastPopped = 0, false, 0 // an empty ring: blocked's bound stays a lower bound
+	clear(raw.s)                                    // and no memory of sn's samples (ring.has)
 	*sn = sensor{id: id, index: sn.index, kind: kind, raw: raw, lastN: noSeg, ticks: ticks, sz: sz}
 	s.enlist(sn, bands)
 }

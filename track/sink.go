@@ -251,8 +251,13 @@ type Quality struct {
 	// for a new player beyond Config.MaxSensors; markers of an unknown
 	// type (not repeats: RepeatedMarkers).
 	Unknown    int64
-	Duplicates int64
-	Late       int64 // out of order beyond the reorder window
+	Duplicates int64 // samples with the time of one their sensor holds or consumed, late or not (see Late)
+	// Late counts the samples older than the newest by more than the
+	// reorder window that repeat none of the samples their sensor holds
+	// or consumed: lost to the tracks. A sensor's ring keeps about
+	// RingSize consumed samples (10 s at 25 Hz, see ring.has); a repeat
+	// older than that counts here too.
+	Late int64
 	// BadTimes counts location samples dropped for their timestamp: ≤ 0
 	// or beyond year 5138, or samples far from the others' times (more
 	// than Session.TimeJump_ms ahead of the newest or before the first)
