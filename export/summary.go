@@ -268,6 +268,9 @@ type QualitySummary struct {
 	// Stats and shot messages made of a bundle's stats.json and
 	// shots.json and fed beside the recording: not in Messages.
 	RestMessages int64 `json:"rest_messages"`
+	// Stats, marker and shot messages among BadTimes: kept, their time
+	// out of the session's span.
+	BadTimeMessages int64 `json:"bad_time_messages"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -314,6 +317,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
 		RepeatsForgotten: q.RepeatsForgotten, PeriodsRefused: q.PeriodsRefused, RestMessages: q.RestMessages,
+		BadTimeMessages: q.BadTimeMessages,
 	}
 	s.Limits = Limits(sum)
 	return s

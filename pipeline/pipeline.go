@@ -887,7 +887,10 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 	}
 	var ws []string
 	repeats := q.RepeatedShots + q.RepeatedMarkers
-	if n := q.Late + q.BadTimes; n*100 > q.Locations {
+	// The location samples among the bad times (the others are stats,
+	// marker and shot messages, kept).
+	badLoc := q.BadTimes - q.BadTimeMessages
+	if n := q.Late + badLoc; n*100 > q.Locations {
 		why := "the feed's clock may have jumped back, its lines are far out of order, or the recording repeats part of itself"
 		if repeats > 0 {
 			// Samples older than the ones before them, and shots or
@@ -895,11 +898,15 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 			why = fmt.Sprintf("the recording seems to repeat itself (a file concatenated twice, a feed replayed after a reconnect), as its shots or markers do "+
 				"(quality.repeated_shots %d, quality.repeated_markers %d); or the feed's clock jumped back", q.RepeatedShots, q.RepeatedMarkers)
 		}
-		if q.BadTimes > q.Late {
+		if badLoc > q.Late {
 			why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (microseconds would give this), and close to the other samples' times (a sensor whose clock jumps gives this: such samples are dropped unless the others confirm the jump)"
 		}
-		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d): %s",
-			name, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, why))
+		msgs := ""
+		if q.BadTimeMessages > 0 {
+			msgs = fmt.Sprintf(", %s among them", count(q.BadTimeMessages, "stats, marker or shot message"))
+		}
+		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d%s): %s",
+			name, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, msgs, why))
 	}
 	if repeats > 0 {
 		var what []string

@@ -489,10 +489,14 @@ func TestWarningTimestampsInMicroseconds(t *testing.T) {
 	r, sum, path := runEdited(t, "micros.jsonl", func(l []byte) []byte {
 		return re.ReplaceAll(l, []byte(`"occurred_at":${1}000`))
 	})
-	if q := sum.Quality; q.BadTimes != q.Locations || q.Locations == 0 {
-		t.Fatalf("%d bad times of %d locations: want all", q.BadTimes, q.Locations)
+	if q := sum.Quality; q.BadTimes-q.BadTimeMessages != q.Locations || q.Locations == 0 || q.BadTimeMessages == 0 {
+		t.Fatalf("%d bad times (%d of them messages) of %d locations: want every location and message", q.BadTimes, q.BadTimeMessages, q.Locations)
 	}
-	checkWarned(t, r, path+": ", "were dropped for their timestamps", "microseconds would give this")
+	// The stats, marker and shot messages count as bad times too, not
+	// as location samples.
+	q := sum.Quality
+	checkWarned(t, r, path+": ", fmt.Sprintf("%d of %d location samples (100 %%) were dropped for their timestamps", q.Locations, q.Locations),
+		"stats, marker or shot messages among them", "microseconds would give this")
 }
 
 // A compressed recording cut short (an interrupted copy) is analysed up to

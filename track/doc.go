@@ -101,6 +101,11 @@
 // recording read (a bundle's stats.json, shots.json): counted in
 // Quality.RestMessages rather than Messages, which counts the
 // recording's messages.
+// A stats, marker or shot message with a wrong clock (occurred_at
+// ≤ 0, before the event, or ahead of the location feed, which goes on
+// without it) keeps its effect, but its time is counted in
+// Quality.BadTimes and BadTimeMessages and left out of the session's
+// span (msgtime.go).
 //
 // # Invariants and lifetimes
 //

@@ -165,6 +165,7 @@ type Session struct {
 	groups  [2]heldGroup
 	locT0   int64 // math.MaxInt64 until trusted
 	trusted bool
+	msgT    msgTimes // stats, marker and shot times not yet in the span
 	// location's test for samples that need vet, kept up to date by
 	// setVetBounds: vet every sample below vetBelow_ms, or more than
 	// jump_ms (TimeJump_ms) ahead of maxT.
@@ -424,16 +425,20 @@ func (s *Session) feed(m *decode.Message, line []byte, rest bool) error {
 	if m.Kind == decode.KindLocation {
 		return s.location(&m.Location) // nearly every message
 	}
-	s.seen(m.OccurredAt_ms())
 	switch m.Kind {
 	case decode.KindStats:
 		// Made of REST state: only the line says so (stats lines are
 		// few; a location's is never searched).
-		return s.stats(&m.Stats, rest || backfill.Made(line))
+		made := rest || backfill.Made(line)
+		s.messageTime(m.Stats.OccurredAt_ms, made)
+		return s.stats(&m.Stats, made)
 	case decode.KindMarker:
+		s.messageTime(m.Marker.OccurredAt_ms, false)
 		return s.marker(&m.Marker, line)
 	case decode.KindShot:
-		return s.shot(&m.Shot, rest || backfill.Made(line))
+		made := rest || backfill.Made(line)
+		s.messageTime(m.Shot.OccurredAt_ms, made)
+		return s.shot(&m.Shot, made)
 	case decode.KindAck, decode.KindPong, decode.KindError:
 	default:
 		s.q.Unknown++
@@ -491,7 +496,7 @@ func (s *Session) location(l *decode.Location) error {
 func (s *Session) setVetBounds() {
 	s.jump_ms = s.TimeJump_ms()
 	s.vetBelow_ms = math.MaxInt64
-	if s.nHeld == 0 && s.trusted {
+	if s.nHeld == 0 && s.msgT.ahead.n == 0 && s.trusted {
 		s.vetBelow_ms = s.locT0 - s.jump_ms
 	}
 }
@@ -499,11 +504,15 @@ func (s *Session) setVetBounds() {
 // trust records t, a location time accept takes that is before every
 // other (the first, at the latest): the session's first location time.
 func (s *Session) trust(t int64) {
-	if !s.trusted {
+	first := !s.trusted
+	if first {
 		s.midEvent = s.meta.EventStart_ms > 0 && t-s.meta.EventStart_ms > MidEventSlack_ms
 	}
 	s.locT0, s.trusted = t, true
 	s.setVetBounds()
+	if first {
+		s.trustEarly()
+	}
 }
 
 // accept takes a location sample (court frame) whose time is trusted (see
@@ -741,6 +750,7 @@ func (s *Session) refute() {
 			s.dropGroup(g)
 		}
 	}
+	s.refuteMessages()
 }
 
 // settleHeld decides about the samples still held at Close: the group
@@ -1076,6 +1086,7 @@ func (s *Session) Close() (*Summary, error) {
 	if err == nil {
 		err = s.settleHeld()
 	}
+	s.settleMessages()
 	if err == nil && s.haveLocT {
 		if !s.gridStarted() {
 			err = s.startGrid()

@@ -262,7 +262,10 @@ type Quality struct {
 	// or beyond year 5138, or samples far from the others' times (more
 	// than Session.TimeJump_ms ahead of the newest or before the first)
 	// that the feed as a whole did not go on at (see Session.vet): a
-	// sample, a frame or one sensor with a wrong clock.
+	// sample, a frame or one sensor with a wrong clock. It counts the
+	// stats, marker and shot messages whose time is as wrong too
+	// (BadTimeMessages; see msgtime.go): kept, but out of the session's
+	// span.
 	BadTimes  int64
 	Reordered int64 // out of order but placed within the window
 	Gaps      int64 // track splits at gaps
@@ -343,6 +346,13 @@ type Quality struct {
 	// state its recording holds. Last, so that no quality column moves;
 	// left out of the Summary's JSON when 0, as RepeatedShots is.
 	RestMessages int64 `json:",omitempty"`
+	// BadTimeMessages counts the stats, marker and shot messages among
+	// BadTimes (their time ≤ 0 or beyond year 5138, before the event or
+	// more than TimeJump_ms ahead of the location feed, which went on
+	// without them): their effect is kept, their time is left out of the
+	// session's span. Left out of the Summary's JSON when 0, as
+	// RepeatedShots is.
+	BadTimeMessages int64 `json:",omitempty"`
 }
 
 // Summary is everything the engine knows at the end of a session.

@@ -1,0 +1,136 @@
+package track
+
+// The times of stats, marker and shot messages. They widen the session's
+// span (Summary.Start_ms, End_ms) as location samples do, with the same
+// sanity: one with a wrong clock does not move it. A stats line at
+// occurred_at 1000 had set a game's start to 1970 (and a warning said
+// the feed was in seconds); one an hour ahead had made it last an hour.
+// Such a message keeps its effect (a box score update applies, a shot is
+// emitted, a marker is applied when the emission reaches its time: its
+// content is the feed's, only its clock is off); its time is counted in
+// Quality.BadTimes (and BadTimeMessages) and left out of the span.
+
+// MessagePast_ms is how far before the session's first location time a
+// stats, marker or shot message may lie when the event's start is
+// unknown (Meta.EventStart_ms 0): a game or practice lasts less than a
+// day, and a message about its past is no wrong clock (a server resends
+// the markers on connect, a correction comes late; after a join, hours
+// after the event's start). With the event's start known, a message
+// before it (by more than Session.TimeJump_ms) is a bad time.
+const MessagePast_ms = 24 * 3_600_000
+
+// maxEarlyTimes bounds the times of the stats, marker and shot messages
+// kept, before the session's first location time is trusted, to be
+// judged once it is (a feed's first lines are often markers). Beyond
+// them (a feed of many messages before any location, or none at all),
+// their times widen the span as they come.
+const maxEarlyTimes = 32
+
+// msgTimes holds the message times not yet in the session's span: those
+// that came before the first location time was trusted (early), and
+// those ahead of the newest location time by more than TimeJump_ms
+// (ahead: how many, the newest of them, and the newest location time
+// when the first came).
+type msgTimes struct {
+	early  [maxEarlyTimes]int64
+	nEarly int
+	ahead  struct {
+		n       int64
+		hi, ref int64
+	}
+}
+
+// messageTime decides whether the time t of a stats, marker or shot
+// message widens the session's span. made: the message was made of REST
+// state (backfill.Made), whose times are the REST state's (a join's
+// shots from the event's start): they widen it as they come.
+func (s *Session) messageTime(t int64, made bool) {
+	switch {
+	case !PlausibleTime(t):
+		s.badMessageTimes(1)
+	case made:
+		s.seen(t)
+	case !s.trusted:
+		// Nothing to compare it with yet.
+		if m := &s.msgT; m.nEarly < len(m.early) {
+			m.early[m.nEarly] = t
+			m.nEarly++
+		} else {
+			s.seen(t)
+		}
+	default:
+		s.judgeMessageTime(t)
+	}
+}
+
+// judgeMessageTime places the plausible time t of a stats, marker or
+// shot message once the session's location times are trusted: before the
+// event (or more than MessagePast_ms before the first location time) it
+// is a bad time; more than TimeJump_ms ahead of the newest location time
+// it waits, as a location sample would, until the location feed goes on
+// without it (a bad time then) or the session closes (the feed's last
+// messages can come after its locations stop: taken then); otherwise it
+// widens the span.
+func (s *Session) judgeMessageTime(t int64) {
+	j := s.jump_ms
+	newest := max(s.maxT, s.locT0) // (the first location sample may not be placed yet)
+	past := s.locT0 - MessagePast_ms
+	if e := s.meta.EventStart_ms; e > 0 {
+		past = min(s.locT0, e) - j
+	}
+	switch a := &s.msgT.ahead; {
+	case t < past:
+		s.badMessageTimes(1)
+	case t > newest+j:
+		if a.n == 0 {
+			a.hi, a.ref = t, newest
+		}
+		a.n++
+		a.hi = max(a.hi, t)
+		s.setVetBounds() // the location samples go through vet, which refutes it
+	default:
+		s.seen(t)
+	}
+}
+
+// trustEarly judges the times of the messages that came before the
+// session's first location time was trusted (trust).
+func (s *Session) trustEarly() {
+	m := &s.msgT
+	for _, t := range m.early[:m.nEarly] {
+		s.judgeMessageTime(t)
+	}
+	m.nEarly = 0
+}
+
+// refuteMessages drops the times of the messages ahead of the location
+// feed once it has gone on without them (the newest location time moved
+// more than the reorder window past where it stood when the first came),
+// as refute does the location samples'.
+func (s *Session) refuteMessages() {
+	if a := &s.msgT.ahead; a.n > 0 && s.maxT-a.ref > s.Window_ms() {
+		s.badMessageTimes(a.n)
+		a.n = 0
+	}
+}
+
+// settleMessages widens the span, at Close, by the message times still
+// waiting: those ahead of the location feed, which it did not go on
+// without, and those of a session that never trusted a location time.
+func (s *Session) settleMessages() {
+	m := &s.msgT
+	if a := &m.ahead; a.n > 0 {
+		s.seen(a.hi)
+		a.n = 0
+	}
+	for _, t := range m.early[:m.nEarly] {
+		s.seen(t)
+	}
+	m.nEarly = 0
+}
+
+// badMessageTimes counts n message times as bad.
+func (s *Session) badMessageTimes(n int64) {
+	s.q.BadTimes += n
+	s.q.BadTimeMessages += n
+}

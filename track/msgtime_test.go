@@ -1,0 +1,121 @@
+package track
+
+import (
+	"cmp"
+	"fmt"
+	"testing"
+
+	"github.com/stmotion/stmotion/decode"
+)
+
+// TestMessageBadTime: a stats, marker or shot message with a wrong clock
+// (occurred_at 1000, an hour ahead) is counted in Quality.BadTimes and
+// leaves the session's span alone, and keeps its effect (the box score
+// update applies, the shot and the marker leave as segments). Before,
+// nothing counted it and it moved the span: a stats line at 1000 set a
+// game's start to 1970, one an hour ahead made it last an hour. The
+// messages a feed sends about its past (a resent marker, a join's REST
+// shots) and after its locations stop still widen the span.
+func TestMessageBadTime(t *testing.T) {
+	const hour = 3_600_000
+	locs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 30, noise_m: 0.02, seed: 4, sensors: []genSensor{
+		{id: 1, p: circle(4, 3)}, {id: 2, p: still(3, 3)}, {id: 99, ball: true, p: circle(2, 5)},
+	}})
+	last := locs[len(locs)-1].Location.OccurredAt_ms
+	stats := func(t_ms int64) string {
+		return fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":7,"player_id":1,"stats":{"PTS":99},"classification":"TWO_POINT_MAKE","version":5}}`, t_ms)
+	}
+	marker := func(t_ms int64, kind string) string {
+		return fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"%s"}}`, t_ms, kind)
+	}
+	shot := func(t_ms int64, src string) string {
+		return fmt.Sprintf(`{"type":"shot",%s"data":{"occurred_at":%d,"team_id":7,"player_id":1,"is_make":true,"is_3point":false,"zone":3}}`, src, t_ms)
+	}
+	const join = `"stmotion_source":"rest_join",`
+	// runWith feeds the locations with line at position at (first, mid
+	// or last).
+	runWith := func(t *testing.T, meta Meta, line, at string) (*collect, *Summary) {
+		t.Helper()
+		c := &collect{}
+		s, err := NewSession(DefaultConfig(), meta, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feedLine := lineFeeder(t, s, true)
+		i := map[string]int{"first": 0, "mid": len(locs) / 2, "last": len(locs), "": -1}[at]
+		for k := range locs {
+			if k == i {
+				feedLine(line)
+			}
+			if err := s.Feed(&locs[k]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == len(locs) {
+			feedLine(line)
+		}
+		sum, err := s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, sum
+	}
+	_, clean := runWith(t, Meta{}, "", "")
+	mid := locs[len(locs)/2].Location.OccurredAt_ms
+	cases := []struct {
+		name       string
+		meta       Meta
+		line, at   string
+		bad        int64
+		start, end int64 // the span; 0: the clean feed's
+	}{
+		{"stats at 1000", Meta{}, stats(1000), "mid", 1, 0, 0},
+		{"stats an hour ahead", Meta{}, stats(mid + hour), "mid", 1, 0, 0},
+		{"stats at 1000 first", Meta{}, stats(1000), "first", 1, 0, 0},
+		{"stats at 0", Meta{}, stats(0), "mid", 1, 0, 0},
+		{"stats two days before, event unknown", Meta{}, stats(t0 - 48*hour), "mid", 1, 0, 0},
+		{"marker an hour ahead", Meta{}, marker(mid+hour, "PAUSED"), "mid", 1, 0, 0},
+		{"shot at 1000", Meta{}, shot(1000, ""), "mid", 1, 0, 0},
+		{"shot an hour ahead first", Meta{}, shot(t0+hour, ""), "first", 1, 0, 0},
+		{"marker an hour before the event", Meta{EventStart_ms: t0}, marker(t0-hour, "PLAY_START"), "first", 1, 0, 0},
+		// Not wrong clocks.
+		{"stats on time", Meta{}, stats(mid), "mid", 0, 0, 0},
+		{"marker after the locations stop", Meta{}, marker(last+120_000, "PLAY_END"), "last", 0, 0, last + 120_000},
+		{"marker resent from an hour before, event unknown", Meta{}, marker(t0-hour, "PLAY_START"), "first", 0, t0 - hour, 0},
+		{"marker from an hour before mid-session, event unknown", Meta{}, marker(t0-hour, "PLAY_START"), "mid", 0, t0 - hour, 0},
+		{"marker within the event", Meta{EventStart_ms: t0 - hour}, marker(t0-hour, "PLAY_START"), "mid", 0, t0 - hour, 0},
+		{"REST shot from an hour before", Meta{}, shot(t0-hour, join), "first", 0, t0 - hour, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			col, sum := runWith(t, c.meta, c.line, c.at)
+			start, end := cmp.Or(c.start, clean.Start_ms), cmp.Or(c.end, clean.End_ms)
+			if q := sum.Quality; q.BadTimes != c.bad || q.Late != 0 || q.Duplicates != 0 {
+				t.Errorf("bad times %d, late %d, duplicates %d; want %d, 0, 0", q.BadTimes, q.Late, q.Duplicates, c.bad)
+			}
+			if sum.Start_ms != start || sum.End_ms != end {
+				t.Errorf("span %d..%d ms, want %d..%d (clean %d..%d)", sum.Start_ms, sum.End_ms, start, end, clean.Start_ms, clean.End_ms)
+			}
+			// The message keeps its effect.
+			var m decode.Message
+			var dec decode.Decoder
+			if err := dec.Decode([]byte(c.line), &m); err != nil {
+				t.Fatal(err)
+			}
+			switch m.Kind {
+			case decode.KindStats:
+				if b := sum.BoxScore; len(b) != 1 || b[0].Values["PTS"] != 99 {
+					t.Errorf("box score %+v, want PTS 99", b)
+				}
+			case decode.KindShot:
+				if g := col.segs(SegFeedShot); len(g) != 1 || g[0].Start_ms != m.Shot.OccurredAt_ms {
+					t.Errorf("shots %+v, want the one at %d", g, m.Shot.OccurredAt_ms)
+				}
+			case decode.KindMarker:
+				if g := col.segs(SegMarker); len(g) != 1 || g[0].Start_ms != m.Marker.OccurredAt_ms {
+					t.Errorf("markers %+v, want the one at %d", g, m.Marker.OccurredAt_ms)
+				}
+			}
+		})
+	}
+}
