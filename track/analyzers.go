@@ -29,6 +29,11 @@ import (
 // several balls in play gets the possessions of the most active one; the
 // live time during which two or more balls moved on the court at once is
 // Summary.SeveralBalls_s, so that what it misses is said (export.Limits).
+// When the followed ball changes, the detector is told
+// (possession.Detector.SwitchBall): the holder's possession and the team
+// possession end, and no pass, turnover or rebound is made of the jump
+// from one ball to the other (a player of one group "passing" to a player
+// of the other, at the speed of the jump).
 //
 // A PossessionAnalyzer serves one session; it is not safe for concurrent
 // use (the engine calls it from its own goroutine). The session it is
@@ -327,7 +332,13 @@ func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 		}
 	}
 	live := f.Clock == ClockLive
+	followed, had := a.ball.cur, a.ball.have
 	bi := a.ball.pick(f.Balls, f.T_ms)
+	if had && a.ball.cur != followed {
+		// Another ball is followed from this frame: its first sample is
+		// no catch of the old one's release (see gameBall).
+		a.d.SwitchBall()
+	}
 	if live && a.ball.moving >= 2 {
 		a.severalBalls_s += f.Dt_s
 	}

@@ -338,6 +338,38 @@ func (d *Detector) lostBall() {
 	d.outSet, d.outN, d.handOut, d.cand = false, 0, false, 0
 }
 
+// SwitchBall tells the Detector that the ball it follows changes: the
+// next Update's sample is of another ball (the engine's game ball went
+// over to another one, in a drill with several groups). The two balls'
+// samples are not one flight, so nothing is inferred across the change:
+// the holder's possession ends when the old ball was last seen (or last
+// left his hand), as for a lost ball; a shot of the old ball already seen
+// is reported, with its end then; no pass, turnover or rebound follows
+// from it; the team possession ends at the last sample or tick, and no
+// team is in control until a player gains the new ball (whose first
+// sample has no previous position to interpolate an entry from). Call it
+// between the old ball's last Update (or a later Tick) and the new ball's
+// first Update. It does not allocate.
+func (d *Detector) SwitchBall() {
+	if !d.started {
+		return
+	}
+	if d.holder != 0 {
+		d.releaseAt(d.endTime(d.ballT_ms))
+	}
+	if d.rel.valid && d.fl.shot {
+		d.resolveFlight(max(d.ballT_ms, d.rel.t_ms))
+	}
+	x, y := d.ballXY()
+	d.endRun(d.prevT_ms, x, y)
+	d.ctlTeam, d.stopTeam, d.nCandCred = 0, 0, 0
+	d.rel.valid = false
+	d.fl = flight{}
+	d.outSet, d.outN, d.handOut, d.cand = false, 0, false, 0
+	d.deadSince, d.shotSince, d.stopSinceRel, d.barPlayer = false, false, false, 0
+	d.prevX_m, d.prevY_m, d.prevZ_m = math.NaN(), math.NaN(), math.NaN()
+}
+
 // Tick lets time pass without a ball sample (the ball is missing from a
 // frame): the clock state and the team and dead-time counters advance; who
 // holds the ball does not change. Times as for Update.
@@ -619,7 +651,9 @@ func (d *Detector) creditCandidate(team, ms int64) {
 // A ball that came down through MaxBallZ_m (a rebound caught high) enters
 // when it crossed that height.
 func (d *Detector) entryTime(t_ms int64, p PlayerPos, dist, z float64) int64 {
-	if !d.started {
+	if !d.started || math.IsNaN(d.prevX_m) {
+		// No earlier position of this ball (the first sample, after
+		// ticks only or a SwitchBall): it entered now.
 		return t_ms
 	}
 	if d.prevZ_m >= d.cfg.MaxBallZ_m {

@@ -499,13 +499,16 @@ func TestUpdateNoAllocs(t *testing.T) {
 		if i%500 == 0 {
 			d.FeedShot(t0_ms+int64(i)*40, 1, true)
 		}
+		if i%311 == 0 {
+			d.SwitchBall() // another ball from the next sample
+		}
 		i++
 	}
 	for range 1000 {
 		step()
 	}
 	if a := testing.AllocsPerRun(2000, step); a != 0 {
-		t.Errorf("Update/Tick/FeedShot allocate %.2f times per call, want 0", a)
+		t.Errorf("Update/Tick/FeedShot/SwitchBall allocate %.2f times per call, want 0", a)
 	}
 }
 
@@ -885,5 +888,98 @@ func TestLiveTimeFromTheGain(t *testing.T) {
 		if p.PlayerID == 1 && math.Abs(p.Possession_s-float64(all)/1000) > 1e-9 {
 			t.Errorf("Possession_s = %.3f, want %.3f", p.Possession_s, float64(all)/1000)
 		}
+	}
+}
+
+// TestSwitchBall: player 1 holds ball A; the engine's game ball then goes
+// over to ball B, 11 m away in the hands of a teammate (2) or an opponent
+// (3), as when the other group of a drill becomes the one followed. Before
+// SwitchBall, the detector read the jump from one ball to the other as a
+// pass (at 140 m/s) or a steal; now it ends player 1's possession and his
+// team's when ball A was last seen, infers nothing, and starts afresh
+// with ball B.
+func TestSwitchBall(t *testing.T) {
+	for _, to := range []int64{2, 3} {
+		var events []Event
+		d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { events = append(events, *e) })
+		ps := []PlayerPos{{ID: 1}, {ID: to, X_m: 10, Y_m: 5}}
+		for ms := int64(0); ms <= 2000; ms += 40 {
+			if ms < 1000 {
+				d.Update(t0_ms+ms, 0.3, 0, 1, ps, true)
+				continue
+			}
+			if ms == 1000 {
+				d.SwitchBall()
+			}
+			d.Update(t0_ms+ms, 10.3, 5, 1, ps, true)
+		}
+		d.Flush(t0_ms + 2000)
+		var poss, runs []Event
+		for _, e := range events {
+			switch e.Kind {
+			case KindPass, KindTurnover, KindRebound:
+				t.Errorf("to %d: a %v inferred from the change of ball: %+v", to, e.Kind, e)
+			case KindPossession:
+				poss = append(poss, e)
+			case KindTeamPossession:
+				runs = append(runs, e)
+			}
+		}
+		if len(poss) != 2 || poss[0].PlayerID != 1 || poss[0].End_ms != t0_ms+960 ||
+			poss[1].PlayerID != to || poss[1].Start_ms != t0_ms+1000 || poss[1].FromPlayerID != 0 {
+			t.Errorf("to %d: want player 1 until ball A was last seen (960 ms), then player %d from 1000 ms, no passer; got %+v", to, to, poss)
+		}
+		if len(runs) != 2 || runs[0].TeamID != 100 || runs[0].End_ms != t0_ms+960 || runs[1].TeamID != teams[to] || runs[1].Start_ms != t0_ms+1000 {
+			t.Errorf("to %d: want a team possession of 100 ending at 960 ms, then one of %d from 1000 ms; got %+v", to, teams[to], runs)
+		}
+		// 0..960 ms to team 100; the step 960..1000 ms across the change
+		// to nobody; 1000..2000 ms to the team holding ball B.
+		want := map[int64]float64{100: 0.96, teams[to]: 1}
+		if to == 2 {
+			want[100] = 1.96
+		}
+		for _, tm := range d.Teams(nil) {
+			if math.Abs(tm.Possession_s-want[tm.TeamID]) > 1e-9 {
+				t.Errorf("to %d: team %d possession %.3f s, want %.3f", to, tm.TeamID, tm.Possession_s, want[tm.TeamID])
+			}
+		}
+	}
+}
+
+// TestSwitchBallDuringShot: player 1's shot with ball A is seen near the
+// rim when the followed ball changes to ball B, held by player 3 under the
+// same hoop. The shot was seen: it is reported. Ball B is no rebound of it.
+func TestSwitchBallDuringShot(t *testing.T) {
+	sc := shotScene(false)
+	var events []Event
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { events = append(events, *e) })
+	var ps []PlayerPos
+	for ms := int64(0); ms <= 3000; ms += 40 {
+		tt := float64(ms) / 1000
+		ps = sc.players(tt, ps[:0])
+		if ms == 2000 {
+			d.SwitchBall()
+		}
+		x, y, z := sc.ball(tt)
+		if ms >= 2000 {
+			x, y, z = ps[1].X_m+0.3, ps[1].Y_m, 1 // ball B, in player 3's hands
+		}
+		d.Update(t0_ms+ms, x, y, z, ps, true)
+	}
+	d.Flush(t0_ms + 3000)
+	var shots int
+	for _, e := range events {
+		switch e.Kind {
+		case KindShot:
+			shots++
+			if e.PlayerID != 1 || e.End_ms != t0_ms+1960 {
+				t.Errorf("shot %+v, want player 1's, ending when ball A was last seen (1960 ms)", e)
+			}
+		case KindRebound, KindTurnover, KindPass:
+			t.Errorf("a %v inferred from the change of ball: %+v", e.Kind, e)
+		}
+	}
+	if shots != 1 {
+		t.Errorf("%d shots, want player 1's", shots)
 	}
 }

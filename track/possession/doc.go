@@ -25,6 +25,8 @@
 // periods). A Detector follows one ball: with
 // several in a frame, the engine passes the game ball (the one moving on
 // the court, see track.PossessionAnalyzer) and ticks while it is missing;
+// when the game ball changes to another ball, d.SwitchBall() before the
+// new ball's first Update (no event is made of the jump between them);
 // on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
 // end d.Flush(end_ms), then Players → PlayerSummary.Possession_s/Touches,
 // Teams → TeamSummary.Possession_s, Check → Summary.ShooterAgreement (and
@@ -78,6 +80,9 @@
 //   - A lost ball: unseen for longer than Config.LostBall_ms and back away
 //     from its holder. His possession ends when it was last seen, and no
 //     pass, turnover or rebound is inferred from the unseen flight.
+//   - A change of ball (SwitchBall): the same for the holder of the old
+//     ball; a shot of it already seen is reported, the team possession
+//     ends, and no team is in control until a player gains the new ball.
 //
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team
