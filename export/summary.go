@@ -60,7 +60,8 @@ type SessionSummary struct {
 	Images []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
 	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
-	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls); those events are
+	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls,
+	// LimitBallUnseen); those events are
 	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
 	// Practice: a practice's session (track.Summary.Practice): its
@@ -271,6 +272,9 @@ type QualitySummary struct {
 	// Stats, marker and shot messages among BadTimes: kept, their time
 	// out of the session's span.
 	BadTimeMessages int64 `json:"bad_time_messages"`
+	// Live time with the game ball unseen for longer than 0.4 s (a silent
+	// ball sensor): no team was in control of the ball then.
+	BallUnseenLive_s float64 `json:"ball_unseen_live_s"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -317,7 +321,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		DroppedSensors: q.DroppedSensors, NoCourt: q.NoCourt, Truncated: q.Truncated,
 		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
 		RepeatsForgotten: q.RepeatsForgotten, PeriodsRefused: q.PeriodsRefused, RestMessages: q.RestMessages,
-		BadTimeMessages: q.BadTimeMessages,
+		BadTimeMessages: q.BadTimeMessages, BallUnseenLive_s: finite(q.BallUnseenLive_s),
 	}
 	s.Limits = Limits(sum)
 	return s
@@ -371,19 +375,27 @@ const (
 	// shooter_agreement counts the feed's shots taken with the other
 	// balls as disagreements.
 	LimitSeveralBalls = "several_balls"
+	// LimitBallUnseen: the game ball was unseen (its sensor silent: a
+	// dead battery, out of range) for track.BallUnseenMin_s of live time
+	// or more (track.Quality.BallUnseenLive_s). No team is in control of
+	// an unseen ball, so each team's possession_s misses its part of that
+	// time, and the passes, shots, turnovers and rebounds of it are
+	// missing.
+	LimitBallUnseen = "ball_unseen"
 )
 
 // Limits returns what sum's session lacked that makes some of its
 // events unreliable, in the order LimitNoRoster or LimitPartialRoster,
-// LimitOneTeam or LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls
-// (nil when nothing): the roster (sum.Teams, the roster's teams, is
+// LimitOneTeam or LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls,
+// LimitBallUnseen (nil when nothing): the roster (sum.Teams, the roster's teams, is
 // empty or names none of the player sensors, tracked or dropped beyond
 // the engine's limit on sensors: no_roster; some player sensors are not
 // on it, Quality.UnknownIDs: partial_roster), the sides
 // (unless no_roster: sum.OneTeam, a practice's one team: one_team;
 // sum.OneTeamTracked: one_team_tracked), the court
 // (sum.Quality.NoCourt) and the balls (sum.SeveralBalls_s of at least
-// track.SeveralBallsMin_s).
+// track.SeveralBallsMin_s; sum.Quality.BallUnseenLive_s of at least
+// track.BallUnseenMin_s).
 func Limits(sum *track.Summary) []string {
 	var ls []string
 	q := &sum.Quality
@@ -410,6 +422,9 @@ func Limits(sum *track.Summary) []string {
 	}
 	if sum.SeveralBalls_s >= track.SeveralBallsMin_s {
 		ls = append(ls, LimitSeveralBalls)
+	}
+	if sum.Quality.BallUnseenLive_s >= track.BallUnseenMin_s {
+		ls = append(ls, LimitBallUnseen)
 	}
 	return ls
 }

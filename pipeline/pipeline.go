@@ -879,7 +879,9 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 //     rounds known to be scrimmages, export.Scrimmages), or only one
 //     team's players tracked (export.LimitOneTeamTracked);
 //   - two or more balls moving on the court at once for a while
-//     (export.LimitSeveralBalls): possession follows one of them.
+//     (export.LimitSeveralBalls): possession follows one of them;
+//   - the game ball unseen in live play for a while (its sensor silent,
+//     export.LimitBallUnseen): no team is in control of it meanwhile.
 func SummaryWarnings(name string, sum *track.Summary) []string {
 	q := &sum.Quality
 	if q.Locations == 0 {
@@ -993,6 +995,11 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 			"possession follows one ball at a time, so the players with the others get no touches, possession, passes, shots or rebounds meanwhile, "+
 			"and shooter_agreement (%.3f) counts the feed's shots taken with the other balls as disagreements",
 			name, sum.SeveralBalls_s, export.LimitSeveralBalls, sum.ShooterAgreement))
+	}
+	if slices.Contains(limits, export.LimitBallUnseen) {
+		ws = append(ws, fmt.Sprintf("%s: the game ball was unseen for %.0f s of live time (quality.ball_unseen_live_s; summary.json limits: %s): its sensor fell silent (a dead battery, out of the receivers' range?). "+
+			"No team is in control of an unseen ball, so each team's possession_s misses its part of that time, and the passes, shots, turnovers and rebounds of it are missing",
+			name, q.BallUnseenLive_s, export.LimitBallUnseen))
 	}
 	return ws
 }

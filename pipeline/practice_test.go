@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -130,6 +131,51 @@ func TestPracticeOneTeam(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Errorf("no heatmap image to check: %q", files)
+	}
+}
+
+// A game ball unseen in live play (its sensor silent) for BallUnseenMin_s
+// of live time or more is a limit, with a warning that says what team
+// possession then misses; the short dropouts of any feed are not. Before,
+// a silent ball went unsaid, and its whole silence was credited to the
+// team last in control.
+func TestBallUnseenLimit(t *testing.T) {
+	sum := &track.Summary{
+		Teams:   []track.TeamSummary{{TeamID: 1}, {TeamID: 2}},
+		Quality: track.Quality{Locations: 1000, PlayerSensors: 10, BallSensors: 1},
+		Players: []track.PlayerSummary{{PlayerID: 1, Distance_m: 10, DistanceLive_m: 10}},
+	}
+	for _, c := range []struct {
+		unseen_s float64
+		want     []string
+	}{
+		{0, nil},
+		{1.2, nil},
+		{track.BallUnseenMin_s - 0.1, nil},
+		{track.BallUnseenMin_s, []string{export.LimitBallUnseen}},
+		{161.75, []string{export.LimitBallUnseen}},
+	} {
+		sum.Quality.BallUnseenLive_s = c.unseen_s
+		if got := export.Limits(sum); !slices.Equal(got, c.want) {
+			t.Errorf("ball unseen %.1f s: limits %q, want %q", c.unseen_s, got, c.want)
+		}
+		if got := export.Summarize(sum).Quality.BallUnseenLive_s; got != c.unseen_s {
+			t.Errorf("ball unseen %.1f s: summary.json quality.ball_unseen_live_s %v", c.unseen_s, got)
+		}
+		var warned []string
+		for _, w := range SummaryWarnings("game", sum) {
+			if strings.Contains(w, "unseen") {
+				warned = append(warned, w)
+			}
+		}
+		switch {
+		case c.want == nil && len(warned) != 0:
+			t.Errorf("ball unseen %.1f s: warned %q", c.unseen_s, warned)
+		case c.want != nil && (len(warned) != 1 ||
+			!strings.HasPrefix(warned[0], fmt.Sprintf("game: the game ball was unseen for %.0f s of live time (quality.ball_unseen_live_s; summary.json limits: ball_unseen)", c.unseen_s)) ||
+			!strings.Contains(warned[0], "each team's possession_s misses its part of that time")):
+			t.Errorf("ball unseen %.1f s: warnings %q", c.unseen_s, warned)
+		}
 	}
 }
 

@@ -35,6 +35,10 @@ import (
 // from one ball to the other (a player of one group "passing" to a player
 // of the other, at the speed of the jump).
 //
+// The live time during which the game ball had been unseen for longer
+// than the detector's LostBall_ms (a silent ball sensor) is
+// Quality.BallUnseenLive_s; no team is in control of the ball then.
+//
 // A PossessionAnalyzer serves one session; it is not safe for concurrent
 // use (the engine calls it from its own goroutine). The session it is
 // attached to passes it the feed's shots (ShotObserver).
@@ -180,6 +184,19 @@ const (
 	// drill with two groups, for as long as the drill.
 	SeveralBallsMin_s = 10.0
 )
+
+// BallUnseenMin_s is the live time with the game ball unseen
+// (Quality.BallUnseenLive_s) from which a session is said to have lost
+// its ball (export.LimitBallUnseen): no team is in control then, so each
+// team's possession misses its part of that time, and the events of it
+// are missing. 30 s is two average team possessions (about 14 s each in
+// the NBA): a team's possession_s may then be short by one or more whole
+// possessions, more than the 2.4 % it is measured within on 12-minute
+// simulated games. The simulator's ball dropouts (0.15 a minute, 0.2 to
+// 1.5 s each) leave the ball unseen beyond the 0.4 s threshold for 0 to
+// 1.5 s of live time in 12 minutes (seeds 1 to 5); a ball sensor whose
+// battery dies, or one out of the receivers' range, goes far beyond.
+const BallUnseenMin_s = 30.0
 
 // NewPossessionAnalyzer returns a possession analyzer whose players' teams
 // come from roster (a player not on it has team 0). cfg is usually
@@ -550,6 +567,7 @@ func (a *PossessionAnalyzer) Finish(sum *Summary, emit func(*Segment) error) err
 	}
 	sum.ShooterAgreement = a.d.Check().ShooterAgreement
 	sum.SeveralBalls_s = a.severalBalls_s
+	sum.Quality.BallUnseenLive_s = a.d.BallUnseenLive_s()
 	byPlayer := map[int64]possession.PlayerTotal{}
 	for _, p := range a.d.Players(nil) {
 		byPlayer[p.PlayerID] = p

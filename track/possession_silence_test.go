@@ -1,6 +1,7 @@
 package track
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stmotion/stmotion/court"
@@ -191,4 +192,67 @@ func TestClockChangesBounded(t *testing.T) {
 	if _, err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBallSensorSilentInLivePlay: the ball's sensor falls silent for the
+// longest live stretch of the sample game but 2 s at each end (a dead
+// battery, out of range), while the players go on. Before, the team in
+// control when it fell silent was credited the whole silence (the
+// review's game: 162 s to one team, which held the ball 67 s of it), and
+// nothing said so. No team is in control of a ball unseen for longer
+// than LostBall_ms, and the time is Quality.BallUnseenLive_s.
+func TestBallSensorSilentInLivePlay(t *testing.T) {
+	sc := synth.SampleConfig()
+	full := runGameWithout(t, sc, nil)
+	// The longest live stretch, from the markers.
+	var from, to, liveAt int64
+	live := false
+	for _, g := range full.segments {
+		if g.Type != SegMarker {
+			continue
+		}
+		switch {
+		case g.Label == "LIVE" && !live:
+			live, liveAt = true, g.Start_ms
+		case (g.Label == "PAUSED" || g.Label == "FOUL") && live:
+			live = false
+			if g.Start_ms-liveAt > to-from {
+				from, to = liveAt, g.Start_ms
+			}
+		}
+	}
+	from, to = from+2000, to-2000
+	if to-from < 20_000 {
+		t.Fatalf("the sample game's longest live stretch is %d ms, want 24 s or more", to-from+4000)
+	}
+	silent := func(m *decode.Message) bool {
+		return m.Kind == decode.KindLocation && m.Location.Sensor == decode.SensorBall &&
+			m.Location.OccurredAt_ms >= from && m.Location.OccurredAt_ms < to
+	}
+	cut := runGameWithout(t, sc, silent)
+	silence_s := float64(to-from) / 1000
+	// The silence is seen from 0.4 s after the ball's last sample (up to a
+	// grid period before it) until its first one after.
+	got, was := cut.sum.Quality.BallUnseenLive_s, full.sum.Quality.BallUnseenLive_s
+	if want := silence_s - 0.4 + was; math.Abs(got-want) > 0.2 {
+		t.Errorf("ball unseen in live play for %.2f s with a %.1f s silence (%.2f s without it), want %.2f", got, silence_s, was, want)
+	}
+	for i, tm := range full.sum.Teams {
+		g := cut.sum.Teams[i]
+		// The silence moves a few possessions; it must not add time.
+		if g.Possession_s > tm.Possession_s+1 {
+			t.Errorf("team %d: %.1f s of possession with the ball silent for %.1f s, %.1f s without",
+				tm.TeamID, g.Possession_s, silence_s, tm.Possession_s)
+		}
+	}
+	t.Logf("silence %.1f s of live play: ball unseen %.2f s (%.2f without); teams %v, without %v",
+		silence_s, got, was, teamSeconds(cut.sum), teamSeconds(full.sum))
+}
+
+func teamSeconds(sum *Summary) map[int64]float64 {
+	m := map[int64]float64{}
+	for _, tm := range sum.Teams {
+		m[tm.TeamID] = math.Round(tm.Possession_s*10) / 10
+	}
+	return m
 }

@@ -2208,6 +2208,17 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 			t.Errorf("one team, several balls: report lacks %q:\n%s", want, out)
 		}
 	}
+
+	// A silent ball sensor: the report says how long, and what team
+	// possession misses.
+	b.Reset()
+	s.Limits, s.Quality.BallUnseenLive_s = []string{export.LimitBallUnseen}, 161.75
+	writeReport(&b, s)
+	if out := b.String(); !strings.Contains(out, "limits (summary.json limits: ball_unseen):\n  the game ball unseen for 162 s of live time (quality.ball_unseen_live_s") ||
+		!strings.Contains(out, "each team's possession misses its part of that time") {
+		t.Errorf("ball unseen: report\n%s", out)
+	}
+	s.Limits, s.Quality.BallUnseenLive_s = []string{export.LimitOneTeam, export.LimitSeveralBalls}, 0
 	for _, c := range []struct {
 		rounds []export.RoundSummary
 		want   []string

@@ -74,8 +74,10 @@ type Config struct {
 	// 400 ms) away from its holder, beyond Exit_m, the holder lost it when
 	// it was last seen, and whoever has it now gets it without a pass,
 	// turnover or rebound being inferred from a flight nobody saw (a ball
-	// that left the tracked area and came back with an inbounder).
-	// Default 400.
+	// that left the tracked area and came back with an inbounder). From
+	// LostBall_ms after its last sample until it is seen again, no team
+	// is in control of the ball (Detector.BallUnseenLive_s counts that
+	// live time). Default 400.
 	LostBall_ms int64
 
 	// ReleaseSamples is how many consecutive samples the ball must be

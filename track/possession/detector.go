@@ -170,6 +170,15 @@ type Detector struct {
 	// takes back its team's live time since the release (shotReleased).
 	stopTeam int64
 	stop_ms  int64
+	// Live time with the ball lost, unseen for longer than LostBall_ms
+	// (no team is in control then: a silent ball sensor does not credit
+	// the team that last had the ball): in all (unseenCum_ms), since the
+	// last ball sample (gapUnseen_ms, for unseenAt), as it stood at the
+	// last release and at the candidate's start.
+	unseenCum_ms  int64
+	gapUnseen_ms  int64
+	relUnseen_ms  int64
+	candUnseen_ms int64
 
 	players  map[int64]*PlayerTotal
 	teams    map[int64]*TeamTotal
@@ -323,7 +332,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 		}
 	}
 	d.remember(t_ms, x_m, y_m, z_m, live)
-	d.ballT_ms, d.haveBall = t_ms, true
+	d.ballT_ms, d.haveBall, d.gapUnseen_ms = t_ms, true, 0
 }
 
 // lostBall ends the holder's possession when the ball was last seen (or
@@ -432,7 +441,15 @@ func (d *Detector) advance(t_ms int64, live bool) {
 	if d.started {
 		dt := t_ms - d.prevT_ms
 		if d.prevLive {
-			if d.ctlTeam != 0 {
+			if lost := d.ballT_ms + d.cfg.LostBall_ms; d.haveBall && t_ms > lost {
+				// The ball has been unseen for longer than LostBall_ms:
+				// nobody is seen in control of it.
+				u := t_ms - max(lost, d.prevT_ms)
+				d.unseenCum_ms += u
+				d.gapUnseen_ms += u
+				dt -= u
+			}
+			if d.ctlTeam != 0 && dt > 0 {
 				d.teamTotal(d.ctlTeam).Possession_s += float64(dt) / 1000
 				if d.ctlTeam == d.runTeam {
 					d.runLive_ms += dt
@@ -509,6 +526,26 @@ func (d *Detector) deadAt(t_ms int64) int64 {
 	}
 	return m.deadCum_ms
 }
+
+// unseenAt returns unseenCum_ms as it stood at t_ms, at most a step or a
+// gap of the ball before now_ms (a release back-dated to when the ball
+// left the hand, a candidate's start): the ball's time unseen counts from
+// LostBall_ms after its last sample. (The part of the current gap after
+// t_ms is taken as all live.)
+func (d *Detector) unseenAt(t_ms int64) int64 {
+	after := d.gapUnseen_ms
+	if lost := d.ballT_ms + d.cfg.LostBall_ms; t_ms > lost {
+		after -= t_ms - lost
+	}
+	return d.unseenCum_ms - max(after, 0)
+}
+
+// BallUnseenLive_s is the live time so far during which the ball had been
+// unseen for longer than Config.LostBall_ms (from its first sample on):
+// no team was in control of it then (TeamTotal.Possession_s does not
+// count it). A ball sensor that falls silent in live play (a dead
+// battery, out of range) shows here.
+func (d *Detector) BallUnseenLive_s() float64 { return float64(d.unseenCum_ms) / 1000 }
 
 // endTime is when the holder's possession ends if it is released at t_ms.
 // It is the last time the ball crossed Hand_m outward, else when it left
@@ -626,6 +663,7 @@ const candCredits = 4
 // after candStart went to the team in control, if the step was live.
 func (d *Detector) anchorCandidate(t_ms int64) {
 	d.nCandCred = 0
+	d.candUnseen_ms = d.unseenAt(d.candStart)
 	if d.started && d.prevLive && d.ctlTeam != 0 && t_ms > d.candStart {
 		d.creditCandidate(d.ctlTeam, t_ms-d.candStart)
 	}
@@ -809,6 +847,7 @@ func (d *Detector) releaseAt(end_ms int64) {
 	d.rel = release{valid: true, player: d.holder, team: d.holderTeam, passIn: d.passIn,
 		t_ms: end_ms, held_ms: end_ms - d.holdStart, x_m: d.lastX_m, y_m: d.lastY_m}
 	d.relDead_ms = d.deadAt(end_ms)
+	d.relUnseen_ms = d.unseenAt(end_ms)
 	d.relLive = d.prevLive || !d.started
 	if end_ms-d.holdStart <= d.cfg.AssistWindow_ms {
 		d.rel.assistBy = d.passIn
@@ -899,7 +938,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		// The live time since the gain at s_ms belongs to this team. advance
 		// credited it, step by step, to the team in control then, if any
 		// (candCred): move that to this team, and give it the rest.
-		back := (t_ms - s_ms) - (d.deadCum_ms - holdDead_ms)
+		back := (t_ms - s_ms) - (d.deadCum_ms - holdDead_ms) - (d.unseenCum_ms - d.candUnseen_ms)
 		if back < 0 || !d.prevLive {
 			back = 0
 		}
@@ -1020,7 +1059,7 @@ func (d *Detector) shotReleased(t_ms int64) {
 	if !d.rel.valid || team == 0 || team != d.rel.team {
 		return
 	}
-	back := (t_ms - d.rel.t_ms) - (d.deadCum_ms - d.relDead_ms)
+	back := (t_ms - d.rel.t_ms) - (d.deadCum_ms - d.relDead_ms) - (d.unseenCum_ms - d.relUnseen_ms)
 	if back > 0 {
 		d.teamTotal(team).Possession_s -= float64(back) / 1000
 		d.creditCandidate(team, -back)

@@ -559,7 +559,17 @@ func FuzzDetector(f *testing.F) {
 				ps[k] = PlayerPos{ID: int64(k + 1), X_m: float64(int(data[i])%7+k) - 3, Y_m: float64(k) - 1.5}
 			}
 			tm += 40
-			d.Update(tm, float64(data[i])/40-3, float64(data[i+1])/80-1.5, float64(data[i+2])/60, ps, data[i+2]%17 != 0)
+			live := data[i+2]%17 != 0
+			switch {
+			case data[i+1]%11 == 0:
+				// The ball missing from a frame (unseen beyond LostBall_ms
+				// after a run of these).
+				d.Tick(tm, live)
+				continue
+			case data[i]%23 == 0:
+				d.SwitchBall()
+			}
+			d.Update(tm, float64(data[i])/40-3, float64(data[i+1])/80-1.5, float64(data[i+2])/60, ps, live)
 		}
 		d.Flush(tm)
 		if len(bad) > 0 {
@@ -572,10 +582,15 @@ func FuzzDetector(f *testing.F) {
 			}
 			sum += p.PossessionAll_s
 		}
+		teams := d.BallUnseenLive_s()
 		for _, tt := range d.Teams(nil) {
 			if tt.Possession_s < -1e-9 || tt.Possession_s > float64(tm)/1000+1e-9 {
 				t.Fatalf("team totals %+v over %d ms", tt, tm)
 			}
+			teams += tt.Possession_s
+		}
+		if teams > float64(tm)/1000+1e-9 {
+			t.Fatalf("teams in control %.3f s and the ball unseen %.3f s in %d ms", teams-d.BallUnseenLive_s(), d.BallUnseenLive_s(), tm)
 		}
 		if sum > float64(tm)/1000+1e-9 {
 			t.Fatalf("players held the ball %.3f s in %d ms", sum, tm)
@@ -639,8 +654,13 @@ func TestTickAcrossBallGap(t *testing.T) {
 	if len(p) != 1 || math.Abs(p[0].Possession_s-1.52) > 1e-9 || math.Abs(p[0].PossessionAll_s-4) > 1e-9 {
 		t.Errorf("players %+v, want 1.52 s live of 4 s held", p)
 	}
-	if tm := d.Teams(nil); len(tm) != 1 || math.Abs(tm[0].Possession_s-1.52) > 1e-9 {
-		t.Errorf("teams %+v, want 1.52 s", tm)
+	// The team is in control until the ball has been unseen for
+	// LostBall_ms, at 1400 ms (then no team is: TestBallUnseenStopsTeamControl).
+	if tm := d.Teams(nil); len(tm) != 1 || math.Abs(tm[0].Possession_s-1.4) > 1e-9 {
+		t.Errorf("teams %+v, want 1.4 s", tm)
+	}
+	if u := d.BallUnseenLive_s(); math.Abs(u-0.12) > 1e-9 {
+		t.Errorf("BallUnseenLive_s %.3f, want 0.12 (1400 to the first non-live tick at 1520 ms)", u)
 	}
 }
 
@@ -981,5 +1001,46 @@ func TestSwitchBallDuringShot(t *testing.T) {
 	}
 	if shots != 1 {
 		t.Errorf("%d shots, want player 1's", shots)
+	}
+}
+
+// TestBallUnseenStopsTeamControl: player 1 holds the ball; its sensor
+// falls silent for 10 s of live play (ticks only), and the ball comes back
+// in his hands, or in those of player 3, an opponent, 5 m away. Team
+// control stops once the ball has been unseen for LostBall_ms and resumes
+// when it is seen again: before, team 100 was credited the whole silence.
+func TestBallUnseenStopsTeamControl(t *testing.T) {
+	for _, back := range []int64{1, 3} {
+		d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, nil)
+		ps := []PlayerPos{{ID: 1}, {ID: 3, X_m: 5}}
+		for ms := int64(0); ms <= 12000; ms += 40 {
+			switch {
+			case ms <= 1000:
+				d.Update(t0_ms+ms, 0.3, 0, 1, ps, true)
+			case ms < 11000:
+				d.Tick(t0_ms+ms, true)
+			case back == 1:
+				d.Update(t0_ms+ms, 0.3, 0, 1, ps, true)
+			default:
+				d.Update(t0_ms+ms, 5.3, 0, 1, ps, true)
+			}
+		}
+		d.Flush(t0_ms + 12000)
+		// Seen at 1000 ms, lost from 1400 ms (LostBall_ms), seen again at
+		// 11 000 ms.
+		want := map[int64]float64{100: 2.4}
+		if back == 3 {
+			want = map[int64]float64{100: 1.4, 200: 1}
+		}
+		got := map[int64]float64{}
+		for _, tm := range d.Teams(nil) {
+			got[tm.TeamID] = math.Round(tm.Possession_s*1000) / 1000
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("back with player %d: team possession %v s, want %v", back, got, want)
+		}
+		if u := d.BallUnseenLive_s(); math.Abs(u-9.6) > 1e-9 {
+			t.Errorf("back with player %d: BallUnseenLive_s %.3f, want 9.6", back, u)
+		}
 	}
 }

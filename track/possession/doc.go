@@ -30,7 +30,8 @@
 // on a feed shot message d.FeedShot(occurred_at, player_id, is_make); at the
 // end d.Flush(end_ms), then Players → PlayerSummary.Possession_s/Touches,
 // Teams → TeamSummary.Possession_s, Check → Summary.ShooterAgreement (and
-// FeedStats with the final box score before it). Events map one to one:
+// FeedStats with the final box score before it), BallUnseenLive_s →
+// Quality.BallUnseenLive_s. Events map one to one:
 // KindPossession → SegPossession, KindTeamPossession → SegTeamPossession,
 // KindPass → SegPass (ToPlayerID, Length_m, Speed_mps), KindShot → SegShot
 // (Made, Is3Point, Zone; Label "free_throw" when FreeThrow), KindTurnover →
@@ -58,13 +59,16 @@
 //     its players gaining the ball until the ball is shot (release), gained
 //     by the other team, or the clock stops; passes between teammates and
 //     loose balls before the other team gains it stay with the team, shot
-//     and rebound flights belong to nobody. If the clock starts with the
-//     ball held, the holder's team is in control from then. A gain is
-//     confirmed after it began (back-dated): the live time in between moves
-//     to the gaining team from the team it was counted for, so that every
-//     live moment counts for one team at most, even when a dead ball or a
-//     shot changed the team in control meanwhile. TeamTotal.Held_s is the
-//     sum of its players' Possession_s.
+//     and rebound flights belong to nobody, as does the time the ball has
+//     been unseen for longer than Config.LostBall_ms (a silent ball
+//     sensor: Detector.BallUnseenLive_s), until it is seen again. If the
+//     clock starts with the ball held, the holder's team is in control
+//     from then. A gain is confirmed after it began (back-dated): the live
+//     time in between moves to the gaining team from the team it was
+//     counted for, so that every live moment counts for one team at most,
+//     even when a dead ball or a shot changed the team in control
+//     meanwhile. TeamTotal.Held_s is the sum of its players' Possession_s
+//     (which may exceed Possession_s by the unseen time).
 //   - A pass: released by one player after holding it at least MinHold_ms,
 //     next held by a teammate, with no shot between. A shot: a released ball
 //     that rises above rim height and then comes within Config.NearRim_m of a
@@ -79,7 +83,9 @@
 //     released with the clock stopped is a free throw.
 //   - A lost ball: unseen for longer than Config.LostBall_ms and back away
 //     from its holder. His possession ends when it was last seen, and no
-//     pass, turnover or rebound is inferred from the unseen flight.
+//     pass, turnover or rebound is inferred from the unseen flight. (Back
+//     in his hands, his possession goes on through the silence; his
+//     team's control does not.)
 //   - A change of ball (SwitchBall): the same for the holder of the old
 //     ball; a shot of it already seen is reported, the team possession
 //     ends, and no team is in control until a player gains the new ball.

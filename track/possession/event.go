@@ -130,7 +130,8 @@ type TeamTotal struct {
 	TeamID int64
 	// Possession_s is live time in control: from a player of the team
 	// gaining the ball until a shot's release, the other team's gain or
-	// the clock stopping (see the package doc).
+	// the clock stopping, without the time the ball had been unseen for
+	// longer than Config.LostBall_ms (see the package doc).
 	Possession_s float64
 	// Held_s is the sum of its players' Possession_s.
 	Held_s      float64
