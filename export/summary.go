@@ -60,8 +60,8 @@ type SessionSummary struct {
 	Images []string          `json:"images,omitempty"` // image files, relative to the output dir
 	// Limits names what the session lacked that makes some of its events
 	// or figures unreliable (LimitNoRoster, LimitPartialRoster,
-	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls,
-	// LimitBallUnseen); those events are
+	// LimitOneTeam, LimitOneTeamTracked, LimitNoCourt, LimitOffCourt,
+	// LimitSeveralBalls, LimitBallUnseen); those events are
 	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
 	// Practice: a practice's session (track.Summary.Practice): its
@@ -341,6 +341,14 @@ const (
 	// team), and possession counts the pickup of a made basket; heatmaps
 	// and images are in the sensor frame.
 	LimitNoCourt = "no_court"
+	// LimitOffCourt: the samples lie off the court (track.InBoundsCounts.
+	// OffCourt: fewer than a tenth of the players' samples in bounds,
+	// and of the ball's), which real sessions never are, bench players
+	// included: the court.json is another court's, or of another survey
+	// of the sensors. Time on court, mean speed, distance_court_m,
+	// possession, shots, events and the heatmaps' players are then about
+	// empty.
+	LimitOffCourt = "off_court"
 	// LimitPartialRoster: a roster that does not name every player
 	// sensor (Quality.UnknownIDs): those players have no team, so the
 	// passes, turnovers and rebounds they take part in cannot be told
@@ -386,16 +394,17 @@ const (
 
 // Limits returns what sum's session lacked that makes some of its
 // events unreliable, in the order LimitNoRoster or LimitPartialRoster,
-// LimitOneTeam or LimitOneTeamTracked, LimitNoCourt, LimitSeveralBalls,
-// LimitBallUnseen (nil when nothing): the roster (sum.Teams, the roster's teams, is
-// empty or names none of the player sensors, tracked or dropped beyond
-// the engine's limit on sensors: no_roster; some player sensors are not
-// on it, Quality.UnknownIDs: partial_roster), the sides
-// (unless no_roster: sum.OneTeam, a practice's one team: one_team;
-// sum.OneTeamTracked: one_team_tracked), the court
-// (sum.Quality.NoCourt) and the balls (sum.SeveralBalls_s of at least
-// track.SeveralBallsMin_s; sum.Quality.BallUnseenLive_s of at least
-// track.BallUnseenMin_s).
+// LimitOneTeam or LimitOneTeamTracked, LimitNoCourt or LimitOffCourt,
+// LimitSeveralBalls, LimitBallUnseen (nil when nothing): the roster
+// (sum.Teams, the roster's teams, is empty or names none of the player
+// sensors, tracked or dropped beyond the engine's limit on sensors:
+// no_roster; some player sensors are not on it, Quality.UnknownIDs:
+// partial_roster), the sides (unless no_roster: sum.OneTeam, a
+// practice's one team: one_team; sum.OneTeamTracked: one_team_tracked),
+// the court (sum.Quality.NoCourt: no_court; samples off it,
+// sum.InBounds.OffCourt: off_court) and the balls (sum.SeveralBalls_s of
+// at least track.SeveralBallsMin_s; sum.Quality.BallUnseenLive_s of at
+// least track.BallUnseenMin_s).
 func Limits(sum *track.Summary) []string {
 	var ls []string
 	q := &sum.Quality
@@ -417,8 +426,11 @@ func Limits(sum *track.Summary) []string {
 	case sum.OneTeamTracked:
 		ls = append(ls, LimitOneTeamTracked)
 	}
-	if sum.Quality.NoCourt {
+	switch {
+	case sum.Quality.NoCourt:
 		ls = append(ls, LimitNoCourt)
+	case sum.InBounds.OffCourt():
+		ls = append(ls, LimitOffCourt)
 	}
 	if sum.SeveralBalls_s >= track.SeveralBallsMin_s {
 		ls = append(ls, LimitSeveralBalls)

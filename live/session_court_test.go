@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
 )
@@ -74,5 +76,27 @@ func TestJoinCourtFallback(t *testing.T) {
 		if given == nil && err == nil || given != nil && (err != nil || !json.Valid(recorded) || !bytes.Contains(recorded, []byte(`"xne"`))) {
 			t.Errorf("court given %v: the bundle's court.json: %q, %v", given != nil, recorded, err)
 		}
+	}
+}
+
+// A court the API serves that does not belong to the feed (a valid court
+// 45 m away: another court of the facility) puts every sample off it:
+// the session's summary says so (limits off_court), as analyze's does.
+func TestJoinCourtOffTheFeed(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	other := `{"xne":59325,"yne":7620,"xse":59325,"yse":-7620,"xsw":30675,"ysw":-7620,"xnw":30675,"ynw":7620,"hoops":[{"x":32250,"y":0,"z":3048},{"x":57750,"y":0,"z":3048}]}`
+	if err := os.WriteFile(filepath.Join(dir, decode.BundleCourt), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, c := liveMock(t, dir, mock.Options{})
+	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), NoFollow: true})
+	if err != nil || len(res) != 1 || res[0].Summary == nil {
+		t.Fatalf("Join: %v (results %+v)", err, res)
+	}
+	if l := export.Limits(res[0].Summary); !slices.Contains(l, export.LimitOffCourt) || res[0].Summary.Quality.NoCourt {
+		t.Errorf("limits %q, no_court %v (in bounds %+v): want off_court", l, res[0].Summary.Quality.NoCourt, res[0].Summary.InBounds)
 	}
 }

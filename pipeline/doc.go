@@ -66,7 +66,8 @@
 //     not tell apart (one team on the roster, a practice: every player
 //     is on it, both sides of a scrimmage too, which the warning says
 //     only of rounds known to be scrimmages; or only one team's players
-//     tracked) and one with several balls
+//     tracked), one whose samples lie off its court (a court.json of
+//     another court: export.LimitOffCourt) and one with several balls
 //     moving on the court at once (possession follows one).
 //   - Shot and marker messages that repeat earlier ones (the engine drops
 //     and counts them: quality.repeated_shots, quality.repeated_markers)

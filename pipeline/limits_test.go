@@ -10,6 +10,7 @@ import (
 
 	json "github.com/goccy/go-json"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/synth"
@@ -248,5 +249,75 @@ func TestNoRosterWarningPointsAtPlayersJSON(t *testing.T) {
 	}
 	if w := noRosterWarning(b); !strings.Contains(w, "the players.json beside it is not read: give it with analyze --roster "+players) {
 		t.Errorf("players.json beside, not pointed at: %s", w)
+	}
+}
+
+// A court.json that does not belong to the feed (another court of the
+// facility: a valid court 45 m away) put every sample off the court:
+// every player had 0 minutes on court, no possession, no event, and
+// nothing said so (exit 0, no limit). The session is analysed, with a
+// warning and summary.json limits off_court; its own court gives none.
+func TestCourtOffTheFeed(t *testing.T) {
+	cfg := synth.SampleConfig()
+	cfg.Minutes = 1
+	dir := t.TempDir()
+	own := filepath.Join(dir, "own")
+	if _, err := synth.Write(context.Background(), cfg, own, nil); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other")
+	if err := os.CopyFS(other, os.DirFS(own)); err != nil {
+		t.Fatal(err)
+	}
+	shiftCourt(t, filepath.Join(other, decode.BundleCourt), 45_000, 0)
+	for _, c := range []struct {
+		path string
+		want []string
+	}{{own, nil}, {other, []string{export.LimitOffCourt}}} {
+		b, err := decode.OpenBundle(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := OpenEngine(b, "g", Options{}, &segmentSink{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Do(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := export.Limits(sum); !slices.Equal(l, c.want) {
+			t.Errorf("%s: limits %q, want %q (in bounds: %+v)", c.path, l, c.want, sum.InBounds)
+		}
+		if c.want != nil {
+			checkWarned(t, r, b.MessagesPath+": 100.0 % of the players' samples and 100.0 % of the ball's lie off the court",
+				"limits: off_court", "does not belong to this feed", "analyze --court FILE")
+		}
+	}
+}
+
+// shiftCourt moves the court.json at path by (dx_mm, dy_mm) in the sensor
+// frame: still a valid court, but another one.
+func shiftCourt(t *testing.T, path string, dx_mm, dy_mm float64) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := court.ParseBody(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.XNE, b.XSE, b.XSW, b.XNW = b.XNE+dx_mm, b.XSE+dx_mm, b.XSW+dx_mm, b.XNW+dx_mm
+	b.YNE, b.YSE, b.YSW, b.YNW = b.YNE+dy_mm, b.YSE+dy_mm, b.YSW+dy_mm, b.YNW+dy_mm
+	for i := range b.Hoops {
+		b.Hoops[i].X += dx_mm
+		b.Hoops[i].Y += dy_mm
+	}
+	if data, err = json.Marshal(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -878,6 +878,9 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 //     roster, a practice (export.LimitOneTeam: sides spoken of only for
 //     rounds known to be scrimmages, export.Scrimmages), or only one
 //     team's players tracked (export.LimitOneTeamTracked);
+//   - samples that lie off the court (export.LimitOffCourt: fewer than
+//     track.OffCourtMaxInBounds of them in bounds, the players' and the
+//     ball's): a court.json of another court;
 //   - two or more balls moving on the court at once for a while
 //     (export.LimitSeveralBalls): possession follows one of them;
 //   - the game ball unseen in live play for a while (its sensor silent,
@@ -990,6 +993,9 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 	if slices.Contains(limits, export.LimitOneTeam) || slices.Contains(limits, export.LimitOneTeamTracked) {
 		ws = append(ws, oneTeamWarning(name, sum))
 	}
+	if slices.Contains(limits, export.LimitOffCourt) {
+		ws = append(ws, offCourtWarning(name, sum.InBounds))
+	}
 	if slices.Contains(limits, export.LimitSeveralBalls) {
 		ws = append(ws, fmt.Sprintf("%s: two or more balls moved on the court at once for %.0f s of live time (as in a drill with several groups; summary.json limits: %s): "+
 			"possession follows one ball at a time, so the players with the others get no touches, possession, passes, shots or rebounds meanwhile, "+
@@ -1002,6 +1008,24 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 			name, q.BallUnseenLive_s, export.LimitBallUnseen))
 	}
 	return ws
+}
+
+// offCourtWarning says that a session's samples lie off its court
+// (export.LimitOffCourt), what that empties, and what to do.
+func offCourtWarning(name string, c track.InBoundsCounts) string {
+	off := func(in, n int64) string { return fmt.Sprintf("%.1f %%", 100*float64(n-in)/float64(n)) }
+	var what []string
+	if c.Players > 0 {
+		what = append(what, off(c.PlayersIn, c.Players)+" of the players' samples")
+	}
+	if c.Balls > 0 {
+		what = append(what, off(c.BallsIn, c.Balls)+" of the ball's")
+	}
+	return fmt.Sprintf("%s: %s lie off the court (in_bounds false; summary.json limits: %s), which no real session does, bench included: "+
+		"the court.json does not belong to this feed (another court's in the facility, or an earlier survey of the sensors?), so time on court, "+
+		"distance on court, possession, shots, events and the players' heatmaps are about empty; check it, and give the right one with analyze --court FILE "+
+		"(which replaces a bundle's own)",
+		name, strings.Join(what, " and "), export.LimitOffCourt)
 }
 
 // y2000_ms is 2000-01-01T00:00:00Z in epoch milliseconds.

@@ -128,8 +128,10 @@ func (s *Session) emitBlockFrame(n, from int64) (end int, err error) {
 	return end, s.callAnalyzers(T, b.period, b.clock, s.rows[start:start+np:start+np], s.rows[start+np:end:end])
 }
 
-// callAnalyzers calls the analyzers on a tick's rows, if it has any.
+// callAnalyzers counts a tick's rows in bounds (Summary.InBounds) and
+// calls the analyzers on them, if it has any.
 func (s *Session) callAnalyzers(T int64, period int32, clock ClockState, players, balls []Sample) error {
+	s.inCounts.add(players, balls)
 	if len(players)+len(balls) == 0 || len(s.analyzers) == 0 {
 		return nil
 	}

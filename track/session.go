@@ -153,6 +153,7 @@ type Session struct {
 	evictFrom int
 
 	q        Quality
+	inCounts InBoundsCounts // Summary.InBounds
 	firstT   int64
 	lastT    int64
 	maxT     int64 // newest location timestamp

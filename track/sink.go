@@ -436,11 +436,72 @@ type Summary struct {
 	Round  Round   `json:"-"`
 	Rounds []Round `json:"-"`
 
+	// InBounds counts the session's sample rows by kind and those in
+	// bounds among them (Sample.InBounds): how much of what the sensors
+	// saw lies on the court; InBoundsCounts.OffCourt reads it (a
+	// court.json of another court). Left out of the Summary's JSON, as
+	// Definitions are.
+	InBounds InBoundsCounts `json:"-"`
+
 	// Heatmap says how Heatmaps were made (HeatmapAnalyzer.Finish sets
 	// it; zero without that analyzer). Left out of the Summary's JSON, as
 	// Definitions are; summary.json records it
 	// (export.SessionSummary.Settings).
 	Heatmap HeatmapSettings `json:"-"`
+}
+
+// InBoundsCounts counts sample rows (one per sensor and grid tick, as
+// the samples table has them) by kind, and those in bounds among them
+// (Sample.InBounds: on the court grown by Config.InBoundsMargin_m;
+// always, in the sensor frame).
+type InBoundsCounts struct {
+	Players, PlayersIn int64
+	Balls, BallsIn     int64
+}
+
+// add counts a tick's rows.
+func (c *InBoundsCounts) add(players, balls []Sample) {
+	c.Players += int64(len(players))
+	c.Balls += int64(len(balls))
+	for i := range players {
+		if players[i].InBounds {
+			c.PlayersIn++
+		}
+	}
+	for i := range balls {
+		if balls[i].InBounds {
+			c.BallsIn++
+		}
+	}
+}
+
+// OffCourtMaxInBounds is the share of in-bounds rows below which a
+// session's samples are said to lie off its court (InBoundsCounts.
+// OffCourt). Real sessions stay far above it, bench players (off the
+// court) included: simulated games and practices (24 player sensors, 10
+// on the court) have 42 % of their player rows in bounds, never under
+// 38 % in any 5 s, and the ball 97 %; the SportVU fragment (only the 10
+// on the court tracked), 99.9 % (measured 2026-11-27). A court.json of
+// another court, or another survey, puts them at 0 %.
+const OffCourtMaxInBounds = 0.10
+
+// OffCourt reports whether the rows lie off the court: fewer than
+// OffCourtMaxInBounds of the player rows in bounds and, when there are
+// ball rows, of the ball's too (with no player row, the ball's alone;
+// with no row at all, false). Both must be off, so that a timeout (every
+// player beside the bench, the ball on the court) or a spare ball
+// beside it (the players on the court) is not taken for it.
+func (c InBoundsCounts) OffCourt() bool {
+	off := func(in, n int64) bool { return float64(in) < OffCourtMaxInBounds*float64(n) }
+	switch {
+	case c.Players == 0 && c.Balls == 0:
+		return false
+	case c.Players == 0:
+		return off(c.BallsIn, c.Balls)
+	case c.Balls == 0:
+		return off(c.PlayersIn, c.Players)
+	}
+	return off(c.PlayersIn, c.Players) && off(c.BallsIn, c.Balls)
 }
 
 // HeatmapSettings are the settings a session's heatmaps were made with.

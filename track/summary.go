@@ -11,7 +11,7 @@ import (
 // player id seen in the feed and per player in the box score, ordered by
 // team (roster order, unknown team last) and id.
 func (s *Session) summary() *Summary {
-	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, Definitions: s.cfg.Definitions.Clone()}
+	sum := &Summary{SessionID: s.meta.SessionID, Quality: s.q, Definitions: s.cfg.Definitions.Clone(), InBounds: s.inCounts}
 	sum.OneTeam, sum.OneTeamTracked = s.sides()
 	sum.Practice = s.meta.Event == EventPractice || s.meta.Event != EventGame && s.timeline.drills
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))

@@ -209,8 +209,8 @@ it, and a line under the tables says which; the
 figures per drill are in summary.json and the players table, docs/
 querying.md), what the session lacked that
 makes some events unreliable (summary.json limits: no roster, no court,
-one team on the roster in a practice, only one team's players tracked,
-several balls in play at once), the definitions of sprints, accelerations,
+samples off the court, one team on the roster in a practice, only one
+team's players tracked, several balls in play at once), the definitions of sprints, accelerations,
 speed bands and DIST flags when the flags set them away from the defaults,
 and likewise --live-only, --fold and --cell (summary.json settings),
 the quality counts and the grid rate and sensor noise the engine ran with
@@ -237,7 +237,9 @@ half the player sensors or more, sides the events
 cannot tell apart (one team on the roster in a practice, or without
 live.json and no player off the roster tracked: every player on it, both
 sides of a scrimmage too, said of sides only where live.json or
-rounds.json says SCRIMMAGE; or only one team's players tracked), two or more balls
+rounds.json says SCRIMMAGE; or only one team's players tracked), samples
+that lie off the court (fewer than 10 % of the players' and of the ball's
+in bounds: a court.json of another court), two or more balls
 moving on the court at once for 10 s of live time or more (possession
 follows one), no player moving while
 the clock was live (no LIVE marker, or no location while it was: live-only

@@ -75,6 +75,8 @@ func limitText(limit string, s *export.SessionSummary) string {
 		return "players not on the roster (quality.unknown_ids): their passes, turnovers and rebounds are not told apart (events labelled " + track.LabelUnverified + "), and team possession misses their possessions"
 	case export.LimitNoCourt:
 		return "no court (--court): no shots detected from the ball, so missed and made shots read as passes or turnovers (events labelled " + track.LabelUnverified + "), and possession counts the pickup of a made basket; images in the sensor frame"
+	case export.LimitOffCourt:
+		return "the samples lie off the court (its court.json is another court's?): time on court, possession, shots, events and heatmaps are about empty"
 	case export.LimitOneTeam:
 		const effect = "passes and steals, offensive and defensive rebounds are not told apart (events labelled " + track.LabelUnverified + "); no team-level possessions, "
 		switch some, all := export.Scrimmages(s.Rounds); {

@@ -2190,6 +2190,14 @@ func TestReportUntrackedAndLimits(t *testing.T) {
 	if out := b.String(); !strings.Contains(out, "players not on the roster (quality.unknown_ids): their passes, turnovers and rebounds") {
 		t.Errorf("partial roster: report\n%s", out)
 	}
+	// A court.json of another court: the report says why every minute
+	// on court is 0, as the warning does.
+	b.Reset()
+	s.Limits = []string{export.LimitOffCourt}
+	writeReport(&b, s)
+	if out := b.String(); !strings.Contains(out, "limits (summary.json limits: off_court):\n  the samples lie off the court (its court.json is another court's?)") {
+		t.Errorf("off court: report\n%s", out)
+	}
 
 	// A practice's one team: its possession is all its players' together
 	// (it read "Hawks: possession 5 s", as if the team's against
