@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/stmotion/stmotion/geom"
@@ -41,7 +42,8 @@ type Options struct {
 	// nw seen from above), treating the sensor frame as left-handed: the
 	// transform then mirrors. Default: such corners are an ErrMirrored error.
 	AllowMirrored bool
-	// IgnoreHoopHeight skips the rim-height check of the hoops' z.
+	// IgnoreHoopHeight skips the rim-height check of the hoops' z, so
+	// that hoops at another height (the floor) are kept (Court.Hoops).
 	IgnoreHoopHeight bool
 
 	// RectangleTolerance_mm bounds the RMS distance of the corners from the
@@ -57,7 +59,9 @@ type Options struct {
 	// HoopTolerance_mm bounds a hoop's floor distance from the template's
 	// hoop at its end. Default 300 mm: hoops do not drive the fit, they
 	// confirm it; this catches hoops off the long axis, at the wrong end,
-	// in another unit or on a court of another template.
+	// in another unit or on a court of another template. Hoops that fail
+	// it, or the others of their check, are dropped, and the court kept
+	// (Court.HoopCheck).
 	HoopTolerance_mm float64
 	// HoopHeightTolerance_mm bounds |z − rim height|. Default 150 mm (6 in).
 	HoopHeightTolerance_mm float64
@@ -99,10 +103,22 @@ type Court struct {
 	// frame, counterclockwise from the sensor +x, in (−180, 180].
 	Rotation_deg float64
 	Mirrored     bool        // the sensor frame is left-handed (Options.AllowMirrored)
-	Hoops        []geom.Vec3 // the body's hoops in the court frame, metres
+	Hoops        []geom.Vec3 // the body's hoops in the court frame, metres; nil when dropped (HoopCheck)
 	// HoopError_mm is the largest floor distance of a body hoop from the
 	// template's hoop at that end; 0 without hoops.
 	HoopError_mm float64
+	// HoopCheck is the hoop check the body's hoops failed ("hoop",
+	// "hoop-height"): they were dropped (Hoops is nil) and the court
+	// kept, since the corners alone place it and nothing reads the
+	// hoops (the hoop positions analysis uses are the template's). nil
+	// when they passed, or the body has none. Warnings says it.
+	HoopCheck *CheckError
+	// CustomOff_m is, for a Custom court, how far its size is from the
+	// nearest template's (whose markings it has): the larger of the
+	// length's and width's differences; 0 otherwise.
+	CustomOff_m float64
+
+	nearTitle string // the Title of a Custom court's nearest template
 
 	toCourt  geom.Similarity2 // sensor mm → court m
 	toSensor geom.Similarity2 // court m → sensor mm
@@ -186,6 +202,36 @@ func (c *Court) ToCourtSlices(dstX, dstY, dstZ, x_mm, y_mm, z_mm []float64) {
 	}
 }
 
+// CustomFarOff_m is how far from the nearest template's size a Custom
+// court is warned of (Court.Warnings): its markings (three-point line,
+// lane, zones) are that template's, a guess the farther the worse, and a
+// court that far off may be no court at all (a half court surveyed with
+// its labels turned, corners in the wrong places).
+const CustomFarOff_m = 1.0
+
+// Warnings says what a valid court holds that analysis cannot rely on,
+// one sentence each, for a caller to warn of (naming the court file):
+// hoops dropped for failing their check (HoopCheck), and a Custom court
+// CustomFarOff_m or more from any template's size. nil for a court that
+// has neither, and for SensorFrame.
+func (c *Court) Warnings() []string {
+	if c == nil || c.sensor {
+		return nil
+	}
+	var ws []string
+	if c.HoopCheck != nil {
+		ws = append(ws, fmt.Sprintf("court: hoop check failed, the hoops are not used: %s; the court is kept, as its corners place it "+
+			"(the hoops only confirm them: the hoop positions analysis uses are the %s template's); "+
+			"fix or remove \"hoops\" in the court.json to silence this", c.HoopCheck.Detail, c.Template.Name))
+	}
+	if c.Custom && c.CustomOff_m >= CustomFarOff_m {
+		ws = append(ws, fmt.Sprintf("court: the court measures %.2f × %.2f m, %.2f m off the nearest template's size: it is taken as a custom court with %s markings "+
+			"(three-point line, lane, zones), which may not be its own; if it is not a whole court of that size, check the corners of the court.json",
+			c.Length_m, c.Width_m, c.CustomOff_m, c.nearTitle))
+	}
+	return ws
+}
+
 // String summarises the court in one line.
 func (c *Court) String() string {
 	if c.IsSensorFrame() {
@@ -208,17 +254,24 @@ var cornerNames = [4]string{"ne", "se", "sw", "nw"}
 //  1. every value is finite;
 //  2. size: the corners span a court of MinLength_m..MaxLength_m by
 //     MinWidth_m..MaxWidth_m (catches mm/cm/m mix-ups and the seed example);
-//  3. axes: the sidelines (ne–nw, se–sw) are longer than the baselines;
-//  4. mirror: ne, se, sw, nw run clockwise seen from above, as they do on a
+//  3. order: no two edges of ne, se, sw, nw cross (else ErrCrossed: two
+//     labels are swapped);
+//  4. half court: the corners do not span half a template's court, its
+//     width by half its length, within SizeTolerance_m (else
+//     ErrHalfCourt: a court.json gives the whole court);
+//  5. axes: the sidelines (ne–nw, se–sw) are longer than the baselines;
+//  6. mirror: ne, se, sw, nw run clockwise seen from above, as they do on a
 //     court in a right-handed frame (else ErrMirrored, unless AllowMirrored);
-//  5. rectangle: RMS corner residual ≤ RectangleTolerance_mm;
-//  6. template: length and width within SizeTolerance_m of a template (or
-//     the forced one), else Custom (or an error with RequireTemplate);
-//  7. hoops: at most two, one per end, each within HoopTolerance_mm of the
-//     template's hoop on the long axis and HoopHeightTolerance_mm of rim
-//     height.
+//  7. rectangle: RMS corner residual ≤ RectangleTolerance_mm;
+//  8. template: length and width within SizeTolerance_m of a template (or
+//     the forced one), else Custom (or an error with RequireTemplate).
 //
-// A failed check is a *CheckError naming the check and the amount.
+// A failed check is a *CheckError naming the check and the amount (with
+// the decimals it takes to read beyond its tolerance) and, where swapping
+// two labels makes a valid court, which. Then the hoops: at most two, one
+// per end, each within HoopTolerance_mm of the template's hoop on the
+// long axis and HoopHeightTolerance_mm of rim height; hoops that fail are
+// dropped, not the court (HoopCheck, Warnings).
 func New(b *Body, opt Options) (*Court, error) {
 	if b == nil {
 		return nil, fmt.Errorf("court: no /court body: %w", ErrBody)
@@ -244,9 +297,19 @@ func New(b *Body, opt Options) (*Court, error) {
 	case short < MinWidth_m || short > MaxWidth_m:
 		return nil, &CheckError{Check: "size", Got: short, Limit: clamp(short, MinWidth_m, MaxWidth_m), Unit: "m", Err: ErrSize,
 			Detail: fmt.Sprintf("the court is %.4g m wide (%s); a court is %g–%g m wide: corners must be in mm of one court", short, sides, MinWidth_m, MaxWidth_m)}
-	case base > side:
+	}
+	if e, f := crossed(src); e != "" {
+		return nil, &CheckError{Check: "order", Unit: "m", Err: ErrCrossed,
+			Detail: fmt.Sprintf("the corners ne, se, sw, nw do not run round the court: its edges %s and %s cross (%s), so two labels are swapped%s", e, f, sides, swapHint(b, opt))}
+	}
+	if t, ok := halfCourt(long, short, opt.SizeTolerance_m); ok {
+		return nil, &CheckError{Check: "half-court", Got: long, Limit: t.Width_m, Unit: "m", Err: ErrHalfCourt,
+			Detail: fmt.Sprintf("the corners span %.2f × %.2f m (%s), the size of half a court (%s: %.2f × %.2f m): a court.json gives the four corners of the whole court, "+
+				"whose centre, baselines and hoops analysis places from them; a half-court installation is not supported", long, short, sides, t.Title, t.Width_m, t.Length_m/2)}
+	}
+	if base > side {
 		return nil, &CheckError{Check: "axes", Got: base, Limit: side, Unit: "m", Err: ErrAxes,
-			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): the corner labels are turned 90°; ne and se must be the ends of one baseline", base, side, sides)}
+			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): the corner labels are turned 90°; ne and se must be the ends of one baseline%s", base, side, sides, swapHint(b, opt))}
 	}
 
 	// Shoelace area of ne→se→sw→nw: negative (clockwise) on a court seen
@@ -279,8 +342,9 @@ func New(b *Body, opt Options) (*Court, error) {
 	}
 	residual := math.Sqrt(ss / 4)
 	if residual > opt.RectangleTolerance_mm {
+		got, limit := beyond(residual, opt.RectangleTolerance_mm, 0)
 		return nil, &CheckError{Check: "rectangle", Got: residual, Limit: opt.RectangleTolerance_mm, Unit: "mm", Err: ErrNotRectangle,
-			Detail: fmt.Sprintf("the corners are %.0f mm RMS from the best %.2f × %.2f m rectangle (tolerance %.0f mm; worst corner %s, %.0f mm off): %s; diagonals ne–sw %.3f m, nw–se %.3f m", residual, L, W, opt.RectangleTolerance_mm, cornerNames[worstAt], worst, sides, ne.Dist(sw), nw.Dist(se))}
+			Detail: fmt.Sprintf("the corners are %s mm RMS from the best %.2f × %.2f m rectangle (tolerance %s mm; worst corner %s, %.0f mm off): %s; diagonals ne–sw %.3f m, nw–se %.3f m", got, L, W, limit, cornerNames[worstAt], worst, sides, ne.Dist(sw), nw.Dist(se))}
 	}
 
 	c := &Court{Residual_mm: residual, Length_m: L, Width_m: W, Mirrored: fit.Reflect}
@@ -290,9 +354,7 @@ func New(b *Body, opt Options) (*Court, error) {
 	c.toCourt = fit.Compose(geom.NewSimilarity2(0.001, 0, geom.Vec2{}))
 	c.toSensor = c.toCourt.Inverse()
 	c.Rotation_deg = c.toSensor.Angle_rad() * 180 / math.Pi
-	if err := c.checkHoops(b.Hoops, opt); err != nil {
-		return nil, err
-	}
+	c.checkHoops(b.Hoops, opt)
 	return c, nil
 }
 
@@ -308,6 +370,66 @@ func Parse(data []byte, opt Options) (*Court, error) {
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Min(math.Max(v, lo), hi) }
+
+// crossed names two edges of the quadrilateral ne, se, sw, nw (corners
+// in that order) that cross each other ("ne–se", "sw–nw"), or "", "" when
+// none do: the labels of two corners are swapped, and the four do not
+// run round the court either way.
+func crossed(p [4]geom.Vec2) (string, string) {
+	cross := func(a, b, c, d geom.Vec2) bool {
+		d1, d2 := b.Sub(a).Cross(c.Sub(a)), b.Sub(a).Cross(d.Sub(a))
+		d3, d4 := d.Sub(c).Cross(a.Sub(c)), d.Sub(c).Cross(b.Sub(c))
+		return d1*d2 < 0 && d3*d4 < 0
+	}
+	edge := func(i int) string { return cornerNames[i] + "–" + cornerNames[(i+1)%4] }
+	for i := range 2 {
+		if cross(p[i], p[i+1], p[i+2], p[(i+3)%4]) {
+			return edge(i), edge(i + 2)
+		}
+	}
+	return "", ""
+}
+
+// halfCourt reports the template of which a court of long × short m is
+// the half (long within tol of its width, short of half its length).
+func halfCourt(long, short, tol float64) (Template, bool) {
+	for _, t := range Templates() {
+		if math.Abs(long-t.Width_m) <= tol && math.Abs(short-t.Length_m/2) <= tol {
+			return t, true
+		}
+	}
+	return Template{}, false
+}
+
+// swapHint is, for a body whose corners fail a check, "; with the labels
+// ne and se swapped they form a valid … court" for each swap of two
+// labels that makes a court New accepts with opt (hoops left out), or ""
+// when none does.
+func swapHint(b *Body, opt Options) string {
+	var fixes []string
+	for i := range 4 {
+		for j := i + 1; j < 4; j++ {
+			sb := Body{XNE: b.XNE, YNE: b.YNE, XSE: b.XSE, YSE: b.YSE, XSW: b.XSW, YSW: b.YSW, XNW: b.XNW, YNW: b.YNW}
+			xy := [4][2]*float64{{&sb.XNE, &sb.YNE}, {&sb.XSE, &sb.YSE}, {&sb.XSW, &sb.YSW}, {&sb.XNW, &sb.YNW}}
+			*xy[i][0], *xy[j][0] = *xy[j][0], *xy[i][0]
+			*xy[i][1], *xy[j][1] = *xy[j][1], *xy[i][1]
+			var p [4]geom.Vec2
+			for k, c := range sb.Corners() {
+				p[k] = c.Scale(0.001)
+			}
+			if e, _ := crossed(p); e != "" { // New would come back here
+				continue
+			}
+			if c, err := New(&sb, opt); err == nil {
+				fixes = append(fixes, fmt.Sprintf("with the labels %s and %s swapped they form a valid %.2f × %.2f m court (%s)", cornerNames[i], cornerNames[j], c.Length_m, c.Width_m, c.Template.Name))
+			}
+		}
+	}
+	if len(fixes) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(fixes, "; ")
+}
 
 func checkFinite(b *Body) error {
 	vals := [8]float64{b.XNE, b.YNE, b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW}
@@ -372,8 +494,9 @@ func (c *Court) matchTemplate(opt Options) error {
 			return fmt.Errorf("court: unknown template %q (known: %s): %w", opt.Template, strings.Join(names, ", "), ErrTemplate)
 		}
 		if d := off(t); d > tol {
+			got, limit := beyond(d, tol, 2)
 			return &CheckError{Check: "template", Got: d, Limit: tol, Unit: "m", Err: ErrTemplate,
-				Detail: fmt.Sprintf("the court measures %.2f × %.2f m, the %s template is %.2f × %.2f m: off by %.2f m (tolerance %.2f m)", c.Length_m, c.Width_m, t.Name, t.Length_m, t.Width_m, d, tol)}
+				Detail: fmt.Sprintf("the court measures %.2f × %.2f m, the %s template is %.2f × %.2f m: off by %s m (tolerance %s m)", c.Length_m, c.Width_m, t.Name, t.Length_m, t.Width_m, got, limit)}
 		}
 		c.Template, c.Matches = t, []string{t.Name}
 		return nil
@@ -391,10 +514,11 @@ func (c *Court) matchTemplate(opt Options) error {
 	}
 	near := all[0]
 	if opt.RequireTemplate {
+		got, limit := beyond(off(near), tol, 2)
 		return &CheckError{Check: "template", Got: off(near), Limit: tol, Unit: "m", Err: ErrTemplate,
-			Detail: fmt.Sprintf("the court measures %.2f × %.2f m and matches no template; nearest is %s (%.2f × %.2f m), off by %.2f m (tolerance %.2f m)", c.Length_m, c.Width_m, near.Name, near.Length_m, near.Width_m, off(near), tol)}
+			Detail: fmt.Sprintf("the court measures %.2f × %.2f m and matches no template; nearest is %s (%.2f × %.2f m), off by %s m (tolerance %s m)", c.Length_m, c.Width_m, near.Name, near.Length_m, near.Width_m, got, limit)}
 	}
-	c.Custom = true
+	c.Custom, c.CustomOff_m, c.nearTitle = true, off(near), near.Title
 	c.Template = near
 	c.Template.Name = "custom"
 	c.Template.Title = fmt.Sprintf("Custom %.2f × %.2f m (%s markings)", c.Length_m, c.Width_m, near.Title)
@@ -402,7 +526,20 @@ func (c *Court) matchTemplate(opt Options) error {
 	return nil
 }
 
-func (c *Court) checkHoops(hoops []Hoop, opt Options) error {
+// checkHoops places the body's hoops on the court (Hoops, HoopError_mm)
+// and checks them: at most two, one per end, each within
+// HoopTolerance_mm of the template's hoop at its end and, unless
+// IgnoreHoopHeight, HoopHeightTolerance_mm of rim height. The hoops drive
+// nothing (the corners place the court, and the template the hoops
+// analysis uses), so hoops that fail are dropped, not the court: the
+// first failure is HoopCheck, and Hoops is nil.
+func (c *Court) checkHoops(hoops []Hoop, opt Options) {
+	if c.HoopCheck = c.hoopCheck(hoops, opt); c.HoopCheck != nil {
+		c.Hoops, c.HoopError_mm = nil, 0
+	}
+}
+
+func (c *Court) hoopCheck(hoops []Hoop, opt Options) *CheckError {
 	if len(hoops) > 2 {
 		return &CheckError{Check: "hoop", Got: float64(len(hoops)), Limit: 2, Unit: "hoops", Err: ErrHoop,
 			Detail: fmt.Sprintf("the body lists %d hoops; a court has one at each end", len(hoops))}
@@ -423,15 +560,29 @@ func (c *Court) checkHoops(hoops []Hoop, opt Options) error {
 		}
 		d := p.XY().Dist(geom.Vec2{X: t.HoopX_m(end)}) * 1000
 		if d > opt.HoopTolerance_mm {
+			got, limit := beyond(d, opt.HoopTolerance_mm, 0)
 			return &CheckError{Check: "hoop", Got: d, Limit: opt.HoopTolerance_mm, Unit: "mm", Err: ErrHoop,
-				Detail: fmt.Sprintf("hoops[%d] (%.0f, %.0f mm) is at (%.2f, %.2f) m in the court frame, %.0f mm from the %s %s hoop at (%.2f, 0) m (tolerance %.0f mm)", i, h.X, h.Y, x, y, d, endName, t.Name, t.HoopX_m(end), opt.HoopTolerance_mm)}
+				Detail: fmt.Sprintf("hoops[%d] (%.0f, %.0f mm) is at (%.2f, %.2f) m in the court frame, %s mm from the %s %s hoop at (%.2f, 0) m (tolerance %s mm)", i, h.X, h.Y, x, y, got, endName, t.Name, t.HoopX_m(end), limit)}
 		}
 		if dz := math.Abs(h.Z - t.RimHeight_m*1000); !opt.IgnoreHoopHeight && dz > opt.HoopHeightTolerance_mm {
+			got, limit := beyond(dz, opt.HoopHeightTolerance_mm, 0)
 			return &CheckError{Check: "hoop-height", Got: dz, Limit: opt.HoopHeightTolerance_mm, Unit: "mm", Err: ErrHoopHeight,
-				Detail: fmt.Sprintf("hoops[%d] has z = %.0f mm but the rim is %.0f mm above the floor: off by %.0f mm (tolerance %.0f mm); z must be mm above the floor (set Options.IgnoreHoopHeight to skip)", i, h.Z, t.RimHeight_m*1000, dz, opt.HoopHeightTolerance_mm)}
+				Detail: fmt.Sprintf("hoops[%d] has z = %.0f mm but the rim is %.0f mm above the floor: off by %s mm (tolerance %s mm); z must be the rim centre's height above the floor in mm", i, h.Z, t.RimHeight_m*1000, got, limit)}
 		}
 		c.HoopError_mm = math.Max(c.HoopError_mm, d)
 		c.Hoops = append(c.Hoops, p)
 	}
 	return nil
+}
+
+// beyond formats got and limit, of which got is the larger, with prec
+// decimals or as many more (up to 3) as it takes for got to read larger:
+// "100.4" and "100", not "100" and "100", for a value that failed its
+// tolerance by less than the rounding.
+func beyond(got, limit float64, prec int) (string, string) {
+	g, l := strconv.FormatFloat(got, 'f', prec, 64), strconv.FormatFloat(limit, 'f', prec, 64)
+	for p := prec + 1; p <= prec+3 && g == l; p++ {
+		g = strconv.FormatFloat(got, 'f', p, 64)
+	}
+	return g, l
 }

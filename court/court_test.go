@@ -223,14 +223,34 @@ func TestValidationFailures(t *testing.T) {
 			c.Length_m, c.Width_m = 26.5, 14.3
 			return BodyFor(c, place(0, 0, 0, false))
 		}, Options{RequireTemplate: true}, ErrTemplate, "template", []string{"26.50 × 14.30 m", "matches no template", "nearest is hs"}},
-		{"hoop off axis", func() Body { b := good(); b.Hoops[1].X += 800; return b }, Options{}, ErrHoop, "hoop",
-			[]string{"hoops[1]", "from the east nba hoop", "tolerance 300 mm"}},
-		{"two hoops at one end", func() Body { b := good(); b.Hoops[0] = b.Hoops[1]; return b }, Options{}, ErrHoop, "hoop",
-			[]string{"second hoop at the east end"}},
-		{"three hoops", func() Body { b := good(); b.Hoops = append(b.Hoops, b.Hoops[0]); return b }, Options{}, ErrHoop, "hoop",
-			[]string{"3 hoops"}},
-		{"hoop z in m", func() Body { b := good(); b.Hoops[0].Z = 3.048; return b }, Options{}, ErrHoopHeight, "hoop-height",
-			[]string{"hoops[0] has z = 3 mm", "off by 3045 mm"}},
+		// A surveyed half court was told its labels were turned 90°, and
+		// relabelled as told, taken for a custom court.
+		{"half court", func() Body { return BodyFor(halfOf(NBA), place(17, 3000, -9000, false)) }, Options{}, ErrHalfCourt, "half-court",
+			[]string{"15.24 × 14.32 m", "half a court (NBA: 15.24 × 14.32 m)", "four corners of the whole court", "not supported"}},
+		{"half court relabelled", func() Body {
+			b := BodyFor(halfOf(NBA), place(17, 3000, -9000, false))
+			b.XNE, b.YNE, b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW = b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW, b.XNE, b.YNE
+			return b
+		}, Options{}, ErrHalfCourt, "half-court", []string{"half a court (NBA"}},
+		{"FIBA half court", func() Body { return BodyFor(halfOf(FIBA), place(0, 0, 0, false)) }, Options{}, ErrHalfCourt, "half-court",
+			[]string{"half a court (FIBA: 15.00 × 14.00 m)"}},
+		// ne and se swapped: a crossed quadrilateral, reported as a
+		// "28.65 × 0.00 m rectangle".
+		{"ne and se swapped", func() Body {
+			b := good()
+			b.XNE, b.YNE, b.XSE, b.YSE = b.XSE, b.YSE, b.XNE, b.YNE
+			return b
+		}, Options{}, ErrCrossed, "order", []string{"do not run round the court", "se–sw and nw–ne cross", "two labels are swapped",
+			"with the labels ne and se swapped they form a valid 28.65 × 15.24 m court (nba)"}},
+		{"ne and sw swapped", func() Body {
+			b := good()
+			b.XNE, b.YNE, b.XSW, b.YSW = b.XSW, b.YSW, b.XNE, b.YNE
+			return b
+		}, Options{}, ErrAxes, "axes", []string{"turned 90°", "with the labels ne and sw swapped they form a valid 28.65 × 15.24 m court (nba)"}},
+		// One corner 300 mm off fails at what read "100 mm RMS (tolerance
+		// 100 mm)".
+		{"just beyond the rectangle tolerance", func() Body { b := BodyFor(NBA, place(0, 0, 0, false)); b.XNE += 300; return b }, Options{}, ErrNotRectangle, "rectangle",
+			[]string{"100.1 mm RMS", "(tolerance 100 mm;"}},
 		{"not finite", func() Body { b := good(); b.YSW = math.Inf(-1); return b }, Options{}, ErrNotFinite, "", []string{"ysw is -Inf"}},
 	}
 	for _, c := range cases {
@@ -253,17 +273,118 @@ func TestValidationFailures(t *testing.T) {
 			}
 		}
 	}
-	// What fails by default passes when told to.
+	// The labels turned 90° have no swap of two to fix them.
 	b := good()
-	b.Hoops[0].Z = 0
-	if _, err := New(&b, Options{IgnoreHoopHeight: true}); err != nil {
-		t.Errorf("IgnoreHoopHeight: %v", err)
+	b.XNE, b.YNE, b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW = b.XSE, b.YSE, b.XSW, b.YSW, b.XNW, b.YNW, b.XNE, b.YNE
+	if _, err := New(&b, Options{}); err == nil || strings.Contains(err.Error(), "swapped they form") {
+		t.Errorf("labels turned 90°: %v", err)
 	}
 	b = good()
 	b.Hoops = nil
-	if c, err := New(&b, Options{}); err != nil || len(c.Hoops) != 0 {
+	if c, err := New(&b, Options{}); err != nil || len(c.Hoops) != 0 || c.HoopCheck != nil || c.Warnings() != nil {
 		t.Errorf("no hoops: %v", err)
 	}
+}
+
+// halfOf is t's half court as a template: t.Width_m long, t.Length_m/2
+// wide (its hoop, which BodyFor lists, dropped by the caller's check).
+func halfOf(t Template) Template {
+	h := t
+	h.Length_m, h.Width_m = t.Width_m, t.Length_m/2
+	return h
+}
+
+// Hoops that fail their check failed the whole court, though they drive
+// nothing (the corners place the court, the template the hoops analysis
+// uses), and the message named a Go option no command has
+// (Options.IgnoreHoopHeight). They are dropped, the court kept, and
+// Warnings says so.
+func TestHoopsDropped(t *testing.T) {
+	good := func() Body { return BodyFor(NBA, place(17, 3000, -9000, false)) }
+	cases := []struct {
+		name  string
+		body  func() Body
+		opt   Options
+		err   error
+		check string
+		words []string
+	}{
+		{"hoop off axis", func() Body { b := good(); b.Hoops[1].X += 800; return b }, Options{}, ErrHoop, "hoop",
+			[]string{"hoops[1]", "from the east nba hoop", "tolerance 300 mm"}},
+		{"two hoops at one end", func() Body { b := good(); b.Hoops[0] = b.Hoops[1]; return b }, Options{}, ErrHoop, "hoop",
+			[]string{"second hoop at the east end"}},
+		{"three hoops", func() Body { b := good(); b.Hoops = append(b.Hoops, b.Hoops[0]); return b }, Options{}, ErrHoop, "hoop",
+			[]string{"3 hoops"}},
+		{"hoop z in m", func() Body { b := good(); b.Hoops[0].Z = 3.048; return b }, Options{}, ErrHoopHeight, "hoop-height",
+			[]string{"hoops[0] has z = 3 mm", "off by 3045 mm"}},
+		{"hoops on the floor", func() Body { b := good(); b.Hoops[0].Z, b.Hoops[1].Z = 0, 0; return b }, Options{}, ErrHoopHeight, "hoop-height",
+			[]string{"hoops[0] has z = 0 mm", "rim centre's height above the floor"}},
+		{"just beyond the height tolerance", func() Body { b := good(); b.Hoops[1].Z += 150.2; return b }, Options{}, ErrHoopHeight, "hoop-height",
+			[]string{"off by 150.2 mm (tolerance 150 mm)"}},
+	}
+	for _, c := range cases {
+		b := c.body()
+		ct, err := New(&b, c.opt)
+		if err != nil {
+			t.Errorf("%s: %v: want the court kept", c.name, err)
+			continue
+		}
+		if ct.HoopCheck == nil || !errors.Is(ct.HoopCheck, c.err) || ct.HoopCheck.Check != c.check || ct.Hoops != nil || ct.HoopError_mm != 0 {
+			t.Errorf("%s: HoopCheck %v, hoops %v, hoop error %g mm: want the hoops dropped by the %q check", c.name, ct.HoopCheck, ct.Hoops, ct.HoopError_mm, c.check)
+			continue
+		}
+		ws := ct.Warnings()
+		if len(ws) != 1 {
+			t.Errorf("%s: warnings %q, want one", c.name, ws)
+			continue
+		}
+		for _, w := range append(c.words, "court: hoop check failed, the hoops are not used", "the court is kept", `remove "hoops"`) {
+			if !strings.Contains(ws[0], w) {
+				t.Errorf("%s: warning %q lacks %q", c.name, ws[0], w)
+			}
+		}
+		if strings.Contains(ws[0], "Options.") {
+			t.Errorf("%s: warning %q names a Go option", c.name, ws[0])
+		}
+		// The same court as without its hoops.
+		nb := b
+		nb.Hoops = nil
+		bare, err := New(&nb, c.opt)
+		if err != nil || bare.SensorToCourt() != ct.SensorToCourt() || bare.Template.Name != ct.Template.Name {
+			t.Errorf("%s: the court differs from the one without hoops: %v", c.name, err)
+		}
+	}
+	// IgnoreHoopHeight keeps hoops at another height.
+	b := good()
+	b.Hoops[0].Z = 0
+	if c, err := New(&b, Options{IgnoreHoopHeight: true}); err != nil || c.HoopCheck != nil || len(c.Hoops) != 2 {
+		t.Errorf("IgnoreHoopHeight: %v", err)
+	}
+}
+
+// A custom court far from every template's size (the half court
+// relabelled was accepted as "Custom 15.24 × 14.32 m (High school
+// markings)" without a word) is warned of; one near a template is not.
+func TestCustomFarWarning(t *testing.T) {
+	f := func(L, W float64, warn bool) {
+		t.Helper()
+		tm := NBA
+		tm.Length_m, tm.Width_m = L, W
+		b := BodyFor(tm, place(0, 0, 0, false))
+		b.Hoops = nil
+		c, err := New(&b, Options{})
+		if err != nil {
+			t.Fatalf("%g × %g m: %v", L, W, err)
+		}
+		ws := c.Warnings()
+		if got := len(ws) == 1 && strings.Contains(ws[0], "custom court with") && strings.Contains(ws[0], "off the nearest template's size"); got != warn || len(ws) > 1 {
+			t.Errorf("%g × %g m (custom %v, %.2f m off): warnings %q, want a custom-court warning %v", L, W, c.Custom, c.CustomOff_m, ws, warn)
+		}
+	}
+	f(28.65, 15.24, false) // NBA
+	f(29.0, 15.24, false)  // custom, 0.35 m off NBA
+	f(26.0, 14.0, true)    // 1.24 m off high school
+	f(20.0, 12.0, true)
 }
 
 func TestParseBody(t *testing.T) {

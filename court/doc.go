@@ -27,15 +27,22 @@
 // ParseBody decodes the body; New fits a rectangle of free length and width
 // to all four corners by least squares (geom.Fit2, rigid: mm → m is fixed)
 // and validates, in order: finite values, size (10–50 m by 5–30 m: catches
-// unit mix-ups and the seed's 0..6 mm example), axes (sidelines longer than
-// baselines), handedness (mirrored corners are an ErrMirrored error unless
-// Options.AllowMirrored, which treats the sensor frame as left-handed),
-// rectangle residual (default 100 mm RMS), template size (default 0.20 m;
-// otherwise the court is Custom) and hoops (one per end, within 300 mm of the
-// template's hoop, within 150 mm of rim height). A failed check is a
-// *CheckError that names the check and the amount; New never returns a
-// frame it could not validate. SensorFrame is the explicit fallback when
-// there is no court.json (mm → m only).
+// unit mix-ups and the seed's 0..6 mm example), order (the corners run
+// round the court: two swapped labels cross its edges), half court (the
+// size of half a template's court: not supported), axes (sidelines longer
+// than baselines), handedness (mirrored corners are an ErrMirrored error
+// unless Options.AllowMirrored, which treats the sensor frame as
+// left-handed), rectangle residual (default 100 mm RMS) and template size
+// (default 0.20 m; otherwise the court is Custom). A failed check is a
+// *CheckError that names the check and the amount, and, where swapping two
+// labels would make a valid court, says which; New never returns a frame
+// it could not validate. The hoops (one per end, within 300 mm of the
+// template's hoop, within 150 mm of rim height) are checked last, but
+// drive nothing: hoops that fail are dropped and the court kept
+// (Court.HoopCheck). Court.Warnings says that, and of a Custom court
+// CustomFarOff_m or more from every template's size, for a caller to
+// warn of. SensorFrame is the explicit fallback when there is no
+// court.json (mm → m only).
 //
 // A Court is immutable and safe for concurrent use. ToCourt and
 // ToCourtSlices do not allocate; ToCourtSlices writes into caller-supplied

@@ -12,6 +12,8 @@ var (
 	ErrBody         = errors.New("bad /court body")
 	ErrNotFinite    = errors.New("coordinate is not finite")
 	ErrSize         = errors.New("court size out of range")
+	ErrCrossed      = errors.New("corner labels swapped: the corners do not run round the court")
+	ErrHalfCourt    = errors.New("corners of a half court")
 	ErrAxes         = errors.New("corners labelled 90° off")
 	ErrMirrored     = errors.New("corners are mirrored")
 	ErrNotRectangle = errors.New("corners do not form a rectangle")
@@ -23,7 +25,7 @@ var (
 // CheckError is a failed validation check of a /court body: which check,
 // what was measured, the limit, and what to do about it.
 type CheckError struct {
-	Check string  // "size", "axes", "mirror", "rectangle", "template", "hoop", "hoop-height"
+	Check string  // "size", "order", "half-court", "axes", "mirror", "rectangle", "template", "hoop", "hoop-height"
 	Got   float64 // the measured quantity, in Unit
 	Limit float64 // the tolerance or bound it broke, in Unit
 	Unit  string  // "mm", "m", ...

@@ -637,6 +637,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			}
 			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", err)
 		}
+		for _, w := range meta.Court.Warnings() {
+			s.log.Warn("live: " + w)
+		}
 	}
 	var sinks []track.Sink
 	if s.cfg.Overlay != nil {

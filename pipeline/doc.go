@@ -9,7 +9,9 @@
 // One input is a decode.Bundle (a bundle directory or a bare recording):
 //
 //   - court.json, when present, is parsed and validated (court.Parse) and
-//     the session runs in the canonical court frame; without it positions
+//     the session runs in the canonical court frame, with a warning for
+//     what court.Court.Warnings says (hoops dropped for failing their
+//     check, a custom court far from every template's size); without it positions
 //     stay in the sensor frame and images are drawn on the NBA court, with
 //     a warning. There, possession takes every tracked player into account
 //     (no bench is known) and detects no shots from the ball (no hoops),

@@ -357,6 +357,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		if meta.Court, err = ParseCourt(b, opt); err != nil {
 			return nil, err
 		}
+		for _, w := range meta.Court.Warnings() {
+			r.warnings = append(r.warnings, courtPath(b)+": "+w)
+		}
 	} else {
 		r.warnings = append(r.warnings, noCourtWarning(b))
 	}
@@ -416,15 +419,19 @@ func ParseCourt(b *decode.Bundle, opt Options) (*court.Court, error) {
 	if b.Court == nil {
 		return nil, nil
 	}
-	courtPath := b.CourtPath
-	if courtPath == "" { // a Bundle built by hand
-		courtPath = filepath.Join(b.Dir, decode.BundleCourt)
-	}
 	c, err := court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", courtPath, err)
+		return nil, fmt.Errorf("%s: %w", courtPath(b), err)
 	}
 	return c, nil
+}
+
+// courtPath names the file b's court came from.
+func courtPath(b *decode.Bundle) string {
+	if b.CourtPath == "" { // a Bundle built by hand
+		return filepath.Join(b.Dir, decode.BundleCourt)
+	}
+	return b.CourtPath
 }
 
 // template is the court's markings for possession and images: the NBA

@@ -1029,6 +1029,45 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 	}
 }
 
+// A court whose hoops fail their check (given at the floor, z = 0) failed
+// every input with exit 2 and "set Options.IgnoreHoopHeight to skip", a Go
+// option no flag sets, though the hoops drive nothing. The hoops are
+// dropped with a warning naming the file, and the analysis is the one of
+// the court without them.
+func TestAnalyzeCourtHoopsDropped(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	own := filepath.Join(b, decode.BundleCourt)
+	floor := editCourt(t, own, filepath.Join(dir, "floor-court.json"), func(c map[string]any) {
+		for _, h := range c["hoops"].([]any) {
+			h.(map[string]any)["z"] = 0.0
+		}
+	})
+	bare := filepath.Join(b, decode.BundleMessages)
+	samples := func(args ...string) ([]byte, string) {
+		t.Helper()
+		out := t.TempDir()
+		_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false", "--roster", filepath.Join(b, decode.BundleSubscribe)}, args...)...)
+		if err != nil {
+			t.Fatalf("analyze %v: %v\n%s", args, err, stderr)
+		}
+		data, err := os.ReadFile(filepath.Join(out, "samples.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data, stderr
+	}
+	want, _ := samples("--court", own, bare)
+	got, stderr := samples("--court", floor, bare)
+	if !bytes.Equal(got, want) {
+		t.Error("the court with its hoops at the floor gave other samples than with them at the rim")
+	}
+	if !strings.Contains(stderr, "stmotion analyze: warning: "+floor+": court: hoop check failed, the hoops are not used: hoops[0] has z = 0 mm") ||
+		!strings.Contains(stderr, `remove "hoops"`) || strings.Contains(stderr, "Options.") {
+		t.Errorf("stderr %q: want a warning that the hoops of %s are dropped, naming no Go option", stderr, floor)
+	}
+}
+
 // An --out holding tables this run would not replace is refused before
 // any work (readers would take them for part of its dataset); the same
 // sessions again replace their own; --overwrite clears the way.
