@@ -39,10 +39,11 @@ type Config struct {
 	// others (export.AddSummary), holding Out's lock (export.LockOutDir)
 	// from Prepare until Close. Not with Overwrite.
 	Add bool
-	// CourtPath and Court, RosterPath and Roster are given to every input
-	// without its own court or roster (decode.Bundle.Supply); zero: none.
-	// Court is checked by the caller: one that cannot be used fails every
-	// input that takes it.
+	// CourtPath and Court are given to every input, in place of a
+	// bundle's own court.json (decode.Bundle.ReplaceCourt, with a
+	// warning: pipeline), RosterPath and Roster to every input without
+	// its own roster (decode.Bundle.Supply); zero: none. Court is checked
+	// by the caller: one that cannot be used fails every input.
 	CourtPath  string
 	Court      []byte
 	RosterPath string
@@ -112,10 +113,13 @@ type Plan struct {
 // A path met again, or whose recording is one already met (a link, a
 // bundle beside its own messages file), is analysed once, with a warning
 // (the bundle, else the first by absolute path, whatever the order of
-// paths). Each input is given cfg's court and roster where it has none
-// (decode.Bundle.Supply), and fails here when its court cannot be used
-// (Input.Err), so that it takes no session id from one that can be
-// analysed. A stream (standard input, a named pipe) is read so that ctx
+// paths). Each input is given cfg's court (decode.Bundle.ReplaceCourt),
+// and its roster where it has none (decode.Bundle.Supply), and fails here
+// when the court given cannot be used (Input.Err), so that it takes no
+// session id from one that can be analysed (a bundle's own court.json
+// that cannot be used is not given: it is analysed in the sensor frame,
+// with a warning, and takes an id after the copies of its game that have
+// a court). A stream (standard input, a named pipe) is read so that ctx
 // ending ends a read waiting for its writer. cfg is kept, and must not
 // change until the run is done.
 func PlanInputs(ctx context.Context, cfg *Config, paths []string) *Plan {
@@ -128,13 +132,18 @@ func PlanInputs(ctx context.Context, cfg *Config, paths []string) *Plan {
 	}
 	for i := range p.Inputs {
 		in := &p.Inputs[i]
-		in.Bundle.Supply(cfg.CourtPath, cfg.Court, cfg.RosterPath, cfg.Roster)
-		// A court that cannot be used fails its input before any work,
-		// so that the input takes no session id from one that can be
-		// analysed (assignSessionIDs).
-		if in.Err == nil {
-			if _, err := pipeline.ParseCourt(in.Bundle, cfg.options(false)); err != nil {
+		in.Bundle.ReplaceCourt(cfg.CourtPath, cfg.Court)
+		in.Bundle.Supply("", nil, cfg.RosterPath, cfg.Roster)
+		// A court given that cannot be used fails its input before any
+		// work, so that the input takes no session id from one that
+		// can be analysed (assignSessionIDs).
+		if in.Err == nil && in.Bundle.Court != nil {
+			_, err := pipeline.ParseCourt(in.Bundle, cfg.options(false))
+			switch {
+			case err != nil && in.Bundle.CourtGiven:
 				in.Err = cfg.courtError(err)
+			case err != nil:
+				in.ownCourtBad = true
 			}
 		}
 		// A read waiting on a pipe ends with Ctrl-C (interruptible).

@@ -313,19 +313,18 @@ func TestRunAdd(t *testing.T) {
 	}
 }
 
-// Config.CourtError rewords an input's court error before it is recorded:
-// in Input.Err, and in the failure the run reports and summary.json lists.
+// Config.CourtError rewords the error of a court given for the inputs
+// (Config.Court) before it is recorded: in Input.Err, and in the failure
+// the run reports and summary.json lists.
 func TestCourtError(t *testing.T) {
 	dir := t.TempDir()
 	g, _ := writeGame(t, dir, "g", 1)
-	if err := os.WriteFile(filepath.Join(g, "court.json"), []byte(`{"corners": []}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(dir, "out")
 	if err := os.Mkdir(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg := &Config{Options: pipeline.Options{Out: out}, CourtError: func(err error) error { return errors.New("worded: " + err.Error()) }}
+	cfg := &Config{Options: pipeline.Options{Out: out}, CourtPath: filepath.Join(dir, "court.json"), Court: []byte(`{"corners": []}`),
+		CourtError: func(err error) error { return errors.New("worded: " + err.Error()) }}
 	plan := PlanInputs(context.Background(), cfg, []string{g})
 	if len(plan.Inputs) != 1 || plan.Inputs[0].Err == nil || !strings.HasPrefix(plan.Inputs[0].Err.Error(), "worded: ") {
 		t.Fatalf("inputs %+v; want g, failed with the worded court error", plan.Inputs)

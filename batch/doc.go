@@ -24,7 +24,8 @@
 // Session ids (Prepare): an input's id is its live id or its name
 // (pipeline.SessionID); inputs sharing one get <id>-2, <id>-3, ... in the
 // order of their absolute paths, the complete recordings first, then
-// those cut short, then those that fail: the recordings sharing an id are
+// those cut short or whose own court.json cannot be used (analysed in the
+// sensor frame), then those that fail: the recordings sharing an id are
 // read through first (pipeline.Check), so a broken copy never takes a
 // game's id. Each renaming is a warning.
 //

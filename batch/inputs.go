@@ -26,10 +26,10 @@ type Input struct {
 	Source    string
 	SessionID string
 	Bundle    *decode.Bundle
-	// Err: the input could not be opened (decode.OpenBundle), or its
-	// court cannot be used, but what was read names its session, whose
-	// earlier outputs the run then removes as any failed session's. The
-	// input fails with Err.
+	// Err: the input could not be opened (decode.OpenBundle), or the
+	// court given for it cannot be used, but what was read names its
+	// session, whose earlier outputs the run then removes as any failed
+	// session's. The input fails with Err.
 	Err error
 	// broken: its recording was read through before ids were given
 	// (checkSharedIDs), and cannot be analysed: assignSessionIDs orders
@@ -40,6 +40,11 @@ type Input struct {
 	// be analysed, up to the break, and assignSessionIDs orders it after
 	// the complete ones.
 	cut bool
+	// ownCourtBad: its own court.json cannot be used (PlanInputs): it
+	// is analysed in the sensor frame (pipeline), and assignSessionIDs
+	// orders it after the inputs with a court, as a cut one, so that a
+	// copy of the game that has its court keeps the id.
+	ownCourtBad bool
 }
 
 // planInputs expands the arguments into inputs with unique session ids.
@@ -331,7 +336,9 @@ func checkSharedIDs(ctx context.Context, ins []Input, failed []export.FailedInpu
 // assignSessionIDs makes the session ids of ins unique
 // (pipeline.UniqueSessionIDs), in an order that does not depend on the
 // arguments': the inputs that can be analysed first, then those cut short
-// (cut), then those that failed already (openErr) or will (broken), each
+// (cut) or whose own court.json cannot be used (ownCourtBad: analysed in
+// the sensor frame), then those that failed already (openErr) or will
+// (broken), each
 // group by its cleaned absolute path (standard input, "-", first). So an
 // id's plain form goes to the same input whatever the order of the
 // arguments, and not to a broken or cut copy of a game beside the good
@@ -351,7 +358,7 @@ func assignSessionIDs(ins []Input) (warnings []string) {
 		switch {
 		case in.Err != nil || in.broken:
 			return 2
-		case in.cut:
+		case in.cut || in.ownCourtBad:
 			return 1
 		}
 		return 0

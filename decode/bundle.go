@@ -18,7 +18,10 @@ import (
 //
 //	live.json         GET /v1/data/live/{live_id}
 //	subscribe.json    GET /v1/data/live/{live_id}/_subscribe (token redacted)
-//	court.json        GET /v1/data/live/{live_id}/court
+//	court.json        GET /v1/data/live/{live_id}/court (stmotion live: the court
+//	                  the session used, its --court when the API's was not usable)
+//	court_api.json    stmotion live: the API's /court body, when it was not
+//	                  usable and --court replaced it (not read by OpenBundle)
 //	stats.json        /stats at join time (optional)
 //	stats_details.json
 //	                  /stats/details at join time (optional; stmotion live
@@ -40,7 +43,8 @@ import (
 //
 // A bare recording file is accepted wherever a bundle is; Bundle.Supply
 // gives it (or a bundle that lacks them) a court and a roster read from
-// files of any name (ReadCourt, ReadRoster).
+// files of any name (ReadCourt, ReadRoster), and Bundle.ReplaceCourt gives
+// it a court in place of its own.
 
 // Bundle file names.
 const (
@@ -57,6 +61,10 @@ const (
 	// each stat of stats.json changed; not read by OpenBundle (see
 	// ReadStatsDetails).
 	BundleStatsDetails = "stats_details.json"
+	// BundleCourtAPI is the API's /court body that stmotion live did
+	// not use, as it failed validation and a court given (live --court)
+	// replaced it: kept for the record, not read by OpenBundle.
+	BundleCourtAPI = "court_api.json"
 )
 
 // maxBundleJSON_bytes bounds the REST bodies read into memory; real ones are
@@ -89,9 +97,20 @@ type Bundle struct {
 	Court []byte
 
 	// CourtPath and SubscribePath name the files Court and Subscribe were
-	// read from: the bundle's own, or those given to Supply; "" when
-	// absent.
+	// read from: the bundle's own, or those given to Supply or
+	// ReplaceCourt; "" when absent.
 	CourtPath, SubscribePath string
+	// CourtGiven: Court was given for the input (Supply, ReplaceCourt:
+	// analyze's --court), not the bundle's own court.json. One that
+	// cannot be used is the giver's error, while the bundle's own is a
+	// fact of the recording (package pipeline then analyses it in the
+	// sensor frame, as stmotion live ran it).
+	CourtGiven bool
+	// ReplacedCourt and ReplacedCourtPath are the bundle's own court.json
+	// when ReplaceCourt put another in its place (to say so); nil and ""
+	// otherwise.
+	ReplacedCourt     []byte
+	ReplacedCourtPath string
 
 	MessagesPath string // the recording: messages.jsonl[.gz|.zst] or the bare file
 	// Stream, when set, is read for the recording instead of the file at
@@ -388,11 +407,27 @@ func ReadRoster(path string) (*Subscribe, error) {
 // arguments supply nothing.
 func (b *Bundle) Supply(courtPath string, court []byte, subPath string, sub *Subscribe) {
 	if b.Court == nil && court != nil {
-		b.Court, b.CourtPath = court, courtPath
+		b.Court, b.CourtPath, b.CourtGiven = court, courtPath, true
 	}
 	if !b.Subscribe.HasPlayers() && sub != nil {
 		b.Subscribe, b.SubscribePath = sub, subPath
 	}
+}
+
+// ReplaceCourt gives b court (the body read from courtPath, see
+// ReadCourt) in place of the court it has, its own court.json included,
+// which it keeps in ReplacedCourt: a court given for every input
+// (analyze --court), such as the venue's right one for a bundle whose
+// court.json is another court's. A nil court changes nothing, and so does
+// a second call (the first court given stays).
+func (b *Bundle) ReplaceCourt(courtPath string, court []byte) {
+	if court == nil || b.CourtGiven {
+		return
+	}
+	if b.Court != nil {
+		b.ReplacedCourt, b.ReplacedCourtPath = b.Court, b.CourtPath
+	}
+	b.Court, b.CourtPath, b.CourtGiven = court, courtPath, true
 }
 
 // IsRecordingName reports whether a file name looks like a recording:

@@ -194,7 +194,8 @@ func TestOpenBundleJSONErrors(t *testing.T) {
 }
 
 // A court and a roster read from files of any name fill in what a bundle
-// lacks, and nothing it has: analyze's --court and --roster.
+// lacks, and nothing it has (Supply: analyze's --roster, mock's --court);
+// ReplaceCourt (analyze's --court) replaces a bundle's own court.json.
 func TestReadCourtRosterSupply(t *testing.T) {
 	dir := t.TempDir()
 	teams := testSubscribeJSON[strings.Index(testSubscribeJSON, `[{"id":461`) : len(testSubscribeJSON)-1]
@@ -260,6 +261,29 @@ func TestReadCourtRosterSupply(t *testing.T) {
 	}
 	if own.Subscribe != sub || own.SubscribePath != p("players.json") {
 		t.Errorf("a bundle without subscribe.json did not get the roster: %+v", own)
+	}
+	if own.CourtGiven || !bare.CourtGiven {
+		t.Errorf("CourtGiven: %v for the bundle's own court.json, %v for the court Supply gave", own.CourtGiven, bare.CourtGiven)
+	}
+	// ReplaceCourt (analyze --court) gives every input its court, a
+	// bundle's own court.json replaced and kept to say so.
+	own.ReplaceCourt(p("court-main.json"), court)
+	if string(own.Court) != testCourtJSON || own.CourtPath != p("court-main.json") || !own.CourtGiven ||
+		string(own.ReplacedCourt) != `{"own":1}` || own.ReplacedCourtPath != filepath.Join(p("bundle"), BundleCourt) {
+		t.Errorf("a bundle's own court.json after ReplaceCourt: %q from %s (given %v), replaced %q from %s",
+			own.Court, own.CourtPath, own.CourtGiven, own.ReplacedCourt, own.ReplacedCourtPath)
+	}
+	own.ReplaceCourt(p("other.json"), []byte(`{}`))
+	if own.CourtPath != p("court-main.json") || own.ReplacedCourtPath != filepath.Join(p("bundle"), BundleCourt) {
+		t.Errorf("a second ReplaceCourt: court from %s, replaced %s", own.CourtPath, own.ReplacedCourtPath)
+	}
+	bare2, err := OpenBundle(p("game.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare2.ReplaceCourt(p("court-main.json"), court)
+	if string(bare2.Court) != testCourtJSON || !bare2.CourtGiven || bare2.ReplacedCourt != nil {
+		t.Errorf("a bare recording after ReplaceCourt: %+v", bare2)
 	}
 	// A subscribe.json that lists no player (no teams, or teams without
 	// players) is no roster either: the one given fills it in. One that

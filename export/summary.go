@@ -335,7 +335,8 @@ const (
 	// nor a rebound offensive from defensive; team possession is not
 	// measured.
 	LimitNoRoster = "no_roster"
-	// LimitNoCourt: no court.json, positions in the sensor frame. No shot
+	// LimitNoCourt: no court.json (or one that is not valid), positions
+	// in the sensor frame. No shot
 	// is detected from the ball (nor a rebound), so a missed or made shot
 	// reads as a pass (caught by a teammate) or a turnover (by the other
 	// team), and possession counts the pickup of a made basket; heatmaps

@@ -85,7 +85,9 @@
 // Nothing is lost: a Recorder writes every message verbatim to the
 // session bundle's messages.jsonl (flushed every DefaultFlushInterval),
 // the REST responses as live.json, subscribe.json (token redacted),
-// court.json, stats.json, stats_details.json and shots.json, replays
+// court.json (the court the session used: SessionConfig.Court in place of
+// an API court that is missing or not valid, the API's body then kept as
+// court_api.json), stats.json, stats_details.json and shots.json, replays
 // dropped as duplicates to duplicates.jsonl, and the gap responses under
 // gap/. The messages made from REST state (at the join and after
 // reconnects; package backfill makes them, by the rules `stmotion

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -175,10 +176,14 @@ type SessionConfig struct {
 	// warning about a mirrored court from the API ("--allow-mirrored" for
 	// stmotion live); "" leaves court's own name (Options.AllowMirrored).
 	AllowMirroredName string
-	// Court is the /court body to use when GET court fails, e.g. read
+	// Court is the /court body to use when GET court fails, or serves a
+	// body that is not JSON or not a valid court (court.Parse), e.g. read
 	// from a court.json of the venue (decode.ReadCourt); it is recorded in
-	// the bundle as the API's would be. Nil: such a session stays in the
-	// sensor frame.
+	// the bundle as its court.json, what the session used (the API's body
+	// it replaced as court_api.json, decode.BundleCourtAPI). A valid court
+	// from the API is used, not this one. Nil: such a session stays in the
+	// sensor frame (the API's court that is not valid is recorded as
+	// court.json all the same: analyze of the bundle does the same).
 	Court []byte
 
 	// sleep, when set, replaces the backoff's waits (tests: it records
@@ -578,6 +583,10 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		return s.startupFailed(ctx, "subscribe", err, info)
 	}
 	courtBody, err := c.Court(ctx, s.liveID)
+	if err == nil && !json.Valid(courtBody) {
+		// Not recorded as court.json, which must be JSON to be read.
+		err = fmt.Errorf("live: GET court: the body (%d bytes) is not JSON", len(courtBody))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return s.startupFailed(ctx, "court", err, info)
@@ -587,6 +596,25 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			s.log.Warn("live: no court from the API: using the one given (--court)", "err", err)
 		} else {
 			s.log.Warn("live: no court: positions stay in the sensor frame", "err", err)
+		}
+	}
+	// The court is checked before the bundle records it: a given one
+	// replaces the API's that is not valid, and court.json holds what
+	// the session used.
+	var ct *court.Court
+	var apiCourt []byte // the API's body the given court replaced
+	if courtBody != nil {
+		var cerr error
+		if ct, cerr = s.parseCourt(courtBody); cerr != nil && err == nil && s.cfg.Court != nil {
+			s.log.Warn("live: the API's court is not usable: using the one given (--court) instead", "err", cerr)
+			apiCourt, courtBody = courtBody, s.cfg.Court
+			ct, cerr = s.parseCourt(courtBody)
+		}
+		if cerr != nil {
+			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", cerr)
+		}
+		for _, w := range ct.Warnings() {
+			s.log.Warn("live: " + w)
 		}
 	}
 	s.tokenTypes = sub.TokenDataTypes
@@ -612,6 +640,12 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		if courtBody != nil {
 			files = append(files, bundleFile{decode.BundleCourt, courtBody})
 		}
+		if apiCourt != nil {
+			files = append(files, bundleFile{decode.BundleCourtAPI, apiCourt})
+		} else if err := os.Remove(filepath.Join(s.res.Dir, decode.BundleCourtAPI)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// An earlier join's, whose court this join did not replace.
+			return nil, fmt.Errorf("live: %w", err)
+		}
 		for _, f := range files {
 			if err := s.rec.WriteJSON(f.name, f.v); err != nil {
 				return nil, err
@@ -626,21 +660,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	for _, c := range track.RosterConflicts(sub.Teams) {
 		s.log.Warn("live: the roster lists a player on more than one team: he is taken as the last one's", "player", c.PlayerID, "teams", c.Teams, "kept", c.Kept())
 	}
-	if courtBody != nil {
-		var err error
-		if meta.Court, err = court.Parse(courtBody, court.Options{AllowMirrored: s.cfg.AllowMirrored}); err != nil {
-			var ce *court.CheckError
-			if name := s.cfg.AllowMirroredName; name != "" && errors.As(err, &ce) && ce.Option != "" {
-				named := *ce
-				named.Option = name
-				err = &named
-			}
-			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", err)
-		}
-		for _, w := range meta.Court.Warnings() {
-			s.log.Warn("live: " + w)
-		}
-	}
+	meta.Court = ct
 	var sinks []track.Sink
 	if s.cfg.Overlay != nil {
 		s.ovl = s.cfg.Overlay.Sink(s.liveID, sub.Teams)
@@ -765,6 +785,19 @@ func interrupted(ctx context.Context) string {
 		return "interrupted (" + c.Error() + ")"
 	}
 	return "interrupted (cancelled)"
+}
+
+// parseCourt checks a /court body (court.Parse), its error naming the
+// setting that would accept it as the user knows it (AllowMirroredName).
+func (s *liveSession) parseCourt(body []byte) (*court.Court, error) {
+	c, err := court.Parse(body, court.Options{AllowMirrored: s.cfg.AllowMirrored})
+	var ce *court.CheckError
+	if name := s.cfg.AllowMirroredName; name != "" && errors.As(err, &ce) && ce.Option != "" {
+		named := *ce
+		named.Option = name
+		err = &named
+	}
+	return c, err
 }
 
 // startupFailed ends a live id whose first request what failed with

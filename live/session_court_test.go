@@ -100,3 +100,66 @@ func TestJoinCourtOffTheFeed(t *testing.T) {
 		t.Errorf("limits %q, no_court %v (in bounds %+v): want off_court", l, res[0].Summary.Quality.NoCourt, res[0].Summary.InBounds)
 	}
 }
+
+// The API serves a court that is not valid (the seed's example body): the
+// court given (SessionConfig.Court, live --court) was used only when GET
+// court failed, so the session ran in the sensor frame without a word of
+// it. It replaces the API's, and the bundle records what the session used
+// as court.json, the API's body as court_api.json. Without one given, the
+// session stays in the sensor frame and court.json is the API's body,
+// which analyze of the bundle treats the same way.
+func TestJoinCourtNotValidReplaced(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	venue, err := decode.ReadCourt(filepath.Join(dir, decode.BundleCourt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const seed = `{"xne":0,"yne":0,"xse":2,"yse":2,"xsw":4,"ysw":4,"xnw":6,"ynw":6,"hoops":[{"x":0,"y":0,"z":13},{"x":10,"y":10,"z":23}]}`
+	if err := os.WriteFile(filepath.Join(dir, decode.BundleCourt), []byte(seed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, given := range [][]byte{nil, venue} {
+		srv, c := liveMock(t, dir, mock.Options{})
+		var logs syncBuffer
+		res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), NoFollow: true, Out: t.TempDir(), Court: given,
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		if err != nil || len(res) != 1 || res[0].Summary == nil {
+			t.Fatalf("court given %v: Join: %v (results %+v)", given != nil, err, res)
+		}
+		if q := res[0].Summary.Quality; q.NoCourt != (given == nil) || q.Locations == 0 {
+			t.Errorf("court given %v: no_court %v with %d locations", given != nil, q.NoCourt, q.Locations)
+		}
+		recorded, err := os.ReadFile(filepath.Join(res[0].Dir, decode.BundleCourt))
+		api, apiErr := os.ReadFile(filepath.Join(res[0].Dir, decode.BundleCourtAPI))
+		recorded, api = compactJSON(recorded), compactJSON(api)
+		l := logs.String()
+		if given == nil {
+			if err != nil || !json.Valid(recorded) || !bytes.Contains(recorded, []byte(`"xse":2`)) || apiErr == nil {
+				t.Errorf("no court given: court.json %q (%v), court_api.json %q: want the API's body as court.json, and no court_api.json", recorded, err, api)
+			}
+			if !strings.Contains(l, "court is not usable: positions stay in the sensor frame") {
+				t.Errorf("no court given: logs lack the sensor frame warning:\n%s", l)
+			}
+			continue
+		}
+		if err != nil || !bytes.Contains(recorded, []byte(`"xne":14325`)) || apiErr != nil || !bytes.Contains(api, []byte(`"xse":2`)) {
+			t.Errorf("court given: court.json %q (%v), court_api.json %q (%v): want the one given, and the API's kept", recorded, err, api, apiErr)
+		}
+		if !strings.Contains(l, "the API's court is not usable: using the one given (--court) instead") || !strings.Contains(l, "size check failed") {
+			t.Errorf("court given: logs lack the replacement warning:\n%s", l)
+		}
+	}
+}
+
+// compactJSON is data without insignificant space (as it is when not
+// JSON).
+func compactJSON(data []byte) []byte {
+	var b bytes.Buffer
+	if json.Compact(&b, data) != nil {
+		return data
+	}
+	return b.Bytes()
+}

@@ -11,9 +11,11 @@
 //   - court.json, when present, is parsed and validated (court.Parse) and
 //     the session runs in the canonical court frame, with a warning for
 //     what court.Court.Warnings says (hoops dropped for failing their
-//     check, a custom court far from every template's size); without it positions
-//     stay in the sensor frame and images are drawn on the NBA court, with
-//     a warning. There, possession takes every tracked player into account
+//     check, a custom court far from every template's size); without it,
+//     or with one that is not valid (as the API served it: stmotion live
+//     ran the session in the sensor frame too), positions stay in the
+//     sensor frame and images are drawn on the NBA court, with a
+//     warning. There, possession takes every tracked player into account
 //     (no bench is known) and detects no shots from the ball (no hoops),
 //     and the heatmaps keep only what falls within an NBA court's extent
 //     (+1 m) around the sensor origin.
@@ -21,9 +23,12 @@
 //   - periods.json (decode.Continuation: `stmotion live` followed the live
 //     id from the previous one's PLAY_NEXT / DRILL_NEXT) starts the period
 //     count where the previous live id left it, as live did.
-//   - Either may come from elsewhere for an input without its own
-//     (decode.Bundle.Supply: analyze's --court and --roster); errors then
-//     name that file.
+//   - The roster may come from elsewhere for an input without its own
+//     (decode.Bundle.Supply: analyze's --roster), and the court for any
+//     input (decode.Bundle.ReplaceCourt: analyze's --court), in place of a
+//     bundle's own court.json, with a warning that names it; errors then
+//     name that file, and a court given that is not valid fails the
+//     input.
 //   - stats.json and shots.json (the REST state at the join) are fed
 //     before the feed's first data message, by the rules stmotion live
 //     feeds a join's by (package backfill; stats_details.json, when

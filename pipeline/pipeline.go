@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,11 @@ type Options struct {
 	// counterclockwise: the sensor frame is taken to be left-handed and
 	// positions are mirrored into the court frame (court.Options).
 	AllowMirrored bool
+	// AllowMirroredName names AllowMirrored in what is said of a court
+	// whose corners run counterclockwise (court.CheckError.Option) as the
+	// caller offers it (analyze's "--allow-mirrored"); "": court's own
+	// name, Options.AllowMirrored.
+	AllowMirroredName string
 	// Fold draws each team's attacking half on the east (x > 0) in every
 	// period, in the heatmaps table and images: team and player maps by
 	// their team, the ball's by the team in control; the directions are
@@ -248,16 +254,37 @@ func rosterConflictWarning(b *decode.Bundle) string {
 }
 
 // noCourtWarning says what a session without a court cannot tell, and how
-// to give it one (export.LimitNoCourt).
-func noCourtWarning(b *decode.Bundle) string {
+// to give it one (export.LimitNoCourt): one without a court.json (bad
+// nil), or whose own court.json cannot be used (bad, its error, which
+// starts with the file's path).
+func noCourtWarning(b *decode.Bundle, bad error) string {
 	give := besideHint(b, decode.BundleCourt)
 	if give == "" {
 		give = "; give one with analyze --court FILE"
 	}
-	return fmt.Sprintf("%s: no %s: positions stay in the sensor frame: no shots detected from the ball, nor rebounds, so a missed or made shot "+
+	what := b.Path + ": no " + decode.BundleCourt
+	if bad != nil {
+		what, give = fmt.Sprintf("%v: the court is not used", bad), "; give a valid one with analyze --court FILE, which replaces it"
+	}
+	return fmt.Sprintf("%s: positions stay in the sensor frame: no shots detected from the ball, nor rebounds, so a missed or made shot "+
 		"reads as a pass or a turnover (passes and turnovers are labelled %q in the events table; summary.json limits: %s); "+
 		"heatmaps only within an NBA court's extent around the sensor origin, drawn without court markings%s",
-		b.Path, decode.BundleCourt, track.LabelUnverified, export.LimitNoCourt, give)
+		what, track.LabelUnverified, export.LimitNoCourt, give)
+}
+
+// replacedCourtWarning says that b's own court.json is not used, as a
+// court given for every input replaced it (decode.Bundle.ReplaceCourt:
+// analyze --court), and whether it was valid; "" when none was replaced,
+// or by the same bytes.
+func replacedCourtWarning(b *decode.Bundle, opt Options) string {
+	if b.ReplacedCourt == nil || bytes.Equal(b.ReplacedCourt, b.Court) {
+		return ""
+	}
+	own := "a valid court"
+	if _, err := court.Parse(b.ReplacedCourt, court.Options{AllowMirrored: opt.AllowMirrored}); err != nil {
+		own = fmt.Sprintf("not a valid court either: %v", namedOption(err, opt))
+	}
+	return fmt.Sprintf("%s: not used: the court given for every input (analyze --court %s) replaces it (it is %s)", b.ReplacedCourtPath, b.CourtPath, own)
 }
 
 // FoldWarning says, for a session named name whose heatmaps were asked
@@ -352,16 +379,25 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	if !b.Subscribe.HasPlayers() {
 		r.warnings = append(r.warnings, noRosterWarning(b))
 	}
+	if w := replacedCourtWarning(b, opt); w != "" {
+		r.warnings = append(r.warnings, w)
+	}
 	if b.Court != nil {
 		var err error
-		if meta.Court, err = ParseCourt(b, opt); err != nil {
+		switch meta.Court, err = ParseCourt(b, opt); {
+		case err != nil && b.CourtGiven:
 			return nil, err
+		case err != nil:
+			// The bundle's own court.json, recorded as the API served
+			// it: stmotion live ran the session in the sensor frame,
+			// and so does its analysis.
+			r.warnings = append(r.warnings, noCourtWarning(b, err))
 		}
 		for _, w := range meta.Court.Warnings() {
 			r.warnings = append(r.warnings, courtPath(b)+": "+w)
 		}
 	} else {
-		r.warnings = append(r.warnings, noCourtWarning(b))
+		r.warnings = append(r.warnings, noCourtWarning(b, nil))
 	}
 	r.template = template(meta)
 	r.sensorFrame = sensorFrame(meta)
@@ -411,19 +447,34 @@ func openMessages(b *decode.Bundle, opt decode.ReaderOptions) (*decode.Reader, e
 	return rd, nil
 }
 
-// ParseCourt parses and checks b's court.json (or the court Supply gave
-// it), as OpenEngine does: nil without one. Its error starts with the
-// court file's path. A caller may check a court before OpenEngine, to
-// tell an input that cannot be analysed before any work.
+// ParseCourt parses and checks b's court.json (or the court Supply or
+// ReplaceCourt gave it), as OpenEngine does: nil without one. Its error
+// starts with the court file's path. OpenEngine fails the input on the
+// error of a court given for it (b.CourtGiven), and analyses one whose own
+// court.json cannot be used in the sensor frame, with a warning, as
+// stmotion live ran it. A caller may check a given court before
+// OpenEngine, to tell an input that cannot be analysed before any work.
 func ParseCourt(b *decode.Bundle, opt Options) (*court.Court, error) {
 	if b.Court == nil {
 		return nil, nil
 	}
 	c, err := court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", courtPath(b), err)
+		return nil, fmt.Errorf("%s: %w", courtPath(b), namedOption(err, opt))
 	}
 	return c, nil
+}
+
+// namedOption is err of court.Parse with the option that would accept the
+// court named opt.AllowMirroredName (court.CheckError.Option), when set.
+func namedOption(err error, opt Options) error {
+	var ce *court.CheckError
+	if opt.AllowMirroredName == "" || !errors.As(err, &ce) || ce.Option == "" {
+		return err
+	}
+	named := *ce
+	named.Option = opt.AllowMirroredName
+	return &named
 }
 
 // courtPath names the file b's court came from.

@@ -111,9 +111,10 @@ func TestFailedInputLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	badCourt := filepath.Join(dir, "badcourt")
-	os.CopyFS(badCourt, os.DirFS(good))
-	os.WriteFile(filepath.Join(badCourt, decode.BundleCourt), []byte(`{"x":1}`), 0o644)
+	// A court given for the input (analyze --court) that is not valid
+	// fails it (a bundle's own court.json does not: TestOwnCourtNotValid).
+	badCourt := filepath.Join(dir, "badcourt.json")
+	os.WriteFile(badCourt, []byte(`{"x":1}`), 0o644)
 	empty := filepath.Join(dir, "empty.jsonl")
 	os.WriteFile(empty, nil, 0o644)
 	badLines := filepath.Join(dir, "bad.jsonl")
@@ -130,18 +131,26 @@ func TestFailedInputLeavesNothing(t *testing.T) {
 
 	for _, c := range []struct {
 		path   string
+		court  string // a court given for it
 		strict bool
 		want   string // the error's start
 	}{
-		{badCourt, false, filepath.Join(badCourt, decode.BundleCourt) + ": court: "},
-		{empty, false, empty + ": no message decoded (0 lines, 0 bad)"},
-		{cutZst, false, cutZst + ": no message decoded (0 lines, 0 bad): decode: read " + cutZst + " after line 0 (the file is truncated"},
-		{badLines, true, badLines + ": 1 line does not decode (--strict); first: " + badLines + ":1: "},
+		{good, badCourt, false, badCourt + ": court: "},
+		{empty, "", false, empty + ": no message decoded (0 lines, 0 bad)"},
+		{cutZst, "", false, cutZst + ": no message decoded (0 lines, 0 bad): decode: read " + cutZst + " after line 0 (the file is truncated"},
+		{badLines, "", true, badLines + ": 1 line does not decode (--strict); first: " + badLines + ":1: "},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		b, err := decode.OpenBundle(c.path)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if c.court != "" {
+			body, err := os.ReadFile(c.court)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.ReplaceCourt(c.court, body)
 		}
 		opt := options(out)
 		opt.Strict = c.strict

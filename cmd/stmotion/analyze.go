@@ -53,6 +53,17 @@ failed input of its own, with its path and why; what is found beside it
 is analysed.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
+--court is every input's court, in place of a bundle's own court.json
+(with a warning that names it, and says whether it was valid): the way to
+re-analyse a bundle recorded with another court's court.json (analyze
+warns of one, summary.json limits off_court: its samples lie off the
+court). A bundle's own court.json that is not valid (as the API served
+it) is not used: the bundle is analysed in the sensor frame, with a
+warning and summary.json limits no_court, as stmotion live ran it.
+--roster is the roster of the inputs without one of their own. A court's
+hoops only confirm its corners: hoops off their place or rim height are
+dropped with a warning, and the court kept; a half court's corners are
+refused (court.json gives the whole court's).
 A bundle's stats.json and shots.json (the REST state at the join: /stats,
 /shots) hold what came before its feed, and are fed before the feed's
 first data message (location, stats or shot; not a marker), as 'stmotion
@@ -81,9 +92,10 @@ live.json or else its name. Inputs with the same id get <id>-2, <id>-3,
 ... (never the id of another input; ids that differ only in case count as
 one) in the order of their absolute paths (- first), whatever the order
 of the arguments; those whose compressed recording is cut short (see
-quality.truncated below; analysed up to the break) come after the
+quality.truncated below; analysed up to the break), and those whose own
+court.json is not valid (analysed in the sensor frame), come after the
 complete ones; those that fail before analysis (a bundle that cannot be
-read, a live.json or court that is not valid) come last, and so do those
+read, a live.json that is not valid) come last, and so do those
 whose recording cannot be analysed (it cannot be opened, its compressed
 stream is corrupt, nothing in it decodes; with --strict, a bad line or a
 file cut short too): the recordings of the inputs that share an id are
@@ -254,8 +266,8 @@ markers (a game has a few hundred): what it forgot beyond them is counted
 (quality.repeats_forgotten) and reported. Periods are numbered up to
 1 024: a start marker beyond opens none, and is counted
 (quality.periods_refused) and reported.
-Inputs are independent: a bad one (unreadable, invalid court, nothing
-decodable) is reported and the others still complete. The exit status is
+Inputs are independent: a bad one (unreadable, nothing decodable) is
+reported and the others still complete. The exit status is
 0 when every input was analysed and 1 when any failed or the run was
 interrupted (an input --add does not analyse, as its bundle is there, does
 not fail); either way the last line of stdout counts every input and says
@@ -328,10 +340,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"and counted (quality.bad_lines), as in inspect", maxLineMax))
 	fs.BoolVar(&cfg.mirrored, "allow-mirrored", false, "accept a court.json whose corners ne, se, sw, nw run counterclockwise: the sensor\n"+
 		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
-		"(default: such a court fails its input, since swapped corners look the same)")
-	fs.StringVar(&cfg.courtPath, "court", "", "court.json `file` (the /court body) for every input without one of its own, such as\n"+
-		"bare recordings: their positions then go into the court frame (a bundle's own court.json\n"+
-		"is used for that bundle)")
+		"(default: such a court is not used, since swapped corners look the same: a --court fails\n"+
+		"the command, a bundle's own court.json is analysed in the sensor frame, with a warning)")
+	fs.StringVar(&cfg.courtPath, "court", "", "court.json `file` (the /court body) for every input: a bare recording's positions\n"+
+		"then go into the court frame, and a bundle's own court.json is replaced, with a warning\n"+
+		"(one of another court, or not valid; without --court, a bundle whose court.json is not\n"+
+		"valid is analysed in the sensor frame, with a warning, as stmotion live ran it)")
 	fs.StringVar(&cfg.rosterPath, "roster", "", "roster `file` for every input without one of its own: a subscribe.json, or a JSON\n"+
 		"array of teams with their players, for the players' names and teams (a bundle's own\n"+
 		"subscribe.json is used for that bundle, unless it lists no player)")
@@ -565,7 +579,7 @@ func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 	return pipeline.Options{
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
 		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync,
-		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored,
+		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored, AllowMirroredName: "--allow-mirrored",
 		MaxLineBytes: cfg.maxLine, Definitions: cfg.defs.definitions(),
 	}
 }

@@ -332,9 +332,11 @@ func TestAnalyzeBadInputs(t *testing.T) {
 	dir := t.TempDir()
 	good := shortBundle(t, dir, "good")
 
-	// A bundle whose court is not a rectangle.
+	// A bundle whose court.json is not JSON (one that is JSON but not a
+	// valid court is analysed in the sensor frame, as stmotion live ran
+	// it: TestAnalyzeBundleCourtNotValid).
 	badCourt := shortBundle(t, dir, "badcourt")
-	if err := os.WriteFile(filepath.Join(badCourt, decode.BundleCourt), []byte(`{"xne":0,"yne":0,"xse":0,"yse":0,"xsw":0,"ysw":0,"xnw":0,"ynw":0,"hoops":[]}`), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(badCourt, decode.BundleCourt), []byte(`{"xne":0,"yne":`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// A recording of garbage: no line decodes.
@@ -352,7 +354,7 @@ func TestAnalyzeBadInputs(t *testing.T) {
 	// Each failure is one line marked "error:" and naming its file first,
 	// the court's as the others.
 	for _, want := range []string{
-		"stmotion analyze: error: " + filepath.Join(badCourt, decode.BundleCourt) + ": court: ",
+		"stmotion analyze: error: " + filepath.Join(badCourt, decode.BundleCourt) + ": decode: not valid JSON",
 		"stmotion analyze: error: " + garbage + ": no message decoded",
 		"stmotion analyze: error: " + missing + ": decode: find bundles: no such file",
 	} {
@@ -937,8 +939,9 @@ func TestAnalyzeBareRecording(t *testing.T) {
 }
 
 // --court and --roster give a bare recording what its bundle had: the
-// same analysis, without warnings. They fill in only what an input lacks:
-// a bundle keeps its own court.json. A court or roster that cannot be used
+// same analysis, without warnings. --roster fills in only what an input
+// lacks; --court replaces a bundle's own court.json too, with a warning
+// (it was ignored without a word). A court or roster that cannot be used
 // fails the run before any input is read.
 func TestAnalyzeCourtRosterFlags(t *testing.T) {
 	dir := t.TempDir()
@@ -1007,8 +1010,20 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 			t.Errorf("player %d: %q of team %d, %.3f m; the bundle's: %q of team %d, %.3f m", p.PlayerID, p.Name, p.TeamID, p.Distance_m, w.Name, w.TeamID, w.Distance_m)
 		}
 	}
-	if own := analyze("--court", moved, b); !bytes.Equal(own.samples, want.samples) {
-		t.Error("--court replaced a bundle's own court.json")
+	// The same court given: no warning, the same analysis.
+	if own := analyze("--court", courtPath, b); !bytes.Equal(own.samples, want.samples) {
+		t.Error("--court with the bundle's own court.json changed the analysis")
+	}
+	out := t.TempDir()
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--court", moved, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := "stmotion analyze: warning: " + courtPath + ": not used: the court given for every input (analyze --court " + moved + ") replaces it (it is a valid court)\n"; stderr != w {
+		t.Errorf("--court over a bundle's own court.json: stderr %q, want %q", stderr, w)
+	}
+	if m, err := os.ReadFile(filepath.Join(out, "samples.parquet")); err != nil || bytes.Equal(m, want.samples) {
+		t.Errorf("--court over a bundle's own court.json gave the same samples: the flag is not used (%v)", err)
 	}
 	if m := analyze("--court", moved, "--roster", roster, bare); bytes.Equal(m.samples, want.samples) || m.sum.Quality.NoCourt {
 		t.Error("--court with another court gave the same samples: the flag is not used")
@@ -1065,6 +1080,46 @@ func TestAnalyzeCourtHoopsDropped(t *testing.T) {
 	if !strings.Contains(stderr, "stmotion analyze: warning: "+floor+": court: hoop check failed, the hoops are not used: hoops[0] has z = 0 mm") ||
 		!strings.Contains(stderr, `remove "hoops"`) || strings.Contains(stderr, "Options.") {
 		t.Errorf("stderr %q: want a warning that the hoops of %s are dropped, naming no Go option", stderr, floor)
+	}
+}
+
+// A bundle whose court.json is not a valid court (the seed's example body,
+// as an API may serve it) failed its input, while stmotion live had run
+// the session in the sensor frame, and --court could not replace it. It
+// is analysed as live ran it, in the sensor frame with a warning and
+// limits no_court; --court replaces it.
+func TestAnalyzeBundleCourtNotValid(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	venue := filepath.Join(dir, "venue.json")
+	if err := os.Rename(filepath.Join(b, decode.BundleCourt), venue); err != nil {
+		t.Fatal(err)
+	}
+	own := filepath.Join(b, decode.BundleCourt)
+	if err := os.WriteFile(own, []byte(`{"xne":0,"yne":0,"xse":2,"yse":2,"xsw":4,"ysw":4,"xnw":6,"ynw":6,"hoops":[{"x":0,"y":0,"z":13},{"x":10,"y":10,"z":23}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args    []string
+		noCourt bool
+		warn    string
+	}{
+		{nil, true, own + ": court: size check failed: the court is 0.005657 m long"},
+		{[]string{"--court", venue}, false, own + ": not used: the court given for every input (analyze --court " + venue + ") replaces it (it is not a valid court either: court: size check failed"},
+	} {
+		out := t.TempDir()
+		_, stderr, err := runAnalyzeArgs(t, append(append([]string{"--out", out, "--quiet", "--images=false"}, c.args...), b)...)
+		if err != nil {
+			t.Fatalf("analyze %v: %v\n%s", c.args, err, stderr)
+		}
+		if !strings.Contains(stderr, "stmotion analyze: warning: "+c.warn) {
+			t.Errorf("analyze %v: stderr lacks %q:\n%s", c.args, c.warn, stderr)
+		}
+		var sum export.SessionSummary
+		readJSON(t, filepath.Join(out, "summary.json"), &sum)
+		if sum.Quality.NoCourt != c.noCourt || slices.Contains(sum.Limits, export.LimitNoCourt) != c.noCourt {
+			t.Errorf("analyze %v: no_court %v, limits %q; want no_court %v", c.args, sum.Quality.NoCourt, sum.Limits, c.noCourt)
+		}
 	}
 }
 
@@ -1696,11 +1751,11 @@ func TestAnalyzeFold(t *testing.T) {
 }
 
 // A court.json whose corners run counterclockwise (here: north and south
-// swapped) fails its input with a message naming --allow-mirrored (and
-// not the Go option, Options.AllowMirrored, it named too), as does such a
-// --court for analyze and live; with the flag, the session runs mirrored,
-// and its distances are those of the correct court (a mirror keeps
-// lengths).
+// swapped) is not used, with a warning naming --allow-mirrored (and not
+// the Go option, Options.AllowMirrored, it named too): the session runs
+// in the sensor frame, as stmotion live ran it; such a --court fails
+// analyze and live; with the flag, the session runs mirrored, and its
+// distances are those of the correct court (a mirror keeps lengths).
 func TestAnalyzeMirroredCourt(t *testing.T) {
 	dir := t.TempDir()
 	in := shortBundle(t, dir, "g1")
@@ -1720,7 +1775,8 @@ func TestAnalyzeMirroredCourt(t *testing.T) {
 			!strings.Contains(stderr, "Options.")
 	}
 	_, stderr, err := runAnalyzeArgs(t, "--out", t.TempDir(), "--quiet", "--images=false", mirrored)
-	if exitCode(err) != 1 || !flagWords(stderr) {
+	if err != nil || !flagWords(stderr) || !strings.Contains(stderr, "stmotion analyze: warning: "+filepath.Join(mirrored, decode.BundleCourt)+": court: mirror check failed") ||
+		!strings.Contains(stderr, "positions stay in the sensor frame") {
 		t.Fatalf("mirrored court: exit %d, stderr:\n%s", exitCode(err), stderr)
 	}
 	bare := filepath.Join(mirrored, decode.BundleMessages)
@@ -1925,7 +1981,9 @@ func TestAnalyzeSessionIDCollisions(t *testing.T) {
 	}
 
 	// Broken copies of a bundle, sorted before the good one: the same
-	// live id. They are renamed, and warned of as any input.
+	// live id. They are renamed, and warned of as any input. The one
+	// whose court.json is not a valid court is analysed in the sensor
+	// frame, after the good one, and before the one that fails.
 	good := shortBundle(t, dir, "c-good")
 	notJSON := copyBundle(t, good, filepath.Join(dir, "a-notjson"))
 	if err := os.WriteFile(filepath.Join(notJSON, decode.BundleCourt), []byte(`{"xne":`), 0o644); err != nil {
@@ -1938,16 +1996,16 @@ func TestAnalyzeSessionIDCollisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id := pipeline.SessionID(b); len(got) != 1 || got[good] != id {
-		t.Errorf("sessions %v, want only %s as %s", got, good, id)
-	}
 	id := pipeline.SessionID(b)
+	if len(got) != 2 || got[good] != id || got[notRect] != id+"-2" {
+		t.Errorf("sessions %v, want %s as %s and %s as %s-2", got, good, id, notRect, id)
+	}
 	for _, want := range []string{
 		// Renamed, failed or not: the id names its failed[] entry.
-		"stmotion analyze: warning: " + notJSON + ": session id " + id + " already used by " + good + ": written as " + id + "-2\n",
-		"stmotion analyze: warning: " + notRect + ": session id " + id + " already used by " + good + ": written as " + id + "-3\n",
+		"stmotion analyze: warning: " + notRect + ": session id " + id + " already used by " + good + ": written as " + id + "-2\n",
+		"stmotion analyze: warning: " + notJSON + ": session id " + id + " already used by " + good + ": written as " + id + "-3\n",
 		"stmotion analyze: error: " + filepath.Join(notJSON, decode.BundleCourt) + ": decode: not valid JSON: ",
-		"stmotion analyze: error: " + filepath.Join(notRect, decode.BundleCourt) + ": court: rectangle check failed: ",
+		"stmotion analyze: warning: " + filepath.Join(notRect, decode.BundleCourt) + ": court: rectangle check failed: ",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)

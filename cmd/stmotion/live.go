@@ -75,7 +75,9 @@ one), as a server may keep the socket open after the end.
 
 Everything received is recorded under --out/<live_id>/ as a session bundle
 (messages.jsonl flushed every --flush, plus live.json, subscribe.json
-(token redacted), court.json, stats.json, stats_details.json, shots.json,
+(token redacted), court.json (the court the session used: the API's, or
+--court's in place of one the API did not serve or that is not valid, the
+API's body then kept as court_api.json), stats.json, stats_details.json, shots.json,
 the replays dropped as duplicates in duplicates.jsonl and the gap responses
 under gap/) that 'stmotion analyze' re-analyses ('stmotion analyze
 --out DIR OUT' of a practice's live ids lists their sessions in the order
@@ -312,9 +314,12 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&maxFollow, "max-follow", live.DefaultMaxFollow, "follow at most `n` next live ids in a run, then stop with exit status 4 (0: no bound; --demo: none\n"+
 		"unless given); run again, the same command goes on at the live id not followed")
 	fs.BoolVar(&mirrored, "allow-mirrored", false, "accept a court whose corners run counterclockwise (a left-handed sensor frame), as analyze's\n"+
-		"--allow-mirrored (default: such a court is not used and positions stay in the sensor frame)")
-	fs.StringVar(&courtPath, "court", "", "court.json `file` to use when the API serves no court (GET court fails), e.g. the venue's;\n"+
-		"recorded in the bundle as the API's would be (default: such a session stays in the sensor frame)")
+		"--allow-mirrored (default: such a court from the API is not used: --court replaces it, or\n"+
+		"positions stay in the sensor frame)")
+	fs.StringVar(&courtPath, "court", "", "court.json `file` to use when the API serves no court (GET court fails) or one that is not\n"+
+		"valid, e.g. the venue's; recorded as the bundle's court.json (the API's body it replaced as\n"+
+		"court_api.json); a valid court from the API is used, not this one (default: such a session\n"+
+		"stays in the sensor frame, and analyze of its bundle does the same)")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
 	fs.Usage = func() { writeHelp(stdout, fs, liveHelp) }
 	if err := parseFlags(fs, args); err != nil {
