@@ -87,16 +87,23 @@
 // the REST responses as live.json, subscribe.json (token redacted),
 // court.json (the court the session used: SessionConfig.Court in place of
 // an API court that is missing or not valid, the API's body then kept as
-// court_api.json), stats.json, stats_details.json and shots.json, replays
-// dropped as duplicates to duplicates.jsonl, and the gap responses under
-// gap/. The messages made from REST state (at the join and after
+// court_api.json), stats.json, stats_details.json and shots.json (the REST
+// state at the join that started the recording), replays dropped as
+// duplicates to duplicates.jsonl, and the gap responses under gap/, the
+// REST state of each re-join too (with its stats details): a re-join
+// leaves stats.json, stats_details.json and shots.json as they were, the
+// state the recording starts from, as `stmotion analyze` and `stmotion
+// mock` read them. (Rewritten with the re-join's, of a later time, they
+// had analyze feed, at the feed's start, the second half's end: bench
+// players' DIST 0 at the versions of the feed's last tick, which made
+// the feed's own stale and took those players' DIST checks.) The messages made from REST state (at the join and after
 // reconnects; package backfill makes them, by the rules `stmotion
 // analyze` feeds the stats.json and shots.json of a bundle another client
 // recorded by) are recorded in messages.jsonl where they were fed, marked
 // "stmotion_source":"rest_join" or "rest_gap" (backfill.Key), so that
 // `stmotion analyze`, which re-analyses the bundle, gets the same figures
 // (finding them in messages.jsonl, it does not feed stats.json and
-// shots.json again, which a re-join rewrites with its own state). They were never received: `stmotion
+// shots.json again). They were never received: `stmotion
 // mock` does not replay them over the websocket, but counts them in the
 // REST state it serves (package mock). Their DIST is the box score's,
 // never a DIST check, here as in analyze (the engine tells their lines:

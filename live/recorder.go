@@ -31,7 +31,10 @@ const (
 	// messages.jsonl re-analyses to what the live engine saw.
 	BundleDuplicates = "duplicates.jsonl"
 	// BundleGapDir holds the REST /stats and /shots responses fetched to
-	// cover the gap of each reconnect (gap/0001-stats.json, ...).
+	// cover the gap of each reconnect (gap/0001-stats.json, ...), and
+	// the REST state of each re-join (with its /stats/details,
+	// gap/0002-stats_details.json): the bundle's stats.json,
+	// stats_details.json and shots.json stay the first join's.
 	BundleGapDir = "gap"
 	// BundleStatsDetails is /stats/details at join time, which says when
 	// each stat of the join's box scores changed (decode.BundleStatsDetails).
@@ -256,20 +259,23 @@ func lastSeq(dir, prefix, sep string) (int, error) {
 }
 
 // WriteGap writes the REST responses fetched to cover a reconnect's gap
-// as gap/NNNN-stats.json and gap/NNNN-shots.json (nil ones are skipped),
-// NNNN counting on from the highest in the bundle.
-func (r *Recorder) WriteGap(stats *decode.LiveStats, shots *decode.LiveShots) error {
+// (or a re-join's) as gap/NNNN-stats.json, gap/NNNN-stats_details.json
+// and gap/NNNN-shots.json (nil ones are skipped), NNNN counting on from
+// the highest in the bundle.
+func (r *Recorder) WriteGap(stats *decode.LiveStats, details *decode.LiveStatsDetails, shots *decode.LiveShots) error {
 	r.mu.Lock()
 	r.gapSeq++
 	n := r.gapSeq
 	r.mu.Unlock()
-	if stats != nil {
-		if err := r.WriteJSON(filepath.Join(BundleGapDir, fmt.Sprintf("%04d-stats.json", n)), stats); err != nil {
-			return err
+	for _, f := range []struct {
+		name string
+		v    any
+		ok   bool
+	}{{decode.BundleStats, stats, stats != nil}, {BundleStatsDetails, details, details != nil}, {decode.BundleShots, shots, shots != nil}} {
+		if !f.ok {
+			continue
 		}
-	}
-	if shots != nil {
-		if err := r.WriteJSON(filepath.Join(BundleGapDir, fmt.Sprintf("%04d-shots.json", n)), shots); err != nil {
+		if err := r.WriteJSON(filepath.Join(BundleGapDir, fmt.Sprintf("%04d-%s", n, f.name)), f.v); err != nil {
 			return err
 		}
 	}

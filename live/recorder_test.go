@@ -50,7 +50,7 @@ func TestRecorder(t *testing.T) {
 	if err := r.WriteJSON(decode.BundleLive, &decode.LiveInfo{Teams: []decode.LiveTeam{{ID: 1, Live: decode.LiveMeta{ID: "L"}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.WriteGap(&decode.LiveStats{}, nil); err != nil {
+	if err := r.WriteGap(&decode.LiveStats{}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Close(); err != nil {
@@ -103,7 +103,7 @@ func TestRecorderGapNumberingContinues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := r.WriteGap(&decode.LiveStats{}, nil); err != nil {
+		if err := r.WriteGap(&decode.LiveStats{}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := r.Close(); err != nil {

@@ -2057,11 +2057,11 @@ func isData(k decode.Kind) bool {
 }
 
 // armJoin fetches the event's REST state once the first connection is
-// acknowledged, records it (stats.json, stats_details.json, shots.json)
-// and leaves it for applyJoin. Fetched after the ack rather than before
-// the dial, it leaves no window in which a stat or shot is neither in
-// the REST state nor in the feed; what is in both is sorted out by
-// applyJoin and the duplicate check.
+// acknowledged, records it (stats.json, stats_details.json, shots.json;
+// a re-join's under gap/) and leaves it for applyJoin. Fetched after the
+// ack rather than before the dial, it leaves no window in which a stat
+// or shot is neither in the REST state nor in the feed; what is in both
+// is sorted out by applyJoin and the duplicate check.
 func (s *liveSession) armJoin(ctx context.Context) error {
 	st := s.fetchState(ctx)
 	st.From_ms = max(s.joinFrom_ms, s.followFrom_ms)
@@ -2070,6 +2070,20 @@ func (s *liveSession) armJoin(ctx context.Context) error {
 	s.join = st
 	if s.rec == nil {
 		return nil
+	}
+	if s.joinFrom_ms > 0 {
+		// A re-join: the bundle's stats.json, stats_details.json and
+		// shots.json stay the REST state at its recording's start (the
+		// first join's), as analyze (which feeds them there when the
+		// recording holds no line made of REST state) and `stmotion
+		// mock` (its baseline) read them. This later state (the game's
+		// end, say: fed at the start, its DISTs made the feed's own
+		// stale) goes where a reconnect's does; the lines made of it
+		// are in messages.jsonl.
+		if st.Stats == nil && st.Details == nil && st.Shots == nil {
+			return nil
+		}
+		return s.rec.WriteGap(st.Stats, st.Details, st.Shots)
 	}
 	for _, f := range []struct {
 		name string
@@ -2097,7 +2111,7 @@ func (s *liveSession) armGap(ctx context.Context) {
 		s.join = s.fetchState(ctx)
 		s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap = from, followed, shotsFrom, gap
 		if s.rec != nil && (s.join.Stats != nil || s.join.Shots != nil) {
-			if err := s.rec.WriteGap(s.join.Stats, s.join.Shots); err != nil {
+			if err := s.rec.WriteGap(s.join.Stats, s.join.Details, s.join.Shots); err != nil {
 				s.log.Warn("live: gap: not recorded", "err", err)
 			}
 		}
@@ -2119,7 +2133,7 @@ func (s *liveSession) armGap(ctx context.Context) {
 		}
 	}
 	if s.rec != nil && (stats != nil || shots != nil) {
-		if err := s.rec.WriteGap(stats, shots); err != nil {
+		if err := s.rec.WriteGap(stats, nil, shots); err != nil {
 			s.log.Warn("live: gap: not recorded", "err", err)
 		}
 	}

@@ -39,9 +39,12 @@
 //     the shots and box scores from before it; their DIST is the box
 //     score's, never a DIST check; not when the recording holds them already
 //     (stmotion live's: it holds lines live made of REST state, marked
-//     "stmotion_source", before that message or, after a re-join that
-//     rewrote stats.json and shots.json, later; a live id it followed,
-//     with a periods.json). A shot the feed delivers again after the
+//     "stmotion_source", before that message or, in a bundle re-joined by
+//     an stmotion that rewrote stats.json and shots.json with the
+//     re-join's state, later; a live id it followed, with a
+//     periods.json). A re-join now records its state under gap/: the
+//     bundle's stats.json and shots.json stay the state its recording
+//     starts from. A shot the feed delivers again after the
 //     REST state fed it (the same player and time: shots come a second
 //     or two late), perhaps corrected since, is dropped by the engine,
 //     in live mode too (track.Session.FeedLine). They are fed with

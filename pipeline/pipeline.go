@@ -578,8 +578,9 @@ func (r *Run) feed(ctx context.Context) (*track.Summary, error) {
 				if holdsMade(ctx, r.b) {
 					// Made after a later join of stmotion live's, into
 					// the bundle whose stats.json and shots.json that
-					// join replaced: they are not the state at the
-					// feed's start.
+					// join replaced (as an stmotion before the re-join
+					// recorded its state under gap/ did): they are not
+					// the state at the feed's start.
 					r.rest = nil
 					break
 				}
@@ -731,7 +732,8 @@ func (r *Run) feedRest(to, newest_ms int64) error {
 // holdsMade reports whether b's recording holds a line made of REST
 // state (backfill.Made) anywhere: stmotion live recorded it, and may
 // have joined it again later (after a crash), rewriting stats.json and
-// shots.json with the state of that join, which the lines it made there
+// shots.json with the state of that join (an stmotion that did not yet
+// record a re-join's state under gap/), which the lines it made there
 // hold. Only a recording in a file is searched (a stream can be read
 // once); one that cannot be read is taken to hold none (the analysis
 // reads it, and says what is wrong).

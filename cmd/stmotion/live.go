@@ -79,7 +79,9 @@ Everything received is recorded under --out/<live_id>/ as a session bundle
 --court's in place of one the API did not serve or that is not valid, the
 API's body then kept as court_api.json), stats.json, stats_details.json, shots.json,
 the replays dropped as duplicates in duplicates.jsonl and the gap responses
-under gap/) that 'stmotion analyze' re-analyses ('stmotion analyze
+under gap/, where a re-join's REST state goes too: stats.json and the
+others stay the state the recording starts from) that 'stmotion analyze'
+re-analyses ('stmotion analyze
 --out DIR OUT' of a practice's live ids lists their sessions in the order
 the drills were played, each named by its live.json, with its period;
 a drill's live id holds the break after it, as period 0). A live id followed from

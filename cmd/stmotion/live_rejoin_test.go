@@ -130,7 +130,9 @@ func eachRow(t *testing.T, path string, cols []string, fn func(c []arrow.Array, 
 // run again into the same --out, on a feed that goes on where the first
 // stopped, ends with the whole event's figures: its summary.json matches
 // `stmotion analyze` of the bundle as an uninterrupted run does
-// (TestLiveMatchesAnalyze), and the union of the table parts holds each
+// (TestLiveMatchesAnalyze), its quality counts and DIST checks too (the
+// re-join's REST state, of the game's end, is no longer stats.json, fed
+// by analyze at the start), and the union of the table parts holds each
 // sample row once, without a hole where a lost part was, and the
 // possessions analyze finds, each once. Stopped by a kill (its open
 // table part lost, no summary.json), or by Ctrl-C (its engine's close
@@ -233,9 +235,31 @@ func testLiveRejoin(t *testing.T, kill bool) {
 		}
 	}
 
+	// The REST state at the recording's start: the first join's.
+	var start [][]byte
+	for _, name := range []string{decode.BundleStats, decode.BundleStatsDetails, decode.BundleShots} {
+		data, err := os.ReadFile(filepath.Join(bundle, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		start = append(start, data)
+	}
+	gaps, _ := filepath.Glob(filepath.Join(bundle, "gap", "*"))
+
 	id2, stderr := live(second, true)
 	if id2 != id {
 		t.Fatalf("the halves' live ids differ: %s, %s", id, id2)
+	}
+	// The re-join's REST state, the second half's end, is recorded under
+	// gap/, as a reconnect's: stats.json and the others stay the state
+	// the recording starts from.
+	for i, name := range []string{decode.BundleStats, decode.BundleStatsDetails, decode.BundleShots} {
+		if data, err := os.ReadFile(filepath.Join(bundle, name)); err != nil || !bytes.Equal(data, start[i]) {
+			t.Errorf("%s: the re-join replaced the first join's (%v)", name, err)
+		}
+		if g, _ := filepath.Glob(filepath.Join(bundle, "gap", "*-"+name)); !slices.ContainsFunc(g, func(p string) bool { return !slices.Contains(gaps, p) }) {
+			t.Errorf("no new gap/*-%s: the re-join's is not recorded", name)
+		}
 	}
 	liveSum := readSummary(t, filepath.Join(bundle, "summary.json"))
 
@@ -249,11 +273,16 @@ func testLiveRejoin(t *testing.T, kill bool) {
 	if liveSum.Quality.Locations == 0 || liveSum.Quality.Locations != batch.Quality.Locations {
 		t.Errorf("locations live %d, analyze %d; want the whole recording's in both\nstderr of the re-join:\n%s", liveSum.Quality.Locations, batch.Quality.Locations, stderr)
 	}
-	// quality.messages is the recording's in both. (rest_messages is not
-	// compared: analyze feeds the re-join's stats.json, which that join
-	// made no line of, at the feed's first data message.)
-	if liveSum.Quality.Messages != batch.Quality.Messages {
-		t.Errorf("messages live %d, analyze %d; want the whole recording's in both", liveSum.Quality.Messages, batch.Quality.Messages)
+	// quality.messages is the recording's in both; analyze feeds nothing
+	// beside it (rest_messages): the bundle's stats.json is the REST
+	// state at the first join, the event's start (empty), not the
+	// re-join's, which is the second half's end. Fed at the feed's first
+	// data message, that one had put the DIST 0 of the bench players at
+	// the versions of the feed's last tick there: the feed's own DISTs
+	// stale (stale_stats), and with them those players' DIST checks.
+	if q, bq := liveSum.Quality, batch.Quality; q.Messages != bq.Messages || q.RestMessages != bq.RestMessages || q.StaleStats != bq.StaleStats {
+		t.Errorf("messages, rest messages, stale stats: live %d, %d, %d; analyze %d, %d, %d; want the same",
+			q.Messages, q.RestMessages, q.StaleStats, bq.Messages, bq.RestMessages, bq.StaleStats)
 	}
 	byID := map[int64]int{}
 	for i, p := range batch.Players {
@@ -275,6 +304,11 @@ func testLiveRejoin(t *testing.T, kill bool) {
 		}
 		if d := math.Abs(lp.Possession_s - bp.Possession_s); d > livePossTol_s+livePossTol_rel*bp.Possession_s {
 			t.Errorf("player %d: possession live %.3f s, analyze %.3f s", lp.PlayerID, lp.Possession_s, bp.Possession_s)
+		}
+		// The DIST check: the feed's DIST and its ratio to the
+		// distance, which agrees as the distance does.
+		if lp.DistStat_m != bp.DistStat_m || math.Abs(lp.DistRatio-bp.DistRatio) > 1e-6 {
+			t.Errorf("player %d: DIST %.2f m, ratio %.4f live; %.2f m, %.4f analyze", lp.PlayerID, lp.DistStat_m, lp.DistRatio, bp.DistStat_m, bp.DistRatio)
 		}
 	}
 	if len(liveSum.Players) != len(batch.Players) || len(liveSum.Teams) != len(batch.Teams) {
@@ -329,6 +363,38 @@ func testLiveRejoin(t *testing.T, kill bool) {
 		}
 		if n == 0 {
 			t.Errorf("no %s rows in the parts", tc.table)
+		}
+	}
+
+	// The DIST checks are analyze's, each once: per player, the same
+	// times (the baseline's first), whatever order the parts hold them
+	// in.
+	checks := func(files ...string) map[string][]string {
+		out := map[string][]string{}
+		for _, f := range files {
+			for _, k := range readRowKeys(t, f, "player_id", "t") {
+				player, at, _ := strings.Cut(strings.TrimSuffix(k, "|"), "|")
+				out[player] = append(out[player], at)
+			}
+		}
+		for _, ts := range out {
+			slices.Sort(ts)
+		}
+		return out
+	}
+	files, _ = filepath.Glob(filepath.Join(bundle, "tables", "part-*", "dist_check.parquet"))
+	liveChecks, batchChecks := checks(files...), checks(filepath.Join(aout, "dist_check.parquet"))
+	if len(batchChecks) == 0 {
+		t.Errorf("analyze has no DIST check")
+	}
+	for _, player := range slices.Sorted(maps.Keys(batchChecks)) {
+		if l, b := liveChecks[player], batchChecks[player]; !slices.Equal(l, b) {
+			t.Errorf("player %s: DIST checks at\n%v live,\n%v analyze", player, l, b)
+		}
+	}
+	for player := range liveChecks {
+		if batchChecks[player] == nil {
+			t.Errorf("player %s: DIST checks live %v, none in analyze", player, liveChecks[player])
 		}
 	}
 

@@ -34,6 +34,8 @@ type liveSummary struct {
 		PlayerID     int64   `json:"player_id"`
 		Distance_m   float64 `json:"distance_m"`
 		Possession_s float64 `json:"possession_s"`
+		DistStat_m   float64 `json:"dist_stat_m"`
+		DistRatio    float64 `json:"dist_ratio"`
 		playerPeriods
 	} `json:"players"`
 	Teams []struct {
@@ -44,6 +46,7 @@ type liveSummary struct {
 		Locations    int64 `json:"locations"`
 		Messages     int64 `json:"messages"`
 		RestMessages int64 `json:"rest_messages"`
+		StaleStats   int64 `json:"stale_stats"`
 	} `json:"quality"`
 }
 
