@@ -159,7 +159,12 @@ type Filler struct {
 //     score keeps per stat the value of the highest version: a
 //     correction, DELETED_* or UPDATED_*, carries the corrected values
 //     with a version of the feed's); the stats it never names keep the
-//     REST values. Only a
+//     REST values. A box score the details do not date every stat of
+//     goes with version 0 too, unless the session has stats of the
+//     player: an undated stat is not known to be as of the join (the
+//     mock lists no change of 0: a bench player's DIST 0, first sent at
+//     the feed's last tick, whose version fed at the join made the
+//     feed's own message stale, and took his DIST check). Only a
 //     player the session has stats of (a re-join, whose REST state is
 //     fetched now and whose versions compare with the feed's) gets the
 //     REST version, so that it replaces the older values the session
@@ -218,7 +223,11 @@ func (f *Filler) Join(st *State, to, newest_ms int64, source string) error {
 			}
 			if detailed {
 				var before map[string]float64
+				undated := false
 				for k, v := range p.Stats {
+					if _, ok := last[k]; !ok {
+						undated = true
+					}
 					if last[k] > to || st.Followed && last[k] <= st.From_ms {
 						// The feed delivers it, or the previous live id
 						// had it.
@@ -229,7 +238,7 @@ func (f *Filler) Join(st *State, to, newest_ms int64, source string) error {
 					}
 					before[k] = v
 				}
-				if len(before) < len(p.Stats) {
+				if len(before) < len(p.Stats) || undated && !seen {
 					vals, version = before, 0
 				}
 			}

@@ -30,8 +30,9 @@ func TestMade(t *testing.T) {
 // gets none of the previous one's stats, nothing is fed when the feed
 // starts before From_ms, a shot seen (whatever its fields) or a stats
 // version as new is not fed, a box score without details goes with
-// version 0 unless the session has stats of the player, and box scores
-// without a time are not fed (ErrNoTime) while the shots are.
+// version 0 unless the session has stats of the player, as does one
+// whose details do not date every stat, and box scores without a time
+// are not fed (ErrNoTime) while the shots are.
 func TestJoinRules(t *testing.T) {
 	stats := &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
 		{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 4, "REB": 2}},
@@ -116,6 +117,33 @@ func TestJoinRules(t *testing.T) {
 	if err != nil || len(got) != 2 || got[0] != `{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1500,"team_id":1,"player_id":7,"stats":{"PTS":4,"REB":2},"version":9}}` {
 		t.Errorf("no message, details: %q, %v; want the box scores at 1500", got, err)
 	}
+
+	// Details that do not date a stat (the mock lists no change of 0:
+	// player 9's DIST 0, first sent at the feed's last tick, version 58;
+	// player 7's DIST 0 beside his dated PTS): not known to be as of the
+	// join, the box score goes with version 0, so that the feed's own
+	// DIST 0 of version 58 is not stale. A player the session has stats
+	// of keeps the REST version.
+	undated := &State{
+		Stats: &decode.LiveStats{Teams: []decode.TeamPlayerStats{{ID: 1, PlayerStats: []decode.PlayerStats{
+			{ID: 9, Version: 58, Stats: map[string]float64{"DIST": 0}},
+			{ID: 7, Version: 9, Stats: map[string]float64{"PTS": 4, "DIST": 0}},
+		}}}},
+		Details: &decode.LiveStatsDetails{Teams: []decode.TeamPlayerStatsDetails{{ID: 1, PlayerStats: []decode.PlayerStatsDetails{
+			{ID: 9, Stats: map[string][]decode.StatChange{}},
+			{ID: 7, Stats: map[string][]decode.StatChange{"PTS": {{OccurredAt_ms: 1500, Value: 4}}}},
+		}}}},
+	}
+	got, _ = run(undated, 2000, 0, &Memo{})
+	same("undated", got,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":9,"stats":{"DIST":0},"version":0}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"DIST":0,"PTS":4},"version":0}}`)
+	seen = Memo{}
+	seen.Note(&decode.Message{Kind: decode.KindStats, Stats: decode.Stats{PlayerID: 9, Version: 40, Present: decode.HasVersion}})
+	got, _ = run(undated, 2000, 0, &seen)
+	same("undated, seen", got,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":9,"stats":{"DIST":0},"version":58}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"DIST":0,"PTS":4},"version":0}}`)
 }
 
 func TestAppendString(t *testing.T) {

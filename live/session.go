@@ -2208,9 +2208,11 @@ func (s *liveSession) fillGap(from, to int64) error {
 //     state is the end's) and will deliver those changes itself: only
 //     the stats last changed at or before to are fed, with version 0 so
 //     that any version the feed delivers replaces them. Without details
-//     of a player (not fetched), his box score goes with version 0 too,
-//     unless the session has stats of his (a re-join's recording): the
-//     REST state may then be ahead of the feed unseen. For a followed
+//     of a player (not fetched), or with details that do not date every
+//     stat of his (a server that lists no change of 0), his box score
+//     goes with version 0 too, unless the session has stats of his (a
+//     re-join's recording): the REST state may then be ahead of the
+//     feed unseen. For a followed
 //     live id, the stats last changed at or before from (the previous
 //     live id's) are not fed either. The engine keeps the box scores'
 //     DIST out of the DIST check (it dates from before to: track.Session

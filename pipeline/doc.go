@@ -33,9 +33,10 @@
 //     before the feed's first data message, by the rules stmotion live
 //     feeds a join's by (package backfill; stats_details.json, when
 //     present, keeps the stats that changed after that message for the
-//     feed; without it the box scores go with version 0, which any
-//     version of the feed replaces, as stats.json may be of a later
-//     time, the game's end), so that a recording joined mid-game keeps
+//     feed; without it, or where it does not date every stat of a
+//     player, the box scores go with version 0, which any version of
+//     the feed replaces, as stats.json may be of a later time, the
+//     game's end), so that a recording joined mid-game keeps
 //     the shots and box scores from before it; their DIST is the box
 //     score's, never a DIST check; not when the recording holds them already
 //     (stmotion live's: it holds lines live made of REST state, marked

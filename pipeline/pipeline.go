@@ -667,7 +667,8 @@ func restState(b *decode.Bundle) *backfill.State {
 // to it, each player's box score, of which, when stats_details.json
 // says some stats changed after it, only those that did not, with
 // version 0; without stats_details.json (the documented format has
-// none), all of it with version 0, so that the feed's stats messages
+// none), or when it does not date every stat of the player, all of it
+// with version 0, so that the feed's stats messages
 // replace its values stat by stat: a stats.json of a later time (the
 // game's end) would otherwise make every one stale, its DIST checks
 // with them. Their DIST is never a DIST check (track: it dates from

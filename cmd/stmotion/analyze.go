@@ -70,8 +70,8 @@ first data message (location, stats or shot; not a marker), as 'stmotion
 live' feeds a join's: the shots up to that message (the feed delivers the
 later ones) and each player's box score, at that message's time: with
 the bundle's stats_details.json, with its REST version, those stats
-that changed after that message left to the feed; without one, with
-version 0, so that each stats message of the feed replaces its values,
+that changed after that message left to the feed; without one (or for
+a player it does not date every stat of), with version 0, so that each stats message of the feed replaces its values,
 stat by stat (stats.json may be of a later time than the feed's start,
 the game's end, whose versions would make every one stale). So a recording joined mid-game keeps the shots and
 box scores from before it. Their DIST is the box score's only, no point
