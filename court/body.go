@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/stmotion/stmotion/geom"
 )
@@ -14,16 +15,24 @@ import (
 // Body is the response of GET /v1/data/live/{live_id}/court: the four court
 // corners and the hoops in the sensor frame, in mm. The wire carries
 // integers; floats are accepted. It marshals back to the same keys.
+//
+// Template is stmotion's own key, not the API's: the name of the court's
+// markings template (TemplateByName: "ncaa", "hs94", ...), which the size
+// alone does not tell on an NBA-sized court. A court.json given by hand
+// may carry it, and `stmotion live --court-template` records it in the
+// bundle's court.json, so that the bundle is analysed on the court live
+// used. New takes it unless Options.Template names another.
 type Body struct {
-	XNE   float64 `json:"xne"`
-	YNE   float64 `json:"yne"`
-	XSE   float64 `json:"xse"`
-	YSE   float64 `json:"yse"`
-	XSW   float64 `json:"xsw"`
-	YSW   float64 `json:"ysw"`
-	XNW   float64 `json:"xnw"`
-	YNW   float64 `json:"ynw"`
-	Hoops []Hoop  `json:"hoops"`
+	XNE      float64 `json:"xne"`
+	YNE      float64 `json:"yne"`
+	XSE      float64 `json:"xse"`
+	YSE      float64 `json:"yse"`
+	XSW      float64 `json:"xsw"`
+	YSW      float64 `json:"ysw"`
+	XNW      float64 `json:"xnw"`
+	YNW      float64 `json:"ynw"`
+	Hoops    []Hoop  `json:"hoops"`
+	Template string  `json:"template,omitempty"`
 }
 
 // Hoop is the centre of a rim in the sensor frame, mm; Z is its height above
@@ -42,7 +51,8 @@ func (b *Body) Corners() [4]geom.Vec2 {
 // ParseBody decodes a /court response: one JSON object and nothing after
 // it. Every corner key must be present and a number; hoops may be absent
 // (then nothing about them is checked), but each listed hoop needs x, y
-// and z. Keys match as the wire spells them (lower case, exactly); a key
+// and z; "template", when present and not null, is a string (New checks
+// the name). Keys match as the wire spells them (lower case, exactly); a key
 // given twice takes its last value; unknown keys are ignored. Errors wrap
 // ErrBody and name the key (hoops[i].z for a hoop's) or, for text that is
 // not JSON, the byte offset.
@@ -70,6 +80,11 @@ func ParseBody(data []byte) (*Body, error) {
 		}
 		if err := bodyNumber(v, f.key, f.dst); err != nil {
 			return nil, err
+		}
+	}
+	if v, ok := raw["template"]; ok && string(bytes.TrimSpace(v)) != "null" {
+		if err := json.Unmarshal(v, &b.Template); err != nil {
+			return nil, fmt.Errorf("court: /court body \"template\" is %s, want a template name (%s): %w", jsonKind(v), strings.Join(TemplateNames(), ", "), ErrBody)
 		}
 	}
 	hoops, ok := raw["hoops"]
@@ -153,6 +168,39 @@ func jsonKind(v json.RawMessage) string {
 		return "an object"
 	}
 	return "a number out of range"
+}
+
+// WithTemplate returns the /court body data (a JSON object that ParseBody
+// takes) with its "template" set to name (see Body.Template), whatever
+// it was; its other keys are kept, in their order when it had no
+// "template". An empty name returns data as it is.
+func WithTemplate(data []byte, name string) ([]byte, error) {
+	if name == "" {
+		return data, nil
+	}
+	if _, err := ParseBody(data); err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("court: %v: %w", err, ErrBody)
+	}
+	quoted, err := json.Marshal(name)
+	if err != nil {
+		return nil, fmt.Errorf("court: template %q: %w", name, err)
+	}
+	if _, ok := raw["template"]; ok {
+		raw["template"] = quoted
+		return json.Marshal(raw)
+	}
+	// The object's "{", the new key, then the rest: the body's own keys
+	// stay as the API gave them.
+	trimmed := bytes.TrimSpace(data)
+	out := append([]byte(`{"template":`), quoted...)
+	if rest := bytes.TrimSpace(trimmed[1:]); len(rest) > 0 && rest[0] != '}' {
+		out = append(out, ',')
+	}
+	return append(out, trimmed[1:]...), nil
 }
 
 // BodyFor returns the /court body that a sensor system would report for a

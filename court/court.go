@@ -30,10 +30,13 @@ const (
 // Options tunes New. The zero value is the documented defaults; a
 // tolerance of zero or less (or NaN) is its default.
 type Options struct {
-	// Template forces the template by name ("nba", "fiba", ...); the
-	// measured size must still match it within SizeTolerance_m. Empty: the
-	// template is chosen by size, NBA first among the equal-sized NBA,
-	// WNBA and NCAA courts.
+	// Template forces the template by name ("nba", "ncaa", "hs94", ...:
+	// TemplateByName), over the body's own "template" (Body.Template); the
+	// measured size must still match it within SizeTolerance_m, else New
+	// fails the "template" check (ErrTemplate). Empty: the body's, and
+	// without one the template is chosen by size, NBA first among the
+	// equal-sized NBA, WNBA, NCAA and 94-ft high-school courts (see
+	// Court.Alternatives).
 	Template string
 	// RequireTemplate makes a court whose size matches no template an
 	// error instead of a Custom court.
@@ -95,6 +98,10 @@ type Court struct {
 	Template Template
 	Custom   bool     // size matched no template
 	Matches  []string // every template name whose size matched, best first
+	// TemplateFrom says how Template was chosen: FromOption
+	// (Options.Template), FromBody (the body's "template") or FromSize
+	// (the best size match, or the nearest for a Custom court).
+	TemplateFrom string
 	// Residual_mm is the RMS distance of the four corners from the fitted
 	// rectangle.
 	Residual_mm       float64
@@ -123,6 +130,38 @@ type Court struct {
 	toCourt  geom.Similarity2 // sensor mm → court m
 	toSensor geom.Similarity2 // court m → sensor mm
 	sensor   bool
+}
+
+// How a Court's template was chosen (Court.TemplateFrom).
+const (
+	FromOption = "option" // named by Options.Template
+	FromBody   = "body"   // named by the body's "template" (Body.Template)
+	FromSize   = "size"   // chosen by the measured size
+)
+
+// Alternatives lists the other templates whose size fits the court as
+// well as the one chosen by size (FromSize), and whose markings (three-
+// point line, lane, zones) differ: an NBA-sized court is also a WNBA,
+// NCAA and 94-ft high-school court, which only a name tells apart. nil
+// when the template was named (FromOption, FromBody), for a Custom
+// court, and for SensorFrame.
+func (c *Court) Alternatives() []string {
+	if c == nil || c.sensor || c.Custom || c.TemplateFrom != FromSize || len(c.Matches) < 2 {
+		return nil
+	}
+	var alt []string
+	for _, name := range c.Matches[1:] {
+		if t, ok := TemplateByName(name); ok && !sameMarkings(t, c.Template) {
+			alt = append(alt, name)
+		}
+	}
+	return alt
+}
+
+// sameMarkings reports whether a and b have the same size and lines.
+func sameMarkings(a, b Template) bool {
+	a.Name, a.Title, b.Name, b.Title = "", "", "", ""
+	return a == b
 }
 
 // SensorFrame returns the fallback used when there is no court.json:
@@ -237,9 +276,21 @@ func (c *Court) String() string {
 	if c.IsSensorFrame() {
 		return "sensor frame (no court.json): mm → m only"
 	}
-	s := fmt.Sprintf("%s court %.2f × %.2f m, rotated %.1f°, corner residual %.0f mm", c.Template.Name, c.Length_m, c.Width_m, c.Rotation_deg, c.Residual_mm)
+	name := c.Template.Name
+	if c.Custom {
+		name = c.Template.Title // "Custom 26.00 × 14.00 m (NBA markings)"
+	}
+	s := fmt.Sprintf("%s court %.2f × %.2f m, rotated %.1f°, corner residual %.0f mm", name, c.Length_m, c.Width_m, c.Rotation_deg, c.Residual_mm)
 	if c.Mirrored {
 		s += ", mirrored"
+	}
+	switch alt := c.Alternatives(); {
+	case len(alt) > 0:
+		s += fmt.Sprintf(" (template by size: also fits %s)", strings.Join(alt, ", "))
+	case c.TemplateFrom == FromBody:
+		s += " (template named by the court)"
+	case c.TemplateFrom == FromOption:
+		s += " (template as named)"
 	}
 	return s
 }
@@ -348,7 +399,7 @@ func New(b *Body, opt Options) (*Court, error) {
 	}
 
 	c := &Court{Residual_mm: residual, Length_m: L, Width_m: W, Mirrored: fit.Reflect}
-	if err := c.matchTemplate(opt); err != nil {
+	if err := c.matchTemplate(opt, b.Template); err != nil {
 		return nil, err
 	}
 	c.toCourt = fit.Compose(geom.NewSimilarity2(0.001, 0, geom.Vec2{}))
@@ -479,36 +530,38 @@ func fitRectangle(src [4]geom.Vec2, L, W float64, mirrored bool) (geom.Similarit
 	return m, L, W, nil
 }
 
-func (c *Court) matchTemplate(opt Options) error {
+// matchTemplate sets c's template: opt.Template's, else body's (the
+// body's "template"), else the best match of c's size.
+func (c *Court) matchTemplate(opt Options, body string) error {
 	tol := opt.SizeTolerance_m
 	off := func(t Template) float64 {
 		return math.Max(math.Abs(c.Length_m-t.Length_m), math.Abs(c.Width_m-t.Width_m))
 	}
-	if opt.Template != "" {
-		t, ok := TemplateByName(opt.Template)
+	named, from, by := opt.Template, FromOption, "Options.Template"
+	if named == "" {
+		named, from, by = body, FromBody, `the body's "template"`
+	}
+	if named != "" {
+		t, ok := TemplateByName(named)
 		if !ok {
-			names := make([]string, 0, 5)
-			for _, t := range Templates() {
-				names = append(names, t.Name)
-			}
-			return fmt.Errorf("court: unknown template %q (known: %s): %w", opt.Template, strings.Join(names, ", "), ErrTemplate)
+			return fmt.Errorf("court: %s names an unknown template %q (known: %s): %w", by, named, strings.Join(TemplateNames(), ", "), ErrTemplate)
 		}
 		if d := off(t); d > tol {
 			got, limit := beyond(d, tol, 2)
+			fits := "no template"
+			if m := c.fitting(tol, off); len(m) > 0 {
+				fits = strings.Join(m, ", ")
+			}
 			return &CheckError{Check: "template", Got: d, Limit: tol, Unit: "m", Err: ErrTemplate,
-				Detail: fmt.Sprintf("the court measures %.2f × %.2f m, the %s template is %.2f × %.2f m: off by %s m (tolerance %s m)", c.Length_m, c.Width_m, t.Name, t.Length_m, t.Width_m, got, limit)}
+				Detail: fmt.Sprintf("%s names the %s template, %.2f × %.2f m, but the court measures %.2f × %.2f m: off by %s m (tolerance %s m); its size fits %s", by, t.Name, t.Length_m, t.Width_m, c.Length_m, c.Width_m, got, limit, fits)}
 		}
-		c.Template, c.Matches = t, []string{t.Name}
+		c.Template, c.Matches, c.TemplateFrom = t, []string{t.Name}, from
 		return nil
 	}
+	c.TemplateFrom = FromSize
 	all := Templates()
 	sort.SliceStable(all, func(i, j int) bool { return off(all[i]) < off(all[j]) })
-	for _, t := range all {
-		if off(t) <= tol {
-			c.Matches = append(c.Matches, t.Name)
-		}
-	}
-	if len(c.Matches) > 0 {
+	if c.Matches = c.fitting(tol, off); len(c.Matches) > 0 {
 		c.Template = all[0]
 		return nil
 	}
@@ -524,6 +577,20 @@ func (c *Court) matchTemplate(opt Options) error {
 	c.Template.Title = fmt.Sprintf("Custom %.2f × %.2f m (%s markings)", c.Length_m, c.Width_m, near.Title)
 	c.Template.Length_m, c.Template.Width_m = c.Length_m, c.Width_m
 	return nil
+}
+
+// fitting lists the names of the templates whose size c fits within tol,
+// best first.
+func (c *Court) fitting(tol float64, off func(Template) float64) []string {
+	all := Templates()
+	sort.SliceStable(all, func(i, j int) bool { return off(all[i]) < off(all[j]) })
+	var names []string
+	for _, t := range all {
+		if off(t) <= tol {
+			names = append(names, t.Name)
+		}
+	}
+	return names
 }
 
 // checkHoops places the body's hoops on the court (Hoops, HoopError_mm)

@@ -41,8 +41,18 @@
 // drive nothing: hoops that fail are dropped and the court kept
 // (Court.HoopCheck). Court.Warnings says that, and of a Custom court
 // CustomFarOff_m or more from every template's size, for a caller to
-// warn of. SensorFrame is the explicit fallback when there is no
-// court.json (mm → m only).
+// warn of.
+//
+// The size does not tell every template apart: NBA, WNBA, NCAA and the
+// 94-ft high-school court (HighSchool94) are all 28.65 × 15.24 m, with
+// other three-point lines and lanes. By size alone New takes NBA and
+// lists the others as Court.Alternatives; a name chooses: Options.Template
+// (a command's --court-template), else the body's own "template" key
+// (Body.Template: stmotion's, which `stmotion live --court-template`
+// records in a bundle's court.json, see WithTemplate). Court.TemplateFrom
+// says which. A named template the size does not fit fails the template
+// check. SensorFrame is the explicit fallback when there is no court.json
+// (mm → m only).
 //
 // A Court is immutable and safe for concurrent use. ToCourt and
 // ToCourtSlices do not allocate; ToCourtSlices writes into caller-supplied
@@ -51,7 +61,7 @@
 // # Templates and geometry
 //
 // Template holds the rule-book dimensions (NBA, WNBA, NCAA, HighSchool,
-// FIBA). Its methods work in the canonical frame of that court: Hoop, Half,
+// FIBA, HighSchool94). Its methods work in the canonical frame of that court: Hoop, Half,
 // InBounds, DistanceToHoop, the hoop frame (ToHoopFrame, ShotToCourt, ...),
 // IsThree, InRestrictedArea, InPaint. Markings returns the lines, arcs and
 // circles a chart draws; the caller owns the returned slice.

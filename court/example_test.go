@@ -29,8 +29,8 @@ func Example() {
 	x, y, z := c.ToCourt(b.XNE, b.YNE, 1000)
 	fmt.Printf("ne corner → (%.2f, %.2f, %.2f) m\n", x, y, z)
 	// Output:
-	// nba court 28.65 × 15.24 m, rotated 25.8°, corner residual 0 mm
-	// matches [nba wnba ncaa]
+	// nba court 28.65 × 15.24 m, rotated 25.8°, corner residual 0 mm (template by size: also fits wnba, ncaa, hs94)
+	// matches [nba wnba ncaa hs94]
 	// ne corner → (14.33, 7.62, 1.00) m
 }
 
@@ -50,7 +50,7 @@ func ExampleParse() {
 	}
 	// Output:
 	// court: /court body has no "ynw" (need xne, yne, xse, yse, xsw, ysw, xnw, ynw in mm): bad /court body
-	// nba court 28.65 × 15.24 m, rotated 0.0°, corner residual 0 mm
+	// nba court 28.65 × 15.24 m, rotated 0.0°, corner residual 0 mm (template by size: also fits wnba, ncaa, hs94)
 }
 
 // The seed's own example body is not a court.

@@ -6,7 +6,7 @@ import "strings"
 // along the court are measured from the baseline, across it from the centre
 // line of the court (the long axis).
 type Template struct {
-	Name     string // "nba", "wnba", "ncaa", "hs", "fiba"
+	Name     string // "nba", "wnba", "ncaa", "hs", "hs94", "fiba"
 	Title    string // human-readable name
 	Length_m float64
 	Width_m  float64
@@ -64,6 +64,19 @@ var (
 		RestrictedRadius_m: 0, CenterCircleRadius_m: 1.829,
 		BackboardFromBaseline_m: 1.219, BackboardWidth_m: 1.829,
 	}
+	// HighSchool94 is a high-school court of the longest length NFHS
+	// allows, 94 ft: the size of the NBA, WNBA and NCAA courts, with the
+	// high-school lines (common in US gyms that also host college
+	// games). Its size alone does not tell it from those: name it
+	// (Options.Template, a court.json's "template").
+	HighSchool94 = Template{
+		Name: "hs94", Title: "High school (94 ft)", Length_m: 28.65, Width_m: 15.24,
+		HoopFromBaseline_m: 1.6002, RimHeight_m: 3.048, RimRadius_m: 0.2286,
+		ThreePointRadius_m: 6.020, ThreePointCorner_m: 6.020,
+		KeyWidth_m: 3.658, FreeThrowLine_m: 5.791, FreeThrowRadius_m: 1.829,
+		RestrictedRadius_m: 0, CenterCircleRadius_m: 1.829,
+		BackboardFromBaseline_m: 1.219, BackboardWidth_m: 1.829,
+	}
 	FIBA = Template{
 		Name: "fiba", Title: "FIBA", Length_m: 28.0, Width_m: 15.0,
 		HoopFromBaseline_m: 1.575, RimHeight_m: 3.05, RimRadius_m: 0.225,
@@ -74,16 +87,31 @@ var (
 	}
 )
 
-// Templates lists the known templates.
-func Templates() []Template { return []Template{NBA, WNBA, NCAA, HighSchool, FIBA} }
+// Templates lists the known templates. Of those of one size (NBA, WNBA,
+// NCAA and HighSchool94 are all 28.65 × 15.24 m) the first is the one
+// New takes when the size is all it has to go by.
+func Templates() []Template { return []Template{NBA, WNBA, NCAA, HighSchool, FIBA, HighSchool94} }
+
+// TemplateNames lists the Name of every known template, in Templates'
+// order.
+func TemplateNames() []string {
+	var names []string
+	for _, t := range Templates() {
+		names = append(names, t.Name)
+	}
+	return names
+}
 
 // TemplateByName finds a template by its Name (case-insensitive; "highschool"
-// and "high-school" are accepted for "hs").
+// and "high-school" are accepted for "hs", "highschool94" and
+// "high-school-94" for "hs94").
 func TemplateByName(name string) (Template, bool) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	switch n {
 	case "highschool", "high-school", "high_school", "nfhs":
 		n = "hs"
+	case "highschool94", "high-school-94", "high_school_94", "nfhs94":
+		n = "hs94"
 	}
 	for _, t := range Templates() {
 		if t.Name == n {

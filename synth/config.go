@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/stmotion/stmotion/court"
 )
@@ -29,7 +30,7 @@ type Config struct {
 	Minutes  float64 `json:"minutes"`  // session length (wall clock, dead balls, half time and a practice's breaks between drills included), minutes
 	Hz       float64 `json:"hz"`       // nominal location sample rate per sensor
 	Seed     int64   `json:"seed"`     // one seed drives the game; the feed's degradations use streams of their own derived from it, so no feed field changes the game
-	Court    string  `json:"court"`    // court template name (court.TemplateByName): nba, wnba, ncaa, hs, fiba
+	Court    string  `json:"court"`    // court template name (court.TemplateByName): nba, wnba, ncaa, hs, fiba, hs94
 	Practice bool    `json:"practice"` // a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game
 
 	// Sensor frame: sensor_mm = R(Rotation_deg)·court_m·1000 + (TX_mm, TY_mm); z is shared.
@@ -100,7 +101,7 @@ func (c Config) Duration_s() float64 { return c.Minutes * 60 }
 func (c Config) template() (court.Template, error) {
 	t, ok := court.TemplateByName(c.Court)
 	if !ok {
-		return court.Template{}, &ConfigError{"Court", fmt.Sprintf("unknown court %q (want nba, wnba, ncaa, hs or fiba)", c.Court)}
+		return court.Template{}, &ConfigError{"Court", fmt.Sprintf("unknown court %q (want one of %s)", c.Court, strings.Join(court.TemplateNames(), ", "))}
 	}
 	return t, nil
 }

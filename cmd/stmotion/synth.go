@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/synth"
 )
 
@@ -59,7 +61,9 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
 	fs.Float64Var(&cfg.Noise_mm, "noise-mm", cfg.Noise_mm, "sensor noise sigma per axis, mm")
 	fs.Float64Var(&cfg.Bias_mm, "bias-mm", cfg.Bias_mm, "sigma per axis of each sensor's slowly wandering offset (multipath), mm")
-	fs.StringVar(&cfg.Court, "court", cfg.Court, "court template: nba, wnba, ncaa, hs, fiba")
+	fs.StringVar(&cfg.Court, "court", cfg.Court, "court template: "+strings.Join(court.TemplateNames(), ", ")+" (court.json holds the corners and\n"+
+		"hoops only, as the API's: nba, wnba, ncaa and hs94 are one size, told apart by analyze's and live's\n"+
+		"--court-template)")
 	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game")
 	fs.StringVar(&cfg.Compress, "compress", cfg.Compress, `compress the recording: "", gz or zst`)
 	fs.Float64Var(&cfg.Rotation_deg, "rotation-deg", cfg.Rotation_deg, "sensor frame rotation relative to the court, degrees")
