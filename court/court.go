@@ -537,23 +537,23 @@ func (c *Court) matchTemplate(opt Options, body string) error {
 	off := func(t Template) float64 {
 		return math.Max(math.Abs(c.Length_m-t.Length_m), math.Abs(c.Width_m-t.Width_m))
 	}
-	named, from, by := opt.Template, FromOption, "Options.Template"
+	named, from, by := opt.Template, FromOption, "as named"
 	if named == "" {
-		named, from, by = body, FromBody, `the body's "template"`
+		named, from, by = body, FromBody, `as the body's "template" names it`
 	}
 	if named != "" {
 		t, ok := TemplateByName(named)
 		if !ok {
-			return fmt.Errorf("court: %s names an unknown template %q (known: %s): %w", by, named, strings.Join(TemplateNames(), ", "), ErrTemplate)
+			return fmt.Errorf("court: unknown template %q, %s (known: %s): %w", named, by, strings.Join(TemplateNames(), ", "), ErrTemplate)
 		}
 		if d := off(t); d > tol {
 			got, limit := beyond(d, tol, 2)
-			fits := "no template"
+			fits := "no template (a custom court)"
 			if m := c.fitting(tol, off); len(m) > 0 {
 				fits = strings.Join(m, ", ")
 			}
 			return &CheckError{Check: "template", Got: d, Limit: tol, Unit: "m", Err: ErrTemplate,
-				Detail: fmt.Sprintf("%s names the %s template, %.2f × %.2f m, but the court measures %.2f × %.2f m: off by %s m (tolerance %s m); its size fits %s", by, t.Name, t.Length_m, t.Width_m, c.Length_m, c.Width_m, got, limit, fits)}
+				Detail: fmt.Sprintf("the court measures %.2f × %.2f m, the %s template (%s) is %.2f × %.2f m: off by %s m (tolerance %s m); its size fits %s", c.Length_m, c.Width_m, t.Name, by, t.Length_m, t.Width_m, got, limit, fits)}
 		}
 		c.Template, c.Matches, c.TemplateFrom = t, []string{t.Name}, from
 		return nil

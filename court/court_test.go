@@ -216,7 +216,7 @@ func TestValidationFailures(t *testing.T) {
 			return b
 		}, Options{}, ErrNotRectangle, "rectangle", []string{"141 mm RMS", "diagonals ne–sw 32.737 m, nw–se 32.174 m"}},
 		{"forced template", good, Options{Template: "fiba"}, ErrTemplate, "template",
-			[]string{"28.65 × 15.24 m", "names the fiba template, 28.00 × 15.00 m", "its size fits nba, wnba, ncaa, hs94", "off by 0.65 m"}},
+			[]string{"28.65 × 15.24 m", "the fiba template (as named) is 28.00 × 15.00 m", "its size fits nba, wnba, ncaa, hs94", "off by 0.65 m"}},
 		{"unknown template", good, Options{Template: "nbl"}, ErrTemplate, "", []string{`"nbl"`, "nba, wnba"}},
 		{"required template", func() Body {
 			c := NBA

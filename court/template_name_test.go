@@ -56,10 +56,10 @@ func TestTemplateNamed(t *testing.T) {
 		err          error
 		words        []string
 	}{
-		{"", "fiba", ErrTemplate, []string{"template check failed", "Options.Template names the fiba template", "its size fits nba, wnba, ncaa, hs94"}},
-		{"hs", "", ErrTemplate, []string{`the body's "template" names the hs template, 25.60 × 15.24 m`, "off by 3.05 m"}},
-		{"moon", "", ErrTemplate, []string{`names an unknown template "moon"`, "nba, wnba, ncaa, hs, fiba, hs94"}},
-		{"", "moon", ErrTemplate, []string{`Options.Template names an unknown template "moon"`}},
+		{"", "fiba", ErrTemplate, []string{"template check failed", "the fiba template (as named) is 28.00 × 15.00 m", "its size fits nba, wnba, ncaa, hs94"}},
+		{"hs", "", ErrTemplate, []string{`the hs template (as the body's "template" names it) is 25.60 × 15.24 m`, "off by 3.05 m"}},
+		{"moon", "", ErrTemplate, []string{`unknown template "moon", as the body's "template" names it`, "nba, wnba, ncaa, hs, fiba, hs94"}},
+		{"", "moon", ErrTemplate, []string{`unknown template "moon", as named`}},
 	}
 	for _, c := range bad {
 		_, err := Parse(body(c.body), Options{Template: c.option})
