@@ -54,6 +54,7 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 		return res
 	}
 	res.Summary = export.Summarize(sum)
+	res.Summary.Court = r.Court()
 	res.Summary.Source = in.Path
 	if in.Source != "" {
 		res.Summary.Source = in.Source

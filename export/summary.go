@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -64,6 +65,10 @@ type SessionSummary struct {
 	// LimitSeveralBalls, LimitBallUnseen); those events are
 	// labelled track.LabelUnverified. Empty when nothing is missing.
 	Limits []string `json:"limits,omitempty"`
+	// Court is the court the session ran on: where it came from, its
+	// template and how it was chosen, its fitted size and placement
+	// (CourtOf). nil in entries of an stmotion before it was recorded.
+	Court *CourtSummary `json:"court,omitempty"`
 	// Practice: a practice's session (track.Summary.Practice): its
 	// periods are drills, and the time outside them the breaks between,
 	// which time_on_court_s counts and time_on_court_period_s does not
@@ -128,6 +133,72 @@ func Scrimmages(rs []RoundSummary) (some, all bool) {
 		all = all && sc
 	}
 	return some, all && n > 0
+}
+
+// Where a session's court came from (CourtSummary.Source).
+const (
+	CourtFromBundle = "bundle" // the bundle's own court.json
+	CourtFromFlag   = "flag"   // a court.json given for inputs without one (analyze --court, live --court)
+	CourtFromAPI    = "api"    // live: the API's GET court
+	CourtFromNone   = "none"   // none: positions in the sensor frame (limits no_court)
+)
+
+// CourtSummary is the court a session ran on, in summary.json: what an
+// installer checks against the venue's survey (a court taken for another
+// template, a custom size, a rotation that does not match).
+type CourtSummary struct {
+	// Source is where it came from (CourtFromBundle, CourtFromFlag,
+	// CourtFromAPI, CourtFromNone) and File the court.json read, when
+	// there is one ("" from the API and without a court).
+	Source string `json:"source"`
+	File   string `json:"file,omitempty"`
+	// Template is the markings' template (court.Template.Name: nba,
+	// wnba, ncaa, hs, hs94, fiba; custom for a court of no template's
+	// size, drawn with the nearest one's lines, which Title names;
+	// sensor without a court) and Title its name for people.
+	Template string `json:"template"`
+	Title    string `json:"title"`
+	// TemplateFrom says how it was chosen (court.Court.TemplateFrom):
+	// size, body (the court.json's own "template" key) or option
+	// (--court-template); "" without a court. Alternatives are the
+	// templates the size fits as well, whose lines differ, when it was
+	// chosen by size (court.Court.Alternatives: an NBA-sized court is
+	// also a WNBA, NCAA and 94-ft high-school one); left out otherwise.
+	TemplateFrom string   `json:"template_from,omitempty"`
+	Alternatives []string `json:"alternatives,omitempty"`
+	Custom       bool     `json:"custom"`
+	// The fitted rectangle (mm precision), the direction of the court's
+	// +x axis in the sensor frame (counterclockwise from the sensor's +x,
+	// 0.01°), whether the sensor frame is mirrored (--allow-mirrored),
+	// the corners' RMS distance from the rectangle, and the hoops the
+	// court.json lists with the largest floor distance of one from the
+	// template's (0 without hoops). All 0 without a court.
+	Length_m     float64 `json:"length_m"`
+	Width_m      float64 `json:"width_m"`
+	Rotation_deg float64 `json:"rotation_deg"`
+	Mirrored     bool    `json:"mirrored"`
+	Residual_mm  float64 `json:"residual_mm"`
+	Hoops        int     `json:"hoops"`
+	HoopError_mm float64 `json:"hoop_error_mm"`
+}
+
+// CourtOf returns c in its summary.json form, with where it came from:
+// source (CourtFromBundle, ...) and the file read. A nil c, or
+// court.SensorFrame, is the sensor frame: source CourtFromNone, template
+// "sensor".
+func CourtOf(c *court.Court, source, file string) *CourtSummary {
+	if c.IsSensorFrame() {
+		return &CourtSummary{Source: CourtFromNone, Template: "sensor", Title: court.SensorFrame().Template.Title}
+	}
+	round := func(v, per float64) float64 { return finite(math.Round(v*per) / per) } // per: steps per unit
+	return &CourtSummary{
+		Source: source, File: file,
+		Template: c.Template.Name, Title: c.Template.Title, TemplateFrom: c.TemplateFrom,
+		Alternatives: c.Alternatives(), Custom: c.Custom,
+		Length_m: round(c.Length_m, 1000), Width_m: round(c.Width_m, 1000),
+		Rotation_deg: round(c.Rotation_deg, 100), Mirrored: c.Mirrored,
+		Residual_mm: round(c.Residual_mm, 10), Hoops: len(c.Hoops), HoopError_mm: round(c.HoopError_mm, 10),
+	}
 }
 
 // Definitions are track.Definitions in summary.json.

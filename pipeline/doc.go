@@ -8,14 +8,16 @@
 //
 // One input is a decode.Bundle (a bundle directory or a bare recording):
 //
-//   - court.json, when present, is parsed and validated (court.Parse) and
-//     the session runs in the canonical court frame, with a warning for
-//     what court.Court.Warnings says (hoops dropped for failing their
-//     check, a custom court far from every template's size); without it,
-//     or with one that is not valid (as the API served it: stmotion live
-//     ran the session in the sensor frame too), positions stay in the
-//     sensor frame and images are drawn on the NBA court, with a
-//     warning. There, possession takes every tracked player into account
+//   - court.json, when present, is parsed and validated (court.Parse, with
+//     Options.CourtTemplate naming its markings' template over its own
+//     "template" and its size) and the session runs in the canonical court
+//     frame (Run.Court says which court, and where from, for summary.json:
+//     export.CourtOf), with a warning for what court.Court.Warnings says
+//     (hoops dropped for failing their check, a custom court far from
+//     every template's size); without it, or with one that is not valid
+//     (as the API served it: stmotion live ran the session in the sensor
+//     frame too), positions stay in the sensor frame and images are drawn
+//     on the NBA court, with a warning. There, possession takes every tracked player into account
 //     (no bench is known) and detects no shots from the ball (no hoops),
 //     and the heatmaps keep only what falls within an NBA court's extent
 //     (+1 m) around the sensor origin.

@@ -60,6 +60,13 @@ type Options struct {
 	// caller offers it (analyze's "--allow-mirrored"); "": court's own
 	// name, Options.AllowMirrored.
 	AllowMirroredName string
+	// CourtTemplate names the court's markings template (court.Options
+	// .Template: "ncaa", "hs94", ...; analyze --court-template) over the
+	// one a court.json names and the one its size alone gives (NBA for
+	// the 28.65 × 15.24 m courts that NCAA, WNBA and 94-ft high-school
+	// gyms share). A court its size does not fit fails its input (a
+	// "template" *court.CheckError). Empty: the court.json's, or by size.
+	CourtTemplate string
 	// Fold draws each team's attacking half on the east (x > 0) in every
 	// period, in the heatmaps table and images: team and player maps by
 	// their team, the ball's by the team in control; the directions are
@@ -106,6 +113,7 @@ type Run struct {
 	opt      Options
 	sess     *track.Session
 	template court.Template
+	court    *court.Court   // the session's court; nil in the sensor frame
 	writer   *export.Writer // nil for OpenEngine
 	shots    *feedShots     // in front of writer; nil for OpenEngine
 	reader   *decode.Reader
@@ -400,6 +408,7 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 		r.warnings = append(r.warnings, noCourtWarning(b, nil))
 	}
 	r.template = template(meta)
+	r.court = meta.Court
 	r.sensorFrame = sensorFrame(meta)
 	r.rest = restState(b)
 	tcfg := track.DefaultConfig()
@@ -458,7 +467,7 @@ func ParseCourt(b *decode.Bundle, opt Options) (*court.Court, error) {
 	if b.Court == nil {
 		return nil, nil
 	}
-	c, err := court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored})
+	c, err := court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored, Template: opt.CourtTemplate})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", courtPath(b), namedOption(err, opt))
 	}
@@ -483,6 +492,20 @@ func courtPath(b *decode.Bundle) string {
 		return filepath.Join(b.Dir, decode.BundleCourt)
 	}
 	return b.CourtPath
+}
+
+// CourtSource says where b's court came from, for summary.json's court
+// (export.CourtOf): its own court.json (export.CourtFromBundle), one
+// Supply gave it (export.CourtFromFlag: analyze --court), or none
+// (export.CourtFromNone); and the file read.
+func CourtSource(b *decode.Bundle) (source, file string) {
+	switch {
+	case b.Court == nil:
+		return export.CourtFromNone, ""
+	case b.Dir != "" && (b.CourtPath == "" || b.CourtPath == filepath.Join(b.Dir, decode.BundleCourt)):
+		return export.CourtFromBundle, filepath.Join(b.Dir, decode.BundleCourt)
+	}
+	return export.CourtFromFlag, b.CourtPath
 }
 
 // template is the court's markings for possession and images: the NBA
@@ -1111,6 +1134,14 @@ func linesNotDecoding(n int64, more string) string {
 // Template is the court the images are drawn on: the bundle's, or the
 // NBA court when the session stays in the sensor frame.
 func (r *Run) Template() court.Template { return r.template }
+
+// Court is the session's court in summary.json's form (export.CourtOf):
+// where it came from (CourtSource), its template and how it was chosen,
+// its size and placement; the sensor frame without one.
+func (r *Run) Court() *export.CourtSummary {
+	src, file := CourtSource(r.b)
+	return export.CourtOf(r.court, src, file)
+}
 
 // Writer is the table writer of Open (nil for OpenEngine). After a
 // successful Do its files are complete: see Writer.Rows and

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/stmotion/stmotion/batch"
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -53,6 +54,15 @@ failed input of its own, with its path and why; what is found beside it
 is analysed.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
+A court's markings (three-point line, lane, shot zones, chart lines) are
+its template's: the one --court-template names, else the one its
+court.json names ("template": stmotion's own key, which 'stmotion live
+--court-template' records in the bundle), else the one its measured size
+fits. The NBA, WNBA, NCAA and 94-ft high-school (hs94) courts are all
+28.65 x 15.24 m: by size alone such a court is taken for NBA, with one
+warning for the run naming the sessions, the other templates of that size
+and --court-template. A named template that the court's size does not fit
+(fiba on an NBA-sized court) is a bad command line.
 --court is every input's court, in place of a bundle's own court.json
 (with a warning that names it, and says whether it was valid): the way to
 re-analyse a bundle recorded with another court's court.json (analyze
@@ -225,8 +235,10 @@ samples off the court, one team on the roster in a practice, only one
 team's players tracked, several balls in play at once), the definitions of sprints, accelerations,
 speed bands and DIST flags when the flags set them away from the defaults,
 and likewise --live-only, --fold and --cell (summary.json settings),
-the quality counts and the grid rate and sensor noise the engine ran with
-go to stdout; problems go to stderr, each with its
+the quality counts, the grid rate and sensor noise the engine ran with and
+the court it ran on (summary.json court: its template and how it was
+chosen, its size, rotation, corner residual and hoop error, and the
+court.json it came from; or none) go to stdout; problems go to stderr, each with its
 file (and line for bad lines) first: "stmotion analyze: warning: ..." for
 what an analysed input lacks or holds that is odd, and "stmotion analyze:
 error: ..." for an input that failed (then nothing is said of the court or
@@ -276,7 +288,8 @@ OUT; 2 failed: a, b" (named when 3 or fewer; "; 1 not analysed, as its
 bundle is there" with --add; "; 1 canceled" after an interrupt).
 It is 2, without that line and before any input is analysed or output
 written, when the command line cannot be carried out: a bad flag, a
---court or --roster that cannot be used, an --out that cannot be a
+--court or --roster that cannot be used, a --court-template that does not
+fit --court's court or an input's own court.json, an --out that cannot be a
 directory, where no file can be created (checked once, with a file
 created and removed) or that holds tables this run would not replace (see
 above), or with --add, of another --format or with a summary.json that
@@ -287,22 +300,25 @@ does not parse. A write that fails later fails its input, named.
 
 // analyzeConfig is what the flags of analyze decide.
 type analyzeConfig struct {
-	out       string
-	jobs      int
-	format    export.Format
-	liveOnly  bool
-	fold      bool
-	cell_m    float64
-	hz        float64
-	defs      definitionFlags
-	strict    bool
-	maxLine   int // longest recording line read, bytes
-	mirrored  bool
-	batchRows int
-	quiet     bool
-	fsync     bool
-	images    bool
-	overwrite bool
+	out      string
+	jobs     int
+	format   export.Format
+	liveOnly bool
+	fold     bool
+	cell_m   float64
+	hz       float64
+	defs     definitionFlags
+	strict   bool
+	maxLine  int // longest recording line read, bytes
+	mirrored bool
+	// courtTemplate is --court-template: the courts' markings template
+	// (pipeline.Options.CourtTemplate); "" by the court.json or its size.
+	courtTemplate string
+	batchRows     int
+	quiet         bool
+	fsync         bool
+	images        bool
+	overwrite     bool
 	// add: the run adds its sessions to the dataset under out (Hive
 	// layout), holding its lock (export.LockOutDir).
 	add bool
@@ -342,6 +358,10 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		"frame is then taken as left-handed and positions are mirrored into the court frame\n"+
 		"(default: such a court is not used, since swapped corners look the same: a --court fails\n"+
 		"the command, a bundle's own court.json is analysed in the sensor frame, with a warning)")
+	fs.StringVar(&cfg.courtTemplate, "court-template", "", "the courts' markings `template`: "+strings.Join(court.TemplateNames(), ", ")+" (hs: 84 ft, hs94: 94 ft);\n"+
+		"nba, wnba, ncaa and hs94 courts are all 28.65 x 15.24 m, which by size alone are taken for\n"+
+		"nba (with a warning): name the venue's to get its three-point line, lane and zones. Over\n"+
+		"a court.json's own \"template\"; a court whose size it does not fit is refused (exit status 2)")
 	fs.StringVar(&cfg.courtPath, "court", "", "court.json `file` (the /court body) for every input: a bare recording's positions\n"+
 		"then go into the court frame, and a bundle's own court.json is replaced, with a warning\n"+
 		"(one of another court, or not valid; without --court, a bundle whose court.json is not\n"+
@@ -391,10 +411,13 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkMaxLine(cfg.maxLine); err != nil {
 		return usageError(fs, err)
 	}
+	if err := checkCourtTemplate(cfg.courtTemplate); err != nil {
+		return usageError(fs, err)
+	}
 	// A --court or --roster that cannot be read, or a court that is not
 	// valid, would fail every input without its own: say it once, before
 	// any work.
-	if cfg.court, err = readCourtFlag("analyze", cfg.courtPath, cfg.mirrored); err != nil {
+	if cfg.court, err = readCourtFlag("analyze", cfg.courtPath, cfg.mirrored, cfg.courtTemplate); err != nil {
 		return setupError(stderr, err)
 	}
 	if cfg.roster, err = readRosterFlag("analyze", cfg.rosterPath); err != nil {
@@ -438,6 +461,12 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if plan.Inputs[i].Path == sample {
 			plan.Inputs[i].Source = sampleSource
 		}
+	}
+	// A --court-template that does not fit an input's own court.json is
+	// the command line's mistake, as one that does not fit --court's: said
+	// before any work, for every such input.
+	if err := templateMisfits(cfg.courtTemplate, plan.Inputs); err != nil {
+		return setupError(stderr, err)
 	}
 	run, err := plan.Prepare(ctx)
 	if err != nil {
@@ -538,6 +567,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.overwrite && len(run.Inputs) > 0 && analysed == 0 {
 		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays (but for the failed sessions' own outputs)\n", cfg.out)
 	}
+	for _, w := range templateWarnings(res.Sessions) {
+		warn(w)
+	}
 	if !cfg.quiet {
 		for i := range res.Sessions {
 			writeReport(stdout, &res.Sessions[i])
@@ -580,7 +612,8 @@ func (cfg *analyzeConfig) options(hive bool) pipeline.Options {
 		Out: cfg.out, Format: cfg.format, BatchRows: cfg.batchRows, Hive: hive,
 		LiveOnly: cfg.liveOnly, Fold: cfg.fold, Sync: cfg.fsync,
 		Cell_m: cfg.cell_m, Rate_Hz: cfg.hz, Strict: cfg.strict, AllowMirrored: cfg.mirrored, AllowMirroredName: "--allow-mirrored",
-		MaxLineBytes: cfg.maxLine, Definitions: cfg.defs.definitions(),
+		CourtTemplate: cfg.courtTemplate,
+		MaxLineBytes:  cfg.maxLine, Definitions: cfg.defs.definitions(),
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/stmotion/stmotion/batch"
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -318,6 +319,9 @@ func writeReport(w io.Writer, s *export.SessionSummary) {
 		q.Messages, rest, q.Locations, q.BadLines, q.Duplicates, q.Late, q.Gaps, q.Teleports, q.Outliers, q.UnknownIDs, repeats)
 	if q.GridPeriod_ms > 0 {
 		fmt.Fprintf(w, "grid: %d ms (%.4g Hz), sensor noise σ %.0f mm\n", q.GridPeriod_ms, 1000/float64(q.GridPeriod_ms), 1000*q.Noise_m)
+	}
+	if line := courtLine(s.Court); line != "" {
+		fmt.Fprintln(w, line)
 	}
 }
 
@@ -678,4 +682,110 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// templateMisfits is the setup error for the inputs whose own court.json
+// the --court-template named does not fit (their batch.Input.Err, a
+// court's failed template check), nil when there are none: the command
+// line's mistake, said before any work, as for --court's.
+func templateMisfits(template string, inputs []batch.Input) error {
+	if template == "" {
+		return nil
+	}
+	var misfit []string
+	for _, in := range inputs {
+		if in.Err != nil && isTemplateMisfit(in.Err) {
+			misfit = append(misfit, in.Err.Error())
+		}
+	}
+	if len(misfit) == 0 {
+		return nil
+	}
+	return fmt.Errorf("analyze: --court-template %s does not fit the court of %s: %s; analyse them without it, or with a template their size fits",
+		template, plural(len(misfit), "input"), strings.Join(misfit, "; "))
+}
+
+// templateWarning says, once for the run, which sessions' courts had
+// their template chosen by size among several that fit it (summary.json
+// court.alternatives: an NBA-sized court is also a WNBA, NCAA and 94-ft
+// high-school one, whose three-point lines, lanes and zones differ), and
+// how to name the venue's: one warning per template and alternatives.
+func templateWarnings(sessions []export.SessionSummary) []string {
+	type choice struct{ template, alternatives string }
+	groups := map[choice][]string{}
+	var order []choice
+	for i := range sessions {
+		c := sessions[i].Court
+		if c == nil || c.TemplateFrom != court.FromSize || len(c.Alternatives) == 0 {
+			continue
+		}
+		k := choice{c.Template, strings.Join(c.Alternatives, ", ")}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], sessions[i].SessionID)
+	}
+	var ws []string
+	for _, k := range order {
+		ids := groups[k]
+		who := "session " + ids[0]
+		if n := len(ids); n > 1 {
+			const named = 5
+			list := strings.Join(ids[:min(n, named)], ", ")
+			if n > named {
+				list += fmt.Sprintf(" and %d more", n-named)
+			}
+			who = fmt.Sprintf("%d sessions (%s)", n, list)
+		}
+		t, _ := court.TemplateByName(k.template)
+		ws = append(ws, fmt.Sprintf("%s: the court's size (%.2f × %.2f m) is also that of the %s courts, whose three-point lines, lanes and zones differ: "+
+			"analysed with the %s markings, the first of that size (summary.json court.template_from \"size\", court.alternatives); name the venue's with --court-template",
+			who, t.Length_m, t.Width_m, k.alternatives, k.template))
+	}
+	return ws
+}
+
+// courtLine says in the report which court session s ran on
+// (summary.json court): its template and how it was chosen, its size,
+// placement and fit, and where it came from; "" for an entry without
+// one.
+func courtLine(c *export.CourtSummary) string {
+	if c == nil {
+		return ""
+	}
+	if c.Source == export.CourtFromNone {
+		return "court: none: positions in the sensor frame (summary.json limits: no_court)"
+	}
+	name := fmt.Sprintf("%s (%s)", c.Template, c.Title)
+	if c.Custom {
+		name = "custom: " + c.Title // Custom 26.00 × 14.00 m (NBA markings)
+	}
+	line := fmt.Sprintf("court: %s, %.2f × %.2f m, rotated %.1f°, corner residual %.0f mm", name, c.Length_m, c.Width_m, c.Rotation_deg, c.Residual_mm)
+	if c.Mirrored {
+		line += ", mirrored"
+	}
+	if c.Hoops > 0 {
+		line += fmt.Sprintf(", hoops within %.0f mm of the template's", c.HoopError_mm)
+	} else {
+		line += ", no hoops listed"
+	}
+	switch c.TemplateFrom {
+	case court.FromOption:
+		line += "; template named by --court-template"
+	case court.FromBody:
+		line += "; template named by the court.json"
+	case court.FromSize:
+		if len(c.Alternatives) > 0 {
+			line += fmt.Sprintf("; template by size, which fits %s too (--court-template names the venue's)", strings.Join(c.Alternatives, ", "))
+		} else if !c.Custom {
+			line += "; template by size"
+		}
+	}
+	switch {
+	case c.File != "":
+		line += "; from " + decode.Printable(c.File)
+	case c.Source == export.CourtFromAPI:
+		line += "; from the API"
+	}
+	return line
 }

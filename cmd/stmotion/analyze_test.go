@@ -268,7 +268,9 @@ func TestAnalyzeExitStatus(t *testing.T) {
 func TestAnalyzeOneBundle(t *testing.T) {
 	in := shortBundle(t, t.TempDir(), "g1")
 	out := t.TempDir()
-	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--jobs", "1", in)
+	// The court's template named: an NBA-sized court is warned of
+	// otherwise, as its size is also NCAA's (TestAnalyzeCourtTemplate).
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--jobs", "1", "--court-template", "nba", in)
 	if err != nil {
 		t.Fatalf("analyze: %v\n%s", err, stderr)
 	}
@@ -986,7 +988,8 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 	analyze := func(args ...string) result {
 		t.Helper()
 		out := t.TempDir()
-		_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false"}, args...)...)
+		// (The template named: no warning that the size fits others.)
+		_, stderr, err := runAnalyzeArgs(t, append([]string{"--out", out, "--quiet", "--images=false", "--court-template", "nba"}, args...)...)
 		if err != nil || stderr != "" {
 			t.Fatalf("analyze %v: %v; want no error and no warning:\n%s", args, err, stderr)
 		}

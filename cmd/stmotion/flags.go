@@ -71,10 +71,20 @@ func checkGridRate(hz float64) error {
 	return nil
 }
 
+// checkCourtTemplate is the check of a --court-template flag (analyze's,
+// live's): "" or a template the court package knows.
+func checkCourtTemplate(name string) error {
+	if _, ok := court.TemplateByName(name); name != "" && !ok {
+		return fmt.Errorf("--court-template %q: want one of %s", name, strings.Join(court.TemplateNames(), ", "))
+	}
+	return nil
+}
+
 // readCourtFlag reads and checks the court.json of command's --court
-// (nil when path is ""): a court that cannot be used fails the command
-// once, before any work.
-func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
+// (nil when path is ""), with the template --court-template names (""
+// for none): a court that cannot be used, or that template does not fit,
+// fails the command once, before any work.
+func readCourtFlag(command, path string, mirrored bool, template string) ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -82,10 +92,21 @@ func readCourtFlag(command, path string, mirrored bool) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: --court: %w", command, err)
 	}
-	if _, err := court.Parse(data, court.Options{AllowMirrored: mirrored}); err != nil {
+	if _, err := court.Parse(data, court.Options{AllowMirrored: mirrored, Template: template}); err != nil {
+		if isTemplateMisfit(err) && template != "" {
+			return nil, fmt.Errorf("%s: --court-template %s does not fit --court %s: %w", command, template, path, err)
+		}
 		return nil, courtError(fmt.Errorf("%s: --court %s: %w", command, path, err))
 	}
 	return data, nil
+}
+
+// isTemplateMisfit reports whether err is a court's failed template
+// check: the template named (--court-template, or the court.json's own
+// "template") does not fit its size.
+func isTemplateMisfit(err error) bool {
+	var ce *court.CheckError
+	return errors.As(err, &ce) && ce.Check == "template"
 }
 
 // readRosterFlag reads the roster file of command's --roster (nil when

@@ -381,7 +381,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return bad("--listen %s: %v (want host:port, such as 127.0.0.1:8090; empty for none)", listen, err)
 		}
 	}
-	courtBody, err := readCourtFlag("live", courtPath, mirrored)
+	courtBody, err := readCourtFlag("live", courtPath, mirrored, "")
 	if err != nil {
 		// A --court that cannot be used is a bad command line, as for
 		// analyze and mock: exit 2, before anything runs.
