@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/track"
 )
@@ -135,7 +136,12 @@ type Frame struct {
 	// next live id's frames follow on the same connection). It holds the
 	// last positions, period 0 (after the end), clock paused, no holder,
 	// ball state "dead" (or "" without a ball). See OverlaySink.End.
-	Ended   bool
+	Ended bool
+	// Court is the court the positions are on (OverlaySink.SetCourt):
+	// the JSON frame's "court", its template and lines for a client to
+	// draw (AppendFrameJSON); court.SensorFrame without a court. nil
+	// leaves the field out. A *court.Court is immutable: frames share it.
+	Court   *court.Court
 	Sensors []SensorState
 	inputAt time.Time // when the message that completed the frame entered the engine
 }
@@ -858,6 +864,7 @@ func (f *FrameFilter) Keep(s *SensorState) bool {
 // scorer's table, a practice's other balls). Players, and only players,
 // have "dist_m" (SensorState.Dist_m, cm precision) and "moving"
 // (SensorState.Moving), in as of the frame's "dist_t_ms" (Frame.DistT_ms).
+// A frame with a Court has "court" before "sensors": appendCourtJSON.
 func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, `{"live_id":`...)
 	dst = appendJSONString(dst, f.LiveID)
@@ -876,6 +883,10 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 	dst = append(dst, '"')
 	if f.Ended {
 		dst = append(dst, `,"ended":true`...)
+	}
+	if f.Court != nil {
+		dst = append(dst, `,"court":`...)
+		dst = appendCourtJSON(dst, f.Court)
 	}
 	dst = append(dst, `,"sensors":[`...)
 	first := true
@@ -920,6 +931,42 @@ func AppendFrameJSON(dst []byte, f *Frame, filter *FrameFilter) []byte {
 		dst = append(dst, '}')
 	}
 	return append(dst, "]}"...)
+}
+
+// appendCourtJSON appends c as a frame's "court" object: the template
+// whose lines a client draws (court.Court.Markings: its own, NBA's in the
+// sensor frame, "for drawing only") with the court's size, in metres
+// (mm precision). docs/overlay.md, "The court", describes each field. It
+// does not allocate.
+func appendCourtJSON(dst []byte, c *court.Court) []byte {
+	t := c.Markings()
+	name := t.Name
+	if c.IsSensorFrame() {
+		name = "sensor"
+	}
+	dst = append(dst, `{"template":`...)
+	dst = appendJSONString(dst, name)
+	dst = append(dst, `,"title":`...)
+	dst = appendJSONString(dst, c.Template.Title)
+	dst = append(dst, `,"sensor_frame":`...)
+	dst = strconv.AppendBool(dst, c.IsSensorFrame())
+	dst = append(dst, `,"custom":`...)
+	dst = strconv.AppendBool(dst, c.Custom)
+	for _, v := range [...]struct {
+		key string
+		m   float64
+	}{
+		{`,"length_m":`, t.Length_m}, {`,"width_m":`, t.Width_m},
+		{`,"hoop_from_baseline_m":`, t.HoopFromBaseline_m}, {`,"rim_radius_m":`, t.RimRadius_m},
+		{`,"three_point_radius_m":`, t.ThreePointRadius_m}, {`,"three_point_corner_m":`, t.ThreePointCorner_m},
+		{`,"key_width_m":`, t.KeyWidth_m}, {`,"free_throw_line_m":`, t.FreeThrowLine_m},
+		{`,"free_throw_radius_m":`, t.FreeThrowRadius_m}, {`,"restricted_radius_m":`, t.RestrictedRadius_m},
+		{`,"center_circle_radius_m":`, t.CenterCircleRadius_m},
+	} {
+		dst = append(dst, v.key...)
+		dst = appendFloat(dst, v.m, 3)
+	}
+	return append(dst, '}')
 }
 
 // appendFloat writes v with prec decimals; NaN and ±Inf (never valid
@@ -1093,6 +1140,8 @@ type OverlaySink struct {
 	eng      *track.Session
 	figs     []track.RunningFigures
 	distT_ms int64
+	// court is the frames' Court (SetCourt); nil: none given.
+	court *court.Court
 }
 
 var _ track.Sink = (*OverlaySink)(nil)
@@ -1122,6 +1171,17 @@ func (o *Overlay) Sink(liveID string, roster []decode.RosterTeam) *OverlaySink {
 // each batch of rows and at End (after the engine's Close: its final
 // figures).
 func (s *OverlaySink) SetEngine(e *track.Session) { s.eng = e }
+
+// SetCourt names the court the engine's positions are on (track.Meta
+// .Court; nil: the sensor frame, court.SensorFrame): the sink's frames
+// carry it (Frame.Court), so that a client draws the court it is given,
+// not an NBA one. Without SetCourt frames have no court.
+func (s *OverlaySink) SetCourt(c *court.Court) {
+	if c == nil {
+		c = court.SensorFrame()
+	}
+	s.court = c
+}
 
 // readFigures copies the engine's running figures into the players'
 // states (a player the sink has not seen yet gets his at his first row).
@@ -1205,7 +1265,7 @@ func (s *OverlaySink) Samples(batch []track.Sample) error {
 	s.readFigures()
 	f := &s.frame
 	f.LiveID, f.T_ms, f.inputAt = s.liveID, maxT, s.inputAt
-	f.DistT_ms = s.distT_ms
+	f.DistT_ms, f.Court = s.distT_ms, s.court
 	f.Holder, f.BallState = 0, ""
 	f.Sensors = f.Sensors[:0]
 	gb := -1 // the game ball's index in f.Sensors
@@ -1265,7 +1325,7 @@ func (s *OverlaySink) End() {
 	s.readFigures()
 	f := &s.frame
 	f.LiveID, f.T_ms, f.inputAt = s.liveID, s.lastT, time.Time{}
-	f.DistT_ms = s.distT_ms
+	f.DistT_ms, f.Court = s.distT_ms, s.court
 	f.Period, f.Clock, f.Holder, f.Ended = 0, track.ClockPaused, 0, true
 	for i := range f.Sensors {
 		g := &f.Sensors[i]

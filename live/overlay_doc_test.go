@@ -9,13 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/track"
 )
 
 // TestOverlayDocumented: docs/overlay.md documents every field of a JSON
-// frame and of its sensors (the first cell of the rows under "## JSON
-// frame") and no field a frame lacks, and its binary section has the
+// frame, of its court and of its sensors (the first cell of the rows
+// under "## JSON frame") and no field a frame lacks, and its binary section has the
 // version and sensor size of the code's layout.
 func TestOverlayDocumented(t *testing.T) {
 	doc, err := os.ReadFile("../docs/overlay.md")
@@ -37,7 +38,7 @@ func TestOverlayDocumented(t *testing.T) {
 		}
 	}
 
-	f := &live.Frame{LiveID: "L1", T_ms: 1, Ended: true, Sensors: []live.SensorState{
+	f := &live.Frame{LiveID: "L1", T_ms: 1, Ended: true, Court: court.SensorFrame(), Sensors: []live.SensorState{
 		{ID: 1, Kind: track.KindPlayer}, {ID: 2, Kind: track.KindBall, GameBall: true}}}
 	var wire map[string]json.RawMessage
 	if err := json.Unmarshal(live.AppendFrameJSON(nil, f, nil), &wire); err != nil {
@@ -47,8 +48,12 @@ func TestOverlayDocumented(t *testing.T) {
 	if err := json.Unmarshal(wire["sensors"], &sensors); err != nil {
 		t.Fatal(err)
 	}
+	var courtFields map[string]json.RawMessage
+	if err := json.Unmarshal(wire["court"], &courtFields); err != nil {
+		t.Fatal(err)
+	}
 	var fields []string
-	for _, m := range append([]map[string]json.RawMessage{wire}, sensors...) {
+	for _, m := range append([]map[string]json.RawMessage{wire, courtFields}, sensors...) {
 		for k := range m {
 			if !slices.Contains(fields, k) {
 				fields = append(fields, k)
