@@ -87,7 +87,11 @@
 // the REST responses as live.json, subscribe.json (token redacted),
 // court.json (the court the session used: SessionConfig.Court in place of
 // an API court that is missing or not valid, the API's body then kept as
-// court_api.json), stats.json, stats_details.json and shots.json (the REST
+// court_api.json; with "template" when SessionConfig.CourtTemplate names
+// the court's markings, court.WithTemplate, so that analyze of the bundle
+// runs on the same court: a re-join on another template than the
+// bundle's table parts were made on is a *CourtTemplateError),
+// stats.json, stats_details.json and shots.json (the REST
 // state at the join that started the recording), replays dropped as
 // duplicates to duplicates.jsonl, and the gap responses under gap/, the
 // REST state of each re-join too (with its stats details): a re-join
@@ -255,7 +259,10 @@
 // holder, and the state of the game ball: the ball possession follows,
 // marked game_ball among the balls, as a spare ball may be on the court
 // too) at up to DefaultOverlayRate_Hz, as JSON (AppendFrameJSON) or
-// binary (AppendFrameBinary), optionally a subset (FrameFilter).
+// binary (AppendFrameBinary), optionally a subset (FrameFilter). A JSON
+// frame also names the court its positions are on (Frame.Court,
+// OverlaySink.SetCourt: the template's lines on the court's size), which
+// the preview page draws.
 // docs/overlay.md describes the messages for client authors. Each player
 // carries his running distance (dist_m) and the still detector's verdict
 // that gates it (moving: false for a player standing, whose speed is the

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/stmotion/stmotion/backfill"
-	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/track"
@@ -176,6 +175,17 @@ type SessionConfig struct {
 	// warning about a mirrored court from the API ("--allow-mirrored" for
 	// stmotion live); "" leaves court's own name (Options.AllowMirrored).
 	AllowMirroredName string
+	// CourtTemplate names the court's markings template
+	// (court.Options.Template: "ncaa", "hs94", ...; stmotion live
+	// --court-template) over the one the court's body names and the one
+	// its size gives (NBA for the 28.65 × 15.24 m courts NCAA, WNBA and
+	// 94-ft high-school gyms share, warned of once per Join). It is
+	// recorded in the bundle's court.json ("template", court.WithTemplate)
+	// so that `stmotion analyze` of the bundle runs on the same court. A
+	// court it does not fit fails the live id with a *CourtTemplateError,
+	// as does a re-join on another template than the bundle's table parts
+	// were made on.
+	CourtTemplate string
 	// Court is the /court body to use when GET court fails, or serves a
 	// body that is not JSON or not a valid court (court.Parse), e.g. read
 	// from a court.json of the venue (decode.ReadCourt); it is recorded in
@@ -185,6 +195,10 @@ type SessionConfig struct {
 	// sensor frame (the API's court that is not valid is recorded as
 	// court.json all the same: analyze of the bundle does the same).
 	Court []byte
+
+	// templateWarned: the warning that a court's template was chosen
+	// by size among several was logged (once per Join).
+	templateWarned bool
 
 	// sleep, when set, replaces the backoff's waits (tests: it records
 	// them and returns at once, so that no test waits on the clock).
@@ -465,6 +479,7 @@ type liveSession struct {
 	log    *slog.Logger
 
 	rec   *Recorder
+	court sessionCourt // the court the session runs on (courtOf)
 	eng   *track.Session
 	ovl   *OverlaySink
 	parts *partSink
@@ -587,11 +602,12 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// Not recorded as court.json, which must be JSON to be read.
 		err = fmt.Errorf("live: GET court: the body (%d bytes) is not JSON", len(courtBody))
 	}
+	courtSource := export.CourtFromAPI
 	if err != nil {
 		if ctx.Err() != nil {
 			return s.startupFailed(ctx, "court", err, info)
 		}
-		courtBody = s.cfg.Court
+		courtBody, courtSource = s.cfg.Court, export.CourtFromFlag
 		if courtBody != nil {
 			s.log.Warn("live: no court from the API: using the one given (--court)", "err", err)
 		} else {
@@ -600,27 +616,19 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	}
 	// The court is checked before the bundle records it: a given one
 	// replaces the API's that is not valid, and court.json holds what
-	// the session used.
-	var ct *court.Court
-	var apiCourt []byte // the API's body the given court replaced
-	if courtBody != nil {
-		var cerr error
-		if ct, cerr = s.parseCourt(courtBody); cerr != nil && err == nil && s.cfg.Court != nil {
-			s.log.Warn("live: the API's court is not usable: using the one given (--court) instead", "err", cerr)
-			apiCourt, courtBody = courtBody, s.cfg.Court
-			ct, cerr = s.parseCourt(courtBody)
-		}
-		if cerr != nil {
-			s.log.Warn("live: court is not usable: positions stay in the sensor frame", "err", cerr)
-		}
-		for _, w := range ct.Warnings() {
-			s.log.Warn("live: " + w)
-		}
+	// the session used (the API's body it replaced: court_api.json).
+	if s.court, err = s.courtOf(courtBody, courtSource); err != nil {
+		return s.startupFailed(ctx, "court", err, info)
 	}
 	s.tokenTypes = sub.TokenDataTypes
 
 	if s.cfg.Out != "" {
 		s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
+		// A re-join on another court template than the parts were made
+		// on is refused before the bundle's court.json is written over.
+		if err := s.checkRejoinTemplate(s.res.Dir, s.court.court); err != nil {
+			return nil, err
+		}
 		// A re-join: the bundle has the feed up to its newest message,
 		// and only what came after it is the join's to recover.
 		if s.joinFrom_ms, s.recordedShots, err = recordedTail(filepath.Join(s.res.Dir, decode.BundleMessages), 2*MaxShotDelay_ms); err != nil {
@@ -637,11 +645,11 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			v    any
 		}
 		files := []bundleFile{{decode.BundleLive, info}, {decode.BundleSubscribe, &redacted}}
-		if courtBody != nil {
-			files = append(files, bundleFile{decode.BundleCourt, courtBody})
+		if s.court.body != nil {
+			files = append(files, bundleFile{decode.BundleCourt, s.court.body})
 		}
-		if apiCourt != nil {
-			files = append(files, bundleFile{decode.BundleCourtAPI, apiCourt})
+		if s.court.api != nil {
+			files = append(files, bundleFile{decode.BundleCourtAPI, s.court.api})
 		} else if err := os.Remove(filepath.Join(s.res.Dir, decode.BundleCourtAPI)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			// An earlier join's, whose court this join did not replace.
 			return nil, fmt.Errorf("live: %w", err)
@@ -660,10 +668,11 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	for _, c := range track.RosterConflicts(sub.Teams) {
 		s.log.Warn("live: the roster lists a player on more than one team: he is taken as the last one's", "player", c.PlayerID, "teams", c.Teams, "kept", c.Kept())
 	}
-	meta.Court = ct
+	meta.Court = s.court.court
 	var sinks []track.Sink
 	if s.cfg.Overlay != nil {
 		s.ovl = s.cfg.Overlay.Sink(s.liveID, sub.Teams)
+		s.ovl.SetCourt(meta.Court)
 		sinks = append(sinks, s.ovl)
 	}
 	if s.cfg.Out != "" && !s.cfg.NoTables {
@@ -756,7 +765,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			cerr = err
 		}
 		if sum != nil && cerr == nil {
-			if err := export.WriteJSON(filepath.Join(s.res.Dir, export.SummaryFile), export.Summarize(sum), true); err != nil {
+			es := export.Summarize(sum)
+			es.Court = export.CourtOf(s.court.court, s.court.source, "")
+			if err := export.WriteJSON(filepath.Join(s.res.Dir, export.SummaryFile), es, true); err != nil {
 				cerr = err
 			}
 		}
@@ -785,19 +796,6 @@ func interrupted(ctx context.Context) string {
 		return "interrupted (" + c.Error() + ")"
 	}
 	return "interrupted (cancelled)"
-}
-
-// parseCourt checks a /court body (court.Parse), its error naming the
-// setting that would accept it as the user knows it (AllowMirroredName).
-func (s *liveSession) parseCourt(body []byte) (*court.Court, error) {
-	c, err := court.Parse(body, court.Options{AllowMirrored: s.cfg.AllowMirrored})
-	var ce *court.CheckError
-	if name := s.cfg.AllowMirroredName; name != "" && errors.As(err, &ce) && ce.Option != "" {
-		named := *ce
-		named.Option = name
-		err = &named
-	}
-	return c, err
 }
 
 // startupFailed ends a live id whose first request what failed with

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/live"
@@ -162,4 +165,92 @@ func compactJSON(data []byte) []byte {
 		return data
 	}
 	return b.Bytes()
+}
+
+// SessionConfig.CourtTemplate names the court's template: the session
+// runs on it, records it in the bundle's court.json (so that analyze of
+// the bundle does too) and summary.json says so. Without it an NBA-sized
+// court is taken for NBA, with a warning naming the other templates of
+// its size; a template the court does not fit fails the join, as does a
+// re-join on another template than the bundle's table parts were made on.
+func TestJoinCourtTemplate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	join := func(out, template string) ([]live.SessionResult, string, error) {
+		t.Helper()
+		srv, c := liveMock(t, "", mock.Options{})
+		var logs syncBuffer
+		res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), NoFollow: true, Out: out, CourtTemplate: template,
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		return res, logs.String(), err
+	}
+	summaryCourt := func(dir string) *export.CourtSummary {
+		t.Helper()
+		var sum export.SessionSummary
+		data, err := os.ReadFile(filepath.Join(dir, export.SummaryFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &sum); err != nil || sum.Court == nil {
+			t.Fatalf("summary.json: court %v, %v", sum.Court, err)
+		}
+		return sum.Court
+	}
+
+	out := t.TempDir()
+	res, logs, err := join(out, "")
+	if err != nil || len(res) != 1 {
+		t.Fatalf("by size: Join: %v", err)
+	}
+	dir := res[0].Dir
+	if n := strings.Count(logs, "also that of the wnba, ncaa, hs94 courts"); n != 1 || !strings.Contains(logs, "--court-template") {
+		t.Errorf("by size: %d warnings that the size fits other templates, want 1:\n%s", n, logs)
+	}
+	if c := summaryCourt(dir); c.Template != "nba" || c.TemplateFrom != court.FromSize || c.Source != export.CourtFromAPI || len(c.Alternatives) != 3 {
+		t.Errorf("by size: summary.json court %+v", *c)
+	}
+	apiBody, err := os.ReadFile(filepath.Join(dir, decode.BundleCourt))
+	if err != nil || bytes.Contains(apiBody, []byte("template")) {
+		t.Errorf("by size: the bundle's court.json %s (%v): want the API's body, no template", apiBody, err)
+	}
+
+	// A re-join on another template: refused, the bundle left as it was.
+	if _, _, err := join(out, "ncaa"); !errors.Is(err, live.ErrCourtTemplate) {
+		t.Errorf("re-join with ncaa on nba parts: %v, want ErrCourtTemplate", err)
+	} else if e := (*live.CourtTemplateError)(nil); !errors.As(err, &e) || e.Recorded != "nba" || e.Now != "ncaa" || e.Err != nil {
+		t.Errorf("re-join with ncaa on nba parts: %#v", err)
+	}
+	if now, _ := os.ReadFile(filepath.Join(dir, decode.BundleCourt)); !bytes.Equal(now, apiBody) {
+		t.Errorf("the refused re-join wrote court.json over: %s", now)
+	}
+	// ... and on the same one (named now), it goes on.
+	if _, _, err := join(out, "nba"); err != nil {
+		t.Errorf("re-join naming nba on nba parts: %v", err)
+	}
+
+	out = t.TempDir()
+	res, logs, err = join(out, "ncaa")
+	if err != nil || len(res) != 1 {
+		t.Fatalf("ncaa: Join: %v", err)
+	}
+	if strings.Contains(logs, "also that of") || !strings.Contains(logs, "live: court: ncaa court 28.65 × 15.24 m") {
+		t.Errorf("ncaa: logs:\n%s", logs)
+	}
+	if c := summaryCourt(res[0].Dir); c.Template != "ncaa" || c.TemplateFrom != court.FromOption || c.Alternatives != nil {
+		t.Errorf("ncaa: summary.json court %+v", *c)
+	}
+	recorded, err := os.ReadFile(filepath.Join(res[0].Dir, decode.BundleCourt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := court.Parse(recorded, court.Options{}); err != nil || c.Template.Name != "ncaa" || c.TemplateFrom != court.FromBody {
+		t.Errorf("ncaa: the bundle's court.json %s gives %v, %v; want ncaa by its template", recorded, c, err)
+	}
+
+	// A template the court's size does not fit fails the join.
+	_, _, err = join(t.TempDir(), "fiba")
+	var e *live.CourtTemplateError
+	if !errors.As(err, &e) || !errors.Is(err, court.ErrTemplate) || e.Named != "fiba" || !strings.Contains(err.Error(), "the fiba template (as named) is 28.00 × 15.00 m") {
+		t.Errorf("fiba on an NBA court: %v, want a *CourtTemplateError with the template check", err)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
@@ -121,7 +122,13 @@ the whole recording's. The settings that decide the rows (--hz,
 --reorder-window) are recorded in tables/track_config.json: a re-join
 with others is refused (exit status 2) before anything is written, as
 its rows could not be matched; parts of an stmotion that did not record
-them get a warning. Use the same --cell and --fold too (the summary's
+them get a warning. The court's markings template is --court-template's,
+else the one its court.json names, else its size's (an NBA-sized court is
+also a WNBA, NCAA and 94-ft high-school one: taken for nba, warned of once);
+a template named is recorded in the bundle's court.json ("template"), so
+that analyze of the bundle runs on the same court, and a re-join on
+another template than the bundle's court.json gave its parts is refused
+(exit status 2). Use the same --cell and --fold too (the summary's
 heatmaps; --fold does not fold a practice's roster of one team, whose
 players may attack opposite hoops at once, as a scrimmage's sides do: it
 warns once). After a crash (kill -9) the line
@@ -145,9 +152,10 @@ line says "not followed"), logs an error and exits with status 4; the same
 command run again goes on at the live id not followed.
 
 Served on --listen (localhost unless told otherwise):
-  /          preview page (court and moving dots)
+  /          preview page (the court the frames give, and moving dots)
   /overlay   websocket frames (?format=json|binary&ids=..&teams=..&kinds=player,ball;
-             every field, the binary layout and the timing: docs/overlay.md),
+             every field, the binary layout and the timing: docs/overlay.md;
+             JSON frames carry the court: its template, size and lines),
              0.28-0.33 s behind the newest location at 25 Hz (the engine's 250 ms reorder
              window, a grid step and the --rate cap; 0.16-0.21 s with --reorder-window 0),
              also while a sensor is in a dropout: frames leave without it rather than wait
@@ -257,7 +265,8 @@ before the demo mock or the join starts) or the bundle could not be
 written; 2 for a bad command line (a flag not defined, a value that does
 not parse or is out of range, a --listen that is not host:port, missing
 credentials, a re-join with another --hz or --reorder-window than its
-bundle's parts); 3
+bundle's parts, a --court-template the court's size does not fit, or a
+re-join on another court template than its bundle's parts); 3
 when it gave up mid-event (credentials refused when reconnecting, the live
 id answering 404 for 2 minutes, the next live id never answering, or
 too long to name its bundle's directory): what
@@ -279,7 +288,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var (
 		api, liveID, user, secret, listen, out, natsURL, wsURL, dt string
-		courtPath                                                  string
+		courtPath, courtTemplate                                   string
 		rate_Hz, demoSpeed, grid_Hz, cell_m                        float64
 		queue, maxFollow                                           int
 		part, flush, reorder                                       time.Duration
@@ -322,6 +331,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"valid, e.g. the venue's; recorded as the bundle's court.json (the API's body it replaced as\n"+
 		"court_api.json); a valid court from the API is used, not this one (default: such a session\n"+
 		"stays in the sensor frame, and analyze of its bundle does the same)")
+	fs.StringVar(&courtTemplate, "court-template", "", "the court's markings `template`, as analyze's --court-template: "+strings.Join(court.TemplateNames(), ", ")+";\n"+
+		"an NBA-sized court (28.65 x 15.24 m) is also a WNBA, NCAA and hs94 one, taken for nba by size alone\n"+
+		"(with a warning). Recorded in the bundle's court.json (\"template\") for analyze; a court whose size\n"+
+		"it does not fit, or a re-join on another template than the bundle's parts, is refused (exit status 2)")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
 	fs.Usage = func() { writeHelp(stdout, fs, liveHelp) }
 	if err := parseFlags(fs, args); err != nil {
@@ -381,7 +394,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return bad("--listen %s: %v (want host:port, such as 127.0.0.1:8090; empty for none)", listen, err)
 		}
 	}
-	courtBody, err := readCourtFlag("live", courtPath, mirrored, "")
+	if err := checkCourtTemplate(courtTemplate); err != nil {
+		return usageError(fs, err)
+	}
+	courtBody, err := readCourtFlag("live", courtPath, mirrored, courtTemplate)
 	if err != nil {
 		// A --court that cannot be used is a bad command line, as for
 		// analyze and mock: exit 2, before anything runs.
@@ -559,7 +575,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// The demo's mock is new to each run, and so are the live ids of
 		// its later passes: a demo does not go on where the one before
 		// had followed to.
-		NoResume: demo, AllowMirrored: mirrored, AllowMirroredName: "--allow-mirrored", Court: courtBody,
+		NoResume: demo, AllowMirrored: mirrored, AllowMirroredName: "--allow-mirrored", Court: courtBody, CourtTemplate: courtTemplate,
 		OnResult: printResult,
 		// The analyzers analyze attaches, with the same settings, so that
 		// a live session and 'stmotion analyze' of its bundle agree.
@@ -579,6 +595,17 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			// The command line does not fit the bundle it continues:
 			// exit 2, as for a bad command line, before anything ran.
 			fmt.Fprintf(stderr, "stmotion live: %v\n%s", err, trackConfigHint(tce))
+			return exitError{code: 2}
+		}
+		var cte *live.CourtTemplateError
+		if errors.As(err, &cte) {
+			// The court does not fit the template named, or a re-join
+			// would mix templates: the command line's, exit 2.
+			hint := "give a template its size fits (or none: by its size)"
+			if cte.Err == nil {
+				hint = "give --court-template " + cte.Recorded + ", as the parts were made with, or another --out"
+			}
+			fmt.Fprintf(stderr, "stmotion live: %s\nstmotion live: --court-template: %s\n", decode.Printable(err.Error()), hint)
 			return exitError{code: 2}
 		}
 		var mfe *live.MaxFollowError
