@@ -627,7 +627,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// A re-join on another court template than the parts were made
 		// on is refused before the bundle's court.json is written over.
 		if err := s.checkRejoinTemplate(s.res.Dir, s.court.court); err != nil {
-			return nil, err
+			return s.startupFailed(ctx, "court", err, info)
 		}
 		// A re-join: the bundle has the feed up to its newest message,
 		// and only what came after it is the join's to recover.
