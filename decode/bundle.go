@@ -19,7 +19,9 @@ import (
 //	live.json         GET /v1/data/live/{live_id}
 //	subscribe.json    GET /v1/data/live/{live_id}/_subscribe (token redacted)
 //	court.json        GET /v1/data/live/{live_id}/court (stmotion live: the court
-//	                  the session used, its --court when the API's was not usable)
+//	                  the session used, its --court when the API's was not usable;
+//	                  with "template", the court's markings, when its
+//	                  --court-template names them: package court, Body.Template)
 //	court_api.json    stmotion live: the API's /court body, when it was not
 //	                  usable and --court replaced it (not read by OpenBundle)
 //	stats.json        /stats at join time (optional)
