@@ -58,6 +58,11 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 	res.Summary.Source = in.Path
 	if in.Source != "" {
 		res.Summary.Source = in.Source
+		if res.Summary.Court.Source == export.CourtFromBundle {
+			// Under a path that means nothing once the run is over
+			// (the built-in sample's temporary directory).
+			res.Summary.Court.File = ""
+		}
 	} else {
 		res.Summary.SourcePath = sourcePath(in.Path)
 	}

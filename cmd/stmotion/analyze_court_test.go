@@ -204,3 +204,23 @@ func TestAnalyzeCourtTemplateWarnedOnce(t *testing.T) {
 		t.Errorf("summary.json court: %v, %v", generic["court"], err)
 	}
 }
+
+// TestAnalyzeSampleCourt: the built-in sample's court.json names its
+// template (an NBA game), so that its run has no warning about the
+// size; summary.json does not name its court.json, whose temporary
+// directory is gone once the run is over.
+func TestAnalyzeSampleCourt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses the built-in sample game")
+	}
+	out := t.TempDir()
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false")
+	if err != nil || strings.Contains(stderr, "also that of") {
+		t.Fatalf("analyze of the built-in sample: %v\n%s", err, stderr)
+	}
+	var sum export.SessionSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	if c := sum.Court; c == nil || c.Template != "nba" || c.TemplateFrom != court.FromBody || c.Source != export.CourtFromBundle || c.File != "" {
+		t.Errorf("the sample's summary.json court %+v; want nba as its court.json names it, no file", c)
+	}
+}
