@@ -254,3 +254,22 @@ func TestJoinCourtTemplate(t *testing.T) {
 		t.Errorf("fiba on an NBA court: %v, want a *CourtTemplateError with the template check", err)
 	}
 }
+
+// The warning that the court's template was chosen by size among
+// several comes once per Join, not once per live id it follows; every
+// live id's court is logged.
+func TestJoinCourtTemplateWarnedOnce(t *testing.T) {
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{Speed: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var logs syncBuffer
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, WSURL: srv.WSURL(), LiveID: srv.LiveID(), Out: t.TempDir(),
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil || len(res) != 2 {
+		t.Fatalf("Join: %v, %d results; want both halves", err, len(res))
+	}
+	l := logs.String()
+	if n, m := strings.Count(l, "also that of the wnba, ncaa, hs94 courts"), strings.Count(l, "live: court: nba court"); n != 1 || m != 2 {
+		t.Errorf("%d warnings of the size's templates (want 1) and %d court lines (want 2, one per live id):\n%s", n, m, l)
+	}
+}
