@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -136,11 +137,14 @@ func PlanInputs(ctx context.Context, cfg *Config, paths []string) *Plan {
 		in.Bundle.Supply("", nil, cfg.RosterPath, cfg.Roster)
 		// A court given that cannot be used fails its input before any
 		// work, so that the input takes no session id from one that
-		// can be analysed (assignSessionIDs).
+		// can be analysed (assignSessionIDs); so does a court the
+		// template named (Options.CourtTemplate) does not fit, the
+		// command line's mistake rather than the bundle's.
 		if in.Err == nil && in.Bundle.Court != nil {
 			_, err := pipeline.ParseCourt(in.Bundle, cfg.options(false))
+			var ce *court.CheckError
 			switch {
-			case err != nil && in.Bundle.CourtGiven:
+			case err != nil && (in.Bundle.CourtGiven || cfg.Options.CourtTemplate != "" && errors.As(err, &ce) && ce.Check == "template"):
 				in.Err = cfg.courtError(err)
 			case err != nil:
 				in.ownCourtBad = true

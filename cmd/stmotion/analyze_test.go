@@ -1018,7 +1018,7 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 		t.Error("--court with the bundle's own court.json changed the analysis")
 	}
 	out := t.TempDir()
-	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--court", moved, b)
+	_, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--court-template", "nba", "--court", moved, b)
 	if err != nil {
 		t.Fatal(err)
 	}
