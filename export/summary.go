@@ -171,8 +171,9 @@ type CourtSummary struct {
 	// +x axis in the sensor frame (counterclockwise from the sensor's +x,
 	// 0.01°), whether the sensor frame is mirrored (--allow-mirrored),
 	// the corners' RMS distance from the rectangle, and the hoops the
-	// court.json lists with the largest floor distance of one from the
-	// template's (0 without hoops). All 0 without a court.
+	// court.json lists that passed their check (HoopsDropped) with the
+	// largest floor distance of one from the template's (0 without
+	// hoops). All 0 without a court.
 	Length_m     float64 `json:"length_m"`
 	Width_m      float64 `json:"width_m"`
 	Rotation_deg float64 `json:"rotation_deg"`
@@ -180,6 +181,11 @@ type CourtSummary struct {
 	Residual_mm  float64 `json:"residual_mm"`
 	Hoops        int     `json:"hoops"`
 	HoopError_mm float64 `json:"hoop_error_mm"`
+	// HoopsDropped names the check the court.json's hoops failed
+	// (court.Court.HoopCheck: "hoop", "hoop-height"): they were dropped
+	// and the court kept, Hoops 0. Left out when they passed, or none
+	// were listed.
+	HoopsDropped string `json:"hoops_dropped,omitempty"`
 }
 
 // CourtOf returns c in its summary.json form, with where it came from:
@@ -191,7 +197,7 @@ func CourtOf(c *court.Court, source, file string) *CourtSummary {
 		return &CourtSummary{Source: CourtFromNone, Template: "sensor", Title: court.SensorFrame().Template.Title}
 	}
 	round := func(v, per float64) float64 { return finite(math.Round(v*per) / per) } // per: steps per unit
-	return &CourtSummary{
+	cs := &CourtSummary{
 		Source: source, File: file,
 		Template: c.Template.Name, Title: c.Template.Title, TemplateFrom: c.TemplateFrom,
 		Alternatives: c.Alternatives(), Custom: c.Custom,
@@ -199,6 +205,10 @@ func CourtOf(c *court.Court, source, file string) *CourtSummary {
 		Rotation_deg: round(c.Rotation_deg, 100), Mirrored: c.Mirrored,
 		Residual_mm: round(c.Residual_mm, 10), Hoops: len(c.Hoops), HoopError_mm: round(c.HoopError_mm, 10),
 	}
+	if c.HoopCheck != nil {
+		cs.HoopsDropped = c.HoopCheck.Check
+	}
+	return cs
 }
 
 // Definitions are track.Definitions in summary.json.

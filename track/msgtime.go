@@ -26,18 +26,24 @@ const MessagePast_ms = 24 * 3_600_000
 // their times widen the span as they come.
 const maxEarlyTimes = 32
 
+// maxAheadTimes bounds the times of the stats, marker and shot messages
+// kept while they are ahead of the location feed, to be judged once it
+// reaches them or goes on without them. Beyond them (a feed of many
+// messages far ahead of its locations within a reorder window), a
+// message's time is a bad time at once.
+const maxAheadTimes = 64
+
 // msgTimes holds the message times not yet in the session's span: those
 // that came before the first location time was trusted (early), and
 // those ahead of the newest location time by more than TimeJump_ms
-// (ahead: how many, the newest of them, and the newest location time
-// when the first came).
+// (ahead, with aheadRef the newest location time when the first of them
+// came).
 type msgTimes struct {
-	early  [maxEarlyTimes]int64
-	nEarly int
-	ahead  struct {
-		n       int64
-		hi, ref int64
-	}
+	early    [maxEarlyTimes]int64
+	nEarly   int
+	ahead    [maxAheadTimes]int64
+	nAhead   int
+	aheadRef int64
 }
 
 // messageTime decides whether the time t of a stats, marker or shot
@@ -67,7 +73,9 @@ func (s *Session) messageTime(t int64, made bool) {
 // shot message once the session's location times are trusted: before the
 // event (or more than MessagePast_ms before the first location time) it
 // is a bad time; more than TimeJump_ms ahead of the newest location time
-// it waits, as a location sample would, until the location feed goes on
+// it waits, as a location sample would, until the location feed reaches
+// it (within TimeJump_ms: a feed that resumes after a silence, or whose
+// clock jumped as a whole, the message on its new clock), goes on
 // without it (a bad time then) or the session closes (the feed's last
 // messages can come after its locations stop: taken then); otherwise it
 // widens the span.
@@ -78,16 +86,20 @@ func (s *Session) judgeMessageTime(t int64) {
 	if e := s.meta.EventStart_ms; e > 0 {
 		past = min(s.locT0, e) - j
 	}
-	switch a := &s.msgT.ahead; {
+	switch m := &s.msgT; {
 	case t < past:
 		s.badMessageTimes(1)
 	case t > newest+j:
-		if a.n == 0 {
-			a.hi, a.ref = t, newest
+		if m.nAhead == len(m.ahead) {
+			s.badMessageTimes(1)
+			break
 		}
-		a.n++
-		a.hi = max(a.hi, t)
-		s.setVetBounds() // the location samples go through vet, which refutes it
+		if m.nAhead == 0 {
+			m.aheadRef = newest
+		}
+		m.ahead[m.nAhead] = t
+		m.nAhead++
+		s.setVetBounds() // the location samples go through vet, which settles it
 	default:
 		s.seen(t)
 	}
@@ -103,15 +115,32 @@ func (s *Session) trustEarly() {
 	m.nEarly = 0
 }
 
-// refuteMessages drops the times of the messages ahead of the location
-// feed once it has gone on without them (the newest location time moved
-// more than the reorder window past where it stood when the first came),
-// as refute does the location samples'.
+// refuteMessages judges the times of the messages ahead of the location
+// feed: those it has reached (within TimeJump_ms of the newest location
+// time) widen the span; the others are dropped as bad times once it has
+// gone on without them (the newest location time moved more than the
+// reorder window past where it stood when the first came), as refute
+// does the location samples'.
 func (s *Session) refuteMessages() {
-	if a := &s.msgT.ahead; a.n > 0 && s.maxT-a.ref > s.Window_ms() {
-		s.badMessageTimes(a.n)
-		a.n = 0
+	m := &s.msgT
+	if m.nAhead == 0 {
+		return
 	}
+	reach := s.maxT + s.jump_ms
+	gone := s.maxT-m.aheadRef > s.Window_ms()
+	k := 0
+	for _, t := range m.ahead[:m.nAhead] {
+		switch {
+		case t <= reach:
+			s.seen(t)
+		case gone:
+			s.badMessageTimes(1)
+		default:
+			m.ahead[k] = t
+			k++
+		}
+	}
+	m.nAhead = k
 }
 
 // settleMessages widens the span, at Close, by the message times still
@@ -119,10 +148,10 @@ func (s *Session) refuteMessages() {
 // without, and those of a session that never trusted a location time.
 func (s *Session) settleMessages() {
 	m := &s.msgT
-	if a := &m.ahead; a.n > 0 {
-		s.seen(a.hi)
-		a.n = 0
+	for _, t := range m.ahead[:m.nAhead] {
+		s.seen(t)
 	}
+	m.nAhead = 0
 	for _, t := range m.early[:m.nEarly] {
 		s.seen(t)
 	}

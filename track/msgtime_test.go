@@ -119,3 +119,88 @@ func TestMessageBadTime(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageAheadReached: a stats or marker message ahead of the
+// location feed is a bad time only when the feed goes on without it.
+// Reached by the feed, it widens the span: the feed resuming after a
+// silence (a dead ball with the feed off) past a message sent during it,
+// and a feed whose clock jumped as a whole, its messages on the new
+// clock arriving just before its locations. Both had been counted bad
+// once the newest location time moved a reorder window on, whether it
+// reached the messages or not.
+func TestMessageAheadReached(t *testing.T) {
+	const hour = 3_600_000
+	sensors := []genSensor{{id: 1, p: circle(4, 3)}, {id: 2, p: still(3, 3)}, {id: 99, ball: true, p: circle(2, 5)}}
+	locs := gen(genSpec{start_ms: t0, period_ms: 40, dur_s: 20, noise_m: 0.02, seed: 5, sensors: sensors})
+	stats := func(t_ms int64) string {
+		return fmt.Sprintf(`{"type":"stats","data":{"occurred_at":%d,"team_id":7,"player_id":1,"stats":{"PTS":2},"classification":"TWO_POINT_MAKE","version":5}}`, t_ms)
+	}
+	marker := func(t_ms int64) string {
+		return fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PAUSED"}}`, t_ms)
+	}
+	run := func(t *testing.T, locs []decode.Message, at int, lines ...string) *Summary {
+		t.Helper()
+		s, err := NewSession(DefaultConfig(), Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		feedLine := lineFeeder(t, s, true)
+		for k := range locs {
+			if k == at {
+				for _, l := range lines {
+					feedLine(l)
+				}
+			}
+			if err := s.Feed(&locs[k]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sum, err := s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	check := func(t *testing.T, sum *Summary, start, end int64) {
+		t.Helper()
+		if q := sum.Quality; q.BadTimes != 0 || q.BadTimeMessages != 0 {
+			t.Errorf("bad times %d (messages %d), want 0", q.BadTimes, q.BadTimeMessages)
+		}
+		if sum.Start_ms != start || sum.End_ms != end {
+			t.Errorf("span %d..%d ms, want %d..%d", sum.Start_ms, sum.End_ms, start, end)
+		}
+	}
+	t.Run("silence", func(t *testing.T) {
+		// The feed silent from 10 s to 13.1 s; a stats line and a marker
+		// 2 s into the silence.
+		var cut []decode.Message
+		at := -1
+		for _, m := range locs {
+			if d := m.Location.OccurredAt_ms - t0; d >= 10_000 && d < 13_100 {
+				continue
+			} else if d >= 13_100 && at < 0 {
+				at = len(cut)
+			}
+			cut = append(cut, m)
+		}
+		sum := run(t, cut, at, stats(t0+12_000), marker(t0+12_000))
+		check(t, sum, t0, cut[len(cut)-1].Location.OccurredAt_ms)
+	})
+	t.Run("whole feed jumps", func(t *testing.T) {
+		// From 10 s on, every sensor's clock an hour ahead; the stats
+		// line and the marker on the new clock come first.
+		jumped := append([]decode.Message(nil), locs...)
+		at := -1
+		for i := range jumped {
+			if jumped[i].Location.OccurredAt_ms-t0 >= 10_000 {
+				if at < 0 {
+					at = i
+				}
+				jumped[i].Location.OccurredAt_ms += hour
+			}
+		}
+		newT := jumped[at].Location.OccurredAt_ms
+		sum := run(t, jumped, at, stats(newT+200), marker(newT+300))
+		check(t, sum, t0, jumped[len(jumped)-1].Location.OccurredAt_ms)
+	})
+}

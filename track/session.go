@@ -497,7 +497,7 @@ func (s *Session) location(l *decode.Location) error {
 func (s *Session) setVetBounds() {
 	s.jump_ms = s.TimeJump_ms()
 	s.vetBelow_ms = math.MaxInt64
-	if s.nHeld == 0 && s.msgT.ahead.n == 0 && s.trusted {
+	if s.nHeld == 0 && s.msgT.nAhead == 0 && s.trusted {
 		s.vetBelow_ms = s.locT0 - s.jump_ms
 	}
 }

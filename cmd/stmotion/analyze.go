@@ -232,7 +232,8 @@ figures per drill are in summary.json and the players table, docs/
 querying.md), what the session lacked that
 makes some events unreliable (summary.json limits: no roster, no court,
 samples off the court, one team on the roster in a practice, only one
-team's players tracked, several balls in play at once), the definitions of sprints, accelerations,
+team's players tracked, several balls in play at once, the game ball unseen
+for 30 s or more of live play), the definitions of sprints, accelerations,
 speed bands and DIST flags when the flags set them away from the defaults,
 and likewise --live-only, --fold and --cell (summary.json settings),
 the quality counts, the grid rate and sensor noise the engine ran with and

@@ -764,9 +764,12 @@ func courtLine(c *export.CourtSummary) string {
 	if c.Mirrored {
 		line += ", mirrored"
 	}
-	if c.Hoops > 0 {
+	switch {
+	case c.HoopsDropped != "":
+		line += fmt.Sprintf(", hoops dropped (they failed the %s check)", c.HoopsDropped)
+	case c.Hoops > 0:
 		line += fmt.Sprintf(", hoops within %.0f mm of the template's", c.HoopError_mm)
-	} else {
+	default:
 		line += ", no hoops listed"
 	}
 	switch c.TemplateFrom {

@@ -1084,6 +1084,28 @@ func TestAnalyzeCourtHoopsDropped(t *testing.T) {
 		!strings.Contains(stderr, `remove "hoops"`) || strings.Contains(stderr, "Options.") {
 		t.Errorf("stderr %q: want a warning that the hoops of %s are dropped, naming no Go option", stderr, floor)
 	}
+	// summary.json's court and the report say they were dropped (they
+	// had read "no hoops listed", and hoops 0 as for a court.json
+	// without any).
+	out := t.TempDir()
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--images=false", "--court-template", "nba", "--court", floor, bare)
+	if err != nil {
+		t.Fatalf("analyze: %v\n%s", err, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum export.SessionSummary
+	if err := json.Unmarshal(data, &sum); err != nil || sum.Court == nil {
+		t.Fatalf("summary.json: court %v, %v", sum.Court, err)
+	}
+	if c := sum.Court; c.Hoops != 0 || c.HoopsDropped != "hoop-height" {
+		t.Errorf("summary.json court: hoops %d, hoops_dropped %q; want 0 and hoop-height", c.Hoops, c.HoopsDropped)
+	}
+	if !strings.Contains(stdout, "hoops dropped (they failed the hoop-height check)") || strings.Contains(stdout, "no hoops listed") {
+		t.Errorf("the report's court line does not say the hoops were dropped:\n%s", stdout)
+	}
 }
 
 // A bundle whose court.json is not a valid court (the seed's example body,
