@@ -28,6 +28,17 @@ type release struct {
 	x_m, y_m float64 // the player's position at release
 }
 
+// teamRun is a team possession (a run of its players' possessions) being
+// built: its KindTeamPossession event is sent when it ends.
+type teamRun struct {
+	team     int64
+	start_ms int64
+	touches  int32
+	passes   int32
+	live_ms  int64   // live time the team was in control during it
+	x_m, y_m float64 // where it started (the first gain)
+}
+
 type recentPoss struct {
 	player   int64
 	start_ms int64
@@ -137,18 +148,12 @@ type Detector struct {
 	nowLive      bool // the clock state advance was last given
 	shotSince    bool // a shot was released since the last possession
 
-	runTeam    int64 // team of the current team possession (segment)
-	runStart   int64
-	runTouches int32
-	runPasses  int32
-	runLive_ms int64
-	runX_m     float64 // where the team possession started (the first gain)
+	run teamRun // the current team possession (team 0: none)
 	// between: after EndPeriod, until StartPeriod: no team possession
 	// opens (half time). holderInRun: the holder's possession is counted
 	// in a team possession's touches.
 	between     bool
 	holderInRun bool
-	runY_m      float64
 	// periodEnd_ms is the last EndPeriod's time: no team possession
 	// starts before it.
 	periodEnd_ms int64
@@ -420,11 +425,10 @@ func (d *Detector) StartPeriod(t_ms int64) {
 	d.periodEnd_ms = t_ms
 	d.between = false
 	if d.holder != 0 {
-		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = d.holderTeam, t_ms, 0, 0, 0
-		d.runX_m, d.runY_m = x, y
+		d.run = teamRun{team: d.holderTeam, start_ms: t_ms, x_m: x, y_m: y}
 		if !d.holderInRun {
 			// His possession began between periods, in no team's run.
-			d.runTouches, d.holderInRun = 1, true
+			d.run.touches, d.holderInRun = 1, true
 		}
 		d.teamTotal(d.holderTeam).Possessions++
 	}
@@ -451,8 +455,8 @@ func (d *Detector) advance(t_ms int64, live bool) {
 			}
 			if d.ctlTeam != 0 && dt > 0 {
 				d.teamTotal(d.ctlTeam).Possession_s += float64(dt) / 1000
-				if d.ctlTeam == d.runTeam {
-					d.runLive_ms += dt
+				if d.ctlTeam == d.run.team {
+					d.run.live_ms += dt
 				}
 				d.creditCandidate(d.ctlTeam, dt)
 			}
@@ -886,7 +890,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 				d.ev.Speed_mps = length / dur
 			}
 			d.playerTotal(r.player, r.team).Passes++
-			d.runPasses++
+			d.run.passes++
 			passIn = r.player
 			d.send()
 		}
@@ -902,7 +906,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		d.playerTotal(id, team).Rebounds++
 		d.send()
 	}
-	if d.runTeam != 0 && team != d.runTeam {
+	if d.run.team != 0 && team != d.run.team {
 		if !d.shotSince && r.valid && d.relLive {
 			// (A ball handed over during a dead ball is not a turnover.)
 			d.ev = Event{Kind: KindTurnover, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,
@@ -916,12 +920,11 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		}
 		d.endRun(s_ms, sx, sy)
 	}
-	newRun := d.runTeam == 0 && !d.between
+	newRun := d.run.team == 0 && !d.between
 	if newRun {
 		// A possession back-dated across a period's end starts the team's
 		// run at that end.
-		d.runTeam, d.runStart, d.runTouches, d.runPasses, d.runLive_ms = team, max(s_ms, d.periodEnd_ms), 0, 0, 0
-		d.runX_m, d.runY_m = sx, sy
+		d.run = teamRun{team: team, start_ms: max(s_ms, d.periodEnd_ms), x_m: sx, y_m: sy}
 		d.teamTotal(team).Possessions++
 	}
 	// Non-live time up to the gain: the clock may have started between
@@ -957,15 +960,15 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		}
 		d.teamTotal(team).Possession_s += float64(gain) / 1000
 		if newRun {
-			d.runLive_ms += back
+			d.run.live_ms += back
 		} else {
-			d.runLive_ms += gain
+			d.run.live_ms += gain
 		}
 		d.ctlTeam = team
 	}
-	d.holderInRun = d.runTeam != 0
+	d.holderInRun = d.run.team != 0
 	if d.holderInRun {
-		d.runTouches++
+		d.run.touches++
 	}
 	pt := d.playerTotal(id, team)
 	pt.Touches++
@@ -1014,14 +1017,14 @@ func (d *Detector) resolveFlight(end_ms int64) {
 // endRun ends the current team possession at end_ms, the ball then at
 // (x_m, y_m).
 func (d *Detector) endRun(end_ms int64, x_m, y_m float64) {
-	if d.runTeam == 0 {
+	if d.run.team == 0 {
 		return
 	}
-	d.ev = Event{Kind: KindTeamPossession, Start_ms: d.runStart, End_ms: end_ms, TeamID: d.runTeam,
-		StartX_m: d.runX_m, StartY_m: d.runY_m, EndX_m: x_m, EndY_m: y_m,
-		Touches: d.runTouches, Passes: d.runPasses, Live_ms: d.runLive_ms}
+	d.ev = Event{Kind: KindTeamPossession, Start_ms: d.run.start_ms, End_ms: end_ms, TeamID: d.run.team,
+		StartX_m: d.run.x_m, StartY_m: d.run.y_m, EndX_m: x_m, EndY_m: y_m,
+		Touches: d.run.touches, Passes: d.run.passes, Live_ms: d.run.live_ms}
 	d.send()
-	d.runTeam = 0
+	d.run.team = 0
 }
 
 // ballXY is where the ball was last seen (its holder, when it has been
@@ -1063,8 +1066,8 @@ func (d *Detector) shotReleased(t_ms int64) {
 	if back > 0 {
 		d.teamTotal(team).Possession_s -= float64(back) / 1000
 		d.creditCandidate(team, -back)
-		if team == d.runTeam {
-			d.runLive_ms -= back
+		if team == d.run.team {
+			d.run.live_ms -= back
 		}
 	}
 	d.ctlTeam = 0
