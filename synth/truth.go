@@ -328,3 +328,83 @@ func definitions() map[string]string {
 		"bench":               "bench players sit 1.6 m beyond the south sideline (home west of center, away east), still, and their sensors report like the others.",
 	}
 }
+
+// TurnoverCall is a turnover a detector found, to score against the truth
+// with ScoreTurnovers: who lost the ball, who gained it, when (At_ms: the
+// loser's release or the gain, whichever the detector stamps), and whether
+// it was called a steal.
+type TurnoverCall struct {
+	PlayerID   int64
+	ToPlayerID int64
+	At_ms      int64
+	Steal      bool
+}
+
+// TurnoverScore compares detected turnovers with the truth's. Violations
+// are left out of the truth (a violation stops the ball in a player's
+// hands, and the other team inbounds it: nothing in the motion tells it).
+type TurnoverScore struct {
+	Calls, Truth, Matched int // turnovers: detected, true (not violations), matched by player
+	// Steals: detected, true, matched by both the loser and the stealer.
+	StealCalls, TrueSteals, StealsMatched int
+	// FalseSteals are the indices in calls of the steals that match no
+	// true steal; MissedSteals the true steals no call matches.
+	FalseSteals  []int
+	MissedSteals []Turnover
+}
+
+// ScoreTurnovers matches calls to the truth's turnovers: a true turnover
+// is matched by the nearest unused call of the same player within
+// window_ms of its At_ms; a true steal by the nearest unused steal call of
+// the same player and stealer. Each call matches one true turnover at
+// most.
+func (t *Truth) ScoreTurnovers(calls []TurnoverCall, window_ms int64) TurnoverScore {
+	var s TurnoverScore
+	s.Calls = len(calls)
+	used := make([]bool, len(calls))
+	usedSteal := make([]bool, len(calls))
+	nearest := func(tu Turnover, used []bool, ok func(c TurnoverCall) bool) int {
+		best, bestD := -1, window_ms+1
+		for i, c := range calls {
+			d := c.At_ms - tu.At_ms
+			if d < 0 {
+				d = -d
+			}
+			if !used[i] && c.PlayerID == tu.PlayerID && d < bestD && ok(c) {
+				best, bestD = i, d
+			}
+		}
+		return best
+	}
+	for _, c := range calls {
+		if c.Steal {
+			s.StealCalls++
+		}
+	}
+	for _, tu := range t.Turnovers {
+		if tu.Kind == "violation" {
+			continue
+		}
+		s.Truth++
+		if i := nearest(tu, used, func(TurnoverCall) bool { return true }); i >= 0 {
+			used[i] = true
+			s.Matched++
+		}
+		if tu.Kind != "steal" {
+			continue
+		}
+		s.TrueSteals++
+		if i := nearest(tu, usedSteal, func(c TurnoverCall) bool { return c.Steal && c.ToPlayerID == tu.StolenBy }); i >= 0 {
+			usedSteal[i] = true
+			s.StealsMatched++
+		} else {
+			s.MissedSteals = append(s.MissedSteals, tu)
+		}
+	}
+	for i, c := range calls {
+		if c.Steal && !usedSteal[i] {
+			s.FalseSteals = append(s.FalseSteals, i)
+		}
+	}
+	return s
+}

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -24,5 +25,28 @@ func TestTruthTeammatePassesAndRebounds(t *testing.T) {
 	want := []Rebound{{By: 3, Released_ms: 1000}, {By: 2, Released_ms: 3000, FreeThrow: true}}
 	if got := tr.Rebounds(); !slices.Equal(got, want) {
 		t.Errorf("Rebounds = %+v, want %+v", got, want)
+	}
+}
+
+func TestScoreTurnovers(t *testing.T) {
+	tr := &Truth{Turnovers: []Turnover{
+		{PlayerID: 1, At_ms: 1000, Kind: "steal", StolenBy: 3},
+		{PlayerID: 2, At_ms: 5000, Kind: "bad_pass"},
+		{PlayerID: 1, At_ms: 9000, Kind: "violation"}, // not seen in the motion: left out
+		{PlayerID: 2, At_ms: 12000, Kind: "steal", StolenBy: 4},
+	}}
+	calls := []TurnoverCall{
+		{PlayerID: 1, ToPlayerID: 3, At_ms: 1200, Steal: true},  // the first steal
+		{PlayerID: 2, At_ms: 5400},                              // the bad pass
+		{PlayerID: 1, At_ms: 9000},                              // the violation: false
+		{PlayerID: 2, ToPlayerID: 3, At_ms: 12500, Steal: true}, // a turnover, but the wrong stealer
+		{PlayerID: 3, ToPlayerID: 1, At_ms: 20000, Steal: true}, // nothing
+		{PlayerID: 1, ToPlayerID: 3, At_ms: 4500, Steal: true},  // too late for the first
+	}
+	got := tr.ScoreTurnovers(calls, 3000)
+	want := TurnoverScore{Calls: 6, Truth: 3, Matched: 3, StealCalls: 4, TrueSteals: 2, StealsMatched: 1,
+		FalseSteals: []int{3, 4, 5}, MissedSteals: []Turnover{tr.Turnovers[3]}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ScoreTurnovers:\n got %+v\nwant %+v", got, want)
 	}
 }
