@@ -115,6 +115,36 @@ func TestPossessionThroughEngine(t *testing.T) {
 	if len(trueReb) > 0 && float64(matched) < 0.75*float64(len(trueReb)) {
 		t.Errorf("rebounds: %d of %d matched (target 75%%)", matched, len(trueReb))
 	}
+	// Turnovers and steals, as in TestAgainstSynth (its checkTurnovers):
+	// at least 75 % of the detected ones match the truth, and 75 % of the
+	// true ones are found. (Seed 1 had 9 steals for 4 true ones.)
+	var calls []synth.TurnoverCall
+	for _, g := range c.segs {
+		if g.Type == SegTurnover {
+			calls = append(calls, synth.TurnoverCall{PlayerID: g.PlayerID, ToPlayerID: g.ToPlayerID, At_ms: g.Start_ms, Steal: g.Label == "steal"})
+		}
+	}
+	ts := truth.ScoreTurnovers(calls, 3000)
+	t.Logf("turnovers: %d, truth %d (violations aside), matched %d; steals: %d, truth %d, matched %d (stealer too)",
+		ts.Calls, ts.Truth, ts.Matched, ts.StealCalls, ts.TrueSteals, ts.StealsMatched)
+	for _, i := range ts.FalseSteals {
+		c := calls[i]
+		t.Logf("  steal %d -> %d at %.2f s matches no true steal", c.PlayerID, c.ToPlayerID, float64(c.At_ms-truth.Start_ms)/1000)
+	}
+	for _, m := range ts.MissedSteals {
+		t.Logf("  true steal %d -> %d at %.2f s not found", m.PlayerID, m.StolenBy, float64(m.At_ms-truth.Start_ms)/1000)
+	}
+	for _, c := range []struct {
+		what               string
+		matched, calls, of int
+	}{{"turnovers", ts.Matched, ts.Calls, ts.Truth}, {"steals", ts.StealsMatched, ts.StealCalls, ts.TrueSteals}} {
+		if float64(c.matched) < 0.75*float64(c.calls) {
+			t.Errorf("%s: %d of %d detected match the truth (target 75%%)", c.what, c.matched, c.calls)
+		}
+		if float64(c.matched) < 0.75*float64(c.of) {
+			t.Errorf("%s: %d of %d true ones found (target 75%%)", c.what, c.matched, c.of)
+		}
+	}
 	t.Logf("shooter agreement %.3f", sum.ShooterAgreement)
 	if sum.ShooterAgreement < 0.95 {
 		t.Errorf("shooter agreement %.3f (target 0.95)", sum.ShooterAgreement)

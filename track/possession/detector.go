@@ -39,6 +39,37 @@ type teamRun struct {
 	x_m, y_m float64 // where it started (the first gain)
 }
 
+// pendingGain is a possession start whose consequences wait until the
+// gainer's team has control of the ball (Config.Control_ms): a rebound,
+// and a change of the team possession with the turnover it may be. If
+// the ball goes on to another player first, the gainer only touched it:
+// a rebound passes to the next holder, and a team possession the other
+// team takes back goes on as if the touch had not been (no turnover; a
+// pass between two of its players stands).
+type pendingGain struct {
+	active bool
+	player int64 // the gainer
+	team   int64
+
+	reb        bool  // a rebound, in rebEv
+	rebEv      Event // (sent on confirmation)
+	shotBy     int64 // the missed shot's shooter and team, for a rebound
+	shotTm     int64 // passed on to the next holder
+	change     bool  // the gain ended prev, the other team's team possession
+	prev       teamRun
+	prevEnd_ms int64 // prev's end (the gain), and where
+	prevEndX_m float64
+	prevEndY_m float64
+	// prevCtl: prev's team was in control at the gain; the live time
+	// since, credited to the gainer's team from pos0_s on, is given back
+	// to it if the gain comes to nothing (else to no team).
+	prevCtl bool
+	pos0_s  float64
+	to      bool    // a turnover, in toEv
+	toEv    Event   // (sent on confirmation)
+	rel     release // the release before the gain: a pass it may have touched
+}
+
 type recentPoss struct {
 	player   int64
 	start_ms int64
@@ -77,7 +108,10 @@ const (
 // outward through Entry_m (or up through MaxBallZ_m). While the ball is
 // between Entry_m and Exit_m of the holder, another player who holds it
 // within Entry_m for MinHold_ms takes it over (a hand-off or a steal); so
-// does a player closer to the ball than the holder by Challenge_m.
+// does a player closer to the ball than the holder by Challenge_m. What a
+// gain means (a rebound, a turnover, the end of the other team's team
+// possession) waits until the gainer has control (Control_ms, a pass or a
+// shot; see pendingGain and the package doc).
 // Ties: among players at exactly the same distance the current candidate
 // or holder wins, otherwise the lower player id; a player of the team in
 // control no more than TeamTie_m farther than the nearest opponent wins
@@ -147,6 +181,13 @@ type Detector struct {
 	stopSinceRel bool
 	nowLive      bool // the clock state advance was last given
 	shotSince    bool // a shot was released since the last possession
+	// pend: the last gain, until its team has control (see pendingGain).
+	pend pendingGain
+	// madeTeam: a field goal of this team was made in live play, and no
+	// player of the other team has had control since: the ball is the
+	// other team's to inbound, and no turnover or pass is inferred
+	// meanwhile (players of both teams touch it under the net).
+	madeTeam int64
 
 	run teamRun // the current team possession (team 0: none)
 	// between: after EndPeriod, until StartPeriod: no team possession
@@ -316,6 +357,17 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 			d.cand = 0
 		}
 	}
+	if (d.pend.active || d.madeTeam != 0) && d.holder != 0 && d.endTime(t_ms)-d.holdStart >= d.cfg.Control_ms {
+		// He has had control (the ball in his hands for Control_ms, to
+		// now or to when it left them): his gain stands; after a made
+		// basket, the other team has taken the ball to inbound it.
+		if d.pend.active && d.holder == d.pend.player {
+			d.confirm()
+		}
+		if d.madeTeam != 0 && d.holderTeam != d.madeTeam {
+			d.madeTeam = 0
+		}
+	}
 	if d.holder == 0 || d.outSet {
 		d.track(t_ms, x_m, y_m, z_m)
 	}
@@ -346,6 +398,7 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 // not observed, so no pass, turnover or rebound is inferred from this
 // release.
 func (d *Detector) lostBall() {
+	d.confirm()
 	d.releaseAt(d.endTime(d.ballT_ms))
 	d.rel.valid = false
 	d.fl = flight{}
@@ -409,6 +462,8 @@ func (d *Detector) Tick(t_ms int64, live bool) {
 // between periods, team possessions do not). Call it in time order with
 // Update and Tick (after a Tick at t_ms, or before the next sample).
 func (d *Detector) EndPeriod(t_ms int64) {
+	d.confirm()
+	d.madeTeam = 0
 	x, y := d.ballXY()
 	d.endRun(t_ms, x, y)
 	d.periodEnd_ms = t_ms
@@ -420,6 +475,8 @@ func (d *Detector) EndPeriod(t_ms int64) {
 // and opens the next one there: the holder's team's, when a player holds
 // the ball, else the next gain's. Call it like EndPeriod.
 func (d *Detector) StartPeriod(t_ms int64) {
+	d.confirm()
+	d.madeTeam = 0
 	x, y := d.ballXY()
 	d.endRun(t_ms, x, y)
 	d.periodEnd_ms = t_ms
@@ -871,9 +928,20 @@ func (d *Detector) releaseAt(end_ms int64) {
 func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, by float64) {
 	team := d.team(id)
 	d.resolveFlight(s_ms)
+	// The last gain, if it was still waiting, is decided now (or moved
+	// to this one); if its player only touched the ball, his release is
+	// no pass, and his rebound is this gain's.
+	tip := d.pend
+	touched, moved, passIn := false, false, int64(0)
+	if tip.active {
+		touched, moved, passIn = d.settle(id, team, s_ms, sx, sy)
+	}
 	r := &d.rel
-	passIn := int64(0)
-	if r.valid && !d.shotSince {
+	if d.madeTeam != 0 && r.valid && r.team != d.madeTeam && team == r.team && math.Abs(r.x_m) >= d.cfg.Court.Length_m/2 {
+		// The throw-in after the made basket, from beyond the baseline.
+		d.madeTeam = 0
+	}
+	if r.valid && !d.shotSince && !touched && d.madeTeam == 0 {
 		switch {
 		case r.player != id && r.team == team && r.held_ms >= d.cfg.MinHold_ms && s_ms > r.t_ms:
 			// (A possession shorter than MinHold_ms, cut short by a
@@ -895,31 +963,41 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 			d.send()
 		}
 	}
-	if r.valid && d.shotSince && !d.fl.made && d.nowLive && !d.stopSinceRel {
+	g := pendingGain{active: true, player: id, team: team}
+	switch {
+	case moved:
+	case touched && tip.reb:
+		g.reb, g.shotBy, g.shotTm = true, tip.shotBy, tip.shotTm
+	case r.valid && d.shotSince && !d.fl.made && d.nowLive && !d.stopSinceRel:
 		// (A live shot's rebound: no stop since the release. A free
 		// throw's: the clock restarted at the rim and did not stop again;
 		// while it stays stopped, the ball goes back to the shooter for
 		// his next attempt, which is no rebound.)
-		d.ev = Event{Kind: KindRebound, Start_ms: s_ms, End_ms: s_ms, PlayerID: id, TeamID: team,
-			FromPlayerID: r.player, StartX_m: sx, StartY_m: sy, EndX_m: sx, EndY_m: sy,
-			Offensive: team == r.team}
-		d.playerTotal(id, team).Rebounds++
-		d.send()
+		g.reb, g.shotBy, g.shotTm = true, r.player, r.team
+	case r.valid && d.shotSince && d.fl.made && d.relLive && d.nowLive && !d.stopSinceRel:
+		// The first gain after a field goal made in live play.
+		d.madeTeam = r.team
 	}
-	if d.run.team != 0 && team != d.run.team {
-		if !d.shotSince && r.valid && d.relLive {
+	if g.reb {
+		g.rebEv = Event{Kind: KindRebound, Start_ms: s_ms, End_ms: s_ms, PlayerID: id, TeamID: team,
+			FromPlayerID: g.shotBy, StartX_m: sx, StartY_m: sy, EndX_m: sx, EndY_m: sy,
+			Offensive: team == g.shotTm}
+	}
+	if !moved && d.run.team != 0 && team != d.run.team {
+		// The other team's team possession ends here, once this gain
+		// is confirmed (its event waits in g).
+		g.change, g.prev, g.prevEnd_ms, g.prevEndX_m, g.prevEndY_m = true, d.run, s_ms, sx, sy
+		g.prevCtl = d.ctlTeam == d.run.team
+		if !d.shotSince && r.valid && d.relLive && !touched && d.madeTeam == 0 {
 			// (A ball handed over during a dead ball is not a turnover.)
-			d.ev = Event{Kind: KindTurnover, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,
+			g.to, g.rel = true, *r
+			g.toEv = Event{Kind: KindTurnover, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,
 				ToPlayerID: id, ToTeamID: team, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: sx, EndY_m: sy,
 				Steal: !d.deadSince}
-			d.playerTotal(r.player, r.team).Turnovers++
-			if !d.deadSince {
-				d.playerTotal(id, team).Steals++
-			}
-			d.send()
 		}
-		d.endRun(s_ms, sx, sy)
+		d.run.team = 0
 	}
+	g.pos0_s = d.teamTotal(team).Possession_s
 	newRun := d.run.team == 0 && !d.between
 	if newRun {
 		// A possession back-dated across a period's end starts the team's
@@ -966,6 +1044,9 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		}
 		d.ctlTeam = team
 	}
+	if !moved && (g.reb || g.change) {
+		d.pend = g
+	}
 	d.holderInRun = d.run.team != 0
 	if d.holderInRun {
 		d.run.touches++
@@ -991,6 +1072,7 @@ func (d *Detector) resolveFlight(end_ms int64) {
 	if !d.rel.valid || !d.fl.shot || d.fl.emitted {
 		return
 	}
+	d.confirm()
 	r := &d.rel
 	d.fl.emitted = true
 	d.shotSince = true
@@ -1017,14 +1099,137 @@ func (d *Detector) resolveFlight(end_ms int64) {
 // endRun ends the current team possession at end_ms, the ball then at
 // (x_m, y_m).
 func (d *Detector) endRun(end_ms int64, x_m, y_m float64) {
-	if d.run.team == 0 {
+	d.sendRun(&d.run, end_ms, x_m, y_m)
+	d.run.team = 0
+}
+
+// sendRun sends the event of team possession r ending at end_ms, the ball
+// then at (x_m, y_m); none when r.team is 0.
+func (d *Detector) sendRun(r *teamRun, end_ms int64, x_m, y_m float64) {
+	if r.team == 0 {
 		return
 	}
-	d.ev = Event{Kind: KindTeamPossession, Start_ms: d.run.start_ms, End_ms: end_ms, TeamID: d.run.team,
-		StartX_m: d.run.x_m, StartY_m: d.run.y_m, EndX_m: x_m, EndY_m: y_m,
-		Touches: d.run.touches, Passes: d.run.passes, Live_ms: d.run.live_ms}
+	d.ev = Event{Kind: KindTeamPossession, Start_ms: r.start_ms, End_ms: end_ms, TeamID: r.team,
+		StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: x_m, EndY_m: y_m,
+		Touches: r.touches, Passes: r.passes, Live_ms: r.live_ms}
 	d.send()
-	d.run.team = 0
+}
+
+// settle decides the pending gain (d.pend) as player id of team gains the
+// ball at s_ms, at (sx, sy), before its player had control (else Update
+// confirmed it then). The gainer again, his pass to a teammate (see
+// start), or a third team confirm it. Another player of the gainer's
+// team without a pass (the ball went from hand to hand, or the first
+// touch was too short to pass): the gain is his (moved; the rebound or
+// steal is the one's who gets control). A player of the other team: the gainer
+// only touched the ball (touched: his rebound is the new holder's), and if
+// the gain had taken the team possession from id's team, that possession
+// goes on (undoChange), passIn being the passer of a pass the touch had
+// cut.
+func (d *Detector) settle(id, team, s_ms int64, sx, sy float64) (touched, moved bool, passIn int64) {
+	g := &d.pend
+	r := &d.rel
+	switch {
+	case id == g.player, team == g.team && r.valid && r.player == g.player && r.held_ms >= d.cfg.MinHold_ms && s_ms > r.t_ms:
+		// He has it again, or passed it to a teammate: control.
+		d.confirm()
+		return false, false, 0
+	case team == g.team:
+		g.player = id
+		g.rebEv.PlayerID, g.rebEv.Start_ms, g.rebEv.End_ms = id, s_ms, s_ms
+		g.rebEv.StartX_m, g.rebEv.StartY_m, g.rebEv.EndX_m, g.rebEv.EndY_m = sx, sy, sx, sy
+		g.toEv.ToPlayerID, g.toEv.End_ms, g.toEv.EndX_m, g.toEv.EndY_m = id, s_ms, sx, sy
+		return true, true, 0
+	case g.change && team != g.prev.team:
+		// A third team (players of no known team).
+		d.confirm()
+		return false, false, 0
+	}
+	if g.change {
+		passIn = d.undoChange(id, s_ms, sx, sy)
+	}
+	g.active = false
+	return true, false, passIn
+}
+
+// confirm sends what the pending gain waited for: its rebound, its
+// turnover and the end of the team possession it took from the other
+// team.
+func (d *Detector) confirm() {
+	g := &d.pend
+	if !g.active {
+		return
+	}
+	g.active = false
+	if g.reb {
+		d.ev = g.rebEv
+		d.playerTotal(g.player, g.team).Rebounds++
+		d.send()
+	}
+	if g.to {
+		d.ev = g.toEv
+		d.playerTotal(g.toEv.PlayerID, g.toEv.TeamID).Turnovers++
+		if g.toEv.Steal {
+			d.playerTotal(g.player, g.team).Steals++
+		}
+		d.send()
+	}
+	if g.change {
+		d.sendRun(&g.prev, g.prevEnd_ms, g.prevEndX_m, g.prevEndY_m)
+	}
+}
+
+// undoChange takes back the change of team possession of the pending
+// gain, whose team lost the ball to player id (of the team it took the
+// possession from) at s_ms before having control: the gaining team's new
+// team possession is dropped, with the live time credited to it since
+// (the team possession it had ended gets it back if that team was in
+// control then, else no team does), and the old one goes on. When the
+// gain had interrupted a pass between two players of the old team (the
+// ball went from one's hands past the gainer to the other's), the pass
+// is sent, and its passer returned as the receiver's passIn.
+func (d *Detector) undoChange(id, s_ms int64, sx, sy float64) (passIn int64) {
+	g := &d.pend
+	gained := d.teamTotal(g.team)
+	moved := gained.Possession_s - g.pos0_s
+	gained.Possession_s = g.pos0_s
+	gained.Possessions--
+	run := g.prev
+	if g.prevCtl {
+		d.teamTotal(run.team).Possession_s += moved
+		if d.run.team == g.team {
+			run.live_ms += d.run.live_ms
+		}
+	}
+	// The current candidate's credits (see start): the gaining team's
+	// were the old team's, or no team's.
+	for i := range d.candCred[:d.nCandCred] {
+		if c := &d.candCred[i]; c.team == g.team {
+			if g.prevCtl {
+				c.team = run.team
+			} else {
+				c.ms = 0
+			}
+		}
+	}
+	if d.ctlTeam == g.team {
+		d.ctlTeam = 0
+		if g.prevCtl {
+			d.ctlTeam = run.team
+		}
+	}
+	d.run = run
+	if r := &g.rel; g.to && r.player != id && r.held_ms >= d.cfg.MinHold_ms && s_ms > r.t_ms {
+		length := math.Hypot(sx-r.x_m, sy-r.y_m)
+		d.ev = Event{Kind: KindPass, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,
+			ToPlayerID: id, ToTeamID: r.team, StartX_m: r.x_m, StartY_m: r.y_m, EndX_m: sx, EndY_m: sy,
+			Length_m: length, Speed_mps: length / (float64(s_ms-r.t_ms) / 1000)}
+		d.playerTotal(r.player, r.team).Passes++
+		d.run.passes++
+		passIn = r.player
+		d.send()
+	}
+	return passIn
 }
 
 // ballXY is where the ball was last seen (its holder, when it has been
@@ -1042,6 +1247,9 @@ func (d *Detector) ballXY() (x_m, y_m float64) {
 
 // clockStopped ends team control; a shot in flight is reported now.
 func (d *Detector) clockStopped(t_ms int64) {
+	// A dead ball ends every contest: the last gain stands.
+	d.confirm()
+	d.madeTeam = 0
 	d.stopTeam, d.stop_ms = d.ctlTeam, t_ms
 	d.ctlTeam, d.barPlayer = 0, 0
 	if d.rel.valid && d.fl.shot {
@@ -1055,6 +1263,9 @@ func (d *Detector) clockStopped(t_ms int64) {
 // shooting foul), the live time up to the whistle is taken back from the
 // team in control then.
 func (d *Detector) shotReleased(t_ms int64) {
+	// The shooter's gain stands (a tip-in is his rebound).
+	d.confirm()
+	d.madeTeam = 0
 	team := d.ctlTeam
 	if team == 0 && d.started && !d.prevLive && d.stop_ms >= d.rel.t_ms {
 		team = d.stopTeam
@@ -1077,6 +1288,7 @@ func (d *Detector) shotReleased(t_ms int64) {
 // possession, a shot in flight, the team possession, and resolves every
 // waiting feed shot. The Detector can keep going afterwards.
 func (d *Detector) Flush(t_ms int64) {
+	d.confirm()
 	if d.holder != 0 {
 		d.releaseAt(t_ms)
 	}

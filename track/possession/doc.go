@@ -67,20 +67,37 @@
 //     time in between moves to the gaining team from the team it was
 //     counted for, so that every live moment counts for one team at most,
 //     even when a dead ball or a shot changed the team in control
-//     meanwhile. TeamTotal.Held_s is the sum of its players' Possession_s
-//     (which may exceed Possession_s by the unseen time).
+//     meanwhile. A gain by the other team that comes to nothing (a touch,
+//     see control below) is undone: the team in control before keeps its
+//     team possession and gets the time back. TeamTotal.Held_s is the sum
+//     of its players' Possession_s (which may exceed Possession_s by the
+//     unseen time).
+//   - Control: a gain (a rebound, a steal, the other team's ball after a
+//     made basket) stands once the gainer has control of the ball: he
+//     holds it Config.Control_ms (from the start of his possession to now,
+//     or to when the ball left his hands), passes it to a teammate or
+//     shoots it; a dead ball, a period's end and Flush also decide it.
+//     Until then it is a touch, and the next holder decides: the same
+//     team's (without a pass: the ball went from hand to hand) takes the
+//     gain over, the other team's takes it back (no turnover; a pass
+//     between two of its players through the touch stands, and a tipped
+//     rebound is the next holder's).
 //   - A pass: released by one player after holding it at least MinHold_ms,
 //     next held by a teammate, with no shot between. A shot: a released ball
 //     that rises above rim height and then comes within Config.NearRim_m of a
 //     hoop; made when it is seen inside the net (0.25 m to 1 m below the rim,
-//     within the rim radius + 0.15 m). A rebound: the first possession after a
-//     shot that was not seen made, taken with the clock live and no stop of
+//     within the rim radius + 0.15 m). A rebound: the first control after a
+//     shot that was not seen made, gained with the clock live and no stop of
 //     the clock since the release (a free throw is released with the clock
 //     stopped; it restarts at the rim, and the player who then takes a
 //     missed last free throw has a rebound). A turnover:
 //     the ball, released in live play, is next held by the other team without
-//     a shot in between (a steal when no dead ball came between). A shot
-//     released with the clock stopped is a free throw.
+//     a shot in between, and that team gains control (a steal when no dead
+//     ball came between, credited to the player who gains control). After
+//     a field goal made in live play no turnover and no pass is inferred
+//     until a player of the other team has control or throws the ball in
+//     from beyond the baseline: players of both teams touch the ball under
+//     the net. A shot released with the clock stopped is a free throw.
 //   - A lost ball: unseen for longer than Config.LostBall_ms and back away
 //     from its holder. His possession ends when it was last seen, and no
 //     pass, turnover or rebound is inferred from the unseen flight. (Back
@@ -89,6 +106,10 @@
 //   - A change of ball (SwitchBall): the same for the holder of the old
 //     ball; a shot of it already seen is reported, the team possession
 //     ends, and no team is in control until a player gains the new ball.
+//
+// Events are sent when they are decided, not in time order: a rebound, a
+// turnover and the end of the team possession a gain ended wait for the
+// gainer's control (Control_ms or the next gain).
 //
 // Invariants and lifetimes: an *Event passed to the emit callback is valid
 // only during the call. Update allocates nothing once every player and team
