@@ -93,7 +93,11 @@ type Config struct {
 	// that left the tracked area and came back with an inbounder). From
 	// LostBall_ms after its last sample until it is seen again, no team
 	// is in control of the ball (Detector.BallUnseenLive_s counts that
-	// live time). Default 400.
+	// live time). A ball back above MaxBallZ_m after as long (in the air,
+	// out of reach) left its holder's hands when it was last seen, as a
+	// shot leaves them; from a flight partly unseen (held or released) no
+	// pass or turnover is inferred, only a shot if it is then seen at a
+	// hoop. Default 400.
 	LostBall_ms int64
 
 	// ReleaseSamples is how many consecutive samples the ball must be

@@ -24,7 +24,10 @@ type release struct {
 	passIn   int64 // passer of the released possession
 	assistBy int64 // passIn when the release came within AssistWindow_ms of the catch
 	t_ms     int64
-	held_ms  int64   // how long the released possession lasted
+	held_ms  int64 // how long the released possession lasted
+	// unseen: the ball went unseen in flight for longer than
+	// LostBall_ms (see Update): no pass or turnover is inferred from it.
+	unseen   bool
 	x_m, y_m float64 // the player's position at release
 }
 
@@ -290,10 +293,25 @@ func (d *Detector) Update(t_ms int64, x_m, y_m, z_m float64, players []PlayerPos
 	d.advance(t_ms, live)
 	ni, nd, hi := d.nearest(players, x_m, y_m)
 	low := z_m < d.cfg.MaxBallZ_m
-	if d.holder != 0 && d.haveBall && t_ms-d.ballT_ms > d.cfg.LostBall_ms &&
-		(hi < 0 || math.Hypot(x_m-players[hi].X_m, y_m-players[hi].Y_m) > d.cfg.Exit_m) {
+	unseen := d.haveBall && t_ms-d.ballT_ms > d.cfg.LostBall_ms
+	switch {
+	case d.holder == 0 || !unseen:
+	case hi < 0 || math.Hypot(x_m-players[hi].X_m, y_m-players[hi].Y_m) > d.cfg.Exit_m:
 		d.lostBall()
 		hi = -1
+	case !low:
+		// Back in the air, out of his reach: it left his hands unseen
+		// (a shot's release, say), when it was last seen at the latest.
+		d.confirm()
+		d.releaseAt(d.endTime(d.ballT_ms))
+		d.fl = flight{}
+		hi = -1
+	}
+	if d.holder == 0 && d.rel.valid && !d.fl.shot && !low && unseen {
+		// A released ball back in the air after as long unseen: where it
+		// went meanwhile (to a hoop?) is unknown, unless it is seen to
+		// be a shot now.
+		d.rel.unseen = true
 	}
 
 	if d.holder != 0 {
@@ -941,7 +959,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		// The throw-in after the made basket, from beyond the baseline.
 		d.madeTeam = 0
 	}
-	if r.valid && !d.shotSince && !touched && d.madeTeam == 0 {
+	if r.valid && !r.unseen && !d.shotSince && !touched && d.madeTeam == 0 {
 		switch {
 		case r.player != id && r.team == team && r.held_ms >= d.cfg.MinHold_ms && s_ms > r.t_ms:
 			// (A possession shorter than MinHold_ms, cut short by a
@@ -988,7 +1006,7 @@ func (d *Detector) start(t_ms, id, s_ms int64, sx, sy float64, p PlayerPos, bx, 
 		// is confirmed (its event waits in g).
 		g.change, g.prev, g.prevEnd_ms, g.prevEndX_m, g.prevEndY_m = true, d.run, s_ms, sx, sy
 		g.prevCtl = d.ctlTeam == d.run.team
-		if !d.shotSince && r.valid && d.relLive && !touched && d.madeTeam == 0 {
+		if !d.shotSince && r.valid && !r.unseen && d.relLive && !touched && d.madeTeam == 0 {
 			// (A ball handed over during a dead ball is not a turnover.)
 			g.to, g.rel = true, *r
 			g.toEv = Event{Kind: KindTurnover, Start_ms: r.t_ms, End_ms: s_ms, PlayerID: r.player, TeamID: r.team,

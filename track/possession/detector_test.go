@@ -1225,3 +1225,93 @@ func TestControl(t *testing.T) {
 		}
 	}
 }
+
+// TestBallBackInTheAir: the ball goes unseen as it leaves a player's
+// hands and comes back in the air. Held: player 1 lifts the ball to shoot
+// and it is lost for 1.5 s, to come back descending 0.85 m from him at
+// 2.56 m (seed 1 of the simulated games: inside Exit_m, it had stayed
+// his through the whole flight, and player 3 taking it read as a steal).
+// Released: player 1 lobs the ball, which goes unseen from 3.5 m up for
+// 0.9 s and comes back at 3 m on its way down to player 3 (seed 11: a
+// shot whose way to the rim nobody saw). Neither is a turnover: what the
+// ball did meanwhile is unknown. But a ball back in the air that is then
+// seen to reach a hoop is a shot, released when it was last seen in the
+// shooter's hands.
+func TestBallBackInTheAir(t *testing.T) {
+	hx := DefaultConfig().Court.HoopX_m(court.East)
+	for _, c := range []struct {
+		name     string
+		unseen   [2]int64 // ms
+		ball     func(ms int64) (x, y, z float64)
+		p1, p3   [2]float64 // players 1 and 3 (team 200)
+		lastSeen int64      // player 1's possession ends then (0: not checked)
+		want     []string
+	}{{
+		name:   "held",
+		unseen: [2]int64{1000, 2500},
+		ball: func(ms int64) (float64, float64, float64) {
+			switch {
+			case ms <= 1000:
+				return 0.3, 0, 1.6 + 0.4*float64(ms)/1000
+			case ms < 2900:
+				f := float64(ms-2500) / 400
+				return 0.8 + 1.2*f, 0.3, 2.56 - 1.56*f
+			}
+			return 2.0, 0.3, 1
+		},
+		p1: [2]float64{0, 0}, p3: [2]float64{2.3, 0.3}, lastSeen: 1000,
+	}, {
+		name:   "released",
+		unseen: [2]int64{1400, 2300},
+		ball: func(ms int64) (float64, float64, float64) {
+			switch {
+			case ms <= 1000:
+				return 0.3, 0, 1.5
+			case ms < 2700:
+				return flightPos(float64(ms)/1000, 1, 2.7, [2]float64{0.3, 0}, [2]float64{5.7, 0}, 1.5, 4.0, 1.0)
+			}
+			return 5.7, 0, 1
+		},
+		p1: [2]float64{0, 0}, p3: [2]float64{6, 0},
+	}, {
+		name:   "held, then seen at the rim",
+		unseen: [2]int64{1000, 1500},
+		ball: func(ms int64) (float64, float64, float64) {
+			switch {
+			case ms <= 1000:
+				return hx - 1.7, 0, 1.6 + 0.4*float64(ms)/1000
+			case ms < 2000:
+				return flightPos(float64(ms)/1000, 1, 2, [2]float64{hx - 1.7, 0}, [2]float64{hx, 0}, 2.0, 4.0, 3.2)
+			case ms < 2400:
+				return flightPos(float64(ms)/1000, 2, 2.4, [2]float64{hx, 0}, [2]float64{hx - 1.2, 0.7}, 3.2, 3.4, 1.0)
+			}
+			return hx - 1.2, 0.7, 1
+		},
+		p1: [2]float64{hx - 2, 0}, p3: [2]float64{hx - 1.5, 1.0}, lastSeen: 1000,
+		want: []string{"shot 1", "rebound 3 def"},
+	}} {
+		var events []Event
+		d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { events = append(events, *e) })
+		ps := []PlayerPos{{ID: 1, X_m: c.p1[0], Y_m: c.p1[1]}, {ID: 3, X_m: c.p3[0], Y_m: c.p3[1]}}
+		for ms := int64(0); ms <= 4000; ms += 40 {
+			if ms > c.unseen[0] && ms < c.unseen[1] {
+				d.Tick(t0_ms+ms, true)
+				continue
+			}
+			x, y, z := c.ball(ms)
+			d.Update(t0_ms+ms, x, y, z, ps, true)
+		}
+		d.Flush(t0_ms + 4000)
+		tr := trace{events: events, d: d}
+		if got := tr.kinds(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: events %q, want %q\n%s", c.name, got, c.want, tr)
+		}
+		if sh := tr.of(KindShot); len(sh) == 1 && sh[0].Start_ms != t0_ms+c.lastSeen {
+			t.Errorf("%s: shot released at %d ms, want %d (the ball last seen)", c.name, sh[0].Start_ms-t0_ms, c.lastSeen)
+		}
+		ps1 := tr.of(KindPossession)
+		if len(ps1) != 2 || ps1[0].PlayerID != 1 || ps1[1].PlayerID != 3 || c.lastSeen != 0 && ps1[0].End_ms != t0_ms+c.lastSeen {
+			t.Errorf("%s: want player 1's possession (to %d ms), then player 3's, got\n%s", c.name, c.lastSeen, tr)
+		}
+	}
+}

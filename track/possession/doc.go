@@ -106,6 +106,11 @@
 //   - A change of ball (SwitchBall): the same for the holder of the old
 //     ball; a shot of it already seen is reported, the team possession
 //     ends, and no team is in control until a player gains the new ball.
+//   - A ball unseen for as long and back in the air (above MaxBallZ_m):
+//     held, it left the hands unseen, as a shot does, and the possession
+//     ends when it was last seen; held or released, no pass or turnover is
+//     inferred from its flight (it may have gone to a hoop unseen), but it
+//     is a shot, released then, if it is now seen to reach a hoop.
 //
 // Events are sent when they are decided, not in time order: a rebound, a
 // turnover and the end of the team possession a gain ended wait for the
