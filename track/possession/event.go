@@ -69,10 +69,12 @@ func (k Kind) String() string {
 //	                    FromPlayerID = the passer
 //	                    of the shooter's possession (a potential assist).
 //	KindTurnover:       PlayerID/TeamID lost the ball at Start_ms to
-//	                    ToPlayerID/ToTeamID, who held it from End_ms; Steal =
-//	                    no dead ball in between.
-//	KindRebound:        PlayerID/TeamID held the ball first after a missed
-//	                    shot by FromPlayerID; Offensive = same team.
+//	                    ToPlayerID/ToTeamID, who held it from End_ms and
+//	                    gained control (Config.Control_ms); Steal = no dead
+//	                    ball in between.
+//	KindRebound:        PlayerID/TeamID gained control of the ball first
+//	                    after a missed shot by FromPlayerID (from Start_ms);
+//	                    Offensive = same team.
 type Event struct {
 	Kind         Kind
 	Start_ms     int64
