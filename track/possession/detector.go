@@ -439,6 +439,9 @@ func (d *Detector) SwitchBall() {
 	if !d.started {
 		return
 	}
+	// A gain of the old ball waiting for control is settled as a lost
+	// ball settles it: the new ball's holder is no next holder of it.
+	d.confirm()
 	if d.holder != 0 {
 		d.releaseAt(d.endTime(d.ballT_ms))
 	}

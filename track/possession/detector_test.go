@@ -1315,3 +1315,37 @@ func TestBallBackInTheAir(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchBallSettlesGain: player 3 takes ball A from player 1 (a gain
+// waiting for control) when the followed ball changes to ball B, in the
+// hands of player 2, player 1's teammate, in the other group. The gain is
+// settled as a lost ball settles it (a steal); without that, player 2's
+// ball B read as team 100 taking ball A back, and the steal vanished.
+func TestSwitchBallSettlesGain(t *testing.T) {
+	var events []Event
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, func(e *Event) { events = append(events, *e) })
+	ps := []PlayerPos{{ID: 1}, {ID: 3, X_m: 0, Y_m: 1.3}, {ID: 2, X_m: 10, Y_m: 5}}
+	for ms := int64(0); ms <= 3000; ms += 40 {
+		switch {
+		case ms < 1000:
+			d.Update(t0_ms+ms, 0, 0.3, 1, ps, true)
+		case ms < 1400:
+			d.Update(t0_ms+ms, 0, 1.0, 1, ps, true)
+		default:
+			if ms == 1400 {
+				d.SwitchBall()
+			}
+			d.Update(t0_ms+ms, 10.3, 5, 1, ps, true)
+		}
+	}
+	d.Flush(t0_ms + 3000)
+	var steals int
+	for _, e := range events {
+		if e.Kind == KindTurnover && e.Steal && e.PlayerID == 1 && e.ToPlayerID == 3 {
+			steals++
+		}
+	}
+	if steals != 1 {
+		t.Errorf("%d steals 1>3, want 1: the gain waiting for control settled at the change of ball; events %+v", steals, events)
+	}
+}
