@@ -73,8 +73,10 @@ const GameBallID int64 = 2147549498
 // messages in memory.
 const MinGameDuration_s, MaxGameDuration_s float64 = 1, 3 * 3600
 
+// gameStart_ms is typed: an epoch time in ms does not fit a 32-bit int.
+const gameStart_ms int64 = 1500571321532
+
 const (
-	gameStart_ms   = 1500571321532
 	gameTick_ms    = 40 // 25 Hz per sensor
 	courtHalfX_mm  = 14330
 	courtHalfY_mm  = 7620
@@ -140,7 +142,7 @@ func GameCorpus(opt GameOptions) (*Corpus, error) {
 	live := true
 	half := ticks / 2
 	for k := 0; k < ticks; k++ {
-		base := int64(gameStart_ms + k*gameTick_ms)
+		base := gameStart_ms + int64(k)*gameTick_ms
 		if k == half {
 			emitMarker(base-5, "PAUSED")
 			emitMarker(base-3, "END_FIRST_HALF")
@@ -227,7 +229,7 @@ func GameCorpus(opt GameOptions) (*Corpus, error) {
 			live = true
 		}
 	}
-	emitMarker(int64(gameStart_ms+ticks*gameTick_ms), "PLAY_END")
+	emitMarker(gameStart_ms+int64(ticks)*gameTick_ms, "PLAY_END")
 	return c, nil
 }
 

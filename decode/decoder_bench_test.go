@@ -121,9 +121,9 @@ func BenchmarkDecodeMix(b *testing.B) {
 		case k%1000 == 3:
 			s = benchInputs[7].in
 		case k%11 == 10:
-			s = fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":2147549498,"x":%d,"y":%d,"z":%d}}`, 1478800197342+k*4, -6039+k, -8833+3*k, 1705-k%300)
+			s = fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":2147549498,"x":%d,"y":%d,"z":%d}}`, 1478800197342+int64(k)*4, -6039+k, -8833+3*k, 1705-k%300)
 		default:
-			s = fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":%d,"x":%d,"y":%d,"z":%d}}`, 1478800197342+k*4, 2900+k%11, 2314-7*k, -8635+5*k, 60+k%20)
+			s = fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":%d,"x":%d,"y":%d,"z":%d}}`, 1478800197342+int64(k)*4, 2900+k%11, 2314-7*k, -8635+5*k, 60+k%20)
 		}
 		corpus = append(corpus, []byte(s))
 		total += len(s)
@@ -168,7 +168,7 @@ func shuffledCorpus(n int) ([][]byte, int) {
 			sensor, id = `"BALL"`, "2147549498"
 		}
 		data := obj(nil, [][2]string{
-			{"occurred_at", strconv.Itoa(1478800197342 + 4*k)}, {"type", sensor}, {"id", id},
+			{"occurred_at", strconv.FormatInt(1478800197342+4*int64(k), 10)}, {"type", sensor}, {"id", id},
 			{"x", strconv.Itoa(-14000 + (k*7919)%28000)}, {"y", strconv.Itoa(-7500 + (k*104729)%15000)}, {"z", strconv.Itoa(k % 2500)},
 		})
 		line := obj(nil, [][2]string{{"type", `"location"`}, {"data", string(data)}})

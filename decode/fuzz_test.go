@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"strconv"
@@ -488,7 +489,7 @@ func refInt(raw json.RawMessage, lo, hi int64) (v int64, present bool, err error
 		mant = s[:k]
 		e, perr := strconv.Atoi(s[k+1:])
 		if perr != nil { // |exponent| beyond int: only zero survives
-			e = 1 << 40
+			e = math.MaxInt
 			if s[k+1] == '-' {
 				e = -e
 			}

@@ -33,10 +33,10 @@ func mixedRecording() (text string, badLines []int64) {
 		b.WriteString(s + "\n")
 		line++
 	}
-	const t0 = 1500571321000
+	const t0 int64 = 1500571321000
 	w(fmt.Sprintf(`{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_START"}}`, t0))
 	for k := 0; k < 100; k++ {
-		t := int64(t0 + 40*k)
+		t := t0 + 40*int64(k)
 		w(fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":60}}`, t, k))
 		w(fmt.Sprintf(`{"type":"location","data":{"y":5,"x":1,"id":9,"type":"PLAYER","z":70,"occurred_at":%d}}`, t+1))
 		// A sensor at 30 Hz: intervals of 33 and 34 ms.
@@ -314,16 +314,16 @@ func TestWriteTextError(t *testing.T) {
 // doubled read 0 Hz); a sample older than the newest before is counted
 // backwards, and the interval after it is measured from the newest.
 func TestReadIntervals(t *testing.T) {
-	const t0 = 1500571321000
+	const t0 int64 = 1500571321000
 	var b strings.Builder
-	for k := range 4 {
+	for k := range int64(4) {
 		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", t0+3000*k)
 	}
-	for k := range 50 {
+	for k := range int64(50) {
 		l := fmt.Sprintf(`{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":4,"x":%d,"y":0,"z":60}}`+"\n", t0+40*k, k)
 		b.WriteString(l + l)
 	}
-	for _, dt := range []int{0, 40, 20, 60} {
+	for _, dt := range []int64{0, 40, 20, 60} {
 		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"BALL","id":5,"x":0,"y":0,"z":60}}`+"\n", t0+dt)
 	}
 	rep := read(t, write(t, "g.jsonl", []byte(b.String())), inspect.Options{})
@@ -343,12 +343,12 @@ func TestReadIntervals(t *testing.T) {
 // "max gap ms 240", and 5 samples delivered 5 s late 5031, as a 5-s
 // dropout does; a real dropout still reads as one.
 func TestReadLateMakesNoGap(t *testing.T) {
-	const t0 = 1764151200000
+	const t0 int64 = 1764151200000
 	f := func(name string, order []int, want inspect.Sensor) {
 		t.Helper()
 		var b strings.Builder
 		for _, k := range order {
-			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":0}}`+"\n", t0+40*k, 1000+10*k)
+			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":7,"x":%d,"y":0,"z":0}}`+"\n", t0+40*int64(k), 1000+10*k)
 		}
 		rep := read(t, write(t, name+".jsonl", []byte(b.String())), inspect.Options{})
 		want.Type, want.ID, want.First_ms = "PLAYER", 7, t0
@@ -381,7 +381,7 @@ func TestReadLateMakesNoGap(t *testing.T) {
 func TestReadInterrupted(t *testing.T) {
 	var b strings.Builder
 	for k := range 20000 {
-		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", 1500571321000+40*k)
+		fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":3,"x":0,"y":0,"z":60}}`+"\n", 1500571321000+40*int64(k))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -509,7 +509,7 @@ func TestReadMissing(t *testing.T) {
 func TestReadManyMarkers(t *testing.T) {
 	var b strings.Builder
 	for k := range inspect.MaxMarkers + 3 {
-		fmt.Fprintf(&b, `{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_NEXT"}}`+"\n", 1500571321000+k)
+		fmt.Fprintf(&b, `{"type":"marker","data":{"occurred_at":%d,"type":"PLAY_NEXT"}}`+"\n", 1500571321000+int64(k))
 	}
 	rep := read(t, write(t, "m.jsonl", []byte(b.String())), inspect.Options{})
 	if len(rep.Markers) != inspect.MaxMarkers || rep.MoreMarkers != 3 || rep.Markers[1].Line != 2 {
