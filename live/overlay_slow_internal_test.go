@@ -159,14 +159,3 @@ func TestOverlayQueueKeepsEnd(t *testing.T) {
 		t.Errorf("queue of one kept frames %v, want %v (the end frame and the newest)", got, want)
 	}
 }
-
-func waitForInternal(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
