@@ -65,7 +65,9 @@ to the break (analyze's quality.truncated), and "read_error" says where;
 any other read error leaves it false.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
-truncated .gz, say), or when it is interrupted (Ctrl-C: the file being
+truncated .gz, say), when the report cannot be written to stdout (a full
+disk, a closed stdout: inspect stops there, and says so on stderr), or
+when it is interrupted (Ctrl-C: the file being
 read is reported up to there; a second Ctrl-C ends inspect at once, when
 it waits for input on a pipe, say); what was read before is still
 reported. It is 2 for a bad command line (no INPUT, an unknown flag or a value out of range) and
@@ -153,6 +155,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fmt.Fprintf(stderr, "stmotion inspect: %s: %s\n", decode.Printable(path), decode.Printable(rep.ReadError))
 			failed++
 		}
+		// A report that cannot be written ends inspect: the report is
+		// its product (Run says so on stderr, exit status 1).
 		if *asJSON {
 			if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 				return err
@@ -162,9 +166,9 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		// A write error of the text has never ended inspect (--json's
-		// does); kept so.
-		_ = inspect.WriteText(stdout, rep, inspectText)
+		if err := inspect.WriteText(stdout, rep, inspectText); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return exitError{code: 1}

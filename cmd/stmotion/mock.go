@@ -102,7 +102,10 @@ its complete stream, or between its gzip members or zstd frames, are
 skipped, with a warning.
 
 The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
-found, unreadable, a corrupt compressed stream, no messages) or the address not listened on; 2 for a bad
+found, unreadable, a corrupt compressed stream, no messages), the address
+not listened on, or a line cannot be written to stdout (a full disk, a
+closed stdout: it stops serving at once, as a script waiting for the
+line would wait in vain); 2 for a bad
 command line (a flag not defined, a value that does not parse or is out of
 range, a --listen or --ws-listen that is not host:port, a --court or --roster
 that cannot be read), before anything starts.
@@ -249,13 +252,19 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if opts.NoAuth {
 		auth = "none"
 	}
-	fmt.Fprintf(stdout, "%s live_id=%s ws=%s auth=%s\n", s.URL(), decode.Printable(s.LiveID()), s.WSURL(), auth)
+	// A line that cannot be written ends the mock: Run says why, exit
+	// status 1.
+	if _, err := fmt.Fprintf(stdout, "%s live_id=%s ws=%s auth=%s\n", s.URL(), decode.Printable(s.LiveID()), s.WSURL(), auth); err != nil {
+		return err
+	}
 	fmt.Fprintf(stderr, "stmotion mock: serving %s (%d messages per loop) at speed %g\n", decode.Printable(dir), s.Messages(), opts.Speed)
 	fmt.Fprint(stderr, mockJoinText(s.URL(), s.LiveID(), wsURLFlag, opts))
 	for {
 		select {
 		case r := <-rounds:
-			fmt.Fprintf(stdout, "round pass=%d index=%d live_id=%s started_at=%d\n", r.Pass, r.Index, decode.Printable(r.LiveID), r.StartedAt_ms)
+			if _, err := fmt.Fprintf(stdout, "round pass=%d index=%d live_id=%s started_at=%d\n", r.Pass, r.Index, decode.Printable(r.LiveID), r.StartedAt_ms); err != nil {
+				return err
+			}
 		case <-ctx.Done():
 			fmt.Fprintln(stderr, "stmotion mock: stopping")
 			return nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"sync"
 )
 
 // command is one subcommand. Each lives in its own file with its own
@@ -31,7 +32,62 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // Run runs the stmotion command line with args (without the program name).
 // It is what main calls, and what tests call instead of a subprocess.
+//
+// Output lost on stdout is an error: a write that fails (a full disk, a
+// closed stdout) is reported on stderr once the command has returned, as
+// "stmotion <command>: stdout: ..." (the first error), and makes exit
+// status 1 of a command that would have ended 0. A report or result line
+// lost had ended 0, and a script read nothing, or half, as success.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if _, ok := stdout.(*outputWriter); ok {
+		// Run within Run (bench peak-rss): the outer one checks.
+		return run(ctx, args, stdout, stderr)
+	}
+	out := &outputWriter{w: stdout}
+	err := run(ctx, args, out, stderr)
+	werr := out.Err()
+	if werr == nil {
+		return err
+	}
+	name := "stmotion"
+	if _, ok := commands[args[0]]; ok || args[0] == "help" { // args: something was written
+		name += " " + args[0]
+	}
+	fmt.Fprintf(stderr, "%s: stdout: %v (its output is lost or incomplete)\n", name, werr)
+	if err == nil || errors.Is(err, werr) {
+		return exitError{code: 1}
+	}
+	return err
+}
+
+// outputWriter is stdout that keeps the first write error (Err); it is
+// safe for concurrent use as far as w is.
+type outputWriter struct {
+	w   io.Writer
+	mu  sync.Mutex
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		o.mu.Lock()
+		if o.err == nil {
+			o.err = err
+		}
+		o.mu.Unlock()
+	}
+	return n, err
+}
+
+// Err is the first error a Write returned, nil if none.
+func (o *outputWriter) Err() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		// No command is a bad command line: the usage on stderr, exit
 		// status 2. Help asked for is stdout's, with status 0.
@@ -118,7 +174,8 @@ func usage(w io.Writer) {
 	listCommands(w, commands)
 	fmt.Fprintln(w, "\nFlags may come before, between or after the args; -- ends the flags (an input named")
 	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion help <command>' (or 'stmotion <command> -h')")
-	fmt.Fprintln(w, "for a command's usage and flags.")
+	fmt.Fprintln(w, "for a command's usage and flags. Output that cannot be written to stdout (a full disk,")
+	fmt.Fprintln(w, "a closed stdout) is an error: said on stderr, exit status 1.")
 }
 
 // listCommands prints the commands of cmds sorted by name, one a line with
