@@ -13,6 +13,7 @@ import (
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/internal/version"
 	"github.com/stmotion/stmotion/pipeline"
 )
 
@@ -538,7 +539,7 @@ func (r *Run) Do(ctx context.Context) *Result {
 	found := false
 	gone := func(id string) bool { return ran(id) || cfg.Overwrite && !interrupted }
 	doc := func() any {
-		m := export.MultiSummary{Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
+		m := export.MultiSummary{StmotionVersion: version.Get().String(), Sessions: append([]export.SessionSummary{}, sums...), Failed: failed, Canceled: canceled}
 		switch {
 		case cfg.Add:
 			m = export.AddSummary(earlier, m, ran, present, r.searched)

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -8,6 +9,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/stmotion/stmotion/internal/version"
 )
 
 // Format is the file format of the tables.
@@ -101,7 +104,9 @@ func parquetProps(schema *arrow.Schema, cfg *config, t Table) *parquet.WriterPro
 		// dictionary columns (kind, clock, session id) are
 		// dictionary-encoded.
 		parquet.WithDictionaryDefault(false),
-		parquet.WithCreatedBy("stmotion"),
+		// Which stmotion wrote the file ("stmotion version v1.2.0 (build
+		// <revision>)"), in the form Parquet readers parse.
+		parquet.WithCreatedBy(cmp.Or(cfg.createdBy, version.Get().CreatedBy())),
 		// Much smaller pages than the 1 MiB default. arrow-go grows each
 		// page's encoding buffers by doubling from a pool that every GC
 		// empties, and byte-stream split copies each page once more into

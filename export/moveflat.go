@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/stmotion/stmotion/internal/version"
 )
 
 // MoveFlat moves the one-session outputs under the directory of a session
@@ -98,6 +100,7 @@ func (d *OutDir) MoveFlat(sync bool) (string, error) {
 			}
 		}
 		e.EarlierRun = true
+		sum.StmotionVersion = version.Get().String() // this one rewrote it
 		if err := WriteJSON(filepath.Join(d.dir, SummaryFile), sum, sync); err != nil {
 			return fail(err)
 		}
@@ -156,8 +159,10 @@ func copyWithoutSession(src, dst string, t Table, f Format, id string, cfg *conf
 	for i := range leaves {
 		leaves[i] = i
 	}
-	// Row groups as they were: one per WithBatchRows rows of samples.
+	// Row groups as they were: one per WithBatchRows rows of samples;
+	// the stmotion that wrote the file stays named in it.
 	c := *cfg
+	c.createdBy = rdr.MetaData().GetCreatedBy()
 	for i := range rdr.NumRowGroups() {
 		c.batchRows = max(c.batchRows, int(rdr.RowGroup(i).NumRows()))
 	}

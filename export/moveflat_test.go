@@ -14,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/stmotion/stmotion/internal/version"
 )
 
 // parquetLayout describes what of a Parquet file a reader sees besides the
@@ -44,6 +46,29 @@ func parquetLayout(t *testing.T, path string) string {
 		}
 	}
 	return b.String()
+}
+
+// createdBy is the created_by of the Parquet file at path.
+func createdBy(t *testing.T, path string) string {
+	t.Helper()
+	rdr, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdr.Close()
+	return rdr.MetaData().GetCreatedBy()
+}
+
+// copyFile copies the file src to dst.
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // readArrow reads a whole Arrow IPC file into one table.
@@ -134,6 +159,9 @@ func TestMoveFlat(t *testing.T) {
 			!slices.Equal(e.Images, []string{"images/session_id=g1/shots_all.png", "images/session_id=g1/heatmap_team_7.svg"}) {
 			t.Errorf("%v: summary entry after MoveFlat: %+v", f, e)
 		}
+		if m.StmotionVersion != version.Get().String() {
+			t.Errorf("%v: summary.json rewritten by MoveFlat: stmotion_version %q, want this stmotion's %q", f, m.StmotionVersion, version.Get().String())
+		}
 		if raw, _ := os.ReadFile(filepath.Join(dir, SummaryFile)); !strings.Contains(string(raw), `"sessions"`) {
 			t.Errorf("%v: summary.json after MoveFlat is not one of several sessions:\n%s", f, raw)
 		}
@@ -195,6 +223,8 @@ func TestMoveFlatEarlierVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
+		was := filepath.Join(t.TempDir(), "quality.parquet")
+		copyFile(t, flat, was)
 		d, err := PrepareOutDir(dir, []string{"g2"}, OutDirOptions{Hive: true, Add: true})
 		if err != nil {
 			t.Fatal(err)
@@ -212,6 +242,11 @@ func TestMoveFlatEarlierVersion(t *testing.T) {
 			t.Fatalf("%s: MoveFlat: %q, %v; want g1 moved", c.name, id, err)
 		}
 		moved := readParquet(t, memory.DefaultAllocator, TablePath(dir, TableQuality, "g1", FormatParquet, true))
+		// The file still names the writer of the earlier one, not this
+		// stmotion, which only moved it.
+		if got, was := createdBy(t, TablePath(dir, TableQuality, "g1", FormatParquet, true)), createdBy(t, was); got != was {
+			t.Errorf("%s: moved quality table created by %q, the one-session file by %q", c.name, got, was)
+		}
 		want := Schema(TableQuality, false).Fields()
 		if got := moved.Schema().Fields(); len(got) != len(fields)-1 || got[0].Name != want[0].Name || got[len(got)-1].Name != want[len(want)-3].Name || moved.NumRows() != old.NumRows() {
 			t.Errorf("%s: moved quality table: %d rows, %s; want %d rows of this version's columns but the last two", c.name, moved.NumRows(), moved.Schema(), old.NumRows())

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/stmotion/stmotion/court"
+	"github.com/stmotion/stmotion/internal/version"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -23,7 +24,12 @@ import (
 // the players table (docs/schema.md).
 type SessionSummary struct {
 	SessionID string `json:"session_id"`
-	Source    string `json:"source,omitempty"` // the input it came from, as given
+	// StmotionVersion is the stmotion that analysed the session
+	// (version.Info.String: "v1.2.0", "(devel)" from a checkout, with the
+	// revision when the binary records one); "" in an entry of an
+	// stmotion before it was recorded.
+	StmotionVersion string `json:"stmotion_version,omitempty"`
+	Source          string `json:"source,omitempty"` // the input it came from, as given
 	// SourcePath is Source's absolute path when it was analysed ("" for
 	// standard input and the built-in sample): what a later run adding
 	// to the dataset (analyze --add) compares its inputs with, from
@@ -363,7 +369,7 @@ type QualitySummary struct {
 // (which JSON cannot hold) become 0.
 func Summarize(sum *track.Summary) SessionSummary {
 	s := SessionSummary{
-		SessionID: sum.SessionID, Name: sum.Round.Name, Type: sum.Round.Type, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
+		SessionID: sum.SessionID, StmotionVersion: version.Get().String(), Name: sum.Round.Name, Type: sum.Round.Type, Start_ms: sum.Start_ms, End_ms: sum.End_ms,
 		Rounds:  RoundsOf(sum),
 		Players: make([]PlayerSummary, len(sum.Players)), Teams: make([]TeamSummary, len(sum.Teams)),
 		ShooterAgreement: finite(sum.ShooterAgreement), Definitions: DefinitionsOf(sum.Definitions),
@@ -606,9 +612,13 @@ const SummaryFile = "summary.json"
 
 // MultiSummary is summary.json for several sessions.
 type MultiSummary struct {
-	Sessions []SessionSummary `json:"sessions"`
-	Failed   []FailedInput    `json:"failed,omitempty"`
-	Canceled []CanceledInput  `json:"canceled,omitempty"`
+	// StmotionVersion is the stmotion that wrote the file (its
+	// sessions' own say which analysed each: a dataset grown with --add
+	// may mix versions); "" from an stmotion before it was recorded.
+	StmotionVersion string           `json:"stmotion_version,omitempty"`
+	Sessions        []SessionSummary `json:"sessions"`
+	Failed          []FailedInput    `json:"failed,omitempty"`
+	Canceled        []CanceledInput  `json:"canceled,omitempty"`
 	// Unlisted are the sessions whose partitions are under the directory
 	// but that no entry of Sessions describes (FindUnlisted).
 	Unlisted []UnlistedSession `json:"unlisted,omitempty"`
@@ -719,6 +729,7 @@ func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]Unli
 //     sessions keep their entries in sessions, if any.
 //   - unlisted: none; the caller finds them on disk (FindUnlisted), as
 //     earlier's may since have been added again or removed.
+//   - stmotion_version: the run's (each entry keeps its own).
 //
 // ran reports whether the run analysed a session (it succeeded or
 // failed, not canceled); present whether a session's tables are under
@@ -726,7 +737,7 @@ func FindUnlisted(dir string, m MultiSummary, gone func(id string) bool) ([]Unli
 // inputs: its arguments (directories, and files), but those that failed
 // as a whole.
 func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool, searched []string) MultiSummary {
-	var m MultiSummary
+	m := MultiSummary{StmotionVersion: run.StmotionVersion}
 	own := map[string]int{} // session id → index in run.Sessions
 	for i, s := range run.Sessions {
 		own[s.SessionID] = i

@@ -41,6 +41,10 @@ type config struct {
 	liveOnly  bool
 	sync      bool
 	inline    bool
+	// createdBy is the Parquet files' created_by: "" for this
+	// stmotion's (version.Info.CreatedBy); a moved file keeps its
+	// writer's (copyWithoutSession).
+	createdBy string
 }
 
 // Option configures a Writer (in the style of pqarrow's writer properties).

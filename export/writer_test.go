@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/stmotion/stmotion/internal/version"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -1021,5 +1022,29 @@ func TestWriterPathsCopy(t *testing.T) {
 	s.SetTables(dir, w)
 	if got := s.Tables[TableSamples.String()]; got != filepath.Base(want) {
 		t.Errorf("SetTables samples: %s, want %s", got, filepath.Base(want))
+	}
+}
+
+// Every Parquet table names the stmotion that wrote it in created_by
+// (version.Info.CreatedBy: "stmotion version devel" in a test binary),
+// and its summary the version that analysed the session: a dataset grown
+// over months says which version wrote which game. created_by was a bare
+// "stmotion".
+func TestWriterRecordsVersion(t *testing.T) {
+	dir := t.TempDir()
+	w := writeSession(t, dir, 100)
+	want := version.Get().CreatedBy()
+	if !strings.HasPrefix(want, "stmotion version ") {
+		t.Fatalf("CreatedBy %q", want)
+	}
+	for _, tb := range Tables() {
+		if got := createdBy(t, TablePath(dir, tb, "g1", FormatParquet, false)); got != want {
+			t.Errorf("%s: created_by %q, want %q", tb, got, want)
+		}
+	}
+	sum := Summarize(fakeSummary())
+	sum.SetTables(dir, w)
+	if sum.StmotionVersion != version.Get().String() || sum.StmotionVersion == "" {
+		t.Errorf("summary stmotion_version %q, want %q", sum.StmotionVersion, version.Get().String())
 	}
 }

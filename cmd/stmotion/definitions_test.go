@@ -140,12 +140,12 @@ func TestAnalyzeDefinitionsAdd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string][]map[string]json.RawMessage
+	var m map[string]any // "sessions", and "stmotion_version"
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range m["sessions"] {
-		delete(s, "definitions")
+	for _, s := range m["sessions"].([]any) {
+		delete(s.(map[string]any), "definitions")
 	}
 	if data, err = json.Marshal(m); err != nil {
 		t.Fatal(err)

@@ -100,6 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "help":
 		return runHelp(ctx, args[1:], stdout, stderr)
+	case "--version", "-version":
+		return runVersion(ctx, args[1:], stdout, stderr)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
