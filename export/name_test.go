@@ -48,3 +48,31 @@ func TestFitNameWholeCharacters(t *testing.T) {
 		}
 	}
 }
+
+// EscapeName leaves nothing a file name may not hold, on Windows either
+// (':' and the others it forbids), keeps UUIDs and plain names as they
+// are, and unescapes to the id.
+func TestEscapeName(t *testing.T) {
+	for _, c := range []struct{ id, want string }{
+		{"bcdb0adb-ee47-4023-9166-0dd5b52194b7", "bcdb0adb-ee47-4023-9166-0dd5b52194b7"},
+		{"game_05.v2", "game_05.v2"},
+		{"game:2026-11-27T10:00", "game%3A2026-11-27T10%3A00"},
+		{"a=b", "a%3Db"},
+		{`a/b\c d*e?f<g>h|i"j`, "a%2Fb%5Cc%20d%2Ae%3Ff%3Cg%3Eh%7Ci%22j"},
+		{"tab\tnl\n", "tab%09nl%0A"},
+	} {
+		got := EscapeName(c.id)
+		if got != c.want {
+			t.Errorf("EscapeName(%q) = %q, want %q", c.id, got, c.want)
+		}
+		if strings.ContainsAny(got, `<>:"/\|?*`) || strings.ContainsFunc(got, func(r rune) bool { return r < 0x20 }) {
+			t.Errorf("EscapeName(%q) = %q holds a character Windows forbids in a name", c.id, got)
+		}
+		if u, err := url.PathUnescape(got); err != nil || u != c.id {
+			t.Errorf("EscapeName(%q) = %q unescapes to %q, %v", c.id, got, u, err)
+		}
+		if PartitionDir(c.id) != SessionColumn+"="+got {
+			t.Errorf("PartitionDir(%q) = %q, want session_id= and EscapeName's", c.id, PartitionDir(c.id))
+		}
+	}
+}

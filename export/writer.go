@@ -107,17 +107,27 @@ func TablePath(dir string, t Table, sessionID string, f Format, hive bool) strin
 }
 
 // PartitionDir is the name of a session's directory in the Hive layout,
-// session_id=<id>. The id is escaped as a path segment (url.PathEscape:
-// '/', '%', spaces, ...), and '=' and ':' too, as %3D and %3A: Hive and
-// Spark escape them so; DuckDB refuses a whole dataset one of whose
-// directory names holds a second '=' ("Hive partition mismatch"), and ':'
-// cannot be in a file name on Windows. DuckDB, Spark, Trino and pyarrow
-// unescape the value; PartitionSession is the inverse. An id whose
-// escaped form is longer than MaxNameBytes (too long for a file name)
-// is shortened (FitName): readers of the dataset then see PartitionKey's
-// value as its session_id, while summary.json keeps the full id.
+// session_id=<id>, the id escaped by EscapeName. DuckDB, Spark, Trino and
+// pyarrow unescape the value; PartitionSession is the inverse. An id
+// whose escaped form is longer than MaxNameBytes (too long for a file
+// name) is shortened (FitName): readers of the dataset then see
+// PartitionKey's value as its session_id, while summary.json keeps the
+// full id.
 func PartitionDir(sessionID string) string {
-	return SessionColumn + "=" + FitName(partitionEscaper.Replace(url.PathEscape(sessionID)), sessionID)
+	return SessionColumn + "=" + EscapeName(sessionID)
+}
+
+// EscapeName is id escaped for a file or directory name: as a path
+// segment (url.PathEscape: '/', '\', '%', spaces, control characters,
+// '*', '?', '<', '>', '|', '"', ...), and '=' and ':' too, as %3D and
+// %3A: Hive and Spark escape them so; DuckDB refuses a whole dataset one
+// of whose directory names holds a second '=' ("Hive partition
+// mismatch"), and ':' cannot be in a file name on Windows. Too long for
+// a file name once escaped, it is shortened (FitName). It is the
+// partitions' session id (PartitionDir) and live's bundle directory
+// name; ids of letters, digits and '-' (UUIDs) are kept as they are.
+func EscapeName(id string) string {
+	return FitName(partitionEscaper.Replace(url.PathEscape(id)), id)
 }
 
 // PartitionKey returns the session id of sessionID's Hive partitions as

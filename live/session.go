@@ -563,7 +563,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// A live id the file system cannot name (escaped, longer than a
 		// file name may be: a PLAY_NEXT naming 400 bytes) fails its own
 		// session, before anything is fetched, not the whole Join.
-		if err := bundleDirUsable(filepath.Join(s.cfg.Out, dirName(s.liveID))); err != nil {
+		if err := bundleDirUsable(s.cfg.bundleDir(s.liveID)); err != nil {
 			if s.prev == nil {
 				return nil, fmt.Errorf("live: bundle directory: %w", err)
 			}
@@ -574,7 +574,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		// A re-join matches the rows of the earlier parts by count: with
 		// other engine settings they would not be the same rows. Checked
 		// before anything is fetched or written.
-		unrecorded, err := checkTrackConfig(filepath.Join(s.cfg.Out, dirName(s.liveID), "tables"), s.cfg.Track)
+		unrecorded, err := checkTrackConfig(filepath.Join(s.cfg.bundleDir(s.liveID), "tables"), s.cfg.Track)
 		if err != nil {
 			return nil, err
 		}
@@ -582,7 +582,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			s.log.Warn("live: the bundle's table parts were written by an stmotion that did not record its engine settings ("+TrackConfigFile+"): "+
 				"their rows are matched by count, which holds only if this join runs with the same settings (stmotion live --hz, --reorder-window) as the joins that wrote them; "+
 				"otherwise the tables miss and repeat rows (the figures and summary.json are not affected; stmotion analyze of the bundle writes whole tables)",
-				"dir", filepath.Join(s.cfg.Out, dirName(s.liveID), "tables"))
+				"dir", filepath.Join(s.cfg.bundleDir(s.liveID), "tables"))
 		}
 	}
 	if s.prev == nil {
@@ -623,7 +623,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 	s.tokenTypes = sub.TokenDataTypes
 
 	if s.cfg.Out != "" {
-		s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
+		s.res.Dir = s.cfg.bundleDir(s.liveID)
 		// A re-join on another court template than the parts were made
 		// on is refused before the bundle's court.json is written over.
 		if err := s.checkRejoinTemplate(s.res.Dir, s.court.court); err != nil {
@@ -843,7 +843,7 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 		s.res.HandoverLost += int64(len(msgs))
 		return nil
 	}
-	s.res.Dir = filepath.Join(s.cfg.Out, dirName(s.liveID))
+	s.res.Dir = s.cfg.bundleDir(s.liveID)
 	rec, err := NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1})
 	if err != nil {
 		s.res.HandoverLost += int64(len(msgs))
@@ -925,7 +925,7 @@ func (s *liveSession) copyFromPrevious(rec *Recorder, name string) error {
 	if _, err := os.Stat(filepath.Join(s.res.Dir, name)); err == nil {
 		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(s.cfg.Out, dirName(s.from), name))
+	data, err := os.ReadFile(filepath.Join(s.cfg.bundleDir(s.from), name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -1037,9 +1037,44 @@ func bundleDirUsable(dir string) error {
 	return nil
 }
 
-// dirName makes a live id safe as a directory name (shortened when too
-// long for one: export.FitName).
+// dirName makes a live id safe as a directory name on every system,
+// Windows included: escaped as the Hive partitions' session ids are
+// (export.EscapeName: ':' as %3A, ...; shortened when too long), and,
+// as the name stands alone, not one Windows reserves for a device (CON,
+// NUL, COM1, ... with any extension: its first letter escaped, "%4EUL"),
+// nor ending in '.' (which Windows drops: "%2E"). A UUID is kept as it
+// is. The name unescapes to the live id (url.PathUnescape), but for the
+// id "", named "_"; "." and ".." are "%2E" and ".%2E".
 func dirName(id string) string {
+	if id == "" {
+		return "_"
+	}
+	name := export.EscapeName(id)
+	if base, _, _ := strings.Cut(name, "."); windowsDevice(base) {
+		name = fmt.Sprintf("%%%02X", name[0]) + name[1:]
+	}
+	if strings.HasSuffix(name, ".") {
+		name = name[:len(name)-1] + "%2E"
+	}
+	return name
+}
+
+// windowsDevice reports whether Windows reserves name for a device, in
+// any case: CON, PRN, AUX, NUL, COM0-9 and LPT0-9.
+func windowsDevice(name string) bool {
+	switch u := strings.ToUpper(name); {
+	case u == "CON" || u == "PRN" || u == "AUX" || u == "NUL":
+		return true
+	case len(u) == 4 && (u[:3] == "COM" || u[:3] == "LPT") && '0' <= u[3] && u[3] <= '9':
+		return true
+	}
+	return false
+}
+
+// legacyDirName is dirName of the versions before it escaped ':', '=',
+// device names and a final '.': url.PathEscape only. A bundle an earlier
+// version recorded under it is continued there (SessionConfig.bundleDir).
+func legacyDirName(id string) string {
 	if id == "" || id == "." || id == ".." {
 		return "_" + id
 	}

@@ -114,9 +114,20 @@ func resume(cfg *SessionConfig) (resumePoint, error) {
 	return rp, nil
 }
 
-// bundleDir is live id's bundle directory under Out.
+// bundleDir is live id's bundle directory under Out: dirName, or, when
+// there is none of that name, the one an earlier stmotion named
+// otherwise (legacyDirName: a live id with ':' in it) if it is there, so
+// that a re-join after an upgrade continues the bundle.
 func (cfg *SessionConfig) bundleDir(id string) string {
-	return filepath.Join(cfg.Out, dirName(id))
+	dir := filepath.Join(cfg.Out, dirName(id))
+	if old := filepath.Join(cfg.Out, legacyDirName(id)); old != dir {
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			if _, err := os.Lstat(old); err == nil {
+				return old
+			}
+		}
+	}
+	return dir
 }
 
 // chainText is the live ids a run followed, passed then last, as the

@@ -74,8 +74,12 @@ reconnecting is confirmed the same way. The API is also asked once the
 feed has been quiet for 15 s after PLAY_END / PRACTICE_END (2 min without
 one), as a server may keep the socket open after the end.
 
-Everything received is recorded under --out/<live_id>/ as a session bundle
-(messages.jsonl flushed every --flush, plus live.json, subscribe.json
+Everything received is recorded under --out/<live_id>/ (the live id
+escaped as the Hive partitions' session ids are, so that every system
+takes the name: ':' as %3A, '/' as %2F, and a name Windows reserves,
+such as NUL, or a final '.' escaped too; a UUID as it is; a bundle an
+earlier stmotion named with the ':' unescaped is continued there) as a
+session bundle (messages.jsonl flushed every --flush, plus live.json, subscribe.json
 (token redacted), court.json (the court the session used: the API's, or
 --court's in place of one the API did not serve or that is not valid, the
 API's body then kept as court_api.json), stats.json, stats_details.json, shots.json,
