@@ -66,7 +66,8 @@ any other read error leaves it false.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), when the report cannot be written to stdout (a full
-disk, a closed stdout: inspect stops there, and says so on stderr), or
+disk, a stdout open read-only: inspect stops there, and says so on
+stderr), or
 when it is interrupted (Ctrl-C: the file being
 read is reported up to there; a second Ctrl-C ends inspect at once, when
 it waits for input on a pipe, say); what was read before is still

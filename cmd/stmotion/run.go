@@ -34,10 +34,13 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // It is what main calls, and what tests call instead of a subprocess.
 //
 // Output lost on stdout is an error: a write that fails (a full disk, a
-// closed stdout) is reported on stderr once the command has returned, as
-// "stmotion <command>: stdout: ..." (the first error), and makes exit
-// status 1 of a command that would have ended 0. A report or result line
-// lost had ended 0, and a script read nothing, or half, as success.
+// stdout open read-only; on Windows a closed one) is reported on stderr
+// once the command has returned, as "stmotion <command>: stdout: ..."
+// (the first error), and makes exit status 1 of a command that would
+// have ended 0. A report or result line lost had ended 0, and a script
+// read nothing, or half, as success. (On Unix a stdout closed at the
+// start, >&-, is not seen: the Go runtime opens /dev/null in its place,
+// as a shell's >/dev/null would, before main runs.)
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, ok := stdout.(*outputWriter); ok {
 		// Run within Run (bench peak-rss): the outer one checks.
@@ -177,7 +180,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nFlags may come before, between or after the args; -- ends the flags (an input named")
 	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion help <command>' (or 'stmotion <command> -h')")
 	fmt.Fprintln(w, "for a command's usage and flags. Output that cannot be written to stdout (a full disk,")
-	fmt.Fprintln(w, "a closed stdout) is an error: said on stderr, exit status 1.")
+	fmt.Fprintln(w, "say) is an error: said on stderr, exit status 1.")
 }
 
 // listCommands prints the commands of cmds sorted by name, one a line with

@@ -16,8 +16,9 @@ import (
 // errDiskFull is fullWriter's error.
 var errDiskFull = errors.New("no space left on device")
 
-// fullWriter is stdout on a disk that fills after room bytes (0: a
-// closed stdout): the write that does not fit writes what fits and fails.
+// fullWriter is stdout on a disk that fills after room bytes (0: full
+// from the start): the write that does not fit writes what fits and
+// fails.
 type fullWriter struct {
 	room int
 	buf  bytes.Buffer
@@ -89,7 +90,7 @@ func TestInspectStopsAtLostStdout(t *testing.T) {
 		var stderr bytes.Buffer
 		err := Run(context.Background(), []string{"inspect", "--json=" + strconv.FormatBool(json), bundle, cut}, &fullWriter{}, &stderr)
 		if exitCode(err) != 1 || strings.Contains(stderr.String(), "cut.jsonl.gz") {
-			t.Errorf("inspect --json=%v with stdout closed: %v, stderr %q; want exit status 1, before the next input is read", json, err, stderr.String())
+			t.Errorf("inspect --json=%v with stdout full: %v, stderr %q; want exit status 1, before the next input is read", json, err, stderr.String())
 		}
 	}
 }
@@ -103,7 +104,7 @@ func TestMockLostStdout(t *testing.T) {
 	var stderr bytes.Buffer
 	err := Run(ctx, []string{"mock", "--bundle", bundle, "--listen", "127.0.0.1:0", "--speed", "0"}, &fullWriter{}, &stderr)
 	if ctx.Err() != nil || exitCode(err) != 1 || !strings.Contains(stderr.String(), "stmotion mock: stdout: "+errDiskFull.Error()) {
-		t.Errorf("mock with stdout closed: %v (timed out: %v), stderr %q; want exit status 1 at once, saying why", err, ctx.Err() != nil, stderr.String())
+		t.Errorf("mock with stdout full: %v (timed out: %v), stderr %q; want exit status 1 at once, saying why", err, ctx.Err() != nil, stderr.String())
 	}
 }
 

@@ -43,8 +43,8 @@ interrupted run (Ctrl-C) leaves DIR as it was.
 
 The exit status is 2, before anything is written, when the command line
 cannot be carried out (a bad flag or value), and 1 when the simulation or
-writing fails, its lines on stdout included (a full disk, a closed
-stdout: the bundle is written all the same).
+writing fails, its lines on stdout included (a full disk, say: the
+bundle is written all the same).
 `,
 }
 
