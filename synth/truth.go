@@ -408,3 +408,23 @@ func (t *Truth) ScoreTurnovers(calls []TurnoverCall, window_ms int64) TurnoverSc
 	}
 	return s
 }
+
+// Shortfalls lists, one line each, the precisions (detected that match
+// the truth) and recalls (true ones found) of the turnovers and of the
+// steals that fall below min (0.75: three in four), for a test to report;
+// none when every one reaches it.
+func (s TurnoverScore) Shortfalls(min float64) []string {
+	var out []string
+	for _, c := range []struct {
+		what               string
+		matched, calls, of int
+	}{{"turnovers", s.Matched, s.Calls, s.Truth}, {"steals", s.StealsMatched, s.StealCalls, s.TrueSteals}} {
+		if float64(c.matched) < min*float64(c.calls) {
+			out = append(out, fmt.Sprintf("%s: %d of %d detected match the truth (target %.0f%%)", c.what, c.matched, c.calls, 100*min))
+		}
+		if float64(c.matched) < min*float64(c.of) {
+			out = append(out, fmt.Sprintf("%s: %d of %d true ones found (target %.0f%%)", c.what, c.matched, c.of, 100*min))
+		}
+	}
+	return out
+}

@@ -49,4 +49,17 @@ func TestScoreTurnovers(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ScoreTurnovers:\n got %+v\nwant %+v", got, want)
 	}
+	// Turnovers: 3 of 6 detected match (50 %), 3 of 3 found; steals: 1
+	// of 4 (25 %) and 1 of 2 (50 %).
+	wantShort := []string{
+		"turnovers: 3 of 6 detected match the truth (target 75%)",
+		"steals: 1 of 4 detected match the truth (target 75%)",
+		"steals: 1 of 2 true ones found (target 75%)",
+	}
+	if s := got.Shortfalls(0.75); !reflect.DeepEqual(s, wantShort) {
+		t.Errorf("Shortfalls(0.75) %q, want %q", s, wantShort)
+	}
+	if s := got.Shortfalls(0.25); s != nil {
+		t.Errorf("Shortfalls(0.25) %q, want none", s)
+	}
 }

@@ -134,16 +134,8 @@ func TestPossessionThroughEngine(t *testing.T) {
 	for _, m := range ts.MissedSteals {
 		t.Logf("  true steal %d -> %d at %.2f s not found", m.PlayerID, m.StolenBy, float64(m.At_ms-truth.Start_ms)/1000)
 	}
-	for _, c := range []struct {
-		what               string
-		matched, calls, of int
-	}{{"turnovers", ts.Matched, ts.Calls, ts.Truth}, {"steals", ts.StealsMatched, ts.StealCalls, ts.TrueSteals}} {
-		if float64(c.matched) < 0.75*float64(c.calls) {
-			t.Errorf("%s: %d of %d detected match the truth (target 75%%)", c.what, c.matched, c.calls)
-		}
-		if float64(c.matched) < 0.75*float64(c.of) {
-			t.Errorf("%s: %d of %d true ones found (target 75%%)", c.what, c.matched, c.of)
-		}
+	for _, f := range ts.Shortfalls(0.75) {
+		t.Error(f)
 	}
 	t.Logf("shooter agreement %.3f", sum.ShooterAgreement)
 	if sum.ShooterAgreement < 0.95 {

@@ -358,15 +358,7 @@ func checkTurnovers(t *testing.T, s synth.TurnoverScore, calls []synth.TurnoverC
 	for _, m := range s.MissedSteals {
 		t.Logf("  true steal %d -> %d at %.2f s not found", m.PlayerID, m.StolenBy, float64(m.At_ms-start_ms)/1000)
 	}
-	for _, c := range []struct {
-		what               string
-		matched, calls, of int
-	}{{"turnovers", s.Matched, s.Calls, s.Truth}, {"steals", s.StealsMatched, s.StealCalls, s.TrueSteals}} {
-		if float64(c.matched) < 0.75*float64(c.calls) {
-			t.Errorf("%s: %d of %d detected match the truth (target 75%%)", c.what, c.matched, c.calls)
-		}
-		if float64(c.matched) < 0.75*float64(c.of) {
-			t.Errorf("%s: %d of %d true ones found (target 75%%)", c.what, c.matched, c.of)
-		}
+	for _, f := range s.Shortfalls(0.75) {
+		t.Error(f)
 	}
 }
