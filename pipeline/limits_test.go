@@ -274,23 +274,12 @@ func TestCourtOffTheFeed(t *testing.T) {
 		path string
 		want []string
 	}{{own, nil}, {other, []string{export.LimitOffCourt}}} {
-		b, err := decode.OpenBundle(c.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := OpenEngine(b, "g", Options{}, &segmentSink{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum, err := r.Do(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, sum, _ := oneTeamRun(t, c.path, Options{})
 		if l := export.Limits(sum); !slices.Equal(l, c.want) {
 			t.Errorf("%s: limits %q, want %q (in bounds: %+v)", c.path, l, c.want, sum.InBounds)
 		}
 		if c.want != nil {
-			checkWarned(t, r, b.MessagesPath+": 100.0 % of the players' samples and 100.0 % of the ball's lie off the court",
+			checkWarned(t, r, r.b.MessagesPath+": 100.0 % of the players' samples and 100.0 % of the ball's lie off the court",
 				"limits: off_court", "does not belong to this feed", "analyze --court FILE")
 		}
 	}
