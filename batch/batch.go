@@ -143,9 +143,8 @@ func PlanInputs(ctx context.Context, cfg *Config, paths []string) *Plan {
 		// command line's mistake rather than the bundle's.
 		if in.Err == nil && in.Bundle.Court != nil {
 			_, err := pipeline.ParseCourt(in.Bundle, cfg.options(false))
-			var ce *court.CheckError
 			switch {
-			case err != nil && (in.Bundle.CourtGiven || cfg.Options.CourtTemplate != "" && errors.As(err, &ce) && ce.Check == "template"):
+			case err != nil && (in.Bundle.CourtGiven || cfg.Options.CourtTemplate != "" && errors.Is(err, court.ErrTemplate)):
 				in.Err = cfg.courtError(err)
 			case err != nil:
 				in.ownCourtBad = true

@@ -48,3 +48,17 @@ func (e *CheckError) Error() string {
 }
 
 func (e *CheckError) Unwrap() error { return e.Err }
+
+// NamedOption is err, an error of Parse or New, with the option that
+// would accept the court named as name, a command's flag say
+// ("--allow-mirrored"): a copy of its *CheckError whose Option is name.
+// err as it is when name is "" or no option relaxes the failed check.
+func NamedOption(err error, name string) error {
+	var ce *CheckError
+	if name == "" || !errors.As(err, &ce) || ce.Option == "" {
+		return err
+	}
+	named := *ce
+	named.Option = name
+	return &named
+}

@@ -76,16 +76,11 @@ func (s *liveSession) courtOf(body []byte, source string) (sessionCourt, error) 
 	}
 	sc := sessionCourt{source: source, body: body}
 	c, err := court.Parse(body, court.Options{AllowMirrored: s.cfg.AllowMirrored, Template: s.cfg.CourtTemplate})
-	var ce *court.CheckError
 	switch {
-	case err != nil && s.cfg.CourtTemplate != "" && errors.As(err, &ce) && ce.Check == "template":
+	case err != nil && s.cfg.CourtTemplate != "" && errors.Is(err, court.ErrTemplate):
 		return sc, &CourtTemplateError{LiveID: s.liveID, Named: s.cfg.CourtTemplate, Err: err}
 	case err != nil:
-		if name := s.cfg.AllowMirroredName; name != "" && errors.As(err, &ce) && ce.Option != "" {
-			named := *ce
-			named.Option = name
-			err = &named
-		}
+		err = court.NamedOption(err, s.cfg.AllowMirroredName)
 		if source == export.CourtFromAPI && s.cfg.Court != nil {
 			// The given court replaces the API's that is not valid;
 			// the API's body is kept beside it (court_api.json).

@@ -290,7 +290,7 @@ func replacedCourtWarning(b *decode.Bundle, opt Options) string {
 	}
 	own := "a valid court"
 	if _, err := court.Parse(b.ReplacedCourt, court.Options{AllowMirrored: opt.AllowMirrored}); err != nil {
-		own = fmt.Sprintf("not a valid court either: %v", namedOption(err, opt))
+		own = fmt.Sprintf("not a valid court either: %v", court.NamedOption(err, opt.AllowMirroredName))
 	}
 	return fmt.Sprintf("%s: not used: the court given for every input (analyze --court %s) replaces it (it is %s)", b.ReplacedCourtPath, b.CourtPath, own)
 }
@@ -469,21 +469,9 @@ func ParseCourt(b *decode.Bundle, opt Options) (*court.Court, error) {
 	}
 	c, err := court.Parse(b.Court, court.Options{AllowMirrored: opt.AllowMirrored, Template: opt.CourtTemplate})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", courtPath(b), namedOption(err, opt))
+		return nil, fmt.Errorf("%s: %w", courtPath(b), court.NamedOption(err, opt.AllowMirroredName))
 	}
 	return c, nil
-}
-
-// namedOption is err of court.Parse with the option that would accept the
-// court named opt.AllowMirroredName (court.CheckError.Option), when set.
-func namedOption(err error, opt Options) error {
-	var ce *court.CheckError
-	if opt.AllowMirroredName == "" || !errors.As(err, &ce) || ce.Option == "" {
-		return err
-	}
-	named := *ce
-	named.Option = opt.AllowMirroredName
-	return &named
 }
 
 // courtPath names the file b's court came from.

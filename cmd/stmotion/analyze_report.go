@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -694,7 +695,7 @@ func templateMisfits(template string, inputs []batch.Input) error {
 	}
 	var misfit []string
 	for _, in := range inputs {
-		if in.Err != nil && isTemplateMisfit(in.Err) {
+		if errors.Is(in.Err, court.ErrTemplate) {
 			misfit = append(misfit, in.Err.Error())
 		}
 	}

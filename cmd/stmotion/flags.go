@@ -93,20 +93,12 @@ func readCourtFlag(command, path string, mirrored bool, template string) ([]byte
 		return nil, fmt.Errorf("%s: --court: %w", command, err)
 	}
 	if _, err := court.Parse(data, court.Options{AllowMirrored: mirrored, Template: template}); err != nil {
-		if isTemplateMisfit(err) && template != "" {
+		if template != "" && errors.Is(err, court.ErrTemplate) {
 			return nil, fmt.Errorf("%s: --court-template %s does not fit --court %s: %w", command, template, path, err)
 		}
 		return nil, courtError(fmt.Errorf("%s: --court %s: %w", command, path, err))
 	}
 	return data, nil
-}
-
-// isTemplateMisfit reports whether err is a court's failed template
-// check: the template named (--court-template, or the court.json's own
-// "template") does not fit its size.
-func isTemplateMisfit(err error) bool {
-	var ce *court.CheckError
-	return errors.As(err, &ce) && ce.Check == "template"
 }
 
 // readRosterFlag reads the roster file of command's --roster (nil when
