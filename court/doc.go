@@ -41,7 +41,10 @@
 // drive nothing: hoops that fail are dropped and the court kept
 // (Court.HoopCheck). Court.Warnings says that, and of a Custom court
 // CustomFarOff_m or more from every template's size, for a caller to
-// warn of.
+// warn of. Court.Describe gives what a person checks against the venue's
+// survey (template and how it was chosen, size, rotation, residual,
+// hoops) as plain values, summary.json's court and inspect's, and
+// Description.Text as a line.
 //
 // The size does not tell every template apart: NBA, WNBA, NCAA and the
 // 94-ft high-school court (HighSchool94) are all 28.65 × 15.24 m, with

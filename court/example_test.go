@@ -102,3 +102,22 @@ func ExampleMarkings() {
 	// half-court-line  line (0.000, -7.620)–(0.000, 7.620)
 	// center-circle    circle r 1.829
 }
+
+// Describe is what summary.json's court and inspect's report say of a
+// court: plain values for JSON, and a line for people.
+func ExampleCourt_Describe() {
+	c, err := court.Parse([]byte(`{"xne": 12800, "yne": 7620, "xse": 12800, "yse": -7620,
+		"xsw": -12800, "ysw": -7620, "xnw": -12800, "ynw": 7620}`), court.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := c.Describe()
+	fmt.Println(d.Template, d.TemplateFrom, d.Length_m, d.Width_m, d.Hoops)
+	fmt.Println(d.Text())
+	fmt.Println(court.SensorFrame().Describe().Text())
+	// Output:
+	// hs size 25.6 15.24 0
+	// hs (High school), 25.60 × 15.24 m, rotated 0.0°, corner residual 0 mm, no hoops listed; template by size
+	// none: positions in the sensor frame
+}

@@ -151,47 +151,19 @@ const (
 
 // CourtSummary is the court a session ran on, in summary.json: what an
 // installer checks against the venue's survey (a court taken for another
-// template, a custom size, a rotation that does not match).
+// template, a custom size, a rotation that does not match), with where it
+// came from.
 type CourtSummary struct {
 	// Source is where it came from (CourtFromBundle, CourtFromFlag,
 	// CourtFromAPI, CourtFromNone) and File the court.json read, when
 	// there is one ("" from the API and without a court).
 	Source string `json:"source"`
 	File   string `json:"file,omitempty"`
-	// Template is the markings' template (court.Template.Name: nba,
-	// wnba, ncaa, hs, hs94, fiba; custom for a court of no template's
-	// size, drawn with the nearest one's lines, which Title names;
-	// sensor without a court) and Title its name for people.
-	Template string `json:"template"`
-	Title    string `json:"title"`
-	// TemplateFrom says how it was chosen (court.Court.TemplateFrom):
-	// size, body (the court.json's own "template" key) or option
-	// (--court-template); "" without a court. Alternatives are the
-	// templates the size fits as well, whose lines differ, when it was
-	// chosen by size (court.Court.Alternatives: an NBA-sized court is
-	// also a WNBA, NCAA and 94-ft high-school one); left out otherwise.
-	TemplateFrom string   `json:"template_from,omitempty"`
-	Alternatives []string `json:"alternatives,omitempty"`
-	Custom       bool     `json:"custom"`
-	// The fitted rectangle (mm precision), the direction of the court's
-	// +x axis in the sensor frame (counterclockwise from the sensor's +x,
-	// 0.01°), whether the sensor frame is mirrored (--allow-mirrored),
-	// the corners' RMS distance from the rectangle, and the hoops the
-	// court.json lists that passed their check (HoopsDropped) with the
-	// largest floor distance of one from the template's (0 without
-	// hoops). All 0 without a court.
-	Length_m     float64 `json:"length_m"`
-	Width_m      float64 `json:"width_m"`
-	Rotation_deg float64 `json:"rotation_deg"`
-	Mirrored     bool    `json:"mirrored"`
-	Residual_mm  float64 `json:"residual_mm"`
-	Hoops        int     `json:"hoops"`
-	HoopError_mm float64 `json:"hoop_error_mm"`
-	// HoopsDropped names the check the court.json's hoops failed
-	// (court.Court.HoopCheck: "hoop", "hoop-height"): they were dropped
-	// and the court kept, Hoops 0. Left out when they passed, or none
-	// were listed.
-	HoopsDropped string `json:"hoops_dropped,omitempty"`
+	// Description's fields follow Source and File in the JSON object:
+	// template, title, template_from, alternatives, custom, length_m,
+	// width_m, rotation_deg, mirrored, residual_mm, hoops,
+	// hoop_error_mm, hoops_dropped (court.Description).
+	court.Description
 }
 
 // CourtOf returns c in its summary.json form, with where it came from:
@@ -200,21 +172,9 @@ type CourtSummary struct {
 // "sensor".
 func CourtOf(c *court.Court, source, file string) *CourtSummary {
 	if c.IsSensorFrame() {
-		return &CourtSummary{Source: CourtFromNone, Template: "sensor", Title: court.SensorFrame().Template.Title}
+		return &CourtSummary{Source: CourtFromNone, Description: c.Describe()}
 	}
-	round := func(v, per float64) float64 { return finite(math.Round(v*per) / per) } // per: steps per unit
-	cs := &CourtSummary{
-		Source: source, File: file,
-		Template: c.Template.Name, Title: c.Template.Title, TemplateFrom: c.TemplateFrom,
-		Alternatives: c.Alternatives(), Custom: c.Custom,
-		Length_m: round(c.Length_m, 1000), Width_m: round(c.Width_m, 1000),
-		Rotation_deg: round(c.Rotation_deg, 100), Mirrored: c.Mirrored,
-		Residual_mm: round(c.Residual_mm, 10), Hoops: len(c.Hoops), HoopError_mm: round(c.HoopError_mm, 10),
-	}
-	if c.HoopCheck != nil {
-		cs.HoopsDropped = c.HoopCheck.Check
-	}
-	return cs
+	return &CourtSummary{Source: source, File: file, Description: c.Describe()}
 }
 
 // Definitions are track.Definitions in summary.json.

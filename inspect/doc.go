@@ -4,8 +4,12 @@
 // Report; WriteText prints one as the command does, and the Report's JSON
 // encoding is the command's --json line.
 //
-// What a Report holds: the lines (blank, bad, too long) and the messages by
-// type; the time span; each sensor (players and balls, by type and id)
+// What a Report holds: a bundle's court (Report.Court: its court.json
+// fitted as analyze fits it with the same court.Options, in the
+// court.Description summary.json's court holds, or the error for which
+// analyze keeps its positions in the sensor frame, or refuses it when the
+// template named does not fit); the lines (blank, bad, too long) and the
+// messages by type; the time span; each sensor (players and balls, by type and id)
 // with its samples, the median interval (from the newest time before to
 // each sample that goes forward in time), the sample rate from the
 // intervals near that median (so that gaps and bursts do not count), the

@@ -46,6 +46,7 @@ func Example() {
 	// game.jsonl: 6 messages, 1 bad, player 7 at 25.0 Hz
 	//
 	// game.jsonl
+	//   court       none (no court.json): analyze keeps the positions in the sensor frame
 	//   recording   game.jsonl (compression: none)
 	//   lines       7 (blank 0, bad 1)
 	//   messages    6: location 4, marker 1, unknown 1

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/track"
 )
@@ -25,6 +26,7 @@ const maxTypeTexts = 5
 type Report struct {
 	Path        string           `json:"path"`
 	Bundle      *Bundle          `json:"bundle,omitempty"`
+	Court       *Court           `json:"court"`
 	Recording   string           `json:"recording"`
 	Compression string           `json:"compression"`
 	Lines       int64            `json:"lines"`
@@ -69,6 +71,48 @@ type Bundle struct {
 	Dir   string   `json:"dir"`
 	Files []string `json:"files"`          // its files, not those whose name starts with "."
 	Live  []string `json:"live,omitempty"` // live session ids, names and types from live.json, then rounds.json (a practice's later drills)
+}
+
+// Court is what a Report says of a bundle's court.json, as analyze fits
+// it with the same options (Options.Court), or why it cannot be used. An
+// input without one (a bare recording too) is the sensor frame.
+type Court struct {
+	File string `json:"file,omitempty"` // the court.json read; "" without one
+	// Fit is the court as analyze fits it (court.Court.Describe:
+	// template, size, rotation, residual, hoops); template "sensor"
+	// without a court.json. nil when the court.json cannot be used:
+	// Error says why (Err is the error, for a caller to word), and
+	// analyze keeps the input's positions in the sensor frame.
+	Fit   *court.Description `json:"fit,omitempty"`
+	Err   error              `json:"-"`
+	Error string             `json:"error,omitempty"`
+	// Refused says that the court.json fails only because the template
+	// named (court.Options.Template) does not fit its size: analyze,
+	// naming it, refuses the input rather than analyse it in the sensor
+	// frame.
+	Refused bool `json:"refused,omitempty"`
+	// Warnings are what the fitted court holds that analysis cannot
+	// rely on (court.Court.Warnings: hoops dropped, a custom size far
+	// from any template's), as analyze warns of them.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// courtOf is what a Report says of b's court, fitted with opt.
+func courtOf(b *decode.Bundle, opt court.Options) *Court {
+	if b.Court == nil {
+		d := court.SensorFrame().Describe()
+		return &Court{Fit: &d}
+	}
+	out := &Court{File: b.CourtPath}
+	c, err := court.Parse(b.Court, opt)
+	if err != nil {
+		out.Err, out.Error = err, err.Error()
+		out.Refused = opt.Template != "" && errors.Is(err, court.ErrTemplate)
+		return out
+	}
+	d := c.Describe()
+	out.Fit, out.Warnings = &d, c.Warnings()
+	return out
 }
 
 // Sensor is one sensor's samples.
@@ -125,6 +169,9 @@ type Options struct {
 	// Reader is passed to the recording's reader: the line limit, how
 	// many bad lines' errors to keep.
 	Reader decode.ReaderOptions
+	// Court fits the input's court.json (Report.Court) as analyze would
+	// with the same options: a template named, mirrored corners allowed.
+	Court court.Options
 }
 
 // sensorKey identifies a sensor: ids are only unique per type.
@@ -155,6 +202,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 	}
 	b.Supply("", nil, "", opt.Roster)
 	rep := &Report{Path: path, Recording: b.MessagesPath, ByType: map[string]int64{}, Sensors: []Sensor{}, Markers: []Marker{}, Errors: []BadLine{}}
+	rep.Court = courtOf(b, opt.Court)
 	if b.Dir != "" {
 		rep.Bundle = bundleOf(b)
 	}

@@ -196,7 +196,7 @@ func TestReportJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"bad", "bad_times", "balls", "blank", "by_type", "compression", "errors", "first_t_ms", "last_t_ms", "lines", "markers", "messages", "path", "players", "recording", "sensors", "span_s", "too_long", "truncated", "unknown"}
+	want := []string{"bad", "bad_times", "balls", "blank", "by_type", "compression", "court", "errors", "first_t_ms", "last_t_ms", "lines", "markers", "messages", "path", "players", "recording", "sensors", "span_s", "too_long", "truncated", "unknown"}
 	if !reflect.DeepEqual(sortedKeys(got), want) {
 		t.Errorf("keys %v, want %v", sortedKeys(got), want)
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 )
 
@@ -18,6 +19,12 @@ type TextOptions struct {
 	// limit (decode.ReaderOptions.MaxLineBytes): how to raise it, in the
 	// caller's terms (a command names its flag).
 	LineLimitHint string
+	// AllowMirroredName and CourtTemplateName, if not "", are the
+	// caller's names for court.Options.AllowMirrored and
+	// court.Options.Template (a command's flags): the court line says
+	// which would accept mirrored corners, and how to name the venue's
+	// template when the size fits several.
+	AllowMirroredName, CourtTemplateName string
 }
 
 // WriteText prints rep as text, every text from the input escaped
@@ -51,6 +58,12 @@ func writeText(w io.Writer, rep *Report, opt TextOptions) {
 		fmt.Fprintf(w, "  bundle      %s\n", pr(strings.Join(rep.Bundle.Files, " ")))
 		for _, l := range rep.Bundle.Live {
 			fmt.Fprintf(w, "  live        %s\n", pr(l))
+		}
+	}
+	if line := courtText(rep.Court, opt); line != "" {
+		fmt.Fprintf(w, "  court       %s\n", pr(line))
+		for _, cw := range rep.Court.Warnings {
+			fmt.Fprintf(w, "    warning: %s\n", pr(cw))
 		}
 	}
 	fmt.Fprintf(w, "  recording   %s (compression: %s)\n", pr(filepath.Base(rep.Recording)), rep.Compression)
@@ -138,6 +151,37 @@ func writeText(w io.Writer, rep *Report, opt TextOptions) {
 	if rep.Interrupted {
 		fmt.Fprintf(w, "  interrupted before the end: the figures are of what was read\n")
 	}
+}
+
+// courtText is the court line of c (nil: none, a Report not made by
+// Read).
+func courtText(c *Court, opt TextOptions) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Fit == nil:
+		msg := c.Error
+		if c.Err != nil {
+			msg = court.NamedOption(c.Err, opt.AllowMirroredName).Error()
+		}
+		then := "analyze keeps the positions in the sensor frame"
+		if c.Refused {
+			then = "analyze refuses the input with that template"
+		}
+		return fmt.Sprintf("%s cannot be used: %s; %s", filepath.Base(c.File), msg, then)
+	case c.Fit.Template == court.SensorFrame().Template.Name:
+		return "none (no court.json): analyze keeps the positions in the sensor frame"
+	}
+	line := filepath.Base(c.File) + ": " + c.Fit.Text()
+	switch {
+	case c.Fit.TemplateFrom == court.FromOption && opt.CourtTemplateName != "":
+		line += "; template named by " + opt.CourtTemplateName
+	case c.Fit.TemplateFrom == court.FromOption:
+		line += "; template as named"
+	case len(c.Fit.Alternatives) > 0 && opt.CourtTemplateName != "":
+		line += " (" + opt.CourtTemplateName + " names the venue's)"
+	}
+	return line
 }
 
 // plural is "1 what" or "n whats".

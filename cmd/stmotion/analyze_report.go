@@ -757,33 +757,12 @@ func courtLine(c *export.CourtSummary) string {
 	if c.Source == export.CourtFromNone {
 		return "court: none: positions in the sensor frame (summary.json limits: no_court)"
 	}
-	name := fmt.Sprintf("%s (%s)", c.Template, c.Title)
-	if c.Custom {
-		name = "custom: " + c.Title // Custom 26.00 × 14.00 m (NBA markings)
-	}
-	line := fmt.Sprintf("court: %s, %.2f × %.2f m, rotated %.1f°, corner residual %.0f mm", name, c.Length_m, c.Width_m, c.Rotation_deg, c.Residual_mm)
-	if c.Mirrored {
-		line += ", mirrored"
-	}
+	line := "court: " + c.Text()
 	switch {
-	case c.HoopsDropped != "":
-		line += fmt.Sprintf(", hoops dropped (they failed the %s check)", c.HoopsDropped)
-	case c.Hoops > 0:
-		line += fmt.Sprintf(", hoops within %.0f mm of the template's", c.HoopError_mm)
-	default:
-		line += ", no hoops listed"
-	}
-	switch c.TemplateFrom {
-	case court.FromOption:
+	case c.TemplateFrom == court.FromOption:
 		line += "; template named by --court-template"
-	case court.FromBody:
-		line += "; template named by the court.json"
-	case court.FromSize:
-		if len(c.Alternatives) > 0 {
-			line += fmt.Sprintf("; template by size, which fits %s too (--court-template names the venue's)", strings.Join(c.Alternatives, ", "))
-		} else if !c.Custom {
-			line += "; template by size"
-		}
+	case len(c.Alternatives) > 0:
+		line += " (--court-template names the venue's)"
 	}
 	switch {
 	case c.File != "":

@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/inspect"
 )
@@ -25,8 +27,8 @@ var inspectHelp = help{
 	usage: `Usage: stmotion inspect [flags] INPUT...  (flags may also follow the inputs; -- ends them)
 
 Shows what recordings (.jsonl, .jsonl.gz, .jsonl.zst; - is standard input)
-or session bundles hold, without analysing them: lines and messages by
-type, the time span, the sensors with their sample rates, the markers,
+or session bundles hold, without analysing them: the court, lines and
+messages by type, the time span, the sensors with their sample rates, the markers,
 what is unknown and the bad lines with their first errors. A directory is
 searched as analyze searches it. --json prints one JSON object per file.
 `,
@@ -34,8 +36,12 @@ searched as analyze searches it. --json prints one JSON object per file.
 from the content; - is standard input) or session bundle directory, or, as
 analyze does, the bundles and recordings found under any other directory
 (named *.jsonl or *.ndjson, optionally with .gz or .zst after), and
-prints what each holds: lines and messages by type, the time span, the
-sensors (players and balls: ids, roster names from a bundle or from
+prints what each holds: the bundle's court (its court.json fitted as
+analyze fits it, with --court-template and --allow-mirrored as analyze
+takes them: the template and how it was chosen, the size, rotation,
+corner residual and hoops, or why analyze cannot use it and keeps the
+positions in the sensor frame), lines and messages by type, the time
+span, the sensors (players and balls: ids, roster names from a bundle or from
 --roster, sample counts, the median interval and the sample rate from the
 intervals near it, so that gaps do not count, the longest interval, "max
 gap", and the samples older than the newest before or at its time,
@@ -80,7 +86,7 @@ status 1; the other inputs, and what is found beside it, are still read.
 }
 
 // inspectText words inspect's report in the flags' terms.
-var inspectText = inspect.TextOptions{LineLimitHint: "--max-line raises the limit"}
+var inspectText = inspect.TextOptions{LineLimitHint: "--max-line raises the limit", AllowMirroredName: "--allow-mirrored", CourtTemplateName: "--court-template"}
 
 func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
@@ -90,6 +96,8 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	maxLine := fs.Int("max-line", decode.DefaultMaxLineBytes, fmt.Sprintf("longest accepted line in `bytes`, 1 to %d; longer ones are bad lines", maxLineMax))
 	rosterPath := fs.String("roster", "", "roster `file` for the sensors' names where an input has none of its own (a bare\n"+
 		"recording): a subscribe.json, or a JSON array of teams with their players")
+	mirrored := fs.Bool("allow-mirrored", false, "fit a court.json whose corners run counterclockwise, as analyze --allow-mirrored does")
+	courtTemplate := fs.String("court-template", "", "fit the court.json to this markings `template`, as analyze --court-template does: "+strings.Join(court.TemplateNames(), ", "))
 	fs.Usage = func() { writeHelp(stdout, fs, inspectHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -104,6 +112,9 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError(fs, fmt.Errorf("--errors %d: want 0 (none) or more", *nErrors))
 	}
 	if err := checkMaxLine(*maxLine); err != nil {
+		return usageError(fs, err)
+	}
+	if err := checkCourtTemplate(*courtTemplate); err != nil {
 		return usageError(fs, err)
 	}
 	roster, err := readRosterFlag("inspect", *rosterPath)
@@ -121,7 +132,10 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if keep == 0 {
 		keep = -1 // none (0 would mean the reader's default)
 	}
-	opt := inspect.Options{Roster: roster, Reader: decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep}}
+	opt := inspect.Options{
+		Roster: roster, Reader: decode.ReaderOptions{MaxLineBytes: *maxLine, KeepErrors: keep},
+		Court: court.Options{AllowMirrored: *mirrored, Template: *courtTemplate},
+	}
 	failed := 0
 	// The inputs analyze takes: a directory that is not a bundle is
 	// searched for bundles and recordings, as analyze searches it
