@@ -365,7 +365,8 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&cfg.courtTemplate, "court-template", "", "the courts' markings `template`: "+strings.Join(court.TemplateNames(), ", ")+" (hs: 84 ft, hs94: 94 ft);\n"+
 		"nba, wnba, ncaa and hs94 courts are all 28.65 x 15.24 m, which by size alone are taken for\n"+
 		"nba (with a warning): name the venue's to get its three-point line, lane and zones. Over\n"+
-		"a court.json's own \"template\"; a court whose size it does not fit is refused (exit status 2)")
+		"a court.json's own \"template\"; a court whose size it does not fit is refused (exit status 2);\n"+
+		"an input without a court is analysed in the sensor frame, with a warning that it is not used")
 	fs.StringVar(&cfg.courtPath, "court", "", "court.json `file` (the /court body) for every input: a bare recording's positions\n"+
 		"then go into the court frame, and a bundle's own court.json is replaced, with a warning\n"+
 		"(one of another court, or not valid; without --court, a bundle whose court.json is not\n"+
@@ -572,6 +573,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "stmotion analyze: --overwrite: no input was analysed, so what earlier runs wrote to %s stays (but for the failed sessions' own outputs)\n", cfg.out)
 	}
 	for _, w := range templateWarnings(res.Sessions) {
+		warn(w)
+	}
+	if w := unusedTemplateWarning(cfg.courtTemplate, res.Sessions); w != "" {
 		warn(w)
 	}
 	if !cfg.quiet {

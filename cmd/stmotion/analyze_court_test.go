@@ -196,6 +196,11 @@ func TestAnalyzeCourtTemplateWarnedOnce(t *testing.T) {
 	if strings.Contains(stderr, "also that of") || !strings.Contains(stdout, "court: none: positions in the sensor frame") {
 		t.Errorf("no court: stderr %q, report:\n%s", stderr, stdout)
 	}
+	// --court-template with no court to apply it to says so, once.
+	_, stderr, err = runAnalyzeArgs(t, "--out", t.TempDir(), "--quiet", "--images=false", "--court-template", "ncaa", bare)
+	if err != nil || strings.Count(stderr, "--court-template ncaa is not used for session ") != 1 {
+		t.Errorf("no court, --court-template ncaa: %v; stderr %q, want one warning that it is not used", err, stderr)
+	}
 	raw, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil {
 		t.Fatal(err)

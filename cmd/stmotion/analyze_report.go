@@ -706,6 +706,32 @@ func templateMisfits(template string, inputs []batch.Input) error {
 		template, plural(len(misfit), "input"), strings.Join(misfit, "; "))
 }
 
+// unusedTemplateWarning says, once for the run, which sessions had no
+// court for --court-template (template) to apply to: their positions
+// stay in the sensor frame, with no markings (summary.json court.source
+// "none"). Before, the flag was ignored for them without a word. "" when
+// every session had a court, or no template was named.
+func unusedTemplateWarning(template string, sessions []export.SessionSummary) string {
+	if template == "" {
+		return ""
+	}
+	var ids []string
+	for i := range sessions {
+		if c := sessions[i].Court; c != nil && c.Source == export.CourtFromNone {
+			ids = append(ids, sessions[i].SessionID)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	who := "session " + ids[0]
+	if len(ids) > 1 {
+		who = fmt.Sprintf("%d sessions (%s)", len(ids), strings.Join(ids, ", "))
+	}
+	return fmt.Sprintf("--court-template %s is not used for %s: no court.json, so positions stay in the sensor frame, without markings "+
+		"(summary.json court.source \"none\"); give the venue's court with --court", template, who)
+}
+
 // templateWarning says, once for the run, which sessions' courts had
 // their template chosen by size among several that fit it (summary.json
 // court.alternatives: an NBA-sized court is also a WNBA, NCAA and 94-ft
