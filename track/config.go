@@ -235,6 +235,17 @@ const EffortGap_s = 0.25
 // speed"), unless no tick of the player's is (topAtEnd).
 const topEdge_s = 0.25
 
+// liveAccel_s is the window of a live row's tangential acceleration
+// (Config.Causal; Session.liveAccel): the change of the row's forward
+// speed over the last liveAccel_s, divided by it. The forward estimate's
+// own v·a/|v| read +1.3 to +1.6 m/s² on average for a still sensor and
+// +0.7 to +0.85 m/s² over ±4 m/s² ramps (its velocity and acceleration
+// errors are positively correlated); the speed's change has no such bias,
+// and over 0.4 s it lags a step of acceleration about as much as the
+// forward acceleration did (docs/kinematics.md, "Live rows'
+// acceleration").
+const liveAccel_s = 0.4
+
 // Clone returns d with its own SpeedBands_mps.
 func (d Definitions) Clone() Definitions {
 	d.SpeedBands_mps = slices.Clone(d.SpeedBands_mps)

@@ -253,7 +253,8 @@ func planar(px, py *State) (speed_mps, at_mps2 float64) {
 
 // emitSensor appends the sensor's forward row at tick n, if it has an
 // estimate (live mode; ahead: the scratch estimate, see framesAhead;
-// emitTrack writes the smoothed rows the same way).
+// emitTrack writes the smoothed rows the same way, but for the
+// acceleration: see liveAccel).
 func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockState, ahead bool) {
 	f := &sn.ticks[n&s.tickMask].f
 	switch {
@@ -267,7 +268,8 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	}
 	px, py, pz := &f[0], &f[1], &f[2]
 	vx, vy := px.V, py.V
-	speed, at := planar(px, py)
+	speed := math.Sqrt(vx*vx + vy*vy) // as planar, and as liveAccel reads it back
+	at := s.liveAccel(sn, n, speed, ahead)
 	k := len(s.rows)
 	s.rows = s.rows[:k+1]
 	r := &s.rows[k]
@@ -275,6 +277,45 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 	r.X_m, r.Y_m, r.Z_m, r.Vx_mps, r.Vy_mps = px.X, py.X, pz.X, vx, vy
 	r.Speed_mps, r.Accel_mps2, r.Heading_rad = speed, at, atan2(vy, vx)
 	r.Period, r.Clock, r.InBounds, r.BallHolder, r.GameBall = period, clock, s.inBounds(px.X, py.X), false, false
+}
+
+// liveAccel returns the tangential acceleration of the live row at tick n
+// (ahead: of the scratch estimate, sn.pre) whose forward speed is
+// speed_mps: the change of the forward speed over the last k =
+// accelTicks ticks (liveAccel_s),
+//
+//	a_n = (|v_n| − |v_{n−k}|) / (k·dt),
+//
+// and 0 until the track is more than k ticks old: its first tick's speed
+// is the filter's prior, 0, not an estimate. Not v·a/|v| of the forward
+// state, as a smoothed row takes: the forward velocity and acceleration
+// errors are positively correlated, and that read a still sensor +1.3 to
+// +1.6 m/s² on average (docs/kinematics.md, "Live rows' acceleration").
+// The speed at n − k is the grid's (the tick ring's) unless it is past
+// the grid (a row ahead), then the scratch chain's (sn.pre.sp): both
+// hold it, the ring holds accelTicks ticks and more (startGrid), and
+// the chain the ticks from the grid's to n.
+func (s *Session) liveAccel(sn *sensor, n int64, speed_mps float64, ahead bool) float64 {
+	k := s.accelTicks
+	j := n - k
+	seg := sn.ticks[n&s.tickMask].seg
+	if ahead {
+		seg = sn.pre.seg
+	}
+	if j <= seg {
+		return 0
+	}
+	var old float64
+	if ahead && j >= s.nextTick {
+		old = sn.pre.sp[j&int64(len(sn.pre.sp)-1)]
+	} else {
+		t := &sn.ticks[j&s.tickMask]
+		if t.seg != seg {
+			return 0 // the grid split the track where the scratch chain did not
+		}
+		old = math.Sqrt(t.f[0].V*t.f[0].V + t.f[1].V*t.f[1].V)
+	}
+	return (speed_mps - old) / (float64(k) * s.dt_s)
 }
 
 // accumulate adds the smoothed estimate of player sn at tick n to its

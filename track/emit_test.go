@@ -1,6 +1,7 @@
 package track
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -143,4 +144,141 @@ func TestEffortDips(t *testing.T) {
 			}
 		}
 	}
+}
+
+// rampRun is a path along a line at 30° that repeats every 10 s: 0 to
+// 8 m/s at +4 m/s² (2 s), 8 m/s held 2 s, back to 0 at −4 m/s² (2 s),
+// standing 4 s. rampAccel is its tangential acceleration.
+func rampRun(t float64) (x, y float64) {
+	const cycle_m = 8 + 16 + 8 // per 10 s: the two ramps and the hold
+	k := math.Floor(t / 10)
+	u := t - 10*k
+	d := cycle_m * k
+	switch {
+	case u < 2:
+		d += 2 * u * u
+	case u < 4:
+		d += 8 + 8*(u-2)
+	case u < 6:
+		w := u - 4
+		d += 24 + 8*w - 2*w*w
+	default:
+		d += cycle_m
+	}
+	return d * math.Cos(math.Pi/6), d * math.Sin(math.Pi/6)
+}
+
+func rampAccel(t float64) float64 {
+	switch u := t - 10*math.Floor(t/10); {
+	case u < 2:
+		return 4
+	case u >= 4 && u < 6:
+		return -4
+	}
+	return 0
+}
+
+// TestLiveAccel measures the rows' tangential acceleration (accel_mps2)
+// against closed forms, live (Config.Causal) and batch: a still sensor,
+// a constant 2 m/s line, a 5 m circle at 4 m/s and the ±4 m/s² ramps of
+// rampRun, 10/20/25 Hz, σ 20 and 50 mm, 120 s each. Live rows took
+// v·a/|v| of the forward estimate, whose velocity and acceleration errors
+// are positively correlated: a still sensor read +1.3 to +1.6 m/s² on
+// average. With -v it prints the table of docs/kinematics.md ("Live
+// rows' acceleration").
+func TestLiveAccel(t *testing.T) {
+	type pathCase struct {
+		name  string
+		p     path
+		accel func(float64) float64
+	}
+	zero := func(float64) float64 { return 0 }
+	paths := []pathCase{
+		{"still", still(3, 4), zero},
+		{"line 2 m/s", line(2*math.Cos(0.3), 2*math.Sin(0.3)), zero},
+		{"circle 5 m, 4 m/s", circle(5, 4), zero},
+		{"ramps ±4 m/s²", rampRun, rampAccel},
+	}
+	t.Logf("| feed | σ | path | live: bias / RMS (m/s²) | batch: bias / RMS (m/s²) | live in the ramps: mean at +4 / −4 | live: lag to half a step |")
+	for _, hz := range []int64{10, 20, 25} {
+		for _, noise := range []float64{0.02, 0.05} {
+			for _, pc := range paths {
+				msgs := gen(genSpec{start_ms: t0, period_ms: 1000 / hz, dur_s: 120, noise_m: noise, seed: uint64(hz), sensors: []genSensor{{id: 3, p: pc.p}}})
+				line, ramps := fmt.Sprintf("| %d Hz | %.0f mm | %s |", hz, 1000*noise, pc.name), " |"
+				for _, causal := range []bool{true, false} {
+					cfg := DefaultConfig()
+					cfg.Causal = causal
+					c, _, err := run(cfg, Meta{}, msgs)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var sum, sum2, up, down float64
+					n, nUp, nDown := 0, 0, 0
+					for _, s := range c.of(3) {
+						tt := float64(s.T_ms-t0) / 1000
+						if tt < 2 {
+							continue // a track's first ticks
+						}
+						e := s.Accel_mps2 - pc.accel(tt)
+						sum += e
+						sum2 += e * e
+						n++
+						// The ramps away from their first 0.8 s (the
+						// estimate's lag) give its size and sign.
+						switch u := tt - 10*math.Floor(tt/10); {
+						case u >= 0.8 && u < 2:
+							up += s.Accel_mps2
+							nUp++
+						case u >= 4.8 && u < 6:
+							down += s.Accel_mps2
+							nDown++
+						}
+					}
+					bias, rms := sum/float64(n), math.Sqrt(sum2/float64(n))
+					line += fmt.Sprintf(" %+.2f / %.2f |", bias, rms)
+					if math.Abs(bias) > 0.2 {
+						t.Errorf("%d Hz, σ %.0f mm, %s, live=%v: accel bias %+.3f m/s², want within ±0.2", hz, 1000*noise, pc.name, causal, bias)
+					}
+					if causal && pc.accel(1) != 0 {
+						up, down = up/float64(nUp), down/float64(nDown)
+						ramps = fmt.Sprintf(" %+.2f / %+.2f |", up, down)
+						if math.Abs(up-4) > 0.5 || math.Abs(down+4) > 0.5 {
+							t.Errorf("%d Hz, σ %.0f mm, live: accel in the ramps %+.2f and %+.2f m/s², want +4 and −4 ± 0.5", hz, 1000*noise, up, down)
+						}
+					}
+				}
+				if pc.accel(1) != 0 {
+					ramps += stepLag(t, pc.p, hz, noise)
+				}
+				t.Log(line + ramps)
+			}
+		}
+	}
+}
+
+// stepLag returns, as a table cell, how long after each step of rampRun's
+// acceleration (0 → +4 m/s² at 20 s, 0 → −4 m/s² at 24 s) the live rows'
+// acceleration crosses half of it, on the noise-free path with the
+// filter's σ set to noise_m (the estimate's own delay, no noise).
+func stepLag(t *testing.T, p path, hz int64, noise_m float64) string {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Causal = true
+	cfg.Player.Noise_m = noise_m
+	c, _, err := run(cfg, Meta{}, gen(genSpec{start_ms: t0, period_ms: 1000 / hz, dur_s: 30, sensors: []genSensor{{id: 3, p: p}}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cross := func(from, level float64) float64 {
+		rows := c.of(3)
+		for i := 1; i < len(rows); i++ {
+			t0s, t1s := float64(rows[i-1].T_ms-t0)/1000, float64(rows[i].T_ms-t0)/1000
+			a0, a1 := rows[i-1].Accel_mps2-level, rows[i].Accel_mps2-level
+			if t0s >= from && a0*a1 <= 0 && a0 != a1 && (a1-a0)*level > 0 {
+				return t0s + (t1s-t0s)*a0/(a0-a1) - from
+			}
+		}
+		return math.NaN()
+	}
+	return fmt.Sprintf(" %.2f / %.2f s |", cross(20, 2), cross(24, -2))
 }

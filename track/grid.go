@@ -62,6 +62,7 @@ func (s *Session) startGrid() error {
 	s.topWin = max(1, int64(math.Round(s.cfg.TopSpeedWindow_s/2/dt)))
 	s.topEdge = max(s.topWin, int64(math.Round(topEdge_s/dt)))
 	s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
+	s.accelTicks = max(1, int64(math.Round(liveAccel_s/dt)))
 	// Smooth in blocks of two lags: 1.5 backward steps per tick.
 	s.blockTicks = 2 * s.lagTicks
 	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topEdge) + 8
@@ -73,6 +74,8 @@ func (s *Session) startGrid() error {
 		// window.
 		gap := ceilDiv(max(s.cfg.Player.MaxGap_ms, s.cfg.Ball.MaxGap_ms), s.period_ms)
 		need = max(need, s.lagTicks+s.blockTicks+max(s.halfWin, s.topEdge)+gap+8)
+		// A live row reads the forward speed accelTicks back (liveAccel).
+		need = max(need, s.accelTicks+8)
 	}
 	c := 8
 	for int64(c) < need {
@@ -106,7 +109,7 @@ func (s *Session) startGrid() error {
 	s.gapT = EffortGap_s / dt
 	first := int64(math.MaxInt64)
 	for _, sn := range s.sensors {
-		sn.allocTicks(c)
+		sn.allocTicks(c, s.preSpeeds())
 		sn.model = s.models[sn.kind]
 		if sn.raw.n > 0 && sn.raw.s[sn.raw.head].t < first {
 			first = sn.raw.s[sn.raw.head].t
@@ -120,6 +123,20 @@ func (s *Session) startGrid() error {
 	s.frameNext = s.nextTick
 	s.lastBack = s.nextTick - 1
 	return nil
+}
+
+// preSpeeds is the length of a sensor's ring of scratch speeds
+// (preSlot.sp): live, the k + 1 ticks n − k … n a row ahead of the grid
+// may read (liveAccel), rounded up to a power of two; none in batch.
+func (s *Session) preSpeeds() int {
+	if !s.cfg.Causal {
+		return 0
+	}
+	c := 1
+	for int64(c) < s.accelTicks+1 {
+		c <<= 1
+	}
+	return c
 }
 
 func ceilDiv(a, b int64) int64 {
@@ -425,6 +442,7 @@ func (s *Session) forwardAhead(sn *sensor, n, T int64) {
 		pre.f = axes{predictUpdate(g, f0, f1, prev[0], x), predictUpdate(g, f0, f1, prev[1], y), predictUpdate(g, f0, f1, prev[2], z)}
 	}
 	pre.n, pre.lt = n, l.t
+	pre.sp[n&int64(len(pre.sp)-1)] = math.Sqrt(pre.f[0].V*pre.f[0].V + pre.f[1].V*pre.f[1].V)
 }
 
 // processTick runs the forward filter of every sensor at tick n, then the

@@ -128,7 +128,7 @@ func TestSmoothBackMatchesBack(t *testing.T) {
 	const capacity, mask = 64, 63
 	for _, kind := range []SensorKind{KindPlayer, KindBall} {
 		sn := &sensor{kind: kind, model: m}
-		sn.allocTicks(capacity)
+		sn.allocTicks(capacity, 0)
 		// Ticks 100..139: one track from 100 to 119, none at 120, a
 		// second track from 121 on; the ring wraps at 128.
 		const first, newest = 100, 139

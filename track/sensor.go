@@ -43,10 +43,14 @@ type sensor struct {
 // preSlot is a sensor's forward estimate at a tick the grid has not
 // reached (Session.forwardAhead): its tick n (noSeg: none), the start tick
 // of its track, the time of the raw sample it was interpolated from (the
-// left bracket), and the filtered states.
+// left bracket), and the filtered states; and the horizontal speeds of
+// the scratch estimates by tick & (len(sp)−1), for the acceleration of
+// the rows that leave ahead (Session.liveAccel; live mode only, nil in
+// batch).
 type preSlot struct {
 	n, seg, lt int64
 	f          axes
+	sp         []float64
 }
 
 // tickSlot is one sensor's estimate at one tick: the start tick of the
@@ -135,9 +139,14 @@ func grow[E int | int64 | float64](s []E, n int) []E {
 // same L1 cache sets, and more sensors than the cache has ways would evict
 // each other on every tick. So each sensor's ring starts index mod 32
 // slots into its allocation (measured: about 3 % of the engine's time).
-func (sn *sensor) allocTicks(capacity int) {
+// preSpeeds (a power of two, or 0) sizes sn.pre.sp.
+func (sn *sensor) allocTicks(capacity, preSpeeds int) {
 	off := int(sn.index % 32)
 	sn.ticks = make([]tickSlot, capacity+off)[off : off+capacity : off+capacity]
+	sn.pre.sp = nil
+	if preSpeeds > 0 {
+		sn.pre.sp = make([]float64, preSpeeds)
+	}
 	sn.sz = nil
 	sn.resetTicks()
 }

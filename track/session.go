@@ -190,6 +190,7 @@ type Session struct {
 	halfWin     int64   // still window half width, ticks
 	topWin      int64   // top speed window half width, ticks
 	topEdge     int64   // top speed: ticks from a track's ends not taken (≥ topWin)
+	accelTicks  int64   // live rows' acceleration window, ticks (liveAccel_s)
 	nextTick    int64   // tick number to process next
 	emitNext    int64   // tick number to emit next
 	frameNext   int64   // live: the next tick whose rows have not left (see framesAhead)
@@ -980,7 +981,7 @@ func (s *Session) enlist(sn *sensor, bands []float64) {
 	}
 	if s.tickCap > 0 {
 		if sn.ticks == nil {
-			sn.allocTicks(s.tickCap)
+			sn.allocTicks(s.tickCap, s.preSpeeds())
 		} else {
 			sn.resetTicks()
 		}

@@ -53,7 +53,7 @@ type Sample struct {
 	Vx_mps      float64
 	Vy_mps      float64
 	Speed_mps   float64 // horizontal speed
-	Accel_mps2  float64 // signed tangential acceleration (d speed / dt)
+	Accel_mps2  float64 // signed tangential acceleration (d speed / dt); live rows: Speed_mps's change over the last 0.4 s (docs/kinematics.md)
 	Heading_rad float64 // direction of travel, atan2(vy, vx) in the court frame
 	Period      int32   // 1-based period (half, quarter or drill); 0 outside any period (before the first, half time, after the end)
 	Clock       ClockState
