@@ -238,11 +238,12 @@ const topEdge_s = 0.25
 // liveAccel_s is the window of a live row's tangential acceleration
 // (Config.Causal; Session.liveAccel): the change of the row's forward
 // speed over the last liveAccel_s, divided by it. The forward estimate's
-// own v·a/|v| read +1.3 to +1.6 m/s² on average for a still sensor and
+// own v·a/|v| read +1.25 to +1.55 m/s² on average for a still sensor and
 // +0.7 to +0.85 m/s² over ±4 m/s² ramps (its velocity and acceleration
 // errors are positively correlated); the speed's change has no such bias,
-// and over 0.4 s it lags a step of acceleration about as much as the
-// forward acceleration did (docs/kinematics.md, "Live rows'
+// and over 0.4 s it reaches half of a step of acceleration 0.24–0.28 s
+// after it, 0.03–0.07 s later than the forward acceleration did, with a
+// third of its noise on a still sensor (docs/kinematics.md, "Live rows'
 // acceleration").
 const liveAccel_s = 0.4
 

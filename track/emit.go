@@ -289,8 +289,8 @@ func (s *Session) emitSensor(sn *sensor, n, T int64, period int32, clock ClockSt
 // and 0 until the track is more than k ticks old: its first tick's speed
 // is the filter's prior, 0, not an estimate. Not v·a/|v| of the forward
 // state, as a smoothed row takes: the forward velocity and acceleration
-// errors are positively correlated, and that read a still sensor +1.3 to
-// +1.6 m/s² on average (docs/kinematics.md, "Live rows' acceleration").
+// errors are positively correlated, and that read a still sensor +1.25 to
+// +1.55 m/s² on average (docs/kinematics.md, "Live rows' acceleration").
 // The speed at n − k is the grid's (the tick ring's) unless it is past
 // the grid (a row ahead), then the scratch chain's (sn.pre.sp): both
 // hold it, the ring holds accelTicks ticks and more (startGrid), and

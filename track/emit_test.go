@@ -183,7 +183,7 @@ func rampAccel(t float64) float64 {
 // a constant 2 m/s line, a 5 m circle at 4 m/s and the ±4 m/s² ramps of
 // rampRun, 10/20/25 Hz, σ 20 and 50 mm, 120 s each. Live rows took
 // v·a/|v| of the forward estimate, whose velocity and acceleration errors
-// are positively correlated: a still sensor read +1.3 to +1.6 m/s² on
+// are positively correlated: a still sensor read +1.25 to +1.55 m/s² on
 // average. With -v it prints the table of docs/kinematics.md ("Live
 // rows' acceleration").
 func TestLiveAccel(t *testing.T) {
