@@ -129,11 +129,35 @@ func locationTimes(t *testing.T, dir string) (lo, hi int64, n int) {
 // the end of the pass to the next pass's first live id, whose locations
 // are new ones (later than the first pass's; none dropped as a duplicate
 // of another: only those both the old and the new feed delivered at a
-// handover).
+// handover). At speed 0 too (`stmotion live --demo --demo-speed 0`),
+// where the mock's loops had repeated the feed verbatim under the same
+// live ids: the second half's session got the first half again, then
+// the second, without end, and dropped all of it as duplicates (2 GB of
+// duplicates.jsonl in 5 minutes of the demo); here Join is stopped once
+// the duplicates pass those of a few passes' handovers.
 func TestJoinFollowsHalvesAndPasses(t *testing.T) {
-	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 5, LoopGap: 2 * time.Second})
+	for _, speed := range []float64{5, 0} {
+		t.Run(fmt.Sprintf("speed=%g", speed), func(t *testing.T) { testJoinFollowsHalvesAndPasses(t, speed) })
+	}
+}
+
+func testJoinFollowsHalvesAndPasses(t *testing.T, speed float64) {
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: speed, LoopGap: 2 * time.Second})
 	out := t.TempDir()
-	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out, MaxFollow: 2})
+	m := live.NewMetrics()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	watched := make(chan struct{})
+	defer func() { cancel(); <-watched }()
+	go func() {
+		defer close(watched)
+		for ctx.Err() == nil {
+			if counterValue(t, m, "stmotion_live_duplicates_total") > 3*float64(srv.Messages()) {
+				cancel()
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Out: out, MaxFollow: 2, Metrics: m})
 	if !errors.Is(err, live.ErrMaxFollow) {
 		t.Fatalf("Join: %v (results %+v); want it stopped at MaxFollow", err, res)
 	}

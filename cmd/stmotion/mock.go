@@ -124,7 +124,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.Listen, "listen", "127.0.0.1:8080", "REST (and websocket) listen address; port 0 picks a free port")
 	fs.StringVar(&opts.WSListen, "ws-listen", "", "serve the websocket on its own address instead of the REST one")
 	fs.Float64Var(&opts.Speed, "speed", 1, "replay speed: 1 real time, 2 twice as fast, 0 as fast as the client reads")
-	fs.BoolVar(&opts.Loop, "loop", false, "replay the feed continuously, like ShotTracker's mock service (at --speed > 0 each loop is a new pass in time under new live ids, announced by a PLAY_NEXT, DRILL_NEXT in a practice; at --speed 0 the lines repeat verbatim)")
+	fs.BoolVar(&opts.Loop, "loop", false, "replay the feed continuously, like ShotTracker's mock service (each loop is a new pass in time under new live ids,\n"+
+		"announced by a PLAY_NEXT, DRILL_NEXT in a practice; at --speed 0 too, each connection going on through the passes)")
 	fs.BoolVar(&opts.EndOpen, "end-open", false, "at the end of the feed (without --loop) keep connections open instead of closing them, as a real\n"+
 		"server may after PLAY_END; the live ids then answer 400 (no longer active)")
 	fs.BoolVar(&opts.NoAuth, "no-auth", false, `accept unsigned requests ("No Security Required")`)

@@ -68,9 +68,8 @@
 // that does not follow the marker keeps the whole feed). A marker that
 // ends the feed (a bundle `stmotion live` recorded of a half ends so)
 // names a round with no lines, started at the marker: its connection
-// gets where the feed goes on (with Loop at Speed > 0 the marker naming
-// the next pass, at Speed 0 the feed again from its start), without Loop
-// a normal close.
+// gets where the feed goes on (with Loop the marker naming the next
+// pass), without Loop a normal close.
 //
 // The replay clock starts at Start. At Speed s > 0, feed time advances s
 // ms per wall ms (by occurred_at: its running maximum, so lines stay in
@@ -83,15 +82,16 @@
 // passed (and the first round's baseline). At Speed 0 each connection
 // replays the feed from its round's first line as fast as the client
 // reads, and each live id's REST state is that of its round's end. With Loop the feed
-// restarts after Options.LoopGap, forever; without it a connection that
+// restarts after Options.LoopGap (of feed time: at Speed 0 at once), as
+// a new pass, forever; without it a connection that
 // reaches the end is closed with a normal close frame, or, with
 // Options.EndOpen, kept open as a real server may after PLAY_END, its
 // live ids answering 400 "The live id is no longer active" from then
 // on. Recorded ack and pong lines are connection-level and not replayed.
 //
-// Passes: at Speed > 0 every loop is a new stretch of time, as a client
-// that follows the feed needs it (a replay of the same times would be
-// dropped as duplicates): pass p adds p·(span + LoopGap + 1 ms) to every
+// Passes: with Loop every loop is a new stretch of time, as a client that
+// follows the feed needs it (a replay of the same times would be dropped
+// as duplicates): pass p adds p·(span + LoopGap + 1 ms) to every
 // occurred_at and p times the largest stats version to every version, its
 // rounds have new live ids (random UUIDs per Server that carry the pass
 // and round, so no state grows with the passes; the first pass keeps
@@ -100,8 +100,14 @@
 // whose pass is over (the bundle's, say, later on) is served the pass the
 // clock is in: its websocket joins the clock, and its /stats, /stats/details
 // and /shots are that pass's state, times and versions. At Speed 0
-// there is no clock: each loop is the bundle's lines verbatim, which is
-// what a client's de-duplication is tested with.
+// there is no clock: a connection to a live id of pass p replays pass p
+// from its round's first line, then pass p+1 and on, and the live id's
+// REST state is its round's end in pass p. (At Speed 0 the loops were
+// once the bundle's lines verbatim under the same live ids: a client
+// following the half-time PLAY_NEXT got the first half again after the
+// second, at its old times, then the second again, forever, and dropped
+// all of it as duplicates. To test a client's de-duplication, replay
+// after a reconnect: Options.DropEvery.)
 //
 // Announcements: as the replay clock (Speed > 0) reaches each round of
 // each pass, Options.OnRound is called with its pass, index and live id

@@ -12,13 +12,14 @@ import (
 // Rounds and passes. The feed is cut into rounds at its PLAY_NEXT /
 // DRILL_NEXT markers (bundle.rounds), each served under its own live id
 // as the API serves the rounds of an event: the second half of a game
-// under the id the half-time PLAY_NEXT names. With Loop and a running
-// replay clock (Speed > 0) every pass of the feed is a new stretch of
-// time: pass p is the feed with p·period_ms added to every occurred_at,
-// p·maxVersion to every stats version, and live ids of its own (UUIDs
-// that carry p and the round, see roundID); a PLAY_NEXT (DRILL_NEXT in a
-// practice) after its last line names the first live id of pass p+1. At
-// Speed 0 there is no clock: each connection replays the feed verbatim.
+// under the id the half-time PLAY_NEXT names. With Loop every pass of the
+// feed is a new stretch of time: pass p is the feed with p·period_ms
+// added to every occurred_at, p·maxVersion to every stats version, and
+// live ids of its own (UUIDs that carry p and the round, see roundID); a
+// PLAY_NEXT (DRILL_NEXT in a practice) after its last line names the
+// first live id of pass p+1. At Speed 0 there is no clock: a connection
+// replays its live id's pass from its round's first line on, and the
+// next passes after it, as fast as the client reads.
 
 // roundRef names one round of one pass.
 type roundRef struct {
@@ -116,8 +117,14 @@ func (s *Server) currentLiveID() string {
 	return s.roundID(s.clockRound())
 }
 
-// newPasses reports whether each loop is a new pass in time (see above).
-func (s *Server) newPasses() bool { return s.opts.Loop && s.opts.Speed > 0 }
+// newPasses reports whether each loop is a new pass in time (see above):
+// with Loop, at every speed. (At Speed 0 the loops were once the bundle's
+// lines verbatim, under the same live ids: a client that followed the
+// half-time PLAY_NEXT got, after the second half, the first half again at
+// its old times, and then the second half again, forever, all of it
+// replays it drops as duplicates. `stmotion live --demo --demo-speed 0`
+// wrote 2 GB of them in 5 minutes, and its overlay stalled.)
+func (s *Server) newPasses() bool { return s.opts.Loop }
 
 // roundID returns the live id of round k in pass p: the bundle's in the
 // first pass; in later passes, the Server's random idBase with p and k in

@@ -115,16 +115,23 @@ func firstInt(re *regexp.Regexp, l []byte) int64 {
 	return v
 }
 
-// With Loop at a speed above 0 each pass is a new stretch of time under
-// live ids of its own: times move on by whole periods, stats versions by
-// the largest version, the half-time PLAY_NEXT names the pass's own second
-// half, and a DRILL_NEXT (PLAY_NEXT in a game) after the last line names
-// the next pass.
+// With Loop each pass is a new stretch of time under live ids of its own:
+// times move on by whole periods, stats versions by the largest version,
+// the half-time PLAY_NEXT names the pass's own second half, and a
+// DRILL_NEXT (PLAY_NEXT in a game) after the last line names the next
+// pass. At speed 0 too, where there is no clock: its loops had repeated
+// the lines verbatim, under the same live ids.
 func TestLoopPassesAreNew(t *testing.T) {
+	for _, speed := range []float64{100, 0} {
+		t.Run(fmt.Sprintf("speed=%g", speed), func(t *testing.T) { testLoopPassesAreNew(t, speed) })
+	}
+}
+
+func testLoopPassesAreNew(t *testing.T, speed float64) {
 	dir := tinyHalves(t)
 	want := feedLines(t, dir)
 	const gap = 100 * time.Millisecond
-	s := start(t, dir, mock.Options{Loop: true, Speed: 100, LoopGap: gap})
+	s := start(t, dir, mock.Options{Loop: true, Speed: speed, LoopGap: gap})
 	const span_ms = int64(mock.TinySteps * 100) // the last line, PLAY_END, is 2 s after the first
 	period_ms := span_ms + gap.Milliseconds() + 1
 	const maxVersion = 4 // the tiny feed's largest stats version
@@ -135,6 +142,9 @@ func TestLoopPassesAreNew(t *testing.T) {
 	var ends []int
 	var got [][]byte
 	for len(ends) < 2 {
+		if len(got) > 3*len(want) {
+			t.Fatalf("no two pass ends in %d messages", len(got))
+		}
 		_, m, err := c.ReadMessage()
 		if err != nil {
 			t.Fatal(err)

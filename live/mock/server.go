@@ -66,9 +66,9 @@ type Options struct {
 	// for the bundle's live id), and the REST state is the end state.
 	Speed float64
 	// Loop replays the feed continuously, like ShotTracker's mock service;
-	// otherwise a connection that reaches the end is closed normally. At
-	// Speed > 0 each loop is a new pass in time under new live ids (see
-	// the package doc); at Speed 0 the lines repeat verbatim.
+	// otherwise a connection that reaches the end is closed normally. Each
+	// loop is a new pass in time under new live ids, at every Speed (see
+	// the package doc).
 	Loop bool
 	// LoopGap is the pause between the end of the feed and its restart.
 	// Zero means 1 s.

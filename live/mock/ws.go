@@ -257,7 +257,8 @@ var errStopped = errors.New("mock: stopped")
 // the period and clock state, and a following client the PLAY_NEXT that
 // ended its round. It is not closed at the round's end:
 // the later rounds follow (a client that does not follow PLAY_NEXT keeps
-// the whole feed). At speed 0 it starts at its round's first line.
+// the whole feed). At speed 0 it starts at its round's first line, in
+// its live id's pass.
 func (ss *session) replay(ref roundRef) endReason {
 	s := ss.s
 	b := s.b
@@ -339,9 +340,12 @@ func (ss *session) replay(ref roundRef) endReason {
 				return endOfFeed
 			}
 			if sentThisPass && s.newPasses() {
-				// The next pass is a new round: say where it goes on.
-				if err := wait(time.Until(s.due(loop, b.span_ms))); err != nil {
-					return stopped
+				// The next pass is a new round: say where it goes on (at
+				// Speed 0 at once: there is no clock to wait for).
+				if s.opts.Speed > 0 {
+					if err := wait(time.Until(s.due(loop, b.span_ms))); err != nil {
+						return stopped
+					}
 				}
 				buf = s.appendPassEnd(buf[:0], loop)
 				if err := send(buf); err != nil {
