@@ -22,6 +22,7 @@ import (
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/live"
 	"github.com/stmotion/stmotion/live/mock"
+	"github.com/stmotion/stmotion/track"
 )
 
 // TestJoinHandoverKeepsInFlightBatch: at a PLAY_NEXT handover the old
@@ -337,4 +338,58 @@ func locationAt(t *testing.T, lines [][]byte, t_ms int64) int {
 	}
 	t.Fatalf("tiny bundle: no location at %d", t_ms)
 	return 0
+}
+
+// healthProbe is an analyzer that notes /healthz's status at each frame
+// the engine makes, with the session's id.
+type healthProbe struct {
+	h    *live.Health
+	id   string
+	mu   *sync.Mutex
+	seen map[string]int // "<live id> <status>" → frames
+}
+
+func (p healthProbe) Frame(*track.Frame, func(*track.Segment) error) error {
+	p.mu.Lock()
+	p.seen[p.id+" "+p.h.Report().Status]++
+	p.mu.Unlock()
+	return nil
+}
+
+func (healthProbe) Finish(*track.Summary, func(*track.Segment) error) error { return nil }
+
+// TestJoinHealthUpWhileHandedOverIsHandled: at a handover, the next live
+// id's feed is up (acknowledged) while the session handles what the
+// previous feed delivered for it. A feed replayed faster than real time
+// (`stmotion live --demo --demo-speed 0`) has delivered the whole round
+// there, which took the session most of a second, and /healthz said
+// "connecting" (503) meanwhile: the session went up only after it.
+func TestJoinHealthUpWhileHandedOverIsHandled(t *testing.T) {
+	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 0})
+	h := &live.Health{}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	attach := func(sess *track.Session, meta track.Meta) error {
+		return sess.Attach(healthProbe{h: h, id: meta.SessionID, mu: &mu, seen: seen})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// The tiny feed's rate (10 Hz) and noise given: frames from its first
+	// second on, not all at the end (the engine learns them first).
+	tc := track.DefaultConfig()
+	tc.Rate_Hz, tc.Player.Noise_m, tc.Ball.Noise_m = 10, 0.05, 0.05
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Track: tc, Health: h, MaxFollow: 1, Attach: attach})
+	if !errors.Is(err, live.ErrMaxFollow) || len(res) != 2 || res[1].LiveID != tinyHalfID {
+		t.Fatalf("Join: %v, %d results; want the two halves, then a stop at MaxFollow", err, len(res))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen[tinyHalfID+" ok"] == 0 {
+		t.Errorf("frames by live id and status %v: none of the second half's while ok", seen)
+	}
+	for k, n := range seen {
+		if strings.HasSuffix(k, " connecting") {
+			t.Errorf("%d frames made while /healthz said %s (every status: %v)", n, k, seen)
+		}
+	}
 }
