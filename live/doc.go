@@ -93,7 +93,12 @@
 // bundle's table parts were made on is a *CourtTemplateError),
 // stats.json, stats_details.json and shots.json (the REST
 // state at the join that started the recording), replays dropped as
-// duplicates to duplicates.jsonl, and the gap responses under gap/, the
+// duplicates to duplicates.jsonl (up to SessionConfig.MaxDuplicates_B,
+// DefaultMaxDuplicates_B 256 MiB, over the bundle's joins: the rest
+// counted, SessionResult.DuplicatesNotKept and duplicates_not_kept.json,
+// and logged once, so that a feed that repeats itself without end does
+// not fill the disk; messages.jsonl has no bound, as it is the
+// recording), and the gap responses under gap/, the
 // REST state of each re-join too (with its stats details): a re-join
 // leaves stats.json, stats_details.json and shots.json as they were, the
 // state the recording starts from, as `stmotion analyze` and `stmotion

@@ -28,8 +28,15 @@ const DefaultFlushInterval = time.Second
 const (
 	// BundleDuplicates holds messages dropped as duplicates (replays after
 	// a reconnect), verbatim, so that nothing received is lost while
-	// messages.jsonl re-analyses to what the live engine saw.
+	// messages.jsonl re-analyses to what the live engine saw: the first
+	// of them, up to RecorderOptions.MaxDuplicates_B (see
+	// DefaultMaxDuplicates_B).
 	BundleDuplicates = "duplicates.jsonl"
+	// BundleDuplicatesNotKept counts the duplicates BundleDuplicates did
+	// not keep, being full, over every join of the bundle:
+	// {"messages": n, "size_B": their lines' bytes, "max_B": the bound}
+	// (Recorder.DuplicatesNotKept); there only when some were not kept.
+	BundleDuplicatesNotKept = "duplicates_not_kept.json"
 	// BundleGapDir holds the REST /stats and /shots responses fetched to
 	// cover the gap of each reconnect (gap/0001-stats.json, ...), and
 	// the REST state of each re-join (with its /stats/details,
@@ -41,11 +48,36 @@ const (
 	BundleStatsDetails = decode.BundleStatsDetails
 )
 
+// DefaultMaxDuplicates_B bounds duplicates.jsonl when
+// RecorderOptions.MaxDuplicates_B is zero: 256 MiB, a whole 40-minute
+// game's feed replayed once more (its messages.jsonl is about 160 MB),
+// far more than the replays after reconnects take. A feed that repeats
+// itself without end (a server looping its feed verbatim: `stmotion live
+// --demo --demo-speed 0` against such a mock wrote 2 GB of it in 5
+// minutes) fills it and is counted on (DuplicatesNotKept), rather than
+// filling the disk.
+const DefaultMaxDuplicates_B = 256 << 20
+
 // RecorderOptions configures a Recorder.
 type RecorderOptions struct {
 	// FlushInterval: buffered feed lines reach the file at least this
 	// often. Zero means DefaultFlushInterval; negative flushes every line.
 	FlushInterval time.Duration
+	// MaxDuplicates_B bounds the size of duplicates.jsonl, the file as a
+	// whole (a re-join's Recorder goes on from the size the file has):
+	// it keeps the duplicates up to the first that would take it past
+	// the bound, and only counts those after it (DuplicatesNotKept, and
+	// BundleDuplicatesNotKept in the bundle). Zero means
+	// DefaultMaxDuplicates_B; negative keeps none.
+	MaxDuplicates_B int64
+}
+
+// notKeptDups is BundleDuplicatesNotKept: the duplicates duplicates.jsonl
+// did not keep, of every join of the bundle.
+type notKeptDups struct {
+	Messages int64 `json:"messages"` // messages not kept
+	Size_B   int64 `json:"size_B"`   // the size of their lines (newline included)
+	Max_B    int64 `json:"max_B"`    // the bound of duplicates.jsonl then
 }
 
 // Recorder writes a session bundle (see decode.OpenBundle) while a live
@@ -66,13 +98,23 @@ type Recorder struct {
 	w        *bufio.Writer
 	dups     *os.File
 	dupsW    *bufio.Writer
-	gapSeq   int
-	eachLine bool
-	lines    int64
-	err      error // first write error; later writes return it
-	closed   bool
-	stop     chan struct{}
-	stopped  sync.WaitGroup
+	maxDups  int64 // bound of duplicates.jsonl (MaxDuplicates_B); < 0: none kept
+	dupsSize int64 // size of duplicates.jsonl, as written to dupsW
+	// dupsFull: a duplicate did not fit; none is kept from then on.
+	dupsFull bool
+	// notKept counts the duplicates of every join not kept (earlier ones
+	// read from BundleDuplicatesNotKept), this one's since notKept0;
+	// notKeptDirty: the file is behind.
+	notKept      notKeptDups
+	notKept0     int64
+	notKeptDirty bool
+	gapSeq       int
+	eachLine     bool
+	lines        int64
+	err          error // first write error; later writes return it
+	closed       bool
+	stop         chan struct{}
+	stopped      sync.WaitGroup
 }
 
 // NewRecorder creates dir (and its parents) and opens dir/messages.jsonl
@@ -91,6 +133,14 @@ func NewRecorder(dir string, opt RecorderOptions) (*Recorder, error) {
 		return nil, fmt.Errorf("live: recorder: %w", err)
 	}
 	r := &Recorder{dir: dir, f: f, w: bufio.NewWriterSize(f, 64<<10), gapSeq: seq, stop: make(chan struct{})}
+	r.maxDups = opt.MaxDuplicates_B
+	if r.maxDups == 0 {
+		r.maxDups = DefaultMaxDuplicates_B
+	}
+	if err := r.readNotKept(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("live: recorder: %w", err)
+	}
 	every := opt.FlushInterval
 	if every == 0 {
 		every = DefaultFlushInterval
@@ -143,19 +193,75 @@ func (r *Recorder) Message(msg []byte) error {
 	return nil
 }
 
-// Duplicate appends a message dropped as a duplicate to duplicates.jsonl.
+// Duplicate appends a message dropped as a duplicate to duplicates.jsonl,
+// or counts it once the file is full (RecorderOptions.MaxDuplicates_B).
 func (r *Recorder) Duplicate(msg []byte) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.dupsW == nil && r.err == nil && !r.closed {
-		f, err := openLines(filepath.Join(r.dir, BundleDuplicates))
-		if err != nil {
-			r.err = fmt.Errorf("live: recorder: %w", err)
-			return r.err
-		}
-		r.dups, r.dupsW = f, bufio.NewWriterSize(f, 16<<10)
+	if r.err != nil {
+		return r.err
 	}
-	return r.writeLine(r.dupsW, msg)
+	if r.closed {
+		return errRecorderClosed
+	}
+	if r.dupsW == nil && !r.dupsFull {
+		if r.maxDups < 0 {
+			r.dupsFull = true
+		} else {
+			f, err := openLines(filepath.Join(r.dir, BundleDuplicates))
+			var fi os.FileInfo
+			if err == nil {
+				if fi, err = f.Stat(); err != nil {
+					f.Close()
+				}
+			}
+			if err != nil {
+				r.err = fmt.Errorf("live: recorder: %w", err)
+				return r.err
+			}
+			r.dups, r.dupsW, r.dupsSize = f, bufio.NewWriterSize(f, 16<<10), fi.Size()
+		}
+	}
+	line := oneLine(msg)
+	n := int64(len(line)) + 1
+	if !r.dupsFull && r.dupsSize+n > r.maxDups {
+		r.dupsFull = true
+	}
+	if r.dupsFull {
+		r.notKept.Messages++
+		r.notKept.Size_B += n
+		r.notKept.Max_B = max(r.maxDups, 0)
+		r.notKeptDirty = true
+		return nil
+	}
+	r.dupsSize += n
+	return r.writeLine(r.dupsW, line)
+}
+
+// DuplicatesNotKept returns how many duplicates this Recorder did not
+// keep, duplicates.jsonl being full (RecorderOptions.MaxDuplicates_B).
+func (r *Recorder) DuplicatesNotKept() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.notKept.Messages - r.notKept0
+}
+
+// readNotKept reads what earlier joins of the bundle did not keep of
+// their duplicates, to count on from.
+func (r *Recorder) readNotKept() error {
+	b, err := os.ReadFile(filepath.Join(r.dir, BundleDuplicatesNotKept))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &r.notKept); err != nil {
+		// Not ours to keep: counted over from this join's.
+		r.notKept = notKeptDups{}
+	}
+	r.notKept0 = r.notKept.Messages
+	return nil
 }
 
 // openLines opens a JSON Lines file for appending, creating it. A file
@@ -195,6 +301,16 @@ func (r *Recorder) writeLine(w *bufio.Writer, msg []byte) error {
 	if r.closed {
 		return errRecorderClosed
 	}
+	w.Write(oneLine(msg))
+	if err := w.WriteByte('\n'); err != nil {
+		r.err = fmt.Errorf("live: recorder: %w", err)
+	}
+	return r.err
+}
+
+// oneLine returns msg as one line, without its newline: trimmed, and a
+// message holding a raw newline compacted (see Recorder).
+func oneLine(msg []byte) []byte {
 	msg = bytes.TrimSpace(msg)
 	if bytes.ContainsAny(msg, "\r\n") {
 		var c bytes.Buffer
@@ -204,11 +320,7 @@ func (r *Recorder) writeLine(w *bufio.Writer, msg []byte) error {
 			msg = bytes.ReplaceAll(bytes.ReplaceAll(msg, []byte("\r"), []byte(" ")), []byte("\n"), []byte(" "))
 		}
 	}
-	w.Write(msg)
-	if err := w.WriteByte('\n'); err != nil {
-		r.err = fmt.Errorf("live: recorder: %w", err)
-	}
-	return r.err
+	return msg
 }
 
 var errRecorderClosed = errors.New("live: recorder closed")
@@ -289,7 +401,12 @@ func (r *Recorder) Flush() error {
 	return r.flushLocked()
 }
 
-func (r *Recorder) flushLocked() error {
+func (r *Recorder) flushLocked() error { return r.flush(false) }
+
+// flush pushes the buffered lines to the files, and writes
+// BundleDuplicatesNotKept (synced or not) when its counts changed. r.mu
+// is held.
+func (r *Recorder) flush(sync bool) error {
 	if r.err != nil || r.closed {
 		return r.err
 	}
@@ -300,9 +417,24 @@ func (r *Recorder) flushLocked() error {
 	if r.dupsW != nil {
 		if err := r.dupsW.Flush(); err != nil {
 			r.err = fmt.Errorf("live: recorder: %w", err)
+			return r.err
 		}
 	}
-	return r.err
+	return r.writeNotKept(sync)
+}
+
+// writeNotKept writes BundleDuplicatesNotKept when its counts changed.
+// r.mu is held.
+func (r *Recorder) writeNotKept(sync bool) error {
+	if !r.notKeptDirty {
+		return nil
+	}
+	if err := export.WriteJSON(filepath.Join(r.dir, BundleDuplicatesNotKept), r.notKept, sync); err != nil {
+		r.err = fmt.Errorf("live: recorder: %w", err)
+		return r.err
+	}
+	r.notKeptDirty = false
+	return nil
 }
 
 // Close flushes, syncs and closes the files. It is safe to call twice.
@@ -312,7 +444,7 @@ func (r *Recorder) Close() error {
 		r.mu.Unlock()
 		return r.err
 	}
-	err := r.flushLocked()
+	err := r.flush(true) // BundleDuplicatesNotKept synced, as the files below
 	r.closed = true
 	close(r.stop)
 	for _, f := range []*os.File{r.f, r.dups} {

@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -156,4 +157,50 @@ func TestRecorderEndsCutLine(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant\n%s", name, got, want)
 		}
 	}
+}
+
+// The duplicates file keeps the first duplicates up to MaxDuplicates_B,
+// counting the rest in duplicates_not_kept.json, over every Recorder of
+// the bundle (a re-join goes on from the file's size and counts); a
+// negative bound keeps none.
+func TestRecorderDuplicatesBounded(t *testing.T) {
+	dir := t.TempDir()
+	line := `{"type":"location","data":{"occurred_at":1,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}` // 85 B and a newline
+	size_B := int64(len(line) + 1)
+	notKept := func() (nk struct{ Messages, Size_B, Max_B int64 }) {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, live.BundleDuplicatesNotKept))
+		if err != nil && !os.IsNotExist(err) || err == nil && json.Unmarshal(b, &nk) != nil {
+			t.Fatalf("%s: %v %s", live.BundleDuplicatesNotKept, err, b)
+		}
+		return nk
+	}
+	f := func(max_B int64, n int, wantKept, wantNotKept, wantTotal int64) {
+		t.Helper()
+		r, err := live.NewRecorder(dir, live.RecorderOptions{FlushInterval: time.Hour, MaxDuplicates_B: max_B})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range n {
+			if err := r.Duplicate([]byte(line)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := r.DuplicatesNotKept(); got != wantNotKept {
+			t.Errorf("bound %d B, %d duplicates: DuplicatesNotKept %d, want %d", max_B, n, got, wantNotKept)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if kept := int64(len(readLines(t, filepath.Join(dir, live.BundleDuplicates)))); kept != wantKept {
+			t.Errorf("bound %d B, %d duplicates: %d lines in the file, want %d", max_B, n, kept, wantKept)
+		}
+		if nk := notKept(); nk.Messages != wantTotal || nk.Size_B != wantTotal*size_B || wantNotKept > 0 && nk.Max_B != max(max_B, 0) {
+			t.Errorf("bound %d B, %d duplicates: %s %+v, want %d messages not kept", max_B, n, live.BundleDuplicatesNotKept, nk, wantTotal)
+		}
+	}
+	f(3*size_B+10, 2, 2, 0, 0) // room for 3: no file of those not kept
+	f(3*size_B+10, 5, 3, 4, 4) // a re-join: 1 more fits
+	f(10*size_B, 2, 5, 0, 4)   // a larger bound: room again
+	f(-1, 3, 5, 3, 7)          // none kept
 }

@@ -114,6 +114,11 @@ type SessionConfig struct {
 	Logger  *slog.Logger
 	// FlushInterval is the recorder's (DefaultFlushInterval when zero).
 	FlushInterval time.Duration
+	// MaxDuplicates_B bounds each live id's duplicates.jsonl (the
+	// recorder's RecorderOptions.MaxDuplicates_B: DefaultMaxDuplicates_B
+	// when zero, none kept when negative); the duplicates beyond are
+	// counted (SessionResult.DuplicatesNotKept), not kept.
+	MaxDuplicates_B int64
 	// PartInterval is how often the tables are closed into a new part
 	// (DefaultPartInterval when zero; negative: one part at the end).
 	PartInterval time.Duration
@@ -219,8 +224,13 @@ type SessionResult struct {
 	EarlierParts int
 	Messages     int64 // websocket messages received (duplicates included)
 	Duplicates   int64
-	DecodeErrors int64
-	GapFilled    int64 // stats and shot messages recovered from REST after reconnects (and a handover's lost feed: handOverLost)
+	// DuplicatesNotKept counts the duplicates not recorded in
+	// duplicates.jsonl, full (SessionConfig.MaxDuplicates_B); the
+	// bundle's duplicates_not_kept.json has the count over every join
+	// (BundleDuplicatesNotKept).
+	DuplicatesNotKept int64
+	DecodeErrors      int64
+	GapFilled         int64 // stats and shot messages recovered from REST after reconnects (and a handover's lost feed: handOverLost)
 	// JoinFilled counts the stats and shot messages fed from the REST
 	// state fetched at the join: what the event had before the feed
 	// started (see applyJoin).
@@ -634,7 +644,7 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		if s.joinFrom_ms, s.recordedShots, err = recordedTail(filepath.Join(s.res.Dir, decode.BundleMessages), 2*MaxShotDelay_ms); err != nil {
 			return nil, err
 		}
-		if s.rec, err = NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: s.cfg.FlushInterval}); err != nil {
+		if s.rec, err = NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: s.cfg.FlushInterval, MaxDuplicates_B: s.cfg.MaxDuplicates_B}); err != nil {
 			return nil, err
 		}
 		defer s.rec.Close()
@@ -844,7 +854,7 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 		return nil
 	}
 	s.res.Dir = s.cfg.bundleDir(s.liveID)
-	rec, err := NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1})
+	rec, err := NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1, MaxDuplicates_B: s.cfg.MaxDuplicates_B})
 	if err != nil {
 		s.res.HandoverLost += int64(len(msgs))
 		s.res.Dir = "" // no bundle to name
@@ -877,7 +887,9 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 			if mt := s.cfg.Metrics; mt != nil {
 				mt.Duplicates.Inc()
 			}
-			err = rec.Duplicate(m)
+			if err = rec.Duplicate(m); err == nil {
+				s.noteDuplicatesFull(rec)
+			}
 		} else {
 			s.res.Unanalysed++
 			err = rec.Message(m)
@@ -2001,7 +2013,10 @@ func (s *liveSession) take(data []byte, now time.Time, count bool) error {
 			mt.Duplicates.Inc()
 		}
 		if s.rec != nil {
-			return s.rec.Duplicate(data)
+			if err := s.rec.Duplicate(data); err != nil {
+				return err
+			}
+			s.noteDuplicatesFull(s.rec)
 		}
 		return nil
 	}
@@ -2350,6 +2365,23 @@ func (u *undecodableLog) note(log *slog.Logger, err error, total int64, now time
 	u.logged, u.n, u.first = now, 0, nil
 }
 
+// noteDuplicatesFull counts in the result the duplicates rec did not keep
+// (its duplicates.jsonl full), and logs the first of them: a feed that
+// repeats itself far more than replays after reconnects do.
+func (s *liveSession) noteDuplicatesFull(rec *Recorder) {
+	n := rec.DuplicatesNotKept()
+	if n > 0 && s.res.DuplicatesNotKept == 0 {
+		max_B := s.cfg.MaxDuplicates_B
+		if max_B == 0 {
+			max_B = DefaultMaxDuplicates_B
+		}
+		s.log.Warn("live: "+BundleDuplicates+" is full: further duplicates are counted (in the result line and "+BundleDuplicatesNotKept+"), not kept; "+
+			"the feed repeats itself far more than replays after reconnects do",
+			"dir", rec.Dir(), "max_B", max(max_B, 0))
+	}
+	s.res.DuplicatesNotKept = n
+}
+
 // kindLabel is the metrics label of a message kind made from REST state.
 func kindLabel(k decode.Kind) string {
 	if k == decode.KindShot {
@@ -2367,6 +2399,9 @@ func (r *SessionResult) String() string {
 	}
 	if r.ConnectFailures > 0 {
 		line += fmt.Sprintf(", %d failed connection attempts", r.ConnectFailures)
+	}
+	if r.DuplicatesNotKept > 0 {
+		line += fmt.Sprintf(", %d duplicates not kept (%s full)", r.DuplicatesNotKept, BundleDuplicates)
 	}
 	if r.DedupForgotten > 0 {
 		line += fmt.Sprintf(", %d stats, shot and marker keys forgotten by the duplicate check (its bound)", r.DedupForgotten)

@@ -83,8 +83,11 @@ session bundle (messages.jsonl flushed every --flush, plus live.json, subscribe.
 (token redacted), court.json (the court the session used: the API's, or
 --court's in place of one the API did not serve or that is not valid, the
 API's body then kept as court_api.json), stats.json, stats_details.json, shots.json,
-the replays dropped as duplicates in duplicates.jsonl and the gap responses
-under gap/, where a re-join's REST state goes too: stats.json and the
+the replays dropped as duplicates in duplicates.jsonl (the first 256 MiB
+of them, a whole game's feed replayed once more: the rest are counted in
+the result line and duplicates_not_kept.json, and the first not kept is
+logged as a warning, so that a feed repeating itself cannot fill the disk)
+and the gap responses under gap/, where a re-join's REST state goes too: stats.json and the
 others stay the state the recording starts from) that 'stmotion analyze'
 re-analyses ('stmotion analyze
 --out DIR OUT' of a practice's live ids lists their sessions in the order
@@ -214,15 +217,19 @@ checks unless told otherwise and prints at its start (they are the API
 description's, not secrets), and this is said on stderr. Every 'stmotion
 mock' prints at its start a 'stmotion live' line that joins it.
 --demo starts a local mock API on the built-in sample
-game (looping, real time) and joins it with the mock's own credentials
+game (looping, real time; --demo-speed 0 replays it as fast as it is
+read, a whole game in seconds, recording some MB a second under --out
+until stopped, and each half's feed comes twice, by the previous half's,
+read on at the handover, then by its own: about half of each live id's
+messages are duplicates) and joins it with the mock's own credentials
 (the environment's are not used): one command to see it work. As in
 a real game the second half is a live id of its own (named by the
 half-time PLAY_NEXT), and each loop is a new pass in time under new live
 ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
 them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
-As each live id ends, a line with its counts (messages, duplicates,
-gap-filled, reconnects, failed connection attempts and the time offline;
+As each live id ends, a line with its counts (messages, duplicates (and
+any duplicates.jsonl did not keep), gap-filled, reconnects, failed connection attempts and the time offline;
 the stats, shots and markers the duplicate check forgot, when a feed sent
 more distinct ones than it keeps (65 536 stats, 16 384 shots, 4 096
 markers: far more than a game has; replays of them are recorded again);
