@@ -1424,8 +1424,9 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			}
 			// Up before what the previous feed delivered is handled: a
 			// feed replayed faster than real time (a mock at speed 0)
-			// has delivered a whole round there, most of a second of work during
-			// which /healthz said "connecting" (503) with the feed up.
+			// has delivered a whole round there, most of a second of
+			// work, during which /healthz said "connecting" (503) with
+			// the feed up.
 			s.setConnected(true)
 			if s.prev != nil {
 				lost := s.prev.up()

@@ -229,7 +229,8 @@ ids, announced by a PLAY_NEXT at the end of the pass: the demo follows
 them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
 As each live id ends, a line with its counts (messages, duplicates (and
-any duplicates.jsonl did not keep), gap-filled, reconnects, failed connection attempts and the time offline;
+any duplicates.jsonl did not keep), gap-filled, reconnects, failed
+connection attempts and the time offline;
 the stats, shots and markers the duplicate check forgot, when a feed sent
 more distinct ones than it keeps (65 536 stats, 16 384 shots, 4 096
 markers: far more than a game has; replays of them are recorded again);
