@@ -47,15 +47,23 @@ type Config struct {
 	// sample rate, estimated from the first sample intervals of all
 	// sensors: at most RateSamples of them, fewer once they span 40 frames
 	// (see Session.rateLearnt). The noise estimate takes at most
-	// 2·RateSamples values.
+	// 2·RateSamples values. A rate above the feed's interpolates several
+	// ticks between two samples: the filter then takes its noise σ² times
+	// their number (the feed's interval over the grid period), and the
+	// outlier test counts the feed's periods, so that the figures stay
+	// those of the feed's own rate (docs/kinematics.md, "A grid finer
+	// than the feed"). The feed's rate is learnt as with 0, and the grid
+	// waits for it, unless RateSamples is below 2 (then the grid, with
+	// Noise_m set too, starts at once, and is taken for the feed's rate).
 	Rate_Hz     float64
 	RateSamples int
 
 	// ReorderWindow_ms: samples up to this much older than the newest
 	// timestamp seen are still placed in order; older ones are late. The
-	// engine holds at least 3.5 grid periods all the same, which its
-	// outlier test needs (Session.Window_ms): below 14 Hz that is longer
-	// than the default.
+	// engine holds at least 3.5 sample periods all the same (the grid's,
+	// or the feed's when Rate_Hz sets a finer grid), which its outlier
+	// test needs (Session.Window_ms): below 14 Hz that is longer than the
+	// default.
 	ReorderWindow_ms int64
 	// MaxGap_ms: two samples further apart than this are never
 	// interpolated; the track is split there. A kind's own

@@ -28,12 +28,12 @@
 //  1. raw ring: samples in time order (one struct per sample, fixed capacity);
 //     duplicates (same timestamp) dropped, also after the window as far
 //     back as the ring's slots keep consumed samples (ring.has), samples
-//     up to ReorderWindow_ms (at least 3.5 grid periods) late placed in
+//     up to ReorderWindow_ms (at least 3.5 sample periods) late placed in
 //     order, later ones counted as late; single-sample
 //     jumps (multipath) dropped as outliers; a sample far ahead of the
 //     others' times or before the session's first (more than
 //     Session.TimeJump_ms, the reorder window plus a second) held until
-//     the feed as a whole goes on at its time for three grid periods (the
+//     the feed as a whole goes on at its time for three sample periods (the
 //     held samples outnumber those of the others meanwhile), and dropped
 //     as a bad time otherwise: one tag with a wrong clock does not move
 //     the session;
@@ -42,7 +42,9 @@
 //     the kind's MaxGap_ms (players 1 s, the ball 0.4 s) or a jump faster
 //     than the kind's MaxSpeed_mps: the track is split there;
 //  3. forward pass of a constant-acceleration Kalman filter per axis, with
-//     gains precomputed per step index (see Model);
+//     gains precomputed per step index (see Model); on a grid finer than
+//     the feed (Config.Rate_Hz) σ² is multiplied by the ticks per sample,
+//     which are interpolated, not measured (Session.upsample);
 //  4. batch: a fixed-lag Rauch-Tung-Striebel backward pass every
 //     2·Lag_s over the last 3·Lag_s; live (Config.Causal): rows leave right
 //     after the forward pass, and while a sensor in a short dropout holds

@@ -16,11 +16,18 @@ func (s *Session) gridStarted() bool { return s.tickCap > 0 }
 func (s *Session) startGrid() error {
 	s.detectRate()
 	dt := s.dt_s
+	// The outlier test goes by the feed's samples, not the grid's ticks:
+	// on a grid finer than the feed its "three periods" were shorter than
+	// two sample intervals, so no sample had neighbours close enough for
+	// the line test, and a 10 Hz feed on a 50 Hz grid let its jumps
+	// through: with σ² already scaled (upsample), a game's worst player
+	// read 1.19 % long, 0.60 % now and 0.65 % on the feed's own grid.
+	s.sample_ms = max(s.period_ms, int64(math.Round(s.feedPeriod_ms)))
 	// The outlier test of a tick's right bracket needs the two samples
-	// after it (nextWorse): a window of 3.5 periods holds them. At 10 Hz
-	// the default 250 ms held only one, and a jump next to a good sample
-	// had the good one dropped in its place.
-	s.window_ms = max(s.cfg.ReorderWindow_ms, (7*s.period_ms+1)/2)
+	// after it (nextWorse): a window of 3.5 sample periods holds them. At
+	// 10 Hz the default 250 ms held only one, and a jump next to a good
+	// sample had the good one dropped in its place.
+	s.window_ms = max(s.cfg.ReorderWindow_ms, (7*s.sample_ms+1)/2)
 	s.setVetBounds()
 	var err error
 	est := 0.0
@@ -28,6 +35,7 @@ func (s *Session) startGrid() error {
 		est = s.detectNoise()
 	}
 	s.noiseVals = nil
+	up := s.upsample()
 	for _, k := range []SensorKind{KindPlayer, KindBall} {
 		kin := &s.cfg.Player
 		if k == KindBall {
@@ -53,7 +61,10 @@ func (s *Session) startGrid() error {
 			f := math.Pow(kc.Noise_m/refNoise_m, 0.5)
 			s.moveOn, s.moveOff = s.cfg.MoveOn_mps*f, s.cfg.MoveOff_mps*f
 		}
-		s.models[k], err = cachedModel(dt, kc.Noise_m, kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
+		// On a grid finer than the feed, σ² grows with the number of
+		// interpolated ticks per sample (upsample); the thresholds above
+		// stay the sensor's.
+		s.models[k], err = cachedModel(dt, kc.Noise_m*math.Sqrt(up), kc.JerkPSD_m2ps5, kc.InitSpeed_mps, kc.InitAccel_mps2)
 		if err != nil {
 			return err
 		}
@@ -526,15 +537,15 @@ func (s *Session) forwardSensor(sn *sensor, n, T int64) bool {
 // A single-sample outlier is the second-oldest raw sample when it is
 // further than Outlier_m from the straight line between its neighbours
 // while the neighbours themselves are consistent: close in time (three
-// grid periods) and no teleport between them (see nextWorse for which of
-// two samples is the jump); with the neighbours further apart in time, it
-// is one when it is a teleport from either of them (jumpOut). A track's
-// first sample, with no neighbour before it (the sensor's first, or the
-// first after a gap), is checked against its next two samples instead
-// (edgeJump). Each middle sample is checked once (sensor.checkedT), when
-// the samples the check needs are in or when the sample is due. The check
-// is written out here, in the one loop every tick of every sensor runs,
-// rather than called.
+// sample periods, sample_ms) and no teleport between them (see nextWorse
+// for which of two samples is the jump); with the neighbours further
+// apart in time, it is one when it is a teleport from either of them
+// (jumpOut). A track's first sample, with no neighbour before it (the
+// sensor's first, or the first after a gap), is checked against its next
+// two samples instead (edgeJump). Each middle sample is checked once
+// (sensor.checkedT), when the samples the check needs are in or when the
+// sample is due. The check is written out here, in the one loop every
+// tick of every sensor runs, rather than called.
 func (s *Session) consume(sn *sensor, T int64) {
 	r := &sn.raw
 	rs := r.s
@@ -546,7 +557,7 @@ func (s *Session) consume(sn *sensor, T int64) {
 		if !r.popped && r.n >= 3 && sn.checkedT == 0 && kin.Outlier_m > 0 {
 			// The sensor's first sample.
 			sn.checkedT = ti
-			if edgeJump(sn, si, sj, &rs[r.at(2)], 3*s.period_ms) {
+			if edgeJump(sn, si, sj, &rs[r.at(2)], 3*s.sample_ms) {
 				r.head = j
 				r.n--
 				s.q.Outliers++
@@ -563,27 +574,27 @@ func (s *Session) consume(sn *sensor, T int64) {
 			jump := false
 			switch {
 			case ex*ex+ey*ey > lim*lim:
-				if r.n == 3 && edgeJump(sn, sk, sj, si, 3*s.period_ms) {
+				if r.n == 3 && edgeJump(sn, sk, sj, si, 3*s.sample_ms) {
 					// The newest sample, a track's last (none after it
 					// in the window), jumped off the two before it.
 					s.dropNewest(r)
 					continue
 				}
-			case tk-ti > 3*s.period_ms:
+			case tk-ti > 3*s.sample_ms:
 				if r.n < 4 && tj > T {
 					// Not due yet: decide once the fourth sample is in
 					// (after a gap, the next tick may be far off).
 					return
 				}
 				jump = jumpOut(sn) || tj-ti > kin.MaxGap_ms && r.n >= 4 &&
-					edgeJump(sn, sj, sk, &rs[r.at(3)], 3*s.period_ms)
+					edgeJump(sn, sj, sk, &rs[r.at(3)], 3*s.sample_ms)
 			default:
 				w := float64(tj-ti) / float64(tk-ti)
 				dx := sj.x - (si.x + w*ex)
 				dy := sj.y - (si.y + w*ey)
 				d2 := dx*dx + dy*dy
 				if d2 > kin.Outlier_m*kin.Outlier_m {
-					if r.n == 3 && edgeJump(sn, sk, sj, si, 3*s.period_ms) {
+					if r.n == 3 && edgeJump(sn, sk, sj, si, 3*s.sample_ms) {
 						// The newest sample, a track's last, is off the
 						// line of the two before it: it is the jump.
 						s.dropNewest(r)
@@ -692,7 +703,7 @@ func (s *Session) nextWorse(sn *sensor, d2_m2 float64) bool {
 		return false
 	}
 	sj, sk, sl := &r.s[r.at(1)], &r.s[r.at(2)], &r.s[r.at(3)]
-	if sl.t-sj.t > 3*s.period_ms || sn.teleport(sj, sl) {
+	if sl.t-sj.t > 3*s.sample_ms || sn.teleport(sj, sl) {
 		return false
 	}
 	return offLine2(sk, sj, sl) > d2_m2

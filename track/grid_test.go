@@ -79,7 +79,8 @@ func TestLateAtLastTick(t *testing.T) {
 	const start_ms, period_ms = 1_000_000, 40
 	cfg := DefaultConfig()
 	cfg.Rate_Hz = 1000 / period_ms
-	cfg.Player.Noise_m, cfg.Ball.Noise_m = 0.05, 0.05 // the grid starts at once
+	cfg.Player.Noise_m, cfg.Ball.Noise_m = 0.05, 0.05 // the grid starts at once,
+	cfg.RateSamples = 0                               // the feed's rate unlearnt
 	s, err := NewSession(cfg, Meta{}, &discard{})
 	if err != nil {
 		t.Fatal(err)

@@ -200,6 +200,15 @@ type Session struct {
 	accelT      float64 // AccelMin_s in grid periods
 	gapT        float64 // EffortGap_s in grid periods
 
+	// feedPeriod_ms is the feed's typical sample interval (detectRate)
+	// when Config.Rate_Hz sets the grid, else 0 (see upsample).
+	feedPeriod_ms float64
+	// sample_ms is the time between two samples of a sensor that the
+	// outlier test, the reorder window and the held samples' span count
+	// in: the grid period, or the feed's interval when a grid finer than
+	// the feed is set (startGrid).
+	sample_ms int64
+
 	// Period and clock of the ticks, by tick & clockMask (set when a
 	// tick's rows are emitted or planned, planClock; read when its
 	// figures are accumulated, and for the ticks of a bridged gap).
@@ -298,7 +307,12 @@ func NewSession(cfg Config, meta Meta, sinks ...Sink) (*Session, error) {
 		if s.period_ms < 1 {
 			s.period_ms = 1
 		}
-	} else {
+	}
+	if cfg.Rate_Hz == 0 || cfg.RateSamples >= 2 {
+		// With the grid set, the feed's rate is still learnt, and the
+		// grid waits for it as without: a finer grid weighs its
+		// interpolated measurements by it (upsample), and its outlier
+		// test counts the feed's periods (sample_ms).
 		s.intervals = make([]interval, 0, cfg.RateSamples)
 	}
 	if s.autoNoise() {
@@ -345,8 +359,9 @@ func (s *Session) NoteTruncated() { s.q.Truncated = true }
 func (s *Session) Period_ms() int64 { return s.period_ms }
 
 // Window_ms returns the reorder window in force: Config.ReorderWindow_ms,
-// or 3.5 grid periods once the period is known when that is longer (the
-// outlier test looks two samples past a tick; 350 ms at 10 Hz). A sample
+// or 3.5 sample periods once the period is known when that is longer (the
+// outlier test looks two samples past a tick; 350 ms at 10 Hz, also on a
+// finer grid set by Config.Rate_Hz). A sample
 // older than the newest timestamp by more than this is late.
 func (s *Session) Window_ms() int64 {
 	if s.window_ms > 0 {
@@ -596,12 +611,15 @@ type heldGroup struct {
 const maxHeld = 128
 
 // confirmSpan_ms is how long a span of times a group of held samples
-// must cover to be taken: three grid periods (three frames after the
-// first; 40 ms before the feed's rate is known). A frame of samples with
-// a wrong clock shares one time (or a few ms of jitter); a feed that
-// resumes goes on, frame after frame.
+// must cover to be taken: three sample periods (three frames after the
+// first; the grid's before the feed's rate is known, 40 ms before the
+// grid's is). A frame of samples with a wrong clock shares one time (or
+// a few ms of jitter); a feed that resumes goes on, frame after frame.
 func (s *Session) confirmSpan_ms() int64 {
-	if s.period_ms > 0 {
+	switch {
+	case s.sample_ms > 0:
+		return 3 * s.sample_ms
+	case s.period_ms > 0:
 		return 3 * s.period_ms
 	}
 	return 3 * 40
@@ -769,7 +787,7 @@ func (s *Session) settleHeld() error {
 	if s.groups[1].n > s.groups[0].n {
 		g = 1
 	}
-	if gr := s.groups[g]; !s.trusted || gr.hi-gr.lo >= max(s.period_ms, 1) && gr.n > gr.elsewhere {
+	if gr := s.groups[g]; !s.trusted || gr.hi-gr.lo >= max(s.sample_ms, s.period_ms, 1) && gr.n > gr.elsewhere {
 		return s.takeGroup(g)
 	}
 	s.dropGroup(0)
@@ -833,7 +851,7 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 		s.haveLocT = true
 	}
 	if !s.gridStarted() {
-		rateDone := s.period_ms > 0 || s.rateLearnt()
+		rateDone := cap(s.intervals) == 0 || s.rateLearnt()
 		noiseDone := !s.autoNoise() || len(s.noiseVals) == cap(s.noiseVals)
 		if !(rateDone && noiseDone) && sn.raw.n < len(sn.raw.s)/2 {
 			return nil
