@@ -321,9 +321,9 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
 	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, 1 to 1000, as analyze's --hz (0: the feed's median sample rate)")
 	fs.DurationVar(&reorder, "reorder-window", time.Duration(track.DefaultConfig().ReorderWindow_ms)*time.Millisecond,
-		"how long the engine waits for late samples, 0 to 2s; frames run this much (at least 3.5 grid periods,\n"+
-			"140 ms at 25 Hz) plus a grid step behind the feed: shorter for a lower overlay delay, later samples\n"+
-			"are dropped as late (quality.late)")
+		"how long the engine waits for late samples, 0 to 2s; frames run this much (at least 3.5 sample periods\n"+
+			"of the feed, 140 ms at 25 Hz, or of a coarser --hz grid) plus a grid step behind the feed: shorter for a\n"+
+			"lower overlay delay, later samples are dropped as late (quality.late)")
 	var defs definitionFlags
 	defs.register(fs)
 	fs.Float64Var(&cell_m, "cell", pipeline.DefaultCell_m, fmt.Sprintf("heatmap cell `size` in metres, %g to %g, as analyze's --cell", heatmap.MinCell_m, heatmap.MaxCell_m))
