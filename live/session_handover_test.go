@@ -374,10 +374,11 @@ func TestJoinHealthUpWhileHandedOverIsHandled(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	// The tiny feed's rate (10 Hz) and noise given: frames from its first
-	// second on, not all at the end (the engine learns them first).
+	// The tiny feed's rate (10 Hz) and noise given, and taken for the
+	// feed's own (RateSamples 1): frames from its first second on, not
+	// all at the end (the engine learns them first).
 	tc := track.DefaultConfig()
-	tc.Rate_Hz, tc.Player.Noise_m, tc.Ball.Noise_m = 10, 0.05, 0.05
+	tc.Rate_Hz, tc.RateSamples, tc.Player.Noise_m, tc.Ball.Noise_m = 10, 1, 0.05, 0.05
 	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), Track: tc, Health: h, MaxFollow: 1, Attach: attach})
 	if !errors.Is(err, live.ErrMaxFollow) || len(res) != 2 || res[1].LiveID != tinyHalfID {
 		t.Fatalf("Join: %v, %d results; want the two halves, then a stop at MaxFollow", err, len(res))
