@@ -26,13 +26,20 @@
 // SessionResult.DedupForgotten) so nothing counts twice. PLAY_NEXT / DRILL_NEXT markers move the session to the
 // next live id (the value of their live_id, JSON escapes decoded, as the
 // engine's next_live_id; printed quoted when it holds a character
-// decode.Printable escapes, a control character say: PrintableID); the old feed is read on until the new one is up and has
-// overlapped it (the old feed has delivered a data message as new as the
+// decode.Printable escapes, a control character say: PrintableID); the old feed is read on until the new one is up and the
+// old one has caught up with it (delivered a data message as new as the
 // new feed's first: a new connection starts where the server is, and what
-// the old one had on the wire would be lost with it; at the latest once
-// the new feed is the engine's reorder window past its first, or 5 s
-// after its ack), and what it delivers meanwhile goes to the new live id
-// (see handoff), so the handover loses nothing. A Join follows up to
+// the old one has still to deliver, a batch on the wire or, after a
+// stall, minutes of backlog, would be lost with it). What it delivers goes
+// to the new live id (see handoff), ahead of the new feed's own messages,
+// which wait meanwhile (held, up to 64 MiB: see relay), so the handover
+// loses nothing. The wait is bounded: the old feed is given up once the
+// new one has gone 2 s of feed time on while the old one delivered
+// nothing newer (a stalled connection; a server that ends the old live
+// id's data at the marker, whose next live id's frames then start 2 s
+// late), 30 s after the new feed's ack, or once the held messages pass
+// 64 MiB; before the new feed's first data message, once the old one
+// has delivered nothing for 5 s (there is then nothing to lose). A Join follows up to
 // SessionConfig.MaxFollow next live ids (DefaultMaxFollow, 1000): at the
 // marker beyond, it stops with a *MaxFollowError (ErrMaxFollow; logged
 // as an error, and the live id's result says "not followed"), as the
@@ -43,12 +50,16 @@
 // cutting it, the network) before the next live id's is up, a warning
 // is logged, /healthz and stmotion_live_connected say not connected
 // ("connecting", 0), and the time until the next feed is up counts as
-// offline (SessionResult.Offline); what came between the old feed's
-// newest data message and the new feed's first is then a gap: its stats
-// and shots are fed from the next live id's REST state (fetched after
-// its ack, the join's), marked "rest_gap" and counted in
-// SessionResult.GapFilled (see handOverLost); its locations are lost, as
-// the REST API has none. The next live id may not be known to the
+// offline (SessionResult.Offline). Whenever the old feed stops short of
+// the new feed's first data message (it ended, before or after the new
+// one was up, or was given up as above), what came between its newest
+// data message and that one was delivered by neither: its stats and
+// shots are fed from the next live id's REST state (fetched after its
+// ack, the join's), marked "rest_gap" and counted in
+// SessionResult.GapFilled; its locations are lost, as the REST API has
+// none; and the span is logged as a warning and counted as lost at the
+// handover (SessionResult.HandoverGap, on the result line, and
+// stmotion_live_handover_gap_seconds_total; see armHandoverGap). The next live id may not be known to the
 // API at once: its 404s, like its 5xx, are retried for
 // SessionConfig.StartupRetry (2 minutes) before Join gives up (a
 // *GaveUpError). When its feed never comes up (that, or Ctrl-C), what

@@ -18,7 +18,8 @@ import (
 //	stmotion_live_messages_total{kind}         websocket messages received, by message kind
 //	stmotion_live_decode_errors_total          messages that did not decode (recorded, counted, skipped)
 //	stmotion_live_duplicates_total             messages dropped as already seen (after reconnects)
-//	stmotion_live_gap_filled_total{kind}       stats/shot messages recovered from REST after a reconnect
+//	stmotion_live_gap_filled_total{kind}       stats/shot messages recovered from REST after a reconnect (or a handover's lost span)
+//	stmotion_live_handover_gap_seconds_total   feed time at PLAY_NEXT / DRILL_NEXT handovers that neither feed delivered (SessionResult.HandoverGap)
 //	stmotion_live_reconnects_total             websocket reconnects that succeeded (acknowledged)
 //	stmotion_live_connect_failures_total       attempts to connect that failed: a reconnect's subscribe or dial, a retried first request of a live id
 //	stmotion_live_connected                    1 while a websocket is acknowledged and read (during a handover, the previous live id's), else 0
@@ -40,6 +41,7 @@ type Metrics struct {
 	DecodeErrors  prometheus.Counter
 	Duplicates    prometheus.Counter
 	GapFilled     *prometheus.CounterVec
+	HandoverGap   prometheus.Counter
 	Reconnects    prometheus.Counter
 	ConnectFails  prometheus.Counter
 	Connected     prometheus.Gauge
@@ -90,8 +92,11 @@ func NewMetrics() *Metrics {
 			Name: "stmotion_live_duplicates_total", Help: "Messages dropped because they were already received (replays after a reconnect).",
 		}),
 		GapFilled: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "stmotion_live_gap_filled_total", Help: "Stats and shot messages recovered from the REST API after a reconnect.",
+			Name: "stmotion_live_gap_filled_total", Help: "Stats and shot messages recovered from the REST API after a reconnect (or for a span lost at a handover).",
 		}, []string{"kind"}),
+		HandoverGap: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "stmotion_live_handover_gap_seconds_total", Help: "Feed time (occurred_at) at PLAY_NEXT / DRILL_NEXT handovers that neither feed delivered: the previous live id's feed stopped short of the next one's start (it ended, or was not waited for longer). Its stats and shots are gap-filled, its locations lost.",
+		}),
 		Reconnects: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "stmotion_live_reconnects_total", Help: "Websocket reconnects that succeeded (acknowledged; each with a new one-time token).",
 		}),
@@ -148,7 +153,7 @@ func NewMetrics() *Metrics {
 	for _, k := range []string{"frame", "event"} {
 		m.NATSDropped.WithLabelValues(k)
 	}
-	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.Reconnects, m.ConnectFails, m.Connected, m.ReconnectTime, m.Lag,
+	m.reg.MustRegister(m.MessagesIn, m.DecodeErrors, m.Duplicates, m.GapFilled, m.HandoverGap, m.Reconnects, m.ConnectFails, m.Connected, m.ReconnectTime, m.Lag,
 		m.Clients, m.Frames, m.DroppedFrames, m.Latency, m.FrameAge, m.NATSPublished, m.NATSBuffered, m.NATSDropped,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m

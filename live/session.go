@@ -230,7 +230,7 @@ type SessionResult struct {
 	// (BundleDuplicatesNotKept).
 	DuplicatesNotKept int64
 	DecodeErrors      int64
-	GapFilled         int64 // stats and shot messages recovered from REST after reconnects (and a handover's lost feed: handOverLost)
+	GapFilled         int64 // stats and shot messages recovered from REST after reconnects (and for a span lost at a handover: HandoverGap)
 	// JoinFilled counts the stats and shot messages fed from the REST
 	// state fetched at the join: what the event had before the feed
 	// started (see applyJoin).
@@ -239,6 +239,14 @@ type SessionResult struct {
 	// delivered at a PLAY_NEXT handover beyond its buffer (64 MB) before
 	// this live id's feed was up: lost, not recorded.
 	HandoverLost int64
+	// HandoverGap is the feed time (occurred_at) at the PLAY_NEXT /
+	// DRILL_NEXT handover to this live id that neither feed delivered:
+	// from the previous live id's feed's newest data message, where it
+	// stopped short (it ended, or the session stopped waiting for it to
+	// catch up: see handoff), to this feed's first. Its stats and shots
+	// are filled from this live id's REST state (in GapFilled), its
+	// locations are lost; it is logged as a warning.
+	HandoverGap time.Duration
 	// Unanalysed counts the messages recorded in the bundle (and counted
 	// in Messages) but not analysed: what the previous live id's feed
 	// delivered for this one when this one's session ended before its
@@ -552,10 +560,25 @@ type liveSession struct {
 	lastDataT_ms int64
 	// feedUp: this live id's feed is acknowledged and read.
 	feedUp bool
-	// overlapFrom_ms is the occurred_at of this live id's feed's first
-	// data message while the previous live id's is still read (see
-	// noteOverlap).
-	overlapFrom_ms int64
+	// The previous live id's feed read on after this one's ack (s.prev,
+	// see handoff; watchOverlap): overlapFrom_ms is the occurred_at of
+	// this feed's first data message meanwhile (0: none yet), feedNewest_ms
+	// the newest since; prevNewest_ms is the newest data message the
+	// previous feed had delivered when last looked at, and idleFrom_ms
+	// this feed's newest when that one last grew.
+	overlapFrom_ms, feedNewest_ms, prevNewest_ms, idleFrom_ms int64
+	// held are this feed's messages received while the previous live
+	// id's is still read (held_B bytes of them): handled once that one has
+	// caught up with this one's start or stopped, after what it delivered
+	// (see relay). pending are those of them after a PLAY_NEXT /
+	// DRILL_NEXT that this feed delivered among them: the next live id's,
+	// passed on to its handoff.
+	held, pending [][]byte
+	held_B        int
+	// joinState is the REST state fetched at this live id's first ack
+	// (armJoin), kept while the previous live id's feed is read: the
+	// stretch that feed stops short of is filled from it (armHandoverGap).
+	joinState *restState
 }
 
 func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
@@ -1115,9 +1138,14 @@ func (s *liveSession) subscribed(t DataType) bool {
 type restState struct {
 	backfill.State
 	// gap: the state fills the span the previous live id's feed left
-	// when it ended before this one's came up (handOverLost), from
+	// when it stopped short of this one's start (armHandoverGap), from
 	// From_ms; fed as "rest_gap", not "rest_join".
 	gap bool
+	// handover, when not "", says why the previous live id's feed
+	// stopped short: the span from From_ms to where the state is fed
+	// (this feed's first data message) is counted as lost at the
+	// handover (SessionResult.HandoverGap) when it is.
+	handover string
 }
 
 // fetchState gets /stats with /stats/details, and /shots, for the data
@@ -1415,9 +1443,9 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 		}
 		if first {
 			// This feed is up: what the previous live id's delivered
-			// meanwhile is this live id's, and it is read on until this
-			// one has overlapped it (see handoff; the messages both
-			// deliver are dropped as duplicates).
+			// meanwhile is this live id's, and it is read on until it has
+			// caught up with this one's start (see handoff and relay; the
+			// messages both deliver are dropped as duplicates).
 			if err := s.armJoin(ctx); err != nil {
 				f.Close()
 				return err
@@ -1429,10 +1457,8 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			// the feed up.
 			s.setConnected(true)
 			if s.prev != nil {
-				lost := s.prev.up()
-				s.prev.deadline(handoverOverlap)
 				s.overlapFrom_ms = 0
-				if !lost.IsZero() {
+				if lost := s.prev.up(); !lost.IsZero() {
 					if err := s.handOverLost(); err != nil {
 						f.Close()
 						return err
@@ -1469,40 +1495,40 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			if err != nil {
 				break
 			}
-			// What the previous live id's feed delivered before this
-			// message goes first.
-			if err = s.handleHandoff(); err != nil {
-				break
-			}
-			if err = s.handle(buf, time.Now()); err != nil {
-				break
-			}
 			if s.prev != nil {
-				s.noteOverlap(buf)
+				// The previous live id's feed is still read: what it
+				// delivered goes first, and this message waits until it
+				// has caught up (or stopped).
+				err = s.relay(ctx, buf)
+			} else {
+				err = s.handle(buf, time.Now())
 			}
-			if s.res.Next != "" && !s.cfg.NoFollow {
-				next = true
+			if err != nil {
 				break
 			}
+			next = s.res.Next != "" && !s.cfg.NoFollow
 		}
 		stop()
 		stopWatch()
 		watching.Wait()
 		s.setConnected(false)
 		if s.prev != nil {
-			// This feed ended before it overlapped the previous one: that
-			// one goes now, and what it delivered is kept.
-			for _, m := range s.takeHandoff() {
-				if herr := s.handleHanded(m, time.Now()); herr != nil {
-					f.Close()
-					return herr
-				}
+			// This feed ended (or Join was cancelled) while the previous
+			// one was still read: that one stops now, and what both
+			// delivered is kept, the previous one's first.
+			if herr := s.endHandover(ctx, stopNewEnded); herr != nil {
+				f.Close()
+				return herr
 			}
+			next = s.res.Next != "" && !s.cfg.NoFollow
 		}
 		if next && ctx.Err() == nil {
 			// Read on until the next live id's feed is up and has
-			// overlapped this one (Join passes it on).
-			s.handover = startHandoff(ctx, f, s.liveID, s.res.Next, s.cfg.Metrics, s.cfg.Health, s.log)
+			// caught up with this one (Join passes it on), starting with
+			// what this one delivered after the marker while it held
+			// them (relay).
+			s.handover = startHandoff(ctx, f, s.liveID, s.res.Next, s.pending, s.cfg.Metrics, s.cfg.Health, s.log)
+			s.pending = nil
 			return nil
 		}
 		lost = time.Now()
@@ -1634,43 +1660,63 @@ func (s *liveSession) takeHandoff() [][]byte {
 // that feed ended on its own before this one came up (a proxy cutting
 // it, the network): the span from its newest data message to this
 // feed's first was received by neither, so it is a gap like a
-// reconnect's. Its stats and shots are filled from the join's REST state
-// (fetched after this feed's ack: it holds them) at this feed's first
-// data message, as applyJoin places the join's, but from the old feed's
-// newest data message on and marked "rest_gap" (a stat last changed
-// before it was received, or is the previous live id's); its locations
-// are lost, REST has none. When none of the old feed's data messages
-// placed the join's state, that state is still to be fed at this feed's
-// first data message, which covers the span already.
+// reconnect's, and lost at the handover (see armHandoverGap).
 func (s *liveSession) handOverLost() error {
-	st := s.join
 	for _, m := range s.takeHandoff() {
 		if err := s.handleHanded(m, time.Now()); err != nil {
 			return err
 		}
 	}
-	if st != nil && s.join == nil && s.lastDataT_ms > 0 {
-		s.join = &restState{State: backfill.State{Stats: st.Stats, Details: st.Details, Shots: st.Shots,
-			From_ms: s.lastDataT_ms, Followed: true,
-			ShotsFrom_ms: max(s.shotFloor_ms(), s.lastDataT_ms-MaxShotDelay_ms)}, gap: true}
-	}
+	s.armHandoverGap("it ended before this live id's feed was up")
 	return nil
 }
 
+// armHandoverGap leaves the span from the previous live id's feed's
+// newest data message (where it stopped short) to this feed's first for
+// applyJoin to fill, as a reconnect's gap: its stats and shots from the
+// join's REST state (fetched after this feed's ack: it holds them), as
+// applyJoin places the join's, but from where the old feed stopped and
+// marked "rest_gap" (a stat last changed before it was received, or is
+// the previous live id's); its locations are lost, REST has none. The
+// span is counted and logged as lost at the handover there, why saying
+// why the old feed stopped short. When none of the old feed's data
+// messages placed the join's state, that state is still to be fed at
+// this feed's first data message, from the previous live id's end: it
+// covers the span already, which is counted as lost all the same.
+func (s *liveSession) armHandoverGap(why string) {
+	st := s.joinState
+	s.joinState = nil
+	switch {
+	case s.join != nil:
+		s.join.handover = why
+	case st != nil && s.lastDataT_ms > 0:
+		s.join = &restState{State: backfill.State{Stats: st.Stats, Details: st.Details, Shots: st.Shots,
+			From_ms: s.lastDataT_ms, Followed: true,
+			ShotsFrom_ms: max(s.shotFloor_ms(), s.lastDataT_ms-MaxShotDelay_ms)}, gap: true, handover: why}
+	}
+}
+
+// noteHandoverGap counts and logs the span from_ms to to_ms (feed time)
+// that neither the previous live id's feed nor this one's delivered:
+// the previous one stopped short of this one's start (why).
+func (s *liveSession) noteHandoverGap(from_ms, to_ms int64, why string) {
+	d := time.Duration(to_ms-from_ms) * time.Millisecond
+	s.res.HandoverGap += d
+	if m := s.cfg.Metrics; m != nil {
+		m.HandoverGap.Add(d.Seconds())
+	}
+	s.log.Warn(fmt.Sprintf("live: %.1f s of the feed lost at the handover: the previous live id's feed stopped short of this one's start (%s), and neither delivered it; "+
+		"its stats and shots are filled from the REST state (gap-filled), its locations are lost", d.Seconds(), why),
+		"from", s.from, "from_ms", from_ms, "to_ms", to_ms)
+}
+
 // handleHandoff handles what the previous live id's feed (s.prev)
-// delivered since the last call; once that feed is no longer read, what
-// it left, and s.prev is cleared.
+// delivered since the last call, and reads it on (endHandover stops it).
 func (s *liveSession) handleHandoff() error {
 	if s.prev == nil {
 		return nil
 	}
-	var msgs [][]byte
-	if s.prev.finished() {
-		msgs = s.takeHandoff()
-	} else {
-		msgs = s.prev.take()
-	}
-	for _, m := range msgs {
+	for _, m := range s.prev.take() {
 		if err := s.handleHanded(m, time.Now()); err != nil {
 			return err
 		}
@@ -1678,25 +1724,112 @@ func (s *liveSession) handleHandoff() error {
 	return nil
 }
 
-// noteOverlap takes data, a message of this live id's feed just handled,
-// for where that feed starts (see handoff): its first data message (its
-// first location, when the session receives locations: a shot or stats
-// message is seconds older than the feed) is where the previous live
-// id's feed may stop; once this feed has gone the engine's reorder
-// window past it, the previous one stops anyway.
-func (s *liveSession) noteOverlap(data []byte) {
+// relay takes data, a message of this live id's feed received while the
+// previous live id's is still read (see handoff): that one's messages
+// go first, so this one is held (held) until that one has caught up
+// with this feed's start (its first data message) or stopped, and what
+// it delivered meanwhile is handled as it comes. A new connection starts
+// where the server is, and after a stall the old one may still be
+// delivering minutes of backlog: handling this feed's messages first had
+// the engine drop the old one's as late, and closing the old one then
+// lost them. The hold is bounded: the old feed is stopped once this one
+// has gone handoverIdle_ms of feed time on while it delivered nothing
+// newer (watchOverlap), handoverCatchUp after this one's ack, or once
+// the held messages pass maxHandoff_B; the span it then stops short of
+// is lost at the handover (endHandover).
+func (s *liveSession) relay(ctx context.Context, data []byte) error {
+	s.held = append(s.held, bytes.Clone(data))
+	s.held_B += len(data)
+	s.watchOverlap(data)
+	if s.held_B > maxHandoff_B {
+		s.prev.stopWith(stopHeldFull)
+	}
+	if s.prev.stopping() || s.prev.finished() {
+		return s.endHandover(ctx, stopSession)
+	}
+	return s.handleHandoff()
+}
+
+// watchOverlap takes data, a message of this live id's feed held while
+// the previous live id's is read (relay), for where this feed starts:
+// its first data message (its first location, when the session receives
+// locations: a shot or stats message is seconds older than the feed) is
+// where the previous one may stop (overlapAt). From there, the previous
+// feed is stopped once this one has gone handoverIdle_ms of feed time on
+// while it delivered no newer data message: a server that ends the old
+// live id's data at the marker, or an old connection that stalled alone,
+// is not waited for without end.
+func (s *liveSession) watchOverlap(data []byte) {
 	m := &s.msg
 	if s.dec.Decode(data, m) != nil || !isData(m.Kind) || m.Kind != decode.KindLocation && s.subscribed(DataLocations) {
 		return
 	}
-	switch t := m.OccurredAt_ms(); {
-	case t <= 0:
-	case s.overlapFrom_ms == 0:
-		s.overlapFrom_ms = t
-		s.prev.overlapAt(t)
-	case t > s.overlapFrom_ms+s.eng.Window_ms():
-		s.prev.close() // what it delivers from now on would come too late
+	t := m.OccurredAt_ms()
+	if t <= 0 {
+		return
 	}
+	if s.overlapFrom_ms == 0 {
+		s.overlapFrom_ms, s.feedNewest_ms, s.idleFrom_ms = t, t, t
+		s.prevNewest_ms = s.prev.newest()
+		s.prev.overlapAt(t)
+		return
+	}
+	s.feedNewest_ms = max(s.feedNewest_ms, t)
+	if n := s.prev.newest(); n > s.prevNewest_ms {
+		s.prevNewest_ms, s.idleFrom_ms = n, s.feedNewest_ms
+	} else if s.feedNewest_ms-s.idleFrom_ms > handoverIdle_ms {
+		s.prev.stopWith(stopIdle)
+	}
+}
+
+// endHandover stops the previous live id's feed (s.prev; for reason,
+// unless it stopped already), handles what it delivered, and then the
+// messages of this feed held meanwhile (relay). When it stopped short of
+// this feed's first data message, or was cut or ended before this feed
+// delivered one (not when it went quiet then, nor at the round after
+// this one's), the span between was delivered by neither: it is lost at
+// the handover, and filled from the REST state (armHandoverGap).
+func (s *liveSession) endHandover(ctx context.Context, reason handoffStop) error {
+	h := s.prev
+	h.stopWith(reason)
+	msgs := s.takeHandoff() // once it has stopped: outcome is final
+	why, newest, until := h.outcome()
+	for _, m := range msgs {
+		if err := s.handleHanded(m, time.Now()); err != nil {
+			return err
+		}
+	}
+	var short bool
+	switch {
+	case ctx.Err() != nil, why == stopSession:
+	case until > 0:
+		short = newest < until
+	default:
+		short = why != stopQuiet && why != stopNextRound && why != stopNewEnded
+	}
+	if short {
+		s.armHandoverGap(why.String())
+	}
+	s.joinState = nil
+	return s.release()
+}
+
+// release handles the messages of this feed held while the previous live
+// id's was read (relay), in order; those after a PLAY_NEXT / DRILL_NEXT
+// among them that the session follows are the next live id's (pending).
+func (s *liveSession) release() error {
+	held := s.held
+	s.held, s.held_B = nil, 0
+	for i, m := range held {
+		if s.res.Next != "" && !s.cfg.NoFollow {
+			s.pending = held[i:]
+			return nil
+		}
+		if err := s.handle(m, time.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // watchEnd runs beside the reader of feed f until ctx ends. Once the
@@ -1749,58 +1882,121 @@ func (s *liveSession) watchEnd(ctx context.Context, f *Feed) {
 }
 
 // handoff reads a live id's feed on after the PLAY_NEXT / DRILL_NEXT
-// that Join follows, until the next live id's feed has overlapped it:
-// the next live id's setup (live information, subscription, court, dial)
-// takes a while, and the old feed goes on delivering the event (a mock
-// serves the next round on it). What it delivers is kept, up to
+// that Join follows, until it has caught up with the next live id's
+// feed: the next live id's setup (live information, subscription, court,
+// dial) takes a while, and the old feed goes on delivering the event (a
+// mock serves the next round on it). What it delivers is kept, up to
 // maxHandoff_B, and handled by the next live id's session (take) before
 // its own feed's messages, the ones both delivered being dropped there as
 // duplicates.
 //
 // The old feed is not closed at the new one's ack: a new connection
-// starts where the server is when it opens it, and what the old one had
-// sent just before (a batch of locations on the wire, in its socket
-// buffer) would be lost with it. It is read on until it delivers a data
-// message as new as the new feed's first (overlapAt: from there the new
-// feed has everything), or it ends; the next live id's session also
-// stops it once its own feed has gone the engine's reorder window past
-// its first data message (what the old feed delivers later would come
-// too late for the engine), and at the latest handoverOverlap after the
-// ack (a new feed that delivers no data).
+// starts where the server is when it opens it, and what the old one has
+// still to deliver (a batch of locations on the wire; after a stall, up
+// to minutes of backlog) would be lost with it. It is read on until it
+// delivers a data message as new as the new feed's first (overlapAt: it
+// has caught up, and from there the new feed has everything), while the
+// next live id's session holds its own feed's messages (relay), or until
+// it ends. It is stopped sooner (stopWith) when it goes quiet before the
+// new feed's first data message (nothing for handoverQuiet: nothing
+// to wait for), when the new feed has gone handoverIdle_ms on while it
+// delivered nothing newer, handoverCatchUp after the new feed's ack, or
+// once the held messages pass maxHandoff_B; the span it then stopped
+// short of is lost at the handover (liveSession.endHandover).
 type handoff struct {
 	f      *Feed
 	from   string // the live id whose feed it is
 	done   chan struct{}
 	unhook func() bool
-	timer  *time.Timer // closes f at the latest (deadline)
+	// quiet stops f when it delivers no data message for
+	// handoverQuiet before the new feed's first; slow stops it
+	// handoverCatchUp after the new feed's ack (up).
+	quiet, slow *time.Timer
 
 	mu        sync.Mutex
 	msgs      [][]byte
 	size_B    int
 	dropped   int
-	newest_ms int64 // newest occurred_at of a data message delivered
-	until_ms  int64 // stop at a data message this new (0: not known yet)
-	closing   bool  // the session closes f (close): its end is not a loss
-	nextUp    bool  // the next live id's feed is acknowledged (up)
+	newest_ms int64       // newest occurred_at of a data message delivered
+	until_ms  int64       // stop at a data message this new (0: not known yet)
+	why       handoffStop // why f is no longer read; stopNone while it is
+	nextUp    bool        // the next live id's feed is acknowledged (up)
 	// lost is when f ended on its own (the server or the network) before
 	// the next live id's feed was up; zero when it did not.
 	lost time.Time
 }
 
-// maxHandoff_B bounds what a handoff keeps: seconds of a full feed take
-// a few MB.
+// handoffStop says why a handoff's feed is no longer read.
+type handoffStop int
+
+const (
+	stopNone      handoffStop = iota
+	stopCaughtUp              // it delivered a data message as new as the next feed's first
+	stopQuiet                 // nothing for handoverQuiet before the next feed's first data message
+	stopIdle                  // nothing newer while the next feed went handoverIdle_ms on
+	stopSlow                  // not caught up handoverCatchUp after the next feed's ack
+	stopHeldFull              // the next feed's messages held meanwhile passed maxHandoff_B
+	stopEnded                 // it ended on its own (the server, the network)
+	stopNextRound             // it reached a PLAY_NEXT / DRILL_NEXT naming the round after the next
+	stopNewEnded              // the next live id's feed ended first
+	stopSession               // the session stopped it (it ended, or was cancelled)
+)
+
+// String says why, for the log.
+func (w handoffStop) String() string {
+	switch w {
+	case stopCaughtUp:
+		return "it caught up"
+	case stopQuiet:
+		return fmt.Sprintf("it delivered nothing for %s", handoverQuiet)
+	case stopIdle:
+		return fmt.Sprintf("it delivered nothing newer while this live id's feed went %.0f s of feed time on", float64(handoverIdle_ms)/1000)
+	case stopSlow:
+		return fmt.Sprintf("it had not caught up %s after this live id's feed was up", handoverCatchUp)
+	case stopHeldFull:
+		return fmt.Sprintf("this live id's feed delivered more than %d MiB meanwhile", maxHandoff_B>>20)
+	case stopEnded:
+		return "it ended"
+	case stopNextRound:
+		return "it reached the next round"
+	case stopNewEnded:
+		return "this live id's feed ended first"
+	case stopSession:
+		return "the session stopped it"
+	}
+	return "it is read"
+}
+
+// maxHandoff_B bounds what a handoff keeps, and what the next live id's
+// session holds of its own feed meanwhile (relay): seconds of a full feed
+// take a few MB.
 const maxHandoff_B = 64 << 20
 
-// handoverOverlap bounds how long the old feed is read on after the next
-// live id's feed is acknowledged (see handoff).
-const handoverOverlap = 5 * time.Second
+// handoverQuiet is how long the old feed may deliver no data message,
+// after the next live id's feed is acknowledged and before that one's
+// first data message, before it is stopped as done (see handoff).
+const handoverQuiet = 5 * time.Second
 
-// startHandoff reads f (the feed of live id from) on in the background.
-// The messages are counted in m and h as they arrive (the next live id's
-// session does not count them again: see handleHanded), and h says the
-// old feed is read for the next live id. When f ends on its own before
-// the next live id's feed is up, it is logged to log, and h and m say
-// the session is not connected: the next feed is a reconnection, and
+// handoverIdle_ms is how far (feed time) the next live id's feed may go
+// on past its first data message, or past where it was when the old feed
+// last delivered a newer one, while the old feed is waited for (see
+// relay): an old feed that delivers nothing newer meanwhile is stopped.
+// It is what a server that ends the old live id's data at the marker
+// delays the next one's frames by.
+const handoverIdle_ms = 2000
+
+// handoverCatchUp bounds how long, after the next live id's feed is
+// acknowledged, the old feed is read while it catches up (see handoff):
+// the next feed's messages wait meanwhile.
+const handoverCatchUp = 30 * time.Second
+
+// startHandoff reads f (the feed of live id from) on in the background,
+// after the messages pending (f's, received after the marker but not
+// handled). The messages are counted in m and h as they arrive (the next
+// live id's session does not count them again: see handleHanded), and h
+// says the old feed is read for the next live id. When f ends on its own
+// before the next live id's feed is up, it is logged to log, and h and m
+// say the session is not connected: the next feed is a reconnection, and
 // what happened in between a gap (see lostAt).
 //
 // It stops at a PLAY_NEXT / DRILL_NEXT naming another live id than to (the
@@ -1808,66 +2004,89 @@ const handoverOverlap = 5 * time.Second
 // the round after to's, which to's session would otherwise take for its
 // own and end at that marker (a feed replayed faster than real time, as
 // a mock at --speed 0 serves it, runs whole rounds ahead meanwhile).
-func startHandoff(ctx context.Context, f *Feed, from, to string, m *Metrics, h *Health, log *slog.Logger) *handoff {
+func startHandoff(ctx context.Context, f *Feed, from, to string, pending [][]byte, m *Metrics, h *Health, log *slog.Logger) *handoff {
 	ho := &handoff{f: f, from: from, done: make(chan struct{})}
-	ho.unhook = context.AfterFunc(ctx, ho.close)
+	ho.unhook = context.AfterFunc(ctx, func() { ho.stopWith(stopSession) })
 	h.set(func(h *Health) { h.connected, h.handover = true, from })
 	if m != nil {
 		m.Connected.Set(1)
 	}
 	go func() {
 		defer close(ho.done)
-		var buf []byte
 		var dec decode.Decoder
 		var msg decode.Message
+		for _, b := range pending {
+			if !ho.add(b, &dec, &msg, to, m, h) {
+				return
+			}
+		}
+		var buf []byte
 		for {
 			var err error
 			if buf, err = f.Next(buf); err != nil {
 				ho.mu.Lock()
 				defer ho.mu.Unlock()
-				if !ho.closing && !ho.nextUp {
-					ho.lost = time.Now()
-					h.set(func(h *Health) { h.connected = false })
-					if m != nil {
-						m.Connected.Set(0)
+				if ho.why == stopNone {
+					ho.why = stopEnded
+					if !ho.nextUp {
+						ho.lost = time.Now()
+						h.set(func(h *Health) { h.connected = false })
+						if m != nil {
+							m.Connected.Set(0)
+						}
+						log.Warn("live: the feed ended during the handover, before the next live id's was up: offline until it is; "+
+							"its stats and shots meanwhile are then filled from the REST state, its locations are lost",
+							"err", err, "newest_ms", ho.newest_ms)
 					}
-					log.Warn("live: the feed ended during the handover, before the next live id's was up: offline until it is; "+
-						"its stats and shots meanwhile are then filled from the REST state, its locations are lost",
-						"err", err, "newest_ms", ho.newest_ms)
 				}
 				return
 			}
-			derr := dec.Decode(buf, &msg)
-			if derr == nil && msg.Kind == decode.KindMarker && (msg.Marker.Type == decode.MarkerPlayNext || msg.Marker.Type == decode.MarkerDrillNext) {
-				if next := nextLiveID(&msg.Marker, buf); next != "" && next != to {
-					ho.close() // the round after to's: its own session's
-					return
-				}
-			}
-			countReceived(m, h, &msg, derr, time.Now())
-			t := msg.OccurredAt_ms()
-			if m != nil && derr == nil && isData(msg.Kind) && t > 0 {
-				m.NoteNewest(t) // the lag: the session handles it later
-			}
-			ho.mu.Lock()
-			if ho.size_B+len(buf) > maxHandoff_B {
-				ho.dropped++
-			} else {
-				ho.msgs = append(ho.msgs, bytes.Clone(buf))
-				ho.size_B += len(buf)
-			}
-			if derr == nil && isData(msg.Kind) && t > 0 {
-				ho.newest_ms = max(ho.newest_ms, t)
-			}
-			overlapped := ho.until_ms > 0 && ho.newest_ms >= ho.until_ms
-			ho.mu.Unlock()
-			if overlapped {
-				ho.close()
+			if !ho.add(buf, &dec, &msg, to, m, h) {
 				return
 			}
 		}
 	}()
 	return ho
+}
+
+// add keeps b, a message of the old feed (decoded with dec into msg),
+// counting it in m and h; false when the feed is no longer to be read:
+// b is a PLAY_NEXT / DRILL_NEXT naming another live id than to (not
+// kept), or the feed has caught up.
+func (ho *handoff) add(b []byte, dec *decode.Decoder, msg *decode.Message, to string, m *Metrics, h *Health) bool {
+	derr := dec.Decode(b, msg)
+	if derr == nil && msg.Kind == decode.KindMarker && (msg.Marker.Type == decode.MarkerPlayNext || msg.Marker.Type == decode.MarkerDrillNext) {
+		if next := nextLiveID(&msg.Marker, b); next != "" && next != to {
+			ho.stopWith(stopNextRound) // the round after to's: its own session's
+			return false
+		}
+	}
+	countReceived(m, h, msg, derr, time.Now())
+	t := msg.OccurredAt_ms()
+	data := derr == nil && isData(msg.Kind) && t > 0
+	if m != nil && data {
+		m.NoteNewest(t) // the lag: the session handles it later
+	}
+	ho.mu.Lock()
+	if ho.size_B+len(b) > maxHandoff_B {
+		ho.dropped++
+	} else {
+		ho.msgs = append(ho.msgs, bytes.Clone(b))
+		ho.size_B += len(b)
+	}
+	if data {
+		ho.newest_ms = max(ho.newest_ms, t)
+		if ho.quiet != nil {
+			ho.quiet.Reset(handoverQuiet)
+		}
+	}
+	overlapped := ho.until_ms > 0 && ho.newest_ms >= ho.until_ms
+	ho.mu.Unlock()
+	if overlapped {
+		ho.stopWith(stopCaughtUp)
+		return false
+	}
+	return true
 }
 
 // take returns what the old feed delivered since the last take, and
@@ -1889,17 +2108,37 @@ func (h *handoff) overlapAt(t_ms int64) {
 	overlapped := h.newest_ms >= t_ms
 	h.mu.Unlock()
 	if overlapped {
-		h.close()
+		h.stopWith(stopCaughtUp)
 	}
 }
 
+// newest returns the occurred_at of the newest data message the old feed
+// has delivered (0: none).
+func (h *handoff) newest() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.newest_ms
+}
+
 // up says the next live id's feed is acknowledged: from now on the old
-// feed's end is no loss. It returns when the old feed ended on its own
-// before (lost), zero when it did not.
+// feed's end is no loss of connection, and the old feed is stopped when
+// it stays quiet, or does not catch up in time (see handoff). It returns
+// when the old feed ended on its own before (lost), zero when it did not.
 func (h *handoff) up() (lost time.Time) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.nextUp = true
+	if h.lost.IsZero() && h.why == stopNone {
+		h.quiet = time.AfterFunc(handoverQuiet, func() {
+			h.mu.Lock()
+			before := h.until_ms == 0 // the new feed's first data message: the wait is relay's
+			h.mu.Unlock()
+			if before {
+				h.stopWith(stopQuiet)
+			}
+		})
+		h.slow = time.AfterFunc(handoverCatchUp, func() { h.stopWith(stopSlow) })
+	}
 	return h.lost
 }
 
@@ -1911,24 +2150,37 @@ func (h *handoff) lostAt() time.Time {
 	return h.lost
 }
 
-// close closes the old feed on the session's side: its end is not a
-// loss.
-func (h *handoff) close() {
+// stopWith closes the old feed on the session's side, why saying why
+// (unless it had stopped already): its end is then no loss of
+// connection.
+func (h *handoff) stopWith(why handoffStop) {
 	h.mu.Lock()
-	h.closing = true
+	if h.why == stopNone {
+		h.why = why
+	}
 	h.mu.Unlock()
 	h.f.Close()
 }
 
-// deadline closes the old feed d from now at the latest.
-func (h *handoff) deadline(d time.Duration) {
-	if h.timer == nil {
-		h.timer = time.AfterFunc(d, h.close)
-	}
+// stopping reports whether the old feed is stopped, or being stopped:
+// it delivers nothing more.
+func (h *handoff) stopping() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.why != stopNone
 }
 
-// finished reports whether the old feed is no longer read (it overlapped
-// the new one, ended, or was closed).
+// outcome returns why the old feed is no longer read, the occurred_at of
+// the newest data message it delivered, and the new feed's first
+// (0: not known). Call it after stop.
+func (h *handoff) outcome() (why handoffStop, newest_ms, until_ms int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.why, h.newest_ms, h.until_ms
+}
+
+// finished reports whether the old feed is no longer read (it caught up
+// with the new one, ended, or was stopped).
 func (h *handoff) finished() bool {
 	select {
 	case <-h.done:
@@ -1941,12 +2193,16 @@ func (h *handoff) finished() bool {
 // stop closes the old feed and returns what it delivered since the last
 // take, and how many messages did not fit.
 func (h *handoff) stop() (msgs [][]byte, dropped int) {
-	h.close()
+	h.stopWith(stopSession)
 	<-h.done
 	h.unhook()
-	if h.timer != nil {
-		h.timer.Stop()
+	h.mu.Lock()
+	for _, t := range []*time.Timer{h.quiet, h.slow} {
+		if t != nil {
+			t.Stop()
+		}
 	}
+	h.mu.Unlock()
 	return h.take(), h.dropped
 }
 
@@ -2122,6 +2378,9 @@ func (s *liveSession) armJoin(ctx context.Context) error {
 	st.Followed = s.followFrom_ms > 0
 	st.ShotsFrom_ms = s.shotFloor_ms()
 	s.join = st
+	if s.prev != nil {
+		s.joinState = st
+	}
 	if s.rec == nil {
 		return nil
 	}
@@ -2161,9 +2420,9 @@ func (s *liveSession) armGap(ctx context.Context) {
 		// Dropped before any data message: the join's state is still to
 		// be applied; what it lacks is what happened since it was
 		// fetched, so fetch it again.
-		from, followed, shotsFrom, gap := s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap
+		from, followed, shotsFrom, gap, handover := s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap, s.join.handover
 		s.join = s.fetchState(ctx)
-		s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap = from, followed, shotsFrom, gap
+		s.join.From_ms, s.join.Followed, s.join.ShotsFrom_ms, s.join.gap, s.join.handover = from, followed, shotsFrom, gap, handover
 		if s.rec != nil && (s.join.Stats != nil || s.join.Shots != nil) {
 			if err := s.rec.WriteGap(s.join.Stats, s.join.Details, s.join.Shots); err != nil {
 				s.log.Warn("live: gap: not recorded", "err", err)
@@ -2275,18 +2534,23 @@ func (s *liveSession) fillGap(from, to int64) error {
 // Nothing is fed when the feed starts at or before where an earlier join
 // stopped (it replays what the bundle has). The messages have the wire
 // shape plus "stmotion_source":"rest_join" ("rest_gap" for the state
-// handOverLost leaves, from where the lost feed stopped), and are recorded like
-// received ones before the first data message, so that `stmotion
-// analyze` of the bundle agrees. Duplicates are dropped as for received
-// messages (a shot the feed then delivers too, a box score version it
-// sends again). to is math.MaxInt64 when the feed ended before any data
-// message: then everything is fed, at the newest time known.
+// armHandoverGap leaves, from where the previous live id's feed stopped
+// short, whose span to to is counted as lost at the handover), and are
+// recorded like received ones before the first data message, so that
+// `stmotion analyze` of the bundle agrees. Duplicates are dropped as for
+// received messages (a shot the feed then delivers too, a box score
+// version it sends again). to is math.MaxInt64 when the feed ended
+// before any data message: then everything is fed, at the newest time
+// known.
 func (s *liveSession) applyJoin(to int64) error {
 	j := s.join
 	s.join = nil
 	source := backfill.SourceJoin
 	if j.gap {
 		source = backfill.SourceGap
+	}
+	if j.handover != "" && j.From_ms > 0 && to != math.MaxInt64 && to > j.From_ms {
+		s.noteHandoverGap(j.From_ms, to, j.handover)
 	}
 	err := s.filler(time.Now()).Join(&j.State, to, s.lastT_ms, source)
 	if errors.Is(err, backfill.ErrNoTime) {
@@ -2412,6 +2676,9 @@ func (r *SessionResult) String() string {
 	}
 	if r.HandoverLost > 0 {
 		line += fmt.Sprintf(", %d lost at the handover", r.HandoverLost)
+	}
+	if r.HandoverGap > 0 {
+		line += fmt.Sprintf(", %.1f s of the feed lost at the handover (delivered by neither feed: its stats and shots gap-filled, its locations lost)", r.HandoverGap.Seconds())
 	}
 	if r.Unanalysed > 0 {
 		line += fmt.Sprintf(", %d recorded but not analysed (delivered by the previous live id's feed before this one's came up, which it never did)", r.Unanalysed)

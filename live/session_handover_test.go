@@ -105,6 +105,25 @@ type scriptConn struct {
 	n      int
 	ctx    context.Context
 	closed chan struct{} // the client closed the connection
+	pongs  chan struct{} // a pong came (see read)
+}
+
+// read waits until the client has read every message sent before: it
+// sends a websocket ping, which the client's reader answers once it has
+// read up to it (gorilla answers pings as it reads), and waits for the
+// pong; false when the connection or the test's context ends first.
+func (c *scriptConn) read() bool {
+	if c.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second)) != nil {
+		return false
+	}
+	select {
+	case <-c.pongs:
+		return true
+	case <-c.closed:
+		return false
+	case <-c.ctx.Done():
+		return false
+	}
 }
 
 // ack is the subscription ack the connection opens with.
@@ -150,7 +169,14 @@ func scriptedFeed(t *testing.T, ctx context.Context, script func(n int, c *scrip
 			return
 		}
 		defer wc.Close()
-		c := &scriptConn{Conn: wc, n: n, ctx: ctx, closed: make(chan struct{})}
+		c := &scriptConn{Conn: wc, n: n, ctx: ctx, closed: make(chan struct{}), pongs: make(chan struct{}, 1)}
+		wc.SetPongHandler(func(string) error {
+			select {
+			case c.pongs <- struct{}{}:
+			default:
+			}
+			return nil
+		})
 		go func() { // the client's pings, and its close
 			defer close(c.closed)
 			for {
@@ -261,10 +287,6 @@ func TestJoinHandoverOldFeedLost(t *testing.T) {
 		}
 		return false
 	})
-	closeNormally := func(c *scriptConn) {
-		c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-		c.wait(c.closed)
-	}
 	ws := scriptedFeed(t, ctx, func(n int, c *scriptConn) {
 		switch n {
 		case 1: // the first half, the PLAY_NEXT and step 10; then cut

@@ -46,8 +46,9 @@ none. --demo does it all against a local mock of the built-in sample game.
 	details: `Joins a ShotTracker live event and stays joined (new token and reconnect
 after any drop, gap recovered from /stats and /shots, duplicates dropped,
 PLAY_NEXT / DRILL_NEXT followed: the old feed is read until the next live
-id's is up and has caught up with it, so nothing is lost at the handover
-unless the old feed is cut first: see below). Reconnects back off
+id's is up and the old one has caught up with it, the new feed's messages
+waiting meanwhile, so nothing is lost at the handover unless the old feed
+stops short first: see below). Reconnects back off
 exponentially from 0.1 s to 5 s, with jitter; the backoff starts over
 only once a connection has stayed up for 5 s. At the start, server errors
 (5xx), 429s (after their Retry-After) and network errors are retried for
@@ -230,8 +231,8 @@ them until Ctrl-C, one bundle under --out per half. With --no-follow it
 stays on the first live id, whose feed goes on through every pass.
 As each live id ends, a line with its counts (messages, duplicates (and
 any duplicates.jsonl did not keep), gap-filled, reconnects, failed
-connection attempts and the time offline;
-the stats, shots and markers the duplicate check forgot, when a feed sent
+connection attempts and the time offline; the feed time lost at a
+handover; the stats, shots and markers the duplicate check forgot, when a feed sent
 more distinct ones than it keeps (65 536 stats, 16 384 shots, 4 096
 markers: far more than a game has; replays of them are recorded again);
 with --nats, the NATS messages published and dropped so far), how it
@@ -246,9 +247,19 @@ During a handover the old feed is connected (1) and its messages counted
 as they arrive; /healthz says "handover". If the old feed ends (a proxy
 cutting it) before the next live id's is up, a warning is logged, both
 say not connected (0; "connecting") and the time offline counts until
-the next feed is up; what came between the two feeds is then a gap, its
-stats and shots filled from the next live id's /stats and /shots
-(gap-filled), its locations lost (the REST API has none). Ctrl-C flushes everything and exits
+the next feed is up. Once the next live id's feed is up, its messages
+wait (up to 64 MiB) while the old feed catches up with its start: after
+a stall the old one may still be delivering minutes of backlog. The old
+feed is given up once the new one has gone 2 s of feed time on while the
+old one delivered nothing newer (a stalled connection; a server that
+ends the old live id's data at the marker, whose frames then start 2 s
+late), 30 s after the new feed is up, or when 64 MiB are waiting.
+Whenever the old feed stops short of the new one's start (it ended, or
+was given up), what came between the two was delivered by neither: a
+warning says how much feed time, the result line counts it ('s of the
+feed lost at the handover'; stmotion_live_handover_gap_seconds_total),
+its stats and shots are filled from the next live id's /stats and
+/shots (gap-filled), its locations are lost (the REST API has none). Ctrl-C flushes everything and exits
 cleanly; during a handover, what the old feed delivered for the next live
 id is recorded in that one's bundle (not analysed: joining it again
 continues the bundle), as when the next live id never answers; replays
