@@ -225,16 +225,42 @@ func TestJoinNoFollowLoops(t *testing.T) {
 
 // TestJoinOnResult: with OnResult, each followed live id's result is
 // given as that live id ends, in order, and Join keeps none.
+//
+// The tiny feed is cut into four rounds (PLAY_NEXT at 450, 950 and 1450
+// ms) and replayed at Speed 0, each connection from its round's first
+// line: no clock runs, so every live id gets its round whatever the
+// machine's load. It ran on a looping mock at speed 20, whose half is 50
+// ms of wall time, and failed once under heavy load with "3 messages ...
+// its feed named the next live id ...: no summary": a session whose
+// setup took longer than its round joined where the mock's clock stood,
+// past the round, and got only its markers and its PLAY_NEXT (the first
+// live id's too: 3 messages, the ack, LIVE and the PLAY_NEXT, in a rerun).
 func TestJoinOnResult(t *testing.T) {
-	srv, c := liveMock(t, tinyHalves(t), mock.Options{Loop: true, Speed: 20, LoopGap: 100 * time.Millisecond})
+	ids := []string{mock.TinyLiveID, tinyHalfID, "7d3c1a52-5e0f-4c1a-9b7e-0000000000b3", "7d3c1a52-5e0f-4c1a-9b7e-0000000000b4"}
+	dir, p, data := tinyMessages(t)
+	for i, at_ms := range []int64{500, 1000, 1500} {
+		loc := fmt.Appendf(nil, `{"type":"location","data":{"occurred_at":%d,`, mock.TinyStart_ms+at_ms)
+		k := bytes.Index(data, loc)
+		if k < 0 {
+			t.Fatalf("tiny bundle: no location at %d ms", at_ms)
+		}
+		next := fmt.Appendf(nil, `{"type":"marker","data":{"occurred_at":%d,"live_id":"%s","type":"PLAY_NEXT"}}`+"\n", mock.TinyStart_ms+at_ms-50, ids[i+1])
+		data = append(data[:k:k], append(next, data[k:]...)...)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, c := liveMock(t, dir, mock.Options{Speed: 0})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	var got []live.SessionResult
-	res, err := live.Join(context.Background(), live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2,
+	res, err := live.Join(ctx, live.SessionConfig{Client: c, LiveID: srv.LiveID(), MaxFollow: 2,
 		OnResult: func(r live.SessionResult) { got = append(got, r) }})
 	if !errors.Is(err, live.ErrMaxFollow) || res != nil {
 		t.Fatalf("Join: %v, %d results returned; want it stopped at MaxFollow, and none (OnResult has them)", err, len(res))
 	}
-	if len(got) != 3 || got[0].LiveID != srv.LiveID() || got[1].LiveID != got[0].Next || got[2].LiveID != got[1].Next {
-		t.Fatalf("OnResult got %+v, want the three live ids in follow order", got)
+	if len(got) != 3 || got[0].LiveID != ids[0] || got[1].LiveID != ids[1] || got[2].LiveID != ids[2] || got[2].Next != ids[3] {
+		t.Fatalf("OnResult got %+v, want the three live ids %v in follow order, the last naming %s", got, ids[:3], ids[3])
 	}
 	for _, r := range got {
 		if r.Summary == nil || r.Summary.Quality.Locations == 0 {
