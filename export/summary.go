@@ -319,8 +319,9 @@ type QualitySummary struct {
 	// Stats, marker and shot messages among BadTimes: kept, their time
 	// out of the session's span.
 	BadTimeMessages int64 `json:"bad_time_messages"`
-	// Live time with the game ball unseen for longer than 0.4 s (a silent
-	// ball sensor): no team was in control of the ball then.
+	// Live time with the game ball unseen for longer than 0.4 s while
+	// other sensors were seen (a silent ball sensor, not a silent feed):
+	// no team was in control of the ball then.
 	BallUnseenLive_s float64 `json:"ball_unseen_live_s"`
 }
 
@@ -432,8 +433,9 @@ const (
 	// balls as disagreements.
 	LimitSeveralBalls = "several_balls"
 	// LimitBallUnseen: the game ball was unseen (its sensor silent: a
-	// dead battery, out of range) for track.BallUnseenMin_s of live time
-	// or more (track.Quality.BallUnseenLive_s). No team is in control of
+	// dead battery, out of range) while other sensors were seen, for
+	// track.BallUnseenMin_s of live time or more
+	// (track.Quality.BallUnseenLive_s). No team is in control of
 	// an unseen ball, so each team's possession_s misses its part of that
 	// time, and the passes, shots, turnovers and rebounds of it are
 	// missing.

@@ -1075,7 +1075,7 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 			name, sum.SeveralBalls_s, export.LimitSeveralBalls, sum.ShooterAgreement))
 	}
 	if slices.Contains(limits, export.LimitBallUnseen) {
-		ws = append(ws, fmt.Sprintf("%s: the game ball was unseen for %.0f s of live time (quality.ball_unseen_live_s; summary.json limits: %s): its sensor fell silent (a dead battery, out of the receivers' range?). "+
+		ws = append(ws, fmt.Sprintf("%s: the game ball was unseen for %.0f s of live time (quality.ball_unseen_live_s; summary.json limits: %s): its sensor fell silent while the other sensors were seen (a dead battery, out of the receivers' range?). "+
 			"No team is in control of an unseen ball, so each team's possession_s misses its part of that time, and the passes, shots, turnovers and rebounds of it are missing",
 			name, q.BallUnseenLive_s, export.LimitBallUnseen))
 	}

@@ -37,7 +37,10 @@ import (
 //
 // The live time during which the game ball had been unseen for longer
 // than the detector's LostBall_ms (a silent ball sensor) is
-// Quality.BallUnseenLive_s; no team is in control of the ball then.
+// Quality.BallUnseenLive_s; no team is in control of the ball then. A
+// silence of the whole feed (no frame between two: no sensor seen) is
+// no team's either, but not the ball's: it is left out of
+// BallUnseenLive_s (possession.Detector.Silence).
 //
 // A PossessionAnalyzer serves one session; it is not safe for concurrent
 // use (the engine calls it from its own goroutine). The session it is
@@ -56,6 +59,10 @@ type PossessionAnalyzer struct {
 	changes []clockChange
 	live    bool  // live as of the last change
 	lastT   int64 // time of the last frame given to the detector
+	// lastFrame_ms is the time of the last frame (framed: one came),
+	// for the silences of the whole feed between frames (Silence).
+	lastFrame_ms int64
+	framed       bool
 	// The periods from the markers, oldest first (at most periodHist):
 	// an event takes the period of its start, not of the frame in which
 	// the detector decides it.
@@ -340,6 +347,12 @@ func (a *PossessionAnalyzer) periodAt(t_ms int64) int32 {
 // every player of f and marks the holder's sample.
 func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	a.emit = emit
+	if step_ms := int64(math.Round(f.Dt_s * 1000)); a.framed && f.T_ms-a.lastFrame_ms > step_ms {
+		// No frame at the ticks between: no sensor was seen, the ball's
+		// silence then is the feed's.
+		a.d.Silence(a.lastFrame_ms+step_ms, f.T_ms)
+	}
+	a.lastFrame_ms, a.framed = f.T_ms, true
 	a.catchUp(f.T_ms)
 	a.lastT = f.T_ms
 	if !a.sides.told {

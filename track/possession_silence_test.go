@@ -256,3 +256,56 @@ func teamSeconds(sum *Summary) map[int64]float64 {
 	}
 	return m
 }
+
+// TestBallUnseenTellsFeedSilence: the game ball's time unseen
+// (Quality.BallUnseenLive_s, which names the ball's sensor as silent in a
+// warning from 30 s on) counts the ball's own silence in live play, not a
+// silence of the whole feed, in which every sensor was missing (an outage
+// of the feed, or the span of it stmotion live lost): a soak test's feed
+// gaps of 30 to 65 s were reported as the ball's "dead battery". The
+// sample game's longest live stretch loses, in one run, every location
+// for its middle 15 s, and in another only the ball's.
+func TestBallUnseenTellsFeedSilence(t *testing.T) {
+	sc := synth.SampleConfig()
+	full := runGameWithout(t, sc, nil)
+	// The longest stretch of live clock, from the markers.
+	var from, to, liveFrom int64
+	live := false
+	for _, g := range full.segments {
+		if g.Type != SegMarker {
+			continue
+		}
+		switch g.Label {
+		case "LIVE":
+			if !live {
+				liveFrom = g.Start_ms
+			}
+			live = true
+		case "PAUSED", "FOUL":
+			if live && g.Start_ms-liveFrom > to-from {
+				from, to = liveFrom, g.Start_ms
+			}
+			live = false
+		}
+	}
+	const silence_ms = 15_000
+	if to-from < silence_ms+4000 {
+		t.Fatalf("the sample game's longest live stretch is %d ms, want %d ms or more", to-from, silence_ms+4000)
+	}
+	start := from + (to-from-silence_ms)/2
+	in := func(m *decode.Message) bool {
+		return m.Kind == decode.KindLocation && m.Location.OccurredAt_ms >= start && m.Location.OccurredAt_ms < start+silence_ms
+	}
+	feed := runGameWithout(t, sc, in)
+	ball := runGameWithout(t, sc, func(m *decode.Message) bool { return in(m) && m.Location.Sensor == decode.SensorBall })
+	base := full.sum.Quality.BallUnseenLive_s
+	// (The silence may take a dropout of the ball's with it: less, not
+	// more.)
+	if got := feed.sum.Quality.BallUnseenLive_s - base; got > 0.1 {
+		t.Errorf("every sensor silent for %d ms of live play: the ball unseen %.2f s more (%.2f s in all), want none: the feed was silent, not the ball",
+			silence_ms, got, feed.sum.Quality.BallUnseenLive_s)
+	}
+	if got, want := ball.sum.Quality.BallUnseenLive_s-base, float64(silence_ms)/1000-0.4; math.Abs(got-want) > 0.1 {
+		t.Errorf("the ball alone silent for %d ms of live play: unseen %.2f s more, want %.2f s (all but LostBall_ms)", silence_ms, got, want)
+	}
+}

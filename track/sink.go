@@ -355,9 +355,12 @@ type Quality struct {
 	BadTimeMessages int64 `json:",omitempty"`
 	// BallUnseenLive_s is the live time during which the game ball (the
 	// one possession follows) had been unseen for longer than the
-	// possession detector's LostBall_ms (0.4 s): its sensor fell silent
-	// (a dead battery, out of range). No team is in control of the ball
-	// then, so each team's Possession_s misses its part of it. Set by the
+	// possession detector's LostBall_ms (0.4 s) while other sensors were
+	// seen: its sensor fell silent (a dead battery, out of range). A
+	// silence of the whole feed (no sensor seen: an outage) is not
+	// counted, as it is not the ball's. No team is in control of the ball
+	// then (nor during such a silence), so each team's Possession_s
+	// misses its part of it. Set by the
 	// PossessionAnalyzer; from BallUnseenMin_s on, export.Limits names it.
 	// Left out of the Summary's JSON when 0, as RepeatedShots is.
 	BallUnseenLive_s float64 `json:",omitempty"`

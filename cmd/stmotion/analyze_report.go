@@ -93,7 +93,7 @@ func limitText(limit string, s *export.SessionSummary) string {
 	case export.LimitSeveralBalls:
 		return fmt.Sprintf("several balls moving on the court at once (%g s of live time or more): possession follows one, so the players with the others have no touches or possession meanwhile, and shooter_agreement counts their shots as disagreements", track.SeveralBallsMin_s)
 	case export.LimitBallUnseen:
-		return fmt.Sprintf("the game ball unseen for %.0f s of live time (quality.ball_unseen_live_s; its sensor silent: a dead battery, out of range): no team is in control of an unseen ball, so each team's possession misses its part of that time, and the passes, shots, turnovers and rebounds of it are missing", s.Quality.BallUnseenLive_s)
+		return fmt.Sprintf("the game ball unseen for %.0f s of live time (quality.ball_unseen_live_s; its sensor silent while the others were seen: a dead battery, out of range): no team is in control of an unseen ball, so each team's possession misses its part of that time, and the passes, shots, turnovers and rebounds of it are missing", s.Quality.BallUnseenLive_s)
 	}
 	return limit
 }

@@ -228,6 +228,11 @@ type Detector struct {
 	gapUnseen_ms  int64
 	relUnseen_ms  int64
 	candUnseen_ms int64
+	// The part of unseenCum_ms when no sensor at all was seen (Silence:
+	// the whole feed silent, not the ball alone), and the last such
+	// span.
+	silentCum_ms               int64
+	silentFrom_ms, silentTo_ms int64
 
 	players  map[int64]*PlayerTotal
 	teams    map[int64]*TeamTotal
@@ -530,6 +535,9 @@ func (d *Detector) advance(t_ms int64, live bool) {
 				d.unseenCum_ms += u
 				d.gapUnseen_ms += u
 				dt -= u
+				if s := min(t_ms, d.silentTo_ms) - max(lost, d.prevT_ms, d.silentFrom_ms); s > 0 {
+					d.silentCum_ms += s
+				}
 			}
 			if d.ctlTeam != 0 && dt > 0 {
 				d.teamTotal(d.ctlTeam).Possession_s += float64(dt) / 1000
@@ -623,11 +631,24 @@ func (d *Detector) unseenAt(t_ms int64) int64 {
 }
 
 // BallUnseenLive_s is the live time so far during which the ball had been
-// unseen for longer than Config.LostBall_ms (from its first sample on):
-// no team was in control of it then (TeamTotal.Possession_s does not
-// count it). A ball sensor that falls silent in live play (a dead
-// battery, out of range) shows here.
-func (d *Detector) BallUnseenLive_s() float64 { return float64(d.unseenCum_ms) / 1000 }
+// unseen for longer than Config.LostBall_ms (from its first sample on)
+// while other sensors were seen: a ball sensor that falls silent in live
+// play (a dead battery, out of range) shows here, a feed that falls
+// silent whole (Silence) does not. No team was in control of it then
+// (TeamTotal.Possession_s does not count it), nor during such a silence.
+func (d *Detector) BallUnseenLive_s() float64 {
+	return float64(d.unseenCum_ms-d.silentCum_ms) / 1000
+}
+
+// Silence says that no sensor at all was seen after from_ms and before
+// to_ms (no frame: the whole feed, or its recording, fell silent): the
+// ball's time unseen within it is the feed's silence, not its sensor's,
+// and is left out of BallUnseenLive_s. Call it before the Update or Tick
+// at to_ms (and any Tick before it), once per silence; possession counts
+// the silence as it counts an unseen ball.
+func (d *Detector) Silence(from_ms, to_ms int64) {
+	d.silentFrom_ms, d.silentTo_ms = from_ms, to_ms
+}
 
 // endTime is when the holder's possession ends if it is released at t_ms.
 // It is the last time the ball crossed Hand_m outward, else when it left

@@ -1349,3 +1349,37 @@ func TestSwitchBallSettlesGain(t *testing.T) {
 		t.Errorf("%d steals 1>3, want 1: the gain waiting for control settled at the change of ball; events %+v", steals, events)
 	}
 }
+
+// TestSilenceIsNotTheBall: as TestBallUnseenStopsTeamControl, but the
+// whole feed falls silent (no frame, no tick: Silence) rather than the
+// ball's sensor alone. No team is in control meanwhile either, but the
+// ball's time unseen is none of its own: BallUnseenLive_s (the warning
+// that blames the ball's sensor) leaves the silence out.
+func TestSilenceIsNotTheBall(t *testing.T) {
+	d := New(DefaultConfig(), func(id int64) int64 { return teams[id] }, nil)
+	ps := []PlayerPos{{ID: 1}, {ID: 3, X_m: 5}}
+	for ms := int64(0); ms <= 12000; ms += 40 {
+		switch {
+		case ms <= 1000:
+			d.Update(t0_ms+ms, 0.3, 0, 1, ps, true)
+		case ms < 11000:
+			// silent
+		default:
+			if ms-40 < 11000 {
+				d.Silence(t0_ms+1040, t0_ms+ms)
+			}
+			d.Update(t0_ms+ms, 0.3, 0, 1, ps, true)
+		}
+	}
+	d.Flush(t0_ms + 12000)
+	got := map[int64]float64{}
+	for _, tm := range d.Teams(nil) {
+		got[tm.TeamID] = math.Round(tm.Possession_s*1000) / 1000
+	}
+	if want := map[int64]float64{100: 2.4}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("team possession %v s, want %v (no team in control while nothing was seen)", got, want)
+	}
+	if u := d.BallUnseenLive_s(); u != 0 {
+		t.Errorf("BallUnseenLive_s %.3f after a silence of the whole feed, want 0", u)
+	}
+}

@@ -61,7 +61,8 @@
 //     loose balls before the other team gains it stay with the team, shot
 //     and rebound flights belong to nobody, as does the time the ball has
 //     been unseen for longer than Config.LostBall_ms (a silent ball
-//     sensor: Detector.BallUnseenLive_s), until it is seen again. If the
+//     sensor: Detector.BallUnseenLive_s; or the whole feed silent:
+//     Detector.Silence), until it is seen again. If the
 //     clock starts with the ball held, the holder's team is in control
 //     from then. A gain is confirmed after it began (back-dated): the live
 //     time in between moves to the gaining team from the team it was
