@@ -59,10 +59,11 @@ type PossessionAnalyzer struct {
 	changes []clockChange
 	live    bool  // live as of the last change
 	lastT   int64 // time of the last frame given to the detector
-	// lastFrame_ms is the time of the last frame (framed: one came),
-	// for the silences of the whole feed between frames (Silence).
-	lastFrame_ms int64
-	framed       bool
+	// lastFrame_ms is the time of the last frame (framed: one came), and
+	// step_ms the grid period, for the silences of the whole feed
+	// (silentUntil).
+	lastFrame_ms, step_ms int64
+	framed                bool
 	// The periods from the markers, oldest first (at most periodHist):
 	// an event takes the period of its start, not of the frame in which
 	// the detector decides it.
@@ -347,11 +348,8 @@ func (a *PossessionAnalyzer) periodAt(t_ms int64) int32 {
 // every player of f and marks the holder's sample.
 func (a *PossessionAnalyzer) Frame(f *Frame, emit func(*Segment) error) error {
 	a.emit = emit
-	if step_ms := int64(math.Round(f.Dt_s * 1000)); a.framed && f.T_ms-a.lastFrame_ms > step_ms {
-		// No frame at the ticks between: no sensor was seen, the ball's
-		// silence then is the feed's.
-		a.d.Silence(a.lastFrame_ms+step_ms, f.T_ms)
-	}
+	a.step_ms = int64(math.Round(f.Dt_s * 1000))
+	a.silentUntil(f.T_ms)
 	a.lastFrame_ms, a.framed = f.T_ms, true
 	a.catchUp(f.T_ms)
 	a.lastT = f.T_ms
@@ -573,6 +571,7 @@ func (a *PossessionAnalyzer) FeedShot(s *decode.Shot) {
 // with the feed's box score and adds the possession totals to sum.
 func (a *PossessionAnalyzer) Finish(sum *Summary, emit func(*Segment) error) error {
 	a.emit = emit
+	a.silentUntil(sum.End_ms)
 	a.catchUp(sum.End_ms)
 	a.d.Flush(sum.End_ms)
 	for _, b := range sum.BoxScore {
@@ -598,6 +597,17 @@ func (a *PossessionAnalyzer) Finish(sum *Summary, emit func(*Segment) error) err
 		sum.Teams[i].Possession_s = byTeam[sum.Teams[i].TeamID].Possession_s
 	}
 	return a.takeErr()
+}
+
+// silentUntil tells the detector that no sensor was seen from the tick
+// after the last frame up to t_ms (the next frame's, or the session's
+// end) when there was no frame at a tick between: the ball's silence
+// then is the feed's (possession.Detector.Silence), as after a feed that
+// stalled, or one that stopped delivering locations before its end.
+func (a *PossessionAnalyzer) silentUntil(t_ms int64) {
+	if a.framed && t_ms-a.lastFrame_ms > a.step_ms {
+		a.d.Silence(a.lastFrame_ms+a.step_ms, t_ms)
+	}
 }
 
 func (a *PossessionAnalyzer) takeErr() error {

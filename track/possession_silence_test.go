@@ -264,7 +264,8 @@ func teamSeconds(sum *Summary) map[int64]float64 {
 // of the feed, or the span of it stmotion live lost): a soak test's feed
 // gaps of 30 to 65 s were reported as the ball's "dead battery". The
 // sample game's longest live stretch loses, in one run, every location
-// for its middle 15 s, and in another only the ball's.
+// for its middle 15 s, in another only the ball's, and in a third every
+// data message from there to the end (the markers go on).
 func TestBallUnseenTellsFeedSilence(t *testing.T) {
 	sc := synth.SampleConfig()
 	full := runGameWithout(t, sc, nil)
@@ -307,5 +308,17 @@ func TestBallUnseenTellsFeedSilence(t *testing.T) {
 	}
 	if got, want := ball.sum.Quality.BallUnseenLive_s-base, float64(silence_ms)/1000-0.4; math.Abs(got-want) > 0.1 {
 		t.Errorf("the ball alone silent for %d ms of live play: unseen %.2f s more, want %.2f s (all but LostBall_ms)", silence_ms, got, want)
+	}
+	// A feed whose data stops there for good, its markers going on (what
+	// live recorded of a live id whose feed stalled and came back past
+	// its round's end, with the round's markers: 65 s "unseen" in a soak
+	// test): no frame follows the silence.
+	tail := runGameWithout(t, sc, func(m *decode.Message) bool { return m.Kind != decode.KindMarker && m.OccurredAt_ms() >= start })
+	if tail.sum.End_ms < start+30_000 {
+		t.Fatalf("the session without data from %d ms on ends at %d ms: want its markers' span", start, tail.sum.End_ms)
+	}
+	if got := tail.sum.Quality.BallUnseenLive_s - base; got > 0.1 {
+		t.Errorf("no data from the middle of a live stretch on: the ball unseen %.2f s more (%.2f s in all), want none",
+			got, tail.sum.Quality.BallUnseenLive_s)
 	}
 }
