@@ -144,6 +144,29 @@ func TestJoinRules(t *testing.T) {
 	same("undated, seen", got,
 		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":9,"stats":{"DIST":0},"version":58}}`,
 		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"DIST":0,"PTS":4},"version":0}}`)
+
+	// The boundaries, as Join's doc gives them. A stat last changed at
+	// to is the REST state's, fed ("at or before to"): player 7's PTS
+	// changed at 1500, fed with REB and the REST version, the box score
+	// being whole.
+	got, _ = run(&State{Stats: stats, Details: details}, 1500, 0, &Memo{})
+	same("stat changed at to", got,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1500,"team_id":1,"player_id":7,"stats":{"PTS":4,"REB":2},"version":9}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":1500,"team_id":1,"player_id":8,"stats":{"AST":1},"version":0}}`)
+	// A stat last changed at From_ms of a followed live id is the
+	// previous live id's (REB at 800): not fed.
+	got, _ = run(&State{Stats: stats, Details: details, From_ms: 800, Followed: true}, 2000, 0, &Memo{})
+	same("stat changed at From_ms", got,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":7,"stats":{"PTS":4},"version":0}}`,
+		`{"type":"stats","stmotion_source":"rest_join","data":{"occurred_at":2000,"team_id":1,"player_id":8,"stats":{"AST":1},"version":0}}`)
+	// Shots: ShotsFrom_ms < occurred_at ≤ to. For a followed live id
+	// ShotsFrom_ms is the newest time the previous one had, often its
+	// last shot's: fed again, that shot would count in both sessions.
+	// A shot at to is the REST state's.
+	got, _ = run(&State{Shots: shots, ShotsFrom_ms: 1200}, 1500, 0, &Memo{})
+	same("shot at ShotsFrom_ms and at to", got, shot("1500"))
+	got, _ = run(&State{Shots: shots, ShotsFrom_ms: 1199}, 1499, 0, &Memo{})
+	same("shot after ShotsFrom_ms, before to", got, shot("1200"))
 }
 
 func TestAppendString(t *testing.T) {
