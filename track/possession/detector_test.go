@@ -72,6 +72,50 @@ func (tr trace) String() string {
 
 func near(a, b int64, tol int64) bool { return a-b <= tol && b-a <= tol }
 
+// checkTotals checks the per-player counters (Players: Passes,
+// Turnovers, Steals, Rebounds) and Check's totals against the events
+// tr's detector sent: a pass counts for its passer, a turnover for the
+// player who lost the ball, a steal for the one who gained it (the
+// turnover's ToPlayerID), a rebound for its rebounder.
+func checkTotals(t *testing.T, name string, tr trace) {
+	t.Helper()
+	want := map[int64]*PlayerTotal{}
+	at := func(id int64) *PlayerTotal {
+		if want[id] == nil {
+			want[id] = &PlayerTotal{}
+		}
+		return want[id]
+	}
+	var steals, turnovers, rebounds int
+	for _, e := range tr.events {
+		switch e.Kind {
+		case KindPass:
+			at(e.PlayerID).Passes++
+		case KindTurnover:
+			at(e.PlayerID).Turnovers++
+			turnovers++
+			if e.Steal {
+				at(e.ToPlayerID).Steals++
+				steals++
+			}
+		case KindRebound:
+			at(e.PlayerID).Rebounds++
+			rebounds++
+		}
+	}
+	for _, p := range tr.d.Players(nil) {
+		w := at(p.PlayerID)
+		if p.Passes != w.Passes || p.Turnovers != w.Turnovers || p.Steals != w.Steals || p.Rebounds != w.Rebounds {
+			t.Errorf("%s: player %d: passes %d turnovers %d steals %d rebounds %d, want %d %d %d %d (from the events)\n%s",
+				name, p.PlayerID, p.Passes, p.Turnovers, p.Steals, p.Rebounds, w.Passes, w.Turnovers, w.Steals, w.Rebounds, tr)
+		}
+	}
+	c := tr.d.Check().Total
+	if c.STL != float64(steals) || c.TO != float64(turnovers) || c.REB != float64(rebounds) {
+		t.Errorf("%s: Check totals STL %v TO %v REB %v, want %d %d %d", name, c.STL, c.TO, c.REB, steals, turnovers, rebounds)
+	}
+}
+
 // dribble returns a ball bouncing between the floor and 1.1 m beside (x, y).
 func dribble(t, x, y float64) (float64, float64, float64) {
 	ph := math.Mod(t*2, 1) // two bounces a second
@@ -178,6 +222,7 @@ func TestPass(t *testing.T) {
 	if n := len(tr.of(KindTurnover)); n != 0 {
 		t.Errorf("turnovers = %d, want 0", n)
 	}
+	checkTotals(t, "pass", tr)
 	// Player 3 stands under a low pass: the ball passes 0.2 m from him for
 	// less than MinHold_ms, so he never holds it.
 	for i, h := range tr.holders {
@@ -273,6 +318,53 @@ func TestMinHold(t *testing.T) {
 	}
 }
 
+// A pass needs its passer to have held the ball MinHold_ms: a ball that
+// flies past player 1 at 6.5 m/s (held about 0.17 s, from when it came
+// within Hand_m to when it left Entry_m) on its way to teammate 2 was a
+// touch, and 1 → 2 is no pass.
+func TestPassNeedsMinHold(t *testing.T) {
+	tr := play(scene{
+		dur_s:   3,
+		players: still(map[int64][2]float64{1: {0, 0}, 2: {5, 0}}),
+		ball: func(t float64) (float64, float64, float64) {
+			return min(-3+6.5*t, 4.65), 0, 1
+		},
+	})
+	ps := tr.of(KindPossession)
+	if len(ps) != 2 || ps[0].PlayerID != 1 || ps[0].Duration_ms() >= DefaultConfig().MinHold_ms || ps[1].PlayerID != 2 {
+		t.Fatalf("want a possession of player 1 shorter than MinHold_ms, then one of player 2, got\n%s", tr)
+	}
+	if n := len(tr.of(KindPass)); n != 0 {
+		t.Errorf("a touch of %d ms read as a pass\n%s", ps[0].Duration_ms(), tr)
+	}
+	checkTotals(t, "touch", tr)
+}
+
+// A turnover across a dead ball is no steal: player 1's pass to player 3
+// of the other team, with the clock stopped while it flies (out of
+// bounds), is a turnover of player 1, credited to nobody as a steal.
+func TestTurnoverAcrossDeadBallNoSteal(t *testing.T) {
+	tr := play(scene{
+		dur_s:   4,
+		players: still(map[int64][2]float64{1: {0, 0}, 3: {6, 0}}),
+		ball: func(t float64) (float64, float64, float64) {
+			switch {
+			case t < 1:
+				return 0.3, 0, 1
+			case t < 1.5:
+				return flightPos(t, 1, 1.5, [2]float64{0.3, 0}, [2]float64{5.7, 0}, 1, 1.5, 1)
+			}
+			return 5.7, 0, 1
+		},
+		live: func(t float64) bool { return t < 1.2 || t >= 2.5 },
+	})
+	to := tr.of(KindTurnover)
+	if len(to) != 1 || to[0].PlayerID != 1 || to[0].ToPlayerID != 3 || to[0].Steal {
+		t.Fatalf("want a turnover 1 -> 3 that is no steal, got\n%s", tr)
+	}
+	checkTotals(t, "turnover", tr)
+}
+
 func TestStealAndDeadBall(t *testing.T) {
 	// Player 1 dribbles at (0,0); at 1 s player 3 (other team) pokes the
 	// ball to (0, 1.0) and holds it there; the clock stops at 2.5 s.
@@ -291,6 +383,7 @@ func TestStealAndDeadBall(t *testing.T) {
 	if len(to) != 1 || to[0].PlayerID != 1 || to[0].ToPlayerID != 3 || !to[0].Steal {
 		t.Fatalf("want a steal 1 -> 3, got\n%s", tr)
 	}
+	checkTotals(t, "steal", tr)
 	// Holding goes on through the dead ball (it ends at Flush); only its
 	// live part counts as possession time.
 	ps := tr.of(KindPossession)
@@ -1192,6 +1285,7 @@ func TestControl(t *testing.T) {
 		if got := tr.kinds(); !slices.Equal(got, c.want) {
 			t.Errorf("%s: events %q, want %q\n%s", c.name, got, c.want, tr)
 		}
+		checkTotals(t, c.name, tr)
 		runs := [2]int{}
 		var all float64
 		var t100 float64
