@@ -241,3 +241,31 @@ func TestMarkings(t *testing.T) {
 		}
 	}
 }
+
+// A shot from the three-point line itself is two points (a foot on the
+// line): hoop-frame positions in whole mm, as the feed's
+// hoop_player_x/y are, that lie exactly on the arc (the top of the key,
+// and a 3-4-5 point of the arc where the radius allows one) read two,
+// and 1 mm beyond them three.
+func TestThreePointArcIsTwo(t *testing.T) {
+	cases := []struct {
+		tmpl   Template
+		hx_mm  float64
+		hy_mm  float64
+		beyond [2]float64 // 1 mm further out
+	}{
+		{NBA, 0, 7239, [2]float64{0, 7240}},
+		{FIBA, 0, 6750, [2]float64{0, 6751}},
+		{FIBA, 4050, 5400, [2]float64{4051, 5401}},
+		{FIBA, -4050, 5400, [2]float64{-4051, 5401}},
+		{HighSchool, 3612, 4816, [2]float64{3613, 4817}},
+	}
+	for _, c := range cases {
+		if c.tmpl.IsThreeFromHoop(c.hx_mm/1000, c.hy_mm/1000) {
+			t.Errorf("%s: a shot on the arc at (%v, %v) mm counts three, want two", c.tmpl.Name, c.hx_mm, c.hy_mm)
+		}
+		if !c.tmpl.IsThreeFromHoop(c.beyond[0]/1000, c.beyond[1]/1000) {
+			t.Errorf("%s: a shot 1 mm beyond the arc at %v mm counts two, want three", c.tmpl.Name, c.beyond)
+		}
+	}
+}
