@@ -324,6 +324,15 @@ var cornerNames = [4]string{"ne", "se", "sw", "nw"}
 // long axis and HoopHeightTolerance_mm of rim height; hoops that fail are
 // dropped, not the court (HoopCheck, Warnings).
 func New(b *Body, opt Options) (*Court, error) {
+	return newCourt(b, opt, true)
+}
+
+// newCourt is New; with hints false, a failed order or axes check gives
+// no swap hint. swapHint calls it so, one level deep: a label-swapped
+// body may fail the same checks again (a concave quadrilateral fails the
+// axes check both ways), and hinting there would swap the labels back
+// without end.
+func newCourt(b *Body, opt Options, hints bool) (*Court, error) {
 	if b == nil {
 		return nil, fmt.Errorf("court: no /court body: %w", ErrBody)
 	}
@@ -351,7 +360,7 @@ func New(b *Body, opt Options) (*Court, error) {
 	}
 	if e, f := crossed(src); e != "" {
 		return nil, &CheckError{Check: "order", Unit: "m", Err: ErrCrossed,
-			Detail: fmt.Sprintf("the corners ne, se, sw, nw do not run round the court: its edges %s and %s cross (%s), so two labels are swapped%s", e, f, sides, swapHint(b, opt))}
+			Detail: fmt.Sprintf("the corners ne, se, sw, nw do not run round the court: its edges %s and %s cross (%s), so two labels are swapped%s", e, f, sides, swapHint(b, opt, hints))}
 	}
 	if t, ok := halfCourt(long, short, opt.SizeTolerance_m); ok {
 		return nil, &CheckError{Check: "half-court", Got: long, Limit: t.Width_m, Unit: "m", Err: ErrHalfCourt,
@@ -360,7 +369,7 @@ func New(b *Body, opt Options) (*Court, error) {
 	}
 	if base > side {
 		return nil, &CheckError{Check: "axes", Got: base, Limit: side, Unit: "m", Err: ErrAxes,
-			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): the corner labels are turned 90°; ne and se must be the ends of one baseline%s", base, side, sides, swapHint(b, opt))}
+			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): the corner labels are turned 90°; ne and se must be the ends of one baseline%s", base, side, sides, swapHint(b, opt, hints))}
 	}
 
 	// Shoelace area of ne→se→sw→nw: negative (clockwise) on a court seen
@@ -455,8 +464,12 @@ func halfCourt(long, short, tol float64) (Template, bool) {
 // swapHint is, for a body whose corners fail a check, "; with the labels
 // ne and se swapped they form a valid … court" for each swap of two
 // labels that makes a court New accepts with opt (hoops left out), or ""
-// when none does.
-func swapHint(b *Body, opt Options) string {
+// when none does or when enabled is false. It never recurses: each
+// swapped body is checked by newCourt without hints.
+func swapHint(b *Body, opt Options, enabled bool) string {
+	if !enabled {
+		return ""
+	}
 	var fixes []string
 	for i := range 4 {
 		for j := i + 1; j < 4; j++ {
@@ -464,14 +477,7 @@ func swapHint(b *Body, opt Options) string {
 			xy := [4][2]*float64{{&sb.XNE, &sb.YNE}, {&sb.XSE, &sb.YSE}, {&sb.XSW, &sb.YSW}, {&sb.XNW, &sb.YNW}}
 			*xy[i][0], *xy[j][0] = *xy[j][0], *xy[i][0]
 			*xy[i][1], *xy[j][1] = *xy[j][1], *xy[i][1]
-			var p [4]geom.Vec2
-			for k, c := range sb.Corners() {
-				p[k] = c.Scale(0.001)
-			}
-			if e, _ := crossed(p); e != "" { // New would come back here
-				continue
-			}
-			if c, err := New(&sb, opt); err == nil {
+			if c, err := newCourt(&sb, opt, false); err == nil {
 				fixes = append(fixes, fmt.Sprintf("with the labels %s and %s swapped they form a valid %.2f × %.2f m court (%s)", cornerNames[i], cornerNames[j], c.Length_m, c.Width_m, c.Template.Name))
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -283,6 +284,59 @@ func TestValidationFailures(t *testing.T) {
 	b.Hoops = nil
 	if c, err := New(&b, Options{}); err != nil || len(c.Hoops) != 0 || c.HoopCheck != nil || c.Warnings() != nil {
 		t.Errorf("no hoops: %v", err)
+	}
+}
+
+// One mistyped corner (a sign flipped, a digit dropped) can make a
+// concave quadrilateral that fails the axes check with its labels as
+// given and with two of them swapped: New hinted at the swap by calling
+// New on it, whose hint swapped them back, without end (a fatal stack
+// overflow that killed analyze and live). Such a court is a *CheckError
+// like any other.
+func TestMistypedCorner(t *testing.T) {
+	// A stack overflow is fatal, not a failure the test can catch: keep
+	// the old bug's crash quick and small.
+	defer debug.SetMaxStack(debug.SetMaxStack(64 << 20))
+	sportvu := Body{XNE: 25944, YNE: 13951, XSE: 30399, YSE: -623, XSW: 3000, YSW: -9000, XNW: -1456, YNW: 5574}
+	for _, c := range []struct {
+		name string
+		body func() Body
+	}{
+		{"xne sign flipped", func() Body { b := sportvu; b.XNE = -b.XNE; return b }},
+		{"xse digit dropped", func() Body { b := sportvu; b.XSE = 3039; return b }},
+		{"fuzzer's crasher", func() Body {
+			return Body{XNE: 14471, YNE: 2475, XSE: 18927, YSE: -12099, XSW: -8471, YSW: -20475, XNW: 12927, YNW: -5901}
+		}},
+	} {
+		b := c.body()
+		_, err := New(&b, Options{})
+		var ce *CheckError
+		if !errors.As(err, &ce) || ce.Check != "axes" || !strings.HasPrefix(err.Error(), "court: axes check failed") {
+			t.Errorf("%s: body %+v: got %v, want an axes CheckError", c.name, b, err)
+		}
+	}
+	if _, err := New(&sportvu, Options{}); err != nil {
+		t.Fatalf("the unaltered court: %v", err)
+	}
+	// Every single-coordinate slip of the court ends, whatever the
+	// options, in a court or a message.
+	for k := range 8 {
+		for _, f := range []func(float64) float64{
+			func(v float64) float64 { return -v },
+			func(v float64) float64 { return math.Trunc(v / 10) },
+			func(v float64) float64 { return v * 10 },
+			func(v float64) float64 { return v + 20000 },
+			func(v float64) float64 { return v - 20000 },
+		} {
+			for _, opt := range []Options{{}, {AllowMirrored: true}, {RequireTemplate: true}, {Template: "fiba"}} {
+				b := sportvu
+				v := [8]*float64{&b.XNE, &b.YNE, &b.XSE, &b.YSE, &b.XSW, &b.YSW, &b.XNW, &b.YNW}[k]
+				*v = f(*v)
+				if _, err := New(&b, opt); err != nil && !strings.HasPrefix(err.Error(), "court: ") {
+					t.Errorf("body %+v, %+v: bad message %q", b, opt, err)
+				}
+			}
+		}
 	}
 }
 
