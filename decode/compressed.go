@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
+	"math/bits"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -79,6 +81,73 @@ import (
 // the cut falls in (up to 128 KiB of text, about 1 200 location lines),
 // even a cut inside the checksum.
 var ErrTruncated = errors.New("the file is truncated")
+
+// MaxZstdWindow_B is the largest window a zstd frame of a recording may
+// declare, the zstd CLI's default limit (its ZSTD_WINDOWLOG_LIMIT_DEFAULT,
+// 2^27). The decoder keeps a window of history per input, so a frame that
+// declares a larger one (zstd --long=28 and up, --ultra -22 on a large
+// input) would cost that much memory for a file of any size; it fails
+// with ErrZstdWindow instead, as zstd -d refuses it without --long or
+// --memory.
+const MaxZstdWindow_B = 128 << 20
+
+// ErrZstdWindow is wrapped by Reader.Err when a zstd frame declares a
+// window larger than MaxZstdWindow_B.
+var ErrZstdWindow = errors.New("zstd window too large")
+
+// zstdWindowError is the error of a frame, at byte Offset of the file,
+// whose header declares a window of Window_B bytes, more than Limit_B.
+type zstdWindowError struct {
+	Offset, Window_B, Limit_B int64
+}
+
+func (e *zstdWindowError) Error() string {
+	log := bits.Len64(uint64(e.Window_B - 1)) // zstd --long takes the window's log2
+	return fmt.Sprintf("%v: the zstd frame at byte %d of the file needs a %s window to decode, more than stmotion's limit of %s "+
+		"(the zstd CLI's default, so zstd -d refuses it too: it was compressed with --long or --ultra); "+
+		"decompress it with zstd -d --long=%d (or --memory=%dMB) and give stmotion the plain file, "+
+		"or pipe it to an INPUT of -: zstd -dc --long=%d FILE | stmotion analyze -",
+		ErrZstdWindow, e.Offset, mib(e.Window_B), mib(e.Limit_B), log, (e.Window_B+(1<<20)-1)>>20, log)
+}
+
+func (e *zstdWindowError) Unwrap() error { return ErrZstdWindow }
+
+// mib formats n bytes in MiB (or KiB below 1 MiB).
+func mib(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// zstdWindow is the window a whole frame header h (from its magic to
+// its last field) declares: its Window_Descriptor, or for a single-segment frame
+// its content size (RFC 8878 section 3.1.1.1.2), which a decoder must
+// also hold whole.
+func zstdWindow(h []byte) int64 {
+	fhd := h[4]
+	if fhd&0x20 == 0 {
+		wd := h[5]
+		base := uint64(1) << (10 + wd>>3)
+		return int64(min(base+base/8*uint64(wd&7), math.MaxInt64))
+	}
+	at := 5 + [4]int{0, 1, 2, 4}[fhd&3] // after the dictionary id
+	var size uint64
+	switch fhd >> 6 {
+	case 0:
+		size = uint64(h[at])
+	case 1:
+		size = uint64(binary.LittleEndian.Uint16(h[at:])) + 256
+	case 2:
+		size = uint64(binary.LittleEndian.Uint32(h[at:]))
+	case 3:
+		size = binary.LittleEndian.Uint64(h[at:])
+	}
+	return int64(min(size, math.MaxInt64))
+}
 
 // streamBreak is the error of a compressed stream that breaks where the
 // rest of the file, Zeros bytes, is zero.
@@ -492,7 +561,10 @@ func newZstdStream(src io.Reader) (*zstdStream, error) {
 	z := &zstdStream{raw: &rawInput{src: src}}
 	z.br = bufio.NewReaderSize(z.raw, 64<<10)
 	z.frames = &zstdFrames{br: z.br, raw: z.raw}
-	zr, err := zstd.NewReader(z.frames, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	// zstdFrames refuses a frame whose window is too large with a clear
+	// error; the decoder's own limit is the same, should it meet one.
+	zr, err := zstd.NewReader(z.frames, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxWindow(MaxZstdWindow_B))
 	if err != nil {
 		return nil, err
 	}
@@ -595,6 +667,13 @@ func (f *zstdFrames) nextPart() error {
 		} else if fhd>>6 == 0 {
 			n++ // a single segment's 1-byte content size
 		}
+		// A header cut short the decoder fails on, as on a frame cut
+		// short; a whole one declares the window.
+		if h, _ := f.br.Peek(int(n)); int64(len(h)) == n {
+			if w := zstdWindow(h); w > MaxZstdWindow_B {
+				return &zstdWindowError{Offset: f.raw.n - int64(f.br.Buffered()), Window_B: w, Limit_B: MaxZstdWindow_B}
+			}
+		}
 		f.left, f.state = n, zstdBlockHeader
 		return nil
 	case len(h) == 8 && binary.LittleEndian.Uint32(h)&^0xf == zstdSkippableMagic:
@@ -645,8 +724,8 @@ func (z *zstdStream) Read(p []byte) (int, error) {
 // rest of the file to see. Any other error is returned as it is.
 func (z *zstdStream) classify(err error) error {
 	var after *afterStreamError
-	if z.raw.err != nil && z.raw.err != io.EOF || errors.As(err, &after) {
-		return err // the file could not be read, or holds other data
+	if z.raw.err != nil && z.raw.err != io.EOF || errors.As(err, &after) || errors.Is(err, ErrZstdWindow) {
+		return err // the file could not be read, or holds other data, or a frame too large to read
 	}
 	used := z.raw.n - int64(z.br.Buffered()) // what the decoder read
 	if _, derr := io.Copy(io.Discard, z.br); derr != nil {

@@ -94,7 +94,12 @@
 // (Reader.ZeroTail), as gzip -t ignores them, however few. Zeros between
 // gzip members or zstd frames (padding) are skipped, and the stream read
 // on (Reader.ZeroGaps); other data after a complete member or frame is an
-// error at its byte offset (compressed.go).
+// error at its byte offset (compressed.go). A zstd frame whose header
+// declares a window larger than MaxZstdWindow_B (128 MiB, the zstd CLI's
+// default limit: a file compressed with --long=28 or more) fails with
+// ErrZstdWindow at its byte offset, saying that zstd -d --long or
+// --memory reads it: the decoder would hold that window per input,
+// whatever the file's size.
 //
 // A session bundle is a directory holding what a client learns from the API
 // (live.json, subscribe.json, court.json, stats.json, shots.json), the

@@ -688,6 +688,63 @@ func TestReaderDataAfterStream(t *testing.T) {
 	}
 }
 
+// A zstd frame declaring a window beyond the zstd CLI's default limit
+// (--long=29: 512 MiB) made the decoder hold that much per input, for a
+// file of a few KB; it fails, saying which limit and how to read it.
+// The frames here are headers and an empty last block: nothing of the
+// windows they declare is allocated.
+func TestReaderZstdWindowLimit(t *testing.T) {
+	text, want := testRecording()
+	zst := zstdBytes(t, text)
+	emptyLast := []byte{1, 0, 0} // the last block, raw, empty
+	frame := func(header ...byte) []byte {
+		return append(append([]byte{0x28, 0xb5, 0x2f, 0xfd}, header...), emptyLast...)
+	}
+	windowLog := func(log byte) []byte { return frame(0x00, (log-10)<<3) } // Window_Descriptor, no content size
+	cat := func(bs ...[]byte) []byte { return bytes.Join(bs, nil) }
+	for _, tt := range []struct {
+		name  string
+		data  []byte
+		words []string // "" for no error
+	}{
+		{"--long=29 after a frame", cat(zst, windowLog(29)), []string{
+			fmt.Sprintf("zstd frame at byte %d of the file needs a 512 MiB window", len(zst)),
+			"more than stmotion's limit of 128 MiB", "the zstd CLI's default", "--long=29", "--memory=512MB"}},
+		{"--long=28 first", windowLog(28), []string{"at byte 0 of the file needs a 256 MiB window", "--long=28"}},
+		{"1.125 × 2^27", frame(0x00, 17<<3|1), []string{"needs a 144 MiB window", "--long=28", "--memory=144MB"}},
+		{"single segment of 200 MiB", frame(0xa0, 0x00, 0x00, 0x80, 0x0c), []string{"needs a 200 MiB window"}}, // Frame_Content_Size 0x0c800000
+		{"--long=27 is fine", cat(zst, windowLog(27)), nil},
+	} {
+		for _, way := range readWays {
+			r, err := NewReader(way.wrap(bytes.NewReader(tt.data)), ReaderOptions{Name: "x.jsonl.zst"})
+			if err != nil {
+				t.Fatalf("%s%s: %v", tt.name, way.name, err)
+			}
+			got := readAll(r)
+			err = r.Err()
+			r.Close()
+			if tt.words == nil {
+				if err != nil || len(got) != len(want) {
+					t.Errorf("%s%s: err %v, %d messages, want none, %d", tt.name, way.name, err, len(got), len(want))
+				}
+				continue
+			}
+			if !errors.Is(err, ErrZstdWindow) || errors.Is(err, ErrTruncated) {
+				t.Errorf("%s%s: Err() = %v, want ErrZstdWindow", tt.name, way.name, err)
+				continue
+			}
+			if bytes.HasPrefix(tt.data, zst) && !reflect.DeepEqual(got, want) {
+				t.Errorf("%s%s: %d messages before the frame, want %d", tt.name, way.name, len(got), len(want))
+			}
+			for _, w := range tt.words {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%s%s: message %q lacks %q", tt.name, way.name, err, w)
+				}
+			}
+		}
+	}
+}
+
 // Zeros do not excuse anything else: a corrupt stream, or data that is
 // not zero after a complete one, still fails, with zeros after it or not.
 func TestReaderZeroTailCorrupt(t *testing.T) {

@@ -52,6 +52,11 @@ file is an incomplete bundle: a failed input that says what it lacks.
 A directory the search cannot enter (no permission to read it, say) is a
 failed input of its own, with its path and why; what is found beside it
 is analysed.
+A .zst whose frames need a window over 128 MiB (compressed with zstd
+--long=28 or more) is a failed input, as zstd -d refuses it without
+--long or --memory (the limit bounds the memory an input costs):
+decompress it with zstd -d --long=N, as the error says, and give the
+plain file or pipe it to -.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
 A court's markings (three-point line, lane, shot zones, chart lines) are

@@ -68,7 +68,10 @@ skipped ("zero gaps"), and the stream is read on; other data after a
 complete member or frame is a read error, at its byte offset. With
 --json, "truncated" is true for a compressed stream cut short, read up
 to the break (analyze's quality.truncated), and "read_error" says where;
-any other read error leaves it false.
+any other read error leaves it false. A .zst whose frames need a window
+over 128 MiB (compressed with zstd --long=28 or more) is a read error, as
+zstd -d refuses it without --long or --memory (the limit bounds the
+memory an input costs): the error says how to decompress it.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), when the report cannot be written to stdout (a full
