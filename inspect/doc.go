@@ -18,6 +18,10 @@
 // no part in the intervals: the sample after a late one is measured from
 // the newest, so a late sample makes no gap (and a sample whose clock is
 // far ahead makes a gap, and the ones after it backwards up to its time);
+// the first MaxSensors sensors to appear (analyze's engine's limit: a
+// feed with more invents ids), the others counted (Report.MoreSensors:
+// distinct ones up to MaxCountedUnlisted, a set of their ids, and all
+// their samples), so that the memory a corrupt feed costs is bounded;
 // the markers in order (the first MaxMarkers);
 // the unknown message types, sensor types, stat keys, classifications and
 // markers; and the first bad lines' errors (decode.ReaderOptions.KeepErrors

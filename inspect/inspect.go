@@ -18,6 +18,19 @@ import (
 // (Report.MoreMarkers).
 const MaxMarkers = 1000
 
+// MaxSensors bounds the sensors a Report lists (Report.Sensors): the
+// first MaxSensors distinct ones (type and id) in the recording's order,
+// as many as analyze's engine tracks (track.DefaultMaxSensors). A feed
+// with more invents ids (corrupt ones, most likely); listing a million
+// of them cost a million rows and 7 times the file's size in memory.
+const MaxSensors = track.DefaultMaxSensors
+
+// MaxCountedUnlisted bounds the distinct sensors beyond MaxSensors that
+// Read counts (Report.MoreSensors), with a set of their ids (about 3 MB
+// when full); past it their samples are still counted, their ids no
+// longer (Report.MoreSensorsCapped).
+const MaxCountedUnlisted = 1 << 16
+
 // maxTypeTexts bounds the distinct unknown message types a Report names.
 const maxTypeTexts = 5
 
@@ -38,17 +51,24 @@ type Report struct {
 	// BadTimes are the location samples with an impossible timestamp
 	// (track.PlausibleTime), as analyze counts them in quality.bad_times: not in
 	// Sensors, the time span or the gaps.
-	BadTimes    int64     `json:"bad_times"`
-	First_ms    int64     `json:"first_t_ms,omitempty"`
-	Last_ms     int64     `json:"last_t_ms,omitempty"`
-	Span_s      float64   `json:"span_s"`
-	Players     int       `json:"players"`
-	Balls       int       `json:"balls"`
-	Sensors     []Sensor  `json:"sensors"` // players, then balls, then unknown sensor types; by id within each
-	Markers     []Marker  `json:"markers"` // the first MaxMarkers, in the recording's order
-	MoreMarkers int       `json:"markers_not_listed,omitempty"`
-	Unknown     Unknown   `json:"unknown"`
-	Errors      []BadLine `json:"errors"`
+	BadTimes int64    `json:"bad_times"`
+	First_ms int64    `json:"first_t_ms,omitempty"`
+	Last_ms  int64    `json:"last_t_ms,omitempty"`
+	Span_s   float64  `json:"span_s"`
+	Players  int      `json:"players"` // of the sensors listed
+	Balls    int      `json:"balls"`   // of the sensors listed
+	Sensors  []Sensor `json:"sensors"` // the first MaxSensors to appear: players, then balls, then unknown sensor types; by id within each
+	// MoreSensors is the distinct sensors not listed, beyond the first
+	// MaxSensors, counted up to MaxCountedUnlisted; MoreSensorsCapped
+	// says there were more still. MoreSensorSamples is all their location
+	// samples (those with a plausible time).
+	MoreSensors       int       `json:"sensors_not_listed,omitempty"`
+	MoreSensorsCapped bool      `json:"sensors_not_listed_capped,omitempty"`
+	MoreSensorSamples int64     `json:"sensor_samples_not_listed,omitempty"`
+	Markers           []Marker  `json:"markers"` // the first MaxMarkers, in the recording's order
+	MoreMarkers       int       `json:"markers_not_listed,omitempty"`
+	Unknown           Unknown   `json:"unknown"`
+	Errors            []BadLine `json:"errors"`
 	// Err is why the recording could not be read to its end (nil: it
 	// was); ReadError is its text.
 	Err       error  `json:"-"`
@@ -215,6 +235,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 
 	names := playerNames(b.Subscribe)
 	sensors := map[sensorKey]*sensorAcc{}
+	unlisted := map[sensorKey]struct{}{} // the ids beyond MaxSensors, up to MaxCountedUnlisted
 	var m decode.Message
 	for n := 1; r.Next(&m); n++ {
 		if n&0xfff == 0 && ctx.Err() != nil {
@@ -248,11 +269,20 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 				rep.Unknown.SensorTypes++
 			}
 			k := sensorKey{l.Sensor, l.ID}
-			s := sensors[k]
-			if s == nil {
-				sensors[k] = &sensorAcc{samples: 1, first_ms: l.OccurredAt_ms, last_ms: l.OccurredAt_ms}
-			} else {
+			switch s := sensors[k]; {
+			case s != nil:
 				s.add(l.OccurredAt_ms)
+			case len(sensors) < MaxSensors:
+				sensors[k] = &sensorAcc{samples: 1, first_ms: l.OccurredAt_ms, last_ms: l.OccurredAt_ms}
+			default:
+				rep.MoreSensorSamples++
+				if _, ok := unlisted[k]; !ok {
+					if len(unlisted) < MaxCountedUnlisted {
+						unlisted[k] = struct{}{}
+					} else {
+						rep.MoreSensorsCapped = true
+					}
+				}
 			}
 		case decode.KindStats:
 			rep.Unknown.StatKeys += int64(m.Stats.NumUnknown)
@@ -295,6 +325,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 		rep.Errors = append(rep.Errors, BadLine{Line: e.Line, Message: msg.Error()})
 	}
 	rep.addSensors(sensors, names)
+	rep.MoreSensors = len(unlisted)
 	return rep, nil
 }
 

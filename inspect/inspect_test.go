@@ -520,6 +520,86 @@ func TestReadManyMarkers(t *testing.T) {
 	}
 }
 
+// A feed of corrupt ids made a row per id: a million random ids cost a
+// million-row report and 765 MB. The first MaxSensors sensors to appear
+// are listed, as many as analyze's engine tracks; the others are counted,
+// their ids up to MaxCountedUnlisted, their samples all.
+func TestReadManySensors(t *testing.T) {
+	const t0 int64 = 1500571321000
+	recording := func(ids int, extraSamples int) string {
+		var b strings.Builder
+		loc := func(k int, id int64) {
+			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":%d,"x":0,"y":0,"z":60}}`+"\n", t0+int64(k)*40, id)
+		}
+		for k := range ids {
+			loc(k, 1_000_000+int64(ids-k)) // ids falling: the listed ones are the first seen, not the lowest
+		}
+		for k := range extraSamples {
+			loc(ids+k, 1_000_000+1) // the last id seen, again
+		}
+		return b.String()
+	}
+	rep := read(t, write(t, "ids.jsonl", []byte(recording(inspect.MaxSensors+5, 2))), inspect.Options{})
+	if len(rep.Sensors) != inspect.MaxSensors || rep.Players != inspect.MaxSensors || rep.MoreSensors != 5 || rep.MoreSensorsCapped || rep.MoreSensorSamples != 7 {
+		t.Errorf("%d sensors listed (%d players), %d more (capped %v) with %d samples; want %d, %d, 5 (false), 7",
+			len(rep.Sensors), rep.Players, rep.MoreSensors, rep.MoreSensorsCapped, rep.MoreSensorSamples, inspect.MaxSensors, inspect.MaxSensors)
+	}
+	if first := rep.Sensors[0].ID; first != 1_000_000+6 {
+		t.Errorf("the lowest id listed is %d, want %d (the first %d seen)", first, 1_000_000+6, inspect.MaxSensors)
+	}
+	out := text(t, rep, inspect.TextOptions{})
+	if want := "1024 players, 0 balls; 5 more sensors not listed (7 location samples): only the first 1024 to appear are"; !strings.Contains(out, want) {
+		t.Errorf("text lacks %q:\n%s", want, out[:300])
+	}
+	if n := strings.Count(out, "\n"); n > inspect.MaxSensors+20 {
+		t.Errorf("text has %d lines", n)
+	}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"sensors_not_listed":5,"sensor_samples_not_listed":7,`; !strings.Contains(string(js), want) {
+		t.Errorf("JSON lacks %s", want)
+	}
+	// Past MaxCountedUnlisted ids not listed, their ids are no longer
+	// counted: the count is a lower bound, and says so.
+	rep = read(t, write(t, "ids.jsonl", []byte(recording(inspect.MaxSensors+inspect.MaxCountedUnlisted+3, 0))), inspect.Options{})
+	if rep.MoreSensors != inspect.MaxCountedUnlisted || !rep.MoreSensorsCapped || rep.MoreSensorSamples != inspect.MaxCountedUnlisted+3 {
+		t.Errorf("%d more (capped %v) with %d samples; want %d (true), %d", rep.MoreSensors, rep.MoreSensorsCapped, rep.MoreSensorSamples, inspect.MaxCountedUnlisted, inspect.MaxCountedUnlisted+3)
+	}
+	if out := text(t, rep, inspect.TextOptions{}); !strings.Contains(out, fmt.Sprintf("; more than %d more sensors not listed (%d location samples)", inspect.MaxCountedUnlisted, inspect.MaxCountedUnlisted+3)) {
+		t.Errorf("text: want the count as a lower bound:\n%s", out[:300])
+	}
+}
+
+// writeCounter counts the writes it is given.
+type writeCounter struct{ n int }
+
+func (w *writeCounter) Write(p []byte) (int, error) {
+	w.n++
+	return len(p), nil
+}
+
+// The text report was written a tabwriter cell at a time, a write(2)
+// each on stdout: over 10 000 for a table of 1024 sensors.
+func TestWriteTextBuffered(t *testing.T) {
+	var b strings.Builder
+	for id := range 1000 {
+		for k := range int64(2) {
+			fmt.Fprintf(&b, `{"type":"location","data":{"occurred_at":%d,"type":"PLAYER","id":%d,"x":0,"y":0,"z":60}}`+"\n", 1500571321000+40*k, id)
+		}
+	}
+	rep := read(t, write(t, "s.jsonl", []byte(b.String())), inspect.Options{})
+	size := len(text(t, rep, inspect.TextOptions{}))
+	var w writeCounter
+	if err := inspect.WriteText(&w, rep, inspect.TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if most := size/(32<<10) + 2; w.n > most {
+		t.Errorf("%d writes for %d bytes, want at most %d", w.n, size, most)
+	}
+}
+
 // Marker types, their live ids and unknown message types are reported as
 // the JSON strings encode them, escapes decoded: the live id to follow is
 // a1140480-e1d5, however the feed escaped it. Text output still escapes

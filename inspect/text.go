@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -28,11 +29,16 @@ type TextOptions struct {
 }
 
 // WriteText prints rep as text, every text from the input escaped
-// (decode.Printable): a bundle must not drive the terminal. It returns
-// the first error of w.
+// (decode.Printable): a bundle must not drive the terminal. It buffers
+// what it writes (the sensor table is written a cell at a time), all of
+// it written to w before it returns, and returns the first error of w.
 func WriteText(w io.Writer, rep *Report, opt TextOptions) error {
-	ew := &errWriter{w: w}
+	bw := bufio.NewWriterSize(w, 32<<10)
+	ew := &errWriter{w: bw}
 	writeText(ew, rep, opt)
+	if err := bw.Flush(); ew.err == nil {
+		ew.err = err
+	}
 	return ew.err
 }
 
@@ -99,6 +105,14 @@ func writeText(w io.Writer, rep *Report, opt TextOptions) {
 	fmt.Fprintf(w, "  sensors     %s, %s", plural(int64(rep.Players), "player"), plural(int64(rep.Balls), "ball"))
 	if n := len(rep.Sensors) - rep.Players - rep.Balls; n > 0 {
 		fmt.Fprintf(w, ", %d of unknown type", n)
+	}
+	if rep.MoreSensors > 0 {
+		more := ""
+		if rep.MoreSensorsCapped {
+			more = "more than "
+		}
+		fmt.Fprintf(w, "; %s%d more sensors not listed (%s): only the first %d to appear are, as many as analyze's engine tracks (corrupt ids?)",
+			more, rep.MoreSensors, plural(rep.MoreSensorSamples, "location sample"), MaxSensors)
 	}
 	fmt.Fprintln(w)
 	if len(rep.Sensors) > 0 {

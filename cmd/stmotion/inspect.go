@@ -48,7 +48,12 @@ gap", and the samples older than the newest before or at its time,
 "backwards" (late or reordered) and "repeats", which take no part in the
 intervals: each interval runs from the newest time before, so a late
 sample makes no gap, while a sample whose clock is far ahead makes one,
-and the samples after it backwards up to its time), the markers in order,
+and the samples after it backwards up to its time), only the first 1024
+sensors to appear listed, as many as analyze tracks (the others, ids a
+corrupt feed invents, are counted: "N more sensors not listed" with their
+location samples, --json's sensors_not_listed, up to 65536 ids ("more
+than" and sensors_not_listed_capped past that), and
+sensor_samples_not_listed), the markers in order,
 unknown message types / sensor types / stat keys / classifications /
 markers (each a count of messages, but location samples for sensor types
 and keys for stat keys; analyze's quality.unknown holds them together, by
