@@ -75,7 +75,7 @@ func planInputs(args []string) (ins []Input, failed []export.FailedInput, warnin
 		// others go on. What it holds is not known: it has no session
 		// id, as an argument that cannot be searched has none.
 		for _, u := range unsearched {
-			failed = append(failed, export.FailedInput{Source: u.Dir, SourcePath: sourcePath(u.Dir), Error: u.Error()})
+			failed = append(failed, export.FailedInput{Source: u.Path, SourcePath: sourcePath(u.Path), Error: u.Error()})
 		}
 		for _, p := range paths {
 			key := absPath(p)

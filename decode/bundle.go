@@ -476,6 +476,14 @@ func RecordingBase(path string) string {
 // input that failed, as it would a recording under it that cannot be
 // read, and goes on with the others.
 //
+// What a search finds it does not open, but for a recording's name on
+// what is not a regular file (a named pipe, a socket, a device) and a
+// bundle under the argument whose messages file is not one: those are
+// returned in unsearched too, Skipped (ErrSpecialFile), not listed. A
+// named pipe left in a directory (a tar keeps them) would make its
+// reader wait for a writer that never comes; named as a path of its own
+// (or its bundle directory as the argument), it is listed and read.
+//
 // A path that does not exist is an error, and so is a directory holding
 // nothing to analyse and nothing that could not be searched (wrapping
 // ErrNotBundle).
@@ -499,7 +507,7 @@ func FindBundles(paths ...string) (found []string, unsearched []*SearchError, er
 			continue
 		}
 		w := walker{}
-		w.walk(p, fi)
+		w.walk(p, fi, true)
 		if len(w.found) == 0 && len(w.unsearched) == 0 {
 			return nil, nil, fmt.Errorf("%s: decode: find bundles: no bundle or recording file (.jsonl, .ndjson, with .gz or .zst) under it: %w", p, ErrNotBundle)
 		}
@@ -510,15 +518,25 @@ func FindBundles(paths ...string) (found []string, unsearched []*SearchError, er
 	return found, unsearched, nil
 }
 
-// SearchError is a directory FindBundles could not search; nothing under
-// it is listed.
+// SearchError is a directory FindBundles could not search, nothing under
+// it listed, or (Skipped) a path it found but did not list: a file with
+// a recording's name that is not a regular file (a named pipe, a socket,
+// a device), or a bundle whose messages file is not one. Opening a named
+// pipe waits for its writer: one left in a directory searched would hang
+// the search's caller; named as an input of its own it is read.
 type SearchError struct {
-	Dir string // as found: the argument, or it joined with the names under it
-	Err error  // why, as os.ReadDir or os.Stat said (errors.Is(err, fs.ErrPermission), ...)
+	Path string // as found: the argument, or it joined with the names under it
+	// Err is why: as os.ReadDir or os.Stat said (errors.Is(err,
+	// fs.ErrPermission), ...), or for Skipped one wrapping ErrSpecialFile.
+	Err     error
+	Skipped bool
 }
 
 func (e *SearchError) Error() string {
-	return fmt.Sprintf("%s: decode: find bundles: cannot search the directory: %v", e.Dir, unwrapPath(e.Err))
+	if e.Skipped {
+		return fmt.Sprintf("%s: decode: find bundles: skipped: %v", e.Path, e.Err)
+	}
+	return fmt.Sprintf("%s: decode: find bundles: cannot search the directory: %v", e.Path, unwrapPath(e.Err))
 }
 
 func (e *SearchError) Unwrap() error { return e.Err }
@@ -534,10 +552,10 @@ type walker struct {
 	unsearched []*SearchError
 }
 
-// walk searches directory dir (fi: its os.Stat, the target of a link). A
-// directory it cannot search goes to w.unsearched, and the search goes
-// on.
-func (w *walker) walk(dir string, fi fs.FileInfo) {
+// walk searches directory dir (fi: its os.Stat, the target of a link),
+// the argument itself when given is true. A directory it cannot search
+// goes to w.unsearched, and the search goes on.
+func (w *walker) walk(dir string, fi fs.FileInfo, given bool) {
 	if slices.ContainsFunc(w.searched, func(s fs.FileInfo) bool { return os.SameFile(s, fi) }) {
 		return
 	}
@@ -546,14 +564,23 @@ func (w *walker) walk(dir string, fi fs.FileInfo) {
 	// files, or live.json without one): OpenBundle then says what is
 	// wrong, rather than each recording being read as a bare one
 	// without the bundle's court and roster, or the session missed.
-	if _, err := findMessages(dir); err == nil || !errors.Is(err, ErrNotBundle) || isIncompleteBundle(dir) {
+	msgs, err := findMessages(dir)
+	if err == nil || !errors.Is(err, ErrNotBundle) || isIncompleteBundle(dir) {
+		// A bundle given is read whatever its messages file (a named
+		// pipe's writer may be on its way); one found is not opened
+		// unless its messages file is a regular file.
+		if fi, serr := os.Stat(msgs); !given && err == nil && serr == nil && !fi.Mode().IsRegular() {
+			w.unsearched = append(w.unsearched, &SearchError{Path: dir, Skipped: true,
+				Err: fmt.Errorf("its %s is %w", filepath.Base(msgs), specialFile(fi.Mode(), "the bundle"))})
+			return
+		}
 		w.found = append(w.found, dir)
 		return
 	}
 	// The entries read before an error are searched all the same.
 	entries, err := readDir(dir)
 	if err != nil {
-		w.unsearched = append(w.unsearched, &SearchError{Dir: dir, Err: err})
+		w.unsearched = append(w.unsearched, &SearchError{Path: dir, Err: err})
 	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
@@ -573,17 +600,40 @@ func (w *walker) walk(dir string, fi fs.FileInfo) {
 		if isDir {
 			if target == nil {
 				if target, err = os.Stat(q); err != nil {
-					w.unsearched = append(w.unsearched, &SearchError{Dir: q, Err: err})
+					w.unsearched = append(w.unsearched, &SearchError{Path: q, Err: err})
 					continue
 				}
 			}
-			w.walk(q, target)
+			w.walk(q, target, false)
 			continue
 		}
-		if IsRecordingName(e.Name()) {
-			w.found = append(w.found, q)
+		if !IsRecordingName(e.Name()) {
+			continue
 		}
+		mode := e.Type()
+		if target != nil {
+			mode = target.Mode().Type()
+		}
+		if mode&fs.ModeSymlink == 0 && !mode.IsRegular() {
+			w.unsearched = append(w.unsearched, &SearchError{Path: q, Skipped: true, Err: specialFile(mode, "it")})
+			continue
+		}
+		w.found = append(w.found, q)
 	}
+}
+
+// ErrSpecialFile is wrapped by the SearchError of a path FindBundles
+// skipped: a recording's name on what is not a regular file.
+var ErrSpecialFile = errors.New("not a regular file")
+
+// specialFile is the error of a search that met a file of mode (not a
+// regular file); what names what to give as an input of its own ("it",
+// "the bundle") to read a named pipe.
+func specialFile(mode fs.FileMode, what string) error {
+	if mode.Type() == fs.ModeNamedPipe {
+		return fmt.Errorf("a named pipe, %w: a search reads regular files only, as opening a pipe waits for its writer; name %s as an INPUT of its own to read it", ErrSpecialFile, what)
+	}
+	return fmt.Errorf("%s, %w: a search reads regular files only (a recording is a regular file or a named pipe)", modeText(mode), ErrSpecialFile)
 }
 
 // isIncompleteBundle reports whether dir holds a live.json, which only a

@@ -585,9 +585,9 @@ func TestFindBundlesUnsearchable(t *testing.T) {
 		}
 		var dirs []string
 		for _, u := range unsearched {
-			dirs = append(dirs, u.Dir)
-			if !errors.Is(u, fs.ErrPermission) || u.Error() != u.Dir+": decode: find bundles: cannot search the directory: open: permission denied" {
-				t.Errorf("FindBundles(%s): unsearched %s: %v; want fs.ErrPermission, the directory first", arg, u.Dir, u)
+			dirs = append(dirs, u.Path)
+			if !errors.Is(u, fs.ErrPermission) || u.Error() != u.Path+": decode: find bundles: cannot search the directory: open: permission denied" {
+				t.Errorf("FindBundles(%s): unsearched %s: %v; want fs.ErrPermission, the directory first", arg, u.Path, u)
 			}
 		}
 		for i := range wantUnsearched {
@@ -645,7 +645,7 @@ func TestFindBundlesPathTooLong(t *testing.T) {
 	if want := []string{filepath.Join(root, "top/a.jsonl"), filepath.Join(root, "top/z.jsonl")}; err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
-	if len(unsearched) != 1 || !errors.Is(unsearched[0], syscall.ENAMETOOLONG) || !strings.HasPrefix(unsearched[0].Dir, filepath.Join(root, "top", deep[0])) {
+	if len(unsearched) != 1 || !errors.Is(unsearched[0], syscall.ENAMETOOLONG) || !strings.HasPrefix(unsearched[0].Path, filepath.Join(root, "top", deep[0])) {
 		t.Errorf("unsearched %v; want one directory under %s, its path too long", unsearched, deep[0])
 	}
 }

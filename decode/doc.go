@@ -113,7 +113,10 @@
 // ReadCourt and ReadRoster, may start with a UTF-8 byte order mark (as a
 // Windows editor saves them). FindBundles expands directories holding
 // many, and returns those it cannot search apart (SearchError), so that
-// one unreadable subdirectory fails alone.
+// one unreadable subdirectory fails alone; it skips, and returns so too,
+// the named pipes and other special files it finds (a pipe left in a
+// directory would wait for a writer): named as a path of their own, they
+// are read.
 //
 // # Errors
 //

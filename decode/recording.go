@@ -208,22 +208,31 @@ func OpenRecordingFile(path string) (*os.File, error) {
 // recordingMode returns an error wrapping ErrNotRecordingFile unless mode
 // is a regular file's or a named pipe's.
 func recordingMode(path string, mode os.FileMode) error {
-	var what string
-	switch t := mode.Type(); {
-	case t == 0 || t == os.ModeNamedPipe:
+	if t := mode.Type(); t == 0 || t == os.ModeNamedPipe {
 		return nil
-	case t&os.ModeCharDevice != 0:
-		what = "a character device"
-	case t&os.ModeDevice != 0:
-		what = "a device"
-	case t&os.ModeDir != 0:
-		what = "a directory"
-	case t&os.ModeSocket != 0:
-		what = "a socket"
-	default:
-		what = "a special file (" + t.String() + ")"
 	}
-	return fmt.Errorf("decode: recording %s is %s, %w: a recording is read from a file, a named pipe or standard input (-)", path, what, ErrNotRecordingFile)
+	return fmt.Errorf("decode: recording %s is %s, %w: a recording is read from a file, a named pipe or standard input (-)", path, modeText(mode), ErrNotRecordingFile)
+}
+
+// modeText says what a file of mode is: "a regular file", "a named
+// pipe", "a character device", ...
+func modeText(mode os.FileMode) string {
+	switch t := mode.Type(); {
+	case t == 0:
+		return "a regular file"
+	case t == os.ModeNamedPipe:
+		return "a named pipe"
+	case t&os.ModeCharDevice != 0:
+		return "a character device"
+	case t&os.ModeDevice != 0:
+		return "a device"
+	case t&os.ModeDir != 0:
+		return "a directory"
+	case t&os.ModeSocket != 0:
+		return "a socket"
+	default:
+		return "a special file (" + t.String() + ")"
+	}
 }
 
 // NewReader reads a recording from src, decompressing it if it starts with

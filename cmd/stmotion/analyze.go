@@ -51,7 +51,11 @@ loop, is searched once). A directory with a live.json but no messages
 file is an incomplete bundle: a failed input that says what it lacks.
 A directory the search cannot enter (no permission to read it, say) is a
 failed input of its own, with its path and why; what is found beside it
-is analysed.
+is analysed. So is a named pipe (or a socket, a device) the search finds
+under a recording's name, and a bundle it finds whose messages file is
+one: the search opens regular files only, as a named pipe left in a
+directory would wait for a writer that never comes; named as INPUT, a
+named pipe (or such a bundle) is read.
 A .zst whose frames need a window over 128 MiB (compressed with zstd
 --long=28 or more) is a failed input, as zstd -d refuses it without
 --long or --memory (the limit bounds the memory an input costs):

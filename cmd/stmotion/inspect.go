@@ -87,9 +87,11 @@ read is reported up to there; a second Ctrl-C ends inspect at once, when
 it waits for input on a pipe, say); what was read before is still
 reported. It is 2 for a bad command line (no INPUT, an unknown flag or a value out of range) and
 for a --roster that cannot be used, before any INPUT is read. A path that
-does not exist, a directory holding nothing to read, or one the search
-cannot enter (no permission to read it, say), is reported and gives exit
-status 1; the other inputs, and what is found beside it, are still read.
+does not exist, a directory holding nothing to read, one the search
+cannot enter (no permission to read it, say), or a named pipe, socket or
+device the search finds (it opens regular files only: a named pipe would
+wait for its writer; named as INPUT, one is read), is reported and gives
+exit status 1; the other inputs, and what is found beside it, are still read.
 `,
 }
 
