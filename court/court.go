@@ -368,8 +368,15 @@ func newCourt(b *Body, opt Options, hints bool) (*Court, error) {
 				"whose centre, baselines and hoops analysis places from them; a half-court installation is not supported", long, short, sides, t.Title, t.Width_m, t.Length_m/2)}
 	}
 	if base > side {
+		why := "the corner labels are turned 90°; ne and se must be the ends of one baseline"
+		// One mistyped number makes a quadrilateral whose opposite
+		// sides differ, which no relabelling fixes: say so too.
+		if skew := math.Max(math.Abs(north-south), math.Abs(east-west)); skew > axesSkew_m {
+			why = fmt.Sprintf("the corner labels are turned 90° (ne and se must be the ends of one baseline), "+
+				"or a corner is wrong: opposite sides differ by %.2f m, where a court's are equal", skew)
+		}
 		return nil, &CheckError{Check: "axes", Got: base, Limit: side, Unit: "m", Err: ErrAxes,
-			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): the corner labels are turned 90°; ne and se must be the ends of one baseline%s", base, side, sides, swapHint(b, opt, hints))}
+			Detail: fmt.Sprintf("the baselines (%.2f m) are longer than the sidelines (%.2f m) (%s): %s%s", base, side, sides, why, swapHint(b, opt, hints))}
 	}
 
 	// Shoelace area of ne→se→sw→nw: negative (clockwise) on a court seen
@@ -417,6 +424,11 @@ func newCourt(b *Body, opt Options, hints bool) (*Court, error) {
 	c.checkHoops(b.Hoops, opt)
 	return c, nil
 }
+
+// axesSkew_m is how much opposite sides may differ before a failed axes
+// check also says a corner may be wrong: corners that pass the rectangle
+// check (100 mm RMS) have opposite sides within a few tenths of a metre.
+const axesSkew_m = 1.0
 
 // Parse is ParseBody then New: the court of a /court response (a
 // court.json), or the first error of either (wrapping ErrBody, or a
