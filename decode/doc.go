@@ -111,7 +111,8 @@
 // goccy/go-json into the types of rest.go) and also accepts a bare
 // recording. Those JSON files, and the court and roster files of
 // ReadCourt and ReadRoster, may start with a UTF-8 byte order mark (as a
-// Windows editor saves them). FindBundles expands directories holding
+// Windows editor saves them); the typed ones read as encoding/json reads
+// them into the same types (FuzzBundleJSON). FindBundles expands directories holding
 // many, and returns those it cannot search apart (SearchError), so that
 // one unreadable subdirectory fails alone; it skips, and returns so too,
 // the named pipes and other special files it finds (a pipe left in a
