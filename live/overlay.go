@@ -735,7 +735,8 @@ type FrameFilter struct {
 }
 
 // ParseFrameFilter parses the comma-separated ids, teams and kinds query
-// values; all empty gives nil.
+// values; all empty gives nil. Empty fields are skipped: a value that
+// names nothing (",") filters nothing.
 func ParseFrameFilter(ids, teams, kinds string) (*FrameFilter, error) {
 	if ids == "" && teams == "" && kinds == "" {
 		return nil, nil
@@ -763,19 +764,23 @@ func ParseFrameFilter(ids, teams, kinds string) (*FrameFilter, error) {
 	if f.Teams, err = parse("teams", teams); err != nil {
 		return nil, err
 	}
-	if kinds != "" {
-		f.Player, f.Ball = false, false
-		for _, k := range strings.Split(kinds, ",") {
-			switch strings.TrimSpace(strings.ToLower(k)) {
-			case "player", "players":
-				f.Player = true
-			case "ball":
-				f.Ball = true
-			case "":
-			default:
-				return nil, &FilterError{Param: "kinds", Value: k}
-			}
+	// Empty fields are skipped, as in ids and teams: kinds that names
+	// no kind (",") keeps every kind, as ids that names no id keeps
+	// every id, rather than every sensor being dropped.
+	var player, ball bool
+	for _, k := range strings.Split(kinds, ",") {
+		switch strings.TrimSpace(strings.ToLower(k)) {
+		case "player", "players":
+			player = true
+		case "ball":
+			ball = true
+		case "":
+		default:
+			return nil, &FilterError{Param: "kinds", Value: k}
 		}
+	}
+	if player || ball {
+		f.Player, f.Ball = player, ball
 	}
 	return f, nil
 }

@@ -271,6 +271,10 @@ func TestParseFrameFilter(t *testing.T) {
 		{"", "462", "ball", "|,462|false|true", false},
 		{"x", "", "", "", true},
 		{"", "", "referee", "", true},
+		// A value that names nothing filters nothing ("kinds=," had
+		// dropped every sensor, where "ids=," keeps every one).
+		{"", "", ",", "||true|true", false},
+		{",", " ", "", "||true|true", false},
 	} {
 		f, err := live.ParseFrameFilter(c.ids, c.teams, c.kinds)
 		if (err != nil) != c.err {
