@@ -212,7 +212,6 @@ func DialFeed(ctx context.Context, base, token string, opt FeedOptions) (*Feed, 
 		}
 		return nil, fe
 	}
-	f := &Feed{c: c, done: make(chan struct{})}
 	c.SetReadLimit(64 << 10)
 	c.SetReadDeadline(time.Now().Add(opt.AckTimeout))
 	_, data, err := c.ReadMessage()
@@ -220,40 +219,56 @@ func DialFeed(ctx context.Context, base, token string, opt FeedOptions) (*Feed, 
 		c.Close()
 		return nil, &FeedError{Op: "ack", Err: err}
 	}
+	a, err := readAck(data, opt)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	f := &Feed{c: c, done: make(chan struct{}), ack: a.ack, ackRaw: data, session: a.session, limit: a.limit, ping: a.ping, idle: a.idle}
+	c.SetReadLimit(f.limit)
+	c.SetReadDeadline(time.Now().Add(f.idle))
+	f.wg.Add(1)
+	go f.pinger()
+	return f, nil
+}
+
+// ackSettings are what a feed takes from its ack and FeedOptions.
+type ackSettings struct {
+	ack     decode.Ack // its spans point into the ack's bytes
+	session string     // socketSessionId
+	limit   int64      // read limit
+	ping    time.Duration
+	idle    time.Duration // read deadline after each message
+}
+
+// readAck reads data, the feed's first message, as the subscription
+// ack: a *FeedError (Op "ack") when it is not one (ErrNoAck), or when it
+// announces an input buffer smaller than a ping.
+func readAck(data []byte, opt FeedOptions) (ackSettings, error) {
 	var m decode.Message
 	var dec decode.Decoder
 	if err := dec.Decode(data, &m); err != nil || m.Kind != decode.KindAck {
-		c.Close()
-		return nil, &FeedError{Op: "ack", Message: snippet(data), Err: ErrNoAck}
+		return ackSettings{}, &FeedError{Op: "ack", Message: snippet(data), Err: ErrNoAck}
 	}
-	f.ack = m.Ack
-	f.ackRaw = data
-	f.session = string(m.Ack.SocketSessionID.AppendUnescaped(nil, data))
-	f.limit = opt.ReadLimit_B
-	if f.limit <= 0 {
-		f.limit = DefaultReadLimit(m.Ack.MaxInputBufferSizeInBytes)
+	a := ackSettings{ack: m.Ack, session: string(m.Ack.SocketSessionID.AppendUnescaped(nil, data)), limit: opt.ReadLimit_B, ping: opt.PingInterval}
+	if a.limit <= 0 {
+		a.limit = DefaultReadLimit(m.Ack.MaxInputBufferSizeInBytes)
 	}
-	c.SetReadLimit(f.limit)
-	f.ping = opt.PingInterval
 	timeout := time.Duration(m.Ack.ConnectionTimeout_ms) * time.Millisecond
-	if f.ping <= 0 {
-		f.ping = 30 * time.Second
+	if a.ping <= 0 {
+		a.ping = 30 * time.Second
 		if timeout > 0 {
-			f.ping = min(timeout/3, f.ping)
+			a.ping = min(timeout/3, a.ping)
 		}
 	}
 	// The server answers every ping with a pong, so a connection silent
 	// for two ping periods (and never less than the server's own timeout
 	// when that is shorter) is dead even if TCP has not noticed.
-	f.idle = 2*f.ping + time.Second
-	c.SetReadDeadline(time.Now().Add(f.idle))
+	a.idle = 2*a.ping + time.Second
 	if int64(len(pingMessage)) > m.Ack.MaxInputBufferSizeInBytes && m.Ack.MaxInputBufferSizeInBytes > 0 {
-		c.Close()
-		return nil, &FeedError{Op: "ack", Err: fmt.Errorf("server input buffer %d B is smaller than a ping", m.Ack.MaxInputBufferSizeInBytes)}
+		return ackSettings{}, &FeedError{Op: "ack", Err: fmt.Errorf("server input buffer %d B is smaller than a ping", m.Ack.MaxInputBufferSizeInBytes)}
 	}
-	f.wg.Add(1)
-	go f.pinger()
-	return f, nil
+	return a, nil
 }
 
 // Ack is the decoded ack (its spans point into AckRaw).

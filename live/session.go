@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -631,9 +630,8 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 		return s.startupFailed(ctx, "subscribe", err, info)
 	}
 	courtBody, err := c.Court(ctx, s.liveID)
-	if err == nil && !json.Valid(courtBody) {
-		// Not recorded as court.json, which must be JSON to be read.
-		err = fmt.Errorf("live: GET court: the body (%d bytes) is not JSON", len(courtBody))
+	if err == nil {
+		err = checkCourtBody(courtBody)
 	}
 	courtSource := export.CourtFromAPI
 	if err != nil {

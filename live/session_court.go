@@ -1,6 +1,7 @@
 package live
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -48,6 +49,16 @@ func (e *CourtTemplateError) Unwrap() []error {
 		return []error{ErrCourtTemplate, e.Err}
 	}
 	return []error{ErrCourtTemplate}
+}
+
+// checkCourtBody refuses a /court body that is not JSON: it would not be
+// recorded as court.json, which must be JSON to be read (decode.ReadCourt
+// and OpenBundle take any JSON text: FuzzClientResponse).
+func checkCourtBody(body []byte) error {
+	if !json.Valid(body) {
+		return fmt.Errorf("live: GET court: the body (%d bytes) is not JSON", len(body))
+	}
+	return nil
 }
 
 // sessionCourt is the court a live id's session runs on: the parsed
