@@ -254,11 +254,13 @@ func readAck(data []byte, opt FeedOptions) (ackSettings, error) {
 	if a.limit <= 0 {
 		a.limit = DefaultReadLimit(m.Ack.MaxInputBufferSizeInBytes)
 	}
-	timeout := time.Duration(m.Ack.ConnectionTimeout_ms) * time.Millisecond
 	if a.ping <= 0 {
 		a.ping = 30 * time.Second
-		if timeout > 0 {
-			a.ping = min(timeout/3, a.ping)
+		// A third of the timeout, from 90 s on the 30 s: in ns, a
+		// timeout past about 292 years would wrap around, and could
+		// come out as a few ns (a ping sent at every tick).
+		if ms := m.Ack.ConnectionTimeout_ms; ms > 0 && ms < 90_000 {
+			a.ping = time.Duration(ms) * time.Millisecond / 3
 		}
 	}
 	// The server answers every ping with a pong, so a connection silent
