@@ -895,6 +895,10 @@ func TestErrorResponses(t *testing.T) {
 		{"GET", "/v1/data/teams/999/events?from=1&to=2", 404, "Invalid id"},
 		{"GET", "/v1/data/locations/nearest/latlong/1/2?radius=5&unit=FEET", 400, "MILES or KILOMETERS"},
 		{"GET", "/v1/data/locations/nearest/latlong/100/2?radius=5&unit=MILES", 400, "latitude"},
+		// NaN is no number in range (it had been answered 200 and no
+		// location, found by FuzzServeAPI).
+		{"GET", "/v1/data/locations/nearest/latlong/NaN/2?radius=5&unit=MILES", 400, "latitude"},
+		{"GET", "/v1/data/locations/nearest/latlong/1/nan?radius=5&unit=MILES", 400, "latitude"},
 	}
 	for _, tc := range tests {
 		status, body, _ := do(t, s, tc.method, tc.uri, signNow)

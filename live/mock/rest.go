@@ -512,7 +512,8 @@ func (s *Server) routeLocations(w http.ResponseWriter, r *http.Request, segs []s
 		q := r.URL.Query()
 		radius, err3 := strconv.ParseFloat(q.Get("radius"), 64)
 		unit := q.Get("unit")
-		if err1 != nil || err2 != nil || math.Abs(lat) > 90 || math.Abs(lon) > 180 {
+		// Not NaN either, which ParseFloat reads and every comparison passes.
+		if err1 != nil || err2 != nil || !(math.Abs(lat) <= 90) || !(math.Abs(lon) <= 180) {
 			writeError(w, http.StatusBadRequest, "latitude and longitude must be numbers in [-90, 90] and [-180, 180]")
 			return
 		}
