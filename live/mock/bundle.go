@@ -356,6 +356,11 @@ func (b *bundle) loadMessages(path string) error {
 		var w wireLine
 		kind := lineOther
 		if err := json.Unmarshal(b.data[start:end], &w); err != nil {
+			// Replayed as it is, with nothing of it read: what a
+			// parse that failed half-way filled in (a cut marker's
+			// PLAY_NEXT and live_id, a time, a stmotion_source) is not
+			// the line's.
+			w = wireLine{}
 			b.unparsed++
 		} else {
 			switch w.Type {

@@ -74,6 +74,32 @@ func TestLoadFeedOddities(t *testing.T) {
 	}
 }
 
+// A line that does not parse is replayed as it is, and nothing of it is
+// read: not the PLAY_NEXT and live id of a marker cut short (no round), a
+// time (no place on the replay clock), a stmotion_source (not taken for
+// a line made of REST state). What a parse that failed half-way had
+// filled in had been used (found by FuzzLoadMessages).
+func TestLoadUnparsableLineReadNothing(t *testing.T) {
+	dir, _ := tinyBundle(t)
+	cut := `{"type":"marker","data":{"occurred_at":9000,"live_id":"7d3c1a52-5e0f-4c1a-9b7e-000000000009","type":"PLAY_NEXT"`
+	feed := `{"type":"marker","data":{"occurred_at":1000,"type":"LIVE"}}` + "\n" +
+		cut + "\n" +
+		`{"stmotion_source":"stats.json","type":"stats","data":{"occurred_at":1100` + "\n" +
+		`{"type":"location","data":{"occurred_at":1200,"type":"PLAYER","id":1,"x":1,"y":2,"z":3}}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "messages.jsonl"), []byte(feed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := loadBundle(dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.lines) != 4 || !bytes.Equal(b.line(1), []byte(cut)) || b.unparsed != 2 || len(b.rounds) != 1 || b.span_ms != 200 ||
+		b.lines[1].rel_ms != 0 || b.lines[1].marker {
+		t.Errorf("%d lines (%q), %d unparsed, rounds %+v, span %d ms, the cut marker %+v; want 4 lines, 2 unparsed, 1 round, 200 ms, the cut line at 0 ms, no marker",
+			len(b.lines), b.data, b.unparsed, b.rounds, b.span_ms, b.lines[1])
+	}
+}
+
 // /stats and /shots follow the replay position: the baseline first, then
 // each stats and shot line once the clock has passed it.
 func TestStateFollowsReplayPosition(t *testing.T) {
