@@ -315,8 +315,9 @@ func (b *bundle) dropCutLine(r *decode.Reader, lastNo int64) {
 }
 
 // Lines returns the lines of a feed as the mock replays them: split at
-// '\n', without the line end ("\n" or "\r\n"), blank lines dropped. The
-// slices alias data.
+// '\n', without the line end ("\n" or "\r\n"), blank lines (spaces,
+// tabs and CRs only, as a recording's reader skips) dropped. The slices
+// alias data.
 func Lines(data []byte) [][]byte {
 	var out [][]byte
 	for len(data) > 0 {
@@ -328,7 +329,9 @@ func Lines(data []byte) [][]byte {
 			l, data = data[:i], data[i+1:]
 		}
 		l = bytes.TrimSuffix(l, []byte{'\r'})
-		if len(bytes.TrimSpace(l)) == 0 {
+		// Not bytes.TrimSpace, which also takes "\f" or U+00A0 for
+		// blank: the mock replays such a line.
+		if len(bytes.Trim(l, " \t\r")) == 0 {
 			continue
 		}
 		out = append(out, l)

@@ -100,6 +100,22 @@ func TestLoadUnparsableLineReadNothing(t *testing.T) {
 	}
 }
 
+// Lines drops the lines the mock does not replay as blank, and no other:
+// a line of "\f" or U+00A0 is replayed (as a recording's reader reads
+// it), and had been dropped by Lines (found by FuzzLoadMessages).
+func TestLinesBlank(t *testing.T) {
+	got := Lines([]byte("a\n \t\r\n\r\n\f\n\u00a0\nb"))
+	want := []string{"a", "\f", "\u00a0", "b"}
+	if len(got) != len(want) {
+		t.Fatalf("Lines: %q, want %q", got, want)
+	}
+	for i := range want {
+		if string(got[i]) != want[i] {
+			t.Errorf("Lines: %q, want %q", got, want)
+		}
+	}
+}
+
 // /stats and /shots follow the replay position: the baseline first, then
 // each stats and shot line once the clock has passed it.
 func TestStateFollowsReplayPosition(t *testing.T) {
