@@ -502,7 +502,8 @@ func (b *bundle) roundOf(i int) int {
 // appendEdits appends an edit for each value of key in the JSON object
 // line: a number (editTime; editVersion only when it equals want) or a
 // string's contents (editLiveID). A key inside a string value cannot
-// match: its quotes are escaped there.
+// match: its quotes are escaped there; nor can one inside a longer key
+// (`"x\"occurred_at"`), whose first quote is escaped.
 func appendEdits(edits []edit, l []byte, key string, kind editKind, want int64) []edit {
 	from := 0
 	for {
@@ -510,8 +511,12 @@ func appendEdits(edits []edit, l []byte, key string, kind editKind, want int64) 
 		if i < 0 {
 			return edits
 		}
-		j := from + i + len(key)
+		i += from
+		j := i + len(key)
 		from = j
+		if escaped(l, i) {
+			continue
+		}
 		for j < len(l) && isSpace(l[j]) {
 			j++
 		}
@@ -557,6 +562,15 @@ func appendEdits(edits []edit, l []byte, key string, kind editKind, want int64) 
 		}
 		edits = append(edits, edit{off: int32(start), end: int32(j), kind: kind})
 	}
+}
+
+// escaped reports whether l[i] follows an odd number of backslashes.
+func escaped(l []byte, i int) bool {
+	n := 0
+	for i > 0 && l[i-1] == '\\' {
+		n, i = n+1, i-1
+	}
+	return n%2 == 1
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

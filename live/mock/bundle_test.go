@@ -116,6 +116,23 @@ func TestLinesBlank(t *testing.T) {
 	}
 }
 
+// A later pass rewrites the values of "occurred_at" and "version", not
+// those of a key that merely ends with the name after an escaped quote
+// (found by FuzzAppendEdits).
+func TestAppendEditsEscapedKey(t *testing.T) {
+	l := []byte(`{"data":{"occurred_at":1000,"stats":{"x\"occurred_at":5,"a\\\"version":2},"version":2}}`)
+	var edits []edit
+	edits = appendEdits(edits, l, `"occurred_at"`, editTime, -1)
+	edits = appendEdits(edits, l, `"version"`, editVersion, 2)
+	var got []string
+	for _, e := range edits {
+		got = append(got, string(l[e.off:e.end]))
+	}
+	if want := []string{"1000", "2"}; fmt.Sprint(got) != fmt.Sprint(want) || edits[1].off != int32(len(l)-3) {
+		t.Errorf("edits of %s: %q at %+v, want %q (the last one at %d)", l, got, edits, want, len(l)-3)
+	}
+}
+
 // /stats and /shots follow the replay position: the baseline first, then
 // each stats and shot line once the clock has passed it.
 func TestStateFollowsReplayPosition(t *testing.T) {
