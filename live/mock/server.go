@@ -276,13 +276,8 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("mock: listen: %w", err)
 	}
-	rest := http.NewServeMux()
-	rest.HandleFunc("/v1/", s.handleAPI)
-	rest.HandleFunc("/mock/", s.handleSimulate)
-	rest.HandleFunc("/ws", s.handleWS)
-	rest.HandleFunc("/", s.handleRoot)
 	listeners := []net.Listener{ln}
-	handlers := []http.Handler{s.recoverer(rest)}
+	handlers := []http.Handler{s.recoverer(s.restMux())}
 	s.restURL = "http://" + ln.Addr().String()
 	s.wsURL = "ws://" + ln.Addr().String() + "/"
 	if s.opts.WSListen != "" {
@@ -325,6 +320,17 @@ func (s *Server) Start(ctx context.Context) error {
 	}()
 	s.log.Info("mock: serving", "url", s.restURL, "ws", s.wsURL, "live_id", s.b.liveID, "auth", !s.opts.NoAuth)
 	return nil
+}
+
+// restMux routes the REST address's requests (and the websocket's,
+// without Options.WSListen).
+func (s *Server) restMux() *http.ServeMux {
+	rest := http.NewServeMux()
+	rest.HandleFunc("/v1/", s.handleAPI)
+	rest.HandleFunc("/mock/", s.handleSimulate)
+	rest.HandleFunc("/ws", s.handleWS)
+	rest.HandleFunc("/", s.handleRoot)
+	return rest
 }
 
 // Close stops serving, closes every websocket connection and waits for

@@ -181,22 +181,27 @@ func (ss *session) run(ref roundRef) {
 // read answers pings and notes activity until the connection fails.
 func (ss *session) read() {
 	defer ss.finish()
-	var msg struct {
-		Action string `json:"action"`
-	}
 	for {
 		_, data, err := ss.c.ReadMessage()
 		if err != nil {
 			return
 		}
 		ss.touch()
-		msg.Action = ""
-		if json.Unmarshal(data, &msg) == nil && msg.Action == "ping" {
+		if isPing(data) {
 			if err := ss.write([]byte(`{"type":"pong"}`)); err != nil {
 				return
 			}
 		}
 	}
+}
+
+// isPing reports whether a client's message is the ping the API
+// documents: a JSON object whose "action" is "ping".
+func isPing(data []byte) bool {
+	var msg struct {
+		Action string `json:"action"`
+	}
+	return json.Unmarshal(data, &msg) == nil && msg.Action == "ping"
 }
 
 // watch closes the connection when it has been idle for the connection
