@@ -76,11 +76,18 @@ func (c *Court) Describe() Description {
 }
 
 // Text says d in one line for a report, without where the court came
-// from nor how to name another template (a command's words): "nba (NBA),
-// 28.65 × 15.24 m, rotated 0.0°, corner residual 3 mm, hoops within 12 mm
-// of the template's; template by size, which fits wnba, ncaa, hs94 too".
-// The sensor frame reads "none: positions in the sensor frame".
-func (d Description) Text() string {
+// from: "nba (NBA), 28.65 × 15.24 m, rotated 0.0°, corner residual 3 mm,
+// hoops within 12 mm of the template's; template by size, which fits
+// wnba, ncaa, hs94 too". The sensor frame reads "none: positions in the
+// sensor frame". It is TextNaming(""), which names no option.
+func (d Description) Text() string { return d.TextNaming("") }
+
+// TextNaming is Text with templateOption, the caller's name for
+// Options.Template (a command's flag, "--court-template"; "" for none),
+// named where it chose the template ("; template named by
+// --court-template") and where it would tell apart the templates the
+// size fits (" (--court-template names the venue's)").
+func (d Description) TextNaming(templateOption string) string {
 	if d.Template == sensorFrame.Template.Name {
 		return "none: positions in the sensor frame"
 	}
@@ -101,11 +108,20 @@ func (d Description) Text() string {
 		line += ", no hoops listed"
 	}
 	switch d.TemplateFrom {
+	case FromOption:
+		if templateOption != "" {
+			line += "; template named by " + templateOption
+		} else {
+			line += "; template as named"
+		}
 	case FromBody:
 		line += "; template named by the court.json"
 	case FromSize:
 		if len(d.Alternatives) > 0 {
 			line += fmt.Sprintf("; template by size, which fits %s too", strings.Join(d.Alternatives, ", "))
+			if templateOption != "" {
+				line += " (" + templateOption + " names the venue's)"
+			}
 		} else if !d.Custom {
 			line += "; template by size"
 		}

@@ -186,16 +186,7 @@ func courtText(c *Court, opt TextOptions) string {
 	case c.Fit.Template == court.SensorFrame().Template.Name:
 		return "none (no court.json): analyze keeps the positions in the sensor frame"
 	}
-	line := filepath.Base(c.File) + ": " + c.Fit.Text()
-	switch {
-	case c.Fit.TemplateFrom == court.FromOption && opt.CourtTemplateName != "":
-		line += "; template named by " + opt.CourtTemplateName
-	case c.Fit.TemplateFrom == court.FromOption:
-		line += "; template as named"
-	case len(c.Fit.Alternatives) > 0 && opt.CourtTemplateName != "":
-		line += " (" + opt.CourtTemplateName + " names the venue's)"
-	}
-	return line
+	return filepath.Base(c.File) + ": " + c.Fit.TextNaming(opt.CourtTemplateName)
 }
 
 // plural is "1 what" or "n whats".

@@ -783,13 +783,7 @@ func courtLine(c *export.CourtSummary) string {
 	if c.Source == export.CourtFromNone {
 		return "court: none: positions in the sensor frame (summary.json limits: no_court)"
 	}
-	line := "court: " + c.Text()
-	switch {
-	case c.TemplateFrom == court.FromOption:
-		line += "; template named by --court-template"
-	case len(c.Alternatives) > 0:
-		line += " (--court-template names the venue's)"
-	}
+	line := "court: " + c.TextNaming("--court-template")
 	switch {
 	case c.File != "":
 		line += "; from " + decode.Printable(c.File)
