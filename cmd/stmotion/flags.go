@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/netip"
 	"net/url"
@@ -19,6 +20,44 @@ import (
 // The checks and readers of the flags that several commands share
 // (analyze's, live's, mock's, inspect's), and how a command says that its
 // command line cannot be carried out.
+
+// logFormat is the value of a --log-format flag (live's and mock's): how
+// the logs on stderr are written.
+type logFormat string
+
+func (f *logFormat) String() string { return string(*f) }
+
+func (f *logFormat) Set(v string) error {
+	switch v {
+	case "text", "json":
+		*f = logFormat(v)
+		return nil
+	}
+	return fmt.Errorf("%q is not a log format: text or json", v)
+}
+
+// newLogger writes records of level and above to w: log/slog's text lines
+// (time=... level=... msg=...), or one JSON object per line with the same
+// keys, for a log pipeline (Loki, Elasticsearch, journald's JSON) that
+// would otherwise parse the text.
+func newLogger(w io.Writer, f logFormat, verbose bool) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if verbose {
+		opts.Level = slog.LevelDebug
+	}
+	if f == "json" {
+		// Durations as the text lines write them ("30s"), not slog's
+		// JSON integer of nanoseconds under a key that names no unit.
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindDuration {
+				a.Value = slog.StringValue(a.Value.Duration().String())
+			}
+			return a
+		}
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
 
 // checkCell is the check of a --cell flag (analyze's, and live's, which
 // is "as analyze's --cell"): the heatmaps' own bounds, refused here

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
@@ -184,5 +185,20 @@ func copyFile(t *testing.T, src, dst string) {
 	}
 	if err := os.WriteFile(dst, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A JSON log line writes a duration as the text line does ("30s"), not as
+// slog's integer of nanoseconds.
+func TestNewLoggerJSONDurations(t *testing.T) {
+	var text, js bytes.Buffer
+	newLogger(&text, "text", false).Info("open", "ping", 30*time.Second)
+	newLogger(&js, "json", false).Info("open", "ping", 30*time.Second)
+	if !strings.Contains(text.String(), "ping=30s") {
+		t.Errorf("text: %s", text.String())
+	}
+	var r map[string]any
+	if err := json.Unmarshal(js.Bytes(), &r); err != nil || r["ping"] != "30s" || r["msg"] != "open" || r["level"] != "INFO" {
+		t.Errorf("json: %s (%v)", js.String(), err)
 	}
 }

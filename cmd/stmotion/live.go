@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -269,7 +268,11 @@ subscribe.json are copied into it (marked "stmotion_source":
 
 Logs go to stderr as log/slog text lines (time=... level=... msg=...),
 with the result lines' warnings ('stmotion live: warning: ...') and the
-few start-up lines ('stmotion live: ...'). An error that stops the join
+few start-up lines ('stmotion live: ...'). With --log-format json each
+log record is a JSON object on a line of its own ({"time":...,"level":
+"INFO","msg":...} and the same keys), the result lines' warnings too (at
+level WARN), for a log pipeline; the start-up lines and an error's last
+line stay plain text. An error that stops the join
 is logged at level=ERROR ("live: stopped by an error"), then printed as
 the command's last line ('stmotion: ...' or 'stmotion live: ...'), and
 the live id's result line says why it stopped ("ended: failed: " and the
@@ -360,6 +363,10 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"(with a warning). Recorded in the bundle's court.json (\"template\") for analyze; a court whose size\n"+
 		"it does not fit, or a re-join on another template than the bundle's parts, is refused (exit status 2)")
 	fs.BoolVar(&verbose, "v", false, "debug logs")
+	logFmt := logFormat("text")
+	fs.Var(&logFmt, "log-format", "logs on stderr as log/slog `text` lines (time=... level=... msg=...) or json, one object per line\n"+
+		"with the same keys (the result lines' warnings among them, at level WARN; the few start-up lines and a last error line\n"+
+		"stay plain text)")
 	fs.Usage = func() { writeHelp(stdout, fs, liveHelp) }
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -431,11 +438,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tcfg.Rate_Hz = grid_Hz
 	tcfg.ReorderWindow_ms = reorder.Milliseconds()
 	tcfg.Definitions = defs.d.Clone()
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log := newLogger(stderr, logFmt, verbose)
 
 	// The command line is checked whole before anything starts: the
 	// demo mock, the listener, the join.
@@ -560,6 +563,16 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	// Each live id's result is printed as it ends: the demo follows until
 	// Ctrl-C, and kept results would grow with every half it has seen.
 	var foldWarned sync.Once
+	// The result lines' warnings: lines of their own, or with --log-format
+	// json log records, so that every line a log pipeline reads after the
+	// start-up lines parses.
+	warn := func(w string) {
+		if logFmt == "json" {
+			log.Warn(w)
+			return
+		}
+		fmt.Fprintf(stderr, "stmotion live: warning: %s\n", decode.Printable(w))
+	}
 	printResult := func(r live.SessionResult) {
 		fmt.Fprintln(stdout, decode.Printable(r.String()))
 		if r.Dir != "" {
@@ -572,11 +585,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			fmt.Fprintf(stdout, "  %d players, %d locations, %s\n", len(r.Summary.Players), r.Summary.Quality.Locations, parts)
 			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
-				fmt.Fprintf(stderr, "stmotion live: warning: %s\n", decode.Printable(w))
+				warn(w)
 			}
 			if w := pipeline.FoldWarning("live "+r.LiveID, r.Summary, fold); w != "" {
 				// Once: a practice's every drill has the one roster.
-				foldWarned.Do(func() { fmt.Fprintf(stderr, "stmotion live: warning: %s\n", decode.Printable(w)) })
+				foldWarned.Do(func() { warn(w) })
 			}
 		}
 	}

@@ -267,21 +267,48 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 }
 
 // A live session subscribed without locations ends with the warning
-// analyze gives a recording of stats and shots only.
+// analyze gives a recording of stats and shots only: a line of its own, or
+// with --log-format json a WARN record among the other JSON log lines.
 func TestLiveWarnsWithoutLocations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates and replays a game")
 	}
 	srv := startMock(t, 0.25)
-	var stdout, stderr bytes.Buffer
-	err := Run(context.Background(), []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
-		"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret, "--dt", "STATS,SHOTS",
-		"--out", t.TempDir(), "--listen", ""}, &stdout, &stderr)
-	if err != nil {
-		t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr.String())
-	}
-	if want := "stmotion live: warning: live " + srv.LiveID() + ": no location messages"; !strings.Contains(stderr.String(), want) {
-		t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := Run(context.Background(), []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
+				"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret, "--dt", "STATS,SHOTS",
+				"--out", t.TempDir(), "--listen", "", "--log-format", format}, &stdout, &stderr)
+			if err != nil {
+				t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr.String())
+			}
+			warning := "live " + srv.LiveID() + ": no location messages"
+			if format == "text" {
+				if want := "stmotion live: warning: " + warning; !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+				}
+				return
+			}
+			records, warned := 0, false
+			for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+				if !strings.HasPrefix(line, "{") {
+					if strings.HasPrefix(line, "time=") || strings.Contains(line, "warning:") {
+						t.Errorf("a log line not in JSON: %s", line)
+					}
+					continue
+				}
+				var r struct{ Time, Level, Msg string }
+				if err := json.Unmarshal([]byte(line), &r); err != nil || r.Time == "" || r.Level == "" || r.Msg == "" {
+					t.Errorf("log line %s: %v, want time, level and msg", line, err)
+				}
+				records++
+				warned = warned || r.Level == "WARN" && strings.HasPrefix(r.Msg, warning)
+			}
+			if records == 0 || !warned {
+				t.Errorf("%d JSON log records, the warning %q among them: %v; stderr:\n%s", records, warning, warned, stderr.String())
+			}
+		})
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +89,9 @@ default) they need --notify-key as the {key}, or a request signed as the
 notify call does not follow redirects: a 3xx answer is a failed call (the
 simulation answers 502 with the status and where it pointed).
 
+After those lines, what it logs (with -v every request) is log/slog text
+lines, or with --log-format json one JSON object per line.
+
 Signed requests use the API description's mock credentials unless
 --username/--secret say otherwise. Fault injection (--drop-every, --delay,
 --corrupt-every) helps harden clients.
@@ -142,6 +144,8 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&opts.CorruptEvery, "corrupt-every", 0, "fault: truncate every Nth replayed line of a connection")
 	fs.BoolVar(&opts.AutoNotify, "auto-notify", false, "call the registered live notifies at the start and end of each round (needs --speed > 0)")
 	verbose := fs.Bool("v", false, "log every request")
+	logFmt := logFormat("text")
+	fs.Var(&logFmt, "log-format", "logs on stderr as log/slog `text` lines or json, one object per line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -198,11 +202,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if opts.Roster, err = readRosterFlag("mock", *rosterPath); err != nil {
 		return setupError(stderr, err)
 	}
-	level := slog.LevelInfo
-	if *verbose {
-		level = slog.LevelDebug
-	}
-	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	opts.Logger = newLogger(stderr, logFmt, *verbose)
 
 	dir := *bundle
 	if dir == "" {

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -200,6 +202,7 @@ func TestMockCommandBadFlags(t *testing.T) {
 		{"--data-types", " , "},
 		{"--bundle", t.TempDir()},
 		{"extra"},
+		{"--log-format", "logfmt"},
 	} {
 		if err := Run(context.Background(), append([]string{"mock", "--listen", "127.0.0.1:0"}, args...), io.Discard, io.Discard); err == nil {
 			t.Errorf("stmotion mock %v: no error", args)
@@ -238,5 +241,55 @@ func TestMockCommandInactive(t *testing.T) {
 	}
 	if _, err := c.Shots(context.Background(), id); err == nil {
 		t.Errorf("--data-types stats: Shots granted, want 403")
+	}
+}
+
+// With --log-format json, what the mock logs after its start-up lines
+// (with -v, every request) is one JSON object per line.
+func TestMockCommandLogJSON(t *testing.T) {
+	dir := t.TempDir()
+	if err := mock.WriteTinyBundle(dir); err != nil {
+		t.Fatal(err)
+	}
+	var stderr lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, []string{"mock", "--bundle", dir, "--listen", "127.0.0.1:0", "-v", "--log-format", "json"}, pw, &stderr)
+		pw.Close()
+	}()
+	first, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("no first line: %v (Run: %v)", err, <-done)
+	}
+	go io.Copy(io.Discard, pr)
+	base, _, _, _ := parseFirstLine(t, strings.TrimSpace(first))
+	resp, err := http.Get(base + "/v1/data/live/court")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("stmotion mock: %v", err)
+	}
+	records := 0
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		if strings.HasPrefix(line, "time=") {
+			t.Errorf("a text log line: %s", line)
+		}
+		if !strings.HasPrefix(line, "{") {
+			continue
+		}
+		var r struct{ Time, Level, Msg string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.Time == "" || r.Level == "" || r.Msg == "" {
+			t.Errorf("log line %s: %v, want time, level and msg", line, err)
+		}
+		records++
+	}
+	if records == 0 {
+		t.Errorf("no JSON log record (the request was logged with -v); stderr:\n%s", stderr.String())
 	}
 }
