@@ -184,10 +184,29 @@ type arrowFile struct {
 	w *ipc.FileWriter
 }
 
+// ArrowCreatedBy is the key of an Arrow IPC file's schema metadata that
+// names the stmotion that wrote it, as a Parquet file's created_by does.
+const ArrowCreatedBy = "created_by"
+
+// openArrow opens an Arrow IPC file of the given schema at path. Its
+// schema metadata names the stmotion that wrote it (ArrowCreatedBy):
+// cfg.createdBy, or this one when that is "".
 func openArrow(path string, schema *arrow.Schema, cfg *config) (recordFile, error) {
+	return openArrowBy(path, schema, cfg, cmp.Or(cfg.createdBy, version.Get().CreatedBy()))
+}
+
+// openArrowBy is openArrow with the created_by given ("": none, as a
+// moved file written before stmotion recorded it).
+func openArrowBy(path string, schema *arrow.Schema, cfg *config, createdBy string) (recordFile, error) {
 	f, err := createAtomic(path, cfg.sync)
 	if err != nil {
 		return nil, err
+	}
+	if createdBy != "" {
+		// The record batches keep the schema without it: the IPC writer
+		// compares fields only.
+		md := arrow.NewMetadata([]string{ArrowCreatedBy}, []string{createdBy})
+		schema = arrow.NewSchemaWithEndian(schema.Fields(), &md, schema.Endianness())
 	}
 	w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema), ipc.WithAllocator(cfg.mem), ipc.WithZstd())
 	if err != nil {

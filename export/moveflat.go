@@ -311,7 +311,10 @@ func copyArrowWithoutSession(src, dst string, t Table, id string, cfg *config) e
 	if err != nil {
 		return err
 	}
-	out, err := openArrow(dst, schema, cfg)
+	// The stmotion that wrote the file stays named in it, as in a moved
+	// Parquet file (none for a file of a version that named none).
+	createdBy, _ := r.Schema().Metadata().GetValue(ArrowCreatedBy)
+	out, err := openArrowBy(dst, schema, cfg, createdBy)
 	if err != nil {
 		return err
 	}

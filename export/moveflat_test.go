@@ -48,9 +48,24 @@ func parquetLayout(t *testing.T, path string) string {
 	return b.String()
 }
 
-// createdBy is the created_by of the Parquet file at path.
+// createdBy is the created_by of the Parquet file at path, or of the
+// Arrow IPC file's schema metadata ("" when it has none).
 func createdBy(t *testing.T, path string) string {
 	t.Helper()
+	if filepath.Ext(path) == FormatArrow.Ext() {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		r, err := ipc.NewFileReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		v, _ := r.Schema().Metadata().GetValue(ArrowCreatedBy)
+		return v
+	}
 	rdr, err := file.OpenParquetFile(path, false)
 	if err != nil {
 		t.Fatal(err)
@@ -336,6 +351,64 @@ func TestPrepareOutDirAdd(t *testing.T) {
 		_, err := PrepareOutDir(c.dir, c.sessions, OutDirOptions{Hive: true, Add: true, Format: c.format})
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("Add %v as %v into %v: %v; want %q", c.sessions, c.format, files(t, c.dir), err, c.want)
+		}
+	}
+}
+
+// A moved Arrow IPC file keeps the created_by of the stmotion that wrote
+// it, as a Parquet file does, and one written before stmotion recorded it
+// is moved without one: the mover only moved it.
+func TestMoveFlatArrowCreatedBy(t *testing.T) {
+	dir := t.TempDir()
+	w := writeSession(t, dir, 100, WithFormat(FormatArrow))
+	sum := SessionSummary{SessionID: "g1", Source: "g1.jsonl"}
+	sum.SetTables(dir, w)
+	if err := WriteJSON(filepath.Join(dir, SummaryFile), sum, false); err != nil {
+		t.Fatal(err)
+	}
+	// The samples as an earlier version wrote them, the players as a
+	// version that named no writer.
+	rewrite := func(tb Table, md *arrow.Metadata) {
+		path := TablePath(dir, tb, "g1", FormatArrow, false)
+		tbl := readArrow(t, path)
+		defer tbl.Release()
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		iw, err := ipc.NewFileWriter(f, ipc.WithSchema(arrow.NewSchema(tbl.Schema().Fields(), md)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := array.NewTableReader(tbl, -1)
+		defer tr.Release()
+		for tr.Next() {
+			if err := iw.Write(tr.RecordBatch()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := iw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := arrow.NewMetadata([]string{ArrowCreatedBy}, []string{"stmotion version v0.9.0"})
+	rewrite(TableSamples, &old)
+	rewrite(TablePlayers, nil)
+	d, err := PrepareOutDir(dir, []string{"g2"}, OutDirOptions{Hive: true, Add: true, Format: FormatArrow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := d.MoveFlat(false); err != nil || id != "g1" {
+		t.Fatalf("MoveFlat: %q, %v; want g1 moved", id, err)
+	}
+	for tb, want := range map[Table]string{
+		TableSamples: "stmotion version v0.9.0",
+		TablePlayers: "",
+		TableQuality: version.Get().CreatedBy(),
+	} {
+		if got := createdBy(t, TablePath(dir, tb, "g1", FormatArrow, true)); got != want {
+			t.Errorf("moved %s: created_by %q, want %q", tb, got, want)
 		}
 	}
 }

@@ -1025,7 +1025,8 @@ func TestWriterPathsCopy(t *testing.T) {
 	}
 }
 
-// Every Parquet table names the stmotion that wrote it in created_by
+// Every Parquet table names the stmotion that wrote it in created_by (an
+// Arrow IPC file in its schema metadata, under the same key)
 // (version.Info.CreatedBy: "stmotion version devel" in a test binary),
 // and its summary the version that analysed the session: a dataset grown
 // over months says which version wrote which game. created_by was a bare
@@ -1040,6 +1041,14 @@ func TestWriterRecordsVersion(t *testing.T) {
 	for _, tb := range Tables() {
 		if got := createdBy(t, TablePath(dir, tb, "g1", FormatParquet, false)); got != want {
 			t.Errorf("%s: created_by %q, want %q", tb, got, want)
+		}
+	}
+	// Arrow IPC files in their schema metadata.
+	arrowDir := t.TempDir()
+	writeSession(t, arrowDir, 100, WithFormat(FormatArrow))
+	for _, tb := range Tables() {
+		if got := createdBy(t, TablePath(arrowDir, tb, "g1", FormatArrow, false)); got != want {
+			t.Errorf("%s.arrow: created_by %q, want %q", tb, got, want)
 		}
 	}
 	sum := Summarize(fakeSummary())
