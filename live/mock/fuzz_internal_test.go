@@ -350,11 +350,17 @@ func FuzzServeAPI(f *testing.F) {
 			if err1 != nil || err2 != nil || !(0 < from && from < to) || to-from > 248*24*3600*1000 {
 				t.Fatalf("%s: from %q to %q accepted", where, q.Get("from"), q.Get("to"))
 			}
+			// Ids and times in digits, without a sign.
+			for _, v := range []string{segs[3], q.Get("from"), q.Get("to")} {
+				if strings.Trim(v, "0123456789") != "" {
+					t.Fatalf("%s: %q accepted", where, v)
+				}
+			}
 		case len(segs) == 7 && segs[2] == "locations":
 			lat, err1 := strconv.ParseFloat(segs[5], 64)
 			lon, err2 := strconv.ParseFloat(segs[6], 64)
 			radius, err3 := strconv.ParseFloat(q.Get("radius"), 64)
-			if err1 != nil || err2 != nil || err3 != nil || !(math.Abs(lat) <= 90) || !(math.Abs(lon) <= 180) || !(radius > 0) {
+			if err1 != nil || err2 != nil || err3 != nil || !(math.Abs(lat) <= 90) || !(math.Abs(lon) <= 180) || !(radius > 0) || math.IsInf(radius, 0) {
 				t.Fatalf("%s: latitude %q, longitude %q, radius %q accepted", where, segs[5], segs[6], q.Get("radius"))
 			}
 		case len(segs) == 5 && segs[2] == "live" && segs[4] == "_subscribe":

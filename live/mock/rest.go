@@ -239,7 +239,7 @@ func (s *Server) video(w http.ResponseWriter, r *http.Request, liveID string) {
 	}
 	var at int64
 	if v := q.Get("started_at"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
+		n, err := parseDigits(v)
 		if err != nil || n <= 0 {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("started_at %q: want epoch milliseconds", v))
 			return
@@ -517,8 +517,8 @@ func (s *Server) routeLocations(w http.ResponseWriter, r *http.Request, segs []s
 			writeError(w, http.StatusBadRequest, "latitude and longitude must be numbers in [-90, 90] and [-180, 180]")
 			return
 		}
-		if err3 != nil || !(radius > 0) {
-			writeError(w, http.StatusBadRequest, "radius is required and must be a number > 0")
+		if err3 != nil || !(radius > 0) || math.IsInf(radius, 1) {
+			writeError(w, http.StatusBadRequest, "radius is required and must be a finite number > 0")
 			return
 		}
 		km := 1.0
@@ -551,10 +551,20 @@ func haversine_km(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r_km * math.Asin(math.Min(1, math.Sqrt(a)))
 }
 
+// parseDigits reads a decimal integer written with digits only, as the
+// API's ids and epoch times are: strconv.ParseInt also takes a sign, so
+// /teams/+461 was team 461 and /teams/-0 team 0.
+func parseDigits(v string) (int64, error) {
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return 0, fmt.Errorf("%q: not digits", v)
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
 // rangeMessage applies the API's from/to rules; "" means the range is good.
 func rangeMessage(q url.Values) (from_ms, to_ms int64, msg string) {
-	from_ms, err1 := strconv.ParseInt(q.Get("from"), 10, 64)
-	to_ms, err2 := strconv.ParseInt(q.Get("to"), 10, 64)
+	from_ms, err1 := parseDigits(q.Get("from"))
+	to_ms, err2 := parseDigits(q.Get("to"))
 	switch {
 	case err1 != nil || err2 != nil || from_ms <= 0 || to_ms <= 0:
 		return 0, 0, "Both from and to must be greater than 0"
@@ -582,7 +592,7 @@ func (s *Server) routeTeams(w http.ResponseWriter, r *http.Request, segs []strin
 		writeJSON(w, http.StatusOK, decode.Teams{Teams: s.b.teams()})
 		return
 	}
-	team, err := strconv.ParseInt(segs[0], 10, 64)
+	team, err := parseDigits(segs[0])
 	if err != nil || !s.b.hasTeam(team) {
 		writeError(w, http.StatusNotFound, "Invalid id")
 		return
