@@ -896,8 +896,8 @@ func TestErrorResponses(t *testing.T) {
 		// Digits only, as the API writes ids and times: ParseInt also took
 		// a sign.
 		{"GET", "/v1/data/teams/+461/events?from=1&to=2", 404, "Invalid id"},
-		{"GET", "/v1/data/teams/461/events?from=+1&to=2", 422, "Both from and to must be greater than 0"},
-		{"PUT", live + "/video?id=x&started_at=+5", 400, "want epoch milliseconds"},
+		{"GET", "/v1/data/teams/461/events?from=%2B1&to=2", 422, "Both from and to must be greater than 0"},
+		{"PUT", live + "/video?id=x&started_at=%2B5", 400, "want epoch milliseconds"},
 		{"GET", "/v1/data/locations/nearest/latlong/1/2?radius=Inf&unit=MILES", 400, "finite number"},
 		{"GET", "/v1/data/locations/nearest/latlong/1/2?radius=5&unit=FEET", 400, "MILES or KILOMETERS"},
 		{"GET", "/v1/data/locations/nearest/latlong/100/2?radius=5&unit=MILES", 400, "latitude"},
