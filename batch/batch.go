@@ -299,6 +299,9 @@ func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 		warnings = append(warnings, w...)
 	}
 	adoptEarlierIDs(r.Inputs, earlier.Sessions)
+	if cfg.Add {
+		warnings = append(warnings, adoptDatasetIDs(r.Inputs, datasetIDs(out, earlier), out)...)
+	}
 	// A broken copy of a game must not take the id from one that can be
 	// analysed: the recordings of the inputs that could take one are
 	// read through first.

@@ -133,6 +133,14 @@ func TestAssignSessionIDs(t *testing.T) {
 		{path: "/d/a", id: "Game", wantID: "Game"},
 		{path: "/d/b", id: "game", wantID: "game-2", wantWarnings: "already used by /d/a (as Game: ids that differ only in case are one)"},
 	})
+	f("accents encoded apart", []in{
+		{path: "/d/a", id: "Joki\u0107", wantID: "Joki\u0107"},
+		{path: "/d/b", id: "Jokic\u0301", wantID: "Jokic\u0301-2", wantWarnings: "already used by /d/a (as Joki\u0107: ids that differ only in how their accents are encoded (Unicode NFC, NFD) are one)"},
+	})
+	f("names that print alike", []in{
+		{path: "/d/Joki\u0107", id: "Joki\u0107", wantID: "Joki\u0107-2", wantWarnings: "already used by /d/Jokic\u0301 (the same name, its accents encoded otherwise: Unicode NFC, NFD): written as Joki\u0107-2"},
+		{path: "/d/Jokic\u0301", id: "Joki\u0107", wantID: "Joki\u0107"},
+	})
 }
 
 // An earlier entry's source is compared by its path when its place is
@@ -364,5 +372,30 @@ func TestNoImagesKeepsNoShots(t *testing.T) {
 		if got := cfg.options(false).NoShotCharts; got == images {
 			t.Errorf("Images %v: NoShotCharts %v, want %v", images, got, !images)
 		}
+	}
+}
+
+// With Add, an input whose id is one of the dataset's but for case or the
+// encoding of its accents takes the dataset's spelling, with a warning;
+// one the dataset has as it is keeps it (a dataset an earlier stmotion
+// left with both Game and game).
+func TestAdoptDatasetIDs(t *testing.T) {
+	ids := []string{"Game", "Jokic\u0301", "both", "BOTH"}
+	ins := []Input{{Path: "a", SessionID: "game"}, {Path: "b", SessionID: "Joki\u0107"}, {Path: "c", SessionID: "BOTH"}, {Path: "d", SessionID: "Both"}, {Path: "e", SessionID: "other"}}
+	warnings := adoptDatasetIDs(ins, ids, "OUT")
+	var got []string
+	for _, in := range ins {
+		got = append(got, in.SessionID)
+	}
+	if want := []string{"Game", "Jokic\u0301", "BOTH", "both", "other"}; !slices.Equal(got, want) {
+		t.Errorf("ids %+q, want %+q", got, want)
+	}
+	want := []string{
+		"a: session id game is session Game's in OUT (ids that differ only in case are one): written as Game",
+		"b: session id Joki\u0107 is session Jokic\u0301's in OUT (ids that differ only in how their accents are encoded (Unicode NFC, NFD) are one): written as Jokic\u0301",
+		"d: session id Both is session both's in OUT (ids that differ only in case are one): written as both",
+	}
+	if !slices.Equal(warnings, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", warnings, want)
 	}
 }

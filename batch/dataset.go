@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/stmotion/stmotion/export"
+	"github.com/stmotion/stmotion/pipeline"
 )
 
 // cutReplacement is, with Add, the session of the dataset (earlier, its
@@ -124,6 +125,57 @@ func dropBundled(ins []Input, earlier []export.SessionSummary, present func(stri
 		warnings = append(warnings, fmt.Sprintf("%s: the same recording as %s, session %s in %s: not analysed, as the bundle is there (add %s again to analyse it again)", in.Path, e.Source, e.SessionID, out, e.Source))
 	}
 	return kept, dropped, warnings
+}
+
+// datasetIDs are, with Add, the session ids of the dataset under out:
+// those of the earlier summary.json's sessions, failed entries and
+// unlisted sessions, then those of the partitions and one-session tables
+// there (export.FindOutputs; when they cannot be listed, Do says so).
+func datasetIDs(out string, earlier export.MultiSummary) []string {
+	var ids []string
+	for _, e := range earlier.Sessions {
+		ids = append(ids, e.SessionID)
+	}
+	for _, f := range earlier.Failed {
+		ids = append(ids, f.SessionID)
+	}
+	for _, u := range earlier.Unlisted {
+		ids = append(ids, u.SessionID)
+	}
+	if o, err := export.FindOutputs(out); err == nil {
+		ids = append(ids, o.Sessions...)
+		ids = append(ids, o.FlatSession)
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return id == "" })
+}
+
+// adoptDatasetIDs gives, with Add, each input whose session id is one of
+// the dataset's (ids: datasetIDs) by pipeline.SessionIDKey but spelt
+// otherwise (game, Game; an accent encoded otherwise) the dataset's id,
+// and returns a warning for each. The two are one id, as within a run
+// (UniqueSessionIDs), and with Add an input with a session's id replaces
+// it (ids decide, compareEarlier): kept apart, they would be two
+// sessions of the dataset whose partition directories (session_id=game,
+// session_id=Game) are one on macOS and Windows, the later run's tables
+// over the earlier's, while summary.json lists both. The dataset's
+// spelling is kept, not the input's, so that its partitions are written
+// over in place: removing session_id=Game after writing session_id=game
+// would, there, remove the new tables.
+func adoptDatasetIDs(ins []Input, ids []string, out string) (warnings []string) {
+	for i := range ins {
+		in := &ins[i]
+		if slices.Contains(ids, in.SessionID) {
+			continue
+		}
+		key := pipeline.SessionIDKey(in.SessionID)
+		j := slices.IndexFunc(ids, func(id string) bool { return pipeline.SessionIDKey(id) == key })
+		if j < 0 {
+			continue
+		}
+		warnings = append(warnings, fmt.Sprintf("%s: session id %s is session %s's in %s (%s): written as %s", in.Path, in.SessionID, ids[j], out, oneID(ids[j], in.SessionID), ids[j]))
+		in.SessionID = ids[j]
+	}
+	return warnings
 }
 
 // compareEarlier compares, with Add, each input (its session id given)

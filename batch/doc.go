@@ -22,8 +22,9 @@
 // the paths.
 //
 // Session ids (Prepare): an input's id is its live id or its name
-// (pipeline.SessionID); inputs sharing one get <id>-2, <id>-3, ... in the
-// order of their absolute paths, the complete recordings first, then
+// (pipeline.SessionID); inputs sharing one (as pipeline.SessionIDKey
+// compares ids: case and the encoding of accents apart) get <id>-2,
+// <id>-3, ... in the order of their absolute paths, the complete recordings first, then
 // those cut short or whose own court.json cannot be used (analysed in the
 // sensor frame), then those that fail: the recordings sharing an id are
 // read through first (pipeline.Check), so a broken copy never takes a
@@ -31,7 +32,9 @@
 //
 // Adding to a dataset (Config.Add): the run's sessions join those under
 // Out, whose entries summary.json keeps (export.AddSummary). A session
-// there is replaced by an input with its id (ids decide), but not by a
+// there is replaced by an input with its id (ids decide; an input whose id
+// is the session's as pipeline.SessionIDKey compares them takes the
+// session's spelling, with a warning), but not by a
 // broken or cut copy from another source, which fails without an id; a
 // recording there under another id (its bare file, now its bundle) is
 // replaced once analysed (Result.Replaced), and a bare file whose bundle

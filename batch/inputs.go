@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/stmotion/stmotion/decode"
 	"github.com/stmotion/stmotion/export"
 	"github.com/stmotion/stmotion/pipeline"
@@ -155,7 +157,7 @@ func preferred(a, b Input) bool {
 func adoptEarlierIDs(ins []Input, earlier []export.SessionSummary) {
 	taken := func(id string, self int) bool {
 		for i, in := range ins {
-			if i != self && strings.EqualFold(in.SessionID, id) {
+			if i != self && pipeline.SessionIDKey(in.SessionID) == pipeline.SessionIDKey(id) {
 				return true
 			}
 		}
@@ -282,7 +284,7 @@ func checkSharedIDs(ctx context.Context, ins []Input, failed []export.FailedInpu
 	openable := map[string]int{}
 	for _, in := range ins {
 		if in.Err == nil {
-			openable[strings.ToLower(in.SessionID)]++
+			openable[pipeline.SessionIDKey(in.SessionID)]++
 		}
 	}
 	var check []int
@@ -290,7 +292,7 @@ func checkSharedIDs(ctx context.Context, ins []Input, failed []export.FailedInpu
 		if in.Err != nil || in.Bundle.Stream != nil {
 			continue
 		}
-		if _, h := held(in); h || openable[strings.ToLower(in.SessionID)] > 1 {
+		if _, h := held(in); h || openable[pipeline.SessionIDKey(in.SessionID)] > 1 {
 			check = append(check, i)
 		}
 	}
@@ -376,7 +378,7 @@ func assignSessionIDs(ins []Input) (warnings []string) {
 	owner := map[string]int{} // an id as UniqueSessionIDs compares them → the input that keeps it
 	for k, id := range pipeline.UniqueSessionIDs(ids) {
 		in := &ins[order[k]]
-		key := strings.ToLower(in.SessionID)
+		key := pipeline.SessionIDKey(in.SessionID)
 		first, ok := owner[key]
 		if !ok {
 			owner[key] = order[k]
@@ -384,7 +386,10 @@ func assignSessionIDs(ins []Input) (warnings []string) {
 		if ok {
 			by := ins[first].Path
 			if ins[first].SessionID != in.SessionID {
-				by += " (as " + ins[first].SessionID + ": ids that differ only in case are one)"
+				by += " (as " + ins[first].SessionID + ": " + oneID(ins[first].SessionID, in.SessionID) + ")"
+			} else if norm.NFC.String(ins[first].Path) == norm.NFC.String(in.Path) {
+				// Two names that print alike (SessionID normalises them).
+				by += " (the same name, its accents encoded otherwise: Unicode NFC, NFD)"
 			}
 			msg := fmt.Sprintf("%s: session id %s already used by %s: written as %s", in.Path, in.SessionID, by, id)
 			if in.cut && !ins[first].cut {
@@ -395,4 +400,13 @@ func assignSessionIDs(ins []Input) (warnings []string) {
 		in.SessionID = id
 	}
 	return warnings
+}
+
+// oneID says why two different ids with one pipeline.SessionIDKey are one
+// id, for the warning that renames or replaces one.
+func oneID(a, b string) string {
+	if norm.NFC.String(a) == norm.NFC.String(b) {
+		return "ids that differ only in how their accents are encoded (Unicode NFC, NFD) are one"
+	}
+	return "ids that differ only in case are one"
 }

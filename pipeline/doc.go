@@ -94,8 +94,9 @@
 //     (quality.periods_refused).
 //
 // A session's id is SessionID of its bundle (the live id, or the file's
-// name); the inputs of one run get ids of their own with
-// UniqueSessionIDs, as the ids name their partitions and images
+// name, in Unicode NFC); the inputs of one run get ids of their own with
+// UniqueSessionIDs (ids with one SessionIDKey, case and the encoding of
+// accents apart, are one), as the ids name their partitions and images
 // (export.TablePath, export.ImageDir). Check reads a recording through,
 // failing as Run.Do would for what it reads, without analysing it: a
 // caller can tell, before giving ids, a broken copy of a game from the

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/stmotion/stmotion/backfill"
 	"github.com/stmotion/stmotion/court"
 	"github.com/stmotion/stmotion/decode"
@@ -1176,7 +1179,10 @@ func (r *Run) Stats() decode.RecordingStats { return r.reader.Stats() }
 
 // SessionID is the live id of a bundle when live.json has one, otherwise
 // the name of the bundle directory or recording file without extensions
-// ("stdin" for decode.Stdin).
+// ("stdin" for decode.Stdin), in Unicode normalisation form C: the same
+// name comes from Windows and Linux precomposed (NFC, "ć" one code point)
+// and from macOS decomposed (NFD, "c" and a combining accent), and the
+// two would be two sessions whose ids print alike.
 func SessionID(b *decode.Bundle) string {
 	if b.Live != nil {
 		for _, t := range b.Live.Teams {
@@ -1192,7 +1198,19 @@ func SessionID(b *decode.Bundle) string {
 	if name == "" || name == "." || name == string(filepath.Separator) {
 		name = "session"
 	}
-	return name
+	return norm.NFC.String(name)
+}
+
+// SessionIDKey is the form in which session ids are compared, so that
+// two ids with one key are one id (UniqueSessionIDs; with analyze --add,
+// an id of the dataset's): case-folded, as on a case-insensitive file
+// system (macOS, Windows) Game and game name one partition directory, and
+// in normalisation form C, as ids that differ only in how their accents
+// are encoded (a live id, or a dataset's id from before SessionID
+// normalised them) print alike. It is Unicode's canonical caseless match:
+// NFC(fold(NFD(id))).
+func SessionIDKey(id string) string {
+	return norm.NFC.String(cases.Fold().String(norm.NFD.String(id)))
 }
 
 // UniqueSessionIDs returns the session ids of one run's inputs (SessionID
@@ -1202,12 +1220,12 @@ func SessionID(b *decode.Bundle) string {
 // overwriting the other's tables (export.TablePath). The first input with
 // an id keeps it; the k-th, k ≥ 2, gets <id>-k, or the first <id>-N
 // after it that is free: that no input has as its own id and no earlier
-// input was given. Ids that differ only in case count as the same: on a
+// input was given. Ids with one SessionIDKey count as the same: on a
 // case-insensitive file system (macOS, Windows) Game and game name one
 // partition directory.
 func UniqueSessionIDs(ids []string) []string {
 	out := slices.Clone(ids)
-	key := strings.ToLower
+	key := SessionIDKey
 	taken := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		taken[key(id)] = true

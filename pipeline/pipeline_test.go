@@ -69,6 +69,10 @@ func TestSessionID(t *testing.T) {
 		{decode.Bundle{Path: "."}, "session"},
 		{decode.Bundle{Path: "games/g1", Live: live}, "live-7"},
 		{decode.Bundle{Path: "games/g1", Live: &decode.LiveInfo{}}, "g1"},
+		// A name as macOS writes it (NFD: c and a combining acute) is
+		// the one Windows writes (NFC: ć).
+		{decode.Bundle{Path: "rec/Jokic\u0301-final.jsonl.gz"}, "Joki\u0107-final"},
+		{decode.Bundle{Path: "rec/Joki\u0107-final.jsonl.gz"}, "Joki\u0107-final"},
 	} {
 		if got := SessionID(&c.b); got != c.want {
 			t.Errorf("SessionID(Path %q, Live %v) = %q, want %q", c.b.Path, c.b.Live, got, c.want)
@@ -101,6 +105,26 @@ func TestUniqueSessionIDs(t *testing.T) {
 	f([]string{"", ""}, []string{"", "-2"})
 	// Case apart, the same id: one directory on macOS and Windows.
 	f([]string{"Game", "game", "GAME-2"}, []string{"Game", "game-3", "GAME-2"})
+	// Accents encoded precomposed (NFC) or decomposed (NFD): the same
+	// id, printed alike (a live id: SessionID normalises a name).
+	f([]string{"Joki\u0107", "Jokic\u0301", "JOKIC\u0301"}, []string{"Joki\u0107", "Jokic\u0301-2", "JOKIC\u0301-3"})
+}
+
+func TestSessionIDKey(t *testing.T) {
+	f := func(a, b string, same bool) {
+		t.Helper()
+		if got := SessionIDKey(a) == SessionIDKey(b); got != same {
+			t.Errorf("SessionIDKey(%+q) == SessionIDKey(%+q): %v, want %v (keys %+q, %+q)", a, b, got, same, SessionIDKey(a), SessionIDKey(b))
+		}
+	}
+	f("game", "game", true)
+	f("Game", "gAME", true)
+	f("Joki\u0107-final", "Jokic\u0301-final", true)
+	f("JOKI\u0106", "jokic\u0301", true)
+	f("\u00c9quipe", "e\u0301quipe", true)
+	f("game", "game-2", false)
+	f("jokic", "joki\u0107", false)
+	f("8f14e45f-ceea-467f-a0e6-e5a7b6c8d9e0", "8F14E45F-CEEA-467F-A0E6-E5A7B6C8D9E0", true)
 }
 
 // A failed input names its file and leaves no table on disk.

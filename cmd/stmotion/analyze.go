@@ -107,9 +107,12 @@ stats_details.json that does not parse, or box scores with no time to
 give them (no message has one), are warned of.
 Without INPUT the built-in sample game is analysed (a deterministic
 simulated game). Each input is a session, its id the live id of its
-live.json or else its name. Inputs with the same id get <id>-2, <id>-3,
-... (never the id of another input; ids that differ only in case count as
-one) in the order of their absolute paths (- first), whatever the order
+live.json or else its name (in Unicode NFC: a name macOS wrote, its
+accents decomposed, NFD, is the id the same name from Windows gets).
+Inputs with the same id get <id>-2, <id>-3, ... (never the id of another
+input; ids that differ only in case, or in how their accents are encoded,
+count as one: Game and game are one directory on macOS and Windows) in
+the order of their absolute paths (- first), whatever the order
 of the arguments; those whose compressed recording is cut short (see
 quality.truncated below; analysed up to the break), and those whose own
 court.json is not valid (analysed in the sensor frame), come after the
@@ -188,7 +191,12 @@ already there is the same game analysed again, and replaced: ids decide
 (the live id of a bundle, else the recording's name; "stdin" for -), so
 give two different games with one id distinct names (replacing one from
 another source is warned of: "X: session id game already used in OUT by Y:
-replaced, ..."). But a broken copy does not replace a game another source
+replaced, ..."). An id that is a session's there but for case or how its
+accents are encoded is that id, as within a run: the input takes the
+dataset's spelling and replaces the session, with a warning ("X: session
+id game is session Game's in OUT (ids that differ only in case are one):
+written as Game"), as two would share their directories on macOS and
+Windows. But a broken copy does not replace a game another source
 added: an input whose id is that of a session there from another source
 has its recording read through first, and if it cannot be analysed (as
 above), or is cut short while the session there was read whole (its
