@@ -28,8 +28,10 @@ type InputResult struct {
 // Analyze runs one input through decode → engine → tables (and images,
 // with cfg.Images) under cfg.Options.Out, as a session of the Hive layout
 // when hive is set, as Run.Do does for each of its inputs. Its errors name
-// the file, and the line when one is to blame. On failure no table of the
-// input is left on disk.
+// the file, and the line when one is to blame. An image that cannot be
+// drawn or written fails the input too, as a table would. On failure no
+// table or image of the input is left on disk (but those that could not
+// be removed: Run.Do's Tidy says which stay).
 func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputResult) {
 	if in.Err != nil {
 		res.Err = in.Err
@@ -73,7 +75,15 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 		dir := export.ImageDir(out, in.SessionID, hive)
 		files, err := pipeline.RenderImages(dir, sum, r.Shots(), r.ShotsLeftOut(), r.Template(), cfg.cell_m(), cfg.Options.Fold, cfg.Options.Sync)
 		if err != nil {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s: images: %v", in.Path, err))
+			// The images are outputs asked for, as the tables are: one
+			// that cannot be written (a read-only or full images/, a path
+			// too long) fails the input, whose tables and other images
+			// then go, as a failed session keeps no outputs; those not
+			// removed here are Tidy's, which says what stays.
+			removeWritten(res.Files, files, hive)
+			res.Files, res.Summary, res.Rows = nil, export.SessionSummary{}, 0
+			res.Err = fmt.Errorf("%s: images: %w; a session whose images cannot be written fails, and its tables are removed too (--images=false analyses it without images)", in.Path, err)
+			return res
 		}
 		if why := r.NoShotChartReason(); why != "" {
 			res.Warnings = append(res.Warnings, why)
@@ -82,6 +92,17 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 		res.Summary.SetImages(out, files)
 	}
 	return res
+}
+
+// removeWritten removes the tables and images an input wrote before it
+// failed (under Out, in the Hive layout when hive), as far as it can.
+func removeWritten(tables, images []string, hive bool) {
+	for _, p := range tables {
+		export.RemoveTableFile(export.TableFile{Path: p, Hive: hive})
+	}
+	for _, p := range images {
+		export.RemoveImageFile(export.ImageFile{Path: p, Hive: hive})
+	}
 }
 
 // canceledError is err, or "<input>: canceled" when err is the end of an

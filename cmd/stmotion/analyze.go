@@ -314,7 +314,10 @@ fit --court's court or an input's own court.json, an --out that cannot be a
 directory, where no file can be created (checked once, with a file
 created and removed) or that holds tables this run would not replace (see
 above), or with --add, of another --format or with a summary.json that
-does not parse. A write that fails later fails its input, named.
+does not parse. A write that fails later fails its input, named: a
+table's, or an image's (a read-only or full images/, a path too long for
+an image's name), whose session then keeps no tables or images, as any
+failed session; --images=false analyses without drawing any.
 
 ` + definitionsHelp,
 }
