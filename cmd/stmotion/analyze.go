@@ -106,7 +106,9 @@ quality.rest_messages, not in quality.messages (the recording's, as
 stats_details.json that does not parse, or box scores with no time to
 give them (no message has one), are warned of.
 Without INPUT the built-in sample game is analysed (a deterministic
-simulated game). Each input is a session, its id the live id of its
+simulated game, written for the run to a temporary directory under
+$TMPDIR: about 16 MB; a write that fails there fails the run's one
+input, exit status 1). Each input is a session, its id the live id of its
 live.json or else its name (in Unicode NFC: a name macOS wrote, its
 accents decomposed, NFD, is the id the same name from Windows gets).
 Inputs with the same id get <id>-2, <id>-3, ... (never the id of another
@@ -461,14 +463,19 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	args = fs.Args()
 	sample := ""
 	if len(args) == 0 {
-		dir, err := os.MkdirTemp("", "stmotion-sample-")
+		path, remove, err := writeSample(ctx)
+		defer remove()
 		if err != nil {
-			return setupError(stderr, fmt.Errorf("analyze: built-in sample: %w", err))
-		}
-		defer os.RemoveAll(dir)
-		path, err := pipeline.WriteSample(ctx, dir)
-		if err != nil {
-			return setupError(stderr, fmt.Errorf("analyze: built-in sample: %w", err))
+			// The sample is the run's input, and writing it failed (a
+			// TMPDIR full or read-only): not the command line's fault.
+			if ctx.Err() != nil {
+				fmt.Fprintln(stderr, "stmotion analyze: interrupted while writing the built-in sample game: nothing analysed or written")
+				fmt.Fprintf(stdout, "0 of 1 inputs analysed into %s; 1 canceled\n", cfg.out)
+				return exitError{code: 1}
+			}
+			fmt.Fprintf(stderr, "stmotion analyze: error: %v\n", err)
+			fmt.Fprintf(stdout, "0 of 1 inputs analysed into %s; 1 failed: %s\n", cfg.out, sampleSource)
+			return exitError{code: 1}
 		}
 		fmt.Fprintln(stderr, "stmotion analyze: no input given: analysing the built-in sample game")
 		args, sample = []string{path}, path
@@ -699,6 +706,25 @@ func (cfg *analyzeConfig) setupText(err error, run *batch.Run) error {
 		err = fmt.Errorf("--out: %w", err)
 	}
 	return fmt.Errorf("analyze: %w", err)
+}
+
+// writeSample writes the built-in sample game into a new temporary
+// directory (pipeline.WriteSample) and returns its path and a function
+// removing the directory, to call also after an error. Its error says
+// where the sample went, and what to do when there is no room there.
+func writeSample(ctx context.Context) (path string, remove func(), err error) {
+	remove = func() {}
+	dir, err := os.MkdirTemp("", "stmotion-sample-")
+	if err == nil {
+		remove = func() { os.RemoveAll(dir) }
+		path, err = pipeline.WriteSample(ctx, dir)
+	} else {
+		err = fmt.Errorf("built-in sample: %w", err)
+	}
+	if err != nil {
+		return "", remove, fmt.Errorf("%w (the sample game, its recording about 16 MB, is written to a temporary directory under %s: set TMPDIR (TMP on Windows) to a writable directory with room for it, or give an INPUT)", err, os.TempDir())
+	}
+	return path, remove, nil
 }
 
 // sampleSource names the built-in sample, which lives in a temporary
