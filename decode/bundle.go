@@ -433,21 +433,49 @@ func (b *Bundle) ReplaceCourt(courtPath string, court []byte) {
 }
 
 // IsRecordingName reports whether a file name looks like a recording:
-// .jsonl or .ndjson, optionally followed by .gz or .zst.
+// .jsonl or .ndjson, optionally followed by .gz or .zst (or both: a file
+// compressed twice), in any case (GAME2.JSONL.GZ, as a Windows or FAT
+// tool may write it: those systems match *.jsonl whatever the case).
 func IsRecordingName(name string) bool {
-	name = strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".zst")
-	return strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson")
+	name = trimCompression(name)
+	return hasSuffixFold(name, ".jsonl") || hasSuffixFold(name, ".ndjson")
 }
 
 // RecordingBase returns the last element of path without a recording's
-// extensions (.gz, .zst, then .jsonl, .ndjson or .json): "game" for
-// "/x/game.jsonl.gz", and a bundle directory's name as it is.
+// extensions, in any case (.gz or .zst, up to two of them, then .jsonl,
+// .ndjson or .json): "game" for "/x/game.jsonl.gz" and for
+// "/x/game.JSONL.GZ", and a bundle directory's name as it is.
 func RecordingBase(path string) string {
-	name := filepath.Base(filepath.Clean(path))
-	for _, ext := range []string{".gz", ".zst", ".jsonl", ".ndjson", ".json"} {
-		name = strings.TrimSuffix(name, ext)
+	name := trimCompression(filepath.Base(filepath.Clean(path)))
+	for _, ext := range []string{".jsonl", ".ndjson", ".json"} {
+		if hasSuffixFold(name, ext) {
+			return name[:len(name)-len(ext)]
+		}
 	}
 	return name
+}
+
+// trimCompression returns name without its compression extensions, .gz
+// or .zst in any case, up to two (a recording read through two layers of
+// compression, NewReader).
+func trimCompression(name string) string {
+	for range 2 {
+		switch {
+		case hasSuffixFold(name, ".gz"):
+			name = name[:len(name)-len(".gz")]
+		case hasSuffixFold(name, ".zst"):
+			name = name[:len(name)-len(".zst")]
+		default:
+			return name
+		}
+	}
+	return name
+}
+
+// hasSuffixFold reports whether s ends in suffix, ignoring ASCII case
+// (file extensions: Windows and macOS match them so).
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // FindBundles expands paths into the bundles and recordings to analyse, in
@@ -459,8 +487,9 @@ func RecordingBase(path string) string {
 //     bundle, for which OpenBundle says what is missing, rather than its
 //     session being skipped without a word;
 //   - any other directory is searched recursively for bundle directories
-//     (not descended into) and recording files (IsRecordingName); entries
-//     whose name starts with "." are skipped.
+//     (not descended into) and recording files (IsRecordingName: by
+//     extension, in any case); entries whose name starts with "." are
+//     skipped.
 //
 // Symbolic links are followed, to directories as to files. A directory
 // reached again (through another link, or a loop) is neither searched nor

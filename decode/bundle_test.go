@@ -345,6 +345,54 @@ func TestFindBundles(t *testing.T) {
 	}
 }
 
+// Recording extensions match in any case, as Windows and macOS match
+// *.jsonl: a search finds GAME2.JSONL.GZ, and the session id drops its
+// extensions as it does a lower-case name's.
+func TestRecordingNamesAnyCase(t *testing.T) {
+	for _, c := range []struct {
+		name, base string
+		recording  bool
+	}{
+		{"game1.jsonl.gz", "game1", true},
+		{"GAME2.JSONL.GZ", "GAME2", true},
+		{"Game3.JSONL", "Game3", true},
+		{"x.Jsonl.Zst", "x", true},
+		{"r.NDJSON", "r", true},
+		{"D.jsonl.gz.zst", "D", true}, // compressed twice: read through (NewReader)
+		{"D.JSONL.ZST.GZ", "D", true},
+		{"notes.JSON", "notes", false},
+		{"a.gz", "a", false},
+		{"jsonl", "jsonl", false},
+		{"x.jsonl.gz.zst.gz", "x.jsonl.gz", false}, // three: not read through
+	} {
+		if got := IsRecordingName(c.name); got != c.recording {
+			t.Errorf("IsRecordingName(%q) = %v, want %v", c.name, got, c.recording)
+		}
+		if got := RecordingBase(filepath.Join("dir", c.name)); got != c.base {
+			t.Errorf("RecordingBase(%q) = %q, want %q", c.name, got, c.base)
+		}
+	}
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"d1/game1.jsonl":    testLine,
+		"d1/GAME2.JSONL":    testLine,
+		"d1/Game3.Ndjson":   testLine,
+		"d1/notes.TXT":      testLine,
+		"d1b/GAME2.JSONL":   testLine,
+		"d1b/sub/x.JsonL":   testLine,
+		"d1b/sub/readme.md": "x",
+	})
+	j := func(p string) string { return filepath.Join(root, p) }
+	for arg, want := range map[string][]string{
+		"d1":  {j("d1/GAME2.JSONL"), j("d1/Game3.Ndjson"), j("d1/game1.jsonl")},
+		"d1b": {j("d1b/GAME2.JSONL"), j("d1b/sub/x.JsonL")},
+	} {
+		if got, unsearched, err := FindBundles(j(arg)); err != nil || unsearched != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("FindBundles(%s): %q, %v, %v\n want %q", arg, got, unsearched, err, want)
+		}
+	}
+}
+
 // Links to directories are followed, whether given or met in a search,
 // and a directory reached again through a link (a loop, a second link)
 // is not searched again.

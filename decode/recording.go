@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 )
 
 // DefaultMaxLineBytes is the default longest line a Reader accepts, 1 MiB.
@@ -152,14 +151,15 @@ func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
 		f.Close()
 		return nil, err
 	}
-	// A compressed stream is checked against the name, so that a .gz that
-	// is not gzip is not read as text without a word.
+	// A compressed stream is checked against the name (its extension in
+	// any case: a Windows tool may write .GZ), so that a .gz that is not
+	// gzip is not read as text without a word.
 	switch {
-	case strings.HasSuffix(path, ".gz") && r.compression != CompressionGzip:
+	case hasSuffixFold(path, ".gz") && r.compression != CompressionGzip:
 		r.Close()
 		f.Close()
 		return nil, fmt.Errorf("decode: recording %s: named .gz but does not start with the gzip magic bytes", path)
-	case strings.HasSuffix(path, ".zst") && r.compression != CompressionZstd:
+	case hasSuffixFold(path, ".zst") && r.compression != CompressionZstd:
 		r.Close()
 		f.Close()
 		return nil, fmt.Errorf("decode: recording %s: named .zst but does not start with a zstd frame's magic bytes", path)

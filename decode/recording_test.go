@@ -311,11 +311,14 @@ func TestOpenRecordingCompressed(t *testing.T) {
 
 func TestOpenRecordingWrongExtension(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"plain.jsonl.gz", "plain.jsonl.zst"} {
+	for _, name := range []string{"plain.jsonl.gz", "plain.jsonl.zst", "PLAIN.JSONL.GZ", "plain.Jsonl.Zst"} {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(loc(1)+"\n"), 0o644)
 		if r, err := OpenRecording(p, ReaderOptions{}); err == nil || !strings.Contains(err.Error(), name) {
-			t.Errorf("%s: got %v, %v; want an error naming the file", name, r, err)
+			t.Errorf("%s: got a reader %v, error %v; want an error naming the file", name, r != nil, err)
+			if r != nil {
+				r.Close()
+			}
 		}
 	}
 	if _, err := OpenRecording(filepath.Join(dir, "missing.jsonl"), ReaderOptions{}); err == nil {

@@ -66,6 +66,11 @@ func TestSessionID(t *testing.T) {
 		{decode.Bundle{Path: "games/g1/"}, "g1"},
 		{decode.Bundle{Path: "rec/game.jsonl.zst"}, "game"},
 		{decode.Bundle{Path: "rec/game.ndjson.gz"}, "game"},
+		// Extensions in any case, as a Windows tool writes them: the
+		// same game as its lower-case copy.
+		{decode.Bundle{Path: "rec/GAME2.JSONL.GZ"}, "GAME2"},
+		{decode.Bundle{Path: "rec/x.Jsonl.Zst"}, "x"},
+		{decode.Bundle{Path: "rec/D.jsonl.gz.zst"}, "D"},
 		{decode.Bundle{Path: "."}, "session"},
 		{decode.Bundle{Path: "games/g1", Live: live}, "live-7"},
 		{decode.Bundle{Path: "games/g1", Live: &decode.LiveInfo{}}, "g1"},

@@ -44,7 +44,8 @@ directory searched recursively for both. Flags may come before, between
 or after the inputs ("analyze g05 --add --out season"); -- ends the flags,
 for an input named like one ("analyze --out season -- -g05.jsonl").
 A search takes the bundle directories (not searched further) and the files
-named *.jsonl or *.ndjson, optionally with .gz or .zst after; it skips
+named *.jsonl or *.ndjson, optionally with .gz or .zst after, in any case
+(GAME2.JSONL.GZ too, as Windows and macOS match names); it skips
 entries whose name starts with "." and follows symbolic links, to
 directories too (a directory reached again, through another link or a
 loop, is searched once). A directory with a live.json but no messages
@@ -109,20 +110,21 @@ Without INPUT the built-in sample game is analysed (a deterministic
 simulated game, written for the run to a temporary directory under
 $TMPDIR: about 16 MB; a write that fails there fails the run's one
 input, exit status 1). Each input is a session, its id the live id of its
-live.json or else its name (in Unicode NFC: a name macOS wrote, its
-accents decomposed, NFD, is the id the same name from Windows gets).
-Inputs with the same id get <id>-2, <id>-3, ... (never the id of another
-input; ids that differ only in case, or in how their accents are encoded,
-count as one: Game and game are one directory on macOS and Windows) in
-the order of their absolute paths (- first), whatever the order
-of the arguments; those whose compressed recording is cut short (see
-quality.truncated below; analysed up to the break), and those whose own
-court.json is not valid (analysed in the sensor frame), come after the
-complete ones; those that fail before analysis (a bundle that cannot be
-read, a live.json that is not valid) come last, and so do those
-whose recording cannot be analysed (it cannot be opened, its compressed
-stream is corrupt, nothing in it decodes; with --strict, a bad line or a
-file cut short too): the recordings of the inputs that share an id are
+live.json or else its name without the extensions (.jsonl, .ndjson,
+.json, .gz, .zst, in any case: GAME2.JSONL.GZ is GAME2), in Unicode NFC
+(a name macOS wrote, its accents decomposed, NFD, is the id the same name
+from Windows gets). Inputs with the same id get <id>-2, <id>-3, ...
+(never the id of another input; ids that differ only in case, or in how
+their accents are encoded, count as one: Game and game are one directory
+on macOS and Windows) in the order of their absolute paths (- first),
+whatever the order of the arguments; those whose compressed recording is
+cut short (see quality.truncated below; analysed up to the break), and
+those whose own court.json is not valid (analysed in the sensor frame),
+come after the complete ones; those that fail before analysis (a bundle
+that cannot be read, a live.json that is not valid) come last, and so do
+those whose recording cannot be analysed (it cannot be opened, its
+compressed stream is corrupt, nothing in it decodes; with --strict, a bad
+line or a file cut short too): the recordings of the inputs that share an id are
 read through before ids are given, to tell (but standard input and named
 pipes, which can be read only once). So a broken or cut copy of a game
 does not take its id (a broken one's analysis fails, and says why). Each

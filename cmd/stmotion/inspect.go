@@ -35,7 +35,8 @@ searched as analyze searches it. --json prints one JSON object per file.
 	details: `Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
 from the content; - is standard input) or session bundle directory, or, as
 analyze does, the bundles and recordings found under any other directory
-(named *.jsonl or *.ndjson, optionally with .gz or .zst after), and
+(named *.jsonl or *.ndjson, optionally with .gz or .zst after, in any
+case), and
 prints what each holds: the bundle's court (its court.json fitted as
 analyze fits it, with --court-template and --allow-mirrored as analyze
 takes them: the template and how it was chosen, the size, rotation,
