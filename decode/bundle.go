@@ -130,6 +130,10 @@ type Bundle struct {
 	// Periods is periods.json: nil unless `stmotion live` followed the
 	// session's live id from the previous one's PLAY_NEXT / DRILL_NEXT.
 	Periods *Continuation
+	// Warnings say what OpenBundle read that is odd, each naming its
+	// file: a live.json, subscribe.json or rounds.json that is not UTF-8
+	// text (saved as Windows-1252), whose names read garbled.
+	Warnings []string
 }
 
 // Continuation is periods.json, stmotion's own file in the bundle of a
@@ -229,18 +233,26 @@ func OpenBundle(path string) (*Bundle, error) {
 		return &Bundle{Path: path, MessagesPath: path}, nil
 	}
 	b := &Bundle{Path: path, Dir: path}
-	if b.Live, err = readBundleJSON[LiveInfo](path, BundleLive); err != nil {
+	var warning string
+	note := func() {
+		if warning != "" {
+			b.Warnings = append(b.Warnings, warning)
+		}
+	}
+	if b.Live, warning, err = readBundleText[LiveInfo](path, BundleLive); err != nil {
 		return b, err
 	}
+	note()
 	if b.MessagesPath, err = findMessages(path); err != nil {
 		if errors.Is(err, ErrNotBundle) && b.Live != nil {
 			return b, fmt.Errorf("%s: decode: an incomplete session bundle: %s but no %s, %s.gz or %s.zst", path, BundleLive, BundleMessages, BundleMessages, BundleMessages)
 		}
 		return b, err
 	}
-	if b.Subscribe, err = readBundleJSON[Subscribe](path, BundleSubscribe); err != nil {
+	if b.Subscribe, warning, err = readBundleText[Subscribe](path, BundleSubscribe); err != nil {
 		return b, err
 	}
+	note()
 	if b.Subscribe != nil {
 		b.SubscribePath = filepath.Join(path, BundleSubscribe)
 	}
@@ -259,10 +271,13 @@ func OpenBundle(path string) (*Bundle, error) {
 			return b, fmt.Errorf("%s: decode: not valid JSON: %w", b.CourtPath, err)
 		}
 	}
-	if r, err := readBundleJSON[[]LiveInfo](path, BundleRounds); err != nil {
+	if r, warning, err := readBundleText[[]LiveInfo](path, BundleRounds); err != nil {
 		return b, err
 	} else if r != nil {
 		b.Rounds = *r
+		if warning != "" {
+			b.Warnings = append(b.Warnings, warning)
+		}
 	}
 	if b.Periods, err = ReadContinuation(path); err != nil {
 		return b, err
@@ -311,6 +326,10 @@ func readBundleFile(dir, name string) ([]byte, error) {
 // order mark (which RFC 8259 lets a parser ignore, and which a
 // recording's Reader skips too) is dropped, and the offsets, lines and
 // columns of an error count from after it, as an editor shows them.
+// A file that is UTF-16 text, a zip archive or compressed (sniffStart:
+// none of which is JSON) is refused with an error that says so and how
+// to make it readable (wrapping ErrSyntax and ErrNotText, at offset 0),
+// where the JSON parser would quote its first bytes.
 func readBody(p, tag string) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
@@ -331,7 +350,12 @@ func readBody(p, tag string) ([]byte, error) {
 	if _, err := f.ReadAt(data, 0); err != nil && fi.Size() > 0 {
 		return nil, fmt.Errorf("%s: %s%w", p, tag, unwrapPath(err))
 	}
-	return bytes.TrimPrefix(data, utf8BOM), nil
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if k := sniffStart(data); k != startText && k != startUTF8BOM {
+		msg := ErrNotText.Error() + ": " + notTextDetail(k, p, "file")
+		return nil, fmt.Errorf("%s: %s%w", p, tag, newBodyError(data, 0, "", msg, errors.Join(ErrSyntax, ErrNotText)))
+	}
+	return data, nil
 }
 
 // unwrapPath drops the *fs.PathError around err (its path is already in
@@ -347,15 +371,25 @@ func unwrapPath(err error) error {
 // readBundleJSON parses dir/name into a T, or returns nil, nil when the file
 // does not exist.
 func readBundleJSON[T any](dir, name string) (*T, error) {
+	v, _, err := readBundleText[T](dir, name)
+	return v, err
+}
+
+// readBundleText is readBundleJSON for a file whose strings reach the
+// outputs (names: live.json, subscribe.json, rounds.json): warning says,
+// when the file is not UTF-8 text, that those strings are garbled
+// (notUTF8Warning); "" otherwise. (The other files hold ids, numbers and
+// the names of enums, which a byte that is not UTF-8 makes unknown.)
+func readBundleText[T any](dir, name string) (v *T, warning string, err error) {
 	data, err := readBundleFile(dir, name)
 	if data == nil || err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	v := new(T)
+	v = new(T)
 	if err := unmarshalBody(data, v); err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", filepath.Join(dir, name), err)
+		return nil, "", fmt.Errorf("%s: decode: %w", filepath.Join(dir, name), err)
 	}
-	return v, nil
+	return v, notUTF8Warning(filepath.Join(dir, name), data), nil
 }
 
 // ReadCourt reads a /court body (a court.json) from the file at path, for
@@ -377,12 +411,23 @@ func ReadCourt(path string) ([]byte, error) {
 // of which the teams are what analysis uses) or a bare JSON array of teams
 // as in its "teams". A file that has no team, or no player in any team,
 // is an error (a live.json or a truth.json given by mistake parses as one
-// with no players).
-func ReadRoster(path string) (*Subscribe, error) {
+// with no players). A file that is not UTF-8 text (a players.json saved
+// as Windows-1252) is read, and warning says that its names are garbled
+// and how to convert it; "" otherwise.
+func ReadRoster(path string) (sub *Subscribe, warning string, err error) {
 	data, err := readBody(path, "")
 	if err != nil {
-		return nil, fmt.Errorf("decode: roster file %w", err)
+		return nil, "", fmt.Errorf("decode: roster file %w", err)
 	}
+	if sub, err = parseRoster(path, data); err != nil {
+		return nil, "", err
+	}
+	return sub, notUTF8Warning(path, data), nil
+}
+
+// parseRoster is ReadRoster's reading of data, the file at path.
+func parseRoster(path string, data []byte) (*Subscribe, error) {
+	var err error
 	sub := new(Subscribe)
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
 		err = unmarshalBody(data, &sub.Teams)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf8"
 )
 
 // writeFiles creates dir/name with content for each entry.
@@ -218,7 +219,7 @@ func TestReadCourtRosterSupply(t *testing.T) {
 		t.Fatalf("ReadCourt: %q, %v", court, err)
 	}
 	for _, name := range []string{"players.json", "teams.json", "subscribe.json"} {
-		sub, err := ReadRoster(p(name))
+		sub, _, err := ReadRoster(p(name))
 		if err != nil || len(sub.Teams) != 1 || sub.Teams[0].ID != 461 || sub.Teams[0].Players[0].DisplayName != "A B" {
 			t.Errorf("ReadRoster(%s): %+v, %v", name, sub, err)
 		}
@@ -231,10 +232,10 @@ func TestReadCourtRosterSupply(t *testing.T) {
 		{func(p string) error { _, err := ReadCourt(p); return err }, "bad.json", "not valid JSON"},
 		{func(p string) error { _, err := ReadCourt(p); return err }, "missing.json", "no such file"},
 		{func(p string) error { _, err := ReadCourt(p); return err }, "bundle", "is a directory"},
-		{func(p string) error { _, err := ReadRoster(p); return err }, "bad.json", "roster file"},
-		{func(p string) error { _, err := ReadRoster(p); return err }, "no-teams.json", "no teams"},
-		{func(p string) error { _, err := ReadRoster(p); return err }, "empty-array.json", "no teams"},
-		{func(p string) error { _, err := ReadRoster(p); return err }, "no-players.json", "no players"},
+		{func(p string) error { _, _, err := ReadRoster(p); return err }, "bad.json", "roster file"},
+		{func(p string) error { _, _, err := ReadRoster(p); return err }, "no-teams.json", "no teams"},
+		{func(p string) error { _, _, err := ReadRoster(p); return err }, "empty-array.json", "no teams"},
+		{func(p string) error { _, _, err := ReadRoster(p); return err }, "no-players.json", "no players"},
 	} {
 		err := c.read(p(c.name))
 		if err == nil || !strings.HasPrefix(err.Error(), "decode: ") || !strings.Contains(err.Error(), p(c.name)) || !strings.Contains(err.Error(), c.want) {
@@ -242,7 +243,7 @@ func TestReadCourtRosterSupply(t *testing.T) {
 		}
 	}
 
-	sub, _ := ReadRoster(p("players.json"))
+	sub, _, _ := ReadRoster(p("players.json"))
 	bare, err := OpenBundle(p("game.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -562,15 +563,21 @@ func FuzzReadRosterCourt(f *testing.F) {
 	f.Add([]byte(testCourtJSON))
 	f.Add([]byte(` [ `))
 	f.Add([]byte(`{"teams":[]}`))
+	// Not UTF-8 (a roster saved as Windows-1252): read, with a warning;
+	// UTF-16: refused, saying so.
+	f.Add([]byte("[{\"id\":1,\"players\":[{\"id\":2,\"display_name\":\"Jos\xe9\"}]}]"))
+	f.Add(utf16Bytes(testSubscribeJSON, false, true))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "f.json")
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if sub, err := ReadRoster(p); err == nil && (sub == nil || len(sub.Teams) == 0) {
+		if sub, warning, err := ReadRoster(p); err == nil && (sub == nil || len(sub.Teams) == 0) {
 			t.Errorf("ReadRoster(%q) = %+v without an error, want teams", data, sub)
 		} else if err != nil && !strings.Contains(err.Error(), p) {
 			t.Errorf("ReadRoster error %q does not name the file", err)
+		} else if err == nil && (warning != "") == utf8.Valid(data) || warning != "" && !strings.HasPrefix(warning, p+": not UTF-8 text") {
+			t.Errorf("ReadRoster(%q): warning %q (error %v); want one naming the file when it is not UTF-8", data, warning, err)
 		}
 		if court, err := ReadCourt(p); err == nil && !json.Valid(court) {
 			t.Errorf("ReadCourt(%q) = %q without an error, not JSON", data, court)
@@ -746,7 +753,7 @@ func TestSideFilesBOM(t *testing.T) {
 		t.Errorf("ReadCourt: %q, %v", c, err)
 	}
 	for _, name := range []string{"subscribe.json", "teams.json"} {
-		if sub, err := ReadRoster(p(name)); err != nil || len(sub.Teams) != 1 || sub.Teams[0].Players[0].ID != 123 {
+		if sub, _, err := ReadRoster(p(name)); err != nil || len(sub.Teams) != 1 || sub.Teams[0].Players[0].ID != 123 {
 			t.Errorf("ReadRoster(%s): %+v, %v", name, sub, err)
 		}
 	}

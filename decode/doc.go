@@ -76,7 +76,15 @@
 // A recording is JSONL, one message per line as received: OpenRecording and
 // NewReader read plain, gzip and zstd (told apart by their first bytes) in
 // constant memory, with CRLF, blank lines, a last line without newline
-// and a leading UTF-8 byte order mark. OpenRecording reads a regular file
+// and a leading UTF-8 byte order mark. A recording compressed twice (a
+// .jsonl.gz compressed again: .jsonl.gz.zst) is read through both
+// streams. UTF-16 text and a zip archive, told from the first bytes of
+// the text (encoding.go), fail at the start with ErrNotText and a
+// message that says what the file is and how to make it readable, where
+// each line would have been a bad line of escaped bytes; the first
+// bytes of a stream are all that is looked at, never a line. Recording
+// names (IsRecordingName, RecordingBase) match their extensions in any
+// case, as Windows and macOS do. OpenRecording reads a regular file
 // or a named pipe and refuses anything else (ErrNotRecordingFile): a
 // device such as /dev/zero would be read forever.
 // A line that does not decode, or is longer than ReaderOptions.MaxLineBytes
@@ -112,7 +120,10 @@
 // recording. Those JSON files, and the court and roster files of
 // ReadCourt and ReadRoster, may start with a UTF-8 byte order mark (as a
 // Windows editor saves them); the typed ones read as encoding/json reads
-// them into the same types (FuzzBundleJSON). FindBundles expands directories holding
+// them into the same types (FuzzBundleJSON). One in UTF-16, a zip
+// archive or compressed is refused saying so (ErrNotText with
+// ErrSyntax); one whose names are not UTF-8 (a roster saved as
+// Windows-1252) is read, with a warning (Bundle.Warnings, ReadRoster's). FindBundles expands directories holding
 // many, and returns those it cannot search apart (SearchError), so that
 // one unreadable subdirectory fails alone; it skips, and returns so too,
 // the named pipes and other special files it finds (a pipe left in a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 )
 
@@ -116,10 +117,11 @@ type Reader struct {
 	eof        bool  // src is exhausted (or failed: see readErr)
 	readErr    error // the error that ended src, other than io.EOF
 	emptyReads int
-	bomDone    bool  // the start was checked for a UTF-8 byte order mark
-	zeroTail   int64 // at the end: zero bytes after the complete compressed stream, ignored
-	zeroGaps   int64 // at the end: zero bytes between its members or frames, skipped
-	unended    bool  // the input's last line, read, had no line end
+	startDone  bool        // the start of the text was checked (checkStart)
+	inner      Compression // a second compression, inside the first (checkStart)
+	zeroTail   int64       // at the end: zero bytes after the complete compressed stream, ignored
+	zeroGaps   int64       // at the end: zero bytes between its members or frames, skipped
+	unended    bool        // the input's last line, read, had no line end
 
 	line   []byte
 	lineNo int64
@@ -135,7 +137,7 @@ type Reader struct {
 func OpenRecording(path string, opt ReaderOptions) (*Reader, error) {
 	if path == Stdin {
 		if opt.Name == "" {
-			opt.Name = "standard input"
+			opt.Name = stdinName
 		}
 		return NewReader(os.Stdin, opt) // Close leaves standard input open
 	}
@@ -283,10 +285,14 @@ func NewReader(src io.Reader, opt ReaderOptions) (*Reader, error) {
 			r.w = copy(r.buf, start)
 			r.stats.Bytes = int64(r.w)
 			r.src = src
-			r.skipBOM()
+			r.checkStart()
 		} else {
 			r.src = whole()
 		}
+	}
+	if r.err != nil { // UTF-16 text, a zip archive: say so now
+		r.Close()
+		return nil, r.err
 	}
 	return r, nil
 }
@@ -546,21 +552,173 @@ func (r *Reader) fill() {
 	default:
 		r.emptyReads = 0
 	}
-	r.skipBOM()
+	if !r.startDone {
+		r.checkStart()
+	}
 }
 
-// skipBOM skips a UTF-8 byte order mark at the start of the text, once
-// enough of it is in buf to tell. A text editor on Windows may start a
-// file with one, which is no JSON: the first line would be a bad line.
-func (r *Reader) skipBOM() {
-	if r.bomDone || r.w-r.r < len(utf8BOM) && !r.eof {
+// checkStart looks at the start of the text once its first 4 bytes are
+// in buf (or all of it, when shorter), before any line was read: once
+// per stream, off the per-line path. What a file from Windows may start
+// with, and what it does about it:
+//   - a UTF-8 byte order mark (a text editor's), which is no JSON: the
+//     first line would be a bad line; it is skipped;
+//   - UTF-16 text, or a zip archive: every line would be a bad line of
+//     escaped bytes; the reading ends with an error wrapping ErrNotText
+//     that says what the file is and how to make it readable;
+//   - a second gzip or zstd stream in the first one (a .jsonl.gz
+//     compressed again into a .jsonl.gz.zst): it is read through (nest),
+//     once; a third is an error wrapping ErrNotText.
+func (r *Reader) checkStart() {
+	// (A buffer under 4 bytes, for a MaxLineBytes under 2, never holds 4.)
+	if r.w-r.r < min(4, len(r.buf)) && !r.eof {
 		return
 	}
-	r.bomDone = true
-	if r.lineNo == 0 && bytes.HasPrefix(r.buf[r.r:r.w], utf8BOM) {
+	r.startDone = true
+	if r.lineNo != 0 {
+		return // a short first line was read before 4 bytes came in
+	}
+	var in []Compression // the streams the text is in
+	for _, c := range []Compression{r.compression, r.inner} {
+		if c != CompressionNone {
+			in = append(in, c)
+		}
+	}
+	switch k := sniffStart(r.buf[r.r:min(r.w, r.r+4)]); k {
+	case startText:
+	case startUTF8BOM:
 		r.r += len(utf8BOM)
 		r.scanned = max(r.scanned-len(utf8BOM), 0)
+	case startGzip, startZstd:
+		c := CompressionGzip
+		if k == startZstd {
+			c = CompressionZstd
+		}
+		if r.compression != CompressionNone && r.inner == CompressionNone {
+			r.nest(c)
+			return
+		}
+		// Plain text cannot start so (NewReader would have read it as
+		// compressed): a third stream, in the second.
+		// The outer one decompressed, into the current directory: its
+		// name without its last extension (or with ".1").
+		file, base := shellWord(r.opt.Name), filepath.Base(r.opt.Name)
+		if r.opt.Name == stdinName {
+			file, base = "FILE", "FILE"
+		}
+		once, ext := base+".1", ".gz"
+		if r.compression == CompressionZstd {
+			ext = ".zst"
+		}
+		if hasSuffixFold(base, ext) {
+			once = base[:len(base)-len(ext)]
+		}
+		r.fail(fmt.Errorf("decode: read %s: %w: its %s stream holds a %s stream that holds another (%s) stream: "+
+			"stmotion reads through two; decompress the outer one first (%s -dc %s > %s) and give stmotion the result",
+			r.opt.Name, ErrNotText, r.compression, r.inner, c, r.compression, file, shellWord(once)))
+		return
+	default:
+		r.fail(fmt.Errorf("decode: read %s: %w: %s", r.opt.Name, ErrNotText, notTextDetail(k, r.opt.Name, "recording", in...)))
 	}
+}
+
+// fail ends the reading with err (Err returns it), before any line: the
+// text read is dropped, and no more is read.
+func (r *Reader) fail(err error) {
+	r.err, r.done, r.eof = err, true, true
+	r.r, r.w, r.scanned = 0, 0, 0
+}
+
+// nest reads the rest of the text, which starts with the magic bytes of
+// compression c, through a decompressor of its own: a recording
+// compressed twice (a .jsonl.gz given to zstd: a .jsonl.gz.zst), as
+// gzip -dc | zstd -dc would. It costs the inner decompressor's memory
+// (for zstd, bounded by MaxZstdWindow_B, as for the outer one), once.
+// The text read so far (the inner stream's start) is given to the inner
+// decompressor first; the file's zeros and its truncation are still the
+// outer stream's (ZeroTail, ErrTruncated), and the inner stream's own
+// errors say that they are its.
+func (r *Reader) nest(c Compression) {
+	head := bytes.Clone(r.buf[r.r:r.w])
+	r.r, r.w, r.scanned = 0, 0, 0
+	r.stats.Bytes = 0 // the text is the inner stream's
+	outer := &errRecorder{src: r.src}
+	// What the outer stream gave, and the error it ended with, are read
+	// again through the inner stream.
+	if r.readErr != nil {
+		outer.err = r.readErr
+	}
+	r.eof, r.readErr, r.emptyReads = false, nil, 0
+	raw := io.MultiReader(bytes.NewReader(head), outer)
+	var (
+		s   compressedStream
+		err error
+	)
+	if c == CompressionGzip {
+		var g *gzipStream
+		if g, err = newGzipStream(raw); err == nil {
+			s, r.closers = g, append(r.closers, g.Close)
+		}
+	} else {
+		var z *zstdStream
+		if z, err = newZstdStream(raw); err == nil {
+			s, r.closers = z, append(r.closers, z.Close)
+		}
+	}
+	r.inner, r.startDone = c, false // the inner text's start is checked too
+	what := fmt.Sprintf("the %s stream inside its %s stream (byte offsets count in the %s stream's text)", c, r.compression, r.compression)
+	if err != nil {
+		// A header cut short is the outer stream's break, when it broke.
+		if outer.failed() {
+			err = outer.err
+		} else {
+			err = fmt.Errorf("%s: %w", what, err)
+		}
+		r.eof, r.readErr = true, err
+		return
+	}
+	r.src = &nestedStream{inner: s, outer: outer, what: what}
+}
+
+// errRecorder reads src and keeps the error that ended it.
+type errRecorder struct {
+	src io.Reader
+	err error
+}
+
+func (e *errRecorder) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.src.Read(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// failed reports whether the stream ended in an error other than io.EOF.
+func (e *errRecorder) failed() bool { return e.err != nil && e.err != io.EOF }
+
+// nestedStream is the text of a recording compressed twice (nest): the
+// inner stream, read from the outer. An error of the outer stream (the
+// file cut short, a corrupt block) is returned as it is, for Reader.Err
+// to tell a truncation; the inner stream's own errors say they are its.
+type nestedStream struct {
+	inner io.Reader
+	outer *errRecorder
+	what  string
+}
+
+func (n *nestedStream) Read(p []byte) (int, error) {
+	k, err := n.inner.Read(p)
+	if err != nil && err != io.EOF {
+		if n.outer.failed() {
+			return k, n.outer.err
+		}
+		err = fmt.Errorf("%s: %w", n.what, err)
+	}
+	return k, err
 }
 
 // utf8BOM is the UTF-8 byte order mark, skipped at the start of a
@@ -663,7 +821,7 @@ func (b *Bundle) OpenMessages(opt ReaderOptions) (*Reader, error) {
 	if opt.Name == "" {
 		opt.Name = b.MessagesPath
 		if b.MessagesPath == Stdin {
-			opt.Name = "standard input"
+			opt.Name = stdinName
 		}
 	}
 	r, err := NewReader(b.Stream, opt)

@@ -956,17 +956,40 @@ func FuzzReader(f *testing.F) {
 	two := loc(1) + "\n" + loc(2) + "\n"
 	f.Add(bytes.Join([][]byte{gzipBytes(f, two), zeros(5), gzipBytes(f, two), zeros(2)}, nil), 200)
 	f.Add(bytes.Join([][]byte{zstdBytes(f, two), zeros(2), zstdBytes(f, two), zeros(3)}, nil), 200)
+	// UTF-16 text, a zip archive: refused at the start.
+	f.Add(utf16Bytes(loc(1)+"\n", false, true), 100)
+	f.Add([]byte("{\x00\"\x00"), 1)
+	f.Add([]byte("PK\x03\x04"+loc(1)), 200)
 	f.Fuzz(func(t *testing.T, in []byte, maxLine int) {
 		maxLine = 1 + int(uint(maxLine)%300)
+		k := sniffStart(in)
+		compressed := k == startGzip || k == startZstd
+		// The text's start is told from what a buffer of MaxLineBytes+2
+		// holds, of the 4 bytes looked at.
+		k = sniffStart(in[:min(len(in), maxLine+2)])
+		notText := !compressed && k != startText && k != startUTF8BOM
 		r, err := NewReader(bytes.NewReader(in), ReaderOptions{MaxLineBytes: maxLine, KeepErrors: -1})
-		if err != nil {
-			return // starts with a compression magic and is not a valid stream header
+		switch {
+		case err != nil && compressed:
+			return // not a valid stream header
+		case err != nil && notText && errors.Is(err, ErrNotText):
+			return // UTF-16 text, a zip archive: said at once
+		case err != nil:
+			t.Fatalf("input %q: NewReader: %v", in, err)
 		}
 		if r.Compression() != CompressionNone {
 			readAll(r) // must not panic; content is the decompressor's business
 			return
 		}
 		got := readAll(r)
+		if notText {
+			// Said at the first read when the buffer is too small to
+			// hold the first 4 bytes at once (MaxLineBytes under 2).
+			if len(got) != 0 || !errors.Is(r.Err(), ErrNotText) || r.Stats().Lines != 0 {
+				t.Errorf("input %q max %d: %q, %+v, err %v; want nothing read, ErrNotText", in, maxLine, got, r.Stats(), r.Err())
+			}
+			return
+		}
 		var want []string
 		var d Decoder
 		var m Message

@@ -91,6 +91,9 @@ type Bundle struct {
 	Dir   string   `json:"dir"`
 	Files []string `json:"files"`          // its files, not those whose name starts with "."
 	Live  []string `json:"live,omitempty"` // live session ids, names and types from live.json, then rounds.json (a practice's later drills)
+	// Warnings are what analyze warns of in its side files
+	// (decode.Bundle.Warnings: one that is not UTF-8, its names garbled).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Court is what a Report says of a bundle's court.json, as analyze fits
@@ -331,7 +334,7 @@ func Read(ctx context.Context, path string, opt Options) (*Report, error) {
 
 // bundleOf is what a Report says of the bundle b.
 func bundleOf(b *decode.Bundle) *Bundle {
-	out := &Bundle{Dir: b.Dir}
+	out := &Bundle{Dir: b.Dir, Warnings: b.Warnings}
 	entries, _ := os.ReadDir(b.Dir)
 	for _, e := range entries {
 		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {

@@ -65,6 +65,9 @@ func writeText(w io.Writer, rep *Report, opt TextOptions) {
 		for _, l := range rep.Bundle.Live {
 			fmt.Fprintf(w, "  live        %s\n", pr(l))
 		}
+		for _, bw := range rep.Bundle.Warnings {
+			fmt.Fprintf(w, "    warning: %s\n", pr(bw))
+		}
 	}
 	if line := courtText(rep.Court, opt); line != "" {
 		fmt.Fprintf(w, "  court       %s\n", pr(line))

@@ -381,6 +381,9 @@ func OpenEngine(b *decode.Bundle, sessionID string, opt Options, sinks ...track.
 	for i := range b.Rounds {
 		meta.Rounds = append(meta.Rounds, track.RoundOf(&b.Rounds[i]))
 	}
+	// What the bundle's side files hold that is odd (names garbled in a
+	// file that is not UTF-8).
+	r.warnings = append(r.warnings, b.Warnings...)
 	if b.Subscribe != nil {
 		meta.Roster = b.Subscribe.Teams
 		if w := rosterConflictWarning(b); w != "" {

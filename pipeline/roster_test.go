@@ -87,7 +87,7 @@ func TestRosterWarnings(t *testing.T) {
 	checkWarned(t, r, noPlayers+": subscribe.json lists no player on its 2 teams: "+noRoster, "analyze --roster FILE")
 
 	// analyze --roster: the roster given is used instead.
-	roster, err := decode.ReadRoster(filepath.Join(full, decode.BundleSubscribe))
+	roster, _, err := decode.ReadRoster(filepath.Join(full, decode.BundleSubscribe))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,9 +108,28 @@ func TestRosterWarnings(t *testing.T) {
 	checkWarned(t, r, filepath.Join(twice, decode.BundleSubscribe)+": player "+ftoa(moved)+" is listed on teams "+ftoa(from)+" and "+ftoa(to)+": taken as team "+ftoa(to)+"'s, the last that lists him")
 	r, _ = run(full, nil)
 	for _, w := range r.Warnings() {
-		if strings.Contains(w, "listed on") || strings.Contains(w, noRoster) {
+		if strings.Contains(w, "listed on") || strings.Contains(w, noRoster) || strings.Contains(w, "not UTF-8") {
 			t.Errorf("the full game: %s", w)
 		}
+	}
+
+	// A subscribe.json saved as Windows-1252 ("ANSI"): analysed with its
+	// roster, and warned of, as its names read garbled.
+	ansi := variant("ansi", func(sub map[string]any) {})
+	p := filepath.Join(ansi, decode.BundleSubscribe)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(data), `"display_name":"`) + len(`"display_name":"`)
+	data = slices.Concat(data[:i], []byte("Jos\xe9 M\xfcller"), data[i+strings.IndexByte(string(data[i:]), '"'):])
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, limits = run(ansi, nil)
+	checkWarned(t, r, p+": not UTF-8 text (byte 0xE9 at line 1, column ", "names in it are garbled")
+	if len(limits) != 0 {
+		t.Errorf("a subscribe.json in Windows-1252: limits %q, want its roster used", limits)
 	}
 }
 

@@ -62,6 +62,16 @@ A .zst whose frames need a window over 128 MiB (compressed with zstd
 --long or --memory (the limit bounds the memory an input costs):
 decompress it with zstd -d --long=N, as the error says, and give the
 plain file or pipe it to -.
+A recording is UTF-8 text, plain, gzip or zstd (told apart by its first
+bytes), CRLF line ends and a byte order mark at its start (a Windows
+editor's) taken as LF and nothing; one compressed twice
+(.jsonl.gz.zst) is read through both. One in UTF-16 (Windows Notepad's
+"Unicode", PowerShell 5's >) or a zip archive is a failed input whose
+error says so and how to make it readable (iconv -f UTF-16 -t UTF-8,
+unzip). So is a JSON file (a bundle's, --court, --roster) in UTF-16,
+zipped or compressed; one that is not UTF-8 (a roster saved as
+Windows-1252, "ANSI") is read, with a warning naming it: its names read
+garbled ("Jos�" for "José").
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
 A court's markings (three-point line, lane, shot zones, chart lines) are
@@ -451,7 +461,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if cfg.court, err = readCourtFlag("analyze", cfg.courtPath, cfg.mirrored, cfg.courtTemplate); err != nil {
 		return setupError(stderr, err)
 	}
-	if cfg.roster, err = readRosterFlag("analyze", cfg.rosterPath); err != nil {
+	if cfg.roster, err = readRosterFlag(stderr, "analyze", cfg.rosterPath); err != nil {
 		return setupError(stderr, err)
 	}
 	// An --out that cannot be a directory fails every input alike: say it

@@ -961,7 +961,7 @@ func TestAnalyzeCourtRosterFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The roster as a bare array of teams, as some exports have it.
-	sub, err := decode.ReadRoster(filepath.Join(b, decode.BundleSubscribe))
+	sub, _, err := decode.ReadRoster(filepath.Join(b, decode.BundleSubscribe))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,14 +141,18 @@ func readCourtFlag(command, path string, mirrored bool, template string) ([]byte
 }
 
 // readRosterFlag reads the roster file of command's --roster (nil when
-// path is "").
-func readRosterFlag(command, path string) (*decode.Subscribe, error) {
+// path is ""). A roster that is not UTF-8 text (a players.json saved as
+// Windows-1252) is read, and said once on stderr: its names are garbled.
+func readRosterFlag(stderr io.Writer, command, path string) (*decode.Subscribe, error) {
 	if path == "" {
 		return nil, nil
 	}
-	sub, err := decode.ReadRoster(path)
+	sub, warning, err := decode.ReadRoster(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: --roster: %w", command, err)
+	}
+	if warning != "" {
+		fmt.Fprintf(stderr, "stmotion %s: warning: --roster %s\n", command, decode.Printable(warning))
 	}
 	return sub, nil
 }

@@ -33,14 +33,17 @@ what is unknown and the bad lines with their first errors. A directory is
 searched as analyze searches it. --json prints one JSON object per file.
 `,
 	details: `Reads each recording (.jsonl, .jsonl.gz, .jsonl.zst; compression is detected
-from the content; - is standard input) or session bundle directory, or, as
-analyze does, the bundles and recordings found under any other directory
-(named *.jsonl or *.ndjson, optionally with .gz or .zst after, in any
-case), and
-prints what each holds: the bundle's court (its court.json fitted as
-analyze fits it, with --court-template and --allow-mirrored as analyze
-takes them: the template and how it was chosen, the size, rotation,
-corner residual and hoops, or why analyze cannot use it and keeps the
+from the content, and a recording compressed twice, .jsonl.gz.zst, is
+read through both; UTF-16 text and a zip archive are refused, saying
+so, as analyze refuses them; - is standard input) or session bundle
+directory, or, as analyze does, the bundles and recordings found under
+any other directory (named *.jsonl or *.ndjson, optionally with .gz or
+.zst after, in any case), and prints what each holds (with a warning for
+a bundle's JSON file that is not UTF-8, whose names read garbled): the
+bundle's court (its court.json fitted as analyze fits it, with
+--court-template and --allow-mirrored as analyze takes them: the
+template and how it was chosen, the size, rotation, corner residual and
+hoops, or why analyze cannot use it and keeps the
 positions in the sensor frame), lines and messages by type, the time
 span, the sensors (players and balls: ids, roster names from a bundle or from
 --roster, sample counts, the median interval and the sample rate from the
@@ -128,7 +131,7 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := checkCourtTemplate(*courtTemplate); err != nil {
 		return usageError(fs, err)
 	}
-	roster, err := readRosterFlag("inspect", *rosterPath)
+	roster, err := readRosterFlag(stderr, "inspect", *rosterPath)
 	if err != nil {
 		return setupError(stderr, err)
 	}

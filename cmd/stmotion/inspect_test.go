@@ -140,7 +140,7 @@ func TestInspectText(t *testing.T) {
 // A roster that cannot be used is exit status 2, before any input.
 func TestInspectRoster(t *testing.T) {
 	bundle, bare := inspectGame(t, "")
-	own, err := decode.ReadRoster(filepath.Join(bundle, decode.BundleSubscribe))
+	own, _, err := decode.ReadRoster(filepath.Join(bundle, decode.BundleSubscribe))
 	if err != nil {
 		t.Fatal(err)
 	}

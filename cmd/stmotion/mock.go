@@ -199,7 +199,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return setupError(stderr, fmt.Errorf("mock: --court: %w", err))
 		}
 	}
-	if opts.Roster, err = readRosterFlag("mock", *rosterPath); err != nil {
+	if opts.Roster, err = readRosterFlag(stderr, "mock", *rosterPath); err != nil {
 		return setupError(stderr, err)
 	}
 	opts.Logger = newLogger(stderr, logFmt, *verbose)

@@ -825,7 +825,7 @@ func TestCourtRosterOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := decode.ReadRoster(filepath.Join(dir, "subscribe.json"))
+	sub, _, err := decode.ReadRoster(filepath.Join(dir, "subscribe.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
