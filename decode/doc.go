@@ -75,10 +75,12 @@
 //
 // A recording is JSONL, one message per line as received: OpenRecording and
 // NewReader read plain, gzip and zstd (told apart by their first bytes) in
-// constant memory, with CRLF, blank lines, a last line without newline
-// and a leading UTF-8 byte order mark. A recording compressed twice (a
-// .jsonl.gz compressed again: .jsonl.gz.zst) is read through both
-// streams. UTF-16 text and a zip archive, told from the first bytes of
+// constant memory, with CRLF, blank lines, a last line without newline,
+// a leading UTF-8 byte order mark, one at the start of a line (two files
+// that had one, joined: looked for only in a line that fails to decode)
+// and a Ctrl-Z that ends the text (a DOS end-of-file mark). A recording
+// compressed twice (a .jsonl.gz compressed again: .jsonl.gz.zst) is
+// read through both streams. UTF-16 text and a zip archive, told from the first bytes of
 // the text (encoding.go), fail at the start with ErrNotText and a
 // message that says what the file is and how to make it readable, where
 // each line would have been a bad line of escaped bytes; the first

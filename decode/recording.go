@@ -95,8 +95,9 @@ type RecordingStats struct {
 // Reader reads a recording: JSONL, one ShotTracker message per line, as
 // received, plain or compressed with gzip or zstd (detected from the first
 // bytes, not the file name). It accepts LF and CRLF line endings, blank
-// lines, a last line without a newline and a UTF-8 byte order mark at the
-// start, in constant memory.
+// lines, a last line without a newline, a UTF-8 byte order mark at the
+// start and at the start of a line (files that each had one, joined),
+// and a DOS end-of-file mark (Ctrl-Z) at the end, in constant memory.
 //
 // A line that fails to decode is counted, reported (OnBadLine, BadLines)
 // with its 1-based line number in Error.Line, and skipped: the messages
@@ -325,8 +326,21 @@ func (r *Reader) Next(m *Message) bool {
 			continue
 		}
 		if err := r.dec.Decode(line, m); err != nil {
-			r.badLine(err, line)
-			continue
+			// A byte order mark that starts a line (two files that each
+			// had one, joined by copy /b a+b) is no part of the message:
+			// looked for only once the line has failed.
+			if !bytes.HasPrefix(line, utf8BOM) {
+				r.badLine(err, line)
+				continue
+			}
+			if line = trimBOMs(line); isBlank(line) {
+				r.stats.Blank++
+				continue
+			}
+			if err := r.dec.Decode(line, m); err != nil {
+				r.badLine(err, line)
+				continue
+			}
 		}
 		r.stats.Messages++
 		r.stats.ByKind[m.Kind]++
@@ -342,13 +356,30 @@ func (r *Reader) Next(m *Message) bool {
 // counted and skipped as in Next; Messages and ByKind are not counted.
 func (r *Reader) NextLine() bool {
 	for !r.done {
-		if line, ok := r.nextLine(); ok {
-			r.line = line
-			return true
+		line, ok := r.nextLine()
+		if !ok {
+			continue
 		}
+		if bytes.HasPrefix(line, utf8BOM) { // as Next takes it
+			if line = trimBOMs(line); isBlank(line) {
+				r.stats.Blank++
+				continue
+			}
+		}
+		r.line = line
+		return true
 	}
 	r.line = nil
 	return false
+}
+
+// trimBOMs returns line without the UTF-8 byte order marks it starts
+// with.
+func trimBOMs(line []byte) []byte {
+	for bytes.HasPrefix(line, utf8BOM) {
+		line = line[len(utf8BOM):]
+	}
+	return line
 }
 
 // fastLine decodes the next line where it lies in the buffer if it is a
@@ -486,6 +517,14 @@ func (r *Reader) readLine() (line []byte, n int, more bool) {
 			}
 			line = r.buf[r.r:r.w]
 			r.r, r.scanned = r.w, 0
+			// A Ctrl-Z (0x1A) that ends the text is a DOS end-of-file
+			// mark (copy /a appends one), no part of a line: alone on
+			// the last line, that is no line.
+			if line[len(line)-1] == dosEOF {
+				if line = line[:len(line)-1]; len(line) == 0 {
+					return nil, 0, false
+				}
+			}
 			r.unended = true
 			if len(line) > 0 && line[len(line)-1] == '\r' {
 				line = line[:len(line)-1]
@@ -722,8 +761,12 @@ func (n *nestedStream) Read(p []byte) (int, error) {
 }
 
 // utf8BOM is the UTF-8 byte order mark, skipped at the start of a
-// recording.
+// recording, and at the start of a line that does not decode with it.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// dosEOF is Ctrl-Z, which DOS tools (copy /a) append to a text file as
+// its end: dropped where it ends a recording.
+const dosEOF = 0x1A
 
 // Line returns the line of the last message Next (or NextLine) returned,
 // without its line ending. It is valid until the next call to Next; Spans

@@ -131,10 +131,39 @@ func TestReaderPathologies(t *testing.T) {
 		},
 		{name: "byte order mark alone", in: "\ufeff"},
 		{
-			name: "byte order mark inside is no JSON", in: loc(1) + "\n\ufeff" + loc(2) + "\n",
-			want:  []string{"1:location:1"},
-			bad:   []string{"2:" + ErrSyntax.Error()},
-			stats: RecordingStats{Lines: 2, Bad: 1, Messages: 1},
+			// Two files that each had one, joined (copy /b a+b).
+			name: "byte order mark at a line's start", in: "\ufeff" + loc(1) + "\r\n\ufeff" + loc(2) + "\r\n\ufeff\ufeff" + loc(3) + "\n\ufeff\r\n" + loc(5),
+			want:  []string{"1:location:1", "2:location:2", "3:location:3", "5:location:5"},
+			stats: RecordingStats{Lines: 5, Blank: 1, Messages: 4},
+		},
+		{
+			name: "byte order mark inside a line is no JSON", in: loc(1) + "\n \ufeff" + loc(2) + "\n\ufeff{\"type\":\ufeff\"pong\"}\n" + loc(4),
+			want:  []string{"1:location:1", "4:location:4"},
+			bad:   []string{"2:" + ErrSyntax.Error(), "3:" + ErrSyntax.Error()},
+			stats: RecordingStats{Lines: 4, Bad: 2, Messages: 2},
+		},
+		{
+			// A DOS end-of-file mark (copy /a appends one).
+			name: "Ctrl-Z alone at the end", in: loc(1) + "\r\n" + loc(2) + "\r\n\x1a",
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{
+			name: "Ctrl-Z at the end of the last line", in: loc(1) + "\n" + loc(2) + "\x1a",
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{
+			name: "Ctrl-Z after CR at the end", in: loc(1) + "\n" + loc(2) + "\r\x1a",
+			want:  []string{"1:location:1", "2:location:2"},
+			stats: RecordingStats{Lines: 2, Messages: 2},
+		},
+		{name: "Ctrl-Z alone", in: "\x1a"},
+		{
+			name: "Ctrl-Z not at the end is no JSON", in: loc(1) + "\x1a\n" + loc(2) + "\n\x1a\n" + loc(4) + "\x1a\x1a",
+			want:  []string{"2:location:2"},
+			bad:   []string{"1:" + ErrSyntax.Error(), "3:" + ErrSyntax.Error(), "4:" + ErrSyntax.Error()},
+			stats: RecordingStats{Lines: 4, Bad: 3, Messages: 1},
 		},
 		{
 			name: "other kinds", in: `{"type":"pong"}` + "\n" + `{"type":"whatever","data":{}}` + "\n" + `{"type":"marker","data":{"occurred_at":7,"type":"LIVE"}}`,
@@ -849,6 +878,16 @@ func TestReaderNextLine(t *testing.T) {
 	if want := []string{"1:a", "4:c"}; !reflect.DeepEqual(got, want) || r.Stats().TooLong != 1 {
 		t.Errorf("got %q (too long %d), want %q and 1 too long", got, r.Stats().TooLong, want)
 	}
+	// Byte order marks that start lines, and a Ctrl-Z that ends the
+	// text, are left out of the lines, as Next leaves them out.
+	r, _ = NewReader(strings.NewReader("\ufeffa\r\n\ufeffb\r\n\ufeff\r\nc\x1a"), ReaderOptions{})
+	got = nil
+	for r.NextLine() {
+		got = append(got, fmt.Sprintf("%d:%s", r.LineNumber(), r.Line()))
+	}
+	if want := []string{"1:a", "2:b", "4:c"}; !reflect.DeepEqual(got, want) || r.Stats().Blank != 1 {
+		t.Errorf("with marks: got %q (blank %d), want %q and 1 blank", got, r.Stats().Blank, want)
+	}
 }
 
 // repeatReader repeats data forever.
@@ -960,6 +999,9 @@ func FuzzReader(f *testing.F) {
 	f.Add(utf16Bytes(loc(1)+"\n", false, true), 100)
 	f.Add([]byte("{\x00\"\x00"), 1)
 	f.Add([]byte("PK\x03\x04"+loc(1)), 200)
+	// Byte order marks at lines' starts, a Ctrl-Z at the end.
+	f.Add([]byte("\ufeff"+loc(1)+"\r\n\ufeff"+loc(2)+"\r\n\ufeff\r\n\x1a"), 200)
+	f.Add([]byte(loc(1)+"\r\x1a"), len(loc(1)))
 	f.Fuzz(func(t *testing.T, in []byte, maxLine int) {
 		maxLine = 1 + int(uint(maxLine)%300)
 		k := sniffStart(in)
@@ -994,15 +1036,28 @@ func FuzzReader(f *testing.F) {
 		var d Decoder
 		var m Message
 		var bad, blank int64
-		lines := bytes.Split(in, []byte("\n"))
-		if len(in) == 0 || in[len(in)-1] == '\n' {
+		lines := bytes.Split(bytes.TrimPrefix(in, utf8BOM), []byte("\n"))
+		unended := len(in) > 0 && in[len(in)-1] != '\n' // the last line
+		if !unended {
 			lines = lines[:len(lines)-1]
 		}
 		for i, line := range lines {
+			if unended && i == len(lines)-1 && len(line) <= maxLine+1 { // else too long whatever it holds
+				// A Ctrl-Z that ends the text is no part of it.
+				if line = bytes.TrimSuffix(line, []byte{dosEOF}); len(line) == 0 {
+					lines = lines[:i]
+					break
+				}
+			}
 			line = bytes.TrimSuffix(line, []byte("\r"))
-			switch {
-			case len(line) > maxLine:
+			if len(line) > maxLine {
 				bad++
+				continue
+			}
+			if d.Decode(line, &m) != nil {
+				line = trimBOMs(line) // (a line that decodes starts with none)
+			}
+			switch {
 			case isBlank(line):
 				blank++
 			case d.Decode(line, &m) != nil:

@@ -382,7 +382,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 // names as a session (its session_id, or one of its sessions[]), or ""
 // (also when there is no such file or it does not parse).
 func summaryNames(path string, ids []string) string {
-	data, err := os.ReadFile(path)
+	data, err := readSummaryFile(path)
 	if err != nil {
 		return ""
 	}

@@ -113,7 +113,7 @@ func flatSession(dir string) string {
 			Tables    map[string]string `json:"tables"`
 		} `json:"sessions"`
 	}
-	data, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	data, err := readSummaryFile(filepath.Join(dir, SummaryFile))
 	if err != nil || json.Unmarshal(data, &sum) != nil {
 		return ""
 	}

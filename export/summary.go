@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -791,9 +792,12 @@ func within(p, dir string) bool {
 // ReadSummary reads the summary.json under dir, in either form: a
 // one-session summary is returned as the one entry of Sessions. A missing
 // file is no error (an empty MultiSummary); one that does not parse is.
+// A UTF-8 byte order mark at its start (the file re-saved by Notepad, or
+// PowerShell 5's Set-Content -Encoding UTF8) is skipped, as every other
+// JSON input's is (package decode).
 func ReadSummary(dir string) (MultiSummary, error) {
 	var m MultiSummary
-	data, err := os.ReadFile(filepath.Join(dir, SummaryFile))
+	data, err := readSummaryFile(filepath.Join(dir, SummaryFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return m, nil
 	}
@@ -818,6 +822,14 @@ func ReadSummary(dir string) (MultiSummary, error) {
 		return MultiSummary{}, fmt.Errorf("export: read summary %s: %w", filepath.Join(dir, SummaryFile), err)
 	}
 	return m, nil
+}
+
+// readSummaryFile reads the summary.json at path without the UTF-8 byte
+// order mark it may start with (ReadSummary): every reader of an earlier
+// run's summary.json reads it so, so that they agree on what it says.
+func readSummaryFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	return bytes.TrimPrefix(data, []byte("\uFEFF")), err
 }
 
 // WriteJSON writes v as indented JSON with a final newline to path,

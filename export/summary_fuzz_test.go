@@ -32,6 +32,7 @@ func FuzzReadSummary(f *testing.F) {
 	f.Add([]byte(`{"sessions":null,"session_id":"x"}`))
 	f.Add([]byte(`{"session_id":"g1","players":[{"player_id":"7"}]}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte("\uFEFF" + `{"session_id":"g1","tables":{"samples":"samples.parquet"}}`)) // re-saved by Notepad
 	dir := f.TempDir()
 	path := filepath.Join(dir, SummaryFile)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -48,7 +49,7 @@ func FuzzReadSummary(f *testing.F) {
 		var probe struct {
 			Sessions json.RawMessage `json:"sessions"`
 		}
-		oneForm := json.Unmarshal(data, &probe) == nil && probe.Sessions == nil
+		oneForm := json.Unmarshal(bytes.TrimPrefix(data, []byte("\uFEFF")), &probe) == nil && probe.Sessions == nil
 		if oneForm {
 			if len(m.Sessions) != 1 {
 				t.Fatalf("%q: a one-session summary read as %d sessions", data, len(m.Sessions))

@@ -147,6 +147,30 @@ func TestReadSummary(t *testing.T) {
 	if _, err := ReadSummary(dir); err == nil {
 		t.Error("a summary.json cut short: no error")
 	}
+
+	// Re-saved by Notepad or PowerShell 5 (Set-Content -Encoding UTF8),
+	// with a byte order mark: read as without it, by every reader.
+	for _, v := range []any{SessionSummary{SessionID: "g1", Source: "a", Tables: map[string]string{"samples": "samples.parquet"}},
+		MultiSummary{Sessions: []SessionSummary{{SessionID: "g1", Source: "a"}}}} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, SummaryFile)
+		if err := os.WriteFile(path, append([]byte("\uFEFF"), b...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadSummary(dir)
+		if err != nil || len(m.Sessions) != 1 || m.Sessions[0].SessionID != "g1" {
+			t.Errorf("summary.json with a byte order mark: %+v, %v", m, err)
+		}
+		if got := summaryNames(path, []string{"g1"}); got != "g1" {
+			t.Errorf("summaryNames with a byte order mark: %q, want g1", got)
+		}
+		if _, one := v.(SessionSummary); one && flatSession(dir) != "g1" {
+			t.Errorf("flatSession with a byte order mark: %q, want g1", flatSession(dir))
+		}
+	}
 }
 
 // An earlier failure without a session id (a directory that could not be

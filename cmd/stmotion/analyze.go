@@ -63,15 +63,18 @@ A .zst whose frames need a window over 128 MiB (compressed with zstd
 decompress it with zstd -d --long=N, as the error says, and give the
 plain file or pipe it to -.
 A recording is UTF-8 text, plain, gzip or zstd (told apart by its first
-bytes), CRLF line ends and a byte order mark at its start (a Windows
-editor's) taken as LF and nothing; one compressed twice
+bytes); what Windows tools leave in one is read as nothing: CRLF line
+ends (as LF), a byte order mark at its start (a Windows editor's) or at
+a line's start (files that had one, joined by copy /b a+b), and a
+Ctrl-Z that ends it (copy /a's end-of-file mark). One compressed twice
 (.jsonl.gz.zst) is read through both. One in UTF-16 (Windows Notepad's
 "Unicode", PowerShell 5's >) or a zip archive is a failed input whose
 error says so and how to make it readable (iconv -f UTF-16 -t UTF-8,
 unzip). So is a JSON file (a bundle's, --court, --roster) in UTF-16,
 zipped or compressed; one that is not UTF-8 (a roster saved as
 Windows-1252, "ANSI") is read, with a warning naming it: its names read
-garbled ("Jos�" for "José").
+garbled ("Jos�" for "José"). Every JSON file, the summary.json
+under --out too, may start with a byte order mark.
 A bare recording has no court and no roster: it stays in the sensor frame,
 its players without names or teams, unless --court and --roster give them.
 A court's markings (three-point line, lane, shot zones, chart lines) are

@@ -116,3 +116,59 @@ func TestAnalyzeWindowsFiles(t *testing.T) {
 		t.Errorf("analyze --roster in Windows-1252: %v; want it used, and one warning %q:\n%s", err, want, stderr)
 	}
 }
+
+// Windows line-ending artefacts cost no data: a Ctrl-Z that ends a
+// recording (copy /a) is no bad line, even with --strict; a byte order
+// mark at a line's start (two files that had one, joined by copy /b a+b)
+// keeps that line's message; a summary.json re-saved with a byte order
+// mark is read by --add as every other JSON input is.
+func TestAnalyzeWindowsArtefacts(t *testing.T) {
+	dir := t.TempDir()
+	b := shortBundle(t, dir, "g")
+	text, err := os.ReadFile(filepath.Join(b, decode.BundleMessages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlf := bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
+	half := bytes.Index(crlf[len(crlf)/2:], []byte("\r\n")) + len(crlf)/2 + 2
+	write := func(name string, parts ...[]byte) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, slices.Concat(parts...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bom := []byte("\ufeff")
+	ctrlZ := write("ctrlz.jsonl", crlf, []byte{0x1a})
+	joined := write("joined.jsonl", bom, crlf[:half], bom, crlf[half:])
+	out := filepath.Join(dir, "o")
+	stdout, stderr, err := runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--strict", ctrlZ, joined)
+	if err != nil || !strings.Contains(stdout, "2 of 2 inputs analysed") || strings.Contains(stderr, "decode:") {
+		t.Fatalf("analyze --strict: %v; want both analysed, no bad line\n%s%s", err, stdout, stderr)
+	}
+	var sum export.MultiSummary
+	readJSON(t, filepath.Join(out, "summary.json"), &sum)
+	want := int64(bytes.Count(text, []byte("\n")))
+	for _, s := range sum.Sessions {
+		if s.Quality.Messages != want || s.Quality.BadLines != 0 {
+			t.Errorf("%s: %d messages, %d bad lines; want %d, none", s.SessionID, s.Quality.Messages, s.Quality.BadLines, want)
+		}
+	}
+
+	path := filepath.Join(out, "summary.json")
+	saved, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("o/summary.json", bom, saved)
+	stdout, stderr, err = runAnalyzeArgs(t, "--out", out, "--quiet", "--images=false", "--add", filepath.Join(b, decode.BundleMessages))
+	if err != nil || !strings.Contains(stdout, "1 of 1 inputs analysed") {
+		t.Fatalf("analyze --add to a summary.json with a byte order mark: %v\n%s%s", err, stdout, stderr)
+	}
+	sum = export.MultiSummary{}
+	readJSON(t, path, &sum)
+	if len(sum.Sessions) != 3 {
+		t.Errorf("after --add: %d sessions, want the 2 kept and the one added", len(sum.Sessions))
+	}
+}
