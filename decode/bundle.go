@@ -352,7 +352,7 @@ func readBody(p, tag string) ([]byte, error) {
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if k := sniffStart(data); k != startText && k != startUTF8BOM {
-		msg := ErrNotText.Error() + ": " + notTextDetail(k, p, "file")
+		msg := ErrNotText.Error() + ": " + notTextDetail(k, p, "JSON file")
 		return nil, fmt.Errorf("%s: %s%w", p, tag, newBodyError(data, 0, "", msg, errors.Join(ErrSyntax, ErrNotText)))
 	}
 	return data, nil

@@ -67,7 +67,7 @@ func sniffStart(b []byte) textStart {
 }
 
 // notTextDetail says, for a file at path (of the kind what: "recording",
-// "file") whose text starts as k says and is not readable (UTF-16, a
+// "JSON file") whose text starts as k says and is not readable (UTF-16, a
 // zip archive; a compressed JSON side file), what it is and what to do;
 // in names the compressions its text was found in, the file's first
 // (none: the file's own bytes). The commands it suggests name the file

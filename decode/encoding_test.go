@@ -195,7 +195,7 @@ func TestSideFilesNotText(t *testing.T) {
 	}{
 		{"r16.json", func(p string) error { _, _, err := ReadRoster(p); return err }, "decode: roster file " + p("r16.json") + ": offset 0 (line 1, column 1): not UTF-8 text: it is UTF-16 text (little-endian, with a byte order mark"},
 		{"r16be.json", func(p string) error { _, _, err := ReadRoster(p); return err }, "it is UTF-16 text (big-endian, without a byte order mark: every other byte is zero); stmotion reads UTF-8: convert it, e.g. iconv -f UTF-16BE -t UTF-8 " + p("r16be.json") + " > r16be-utf8.json"},
-		{"rzip.json", func(p string) error { _, _, err := ReadRoster(p); return err }, "it is a zip archive (it starts with PK\\x03\\x04), not a file: unzip it first (unzip " + p("rzip.json") + ")"},
+		{"rzip.json", func(p string) error { _, _, err := ReadRoster(p); return err }, "it is a zip archive (it starts with PK\\x03\\x04), not a JSON file: unzip it first (unzip " + p("rzip.json") + ") and give the JSON file in it"},
 		{"rgz.json", func(p string) error { _, _, err := ReadRoster(p); return err }, "it is gzip-compressed data, not JSON text: decompress it first (gzip -dc " + p("rgz.json") + " > rgz-decompressed.json)"},
 		{"c16.json", func(p string) error { _, err := ReadCourt(p); return err }, "decode: court file " + p("c16.json") + ": offset 0 (line 1, column 1): not UTF-8 text: it is UTF-16 text"},
 		{"b16", func(p string) error { _, err := OpenBundle(p); return err }, filepath.Join(p("b16"), BundleLive) + ": decode: offset 0 (line 1, column 1): not UTF-8 text: it is UTF-16 text"},
