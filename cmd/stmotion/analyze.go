@@ -322,7 +322,8 @@ how many were analysed, and how many failed: "1 of 3 inputs analysed into
 OUT; 2 failed: a, b" (named when 3 or fewer; "; 1 not analysed, as its
 bundle is there" with --add; "; 1 canceled" after an interrupt).
 The status is 1 too when the report or that line cannot be written to
-stdout (a full disk, a stdout open read-only), said on stderr; the tables,
+stdout (a full disk, a stdout open read-only, a pipe whose reader has gone:
+| head), said on stderr; the tables,
 images and summary.json are written all the same.
 It is 2, without that line and before any input is analysed or output
 written, when the command line cannot be carried out: a bad flag, a

@@ -84,7 +84,8 @@ memory an input costs): the error says how to decompress it.
 
 The exit status is 1 when a file cannot be opened or read to its end (a
 truncated .gz, say), when the report cannot be written to stdout (a full
-disk, a stdout open read-only: inspect stops there, and says so on
+disk, a stdout open read-only, a pipe whose reader has gone: inspect stops
+there, and says so on
 stderr), or
 when it is interrupted (Ctrl-C: the file being
 read is reported up to there; a second Ctrl-C ends inspect at once, when

@@ -289,7 +289,8 @@ ended live id, a 403, a malformed response, errors for 2 minutes at the
 start), the --listen address could not be listened on (in use, say: said
 before the demo mock or the join starts), the bundle could not be
 written, or a result line could not be written to stdout (a full disk, a
-stdout open read-only: said on stderr at the end; recording goes on); 2 for a bad command line (a flag not defined, a value that does
+stdout open read-only, a pipe whose reader has gone: said on stderr at the
+end; recording goes on, and the next live ids are followed); 2 for a bad command line (a flag not defined, a value that does
 not parse or is out of range, a --listen that is not host:port, missing
 credentials, a re-join with another --hz or --reorder-window than its
 bundle's parts, a --court-template the court's size does not fit, or a

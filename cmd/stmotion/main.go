@@ -14,6 +14,16 @@ import (
 )
 
 func main() {
+	// A stdout whose reader has gone (| head, a log shipper that died)
+	// is a write that fails (EPIPE), as a full disk's: Run says so on
+	// stderr, exit status 1, and live records on. Without a Notify for
+	// SIGPIPE the Go runtime ends the process at the first such write to
+	// fd 1 or 2 (status 141, nothing said): live died at the next result
+	// line, its next live id never joined. Notify, not Ignore: a handled
+	// signal is reset to the default in the processes this one starts
+	// (bench peak-rss), an ignored one would be inherited. The channel
+	// is never read: nothing is to be done at the signal but the EPIPE.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	ctx, stop := signalContext()
 	err := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

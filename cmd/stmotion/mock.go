@@ -106,7 +106,7 @@ skipped, with a warning.
 The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
 found, unreadable, a corrupt compressed stream, no messages), the address
 not listened on, or a line cannot be written to stdout (a full disk, a
-stdout open read-only: it stops serving at once, as a script waiting for the
+stdout open read-only, a pipe whose reader has gone: it stops serving at once, as a script waiting for the
 line would wait in vain); 2 for a bad
 command line (a flag not defined, a value that does not parse or is out of
 range, a --listen or --ws-listen that is not host:port, a --court or --roster

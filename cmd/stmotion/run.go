@@ -34,7 +34,9 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // It is what main calls, and what tests call instead of a subprocess.
 //
 // Output lost on stdout is an error: a write that fails (a full disk, a
-// stdout open read-only; on Windows a closed one) is reported on stderr
+// stdout open read-only, a pipe whose reader has gone: main has the
+// runtime return EPIPE rather than end the process with SIGPIPE; on
+// Windows a closed one) is reported on stderr
 // once the command has returned, as "stmotion <command>: stdout: ..."
 // (the first error), and makes exit status 1 of a command that would
 // have ended 0. A report or result line lost had ended 0, and a script
@@ -179,8 +181,8 @@ func usage(w io.Writer) {
 	listCommands(w, commands)
 	fmt.Fprintln(w, "\nFlags may come before, between or after the args; -- ends the flags (an input named")
 	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion help <command>' (or 'stmotion <command> -h')")
-	fmt.Fprintln(w, "for a command's usage and flags. Output that cannot be written to stdout (a full disk,")
-	fmt.Fprintln(w, "say) is an error: said on stderr, exit status 1.")
+	fmt.Fprintln(w, "for a command's usage and flags. Output that cannot be written to stdout (a full disk, a")
+	fmt.Fprintln(w, "pipe whose reader has gone: | head) is an error: said on stderr, exit status 1.")
 }
 
 // listCommands prints the commands of cmds sorted by name, one a line with
