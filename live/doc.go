@@ -80,8 +80,11 @@
 // end either: the live information is asked (400: the end), and the
 // subscribe retried; a live id the API answers 404 for
 // SessionConfig.StartupRetry (2 minutes) is given up, a *GaveUpError, as
-// are credentials refused mid-game. Other failures to reconnect are
-// retried without end (stmotion_live_connected and
+// are credentials refused mid-game. At the start, the first live id's
+// feed that does not come up (its websocket unreachable, refusing the
+// token, not answering the ack) fails Join once it has failed for
+// SessionConfig.StartupRetry, as its first requests do. Other failures
+// to reconnect are retried without end (stmotion_live_connected and
 // stmotion_live_lag_seconds show the outage). A server may keep the socket open after
 // PLAY_END / PRACTICE_END, so once the feed has been quiet for
 // SessionConfig.EndCheck after such a marker (8 times as long without

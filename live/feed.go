@@ -156,12 +156,38 @@ type Feed struct {
 	wg        sync.WaitGroup
 }
 
-// FeedURL appends the token to the websocket base address ("ws://host/"
-// → "ws://host/?token=T"), keeping any path and query.
-func FeedURL(base, token string) (string, error) {
+// FeedAddressError is a websocket base address that is not one: it does
+// not parse, its scheme is not ws or wss (http and https are taken for
+// them), or it names no host. No retry changes it: Join fails at once.
+type FeedAddressError struct {
+	Address string
+	Err     error // what is wrong: the parse error, or the rule broken
+}
+
+func (e *FeedAddressError) Error() string {
+	return fmt.Sprintf("live: websocket address %q: %v", e.Address, e.Err)
+}
+
+func (e *FeedAddressError) Unwrap() error { return e.Err }
+
+// CheckFeedAddress checks a websocket base address as FeedURL and
+// DialFeed take it (SessionConfig.WSURL, stmotion live --ws): a
+// *FeedAddressError when it is not one.
+func CheckFeedAddress(base string) error {
+	_, err := parseFeedAddress(base)
+	return err
+}
+
+// parseFeedAddress parses the websocket base address base, its scheme
+// ws or wss.
+func parseFeedAddress(base string) (*url.URL, error) {
 	u, err := url.Parse(base)
 	if err != nil {
-		return "", fmt.Errorf("live: websocket address %q: %w", base, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the address is the FeedAddressError's
+		}
+		return nil, &FeedAddressError{Address: base, Err: fmt.Errorf("%w: want ws://host/ or wss://host/", err)}
 	}
 	switch u.Scheme {
 	case "ws", "wss":
@@ -170,7 +196,21 @@ func FeedURL(base, token string) (string, error) {
 	case "https":
 		u.Scheme = "wss"
 	default:
-		return "", fmt.Errorf("live: websocket address %q: want ws:// or wss://", base)
+		return nil, &FeedAddressError{Address: base, Err: errors.New("want ws://host/ or wss://host/")}
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, &FeedAddressError{Address: base, Err: errors.New("no host: want ws://host/ or wss://host/")}
+	}
+	return u, nil
+}
+
+// FeedURL appends the token to the websocket base address ("ws://host/"
+// → "ws://host/?token=T"), keeping any path and query; a
+// *FeedAddressError when base is not one.
+func FeedURL(base, token string) (string, error) {
+	u, err := parseFeedAddress(base)
+	if err != nil {
+		return "", err
 	}
 	if u.Path == "" {
 		u.Path = "/"

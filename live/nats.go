@@ -2,10 +2,12 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	neturl "net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,13 +141,26 @@ type NATSOptions struct {
 	Metrics *Metrics
 }
 
+// errNATSScheme is NewNATSPublisher's error for a server of another scheme.
+var errNATSScheme = errors.New("want nats://, tls://, ws:// or wss://")
+
 // NewNATSPublisher connects to url (e.g. nats://127.0.0.1:4222). A server
 // that cannot be reached does not fail it: a live broadcast should start
 // and go on while its NATS is down, so the client keeps trying every
 // NATSReconnectWait, from the start and after any disconnection, logging
 // the first failed attempt and the connection once made. Only a url that
-// is not one (it does not parse) fails.
+// is not one (it does not parse, or its scheme is not nats, tls, ws or
+// wss) fails. url may list several servers, comma-separated, and a server
+// without a scheme is nats://.
 func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
+	for _, s := range strings.Split(url, ",") {
+		// The client takes any scheme, and would dial an ftp:// as
+		// nats:// for ever.
+		scheme, _, ok := strings.Cut(strings.TrimSpace(s), "://")
+		if ok && !slices.Contains([]string{"nats", "tls", "ws", "wss"}, strings.ToLower(scheme)) {
+			return nil, fmt.Errorf("live: nats server %q: %w", redactURL(strings.TrimSpace(s)), errNATSScheme)
+		}
+	}
 	log := opt.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -18,3 +18,19 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+// A NATS URL that is not one fails NewNATSPublisher (stmotion live: exit
+// status 2); a server down does not.
+func TestNewNATSPublisherBadURL(t *testing.T) {
+	for _, u := range []string{"::bad", "nats://127.0.0.1:notaport", "ftp://127.0.0.1:4222", "nats://127.0.0.1:1, http://h:4222"} {
+		if p, err := NewNATSPublisher(u, NATSOptions{}); err == nil {
+			p.Close()
+			t.Errorf("NewNATSPublisher(%q): no error, want the URL refused", u)
+		}
+	}
+	p, err := NewNATSPublisher("nats://127.0.0.1:1, TLS://127.0.0.1:2, 127.0.0.1:3", NATSOptions{})
+	if err != nil {
+		t.Fatalf("NewNATSPublisher, servers down: %v; want it to retry them", err)
+	}
+	p.Close()
+}

@@ -76,7 +76,9 @@ type SessionConfig struct {
 	Client *Client
 	LiveID string
 	// WSURL is the websocket base address (the token is appended as
-	// ?token=). Empty means DefaultWSURL of the REST base URL.
+	// ?token=). Empty means DefaultWSURL of the REST base URL. One that
+	// is not a ws:// or wss:// address with a host (CheckFeedAddress)
+	// fails Join at once.
 	WSURL string
 	// WSURLFor, when set, overrides WSURL per live id (followed sessions
 	// may live on other hosts).
@@ -136,9 +138,11 @@ type SessionConfig struct {
 	// but for a live id followed from a PLAY_NEXT / DRILL_NEXT, which may
 	// not be known to the API for a moment: its 404s are retried too,
 	// while the previous live id's feed is read on (see handoff). It also
-	// bounds how long a live id may answer 404 mid-game (see feedLoop).
-	// Zero means DefaultStartupRetry; negative, no retry beyond the
-	// client's.
+	// bounds how long the Join's first live id's feed may fail to come up
+	// (any dial or ack failure, from the first: an unreachable websocket
+	// fails the Join then, as an unreachable API does), and how long a
+	// live id may answer 404 mid-game (see feedLoop). Zero means
+	// DefaultStartupRetry; negative, no retry beyond the client's.
 	StartupRetry time.Duration
 	// Feed configures each websocket connection.
 	Feed FeedOptions
@@ -350,6 +354,13 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	if err := cfg.Track.Validate(); err != nil {
 		return nil, fmt.Errorf("live: SessionConfig.Track (start from track.DefaultConfig): %w", err)
 	}
+	if cfg.WSURL != "" {
+		// A mistyped address fails the join at once, not every
+		// connection attempt for ever.
+		if err := CheckFeedAddress(cfg.WSURL); err != nil {
+			return nil, fmt.Errorf("live: SessionConfig.WSURL: %w", err)
+		}
+	}
 	if cfg.WSURL == "" && cfg.WSURLFor == nil {
 		if u, err := url.Parse(cfg.Client.cfg.BaseURL); err == nil && strings.HasSuffix(u.Hostname(), ".shottracker.com") {
 			if _, ok := knownFeeds[canonicalHost(u)]; !ok {
@@ -397,7 +408,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}()
 	for follows := 0; ; follows++ {
 		visited[id] = true
-		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms, periods: periods}
+		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms, periods: periods, first: follows == 0}
 		res, err := s.run(ctx)
 		prev = s.handover
 		periods = track.Periods{}
@@ -494,6 +505,10 @@ type liveSession struct {
 	liveID string
 	from   string // the live id Join followed to this one, "" for the first
 	log    *slog.Logger
+	// first is the Join's first live id (the one it started with, or
+	// went on at: see resume): its feed must come up within
+	// StartupRetry, as its first requests must answer (see feedLoop).
+	first bool
 
 	rec   *Recorder
 	court sessionCourt // the court the session runs on (courtOf)
@@ -1340,6 +1355,9 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 	var lost, unknownSince time.Time
 	offline := false
 	closedActive := false // the last connection was closed normally while the live id was active
+	// upBy is when the Join's first live id gives up getting its feed up
+	// (see SessionConfig.StartupRetry), from its first failed dial.
+	var upBy time.Time
 	defer func() {
 		if offline { // still reconnecting as the session ends
 			s.noteOffline(time.Since(lost))
@@ -1418,6 +1436,28 @@ func (s *liveSession) feedLoop(ctx context.Context, token string) error {
 			if fe := (*FeedError)(nil); first && errors.As(err, &fe) && fe.Permanent() {
 				return fmt.Errorf("live: websocket %s refused the connection with a status reconnecting cannot change "+
 					"(is it the live feed's address? ShotTracker serves the feed apart from the REST API: see SessionConfig.WSURL, stmotion live --ws): %w", base, err)
+			}
+			if fae := (*FeedAddressError)(nil); errors.As(err, &fae) {
+				return err // SessionConfig.WSURLFor's: no retry changes it
+			}
+			// At the start, a feed that does not come up (a mistyped
+			// host, a firewall, a server down) fails the join once it
+			// has failed for StartupRetry, as the first requests do:
+			// retried without end, a job with a wrong --ws hung until
+			// its timeout, then ended 0. Mid-event, and for a live id
+			// followed to, it is retried without end.
+			if first && s.first {
+				if upBy.IsZero() {
+					upBy = s.now().Add(max(s.cfg.StartupRetry, 0))
+				}
+				if !s.now().Before(upBy) {
+					s.res.ConnectFailures++
+					if m := s.cfg.Metrics; m != nil {
+						m.ConnectFails.Inc()
+					}
+					return fmt.Errorf("live: websocket %s still failing after retrying the connection for %s (is it the live feed's address? "+
+						"ShotTracker serves the feed apart from the REST API: see SessionConfig.WSURL, stmotion live --ws): %w", base, max(s.cfg.StartupRetry, 0), err)
+				}
 			}
 			if !retry("websocket connect (with a new token)", err) {
 				return nil

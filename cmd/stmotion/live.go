@@ -52,9 +52,12 @@ exponentially from 0.1 s to 5 s, with jitter; the backoff starts over
 only once a connection has stayed up for 5 s. At the start, server errors
 (5xx), 429s (after their Retry-After) and network errors are retried for
 up to 2 minutes; refused credentials, an unknown or ended live id fail at
-once. The live id a PLAY_NEXT names may not be known to the API at once:
-its 404s are retried too, for up to 2 minutes, while the old feed is read
-on. Mid-game, failures to reconnect are retried without end (a 404 for up
+once. The websocket is held to the same: a feed that does not come up
+(unreachable, refusing the connection) fails the join 2 minutes after its
+first failed attempt (exit status 1); a --ws that is not a ws:// or
+wss:// address with a host fails at once (exit status 2). The live id a
+PLAY_NEXT names may not be known to the API at once: its 404s are retried
+too, for up to 2 minutes, while the old feed is read on. Mid-game, failures to reconnect are retried without end (a 404 for up
 to 2 minutes: then it gives up). The gap's shots come from /shots: those
 the session has not received, from 10 s before the last message before the
 drop (the feed sends a shot seconds after it happened, so one due during
@@ -286,13 +289,14 @@ with the count since (the result line has the total).
 Exit status: 0 when every live id ended as above (the event is over) or
 on Ctrl-C or SIGTERM; 1 when the join failed (refused credentials, an unknown or
 ended live id, a 403, a malformed response, errors for 2 minutes at the
-start), the --listen address could not be listened on (in use, say: said
+start, of the API or of the websocket), the --listen address could not be listened on (in use, say: said
 before the demo mock or the join starts), the bundle could not be
 written, or a result line could not be written to stdout (a full disk, a
 stdout open read-only, a pipe whose reader has gone: said on stderr at the
 end; recording goes on, and the next live ids are followed); 2 for a bad command line (a flag not defined, a value that does
-not parse or is out of range, a --listen that is not host:port, missing
-credentials, a re-join with another --hz or --reorder-window than its
+not parse or is out of range, a --listen that is not host:port, a --ws
+that is not a ws:// or wss:// address with a host, a --nats URL that does
+not parse or is not nats://, tls://, ws:// or wss://, missing credentials, a re-join with another --hz or --reorder-window than its
 bundle's parts, a --court-template the court's size does not fit, or a
 re-join on another court template than its bundle's parts); 3
 when it gave up mid-event (credentials refused when reconnecting, the live
@@ -330,7 +334,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&listen, "listen", "127.0.0.1:8090", "`address` (host:port) of the preview, /overlay, /metrics and /healthz (empty: none)")
 	fs.StringVar(&out, "out", "stmotion-live", "output `directory` (bundle and tables per live id)")
 	fs.StringVar(&natsURL, "nats", "", "NATS server `URL` to publish frames and events to")
-	fs.StringVar(&wsURL, "ws", "", "websocket base `URL` (default: ws://live.shottracker.com/ for the API at api.shottracker.com,\n"+
+	fs.StringVar(&wsURL, "ws", "", "websocket base `URL`, ws://host/ or wss://host/ (default: ws://live.shottracker.com/ for the API at api.shottracker.com,\n"+
 		"ws://mocklive.shottracker.com:8081/ for ShotTracker's mock service at mockapi.shottracker.com:8080, as the API\n"+
 		"description gives them; for any other --api its own host, as 'stmotion mock' serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
@@ -426,6 +430,17 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return bad("--listen %s: %v (want host:port, such as 127.0.0.1:8090; empty for none)", listen, err)
 		}
 	}
+	if wsURL != "" {
+		// Checked as --api is: a mistyped one had been retried without
+		// end, and the run ended 0 at the SIGTERM that stopped it.
+		if err := live.CheckFeedAddress(wsURL); err != nil {
+			var fae *live.FeedAddressError
+			if errors.As(err, &fae) {
+				err = fae.Err
+			}
+			return bad("--ws %s: %v", decode.Printable(wsURL), err)
+		}
+	}
 	if err := checkCourtTemplate(courtTemplate); err != nil {
 		return usageError(fs, err)
 	}
@@ -475,6 +490,20 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return bad("--user and --secret (or $SHOTTRACKER_USER and $SHOTTRACKER_SECRET) are required: every API request is HMAC-signed (a 'stmotion mock' checks --username %s --secret %s unless told otherwise)",
 				mock.DefaultUsername, mock.DefaultSecret)
 		}
+	}
+	metrics := live.NewMetrics()
+	var pub *live.NATSPublisher
+	if natsURL != "" {
+		// Only a URL that does not parse fails it (a server down is
+		// retried): a bad command line, before the demo mock or the
+		// listener starts.
+		if pub, err = live.NewNATSPublisher(natsURL, live.NATSOptions{Logger: log, Metrics: metrics}); err != nil {
+			if u := errors.Unwrap(err); u != nil {
+				err = u // the client's parse error, without "live: nats connect URL"
+			}
+			return bad("--nats %s: %v", natsURL, err)
+		}
+		defer pub.Close()
 	}
 	newClient := func() (*live.Client, error) {
 		return live.NewClient(live.ClientConfig{BaseURL: api, Credentials: live.Credentials{Username: user, Secret: secret}, Logger: log})
@@ -534,15 +563,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		maxFollow = -1
 	}
 
-	metrics := live.NewMetrics()
 	health := &live.Health{}
-	var pub *live.NATSPublisher
-	if natsURL != "" {
-		if pub, err = live.NewNATSPublisher(natsURL, live.NATSOptions{Logger: log, Metrics: metrics}); err != nil {
-			return err
-		}
-		defer pub.Close()
-	}
 	ov := live.NewOverlay(live.OverlayOptions{Rate_Hz: rate_Hz, Queue: queue, Metrics: metrics, NATS: pub})
 	defer ov.Close()
 	wctx, stopWatch := context.WithCancel(ctx)
@@ -585,8 +606,14 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				parts += fmt.Sprintf(" (after the %d of earlier joins)", r.EarlierParts)
 			}
 			fmt.Fprintf(stdout, "  %d players, %d locations, %s\n", len(r.Summary.Players), r.Summary.Quality.Locations, parts)
-			for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
-				warn(w)
+			// A feed that delivered nothing (it never came up: the result
+			// line counts the failed attempts) lacked nothing analyze
+			// would warn of: "no location messages (a subscription
+			// without locations?)" misled.
+			if r.Messages > 0 || r.Replayed > 0 {
+				for _, w := range pipeline.SummaryWarnings("live "+r.LiveID, r.Summary) {
+					warn(w)
+				}
 			}
 			if w := pipeline.FoldWarning("live "+r.LiveID, r.Summary, fold); w != "" {
 				// Once: a practice's every drill has the one roster.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -608,6 +609,63 @@ func TestLiveUsageErrors(t *testing.T) {
 		if !asExit(err, &ee) || ee.code != 2 {
 			t.Errorf("%q: err %v, want exit status 2\n%s", args, err, stderr.String())
 		}
+	}
+}
+
+// A --ws or --nats that is not an address is a bad command line (exit
+// status 2), said before anything starts, as for --api and --listen: a
+// --ws had been retried without end (a job ended 0 at its timeout's
+// SIGTERM), a --nats that did not parse exited 1 after the demo mock had
+// started, which a supervisor takes for "restart".
+func TestLiveBadAddresses(t *testing.T) {
+	for _, c := range []struct{ flag, value, want string }{
+		{"--ws", "ftp://x/", "want ws://host/ or wss://host/"},
+		{"--ws", "live.shottracker.com", "want ws://host/ or wss://host/"}, // no scheme
+		{"--ws", "::bad", "missing protocol scheme"},
+		{"--ws", "ws://127.0.0.1:notaport/", `invalid port ":notaport"`},
+		{"--ws", "ws:///feed", "no host"},
+		{"--nats", "::bad", `invalid port ":bad"`},
+		{"--nats", "nats://127.0.0.1:notaport", `invalid port ":notaport"`},
+		{"--nats", "ftp://127.0.0.1:4222", "want nats://, tls://, ws:// or wss://"},
+	} {
+		for _, args := range [][]string{
+			{"live", "--demo", "--demo-speed", "0", "--listen", "", "--out", t.TempDir(), c.flag, c.value},
+			{"live", "--api", "http://127.0.0.1:1", "--live-id", "L", "--listen", "", "--out", t.TempDir(), c.flag, c.value},
+		} {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			var stdout, stderr bytes.Buffer
+			err := Run(ctx, args, &stdout, &stderr)
+			cancel()
+			var ee exitError
+			want := "stmotion live: " + c.flag + " "
+			if !asExit(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), c.want) ||
+				strings.Contains(stderr.String(), "demo mock") || stdout.Len() != 0 {
+				t.Errorf("%q: %v, stderr %q; want exit status 2 with %q...%q, before anything starts", args, err, stderr.String(), want, c.want)
+			}
+		}
+	}
+}
+
+// A websocket that does not come up, stopped by SIGTERM before live
+// gives up on it: status 0 as for any interrupt, and the result line
+// counts the failed attempts, without analyze's warnings about what the
+// feed lacked ("no location messages ... a subscription without
+// locations?"): it delivered nothing.
+func TestLiveFeedNeverUpInterrupted(t *testing.T) {
+	bundle, _ := inspectGame(t, "")
+	srv := serveBundle(t, bundle, mock.Options{Speed: 0})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "ws://" + ln.Addr().String() + "/"
+	ln.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(), "--ws", closed, "--listen", "", "--out", t.TempDir()}, &stdout, &stderr)
+	if err != nil || !strings.Contains(stdout.String(), "failed connection attempts") || strings.Contains(stderr.String(), "no location messages") {
+		t.Errorf("live --ws %s (refused), interrupted: %v\nstdout %q\nstderr %s\nwant status 0, the failed attempts counted, no warning about the locations", closed, err, stdout.String(), stderr.String())
 	}
 }
 
