@@ -108,7 +108,7 @@ func TestPeersAgree(t *testing.T) {
 				t.Logf("%s not available: %v", p.Name, err)
 				continue
 			}
-			s, _, err := checksumCorpus(d, c)
+			s, _, err := checksumCorpus(d, c, nil)
 			if err != nil {
 				t.Fatalf("%s on %s: %v", p.Name, c.Name, err)
 			}
@@ -488,7 +488,7 @@ func BenchmarkPassFold(b *testing.B) {
 		r := &replay{locs: locs}
 		passes := 0
 		for b.Loop() {
-			if _, err := foldPass(r, c, &m); err != nil {
+			if _, err := foldPass(r, c, &m, nil); err != nil {
 				b.Fatal(err)
 			}
 			passes++
@@ -526,7 +526,7 @@ func referenceChecksum(c *Corpus) (reference, error) {
 			if err != nil {
 				return reference{}, err
 			}
-			s, f, err := checksumCorpus(d, c)
+			s, f, err := checksumCorpus(d, c, nil)
 			if err != nil {
 				return reference{}, err
 			}
@@ -552,7 +552,7 @@ func referenceChecksum(c *Corpus) (reference, error) {
 // checkPeer decodes c once with d and fails, wrapping ErrMismatch, unless
 // it gives the reference checksum.
 func checkPeer(d Decoder, c *Corpus, ref reference) error {
-	s, _, err := checksumCorpus(d, c)
+	s, _, err := checksumCorpus(d, c, nil)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMismatch, err)
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -96,6 +97,13 @@ const (
 // from MinGameDuration_s to MaxGameDuration_s (NaN and infinities
 // included).
 func GameCorpus(opt GameOptions) (*Corpus, error) {
+	return GameCorpusContext(context.Background(), opt)
+}
+
+// GameCorpusContext is GameCorpus, stopped when ctx ends (a three-hour
+// game takes seconds to build) with an error wrapping
+// pipeline.ErrCanceled, as MeasureContext's.
+func GameCorpusContext(ctx context.Context, opt GameOptions) (*Corpus, error) {
 	if opt.Duration_s == 0 {
 		opt.Duration_s = 600
 	}
@@ -142,6 +150,9 @@ func GameCorpus(opt GameOptions) (*Corpus, error) {
 	live := true
 	half := ticks / 2
 	for k := 0; k < ticks; k++ {
+		if k%(stopEvery/16) == 0 && ctx.Err() != nil { // about stopEvery messages
+			return nil, canceled("building the " + name + " corpus")
+		}
 		base := gameStart_ms + int64(k)*gameTick_ms
 		if k == half {
 			emitMarker(base-5, "PAUSED")

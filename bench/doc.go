@@ -116,4 +116,12 @@
 //
 // A Corpus is read-only once built; a Decoder and a Pipeline serve one
 // goroutine.
+//
+// # Stopping
+//
+// MeasureContext, GameCorpusContext and LoadCorpusContext stop when their
+// context ends (Ctrl-C), as a Pipeline's methods do, with an error
+// wrapping pipeline.ErrCanceled that says where ("bench decode: timing
+// sonic, repetition 2: canceled"). A pass looks at the context every
+// 65 536 messages, at the same cost for every decoder.
 package bench

@@ -1,12 +1,14 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"time"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/pipeline"
 )
 
 // ErrMismatch means two decoders disagreed on a corpus: their checksums
@@ -88,6 +90,16 @@ type Result struct {
 // is checked too (see passFold): a decoder that fails, or decodes
 // differently, while timed makes Measure fail the same way.
 func Measure(c *Corpus, opt Options) ([]Result, error) {
+	return MeasureContext(context.Background(), c, opt)
+}
+
+// MeasureContext is Measure, stopped when ctx ends (Ctrl-C: "stmotion
+// bench decode" had run to its end and exited 0 with full results): it
+// then fails with an error wrapping pipeline.ErrCanceled that says where
+// ("bench decode: timing sonic, repetition 2: canceled"), as a bench
+// pipeline stage does. ctx is looked at between passes and every
+// stopEvery messages within one, at the same cost for every decoder.
+func MeasureContext(ctx context.Context, c *Corpus, opt Options) ([]Result, error) {
 	// Zero is the default; a negative value is a caller's mistake, not a
 	// request for it, and Result.Reps must say what was run.
 	switch {
@@ -152,7 +164,10 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 		if d == nil {
 			continue
 		}
-		s, f, err := checksumCorpus(d, c)
+		s, f, err := checksumCorpus(d, c, ctx.Done())
+		if errors.Is(err, errStopped) {
+			return nil, canceled("checking " + opt.Peers[i].Name)
+		}
 		if err != nil {
 			var pe panicError
 			if errors.As(err, &pe) && opt.Peers[i].Name != "stmotion" {
@@ -202,7 +217,10 @@ func Measure(c *Corpus, opt Options) ([]Result, error) {
 				for b := range batch {
 					// Every timed pass is checked, at the same cost for
 					// every decoder: see passFold.
-					f, err := foldPass(d, c, &m)
+					f, err := foldPass(d, c, &m, ctx.Done())
+					if errors.Is(err, errStopped) {
+						return nil, canceled(fmt.Sprintf("timing %s, repetition %d", opt.Peers[i].Name, rep+1))
+					}
 					if err != nil {
 						return nil, fmt.Errorf("%w: %s failed while timed, repetition %d, pass %d: %w", ErrMismatch, opt.Peers[i].Name, rep+1, passes+b+1, err)
 					}
@@ -267,9 +285,16 @@ type panicError struct{ v any }
 
 func (p panicError) Error() string { return fmt.Sprintf("panicked: %v", p.v) }
 
+// canceled is the error of a measurement stopped at where by its
+// context: "bench decode: <where>: canceled".
+func canceled(where string) error {
+	return fmt.Errorf("bench decode: %s: %w", where, pipeline.ErrCanceled)
+}
+
 // checksumCorpus decodes every message of c with d and folds it into a
-// Checksum, and into the passFold every timed pass must then give.
-func checksumCorpus(d Decoder, c *Corpus) (sum uint64, fold passFold, err error) {
+// Checksum, and into the passFold every timed pass must then give. It
+// returns errStopped once done is closed (nil: never).
+func checksumCorpus(d Decoder, c *Corpus, done <-chan struct{}) (sum uint64, fold passFold, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = panicError{r}
@@ -279,6 +304,9 @@ func checksumCorpus(d Decoder, c *Corpus) (sum uint64, fold passFold, err error)
 	var m decode.Message
 	fold = newPassFold()
 	for j := range c.Ends {
+		if j%stopEvery == 0 && stopped(done) {
+			return 0, 0, errStopped
+		}
 		line := c.Line(j)
 		if err := d.Decode(line, &m); err != nil {
 			return 0, 0, fmt.Errorf("message %d: %w: %.200q", j+1, err, line)

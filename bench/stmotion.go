@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -31,6 +32,13 @@ func (s *stmotionDecoder) LiveID(line []byte, m *decode.Message) []byte {
 // and how decoders treat invalid ones is the fuzz tests' business. Blank and
 // too-long lines are left out too.
 func LoadCorpus(path string) (*Corpus, error) {
+	return LoadCorpusContext(context.Background(), path)
+}
+
+// LoadCorpusContext is LoadCorpus, stopped when ctx ends with an error
+// wrapping pipeline.ErrCanceled, as MeasureContext's. (A read that waits
+// on a silent named pipe is not interrupted.)
+func LoadCorpusContext(ctx context.Context, path string) (*Corpus, error) {
 	r, err := decode.OpenRecording(path, decode.ReaderOptions{})
 	if err != nil {
 		return nil, err
@@ -40,7 +48,10 @@ func LoadCorpus(path string) (*Corpus, error) {
 	var w wireMessage
 	var d decode.Decoder
 	var m decode.Message
-	for r.NextLine() {
+	for n := 0; r.NextLine(); n++ {
+		if n%stopEvery == 0 && ctx.Err() != nil {
+			return nil, canceled("reading " + path)
+		}
 		line := r.Line()
 		w = wireMessage{}
 		if json.Unmarshal(line, &w) != nil || d.Decode(line, &m) != nil {

@@ -99,6 +99,12 @@ by default (--clock cpu: time other processes take on a shared machine is
 left out; the garbage collector's threads are counted), with the elapsed-time
 MB/s beside. The machine may be shared: compare ratios from one run, not
 absolute figures between runs.
+
+The exit status is 2 for a bad command line, before any work; 1 when a
+decoder disagrees with encoding/json, --corpus cannot be read, or Ctrl-C
+or SIGTERM stops it, wherever it is (building the corpus, checking or
+timing a decoder: "bench decode: timing sonic, repetition 2: canceled"),
+with no results printed.
 `,
 }
 
@@ -140,16 +146,18 @@ func runBenchDecode(ctx context.Context, args []string, stdout, stderr io.Writer
 	var c *bench.Corpus
 	if *corpusPath != "" {
 		var err error
-		if c, err = bench.LoadCorpus(*corpusPath); err != nil {
+		if c, err = bench.LoadCorpusContext(ctx, *corpusPath); err != nil {
 			return err
 		}
 	} else {
 		var err error
-		if c, err = bench.GameCorpus(bench.GameOptions{Seed: *seed, Duration_s: *duration_s, Shuffled: *shuffled}); err != nil {
+		if c, err = bench.GameCorpusContext(ctx, bench.GameOptions{Seed: *seed, Duration_s: *duration_s, Shuffled: *shuffled}); err != nil {
 			return err
 		}
 	}
-	results, err := bench.Measure(c, bench.Options{Reps: *reps, MinTime: *minTime, Clock: bench.Clock(*clock)})
+	// Ctrl-C stops it (exit status 1, "bench decode: ...: canceled"), as
+	// it does bench pipeline: it had run to its end and exited 0.
+	results, err := bench.MeasureContext(ctx, c, bench.Options{Reps: *reps, MinTime: *minTime, Clock: bench.Clock(*clock)})
 	if err != nil {
 		return err
 	}

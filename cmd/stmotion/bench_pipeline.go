@@ -117,6 +117,11 @@ goroutine, and the GC runs beside the engine): a second line says how
 many CPUs each side kept busy in its fastest run, and so about how much
 more jobs could gain on this machine, were their work the same as one
 job's. The machine may be shared: compare ratios from one run.
+
+The exit status is 2 for a bad command line, before any run; 1 when a
+run fails, the temporary directory cannot be made (TMPDIR), or Ctrl-C
+or SIGTERM stops it ("bench pipeline: engine: ...: canceled": the part
+it stopped in prints nothing, the tables printed before it stay).
 `,
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stmotion/stmotion/bench"
+	"github.com/stmotion/stmotion/pipeline"
 )
 
 // quick keeps the CLI tests short: a few seconds of game, one brief rep.
@@ -447,6 +448,25 @@ func TestBenchSlowFiles(t *testing.T) {
 	}{{"/tmp/a/b", "/tmp", true}, {"/tmp", "/tmp", true}, {"/tmpx/a", "/tmp", false}, {"/work/a", "/tmp", false}, {"/tmp/../work", "/tmp", false}} {
 		if got := under(tt.path, tt.dir); got != tt.want {
 			t.Errorf("under(%q, %q) = %v, want %v", tt.path, tt.dir, got, tt.want)
+		}
+	}
+}
+
+// Ctrl-C or SIGTERM (the context main cancels) stops bench decode with
+// exit status 1 and an error saying where, nothing on stdout, as it
+// stops bench pipeline: it had run to its end and exited 0, results and
+// all.
+func TestBenchDecodeInterrupted(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "decode", "--duration", "1", "--reps", "1", "--min-time", "1ms"},
+		{"bench", "decode", "--json", "--duration", "1", "--reps", "1", "--min-time", "1ms"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stdout, stderr bytes.Buffer
+		err := Run(ctx, args, &stdout, &stderr)
+		if !errors.Is(err, pipeline.ErrCanceled) || !strings.HasPrefix(err.Error(), "bench decode: ") || stdout.Len() != 0 {
+			t.Errorf("%q, interrupted: %v, stdout %q; want \"bench decode: ...: canceled\" (exit status 1) and nothing on stdout", args, err, stdout.String())
 		}
 	}
 }
