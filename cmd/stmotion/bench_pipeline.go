@@ -202,7 +202,7 @@ func runBenchPipeline(ctx context.Context, args []string, stdout, stderr io.Writ
 	// keeps what the earlier runs wrote (their run-N directories would be
 	// numbered from 1 again).
 	if *keep == "" {
-		if opts.Dir, err = os.MkdirTemp("", "stmotion-bench-"); err != nil {
+		if opts.Dir, err = makeTempDir("bench pipeline: the simulated game", "stmotion-bench-", "or give --dir"); err != nil {
 			return err
 		}
 		defer os.RemoveAll(opts.Dir)

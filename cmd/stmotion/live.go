@@ -220,7 +220,7 @@ checks unless told otherwise and prints at its start (they are the API
 description's, not secrets), and this is said on stderr. Every 'stmotion
 mock' prints at its start a 'stmotion live' line that joins it.
 --demo starts a local mock API on the built-in sample
-game (looping, real time; --demo-speed 0 replays it as fast as it is
+game (written to the temporary directory, $TMPDIR or /tmp; looping, real time; --demo-speed 0 replays it as fast as it is
 read, a whole game in seconds, recording some MB a second under --out
 until stopped, and each half's feed comes twice, by the previous half's,
 read on at the handover, then by its own: about half of each live id's
@@ -290,8 +290,9 @@ Exit status: 0 when every live id ended as above (the event is over) or
 on Ctrl-C or SIGTERM; 1 when the join failed (refused credentials, an unknown or
 ended live id, a 403, a malformed response, errors for 2 minutes at the
 start, of the API or of the websocket), the --listen address could not be listened on (in use, say: said
-before the demo mock or the join starts), the bundle could not be
-written, or a result line could not be written to stdout (a full disk, a
+before the demo mock or the join starts), the --demo sample could not be
+written (no temporary directory: $TMPDIR names none, say), the bundle
+could not be written, or a result line could not be written to stdout (a full disk, a
 stdout open read-only, a pipe whose reader has gone: said on stderr at the
 end; recording goes on, and the next live ids are followed); 2 for a bad command line (a flag not defined, a value that does
 not parse or is out of range, a --listen that is not host:port, a --ws
@@ -527,7 +528,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	if demo {
-		dir, err := os.MkdirTemp("", "stmotion-demo-")
+		dir, err := makeTempDir("live: --demo: built-in sample", "stmotion-demo-", "")
 		if err != nil {
 			return err
 		}

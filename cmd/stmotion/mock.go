@@ -56,7 +56,7 @@ the stats and shots of its rounds of that type, practice all of a
 practice's (a correction, such as a make turned into a miss, counts in the
 most recent round where the player's stat rose, so no round's stats are
 negative). Without --bundle it serves the built-in sample
-game, generated into a temporary directory. A bundle without live.json, or
+game, generated into the temporary directory ($TMPDIR, or /tmp). A bundle without live.json, or
 a bare recording, is served under made-up live information (a live id
 derived from its path, the same in every run); --court and --roster give it
 the /court body and roster it lacks.
@@ -104,7 +104,8 @@ its complete stream, or between its gzip members or zstd frames, are
 skipped, with a warning.
 
 The exit status is 0 after Ctrl-C; 1 when the bundle cannot be served (not
-found, unreadable, a corrupt compressed stream, no messages), the address
+found, unreadable, a corrupt compressed stream, no messages; without
+--bundle, no temporary directory for the sample: TMPDIR), the address
 not listened on, or a line cannot be written to stdout (a full disk, a
 stdout open read-only, a pipe whose reader has gone: it stops serving at once, as a script waiting for the
 line would wait in vain); 2 for a bad
@@ -206,9 +207,9 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	dir := *bundle
 	if dir == "" {
-		tmp, err := os.MkdirTemp("", "stmotion-mock-")
+		tmp, err := makeTempDir("mock: built-in sample", "stmotion-mock-", "or give --bundle")
 		if err != nil {
-			return fmt.Errorf("mock: %w", err)
+			return err
 		}
 		defer os.RemoveAll(tmp)
 		dir = filepath.Join(tmp, "sample")
