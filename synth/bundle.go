@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/klauspost/compress/gzip"
@@ -54,24 +55,31 @@ func MessagesFile(compress string) string {
 // all are complete, and a recording of another compression
 // (messages.jsonl[.gz|.zst]) is removed, since a bundle holds one. On an
 // error or a cancelled ctx the temporary files are removed and dir is left
-// as it was. progress, when not nil, is called now and then with the
+// as it was (a directory Write made for it, dir or a parent, is removed). progress, when not nil, is called now and then with the
 // simulated and total seconds. The returned Truth is the one written to
 // truth.json.
 func Write(ctx context.Context, cfg Config, dir string, progress func(done, total float64)) (tr *Truth, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	made, err := mkdirAll(dir)
+	if err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
 	}
 	// tmp holds the files written so far under their temporary names, in
-	// the order they are renamed; all are removed unless everything works.
+	// the order they are renamed; all are removed unless everything works,
+	// and so are the directories made for them: an interrupted run had
+	// left an empty dir that analyze then read as a bundle with nothing
+	// in it.
 	type tmpFile struct{ tmp, name string }
 	var tmp []tmpFile
 	defer func() {
 		if err != nil {
 			for _, t := range tmp {
 				os.Remove(t.tmp)
+			}
+			for i := len(made) - 1; i >= 0; i-- {
+				os.Remove(made[i]) // only if empty: nothing of another's is removed
 			}
 		}
 	}()
@@ -177,6 +185,27 @@ func Write(ctx context.Context, cfg Config, dir string, progress func(done, tota
 		}
 	}
 	return g.tr, nil
+}
+
+// mkdirAll is os.MkdirAll(dir, 0o755), returning the directories it
+// made, outermost first.
+func mkdirAll(dir string) (made []string, err error) {
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		made = append(made, d)
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	slices.Reverse(made)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return made, nil
 }
 
 // WriteMessages simulates cfg and writes only the recording (uncompressed

@@ -1173,6 +1173,42 @@ func TestWriteReplaces(t *testing.T) {
 	}
 }
 
+// A failed or cancelled Write leaves no directory it made (dir and its
+// missing parents), and keeps those that were there: an interrupted
+// 'stmotion synth --out new' had left new/ empty, which analyze then read
+// as a bundle with nothing in it.
+func TestWriteCancelledRemovesMadeDirs(t *testing.T) {
+	root := t.TempDir()
+	cfg := small(12)
+	cfg.Minutes = 3
+	for _, dir := range []string{filepath.Join(root, "new"), filepath.Join(root, "a", "b", "c")} {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := Write(ctx, cfg, dir, func(done, total float64) {
+			if done > 0 {
+				cancel() // half way: the recording is partly written
+			}
+		})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled run into %s: err %v, want context.Canceled", dir, err)
+		}
+		if ents, err := os.ReadDir(root); err != nil || len(ents) != 0 {
+			t.Errorf("cancelled run into %s: %s holds %v (%v), want nothing: the directories made are removed", dir, root, ents, err)
+		}
+	}
+	// An existing directory stays.
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := Write(ctx, cfg, root, func(done, total float64) {
+		if done > 0 {
+			cancel()
+		}
+	})
+	cancel()
+	if _, serr := os.Stat(root); !errors.Is(err, context.Canceled) || serr != nil {
+		t.Errorf("cancelled run into the existing %s: %v, and it is %v; want it kept", root, err, serr)
+	}
+}
+
 // TestSampleVariety checks what SampleConfig promises the built-in sample
 // holds, since every change to the simulator plays another game.
 func TestSampleVariety(t *testing.T) {

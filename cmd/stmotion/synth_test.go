@@ -72,3 +72,17 @@ func TestSynthCommand(t *testing.T) {
 		}
 	}
 }
+
+// An interrupted synth leaves --out as it was: a directory it made is
+// removed (it had stayed, empty, and 'analyze' of it said "nothing to
+// read" rather than "no such path").
+func TestSynthInterruptedLeavesNoDir(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "new", "s")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	err := Run(ctx, []string{"synth", "--out", out, "--minutes", "1"}, &stdout, &stderr)
+	if _, serr := os.Stat(filepath.Dir(out)); exitCode(err) != 1 || !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("synth --out %s, interrupted: %v, %s: %v; want exit status 1 and no directory made", out, err, filepath.Dir(out), serr)
+	}
+}
