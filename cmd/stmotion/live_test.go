@@ -270,6 +270,7 @@ func TestLiveMatchesAnalyze(t *testing.T) {
 // A live session subscribed without locations ends with the warning
 // analyze gives a recording of stats and shots only: a line of its own, or
 // with --log-format json a WARN record among the other JSON log lines.
+// (The json run subscribes with --data-types, mock's name for --dt.)
 func TestLiveWarnsWithoutLocations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates and replays a game")
@@ -278,8 +279,9 @@ func TestLiveWarnsWithoutLocations(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
 		t.Run(format, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
+			dtFlag := map[string]string{"text": "--dt", "json": "--data-types"}[format]
 			err := Run(context.Background(), []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(),
-				"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret, "--dt", "STATS,SHOTS",
+				"--user", mock.DefaultUsername, "--secret", mock.DefaultSecret, dtFlag, "STATS,SHOTS",
 				"--out", t.TempDir(), "--listen", "", "--log-format", format}, &stdout, &stderr)
 			if err != nil {
 				t.Fatalf("stmotion live: %v\nstderr:\n%s", err, stderr.String())
@@ -592,6 +594,7 @@ func TestLiveUsageErrors(t *testing.T) {
 		{"live", "--demo", "--api", "http://x"},
 		{"live", "--demo", "--user", "u", "--secret", "s"}, // the demo signs with the mock's credentials
 		{"live", "--api", "http://x", "--live-id", "L", "--dt", "VIDEO"},
+		{"live", "--api", "http://x", "--live-id", "L", "--data-types", "VIDEO"}, // mock's name for --dt
 		{"live", "--api", "http://x", "--live-id", "L", "--rate", "0"},
 		{"live", "--api", "http://x", "--live-id", "L", "--cell", "0"},
 		{"live", "--api", "http://x", "--live-id", "L", "--cell", "1000"}, // as analyze: 0.05 to 10 m

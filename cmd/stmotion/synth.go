@@ -62,9 +62,13 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed")
 	fs.Float64Var(&cfg.Noise_mm, "noise-mm", cfg.Noise_mm, "sensor noise sigma per axis, mm")
 	fs.Float64Var(&cfg.Bias_mm, "bias-mm", cfg.Bias_mm, "sigma per axis of each sensor's slowly wandering offset (multipath), mm")
-	fs.StringVar(&cfg.Court, "court", cfg.Court, "court template: "+strings.Join(court.TemplateNames(), ", ")+" (court.json holds the corners and\n"+
-		"hoops only, as the API's: nba, wnba, ncaa and hs94 are one size, told apart by analyze's and live's\n"+
-		"--court-template)")
+	fs.StringVar(&cfg.Court, "court-template", cfg.Court, "the court's `template`: "+strings.Join(court.TemplateNames(), ", ")+" (court.json holds the\n"+
+		"corners and hoops only, as the API's: nba, wnba, ncaa and hs94 are one size, told apart by analyze's\n"+
+		"and live's --court-template)")
+	// The name it had: --court is a court.json file in analyze, live and
+	// mock, and a script sharing flags between them broke on it.
+	fs.StringVar(&cfg.Court, "court", cfg.Court, "deprecated: the same as --court-template, a `template` (analyze's, live's and mock's --court is a\n"+
+		"court.json file); warned of on stderr")
 	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game")
 	fs.StringVar(&cfg.Compress, "compress", cfg.Compress, `compress the recording: "", gz or zst`)
 	fs.Float64Var(&cfg.Rotation_deg, "rotation-deg", cfg.Rotation_deg, "sensor frame rotation relative to the court, degrees")
@@ -86,14 +90,21 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usageError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	courtFlag := "court-template"
+	if set["court"] {
+		fmt.Fprintln(stderr, "stmotion synth: warning: --court is deprecated: give --court-template (--court is a court.json file in analyze, live and mock)")
+		if !set["court-template"] {
+			courtFlag = "court" // errors name the flag given
+		}
+	}
 	if *out == "" {
 		return usageError(fs, errors.New("--out DIR is required"))
 	}
 	if *sample {
 		// Flags given explicitly override the sample's values.
 		s := synth.SampleConfig()
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if !set["minutes"] {
 			cfg.Minutes = s.Minutes
 		}
@@ -104,7 +115,11 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		var ce *synth.ConfigError
 		if errors.As(err, &ce) && synthFlags[ce.Field] != "" {
-			err = fmt.Errorf("--%s: %s", synthFlags[ce.Field], ce.Detail)
+			name := synthFlags[ce.Field]
+			if ce.Field == "Court" {
+				name = courtFlag
+			}
+			err = fmt.Errorf("--%s: %s", name, ce.Detail)
 		}
 		return usageError(fs, err)
 	}
@@ -145,7 +160,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // value out of range as the user gave it.
 var synthFlags = map[string]string{
 	"Minutes": "minutes", "Hz": "hz", "Seed": "seed", "Noise_mm": "noise-mm", "Bias_mm": "bias-mm",
-	"Court": "court", "Compress": "compress", "Rotation_deg": "rotation-deg", "TX_mm": "tx-mm",
+	"Court": "court-template", "Compress": "compress", "Rotation_deg": "rotation-deg", "TX_mm": "tx-mm",
 	"TY_mm": "ty-mm", "Jitter_ms": "jitter-ms", "DropRate": "drop-rate", "DropoutsPerMin": "dropouts-per-min",
 	"DuplicateRate": "dup-rate", "ReorderRate": "reorder-rate", "OutlierRate": "outlier-rate",
 	"FeedGapRate": "feed-gap-rate", "StartTime_ms": "start-ms", "DistInterval_s": "dist-interval-s",

@@ -15,7 +15,7 @@ import (
 func TestSynthCommand(t *testing.T) {
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	err := Run(context.Background(), []string{"synth", "--out", dir, "--minutes", "0.5", "--seed", "9", "--court", "fiba", "--compress", "gz"}, &stdout, &stderr)
+	err := Run(context.Background(), []string{"synth", "--out", dir, "--minutes", "0.5", "--seed", "9", "--court-template", "fiba", "--compress", "gz"}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("synth: %v\nstderr: %s", err, stderr.String())
 	}
@@ -42,7 +42,8 @@ func TestSynthCommand(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"synth"}, "--out DIR is required"},
-		{[]string{"synth", "--out", dir, "--court", "moon"}, `--court: unknown court "moon"`},
+		{[]string{"synth", "--out", dir, "--court-template", "moon"}, `--court-template: unknown court "moon"`},
+		{[]string{"synth", "--out", dir, "--court", "moon"}, `--court: unknown court "moon"`}, // the deprecated name
 		{[]string{"synth", "--out", dir, "--compress", "xz"}, `--compress: "xz"`},
 		{[]string{"synth", "--out", dir, "--start-ms", "0"}, "--start-ms: 0 is outside [1, "},
 		{[]string{"synth", "--out", dir, "--minutes", "-1"}, "--minutes: -1 is outside"},
@@ -84,5 +85,27 @@ func TestSynthInterruptedLeavesNoDir(t *testing.T) {
 	err := Run(ctx, []string{"synth", "--out", out, "--minutes", "1"}, &stdout, &stderr)
 	if _, serr := os.Stat(filepath.Dir(out)); exitCode(err) != 1 || !errors.Is(serr, os.ErrNotExist) {
 		t.Errorf("synth --out %s, interrupted: %v, %s: %v; want exit status 1 and no directory made", out, err, filepath.Dir(out), serr)
+	}
+}
+
+// The court's template is --court-template, as in analyze, live and
+// mock, whose --court is a court.json file; synth's --court, the name it
+// had, still takes the template, with a warning.
+func TestSynthCourtTemplateFlag(t *testing.T) {
+	for _, flag := range []string{"--court-template", "--court"} {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		if err := Run(context.Background(), []string{"synth", "--out", dir, "--minutes", "0.1", flag, "ncaa"}, &stdout, &stderr); err != nil {
+			t.Fatalf("synth %s ncaa: %v\nstderr: %s", flag, err, stderr.String())
+		}
+		tr, err := synth.ReadTruth(filepath.Join(dir, "truth.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := strings.Count(stderr.String(), "stmotion synth: warning: --court is deprecated: give --court-template") == 1 &&
+			strings.Count(stderr.String(), "\n") == 1
+		if tr.Court != "ncaa" || warned != (flag == "--court") {
+			t.Errorf("synth %s ncaa: court %q, stderr %q; want ncaa, and one line of warning for --court only", flag, tr.Court, stderr.String())
+		}
 	}
 }
