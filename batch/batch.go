@@ -38,8 +38,7 @@ type Config struct {
 	// Add), an Out holding such tables is refused (StageOutDir).
 	Overwrite bool
 	// Add adds the run's sessions to the dataset under Out, keeping the
-	// others (export.AddSummary), holding Out's lock (export.LockOutDir)
-	// from Prepare until Close. Not with Overwrite.
+	// others (export.AddSummary). Not with Overwrite.
 	Add bool
 	// CourtPath and Court are given to every input, in place of a
 	// bundle's own court.json (decode.Bundle.ReplaceCourt, with a
@@ -57,7 +56,7 @@ type Config struct {
 	// (court.CheckError.Option). It keeps err's chain.
 	CourtError func(err error) error
 	// Waiting, if not nil, is called once when Prepare waits for another
-	// run adding to Out (Add) to end.
+	// run writing into Out to end (Out's lock, export.LockOutDir).
 	Waiting func()
 	// InputDone, if not nil, is called when Run.Do is done with input i
 	// of Run.Inputs (analysed, failed or canceled), on the goroutine that
@@ -163,7 +162,7 @@ func PlanInputs(ctx context.Context, cfg *Config, paths []string) *Plan {
 type Stage int
 
 const (
-	StageLock         Stage = iota + 1 // waiting for or taking Out's lock (Add; export.LockOutDir)
+	StageLock         Stage = iota + 1 // creating Out, waiting for or taking its lock (export.LockOutDir)
 	StageSummary                       // reading the dataset's summary.json (Add; export.ReadSummary)
 	StageOutDir                        // preparing Out (export.PrepareOutDir): refused, or it failed
 	StageMove                          // moving a one-session dataset into the Hive layout (Add; export.OutDir.MoveFlat)
@@ -253,10 +252,12 @@ type Run struct {
 // the dataset under Out (its summary.json), and gives them unique session
 // ids: an id's plain form goes to the same input whatever the order of the
 // paths, and not to a broken or cut copy of a game beside the good one
-// (their recordings are read through first, Jobs at a time). With Add it
-// takes Out's lock first, waiting for another run adding to Out
-// (Config.Waiting), and holds it until Close. Its errors are
-// *SetupError; nothing is held then.
+// (their recordings are read through first, Jobs at a time). It creates
+// Out if needed and takes its lock first, waiting for another run
+// writing into Out (Config.Waiting), and holds it until Close: runs into
+// one Out take turns, each checking what Out holds (OpenOut) after the
+// one before has written it. Its errors are *SetupError; nothing is held
+// then.
 func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 	cfg := p.cfg
 	out := cfg.Options.Out
@@ -266,20 +267,19 @@ func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 	}
 	r := &Run{cfg: cfg, Inputs: slices.Clone(p.Inputs), Failed: slices.Clone(p.Failed), searched: p.Searched, release: func() {}}
 	warnings := slices.Clone(p.Warnings)
-	// A run adding to a dataset holds its lock from before it reads
-	// summary.json until it has written its own: another run's summary
-	// written meanwhile would be lost.
-	if cfg.Add {
-		waiting := cfg.Waiting
-		if waiting == nil {
-			waiting = func() {}
-		}
-		release, err := export.LockOutDir(ctx, out, waiting)
-		if err != nil {
-			return nil, &SetupError{Stage: StageLock, Dir: out, Err: err}
-		}
-		r.release = release
+	// A run holds Out's lock from before it reads summary.json until it
+	// has written its own: a run adding to the dataset would lose another
+	// run's summary written meanwhile, and a plain run would pass the
+	// check of what Out holds (OpenOut) while another writes there, each
+	// then taking the other's tables for its own.
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, &SetupError{Stage: StageLock, Dir: out, Err: err}
 	}
+	release, err := export.LockOutDir(ctx, out, cfg.Waiting)
+	if err != nil {
+		return nil, &SetupError{Stage: StageLock, Dir: out, Err: err}
+	}
+	r.release = release
 	// An earlier summary.json that cannot be read names no session: the
 	// run goes on without it (but one adding to it: its entries of the
 	// other sessions would be lost). The ids it gives are taken before
@@ -372,7 +372,7 @@ func (r *Run) OpenOut() error {
 	return nil
 }
 
-// Close releases Out's lock (Add). It may be called more than once.
+// Close releases Out's lock. It may be called more than once.
 func (r *Run) Close() {
 	if r.release != nil {
 		r.release()

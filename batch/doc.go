@@ -38,8 +38,11 @@
 // broken or cut copy from another source, which fails without an id; a
 // recording there under another id (its bare file, now its bundle) is
 // replaced once analysed (Result.Replaced), and a bare file whose bundle
-// is there is not analysed (Run.Skipped). Runs adding to one Out take turns (a lock
-// file, export.LockOutDir).
+// is there is not analysed (Run.Skipped).
+//
+// Runs into one Out take turns, with Add or without (a lock file,
+// export.LockOutDir, held from Prepare until Run.Close): a second waits,
+// then finds what the first wrote, as a run started after it would.
 //
 // Results: Run.Do returns values (summaries, failures, cancellations,
 // warnings, what was removed), not text. The sessions, in Result.Sessions

@@ -91,7 +91,10 @@
 // (OutDirOptions.Add, analyze --add) refuses only tables of another
 // format, moves one-session tables of another session into its
 // partitions (OutDir.MoveFlat), merges its summary into the dataset's
-// (AddSummary) and holds the directory's lock (LockOutDir) meanwhile.
+// (AddSummary). Every run holds the directory's lock (LockOutDir)
+// meanwhile, so that runs into one directory take turns; a process that
+// must not wait takes it with TryLockOutDir (a live session, its
+// bundle's).
 // Partitions that no summary entry describes (a run killed before it
 // wrote summary.json) are listed, without figures, under its unlisted
 // sessions (FindUnlisted).

@@ -197,6 +197,14 @@ writing; those a killed run left anywhere analyze writes under --out (in
 any session's partition, this run's or not, with --overwrite or without:
 a glob over the dataset fails on them) are removed, with the partition
 directories that held nothing else (docs/schema.md, "Files and layout").
+Runs into one --out take turns, with --add or without: each holds a lock
+on <out>/.stmotion.lock (flock; the empty file stays) from before it
+looks at what --out holds until it has written its summary.json, and a
+run started meanwhile says "waiting for another run writing into OUT to
+end" and waits, then goes on as if started after it: a run without --add
+or --overwrite is then refused for the tables the first one wrote (exit
+status 2), as above. Where such locks do not work (Windows, a file
+system without flock) run one at a time.
 
 Adding to a dataset: with --add the run adds its sessions to those under
 --out, whose tables, images and summary.json entries (marked earlier_run)
@@ -235,8 +243,8 @@ another --format is refused, and a --hz grid or definitions (--sprint-mps
 and the others below; an earlier entry without them took the defaults)
 that differ from the other sessions' are warned of (--cell, --live-only
 and --fold are recorded, summary.json settings, but not compared: use the
-same for every game). Runs adding to one --out take turns (a lock
-file, .stmotion.lock).
+same for every game). Runs adding to one --out take turns, as all runs
+into one --out do (above).
 
 An interrupted run (Ctrl-C, SIGTERM) removes nothing an earlier run wrote
 for the inputs it did not analyse, nor, with --overwrite, for other
@@ -362,7 +370,7 @@ type analyzeConfig struct {
 	images        bool
 	overwrite     bool
 	// add: the run adds its sessions to the dataset under out (Hive
-	// layout), holding its lock (export.LockOutDir).
+	// layout).
 	add bool
 	// court and roster are what --court and --roster read, for the
 	// inputs without their own (decode.Bundle.Supply); nil without the flag.
@@ -503,7 +511,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var prog progress // set once the inputs are known
 	bcfg := cfg.batchConfig()
 	bcfg.Waiting = func() {
-		fmt.Fprintf(stderr, "stmotion analyze: --add: waiting for another run adding to %s to end\n", cfg.out)
+		fmt.Fprintf(stderr, "stmotion analyze: waiting for another run writing into %s to end\n", cfg.out)
 	}
 	bcfg.InputDone = func(int, *batch.InputResult) { prog.Add(1) }
 	plan := batch.PlanInputs(ctx, bcfg, args)
@@ -522,7 +530,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		var se *batch.SetupError
 		if errors.As(err, &se) && se.Stage == batch.StageLock && ctx.Err() != nil {
-			fmt.Fprintf(stderr, "stmotion analyze: interrupted while waiting for another run adding to %s: nothing analysed or written\n", cfg.out)
+			fmt.Fprintf(stderr, "stmotion analyze: interrupted while waiting for another run writing into %s: nothing analysed or written\n", cfg.out)
 			fmt.Fprintf(stdout, "0 of %d inputs analysed into %s%s; %d canceled\n", len(plan.Inputs)+len(plan.Failed), cfg.out, decode.Printable(failedList(plan.Failed)), len(plan.Inputs))
 			return exitError{code: 1}
 		}

@@ -415,7 +415,7 @@ func TestAnalyzeAddConcurrent(t *testing.T) {
 	case r := <-doneA:
 		t.Fatalf("run A (g1) ended without writing g1's samples: %v, %q\n%s", r.err, r.stdout, errA.String())
 	}
-	errB := &signalWriter{want: "waiting for another run adding to " + out, found: make(chan struct{})}
+	errB := &signalWriter{want: "waiting for another run writing into " + out, found: make(chan struct{})}
 	go run(context.Background(), errB, g2, doneB)
 	select {
 	case <-errB.found:
@@ -433,7 +433,7 @@ func TestAnalyzeAddConcurrent(t *testing.T) {
 			t.Errorf("run %s: %v, %q\n%s", c.name, r.err, r.stdout, c.err())
 		}
 	}
-	if !strings.Contains(errB.String(), "--add: waiting for another run adding to "+out+" to end") {
+	if !strings.Contains(errB.String(), "stmotion analyze: waiting for another run writing into "+out+" to end") {
 		t.Errorf("run B did not wait for run A:\n%s", errB.String())
 	}
 	if got, want := addSessions(t, out), []string{"g0 (earlier)", "g1 (earlier)", "g2"}; !slices.Equal(got, want) {
