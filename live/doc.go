@@ -263,7 +263,8 @@
 // where the previous live id's session stopped, its period count and
 // clock from its periods.json, else made again by replaying the
 // previous live id's recording into an engine), continuing its bundle
-// as above. The bundles passed are only read, and their live ids are
+// as above. The bundles passed are only read (the first gets the empty
+// lock file, below, if it had none), and their live ids are
 // not asked for (the first may be no longer active); the log says
 // "continuing at <id>: the run before followed <a> → <b>". Reading the
 // first live id's feed again instead went on past the marker (a
@@ -271,6 +272,24 @@
 // rest of the event into the first live id's bundle. MaxFollow counts
 // the follows of the run only, so a run stopped at it goes on when run
 // again.
+//
+// One process at a time records into a bundle: a Join holds the lock of
+// the bundle directory it records into (export.LockFile, flock, taken
+// with export.TryLockOutDir; see bundleLocks), from before it reads a
+// bundle it continues until its session has ended and the bundle of the
+// live id it follows to is locked, and for the whole Join the bundle of
+// the live id it was started with. A Join whose bundle another process
+// holds (a restart racing the old process, two operators) is refused
+// before anything is written there (*BundleHeldError, ErrBundleHeld;
+// `stmotion live` exits 1): at its start when the bundle is there (the
+// same command run twice, wherever the first has followed to), else when
+// it would make it. Two recording into one bundle tore the lines of
+// messages.jsonl, wrote the same table parts and repeated the tables'
+// rows. The system drops the lock of a process that ends, however it
+// ends (kill -9, a crash), so a re-join after it is not refused; the
+// empty lock file stays in the bundle. Where such locks do not work
+// (Windows, a file system without flock) nothing is locked: run one
+// process per bundle.
 //
 // Overlay outputs (NewHandler): /overlay broadcasts Frames (sensor time,
 // the canonical x_m, y_m, z_m, speed, team and jersey of every sensor

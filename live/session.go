@@ -312,6 +312,10 @@ type SessionResult struct {
 // that live id's bundle, and leaves the bundles before it as they are
 // (see resume; not with NoFollow or NoResume).
 //
+// A live id whose bundle directory another process records into (it
+// holds the bundle's lock) is refused with a *BundleHeldError
+// (ErrBundleHeld) before anything is written there: see bundleLocks.
+//
 // Per live id: GET the live information, subscribe (one-time token and
 // roster), GET the court; then the websocket: ack, the current stats and
 // shots (GET after the first ack, fed before the first data message:
@@ -372,12 +376,39 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	defer cfg.Health.set(func(h *Health) { h.done, h.connected = true, false })
 	var results []SessionResult
 	visited := map[string]bool{}
+	// One process at a time records into a bundle (see bundleLocks):
+	// another recording the live id's is refused here, before anything
+	// is fetched, read or written.
+	var locks *bundleLocks
+	if cfg.Out != "" {
+		locks = newBundleLocks(cfg.bundleDir(cfg.LiveID))
+		defer locks.releaseAll()
+		if err := locks.take(locks.keep, cfg.LiveID, false); err != nil {
+			return nil, err
+		}
+	}
 	// A run before this one may have followed the live id's PLAY_NEXT /
 	// DRILL_NEXT: its bundle says so, and the Join goes on where that run
-	// was (see resume).
-	rp, err := resume(&cfg)
-	if err != nil {
-		return nil, err
+	// was (see resume). The bundle it goes on in is locked before it is
+	// read again: if the process that held it had recorded a marker
+	// meanwhile and moved on, the chain is read again.
+	var rp resumePoint
+	for {
+		var err error
+		if rp, err = resume(&cfg); err != nil {
+			return nil, err
+		}
+		if rp.stopped || rp.id == cfg.LiveID {
+			break
+		}
+		dir := cfg.bundleDir(rp.id)
+		if err := locks.take(dir, rp.id, false); err != nil {
+			return nil, err
+		}
+		if next, err := recordedNext(dir, rp.id); err != nil || next == "" {
+			break
+		}
+		locks.release(dir)
 	}
 	for _, id := range rp.passed {
 		visited[id] = true
@@ -408,7 +439,7 @@ func Join(ctx context.Context, cfg SessionConfig) ([]SessionResult, error) {
 	}()
 	for follows := 0; ; follows++ {
 		visited[id] = true
-		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms, periods: periods, first: follows == 0}
+		s := &liveSession{cfg: &cfg, liveID: id, log: cfg.Logger.With("live_id", id), prev: prev, from: from, followFrom_ms: followFrom_ms, periods: periods, first: follows == 0, locks: locks}
 		res, err := s.run(ctx)
 		prev = s.handover
 		periods = track.Periods{}
@@ -509,6 +540,7 @@ type liveSession struct {
 	// went on at: see resume): its feed must come up within
 	// StartupRetry, as its first requests must answer (see feedLoop).
 	first bool
+	locks *bundleLocks // the Join's: this live id's bundle is locked before it is read or written
 
 	rec   *Recorder
 	court sessionCourt // the court the session runs on (courtOf)
@@ -616,6 +648,11 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			}
 			return s.startupFailed(ctx, "bundle directory", err, nil)
 		}
+		// A bundle another process records into is refused at once
+		// (one there; a new one when it is made, below).
+		if err := s.locks.take(s.cfg.bundleDir(s.liveID), s.liveID, false); err != nil {
+			return nil, err
+		}
 	}
 	if s.cfg.Out != "" && !s.cfg.NoTables {
 		// A re-join matches the rows of the earlier parts by count: with
@@ -670,6 +707,9 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 
 	if s.cfg.Out != "" {
 		s.res.Dir = s.cfg.bundleDir(s.liveID)
+		if err := s.locks.take(s.res.Dir, s.liveID, true); err != nil {
+			return nil, err
+		}
 		// A re-join on another court template than the parts were made
 		// on is refused before the bundle's court.json is written over.
 		if err := s.checkRejoinTemplate(s.res.Dir, s.court.court); err != nil {
@@ -890,7 +930,11 @@ func (s *liveSession) keepHandoff(info *decode.LiveInfo) error {
 		return nil
 	}
 	s.res.Dir = s.cfg.bundleDir(s.liveID)
-	rec, err := NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1, MaxDuplicates_B: s.cfg.MaxDuplicates_B})
+	err := s.locks.take(s.res.Dir, s.liveID, true)
+	var rec *Recorder
+	if err == nil {
+		rec, err = NewRecorder(s.res.Dir, RecorderOptions{FlushInterval: -1, MaxDuplicates_B: s.cfg.MaxDuplicates_B})
+	}
 	if err != nil {
 		s.res.HandoverLost += int64(len(msgs))
 		s.res.Dir = "" // no bundle to name

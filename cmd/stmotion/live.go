@@ -145,6 +145,17 @@ warns once). After a crash (kill -9) the line
 the recording was cut in is ended first (it stays, one bad line for
 analyze; the re-join's lines are whole), and the hidden temporary table
 files (.<table>.parquet.tmp-*) left in the earlier parts are removed.
+One stmotion live at a time records into a bundle: it holds a lock on
+<bundle>/.stmotion.lock (flock; the empty file stays) while it records
+there, and on the bundle of the --live-id it was started with for the
+whole run. Another stmotion live on a bundle held so (a restart that
+races the old process, two operators) is refused before it writes
+anything there, at its start when the bundle is there (exit status 1;
+"another stmotion live records into its bundle DIR"), as two recording
+into one bundle would corrupt it. A lock dies with its process, however
+it ends: a re-join after a crash or a kill -9 is not refused. Where
+such locks do not work (Windows, a file system without flock) run one
+stmotion live per bundle.
 Run again with the --live-id it was started with after it had followed a
 PLAY_NEXT / DRILL_NEXT (a systemd restart, a re-run after a kill -9), it
 goes on at the live id it was at, as if it had not stopped: the first
@@ -291,8 +302,9 @@ on Ctrl-C or SIGTERM; 1 when the join failed (refused credentials, an unknown or
 ended live id, a 403, a malformed response, errors for 2 minutes at the
 start, of the API or of the websocket), the --listen address could not be listened on (in use, say: said
 before the demo mock or the join starts), the --demo sample could not be
-written (no temporary directory: $TMPDIR names none, say), the bundle
-could not be written, or a result line could not be written to stdout (a full disk, a
+written (no temporary directory: $TMPDIR names none, say), another
+stmotion live records into the live id's bundle (or into the bundle of a
+live id it follows to), the bundle could not be written, or a result line could not be written to stdout (a full disk, a
 stdout open read-only, a pipe whose reader has gone: said on stderr at the
 end; recording goes on, and the next live ids are followed); 2 for a bad command line (a flag not defined, a value that does
 not parse or is out of range, a --listen that is not host:port, a --ws
@@ -680,6 +692,14 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			fmt.Fprintf(stderr, "stmotion live: %s\nstmotion live: --court-template: %s\n", decode.Printable(err.Error()), hint)
 			return exitError{code: 2}
+		}
+		var bhe *live.BundleHeldError
+		if errors.As(err, &bhe) {
+			// A resource another process holds, as a --listen address
+			// in use: exit 1. The restart of a supervisor goes on once
+			// the other has ended.
+			fmt.Fprintf(stderr, "stmotion live: %s\nstmotion live: stop the other stmotion live (or let it end) and run this again to continue the bundle, or give another --out\n", decode.Printable(err.Error()))
+			return exitError{code: 1}
 		}
 		var mfe *live.MaxFollowError
 		if errors.As(err, &mfe) {
