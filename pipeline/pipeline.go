@@ -895,6 +895,36 @@ func (r *Run) Warnings() []string {
 	return append(ws, r.after...)
 }
 
+// badMessageTimesWarning says that stats, marker or shot messages had an
+// occurred_at the engine could not use (quality.bad_time_messages), with
+// the first such time and what likely caused it, and what became of
+// them: a feed whose stats and shots are in seconds while its locations
+// are in ms had been analysed without a word (its shots in 1970, period
+// 0, its DIST checks dated 1970 and players flagged for them).
+func badMessageTimesWarning(name string, sum *track.Summary) string {
+	q := &sum.Quality
+	t := sum.FirstBadMessage_ms
+	when := strconv.FormatInt(t, 10)
+	if track.PlausibleTime(t) {
+		when = time.UnixMilli(t).UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	var why string
+	switch {
+	case t > 0 && t < y2000_ms:
+		why = "occurred_at must be epoch milliseconds (seconds would give this)"
+	case !track.PlausibleTime(t):
+		why = "occurred_at must be epoch milliseconds, after 1970 and before year 5138 (0 or microseconds would give this)"
+	case t > sum.End_ms:
+		why = "the messages' clock runs ahead of the location samples' (another clock, or a wrong date?)"
+	default:
+		why = "the messages are dated before the event's start, or more than a day before the location samples (a wrong date?)"
+	}
+	return fmt.Sprintf("%s: %s had an occurred_at far from the location samples' times, the first %s (quality.bad_time_messages): %s. "+
+		"They were kept without their time: the box score takes their stats, but no DIST among them is checked against the engine's distance (dist_check), "+
+		"and a shot or marker dated before the session takes the time and period the feed had reached when it came",
+		name, count(q.BadTimeMessages, "stats, marker or shot message"), when, why)
+}
+
 // sensorLimitWarning says what the engine's limit on distinct sensors
 // (track.DefaultMaxSensors) cost a session: the samples dropped, which
 // are in no table (a player the roster or the stats name is listed
@@ -934,6 +964,10 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 //     repeats itself). They are counted in the quality table, but a feed
 //     whose clock jumped back loses everything after the jump, which a
 //     count alone does not make plain;
+//   - stats, marker or shot messages whose occurred_at is far from the
+//     location samples' (quality.bad_time_messages: in seconds while
+//     the locations are in ms, before the event, ahead of the feed),
+//     with the first such time and what became of them;
 //   - shot or marker messages dropped as repeats of earlier ones
 //     (track.ShotKey, track.MarkerKey): a feed replayed after a
 //     reconnect, a recording concatenated twice;
@@ -990,6 +1024,9 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 		}
 		ws = append(ws, fmt.Sprintf("%s: %d of %d location samples (%.0f %%) were dropped for their timestamps (quality.late %d, quality.bad_times %d%s): %s",
 			name, n, q.Locations, 100*float64(n)/float64(q.Locations), q.Late, q.BadTimes, msgs, why))
+	}
+	if q.BadTimeMessages > 0 {
+		ws = append(ws, badMessageTimesWarning(name, sum))
 	}
 	if repeats > 0 {
 		var what []string

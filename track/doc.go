@@ -105,9 +105,11 @@
 // recording's messages.
 // A stats, marker or shot message with a wrong clock (occurred_at
 // ≤ 0, before the event, or ahead of the location feed, which goes on
-// without it) keeps its effect, but its time is counted in
+// without it) keeps its content, but its time is counted in
 // Quality.BadTimes and BadTimeMessages and left out of the session's
-// span (msgtime.go).
+// span, and one dated before the session (in seconds) out of what its
+// time would corrupt: its DIST is no check, and a shot or marker takes
+// the time the feed had reached when it came (msgtime.go).
 //
 // # Invariants and lifetimes
 //

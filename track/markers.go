@@ -264,10 +264,11 @@ func (s *Session) NextPeriods() Periods {
 }
 
 // marker queues m (decoded from line) to be applied when the emission
-// reaches its time. A repeat of a marker fed before (MarkerKey) is
+// reaches t: its time, or the time it came at when its own is bad
+// (messageTime, arrival). A repeat of a marker fed before (MarkerKey) is
 // dropped and counted: applied again, a repeated PLAY_START would open
 // another period.
-func (s *Session) marker(m *decode.Marker, line []byte) error {
+func (s *Session) marker(m *decode.Marker, line []byte, t int64) error {
 	if s.repeats.marker(m, line) {
 		s.q.RepeatedMarkers++
 		return nil
@@ -286,12 +287,12 @@ func (s *Session) marker(m *decode.Marker, line []byte) error {
 	}
 	// Insert in time order (stable for equal times: arrival order).
 	i := len(tl.pending)
-	for i > 0 && tl.pending[i-1].t > m.OccurredAt_ms {
+	for i > 0 && tl.pending[i-1].t > t {
 		i--
 	}
 	tl.pending = append(tl.pending, pendingMarker{})
 	copy(tl.pending[i+1:], tl.pending[i:])
-	tl.pending[i] = pendingMarker{t: m.OccurredAt_ms, typ: m.Type}
+	tl.pending[i] = pendingMarker{t: t, typ: m.Type}
 	if (m.Type == decode.MarkerPlayNext || m.Type == decode.MarkerDrillNext) && m.LiveID.Len() > 0 {
 		// A few per game: the copy is cheap.
 		tl.pending[i].next = string(m.LiveID.AppendUnescaped(nil, line))

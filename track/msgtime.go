@@ -1,14 +1,22 @@
 package track
 
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
 // The times of stats, marker and shot messages. They widen the session's
 // span (Summary.Start_ms, End_ms) as location samples do, with the same
 // sanity: one with a wrong clock does not move it. A stats line at
 // occurred_at 1000 had set a game's start to 1970 (and a warning said
 // the feed was in seconds); one an hour ahead had made it last an hour.
-// Such a message keeps its effect (a box score update applies, a shot is
-// emitted, a marker is applied when the emission reaches its time: its
-// content is the feed's, only its clock is off); its time is counted in
-// Quality.BadTimes (and BadTimeMessages) and left out of the span.
+// Such a message keeps its content (a box score update applies, a shot
+// is emitted, a marker is applied: its content is the feed's, only its
+// clock is off); its time is counted in Quality.BadTimes (and
+// BadTimeMessages), left out of the span, and out of what it would
+// corrupt (messageTime): a DIST in seconds is no DIST check, a shot or
+// marker dated before the session takes the time it came at.
 
 // MessagePast_ms is how far before the session's first location time a
 // stats, marker or shot message may lie when the event's start is
@@ -47,13 +55,23 @@ type msgTimes struct {
 }
 
 // messageTime decides whether the time t of a stats, marker or shot
-// message widens the session's span. made: the message was made of REST
-// state (backfill.Made), whose times are the REST state's (a join's
-// shots from the event's start): they widen it as they come.
-func (s *Session) messageTime(t int64, made bool) {
+// message widens the session's span, and reports whether t may stand for
+// the message's time (dated): false for a time counted bad at once (not
+// PlausibleTime, or, once the session's location times are trusted,
+// before the event or more than MessagePast_ms before the first location
+// time: occurred_at in seconds falls in January 1970). Such a message
+// keeps its content, not its time: a DIST update is no DIST check, a
+// shot and a marker take the time the location feed had reached when it
+// came (Session.arrival). A time not judged yet (before the location
+// times are trusted, or ahead of them) stands until it is. made: the
+// message was made of REST state (backfill.Made), whose times are the
+// REST state's (a join's shots from the event's start): they widen the
+// span as they come.
+func (s *Session) messageTime(t int64, made bool) (dated bool) {
 	switch {
 	case !PlausibleTime(t):
-		s.badMessageTimes(1)
+		s.badMessageTimes(t)
+		return false
 	case made:
 		s.seen(t)
 	case !s.trusted:
@@ -65,43 +83,89 @@ func (s *Session) messageTime(t int64, made bool) {
 			s.seen(t)
 		}
 	default:
-		s.judgeMessageTime(t)
+		return s.judgeMessageTime(t)
 	}
+	return true
 }
 
 // judgeMessageTime places the plausible time t of a stats, marker or
 // shot message once the session's location times are trusted: before the
 // event (or more than MessagePast_ms before the first location time) it
-// is a bad time; more than TimeJump_ms ahead of the newest location time
+// is a bad time (judgeMessageTime reports false); more than TimeJump_ms
+// ahead of the newest location time
 // it waits, as a location sample would, until the location feed reaches
 // it (within TimeJump_ms: a feed that resumes after a silence, or whose
 // clock jumped as a whole, the message on its new clock), goes on
 // without it (a bad time then) or the session closes (the feed's last
 // messages can come after its locations stop: taken then); otherwise it
 // widens the span.
-func (s *Session) judgeMessageTime(t int64) {
-	j := s.jump_ms
-	newest := max(s.maxT, s.locT0) // (the first location sample may not be placed yet)
-	past := s.locT0 - MessagePast_ms
-	if e := s.meta.EventStart_ms; e > 0 {
-		past = min(s.locT0, e) - j
-	}
-	switch m := &s.msgT; {
-	case t < past:
-		s.badMessageTimes(1)
-	case t > newest+j:
+func (s *Session) judgeMessageTime(t int64) bool {
+	m := &s.msgT
+	switch {
+	case t < s.messagePast():
+		s.badMessageTimes(t)
+		return false
+	case t > max(s.maxT, s.locT0)+s.jump_ms: // (the first location sample may not be placed yet)
 		if m.nAhead == len(m.ahead) {
-			s.badMessageTimes(1)
+			s.badMessageTimes(t)
 			break
 		}
 		if m.nAhead == 0 {
-			m.aheadRef = newest
+			m.aheadRef = max(s.maxT, s.locT0)
 		}
 		m.ahead[m.nAhead] = t
 		m.nAhead++
 		s.setVetBounds() // the location samples go through vet, which settles it
 	default:
 		s.seen(t)
+	}
+	return true
+}
+
+// messagePast is the earliest time a stats, marker or shot message may
+// have once the session's location times are trusted: the event's
+// start, or MessagePast_ms before the first location time when the
+// event's start is unknown (see MessagePast_ms).
+func (s *Session) messagePast() int64 {
+	if e := s.meta.EventStart_ms; e > 0 {
+		return min(s.locT0, e) - s.jump_ms
+	}
+	return s.locT0 - MessagePast_ms
+}
+
+// arrival is the time a message whose own time is bad (messageTime)
+// takes: the newest location time when it came, or noTime before the
+// first location sample (a marker then takes the first location time,
+// Session.redateEarly).
+func (s *Session) arrival() int64 {
+	if s.haveLocT {
+		return s.maxT
+	}
+	return noTime
+}
+
+// noTime is a marker's time while it waits for the first location time
+// (arrival).
+const noTime = math.MinInt64
+
+// redateEarly, once the first location time is trusted, moves what the
+// messages that came before it left with a bad time (judged now,
+// trustEarly) out of what that time would corrupt: a marker waiting with
+// such a time (or with noTime) takes the first location time, and a DIST
+// check of such a time is dropped (its box score value stays). The
+// markers keep their order in the queue: those re-dated were all
+// before the others.
+func (s *Session) redateEarly() {
+	past := s.messagePast()
+	tl := &s.timeline
+	for i := range tl.pending {
+		if p := &tl.pending[i]; p.t < past || !PlausibleTime(p.t) {
+			p.t = s.locT0
+		}
+	}
+	slices.SortStableFunc(tl.pending, func(a, b pendingMarker) int { return cmp.Compare(a.t, b.t) })
+	for !s.checks.empty() && s.checks.peek().t < past {
+		s.checks.pop()
 	}
 }
 
@@ -134,7 +198,7 @@ func (s *Session) refuteMessages() {
 		case t <= reach:
 			s.seen(t)
 		case gone:
-			s.badMessageTimes(1)
+			s.badMessageTimes(t)
 		default:
 			m.ahead[k] = t
 			k++
@@ -158,8 +222,12 @@ func (s *Session) settleMessages() {
 	m.nEarly = 0
 }
 
-// badMessageTimes counts n message times as bad.
-func (s *Session) badMessageTimes(n int64) {
-	s.q.BadTimes += n
-	s.q.BadTimeMessages += n
+// badMessageTimes counts the message time t as bad, and keeps the first
+// such time for Summary.FirstBadMessage_ms.
+func (s *Session) badMessageTimes(t int64) {
+	if s.q.BadTimeMessages == 0 {
+		s.firstBadMsg = t
+	}
+	s.q.BadTimes++
+	s.q.BadTimeMessages++
 }

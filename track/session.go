@@ -167,6 +167,9 @@ type Session struct {
 	locT0   int64 // math.MaxInt64 until trusted
 	trusted bool
 	msgT    msgTimes // stats, marker and shot times not yet in the span
+	// firstBadMsg is the first message time counted bad
+	// (Summary.FirstBadMessage_ms).
+	firstBadMsg int64
 	// location's test for samples that need vet, kept up to date by
 	// setVetBounds: vet every sample below vetBelow_ms, or more than
 	// jump_ms (TimeJump_ms) ahead of maxT.
@@ -447,15 +450,21 @@ func (s *Session) feed(m *decode.Message, line []byte, rest bool) error {
 		// Made of REST state: only the line says so (stats lines are
 		// few; a location's is never searched).
 		made := rest || backfill.Made(line)
-		s.messageTime(m.Stats.OccurredAt_ms, made)
-		return s.stats(&m.Stats, made)
+		dated := s.messageTime(m.Stats.OccurredAt_ms, made)
+		return s.stats(&m.Stats, made, dated)
 	case decode.KindMarker:
-		s.messageTime(m.Marker.OccurredAt_ms, false)
-		return s.marker(&m.Marker, line)
+		t := m.Marker.OccurredAt_ms
+		if !s.messageTime(t, false) {
+			t = s.arrival()
+		}
+		return s.marker(&m.Marker, line, t)
 	case decode.KindShot:
 		made := rest || backfill.Made(line)
-		s.messageTime(m.Shot.OccurredAt_ms, made)
-		return s.shot(&m.Shot, made)
+		t := m.Shot.OccurredAt_ms
+		if !s.messageTime(t, made) && s.haveLocT {
+			t = s.arrival()
+		}
+		return s.shot(&m.Shot, made, t)
 	case decode.KindAck, decode.KindPong, decode.KindError:
 	default:
 		s.q.Unknown++
@@ -529,6 +538,7 @@ func (s *Session) trust(t int64) {
 	s.setVetBounds()
 	if first {
 		s.trustEarly()
+		s.redateEarly()
 	}
 }
 
@@ -1051,14 +1061,15 @@ func (s *Session) emitSegment(g *Segment) error {
 // (when it has them) on the half court whose hoop is east: the feed does
 // not say which end was attacked, so every shot lands at the same hoop,
 // as shot charts draw them. Without a court, on an NBA court's template.
-// Its period is the one at its time (timeline.periodAt), wherever the
-// emission stands. A repeat of a shot fed before (ShotKey) is dropped
+// Its period is the one at t (timeline.periodAt), wherever the emission
+// stands: t is its time, or the time it came at when its own is bad
+// (messageTime, arrival: a shot in seconds had landed in 1970, period 0). A repeat of a shot fed before (ShotKey) is dropped
 // and counted. made: the shot was made of REST state (backfill.Made);
 // the feed's copy of such a shot (the same player and time: delivered
 // late, after a join or a reconnect fed the REST state, perhaps
 // corrected since) is dropped, not counted, so that it counts once in
 // analyze and live alike.
-func (s *Session) shot(sh *decode.Shot, made bool) error {
+func (s *Session) shot(sh *decode.Shot, made bool, t int64) error {
 	if s.repeats.restShot(sh, made) {
 		return nil
 	}
@@ -1066,14 +1077,20 @@ func (s *Session) shot(sh *decode.Shot, made bool) error {
 		s.q.RepeatedShots++
 		return nil
 	}
+	if t != sh.OccurredAt_ms {
+		// Its own time is bad: the analyzers take it at t too.
+		c := *sh
+		c.OccurredAt_ms = t
+		sh = &c
+	}
 	for _, o := range s.shotObs {
 		o.FeedShot(sh)
 	}
 	g := &s.seg
 	*g = Segment{
-		Type: SegFeedShot, Start_ms: sh.OccurredAt_ms, End_ms: sh.OccurredAt_ms,
+		Type: SegFeedShot, Start_ms: t, End_ms: t,
 		PlayerID: sh.PlayerID, TeamID: sh.TeamID, Made: sh.IsMake, Is3Point: sh.Is3Point,
-		Zone: sh.Zone, Period: s.timeline.periodAt(sh.OccurredAt_ms),
+		Zone: sh.Zone, Period: s.timeline.periodAt(t),
 	}
 	if sh.Present&decode.HasHoopPlayerXY != 0 {
 		x, y := s.court.Markings().ShotToCourt(court.East, float64(sh.HoopPlayerX_mm), float64(sh.HoopPlayerY_mm))

@@ -446,6 +446,12 @@ type Summary struct {
 	// Definitions are.
 	InBounds InBoundsCounts `json:"-"`
 
+	// FirstBadMessage_ms is the occurred_at of the first stats, marker
+	// or shot message counted in Quality.BadTimeMessages (with it 0:
+	// none), for a warning to show (a time in January 1970: seconds, not
+	// milliseconds). Left out of the Summary's JSON, as Definitions are.
+	FirstBadMessage_ms int64 `json:"-"`
+
 	// Heatmap says how Heatmaps were made (HeatmapAnalyzer.Finish sets
 	// it; zero without that analyzer). Left out of the Summary's JSON, as
 	// Definitions are; summary.json records it

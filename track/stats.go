@@ -96,7 +96,13 @@ func (b *boxScore) entry(id int64) *boxEntry {
 // at the wrong time, and mid-event the baseline every later check is
 // counted from: ratios 1.10–1.20 for every player of a join 20 s into a
 // game, against 1.00 from the feed's own first DIST.
-func (s *Session) stats(st *decode.Stats, made bool) error {
+//
+// dated: the message's time stands for its time (messageTime). One whose
+// time is bad (occurred_at in seconds, far before the event) updates the
+// box score and queues no check either: checked at that time, a DIST in
+// seconds was a point of 1970 against the engine's distance before its
+// first tick, and flagged players with the wrong cause.
+func (s *Session) stats(st *decode.Stats, made, dated bool) error {
 	if st.NumUnknown > 0 || (st.Present&decode.HasClassification != 0 && st.Classification == decode.ClassUnknown) {
 		s.q.Unknown++
 	}
@@ -150,7 +156,7 @@ func (s *Session) stats(st *decode.Stats, made bool) error {
 	if v > e.version && v != math.MaxInt64 {
 		e.version = v
 	}
-	if distNew {
+	if distNew && dated {
 		s.checks.push(distCheck{t: st.OccurredAt_ms, player: st.PlayerID, feed_cm: st.Values[decode.StatDIST]})
 		if s.checks.overflow() {
 			// Too many checks waiting for the (lagged) emission: resolve the

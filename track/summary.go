@@ -23,6 +23,9 @@ func (s *Session) summary() *Summary {
 	if s.haveT {
 		sum.Start_ms, sum.End_ms = s.firstT, s.lastT
 	}
+	if s.q.BadTimeMessages > 0 {
+		sum.FirstBadMessage_ms = s.firstBadMsg
+	}
 	sum.Round, sum.Rounds = s.rounds.summarise(&s.meta)
 	// Every player's per-period list has one entry per period the session
 	// opened, so that index i is period i+1 for everyone.
