@@ -47,8 +47,8 @@
 // Results: Run.Do returns values (summaries, failures, cancellations,
 // warnings, what was removed), not text. The sessions, in Result.Sessions
 // as in summary.json's sessions[] (with Add, the dataset's others among
-// them), are in time order (export.SortSessions: the first message's
-// time, then the session id), whatever the order of the paths or of the
+// them), are in time order (export.SortSessions: the earliest time
+// of their data, then the session id), whatever the order of the paths or of the
 // runs that added them: a practice recorded live, a session per drill's
 // live id (random UUIDs), reads in the order it was played. The errors and warnings batch
 // makes name their input's file and Out, never a command's flags (those

@@ -769,7 +769,8 @@ func AddSummary(earlier, run MultiSummary, ran, present func(id string) bool, se
 }
 
 // SortSessions puts the entries of summary.json's sessions[] in time
-// order: by their first message's time (start_ms), then by session id.
+// order: by their earliest time (start_ms: see track.Summary), then by
+// session id.
 // The drills of a practice recorded live, a session per live id, so
 // read in the order they were played, and not in that of their live
 // ids (random UUIDs); a season's games, in the order of their dates.

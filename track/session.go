@@ -548,9 +548,6 @@ func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
 	if t < s.locT0 {
 		s.trust(t)
 	}
-	if t > s.lastT || t < s.firstT || !s.haveT {
-		s.seen(t)
-	}
 	ids := &s.ids
 	if ball {
 		ids = &s.ballIDs
@@ -569,6 +566,9 @@ func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
 		if t > nextT-s.period_ms && sn.raw.push(t, x, y, z) {
 			// The grid runs, so an earlier sample set maxT (haveLocT).
 			s.maxT = max(s.maxT, t)
+			if t > s.lastT || t < s.firstT {
+				s.seen(t)
+			}
 			if nextT > s.maxT-s.window_ms {
 				return nil // advance would find no complete tick: spare the call
 			}
@@ -855,6 +855,12 @@ func (s *Session) place(sn *sensor, t int64, x, y, z float64) error {
 		if !s.gridStarted() {
 			s.learn(sn, prevLast)
 		}
+	}
+	// Only a sample placed widens the span: one dropped as late (a feed
+	// whose clock jumped back an hour, confirmed and then too late to
+	// place) had set the session's start an hour before its first row.
+	if t > s.lastT || t < s.firstT || !s.haveT {
+		s.seen(t)
 	}
 	if !s.haveLocT || t > s.maxT {
 		s.maxT = t

@@ -369,13 +369,22 @@ type Quality struct {
 // Summary is everything the engine knows at the end of a session.
 type Summary struct {
 	SessionID string
-	Start_ms  int64
-	End_ms    int64
-	Players   []PlayerSummary
-	Teams     []TeamSummary
-	BoxScore  []BoxScore
-	Heatmaps  []HeatCell
-	Quality   Quality
+	// Start_ms and End_ms are the session's span: the earliest and
+	// latest time of the location samples placed (not those dropped as
+	// late, duplicates or bad times) and of the stats, marker and shot
+	// messages but for bad times (msgtime.go), so that it covers what
+	// the session emits (but a message ahead of the feed that keeps its
+	// bad time). A message about earlier play that a
+	// feed sends after its start (a late correction, a join's REST
+	// state) counts: a live id's span may begin before its first
+	// location sample.
+	Start_ms int64
+	End_ms   int64
+	Players  []PlayerSummary
+	Teams    []TeamSummary
+	BoxScore []BoxScore
+	Heatmaps []HeatCell
+	Quality  Quality
 	// Cross-checks with the feed's own events.
 	ShooterAgreement float64 // fraction of feed shots (from the first sample on) whose shooter was the last holder
 

@@ -159,7 +159,8 @@ Outputs under --out:
                  <table>/session_id=<id>/part-0.parquet (a Hive-partitioned
                  dataset DuckDB, Spark, Trino and pandas read as one) and
                  summary.json with one entry per session in sessions[], in
-                 time order (the first message's, then the session id)
+                 time order (start_ms, the earliest time of the session's
+                 data, then the session id)
   tables:        samples players possessions events shots boxscore
                  dist_check heatmaps quality (docs/schema.md)
   images:        images/ (several sessions: images/session_id=<id>/):
