@@ -236,3 +236,47 @@ func summariseWithAnalyzers(t *testing.T, cfg Config, meta Meta, path string) *S
 	}
 	return sum
 }
+
+// TestEvictLiveFramesAhead: in live mode, a sensor that took a bogus
+// id's place once the grid ran gets live frames ahead of the grid (a
+// dropout of another sensor holds the grid back). Before, evict dropped
+// the sensor's scratch speeds of those frames, and the first such frame
+// with the new id's estimate panicked (index out of range): a corrupt
+// feed could stop stmotion live.
+func TestEvictLiveFramesAhead(t *testing.T) {
+	sc := synth.DefaultConfig()
+	sc.Minutes, sc.Seed = 0.5, 5
+	sc.DropoutsPerMin = 30
+	_, meta, path := synthBundle(t, sc)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every player but those whose ids start with 4 starts 8 s late,
+	// once the grid runs and the bogus ids fill the sensors.
+	var t0 int64
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		var tl int64
+		if _, err := fmt.Sscanf(l, `{"type":"location","data":{"occurred_at":%d`, &tl); err == nil {
+			if t0 == 0 {
+				t0 = tl
+			}
+			if tl < t0+8000 && strings.Contains(l, `"PLAYER"`) && !strings.Contains(l, `"id":4`) {
+				continue
+			}
+		}
+		b.WriteString(l)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.jsonl")
+	if err := os.WriteFile(cut, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Causal = true
+	cfg.MaxSensors = 12
+	sum := summariseWithAnalyzers(t, cfg, meta, withJunk(t, cut, 30, 1))
+	if q := sum.Quality; q.EvictedSensors == 0 {
+		t.Fatalf("no sensor evicted (dropped %d): the test misses its case", q.DroppedSensors)
+	}
+}

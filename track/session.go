@@ -978,10 +978,14 @@ func (s *Session) evict(sn *sensor, id int64, kind SensorKind) {
 		}
 	}
 	s.q.EvictedSensors++
-	raw, ticks, sz, bands := sn.raw, sn.ticks, sn.sz, sn.acc.bands
+	raw, ticks, sz, bands, sp := sn.raw, sn.ticks, sn.sz, sn.acc.bands, sn.pre.sp
 	raw.n, raw.popped, raw.lastPopped = 0, false, 0 // an empty ring: blocked's bound stays a lower bound
 	clear(raw.s)                                    // and no memory of sn's samples (ring.has)
 	*sn = sensor{id: id, index: sn.index, kind: kind, raw: raw, lastN: noSeg, ticks: ticks, sz: sz}
+	// Live, the scratch speeds of the frames ahead of the grid
+	// (forwardAhead) stay too: without them the first frame ahead with
+	// the new id's estimate panicked (index out of range).
+	sn.pre.sp = sp
 	s.enlist(sn, bands)
 }
 
