@@ -324,6 +324,11 @@ type QualitySummary struct {
 	// other sensors were seen (a silent ball sensor, not a silent feed):
 	// no team was in control of the ball then.
 	BallUnseenLive_s float64 `json:"ball_unseen_live_s"`
+	// Markers that came too late to take effect at their own time, and
+	// the longest delay among them (the newest location time when one
+	// came, minus its time).
+	LateMarkers      int64 `json:"late_markers"`
+	LateMarkerMax_ms int64 `json:"late_marker_max_ms"`
 }
 
 // Summarize turns the engine's summary into its summary.json form. It
@@ -371,6 +376,7 @@ func Summarize(sum *track.Summary) SessionSummary {
 		EvictedSensors: q.EvictedSensors, DroppedBallSamples: q.DroppedBallSamples, DroppedRosterSamples: q.DroppedRosterSamples,
 		RepeatsForgotten: q.RepeatsForgotten, PeriodsRefused: q.PeriodsRefused, RestMessages: q.RestMessages,
 		BadTimeMessages: q.BadTimeMessages, BallUnseenLive_s: finite(q.BallUnseenLive_s),
+		LateMarkers: q.LateMarkers, LateMarkerMax_ms: q.LateMarkerMax_ms,
 	}
 	s.Limits = Limits(sum)
 	return s

@@ -968,6 +968,9 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 //     location samples' (quality.bad_time_messages: in seconds while
 //     the locations are in ms, before the event, ahead of the feed),
 //     with the first such time and what became of them;
+//   - markers that came too late to take effect at their own time
+//     (quality.late_markers: analyze waits for them 16–18 s), with the
+//     longest delay;
 //   - shot or marker messages dropped as repeats of earlier ones
 //     (track.ShotKey, track.MarkerKey): a feed replayed after a
 //     reconnect, a recording concatenated twice;
@@ -1027,6 +1030,12 @@ func SummaryWarnings(name string, sum *track.Summary) []string {
 	}
 	if q.BadTimeMessages > 0 {
 		ws = append(ws, badMessageTimesWarning(name, sum))
+	}
+	if q.LateMarkers > 0 {
+		ws = append(ws, fmt.Sprintf("%s: %s came too late to take effect at their own occurred_at, up to %.1f s after it (quality.late_markers, quality.late_marker_max_ms): "+
+			"the samples' period and clock, and what is counted by them (distance_live_m, the per-period columns, possession_s), changed only where they were applied. "+
+			"Does the feed's server send its markers late?",
+			name, count(q.LateMarkers, "marker"), float64(q.LateMarkerMax_ms)/1000))
 	}
 	if repeats > 0 {
 		var what []string

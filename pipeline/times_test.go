@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/stmotion/stmotion/track"
 )
 
 // Stats and shot messages in seconds while the locations are in ms: the
@@ -38,5 +41,28 @@ func TestWarningMessageTimesInSeconds(t *testing.T) {
 		if p.DistFlag != "" {
 			t.Errorf("player %d flagged %q (DIST ratio %.3f) for DIST updates in seconds", p.PlayerID, p.DistFlag, p.DistRatio)
 		}
+	}
+}
+
+// Markers that came too late to take effect at their own time are warned
+// of once, with the longest delay; none, no warning. Before, they took
+// effect where they came without a word (a LIVE 5 s late cost 12 % of a
+// game's live distance, which analyze now waits for).
+func TestLateMarkersWarning(t *testing.T) {
+	warned := func(q track.Quality) []string {
+		var ws []string
+		for _, w := range SummaryWarnings("g", &track.Summary{Quality: q}) {
+			if strings.Contains(w, "late_markers") {
+				ws = append(ws, w)
+			}
+		}
+		return ws
+	}
+	want := "g: 6 markers came too late to take effect at their own occurred_at, up to 20.0 s after it (quality.late_markers, quality.late_marker_max_ms)"
+	if w := warned(track.Quality{Locations: 100, BallSensors: 1, LateMarkers: 6, LateMarkerMax_ms: 19_997}); len(w) != 1 || !strings.HasPrefix(w[0], want) {
+		t.Errorf("warnings %q, want one starting %q", w, want)
+	}
+	if w := warned(track.Quality{Locations: 100, BallSensors: 1}); len(w) != 0 {
+		t.Errorf("no late marker: warnings %q", w)
 	}
 }

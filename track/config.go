@@ -94,6 +94,21 @@ type Config struct {
 	// smoothed track, Lag_s to 3·Lag_s behind the feed.
 	Causal bool
 	Lag_s  float64
+	// MarkerHold_s (batch only) holds each tick's rows, frames, figures
+	// and DIST checks back this much longer than Lag_s, so that a marker
+	// that arrives up to Lag_s + MarkerHold_s after its occurred_at (a
+	// LIVE or START_SECOND_HALF delivered late) still takes effect at
+	// its own time: applied when it came, a LIVE 5 s late had cost 12 %
+	// of a game's live distance. A DIST update as late is checked at its
+	// own time too. The backward passes are the same, run later (the
+	// figures stay live mode's to the bit); only the emission waits,
+	// and the tick ring holds MarkerHold_s more of every sensor (15 s:
+	// 512 ticks, 64 KiB a sensor at 25 Hz, as 10 s would). A marker
+	// later still is applied when it comes and counted
+	// (Quality.LateMarkers). 0: no hold. Live mode (Causal) has none:
+	// its rows leave at the watermark, and its figures take a marker up
+	// to Lag_s to 3·Lag_s late.
+	MarkerHold_s float64
 
 	Player KinConfig
 	Ball   KinConfig
@@ -141,6 +156,10 @@ type Config struct {
 // tick ring per sensor) whatever ids a corrupt feed invents.
 const DefaultMaxSensors = 1024
 
+// MaxMarkerHold_s bounds Config.MarkerHold_s: the tick ring grows with
+// it (a minute: 256 KiB a sensor at 25 Hz).
+const MaxMarkerHold_s = 60
+
 // DefaultConfig returns the documented defaults (docs/kinematics.md):
 //
 //   - grid: the feed's median rate; reorder window 250 ms; gaps longer than
@@ -169,6 +188,8 @@ const DefaultMaxSensors = 1024
 //     duration); accelerations |a| ≥ 3 m/s² for ≥ 0.5 s (the usual "high
 //     intensity" acceleration zone of STATSports / SciSports style reports).
 //   - DIST ratio band 0.95..1.05.
+//   - batch: the emission held 15 s beyond the smoother's lag, for the
+//     markers delivered late (MarkerHold_s).
 func DefaultConfig() Config {
 	return Config{
 		RateSamples:      1024,
@@ -178,6 +199,7 @@ func DefaultConfig() Config {
 		RingSize:         256,
 		MaxSensors:       DefaultMaxSensors,
 		Lag_s:            1,
+		MarkerHold_s:     15,
 		Player: KinConfig{
 			JerkPSD_m2ps5: 40, InitSpeed_mps: 5, InitAccel_mps2: 5,
 			MaxSpeed_mps: 12, JumpSlack_m: 0.5, Outlier_m: 0.35,
@@ -320,6 +342,9 @@ func (c *Config) validate() error {
 	}
 	if err := pos("Lag_s", c.Lag_s); err != nil {
 		return err
+	}
+	if !(c.MarkerHold_s >= 0 && c.MarkerHold_s <= MaxMarkerHold_s) {
+		return bad("MarkerHold_s", c.MarkerHold_s)
 	}
 	for _, k := range []struct {
 		name string

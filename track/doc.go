@@ -73,7 +73,13 @@
 // Markers are applied when the emission reaches their timestamp: periods
 // (halves, quarters via PLAY_NEXT, drills) and clock state (LIVE, PAUSED,
 // FOUL) are stamped on every Sample; a feed shot, fed ahead of the
-// emission or behind it, takes the period at its own time. A session of a live id that continues
+// emission or behind it, takes the period at its own time. Batch holds
+// its emission Config.MarkerHold_s behind the smoother, so a marker
+// delivered that late is still on time; live relabels the ticks whose
+// figures are not in yet; a marker later still takes effect where it is
+// applied, and is counted (Quality.LateMarkers), and one older than a
+// newer marker of its kind already applied changes the state no more
+// (applyMarker). A session of a live id that continues
 // an event (the drill a DRILL_NEXT named) numbers its periods on from the
 // previous live id's, its clock starting as that one left it
 // (Meta.Periods, Session.NextPeriods). The session also says which period
@@ -114,7 +120,7 @@
 // # Invariants and lifetimes
 //
 //   - Memory is bounded by Config.RingSize, the tick ring (about 3·Lag_s
-//     plus the windows) and the number of sensors, whatever the session
+//     plus the windows, and in batch Config.MarkerHold_s) and the number of sensors, whatever the session
 //     length. What a feed can send without end is bounded too: the
 //     sensors by Config.MaxSensors (the box score's players with them),
 //     the shots and markers remembered for the repeat check by

@@ -19,7 +19,7 @@ func (s *Session) dispWindow(sn *sensor, n, seg, half int64) (d2_m2, dur_s float
 	if a < seg {
 		a = seg
 	}
-	newest := s.nextTick - 1
+	newest := s.horizon - 1
 	for b > n && (b > newest || sn.ticks[b&s.tickMask].seg != seg) {
 		b--
 	}
@@ -344,7 +344,7 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	cur := &t.s
 	x, y := cur[0].X, cur[1].X
 	var d2, dur float64
-	if h := s.halfWin; n-h >= seg && n+h < s.nextTick && sn.ticks[(n+h)&s.tickMask].seg == seg {
+	if h := s.halfWin; n-h >= seg && n+h < s.horizon && sn.ticks[(n+h)&s.tickMask].seg == seg {
 		// dispWindow's common case written out (it is too large to
 		// inline): the whole window lies within the track.
 		pa, pb := &sn.ticks[(n-h)&s.tickMask].s, &sn.ticks[(n+h)&s.tickMask].s
@@ -407,7 +407,7 @@ func (s *Session) accumulateAt(sn *sensor, t *tickSlot, n int64, speed, at float
 	a.decel.step(-at, s.cfg.Accel_mps2, s.accelT, s.gapT, fresh, &a.decels)
 	// Last, so that few values are live across the call.
 	if speed > a.top {
-		if e := s.topEdge; n-e >= seg && n+e < s.nextTick && sn.ticks[(n+e)&s.tickMask].seg == seg {
+		if e := s.topEdge; n-e >= seg && n+e < s.horizon && sn.ticks[(n+e)&s.tickMask].seg == seg {
 			// Top speed is held over TopSpeedWindow_s: the displacement
 			// over the window, so that one noisy velocity estimate cannot
 			// set it, and only at least topEdge_s (and the half window)

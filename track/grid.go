@@ -73,10 +73,14 @@ func (s *Session) startGrid() error {
 	s.topWin = max(1, int64(math.Round(s.cfg.TopSpeedWindow_s/2/dt)))
 	s.topEdge = max(s.topWin, int64(math.Round(topEdge_s/dt)))
 	s.lagTicks = max(1, int64(math.Ceil(s.cfg.Lag_s/dt)))
+	if !s.cfg.Causal {
+		s.holdTicks = int64(math.Ceil(s.cfg.MarkerHold_s / dt))
+	}
 	s.accelTicks = max(1, int64(math.Round(liveAccel_s/dt)))
 	// Smooth in blocks of two lags: 1.5 backward steps per tick.
 	s.blockTicks = 2 * s.lagTicks
-	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topEdge) + 8
+	// (Batch) the backward passes run holdTicks behind the grid.
+	need := s.lagTicks + s.blockTicks + 2*max(s.halfWin, s.topEdge) + 8 + s.holdTicks
 	if s.cfg.Causal {
 		// Frames run ahead of a held grid by less than the longest
 		// MaxGap_ms (framesAhead) and record their ticks' period and
@@ -133,6 +137,7 @@ func (s *Session) startGrid() error {
 	s.emitNext = s.nextTick
 	s.frameNext = s.nextTick
 	s.lastBack = s.nextTick - 1
+	s.horizon = s.nextTick
 	return nil
 }
 
@@ -240,6 +245,9 @@ func (s *Session) nextActiveTick(wm int64) int64 {
 // estimate: everything pending is smoothed and emitted first (every track
 // has ended, so that is exact), and the skipped slots are cleared.
 func (s *Session) skipTo(next int64) error {
+	if err := s.catchUp(); err != nil {
+		return err
+	}
 	if s.nextTick-1 >= s.emitNext {
 		if err := s.smoothAndEmit(s.nextTick-1, s.nextTick-1); err != nil {
 			return err
@@ -477,8 +485,29 @@ func (s *Session) processTick(n, wm int64, force bool) error {
 			return err
 		}
 	}
-	if n-s.lastBack >= s.blockTicks {
-		return s.smoothAndEmit(n, n-s.lagTicks)
+	// Batch: the backward pass, and the emission of its ticks, wait
+	// holdTicks more, for the markers that come late; it is the one that
+	// would have run at tick n − holdTicks, to the bit (catchUp runs the
+	// last of them).
+	if m := n - s.holdTicks; m-s.lastBack >= s.blockTicks {
+		return s.smoothAndEmit(m, m-s.lagTicks)
+	}
+	return nil
+}
+
+// catchUp runs the backward passes (and emissions) that processTick
+// holds back for the markers (holdTicks) up to the grid's newest tick,
+// in order, as they would have run without the hold: before the grid
+// skips a silence, and at Close.
+func (s *Session) catchUp() error {
+	for s.holdTicks > 0 {
+		m := s.lastBack + s.blockTicks
+		if m > s.nextTick-1 {
+			return nil
+		}
+		if err := s.smoothAndEmit(m, m-s.lagTicks); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -743,6 +772,7 @@ func offLine2(a, b, c *rawSample) float64 {
 func (s *Session) smoothAndEmit(newest, upTo int64) error {
 	from := s.emitNext
 	s.blockFrom = from
+	s.horizon = newest + 1
 	batch := !s.cfg.Causal
 	if upTo >= from {
 		if batch {

@@ -45,6 +45,18 @@ type timeline struct {
 	// at or before it came late, and took effect at at, not at its time.
 	// Both math.MinInt64 before the first.
 	at, prevAt int64
+	// clockT and periodT are the times of the latest markers applied
+	// that set the clock, and that opened, closed or numbered a period
+	// (math.MinInt64 before any): a marker applied late that is older
+	// than such a one changes that part of the state no more
+	// (superseded: a LIVE delivered after the PAUSED that followed it
+	// had left the clock live through the pause).
+	clockT, periodT int64
+	// late counts the markers applied late whose effect could not be
+	// given to every tick from their time on (Quality.LateMarkers), and
+	// lateMax_ms is the longest delay among them between their time and
+	// the newest location time when they came (LateMarkerMax_ms).
+	late, lateMax_ms int64
 }
 
 // periodChange is a change of samplePeriod from before, made by a marker
@@ -124,6 +136,7 @@ func clockOf(s string) ClockState {
 func (tl *timeline) init(p Periods) {
 	tl.pending = make([]pendingMarker, 0, 16)
 	tl.at, tl.prevAt = math.MinInt64, math.MinInt64
+	tl.clockT, tl.periodT = math.MinInt64, math.MinInt64
 	tl.period, tl.open, tl.viaNext = p.Period, p.Open, p.Open
 	tl.clock = p.Clock
 }
@@ -132,6 +145,9 @@ type pendingMarker struct {
 	t    int64
 	typ  decode.MarkerType
 	next string // PLAY_NEXT / DRILL_NEXT: the live id named
+	// delay_ms is how far the location feed was past t when the marker
+	// came (0: not past it, or no location yet).
+	delay_ms int64
 }
 
 // maxPendingMarkers bounds the queue; beyond it the oldest marker is
@@ -293,6 +309,9 @@ func (s *Session) marker(m *decode.Marker, line []byte, t int64) error {
 	tl.pending = append(tl.pending, pendingMarker{})
 	copy(tl.pending[i+1:], tl.pending[i:])
 	tl.pending[i] = pendingMarker{t: t, typ: m.Type}
+	if s.haveLocT && s.maxT > t {
+		tl.pending[i].delay_ms = s.maxT - t
+	}
 	if (m.Type == decode.MarkerPlayNext || m.Type == decode.MarkerDrillNext) && m.LiveID.Len() > 0 {
 		// A few per game: the copy is cheap.
 		tl.pending[i].next = string(m.LiveID.AppendUnescaped(nil, line))
@@ -303,7 +322,31 @@ func (s *Session) marker(m *decode.Marker, line []byte, t int64) error {
 func (s *Session) applyMarker(p pendingMarker) error {
 	tl := &s.timeline
 	before, wasOpen, sampled := tl.period, tl.open, tl.samplePeriod()
+	// Late: a tick at or after its time has its period and clock
+	// without it.
+	late := p.t <= tl.prevAt
+	old := *tl
 	tl.apply(p.typ)
+	// What of the state it sets it still gives: not what a newer marker
+	// applied before it set (superseded).
+	period, clock := setsPeriod(p.typ), setsClock(p.typ)
+	superseded := false
+	if period && late && p.t < tl.periodT {
+		tl.period, tl.open, tl.viaNext, tl.ended, tl.refused = old.period, old.open, old.viaNext, old.ended, old.refused
+		period, superseded = false, true
+	} else if period {
+		tl.periodT = max(tl.periodT, p.t)
+	}
+	if clock && late && p.t < tl.clockT {
+		tl.clock = old.clock
+		clock, superseded = false, true
+	} else if clock {
+		tl.clockT = max(tl.clockT, p.t)
+	}
+	if late && (superseded || !s.relabel(p.t, period, clock)) {
+		tl.late++
+		tl.lateMax_ms = max(tl.lateMax_ms, p.delay_ms)
+	}
 	tl.note(p.t, sampled)
 	tl.markers++
 	s.rounds.note(p.typ, p.next, tl.open && (tl.period != before || !wasOpen), tl.period)
@@ -312,14 +355,74 @@ func (s *Session) applyMarker(p pendingMarker) error {
 	}
 	g := &s.seg
 	*g = Segment{Type: SegMarker, Start_ms: p.t, End_ms: p.t, Period: tl.samplePeriod(), Label: p.typ.String(), NextLiveID: p.next}
-	switch p.typ {
-	case decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd:
+	switch {
+	case superseded:
+		// The period at its time (an end marker's: the one it ended).
+		g.Period = tl.periodAt(p.t)
+	case p.typ == decode.MarkerEndFirstHalf, p.typ == decode.MarkerPlayEnd, p.typ == decode.MarkerDrillEnd, p.typ == decode.MarkerPracticeEnd:
 		// An end marker carries the period it ends; any other marker
 		// between periods (a PLAY_NEXT announcing the next half's live
 		// id, a clock marker at half time) carries 0, as samples do.
 		g.Period = tl.period
 	}
 	return s.emitSegment(g)
+}
+
+// setsPeriod reports whether a marker of type typ opens, closes or
+// numbers a period (timeline.apply).
+func setsPeriod(typ decode.MarkerType) bool {
+	switch typ {
+	case decode.MarkerPlayStart, decode.MarkerStartSecondHalf, decode.MarkerDrillStart,
+		decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd,
+		decode.MarkerPlayNext, decode.MarkerDrillNext:
+		return true
+	}
+	return false
+}
+
+// setsClock reports whether a marker of type typ sets the clock
+// (timeline.apply: the clock markers, and the end markers, which stop it).
+func setsClock(typ decode.MarkerType) bool {
+	switch typ {
+	case decode.MarkerLive, decode.MarkerPaused, decode.MarkerFoul,
+		decode.MarkerEndFirstHalf, decode.MarkerPlayEnd, decode.MarkerDrillEnd, decode.MarkerPracticeEnd:
+		return true
+	}
+	return false
+}
+
+// relabel gives the period (period) and clock (clock) the marker at time
+// t (applied late, just now) set to the ticks from t on that were
+// labelled without it and whose figures are not in yet, and reports
+// whether that was every tick from t on. Nothing newer set them (the
+// marker is not superseded), so those ticks had the state from before
+// it; the other part of their state (a clock marker on time between a
+// late period marker and now) stays theirs. Live, the rows of the ticks up to the one the markers
+// were applied at before (timeline.prevAt) have left, but their figures
+// follow a lag behind (Session.emitNext): their period and clock in the
+// ring of ticks' clocks may still change. In batch a tick's figures and
+// rows leave together, at the tick's emission: nothing is left to
+// relabel (the marker hold, Config.MarkerHold_s, is what lets a late
+// marker be on time there). A superseded marker (applyMarker) is not
+// relabelled: the ticks after the newer marker's time keep its state,
+// and it counts as late.
+func (s *Session) relabel(t int64, period, clock bool) bool {
+	if !s.cfg.Causal || !s.gridStarted() {
+		return false
+	}
+	tl := &s.timeline
+	p, c := tl.samplePeriod(), tl.clock
+	from := max(s.emitNext, ceilDiv(t, s.period_ms))
+	for n := from; n*s.period_ms <= tl.prevAt; n++ {
+		j := n & s.clockMask
+		if period {
+			s.tickPeriod[j] = p
+		}
+		if clock {
+			s.tickClock[j] = c
+		}
+	}
+	return from*s.period_ms-t < s.period_ms
 }
 
 // applyMarkers applies every queued marker at or before T.

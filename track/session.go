@@ -107,7 +107,9 @@ type rosterEntry struct {
 // Output latency: in live mode (Config.Causal) the rows of tick t leave
 // once the feed has reached t + Window_ms (one grid period more at
 // most), also while a sensor is in a dropout: the rows leave without it
-// (see framesAhead). In batch mode they leave Lag_s to 3·Lag_s later, and
+// (see framesAhead). In batch mode they leave Lag_s to 3·Lag_s plus
+// Config.MarkerHold_s later (so that a marker delivered that late still
+// takes effect at its own time), and
 // a sensor in a dropout holds the grid back by up to its kind's MaxGap_ms
 // more, until it can bridge the gap or the gap is too long. The
 // per-player figures and DIST checks always follow the smoothed track
@@ -189,19 +191,25 @@ type Session struct {
 	tickMask    int64
 	lagTicks    int64
 	blockTicks  int64
-	minLast     int64   // ≤ the newest sample of every non-empty raw ring (see blocked)
-	halfWin     int64   // still window half width, ticks
-	topWin      int64   // top speed window half width, ticks
-	topEdge     int64   // top speed: ticks from a track's ends not taken (≥ topWin)
-	accelTicks  int64   // live rows' acceleration window, ticks (liveAccel_s)
-	nextTick    int64   // tick number to process next
-	emitNext    int64   // tick number to emit next
-	frameNext   int64   // live: the next tick whose rows have not left (see framesAhead)
-	lastBack    int64   // newest tick at the last backward pass
-	idle        bool    // the last processed tick had no estimate at all
-	sprintT     float64 // SprintMin_s in grid periods
-	accelT      float64 // AccelMin_s in grid periods
-	gapT        float64 // EffortGap_s in grid periods
+	minLast     int64 // ≤ the newest sample of every non-empty raw ring (see blocked)
+	halfWin     int64 // still window half width, ticks
+	topWin      int64 // top speed window half width, ticks
+	topEdge     int64 // top speed: ticks from a track's ends not taken (≥ topWin)
+	accelTicks  int64 // live rows' acceleration window, ticks (liveAccel_s)
+	nextTick    int64 // tick number to process next
+	emitNext    int64 // tick number to emit next
+	frameNext   int64 // live: the next tick whose rows have not left (see framesAhead)
+	lastBack    int64 // newest tick at the last backward pass
+	// holdTicks is Config.MarkerHold_s in grid periods (batch; 0 live):
+	// the backward passes run that many ticks behind the grid (see
+	// processTick). horizon is one past the newest tick of the backward
+	// pass being emitted: the ticks a figure's window may read.
+	holdTicks int64
+	horizon   int64
+	idle      bool    // the last processed tick had no estimate at all
+	sprintT   float64 // SprintMin_s in grid periods
+	accelT    float64 // AccelMin_s in grid periods
+	gapT      float64 // EffortGap_s in grid periods
 
 	// feedPeriod_ms is the feed's typical sample interval (detectRate)
 	// when Config.Rate_Hz sets the grid, else 0 (see upsample).
@@ -924,9 +932,12 @@ func (s *Session) admit(ball bool, id int64) *sensor {
 // feed's stats name or a ball sensor may take (admit), or nil: a ball
 // sensor, or a player sensor not on the roster and without stats, that
 // has sent a sample or two (its raw ring never gave one up, and holds two
-// at most) and none of whose estimates waits to be emitted. A feed's
-// real sensors send 25 samples a second; one id with a sample or two is
-// a corrupt id, or a sensor that has just appeared and loses little.
+// at most). A feed's real sensors send 25 samples a second; one id with
+// a sample or two is a corrupt id, or a sensor that has just appeared
+// and loses little. Its estimates on ticks not emitted yet go with it
+// (evict): a victim had to wait for the emission to pass them, up to
+// 3·Lag_s and, in batch, Config.MarkerHold_s, while the samples of the
+// roster player that needed its place were dropped.
 //
 // The scan goes on from where the last one stopped (Session.evictFrom),
 // past the sensors that can never be victims: those that are not victims
@@ -943,11 +954,6 @@ func (s *Session) victim() *sensor {
 			}
 			continue
 		}
-		if sn.lastN >= s.emitNext {
-			// An estimate of a sample on a tick not emitted yet:
-			// a victim once it is.
-			continue
-		}
 		if i == s.evictFrom {
 			s.evictFrom++
 		}
@@ -960,8 +966,16 @@ func (s *Session) victim() *sensor {
 // the given kind: sn's samples are dropped and it leaves the summary
 // (Quality.EvictedSensors counts it; its id no longer counts in
 // UnknownIDs), and the sensor, its index and its memory are the new id's.
-// The rows of sn already emitted stay.
+// The rows of sn already emitted stay; its estimates on the ticks not
+// emitted yet are dropped, and with them its rows there (tickRows).
 func (s *Session) evict(sn *sensor, id int64, kind SensorKind) {
+	if s.tickCap > 0 {
+		for n := max(s.emitNext, s.nextTick-int64(s.tickCap)); n < s.nextTick; n++ {
+			if sn.ticks[n&s.tickMask].seg != noSeg {
+				s.tickRows[n&s.tickMask]--
+			}
+		}
+	}
 	if sn.kind == KindBall {
 		s.ballIDs.remove(sn.id)
 		if i := slices.Index(s.balls, sn.index); i >= 0 {
@@ -1140,6 +1154,9 @@ func (s *Session) Close() (*Summary, error) {
 		}
 		if err == nil {
 			err = s.advance(true)
+		}
+		if err == nil {
+			err = s.catchUp()
 		}
 		if err == nil && s.nextTick-1 >= s.emitNext {
 			err = s.smoothAndEmit(s.nextTick-1, s.nextTick-1)

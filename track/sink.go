@@ -364,6 +364,22 @@ type Quality struct {
 	// PossessionAnalyzer; from BallUnseenMin_s on, export.Limits names it.
 	// Left out of the Summary's JSON when 0, as RepeatedShots is.
 	BallUnseenLive_s float64 `json:",omitempty"`
+	// LateMarkers counts the markers that came too late to take effect
+	// at their own time: a tick at or after it had its period and clock
+	// (its rows, in batch its figures too) without the marker, which
+	// took effect from the tick it was applied at. Batch holds the
+	// emission Lag_s to 3·Lag_s plus Config.MarkerHold_s (11–13 s by
+	// default) behind the feed, so only a marker later than that counts;
+	// live's figures follow a lag behind its rows, whose period and
+	// clock a late marker still gives (the rows keep theirs), so only
+	// one later than the figures counts there. A late marker older than
+	// a newer one of its kind already applied (a LIVE that came after
+	// the PAUSED that followed it) changes the state no more: it counts.
+	// LateMarkerMax_ms is the longest of their delays (the newest
+	// location time when one came, minus its time). Left out of the
+	// Summary's JSON when 0, as RepeatedShots is.
+	LateMarkers      int64 `json:",omitempty"`
+	LateMarkerMax_ms int64 `json:",omitempty"`
 }
 
 // Summary is everything the engine knows at the end of a session.

@@ -17,6 +17,7 @@ func (s *Session) summary() *Summary {
 	sum.Quality.PlayerSensors, sum.Quality.BallSensors = int64(len(s.players)), int64(len(s.balls))
 	sum.Quality.RepeatsForgotten = s.repeats.forgotten()
 	sum.Quality.PeriodsRefused = s.timeline.refused
+	sum.Quality.LateMarkers, sum.Quality.LateMarkerMax_ms = s.timeline.late, s.timeline.lateMax_ms
 	if s.gridStarted() {
 		sum.Quality.GridPeriod_ms = s.period_ms
 	}
