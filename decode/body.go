@@ -42,15 +42,18 @@ func newBodyError(data []byte, off int, path, msg string, err error) *bodyError 
 	return &bodyError{off: off, line: line, col: col, path: path, msg: msg, err: err}
 }
 
-// unmarshalBody decodes the JSON document data into v. Its error says
-// where the problem is: the offset of the offending byte for a syntax
-// error, and the key path and offset of the value for a value of the wrong
-// type or a jersey_number that is not one.
+// unmarshalBody decodes the JSON document data into v, every number
+// whose value is an integer taken as that integer however it is written
+// (integralNumbers). Its error says where the problem is: the offset of
+// the offending byte for a syntax error, and the key path and offset of
+// the value for a value of the wrong type or a jersey_number that is not
+// one.
 func unmarshalBody(data []byte, v any) error {
 	if err := checkSyntax(data); err != nil {
 		return err
 	}
-	err := json.Unmarshal(data, v)
+	doc, back := integralNumbers(data)
+	err := json.Unmarshal(doc, v)
 	if err == nil {
 		return nil
 	}
@@ -68,27 +71,27 @@ func unmarshalBody(data []byte, v any) error {
 		// which must be at the path goccy gives (whose keys it matched
 		// ignoring case).
 		end := int(te.Offset)
-		path, start, ok := findValue(data, func(_ []byte, _, e int) bool { return e == end })
+		path, start, ok := findValue(doc, func(_ []byte, _, e int) bool { return e == end })
 		switch {
 		case ok && strings.EqualFold(path, te.Field):
-			return newBodyError(data, start, path, msg, err)
+			return newBodyError(data, back(start), path, msg, err)
 		case te.Field == "": // the document itself
 			return newBodyError(data, skipWS(data, 0), "", msg, err)
 		}
-		return newBodyError(data, end, te.Field, msg, err)
+		return newBodyError(data, back(end), te.Field, msg, err)
 	case errors.As(err, &je):
 		// The first jersey_number (matched as goccy matches keys, ignoring
 		// case) holding the rejected value.
 		match := func(key []byte, s, e int) bool {
-			return strings.EqualFold(string(key), "jersey_number") && string(trimWS(data[s:e])) == je.raw
+			return strings.EqualFold(string(key), "jersey_number") && string(trimWS(doc[s:e])) == je.raw
 		}
-		if path, start, ok := findValue(data, match); ok {
-			return newBodyError(data, start, path, je.detail(), err)
+		if path, start, ok := findValue(doc, match); ok {
+			return newBodyError(data, back(start), path, je.detail(), err)
 		}
 		return err
 	case errors.As(err, &se):
 		// Only where goccy's grammar is stricter than checkSyntax's.
-		return newBodyError(data, int(se.Offset)-1, "", err.Error(), err)
+		return newBodyError(data, back(int(se.Offset)-1), "", err.Error(), err)
 	}
 	return err
 }

@@ -71,7 +71,8 @@ var offsetRE = regexp.MustCompile(`: offset (\d+) \(line (\d+), column (\d+)\): 
 // stats.json, shots.json, rounds.json, periods.json, or stats_details.json)
 // with the fuzzer's bytes beside an empty feed, and reads it as
 // analyze does. What it accepts is what encoding/json (the reference)
-// reads into the same type, and comes back the same once written by
+// reads into the same type, once the integers written as floats are
+// written as integers (integralRef: the feed decoder's rule), and comes back the same once written by
 // encoding/json (as stmotion live and the simulator write these files);
 // periods.json's counts are in range. What it refuses is said with the
 // file's path first, and, for JSON that is not valid, as a syntax error
@@ -99,6 +100,10 @@ func FuzzBundleJSON(f *testing.F) {
 	f.Add(uint8(0), []byte(`{"TEAMS":[{"ID":3,"Live":{"Started_At":5,"event":{"id":"e"}},"live":{"name":"n"}}]}`))
 	f.Add(uint8(1), []byte(`{"teams":[{"player_stats":[{"stats":{"a":1,"a":2}}]}]}`))
 	f.Add(uint8(4), []byte(`{"period":2.0,"clock":"li\u0076e"}`))
+	// Integers written as floats, and a float field's negative zero.
+	f.Add(uint8(0), []byte(`{"teams":[{"id":4.61e2,"live":{"started_at":1764151200000.0,"event":{"started_at":1.7641512e12}}}]}`))
+	f.Add(uint8(2), []byte(`{"teams":[{"player_shots":[{"shots":[{"occurred_at":1.764151199e12,"hoop_player_x":-0.0,"zone":3e0}]}]}]}`))
+	f.Add(uint8(1), []byte(`{"teams":[{"player_stats":[{"id":1e2,"stats":{"PTS":-0.0,"DIST":1e400}}]}]}`))
 	dir := f.TempDir() // one for the whole run: a target runs its inputs one at a time
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		name := fuzzBundleFiles[int(which)%len(fuzzBundleFiles)]
@@ -110,7 +115,7 @@ func FuzzBundleJSON(f *testing.F) {
 		got, err := readFuzzBundleFile(dir, name)
 		body := bytes.TrimPrefix(data, utf8BOM)
 		ref := fuzzBundleType(name)
-		refErr := json.Unmarshal(body, ref)
+		refErr := json.Unmarshal(integralRef(body), ref)
 		if err != nil {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, path+": decode: ") {

@@ -173,7 +173,7 @@ func TestOpenBundleJSONErrors(t *testing.T) {
 	}{
 		{"jersey object", BundleSubscribe, sub(`{"a":1}`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got {"a":1}`},
 		{"jersey true", BundleSubscribe, sub(`true`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got true`},
-		{"jersey exponent", BundleSubscribe, sub(`1.5e1`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got 1.5e1`},
+		{"jersey fraction", BundleSubscribe, sub(`1.5e-1`), `offset 85 (line 2, column 27): teams.0.players.1.jersey_number: want a string or an integer, got 1.5e-1`},
 		{"jersey bad escape", BundleSubscribe, sub(`"0\x"`), `offset 88 (line 2, column 30): syntax error: unexpected "x\"}]}]}"`},
 		{"player id string", BundleShots, `{"teams":[{"id":461,"player_shots":[{"id":"7"}]}]}`, `offset 42 (line 1, column 43): teams.0.player_shots.0.id: want int64, got string`},
 		{"teams a number", BundleLive, `{"teams":7}`, `offset 9 (line 1, column 10): teams: want []decode.LiveTeam, got number`},

@@ -118,7 +118,9 @@
 // (periods.json, Continuation), and for a feed of several live ids (a
 // simulated practice) each later one's live information (rounds.json);
 // OpenBundle reads it (the REST bodies with
-// goccy/go-json into the types of rest.go) and also accepts a bare
+// goccy/go-json into the types of rest.go, an integer field taking any
+// number whose value is an integer as the feed's do: DecodeBody, which
+// stmotion live's REST client uses too) and also accepts a bare
 // recording. Those JSON files, and the court and roster files of
 // ReadCourt and ReadRoster, may start with a UTF-8 byte order mark (as a
 // Windows editor saves them); the typed ones read as encoding/json reads

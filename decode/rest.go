@@ -8,7 +8,9 @@ import (
 // REST response bodies of the ShotTracker API, as the seed document shows
 // them. They are decoded with a general JSON library (goccy/go-json) since
 // they are small and rare; only websocket messages take the zero-allocation
-// path. The same types are written by the simulator and served by the mock.
+// path. DecodeBody decodes them, integers written as floats taken as the
+// feed decoder takes them. The same types are written by the simulator and
+// served by the mock.
 
 // LiveInfo is GET /v1/data/live/{live_id}.
 type LiveInfo struct {
@@ -114,10 +116,11 @@ type Player struct {
 type Jersey string
 
 // UnmarshalJSON accepts a JSON string (decoded by JSON's rules: "1\/2" is
-// 1/2, "\ud83c\udfc0" one rune), an integer (23 is "23"), or null (no
-// jersey). Any other value, an object, an array, true or a number with a
-// fraction or an exponent, is an error naming the key: it is not a jersey,
-// and keeping its JSON text as one would print "{"a":1}" as a number.
+// 1/2, "\ud83c\udfc0" one rune), an integer (23 is "23"; in a body read
+// with DecodeBody, 23.0 and 2.3e1 are too), or null (no jersey). Any
+// other value, an object, an array, true or a number that is not an
+// integer, is an error naming the key: it is not a jersey, and keeping
+// its JSON text as one would print "{"a":1}" as a number.
 func (j *Jersey) UnmarshalJSON(b []byte) error {
 	b = trimWS(b)
 	switch {

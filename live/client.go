@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	json "github.com/goccy/go-json"
+	"github.com/stmotion/stmotion/decode"
 )
 
 // ClientConfig configures a Client. The zero value of every field but
@@ -310,14 +310,17 @@ func (c *Client) attempt(ctx context.Context, cl *call, u *url.URL, n int) (*res
 	return nil, e, hr.StatusCode >= 500 || hr.StatusCode == http.StatusTooManyRequests
 }
 
-// getJSON GETs path and decodes the body into v.
+// getJSON GETs path and decodes the body into v as analyze reads a
+// bundle's (decode.DecodeBody): an integer written as a float
+// (1764151200000.0, 1.764151199e12) is taken, as the feed decoder takes
+// it, and an error says where in the body.
 func (c *Client) getJSON(ctx context.Context, cl *call, v any) error {
 	cl.method = http.MethodGet
 	r, err := c.do(ctx, cl)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
+	if err := decode.DecodeBody(r.body, v); err != nil {
 		return fmt.Errorf("live: GET %s: %w: %w", c.url(cl).RequestURI(), ErrBadResponse, err)
 	}
 	return nil

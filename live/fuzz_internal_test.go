@@ -63,7 +63,9 @@ var fuzzEndpoints = []fuzzEndpoint{
 
 // FuzzClientResponse answers a client call with the fuzzer's status,
 // Retry-After header and body. A 2xx body is taken as encoding/json (the
-// reference) takes it into the call's type, else refused as
+// reference) takes it into the call's type once its integers written as
+// floats are written as integers (integralRef: the feed decoder's rule,
+// which analyze's bundle reading follows too), else refused as
 // ErrBadResponse; a /court body comes back as sent and, once the
 // session's check passes, opens as a bundle's court.json. Any other
 // status is an *APIError with that status, the sentinel it maps to, the
@@ -82,6 +84,8 @@ func FuzzClientResponse(f *testing.F) {
 	f.Add(uint8(4), uint16(503), "Wed, 21 Oct 2037 07:28:00 GMT", []byte("<html>\n<body>502 Bad Gateway</body>\n</html>"))
 	f.Add(uint8(12), uint16(200), "", []byte(`{"xne":1,`))
 	f.Add(uint8(1), uint16(200), "", []byte(`{"teams":[{"players":[{"jersey_number":{"a":1}}]}]}`))
+	f.Add(uint8(0), uint16(200), "", []byte(`{"teams":[{"id":461,"live":{"started_at":1764151200000.0,"event":{"started_at":1.7641512e12}}}]}`))
+	f.Add(uint8(4), uint16(200), "", []byte(`{"teams":[{"id":461,"player_shots":[{"id":7,"shots":[{"occurred_at":1.764151199e12,"zone":3.0}]}]}]}`))
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, endpoint uint8, status uint16, retryAfter string, body []byte) {
@@ -131,7 +135,7 @@ func FuzzClientResponse(f *testing.F) {
 			return
 		}
 		want := ep.want()
-		refErr := json.Unmarshal(body, want)
+		refErr := json.Unmarshal(integralRef(body), want)
 		switch {
 		case err != nil && refErr == nil:
 			t.Fatalf("body %q: %v; encoding/json reads it", body, err)
