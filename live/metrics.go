@@ -25,6 +25,7 @@ import (
 //	stmotion_live_connected                    1 while a websocket is acknowledged and read (during a handover, the previous live id's), else 0
 //	stmotion_live_reconnect_seconds           from losing the websocket to the next ack
 //	stmotion_live_lag_seconds                  wall clock minus occurred_at of the newest message, at each scrape
+//	                                           (against a replay, stmotion mock: plus the recording's age)
 //	stmotion_overlay_clients                   connected /overlay websocket clients
 //	stmotion_overlay_frames_total              frames broadcast
 //	stmotion_overlay_dropped_frames_total      frames a slow client lost (oldest first)
@@ -142,7 +143,7 @@ func NewMetrics() *Metrics {
 		}, []string{"kind"}),
 	}
 	m.Lag = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received, at the scrape: it grows during an outage (0 before the first message).",
+		Name: "stmotion_live_lag_seconds", Help: "Wall clock minus occurred_at of the newest message received, at the scrape: it grows during an outage (0 before the first message). Against a replay (stmotion mock, live --demo) the occurred_at are the recording's, so it starts at the recording's age: only its rise tells an outage.",
 	}, m.lag_s)
 	for _, k := range []string{"location", "stats", "shot", "marker", "ack", "pong"} {
 		m.MessagesIn.WithLabelValues(k) // present (at 0) before the first message

@@ -256,6 +256,11 @@ that misses the sensors, no player moving while the clock was live).
 stmotion_live_connect_failures_total counts the failed attempts (and a
 next live id's retried first requests), and stmotion_live_lag_seconds
 (wall clock minus the newest occurred_at, computed at each scrape) grows.
+Against a replay (--demo, 'stmotion mock') the occurred_at are the
+recording's (the built-in sample's are of 2025-11-26; each loop adds only
+the pass's span), so the lag starts at the recording's age, months, and
+only its growth tells an outage: alert on its rise (deriv, delta), which
+works against the real API too, not on its level.
 During a handover the old feed is connected (1) and its messages counted
 as they arrive; /healthz says "handover". If the old feed ends (a proxy
 cutting it) before the next live id's is up, a warning is logged, both

@@ -36,7 +36,10 @@ command line that joins it.
 	details: `Serves a session bundle as a local ShotTracker API: the REST endpoints of the
 API description (HMAC-signed unless --no-auth), one-time subscription
 tokens, and a websocket that replays the bundle's messages verbatim at
---speed, filtered by the token's data types. /stats and /shots are those
+--speed, filtered by the token's data types (their occurred_at too: the
+recording's, not today's; each --loop pass adds its span, so that a
+client's lag metric, stmotion_live_lag_seconds, starts at the recording's
+age and only its rise tells an outage). /stats and /shots are those
 of stats.json and shots.json (the state at the join) and of the stats and
 shot messages the replay has reached, each shot listed once. The lines
 'stmotion live' made of REST state (marked "stmotion_source": the state

@@ -109,6 +109,14 @@
 // all of it as duplicates. To test a client's de-duplication, replay
 // after a reconnect: Options.DropEvery.)
 //
+// Times are the bundle's, not today's, at every Speed: the first pass is
+// the bundle's byte for byte (a client's recording of it compares with
+// the bundle line for line), which shifting the times to the wall clock
+// would break, and at a Speed other than 1 feed time drifts from wall
+// time whatever the start. So a client's wall-clock lag (stmotion live's
+// stmotion_live_lag_seconds) starts at the recording's age, and only its
+// rise tells an outage.
+//
 // Announcements: as the replay clock (Speed > 0) reaches each round of
 // each pass, Options.OnRound is called with its pass, index and live id
 // (how `stmotion mock` prints them). Live notifies registered with PUT
