@@ -553,7 +553,13 @@ func (s *Session) trust(t int64) {
 // accept takes a location sample (court frame) whose time is trusted (see
 // vet) into its sensor's raw ring.
 func (s *Session) accept(ball bool, id, t int64, x, y, z float64) error {
-	if t < s.locT0 {
+	if t < s.locT0 && (!s.gridStarted() || t > (s.nextTick-1)*s.period_ms) {
+		// Not for a sample too late to place (place drops it): a feed
+		// whose clock jumped back before the session's start, confirmed
+		// (vet) and then late, had moved the session's first location
+		// time an hour back, and with it what the messages on the new
+		// clock are judged by (messageTime): their DIST checks, shots and
+		// markers went an hour before the session's first row.
 		s.trust(t)
 	}
 	ids := &s.ids
