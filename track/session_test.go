@@ -1069,6 +1069,9 @@ func TestConfigValidate(t *testing.T) {
 		func(c *Config) { c.SpeedBands_mps = []float64{2, 1} },
 		func(c *Config) { c.DistRatioLo = 2 },
 		func(c *Config) { c.RingSize = 2 },
+		func(c *Config) { c.MarkerHold_s = -1 },
+		func(c *Config) { c.MarkerHold_s = MaxMarkerHold_s + 1 },
+		func(c *Config) { c.MarkerHold_s = math.NaN() },
 	} {
 		cfg := DefaultConfig()
 		f(&cfg)
