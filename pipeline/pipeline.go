@@ -969,7 +969,7 @@ func sensorLimitWarning(name string, q *track.Quality) string {
 //     the locations are in ms, before the event, ahead of the feed),
 //     with the first such time and what became of them;
 //   - markers that came too late to take effect at their own time
-//     (quality.late_markers: analyze waits for them 16–18 s), with the
+//     (quality.late_markers: analyze waits for them 6–8 s), with the
 //     longest delay;
 //   - shot or marker messages dropped as repeats of earlier ones
 //     (track.ShotKey, track.MarkerKey): a feed replayed after a

@@ -102,8 +102,10 @@ type Config struct {
 	// of a game's live distance. A DIST update as late is checked at its
 	// own time too. The backward passes are the same, run later (the
 	// figures stay live mode's to the bit); only the emission waits,
-	// and the tick ring holds MarkerHold_s more of every sensor (15 s:
-	// 512 ticks, 64 KiB a sensor at 25 Hz, as 10 s would). A marker
+	// and the tick ring holds MarkerHold_s more of every sensor (5 s:
+	// 256 ticks, 32 KiB a sensor at 25 Hz, against 128 without; 15 s
+	// took 512, whose reads a hold later missed L2, and ran the game
+	// benchmark 10 % slower: docs/performance.md). A marker
 	// later still is applied when it comes and counted
 	// (Quality.LateMarkers). 0: no hold. Live mode (Causal) has none:
 	// its rows leave at the watermark, and its figures take a marker up
@@ -199,7 +201,7 @@ func DefaultConfig() Config {
 		RingSize:         256,
 		MaxSensors:       DefaultMaxSensors,
 		Lag_s:            1,
-		MarkerHold_s:     15,
+		MarkerHold_s:     5,
 		Player: KinConfig{
 			JerkPSD_m2ps5: 40, InitSpeed_mps: 5, InitAccel_mps2: 5,
 			MaxSpeed_mps: 12, JumpSlack_m: 0.5, Outlier_m: 0.35,

@@ -368,7 +368,7 @@ type Quality struct {
 	// at their own time: a tick at or after it had its period and clock
 	// (its rows, in batch its figures too) without the marker, which
 	// took effect from the tick it was applied at. Batch holds the
-	// emission Lag_s to 3·Lag_s plus Config.MarkerHold_s (11–13 s by
+	// emission Lag_s to 3·Lag_s plus Config.MarkerHold_s (6–8 s by
 	// default) behind the feed, so only a marker later than that counts;
 	// live's figures follow a lag behind its rows, whose period and
 	// clock a late marker still gives (the rows keep theirs), so only
