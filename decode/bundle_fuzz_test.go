@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stmotion/stmotion/internal/jsonref"
 )
 
 // The typed JSON files of a bundle, as FuzzBundleJSON picks them.
@@ -72,7 +74,7 @@ var offsetRE = regexp.MustCompile(`: offset (\d+) \(line (\d+), column (\d+)\): 
 // with the fuzzer's bytes beside an empty feed, and reads it as
 // analyze does. What it accepts is what encoding/json (the reference)
 // reads into the same type, once the integers written as floats are
-// written as integers (integralRef: the feed decoder's rule), and comes back the same once written by
+// written as integers (jsonref.IntegralRef: the feed decoder's rule), and comes back the same once written by
 // encoding/json (as stmotion live and the simulator write these files);
 // periods.json's counts are in range. What it refuses is said with the
 // file's path first, and, for JSON that is not valid, as a syntax error
@@ -115,7 +117,7 @@ func FuzzBundleJSON(f *testing.F) {
 		got, err := readFuzzBundleFile(dir, name)
 		body := bytes.TrimPrefix(data, utf8BOM)
 		ref := fuzzBundleType(name)
-		refErr := json.Unmarshal(integralRef(body), ref)
+		refErr := json.Unmarshal(jsonref.IntegralRef(body), ref)
 		if err != nil {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, path+": decode: ") {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stmotion/stmotion/decode"
+	"github.com/stmotion/stmotion/internal/jsonref"
 	"github.com/stmotion/stmotion/track"
 )
 
@@ -64,7 +65,7 @@ var fuzzEndpoints = []fuzzEndpoint{
 // FuzzClientResponse answers a client call with the fuzzer's status,
 // Retry-After header and body. A 2xx body is taken as encoding/json (the
 // reference) takes it into the call's type once its integers written as
-// floats are written as integers (integralRef: the feed decoder's rule,
+// floats are written as integers (jsonref.IntegralRef: the feed decoder's rule,
 // which analyze's bundle reading follows too), else refused as
 // ErrBadResponse; a /court body comes back as sent and, once the
 // session's check passes, opens as a bundle's court.json. Any other
@@ -135,7 +136,7 @@ func FuzzClientResponse(f *testing.F) {
 			return
 		}
 		want := ep.want()
-		refErr := json.Unmarshal(integralRef(body), want)
+		refErr := json.Unmarshal(jsonref.IntegralRef(body), want)
 		switch {
 		case err != nil && refErr == nil:
 			t.Fatalf("body %q: %v; encoding/json reads it", body, err)

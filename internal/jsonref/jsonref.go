@@ -1,4 +1,4 @@
-package live
+package jsonref
 
 import (
 	"bytes"
@@ -7,15 +7,14 @@ import (
 	"math/big"
 )
 
-// integralRef is FuzzClientResponse's reference for what a REST body
-// decodes to, a copy of decode's (integral_test.go, where it is tested):
-// the
+// IntegralRef is the reference for the fuzzers of the REST bodies (decode's
+// and live's): the
 // JSON document body with every number whose value is an integer in
 // int64's range (math/big decides) written as that integer (-0 for a
 // negative zero), rebuilt token by token by encoding/json (strings as it
 // decodes them, members in their order); body itself when it is not one
 // JSON value.
-func integralRef(body []byte) []byte {
+func IntegralRef(body []byte) []byte {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	var out bytes.Buffer
