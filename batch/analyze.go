@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/stmotion/stmotion/export"
@@ -17,6 +19,14 @@ type InputResult struct {
 	Files    []string              // the tables and images written, under Out
 	Warnings []string              // what the input lacks or holds that is odd, each naming its file
 	Err      error                 // why it failed, naming the file (and line); wraps pipeline.ErrCanceled when an interrupt cut it short
+	// KeptEarlier says the input failed writing its images, and the
+	// outputs an earlier run wrote for its session are as they were
+	// (export.SavedOutputs): the session keeps them, and its
+	// summary.json entry. LostEarlier counts those the input's own files
+	// replaced and that could not be put back (removed with the input's
+	// files, as a failed session keeps no outputs).
+	KeptEarlier bool
+	LostEarlier int
 	// CutReplaced is, with Config.Add, the dataset's session, read whole,
 	// that this input replaced although its own recording is cut short
 	// (quality.truncated): the same source since cut (a copy interrupted
@@ -31,7 +41,10 @@ type InputResult struct {
 // the file, and the line when one is to blame. An image that cannot be
 // drawn or written fails the input too, as a table would. On failure no
 // table or image of the input is left on disk (but those that could not
-// be removed: Run.Do's Tidy says which stay).
+// be removed: Run.Do's Tidy says which stay). A failure to write images
+// does not lose an earlier run's analysis of the session: its outputs,
+// kept aside before the tables replace them, are put back
+// (InputResult.KeptEarlier).
 func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputResult) {
 	if in.Err != nil {
 		res.Err = in.Err
@@ -49,9 +62,23 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 		res.Err = canceledError(in, cfg.courtError(err))
 		return res
 	}
+	// The tables replace the session's earlier ones before the images
+	// are drawn: those are kept aside until the images are written.
+	var saved *export.SavedOutputs
+	var earlier []string
+	if cfg.Images {
+		if saved, err = export.SaveOutputs(out, in.SessionID, hive); err != nil {
+			// Not kept: an image failure loses them (LostEarlier says so).
+			earlier, _ = export.SessionOutputs(out, in.SessionID, hive)
+		}
+	}
 	sum, err := r.Do(ctx)
 	res.Warnings = r.Warnings()
 	if err != nil {
+		// Nothing of the earlier outputs was replaced.
+		if saved != nil {
+			saved.Discard()
+		}
 		res.Err = canceledError(in, err)
 		return res
 	}
@@ -78,12 +105,36 @@ func Analyze(ctx context.Context, cfg *Config, in Input, hive bool) (res InputRe
 			// The images are outputs asked for, as the tables are: one
 			// that cannot be written (a read-only or full images/, a path
 			// too long) fails the input, whose tables and other images
-			// then go, as a failed session keeps no outputs; those not
-			// removed here are Tidy's, which says what stays.
+			// then go, as a failed session keeps no outputs of its own;
+			// those not removed here are Tidy's, which says what stays.
+			// The earlier run's outputs its files replaced are put back:
+			// an image must not lose a good analysis.
 			removeWritten(res.Files, files, hive)
+			msg := "its tables are removed too"
+			if n := 0; saved != nil {
+				n = saved.Len()
+				lost, rerr := saved.Restore()
+				res.LostEarlier = lost
+				switch {
+				case rerr != nil:
+					msg = fmt.Sprintf("its tables are removed too (%v)", rerr)
+				case n > 0:
+					res.KeptEarlier = true
+					msg = "the tables it wrote are removed, while those an earlier run wrote for it stay as they were"
+				}
+			} else {
+				for _, p := range slices.Concat(res.Files, files) {
+					if slices.Contains(earlier, filepath.Clean(p)) {
+						res.LostEarlier++
+					}
+				}
+			}
 			res.Files, res.Summary, res.Rows = nil, export.SessionSummary{}, 0
-			res.Err = fmt.Errorf("%s: images: %w; a session whose images cannot be written fails, and its tables are removed too (--images=false analyses it without images)", in.Path, err)
+			res.Err = fmt.Errorf("%s: images: %w; a session whose images cannot be written fails, and %s (--images=false analyses it without images)", in.Path, err, msg)
 			return res
+		}
+		if saved != nil {
+			saved.Discard()
 		}
 		if why := r.NoShotChartReason(); why != "" {
 			res.Warnings = append(res.Warnings, why)

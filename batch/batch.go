@@ -466,9 +466,14 @@ func (r *Run) Do(ctx context.Context) *Result {
 	interrupted := res.Interrupted
 	var sums []export.SessionSummary
 	var canceled []export.CanceledInput
+	keptAny := false
+	removedBefore := map[string]int{} // session id → earlier outputs an input replaced and could not put back
 	done := make([]export.SessionFiles, len(results))
 	for i := range results {
 		rs := &results[i]
+		if rs.LostEarlier > 0 {
+			removedBefore[inputs[i].SessionID] += rs.LostEarlier
+		}
 		done[i] = export.SessionFiles{SessionID: inputs[i].SessionID, Files: rs.Files}
 		switch {
 		case rs.Err == nil:
@@ -480,6 +485,10 @@ func (r *Run) Do(ctx context.Context) *Result {
 		default:
 			failed = append(failed, export.FailedInput{Source: inputs[i].Path, SourcePath: sourcePath(inputs[i].Path), SessionID: inputs[i].SessionID, Error: rs.Err.Error()})
 			done[i].Failed = true
+			// An input whose images failed put the earlier run's
+			// outputs back: the session keeps them, and its entry.
+			done[i].Kept = rs.KeptEarlier
+			keptAny = keptAny || rs.KeptEarlier
 		}
 	}
 	// A game added before under another id, from the same recording (its
@@ -503,9 +512,10 @@ func (r *Run) Do(ctx context.Context) *Result {
 			res.Errs = append(res.Errs, err)
 		}
 	}
-	// ran: the run analysed the session, which succeeded or failed.
+	// ran: the run analysed the session, which succeeded or failed (but
+	// for an image failure that kept its earlier outputs).
 	ran := func(id string) bool {
-		return slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == id && !s.Canceled })
+		return slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == id && !s.Canceled && !s.Kept })
 	}
 	switch {
 	case cfg.Add:
@@ -520,10 +530,10 @@ func (r *Run) Do(ctx context.Context) *Result {
 			}
 		}
 		res.Grid = gridMismatch(sums, res.Others)
-	case hive && interrupted:
+	case hive && (interrupted || keptAny):
 		// summary.json describes what Out holds: the sessions the run
-		// did not reach keep their earlier tables, and so their earlier
-		// entries.
+		// did not reach, or whose images failed, keep their earlier
+		// tables, and so their earlier entries.
 		kept, err := keptEntries(out, earlier.Sessions, done)
 		addErr(err)
 		sums = append(sums, kept...)
@@ -596,6 +606,12 @@ func (r *Run) Do(ctx context.Context) *Result {
 				res.KeptEarlier++
 			}
 		}
+	}
+	for id, n := range removedBefore {
+		if removed == nil {
+			removed = map[string]int{}
+		}
+		removed[id] += n
 	}
 	res.Failed, res.LeftErrs, res.Canceled, res.Removed = failed, why, canceled, removed
 	res.SummaryTried, res.SummaryWritten = summarise, wrote

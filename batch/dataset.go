@@ -45,7 +45,7 @@ func keptEntries(out string, earlier []export.SessionSummary, done []export.Sess
 	}
 	var kept []export.SessionSummary
 	for _, e := range earlier {
-		ran := slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == e.SessionID && !s.Canceled })
+		ran := slices.ContainsFunc(done, func(s export.SessionFiles) bool { return s.SessionID == e.SessionID && !s.Canceled && !s.Kept })
 		there := slices.Contains(o.Sessions, export.PartitionKey(e.SessionID)) || len(o.Flat) > 0 && o.FlatSession == e.SessionID
 		if !ran && there {
 			e.EarlierRun = true

@@ -211,6 +211,11 @@ type SessionFiles struct {
 	// under another id): it keeps no outputs, as a failed session, though
 	// it did not fail.
 	Replaced bool
+	// Kept, with Failed, says the session's earlier outputs are as they
+	// were (its images failed, and the run put back what its tables
+	// replaced: SavedOutputs): it keeps them, and the run removes none
+	// of them, also with Overwrite.
+	Kept bool
 	// Files are the tables and images the session wrote under the
 	// directory this time (Writer.Paths and the images' paths).
 	Files []string
@@ -287,7 +292,12 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 	full := map[string]string{} // PartitionKey → the run's session id
 	var failed []string
 	interrupted := false
+	kept := map[string]bool{} // sessions whose earlier outputs stay as they were
 	for _, s := range sessions {
+		if s.Kept {
+			kept[PartitionKey(s.SessionID)] = true
+			continue
+		}
 		if s.Canceled {
 			interrupted = true
 			continue
@@ -314,7 +324,7 @@ func (d *OutDir) Tidy(sessions []SessionFiles) (removed map[string]int, err erro
 	re := &RemoveError{Dir: d.dir, Left: map[string][]string{}, Errs: map[string]error{}}
 	var listErrs []error
 	drop := func(path, id string) bool {
-		if keep[filepath.Clean(path)] {
+		if keep[filepath.Clean(path)] || kept[PartitionKey(id)] {
 			return false
 		}
 		if _, ours := ok[id]; !all && (id == "" || !ours) {

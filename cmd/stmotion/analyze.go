@@ -343,8 +343,11 @@ created and removed) or that holds tables this run would not replace (see
 above), or with --add, of another --format or with a summary.json that
 does not parse. A write that fails later fails its input, named: a
 table's, or an image's (a read-only or full images/, a path too long for
-an image's name), whose session then keeps no tables or images, as any
-failed session; --images=false analyses without drawing any.
+an image's name), whose session then keeps no tables or images of this
+run, as any failed session; but an image failure loses no earlier
+analysis: the tables and images an earlier run wrote for the session
+stay as they were, and its summary.json entry (earlier_run).
+--images=false analyses without drawing any.
 
 ` + definitionsHelp,
 }
