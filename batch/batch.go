@@ -300,7 +300,7 @@ func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 	}
 	adoptEarlierIDs(r.Inputs, earlier.Sessions)
 	if cfg.Add {
-		warnings = append(warnings, adoptDatasetIDs(r.Inputs, datasetIDs(out, earlier), out)...)
+		adoptDatasetIDs(r.Inputs, datasetIDs(out, earlier), out)
 	}
 	// A broken copy of a game must not take the id from one that can be
 	// analysed: the recordings of the inputs that could take one are
@@ -317,7 +317,11 @@ func (p *Plan) Prepare(ctx context.Context) (*Run, error) {
 		}
 	}
 	r.Inputs, r.Failed, warnings = checkSharedIDs(ctx, r.Inputs, r.Failed, warnings, cfg, held)
-	warnings = append(warnings, assignSessionIDs(r.Inputs)...)
+	// An input that took a dataset's spelling is warned of once: as
+	// written, or in its renaming.
+	renamed := assignSessionIDs(r.Inputs)
+	warnings = append(warnings, adoptedWarnings(r.Inputs)...)
+	warnings = append(warnings, renamed...)
 	if cfg.Add {
 		var w []string
 		r.replaces, w = compareEarlier(r.Inputs, earlier, r.present, out)

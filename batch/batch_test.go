@@ -382,7 +382,8 @@ func TestNoImagesKeepsNoShots(t *testing.T) {
 func TestAdoptDatasetIDs(t *testing.T) {
 	ids := []string{"Game", "Jokic\u0301", "both", "BOTH"}
 	ins := []Input{{Path: "a", SessionID: "game"}, {Path: "b", SessionID: "Joki\u0107"}, {Path: "c", SessionID: "BOTH"}, {Path: "d", SessionID: "Both"}, {Path: "e", SessionID: "other"}}
-	warnings := adoptDatasetIDs(ins, ids, "OUT")
+	adoptDatasetIDs(ins, ids, "OUT")
+	warnings := adoptedWarnings(ins)
 	var got []string
 	for _, in := range ins {
 		got = append(got, in.SessionID)
@@ -394,6 +395,23 @@ func TestAdoptDatasetIDs(t *testing.T) {
 		"a: session id game is session Game's in OUT (ids that differ only in case are one): written as Game",
 		"b: session id Joki\u0107 is session Jokic\u0301's in OUT (ids that differ only in how their accents are encoded (Unicode NFC, NFD) are one): written as Jokic\u0301",
 		"d: session id Both is session both's in OUT (ids that differ only in case are one): written as both",
+	}
+	if !slices.Equal(warnings, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", warnings, want)
+	}
+}
+
+// An input that takes the dataset's spelling of its id and is then
+// renamed, the id being another input's too, is warned of once, as
+// written: not "written as Game" then "written as Game-2".
+func TestAdoptedThenRenamed(t *testing.T) {
+	ins := []Input{{Path: "/x/GAME.jsonl", SessionID: "GAME"}, {Path: "/x/gAme.jsonl", SessionID: "gAme"}}
+	adoptDatasetIDs(ins, []string{"Game"}, "OUT")
+	renamed := assignSessionIDs(ins)
+	warnings := append(adoptedWarnings(ins), renamed...)
+	want := []string{
+		"/x/GAME.jsonl: session id GAME is session Game's in OUT (ids that differ only in case are one): written as Game",
+		"/x/gAme.jsonl: session id gAme is session Game's in OUT (ids that differ only in case are one), already used by /x/GAME.jsonl: written as Game-2",
 	}
 	if !slices.Equal(warnings, want) {
 		t.Errorf("warnings\n%q\nwant\n%q", warnings, want)

@@ -152,7 +152,7 @@ func datasetIDs(out string, earlier export.MultiSummary) []string {
 // adoptDatasetIDs gives, with Add, each input whose session id is one of
 // the dataset's (ids: datasetIDs) by pipeline.SessionIDKey but spelt
 // otherwise (game, Game; an accent encoded otherwise) the dataset's id,
-// and returns a warning for each. The two are one id, as within a run
+// and notes why in Input.adopted (adoptedWarnings). The two are one id, as within a run
 // (UniqueSessionIDs), and with Add an input with a session's id replaces
 // it (ids decide, compareEarlier): kept apart, they would be two
 // sessions of the dataset whose partition directories (session_id=game,
@@ -161,7 +161,7 @@ func datasetIDs(out string, earlier export.MultiSummary) []string {
 // spelling is kept, not the input's, so that its partitions are written
 // over in place: removing session_id=Game after writing session_id=game
 // would, there, remove the new tables.
-func adoptDatasetIDs(ins []Input, ids []string, out string) (warnings []string) {
+func adoptDatasetIDs(ins []Input, ids []string, out string) {
 	for i := range ins {
 		in := &ins[i]
 		if slices.Contains(ids, in.SessionID) {
@@ -172,8 +172,19 @@ func adoptDatasetIDs(ins []Input, ids []string, out string) (warnings []string) 
 		if j < 0 {
 			continue
 		}
-		warnings = append(warnings, fmt.Sprintf("%s: session id %s is session %s's in %s (%s): written as %s", in.Path, in.SessionID, ids[j], out, oneID(ids[j], in.SessionID), ids[j]))
-		in.SessionID = ids[j]
+		in.adopted = fmt.Sprintf("session id %s is session %s's in %s (%s)", in.SessionID, ids[j], out, oneID(ids[j], in.SessionID))
+		in.SessionID, in.adoptedAs = ids[j], ids[j]
+	}
+}
+
+// adoptedWarnings are the warnings of the inputs that kept the id of the
+// dataset's session they took (adoptDatasetIDs); one renamed after
+// (assignSessionIDs) says it in its renaming, once.
+func adoptedWarnings(ins []Input) (warnings []string) {
+	for _, in := range ins {
+		if in.adopted != "" && in.SessionID == in.adoptedAs {
+			warnings = append(warnings, fmt.Sprintf("%s: %s: written as %s", in.Path, in.adopted, in.SessionID))
+		}
 	}
 	return warnings
 }

@@ -47,6 +47,10 @@ type Input struct {
 	// orders it after the inputs with a court, as a cut one, so that a
 	// copy of the game that has its court keeps the id.
 	ownCourtBad bool
+	// adopted: with Add, why the input took the spelling of a session
+	// of the dataset's (adoptDatasetIDs), said once the ids are given:
+	// with the id it is written as, or, renamed, in that warning.
+	adopted, adoptedAs string
 }
 
 // planInputs expands the arguments into inputs with unique session ids.
@@ -392,6 +396,9 @@ func assignSessionIDs(ins []Input) (warnings []string) {
 				by += " (the same name, its accents encoded otherwise: Unicode NFC, NFD)"
 			}
 			msg := fmt.Sprintf("%s: session id %s already used by %s: written as %s", in.Path, in.SessionID, by, id)
+			if in.adopted != "" {
+				msg = fmt.Sprintf("%s: %s, already used by %s: written as %s", in.Path, in.adopted, by, id)
+			}
 			if in.cut && !ins[first].cut {
 				msg += fmt.Sprintf(", as its recording is cut short (quality.truncated) and %s's is not", ins[first].Path)
 			}
