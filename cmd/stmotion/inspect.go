@@ -194,7 +194,9 @@ func runInspect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			continue
 		}
 		if i > 0 {
-			fmt.Fprintln(stdout)
+			if _, err := fmt.Fprintln(stdout); err != nil {
+				return err
+			}
 		}
 		if err := inspect.WriteText(stdout, rep, inspectText); err != nil {
 			return err

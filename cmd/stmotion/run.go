@@ -76,16 +76,22 @@ type outputWriter struct {
 func (o *outputWriter) Write(p []byte) (int, error) {
 	n, err := o.w.Write(p)
 	if err != nil {
+		// Every failure returns the first: a command returning the error
+		// of a later write (its own wrapping of it) is that same failure,
+		// which Run reports once (a broken pipe fails each write with an
+		// error of its own).
 		o.mu.Lock()
 		if o.err == nil {
 			o.err = err
 		}
+		err = o.err
 		o.mu.Unlock()
 	}
 	return n, err
 }
 
-// Err is the first error a Write returned, nil if none.
+// Err is the first error a Write returned, nil if none; every failed
+// Write returns it.
 func (o *outputWriter) Err() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -131,3 +131,34 @@ func TestLostStdoutExitStatus(t *testing.T) {
 		t.Errorf("stmotion inspect >read-only file: %v, stderr %q; want exit status 1 and the write error on stderr", err, stderr.String())
 	}
 }
+
+// pipeWriter is stdout whose reader goes after room bytes: each write
+// then fails with an error of its own, as a broken pipe's do.
+type pipeWriter struct{ room int }
+
+func (w *pipeWriter) Write(p []byte) (int, error) {
+	if len(p) > w.room {
+		n := w.room
+		w.room = 0
+		return n, &os.PathError{Op: "write", Path: "/dev/stdout", Err: errors.New("broken pipe")}
+	}
+	w.room -= len(p)
+	return len(p), nil
+}
+
+// inspect of several inputs into a pipe whose reader went after the
+// first report (| head) says so once: not its own stdout line and then
+// main's bare "stmotion: ..." copy of a later write's error.
+func TestInspectBrokenPipeOnce(t *testing.T) {
+	bundle, gz := inspectGame(t, "gz")
+	var first bytes.Buffer
+	if err := Run(context.Background(), []string{"inspect", bundle}, &first, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	err := Run(context.Background(), []string{"inspect", bundle, gz}, &pipeWriter{room: first.Len()}, &stderr)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 1 || strings.Count(stderr.String(), "broken pipe") != 1 {
+		t.Errorf("inspect a b | head: %v, stderr %q; want exit status 1 (main printing nothing more) and the broken pipe said once", err, stderr.String())
+	}
+}
