@@ -141,24 +141,56 @@ type NATSOptions struct {
 	Metrics *Metrics
 }
 
-// errNATSScheme is NewNATSPublisher's error for a server of another scheme.
-var errNATSScheme = errors.New("want nats://, tls://, ws:// or wss://")
+// errNATSScheme and errNATSHost are NewNATSPublisher's errors (in a
+// NATSServerError) for a server of another scheme, and for one that
+// names no host (nats://, nats://:4222, nats:/h: an unset $NATS_HOST),
+// which the client would retry for ever.
+var (
+	errNATSScheme = errors.New("want nats://, tls://, ws:// or wss://")
+	errNATSHost   = errors.New("no host: want nats://host[:port]")
+)
+
+// NATSServerError is NewNATSPublisher's error for a server of its url
+// that cannot be one: Server (its credentials redacted) is which, of a
+// comma-separated list.
+type NATSServerError struct {
+	Server string
+	Err    error
+}
+
+func (e *NATSServerError) Error() string {
+	return fmt.Sprintf("live: nats server %q: %v", e.Server, e.Err)
+}
+func (e *NATSServerError) Unwrap() error { return e.Err }
 
 // NewNATSPublisher connects to url (e.g. nats://127.0.0.1:4222). A server
 // that cannot be reached does not fail it: a live broadcast should start
 // and go on while its NATS is down, so the client keeps trying every
 // NATSReconnectWait, from the start and after any disconnection, logging
 // the first failed attempt and the connection once made. Only a url that
-// is not one (it does not parse, or its scheme is not nats, tls, ws or
-// wss) fails. url may list several servers, comma-separated, and a server
+// is not one (it does not parse, its scheme is not nats, tls, ws or
+// wss, or it names no host: *NATSServerError) fails. url may list several servers, comma-separated, and a server
 // without a scheme is nats://.
 func NewNATSPublisher(url string, opt NATSOptions) (*NATSPublisher, error) {
 	for _, s := range strings.Split(url, ",") {
 		// The client takes any scheme, and would dial an ftp:// as
-		// nats:// for ever.
-		scheme, _, ok := strings.Cut(strings.TrimSpace(s), "://")
+		// nats:// for ever; and a server without a host (nats:/h reads
+		// as the host "nats"), retried for ever too.
+		s = strings.TrimSpace(s)
+		scheme, _, ok := strings.Cut(s, "://")
 		if ok && !slices.Contains([]string{"nats", "tls", "ws", "wss"}, strings.ToLower(scheme)) {
-			return nil, fmt.Errorf("live: nats server %q: %w", redactURL(strings.TrimSpace(s)), errNATSScheme)
+			return nil, &NATSServerError{Server: redactURL(s), Err: errNATSScheme}
+		}
+		u := s
+		if !ok {
+			if strings.Contains(s, "/") {
+				return nil, &NATSServerError{Server: redactURL(s), Err: errNATSHost}
+			}
+			u = "nats://" + s // as the client reads a bare host:port
+		}
+		// One that does not parse is the client's to say.
+		if p, err := neturl.Parse(u); err == nil && p.Hostname() == "" {
+			return nil, &NATSServerError{Server: redactURL(s), Err: errNATSHost}
 		}
 	}
 	log := opt.Logger

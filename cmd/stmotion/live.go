@@ -314,7 +314,7 @@ stdout open read-only, a pipe whose reader has gone: said on stderr at the
 end; recording goes on, and the next live ids are followed); 2 for a bad command line (a flag not defined, a value that does
 not parse or is out of range, a --listen that is not host:port, a --ws
 that is not a ws:// or wss:// address with a host, a --nats URL that does
-not parse or is not nats://, tls://, ws:// or wss://, missing credentials, a re-join with another --hz or --reorder-window than its
+not parse or a server of it that is not nats://, tls://, ws:// or wss:// with a host, missing credentials, a re-join with another --hz or --reorder-window than its
 bundle's parts, a --court-template the court's size does not fit, or a
 re-join on another court template than its bundle's parts); 3
 when it gave up mid-event (credentials refused when reconnecting, the live
@@ -523,8 +523,12 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		// retried): a bad command line, before the demo mock or the
 		// listener starts.
 		if pub, err = live.NewNATSPublisher(natsURL, live.NATSOptions{Logger: log, Metrics: metrics}); err != nil {
-			if u := errors.Unwrap(err); u != nil {
-				err = u // the client's parse error, without "live: nats connect URL"
+			var se *live.NATSServerError
+			switch {
+			case errors.As(err, &se) && strings.Contains(natsURL, ","):
+				err = fmt.Errorf("server %s: %w", se.Server, se.Err) // which of the list
+			case errors.Unwrap(err) != nil:
+				err = errors.Unwrap(err) // the client's parse error, without "live: nats connect URL"
 			}
 			return bad("--nats %s: %v", natsURL, err)
 		}

@@ -630,6 +630,11 @@ func TestLiveBadAddresses(t *testing.T) {
 		{"--nats", "::bad", `invalid port ":bad"`},
 		{"--nats", "nats://127.0.0.1:notaport", `invalid port ":notaport"`},
 		{"--nats", "ftp://127.0.0.1:4222", "want nats://, tls://, ws:// or wss://"},
+		{"--nats", "nats://", "no host"}, // nats://$NATS_HOST, unset
+		{"--nats", "nats://:4222", "no host"},
+		{"--nats", "nats:/h", "no host"},
+		{"--nats", "nats://127.0.0.1:4222,ftp://b", `server ftp://b: want nats://`},
+		{"--nats", "nats://127.0.0.1:4222, nats://:1", `server nats://:1: no host`},
 	} {
 		for _, args := range [][]string{
 			{"live", "--demo", "--demo-speed", "0", "--listen", "", "--out", t.TempDir(), c.flag, c.value},
