@@ -297,3 +297,41 @@ func onThisMachine(api string) bool {
 	ip = ip.Unmap() // ::ffff:127.0.0.1
 	return err == nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
+
+// aliasFlag is a string flag's other name, writing the same variable: an
+// error about the value names the flag it came from (lastName), the last
+// one given, as a flag.FlagSet keeps the last value.
+type aliasFlag struct {
+	p     *string
+	given *string // the value given under this name (nil: none)
+}
+
+func (a *aliasFlag) String() string {
+	if a.p == nil {
+		return ""
+	}
+	return *a.p
+}
+
+func (a *aliasFlag) Set(v string) error {
+	*a.p = v
+	a.given = &v
+	return nil
+}
+
+// aliasStringVar defines name as another name of the string flag at p
+// (defined already), and returns it.
+func aliasStringVar(fs *flag.FlagSet, p *string, name, usage string) *aliasFlag {
+	a := &aliasFlag{p: p}
+	fs.Var(a, name, usage)
+	return a
+}
+
+// name is the flag the variable's value came from: alias (the value it
+// was given is the one that stands), else primary.
+func (a *aliasFlag) name(primary, alias string) string {
+	if a.given != nil && *a.given == *a.p {
+		return alias // or both gave it: either names it
+	}
+	return primary
+}

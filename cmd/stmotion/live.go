@@ -356,7 +356,7 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"ws://mocklive.shottracker.com:8081/ for ShotTracker's mock service at mockapi.shottracker.com:8080, as the API\n"+
 		"description gives them; for any other --api its own host, as 'stmotion mock' serves it)")
 	fs.StringVar(&dt, "dt", "", "data `types` to subscribe to, comma-separated STATS,SHOTS,LOCATIONS (default: all granted)")
-	fs.StringVar(&dt, "data-types", "", "the same as --dt: the data `types` to subscribe to, as 'stmotion mock' names the flag of those it grants")
+	dtAlias := aliasStringVar(fs, &dt, "data-types", "the same as --dt: the data `types` to subscribe to, as 'stmotion mock' names the flag of those it grants")
 	fs.Float64Var(&grid_Hz, "hz", 0, "engine output grid `rate` in Hz, 1 to 1000, as analyze's --hz (0: the feed's median sample rate)")
 	fs.DurationVar(&reorder, "reorder-window", time.Duration(track.DefaultConfig().ReorderWindow_ms)*time.Millisecond,
 		"how long the engine waits for late samples, 0 to 2s; frames run this much (at least 3.5 sample periods\n"+
@@ -408,13 +408,8 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		case "STATS", "SHOTS", "LOCATIONS":
 			types = append(types, live.DataType(t))
 		default:
-			name := "--dt"
-			fs.Visit(func(f *flag.Flag) {
-				if f.Name == "data-types" || f.Name == "dt" {
-					name = "--" + f.Name // the one given (--dt when both are)
-				}
-			})
-			return bad("%s %q: want STATS, SHOTS or LOCATIONS", name, t)
+			// The flag whose value it is, the last given of the two.
+			return bad("--%s %q: want STATS, SHOTS or LOCATIONS", dtAlias.name("dt", "data-types"), t)
 		}
 	}
 	if !(rate_Hz > 0) {

@@ -654,6 +654,25 @@ func TestLiveBadAddresses(t *testing.T) {
 	}
 }
 
+// With both --dt and --data-types, a bad value is named under the flag
+// it came from (the last given, whose value stands).
+func TestLiveDataTypesBothNames(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dt", "STATS", "--data-types", "BOGUS"}, `--data-types "BOGUS"`},
+		{[]string{"--data-types", "STATS", "--dt", "BOGUS"}, `--dt "BOGUS"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := Run(context.Background(), append([]string{"live", "--api", "http://x", "--live-id", "L"}, c.args...), &stdout, &stderr)
+		var ee exitError
+		if !asExit(err, &ee) || ee.code != 2 || !strings.Contains(stderr.String(), "stmotion live: "+c.want+": want STATS") {
+			t.Errorf("%q: %v, stderr %q; want exit status 2 naming %s", c.args, err, stderr.String(), c.want)
+		}
+	}
+}
+
 // A websocket that does not come up, stopped by SIGTERM before live
 // gives up on it: status 0 as for any interrupt, and the result line
 // counts the failed attempts, without analyze's warnings about what the

@@ -67,7 +67,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"and live's --court-template)")
 	// The name it had: --court is a court.json file in analyze, live and
 	// mock, and a script sharing flags between them broke on it.
-	fs.StringVar(&cfg.Court, "court", cfg.Court, "deprecated: the same as --court-template, a `template` (analyze's, live's and mock's --court is a\n"+
+	courtAlias := aliasStringVar(fs, &cfg.Court, "court", "deprecated: the same as --court-template, a `template` (analyze's, live's and mock's --court is a\n"+
 		"court.json file); warned of on stderr")
 	fs.BoolVar(&cfg.Practice, "practice", cfg.Practice, "simulate a practice (scrimmages alternating with shooting drills, DRILL_* markers) instead of a game")
 	fs.StringVar(&cfg.Compress, "compress", cfg.Compress, `compress the recording: "", gz or zst`)
@@ -92,13 +92,11 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	courtFlag := "court-template"
 	if set["court"] {
 		fmt.Fprintln(stderr, "stmotion synth: warning: --court is deprecated: give --court-template (--court is a court.json file in analyze, live and mock)")
-		if !set["court-template"] {
-			courtFlag = "court" // errors name the flag given
-		}
 	}
+	// Errors name the flag whose value stands, the last given of the two.
+	courtFlag := courtAlias.name("court-template", "court")
 	if *out == "" {
 		return usageError(fs, errors.New("--out DIR is required"))
 	}

@@ -44,6 +44,9 @@ func TestSynthCommand(t *testing.T) {
 		{[]string{"synth"}, "--out DIR is required"},
 		{[]string{"synth", "--out", dir, "--court-template", "moon"}, `--court-template: unknown court "moon"`},
 		{[]string{"synth", "--out", dir, "--court", "moon"}, `--court: unknown court "moon"`}, // the deprecated name
+		// Both names: the flag whose value stands, the last given.
+		{[]string{"synth", "--out", dir, "--court-template", "nba", "--court", "moon"}, `--court: unknown court "moon"`},
+		{[]string{"synth", "--out", dir, "--court", "nba", "--court-template", "moon"}, `--court-template: unknown court "moon"`},
 		{[]string{"synth", "--out", dir, "--compress", "xz"}, `--compress: "xz"`},
 		{[]string{"synth", "--out", dir, "--start-ms", "0"}, "--start-ms: 0 is outside [1, "},
 		{[]string{"synth", "--out", dir, "--minutes", "-1"}, "--minutes: -1 is outside"},
