@@ -190,7 +190,7 @@ const MaxMarkerHold_s = 60
 //     duration); accelerations |a| ≥ 3 m/s² for ≥ 0.5 s (the usual "high
 //     intensity" acceleration zone of STATSports / SciSports style reports).
 //   - DIST ratio band 0.95..1.05.
-//   - batch: the emission held 15 s beyond the smoother's lag, for the
+//   - batch: the emission held 5 s beyond the smoother's lag, for the
 //     markers delivered late (MarkerHold_s).
 func DefaultConfig() Config {
 	return Config{
