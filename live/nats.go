@@ -496,6 +496,11 @@ func appendSessionEndJSON(dst []byte, liveID string, wall_ms int64, nextLiveID s
 	return append(dst, '}')
 }
 
+// RedactNATSURL is u, a NATS server URL or a comma-separated list of them
+// as NewNATSPublisher takes it, with every password replaced: for a log or
+// an error message.
+func RedactNATSURL(u string) string { return redactURL(u) }
+
 // redactURL is u, a NATS server URL or a comma-separated list of them as
 // the client takes it, with every password replaced, for the logs (a
 // --nats URL may carry user:password@). A part that does not parse is
@@ -504,6 +509,10 @@ func redactURL(u string) string {
 	parts := strings.Split(u, ",")
 	for i, s := range parts {
 		s = strings.TrimSpace(s)
+		if s == "" {
+			parts[i] = "" // a list's empty server, not "nats:"
+			continue
+		}
 		scheme := strings.Contains(s, "://")
 		if !scheme {
 			s = "nats://" + s // as the client reads a bare host:port

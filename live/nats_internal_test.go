@@ -12,6 +12,8 @@ func TestRedactURL(t *testing.T) {
 		"nats://u:secret@h1:4222, nats://u:secret@h2:4222": "nats://u:xxxxx@h1:4222,nats://u:xxxxx@h2:4222",
 		"u:secret@h1:4222":            "u:xxxxx@h1:4222",
 		"nats://u:secret@h1:4222,%zz": "nats://u:xxxxx@h1:4222,<unparseable>",
+		// A list's empty server stays empty (it had read "nats:").
+		"nats://u:secret@h1:4222,": "nats://u:xxxxx@h1:4222,",
 	} {
 		if got := redactURL(in); got != want {
 			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)

@@ -521,11 +521,11 @@ func runLive(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			var se *live.NATSServerError
 			switch {
 			case errors.As(err, &se) && strings.Contains(natsURL, ","):
-				err = fmt.Errorf("server %s: %w", se.Server, se.Err) // which of the list
+				err = fmt.Errorf("server %q: %w", se.Server, se.Err) // which of the list
 			case errors.Unwrap(err) != nil:
 				err = errors.Unwrap(err) // the client's parse error, without "live: nats connect URL"
 			}
-			return bad("--nats %s: %v", natsURL, err)
+			return bad("--nats %s: %v", live.RedactNATSURL(natsURL), err)
 		}
 		defer pub.Close()
 	}

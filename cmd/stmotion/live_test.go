@@ -633,8 +633,10 @@ func TestLiveBadAddresses(t *testing.T) {
 		{"--nats", "nats://", "no host"}, // nats://$NATS_HOST, unset
 		{"--nats", "nats://:4222", "no host"},
 		{"--nats", "nats:/h", "no host"},
-		{"--nats", "nats://127.0.0.1:4222,ftp://b", `server ftp://b: want nats://`},
-		{"--nats", "nats://127.0.0.1:4222, nats://:1", `server nats://:1: no host`},
+		{"--nats", "nats://127.0.0.1:4222,ftp://b", `server "ftp://b": want nats://`},
+		{"--nats", "nats://127.0.0.1:4222, nats://:1", `server "nats://:1": no host`},
+		// A trailing comma's empty server, and the password never echoed.
+		{"--nats", "nats://u:secret@127.0.0.1:4222,", `--nats nats://u:xxxxx@127.0.0.1:4222,: server "": no host`},
 	} {
 		for _, args := range [][]string{
 			{"live", "--demo", "--demo-speed", "0", "--listen", "", "--out", t.TempDir(), c.flag, c.value},
