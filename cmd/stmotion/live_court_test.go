@@ -24,14 +24,7 @@ import (
 func TestLiveCourtTemplate(t *testing.T) {
 	dir := t.TempDir()
 	in := ncaaBundle(t, dir)
-	srv, err := mock.New(in, mock.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := serveBundle(t, in, mock.Options{})
 
 	out := t.TempDir()
 	run := func(args ...string) (error, string, string) {

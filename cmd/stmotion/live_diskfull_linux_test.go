@@ -25,14 +25,7 @@ func TestLiveErrorLogged(t *testing.T) {
 	if err := mock.WriteTinyBundle(dir); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mock.New(dir, mock.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := serveBundle(t, dir, mock.Options{})
 	out := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(out, srv.LiveID()), 0o755); err != nil {
 		t.Fatal(err)
@@ -43,7 +36,7 @@ func TestLiveErrorLogged(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var stdout, stderr lockedBuffer
-	err = Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(), "--out", out, "--listen", "", "--flush", "1ms"}, &stdout, &stderr)
+	err := Run(ctx, []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(), "--out", out, "--listen", "", "--flush", "1ms"}, &stdout, &stderr)
 	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "no space left on device") {
 		t.Fatalf("onto a full disk: %v, want the error (exit status 1)", err)
 	}

@@ -26,14 +26,7 @@ func TestLiveRefusesBundleHeld(t *testing.T) {
 	if err := mock.WriteTinyBundle(dir); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mock.New(dir, mock.Options{Speed: 2, Loop: true, LoopGap: 100 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := serveBundle(t, dir, mock.Options{Speed: 2, Loop: true, LoopGap: 100 * time.Millisecond})
 	out := t.TempDir()
 	bundle := filepath.Join(out, srv.LiveID())
 	args := []string{"live", "--api", srv.URL(), "--live-id", srv.LiveID(), "--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
@@ -62,7 +55,7 @@ func TestLiveRefusesBundleHeld(t *testing.T) {
 	ctxB, cancelB := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancelB()
 	var outB, errB bytes.Buffer
-	err = Run(ctxB, args, &outB, &errB)
+	err := Run(ctxB, args, &outB, &errB)
 	want := "stmotion live: live: live id " + srv.LiveID() + ": another stmotion live records into its bundle " + bundle + " (it holds .stmotion.lock)"
 	var ee exitError
 	if !asExit(err, &ee) || ee.code != 1 || !strings.Contains(errB.String(), want) || strings.Contains(errB.String(), "re-joining") || outB.Len() != 0 {

@@ -20,14 +20,7 @@ func TestLiveSignalNamed(t *testing.T) {
 	if err := mock.WriteTinyBundle(dir); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mock.New(dir, mock.Options{Speed: 1, EndOpen: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := serveBundle(t, dir, mock.Options{Speed: 1, EndOpen: true})
 	for _, c := range []struct {
 		sig  os.Signal
 		want string

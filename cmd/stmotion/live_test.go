@@ -93,15 +93,7 @@ func startMock(t *testing.T, minutes float64) *mock.Server {
 	if _, err := synth.Write(context.Background(), cfg, sample, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := mock.New(sample, mock.Options{Speed: 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv
+	return serveBundle(t, sample, mock.Options{Speed: 20})
 }
 
 // liveMinutes is the length of TestLiveMatchesAnalyze's simulated game.
@@ -737,17 +729,7 @@ func TestLiveExitStatus(t *testing.T) {
 	if err := mock.WriteTinyBundle(dir); err != nil {
 		t.Fatal(err)
 	}
-	start := func(opts mock.Options) *mock.Server {
-		srv, err := mock.New(dir, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := srv.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { srv.Close() })
-		return srv
-	}
+	start := func(opts mock.Options) *mock.Server { return serveBundle(t, dir, opts) }
 	run := func(api, ws, id string) (error, string) {
 		var stdout, stderr bytes.Buffer
 		args := []string{"live", "--api", api, "--live-id", id, "--user", mock.DefaultUsername, "--secret", mock.DefaultSecret,
