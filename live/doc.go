@@ -90,7 +90,8 @@
 // SessionConfig.EndCheck after such a marker (8 times as long without
 // one) Join asks the live information, and ends on its 400. Each
 // SessionResult says how its live id ended (End: also "interrupted" with
-// the context's cause, or "failed: " and the error). Cancelling the
+// the context's cause, or "failed: " and the error, with how the feed had
+// ended when only the last flush failed). Cancelling the
 // context flushes everything. Messages that do not decode are recorded
 // verbatim, counted (SessionResult.DecodeErrors) and logged as a warning
 // with the first error: at once for a live id's first, then at most once

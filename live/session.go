@@ -858,8 +858,14 @@ func (s *liveSession) run(ctx context.Context) (*SessionResult, error) {
 			}
 		}
 	}
-	if ferr == nil {
+	if ferr == nil && cerr != nil {
 		ferr = cerr
+		if s.res.End != "" {
+			// The feed had ended, but what it delivered could not all
+			// be written (a disk full at the last flush): the result line
+			// says the live id failed, and how its feed had ended.
+			s.res.End = "failed: " + ferr.Error() + " (after " + s.res.End + ")"
+		}
 	}
 	if p := s.cfg.NATS; p != nil {
 		// After the engine's Close: its last segments are out, and

@@ -295,7 +295,9 @@ line stay plain text. An error that stops the join
 is logged at level=ERROR ("live: stopped by an error"), then printed as
 the command's last line ('stmotion: ...' or 'stmotion live: ...'), and
 the live id's result line says why it stopped ("ended: failed: " and the
-error, a disk full say, or "ended: gave up" and why). A
+error, a disk full say, followed by how the feed had ended when it
+failed only at the last flush: "(after the server closed the feed ...)";
+or "ended: gave up" and why). A
 SIGINT (Ctrl-C) or SIGTERM is logged as it arrives ("live: stopping")
 and the result line says which ("ended: interrupted (SIGTERM)").
 Messages that do not decode are logged as a warning with the first
