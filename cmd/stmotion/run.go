@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"syscall"
 )
 
 // command is one subcommand. Each lives in its own file with its own
@@ -42,7 +43,9 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // have ended 0. A report or result line lost had ended 0, and a script
 // read nothing, or half, as success. (On Unix a stdout closed at the
 // start, >&-, is not seen: the Go runtime opens /dev/null in its place,
-// as a shell's >/dev/null would, before main runs.)
+// as a shell's >/dev/null would, before main runs.) Help is the
+// exception: help whose reader has gone (stmotion help | head, a pager
+// quit early) ends 0 without a word.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, ok := stdout.(*outputWriter); ok {
 		// Run within Run (bench peak-rss): the outer one checks.
@@ -54,6 +57,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if werr == nil {
 		return err
 	}
+	if err == nil && errors.Is(werr, syscall.EPIPE) && askesHelp(args) {
+		// Help read into a pager or head that stopped early: what the
+		// reader wanted it had.
+		return nil
+	}
 	name := "stmotion"
 	if _, ok := commands[args[0]]; ok || args[0] == "help" { // args: something was written
 		name += " " + args[0]
@@ -63,6 +71,23 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return exitError{code: 1}
 	}
 	return err
+}
+
+// askesHelp reports whether args ask for help (stmotion help ..., or -h,
+// -help or --help before a "--"), which prints nothing else.
+func askesHelp(args []string) bool {
+	if len(args) == 0 || args[0] == "help" {
+		return true
+	}
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // outputWriter is stdout that keeps the first write error (Err); it is
@@ -188,7 +213,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nFlags may come before, between or after the args; -- ends the flags (an input named")
 	fmt.Fprintln(w, "like a flag: -- -odd.jsonl). Run 'stmotion help <command>' (or 'stmotion <command> -h')")
 	fmt.Fprintln(w, "for a command's usage and flags. Output that cannot be written to stdout (a full disk, a")
-	fmt.Fprintln(w, "pipe whose reader has gone: | head) is an error: said on stderr, exit status 1.")
+	fmt.Fprintln(w, "pipe whose reader has gone: | head) is an error: said on stderr, exit status 1; help")
+	fmt.Fprintln(w, "read into | head or a pager quit early is not.")
 }
 
 // listCommands prints the commands of cmds sorted by name, one a line with
