@@ -53,16 +53,8 @@ func parquetLayout(t *testing.T, path string) string {
 func createdBy(t *testing.T, path string) string {
 	t.Helper()
 	if filepath.Ext(path) == FormatArrow.Ext() {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		r, err := ipc.NewFileReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
+		r, done := arrowReader(t, path)
+		defer done()
 		v, _ := r.Schema().Metadata().GetValue(ArrowCreatedBy)
 		return v
 	}
@@ -86,19 +78,26 @@ func copyFile(t *testing.T, src, dst string) {
 	}
 }
 
-// readArrow reads a whole Arrow IPC file into one table.
-func readArrow(t *testing.T, path string) arrow.Table {
+// arrowReader opens the Arrow IPC file at path; done closes it.
+func arrowReader(t *testing.T, path string) (r *ipc.FileReader, done func()) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r, err := ipc.NewFileReader(f)
+	r, err = ipc.NewFileReader(f)
 	if err != nil {
+		f.Close()
 		t.Fatal(err)
 	}
-	defer r.Close()
+	return r, func() { r.Close(); f.Close() }
+}
+
+// readArrow reads a whole Arrow IPC file into one table.
+func readArrow(t *testing.T, path string) arrow.Table {
+	t.Helper()
+	r, done := arrowReader(t, path)
+	defer done()
 	var recs []arrow.RecordBatch
 	for i := range r.NumRecords() {
 		rec, err := r.RecordBatchAt(i)

@@ -3,13 +3,11 @@ package export
 import (
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/stmotion/stmotion/track"
@@ -115,16 +113,8 @@ func TestTablesParquetSameAsPqarrow(t *testing.T) {
 // returns the number of rows.
 func ipcToPqarrow(t *testing.T, src, dst string, tb Table, batchRows int) int {
 	t.Helper()
-	f, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ipc.NewFileReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, done := arrowReader(t, src)
+	defer done()
 	cfg := config{mem: memory.DefaultAllocator, batchRows: batchRows, zstdLevel: 1}
 	// The schema without the IPC file's metadata (created_by), which
 	// pqarrow would store as key-value metadata of the Parquet file.

@@ -606,16 +606,8 @@ func TestSamplesDictionaries(t *testing.T) {
 	})
 	t.Run("arrow", func(t *testing.T) {
 		w := writeSamples(t, t.TempDir(), "g1", fakeSamples(300), WithBatchRows(1024), WithFormat(FormatArrow))
-		f, err := os.Open(w.Paths()[TableSamples])
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		r, err := ipc.NewFileReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
+		r, done := arrowReader(t, w.Paths()[TableSamples])
+		defer done()
 		for i := range r.NumRecords() {
 			rec, err := r.RecordBatch(i)
 			if err != nil {
@@ -683,16 +675,8 @@ func TestListElementsNotNullable(t *testing.T) {
 	checkSchema(t, "Parquet file", stored)
 
 	ar := writeSession(t, t.TempDir(), 10, WithFormat(FormatArrow)).Paths()[TablePlayers]
-	f, err := os.Open(ar)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := ipc.NewFileReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, done := arrowReader(t, ar)
+	defer done()
 	checkSchema(t, "Arrow file", r.Schema())
 }
 
