@@ -75,7 +75,7 @@ func sniffStart(b []byte) textStart {
 // the current directory, never over the file. "" for a start that is
 // read.
 func notTextDetail(k textStart, path, what string, in ...Compression) string {
-	file, base := shellWord(path), filepath.Base(path)
+	file, base := ShellWord(path), filepath.Base(path)
 	if path == stdinName {
 		file, base = "FILE", "FILE"
 	}
@@ -106,11 +106,11 @@ func notTextDetail(k textStart, path, what string, in ...Compression) string {
 			conv = decompress + " | iconv -f " + from + " -t UTF-8"
 		}
 		return fmt.Sprintf("%sUTF-16 text (%s); stmotion reads UTF-8: convert it, e.g. %s > %s (or save it as UTF-8)",
-			holds, how, conv, shellWord(insertName(base, "-utf8")))
+			holds, how, conv, ShellWord(insertName(base, "-utf8")))
 	case startZip:
 		if decompress != "" {
 			return fmt.Sprintf("%sa zip archive (it starts with PK\\x03\\x04), not a %s: decompress it (%s > %s), unzip that and give the %s in it",
-				holds, what, decompress, shellWord(RecordingBase(trimCompression(base))+".zip"), what)
+				holds, what, decompress, ShellWord(RecordingBase(trimCompression(base))+".zip"), what)
 		}
 		return fmt.Sprintf("%sa zip archive (it starts with PK\\x03\\x04), not a %s: unzip it first (unzip %s) and give the %s in it", holds, what, file, what)
 	case startGzip, startZstd:
@@ -122,7 +122,7 @@ func notTextDetail(k textStart, path, what string, in ...Compression) string {
 		if out == base { // not named so: the copy must not be the file itself
 			out = insertName(base, "-decompressed")
 		}
-		return fmt.Sprintf("%s%s-compressed data, not JSON text: decompress it first (%s -dc %s > %s)", holds, c, c, file, shellWord(out))
+		return fmt.Sprintf("%s%s-compressed data, not JSON text: decompress it first (%s -dc %s > %s)", holds, c, c, file, ShellWord(out))
 	}
 	return ""
 }
@@ -141,10 +141,11 @@ func insertName(base, mark string) string {
 	return stem + mark + name[len(stem):]
 }
 
-// shellWord quotes s for a POSIX shell when it holds anything but
-// letters, digits and ./_-+,:@%= (a path with a space), so that a
-// command an error suggests can be pasted.
-func shellWord(s string) string {
+// ShellWord is s as one word of a POSIX shell command line: as it is when
+// it holds only ASCII letters, digits and ./_-+,:@%=, else in single
+// quotes (a path with a space), so that a command a message suggests can
+// be pasted.
+func ShellWord(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("./_-+,:@%=", r))
 	}) < 0 {
@@ -177,5 +178,5 @@ func notUTF8Warning(path string, data []byte) string {
 	return fmt.Sprintf("%s: not UTF-8 text (byte 0x%02X at line %d, column %d: saved as Windows-1252, \"ANSI\", say): "+
 		"each byte that is not UTF-8 is read as \uFFFD, so names in it are garbled (\"Jos\uFFFD\" for \"José\"); "+
 		"save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 %s > %s",
-		path, data[off], line, col, shellWord(path), shellWord(insertName(filepath.Base(path), "-utf8")))
+		path, data[off], line, col, ShellWord(path), ShellWord(insertName(filepath.Base(path), "-utf8")))
 }

@@ -66,3 +66,15 @@ func ExampleStats_NumUnknown() {
 	// Output:
 	// REB=5, 1 unknown stat (BLK), classification UNKNOWN (BLOCK)
 }
+
+// ShellWord quotes a path for a command line to paste, only when it
+// needs it.
+func ExampleShellWord() {
+	fmt.Println(decode.ShellWord("games/g05.jsonl.gz"))
+	fmt.Println(decode.ShellWord("Game 5 (home).jsonl"))
+	fmt.Println(decode.ShellWord("it's.jsonl"))
+	// Output:
+	// games/g05.jsonl.gz
+	// 'Game 5 (home).jsonl'
+	// 'it'\''s.jsonl'
+}

@@ -641,7 +641,7 @@ func (r *Reader) checkStart() {
 		// compressed): a third stream, in the second.
 		// The outer one decompressed, into the current directory: its
 		// name without its last extension (or with ".1").
-		file, base := shellWord(r.opt.Name), filepath.Base(r.opt.Name)
+		file, base := ShellWord(r.opt.Name), filepath.Base(r.opt.Name)
 		if r.opt.Name == stdinName {
 			file, base = "FILE", "FILE"
 		}
@@ -654,7 +654,7 @@ func (r *Reader) checkStart() {
 		}
 		r.fail(fmt.Errorf("decode: read %s: %w: its %s stream holds a %s stream that holds another (%s) stream: "+
 			"stmotion reads through two; decompress the outer one first (%s -dc %s > %s) and give stmotion the result",
-			r.opt.Name, ErrNotText, r.compression, r.inner, c, r.compression, file, shellWord(once)))
+			r.opt.Name, ErrNotText, r.compression, r.inner, c, r.compression, file, ShellWord(once)))
 		return
 	default:
 		r.fail(fmt.Errorf("decode: read %s: %w: %s", r.opt.Name, ErrNotText, notTextDetail(k, r.opt.Name, "recording", in...)))

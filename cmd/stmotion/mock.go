@@ -298,7 +298,7 @@ func splitList(s string) []string {
 // own is not.
 func mockJoinText(base, liveID, wsURL string, opts mock.Options) string {
 	var b strings.Builder
-	cmd := []string{"stmotion", "live", "--api", base, "--live-id", shellWord(decode.Printable(liveID))}
+	cmd := []string{"stmotion", "live", "--api", base, "--live-id", decode.ShellWord(decode.Printable(liveID))}
 	if wsURL != "" {
 		cmd = append(cmd, "--ws", wsURL)
 	}
@@ -311,7 +311,7 @@ func mockJoinText(base, liveID, wsURL string, opts mock.Options) string {
 			cmd = append(cmd, "--username", mock.DefaultUsername, "--secret", mock.DefaultSecret)
 		}
 	default:
-		secret := shellWord(opts.Secret)
+		secret := decode.ShellWord(opts.Secret)
 		what := "the API description's mock credentials, not secrets"
 		if opts.Username != mock.DefaultUsername || opts.Secret != mock.DefaultSecret {
 			what = "as --username and --secret told it"
@@ -320,24 +320,14 @@ func mockJoinText(base, liveID, wsURL string, opts mock.Options) string {
 			secret = "'<its --secret>'"
 		}
 		fmt.Fprintf(&b, "  requests HMAC-signed with --username %s --secret %s (%s; --no-auth accepts unsigned ones)\n",
-			shellWord(decode.Printable(opts.Username)), secret, what)
-		cmd = append(cmd, "--username", shellWord(decode.Printable(opts.Username)), "--secret", secret)
+			decode.ShellWord(decode.Printable(opts.Username)), secret, what)
+		cmd = append(cmd, "--username", decode.ShellWord(decode.Printable(opts.Username)), "--secret", secret)
 	}
 	fmt.Fprintf(&b, "  join it: %s\n", strings.Join(cmd, " "))
-	fmt.Fprintf(&b, "  or try:  curl %s/v1/data/live/%s/_subscribe", base, shellWord(decode.Printable(liveID)))
+	fmt.Fprintf(&b, "  or try:  curl %s/v1/data/live/%s/_subscribe", base, decode.ShellWord(decode.Printable(liveID)))
 	if !opts.NoAuth {
 		b.WriteString(" (with an HMAC signature)")
 	}
 	b.WriteString("\n")
 	return b.String()
-}
-
-// shellWord is s as one word of a POSIX shell command line: as it is
-// when it has only characters no shell treats specially, else in single
-// quotes.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,:/@%+=") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
