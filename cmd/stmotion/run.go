@@ -57,7 +57,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if werr == nil {
 		return err
 	}
-	if err == nil && errors.Is(werr, syscall.EPIPE) && askesHelp(args) {
+	if err == nil && errors.Is(werr, syscall.EPIPE) && asksForHelp(args) {
 		// Help read into a pager or head that stopped early: what the
 		// reader wanted it had.
 		return nil
@@ -73,9 +73,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// askesHelp reports whether args ask for help (stmotion help ..., or -h,
+// asksForHelp reports whether args ask for help (stmotion help ..., or -h,
 // -help or --help before a "--"), which prints nothing else.
-func askesHelp(args []string) bool {
+func asksForHelp(args []string) bool {
 	if len(args) == 0 || args[0] == "help" {
 		return true
 	}
